@@ -1,0 +1,207 @@
+"""What people ask a program to do. Every command names its actor; the state machine checks it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from domain.events import PersonId, Reason, Session
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    actor: PersonId
+
+
+def _unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
+    if len(set(values)) != len(values):
+        raise ValueError(f"{what} must not repeat")
+    return values
+
+
+def _aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("times must carry a UTC offset or time zone, e.g. 2026-12-10T09:00+08:00")
+    return moment
+
+
+class ProgramContent(BaseModel):
+    """The parts of a plan a specialist may revise until the program is approved."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    planned_date: date
+    sessions: Annotated[tuple[Session, ...], Field(min_length=1, max_length=200)]
+    trainees: Annotated[tuple[PersonId, ...], Field(min_length=1, max_length=5000)]
+
+    @field_validator("sessions")
+    @classmethod
+    def _sessions_valid(cls, sessions: tuple[Session, ...]) -> tuple[Session, ...]:
+        _unique(tuple(s.session_id for s in sessions), "session ids")
+        for session in sessions:
+            _aware(session.starts_at)
+        return sessions
+
+    @field_validator("trainees")
+    @classmethod
+    def _trainees_unique(cls, trainees: tuple[str, ...]) -> tuple[str, ...]:
+        return _unique(trainees, "trainees")
+
+
+class PlanProgram(ProgramContent):
+    """Creates the program: the specialist who owns it is the actor."""
+
+    program_id: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._-]+$")]
+    actor: PersonId
+    approvers: Annotated[tuple[PersonId, ...], Field(min_length=1, max_length=20)]
+    timezone: str = "UTC"
+    evaluation_window_days: Annotated[int, Field(ge=1, le=365)] = 14
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+    @field_validator("approvers")
+    @classmethod
+    def _approvers_unique(cls, approvers: tuple[str, ...]) -> tuple[str, ...]:
+        return _unique(approvers, "approvers")
+
+    @model_validator(mode="after")
+    def _specialist_not_approver(self) -> PlanProgram:
+        if self.actor in self.approvers:
+            raise ValueError("the specialist cannot also be an approver of their own program")
+        return self
+
+
+class ReviseProgram(ProgramContent, _Command):
+    kind: Literal["revise"] = "revise"
+    comment: str = ""
+
+
+class SubmitProgram(_Command):
+    kind: Literal["submit"] = "submit"
+
+
+class ApproveProgram(_Command):
+    kind: Literal["approve"] = "approve"
+    comment: Annotated[str, Field(max_length=2000)] = ""
+
+
+class RejectProgram(_Command):
+    kind: Literal["reject"] = "reject"
+    reason: Reason
+
+
+class RequestChanges(_Command):
+    kind: Literal["request_changes"] = "request_changes"
+    reason: Reason
+
+
+class PublishProgram(_Command):
+    kind: Literal["publish"] = "publish"
+
+
+class EnrollTrainee(_Command):
+    kind: Literal["enroll"] = "enroll"
+    trainee: PersonId
+
+
+class RescheduleSession(_Command):
+    kind: Literal["reschedule"] = "reschedule"
+    session_id: str
+    starts_at: datetime
+
+    @field_validator("starts_at")
+    @classmethod
+    def _aware_start(cls, value: datetime) -> datetime:
+        return _aware(value)
+
+
+class RecordAttendance(_Command):
+    kind: Literal["attendance"] = "attendance"
+    session_id: str
+    attendees: tuple[PersonId, ...]
+
+    @field_validator("attendees")
+    @classmethod
+    def _attendees_unique(cls, attendees: tuple[str, ...]) -> tuple[str, ...]:
+        return _unique(attendees, "attendees")
+
+
+class CompleteSession(_Command):
+    kind: Literal["complete_session"] = "complete_session"
+    session_id: str
+
+
+class CompleteExecution(_Command):
+    kind: Literal["complete_execution"] = "complete_execution"
+
+
+class SubmitSurvey(_Command):
+    """A trainee's reaction survey; the trainee is the actor."""
+
+    kind: Literal["survey"] = "survey"
+    scores: dict[
+        Literal["overall", "content", "instructor", "format", "venue"],
+        Annotated[float, Field(ge=0, le=100)],
+    ]
+    comment: Annotated[str, Field(max_length=2000)] = ""
+
+    @field_validator("scores")
+    @classmethod
+    def _has_overall(cls, scores: dict[str, float]) -> dict[str, float]:
+        if "overall" not in scores:
+            raise ValueError("a survey needs an 'overall' score (0-100)")
+        return scores
+
+
+class SubmitExam(_Command):
+    kind: Literal["exam"] = "exam"
+    score: Annotated[float, Field(ge=0, le=100)]
+
+
+class CloseEvaluation(_Command):
+    kind: Literal["close_evaluation"] = "close_evaluation"
+
+
+class SubmitFeedback(_Command):
+    kind: Literal["feedback"] = "feedback"
+    summary: Annotated[str, Field(min_length=1, max_length=10_000)]
+
+
+class CancelProgram(_Command):
+    kind: Literal["cancel"] = "cancel"
+    reason: Reason
+
+
+ProgramCommand = Annotated[
+    ReviseProgram
+    | SubmitProgram
+    | ApproveProgram
+    | RejectProgram
+    | RequestChanges
+    | PublishProgram
+    | EnrollTrainee
+    | RescheduleSession
+    | RecordAttendance
+    | CompleteSession
+    | CompleteExecution
+    | SubmitSurvey
+    | SubmitExam
+    | CloseEvaluation
+    | SubmitFeedback
+    | CancelProgram,
+    Field(discriminator="kind"),
+]
+
+#: The actor the workflow itself uses for decisions made by timers.
+SYSTEM_ACTOR = "system"

@@ -1,0 +1,254 @@
+"""Versioned domain events of a training program's life.
+
+Each event type is a frozen pydantic model tagged by a literal ``type``; its ``SCHEMA_VERSION``
+says which payload shape it writes. Old payloads are upcast on read (see ``UPCASTERS``), never
+rewritten in the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated, Any, ClassVar, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+PersonId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")]
+Reason = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class Session(BaseModel):
+    """One scheduled sitting of a program: when it starts and how long it lasts."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    session_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
+    starts_at: datetime
+    duration_hours: Annotated[float, Field(gt=0, le=24)] = 2.0
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    SCHEMA_VERSION: ClassVar[int] = 1
+
+
+class ProgramPlanned(_Event):
+    type: Literal["ProgramPlanned"] = "ProgramPlanned"
+    program_id: str
+    title: str
+    specialist: PersonId
+    approvers: tuple[PersonId, ...]
+    timezone: str
+    planned_date: date
+    sessions: tuple[Session, ...]
+    trainees: tuple[PersonId, ...]
+    evaluation_window_days: int
+
+
+class ProgramRevised(_Event):
+    type: Literal["ProgramRevised"] = "ProgramRevised"
+    title: str
+    planned_date: date
+    sessions: tuple[Session, ...]
+    trainees: tuple[PersonId, ...]
+    comment: str = ""
+
+
+class ProgramSubmitted(_Event):
+    type: Literal["ProgramSubmitted"] = "ProgramSubmitted"
+    submitted_by: PersonId
+    revision: int
+
+
+class ApprovalRequested(_Event):
+    type: Literal["ApprovalRequested"] = "ApprovalRequested"
+    task_id: str
+    approver: PersonId
+    revision: int
+
+
+class ApprovalGranted(_Event):
+    type: Literal["ApprovalGranted"] = "ApprovalGranted"
+    task_id: str
+    approver: PersonId
+    comment: str = ""
+
+
+class ApprovalRejected(_Event):
+    type: Literal["ApprovalRejected"] = "ApprovalRejected"
+    task_id: str
+    approver: PersonId
+    reason: Reason
+
+
+class ChangesRequested(_Event):
+    type: Literal["ChangesRequested"] = "ChangesRequested"
+    task_id: str
+    approver: PersonId
+    reason: Reason
+
+
+class ApprovalTaskWithdrawn(_Event):
+    """A pending task that no longer needs a decision (another approver decided first)."""
+
+    type: Literal["ApprovalTaskWithdrawn"] = "ApprovalTaskWithdrawn"
+    task_id: str
+    approver: PersonId
+
+
+class ProgramApproved(_Event):
+    type: Literal["ProgramApproved"] = "ProgramApproved"
+    planned_date: date
+
+
+class ProgramPublished(_Event):
+    type: Literal["ProgramPublished"] = "ProgramPublished"
+
+
+class TraineeEnrolled(_Event):
+    type: Literal["TraineeEnrolled"] = "TraineeEnrolled"
+    trainee: PersonId
+
+
+class SessionScheduled(_Event):
+    type: Literal["SessionScheduled"] = "SessionScheduled"
+    session: Session
+
+
+class SessionRescheduled(_Event):
+    type: Literal["SessionRescheduled"] = "SessionRescheduled"
+    session_id: str
+    starts_at: datetime
+    previous_starts_at: datetime
+
+
+class ReminderSent(_Event):
+    type: Literal["ReminderSent"] = "ReminderSent"
+    reminder_id: str
+    kind: Literal["prepare_materials", "attend_session"]
+    session_id: str
+    due_at: datetime
+    recipients: tuple[PersonId, ...]
+    notification_ids: tuple[str, ...]
+
+
+class AttendanceRecorded(_Event):
+    type: Literal["AttendanceRecorded"] = "AttendanceRecorded"
+    session_id: str
+    attendees: tuple[PersonId, ...]
+    absentees: tuple[PersonId, ...]
+
+
+class SessionCompleted(_Event):
+    type: Literal["SessionCompleted"] = "SessionCompleted"
+    session_id: str
+
+
+class ProgramExecuted(_Event):
+    type: Literal["ProgramExecuted"] = "ProgramExecuted"
+    executed_on: date
+    planned_date: date
+    on_time: bool
+
+
+class EvaluationOpened(_Event):
+    type: Literal["EvaluationOpened"] = "EvaluationOpened"
+    closes_at: datetime
+
+
+class SurveySubmitted(_Event):
+    type: Literal["SurveySubmitted"] = "SurveySubmitted"
+    trainee: PersonId
+    scores: dict[str, Annotated[float, Field(ge=0, le=100)]]
+    comment: str = ""
+
+
+class ExamSubmitted(_Event):
+    type: Literal["ExamSubmitted"] = "ExamSubmitted"
+    trainee: PersonId
+    score: Annotated[float, Field(ge=0, le=100)]
+
+
+class EvaluationClosed(_Event):
+    type: Literal["EvaluationClosed"] = "EvaluationClosed"
+    by_deadline: bool
+
+
+class FeedbackSubmitted(_Event):
+    type: Literal["FeedbackSubmitted"] = "FeedbackSubmitted"
+    summary: Annotated[str, Field(min_length=1, max_length=10_000)]
+
+
+class ProgramClosed(_Event):
+    type: Literal["ProgramClosed"] = "ProgramClosed"
+
+
+class ProgramCancelled(_Event):
+    type: Literal["ProgramCancelled"] = "ProgramCancelled"
+    reason: Reason
+
+
+DomainEvent = Annotated[
+    ProgramPlanned
+    | ProgramRevised
+    | ProgramSubmitted
+    | ApprovalRequested
+    | ApprovalGranted
+    | ApprovalRejected
+    | ChangesRequested
+    | ApprovalTaskWithdrawn
+    | ProgramApproved
+    | ProgramPublished
+    | TraineeEnrolled
+    | SessionScheduled
+    | SessionRescheduled
+    | ReminderSent
+    | AttendanceRecorded
+    | SessionCompleted
+    | ProgramExecuted
+    | EvaluationOpened
+    | SurveySubmitted
+    | ExamSubmitted
+    | EvaluationClosed
+    | FeedbackSubmitted
+    | ProgramClosed
+    | ProgramCancelled,
+    Field(discriminator="type"),
+]
+
+_EVENT_ADAPTER: TypeAdapter[DomainEvent] = TypeAdapter(DomainEvent)
+
+#: (event type, stored schema version) -> function lifting that payload one version up.
+UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def schema_version_of(event: BaseModel) -> int:
+    return int(getattr(type(event), "SCHEMA_VERSION", 1))
+
+
+def event_payload(event: BaseModel) -> dict[str, Any]:
+    """The JSON payload stored in the log: the event without its type tag."""
+    return event.model_dump(mode="json", exclude={"type"})
+
+
+def load_event(event_type: str, schema_version: int, payload: dict[str, Any]) -> DomainEvent:
+    """Rebuild a typed event from a stored payload, upcasting old schema versions first."""
+    data = dict(payload)
+    version = schema_version
+    while (event_type, version) in UPCASTERS:
+        data = UPCASTERS[(event_type, version)](data)
+        version += 1
+    return _EVENT_ADAPTER.validate_python({**data, "type": event_type})
+
+
+class EventEnvelope(BaseModel):
+    """An event decided by the workflow, with the facts the log records around it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_id: UUID
+    event: DomainEvent
+    actor: str
+    role: str
+    occurred_at: datetime

@@ -1,0 +1,450 @@
+"""The program lifecycle as a pure state machine: ``decide`` says what happens, ``evolve`` applies it.
+
+Keeping both pure lets the Temporal update validator dry-run a command (refusing it before anything
+reaches history) and lets projections and tests fold the same events the workflow folded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict
+
+from domain import commands as c
+from domain import events as e
+
+
+class DomainError(Exception):
+    """A command the program's rules refuse; the message is meant for the person who asked."""
+
+
+class ProgramStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PUBLISHED = "published"
+    EXECUTING = "executing"
+    EVALUATING = "evaluating"
+    FEEDBACK = "feedback"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+TERMINAL = frozenset({ProgramStatus.REJECTED, ProgramStatus.CLOSED, ProgramStatus.CANCELLED})
+CANCELLABLE = frozenset(
+    {
+        ProgramStatus.DRAFT,
+        ProgramStatus.SUBMITTED,
+        ProgramStatus.CHANGES_REQUESTED,
+        ProgramStatus.APPROVED,
+        ProgramStatus.PUBLISHED,
+        ProgramStatus.EXECUTING,
+    }
+)
+RUNNING = frozenset({ProgramStatus.PUBLISHED, ProgramStatus.EXECUTING})
+
+#: Which states each command may be given in; the single source for "allowed transitions".
+ALLOWED: dict[type[BaseModel], frozenset[ProgramStatus]] = {
+    c.ReviseProgram: frozenset({ProgramStatus.DRAFT, ProgramStatus.CHANGES_REQUESTED}),
+    c.SubmitProgram: frozenset({ProgramStatus.DRAFT}),
+    c.ApproveProgram: frozenset({ProgramStatus.SUBMITTED}),
+    c.RejectProgram: frozenset({ProgramStatus.SUBMITTED}),
+    c.RequestChanges: frozenset({ProgramStatus.SUBMITTED}),
+    c.PublishProgram: frozenset({ProgramStatus.APPROVED}),
+    c.EnrollTrainee: RUNNING,
+    c.RescheduleSession: RUNNING,
+    c.RecordAttendance: RUNNING,
+    c.CompleteSession: RUNNING,
+    c.CompleteExecution: frozenset({ProgramStatus.EXECUTING}),
+    c.SubmitSurvey: frozenset({ProgramStatus.EVALUATING}),
+    c.SubmitExam: frozenset({ProgramStatus.EVALUATING}),
+    c.CloseEvaluation: frozenset({ProgramStatus.EVALUATING}),
+    c.SubmitFeedback: frozenset({ProgramStatus.FEEDBACK}),
+    c.CancelProgram: CANCELLABLE,
+}
+
+SPECIALIST_COMMANDS: tuple[type[BaseModel], ...] = (
+    c.ReviseProgram,
+    c.SubmitProgram,
+    c.PublishProgram,
+    c.EnrollTrainee,
+    c.RescheduleSession,
+    c.RecordAttendance,
+    c.CompleteSession,
+    c.CompleteExecution,
+    c.CloseEvaluation,
+    c.SubmitFeedback,
+    c.CancelProgram,
+)
+APPROVER_COMMANDS: tuple[type[BaseModel], ...] = (
+    c.ApproveProgram,
+    c.RejectProgram,
+    c.RequestChanges,
+)
+TRAINEE_COMMANDS: tuple[type[BaseModel], ...] = (c.SubmitSurvey, c.SubmitExam)
+
+
+class ProgramState(BaseModel):
+    """Everything the rules need to know about one program, rebuilt by folding its events."""
+
+    model_config = ConfigDict(frozen=True)
+
+    program_id: str
+    title: str
+    specialist: str
+    approvers: tuple[str, ...]
+    timezone: str
+    planned_date: date
+    sessions: dict[str, e.Session]
+    trainees: tuple[str, ...]
+    evaluation_window_days: int
+    status: ProgramStatus = ProgramStatus.DRAFT
+    revision: int = 1
+    submitted_by: str | None = None
+    open_tasks: dict[str, str] = {}
+    enrolled: tuple[str, ...] = ()
+    completed_sessions: frozenset[str] = frozenset()
+    attendance: dict[str, tuple[str, ...]] = {}
+    evaluation_closes_at: datetime | None = None
+    surveyed: frozenset[str] = frozenset()
+    examined: frozenset[str] = frozenset()
+    sent_reminders: frozenset[str] = frozenset()
+
+    @property
+    def attendees(self) -> frozenset[str]:
+        return frozenset(p for people in self.attendance.values() for p in people)
+
+    def role_of(self, person: str) -> str:
+        if person == self.specialist:
+            return "specialist"
+        if person in self.approvers:
+            return "approver"
+        if person in self.enrolled:
+            return "trainee"
+        return "unknown"
+
+
+def start(command: c.PlanProgram) -> e.ProgramPlanned:
+    """The first event of every program stream."""
+    return e.ProgramPlanned(
+        program_id=command.program_id,
+        title=command.title,
+        specialist=command.actor,
+        approvers=command.approvers,
+        timezone=command.timezone,
+        planned_date=command.planned_date,
+        sessions=command.sessions,
+        trainees=command.trainees,
+        evaluation_window_days=command.evaluation_window_days,
+    )
+
+
+def _check_actor(state: ProgramState, command: BaseModel, actor: str) -> None:
+    kind = type(command)
+    if kind in SPECIALIST_COMMANDS:
+        if actor != state.specialist:
+            raise DomainError(
+                f"only the program's specialist {state.specialist!r} may do this, not {actor!r}"
+            )
+    elif kind in APPROVER_COMMANDS:
+        if actor == state.submitted_by:
+            raise DomainError(
+                f"{actor!r} submitted this program and cannot decide on it (four-eyes rule)"
+            )
+        if actor not in state.approvers:
+            raise DomainError(f"{actor!r} is not an approver of this program")
+        if actor not in state.open_tasks.values():
+            raise DomainError(f"{actor!r} has no open approval task on this program")
+    elif kind in TRAINEE_COMMANDS and actor not in state.attendees:
+        raise DomainError(f"{actor!r} did not attend this program and cannot evaluate it")
+
+
+def _check_state(state: ProgramStatus, command: BaseModel) -> None:
+    allowed = ALLOWED[type(command)]
+    if state not in allowed:
+        names = ", ".join(sorted(s.value for s in allowed))
+        action = getattr(command, "kind", type(command).__name__)
+        raise DomainError(f"cannot {action} a program that is {state.value} (allowed when: {names})")
+
+
+def _task_of(state: ProgramState, approver: str) -> str:
+    return next(task for task, who in state.open_tasks.items() if who == approver)
+
+
+def _withdraw_others(state: ProgramState, decided: str) -> list[e.ApprovalTaskWithdrawn]:
+    return [
+        e.ApprovalTaskWithdrawn(task_id=task, approver=who)
+        for task, who in sorted(state.open_tasks.items())
+        if task != decided
+    ]
+
+
+def _local_date(moment: datetime, timezone: str) -> date:
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+def decide(
+    state: ProgramState, command: BaseModel, now: datetime, new_id: Callable[[], str]
+) -> list[Any]:
+    """Events that follow from ``command``, or a ``DomainError`` saying why it is refused."""
+    _check_state(state.status, command)
+    actor: str = getattr(command, "actor", "")
+    _check_actor(state, command, actor)
+    match command:
+        case c.ReviseProgram():
+            return [
+                e.ProgramRevised(
+                    title=command.title,
+                    planned_date=command.planned_date,
+                    sessions=command.sessions,
+                    trainees=command.trainees,
+                    comment=command.comment,
+                )
+            ]
+        case c.SubmitProgram():
+            return [
+                e.ProgramSubmitted(submitted_by=actor, revision=state.revision),
+                *(
+                    e.ApprovalRequested(task_id=new_id(), approver=who, revision=state.revision)
+                    for who in state.approvers
+                ),
+            ]
+        case c.ApproveProgram():
+            task = _task_of(state, actor)
+            return [
+                e.ApprovalGranted(task_id=task, approver=actor, comment=command.comment),
+                *_withdraw_others(state, task),
+                e.ProgramApproved(planned_date=state.planned_date),
+            ]
+        case c.RejectProgram():
+            task = _task_of(state, actor)
+            return [
+                e.ApprovalRejected(task_id=task, approver=actor, reason=command.reason),
+                *_withdraw_others(state, task),
+            ]
+        case c.RequestChanges():
+            task = _task_of(state, actor)
+            return [
+                e.ChangesRequested(task_id=task, approver=actor, reason=command.reason),
+                *_withdraw_others(state, task),
+            ]
+        case c.PublishProgram():
+            return [
+                e.ProgramPublished(),
+                *(e.TraineeEnrolled(trainee=t) for t in state.trainees),
+                *(e.SessionScheduled(session=s) for s in state.sessions.values()),
+            ]
+        case c.EnrollTrainee():
+            if command.trainee in state.enrolled:
+                raise DomainError(f"{command.trainee!r} is already enrolled")
+            return [e.TraineeEnrolled(trainee=command.trainee)]
+        case c.RescheduleSession():
+            session = _open_session(state, command.session_id)
+            if command.starts_at <= now:
+                raise DomainError("a session can only be moved to a time in the future")
+            return [
+                e.SessionRescheduled(
+                    session_id=session.session_id,
+                    starts_at=command.starts_at,
+                    previous_starts_at=session.starts_at,
+                )
+            ]
+        case c.RecordAttendance():
+            session = _open_session(state, command.session_id)
+            strangers = sorted(set(command.attendees) - set(state.enrolled))
+            if strangers:
+                raise DomainError(f"not enrolled in this program: {', '.join(strangers)}")
+            if session.session_id in state.attendance:
+                raise DomainError(f"attendance of session {session.session_id!r} already recorded")
+            absentees = tuple(t for t in state.enrolled if t not in command.attendees)
+            return [
+                e.AttendanceRecorded(
+                    session_id=session.session_id,
+                    attendees=command.attendees,
+                    absentees=absentees,
+                )
+            ]
+        case c.CompleteSession():
+            session = _open_session(state, command.session_id)
+            if session.session_id not in state.attendance:
+                raise DomainError(
+                    f"record the attendance of session {session.session_id!r} before completing it"
+                )
+            return [e.SessionCompleted(session_id=session.session_id)]
+        case c.CompleteExecution():
+            missing = sorted(set(state.sessions) - state.completed_sessions)
+            if missing:
+                raise DomainError(f"sessions not completed yet: {', '.join(missing)}")
+            executed_on = _local_date(now, state.timezone)
+            closes_at = now + timedelta(days=state.evaluation_window_days)
+            return [
+                e.ProgramExecuted(
+                    executed_on=executed_on,
+                    planned_date=state.planned_date,
+                    on_time=executed_on <= state.planned_date,
+                ),
+                e.EvaluationOpened(closes_at=closes_at),
+            ]
+        case c.SubmitSurvey():
+            if actor in state.surveyed:
+                raise DomainError(f"{actor!r} already submitted a survey")
+            return [e.SurveySubmitted(trainee=actor, scores=command.scores, comment=command.comment)]
+        case c.SubmitExam():
+            if actor in state.examined:
+                raise DomainError(f"{actor!r} already submitted an exam")
+            return [e.ExamSubmitted(trainee=actor, score=command.score)]
+        case c.CloseEvaluation():
+            return [e.EvaluationClosed(by_deadline=False)]
+        case c.SubmitFeedback():
+            return [e.FeedbackSubmitted(summary=command.summary), e.ProgramClosed()]
+        case c.CancelProgram():
+            withdrawn = [
+                e.ApprovalTaskWithdrawn(task_id=t, approver=a)
+                for t, a in sorted(state.open_tasks.items())
+            ]
+            return [*withdrawn, e.ProgramCancelled(reason=command.reason)]
+    raise DomainError(f"unknown command {type(command).__name__}")
+
+
+def close_evaluation_by_deadline(state: ProgramState) -> list[Any]:
+    """What the evaluation timer decides when the window runs out."""
+    if state.status is not ProgramStatus.EVALUATING:
+        return []
+    return [e.EvaluationClosed(by_deadline=True)]
+
+
+def _open_session(state: ProgramState, session_id: str) -> e.Session:
+    session = state.sessions.get(session_id)
+    if session is None:
+        known = ", ".join(sorted(state.sessions))
+        raise DomainError(f"no session {session_id!r} in this program (sessions: {known})")
+    if session_id in state.completed_sessions:
+        raise DomainError(f"session {session_id!r} is already completed")
+    return session
+
+
+def evolve(state: ProgramState | None, event: Any) -> ProgramState:
+    """The state after ``event``; the only place state changes."""
+    if state is None:
+        if not isinstance(event, e.ProgramPlanned):
+            raise DomainError(f"a program stream must start with ProgramPlanned, not {event.type}")
+        return ProgramState(
+            program_id=event.program_id,
+            title=event.title,
+            specialist=event.specialist,
+            approvers=event.approvers,
+            timezone=event.timezone,
+            planned_date=event.planned_date,
+            sessions={s.session_id: s for s in event.sessions},
+            trainees=event.trainees,
+            evaluation_window_days=event.evaluation_window_days,
+        )
+    s = ProgramStatus
+    match event:
+        case e.ProgramRevised():
+            return state.model_copy(
+                update={
+                    "title": event.title,
+                    "planned_date": event.planned_date,
+                    "sessions": {x.session_id: x for x in event.sessions},
+                    "trainees": event.trainees,
+                    "revision": state.revision + 1,
+                    "status": s.DRAFT,
+                }
+            )
+        case e.ProgramSubmitted():
+            return state.model_copy(
+                update={"status": s.SUBMITTED, "submitted_by": event.submitted_by}
+            )
+        case e.ApprovalRequested():
+            tasks = {**state.open_tasks, event.task_id: event.approver}
+            return state.model_copy(update={"open_tasks": tasks})
+        case e.ApprovalGranted() | e.ApprovalTaskWithdrawn():
+            tasks = {k: v for k, v in state.open_tasks.items() if k != event.task_id}
+            return state.model_copy(update={"open_tasks": tasks})
+        case e.ApprovalRejected():
+            tasks = {k: v for k, v in state.open_tasks.items() if k != event.task_id}
+            return state.model_copy(update={"open_tasks": tasks, "status": s.REJECTED})
+        case e.ChangesRequested():
+            tasks = {k: v for k, v in state.open_tasks.items() if k != event.task_id}
+            return state.model_copy(update={"open_tasks": tasks, "status": s.CHANGES_REQUESTED})
+        case e.ProgramApproved():
+            return state.model_copy(update={"status": s.APPROVED})
+        case e.ProgramPublished():
+            return state.model_copy(update={"status": s.PUBLISHED})
+        case e.TraineeEnrolled():
+            return state.model_copy(update={"enrolled": (*state.enrolled, event.trainee)})
+        case e.SessionScheduled():
+            sessions = {**state.sessions, event.session.session_id: event.session}
+            return state.model_copy(update={"sessions": sessions})
+        case e.SessionRescheduled():
+            moved = state.sessions[event.session_id].model_copy(
+                update={"starts_at": event.starts_at}
+            )
+            return state.model_copy(update={"sessions": {**state.sessions, moved.session_id: moved}})
+        case e.ReminderSent():
+            return state.model_copy(
+                update={"sent_reminders": state.sent_reminders | {event.reminder_id}}
+            )
+        case e.AttendanceRecorded():
+            attendance = {**state.attendance, event.session_id: event.attendees}
+            return state.model_copy(update={"attendance": attendance, "status": s.EXECUTING})
+        case e.SessionCompleted():
+            return state.model_copy(
+                update={
+                    "completed_sessions": state.completed_sessions | {event.session_id},
+                    "status": s.EXECUTING,
+                }
+            )
+        case e.ProgramExecuted():
+            return state
+        case e.EvaluationOpened():
+            return state.model_copy(
+                update={"status": s.EVALUATING, "evaluation_closes_at": event.closes_at}
+            )
+        case e.SurveySubmitted():
+            return state.model_copy(update={"surveyed": state.surveyed | {event.trainee}})
+        case e.ExamSubmitted():
+            return state.model_copy(update={"examined": state.examined | {event.trainee}})
+        case e.EvaluationClosed():
+            return state.model_copy(update={"status": s.FEEDBACK, "evaluation_closes_at": None})
+        case e.FeedbackSubmitted():
+            return state
+        case e.ProgramClosed():
+            return state.model_copy(update={"status": s.CLOSED})
+        case e.ProgramCancelled():
+            return state.model_copy(update={"status": s.CANCELLED, "open_tasks": {}})
+    raise DomainError(f"unknown event {type(event).__name__}")
+
+
+def fold(events: Iterable[Any], state: ProgramState | None = None) -> ProgramState | None:
+    for event in events:
+        state = evolve(state, event)
+    return state
+
+
+def role_for(command: BaseModel) -> str:
+    kind = type(command)
+    if kind in APPROVER_COMMANDS:
+        return "approver"
+    if kind in TRAINEE_COMMANDS:
+        return "trainee"
+    return "specialist"
+
+
+def decide_all(
+    state: ProgramState, commands: Sequence[BaseModel], now: datetime, new_id: Callable[[], str]
+) -> tuple[ProgramState, list[Any]]:
+    """Decide several commands in turn, as one unit (used by tests and imports)."""
+    decided: list[Any] = []
+    for command in commands:
+        new = decide(state, command, now, new_id)
+        state = fold(new, state) or state
+        decided.extend(new)
+    return state, decided

@@ -1,0 +1,48 @@
+"""What goes into the log and what comes out of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event to append. Its id is chosen by the caller, so a retried append is a no-op."""
+
+    event_id: UUID
+    event_type: str
+    payload: dict[str, Any]
+    occurred_at: datetime
+    schema_version: int = 1
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    """One row of the log, exactly as stored (payload not yet upcast)."""
+
+    position: int
+    stream_id: str
+    stream_version: int
+    event_id: UUID
+    event_type: str
+    schema_version: int
+    payload: dict[str, Any]
+    metadata: dict[str, Any]
+    occurred_at: datetime
+    recorded_at: datetime
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    stream_id: str
+    stream_version: int
+    first_position: int
+    last_position: int
+    replayed: bool = False
+    """True when every event was already in the log (an idempotent retry): nothing was written."""

@@ -1,0 +1,290 @@
+"""Append and read the log.
+
+Writers are serialised by a row lock on ``log_head`` (on SQLite by ``BEGIN IMMEDIATE``), so a
+global position is handed out only after the append's checks pass and every position commits in
+order: a reader taking "everything after N" can never skip a row that commits later. To keep
+throughput with many concurrent writers, appends from threads of one process are group-committed:
+whoever finds the log idle leads, takes every append that queued meanwhile, checks each one on its
+own (a refused append gets its own error, the others go ahead) and commits them in one transaction.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from eventlog import hashing
+from eventlog.errors import DuplicateEventError, EventLogError, StreamVersionConflict
+from eventlog.records import AppendResult, NewEvent, RecordedEvent
+from eventlog.schema import events, log_head
+
+_COLUMNS = (
+    events.c.position,
+    events.c.stream_id,
+    events.c.stream_version,
+    events.c.event_id,
+    events.c.event_type,
+    events.c.schema_version,
+    events.c.payload,
+    events.c.metadata,
+    events.c.occurred_at,
+    events.c.recorded_at,
+    events.c.prev_hash,
+    events.c.hash,
+)
+
+
+def _record(row: Any) -> RecordedEvent:
+    return RecordedEvent(
+        position=row[0],
+        stream_id=row[1],
+        stream_version=row[2],
+        event_id=UUID(row[3]),
+        event_type=row[4],
+        schema_version=row[5],
+        payload=row[6],
+        metadata=row[7],
+        occurred_at=row[8],
+        recorded_at=row[9],
+        prev_hash=row[10],
+        hash=row[11],
+    )
+
+
+@dataclass
+class _Append:
+    stream_id: str
+    expected_version: int
+    events: Sequence[NewEvent]
+    done: threading.Event = field(default_factory=threading.Event)
+    lead: bool = False
+    result: AppendResult | None = None
+    error: BaseException | None = None
+
+
+class EventStore:
+    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] | None = None) -> None:
+        self.engine = engine
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._queue_lock = threading.Lock()
+        self._queue: list[_Append] = []
+        self._leading = False
+
+    # ------------------------------------------------------------------ writing
+
+    def append(
+        self, stream_id: str, expected_version: int, new_events: Sequence[NewEvent]
+    ) -> AppendResult:
+        """Append ``new_events`` to a stream that must be at ``expected_version`` (0: new)."""
+        if not new_events:
+            raise EventLogError("an append needs at least one event")
+        if expected_version < 0:
+            raise EventLogError("expected_version must be 0 (a new stream) or more")
+        if len({e.event_id for e in new_events}) != len(new_events):
+            raise DuplicateEventError("the same event id appears twice in one append")
+        request = _Append(stream_id, expected_version, new_events)
+        with self._queue_lock:
+            self._queue.append(request)
+            follow = self._leading
+            self._leading = True
+        if follow:
+            request.done.wait()
+            if request.lead:
+                self._lead()
+        else:
+            self._lead()
+        if request.error is not None:
+            raise request.error
+        assert request.result is not None
+        return request.result
+
+    def _lead(self) -> None:
+        with self._queue_lock:
+            batch, self._queue = self._queue, []
+        try:
+            self._commit_batch(batch)
+        finally:
+            with self._queue_lock:
+                if self._queue:
+                    successor = self._queue[0]
+                    successor.lead = True
+                    successor.done.set()
+                else:
+                    self._leading = False
+            for request in batch:
+                request.done.set()
+
+    def _commit_batch(self, batch: list[_Append]) -> None:
+        try:
+            self._write(batch, check_duplicates=False)
+        except IntegrityError:
+            # An event id is already stored (a retry) or a stream version was taken by a
+            # writer in another process: decide each append again, this time checking ids.
+            for request in batch:
+                request.result = request.error = None
+                try:
+                    self._write([request], check_duplicates=True)
+                except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
+                    request.error = exc
+        except BaseException as exc:  # noqa: BLE001 - handed to every waiting caller
+            for request in batch:
+                request.error = exc
+
+    def _write(self, batch: list[_Append], *, check_duplicates: bool) -> None:
+        with self.engine.begin() as conn:
+            head = conn.execute(
+                select(log_head.c.position, log_head.c.hash)
+                .where(log_head.c.id == 1)
+                .with_for_update()
+            ).one()
+            position, last_hash = int(head[0]), str(head[1])
+            versions = self._current_versions(conn, {r.stream_id for r in batch})
+            recorded_at = self._clock()
+            rows: list[dict[str, Any]] = []
+            for request in batch:
+                if check_duplicates and self._already_stored(conn, request):
+                    continue
+                current = versions.get(request.stream_id, 0)
+                if current != request.expected_version:
+                    # A retry of an append that landed finds its stream moved on: a no-op.
+                    if not check_duplicates and self._already_stored(conn, request):
+                        continue
+                    request.error = StreamVersionConflict(
+                        request.stream_id, request.expected_version, current
+                    )
+                    continue
+                first = position + 1
+                for offset, event in enumerate(request.events, start=1):
+                    position += 1
+                    row = {
+                        "position": position,
+                        "stream_id": request.stream_id,
+                        "stream_version": current + offset,
+                        "event_id": str(event.event_id),
+                        "event_type": event.event_type,
+                        "schema_version": event.schema_version,
+                        "payload": event.payload,
+                        "metadata": event.metadata,
+                        "occurred_at": event.occurred_at,
+                        "recorded_at": recorded_at,
+                    }
+                    row["prev_hash"] = last_hash
+                    last_hash = hashing.chain(last_hash, hashing.canonical(**row_fields(row)))
+                    row["hash"] = last_hash
+                    rows.append(row)
+                versions[request.stream_id] = current + len(request.events)
+                request.result = AppendResult(
+                    request.stream_id, versions[request.stream_id], first, position
+                )
+            if rows:
+                conn.execute(events.insert(), rows)
+                conn.execute(
+                    update(log_head)
+                    .where(log_head.c.id == 1)
+                    .values(position=position, hash=last_hash)
+                )
+
+    @staticmethod
+    def _current_versions(conn: Connection, stream_ids: set[str]) -> dict[str, int]:
+        query = (
+            select(events.c.stream_id, func.max(events.c.stream_version))
+            .where(events.c.stream_id.in_(sorted(stream_ids)))
+            .group_by(events.c.stream_id)
+        )
+        return {row[0]: int(row[1]) for row in conn.execute(query)}
+
+    @staticmethod
+    def _already_stored(conn: Connection, request: _Append) -> bool:
+        """True for a retry of an append that already landed; refuses a partial overlap."""
+        ids = [str(e.event_id) for e in request.events]
+        stored = conn.execute(
+            select(events.c.event_id, events.c.stream_id, events.c.position).where(
+                events.c.event_id.in_(ids)
+            )
+        ).all()
+        if not stored:
+            return False
+        if len(stored) != len(ids) or any(row[1] != request.stream_id for row in stored):
+            raise DuplicateEventError(
+                f"{len(stored)} of {len(ids)} event ids are already in the log"
+                f" (stream {request.stream_id!r}); a retry must resend exactly the same events"
+            )
+        positions = sorted(int(row[2]) for row in stored)
+        version = conn.execute(
+            select(func.max(events.c.stream_version)).where(
+                events.c.stream_id == request.stream_id, events.c.position <= positions[-1]
+            )
+        ).scalar_one()
+        request.result = AppendResult(
+            request.stream_id, int(version), positions[0], positions[-1], replayed=True
+        )
+        return True
+
+    # ------------------------------------------------------------------ reading
+
+    def read_stream(self, stream_id: str, after_version: int = 0) -> list[RecordedEvent]:
+        query = (
+            select(*_COLUMNS)
+            .where(events.c.stream_id == stream_id, events.c.stream_version > after_version)
+            .order_by(events.c.stream_version)
+        )
+        with self.engine.connect() as conn:
+            return [_record(row) for row in conn.execute(query)]
+
+    def read_all(
+        self, after_position: int = 0, *, limit: int | None = None, page_size: int = 2000
+    ) -> Iterator[RecordedEvent]:
+        """Every event after ``after_position`` in global order, streamed page by page."""
+        remaining = limit
+        while remaining is None or remaining > 0:
+            size = page_size if remaining is None else min(page_size, remaining)
+            page = self.read_page(after_position, size)
+            yield from page
+            if len(page) < size:
+                return
+            after_position = page[-1].position
+            if remaining is not None:
+                remaining -= len(page)
+
+    def read_page(self, after_position: int, size: int) -> list[RecordedEvent]:
+        query = (
+            select(*_COLUMNS)
+            .where(events.c.position > after_position)
+            .order_by(events.c.position)
+            .limit(size)
+        )
+        with self.engine.connect() as conn:
+            return [_record(row) for row in conn.execute(query)]
+
+    def head(self) -> tuple[int, str]:
+        """The last committed position and its chain hash."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(log_head.c.position, log_head.c.hash)).one()
+        return int(row[0]), str(row[1])
+
+    def stream_version(self, stream_id: str) -> int:
+        with self.engine.connect() as conn:
+            return self._current_versions(conn, {stream_id}).get(stream_id, 0)
+
+
+def row_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a row that the hash covers, in the keyword form ``canonical`` takes."""
+    return {
+        "position": row["position"],
+        "stream_id": row["stream_id"],
+        "stream_version": row["stream_version"],
+        "event_id": str(row["event_id"]),
+        "event_type": row["event_type"],
+        "schema_version": row["schema_version"],
+        "payload": row["payload"],
+        "metadata": row["metadata"],
+        "occurred_at": row["occurred_at"],
+        "recorded_at": row["recorded_at"],
+    }
