@@ -11,6 +11,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 
+#: Execution option naming how a SQLite transaction begins; readers pass "DEFERRED".
+SQLITE_BEGIN = "sqlite_begin"
+READ_ONLY = {SQLITE_BEGIN: "DEFERRED"}
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``. On SQLite: WAL, a busy timeout, and ``BEGIN IMMEDIATE`` so that a
     writer takes the write lock before it reads the head of the log."""
@@ -36,7 +41,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        mode = conn.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
 

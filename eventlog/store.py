@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from eventlog import hashing
+from eventlog.engine import READ_ONLY
 from eventlog.errors import DuplicateEventError, EventLogError, StreamVersionConflict
 from eventlog.records import AppendResult, NewEvent, RecordedEvent
 from eventlog.schema import events, log_head
@@ -235,7 +236,7 @@ class EventStore:
             .where(events.c.stream_id == stream_id, events.c.stream_version > after_version)
             .order_by(events.c.stream_version)
         )
-        with self.engine.connect() as conn:
+        with self.engine.connect().execution_options(**READ_ONLY) as conn:
             return [_record(row) for row in conn.execute(query)]
 
     def read_all(
@@ -253,24 +254,29 @@ class EventStore:
             if remaining is not None:
                 remaining -= len(page)
 
-    def read_page(self, after_position: int, size: int) -> list[RecordedEvent]:
+    def read_page(
+        self, after_position: int, size: int, *, conn: Connection | None = None
+    ) -> list[RecordedEvent]:
+        """Up to ``size`` events after ``after_position``; inside ``conn``'s transaction if given."""
         query = (
             select(*_COLUMNS)
             .where(events.c.position > after_position)
             .order_by(events.c.position)
             .limit(size)
         )
-        with self.engine.connect() as conn:
+        if conn is not None:
             return [_record(row) for row in conn.execute(query)]
+        with self.engine.connect().execution_options(**READ_ONLY) as own:
+            return [_record(row) for row in own.execute(query)]
 
     def head(self) -> tuple[int, str]:
         """The last committed position and its chain hash."""
-        with self.engine.connect() as conn:
+        with self.engine.connect().execution_options(**READ_ONLY) as conn:
             row = conn.execute(select(log_head.c.position, log_head.c.hash)).one()
         return int(row[0]), str(row[1])
 
     def stream_version(self, stream_id: str) -> int:
-        with self.engine.connect() as conn:
+        with self.engine.connect().execution_options(**READ_ONLY) as conn:
             return self._current_versions(conn, {stream_id}).get(stream_id, 0)
 
 

@@ -1,0 +1,199 @@
+"""The pure fold behind every program read model: (view, event) -> (view, changes).
+
+The program's rules are not repeated here: the view carries the domain's own ``ProgramState``,
+folded by ``domain.program.evolve``, plus the few facts the read models keep that the rules do
+not need (was it ever approved, when was it executed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from domain import events as e
+from domain.kpi import ProgramOutcome, quarter_of
+from domain.program import ProgramState, evolve
+from eventlog.records import RecordedEvent
+
+STREAM_PREFIX = "program-"
+
+
+class ProgramView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    state: ProgramState
+    approved: bool = False
+    executed_on: date | None = None
+    on_time: bool = False
+    last_position: int = 0
+    updated_at: datetime
+
+    @property
+    def outcome(self) -> ProgramOutcome:
+        return ProgramOutcome(
+            program_id=self.state.program_id,
+            specialist=self.state.specialist,
+            planned_date=self.state.planned_date,
+            approved=self.approved,
+            executed=self.executed_on is not None,
+            on_time=self.on_time,
+            enrolled=len(self.state.enrolled),
+            attended=len(self.state.attendees & set(self.state.enrolled)),
+        )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    position: int
+    program_id: str
+    stream_version: int
+    occurred_at: datetime
+    event_type: str
+    actor: str
+    role: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class TaskOpened:
+    task_id: str
+    program_id: str
+    approver: str
+    title: str
+    specialist: str
+    planned_date: date
+    revision: int
+    trainees: int
+    sessions: int
+    requested_at: datetime
+
+
+@dataclass(frozen=True)
+class TaskClosed:
+    task_id: str
+
+
+Change = TimelineEntry | TaskOpened | TaskClosed
+
+
+def program_id_of(stream_id: str) -> str | None:
+    return stream_id[len(STREAM_PREFIX) :] if stream_id.startswith(STREAM_PREFIX) else None
+
+
+def describe(event: Any) -> str:
+    """One line a person reads in a timeline."""
+    match event:
+        case e.ProgramPlanned():
+            return f"planned “{event.title}” for {event.planned_date} ({len(event.sessions)} sessions)"
+        case e.ProgramRevised():
+            return f"revised: {event.comment}" if event.comment else "revised the plan"
+        case e.ProgramSubmitted():
+            return f"submitted revision {event.revision} for approval"
+        case e.ApprovalRequested():
+            return f"approval requested from {event.approver}"
+        case e.ApprovalGranted():
+            return f"{event.approver} approved" + (f": {event.comment}" if event.comment else "")
+        case e.ApprovalRejected():
+            return f"{event.approver} rejected: {event.reason}"
+        case e.ChangesRequested():
+            return f"{event.approver} requested changes: {event.reason}"
+        case e.ApprovalTaskWithdrawn():
+            return f"task of {event.approver} withdrawn"
+        case e.SessionRescheduled():
+            return f"session {event.session_id} moved to {event.starts_at.isoformat()}"
+        case e.ReminderSent():
+            return f"{event.kind} reminder for {event.session_id} sent to {len(event.recipients)}"
+        case e.AttendanceRecorded():
+            total = len(event.attendees) + len(event.absentees)
+            return f"attendance of {event.session_id}: {len(event.attendees)}/{total}"
+        case e.ProgramExecuted():
+            return "executed " + ("on time" if event.on_time else f"late (planned {event.planned_date})")
+        case e.ProgramCancelled():
+            return f"cancelled: {event.reason}"
+    return str(getattr(event, "type", type(event).__name__))
+
+
+def apply(
+    view: ProgramView | None, recorded: RecordedEvent, event: Any
+) -> tuple[ProgramView, list[Change]]:
+    """Fold one recorded event of a program stream into its view."""
+    state = evolve(view.state if view else None, event)
+    updates: dict[str, Any] = {
+        "state": state,
+        "last_position": recorded.position,
+        "updated_at": recorded.occurred_at,
+    }
+    if isinstance(event, e.ProgramApproved):
+        updates["approved"] = True
+    if isinstance(event, e.ProgramExecuted):
+        updates["executed_on"], updates["on_time"] = event.executed_on, event.on_time
+    new_view = (
+        view.model_copy(update=updates) if view is not None else ProgramView.model_validate(updates)
+    )
+    changes: list[Change] = [
+        TimelineEntry(
+            position=recorded.position,
+            program_id=state.program_id,
+            stream_version=recorded.stream_version,
+            occurred_at=recorded.occurred_at,
+            event_type=recorded.event_type,
+            actor=str(recorded.metadata.get("actor", "")),
+            role=str(recorded.metadata.get("role", "")),
+            summary=describe(event),
+        )
+    ]
+    match event:
+        case e.ApprovalRequested():
+            changes.append(
+                TaskOpened(
+                    task_id=event.task_id,
+                    program_id=state.program_id,
+                    approver=event.approver,
+                    title=state.title,
+                    specialist=state.specialist,
+                    planned_date=state.planned_date,
+                    revision=event.revision,
+                    trainees=len(state.trainees),
+                    sessions=len(state.sessions),
+                    requested_at=recorded.occurred_at,
+                )
+            )
+        case (
+            e.ApprovalGranted()
+            | e.ApprovalRejected()
+            | e.ChangesRequested()
+            | e.ApprovalTaskWithdrawn()
+        ):
+            changes.append(TaskClosed(task_id=event.task_id))
+    return new_view, changes
+
+
+def program_row(view: ProgramView) -> dict[str, Any]:
+    state = view.state
+    outcome = view.outcome
+    return {
+        "program_id": state.program_id,
+        "title": state.title,
+        "specialist": state.specialist,
+        "approvers": list(state.approvers),
+        "status": state.status.value,
+        "timezone": state.timezone,
+        "planned_date": state.planned_date,
+        "period": quarter_of(state.planned_date),
+        "revision": state.revision,
+        "session_count": len(state.sessions),
+        "planned_trainees": len(state.trainees),
+        "enrolled": outcome.enrolled,
+        "attended": outcome.attended,
+        "approved": view.approved,
+        "executed": outcome.executed,
+        "executed_on": view.executed_on,
+        "on_time": view.on_time,
+        "reminders_sent": len(state.sent_reminders),
+        "state": view.model_dump(mode="json"),
+        "last_position": view.last_position,
+        "updated_at": view.updated_at,
+    }

@@ -1,0 +1,154 @@
+"""The checkpointed projector: tails the log and folds it into the read models.
+
+Each batch's read-model changes and the new checkpoint commit in one transaction, so a crash
+and restart neither counts an event twice nor misses one. The checkpoint row is locked for the
+batch, so two projectors running against one database take turns instead of double-applying.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+import structlog
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+
+from domain.events import load_event
+from eventlog import EventStore, RecordedEvent
+from projections.program_views import (
+    Change,
+    ProgramView,
+    TaskClosed,
+    TaskOpened,
+    TimelineEntry,
+    apply,
+    program_id_of,
+    program_row,
+)
+from projections.tables import READ_MODELS, checkpoints, inbox, programs, timeline
+
+log = structlog.get_logger(__name__)
+
+CHECKPOINT = "read_models"
+
+
+class ProjectionRunner:
+    def __init__(self, store: EventStore, *, batch_size: int = 500) -> None:
+        self.store = store
+        self.engine: Engine = store.engine
+        self.batch_size = batch_size
+
+    def position(self) -> int:
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(checkpoints.c.position).where(checkpoints.c.name == CHECKPOINT)
+            ).scalar()
+        return int(found or 0)
+
+    def run_once(self, max_events: int | None = None) -> int:
+        """Project one batch; returns how many events it folded (0 when caught up)."""
+        size = self.batch_size if max_events is None else min(self.batch_size, max_events)
+        with self.engine.begin() as conn:
+            position = self._lock_checkpoint(conn)
+            batch = self.store.read_page(position, size, conn=conn)
+            if not batch:
+                return 0
+            self._project(conn, batch)
+            conn.execute(
+                update(checkpoints)
+                .where(checkpoints.c.name == CHECKPOINT)
+                .values(position=batch[-1].position)
+            )
+        log.debug("projected", events=len(batch), position=batch[-1].position)
+        return len(batch)
+
+    def catch_up(self, max_events: int | None = None) -> int:
+        total = 0
+        while max_events is None or total < max_events:
+            done = self.run_once(None if max_events is None else max_events - total)
+            if done == 0:
+                break
+            total += done
+        return total
+
+    def run_forever(self, stop: threading.Event, poll_seconds: float = 0.25) -> None:
+        log.info("projector started", position=self.position())
+        while not stop.is_set():
+            try:
+                if self.run_once() == 0:
+                    stop.wait(poll_seconds)
+            except Exception:
+                log.exception("projection batch failed; retrying")
+                stop.wait(min(5.0, poll_seconds * 8))
+        log.info("projector stopped", position=self.position())
+
+    def rebuild(self) -> int:
+        """Empty every read model and replay the whole log from position zero."""
+        with self.engine.begin() as conn:
+            self._lock_checkpoint(conn)
+            for table in READ_MODELS:
+                conn.execute(delete(table))
+            conn.execute(
+                update(checkpoints).where(checkpoints.c.name == CHECKPOINT).values(position=0)
+            )
+        return self.catch_up()
+
+    # ------------------------------------------------------------------ internals
+
+    @staticmethod
+    def _lock_checkpoint(conn: Connection) -> int:
+        query = select(checkpoints.c.position).where(checkpoints.c.name == CHECKPOINT)
+        found = conn.execute(query.with_for_update()).scalar()
+        if found is None:
+            conn.execute(insert(checkpoints).values(name=CHECKPOINT, position=0))
+            return 0
+        return int(found)
+
+    def _project(self, conn: Connection, batch: Iterable[RecordedEvent]) -> None:
+        batch = list(batch)
+        ids = {pid for r in batch if (pid := program_id_of(r.stream_id)) is not None}
+        views = self._load_views(conn, ids)
+        existing = set(views)
+        changes: list[Change] = []
+        for recorded in batch:
+            program_id = program_id_of(recorded.stream_id)
+            if program_id is None:
+                continue
+            event = load_event(recorded.event_type, recorded.schema_version, recorded.payload)
+            views[program_id], new_changes = apply(views.get(program_id), recorded, event)
+            changes.extend(new_changes)
+        for program_id, view in views.items():
+            row = program_row(view)
+            if program_id in existing:
+                conn.execute(
+                    update(programs).where(programs.c.program_id == program_id).values(**row)
+                )
+            else:
+                conn.execute(insert(programs).values(**row))
+        self._apply_changes(conn, changes)
+
+    @staticmethod
+    def _load_views(conn: Connection, ids: set[str]) -> dict[str, ProgramView]:
+        if not ids:
+            return {}
+        rows = conn.execute(
+            select(programs.c.program_id, programs.c.state).where(
+                programs.c.program_id.in_(sorted(ids))
+            )
+        )
+        return {row[0]: ProgramView.model_validate(row[1]) for row in rows}
+
+    @staticmethod
+    def _apply_changes(conn: Connection, changes: list[Change]) -> None:
+        entries: list[dict[str, Any]] = []
+        for change in changes:
+            match change:
+                case TimelineEntry():
+                    entries.append(change.__dict__)
+                case TaskOpened():
+                    conn.execute(insert(inbox).values(**change.__dict__))
+                case TaskClosed():
+                    conn.execute(delete(inbox).where(inbox.c.task_id == change.task_id))
+        if entries:
+            conn.execute(insert(timeline), entries)

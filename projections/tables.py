@@ -1,0 +1,91 @@
+"""Read-model tables as SQLAlchemy Core objects (created by this package's migrations)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from eventlog.engine import run_migrations
+from eventlog.schema import UtcDateTime
+
+metadata = MetaData()
+
+checkpoints = Table(
+    "projection_checkpoints",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+programs = Table(
+    "rm_programs",
+    metadata,
+    Column("program_id", String(100), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("specialist", String(100), nullable=False),
+    Column("approvers", JSON, nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("planned_date", Date, nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("session_count", Integer, nullable=False),
+    Column("planned_trainees", Integer, nullable=False),
+    Column("enrolled", Integer, nullable=False),
+    Column("attended", Integer, nullable=False),
+    Column("approved", Boolean, nullable=False),
+    Column("executed", Boolean, nullable=False),
+    Column("executed_on", Date, nullable=True),
+    Column("on_time", Boolean, nullable=False),
+    Column("reminders_sent", Integer, nullable=False),
+    Column("state", JSON, nullable=False),
+    Column("last_position", BigInteger, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+timeline = Table(
+    "rm_timeline",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("program_id", String(100), nullable=False),
+    Column("stream_version", Integer, nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("event_type", String(100), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("role", String(30), nullable=False),
+    Column("summary", Text, nullable=False),
+)
+
+inbox = Table(
+    "rm_inbox",
+    metadata,
+    Column("task_id", String(64), primary_key=True),
+    Column("program_id", String(100), nullable=False),
+    Column("approver", String(100), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("specialist", String(100), nullable=False),
+    Column("planned_date", Date, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("trainees", Integer, nullable=False),
+    Column("sessions", Integer, nullable=False),
+    Column("requested_at", UtcDateTime, nullable=False),
+)
+
+READ_MODELS = (programs, timeline, inbox)
+
+
+def migrate_read_models(engine: Engine) -> None:
+    run_migrations(engine, Path(__file__).parent / "migrations", "read_models_schema_version")

@@ -1,0 +1,1 @@
+"""trainops: the command line, settings, logging and the embedded stack that wire the parts."""

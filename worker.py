@@ -1,0 +1,69 @@
+"""The Temporal worker: runs program workflows and their activities on one task queue.
+
+Run it with ``python worker.py`` (settings from ``TRAINOPS_*``); ``trainops up`` runs it in-process
+together with the dev server and the projector.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import structlog
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+
+from activities.outbox import Notifier
+from activities.program_activities import ProgramActivities
+from eventlog import EventStore
+from trainops.database import open_database
+from trainops.logging import configure_logging
+from trainops.settings import get_settings
+from workflows.program import TrainingProgramWorkflow
+
+log = structlog.get_logger(__name__)
+
+WORKFLOWS = [TrainingProgramWorkflow]
+
+
+def build_worker(
+    client: Client,
+    task_queue: str,
+    store: EventStore,
+    notifier: Notifier,
+    **options: Any,
+) -> Worker:
+    program_activities = ProgramActivities(store, notifier)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=WORKFLOWS,
+        activities=[program_activities.append_events, program_activities.send_reminder],
+        activity_executor=ThreadPoolExecutor(max_workers=16),
+        **options,
+    )
+
+
+async def connect(address: str, namespace: str) -> Client:
+    return await Client.connect(
+        address, namespace=namespace, data_converter=pydantic_data_converter
+    )
+
+
+async def main() -> None:
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    database = open_database(settings.database_url)
+    client = await connect(settings.temporal_address, settings.temporal_namespace)
+    worker = build_worker(client, settings.task_queue, database.store, database.outbox)
+    log.info("worker started", task_queue=settings.task_queue)
+    try:
+        await worker.run()
+    finally:
+        database.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,1 @@
+"""Temporal workflows: deterministic orchestration only; decisions come from ``domain``."""
