@@ -90,6 +90,11 @@ class EventStore:
             raise EventLogError("expected_version must be 0 (a new stream) or more")
         if len({e.event_id for e in new_events}) != len(new_events):
             raise DuplicateEventError("the same event id appears twice in one append")
+        for event in new_events:
+            if event.occurred_at.utcoffset() is None:
+                raise EventLogError(
+                    f"event {event.event_id}: occurred_at must be timezone-aware, not naive"
+                )
         request = _Append(stream_id, expected_version, new_events)
         with self._queue_lock:
             self._queue.append(request)
@@ -125,9 +130,14 @@ class EventStore:
     def _commit_batch(self, batch: list[_Append]) -> None:
         try:
             self._write(batch, check_duplicates=False)
-        except IntegrityError:
-            # An event id is already stored (a retry) or a stream version was taken by a
-            # writer in another process: decide each append again, this time checking ids.
+        except Exception as exc:
+            if len(batch) == 1 and not isinstance(exc, IntegrityError):
+                batch[0].result, batch[0].error = None, exc
+                return
+            # An event id is already stored (a retry), a stream version was taken by a writer
+            # in another process, or one append of the group was refused (a partial duplicate,
+            # a payload that cannot be stored): the transaction rolled back, so decide each
+            # append again on its own, checking ids, and only the refused one fails.
             for request in batch:
                 request.result = request.error = None
                 try:

@@ -1,0 +1,221 @@
+"""Every command in every state: allowed ones decide events, the rest are refused clearly."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from itertools import count
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from domain import commands as c
+from domain import events as e
+from domain.program import (
+    ALLOWED,
+    DomainError,
+    ProgramState,
+    ProgramStatus,
+    decide,
+    evolve,
+    fold,
+)
+
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+START = NOW + timedelta(days=10)
+
+
+def new_ids() -> object:
+    counter = count(1)
+    return lambda: f"task-{next(counter)}"
+
+
+def planned() -> ProgramState:
+    plan = c.PlanProgram(
+        program_id="p1",
+        actor="spec",
+        approvers=("boss", "hr"),
+        title="Onboarding",
+        planned_date=date(2026, 3, 20),
+        sessions=(e.Session(session_id="s1", starts_at=START),),
+        trainees=("t1", "t2"),
+    )
+    state = evolve(None, e.ProgramPlanned(**{**plan.model_dump(exclude={"actor"}), "specialist": "spec"}))
+    return state
+
+
+def state_in(status: ProgramStatus) -> ProgramState:
+    """A program in ``status`` with what that state normally has (tasks, enrolment, attendance)."""
+    s = planned()
+    base = {
+        "enrolled": ("t1", "t2"),
+        "attendance": {"s1": ("t1",)},
+    }
+    match status:
+        case ProgramStatus.SUBMITTED:
+            return s.model_copy(
+                update={"status": status, "submitted_by": "spec", "open_tasks": {"k1": "boss", "k2": "hr"}}
+            )
+        case ProgramStatus.PUBLISHED:
+            return s.model_copy(update={"status": status, "enrolled": ("t1", "t2")})
+        case ProgramStatus.EXECUTING:
+            return s.model_copy(update={"status": status, **base, "completed_sessions": frozenset({"s1"})})
+        case ProgramStatus.EVALUATING | ProgramStatus.FEEDBACK:
+            return s.model_copy(update={"status": status, **base, "completed_sessions": frozenset({"s1"})})
+    return s.model_copy(update={"status": status, "submitted_by": "spec"})
+
+
+def command_for(kind: type[BaseModel]) -> BaseModel:
+    later = START + timedelta(days=1)
+    samples: dict[type[BaseModel], BaseModel] = {
+        c.ReviseProgram: c.ReviseProgram(
+            actor="spec",
+            title="Onboarding v2",
+            planned_date=date(2026, 3, 25),
+            sessions=(e.Session(session_id="s1", starts_at=START),),
+            trainees=("t1", "t2", "t3"),
+        ),
+        c.SubmitProgram: c.SubmitProgram(actor="spec"),
+        c.ApproveProgram: c.ApproveProgram(actor="boss"),
+        c.RejectProgram: c.RejectProgram(actor="boss", reason="no budget"),
+        c.RequestChanges: c.RequestChanges(actor="boss", reason="add a session"),
+        c.PublishProgram: c.PublishProgram(actor="spec"),
+        c.EnrollTrainee: c.EnrollTrainee(actor="spec", trainee="t9"),
+        c.RescheduleSession: c.RescheduleSession(actor="spec", session_id="s1", starts_at=later),
+        c.RecordAttendance: c.RecordAttendance(actor="spec", session_id="s1", attendees=("t1",)),
+        c.CompleteSession: c.CompleteSession(actor="spec", session_id="s1"),
+        c.CompleteExecution: c.CompleteExecution(actor="spec"),
+        c.SubmitSurvey: c.SubmitSurvey(actor="t1", scores={"overall": 80}),
+        c.SubmitExam: c.SubmitExam(actor="t1", score=70),
+        c.CloseEvaluation: c.CloseEvaluation(actor="spec"),
+        c.SubmitFeedback: c.SubmitFeedback(actor="spec", summary="fine"),
+        c.CancelProgram: c.CancelProgram(actor="spec", reason="budget cut"),
+    }
+    return samples[kind]
+
+
+# Commands whose preconditions beyond the state the fixture cannot all satisfy at once.
+_CONTEXT_DEPENDENT = {
+    (c.RecordAttendance, ProgramStatus.EXECUTING),  # attendance of s1 already recorded
+    (c.CompleteSession, ProgramStatus.EXECUTING),  # s1 already completed
+    (c.RescheduleSession, ProgramStatus.EXECUTING),  # s1 already completed
+    (c.CompleteSession, ProgramStatus.PUBLISHED),  # attendance not yet recorded
+}
+
+CASES = [(kind, status) for kind in ALLOWED for status in ProgramStatus]
+
+
+@pytest.mark.parametrize(("kind", "status"), CASES, ids=lambda x: getattr(x, "__name__", x))
+def test_every_command_in_every_state(kind: type[BaseModel], status: ProgramStatus) -> None:
+    state = state_in(status)
+    command = command_for(kind)
+    if status not in ALLOWED[kind]:
+        with pytest.raises(DomainError, match=f"cannot .* a program that is {status.value}"):
+            decide(state, command, NOW, new_ids())  # type: ignore[arg-type]
+        return
+    if (kind, status) in _CONTEXT_DEPENDENT:
+        with pytest.raises(DomainError):
+            decide(state, command, NOW, new_ids())  # type: ignore[arg-type]
+        return
+    decided = decide(state, command, NOW, new_ids())  # type: ignore[arg-type]
+    assert decided, "an allowed command decides at least one event"
+    fold(decided, state)  # the events it decides fold without error
+
+
+EXPECTED_NEXT = {
+    c.ReviseProgram: ProgramStatus.DRAFT,
+    c.SubmitProgram: ProgramStatus.SUBMITTED,
+    c.ApproveProgram: ProgramStatus.APPROVED,
+    c.RejectProgram: ProgramStatus.REJECTED,
+    c.RequestChanges: ProgramStatus.CHANGES_REQUESTED,
+    c.PublishProgram: ProgramStatus.PUBLISHED,
+    c.CompleteExecution: ProgramStatus.EVALUATING,
+    c.CloseEvaluation: ProgramStatus.FEEDBACK,
+    c.SubmitFeedback: ProgramStatus.CLOSED,
+    c.CancelProgram: ProgramStatus.CANCELLED,
+}
+
+
+@pytest.mark.parametrize("kind", list(EXPECTED_NEXT), ids=lambda k: k.__name__)
+def test_transitions_lead_to_the_expected_state(kind: type[BaseModel]) -> None:
+    status = next(iter(sorted(ALLOWED[kind])))
+    state = state_in(status)
+    after = fold(decide(state, command_for(kind), NOW, new_ids()), state)  # type: ignore[arg-type]
+    assert after is not None and after.status is EXPECTED_NEXT[kind]
+
+
+def test_submitter_cannot_approve_their_own_program() -> None:
+    state = state_in(ProgramStatus.SUBMITTED).model_copy(update={"submitted_by": "boss"})
+    with pytest.raises(DomainError, match="four-eyes"):
+        decide(state, c.ApproveProgram(actor="boss"), NOW, new_ids())  # type: ignore[arg-type]
+
+
+def test_unknown_actor_is_refused() -> None:
+    state = state_in(ProgramStatus.SUBMITTED)
+    with pytest.raises(DomainError, match="not an approver"):
+        decide(state, c.ApproveProgram(actor="stranger"), NOW, new_ids())  # type: ignore[arg-type]
+    with pytest.raises(DomainError, match="only the program's specialist"):
+        decide(state_in(ProgramStatus.DRAFT), c.SubmitProgram(actor="stranger"), NOW, new_ids())  # type: ignore[arg-type]
+
+
+def test_approval_by_one_approver_withdraws_the_other_task() -> None:
+    state = state_in(ProgramStatus.SUBMITTED)
+    decided = decide(state, c.ApproveProgram(actor="hr"), NOW, new_ids())  # type: ignore[arg-type]
+    assert [type(x).__name__ for x in decided] == [
+        "ApprovalGranted",
+        "ApprovalTaskWithdrawn",
+        "ProgramApproved",
+    ]
+    after = fold(decided, state)
+    assert after is not None and after.open_tasks == {}
+
+
+def test_changes_requested_then_revised_and_resubmitted() -> None:
+    state = state_in(ProgramStatus.SUBMITTED)
+    ids = new_ids()
+    state = fold(decide(state, command_for(c.RequestChanges), NOW, ids), state)  # type: ignore[arg-type]
+    assert state is not None and state.status is ProgramStatus.CHANGES_REQUESTED
+    state = fold(decide(state, command_for(c.ReviseProgram), NOW, ids), state)  # type: ignore[arg-type]
+    assert state is not None and state.revision == 2 and len(state.trainees) == 3
+    decided = decide(state, c.SubmitProgram(actor="spec"), NOW, ids)  # type: ignore[arg-type]
+    assert [x.revision for x in decided if isinstance(x, e.ApprovalRequested)] == [2, 2]
+
+
+def test_late_execution_is_not_on_time() -> None:
+    state = state_in(ProgramStatus.EXECUTING)
+    late = datetime(2026, 3, 21, 12, 0, tzinfo=UTC)
+    executed = decide(state, c.CompleteExecution(actor="spec"), late, new_ids())[0]  # type: ignore[arg-type]
+    assert executed.on_time is False and executed.executed_on == date(2026, 3, 21)
+
+
+def test_attendance_of_strangers_and_incomplete_execution_are_refused() -> None:
+    state = state_in(ProgramStatus.PUBLISHED)
+    with pytest.raises(DomainError, match="not enrolled"):
+        decide(state, c.RecordAttendance(actor="spec", session_id="s1", attendees=("zz",)), NOW, new_ids())  # type: ignore[arg-type]
+    with pytest.raises(DomainError, match="no session"):
+        decide(state, c.CompleteSession(actor="spec", session_id="nope"), NOW, new_ids())  # type: ignore[arg-type]
+    executing = state.model_copy(update={"status": ProgramStatus.EXECUTING})
+    with pytest.raises(DomainError, match="sessions not completed"):
+        decide(executing, c.CompleteExecution(actor="spec"), NOW, new_ids())  # type: ignore[arg-type]
+
+
+def test_bad_input_is_refused_by_the_command_itself() -> None:
+    with pytest.raises(ValidationError, match="reason"):
+        c.RejectProgram(actor="boss", reason="")
+    with pytest.raises(ValidationError, match="UTC offset"):
+        c.RescheduleSession(actor="spec", session_id="s1", starts_at=datetime(2026, 1, 1))
+    with pytest.raises(ValidationError, match="time zone"):
+        c.PlanProgram(
+            program_id="x", actor="spec", approvers=("a",), title="t", timezone="Mars/Base",
+            planned_date=date(2026, 1, 1), sessions=(e.Session(session_id="s", starts_at=START),),
+            trainees=("t",),
+        )
+    with pytest.raises(ValidationError, match="cannot also be an approver"):
+        c.PlanProgram(
+            program_id="x", actor="spec", approvers=("spec",), title="t",
+            planned_date=date(2026, 1, 1), sessions=(e.Session(session_id="s", starts_at=START),),
+            trainees=("t",),
+        )
+    with pytest.raises(ValidationError, match="overall"):
+        c.SubmitSurvey(actor="t1", scores={"content": 50})
+    with pytest.raises(ValidationError):
+        c.SubmitExam(actor="t1", score=101)

@@ -1,0 +1,66 @@
+"""The embedded stack: Temporal dev server (persisted to a file) + worker + projector, one process.
+
+Ctrl-C (or SIGTERM) stops the worker, then the projector, then the server, in that order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import threading
+
+import structlog
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from trainops.database import open_database
+from trainops.settings import Settings
+from trainops.temporal_bins import dev_server_path
+from worker import build_worker
+
+log = structlog.get_logger(__name__)
+
+
+async def run_stack(settings: Settings, *, ui: bool = True) -> None:
+    host, _, port = settings.temporal_address.rpartition(":")
+    settings.temporal_db_file.parent.mkdir(parents=True, exist_ok=True)
+    database = open_database(settings.database_url)
+    env = await WorkflowEnvironment.start_local(
+        namespace=settings.temporal_namespace,
+        data_converter=pydantic_data_converter,
+        ip=host or "127.0.0.1",
+        port=int(port),
+        ui=ui,
+        ui_port=settings.temporal_ui_port if ui else None,
+        dev_server_existing_path=dev_server_path(),
+        dev_server_database_filename=str(settings.temporal_db_file),
+        dev_server_log_level="error",
+    )
+    stop_projector = threading.Event()
+    projector = threading.Thread(
+        target=database.projector.run_forever,
+        args=(stop_projector, settings.projector_poll_seconds),
+        name="projector",
+        daemon=True,
+    )
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    try:
+        projector.start()
+        worker = build_worker(env.client, settings.task_queue, database.store, database.outbox)
+        async with worker:
+            print(f"trainops is running (database {settings.database_url})")
+            print(f"  Temporal server : {settings.temporal_address}")
+            if ui:
+                print(f"  Temporal Web UI : http://127.0.0.1:{settings.temporal_ui_port}")
+            print("  try: trainops demo   |   trainops --help   |   Ctrl-C stops everything")
+            await stopping.wait()
+            print("stopping…")
+    finally:
+        stop_projector.set()
+        projector.join(timeout=10)
+        await env.shutdown()
+        database.close()
+        log.info("stack stopped")
