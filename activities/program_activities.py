@@ -60,10 +60,12 @@ class ProgramActivities:
             result = self.store.append(request.stream_id, request.expected_version, new_events)
         except StreamVersionConflict as exc:
             bound.warning("append refused", reason="version conflict")
-            raise ApplicationError(str(exc), type=STREAM_VERSION_CONFLICT, non_retryable=True)
+            raise ApplicationError(
+                str(exc), type=STREAM_VERSION_CONFLICT, non_retryable=True
+            ) from exc
         except DuplicateEventError as exc:
             bound.warning("append refused", reason="duplicate event ids")
-            raise ApplicationError(str(exc), type=DUPLICATE_EVENT, non_retryable=True)
+            raise ApplicationError(str(exc), type=DUPLICATE_EVENT, non_retryable=True) from exc
         bound.info(
             "events appended",
             events=[e.event_type for e in new_events],

@@ -57,7 +57,9 @@ def quarter_of(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-def execution_kpis(specialist: str, period: str, outcomes: Iterable[ProgramOutcome]) -> ExecutionKpis:
+def execution_kpis(
+    specialist: str, period: str, outcomes: Iterable[ProgramOutcome]
+) -> ExecutionKpis:
     planned = [o for o in outcomes if o.approved]
     executed = [o for o in planned if o.executed]
     return ExecutionKpis(

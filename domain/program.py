@@ -1,4 +1,4 @@
-"""The program lifecycle as a pure state machine: ``decide`` says what happens, ``evolve`` applies it.
+"""The program lifecycle as a pure state machine: `decide` says what happens, `evolve` applies it.
 
 Keeping both pure lets the Temporal update validator dry-run a command (refusing it before anything
 reaches history) and lets projections and tests fold the same events the workflow folded.
@@ -170,7 +170,9 @@ def _check_state(state: ProgramStatus, command: BaseModel) -> None:
     if state not in allowed:
         names = ", ".join(sorted(s.value for s in allowed))
         action = getattr(command, "kind", type(command).__name__)
-        raise DomainError(f"cannot {action} a program that is {state.value} (allowed when: {names})")
+        raise DomainError(
+            f"cannot {action} a program that is {state.value} (allowed when: {names})"
+        )
 
 
 def _task_of(state: ProgramState, approver: str) -> str:
@@ -294,7 +296,9 @@ def decide(
         case c.SubmitSurvey():
             if actor in state.surveyed:
                 raise DomainError(f"{actor!r} already submitted a survey")
-            return [e.SurveySubmitted(trainee=actor, scores=command.scores, comment=command.comment)]
+            return [
+                e.SurveySubmitted(trainee=actor, scores=command.scores, comment=command.comment)
+            ]
         case c.SubmitExam():
             if actor in state.examined:
                 raise DomainError(f"{actor!r} already submitted an exam")
@@ -387,7 +391,9 @@ def evolve(state: ProgramState | None, event: Any) -> ProgramState:
             moved = state.sessions[event.session_id].model_copy(
                 update={"starts_at": event.starts_at}
             )
-            return state.model_copy(update={"sessions": {**state.sessions, moved.session_id: moved}})
+            return state.model_copy(
+                update={"sessions": {**state.sessions, moved.session_id: moved}}
+            )
         case e.ReminderSent():
             return state.model_copy(
                 update={"sent_reminders": state.sent_reminders | {event.reminder_id}}

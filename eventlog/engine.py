@@ -10,7 +10,6 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-
 #: Execution option naming how a SQLite transaction begins; readers pass "DEFERRED".
 SQLITE_BEGIN = "sqlite_begin"
 READ_ONLY = {SQLITE_BEGIN: "DEFERRED"}

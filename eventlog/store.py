@@ -142,9 +142,9 @@ class EventStore:
                 request.result = request.error = None
                 try:
                     self._write([request], check_duplicates=True)
-                except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
+                except BaseException as exc:
                     request.error = exc
-        except BaseException as exc:  # noqa: BLE001 - handed to every waiting caller
+        except BaseException as exc:
             for request in batch:
                 request.error = exc
 
@@ -267,7 +267,7 @@ class EventStore:
     def read_page(
         self, after_position: int, size: int, *, conn: Connection | None = None
     ) -> list[RecordedEvent]:
-        """Up to ``size`` events after ``after_position``; inside ``conn``'s transaction if given."""
+        """Up to ``size`` events after ``after_position``, in ``conn``'s transaction if given."""
         query = (
             select(*_COLUMNS)
             .where(events.c.position > after_position)

@@ -65,9 +65,7 @@ def verify_events(
     for event in rows:
         report.checked += 1
         if event.position < expected_position:
-            report.problems.append(
-                Problem(event.position, "reordered", "position out of order")
-            )
+            report.problems.append(Problem(event.position, "reordered", "position out of order"))
         elif event.position > expected_position:
             missing = f"{expected_position}" + (
                 f"..{event.position - 1}" if event.position - 1 > expected_position else ""

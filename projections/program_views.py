@@ -87,7 +87,9 @@ def describe(event: Any) -> str:
     """One line a person reads in a timeline."""
     match event:
         case e.ProgramPlanned():
-            return f"planned “{event.title}” for {event.planned_date} ({len(event.sessions)} sessions)"
+            return (
+                f"planned “{event.title}” for {event.planned_date} ({len(event.sessions)} sessions)"
+            )
         case e.ProgramRevised():
             return f"revised: {event.comment}" if event.comment else "revised the plan"
         case e.ProgramSubmitted():
@@ -110,7 +112,9 @@ def describe(event: Any) -> str:
             total = len(event.attendees) + len(event.absentees)
             return f"attendance of {event.session_id}: {len(event.attendees)}/{total}"
         case e.ProgramExecuted():
-            return "executed " + ("on time" if event.on_time else f"late (planned {event.planned_date})")
+            return "executed " + (
+                "on time" if event.on_time else f"late (planned {event.planned_date})"
+            )
         case e.ProgramCancelled():
             return f"cancelled: {event.reason}"
     return str(getattr(event, "type", type(event).__name__))

@@ -45,7 +45,9 @@ def list_programs(engine: Engine, specialist: str | None = None) -> list[dict[st
 
 
 def program_timeline(engine: Engine, program_id: str) -> list[dict[str, Any]]:
-    query = select(timeline).where(timeline.c.program_id == program_id).order_by(timeline.c.position)
+    query = (
+        select(timeline).where(timeline.c.program_id == program_id).order_by(timeline.c.position)
+    )
     with engine.connect().execution_options(**READ_ONLY) as conn:
         return [dict(row._mapping) for row in conn.execute(query)]
 

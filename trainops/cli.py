@@ -108,9 +108,7 @@ def _parse_session(spec: str, timezone: str) -> Session:
         when, _, hours = rest.partition("/")
         starts_at = datetime.fromisoformat(when)
     except ValueError as exc:
-        raise fail(
-            f"session {spec!r} is not ID@WHEN[/HOURS], e.g. s1@2026-12-10T09:00/3"
-        ) from exc
+        raise fail(f"session {spec!r} is not ID@WHEN[/HOURS], e.g. s1@2026-12-10T09:00/3") from exc
     if starts_at.tzinfo is None:
         starts_at = starts_at.replace(tzinfo=ZoneInfo(timezone))
     return _command(
@@ -330,7 +328,7 @@ def survey(
         scores = {k: float(v) for k, v in (s.split("=", 1) for s in score)}
     except ValueError as exc:
         raise fail("scores look like overall=90 content=80") from exc
-    _act(program_id, lambda: c.SubmitSurvey(actor=actor, scores=scores, comment=comment))  # type: ignore[arg-type]
+    _act(program_id, lambda: c.SubmitSurvey(actor=actor, scores=scores, comment=comment))
 
 
 @program_app.command()
@@ -416,7 +414,15 @@ def inbox(approver: str, as_json: AsJson = False) -> None:
     rows_table(
         f"inbox of {approver}",
         tasks,
-        ["task_id", "program_id", "title", "specialist", "planned_date", "trainees", "requested_at"],
+        [
+            "task_id",
+            "program_id",
+            "title",
+            "specialist",
+            "planned_date",
+            "trainees",
+            "requested_at",
+        ],
     )
 
 
@@ -481,7 +487,9 @@ def verify(as_json: AsJson = False) -> None:
         )
     else:
         for problem in report.problems:
-            console.print(f"[red]{problem.kind}[/red] at position {problem.position}: {problem.detail}")
+            console.print(
+                f"[red]{problem.kind}[/red] at position {problem.position}: {problem.detail}"
+            )
     if not report.ok:
         raise typer.Exit(1)
 

@@ -84,7 +84,9 @@ class Quarter:
         self.steps.append(Step(when, label, run))
 
     def act(self, when: datetime, program_id: str, command: Any) -> None:
-        self.at(when, f"{program_id}: {command.kind}", lambda: self.programs.act(program_id, command))
+        self.at(
+            when, f"{program_id}: {command.kind}", lambda: self.programs.act(program_id, command)
+        )
 
     def program(self, index: int) -> None:
         rng = self.rng
@@ -148,7 +150,11 @@ class Quarter:
         self.act(review, pid, c.ApproveProgram(actor=approver, comment="approved"))
         self.act(review + timedelta(hours=1), pid, c.PublishProgram(actor=specialist))
         if index == 7:
-            self.act(review + timedelta(days=3), pid, c.CancelProgram(actor=specialist, reason="trainer ill"))
+            self.act(
+                review + timedelta(days=3),
+                pid,
+                c.CancelProgram(actor=specialist, reason="trainer ill"),
+            )
             return
         if index == 4:
             moved = sessions[0].starts_at + timedelta(days=2)
@@ -178,8 +184,18 @@ class Quarter:
             end = session.starts_at + timedelta(hours=session.duration_hours)
             present = tuple(t for t in trainees if rng.random() < 0.85)
             attended.update(present)
-            self.act(end, pid, c.RecordAttendance(actor=specialist, session_id=session.session_id, attendees=present))
-            self.act(end + timedelta(minutes=5), pid, c.CompleteSession(actor=specialist, session_id=session.session_id))
+            self.act(
+                end,
+                pid,
+                c.RecordAttendance(
+                    actor=specialist, session_id=session.session_id, attendees=present
+                ),
+            )
+            self.act(
+                end + timedelta(minutes=5),
+                pid,
+                c.CompleteSession(actor=specialist, session_id=session.session_id),
+            )
         done = (
             datetime.combine(planned + timedelta(days=2), time(17, 0), TZ)
             if late
@@ -188,18 +204,35 @@ class Quarter:
         self.act(done, pid, c.CompleteExecution(actor=specialist))
         for n, trainee in enumerate(sorted(attended)):
             if rng.random() < 0.8:
-                scores = {"overall": float(rng.randint(70, 100)), "content": float(rng.randint(65, 100))}
-                self.act(done + timedelta(hours=2, minutes=n), pid, c.SubmitSurvey(actor=trainee, scores=scores))  # type: ignore[arg-type]
-            self.act(done + timedelta(hours=3, minutes=n), pid, c.SubmitExam(actor=trainee, score=float(rng.randint(45, 100))))
+                scores = {
+                    "overall": float(rng.randint(70, 100)),
+                    "content": float(rng.randint(65, 100)),
+                }
+                self.act(
+                    done + timedelta(hours=2, minutes=n),
+                    pid,
+                    c.SubmitSurvey(actor=trainee, scores=scores),
+                )
+            self.act(
+                done + timedelta(hours=3, minutes=n),
+                pid,
+                c.SubmitExam(actor=trainee, score=float(rng.randint(45, 100))),
+            )
         if rng.random() < 0.5:
             closed = done + timedelta(days=3)
             self.act(closed, pid, c.CloseEvaluation(actor=specialist))
         else:
             closed = done + timedelta(days=7)  # the window closes by itself
-        self.act(closed + timedelta(hours=4), pid, c.SubmitFeedback(actor=specialist, summary="delivered; see evaluation"))
+        self.act(
+            closed + timedelta(hours=4),
+            pid,
+            c.SubmitFeedback(actor=specialist, summary="delivered; see evaluation"),
+        )
 
 
-async def run_demo(*, database_url: str | None = None, as_json: bool = False, programs: int = 12) -> dict[str, Any]:
+async def run_demo(
+    *, database_url: str | None = None, as_json: bool = False, programs: int = 12
+) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="trainops-demo-"))
     url = database_url or f"sqlite:///{workdir / 'demo.db'}"
     database = open_database(url)
@@ -239,7 +272,15 @@ async def run_demo(*, database_url: str | None = None, as_json: bool = False, pr
             rows_table(
                 f"{summary['quarter']}: {len(listing)} programs",
                 listing,
-                ["program_id", "specialist", "status", "planned_date", "executed_on", "attended", "enrolled"],
+                [
+                    "program_id",
+                    "specialist",
+                    "status",
+                    "planned_date",
+                    "executed_on",
+                    "attended",
+                    "enrolled",
+                ],
             )
             kpi_table(report)
             console.print(

@@ -23,5 +23,7 @@ def configure_logging(log_format: str = "console", level: str = "info") -> None:
         wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, level.upper())),
         cache_logger_on_first_use=True,
     )
-    logging.basicConfig(level=getattr(logging, level.upper()), format="%(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=getattr(logging, level.upper()), format="%(levelname)s %(name)s %(message)s"
+    )
     logging.getLogger("temporalio").setLevel(logging.WARNING)

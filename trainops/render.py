@@ -62,6 +62,10 @@ def kpi_table(report: Sequence[ExecutionKpis]) -> None:
         table.add_column(column, justify="left" if column in {"specialist", "period"} else "right")
     for k in report:
         table.add_row(
-            k.specialist, k.period, _rate(k.plan_completion), _rate(k.on_time), _rate(k.participation)
+            k.specialist,
+            k.period,
+            _rate(k.plan_completion),
+            _rate(k.on_time),
+            _rate(k.participation),
         )
     console.print(table)

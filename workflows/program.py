@@ -37,9 +37,11 @@ with workflow.unsafe.imports_passed_through():
         close_evaluation_by_deadline,
         decide,
         evolve,
-        fold as fold_events,
         role_for,
         start,
+    )
+    from domain.program import (
+        fold as fold_events,
     )
     from domain.reminders import Reminder, owed_reminders
 
@@ -48,7 +50,9 @@ APPEND_RETRY = RetryPolicy(
     maximum_interval=timedelta(minutes=1),
     non_retryable_error_types=[STREAM_VERSION_CONFLICT, DUPLICATE_EVENT],
 )
-NOTIFY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_interval=timedelta(minutes=5))
+NOTIFY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2), maximum_interval=timedelta(minutes=5)
+)
 
 
 def stream_id_for(program_id: str) -> str:
@@ -251,4 +255,6 @@ class TrainingProgramWorkflow:
         info = workflow.info()
         if info.is_continue_as_new_suggested():
             return True
-        return self._soft_limit is not None and info.get_current_history_length() >= self._soft_limit
+        return (
+            self._soft_limit is not None and info.get_current_history_length() >= self._soft_limit
+        )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.kpi import ProgramOutcome, Rate, execution_kpis, kpis_by_specialist_and_quarter, quarter_of
+from domain.kpi import (
+    ProgramOutcome,
+    Rate,
+    execution_kpis,
+    kpis_by_specialist_and_quarter,
+    quarter_of,
+)
 
 
 def outcome(pid: str, **kw: object) -> ProgramOutcome:

@@ -39,7 +39,9 @@ def planned() -> ProgramState:
         sessions=(e.Session(session_id="s1", starts_at=START),),
         trainees=("t1", "t2"),
     )
-    state = evolve(None, e.ProgramPlanned(**{**plan.model_dump(exclude={"actor"}), "specialist": "spec"}))
+    state = evolve(
+        None, e.ProgramPlanned(**{**plan.model_dump(exclude={"actor"}), "specialist": "spec"})
+    )
     return state
 
 
@@ -53,14 +55,22 @@ def state_in(status: ProgramStatus) -> ProgramState:
     match status:
         case ProgramStatus.SUBMITTED:
             return s.model_copy(
-                update={"status": status, "submitted_by": "spec", "open_tasks": {"k1": "boss", "k2": "hr"}}
+                update={
+                    "status": status,
+                    "submitted_by": "spec",
+                    "open_tasks": {"k1": "boss", "k2": "hr"},
+                }
             )
         case ProgramStatus.PUBLISHED:
             return s.model_copy(update={"status": status, "enrolled": ("t1", "t2")})
         case ProgramStatus.EXECUTING:
-            return s.model_copy(update={"status": status, **base, "completed_sessions": frozenset({"s1"})})
+            return s.model_copy(
+                update={"status": status, **base, "completed_sessions": frozenset({"s1"})}
+            )
         case ProgramStatus.EVALUATING | ProgramStatus.FEEDBACK:
-            return s.model_copy(update={"status": status, **base, "completed_sessions": frozenset({"s1"})})
+            return s.model_copy(
+                update={"status": status, **base, "completed_sessions": frozenset({"s1"})}
+            )
     return s.model_copy(update={"status": status, "submitted_by": "spec"})
 
 
@@ -190,7 +200,12 @@ def test_late_execution_is_not_on_time() -> None:
 def test_attendance_of_strangers_and_incomplete_execution_are_refused() -> None:
     state = state_in(ProgramStatus.PUBLISHED)
     with pytest.raises(DomainError, match="not enrolled"):
-        decide(state, c.RecordAttendance(actor="spec", session_id="s1", attendees=("zz",)), NOW, new_ids())  # type: ignore[arg-type]
+        decide(
+            state,
+            c.RecordAttendance(actor="spec", session_id="s1", attendees=("zz",)),
+            NOW,
+            new_ids(),
+        )  # type: ignore[arg-type]
     with pytest.raises(DomainError, match="no session"):
         decide(state, c.CompleteSession(actor="spec", session_id="nope"), NOW, new_ids())  # type: ignore[arg-type]
     executing = state.model_copy(update={"status": ProgramStatus.EXECUTING})
@@ -205,14 +220,23 @@ def test_bad_input_is_refused_by_the_command_itself() -> None:
         c.RescheduleSession(actor="spec", session_id="s1", starts_at=datetime(2026, 1, 1))
     with pytest.raises(ValidationError, match="time zone"):
         c.PlanProgram(
-            program_id="x", actor="spec", approvers=("a",), title="t", timezone="Mars/Base",
-            planned_date=date(2026, 1, 1), sessions=(e.Session(session_id="s", starts_at=START),),
+            program_id="x",
+            actor="spec",
+            approvers=("a",),
+            title="t",
+            timezone="Mars/Base",
+            planned_date=date(2026, 1, 1),
+            sessions=(e.Session(session_id="s", starts_at=START),),
             trainees=("t",),
         )
     with pytest.raises(ValidationError, match="cannot also be an approver"):
         c.PlanProgram(
-            program_id="x", actor="spec", approvers=("spec",), title="t",
-            planned_date=date(2026, 1, 1), sessions=(e.Session(session_id="s", starts_at=START),),
+            program_id="x",
+            actor="spec",
+            approvers=("spec",),
+            title="t",
+            planned_date=date(2026, 1, 1),
+            sessions=(e.Session(session_id="s", starts_at=START),),
             trainees=("t",),
         )
     with pytest.raises(ValidationError, match="overall"):

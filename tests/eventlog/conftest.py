@@ -74,9 +74,7 @@ class LogDatabase:
         if self.schema is None:
             engine = make_engine(self.url)
         else:
-            engine = make_engine(
-                self.url, connect_args={"options": f"-csearch_path={self.schema}"}
-            )
+            engine = make_engine(self.url, connect_args={"options": f"-csearch_path={self.schema}"})
         self.engines.append(engine)
         return engine
 
@@ -146,4 +144,3 @@ def make_store(log_db: LogDatabase, engine: Engine) -> StoreFactory:
 @pytest.fixture
 def store(make_store: StoreFactory) -> EventStore:
     return make_store()
-
