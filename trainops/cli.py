@@ -206,11 +206,12 @@ def create(
         )
     )
 
-    async def start(programs: ProgramClient) -> None:
-        await programs.plan(plan)
-
-    _run(start)
-    console.print(f"[green]ok[/green] program {program_id} planned as a draft")
+    result = _run(lambda programs: programs.plan(plan))
+    console.print(
+        f"[green]ok[/green] program {program_id} planned as a draft"
+        f" (log position {result.last_position})"
+    )
+    _wait_for_projection(result.last_position)
 
 
 @program_app.command()

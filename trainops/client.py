@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from temporalio.client import (
     Client,
-    WorkflowHandle,
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDReusePolicy
@@ -39,9 +38,10 @@ class ProgramClient:
 
     async def plan(
         self, command: PlanProgram, *, history_soft_limit: int | None = None
-    ) -> WorkflowHandle[TrainingProgramWorkflow, ProgramState]:
+    ) -> ActionResult:
+        """Start the program's workflow; returns once its plan is in the log."""
         try:
-            return await self.client.start_workflow(
+            handle = await self.client.start_workflow(
                 TrainingProgramWorkflow.run,
                 ProgramWorkflowInput(plan=command, history_soft_limit=history_soft_limit),
                 id=command.program_id,
@@ -50,6 +50,7 @@ class ProgramClient:
             )
         except WorkflowAlreadyStartedError as exc:
             raise ActionRefused(f"a program with id {command.program_id!r} already exists") from exc
+        return await handle.execute_update(TrainingProgramWorkflow.planned)
 
     async def act(self, program_id: str, command: ProgramCommand) -> ActionResult:
         handle = self.client.get_workflow_handle_for(TrainingProgramWorkflow.run, program_id)

@@ -149,17 +149,17 @@ class TrainingProgramWorkflow:
             actor = command.actor
             await self._record(decided, actor, role_for(command))
             self._changed = True
-            return ActionResult(
-                program_id=self._state.program_id,
-                status=self._state.status.value,
-                stream_version=self._version,
-                last_position=self._last_position,
-                events=tuple(event.type for event in decided),
-            )
+            return self._result(tuple(event.type for event in decided))
 
     @act.validator
     def validate_act(self, command: ProgramCommand) -> None:
         self._decide(command, dry_run=True)
+
+    @workflow.update
+    async def planned(self) -> ActionResult:
+        """Returns once the plan is in the log, so a caller can read its own write."""
+        await workflow.wait_condition(lambda: self._version > 0)
+        return self._result(("ProgramPlanned",))
 
     @workflow.query
     def state(self) -> ProgramState:
@@ -170,6 +170,15 @@ class TrainingProgramWorkflow:
         return owed_reminders(self._state, workflow.now())
 
     # ------------------------------------------------------------------ internals
+
+    def _result(self, event_types: tuple[str, ...]) -> ActionResult:
+        return ActionResult(
+            program_id=self._state.program_id,
+            status=self._state.status.value,
+            stream_version=self._version,
+            last_position=self._last_position,
+            events=event_types,
+        )
 
     def _decide(self, command: BaseModel, *, dry_run: bool = False) -> list[Any]:
         new_id = (lambda: "dry-run") if dry_run else (lambda: str(workflow.uuid4()))

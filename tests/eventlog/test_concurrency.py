@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from uuid import UUID
 
 import pytest
@@ -113,7 +114,7 @@ def test_writers_and_tailing_reader(make_store: StoreFactory, instances: int) ->
 
     reader = threading.Thread(target=guarded(read, "reader"), name="reader")
     writers = [
-        threading.Thread(target=guarded(lambda w=w: write(w), f"writer-{w}"), name=f"writer-{w}")
+        threading.Thread(target=guarded(partial(write, w), f"writer-{w}"), name=f"writer-{w}")
         for w in range(WRITERS)
     ]
     reader.start()
