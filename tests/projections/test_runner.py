@@ -1,4 +1,4 @@
-"""The checkpointed projector: interrupted runs, crashes and rebuilds all end in the same read models."""
+"""The checkpointed projector: interrupted runs, crashes and rebuilds end in the same state."""
 
 from __future__ import annotations
 

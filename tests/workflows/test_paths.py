@@ -1,4 +1,4 @@
-"""Approval paths, rescheduling, cancelling, continue-as-new and replay on the time-skipping server."""
+"""Approval paths, reschedule, cancel, continue-as-new and replay on the time-skipping server."""
 
 from __future__ import annotations
 
