@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 #: Execution option naming how a SQLite transaction begins; readers pass "DEFERRED".
@@ -52,6 +52,11 @@ def run_migrations(engine: Engine, script_location: Path, version_table: str) ->
     config.set_main_option("script_location", str(script_location))
     config.attributes["version_table"] = version_table
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Several workers starting at once must not run the same migration twice.
+            conn.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": version_table}
+            )
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
 

@@ -16,7 +16,6 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -43,7 +42,9 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)  # type: ignore[no-any-return]
 
 
-JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+# Plain JSON, not JSONB, on PostgreSQL too: JSONB normalises numbers (1e16 -> 10000000000000000,
+# -0.0 -> 0), which would change the bytes an auditor hashes. The log keeps what was written.
+JsonDocument = JSON()
 
 metadata = MetaData()
 

@@ -48,8 +48,8 @@ def test_clean_log_verifies(log: EventStore) -> None:
 
 
 def test_altered_payload_is_located(log: EventStore, engine: Engine) -> None:
-    # What someone with psql would type; the payload column is JSONB on PostgreSQL.
-    cast = "CAST(:payload AS JSONB)" if engine.dialect.name == "postgresql" else ":payload"
+    # What someone with psql would type; the payload column is JSON on PostgreSQL.
+    cast = "CAST(:payload AS JSON)" if engine.dialect.name == "postgresql" else ":payload"
     changed = _execute(
         engine,
         text(f"UPDATE events SET payload = {cast} WHERE position = :position"),

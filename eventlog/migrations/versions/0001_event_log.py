@@ -6,14 +6,13 @@ Revises:
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
 
-_json = sa.JSON().with_variant(JSONB(), "postgresql")
+_json = sa.JSON()  # not JSONB: it would rewrite numbers and break the hash chain
 _GENESIS = "0" * 64
 
 
