@@ -117,6 +117,28 @@ def describe(event: Any) -> str:
             )
         case e.ProgramCancelled():
             return f"cancelled: {event.reason}"
+        case e.ProgramApproved():
+            return "approved"
+        case e.ProgramPublished():
+            return "published"
+        case e.TraineeEnrolled():
+            return f"{event.trainee} enrolled"
+        case e.SessionScheduled():
+            return f"session {event.session.session_id} at {event.session.starts_at.isoformat()}"
+        case e.SessionCompleted():
+            return f"session {event.session_id} held"
+        case e.EvaluationOpened():
+            return f"evaluation open until {event.closes_at.isoformat()}"
+        case e.SurveySubmitted():
+            return f"survey from {event.trainee}: overall {event.scores.get('overall')}"
+        case e.ExamSubmitted():
+            return f"exam of {event.trainee}: {event.score:g}"
+        case e.EvaluationClosed():
+            return "evaluation closed" + (" at its deadline" if event.by_deadline else "")
+        case e.FeedbackSubmitted():
+            return f"feedback: {event.summary[:120]}"
+        case e.ProgramClosed():
+            return "closed"
     return str(getattr(event, "type", type(event).__name__))
 
 

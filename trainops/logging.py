@@ -27,3 +27,4 @@ def configure_logging(log_format: str = "console", level: str = "info") -> None:
         level=getattr(logging, level.upper()), format="%(levelname)s %(name)s %(message)s"
     )
     logging.getLogger("temporalio").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
