@@ -17,7 +17,6 @@ from activities.contracts import (
     ReminderNotice,
 )
 from activities.outbox import Notification, Notifier
-from domain.events import event_payload, schema_version_of
 from eventlog import DuplicateEventError, EventStore, NewEvent, StreamVersionConflict
 
 log = structlog.get_logger(__name__)
@@ -41,9 +40,9 @@ class ProgramActivities:
         new_events = [
             NewEvent(
                 event_id=envelope.event_id,
-                event_type=envelope.event.type,
-                schema_version=schema_version_of(envelope.event),
-                payload=event_payload(envelope.event),
+                event_type=envelope.event_type,
+                schema_version=envelope.schema_version,
+                payload=envelope.payload,
                 occurred_at=envelope.occurred_at,
                 metadata={
                     "actor": envelope.actor,

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field
 
 PersonId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")]
 Reason = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -217,10 +217,25 @@ DomainEvent = Annotated[
     Field(discriminator="type"),
 ]
 
-_EVENT_ADAPTER: TypeAdapter[DomainEvent] = TypeAdapter(DomainEvent)
+#: Every event type the log may hold, by its stored name. Other modules add theirs with
+#: ``register_event_types`` (e.g. reference data), so reading the log never needs a union.
+EVENT_TYPES: dict[str, type[BaseModel]] = {}
 
 #: (event type, stored schema version) -> function lifting that payload one version up.
 UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def type_name(cls: type[BaseModel]) -> str:
+    """The name an event class is stored under: the default of its ``type`` tag."""
+    return str(cls.model_fields["type"].default)
+
+
+def register_event_types(*classes: type[BaseModel]) -> None:
+    for cls in classes:
+        name = type_name(cls)
+        if EVENT_TYPES.get(name, cls) is not cls:
+            raise ValueError(f"event type {name!r} is registered twice")
+        EVENT_TYPES[name] = cls
 
 
 def schema_version_of(event: BaseModel) -> int:
@@ -232,23 +247,71 @@ def event_payload(event: BaseModel) -> dict[str, Any]:
     return event.model_dump(mode="json", exclude={"type"})
 
 
-def load_event(event_type: str, schema_version: int, payload: dict[str, Any]) -> DomainEvent:
+def load_event(event_type: str, schema_version: int, payload: dict[str, Any]) -> Any:
     """Rebuild a typed event from a stored payload, upcasting old schema versions first."""
+    cls = EVENT_TYPES.get(event_type)
+    if cls is None:
+        raise ValueError(f"unknown event type {event_type!r}")
     data = dict(payload)
     version = schema_version
     while (event_type, version) in UPCASTERS:
         data = UPCASTERS[(event_type, version)](data)
         version += 1
-    return _EVENT_ADAPTER.validate_python({**data, "type": event_type})
+    return cls.model_validate(data)
 
 
 class EventEnvelope(BaseModel):
-    """An event decided by the workflow, with the facts the log records around it."""
+    """An event decided by a workflow, ready for the log: ids and times are decided in the
+    workflow (so an activity retry re-sends the very same event)."""
 
     model_config = ConfigDict(frozen=True)
 
     event_id: UUID
-    event: DomainEvent
+    event_type: str
+    schema_version: int
+    payload: dict[str, Any]
     actor: str
     role: str
     occurred_at: datetime
+
+    @classmethod
+    def wrap(
+        cls, event: BaseModel, *, event_id: UUID, actor: str, role: str, occurred_at: datetime
+    ) -> EventEnvelope:
+        return cls(
+            event_id=event_id,
+            event_type=type_name(type(event)),
+            schema_version=schema_version_of(event),
+            payload=event_payload(event),
+            actor=actor,
+            role=role,
+            occurred_at=occurred_at,
+        )
+
+
+register_event_types(
+    ProgramPlanned,
+    ProgramRevised,
+    ProgramSubmitted,
+    ApprovalRequested,
+    ApprovalGranted,
+    ApprovalRejected,
+    ChangesRequested,
+    ApprovalTaskWithdrawn,
+    ProgramApproved,
+    ProgramPublished,
+    TraineeEnrolled,
+    SessionScheduled,
+    SessionRescheduled,
+    ReminderSent,
+    AttendanceRecorded,
+    SessionCompleted,
+    ProgramExecuted,
+    EvaluationOpened,
+    SurveySubmitted,
+    ExamSubmitted,
+    EvaluationClosed,
+    FeedbackSubmitted,
+    ProgramClosed,
+    ProgramCancelled,
+)

@@ -3,30 +3,21 @@
 Each batch's read-model changes and the new checkpoint commit in one transaction, so a crash
 and restart neither counts an event twice nor misses one. The checkpoint row is locked for the
 batch, so two projectors running against one database take turns instead of double-applying.
+Projections plug in through ``projections.catalog``; each gets every batch with events decoded.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Sequence
 
 import structlog
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from domain.events import load_event
-from eventlog import EventStore, RecordedEvent
-from projections.program_views import (
-    Change,
-    ProgramView,
-    TaskClosed,
-    TaskOpened,
-    TimelineEntry,
-    apply,
-    program_id_of,
-    program_row,
-)
-from projections.tables import READ_MODELS, checkpoints, inbox, programs, timeline
+from eventlog import EventStore
+from projections.catalog import ALL_PROJECTIONS, Projection
+from projections.tables import checkpoints
 
 log = structlog.get_logger(__name__)
 
@@ -34,10 +25,17 @@ CHECKPOINT = "read_models"
 
 
 class ProjectionRunner:
-    def __init__(self, store: EventStore, *, batch_size: int = 500) -> None:
+    def __init__(
+        self,
+        store: EventStore,
+        *,
+        batch_size: int = 500,
+        projections: Sequence[Projection] = ALL_PROJECTIONS,
+    ) -> None:
         self.store = store
         self.engine: Engine = store.engine
         self.batch_size = batch_size
+        self.projections = tuple(projections)
 
     def position(self) -> int:
         with self.engine.connect() as conn:
@@ -54,7 +52,9 @@ class ProjectionRunner:
             batch = self.store.read_page(position, size, conn=conn)
             if not batch:
                 return 0
-            self._project(conn, batch)
+            decoded = [(r, load_event(r.event_type, r.schema_version, r.payload)) for r in batch]
+            for projection in self.projections:
+                projection.apply_batch(conn, decoded)
             conn.execute(
                 update(checkpoints)
                 .where(checkpoints.c.name == CHECKPOINT)
@@ -87,8 +87,9 @@ class ProjectionRunner:
         """Empty every read model and replay the whole log from position zero."""
         with self.engine.begin() as conn:
             self._lock_checkpoint(conn)
-            for table in READ_MODELS:
-                conn.execute(delete(table))
+            for projection in self.projections:
+                for table in projection.tables:
+                    conn.execute(delete(table))
             conn.execute(
                 update(checkpoints).where(checkpoints.c.name == CHECKPOINT).values(position=0)
             )
@@ -104,51 +105,3 @@ class ProjectionRunner:
             conn.execute(insert(checkpoints).values(name=CHECKPOINT, position=0))
             return 0
         return int(found)
-
-    def _project(self, conn: Connection, batch: Iterable[RecordedEvent]) -> None:
-        batch = list(batch)
-        ids = {pid for r in batch if (pid := program_id_of(r.stream_id)) is not None}
-        views = self._load_views(conn, ids)
-        existing = set(views)
-        changes: list[Change] = []
-        for recorded in batch:
-            program_id = program_id_of(recorded.stream_id)
-            if program_id is None:
-                continue
-            event = load_event(recorded.event_type, recorded.schema_version, recorded.payload)
-            views[program_id], new_changes = apply(views.get(program_id), recorded, event)
-            changes.extend(new_changes)
-        for program_id, view in views.items():
-            row = program_row(view)
-            if program_id in existing:
-                conn.execute(
-                    update(programs).where(programs.c.program_id == program_id).values(**row)
-                )
-            else:
-                conn.execute(insert(programs).values(**row))
-        self._apply_changes(conn, changes)
-
-    @staticmethod
-    def _load_views(conn: Connection, ids: set[str]) -> dict[str, ProgramView]:
-        if not ids:
-            return {}
-        rows = conn.execute(
-            select(programs.c.program_id, programs.c.state).where(
-                programs.c.program_id.in_(sorted(ids))
-            )
-        )
-        return {row[0]: ProgramView.model_validate(row[1]) for row in rows}
-
-    @staticmethod
-    def _apply_changes(conn: Connection, changes: list[Change]) -> None:
-        entries: list[dict[str, Any]] = []
-        for change in changes:
-            match change:
-                case TimelineEntry():
-                    entries.append(change.__dict__)
-                case TaskOpened():
-                    conn.execute(insert(inbox).values(**change.__dict__))
-                case TaskClosed():
-                    conn.execute(delete(inbox).where(inbox.c.task_id == change.task_id))
-        if entries:
-            conn.execute(insert(timeline), entries)

@@ -194,8 +194,8 @@ class TrainingProgramWorkflow:
             return
         now = workflow.now()
         envelopes = tuple(
-            e.EventEnvelope(
-                event_id=workflow.uuid4(), event=event, actor=actor, role=role, occurred_at=now
+            e.EventEnvelope.wrap(
+                event, event_id=workflow.uuid4(), actor=actor, role=role, occurred_at=now
             )
             for event in decided
         )

@@ -29,8 +29,8 @@ def planned_envelope() -> e.EventEnvelope:
         trainees=("t1",),
         evaluation_window_days=7,
     )
-    return e.EventEnvelope(
-        event_id=uuid4(), event=event, actor="spec", role="specialist", occurred_at=AT
+    return e.EventEnvelope.wrap(
+        event, event_id=uuid4(), actor="spec", role="specialist", occurred_at=AT
     )
 
 

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from projections import queries
+from projections.catalog import ALL_PROJECTIONS
+from projections.programs import ProgramProjection
 from projections.runner import ProjectionRunner
-from projections.tables import READ_MODELS
 from tests.projections.history import generate
 from trainops.database import Database, open_database
 
@@ -20,7 +21,8 @@ def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
     with db.engine.connect() as conn:
         return {
             table.name: sorted(tuple(repr(v) for v in row) for row in conn.execute(select(table)))
-            for table in READ_MODELS
+            for projection in ALL_PROJECTIONS
+            for table in projection.tables
         }
 
 
@@ -56,13 +58,13 @@ def test_a_crash_inside_a_batch_neither_loses_nor_doubles_events(
     clean.projector.catch_up()
     runner = ProjectionRunner(crashed.store, batch_size=20)
     runner.run_once()
-    original = ProjectionRunner._apply_changes
+    original = ProgramProjection._apply_changes
 
     def explode(conn: Any, changes: Any) -> None:
         original(conn, changes)  # the writes happen, then the process dies before commit
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(ProjectionRunner, "_apply_changes", staticmethod(explode))
+    monkeypatch.setattr(ProgramProjection, "_apply_changes", staticmethod(explode))
     with pytest.raises(RuntimeError):
         runner.run_once()
     assert runner.position() == 20
