@@ -84,7 +84,6 @@ inbox = Table(
     Column("requested_at", UtcDateTime, nullable=False),
 )
 
-READ_MODELS = (programs, timeline, inbox)  # the program projection's tables
 
 
 def migrate_read_models(engine: Engine) -> None:
