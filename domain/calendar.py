@@ -1,0 +1,87 @@
+"""Working days per region: public holidays and China's weekend make-up working days (调休)
+come from the ``holidays`` package; admins add company holidays and extra working days.
+
+Pure and deterministic for a given ``holidays`` release, so workflows may use it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from pydantic import BaseModel, ConfigDict, field_validator
+
+
+class CalendarConfig(BaseModel):
+    """The admin's part of a calendar; carried in workflow state so replays see the same days."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    region: str | None = None
+    company_holidays: tuple[date, ...] = ()
+    extra_working_days: tuple[date, ...] = ()
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str | None) -> str | None:
+        if value is not None and value not in holidays.list_supported_countries():
+            raise ValueError(f"no public holiday calendar for region {value!r} (use ISO 3166 codes)")
+        return value
+
+
+@lru_cache(maxsize=64)
+def _public(region: str) -> holidays.HolidayBase:
+    return holidays.country_holidays(region)
+
+
+class BusinessCalendar:
+    def __init__(self, config: CalendarConfig | None = None) -> None:
+        self.config = config or CalendarConfig()
+        self._extra_holidays = frozenset(self.config.company_holidays)
+        self._extra_workdays = frozenset(self.config.extra_working_days)
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self._extra_workdays:
+            return True
+        if day in self._extra_holidays:
+            return False
+        if self.config.region is None:
+            return day.weekday() < 5
+        return bool(_public(self.config.region).is_working_day(day))
+
+    def working_days_before(self, day: date, n: int) -> date:
+        """The n-th working day before ``day`` (``day`` itself never counts)."""
+        found = 0
+        while found < n:
+            day -= timedelta(days=1)
+            found += self.is_working_day(day)
+        return day
+
+    def working_days_after(self, day: date, n: int) -> date:
+        found = 0
+        while found < n:
+            day += timedelta(days=1)
+            found += self.is_working_day(day)
+        return day
+
+    def add_working_time(self, moment: datetime, working_days: float, timezone: str) -> datetime:
+        """``moment`` plus whole working days at the same local time; a half day is 12 hours,
+        moved forward past non-working days."""
+        zone = ZoneInfo(timezone)
+        local = moment.astimezone(zone)
+        whole = int(working_days)
+        day = self.working_days_after(local.date(), whole) if whole else local.date()
+        result = wall_clock(day, local.time(), zone)
+        if working_days - whole:
+            result = result + timedelta(hours=24 * (working_days - whole))
+            while not self.is_working_day(result.astimezone(zone).date()):
+                result += timedelta(days=1)
+        return result
+
+
+def wall_clock(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """``day`` at local ``at``: a time in a DST gap moves forward, a repeated one takes the first."""
+    naive = datetime.combine(day, at.replace(tzinfo=None))
+    return datetime.fromtimestamp(naive.replace(tzinfo=zone, fold=0).timestamp(), tz=zone)
