@@ -8,6 +8,8 @@ COPY workflows workflows
 COPY activities activities
 COPY projections projections
 COPY trainops trainops
+COPY api api
+COPY imports imports
 RUN pip install --no-cache-dir .
 ENV TRAINOPS_LOG_FORMAT=json
 CMD ["python", "worker.py"]

@@ -25,7 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy domain eventlog workflows activities projections trainops worker.py
+	$(BIN)/mypy domain eventlog workflows activities projections trainops audit api imports worker.py
 
 unit: $(STAMP)
 	$(BIN)/pytest -q

@@ -15,13 +15,15 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
-from activities.outbox import Notifier
+from activities.admin_config import AdminConfig, load_admin_config
+from activities.outbox import NotificationService
 from activities.program_activities import ProgramActivities
 from eventlog import EventStore
 from trainops.database import open_database
 from trainops.logging import configure_logging
 from trainops.settings import get_settings
 from workflows.program import TrainingProgramWorkflow
+from workflows.sandbox import sandbox_runner
 
 log = structlog.get_logger(__name__)
 
@@ -32,16 +34,24 @@ def build_worker(
     client: Client,
     task_queue: str,
     store: EventStore,
-    notifier: Notifier,
+    notifier: NotificationService,
+    *,
+    config: AdminConfig | None = None,
     **options: Any,
 ) -> Worker:
-    program_activities = ProgramActivities(store, notifier)
+    program_activities = ProgramActivities(store, notifier, config)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[program_activities.append_events, program_activities.send_reminder],
+        activities=[
+            program_activities.append_events,
+            program_activities.program_settings,
+            program_activities.resolve_approval_route,
+            program_activities.deliver_notice,
+        ],
         activity_executor=ThreadPoolExecutor(max_workers=16),
+        workflow_runner=sandbox_runner(),
         **options,
     )
 
@@ -55,9 +65,11 @@ async def connect(address: str, namespace: str) -> Client:
 async def main() -> None:
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
+    config = load_admin_config(settings.config_file)
     database = open_database(settings.database_url)
     client = await connect(settings.temporal_address, settings.temporal_namespace)
-    worker = build_worker(client, settings.task_queue, database.store, database.outbox)
+    notifier = NotificationService(database.engine, config.notifications, database.store)
+    worker = build_worker(client, settings.task_queue, database.store, notifier, config=config)
     log.info("worker started", task_queue=settings.task_queue)
     try:
         await worker.run()

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict
 
+from domain.calendar import CalendarConfig, ReminderRules
 from domain.events import EventEnvelope
 
 APPEND_EVENTS = "append_events"
-SEND_REMINDER = "send_reminder"
+DELIVER_NOTICE = "deliver_notice"
+PROGRAM_SETTINGS = "program_settings"
+RESOLVE_APPROVAL_ROUTE = "resolve_approval_route"
 
 #: ApplicationError types that retrying cannot fix.
 STREAM_VERSION_CONFLICT = "StreamVersionConflict"
 DUPLICATE_EVENT = "DuplicateEvent"
+POLICY_ERROR = "PolicyError"
 
 
 class AppendEventsInput(BaseModel):
@@ -32,22 +34,37 @@ class AppendEventsOutput(BaseModel):
     replayed: bool
 
 
-class ReminderNotice(BaseModel):
-    """One reminder to deliver; ``idempotency_key`` makes a retried delivery a no-op."""
+class Notice(BaseModel):
+    """A message to people; ``idempotency_key`` makes a retried delivery a no-op."""
 
     model_config = ConfigDict(frozen=True)
 
     idempotency_key: str
     program_id: str
-    program_title: str
     kind: str
-    session_id: str
-    session_starts_at: datetime
-    due_at: datetime
+    subject: str
+    body: str
     recipients: tuple[str, ...]
 
 
-class ReminderDelivery(BaseModel):
+class Delivery(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     notification_ids: tuple[str, ...]
+
+
+class ProgramSettings(BaseModel):
+    """The admin's calendar and reminder times, fixed into a program when it is planned."""
+
+    model_config = ConfigDict(frozen=True)
+
+    calendar: CalendarConfig
+    reminder_rules: ReminderRules
+
+
+class ProgramSettingsInput(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    region: str | None
+    years: tuple[int, ...]
+    """Which years' holidays to write into the program (it may be rescheduled within them)."""

@@ -1,12 +1,22 @@
-"""The notification outbox: the default channel, a table people and other channels read from."""
+"""Notification delivery: a ledger row per (notification, recipient), routed to a channel.
+
+The ledger (table ``notifications``) is also the default channel, the *outbox* people list.
+Its unique idempotency key makes delivery at most once per key across activity retries and
+worker restarts: a row already ``delivered`` is never sent again. Every attempt on a real
+channel, and how it ended, is appended to the log as ``NotificationAttempted``.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Literal
 
+import structlog
 from sqlalchemy import (
     Column,
     DateTime,
@@ -18,10 +28,17 @@ from sqlalchemy import (
     Text,
     insert,
     select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 
+from activities.admin_config import NotificationSettings
+from activities.channels import Channel, DeliveryFailed, make_channel
+from domain.events import NotificationAttempted, event_payload
+from eventlog import EventStore, NewEvent
 from eventlog.engine import run_migrations
+
+log = structlog.get_logger(__name__)
 
 metadata = MetaData()
 
@@ -32,11 +49,18 @@ notifications = Table(
     Column("idempotency_key", String(300), nullable=False, unique=True),
     Column("recipient", String(100), nullable=False),
     Column("channel", String(30), nullable=False),
+    Column("address", String(300), nullable=False),
     Column("subject", String(300), nullable=False),
     Column("body", Text, nullable=False),
     Column("program_id", String(100), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", DateTime(timezone=True), nullable=True),
 )
+
+_NOTIFICATION_NAMESPACE = uuid.UUID("6f1c2a52-3a0e-4d53-9d55-0b8f7f1b2c10")
 
 
 @dataclass(frozen=True)
@@ -48,42 +72,116 @@ class Notification:
     program_id: str
 
 
-class Notifier(Protocol):
-    """A channel that delivers a notification at most once per idempotency key."""
+class NotificationService:
+    """Delivers notifications through the channel configured for each recipient."""
 
-    def send(self, notification: Notification) -> str: ...
-
-
-class OutboxNotifier:
-    """Writes notifications into the ``notifications`` table; the same key twice is a no-op."""
-
-    channel = "outbox"
-
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: NotificationSettings | None = None,
+        store: EventStore | None = None,
+        channel_factory: Callable[[Any], Channel] = make_channel,
+    ) -> None:
         self.engine = engine
+        self.settings = settings or NotificationSettings()
+        self.store = store
+        self._channels = {name: channel_factory(c) for name, c in self.settings.channels.items()}
 
-    def send(self, notification: Notification) -> str:
-        key = notification.idempotency_key
+    def send(self, notification: Notification, attempt: int = 1) -> str:
+        """Deliver once; returns the ledger id. Raises ``DeliveryFailed`` to be retried."""
+        channel_name, address = self.settings.route_for(notification.recipient)
+        row = self._reserve(notification, channel_name, address)
+        if row["status"] == "delivered":
+            return f"notification-{row['id']}"
+        channel = self._channels[channel_name]
+        try:
+            channel.send(
+                address=address,
+                subject=notification.subject,
+                body=notification.body,
+                key=notification.idempotency_key,
+            )
+        except DeliveryFailed as exc:
+            self._finish(row["id"], "failed", str(exc))
+            self._record(notification, channel_name, attempt, "failed", str(exc))
+            log.warning("delivery failed", channel=channel_name, attempt=attempt)
+            raise
+        self._finish(row["id"], "delivered", None)
+        self._record(notification, channel_name, attempt, "delivered", "")
+        return f"notification-{row['id']}"
+
+    def _reserve(self, n: Notification, channel: str, address: str) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        outbox = channel == "outbox"
         try:
             with self.engine.begin() as conn:
                 conn.execute(
                     insert(notifications).values(
-                        idempotency_key=key,
-                        recipient=notification.recipient,
-                        channel=self.channel,
-                        subject=notification.subject,
-                        body=notification.body,
-                        program_id=notification.program_id,
-                        created_at=datetime.now(UTC),
+                        idempotency_key=n.idempotency_key,
+                        recipient=n.recipient,
+                        channel=channel,
+                        address=address,
+                        subject=n.subject,
+                        body=n.body,
+                        program_id=n.program_id,
+                        status="delivered" if outbox else "pending",
+                        attempts=0,
+                        created_at=now,
+                        delivered_at=now if outbox else None,
                     )
                 )
         except IntegrityError:
-            pass  # already delivered by an earlier attempt
+            pass  # reserved by an earlier attempt
         with self.engine.connect() as conn:
             found = conn.execute(
-                select(notifications.c.id).where(notifications.c.idempotency_key == key)
-            ).scalar_one()
-        return f"outbox-{found}"
+                select(notifications.c.id, notifications.c.status).where(
+                    notifications.c.idempotency_key == n.idempotency_key
+                )
+            ).one()
+        return {"id": found[0], "status": found[1]}
+
+    def _finish(self, row_id: int, status: str, error: str | None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(notifications)
+                .where(notifications.c.id == row_id)
+                .values(
+                    status=status,
+                    attempts=notifications.c.attempts + 1,
+                    last_error=error,
+                    delivered_at=datetime.now(UTC) if status == "delivered" else None,
+                )
+            )
+
+    def _record(
+        self,
+        n: Notification,
+        channel: str,
+        attempt: int,
+        outcome: Literal["delivered", "failed"],
+        error: str,
+    ) -> None:
+        if self.store is None:
+            return
+        event = NotificationAttempted(
+            key=n.idempotency_key,
+            program_id=n.program_id,
+            recipient=n.recipient,
+            channel=channel,
+            attempt=attempt,
+            outcome=outcome,
+            error=error[:500],
+        )
+        stream = "notification-" + hashlib.sha256(n.idempotency_key.encode()).hexdigest()[:32]
+        event_id = uuid.uuid5(_NOTIFICATION_NAMESPACE, f"{n.idempotency_key}#{attempt}")
+        new = NewEvent(
+            event_id=event_id,
+            event_type=event.type,
+            payload=event_payload(event),
+            occurred_at=datetime.now(UTC),
+            metadata={"actor": "system", "role": "system"},
+        )
+        self.store.append(stream, self.store.stream_version(stream), [new])
 
     def list(self, recipient: str | None = None, limit: int = 100) -> list[dict[str, object]]:
         query = select(notifications).order_by(notifications.c.id.desc()).limit(limit)
@@ -91,6 +189,11 @@ class OutboxNotifier:
             query = query.where(notifications.c.recipient == recipient)
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
+
+
+#: The service with default settings is the plain outbox.
+OutboxNotifier = NotificationService
+Notifier = NotificationService
 
 
 def migrate_outbox(engine: Engine) -> None:

@@ -1,4 +1,5 @@
-"""The program workflow's activities: append its decided events, deliver its reminders."""
+"""The program workflow's activities: append its decided events, look up the admin's
+configuration, deliver its notices."""
 
 from __future__ import annotations
 
@@ -6,33 +7,39 @@ import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.admin_config import AdminConfig
+from activities.channels import DeliveryFailed
 from activities.contracts import (
     APPEND_EVENTS,
+    DELIVER_NOTICE,
     DUPLICATE_EVENT,
-    SEND_REMINDER,
+    POLICY_ERROR,
+    PROGRAM_SETTINGS,
+    RESOLVE_APPROVAL_ROUTE,
     STREAM_VERSION_CONFLICT,
     AppendEventsInput,
     AppendEventsOutput,
-    ReminderDelivery,
-    ReminderNotice,
+    Delivery,
+    Notice,
+    ProgramSettings,
+    ProgramSettingsInput,
 )
-from activities.outbox import Notification, Notifier
+from activities.outbox import Notification, NotificationService
+from domain.approval import ApprovalRoute, PolicyError, ProgramFacts
 from eventlog import DuplicateEventError, EventStore, NewEvent, StreamVersionConflict
 
 log = structlog.get_logger(__name__)
 
-_SUBJECTS = {
-    "prepare_materials": "Prepare materials: {title} — session {session} on {start}",
-    "attend_session": "Today: {title} — session {session} at {start}",
-}
-
 
 class ProgramActivities:
-    """Holds the store and notifier the worker wires in (one instance per worker)."""
+    """Holds what the worker wires in: the store, the notifier and the admin configuration."""
 
-    def __init__(self, store: EventStore, notifier: Notifier) -> None:
+    def __init__(
+        self, store: EventStore, notifier: NotificationService, config: AdminConfig | None = None
+    ) -> None:
         self.store = store
         self.notifier = notifier
+        self.config = config or AdminConfig()
 
     @activity.defn(name=APPEND_EVENTS)
     def append_events(self, request: AppendEventsInput) -> AppendEventsOutput:
@@ -77,26 +84,48 @@ class ProgramActivities:
             replayed=result.replayed,
         )
 
-    @activity.defn(name=SEND_REMINDER)
-    def send_reminder(self, notice: ReminderNotice) -> ReminderDelivery:
-        subject = _SUBJECTS.get(notice.kind, "{title}").format(
-            title=notice.program_title,
-            session=notice.session_id,
-            start=notice.session_starts_at.isoformat(),
+    @activity.defn(name=PROGRAM_SETTINGS)
+    def program_settings(self, request: ProgramSettingsInput) -> ProgramSettings:
+        return ProgramSettings(
+            calendar=self.config.calendar.for_region(request.region).resolved(request.years),
+            reminder_rules=self.config.reminders,
         )
-        ids = tuple(
-            self.notifier.send(
-                Notification(
-                    idempotency_key=f"{notice.idempotency_key}:{recipient}",
-                    recipient=recipient,
-                    subject=subject,
-                    body=f"{subject}\nProgram {notice.program_id}.",
-                    program_id=notice.program_id,
+
+    @activity.defn(name=RESOLVE_APPROVAL_ROUTE)
+    def resolve_approval_route(self, facts: ProgramFacts) -> ApprovalRoute:
+        try:
+            return self.config.approval.resolve(facts)
+        except PolicyError as exc:
+            raise ApplicationError(str(exc), type=POLICY_ERROR, non_retryable=True) from exc
+
+    @activity.defn(name=DELIVER_NOTICE)
+    def deliver_notice(self, notice: Notice) -> Delivery:
+        info = activity.info()
+        ids: list[str] = []
+        failures: list[str] = []
+        for recipient in notice.recipients:
+            try:
+                ids.append(
+                    self.notifier.send(
+                        Notification(
+                            idempotency_key=f"{notice.idempotency_key}:{recipient}",
+                            recipient=recipient,
+                            subject=notice.subject,
+                            body=notice.body,
+                            program_id=notice.program_id,
+                        ),
+                        attempt=info.attempt,
+                    )
                 )
+            except DeliveryFailed as exc:
+                failures.append(str(exc))
+        log.bind(workflow_id=info.workflow_id).info(
+            "notice delivered", kind=notice.kind, delivered=len(ids), failed=len(failures)
+        )
+        if failures:
+            # Delivered recipients are skipped on the retry (their ledger rows are delivered).
+            raise ApplicationError(
+                f"{len(failures)} of {len(notice.recipients)} deliveries failed: {failures[0]}",
+                type="DeliveryFailed",
             )
-            for recipient in notice.recipients
-        )
-        log.bind(workflow_id=activity.info().workflow_id).info(
-            "reminder delivered", kind=notice.kind, recipients=len(ids)
-        )
-        return ReminderDelivery(notification_ids=ids)
+        return Delivery(notification_ids=tuple(ids))

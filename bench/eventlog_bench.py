@@ -15,16 +15,21 @@ Three implementations do the same work, each in its own fresh schema (dropped at
 
 Workloads: (1) one event per transaction, one writer; (2) one event per transaction, 8 writer
 threads on their own streams, every thread sharing one ``EventStore`` (group commit) and (2b)
-one ``EventStore`` per thread; (3) batches of 100 events per transaction; (4) read the whole log
-in order, decoding JSON. Each workload is warmed up first, then timed ``--rounds`` times with the
-implementations interleaved; the table shows the median. Absolute figures drift between
-machines; the ratios against the baselines measured in the same process are what count.
+one ``EventStore`` per thread (the baselines do the same work again); (3) batches of 100 events
+per transaction; (4) read the whole log in order (every event written above), decoding JSON,
+after ``ANALYZE`` as autovacuum would have done on a live log (``--no-analyze``: a fresh log).
+Each workload is warmed up first, then timed ``--rounds`` times with the implementations taking
+turns to go first; the table shows the median. The garbage collector is run and frozen before
+each timed section, so no one pays for collecting the planned events. Absolute figures drift
+between machines; the ratios against baselines measured in the same process are what count.
+Targets (from the issue): workload 2 at least 2x pyeventsourcing; 3 and 4 at least 0.8x raw.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import json
 import os
@@ -35,7 +40,8 @@ import statistics
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -454,6 +460,8 @@ class Workload:
     """Events per timed round."""
     plan: Callable[[random.Random, str, int], list[list[Append]]] | None
     """Per writer thread, the appends of one round; None for the read workload."""
+    warmup: int = 0
+    """Events appended (untimed) by each implementation before the first round."""
     shared: bool = True
     target: tuple[str, float] | None = None
     """("raw" | "pyes", minimum ratio of trainops to it)."""
@@ -478,12 +486,13 @@ def workloads(args: argparse.Namespace) -> list[Workload]:
         return [plan_appends(rng, label, n, size, max(1, n // size))]
 
     return [
-        Workload("1", "one event/txn, 1 writer", single, one_writer),
+        Workload("1", "one event/txn, 1 writer", single, one_writer, warmup=50),
         Workload(
             "2",
             f"one event/txn, {writers} writers, shared store",
             concurrent - concurrent % writers,
             many_writers,
+            warmup=10 * writers,
             target=("pyes", 2.0),
         ),
         Workload(
@@ -491,6 +500,7 @@ def workloads(args: argparse.Namespace) -> list[Workload]:
             f"one event/txn, {writers} writers, store/thread",
             concurrent - concurrent % writers,
             many_writers,
+            warmup=10 * writers,
             shared=False,
         ),
         Workload(
@@ -498,36 +508,65 @@ def workloads(args: argparse.Namespace) -> list[Workload]:
             f"batches of {size} events/txn",
             batch - batch % size,
             batches,
+            warmup=3 * size,
             target=("raw", 0.8),
         ),
         Workload("4", "read all in order", 0, None, target=("raw", 0.8)),
     ]
 
 
+@contextmanager
+def quiet_gc() -> Iterator[None]:
+    """Collect first and freeze what exists (the planned events among it), so that a timed
+    section pays only for collecting its own garbage."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def analyze(db: Database, schema: str) -> None:
+    """Gather planner statistics for the tables of one schema (as autovacuum eventually does)."""
+    with db.connect(autocommit=True) as conn:
+        tables = conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s", (schema,)
+        ).fetchall()
+        for (table,) in tables:
+            conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(schema, table)))
+
+
 def measure(
-    impls: Sequence[Implementation], loads: Sequence[Workload], args: argparse.Namespace
+    db: Database,
+    impls: Sequence[Implementation],
+    loads: Sequence[Workload],
+    args: argparse.Namespace,
 ) -> None:
     rng = random.Random(args.seed)
     written = {impl.name: 0 for impl in impls}
     for load in loads:
         load.samples = {impl.name: [] for impl in impls}
         if load.plan is None:
-            # Reading: every implementation holds the same events by now.
+            # Reading: every implementation holds the same events by now. A long-lived log has
+            # planner statistics; a freshly written one has none until autovacuum comes by, and
+            # keyset pages then get a sequential scan and a sort each (--no-analyze shows it).
+            if args.analyze:
+                for impl in impls:
+                    analyze(db, impl.schema)
             counts = {impl.name: impl.read_all() for impl in impls}  # warm-up, fills the cache
             if len(set(counts.values())) != 1 or counts[impls[0].name] != written[impls[0].name]:
                 raise SystemExit(f"the logs differ: read {counts}, wrote {written}")
             load.events = counts[impls[0].name]
             for r in range(args.rounds):
                 for impl in rotate(impls, r):
-                    started = time.perf_counter()
-                    n = impl.read_all()
-                    load.samples[impl.name].append(n / (time.perf_counter() - started))
+                    with quiet_gc():
+                        started = time.perf_counter()
+                        n = impl.read_all()
+                        elapsed = time.perf_counter() - started
+                    load.samples[impl.name].append(n / elapsed)
             continue
-        warm = load.plan(rng, f"w{load.key}warm", max(args.writers * 8, args.batch_size * 3))
-        if load.key == "1":
-            warm = [warm[0][:50]]
-        elif load.key == "3":
-            warm = [warm[0][:3]]
+        warm = load.plan(rng, f"w{load.key}warm", load.warmup)
         for impl in impls:
             run_writers(impl, warm, shared=load.shared)
             written[impl.name] += sum(event_count(p) for p in warm)
@@ -535,7 +574,8 @@ def measure(
             plans = load.plan(rng, f"w{load.key}r{r}", load.events)
             n = sum(event_count(p) for p in plans)
             for impl in rotate(impls, r):  # the same appends, in each one's own schema
-                elapsed = run_writers(impl, plans, shared=load.shared)
+                with quiet_gc():
+                    elapsed = run_writers(impl, plans, shared=load.shared)
                 load.samples[impl.name].append(n / elapsed)
                 written[impl.name] += n
         if args.verbose:
@@ -598,7 +638,8 @@ def profile_trainops(impl: Trainops, args: argparse.Namespace) -> None:
     """cProfile trainops' batch appends and read-all (the workloads measured against raw)."""
     rng = random.Random(args.seed + 1)
     size = args.batch_size
-    plans = [plan_appends(rng, "prof", args.batch_events - args.batch_events % size, size, 10**6)]
+    n = args.batch_events - args.batch_events % size
+    plans = [plan_appends(rng, "prof", n, size, max(1, n // size))]
     for title, action in (
         (f"3 batches of {size}", lambda: run_writers(impl, plans, shared=True)),
         ("4 read all", impl.read_all),
@@ -613,7 +654,7 @@ def profile_trainops(impl: Trainops, args: argparse.Namespace) -> None:
                 args.profile_lines
             )
             print(f"\n===== profile: trainops {title}, by {order} =====")
-            print(out.getvalue().split("\n", 6)[-1].rstrip())
+            print("\n".join(line for line in out.getvalue().splitlines() if line.strip()))
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -640,6 +681,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds per workload")
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--verbose", action="store_true", help="print every round's figure")
+    parser.add_argument(
+        "--no-analyze",
+        dest="analyze",
+        action="store_false",
+        help="read without ANALYZE first (a fresh log: no planner statistics yet)",
+    )
     parser.add_argument(
         "--profile", action="store_true", help="then cProfile trainops in workloads 3 and 4"
     )
@@ -671,7 +718,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         for impl in impls:
             impl.setup()
-        measure(impls, loads, args)
+        measure(db, impls, loads, args)
         report(loads, impls, args)
         print(f"({time.perf_counter() - started:.0f} s)")
         if args.profile:

@@ -11,24 +11,50 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class CalendarConfig(BaseModel):
-    """The admin's part of a calendar; carried in workflow state so replays see the same days."""
+    """The admin's part of a calendar, and, once resolved, the region's holidays spelled out.
+
+    A resolved calendar is what workflows carry: the days are then part of the program's
+    history (and of ``ProgramPlanned`` in the log), so replays and auditors see the same days.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     region: str | None = None
     company_holidays: tuple[date, ...] = ()
     extra_working_days: tuple[date, ...] = ()
+    public_holidays: tuple[date, ...] | None = None
+    """The region's public holidays for ``years``; None: not resolved, look them up."""
+    weekend_workdays: tuple[date, ...] = ()
+    """Weekend days the region works (China's make-up working days, 调休)."""
+    years: tuple[int, ...] = ()
 
     @field_validator("region")
     @classmethod
     def _known_region(cls, value: str | None) -> str | None:
         if value is not None and value not in holidays.list_supported_countries():
-            raise ValueError(f"no public holiday calendar for region {value!r} (use ISO 3166 codes)")
+            raise ValueError(
+                f"no public holiday calendar for region {value!r} (use ISO 3166 codes)"
+            )
         return value
+
+    def resolved(self, years: tuple[int, ...]) -> CalendarConfig:
+        """This calendar with the region's holidays for ``years`` written out."""
+        if self.region is None:
+            return self.model_copy(update={"public_holidays": (), "years": years})
+        public = holidays.country_holidays(self.region, years=list(years))
+        return self.model_copy(
+            update={
+                "public_holidays": tuple(sorted(public)),
+                "weekend_workdays": tuple(
+                    sorted(d for d in public.weekend_workdays if d.year in years)
+                ),
+                "years": years,
+            }
+        )
 
 
 @lru_cache(maxsize=64)
@@ -41,12 +67,19 @@ class BusinessCalendar:
         self.config = config or CalendarConfig()
         self._extra_holidays = frozenset(self.config.company_holidays)
         self._extra_workdays = frozenset(self.config.extra_working_days)
+        resolved = self.config.public_holidays
+        self._public = None if resolved is None else frozenset(resolved)
+        self._weekend_workdays = frozenset(self.config.weekend_workdays)
 
     def is_working_day(self, day: date) -> bool:
         if day in self._extra_workdays:
             return True
         if day in self._extra_holidays:
             return False
+        if self._public is not None:
+            if day in self._weekend_workdays:
+                return True
+            return day not in self._public and day.weekday() < 5
         if self.config.region is None:
             return day.weekday() < 5
         return bool(_public(self.config.region).is_working_day(day))
@@ -82,6 +115,17 @@ class BusinessCalendar:
 
 
 def wall_clock(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """``day`` at local ``at``: a time in a DST gap moves forward, a repeated one takes the first."""
+    """``day`` at local ``at``: a DST-gap time moves forward, a repeated one takes the first."""
     naive = datetime.combine(day, at.replace(tzinfo=None))
     return datetime.fromtimestamp(naive.replace(tzinfo=zone, fold=0).timestamp(), tz=zone)
+
+
+class ReminderRules(BaseModel):
+    """When session reminders go out, in the program's time zone (admin configuration)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    prepare_working_days: int = Field(default=3, ge=0, le=30)
+    prepare_at: time = time(9, 0)
+    attend_at: time = time(8, 0)
+    attend_lead_minutes: int = Field(default=60, ge=0, le=24 * 60)

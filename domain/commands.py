@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,6 +38,8 @@ class ProgramContent(BaseModel):
     planned_date: date
     sessions: Annotated[tuple[Session, ...], Field(min_length=1, max_length=200)]
     trainees: Annotated[tuple[PersonId, ...], Field(min_length=1, max_length=5000)]
+    budget: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] = Decimal(0)
+    external_instructor: bool = False
 
     @field_validator("sessions")
     @classmethod
@@ -57,8 +60,11 @@ class PlanProgram(ProgramContent):
 
     program_id: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._-]+$")]
     actor: PersonId
-    approvers: Annotated[tuple[PersonId, ...], Field(min_length=1, max_length=20)]
+    approvers: Annotated[tuple[PersonId, ...], Field(max_length=20)] = ()
+    """Approvers the specialist names; used by policy steps with ``plan_approvers``."""
     timezone: str = "UTC"
+    region: Annotated[str | None, Field(min_length=2, max_length=10)] = None
+    department: Annotated[str | None, Field(min_length=1, max_length=100)] = None
     evaluation_window_days: Annotated[int, Field(ge=1, le=365)] = 14
 
     @field_validator("timezone")
@@ -91,19 +97,67 @@ class SubmitProgram(_Command):
     kind: Literal["submit"] = "submit"
 
 
+TaskId = Annotated[str, Field(min_length=1, max_length=64)]
+Comment = Annotated[str, Field(max_length=2000)]
+
+
+class WithdrawSubmission(_Command):
+    kind: Literal["withdraw"] = "withdraw"
+    reason: Comment = ""
+
+
 class ApproveProgram(_Command):
+    """Approve through one of the actor's tasks (``task_id``, or the only one they may act on)."""
+
     kind: Literal["approve"] = "approve"
-    comment: Annotated[str, Field(max_length=2000)] = ""
+    task_id: TaskId | None = None
+    comment: Comment = ""
 
 
 class RejectProgram(_Command):
     kind: Literal["reject"] = "reject"
+    task_id: TaskId | None = None
     reason: Reason
 
 
 class RequestChanges(_Command):
     kind: Literal["request_changes"] = "request_changes"
+    task_id: TaskId | None = None
     reason: Reason
+
+
+class ClaimTask(_Command):
+    kind: Literal["claim"] = "claim"
+    task_id: TaskId | None = None
+
+
+class UnclaimTask(_Command):
+    kind: Literal["unclaim"] = "unclaim"
+    task_id: TaskId | None = None
+
+
+class DelegateTask(_Command):
+    kind: Literal["delegate"] = "delegate"
+    task_id: TaskId | None = None
+    to: PersonId
+    comment: Comment = ""
+
+
+class ResolveTask(_Command):
+    """The delegate hands the task back to its owner with their view."""
+
+    kind: Literal["resolve"] = "resolve"
+    task_id: TaskId | None = None
+    comment: Comment = ""
+
+
+class ReassignTask(_Command):
+    """An admin gives a task to someone else."""
+
+    kind: Literal["reassign"] = "reassign"
+    task_id: TaskId
+    to: PersonId
+    comment: Comment = ""
 
 
 class PublishProgram(_Command):
@@ -186,9 +240,15 @@ class CancelProgram(_Command):
 ProgramCommand = Annotated[
     ReviseProgram
     | SubmitProgram
+    | WithdrawSubmission
     | ApproveProgram
     | RejectProgram
     | RequestChanges
+    | ClaimTask
+    | UnclaimTask
+    | DelegateTask
+    | ResolveTask
+    | ReassignTask
     | PublishProgram
     | EnrollTrainee
     | RescheduleSession
@@ -205,3 +265,15 @@ ProgramCommand = Annotated[
 
 #: The actor the workflow itself uses for decisions made by timers.
 SYSTEM_ACTOR = "system"
+
+#: Commands that act on an approval task.
+TASK_COMMANDS = (
+    ApproveProgram,
+    RejectProgram,
+    RequestChanges,
+    ClaimTask,
+    UnclaimTask,
+    DelegateTask,
+    ResolveTask,
+    ReassignTask,
+)

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from domain.approval import ApprovalRoute
+from domain.calendar import CalendarConfig, ReminderRules
 
 PersonId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")]
 Reason = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -38,12 +42,18 @@ class ProgramPlanned(_Event):
     program_id: str
     title: str
     specialist: PersonId
-    approvers: tuple[PersonId, ...]
+    approvers: tuple[PersonId, ...] = ()
     timezone: str
+    region: str | None = None
+    department: str | None = None
+    budget: Decimal = Decimal(0)
+    external_instructor: bool = False
     planned_date: date
     sessions: tuple[Session, ...]
     trainees: tuple[PersonId, ...]
     evaluation_window_days: int
+    calendar: CalendarConfig = CalendarConfig()
+    reminder_rules: ReminderRules = ReminderRules()
 
 
 class ProgramRevised(_Event):
@@ -52,27 +62,111 @@ class ProgramRevised(_Event):
     planned_date: date
     sessions: tuple[Session, ...]
     trainees: tuple[PersonId, ...]
+    budget: Decimal = Decimal(0)
+    external_instructor: bool = False
     comment: str = ""
 
 
 class ProgramSubmitted(_Event):
+    """Carries the approval route the policy resolved to, so the audit trail shows what applied."""
+
     type: Literal["ProgramSubmitted"] = "ProgramSubmitted"
     submitted_by: PersonId
     revision: int
+    route: ApprovalRoute
+
+
+class SubmissionWithdrawn(_Event):
+    type: Literal["SubmissionWithdrawn"] = "SubmissionWithdrawn"
+    by: PersonId
+    reason: str = ""
+
+
+class ApprovalStepStarted(_Event):
+    type: Literal["ApprovalStepStarted"] = "ApprovalStepStarted"
+    step_id: str
+    name: str
+    quorum: int
 
 
 class ApprovalRequested(_Event):
     type: Literal["ApprovalRequested"] = "ApprovalRequested"
     task_id: str
-    approver: PersonId
+    step_id: str
     revision: int
+    assignee: str | None
+    candidates: tuple[str, ...]
+    group: str | None = None
+    requested_at: datetime | None = None
+    remind_at: datetime | None = None
+    due_at: datetime | None = None
+    auto_reject_at: datetime | None = None
+
+
+class TaskClaimed(_Event):
+    type: Literal["TaskClaimed"] = "TaskClaimed"
+    task_id: str
+    by: PersonId
+
+
+class TaskUnclaimed(_Event):
+    type: Literal["TaskUnclaimed"] = "TaskUnclaimed"
+    task_id: str
+    by: PersonId
+
+
+class TaskDelegated(_Event):
+    type: Literal["TaskDelegated"] = "TaskDelegated"
+    task_id: str
+    owner: PersonId
+    delegate: PersonId
+    comment: str = ""
+
+
+class TaskResolved(_Event):
+    """The delegate hands the task back to its owner, with their view."""
+
+    type: Literal["TaskResolved"] = "TaskResolved"
+    task_id: str
+    delegate: PersonId
+    owner: PersonId
+    comment: str = ""
+
+
+class TaskReassigned(_Event):
+    type: Literal["TaskReassigned"] = "TaskReassigned"
+    task_id: str
+    previous: str | None
+    assignee: PersonId
+    by: PersonId
+    comment: str = ""
+
+
+class TaskEscalated(_Event):
+    type: Literal["TaskEscalated"] = "TaskEscalated"
+    task_id: str
+    previous: str | None
+    assignee: PersonId
+
+
+class TaskReminderSent(_Event):
+    type: Literal["TaskReminderSent"] = "TaskReminderSent"
+    task_id: str
+    recipients: tuple[str, ...]
+    notification_ids: tuple[str, ...] = ()
 
 
 class ApprovalGranted(_Event):
     type: Literal["ApprovalGranted"] = "ApprovalGranted"
     task_id: str
+    step_id: str = ""
     approver: PersonId
     comment: str = ""
+
+
+class ApprovalStepCompleted(_Event):
+    type: Literal["ApprovalStepCompleted"] = "ApprovalStepCompleted"
+    step_id: str
 
 
 class ApprovalRejected(_Event):
@@ -80,6 +174,7 @@ class ApprovalRejected(_Event):
     task_id: str
     approver: PersonId
     reason: Reason
+    automatic: bool = False
 
 
 class ChangesRequested(_Event):
@@ -90,11 +185,11 @@ class ChangesRequested(_Event):
 
 
 class ApprovalTaskWithdrawn(_Event):
-    """A pending task that no longer needs a decision (another approver decided first)."""
+    """A pending task that no longer needs a decision (quorum reached, rejected, withdrawn)."""
 
     type: Literal["ApprovalTaskWithdrawn"] = "ApprovalTaskWithdrawn"
     task_id: str
-    approver: PersonId
+    assignee: str | None = None
 
 
 class ProgramApproved(_Event):
@@ -131,6 +226,19 @@ class ReminderSent(_Event):
     due_at: datetime
     recipients: tuple[PersonId, ...]
     notification_ids: tuple[str, ...]
+
+
+class NotificationAttempted(_Event):
+    """One delivery attempt of one notification and how it ended (its own stream)."""
+
+    type: Literal["NotificationAttempted"] = "NotificationAttempted"
+    key: str
+    program_id: str
+    recipient: str
+    channel: str
+    attempt: int
+    outcome: Literal["delivered", "failed"]
+    error: str = ""
 
 
 class AttendanceRecorded(_Event):
@@ -193,8 +301,18 @@ DomainEvent = Annotated[
     ProgramPlanned
     | ProgramRevised
     | ProgramSubmitted
+    | SubmissionWithdrawn
+    | ApprovalStepStarted
     | ApprovalRequested
+    | TaskClaimed
+    | TaskUnclaimed
+    | TaskDelegated
+    | TaskResolved
+    | TaskReassigned
+    | TaskEscalated
+    | TaskReminderSent
     | ApprovalGranted
+    | ApprovalStepCompleted
     | ApprovalRejected
     | ChangesRequested
     | ApprovalTaskWithdrawn
@@ -293,8 +411,18 @@ register_event_types(
     ProgramPlanned,
     ProgramRevised,
     ProgramSubmitted,
+    SubmissionWithdrawn,
+    ApprovalStepStarted,
     ApprovalRequested,
+    TaskClaimed,
+    TaskUnclaimed,
+    TaskDelegated,
+    TaskResolved,
+    TaskReassigned,
+    TaskEscalated,
+    TaskReminderSent,
     ApprovalGranted,
+    ApprovalStepCompleted,
     ApprovalRejected,
     ChangesRequested,
     ApprovalTaskWithdrawn,
@@ -314,4 +442,5 @@ register_event_types(
     FeedbackSubmitted,
     ProgramClosed,
     ProgramCancelled,
+    NotificationAttempted,
 )

@@ -8,35 +8,36 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from domain import commands as c
 from domain import events as e
+from domain.approval import ApprovalPolicy, ApprovalRoute
+from domain.approval_flow import decide_task, evolve_task, start_route
+from domain.state import (
+    RUNNING,
+    TERMINAL,
+    DomainError,
+    ProgramState,
+    ProgramStatus,
+)
 
+__all__ = [
+    "ALLOWED",
+    "RUNNING",
+    "TERMINAL",
+    "DomainError",
+    "ProgramState",
+    "ProgramStatus",
+    "decide",
+    "evolve",
+    "fold",
+    "start",
+]
 
-class DomainError(Exception):
-    """A command the program's rules refuse; the message is meant for the person who asked."""
-
-
-class ProgramStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    CHANGES_REQUESTED = "changes_requested"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    PUBLISHED = "published"
-    EXECUTING = "executing"
-    EVALUATING = "evaluating"
-    FEEDBACK = "feedback"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
-
-
-TERMINAL = frozenset({ProgramStatus.REJECTED, ProgramStatus.CLOSED, ProgramStatus.CANCELLED})
 CANCELLABLE = frozenset(
     {
         ProgramStatus.DRAFT,
@@ -47,15 +48,13 @@ CANCELLABLE = frozenset(
         ProgramStatus.EXECUTING,
     }
 )
-RUNNING = frozenset({ProgramStatus.PUBLISHED, ProgramStatus.EXECUTING})
 
 #: Which states each command may be given in; the single source for "allowed transitions".
 ALLOWED: dict[type[BaseModel], frozenset[ProgramStatus]] = {
     c.ReviseProgram: frozenset({ProgramStatus.DRAFT, ProgramStatus.CHANGES_REQUESTED}),
     c.SubmitProgram: frozenset({ProgramStatus.DRAFT}),
-    c.ApproveProgram: frozenset({ProgramStatus.SUBMITTED}),
-    c.RejectProgram: frozenset({ProgramStatus.SUBMITTED}),
-    c.RequestChanges: frozenset({ProgramStatus.SUBMITTED}),
+    c.WithdrawSubmission: frozenset({ProgramStatus.SUBMITTED}),
+    **{command: frozenset({ProgramStatus.SUBMITTED}) for command in c.TASK_COMMANDS},
     c.PublishProgram: frozenset({ProgramStatus.APPROVED}),
     c.EnrollTrainee: RUNNING,
     c.RescheduleSession: RUNNING,
@@ -72,6 +71,7 @@ ALLOWED: dict[type[BaseModel], frozenset[ProgramStatus]] = {
 SPECIALIST_COMMANDS: tuple[type[BaseModel], ...] = (
     c.ReviseProgram,
     c.SubmitProgram,
+    c.WithdrawSubmission,
     c.PublishProgram,
     c.EnrollTrainee,
     c.RescheduleSession,
@@ -82,52 +82,10 @@ SPECIALIST_COMMANDS: tuple[type[BaseModel], ...] = (
     c.SubmitFeedback,
     c.CancelProgram,
 )
-APPROVER_COMMANDS: tuple[type[BaseModel], ...] = (
-    c.ApproveProgram,
-    c.RejectProgram,
-    c.RequestChanges,
+APPROVER_COMMANDS: tuple[type[BaseModel], ...] = tuple(
+    command for command in c.TASK_COMMANDS if command is not c.ReassignTask
 )
 TRAINEE_COMMANDS: tuple[type[BaseModel], ...] = (c.SubmitSurvey, c.SubmitExam)
-
-
-class ProgramState(BaseModel):
-    """Everything the rules need to know about one program, rebuilt by folding its events."""
-
-    model_config = ConfigDict(frozen=True)
-
-    program_id: str
-    title: str
-    specialist: str
-    approvers: tuple[str, ...]
-    timezone: str
-    planned_date: date
-    sessions: dict[str, e.Session]
-    trainees: tuple[str, ...]
-    evaluation_window_days: int
-    status: ProgramStatus = ProgramStatus.DRAFT
-    revision: int = 1
-    submitted_by: str | None = None
-    open_tasks: dict[str, str] = {}
-    enrolled: tuple[str, ...] = ()
-    completed_sessions: frozenset[str] = frozenset()
-    attendance: dict[str, tuple[str, ...]] = {}
-    evaluation_closes_at: datetime | None = None
-    surveyed: frozenset[str] = frozenset()
-    examined: frozenset[str] = frozenset()
-    sent_reminders: frozenset[str] = frozenset()
-
-    @property
-    def attendees(self) -> frozenset[str]:
-        return frozenset(p for people in self.attendance.values() for p in people)
-
-    def role_of(self, person: str) -> str:
-        if person == self.specialist:
-            return "specialist"
-        if person in self.approvers:
-            return "approver"
-        if person in self.enrolled:
-            return "trainee"
-        return "unknown"
 
 
 def start(command: c.PlanProgram) -> e.ProgramPlanned:
@@ -138,6 +96,10 @@ def start(command: c.PlanProgram) -> e.ProgramPlanned:
         specialist=command.actor,
         approvers=command.approvers,
         timezone=command.timezone,
+        region=command.region,
+        department=command.department,
+        budget=command.budget,
+        external_instructor=command.external_instructor,
         planned_date=command.planned_date,
         sessions=command.sessions,
         trainees=command.trainees,
@@ -152,15 +114,6 @@ def _check_actor(state: ProgramState, command: BaseModel, actor: str) -> None:
             raise DomainError(
                 f"only the program's specialist {state.specialist!r} may do this, not {actor!r}"
             )
-    elif kind in APPROVER_COMMANDS:
-        if actor == state.submitted_by:
-            raise DomainError(
-                f"{actor!r} submitted this program and cannot decide on it (four-eyes rule)"
-            )
-        if actor not in state.approvers:
-            raise DomainError(f"{actor!r} is not an approver of this program")
-        if actor not in state.open_tasks.values():
-            raise DomainError(f"{actor!r} has no open approval task on this program")
     elif kind in TRAINEE_COMMANDS and actor not in state.attendees:
         raise DomainError(f"{actor!r} did not attend this program and cannot evaluate it")
 
@@ -175,29 +128,27 @@ def _check_state(state: ProgramStatus, command: BaseModel) -> None:
         )
 
 
-def _task_of(state: ProgramState, approver: str) -> str:
-    return next(task for task, who in state.open_tasks.items() if who == approver)
-
-
-def _withdraw_others(state: ProgramState, decided: str) -> list[e.ApprovalTaskWithdrawn]:
-    return [
-        e.ApprovalTaskWithdrawn(task_id=task, approver=who)
-        for task, who in sorted(state.open_tasks.items())
-        if task != decided
-    ]
-
-
 def _local_date(moment: datetime, timezone: str) -> date:
     return moment.astimezone(ZoneInfo(timezone)).date()
 
 
 def decide(
-    state: ProgramState, command: BaseModel, now: datetime, new_id: Callable[[], str]
+    state: ProgramState,
+    command: BaseModel,
+    now: datetime,
+    new_id: Callable[[], str],
+    route: ApprovalRoute | None = None,
 ) -> list[Any]:
-    """Events that follow from ``command``, or a ``DomainError`` saying why it is refused."""
+    """Events that follow from ``command``, or a ``DomainError`` saying why it is refused.
+
+    ``route`` is the approval route the policy resolved for a submission; without one the
+    default policy (the approvers named in the plan) applies.
+    """
     _check_state(state.status, command)
     actor: str = getattr(command, "actor", "")
     _check_actor(state, command, actor)
+    if isinstance(command, c.TASK_COMMANDS):
+        return decide_task(state, command, actor, now, new_id)
     match command:
         case c.ReviseProgram():
             return [
@@ -206,35 +157,22 @@ def decide(
                     planned_date=command.planned_date,
                     sessions=command.sessions,
                     trainees=command.trainees,
+                    budget=command.budget,
+                    external_instructor=command.external_instructor,
                     comment=command.comment,
                 )
             ]
         case c.SubmitProgram():
+            if route is None:
+                route = ApprovalPolicy().resolve(state.facts)
+            return start_route(state, route, now, new_id)
+        case c.WithdrawSubmission():
             return [
-                e.ProgramSubmitted(submitted_by=actor, revision=state.revision),
+                e.SubmissionWithdrawn(by=actor, reason=command.reason),
                 *(
-                    e.ApprovalRequested(task_id=new_id(), approver=who, revision=state.revision)
-                    for who in state.approvers
+                    e.ApprovalTaskWithdrawn(task_id=t.task_id, assignee=t.assignee)
+                    for t in state.tasks.values()
                 ),
-            ]
-        case c.ApproveProgram():
-            task = _task_of(state, actor)
-            return [
-                e.ApprovalGranted(task_id=task, approver=actor, comment=command.comment),
-                *_withdraw_others(state, task),
-                e.ProgramApproved(planned_date=state.planned_date),
-            ]
-        case c.RejectProgram():
-            task = _task_of(state, actor)
-            return [
-                e.ApprovalRejected(task_id=task, approver=actor, reason=command.reason),
-                *_withdraw_others(state, task),
-            ]
-        case c.RequestChanges():
-            task = _task_of(state, actor)
-            return [
-                e.ChangesRequested(task_id=task, approver=actor, reason=command.reason),
-                *_withdraw_others(state, task),
             ]
         case c.PublishProgram():
             return [
@@ -309,8 +247,8 @@ def decide(
             return [e.FeedbackSubmitted(summary=command.summary), e.ProgramClosed()]
         case c.CancelProgram():
             withdrawn = [
-                e.ApprovalTaskWithdrawn(task_id=t, approver=a)
-                for t, a in sorted(state.open_tasks.items())
+                e.ApprovalTaskWithdrawn(task_id=t.task_id, assignee=t.assignee)
+                for t in state.tasks.values()
             ]
             return [*withdrawn, e.ProgramCancelled(reason=command.reason)]
     raise DomainError(f"unknown command {type(command).__name__}")
@@ -344,11 +282,20 @@ def evolve(state: ProgramState | None, event: Any) -> ProgramState:
             specialist=event.specialist,
             approvers=event.approvers,
             timezone=event.timezone,
+            region=event.region,
+            department=event.department,
+            budget=event.budget,
+            external_instructor=event.external_instructor,
             planned_date=event.planned_date,
             sessions={s.session_id: s for s in event.sessions},
             trainees=event.trainees,
             evaluation_window_days=event.evaluation_window_days,
+            calendar=event.calendar,
+            reminder_rules=event.reminder_rules,
         )
+    approval = evolve_task(state, event)
+    if approval is not None:
+        return approval
     s = ProgramStatus
     match event:
         case e.ProgramRevised():
@@ -358,26 +305,31 @@ def evolve(state: ProgramState | None, event: Any) -> ProgramState:
                     "planned_date": event.planned_date,
                     "sessions": {x.session_id: x for x in event.sessions},
                     "trainees": event.trainees,
+                    "budget": event.budget,
+                    "external_instructor": event.external_instructor,
                     "revision": state.revision + 1,
                     "status": s.DRAFT,
                 }
             )
         case e.ProgramSubmitted():
             return state.model_copy(
-                update={"status": s.SUBMITTED, "submitted_by": event.submitted_by}
+                update={
+                    "status": s.SUBMITTED,
+                    "submitted_by": event.submitted_by,
+                    "route": event.route,
+                    "step_index": -1,
+                    "tasks": {},
+                    "step_approvals": {},
+                }
             )
-        case e.ApprovalRequested():
-            tasks = {**state.open_tasks, event.task_id: event.approver}
-            return state.model_copy(update={"open_tasks": tasks})
-        case e.ApprovalGranted() | e.ApprovalTaskWithdrawn():
-            tasks = {k: v for k, v in state.open_tasks.items() if k != event.task_id}
-            return state.model_copy(update={"open_tasks": tasks})
+        case e.SubmissionWithdrawn():
+            return state.model_copy(update={"status": s.DRAFT})
         case e.ApprovalRejected():
-            tasks = {k: v for k, v in state.open_tasks.items() if k != event.task_id}
-            return state.model_copy(update={"open_tasks": tasks, "status": s.REJECTED})
+            tasks = {k: v for k, v in state.tasks.items() if k != event.task_id}
+            return state.model_copy(update={"tasks": tasks, "status": s.REJECTED})
         case e.ChangesRequested():
-            tasks = {k: v for k, v in state.open_tasks.items() if k != event.task_id}
-            return state.model_copy(update={"open_tasks": tasks, "status": s.CHANGES_REQUESTED})
+            tasks = {k: v for k, v in state.tasks.items() if k != event.task_id}
+            return state.model_copy(update={"tasks": tasks, "status": s.CHANGES_REQUESTED})
         case e.ProgramApproved():
             return state.model_copy(update={"status": s.APPROVED})
         case e.ProgramPublished():
@@ -425,7 +377,7 @@ def evolve(state: ProgramState | None, event: Any) -> ProgramState:
         case e.ProgramClosed():
             return state.model_copy(update={"status": s.CLOSED})
         case e.ProgramCancelled():
-            return state.model_copy(update={"status": s.CANCELLED, "open_tasks": {}})
+            return state.model_copy(update={"status": s.CANCELLED, "tasks": {}})
     raise DomainError(f"unknown event {type(event).__name__}")
 
 
@@ -437,6 +389,8 @@ def fold(events: Iterable[Any], state: ProgramState | None = None) -> ProgramSta
 
 def role_for(command: BaseModel) -> str:
     kind = type(command)
+    if kind is c.ReassignTask:
+        return "admin"
     if kind in APPROVER_COMMANDS:
         return "approver"
     if kind in TRAINEE_COMMANDS:

@@ -1,19 +1,21 @@
-"""When reminders are due: pure date arithmetic in the program's own time zone."""
+"""When session reminders are due: in the program's time zone, on its region's working days.
+
+- *prepare materials*: to the specialist, ``prepare_working_days`` working days before the
+  session's local date (3 by default), at ``prepare_at`` local time (09:00);
+- *attend*: to the enrolled trainees, on the session day at ``attend_at`` (08:00), or
+  ``attend_lead_minutes`` before the start if that is earlier.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.program import RUNNING, ProgramState
-
-PREPARE_DAYS_BEFORE = 3
-PREPARE_AT = time(9, 0)
-ATTEND_AT = time(8, 0)
-ATTEND_LEAD = timedelta(hours=1)
+from domain.calendar import BusinessCalendar, CalendarConfig, ReminderRules, wall_clock
+from domain.state import RUNNING, ProgramState
 
 ReminderKind = Literal["prepare_materials", "attend_session"]
 
@@ -30,24 +32,25 @@ class Reminder(BaseModel):
     recipients: tuple[str, ...]
 
 
-def _local(day: datetime, at: time, zone: ZoneInfo) -> datetime:
-    # fold=0 picks the first of a repeated hour; a time in a DST gap normalises forward.
-    naive = datetime.combine(day.date(), at)
-    return datetime.fromtimestamp(naive.replace(tzinfo=zone).timestamp(), tz=zone)
+def prepare_due(
+    starts_at: datetime,
+    timezone: str,
+    calendar: CalendarConfig | None = None,
+    rules: ReminderRules | None = None,
+) -> datetime:
+    rules = rules or ReminderRules()
+    zone = ZoneInfo(timezone)
+    session_day = starts_at.astimezone(zone).date()
+    day = BusinessCalendar(calendar).working_days_before(session_day, rules.prepare_working_days)
+    return wall_clock(day, rules.prepare_at, zone)
 
 
-def prepare_due(starts_at: datetime, timezone: str) -> datetime:
-    """3 days before the session's local date, at 09:00 local time."""
+def attend_due(starts_at: datetime, timezone: str, rules: ReminderRules | None = None) -> datetime:
+    rules = rules or ReminderRules()
     zone = ZoneInfo(timezone)
     local_start = starts_at.astimezone(zone)
-    return _local(local_start - timedelta(days=PREPARE_DAYS_BEFORE), PREPARE_AT, zone)
-
-
-def attend_due(starts_at: datetime, timezone: str) -> datetime:
-    """08:00 local on the session day, or one hour before the start if that is earlier."""
-    zone = ZoneInfo(timezone)
-    local_start = starts_at.astimezone(zone)
-    return min(_local(local_start, ATTEND_AT, zone), local_start - ATTEND_LEAD)
+    on_the_day = wall_clock(local_start.date(), rules.attend_at, zone)
+    return min(on_the_day, local_start - timedelta(minutes=rules.attend_lead_minutes))
 
 
 def owed_reminders(state: ProgramState, now: datetime) -> list[Reminder]:
@@ -64,14 +67,16 @@ def owed_reminders(state: ProgramState, now: datetime) -> list[Reminder]:
                 reminder_id=f"{session.session_id}:prepare_materials:{stamp}",
                 kind="prepare_materials",
                 session_id=session.session_id,
-                due_at=prepare_due(session.starts_at, state.timezone),
+                due_at=prepare_due(
+                    session.starts_at, state.timezone, state.calendar, state.reminder_rules
+                ),
                 recipients=(state.specialist,),
             ),
             Reminder(
                 reminder_id=f"{session.session_id}:attend_session:{stamp}",
                 kind="attend_session",
                 session_id=session.session_id,
-                due_at=attend_due(session.starts_at, state.timezone),
+                due_at=attend_due(session.starts_at, state.timezone, state.reminder_rules),
                 recipients=state.enrolled,
             ),
         )

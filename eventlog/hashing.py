@@ -24,6 +24,16 @@ def timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+_encode = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+).encode
+
+
+def encode_json(value: Any) -> str:
+    """The canonical JSON text of a payload or metadata document (also what the log stores)."""
+    return _encode(value)
+
+
 def canonical(
     *,
     position: int,
@@ -37,20 +47,58 @@ def canonical(
     occurred_at: datetime,
     recorded_at: datetime,
 ) -> bytes:
-    document = {
-        "event_id": event_id,
-        "event_type": event_type,
-        "metadata": metadata,
-        "occurred_at": timestamp(occurred_at),
-        "payload": payload,
-        "position": position,
-        "recorded_at": timestamp(recorded_at),
-        "schema_version": schema_version,
-        "stream_id": stream_id,
-        "stream_version": stream_version,
-    }
-    return json.dumps(
-        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    return canonical_encoded(
+        position=position,
+        stream_id=stream_id,
+        stream_version=stream_version,
+        event_id=event_id,
+        event_type=event_type,
+        schema_version=schema_version,
+        payload_json=_encode(payload),
+        metadata_json=_encode(metadata),
+        occurred_ts=timestamp(occurred_at),
+        recorded_ts=timestamp(recorded_at),
+    )
+
+
+def canonical_encoded(
+    *,
+    position: int,
+    stream_id: str,
+    stream_version: int,
+    event_id: str,
+    event_type: str,
+    schema_version: int,
+    payload_json: str,
+    metadata_json: str,
+    occurred_ts: str,
+    recorded_ts: str,
+) -> bytes:
+    """``canonical`` from already-encoded parts: the same bytes as ``json.dumps`` of the whole
+    document with sorted keys (the top-level keys below are in sorted order), without encoding
+    the payload twice when it is also what gets stored."""
+    return (
+        '{"event_id":'
+        + _encode(event_id)
+        + ',"event_type":'
+        + _encode(event_type)
+        + ',"metadata":'
+        + metadata_json
+        + ',"occurred_at":"'
+        + occurred_ts
+        + '","payload":'
+        + payload_json
+        + ',"position":'
+        + str(position)
+        + ',"recorded_at":"'
+        + recorded_ts
+        + '","schema_version":'
+        + str(schema_version)
+        + ',"stream_id":'
+        + _encode(stream_id)
+        + ',"stream_version":'
+        + str(stream_version)
+        + "}"
     ).encode("utf-8")
 
 

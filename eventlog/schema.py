@@ -73,3 +73,17 @@ log_head = Table(
     Column("position", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+# Sealed digests (``trainops audit seal``): each names a position and the chain hash there, and
+# is itself chained (seal_hash covers the previous seal), so a rewrite of the log that recomputes
+# every event hash still disagrees with the seals taken before it.
+log_seals = Table(
+    "log_seals",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("position", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("sealed_at", UtcDateTime, nullable=False),
+    Column("prev_seal_hash", String(64), nullable=False),
+    Column("seal_hash", String(64), nullable=False),
+)

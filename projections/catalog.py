@@ -23,9 +23,10 @@ class Projection(Protocol):
 
 
 def _all() -> tuple[Projection, ...]:
+    from projections.evaluation import EvaluationProjection
     from projections.programs import ProgramProjection
 
-    return (ProgramProjection(),)
+    return (ProgramProjection(), EvaluationProjection())
 
 
 ALL_PROJECTIONS: tuple[Projection, ...] = _all()

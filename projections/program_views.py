@@ -58,25 +58,29 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
-class TaskOpened:
+class TaskChanged:
+    """A task's inbox rows after an event: one per person who sees it (none once closed)."""
+
     task_id: str
-    program_id: str
-    approver: str
-    title: str
-    specialist: str
-    planned_date: date
-    revision: int
-    trainees: int
-    sessions: int
-    requested_at: datetime
+    rows: tuple[dict[str, Any], ...]
 
 
-@dataclass(frozen=True)
-class TaskClosed:
-    task_id: str
+Change = TimelineEntry | TaskChanged
 
-
-Change = TimelineEntry | TaskOpened | TaskClosed
+TASK_EVENTS = (
+    e.ApprovalRequested,
+    e.TaskClaimed,
+    e.TaskUnclaimed,
+    e.TaskDelegated,
+    e.TaskResolved,
+    e.TaskReassigned,
+    e.TaskEscalated,
+    e.TaskReminderSent,
+    e.ApprovalGranted,
+    e.ApprovalRejected,
+    e.ChangesRequested,
+    e.ApprovalTaskWithdrawn,
+)
 
 
 def program_id_of(stream_id: str) -> str | None:
@@ -94,16 +98,47 @@ def describe(event: Any) -> str:
             return f"revised: {event.comment}" if event.comment else "revised the plan"
         case e.ProgramSubmitted():
             return f"submitted revision {event.revision} for approval"
+        case e.ApprovalStepStarted():
+            return f"approval step “{event.name}” started (quorum {event.quorum})"
         case e.ApprovalRequested():
-            return f"approval requested from {event.approver}"
+            who = event.assignee or f"group {event.group}"
+            return f"approval task {event.task_id[:8]} for {who}"
+        case e.ApprovalStepCompleted():
+            return f"approval step {event.step_id} completed"
+        case e.TaskClaimed():
+            return f"{event.by} claimed task {event.task_id[:8]}"
+        case e.TaskUnclaimed():
+            return f"{event.by} returned task {event.task_id[:8]} to its group"
+        case e.TaskDelegated():
+            return f"{event.owner} delegated task {event.task_id[:8]} to {event.delegate}" + (
+                f": {event.comment}" if event.comment else ""
+            )
+        case e.TaskResolved():
+            return f"{event.delegate} resolved task {event.task_id[:8]} back to {event.owner}" + (
+                f": {event.comment}" if event.comment else ""
+            )
+        case e.TaskReassigned():
+            return f"{event.by} reassigned task {event.task_id[:8]} to {event.assignee}"
+        case e.TaskEscalated():
+            return f"task {event.task_id[:8]} escalated to {event.assignee} (SLA passed)"
+        case e.TaskReminderSent():
+            return (
+                f"SLA reminder for task {event.task_id[:8]} sent to {', '.join(event.recipients)}"
+            )
+        case e.SubmissionWithdrawn():
+            return f"{event.by} withdrew the submission" + (
+                f": {event.reason}" if event.reason else ""
+            )
         case e.ApprovalGranted():
             return f"{event.approver} approved" + (f": {event.comment}" if event.comment else "")
         case e.ApprovalRejected():
+            if event.automatic:
+                return f"rejected automatically: {event.reason}"
             return f"{event.approver} rejected: {event.reason}"
         case e.ChangesRequested():
             return f"{event.approver} requested changes: {event.reason}"
         case e.ApprovalTaskWithdrawn():
-            return f"task of {event.approver} withdrawn"
+            return f"task {event.task_id[:8]} withdrawn"
         case e.SessionRescheduled():
             return f"session {event.session_id} moved to {event.starts_at.isoformat()}"
         case e.ReminderSent():
@@ -171,30 +206,45 @@ def apply(
             summary=describe(event),
         )
     ]
-    match event:
-        case e.ApprovalRequested():
-            changes.append(
-                TaskOpened(
-                    task_id=event.task_id,
-                    program_id=state.program_id,
-                    approver=event.approver,
-                    title=state.title,
-                    specialist=state.specialist,
-                    planned_date=state.planned_date,
-                    revision=event.revision,
-                    trainees=len(state.trainees),
-                    sessions=len(state.sessions),
-                    requested_at=recorded.occurred_at,
-                )
-            )
-        case (
-            e.ApprovalGranted()
-            | e.ApprovalRejected()
-            | e.ChangesRequested()
-            | e.ApprovalTaskWithdrawn()
-        ):
-            changes.append(TaskClosed(task_id=event.task_id))
+    if isinstance(event, TASK_EVENTS):
+        changes.append(TaskChanged(event.task_id, inbox_rows(state, event.task_id)))
     return new_view, changes
+
+
+def inbox_rows(state: ProgramState, task_id: str) -> tuple[dict[str, Any], ...]:
+    """Who sees an open task, and what they need to decide it."""
+    task = state.tasks.get(task_id)
+    if task is None or state.route is None:
+        return ()
+    step = next((s for s in state.route.steps if s.step_id == task.step_id), None)
+    if task.assignee is not None:
+        relation = "delegated" if task.delegation == "pending" else "assigned"
+        people: tuple[tuple[str, str], ...] = ((task.assignee, relation),)
+    else:
+        people = tuple((person, "candidate") for person in task.candidates)
+    return tuple(
+        {
+            "task_id": task.task_id,
+            "person": person,
+            "relation": relation,
+            "program_id": state.program_id,
+            "step_id": task.step_id,
+            "step_name": step.name if step else task.step_id,
+            "task_group": task.group,
+            "owner": task.owner,
+            "title": state.title,
+            "specialist": state.specialist,
+            "department": state.department,
+            "budget": str(state.budget),
+            "planned_date": state.planned_date,
+            "revision": state.revision,
+            "trainees": len(state.trainees),
+            "sessions": len(state.sessions),
+            "requested_at": task.requested_at,
+            "due_at": task.due_at,
+        }
+        for person, relation in people
+    )
 
 
 def program_row(view: ProgramView) -> dict[str, Any]:

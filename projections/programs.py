@@ -10,8 +10,7 @@ from projections.catalog import Batch
 from projections.program_views import (
     Change,
     ProgramView,
-    TaskClosed,
-    TaskOpened,
+    TaskChanged,
     TimelineEntry,
     apply,
     program_id_of,
@@ -63,9 +62,9 @@ class ProgramProjection:
             match change:
                 case TimelineEntry():
                     entries.append(change.__dict__)
-                case TaskOpened():
-                    conn.execute(insert(inbox).values(**change.__dict__))
-                case TaskClosed():
+                case TaskChanged():
                     conn.execute(delete(inbox).where(inbox.c.task_id == change.task_id))
+                    if change.rows:
+                        conn.execute(insert(inbox), list(change.rows))
         if entries:
             conn.execute(insert(timeline), entries)

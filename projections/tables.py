@@ -73,17 +73,24 @@ inbox = Table(
     "rm_inbox",
     metadata,
     Column("task_id", String(64), primary_key=True),
+    Column("person", String(100), primary_key=True),
+    Column("relation", String(20), nullable=False),
     Column("program_id", String(100), nullable=False),
-    Column("approver", String(100), nullable=False),
+    Column("step_id", String(64), nullable=False),
+    Column("step_name", String(200), nullable=False),
+    Column("task_group", String(64), nullable=True),
+    Column("owner", String(100), nullable=True),
     Column("title", String(200), nullable=False),
     Column("specialist", String(100), nullable=False),
+    Column("department", String(100), nullable=True),
+    Column("budget", String(32), nullable=False),
     Column("planned_date", Date, nullable=False),
     Column("revision", Integer, nullable=False),
     Column("trainees", Integer, nullable=False),
     Column("sessions", Integer, nullable=False),
-    Column("requested_at", UtcDateTime, nullable=False),
+    Column("requested_at", UtcDateTime, nullable=True),
+    Column("due_at", UtcDateTime, nullable=True),
 )
-
 
 
 def migrate_read_models(engine: Engine) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import uuid4
@@ -12,6 +13,8 @@ import pytest_asyncio
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from activities.admin_config import AdminConfig
+from activities.outbox import NotificationService
 from trainops.client import ProgramClient
 from trainops.database import Database, open_database
 from trainops.temporal_bins import test_server_path
@@ -25,8 +28,10 @@ def database(tmp_path: Path) -> Iterator[Database]:
     db.close()
 
 
-@pytest_asyncio.fixture(scope="session")
+@pytest_asyncio.fixture
 async def time_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server per test: skipping time on a shared one would also wake every
+    earlier test's abandoned timers, and it slows down as they pile up."""
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter,
         test_server_existing_path=test_server_path(),
@@ -43,9 +48,20 @@ class Harness:
     task_queue: str
 
 
+@asynccontextmanager
+async def running_worker(
+    env: WorkflowEnvironment, db: Database, config: AdminConfig | None = None
+) -> AsyncIterator[Harness]:
+    """A worker on a fresh task queue, backed by ``db``, with the admin's ``config``."""
+    config = config or AdminConfig()
+    task_queue = f"tq-{uuid4()}"
+    notifier = NotificationService(db.engine, config.notifications, db.store)
+    async with build_worker(env.client, task_queue, db.store, notifier, config=config):
+        yield Harness(env, db, ProgramClient(env.client, task_queue), task_queue)
+
+
 @pytest_asyncio.fixture
 async def harness(time_env: WorkflowEnvironment, database: Database) -> AsyncIterator[Harness]:
     """A worker on a fresh task queue, backed by this test's own database."""
-    task_queue = f"tq-{uuid4()}"
-    async with build_worker(time_env.client, task_queue, database.store, database.outbox):
-        yield Harness(time_env, database, ProgramClient(time_env.client, task_queue), task_queue)
+    async with running_worker(time_env, database) as h:
+        yield h

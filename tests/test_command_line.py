@@ -32,6 +32,7 @@ def stack(tmp_path: Path) -> Iterator[dict[str, str]]:
         "TRAINOPS_TEMPORAL_DB_FILE": str(tmp_path / "temporal.db"),
         "TRAINOPS_TEMPORAL_UI_PORT": str(free_port()),
         "TRAINOPS_TASK_QUEUE": "cli-test",
+        "TRAINOPS_API_PORT": str(free_port()),
     }
     process = subprocess.Popen(
         [TRAINOPS, "up", "--no-ui"],
@@ -88,5 +89,7 @@ def test_a_program_from_the_shell(stack: dict[str, str]) -> None:
     shown = json.loads(trainops(env, "program", "show", "cli-1", "--json"))
     assert shown["program"]["status"] == "published" and shown["program"]["enrolled"] == 2
     kpis = json.loads(trainops(env, "kpi", "report", "--json"))
-    assert kpis[0]["plan_completion_rate"] == {"value": 0.0, "numerator": 0, "denominator": 1}
+    plan = next(k for k in kpis["scorecards"][0]["kpis"] if k["kpi"] == "plan_completion")
+    assert (plan["value"], plan["numerator"], plan["denominator"]) == (0.0, 0, 1)
+    assert plan["rating"] == "below target"
     assert "log intact" in trainops(env, "log", "verify")

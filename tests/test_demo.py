@@ -17,3 +17,22 @@ async def test_demo_quarter_produces_kpis(tmp_path: Path) -> None:
     on_time = [k["on_time_rate"] for k in summary["kpis"]]
     assert sum(r["numerator"] for r in on_time) == 5  # program 3 of 8 ran late
     assert all(k["plan_completion_rate"]["denominator"] > 0 for k in summary["kpis"])
+    org = next(c for c in summary["scorecards"] if c["scope"] == "organisation")
+    rated = {k["kpi"] for k in org["kpis"] if k["rating"] != "not rated"}
+    assert rated >= {
+        "plan_completion",
+        "on_time",
+        "participation",
+        "satisfaction",
+        "response_rate",
+        "exam_pass_rate",
+        "mastery",
+        "behaviour_change",
+        "results_change",
+        "roi_percent",
+        "course_coverage",
+        "instructor_utilisation",
+        "venue_utilisation",
+    }
+    dimensions = {k["subject"] for k in org["kpis"] if k["kpi"] == "satisfaction"}
+    assert dimensions >= {"", "content", "instructor", "format", "venue"}

@@ -16,11 +16,14 @@ from temporalio.service import RPCError
 from domain import commands as c
 from domain.events import Session
 from projections import queries
+from trainops.audit_cli import audit_app
 from trainops.client import ActionRefused, ProgramClient
+from trainops.data_cli import data_app
 from trainops.database import Database, open_database
 from trainops.logging import configure_logging
-from trainops.render import console, kpi_json, kpi_table, print_json, rows_table
+from trainops.render import console, print_json, rows_table
 from trainops.settings import get_settings
+from trainops.users_cli import users_app
 from workflows.program import ActionResult
 
 app = typer.Typer(no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
@@ -32,6 +35,11 @@ app.add_typer(program_app, name="program")
 app.add_typer(kpi_app, name="kpi")
 app.add_typer(log_app, name="log")
 app.add_typer(projections_app, name="projections")
+config_app = typer.Typer(no_args_is_help=True, help="The admin's configuration file.")
+app.add_typer(config_app, name="config")
+app.add_typer(audit_app, name="audit")
+app.add_typer(users_app, name="users")
+app.add_typer(data_app, name="data")
 
 T = TypeVar("T")
 Actor = Annotated[str, typer.Option("--as", help="Who is acting (person id).")]
@@ -178,11 +186,19 @@ def create(
     program_id: Annotated[str, typer.Option("--id", help="A unique program id.")],
     title: Annotated[str, typer.Option()],
     specialist: Annotated[str, typer.Option(help="The specialist who owns the program.")],
-    approver: Annotated[list[str], typer.Option(help="An approver (repeat for several).")],
     planned_date: Annotated[str, typer.Option(help="Date it should be delivered by (YYYY-MM-DD).")],
     session: Annotated[list[str], typer.Option(help="ID@WHEN[/HOURS], repeatable.")],
     trainee: Annotated[list[str], typer.Option(help="A planned trainee, repeatable.")],
+    approver: Annotated[
+        list[str] | None, typer.Option(help="Approver the plan names (repeatable).")
+    ] = None,
     timezone: Annotated[str, typer.Option(help="IANA time zone of the program.")] = "UTC",
+    region: Annotated[
+        str | None, typer.Option(help="Holiday calendar region, e.g. CN (ISO 3166).")
+    ] = None,
+    department: Annotated[str | None, typer.Option()] = None,
+    budget: Annotated[str, typer.Option(help="Budget, e.g. 12000.00")] = "0",
+    external_instructor: Annotated[bool, typer.Option()] = False,
     evaluation_days: Annotated[int, typer.Option(help="Evaluation window in days.")] = 14,
 ) -> None:
     """Plan a new program (it starts as a draft)."""
@@ -196,12 +212,16 @@ def create(
         lambda: c.PlanProgram(
             program_id=program_id,
             actor=specialist,
-            approvers=tuple(approver),
+            approvers=tuple(approver or ()),
             title=title,
             planned_date=day,
             sessions=sessions,
             trainees=tuple(trainee),
             timezone=timezone,
+            region=region,
+            department=department,
+            budget=budget,
+            external_instructor=external_instructor,
             evaluation_window_days=evaluation_days,
         )
     )
@@ -220,22 +240,79 @@ def submit(program_id: str, actor: Actor) -> None:
     _act(program_id, lambda: c.SubmitProgram(actor=actor))
 
 
-@program_app.command()
-def approve(program_id: str, actor: Actor, comment: str = "") -> None:
-    """Approve a submitted program (approvers only; never your own submission)."""
-    _act(program_id, lambda: c.ApproveProgram(actor=actor, comment=comment))
+TaskOption = Annotated[
+    str | None, typer.Option("--task", help="Task id (default: your only open task).")
+]
 
 
 @program_app.command()
-def reject(program_id: str, actor: Actor, reason: Annotated[str, typer.Option()]) -> None:
+def approve(program_id: str, actor: Actor, task: TaskOption = None, comment: str = "") -> None:
+    """Approve through one of your tasks (never your own submission; one step per person)."""
+    _act(program_id, lambda: c.ApproveProgram(actor=actor, task_id=task, comment=comment))
+
+
+@program_app.command()
+def reject(
+    program_id: str, actor: Actor, reason: Annotated[str, typer.Option()], task: TaskOption = None
+) -> None:
     """Reject a submitted program; this ends it."""
-    _act(program_id, lambda: c.RejectProgram(actor=actor, reason=reason))
+    _act(program_id, lambda: c.RejectProgram(actor=actor, task_id=task, reason=reason))
 
 
 @program_app.command("request-changes")
-def request_changes(program_id: str, actor: Actor, reason: Annotated[str, typer.Option()]) -> None:
-    """Send a submitted program back to its specialist."""
-    _act(program_id, lambda: c.RequestChanges(actor=actor, reason=reason))
+def request_changes(
+    program_id: str, actor: Actor, reason: Annotated[str, typer.Option()], task: TaskOption = None
+) -> None:
+    """Send a submitted program back to its specialist; the policy runs again on resubmission."""
+    _act(program_id, lambda: c.RequestChanges(actor=actor, task_id=task, reason=reason))
+
+
+@program_app.command()
+def withdraw(program_id: str, actor: Actor, reason: str = "") -> None:
+    """Withdraw your submission (back to draft); open approval tasks are withdrawn."""
+    _act(program_id, lambda: c.WithdrawSubmission(actor=actor, reason=reason))
+
+
+@program_app.command()
+def claim(program_id: str, actor: Actor, task: TaskOption = None) -> None:
+    """Take a task offered to your group."""
+    _act(program_id, lambda: c.ClaimTask(actor=actor, task_id=task))
+
+
+@program_app.command()
+def unclaim(program_id: str, actor: Actor, task: TaskOption = None) -> None:
+    """Give a claimed task back to its group."""
+    _act(program_id, lambda: c.UnclaimTask(actor=actor, task_id=task))
+
+
+@program_app.command()
+def delegate(
+    program_id: str,
+    actor: Actor,
+    to: Annotated[str, typer.Option(help="Who should look at it.")],
+    task: TaskOption = None,
+    comment: str = "",
+) -> None:
+    """Delegate your task; it comes back to you when the delegate resolves it."""
+    _act(program_id, lambda: c.DelegateTask(actor=actor, task_id=task, to=to, comment=comment))
+
+
+@program_app.command()
+def resolve(program_id: str, actor: Actor, task: TaskOption = None, comment: str = "") -> None:
+    """As a delegate: hand the task back to its owner with your view."""
+    _act(program_id, lambda: c.ResolveTask(actor=actor, task_id=task, comment=comment))
+
+
+@program_app.command()
+def reassign(
+    program_id: str,
+    actor: Actor,
+    task: Annotated[str, typer.Option("--task")],
+    to: Annotated[str, typer.Option()],
+    comment: str = "",
+) -> None:
+    """As an admin of the approval policy: give a task to someone else."""
+    _act(program_id, lambda: c.ReassignTask(actor=actor, task_id=task, to=to, comment=comment))
 
 
 @program_app.command()
@@ -402,47 +479,36 @@ def list_programs(
 
 
 @app.command()
-def inbox(approver: str, as_json: AsJson = False) -> None:
-    """The approval tasks waiting for ``approver``, oldest first."""
+def inbox(person: str, as_json: AsJson = False) -> None:
+    """Approval tasks for ``person``: assigned, offered to their groups, or delegated to them."""
     database = _database()
     try:
-        tasks = queries.approver_inbox(database.engine, approver)
+        tasks = queries.approver_inbox(database.engine, person)
     finally:
         database.close()
     if as_json:
         print_json(tasks)
         return
+    for task in tasks:
+        task["due"] = (
+            "OVERDUE" if task["overdue"] else ("due soon" if task["due_soon"] else task["due_at"])
+        )
+        task["task"] = task["task_id"][:8]
     rows_table(
-        f"inbox of {approver}",
+        f"inbox of {person}",
         tasks,
-        [
-            "task_id",
-            "program_id",
-            "title",
-            "specialist",
-            "planned_date",
-            "trainees",
-            "requested_at",
-        ],
+        ["task", "relation", "program_id", "title", "step_name", "specialist", "budget", "due"],
     )
 
 
-@kpi_app.command("report")
-def kpi_report(
-    period: Annotated[str | None, typer.Option(help="e.g. 2027-Q1")] = None,
-    specialist: Annotated[str | None, typer.Option()] = None,
-    as_json: AsJson = False,
-) -> None:
-    """Execution KPIs per specialist and quarter: plan completion, on time, participation."""
-    database = _database()
-    try:
-        report = queries.execution_report(database.engine, period=period, specialist=specialist)
-    finally:
-        database.close()
-    if as_json:
-        print_json(kpi_json(report))
-    else:
-        kpi_table(report)
+def _register_kpi_commands() -> None:
+    """`kpi report` (every KPI, rated), `kpi execution`, `kpi explain`: see trainops/kpi_cli.py."""
+    from trainops.kpi_cli import register
+
+    register(kpi_app)
+
+
+_register_kpi_commands()
 
 
 @app.command()
@@ -493,6 +559,44 @@ def verify(as_json: AsJson = False) -> None:
             )
     if not report.ok:
         raise typer.Exit(1)
+
+
+@config_app.command("check")
+def config_check(
+    path: Annotated[
+        str | None, typer.Argument(help="The file (default: TRAINOPS_CONFIG_FILE).")
+    ] = None,
+) -> None:
+    """Validate an admin configuration file and summarise it; a problem names its line."""
+    from pathlib import Path
+
+    from activities.admin_config import ConfigFileError, load_admin_config
+
+    target = Path(path) if path else get_settings().config_file
+    try:
+        config = load_admin_config(target)
+    except ConfigFileError as exc:
+        raise fail(str(exc)) from exc
+    policy = config.approval
+    console.print(f"[green]ok[/green] {target or '(built-in defaults)'}: policy {policy.name!r}")
+    rows_table(
+        "approval steps (in order; each applies when its condition holds)",
+        [
+            {
+                "step": s.id,
+                "name": s.name,
+                "when": s.when.model_dump(mode="json", exclude_none=True) or "always",
+                "approvers": s.approvers.model_dump(mode="json", exclude_defaults=True),
+                "quorum": s.quorum,
+                "sla (working days)": s.sla_working_days or "-",
+                "escalate to": s.escalate_to or "-",
+            }
+            for s in policy.steps
+        ],
+        ["step", "name", "when", "approvers", "quorum", "sla (working days)", "escalate to"],
+    )
+    channels = ", ".join(config.notifications.channels) or "outbox only"
+    console.print(f"notification channels: {channels}; reminders: {config.reminders}")
 
 
 @projections_app.command("rebuild")

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from activities.outbox import OutboxNotifier, migrate_outbox
+from activities.outbox import NotificationService, migrate_outbox
+from api.users import migrate_users
 from eventlog import EventStore
 from eventlog.engine import make_engine, migrate
 from projections.runner import ProjectionRunner
@@ -17,7 +18,7 @@ from projections.tables import migrate_read_models
 class Database:
     engine: Engine
     store: EventStore
-    outbox: OutboxNotifier
+    outbox: NotificationService
     projector: ProjectionRunner
 
     def close(self) -> None:
@@ -29,5 +30,6 @@ def open_database(url: str, **engine_options: object) -> Database:
     migrate(engine)
     migrate_outbox(engine)
     migrate_read_models(engine)
+    migrate_users(engine)
     store = EventStore(engine)
-    return Database(engine, store, OutboxNotifier(engine), ProjectionRunner(store))
+    return Database(engine, store, NotificationService(engine), ProjectionRunner(store))

@@ -22,10 +22,13 @@ from temporalio.testing import WorkflowEnvironment
 from domain import commands as c
 from domain.events import Session
 from eventlog.verify import verify_log
-from projections import queries
+from projections import kpi_queries, queries
 from trainops.client import ProgramClient
 from trainops.database import open_database
+from trainops.demo_evaluation import DEPARTMENTS, load_demo_evaluation
+from trainops.kpi_cli import load_thresholds, print_report, scorecard_json
 from trainops.render import console, kpi_json, kpi_table, print_json, rows_table
+from trainops.settings import get_settings
 from trainops.temporal_bins import test_server_path
 from worker import build_worker
 
@@ -118,6 +121,7 @@ class Quarter:
             sessions=sessions,
             trainees=trainees,
             timezone=str(TZ),
+            department=DEPARTMENTS[index % len(DEPARTMENTS)],
             evaluation_window_days=7,
         )
         day0 = self.start + timedelta(hours=1, minutes=index)
@@ -207,6 +211,9 @@ class Quarter:
                 scores = {
                     "overall": float(rng.randint(70, 100)),
                     "content": float(rng.randint(65, 100)),
+                    "instructor": float(rng.randint(75, 100)),
+                    "format": float(rng.randint(60, 100)),
+                    "venue": float(rng.randint(70, 100)),
                 }
                 self.act(
                     done + timedelta(hours=2, minutes=n),
@@ -253,6 +260,13 @@ async def run_demo(
                 await step.run()
             await env.sleep(timedelta(days=1))
         database.projector.catch_up()
+        records = kpi_queries.kpi_inputs(database.engine).programs
+        titles = {p["program_id"]: p["title"] for p in queries.list_programs(database.engine)}
+        loads = load_demo_evaluation(
+            database.store, database.engine, workdir, records, titles, EMPLOYEES, TITLES
+        )
+        database.projector.catch_up()
+        cards = kpi_queries.kpi_report(database.engine, load_thresholds(None, get_settings())[0])
         report = queries.execution_report(database.engine)
         listing = queries.list_programs(database.engine)
         chain = verify_log(database.store)
@@ -265,6 +279,8 @@ async def run_demo(
             "notifications": len(database.outbox.list(limit=100_000)),
             "programs": {p["program_id"]: p["status"] for p in listing},
             "kpis": kpi_json(report),
+            "evaluation_events": sum(r.events_appended for r in loads),
+            "scorecards": [scorecard_json(card) for card in cards],
         }
         if as_json:
             print_json(summary)
@@ -283,6 +299,7 @@ async def run_demo(
                 ],
             )
             kpi_table(report)
+            print_report(cards, database.projector.position())
             console.print(
                 f"{chain.checked} events in the log ({'intact' if chain.ok else 'NOT INTACT'}), "
                 f"{summary['reminders_sent']} reminders, {summary['notifications']} notifications; "

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,6 +18,11 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the event log and read models "
         "(e.g. postgresql+psycopg://user@host:5432/db).",
     )
+    config_file: Path | None = Field(
+        default=None,
+        description="The admin's YAML file: approval policy, calendar, reminders, notification "
+        "channels (see config/trainops.example.yaml). Unset: built-in defaults.",
+    )
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     task_queue: str = "trainops-programs"
@@ -26,6 +31,26 @@ class Settings(BaseSettings):
     projector_poll_seconds: float = Field(default=0.25, gt=0)
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # HTTP API and web pages (api/). Secrets are SecretStr: never printed or logged.
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=0, le=65535)
+    api_secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs the sign-in form's CSRF token; a random one per process if unset.",
+    )
+    api_cookie_secure: bool = Field(
+        default=True, description="Send cookies over HTTPS only (false for plain-http hosts)."
+    )
+    api_session_hours: float = Field(default=12, gt=0, le=24 * 30)
+    approval_due_days: int = Field(default=3, ge=1, le=90)
+    kpi_meets_rate: float = Field(default=0.8, ge=0, le=1)
+    kpi_excellent_rate: float = Field(default=0.95, ge=0, le=1)
+    kpi_thresholds_file: Path | None = Field(
+        default=None,
+        description="YAML/JSON file of KPI thresholds ({kpi: {meets, excellent}}, pass_mark); "
+        "unset: the defaults of DESIGN.md (see domain/ratings.py).",
+    )
+    exam_pass_mark: float = Field(default=60, ge=0, le=100)
 
 
 @lru_cache(maxsize=1)

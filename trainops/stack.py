@@ -13,6 +13,8 @@ import structlog
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from activities.admin_config import load_admin_config
+from activities.outbox import NotificationService
 from trainops.database import open_database
 from trainops.settings import Settings
 from trainops.temporal_bins import dev_server_path
@@ -24,6 +26,7 @@ log = structlog.get_logger(__name__)
 async def run_stack(settings: Settings, *, ui: bool = True) -> None:
     host, _, port = settings.temporal_address.rpartition(":")
     settings.temporal_db_file.parent.mkdir(parents=True, exist_ok=True)
+    config = load_admin_config(settings.config_file)  # a bad file stops here, before anything runs
     database = open_database(settings.database_url)
     env = await WorkflowEnvironment.start_local(
         namespace=settings.temporal_namespace,
@@ -49,15 +52,26 @@ async def run_stack(settings: Settings, *, ui: bool = True) -> None:
         loop.add_signal_handler(sig, stopping.set)
     try:
         projector.start()
-        worker = build_worker(env.client, settings.task_queue, database.store, database.outbox)
+        notifier = NotificationService(database.engine, config.notifications, database.store)
+        worker = build_worker(
+            env.client, settings.task_queue, database.store, notifier, config=config
+        )
         async with worker:
+            from api.server import start_api
+            from trainops.client import ProgramClient
+
+            web = await start_api(
+                settings, database, ProgramClient(env.client, settings.task_queue)
+            )
             print(f"trainops is running (database {settings.database_url})")
+            print(f"  Web pages & API : {web.url}  (API reference {web.url}/api/docs)")
             print(f"  Temporal server : {settings.temporal_address}")
             if ui:
                 print(f"  Temporal Web UI : http://127.0.0.1:{settings.temporal_ui_port}")
             print("  try: trainops demo   |   trainops --help   |   Ctrl-C stops everything")
             await stopping.wait()
             print("stopping…")
+            await web.stop()
     finally:
         stop_projector.set()
         projector.join(timeout=10)

@@ -2,8 +2,9 @@
 
 The workflow only orchestrates. The pure domain decides events; people's actions arrive as the
 ``act`` update whose validator dry-runs the decision, so a refused action never reaches history or
-the log; every decided event is appended by an activity; reminders and the evaluation window are
-durable timers recomputed whenever the program changes (the "updatable timer" pattern).
+the log; every decided event is appended by an activity; session reminders, approval SLAs and the
+evaluation window are durable timers recomputed whenever the program changes (the "updatable
+timer" pattern).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
@@ -20,16 +21,28 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import (
         APPEND_EVENTS,
+        DELIVER_NOTICE,
         DUPLICATE_EVENT,
-        SEND_REMINDER,
+        POLICY_ERROR,
+        PROGRAM_SETTINGS,
+        RESOLVE_APPROVAL_ROUTE,
         STREAM_VERSION_CONFLICT,
         AppendEventsInput,
         AppendEventsOutput,
-        ReminderDelivery,
-        ReminderNotice,
+        Delivery,
+        Notice,
+        ProgramSettings,
+        ProgramSettingsInput,
     )
     from domain import events as e
-    from domain.commands import SYSTEM_ACTOR, PlanProgram, ProgramCommand
+    from domain.approval import ApprovalRoute
+    from domain.approval_flow import (
+        ApprovalTimer,
+        approval_timers,
+        decide_auto_reject,
+        decide_escalation,
+    )
+    from domain.commands import SYSTEM_ACTOR, PlanProgram, ProgramCommand, SubmitProgram
     from domain.program import (
         TERMINAL,
         DomainError,
@@ -40,9 +53,7 @@ with workflow.unsafe.imports_passed_through():
         role_for,
         start,
     )
-    from domain.program import (
-        fold as fold_events,
-    )
+    from domain.program import fold as fold_events
     from domain.reminders import Reminder, owed_reminders
 
 APPEND_RETRY = RetryPolicy(
@@ -51,8 +62,33 @@ APPEND_RETRY = RetryPolicy(
     non_retryable_error_types=[STREAM_VERSION_CONFLICT, DUPLICATE_EVENT],
 )
 NOTIFY_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=2), maximum_interval=timedelta(minutes=5)
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=10),
 )
+LOOKUP_RETRY = RetryPolicy(
+    maximum_interval=timedelta(seconds=30), non_retryable_error_types=[POLICY_ERROR]
+)
+
+#: Stands in for the real route while a submission is only being validated.
+VALIDATION_ROUTE = ApprovalRoute(policy="(validating)", steps=())
+
+
+_COMMANDS: TypeAdapter[ProgramCommand] = TypeAdapter(ProgramCommand)
+
+
+def parse_command(payload: Any) -> ProgramCommand:
+    """A command from an update payload; a clear ``ApplicationError`` when it is malformed."""
+    try:
+        return _COMMANDS.validate_python(payload)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'][1:]) or 'command'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ApplicationError(
+            f"invalid input: {problems}", type="InvalidInput", non_retryable=True
+        ) from exc
 
 
 def stream_id_for(program_id: str) -> str:
@@ -107,8 +143,7 @@ class TrainingProgramWorkflow:
     async def run(self, params: ProgramWorkflowInput) -> ProgramState:
         if self._version == 0:
             async with self._lock:
-                # The state was already folded from the plan in __init__.
-                await self._record([start(self._plan)], self._plan.actor, "specialist", fold=False)
+                await self._record_plan()
         while self._state.status not in TERMINAL:
             if self._should_continue_as_new():
                 await workflow.wait_condition(workflow.all_handlers_finished)
@@ -128,7 +163,7 @@ class TrainingProgramWorkflow:
             if delay > timedelta(0):
                 try:
                     await workflow.wait_condition(
-                        lambda: self._changed, timeout=delay, timeout_summary="next reminder"
+                        lambda: self._changed, timeout=delay, timeout_summary="next deadline"
                     )
                     continue
                 except TimeoutError:
@@ -141,19 +176,33 @@ class TrainingProgramWorkflow:
     # ------------------------------------------------------------------ people's actions
 
     @workflow.update
-    async def act(self, command: ProgramCommand) -> ActionResult:
-        """Any specialist, approver or trainee action; refused ones raise ``ApplicationError``."""
+    async def act(self, payload: Any) -> ActionResult:
+        """A specialist's, approver's, admin's or trainee's action; refusals raise errors.
+
+        The payload is parsed here rather than by the data converter, so malformed input from
+        any client gets a readable refusal instead of a decoding failure.
+        """
+        command = parse_command(payload)
         await workflow.wait_condition(lambda: self._version > 0)
         async with self._lock:
-            decided = self._decide(command)
-            actor = command.actor
-            await self._record(decided, actor, role_for(command))
+            route = None
+            if isinstance(command, SubmitProgram):
+                self._decide(command, route=VALIDATION_ROUTE)  # refuse before looking anything up
+                route = await workflow.execute_activity(
+                    RESOLVE_APPROVAL_ROUTE,
+                    self._state.facts,
+                    result_type=ApprovalRoute,
+                    start_to_close_timeout=timedelta(seconds=30),
+                    retry_policy=LOOKUP_RETRY,
+                )
+            decided = self._decide(command, route=route)
+            await self._record(decided, command.actor, role_for(command))
             self._changed = True
             return self._result(tuple(event.type for event in decided))
 
     @act.validator
-    def validate_act(self, command: ProgramCommand) -> None:
-        self._decide(command, dry_run=True)
+    def validate_act(self, payload: Any) -> None:
+        self._decide(parse_command(payload), dry_run=True, route=VALIDATION_ROUTE)
 
     @workflow.update
     async def planned(self) -> ActionResult:
@@ -180,12 +229,34 @@ class TrainingProgramWorkflow:
             events=event_types,
         )
 
-    def _decide(self, command: BaseModel, *, dry_run: bool = False) -> list[Any]:
+    def _decide(
+        self, command: BaseModel, *, dry_run: bool = False, route: ApprovalRoute | None = None
+    ) -> list[Any]:
         new_id = (lambda: "dry-run") if dry_run else (lambda: str(workflow.uuid4()))
         try:
-            return decide(self._state, command, workflow.now(), new_id)
+            return decide(self._state, command, workflow.now(), new_id, route)
         except DomainError as exc:
             raise ApplicationError(str(exc), type="DomainError", non_retryable=True) from exc
+
+    async def _record_plan(self) -> None:
+        settings = await workflow.execute_activity(
+            PROGRAM_SETTINGS,
+            ProgramSettingsInput(region=self._plan.region, years=self._calendar_years()),
+            result_type=ProgramSettings,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=LOOKUP_RETRY,
+        )
+        planned = start(self._plan).model_copy(
+            update={"calendar": settings.calendar, "reminder_rules": settings.reminder_rules}
+        )
+        self._state = evolve(None, planned)
+        await self._record([planned], self._plan.actor, "specialist", fold=False)
+
+    def _calendar_years(self) -> tuple[int, ...]:
+        """The years a program's reminders and SLAs can fall in, with a year of slack."""
+        first = min(workflow.now().year, *(s.starts_at.year for s in self._plan.sessions))
+        last = max(self._plan.planned_date.year, *(s.starts_at.year for s in self._plan.sessions))
+        return tuple(range(first - 1, last + 2))
 
     async def _record(
         self, decided: list[Any], actor: str, role: str, *, fold: bool = True
@@ -216,7 +287,9 @@ class TrainingProgramWorkflow:
             self._state = fold_events(decided, self._state) or self._state
 
     def _next_deadline(self) -> datetime | None:
-        candidates = [r.due_at for r in owed_reminders(self._state, workflow.now())[:1]]
+        now = workflow.now()
+        candidates = [r.due_at for r in owed_reminders(self._state, now)[:1]]
+        candidates += [t.at for t in approval_timers(self._state)[:1]]
         if self._state.evaluation_closes_at is not None:
             candidates.append(self._state.evaluation_closes_at)
         return min(candidates, default=None)
@@ -226,29 +299,82 @@ class TrainingProgramWorkflow:
         for reminder in owed_reminders(self._state, now):
             if reminder.due_at > now:
                 break
-            await self._send(reminder)
+            await self._send_session_reminder(reminder)
+        for timer in approval_timers(self._state):
+            if timer.at > workflow.now():
+                break
+            if timer.task_id in self._state.tasks:
+                await self._fire_approval_timer(timer)
         closes_at = self._state.evaluation_closes_at
         if closes_at is not None and closes_at <= workflow.now():
             await self._record(close_evaluation_by_deadline(self._state), SYSTEM_ACTOR, "system")
 
-    async def _send(self, reminder: Reminder) -> None:
-        session = self._state.sessions[reminder.session_id]
+    async def _fire_approval_timer(self, timer: ApprovalTimer) -> None:
+        task = self._state.tasks[timer.task_id]
+        title = self._state.title
+        if timer.kind == "remind":
+            delivery = await self._notify(
+                f"task-{task.task_id}:remind",
+                "approval_reminder",
+                f"Reminder: approval of “{title}” is waiting for you",
+                f"Task {task.task_id} is due {task.due_at:%Y-%m-%d %H:%M %Z}.",
+                task.holders,
+            )
+            sent = e.TaskReminderSent(
+                task_id=task.task_id,
+                recipients=task.holders,
+                notification_ids=delivery.notification_ids,
+            )
+            await self._record([sent], SYSTEM_ACTOR, "system")
+        elif timer.kind == "escalate":
+            escalated = decide_escalation(self._state, task.task_id)
+            await self._record(escalated, SYSTEM_ACTOR, "system")
+            new_holder = self._state.tasks[task.task_id].holders
+            await self._notify(
+                f"task-{task.task_id}:escalated",
+                "approval_escalated",
+                f"Escalated to you: approval of “{title}”",
+                f"Task {task.task_id} passed its SLA and is now yours to decide.",
+                new_holder,
+            )
+        else:
+            await self._record(
+                decide_auto_reject(self._state, task.task_id), SYSTEM_ACTOR, "system"
+            )
+
+    async def _notify(
+        self, key: str, kind: str, subject: str, body: str, recipients: tuple[str, ...]
+    ) -> Delivery:
         info = workflow.info()
-        delivery = await workflow.execute_activity(
-            SEND_REMINDER,
-            ReminderNotice(
-                idempotency_key=f"{info.workflow_id}:{reminder.reminder_id}",
+        delivery: Delivery = await workflow.execute_activity(
+            DELIVER_NOTICE,
+            Notice(
+                idempotency_key=f"{info.workflow_id}:{key}",
                 program_id=self._state.program_id,
-                program_title=self._state.title,
-                kind=reminder.kind,
-                session_id=reminder.session_id,
-                session_starts_at=session.starts_at,
-                due_at=reminder.due_at,
-                recipients=reminder.recipients,
+                kind=kind,
+                subject=subject,
+                body=f"{body}\nProgram {self._state.program_id}.",
+                recipients=recipients,
             ),
-            result_type=ReminderDelivery,
+            result_type=Delivery,
             start_to_close_timeout=timedelta(minutes=1),
             retry_policy=NOTIFY_RETRY,
+        )
+        return delivery
+
+    async def _send_session_reminder(self, reminder: Reminder) -> None:
+        session = self._state.sessions[reminder.session_id]
+        start_local = session.starts_at.isoformat()
+        if reminder.kind == "prepare_materials":
+            subject = f"Prepare materials: {self._state.title} — session {session.session_id}"
+        else:
+            subject = f"Today: {self._state.title} — session {session.session_id}"
+        delivery = await self._notify(
+            reminder.reminder_id,
+            reminder.kind,
+            subject,
+            f"{subject}, starting {start_local}.",
+            reminder.recipients,
         )
         sent = e.ReminderSent(
             reminder_id=reminder.reminder_id,

@@ -9,7 +9,7 @@ import pytest
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.contracts import AppendEventsInput, ReminderNotice
+from activities.contracts import AppendEventsInput, Notice
 from activities.program_activities import ProgramActivities
 from domain import events as e
 from trainops.database import Database
@@ -71,18 +71,16 @@ def test_version_conflict_is_not_retried(database: Database) -> None:
 
 def test_retried_reminder_is_delivered_once(database: Database) -> None:
     activities = ProgramActivities(database.store, database.outbox)
-    notice = ReminderNotice(
+    notice = Notice(
         idempotency_key="wf-1:s1:prepare",
         program_id="p1",
-        program_title="Safety",
         kind="prepare_materials",
-        session_id="s1",
-        session_starts_at=AT,
-        due_at=AT,
+        subject="Prepare materials: Safety",
+        body="Session s1",
         recipients=("spec", "t1"),
     )
     env = ActivityEnvironment()
-    first = env.run(activities.send_reminder, notice)
-    again = env.run(activities.send_reminder, notice)
+    first = env.run(activities.deliver_notice, notice)
+    again = env.run(activities.deliver_notice, notice)
     assert first.notification_ids == again.notification_ids
     assert sorted(n["recipient"] for n in database.outbox.list()) == ["spec", "t1"]

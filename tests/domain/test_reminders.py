@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain import events as e
+from domain.calendar import CalendarConfig, ReminderRules
 from domain.program import ProgramState, ProgramStatus
 from domain.reminders import attend_due, owed_reminders, prepare_due
 
@@ -34,12 +35,55 @@ def test_session_given_in_utc_uses_the_program_zone_for_the_day() -> None:
 
 
 def test_across_a_dst_change_the_local_wall_time_holds() -> None:
-    # US DST starts Sun 2026-03-08; the session is on Tue 03-10, reminder on Sat 03-07 (EST).
-    start = datetime(2026, 3, 10, 10, 0, tzinfo=NY)
+    # US DST starts Sun 2026-03-08. Session Wed 03-11 (EDT); 3 working days before is Fri 03-06
+    # (EST): 09:00 local on both sides of the change.
+    start = datetime(2026, 3, 11, 10, 0, tzinfo=NY)
     due = prepare_due(start, "America/New_York")
-    assert due == datetime(2026, 3, 7, 9, 0, tzinfo=NY)
+    assert due == datetime(2026, 3, 6, 9, 0, tzinfo=NY)
     assert due.utcoffset() == timedelta(hours=-5)
     assert start.utcoffset() == timedelta(hours=-4)
+
+
+def test_working_days_skip_weekends_without_a_region() -> None:
+    # Session on Monday: three working days before is the previous Wednesday.
+    start = datetime(2026, 6, 15, 10, 0, tzinfo=SH)
+    assert prepare_due(start, "Asia/Shanghai") == datetime(2026, 6, 10, 9, 0, tzinfo=SH)
+
+
+def test_china_make_up_working_days_count() -> None:
+    cn = CalendarConfig(region="CN")
+    # National Day 2025: Oct 1-8 off; Sun Sep 28 is a make-up working day.
+    start = datetime(2025, 10, 9, 10, 0, tzinfo=SH)
+    assert prepare_due(start, "Asia/Shanghai", cn) == datetime(2025, 9, 28, 9, 0, tzinfo=SH)
+    # Spring Festival 2026: Feb 15-23 off; Sat Feb 14 is a make-up working day.
+    start = datetime(2026, 2, 24, 10, 0, tzinfo=SH)
+    assert prepare_due(start, "Asia/Shanghai", cn) == datetime(2026, 2, 12, 9, 0, tzinfo=SH)
+
+
+def test_company_holidays_and_extra_working_days() -> None:
+    config = CalendarConfig(
+        company_holidays=(date(2026, 6, 12),), extra_working_days=(date(2026, 6, 13),)
+    )
+    # Mon 06-15: Sat 06-13 works (extra), Fri 06-12 is off, then Thu 06-11, Wed 06-10.
+    start = datetime(2026, 6, 15, 10, 0, tzinfo=SH)
+    assert prepare_due(start, "Asia/Shanghai", config) == datetime(2026, 6, 10, 9, 0, tzinfo=SH)
+    config = CalendarConfig(company_holidays=(date(2026, 6, 12),))
+    assert prepare_due(start, "Asia/Shanghai", config) == datetime(2026, 6, 9, 9, 0, tzinfo=SH)
+
+
+def test_configured_times_and_a_time_in_a_dst_gap() -> None:
+    rules = ReminderRules(prepare_working_days=1, prepare_at=time(2, 30), attend_at=time(7, 0))
+    # 02:30 on Fri 2026-03-06 exists; 02:30 on Sun 03-08 would not (gap) - use a Monday session
+    # in Berlin whose previous working day is Fri before the EU change on Sun 2026-03-29.
+    start = datetime(2026, 3, 30, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    due = prepare_due(
+        start, "Europe/Berlin", CalendarConfig(extra_working_days=(date(2026, 3, 29),)), rules
+    )
+    # Sunday 03-29 is made a working day, and 02:30 does not exist that night: moved to 03:30.
+    assert due == datetime(2026, 3, 29, 3, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert attend_due(start, "Europe/Berlin", rules) == datetime(
+        2026, 3, 30, 7, 0, tzinfo=ZoneInfo("Europe/Berlin")
+    )
 
 
 def _state(status: ProgramStatus, sent: frozenset[str] = frozenset()) -> ProgramState:
@@ -83,3 +127,14 @@ def test_sent_reminders_are_not_owed_again_but_a_moved_session_owes_new_ones() -
         datetime(2026, 5, 18, 9, tzinfo=SH),
         datetime(2026, 5, 21, 8, tzinfo=SH),
     ]
+
+
+def test_a_resolved_calendar_gives_the_same_answers() -> None:
+    """Workflows carry the holidays written out (no library lookups inside the sandbox)."""
+    cn = CalendarConfig(region="CN").resolved((2025, 2026))
+    assert cn.public_holidays and date(2025, 10, 1) in cn.public_holidays
+    assert date(2025, 9, 28) in cn.weekend_workdays
+    start = datetime(2025, 10, 9, 10, 0, tzinfo=SH)
+    assert prepare_due(start, "Asia/Shanghai", cn) == datetime(2025, 9, 28, 9, 0, tzinfo=SH)
+    start = datetime(2026, 2, 24, 10, 0, tzinfo=SH)
+    assert prepare_due(start, "Asia/Shanghai", cn) == datetime(2026, 2, 12, 9, 0, tzinfo=SH)

@@ -92,6 +92,7 @@ def test_read_models_answer_what_people_ask(two_databases: tuple[Database, Datab
     assert [t["event_type"] for t in timeline] == [
         "ProgramPlanned",
         "ProgramSubmitted",
+        "ApprovalStepStarted",
         "ApprovalRequested",
         "ApprovalRejected",
     ]

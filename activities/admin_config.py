@@ -1,0 +1,184 @@
+"""The admin's configuration file: approval policy, calendar, reminder times, notification routes.
+
+It is YAML, loaded and validated once when a worker starts. A bad file is refused whole, with
+the line of the first problem, so a half-loaded policy can never route a program.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from domain.approval import ApprovalPolicy
+from domain.calendar import CalendarConfig, ReminderRules
+
+
+class CalendarSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    company_holidays: tuple[date, ...] = ()
+    extra_working_days: tuple[date, ...] = ()
+
+    def for_region(self, region: str | None) -> CalendarConfig:
+        return CalendarConfig(
+            region=region,
+            company_holidays=self.company_holidays,
+            extra_working_days=self.extra_working_days,
+        )
+
+
+class SmtpChannel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: Literal["smtp"]
+    host: str
+    port: Annotated[int, Field(ge=1, le=65535)] = 25
+    sender: str
+    starttls: bool = False
+    username: str | None = None
+    password_env: str | None = None
+    """Name of the environment variable holding the password (never the password itself)."""
+    timeout_seconds: float = 10.0
+
+
+class WebhookChannel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: Literal["webhook"]
+    url: Annotated[str, Field(pattern=r"^https?://")]
+    format: Literal["generic", "wecom", "dingtalk", "feishu"] = "generic"
+    timeout_seconds: float = 10.0
+
+
+Channel = Annotated[SmtpChannel | WebhookChannel, Field(discriminator="type")]
+
+
+class NotificationRoute(BaseModel):
+    """Which channel reaches which people: the first route whose pattern matches wins."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    recipients: tuple[str, ...] = ("*",)
+    channel: str
+    address: str = "{person}"
+    """Template of the address on that channel, e.g. ``{person}@example.com``."""
+
+
+class NotificationSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    channels: dict[str, Channel] = {}
+    routes: tuple[NotificationRoute, ...] = ()
+
+    @model_validator(mode="after")
+    def _routes_name_channels(self) -> NotificationSettings:
+        for route in self.routes:
+            if route.channel != "outbox" and route.channel not in self.channels:
+                raise ValueError(f"route names unknown channel {route.channel!r}")
+        return self
+
+    def route_for(self, person: str) -> tuple[str, str]:
+        """(channel name, address) for ``person``; the outbox when no route matches."""
+        for route in self.routes:
+            if any(fnmatch.fnmatchcase(person, pattern) for pattern in route.recipients):
+                return route.channel, route.address.format(person=person)
+        return "outbox", person
+
+
+class AdminConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    approval: ApprovalPolicy = ApprovalPolicy()
+    calendar: CalendarSettings = CalendarSettings()
+    reminders: ReminderRules = ReminderRules()
+    notifications: NotificationSettings = NotificationSettings()
+
+
+class ConfigFileError(Exception):
+    """A configuration file that cannot be used; the message names the file and line."""
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Remembers the line of every mapping key and sequence item, to point at problems."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    lines = {loader.construct_object(k): k.start_mark.line + 1 for k, _ in node.value}
+    mapping["__lines__"] = lines
+    return mapping
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> list[Any]:
+    items = loader.construct_sequence(node, deep=True)
+    return _LinedList(items, [n.start_mark.line + 1 for n in node.value])
+
+
+class _LinedList(list[Any]):
+    def __init__(self, items: list[Any], lines: list[int]) -> None:
+        super().__init__(items)
+        self.lines = lines
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def _strip(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _strip(v) for k, v in node.items() if k != "__lines__"}
+    if isinstance(node, list):
+        return [_strip(v) for v in node]
+    return node
+
+
+def _line_of(node: Any, location: tuple[int | str, ...]) -> int | None:
+    line: int | None = None
+    for part in location:
+        if isinstance(node, dict) and part in node:
+            line = node.get("__lines__", {}).get(part, line)
+            node = node[part]
+        elif isinstance(node, _LinedList) and isinstance(part, int) and part < len(node):
+            line = node.lines[part]
+            node = node[part]
+        else:
+            break
+    return line
+
+
+def parse_admin_config(text: str, source: str = "<config>") -> AdminConfig:
+    try:
+        raw = yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "unknown line"
+        raise ConfigFileError(f"{source}, {where}: not valid YAML ({exc})") from exc
+    if raw is None:
+        return AdminConfig()
+    if not isinstance(raw, dict):
+        raise ConfigFileError(f"{source}: the top level must be a mapping")
+    try:
+        return AdminConfig.model_validate(_strip(raw))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        location = tuple(first["loc"])
+        line = _line_of(raw, location)
+        where = f"line {line}" if line is not None else "top level"
+        path = ".".join(str(p) for p in location) or "(root)"
+        raise ConfigFileError(f"{source}, {where} ({path}): {first['msg']}") from exc
+
+
+def load_admin_config(path: Path | None) -> AdminConfig:
+    """The configuration in ``path``; the built-in defaults when no file is configured."""
+    if path is None:
+        return AdminConfig()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigFileError(f"{path}: cannot read ({exc})") from exc
+    return parse_admin_config(text, str(path))

@@ -1,0 +1,32 @@
+"""``python -m api``: serve the web pages and HTTP API alone (the compose file's ``api`` service).
+
+Host, port and everything else come from ``TRAINOPS_*`` settings; Temporal is connected on first
+use, so the API may start before Temporal is ready.
+"""
+
+from __future__ import annotations
+
+import uvicorn
+
+from api.app import create_app
+from trainops.logging import configure_logging
+from trainops.settings import get_settings
+
+
+def main() -> None:
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=settings.api_host,
+        port=settings.api_port,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        proxy_headers=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

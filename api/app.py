@@ -1,0 +1,154 @@
+"""The FastAPI application: ``create_app(settings, ...)`` wires the database, users and Temporal.
+
+Run it inside the embedded stack (``trainops up``), alone (``trainops api``), or in tests with the
+database and ``ProgramClient`` handed in.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import structlog
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api import errors, rest, web
+from api.services import ClientFactory, Services
+from api.users import UserStore
+from trainops.client import ProgramClient
+from trainops.database import Database, open_database
+from trainops.settings import Settings
+
+log = structlog.get_logger("api")
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; "
+        b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    ),
+]
+
+
+class RequestContext:
+    """Pure ASGI middleware: a request id and the actor on every log line, one access line per
+    request (method, path, status, time; never query strings, bodies, cookies or tokens), and the
+    security headers on every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        sent_id = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = sent_id if REQUEST_ID.fullmatch(sent_id) else uuid.uuid4().hex
+        context: dict[str, Any] = {"actor": None}
+        scope["trainops"] = context
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        status_code = 500
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status_code
+            if message["type"] == "http.response.start":
+                status_code = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [
+                    *message["headers"],
+                    (b"x-request-id", request_id.encode()),
+                    *SECURITY_HEADERS,
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            log.info(
+                "request",
+                method=scope.get("method"),
+                path=scope.get("path"),
+                status=status_code,
+                ms=round((time.perf_counter() - started) * 1000, 1),
+                actor=context.get("actor"),
+            )
+            structlog.contextvars.clear_contextvars()
+
+
+def _default_client_factory(settings: Settings) -> ClientFactory:
+    async def connect_client() -> ProgramClient:
+        from worker import connect
+
+        client = await connect(settings.temporal_address, settings.temporal_namespace)
+        return ProgramClient(client, settings.task_queue)
+
+    return connect_client
+
+
+def create_app(
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    programs: ProgramClient | None = None,
+    client_factory: ClientFactory | None = None,
+    users: UserStore | None = None,
+    read_your_writes_seconds: float = 5.0,
+) -> FastAPI:
+    """The app. Without ``database`` it opens (and on shutdown closes) its own; without
+    ``programs`` it connects to Temporal at ``settings.temporal_address`` on first use."""
+    owns_database = database is None
+    db = database if database is not None else open_database(settings.database_url)
+    services = Services(
+        settings=settings,
+        database=db,
+        users=users or UserStore(db.engine),
+        client_factory=client_factory or _default_client_factory(settings),
+        programs_client=programs,
+        read_your_writes_seconds=read_your_writes_seconds,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_database:
+            db.close()
+
+    app = FastAPI(
+        title="trainops",
+        version="1",
+        summary="Training programs as durable workflows: plan, approve, publish, execute, "
+        "evaluate, feedback, with KPIs you can audit.",
+        description=(
+            "Sign in with an API token (`Authorization: Bearer tro_…`, from "
+            "`trainops users token issue` or the account page) or a browser session. "
+            "Every action is taken as the signed-in user; a refused action is a 403 with the "
+            "reason and records nothing; bad input is a 422 with a clear message."
+        ),
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    errors.install(app)
+    app.include_router(rest.router)
+    app.include_router(web.router)
+    app.mount(
+        "/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"
+    )
+    app.add_middleware(RequestContext)
+    return app

@@ -1,0 +1,145 @@
+"""Every failure becomes a clear 4xx (or 503 when Temporal is away), never a bare 500.
+
+JSON API paths answer ``{"detail": "..."}``; page paths answer an HTML page in the person's
+language (or send them to the sign-in page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote
+
+import structlog
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.services import TemporalTimeout, TemporalUnavailable
+from trainops.client import ActionRefused
+
+HTTP_422 = 422  # Unprocessable Content (named differently across Starlette versions)
+log = structlog.get_logger(__name__)
+
+
+class Problem(BaseModel):
+    """What went wrong, in words meant for the person who asked."""
+
+    detail: str
+
+
+class ValidationProblem(BaseModel):
+    detail: str
+    errors: list[dict[str, Any]]
+
+
+def describe_errors(errors: Sequence[Any]) -> str:
+    parts = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
+        where = ".".join(loc) or "input"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "invalid input: " + "; ".join(parts) if parts else "invalid input"
+
+
+def _plain_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "loc": [str(p) for p in e.get("loc", ())],
+            "msg": str(e.get("msg", "")),
+            "type": e.get("type"),
+        }
+        for e in errors
+    ]
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _page(request: Request, code: int, message: str) -> Response:
+    from api.web import render_error  # the pages import this module
+
+    return render_error(request, code, message)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    if is_api(request):
+        return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
+    if exc.status_code == status.HTTP_401_UNAUTHORIZED:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status.HTTP_303_SEE_OTHER)
+    return _page(request, exc.status_code, detail)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError | ValidationError)
+    errors = exc.errors()
+    message = describe_errors(errors)
+    if is_api(request):
+        return JSONResponse(
+            {"detail": message, "errors": _plain_errors(errors)},
+            HTTP_422,
+        )
+    return _page(request, HTTP_422, message)
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    reason = f"refused: {exc}"
+    log.info("action refused", reason=str(exc))
+    if is_api(request):
+        return JSONResponse({"detail": reason}, status.HTTP_403_FORBIDDEN)
+    return _page(request, status.HTTP_403_FORBIDDEN, reason)
+
+
+async def _temporal_down(request: Request, exc: Exception) -> Response:
+    log.warning("temporal unavailable", error=str(exc))
+    message = f"{exc}; nothing was changed, try again shortly"
+    if is_api(request):
+        return JSONResponse({"detail": message}, status.HTTP_503_SERVICE_UNAVAILABLE)
+    return _page(request, status.HTTP_503_SERVICE_UNAVAILABLE, message)
+
+
+async def _temporal_slow(request: Request, exc: Exception) -> Response:
+    log.warning("temporal did not confirm in time", error=str(exc))
+    if is_api(request):
+        return JSONResponse({"detail": str(exc)}, status.HTTP_504_GATEWAY_TIMEOUT)
+    return _page(request, status.HTTP_504_GATEWAY_TIMEOUT, str(exc))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error")
+    message = "internal error; it is logged with this request's id"
+    if is_api(request):
+        return JSONResponse({"detail": message}, status.HTTP_500_INTERNAL_SERVER_ERROR)
+    return _page(request, status.HTTP_500_INTERNAL_SERVER_ERROR, message)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(ValidationError, _validation_error)
+    app.add_exception_handler(ActionRefused, _refused)
+    app.add_exception_handler(TemporalUnavailable, _temporal_down)
+    app.add_exception_handler(TemporalTimeout, _temporal_slow)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+#: Responses every authenticated JSON endpoint may give, for the OpenAPI schema.
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "The body could not be parsed (not JSON)."},
+    401: {"model": Problem, "description": "Not signed in (no or unknown token or session)."},
+    403: {"model": Problem, "description": "Signed in, but not allowed; nothing was recorded."},
+    422: {"model": ValidationProblem, "description": "Bad input; nothing was recorded."},
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "No such thing."}
+}
+UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"model": Problem, "description": "Temporal is unreachable; nothing was recorded."},
+    504: {"model": Problem, "description": "Temporal did not confirm in time; reload to check."},
+}

@@ -1,0 +1,110 @@
+"""What every request needs: the database, the users, the Temporal client, the settings."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+
+import structlog
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from temporalio.client import RPCTimeoutOrCancelledError
+from temporalio.service import RPCError
+
+from api.users import UserStore
+from trainops.client import ProgramClient
+from trainops.database import Database
+from trainops.settings import Settings
+
+ClientFactory = Callable[[], Awaitable[ProgramClient]]
+log = structlog.get_logger(__name__)
+
+
+class TemporalUnavailable(Exception):
+    """Temporal could not be reached; the request changed nothing."""
+
+
+class TemporalTimeout(Exception):
+    """Temporal took the request but did not confirm it in time; it may still happen."""
+
+
+@contextlib.asynccontextmanager
+async def temporal_errors(what: str) -> AsyncIterator[None]:
+    """Turn Temporal's transport failures into errors a person can act on."""
+    try:
+        yield
+    except RPCTimeoutOrCancelledError as exc:
+        raise TemporalTimeout(
+            f"{what} was not confirmed in time; it may still be recorded: reload to check "
+            "(if it never appears, the worker log says why)"
+        ) from exc
+    except RPCError as exc:
+        raise TemporalUnavailable(f"Temporal refused the call ({exc.status.name})") from exc
+
+
+@dataclass
+class Services:
+    settings: Settings
+    database: Database
+    users: UserStore
+    client_factory: ClientFactory | None = None
+    programs_client: ProgramClient | None = None
+    read_your_writes_seconds: float = 5.0
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _signer: URLSafeTimedSerializer | None = None
+
+    async def programs(self) -> ProgramClient:
+        """The Temporal client, connected on first use (so the API starts before Temporal)."""
+        if self.programs_client is not None:
+            return self.programs_client
+        async with self._lock:
+            if self.programs_client is None:
+                if self.client_factory is None:
+                    raise TemporalUnavailable("no Temporal client configured")
+                try:
+                    self.programs_client = await self.client_factory()
+                except Exception as exc:
+                    raise TemporalUnavailable(
+                        f"cannot reach Temporal at {self.settings.temporal_address}"
+                    ) from exc
+        return self.programs_client
+
+    async def wait_for_projection(self, position: int) -> bool:
+        """Read-your-writes: wait (briefly) until the projector has folded ``position``."""
+        deadline = time.monotonic() + self.read_your_writes_seconds
+        while True:
+            current = await asyncio.to_thread(self.database.projector.position)
+            if current >= position:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(0.05)
+
+    # ------------------------------------------------------------------ sign-in form CSRF
+
+    @property
+    def signer(self) -> URLSafeTimedSerializer:
+        if self._signer is None:
+            configured = self.settings.api_secret_key
+            secret = configured.get_secret_value() if configured else ""
+            if not secret:
+                log.warning(
+                    "TRAINOPS_API_SECRET_KEY is not set: using a random one for this process "
+                    "(sign-in forms opened before a restart must be reloaded)"
+                )
+                secret = secrets.token_urlsafe(32)
+            self._signer = URLSafeTimedSerializer(secret, salt="trainops-login-csrf")
+        return self._signer
+
+    def login_csrf(self, nonce: str) -> str:
+        return self.signer.dumps(nonce)
+
+    def check_login_csrf(self, token: str, nonce: str, max_age: int = 3600) -> bool:
+        try:
+            value = self.signer.loads(token, max_age=max_age)
+        except BadSignature:
+            return False
+        return bool(nonce) and secrets.compare_digest(str(value), nonce)

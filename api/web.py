@@ -1,0 +1,919 @@
+"""Server-rendered pages (Jinja2): approvers' inbox and task page, specialists' programs and KPI
+dashboard, auditors' timelines and log verification, admins' users. No JavaScript is needed.
+
+Every page reuses the JSON API's own checks (``api.rest``), so a page can never do more than the
+API would let the same person do.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import types
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Union, get_args, get_origin
+from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from api import reads
+from api.actions import BY_SEGMENT, PlanBody, ProgramAction
+from api.auth import (
+    LANG_COOKIE,
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    CurrentPrincipal,
+    OptionalPrincipal,
+    Principal,
+    ServicesDep,
+    get_services,
+    require_role,
+)
+from api.errors import HTTP_422, describe_errors
+from api.i18n import LANGUAGES, negotiate, translator
+from api.kpis import KPI_NAMES, chart, kpi_rows
+from api.rest import create_program, load_program, run_action
+from api.services import Services, TemporalTimeout, TemporalUnavailable
+from api.users import ROLES, UserError
+from projections import queries
+from trainops.client import ActionRefused
+from workflows.program import stream_id_for
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+router = APIRouter(include_in_schema=False)
+
+SESSION_ROWS = 5
+#: What a task page's buttons ask for, as program actions (shown when the domain has them).
+DECISIONS = {
+    "approve": "approve",
+    "reject": "reject",
+    "request_changes": "request-changes",
+    "claim": "claim",
+    "unclaim": "unclaim",
+    "delegate": "delegate",
+    "resolve": "resolve",
+}
+SPLIT = re.compile(r"[\s,;，；]+")
+
+
+# ---------------------------------------------------------------------- rendering
+
+
+def language(request: Request) -> str:
+    return negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+
+
+def render(
+    request: Request,
+    template: str,
+    principal: Principal | None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    lang = language(request)
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "principal": principal,
+            "user": principal.user if principal else None,
+            "csrf": principal.csrf_token if principal else "",
+            "lang": lang,
+            "languages": LANGUAGES,
+            "t": translator(lang),
+            "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+def render_error(request: Request, code: int, message: str) -> Response:
+    principal: Principal | None = None
+    cookie = request.cookies.get(SESSION_COOKIE)
+    services: Services = get_services(request)
+    if cookie:
+        session = services.users.session(cookie)
+        if session is not None:
+            principal = Principal(session.user, "session", session.csrf_token)
+    titles = {
+        403: "Not allowed",
+        404: "Not found",
+        422: "Invalid input",
+        503: "Temporal is unavailable",
+    }
+    return render(
+        request,
+        "error.html",
+        principal,
+        status_code=code,
+        code=code,
+        title=titles.get(code, "Error"),
+        message=message,
+    )
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status.HTTP_303_SEE_OTHER)
+
+
+def local_path(target: str | None, default: str = "/") -> str:
+    """Only same-site paths: never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def home_for(principal: Principal) -> str:
+    user = principal.user
+    if user.has("approver") and not user.has("specialist"):
+        return "/inbox"
+    if user.has("specialist"):
+        return "/programs"
+    if user.has("auditor"):
+        return "/audit"
+    if user.has("admin"):
+        return "/admin/users"
+    return "/account"
+
+
+def set_cookie(response: Response, services: Services, name: str, value: str, **kw: Any) -> None:
+    response.set_cookie(
+        name,
+        value,
+        httponly=True,
+        secure=services.settings.api_cookie_secure,
+        samesite="lax",
+        path="/",
+        **kw,
+    )
+
+
+# ---------------------------------------------------------------------- sign-in
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(principal: OptionalPrincipal) -> Response:
+    if principal is None:
+        return redirect("/login")
+    return redirect(home_for(principal))
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(
+    request: Request, services: ServicesDep, next: str | None = None, failed: bool = False
+) -> Response:
+    nonce = secrets.token_urlsafe(16)
+    response = render(
+        request,
+        "login.html",
+        None,
+        status_code=401 if failed else 200,
+        next=local_path(next, ""),
+        login_csrf=services.login_csrf(nonce),
+        failed=failed,
+    )
+    set_cookie(response, services, LOGIN_COOKIE, nonce, max_age=3600)
+    return response
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    services: ServicesDep,
+    username: Annotated[str, Form(max_length=100)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    csrf_token: Annotated[str, Form(max_length=500)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    if not services.check_login_csrf(csrf_token, request.cookies.get(LOGIN_COOKIE, "")):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, "the sign-in form expired: reload the page and try again"
+        )
+    user = services.users.authenticate(username.strip(), password)
+    if user is None:
+        return redirect("/login?failed=true" + (f"&next={quote(next)}" if next else ""))
+    hours = services.settings.api_session_hours
+    secret, session = services.users.start_session(user.username, timedelta(hours=hours))
+    principal = Principal(user, "session", session.csrf_token)
+    response = redirect(local_path(next, home_for(principal)))
+    set_cookie(response, services, SESSION_COOKIE, secret, max_age=int(hours * 3600))
+    response.delete_cookie(LOGIN_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, principal: CurrentPrincipal, services: ServicesDep) -> Response:
+    services.users.end_session(request.cookies.get(SESSION_COOKIE, ""))
+    response = redirect("/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/lang/{code}")
+def switch_language(code: str, services: ServicesDep, next: str | None = None) -> Response:
+    if code not in LANGUAGES:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no language {code!r}")
+    response = redirect(local_path(next))
+    response.set_cookie(
+        LANG_COOKIE,
+        code,
+        max_age=3600 * 24 * 365,
+        secure=services.settings.api_cookie_secure,
+        samesite="lax",
+        path="/",
+    )
+    return response
+
+
+# ---------------------------------------------------------------------- approvers
+
+
+@router.get("/inbox", response_class=HTMLResponse)
+def inbox_page(
+    request: Request,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    q: str = "",
+    due: str = "all",
+) -> Response:
+    require_role(principal, "approver", doing="reading an approval inbox")
+    tasks = reads.inbox_for(
+        services.database.engine, principal.username, services.settings.approval_due_days
+    )
+    if due == "overdue":
+        tasks = [t for t in tasks if t["overdue"]]
+    elif due == "ontime":
+        tasks = [t for t in tasks if not t["overdue"]]
+    needle = q.strip().lower()
+    if needle:
+        tasks = [
+            t
+            for t in tasks
+            if needle in f"{t['program_id']} {t['title']} {t['specialist']}".lower()
+        ]
+    return render(request, "inbox.html", principal, tasks=tasks, q=q, due=due)
+
+
+def _task(services: Services, principal: Principal, task_id: str) -> dict[str, Any] | None:
+    tasks = reads.inbox_for(
+        services.database.engine, principal.username, services.settings.approval_due_days
+    )
+    return next((t for t in tasks if t["task_id"] == task_id), None)
+
+
+@router.get("/tasks/{task_id}", response_class=HTMLResponse)
+def task_detail(
+    request: Request, task_id: str, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    return task_page(request, task_id, principal, services)
+
+
+def task_page(
+    request: Request,
+    task_id: str,
+    principal: Principal,
+    services: Services,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    require_role(principal, "approver", doing="deciding on approval tasks")
+    task = _task(services, principal, task_id)
+    if task is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND,
+            f"task {task_id!r} is not open in {principal.username}'s inbox (decided or withdrawn?)",
+        )
+    return program_page(
+        request,
+        principal,
+        services,
+        task["program_id"],
+        template="task.html",
+        task=task,
+        can={d for d, seg in DECISIONS.items() if seg in BY_SEGMENT},
+        error=error,
+        status_code=status_code,
+    )
+
+
+@router.post("/tasks/{task_id}")
+async def decide_task(
+    request: Request,
+    task_id: str,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> Response:
+    require_role(principal, "approver", doing="deciding on approval tasks")
+    form = await request.form()
+    decision = str(form.get("decision", ""))
+    comment = str(form.get("comment", "")).strip()
+    task = _task(services, principal, task_id)
+    if task is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"task {task_id!r} is not open in your inbox"
+        )
+    segment = DECISIONS.get(decision)
+    action = BY_SEGMENT.get(segment or "")
+    if action is None:
+        raise HTTPException(HTTP_422, "choose a decision")
+    offered = {
+        "comment": comment,
+        "reason": comment,
+        "to": str(form.get("to", "")).strip(),
+        "task_id": task_id,
+    }
+    fields = {k: v for k, v in offered.items() if k in action.body.model_fields}
+    try:
+        await run_action(services, principal, task["program_id"], action, fields)
+    except (ActionRefused, ValidationError, HTTPException) as exc:
+        return task_page(
+            request,
+            task_id,
+            principal,
+            services,
+            error=_message(exc),
+            status_code=_code(exc),
+        )
+    return redirect("/inbox")
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return describe_errors(exc.errors())
+    if isinstance(exc, HTTPException):
+        return str(exc.detail)
+    if isinstance(exc, ActionRefused):
+        return f"refused: {exc}"
+    return str(exc)
+
+
+def _code(exc: Exception) -> int:
+    if isinstance(exc, ValidationError):
+        return 422
+    if isinstance(exc, HTTPException):
+        return exc.status_code
+    if isinstance(exc, TemporalUnavailable):
+        return 503
+    if isinstance(exc, TemporalTimeout):
+        return 504
+    return 403
+
+
+# ---------------------------------------------------------------------- programs
+
+
+@router.get("/programs", response_class=HTMLResponse)
+def programs_page(
+    request: Request,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    specialist: str | None = None,
+    period: str | None = None,
+) -> Response:
+    wanted = request.query_params.get("status") or None
+    rows = reads.visible_programs(
+        services.database.engine,
+        principal.user,
+        specialist=specialist or None,
+        period=period or None,
+        status=wanted,
+    )
+    return render(
+        request,
+        "programs.html",
+        principal,
+        programs=rows,
+        specialist=specialist or "",
+        period=period or "",
+        status=wanted or "",
+    )
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _unwrap(annotation: Any) -> Any:
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return _unwrap(args[0])
+    return annotation
+
+
+def _shape(annotation: Any) -> str:
+    inner = _unwrap(annotation)
+    origin = get_origin(inner)
+    if origin in (tuple, list, set, frozenset):
+        return "list"
+    if origin is dict:
+        return "dict"
+    if inner is bool:
+        return "bool"
+    return "scalar"
+
+
+def form_to_fields(body: type[Any], form: FormData, zone: ZoneInfo | None = None) -> dict[str, Any]:
+    """A page's form as the action's JSON body: lists from repeated fields or text split on
+    commas and new lines, dicts from ``name.key`` fields, empty optional fields left out."""
+    fields: dict[str, Any] = {}
+    for name, info in body.model_fields.items():
+        shape = _shape(info.annotation)
+        if shape == "list":
+            values = [str(v) for v in form.getlist(name)]
+            if len(values) == 1:
+                values = [v for v in SPLIT.split(values[0]) if v]
+            items = [v.strip() for v in values if v.strip()]
+            if items or info.is_required() or name in form:
+                fields[name] = items
+        elif shape == "dict":
+            prefix = f"{name}."
+            found = {
+                key[len(prefix) :]: str(value).strip()
+                for key, value in form.multi_items()
+                if key.startswith(prefix) and str(value).strip()
+            }
+            if found or info.is_required():
+                fields[name] = found
+        elif shape == "bool":
+            fields[name] = form.get(name) in ("on", "true", "1", "yes")
+        else:
+            raw = form.get(name)
+            value = str(raw).strip() if raw is not None else ""
+            if value or info.is_required():
+                if zone is not None and _unwrap(info.annotation) is datetime and value:
+                    value = _localise(value, zone)
+                fields[name] = value
+    return fields
+
+
+def _localise(value: str, zone: ZoneInfo) -> str:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.isoformat()
+
+
+EXPLICIT_PLAN_FIELDS = {
+    "comment",
+    "program_id",
+    "title",
+    "planned_date",
+    "timezone",
+    "approvers",
+    "trainees",
+    "sessions",
+    "evaluation_window_days",
+}
+
+
+def _plan_extras(model: type[Any] = PlanBody) -> list[dict[str, Any]]:
+    """Plan fields the form does not know by name (a newer domain's), shown as plain inputs."""
+    extras = []
+    for name, info in model.model_fields.items():
+        if name in EXPLICIT_PLAN_FIELDS:
+            continue
+        shape = _shape(info.annotation)
+        if shape in ("scalar", "bool"):
+            extras.append({"name": name, "shape": shape, "required": info.is_required()})
+    return extras
+
+
+def _sessions_from(values: dict[str, str], zone: ZoneInfo) -> list[dict[str, Any]]:
+    sessions = []
+    for n in range(1, SESSION_ROWS + 1):
+        sid = values.get(f"session_id_{n}", "").strip()
+        when = values.get(f"starts_at_{n}", "").strip()
+        hours = values.get(f"hours_{n}", "").strip()
+        if not (sid or when):
+            continue
+        session: dict[str, Any] = {"session_id": sid, "starts_at": _localise(when, zone)}
+        if hours:
+            session["duration_hours"] = hours
+        sessions.append(session)
+    return sessions
+
+
+def _extra_values(model: type[Any], values: dict[str, str]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for extra in _plan_extras(model):
+        name = extra["name"]
+        if extra["shape"] == "bool":
+            fields[name] = values.get(name) in ("on", "true", "1")
+        elif values.get(name, "").strip():
+            fields[name] = values[name].strip()
+    return fields
+
+
+@router.get("/programs/new", response_class=HTMLResponse)
+def new_program_page(
+    request: Request, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    require_role(principal, "specialist", doing="planning a program")
+    return _new_form(request, principal, {}, None, 200)
+
+
+def _new_form(
+    request: Request,
+    principal: Principal,
+    values: dict[str, Any],
+    error: str | None,
+    status_code: int,
+    revise: str | None = None,
+) -> Response:
+    return render(
+        request,
+        "program_new.html",
+        principal,
+        status_code=status_code,
+        values=values,
+        error=error,
+        revise=revise,
+        rows=range(1, SESSION_ROWS + 1),
+        extras=_plan_extras(BY_SEGMENT["revise"].body if revise else PlanBody),
+        approvers_required=PlanBody.model_fields["approvers"].is_required()
+        if "approvers" in PlanBody.model_fields
+        else False,
+    )
+
+
+@router.post("/programs/new")
+async def create_program_page(
+    request: Request, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    require_role(principal, "specialist", doing="planning a program")
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    zone_name = values.get("timezone", "").strip() or "UTC"
+    sessions = _sessions_from(values, _zone(zone_name))
+    fields: dict[str, Any] = {
+        "program_id": values.get("program_id", "").strip(),
+        "title": values.get("title", "").strip(),
+        "planned_date": values.get("planned_date", "").strip(),
+        "timezone": zone_name,
+        "trainees": [p for p in SPLIT.split(values.get("trainees", "")) if p],
+        "sessions": sessions,
+    }
+    approvers = [p for p in SPLIT.split(values.get("approvers", "")) if p]
+    if (
+        approvers
+        or "approvers" not in PlanBody.model_fields
+        or (PlanBody.model_fields["approvers"].is_required())
+    ):
+        fields["approvers"] = approvers
+    if values.get("evaluation_window_days", "").strip():
+        fields["evaluation_window_days"] = values["evaluation_window_days"].strip()
+    fields.update(_extra_values(PlanBody, values))
+    try:
+        body = PlanBody.model_validate(fields)
+        await create_program(services, principal, body.model_dump())
+    except (ValidationError, HTTPException, ActionRefused) as exc:
+        return _new_form(request, principal, values, _message(exc), _code(exc))
+    return redirect(f"/programs/{quote(fields['program_id'])}")
+
+
+@router.get("/programs/{program_id}/edit", response_class=HTMLResponse)
+def revise_form(
+    request: Request, program_id: str, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    """The plan, filled in, for a draft or a program sent back for changes."""
+    require_role(principal, "specialist", doing="revising a program")
+    load_program(services, principal, program_id)
+    state = reads.program_state(services.database.engine, program_id)
+    zone = _zone(str(state.get("timezone", "UTC")))
+    values: dict[str, Any] = {
+        "title": state.get("title", ""),
+        "planned_date": state.get("planned_date", ""),
+        "trainees": "\n".join(state.get("trainees") or ()),
+    }
+    sessions = sorted(
+        (x for x in (state.get("sessions") or {}).values() if isinstance(x, dict)),
+        key=lambda x: str(x.get("starts_at", "")),
+    )
+    for n, session in enumerate(sessions[:SESSION_ROWS], start=1):
+        starts = datetime.fromisoformat(str(session["starts_at"])).astimezone(zone)
+        values[f"session_id_{n}"] = session.get("session_id", "")
+        values[f"starts_at_{n}"] = starts.strftime("%Y-%m-%dT%H:%M")
+        values[f"hours_{n}"] = session.get("duration_hours", "")
+    for extra in _plan_extras(BY_SEGMENT["revise"].body):
+        value = state.get(extra["name"])
+        values[extra["name"]] = (
+            value if extra["shape"] == "bool" else ("" if value is None else value)
+        )
+    return _new_form(request, principal, values, None, 200, revise=program_id)
+
+
+@router.post("/programs/{program_id}/edit")
+async def revise_program_page(
+    request: Request, program_id: str, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    action = BY_SEGMENT["revise"]
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    state = reads.program_state(services.database.engine, program_id)
+    fields: dict[str, Any] = {
+        "title": values.get("title", "").strip(),
+        "planned_date": values.get("planned_date", "").strip(),
+        "trainees": [p for p in SPLIT.split(values.get("trainees", "")) if p],
+        "sessions": _sessions_from(values, _zone(str(state.get("timezone", "UTC")))),
+        "comment": values.get("comment", "").strip(),
+        **_extra_values(action.body, values),
+    }
+    fields = {k: v for k, v in fields.items() if k in action.body.model_fields}
+    try:
+        await run_action(services, principal, program_id, action, fields)
+    except (ValidationError, HTTPException, ActionRefused, TemporalUnavailable) as exc:
+        if isinstance(exc, HTTPException) and exc.status_code == 404:
+            raise
+        return _new_form(request, principal, values, _message(exc), _code(exc), revise=program_id)
+    return redirect(f"/programs/{quote(program_id)}")
+
+
+def program_page(
+    request: Request,
+    principal: Principal,
+    services: Services,
+    program_id: str,
+    *,
+    template: str = "program.html",
+    error: str | None = None,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    summary = load_program(services, principal, program_id)
+    engine = services.database.engine
+    state = reads.program_state(engine, program_id)
+    timeline = queries.program_timeline(engine, program_id)
+    events = (
+        services.database.store.read_stream(stream_id_for(program_id))
+        if principal.user.has("auditor")
+        else []
+    )
+    sessions = sorted(
+        (s for s in (state.get("sessions") or {}).values() if isinstance(s, dict)),
+        key=lambda s: str(s.get("starts_at", "")),
+    )
+    completed = set(state.get("completed_sessions") or ())
+    attendance = state.get("attendance") or {}
+    owner = summary["specialist"] == principal.username and principal.user.has("specialist")
+    return render(
+        request,
+        template,
+        principal,
+        status_code=status_code,
+        program=summary,
+        state=state,
+        sessions=sessions,
+        completed=completed,
+        attendance=attendance,
+        enrolled=list(state.get("enrolled") or ()),
+        timeline=timeline,
+        events=events,
+        owner=owner,
+        error=error,
+        **extra,
+    )
+
+
+@router.get("/programs/{program_id}", response_class=HTMLResponse)
+def program_detail(
+    request: Request, program_id: str, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    return program_page(request, principal, services, program_id)
+
+
+@router.post("/programs/{program_id}/{segment}")
+async def program_action(
+    request: Request,
+    program_id: str,
+    segment: str,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> Response:
+    action: ProgramAction | None = BY_SEGMENT.get(segment)
+    if action is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no action {segment!r}")
+    form = await request.form()
+    summary = queries.program_summary(services.database.engine, program_id)
+    zone = _zone(str(summary.get("timezone", "UTC"))) if summary else None
+    fields = form_to_fields(action.body, form, zone)
+    try:
+        await run_action(services, principal, program_id, action, fields)
+    except (
+        ActionRefused,
+        ValidationError,
+        HTTPException,
+        TemporalUnavailable,
+        TemporalTimeout,
+    ) as exc:
+        if isinstance(exc, HTTPException) and exc.status_code == 404:
+            raise
+        return program_page(
+            request, principal, services, program_id, error=_message(exc), status_code=_code(exc)
+        )
+    return redirect(f"/programs/{quote(program_id)}")
+
+
+# ---------------------------------------------------------------------- KPIs
+
+
+@router.get("/kpi", response_class=HTMLResponse)
+def kpi_page(
+    request: Request,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    specialist: str | None = None,
+) -> Response:
+    user = principal.user
+    engine = services.database.engine
+    if user.has("auditor"):
+        report = queries.execution_report(engine, specialist=specialist or None)
+        everyone = sorted({k.specialist for k in queries.execution_report(engine)})
+    else:
+        require_role(principal, "specialist", doing="reading KPIs")
+        report = queries.execution_report(engine, specialist=user.username)
+        everyone = [user.username]
+    rows = kpi_rows(report, services.settings)
+    by_specialist: dict[str, list[Any]] = {}
+    for row in rows:
+        by_specialist.setdefault(row.specialist, []).append(row)
+    charts = {
+        who: [chart(attr, their_rows, services.settings) for _, attr in KPI_NAMES]
+        for who, their_rows in by_specialist.items()
+    }
+    return render(
+        request,
+        "kpi.html",
+        principal,
+        by_specialist=by_specialist,
+        charts=charts,
+        everyone=everyone,
+        specialist=specialist or "",
+        kpi_names=KPI_NAMES,
+        settings=services.settings,
+    )
+
+
+# ---------------------------------------------------------------------- audit
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, principal: CurrentPrincipal, services: ServicesDep) -> Response:
+    from eventlog.verify import verify_log
+
+    require_role(principal, "auditor", doing="auditing")
+    report = verify_log(services.database.store)
+    rows = queries.list_programs(services.database.engine)
+    return render(request, "audit.html", principal, report=report, programs=rows)
+
+
+# ---------------------------------------------------------------------- admin
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_detail(
+    request: Request, principal: CurrentPrincipal, services: ServicesDep, saved: bool = False
+) -> Response:
+    return users_page(request, principal, services, saved=saved)
+
+
+def users_page(
+    request: Request,
+    principal: Principal,
+    services: Services,
+    error: str | None = None,
+    status_code: int = 200,
+    saved: bool = False,
+) -> Response:
+    require_role(principal, "admin", doing="managing users")
+    return render(
+        request,
+        "users.html",
+        principal,
+        status_code=status_code,
+        users=services.users.all_users(),
+        roles=ROLES,
+        error=error,
+        saved=saved,
+    )
+
+
+@router.post("/admin/users")
+async def create_user_page(
+    request: Request, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    require_role(principal, "admin", doing="managing users")
+    form = await request.form()
+    roles = [str(r) for r in form.getlist("roles")]
+    try:
+        services.users.create_user(
+            str(form.get("username", "")).strip(),
+            str(form.get("password", "")),
+            roles,
+            str(form.get("display_name", "")).strip() or None,
+        )
+    except UserError as exc:
+        return users_page(request, principal, services, error=str(exc), status_code=422)
+    return redirect("/admin/users?saved=true")
+
+
+@router.post("/admin/users/{username}")
+async def change_user_page(
+    request: Request, username: str, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    require_role(principal, "admin", doing="managing users")
+    form = await request.form()
+    roles = [str(r) for r in form.getlist("roles")]
+    active = form.get("active") == "on"
+    if username == principal.username and (not active or "admin" not in roles):
+        return users_page(
+            request,
+            principal,
+            services,
+            error="admins cannot lock themselves out; ask another admin",
+            status_code=403,
+        )
+    try:
+        services.users.set_roles(username, roles)
+        services.users.set_active(username, active)
+    except UserError as exc:
+        return users_page(request, principal, services, error=str(exc), status_code=422)
+    return redirect("/admin/users?saved=true")
+
+
+# ---------------------------------------------------------------------- account
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_detail(
+    request: Request, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    return account_page(request, principal, services)
+
+
+def account_page(
+    request: Request, principal: Principal, services: Services, new_token: str | None = None
+) -> Response:
+    return render(
+        request,
+        "account.html",
+        principal,
+        tokens=services.users.list_tokens(principal.username),
+        new_token=new_token,
+    )
+
+
+@router.post("/account/tokens")
+async def issue_token_page(
+    request: Request, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    form = await request.form()
+    _, secret = services.users.issue_token(principal.username, str(form.get("label", "")))
+    # Rendered, not redirected: the secret must never travel in a URL.
+    return account_page(request, principal, services, new_token=secret)
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token_page(
+    token_id: str, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    services.users.revoke_token(token_id, principal.username)
+    return redirect("/account")
+
+
+# ---------------------------------------------------------------------- API reference
+
+
+@router.get("/api/docs", response_class=HTMLResponse)
+def api_docs(request: Request, principal: OptionalPrincipal) -> Response:
+    schema = request.app.openapi()
+    operations = [
+        {"method": method.upper(), "path": path, **op}
+        for path, item in schema.get("paths", {}).items()
+        for method, op in item.items()
+    ]
+    return render(request, "api_docs.html", principal, operations=operations, schema=schema)
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok", "time": datetime.now(UTC).isoformat()}
+
+
+__all__ = ["render_error", "router"]

@@ -1,0 +1,206 @@
+"""Who did what, when, in which workflow run: the log's events for a program, a person or a
+time range, streamed straight from the log (not from a read model an auditor would have to
+trust), as rows for a table, JSON Lines or CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any, Literal, TextIO
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.events import load_event
+from eventlog import EventStore, RecordedEvent
+from projections.program_views import STREAM_PREFIX, describe, program_id_of
+
+#: How a person named in a payload field is involved, by field name (any other field that
+#: holds exactly the person's id counts too, under its own name).
+PERSON_FIELDS = {
+    "trainee": "trainee",
+    "trainees": "trainee",
+    "attendees": "trainee",
+    "absentees": "trainee",
+    "target_trainees": "trainee",
+    "trained": "trainee",
+    "control": "control group",
+    "recipients": "recipient",
+    "specialist": "specialist",
+    "submitted_by": "specialist",
+    "approver": "approver",
+    "approvers": "approver",
+    "assignee": "approver",
+    "candidates": "approver",
+    "owner": "approver",
+    "delegate": "approver",
+    "by": "actor",
+    "employee_id": "employee",
+    "instructor_id": "instructor",
+}
+
+
+TimeField = Literal["occurred_at", "recorded_at"]
+
+
+class HistoryFilter(BaseModel):
+    """Which events to show; every condition given must hold."""
+
+    model_config = ConfigDict(frozen=True)
+
+    program_id: str | None = None
+    person: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    time_field: TimeField = "occurred_at"
+    event_types: frozenset[str] = frozenset()
+    limit: int | None = None
+
+
+class HistoryEntry(BaseModel):
+    """One event as an auditor reads it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    position: int
+    stream_id: str
+    stream_version: int
+    program_id: str | None
+    event_id: str
+    event_type: str
+    schema_version: int
+    occurred_at: datetime
+    recorded_at: datetime
+    actor: str
+    role: str
+    workflow_id: str | None
+    run_id: str | None
+    activity_id: str | None
+    summary: str
+    involvement: list[str]
+    payload: dict[str, Any]
+    hash: str
+
+
+def involvement(row: RecordedEvent, person: str) -> list[str]:
+    """How ``person`` takes part in an event: as its actor and/or named anywhere in its payload
+    (searched through nested objects and lists, so new event types need no list of fields)."""
+    found = ["actor"] if row.metadata.get("actor") == person else []
+
+    def search(value: Any, field: str) -> None:
+        if isinstance(value, dict):
+            for name, inner in value.items():
+                search(inner, name)
+        elif isinstance(value, list):
+            for inner in value:
+                search(inner, field)
+        elif value == person:
+            role = PERSON_FIELDS.get(field, field)
+            if role not in found:
+                found.append(role)
+
+    search(row.payload, "")
+    return found
+
+
+def _summary(row: RecordedEvent) -> str:
+    try:
+        return describe(load_event(row.event_type, row.schema_version, row.payload))
+    except Exception:  # an event this code cannot read is still shown, by its type
+        return row.event_type
+
+
+def entry(row: RecordedEvent, person: str | None = None) -> HistoryEntry:
+    meta = row.metadata
+
+    def text(name: str) -> str | None:
+        value = meta.get(name)
+        return None if value is None else str(value)
+
+    return HistoryEntry(
+        position=row.position,
+        stream_id=row.stream_id,
+        stream_version=row.stream_version,
+        program_id=program_id_of(row.stream_id),
+        event_id=str(row.event_id),
+        event_type=row.event_type,
+        schema_version=row.schema_version,
+        occurred_at=row.occurred_at,
+        recorded_at=row.recorded_at,
+        actor=str(meta.get("actor", "")),
+        role=str(meta.get("role", "")),
+        workflow_id=text("workflow_id"),
+        run_id=text("run_id"),
+        activity_id=text("activity_id"),
+        summary=_summary(row),
+        involvement=involvement(row, person) if person else [],
+        payload=row.payload,
+        hash=row.hash,
+    )
+
+
+def iter_history(store: EventStore, where: HistoryFilter | None = None) -> Iterator[HistoryEntry]:
+    """Matching events in log order, streamed (a program's own stream when one is named)."""
+    where = where or HistoryFilter()
+    rows: Iterable[RecordedEvent] = (
+        store.read_stream(f"{STREAM_PREFIX}{where.program_id}")
+        if where.program_id is not None
+        else store.read_all()
+    )
+    shown = 0
+    for row in rows:
+        if where.limit is not None and shown >= where.limit:
+            return
+        moment = row.occurred_at if where.time_field == "occurred_at" else row.recorded_at
+        if where.since is not None and moment < where.since:
+            continue
+        if where.until is not None and moment > where.until:
+            continue
+        if where.event_types and row.event_type not in where.event_types:
+            continue
+        if where.person is not None and not involvement(row, where.person):
+            continue
+        shown += 1
+        yield entry(row, where.person)
+
+
+def write_jsonl(entries: Iterable[HistoryEntry], out: TextIO) -> int:
+    count = 0
+    for item in entries:
+        out.write(item.model_dump_json() + "\n")
+        count += 1
+    return count
+
+
+CSV_COLUMNS = [
+    "position",
+    "occurred_at",
+    "recorded_at",
+    "program_id",
+    "stream_version",
+    "event_type",
+    "actor",
+    "role",
+    "involvement",
+    "summary",
+    "workflow_id",
+    "run_id",
+    "activity_id",
+    "event_id",
+    "payload",
+    "hash",
+]
+
+
+def write_csv(entries: Iterable[HistoryEntry], out: TextIO) -> int:
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    count = 0
+    for item in entries:
+        row = item.model_dump(mode="json")
+        row["involvement"] = " ".join(item.involvement)
+        row["payload"] = json.dumps(item.payload, sort_keys=True, ensure_ascii=False)
+        writer.writerow({column: row[column] for column in CSV_COLUMNS})
+        count += 1
+    return count

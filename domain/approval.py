@@ -1,0 +1,241 @@
+"""Approval policies and the tasks they create, as approvers of Camunda or Flowable expect them.
+
+A *policy* (admin configuration) is a list of steps, each applying to a program when its
+condition holds. At submission the policy is *resolved* into a *route*: the concrete steps, with
+people and groups spelled out, recorded in the log so an auditor sees exactly what applied.
+Steps run in series; inside a step, approvers act in parallel and the step completes when its
+quorum of approvals is reached.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+PersonId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")]
+Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
+WorkingDays = Annotated[float, Field(gt=0, le=365, multiple_of=0.5)]
+
+SYSTEM = "system"
+
+
+class ProgramFacts(BaseModel):
+    """What policy conditions look at."""
+
+    model_config = ConfigDict(frozen=True)
+
+    department: str | None
+    budget: Decimal
+    external_instructor: bool
+    plan_approvers: tuple[str, ...]
+
+
+class StepCondition(BaseModel):
+    """All given conditions must hold; an empty condition always holds."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    budget_above: Decimal | None = None
+    external_instructor: bool | None = None
+    departments: tuple[str, ...] | None = None
+
+    def holds(self, facts: ProgramFacts) -> bool:
+        if self.budget_above is not None and not facts.budget > self.budget_above:
+            return False
+        if (
+            self.external_instructor is not None
+            and facts.external_instructor != self.external_instructor
+        ):
+            return False
+        return self.departments is None or facts.department in self.departments
+
+
+class Approvers(BaseModel):
+    """Exactly one way of naming who approves a step."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    people: tuple[PersonId, ...] = ()
+    group: Name | None = None
+    department_manager: bool = False
+    plan_approvers: bool = False
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Approvers:
+        given = sum(
+            [
+                bool(self.people),
+                self.group is not None,
+                self.department_manager,
+                self.plan_approvers,
+            ]
+        )
+        if given != 1:
+            raise ValueError(
+                "name the approvers one way: people, group, department_manager or plan_approvers"
+            )
+        return self
+
+
+class PolicyStep(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: Name
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    when: StepCondition = StepCondition()
+    approvers: Approvers
+    quorum: Annotated[int, Field(ge=1, le=20)] = 1
+    sla_working_days: WorkingDays | None = None
+    escalate_to: PersonId | None = None
+    auto_reject_after_working_days: WorkingDays | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PolicyStep:
+        if self.approvers.people and self.quorum > len(self.approvers.people):
+            raise ValueError(
+                f"quorum {self.quorum} exceeds the {len(self.approvers.people)} people named"
+            )
+        if self.escalate_to is not None and self.sla_working_days is None:
+            raise ValueError("escalate_to needs sla_working_days (when to escalate)")
+        if (
+            self.auto_reject_after_working_days is not None
+            and self.sla_working_days is not None
+            and self.auto_reject_after_working_days <= self.sla_working_days
+        ):
+            raise ValueError("auto_reject_after_working_days must be later than the SLA")
+        return self
+
+
+class ApprovalPolicy(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = "default"
+    groups: dict[Name, Annotated[tuple[PersonId, ...], Field(min_length=1)]] = {}
+    department_managers: dict[str, PersonId] = {}
+    admins: tuple[PersonId, ...] = ()
+    steps: tuple[PolicyStep, ...] = (
+        PolicyStep(
+            id="approval",
+            name="Approval by the plan's approvers",
+            approvers=Approvers(plan_approvers=True),
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _references_exist(self) -> ApprovalPolicy:
+        ids = [step.id for step in self.steps]
+        if len(set(ids)) != len(ids):
+            raise ValueError("step ids must be unique")
+        for step in self.steps:
+            group = step.approvers.group
+            if group is not None:
+                if group not in self.groups:
+                    raise ValueError(f"step {step.id!r} names unknown group {group!r}")
+                if step.quorum > len(self.groups[group]):
+                    raise ValueError(
+                        f"step {step.id!r}: quorum {step.quorum} exceeds the"
+                        f" {len(self.groups[group])} members of {group!r}"
+                    )
+        return self
+
+    def resolve(self, facts: ProgramFacts) -> ApprovalRoute:
+        """The concrete route for one program; ``PolicyError`` when it cannot be staffed."""
+        steps: list[RouteStep] = []
+        for step in self.steps:
+            if not step.when.holds(facts):
+                continue
+            group: str | None = None
+            if step.approvers.group is not None:
+                group = step.approvers.group
+                candidates = self.groups[group]
+            elif step.approvers.department_manager:
+                manager = self.department_managers.get(facts.department or "")
+                if manager is None:
+                    raise PolicyError(
+                        f"step {step.id!r} needs the department manager, but no manager is"
+                        f" configured for department {facts.department!r}"
+                    )
+                candidates = (manager,)
+            elif step.approvers.plan_approvers:
+                candidates = facts.plan_approvers
+                if not candidates:
+                    raise PolicyError(f"step {step.id!r} needs approvers named in the plan")
+            else:
+                candidates = step.approvers.people
+            if step.quorum > len(candidates):
+                raise PolicyError(
+                    f"step {step.id!r}: quorum {step.quorum} but only {len(candidates)} approvers"
+                )
+            steps.append(
+                RouteStep(
+                    step_id=step.id,
+                    name=step.name,
+                    candidates=candidates,
+                    group=group,
+                    quorum=step.quorum,
+                    sla_working_days=step.sla_working_days,
+                    escalate_to=step.escalate_to,
+                    auto_reject_after_working_days=step.auto_reject_after_working_days,
+                )
+            )
+        return ApprovalRoute(policy=self.name, steps=tuple(steps), admins=self.admins)
+
+
+class PolicyError(Exception):
+    """A policy that cannot route this program; the message says what to configure."""
+
+
+class RouteStep(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    step_id: str
+    name: str
+    candidates: tuple[str, ...]
+    group: str | None = None
+    quorum: int = 1
+    sla_working_days: float | None = None
+    escalate_to: str | None = None
+    auto_reject_after_working_days: float | None = None
+
+
+class ApprovalRoute(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    policy: str
+    steps: tuple[RouteStep, ...]
+    admins: tuple[str, ...] = ()
+
+
+class Task(BaseModel):
+    """One approval task. A group task has candidates and no assignee until someone claims it;
+    a delegated task is held by the delegate until they resolve it back to its owner."""
+
+    model_config = ConfigDict(frozen=True)
+
+    task_id: str
+    step_id: str
+    candidates: tuple[str, ...]
+    group: str | None = None
+    assignee: str | None = None
+    owner: str | None = None
+    delegation: Literal["pending"] | None = None
+    requested_at: datetime | None = None
+    remind_at: datetime | None = None
+    due_at: datetime | None = None
+    auto_reject_at: datetime | None = None
+    reminded: bool = False
+    escalated: bool = False
+
+    def may_act(self, person: str) -> bool:
+        """Whether ``person`` holds this task, or may take it from its group."""
+        if self.assignee is not None:
+            return self.assignee == person
+        return person in self.candidates
+
+    @property
+    def holders(self) -> tuple[str, ...]:
+        """Who sees the task in their inbox."""
+        return (self.assignee,) if self.assignee is not None else self.candidates

@@ -1,0 +1,377 @@
+"""The rules of approval tasks: who may claim, decide, delegate or reassign which task, what a
+decision leads to, and what the SLA timers decide. Pure: ``decide_task`` returns events.
+
+Separation of duties holds for every path: the submitter never takes or decides a task of their
+own program, one person never approves two steps (nor one step twice), and a delegate is held to
+the same rules as the person who delegated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from domain import commands as c
+from domain import events as e
+from domain.approval import SYSTEM, ApprovalRoute, RouteStep, Task
+from domain.calendar import BusinessCalendar
+from domain.state import DomainError, ProgramState
+
+NewId = Callable[[], str]
+
+
+def start_route(
+    state: ProgramState, route: ApprovalRoute, now: datetime, new_id: NewId
+) -> list[Any]:
+    """Submission: record the route, open its first step (or approve at once if it is empty)."""
+    submitted = e.ProgramSubmitted(
+        submitted_by=state.specialist, revision=state.revision, route=route
+    )
+    return [submitted, *_open_step(state, route, 0, now, new_id)]
+
+
+def _open_step(
+    state: ProgramState, route: ApprovalRoute, index: int, now: datetime, new_id: NewId
+) -> list[Any]:
+    if index >= len(route.steps):
+        return [e.ProgramApproved(planned_date=state.planned_date)]
+    step = route.steps[index]
+    calendar = BusinessCalendar(state.calendar)
+
+    def after(days: float | None) -> datetime | None:
+        return None if days is None else calendar.add_working_time(now, days, state.timezone)
+
+    timing = {
+        "requested_at": now,
+        "remind_at": after(step.sla_working_days / 2 if step.sla_working_days else None),
+        "due_at": after(step.sla_working_days),
+        "auto_reject_at": after(step.auto_reject_after_working_days),
+    }
+    opened: list[Any] = [
+        e.ApprovalStepStarted(step_id=step.step_id, name=step.name, quorum=step.quorum)
+    ]
+    if step.group is not None:
+        # The submitter is never offered their own program, unless the group would be too small.
+        others = tuple(p for p in step.candidates if p != state.specialist)
+        candidates = others if len(others) >= step.quorum else step.candidates
+        for _ in range(step.quorum):
+            opened.append(
+                e.ApprovalRequested(
+                    task_id=new_id(),
+                    step_id=step.step_id,
+                    revision=state.revision,
+                    assignee=None,
+                    candidates=candidates,
+                    group=step.group,
+                    **timing,
+                )
+            )
+    else:
+        for person in step.candidates:
+            opened.append(
+                e.ApprovalRequested(
+                    task_id=new_id(),
+                    step_id=step.step_id,
+                    revision=state.revision,
+                    assignee=person,
+                    candidates=(person,),
+                    **timing,
+                )
+            )
+    return opened
+
+
+def current_step(state: ProgramState) -> RouteStep:
+    assert state.route is not None
+    return state.route.steps[state.step_index]
+
+
+def _pick(
+    state: ProgramState, task_id: str | None, fits: Callable[[Task], bool], actor: str
+) -> Task:
+    if task_id is not None:
+        task = state.tasks.get(task_id)
+        if task is None:
+            raise DomainError(f"no open approval task {task_id!r} on this program")
+        return task
+    for task in state.tasks.values():
+        if fits(task):
+            return task
+    raise DomainError(f"{actor!r} has no open approval task on this program")
+
+
+def _four_eyes(state: ProgramState, person: str, step_id: str, *, who: str = "") -> None:
+    """Refuse ``person`` deciding step ``step_id`` where separation of duties forbids it."""
+    subject = who or repr(person)
+    if person == state.submitted_by:
+        raise DomainError(
+            f"{subject} submitted this program and cannot decide on it (four-eyes rule)"
+        )
+    approved = state.approved_steps_of(person)
+    if step_id in approved:
+        raise DomainError(f"{subject} already approved this step")
+    if approved:
+        raise DomainError(
+            f"{subject} already approved step {approved[0]!r}; one person cannot approve two steps"
+        )
+
+
+def _may_decide(task: Task, actor: str) -> None:
+    if task.delegation == "pending":
+        if task.assignee == actor:
+            raise DomainError(
+                f"you hold task {task.task_id} as a delegate: resolve it back to {task.owner!r}"
+            )
+        raise DomainError(
+            f"task {task.task_id} is delegated to {task.assignee!r}; it comes back to"
+            f" {task.owner!r} once resolved"
+        )
+    if not task.may_act(actor):
+        if task.assignee is not None:
+            raise DomainError(
+                f"task {task.task_id} is assigned to {task.assignee!r}, not {actor!r}"
+            )
+        raise DomainError(f"{actor!r} is not a candidate for task {task.task_id} ({task.group})")
+
+
+def _withdraw(state: ProgramState, keep: Callable[[Task], bool] = lambda t: False) -> list[Any]:
+    return [
+        e.ApprovalTaskWithdrawn(task_id=t.task_id, assignee=t.assignee)
+        for t in state.tasks.values()
+        if not keep(t)
+    ]
+
+
+def decide_task(
+    state: ProgramState, command: BaseModel, actor: str, now: datetime, new_id: NewId
+) -> list[Any]:
+    """Events for a task command in a submitted program."""
+
+    def decidable(task: Task) -> bool:
+        return task.may_act(actor) and task.delegation is None
+
+    match command:
+        case c.ApproveProgram() | c.RejectProgram() | c.RequestChanges():
+            if actor == state.submitted_by:
+                raise DomainError(
+                    f"{actor!r} submitted this program and cannot decide on it (four-eyes rule)"
+                )
+            held = [t for t in state.tasks.values() if t.may_act(actor) or t.owner == actor]
+            preferred = next((t for t in held if decidable(t)), held[0] if held else None)
+            task = _pick(state, command.task_id, lambda t: t is preferred, actor)
+            _may_decide(task, actor)
+            if isinstance(command, c.RejectProgram):
+                return [
+                    e.ApprovalRejected(task_id=task.task_id, approver=actor, reason=command.reason),
+                    *_withdraw(state, keep=lambda t: t.task_id == task.task_id),
+                ]
+            if isinstance(command, c.RequestChanges):
+                return [
+                    e.ChangesRequested(task_id=task.task_id, approver=actor, reason=command.reason),
+                    *_withdraw(state, keep=lambda t: t.task_id == task.task_id),
+                ]
+            _four_eyes(state, actor, task.step_id)
+            return _approve(state, task, actor, command.comment, now, new_id)
+        case c.ClaimTask():
+            task = _pick(
+                state,
+                command.task_id,
+                lambda t: t.assignee is None and actor in t.candidates,
+                actor,
+            )
+            _four_eyes(state, actor, task.step_id)
+            if task.group is None:
+                raise DomainError(f"task {task.task_id} is assigned to a person, not a group")
+            if task.assignee is not None:
+                raise DomainError(f"task {task.task_id} is already claimed by {task.assignee!r}")
+            if actor not in task.candidates:
+                raise DomainError(f"{actor!r} is not a candidate for task {task.task_id}")
+            if any(t.assignee == actor for t in state.tasks.values() if t.step_id == task.step_id):
+                raise DomainError(f"{actor!r} already holds a task of this step")
+            return [e.TaskClaimed(task_id=task.task_id, by=actor)]
+        case c.UnclaimTask():
+            task = _pick(
+                state, command.task_id, lambda t: t.assignee == actor and t.group is not None, actor
+            )
+            if task.group is None or task.assignee != actor:
+                raise DomainError(f"{actor!r} has not claimed task {task.task_id}")
+            if task.delegation == "pending":
+                raise DomainError(f"task {task.task_id} is delegated; wait until it is resolved")
+            return [e.TaskUnclaimed(task_id=task.task_id, by=actor)]
+        case c.DelegateTask():
+            task = _pick(state, command.task_id, lambda t: t.assignee == actor, actor)
+            if task.assignee != actor:
+                hint = " (claim it first)" if actor in task.candidates else ""
+                raise DomainError(f"only the holder of task {task.task_id} may delegate it{hint}")
+            if task.delegation == "pending":
+                raise DomainError(f"task {task.task_id} is already delegated to {task.assignee!r}")
+            if command.to == actor:
+                raise DomainError("a task cannot be delegated to oneself")
+            _four_eyes(state, command.to, task.step_id, who=f"the delegate {command.to!r}")
+            return [
+                e.TaskDelegated(
+                    task_id=task.task_id, owner=actor, delegate=command.to, comment=command.comment
+                )
+            ]
+        case c.ResolveTask():
+            task = _pick(
+                state,
+                command.task_id,
+                lambda t: t.assignee == actor and t.delegation == "pending",
+                actor,
+            )
+            if task.delegation != "pending" or task.assignee != actor or task.owner is None:
+                raise DomainError(f"task {task.task_id} is not delegated to {actor!r}")
+            return [
+                e.TaskResolved(
+                    task_id=task.task_id, delegate=actor, owner=task.owner, comment=command.comment
+                )
+            ]
+        case c.ReassignTask():
+            assert state.route is not None
+            if actor not in state.route.admins:
+                raise DomainError(
+                    f"only an admin of the approval policy may reassign, not {actor!r}"
+                )
+            task = _pick(state, command.task_id, lambda t: False, actor)
+            if command.to == task.assignee:
+                raise DomainError(f"task {task.task_id} is already assigned to {command.to!r}")
+            _four_eyes(state, command.to, task.step_id, who=f"the new assignee {command.to!r}")
+            return [
+                e.TaskReassigned(
+                    task_id=task.task_id,
+                    previous=task.assignee,
+                    assignee=command.to,
+                    by=actor,
+                    comment=command.comment,
+                )
+            ]
+    raise DomainError(f"unknown task command {type(command).__name__}")
+
+
+def _approve(
+    state: ProgramState, task: Task, actor: str, comment: str, now: datetime, new_id: NewId
+) -> list[Any]:
+    step = current_step(state)
+    granted: list[Any] = [
+        e.ApprovalGranted(
+            task_id=task.task_id, step_id=task.step_id, approver=actor, comment=comment
+        )
+    ]
+    approvals = len(state.step_approvals.get(step.step_id, ())) + 1
+    if approvals < step.quorum:
+        return granted
+    assert state.route is not None
+    return [
+        *granted,
+        *_withdraw(state, keep=lambda t: t.task_id == task.task_id),
+        e.ApprovalStepCompleted(step_id=step.step_id),
+        *_open_step(state, state.route, state.step_index + 1, now, new_id),
+    ]
+
+
+@dataclass(frozen=True)
+class ApprovalTimer:
+    at: datetime
+    kind: Literal["remind", "escalate", "auto_reject"]
+    task_id: str
+
+
+def approval_timers(state: ProgramState) -> list[ApprovalTimer]:
+    """The SLA instants still ahead for open tasks, soonest first."""
+    timers: list[ApprovalTimer] = []
+    if state.route is None or state.step_index < 0:
+        return timers
+    step = current_step(state)
+    for task in state.tasks.values():
+        if task.remind_at is not None and not task.reminded:
+            timers.append(ApprovalTimer(task.remind_at, "remind", task.task_id))
+        if task.due_at is not None and step.escalate_to and not task.escalated:
+            timers.append(ApprovalTimer(task.due_at, "escalate", task.task_id))
+        if task.auto_reject_at is not None:
+            timers.append(ApprovalTimer(task.auto_reject_at, "auto_reject", task.task_id))
+    return sorted(timers, key=lambda t: (t.at, t.task_id, t.kind))
+
+
+def decide_escalation(state: ProgramState, task_id: str) -> list[Any]:
+    step = current_step(state)
+    task = state.tasks[task_id]
+    assert step.escalate_to is not None
+    return [e.TaskEscalated(task_id=task_id, previous=task.assignee, assignee=step.escalate_to)]
+
+
+def decide_auto_reject(state: ProgramState, task_id: str) -> list[Any]:
+    step = current_step(state)
+    return [
+        e.ApprovalRejected(
+            task_id=task_id,
+            approver=SYSTEM,
+            reason=(
+                f"no decision on step {step.name!r} within"
+                f" {step.auto_reject_after_working_days:g} working days"
+            ),
+            automatic=True,
+        ),
+        *_withdraw(state, keep=lambda t: t.task_id == task_id),
+    ]
+
+
+def evolve_task(state: ProgramState, event: Any) -> ProgramState | None:
+    """The state after an approval event, or None if ``event`` is not one."""
+    tasks = dict(state.tasks)
+
+    def with_task(task_id: str, **changes: Any) -> ProgramState:
+        tasks[task_id] = tasks[task_id].model_copy(update=changes)
+        return state.model_copy(update={"tasks": tasks})
+
+    match event:
+        case e.ApprovalStepStarted():
+            assert state.route is not None
+            index = [s.step_id for s in state.route.steps].index(event.step_id)
+            return state.model_copy(update={"step_index": index})
+        case e.ApprovalRequested():
+            tasks[event.task_id] = Task(
+                task_id=event.task_id,
+                step_id=event.step_id,
+                candidates=event.candidates,
+                group=event.group,
+                assignee=event.assignee,
+                requested_at=event.requested_at,
+                remind_at=event.remind_at,
+                due_at=event.due_at,
+                auto_reject_at=event.auto_reject_at,
+            )
+            return state.model_copy(update={"tasks": tasks})
+        case e.TaskClaimed():
+            return with_task(event.task_id, assignee=event.by)
+        case e.TaskUnclaimed():
+            return with_task(event.task_id, assignee=None)
+        case e.TaskDelegated():
+            return with_task(
+                event.task_id, assignee=event.delegate, owner=event.owner, delegation="pending"
+            )
+        case e.TaskResolved():
+            return with_task(event.task_id, assignee=event.owner, owner=None, delegation=None)
+        case e.TaskReassigned():
+            return with_task(event.task_id, assignee=event.assignee, owner=None, delegation=None)
+        case e.TaskEscalated():
+            return with_task(
+                event.task_id, assignee=event.assignee, owner=None, delegation=None, escalated=True
+            )
+        case e.TaskReminderSent():
+            return with_task(event.task_id, reminded=True)
+        case e.ApprovalGranted():
+            tasks.pop(event.task_id, None)
+            approvals = {**state.step_approvals}
+            approvals[event.step_id] = (*approvals.get(event.step_id, ()), event.approver)
+            return state.model_copy(update={"tasks": tasks, "step_approvals": approvals})
+        case e.ApprovalTaskWithdrawn():
+            tasks.pop(event.task_id, None)
+            return state.model_copy(update={"tasks": tasks})
+        case e.ApprovalStepCompleted():
+            return state
+    return None

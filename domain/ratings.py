@@ -1,0 +1,101 @@
+"""Ratings of KPIs against configurable thresholds, and the attainment rate of a scorecard.
+
+A KPI is rated *excellent* at or above its excellent threshold, *meets* at or above its meets
+threshold, *below target* under it, and *not rated* when it has no value (no data, or an
+estimate the data cannot support). Defaults come from DESIGN.md; where the source document
+gives none (execution, resources, response rate, ROI), the defaults are ours and say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Rating(StrEnum):
+    BELOW = "below target"
+    MEETS = "meets"
+    EXCELLENT = "excellent"
+    NOT_RATED = "not rated"
+
+
+class Threshold(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    meets: float
+    excellent: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Threshold:
+        if self.excellent < self.meets:
+            raise ValueError(f"excellent ({self.excellent}) is below meets ({self.meets})")
+        return self
+
+    def rate(self, value: float | None) -> Rating:
+        if value is None:
+            return Rating.NOT_RATED
+        if value >= self.excellent:
+            return Rating.EXCELLENT
+        if value >= self.meets:
+            return Rating.MEETS
+        return Rating.BELOW
+
+
+#: KPI name -> (meets, excellent, where the default comes from). Rates are fractions (0.9 =
+#: 90 %), satisfaction is a 0-100 score, effects are relative changes (0.10 = +10 %), ROI is %.
+DEFAULTS: dict[str, tuple[float, float, str]] = {
+    "plan_completion": (0.80, 0.95, "ours (TRAINOPS_KPI_MEETS_RATE / _EXCELLENT_RATE)"),
+    "on_time": (0.80, 0.95, "ours (TRAINOPS_KPI_MEETS_RATE / _EXCELLENT_RATE)"),
+    "participation": (0.80, 0.95, "ours (TRAINOPS_KPI_MEETS_RATE / _EXCELLENT_RATE)"),
+    "course_coverage": (0.80, 0.95, "ours"),
+    "instructor_utilisation": (0.70, 0.85, "ours"),
+    "venue_utilisation": (0.60, 0.80, "ours"),
+    "satisfaction": (85.0, 90.0, "DESIGN.md"),
+    "response_rate": (0.70, 0.90, "ours"),
+    "exam_pass_rate": (0.90, 0.95, "DESIGN.md"),
+    "mastery": (0.90, 0.95, "DESIGN.md (as the pass rate)"),
+    "behaviour_change": (0.10, 0.15, "DESIGN.md"),
+    "results_change": (0.15, 0.20, "DESIGN.md"),
+    "roi_percent": (25.0, 100.0, "ours (Phillips' usual 25 % objective)"),
+}
+
+EXECUTION_KPIS = ("plan_completion", "on_time", "participation")
+
+
+class Thresholds(BaseModel):
+    """Every KPI's thresholds; build with ``Thresholds.with_overrides`` to change some."""
+
+    model_config = ConfigDict(frozen=True)
+
+    by_kpi: Annotated[dict[str, Threshold], Field(min_length=1)]
+
+    @classmethod
+    def defaults(cls) -> Thresholds:
+        return cls(by_kpi={k: Threshold(meets=m, excellent=x) for k, (m, x, _) in DEFAULTS.items()})
+
+    @classmethod
+    def with_overrides(cls, overrides: Mapping[str, Any]) -> Thresholds:
+        """Defaults with some KPIs replaced, e.g. ``{"satisfaction": {"meets": 80, ...}}``;
+        an unknown KPI name is an error (a typo must not silently keep the default)."""
+        unknown = sorted(set(overrides) - set(DEFAULTS))
+        if unknown:
+            raise ValueError(
+                f"unknown KPI {', '.join(map(repr, unknown))}; known: {', '.join(DEFAULTS)}"
+            )
+        merged = dict(cls.defaults().by_kpi)
+        for name, value in overrides.items():
+            base = merged[name].model_dump()
+            merged[name] = Threshold.model_validate({**base, **dict(value)})
+        return cls(by_kpi=merged)
+
+    def rate(self, kpi: str, value: float | None) -> Rating:
+        return self.by_kpi[kpi].rate(value)
+
+
+def attainment(ratings: Iterable[Rating]) -> tuple[int, int]:
+    """(rated meets or better, rated): KPIs without a rating are not part of the rate."""
+    rated = [r for r in ratings if r is not Rating.NOT_RATED]
+    return sum(r in (Rating.MEETS, Rating.EXCELLENT) for r in rated), len(rated)

@@ -1,0 +1,257 @@
+"""The KPI scorecards from the read models, and the events behind any number (drill-down).
+
+Reads facts from ``rm_programs`` (the folded program state) and the evaluation read models,
+then computes with the pure formulas of ``domain``: a live database and an as-of replay
+(``audit.replay.replayed``) give the same report for the same log prefix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, select
+
+from domain.evaluation import (
+    DEFAULT_PASS_MARK,
+    EffectStudyDefined,
+    ExamResult,
+    GradedItem,
+    ProgramRecord,
+    SessionRecord,
+    SurveyResponse,
+)
+from domain.kpi import quarter_of
+from domain.ratings import Thresholds
+from domain.reference import (
+    CourseDefined,
+    EmployeeRecorded,
+    InstructorDefined,
+    ProgramResourcesAssigned,
+    VenueDefined,
+)
+from domain.roi import BenefitLine, CostLine
+from domain.scorecards import ItemResult, KpiInputs, Scope, Scorecard, scorecards
+from eventlog.engine import READ_ONLY
+from projections.evaluation import items, metrics, reference, responses, roi_lines
+from projections.program_views import ProgramView
+from projections.tables import programs, timeline
+
+
+def program_record(view: ProgramView) -> ProgramRecord:
+    state = view.state
+    zone = ZoneInfo(state.timezone)
+    return ProgramRecord(
+        program_id=state.program_id,
+        specialist=state.specialist,
+        department=state.department,
+        period=quarter_of(state.planned_date),
+        planned_date=state.planned_date,
+        status=state.status.value,
+        approved=view.approved,
+        executed=view.executed_on is not None,
+        on_time=view.on_time,
+        enrolled=state.enrolled,
+        attendees=tuple(sorted(state.attendees)),
+        sessions=tuple(
+            SessionRecord(
+                session_id=s.session_id,
+                starts_at=s.starts_at,
+                hours=s.duration_hours,
+                held=s.session_id in state.completed_sessions,
+                period=quarter_of(s.starts_at.astimezone(zone).date()),
+            )
+            for s in sorted(state.sessions.values(), key=lambda s: s.session_id)
+        ),
+    )
+
+
+def kpi_inputs(engine: Engine) -> KpiInputs:
+    """Every fact the scorecards need, read in one consistent snapshot."""
+    with engine.connect().execution_options(**READ_ONLY) as conn, conn.begin():
+        records = [
+            program_record(ProgramView.model_validate(state))
+            for state in conn.execute(select(programs.c.state)).scalars()
+        ]
+        surveys: dict[tuple[str, str], dict[str, float]] = {}
+        exams: list[ExamResult] = []
+        for row in conn.execute(select(responses).order_by(responses.c.position)):
+            if row.kind == "survey":
+                surveys.setdefault((row.program_id, row.trainee), {})[row.dimension] = row.score
+            else:
+                exams.append(
+                    ExamResult(program_id=row.program_id, trainee=row.trainee, score=row.score)
+                )
+        graded = [
+            ItemResult(
+                row.program_id,
+                row.trainee,
+                GradedItem(
+                    question_id=row.question_id,
+                    knowledge_point=row.knowledge_point,
+                    correct=row.correct,
+                ),
+            )
+            for row in conn.execute(select(items).order_by(items.c.position, items.c.question_id))
+        ]
+        refs: dict[str, dict[str, dict[str, Any]]] = {}
+        for row in conn.execute(select(reference)):
+            refs.setdefault(row.kind, {})[row.record_id] = row.data
+        values = {
+            (row.employee_id, row.metric, row.period): row.value
+            for row in conn.execute(select(metrics))
+        }
+        costs: dict[str, list[CostLine]] = {}
+        benefits: dict[str, list[BenefitLine]] = {}
+        for row in conn.execute(select(roi_lines).order_by(roi_lines.c.line_id)):
+            if row.kind == "cost":
+                costs.setdefault(row.program_id, []).append(
+                    CostLine(category=row.data["category"], amount=Decimal(row.data["amount"]))
+                )
+            else:
+                benefits.setdefault(row.program_id, []).append(BenefitLine.model_validate(row.data))
+    employees = {k: EmployeeRecorded.model_validate(v) for k, v in refs.get("employee", {}).items()}
+    return KpiInputs(
+        programs=sorted(records, key=lambda p: p.program_id),
+        surveys=[
+            SurveyResponse(program_id=pid, trainee=trainee, scores=scores)
+            for (pid, trainee), scores in sorted(surveys.items())
+        ],
+        exams=exams,
+        items=graded,
+        costs=costs,
+        benefits=benefits,
+        studies=[
+            EffectStudyDefined.model_validate(v) for _, v in sorted(refs.get("study", {}).items())
+        ],
+        metrics=values,
+        departments={k: e.department for k, e in employees.items() if e.department},
+        courses={k: CourseDefined.model_validate(v) for k, v in refs.get("course", {}).items()},
+        instructors={
+            k: InstructorDefined.model_validate(v) for k, v in refs.get("instructor", {}).items()
+        },
+        venues={k: VenueDefined.model_validate(v) for k, v in refs.get("venue", {}).items()},
+        assignments={
+            k: ProgramResourcesAssigned.model_validate(v)
+            for k, v in refs.get("assignment", {}).items()
+        },
+    )
+
+
+def kpi_report(
+    engine: Engine,
+    thresholds: Thresholds | None = None,
+    *,
+    pass_mark: float = DEFAULT_PASS_MARK,
+    period: str | None = None,
+    specialist: str | None = None,
+    department: str | None = None,
+    scopes: Iterable[Scope] = ("specialist", "department", "organisation"),
+) -> list[Scorecard]:
+    """Scorecards, filtered: ``specialist``/``department`` keep only that scope's cards."""
+    wanted = set(scopes)
+    if specialist is not None:
+        wanted &= {"specialist"}
+    if department is not None:
+        wanted &= {"department"}
+    cards = scorecards(
+        kpi_inputs(engine),
+        thresholds or Thresholds.defaults(),
+        pass_mark=pass_mark,
+        scopes=sorted(wanted),
+    )
+    return [
+        c
+        for c in cards
+        if (period is None or c.period == period)
+        and (specialist is None or c.name == specialist)
+        and (department is None or c.name == department)
+    ]
+
+
+# ---------------------------------------------------------------------- drill-down
+
+#: Which program events stand behind each execution KPI.
+_EXECUTION_EVENTS = {
+    "plan_completion": ("ProgramApproved", "ProgramExecuted", "ProgramCancelled"),
+    "on_time": ("ProgramApproved", "ProgramExecuted"),
+    "participation": ("TraineeEnrolled", "AttendanceRecorded"),
+}
+
+
+def evidence(
+    engine: Engine, kpi: str, program_ids: Iterable[str], subject: str = ""
+) -> list[dict[str, Any]]:
+    """The read-model rows, each naming its log position, behind one KPI of a scorecard."""
+    ids = sorted(set(program_ids))
+    with engine.connect().execution_options(**READ_ONLY) as conn:
+        if kpi in _EXECUTION_EVENTS:
+            query = (
+                select(timeline)
+                .where(timeline.c.program_id.in_(ids))
+                .where(timeline.c.event_type.in_(_EXECUTION_EVENTS[kpi]))
+                .order_by(timeline.c.position)
+            )
+            return [
+                {
+                    "position": row.position,
+                    "program_id": row.program_id,
+                    "event_type": row.event_type,
+                    "actor": row.actor,
+                    "summary": row.summary,
+                }
+                for row in conn.execute(query)
+            ]
+        if kpi in ("satisfaction", "response_rate", "exam_pass_rate"):
+            kind = "exam" if kpi == "exam_pass_rate" else "survey"
+            query = (
+                select(responses)
+                .where(responses.c.program_id.in_(ids), responses.c.kind == kind)
+                .order_by(responses.c.position, responses.c.dimension)
+            )
+            if subject:
+                query = query.where(responses.c.dimension == subject)
+            return [dict(row._mapping) for row in conn.execute(query)]
+        if kpi == "mastery":
+            query = select(items).where(items.c.program_id.in_(ids)).order_by(items.c.position)
+            if subject:
+                query = query.where(items.c.knowledge_point == subject)
+            return [dict(row._mapping) for row in conn.execute(query)]
+        if kpi == "roi_percent":
+            query = (
+                select(roi_lines)
+                .where(roi_lines.c.program_id.in_(ids))
+                .order_by(roi_lines.c.position)
+            )
+            return [dict(row._mapping) for row in conn.execute(query)]
+        if kpi in ("behaviour_change", "results_change"):
+            study_id = subject
+            found = conn.execute(
+                select(reference.c.data, reference.c.position).where(
+                    reference.c.kind == "study", reference.c.record_id == study_id
+                )
+            ).first()
+            if found is None:
+                return []
+            study = EffectStudyDefined.model_validate(found.data)
+            query = (
+                select(metrics)
+                .where(
+                    metrics.c.metric == study.metric,
+                    metrics.c.period.in_((study.pre_period, study.post_period)),
+                )
+                .order_by(metrics.c.position)
+            )
+            study_row = {"position": found.position, "study": study.study_id}
+            return [study_row, *(dict(row._mapping) for row in conn.execute(query))]
+        query = (
+            select(reference)
+            .where(reference.c.kind.in_(("course", "instructor", "venue", "assignment")))
+            .order_by(reference.c.position)
+        )
+        rows = [dict(row._mapping) for row in conn.execute(query)]
+        return [
+            r for r in rows if not subject or r["record_id"] == subject or r["kind"] == "assignment"
+        ]

@@ -1,0 +1,161 @@
+"""The API wired to the time-skipping Temporal server: a worker (``harness``), a projector thread,
+and a few people with their roles and API tokens."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest_asyncio
+from argon2 import PasswordHasher
+from fastapi import FastAPI
+from temporalio.client import Client
+
+from api.app import create_app
+from api.users import UserStore
+from domain.commands import PlanProgram
+from projections import queries
+from tests.conftest import Harness
+from trainops.client import ProgramClient
+from trainops.settings import Settings
+from workflows.program import ActionResult
+
+PASSWORD = "correct horse battery staple"
+TZ = "Asia/Shanghai"
+
+#: username -> roles
+PEOPLE: dict[str, tuple[str, ...]] = {
+    "spec.li": ("specialist",),
+    "spec.zhao": ("specialist",),
+    "mgr.wang": ("approver",),
+    "mgr.chen": ("approver",),
+    "lead.ma": ("specialist", "approver"),
+    "aud.sun": ("auditor",),
+    "adm.qian": ("admin",),
+    "emp.1": ("trainee",),
+}
+
+
+class TrackingClient(ProgramClient):
+    """Remembers every program it starts, so the test can terminate them: workflows left open on
+    the shared time-skipping server would keep it from skipping time for later tests."""
+
+    def __init__(self, client: Client, task_queue: str) -> None:
+        super().__init__(client, task_queue)
+        self.started: list[str] = []
+
+    async def plan(self, command: PlanProgram, **options: Any) -> ActionResult:
+        self.started.append(command.program_id)
+        return await super().plan(command, **options)
+
+    async def terminate_all(self) -> None:
+        for program_id in self.started:
+            with contextlib.suppress(Exception):
+                await self.client.get_workflow_handle(program_id).terminate("test finished")
+
+
+@dataclass
+class World:
+    app: FastAPI
+    h: Harness
+    users: UserStore
+    settings: Settings
+    programs: TrackingClient
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def client(self, username: str | None = None) -> httpx.AsyncClient:
+        headers = {"Authorization": f"Bearer {self.tokens[username]}"} if username else {}
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app),
+            base_url="http://testserver",
+            headers=headers,
+        )
+
+    @asynccontextmanager
+    async def browser(self, username: str) -> AsyncIterator[httpx.AsyncClient]:
+        """A client signed in through the sign-in form, holding the session cookie."""
+        async with self.client() as client:
+            page = await client.get("/login")
+            token = csrf_of(page.text)
+            done = await client.post(
+                "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
+            )
+            assert done.status_code == 303, done.text
+            yield client
+
+    def head(self) -> int:
+        return self.h.db.store.head()[0]
+
+    def inbox(self, approver: str) -> list[dict[str, Any]]:
+        return queries.approver_inbox(self.h.db.engine, approver)
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
+
+
+def fast_hasher() -> PasswordHasher:
+    """Tests only: cheap argon2 parameters (the app uses argon2-cffi's defaults)."""
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest_asyncio.fixture
+async def world(harness: Harness) -> AsyncIterator[World]:
+    settings = Settings(
+        database_url=str(harness.db.engine.url),
+        task_queue=harness.task_queue,
+        api_cookie_secure=False,
+    )
+    users = UserStore(harness.db.engine, hasher=fast_hasher())
+    programs = TrackingClient(harness.env.client, harness.task_queue)
+    app = create_app(settings, database=harness.db, programs=programs, users=users)
+    stop = threading.Event()
+    projector = threading.Thread(
+        target=harness.db.projector.run_forever, args=(stop, 0.02), daemon=True
+    )
+    projector.start()
+    world = World(app, harness, users, settings, programs)
+    for username, roles in PEOPLE.items():
+        users.create_user(username, PASSWORD, roles)
+        world.tokens[username] = users.issue_token(username, "test")[1]
+    try:
+        yield world
+    finally:
+        await programs.terminate_all()
+        stop.set()
+        projector.join(timeout=10)
+
+
+async def plan_body(h: Harness, program_id: str, **changes: Any) -> dict[str, Any]:
+    """A valid plan (as JSON) with its session 20 days after the test server's 'now'."""
+    now = await h.env.get_current_time()
+    local = now.astimezone(ZoneInfo(TZ))
+    start = datetime.combine(
+        (local + timedelta(days=20)).date(), datetime.min.time(), ZoneInfo(TZ)
+    ).replace(hour=10)
+    body: dict[str, Any] = {
+        "program_id": program_id,
+        "title": "Workplace safety",
+        "approvers": ["mgr.wang"],
+        "planned_date": (start + timedelta(days=5)).date().isoformat(),
+        "sessions": [{"session_id": "s1", "starts_at": start.isoformat(), "duration_hours": 3}],
+        "trainees": ["emp.1", "emp.2"],
+        "timezone": TZ,
+    }
+    body.update(changes)
+    return body
+
+
+def quarter(day: str) -> str:
+    d = date.fromisoformat(day)
+    return f"{d.year}-Q{(d.month - 1) // 3 + 1}"

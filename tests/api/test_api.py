@@ -1,0 +1,251 @@
+"""The HTTP API end to end: Temporal updates for commands, read models for reads, roles on every
+endpoint, the signed-in user as the actor, and clear 4xx answers that record nothing."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from api.actions import ACTIONS
+from domain import commands as c
+from tests.api.conftest import World, plan_body, quarter
+
+
+async def test_a_program_from_plan_to_kpis_over_http(world: World) -> None:
+    h = world.h
+    body = await plan_body(h, "http-1")
+    async with world.client("spec.li") as li, world.client("mgr.wang") as wang:
+        created = await li.post("/api/v1/programs", json=body)
+        assert created.status_code == 201, created.text
+        assert created.json()["projected"] is True
+        shown = (await li.get("/api/v1/programs/http-1")).json()
+        assert shown["program"]["status"] == "draft"
+        assert shown["program"]["specialist"] == "spec.li"
+
+        assert (await li.post("/api/v1/programs/http-1/submit")).status_code == 200
+        inbox = (await wang.get("/api/v1/inbox")).json()
+        assert [t["program_id"] for t in inbox] == ["http-1"]
+        assert inbox[0]["overdue"] is False
+
+        kpis = (await li.get("/api/v1/kpi")).json()
+        assert kpis[0]["plan_completion_rate"]["denominator"] == 0
+        approved = await wang.post("/api/v1/programs/http-1/approve", json={"comment": "go"})
+        assert approved.status_code == 200, approved.text
+        assert approved.json()["status"] == "approved"
+        assert (await wang.get("/api/v1/inbox")).json() == []
+
+        assert (await li.post("/api/v1/programs/http-1/publish", json={})).status_code == 200
+        attended = await li.post(
+            "/api/v1/programs/http-1/attendance", json={"session_id": "s1", "attendees": ["emp.1"]}
+        )
+        assert attended.status_code == 200, attended.text
+        done = await li.post("/api/v1/programs/http-1/complete-session", json={"session_id": "s1"})
+        assert done.status_code == 200, done.text
+        finished = await li.post("/api/v1/programs/http-1/complete-execution")
+        assert finished.json()["status"] == "evaluating"
+
+        kpis = (
+            await li.get("/api/v1/kpi", params={"period": quarter(body["planned_date"])})
+        ).json()
+        assert kpis[0]["plan_completion_rate"] == {
+            "value": 1.0,
+            "numerator": 1,
+            "denominator": 1,
+            "rating": "excellent",
+        }
+        assert kpis[0]["participation_rate"]["rating"] == "below"  # 1 of 2 attended
+
+        timeline = (await li.get("/api/v1/programs/http-1/timeline")).json()
+        actors = {t["event_type"]: t["actor"] for t in timeline}
+        assert actors["ProgramSubmitted"] == "spec.li"
+        assert actors["ApprovalGranted"] == "mgr.wang"
+
+
+async def test_the_actor_is_the_signed_in_user_never_the_body(world: World) -> None:
+    h = world.h
+    async with world.client("spec.li") as li, world.client("mgr.wang") as wang:
+        sneaky = await plan_body(h, "http-actor", actor="spec.zhao")
+        refused = await li.post("/api/v1/programs", json=sneaky)
+        assert refused.status_code == 422
+        assert "actor" in refused.json()["detail"]
+        assert (await li.post("/api/v1/programs", json=await plan_body(h, "http-actor"))).is_success
+        before = world.head()
+        spoof = await li.post("/api/v1/programs/http-actor/submit", json={"actor": "mgr.wang"})
+        assert spoof.status_code == 422
+        assert world.head() == before
+        await li.post("/api/v1/programs/http-actor/submit")
+        # Whatever the body says, the approval is recorded as mgr.wang's own.
+        ok = await wang.post("/api/v1/programs/http-actor/approve", json={"comment": "fine"})
+        assert ok.status_code == 200
+        events = h.db.store.read_stream("program-http-actor")
+        granted = [r for r in events if r.event_type == "ApprovalGranted"]
+        assert granted[0].metadata["actor"] == "mgr.wang"
+
+
+async def test_four_eyes_holds_over_http(world: World) -> None:
+    h = world.h
+    # lead.ma is both a specialist and an approver: they still cannot approve their own program.
+    async with world.client("lead.ma") as ma:
+        body = await plan_body(h, "http-4eyes", approvers=["mgr.wang"])
+        assert (await ma.post("/api/v1/programs", json=body)).status_code == 201
+        assert (await ma.post("/api/v1/programs/http-4eyes/submit")).status_code == 200
+        before = world.head()
+        refused = await ma.post("/api/v1/programs/http-4eyes/approve", json={})
+        assert refused.status_code == 403
+        assert refused.json()["detail"].startswith("refused:")
+        assert world.head() == before
+        own = await plan_body(h, "http-own", approvers=["lead.ma"])
+        assert (await ma.post("/api/v1/programs", json=own)).status_code == 422
+
+
+async def test_refusals_are_403_with_a_reason_and_record_nothing(world: World) -> None:
+    h = world.h
+    async with (
+        world.client("spec.li") as li,
+        world.client("spec.zhao") as zhao,
+        world.client("mgr.chen") as chen,
+        world.client("mgr.wang") as wang,
+        world.client("aud.sun") as sun,
+        world.client("emp.1") as emp,
+        world.client() as anonymous,
+    ):
+        await li.post("/api/v1/programs", json=await plan_body(h, "http-authz"))
+        await li.post("/api/v1/programs/http-authz/submit")
+        before = world.head()
+
+        assert (await anonymous.get("/api/v1/programs")).status_code == 401
+        bad_token = await anonymous.get("/api/v1/me", headers={"Authorization": "Bearer tro_x_y"})
+        assert bad_token.status_code == 401
+
+        # Another specialist neither sees nor acts on it.
+        assert (await zhao.get("/api/v1/programs")).json() == []
+        seen = await zhao.get("/api/v1/programs/http-authz")
+        assert seen.status_code == 403 and "may not see" in seen.json()["detail"]
+        cancel = await zhao.post("/api/v1/programs/http-authz/cancel", json={"reason": "mine now"})
+        assert cancel.status_code == 403
+        assert "only the program's specialist" in cancel.json()["detail"]
+
+        # An approver without a task on it is refused by the workflow.
+        not_theirs = await chen.post("/api/v1/programs/http-authz/approve", json={})
+        assert not_theirs.status_code == 403, not_theirs.text
+        # Approvers do not plan; specialists do not approve.
+        planned = await wang.post("/api/v1/programs", json=await plan_body(h, "http-x"))
+        assert planned.status_code == 403 and "specialist role" in planned.json()["detail"]
+        approve = await li.post("/api/v1/programs/http-authz/approve", json={})
+        assert approve.status_code == 403 and "approver role" in approve.json()["detail"]
+
+        # The auditor reads everything and changes nothing.
+        assert (await sun.get("/api/v1/programs/http-authz")).status_code == 200
+        assert (await sun.get("/api/v1/programs/http-authz/events")).status_code == 200
+        assert (await sun.get("/api/v1/log/verify")).json()["ok"] is True
+        assert (await sun.get("/api/v1/kpi")).status_code == 200
+        for path, body in [
+            ("/api/v1/programs/http-authz/cancel", {"reason": "audit"}),
+            ("/api/v1/programs/http-authz/approve", {}),
+            ("/api/v1/programs", await plan_body(h, "http-y")),
+        ]:
+            response = await sun.post(path, json=body)
+            assert response.status_code == 403, (path, response.text)
+
+        # Raw log, verification and admin endpoints are not for specialists.
+        assert (await li.get("/api/v1/programs/http-authz/events")).status_code == 403
+        assert (await li.get("/api/v1/log/verify")).status_code == 403
+        assert (await li.get("/api/v1/users")).status_code == 403
+        assert (await li.post("/api/v1/projections/rebuild")).status_code == 403
+        other_kpis = await li.get("/api/v1/kpi", params={"specialist": "spec.zhao"})
+        assert other_kpis.status_code == 403
+        # A trainee sees the program they are planned for, and cannot run it.
+        assert (await emp.get("/api/v1/programs/http-authz")).status_code == 200
+        emp_cancel = await emp.post("/api/v1/programs/http-authz/cancel", json={"reason": "no"})
+        assert emp_cancel.status_code == 403
+
+        assert world.head() == before, "a refused request must record nothing"
+
+
+async def test_bad_input_is_a_clear_4xx_never_a_500(world: World) -> None:
+    h = world.h
+    async with world.client("spec.li") as li:
+        cases = [
+            await plan_body(h, "bad-1", timezone="Mars/Olympus"),
+            await plan_body(h, "bad-2", trainees=[]),
+            await plan_body(
+                h, "bad-3", sessions=[{"session_id": "s1", "starts_at": "2030-01-01T09:00"}]
+            ),
+            await plan_body(h, "bad id!"),
+            {"title": "no id"},
+        ]
+        for body in cases:
+            response = await li.post("/api/v1/programs", json=body)
+            assert response.status_code == 422, response.text
+            assert response.json()["detail"].startswith("invalid input")
+        assert (await li.post("/api/v1/programs", content=b"{not json")).status_code == 422
+        assert (await li.get("/api/v1/programs/nope")).status_code == 404
+        assert (await li.post("/api/v1/programs/nope/submit")).status_code == 404
+        assert (await li.get("/api/v1/programs/bad%20id")).status_code == 422
+        await li.post("/api/v1/programs", json=await plan_body(h, "dup"))
+        again = await li.post("/api/v1/programs", json=await plan_body(h, "dup"))
+        assert again.status_code == 409 and "already exists" in again.json()["detail"]
+        # Wrong state is refused by the workflow's validator.
+        early = await li.post("/api/v1/programs/dup/publish")
+        assert early.status_code == 403 and "draft" in early.json()["detail"]
+        assert (await li.get("/api/v1/kpi", params={"period": "2027-Q5"})).status_code == 422
+
+
+async def test_tokens_and_users_over_the_api(world: World) -> None:
+    async with world.client("adm.qian") as admin, world.client("spec.li") as li:
+        made = await admin.post(
+            "/api/v1/users",
+            json={"username": "new.one", "password": "a long password", "roles": ["approver"]},
+        )
+        assert made.status_code == 201, made.text
+        dup = await admin.post(
+            "/api/v1/users", json={"username": "new.one", "password": "a long password"}
+        )
+        assert dup.status_code == 409
+        weak = await admin.post("/api/v1/users", json={"username": "x", "password": "short"})
+        assert weak.status_code == 422
+        bad_role = await admin.post(
+            "/api/v1/users",
+            json={"username": "y", "password": "a long password", "roles": ["god"]},
+        )
+        assert bad_role.status_code == 422
+        changed = await admin.patch("/api/v1/users/new.one", json={"roles": ["auditor"]})
+        assert changed.json()["roles"] == ["auditor"]
+        locked_out = await admin.patch("/api/v1/users/adm.qian", json={"active": False})
+        assert locked_out.status_code == 403
+
+        issued = (await li.post("/api/v1/tokens", json={"label": "script"})).json()
+        secret = issued["token"]
+        async with world.client() as script:
+            auth = {"Authorization": f"Bearer {secret}"}
+            assert (await script.get("/api/v1/me", headers=auth)).json()["username"] == "spec.li"
+            assert all("token" not in t for t in (await li.get("/api/v1/tokens")).json())
+            gone = await li.delete(f"/api/v1/tokens/{issued['token_id']}")
+            assert gone.status_code == 204
+            assert (await script.get("/api/v1/me", headers=auth)).status_code == 401
+        assert (await li.delete(f"/api/v1/tokens/{issued['token_id']}")).status_code == 404
+
+        disabled = await admin.patch("/api/v1/users/spec.li", json={"active": False})
+        assert disabled.json()["active"] is False
+        assert (await li.get("/api/v1/me")).status_code == 401
+
+
+def test_every_program_command_has_a_route() -> None:
+    union = get_args(c.ProgramCommand)[0]
+    kinds = {cls.model_fields["kind"].default for cls in get_args(union)}
+    assert kinds == set(ACTIONS)
+    for action in ACTIONS.values():
+        assert "actor" not in action.body.model_fields
+        assert "kind" not in action.body.model_fields
+
+
+async def test_openapi_documents_every_action(world: World) -> None:
+    async with world.client() as anonymous:
+        schema = (await anonymous.get("/api/openapi.json")).json()
+    paths = schema["paths"]
+    for action in ACTIONS.values():
+        operation = paths[f"/api/v1/programs/{{program_id}}/{action.segment}"]["post"]
+        assert {"401", "403", "404", "422"} <= set(operation["responses"])
+    assert (
+        "bearerAuth" in str(schema["components"]["securitySchemes"])
+        or schema["components"]["securitySchemes"]
+    )

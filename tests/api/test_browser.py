@@ -1,0 +1,109 @@
+"""End to end in a real browser: Debian's chromium driven by Playwright, against uvicorn serving the
+app in this process (the same way ``trainops up`` does), with the worker on the time-skipping
+server. A specialist signs in and submits a program; an approver approves it from the inbox; the
+specialist's KPI dashboard changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from api.server import start_api
+from tests.api.conftest import PASSWORD, World, plan_body, quarter
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's chromium is not at /usr/bin/chromium (apt-get install -y chromium; "
+    ".ci/run installs it)",
+)
+
+
+@pytest_asyncio.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=ARGS
+        )
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+async def sign_in(browser: Browser, base: str, username: str) -> Page:
+    context = await browser.new_context(base_url=base, locale="en-US")
+    page = await context.new_page()
+    await page.goto("/login")
+    await page.get_by_label("Username").fill(username)
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_test_id("whoami")).to_have_text(username)
+    return page
+
+
+async def test_plan_to_kpi_dashboard_in_a_real_browser(world: World, browser: Browser) -> None:
+    # Secure cookies, as in production: browsers keep them for http://127.0.0.1 too.
+    settings = world.settings.model_copy(update={"api_port": 0, "api_cookie_secure": True})
+    web = await start_api(settings, world.h.db, world.programs)
+    try:
+        plan = await plan_body(world.h, "e2e-1")
+        period = quarter(plan["planned_date"])
+        starts = datetime.fromisoformat(plan["sessions"][0]["starts_at"])
+
+        li = await sign_in(browser, web.url, "spec.li")
+        await li.goto("/programs/new")
+        await li.get_by_label("Program id").fill("e2e-1")
+        await li.get_by_label("Title").fill("Forklift safety")
+        await li.get_by_label("Planned date").fill(plan["planned_date"])
+        await li.get_by_label("Time zone").fill(plan["timezone"])
+        await li.get_by_label("Approvers").fill("mgr.wang")
+        await li.get_by_label("Trainees").fill("emp.1, emp.2")
+        await li.locator("#session_id_1").fill("s1")
+        await li.locator("#starts_at_1").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+        await li.get_by_test_id("create").click()
+        await expect(li.get_by_test_id("status")).to_have_text("draft")
+        await li.get_by_test_id("act-submit").click()
+        await expect(li.get_by_test_id("status")).to_have_text("submitted")
+
+        await li.goto("/kpi")
+        cell = li.get_by_test_id(f"plan_completion_rate-{period}")
+        await expect(cell).to_contain_text("(0/0)")
+        await expect(cell).to_contain_text("n/a")
+
+        wang = await sign_in(browser, web.url, "mgr.wang")
+        await wang.goto("/inbox")
+        await wang.get_by_role("link", name="Forklift safety").click()
+        await wang.get_by_label("Comment").fill("looks good")
+        await wang.get_by_test_id("approve").click()
+        await expect(wang.get_by_test_id("empty")).to_be_visible()
+
+        await li.reload()
+        await expect(cell).to_contain_text("(0/1)")
+        await expect(cell).to_contain_text("below")
+        await li.goto("/programs/e2e-1")
+        await expect(li.get_by_test_id("status")).to_have_text("approved")
+        await expect(li.get_by_test_id("timeline")).to_contain_text("mgr.wang approved: looks good")
+
+        # The same page in Chinese, on a phone-sized screen.
+        await li.set_viewport_size({"width": 390, "height": 844})
+        await li.get_by_role("link", name="简体中文").click()
+        await expect(li.get_by_test_id("status")).to_have_text("已批准")
+    finally:
+        await web.stop()

@@ -1,0 +1,242 @@
+"""The web pages through a cookie session: sign-in, CSRF, roles, both languages, the flows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import structlog
+
+from tests.api.conftest import PASSWORD, World, csrf_of, plan_body
+
+
+async def test_sign_in_sets_a_safe_session_cookie_and_sign_out_ends_it(world: World) -> None:
+    async with world.client() as client:
+        page = await client.get("/login")
+        assert page.status_code == 200
+        token = csrf_of(page.text)
+        wrong = await client.post(
+            "/login", data={"username": "spec.li", "password": "nope", "csrf_token": token}
+        )
+        assert wrong.status_code == 303 and "failed=true" in wrong.headers["location"]
+        forged = await client.post("/login", data={"username": "spec.li", "password": PASSWORD})
+        assert forged.status_code == 403
+        done = await client.post(
+            "/login",
+            data={"username": "spec.li", "password": PASSWORD, "csrf_token": token, "next": "/kpi"},
+        )
+        assert done.status_code == 303 and done.headers["location"] == "/kpi"
+        cookie = next(
+            v for k, v in done.headers.multi_items() if k == "set-cookie" and "session" in v
+        )
+        assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
+        assert PASSWORD not in cookie
+        home = await client.get("/programs")
+        assert home.status_code == 200 and "spec.li" in home.text
+        assert home.headers["content-security-policy"].startswith("default-src 'self'")
+        assert home.headers["x-request-id"]
+
+        # A form without the session's CSRF token is refused; with it, it works.
+        no_csrf = await client.post("/logout")
+        assert no_csrf.status_code == 403
+        out = await client.post("/logout", data={"csrf_token": csrf_of(home.text)})
+        assert out.status_code == 303
+        again = await client.get("/programs")
+        assert again.status_code == 303 and again.headers["location"].startswith("/login")
+
+
+async def test_secure_cookies_by_default(world: World) -> None:
+    world.settings.api_cookie_secure = True
+    async with world.client() as client:
+        page = await client.get("/login")
+        assert "secure" in page.headers["set-cookie"].lower()
+
+
+async def test_no_open_redirects(world: World) -> None:
+    async with world.client() as client:
+        for target in ("//evil.example/", "https://evil.example/", "/\\evil"):
+            response = await client.get("/lang/en", params={"next": target})
+            assert response.headers["location"] == "/"
+
+
+async def test_pages_in_chinese_and_english(world: World) -> None:
+    async with world.browser("mgr.wang") as browser:
+        english = await browser.get("/inbox")
+        assert "No open tasks." in english.text and 'lang="en"' in english.text
+        switched = await browser.get("/lang/zh-CN", params={"next": "/inbox"})
+        assert switched.headers["location"] == "/inbox"
+        chinese = await browser.get("/inbox")
+        assert 'lang="zh-CN"' in chinese.text and "没有待处理的审批任务" in chinese.text
+        assert "待审批" in chinese.text
+
+
+async def test_plan_submit_and_approve_in_the_pages(world: World) -> None:
+    h = world.h
+    plan = await plan_body(h, "web-1")
+    starts = datetime.fromisoformat(plan["sessions"][0]["starts_at"])
+    async with world.browser("spec.li") as li, world.browser("mgr.wang") as wang:
+        form = await li.get("/programs/new")
+        created = await li.post(
+            "/programs/new",
+            data={
+                "csrf_token": csrf_of(form.text),
+                "program_id": "web-1",
+                "title": "Fire drills",
+                "planned_date": plan["planned_date"],
+                "timezone": plan["timezone"],
+                "approvers": "mgr.wang",
+                "trainees": "emp.1\nemp.2",
+                "session_id_1": "s1",
+                "starts_at_1": starts.strftime("%Y-%m-%dT%H:%M"),
+                "hours_1": "3",
+            },
+        )
+        assert created.status_code == 303, created.text
+        page = await li.get("/programs/web-1")
+        assert "Fire drills" in page.text and "draft" in page.text
+        submitted = await li.post("/programs/web-1/submit", data={"csrf_token": csrf_of(page.text)})
+        assert submitted.status_code == 303
+
+        inbox = await wang.get("/inbox")
+        assert "Fire drills" in inbox.text
+        task_id = next(t["task_id"] for t in world.inbox("mgr.wang"))
+        task = await wang.get(f"/tasks/{task_id}")
+        assert task.status_code == 200 and "emp.1" in task.text
+        # Requesting changes needs a reason: a clear error, nothing recorded.
+        before = world.head()
+        no_reason = await wang.post(
+            f"/tasks/{task_id}",
+            data={"csrf_token": csrf_of(task.text), "decision": "request_changes", "comment": ""},
+        )
+        assert no_reason.status_code == 422 and "reason" in no_reason.text
+        assert world.head() == before
+        approved = await wang.post(
+            f"/tasks/{task_id}",
+            data={"csrf_token": csrf_of(task.text), "decision": "approve", "comment": "ok"},
+        )
+        assert approved.status_code == 303, approved.text
+        assert "No open tasks." in (await wang.get("/inbox")).text
+
+        kpi = await li.get("/kpi")
+        assert "(0/1)" in kpi.text and "<svg" in kpi.text and "below" in kpi.text
+
+        # Someone else's program page is refused with a reason.
+        async with world.browser("spec.zhao") as zhao:
+            other = await zhao.get("/programs/web-1")
+            assert other.status_code == 403 and "may not see" in other.text
+
+
+async def test_attendance_from_the_program_page(world: World) -> None:
+    h = world.h
+    async with world.client("spec.li") as li_api, world.client("mgr.wang") as wang:
+        await li_api.post("/api/v1/programs", json=await plan_body(h, "web-att"))
+        await li_api.post("/api/v1/programs/web-att/submit")
+        await wang.post("/api/v1/programs/web-att/approve", json={})
+        await li_api.post("/api/v1/programs/web-att/publish")
+    async with world.browser("spec.li") as li:
+        page = await li.get("/programs/web-att")
+        assert 'name="attendees" value="emp.1"' in page.text
+        recorded = await li.post(
+            "/programs/web-att/attendance",
+            data={"csrf_token": csrf_of(page.text), "session_id": "s1", "attendees": "emp.1"},
+        )
+        assert recorded.status_code == 303, recorded.text
+        page = await li.get("/programs/web-att")
+        assert "executing" in page.text and "complete-session" in page.text
+        strangers = await li.post(
+            "/programs/web-att/enroll", data={"csrf_token": csrf_of(page.text), "trainee": ""}
+        )
+        assert strangers.status_code == 422
+
+
+async def test_auditor_sees_timeline_raw_events_and_verification(world: World) -> None:
+    h = world.h
+    async with world.client("spec.li") as li:
+        await li.post("/api/v1/programs", json=await plan_body(h, "web-aud"))
+    async with world.browser("aud.sun") as sun:
+        audit = await sun.get("/audit")
+        assert "Log intact" in audit.text and "web-aud" in audit.text
+        page = await sun.get("/programs/web-aud")
+        assert 'data-testid="raw-events"' in page.text and "ProgramPlanned" in page.text
+        assert "act-submit" not in page.text  # auditors get no action buttons
+        refused = await sun.post(
+            "/programs/web-aud/submit", data={"csrf_token": csrf_of(page.text)}
+        )
+        assert refused.status_code == 403
+
+
+async def test_admin_creates_users_in_the_pages(world: World) -> None:
+    async with world.browser("adm.qian") as admin:
+        page = await admin.get("/admin/users")
+        made = await admin.post(
+            "/admin/users",
+            data={
+                "csrf_token": csrf_of(page.text),
+                "username": "spec.new",
+                "password": "another long password",
+                "roles": ["specialist", "trainee"],
+            },
+        )
+        assert made.status_code == 303
+        user = world.users.get("spec.new")
+        assert user is not None and user.roles == {"specialist", "trainee"}
+        weak = await admin.post(
+            "/admin/users",
+            data={"csrf_token": csrf_of(page.text), "username": "x", "password": "short"},
+        )
+        assert weak.status_code == 422 and "at least" in weak.text
+    async with world.browser("spec.li") as li:
+        assert (await li.get("/admin/users")).status_code == 403
+
+
+async def test_log_lines_carry_request_id_and_actor_never_secrets(world: World) -> None:
+    token = world.tokens["spec.li"]
+    with structlog.testing.capture_logs(
+        processors=[structlog.contextvars.merge_contextvars]
+    ) as logs:
+        async with world.browser("spec.li") as li:
+            await li.get("/programs")
+        async with world.client("spec.li") as api:
+            await api.get("/api/v1/me", headers={"X-Request-ID": "trace-1234567"})
+            await api.post("/api/v1/programs/nope/cancel", json={"reason": "x"})
+    requests = [line for line in logs if line["event"] == "request"]
+    assert requests and all(line.get("request_id") for line in requests)
+    assert {line["actor"] for line in requests if line["path"] == "/programs"} == {"spec.li"}
+    assert any(line["request_id"] == "trace-1234567" for line in requests)
+    text = repr(logs)
+    assert PASSWORD not in text and token not in text
+
+
+async def test_revise_a_program_sent_back_for_changes(world: World) -> None:
+    h = world.h
+    async with world.client("spec.li") as api, world.client("mgr.wang") as wang:
+        await api.post("/api/v1/programs", json=await plan_body(h, "web-rev"))
+        await api.post("/api/v1/programs/web-rev/submit")
+        sent_back = await wang.post(
+            "/api/v1/programs/web-rev/request-changes", json={"reason": "add emp.3"}
+        )
+        assert sent_back.json()["status"] == "changes_requested"
+    async with world.browser("spec.li") as li:
+        form = await li.get("/programs/web-rev/edit")
+        assert form.status_code == 200 and "Workplace safety" in form.text
+        assert 'name="session_id_1"' in form.text and 'value="s1"' in form.text
+        values = {
+            "csrf_token": csrf_of(form.text),
+            "title": "Workplace safety (v2)",
+            "planned_date": (await plan_body(h, "x"))["planned_date"],
+            "trainees": "emp.1 emp.2 emp.3",
+            "session_id_1": "s1",
+            "starts_at_1": next(
+                line.split('value="')[1].split('"')[0]
+                for line in form.text.splitlines()
+                if 'name="starts_at_1"' in line
+            ),
+            "hours_1": "3",
+            "comment": "added emp.3",
+        }
+        saved = await li.post("/programs/web-rev/edit", data=values)
+        assert saved.status_code == 303, saved.text
+        page = await li.get("/programs/web-rev")
+        assert "Workplace safety (v2)" in page.text and "emp.3" in page.text
+        assert 'data-testid="status">draft' in page.text
+    async with world.browser("spec.zhao") as zhao:
+        assert (await zhao.get("/programs/web-rev/edit")).status_code == 403

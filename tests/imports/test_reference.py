@@ -1,0 +1,96 @@
+"""Reference data: every change an event in its record's stream, unchanged rows append nothing;
+online exams graded from the answer key."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from imports.reference import load_reference
+from projections import kpi_queries
+from tests.projections.evaluation_log import write_csv
+from tests.projections.history import generate
+from trainops.database import Database, open_database
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(f"sqlite:///{tmp_path / 'log.db'}")
+    yield database
+    database.close()
+
+
+def test_changes_only(db: Database, tmp_path: Path) -> None:
+    rows = [
+        {"employee_id": "e1", "department": "sales"},
+        {"employee_id": "e2", "department": "ops"},
+    ]
+    first = load_reference(db.store, "employees", write_csv(tmp_path / "e.csv", rows))
+    assert first.events_appended == 2 and first.streams_written == 2
+    again = load_reference(db.store, "employees", write_csv(tmp_path / "e.csv", rows))
+    assert again.events_appended == 0 and again.unchanged == 2
+    rows[1]["department"] = "sales"
+    moved = load_reference(db.store, "employees", write_csv(tmp_path / "e.csv", rows))
+    assert moved.events_appended == 1
+    assert [r.event_type for r in db.store.read_stream("employee-e2")] == ["EmployeeRecorded"] * 2
+    rows[1]["department"] = "ops"  # back to what it was: still a change, a new event
+    assert (
+        load_reference(db.store, "employees", write_csv(tmp_path / "e.csv", rows)).events_appended
+        == 1
+    )
+
+
+def test_rejected_rows_block_the_file(db: Database, tmp_path: Path) -> None:
+    rows = [{"employee_id": "e1", "metric": "sales", "period": "p", "value": "1"}]
+    report = load_reference(db.store, "metrics", write_csv(tmp_path / "m.csv", rows))
+    assert not report.imported and report.rejected[0].reason == "unknown employee 'e1'"
+    bad = [{"employee_id": "e1", "hire_date": "2999-01-01"}, {"employee_id": "e2", "hire_date": ""}]
+    partial = load_reference(
+        db.store, "employees", write_csv(tmp_path / "e.csv", bad), accept_valid=True
+    )
+    assert partial.imported and partial.events_appended == 1
+    assert "in the future" in partial.rejected[0].reason
+
+
+def test_exam_answers_graded_into_mastery(db: Database, tmp_path: Path) -> None:
+    generate(db.store)  # g00 has attendees
+    db.projector.catch_up()
+    attendee = next(
+        p for p in kpi_queries.kpi_inputs(db.engine).programs if p.program_id == "g00"
+    ).attendees[0]
+    course = [
+        {
+            "course_id": "c1",
+            "title": "T",
+            "hours": 2,
+            "knowledge_points": ["a", "b"],
+            "questions": [
+                {"question_id": "q1", "knowledge_point": "a", "answer": "A"},
+                {"question_id": "q2", "knowledge_point": "b", "answer": "B"},
+            ],
+        }
+    ]
+    path = tmp_path / "courses.json"
+    path.write_text(json.dumps(course), encoding="utf-8")
+    assert load_reference(db.store, "courses", path).imported
+    link = [{"program_id": "g00", "course_id": "c1", "instructor_id": "", "venue_id": ""}]
+    assert load_reference(db.store, "assignments", write_csv(tmp_path / "a.csv", link)).imported
+    answers = [
+        {"program_id": "g00", "employee_id": attendee, "question_id": "q1", "answer": "a"},
+        {"program_id": "g00", "employee_id": attendee, "question_id": "q2", "answer": "C"},
+        {"program_id": "g00", "employee_id": "nobody", "question_id": "q1", "answer": "A"},
+    ]
+    report = load_reference(
+        db.store, "exam-answers", write_csv(tmp_path / "x.csv", answers), accept_valid=True
+    )
+    assert report.events_appended == 1 and "did not attend" in report.rejected[0].reason
+    db.projector.catch_up()
+    inputs = kpi_queries.kpi_inputs(db.engine)
+    assert [e.score for e in inputs.exams if e.program_id == "g00"] == [50.0]
+    assert sorted((i.item.knowledge_point, i.item.correct) for i in inputs.items) == [
+        ("a", True),
+        ("b", False),
+    ]

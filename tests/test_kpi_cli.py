@@ -1,0 +1,100 @@
+"""``trainops kpi`` and ``trainops data`` from the shell: the rated report (table, JSON, as of a
+position), the drill-down, and the import reports with their exit codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import structlog
+from typer.testing import CliRunner
+
+from tests.imports.test_history import history_files
+from tests.projections.evaluation_log import build, write_csv
+from trainops.cli import app
+from trainops.database import open_database
+from trainops.settings import get_settings
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    url = f"sqlite:///{tmp_path / 'log.db'}"
+    db = open_database(url)
+    build(db.store, tmp_path)
+    db.projector.catch_up()
+    db.close()
+    monkeypatch.setenv("TRAINOPS_DATABASE_URL", url)
+    get_settings.cache_clear()
+    saved = structlog.get_config()
+    yield CliRunner()
+    structlog.configure(**saved)
+    get_settings.cache_clear()
+
+
+def test_report_json_table_and_as_of(cli: CliRunner, tmp_path: Path) -> None:
+    result = cli.invoke(app, ["kpi", "report", "--json", "--specialist", "spec0"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["thresholds"]["satisfaction"] == {"meets": 85.0, "excellent": 90.0}
+    card = report["scorecards"][0]
+    assert (card["scope"], card["name"], card["period"]) == ("specialist", "spec0", "2027-Q1")
+    kinds = {k["kpi"] for k in card["kpis"]}
+    assert {"plan_completion", "satisfaction", "exam_pass_rate", "roi_percent"} <= kinds
+    assert all(
+        k["rating"] in {"below target", "meets", "excellent", "not rated"} for k in card["kpis"]
+    )
+    assert card["attainment"]["denominator"] > 0
+
+    table = cli.invoke(app, ["kpi", "report", "--period", "2027-Q1"])
+    assert table.exit_code == 0 and "KPI attainment" in table.stdout and "ROI" in table.stdout
+
+    early = json.loads(
+        cli.invoke(app, ["kpi", "report", "--json", "--as-of-position", "40"]).stdout
+    )
+    assert early["position"] == 40 and early["scorecards"] != report["scorecards"]
+
+    (tmp_path / "t.yaml").write_text("satisfaction: {meets: 10, excellent: 20}\npass_mark: 50\n")
+    tuned = json.loads(
+        cli.invoke(
+            app, ["kpi", "report", "--json", "--thresholds", str(tmp_path / "t.yaml")]
+        ).stdout
+    )
+    assert tuned["pass_mark"] == 50 and tuned["thresholds"]["satisfaction"]["meets"] == 10
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("satisfation: {meets: 10}\n")
+    refused = cli.invoke(app, ["kpi", "report", "--thresholds", str(typo)])
+    assert refused.exit_code == 2 and "unknown KPI 'satisfation'" in refused.stdout
+
+
+def test_explain_lists_the_events(cli: CliRunner) -> None:
+    args = ["kpi", "explain", "roi_percent", "--scope", "specialist", "--name", "spec0"]
+    result = cli.invoke(app, [*args, "--period", "2027-Q1", "--json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert found["kpi"]["detail"]["roi_percent"] == "142.1"
+    assert {row["kind"] for row in found["evidence"]} == {"cost", "benefit"}
+    assert all(row["position"] > 0 for row in found["evidence"])
+    missing = cli.invoke(app, [*args, "--period", "2031-Q1"])
+    assert missing.exit_code == 1
+
+
+def test_data_commands_report_and_exit_codes(cli: CliRunner, tmp_path: Path) -> None:
+    people = [{"employee_id": f"emp.{k}"} for k in range(1, 6)]
+    loaded = cli.invoke(
+        app, ["data", "load", "employees", str(write_csv(tmp_path / "p.csv", people))]
+    )
+    assert loaded.exit_code == 0, loaded.output
+    files = [str(p) for p in history_files(tmp_path / "history")]
+    refused = cli.invoke(app, ["data", "migrate", *files])
+    assert refused.exit_code == 1
+    assert "rejected rows" in refused.stdout and "nothing imported" in refused.stdout
+    done = cli.invoke(app, ["data", "migrate", *files, "--accept-valid", "--json"])
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    assert report["imported"] and report["reconciled"] is True and report["rows_rejected"] == 7
+    bad = tmp_path / "employees.csv"
+    bad.write_bytes("employee_id,name\ne9,张三\n".encode("gbk"))
+    broken = cli.invoke(app, ["data", "load", "employees", str(bad)])
+    assert broken.exit_code == 2 and "not UTF-8" in broken.stdout

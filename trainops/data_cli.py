@@ -1,0 +1,153 @@
+"""``trainops data``: load reference data and evaluation inputs, migrate historical records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from eventlog import EventLogError
+from imports.common import FileProblem
+from imports.history import migrate_history, reconcile
+from imports.reference import KINDS, load_reference
+from imports.report import ImportReport
+from trainops.database import open_database
+from trainops.kpi_cli import quiet_logs
+from trainops.render import console, print_json
+from trainops.settings import get_settings
+
+data_app = typer.Typer(
+    no_args_is_help=True,
+    help="Load reference data, L3/L4 metrics, costs and exam answers; migrate history.",
+)
+
+
+@data_app.callback()
+def _logging() -> None:
+    quiet_logs()
+
+
+AsJson = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
+AcceptValid = Annotated[
+    bool,
+    typer.Option(
+        "--accept-valid", help="Import the valid rows even if some are rejected (default: none)."
+    ),
+]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code)
+
+
+def print_report(report: ImportReport) -> None:
+    """The validation report, readable: counts per kind, each rejected row, reconciliation."""
+    counts = Table(title=f"{report.source} (sha256 {report.sha256[:12]}…)", title_justify="left")
+    for column in ("kind", "read", "accepted", "rejected"):
+        counts.add_column(column, justify="left" if column == "kind" else "right")
+    for kind, read in report.read.items():
+        rejected = sum(1 for r in report.rejected if r.kind == kind)
+        counts.add_row(kind, str(read), str(report.accepted.get(kind, 0)), str(rejected))
+    counts.add_row(
+        "[bold]total[/bold]",
+        str(report.rows_read),
+        str(report.rows_accepted),
+        str(report.rows_rejected),
+    )
+    console.print(counts)
+    if report.rejected:
+        table = Table(title="rejected rows", title_justify="left")
+        for column in ("where", "kind", "key", "reason"):
+            table.add_column(column)
+        for r in report.rejected:
+            table.add_row(r.where, r.kind, r.key, r.reason)
+        console.print(table)
+    if report.reconciliation:
+        table = Table(
+            title="reconciliation: in the file vs in the read models", title_justify="left"
+        )
+        for column in ("program", "measure", "in file", "in system", "match"):
+            table.add_column(column)
+        for check in report.reconciliation:
+            mark = {True: "[green]yes[/green]", False: "[red]NO[/red]", None: "-"}[check.matches]
+            table.add_row(
+                check.program_id, check.measure, str(check.in_file), str(check.in_system), mark
+            )
+        console.print(table)
+    colour = "green" if report.imported and not report.rejected else "yellow"
+    if not report.imported:
+        colour = "red"
+    console.print(f"[{colour}]{report.message}[/{colour}]")
+    if report.reconciled is not None:
+        console.print(
+            "reconciled: "
+            + ("[green]all totals match[/green]" if report.reconciled else "[red]MISMATCH[/red]")
+        )
+
+
+def _finish(report: ImportReport, as_json: bool) -> None:
+    if as_json:
+        print_json(report.model_dump(mode="json"))
+    else:
+        print_report(report)
+    if not report.imported or (report.reconciled is False):
+        raise typer.Exit(1)
+
+
+@data_app.command("load")
+def load(
+    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS)}.")],
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A CSV or JSON file.")],
+    accept_valid: AcceptValid = False,
+    actor: Annotated[str, typer.Option("--as", help="Who is loading (recorded).")] = "import",
+    as_json: AsJson = False,
+) -> None:
+    """Load one file of reference data (or metrics, studies, costs, benefits, exam answers).
+    Every changed record is appended as an event; unchanged ones are skipped."""
+    database = open_database(get_settings().database_url)
+    try:
+        report = load_reference(database.store, kind, path, accept_valid=accept_valid, actor=actor)
+        if report.imported:
+            database.projector.catch_up()
+    except FileProblem as exc:
+        raise _fail(str(exc)) from exc
+    except EventLogError as exc:
+        raise _fail(f"the log refused the import ({exc}); run it again") from exc
+    finally:
+        database.close()
+    _finish(report, as_json)
+
+
+@data_app.command("migrate")
+def migrate(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="programs.csv, sessions.csv, enrolments.csv, attendance.csv, surveys.csv,"
+            " exams.csv, costs.csv, or one JSON file with an array per kind.",
+        ),
+    ],
+    accept_valid: AcceptValid = False,
+    actor: Annotated[str, typer.Option("--as", help="Who is migrating (recorded).")] = "migration",
+    as_json: AsJson = False,
+) -> None:
+    """Import historical training records as events, with a validation report. Nothing is
+    imported when any row is rejected (unless --accept-valid); importing again changes nothing."""
+    database = open_database(get_settings().database_url)
+    try:
+        report = migrate_history(database.store, paths, accept_valid=accept_valid, actor=actor)
+        if report.imported:
+            database.projector.catch_up()
+            report = reconcile(database.engine, report)
+    except FileProblem as exc:
+        raise _fail(str(exc)) from exc
+    except EventLogError as exc:
+        raise _fail(f"the log refused the import ({exc}); run it again") from exc
+    finally:
+        database.close()
+    _finish(report, as_json)
