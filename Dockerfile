@@ -9,6 +9,7 @@ COPY activities activities
 COPY projections projections
 COPY trainops trainops
 COPY api api
+COPY audit audit
 COPY imports imports
 RUN pip install --no-cache-dir .
 ENV TRAINOPS_LOG_FORMAT=json

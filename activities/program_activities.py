@@ -86,10 +86,11 @@ class ProgramActivities:
 
     @activity.defn(name=PROGRAM_SETTINGS)
     def program_settings(self, request: ProgramSettingsInput) -> ProgramSettings:
-        return ProgramSettings(
-            calendar=self.config.calendar.for_region(request.region).resolved(request.years),
-            reminder_rules=self.config.reminders,
-        )
+        try:
+            calendar = self.config.calendar.for_region(request.region).resolved(request.years)
+        except ValueError as exc:  # retrying cannot make an unknown region known
+            raise ApplicationError(str(exc), type="InvalidInput", non_retryable=True) from exc
+        return ProgramSettings(calendar=calendar, reminder_rules=self.config.reminders)
 
     @activity.defn(name=RESOLVE_APPROVAL_ROUTE)
     def resolve_approval_route(self, facts: ProgramFacts) -> ApprovalRoute:

@@ -1,6 +1,6 @@
 """The FastAPI application: ``create_app(settings, ...)`` wires the database, users and Temporal.
 
-Run it inside the embedded stack (``trainops up``), alone (``trainops api``), or in tests with the
+Run it inside the embedded stack (``trainops up``), alone (``python -m api``), or in tests with the
 database and ``ProgramClient`` handed in.
 """
 

@@ -57,6 +57,13 @@ class CalendarConfig(BaseModel):
         )
 
 
+def check_region(value: str | None) -> str | None:
+    """``value`` if the holidays package has a calendar for it; a clear error otherwise."""
+    if value is not None and value not in holidays.list_supported_countries():
+        raise ValueError(f"no public holiday calendar for region {value!r} (use ISO 3166 codes)")
+    return value
+
+
 @lru_cache(maxsize=64)
 def _public(region: str) -> holidays.HolidayBase:
     return holidays.country_holidays(region)

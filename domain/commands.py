@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from domain.calendar import check_region
 from domain.events import PersonId, Reason, Session
 
 
@@ -66,6 +67,11 @@ class PlanProgram(ProgramContent):
     region: Annotated[str | None, Field(min_length=2, max_length=10)] = None
     department: Annotated[str | None, Field(min_length=1, max_length=100)] = None
     evaluation_window_days: Annotated[int, Field(ge=1, le=365)] = 14
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str | None) -> str | None:
+        return check_region(value)
 
     @field_validator("timezone")
     @classmethod

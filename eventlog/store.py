@@ -91,6 +91,12 @@ def _record(row: Any) -> RecordedEvent:
 
 
 @dataclass
+class _Head:
+    position: int
+    hash: str
+
+
+@dataclass
 class _Append:
     stream_id: str
     expected_version: int
@@ -273,33 +279,36 @@ class EventStore:
             position, last_hash = int(head[0]), str(head[1])
             recorded_at = self._clock()
             recorded_ts = hashing.timestamp(recorded_at)
-            rows: list[tuple[Any, ...]] = []
-            occurred: tuple[datetime, str] | None = None  # events of a decision share a time
-            for request in batch:
-                current = versions.get(request.stream_id, 0)
-                first = position + 1
-                for offset, event in enumerate(request.events, start=1):
-                    position += 1
-                    if occurred is None or occurred[0] != event.occurred_at:
-                        occurred = (event.occurred_at, hashing.timestamp(event.occurred_at))
-                    event_id = str(event.event_id)
-                    payload_json = hashing.encode_json(event.payload)
-                    metadata_json = hashing.encode_json(event.metadata)
-                    encoded = hashing.canonical_encoded(
-                        position=position,
-                        stream_id=request.stream_id,
-                        stream_version=current + offset,
-                        event_id=event_id,
-                        event_type=event.event_type,
-                        schema_version=event.schema_version,
-                        payload_json=payload_json,
-                        metadata_json=metadata_json,
-                        occurred_ts=occurred[1],
-                        recorded_ts=recorded_ts,
-                    )
-                    previous, last_hash = last_hash, hashing.chain(last_hash, encoded)
-                    rows.append(
-                        (
+            head_after = _Head(position, last_hash)
+
+            def hashed_rows() -> Iterator[tuple[Any, ...]]:
+                """Rows as they are hashed, so COPY streams while the chain is computed."""
+                position, last_hash = head_after.position, head_after.hash
+                occurred: tuple[datetime, str] | None = None  # a decision's events share a time
+                for request in batch:
+                    current = versions.get(request.stream_id, 0)
+                    first = position + 1
+                    for offset, event in enumerate(request.events, start=1):
+                        position += 1
+                        if occurred is None or occurred[0] != event.occurred_at:
+                            occurred = (event.occurred_at, hashing.timestamp(event.occurred_at))
+                        event_id = str(event.event_id)
+                        payload_json = hashing.encode_json(event.payload)
+                        metadata_json = hashing.encode_json(event.metadata)
+                        encoded = hashing.canonical_encoded(
+                            position=position,
+                            stream_id=request.stream_id,
+                            stream_version=current + offset,
+                            event_id=event_id,
+                            event_type=event.event_type,
+                            schema_version=event.schema_version,
+                            payload_json=payload_json,
+                            metadata_json=metadata_json,
+                            occurred_ts=occurred[1],
+                            recorded_ts=recorded_ts,
+                        )
+                        previous, last_hash = last_hash, hashing.chain(last_hash, encoded)
+                        yield (
                             position,
                             request.stream_id,
                             current + offset,
@@ -313,16 +322,20 @@ class EventStore:
                             previous,
                             last_hash,
                         )
+                    versions[request.stream_id] = current + len(request.events)
+                    request.result = AppendResult(
+                        request.stream_id, versions[request.stream_id], first, position
                     )
-                versions[request.stream_id] = current + len(request.events)
-                request.result = AppendResult(
-                    request.stream_id, versions[request.stream_id], first, position
-                )
-            if len(rows) >= COPY_THRESHOLD:
+                head_after.position, head_after.hash = position, last_hash
+
+            rows: list[tuple[Any, ...]] = []
+            if sum(len(r.events) for r in batch) >= COPY_THRESHOLD:
                 with pg.cursor() as cursor, cursor.copy(_COPY) as copy:
-                    for row in rows:
+                    for row in hashed_rows():
                         copy.write_row(row)
-                rows = []
+            else:
+                rows = list(hashed_rows())
+            position, last_hash = head_after.position, head_after.hash
             with pg.pipeline():
                 if rows:
                     pg.cursor().executemany(_INSERT, rows)
