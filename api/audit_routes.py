@@ -1,0 +1,208 @@
+"""Auditors over HTTP (``/api/v1/audit``): history, verification with digests and seals,
+read-model replay (now or as of a past moment), workflow replay, and the export bundle.
+
+Every route is read-only and needs the auditor role; the functions are the ones the
+``trainops audit`` command line runs, so both give the same answers.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, BackgroundTasks, Body, HTTPException, Query, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, StreamingResponse
+from pydantic import BaseModel, Field
+
+from api.auth import CurrentPrincipal, ServicesDep, require_role
+from api.errors import COMMON_RESPONSES, UNAVAILABLE
+from audit.digest import Digest, Seal, read_seals
+from audit.export import export_bundle
+from audit.history import HistoryEntry, HistoryFilter, iter_history, write_csv, write_jsonl
+from audit.replay import AsOfReport, Comparison, replay_and_compare, replay_as_of
+from audit.verify import LogNotIntact, VerifyReport, take_digest, verify_audit
+from audit.workflow_replay import RunReplay, replay_workflows
+
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=COMMON_RESPONSES)
+
+Person = Annotated[str | None, Query(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")]
+ProgramFilter = Annotated[
+    str | None, Query(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._-]+$")
+]
+EventType = Annotated[list[str] | None, Query(max_length=50)]
+
+MAX_JSON_ROWS = 5000
+
+
+def _invalid(field: str, message: str) -> RequestValidationError:
+    """A 422 in the API's usual shape (``detail`` and ``errors``)."""
+    return RequestValidationError(
+        [{"loc": ("query", field), "msg": message, "type": "value_error"}]
+    )
+
+
+def _auditor(principal: CurrentPrincipal, doing: str) -> None:
+    require_role(principal, "auditor", doing=doing)
+
+
+@router.get(
+    "/history",
+    summary="Events of a program, a person or a time range (JSON, JSON Lines or CSV)",
+    response_model=list[HistoryEntry],
+    responses={
+        200: {
+            "content": {
+                "application/json": {},
+                "application/x-ndjson": {"schema": {"type": "string"}},
+                "text/csv": {"schema": {"type": "string"}},
+            }
+        }
+    },
+)
+def history(
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    program: ProgramFilter = None,
+    person: Person = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    time_field: Literal["occurred_at", "recorded_at"] = "occurred_at",
+    event_type: EventType = None,
+    limit: Annotated[int, Query(ge=1, le=1_000_000)] = 1000,
+    format: Literal["json", "jsonl", "csv"] = "json",
+) -> list[HistoryEntry] | StreamingResponse:
+    _auditor(principal, "reading the history")
+    for name, moment in (("since", since), ("until", until)):
+        if moment is not None and moment.utcoffset() is None:
+            raise _invalid(name, "needs a time zone, e.g. 2027-01-15T12:00:00+08:00")
+    where = HistoryFilter(
+        program_id=program,
+        person=person,
+        since=since,
+        until=until,
+        time_field=time_field,
+        event_types=frozenset(event_type or ()),
+        limit=limit if format != "json" else min(limit, MAX_JSON_ROWS),
+    )
+    entries = iter_history(services.database.store, where)
+    if format == "json":
+        return list(entries)
+    writer = write_jsonl if format == "jsonl" else write_csv
+    media = "application/x-ndjson" if format == "jsonl" else "text/csv"
+
+    def stream() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer(entries, buffer)
+        yield buffer.getvalue()
+
+    return StreamingResponse(stream(), media_type=media)
+
+
+class VerifyRequest(BaseModel):
+    digests: list[Digest] = Field(default=[], max_length=100)
+    check_seals: bool = True
+
+
+@router.post("/verify", summary="Verify the chain, the head, the seals and your digests")
+def verify(
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    request: Annotated[VerifyRequest | None, Body()] = None,
+) -> VerifyReport:
+    _auditor(principal, "verifying the log")
+    request = request or VerifyRequest()
+    return verify_audit(
+        services.database.store, digests=request.digests, check_seals=request.check_seals
+    )
+
+
+@router.get(
+    "/digest",
+    summary="A digest (position + hash) to keep outside the system",
+    responses={409: {"description": "The log does not verify; no digest is given."}},
+)
+def digest(principal: CurrentPrincipal, services: ServicesDep) -> Digest:
+    _auditor(principal, "taking a digest")
+    try:
+        return take_digest(services.database.store)
+    except LogNotIntact as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+
+
+@router.get("/seals", summary="The digests the system sealed itself, oldest first")
+def seals(principal: CurrentPrincipal, services: ServicesDep) -> list[Seal]:
+    _auditor(principal, "reading the seals")
+    return list(read_seals(services.database.engine))
+
+
+@router.get("/replay", summary="Rebuild every read model from the log and compare with live")
+def replay(principal: CurrentPrincipal, services: ServicesDep) -> Comparison:
+    _auditor(principal, "replaying the log")
+    return replay_and_compare(services.database.store)
+
+
+@router.get("/as-of", summary="The KPIs and programs as of a past log position or instant")
+def as_of(
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    position: Annotated[int | None, Query(ge=0)] = None,
+    instant: datetime | None = None,
+    include_programs: bool = True,
+) -> AsOfReport:
+    _auditor(principal, "replaying the log as of a moment")
+    try:
+        return replay_as_of(
+            services.database.store,
+            position=position,
+            instant=instant,
+            include_programs=include_programs,
+        )
+    except ValueError as exc:
+        raise _invalid("instant" if instant is not None else "position", str(exc)) from exc
+
+
+@router.get(
+    "/workflows",
+    summary="Replay program workflows' Temporal histories against today's code",
+    responses=UNAVAILABLE,
+)
+async def workflows(
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    program: Annotated[list[str] | None, Query(max_length=100)] = None,
+    details: bool = False,
+) -> list[RunReplay]:
+    _auditor(principal, "replaying workflows")
+    client = (await services.programs()).client
+    return [
+        run
+        async for run in replay_workflows(
+            client, services.database.store, programs=program, details=details
+        )
+    ]
+
+
+@router.get(
+    "/export",
+    summary="A self-contained bundle (.tar.gz): events, hash formula, digest, KPIs",
+    response_class=FileResponse,
+)
+def export(
+    principal: CurrentPrincipal, services: ServicesDep, background: BackgroundTasks
+) -> FileResponse:
+    _auditor(principal, "exporting the log")
+    workdir = Path(tempfile.mkdtemp(prefix="trainops-api-export-"))
+    target = workdir / "trainops-export.tar.gz"
+    try:
+        export_bundle(services.database.store, target)
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    background.add_task(shutil.rmtree, workdir, True)
+    return FileResponse(target, media_type="application/gzip", filename=target.name)
