@@ -4,6 +4,7 @@
     HASH_FORMULA   the formula, word for word as in the README
     digest.json    position and hash of the last exported event (a ``trainops audit`` digest)
     kpis.json      the execution KPI scorecards, rebuilt from exactly these events
+    scorecards.json every KPI rated (L1-L4, ROI, resources), rebuilt from the same events
 
 A line of ``events.jsonl`` minus ``prev_hash`` and ``hash``, re-encoded with sorted keys and no
 spaces, is the canonical encoding the chain hashes; so twenty lines of standard-library Python
@@ -28,11 +29,14 @@ from pydantic import BaseModel
 
 from audit.digest import Digest, read_seals
 from audit.progress import EVERY, Progress, no_progress
-from audit.replay import replay_as_of
+from audit.replay import replayed
 from audit.verify import AuditProblem
 from domain.kpi import ExecutionKpis
+from domain.ratings import Thresholds
 from eventlog import EventStore, RecordedEvent, hashing
 from eventlog.verify import verify_events
+from projections.kpi_queries import kpi_report
+from projections.queries import execution_report
 from trainops.render import kpi_json
 
 log = structlog.get_logger(__name__)
@@ -53,6 +57,7 @@ EVENTS_FILE = "events.jsonl"
 FORMULA_FILE = "HASH_FORMULA"
 DIGEST_FILE = "digest.json"
 KPIS_FILE = "kpis.json"
+SCORECARDS_FILE = "scorecards.json"
 
 
 class ExportResult(BaseModel):
@@ -139,16 +144,28 @@ def export_bundle(
         )
         (folder / DIGEST_FILE).write_text(digest.model_dump_json(indent=2) + "\n", "utf-8")
         (folder / FORMULA_FILE).write_text(HASH_FORMULA, "utf-8")
-        as_of = replay_as_of(
+        with replayed(
             store,
-            position=chain.last_position,
-            include_programs=False,
+            up_to=chain.last_position,
             progress=lambda done, _total: progress(exported + done, 2 * last),
-        )
+        ) as replay:
+            replayed_to = replay.position
+            execution = execution_report(replay.engine)
+            thresholds = Thresholds.defaults()
+            cards = kpi_report(replay.engine, thresholds)
         # The same shape as `trainops kpi execution --json`, so the two compare directly.
-        scorecards = {"position": as_of.position, "scorecards": kpi_json(as_of.kpis)}
+        scorecards = {"position": replayed_to, "scorecards": kpi_json(execution)}
         (folder / KPIS_FILE).write_text(
             json.dumps(scorecards, indent=2, ensure_ascii=False) + "\n", "utf-8"
+        )
+        # Every KPI, rated with the default thresholds: `trainops kpi report --json`'s cards.
+        rated = {
+            "position": replayed_to,
+            "thresholds": {k: t.model_dump(mode="json") for k, t in thresholds.by_kpi.items()},
+            "scorecards": [card.model_dump(mode="json") for card in cards],
+        }
+        (folder / SCORECARDS_FILE).write_text(
+            json.dumps(rated, indent=2, ensure_ascii=False) + "\n", "utf-8"
         )
         if workdir is not None:
             with tarfile.open(target, "w:gz") as archive:
@@ -168,6 +185,6 @@ def export_bundle(
         path=str(target),
         events=exported,
         digest=digest,
-        kpis=as_of.kpis,
+        kpis=execution,
         problems=problems,
     )

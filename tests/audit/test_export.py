@@ -17,6 +17,7 @@ from audit.digest import Digest, save_digest
 from audit.export import HASH_FORMULA, export_bundle
 from audit.verify import verify_audit
 from projections import queries
+from projections.kpi_queries import kpi_report
 from tests.audit.conftest import Live
 from tests.projections.history import generate
 from trainops.database import Database
@@ -71,7 +72,14 @@ def test_the_demo_export_verifies_with_the_readme_script(demo: Database, tmp_pat
     with tarfile.open(bundle) as archive:
         names = sorted(m.name for m in archive.getmembers() if m.isfile())
         assert names == [
-            f"demo-audit/{n}" for n in ("HASH_FORMULA", "digest.json", "events.jsonl", "kpis.json")
+            f"demo-audit/{n}"
+            for n in (
+                "HASH_FORMULA",
+                "digest.json",
+                "events.jsonl",
+                "kpis.json",
+                "scorecards.json",
+            )
         ]
 
         def read(name: str) -> bytes:
@@ -80,6 +88,7 @@ def test_the_demo_export_verifies_with_the_readme_script(demo: Database, tmp_pat
             return member.read()
 
         kpis = json.loads(read("kpis.json"))
+        rated = json.loads(read("scorecards.json"))
         digest = Digest.model_validate_json(read("digest.json"))
         assert read("HASH_FORMULA").decode() == HASH_FORMULA
     assert kpis["position"] == head[0]
@@ -88,6 +97,10 @@ def test_the_demo_export_verifies_with_the_readme_script(demo: Database, tmp_pat
         k["plan_completion_rate"]["denominator"] for k in kpis["scorecards"]
     )
     assert verify_audit(demo.store, digests=[digest]).ok  # the bundle's digest is a digest
+    # Every KPI, rated, equal to the live report's cards (the demo's live read models).
+    live_cards = [c.model_dump(mode="json") for c in kpi_report(demo.engine)]
+    assert rated["position"] == head[0] and rated["scorecards"] == live_cards
+    assert any(k["rating"] for card in rated["scorecards"] for k in card["kpis"])
 
 
 def test_the_script_catches_a_doctored_bundle(demo: Database, tmp_path: Path) -> None:
