@@ -49,6 +49,7 @@ def build_worker(
             program_activities.program_settings,
             program_activities.resolve_approval_route,
             program_activities.deliver_notice,
+            program_activities.grade_exam,
         ],
         activity_executor=ThreadPoolExecutor(max_workers=16),
         workflow_runner=sandbox_runner(),

@@ -11,11 +11,13 @@ APPEND_EVENTS = "append_events"
 DELIVER_NOTICE = "deliver_notice"
 PROGRAM_SETTINGS = "program_settings"
 RESOLVE_APPROVAL_ROUTE = "resolve_approval_route"
+GRADE_EXAM = "grade_exam"
 
 #: ApplicationError types that retrying cannot fix.
 STREAM_VERSION_CONFLICT = "StreamVersionConflict"
 DUPLICATE_EVENT = "DuplicateEvent"
 POLICY_ERROR = "PolicyError"
+INVALID_INPUT = "InvalidInput"
 
 
 class AppendEventsInput(BaseModel):
@@ -68,3 +70,10 @@ class ProgramSettingsInput(BaseModel):
     region: str | None
     years: tuple[int, ...]
     """Which years' holidays to write into the program (it may be rescheduled within them)."""
+
+
+class GradeExamInput(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    program_id: str
+    answers: dict[str, str]

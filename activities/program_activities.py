@@ -3,7 +3,10 @@ configuration, deliver its notices."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import structlog
+from pydantic import BaseModel
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -13,6 +16,8 @@ from activities.contracts import (
     APPEND_EVENTS,
     DELIVER_NOTICE,
     DUPLICATE_EVENT,
+    GRADE_EXAM,
+    INVALID_INPUT,
     POLICY_ERROR,
     PROGRAM_SETTINGS,
     RESOLVE_APPROVAL_ROUTE,
@@ -20,15 +25,25 @@ from activities.contracts import (
     AppendEventsInput,
     AppendEventsOutput,
     Delivery,
+    GradeExamInput,
     Notice,
     ProgramSettings,
     ProgramSettingsInput,
 )
 from activities.outbox import Notification, NotificationService
 from domain.approval import ApprovalRoute, PolicyError, ProgramFacts
+from domain.evaluation import grade_exam as grade
+from domain.events import ExamGrading, ExamItem, load_event
+from domain.reference import CourseDefined, ProgramResourcesAssigned
 from eventlog import DuplicateEventError, EventStore, NewEvent, StreamVersionConflict
 
 log = structlog.get_logger(__name__)
+
+T = TypeVar("T", bound=BaseModel)
+
+
+def _invalid(message: str) -> ApplicationError:
+    return ApplicationError(message, type=INVALID_INPUT, non_retryable=True)
 
 
 class ProgramActivities:
@@ -98,6 +113,36 @@ class ProgramActivities:
             return self.config.approval.resolve(facts)
         except PolicyError as exc:
             raise ApplicationError(str(exc), type=POLICY_ERROR, non_retryable=True) from exc
+
+    @activity.defn(name=GRADE_EXAM)
+    def grade_exam(self, request: GradeExamInput) -> ExamGrading:
+        """Grade online exam answers against the answer key of the program's course, as the
+        reference data in the log stands now."""
+        assigned = self._latest(f"resources-{request.program_id}", ProgramResourcesAssigned)
+        if assigned is None or assigned.course_id is None:
+            raise _invalid(
+                f"program {request.program_id!r} has no course assigned to grade against"
+            )
+        course = self._latest(f"course-{assigned.course_id}", CourseDefined)
+        if course is None:
+            raise _invalid(f"course {assigned.course_id!r} is not defined")
+        try:
+            score, items = grade(course, request.answers)
+        except ValueError as exc:
+            raise _invalid(str(exc)) from exc
+        return ExamGrading(
+            course_id=course.course_id,
+            score=score,
+            items=tuple(ExamItem.model_validate(item.model_dump()) for item in items),
+        )
+
+    def _latest(self, stream_id: str, kind: type[T]) -> T | None:
+        found: T | None = None
+        for row in self.store.read_stream(stream_id):
+            event = load_event(row.event_type, row.schema_version, row.payload)
+            if isinstance(event, kind):
+                found = event
+        return found
 
     @activity.defn(name=DELIVER_NOTICE)
     def deliver_notice(self, notice: Notice) -> Delivery:

@@ -225,8 +225,27 @@ class SubmitSurvey(_Command):
 
 
 class SubmitExam(_Command):
+    """Either a score (an exam taken elsewhere) or the answers of the online exam, which are
+    graded against the answer key of the program's course."""
+
     kind: Literal["exam"] = "exam"
-    score: Annotated[float, Field(ge=0, le=100)]
+    score: Annotated[float | None, Field(ge=0, le=100)] = None
+    answers: (
+        Annotated[
+            dict[
+                Annotated[str, Field(min_length=1, max_length=64)],
+                Annotated[str, Field(max_length=500)],
+            ],
+            Field(min_length=1, max_length=500),
+        ]
+        | None
+    ) = None
+
+    @model_validator(mode="after")
+    def _score_or_answers(self) -> SubmitExam:
+        if (self.score is None) == (self.answers is None):
+            raise ValueError("give either a score or the exam's answers")
+        return self
 
 
 class CloseEvaluation(_Command):

@@ -272,10 +272,36 @@ class SurveySubmitted(_Event):
     comment: str = ""
 
 
+class ExamItem(BaseModel):
+    """One graded question of an online exam."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    question_id: str
+    knowledge_point: str
+    correct: bool
+
+
+class ExamGrading(BaseModel):
+    """An online exam's answers graded against the program's course answer key."""
+
+    model_config = ConfigDict(frozen=True)
+
+    course_id: str
+    score: Annotated[float, Field(ge=0, le=100)]
+    items: tuple[ExamItem, ...]
+
+
 class ExamSubmitted(_Event):
+    """A trainee's exam: a score given directly, or answers graded from the answer key
+    (then ``course_id``, ``answers`` and the graded ``items`` are kept too)."""
+
     type: Literal["ExamSubmitted"] = "ExamSubmitted"
     trainee: PersonId
     score: Annotated[float, Field(ge=0, le=100)]
+    course_id: str | None = None
+    answers: dict[str, str] = {}
+    items: tuple[ExamItem, ...] = ()
 
 
 class EvaluationClosed(_Event):

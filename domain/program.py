@@ -138,11 +138,13 @@ def decide(
     now: datetime,
     new_id: Callable[[], str],
     route: ApprovalRoute | None = None,
+    grading: e.ExamGrading | None = None,
 ) -> list[Any]:
     """Events that follow from ``command``, or a ``DomainError`` saying why it is refused.
 
     ``route`` is the approval route the policy resolved for a submission; without one the
-    default policy (the approvers named in the plan) applies.
+    default policy (the approvers named in the plan) applies. ``grading`` is an online exam's
+    answers graded against the course's answer key (an activity looks the key up).
     """
     _check_state(state.status, command)
     actor: str = getattr(command, "actor", "")
@@ -240,7 +242,20 @@ def decide(
         case c.SubmitExam():
             if actor in state.examined:
                 raise DomainError(f"{actor!r} already submitted an exam")
-            return [e.ExamSubmitted(trainee=actor, score=command.score)]
+            if command.answers is None:
+                assert command.score is not None
+                return [e.ExamSubmitted(trainee=actor, score=command.score)]
+            if grading is None:
+                raise DomainError("exam answers must be graded against the course's answer key")
+            return [
+                e.ExamSubmitted(
+                    trainee=actor,
+                    score=grading.score,
+                    course_id=grading.course_id,
+                    answers=command.answers,
+                    items=grading.items,
+                )
+            ]
         case c.CloseEvaluation():
             return [e.EvaluationClosed(by_deadline=False)]
         case c.SubmitFeedback():

@@ -9,6 +9,7 @@ formulas of ``domain``; these tables hold only facts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import (
@@ -133,6 +134,19 @@ class _Fold:
             for dimension, score in scores.items()
         ]
 
+    def graded(self, program_id: str, trainee: str, graded: Iterable[Any], at: int) -> None:
+        self.items[(program_id, trainee)] = [
+            {
+                "program_id": program_id,
+                "trainee": trainee,
+                "question_id": item.question_id,
+                "knowledge_point": item.knowledge_point,
+                "correct": item.correct,
+                "position": at,
+            }
+            for item in graded
+        ]
+
     def add(self, stream_id: str, event: Any, at: int) -> None:
         program_id = program_id_of(stream_id)
         match event:
@@ -140,21 +154,13 @@ class _Fold:
                 self.response(program_id, event.trainee, "survey", event.scores, event.type, at)
             case e.ExamSubmitted() if program_id is not None:
                 self.response(program_id, event.trainee, "exam", {"": event.score}, event.type, at)
+                if event.items:  # an online exam graded from the answer key
+                    self.graded(program_id, event.trainee, event.items, at)
             case ExamGraded():
                 self.response(
                     event.program_id, event.trainee, "exam", {"": event.score}, event.type, at
                 )
-                self.items[(event.program_id, event.trainee)] = [
-                    {
-                        "program_id": event.program_id,
-                        "trainee": event.trainee,
-                        "question_id": item.question_id,
-                        "knowledge_point": item.knowledge_point,
-                        "correct": item.correct,
-                        "position": at,
-                    }
-                    for item in event.items
-                ]
+                self.graded(event.program_id, event.trainee, event.items, at)
             case MetricRecorded():
                 key = (event.employee_id, event.metric, event.period)
                 self.metrics[key] = {

@@ -410,9 +410,21 @@ def survey(
 
 
 @program_app.command()
-def exam(program_id: str, actor: Actor, score: Annotated[float, typer.Option()]) -> None:
-    """A trainee's exam score (0-100)."""
-    _act(program_id, lambda: c.SubmitExam(actor=actor, score=score))
+def exam(
+    program_id: str,
+    actor: Actor,
+    score: Annotated[float | None, typer.Option(help="A score (0-100) from elsewhere.")] = None,
+    answer: Annotated[
+        list[str] | None,
+        typer.Option(help="QUESTION=ANSWER of the online exam, repeatable; graded from the key."),
+    ] = None,
+) -> None:
+    """A trainee's exam: a score, or the online exam's answers graded from the answer key."""
+    try:
+        answers = dict(a.split("=", 1) for a in answer) if answer else None
+    except ValueError as exc:
+        raise fail("answers look like q1=B q2=A") from exc
+    _act(program_id, lambda: c.SubmitExam(actor=actor, score=score, answers=answers))
 
 
 @program_app.command("close-evaluation")

@@ -23,6 +23,8 @@ with workflow.unsafe.imports_passed_through():
         APPEND_EVENTS,
         DELIVER_NOTICE,
         DUPLICATE_EVENT,
+        GRADE_EXAM,
+        INVALID_INPUT,
         POLICY_ERROR,
         PROGRAM_SETTINGS,
         RESOLVE_APPROVAL_ROUTE,
@@ -30,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         AppendEventsInput,
         AppendEventsOutput,
         Delivery,
+        GradeExamInput,
         Notice,
         ProgramSettings,
         ProgramSettingsInput,
@@ -42,7 +45,14 @@ with workflow.unsafe.imports_passed_through():
         decide_auto_reject,
         decide_escalation,
     )
-    from domain.commands import SYSTEM_ACTOR, PlanProgram, ProgramCommand, SubmitProgram
+    from domain.commands import (
+        SYSTEM_ACTOR,
+        PlanProgram,
+        ProgramCommand,
+        SubmitExam,
+        SubmitProgram,
+    )
+    from domain.events import ExamGrading
     from domain.program import (
         TERMINAL,
         DomainError,
@@ -67,11 +77,13 @@ NOTIFY_RETRY = RetryPolicy(
     maximum_interval=timedelta(minutes=10),
 )
 LOOKUP_RETRY = RetryPolicy(
-    maximum_interval=timedelta(seconds=30), non_retryable_error_types=[POLICY_ERROR]
+    maximum_interval=timedelta(seconds=30),
+    non_retryable_error_types=[POLICY_ERROR, INVALID_INPUT],
 )
 
-#: Stands in for the real route while a submission is only being validated.
+#: Stand in for the real route and grading while an action is only being validated.
 VALIDATION_ROUTE = ApprovalRoute(policy="(validating)", steps=())
+VALIDATION_GRADING = ExamGrading(course_id="(validating)", score=0, items=())
 
 
 _COMMANDS: TypeAdapter[ProgramCommand] = TypeAdapter(ProgramCommand)
@@ -186,6 +198,16 @@ class TrainingProgramWorkflow:
         await workflow.wait_condition(lambda: self._version > 0)
         async with self._lock:
             route = None
+            grading = None
+            if isinstance(command, SubmitExam) and command.answers is not None:
+                self._decide(command, grading=VALIDATION_GRADING)  # refuse before grading
+                grading = await workflow.execute_activity(
+                    GRADE_EXAM,
+                    GradeExamInput(program_id=self._state.program_id, answers=command.answers),
+                    result_type=ExamGrading,
+                    start_to_close_timeout=timedelta(seconds=30),
+                    retry_policy=LOOKUP_RETRY,
+                )
             if isinstance(command, SubmitProgram):
                 self._decide(command, route=VALIDATION_ROUTE)  # refuse before looking anything up
                 route = await workflow.execute_activity(
@@ -195,14 +217,19 @@ class TrainingProgramWorkflow:
                     start_to_close_timeout=timedelta(seconds=30),
                     retry_policy=LOOKUP_RETRY,
                 )
-            decided = self._decide(command, route=route)
+            decided = self._decide(command, route=route, grading=grading)
             await self._record(decided, command.actor, role_for(command))
             self._changed = True
             return self._result(tuple(event.type for event in decided))
 
     @act.validator
     def validate_act(self, payload: Any) -> None:
-        self._decide(parse_command(payload), dry_run=True, route=VALIDATION_ROUTE)
+        self._decide(
+            parse_command(payload),
+            dry_run=True,
+            route=VALIDATION_ROUTE,
+            grading=VALIDATION_GRADING,
+        )
 
     @workflow.update
     async def planned(self) -> ActionResult:
@@ -230,11 +257,16 @@ class TrainingProgramWorkflow:
         )
 
     def _decide(
-        self, command: BaseModel, *, dry_run: bool = False, route: ApprovalRoute | None = None
+        self,
+        command: BaseModel,
+        *,
+        dry_run: bool = False,
+        route: ApprovalRoute | None = None,
+        grading: e.ExamGrading | None = None,
     ) -> list[Any]:
         new_id = (lambda: "dry-run") if dry_run else (lambda: str(workflow.uuid4()))
         try:
-            return decide(self._state, command, workflow.now(), new_id, route)
+            return decide(self._state, command, workflow.now(), new_id, route, grading)
         except DomainError as exc:
             raise ApplicationError(str(exc), type="DomainError", non_retryable=True) from exc
 

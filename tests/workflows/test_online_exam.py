@@ -1,0 +1,107 @@
+"""Online exams through the workflow: answers graded against the course's answer key (from the
+reference data in the log), mastery per knowledge point in the read models."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import select
+
+from domain import commands as c
+from domain.events import Session
+from domain.reference import CourseDefined, ProgramResourcesAssigned, Question, stream_of
+from eventlog import NewEvent
+from projections.evaluation import items
+from tests.conftest import Harness
+from trainops.client import ActionRefused
+
+
+def record(h: Harness, event: CourseDefined | ProgramResourcesAssigned) -> None:
+    stream = stream_of(event)
+    h.db.store.append(
+        stream,
+        h.db.store.stream_version(stream),
+        [
+            NewEvent(
+                event_id=uuid4(),
+                event_type=event.type,
+                payload=event.model_dump(mode="json", exclude={"type"}),
+                occurred_at=datetime.now(UTC),
+                metadata={"actor": "admin", "role": "admin"},
+            )
+        ],
+    )
+
+
+async def evaluating(h: Harness, pid: str) -> None:
+    now = await h.env.get_current_time()
+    start = now + timedelta(days=5)
+    await h.programs.plan(
+        c.PlanProgram(
+            program_id=pid,
+            actor="spec",
+            approvers=("boss",),
+            title="Safety",
+            planned_date=(start + timedelta(days=3)).date(),
+            sessions=(Session(session_id="s1", starts_at=start),),
+            trainees=("t1", "t2"),
+        )
+    )
+    for command in (
+        c.SubmitProgram(actor="spec"),
+        c.ApproveProgram(actor="boss"),
+        c.PublishProgram(actor="spec"),
+        c.RecordAttendance(actor="spec", session_id="s1", attendees=("t1", "t2")),
+        c.CompleteSession(actor="spec", session_id="s1"),
+        c.CompleteExecution(actor="spec"),
+    ):
+        await h.programs.act(pid, command)
+
+
+async def test_online_exam_answers_are_graded_from_the_answer_key(harness: Harness) -> None:
+    h = harness
+    pid = f"ex-{uuid4().hex[:8]}"
+    await evaluating(h, pid)
+    with pytest.raises(ActionRefused, match="has no course assigned"):
+        await h.programs.act(pid, c.SubmitExam(actor="t1", answers={"q1": "B"}))
+    record(
+        h,
+        CourseDefined(
+            course_id="safety-101",
+            title="Safety",
+            hours=3,
+            knowledge_points=("fire", "first-aid"),
+            questions=(
+                Question(question_id="q1", knowledge_point="fire", answer="B"),
+                Question(question_id="q2", knowledge_point="fire", answer="C"),
+                Question(question_id="q3", knowledge_point="first-aid", answer="A"),
+                Question(question_id="q4", knowledge_point="first-aid", answer="Call 120"),
+            ),
+        ),
+    )
+    record(h, ProgramResourcesAssigned(program_id=pid, course_id="safety-101"))
+    with pytest.raises(ActionRefused, match="questions the course does not have"):
+        await h.programs.act(pid, c.SubmitExam(actor="t1", answers={"q9": "B"}))
+    with pytest.raises(ActionRefused, match="either a score or the exam's answers"):
+        await h.programs.act(pid, c.SubmitExam.model_construct(actor="t1", kind="exam"))
+
+    result = await h.programs.act(
+        pid, c.SubmitExam(actor="t1", answers={"q1": "b", "q2": "A", "q3": "A", "q4": " call  120"})
+    )
+    assert result.events == ("ExamSubmitted",)
+    exam = [r for r in h.db.store.read_stream(f"program-{pid}") if r.event_type == "ExamSubmitted"]
+    assert exam[0].payload["score"] == 75.0 and exam[0].payload["course_id"] == "safety-101"
+    assert [i["correct"] for i in exam[0].payload["items"]] == [True, False, True, True]
+    await h.programs.act(pid, c.SubmitExam(actor="t2", score=40))
+
+    h.db.projector.catch_up()
+    with h.db.engine.connect() as conn:
+        graded = conn.execute(select(items.c.knowledge_point, items.c.correct)).all()
+    assert sorted(graded) == [
+        ("fire", False),
+        ("fire", True),
+        ("first-aid", True),
+        ("first-aid", True),
+    ]
