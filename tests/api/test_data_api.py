@@ -1,0 +1,60 @@
+"""Reference data over HTTP (admins) and every KPI as rated scorecards (by role)."""
+
+from __future__ import annotations
+
+from tests.api.conftest import World, plan_body
+
+
+async def test_admins_load_reference_data_with_a_validation_report(world: World) -> None:
+    good = "employee_id,department\ne1,sales\ne2,ops\n"
+    async with world.client("adm.qian") as admin, world.client("spec.li") as li:
+        refused = await li.post(
+            "/api/v1/data/employees", files={"file": ("e.csv", good, "text/csv")}
+        )
+        assert refused.status_code == 403 and world.head() == 0
+        loaded = await admin.post(
+            "/api/v1/data/employees", files={"file": ("e.csv", good, "text/csv")}
+        )
+        assert loaded.status_code == 200, loaded.text
+        assert loaded.json()["events_appended"] == 2
+        head = world.head()
+        again = await admin.post(
+            "/api/v1/data/employees", files={"file": ("e.csv", good, "text/csv")}
+        )
+        assert again.json()["events_appended"] == 0 and world.head() == head
+        bad = "employee_id,department\ne3,sales\n,ops\n"
+        rejected = await admin.post(
+            "/api/v1/data/employees", files={"file": ("e.csv", bad, "text/csv")}
+        )
+        assert rejected.status_code == 200 and rejected.json()["events_appended"] == 0
+        assert world.head() == head, "a file with a rejected row loads nothing"
+        unknown = await admin.post(
+            "/api/v1/data/spaceships", files={"file": ("e.csv", good, "text/csv")}
+        )
+        assert unknown.status_code == 422 and "unknown kind" in unknown.text
+        wrong = await admin.post("/api/v1/data/employees", files={"file": ("e.txt", good)})
+        assert wrong.status_code == 422 and ".csv or .json" in wrong.text
+        gbk = "employee_id,department\ne9,销售\n".encode("gbk")
+        encoding = await admin.post(
+            "/api/v1/data/employees", files={"file": ("e.csv", gbk, "text/csv")}
+        )
+        assert encoding.status_code == 422 and world.head() == head
+
+
+async def test_scorecards_by_role(world: World) -> None:
+    async with world.client("spec.li") as li, world.client("mgr.wang") as wang:
+        assert (await li.post("/api/v1/programs", json=await plan_body(world.h, "sc-1"))).is_success
+        await li.post("/api/v1/programs/sc-1/submit")
+        await wang.post("/api/v1/programs/sc-1/approve", json={})
+    world.h.db.projector.catch_up()
+    async with world.client("spec.li") as li:
+        mine = (await li.get("/api/v1/kpi/scorecards")).json()
+        assert {(c["scope"], c["name"]) for c in mine} == {("specialist", "spec.li")}
+        kpis = {k["kpi"] for card in mine for k in card["kpis"]}
+        assert "plan_completion" in kpis
+        other = await li.get("/api/v1/kpi/scorecards", params={"specialist": "spec.zhao"})
+        assert other.status_code == 403
+    async with world.client("aud.sun") as auditor, world.client("mgr.wang") as wang:
+        every = (await auditor.get("/api/v1/kpi/scorecards")).json()
+        assert {c["scope"] for c in every} == {"specialist", "department", "organisation"}
+        assert (await wang.get("/api/v1/kpi/scorecards")).status_code == 403
