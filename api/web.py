@@ -767,7 +767,56 @@ def kpi_page(
         specialist=specialist or "",
         kpi_names=KPI_NAMES,
         settings=services.settings,
+        scorecards=_scorecards(
+            services, None if user.has("auditor") else user.username, specialist
+        ),
     )
+
+
+def _scorecards(services: Services, own: str | None, chosen: str | None) -> list[dict[str, Any]]:
+    """Every KPI, rated (execution, L1-L4, ROI, resources), as the dashboard shows them: a
+    specialist's own card, or for auditors every card (or the chosen specialist's)."""
+    from projections import kpi_queries
+    from trainops.kpi_cli import format_sample, format_value, load_thresholds
+
+    who = own or chosen or None
+    thresholds, pass_mark = load_thresholds(
+        services.settings.kpi_thresholds_file, services.settings
+    )
+    cards = kpi_queries.kpi_report(
+        services.database.engine,
+        thresholds,
+        pass_mark=pass_mark,
+        specialist=who,
+        scopes=("specialist",) if who else ("specialist", "department", "organisation"),
+    )
+    return [
+        {
+            "scope": card.scope,
+            "name": card.name,
+            "period": card.period,
+            "attainment": card.attainment,
+            "attained": card.attained,
+            "rated": card.rated,
+            "rows": [
+                {
+                    "label": k.label if k.headline else k.subject,
+                    "headline": k.headline,
+                    "value": format_value(k.value, k.unit),
+                    "interval": (
+                        f"{format_value(k.interval.low, k.unit)} – "
+                        f"{format_value(k.interval.high, k.unit)}"
+                        if k.interval
+                        else ""
+                    ),
+                    "sample": f"{format_sample(k)} ({k.note})" if k.note else format_sample(k),
+                    "rating": k.rating.value,
+                }
+                for k in card.kpis
+            ],
+        }
+        for card in cards
+    ]
 
 
 # ---------------------------------------------------------------------- audit

@@ -140,6 +140,10 @@ def _sample(k: KpiValue) -> str:
     return f"n={k.n}"
 
 
+#: The table's formatting, for other renderers (the web dashboard).
+format_value = _fmt
+format_sample = _sample
+
 _STYLE = {
     Rating.EXCELLENT: "green",
     Rating.MEETS: "cyan",

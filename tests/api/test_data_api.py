@@ -58,3 +58,18 @@ async def test_scorecards_by_role(world: World) -> None:
         every = (await auditor.get("/api/v1/kpi/scorecards")).json()
         assert {c["scope"] for c in every} == {"specialist", "department", "organisation"}
         assert (await wang.get("/api/v1/kpi/scorecards")).status_code == 403
+
+
+async def test_the_dashboard_shows_every_kpi_rated(world: World) -> None:
+    async with world.client("spec.li") as li, world.client("mgr.wang") as wang:
+        assert (await li.post("/api/v1/programs", json=await plan_body(world.h, "sc-2"))).is_success
+        await li.post("/api/v1/programs/sc-2/submit")
+        await wang.post("/api/v1/programs/sc-2/approve", json={})
+    world.h.db.projector.catch_up()
+    async with world.browser("spec.li") as page:
+        html = (await page.get("/kpi")).text
+        assert 'data-testid="scorecard"' in html and "KPI attainment" in html
+        assert "spec.li" in html and "satisfaction" in html.lower()
+        await page.get("/lang/zh-CN", params={"next": "/kpi"})
+        chinese = (await page.get("/kpi")).text
+        assert 'lang="zh-CN"' in chinese and "计分卡" in chinese and "KPI 达成率" in chinese
