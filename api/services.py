@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from temporalio.client import RPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
+from api.throttle import SignInThrottle
 from api.users import UserStore
 from trainops.client import ProgramClient
 from trainops.database import Database
@@ -53,6 +54,7 @@ class Services:
     client_factory: ClientFactory | None = None
     programs_client: ProgramClient | None = None
     read_your_writes_seconds: float = 5.0
+    throttle: SignInThrottle = field(default_factory=SignInThrottle)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _signer: URLSafeTimedSerializer | None = None
 

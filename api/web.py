@@ -197,9 +197,21 @@ def login(
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, "the sign-in form expired: reload the page and try again"
         )
+    keys = (
+        f"user:{username.strip().casefold()}",
+        f"ip:{request.client.host if request.client else ''}",
+    )
+    wait = services.throttle.wait_seconds(*keys)
+    if wait > 0:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"too many failed sign-ins: try again in {int(wait // 60) + 1} minutes",
+        )
     user = services.users.authenticate(username.strip(), password)
     if user is None:
+        services.throttle.failed(*keys)
         return redirect("/login?failed=true" + (f"&next={quote(next)}" if next else ""))
+    services.throttle.succeeded(*keys)
     hours = services.settings.api_session_hours
     secret, session = services.users.start_session(user.username, timedelta(hours=hours))
     principal = Principal(user, "session", session.csrf_token)

@@ -1,0 +1,38 @@
+"""Password guessing through the sign-in form is throttled."""
+
+from __future__ import annotations
+
+from api.throttle import SignInThrottle
+from tests.api.conftest import PASSWORD, World, csrf_of
+
+
+def test_the_throttle_counts_failures_in_a_window() -> None:
+    now = [0.0]
+    throttle = SignInThrottle(max_failures=3, window_seconds=60, clock=lambda: now[0])
+    for _ in range(2):
+        throttle.failed("user:a")
+    assert throttle.wait_seconds("user:a") == 0
+    throttle.failed("user:a")
+    assert throttle.wait_seconds("user:a", "ip:x") == 60
+    now[0] = 45
+    assert throttle.wait_seconds("user:a") == 15
+    now[0] = 61
+    assert throttle.wait_seconds("user:a") == 0
+    throttle.failed("user:a")
+    throttle.succeeded("user:a")
+    assert throttle.wait_seconds("user:a") == 0
+
+
+async def test_repeated_wrong_passwords_lock_the_form(world: World) -> None:
+    async with world.client() as client:
+        for _ in range(5):
+            token = csrf_of((await client.get("/login")).text)
+            wrong = await client.post(
+                "/login", data={"username": "spec.li", "password": "nope", "csrf_token": token}
+            )
+            assert wrong.status_code == 303 and "failed=true" in wrong.headers["location"]
+        token = csrf_of((await client.get("/login")).text)
+        locked = await client.post(
+            "/login", data={"username": "spec.li", "password": PASSWORD, "csrf_token": token}
+        )
+        assert locked.status_code == 429 and "too many failed sign-ins" in locked.text
