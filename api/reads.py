@@ -43,7 +43,10 @@ def _people(value: Any) -> set[str]:
 def _task_people(state: dict[str, Any]) -> set[str]:
     people = _people(state.get("open_tasks", {}))
     for task in _people_tasks(state):
-        people |= {str(task.get(k)) for k in ("approver", "assignee", "delegate") if task.get(k)}
+        people |= {
+            str(task.get(k)) for k in ("approver", "assignee", "delegate", "owner") if task.get(k)
+        }
+        people |= _people(task.get("candidates", []))  # members of the group it is offered to
     return people
 
 
