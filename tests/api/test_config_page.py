@@ -1,0 +1,29 @@
+"""Admins (and auditors) see the configuration in force; a bad file is shown, not half-used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.api.conftest import World
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "trainops.example.yaml"
+
+
+async def test_the_configuration_page(world: World, tmp_path: Path) -> None:
+    async with world.browser("spec.li") as page:
+        assert (await page.get("/admin/config")).status_code == 403
+    async with world.browser("adm.qian") as page:
+        defaults = await page.get("/admin/config")
+        assert defaults.status_code == 200 and 'data-testid="policy-steps"' in defaults.text
+        assert 'data-testid="thresholds"' in defaults.text
+        world.settings.config_file = EXAMPLE
+        example = (await page.get("/admin/config")).text
+        assert "standard-2027" in example and "hr-managers" in example and "wecom" in example
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(EXAMPLE.read_text().replace("quorum: 2", "quorum: 9"))
+        world.settings.config_file = bad
+        broken = (await page.get("/admin/config")).text
+        assert 'data-testid="config-error"' in broken and "quorum 9 exceeds" in broken
+        assert 'data-testid="policy-steps"' not in broken
+    async with world.browser("aud.sun") as page:
+        assert (await page.get("/admin/config")).status_code == 200
