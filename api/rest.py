@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Path, Query, Response, status
@@ -174,12 +174,15 @@ class TokenOut(BaseModel):
     label: str
     created_at: datetime
     revoked_at: datetime | None
+    expires_at: datetime | None = None
 
 
 class NewToken(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     label: Annotated[str, Field(max_length=100)] = ""
+    expires_in_days: Annotated[int | None, Field(ge=1, le=3650)] = 90
+    """Days until the token stops working; null: until revoked."""
 
 
 class IssuedToken(TokenOut):
@@ -529,6 +532,7 @@ def _token_out(info: Any) -> TokenOut:
         label=info.label,
         created_at=info.created_at,
         revoked_at=info.revoked_at,
+        expires_at=info.expires_at,
     )
 
 
@@ -603,7 +607,8 @@ def list_tokens(principal: CurrentPrincipal, services: ServicesDep) -> list[Toke
     summary="Issue an API token for the signed-in user (its secret is shown once)",
 )
 def issue_token(principal: CurrentPrincipal, services: ServicesDep, body: NewToken) -> IssuedToken:
-    info, secret = services.users.issue_token(principal.username, body.label)
+    expires = timedelta(days=body.expires_in_days) if body.expires_in_days else None
+    info, secret = services.users.issue_token(principal.username, body.label, expires)
     return IssuedToken(**_token_out(info).model_dump(), token=secret)
 
 

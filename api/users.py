@@ -29,6 +29,7 @@ from sqlalchemy import (
     Table,
     delete,
     insert,
+    or_,
     select,
     update,
 )
@@ -70,6 +71,7 @@ tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime, nullable=True),
+    Column("expires_at", UtcDateTime, nullable=True),
 )
 sessions = Table(
     "api_sessions",
@@ -109,6 +111,7 @@ class TokenInfo:
     label: str
     created_at: datetime
     revoked_at: datetime | None
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -295,8 +298,11 @@ class UserStore:
 
     # ------------------------------------------------------------------ API tokens
 
-    def issue_token(self, username: str, label: str = "") -> tuple[TokenInfo, str]:
-        """A new API token for ``username``: its info and the secret, shown only this once."""
+    def issue_token(
+        self, username: str, label: str = "", expires_in: timedelta | None = None
+    ) -> tuple[TokenInfo, str]:
+        """A new API token for ``username``: its info and the secret, shown only this once.
+        ``expires_in`` None: valid until revoked."""
         label = label.strip()[:100] or "api"
         token_id = secrets.token_hex(6)
         secret = f"{TOKEN_PREFIX}{token_id}_{secrets.token_urlsafe(32)}"
@@ -310,9 +316,11 @@ class UserStore:
                     label=label,
                     token_hash=_digest(secret),
                     created_at=now,
+                    expires_at=now + expires_in if expires_in is not None else None,
                 )
             )
-        return TokenInfo(token_id, username, label, now, None), secret
+        expires = now + expires_in if expires_in is not None else None
+        return TokenInfo(token_id, username, label, now, None, expires), secret
 
     def revoke_token(self, token_id: str, username: str | None = None) -> bool:
         """Revoke a token (only ``username``'s, when given); False if there was none to revoke."""
@@ -328,7 +336,7 @@ class UserStore:
             query = query.where(tokens.c.username == username)
         with self.engine.connect().execution_options(**READ_ONLY) as conn:
             return [
-                TokenInfo(r.token_id, r.username, r.label, r.created_at, r.revoked_at)
+                TokenInfo(r.token_id, r.username, r.label, r.created_at, r.revoked_at, r.expires_at)
                 for r in conn.execute(query)
             ]
 
@@ -336,7 +344,9 @@ class UserStore:
         if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
             return None
         query = select(tokens.c.username).where(
-            tokens.c.token_hash == _digest(secret), tokens.c.revoked_at.is_(None)
+            tokens.c.token_hash == _digest(secret),
+            tokens.c.revoked_at.is_(None),
+            or_(tokens.c.expires_at.is_(None), tokens.c.expires_at > _now()),
         )
         with self.engine.connect().execution_options(**READ_ONLY) as conn:
             username = conn.execute(query).scalar()

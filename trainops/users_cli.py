@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Annotated, TypeVar
 
 import typer
@@ -138,9 +139,16 @@ def enable(username: str) -> None:
 
 
 @token_app.command("issue")
-def issue(username: str, label: Annotated[str, typer.Option()] = "cli") -> None:
+def issue(
+    username: str,
+    label: Annotated[str, typer.Option()] = "cli",
+    expires_days: Annotated[
+        int, typer.Option(min=0, max=3650, help="Days until it expires; 0: until revoked.")
+    ] = 90,
+) -> None:
     """Issue an API token; it is printed once, on stdout, and stored only as a hash."""
-    info, secret = _with_store(lambda store: store.issue_token(username, label))
+    expires = timedelta(days=expires_days) if expires_days else None
+    info, secret = _with_store(lambda store: store.issue_token(username, label, expires))
     console.print(
         f"[green]ok[/green] token {info.token_id} for {username}; it is not shown again:",
         highlight=False,

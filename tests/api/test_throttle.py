@@ -1,4 +1,4 @@
-"""Password guessing through the sign-in form is throttled."""
+"""Password guessing through the sign-in form is throttled; API tokens expire."""
 
 from __future__ import annotations
 
@@ -36,3 +36,20 @@ async def test_repeated_wrong_passwords_lock_the_form(world: World) -> None:
             "/login", data={"username": "spec.li", "password": PASSWORD, "csrf_token": token}
         )
         assert locked.status_code == 429 and "too many failed sign-ins" in locked.text
+
+
+async def test_api_tokens_expire(world: World) -> None:
+    from datetime import timedelta
+
+    _, short = world.users.issue_token("spec.li", "short", timedelta(seconds=-1))
+    _, forever = world.users.issue_token("spec.li", "forever", None)
+    async with world.client() as client:
+        expired = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {short}"})
+        assert expired.status_code == 401
+        ok = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {forever}"})
+        assert ok.status_code == 200
+    async with world.client("spec.li") as li:
+        issued = (await li.post("/api/v1/tokens", json={"label": "ci"})).json()
+        assert issued["expires_at"] is not None
+        listed = (await li.get("/api/v1/tokens")).json()
+        assert any(t["label"] == "ci" and t["expires_at"] for t in listed)
