@@ -62,6 +62,19 @@ _VERSIONS = (
 _INSERT = f"INSERT INTO events ({_NAMES}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
 _COPY = f"COPY events ({_NAMES}) FROM STDIN"
 _MOVE_HEAD = "UPDATE log_head SET position = %s, hash = %s WHERE id = 1"
+_ROW = (
+    "(%s::bigint, %s::text, %s::int, %s::text, %s::text, %s::int, %s::json, %s::json,"
+    " %s::timestamptz, %s::timestamptz, %s::text, %s::text)"
+)
+_KNOWN_HEAD_APPEND = (
+    "WITH head AS (UPDATE log_head SET position = %s, hash = %s"
+    " WHERE id = 1 AND position = %s AND hash = %s RETURNING 1),"
+    " expected(stream_id, version) AS (VALUES {checks}),"
+    " versions_ok AS (SELECT bool_and(coalesce((SELECT max(e.stream_version) FROM events e"
+    " WHERE e.stream_id = x.stream_id), 0) = x.version) AS ok FROM expected x)"
+    f" INSERT INTO events ({_NAMES}) SELECT * FROM (VALUES {{rows}}) AS r({_NAMES})"
+    " WHERE EXISTS (SELECT 1 FROM head) AND (SELECT ok FROM versions_ok)"
+)
 _PAGE = f"SELECT {_NAMES} FROM events WHERE position > %s ORDER BY position LIMIT %s"
 
 _scan = json.JSONDecoder().raw_decode
@@ -117,6 +130,8 @@ class EventStore:
         self._leading = False
         self._last_group = 1
         self._postgres = engine.dialect.name == "postgresql"
+        #: The head as this store last wrote it; appends optimistically chain onto it.
+        self._known_head: tuple[int, str] | None = None
 
     # ------------------------------------------------------------------ writing
 
@@ -199,8 +214,10 @@ class EventStore:
                 request.error = exc
 
     def _write(self, batch: list[_Append], *, check_duplicates: bool) -> None:
-        if self._postgres and not check_duplicates and self._write_postgres(batch):
+        fast = self._postgres and not check_duplicates
+        if fast and (self._write_known_head(batch) or self._write_postgres(batch)):
             return
+        self._known_head = None
         with self.engine.begin() as conn:
             head = conn.execute(
                 select(log_head.c.position, log_head.c.hash)
@@ -254,6 +271,57 @@ class EventStore:
                     .values(position=position, hash=last_hash)
                 )
 
+    def _write_known_head(self, batch: list[_Append]) -> bool:
+        """One statement and a commit (two round trips, as a bare INSERT needs) when this store
+        wrote the head last: chain onto the head it knows and move it only if it is still that
+        head, inserting only if every stream is at its expected version. False, having written
+        nothing, when either check fails; the locking path then decides."""
+        if self._known_head is None or sum(len(r.events) for r in batch) >= COPY_THRESHOLD:
+            return False
+        streams: dict[str, int] = {}
+        chained: dict[str, int] = {}
+        for request in batch:
+            if chained.get(request.stream_id, request.expected_version) != request.expected_version:
+                return False
+            streams.setdefault(request.stream_id, request.expected_version)
+            chained[request.stream_id] = request.expected_version + len(request.events)
+        before = self._known_head
+        head = _Head(*before)
+        recorded_at = self._clock()
+        rows = list(
+            _hash_rows(batch, dict(streams), head, recorded_at, hashing.timestamp(recorded_at))
+        )
+        statement = _KNOWN_HEAD_APPEND.format(
+            checks=",".join(["(%s::text, %s::int)"] * len(streams)),
+            rows=",".join([_ROW] * len(rows)),
+        )
+        params: list[Any] = [head.position, head.hash, *before]
+        for stream_id, version in streams.items():
+            params += [stream_id, version]
+        for row in rows:
+            params += row
+        raw = self.engine.raw_connection()
+        pg = raw.driver_connection
+        assert pg is not None
+        try:
+            if pg.execute(statement, params).rowcount != len(rows):
+                pg.rollback()
+                self._known_head = None
+                for request in batch:
+                    request.result = None
+                return False
+            pg.commit()
+            self._known_head = (head.position, head.hash)
+            return True
+        except BaseException:
+            pg.rollback()
+            self._known_head = None
+            for request in batch:
+                request.result = None
+            raise
+        finally:
+            raw.close()
+
     def _write_postgres(self, batch: list[_Append]) -> bool:
         """The common case on PostgreSQL, straight on psycopg: two pipelined round trips
         (lock the head and read the stream versions; insert, move the head and commit), COPY
@@ -282,51 +350,7 @@ class EventStore:
             head_after = _Head(position, last_hash)
 
             def hashed_rows() -> Iterator[tuple[Any, ...]]:
-                """Rows as they are hashed, so COPY streams while the chain is computed."""
-                position, last_hash = head_after.position, head_after.hash
-                occurred: tuple[datetime, str] | None = None  # a decision's events share a time
-                for request in batch:
-                    current = versions.get(request.stream_id, 0)
-                    first = position + 1
-                    for offset, event in enumerate(request.events, start=1):
-                        position += 1
-                        if occurred is None or occurred[0] != event.occurred_at:
-                            occurred = (event.occurred_at, hashing.timestamp(event.occurred_at))
-                        event_id = str(event.event_id)
-                        payload_json = hashing.encode_json(event.payload)
-                        metadata_json = hashing.encode_json(event.metadata)
-                        encoded = hashing.canonical_encoded(
-                            position=position,
-                            stream_id=request.stream_id,
-                            stream_version=current + offset,
-                            event_id=event_id,
-                            event_type=event.event_type,
-                            schema_version=event.schema_version,
-                            payload_json=payload_json,
-                            metadata_json=metadata_json,
-                            occurred_ts=occurred[1],
-                            recorded_ts=recorded_ts,
-                        )
-                        previous, last_hash = last_hash, hashing.chain(last_hash, encoded)
-                        yield (
-                            position,
-                            request.stream_id,
-                            current + offset,
-                            event_id,
-                            event.event_type,
-                            event.schema_version,
-                            payload_json,
-                            metadata_json,
-                            event.occurred_at,
-                            recorded_at,
-                            previous,
-                            last_hash,
-                        )
-                    versions[request.stream_id] = current + len(request.events)
-                    request.result = AppendResult(
-                        request.stream_id, versions[request.stream_id], first, position
-                    )
-                head_after.position, head_after.hash = position, last_hash
+                return _hash_rows(batch, versions, head_after, recorded_at, recorded_ts)
 
             rows: list[tuple[Any, ...]] = []
             if sum(len(r.events) for r in batch) >= COPY_THRESHOLD:
@@ -341,6 +365,7 @@ class EventStore:
                     pg.cursor().executemany(_INSERT, rows)
                 pg.execute(_MOVE_HEAD, (position, last_hash))
                 pg.commit()
+            self._known_head = (position, last_hash)
             return True
         except psycopg.IntegrityError as exc:
             pg.rollback()
@@ -472,6 +497,61 @@ class EventStore:
     def stream_version(self, stream_id: str) -> int:
         with self.engine.connect().execution_options(**READ_ONLY) as conn:
             return self._current_versions(conn, {stream_id}).get(stream_id, 0)
+
+
+def _hash_rows(
+    batch: Sequence[_Append],
+    versions: dict[str, int],
+    head: _Head,
+    recorded_at: datetime,
+    recorded_ts: str,
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``batch`` chained onto ``head``, as they are hashed (so COPY can stream
+    them); sets each append's result and leaves ``head`` and ``versions`` at the new end."""
+    position, last_hash = head.position, head.hash
+    occurred: tuple[datetime, str] | None = None  # a decision's events share a time
+    for request in batch:
+        current = versions.get(request.stream_id, 0)
+        first = position + 1
+        for offset, event in enumerate(request.events, start=1):
+            position += 1
+            if occurred is None or occurred[0] != event.occurred_at:
+                occurred = (event.occurred_at, hashing.timestamp(event.occurred_at))
+            event_id = str(event.event_id)
+            payload_json = hashing.encode_json(event.payload)
+            metadata_json = hashing.encode_json(event.metadata)
+            encoded = hashing.canonical_encoded(
+                position=position,
+                stream_id=request.stream_id,
+                stream_version=current + offset,
+                event_id=event_id,
+                event_type=event.event_type,
+                schema_version=event.schema_version,
+                payload_json=payload_json,
+                metadata_json=metadata_json,
+                occurred_ts=occurred[1],
+                recorded_ts=recorded_ts,
+            )
+            previous, last_hash = last_hash, hashing.chain(last_hash, encoded)
+            yield (
+                position,
+                request.stream_id,
+                current + offset,
+                event_id,
+                event.event_type,
+                event.schema_version,
+                payload_json,
+                metadata_json,
+                event.occurred_at,
+                recorded_at,
+                previous,
+                last_hash,
+            )
+        versions[request.stream_id] = current + len(request.events)
+        request.result = AppendResult(
+            request.stream_id, versions[request.stream_id], first, position
+        )
+    head.position, head.hash = position, last_hash
 
 
 def row_fields(row: dict[str, Any]) -> dict[str, Any]:
