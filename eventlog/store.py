@@ -313,6 +313,13 @@ class EventStore:
             pg.commit()
             self._known_head = (head.position, head.hash)
             return True
+        except psycopg.IntegrityError:
+            # A stored event id (a retry, or a partial duplicate): the careful path says which.
+            pg.rollback()
+            self._known_head = None
+            for request in batch:
+                request.result = None
+            return False
         except BaseException:
             pg.rollback()
             self._known_head = None

@@ -357,3 +357,20 @@ def test_numbers_round_trip_and_verify(store: EventStore, value: float) -> None:
     assert exact_json(recorded.metadata) == exact_json(sent.metadata)
     report = verify_log(store)
     assert report.ok, report.problems
+
+
+def test_a_partial_duplicate_after_several_appends_is_refused_and_writes_nothing(
+    store: EventStore, engine: Engine
+) -> None:
+    """Once a store knows the head it appends optimistically; a stored event id must still be
+    refused clearly, and the store must go on appending afterwards."""
+    first = new_event()
+    store.append("known", 0, [first])
+    store.append("known", 1, new_events(2))
+    before = store.head()
+    with pytest.raises(DuplicateEventError):
+        store.append("other", 0, [first, new_event()])
+    assert store.head() == before and row_count(engine) == 3
+    assert store.append("known", 0, [first]).replayed
+    assert store.append("known", 3, [new_event()]).first_position == 4
+    assert verify_log(store).ok
