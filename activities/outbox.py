@@ -191,10 +191,5 @@ class NotificationService:
             return [dict(row._mapping) for row in conn.execute(query)]
 
 
-#: The service with default settings is the plain outbox.
-OutboxNotifier = NotificationService
-Notifier = NotificationService
-
-
 def migrate_outbox(engine: Engine) -> None:
     run_migrations(engine, Path(__file__).parent / "migrations", "outbox_schema_version")

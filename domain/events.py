@@ -323,44 +323,6 @@ class ProgramCancelled(_Event):
     reason: Reason
 
 
-DomainEvent = Annotated[
-    ProgramPlanned
-    | ProgramRevised
-    | ProgramSubmitted
-    | SubmissionWithdrawn
-    | ApprovalStepStarted
-    | ApprovalRequested
-    | TaskClaimed
-    | TaskUnclaimed
-    | TaskDelegated
-    | TaskResolved
-    | TaskReassigned
-    | TaskEscalated
-    | TaskReminderSent
-    | ApprovalGranted
-    | ApprovalStepCompleted
-    | ApprovalRejected
-    | ChangesRequested
-    | ApprovalTaskWithdrawn
-    | ProgramApproved
-    | ProgramPublished
-    | TraineeEnrolled
-    | SessionScheduled
-    | SessionRescheduled
-    | ReminderSent
-    | AttendanceRecorded
-    | SessionCompleted
-    | ProgramExecuted
-    | EvaluationOpened
-    | SurveySubmitted
-    | ExamSubmitted
-    | EvaluationClosed
-    | FeedbackSubmitted
-    | ProgramClosed
-    | ProgramCancelled,
-    Field(discriminator="type"),
-]
-
 #: Every event type the log may hold, by its stored name. Other modules add theirs with
 #: ``register_event_types`` (e.g. reference data), so reading the log never needs a union.
 EVENT_TYPES: dict[str, type[BaseModel]] = {}

@@ -6,7 +6,7 @@ reaches history) and lets projections and tests fold the same events the workflo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -411,15 +411,3 @@ def role_for(command: BaseModel) -> str:
     if kind in TRAINEE_COMMANDS:
         return "trainee"
     return "specialist"
-
-
-def decide_all(
-    state: ProgramState, commands: Sequence[BaseModel], now: datetime, new_id: Callable[[], str]
-) -> tuple[ProgramState, list[Any]]:
-    """Decide several commands in turn, as one unit (used by tests and imports)."""
-    decided: list[Any] = []
-    for command in commands:
-        new = decide(state, command, now, new_id)
-        state = fold(new, state) or state
-        decided.extend(new)
-    return state, decided

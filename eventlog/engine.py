@@ -64,3 +64,20 @@ def run_migrations(engine: Engine, script_location: Path, version_table: str) ->
 def migrate(engine: Engine) -> None:
     """Create or upgrade the event log's tables."""
     run_migrations(engine, Path(__file__).parent / "migrations", "eventlog_schema_version")
+
+
+def run_migrations_here() -> None:
+    """The body of every migration tree's ``env.py``: migrate on the connection handed in by
+    ``run_migrations``, recording the tree's own version table."""
+    from alembic import context
+
+    config = context.config
+    connection = config.attributes["connection"]
+    context.configure(
+        connection=connection,
+        target_metadata=None,
+        version_table=config.attributes["version_table"],
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()

@@ -87,19 +87,20 @@ def _loads(data: bytes | str) -> Any:
 
 
 def _record(row: Any) -> RecordedEvent:
+    """A row of ``_COLUMNS`` (SQLAlchemy or psycopg) as a ``RecordedEvent`` with UTC times."""
     return RecordedEvent(
-        position=row[0],
-        stream_id=row[1],
-        stream_version=row[2],
-        event_id=UUID(row[3]),
-        event_type=row[4],
-        schema_version=row[5],
-        payload=row[6],
-        metadata=row[7],
-        occurred_at=row[8],
-        recorded_at=row[9],
-        prev_hash=row[10],
-        hash=row[11],
+        row[0],
+        row[1],
+        row[2],
+        UUID(row[3]),
+        row[4],
+        row[5],
+        row[6],
+        row[7],
+        row[8].astimezone(UTC),
+        row[9].astimezone(UTC),
+        row[10],
+        row[11],
     )
 
 
@@ -477,23 +478,7 @@ class EventStore:
             pg.rollback()
         finally:
             raw.close()
-        return [
-            RecordedEvent(
-                r[0],
-                r[1],
-                r[2],
-                UUID(r[3]),
-                r[4],
-                r[5],
-                r[6],
-                r[7],
-                r[8].astimezone(UTC),
-                r[9].astimezone(UTC),
-                r[10],
-                r[11],
-            )
-            for r in rows
-        ]
+        return [_record(r) for r in rows]
 
     def head(self) -> tuple[int, str]:
         """The last committed position and its chain hash."""

@@ -1,14 +1,5 @@
-"""Alembic environment shared by our migration trees: runs on the connection handed in."""
+"""Alembic environment: the shared one in ``eventlog.engine``."""
 
-from alembic import context
+from eventlog.engine import run_migrations_here
 
-config = context.config
-connection = config.attributes["connection"]
-context.configure(
-    connection=connection,
-    target_metadata=None,
-    version_table=config.attributes["version_table"],
-    render_as_batch=connection.dialect.name == "sqlite",
-)
-with context.begin_transaction():
-    context.run_migrations()
+run_migrations_here()
