@@ -20,6 +20,7 @@ from eventlog import (
     StreamVersionConflict,
 )
 from eventlog.schema import log_head
+from eventlog.store import BULK_THRESHOLD
 from eventlog.verify import verify_log
 from tests.eventlog.conftest import StoreFactory
 from tests.eventlog.support import exact_json, new_event, new_events, row_count
@@ -373,4 +374,33 @@ def test_a_partial_duplicate_after_several_appends_is_refused_and_writes_nothing
     assert store.head() == before and row_count(engine) == 3
     assert store.append("known", 0, [first]).replayed
     assert store.append("known", 3, [new_event()]).first_position == 4
+    assert verify_log(store).ok
+
+
+def test_bulk_appends_keep_every_rule(make_store: StoreFactory, engine: Engine) -> None:
+    """Batches from ``BULK_THRESHOLD`` rows take PostgreSQL's array path, chained onto the head
+    the store last wrote: conflicts, retries, partial duplicates and a head moved by another
+    store must behave as for small batches, each one tried right after a successful append."""
+    store, other = make_store(), make_store(separate_engine=True)
+    size = BULK_THRESHOLD + 5
+    first = new_events(size)
+    store.append("bulk", 0, first)
+    refusals: list[tuple[str, int, list[NewEvent], type[Exception]]] = [
+        ("bulk", size + 5, new_events(size), StreamVersionConflict),  # ahead of the stream
+        ("bulk", 1, new_events(size), StreamVersionConflict),  # behind it
+        ("elsewhere", 0, [first[3], *new_events(size - 1)], DuplicateEventError),
+    ]
+    for number, (stream_id, expected, batch, refusal) in enumerate(refusals):
+        store.append(f"ok-{number}", 0, [new_event()])
+        before = store.head()
+        with pytest.raises(refusal):
+            store.append(stream_id, expected, batch)
+        assert store.head() == before and row_count(engine) == size + number + 1
+    store.append("ok-retry", 0, [new_event()])
+    assert store.append("bulk", 0, first).replayed
+
+    other.append("moved", 0, new_events(size))  # the head this store knows is now stale
+    result = store.append("bulk", size, new_events(size))
+    assert (result.first_position, result.stream_version) == (2 * size + 5, 2 * size)
+    assert [e.position for e in store.read_all()] == list(range(1, 3 * size + 5))
     assert verify_log(store).ok
