@@ -53,7 +53,7 @@ def test_canonical_row_is_json_dumps_of_the_row(
 ) -> None:
     occurred = datetime(2026, 3, 1, 8, 30, 0, 5, tzinfo=UTC)
     recorded = datetime(2026, 3, 1, 8, 30, 1, tzinfo=UTC)
-    row = {
+    row: dict[str, Any] = {
         "event_id": "6f1c1d2e-0000-4000-8000-000000000001",
         "event_type": event_type,
         "metadata": metadata,
