@@ -48,8 +48,7 @@ _COLUMNS = (
 
 #: How long a new group-commit leader waits for the writers it expects (seconds).
 GROUP_WAIT = 0.001
-#: From this many rows, PostgreSQL appends send columns as arrays (or COPY, when the head must
-#: be locked first) instead of a multi-row INSERT.
+#: From this many rows, PostgreSQL appends send columns as arrays instead of rows of parameters.
 BULK_THRESHOLD = 20
 
 _NAMES = (
@@ -61,7 +60,6 @@ _VERSIONS = (
     "SELECT stream_id, max(stream_version) FROM events WHERE stream_id = ANY(%s) GROUP BY stream_id"
 )
 _INSERT = f"INSERT INTO events ({_NAMES}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
-_COPY = f"COPY events ({_NAMES}) FROM STDIN"
 _MOVE_HEAD = "UPDATE log_head SET position = %s, hash = %s WHERE id = 1"
 _KNOWN_HEAD_APPEND = (
     # The head moves only if it is still the head this store wrote and every stream is at its
@@ -82,11 +80,14 @@ _VALUES_ROW = (
 #: Large batches send columns as arrays in binary: one statement text for every size (prepared
 #: once), and no per-row parameters to parse. Dumping a list costs ~15 µs in psycopg, more
 #: than a small batch's rows, so those go as VALUES.
-_UNNEST_APPEND = _KNOWN_HEAD_APPEND.format(
-    expected="SELECT * FROM unnest(%b::text[], %b::int[])",
-    rows="unnest(%b::bigint[], %b::text[], %b::int[], %b::text[], %b::text[], %b::int[],"
-    " %b::json[], %b::json[], %b::timestamptz[], %b::timestamptz[], %b::text[], %b::text[])",
+_UNNEST_ROWS = (
+    "unnest(%b::bigint[], %b::text[], %b::int[], %b::text[], %b::text[], %b::int[],"
+    " %b::json[], %b::json[], %b::timestamptz[], %b::timestamptz[], %b::text[], %b::text[])"
 )
+_UNNEST_APPEND = _KNOWN_HEAD_APPEND.format(
+    expected="SELECT * FROM unnest(%b::text[], %b::int[])", rows=_UNNEST_ROWS
+)
+_UNNEST_INSERT = f"INSERT INTO events ({_NAMES}) SELECT * FROM {_UNNEST_ROWS}"
 _PAGE = f"SELECT {_NAMES} FROM events WHERE position > %s ORDER BY position LIMIT %s"
 
 _scan = json.JSONDecoder().raw_decode
@@ -349,9 +350,9 @@ class EventStore:
             raw.close()
 
     def _write_postgres(self, batch: list[_Append]) -> bool:
-        """The common case on PostgreSQL, straight on psycopg: two pipelined round trips
-        (lock the head and read the stream versions; insert, move the head and commit), COPY
-        for larger batches, and payloads encoded once for both the hash and the stored JSON.
+        """When the head is not known (another process wrote last), straight on psycopg: two
+        pipelined round trips (lock the head and read the stream versions; insert, move the
+        head and commit), and payloads encoded once for both the hash and the stored JSON.
         Returns False, having written nothing, when an append needs the careful path (a
         version mismatch may be a retry of an append that already landed)."""
         raw = self.engine.raw_connection()
@@ -375,19 +376,12 @@ class EventStore:
             recorded_ts = hashing.timestamp(recorded_at)
             head_after = _Head(position, last_hash)
 
-            def hashed_rows() -> Iterator[tuple[Any, ...]]:
-                return _hash_rows(batch, versions, head_after, recorded_at, recorded_ts)
-
-            rows: list[tuple[Any, ...]] = []
-            if sum(len(r.events) for r in batch) >= BULK_THRESHOLD:
-                with pg.cursor() as cursor, cursor.copy(_COPY) as copy:
-                    for row in hashed_rows():
-                        copy.write_row(row)
-            else:
-                rows = list(hashed_rows())
+            rows = list(_hash_rows(batch, versions, head_after, recorded_at, recorded_ts))
             position, last_hash = head_after.position, head_after.hash
             with pg.pipeline():
-                if rows:
+                if len(rows) >= BULK_THRESHOLD:
+                    pg.execute(_UNNEST_INSERT, [list(column) for column in zip(*rows, strict=True)])
+                else:
                     pg.cursor().executemany(_INSERT, rows)
                 pg.execute(_MOVE_HEAD, (position, last_hash))
                 pg.commit()
@@ -516,8 +510,8 @@ def _hash_rows(
     recorded_at: datetime,
     recorded_ts: str,
 ) -> Iterator[tuple[Any, ...]]:
-    """The rows of ``batch`` chained onto ``head``, as they are hashed (so COPY can stream
-    them); sets each append's result and leaves ``head`` and ``versions`` at the new end."""
+    """The rows of ``batch`` chained onto ``head``, in column order; sets each append's result
+    and leaves ``head`` and ``versions`` at the new end."""
     position, last_hash = head.position, head.hash
     occurred: tuple[datetime, str] | None = None  # a decision's events share a time
     for request in batch:
