@@ -11,18 +11,18 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-import typer
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile, status
 from fastapi.exceptions import RequestValidationError
 
 from api.auth import CurrentPrincipal, ServicesDep, refuse, require_role
 from api.errors import COMMON_RESPONSES
+from api.kpis import thresholds_in_force
 from eventlog import EventLogError
 from imports.common import FileProblem
 from imports.reference import KINDS, load_reference
 from imports.report import ImportReport
 from projections import kpi_queries
-from trainops.kpi_cli import load_thresholds, scorecard_json
+from trainops.kpi_cli import scorecard_json
 
 router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
 
@@ -50,13 +50,7 @@ def scorecards(
         if specialist not in (None, user.username) or department is not None:
             raise refuse(f"{user.username} may read only their own scorecards")
         specialist = user.username
-    settings = services.settings
-    try:
-        thresholds, pass_mark = load_thresholds(settings.kpi_thresholds_file, settings)
-    except typer.Exit as exc:
-        raise HTTPException(
-            status.HTTP_500_INTERNAL_SERVER_ERROR, "the KPI thresholds file is invalid"
-        ) from exc
+    thresholds, pass_mark = thresholds_in_force(services.settings)
     cards = kpi_queries.kpi_report(
         services.database.engine,
         thresholds,

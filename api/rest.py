@@ -18,7 +18,7 @@ from api import reads
 from api.actions import ACTIONS, PlanBody, ProgramAction
 from api.auth import CurrentPrincipal, Principal, ServicesDep, refuse, require_role
 from api.errors import COMMON_RESPONSES, HTTP_422, NOT_FOUND, UNAVAILABLE, Problem
-from api.kpis import KpiRow, kpi_rows
+from api.kpis import KpiRow, kpi_rows, thresholds_in_force
 from api.services import Services, temporal_errors
 from api.users import ROLES, Role, UserError
 from domain import commands as c
@@ -463,7 +463,7 @@ def kpi(
     report = queries.execution_report(
         services.database.engine, period=period, specialist=specialist
     )
-    return kpi_rows(report, services.settings)
+    return kpi_rows(report, thresholds_in_force(services.settings)[0])
 
 
 # ---------------------------------------------------------------------- notifications

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
-from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi import APIRouter, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
@@ -34,15 +34,27 @@ from api.auth import (
     Principal,
     ServicesDep,
     get_services,
+    refuse,
     require_role,
 )
 from api.errors import HTTP_422, describe_errors
 from api.i18n import LANGUAGES, negotiate, translator
-from api.kpis import KPI_NAMES, chart, kpi_rows
+from api.kpis import (
+    KPI_NAMES,
+    SCOPES,
+    KpiRow,
+    Shown,
+    dashboard,
+    drill_down,
+    kpi_rows,
+    shown,
+    thresholds_in_force,
+)
 from api.rest import create_program, load_program, run_action
 from api.services import Services, TemporalTimeout, TemporalUnavailable
 from api.users import ROLES, UserError
-from projections import queries
+from domain.scorecards import LABELS, Scope
+from projections import kpi_queries, queries
 from trainops.client import ActionRefused
 from workflows.program import stream_id_for
 
@@ -388,17 +400,31 @@ def programs_page(
     request: Request,
     principal: CurrentPrincipal,
     services: ServicesDep,
-    specialist: str | None = None,
-    period: str | None = None,
+    specialist: Annotated[str | None, Query(max_length=100)] = None,
+    period: Annotated[str | None, Query(pattern=r"^(\d{4}-Q[1-4])?$")] = None,
+    kpi: Annotated[str | None, Query(max_length=50)] = None,
+    scope: Scope | None = None,
+    name: Annotated[str | None, Query(max_length=100)] = None,
+    subject: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
+    """Everyone's visible programs, filtered; ``kpi``/``scope``/``name``/``period`` (and
+    ``subject``) keep exactly the programs behind that number of a scorecard."""
     wanted = request.query_params.get("status") or None
-    rows = reads.visible_programs(
-        services.database.engine,
-        principal.user,
-        specialist=specialist or None,
-        period=period or None,
-        status=wanted,
-    )
+    engine = services.database.engine
+    behind: Shown | None = None
+    if kpi:
+        behind, ids = _behind(services, principal, kpi, scope, name, period, subject)
+        # Not filtered by period: a resource KPI counts sessions held in the quarter.
+        rows = reads.visible_programs(engine, principal.user, status=wanted)
+        rows = [r for r in rows if r["program_id"] in ids]
+    else:
+        rows = reads.visible_programs(
+            engine,
+            principal.user,
+            specialist=specialist or None,
+            period=period or None,
+            status=wanted,
+        )
     return render(
         request,
         "programs.html",
@@ -407,6 +433,8 @@ def programs_page(
         specialist=specialist or "",
         period=period or "",
         status=wanted or "",
+        behind=behind,
+        drilled={"scope": scope or "", "name": name or "", "period": period or ""},
     )
 
 
@@ -751,85 +779,80 @@ def kpi_page(
     request: Request,
     principal: CurrentPrincipal,
     services: ServicesDep,
-    specialist: str | None = None,
+    specialist: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
+    """The execution table per specialist, then every scorecard KPI charted over the periods:
+    a specialist's own, or for auditors everyone's (or the chosen specialist's) with the
+    departments' and the organisation's."""
     user = principal.user
     engine = services.database.engine
+    thresholds, pass_mark = thresholds_in_force(services.settings)
     if user.has("auditor"):
-        report = queries.execution_report(engine, specialist=specialist or None)
+        chosen = specialist or None
         everyone = sorted({k.specialist for k in queries.execution_report(engine)})
     else:
         require_role(principal, "specialist", doing="reading KPIs")
-        report = queries.execution_report(engine, specialist=user.username)
+        chosen = user.username
         everyone = [user.username]
-    rows = kpi_rows(report, services.settings)
-    by_specialist: dict[str, list[Any]] = {}
-    for row in rows:
+    report = queries.execution_report(engine, specialist=chosen)
+    by_specialist: dict[str, list[KpiRow]] = {}
+    for row in kpi_rows(report, thresholds):
         by_specialist.setdefault(row.specialist, []).append(row)
-    charts = {
-        who: [chart(attr, their_rows, services.settings) for _, attr in KPI_NAMES]
-        for who, their_rows in by_specialist.items()
-    }
+    cards = kpi_queries.kpi_report(
+        engine,
+        thresholds,
+        pass_mark=pass_mark,
+        specialist=chosen,
+        scopes=("specialist",) if chosen else SCOPES,
+    )
     return render(
         request,
         "kpi.html",
         principal,
         by_specialist=by_specialist,
-        charts=charts,
         everyone=everyone,
         specialist=specialist or "",
         kpi_names=KPI_NAMES,
-        settings=services.settings,
-        scorecards=_scorecards(
-            services, None if user.has("auditor") else user.username, specialist
-        ),
+        thresholds=thresholds,
+        groups=dashboard(cards, thresholds),
+        drill_down=drill_down,
     )
 
 
-def _scorecards(services: Services, own: str | None, chosen: str | None) -> list[dict[str, Any]]:
-    """Every KPI, rated (execution, L1-L4, ROI, resources), as the dashboard shows them: a
-    specialist's own card, or for auditors every card (or the chosen specialist's)."""
-    from projections import kpi_queries
-    from trainops.kpi_cli import format_sample, format_value, load_thresholds
-
-    who = own or chosen or None
-    thresholds, pass_mark = load_thresholds(
-        services.settings.kpi_thresholds_file, services.settings
+def _behind(
+    services: Services,
+    principal: Principal,
+    kpi: str,
+    scope: Scope | None,
+    name: str | None,
+    period: str | None,
+    subject: str,
+) -> tuple[Shown, set[str]]:
+    """The scorecard row a dashboard link drills into, and the programs behind it. Auditors
+    may open any; a specialist only their own card (as ``GET /api/v1/kpi/scorecards``)."""
+    if kpi not in LABELS:
+        raise HTTPException(HTTP_422, f"unknown KPI {kpi!r}; one of: {', '.join(LABELS)}")
+    name = name or ("all" if scope == "organisation" else None)
+    if scope is None or not period or name is None:
+        raise HTTPException(
+            HTTP_422, "a KPI drill-down needs scope, name (not for the organisation) and period"
+        )
+    user = principal.user
+    if not user.has("auditor"):
+        require_role(principal, "specialist", doing="reading KPIs")
+        if (scope, name) != ("specialist", user.username):
+            raise refuse(f"{user.username} may read only their own KPIs (auditors read all)")
+    thresholds, pass_mark = thresholds_in_force(services.settings)
+    card = kpi_queries.scorecard(
+        services.database.engine, thresholds, scope, name, period, pass_mark=pass_mark
     )
-    cards = kpi_queries.kpi_report(
-        services.database.engine,
-        thresholds,
-        pass_mark=pass_mark,
-        specialist=who,
-        scopes=("specialist",) if who else ("specialist", "department", "organisation"),
-    )
-    return [
-        {
-            "scope": card.scope,
-            "name": card.name,
-            "period": card.period,
-            "attainment": card.attainment,
-            "attained": card.attained,
-            "rated": card.rated,
-            "rows": [
-                {
-                    "label": k.label if k.headline else k.subject,
-                    "headline": k.headline,
-                    "value": format_value(k.value, k.unit),
-                    "interval": (
-                        f"{format_value(k.interval.low, k.unit)} – "
-                        f"{format_value(k.interval.high, k.unit)}"
-                        if k.interval
-                        else ""
-                    ),
-                    "sample": f"{format_sample(k)} ({k.note})" if k.note else format_sample(k),
-                    "rating": k.rating.value,
-                }
-                for k in card.kpis
-            ],
-        }
-        for card in cards
-    ]
+    row = card.find(kpi, subject) if card is not None else None
+    if row is None:
+        what = LABELS[kpi] + (f": {subject}" if subject else "")
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"no {what} on the {scope} scorecard of {name} for {period}"
+        )
+    return shown(row, drill_down(scope, name, period, kpi, subject)), set(row.programs)
 
 
 # ---------------------------------------------------------------------- audit

@@ -99,6 +99,10 @@ class Scorecard(BaseModel):
     def attainment(self) -> float | None:
         return None if self.rated == 0 else self.attained / self.rated
 
+    def find(self, kpi: str, subject: str = "") -> KpiValue | None:
+        """The row a drill-down names: the KPI, and its subject for detail and study rows."""
+        return next((k for k in self.kpis if k.kpi == kpi and k.subject == subject), None)
+
 
 @dataclass(frozen=True)
 class ItemResult:

@@ -171,6 +171,28 @@ def kpi_report(
     ]
 
 
+def scorecard(
+    engine: Engine,
+    thresholds: Thresholds,
+    scope: Scope,
+    name: str,
+    period: str,
+    *,
+    pass_mark: float = DEFAULT_PASS_MARK,
+) -> Scorecard | None:
+    """One group's card for one quarter (``None``: no such card), as a drill-down starts."""
+    cards = kpi_report(
+        engine,
+        thresholds,
+        pass_mark=pass_mark,
+        period=period,
+        specialist=name if scope == "specialist" else None,
+        department=name if scope == "department" else None,
+        scopes=(scope,),
+    )
+    return next((c for c in cards if c.name == name), None)
+
+
 # ---------------------------------------------------------------------- drill-down
 
 #: Which program events stand behind each execution KPI.

@@ -312,17 +312,17 @@ def explain(
         thresholds_file or settings.kpi_thresholds_file, settings
     )
     with _engine_as_of(as_of_position, as_of) as (engine, position):
-        cards = kpi_queries.kpi_report(
+        card = kpi_queries.scorecard(
             engine,
             thresholds,
+            scope,  # type: ignore[arg-type]
+            name,
+            period,
             pass_mark=pass_mark,
-            period=period,
-            scopes=[scope],  # type: ignore[list-item]
         )
-        card = next((c for c in cards if c.name == name), None)
         if card is None:
             raise _fail(f"no {scope} scorecard {name!r} for {period}", code=1)
-        row = next((k for k in card.kpis if k.kpi == kpi and k.subject == subject), None)
+        row = card.find(kpi, subject)
         if row is None:
             known = sorted(
                 {

@@ -6,6 +6,7 @@ specialist's KPI dashboard changes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -105,5 +106,24 @@ async def test_plan_to_kpi_dashboard_in_a_real_browser(world: World, browser: Br
         await li.set_viewport_size({"width": 390, "height": 844})
         await li.get_by_role("link", name="简体中文").click()
         await expect(li.get_by_test_id("status")).to_have_text("已批准")
+
+        # The dashboard on the phone: nothing wider than the screen, and the chart's bar is
+        # reached with the keyboard and opens the programs behind its number.
+        await li.goto("/kpi")
+        assert await li.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        chart = li.locator('[data-testid="chart"][data-kpi="plan_completion"]')
+        svg = chart.locator("svg[role=img]")
+        await expect(svg).to_have_attribute("aria-label", re.compile(period))
+        bar = chart.locator(f'[data-testid="bar-link"][data-period="{period}"]')
+        for _ in range(60):
+            await li.keyboard.press("Tab")
+            if await bar.evaluate("link => link === document.activeElement"):
+                break
+        else:
+            pytest.fail("no chart bar is reachable with the Tab key")
+        await li.keyboard.press("Enter")
+        await expect(li.get_by_test_id("behind")).to_be_visible()
+        await expect(li.locator("tr[data-program]")).to_have_count(1)
+        await expect(li.locator('tr[data-program="e2e-1"]')).to_have_count(1)
     finally:
         await web.stop()
