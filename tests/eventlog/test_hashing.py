@@ -84,3 +84,13 @@ def test_canonical_row_is_json_dumps_of_the_row(
 def test_what_json_cannot_carry_is_refused(value: Any) -> None:
     with pytest.raises((ValueError, TypeError)):
         hashing.encode_json(value)
+
+
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.timezones()
+    )
+)
+def test_timestamps_are_utc_with_microseconds(moment: datetime) -> None:
+    expected = moment.astimezone(UTC).isoformat(timespec="microseconds")[:26] + "Z"
+    assert hashing.timestamp(moment) == expected
