@@ -84,9 +84,6 @@ _UNNEST_ROWS = (
     "unnest(%b::bigint[], %b::text[], %b::int[], %b::text[], %b::text[], %b::int[],"
     " %b::json[], %b::json[], %b::timestamptz[], %b::timestamptz[], %b::text[], %b::text[])"
 )
-_UNNEST_APPEND = _KNOWN_HEAD_APPEND.format(
-    expected="SELECT * FROM unnest(%b::text[], %b::int[])", rows=_UNNEST_ROWS
-)
 _UNNEST_INSERT = f"INSERT INTO events ({_NAMES}) SELECT * FROM {_UNNEST_ROWS}"
 _PAGE = f"SELECT {_NAMES} FROM events WHERE position > %s ORDER BY position LIMIT %s"
 
@@ -306,18 +303,20 @@ class EventStore:
         rows = list(
             _hash_rows(batch, dict(streams), head, recorded_at, hashing.timestamp(recorded_at))
         )  # hashing moves ``head`` to the new end
-        moved = [head.position, head.hash, *before]
-        if len(rows) >= BULK_THRESHOLD:
-            statement = _UNNEST_APPEND
-            params = [list(streams), list(streams.values()), *moved]
+        # The expected versions go as VALUES whatever the batch: as arrays the statement took
+        # a fifth longer on the server.
+        params: list[Any] = [value for pair in streams.items() for value in pair]
+        params += [head.position, head.hash, *before]
+        if bulk := len(rows) >= BULK_THRESHOLD:
             params += [list(column) for column in zip(*rows, strict=True)]
         else:
-            statement = _KNOWN_HEAD_APPEND.format(
-                expected="VALUES " + ",".join(["(%s::text, %s::int)"] * len(streams)),
-                rows=f"(VALUES {','.join([_VALUES_ROW] * len(rows))}) AS r({_NAMES})",
-            )
-            params = [value for pair in streams.items() for value in pair] + moved
             params += [value for row in rows for value in row]
+        statement = _KNOWN_HEAD_APPEND.format(
+            expected="VALUES " + ",".join(["(%s::text, %s::int)"] * len(streams)),
+            rows=_UNNEST_ROWS
+            if bulk
+            else f"(VALUES {','.join([_VALUES_ROW] * len(rows))}) AS r({_NAMES})",
+        )
         raw = self.engine.raw_connection()
         pg = raw.driver_connection
         assert pg is not None
