@@ -321,15 +321,20 @@ class EventStore:
         pg = raw.driver_connection
         assert pg is not None
         try:
-            if pg.execute(statement, params).rowcount != len(rows):
-                # Nothing was written (the statement is all or nothing): another writer moved
-                # the head, or a stream is not where the append expects it.
-                pg.rollback()
+            if bulk:  # the statement is all or nothing, so it can commit unseen
+                with pg.pipeline():
+                    cursor = pg.execute(statement, params)
+                    pg.commit()
+            else:  # a pipeline costs more than the round trip it saves here
+                cursor = pg.execute(statement, params)
+                pg.commit()
+            if cursor.rowcount != len(rows):
+                # Nothing was written: another writer moved the head, or a stream is not where
+                # the append expects it.
                 self._known_head = None
                 for request in batch:
                     request.result = None
                 return False
-            pg.commit()
             self._known_head = (head.position, head.hash)
             return True
         except psycopg.IntegrityError:
@@ -511,6 +516,7 @@ def _hash_rows(
 ) -> Iterator[tuple[Any, ...]]:
     """The rows of ``batch`` chained onto ``head``, in column order; sets each append's result
     and leaves ``head`` and ``versions`` at the new end."""
+    encode, canonical, chain = hashing.encode_json, hashing.canonical_encoded, hashing.chain
     position, last_hash = head.position, head.hash
     occurred: tuple[datetime, str] | None = None  # a decision's events share a time
     for request in batch:
@@ -521,9 +527,9 @@ def _hash_rows(
             if occurred is None or occurred[0] != event.occurred_at:
                 occurred = (event.occurred_at, hashing.timestamp(event.occurred_at))
             event_id = str(event.event_id)
-            payload_json = hashing.encode_json(event.payload)
-            metadata_json = hashing.encode_json(event.metadata)
-            encoded = hashing.canonical_encoded(
+            payload_json = encode(event.payload)
+            metadata_json = encode(event.metadata)
+            encoded = canonical(
                 position=position,
                 stream_id=request.stream_id,
                 stream_version=current + offset,
@@ -535,7 +541,7 @@ def _hash_rows(
                 occurred_ts=occurred[1],
                 recorded_ts=recorded_ts,
             )
-            previous, last_hash = last_hash, hashing.chain(last_hash, encoded)
+            previous, last_hash = last_hash, chain(last_hash, encoded)
             yield (
                 position,
                 request.stream_id,
