@@ -46,8 +46,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
-def run_migrations(engine: Engine, script_location: Path, version_table: str) -> None:
-    """Upgrade one migration tree to its head; each tree keeps its own version table."""
+def run_migrations(
+    engine: Engine, script_location: Path, version_table: str, target: str = "head"
+) -> None:
+    """Upgrade one migration tree to its head (or ``target``, for tests of an upgrade); each
+    tree keeps its own version table."""
     config = Config()
     config.set_main_option("script_location", str(script_location))
     config.attributes["version_table"] = version_table
@@ -58,12 +61,12 @@ def run_migrations(engine: Engine, script_location: Path, version_table: str) ->
                 text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": version_table}
             )
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        command.upgrade(config, target)
 
 
-def migrate(engine: Engine) -> None:
+def migrate(engine: Engine, target: str = "head") -> None:
     """Create or upgrade the event log's tables."""
-    run_migrations(engine, Path(__file__).parent / "migrations", "eventlog_schema_version")
+    run_migrations(engine, Path(__file__).parent / "migrations", "eventlog_schema_version", target)
 
 
 def run_migrations_here() -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -46,6 +47,9 @@ class UtcDateTime(TypeDecorator[datetime]):
 # -0.0 -> 0), which would change the bytes an auditor hashes. The log keeps what was written.
 JsonDocument = JSON()
 
+#: Text on SQLite, native uuid on PostgreSQL (migration 0003); read and written as strings.
+EventId = String(36).with_variant(postgresql.UUID(as_uuid=False), "postgresql")
+
 metadata = MetaData()
 
 events = Table(
@@ -54,7 +58,7 @@ events = Table(
     Column("position", BigInteger, primary_key=True, autoincrement=False),
     Column("stream_id", String(200), nullable=False),
     Column("stream_version", Integer, nullable=False),
-    Column("event_id", String(36), nullable=False, unique=True),
+    Column("event_id", EventId, nullable=False, unique=True),
     Column("event_type", String(100), nullable=False),
     Column("schema_version", Integer, nullable=False),
     Column("payload", JsonDocument, nullable=False),

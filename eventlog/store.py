@@ -74,14 +74,14 @@ _KNOWN_HEAD_APPEND = (
     f" INSERT INTO events ({_NAMES}) SELECT * FROM {{rows}} WHERE EXISTS (SELECT 1 FROM head)"
 )
 _VALUES_ROW = (
-    "(%s::bigint, %s::text, %s::int, %s::text, %s::text, %s::int, %s::json, %s::json,"
+    "(%s::bigint, %s::text, %s::int, %s::uuid, %s::text, %s::int, %s::json, %s::json,"
     " %s::timestamptz, %s::timestamptz, %s::text, %s::text)"
 )
 #: Large batches send columns as arrays in binary: one statement text for every size (prepared
 #: once), and no per-row parameters to parse. Dumping a list costs ~15 µs in psycopg, more
 #: than a small batch's rows, so those go as VALUES.
 _UNNEST_ROWS = (
-    "unnest(%b::bigint[], %b::text[], %b::int[], %b::text[], %b::text[], %b::int[],"
+    "unnest(%b::bigint[], %b::text[], %b::int[], %b::uuid[], %b::text[], %b::int[],"
     " %b::json[], %b::json[], %b::timestamptz[], %b::timestamptz[], %b::text[], %b::text[])"
 )
 _UNNEST_INSERT = f"INSERT INTO events ({_NAMES}) SELECT * FROM {_UNNEST_ROWS}"
@@ -102,7 +102,7 @@ def _record(row: Any) -> RecordedEvent:
         row[0],
         row[1],
         row[2],
-        UUID(row[3]),
+        row[3] if row[3].__class__ is UUID else UUID(row[3]),  # psycopg reads uuid as UUID
         row[4],
         row[5],
         row[6],

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, inspect, text
 import eventlog.engine
 from eventlog import EventStore
 from eventlog.engine import migrate
+from eventlog.verify import verify_log
 from tests.eventlog.conftest import LogDatabase
 from tests.eventlog.support import new_events
 
@@ -66,3 +67,22 @@ def test_migrate_creates_the_schema_and_is_idempotent(
     assert _snapshot(bare_engine) == with_rows
     assert with_rows["events"] == 3
     assert store.head()[0] == 3
+
+
+def test_event_ids_become_native_uuids_and_the_chain_still_verifies(
+    log_db: LogDatabase, bare_engine: Engine
+) -> None:
+    """0003 retypes a populated log on PostgreSQL; the ids, and so every hash, are unchanged."""
+    migrate(bare_engine, target="0002")
+    before = new_events(4)
+    EventStore(bare_engine).append("program-1", 0, before)
+    migrate(bare_engine)
+
+    column = next(c for c in inspect(bare_engine).get_columns("events") if c["name"] == "event_id")
+    expected_type = "UUID" if log_db.backend == "postgresql" else "VARCHAR(36)"
+    assert str(column["type"]) == expected_type
+    store = EventStore(bare_engine)
+    assert [e.event_id for e in store.read_all()] == [e.event_id for e in before]
+    store.append("program-1", 4, new_events(30))  # both append paths on the new column type
+    assert store.append("program-1", 0, before).replayed
+    assert verify_log(store).ok
