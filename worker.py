@@ -15,7 +15,8 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
-from activities.admin_config import AdminConfig, load_admin_config
+from activities.admin_config import AdminConfig
+from activities.config_versions import ConfigProvider, ConfigSource
 from activities.outbox import NotificationService
 from activities.program_activities import ProgramActivities
 from eventlog import EventStore
@@ -36,7 +37,7 @@ def build_worker(
     store: EventStore,
     notifier: NotificationService,
     *,
-    config: AdminConfig | None = None,
+    config: AdminConfig | ConfigProvider | None = None,
     **options: Any,
 ) -> Worker:
     program_activities = ProgramActivities(store, notifier, config)
@@ -66,10 +67,11 @@ async def connect(address: str, namespace: str) -> Client:
 async def main() -> None:
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
-    config = load_admin_config(settings.config_file)
     database = open_database(settings.database_url)
+    config = ConfigSource(database.store, settings.config_file)
+    config()  # a configuration that cannot be loaded stops the worker here
     client = await connect(settings.temporal_address, settings.temporal_namespace)
-    notifier = NotificationService(database.engine, config.notifications, database.store)
+    notifier = NotificationService(database.engine, lambda: config().notifications, database.store)
     worker = build_worker(client, settings.task_queue, database.store, notifier, config=config)
     log.info("worker started", task_queue=settings.task_queue)
     try:

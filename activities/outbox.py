@@ -78,22 +78,36 @@ class NotificationService:
     def __init__(
         self,
         engine: Engine,
-        settings: NotificationSettings | None = None,
+        settings: NotificationSettings | Callable[[], NotificationSettings] | None = None,
         store: EventStore | None = None,
         channel_factory: Callable[[Any], Channel] = make_channel,
     ) -> None:
         self.engine = engine
-        self.settings = settings or NotificationSettings()
+        fixed = settings if isinstance(settings, NotificationSettings) else NotificationSettings()
+        self._settings = settings if callable(settings) else lambda: fixed
         self.store = store
-        self._channels = {name: channel_factory(c) for name, c in self.settings.channels.items()}
+        self._channel_factory = channel_factory
+        self._built: tuple[NotificationSettings, dict[str, Channel]] | None = None
+
+    @property
+    def settings(self) -> NotificationSettings:
+        """The notification settings in force now (they follow saved configuration versions)."""
+        return self._settings()
+
+    def _channels(self, settings: NotificationSettings) -> dict[str, Channel]:
+        if self._built is None or self._built[0] is not settings:
+            channels = {name: self._channel_factory(c) for name, c in settings.channels.items()}
+            self._built = (settings, channels)
+        return self._built[1]
 
     def send(self, notification: Notification, attempt: int = 1) -> str:
         """Deliver once; returns the ledger id. Raises ``DeliveryFailed`` to be retried."""
-        channel_name, address = self.settings.route_for(notification.recipient)
+        settings = self.settings
+        channel_name, address = settings.route_for(notification.recipient)
         row = self._reserve(notification, channel_name, address)
         if row["status"] == "delivered":
             return f"notification-{row['id']}"
-        channel = self._channels[channel_name]
+        channel = self._channels(settings)[channel_name]
         try:
             channel.send(
                 address=address,

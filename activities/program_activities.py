@@ -12,6 +12,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.admin_config import AdminConfig
 from activities.channels import DeliveryFailed
+from activities.config_versions import ConfigProvider
 from activities.contracts import (
     APPEND_EVENTS,
     DELIVER_NOTICE,
@@ -47,14 +48,24 @@ def _invalid(message: str) -> ApplicationError:
 
 
 class ProgramActivities:
-    """Holds what the worker wires in: the store, the notifier and the admin configuration."""
+    """Holds what the worker wires in: the store, the notifier and the admin configuration
+    (fixed, or a ``ConfigSource`` that follows the versions admins save)."""
 
     def __init__(
-        self, store: EventStore, notifier: NotificationService, config: AdminConfig | None = None
+        self,
+        store: EventStore,
+        notifier: NotificationService,
+        config: AdminConfig | ConfigProvider | None = None,
     ) -> None:
         self.store = store
         self.notifier = notifier
-        self.config = config or AdminConfig()
+        fixed = config if isinstance(config, AdminConfig) else AdminConfig()
+        self._config: ConfigProvider = config if callable(config) else lambda: fixed
+
+    @property
+    def config(self) -> AdminConfig:
+        """The configuration in force now."""
+        return self._config()
 
     @activity.defn(name=APPEND_EVENTS)
     def append_events(self, request: AppendEventsInput) -> AppendEventsOutput:
@@ -101,11 +112,12 @@ class ProgramActivities:
 
     @activity.defn(name=PROGRAM_SETTINGS)
     def program_settings(self, request: ProgramSettingsInput) -> ProgramSettings:
+        config = self.config
         try:
-            calendar = self.config.calendar.for_region(request.region).resolved(request.years)
+            calendar = config.calendar.for_region(request.region).resolved(request.years)
         except ValueError as exc:  # retrying cannot make an unknown region known
             raise ApplicationError(str(exc), type="InvalidInput", non_retryable=True) from exc
-        return ProgramSettings(calendar=calendar, reminder_rules=self.config.reminders)
+        return ProgramSettings(calendar=calendar, reminder_rules=config.reminders)
 
     @activity.defn(name=RESOLVE_APPROVAL_ROUTE)
     def resolve_approval_route(self, facts: ProgramFacts) -> ApprovalRoute:

@@ -323,6 +323,17 @@ class ProgramCancelled(_Event):
     reason: Reason
 
 
+class ConfigurationChanged(_Event):
+    """An admin put a new version of the configuration in force (stream ``configuration``).
+    The whole YAML document is kept, so any past version can be shown and compared."""
+
+    type: Literal["ConfigurationChanged"] = "ConfigurationChanged"
+    version: Annotated[int, Field(ge=1)]
+    document: Annotated[str, Field(max_length=200_000)]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    comment: Annotated[str, Field(max_length=2000)] = ""
+
+
 #: Every event type the log may hold, by its stored name. Other modules add theirs with
 #: ``register_event_types`` (e.g. reference data), so reading the log never needs a union.
 EVENT_TYPES: dict[str, type[BaseModel]] = {}
@@ -431,4 +442,5 @@ register_event_types(
     ProgramClosed,
     ProgramCancelled,
     NotificationAttempted,
+    ConfigurationChanged,
 )

@@ -18,6 +18,7 @@ from domain.events import Session
 from projections import queries
 from trainops.audit_cli import audit_app
 from trainops.client import ActionRefused, ProgramClient
+from trainops.config_cli import config_app
 from trainops.data_cli import data_app
 from trainops.database import Database, open_database
 from trainops.logging import configure_logging
@@ -35,7 +36,6 @@ app.add_typer(program_app, name="program")
 app.add_typer(kpi_app, name="kpi")
 app.add_typer(log_app, name="log")
 app.add_typer(projections_app, name="projections")
-config_app = typer.Typer(no_args_is_help=True, help="The admin's configuration file.")
 app.add_typer(config_app, name="config")
 app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
@@ -571,44 +571,6 @@ def verify(as_json: AsJson = False) -> None:
             )
     if not report.ok:
         raise typer.Exit(1)
-
-
-@config_app.command("check")
-def config_check(
-    path: Annotated[
-        str | None, typer.Argument(help="The file (default: TRAINOPS_CONFIG_FILE).")
-    ] = None,
-) -> None:
-    """Validate an admin configuration file and summarise it; a problem names its line."""
-    from pathlib import Path
-
-    from activities.admin_config import ConfigFileError, load_admin_config
-
-    target = Path(path) if path else get_settings().config_file
-    try:
-        config = load_admin_config(target)
-    except ConfigFileError as exc:
-        raise fail(str(exc)) from exc
-    policy = config.approval
-    console.print(f"[green]ok[/green] {target or '(built-in defaults)'}: policy {policy.name!r}")
-    rows_table(
-        "approval steps (in order; each applies when its condition holds)",
-        [
-            {
-                "step": s.id,
-                "name": s.name,
-                "when": s.when.model_dump(mode="json", exclude_none=True) or "always",
-                "approvers": s.approvers.model_dump(mode="json", exclude_defaults=True),
-                "quorum": s.quorum,
-                "sla (working days)": s.sla_working_days or "-",
-                "escalate to": s.escalate_to or "-",
-            }
-            for s in policy.steps
-        ],
-        ["step", "name", "when", "approvers", "quorum", "sla (working days)", "escalate to"],
-    )
-    channels = ", ".join(config.notifications.channels) or "outbox only"
-    console.print(f"notification channels: {channels}; reminders: {config.reminders}")
 
 
 @projections_app.command("rebuild")

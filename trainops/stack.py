@@ -13,7 +13,7 @@ import structlog
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from activities.admin_config import load_admin_config
+from activities.config_versions import ConfigSource
 from activities.outbox import NotificationService
 from trainops.database import open_database
 from trainops.settings import Settings
@@ -26,8 +26,9 @@ log = structlog.get_logger(__name__)
 async def run_stack(settings: Settings, *, ui: bool = True) -> None:
     host, _, port = settings.temporal_address.rpartition(":")
     settings.temporal_db_file.parent.mkdir(parents=True, exist_ok=True)
-    config = load_admin_config(settings.config_file)  # a bad file stops here, before anything runs
     database = open_database(settings.database_url)
+    config = ConfigSource(database.store, settings.config_file)
+    config()  # a configuration that cannot be loaded stops here, before anything runs
     env = await WorkflowEnvironment.start_local(
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
@@ -52,7 +53,9 @@ async def run_stack(settings: Settings, *, ui: bool = True) -> None:
         loop.add_signal_handler(sig, stopping.set)
     try:
         projector.start()
-        notifier = NotificationService(database.engine, config.notifications, database.store)
+        notifier = NotificationService(
+            database.engine, lambda: config().notifications, database.store
+        )
         worker = build_worker(
             env.client, settings.task_queue, database.store, notifier, config=config
         )

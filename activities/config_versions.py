@@ -1,0 +1,151 @@
+"""The configuration in force, as versions in the event log.
+
+An admin edits the configuration in the browser (or pushes a reviewed file with
+``trainops config apply``); each saved document is a ``ConfigurationChanged`` event on the
+``configuration`` stream, so who changed what, when and why is part of the tamper-evident
+history, and the stream's expected version stops two admins overwriting each other. Until the
+first save, the file named by ``TRAINOPS_CONFIG_FILE`` (or the built-in defaults) is in force.
+
+Workers ask a ``ConfigSource`` for the configuration on every activity: one cheap query for the
+stream's version, a parse only when it changed, so a saved change applies without a restart.
+A document is validated before it is saved, so a worker never meets a version it cannot load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import uuid4
+
+from activities.admin_config import AdminConfig, ConfigFileError, parse_admin_config
+from domain.events import ConfigurationChanged, event_payload, load_event
+from eventlog import EventStore, NewEvent, StreamVersionConflict
+
+CONFIG_STREAM = "configuration"
+#: What activities call for the configuration in force: a ``ConfigSource``, or a fixed one.
+ConfigProvider = Callable[[], AdminConfig]
+MAX_DOCUMENT_CHARS = 200_000
+
+
+class ConfigConflict(Exception):
+    """Someone saved another version since the editor loaded the one it changes."""
+
+
+@dataclass(frozen=True)
+class ConfigVersion:
+    """One version of the configuration: 0 is the file (or the defaults) before any save."""
+
+    version: int
+    document: str
+    sha256: str
+    source: str
+    """``log`` for a saved version; the file's path, or ``built-in defaults``, for version 0."""
+    comment: str = ""
+    changed_by: str = ""
+    changed_at: datetime | None = None
+
+
+def _digest(document: str) -> str:
+    return hashlib.sha256(document.encode("utf-8")).hexdigest()
+
+
+def file_version(path: Path | None) -> ConfigVersion:
+    """Version 0: the configuration file's text, or empty for the built-in defaults."""
+    if path is None:
+        return ConfigVersion(0, "", _digest(""), "built-in defaults")
+    try:
+        document = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigFileError(f"{path}: cannot read ({exc})") from exc
+    return ConfigVersion(0, document, _digest(document), str(path))
+
+
+def history(store: EventStore) -> list[ConfigVersion]:
+    """Every saved version, oldest first."""
+    versions = []
+    for recorded in store.read_stream(CONFIG_STREAM):
+        event = load_event(recorded.event_type, recorded.schema_version, recorded.payload)
+        assert isinstance(event, ConfigurationChanged)
+        versions.append(
+            ConfigVersion(
+                version=event.version,
+                document=event.document,
+                sha256=event.sha256,
+                source="log",
+                comment=event.comment,
+                changed_by=str(recorded.metadata.get("actor", "")),
+                changed_at=recorded.occurred_at,
+            )
+        )
+    return versions
+
+
+def current_version(store: EventStore, file: Path | None) -> ConfigVersion:
+    """The version in force: the last saved one, else the file's."""
+    saved = history(store)
+    return saved[-1] if saved else file_version(file)
+
+
+def save_version(
+    store: EventStore,
+    document: str,
+    *,
+    actor: str,
+    expected_version: int,
+    comment: str = "",
+) -> ConfigVersion:
+    """Validate ``document`` and put it in force as the version after ``expected_version``.
+
+    Refusals write nothing: ``ConfigFileError`` names the line of the first problem,
+    ``ConfigConflict`` says another admin saved in the meantime."""
+    if len(document) > MAX_DOCUMENT_CHARS:
+        raise ConfigFileError(f"the document is longer than {MAX_DOCUMENT_CHARS} characters")
+    parse_admin_config(document, "the configuration")
+    version = expected_version + 1
+    event = ConfigurationChanged(
+        version=version, document=document, sha256=_digest(document), comment=comment
+    )
+    now = datetime.now(UTC)
+    try:
+        store.append(
+            CONFIG_STREAM,
+            expected_version,
+            [
+                NewEvent(
+                    event_id=uuid4(),
+                    event_type=event.type,
+                    payload=event_payload(event),
+                    occurred_at=now,
+                    metadata={"actor": actor, "role": "admin"},
+                )
+            ],
+        )
+    except StreamVersionConflict as exc:
+        raise ConfigConflict(
+            f"version {exc.actual} was saved after version {expected_version}, which this"
+            " change started from: reload, reapply your change and save again"
+        ) from exc
+    return ConfigVersion(version, document, event.sha256, "log", comment, actor, now)
+
+
+class ConfigSource:
+    """The configuration in force for a worker: re-read when a new version is saved."""
+
+    def __init__(self, store: EventStore, file: Path | None) -> None:
+        self.store = store
+        self.file = file
+        self._lock = threading.Lock()
+        self._loaded: tuple[int, AdminConfig] | None = None
+
+    def __call__(self) -> AdminConfig:
+        version = self.store.stream_version(CONFIG_STREAM)
+        with self._lock:
+            if self._loaded is None or self._loaded[0] != version:
+                current = current_version(self.store, self.file)
+                config = parse_admin_config(current.document, current.source)
+                self._loaded = (current.version, config)
+            return self._loaded[1]

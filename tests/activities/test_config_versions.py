@@ -1,0 +1,96 @@
+"""Configuration versions in the log: validated before saving, refused whole, never overwritten
+by a stale editor, and picked up by a ``ConfigSource`` without a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from activities.admin_config import ConfigFileError
+from activities.config_versions import (
+    CONFIG_STREAM,
+    ConfigConflict,
+    ConfigSource,
+    current_version,
+    history,
+    save_version,
+)
+from trainops.database import Database
+
+FILE_POLICY = """\
+approval:
+  name: from-the-file
+  department_managers: {sales: mgr.file}
+  steps:
+    - id: manager
+      name: Manager
+      approvers: {department_manager: true}
+"""
+SAVED_POLICY = FILE_POLICY.replace("from-the-file", "saved").replace("mgr.file", "mgr.saved")
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    path = tmp_path / "trainops.yaml"
+    path.write_text(FILE_POLICY, encoding="utf-8")
+    return path
+
+
+def test_the_file_is_in_force_until_the_first_save(database: Database, config_file: Path) -> None:
+    current = current_version(database.store, config_file)
+    assert (current.version, current.source, current.document) == (0, str(config_file), FILE_POLICY)
+    assert current_version(database.store, None).source == "built-in defaults"
+    assert ConfigSource(database.store, config_file)().approval.name == "from-the-file"
+
+
+def test_a_saved_version_is_recorded_with_who_why_and_a_digest(
+    database: Database, config_file: Path
+) -> None:
+    saved = save_version(
+        database.store, SAVED_POLICY, actor="admin.zhou", expected_version=0, comment="new manager"
+    )
+    assert (saved.version, saved.changed_by, saved.comment) == (1, "admin.zhou", "new manager")
+    [recorded] = database.store.read_stream(CONFIG_STREAM)
+    assert recorded.event_type == "ConfigurationChanged"
+    assert recorded.metadata["actor"] == "admin.zhou"
+    assert recorded.payload["document"] == SAVED_POLICY
+    assert recorded.payload["sha256"] == saved.sha256
+    assert [v.version for v in history(database.store)] == [1]
+    assert current_version(database.store, config_file).document == SAVED_POLICY
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ("approval: [unclosed", "line 1: not valid YAML"),
+        (FILE_POLICY + "  surprise: 1\n", "line 8 (approval.surprise)"),
+        ("notifications:\n  routes:\n    - channel: pigeon\n", "unknown channel 'pigeon'"),
+        ("- just\n- a list\n", "the top level must be a mapping"),
+    ],
+)
+def test_an_invalid_document_is_refused_and_records_nothing(
+    database: Database, document: str, message: str
+) -> None:
+    with pytest.raises(ConfigFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        save_version(database.store, document, actor="admin.zhou", expected_version=0)
+    assert database.store.stream_version(CONFIG_STREAM) == 0
+
+
+def test_a_stale_editor_cannot_overwrite_a_newer_version(database: Database) -> None:
+    save_version(database.store, FILE_POLICY, actor="admin.a", expected_version=0)
+    save_version(database.store, SAVED_POLICY, actor="admin.b", expected_version=1)
+    with pytest.raises(ConfigConflict, match="version 2 was saved after version 1"):
+        save_version(database.store, FILE_POLICY, actor="admin.a", expected_version=1)
+    assert [v.changed_by for v in history(database.store)] == ["admin.a", "admin.b"]
+
+
+def test_a_source_follows_saved_versions_and_parses_each_once(
+    database: Database, config_file: Path
+) -> None:
+    source = ConfigSource(database.store, config_file)
+    first = source()
+    assert source() is first  # nothing saved: the same parsed configuration
+    save_version(database.store, SAVED_POLICY, actor="admin.zhou", expected_version=0)
+    second = source()
+    assert second.approval.name == "saved" and source() is second

@@ -1,0 +1,84 @@
+"""``trainops config``: check, apply, history and show, as an admin uses them in a shell."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import structlog
+from typer.testing import CliRunner, Result
+
+from activities.config_versions import CONFIG_STREAM
+from trainops.cli import app
+from trainops.database import open_database
+from trainops.settings import get_settings
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "config" / "trainops.example.yaml"
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    monkeypatch.setenv("TRAINOPS_DATABASE_URL", f"sqlite:///{tmp_path / 'log.db'}")
+    monkeypatch.setenv("TRAINOPS_CONFIG_FILE", str(EXAMPLE))
+    get_settings.cache_clear()
+    saved = structlog.get_config()
+    yield CliRunner()
+    structlog.configure(**saved)
+    get_settings.cache_clear()
+
+
+def said(result: Result) -> str:
+    """The output with rich's line wrapping undone."""
+    return " ".join(result.output.split())
+
+
+def saved_versions() -> int:
+    database = open_database(get_settings().database_url)
+    try:
+        return database.store.stream_version(CONFIG_STREAM)
+    finally:
+        database.close()
+
+
+def test_apply_a_file_then_read_it_back(cli: CliRunner, tmp_path: Path) -> None:
+    result = cli.invoke(app, ["config", "check"])
+    assert result.exit_code == 0, result.output
+    assert f"ok {EXAMPLE}: policy 'standard-2027'" in said(result)
+
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(EXAMPLE.read_text().replace("standard-2027", "standard-2028"))
+    result = cli.invoke(
+        app, ["config", "apply", str(edited), "--as", "admin.zhou", "--comment", "new year"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "as version 1" in said(result)
+
+    assert "version 1, saved by admin.zhou" in said(cli.invoke(app, ["config", "check"]))
+    [entry] = json.loads(cli.invoke(app, ["config", "history", "--json"]).stdout)
+    assert (entry["version"], entry["changed_by"], entry["comment"]) == (
+        1,
+        "admin.zhou",
+        "new year",
+    )
+    assert cli.invoke(app, ["config", "show"]).stdout == edited.read_text()
+    assert cli.invoke(app, ["config", "show", "--version", "7"]).exit_code == 2
+
+
+def test_a_bad_file_or_a_stale_version_is_refused_and_saves_nothing(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("approval:\n  name: x\n  steps: nope\n")
+    result = cli.invoke(app, ["config", "apply", str(broken), "--as", "admin.zhou"])
+    assert result.exit_code == 2
+    assert f"{broken}, line 3 (approval.steps)" in said(result)
+    assert saved_versions() == 0
+
+    cli.invoke(app, ["config", "apply", str(EXAMPLE), "--as", "admin.zhou"])
+    result = cli.invoke(
+        app, ["config", "apply", str(EXAMPLE), "--as", "admin.li", "--expected-version", "0"]
+    )
+    assert result.exit_code == 2 and "version 1 was saved after version 0" in said(result)
+    assert saved_versions() == 1

@@ -1,0 +1,171 @@
+"""``trainops config``: check a file, see the configuration in force and its history, and put a
+reviewed file in force as a new version (the same versions admins save in the browser)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from activities.admin_config import AdminConfig, ConfigFileError, parse_admin_config
+from activities.config_versions import (
+    ConfigConflict,
+    ConfigVersion,
+    current_version,
+    history,
+    save_version,
+)
+from trainops.database import open_database
+from trainops.render import console, print_json, rows_table
+from trainops.settings import get_settings
+
+config_app = typer.Typer(
+    no_args_is_help=True,
+    help="The admin's configuration: check a file, apply it as a new version, see the history.",
+)
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(2)
+
+
+def _describe(version: ConfigVersion) -> str:
+    if version.version == 0:
+        return version.source
+    return f"version {version.version}, saved by {version.changed_by} at {version.changed_at}"
+
+
+def _summarise(config: AdminConfig) -> None:
+    policy = config.approval
+    rows_table(
+        "approval steps (in order; each applies when its condition holds)",
+        [
+            {
+                "step": s.id,
+                "name": s.name,
+                "when": s.when.model_dump(mode="json", exclude_none=True) or "always",
+                "approvers": s.approvers.model_dump(mode="json", exclude_defaults=True),
+                "quorum": s.quorum,
+                "sla (working days)": s.sla_working_days or "-",
+                "escalate to": s.escalate_to or "-",
+            }
+            for s in policy.steps
+        ],
+        ["step", "name", "when", "approvers", "quorum", "sla (working days)", "escalate to"],
+    )
+    channels = ", ".join(config.notifications.channels) or "outbox only"
+    console.print(f"notification channels: {channels}; reminders: {config.reminders}")
+
+
+@config_app.command("check")
+def check(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="A file to check (default: the configuration in force)."),
+    ] = None,
+) -> None:
+    """Validate a configuration file, or the one in force, and summarise it; a problem names
+    its line."""
+    try:
+        if path is not None:
+            text = path.read_text(encoding="utf-8")
+            config, described = parse_admin_config(text, str(path)), str(path)
+        else:
+            database = open_database(get_settings().database_url)
+            try:
+                version = current_version(database.store, get_settings().config_file)
+            finally:
+                database.close()
+            config = parse_admin_config(version.document, _describe(version))
+            described = _describe(version)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(f"{path}: cannot read ({exc})") from exc
+    except ConfigFileError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"[green]ok[/green] {described}: policy {config.approval.name!r}")
+    _summarise(config)
+
+
+@config_app.command("apply")
+def apply(
+    path: Annotated[Path, typer.Argument(help="The reviewed YAML file to put in force.")],
+    actor: Annotated[str, typer.Option("--as", help="The admin applying it (person id).")],
+    comment: Annotated[str, typer.Option(help="Why: shown in the history.")] = "",
+    expected_version: Annotated[
+        int | None,
+        typer.Option(help="Refuse unless this is the version in force (default: whichever is)."),
+    ] = None,
+) -> None:
+    """Put a file in force as the next version: validated first, refused whole, recorded in
+    the event log with who and why. Workers pick it up on their next activity."""
+    try:
+        document = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(f"{path}: cannot read ({exc})") from exc
+    database = open_database(get_settings().database_url)
+    try:
+        base = expected_version
+        if base is None:
+            base = current_version(database.store, get_settings().config_file).version
+        saved = save_version(
+            database.store, document, actor=actor, expected_version=base, comment=comment
+        )
+    except (ConfigFileError, ConfigConflict) as exc:
+        raise _fail(str(exc).replace("the configuration", str(path), 1)) from exc
+    finally:
+        database.close()
+    console.print(f"[green]applied[/green] {path} as version {saved.version} ({saved.sha256[:12]})")
+
+
+@config_app.command("history")
+def show_history(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Every saved version: who, when, why, and the document's SHA-256."""
+    database = open_database(get_settings().database_url)
+    try:
+        versions = history(database.store)
+    finally:
+        database.close()
+    rows = [
+        {
+            "version": v.version,
+            "changed_by": v.changed_by,
+            "changed_at": v.changed_at.isoformat() if v.changed_at else "",
+            "comment": v.comment,
+            "sha256": v.sha256,
+        }
+        for v in versions
+    ]
+    if as_json:
+        print_json(rows)
+    elif not rows:
+        in_force = get_settings().config_file or "the built-in defaults"
+        console.print(f"no saved versions: in force is {in_force}")
+    else:
+        rows_table("configuration versions", rows, list(rows[0]))
+
+
+@config_app.command("show")
+def show(
+    version: Annotated[
+        int | None, typer.Option(help="A saved version (default: the one in force).")
+    ] = None,
+) -> None:
+    """Print a version's YAML exactly as saved (e.g. to edit and ``apply`` it again)."""
+    database = open_database(get_settings().database_url)
+    try:
+        if version is None:
+            chosen: ConfigVersion | None = current_version(
+                database.store, get_settings().config_file
+            )
+        else:
+            chosen = next((v for v in history(database.store) if v.version == version), None)
+        if chosen is None:
+            raise _fail(f"there is no saved version {version}")
+    finally:
+        database.close()
+    sys.stdout.write(chosen.document)
