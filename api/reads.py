@@ -3,7 +3,8 @@
 - an auditor sees every program;
 - a specialist sees the programs they own;
 - an approver sees the programs they approve (named on the plan, holding a task, or having acted);
-- a trainee sees the programs they are enrolled in.
+- a trainee sees the programs they are named on or enrolled in, and of the answers given in
+  them only their own.
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ from sqlalchemy import Engine, select
 
 from api.users import User
 from eventlog.engine import READ_ONLY
-from projections import queries
+from projections import queries, trainee_queries
 from projections.tables import programs
+
+#: Timeline entries that carry one trainee's scores: others of the program's trainees never see
+#: them (the specialist, its approvers and auditors do).
+PRIVATE_EVENTS = frozenset({"SurveySubmitted", "ExamSubmitted"})
 
 
 def program_state(engine: Engine, program_id: str) -> dict[str, Any]:
@@ -79,20 +84,39 @@ def can_read(
     return user.has("trainee") and user.username in trainees
 
 
+def timeline_for(
+    user: User, summary: dict[str, Any], state: dict[str, Any], entries: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The timeline as ``user`` may read it: whoever reads a program only as one of its
+    trainees sees their own survey and exam, never another trainee's scores."""
+    actors = {str(t["actor"]) for t in entries}
+    if (
+        user.has("auditor")
+        or summary.get("specialist") == user.username
+        or is_approver_of(user, summary, state, actors)
+    ):
+        return entries
+    return [
+        t for t in entries if t["event_type"] not in PRIVATE_EVENTS or t["actor"] == user.username
+    ]
+
+
 def visible_programs(engine: Engine, user: User, **filters: str | None) -> list[dict[str, Any]]:
     rows = queries.list_programs(engine)
     if not user.has("auditor"):
-        inbox_ids = (
+        theirs = (
             {t["program_id"] for t in queries.approver_inbox(engine, user.username)}
             if user.has("approver")
             else set()
         )
+        if user.has("trainee"):
+            theirs |= trainee_queries.program_ids_of(engine, user.username)
         rows = [
             r
             for r in rows
             if r["specialist"] == user.username
             or (user.has("approver") and user.username in _people(r.get("approvers", [])))
-            or r["program_id"] in inbox_ids
+            or r["program_id"] in theirs
         ]
     for key, value in filters.items():
         if value:

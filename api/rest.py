@@ -223,6 +223,14 @@ def load_program(services: Services, principal: Principal, program_id: str) -> d
     return summary
 
 
+def readable_timeline(
+    services: Services, principal: Principal, summary: dict[str, Any], state: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The program's timeline as the user may read it (a trainee: not others' scores)."""
+    entries = queries.program_timeline(services.database.engine, summary["program_id"])
+    return reads.timeline_for(principal.user, summary, state, entries)
+
+
 def check_action(
     services: Services, principal: Principal, program_id: str, action: ProgramAction
 ) -> None:
@@ -327,12 +335,13 @@ def get_program(
     program_id: ProgramId, principal: CurrentPrincipal, services: ServicesDep
 ) -> ProgramDetail:
     summary = load_program(services, principal, program_id)
-    engine = services.database.engine
+    state = reads.program_state(services.database.engine, program_id)
     return ProgramDetail(
         program=ProgramOut.model_validate(summary),
-        state=reads.program_state(engine, program_id),
+        state=state,
         timeline=[
-            TimelineEntryOut.model_validate(t) for t in queries.program_timeline(engine, program_id)
+            TimelineEntryOut.model_validate(t)
+            for t in readable_timeline(services, principal, summary, state)
         ],
     )
 
@@ -346,8 +355,9 @@ def get_program(
 def get_timeline(
     program_id: ProgramId, principal: CurrentPrincipal, services: ServicesDep
 ) -> list[TimelineEntryOut]:
-    load_program(services, principal, program_id)
-    rows = queries.program_timeline(services.database.engine, program_id)
+    summary = load_program(services, principal, program_id)
+    state = reads.program_state(services.database.engine, program_id)
+    rows = readable_timeline(services, principal, summary, state)
     return [TimelineEntryOut.model_validate(t) for t in rows]
 
 

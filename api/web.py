@@ -1,5 +1,6 @@
 """Server-rendered pages (Jinja2): approvers' inbox and task page, specialists' programs and KPI
-dashboard, auditors' timelines and log verification, admins' users. No JavaScript is needed.
+dashboard, auditors' timelines and log verification, admins' users (trainees' own pages are in
+``api.trainee_pages``). No JavaScript is needed.
 
 Every page reuses the JSON API's own checks (``api.rest``), so a page can never do more than the
 API would let the same person do.
@@ -50,7 +51,7 @@ from api.kpis import (
     shown,
     thresholds_in_force,
 )
-from api.rest import create_program, load_program, run_action
+from api.rest import create_program, load_program, readable_timeline, run_action
 from api.services import Services, TemporalTimeout, TemporalUnavailable
 from api.users import ROLES, UserError
 from domain.scorecards import LABELS, Scope
@@ -154,6 +155,8 @@ def home_for(principal: Principal) -> str:
         return "/audit"
     if user.has("admin"):
         return "/admin/users"
+    if user.has("trainee"):
+        return "/my/trainings"
     return "/account"
 
 
@@ -364,13 +367,14 @@ async def decide_task(
             task_id,
             principal,
             services,
-            error=_message(exc),
-            status_code=_code(exc),
+            error=message_of(exc),
+            status_code=status_for(exc),
         )
     return redirect("/inbox")
 
 
-def _message(exc: Exception) -> str:
+def message_of(exc: Exception) -> str:
+    """Why an action was not taken, in words for the person who asked."""
     if isinstance(exc, ValidationError):
         return describe_errors(exc.errors())
     if isinstance(exc, HTTPException):
@@ -380,7 +384,8 @@ def _message(exc: Exception) -> str:
     return str(exc)
 
 
-def _code(exc: Exception) -> int:
+def status_for(exc: Exception) -> int:
+    """The HTTP status a page answers a refused or failed action with."""
     if isinstance(exc, ValidationError):
         return 422
     if isinstance(exc, HTTPException):
@@ -438,7 +443,8 @@ def programs_page(
     )
 
 
-def _zone(name: str) -> ZoneInfo:
+def zone_named(name: str) -> ZoneInfo:
+    """The program's time zone; UTC for a name this machine does not know."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -602,7 +608,7 @@ async def create_program_page(
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     zone_name = values.get("timezone", "").strip() or "UTC"
-    sessions = _sessions_from(values, _zone(zone_name))
+    sessions = _sessions_from(values, zone_named(zone_name))
     fields: dict[str, Any] = {
         "program_id": values.get("program_id", "").strip(),
         "title": values.get("title", "").strip(),
@@ -625,7 +631,7 @@ async def create_program_page(
         body = PlanBody.model_validate(fields)
         await create_program(services, principal, body.model_dump())
     except (ValidationError, HTTPException, ActionRefused) as exc:
-        return _new_form(request, principal, values, _message(exc), _code(exc))
+        return _new_form(request, principal, values, message_of(exc), status_for(exc))
     return redirect(f"/programs/{quote(fields['program_id'])}")
 
 
@@ -637,7 +643,7 @@ def revise_form(
     require_role(principal, "specialist", doing="revising a program")
     load_program(services, principal, program_id)
     state = reads.program_state(services.database.engine, program_id)
-    zone = _zone(str(state.get("timezone", "UTC")))
+    zone = zone_named(str(state.get("timezone", "UTC")))
     values: dict[str, Any] = {
         "title": state.get("title", ""),
         "planned_date": state.get("planned_date", ""),
@@ -672,7 +678,7 @@ async def revise_program_page(
         "title": values.get("title", "").strip(),
         "planned_date": values.get("planned_date", "").strip(),
         "trainees": [p for p in SPLIT.split(values.get("trainees", "")) if p],
-        "sessions": _sessions_from(values, _zone(str(state.get("timezone", "UTC")))),
+        "sessions": _sessions_from(values, zone_named(str(state.get("timezone", "UTC")))),
         "comment": values.get("comment", "").strip(),
         **_extra_values(action.body, values),
     }
@@ -682,7 +688,9 @@ async def revise_program_page(
     except (ValidationError, HTTPException, ActionRefused, TemporalUnavailable) as exc:
         if isinstance(exc, HTTPException) and exc.status_code == 404:
             raise
-        return _new_form(request, principal, values, _message(exc), _code(exc), revise=program_id)
+        return _new_form(
+            request, principal, values, message_of(exc), status_for(exc), revise=program_id
+        )
     return redirect(f"/programs/{quote(program_id)}")
 
 
@@ -700,7 +708,7 @@ def program_page(
     summary = load_program(services, principal, program_id)
     engine = services.database.engine
     state = reads.program_state(engine, program_id)
-    timeline = queries.program_timeline(engine, program_id)
+    timeline = readable_timeline(services, principal, summary, state)
     events = (
         services.database.store.read_stream(stream_id_for(program_id))
         if principal.user.has("auditor")
@@ -752,7 +760,7 @@ async def program_action(
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no action {segment!r}")
     form = await request.form()
     summary = queries.program_summary(services.database.engine, program_id)
-    zone = _zone(str(summary.get("timezone", "UTC"))) if summary else None
+    zone = zone_named(str(summary.get("timezone", "UTC"))) if summary else None
     fields = form_to_fields(action.body, form, zone)
     try:
         await run_action(services, principal, program_id, action, fields)
@@ -766,7 +774,12 @@ async def program_action(
         if isinstance(exc, HTTPException) and exc.status_code == 404:
             raise
         return program_page(
-            request, principal, services, program_id, error=_message(exc), status_code=_code(exc)
+            request,
+            principal,
+            services,
+            program_id,
+            error=message_of(exc),
+            status_code=status_for(exc),
         )
     return redirect(f"/programs/{quote(program_id)}")
 

@@ -25,7 +25,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.events import PersonId, register_event_types
-from domain.reference import CourseDefined, RecordId
+from domain.reference import CourseDefined, RecordId, same_answer
 from domain.roi import CostCategory
 from domain.statistics import (
     DidEstimate,
@@ -204,16 +204,12 @@ def grade_exam(
         GradedItem(
             question_id=q.question_id,
             knowledge_point=q.knowledge_point,
-            correct=_same(answers.get(q.question_id, ""), q.answer),
+            correct=same_answer(answers.get(q.question_id, ""), q.answer),
         )
         for q in course.questions
     )
     score = 100 * sum(i.correct for i in items) / len(items)
     return score, items
-
-
-def _same(given: str, key: str) -> bool:
-    return " ".join(given.split()).casefold() == " ".join(key.split()).casefold()
 
 
 class ReactionKpis(BaseModel):

@@ -25,14 +25,36 @@ class _Record(BaseModel):
     SCHEMA_VERSION: ClassVar[int] = 1
 
 
+def same_answer(given: str, key: str) -> bool:
+    """Answers compare case- and space-insensitively (a key "B" accepts " b")."""
+    return " ".join(given.split()).casefold() == " ".join(key.split()).casefold()
+
+
 class Question(BaseModel):
-    """One exam question: the knowledge point it tests and its answer key."""
+    """One exam question: the knowledge point it tests and its answer key; for the online exam
+    also what trainees read (``text``) and, for a multiple-choice question, the ``choices``
+    they pick from (the key must be one of them). Without choices the answer is typed."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     question_id: RecordId
     knowledge_point: Annotated[str, Field(min_length=1, max_length=200)]
     answer: Annotated[str, Field(min_length=1, max_length=200)]
+    text: Annotated[str, Field(max_length=2000)] = ""
+    choices: Annotated[
+        tuple[Annotated[str, Field(min_length=1, max_length=200)], ...], Field(max_length=20)
+    ] = ()
+
+    @model_validator(mode="after")
+    def _key_is_a_choice(self) -> Question:
+        if len({" ".join(c.split()).casefold() for c in self.choices}) != len(self.choices):
+            raise ValueError(f"question {self.question_id!r}: choices must not repeat")
+        if self.choices and not any(same_answer(c, self.answer) for c in self.choices):
+            raise ValueError(
+                f"question {self.question_id!r}: the answer key {self.answer!r} is not one "
+                "of its choices"
+            )
+        return self
 
 
 class CourseDefined(_Record):

@@ -4,8 +4,11 @@ Kinds (columns in brackets are optional; lists in a CSV cell are separated by ``
 
 - ``employees``: employee_id, [name, department, region, manager, hire_date]
 - ``courses``: course_id, title, hours, [knowledge_points, target_departments,
-  target_trainees, questions (JSON only: objects with question_id, knowledge_point, answer)]
-- ``questions``: course_id, question_id, knowledge_point, answer (replaces the course's key)
+  target_trainees, questions (JSON only: objects with question_id, knowledge_point, answer,
+  [text, choices])]
+- ``questions``: course_id, question_id, knowledge_point, answer, [text, choices] (replaces the
+  course's key; what the online exam shows: the question's text and, for multiple choice, the
+  choices the key must be one of)
 - ``instructors``: instructor_id, period, available_hours, [name]
 - ``venues``: venue_id, period, slots, [name, capacity]
 - ``assignments``: program_id, [course_id, instructor_id, venue_id]
@@ -170,7 +173,11 @@ def _questions(rows: Sequence[Row], look: Lookup) -> list[Built]:
         raise RowError(f"unknown course {course_id!r} (load it with kind 'courses' first)")
     questions = [
         r.Question(
-            question_id=q["question_id"], knowledge_point=q["knowledge_point"], answer=q["answer"]
+            question_id=q["question_id"],
+            knowledge_point=q["knowledge_point"],
+            answer=q["answer"],
+            text=q.get("text") or "",
+            choices=split_list(q.get("choices")),
         )
         for q in (row.cells for row in rows)
     ]
@@ -328,7 +335,7 @@ KINDS: dict[str, Kind] = {
     ),
     "questions": Kind(
         ("course_id", "question_id", "knowledge_point", "answer"),
-        (),
+        ("text", "choices"),
         lambda e: e.course_id,
         _questions,
         _cell("course_id"),

@@ -65,7 +65,18 @@ class TaskChanged:
     rows: tuple[dict[str, Any], ...]
 
 
-Change = TimelineEntry | TaskChanged
+@dataclass(frozen=True)
+class TraineesChanged:
+    """A program's trainee rows after an event: everyone named on the plan or enrolled."""
+
+    program_id: str
+    rows: tuple[dict[str, Any], ...]
+
+
+Change = TimelineEntry | TaskChanged | TraineesChanged
+
+#: Events that change who a program is for.
+TRAINEE_EVENTS = (e.ProgramPlanned, e.ProgramRevised, e.TraineeEnrolled)
 
 TASK_EVENTS = (
     e.ApprovalRequested,
@@ -208,7 +219,18 @@ def apply(
     ]
     if isinstance(event, TASK_EVENTS):
         changes.append(TaskChanged(event.task_id, inbox_rows(state, event.task_id)))
+    if isinstance(event, TRAINEE_EVENTS):
+        changes.append(TraineesChanged(state.program_id, trainee_rows(state)))
     return new_view, changes
+
+
+def trainee_rows(state: ProgramState) -> tuple[dict[str, Any], ...]:
+    """One row per person the program is for; a revision may drop someone from the plan."""
+    people = dict.fromkeys((*state.trainees, *state.enrolled))
+    return tuple(
+        {"program_id": state.program_id, "trainee": person, "enrolled": person in state.enrolled}
+        for person in people
+    )
 
 
 def inbox_rows(state: ProgramState, task_id: str) -> tuple[dict[str, Any], ...]:

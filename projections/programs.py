@@ -1,4 +1,4 @@
-"""The program read models: summaries, timelines and the approval inbox."""
+"""The program read models: summaries, timelines, the approval inbox and who each is for."""
 
 from __future__ import annotations
 
@@ -12,16 +12,17 @@ from projections.program_views import (
     ProgramView,
     TaskChanged,
     TimelineEntry,
+    TraineesChanged,
     apply,
     program_id_of,
     program_row,
 )
-from projections.tables import inbox, programs, timeline
+from projections.tables import inbox, programs, timeline, trainees
 
 
 class ProgramProjection:
     name = "programs"
-    tables: tuple[Table, ...] = (programs, timeline, inbox)
+    tables: tuple[Table, ...] = (programs, timeline, inbox, trainees)
 
     def apply_batch(self, conn: Connection, batch: Batch) -> None:
         ids = {pid for r, _ in batch if (pid := program_id_of(r.stream_id)) is not None}
@@ -66,5 +67,9 @@ class ProgramProjection:
                     conn.execute(delete(inbox).where(inbox.c.task_id == change.task_id))
                     if change.rows:
                         conn.execute(insert(inbox), list(change.rows))
+                case TraineesChanged():
+                    conn.execute(delete(trainees).where(trainees.c.program_id == change.program_id))
+                    if change.rows:
+                        conn.execute(insert(trainees), list(change.rows))
         if entries:
             conn.execute(insert(timeline), entries)

@@ -92,6 +92,15 @@ inbox = Table(
     Column("due_at", UtcDateTime, nullable=True),
 )
 
+trainees = Table(
+    "rm_trainees",
+    metadata,
+    Column("program_id", String(100), primary_key=True),
+    Column("trainee", String(100), primary_key=True),
+    Column("enrolled", Boolean, nullable=False),
+)
+"""Who a program is for, per person: named on the plan, and enrolled once it is published."""
+
 
 def migrate_read_models(engine: Engine) -> None:
     run_migrations(engine, Path(__file__).parent / "migrations", "read_models_schema_version")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
 
@@ -15,6 +16,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.admin_config import AdminConfig
 from activities.outbox import NotificationService
+from domain.reference import ReferenceEvent, stream_of
+from eventlog import EventStore, NewEvent
 from trainops.client import ProgramClient
 from trainops.database import Database, open_database
 from trainops.temporal_bins import test_server_path
@@ -65,3 +68,21 @@ async def harness(time_env: WorkflowEnvironment, database: Database) -> AsyncIte
     """A worker on a fresh task queue, backed by this test's own database."""
     async with running_worker(time_env, database) as h:
         yield h
+
+
+def record_reference(store: EventStore, event: ReferenceEvent) -> None:
+    """Reference data (a course, a venue, a program's resources) as an admin's import appends it."""
+    stream = stream_of(event)
+    store.append(
+        stream,
+        store.stream_version(stream),
+        [
+            NewEvent(
+                event_id=uuid4(),
+                event_type=event.type,
+                payload=event.model_dump(mode="json", exclude={"type"}),
+                occurred_at=datetime.now(UTC),
+                metadata={"actor": "admin", "role": "admin"},
+            )
+        ],
+    )

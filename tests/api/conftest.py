@@ -159,3 +159,27 @@ async def plan_body(h: Harness, program_id: str, **changes: Any) -> dict[str, An
 def quarter(day: str) -> str:
     d = date.fromisoformat(day)
     return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+
+
+async def run(world: World, program_id: str, until: str, **plan: Any) -> None:
+    """Plan a program of spec.li's and take it through the API up to ``until`` (published,
+    executing or evaluating); emp.1 and emp.2 are enrolled, only emp.1 attends."""
+    steps = [
+        ("spec.li", "submit", {}),
+        ("mgr.wang", "approve", {}),
+        ("spec.li", "publish", {}),
+        ("spec.li", "attendance", {"session_id": "s1", "attendees": ["emp.1"]}),
+        ("spec.li", "complete-session", {"session_id": "s1"}),
+        ("spec.li", "complete-execution", {}),
+    ]
+    stop = {"published": 3, "executing": 4, "evaluating": 6}[until]
+    async with world.client("spec.li") as li:
+        planned = await li.post(
+            "/api/v1/programs", json=await plan_body(world.h, program_id, **plan)
+        )
+        assert planned.status_code == 201, planned.text
+    for who, segment, body in steps[:stop]:
+        async with world.client(who) as client:
+            done = await client.post(f"/api/v1/programs/{program_id}/{segment}", json=body)
+            assert done.status_code == 200, done.text
+            assert done.json()["projected"]

@@ -1,7 +1,7 @@
 """End to end in a real browser: Debian's chromium driven by Playwright, against uvicorn serving the
 app in this process (the same way ``trainops up`` does), with the worker on the time-skipping
 server. A specialist signs in and submits a program; an approver approves it from the inbox; the
-specialist's KPI dashboard changes.
+specialist's KPI dashboard changes. A trainee answers the survey on a phone.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from api.server import start_api
-from tests.api.conftest import PASSWORD, World, plan_body, quarter
+from tests.api.conftest import PASSWORD, World, plan_body, quarter, run
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -127,3 +127,40 @@ async def test_plan_to_kpi_dashboard_in_a_real_browser(world: World, browser: Br
         await expect(li.locator('tr[data-program="e2e-1"]')).to_have_count(1)
     finally:
         await web.stop()
+
+
+async def test_a_trainee_answers_the_survey_on_a_phone(world: World, browser: Browser) -> None:
+    await run(world, "e2e-eval", "evaluating", title="Ladder safety")
+    web = await start_api(
+        world.settings.model_copy(update={"api_port": 0}), world.h.db, world.programs
+    )
+    try:
+        emp = await sign_in(browser, web.url, "emp.1")
+        await emp.set_viewport_size({"width": 390, "height": 844})
+        await expect(emp.get_by_role("heading", name="My trainings")).to_be_visible()
+        await expect(emp.get_by_test_id("ask-survey")).to_have_attribute("data-state", "open")
+        await emp.get_by_test_id("open-survey").click()
+        overall = emp.get_by_label("Overall, how satisfied")
+        await overall.fill("150")
+        await emp.get_by_test_id("send-survey").click()
+        await expect(emp.get_by_test_id("error-overall")).to_have_text(
+            "Enter a number from 0 to 100."
+        )
+        await expect(overall).to_have_attribute("aria-invalid", "true")
+        await overall.fill("88")
+        await emp.get_by_label("Anything else").fill("Good pace.")
+        await emp.get_by_test_id("send-survey").click()
+        await expect(emp.get_by_test_id("saved")).to_be_visible()
+        await expect(emp.get_by_test_id("ask-survey")).to_have_attribute("data-state", "done")
+
+        await emp.get_by_role("link", name="简体中文").click()
+        await expect(emp.get_by_test_id("saved")).to_have_text("谢谢!你的问卷已记录。")
+        assert await emp.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        await web.stop()
+    [survey] = [
+        r
+        for r in world.h.db.store.read_stream("program-e2e-eval")
+        if r.event_type == "SurveySubmitted"
+    ]
+    assert survey.metadata["actor"] == "emp.1" and survey.payload["scores"] == {"overall": 88.0}

@@ -249,3 +249,20 @@ def test_rates_stay_in_unit_interval(answers: list[tuple[str, float]], scores: l
     )
     for p in (l1.response_rate, l2.pass_rate, l2.mastery):
         assert p.value is None or 0 <= p.value <= 1
+
+
+def test_a_multiple_choice_key_must_be_one_of_its_choices() -> None:
+    asked = Question(
+        question_id="q1",
+        knowledge_point="fire",
+        answer=" lower the forks",
+        text="Before driving off?",
+        choices=("Raise the forks", "Lower the forks"),
+    )
+    assert asked.text == "Before driving off?"
+    with pytest.raises(ValueError, match="not one of its choices"):
+        Question(question_id="q1", knowledge_point="fire", answer="C", choices=("A", "B"))
+    with pytest.raises(ValueError, match="must not repeat"):
+        Question(question_id="q1", knowledge_point="fire", answer="A", choices=("A", " a"))
+    course = CourseDefined(course_id="c1", title="T", hours=1, questions=(asked,))
+    assert grade_exam(course, {"q1": "Lower the forks"})[0] == 100

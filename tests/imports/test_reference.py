@@ -94,3 +94,34 @@ def test_exam_answers_graded_into_mastery(db: Database, tmp_path: Path) -> None:
         ("a", True),
         ("b", False),
     ]
+
+
+def test_questions_with_their_text_and_choices(db: Database, tmp_path: Path) -> None:
+    course = [{"course_id": "c1", "title": "T", "hours": 2}]
+    assert load_reference(db.store, "courses", write_csv(tmp_path / "c.csv", course)).imported
+    rows = [
+        {
+            "course_id": "c1",
+            "question_id": "q1",
+            "knowledge_point": "load",
+            "answer": "Lower the forks",
+            "text": "Before driving off?",
+            "choices": "Raise the forks|Lower the forks",
+        },
+        {
+            "course_id": "c1",
+            "question_id": "q2",
+            "knowledge_point": "emergency",
+            "answer": "Dial 120",
+            "text": "",
+            "choices": "",
+        },
+    ]
+    assert load_reference(db.store, "questions", write_csv(tmp_path / "q.csv", rows)).imported
+    db.projector.catch_up()
+    [q1, q2] = kpi_queries.kpi_inputs(db.engine).courses["c1"].questions
+    assert (q1.text, q1.choices) == ("Before driving off?", ("Raise the forks", "Lower the forks"))
+    assert (q2.text, q2.choices) == ("", ())
+    wrong = [{**rows[0], "answer": "Honk"}]
+    report = load_reference(db.store, "questions", write_csv(tmp_path / "w.csv", wrong))
+    assert not report.imported and "not one of its choices" in report.rejected[0].reason

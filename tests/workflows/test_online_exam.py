@@ -3,7 +3,7 @@ reference data in the log), mastery per knowledge point in the read models."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from uuid import uuid4
 
 import pytest
@@ -11,28 +11,10 @@ from sqlalchemy import select
 
 from domain import commands as c
 from domain.events import Session
-from domain.reference import CourseDefined, ProgramResourcesAssigned, Question, stream_of
-from eventlog import NewEvent
+from domain.reference import CourseDefined, ProgramResourcesAssigned, Question
 from projections.evaluation import items
-from tests.conftest import Harness
+from tests.conftest import Harness, record_reference
 from trainops.client import ActionRefused
-
-
-def record(h: Harness, event: CourseDefined | ProgramResourcesAssigned) -> None:
-    stream = stream_of(event)
-    h.db.store.append(
-        stream,
-        h.db.store.stream_version(stream),
-        [
-            NewEvent(
-                event_id=uuid4(),
-                event_type=event.type,
-                payload=event.model_dump(mode="json", exclude={"type"}),
-                occurred_at=datetime.now(UTC),
-                metadata={"actor": "admin", "role": "admin"},
-            )
-        ],
-    )
 
 
 async def evaluating(h: Harness, pid: str) -> None:
@@ -66,8 +48,8 @@ async def test_online_exam_answers_are_graded_from_the_answer_key(harness: Harne
     await evaluating(h, pid)
     with pytest.raises(ActionRefused, match="has no course assigned"):
         await h.programs.act(pid, c.SubmitExam(actor="t1", answers={"q1": "B"}))
-    record(
-        h,
+    record_reference(
+        h.db.store,
         CourseDefined(
             course_id="safety-101",
             title="Safety",
@@ -81,7 +63,7 @@ async def test_online_exam_answers_are_graded_from_the_answer_key(harness: Harne
             ),
         ),
     )
-    record(h, ProgramResourcesAssigned(program_id=pid, course_id="safety-101"))
+    record_reference(h.db.store, ProgramResourcesAssigned(program_id=pid, course_id="safety-101"))
     with pytest.raises(ActionRefused, match="questions the course does not have"):
         await h.programs.act(pid, c.SubmitExam(actor="t1", answers={"q9": "B"}))
     with pytest.raises(ActionRefused, match="either a score or the exam's answers"):
