@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import audit_routes, data_routes, errors, rest, trainee_pages, web
+from api import audit_routes, config_routes, data_routes, errors, rest, trainee_pages, web
 from api.services import ClientFactory, Services
 from api.users import UserStore
 from trainops.client import ProgramClient
@@ -148,7 +148,9 @@ def create_app(
     app.include_router(rest.router)
     app.include_router(audit_routes.router)
     app.include_router(data_routes.router)
+    app.include_router(config_routes.router)
     app.include_router(web.router)
+    app.include_router(config_routes.pages)
     app.include_router(trainee_pages.router)
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"

@@ -95,11 +95,24 @@ ZH_CN: dict[str, str] = {
     "below": "未达标",
     "below target": "未达标",
     "Configuration": "配置",
-    "In force from": "生效来源",
+    "In force": "当前生效",
     "built-in defaults": "内置默认值",
-    "Edit the files and restart the workers; a bad file is refused whole, naming its line.": (
-        "修改配置文件后重启 worker;有错误的文件会被整体拒绝,并指出出错的行。"
+    "no version saved yet": "尚未保存过版本",
+    "version": "版本",
+    "Version": "版本",
+    "saved: workers use it from their next step.": "已保存:worker 从下一步起使用该版本。",
+    "You are looking at version": "您正在查看版本",
+    "not the one in force.": "并非当前生效的版本。",
+    "Back to the version in force": "返回当前生效的版本",
+    "Edit": "编辑",
+    "Checked whole before saving; a problem names its line and nothing is saved. Programs "
+    "already submitted keep the route recorded at submission.": (
+        "保存前整体校验;有问题时指出出错的行,且不保存任何内容。已提交的项目保留提交时记录的审批路线。"
     ),
+    "Why (shown in the history)": "修改原因(显示在历史记录中)",
+    "Save as a new version": "保存为新版本",
+    "Why": "原因",
+    "in force": "生效中",
     "Approval policy": "审批策略",
     "Step": "步骤",
     "Quorum": "法定人数",

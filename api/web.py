@@ -17,7 +17,6 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import typer
 from fastapi import APIRouter, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -882,39 +881,6 @@ def audit_page(request: Request, principal: CurrentPrincipal, services: Services
 
 
 # ---------------------------------------------------------------------- admin
-
-
-@router.get("/admin/config", response_class=HTMLResponse)
-def config_page(request: Request, principal: CurrentPrincipal, services: ServicesDep) -> Response:
-    """What the admin configured, as the workers load it: the approval policy, the calendar,
-    reminder times, notification channels (no secrets) and KPI thresholds. Editing happens in
-    the files (reviewed, versioned); this page shows what is in force and checks the files."""
-    from activities.admin_config import ConfigFileError, load_admin_config
-    from trainops.kpi_cli import load_thresholds
-
-    require_role(principal, "admin", "auditor", doing="reading the configuration")
-    settings = services.settings
-    error: str | None = None
-    try:
-        config = load_admin_config(settings.config_file)
-    except ConfigFileError as exc:
-        config, error = None, str(exc)
-    try:
-        thresholds, pass_mark = load_thresholds(settings.kpi_thresholds_file, settings)
-    except typer.Exit:
-        thresholds, pass_mark = None, settings.exam_pass_mark
-        error = error or f"{settings.kpi_thresholds_file}: the thresholds file is invalid"
-    return render(
-        request,
-        "config.html",
-        principal,
-        config=config,
-        config_file=settings.config_file,
-        thresholds_file=settings.kpi_thresholds_file,
-        thresholds=thresholds,
-        pass_mark=pass_mark,
-        error=error,
-    )
 
 
 @router.get("/admin/users", response_class=HTMLResponse)

@@ -15,6 +15,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.admin_config import AdminConfig
+from activities.config_versions import ConfigProvider, ConfigSource
 from activities.outbox import NotificationService
 from domain.reference import ReferenceEvent, stream_of
 from eventlog import EventStore, NewEvent
@@ -53,12 +54,14 @@ class Harness:
 
 @asynccontextmanager
 async def running_worker(
-    env: WorkflowEnvironment, db: Database, config: AdminConfig | None = None
+    env: WorkflowEnvironment, db: Database, config: AdminConfig | ConfigProvider | None = None
 ) -> AsyncIterator[Harness]:
-    """A worker on a fresh task queue, backed by ``db``, with the admin's ``config``."""
+    """A worker on a fresh task queue, backed by ``db``, with the admin's ``config`` (fixed, or
+    a source that follows saved versions)."""
     config = config or AdminConfig()
     task_queue = f"tq-{uuid4()}"
-    notifier = NotificationService(db.engine, config.notifications, db.store)
+    provider: ConfigProvider = config if callable(config) else (lambda fixed=config: fixed)
+    notifier = NotificationService(db.engine, lambda: provider().notifications, db.store)
     async with build_worker(env.client, task_queue, db.store, notifier, config=config):
         yield Harness(env, db, ProgramClient(env.client, task_queue), task_queue)
 
@@ -66,7 +69,7 @@ async def running_worker(
 @pytest_asyncio.fixture
 async def harness(time_env: WorkflowEnvironment, database: Database) -> AsyncIterator[Harness]:
     """A worker on a fresh task queue, backed by this test's own database."""
-    async with running_worker(time_env, database) as h:
+    async with running_worker(time_env, database, ConfigSource(database.store, None)) as h:
         yield h
 
 

@@ -1,0 +1,130 @@
+"""Editing the configuration over HTTP and in the browser: admins only, validated whole, a stale
+base refused, every version in the log; auditors read everything and change nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from activities.config_versions import CONFIG_STREAM
+from tests.api.conftest import World, csrf_of
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "trainops.example.yaml"
+DOCUMENT = EXAMPLE.read_text(encoding="utf-8")
+
+
+def saved_versions(world: World) -> int:
+    return world.h.db.store.stream_version(CONFIG_STREAM)
+
+
+async def test_the_api_saves_versions_and_refuses_bad_ones(world: World) -> None:
+    world.settings.config_file = EXAMPLE
+    async with world.client("adm.qian") as admin:
+        current = (await admin.get("/api/v1/config")).json()
+        assert (current["version"], current["source"]) == (0, str(EXAMPLE))
+        assert current["document"] == DOCUMENT
+
+        edited = DOCUMENT.replace("standard-2027", "standard-2028")
+        put = await admin.put(
+            "/api/v1/config",
+            json={"document": edited, "comment": "new year", "expected_version": 0},
+        )
+        assert put.status_code == 200, put.text
+        assert (put.json()["version"], put.json()["changed_by"]) == (1, "adm.qian")
+
+        for body, code, message in [
+            ({"document": "approval: [", "expected_version": 1}, 422, "line 1"),
+            (
+                {"document": DOCUMENT.replace("quorum: 2", "quorum: 9"), "expected_version": 1},
+                422,
+                "quorum 9 exceeds",
+            ),
+            ({"document": DOCUMENT, "expected_version": 0}, 409, "version 1 was saved after"),
+            ({"document": DOCUMENT}, 422, "expected_version"),
+            ({"document": "x" * 200_001, "expected_version": 1}, 422, "200000"),
+        ]:
+            refused = await admin.put("/api/v1/config", json=body)
+            assert refused.status_code == code, refused.text
+            assert message in refused.text
+        assert saved_versions(world) == 1
+
+        [listed] = (await admin.get("/api/v1/config/versions")).json()
+        assert (listed["version"], listed["comment"]) == (1, "new year")
+        assert (await admin.get("/api/v1/config/versions/1")).json()["document"] == edited
+        assert (await admin.get("/api/v1/config/versions/2")).status_code == 404
+
+    async with world.client("aud.sun") as auditor:
+        assert (await auditor.get("/api/v1/config")).json()["version"] == 1
+        refused = await auditor.put(
+            "/api/v1/config", json={"document": DOCUMENT, "expected_version": 1}
+        )
+        assert refused.status_code == 403
+    async with world.client("spec.li") as specialist:
+        assert (await specialist.get("/api/v1/config")).status_code == 403
+    assert saved_versions(world) == 1
+
+
+async def test_an_admin_edits_in_the_browser(world: World) -> None:
+    world.settings.config_file = EXAMPLE
+    async with world.browser("adm.qian") as page:
+        form = await page.get("/admin/config")
+        assert 'data-testid="config-form"' in form.text and "standard-2027" in form.text
+        token = csrf_of(form.text)
+
+        broken = await page.post(
+            "/admin/config",
+            data={
+                "csrf_token": token,
+                "expected_version": "0",
+                "document": DOCUMENT.replace("quorum: 2", "quorum: 9"),
+                "comment": "oops",
+            },
+        )
+        assert broken.status_code == 422
+        assert 'data-testid="config-error"' in broken.text and "quorum 9 exceeds" in broken.text
+        assert "quorum: 9" in broken.text  # the admin's text is kept to fix, not lost
+        assert saved_versions(world) == 0
+
+        done = await page.post(
+            "/admin/config",
+            data={
+                "csrf_token": token,
+                "expected_version": "0",
+                "document": DOCUMENT.replace("hr.li", "hr.wu"),
+                "comment": "Li moved to sales",
+            },
+        )
+        assert done.status_code == 303 and done.headers["location"] == "/admin/config?saved=1"
+        shown = (await page.get("/admin/config?saved=1")).text
+        assert 'data-testid="config-saved"' in shown and "hr.wu" in shown
+        assert "Li moved to sales" in shown and 'data-testid="config-history"' in shown
+
+        stale = await page.post(
+            "/admin/config",
+            data={"csrf_token": token, "expected_version": "0", "document": DOCUMENT},
+        )
+        assert stale.status_code == 409 and "version 1 was saved after version 0" in stale.text
+
+        forged = await page.post(
+            "/admin/config",
+            data={"csrf_token": "forged", "expected_version": "1", "document": DOCUMENT},
+        )
+        assert forged.status_code == 403
+        assert saved_versions(world) == 1
+        [event] = world.h.db.store.read_stream(CONFIG_STREAM)
+        assert event.metadata["actor"] == "adm.qian"
+
+    async with world.browser("aud.sun") as page:
+        seen = await page.get("/admin/config")
+        assert seen.status_code == 200 and 'data-testid="config-form"' not in seen.text
+        assert (await page.get("/admin/config?version=1")).status_code == 200
+        assert (await page.get("/admin/config?version=9")).status_code == 404
+        post = await page.post(
+            "/admin/config",
+            data={
+                "csrf_token": csrf_of(seen.text),
+                "expected_version": "1",
+                "document": DOCUMENT,
+            },
+        )
+        assert post.status_code == 403
+    assert saved_versions(world) == 1
