@@ -164,3 +164,32 @@ async def test_a_trainee_answers_the_survey_on_a_phone(world: World, browser: Br
         if r.event_type == "SurveySubmitted"
     ]
     assert survey.metadata["actor"] == "emp.1" and survey.payload["scores"] == {"overall": 88.0}
+
+
+async def test_an_admin_edits_the_configuration_in_the_browser(
+    world: World, browser: Browser, tmp_path: Path
+) -> None:
+    web = await start_api(
+        world.settings.model_copy(update={"api_port": 0}), world.h.db, world.programs
+    )
+    try:
+        admin = await sign_in(browser, web.url, "adm.qian")
+        await admin.goto("/admin/config")
+        editor = admin.get_by_label("YAML")
+        await editor.fill("approval:\n  name: q3-policy\n  steps: nope\n")
+        await admin.get_by_role("button", name="Save as a new version").click()
+        await expect(admin.get_by_test_id("config-error")).to_contain_text("line 3")
+        await expect(editor).to_have_value(re.compile("q3-policy"))  # kept, to fix
+        await editor.fill("approval:\n  name: q3-policy\n")
+        await admin.get_by_label("Why").fill("a simpler policy for Q3")
+        await admin.get_by_role("button", name="Save as a new version").click()
+        await expect(admin.get_by_test_id("config-saved")).to_be_visible()
+        await expect(admin.get_by_test_id("config-history")).to_contain_text(
+            "a simpler policy for Q3"
+        )
+        await admin.screenshot(path=str(tmp_path / "config.png"), full_page=True)
+    finally:
+        await web.stop()
+    assert [e.payload["comment"] for e in world.h.db.store.read_stream("configuration")] == [
+        "a simpler policy for Q3"
+    ]
