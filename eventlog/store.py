@@ -321,13 +321,10 @@ class EventStore:
         pg = raw.driver_connection
         assert pg is not None
         try:
-            if bulk:  # the statement is all or nothing, so it can commit unseen
-                with pg.pipeline():
-                    cursor = pg.execute(statement, params)
-                    pg.commit()
-            else:  # a pipeline costs more than the round trip it saves here
-                cursor = pg.execute(statement, params)
-                pg.commit()
+            # The statement is all or nothing, so it can commit whatever it did (pipelining
+            # the commit was measured slower: psycopg's pipeline costs more than the round trip).
+            cursor = pg.execute(statement, params)
+            pg.commit()
             if cursor.rowcount != len(rows):
                 # Nothing was written: another writer moved the head, or a stream is not where
                 # the append expects it.
