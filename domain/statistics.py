@@ -12,7 +12,6 @@ import math
 from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict
-from scipy.special import ndtri, stdtr, stdtrit
 
 #: Fewest observations per cell of a difference-in-differences (pre/post x trained/control).
 MIN_DID_CELL = 2
@@ -87,6 +86,8 @@ class DidEstimate(BaseModel):
 def z_quantile(confidence: float) -> float:
     """The two-sided normal quantile, e.g. 1.959964 for 95 %."""
     _check_confidence(confidence)
+    from scipy.special import ndtri  # here, not at the top: scipy costs 0.15 s to import
+
     return float(ndtri(0.5 + confidence / 2))
 
 
@@ -95,11 +96,15 @@ def t_quantile(confidence: float, df: int) -> float:
     _check_confidence(confidence)
     if df < 1:
         raise ValueError("a t quantile needs at least one degree of freedom")
+    from scipy.special import stdtrit
+
     return float(stdtrit(df, 0.5 + confidence / 2))
 
 
 def two_sided_p(t: float, df: int) -> float:
     """P(|T| >= |t|) for a Student t with ``df`` degrees of freedom."""
+    from scipy.special import stdtr
+
     return float(2 * stdtr(df, -abs(t)))
 
 

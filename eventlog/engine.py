@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -51,6 +49,9 @@ def run_migrations(
 ) -> None:
     """Upgrade one migration tree to its head (or ``target``, for tests of an upgrade); each
     tree keeps its own version table."""
+    from alembic import command  # here, not at the top: alembic costs 0.15 s to import
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(script_location))
     config.attributes["version_table"] = version_table
