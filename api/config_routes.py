@@ -9,7 +9,7 @@ refused (409) so two admins never overwrite each other, and every saved version 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from fastapi import APIRouter, HTTPException, Query, Request, status
@@ -57,17 +57,6 @@ class ConfigIn(BaseModel):
     """The version this change started from; another admin's newer save makes it a 409."""
 
 
-def _out(version: ConfigVersion) -> dict[str, Any]:
-    return {
-        "version": version.version,
-        "source": version.source,
-        "sha256": version.sha256,
-        "changed_by": version.changed_by,
-        "changed_at": version.changed_at,
-        "comment": version.comment,
-    }
-
-
 def _in_force(services: Services) -> ConfigVersion:
     try:
         return current_version(services.database.store, services.settings.config_file)
@@ -105,13 +94,16 @@ def _save(services: Services, principal: Principal, body: ConfigIn) -> ConfigVer
 def get_config(principal: CurrentPrincipal, services: ServicesDep) -> ConfigDocumentOut:
     require_role(principal, "admin", "auditor", doing="reading the configuration")
     version = _in_force(services)
-    return ConfigDocumentOut(**_out(version), document=version.document)
+    return ConfigDocumentOut.model_validate(version, from_attributes=True)
 
 
 @router.get("/config/versions", summary="Every saved version, oldest first (no documents)")
 def list_versions(principal: CurrentPrincipal, services: ServicesDep) -> list[ConfigVersionOut]:
     require_role(principal, "admin", "auditor", doing="reading the configuration")
-    return [ConfigVersionOut(**_out(v)) for v in history(services.database.store)]
+    return [
+        ConfigVersionOut.model_validate(v, from_attributes=True)
+        for v in history(services.database.store)
+    ]
 
 
 @router.get(
@@ -124,7 +116,7 @@ def get_version(
 ) -> ConfigDocumentOut:
     require_role(principal, "admin", "auditor", doing="reading the configuration")
     version = _saved(services, number)
-    return ConfigDocumentOut(**_out(version), document=version.document)
+    return ConfigDocumentOut.model_validate(version, from_attributes=True)
 
 
 @router.put(
@@ -139,7 +131,7 @@ def put_config(
     body: ConfigIn, principal: CurrentPrincipal, services: ServicesDep
 ) -> ConfigVersionOut:
     require_role(principal, "admin", doing="changing the configuration")
-    return ConfigVersionOut(**_out(_save(services, principal, body)))
+    return ConfigVersionOut.model_validate(_save(services, principal, body), from_attributes=True)
 
 
 # ---------------------------------------------------------------------- page
