@@ -95,16 +95,24 @@ class NotificationService:
         return self._settings()
 
     def _channels(self, settings: NotificationSettings) -> dict[str, Channel]:
-        if self._built is None or self._built[0] is not settings:
+        built = self._built  # read once: another thread may swap it for a newer version
+        if built is None or built[0] is not settings:
             channels = {name: self._channel_factory(c) for name, c in settings.channels.items()}
-            self._built = (settings, channels)
-        return self._built[1]
+            built = self._built = (settings, channels)
+        return built[1]
 
     def send(self, notification: Notification, attempt: int = 1) -> str:
         """Deliver once; returns the ledger id. Raises ``DeliveryFailed`` to be retried."""
         settings = self.settings
         channel_name, address = settings.route_for(notification.recipient)
         row = self._reserve(notification, channel_name, address)
+        if row["status"] != "delivered" and (row["channel"], row["address"]) != (
+            channel_name,
+            address,
+        ):
+            # The admin changed the route since an earlier attempt: retries follow the route
+            # in force (routing to the outbox delivers it there).
+            row["status"] = self._reroute(row["id"], channel_name, address)
         if row["status"] == "delivered":
             return f"notification-{row['id']}"
         channel = self._channels(settings)[channel_name]
@@ -148,11 +156,31 @@ class NotificationService:
             pass  # reserved by an earlier attempt
         with self.engine.connect() as conn:
             found = conn.execute(
-                select(notifications.c.id, notifications.c.status).where(
-                    notifications.c.idempotency_key == n.idempotency_key
-                )
+                select(
+                    notifications.c.id,
+                    notifications.c.status,
+                    notifications.c.channel,
+                    notifications.c.address,
+                ).where(notifications.c.idempotency_key == n.idempotency_key)
             ).one()
-        return {"id": found[0], "status": found[1]}
+        return {"id": found[0], "status": found[1], "channel": found[2], "address": found[3]}
+
+    def _reroute(self, row_id: int, channel: str, address: str) -> str:
+        """Point a pending notification at another channel; returns its status."""
+        outbox = channel == "outbox"
+        status = "delivered" if outbox else "pending"
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(notifications)
+                .where(notifications.c.id == row_id)
+                .values(
+                    channel=channel,
+                    address=address,
+                    status=status,
+                    delivered_at=datetime.now(UTC) if outbox else None,
+                )
+            )
+        return status
 
     def _finish(self, row_id: int, status: str, error: str | None) -> None:
         with self.engine.begin() as conn:

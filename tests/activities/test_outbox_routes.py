@@ -1,0 +1,101 @@
+"""A notification still pending when the admin saves another route follows the new route on its
+next attempt: to the outbox, or to another real channel, and the ledger says where it went."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from sqlalchemy import select
+
+from activities.admin_config import NotificationSettings
+from activities.channels import DeliveryFailed
+from activities.outbox import Notification, NotificationService, notifications
+from trainops.database import Database
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])  # nothing listens once it is closed
+
+
+@pytest.fixture
+def hook() -> Iterator[tuple[str, list[bytes]]]:
+    received: list[bytes] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/hook", received
+    server.shutdown()
+
+
+def settings(route: str, hook_url: str = "http://127.0.0.1:9/unused") -> NotificationSettings:
+    return NotificationSettings.model_validate(
+        {
+            "channels": {
+                "mail": {
+                    "type": "smtp",
+                    "host": "127.0.0.1",
+                    "port": closed_port(),
+                    "sender": "trainops@example.com",
+                    "timeout_seconds": 2,
+                },
+                "hook": {"type": "webhook", "url": hook_url},
+            },
+            "routes": [{"recipients": ["*"], "channel": route}],
+        }
+    )
+
+
+def ledger(database: Database) -> tuple[str, str, str]:
+    with database.engine.connect() as conn:
+        row = conn.execute(
+            select(notifications.c.channel, notifications.c.address, notifications.c.status)
+        ).one()
+    return row[0], row[1], row[2]
+
+
+NOTICE = Notification("p1:prepare:emp.1", "emp.1", "Prepare", "Session on Monday", "p1")
+
+
+def test_a_pending_notice_follows_a_route_to_the_outbox(database: Database) -> None:
+    in_force = [settings("mail")]
+    service = NotificationService(database.engine, lambda: in_force[0], database.store)
+    with pytest.raises(DeliveryFailed):
+        service.send(NOTICE, attempt=1)
+    in_force[0] = settings("outbox")
+    assert service.send(NOTICE, attempt=2).startswith("notification-")
+    assert ledger(database) == ("outbox", "emp.1", "delivered")
+
+
+def test_a_pending_notice_follows_a_route_to_another_channel(
+    database: Database, hook: tuple[str, list[bytes]]
+) -> None:
+    url, received = hook
+    in_force = [settings("mail", url)]
+    service = NotificationService(database.engine, lambda: in_force[0], database.store)
+    with pytest.raises(DeliveryFailed):
+        service.send(NOTICE, attempt=1)
+    in_force[0] = settings("hook", url)
+    service.send(NOTICE, attempt=2)
+    assert len(received) == 1 and b"Session on Monday" in received[0]
+    assert ledger(database) == ("hook", "emp.1", "delivered")
+    attempts = [
+        (e.payload["channel"], e.payload["outcome"])
+        for e in database.store.read_all()
+        if e.event_type == "NotificationAttempted"
+    ]
+    assert attempts == [("mail", "failed"), ("hook", "delivered")]
