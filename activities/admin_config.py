@@ -104,7 +104,18 @@ class ConfigFileError(Exception):
 
 
 class _LineLoader(yaml.SafeLoader):
-    """Remembers the line of every mapping key and sequence item, to point at problems."""
+    """Remembers the line of every mapping key and sequence item, to point at problems.
+
+    Aliases (``*name``) are refused: expanding them is exponential (a few hundred characters
+    can stall the process), and a configuration has no need for them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in the configuration", mark
+            )
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -158,6 +169,10 @@ def parse_admin_config(text: str, source: str = "<config>") -> AdminConfig:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "unknown line"
         raise ConfigFileError(f"{source}, {where}: not valid YAML ({exc})") from exc
+    except ValueError as exc:  # PyYAML builds dates itself: 2027-02-30 is a ValueError
+        raise ConfigFileError(f"{source}: a value cannot be read ({exc})") from exc
+    except RecursionError as exc:
+        raise ConfigFileError(f"{source}: nested too deeply") from exc
     if raw is None:
         return AdminConfig()
     if not isinstance(raw, dict):
