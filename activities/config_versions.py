@@ -21,9 +21,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
 
+import structlog
+
 from activities.admin_config import AdminConfig, ConfigFileError, parse_admin_config
 from domain.events import ConfigurationChanged, event_payload, load_event
 from eventlog import EventStore, NewEvent, StreamVersionConflict
+
+log = structlog.get_logger(__name__)
 
 CONFIG_STREAM = "configuration"
 #: What activities call for the configuration in force: a ``ConfigSource``, or a fixed one.
@@ -104,6 +108,12 @@ def save_version(
     ``ConfigConflict`` says another admin saved in the meantime."""
     if len(document) > MAX_DOCUMENT_CHARS:
         raise ConfigFileError(f"the document is longer than {MAX_DOCUMENT_CHARS} characters")
+    if not document.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in document.splitlines()
+    ):
+        raise ConfigFileError(
+            "the document is empty: saving it would put the built-in defaults in force"
+        )
     parse_admin_config(document, "the configuration")
     version = expected_version + 1
     event = ConfigurationChanged(
@@ -146,6 +156,19 @@ class ConfigSource:
         with self._lock:
             if self._loaded is None or self._loaded[0] != version:
                 current = current_version(self.store, self.file)
-                config = parse_admin_config(current.document, current.source)
+                try:
+                    config = parse_admin_config(current.document, current.source)
+                except ConfigFileError as exc:
+                    if self._loaded is None:
+                        raise  # nothing to fall back on: the worker must not start
+                    # Saved by a newer release this worker cannot read: keep the last good
+                    # version rather than fail every activity, and say so once per version.
+                    log.error(
+                        "configuration version not loaded; the previous one stays in force",
+                        version=current.version,
+                        error=str(exc),
+                    )
+                    self._loaded = (current.version, self._loaded[1])
+                    return self._loaded[1]
                 self._loaded = (current.version, config)
             return self._loaded[1]

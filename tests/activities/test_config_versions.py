@@ -3,8 +3,11 @@ by a stale editor, and picked up by a ``ConfigSource`` without a restart."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from datetime import UTC, datetime
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 
@@ -17,6 +20,8 @@ from activities.config_versions import (
     history,
     save_version,
 )
+from domain.events import ConfigurationChanged, event_payload
+from eventlog import NewEvent
 from trainops.database import Database
 
 FILE_POLICY = """\
@@ -111,3 +116,39 @@ def test_documents_that_would_crash_or_stall_the_parser_are_refused(
     with pytest.raises(ConfigFileError, match=re.escape(message)):
         save_version(database.store, document, actor="admin.zhou", expected_version=0)
     assert database.store.stream_version(CONFIG_STREAM) == 0
+
+
+def test_an_empty_document_is_refused(database: Database) -> None:
+    for empty in ("", "  \n", "# only a comment\n\n"):
+        with pytest.raises(ConfigFileError, match="the document is empty"):
+            save_version(database.store, empty, actor="admin.zhou", expected_version=0)
+    assert database.store.stream_version(CONFIG_STREAM) == 0
+
+
+def test_a_version_this_worker_cannot_read_leaves_the_last_good_one_in_force(
+    database: Database, config_file: Path
+) -> None:
+    """A newer release may save a field this worker's models do not know yet."""
+    source = ConfigSource(database.store, config_file)
+    save_version(database.store, SAVED_POLICY, actor="admin.zhou", expected_version=0)
+    assert source().approval.name == "saved"
+    unknown = SAVED_POLICY + "future_section: {}\n"
+    event = ConfigurationChanged(
+        version=2, document=unknown, sha256=hashlib.sha256(unknown.encode()).hexdigest()
+    )
+    database.store.append(
+        CONFIG_STREAM,
+        1,
+        [
+            NewEvent(
+                event_id=uuid4(),
+                event_type=event.type,
+                payload=event_payload(event),
+                occurred_at=datetime.now(UTC),
+                metadata={"actor": "admin.zhou", "role": "admin"},
+            )
+        ],
+    )
+    assert source().approval.name == "saved"
+    with pytest.raises(ConfigFileError, match="future_section"):
+        ConfigSource(database.store, config_file)()  # a fresh worker refuses to start
