@@ -47,12 +47,32 @@ class SmtpChannel(BaseModel):
 
 
 class WebhookChannel(BaseModel):
+    """A chat bot or HTTP endpoint. Bot URLs usually carry their access key (WeCom ``?key=``,
+    DingTalk ``?access_token=``, Feishu in the path): name an environment variable holding the
+    URL with ``url_env``. The document is kept in the event log for good, so ``url`` refuses a
+    query string or credentials."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     type: Literal["webhook"]
-    url: Annotated[str, Field(pattern=r"^https?://")]
+    url: Annotated[str, Field(pattern=r"^https?://")] | None = None
+    url_env: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] | None = None
     format: Literal["generic", "wecom", "dingtalk", "feishu"] = "generic"
     timeout_seconds: float = 10.0
+
+    @model_validator(mode="after")
+    def _one_url(self) -> WebhookChannel:
+        if self.url is not None and any(mark in self.url for mark in "?@#"):
+            raise ValueError(
+                "a webhook url must not carry a key (query string or credentials): put the"
+                " whole URL in an environment variable and name it with url_env"
+            )
+        if (self.url is None) == (self.url_env is None):
+            raise ValueError(
+                "give the webhook either url (no key in it) or url_env (the name of an"
+                " environment variable holding a URL with its key)"
+            )
+        return self
 
 
 Channel = Annotated[SmtpChannel | WebhookChannel, Field(discriminator="type")]

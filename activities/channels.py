@@ -9,6 +9,7 @@ import json
 import os
 import smtplib
 import urllib.error
+import urllib.parse
 import urllib.request
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -65,12 +66,25 @@ class WebhookSender:
     def __init__(self, config: WebhookChannel) -> None:
         self.config = config
 
+    def _url(self) -> str:
+        if self.config.url is not None:
+            return self.config.url
+        url = os.environ.get(self.config.url_env or "", "")
+        if not url.startswith(("http://", "https://")):
+            raise DeliveryFailed(
+                f"webhook: environment variable {self.config.url_env} holds no http(s) URL"
+            )
+        return url
+
     def send(self, *, address: str, subject: str, body: str, key: str) -> None:
         payload = webhook_body(
             self.config.format, address=address, subject=subject, body=body, key=key
         )
+        url = self._url()
+        # Errors name the host only: they reach the ledger and the log, the URL's key must not.
+        where = urllib.parse.urlsplit(url).netloc
         request = urllib.request.Request(
-            self.config.url,
+            url,
             data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
             headers={"Content-Type": "application/json", "Idempotency-Key": key},
             method="POST",
@@ -79,13 +93,18 @@ class WebhookSender:
             with urllib.request.urlopen(request, timeout=self.config.timeout_seconds) as response:
                 answer = response.read()
         except (OSError, urllib.error.URLError) as exc:
-            raise DeliveryFailed(f"webhook {self.config.url}: {exc}") from exc
+            raise DeliveryFailed(f"webhook {where}: {_without(url, exc)}") from exc
         try:
             errcode = json.loads(answer or b"{}").get("errcode", 0)
         except (ValueError, AttributeError):
             errcode = 0
         if errcode:
-            raise DeliveryFailed(f"webhook {self.config.url} answered errcode {errcode}")
+            raise DeliveryFailed(f"webhook {where} answered errcode {errcode}")
+
+
+def _without(url: str, exc: BaseException) -> str:
+    """The error's text with the URL (and so its key) taken out."""
+    return str(exc).replace(url, "<url>")
 
 
 def make_channel(config: SmtpChannel | WebhookChannel) -> Channel:

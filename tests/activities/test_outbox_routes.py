@@ -99,3 +99,36 @@ def test_a_pending_notice_follows_a_route_to_another_channel(
         if e.event_type == "NotificationAttempted"
     ]
     assert attempts == [("mail", "failed"), ("hook", "delivered")]
+
+
+def test_a_bot_url_with_its_key_comes_from_the_environment_and_stays_out_of_the_log(
+    database: Database, hook: tuple[str, list[bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, received = hook
+    with pytest.raises(ValueError, match="url_env"):
+        settings_with_bot({"url": url + "?key=SECRET"})
+    with pytest.raises(ValueError, match="either url"):
+        settings_with_bot({"url": url, "url_env": "BOT_URL"})
+
+    monkeypatch.setenv("BOT_URL", url + "?key=SECRET")
+    service = NotificationService(
+        database.engine, settings_with_bot({"url_env": "BOT_URL"}), database.store
+    )
+    service.send(NOTICE)
+    assert len(received) == 1
+
+    monkeypatch.setenv("BOT_URL", f"http://127.0.0.1:{closed_port()}/hook?key=SECRET")
+    other = Notification("p1:attend:emp.2", "emp.2", "Attend", "Today", "p1")
+    with pytest.raises(DeliveryFailed) as failed:
+        service.send(other)
+    assert "SECRET" not in str(failed.value)
+    assert all("SECRET" not in str(e.payload) for e in database.store.read_all())
+
+
+def settings_with_bot(bot: dict[str, str]) -> NotificationSettings:
+    return NotificationSettings.model_validate(
+        {
+            "channels": {"bot": {"type": "webhook", "format": "wecom", **bot}},
+            "routes": [{"recipients": ["*"], "channel": "bot"}],
+        }
+    )
