@@ -104,7 +104,7 @@ async def _check_csrf(request: Request, principal: Principal) -> None:
             value = form.get("csrf_token")
             sent = value if isinstance(value, str) else None
     expected = principal.csrf_token or ""
-    if not sent or not secrets.compare_digest(sent, expected):
+    if not sent or not secrets.compare_digest(sent.encode(), expected.encode()):
         raise HTTPException(
             status.HTTP_403_FORBIDDEN,
             "missing or wrong CSRF token: reload the page and try again "

@@ -10,11 +10,13 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
+import psycopg
 import structlog
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.services import TemporalTimeout, TemporalUnavailable
@@ -111,6 +113,16 @@ async def _temporal_slow(request: Request, exc: Exception) -> Response:
     return _page(request, status.HTTP_504_GATEWAY_TIMEOUT, str(exc))
 
 
+async def _bad_value(request: Request, exc: Exception) -> Response:
+    """The database refused a value that passed validation (e.g. a NUL character in a path or
+    a search): bad input, so a 422, and nothing was written."""
+    log.info("value refused by the database", error=type(exc).__name__)
+    message = "a value in the request cannot be stored or searched (e.g. a NUL character)"
+    if is_api(request):
+        return JSONResponse({"detail": message}, HTTP_422)
+    return _page(request, HTTP_422, message)
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error")
     message = "internal error; it is logged with this request's id"
@@ -126,6 +138,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ActionRefused, _refused)
     app.add_exception_handler(TemporalUnavailable, _temporal_down)
     app.add_exception_handler(TemporalTimeout, _temporal_slow)
+    app.add_exception_handler(DataError, _bad_value)
+    app.add_exception_handler(psycopg.DataError, _bad_value)
     app.add_exception_handler(Exception, _unexpected)
 
 
