@@ -135,6 +135,10 @@ def save_version(
             ],
         )
     except StreamVersionConflict as exc:
+        if exc.actual < expected_version:
+            raise ConfigConflict(
+                f"there is no version {expected_version}: version {exc.actual} is in force"
+            ) from exc
         raise ConfigConflict(
             f"version {exc.actual} was saved after version {expected_version}, which this"
             " change started from: reload, reapply your change and save again"

@@ -82,3 +82,19 @@ def test_a_bad_file_or_a_stale_version_is_refused_and_saves_nothing(
     )
     assert result.exit_code == 2 and "version 1 was saved after version 0" in said(result)
     assert saved_versions() == 1
+
+
+def test_apply_explains_a_version_ahead_and_a_comment_too_long(cli: CliRunner) -> None:
+    ahead = cli.invoke(
+        app, ["config", "apply", str(EXAMPLE), "--as", "admin.zhou", "--expected-version", "5"]
+    )
+    assert ahead.exit_code == 2 and "there is no version 5: version 0 is in force" in said(ahead)
+    long = cli.invoke(
+        app, ["config", "apply", str(EXAMPLE), "--as", "admin.zhou", "--comment", "x" * 2001]
+    )
+    assert long.exit_code == 2 and "comment" in said(long) and "2000" in said(long)
+    negative = cli.invoke(
+        app, ["config", "apply", str(EXAMPLE), "--as", "admin.zhou", "--expected-version", "-1"]
+    )
+    assert negative.exit_code == 2
+    assert saved_versions() == 0

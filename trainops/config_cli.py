@@ -8,15 +8,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from activities.admin_config import AdminConfig, ConfigFileError, parse_admin_config
 from activities.config_versions import (
+    CONFIG_STREAM,
     ConfigConflict,
     ConfigVersion,
     current_version,
     history,
     save_version,
 )
+from api.errors import describe_errors
 from trainops.database import open_database
 from trainops.render import console, print_json, rows_table
 from trainops.settings import get_settings
@@ -96,7 +99,9 @@ def apply(
     comment: Annotated[str, typer.Option(help="Why: shown in the history.")] = "",
     expected_version: Annotated[
         int | None,
-        typer.Option(help="Refuse unless this is the version in force (default: whichever is)."),
+        typer.Option(
+            min=0, help="Refuse unless this is the version in force (default: whichever is)."
+        ),
     ] = None,
 ) -> None:
     """Put a file in force as the next version: validated first, refused whole, recorded in
@@ -109,12 +114,14 @@ def apply(
     try:
         base = expected_version
         if base is None:
-            base = current_version(database.store, get_settings().config_file).version
+            base = database.store.stream_version(CONFIG_STREAM)
         saved = save_version(
             database.store, document, actor=actor, expected_version=base, comment=comment
         )
     except (ConfigFileError, ConfigConflict) as exc:
         raise _fail(str(exc).replace("the configuration", str(path), 1)) from exc
+    except ValidationError as exc:  # e.g. a comment over 2000 characters
+        raise _fail(describe_errors(exc.errors())) from exc
     finally:
         database.close()
     console.print(f"[green]applied[/green] {path} as version {saved.version} ({saved.sha256[:12]})")
