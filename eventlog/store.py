@@ -225,9 +225,10 @@ class EventStore:
                 request.error = exc
 
     def _write(self, batch: list[_Append], *, check_duplicates: bool) -> None:
-        fast = self._postgres and not check_duplicates
-        if fast and (self._write_known_head(batch) or self._write_postgres(batch)):
-            return
+        if self._postgres and not check_duplicates:
+            known = self._write_known_head(batch)
+            if known or (known is not None and self._write_postgres(batch)):
+                return
         self._known_head = None
         with self.engine.begin() as conn:
             head = conn.execute(
@@ -282,12 +283,12 @@ class EventStore:
                     .values(position=position, hash=last_hash)
                 )
 
-    def _write_known_head(self, batch: list[_Append]) -> bool:
+    def _write_known_head(self, batch: list[_Append]) -> bool | None:
         """One statement and a commit (the round trips a bare INSERT needs) when this store
         wrote the head last: chain onto the head it knows, moving it and inserting only if it
-        is still that head and every stream is at its expected version. False, having written
-        nothing, when either check fails or an event id is already stored; the locking path
-        then decides."""
+        is still that head and every stream is at its expected version. Having written nothing:
+        False when either check fails (the locking path decides), None when an event id is
+        already stored (the careful path decides)."""
         if self._known_head is None:
             return False
         streams: dict[str, int] = {}
@@ -335,12 +336,13 @@ class EventStore:
             self._known_head = (head.position, head.hash)
             return True
         except psycopg.IntegrityError:
-            # A stored event id (a retry, or a partial duplicate): the careful path says which.
+            # A stored event id (a retry, or a partial duplicate): None sends it straight to
+            # the careful path, which says which (locking the head first would fail the same).
             pg.rollback()
             self._known_head = None
             for request in batch:
                 request.result = None
-            return False
+            return None
         except BaseException:
             pg.rollback()
             self._known_head = None
