@@ -10,7 +10,11 @@ from uuid import UUID
 
 @dataclass(frozen=True, slots=True)
 class NewEvent:
-    """An event to append. Its id is chosen by the caller, so a retried append is a no-op."""
+    """An event to append. Its id is chosen by the caller, so a retried append is a no-op.
+
+    ``payload`` and ``metadata`` are JSON objects whose keys are strings at every depth (what
+    ``model_dump(mode="json")`` gives): other keys are written as strings, so read back they
+    would sort, and hash, differently. Not checked on append, to keep the hot path short."""
 
     event_id: UUID
     event_type: str
