@@ -51,6 +51,7 @@ def build_worker(
             program_activities.resolve_approval_route,
             program_activities.deliver_notice,
             program_activities.grade_exam,
+            program_activities.has_online_exam,
         ],
         activity_executor=ThreadPoolExecutor(max_workers=16),
         workflow_runner=sandbox_runner(),

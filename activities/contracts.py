@@ -12,6 +12,7 @@ DELIVER_NOTICE = "deliver_notice"
 PROGRAM_SETTINGS = "program_settings"
 RESOLVE_APPROVAL_ROUTE = "resolve_approval_route"
 GRADE_EXAM = "grade_exam"
+HAS_ONLINE_EXAM = "has_online_exam"
 
 #: ApplicationError types that retrying cannot fix.
 STREAM_VERSION_CONFLICT = "StreamVersionConflict"

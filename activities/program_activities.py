@@ -18,6 +18,7 @@ from activities.contracts import (
     DELIVER_NOTICE,
     DUPLICATE_EVENT,
     GRADE_EXAM,
+    HAS_ONLINE_EXAM,
     INVALID_INPUT,
     POLICY_ERROR,
     PROGRAM_SETTINGS,
@@ -147,6 +148,16 @@ class ProgramActivities:
             score=score,
             items=tuple(ExamItem.model_validate(item.model_dump()) for item in items),
         )
+
+    @activity.defn(name=HAS_ONLINE_EXAM)
+    def has_online_exam(self, program_id: str) -> bool:
+        """Whether the program's course has questions to answer online: then a trainee's exam
+        is graded from their answers, and a reported score is refused."""
+        assigned = self._latest(f"resources-{program_id}", ProgramResourcesAssigned)
+        if assigned is None or assigned.course_id is None:
+            return False
+        course = self._latest(f"course-{assigned.course_id}", CourseDefined)
+        return course is not None and bool(course.questions)
 
     def _latest(self, stream_id: str, kind: type[T]) -> T | None:
         found: T | None = None

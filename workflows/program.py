@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         DELIVER_NOTICE,
         DUPLICATE_EVENT,
         GRADE_EXAM,
+        HAS_ONLINE_EXAM,
         INVALID_INPUT,
         POLICY_ERROR,
         PROGRAM_SETTINGS,
@@ -76,6 +77,10 @@ NOTIFY_RETRY = RetryPolicy(
     backoff_coefficient=2.0,
     maximum_interval=timedelta(minutes=10),
 )
+#: Patch marker: score submissions look up whether the course has an online exam (histories
+#: recorded before it replay without the lookup).
+ONLINE_EXAM_CHECK = "score-refused-when-online-exam"
+
 LOOKUP_RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=30),
     non_retryable_error_types=[POLICY_ERROR, INVALID_INPUT],
@@ -199,6 +204,26 @@ class TrainingProgramWorkflow:
         async with self._lock:
             route = None
             grading = None
+            if (
+                isinstance(command, SubmitExam)
+                and command.answers is None
+                and workflow.patched(ONLINE_EXAM_CHECK)
+            ):
+                self._decide(command, grading=VALIDATION_GRADING)  # refuse before looking up
+                online = await workflow.execute_activity(
+                    HAS_ONLINE_EXAM,
+                    self._state.program_id,
+                    result_type=bool,
+                    start_to_close_timeout=timedelta(seconds=30),
+                    retry_policy=LOOKUP_RETRY,
+                )
+                if online:
+                    raise ApplicationError(
+                        "this program's course has an online exam: answer its questions;"
+                        " a score cannot be reported instead",
+                        type="DomainError",
+                        non_retryable=True,
+                    )
             if isinstance(command, SubmitExam) and command.answers is not None:
                 self._decide(command, grading=VALIDATION_GRADING)  # refuse before grading
                 grading = await workflow.execute_activity(

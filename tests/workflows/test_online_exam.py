@@ -76,7 +76,10 @@ async def test_online_exam_answers_are_graded_from_the_answer_key(harness: Harne
     exam = [r for r in h.db.store.read_stream(f"program-{pid}") if r.event_type == "ExamSubmitted"]
     assert exam[0].payload["score"] == 75.0 and exam[0].payload["course_id"] == "safety-101"
     assert [i["correct"] for i in exam[0].payload["items"]] == [True, False, True, True]
-    await h.programs.act(pid, c.SubmitExam(actor="t2", score=40))
+    with pytest.raises(ActionRefused, match="has an online exam: answer its questions"):
+        await h.programs.act(pid, c.SubmitExam(actor="t2", score=100))  # no self-grading
+    types = [r.event_type for r in h.db.store.read_stream(f"program-{pid}")]
+    assert types.count("ExamSubmitted") == 1
 
     h.db.projector.catch_up()
     with h.db.engine.connect() as conn:
