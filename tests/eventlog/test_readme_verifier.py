@@ -44,11 +44,10 @@ def run_script(log_db: LogDatabase) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.parametrize("log_db", ["postgresql"], indirect=True)  # the script reads it via psql
 def test_readme_script_verifies_and_detects_tampering(
     log_db: LogDatabase, store: EventStore, engine: Engine
 ) -> None:
-    if log_db.backend != "postgresql":
-        pytest.skip("the README script reads PostgreSQL through psql")
     if shutil.which("psql") is None:
         pytest.skip("psql is not installed")
     for n in range(5):
