@@ -139,6 +139,13 @@ def save_version(
             raise ConfigConflict(
                 f"there is no version {expected_version}: version {exc.actual} is in force"
             ) from exc
+        following = history(store)[expected_version]  # the version saved after the base
+        if (following.sha256, following.changed_by, following.comment) == (
+            event.sha256,
+            actor,
+            comment,
+        ):
+            return following  # a retry of a save that landed (its answer was lost): a no-op
         raise ConfigConflict(
             f"version {exc.actual} was saved after version {expected_version}, which this"
             " change started from: reload, reapply your change and save again"

@@ -152,3 +152,16 @@ def test_a_version_this_worker_cannot_read_leaves_the_last_good_one_in_force(
     assert source().approval.name == "saved"
     with pytest.raises(ConfigFileError, match="future_section"):
         ConfigSource(database.store, config_file)()  # a fresh worker refuses to start
+
+
+def test_resending_a_save_that_landed_is_a_no_op(database: Database) -> None:
+    first = save_version(
+        database.store, SAVED_POLICY, actor="admin.zhou", expected_version=0, comment="why"
+    )
+    again = save_version(
+        database.store, SAVED_POLICY, actor="admin.zhou", expected_version=0, comment="why"
+    )
+    assert (again.version, again.sha256) == (first.version, first.sha256)
+    assert database.store.stream_version(CONFIG_STREAM) == 1
+    with pytest.raises(ConfigConflict):  # someone else's save on the same base is a conflict
+        save_version(database.store, SAVED_POLICY, actor="admin.li", expected_version=0)
