@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
-import structlog
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as Bar
 
@@ -29,8 +28,8 @@ from audit.replay import Comparison, replay_and_compare, replay_as_of
 from audit.verify import LogNotIntact, VerifyReport, seal_log, take_digest, verify_audit
 from audit.workflow_replay import RunReplay, replay_workflows
 from trainops.database import Database, open_database
-from trainops.logging import configure_logging
-from trainops.render import console, kpi_json, kpi_table, print_json, rows_table
+from trainops.logging import quiet_logs
+from trainops.render import console, errors, fail, kpi_json, kpi_table, print_json, rows_table
 from trainops.settings import get_settings
 
 audit_app = typer.Typer(
@@ -39,27 +38,14 @@ audit_app = typer.Typer(
 )
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-_stderr = Console(stderr=True)
+_fail = partial(fail, to_stderr=True)  # stdout carries the JSON, JSON Lines or CSV
 
 
 @audit_app.callback()
 def _logging() -> None:
     """Logs go to stderr, so JSON, JSON Lines and CSV on stdout stay machine-readable; quiet
     (warnings only) unless TRAINOPS_LOG_LEVEL asks for more."""
-    settings = get_settings()
-    explicit = "log_level" in settings.model_fields_set
-    configure_logging(settings.log_format, settings.log_level if explicit else "warning")
-    structlog.configure(logger_factory=_stderr_logger, cache_logger_on_first_use=False)
-
-
-def _stderr_logger(*args: Any) -> structlog.PrintLogger:
-    """Whatever stderr is when a line is logged (not when logging was configured)."""
-    return structlog.PrintLogger(sys.stderr)
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    _stderr.print(f"[red]error:[/red] {message}")
-    return typer.Exit(code)
+    quiet_logs(get_settings())
 
 
 @contextmanager
@@ -79,7 +65,7 @@ def _bar(label: str) -> Iterator[Progress]:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=_stderr,
+        console=errors,
         transient=True,
     ) as bar:
         task = bar.add_task(label, total=None)
@@ -162,7 +148,7 @@ def history(
         else:
             with output.open("w", encoding="utf-8", newline="") as out:
                 count = write(entries, out)
-    _stderr.print(f"{count} events")
+    errors.print(f"{count} events")
 
 
 def _history_table(entries: list[HistoryEntry], where: HistoryFilter) -> None:
@@ -179,7 +165,7 @@ def _history_table(entries: list[HistoryEntry], where: HistoryFilter) -> None:
     ]
     rows_table(f"history ({len(rows)} events)", rows, columns)
     if where.limit is not None and len(rows) == where.limit:
-        _stderr.print(
+        errors.print(
             f"showing the first {len(rows)}; use --limit, or --format jsonl/csv for everything"
         )
 
@@ -239,7 +225,7 @@ def digest_command(
             raise _fail(str(exc), code=1) from exc
     if output is not None:
         save_digest(found, output)
-        _stderr.print(f"digest saved to {output}")
+        errors.print(f"digest saved to {output}")
     print_json(found.model_dump(mode="json"))
 
 

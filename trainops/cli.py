@@ -22,7 +22,7 @@ from trainops.config_cli import config_app
 from trainops.data_cli import data_app
 from trainops.database import Database, open_database
 from trainops.logging import configure_logging
-from trainops.render import console, print_json, rows_table
+from trainops.render import console, fail, print_json, rows_table
 from trainops.settings import get_settings
 from trainops.users_cli import users_app
 from workflows.program import ActionResult
@@ -44,11 +44,6 @@ app.add_typer(data_app, name="data")
 T = TypeVar("T")
 Actor = Annotated[str, typer.Option("--as", help="Who is acting (person id).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}")
-    return typer.Exit(code)
 
 
 def _database() -> Database:

@@ -21,18 +21,13 @@ from activities.config_versions import (
 )
 from api.errors import describe_errors
 from trainops.database import open_database
-from trainops.render import console, print_json, rows_table
+from trainops.render import console, fail, print_json, rows_table
 from trainops.settings import get_settings
 
 config_app = typer.Typer(
     no_args_is_help=True,
     help="The admin's configuration: check a file, apply it as a new version, see the history.",
 )
-
-
-def _fail(message: str) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}")
-    return typer.Exit(2)
 
 
 def _describe(version: ConfigVersion) -> str:
@@ -85,9 +80,9 @@ def check(
             config = parse_admin_config(version.document, _describe(version))
             described = _describe(version)
     except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(f"{path}: cannot read ({exc})") from exc
+        raise fail(f"{path}: cannot read ({exc})") from exc
     except ConfigFileError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     console.print(f"[green]ok[/green] {described}: policy {config.approval.name!r}")
     _summarise(config)
 
@@ -109,7 +104,7 @@ def apply(
     try:
         document = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(f"{path}: cannot read ({exc})") from exc
+        raise fail(f"{path}: cannot read ({exc})") from exc
     database = open_database(get_settings().database_url)
     try:
         base = expected_version
@@ -119,9 +114,9 @@ def apply(
             database.store, document, actor=actor, expected_version=base, comment=comment
         )
     except (ConfigFileError, ConfigConflict) as exc:
-        raise _fail(str(exc).replace("the configuration", str(path), 1)) from exc
+        raise fail(str(exc).replace("the configuration", str(path), 1)) from exc
     except ValidationError as exc:  # e.g. a comment over 2000 characters
-        raise _fail(describe_errors(exc.errors())) from exc
+        raise fail(describe_errors(exc.errors())) from exc
     finally:
         database.close()
     console.print(f"[green]applied[/green] {path} as version {saved.version} ({saved.sha256[:12]})")
@@ -172,7 +167,7 @@ def show(
         else:
             chosen = next((v for v in history(database.store) if v.version == version), None)
         if chosen is None:
-            raise _fail(f"there is no saved version {version}")
+            raise fail(f"there is no saved version {version}")
     finally:
         database.close()
     sys.stdout.write(chosen.document)

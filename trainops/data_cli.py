@@ -14,8 +14,8 @@ from imports.history import migrate_history, reconcile
 from imports.reference import KINDS, load_reference
 from imports.report import ImportReport
 from trainops.database import open_database
-from trainops.kpi_cli import quiet_logs
-from trainops.render import console, print_json
+from trainops.logging import quiet_logs
+from trainops.render import console, fail, print_json
 from trainops.settings import get_settings
 
 data_app = typer.Typer(
@@ -26,7 +26,7 @@ data_app = typer.Typer(
 
 @data_app.callback()
 def _logging() -> None:
-    quiet_logs()
+    quiet_logs(get_settings())
 
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
@@ -36,11 +36,6 @@ AcceptValid = Annotated[
         "--accept-valid", help="Import the valid rows even if some are rejected (default: none)."
     ),
 ]
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}")
-    return typer.Exit(code)
 
 
 def print_report(report: ImportReport) -> None:
@@ -113,9 +108,9 @@ def load(
         if report.imported:
             database.projector.catch_up()
     except FileProblem as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     except EventLogError as exc:
-        raise _fail(f"the log refused the import ({exc}); run it again") from exc
+        raise fail(f"the log refused the import ({exc}); run it again") from exc
     finally:
         database.close()
     _finish(report, as_json)
@@ -145,9 +140,9 @@ def migrate(
             database.projector.catch_up()
             report = reconcile(database.engine, report)
     except FileProblem as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     except EventLogError as exc:
-        raise _fail(f"the log refused the import ({exc}); run it again") from exc
+        raise fail(f"the log refused the import ({exc}); run it again") from exc
     finally:
         database.close()
     _finish(report, as_json)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-import structlog
 import typer
 import yaml
 from rich.table import Table
@@ -20,8 +18,8 @@ from domain.ratings import EXECUTION_KPIS, Rating, Thresholds
 from domain.scorecards import KpiValue, Scope, Scorecard
 from projections import kpi_queries, queries
 from trainops.database import open_database
-from trainops.logging import configure_logging
-from trainops.render import console, kpi_json, kpi_table, print_json
+from trainops.logging import quiet_logs
+from trainops.render import console, fail, kpi_json, kpi_table, print_json
 from trainops.settings import Settings, get_settings
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -43,24 +41,6 @@ ThresholdsFile = Annotated[
 ]
 
 
-def quiet_logs() -> None:
-    """Logs to stderr, warnings only unless TRAINOPS_LOG_LEVEL asks for more, so that ``--json``
-    on stdout stays machine-readable (as ``trainops audit`` does)."""
-    settings = get_settings()
-    explicit = "log_level" in settings.model_fields_set
-    configure_logging(settings.log_format, settings.log_level if explicit else "warning")
-    structlog.configure(logger_factory=_stderr_logger, cache_logger_on_first_use=False)
-
-
-def _stderr_logger(*args: Any) -> structlog.PrintLogger:
-    return structlog.PrintLogger(sys.stderr)
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}")
-    return typer.Exit(code)
-
-
 def load_thresholds(path: Path | None, settings: Settings) -> tuple[Thresholds, float]:
     """Defaults (DESIGN.md), the execution rates from settings, then the file's overrides."""
     overrides: dict[str, Any] = {
@@ -72,9 +52,9 @@ def load_thresholds(path: Path | None, settings: Settings) -> tuple[Thresholds, 
         try:
             loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise _fail(f"cannot read thresholds file {path}: {exc}") from exc
+            raise fail(f"cannot read thresholds file {path}: {exc}") from exc
         if not isinstance(loaded, dict):
-            raise _fail(f"{path}: expected a mapping of KPI name to {{meets, excellent}}")
+            raise fail(f"{path}: expected a mapping of KPI name to {{meets, excellent}}")
         if "pass_mark" in loaded:
             pass_mark = float(loaded.pop("pass_mark"))
         for name, value in loaded.items():
@@ -82,7 +62,7 @@ def load_thresholds(path: Path | None, settings: Settings) -> tuple[Thresholds, 
     try:
         return Thresholds.with_overrides(overrides), pass_mark
     except ValueError as exc:
-        raise _fail(f"thresholds: {exc}") from exc
+        raise fail(f"thresholds: {exc}") from exc
 
 
 @contextmanager
@@ -96,12 +76,12 @@ def _engine_as_of(position: int | None, instant: str | None) -> Iterator[tuple[E
             yield database.engine, database.projector.position()
             return
         if position is not None and instant is not None:
-            raise _fail("give --as-of-position or --as-of, not both")
+            raise fail("give --as-of-position or --as-of, not both")
         if instant is not None:
             try:
                 position = position_at(database.store, datetime.fromisoformat(instant))
             except ValueError as exc:
-                raise _fail(f"--as-of: {exc}") from exc
+                raise fail(f"--as-of: {exc}") from exc
         with replayed(database.store, up_to=position) as replay:
             yield replay.engine, replay.position
     finally:
@@ -248,7 +228,7 @@ def report(
 ) -> None:
     """Every KPI, rated, per specialist, department and organisation and quarter: execution,
     L1 satisfaction, L2 pass rate and mastery, L3/L4 effects, ROI and resources."""
-    quiet_logs()
+    quiet_logs(get_settings())
     settings = get_settings()
     thresholds, pass_mark = load_thresholds(
         thresholds_file or settings.kpi_thresholds_file, settings
@@ -256,7 +236,7 @@ def report(
     scopes: list[Scope] = []
     for name in scope or ("specialist", "department", "organisation"):
         if name not in ("specialist", "department", "organisation"):
-            raise _fail(f"unknown scope {name!r}: specialist, department or organisation")
+            raise fail(f"unknown scope {name!r}: specialist, department or organisation")
         scopes.append(name)  # type: ignore[arg-type]
     with _engine_as_of(as_of_position, as_of) as (engine, position):
         cards = kpi_queries.kpi_report(
@@ -306,7 +286,7 @@ def explain(
     as_json: AsJson = False,
 ) -> None:
     """Drill down: the number on a scorecard and every event behind it, by log position."""
-    quiet_logs()
+    quiet_logs(get_settings())
     settings = get_settings()
     thresholds, pass_mark = load_thresholds(
         thresholds_file or settings.kpi_thresholds_file, settings
@@ -321,7 +301,7 @@ def explain(
             pass_mark=pass_mark,
         )
         if card is None:
-            raise _fail(f"no {scope} scorecard {name!r} for {period}", code=1)
+            raise fail(f"no {scope} scorecard {name!r} for {period}", code=1)
         row = card.find(kpi, subject)
         if row is None:
             known = sorted(
@@ -330,7 +310,7 @@ def explain(
                     for k in card.kpis
                 }
             )
-            raise _fail(f"no KPI {kpi!r} on that scorecard; it has: {', '.join(known)}", code=1)
+            raise fail(f"no KPI {kpi!r} on that scorecard; it has: {', '.join(known)}", code=1)
         rows = kpi_queries.evidence(engine, kpi, row.programs, subject)
     if as_json:
         print_json({"position": position, "kpi": kpi_row_json(row), "evidence": rows})

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sys
+from typing import Any
 
 import structlog
+
+from trainops.settings import Settings
 
 
 def configure_logging(log_format: str = "console", level: str = "info") -> None:
@@ -28,3 +32,16 @@ def configure_logging(log_format: str = "console", level: str = "info") -> None:
     )
     logging.getLogger("temporalio").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def quiet_logs(settings: Settings) -> None:
+    """Logs to stderr, warnings only unless TRAINOPS_LOG_LEVEL asks for more: commands whose
+    stdout is JSON, JSON Lines or CSV stay machine-readable."""
+    explicit = "log_level" in settings.model_fields_set
+    configure_logging(settings.log_format, settings.log_level if explicit else "warning")
+    structlog.configure(logger_factory=_stderr_logger, cache_logger_on_first_use=False)
+
+
+def _stderr_logger(*args: Any) -> structlog.PrintLogger:
+    """Whatever stderr is when a line is logged (not when logging was configured)."""
+    return structlog.PrintLogger(sys.stderr)

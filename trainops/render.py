@@ -7,12 +7,20 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+import typer
 from rich.console import Console
 from rich.table import Table
 
 from domain.kpi import ExecutionKpis, Rate
 
 console = Console()
+errors = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2, *, to_stderr: bool = False) -> typer.Exit:
+    """Print ``message`` as an error and return the exit to raise (code 2: bad input)."""
+    (errors if to_stderr else console).print(f"[red]error:[/red] {message}")
+    return typer.Exit(code)
 
 
 def _plain(value: Any) -> Any:

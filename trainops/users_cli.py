@@ -15,7 +15,7 @@ import typer
 
 from api.users import ROLES, UserError, UserStore
 from trainops.database import open_database
-from trainops.render import console, print_json, rows_table
+from trainops.render import console, fail, print_json, rows_table
 from trainops.settings import get_settings
 
 users_app = typer.Typer(
@@ -35,17 +35,12 @@ PasswordStdin = Annotated[
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def _fail(message: str) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}")
-    return typer.Exit(2)
-
-
 def _with_store(action: Callable[[UserStore], T]) -> T:
     database = open_database(get_settings().database_url)
     try:
         return action(UserStore(database.engine))
     except UserError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     finally:
         database.close()
 
@@ -67,7 +62,7 @@ def create_admin(
 
     def go(store: UserStore) -> None:
         if store.has_admin():
-            raise _fail(
+            raise fail(
                 "an admin exists already; an admin creates further users in the web pages, "
                 "or use `trainops users create NAME --role admin`"
             )
@@ -182,5 +177,5 @@ def list_tokens(username: str | None = None, as_json: AsJson = False) -> None:
 def revoke(token_id: str) -> None:
     """Revoke a token by its id; requests with it are refused from now on."""
     if not _with_store(lambda store: store.revoke_token(token_id)):
-        raise _fail(f"no active token {token_id!r}")
+        raise fail(f"no active token {token_id!r}")
     console.print(f"[green]ok[/green] token {token_id} revoked")
