@@ -133,6 +133,29 @@ class KpiInputs:
 # ---------------------------------------------------------------------- building rows
 
 
+def _row(
+    kpi: str,
+    value: float | None,
+    unit: str,
+    thresholds: Thresholds,
+    programs: Iterable[str],
+    subject: str,
+    headline: bool,
+    **measured: Any,
+) -> KpiValue:
+    """The fields every KPI row shares; ``measured`` adds what its kind of estimate knows."""
+    return KpiValue(
+        kpi=kpi,
+        subject=subject,
+        headline=headline,
+        value=value,
+        unit=unit,
+        rating=thresholds.rate(kpi, value),
+        programs=tuple(sorted(set(programs))),
+        **measured,
+    )
+
+
 def _proportion(
     kpi: str,
     p: Proportion,
@@ -142,20 +165,14 @@ def _proportion(
     subject: str = "",
     headline: bool = True,
 ) -> KpiValue:
-    return KpiValue(
-        kpi=kpi,
-        subject=subject,
-        headline=headline,
-        value=p.value,
-        unit="rate",
+    return _row(
+        kpi, p.value, "rate", thresholds, programs, subject, headline,
         numerator=p.successes,
         denominator=p.n,
         n=p.n,
         interval=p.interval,
-        rating=thresholds.rate(kpi, p.value),
         note="" if p.n else "no data",
-        programs=tuple(sorted(set(programs))),
-    )
+    )  # fmt: skip
 
 
 def _mean(
@@ -167,20 +184,13 @@ def _mean(
     subject: str = "",
     headline: bool = True,
 ) -> KpiValue:
-    note = "no data" if m.n == 0 else ("one response: no interval" if m.n == 1 else "")
-    return KpiValue(
-        kpi=kpi,
-        subject=subject,
-        headline=headline,
-        value=m.mean,
-        unit="score",
+    return _row(
+        kpi, m.mean, "score", thresholds, programs, subject, headline,
         n=m.n,
         interval=m.interval,
-        rating=thresholds.rate(kpi, m.mean),
-        note=note,
+        note="no data" if m.n == 0 else ("one response: no interval" if m.n == 1 else ""),
         detail={} if m.sd is None else {"sd": m.sd},
-        programs=tuple(sorted(set(programs))),
-    )
+    )  # fmt: skip
 
 
 def _ratio(
@@ -192,19 +202,13 @@ def _ratio(
     subject: str = "",
     headline: bool = True,
 ) -> KpiValue:
-    return KpiValue(
-        kpi=kpi,
-        subject=subject,
-        headline=headline,
-        value=r.value,
-        unit="ratio",
+    return _row(
+        kpi, r.value, "ratio", thresholds, programs, subject, headline,
         numerator=r.numerator,
         denominator=r.denominator,
         n=int(r.denominator),
-        rating=thresholds.rate(kpi, r.value),
         note="" if r.denominator > 0 else "nothing available to use",
-        programs=tuple(sorted(set(programs))),
-    )
+    )  # fmt: skip
 
 
 def program_kpis(
