@@ -2,26 +2,50 @@
 
 from __future__ import annotations
 
+import secrets
+
 import httpx
-import psycopg
-from fastapi import FastAPI
+import pytest
+from sqlalchemy import text
 
-from api import errors
-from tests.api.conftest import World, csrf_of
+from api.app import create_app
+from api.users import UserStore
+from eventlog.engine import make_engine
+from tests.api.conftest import PASSWORD, World, csrf_of, fast_hasher
+from tests.eventlog.conftest import POSTGRES_URL, postgres_unavailable
+from trainops.database import open_database
+from trainops.settings import Settings
 
 
-async def test_a_value_the_database_refuses_is_a_422() -> None:
-    app = FastAPI()
-    errors.install(app)
-
-    @app.get("/api/v1/probe/{name}")
-    def probe(name: str) -> None:
-        raise psycopg.DataError("A string literal cannot contain NUL (0x00) characters.")
-
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        answer = await client.get("/api/v1/probe/a%00b")
-    assert answer.status_code == 422 and "NUL" in answer.json()["detail"]
+async def test_a_value_postgresql_refuses_is_a_422_and_changes_nothing() -> None:
+    """PostgreSQL cannot take a NUL character in text, even in a search: that is bad input."""
+    reason = postgres_unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    schema = f"t_{secrets.token_hex(6)}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    database = open_database(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
+    try:
+        users = UserStore(database.engine, hasher=fast_hasher())
+        users.create_user("emp.1", PASSWORD, ["trainee"])
+        token = users.issue_token("emp.1", "test")[1]
+        app = create_app(Settings(database_url=str(database.engine.url)), database=database)
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://testserver",
+            headers={"Authorization": f"Bearer {token}"},
+        ) as client:
+            answer = await client.get("/my/trainings/a%00b")
+        assert answer.status_code == 422 and "NUL character" in answer.text
+        assert database.store.head()[0] == 0
+    finally:
+        database.close()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 async def test_a_non_ascii_csrf_token_is_refused_not_a_crash(world: World) -> None:
