@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,7 +90,11 @@ def history(store: EventStore) -> list[ConfigVersion]:
 
 def current_version(store: EventStore, file: Path | None) -> ConfigVersion:
     """The version in force: the last saved one, else the file's."""
-    saved = history(store)
+    return in_force(history(store), file)
+
+
+def in_force(saved: Sequence[ConfigVersion], file: Path | None) -> ConfigVersion:
+    """The version in force, given the saved ones (for callers that read the history anyway)."""
     return saved[-1] if saved else file_version(file)
 
 

@@ -8,6 +8,7 @@ refused (409) so two admins never overwrite each other, and every saved version 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
@@ -22,8 +23,8 @@ from activities.config_versions import (
     MAX_DOCUMENT_CHARS,
     ConfigConflict,
     ConfigVersion,
-    current_version,
     history,
+    in_force,
     save_version,
 )
 from api.auth import CurrentPrincipal, Principal, ServicesDep, require_role
@@ -57,15 +58,15 @@ class ConfigIn(BaseModel):
     """The version this change started from; another admin's newer save makes it a 409."""
 
 
-def _in_force(services: Services) -> ConfigVersion:
+def _in_force(services: Services, saved: Sequence[ConfigVersion]) -> ConfigVersion:
     try:
-        return current_version(services.database.store, services.settings.config_file)
+        return in_force(saved, services.settings.config_file)
     except ConfigFileError as exc:
         raise HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR, str(exc)) from exc
 
 
-def _saved(services: Services, number: int) -> ConfigVersion:
-    found = next((v for v in history(services.database.store) if v.version == number), None)
+def _saved(saved: Sequence[ConfigVersion], number: int) -> ConfigVersion:
+    found = next((v for v in saved if v.version == number), None)
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"there is no saved version {number}")
     return found
@@ -93,7 +94,7 @@ def _save(services: Services, principal: Principal, body: ConfigIn) -> ConfigVer
 @router.get("/config", summary="The configuration in force, with its YAML document")
 def get_config(principal: CurrentPrincipal, services: ServicesDep) -> ConfigDocumentOut:
     require_role(principal, "admin", "auditor", doing="reading the configuration")
-    version = _in_force(services)
+    version = _in_force(services, history(services.database.store))
     return ConfigDocumentOut.model_validate(version, from_attributes=True)
 
 
@@ -115,7 +116,7 @@ def get_version(
     services: ServicesDep,
 ) -> ConfigDocumentOut:
     require_role(principal, "admin", "auditor", doing="reading the configuration")
-    version = _saved(services, number)
+    version = _saved(history(services.database.store), number)
     return ConfigDocumentOut.model_validate(version, from_attributes=True)
 
 
@@ -152,13 +153,14 @@ def config_page(
     from api.web import render
     from trainops.kpi_cli import load_thresholds
 
-    in_force: ConfigVersion | None
+    saved_versions = history(services.database.store)
+    current: ConfigVersion | None
     config: AdminConfig | None = None
     try:
-        in_force = _in_force(services)
+        current = _in_force(services, saved_versions)
     except HTTPException as exc:  # the configured file cannot be read: say so, edit nothing
-        in_force, error = None, error or str(exc.detail)
-    version = _saved(services, shown) if shown is not None else in_force
+        current, error = None, error or str(exc.detail)
+    version = _saved(saved_versions, shown) if shown is not None else current
     if version is not None:
         try:
             config = parse_admin_config(version.document, version.source)
@@ -177,8 +179,8 @@ def config_page(
         status_code=status_code,
         config=config,
         version=version,
-        in_force=in_force,
-        versions=list(reversed(history(services.database.store))),
+        in_force=current,
+        versions=list(reversed(saved_versions)),
         draft=draft,
         error=error,
         saved=saved,
