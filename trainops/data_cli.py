@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +15,7 @@ from imports.common import FileProblem
 from imports.history import migrate_history, reconcile
 from imports.reference import KINDS, load_reference
 from imports.report import ImportReport
-from trainops.database import open_database
+from trainops.database import Database, open_database
 from trainops.logging import quiet_logs
 from trainops.render import console, fail, print_json
 from trainops.settings import get_settings
@@ -27,6 +29,20 @@ data_app = typer.Typer(
 @data_app.callback()
 def _logging() -> None:
     quiet_logs(get_settings())
+
+
+@contextmanager
+def _importing() -> Iterator[Database]:
+    """The database for an import; a file or log refusal becomes a clear error (exit 2)."""
+    database = open_database(get_settings().database_url)
+    try:
+        yield database
+    except FileProblem as exc:
+        raise fail(str(exc)) from exc
+    except EventLogError as exc:
+        raise fail(f"the log refused the import ({exc}); run it again") from exc
+    finally:
+        database.close()
 
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
@@ -102,17 +118,10 @@ def load(
 ) -> None:
     """Load one file of reference data (or metrics, studies, costs, benefits, exam answers).
     Every changed record is appended as an event; unchanged ones are skipped."""
-    database = open_database(get_settings().database_url)
-    try:
+    with _importing() as database:
         report = load_reference(database.store, kind, path, accept_valid=accept_valid, actor=actor)
         if report.imported:
             database.projector.catch_up()
-    except FileProblem as exc:
-        raise fail(str(exc)) from exc
-    except EventLogError as exc:
-        raise fail(f"the log refused the import ({exc}); run it again") from exc
-    finally:
-        database.close()
     _finish(report, as_json)
 
 
@@ -133,16 +142,9 @@ def migrate(
 ) -> None:
     """Import historical training records as events, with a validation report. Nothing is
     imported when any row is rejected (unless --accept-valid); importing again changes nothing."""
-    database = open_database(get_settings().database_url)
-    try:
+    with _importing() as database:
         report = migrate_history(database.store, paths, accept_valid=accept_valid, actor=actor)
         if report.imported:
             database.projector.catch_up()
             report = reconcile(database.engine, report)
-    except FileProblem as exc:
-        raise fail(str(exc)) from exc
-    except EventLogError as exc:
-        raise fail(f"the log refused the import ({exc}); run it again") from exc
-    finally:
-        database.close()
     _finish(report, as_json)
