@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 from uuid import uuid4
 
 import structlog
@@ -30,9 +31,19 @@ from eventlog import EventStore, NewEvent, StreamVersionConflict
 log = structlog.get_logger(__name__)
 
 CONFIG_STREAM = "configuration"
+T = TypeVar("T")
 #: What activities call for the configuration in force: a ``ConfigSource``, or a fixed one.
 ConfigProvider = Callable[[], AdminConfig]
 MAX_DOCUMENT_CHARS = 200_000
+
+
+def provider(value: T | Callable[[], T] | None, default: T) -> Callable[[], T]:
+    """``value`` as something to call for the setting in force: a source that follows saved
+    versions, or a fixed setting (``default`` when there is none)."""
+    if callable(value):
+        return value
+    fixed = default if value is None else value
+    return lambda: fixed
 
 
 class ConfigConflict(Exception):

@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 
 from activities.admin_config import NotificationSettings
 from activities.channels import Channel, DeliveryFailed, make_channel
+from activities.config_versions import provider
 from domain.events import NotificationAttempted, event_payload
 from eventlog import EventStore, NewEvent
 from eventlog.engine import run_migrations
@@ -83,8 +84,7 @@ class NotificationService:
         channel_factory: Callable[[Any], Channel] = make_channel,
     ) -> None:
         self.engine = engine
-        fixed = settings if isinstance(settings, NotificationSettings) else NotificationSettings()
-        self._settings = settings if callable(settings) else lambda: fixed
+        self._settings = provider(settings, NotificationSettings())
         self.store = store
         self._channel_factory = channel_factory
         self._built: tuple[NotificationSettings, dict[str, Channel]] | None = None

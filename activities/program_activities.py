@@ -12,7 +12,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.admin_config import AdminConfig
 from activities.channels import DeliveryFailed
-from activities.config_versions import ConfigProvider
+from activities.config_versions import ConfigProvider, provider
 from activities.contracts import (
     APPEND_EVENTS,
     DELIVER_NOTICE,
@@ -60,8 +60,7 @@ class ProgramActivities:
     ) -> None:
         self.store = store
         self.notifier = notifier
-        fixed = config if isinstance(config, AdminConfig) else AdminConfig()
-        self._config: ConfigProvider = config if callable(config) else lambda: fixed
+        self._config: ConfigProvider = provider(config, AdminConfig())
 
     @property
     def config(self) -> AdminConfig:

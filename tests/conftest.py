@@ -15,7 +15,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.admin_config import AdminConfig
-from activities.config_versions import ConfigProvider, ConfigSource
+from activities.config_versions import ConfigProvider, ConfigSource, provider
 from activities.outbox import NotificationService
 from domain.reference import ReferenceEvent, stream_of
 from eventlog import EventStore, NewEvent
@@ -58,11 +58,10 @@ async def running_worker(
 ) -> AsyncIterator[Harness]:
     """A worker on a fresh task queue, backed by ``db``, with the admin's ``config`` (fixed, or
     a source that follows saved versions)."""
-    config = config or AdminConfig()
     task_queue = f"tq-{uuid4()}"
-    provider: ConfigProvider = config if callable(config) else (lambda fixed=config: fixed)
-    notifier = NotificationService(db.engine, lambda: provider().notifications, db.store)
-    async with build_worker(env.client, task_queue, db.store, notifier, config=config):
+    in_force = provider(config, AdminConfig())
+    notifier = NotificationService(db.engine, lambda: in_force().notifications, db.store)
+    async with build_worker(env.client, task_queue, db.store, notifier, config=in_force):
         yield Harness(env, db, ProgramClient(env.client, task_queue), task_queue)
 
 
