@@ -19,16 +19,36 @@ from activities.admin_config import AdminConfig
 from activities.config_versions import ConfigProvider, ConfigSource
 from activities.outbox import NotificationService
 from activities.program_activities import ProgramActivities
+from activities.signing_keys import trusted_keys
 from eventlog import EventStore
 from trainops.database import open_database
 from trainops.logging import configure_logging
 from trainops.settings import get_settings
 from workflows.program import TrainingProgramWorkflow
 from workflows.sandbox import sandbox_runner
+from workflows.trusted_keys import TRUSTED
 
 log = structlog.get_logger(__name__)
 
 WORKFLOWS = [TrainingProgramWorkflow]
+#: How often a worker reloads the signing keys published in the log (a key the API publishes
+#: at start is trusted within this long).
+KEYRING_REFRESH_SECONDS = 2.0
+
+
+def refresh_keyring(store: EventStore) -> None:
+    """Trust every key published in the log (and learn of retirements)."""
+    TRUSTED.update(trusted_keys(store))
+
+
+async def keep_keyring_fresh(store: EventStore, every: float = KEYRING_REFRESH_SECONDS) -> None:
+    """Reload the published keys until cancelled; a failed read is logged and retried."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await asyncio.to_thread(refresh_keyring, store)
+        except Exception as exc:
+            log.warning("could not reload signing keys", error=type(exc).__name__)
 
 
 def build_worker(
@@ -41,6 +61,7 @@ def build_worker(
     **options: Any,
 ) -> Worker:
     program_activities = ProgramActivities(store, notifier, config)
+    refresh_keyring(store)  # before the first update arrives
     return Worker(
         client,
         task_queue=task_queue,
@@ -52,6 +73,7 @@ def build_worker(
             program_activities.deliver_notice,
             program_activities.grade_exam,
             program_activities.has_online_exam,
+            program_activities.verify_plan_proof,
         ],
         activity_executor=ThreadPoolExecutor(max_workers=16),
         workflow_runner=sandbox_runner(),
@@ -75,9 +97,11 @@ async def main() -> None:
     notifier = NotificationService(database.engine, lambda: config().notifications, database.store)
     worker = build_worker(client, settings.task_queue, database.store, notifier, config=config)
     log.info("worker started", task_queue=settings.task_queue)
+    keyring = asyncio.create_task(keep_keyring_fresh(database.store))
     try:
         await worker.run()
     finally:
+        keyring.cancel()
         database.close()
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict
 
 from domain.calendar import CalendarConfig, ReminderRules
+from domain.commands import PlanProgram
 from domain.events import EventEnvelope
 
 APPEND_EVENTS = "append_events"
@@ -13,12 +16,15 @@ PROGRAM_SETTINGS = "program_settings"
 RESOLVE_APPROVAL_ROUTE = "resolve_approval_route"
 GRADE_EXAM = "grade_exam"
 HAS_ONLINE_EXAM = "has_online_exam"
+VERIFY_PLAN_PROOF = "verify_plan_proof"
 
 #: ApplicationError types that retrying cannot fix.
 STREAM_VERSION_CONFLICT = "StreamVersionConflict"
 DUPLICATE_EVENT = "DuplicateEvent"
 POLICY_ERROR = "PolicyError"
 INVALID_INPUT = "InvalidInput"
+#: The action's actor assertion is missing or does not prove it (see ``domain.proofs``).
+UNAUTHENTICATED = "Unauthenticated"
 
 
 class AppendEventsInput(BaseModel):
@@ -78,3 +84,14 @@ class GradeExamInput(BaseModel):
 
     program_id: str
     answers: dict[str, str]
+
+
+class VerifyPlanInput(BaseModel):
+    """A plan that starts a workflow, checked against the keys in the log (an activity, so the
+    answer is recorded and replays the same whatever keys a worker holds later)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    plan: PlanProgram
+    workflow_id: str
+    now: datetime

@@ -3,7 +3,7 @@ configuration, deliver its notices."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import structlog
 from pydantic import BaseModel
@@ -24,6 +24,7 @@ from activities.contracts import (
     PROGRAM_SETTINGS,
     RESOLVE_APPROVAL_ROUTE,
     STREAM_VERSION_CONFLICT,
+    VERIFY_PLAN_PROOF,
     AppendEventsInput,
     AppendEventsOutput,
     Delivery,
@@ -31,11 +32,14 @@ from activities.contracts import (
     Notice,
     ProgramSettings,
     ProgramSettingsInput,
+    VerifyPlanInput,
 )
 from activities.outbox import Notification, NotificationService
+from activities.signing_keys import trusted_keys
 from domain.approval import ApprovalRoute, PolicyError, ProgramFacts
 from domain.evaluation import grade_exam as grade
-from domain.events import ExamGrading, ExamItem, load_event
+from domain.events import EventEnvelope, ExamGrading, ExamItem, load_event
+from domain.proofs import ProofRefused, verify_assertion
 from domain.reference import CourseDefined, ProgramResourcesAssigned
 from eventlog import DuplicateEventError, EventStore, NewEvent, StreamVersionConflict
 
@@ -46,6 +50,22 @@ T = TypeVar("T", bound=BaseModel)
 
 def _invalid(message: str) -> ApplicationError:
     return ApplicationError(message, type=INVALID_INPUT, non_retryable=True)
+
+
+def _metadata(envelope: EventEnvelope, info: activity.Info) -> dict[str, Any]:
+    """Who did it, as whom, through which workflow run and activity; and the person's proof."""
+    metadata: dict[str, Any] = {
+        "actor": envelope.actor,
+        "role": envelope.role,
+        "workflow_id": info.workflow_id,
+        "run_id": info.workflow_run_id,
+        "activity_id": info.activity_id,
+    }
+    if envelope.proof is not None:
+        metadata["proof"] = envelope.proof
+    if envelope.proved_by is not None:
+        metadata["proved_by"] = str(envelope.proved_by)
+    return metadata
 
 
 class ProgramActivities:
@@ -77,13 +97,7 @@ class ProgramActivities:
                 schema_version=envelope.schema_version,
                 payload=envelope.payload,
                 occurred_at=envelope.occurred_at,
-                metadata={
-                    "actor": envelope.actor,
-                    "role": envelope.role,
-                    "workflow_id": info.workflow_id,
-                    "run_id": info.workflow_run_id,
-                    "activity_id": info.activity_id,
-                },
+                metadata=_metadata(envelope, info),
             )
             for envelope in request.envelopes
         ]
@@ -147,6 +161,22 @@ class ProgramActivities:
             score=score,
             items=tuple(ExamItem.model_validate(item.model_dump()) for item in items),
         )
+
+    @activity.defn(name=VERIFY_PLAN_PROOF)
+    def verify_plan_proof(self, request: VerifyPlanInput) -> str:
+        """Why the plan's actor assertion does not prove it ("" when it does)."""
+        try:
+            verify_assertion(
+                request.plan.proof,
+                request.plan,
+                workflow_id=request.workflow_id,
+                now=request.now,
+                keys=trusted_keys(self.store),
+            )
+        except ProofRefused as exc:
+            log.bind(workflow_id=request.workflow_id).warning("plan refused", reason=str(exc))
+            return str(exc)
+        return ""
 
     @activity.defn(name=HAS_ONLINE_EXAM)
     def has_online_exam(self, program_id: str) -> bool:

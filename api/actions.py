@@ -18,8 +18,9 @@ from api.users import Role
 from domain import commands as c
 from domain import program as rules
 
-#: Fields a client never sends: who acts is the signed-in user; which command is the URL.
-SERVER_FIELDS = frozenset({"actor", "kind"})
+#: Fields a client never sends: who acts is the signed-in user; which command is the URL; the
+#: proof is signed by the server.
+SERVER_FIELDS = frozenset({"actor", "kind", "proof"})
 
 #: Roles the domain does not name (e.g. an admin reassigning a task). Unknown commands need admin.
 ROLE_OVERRIDES: dict[str, Role] = {"reassign": "admin"}

@@ -19,12 +19,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from activities.signing_keys import publish_key
 from api import audit_routes, config_routes, data_routes, errors, rest, trainee_pages, web
 from api.services import ClientFactory, Services
 from api.users import UserStore
 from trainops.client import ProgramClient
 from trainops.database import Database, open_database
 from trainops.settings import Settings
+from trainops.signing import Signer, load_signer
 
 log = structlog.get_logger("api")
 
@@ -89,12 +91,12 @@ class RequestContext:
             structlog.contextvars.clear_contextvars()
 
 
-def _default_client_factory(settings: Settings) -> ClientFactory:
+def _default_client_factory(settings: Settings, signer: Signer) -> ClientFactory:
     async def connect_client() -> ProgramClient:
         from worker import connect
 
         client = await connect(settings.temporal_address, settings.temporal_namespace)
-        return ProgramClient(client, settings.task_queue)
+        return ProgramClient(client, settings.task_queue, signer)
 
     return connect_client
 
@@ -107,16 +109,28 @@ def create_app(
     client_factory: ClientFactory | None = None,
     users: UserStore | None = None,
     read_your_writes_seconds: float = 5.0,
+    signer: Signer | None = None,
 ) -> FastAPI:
     """The app. Without ``database`` it opens (and on shutdown closes) its own; without
-    ``programs`` it connects to Temporal at ``settings.temporal_address`` on first use."""
+    ``programs`` it connects to Temporal at ``settings.temporal_address`` on first use.
+
+    The signer (given, the one of ``programs``, or the configured key) signs every action as
+    the signed-in person; its public key is published in the log here, so workers trust it."""
     owns_database = database is None
     db = database if database is not None else open_database(settings.database_url)
+    signer = signer or (programs.signer if programs is not None else None)
+    if signer is None:
+        signer = load_signer(
+            settings.signing_key, settings.signing_key_file, create=settings.signing_key_create
+        )
+    if programs is not None and programs.signer is None:
+        programs.signer = signer
+    publish_key(db.store, signer.trusted_key())
     services = Services(
         settings=settings,
         database=db,
         users=users or UserStore(db.engine),
-        client_factory=client_factory or _default_client_factory(settings),
+        client_factory=client_factory or _default_client_factory(settings, signer),
         programs_client=programs,
         read_your_writes_seconds=read_your_writes_seconds,
     )

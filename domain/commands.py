@@ -11,11 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from domain.calendar import check_region
 from domain.events import PersonId, Reason, Session
+from domain.proofs import ActorAssertion
 
 
 class _Command(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     actor: PersonId
+    proof: ActorAssertion | None = None
+    """The API's signed assertion that ``actor`` asked for this (see ``domain.proofs``)."""
 
 
 def _unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -61,6 +64,7 @@ class PlanProgram(ProgramContent):
 
     program_id: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._-]+$")]
     actor: PersonId
+    proof: ActorAssertion | None = None
     approvers: Annotated[tuple[PersonId, ...], Field(max_length=20)] = ()
     """Approvers the specialist names; used by policy steps with ``plan_approvers``."""
     timezone: str = "UTC"

@@ -334,6 +334,27 @@ class ConfigurationChanged(_Event):
     comment: Annotated[str, Field(max_length=2000)] = ""
 
 
+class SigningKeyPublished(_Event):
+    """A public key the API signs actor assertions with (stream ``signing-keys``). Workers trust
+    the keys published here; auditors verify every recorded action's proof against them."""
+
+    type: Literal["SigningKeyPublished"] = "SigningKeyPublished"
+    key_id: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]
+    algorithm: Literal["ed25519"] = "ed25519"
+    public_key: Annotated[str, Field(min_length=40, max_length=64)]
+    """Standard base64 of the key's 32 raw bytes."""
+
+
+class SigningKeyRetired(_Event):
+    """No assertion issued at or after ``retired_at`` with this key is accepted; older proofs
+    stay verifiable."""
+
+    type: Literal["SigningKeyRetired"] = "SigningKeyRetired"
+    key_id: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]
+    retired_at: datetime
+    reason: Annotated[str, Field(max_length=500)] = ""
+
+
 #: Every event type the log may hold, by its stored name. Other modules add theirs with
 #: ``register_event_types`` (e.g. reference data), so reading the log never needs a union.
 EVENT_TYPES: dict[str, type[BaseModel]] = {}
@@ -390,10 +411,22 @@ class EventEnvelope(BaseModel):
     actor: str
     role: str
     occurred_at: datetime
+    proof: dict[str, Any] | None = None
+    """The person's signed assertion and the command it covers (first event of an action)."""
+    proved_by: UUID | None = None
+    """The event of the same action that carries its proof (the others of that action)."""
 
     @classmethod
     def wrap(
-        cls, event: BaseModel, *, event_id: UUID, actor: str, role: str, occurred_at: datetime
+        cls,
+        event: BaseModel,
+        *,
+        event_id: UUID,
+        actor: str,
+        role: str,
+        occurred_at: datetime,
+        proof: dict[str, Any] | None = None,
+        proved_by: UUID | None = None,
     ) -> EventEnvelope:
         return cls(
             event_id=event_id,
@@ -403,6 +436,8 @@ class EventEnvelope(BaseModel):
             actor=actor,
             role=role,
             occurred_at=occurred_at,
+            proof=proof,
+            proved_by=proved_by,
         )
 
 
@@ -443,4 +478,6 @@ register_event_types(
     ProgramCancelled,
     NotificationAttempted,
     ConfigurationChanged,
+    SigningKeyPublished,
+    SigningKeyRetired,
 )

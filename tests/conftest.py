@@ -17,12 +17,17 @@ from temporalio.testing import WorkflowEnvironment
 from activities.admin_config import AdminConfig
 from activities.config_versions import ConfigProvider, ConfigSource, provider
 from activities.outbox import NotificationService
+from activities.signing_keys import publish_key
 from domain.reference import ReferenceEvent, stream_of
 from eventlog import EventStore, NewEvent
 from trainops.client import ProgramClient
 from trainops.database import Database, open_database
+from trainops.signing import Signer
 from trainops.temporal_bins import test_server_path
 from worker import build_worker
+
+#: The API key of the test harness: published in each test's log like the API publishes its own.
+TEST_SIGNER = Signer.generate()
 
 
 @pytest.fixture
@@ -61,8 +66,10 @@ async def running_worker(
     task_queue = f"tq-{uuid4()}"
     in_force = provider(config, AdminConfig())
     notifier = NotificationService(db.engine, lambda: in_force().notifications, db.store)
+    publish_key(db.store, TEST_SIGNER.trusted_key())
+    programs = ProgramClient(env.client, task_queue, TEST_SIGNER, clock=env.get_current_time)
     async with build_worker(env.client, task_queue, db.store, notifier, config=in_force):
-        yield Harness(env, db, ProgramClient(env.client, task_queue), task_queue)
+        yield Harness(env, db, programs, task_queue)
 
 
 @pytest_asyncio.fixture

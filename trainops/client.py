@@ -1,12 +1,20 @@
 """A thin client for program workflows: start one, act on it, read its state.
 
-Translates Temporal's errors into ``ActionRefused`` with the reason a person can act on.
+Every plan and action leaves here with the actor assertion of ``signer`` (the API's key): the
+caller has authenticated the person named as the command's actor. Translates Temporal's errors
+into ``ActionRefused`` with the reason a person can act on.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from pydantic import BaseModel
 from temporalio.client import (
     Client,
+    WorkflowFailureError,
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDReusePolicy
@@ -15,7 +23,15 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.commands import PlanProgram, ProgramCommand
 from domain.program import ProgramState
+from trainops.signing import Signer
 from workflows.program import ActionResult, ProgramWorkflowInput, TrainingProgramWorkflow
+
+C = TypeVar("C", bound=BaseModel)
+Clock = Callable[[], Awaitable[datetime]]
+
+
+async def wall_clock() -> datetime:
+    return datetime.now(UTC)
 
 
 class ActionRefused(Exception):
@@ -32,14 +48,33 @@ def _reason(error: BaseException) -> str:
 
 
 class ProgramClient:
-    def __init__(self, client: Client, task_queue: str) -> None:
+    def __init__(
+        self,
+        client: Client,
+        task_queue: str,
+        signer: Signer | None = None,
+        clock: Clock = wall_clock,
+    ) -> None:
         self.client = client
         self.task_queue = task_queue
+        self.signer = signer
+        self.clock = clock
+        """When assertions are issued: the wall clock, or a test server's skipped time."""
+
+    async def _signed(self, workflow_id: str, command: C) -> C:
+        """``command`` with the assertion that its actor asked for it (unsigned without a
+        signer: the workflow then refuses it, as it refuses anyone without the key)."""
+        if self.signer is None:
+            return command
+        actor = str(getattr(command, "actor", ""))
+        proof = self.signer.assertion(actor, workflow_id, command, now=await self.clock())
+        return command.model_copy(update={"proof": proof})
 
     async def plan(
         self, command: PlanProgram, *, history_soft_limit: int | None = None
     ) -> ActionResult:
         """Start the program's workflow; returns once its plan is in the log."""
+        command = await self._signed(command.program_id, command)
         try:
             handle = await self.client.start_workflow(
                 TrainingProgramWorkflow.run,
@@ -50,10 +85,19 @@ class ProgramClient:
             )
         except WorkflowAlreadyStartedError as exc:
             raise ActionRefused(f"a program with id {command.program_id!r} already exists") from exc
-        return await handle.execute_update(TrainingProgramWorkflow.planned)
+        try:
+            return await handle.execute_update(TrainingProgramWorkflow.planned)
+        except (WorkflowUpdateFailedError, RPCError) as exc:
+            # The workflow refused its plan (e.g. an unproven actor) and ended: say why.
+            try:
+                await handle.result()
+            except WorkflowFailureError as failure:
+                raise ActionRefused(_reason(failure)) from exc
+            raise
 
     async def act(self, program_id: str, command: ProgramCommand) -> ActionResult:
         handle = self.client.get_workflow_handle_for(TrainingProgramWorkflow.run, program_id)
+        command = await self._signed(program_id, command)
         try:
             return await handle.execute_update(TrainingProgramWorkflow.act, command)
         except WorkflowUpdateFailedError as exc:

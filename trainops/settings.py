@@ -42,6 +42,22 @@ class Settings(BaseSettings):
         default=True, description="Send cookies over HTTPS only (false for plain-http hosts)."
     )
     api_session_hours: float = Field(default=12, gt=0, le=24 * 30)
+    # Actor assertions: only the API holds the private key; workers trust the public keys
+    # published in the log.
+    signing_key: SecretStr | None = Field(
+        default=None,
+        description="The API's Ed25519 signing key (base64 of the 32-byte seed, or PEM); "
+        "`trainops keys generate` prints one. Unset: read TRAINOPS_SIGNING_KEY_FILE.",
+    )
+    signing_key_file: Path = Field(
+        default=Path(".trainops/signing-key.pem"),
+        description="Where the signing key is kept when TRAINOPS_SIGNING_KEY is unset.",
+    )
+    signing_key_create: bool = Field(
+        default=True,
+        description="Create the key file (mode 0600) when missing; false in production, "
+        "where a missing key stops the API with a clear error.",
+    )
     approval_due_days: int = Field(default=3, ge=1, le=90)
     kpi_meets_rate: float = Field(default=0.8, ge=0, le=1)
     kpi_excellent_rate: float = Field(default=0.95, ge=0, le=1)

@@ -15,10 +15,12 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.config_versions import ConfigSource
 from activities.outbox import NotificationService
+from activities.signing_keys import publish_key
 from trainops.database import open_database
 from trainops.settings import Settings
+from trainops.signing import load_signer
 from trainops.temporal_bins import dev_server_path
-from worker import build_worker
+from worker import build_worker, keep_keyring_fresh
 
 log = structlog.get_logger(__name__)
 
@@ -29,6 +31,10 @@ async def run_stack(settings: Settings, *, ui: bool = True) -> None:
     database = open_database(settings.database_url)
     config = ConfigSource(database.store, settings.config_file)
     config()  # a configuration that cannot be loaded stops here, before anything runs
+    signer = load_signer(
+        settings.signing_key, settings.signing_key_file, create=settings.signing_key_create
+    )
+    publish_key(database.store, signer.trusted_key())  # before the worker loads the keys
     env = await WorkflowEnvironment.start_local(
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
@@ -59,12 +65,13 @@ async def run_stack(settings: Settings, *, ui: bool = True) -> None:
         worker = build_worker(
             env.client, settings.task_queue, database.store, notifier, config=config
         )
+        keyring = asyncio.create_task(keep_keyring_fresh(database.store))
         async with worker:
             from api.server import start_api
             from trainops.client import ProgramClient
 
             web = await start_api(
-                settings, database, ProgramClient(env.client, settings.task_queue)
+                settings, database, ProgramClient(env.client, settings.task_queue, signer)
             )
             print(f"trainops is running (database {settings.database_url})")
             print(f"  Web pages & API : {web.url}  (API reference {web.url}/api/docs)")
@@ -75,6 +82,7 @@ async def run_stack(settings: Settings, *, ui: bool = True) -> None:
             await stopping.wait()
             print("stopping…")
             await web.stop()
+        keyring.cancel()
     finally:
         stop_projector.set()
         projector.join(timeout=10)

@@ -30,6 +30,8 @@ with workflow.unsafe.imports_passed_through():
         PROGRAM_SETTINGS,
         RESOLVE_APPROVAL_ROUTE,
         STREAM_VERSION_CONFLICT,
+        UNAUTHENTICATED,
+        VERIFY_PLAN_PROOF,
         AppendEventsInput,
         AppendEventsOutput,
         Delivery,
@@ -37,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
         Notice,
         ProgramSettings,
         ProgramSettingsInput,
+        VerifyPlanInput,
     )
     from domain import events as e
     from domain.approval import ApprovalRoute
@@ -65,7 +68,10 @@ with workflow.unsafe.imports_passed_through():
         start,
     )
     from domain.program import fold as fold_events
+    from domain.proofs import ProofRefused, live_nonces, verify_assertion
     from domain.reminders import Reminder, owed_reminders
+    from domain.streams import program_stream
+    from workflows.trusted_keys import TRUSTED
 
 APPEND_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -80,6 +86,9 @@ NOTIFY_RETRY = RetryPolicy(
 #: Patch marker: score submissions look up whether the course has an online exam (histories
 #: recorded before it replay without the lookup).
 ONLINE_EXAM_CHECK = "score-refused-when-online-exam"
+#: Patch marker: a new program's plan must carry an actor assertion the log's keys verify
+#: (histories started before it replay without the check).
+PLAN_PROOF_CHECK = "plan-needs-actor-assertion"
 
 LOOKUP_RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=30),
@@ -109,7 +118,11 @@ def parse_command(payload: Any) -> ProgramCommand:
 
 
 def stream_id_for(program_id: str) -> str:
-    return f"program-{program_id}"
+    return program_stream(program_id)
+
+
+def unauthenticated(reason: str) -> ApplicationError:
+    return ApplicationError(reason, type=UNAUTHENTICATED, non_retryable=True)
 
 
 class CarriedState(BaseModel):
@@ -119,6 +132,8 @@ class CarriedState(BaseModel):
 
     state: ProgramState
     stream_version: int
+    nonces: dict[str, datetime] = {}
+    """Nonces of actor assertions used within their validity: a replayed request stays refused."""
 
 
 class ProgramWorkflowInput(BaseModel):
@@ -149,9 +164,12 @@ class TrainingProgramWorkflow:
         self._lock = asyncio.Lock()
         self._changed = False
         self._last_position = 0
+        self._nonces: dict[str, datetime] = {}
+        self._refused: str | None = None
         if params.carried is not None:
             self._state: ProgramState = params.carried.state
             self._version = params.carried.stream_version
+            self._nonces = dict(params.carried.nonces)
         else:
             self._state = evolve(None, start(params.plan))
             self._version = 0
@@ -160,6 +178,8 @@ class TrainingProgramWorkflow:
     async def run(self, params: ProgramWorkflowInput) -> ProgramState:
         if self._version == 0:
             async with self._lock:
+                if workflow.patched(PLAN_PROOF_CHECK):
+                    await self._check_plan_proof()
                 await self._record_plan()
         while self._state.status not in TERMINAL:
             if self._should_continue_as_new():
@@ -167,7 +187,11 @@ class TrainingProgramWorkflow:
                 workflow.continue_as_new(
                     ProgramWorkflowInput(
                         plan=self._plan,
-                        carried=CarriedState(state=self._state, stream_version=self._version),
+                        carried=CarriedState(
+                            state=self._state,
+                            stream_version=self._version,
+                            nonces=live_nonces(self._nonces, workflow.now()),
+                        ),
                         history_soft_limit=self._soft_limit,
                     )
                 )
@@ -202,6 +226,7 @@ class TrainingProgramWorkflow:
         command = parse_command(payload)
         await workflow.wait_condition(lambda: self._version > 0)
         async with self._lock:
+            self._spend_nonce(command)
             route = None
             grading = None
             if (
@@ -243,23 +268,32 @@ class TrainingProgramWorkflow:
                     retry_policy=LOOKUP_RETRY,
                 )
             decided = self._decide(command, route=route, grading=grading)
-            await self._record(decided, command.actor, role_for(command))
+            await self._record(decided, command.actor, role_for(command), command=command)
             self._changed = True
             return self._result(tuple(event.type for event in decided))
 
     @act.validator
     def validate_act(self, payload: Any) -> None:
-        self._decide(
-            parse_command(payload),
-            dry_run=True,
-            route=VALIDATION_ROUTE,
-            grading=VALIDATION_GRADING,
-        )
+        command = parse_command(payload)
+        try:
+            verify_assertion(
+                command.proof,
+                command,
+                workflow_id=workflow.info().workflow_id,
+                now=workflow.now(),
+                keys=TRUSTED.keys(),
+                used_nonces=self._nonces,
+            )
+        except ProofRefused as exc:
+            raise unauthenticated(f"unauthenticated: {exc}") from exc
+        self._decide(command, dry_run=True, route=VALIDATION_ROUTE, grading=VALIDATION_GRADING)
 
     @workflow.update
     async def planned(self) -> ActionResult:
         """Returns once the plan is in the log, so a caller can read its own write."""
-        await workflow.wait_condition(lambda: self._version > 0)
+        await workflow.wait_condition(lambda: self._version > 0 or self._refused is not None)
+        if self._refused is not None:
+            raise unauthenticated(self._refused)
         return self._result(("ProgramPlanned",))
 
     @workflow.query
@@ -295,6 +329,33 @@ class TrainingProgramWorkflow:
         except DomainError as exc:
             raise ApplicationError(str(exc), type="DomainError", non_retryable=True) from exc
 
+    def _spend_nonce(self, command: ProgramCommand) -> None:
+        """Remember the assertion's nonce; a second use (two copies racing past the validator)
+        is refused. Deterministic: it depends only on the updates in history."""
+        proof = command.proof
+        if proof is None:
+            return
+        if proof.nonce in self._nonces:
+            raise unauthenticated("unauthenticated: this actor assertion was used already")
+        self._nonces = {**live_nonces(self._nonces, workflow.now()), proof.nonce: proof.issued_at}
+
+    async def _check_plan_proof(self) -> None:
+        """Nothing is recorded for a plan whose actor assertion the log's keys do not verify:
+        the workflow fails with the reason."""
+        refused = await workflow.execute_activity(
+            VERIFY_PLAN_PROOF,
+            VerifyPlanInput(
+                plan=self._plan, workflow_id=workflow.info().workflow_id, now=workflow.now()
+            ),
+            result_type=str,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=LOOKUP_RETRY,
+        )
+        if refused:
+            self._refused = f"unauthenticated: {refused}"
+            await workflow.wait_condition(workflow.all_handlers_finished)  # `planned` says why
+            raise unauthenticated(self._refused)
+
     async def _record_plan(self) -> None:
         settings = await workflow.execute_activity(
             PROGRAM_SETTINGS,
@@ -307,7 +368,9 @@ class TrainingProgramWorkflow:
             update={"calendar": settings.calendar, "reminder_rules": settings.reminder_rules}
         )
         self._state = evolve(None, planned)
-        await self._record([planned], self._plan.actor, "specialist", fold=False)
+        await self._record(
+            [planned], self._plan.actor, "specialist", fold=False, command=self._plan
+        )
 
     def _calendar_years(self) -> tuple[int, ...]:
         """The years a program's reminders and SLAs can fall in, with a year of slack."""
@@ -316,16 +379,38 @@ class TrainingProgramWorkflow:
         return tuple(range(first - 1, last + 2))
 
     async def _record(
-        self, decided: list[Any], actor: str, role: str, *, fold: bool = True
+        self,
+        decided: list[Any],
+        actor: str,
+        role: str,
+        *,
+        fold: bool = True,
+        command: BaseModel | None = None,
     ) -> None:
+        """Append ``decided``; a person's action carries its proof (the signed assertion and
+        the command it covers) on its first event, and a pointer to it on the others."""
         if not decided:
             return
         now = workflow.now()
+        ids = [workflow.uuid4() for _ in decided]
+        proof = getattr(command, "proof", None)
+        kept = None
+        if command is not None and proof is not None:
+            kept = {
+                "assertion": proof.model_dump(mode="json"),
+                "command": command.model_dump(mode="json", exclude={"proof"}),
+            }
         envelopes = tuple(
             e.EventEnvelope.wrap(
-                event, event_id=workflow.uuid4(), actor=actor, role=role, occurred_at=now
+                event,
+                event_id=event_id,
+                actor=actor,
+                role=role,
+                occurred_at=now,
+                proof=kept if index == 0 else None,
+                proved_by=ids[0] if kept is not None and index > 0 else None,
             )
-            for event in decided
+            for index, (event, event_id) in enumerate(zip(decided, ids, strict=True))
         )
         outcome = await workflow.execute_activity(
             APPEND_EVENTS,

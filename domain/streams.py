@@ -1,0 +1,14 @@
+"""Every stream name the log uses, in one place (readers, writers and auditors agree on them)."""
+
+from __future__ import annotations
+
+#: Prefix of each program's stream; the rest is the program id (also its workflow id).
+PROGRAM_PREFIX = "program-"
+#: The admin configuration's versions (``ConfigurationChanged``).
+CONFIG_STREAM = "configuration"
+#: The public keys actor assertions and seals are signed with.
+KEYS_STREAM = "signing-keys"
+
+
+def program_stream(program_id: str) -> str:
+    return f"{PROGRAM_PREFIX}{program_id}"
