@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from activities.signing_keys import publish_key
 from domain import commands as c
 from domain.events import Session
 from eventlog.verify import verify_log
@@ -29,6 +30,7 @@ from trainops.demo_evaluation import DEPARTMENTS, load_demo_evaluation
 from trainops.kpi_cli import load_thresholds, print_report, scorecard_json
 from trainops.render import console, kpi_json, kpi_table, print_json, rows_table
 from trainops.settings import get_settings
+from trainops.signing import Signer
 from trainops.temporal_bins import test_server_path
 from worker import build_worker
 
@@ -246,9 +248,12 @@ async def run_demo(
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter, test_server_existing_path=test_server_path()
     )
+    # The demo plays the API too: its own key, published in its own log, signs every action.
+    signer = Signer.generate()
+    publish_key(database.store, signer.trusted_key())
     try:
         async with build_worker(env.client, "trainops-demo", database.store, database.outbox):
-            client = ProgramClient(env.client, "trainops-demo")
+            client = ProgramClient(env.client, "trainops-demo", signer, env.get_current_time)
             start = _next_quarter_start(await env.get_current_time())
             quarter = Quarter(client, start)
             for index in range(programs):

@@ -23,8 +23,8 @@ from api.app import create_app
 from api.users import UserStore
 from domain.commands import PlanProgram
 from projections import queries
-from tests.conftest import Harness
-from trainops.client import ProgramClient
+from tests.conftest import TEST_SIGNER, Harness
+from trainops.client import Clock, ProgramClient
 from trainops.settings import Settings
 from workflows.program import ActionResult
 
@@ -48,8 +48,8 @@ class TrackingClient(ProgramClient):
     """Remembers every program it starts, so the test can terminate them: workflows left open on
     the shared time-skipping server would keep it from skipping time for later tests."""
 
-    def __init__(self, client: Client, task_queue: str) -> None:
-        super().__init__(client, task_queue)
+    def __init__(self, client: Client, task_queue: str, clock: Clock) -> None:
+        super().__init__(client, task_queue, TEST_SIGNER, clock)
         self.started: list[str] = []
 
     async def plan(self, command: PlanProgram, **options: Any) -> ActionResult:
@@ -117,7 +117,7 @@ async def world(harness: Harness) -> AsyncIterator[World]:
         api_cookie_secure=False,
     )
     users = UserStore(harness.db.engine, hasher=fast_hasher())
-    programs = TrackingClient(harness.env.client, harness.task_queue)
+    programs = TrackingClient(harness.env.client, harness.task_queue, harness.env.get_current_time)
     app = create_app(settings, database=harness.db, programs=programs, users=users)
     stop = threading.Event()
     projector = threading.Thread(

@@ -77,8 +77,10 @@ async def test_replay_as_of_workflows_and_export(world: World) -> None:
     async with world.client("aud.sun") as auditor:
         comparison = (await auditor.get("/api/v1/audit/replay")).json()
         assert comparison["ok"] is True, comparison["differences"]
-        early = (await auditor.get("/api/v1/audit/as-of", params={"position": 1})).json()
-        assert early["position"] == 1 and [p["status"] for p in early["programs"]] == ["draft"]
+        planned = world.h.db.store.read_stream("program-aud-4")[0].position
+        early = (await auditor.get("/api/v1/audit/as-of", params={"position": planned})).json()
+        assert early["position"] == planned
+        assert [p["status"] for p in early["programs"]] == ["draft"]
         runs = (await auditor.get("/api/v1/audit/workflows", params={"program": "aud-4"})).json()
         assert [r["status"] for r in runs] == ["ok"]
         bundle = await auditor.get("/api/v1/audit/export")

@@ -12,6 +12,7 @@ from api.app import create_app
 from api.users import UserStore
 from eventlog.engine import make_engine
 from tests.api.conftest import PASSWORD, World, csrf_of, fast_hasher
+from tests.conftest import TEST_SIGNER
 from tests.eventlog.conftest import POSTGRES_URL, postgres_unavailable
 from trainops.database import open_database
 from trainops.settings import Settings
@@ -31,7 +32,10 @@ async def test_a_value_postgresql_refuses_is_a_422_and_changes_nothing() -> None
         users = UserStore(database.engine, hasher=fast_hasher())
         users.create_user("emp.1", PASSWORD, ["trainee"])
         token = users.issue_token("emp.1", "test")[1]
-        app = create_app(Settings(database_url=str(database.engine.url)), database=database)
+        app = create_app(
+            Settings(database_url=str(database.engine.url)), database=database, signer=TEST_SIGNER
+        )
+        before = database.store.head()[0]
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(
             transport=transport,
@@ -40,7 +44,7 @@ async def test_a_value_postgresql_refuses_is_a_422_and_changes_nothing() -> None
         ) as client:
             answer = await client.get("/my/trainings/a%00b")
         assert answer.status_code == 422 and "NUL character" in answer.text
-        assert database.store.head()[0] == 0
+        assert database.store.head()[0] == before
     finally:
         database.close()
         with admin.begin() as conn:
