@@ -5,6 +5,8 @@
     digest.json    position and hash of the last exported event (a ``trainops audit`` digest)
     kpis.json      the execution KPI scorecards, rebuilt from exactly these events
     scorecards.json every KPI rated (L1-L4, ROI, resources), rebuilt from the same events
+    keys.json      the public keys the log published, by key id (to check every action's proof)
+    proofs.json    what the proof check found: actions proven, events resting on trust, problems
 
 A line of ``events.jsonl`` minus ``prev_hash`` and ``hash``, re-encoded with sorted keys and no
 spaces, is the canonical encoding the chain hashes; so twenty lines of standard-library Python
@@ -29,6 +31,7 @@ from pydantic import BaseModel
 
 from audit.digest import Digest, read_seals
 from audit.progress import EVERY, Progress, no_progress
+from audit.proofs import ProofChecker
 from audit.replay import replayed
 from audit.verify import AuditProblem
 from domain.kpi import ExecutionKpis
@@ -58,6 +61,8 @@ FORMULA_FILE = "HASH_FORMULA"
 DIGEST_FILE = "digest.json"
 KPIS_FILE = "kpis.json"
 SCORECARDS_FILE = "scorecards.json"
+KEYS_FILE = "keys.json"
+PROOFS_FILE = "proofs.json"
 
 
 class ExportResult(BaseModel):
@@ -117,12 +122,15 @@ def export_bundle(
     try:
         exported = 0
 
+        proofs = ProofChecker()
+
         def rows(out: Any) -> Iterator[RecordedEvent]:
             nonlocal exported
             for row in store.read_all():
                 if row.position > last:
                     return
                 out.write(event_line(row) + "\n")
+                proofs.check(row)
                 exported += 1
                 if exported % EVERY == 0:
                     progress(exported, 2 * last)
@@ -144,6 +152,13 @@ def export_bundle(
         )
         (folder / DIGEST_FILE).write_text(digest.model_dump_json(indent=2) + "\n", "utf-8")
         (folder / FORMULA_FILE).write_text(HASH_FORMULA, "utf-8")
+        proof_report = proofs.finish()
+        keys = {"algorithm": "ed25519", "encoding": "base64", "keys": proof_report.keys}
+        (folder / KEYS_FILE).write_text(json.dumps(keys, indent=2) + "\n", "utf-8")
+        (folder / PROOFS_FILE).write_text(
+            json.dumps(proof_report.model_dump(mode="json", exclude={"keys"}), indent=2) + "\n",
+            "utf-8",
+        )
         with replayed(
             store,
             up_to=chain.last_position,

@@ -471,3 +471,33 @@ def export(
         console.print(f"[red]{problem.kind}[/red] at position {problem.position}: {problem.detail}")
     if result.problems:
         raise typer.Exit(1)
+
+
+@audit_app.command()
+def proofs(as_json: AsJson = False) -> None:
+    """Check that every recorded action of a person carries a valid signed proof.
+
+    Each proof is checked against the keys published in the log: signature, actor, program,
+    action, content and time. Exits 1 and names the position of any unproven or bad proof."""
+    from audit.proofs import check_proofs
+
+    with _database() as database:
+        report = check_proofs(database.store.read_all())
+    if as_json:
+        print_json(report.model_dump(mode="json"))
+    else:
+        console.print(
+            f"{'[green]proofs hold[/green]' if report.ok else '[red]proofs fail[/red]'}: "
+            f"{report.proven_actions} actions ({report.proven_events} events) proven by "
+            f"{len(report.keys)} published key(s)"
+        )
+        for kind, count in report.unproven.items():
+            console.print(f"  {count} event(s) in {kind} streams rest on the server's word")
+        for problem in report.problems:
+            console.print(
+                f"[red]{problem.kind}[/red] at position {problem.position}: {problem.detail}",
+                markup=True,
+                highlight=False,
+            )
+    if not report.ok:
+        raise typer.Exit(1)

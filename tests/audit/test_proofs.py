@@ -1,0 +1,90 @@
+"""An auditor checks, without trusting the server, that every person's action was proven: with
+`trainops audit proofs` and with the standalone script on an exported bundle."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from uuid import uuid4
+
+from audit.export import KEYS_FILE, export_bundle
+from audit.proofs import check_proofs
+from eventlog import RecordedEvent
+from trainops.database import Database
+
+SCRIPT = Path(__file__).resolve().parents[2] / "docs" / "verify_proofs.py"
+
+
+def run_script(bundle: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), str(bundle)], capture_output=True, text=True, check=False
+    )
+
+
+def test_every_action_of_the_demo_is_proven(demo: Database) -> None:
+    report = check_proofs(demo.store.read_all())
+    assert report.ok, report.problems[:3]
+    assert len(report.keys) == 1
+    assert report.proven_actions > 50
+    program_events = [r for r in demo.store.read_all() if r.stream_id.startswith("program-")]
+    people = [r for r in program_events if r.metadata["role"] != "system"]
+    assert report.proven_events == len(people)
+
+
+def _doctor(rows: list[RecordedEvent], position: int, change: dict[str, object]) -> None:
+    index = next(i for i, r in enumerate(rows) if r.position == position)
+    row = rows[index]
+    rows[index] = row._replace(metadata={**row.metadata, **change})
+
+
+def test_the_checker_names_forged_relabelled_and_missing_proofs(demo: Database) -> None:
+    rows = list(demo.store.read_all())
+    carriers = [r for r in rows if "proof" in r.metadata]
+    approve = next(r for r in carriers if r.metadata["proof"]["command"].get("kind") == "approve")
+    plan = next(r for r in carriers if "kind" not in r.metadata["proof"]["command"])
+    follower = next(r for r in rows if "proved_by" in r.metadata)
+    # An approval relabelled as someone else's; a plan whose kept content was changed; an
+    # action whose proof was stripped; a follower pointing at a proof of another action.
+    _doctor(rows, approve.position, {"actor": "intruder"})
+    forged = json.loads(json.dumps(plan.metadata["proof"]))
+    forged["command"]["title"] = "Something else"
+    _doctor(rows, plan.position, {"proof": forged})
+    stripped = next(r for r in carriers if r.position not in (approve.position, plan.position))
+    _doctor(rows, stripped.position, {"proof": None})
+    rows = [
+        r._replace(metadata={k: v for k, v in r.metadata.items() if v is not None}) for r in rows
+    ]
+    _doctor(rows, follower.position, {"proved_by": str(uuid4())})
+    found = {(p.position, p.kind, p.detail) for p in check_proofs(rows).problems}
+    assert (approve.position, "bad_proof", "signed for another actor") in found
+    assert (plan.position, "bad_proof", "the kept command is not what was signed") in found
+    assert any(p == stripped.position and k == "unproven" for p, k, _ in found)
+    assert any(p == follower.position and k == "bad_proof" for p, k, _ in found)
+
+
+def test_the_standalone_script_verifies_the_bundle_and_catches_a_forgery(
+    demo: Database, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "bundle"
+    export_bundle(demo.store, bundle)
+    keys = json.loads((bundle / KEYS_FILE).read_text())
+    assert keys["algorithm"] == "ed25519" and len(keys["keys"]) == 1
+    clean = run_script(bundle)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert " 0 failure(s)" in clean.stdout
+
+    lines = (bundle / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(lines):
+        row = json.loads(line)
+        proof = row["metadata"].get("proof")
+        if proof and proof["command"].get("kind") == "approve":
+            proof["command"]["comment"] = "approved, and the budget doubled"
+            lines[index] = json.dumps(row, sort_keys=True, separators=(",", ":"))
+            position = row["position"]
+            break
+    (bundle / "events.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    doctored = run_script(bundle)
+    assert doctored.returncode == 1
+    assert f"{position}: the proof does not match its event (content)" in doctored.stdout
