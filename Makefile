@@ -23,9 +23,10 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
-	$(BIN)/mypy domain eventlog workflows activities projections trainops audit api imports worker.py
+	$(BIN)/mypy domain eventlog workflows activities projections trainops audit api imports services worker.py
 
 unit: $(STAMP)
 	$(BIN)/pytest -q

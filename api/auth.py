@@ -17,6 +17,7 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 
 from api.services import Services
 from api.users import User
+from services.people import require_role as services_require_role
 
 SESSION_COOKIE = "trainops_session"
 LOGIN_COOKIE = "trainops_login"
@@ -34,14 +35,6 @@ cookie_scheme = APIKeyCookie(
     description="The browser session set by signing in; changes also need the "
     f"`{CSRF_HEADER}` header.",
 )
-
-ROLE_NAMES = {
-    "specialist": "the specialist role",
-    "approver": "the approver role",
-    "auditor": "the auditor role",
-    "admin": "the admin role",
-    "trainee": "the trainee role",
-}
 
 
 @dataclass(frozen=True)
@@ -131,8 +124,5 @@ def refuse(reason: str) -> HTTPException:
 
 
 def require_role(principal: Principal, *roles: str, doing: str) -> None:
-    """403 unless the user holds one of ``roles``."""
-    if not principal.user.has(*roles):
-        needed = " or ".join(ROLE_NAMES.get(r, r) for r in roles)
-        held = ", ".join(sorted(principal.user.roles)) or "none"
-        raise refuse(f"{doing} needs {needed}; {principal.username} has: {held}")
+    """403 unless the user holds one of ``roles`` (the use cases' own rule)."""
+    services_require_role(principal.user, *roles, doing=doing)

@@ -19,7 +19,13 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.services import TemporalTimeout, TemporalUnavailable
+from services.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    TemporalTimeout,
+    TemporalUnavailable,
+)
 from trainops.client import ActionRefused
 
 HTTP_422 = 422  # Unprocessable Content (named differently across Starlette versions)
@@ -98,6 +104,21 @@ async def _refused(request: Request, exc: Exception) -> Response:
     return _page(request, status.HTTP_403_FORBIDDEN, reason)
 
 
+_SERVICE_CODES = {
+    NotFound: status.HTTP_404_NOT_FOUND,
+    Forbidden: status.HTTP_403_FORBIDDEN,
+    Conflict: status.HTTP_409_CONFLICT,
+}
+
+
+async def _service_refusal(request: Request, exc: Exception) -> Response:
+    """A use case's refusal: nothing was recorded; the message says why."""
+    code = next(c for kind, c in _SERVICE_CODES.items() if isinstance(exc, kind))
+    if is_api(request):
+        return JSONResponse({"detail": str(exc)}, code)
+    return _page(request, code, str(exc))
+
+
 async def _temporal_down(request: Request, exc: Exception) -> Response:
     log.warning("temporal unavailable", error=str(exc))
     message = f"{exc}; nothing was changed, try again shortly"
@@ -136,6 +157,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ValidationError, _validation_error)
     app.add_exception_handler(ActionRefused, _refused)
+    for kind in _SERVICE_CODES:
+        app.add_exception_handler(kind, _service_refusal)
     app.add_exception_handler(TemporalUnavailable, _temporal_down)
     app.add_exception_handler(TemporalTimeout, _temporal_slow)
     app.add_exception_handler(DataError, _bad_value)

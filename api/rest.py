@@ -6,7 +6,6 @@ from the read models. Every endpoint checks who is asking; the workflow checks a
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
@@ -14,17 +13,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, HTTPException, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api import reads
-from api.actions import ACTIONS, PlanBody, ProgramAction
-from api.auth import CurrentPrincipal, Principal, ServicesDep, refuse, require_role
+from api.auth import CurrentPrincipal, ServicesDep, refuse, require_role
 from api.errors import COMMON_RESPONSES, HTTP_422, NOT_FOUND, UNAVAILABLE, Problem
 from api.kpis import KpiRow, kpi_rows, thresholds_in_force
-from api.services import Services, temporal_errors
 from api.users import ROLES, Role, UserError
-from domain import commands as c
 from projections import queries
-from trainops.client import ActionRefused
-from workflows.program import ActionResult, stream_id_for
+from services import programs as program_cases
+from services import reads
+from services.actions import ACTIONS, PlanBody, ProgramAction
+from services.programs import ActionOut
+from workflows.program import stream_id_for
 
 router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
 
@@ -60,17 +58,6 @@ class Me(BaseModel):
     username: str
     display_name: str
     roles: list[str]
-
-
-class ActionOut(BaseModel):
-    program_id: str
-    status: str
-    stream_version: int
-    last_position: int
-    events: list[str]
-    projected: bool = Field(
-        description="True when the read models already show this change (read-your-writes)."
-    )
 
 
 class ProgramOut(_Open):
@@ -196,88 +183,6 @@ class RebuildOut(BaseModel):
 # ---------------------------------------------------------------------- helpers
 
 
-def _action_out(result: ActionResult, projected: bool) -> ActionOut:
-    return ActionOut(
-        program_id=result.program_id,
-        status=result.status,
-        stream_version=result.stream_version,
-        last_position=result.last_position,
-        events=list(result.events),
-        projected=projected,
-    )
-
-
-def load_program(services: Services, principal: Principal, program_id: str) -> dict[str, Any]:
-    """The program's summary row, if it exists (404) and the user may see it (403)."""
-    engine = services.database.engine
-    summary = queries.program_summary(engine, program_id)
-    if summary is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no program {program_id!r}")
-    state = reads.program_state(engine, program_id)
-    actors = {t["actor"] for t in queries.program_timeline(engine, program_id)}
-    if not reads.can_read(principal.user, summary, state, actors):
-        raise refuse(
-            f"{principal.username} may not see program {program_id!r}: it is not theirs, "
-            "they do not approve it and they are not an auditor"
-        )
-    return summary
-
-
-def readable_timeline(
-    services: Services, principal: Principal, summary: dict[str, Any], state: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """The program's timeline as the user may read it (a trainee: not others' scores)."""
-    entries = queries.program_timeline(services.database.engine, summary["program_id"])
-    return reads.timeline_for(principal.user, summary, state, entries)
-
-
-def check_action(
-    services: Services, principal: Principal, program_id: str, action: ProgramAction
-) -> None:
-    """The API's own check before the workflow's: role, then ownership."""
-    doing = action.kind.replace("_", " ")
-    require_role(principal, action.role, doing=doing)
-    summary = queries.program_summary(services.database.engine, program_id)
-    if summary is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no program {program_id!r}")
-    if action.owner_only and summary["specialist"] != principal.username:
-        raise refuse(
-            f"only the program's specialist {summary['specialist']!r} may {doing} it, "
-            f"not {principal.username!r}"
-        )
-
-
-async def run_action(
-    services: Services,
-    principal: Principal,
-    program_id: str,
-    action: ProgramAction,
-    fields: dict[str, Any],
-) -> ActionOut:
-    await asyncio.to_thread(check_action, services, principal, program_id, action)
-    command = action.build(principal.username, fields)
-    programs = await services.programs()
-    async with temporal_errors(f"{action.kind} of {program_id!r}"):
-        result = await programs.act(program_id, command)  # type: ignore[arg-type]
-    projected = await services.wait_for_projection(result.last_position)
-    return _action_out(result, projected)
-
-
-async def create_program(
-    services: Services, principal: Principal, fields: dict[str, Any]
-) -> ActionOut:
-    require_role(principal, "specialist", doing="planning a program")
-    plan = c.PlanProgram.model_validate({**fields, "actor": principal.username})
-    programs = await services.programs()
-    try:
-        async with temporal_errors(f"the plan of {plan.program_id!r}"):
-            result = await programs.plan(plan)
-    except ActionRefused as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"refused: {exc}") from exc
-    projected = await services.wait_for_projection(result.last_position)
-    return _action_out(result, projected)
-
-
 # ---------------------------------------------------------------------- who am I
 
 
@@ -322,7 +227,7 @@ async def plan_program(
     services: ServicesDep,
     body: PlanBody,  # type: ignore[valid-type]
 ) -> ActionOut:
-    return await create_program(services, principal, body.model_dump())  # type: ignore[attr-defined]
+    return await program_cases.plan(services, principal.user, body.model_dump())  # type: ignore[attr-defined]
 
 
 @router.get(
@@ -334,14 +239,14 @@ async def plan_program(
 def get_program(
     program_id: ProgramId, principal: CurrentPrincipal, services: ServicesDep
 ) -> ProgramDetail:
-    summary = load_program(services, principal, program_id)
+    summary = program_cases.load_program(services, principal.user, program_id)
     state = reads.program_state(services.database.engine, program_id)
     return ProgramDetail(
         program=ProgramOut.model_validate(summary),
         state=state,
         timeline=[
             TimelineEntryOut.model_validate(t)
-            for t in readable_timeline(services, principal, summary, state)
+            for t in program_cases.readable_timeline(services, principal.user, summary, state)
         ],
     )
 
@@ -355,9 +260,9 @@ def get_program(
 def get_timeline(
     program_id: ProgramId, principal: CurrentPrincipal, services: ServicesDep
 ) -> list[TimelineEntryOut]:
-    summary = load_program(services, principal, program_id)
+    summary = program_cases.load_program(services, principal.user, program_id)
     state = reads.program_state(services.database.engine, program_id)
-    rows = readable_timeline(services, principal, summary, state)
+    rows = program_cases.readable_timeline(services, principal.user, summary, state)
     return [TimelineEntryOut.model_validate(t) for t in rows]
 
 
@@ -400,7 +305,7 @@ def _action_endpoint(action: ProgramAction) -> Any:
         body: Any = None,
     ) -> ActionOut:
         fields = body.model_dump() if body is not None else {}
-        return await run_action(services, principal, program_id, action, fields)
+        return await program_cases.act(services, principal.user, program_id, action, fields)
 
     signature = inspect.signature(endpoint)
     annotation: Any = action.body if has_required else Annotated[action.body | None, Body()]

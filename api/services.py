@@ -3,47 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import secrets
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import structlog
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from temporalio.client import RPCTimeoutOrCancelledError
-from temporalio.service import RPCError
 
 from api.throttle import SignInThrottle
 from api.users import UserStore
+from services.errors import TemporalUnavailable
 from trainops.client import ProgramClient
 from trainops.database import Database
 from trainops.settings import Settings
 
 ClientFactory = Callable[[], Awaitable[ProgramClient]]
 log = structlog.get_logger(__name__)
-
-
-class TemporalUnavailable(Exception):
-    """Temporal could not be reached; the request changed nothing."""
-
-
-class TemporalTimeout(Exception):
-    """Temporal took the request but did not confirm it in time; it may still happen."""
-
-
-@contextlib.asynccontextmanager
-async def temporal_errors(what: str) -> AsyncIterator[None]:
-    """Turn Temporal's transport failures into errors a person can act on."""
-    try:
-        yield
-    except RPCTimeoutOrCancelledError as exc:
-        raise TemporalTimeout(
-            f"{what} was not confirmed in time; it may still be recorded: reload to check "
-            "(if it never appears, the worker log says why)"
-        ) from exc
-    except RPCError as exc:
-        raise TemporalUnavailable(f"Temporal refused the call ({exc.status.name})") from exc
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """A trainee's own pages: the trainings they are enrolled in, the reaction survey and the exam.
 
 They read only the read models, and of the answers only the trainee's own; every answer goes
-through the same Temporal update as the JSON API (``api.rest.run_action``), so the workflow
+through the same Temporal update as the JSON API (``services.programs.act``), so the workflow
 refuses exactly what it would refuse there (wrong state, not attended, a second submission).
 What the forms ask for comes from the domain's own commands: the survey's dimensions and scale
 from ``SubmitSurvey``, the exam's questions from the course assigned to the program.
@@ -22,18 +22,19 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
 
-from api.actions import BY_SEGMENT, ProgramAction
 from api.auth import CurrentPrincipal, Principal, ServicesDep, refuse, require_role
 from api.i18n import ZH_CN, translator
 from api.kpis import thresholds_in_force
-from api.rest import run_action
-from api.services import Services, TemporalTimeout, TemporalUnavailable
+from api.services import Services
 from api.web import language, message_of, redirect, render, status_for, zone_named
 from domain import commands as c
 from domain.evaluation import GradedItem
 from domain.program import DomainError, ProgramStatus, decide
 from projections import queries, trainee_queries
 from projections.trainee_queries import Enrolment, OwnResults, PaperQuestion, Resources
+from services import programs as program_cases
+from services.actions import BY_SEGMENT, ProgramAction
+from services.errors import TemporalTimeout, TemporalUnavailable
 from trainops.client import ActionRefused
 
 router = APIRouter(include_in_schema=False)
@@ -366,7 +367,7 @@ async def _submit(
         problem = None if errors else exc
     if not errors and problem is None:
         try:
-            await run_action(services, principal, program_id, action, fields)
+            await program_cases.act(services, principal.user, program_id, action, fields)
         except (ActionRefused, ValidationError, TemporalUnavailable, TemporalTimeout) as exc:
             problem = exc
         else:

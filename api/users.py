@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal, get_args
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -35,11 +34,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from domain.roles import ROLES, Role
 from eventlog.engine import READ_ONLY, run_migrations
 from eventlog.schema import UtcDateTime
 
-Role = Literal["specialist", "approver", "auditor", "admin", "trainee"]
-ROLES: tuple[Role, ...] = get_args(Role)
+__all__ = ["ROLES", "Role", "User", "UserError", "UserStore"]
+
 USERNAME = re.compile(r"^[A-Za-z0-9._@-]{1,100}$")
 MIN_PASSWORD = 10
 TOKEN_PREFIX = "tro_"

@@ -23,8 +23,6 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from api import reads
-from api.actions import BY_SEGMENT, PlanBody, ProgramAction
 from api.auth import (
     LANG_COOKIE,
     LOGIN_COOKIE,
@@ -50,11 +48,20 @@ from api.kpis import (
     shown,
     thresholds_in_force,
 )
-from api.rest import create_program, load_program, readable_timeline, run_action
-from api.services import Services, TemporalTimeout, TemporalUnavailable
+from api.services import Services
 from api.users import ROLES, UserError
 from domain.scorecards import LABELS, Scope
 from projections import kpi_queries, queries
+from services import programs as program_cases
+from services import reads
+from services.actions import BY_SEGMENT, PlanBody, ProgramAction
+from services.errors import (
+    Conflict,
+    NotFound,
+    ServiceError,
+    TemporalTimeout,
+    TemporalUnavailable,
+)
 from trainops.client import ActionRefused
 from workflows.program import stream_id_for
 
@@ -359,8 +366,8 @@ async def decide_task(
     }
     fields = {k: v for k, v in offered.items() if k in action.body.model_fields}
     try:
-        await run_action(services, principal, task["program_id"], action, fields)
-    except (ActionRefused, ValidationError, HTTPException) as exc:
+        await program_cases.act(services, principal.user, task["program_id"], action, fields)
+    except (ActionRefused, ValidationError, HTTPException, ServiceError) as exc:
         return task_page(
             request,
             task_id,
@@ -378,6 +385,8 @@ def message_of(exc: Exception) -> str:
         return describe_errors(exc.errors())
     if isinstance(exc, HTTPException):
         return str(exc.detail)
+    if isinstance(exc, ServiceError):
+        return str(exc)
     if isinstance(exc, ActionRefused):
         return f"refused: {exc}"
     return str(exc)
@@ -389,6 +398,8 @@ def status_for(exc: Exception) -> int:
         return 422
     if isinstance(exc, HTTPException):
         return exc.status_code
+    if isinstance(exc, Conflict):
+        return 409
     if isinstance(exc, TemporalUnavailable):
         return 503
     if isinstance(exc, TemporalTimeout):
@@ -628,8 +639,8 @@ async def create_program_page(
     fields.update(_extra_values(PlanBody, values))
     try:
         body = PlanBody.model_validate(fields)
-        await create_program(services, principal, body.model_dump())
-    except (ValidationError, HTTPException, ActionRefused) as exc:
+        await program_cases.plan(services, principal.user, body.model_dump())
+    except (ValidationError, HTTPException, ActionRefused, ServiceError) as exc:
         return _new_form(request, principal, values, message_of(exc), status_for(exc))
     return redirect(f"/programs/{quote(fields['program_id'])}")
 
@@ -640,7 +651,7 @@ def revise_form(
 ) -> Response:
     """The plan, filled in, for a draft or a program sent back for changes."""
     require_role(principal, "specialist", doing="revising a program")
-    load_program(services, principal, program_id)
+    program_cases.load_program(services, principal.user, program_id)
     state = reads.program_state(services.database.engine, program_id)
     zone = zone_named(str(state.get("timezone", "UTC")))
     values: dict[str, Any] = {
@@ -683,9 +694,15 @@ async def revise_program_page(
     }
     fields = {k: v for k, v in fields.items() if k in action.body.model_fields}
     try:
-        await run_action(services, principal, program_id, action, fields)
-    except (ValidationError, HTTPException, ActionRefused, TemporalUnavailable) as exc:
-        if isinstance(exc, HTTPException) and exc.status_code == 404:
+        await program_cases.act(services, principal.user, program_id, action, fields)
+    except (
+        ValidationError,
+        HTTPException,
+        ActionRefused,
+        TemporalUnavailable,
+        ServiceError,
+    ) as exc:
+        if isinstance(exc, NotFound):
             raise
         return _new_form(
             request, principal, values, message_of(exc), status_for(exc), revise=program_id
@@ -704,10 +721,10 @@ def program_page(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    summary = load_program(services, principal, program_id)
+    summary = program_cases.load_program(services, principal.user, program_id)
     engine = services.database.engine
     state = reads.program_state(engine, program_id)
-    timeline = readable_timeline(services, principal, summary, state)
+    timeline = program_cases.readable_timeline(services, principal.user, summary, state)
     events = (
         services.database.store.read_stream(stream_id_for(program_id))
         if principal.user.has("auditor")
@@ -762,15 +779,16 @@ async def program_action(
     zone = zone_named(str(summary.get("timezone", "UTC"))) if summary else None
     fields = form_to_fields(action.body, form, zone)
     try:
-        await run_action(services, principal, program_id, action, fields)
+        await program_cases.act(services, principal.user, program_id, action, fields)
     except (
         ActionRefused,
         ValidationError,
         HTTPException,
         TemporalUnavailable,
         TemporalTimeout,
+        ServiceError,
     ) as exc:
-        if isinstance(exc, HTTPException) and exc.status_code == 404:
+        if isinstance(exc, NotFound):
             raise
         return program_page(
             request,

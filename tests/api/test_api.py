@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import get_args
 
-from api.actions import ACTIONS
 from domain import commands as c
+from services.actions import ACTIONS
 from tests.api.conftest import World, plan_body, quarter
 
 

@@ -14,9 +14,9 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, create_model
 
-from api.users import Role
 from domain import commands as c
 from domain import program as rules
+from domain.roles import Role
 
 #: Fields a client never sends: who acts is the signed-in user; which command is the URL; the
 #: proof is signed by the server.

@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from api.users import User
 from eventlog.engine import READ_ONLY
 from projections import queries, trainee_queries
 from projections.tables import programs
+from services.people import Person
 
 #: Timeline entries that carry one trainee's scores: others of the program's trainees never see
 #: them (the specialist, its approvers and auditors do).
@@ -65,7 +65,7 @@ def _people_tasks(state: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def is_approver_of(
-    user: User, summary: dict[str, Any], state: dict[str, Any], actors: set[str]
+    user: Person, summary: dict[str, Any], state: dict[str, Any], actors: set[str]
 ) -> bool:
     if not user.has("approver"):
         return False
@@ -74,7 +74,7 @@ def is_approver_of(
 
 
 def can_read(
-    user: User, summary: dict[str, Any], state: dict[str, Any], actors: set[str] | None = None
+    user: Person, summary: dict[str, Any], state: dict[str, Any], actors: set[str] | None = None
 ) -> bool:
     if user.has("auditor") or summary.get("specialist") == user.username:
         return True
@@ -85,7 +85,7 @@ def can_read(
 
 
 def timeline_for(
-    user: User, summary: dict[str, Any], state: dict[str, Any], entries: list[dict[str, Any]]
+    user: Person, summary: dict[str, Any], state: dict[str, Any], entries: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """The timeline as ``user`` may read it: whoever reads a program only as one of its
     trainees sees their own survey and exam, never another trainee's scores."""
@@ -101,7 +101,7 @@ def timeline_for(
     ]
 
 
-def visible_programs(engine: Engine, user: User, **filters: str | None) -> list[dict[str, Any]]:
+def visible_programs(engine: Engine, user: Person, **filters: str | None) -> list[dict[str, Any]]:
     rows = queries.list_programs(engine)
     if not user.has("auditor"):
         theirs = (
