@@ -20,7 +20,16 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from activities.signing_keys import publish_key
-from api import audit_routes, config_routes, data_routes, errors, rest, trainee_pages, web
+from api import (
+    audit_routes,
+    config_routes,
+    data_routes,
+    errors,
+    keys_routes,
+    rest,
+    trainee_pages,
+    web,
+)
 from api.services import ClientFactory, Services
 from api.users import UserStore
 from trainops.client import ProgramClient
@@ -163,6 +172,7 @@ def create_app(
     app.include_router(audit_routes.router)
     app.include_router(data_routes.router)
     app.include_router(config_routes.router)
+    app.include_router(keys_routes.router)
     app.include_router(web.router)
     app.include_router(config_routes.pages)
     app.include_router(trainee_pages.router)

@@ -97,11 +97,14 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 
 async def _refused(request: Request, exc: Exception) -> Response:
+    """The workflow refused (nothing recorded): malformed input is a 422, anything else a 403."""
     reason = f"refused: {exc}"
-    log.info("action refused", reason=str(exc))
+    kind = getattr(exc, "kind", "")
+    code = HTTP_422 if kind == "InvalidInput" else status.HTTP_403_FORBIDDEN
+    log.info("action refused", reason=str(exc), kind=kind)
     if is_api(request):
-        return JSONResponse({"detail": reason}, status.HTTP_403_FORBIDDEN)
-    return _page(request, status.HTTP_403_FORBIDDEN, reason)
+        return JSONResponse({"detail": reason}, code)
+    return _page(request, code, reason)
 
 
 _SERVICE_CODES = {

@@ -123,6 +123,8 @@ async def plan(ctx: ProgramContext, person: Person, fields: dict[str, Any]) -> A
         async with temporal_errors(f"the plan of {command.program_id!r}"):
             result = await programs.plan(command)
     except ActionRefused as exc:
-        raise Conflict(f"refused: {exc}") from exc
+        if exc.kind == "Exists":
+            raise Conflict(f"refused: {exc}") from exc
+        raise
     projected = await ctx.wait_for_projection(result.last_position)
     return _action_out(result, projected)

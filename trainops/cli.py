@@ -21,6 +21,7 @@ from trainops.client import ActionRefused, ProgramClient
 from trainops.config_cli import config_app
 from trainops.data_cli import data_app
 from trainops.database import Database, open_database
+from trainops.keys_cli import keys_app
 from trainops.logging import configure_logging
 from trainops.render import console, fail, print_json, rows_table
 from trainops.settings import get_settings
@@ -40,6 +41,7 @@ app.add_typer(config_app, name="config")
 app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
 app.add_typer(data_app, name="data")
+app.add_typer(keys_app, name="keys")
 
 T = TypeVar("T")
 Actor = Annotated[str, typer.Option("--as", help="Who is acting (person id).")]

@@ -35,16 +35,21 @@ async def wall_clock() -> datetime:
 
 
 class ActionRefused(Exception):
-    """The action was refused and nothing was recorded; ``str()`` says why."""
+    """The action was refused and nothing was recorded; ``str()`` says why, ``kind`` how
+    (e.g. ``DomainError``, ``InvalidInput``, ``Unauthenticated``, ``Exists``)."""
+
+    def __init__(self, reason: str, kind: str = "DomainError") -> None:
+        super().__init__(reason)
+        self.kind = kind
 
 
-def _reason(error: BaseException) -> str:
+def _refusal(error: BaseException) -> ActionRefused:
     cause: BaseException | None = error
     while cause is not None:
         if isinstance(cause, ApplicationError):
-            return cause.message
+            return ActionRefused(cause.message, cause.type or "DomainError")
         cause = cause.__cause__
-    return str(error)
+    return ActionRefused(str(error))
 
 
 class ProgramClient:
@@ -84,7 +89,9 @@ class ProgramClient:
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             )
         except WorkflowAlreadyStartedError as exc:
-            raise ActionRefused(f"a program with id {command.program_id!r} already exists") from exc
+            raise ActionRefused(
+                f"a program with id {command.program_id!r} already exists", "Exists"
+            ) from exc
         try:
             return await handle.execute_update(TrainingProgramWorkflow.planned)
         except (WorkflowUpdateFailedError, RPCError) as exc:
@@ -92,7 +99,7 @@ class ProgramClient:
             try:
                 await handle.result()
             except WorkflowFailureError as failure:
-                raise ActionRefused(_reason(failure)) from exc
+                raise _refusal(failure) from exc
             raise
 
     async def act(self, program_id: str, command: ProgramCommand) -> ActionResult:
@@ -101,7 +108,7 @@ class ProgramClient:
         try:
             return await handle.execute_update(TrainingProgramWorkflow.act, command)
         except WorkflowUpdateFailedError as exc:
-            raise ActionRefused(_reason(exc)) from exc
+            raise _refusal(exc) from exc
         except RPCError as exc:
             if exc.status == RPCStatusCode.NOT_FOUND:
                 raise ActionRefused(

@@ -1,0 +1,51 @@
+"""Over HTTP: each action is signed for the signed-in person, the proof is kept with its events,
+the public keys are readable, and a retired key proves nothing new."""
+
+from __future__ import annotations
+
+from domain.proofs import ActorAssertion
+from tests.api.conftest import World, plan_body
+from tests.conftest import TEST_SIGNER
+from worker import refresh_keyring
+
+
+async def test_an_action_over_http_is_proven_as_the_signed_in_person(world: World) -> None:
+    async with world.client("spec.li") as li, world.client("mgr.wang") as wang:
+        assert (await li.post("/api/v1/programs", json=await plan_body(world.h, "pr-1"))).is_success
+        assert (await li.post("/api/v1/programs/pr-1/submit")).is_success
+        approved = await wang.post("/api/v1/programs/pr-1/approve", json={"comment": "fine"})
+        assert approved.status_code == 200, approved.text
+    rows = world.h.db.store.read_stream("program-pr-1")
+    carriers = [r for r in rows if "proof" in r.metadata]
+    by_action = {r.metadata["proof"]["command"].get("kind", "plan"): r for r in carriers}
+    assert set(by_action) == {"plan", "submit", "approve"}
+    approval = ActorAssertion.model_validate(by_action["approve"].metadata["proof"]["assertion"])
+    assert approval.actor == "mgr.wang" == by_action["approve"].metadata["actor"]
+    assert approval.key_id == TEST_SIGNER.key_id
+    assert by_action["approve"].metadata["proof"]["command"]["comment"] == "fine"
+
+
+async def test_keys_are_readable_and_only_an_admin_retires_one(world: World) -> None:
+    async with world.client("emp.1") as trainee, world.client("adm.qian") as admin:
+        keys = (await trainee.get("/api/v1/signing-keys")).json()
+        assert [k["key_id"] for k in keys] == [TEST_SIGNER.key_id]
+        assert keys[0]["retired_at"] is None
+        body = {"reason": "rotation"}
+        refused = await trainee.post(f"/api/v1/signing-keys/{TEST_SIGNER.key_id}/retire", json=body)
+        assert refused.status_code == 403
+        unknown = await admin.post("/api/v1/signing-keys/0123456789abcdef/retire", json=body)
+        assert unknown.status_code == 404
+        retired = await admin.post(f"/api/v1/signing-keys/{TEST_SIGNER.key_id}/retire", json=body)
+        assert retired.status_code == 200, retired.text
+        assert retired.json()[0]["retired_at"] is not None
+    events = world.h.db.store.read_stream("signing-keys")
+    assert events[-1].event_type == "SigningKeyRetired"
+    assert events[-1].metadata["actor"] == "adm.qian"
+
+    refresh_keyring(world.h.db.store)  # what the worker does every few seconds
+    before = world.head()
+    async with world.client("spec.li") as li:
+        answer = await li.post("/api/v1/programs", json=await plan_body(world.h, "pr-2"))
+    assert answer.status_code == 403 and "retired" in answer.json()["detail"]
+    assert world.h.db.store.stream_version("program-pr-2") == 0
+    assert world.head() == before

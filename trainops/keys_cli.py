@@ -1,0 +1,60 @@
+"""``trainops keys``: the API's signing key (generate one) and the keys the log trusts."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC
+from typing import Annotated
+
+import typer
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from activities.signing_keys import trusted_keys
+from trainops.database import open_database
+from trainops.render import console, print_json, rows_table
+from trainops.settings import get_settings
+
+keys_app = typer.Typer(
+    no_args_is_help=True,
+    help="Signing keys: the API signs every person's action; workers and auditors verify.",
+)
+
+
+@keys_app.command()
+def generate() -> None:
+    """Print a new Ed25519 private key for TRAINOPS_SIGNING_KEY (base64 of its 32-byte seed).
+
+    Keep it secret (a secret store, not the compose file). Rotating: start the API with the new
+    key; it publishes its public key in the log; then retire the old one (its past proofs stay
+    verifiable)."""
+    seed = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    print(base64.b64encode(seed).decode())
+
+
+@keys_app.command("list")
+def list_keys(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """The public keys published in the log, with their retirement if any."""
+    database = open_database(get_settings().database_url)
+    try:
+        keys = trusted_keys(database.store)
+    finally:
+        database.close()
+    rows = [
+        {
+            "key_id": key.key_id,
+            "public_key": base64.b64encode(key.public_key).decode(),
+            "retired_at": key.retired_at.astimezone(UTC).isoformat() if key.retired_at else None,
+        }
+        for key in keys.values()
+    ]
+    if as_json:
+        print_json(rows)
+    elif not rows:
+        console.print("no signing key is published yet (the API publishes its key at start)")
+    else:
+        rows_table("signing keys", rows, ["key_id", "public_key", "retired_at"])
