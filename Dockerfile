@@ -11,6 +11,7 @@ COPY trainops trainops
 COPY api api
 COPY audit audit
 COPY imports imports
+COPY services services
 COPY config config
 RUN pip install --no-cache-dir .
 ENV TRAINOPS_LOG_FORMAT=json

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from activities.signing_keys import SigningKeyError, retire_key, trusted_keys
 from api.auth import CurrentPrincipal, ServicesDep, require_role
-from api.errors import COMMON_RESPONSES
+from api.errors import COMMON_RESPONSES, NOT_FOUND
 from services.errors import NotFound
 
 router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES, tags=["keys"])
@@ -48,6 +48,7 @@ def list_signing_keys(principal: CurrentPrincipal, services: ServicesDep) -> lis
 @router.post(
     "/signing-keys/{key_id}/retire",
     summary="Stop accepting new proofs by this key (its past proofs stay verifiable); admins",
+    responses=NOT_FOUND,
 )
 async def retire_signing_key(
     key_id: KeyId, body: RetireBody, principal: CurrentPrincipal, services: ServicesDep

@@ -77,7 +77,9 @@ def test_the_demo_export_verifies_with_the_readme_script(demo: Database, tmp_pat
                 "HASH_FORMULA",
                 "digest.json",
                 "events.jsonl",
+                "keys.json",
                 "kpis.json",
+                "proofs.json",
                 "scorecards.json",
             )
         ]
