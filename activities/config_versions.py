@@ -19,18 +19,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import uuid4
 
 import structlog
 
 from activities.admin_config import AdminConfig, ConfigFileError, parse_admin_config
 from domain.events import ConfigurationChanged, event_payload, load_event
+from domain.streams import CONFIG_STREAM
 from eventlog import EventStore, NewEvent, StreamVersionConflict
 
 log = structlog.get_logger(__name__)
 
-CONFIG_STREAM = "configuration"
 T = TypeVar("T")
 #: What activities call for the configuration in force: a ``ConfigSource``, or a fixed one.
 ConfigProvider = Callable[[], AdminConfig]
@@ -116,8 +116,10 @@ def save_version(
     actor: str,
     expected_version: int,
     comment: str = "",
+    proof: dict[str, Any] | None = None,
 ) -> ConfigVersion:
     """Validate ``document`` and put it in force as the version after ``expected_version``.
+    ``proof``: the admin's signed request, kept in the event's metadata.
 
     Refusals write nothing: ``ConfigFileError`` names the line of the first problem,
     ``ConfigConflict`` says another admin saved in the meantime."""
@@ -145,7 +147,11 @@ def save_version(
                     event_type=event.type,
                     payload=event_payload(event),
                     occurred_at=now,
-                    metadata={"actor": actor, "role": "admin"},
+                    metadata={
+                        "actor": actor,
+                        "role": "admin",
+                        **({"proof": proof} if proof is not None else {}),
+                    },
                 )
             ],
         )

@@ -142,6 +142,7 @@ def create_app(
         client_factory=client_factory or _default_client_factory(settings, signer),
         programs_client=programs,
         read_your_writes_seconds=read_your_writes_seconds,
+        actor_signer=signer,
     )
 
     @asynccontextmanager

@@ -8,6 +8,7 @@ refused (409) so two admins never overwrite each other, and every saved version 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
@@ -30,6 +31,7 @@ from activities.config_versions import (
 from api.auth import CurrentPrincipal, Principal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, HTTP_422, NOT_FOUND
 from api.services import Services
+from services.proven import CONFIGURATION
 
 router = APIRouter(prefix="/api/v1", tags=["admin"], responses=COMMON_RESPONSES)
 pages = APIRouter(include_in_schema=False)
@@ -81,6 +83,14 @@ def _save(services: Services, principal: Principal, body: ConfigIn) -> ConfigVer
             actor=principal.username,
             expected_version=body.expected_version,
             comment=body.comment,
+            proof=services.proof(
+                principal.username,
+                CONFIGURATION,
+                "configure",
+                expected_version=body.expected_version,
+                sha256=hashlib.sha256(body.document.encode()).hexdigest(),
+                comment=body.comment,
+            ),
         )
     except ConfigFileError as exc:
         raise HTTPException(HTTP_422, str(exc)) from exc

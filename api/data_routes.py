@@ -7,6 +7,7 @@ CSV or JSON file and gets the validation report; every accepted change is an eve
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +23,7 @@ from imports.common import FileProblem
 from imports.reference import KINDS, load_reference
 from imports.report import ImportReport
 from projections import kpi_queries
+from services.proven import REFERENCE_DATA
 from trainops.kpi_cli import scorecard_json
 
 router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
@@ -99,6 +101,15 @@ async def load_data(
                 path,
                 accept_valid=accept_valid,
                 actor=principal.username,
+                proof=services.proof(
+                    principal.username,
+                    REFERENCE_DATA,
+                    "load_data",
+                    data_kind=kind,
+                    source=name,
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    accept_valid=accept_valid,
+                ),
             )
         except FileProblem as exc:
             raise _invalid("file", str(exc)) from exc

@@ -7,6 +7,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import structlog
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -14,9 +15,11 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from api.throttle import SignInThrottle
 from api.users import UserStore
 from services.errors import TemporalUnavailable
+from services.proven import kept_proof
 from trainops.client import ProgramClient
 from trainops.database import Database
 from trainops.settings import Settings
+from trainops.signing import Signer
 
 ClientFactory = Callable[[], Awaitable[ProgramClient]]
 log = structlog.get_logger(__name__)
@@ -30,6 +33,8 @@ class Services:
     client_factory: ClientFactory | None = None
     programs_client: ProgramClient | None = None
     read_your_writes_seconds: float = 5.0
+    actor_signer: Signer | None = None
+    """Signs every person's action: workflow updates (through ``programs``) and direct appends."""
     throttle: SignInThrottle = field(default_factory=SignInThrottle)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _signer: URLSafeTimedSerializer | None = None
@@ -49,6 +54,12 @@ class Services:
                         f"cannot reach Temporal at {self.settings.temporal_address}"
                     ) from exc
         return self.programs_client
+
+    def proof(self, actor: str, scope: str, kind: str, **fields: Any) -> dict[str, Any] | None:
+        """The kept proof of a person's direct request (None only without a signer)."""
+        if self.actor_signer is None:
+            return None
+        return kept_proof(self.actor_signer, actor, scope, kind, **fields)
 
     async def wait_for_projection(self, position: int) -> bool:
         """Read-your-writes: wait (briefly) until the projector has folded ``position``."""

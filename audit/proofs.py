@@ -32,7 +32,7 @@ from domain.proofs import (
     TrustedKey,
     verify_signature,
 )
-from domain.streams import KEYS_STREAM, PROGRAM_PREFIX
+from domain.streams import CONFIG_STREAM, KEYS_STREAM, PROGRAM_PREFIX, REFERENCE_DATA_SCOPE
 from eventlog import RecordedEvent
 
 ProofProblemKind = Literal["unproven", "bad_proof"]
@@ -57,6 +57,15 @@ class ProofReport(BaseModel):
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def expected_scope(row: RecordedEvent) -> str:
+    """What an assertion must name: the program's workflow id, or the scope of a direct
+    request (``configuration`` for the configuration stream, ``reference-data`` otherwise)."""
+    workflow_id = row.metadata.get("workflow_id")
+    if workflow_id:
+        return str(workflow_id)
+    return CONFIG_STREAM if row.stream_id == CONFIG_STREAM else REFERENCE_DATA_SCOPE
 
 
 def stream_kind(stream_id: str) -> str:
@@ -142,10 +151,7 @@ class ProofChecker:
         checks = (
             (digest == assertion.payload_digest, "the kept command is not what was signed"),
             (assertion.actor == row.metadata.get("actor"), "signed for another actor"),
-            (
-                assertion.workflow_id == row.metadata.get("workflow_id"),
-                "signed for another program",
-            ),
+            (assertion.workflow_id == expected_scope(row), "signed for another program or scope"),
             (assertion.action == action, "signed for another action"),
             (
                 -CLOCK_SKEW <= row.occurred_at - assertion.issued_at <= VALID_FOR + CLOCK_SKEW,

@@ -25,6 +25,13 @@ def utc(text):
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def scope(row):
+    """The program's id; for direct requests, the configuration or the reference data."""
+    if row["metadata"].get("workflow_id"):
+        return row["metadata"]["workflow_id"]
+    return "configuration" if row["stream_id"] == "configuration" else "reference-data"
+
+
 bundle = Path(sys.argv[1])
 keys, failures, proven, last = {}, [], 0, None
 for line in (bundle / "events.jsonl").read_text(encoding="utf-8").splitlines():
@@ -58,7 +65,7 @@ for line in (bundle / "events.jsonl").read_text(encoding="utf-8").splitlines():
         "content": hashlib.sha256(canonical(command).encode()).hexdigest()
         == claims["payload_digest"],
         "actor": claims["actor"] == meta["actor"],
-        "program": claims["workflow_id"] == meta.get("workflow_id"),
+        "program": claims["workflow_id"] == scope(row),
         "action": claims["action"] == command.get("kind", "plan"),
         "time": timedelta(minutes=-1) <= age <= timedelta(minutes=6),
     }

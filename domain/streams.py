@@ -12,3 +12,8 @@ KEYS_STREAM = "signing-keys"
 
 def program_stream(program_id: str) -> str:
     return f"{PROGRAM_PREFIX}{program_id}"
+
+
+#: What the actor assertion of a direct request names instead of a program: the configuration
+#: stream for a saved configuration, this for loaded reference data.
+REFERENCE_DATA_SCOPE = "reference-data"

@@ -402,8 +402,10 @@ def load_reference(
     accept_valid: bool = False,
     actor: str = "import",
     now: datetime | None = None,
+    proof: dict[str, Any] | None = None,
 ) -> ImportReport:
-    """Validate every row of ``path`` as ``kind``, then append the changes (see module doc)."""
+    """Validate every row of ``path`` as ``kind``, then append the changes (see module doc).
+    ``proof``: the signed request of the person loading it, kept on every event it appends."""
     spec = KINDS.get(kind)
     if spec is None:
         raise FileProblem(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
@@ -445,7 +447,14 @@ def load_reference(
     for stream_id, event in built:
         by_stream.setdefault(stream_id, []).append(event)
     tally = AppendTally()
-    metadata = {"actor": actor, "role": "import", "source": path.name, "sha256": report.sha256}
+    metadata: dict[str, Any] = {
+        "actor": actor,
+        "role": "import",
+        "source": path.name,
+        "sha256": report.sha256,
+    }
+    if proof is not None:
+        metadata["proof"] = proof
     for stream_id, wanted in sorted(by_stream.items()):
         append_changes(store, stream_id, wanted, spec.key, metadata, tally, now=now)
     report.imported = True

@@ -10,7 +10,7 @@ import pytest
 import structlog
 from typer.testing import CliRunner, Result
 
-from activities.config_versions import CONFIG_STREAM
+from domain.streams import CONFIG_STREAM
 from trainops.cli import app
 from trainops.database import open_database
 from trainops.settings import get_settings

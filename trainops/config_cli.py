@@ -12,7 +12,6 @@ from pydantic import ValidationError
 
 from activities.admin_config import AdminConfig, ConfigFileError, parse_admin_config
 from activities.config_versions import (
-    CONFIG_STREAM,
     ConfigConflict,
     ConfigVersion,
     current_version,
@@ -20,6 +19,7 @@ from activities.config_versions import (
     save_version,
 )
 from api.errors import describe_errors
+from domain.streams import CONFIG_STREAM
 from trainops.database import open_database
 from trainops.render import console, fail, print_json, rows_table
 from trainops.settings import get_settings

@@ -13,7 +13,6 @@ import pytest
 
 from activities.admin_config import ConfigFileError
 from activities.config_versions import (
-    CONFIG_STREAM,
     ConfigConflict,
     ConfigSource,
     current_version,
@@ -21,6 +20,7 @@ from activities.config_versions import (
     save_version,
 )
 from domain.events import ConfigurationChanged, event_payload
+from domain.streams import CONFIG_STREAM
 from eventlog import NewEvent
 from trainops.database import Database
 

@@ -3,10 +3,15 @@ the public keys are readable, and a retired key proves nothing new."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from audit.proofs import check_proofs
 from domain.proofs import ActorAssertion
 from tests.api.conftest import World, plan_body
 from tests.conftest import TEST_SIGNER
 from worker import refresh_keyring
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_an_action_over_http_is_proven_as_the_signed_in_person(world: World) -> None:
@@ -49,3 +54,29 @@ async def test_keys_are_readable_and_only_an_admin_retires_one(world: World) -> 
     assert answer.status_code == 403 and "retired" in answer.json()["detail"]
     assert world.h.db.store.stream_version("program-pr-2") == 0
     assert world.head() == before
+
+
+async def test_configuration_and_reference_data_carry_the_admins_proof(world: World) -> None:
+    document = (
+        Path(__file__).resolve().parents[2] / "config" / "trainops.example.yaml"
+    ).read_text()
+    employees = "employee_id,department\ne1,sales\ne2,ops\n"
+    async with world.client("adm.qian") as admin:
+        saved = await admin.put(
+            "/api/v1/config", json={"document": document, "expected_version": 0, "comment": "q1"}
+        )
+        assert saved.status_code == 200, saved.text
+        loaded = await admin.post(
+            "/api/v1/data/employees", files={"file": ("e.csv", employees, "text/csv")}
+        )
+        assert loaded.status_code == 200, loaded.text
+    rows = list(world.h.db.store.read_all())
+    config = next(r for r in rows if r.stream_id == "configuration")
+    assert config.metadata["proof"]["command"]["kind"] == "configure"
+    assert config.metadata["proof"]["command"]["comment"] == "q1"
+    imported = [r for r in rows if r.metadata.get("role") == "import"]
+    assert len(imported) == 2
+    assert {r.metadata["proof"]["command"]["data_kind"] for r in imported} == {"employees"}
+    report = check_proofs(rows)
+    assert report.ok, report.problems
+    assert report.proven_events == 3 and report.unproven == {}

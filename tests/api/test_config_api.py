@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from activities.config_versions import CONFIG_STREAM
+from domain.streams import CONFIG_STREAM
 from tests.api.conftest import World, csrf_of
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "trainops.example.yaml"
