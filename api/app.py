@@ -26,6 +26,7 @@ from api import (
     data_routes,
     errors,
     keys_routes,
+    projections_routes,
     rest,
     trainee_pages,
     web,
@@ -174,6 +175,7 @@ def create_app(
     app.include_router(data_routes.router)
     app.include_router(config_routes.router)
     app.include_router(keys_routes.router)
+    app.include_router(projections_routes.router)
     app.include_router(web.router)
     app.include_router(config_routes.pages)
     app.include_router(trainee_pages.router)

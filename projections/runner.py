@@ -4,24 +4,66 @@ Each batch's read-model changes and the new checkpoint commit in one transaction
 and restart neither counts an event twice nor misses one. The checkpoint row is locked for the
 batch, so two projectors running against one database take turns instead of double-applying.
 Projections plug in through ``projections.catalog``; each gets every batch with events decoded.
+
+Nothing wedges it. A batch that a projection cannot fold is folded again one event at a time,
+each in a savepoint; an event that still fails (it cannot be decoded, or its values are refused
+by the database) is set aside in ``projection_quarantine`` with the reason, and the projector goes
+on. ``retry`` folds quarantined events again after a fix. Only a lost connection stops a batch:
+it is retried whole, later. A rebuild runs in one transaction, so the old read models keep
+serving until the new ones are complete, and a failed rebuild leaves them as they were.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 import structlog
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from pydantic import BaseModel
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from domain.events import load_event
-from eventlog import EventStore
+from eventlog import EventStore, RecordedEvent
 from projections.catalog import ALL_PROJECTIONS, Projection
-from projections.tables import checkpoints
+from projections.tables import checkpoints, quarantine
 
 log = structlog.get_logger(__name__)
 
 CHECKPOINT = "read_models"
+#: Failures that say nothing about the event: the batch is retried whole, nothing set aside.
+TRANSIENT = (OperationalError, InterfaceError, PoolTimeout)
+#: The projection name under which an event that cannot be decoded at all is quarantined.
+DECODING = "(decoding)"
+MAX_ERROR_CHARS = 2000
+
+
+class QuarantinedEvent(BaseModel):
+    projection: str
+    position: int
+    stream_id: str
+    event_type: str
+    error: str
+    quarantined_at: datetime
+    attempts: int
+
+
+class ProjectorStatus(BaseModel):
+    position: int
+    head: int
+    lag: int
+    quarantined: int
+    events: list[QuarantinedEvent]
+    """The first quarantined events, oldest first (at most 100)."""
+
+
+def describe(exc: BaseException) -> str:
+    """Why an event was set aside, printable anywhere (no NUL or other control characters)."""
+    text = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}" for ch in text)
 
 
 class ProjectionRunner:
@@ -52,9 +94,7 @@ class ProjectionRunner:
             batch = self.store.read_page(position, size, conn=conn)
             if not batch:
                 return 0
-            decoded = [(r, load_event(r.event_type, r.schema_version, r.payload)) for r in batch]
-            for projection in self.projections:
-                projection.apply_batch(conn, decoded)
+            self._fold(conn, batch)
             conn.execute(
                 update(checkpoints)
                 .where(checkpoints.c.name == CHECKPOINT)
@@ -78,24 +118,152 @@ class ProjectionRunner:
             try:
                 if self.run_once() == 0:
                     stop.wait(poll_seconds)
-            except Exception:
-                log.exception("projection batch failed; retrying")
+            except Exception as exc:
+                log.warning("projection batch failed; retrying", error=describe(exc))
                 stop.wait(min(5.0, poll_seconds * 8))
         log.info("projector stopped", position=self.position())
 
     def rebuild(self) -> int:
-        """Empty every read model and replay the whole log from position zero."""
+        """Empty every read model and fold the whole log again, in one transaction: readers see
+        the old read models until the new ones are complete; a failure changes nothing."""
+        folded = 0
         with self.engine.begin() as conn:
             self._lock_checkpoint(conn)
             for projection in self.projections:
                 for table in projection.tables:
                     conn.execute(delete(table))
+            conn.execute(delete(quarantine))
+            position = 0
+            while batch := self.store.read_page(position, self.batch_size, conn=conn):
+                self._fold(conn, batch)
+                position = batch[-1].position
+                folded += len(batch)
             conn.execute(
-                update(checkpoints).where(checkpoints.c.name == CHECKPOINT).values(position=0)
+                update(checkpoints)
+                .where(checkpoints.c.name == CHECKPOINT)
+                .values(position=position)
             )
-        return self.catch_up()
+        log.info("read models rebuilt", events=folded)
+        return folded
+
+    def status(self, limit: int = 100) -> ProjectorStatus:
+        position = self.position()
+        head = self.store.head()[0]
+        with self.engine.connect() as conn:
+            count = int(conn.execute(select(func.count()).select_from(quarantine)).scalar() or 0)
+            rows = conn.execute(
+                select(quarantine)
+                .order_by(quarantine.c.position, quarantine.c.projection)
+                .limit(limit)
+            ).all()
+        return ProjectorStatus(
+            position=position,
+            head=head,
+            lag=max(0, head - position),
+            quarantined=count,
+            events=[QuarantinedEvent.model_validate(r, from_attributes=True) for r in rows],
+        )
+
+    def retry(self) -> tuple[int, int]:
+        """Fold the quarantined events again (after a fix); returns (folded, still set aside)."""
+        folded = failed = 0
+        by_name = {p.name: p for p in self.projections}
+        with self.engine.begin() as conn:
+            self._lock_checkpoint(conn)
+            entries = conn.execute(
+                select(quarantine.c.projection, quarantine.c.position).order_by(
+                    quarantine.c.position
+                )
+            ).all()
+            for name, position in entries:
+                row = self.store.read_page(position - 1, 1, conn=conn)
+                targets = list(self.projections) if name == DECODING else [by_name.get(name)]
+                if not row or None in targets:
+                    continue
+                if self._fold_one(conn, row[0], [t for t in targets if t is not None]):
+                    conn.execute(
+                        delete(quarantine).where(
+                            quarantine.c.projection == name, quarantine.c.position == position
+                        )
+                    )
+                    folded += 1
+                else:
+                    failed += 1
+        log.info("quarantine retried", folded=folded, still_quarantined=failed)
+        return folded, failed
 
     # ------------------------------------------------------------------ internals
+
+    def _fold(self, conn: Connection, batch: Sequence[RecordedEvent]) -> None:
+        """The batch at once; if anything in it fails, one event at a time."""
+        try:
+            with conn.begin_nested():
+                decoded = [
+                    (r, load_event(r.event_type, r.schema_version, r.payload)) for r in batch
+                ]
+                for projection in self.projections:
+                    projection.apply_batch(conn, decoded)
+            return
+        except TRANSIENT:
+            raise
+        except Exception as exc:
+            log.warning(
+                "batch not folded; folding its events one by one",
+                first=batch[0].position,
+                last=batch[-1].position,
+                error=type(exc).__name__,
+            )
+        for row in batch:
+            self._fold_one(conn, row, self.projections)
+
+    def _fold_one(
+        self, conn: Connection, row: RecordedEvent, projections: Sequence[Projection]
+    ) -> bool:
+        """Fold one event into ``projections``, quarantining it where it fails; True if all
+        folded it."""
+        try:
+            event: Any = load_event(row.event_type, row.schema_version, row.payload)
+        except Exception as exc:
+            self._quarantine(conn, DECODING, row, exc)
+            return False
+        ok = True
+        for projection in projections:
+            try:
+                with conn.begin_nested():
+                    projection.apply_batch(conn, [(row, event)])
+            except TRANSIENT:
+                raise
+            except Exception as exc:
+                self._quarantine(conn, projection.name, row, exc)
+                ok = False
+        return ok
+
+    @staticmethod
+    def _quarantine(conn: Connection, name: str, row: RecordedEvent, exc: Exception) -> None:
+        error = describe(exc)
+        log.error(
+            "event quarantined",
+            projection=name,
+            position=row.position,
+            event_type=row.event_type,
+            error=error,
+        )
+        key = (quarantine.c.projection == name) & (quarantine.c.position == row.position)
+        updated = conn.execute(
+            update(quarantine).where(key).values(error=error, attempts=quarantine.c.attempts + 1)
+        )
+        if updated.rowcount == 0:
+            conn.execute(
+                insert(quarantine).values(
+                    projection=name,
+                    position=row.position,
+                    stream_id=row.stream_id,
+                    event_type=row.event_type,
+                    error=error,
+                    quarantined_at=datetime.now(UTC),
+                    attempts=1,
+                )
+            )
 
     @staticmethod
     def _lock_checkpoint(conn: Connection) -> int:

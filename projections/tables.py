@@ -30,6 +30,20 @@ checkpoints = Table(
     Column("position", BigInteger, nullable=False),
 )
 
+#: Events a projection could not fold: set aside (with why) so the projector goes on; retried
+#: on demand (``trainops projections retry``). Not a read model: rebuilds keep it.
+quarantine = Table(
+    "projection_quarantine",
+    metadata,
+    Column("projection", String(100), primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+    Column("stream_id", String(200), nullable=False),
+    Column("event_type", String(200), nullable=False),
+    Column("error", Text, nullable=False),
+    Column("quarantined_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+)
+
 programs = Table(
     "rm_programs",
     metadata,

@@ -30,6 +30,25 @@ from worker import build_worker
 TEST_SIGNER = Signer.generate()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A whole trainops database (log, read models, users) on SQLite and on PostgreSQL (a
+    schema of its own, dropped afterwards)."""
+    if request.param == "sqlite":
+        db = open_database(f"sqlite:///{tmp_path / 'trainops.db'}")
+        yield db
+        db.close()
+        return
+    from tests.eventlog.conftest import postgres_schema
+
+    with postgres_schema() as url:
+        db = open_database(url)
+        try:
+            yield db
+        finally:
+            db.close()
+
+
 @pytest.fixture
 def database(tmp_path: Path) -> Iterator[Database]:
     db = open_database(f"sqlite:///{tmp_path / 'trainops.db'}")

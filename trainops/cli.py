@@ -570,9 +570,47 @@ def verify(as_json: AsJson = False) -> None:
         raise typer.Exit(1)
 
 
+@projections_app.command("status")
+def projections_status(as_json: AsJson = False) -> None:
+    """Where the projector stands: position, lag, and the events it had to set aside."""
+    database = _database()
+    try:
+        current = database.projector.status()
+    finally:
+        database.close()
+    if as_json:
+        print_json(current.model_dump(mode="json"))
+        return
+    console.print(
+        f"position {current.position} of {current.head} (lag {current.lag}); "
+        f"{current.quarantined} quarantined event(s)",
+        markup=False,
+    )
+    if current.events:
+        rows_table(
+            "quarantined (fix, then `trainops projections retry`)",
+            [e.model_dump() for e in current.events],
+            ["position", "projection", "event_type", "attempts", "error"],
+        )
+
+
+@projections_app.command("retry")
+def projections_retry() -> None:
+    """Fold the quarantined events again, after the cause was fixed."""
+    database = _database()
+    try:
+        folded, failed = database.projector.retry()
+    finally:
+        database.close()
+    console.print(f"folded {folded}; still quarantined {failed}", markup=False)
+    if failed:
+        raise typer.Exit(1)
+
+
 @projections_app.command("rebuild")
 def rebuild() -> None:
-    """Empty the read models and replay the whole log into them."""
+    """Empty the read models and replay the whole log into them (in one transaction: the old
+    read models serve until the new ones are complete)."""
     database = _database()
     try:
         count = database.projector.rebuild()

@@ -10,6 +10,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from domain.kpi import ExecutionKpis, Rate
 
@@ -34,11 +35,13 @@ def print_json(data: Any) -> None:
 
 
 def rows_table(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
-    table = Table(title=title)
+    """A table of ``rows``; every cell and the title are plain text (``[note]`` in a title is
+    printed as typed, never read as markup)."""
+    table = Table(title=Text(title))
     for column in columns:
-        table.add_column(column)
+        table.add_column(Text(column))
     for row in rows:
-        table.add_row(*(str(_plain(row.get(column, ""))) for column in columns))
+        table.add_row(*(Text(str(_plain(row.get(column, "")))) for column in columns))
     console.print(table)
 
 

@@ -49,7 +49,7 @@ def test_readme_script_verifies_and_detects_tampering(
     log_db: LogDatabase, store: EventStore, engine: Engine
 ) -> None:
     if shutil.which("psql") is None:
-        pytest.skip("psql is not installed")
+        pytest.fail("psql is not installed (Debian: postgresql-client)")
     for n in range(5):
         store.append(f"s{n}", 0, new_events(3))
     clean = run_script(log_db)
