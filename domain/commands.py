@@ -7,14 +7,15 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from domain.calendar import check_region
 from domain.events import PersonId, Reason, Session
 from domain.proofs import ActorAssertion
+from domain.text import CheckedText
 
 
-class _Command(BaseModel):
+class _Command(CheckedText):
     model_config = ConfigDict(frozen=True, extra="forbid")
     actor: PersonId
     proof: ActorAssertion | None = None
@@ -33,7 +34,7 @@ def _aware(moment: datetime) -> datetime:
     return moment
 
 
-class ProgramContent(BaseModel):
+class ProgramContent(CheckedText):
     """The parts of a plan a specialist may revise until the program is approved."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

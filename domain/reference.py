@@ -14,13 +14,14 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.events import PersonId, register_event_types
+from domain.text import CheckedText
 
 RecordId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")]
 #: A period the way KPIs are grouped: a quarter, e.g. ``2027-Q1``.
 Period = Annotated[str, Field(pattern=r"^\d{4}-Q[1-4]$")]
 
 
-class _Record(BaseModel):
+class _Record(CheckedText):
     model_config = ConfigDict(frozen=True, extra="forbid")
     SCHEMA_VERSION: ClassVar[int] = 1
 
@@ -82,7 +83,7 @@ class InstructorDefined(_Record):
     type: Literal["InstructorDefined"] = "InstructorDefined"
     instructor_id: RecordId
     name: str = ""
-    available_hours: dict[Period, Annotated[float, Field(ge=0)]] = {}
+    available_hours: dict[Period, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
 
 
 class VenueDefined(_Record):
@@ -90,7 +91,7 @@ class VenueDefined(_Record):
     venue_id: RecordId
     name: str = ""
     capacity: Annotated[int, Field(ge=0)] = 0
-    slots: dict[Period, Annotated[int, Field(ge=0)]] = {}
+    slots: dict[Period, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
 
 
 class EmployeeRecorded(_Record):

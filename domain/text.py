@@ -1,0 +1,64 @@
+"""One rule for text from outside: what a person types may hold any printable character, tab and
+line breaks; never NUL, other control characters or lone surrogates.
+
+Those cannot be stored by every database (PostgreSQL text refuses NUL), cannot be encoded as
+UTF-8 (lone surrogates) or hide what a reader sees (control characters). The rule is checked
+where input enters: commands (so the HTTP API, the command line and raw Temporal updates all
+refuse it) and imported rows. The error names the field and the character.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, model_validator
+
+ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def bad_character(value: str) -> tuple[int, str] | None:
+    """The first forbidden character of ``value`` and its index, if any."""
+    for index, char in enumerate(value):
+        if char.isprintable() or char in ALLOWED_CONTROLS or char == " ":
+            continue
+        if unicodedata.category(char) in ("Cc", "Cs"):
+            return index, char
+    return None
+
+
+def _strings(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key, (*path, "(key)"))
+            yield from _strings(item, (*path, str(key)))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, str(index)))
+
+
+def check_text(data: Any) -> None:
+    """``ValueError`` naming the field of the first forbidden character anywhere in ``data``."""
+    for path, text in _strings(data, ()):
+        found = bad_character(text)
+        if found is not None:
+            index, char = found
+            field = ".".join(path) or "text"
+            raise ValueError(
+                f"{field}: contains U+{ord(char):04X} (a control character or a lone surrogate) "
+                f"at position {index + 1}; text may hold printable characters, tabs and line "
+                "breaks only"
+            )
+
+
+class CheckedText(BaseModel):
+    """A model whose input text follows the rule (checked before the fields are parsed)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_is_text(cls, data: Any) -> Any:
+        check_text(data)
+        return data
