@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, BackgroundTasks, Body, HTTPException, Query, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StringConstraints
 
 from api.auth import CurrentPrincipal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, UNAVAILABLE
@@ -104,9 +104,14 @@ def history(
     return StreamingResponse(stream(), media_type=media)
 
 
+ProgramIdText = Annotated[
+    str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._-]+$")
+]
+
+
 class VerifyRequest(BaseModel):
     digests: list[Digest] = Field(default=[], max_length=100)
-    check_seals: bool = True
+    check_seals: StrictBool = True
 
 
 @router.post("/verify", summary="Verify the chain, the head, the seals and your digests")
@@ -175,7 +180,7 @@ def as_of(
 async def workflows(
     principal: CurrentPrincipal,
     services: ServicesDep,
-    program: Annotated[list[str] | None, Query(max_length=100)] = None,
+    program: Annotated[list[ProgramIdText] | None, Query(max_length=100)] = None,
     details: bool = False,
 ) -> list[RunReplay]:
     _auditor(principal, "replaying workflows")

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Path, Query, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from api.auth import CurrentPrincipal, ServicesDep, refuse, require_role
 from api.errors import COMMON_RESPONSES, HTTP_422, NOT_FOUND, UNAVAILABLE, Problem
@@ -151,7 +151,8 @@ class UserChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     roles: Annotated[list[Role] | None, Field(max_length=len(ROLES))] = None
-    active: bool | None = None
+    active: StrictBool | None = None
+    """true or false (not 0 or 1)."""
     password: Annotated[str | None, Field(min_length=10, max_length=1024)] = None
 
 

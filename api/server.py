@@ -57,6 +57,8 @@ async def start_api(
         access_log=False,  # our middleware logs each request with its id and actor
         lifespan="on",
         server_header=False,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
     )
     server = _EmbeddedServer(config)
     task: asyncio.Task[None] = asyncio.create_task(server.serve(), name="api")

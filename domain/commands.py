@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from domain.calendar import check_region
 from domain.events import PersonId, Reason, Session
@@ -44,7 +44,7 @@ class ProgramContent(CheckedText):
     sessions: Annotated[tuple[Session, ...], Field(min_length=1, max_length=200)]
     trainees: Annotated[tuple[PersonId, ...], Field(min_length=1, max_length=5000)]
     budget: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] = Decimal(0)
-    external_instructor: bool = False
+    external_instructor: StrictBool = False
 
     @field_validator("sessions")
     @classmethod

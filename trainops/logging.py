@@ -12,17 +12,19 @@ from trainops.settings import Settings
 
 
 def configure_logging(log_format: str = "console", level: str = "info") -> None:
-    renderer: structlog.types.Processor = (
-        structlog.processors.JSONRenderer()
+    """JSON logs carry an exception as a structured ``exception`` field (type, message, frames);
+    console logs print the traceback."""
+    tail: list[structlog.types.Processor] = (
+        [structlog.processors.dict_tracebacks, structlog.processors.JSONRenderer()]
         if log_format == "json"
-        else structlog.dev.ConsoleRenderer(colors=False)
+        else [structlog.dev.ConsoleRenderer(colors=False)]
     )
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            renderer,
+            *tail,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, level.upper())),
         cache_logger_on_first_use=True,

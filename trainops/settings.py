@@ -42,6 +42,11 @@ class Settings(BaseSettings):
         default=True, description="Send cookies over HTTPS only (false for plain-http hosts)."
     )
     api_session_hours: float = Field(default=12, gt=0, le=24 * 30)
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses of reverse proxies whose X-Forwarded-For is "
+        "believed (e.g. 10.0.0.5); empty: the header is ignored and the peer address counts.",
+    )
     # Actor assertions: only the API holds the private key; workers trust the public keys
     # published in the log.
     signing_key: SecretStr | None = Field(

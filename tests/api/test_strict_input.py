@@ -1,0 +1,20 @@
+"""Strict request types: 0 is not false, an empty program id is not a program; a clear 422."""
+
+from __future__ import annotations
+
+from tests.api.conftest import World, plan_body
+
+
+async def test_numbers_are_not_booleans_and_empty_ids_are_refused(world: World) -> None:
+    before = world.head()
+    async with world.client("adm.qian") as admin, world.client("spec.li") as li:
+        patched = await admin.patch("/api/v1/users/emp.1", json={"active": 0})
+        assert patched.status_code == 422, patched.text
+        assert world.users.get("emp.1").active is True  # type: ignore[union-attr]
+        body = {**(await plan_body(world.h, "strict-1")), "external_instructor": 0}
+        planned = await li.post("/api/v1/programs", json=body)
+        assert planned.status_code == 422 and "external_instructor" in planned.text
+    async with world.client("aud.sun") as auditor:
+        empty = await auditor.get("/api/v1/audit/workflows", params={"program": ""})
+        assert empty.status_code == 422, empty.text
+    assert world.head() == before
