@@ -23,6 +23,7 @@ from services.errors import (
     Conflict,
     Forbidden,
     NotFound,
+    NotYetVisible,
     TemporalTimeout,
     TemporalUnavailable,
 )
@@ -108,6 +109,7 @@ async def _refused(request: Request, exc: Exception) -> Response:
 
 
 _SERVICE_CODES = {
+    NotYetVisible: status.HTTP_202_ACCEPTED,
     NotFound: status.HTTP_404_NOT_FOUND,
     Forbidden: status.HTTP_403_FORBIDDEN,
     Conflict: status.HTTP_409_CONFLICT,
@@ -117,6 +119,11 @@ _SERVICE_CODES = {
 async def _service_refusal(request: Request, exc: Exception) -> Response:
     """A use case's refusal: nothing was recorded; the message says why."""
     code = next(c for kind, c in _SERVICE_CODES.items() if isinstance(exc, kind))
+    if code == status.HTTP_202_ACCEPTED:  # readable soon, at this very address
+        headers = {"Retry-After": "2", "Location": str(request.url)}
+        if is_api(request):
+            return JSONResponse({"detail": str(exc)}, code, headers=headers)
+        return _page(request, code, str(exc))
     if is_api(request):
         return JSONResponse({"detail": str(exc)}, code)
     return _page(request, code, str(exc))

@@ -21,6 +21,10 @@ class Forbidden(ServiceError):
     """The person is who they say, but may not do this."""
 
 
+class NotYetVisible(ServiceError):
+    """It is in the log but the read models have not caught up yet: ask again shortly."""
+
+
 class Conflict(ServiceError):
     """It exists already, or another change got there first."""
 

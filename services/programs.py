@@ -8,15 +8,17 @@ here. A refusal at either level records nothing.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
 from domain import commands as c
+from domain.streams import program_stream
 from projections import queries
 from services import reads
 from services.actions import ProgramAction
-from services.errors import Conflict, Forbidden, NotFound, temporal_errors
+from services.errors import Conflict, Forbidden, NotFound, NotYetVisible, temporal_errors
 from services.people import Person, require_role
 from trainops.client import ActionRefused, ProgramClient
 from trainops.database import Database
@@ -57,12 +59,41 @@ def _action_out(result: ActionResult, projected: bool) -> ActionOut:
     )
 
 
+#: How long a read waits for the projector to reach a program the log already holds.
+CATCH_UP_SECONDS = 5.0
+
+
+def program_summary(ctx: ProgramContext, program_id: str) -> dict[str, Any]:
+    """The program's summary row. A program the log holds but the read models do not show yet
+    (the projector lags) is waited for briefly, then ``NotYetVisible``: never a false 404."""
+    engine = ctx.database.engine
+    summary = queries.program_summary(engine, program_id)
+    if summary is not None:
+        return summary
+    stream = ctx.database.store.read_stream(program_stream(program_id))
+    if not stream:
+        raise NotFound(f"no program {program_id!r}")
+    deadline = time.monotonic() + CATCH_UP_SECONDS
+    while ctx.database.projector.position() < stream[0].position:
+        if time.monotonic() >= deadline:
+            raise NotYetVisible(
+                f"program {program_id!r} is recorded but not in the read models yet: "
+                "ask again in a few seconds"
+            )
+        time.sleep(0.05)
+    summary = queries.program_summary(engine, program_id)
+    if summary is None:  # projected, yet absent: its plan could not be folded (quarantined)
+        raise NotYetVisible(
+            f"program {program_id!r} is recorded but its read model is missing: "
+            "see `trainops projections status`"
+        )
+    return summary
+
+
 def load_program(ctx: ProgramContext, person: Person, program_id: str) -> dict[str, Any]:
     """The program's summary row, if it exists and the person may see it."""
     engine = ctx.database.engine
-    summary = queries.program_summary(engine, program_id)
-    if summary is None:
-        raise NotFound(f"no program {program_id!r}")
+    summary = program_summary(ctx, program_id)
     state = reads.program_state(engine, program_id)
     actors = {t["actor"] for t in queries.program_timeline(engine, program_id)}
     if not reads.can_read(person, summary, state, actors):
@@ -87,14 +118,23 @@ def check_action(
     """Role, then ownership, before anything is sent."""
     doing = action.kind.replace("_", " ")
     require_role(person, action.role, doing=doing)
-    summary = queries.program_summary(ctx.database.engine, program_id)
-    if summary is None:
-        raise NotFound(f"no program {program_id!r}")
-    if action.owner_only and summary["specialist"] != person.username:
+    specialist = _specialist(ctx, program_id)
+    if action.owner_only and specialist != person.username:
         raise Forbidden(
-            f"only the program's specialist {summary['specialist']!r} may {doing} it, "
-            f"not {person.username!r}"
+            f"only the program's specialist {specialist!r} may {doing} it, not {person.username!r}"
         )
+
+
+def _specialist(ctx: ProgramContext, program_id: str) -> str:
+    """Who owns the program: from the read model, or from the log while the projector lags
+    (the workflow, not the read model, decides whether an action happens)."""
+    summary = queries.program_summary(ctx.database.engine, program_id)
+    if summary is not None:
+        return str(summary["specialist"])
+    stream = ctx.database.store.read_stream(program_stream(program_id))
+    if not stream:
+        raise NotFound(f"no program {program_id!r}")
+    return str(stream[0].payload.get("specialist", ""))
 
 
 async def act(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -70,6 +71,12 @@ class World:
     settings: Settings
     programs: TrackingClient
     tokens: dict[str, str] = field(default_factory=dict)
+    stop_projector: threading.Event = field(default_factory=threading.Event)
+
+    def pause_projector(self) -> None:
+        """Stop the projector thread: the read models lag from here on."""
+        self.stop_projector.set()
+        time.sleep(0.1)
 
     def client(self, username: str | None = None) -> httpx.AsyncClient:
         headers = {"Authorization": f"Bearer {self.tokens[username]}"} if username else {}
@@ -124,7 +131,7 @@ async def world(harness: Harness) -> AsyncIterator[World]:
         target=harness.db.projector.run_forever, args=(stop, 0.02), daemon=True
     )
     projector.start()
-    world = World(app, harness, users, settings, programs)
+    world = World(app, harness, users, settings, programs, stop_projector=stop)
     for username, roles in PEOPLE.items():
         users.create_user(username, PASSWORD, roles)
         world.tokens[username] = users.issue_token(username, "test")[1]
