@@ -52,7 +52,7 @@ async def projections_retry(principal: CurrentPrincipal, services: ServicesDep) 
     return RetryOut(folded=folded, still_quarantined=failed)
 
 
-@router.get("/readyz", tags=["health"], summary="Ready to serve: database up, projector near")
+@router.get("/readyz", include_in_schema=False)
 async def readyz(services: ServicesDep, response: Response) -> ReadyOut:
     """503 when the database does not answer or the read models lag far behind; quarantined
     events are reported (they do not make the service unready: the rest still projects)."""
