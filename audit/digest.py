@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy import Connection, Engine, select, text
 
 from eventlog import hashing
@@ -39,10 +39,10 @@ class Digest(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     format: Literal["trainops-digest/1"] = DIGEST_FORMAT
-    position: Annotated[int, Field(ge=0)]
+    position: Annotated[StrictInt, Field(ge=0)]
     hash: Hex64
     taken_at: datetime
-    seal_seq: int | None = None
+    seal_seq: StrictInt | None = None
     seal_hash: Hex64 | None = None
 
 
