@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -46,11 +46,15 @@ def prepare_due(
 
 
 def attend_due(starts_at: datetime, timezone: str, rules: ReminderRules | None = None) -> datetime:
+    """On the session day at ``attend_at``, or ``attend_lead_minutes`` of real elapsed time
+    before the start if that is earlier (computed in UTC: across a DST change a wall-clock
+    subtraction would be an hour off)."""
     rules = rules or ReminderRules()
     zone = ZoneInfo(timezone)
     local_start = starts_at.astimezone(zone)
     on_the_day = wall_clock(local_start.date(), rules.attend_at, zone)
-    return min(on_the_day, local_start - timedelta(minutes=rules.attend_lead_minutes))
+    lead = starts_at.astimezone(UTC) - timedelta(minutes=rules.attend_lead_minutes)
+    return min(on_the_day, lead.astimezone(zone))
 
 
 def owed_reminders(state: ProgramState, now: datetime) -> list[Reminder]:

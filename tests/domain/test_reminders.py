@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from domain import events as e
 from domain.calendar import CalendarConfig, ReminderRules
 from domain.program import ProgramState, ProgramStatus
@@ -138,3 +140,23 @@ def test_a_resolved_calendar_gives_the_same_answers() -> None:
     assert prepare_due(start, "Asia/Shanghai", cn) == datetime(2025, 9, 28, 9, 0, tzinfo=SH)
     start = datetime(2026, 2, 24, 10, 0, tzinfo=SH)
     assert prepare_due(start, "Asia/Shanghai", cn) == datetime(2026, 2, 12, 9, 0, tzinfo=SH)
+
+
+@pytest.mark.parametrize(
+    ("zone", "local_start"),
+    [
+        # spring forward: 02:00 -> 03:00 (New York 2027-03-14, Berlin 2027-03-28)
+        ("America/New_York", datetime(2027, 3, 14, 3, 30)),
+        ("Europe/Berlin", datetime(2027, 3, 28, 3, 30)),
+        # fall back: 02:00 -> 01:00 (New York 2027-11-07), 03:00 -> 02:00 (Berlin 2027-10-31)
+        ("America/New_York", datetime(2027, 11, 7, 1, 30)),
+        ("Europe/Berlin", datetime(2027, 10, 31, 3, 30)),
+    ],
+)
+def test_the_attend_lead_is_real_elapsed_time_across_dst(zone: str, local_start: datetime) -> None:
+    """A session early on a DST day: the lead before the start is exactly the configured
+    minutes of real time, whatever the wall clock did in between."""
+    start = local_start.replace(tzinfo=ZoneInfo(zone))
+    rules = ReminderRules(attend_at=time(8, 0), attend_lead_minutes=90)
+    due = attend_due(start, zone, rules)
+    assert start.astimezone(UTC) - due.astimezone(UTC) == timedelta(minutes=90)
