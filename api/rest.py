@@ -10,7 +10,7 @@ import inspect
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Path, Query, Response, status
+from fastapi import APIRouter, Body, Header, HTTPException, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from api.auth import CurrentPrincipal, ServicesDep, refuse, require_role
@@ -37,6 +37,17 @@ ProgramId = Annotated[
 ]
 PersonFilter = Annotated[
     str | None, Query(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[!-~]+$",
+        description="Any unique string per intended action (e.g. a UUID): sending the same "
+        "request again with the same key returns the first outcome and never acts twice.",
+    ),
 ]
 PeriodFilter = Annotated[str | None, Query(pattern=r"^\d{4}-Q[1-4]$", description="e.g. 2027-Q1")]
 
@@ -227,8 +238,10 @@ async def plan_program(
     principal: CurrentPrincipal,
     services: ServicesDep,
     body: PlanBody,  # type: ignore[valid-type]
+    idempotency_key: IdempotencyKey = None,
 ) -> ActionOut:
-    return await program_cases.plan(services, principal.user, body.model_dump())  # type: ignore[attr-defined]
+    fields = body.model_dump()  # type: ignore[attr-defined]
+    return await program_cases.plan(services, principal.user, fields, idempotency_key)
 
 
 @router.get(
@@ -304,9 +317,12 @@ def _action_endpoint(action: ProgramAction) -> Any:
         principal: CurrentPrincipal,
         services: ServicesDep,
         body: Any = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> ActionOut:
         fields = body.model_dump() if body is not None else {}
-        return await program_cases.act(services, principal.user, program_id, action, fields)
+        return await program_cases.act(
+            services, principal.user, program_id, action, fields, idempotency_key
+        )
 
     signature = inspect.signature(endpoint)
     annotation: Any = action.body if has_required else Annotated[action.body | None, Body()]

@@ -8,12 +8,14 @@ here. A refusal at either level records nothing.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
 from domain import commands as c
+from domain.proofs import payload_digest
 from domain.streams import program_stream
 from projections import queries
 from services import reads
@@ -137,25 +139,46 @@ def _specialist(ctx: ProgramContext, program_id: str) -> str:
     return str(stream[0].payload.get("specialist", ""))
 
 
+def update_id(person: Person, program_id: str, idempotency_key: str | None) -> str | None:
+    """The Temporal update id of a request that names an idempotency key: the same person,
+    program and key give the same id, so a retried request is run once."""
+    if idempotency_key is None:
+        return None
+    digest = hashlib.sha256(f"{person.username}\n{program_id}\n{idempotency_key}".encode())
+    return f"idem-{digest.hexdigest()[:40]}"
+
+
 async def act(
     ctx: ProgramContext,
     person: Person,
     program_id: str,
     action: ProgramAction,
     fields: dict[str, Any],
+    idempotency_key: str | None = None,
 ) -> ActionOut:
-    """``action`` on the program as ``person``: the command's actor is always the person."""
+    """``action`` on the program as ``person``: the command's actor is always the person.
+    With an ``idempotency_key`` a retried request returns the first outcome, never acts twice."""
     await asyncio.to_thread(check_action, ctx, person, program_id, action)
     command = action.build(person.username, fields)
     programs = await ctx.programs()
     async with temporal_errors(f"{action.kind} of {program_id!r}"):
-        result = await programs.act(program_id, command)  # type: ignore[arg-type]
+        result = await programs.act(
+            program_id,
+            command,  # type: ignore[arg-type]
+            update_id=update_id(person, program_id, idempotency_key),
+        )
     projected = await ctx.wait_for_projection(result.last_position)
     return _action_out(result, projected)
 
 
-async def plan(ctx: ProgramContext, person: Person, fields: dict[str, Any]) -> ActionOut:
-    """A new program, owned by ``person`` (a specialist)."""
+async def plan(
+    ctx: ProgramContext,
+    person: Person,
+    fields: dict[str, Any],
+    idempotency_key: str | None = None,
+) -> ActionOut:
+    """A new program, owned by ``person`` (a specialist). With an ``idempotency_key``, sending
+    the same plan again answers with the program it made instead of a conflict."""
     require_role(person, "specialist", doing="planning a program")
     command = c.PlanProgram.model_validate({**fields, "actor": person.username})
     programs = await ctx.programs()
@@ -163,8 +186,33 @@ async def plan(ctx: ProgramContext, person: Person, fields: dict[str, Any]) -> A
         async with temporal_errors(f"the plan of {command.program_id!r}"):
             result = await programs.plan(command)
     except ActionRefused as exc:
-        if exc.kind == "Exists":
-            raise Conflict(f"refused: {exc}") from exc
-        raise
+        if exc.kind != "Exists":
+            raise
+        if idempotency_key is not None:
+            same = await asyncio.to_thread(_planned_already, ctx, command)
+            if same is not None:
+                return same
+        raise Conflict(f"refused: {exc}") from exc
     projected = await ctx.wait_for_projection(result.last_position)
     return _action_out(result, projected)
+
+
+def _planned_already(ctx: ProgramContext, command: c.PlanProgram) -> ActionOut | None:
+    """The first answer to this very plan, if the log holds it (same person, same content)."""
+    stream = ctx.database.store.read_stream(program_stream(command.program_id))
+    if not stream:
+        return None
+    first = stream[0]
+    proof = first.metadata.get("proof") or {}
+    kept = proof.get("assertion", {}).get("payload_digest")
+    if first.metadata.get("actor") != command.actor or kept != payload_digest(command):
+        return None
+    summary = queries.program_summary(ctx.database.engine, command.program_id)
+    return ActionOut(
+        program_id=command.program_id,
+        status=str(summary["status"]) if summary else "draft",
+        stream_version=first.stream_version,
+        last_position=first.position,
+        events=[first.event_type],
+        projected=summary is not None,
+    )

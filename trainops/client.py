@@ -102,11 +102,15 @@ class ProgramClient:
                 raise _refusal(failure) from exc
             raise
 
-    async def act(self, program_id: str, command: ProgramCommand) -> ActionResult:
+    async def act(
+        self, program_id: str, command: ProgramCommand, *, update_id: str | None = None
+    ) -> ActionResult:
+        """Send the action; with ``update_id``, Temporal runs it once however often it is
+        sent (a retried request gets the first outcome)."""
         handle = self.client.get_workflow_handle_for(TrainingProgramWorkflow.run, program_id)
         command = await self._signed(program_id, command)
         try:
-            return await handle.execute_update(TrainingProgramWorkflow.act, command)
+            return await handle.execute_update(TrainingProgramWorkflow.act, command, id=update_id)
         except WorkflowUpdateFailedError as exc:
             raise _refusal(exc) from exc
         except RPCError as exc:
