@@ -1,0 +1,85 @@
+"""Record the Temporal histories of the demo quarter, to replay against every later version.
+
+    python -m tests.workflows.histories.capture OUT_DIR
+
+Run it with the code of a release (e.g. a worktree of that commit first on PYTHONPATH); the
+files it writes (one gzipped JSON history per program) are committed under this folder, and
+``test_stored_histories`` replays them all with today's code: a change to the workflow that
+would break a running program fails CI instead of production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from trainops.client import ProgramClient
+from trainops.database import open_database
+from trainops.temporal_bins import test_server_path
+from worker import build_worker
+
+
+def _client(env: WorkflowEnvironment, store: Any) -> ProgramClient:
+    """A client for this code version: signing where the version signs actions."""
+    try:
+        from activities.signing_keys import publish_key
+        from trainops.signing import Signer
+    except ImportError:
+        return ProgramClient(env.client, "capture")
+    signer = Signer.generate()
+    publish_key(store, signer.trusted_key())
+    return ProgramClient(env.client, "capture", signer, env.get_current_time)
+
+
+async def capture(out: Path, programs: int = 12) -> list[str]:
+    from trainops import demo  # after the worker: older versions import in that order
+
+    out.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="trainops-capture-"))
+    database = open_database(f"sqlite:///{workdir / 'capture.db'}")
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter, test_server_existing_path=test_server_path()
+    )
+    written = []
+    try:
+        client = _client(env, database.store)  # publishes its key before the worker loads keys
+        async with build_worker(env.client, "capture", database.store, database.outbox):
+            start = demo._next_quarter_start(await env.get_current_time())
+            quarter = demo.Quarter(client, start)
+            for index in range(programs):
+                quarter.program(index)
+            for step in sorted(quarter.steps):
+                now = await env.get_current_time()
+                if step.at > now:
+                    await env.sleep(step.at - now)
+                await step.run()
+            await env.sleep(timedelta(days=1))
+            ids = sorted(
+                {
+                    r.stream_id.removeprefix("program-")
+                    for r in database.store.read_all()
+                    if r.stream_id.startswith("program-")
+                }
+            )
+            for program_id in ids:
+                history = await env.client.get_workflow_handle(program_id).fetch_history()
+                target = out / f"{program_id}.json.gz"
+                target.write_bytes(gzip.compress(history.to_json().encode(), mtime=0))
+                written.append(target.name)
+    finally:
+        await env.shutdown()
+        database.close()
+    return written
+
+
+if __name__ == "__main__":
+    names = asyncio.run(capture(Path(sys.argv[1])))
+    print(f"{len(names)} histories written to {sys.argv[1]}")
