@@ -26,6 +26,7 @@ from api import (
     data_routes,
     errors,
     keys_routes,
+    metrics,
     projections_routes,
     rest,
     trainee_pages,
@@ -90,6 +91,10 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
+            route = getattr(scope.get("route"), "path", "(unmatched)")
+            metrics.observe(
+                str(scope.get("method")), route, status_code, time.perf_counter() - started
+            )
             log.info(
                 "request",
                 method=scope.get("method"),
@@ -176,6 +181,8 @@ def create_app(
     app.include_router(config_routes.router)
     app.include_router(keys_routes.router)
     app.include_router(projections_routes.router)
+    app.include_router(metrics.router)
+    metrics.install(db)
     app.include_router(web.router)
     app.include_router(config_routes.pages)
     app.include_router(trainee_pages.router)
