@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from domain.calendar import check_region
+from domain.days import Day
 from domain.events import PersonId, Reason, Session
 from domain.proofs import ActorAssertion
 from domain.text import CheckedText
@@ -40,7 +41,7 @@ class ProgramContent(CheckedText):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     title: Annotated[str, Field(min_length=1, max_length=200)]
-    planned_date: date
+    planned_date: Day
     sessions: Annotated[tuple[Session, ...], Field(min_length=1, max_length=200)]
     trainees: Annotated[tuple[PersonId, ...], Field(min_length=1, max_length=5000)]
     budget: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] = Decimal(0)

@@ -8,11 +8,11 @@ stands, so the log shows who changed what, when, and the read models fold the la
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from domain.days import Day
 from domain.events import PersonId, register_event_types
 from domain.text import CheckedText
 
@@ -101,7 +101,7 @@ class EmployeeRecorded(_Record):
     department: str = ""
     region: str = ""
     manager: str = ""
-    hire_date: date | None = None
+    hire_date: Day | None = None
 
 
 class ProgramResourcesAssigned(_Record):

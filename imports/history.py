@@ -32,6 +32,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
 
 from domain import events as e
+from domain.days import parse_day
 from domain.evaluation import DIMENSIONS, ProgramCostRecorded, normalise
 from domain.roi import COST_CATEGORIES
 from eventlog import EventStore
@@ -147,9 +148,9 @@ def _day(value: Any, name: str, today: date) -> date | None:
     if value is None:
         return None
     try:
-        day = date.fromisoformat(str(value))
+        day = parse_day(value, name)
     except ValueError as exc:
-        raise Bad(f"{name} {value!r} is not a date (YYYY-MM-DD)") from exc
+        raise Bad(str(exc)) from exc
     if day > today:
         raise Bad(f"{name} {day} is in the future (today is {today})")
     return day

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
 from domain import reference as r
+from domain.days import parse_day
 from domain.evaluation import (
     EffectStudyDefined,
     ExamGraded,
@@ -129,9 +130,9 @@ def _date(value: Any, what: str) -> date | None:
     if value is None:
         return None
     try:
-        day = date.fromisoformat(str(value))
+        day = parse_day(value, what)
     except ValueError as exc:
-        raise RowError(f"{what} {value!r} is not a date (YYYY-MM-DD)") from exc
+        raise RowError(str(exc)) from exc
     if day > datetime.now(UTC).date():
         raise RowError(f"{what} {day} is in the future")
     return day

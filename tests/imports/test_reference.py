@@ -125,3 +125,18 @@ def test_questions_with_their_text_and_choices(db: Database, tmp_path: Path) -> 
     wrong = [{**rows[0], "answer": "Honk"}]
     report = load_reference(db.store, "questions", write_csv(tmp_path / "w.csv", wrong))
     assert not report.imported and "not one of its choices" in report.rejected[0].reason
+
+
+def test_a_compact_or_week_date_refuses_the_file_and_names_each_row(
+    db: Database, tmp_path: Path
+) -> None:
+    rows = [
+        {"employee_id": "e1", "department": "sales", "hire_date": "2024-03-01"},
+        {"employee_id": "e2", "department": "ops", "hire_date": "20240301"},
+        {"employee_id": "e3", "department": "ops", "hire_date": "2024-W09-5"},
+    ]
+    report = load_reference(db.store, "employees", write_csv(tmp_path / "e.csv", rows))
+    assert report.imported is False and report.events_appended == 0
+    reasons = " ".join(r.reason for r in report.rejected)
+    assert "'20240301' is not a date" in reasons and "'2024-W09-5' is not a date" in reasons
+    assert db.store.head()[0] == 0
