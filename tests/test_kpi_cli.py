@@ -65,7 +65,7 @@ def test_report_json_table_and_as_of(cli: CliRunner, tmp_path: Path) -> None:
     typo = tmp_path / "typo.yaml"
     typo.write_text("satisfation: {meets: 10}\n")
     refused = cli.invoke(app, ["kpi", "report", "--thresholds", str(typo)])
-    assert refused.exit_code == 2 and "unknown KPI 'satisfation'" in refused.stdout
+    assert refused.exit_code == 2 and "unknown KPI 'satisfation'" in refused.stderr
 
 
 def test_explain_lists_the_events(cli: CliRunner) -> None:
@@ -97,4 +97,4 @@ def test_data_commands_report_and_exit_codes(cli: CliRunner, tmp_path: Path) -> 
     bad = tmp_path / "employees.csv"
     bad.write_bytes("employee_id,name\ne9,张三\n".encode("gbk"))
     broken = cli.invoke(app, ["data", "load", "employees", str(bad)])
-    assert broken.exit_code == 2 and "not UTF-8" in broken.stdout
+    assert broken.exit_code == 2 and "not UTF-8" in broken.stderr

@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -18,9 +19,10 @@ console = Console()
 errors = Console(stderr=True)
 
 
-def fail(message: str, code: int = 2, *, to_stderr: bool = False) -> typer.Exit:
-    """Print ``message`` as an error and return the exit to raise (code 2: bad input)."""
-    (errors if to_stderr else console).print(f"[red]error:[/red] {message}")
+def fail(message: str, code: int = 2, *, to_stderr: bool = True) -> typer.Exit:
+    """Print ``message`` as an error on stderr (as typed: ``[optional]`` stays, never markup)
+    and return the exit to raise (code 2: bad input)."""
+    (errors if to_stderr else console).print(f"[red]error:[/red] {escape(message)}")
     return typer.Exit(code)
 
 
