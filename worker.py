@@ -24,6 +24,7 @@ from eventlog import EventStore
 from trainops.database import open_database
 from trainops.logging import configure_logging
 from trainops.settings import get_settings
+from trainops.temporal_runtime import install_runtime
 from workflows.program import TrainingProgramWorkflow
 from workflows.sandbox import sandbox_runner
 from workflows.trusted_keys import TRUSTED
@@ -88,6 +89,7 @@ async def connect(address: str, namespace: str) -> Client:
 
 
 async def main() -> None:
+    install_runtime()
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
     database = open_database(settings.database_url)

@@ -11,9 +11,11 @@ import uvicorn
 from api.app import create_app
 from trainops.logging import configure_logging
 from trainops.settings import get_settings
+from trainops.temporal_runtime import install_runtime
 
 
 def main() -> None:
+    install_runtime()
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
     app = create_app(settings)

@@ -167,12 +167,13 @@ def demo(
     database_url: Annotated[
         str | None, typer.Option(help="Where to keep the demo's log (default: a temp file).")
     ] = None,
+    programs: Annotated[int, typer.Option(min=1, max=12, hidden=True)] = 12,
 ) -> None:
     """Drive a realistic quarter of programs on the time-skipping server and print the KPIs."""
     from trainops.demo import run_demo
 
     configure_logging("console", "warning")
-    asyncio.run(run_demo(database_url=database_url, as_json=as_json))
+    asyncio.run(run_demo(database_url=database_url, as_json=as_json, programs=programs))
 
 
 # ---------------------------------------------------------------------- programs

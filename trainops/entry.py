@@ -1,0 +1,30 @@
+"""The ``trainops`` executable: run the command line, then leave without interpreter teardown.
+
+The Temporal SDK's native threads can outlive the event loop; tearing the interpreter down under
+them aborts the process now and then (``Fatal Python error: PyGILState_Release``, status 134)
+after all the work is done (temporalio/sdk-python#300). Every command closes what it opened
+itself; here the output is flushed and the process ends with the command's exit status.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    from trainops.cli import app
+    from trainops.temporal_runtime import install_runtime
+
+    install_runtime()
+    code = 0
+    try:
+        app()  # standalone: usage errors are printed and end in SystemExit with their status
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except KeyboardInterrupt:
+        code = 130
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
