@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from activities.signing_keys import publish_key
 from api import (
+    account_routes,
     audit_routes,
     config_routes,
     data_routes,
@@ -34,6 +35,7 @@ from api import (
 )
 from api.services import ClientFactory, Services
 from api.users import UserStore
+from services.accounts import AccountJournal, SetupCode
 from trainops.client import ProgramClient
 from trainops.database import Database, open_database
 from trainops.settings import Settings
@@ -141,15 +143,25 @@ def create_app(
     if programs is not None and programs.signer is None:
         programs.signer = signer
     publish_key(db.store, signer.trusted_key())
+    user_store = users or UserStore(db.engine)
+    if user_store.journal is None:
+        user_store.journal = AccountJournal(db.store, signer)
     services = Services(
         settings=settings,
         database=db,
-        users=users or UserStore(db.engine),
+        users=user_store,
         client_factory=client_factory or _default_client_factory(settings, signer),
         programs_client=programs,
         read_your_writes_seconds=read_your_writes_seconds,
         actor_signer=signer,
+        setup_code=None if user_store.has_admin() else SetupCode(),
     )
+    if services.setup_code is not None:
+        log.warning(
+            "no admin yet: create the first one at /setup or with `trainops setup`, "
+            "with the one-time setup code printed by `trainops up` (or read it from "
+            "the app's state); it expires in an hour"
+        )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -180,6 +192,7 @@ def create_app(
     app.include_router(data_routes.router)
     app.include_router(config_routes.router)
     app.include_router(keys_routes.router)
+    app.include_router(account_routes.router)
     app.include_router(projections_routes.router)
     app.include_router(metrics.router)
     metrics.install(db)

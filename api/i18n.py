@@ -11,6 +11,12 @@ ZH_CN: dict[str, str] = {
     "trainops": "培训运营",
     "Skip to content": "跳到正文",
     "Sign in": "登录",
+    "First admin": "首位管理员",
+    "Enter the one-time setup code that trainops printed when it started, and choose the "
+    "first admin's name and password.": "输入 trainops 启动时打印的一次性初始化码，"
+    "并设置首位管理员的用户名和密码。",
+    "Setup code": "初始化码",
+    "Create the first admin": "创建首位管理员",
     "Sign out": "退出",
     "Username": "用户名",
     "Password": "密码",

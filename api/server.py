@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import Generator
 
 import uvicorn
+from fastapi import FastAPI
 
 from api.app import create_app
 from trainops.client import ProgramClient
@@ -23,10 +24,19 @@ class _EmbeddedServer(uvicorn.Server):
 
 
 class RunningApi:
-    def __init__(self, server: uvicorn.Server, task: asyncio.Task[None], host: str) -> None:
+    def __init__(
+        self, server: uvicorn.Server, task: asyncio.Task[None], host: str, app: FastAPI
+    ) -> None:
         self.server = server
         self.task = task
         self.host = host
+        self.app = app
+
+    @property
+    def setup_code(self) -> str | None:
+        """The one-time code for the first admin, while there is none and it is unused."""
+        setup = self.app.state.services.setup_code
+        return setup.code if setup is not None and setup.usable else None
 
     @property
     def port(self) -> int:
@@ -71,4 +81,4 @@ async def start_api(
                 " (is the port in use? set TRAINOPS_API_PORT)"
             )
         await asyncio.sleep(0.02)
-    return RunningApi(server, task, settings.api_host)
+    return RunningApi(server, task, settings.api_host, app)

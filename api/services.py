@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from api.throttle import SignInThrottle
 from api.users import UserStore
+from services.accounts import SetupCode
 from services.errors import TemporalUnavailable
 from services.proven import kept_proof
 from trainops.client import ProgramClient
@@ -33,6 +34,8 @@ class Services:
     client_factory: ClientFactory | None = None
     programs_client: ProgramClient | None = None
     read_your_writes_seconds: float = 5.0
+    setup_code: SetupCode | None = None
+    """The one-time code that creates the first admin (a fresh installation only)."""
     actor_signer: Signer | None = None
     """Signs every person's action: workflow updates (through ``programs``) and direct appends."""
     throttle: SignInThrottle = field(default_factory=SignInThrottle)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from pydantic import BaseModel
 from sqlalchemy import (
     Boolean,
     Column,
@@ -34,6 +35,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from domain.accounts import (
+    PasswordChanged,
+    TokenIssued,
+    TokenRevoked,
+    UserActiveChanged,
+    UserCreated,
+    UserRolesChanged,
+)
 from domain.roles import ROLES, Role
 from eventlog.engine import READ_ONLY, run_migrations
 from eventlog.schema import UtcDateTime
@@ -72,6 +81,7 @@ tokens = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime, nullable=True),
     Column("expires_at", UtcDateTime, nullable=True),
+    Column("roles", String(200), nullable=True),
 )
 sessions = Table(
     "api_sessions",
@@ -112,6 +122,12 @@ class TokenInfo:
     created_at: datetime
     revoked_at: datetime | None
     expires_at: datetime | None = None
+    roles: tuple[str, ...] | None = None
+    """The roles the token may use; None: all of its owner's."""
+
+
+#: Records an account change (an event of ``domain.accounts``) with the actor who made it.
+Journal = Callable[[BaseModel, str], None]
 
 
 @dataclass(frozen=True)
@@ -154,9 +170,13 @@ def check_password(password: str) -> str:
 
 
 class UserStore:
-    def __init__(self, engine: Engine, hasher: PasswordHasher | None = None) -> None:
+    def __init__(
+        self, engine: Engine, hasher: PasswordHasher | None = None, journal: Journal | None = None
+    ) -> None:
         self.engine = engine
         self.hasher = hasher or PasswordHasher()
+        self.journal = journal
+        """Where account changes are recorded (the log, through the API); None: nowhere."""
         # Verifying against this when the user is unknown keeps sign-in timing uniform.
         self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
 
@@ -168,6 +188,8 @@ class UserStore:
         password: str,
         roles: Iterable[str],
         display_name: str | None = None,
+        *,
+        actor: str = "system",
     ) -> User:
         check_username(username)
         role_set = check_roles(roles)
@@ -190,6 +212,9 @@ class UserStore:
                     conn.execute(insert(user_roles).values(username=username, role=role))
         except IntegrityError as exc:
             raise UserError(f"user {username!r} already exists") from exc
+        self._record(
+            UserCreated(username=username, display_name=name, roles=tuple(sorted(role_set))), actor
+        )
         return User(username, name, role_set)
 
     def get(self, username: str) -> User | None:
@@ -224,7 +249,7 @@ class UserStore:
         with self.engine.connect().execution_options(**READ_ONLY) as conn:
             return conn.execute(query).first() is not None
 
-    def set_roles(self, username: str, roles: Iterable[str]) -> User:
+    def set_roles(self, username: str, roles: Iterable[str], *, actor: str = "system") -> User:
         role_set = check_roles(roles)
         with self.engine.begin() as conn:
             self._require(conn, username)
@@ -234,11 +259,12 @@ class UserStore:
             conn.execute(
                 update(users).where(users.c.username == username).values(updated_at=_now())
             )
+        self._record(UserRolesChanged(username=username, roles=tuple(sorted(role_set))), actor)
         found = self.get(username)
         assert found is not None
         return found
 
-    def set_active(self, username: str, active: bool) -> User:
+    def set_active(self, username: str, active: bool, *, actor: str = "system") -> User:
         with self.engine.begin() as conn:
             self._require(conn, username)
             conn.execute(
@@ -248,11 +274,12 @@ class UserStore:
             )
             if not active:
                 conn.execute(delete(sessions).where(sessions.c.username == username))
+        self._record(UserActiveChanged(username=username, active=active), actor)
         found = self.get(username)
         assert found is not None
         return found
 
-    def set_password(self, username: str, password: str) -> None:
+    def set_password(self, username: str, password: str, *, actor: str = "system") -> None:
         check_password(password)
         with self.engine.begin() as conn:
             self._require(conn, username)
@@ -263,6 +290,7 @@ class UserStore:
             )
             # A new password signs the person out everywhere else.
             conn.execute(delete(sessions).where(sessions.c.username == username))
+        self._record(PasswordChanged(username=username), actor)
 
     def authenticate(self, username: str, password: str) -> User | None:
         """The user if the password is right and the account active; None otherwise."""
@@ -299,11 +327,27 @@ class UserStore:
     # ------------------------------------------------------------------ API tokens
 
     def issue_token(
-        self, username: str, label: str = "", expires_in: timedelta | None = None
+        self,
+        username: str,
+        label: str = "",
+        expires_in: timedelta | None = None,
+        roles: Iterable[str] | None = None,
+        *,
+        actor: str | None = None,
     ) -> tuple[TokenInfo, str]:
         """A new API token for ``username``: its info and the secret, shown only this once.
-        ``expires_in`` None: valid until revoked."""
+        ``expires_in`` None: valid until revoked. ``roles``: at most the owner's (None: the
+        owner's, as they are when the token is used)."""
         label = label.strip()[:100] or "api"
+        limited = None if roles is None else tuple(sorted(check_roles(roles)))
+        if limited is not None:
+            owner = self.get(username)
+            held = owner.roles if owner is not None else frozenset()
+            extra = sorted(set(limited) - held)
+            if extra:
+                raise UserError(f"{username} does not hold the role(s) {', '.join(extra)}")
+            if not limited:
+                raise UserError("a token needs at least one role")
         token_id = secrets.token_hex(6)
         secret = f"{TOKEN_PREFIX}{token_id}_{secrets.token_urlsafe(32)}"
         now = _now()
@@ -317,18 +361,35 @@ class UserStore:
                     token_hash=_digest(secret),
                     created_at=now,
                     expires_at=now + expires_in if expires_in is not None else None,
+                    roles=",".join(limited) if limited is not None else None,
                 )
             )
         expires = now + expires_in if expires_in is not None else None
-        return TokenInfo(token_id, username, label, now, None, expires), secret
+        issued = TokenIssued(
+            token_id=token_id, username=username, label=label, expires_at=expires, roles=limited
+        )
+        self._record(issued, actor or username)
+        return TokenInfo(token_id, username, label, now, None, expires, limited), secret
 
-    def revoke_token(self, token_id: str, username: str | None = None) -> bool:
+    def revoke_token(
+        self, token_id: str, username: str | None = None, *, actor: str = "system"
+    ) -> bool:
         """Revoke a token (only ``username``'s, when given); False if there was none to revoke."""
         query = update(tokens).where(tokens.c.token_id == token_id, tokens.c.revoked_at.is_(None))
         if username is not None:
             query = query.where(tokens.c.username == username)
         with self.engine.begin() as conn:
-            return conn.execute(query.values(revoked_at=_now())).rowcount > 0
+            owner = conn.execute(
+                select(tokens.c.username).where(tokens.c.token_id == token_id)
+            ).scalar()
+            revoked = conn.execute(query.values(revoked_at=_now())).rowcount > 0
+        if revoked and owner is not None:
+            self._record(TokenRevoked(token_id=token_id, username=owner), actor)
+        return revoked
+
+    def _record(self, event: BaseModel, actor: str) -> None:
+        if self.journal is not None:
+            self.journal(event, actor)
 
     def list_tokens(self, username: str | None = None) -> list[TokenInfo]:
         query = select(tokens).order_by(tokens.c.created_at, tokens.c.token_id)
@@ -336,24 +397,37 @@ class UserStore:
             query = query.where(tokens.c.username == username)
         with self.engine.connect().execution_options(**READ_ONLY) as conn:
             return [
-                TokenInfo(r.token_id, r.username, r.label, r.created_at, r.revoked_at, r.expires_at)
+                TokenInfo(
+                    r.token_id,
+                    r.username,
+                    r.label,
+                    r.created_at,
+                    r.revoked_at,
+                    r.expires_at,
+                    tuple(r.roles.split(",")) if r.roles else None,
+                )
                 for r in conn.execute(query)
             ]
 
     def user_for_token(self, secret: str) -> User | None:
         if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
             return None
-        query = select(tokens.c.username).where(
+        query = select(tokens.c.username, tokens.c.roles).where(
             tokens.c.token_hash == _digest(secret),
             tokens.c.revoked_at.is_(None),
             or_(tokens.c.expires_at.is_(None), tokens.c.expires_at > _now()),
         )
         with self.engine.connect().execution_options(**READ_ONLY) as conn:
-            username = conn.execute(query).scalar()
-        if username is None:
+            found = conn.execute(query).first()
+        if found is None:
             return None
-        user = self.get(username)
-        return user if user is not None and user.active else None
+        user = self.get(found.username)
+        if user is None or not user.active:
+            return None
+        if found.roles:  # a limited token: never more than its owner holds now
+            limited = user.roles & frozenset(found.roles.split(","))
+            return User(user.username, user.display_name, limited, user.active)
+        return user
 
     # ------------------------------------------------------------------ browser sessions
 

@@ -32,7 +32,13 @@ from domain.proofs import (
     TrustedKey,
     verify_signature,
 )
-from domain.streams import CONFIG_STREAM, KEYS_STREAM, PROGRAM_PREFIX, REFERENCE_DATA_SCOPE
+from domain.streams import (
+    ACCOUNTS_STREAM,
+    CONFIG_STREAM,
+    KEYS_STREAM,
+    PROGRAM_PREFIX,
+    REFERENCE_DATA_SCOPE,
+)
 from eventlog import RecordedEvent
 
 ProofProblemKind = Literal["unproven", "bad_proof"]
@@ -65,7 +71,9 @@ def expected_scope(row: RecordedEvent) -> str:
     workflow_id = row.metadata.get("workflow_id")
     if workflow_id:
         return str(workflow_id)
-    return CONFIG_STREAM if row.stream_id == CONFIG_STREAM else REFERENCE_DATA_SCOPE
+    if row.stream_id in (CONFIG_STREAM, ACCOUNTS_STREAM):
+        return row.stream_id
+    return REFERENCE_DATA_SCOPE
 
 
 def stream_kind(stream_id: str) -> str:

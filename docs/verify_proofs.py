@@ -29,7 +29,9 @@ def scope(row):
     """The program's id; for direct requests, the configuration or the reference data."""
     if row["metadata"].get("workflow_id"):
         return row["metadata"]["workflow_id"]
-    return "configuration" if row["stream_id"] == "configuration" else "reference-data"
+    if row["stream_id"] in ("configuration", "accounts"):
+        return row["stream_id"]
+    return "reference-data"
 
 
 bundle = Path(sys.argv[1])

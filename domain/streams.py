@@ -17,3 +17,5 @@ def program_stream(program_id: str) -> str:
 #: What the actor assertion of a direct request names instead of a program: the configuration
 #: stream for a saved configuration, this for loaded reference data.
 REFERENCE_DATA_SCOPE = "reference-data"
+#: Every change to users, roles and tokens (``domain.accounts``).
+ACCOUNTS_STREAM = "accounts"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sys
 import threading
 
 import structlog
@@ -79,6 +80,15 @@ async def run_stack(settings: Settings, *, ui: bool = True) -> None:
             if ui:
                 print(f"  Temporal Web UI : http://127.0.0.1:{settings.temporal_ui_port}")
             print("  try: trainops demo   |   trainops --help   |   Ctrl-C stops everything")
+            if web.setup_code is not None:
+                print(
+                    "\n  No admin yet. Create the first one within the hour, once, with the"
+                    f" setup code {web.setup_code}\n"
+                    f"    in the browser: {web.url}/setup\n"
+                    f"    or: trainops setup --server {web.url} --code {web.setup_code}"
+                    " --username admin"
+                )
+            sys.stdout.flush()
             await stopping.wait()
             print("stopping…")
             await web.stop()

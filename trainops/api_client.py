@@ -1,0 +1,177 @@
+"""The command line as a client of the HTTP API: one door for people, the way gh and kubectl work.
+
+The token comes from ``TRAINOPS_TOKEN`` or the credentials file ``trainops login`` wrote (in the
+user's config directory, mode 0600; a file others can read is refused). Every action is sent
+with an ``Idempotency-Key``, so a retry after a lost answer never acts twice. Errors are the
+server's words on stderr, with exit codes: 2 usage or bad input, 3 refused, 4 not found,
+5 the server or the network failed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import platformdirs
+import typer
+
+from trainops.render import fail
+
+DEFAULT_SERVER = "http://127.0.0.1:8000"
+EXIT_BAD_INPUT, EXIT_REFUSED, EXIT_NOT_FOUND, EXIT_SERVER = 2, 3, 4, 5
+RETRIES = 3
+
+
+def credentials_path() -> Path:
+    override = os.environ.get("TRAINOPS_CREDENTIALS_FILE")
+    if override:
+        return Path(override)
+    return platformdirs.user_config_path("trainops") / "credentials.json"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    server: str
+    token: str | None
+    username: str | None = None
+
+
+def load_credentials(server: str | None = None) -> Credentials:
+    """``TRAINOPS_TOKEN``/``TRAINOPS_SERVER`` first, then the file ``trainops login`` wrote."""
+    saved: dict[str, Any] = {}
+    path = credentials_path()
+    if path.exists():
+        mode = path.stat().st_mode
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise fail(
+                f"{path} can be read by others (mode {stat.filemode(mode)}): run "
+                f"`chmod 600 {path}` or `trainops login` again",
+                EXIT_REFUSED,
+            )
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise fail(f"cannot read {path}: {exc}; run `trainops login` again") from exc
+    chosen = server or os.environ.get("TRAINOPS_SERVER") or saved.get("server") or DEFAULT_SERVER
+    token = os.environ.get("TRAINOPS_TOKEN") or saved.get("token")
+    return Credentials(str(chosen).rstrip("/"), token, saved.get("username"))
+
+
+def save_credentials(credentials: Credentials) -> Path:
+    path = credentials_path()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    data = json.dumps(
+        {"server": credentials.server, "token": credentials.token, "username": credentials.username}
+    )
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(data)
+    os.chmod(path, 0o600)
+    return path
+
+
+def forget_credentials() -> bool:
+    path = credentials_path()
+    if path.exists():
+        path.unlink()
+        return True
+    return False
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:500] or response.reason_phrase
+    detail = body.get("detail") if isinstance(body, dict) else body
+    if isinstance(detail, list):
+        return "; ".join(
+            f"{'.'.join(str(p) for p in d.get('loc', [])[1:]) or 'input'}: {d.get('msg')}"
+            for d in detail
+            if isinstance(d, dict)
+        )
+    return str(detail)
+
+
+class Api:
+    """A signed-in (or anonymous) client of the trainops API."""
+
+    def __init__(self, credentials: Credentials, *, anonymous: bool = False) -> None:
+        if credentials.token is None and not anonymous:
+            raise fail("not signed in: run `trainops login` (or set TRAINOPS_TOKEN)", EXIT_REFUSED)
+        headers = {"Authorization": f"Bearer {credentials.token}"} if credentials.token else {}
+        self.server = credentials.server
+        self.client = httpx.Client(base_url=credentials.server, headers=headers, timeout=60)
+
+    def __enter__(self) -> Api:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.client.close()
+
+    def get(self, path: str, **params: Any) -> Any:
+        query = {k: v for k, v in params.items() if v is not None}
+        return self._send("GET", path, params=query)
+
+    def post(self, path: str, body: Any = None, **options: Any) -> Any:
+        """An action: sent with an Idempotency-Key, retried on a lost connection (the server
+        answers a retry with the first outcome)."""
+        headers = {"Idempotency-Key": str(uuid.uuid4())}
+        return self._send("POST", path, json=body, headers=headers, **options)
+
+    def put(self, path: str, body: Any) -> Any:
+        return self._send("PUT", path, json=body)
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self._send("PATCH", path, json=body)
+
+    def delete(self, path: str) -> Any:
+        return self._send("DELETE", path)
+
+    def _send(self, method: str, path: str, **options: Any) -> Any:
+        response: httpx.Response | None = None
+        for attempt in range(RETRIES):
+            try:
+                response = self.client.request(method, path, **options)
+                break
+            except httpx.TransportError as exc:
+                if attempt == RETRIES - 1 or (method != "GET" and "headers" not in options):
+                    raise fail(
+                        f"cannot reach trainops at {self.server} ({type(exc).__name__}); "
+                        "is it running (`make run`)? `--server` or TRAINOPS_SERVER",
+                        EXIT_SERVER,
+                    ) from exc
+        assert response is not None
+        return self._answer(response)
+
+    @staticmethod
+    def _answer(response: httpx.Response) -> Any:
+        code = response.status_code
+        if code == 202:
+            raise fail(f"not visible yet: {_detail(response)}", EXIT_SERVER)
+        if code < 300:
+            return response.json() if response.content else None
+        detail = _detail(response)
+        if code == 401:
+            raise fail(f"{detail}: sign in with `trainops login`", EXIT_REFUSED)
+        if code in (403, 409, 429):
+            raise fail(detail, EXIT_REFUSED)
+        if code == 404:
+            raise fail(detail, EXIT_NOT_FOUND)
+        if code in (400, 422):
+            raise fail(f"invalid input: {detail}", EXIT_BAD_INPUT)
+        raise fail(f"the server failed ({code}): {detail}", EXIT_SERVER)
+
+
+def api(server: str | None = None) -> Api:
+    return Api(load_credentials(server))
+
+
+def done(exit_code: int = 0) -> typer.Exit:
+    return typer.Exit(exit_code)
