@@ -27,9 +27,9 @@ from trainops.signing import Signer
 on_postgres = pytest.mark.parametrize("log_db", ["postgresql"], indirect=True)
 
 
-def _in_schema(url: str, log_db: LogDatabase) -> str:
+def _in_schema(url: str, db: LogDatabase) -> str:
     """``url`` reaching the test's schema by itself, as an operator's URL would."""
-    return f"{url}?options={quote(f'-csearch_path={log_db.schema}')}"
+    return f"{url}?options={quote(f'-csearch_path={db.schema}')}"
 
 
 @pytest.fixture
