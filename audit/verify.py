@@ -25,13 +25,12 @@ from pydantic import BaseModel, computed_field
 from audit.checks import (
     AuditProblem,
     CheckpointResult,
+    ProblemKind,
     check_seal_chain,
     narrowed,
     witness_problems,
 )
-from audit.checks import (
-    checkpoint as check_point,
-)
+from audit.checks import checkpoint as check_point
 from audit.digest import Digest, Seal, SealSigner, insert_seal, read_seals
 from audit.progress import EVERY, Progress, no_progress
 from audit.seal_keys import seal_keys as published_seal_keys

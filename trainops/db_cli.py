@@ -200,8 +200,11 @@ def print_report(report: VerifyReport) -> None:
     if report.ok:
         console.print(
             f"[green]log intact[/green]: {report.checked} events, head {report.head_position}"
-            f" {report.head_hash}; {report.witnessed} witness seals checked against"
-            f" seal key(s) {', '.join(report.seal_keys) or '(none published)'}"
+            f" {report.head_hash}"
+        )
+        console.print(
+            f"{report.witnessed} witness seal(s) checked; seal keys:"
+            f" {', '.join(report.seal_keys) or '(none published)'}"
         )
         return
     for problem in report.problems:
