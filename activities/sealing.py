@@ -41,8 +41,6 @@ class LogSealer:
         wanted = self.min_new_events if min_new_events is None else min_new_events
         sealed = seal_log(self.store, min_new_events=wanted, signer=self.signer)
         witnessed = sync_witnesses(self.witnesses, list(read_seals(self.store.engine)))
-        if sealed is not None:
-            log.info("log sealed", seq=sealed.seq, position=sealed.position, key=sealed.key_id)
         return SealLogOutput(
             seq=sealed.seq if sealed else None,
             position=sealed.position if sealed else None,

@@ -232,12 +232,21 @@ def verify_with_witness(
                 raise fail(f"seal key(s) {', '.join(unknown)} are not published in the log")
             keys = {k: v for k, v in keys.items() if k in seal_key_ids}
         report = verify_audit(database.store, witness=witnessed, seal_keys=keys)
+        maintenance = [
+            {"position": e.position, "actor": e.metadata.get("actor"), **e.payload}
+            for e in database.store.read_stream(MAINTENANCE_STREAM)
+        ]
     finally:
         database.close()
     if as_json:
-        print_json(report.model_dump(mode="json"))
+        print_json({**report.model_dump(mode="json"), "maintenance": maintenance})
     else:
         print_report(report)
+        for done in maintenance:  # what the owner changed on purpose, and why
+            console.print(
+                f"[yellow]maintenance[/yellow] recorded at position {done['position']} by"
+                f" {done['actor']} ({done.get('ticket') or 'no ticket'}): {done['reason']}"
+            )
     if not report.ok:
         raise typer.Exit(1)
     return report

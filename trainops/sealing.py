@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import structlog
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio.client import (
     Client,
@@ -69,6 +69,12 @@ class SealSettings(BaseSettings):
     witness_url: SecretStr | None = Field(
         default=None, description="Also POST each new seal to this URL (may carry a token)."
     )
+
+    @field_validator("witness_dir", "witness_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        """``TRAINOPS_WITNESS_DIR=`` turns the directory witness off (not "the current dir")."""
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 def load_seal_signer(settings: SealSettings) -> Signer:

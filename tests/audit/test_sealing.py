@@ -167,3 +167,13 @@ def test_seal_on_demand_then_verify_against_the_witness(env: Path) -> None:
         assert missing.exit_code == 2 and "not a directory" in missing.output
     finally:
         database.close()
+
+
+def test_an_empty_witness_setting_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from trainops.sealing import SealSettings, witnesses
+
+    monkeypatch.setenv("TRAINOPS_WITNESS_DIR", "")
+    monkeypatch.setenv("TRAINOPS_WITNESS_URL", "https://witness.example/seals")
+    settings = SealSettings()
+    assert settings.witness_dir is None
+    assert [w.name for w in witnesses(settings)] == ["http witness.example"]

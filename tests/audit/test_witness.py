@@ -144,6 +144,12 @@ def test_re_chained_forgery(
     assert ("seal_signature", EVENTS + LATE + 1) in _problems(pinned)
 
 
+def test_an_unsigned_seal_after_signed_ones_is_flagged(sealed: EventStore, engine: Engine) -> None:
+    sealed.append("program-late", LATE, [new_event()])
+    insert_seal(engine, *sealed.head(), datetime.now(UTC))  # no signer: as by hand
+    assert _problems(verify_audit(sealed)) == [("seal_altered", EVENTS + LATE + 1)]
+
+
 def test_edited_row(sealed: EventStore, engine: Engine, witness: DirectoryWitness) -> None:
     tamper(engine, events.update().where(events.c.position == 4).values(payload={"x": 1}))
     report = _check(sealed, witness)

@@ -3,9 +3,11 @@ with a witness's signed seals, and names each attack the witness exposes."""
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,7 +21,8 @@ from sqlalchemy.engine import make_url
 from activities.sealing import LogSealer
 from audit.seal_keys import publish_seal_key
 from audit.witness import DirectoryWitness
-from domain.proofs import unb64url
+from domain.proofs import TrustedKey, key_id_of, unb64url
+from domain.seals import SignedSeal, signature_problem
 from eventlog import EventStore
 from eventlog.schema import log_head, log_seals
 from tests.eventlog.conftest import LogDatabase
@@ -120,3 +123,18 @@ def test_the_script_checks_the_witness(
     assert _run(log_db).returncode == 0  # the chain alone verifies
     forged = _run(log_db, "--witness", str(witness))
     assert "another hash at position 10 than witness seal 1" in forged.stderr
+
+
+def test_the_example_in_log_integrity_md_verifies() -> None:
+    """The formats section's example file, checked exactly as the section says to."""
+    doc = (SCRIPT.parent / "log-integrity.md").read_text(encoding="utf-8")
+    [line] = re.findall(r"```json\n(.*?)\n```", doc, re.S)
+    [public] = re.findall(r"public key\s+`([A-Za-z0-9+/=]+)`", doc)
+    seal = SignedSeal.model_validate_json(line)
+    assert seal.document() == line + "\n"  # the file is canonical JSON
+    key = TrustedKey(seal.key_id, base64.b64decode(public))
+    assert key_id_of(key.public_key) == seal.key_id
+    assert signature_problem(seal, {seal.key_id: key}) is None
+    claims = {k: v for k, v in json.loads(line).items() if k != "signature"}
+    message = b"trainops-seal-v1\n" + _script_module().canonical(claims).encode()
+    assert _script_module().ed25519_verify(key.public_key, message, unb64url(seal.signature))
