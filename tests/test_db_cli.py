@@ -102,8 +102,19 @@ def test_grant_app_role_command(
     assert tables["events"] == tables["log_seals"] == ["SELECT", "INSERT"]
     assert tables["log_head"] == ["SELECT", "UPDATE"]
     assert tables["rm_programs"] == ["SELECT", "INSERT", "UPDATE", "DELETE"]
+    assert _may_create_schemas(log_db, app_role.name)  # audit replay's scratch schemas
+    narrower = cli.invoke(db_app, ["grant-app-role", app_role.name, "--no-replay-schemas"])
+    assert narrower.exit_code == 0, narrower.output
+    assert not _may_create_schemas(log_db, app_role.name)
     refused = cli.invoke(db_app, ["grant-app-role", "postgres"])
     assert refused.exit_code == 2 and "superuser" in refused.output
+
+
+def _may_create_schemas(db: LogDatabase, role: str) -> bool:
+    engine = db.new_engine()
+    with engine.connect() as conn:
+        query = text("SELECT has_database_privilege(:r, current_database(), 'CREATE')")
+        return bool(conn.execute(query, {"r": role}).scalar_one())
 
 
 def test_record_maintenance_appends_why_first(

@@ -69,12 +69,13 @@ def _tables(conn: Connection, schema: str) -> list[str]:
 
 
 def grant_app_role(
-    conn: Connection, role: str, *, schema: str | None = None, replay_schemas: bool = False
+    conn: Connection, role: str, *, schema: str | None = None, replay_schemas: bool | None = None
 ) -> list[TablePrivileges]:
     """Give ``role`` exactly the application's privileges on ``schema`` (default: the
     connection's current schema) and return what it now holds. Run as the schema's owner,
     after the migrations (tables created later need another run; ``open_database`` does it
-    when it migrates with the owner's URL)."""
+    when it migrates with the owner's URL). ``replay_schemas``: grant (True) or revoke (False)
+    CREATE on the database; None leaves it as it is."""
     if conn.dialect.name != "postgresql":
         raise RoleError("database roles exist on PostgreSQL only (SQLite has no users)")
     found = conn.execute(
@@ -108,9 +109,14 @@ def grant_app_role(
         privileges = ", ".join(app_privileges(table))
         conn.execute(text(f"GRANT {privileges} ON {s}.{_quote(conn, table)} TO {r}"))
     conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {r}"))
-    if replay_schemas:
+    if replay_schemas is not None:
         database = _quote(conn, str(conn.execute(text("SELECT current_database()")).scalar()))
-        conn.execute(text(f"GRANT CREATE ON DATABASE {database} TO {r}"))
+        verb = (
+            "GRANT CREATE ON DATABASE {} TO {}"
+            if replay_schemas
+            else "REVOKE CREATE ON DATABASE {} FROM {}"
+        )
+        conn.execute(text(verb.format(database, r)))
     return held_privileges(conn, role, schema)
 
 
