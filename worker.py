@@ -19,19 +19,22 @@ from activities.admin_config import AdminConfig
 from activities.config_versions import ConfigProvider, ConfigSource
 from activities.outbox import NotificationService
 from activities.program_activities import ProgramActivities
+from activities.sealing import LogSealer
 from activities.signing_keys import trusted_keys
 from eventlog import EventStore
 from trainops.database import open_database
 from trainops.logging import configure_logging
+from trainops.sealing import start_sealing
 from trainops.settings import get_settings
 from trainops.temporal_runtime import install_runtime
 from workflows.program import TrainingProgramWorkflow
 from workflows.sandbox import sandbox_runner
+from workflows.seal import SealLogWorkflow
 from workflows.trusted_keys import TRUSTED
 
 log = structlog.get_logger(__name__)
 
-WORKFLOWS = [TrainingProgramWorkflow]
+WORKFLOWS = [TrainingProgramWorkflow, SealLogWorkflow]
 #: How often a worker reloads the signing keys published in the log (a key the API publishes
 #: at start is trusted within this long).
 KEYRING_REFRESH_SECONDS = 2.0
@@ -59,6 +62,7 @@ def build_worker(
     notifier: NotificationService,
     *,
     config: AdminConfig | ConfigProvider | None = None,
+    sealer: LogSealer | None = None,
     **options: Any,
 ) -> Worker:
     program_activities = ProgramActivities(store, notifier, config)
@@ -75,6 +79,7 @@ def build_worker(
             program_activities.grade_exam,
             program_activities.has_online_exam,
             program_activities.verify_plan_proof,
+            *([sealer.seal_log] if sealer is not None else []),
         ],
         activity_executor=ThreadPoolExecutor(max_workers=16),
         workflow_runner=sandbox_runner(),
@@ -97,7 +102,10 @@ async def main() -> None:
     config()  # a configuration that cannot be loaded stops the worker here
     client = await connect(settings.temporal_address, settings.temporal_namespace)
     notifier = NotificationService(database.engine, lambda: config().notifications, database.store)
-    worker = build_worker(client, settings.task_queue, database.store, notifier, config=config)
+    sealer = await start_sealing(client, settings.task_queue, database.store)
+    worker = build_worker(
+        client, settings.task_queue, database.store, notifier, config=config, sealer=sealer
+    )
     log.info("worker started", task_queue=settings.task_queue)
     keyring = asyncio.create_task(keep_keyring_fresh(database.store))
     try:

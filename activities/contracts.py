@@ -95,3 +95,20 @@ class VerifyPlanInput(BaseModel):
     plan: PlanProgram
     workflow_id: str
     now: datetime
+
+
+#: The sealing workflow's one activity (``activities.sealing``).
+SEAL_LOG = "seal_log"
+#: The log does not verify, so it was not sealed: a person must look (no retry helps).
+LOG_NOT_INTACT = "LogNotIntact"
+
+
+class SealLogOutput(BaseModel):
+    """What a sealing run did: the seal it took (None: nothing new to seal) and, per witness,
+    the seals handed over."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seq: int | None = None
+    position: int | None = None
+    witnessed: dict[str, list[int]] = {}

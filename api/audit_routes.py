@@ -28,6 +28,7 @@ from audit.history import HistoryEntry, HistoryFilter, iter_history, write_csv, 
 from audit.replay import AsOfReport, Comparison, replay_and_compare, replay_as_of
 from audit.verify import LogNotIntact, VerifyReport, take_digest, verify_audit
 from audit.workflow_replay import RunReplay, replay_workflows
+from domain.seals import SignedSeal
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=COMMON_RESPONSES)
 
@@ -112,6 +113,8 @@ ProgramIdText = Annotated[
 class VerifyRequest(BaseModel):
     digests: list[Digest] = Field(default=[], max_length=100)
     check_seals: StrictBool = True
+    witness: list[SignedSeal] = Field(default=[], max_length=50_000)
+    """The seals a witness kept (the files of its directory, parsed), checked against the log."""
 
 
 @router.post("/verify", summary="Verify the chain, the head, the seals and your digests")
@@ -123,7 +126,10 @@ def verify(
     _auditor(principal, "verifying the log")
     request = request or VerifyRequest()
     return verify_audit(
-        services.database.store, digests=request.digests, check_seals=request.check_seals
+        services.database.store,
+        digests=request.digests,
+        check_seals=request.check_seals,
+        witness=request.witness,
     )
 
 

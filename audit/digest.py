@@ -10,7 +10,8 @@ digests the system stores itself, periodically (``trainops audit seal``), chaine
                    canonical({"hash", "position", "sealed_at", "seq"})))
 
 with the same canonical JSON as the event chain. A digest names the latest seal, so keeping one
-digest outside also pins every seal taken before it.
+digest outside also pins every seal taken before it. A seal taken with a signer is also signed
+(``domain.seals``: the bytes and the key), so a copy kept by a witness can be checked later.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy import Connection, Engine, select, text
 
+from domain.seals import SignedSeal, seal_claims, signed_bytes
 from eventlog import hashing
 from eventlog.engine import READ_ONLY
 from eventlog.schema import log_seals
@@ -57,6 +59,23 @@ class Seal(BaseModel):
     sealed_at: datetime
     prev_seal_hash: Hex64
     seal_hash: Hex64
+    key_id: str | None = None
+    signature: str | None = None
+
+    def signed(self) -> SignedSeal | None:
+        """The seal as a witness keeps it; None for a seal taken without a key."""
+        if self.key_id is None or self.signature is None:
+            return None
+        return SignedSeal.model_validate(self.model_dump())
+
+
+class SealSigner(Protocol):
+    """What signs seals: an Ed25519 key (``trainops.signing.Signer``) and its id."""
+
+    @property
+    def key_id(self) -> str: ...
+
+    def sign(self, message: bytes) -> str: ...
 
 
 def seal_hash(previous: str, *, seq: int, position: int, hash: str, sealed_at: datetime) -> str:
@@ -94,9 +113,16 @@ def last_seal(conn: Connection) -> Seal | None:
     return None if row is None else Seal.model_validate(dict(row._mapping))
 
 
-def insert_seal(engine: Engine, position: int, hash: str, sealed_at: datetime) -> Seal:
-    """Store the next seal. Sealers take turns (a transaction-scoped lock on PostgreSQL,
-    ``BEGIN IMMEDIATE`` on SQLite), so two seals never claim the same ``seq``."""
+def insert_seal(
+    engine: Engine,
+    position: int,
+    hash: str,
+    sealed_at: datetime,
+    signer: SealSigner | None = None,
+) -> Seal:
+    """Store the next seal, signed by ``signer`` if given. Sealers take turns (a
+    transaction-scoped lock on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), so two seals never
+    claim the same ``seq``."""
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('log_seals'))"))
@@ -108,15 +134,29 @@ def insert_seal(engine: Engine, position: int, hash: str, sealed_at: datetime) -
             )
         seq = 1 if previous is None else previous.seq + 1
         prev_hash = hashing.GENESIS if previous is None else previous.seal_hash
+        chained = seal_hash(prev_hash, seq=seq, position=position, hash=hash, sealed_at=sealed_at)
+        key_id = signature = None
+        if signer is not None:
+            key_id = signer.key_id
+            claims = seal_claims(
+                seq=seq,
+                position=position,
+                hash=hash,
+                sealed_at=sealed_at,
+                prev_seal_hash=prev_hash,
+                seal_hash=chained,
+                key_id=key_id,
+            )
+            signature = signer.sign(signed_bytes(claims))
         sealed = Seal(
             seq=seq,
             position=position,
             hash=hash,
             sealed_at=sealed_at,
             prev_seal_hash=prev_hash,
-            seal_hash=seal_hash(
-                prev_hash, seq=seq, position=position, hash=hash, sealed_at=sealed_at
-            ),
+            seal_hash=chained,
+            key_id=key_id,
+            signature=signature,
         )
         conn.execute(log_seals.insert().values(**sealed.model_dump()))
     return sealed

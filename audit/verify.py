@@ -7,57 +7,50 @@ Built on ``eventlog.verify.verify_events`` (the chain walk), with two additions 
 - a head check that tolerates a live system: events appended while the walk runs are walked too,
   and the walk ends at a head it has actually reached. Rows beyond the head (written behind the
   store's back) and a head beyond the rows (a truncated tail) are both reported.
+
+Seals carry signatures (checked against the seal keys published in the log, or the ones the
+auditor pins), and a witness's copies of them (``audit.witness``) are checked against the log:
+each signature, the hash at each witnessed position, that the log still reaches the last one,
+and that each witnessed seal is still in ``log_seals``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Literal
 
 import structlog
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import BaseModel, computed_field
 
-from audit.digest import Digest, Seal, insert_seal, read_seals, seal_hash
+from audit.checks import (
+    AuditProblem,
+    CheckpointResult,
+    ProblemKind,
+    check_seal_chain,
+    narrowed,
+    witness_problems,
+)
+from audit.checks import checkpoint as check_point
+from audit.digest import Digest, Seal, SealSigner, insert_seal, read_seals
 from audit.progress import EVERY, Progress, no_progress
+from audit.seal_keys import seal_keys as published_seal_keys
+from domain.proofs import TrustedKey
+from domain.seals import SignedSeal
 from eventlog import EventStore, RecordedEvent, hashing
 from eventlog.verify import verify_events
 
 log = structlog.get_logger(__name__)
 
-ProblemKind = Literal[
-    "altered",
-    "missing",
-    "reordered",
-    "broken_link",
-    "stream_gap",
-    "truncated",
-    "beyond_head",
-    "seal_altered",
-    "seal_mismatch",
-    "digest_mismatch",
+__all__ = [
+    "AuditProblem",
+    "CheckpointResult",
+    "LogNotIntact",
+    "ProblemKind",
+    "VerifyReport",
+    "seal_log",
+    "take_digest",
+    "verify_audit",
 ]
-
-
-class AuditProblem(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    position: int
-    kind: ProblemKind
-    detail: str
-
-
-class CheckpointResult(BaseModel):
-    """One seal or digest compared with the log."""
-
-    model_config = ConfigDict(frozen=True)
-
-    source: Literal["seal", "digest"]
-    label: str
-    position: int
-    hash: str
-    ok: bool
-    detail: str = ""
 
 
 class VerifyReport(BaseModel):
@@ -67,6 +60,10 @@ class VerifyReport(BaseModel):
     problems: list[AuditProblem]
     checkpoints: list[CheckpointResult]
     latest_seal: Seal | None = None
+    witnessed: int = 0
+    """How many witness seals were checked."""
+    seal_keys: list[str] = []
+    """The ids of the seal keys signatures were checked against."""
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -133,45 +130,22 @@ class _Walk:
         return self.seen.get(position)
 
 
-def _check_seal_chain(seals: Sequence[Seal]) -> list[AuditProblem]:
-    problems: list[AuditProblem] = []
-    previous_hash, previous_position = hashing.GENESIS, 0
-    for expected_seq, seal in enumerate(seals, start=1):
-        recomputed = seal_hash(
-            seal.prev_seal_hash,
-            seq=seal.seq,
-            position=seal.position,
-            hash=seal.hash,
-            sealed_at=seal.sealed_at,
-        )
-        if seal.seq != expected_seq:
-            detail = f"seal {seal.seq} found where seal {expected_seq} was expected (seal removed)"
-        elif recomputed != seal.seal_hash:
-            detail = f"seal {seal.seq} does not match its own seal hash (seal edited)"
-        elif seal.prev_seal_hash != previous_hash:
-            detail = f"seal {seal.seq} does not follow seal {seal.seq - 1} (seals replaced)"
-        elif seal.position < previous_position:
-            detail = f"seal {seal.seq} goes back to position {seal.position}"
-        else:
-            detail = ""
-        if detail:
-            problems.append(
-                AuditProblem(position=seal.position, kind="seal_altered", detail=detail)
-            )
-        previous_hash, previous_position = seal.seal_hash, seal.position
-    return problems
-
-
 def verify_audit(
     store: EventStore,
     *,
     digests: Sequence[Digest] = (),
     check_seals: bool = True,
+    witness: Sequence[SignedSeal] = (),
+    seal_keys: Mapping[str, TrustedKey] | None = None,
     progress: Progress = no_progress,
 ) -> VerifyReport:
-    """Walk the whole log once (streamed) and check the chain, the head, seals and digests."""
-    seals = list(read_seals(store.engine)) if check_seals else []
+    """Walk the whole log once (streamed) and check the chain, the head, seals, digests and
+    the witness's seals. ``seal_keys``: the keys seal signatures must verify with (default:
+    those published in the log; an auditor who kept the key ids passes only those)."""
+    seals = list(read_seals(store.engine)) if check_seals or witness else []
+    keys = published_seal_keys(store) if seal_keys is None else dict(seal_keys)
     watch = {s.position for s in seals} | {d.position for d in digests}
+    watch |= {s.position for s in witness}
     walk = _Walk(store, set(watch), progress)
     progress(0, store.head()[0])
     chain = verify_events(walk.rows(), head=None)
@@ -210,11 +184,15 @@ def verify_audit(
             )
         )
 
-    problems.extend(_check_seal_chain(seals))
+    checkpoints: list[CheckpointResult] = []
+    if check_seals:
+        problems.extend(check_seal_chain(seals, keys))
+        checkpoints = [
+            check_point("seal", f"seal {s.seq}", s.position, s.hash, walk) for s in seals
+        ]
     by_seq = {s.seq: s for s in seals}
-    checkpoints = [_checkpoint("seal", f"seal {s.seq}", s.position, s.hash, walk) for s in seals]
     for digest in digests:
-        checkpoint = _checkpoint(
+        checkpoint = check_point(
             "digest", f"digest of {digest.taken_at.isoformat()}", digest.position, digest.hash, walk
         )
         named = by_seq.get(digest.seal_seq) if digest.seal_seq is not None else None
@@ -227,7 +205,10 @@ def verify_audit(
                 }
             )
         checkpoints.append(checkpoint)
-    problems.extend(_narrowed(checkpoints))
+    problems.extend(narrowed(checkpoints))
+    witnessed, found = witness_problems(witness, keys, seals, walk)
+    checkpoints.extend(witnessed)
+    problems.extend(found)
     problems.sort(key=lambda p: p.position)
     report = VerifyReport(
         checked=walk.count,
@@ -235,7 +216,9 @@ def verify_audit(
         head_hash=head_hash,
         problems=problems,
         checkpoints=checkpoints,
-        latest_seal=seals[-1] if seals else None,
+        latest_seal=seals[-1] if check_seals and seals else None,
+        witnessed=len(witness),
+        seal_keys=sorted(keys),
     )
     log.info(
         "log verified",
@@ -245,43 +228,9 @@ def verify_audit(
         problems=len(report.problems),
         seals=len(seals),
         digests=len(digests),
+        witnessed=len(witness),
     )
     return report
-
-
-def _checkpoint(
-    source: Literal["seal", "digest"], label: str, position: int, hash: str, walk: _Walk
-) -> CheckpointResult:
-    found = walk.hash_at(position)
-    if found == hash:
-        return CheckpointResult(source=source, label=label, position=position, hash=hash, ok=True)
-    detail = (
-        f"the log ends at position {walk.last}, before position {position}"
-        if found is None
-        else f"the log has hash {found[:12]}… at position {position}, not {hash[:12]}…"
-    )
-    return CheckpointResult(
-        source=source, label=label, position=position, hash=hash, ok=False, detail=detail
-    )
-
-
-def _narrowed(checkpoints: Sequence[CheckpointResult]) -> list[AuditProblem]:
-    """A failed checkpoint at P with a good one at L < P: the change lies in L+1..P."""
-    good = sorted(c.position for c in checkpoints if c.ok)
-    problems = []
-    for checkpoint in checkpoints:
-        if checkpoint.ok:
-            continue
-        below = max((p for p in good if p < checkpoint.position), default=0)
-        problems.append(
-            AuditProblem(
-                position=checkpoint.position,
-                kind="seal_mismatch" if checkpoint.source == "seal" else "digest_mismatch",
-                detail=f"{checkpoint.label}: {checkpoint.detail}; an event at positions"
-                f" {below + 1}..{checkpoint.position} was changed, removed or inserted",
-            )
-        )
-    return problems
 
 
 def take_digest(store: EventStore, *, progress: Progress = no_progress) -> Digest:
@@ -300,16 +249,23 @@ def take_digest(store: EventStore, *, progress: Progress = no_progress) -> Diges
 
 
 def seal_log(
-    store: EventStore, *, min_new_events: int = 1, progress: Progress = no_progress
+    store: EventStore,
+    *,
+    min_new_events: int = 1,
+    signer: SealSigner | None = None,
+    progress: Progress = no_progress,
 ) -> Seal | None:
-    """Verify the log, then seal the head it verified; None when fewer than ``min_new_events``
-    events arrived since the last seal (so a cron job can call it as often as it likes)."""
+    """Verify the log, then seal the head it verified (signed by ``signer`` if given); None
+    when fewer than ``min_new_events`` events arrived since the last seal (so a schedule can
+    call it as often as it likes)."""
     report = verify_audit(store, progress=progress)
     if not report.ok:
         raise LogNotIntact(report)
     covered = report.latest_seal.position if report.latest_seal else 0
     if report.head_position - covered < min_new_events:
         return None
-    sealed = insert_seal(store.engine, report.head_position, report.head_hash, datetime.now(UTC))
+    sealed = insert_seal(
+        store.engine, report.head_position, report.head_hash, datetime.now(UTC), signer
+    )
     log.info("log sealed", seq=sealed.seq, position=sealed.position)
     return sealed

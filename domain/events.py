@@ -355,6 +355,19 @@ class SigningKeyRetired(_Event):
     reason: Annotated[str, Field(max_length=500)] = ""
 
 
+class LogMaintenance(_Event):
+    """The schema's owner is about to change the log by hand (stream ``log-maintenance``;
+    docs/log-maintenance.md): why, under which ticket, the exact statements, and the head
+    before. Recorded first, so the change it announces is never silent; sealed after."""
+
+    type: Literal["LogMaintenance"] = "LogMaintenance"
+    reason: Annotated[str, Field(min_length=10, max_length=2000)]
+    ticket: Annotated[str, Field(max_length=200)] = ""
+    statements: Annotated[list[Annotated[str, Field(max_length=20_000)]], Field(max_length=50)]
+    head_position: Annotated[int, Field(ge=0)]
+    head_hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
 #: Every event type the log may hold, by its stored name. Other modules add theirs with
 #: ``register_event_types`` (e.g. reference data), so reading the log never needs a union.
 EVENT_TYPES: dict[str, type[BaseModel]] = {}
@@ -480,4 +493,5 @@ register_event_types(
     ConfigurationChanged,
     SigningKeyPublished,
     SigningKeyRetired,
+    LogMaintenance,
 )

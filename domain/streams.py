@@ -8,6 +8,10 @@ PROGRAM_PREFIX = "program-"
 CONFIG_STREAM = "configuration"
 #: The public keys actor assertions and seals are signed with.
 KEYS_STREAM = "signing-keys"
+#: The public keys seals are signed with (kept apart: workers never trust them for actions).
+SEAL_KEYS_STREAM = "seal-keys"
+#: Why the owner changed the log by hand (``LogMaintenance``; docs/log-maintenance.md).
+MAINTENANCE_STREAM = "log-maintenance"
 
 
 def program_stream(program_id: str) -> str:

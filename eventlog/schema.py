@@ -80,7 +80,9 @@ log_head = Table(
 
 # Sealed digests (``trainops audit seal``): each names a position and the chain hash there, and
 # is itself chained (seal_hash covers the previous seal), so a rewrite of the log that recomputes
-# every event hash still disagrees with the seals taken before it.
+# every event hash still disagrees with the seals taken before it. Since migration 0004 a seal
+# is signed (``domain.seals``) and copied to a witness outside the database; since 0005 the
+# database refuses UPDATE and DELETE on this table and on ``events``.
 log_seals = Table(
     "log_seals",
     metadata,
@@ -90,4 +92,6 @@ log_seals = Table(
     Column("sealed_at", UtcDateTime, nullable=False),
     Column("prev_seal_hash", String(64), nullable=False),
     Column("seal_hash", String(64), nullable=False),
+    Column("key_id", String(16), nullable=True),
+    Column("signature", String(200), nullable=True),
 )

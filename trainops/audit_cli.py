@@ -25,12 +25,16 @@ from audit.digest import load_digest, read_seals, save_digest
 from audit.history import HistoryEntry, HistoryFilter, iter_history, write_csv, write_jsonl
 from audit.progress import Progress
 from audit.replay import Comparison, replay_and_compare, replay_as_of
-from audit.verify import LogNotIntact, VerifyReport, seal_log, take_digest, verify_audit
+from audit.verify import LogNotIntact, VerifyReport, take_digest, verify_audit
+from audit.witness import WitnessError, load_witness
 from audit.workflow_replay import RunReplay, replay_workflows
 from trainops.database import Database, open_database
+from trainops.db_cli import print_report
 from trainops.logging import quiet_logs
 from trainops.render import console, errors, fail, kpi_json, kpi_table, print_json, rows_table
+from trainops.sealing import prepare_sealer
 from trainops.settings import get_settings
+from trainops.signing import SigningKeyError
 
 audit_app = typer.Typer(
     no_args_is_help=True,
@@ -174,6 +178,9 @@ def _history_table(entries: list[HistoryEntry], where: HistoryFilter) -> None:
 
 
 def _print_verify(report: VerifyReport) -> None:
+    if report.witnessed:
+        print_report(report)  # a witness holds a seal an hour: failures and a summary only
+        return
     for checkpoint in report.checkpoints:
         mark = "[green]ok[/green]" if checkpoint.ok else "[red]FAILED[/red]"
         console.print(f"{checkpoint.label} at position {checkpoint.position}: {mark}")
@@ -194,17 +201,27 @@ def verify(
         typer.Option(help="A digest file kept earlier; the log must still extend it (repeatable)."),
     ] = None,
     seals: Annotated[bool, typer.Option(help="Check the stored seals too.")] = True,
+    witness: Annotated[
+        Path | None, typer.Option(help="Also check the seals this witness directory kept.")
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
-    """Check the hash chain, the head, the seals and your digests.
+    """Check the hash chain, the head, the seals and your digests (and a witness's seals).
 
     Exits 1 and names the first altered, missing or reordered event if anything is wrong."""
     try:
         digests = [load_digest(path) for path in digest or ()]
-    except (OSError, ValueError) as exc:
-        raise _fail(f"cannot read the digest: {exc}") from exc
+        witnessed = load_witness(witness) if witness is not None else []
+    except (OSError, ValueError, WitnessError) as exc:
+        raise _fail(f"cannot read the digest or witness: {exc}") from exc
     with _database() as database, _bar("verifying") as progress:
-        report = verify_audit(database.store, digests=digests, check_seals=seals, progress=progress)
+        report = verify_audit(
+            database.store,
+            digests=digests,
+            check_seals=seals,
+            witness=witnessed,
+            progress=progress,
+        )
     if as_json:
         print_json(report.model_dump(mode="json"))
     else:
@@ -235,20 +252,26 @@ def seal(
         int, typer.Option(help="Seal only if at least this many events came since the last seal.")
     ] = 1,
 ) -> None:
-    """Verify the log and store a sealed digest of its head (run it periodically)."""
-    with _database() as database, _bar("verifying") as progress:
+    """Verify the log, store a signed seal of its head and hand it to the witnesses.
+
+    The worker also seals on a schedule (TRAINOPS_SEAL_EVERY_MINUTES); this seals now."""
+    with _database() as database:
         try:
-            sealed = seal_log(database.store, min_new_events=min_new_events, progress=progress)
-        except LogNotIntact as exc:
+            sealer = prepare_sealer(database.store)
+            outcome = sealer.seal_once(min_new_events)
+        except (LogNotIntact, WitnessError, SigningKeyError) as exc:
             raise _fail(str(exc), code=1) from exc
-    if sealed is None:
+    if outcome.seq is None:
         console.print(
             f"nothing to seal: fewer than {min_new_events} new events since the last seal"
         )
     else:
         console.print(
-            f"[green]sealed[/green] seal {sealed.seq}: position {sealed.position} {sealed.hash}"
+            f"[green]sealed[/green] seal {outcome.seq}: position {outcome.position},"
+            f" signed by seal key {sealer.signer.key_id}"
         )
+    for name, seqs in outcome.witnessed.items():
+        console.print(f"witness {name}: {len(seqs)} seal(s) handed over")
 
 
 @audit_app.command("seals")

@@ -21,6 +21,7 @@ from trainops.client import ActionRefused, ProgramClient
 from trainops.config_cli import config_app
 from trainops.data_cli import data_app
 from trainops.database import Database, open_database
+from trainops.db_cli import db_app, verify_with_witness
 from trainops.keys_cli import keys_app
 from trainops.logging import configure_logging
 from trainops.render import console, fail, print_json, rows_table
@@ -42,6 +43,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
 app.add_typer(data_app, name="data")
 app.add_typer(keys_app, name="keys")
+app.add_typer(db_app, name="db")
 
 T = TypeVar("T")
 Actor = Annotated[str, typer.Option("--as", help="Who is acting (person id).")]
@@ -538,8 +540,22 @@ def notifications(
 
 
 @log_app.command("verify")
-def verify(as_json: AsJson = False) -> None:
-    """Check the whole hash chain; exit 1 and name the first problem if anything was altered."""
+def verify(
+    as_json: AsJson = False,
+    witness: Annotated[
+        str | None, typer.Option(help="Also check the seals this witness directory kept.")
+    ] = None,
+    seal_key_id: Annotated[
+        list[str] | None, typer.Option(help="With --witness: trust only this seal key.")
+    ] = None,
+) -> None:
+    """Check the whole hash chain; exit 1 and name the first problem if anything was altered.
+
+    With --witness DIR: also every seal the witness kept (signature, the hash at its position,
+    the log's length, still in log_seals); see docs/log-integrity.md."""
+    if witness is not None:
+        verify_with_witness(_database, witness, seal_key_ids=seal_key_id, as_json=as_json)
+        return
     from eventlog.verify import verify_log
 
     database = _database()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import structlog
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
 
 from activities.outbox import NotificationService, migrate_outbox
 from api.users import migrate_users
@@ -12,6 +15,16 @@ from eventlog import EventStore
 from eventlog.engine import make_engine, migrate
 from projections.runner import ProjectionRunner
 from projections.tables import migrate_read_models
+
+log = structlog.get_logger(__name__)
+
+#: PostgreSQL's "insufficient privilege" (also raised by the append-only triggers), and "no
+#: schema to create in" (a role without CREATE, or even USAGE, on the search path's schema).
+MAY_NOT_MIGRATE = frozenset({"42501", "3F000"})
+
+
+class MigrationRefused(RuntimeError):
+    """The application's role may not migrate the schema; the message says what to set."""
 
 
 @dataclass
@@ -25,11 +38,60 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str, **engine_options: object) -> Database:
+def migrate_all(engine: Engine) -> None:
+    """Every migration tree to its head. At head this only reads the version tables, so the
+    application's restricted role can run it; anything more needs the owner."""
+    try:
+        migrate(engine)
+        migrate_outbox(engine)
+        migrate_read_models(engine)
+        migrate_users(engine)
+    except ProgrammingError as exc:
+        if getattr(exc.orig, "sqlstate", None) not in MAY_NOT_MIGRATE:
+            raise
+        user = engine.url.username
+        raise MigrationRefused(
+            f"the schema needs migrating and the role {user!r} may not: set "
+            "TRAINOPS_MIGRATION_DATABASE_URL to the owner's URL, or run `trainops db migrate` "
+            "with it (docs/log-integrity.md)"
+        ) from exc
+
+
+def configured_migration_url(url: str) -> str | None:
+    """The owner's URL from the settings, when ``url`` is the configured application URL."""
+    from trainops.settings import get_settings
+
+    settings = get_settings()
+    if settings.migration_database_url is None or url != settings.database_url:
+        return None
+    return settings.migration_database_url.get_secret_value() or None
+
+
+def open_database(
+    url: str, *, migration_url: str | None = None, **engine_options: object
+) -> Database:
+    """The database at ``url``, migrated first. Migrations run with ``migration_url`` (default:
+    TRAINOPS_MIGRATION_DATABASE_URL when ``url`` is TRAINOPS_DATABASE_URL, else ``url``); on
+    PostgreSQL the application's role is then granted its privileges on any new table."""
     engine = make_engine(url, **engine_options)
-    migrate(engine)
-    migrate_outbox(engine)
-    migrate_read_models(engine)
-    migrate_users(engine)
+    owner_url = migration_url or configured_migration_url(url)
+    if owner_url is None or owner_url == url:
+        migrate_all(engine)
+    else:
+        owner = make_engine(owner_url, **engine_options)
+        try:
+            migrate_all(owner)
+            app_role = make_url(url).username
+            if owner.dialect.name == "postgresql" and app_role not in (
+                None,
+                make_url(owner_url).username,
+            ):
+                from trainops.db_roles import grant_app_role
+
+                with owner.begin() as conn:
+                    grant_app_role(conn, app_role)
+                log.info("schema migrated by its owner", app_role=app_role)
+        finally:
+            owner.dispose()
     store = EventStore(engine)
     return Database(engine, store, NotificationService(engine), ProjectionRunner(store))

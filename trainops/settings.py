@@ -18,6 +18,11 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the event log and read models "
         "(e.g. postgresql+psycopg://user@host:5432/db).",
     )
+    migration_database_url: SecretStr | None = Field(
+        default=None,
+        description="URL of the schema's owner, which runs migrations; unset: the app URL. "
+        "Set it when the app's role may only append (docs/log-integrity.md).",
+    )
     config_file: Path | None = Field(
         default=None,
         description="The admin's YAML file: approval policy, calendar, reminders, notification "

@@ -18,6 +18,7 @@ from activities.config_versions import ConfigSource
 from activities.outbox import NotificationService
 from activities.signing_keys import publish_key
 from trainops.database import open_database
+from trainops.sealing import start_sealing
 from trainops.settings import Settings
 from trainops.signing import load_signer
 from trainops.temporal_bins import dev_server_path
@@ -63,8 +64,9 @@ async def run_stack(settings: Settings, *, ui: bool = True) -> None:
         notifier = NotificationService(
             database.engine, lambda: config().notifications, database.store
         )
+        sealer = await start_sealing(env.client, settings.task_queue, database.store)
         worker = build_worker(
-            env.client, settings.task_queue, database.store, notifier, config=config
+            env.client, settings.task_queue, database.store, notifier, config=config, sealer=sealer
         )
         keyring = asyncio.create_task(keep_keyring_fresh(database.store))
         async with worker:

@@ -9,6 +9,7 @@ import tarfile
 from sqlalchemy import text
 
 from tests.api.conftest import World, plan_body
+from tests.eventlog.support import tamper
 
 
 async def make_history(world: World, program_id: str) -> None:
@@ -60,10 +61,10 @@ async def test_digest_verify_and_tamper(world: World) -> None:
         await make_history(world, "aud-3b")
         later = (await auditor.post("/api/v1/audit/verify", json={"digests": [digest]})).json()
         assert later["ok"] is True and later["checked"] == world.head()
-        with world.h.db.engine.begin() as conn:
-            conn.execute(
-                text("UPDATE events SET payload = '{\"forged\": true}' WHERE position = 2")
-            )
+        tamper(
+            world.h.db.engine,
+            text("UPDATE events SET payload = '{\"forged\": true}' WHERE position = 2"),
+        )
         tampered = (await auditor.post("/api/v1/audit/verify", json={"digests": [digest]})).json()
         assert tampered["ok"] is False
         assert tampered["problems"][0]["position"] == 2

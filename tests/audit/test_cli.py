@@ -12,6 +12,7 @@ import structlog
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from tests.eventlog.support import tamper
 from trainops.audit_cli import audit_app
 from trainops.database import Database
 from trainops.settings import get_settings
@@ -42,8 +43,7 @@ def test_verify_digest_seal_and_verify_again(
     seals = json.loads(cli.invoke(audit_app, ["seals", "--json"]).stdout)
     assert [s["seq"] for s in seals] == [1]
 
-    with demo.engine.begin() as conn:
-        conn.execute(text('UPDATE events SET metadata = \'{"actor": "x"}\' WHERE position = 12'))
+    tamper(demo.engine, text('UPDATE events SET metadata = \'{"actor": "x"}\' WHERE position = 12'))
     broken = cli.invoke(audit_app, ["verify", "--digest", str(digest_file)])
     assert broken.exit_code == 1
     assert "altered at position 12" in broken.stdout

@@ -19,6 +19,7 @@ from audit.verify import verify_audit
 from projections import queries
 from projections.kpi_queries import kpi_report
 from tests.audit.conftest import Live
+from tests.eventlog.support import tamper
 from tests.projections.history import generate
 from trainops.database import Database
 from trainops.render import kpi_json
@@ -142,8 +143,7 @@ def test_export_on_both_databases_and_of_a_tampered_log(live: Live, tmp_path: Pa
     assert result.problems == [] and result.kpis == queries.execution_report(live.engine)
     assert run_script(tmp_path, first).returncode == 0
 
-    with live.engine.begin() as conn:
-        conn.execute(text("DELETE FROM events WHERE position = 7"))
+    tamper(live.engine, text("DELETE FROM events WHERE position = 7"))
     tampered = tmp_path / "tampered.tgz"
     result = export_bundle(live.store, tampered)
     assert [(p.kind, p.position) for p in result.problems][:1] == [("missing", 7)]

@@ -1,5 +1,8 @@
 """Verification on both databases: every tamper case is detected and located, digests kept
-outside prove the log still extends them, and seals catch a rewrite the chain alone cannot."""
+outside prove the log still extends them, and seals catch a rewrite the chain alone cannot.
+
+The database refuses these rewrites (migration 0005): the tests make them as an attacker with
+the owner's rights would, triggers out of the way first (``support.tampering``)."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from audit.verify import LogNotIntact, VerifyReport, seal_log, take_digest, veri
 from eventlog import EventStore, hashing
 from eventlog.schema import events, log_head, log_seals
 from eventlog.verify import verify_log
-from tests.eventlog.support import new_event
+from tests.eventlog.support import new_event, tamper, tampering
 
 EVENTS = 10
 
@@ -39,8 +42,7 @@ def log(store: EventStore) -> EventStore:
 
 
 def _sql(engine: Engine, statement: Any, **params: Any) -> None:
-    with engine.begin() as conn:
-        conn.execute(statement, params)
+    tamper(engine, statement, **params)
 
 
 def _first(report: VerifyReport) -> tuple[str, int]:
@@ -152,7 +154,7 @@ def test_deleted_row_is_located(log: EventStore, engine: Engine) -> None:
 
 def test_swapped_rows_are_located(log: EventStore, engine: Engine) -> None:
     swap = text("UPDATE events SET position = :new WHERE position = :old")
-    with engine.begin() as conn:
+    with tampering(engine) as conn:
         conn.execute(swap, {"old": 3, "new": -3})
         conn.execute(swap, {"old": 8, "new": 3})
         conn.execute(swap, {"old": -3, "new": 8})
@@ -180,7 +182,7 @@ def test_forged_row_inserted_in_the_middle_is_located(log: EventStore, engine: E
     # Make room at position 5, then insert a row that links to position 4 and carries a correct
     # hash of its own; keep the head pointing at the (moved) last row. The forged row itself is
     # consistent: the chain breaks at the next row, which no longer hashes at its new position.
-    with engine.begin() as conn:
+    with tampering(engine) as conn:
         conn.execute(text("UPDATE events SET position = -(position + 1) WHERE position >= 5"))
         conn.execute(text("UPDATE events SET position = -position WHERE position < 0"))
     _forged_row(engine, 5, _hash_at(engine, 4), hashed=True)

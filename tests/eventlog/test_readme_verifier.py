@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from eventlog import EventStore
 from tests.eventlog.conftest import LogDatabase
-from tests.eventlog.support import new_events
+from tests.eventlog.support import new_events, tamper
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -55,11 +55,11 @@ def test_readme_script_verifies_and_detects_tampering(
     clean = run_script(log_db)
     assert clean.returncode == 0, clean.stderr
     assert f"15 events verified, head {store.head()[1]}" in clean.stdout
-    with engine.begin() as conn:
-        conn.execute(
-            text("UPDATE events SET payload = CAST(:p AS JSON) WHERE position = 7"),
-            {"p": '{"forged": true}'},
-        )
+    tamper(
+        engine,
+        text("UPDATE events SET payload = CAST(:p AS JSON) WHERE position = 7"),
+        p='{"forged": true}',
+    )
     tampered = run_script(log_db)
     assert tampered.returncode != 0
     assert "position 7 altered" in tampered.stderr
