@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import LOGIN_COOKIE, ServicesDep
-from api.errors import COMMON_RESPONSES, HTTP_422
+from api.errors import COMMON_RESPONSES, HTTP_422, Problem
 from api.services import Services
 from api.users import User, UserError
 from api.web import redirect, render, set_cookie
@@ -104,6 +104,10 @@ def create_first_admin(services: Services, request: Request, body: SetupIn) -> U
     tags=["account"],
     status_code=status.HTTP_201_CREATED,
     summary="Create the first admin with the one-time setup code (fresh installations only)",
+    responses={
+        409: {"model": Problem, "description": "An admin exists already."},
+        429: {"model": Problem, "description": "Too many wrong codes; try again later."},
+    },
 )
 def setup(request: Request, services: ServicesDep, body: SetupIn) -> AdminOut:
     user = create_first_admin(services, request, body)
@@ -115,6 +119,7 @@ def setup(request: Request, services: ServicesDep, body: SetupIn) -> AdminOut:
     tags=["account"],
     status_code=status.HTTP_201_CREATED,
     summary="Sign in with a password and get an API token (the command line's `trainops login`)",
+    responses={429: {"model": Problem, "description": "Too many failed sign-ins."}},
 )
 def token_login(request: Request, services: ServicesDep, body: LoginIn) -> LoginOut:
     keys = (f"user:{body.username.strip().casefold()}", _client_key(request))
