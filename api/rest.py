@@ -174,14 +174,18 @@ class TokenOut(BaseModel):
     created_at: datetime
     revoked_at: datetime | None
     expires_at: datetime | None = None
+    roles: list[str] | None = None
+    """The roles the token may use; null: all of its owner's."""
 
 
 class NewToken(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     label: Annotated[str, Field(max_length=100)] = ""
-    expires_in_days: Annotated[int | None, Field(ge=1, le=3650)] = 90
-    """Days until the token stops working; null: until revoked."""
+    expires_in_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    """Days until the token stops working (every token expires)."""
+    roles: Annotated[list[Role] | None, Field(max_length=len(ROLES))] = None
+    """Limit the token to some of your roles (default: all of them)."""
 
 
 class IssuedToken(TokenOut):
@@ -465,6 +469,7 @@ def _token_out(info: Any) -> TokenOut:
         created_at=info.created_at,
         revoked_at=info.revoked_at,
         expires_at=info.expires_at,
+        roles=list(info.roles) if info.roles is not None else None,
     )
 
 
@@ -485,7 +490,7 @@ def create_user(principal: CurrentPrincipal, services: ServicesDep, body: NewUse
     require_role(principal, "admin", doing="creating users")
     try:
         user = services.users.create_user(
-            body.username, body.password, body.roles, body.display_name
+            body.username, body.password, body.roles, body.display_name, actor=principal.username
         )
     except UserError as exc:
         code = status.HTTP_409_CONFLICT if "exists" in str(exc) else HTTP_422
@@ -514,12 +519,13 @@ def change_user(
     ):
         raise refuse("admins cannot lock themselves out; ask another admin")
     try:
+        actor = principal.username
         if body.roles is not None:
-            users.set_roles(username, body.roles)
+            users.set_roles(username, body.roles, actor=actor)
         if body.password is not None:
-            users.set_password(username, body.password)
+            users.set_password(username, body.password, actor=actor)
         if body.active is not None:
-            users.set_active(username, body.active)
+            users.set_active(username, body.active, actor=actor)
     except UserError as exc:
         raise HTTPException(HTTP_422, str(exc)) from exc
     found = users.get(username)
@@ -539,8 +545,13 @@ def list_tokens(principal: CurrentPrincipal, services: ServicesDep) -> list[Toke
     summary="Issue an API token for the signed-in user (its secret is shown once)",
 )
 def issue_token(principal: CurrentPrincipal, services: ServicesDep, body: NewToken) -> IssuedToken:
-    expires = timedelta(days=body.expires_in_days) if body.expires_in_days else None
-    info, secret = services.users.issue_token(principal.username, body.label, expires)
+    expires = timedelta(days=body.expires_in_days)
+    try:
+        info, secret = services.users.issue_token(
+            principal.username, body.label, expires, body.roles, actor=principal.username
+        )
+    except UserError as exc:
+        raise refuse(str(exc)) from exc
     return IssuedToken(**_token_out(info).model_dump(), token=secret)
 
 
@@ -557,6 +568,6 @@ def revoke_token(
     services: ServicesDep,
 ) -> Response:
     owner = None if principal.user.has("admin") else principal.username
-    if not services.users.revoke_token(token_id, owner):
+    if not services.users.revoke_token(token_id, owner, actor=principal.username):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no active token {token_id!r} of yours")
     return Response(status_code=status.HTTP_204_NO_CONTENT)

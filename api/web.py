@@ -942,6 +942,7 @@ async def create_user_page(
             str(form.get("password", "")),
             roles,
             str(form.get("display_name", "")).strip() or None,
+            actor=principal.username,
         )
     except UserError as exc:
         return users_page(request, principal, services, error=str(exc), status_code=422)
@@ -965,8 +966,8 @@ async def change_user_page(
             status_code=403,
         )
     try:
-        services.users.set_roles(username, roles)
-        services.users.set_active(username, active)
+        services.users.set_roles(username, roles, actor=principal.username)
+        services.users.set_active(username, active, actor=principal.username)
     except UserError as exc:
         return users_page(request, principal, services, error=str(exc), status_code=422)
     return redirect("/admin/users?saved=true")
@@ -999,7 +1000,12 @@ async def issue_token_page(
     request: Request, principal: CurrentPrincipal, services: ServicesDep
 ) -> Response:
     form = await request.form()
-    _, secret = services.users.issue_token(principal.username, str(form.get("label", "")))
+    _, secret = services.users.issue_token(
+        principal.username,
+        str(form.get("label", "")),
+        timedelta(days=90),
+        actor=principal.username,
+    )
     # Rendered, not redirected: the secret must never travel in a URL.
     return account_page(request, principal, services, new_token=secret)
 
@@ -1008,7 +1014,7 @@ async def issue_token_page(
 def revoke_token_page(
     token_id: str, principal: CurrentPrincipal, services: ServicesDep
 ) -> Response:
-    services.users.revoke_token(token_id, principal.username)
+    services.users.revoke_token(token_id, principal.username, actor=principal.username)
     return redirect("/account")
 
 

@@ -139,13 +139,24 @@ def _specialist(ctx: ProgramContext, program_id: str) -> str:
     return str(stream[0].payload.get("specialist", ""))
 
 
+def _request_digest(person: Person, program_id: str, idempotency_key: str) -> str:
+    text = f"{person.username}\n{program_id}\n{idempotency_key}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def update_id(person: Person, program_id: str, idempotency_key: str | None) -> str | None:
     """The Temporal update id of a request that names an idempotency key: the same person,
     program and key give the same id, so a retried request is run once."""
     if idempotency_key is None:
         return None
-    digest = hashlib.sha256(f"{person.username}\n{program_id}\n{idempotency_key}".encode())
-    return f"idem-{digest.hexdigest()[:40]}"
+    return f"idem-{_request_digest(person, program_id, idempotency_key)[:40]}"
+
+
+def request_nonce(person: Person, program_id: str, idempotency_key: str | None) -> str | None:
+    """The assertion nonce of a keyed plan: a retry carries the same, so it is recognised."""
+    if idempotency_key is None:
+        return None
+    return _request_digest(person, program_id, idempotency_key)[32:]
 
 
 async def act(
@@ -182,14 +193,15 @@ async def plan(
     require_role(person, "specialist", doing="planning a program")
     command = c.PlanProgram.model_validate({**fields, "actor": person.username})
     programs = await ctx.programs()
+    nonce = request_nonce(person, command.program_id, idempotency_key)
     try:
         async with temporal_errors(f"the plan of {command.program_id!r}"):
-            result = await programs.plan(command)
+            result = await programs.plan(command, nonce=nonce)
     except ActionRefused as exc:
         if exc.kind != "Exists":
             raise
-        if idempotency_key is not None:
-            same = await asyncio.to_thread(_planned_already, ctx, command)
+        if nonce is not None:
+            same = await asyncio.to_thread(_planned_already, ctx, command, nonce)
             if same is not None:
                 return same
         raise Conflict(f"refused: {exc}") from exc
@@ -197,15 +209,20 @@ async def plan(
     return _action_out(result, projected)
 
 
-def _planned_already(ctx: ProgramContext, command: c.PlanProgram) -> ActionOut | None:
-    """The first answer to this very plan, if the log holds it (same person, same content)."""
+def _planned_already(ctx: ProgramContext, command: c.PlanProgram, nonce: str) -> ActionOut | None:
+    """The first answer to this very request, if the log holds it (same person, content and
+    idempotency key: the key's nonce is in the plan's proof)."""
     stream = ctx.database.store.read_stream(program_stream(command.program_id))
     if not stream:
         return None
     first = stream[0]
     proof = first.metadata.get("proof") or {}
-    kept = proof.get("assertion", {}).get("payload_digest")
-    if first.metadata.get("actor") != command.actor or kept != payload_digest(command):
+    assertion = proof.get("assertion", {})
+    if (
+        first.metadata.get("actor") != command.actor
+        or assertion.get("payload_digest") != payload_digest(command)
+        or assertion.get("nonce") != nonce
+    ):
         return None
     summary = queries.program_summary(ctx.database.engine, command.program_id)
     return ActionOut(

@@ -1,9 +1,12 @@
-"""What a new user does: start the embedded stack, drive a program from the shell, read the KPIs."""
+"""What a new user does: start the embedded stack, create the first admin with the setup code,
+sign in, drive a program from the shell as the people it belongs to, read the KPIs. Nobody can
+act in someone else's name: not with `--as`, not without a token, not through Temporal."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -14,7 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from trainops.temporal_bins import dev_server_path
+
 TRAINOPS = str(Path(sys.executable).parent / "trainops")
+PASSWORD = "correct horse battery"
 
 
 def free_port() -> int:
@@ -25,6 +31,7 @@ def free_port() -> int:
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[dict[str, str]]:
+    api_port = free_port()
     env = {
         **os.environ,
         "TRAINOPS_DATABASE_URL": f"sqlite:///{tmp_path / 'trainops.db'}",
@@ -32,8 +39,12 @@ def stack(tmp_path: Path) -> Iterator[dict[str, str]]:
         "TRAINOPS_TEMPORAL_DB_FILE": str(tmp_path / "temporal.db"),
         "TRAINOPS_TEMPORAL_UI_PORT": str(free_port()),
         "TRAINOPS_TASK_QUEUE": "cli-test",
-        "TRAINOPS_API_PORT": str(free_port()),
+        "TRAINOPS_API_PORT": str(api_port),
+        "TRAINOPS_SIGNING_KEY_FILE": str(tmp_path / "signing-key.pem"),
+        "TRAINOPS_SERVER": f"http://127.0.0.1:{api_port}",
+        "TRAINOPS_CREDENTIALS_FILE": str(tmp_path / "nobody.json"),
     }
+    env.pop("TRAINOPS_TOKEN", None)
     process = subprocess.Popen(
         [TRAINOPS, "up", "--no-ui"],
         env=env,
@@ -44,52 +55,106 @@ def stack(tmp_path: Path) -> Iterator[dict[str, str]]:
     )
     assert process.stdout is not None
     deadline = time.monotonic() + 60
+    code = None
     for line in process.stdout:
-        if "trainops is running" in line or time.monotonic() > deadline:
+        found = re.search(r"setup code ([A-Za-z0-9_-]{20,})", line)
+        if found:
+            code = found.group(1)
+        if "trainops setup --server" in line or time.monotonic() > deadline:
             break
-    assert process.poll() is None, "the stack did not start"
+    assert process.poll() is None and code, "the stack did not start with a setup code"
+    env["SETUP_CODE"] = code
     yield env
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0, "Ctrl-C must stop the stack cleanly"
 
 
-def trainops(env: dict[str, str], *args: str, ok: bool = True) -> str:
+def trainops(
+    env: dict[str, str], *args: str, ok: bool = True, stdin: str | None = None, code: int = 0
+) -> str:
     done = subprocess.run(
-        [TRAINOPS, *args], env=env, capture_output=True, text=True, timeout=60, check=False
-    )
+        [TRAINOPS, *args], env=env, input=stdin, capture_output=True, text=True, timeout=60,
+        check=False,
+    )  # fmt: skip
     output = done.stdout + done.stderr
     assert (done.returncode == 0) is ok, output
+    if code:
+        assert done.returncode == code, output
     return output
 
 
-def test_a_program_from_the_shell(stack: dict[str, str]) -> None:
+def person(env: dict[str, str], tmp: Path, username: str) -> dict[str, str]:
+    """``username`` signed in with their own credentials file (as on their own machine)."""
+    own = {**env, "TRAINOPS_CREDENTIALS_FILE": str(tmp / f"{username}.json")}
+    trainops(own, "login", "--username", username, "--password-stdin", stdin=PASSWORD + "\n")
+    assert oct(Path(own["TRAINOPS_CREDENTIALS_FILE"]).stat().st_mode & 0o777) == "0o600"
+    return own
+
+
+def test_a_program_from_the_shell(stack: dict[str, str], tmp_path: Path) -> None:
     env = stack
-    trainops(
-        env, "program", "create", "--id", "cli-1", "--title", "Safety", "--specialist", "li",
-        "--approver", "wang", "--planned-date", "2099-01-20", "--session",
-        "s1@2099-01-15T09:30/3", "--trainee", "e1", "--trainee", "e2", "--timezone",
-        "Asia/Shanghai",
-    )  # fmt: skip
-    assert "already exists" in trainops(
-        env, "program", "create", "--id", "cli-1", "--title", "Again", "--specialist", "li",
-        "--approver", "wang", "--planned-date", "2099-01-20", "--session",
-        "s1@2099-01-15T09:30", "--trainee", "e1", ok=False,
-    )  # fmt: skip
-    trainops(env, "program", "submit", "cli-1", "--as", "li")
-    refused = trainops(env, "program", "approve", "cli-1", "--as", "li", ok=False)
-    assert "four-eyes" in refused
-    assert "reason" in trainops(
-        env, "program", "reject", "cli-1", "--as", "wang", "--reason", "", ok=False
+    setup = ["setup", "--username", "admin", "--password-stdin", "--code"]
+    assert "wrong or expired setup code" in trainops(
+        env, *setup, "not-the-code", stdin=PASSWORD + "\n", ok=False, code=3
     )
-    inbox = json.loads(trainops(env, "inbox", "wang", "--json"))
+    trainops(env, *setup, env["SETUP_CODE"], stdin=PASSWORD + "\n")
+    assert "has an admin already" in trainops(
+        env, *setup, env["SETUP_CODE"], stdin=PASSWORD + "\n", ok=False, code=3
+    )  # the code works once, and only while there is no admin
+    admin = person(env, tmp_path, "admin")
+    for name, roles in (("li", ["specialist", "approver"]), ("wang", ["approver"])):
+        flags = [flag for role in roles for flag in ("--role", role)]
+        trainops(admin, "users", "create", name, *flags, "--password-stdin", stdin=PASSWORD)
+    li, wang = person(env, tmp_path, "li"), person(env, tmp_path, "wang")
+    assert "li (approver, specialist)" in trainops(li, "whoami")
+
+    create = [
+        "program", "create", "--id", "cli-1", "--title", "Safety", "--approver", "wang",
+        "--planned-date", "2099-01-20", "--session", "s1@2099-01-15T09:30/3",
+        "--trainee", "e1", "--trainee", "e2", "--timezone", "Asia/Shanghai",
+    ]  # fmt: skip
+    created = json.loads(trainops(li, *create, "--json"))
+    assert created["events"] == ["ProgramPlanned"]
+    assert "already exists" in trainops(li, *create, ok=False, code=3)
+    # No door without a proven actor: no token, `--as`, a raw Temporal update.
+    assert "not signed in" in trainops(env, "program", "submit", "cli-1", ok=False, code=3)
+    assert "No such option" in trainops(li, "program", "submit", "cli-1", "--as", "wang", ok=False)
+    raw = subprocess.run(
+        [str(dev_server_path()), "workflow", "update", "execute",
+         "--address", env["TRAINOPS_TEMPORAL_ADDRESS"], "--workflow-id", "cli-1", "--name", "act",
+         "--input", '{"kind": "submit", "actor": "li"}'],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert raw.returncode != 0 and "no actor assertion" in raw.stdout + raw.stderr
+
+    trainops(li, "program", "submit", "cli-1")
+    assert "four-eyes" in trainops(li, "program", "approve", "cli-1", ok=False, code=3)
+    assert "reason" in trainops(
+        wang, "program", "reject", "cli-1", "--reason", "", ok=False, code=2
+    )
+    inbox = json.loads(trainops(wang, "inbox", "--json"))
     assert [t["program_id"] for t in inbox] == ["cli-1"]
-    trainops(env, "program", "approve", "cli-1", "--as", "wang", "--comment", "fine")
-    trainops(env, "program", "publish", "cli-1", "--as", "li")
-    assert json.loads(trainops(env, "inbox", "wang", "--json")) == []
-    shown = json.loads(trainops(env, "program", "show", "cli-1", "--json"))
+    approved = json.loads(
+        trainops(wang, "program", "approve", "cli-1", "--comment", "ok", "--json")
+    )
+    assert approved["status"] == "approved"
+    trainops(li, "program", "publish", "cli-1")
+    assert json.loads(trainops(wang, "inbox", "--json")) == []
+    shown = json.loads(trainops(li, "program", "show", "cli-1", "--json"))
     assert shown["program"]["status"] == "published" and shown["program"]["enrolled"] == 2
-    kpis = json.loads(trainops(env, "kpi", "report", "--json"))
-    plan = next(k for k in kpis["scorecards"][0]["kpis"] if k["kpi"] == "plan_completion")
-    assert (plan["value"], plan["numerator"], plan["denominator"]) == (0.0, 0, 1)
-    assert plan["rating"] == "below target"
-    assert "log intact" in trainops(env, "log", "verify")
+    actors = {entry["event_type"]: entry["actor"] for entry in shown["timeline"]}
+    assert actors["ApprovalGranted"] == "wang" and actors["ProgramPublished"] == "li"
+
+    local = {**env, "TRAINOPS_CREDENTIALS_FILE": str(tmp_path / "none.json")}
+    kpis = json.loads(trainops(local, "kpi", "report", "--json"))
+    assert kpis["scorecards"]
+    assert "log intact" in trainops(local, "log", "verify")
+    proofs = json.loads(trainops(local, "audit", "proofs", "--json"))
+    assert proofs["problems"] == [] and proofs["proven_actions"] >= 5
+
+    trainops(wang, "logout")
+    assert not Path(wang["TRAINOPS_CREDENTIALS_FILE"]).exists()
+    token = json.loads(Path(li["TRAINOPS_CREDENTIALS_FILE"]).read_text())["token"]
+    trainops(li, "logout")
+    revoked = {**local, "TRAINOPS_TOKEN": token}
+    assert "sign in with `trainops login`" in trainops(revoked, "whoami", ok=False, code=3)

@@ -66,20 +66,27 @@ class ProgramClient:
         self.clock = clock
         """When assertions are issued: the wall clock, or a test server's skipped time."""
 
-    async def _signed(self, workflow_id: str, command: C) -> C:
+    async def _signed(self, workflow_id: str, command: C, nonce: str | None = None) -> C:
         """``command`` with the assertion that its actor asked for it (unsigned without a
         signer: the workflow then refuses it, as it refuses anyone without the key)."""
         if self.signer is None:
             return command
         actor = str(getattr(command, "actor", ""))
-        proof = self.signer.assertion(actor, workflow_id, command, now=await self.clock())
+        proof = self.signer.assertion(
+            actor, workflow_id, command, now=await self.clock(), nonce=nonce
+        )
         return command.model_copy(update={"proof": proof})
 
     async def plan(
-        self, command: PlanProgram, *, history_soft_limit: int | None = None
+        self,
+        command: PlanProgram,
+        *,
+        history_soft_limit: int | None = None,
+        nonce: str | None = None,
     ) -> ActionResult:
-        """Start the program's workflow; returns once its plan is in the log."""
-        command = await self._signed(command.program_id, command)
+        """Start the program's workflow; returns once its plan is in the log. ``nonce``: the
+        request's own (kept in the plan's proof, so a retried request is recognised)."""
+        command = await self._signed(command.program_id, command, nonce)
         try:
             handle = await self.client.start_workflow(
                 TrainingProgramWorkflow.run,

@@ -55,9 +55,16 @@ class Signer:
         return b64url(self._private_key.sign(message))
 
     def assertion(
-        self, actor: str, workflow_id: str, command: BaseModel, *, now: datetime | None = None
+        self,
+        actor: str,
+        workflow_id: str,
+        command: BaseModel,
+        *,
+        now: datetime | None = None,
+        nonce: str | None = None,
     ) -> ActorAssertion:
-        """The proof that ``actor`` (already authenticated by the caller) asked for ``command``."""
+        """The proof that ``actor`` (already authenticated by the caller) asked for ``command``;
+        ``nonce`` (32 hex) names the request when the caller derives it from its own key."""
         unsigned = ActorAssertion(
             key_id=self.key_id,
             actor=actor,
@@ -65,7 +72,7 @@ class Signer:
             action=action_of(command),
             payload_digest=payload_digest(command),
             issued_at=now or datetime.now(UTC),
-            nonce=secrets.token_hex(16),
+            nonce=nonce or secrets.token_hex(16),
         )
         return unsigned.model_copy(update={"signature": self.sign(signed_bytes(unsigned))})
 

@@ -1,30 +1,25 @@
-"""``trainops users``: the first admin, users and their roles, API tokens.
+"""``trainops users``: people and their roles, through the API (admins only).
 
-Passwords are typed at a hidden prompt (or piped with ``--password-stdin``), never given as an
-argument, so they stay out of shell history and process lists. A token is printed once.
+The first admin comes from ``trainops setup`` with the one-time code; after that, creating an
+admin needs an admin. Passwords are typed at a hidden prompt (or piped with
+``--password-stdin``), never given as an argument.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from datetime import timedelta
-from typing import Annotated, TypeVar
+from typing import Annotated, Any
 
 import typer
 
-from api.users import ROLES, UserError, UserStore
-from trainops.database import open_database
-from trainops.render import console, fail, print_json, rows_table
-from trainops.settings import get_settings
+from domain.roles import ROLES
+from trainops.api_client import api
+from trainops.render import console, print_json, rows_table
 
 users_app = typer.Typer(
-    no_args_is_help=True, help="Users, roles (" + ", ".join(ROLES) + ") and API tokens."
+    no_args_is_help=True, help="Users and their roles (" + ", ".join(ROLES) + "); admins only."
 )
-token_app = typer.Typer(no_args_is_help=True, help="API tokens for scripts (bearer tokens).")
-users_app.add_typer(token_app, name="token")
 
-T = TypeVar("T")
 RoleOption = Annotated[
     list[str],
     typer.Option("--role", help=f"A role ({', '.join(ROLES)}); repeat for several."),
@@ -35,16 +30,6 @@ PasswordStdin = Annotated[
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def _with_store(action: Callable[[UserStore], T]) -> T:
-    database = open_database(get_settings().database_url)
-    try:
-        return action(UserStore(database.engine))
-    except UserError as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        database.close()
-
-
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -52,24 +37,14 @@ def _password(from_stdin: bool) -> str:
     return value
 
 
-@users_app.command("create-admin")
-def create_admin(
-    username: str,
-    display_name: Annotated[str | None, typer.Option()] = None,
-    password_stdin: PasswordStdin = False,
-) -> None:
-    """Create the first admin (refused once an active admin exists: admins add the others)."""
-
-    def go(store: UserStore) -> None:
-        if store.has_admin():
-            raise fail(
-                "an admin exists already; an admin creates further users in the web pages, "
-                "or use `trainops users create NAME --role admin`"
-            )
-        store.create_user(username, _password(password_stdin), ["admin"], display_name)
-
-    _with_store(go)
-    console.print(f"[green]ok[/green] admin {username} created; sign in at the web pages")
+def _change(username: str, body: dict[str, Any], what: str) -> None:
+    with api() as client:
+        user = client.patch(f"/api/v1/users/{username}", body)
+    console.print(
+        f"ok {username}: {what} (roles {', '.join(user['roles'])}; "
+        f"{'active' if user['active'] else 'disabled'})",
+        markup=False,
+    )
 
 
 @users_app.command("create")
@@ -80,27 +55,27 @@ def create(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Create a user with one or more roles."""
-    _with_store(
-        lambda store: store.create_user(username, _password(password_stdin), role, display_name)
+    body = {
+        "username": username,
+        "password": _password(password_stdin),
+        "roles": role,
+        "display_name": display_name,
+    }
+    with api() as client:
+        made = client.post("/api/v1/users", body)
+    console.print(
+        f"ok {made['username']} created with roles {', '.join(made['roles'])}", markup=False
     )
-    console.print(f"[green]ok[/green] {username} created with roles {', '.join(sorted(role))}")
 
 
 @users_app.command("list")
 def list_users(as_json: AsJson = False) -> None:
     """Every user, their roles and whether they may sign in."""
-    users = _with_store(lambda store: store.all_users())
-    rows = [
-        {
-            "username": u.username,
-            "display_name": u.display_name,
-            "roles": ", ".join(sorted(u.roles)),
-            "active": u.active,
-        }
-        for u in users
-    ]
+    with api() as client:
+        users = client.get("/api/v1/users")
+    rows = [{**u, "roles": ", ".join(u["roles"])} for u in users]
     if as_json:
-        print_json(rows)
+        print_json(users)
     else:
         rows_table("users", rows, ["username", "display_name", "roles", "active"])
 
@@ -108,74 +83,22 @@ def list_users(as_json: AsJson = False) -> None:
 @users_app.command("roles")
 def set_roles(username: str, role: RoleOption) -> None:
     """Replace a user's roles."""
-    user = _with_store(lambda store: store.set_roles(username, role))
-    console.print(f"[green]ok[/green] {username}: {', '.join(sorted(user.roles)) or 'no roles'}")
+    _change(username, {"roles": role}, "roles replaced")
 
 
 @users_app.command("password")
 def set_password(username: str, password_stdin: PasswordStdin = False) -> None:
-    """Set a user's password (this signs them out of every browser)."""
-    _with_store(lambda store: store.set_password(username, _password(password_stdin)))
-    console.print(f"[green]ok[/green] password of {username} changed")
+    """Set a user's password (they are signed out everywhere)."""
+    _change(username, {"password": _password(password_stdin)}, "password set")
 
 
 @users_app.command("disable")
 def disable(username: str) -> None:
-    """Stop a user from signing in (their sessions end; their tokens stop working)."""
-    _with_store(lambda store: store.set_active(username, False))
-    console.print(f"[green]ok[/green] {username} disabled")
+    """Stop a user from signing in (their sessions end; tokens stop working)."""
+    _change(username, {"active": False}, "disabled")
 
 
 @users_app.command("enable")
 def enable(username: str) -> None:
     """Let a disabled user sign in again."""
-    _with_store(lambda store: store.set_active(username, True))
-    console.print(f"[green]ok[/green] {username} enabled")
-
-
-@token_app.command("issue")
-def issue(
-    username: str,
-    label: Annotated[str, typer.Option()] = "cli",
-    expires_days: Annotated[
-        int, typer.Option(min=0, max=3650, help="Days until it expires; 0: until revoked.")
-    ] = 90,
-) -> None:
-    """Issue an API token; it is printed once, on stdout, and stored only as a hash."""
-    expires = timedelta(days=expires_days) if expires_days else None
-    info, secret = _with_store(lambda store: store.issue_token(username, label, expires))
-    console.print(
-        f"[green]ok[/green] token {info.token_id} for {username}; it is not shown again:",
-        highlight=False,
-    )
-    print(secret)
-
-
-@token_app.command("list")
-def list_tokens(username: str | None = None, as_json: AsJson = False) -> None:
-    """Issued tokens (ids and labels only; secrets are never stored)."""
-    tokens = _with_store(lambda store: store.list_tokens(username))
-    rows = [
-        {
-            "token_id": t.token_id,
-            "username": t.username,
-            "label": t.label,
-            "created_at": t.created_at,
-            "revoked_at": t.revoked_at or "",
-        }
-        for t in tokens
-    ]
-    if as_json:
-        print_json(rows)
-    else:
-        rows_table(
-            "API tokens", rows, ["token_id", "username", "label", "created_at", "revoked_at"]
-        )
-
-
-@token_app.command("revoke")
-def revoke(token_id: str) -> None:
-    """Revoke a token by its id; requests with it are refused from now on."""
-    if not _with_store(lambda store: store.revoke_token(token_id)):
-        raise fail(f"no active token {token_id!r}")
-    console.print(f"[green]ok[/green] token {token_id} revoked")
+    _change(username, {"active": True}, "enabled")

@@ -1,0 +1,190 @@
+"""``trainops login|logout|whoami|setup`` and ``trainops tokens``: who the command line acts as.
+
+Passwords are typed at a hidden prompt (or piped with ``--password-stdin``), never given as an
+argument; tokens are printed once and kept in the credentials file (mode 0600) or the
+environment (``TRAINOPS_TOKEN``).
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+from typing import Annotated
+
+import typer
+
+from domain.roles import ROLES
+from trainops.api_client import (
+    EXIT_REFUSED,
+    Api,
+    Credentials,
+    api,
+    credentials_path,
+    forget_credentials,
+    load_credentials,
+    save_credentials,
+)
+from trainops.render import console, errors, fail, print_json, rows_table
+
+Server = Annotated[
+    str | None,
+    typer.Option("--server", help="The trainops API, e.g. https://trainops.example.com."),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from the first stdin line.")
+]
+RoleOption = Annotated[
+    list[str] | None,
+    typer.Option("--role", help=f"A role ({', '.join(ROLES)}); repeat for several."),
+]
+
+tokens_app = typer.Typer(no_args_is_help=True, help="Your personal API tokens.")
+
+
+def _password(from_stdin: bool, *, confirm: bool = False) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    value: str = typer.prompt("Password", hide_input=True, confirmation_prompt=confirm)
+    return value
+
+
+def login(
+    server: Server = None,
+    username: Annotated[str | None, typer.Option(help="Your username.")] = None,
+    password_stdin: PasswordStdin = False,
+    token_stdin: Annotated[
+        bool, typer.Option("--token-stdin", help="Read an API token from stdin instead.")
+    ] = False,
+    days: Annotated[int, typer.Option(help="How long the new token lives.", min=1, max=365)] = 30,
+) -> None:
+    """Sign in once; later commands act as you (the token is saved with mode 0600)."""
+    target = load_credentials(server).server
+    if token_stdin:
+        token = sys.stdin.readline().strip()
+        with Api(Credentials(target, token)) as client:
+            me = client.get("/api/v1/me")
+    else:
+        name = username or typer.prompt("Username")
+        password = _password(password_stdin)
+        with Api(Credentials(target, None), anonymous=True) as client:
+            issued = client.post(
+                "/api/v1/auth/token",
+                {
+                    "username": name,
+                    "password": password,
+                    "label": f"cli@{socket.gethostname()}"[:100],
+                    "expires_in_days": days,
+                },
+            )
+        token, me = issued["token"], {"username": issued["username"], "roles": issued["roles"]}
+    path = save_credentials(Credentials(target, token, me["username"]))
+    console.print(
+        f"signed in to {target} as {me['username']} ({', '.join(me['roles'])}); "
+        f"token saved in {path}",
+        markup=False,
+        highlight=False,
+    )
+
+
+def logout() -> None:
+    """Revoke the saved token on the server and forget it."""
+    credentials = load_credentials()
+    if credentials.token is None:
+        console.print("not signed in")
+        return
+    token_id = credentials.token.split("_")[1] if credentials.token.count("_") >= 2 else ""
+    if token_id:
+        with Api(credentials) as client:
+            client.delete(f"/api/v1/tokens/{token_id}")
+    forget_credentials()
+    console.print(f"signed out of {credentials.server}", markup=False)
+
+
+def whoami(server: Server = None, as_json: AsJson = False) -> None:
+    """Who the command line acts as, on which server."""
+    with api(server) as client:
+        me = client.get("/api/v1/me")
+    if as_json:
+        print_json({**me, "server": client.server})
+        return
+    console.print(
+        f"{me['username']} ({', '.join(me['roles']) or 'no roles'}) on {client.server}",
+        markup=False,
+    )
+
+
+def setup(
+    code: Annotated[str, typer.Option(help="The one-time setup code `trainops up` printed.")],
+    username: Annotated[str, typer.Option(help="The first admin's username.")],
+    server: Server = None,
+    display_name: Annotated[str | None, typer.Option()] = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Create the first admin of a fresh installation (the code works once, for an hour)."""
+    password = _password(password_stdin, confirm=not password_stdin)
+    with Api(load_credentials(server), anonymous=True) as client:
+        made = client.post(
+            "/api/v1/setup",
+            {
+                "code": code,
+                "username": username,
+                "password": password,
+                "display_name": display_name,
+            },
+        )
+    console.print(
+        f"admin {made['username']} created; now `trainops login --username {made['username']}`",
+        markup=False,
+    )
+
+
+@tokens_app.command("create")
+def create_token(
+    label: Annotated[str, typer.Option(help="What the token is for.")] = "script",
+    days: Annotated[int, typer.Option(help="Days until it expires.", min=1, max=3650)] = 90,
+    role: RoleOption = None,
+    as_json: AsJson = False,
+) -> None:
+    """A new token for scripts, with an expiry and at most your roles; printed once."""
+    body = {"label": label, "expires_in_days": days, "roles": role or None}
+    with api() as client:
+        issued = client.post("/api/v1/tokens", body)
+    if as_json:
+        print_json(issued)
+        return
+    print(issued["token"])
+    errors.print(
+        f"token {issued['token_id']} (expires {issued.get('expires_at')}): shown only this once",
+        markup=False,
+    )
+
+
+@tokens_app.command("list")
+def list_tokens(as_json: AsJson = False) -> None:
+    """Your tokens (never their secrets)."""
+    with api() as client:
+        rows = client.get("/api/v1/tokens")
+    if as_json:
+        print_json(rows)
+        return
+    rows_table(
+        "tokens", rows, ["token_id", "label", "roles", "created_at", "expires_at", "revoked_at"]
+    )
+
+
+@tokens_app.command("revoke")
+def revoke_token(token_id: str) -> None:
+    """Revoke one of your tokens (admins: anyone's)."""
+    with api() as client:
+        client.delete(f"/api/v1/tokens/{token_id}")
+    console.print(f"revoked {token_id}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    for command in (login, logout, whoami, setup):
+        app.command()(command)
+    app.add_typer(tokens_app, name="tokens")
+
+
+__all__ = ["EXIT_REFUSED", "credentials_path", "fail", "register"]
