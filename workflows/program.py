@@ -80,6 +80,9 @@ NOTIFY_RETRY = RetryPolicy(
 #: Patch marker: score submissions look up whether the course has an online exam (histories
 #: recorded before it replay without the lookup).
 ONLINE_EXAM_CHECK = "score-refused-when-online-exam"
+#: Patch marker: the handler decides with ``domain.facts`` (sessions entered from their start
+#: on, late entries marked, no self-reported scores); older histories replay without them.
+FACTS_CHECK = "facts-cannot-be-inflated"
 
 LOOKUP_RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=30),
@@ -204,12 +207,14 @@ class TrainingProgramWorkflow:
         async with self._lock:
             route = None
             grading = None
+            strict = workflow.patched(FACTS_CHECK)
             if (
                 isinstance(command, SubmitExam)
                 and command.answers is None
                 and workflow.patched(ONLINE_EXAM_CHECK)
             ):
-                self._decide(command, grading=VALIDATION_GRADING)  # refuse before looking up
+                # refuse before looking up
+                self._decide(command, grading=VALIDATION_GRADING, strict_facts=strict)
                 online = await workflow.execute_activity(
                     HAS_ONLINE_EXAM,
                     self._state.program_id,
@@ -225,7 +230,8 @@ class TrainingProgramWorkflow:
                         non_retryable=True,
                     )
             if isinstance(command, SubmitExam) and command.answers is not None:
-                self._decide(command, grading=VALIDATION_GRADING)  # refuse before grading
+                # refuse before grading
+                self._decide(command, grading=VALIDATION_GRADING, strict_facts=strict)
                 grading = await workflow.execute_activity(
                     GRADE_EXAM,
                     GradeExamInput(program_id=self._state.program_id, answers=command.answers),
@@ -242,7 +248,7 @@ class TrainingProgramWorkflow:
                     start_to_close_timeout=timedelta(seconds=30),
                     retry_policy=LOOKUP_RETRY,
                 )
-            decided = self._decide(command, route=route, grading=grading)
+            decided = self._decide(command, route=route, grading=grading, strict_facts=strict)
             await self._record(decided, command.actor, role_for(command))
             self._changed = True
             return self._result(tuple(event.type for event in decided))
@@ -288,10 +294,19 @@ class TrainingProgramWorkflow:
         dry_run: bool = False,
         route: ApprovalRoute | None = None,
         grading: e.ExamGrading | None = None,
+        strict_facts: bool = True,
     ) -> list[Any]:
         new_id = (lambda: "dry-run") if dry_run else (lambda: str(workflow.uuid4()))
         try:
-            return decide(self._state, command, workflow.now(), new_id, route, grading)
+            return decide(
+                self._state,
+                command,
+                workflow.now(),
+                new_id,
+                route,
+                grading,
+                strict_facts=strict_facts,
+            )
         except DomainError as exc:
             raise ApplicationError(str(exc), type="DomainError", non_retryable=True) from exc
 
@@ -304,7 +319,11 @@ class TrainingProgramWorkflow:
             retry_policy=LOOKUP_RETRY,
         )
         planned = start(self._plan).model_copy(
-            update={"calendar": settings.calendar, "reminder_rules": settings.reminder_rules}
+            update={
+                "calendar": settings.calendar,
+                "reminder_rules": settings.reminder_rules,
+                "fact_rules": settings.fact_rules,
+            }
         )
         self._state = evolve(None, planned)
         await self._record([planned], self._plan.actor, "specialist", fold=False)
