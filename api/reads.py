@@ -21,7 +21,7 @@ from projections.tables import programs
 
 #: Timeline entries that carry one trainee's scores: others of the program's trainees never see
 #: them (the specialist, its approvers and auditors do).
-PRIVATE_EVENTS = frozenset({"SurveySubmitted", "ExamSubmitted"})
+PRIVATE_EVENTS = frozenset({"SurveySubmitted", "ExamSubmitted", "ExamScorePending"})
 
 
 def program_state(engine: Engine, program_id: str) -> dict[str, Any]:
