@@ -272,10 +272,10 @@ ZH_CN: dict[str, str] = {
     "Your answer": "你的答案",
     "Answer this question.": "请回答本题。",
     "This answer cannot be accepted.": "无法接受此答案。",
-    "This training has no online exam: enter the score of the exam you took.": (
-        "本培训没有在线考试:请填写你参加的考试的成绩。"
-    ),
-    "Exam score": "考试成绩",
+    "This training has no online exam: the specialist records the score of the exam you"
+    " took, with its evidence.": "本培训没有在线考试:你参加的考试成绩由培训专员凭证明材料录入。",
+    "taken elsewhere: the specialist records your score": "线下考试:成绩由培训专员录入",
+    "your score is recorded and awaits confirmation": "成绩已录入,等待复核确认",
     "Send my answers": "提交答卷",
     "Your score": "你的成绩",
     "passed": "通过",

@@ -363,24 +363,39 @@ def reschedule(program_id: str, session_id: str, starts_at: str, actor: Actor) -
     )
 
 
+LateReason = Annotated[
+    str | None,
+    typer.Option(help="Why it is entered after the session's entry window (then required)."),
+]
+
+
 @program_app.command()
 def attend(
     program_id: str,
     session_id: str,
     actor: Actor,
     attendee: Annotated[list[str], typer.Option(help="A trainee who attended, repeatable.")],
+    late_reason: LateReason = None,
 ) -> None:
-    """Record who attended a session (everyone else enrolled is recorded absent)."""
+    """Record who attended a session (everyone else enrolled is recorded absent), from its
+    start on."""
     _act(
         program_id,
-        lambda: c.RecordAttendance(actor=actor, session_id=session_id, attendees=tuple(attendee)),
+        lambda: c.RecordAttendance(
+            actor=actor, session_id=session_id, attendees=tuple(attendee), late_reason=late_reason
+        ),
     )
 
 
 @program_app.command("complete-session")
-def complete_session(program_id: str, session_id: str, actor: Actor) -> None:
-    """Mark a session as held."""
-    _act(program_id, lambda: c.CompleteSession(actor=actor, session_id=session_id))
+def complete_session(
+    program_id: str, session_id: str, actor: Actor, late_reason: LateReason = None
+) -> None:
+    """Mark a session as held, from its start on."""
+    _act(
+        program_id,
+        lambda: c.CompleteSession(actor=actor, session_id=session_id, late_reason=late_reason),
+    )
 
 
 @program_app.command()
@@ -414,12 +429,36 @@ def exam(
         typer.Option(help="QUESTION=ANSWER of the online exam, repeatable; graded from the key."),
     ] = None,
 ) -> None:
-    """A trainee's exam: a score, or the online exam's answers graded from the answer key."""
+    """A trainee's online exam: the answers, graded from the answer key. (A score from an exam
+    taken elsewhere is the specialist's to record: ``exam-score``.)"""
     try:
         answers = dict(a.split("=", 1) for a in answer) if answer else None
     except ValueError as exc:
         raise fail("answers look like q1=B q2=A") from exc
     _act(program_id, lambda: c.SubmitExam(actor=actor, score=score, answers=answers))
+
+
+@program_app.command("exam-score")
+def exam_score(
+    program_id: str,
+    actor: Actor,
+    trainee: Annotated[str, typer.Option(help="Whose exam it was.")],
+    score: Annotated[float, typer.Option(help="The score, 0-100.")],
+    evidence: Annotated[str, typer.Option(help="The result's document id or SHA-256 hash.")],
+) -> None:
+    """The specialist records a score from an exam taken elsewhere, with its evidence."""
+    _act(
+        program_id,
+        lambda: c.RecordExamScore(actor=actor, trainee=trainee, score=score, evidence=evidence),
+    )
+
+
+@program_app.command("confirm-exam-score")
+def confirm_exam_score(
+    program_id: str, actor: Actor, trainee: Annotated[str, typer.Option(help="Whose score.")]
+) -> None:
+    """A second person confirms a recorded exam score, so that it counts (four-eyes)."""
+    _act(program_id, lambda: c.ConfirmExamScore(actor=actor, trainee=trainee))
 
 
 @program_app.command("close-evaluation")
