@@ -65,6 +65,8 @@ async def test_a_score_is_recorded_with_evidence_and_confirmed_by_a_second_perso
     async with world.client("emp.1") as emp_api:
         state = (await emp_api.get("/api/v1/programs/fx-1")).json()["state"]
         assert "pending_scores" not in state  # a trainee never reads scores awaiting confirmation
+        timeline = (await emp_api.get("/api/v1/programs/fx-1/timeline")).json()
+        assert "ExamScorePending" not in {t["event_type"] for t in timeline}
 
     async with world.browser("mgr.wang") as wang:
         page = await wang.get("/programs/fx-1")
