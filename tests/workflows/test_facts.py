@@ -155,9 +155,10 @@ async def test_a_score_counts_once_a_second_person_confirms_it(
 
 
 async def test_a_history_recorded_before_these_rules_still_replays() -> None:
-    """``pre-facts.json`` was recorded by the code before these rules: attendance and completion
-    days before the session, and trainees reporting their own scores. The handler must decide
-    it the same way (``workflow.patched``), or replay fails."""
+    """``pre-facts.json`` was recorded by the code before these rules (commit 397b503, on the
+    time-skipping server): attendance and completion days before the session, and trainees
+    reporting their own scores. The handler must decide it the same way (``workflow.patched``),
+    or replay fails."""
     history = WorkflowHistory.from_json(
         "pre-facts", (HISTORIES / "pre-facts.json").read_text(encoding="utf-8")
     )
