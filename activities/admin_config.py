@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from domain.approval import ApprovalPolicy
 from domain.calendar import CalendarConfig, ReminderRules
+from domain.fact_rules import FactRules
 
 
 class CalendarSettings(BaseModel):
@@ -116,6 +117,7 @@ class AdminConfig(BaseModel):
     approval: ApprovalPolicy = ApprovalPolicy()
     calendar: CalendarSettings = CalendarSettings()
     reminders: ReminderRules = ReminderRules()
+    facts: FactRules = FactRules()
     notifications: NotificationSettings = NotificationSettings()
 
 

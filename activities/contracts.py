@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from domain.calendar import CalendarConfig, ReminderRules
 from domain.commands import PlanProgram
 from domain.events import EventEnvelope
+from domain.fact_rules import FactRules
 
 APPEND_EVENTS = "append_events"
 DELIVER_NOTICE = "deliver_notice"
@@ -63,12 +64,15 @@ class Delivery(BaseModel):
 
 
 class ProgramSettings(BaseModel):
-    """The admin's calendar and reminder times, fixed into a program when it is planned."""
+    """The admin's calendar, reminder times and fact rules, fixed into a program when it is
+    planned."""
 
     model_config = ConfigDict(frozen=True)
 
     calendar: CalendarConfig
     reminder_rules: ReminderRules
+    fact_rules: FactRules = FactRules()
+    """Absent from results recorded in older histories: they replay with the defaults."""
 
 
 class ProgramSettingsInput(BaseModel):

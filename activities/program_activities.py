@@ -131,7 +131,9 @@ class ProgramActivities:
             calendar = config.calendar.for_region(request.region).resolved(request.years)
         except ValueError as exc:  # retrying cannot make an unknown region known
             raise ApplicationError(str(exc), type="InvalidInput", non_retryable=True) from exc
-        return ProgramSettings(calendar=calendar, reminder_rules=config.reminders)
+        return ProgramSettings(
+            calendar=calendar, reminder_rules=config.reminders, fact_rules=config.facts
+        )
 
     @activity.defn(name=RESOLVE_APPROVAL_ROUTE)
     def resolve_approval_route(self, facts: ProgramFacts) -> ApprovalRoute:

@@ -278,10 +278,10 @@ ZH_CN: dict[str, str] = {
     "Your answer": "你的答案",
     "Answer this question.": "请回答本题。",
     "This answer cannot be accepted.": "无法接受此答案。",
-    "This training has no online exam: enter the score of the exam you took.": (
-        "本培训没有在线考试:请填写你参加的考试的成绩。"
-    ),
-    "Exam score": "考试成绩",
+    "This training has no online exam: the specialist records the score of the exam you"
+    " took, with its evidence.": "本培训没有在线考试:你参加的考试成绩由培训专员凭证明材料录入。",
+    "taken elsewhere: the specialist records your score": "线下考试:成绩由培训专员录入",
+    "your score is recorded and awaits confirmation": "成绩已录入,等待复核确认",
     "Send my answers": "提交答卷",
     "Your score": "你的成绩",
     "passed": "通过",
@@ -291,6 +291,19 @@ ZH_CN: dict[str, str] = {
     "correct": "正确",
     "wrong": "错误",
     "Your sessions, survey and exam": "我的课次、问卷和考试",
+    "Reason, if entered late": "补录理由(如逾期录入)",
+    "needed more than %(n)s days after the session ended": "课次结束 %(n)s 天后录入时必填",
+    "Record exam score": "录入考试成绩",
+    "The score of an exam taken elsewhere, with its evidence; trainees never enter their own.": (
+        "录入线下考试的成绩及其证明材料;学员不能自行填报成绩。"
+    ),
+    "Trainee": "学员",
+    "Score": "成绩",
+    "Evidence: document id or SHA-256": "证明材料:文档编号或 SHA-256",
+    "Exam scores to confirm": "待复核的考试成绩",
+    "Confirm": "确认",
+    "recorded by": "录入人",
+    "evidence": "证明材料",
     "Nothing was recorded:": "未记录任何内容:",
     "Nothing was recorded: check the answers marked below.": (
         "未记录任何内容:请检查下面标出的答案。"

@@ -258,13 +258,16 @@ def get_program(
     program_id: ProgramId, principal: CurrentPrincipal, services: ServicesDep
 ) -> ProgramDetail:
     summary = program_cases.load_program(services, principal.user, program_id)
-    state = reads.program_state(services.database.engine, program_id)
+    engine = services.database.engine
+    state = reads.program_state(engine, program_id)
+    entries = queries.program_timeline(engine, program_id)
+    actors = {str(t["actor"]) for t in entries}
     return ProgramDetail(
         program=ProgramOut.model_validate(summary),
-        state=state,
+        state=reads.state_for(principal.user, summary, state, actors),
         timeline=[
             TimelineEntryOut.model_validate(t)
-            for t in program_cases.readable_timeline(services, principal.user, summary, state)
+            for t in reads.timeline_for(principal.user, summary, state, entries)
         ],
     )
 

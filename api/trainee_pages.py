@@ -29,6 +29,7 @@ from api.services import Services
 from api.web import language, message_of, redirect, render, status_for, zone_named
 from domain import commands as c
 from domain.evaluation import GradedItem
+from domain.events import ExamGrading
 from domain.program import DomainError, ProgramStatus, decide
 from projections import queries, trainee_queries
 from projections.trainee_queries import Enrolment, OwnResults, PaperQuestion, Resources
@@ -120,7 +121,8 @@ class Training:
     survey: str
     exam: str
     """``open``, ``done``, ``later`` (not evaluating yet), ``absent`` (did not attend, so
-    cannot evaluate) or ``closed``."""
+    cannot evaluate) or ``closed``; for an exam taken elsewhere (no online paper) ``elsewhere``
+    (the specialist records its score) or ``pending`` (recorded, awaiting confirmation)."""
     closes_at: datetime | None
 
     @property
@@ -133,10 +135,17 @@ class Training:
         return next((s for s in self.sessions if not s.held and s.ends > now), None)
 
 
+#: Stand-ins to ask the rules whether an online exam would be taken now.
+PROBE_ANSWERS = {"probe": "probe"}
+PROBE_GRADING = ExamGrading(course_id="(probe)", score=0, items=())
+
+
 def _may(enrolment: Enrolment, command: BaseModel) -> bool:
     """Would the program's rules accept this now? (The same ``decide`` the workflow runs.)"""
     try:
-        decide(enrolment.state, command, datetime.now(UTC), lambda: "dry-run")
+        decide(
+            enrolment.state, command, datetime.now(UTC), lambda: "dry-run", grading=PROBE_GRADING
+        )
     except DomainError:
         return False
     return True
@@ -154,6 +163,18 @@ def _ask(enrolment: Enrolment, done: frozenset[str], command: BaseModel, person:
     if state.status is ProgramStatus.EVALUATING and person not in state.attendees:
         return "absent"
     return "closed"
+
+
+def _exam(enrolment: Enrolment, person: str, online: bool) -> str:
+    """Trainees take an online exam themselves; a score from an exam taken elsewhere is the
+    specialist's to record (never the trainee's, docs/facts.md)."""
+    state = enrolment.state
+    if person in state.pending_scores and person not in state.examined:
+        return "pending"
+    asked = _ask(
+        enrolment, state.examined, c.SubmitExam(actor=person, answers=PROBE_ANSWERS), person
+    )
+    return "elsewhere" if asked == "open" and not online else asked
 
 
 def training(engine: Engine, enrolment: Enrolment, person: str) -> Training:
@@ -176,18 +197,19 @@ def training(engine: Engine, enrolment: Enrolment, person: str) -> Training:
         for s in sorted(state.sessions.values(), key=lambda s: (s.starts_at, s.session_id))
     )
     closes = state.evaluation_closes_at
+    resources = trainee_queries.resources(engine, state.program_id)
     return Training(
         enrolment=enrolment,
         zone=zone,
         sessions=sessions,
-        resources=trainee_queries.resources(engine, state.program_id),
+        resources=resources,
         survey=_ask(
             enrolment,
             state.surveyed,
             c.SubmitSurvey(actor=person, scores={"overall": SCALE.low}),
             person,
         ),
-        exam=_ask(enrolment, state.examined, c.SubmitExam(actor=person, score=EXAM_LOW), person),
+        exam=_exam(enrolment, person, online=bool(resources.paper)),
         closes_at=closes.astimezone(zone) if closes else None,
     )
 
@@ -337,7 +359,7 @@ async def submit_exam(
         # One attempt only: every question must be answered before it is sent.
         missing = {f"answer.{q}": "required" for q, a in answers.items() if not a.strip()}
         fields: dict[str, Any] = {"answers": answers}
-    else:
+    else:  # sent as it came, so the workflow refuses it with its reason (no self-reported score)
         fields = {"score": values.get("score", "").strip()}
     return await _submit(
         request, principal, services, program_id, "exam.html", EXAM, fields, missing

@@ -50,6 +50,7 @@ from api.kpis import (
 )
 from api.services import Services
 from api.users import ROLES, UserError
+from domain.fact_rules import DEFAULT_ENTRY_WINDOW_DAYS
 from domain.scorecards import LABELS, Scope
 from projections import kpi_queries, queries
 from services import programs as program_cases
@@ -737,6 +738,8 @@ def program_page(
     completed = set(state.get("completed_sessions") or ())
     attendance = state.get("attendance") or {}
     owner = summary["specialist"] == principal.username and principal.user.has("specialist")
+    state = reads.state_for(principal.user, summary, state, {str(t["actor"]) for t in timeline})
+    facts = state.get("fact_rules") or {}
     return render(
         request,
         template,
@@ -747,6 +750,9 @@ def program_page(
         sessions=sessions,
         completed=completed,
         attendance=attendance,
+        attendees=sorted({p for people in attendance.values() for p in people}),
+        pending=state.get("pending_scores") or {},
+        entry_window_days=facts.get("entry_window_days", DEFAULT_ENTRY_WINDOW_DAYS),
         enrolled=list(state.get("enrolled") or ()),
         timeline=timeline,
         events=events,

@@ -29,6 +29,14 @@ def _unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
     return values
 
 
+def _not_blank(value: str | None, what: str, *, one_line: bool = False) -> str | None:
+    if value is not None and not value.strip():
+        raise ValueError(f"{what} must not be blank")
+    if value is not None and one_line and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError(f"{what} must be one line without control characters")
+    return value
+
+
 def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("times must carry a UTC offset or time zone, e.g. 2026-12-10T09:00+08:00")
@@ -192,20 +200,40 @@ class RescheduleSession(_Command):
         return _aware(value)
 
 
+#: Why a session's attendance or completion is entered after its entry window.
+LateReason = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
 class RecordAttendance(_Command):
+    """Who attended a session: from its start on; after its entry window with a reason."""
+
     kind: Literal["attendance"] = "attendance"
     session_id: str
     attendees: tuple[PersonId, ...]
+    late_reason: LateReason | None = None
 
     @field_validator("attendees")
     @classmethod
     def _attendees_unique(cls, attendees: tuple[str, ...]) -> tuple[str, ...]:
         return _unique(attendees, "attendees")
 
+    @field_validator("late_reason")
+    @classmethod
+    def _reason_readable(cls, value: str | None) -> str | None:
+        return _not_blank(value, "late_reason")
+
 
 class CompleteSession(_Command):
+    """The session was held: from its start on; after its entry window with a reason."""
+
     kind: Literal["complete_session"] = "complete_session"
     session_id: str
+    late_reason: LateReason | None = None
+
+    @field_validator("late_reason")
+    @classmethod
+    def _reason_readable(cls, value: str | None) -> str | None:
+        return _not_blank(value, "late_reason")
 
 
 class CompleteExecution(_Command):
@@ -254,6 +282,33 @@ class SubmitExam(_Command):
         return self
 
 
+#: Where an exam score comes from: a document id or the SHA-256 of the scanned result.
+Evidence = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class RecordExamScore(_Command):
+    """A trainee's score from an exam taken elsewhere, recorded by the program's specialist
+    with a reference to its evidence (a document id or a SHA-256 hash)."""
+
+    kind: Literal["exam_score"] = "exam_score"
+    trainee: PersonId
+    score: Annotated[float, Field(ge=0, le=100)]
+    evidence: Evidence
+
+    @field_validator("evidence")
+    @classmethod
+    def _evidence_readable(cls, value: str) -> str:
+        _not_blank(value, "evidence (a document id or a SHA-256 hash)", one_line=True)
+        return value
+
+
+class ConfirmExamScore(_Command):
+    """A second person confirms a recorded exam score, so that it counts (four-eyes)."""
+
+    kind: Literal["confirm_exam_score"] = "confirm_exam_score"
+    trainee: PersonId
+
+
 class CloseEvaluation(_Command):
     kind: Literal["close_evaluation"] = "close_evaluation"
 
@@ -288,6 +343,8 @@ ProgramCommand = Annotated[
     | CompleteExecution
     | SubmitSurvey
     | SubmitExam
+    | RecordExamScore
+    | ConfirmExamScore
     | CloseEvaluation
     | SubmitFeedback
     | CancelProgram,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.approval import ApprovalRoute
 from domain.calendar import CalendarConfig, ReminderRules
+from domain.fact_rules import FactRules
 
 PersonId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")]
 Reason = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -54,6 +55,8 @@ class ProgramPlanned(_Event):
     evaluation_window_days: int
     calendar: CalendarConfig = CalendarConfig()
     reminder_rules: ReminderRules = ReminderRules()
+    fact_rules: FactRules = FactRules()
+    """The admin's rules for late entries and exam scores in force when it was planned."""
 
 
 class ProgramRevised(_Event):
@@ -242,15 +245,22 @@ class NotificationAttempted(_Event):
 
 
 class AttendanceRecorded(_Event):
+    """``late_entered``: recorded after the session's entry window, with the ``late_reason``
+    given (see docs/facts.md)."""
+
     type: Literal["AttendanceRecorded"] = "AttendanceRecorded"
     session_id: str
     attendees: tuple[PersonId, ...]
     absentees: tuple[PersonId, ...]
+    late_entered: bool = False
+    late_reason: str | None = None
 
 
 class SessionCompleted(_Event):
     type: Literal["SessionCompleted"] = "SessionCompleted"
     session_id: str
+    late_entered: bool = False
+    late_reason: str | None = None
 
 
 class ProgramExecuted(_Event):
@@ -293,8 +303,11 @@ class ExamGrading(BaseModel):
 
 
 class ExamSubmitted(_Event):
-    """A trainee's exam: a score given directly, or answers graded from the answer key
-    (then ``course_id``, ``answers`` and the graded ``items`` are kept too)."""
+    """A trainee's exam result, the one that counts: answers graded from the answer key
+    (then ``course_id``, ``answers`` and the graded ``items`` are kept too), or a score from an
+    exam taken elsewhere, ``recorded_by`` the specialist with its ``evidence`` (and
+    ``confirmed_by`` a second person where the rules require it). Events written before those
+    rules carry a score the trainee reported, without ``recorded_by``."""
 
     type: Literal["ExamSubmitted"] = "ExamSubmitted"
     trainee: PersonId
@@ -302,6 +315,20 @@ class ExamSubmitted(_Event):
     course_id: str | None = None
     answers: dict[str, str] = {}
     items: tuple[ExamItem, ...] = ()
+    recorded_by: PersonId | None = None
+    evidence: str | None = None
+    confirmed_by: PersonId | None = None
+
+
+class ExamScorePending(_Event):
+    """A score from an exam taken elsewhere, recorded but not counted: the program's rules
+    want a second person to confirm it, which then writes the ``ExamSubmitted``."""
+
+    type: Literal["ExamScorePending"] = "ExamScorePending"
+    trainee: PersonId
+    score: Annotated[float, Field(ge=0, le=100)]
+    recorded_by: PersonId
+    evidence: str
 
 
 class EvaluationClosed(_Event):
@@ -485,6 +512,7 @@ register_event_types(
     EvaluationOpened,
     SurveySubmitted,
     ExamSubmitted,
+    ExamScorePending,
     EvaluationClosed,
     FeedbackSubmitted,
     ProgramClosed,

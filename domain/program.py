@@ -17,6 +17,14 @@ from domain import commands as c
 from domain import events as e
 from domain.approval import ApprovalPolicy, ApprovalRoute
 from domain.approval_flow import decide_task, evolve_task, start_route
+from domain.facts import (
+    check_evaluation_open,
+    check_not_examined,
+    confirm_exam_score,
+    record_exam_score,
+    session_entry,
+    trainee_score_refused,
+)
 from domain.state import (
     RUNNING,
     TERMINAL,
@@ -63,6 +71,8 @@ ALLOWED: dict[type[BaseModel], frozenset[ProgramStatus]] = {
     c.CompleteExecution: frozenset({ProgramStatus.EXECUTING}),
     c.SubmitSurvey: frozenset({ProgramStatus.EVALUATING}),
     c.SubmitExam: frozenset({ProgramStatus.EVALUATING}),
+    c.RecordExamScore: frozenset({ProgramStatus.EVALUATING}),
+    c.ConfirmExamScore: frozenset({ProgramStatus.EVALUATING, ProgramStatus.FEEDBACK}),
     c.CloseEvaluation: frozenset({ProgramStatus.EVALUATING}),
     c.SubmitFeedback: frozenset({ProgramStatus.FEEDBACK}),
     c.CancelProgram: CANCELLABLE,
@@ -81,9 +91,11 @@ SPECIALIST_COMMANDS: tuple[type[BaseModel], ...] = (
     c.CloseEvaluation,
     c.SubmitFeedback,
     c.CancelProgram,
+    c.RecordExamScore,
 )
-APPROVER_COMMANDS: tuple[type[BaseModel], ...] = tuple(
-    command for command in c.TASK_COMMANDS if command is not c.ReassignTask
+APPROVER_COMMANDS: tuple[type[BaseModel], ...] = (
+    *(command for command in c.TASK_COMMANDS if command is not c.ReassignTask),
+    c.ConfirmExamScore,  # a second person, never the specialist (domain.facts)
 )
 TRAINEE_COMMANDS: tuple[type[BaseModel], ...] = (c.SubmitSurvey, c.SubmitExam)
 
@@ -139,12 +151,17 @@ def decide(
     new_id: Callable[[], str],
     route: ApprovalRoute | None = None,
     grading: e.ExamGrading | None = None,
+    *,
+    strict_facts: bool = True,
 ) -> list[Any]:
     """Events that follow from ``command``, or a ``DomainError`` saying why it is refused.
 
     ``route`` is the approval route the policy resolved for a submission; without one the
     default policy (the approvers named in the plan) applies. ``grading`` is an online exam's
     answers graded against the course's answer key (an activity looks the key up).
+    ``strict_facts`` applies ``domain.facts`` (sessions entered from their start on, no
+    self-reported scores, the evaluation window checked); only replays of histories recorded
+    before those rules pass False.
     """
     _check_state(state.status, command)
     actor: str = getattr(command, "actor", "")
@@ -205,11 +222,13 @@ def decide(
             if session.session_id in state.attendance:
                 raise DomainError(f"attendance of session {session.session_id!r} already recorded")
             absentees = tuple(t for t in state.enrolled if t not in command.attendees)
+            late = session_entry(state, session, command, now) if strict_facts else {}
             return [
                 e.AttendanceRecorded(
                     session_id=session.session_id,
                     attendees=command.attendees,
                     absentees=absentees,
+                    **late,
                 )
             ]
         case c.CompleteSession():
@@ -218,7 +237,8 @@ def decide(
                 raise DomainError(
                     f"record the attendance of session {session.session_id!r} before completing it"
                 )
-            return [e.SessionCompleted(session_id=session.session_id)]
+            late = session_entry(state, session, command, now) if strict_facts else {}
+            return [e.SessionCompleted(session_id=session.session_id, **late)]
         case c.CompleteExecution():
             missing = sorted(set(state.sessions) - state.completed_sessions)
             if missing:
@@ -234,6 +254,8 @@ def decide(
                 e.EvaluationOpened(closes_at=closes_at),
             ]
         case c.SubmitSurvey():
+            if strict_facts:
+                check_evaluation_open(state, now)
             if actor in state.surveyed:
                 raise DomainError(f"{actor!r} already submitted a survey")
             return [
@@ -242,7 +264,12 @@ def decide(
         case c.SubmitExam():
             if actor in state.examined:
                 raise DomainError(f"{actor!r} already submitted an exam")
+            if strict_facts:
+                check_evaluation_open(state, now)
+                check_not_examined(state, actor)
             if command.answers is None:
+                if strict_facts:
+                    raise trainee_score_refused()
                 assert command.score is not None
                 return [e.ExamSubmitted(trainee=actor, score=command.score)]
             if grading is None:
@@ -256,6 +283,10 @@ def decide(
                     items=grading.items,
                 )
             ]
+        case c.RecordExamScore():
+            return record_exam_score(state, command, now)
+        case c.ConfirmExamScore():
+            return confirm_exam_score(state, command)
         case c.CloseEvaluation():
             return [e.EvaluationClosed(by_deadline=False)]
         case c.SubmitFeedback():
@@ -307,6 +338,7 @@ def evolve(state: ProgramState | None, event: Any) -> ProgramState:
             evaluation_window_days=event.evaluation_window_days,
             calendar=event.calendar,
             reminder_rules=event.reminder_rules,
+            fact_rules=event.fact_rules,
         )
     approval = evolve_task(state, event)
     if approval is not None:
@@ -383,8 +415,14 @@ def evolve(state: ProgramState | None, event: Any) -> ProgramState:
             )
         case e.SurveySubmitted():
             return state.model_copy(update={"surveyed": state.surveyed | {event.trainee}})
+        case e.ExamScorePending():
+            pending = {**state.pending_scores, event.trainee: event}
+            return state.model_copy(update={"pending_scores": pending})
         case e.ExamSubmitted():
-            return state.model_copy(update={"examined": state.examined | {event.trainee}})
+            pending = {k: v for k, v in state.pending_scores.items() if k != event.trainee}
+            return state.model_copy(
+                update={"examined": state.examined | {event.trainee}, "pending_scores": pending}
+            )
         case e.EvaluationClosed():
             return state.model_copy(update={"status": s.FEEDBACK, "evaluation_closes_at": None})
         case e.FeedbackSubmitted():

@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.approval import ApprovalRoute, ProgramFacts, Task
 from domain.calendar import CalendarConfig, ReminderRules
-from domain.events import Session
+from domain.events import ExamScorePending, Session
+from domain.fact_rules import FactRules
 
 
 class DomainError(Exception):
@@ -53,6 +54,7 @@ class ProgramState(BaseModel):
     evaluation_window_days: int
     calendar: CalendarConfig = CalendarConfig()
     reminder_rules: ReminderRules = ReminderRules()
+    fact_rules: FactRules = FactRules()
     status: ProgramStatus = ProgramStatus.DRAFT
     revision: int = 1
     submitted_by: str | None = None
@@ -66,6 +68,8 @@ class ProgramState(BaseModel):
     evaluation_closes_at: datetime | None = None
     surveyed: frozenset[str] = frozenset()
     examined: frozenset[str] = frozenset()
+    pending_scores: dict[str, ExamScorePending] = {}
+    """Exam scores recorded but awaiting a second person's confirmation, by trainee."""
     sent_reminders: frozenset[str] = frozenset()
 
     @property

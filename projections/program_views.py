@@ -156,7 +156,9 @@ def describe(event: Any) -> str:
             return f"{event.kind} reminder for {event.session_id} sent to {len(event.recipients)}"
         case e.AttendanceRecorded():
             total = len(event.attendees) + len(event.absentees)
-            return f"attendance of {event.session_id}: {len(event.attendees)}/{total}"
+            return f"attendance of {event.session_id}: {len(event.attendees)}/{total}" + _late(
+                event
+            )
         case e.ProgramExecuted():
             return "executed " + (
                 "on time" if event.on_time else f"late (planned {event.planned_date})"
@@ -172,13 +174,18 @@ def describe(event: Any) -> str:
         case e.SessionScheduled():
             return f"session {event.session.session_id} at {event.session.starts_at.isoformat()}"
         case e.SessionCompleted():
-            return f"session {event.session_id} held"
+            return f"session {event.session_id} held" + _late(event)
         case e.EvaluationOpened():
             return f"evaluation open until {event.closes_at.isoformat()}"
         case e.SurveySubmitted():
             return f"survey from {event.trainee}: overall {event.scores.get('overall')}"
         case e.ExamSubmitted():
-            return f"exam of {event.trainee}: {event.score:g}"
+            return f"exam of {event.trainee}: {event.score:g}" + _provenance(event)
+        case e.ExamScorePending():
+            return (
+                f"exam score of {event.trainee}: {event.score:g} awaiting confirmation"
+                + _provenance(event)
+            )
         case e.EvaluationClosed():
             return "evaluation closed" + (" at its deadline" if event.by_deadline else "")
         case e.FeedbackSubmitted():
@@ -186,6 +193,22 @@ def describe(event: Any) -> str:
         case e.ProgramClosed():
             return "closed"
     return str(getattr(event, "type", type(event).__name__))
+
+
+def _late(event: e.AttendanceRecorded | e.SessionCompleted) -> str:
+    return f" (entered late: {event.late_reason})" if event.late_entered else ""
+
+
+def _provenance(event: e.ExamSubmitted | e.ExamScorePending) -> str:
+    """Who recorded a score from an exam taken elsewhere, from what, and who confirmed it."""
+    if event.recorded_by is None:
+        return ""
+    confirmed = getattr(event, "confirmed_by", None)
+    return (
+        f" (recorded by {event.recorded_by}, evidence {event.evidence}"
+        + (f", confirmed by {confirmed}" if confirmed else "")
+        + ")"
+    )
 
 
 def apply(

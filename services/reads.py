@@ -21,7 +21,9 @@ from services.people import Person
 
 #: Timeline entries that carry one trainee's scores: others of the program's trainees never see
 #: them (the specialist, its approvers and auditors do).
-PRIVATE_EVENTS = frozenset({"SurveySubmitted", "ExamSubmitted"})
+PRIVATE_EVENTS = frozenset({"SurveySubmitted", "ExamSubmitted", "ExamScorePending"})
+#: State fields that carry trainees' scores (exam scores awaiting confirmation).
+PRIVATE_STATE = frozenset({"pending_scores"})
 
 
 def program_state(engine: Engine, program_id: str) -> dict[str, Any]:
@@ -84,17 +86,33 @@ def can_read(
     return user.has("trainee") and user.username in trainees
 
 
+def sees_scores(
+    user: Person, summary: dict[str, Any], state: dict[str, Any], actors: set[str]
+) -> bool:
+    """Auditors, the program's specialist and its approvers see every trainee's scores."""
+    return (
+        user.has("auditor")
+        or summary.get("specialist") == user.username
+        or is_approver_of(user, summary, state, actors)
+    )
+
+
+def state_for(
+    user: Person, summary: dict[str, Any], state: dict[str, Any], actors: set[str]
+) -> dict[str, Any]:
+    """The folded state as ``user`` may read it: without others' pending exam scores."""
+    if sees_scores(user, summary, state, actors):
+        return state
+    return {k: v for k, v in state.items() if k not in PRIVATE_STATE}
+
+
 def timeline_for(
     user: Person, summary: dict[str, Any], state: dict[str, Any], entries: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """The timeline as ``user`` may read it: whoever reads a program only as one of its
     trainees sees their own survey and exam, never another trainee's scores."""
     actors = {str(t["actor"]) for t in entries}
-    if (
-        user.has("auditor")
-        or summary.get("specialist") == user.username
-        or is_approver_of(user, summary, state, actors)
-    ):
+    if sees_scores(user, summary, state, actors):
         return entries
     return [
         t for t in entries if t["event_type"] not in PRIVATE_EVENTS or t["actor"] == user.username

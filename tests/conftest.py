@@ -68,6 +68,14 @@ async def time_env() -> AsyncIterator[WorkflowEnvironment]:
     await env.shutdown()
 
 
+async def until(env: WorkflowEnvironment, moment: datetime) -> None:
+    """Let the time-skipping server's clock reach ``moment`` (e.g. a session's start, from
+    which on its attendance may be recorded); timers due on the way fire."""
+    now = await env.get_current_time()
+    if moment > now:
+        await env.sleep(moment - now)
+
+
 @dataclass
 class Harness:
     env: WorkflowEnvironment

@@ -222,10 +222,15 @@ class Quarter:
                     pid,
                     c.SubmitSurvey(actor=trainee, scores=scores),
                 )
-            self.act(
+            self.act(  # a paper exam: the specialist records its score and the sheet's id
                 done + timedelta(hours=3, minutes=n),
                 pid,
-                c.SubmitExam(actor=trainee, score=float(rng.randint(45, 100))),
+                c.RecordExamScore(
+                    actor=specialist,
+                    trainee=trainee,
+                    score=float(rng.randint(45, 100)),
+                    evidence=f"exam-sheet/{pid}/{trainee}",
+                ),
             )
         if rng.random() < 0.5:
             closed = done + timedelta(days=3)

@@ -15,6 +15,10 @@ from trainops.render import console, fail, print_json, rows_table
 
 program_app = typer.Typer(no_args_is_help=True, help="Plan and run training programs.")
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+LateReason = Annotated[
+    str | None,
+    typer.Option(help="Why this is entered after the entry window (it is marked late-entered)."),
+]
 TaskOption = Annotated[
     str | None, typer.Option("--task", help="Task id (default: your only open task).")
 ]
@@ -254,16 +258,21 @@ def attend(
     program_id: str,
     session_id: str,
     attendee: Annotated[list[str], typer.Option(help="A trainee who attended, repeatable.")],
+    late_reason: LateReason = None,
     as_json: AsJson = False,
 ) -> None:
-    """Record who attended a session (everyone else enrolled is recorded absent)."""
-    _act(program_id, "attendance", {"session_id": session_id, "attendees": attendee}, as_json)
+    """Record who attended a session, from its start on (everyone else enrolled is absent)."""
+    body = {"session_id": session_id, "attendees": attendee, "late_reason": late_reason}
+    _act(program_id, "attendance", body, as_json)
 
 
 @program_app.command("complete-session")
-def complete_session(program_id: str, session_id: str, as_json: AsJson = False) -> None:
-    """Mark a session as held."""
-    _act(program_id, "complete-session", {"session_id": session_id}, as_json)
+def complete_session(
+    program_id: str, session_id: str, late_reason: LateReason = None, as_json: AsJson = False
+) -> None:
+    """Mark a session as held (from its start on)."""
+    body = {"session_id": session_id, "late_reason": late_reason}
+    _act(program_id, "complete-session", body, as_json)
 
 
 @program_app.command()
@@ -301,6 +310,29 @@ def exam(
     except ValueError as exc:
         raise fail("answers look like q1=B q2=A") from exc
     _act(program_id, "exam", {"answers": answers}, as_json)
+
+
+@program_app.command("exam-score")
+def exam_score(
+    program_id: str,
+    trainee: Annotated[str, typer.Option(help="Whose exam it was.")],
+    score: Annotated[float, typer.Option(help="The score, 0-100.")],
+    evidence: Annotated[str, typer.Option(help="The result's document id or SHA-256 hash.")],
+    as_json: AsJson = False,
+) -> None:
+    """As the specialist: record a score from an exam taken elsewhere, with its evidence."""
+    body = {"trainee": trainee, "score": score, "evidence": evidence}
+    _act(program_id, "exam-score", body, as_json)
+
+
+@program_app.command("confirm-exam-score")
+def confirm_exam_score(
+    program_id: str,
+    trainee: Annotated[str, typer.Option(help="Whose score.")],
+    as_json: AsJson = False,
+) -> None:
+    """A second person confirms a recorded exam score, so that it counts (four-eyes)."""
+    _act(program_id, "confirm-exam-score", {"trainee": trainee}, as_json)
 
 
 @program_app.command("close-evaluation")

@@ -89,6 +89,9 @@ ONLINE_EXAM_CHECK = "score-refused-when-online-exam"
 #: Patch marker: a new program's plan must carry an actor assertion the log's keys verify
 #: (histories started before it replay without the check).
 PLAN_PROOF_CHECK = "plan-needs-actor-assertion"
+#: Patch marker: the handler decides with ``domain.facts`` (sessions entered from their start
+#: on, late entries marked, no self-reported scores); older histories replay without them.
+FACTS_CHECK = "facts-cannot-be-inflated"
 
 LOOKUP_RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=30),
@@ -229,12 +232,14 @@ class TrainingProgramWorkflow:
             self._spend_nonce(command)
             route = None
             grading = None
+            strict = workflow.patched(FACTS_CHECK)
             if (
                 isinstance(command, SubmitExam)
                 and command.answers is None
                 and workflow.patched(ONLINE_EXAM_CHECK)
             ):
-                self._decide(command, grading=VALIDATION_GRADING)  # refuse before looking up
+                # refuse before looking up
+                self._decide(command, grading=VALIDATION_GRADING, strict_facts=strict)
                 online = await workflow.execute_activity(
                     HAS_ONLINE_EXAM,
                     self._state.program_id,
@@ -250,7 +255,8 @@ class TrainingProgramWorkflow:
                         non_retryable=True,
                     )
             if isinstance(command, SubmitExam) and command.answers is not None:
-                self._decide(command, grading=VALIDATION_GRADING)  # refuse before grading
+                # refuse before grading
+                self._decide(command, grading=VALIDATION_GRADING, strict_facts=strict)
                 grading = await workflow.execute_activity(
                     GRADE_EXAM,
                     GradeExamInput(program_id=self._state.program_id, answers=command.answers),
@@ -267,7 +273,7 @@ class TrainingProgramWorkflow:
                     start_to_close_timeout=timedelta(seconds=30),
                     retry_policy=LOOKUP_RETRY,
                 )
-            decided = self._decide(command, route=route, grading=grading)
+            decided = self._decide(command, route=route, grading=grading, strict_facts=strict)
             await self._record(decided, command.actor, role_for(command), command=command)
             self._changed = True
             return self._result(tuple(event.type for event in decided))
@@ -322,10 +328,19 @@ class TrainingProgramWorkflow:
         dry_run: bool = False,
         route: ApprovalRoute | None = None,
         grading: e.ExamGrading | None = None,
+        strict_facts: bool = True,
     ) -> list[Any]:
         new_id = (lambda: "dry-run") if dry_run else (lambda: str(workflow.uuid4()))
         try:
-            return decide(self._state, command, workflow.now(), new_id, route, grading)
+            return decide(
+                self._state,
+                command,
+                workflow.now(),
+                new_id,
+                route,
+                grading,
+                strict_facts=strict_facts,
+            )
         except DomainError as exc:
             raise ApplicationError(str(exc), type="DomainError", non_retryable=True) from exc
 
@@ -365,7 +380,11 @@ class TrainingProgramWorkflow:
             retry_policy=LOOKUP_RETRY,
         )
         planned = start(self._plan).model_copy(
-            update={"calendar": settings.calendar, "reminder_rules": settings.reminder_rules}
+            update={
+                "calendar": settings.calendar,
+                "reminder_rules": settings.reminder_rules,
+                "fact_rules": settings.fact_rules,
+            }
         )
         self._state = evolve(None, planned)
         await self._record(

@@ -18,11 +18,25 @@ def test_the_example_configuration_loads() -> None:
     assert config.notifications.route_for("mgr.wang") == ("wecom", "mgr.wang")
     assert config.notifications.route_for("emp.007") == ("mail", "emp.007@example.com")
     assert config.reminders.prepare_working_days == 3
+    assert config.facts.entry_window_days == 7
+    assert config.facts.exam_scores.confirmation == "none"
 
 
 def test_no_file_means_defaults() -> None:
     config = load_admin_config(None)
     assert config.approval.steps[0].approvers.plan_approvers
+    assert config.facts.entry_window_days == 7 and not config.facts.scores_need_confirmation
+
+
+def test_fact_rules_are_read_and_checked() -> None:
+    config = parse_admin_config(
+        "facts:\n  entry_window_days: 3\n  exam_scores: {confirmation: required}\n"
+    )
+    assert config.facts.entry_window_days == 3 and config.facts.scores_need_confirmation
+    with pytest.raises(ConfigFileError, match=r"line 3 \(facts\.exam_scores\.confirmation\)"):
+        parse_admin_config("facts:\n  exam_scores:\n    confirmation: sometimes\n")
+    with pytest.raises(ConfigFileError, match=r"line 2 \(facts\.entry_window_days\)"):
+        parse_admin_config("facts:\n  entry_window_days: -1\n")
 
 
 @pytest.mark.parametrize(
@@ -35,6 +49,7 @@ def test_no_file_means_defaults() -> None:
         (("  - id: manager", "  - idd: manager"), r"approval\.steps\.0"),
         (("channel: wecom", "channel: slack"), r"unknown channel 'slack'"),
         (("steps:", "steps: ["), r"line \d+: not valid YAML"),
+        (("confirmation: none", "confirmation: maybe"), r"line \d+ \(facts\.exam_scores"),
     ],
 )
 def test_a_bad_file_names_the_line(change: tuple[str, str], expected: str) -> None:

@@ -25,6 +25,7 @@ from api.users import UserStore
 from domain.commands import PlanProgram
 from projections import queries
 from tests.conftest import TEST_SIGNER, Harness
+from tests.conftest import until as wait_until
 from trainops.client import Clock, ProgramClient
 from trainops.settings import Settings
 from workflows.program import ActionResult
@@ -163,14 +164,21 @@ async def plan_body(h: Harness, program_id: str, **changes: Any) -> dict[str, An
     return body
 
 
+async def session_started(world: World, plan: dict[str, Any]) -> None:
+    """Skip the test server's clock to the plan's first session start: its attendance is
+    accepted from then on."""
+    await wait_until(world.h.env, datetime.fromisoformat(plan["sessions"][0]["starts_at"]))
+
+
 def quarter(day: str) -> str:
     d = date.fromisoformat(day)
     return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
 
 
-async def run(world: World, program_id: str, until: str, **plan: Any) -> None:
+async def run(world: World, program_id: str, until: str, **plan: Any) -> dict[str, Any]:
     """Plan a program of spec.li's and take it through the API up to ``until`` (published,
-    executing or evaluating); emp.1 and emp.2 are enrolled, only emp.1 attends."""
+    executing or evaluating); emp.1 and emp.2 are enrolled, only emp.1 attends. Returns the
+    plan as sent."""
     steps = [
         ("spec.li", "submit", {}),
         ("mgr.wang", "approve", {}),
@@ -180,13 +188,15 @@ async def run(world: World, program_id: str, until: str, **plan: Any) -> None:
         ("spec.li", "complete-execution", {}),
     ]
     stop = {"published": 3, "executing": 4, "evaluating": 6}[until]
+    plan_json = await plan_body(world.h, program_id, **plan)
     async with world.client("spec.li") as li:
-        planned = await li.post(
-            "/api/v1/programs", json=await plan_body(world.h, program_id, **plan)
-        )
+        planned = await li.post("/api/v1/programs", json=plan_json)
         assert planned.status_code == 201, planned.text
     for who, segment, body in steps[:stop]:
+        if segment == "attendance":
+            await session_started(world, plan_json)
         async with world.client(who) as client:
             done = await client.post(f"/api/v1/programs/{program_id}/{segment}", json=body)
             assert done.status_code == 200, done.text
             assert done.json()["projected"]
+    return plan_json

@@ -7,7 +7,7 @@ from typing import get_args
 
 from domain import commands as c
 from services.actions import ACTIONS
-from tests.api.conftest import World, plan_body, quarter
+from tests.api.conftest import World, plan_body, quarter, session_started
 
 
 async def test_a_program_from_plan_to_kpis_over_http(world: World) -> None:
@@ -34,6 +34,7 @@ async def test_a_program_from_plan_to_kpis_over_http(world: World) -> None:
         assert (await wang.get("/api/v1/inbox")).json() == []
 
         assert (await li.post("/api/v1/programs/http-1/publish", json={})).status_code == 200
+        await session_started(world, body)
         attended = await li.post(
             "/api/v1/programs/http-1/attendance", json={"session_id": "s1", "attendees": ["emp.1"]}
         )

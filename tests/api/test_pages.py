@@ -6,7 +6,7 @@ from datetime import datetime
 
 import structlog
 
-from tests.api.conftest import PASSWORD, World, csrf_of, plan_body
+from tests.api.conftest import PASSWORD, World, csrf_of, plan_body, session_started
 
 
 async def test_sign_in_sets_a_safe_session_cookie_and_sign_out_ends_it(world: World) -> None:
@@ -127,14 +127,23 @@ async def test_plan_submit_and_approve_in_the_pages(world: World) -> None:
 
 async def test_attendance_from_the_program_page(world: World) -> None:
     h = world.h
+    plan = await plan_body(h, "web-att")
     async with world.client("spec.li") as li_api, world.client("mgr.wang") as wang:
-        await li_api.post("/api/v1/programs", json=await plan_body(h, "web-att"))
+        await li_api.post("/api/v1/programs", json=plan)
         await li_api.post("/api/v1/programs/web-att/submit")
         await wang.post("/api/v1/programs/web-att/approve", json={})
         await li_api.post("/api/v1/programs/web-att/publish")
     async with world.browser("spec.li") as li:
         page = await li.get("/programs/web-att")
         assert 'name="attendees" value="emp.1"' in page.text
+        before = world.head()
+        early = await li.post(
+            "/programs/web-att/attendance",
+            data={"csrf_token": csrf_of(page.text), "session_id": "s1", "attendees": "emp.1"},
+        )
+        assert early.status_code == 403 and "before it has started" in early.text
+        assert world.head() == before
+        await session_started(world, plan)
         recorded = await li.post(
             "/programs/web-att/attendance",
             data={"csrf_token": csrf_of(page.text), "session_id": "s1", "attendees": "emp.1"},

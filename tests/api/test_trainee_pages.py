@@ -13,7 +13,7 @@ import pytest
 
 from api.trainee_pages import SCALE
 from domain.reference import CourseDefined, ProgramResourcesAssigned, Question, VenueDefined
-from tests.api.conftest import PASSWORD, World, csrf_of, plan_body, run
+from tests.api.conftest import PASSWORD, World, csrf_of, plan_body, run, session_started
 from tests.conftest import record_reference
 
 COURSE = CourseDefined(
@@ -261,7 +261,8 @@ async def test_refused_in_the_wrong_state_and_for_strangers(world: World) -> Non
 
 async def test_trainees_never_see_each_others_scores(world: World) -> None:
     trainee(world, "emp.2")
-    await run(world, "tr-both", "published")
+    plan = await run(world, "tr-both", "published")
+    await session_started(world, plan)
     async with world.client("spec.li") as li:
         for segment, body in [
             ("attendance", {"session_id": "s1", "attendees": ["emp.1", "emp.2"]}),
@@ -272,7 +273,14 @@ async def test_trainees_never_see_each_others_scores(world: World) -> None:
     async with world.client("emp.2") as emp2:
         done = await emp2.post("/api/v1/programs/tr-both/survey", json={"scores": {"overall": 37}})
         assert done.status_code == 200, done.text
-        await emp2.post("/api/v1/programs/tr-both/exam", json={"score": 41})
+        before = world.head()
+        own = await emp2.post("/api/v1/programs/tr-both/exam", json={"score": 99})
+        assert own.status_code == 403 and "do not report their own exam score" in own.text
+        assert world.head() == before
+    async with world.client("spec.li") as li:
+        body = {"trainee": "emp.2", "score": 41, "evidence": "scan-7f3a"}
+        recorded = await li.post("/api/v1/programs/tr-both/exam-score", json=body)
+        assert recorded.status_code == 200, recorded.text
 
     async with world.client("emp.1") as emp1, world.browser("emp.1") as page:
         detail = (await emp1.get("/api/v1/programs/tr-both")).json()
@@ -295,7 +303,7 @@ async def test_the_trainee_pages_in_both_languages(world: World, lang: str) -> N
     expected = {
         "/my/trainings": ("My trainings", "我的培训"),
         "/my/trainings/tr-lang/survey": ("Reaction survey", "培训满意度问卷"),
-        "/my/trainings/tr-lang/exam": ("Exam score", "考试成绩"),
+        "/my/trainings/tr-lang/exam": ("the specialist records the score", "成绩由培训专员"),
     }
     async with world.browser("emp.1") as emp:
         await emp.get(f"/lang/{lang}")

@@ -23,6 +23,9 @@ from domain.program import (
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 START = NOW + timedelta(days=10)
+GRADING = e.ExamGrading(course_id="c1", score=70, items=())
+#: When a command is given, where NOW is too early (a session's facts, from its start on).
+GIVEN_AT = {c.RecordAttendance: START, c.CompleteSession: START}
 
 
 def new_ids() -> object:
@@ -96,7 +99,11 @@ def command_for(kind: type[BaseModel]) -> BaseModel:
         c.CompleteSession: c.CompleteSession(actor="spec", session_id="s1"),
         c.CompleteExecution: c.CompleteExecution(actor="spec"),
         c.SubmitSurvey: c.SubmitSurvey(actor="t1", scores={"overall": 80}),
-        c.SubmitExam: c.SubmitExam(actor="t1", score=70),
+        c.SubmitExam: c.SubmitExam(actor="t1", answers={"q1": "B"}),
+        c.RecordExamScore: c.RecordExamScore(
+            actor="spec", trainee="t1", score=70, evidence="paper-2026-031"
+        ),
+        c.ConfirmExamScore: c.ConfirmExamScore(actor="boss", trainee="t1"),
         c.CloseEvaluation: c.CloseEvaluation(actor="spec"),
         c.SubmitFeedback: c.SubmitFeedback(actor="spec", summary="fine"),
         c.CancelProgram: c.CancelProgram(actor="spec", reason="budget cut"),
@@ -114,6 +121,8 @@ _CONTEXT_DEPENDENT = {
     (c.UnclaimTask, ProgramStatus.SUBMITTED),  # nothing claimed
     (c.ResolveTask, ProgramStatus.SUBMITTED),  # nothing delegated
     (c.ReassignTask, ProgramStatus.SUBMITTED),  # the default policy names no admins
+    (c.ConfirmExamScore, ProgramStatus.EVALUATING),  # no score awaits confirmation
+    (c.ConfirmExamScore, ProgramStatus.FEEDBACK),  # no score awaits confirmation
 }
 
 CASES = [(kind, status) for kind in ALLOWED for status in ProgramStatus]
@@ -123,15 +132,16 @@ CASES = [(kind, status) for kind in ALLOWED for status in ProgramStatus]
 def test_every_command_in_every_state(kind: type[BaseModel], status: ProgramStatus) -> None:
     state = state_in(status)
     command = command_for(kind)
+    at = GIVEN_AT.get(kind, NOW)
     if status not in ALLOWED[kind]:
         with pytest.raises(DomainError, match=f"cannot .* a program that is {status.value}"):
-            decide(state, command, NOW, new_ids())  # type: ignore[arg-type]
+            decide(state, command, at, new_ids(), grading=GRADING)  # type: ignore[arg-type]
         return
     if (kind, status) in _CONTEXT_DEPENDENT:
         with pytest.raises(DomainError):
-            decide(state, command, NOW, new_ids())  # type: ignore[arg-type]
+            decide(state, command, at, new_ids(), grading=GRADING)  # type: ignore[arg-type]
         return
-    decided = decide(state, command, NOW, new_ids())  # type: ignore[arg-type]
+    decided = decide(state, command, at, new_ids(), grading=GRADING)  # type: ignore[arg-type]
     assert decided, "an allowed command decides at least one event"
     fold(decided, state)  # the events it decides fold without error
 

@@ -13,11 +13,11 @@ from typing import Any
 from uuid import UUID
 
 from domain import commands as c
-from domain.program import ProgramStatus, decide, fold
+from domain.program import ProgramStatus, decide, fold, role_for
 from eventlog import EventStore
 from imports.common import current_events
 from imports.reference import load_reference
-from tests.projections.history import T0, _append, generate
+from tests.projections.history import _append, generate
 
 EMPLOYEES = [f"e{k}" for k in range(8)] + [f"x{k}" for k in range(8)]
 
@@ -40,17 +40,25 @@ def evaluate(store: EventStore, seed: int = 5) -> None:
         state = fold(events)
         if state is None or state.status is not ProgramStatus.EVALUATING:
             continue
-        now = T0 + timedelta(days=200 + n)
+        assert state.evaluation_closes_at is not None
+        now = state.evaluation_closes_at - timedelta(days=1)  # while the window is open
         for trainee in sorted(state.attendees):
             for command in (
                 c.SubmitSurvey(
                     actor=trainee,
                     scores={"overall": rng.randint(60, 100), "content": rng.randint(50, 100)},
                 ),
-                c.SubmitExam(actor=trainee, score=rng.randint(40, 100)),
+                c.RecordExamScore(  # a paper exam, recorded by the specialist
+                    actor=state.specialist,
+                    trainee=trainee,
+                    score=rng.randint(40, 100),
+                    evidence=f"sheet-{pid}-{trainee}",
+                ),
             ):
                 decided = decide(state, command, now, lambda: "unused")
-                version = _append(store, pid, version, decided, trainee, "trainee", now, ids)
+                version = _append(
+                    store, pid, version, decided, command.actor, role_for(command), now, ids
+                )
                 state = fold(decided, state) or state
 
 

@@ -78,6 +78,8 @@ def generate(store: EventStore, programs: int = 12, seed: int = 3) -> None:
             now += timedelta(days=2 if isinstance(command, c.CompleteExecution) and n % 2 else 1)
             if isinstance(command, c.CompleteExecution):
                 now = datetime.combine(plan.planned_date, T0.timetz()) + timedelta(days=n % 2)
+            if isinstance(command, c.RecordAttendance):  # a session's facts, once it has begun
+                now = max(now, plan.sessions[0].starts_at + timedelta(hours=2))
             decided = decide(state, command, now, lambda: f"task-{next(task_ids)}")
             version = _append(
                 store, pid, version, decided, command.actor, role_for(command), now, ids

@@ -84,7 +84,10 @@ async def test_full_lifecycle_with_reminders_at_the_right_instants(harness: Harn
     done = await h.programs.act("p-life", c.CompleteExecution(actor="spec.li"))
     assert done.status == "evaluating"
     await h.programs.act("p-life", c.SubmitSurvey(actor="emp.1", scores={"overall": 90}))
-    await h.programs.act("p-life", c.SubmitExam(actor="emp.2", score=75))
+    await h.programs.act(
+        "p-life",
+        c.RecordExamScore(actor="spec.li", trainee="emp.2", score=75, evidence="sheet-0042"),
+    )
 
     # The evaluation window closes by itself after 7 days.
     await h.env.sleep(timedelta(days=7, minutes=1))

@@ -1,0 +1,124 @@
+"""Facts that cannot be inflated: the rules that keep KPI inputs honest (docs/facts.md).
+
+- A session's attendance and completion are accepted from the session's start on (workflow
+  time). Up to ``entry_window_days`` after its end they are on time; later they need a reason
+  and the event is marked ``late_entered``.
+- Trainees never report their own exam score. A score from an exam taken elsewhere is recorded
+  by the program's specialist with its evidence; where the rules require it, a second person
+  confirms it before it counts.
+- Surveys, exams and scores are taken only while the evaluation window is open.
+
+Pure, like the rest of the domain: ``now`` is the workflow's time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from domain import commands as c
+from domain import events as e
+from domain.state import DomainError, ProgramState
+
+#: What a specialist records about a session, for messages.
+WHAT = {c.RecordAttendance: "attendance", c.CompleteSession: "completion"}
+
+
+def _local(moment: datetime, timezone: str) -> str:
+    return f"{moment.astimezone(ZoneInfo(timezone)).isoformat(timespec='minutes')} ({timezone})"
+
+
+def session_entry(
+    state: ProgramState,
+    session: e.Session,
+    command: c.RecordAttendance | c.CompleteSession,
+    now: datetime,
+) -> dict[str, Any]:
+    """The ``late_entered`` / ``late_reason`` of an attendance or completion entered ``now``,
+    or a ``DomainError``: before the session's start, or late without a reason."""
+    what = WHAT[type(command)]
+    if now < session.starts_at:
+        raise DomainError(
+            f"session {session.session_id!r} starts at {_local(session.starts_at, state.timezone)}:"
+            f" its {what} cannot be recorded before it has started"
+        )
+    ends = session.starts_at + timedelta(hours=session.duration_hours)
+    days = state.fact_rules.entry_window_days
+    if now <= ends + timedelta(days=days):
+        return {"late_entered": False, "late_reason": None}
+    if command.late_reason is None:
+        raise DomainError(
+            f"session {session.session_id!r} ended at {_local(ends, state.timezone)}, more than"
+            f" {days} days ago: its {what} is entered late, give the reason (late_reason)"
+        )
+    return {"late_entered": True, "late_reason": command.late_reason}
+
+
+def check_evaluation_open(state: ProgramState, now: datetime) -> None:
+    """The window may have run out before its timer has closed the evaluation."""
+    closes = state.evaluation_closes_at
+    if closes is not None and now >= closes:
+        raise DomainError(f"the evaluation window closed at {_local(closes, state.timezone)}")
+
+
+def check_not_examined(state: ProgramState, trainee: str) -> None:
+    if trainee in state.examined:
+        raise DomainError(f"{trainee!r} already has an exam result")
+    if trainee in state.pending_scores:
+        raise DomainError(f"an exam score of {trainee!r} is already awaiting confirmation")
+
+
+def trainee_score_refused() -> DomainError:
+    return DomainError(
+        "trainees do not report their own exam score: the program's specialist records the"
+        " score of an exam taken elsewhere, with its evidence (exam_score)"
+    )
+
+
+def record_exam_score(state: ProgramState, command: c.RecordExamScore, now: datetime) -> list[Any]:
+    """The specialist's record of a score: counted at once, or pending a second person."""
+    check_evaluation_open(state, now)
+    if command.trainee not in state.attendees:
+        raise DomainError(f"{command.trainee!r} did not attend this program: no exam to score")
+    check_not_examined(state, command.trainee)
+    if state.fact_rules.scores_need_confirmation:
+        return [
+            e.ExamScorePending(
+                trainee=command.trainee,
+                score=command.score,
+                recorded_by=command.actor,
+                evidence=command.evidence,
+            )
+        ]
+    return [
+        e.ExamSubmitted(
+            trainee=command.trainee,
+            score=command.score,
+            recorded_by=command.actor,
+            evidence=command.evidence,
+        )
+    ]
+
+
+def confirm_exam_score(state: ProgramState, command: c.ConfirmExamScore) -> list[Any]:
+    """A second person's confirmation: never the recorder, the specialist or a trainee."""
+    pending = state.pending_scores.get(command.trainee)
+    if pending is None:
+        raise DomainError(f"no exam score of {command.trainee!r} is awaiting confirmation")
+    actor = command.actor
+    if actor == pending.recorded_by:
+        raise DomainError(f"{actor!r} recorded this score: a second person must confirm it")
+    if actor == state.specialist:
+        raise DomainError("the program's specialist cannot confirm its exam scores")
+    if actor in state.enrolled or actor in state.trainees:
+        raise DomainError(f"{actor!r} is a trainee of this program and cannot confirm scores")
+    return [
+        e.ExamSubmitted(
+            trainee=pending.trainee,
+            score=pending.score,
+            recorded_by=pending.recorded_by,
+            evidence=pending.evidence,
+            confirmed_by=actor,
+        )
+    ]

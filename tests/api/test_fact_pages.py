@@ -1,0 +1,123 @@
+"""Facts that cannot be inflated, from the pages: the admin turns on four-eyes for exam scores in
+the versioned configuration, the specialist records a score with its evidence, an approver
+confirms it, and a late session entry asks for its reason."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tests.api.conftest import World, csrf_of, run, session_started
+from tests.conftest import until
+
+FOUR_EYES = "facts:\n  entry_window_days: 2\n  exam_scores:\n    confirmation: required\n"
+
+
+def logged(world: World, program_id: str) -> list[tuple[str, dict[str, object], str]]:
+    return [
+        (r.event_type, r.payload, str(r.metadata["actor"]))
+        for r in world.h.db.store.read_stream(f"program-{program_id}")
+    ]
+
+
+async def test_a_score_is_recorded_with_evidence_and_confirmed_by_a_second_person(
+    world: World,
+) -> None:
+    async with world.client("adm.qian") as admin:
+        saved = await admin.put(
+            "/api/v1/config",
+            json={"document": FOUR_EYES, "comment": "four-eyes on scores", "expected_version": 0},
+        )
+        assert saved.status_code == 200, saved.text
+    await run(world, "fx-1", "evaluating")
+    planned = logged(world, "fx-1")[0][1]
+    assert planned["fact_rules"] == {
+        "entry_window_days": 2,
+        "exam_scores": {"confirmation": "required"},
+    }
+
+    async with world.browser("spec.li") as li:
+        page = await li.get("/programs/fx-1")
+        assert 'data-testid="act-exam-score"' in page.text
+        assert '<option value="emp.1">' in page.text and '<option value="emp.2">' not in page.text
+        before = world.head()
+        blank = await li.post(
+            "/programs/fx-1/exam-score",
+            data={"csrf_token": csrf_of(page.text), "trainee": "emp.1", "score": "64"},
+        )
+        assert blank.status_code == 422 and "evidence" in blank.text
+        assert world.head() == before
+        recorded = await li.post(
+            "/programs/fx-1/exam-score",
+            data={
+                "csrf_token": csrf_of(page.text),
+                "trainee": "emp.1",
+                "score": "64",
+                "evidence": "HR-EXAM-2027-118",
+            },
+        )
+        assert recorded.status_code == 303, recorded.text
+    kind, payload, actor = logged(world, "fx-1")[-1]
+    assert (kind, actor, payload["recorded_by"]) == ("ExamScorePending", "spec.li", "spec.li")
+
+    async with world.browser("emp.1") as emp:
+        mine = await emp.get("/my/trainings/fx-1")
+        assert 'data-testid="ask-exam" data-state="pending"' in mine.text
+    async with world.client("emp.1") as emp_api:
+        state = (await emp_api.get("/api/v1/programs/fx-1")).json()["state"]
+        assert "pending_scores" not in state  # a trainee never reads scores awaiting confirmation
+        timeline = (await emp_api.get("/api/v1/programs/fx-1/timeline")).json()
+        assert "ExamScorePending" not in {t["event_type"] for t in timeline}
+
+    async with world.browser("mgr.wang") as wang:
+        page = await wang.get("/programs/fx-1")
+        assert "HR-EXAM-2027-118" in page.text and 'data-testid="pending-emp.1"' in page.text
+        confirmed = await wang.post(
+            "/programs/fx-1/confirm-exam-score",
+            data={"csrf_token": csrf_of(page.text), "trainee": "emp.1"},
+        )
+        assert confirmed.status_code == 303, confirmed.text
+    kind, payload, actor = logged(world, "fx-1")[-1]
+    assert (kind, actor, payload["confirmed_by"]) == ("ExamSubmitted", "mgr.wang", "mgr.wang")
+    async with world.client("spec.li") as li_api:
+        timeline = (await li_api.get("/api/v1/programs/fx-1/timeline")).json()
+        assert any(
+            t["summary"] == "exam of emp.1: 64 (recorded by spec.li, evidence HR-EXAM-2027-118,"
+            " confirmed by mgr.wang)"
+            for t in timeline
+        )
+
+
+async def test_a_late_entry_asks_for_its_reason_on_the_page(world: World) -> None:
+    async with world.client("adm.qian") as admin:
+        saved = await admin.put(
+            "/api/v1/config", json={"document": FOUR_EYES, "expected_version": 0}
+        )
+        assert saved.status_code == 200, saved.text
+    plan = await run(world, "fx-late", "published")
+    await session_started(world, plan)
+    ends = datetime.fromisoformat(plan["sessions"][0]["starts_at"]) + timedelta(hours=3)
+    await until(world.h.env, ends + timedelta(days=2, minutes=1))
+    async with world.browser("spec.li") as li:
+        page = await li.get("/programs/fx-late")
+        assert "needed more than 2 days after the session ended" in page.text
+        before = world.head()
+        refused = await li.post(
+            "/programs/fx-late/attendance",
+            data={"csrf_token": csrf_of(page.text), "session_id": "s1", "attendees": "emp.1"},
+        )
+        assert refused.status_code == 403 and "give the reason (late_reason)" in refused.text
+        assert world.head() == before
+        recorded = await li.post(
+            "/programs/fx-late/attendance",
+            data={
+                "csrf_token": csrf_of(page.text),
+                "session_id": "s1",
+                "attendees": "emp.1",
+                "late_reason": "paper sign-in sheet arrived by post",
+            },
+        )
+        assert recorded.status_code == 303, recorded.text
+        page = await li.get("/programs/fx-late")
+        assert "attendance of s1: 1/2 (entered late: paper sign-in sheet arrived by post)" in (
+            page.text
+        )
