@@ -30,6 +30,15 @@ from worker import build_worker
 TEST_SIGNER = Signer.generate()
 
 
+@pytest.fixture(autouse=True)
+def keys_and_witness_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test keeps its keys and its witness directory to itself (never the checkout's
+    .trainops, where runs would see each other's seals)."""
+    monkeypatch.setenv("TRAINOPS_SIGNING_KEY_FILE", str(tmp_path / "keys" / "signing-key.pem"))
+    monkeypatch.setenv("TRAINOPS_SEAL_KEY_FILE", str(tmp_path / "keys" / "seal-key.pem"))
+    monkeypatch.setenv("TRAINOPS_WITNESS_DIR", str(tmp_path / "witness"))
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def backend_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A whole trainops database (log, read models, users) on SQLite and on PostgreSQL (a

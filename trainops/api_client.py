@@ -165,7 +165,8 @@ class Api:
         if code == 404:
             raise fail(detail, EXIT_NOT_FOUND)
         if code in (400, 422):
-            raise fail(f"invalid input: {detail}", EXIT_BAD_INPUT)
+            prefix = "" if detail.startswith("invalid input") else "invalid input: "
+            raise fail(f"{prefix}{detail}", EXIT_BAD_INPUT)
         raise fail(f"the server failed ({code}): {detail}", EXIT_SERVER)
 
 

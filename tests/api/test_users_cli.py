@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,18 +10,17 @@ from pathlib import Path
 
 import yaml
 
-from api.users import UserStore
-from tests.api.conftest import fast_hasher
-from trainops.database import open_database
+from tests.api.live import live_api
+from trainops.database import Database
 from trainops.settings import Settings
 
 TRAINOPS = str(Path(sys.executable).parent / "trainops")
 ROOT = Path(__file__).parents[2]
 
 
-def run(env: dict[str, str], *args: str, stdin: str = "", ok: bool = True) -> str:
+def run(env: dict[str, str], *args: str, stdin: str = "", ok: bool = True, code: int = 0) -> str:
     done = subprocess.run(
-        [TRAINOPS, "users", *args],
+        [TRAINOPS, *args],
         env=env,
         input=stdin,
         capture_output=True,
@@ -30,42 +30,66 @@ def run(env: dict[str, str], *args: str, stdin: str = "", ok: bool = True) -> st
     )
     output = done.stdout + done.stderr
     assert (done.returncode == 0) is ok, output
+    if code:
+        assert done.returncode == code, output
     return output
 
 
-def test_first_admin_users_and_tokens_from_the_command_line(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    env = {**os.environ, "TRAINOPS_DATABASE_URL": url}
+def test_first_admin_users_and_tokens_from_the_command_line(
+    database: Database, tmp_path: Path
+) -> None:
     password = "a very long admin password"
-    run(env, "create-admin", "root", "--password-stdin", stdin=password + "\n")
-    refused = run(env, "create-admin", "root2", "--password-stdin", stdin=password + "\n", ok=False)
-    assert "admin exists already" in refused
-    short = run(
-        env, "create", "li", "--role", "specialist", "--password-stdin", stdin="x\n", ok=False
-    )
-    assert "at least 10" in short
-    unknown = run(
-        env, "create", "li", "--role", "wizard", "--password-stdin", stdin=password, ok=False
-    )
-    assert "unknown role" in unknown
-    run(env, "create", "li", "--role", "specialist", "--role", "approver", "--password-stdin",
-        stdin=password)  # fmt: skip
-    issued = run(env, "token", "issue", "li", "--label", "ci")
-    secret = next(line for line in issued.splitlines() if line.startswith("tro_"))
-    listed = run(env, "list", "--json")
-    assert '"li"' in listed and password not in listed and secret not in listed
+    with live_api(database) as live:
+        env = {
+            **os.environ,
+            "TRAINOPS_SERVER": live.url,
+            "TRAINOPS_CREDENTIALS_FILE": str(tmp_path / "root.json"),
+        }
+        env.pop("TRAINOPS_TOKEN", None)
+        assert "No such command" in run(env, "users", "create-admin", "root", ok=False)
+        assert live.setup_code is not None
+        setup = ["setup", "--code", live.setup_code, "--username", "root", "--password-stdin"]
+        run(env, *setup, stdin=password + "\n")
+        run(env, "login", "--username", "root", "--password-stdin", stdin=password + "\n")
+        assert "at least 10" in run(
+            env, "users", "create", "li", "--role", "specialist", "--password-stdin",
+            stdin="x\n", ok=False, code=2,
+        )  # fmt: skip
+        assert "Input should be 'specialist'" in run(
+            env, "users", "create", "li", "--role", "wizard", "--password-stdin",
+            stdin=password, ok=False, code=2,
+        )  # fmt: skip
+        run(env, "users", "create", "li", "--role", "specialist", "--role", "approver",
+            "--password-stdin", stdin=password)  # fmt: skip
+        li = {**env, "TRAINOPS_CREDENTIALS_FILE": str(tmp_path / "li.json")}
+        run(li, "login", "--username", "li", "--password-stdin", stdin=password + "\n")
+        # A specialist cannot make admins (nor anyone): creating users needs an admin.
+        refused = run(li, "users", "create", "mallory", "--role", "admin", "--password-stdin",
+                      stdin=password, ok=False, code=3)  # fmt: skip
+        assert "needs the admin role" in refused
+        # A token limited to one role, at most the owner's roles.
+        limited = json.loads(
+            run(li, "tokens", "create", "--label", "ci", "--role", "specialist", "--json")
+        )
+        assert limited["roles"] == ["specialist"]
+        assert "does not hold" in run(li, "tokens", "create", "--role", "admin", ok=False, code=3)
+        user = live.users.user_for_token(limited["token"])
+        assert user is not None and user.roles == {"specialist"}
+        listed = run(env, "users", "list", "--json")
+        assert '"li"' in listed and password not in listed and limited["token"] not in listed
+        run(li, "tokens", "revoke", limited["token_id"])
+        assert live.users.user_for_token(limited["token"]) is None
 
-    database = open_database(url)
-    try:
-        store = UserStore(database.engine, hasher=fast_hasher())
-        user = store.user_for_token(secret)
-        assert user is not None and user.roles == {"specialist", "approver"}
-        assert store.authenticate("root", password) is not None
-        token_id = store.list_tokens("li")[0].token_id
-        run(env, "token", "revoke", token_id)
-        assert store.user_for_token(secret) is None
-    finally:
-        database.close()
+    changes = [
+        (r.event_type, r.metadata["actor"], r.payload.get("username"))
+        for r in database.store.read_stream("accounts")
+    ]
+    assert ("UserCreated", "root", "root") in changes
+    assert ("FirstAdminCreated", "root", "root") in changes
+    assert ("UserCreated", "root", "li") in changes
+    assert ("TokenIssued", "li", "li") in changes
+    assert ("TokenRevoked", "li", "li") in changes
+    assert not any(password in json.dumps(r.payload) for r in database.store.read_all())
 
 
 def test_the_compose_api_service_matches_the_code() -> None:

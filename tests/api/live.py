@@ -1,0 +1,52 @@
+"""A real HTTP server for command-line tests: the app on a free port in its own thread (the
+command line runs as a subprocess, as a user runs it)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import uvicorn
+
+from api.app import create_app
+from api.server import _EmbeddedServer
+from api.users import UserStore
+from tests.api.conftest import fast_hasher
+from tests.conftest import TEST_SIGNER
+from trainops.database import Database
+from trainops.settings import Settings
+
+
+@dataclass
+class LiveApi:
+    url: str
+    setup_code: str | None
+    users: UserStore
+
+
+@contextmanager
+def live_api(database: Database) -> Iterator[LiveApi]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    users = UserStore(database.engine, hasher=fast_hasher())
+    settings = Settings(database_url=str(database.engine.url), api_cookie_secure=False)
+    app = create_app(settings, database=database, users=users, signer=TEST_SIGNER)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off")
+    server = _EmbeddedServer(config)
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    setup = app.state.services.setup_code
+    try:
+        yield LiveApi(f"http://127.0.0.1:{port}", setup.code if setup else None, users)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
