@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import structlog
 from typer.testing import CliRunner, Result
 
 from domain.streams import CONFIG_STREAM
+from tests.api.live import live_api
 from trainops.cli import app
 from trainops.database import open_database
 from trainops.settings import get_settings
@@ -20,11 +22,20 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "config" / "trainops.example.yam
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """The command line signed in as the admin admin.zhou, against a live API."""
     monkeypatch.setenv("TRAINOPS_DATABASE_URL", f"sqlite:///{tmp_path / 'log.db'}")
     monkeypatch.setenv("TRAINOPS_CONFIG_FILE", str(EXAMPLE))
     get_settings.cache_clear()
     saved = structlog.get_config()
-    yield CliRunner()
+    database = open_database(get_settings().database_url)
+    with live_api(database) as live:
+        live.users.create_user("admin.zhou", "a long admin password", ["admin"])
+        live.users.create_user("admin.li", "a long admin password", ["admin"])
+        monkeypatch.setenv("OTHER_ADMIN_TOKEN", live.users.issue_token("admin.li", "cli")[1])
+        monkeypatch.setenv("TRAINOPS_SERVER", live.url)
+        monkeypatch.setenv("TRAINOPS_TOKEN", live.users.issue_token("admin.zhou", "cli")[1])
+        yield CliRunner()
+    database.close()
     structlog.configure(**saved)
     get_settings.cache_clear()
 
@@ -49,9 +60,7 @@ def test_apply_a_file_then_read_it_back(cli: CliRunner, tmp_path: Path) -> None:
 
     edited = tmp_path / "edited.yaml"
     edited.write_text(EXAMPLE.read_text().replace("standard-2027", "standard-2028"))
-    result = cli.invoke(
-        app, ["config", "apply", str(edited), "--as", "admin.zhou", "--comment", "new year"]
-    )
+    result = cli.invoke(app, ["config", "apply", str(edited), "--comment", "new year"])
     assert result.exit_code == 0, result.output
     assert "as version 1" in said(result)
 
@@ -71,30 +80,25 @@ def test_a_bad_file_or_a_stale_version_is_refused_and_saves_nothing(
 ) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("approval:\n  name: x\n  steps: nope\n")
-    result = cli.invoke(app, ["config", "apply", str(broken), "--as", "admin.zhou"])
+    result = cli.invoke(app, ["config", "apply", str(broken)])
     assert result.exit_code == 2
-    assert f"{broken}, line 3 (approval.steps)" in said(result)
+    assert "line 3 (approval.steps)" in said(result)
     assert saved_versions() == 0
 
-    cli.invoke(app, ["config", "apply", str(EXAMPLE), "--as", "admin.zhou"])
+    cli.invoke(app, ["config", "apply", str(EXAMPLE)])
+    other = {"TRAINOPS_TOKEN": os.environ["OTHER_ADMIN_TOKEN"]}  # another admin, same base
     result = cli.invoke(
-        app, ["config", "apply", str(EXAMPLE), "--as", "admin.li", "--expected-version", "0"]
+        app, ["config", "apply", str(EXAMPLE), "--expected-version", "0"], env=other
     )
-    assert result.exit_code == 2 and "version 1 was saved after version 0" in said(result)
+    assert result.exit_code == 3 and "version 1 was saved after version 0" in said(result)
     assert saved_versions() == 1
 
 
 def test_apply_explains_a_version_ahead_and_a_comment_too_long(cli: CliRunner) -> None:
-    ahead = cli.invoke(
-        app, ["config", "apply", str(EXAMPLE), "--as", "admin.zhou", "--expected-version", "5"]
-    )
-    assert ahead.exit_code == 2 and "there is no version 5: version 0 is in force" in said(ahead)
-    long = cli.invoke(
-        app, ["config", "apply", str(EXAMPLE), "--as", "admin.zhou", "--comment", "x" * 2001]
-    )
+    ahead = cli.invoke(app, ["config", "apply", str(EXAMPLE), "--expected-version", "5"])
+    assert ahead.exit_code == 3 and "there is no version 5: version 0 is in force" in said(ahead)
+    long = cli.invoke(app, ["config", "apply", str(EXAMPLE), "--comment", "x" * 2001])
     assert long.exit_code == 2 and "comment" in said(long) and "2000" in said(long)
-    negative = cli.invoke(
-        app, ["config", "apply", str(EXAMPLE), "--as", "admin.zhou", "--expected-version", "-1"]
-    )
+    negative = cli.invoke(app, ["config", "apply", str(EXAMPLE), "--expected-version", "-1"])
     assert negative.exit_code == 2
     assert saved_versions() == 0

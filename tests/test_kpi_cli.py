@@ -11,6 +11,7 @@ import pytest
 import structlog
 from typer.testing import CliRunner
 
+from tests.api.live import live_api
 from tests.imports.test_history import history_files
 from tests.projections.evaluation_log import build, write_csv
 from trainops.cli import app
@@ -80,12 +81,24 @@ def test_explain_lists_the_events(cli: CliRunner) -> None:
     assert missing.exit_code == 1
 
 
-def test_data_commands_report_and_exit_codes(cli: CliRunner, tmp_path: Path) -> None:
-    people = [{"employee_id": f"emp.{k}"} for k in range(1, 6)]
-    loaded = cli.invoke(
-        app, ["data", "load", "employees", str(write_csv(tmp_path / "p.csv", people))]
-    )
-    assert loaded.exit_code == 0, loaded.output
+def test_data_commands_report_and_exit_codes(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = open_database(get_settings().database_url)
+    with live_api(database) as live:  # `data load` is an admin's action, through the API
+        live.users.create_user("adm", "a long admin password", ["admin"])
+        monkeypatch.setenv("TRAINOPS_SERVER", live.url)
+        monkeypatch.setenv("TRAINOPS_TOKEN", live.users.issue_token("adm", "cli")[1])
+        people = [{"employee_id": f"emp.{k}"} for k in range(1, 6)]
+        loaded = cli.invoke(
+            app, ["data", "load", "employees", str(write_csv(tmp_path / "p.csv", people))]
+        )
+        assert loaded.exit_code == 0, loaded.output
+        bad = tmp_path / "employees.csv"
+        bad.write_bytes("employee_id,name\ne9,张三\n".encode("gbk"))
+        broken = cli.invoke(app, ["data", "load", "employees", str(bad)])
+        assert broken.exit_code == 2 and "not UTF-8" in broken.stderr
+    database.close()
     files = [str(p) for p in history_files(tmp_path / "history")]
     refused = cli.invoke(app, ["data", "migrate", *files])
     assert refused.exit_code == 1
@@ -94,7 +107,3 @@ def test_data_commands_report_and_exit_codes(cli: CliRunner, tmp_path: Path) -> 
     assert done.exit_code == 0, done.output
     report = json.loads(done.stdout)
     assert report["imported"] and report["reconciled"] is True and report["rows_rejected"] == 7
-    bad = tmp_path / "employees.csv"
-    bad.write_bytes("employee_id,name\ne9,张三\n".encode("gbk"))
-    broken = cli.invoke(app, ["data", "load", "employees", str(bad)])
-    assert broken.exit_code == 2 and "not UTF-8" in broken.stderr

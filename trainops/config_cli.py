@@ -8,18 +8,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from activities.admin_config import AdminConfig, ConfigFileError, parse_admin_config
 from activities.config_versions import (
-    ConfigConflict,
     ConfigVersion,
     current_version,
     history,
-    save_version,
 )
-from api.errors import describe_errors
-from domain.streams import CONFIG_STREAM
+from trainops.api_client import api
 from trainops.database import open_database
 from trainops.render import console, fail, print_json, rows_table
 from trainops.settings import get_settings
@@ -90,7 +86,6 @@ def check(
 @config_app.command("apply")
 def apply(
     path: Annotated[Path, typer.Argument(help="The reviewed YAML file to put in force.")],
-    actor: Annotated[str, typer.Option("--as", help="The admin applying it (person id).")],
     comment: Annotated[str, typer.Option(help="Why: shown in the history.")] = "",
     expected_version: Annotated[
         int | None,
@@ -99,27 +94,24 @@ def apply(
         ),
     ] = None,
 ) -> None:
-    """Put a file in force as the next version: validated first, refused whole, recorded in
-    the event log with who and why. Workers pick it up on their next activity."""
+    """Put a file in force as the next version, as the signed-in admin (through the API):
+    validated first, refused whole, recorded in the event log with who and why. Workers pick
+    it up on their next activity."""
     try:
         document = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(f"{path}: cannot read ({exc})") from exc
-    database = open_database(get_settings().database_url)
-    try:
+    with api() as client:
         base = expected_version
         if base is None:
-            base = database.store.stream_version(CONFIG_STREAM)
-        saved = save_version(
-            database.store, document, actor=actor, expected_version=base, comment=comment
+            base = len(client.get("/api/v1/config/versions"))
+        saved = client.put(
+            "/api/v1/config",
+            {"document": document, "comment": comment, "expected_version": base},
         )
-    except (ConfigFileError, ConfigConflict) as exc:
-        raise fail(str(exc).replace("the configuration", str(path), 1)) from exc
-    except ValidationError as exc:  # e.g. a comment over 2000 characters
-        raise fail(describe_errors(exc.errors())) from exc
-    finally:
-        database.close()
-    console.print(f"[green]applied[/green] {path} as version {saved.version} ({saved.sha256[:12]})")
+    console.print(
+        f"applied {path} as version {saved['version']} ({saved['sha256'][:12]})", markup=False
+    )
 
 
 @config_app.command("history")

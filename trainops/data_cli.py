@@ -13,8 +13,9 @@ from rich.table import Table
 from eventlog import EventLogError
 from imports.common import FileProblem
 from imports.history import migrate_history, reconcile
-from imports.reference import KINDS, load_reference
+from imports.reference import KINDS
 from imports.report import ImportReport
+from trainops.api_client import api
 from trainops.database import Database, open_database
 from trainops.logging import quiet_logs
 from trainops.render import console, fail, print_json
@@ -113,16 +114,20 @@ def load(
     kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS)}.")],
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A CSV or JSON file.")],
     accept_valid: AcceptValid = False,
-    actor: Annotated[str, typer.Option("--as", help="Who is loading (recorded).")] = "import",
     as_json: AsJson = False,
 ) -> None:
-    """Load one file of reference data (or metrics, studies, costs, benefits, exam answers).
-    Every changed record is appended as an event; unchanged ones are skipped."""
-    with _importing() as database:
-        report = load_reference(database.store, kind, path, accept_valid=accept_valid, actor=actor)
-        if report.imported:
-            database.projector.catch_up()
-    _finish(report, as_json)
+    """Load one file of reference data (or metrics, studies, costs, benefits, exam answers) as
+    the signed-in admin, through the API. Every changed record is appended as an event with
+    your proof; unchanged ones are skipped."""
+    if kind not in KINDS:
+        raise fail(f"unknown kind {kind!r}; one of: {', '.join(KINDS)}")
+    with api() as client, path.open("rb") as handle:
+        answer = client.post(
+            f"/api/v1/data/{kind}",
+            files={"file": (path.name, handle)},
+            params={"accept_valid": str(accept_valid).lower()},
+        )
+    _finish(ImportReport.model_validate(answer), as_json)
 
 
 @data_app.command("migrate")
@@ -137,13 +142,13 @@ def migrate(
         ),
     ],
     accept_valid: AcceptValid = False,
-    actor: Annotated[str, typer.Option("--as", help="Who is migrating (recorded).")] = "migration",
     as_json: AsJson = False,
 ) -> None:
-    """Import historical training records as events, with a validation report. Nothing is
+    """Import historical training records as events, with a validation report (an operator's
+    one-off, run against the database; the events say role ``migration``). Nothing is
     imported when any row is rejected (unless --accept-valid); importing again changes nothing."""
     with _importing() as database:
-        report = migrate_history(database.store, paths, accept_valid=accept_valid, actor=actor)
+        report = migrate_history(database.store, paths, accept_valid=accept_valid)
         if report.imported:
             database.projector.catch_up()
             report = reconcile(database.engine, report)
