@@ -17,6 +17,36 @@ import pytest
 TRAINOPS = Path(sys.executable).parent / "trainops"
 
 
+def _listening(ports: set[str]) -> list[tuple[str, str]]:
+    """(address, port) of the listening TCP sockets on ``ports``, from ``ss``."""
+    table = subprocess.run(["ss", "-ltnH"], capture_output=True, text=True, check=True).stdout
+    found = []
+    for line in table.splitlines():
+        local = line.split()[3]
+        host, _, port = local.rpartition(":")
+        if port in ports:
+            found.append((host.strip("[]"), port))
+    return found
+
+
+def test_the_embedded_temporal_server_refuses_a_public_address(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "TRAINOPS_TEMPORAL_ADDRESS": "0.0.0.0:7233",
+        "TRAINOPS_DATABASE_URL": f"sqlite:///{tmp_path / 't.db'}",
+    }
+    done = subprocess.run(
+        [str(TRAINOPS), "up"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode != 0 and "127.0.0.1 only" in done.stderr
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -50,7 +80,7 @@ def test_the_stack_stops_with_0_on_sigterm(tmp_path: Path) -> None:
         "TRAINOPS_SIGNING_KEY_FILE": str(tmp_path / "key.pem"),
     }
     stack = subprocess.Popen(
-        [str(TRAINOPS), "up", "--no-ui"],
+        [str(TRAINOPS), "up"],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,
@@ -61,8 +91,16 @@ def test_the_stack_stops_with_0_on_sigterm(tmp_path: Path) -> None:
         assert stack.stdout is not None
         deadline = time.monotonic() + 60
         for line in stack.stdout:
-            if "trainops is running" in line or time.monotonic() > deadline:
+            if "Ctrl-C stops everything" in line or time.monotonic() > deadline:
                 break
+        listening = _listening(
+            {
+                env["TRAINOPS_TEMPORAL_ADDRESS"].rpartition(":")[2],
+                env["TRAINOPS_TEMPORAL_UI_PORT"],
+                env["TRAINOPS_API_PORT"],
+            }
+        )
+        assert listening and all(host == "127.0.0.1" for host, _ in listening), listening
         stack.send_signal(signal.SIGTERM)
         code = stack.wait(timeout=60)
     finally:

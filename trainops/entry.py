@@ -21,6 +21,8 @@ def main() -> None:
     try:
         app()  # standalone: usage errors are printed and end in SystemExit with their status
     except SystemExit as exc:
+        if isinstance(exc.code, str):  # a message, as Python itself would print it
+            print(f"error: {exc.code}", file=sys.stderr)
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:
         code = 130

@@ -6,6 +6,7 @@ Ctrl-C (or SIGTERM) stops the worker, then the projector, then the server, in th
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import signal
 import sys
 import threading
@@ -27,8 +28,26 @@ from worker import build_worker, keep_keyring_fresh
 log = structlog.get_logger(__name__)
 
 
+def loopback_host(address: str) -> str:
+    """The embedded Temporal server is for this machine only: people reach trainops through
+    its API, never through Temporal. A non-loopback address is refused."""
+    host = address.rpartition(":")[0].strip("[]") or "127.0.0.1"
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise SystemExit(
+            f"TRAINOPS_TEMPORAL_ADDRESS={address}: the embedded Temporal server listens on "
+            "127.0.0.1 only (its frontend and Web UI are not a door for people); use "
+            "127.0.0.1:PORT, or run Temporal yourself (docker-compose.yml) for other hosts"
+        )
+    return host
+
+
 async def run_stack(settings: Settings, *, ui: bool = True) -> None:
-    host, _, port = settings.temporal_address.rpartition(":")
+    host = loopback_host(settings.temporal_address)
+    port = settings.temporal_address.rpartition(":")[2]
     settings.temporal_db_file.parent.mkdir(parents=True, exist_ok=True)
     database = open_database(settings.database_url)
     config = ConfigSource(database.store, settings.config_file)
@@ -40,7 +59,7 @@ async def run_stack(settings: Settings, *, ui: bool = True) -> None:
     env = await WorkflowEnvironment.start_local(
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
-        ip=host or "127.0.0.1",
+        ip=host,
         port=int(port),
         ui=ui,
         ui_port=settings.temporal_ui_port if ui else None,
