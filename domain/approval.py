@@ -109,6 +109,10 @@ class PolicyStep(BaseModel):
         return self
 
 
+#: The default policy's SLA: approvers are reminded half-way through it.
+DEFAULT_SLA_WORKING_DAYS = 3
+
+
 class ApprovalPolicy(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -121,6 +125,7 @@ class ApprovalPolicy(BaseModel):
             id="approval",
             name="Approval by the plan's approvers",
             approvers=Approvers(plan_approvers=True),
+            sla_working_days=DEFAULT_SLA_WORKING_DAYS,
         ),
     )
 

@@ -86,6 +86,9 @@ NOTIFY_RETRY = RetryPolicy(
 #: Patch marker: score submissions look up whether the course has an online exam (histories
 #: recorded before it replay without the lookup).
 ONLINE_EXAM_CHECK = "score-refused-when-online-exam"
+#: Patch marker: whoever a task newly lands with is notified (histories recorded before it
+#: replay without those notices).
+APPROVER_NOTICE = "approver-notified-on-task"
 #: Patch marker: a new program's plan must carry an actor assertion the log's keys verify
 #: (histories started before it replay without the check).
 PLAN_PROOF_CHECK = "plan-needs-actor-assertion"
@@ -274,7 +277,10 @@ class TrainingProgramWorkflow:
                     retry_policy=LOOKUP_RETRY,
                 )
             decided = self._decide(command, route=route, grading=grading, strict_facts=strict)
+            holders_before = self._task_holders()
             await self._record(decided, command.actor, role_for(command), command=command)
+            if workflow.patched(APPROVER_NOTICE):
+                await self._tell_new_holders(holders_before)
             self._changed = True
             return self._result(tuple(event.type for event in decided))
 
@@ -343,6 +349,25 @@ class TrainingProgramWorkflow:
             )
         except DomainError as exc:
             raise ApplicationError(str(exc), type="DomainError", non_retryable=True) from exc
+
+    def _task_holders(self) -> dict[str, frozenset[str]]:
+        return {t.task_id: frozenset(t.holders) for t in self._state.tasks.values()}
+
+    async def _tell_new_holders(self, before: dict[str, frozenset[str]]) -> None:
+        """Each person a task newly lands with (a new task, a delegation, a reassignment, a
+        task offered back to a group) is told, through the configured channels."""
+        for task in self._state.tasks.values():
+            new = sorted(set(task.holders) - before.get(task.task_id, frozenset()))
+            if not new:
+                continue
+            due = f"; due {task.due_at:%Y-%m-%d %H:%M %Z}" if task.due_at else ""
+            await self._notify(
+                f"task-{task.task_id}:to:{'+'.join(new)}",
+                "approval_requested",
+                f"Waiting for you: approval of “{self._state.title}”",
+                f"Task {task.task_id} (step {task.step_id}) is in your inbox{due}.",
+                tuple(new),
+            )
 
     def _spend_nonce(self, command: ProgramCommand) -> None:
         """Remember the assertion's nonce; a second use (two copies racing past the validator)

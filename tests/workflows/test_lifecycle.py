@@ -75,7 +75,16 @@ async def test_full_lifecycle_with_reminders_at_the_right_instants(harness: Harn
     assert abs(recorded["prepare_materials"] - prepare_due(start, TZ)) < timedelta(seconds=5)
     assert abs(recorded["attend_session"] - attend_due(start, TZ)) < timedelta(seconds=5)
     outbox = h.db.outbox.list()
-    assert sorted(n["recipient"] for n in outbox) == ["emp.1", "emp.2", "emp.3", "spec.li"]
+    # The approver was told when the task landed; the reminders went to the others.
+    assert sorted(n["recipient"] for n in outbox) == [
+        "emp.1",
+        "emp.2",
+        "emp.3",
+        "mgr.wang",
+        "spec.li",
+    ]
+    told = next(n for n in outbox if n["recipient"] == "mgr.wang")
+    assert "Waiting for you" in told["subject"] and "Safety basics" in told["subject"]
 
     await h.programs.act(
         "p-life", c.RecordAttendance(actor="spec.li", session_id="s1", attendees=("emp.1", "emp.2"))
