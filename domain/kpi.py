@@ -5,6 +5,10 @@ Definitions decided here, stated so a reader can check any number by hand:
   drafts and rejected programs are not part of the plan, cancelled ones stay in it;
 - *completed* means execution finished (``ProgramExecuted``); *on time* means on or before
   the planned date, in the program's time zone;
+- *due* by the as-of date: its planned date is on or before it. Plan completion and on-time
+  rate count only programs due by then, and those completed earlier (finishing early counts;
+  work not yet due never lowers a rate). The rest of the plan is *on track*: approved, not
+  completed, not yet due;
 - *participation* counts enrolled trainees of completed programs who attended at least one
   session, over all trainees enrolled in those programs.
 """
@@ -51,22 +55,44 @@ class ExecutionKpis(BaseModel):
     plan_completion: Rate
     on_time: Rate
     participation: Rate
+    planned: int = 0
+    """Approved programs of the period."""
+    due: int = 0
+    """Of those, due by the as-of date (planned date on or before it)."""
+    completed: int = 0
+    on_track: int = 0
+    """Not completed and not yet due: nothing is late about them."""
 
 
 def quarter_of(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+def counted_by(outcome: ProgramOutcome, as_of: date | None) -> bool:
+    """Whether plan completion and on-time rate count the program as of ``as_of`` (None: all
+    approved programs, whatever their date)."""
+    return outcome.approved and (as_of is None or outcome.executed or outcome.planned_date <= as_of)
+
+
 def execution_kpis(
-    specialist: str, period: str, outcomes: Iterable[ProgramOutcome]
+    specialist: str,
+    period: str,
+    outcomes: Iterable[ProgramOutcome],
+    as_of: date | None = None,
 ) -> ExecutionKpis:
     planned = [o for o in outcomes if o.approved]
+    counted = [o for o in planned if counted_by(o, as_of)]
     executed = [o for o in planned if o.executed]
+    due = [o for o in planned if as_of is None or o.planned_date <= as_of]
     return ExecutionKpis(
         specialist=specialist,
         period=period,
-        plan_completion=Rate(numerator=len(executed), denominator=len(planned)),
-        on_time=Rate(numerator=sum(o.on_time for o in executed), denominator=len(planned)),
+        planned=len(planned),
+        due=len(due),
+        completed=len(executed),
+        on_track=len(planned) - len(counted),
+        plan_completion=Rate(numerator=len(executed), denominator=len(counted)),
+        on_time=Rate(numerator=sum(o.on_time for o in executed), denominator=len(counted)),
         participation=Rate(
             numerator=sum(o.attended for o in executed),
             denominator=sum(o.enrolled for o in executed),
@@ -74,9 +100,11 @@ def execution_kpis(
     )
 
 
-def kpis_by_specialist_and_quarter(outcomes: Iterable[ProgramOutcome]) -> list[ExecutionKpis]:
+def kpis_by_specialist_and_quarter(
+    outcomes: Iterable[ProgramOutcome], as_of: date | None = None
+) -> list[ExecutionKpis]:
     groups: dict[tuple[str, str], list[ProgramOutcome]] = {}
     for outcome in outcomes:
         key = (outcome.specialist, quarter_of(outcome.planned_date))
         groups.setdefault(key, []).append(outcome)
-    return [execution_kpis(s, p, groups[(s, p)]) for s, p in sorted(groups)]
+    return [execution_kpis(s, p, groups[(s, p)], as_of) for s, p in sorted(groups)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -31,7 +32,7 @@ from domain.evaluation import (
     reaction,
     sessions_held,
 )
-from domain.kpi import ProgramOutcome, execution_kpis
+from domain.kpi import ProgramOutcome, counted_by, execution_kpis
 from domain.ratings import Rating, Thresholds, attainment
 from domain.reference import (
     CourseDefined,
@@ -217,28 +218,26 @@ def program_kpis(
     thresholds: Thresholds,
     *,
     pass_mark: float = DEFAULT_PASS_MARK,
+    as_of: date | None = None,
 ) -> list[KpiValue]:
     """Execution, L1, L2, L3/L4 and ROI rows for one group of programs."""
     ids = {p.program_id for p in programs}
-    planned = [p.program_id for p in programs if p.approved]
+    outcomes = [
+        ProgramOutcome(
+            program_id=p.program_id,
+            specialist=p.specialist,
+            planned_date=p.planned_date,
+            approved=p.approved,
+            executed=p.executed,
+            on_time=p.on_time,
+            enrolled=len(p.enrolled),
+            attended=len(set(p.attendees) & set(p.enrolled)),
+        )
+        for p in programs
+    ]
+    planned = [o.program_id for o in outcomes if counted_by(o, as_of)]
     executed = [p.program_id for p in programs if p.approved and p.executed]
-    ex = execution_kpis(
-        "",
-        "",
-        [
-            ProgramOutcome(
-                program_id=p.program_id,
-                specialist=p.specialist,
-                planned_date=p.planned_date,
-                approved=p.approved,
-                executed=p.executed,
-                on_time=p.on_time,
-                enrolled=len(p.enrolled),
-                attended=len(set(p.attendees) & set(p.enrolled)),
-            )
-            for p in programs
-        ],
-    )
+    ex = execution_kpis("", "", outcomes, as_of)
     rows = [
         _proportion(
             "plan_completion",
@@ -501,8 +500,10 @@ def scorecards(
     *,
     pass_mark: float = DEFAULT_PASS_MARK,
     scopes: Iterable[Scope] = ("specialist", "department", "organisation"),
+    as_of: date | None = None,
 ) -> list[Scorecard]:
-    """Scorecards per specialist, department and organisation, per quarter of planned date."""
+    """Scorecards per specialist, department and organisation, per quarter of planned date;
+    plan completion and on-time rate as of ``as_of`` (see ``domain.kpi``)."""
     wanted = set(scopes)
     groups: dict[tuple[Scope, str, str], list[ProgramRecord]] = {}
     periods: set[str] = set()
@@ -520,7 +521,9 @@ def scorecards(
     cards: list[Scorecard] = []
     order = {"specialist": 0, "department": 1, "organisation": 2}
     for scope, name, period in sorted(groups, key=lambda k: (k[2], order[k[0]], k[1])):
-        rows = program_kpis(groups[(scope, name, period)], inputs, thresholds, pass_mark=pass_mark)
+        rows = program_kpis(
+            groups[(scope, name, period)], inputs, thresholds, pass_mark=pass_mark, as_of=as_of
+        )
         if scope == "organisation":
             rows.extend(resource_kpis(period, inputs, thresholds))
         cards.append(_card(scope, name, period, rows))

@@ -8,6 +8,7 @@ then computes with the pure formulas of ``domain``: a live database and an as-of
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,6 +38,7 @@ from domain.scorecards import ItemResult, KpiInputs, Scope, Scorecard, scorecard
 from eventlog.engine import READ_ONLY
 from projections.evaluation import items, metrics, reference, responses, roi_lines
 from projections.program_views import ProgramView
+from projections.queries import today
 from projections.tables import programs, timeline
 
 
@@ -149,8 +151,10 @@ def kpi_report(
     specialist: str | None = None,
     department: str | None = None,
     scopes: Iterable[Scope] = ("specialist", "department", "organisation"),
+    as_of: date | None = None,
 ) -> list[Scorecard]:
-    """Scorecards, filtered: ``specialist``/``department`` keep only that scope's cards."""
+    """Scorecards, filtered: ``specialist``/``department`` keep only that scope's cards; plan
+    completion and on-time rate count what is due by ``as_of`` (default: today, UTC)."""
     wanted = set(scopes)
     if specialist is not None:
         wanted &= {"specialist"}
@@ -161,6 +165,7 @@ def kpi_report(
         thresholds or Thresholds.defaults(),
         pass_mark=pass_mark,
         scopes=sorted(wanted),
+        as_of=as_of or today(),
     )
     return [
         c

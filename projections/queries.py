@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
@@ -106,10 +106,20 @@ def program_outcomes(engine: Engine) -> list[ProgramOutcome]:
         return [ProgramView.model_validate(state).outcome for state in states]
 
 
+def today() -> date:
+    """The default as-of date of the KPI reports (UTC)."""
+    return datetime.now(UTC).date()
+
+
 def execution_report(
-    engine: Engine, *, period: str | None = None, specialist: str | None = None
+    engine: Engine,
+    *,
+    period: str | None = None,
+    specialist: str | None = None,
+    as_of: date | None = None,
 ) -> list[ExecutionKpis]:
-    report = kpis_by_specialist_and_quarter(program_outcomes(engine))
+    """Execution KPIs per specialist and quarter, counting what is due by ``as_of`` (today)."""
+    report = kpis_by_specialist_and_quarter(program_outcomes(engine), as_of or today())
     return [
         k
         for k in report

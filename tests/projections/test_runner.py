@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -97,9 +98,26 @@ def test_read_models_answer_what_people_ask(two_databases: tuple[Database, Datab
         "ApprovalRejected",
     ]
     assert timeline[-1]["actor"] == "boss"
-    report = {(k.specialist, k.period): k for k in queries.execution_report(db.engine)}
-    spec0 = report[("spec0", "2027-Q1")]
     # spec0 owns g00, g03 (rejected), g06, g09 (cancelled) in Q1: 3 approved, 2 executed.
+    # After the quarter, all three are due: 2 of 3 completed.
+    after = date(2027, 12, 31)
+    report = {(k.specialist, k.period): k for k in queries.execution_report(db.engine, as_of=after)}
+    spec0 = report[("spec0", "2027-Q1")]
     assert (spec0.plan_completion.numerator, spec0.plan_completion.denominator) == (2, 3)
+    assert (spec0.planned, spec0.due, spec0.completed, spec0.on_track) == (3, 3, 2, 0)
+    # Before g09's planned date, it is on track: it lowers no rate.
+    g09 = next(o for o in queries.program_outcomes(db.engine) if o.program_id == "g09")
+    before = g09.planned_date - timedelta(days=1)
+    early = {(k.specialist, k.period): k for k in queries.execution_report(db.engine, as_of=before)}
+    mid = early[("spec0", "2027-Q1")]
+    assert (mid.plan_completion.numerator, mid.plan_completion.denominator) == (2, 2)
+    assert mid.on_track == 1 and mid.due == 2
+    # Due exactly on the as-of date counts.
+    on_the_day = queries.execution_report(db.engine, as_of=g09.planned_date, specialist="spec0")
+    assert [
+        (k.plan_completion.numerator, k.plan_completion.denominator)
+        for k in on_the_day
+        if k.period == "2027-Q1"
+    ] == [(2, 3)]
     # Executed on planned date + (n % 2) days: g00 and g06 (even) are on time.
     assert spec0.on_time.numerator == 2
