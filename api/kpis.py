@@ -75,6 +75,13 @@ class KpiRow(BaseModel):
     plan_completion_rate: RatedRate
     on_time_rate: RatedRate
     participation_rate: RatedRate
+    planned: int = 0
+    """Approved programs of the period."""
+    due: int = 0
+    """Of those, due by the as-of date (today)."""
+    completed: int = 0
+    on_track: int = 0
+    """Not completed and not yet due: nothing is late about them."""
 
 
 def rated(kpi: str, rate: Rate, thresholds: Thresholds) -> RatedRate:
@@ -94,6 +101,10 @@ def kpi_rows(report: Sequence[ExecutionKpis], thresholds: Thresholds) -> list[Kp
             plan_completion_rate=rated("plan_completion", k.plan_completion, thresholds),
             on_time_rate=rated("on_time", k.on_time, thresholds),
             participation_rate=rated("participation", k.participation, thresholds),
+            planned=k.planned,
+            due=k.due,
+            completed=k.completed,
+            on_track=k.on_track,
         )
         for k in report
     ]

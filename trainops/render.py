@@ -64,6 +64,10 @@ def kpi_json(report: Sequence[ExecutionKpis]) -> list[dict[str, Any]]:
             "plan_completion_rate": rate(k.plan_completion),
             "on_time_rate": rate(k.on_time),
             "participation_rate": rate(k.participation),
+            "planned": k.planned,
+            "due": k.due,
+            "completed": k.completed,
+            "on_track": k.on_track,
         }
         for k in report
     ]

@@ -28,6 +28,8 @@ async def test_a_program_from_plan_to_kpis_over_http(world: World) -> None:
 
         kpis = (await li.get("/api/v1/kpi")).json()
         assert kpis[0]["plan_completion_rate"]["denominator"] == 0
+        counts = {k: kpis[0][k] for k in ("planned", "due", "completed", "on_track")}
+        assert counts == {"planned": 0, "due": 0, "completed": 0, "on_track": 0}
         approved = await wang.post("/api/v1/programs/http-1/approve", json={"comment": "go"})
         assert approved.status_code == 200, approved.text
         assert approved.json()["status"] == "approved"
