@@ -19,6 +19,14 @@ def main() -> None:
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
     app = create_app(settings)
+    setup = app.state.services.setup_code
+    if setup is not None:  # a fresh installation: the operator reads the code in the log
+        print(
+            f"No admin yet. Create the first one within the hour, once, with the setup code "
+            f"{setup.code}: open /setup, or run `trainops setup --server URL --code {setup.code}"
+            " --username admin`",
+            flush=True,
+        )
     uvicorn.run(
         app,
         host=settings.api_host,

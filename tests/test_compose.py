@@ -66,3 +66,20 @@ def test_temporal_runs_on_the_same_postgres() -> None:
     assert isinstance(environment, dict)
     assert environment["DB"].startswith("postgres") and environment["POSTGRES_SEEDS"] == "postgres"
     assert compose()["temporal-ui"]["environment"]["TEMPORAL_ADDRESS"] == "temporal:7233"  # type: ignore[index]
+
+
+def test_temporal_is_not_a_door_for_people() -> None:
+    """Only the API is published; Temporal and its UI sit on the internal network only; the
+    API must be given its signing key (no default), the workers never get it."""
+    services = compose()
+    published = {name for name, s in services.items() if s.get("ports")}
+    assert published == {"api"}
+    for name in ("temporal", "temporal-ui"):
+        assert services[name]["networks"] == ["backend"], name
+    document = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert document["networks"]["backend"]["internal"] is True
+    api_env = services["api"]["environment"]
+    assert isinstance(api_env, dict)
+    assert ":?" in str(api_env["TRAINOPS_SIGNING_KEY"])  # compose refuses to start without it
+    worker_env = services["worker"]["environment"]
+    assert isinstance(worker_env, dict) and "TRAINOPS_SIGNING_KEY" not in worker_env
