@@ -12,7 +12,6 @@ from typing import Any
 
 import structlog
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from activities.admin_config import AdminConfig
@@ -26,6 +25,7 @@ from trainops.database import open_database
 from trainops.logging import configure_logging
 from trainops.sealing import start_sealing
 from trainops.settings import get_settings
+from trainops.temporal_connection import connect_temporal
 from trainops.temporal_runtime import install_runtime
 from workflows.program import TrainingProgramWorkflow
 from workflows.sandbox import sandbox_runner
@@ -87,12 +87,6 @@ def build_worker(
     )
 
 
-async def connect(address: str, namespace: str) -> Client:
-    return await Client.connect(
-        address, namespace=namespace, data_converter=pydantic_data_converter
-    )
-
-
 async def main() -> None:
     install_runtime()
     settings = get_settings()
@@ -100,7 +94,7 @@ async def main() -> None:
     database = open_database(settings.database_url)
     config = ConfigSource(database.store, settings.config_file)
     config()  # a configuration that cannot be loaded stops the worker here
-    client = await connect(settings.temporal_address, settings.temporal_namespace)
+    client = await connect_temporal(settings)
     notifier = NotificationService(database.engine, lambda: config().notifications, database.store)
     sealer = await start_sealing(client, settings.task_queue, database.store)
     worker = build_worker(

@@ -44,6 +44,8 @@ from trainops.signing import Signer, load_signer
 log = structlog.get_logger("api")
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+#: A request that needs Temporal waits this long for it, then gets 503 (never a hung client).
+REQUEST_CONNECT_WAIT_SECONDS = 5.0
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -110,9 +112,9 @@ class RequestContext:
 
 def _default_client_factory(settings: Settings, signer: Signer) -> ClientFactory:
     async def connect_client() -> ProgramClient:
-        from worker import connect
+        from trainops.temporal_connection import connect_temporal
 
-        client = await connect(settings.temporal_address, settings.temporal_namespace)
+        client = await connect_temporal(settings, wait_seconds=REQUEST_CONNECT_WAIT_SECONDS)
         return ProgramClient(client, settings.task_queue, signer)
 
     return connect_client

@@ -436,17 +436,15 @@ def workflows(
 
     Exits 1 if any run fails to replay (a code change broke running programs) or if a history
     and the log disagree."""
-    from temporalio.service import RPCError
-
-    from worker import connect
+    from trainops.temporal_connection import TemporalUnreachable, connect_temporal
 
     settings = get_settings()
 
     async def go(database: Database) -> list[RunReplay]:
         try:
-            client = await connect(settings.temporal_address, settings.temporal_namespace)
-        except (RPCError, RuntimeError) as exc:
-            raise _fail(f"cannot reach Temporal at {settings.temporal_address} ({exc})") from exc
+            client = await connect_temporal(settings, wait_seconds=0)
+        except TemporalUnreachable as exc:
+            raise _fail(str(exc)) from exc
         found = []
         async for run in replay_workflows(
             client, database.store, programs=program, details=details

@@ -9,6 +9,7 @@ import typer
 
 from trainops.account_cli import register as register_account_commands
 from trainops.audit_cli import audit_app
+from trainops.certs_cli import certs_app
 from trainops.config_cli import config_app
 from trainops.data_cli import data_app
 from trainops.database import Database, open_database
@@ -32,6 +33,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
 app.add_typer(data_app, name="data")
 app.add_typer(keys_app, name="keys")
+app.add_typer(certs_app, name="certs")
 app.add_typer(db_app, name="db")
 register_program_commands(app)
 register_account_commands(app)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,6 +31,28 @@ class Settings(BaseSettings):
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     task_queue: str = "trainops-programs"
+    # Mutual TLS to the Temporal frontend (production: `trainops certs generate`); all unset:
+    # plain gRPC, which is only for the embedded stack's loopback server.
+    temporal_tls_ca_file: Path | None = Field(
+        default=None, description="CA certificate that signed the Temporal frontend's certificate."
+    )
+    temporal_tls_cert_file: Path | None = Field(
+        default=None, description="This process's client certificate (PEM) for mutual TLS."
+    )
+    temporal_tls_key_file: Path | None = Field(
+        default=None, description="The client certificate's private key (PEM, mode 0600)."
+    )
+    temporal_tls_server_name: str | None = Field(
+        default=None,
+        description="Name expected in the frontend's certificate; unset: the address's host.",
+    )
+    temporal_connect_wait_seconds: float = Field(
+        default=120,
+        ge=0,
+        le=3600,
+        description="How long a process retries connecting to Temporal (with backoff, logging "
+        "why it waits) before it gives up; 0: one attempt.",
+    )
     temporal_db_file: Path = Path(".trainops/temporal.db")
     temporal_ui_port: int = 8233
     projector_poll_seconds: float = Field(default=0.25, gt=0)
@@ -77,6 +99,21 @@ class Settings(BaseSettings):
         "unset: the defaults of DESIGN.md (see domain/ratings.py).",
     )
     exam_pass_mark: float = Field(default=60, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _client_certificate_whole(self) -> Settings:
+        """A certificate without its key (or the reverse) is a typo, not a choice: say so at
+        start instead of failing the handshake later."""
+        if (self.temporal_tls_cert_file is None) != (self.temporal_tls_key_file is None):
+            raise ValueError(
+                "set both TRAINOPS_TEMPORAL_TLS_CERT_FILE and TRAINOPS_TEMPORAL_TLS_KEY_FILE, "
+                "or neither"
+            )
+        return self
+
+    @property
+    def temporal_tls(self) -> bool:
+        return self.temporal_tls_ca_file is not None or self.temporal_tls_cert_file is not None
 
 
 @lru_cache(maxsize=1)

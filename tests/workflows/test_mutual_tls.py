@@ -1,0 +1,128 @@
+"""Mutual TLS to Temporal: with the certificates ``trainops certs generate`` makes, a worker and
+the API's client connect through a TLS frontend that demands a client certificate and run a
+program; without a certificate, with one from another CA, or expecting another server name,
+the connection is refused and nothing runs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+import pytest_asyncio
+from temporalio.testing import WorkflowEnvironment
+
+from activities.config_versions import ConfigSource
+from activities.outbox import NotificationService
+from activities.signing_keys import publish_key
+from domain.events import ProgramPlanned
+from tests.conftest import TEST_SIGNER, Harness
+from tests.tls_proxy import mutual_tls_front
+from tests.workflows.test_paths import plan
+from trainops.certificates import generate
+from trainops.client import ProgramClient
+from trainops.database import Database
+from trainops.settings import Settings
+from trainops.temporal_connection import TemporalUnreachable, connect_temporal
+from worker import build_worker
+
+
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("certs")
+    generate(directory)
+    return directory
+
+
+@pytest_asyncio.fixture
+async def front(time_env: WorkflowEnvironment, certs: Path) -> AsyncIterator[tuple[str, list[str]]]:
+    upstream = time_env.client.service_client.config.target_host
+    async with mutual_tls_front(certs, upstream) as address_and_refusals:
+        yield address_and_refusals
+
+
+def _settings(address: str, certs: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "temporal_address": address,
+        "temporal_tls_ca_file": certs / "ca.pem",
+        "temporal_tls_cert_file": certs / "client.pem",
+        "temporal_tls_key_file": certs / "client-key.pem",
+        **overrides,
+    }
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+async def test_a_worker_and_the_api_client_run_a_program_over_mutual_tls(
+    front: tuple[str, list[str]], certs: Path, database: Database, time_env: WorkflowEnvironment
+) -> None:
+    address, refused = front
+    client = await connect_temporal(_settings(address, certs), wait_seconds=0)
+    task_queue = f"tq-{uuid4()}"
+    notifier = NotificationService(database.engine, None, database.store)
+    publish_key(database.store, TEST_SIGNER.trusted_key())
+    programs = ProgramClient(client, task_queue, TEST_SIGNER, clock=time_env.get_current_time)
+    config = ConfigSource(database.store, None)
+    async with build_worker(client, task_queue, database.store, notifier, config=config):
+        program_id = await plan(Harness(time_env, database, programs, task_queue))
+    recorded = [r.event_type for r in database.store.read_stream(f"program-{program_id}")]
+    assert recorded[0] == ProgramPlanned.__name__
+    assert refused == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(
+            {"temporal_tls_cert_file": None, "temporal_tls_key_file": None}, id="no-client-cert"
+        ),
+        pytest.param("foreign-ca-client", id="client-cert-from-another-ca"),
+        pytest.param("foreign-ca-server", id="server-not-signed-by-our-ca"),
+        pytest.param({"temporal_tls_server_name": "elsewhere.example"}, id="wrong-server-name"),
+    ],
+)
+async def test_a_connection_without_the_right_certificates_is_refused(
+    front: tuple[str, list[str]], certs: Path, tmp_path: Path, change: object
+) -> None:
+    address, _ = front
+    if isinstance(change, dict):
+        settings = _settings(address, certs, **change)
+    else:
+        foreign = tmp_path / "foreign"
+        generate(foreign)
+        if change == "foreign-ca-client":
+            settings = _settings(
+                address,
+                certs,
+                temporal_tls_cert_file=foreign / "client.pem",
+                temporal_tls_key_file=foreign / "client-key.pem",
+            )
+        else:
+            settings = _settings(address, certs, temporal_tls_ca_file=foreign / "ca.pem")
+    with pytest.raises(TemporalUnreachable, match="over TLS"):
+        await connect_temporal(settings, wait_seconds=0)
+
+
+async def test_plain_grpc_to_the_tls_frontend_is_refused(front: tuple[str, list[str]]) -> None:
+    address, _ = front
+    with pytest.raises(TemporalUnreachable, match="after 1 attempt"):
+        await connect_temporal(Settings(temporal_address=address), wait_seconds=0)
+
+
+def test_a_certificate_without_its_key_is_refused_at_start(certs: Path) -> None:
+    with pytest.raises(ValueError, match="TRAINOPS_TEMPORAL_TLS_KEY_FILE"):
+        Settings(temporal_tls_cert_file=certs / "client.pem")
+
+
+async def test_a_process_waits_for_temporal_with_backoff_and_then_says_why_it_gave_up(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(TemporalUnreachable, match=r"after [2-9] attempt") as refused:
+        await connect_temporal(Settings(temporal_address=f"127.0.0.1:{port}"), wait_seconds=1.2)
+    assert f"127.0.0.1:{port}" in str(refused.value)
+    assert "waiting for Temporal" in capsys.readouterr().out
