@@ -11,11 +11,8 @@ witnesses.
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import structlog
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio.client import (
     Client,
     Schedule,
@@ -34,6 +31,7 @@ from activities.sealing import LogSealer
 from audit.seal_keys import publish_seal_key
 from audit.witness import DirectoryWitness, HttpWitness, Witness
 from eventlog import EventStore
+from trainops.settings import Settings
 from trainops.signing import Signer, SigningKeyError, _from_pem_or_seed, load_signer
 from workflows.seal import SealLogWorkflow
 
@@ -43,41 +41,7 @@ SCHEDULE_ID = "trainops-seal-log"
 WORKFLOW_ID = "trainops-seal-log-run"
 
 
-class SealSettings(BaseSettings):
-    """The sealing settings, read from ``TRAINOPS_*`` like ``trainops.settings.Settings``."""
-
-    model_config = SettingsConfigDict(env_prefix="TRAINOPS_", env_file=".env", extra="ignore")
-
-    seal_key: SecretStr | None = Field(
-        default=None,
-        description="Ed25519 key that signs seals (base64 of the 32-byte seed, or PEM); not the "
-        "API's key. Unset: read TRAINOPS_SEAL_KEY_FILE.",
-    )
-    seal_key_file: Path = Path(".trainops/seal-key.pem")
-    seal_key_create: bool = Field(
-        default=True, description="Create the seal key file (mode 0600) when missing."
-    )
-    seal_every_minutes: float = Field(
-        default=60, ge=0, description="Seal the log this often (a Temporal Schedule); 0: never."
-    )
-    seal_min_new_events: int = Field(default=1, ge=1)
-    witness_dir: Path | None = Field(
-        default=Path(".trainops/witness"),
-        description="Append-only directory receiving a file per seal; mount it from another "
-        "host or WORM storage in production.",
-    )
-    witness_url: SecretStr | None = Field(
-        default=None, description="Also POST each new seal to this URL (may carry a token)."
-    )
-
-    @field_validator("witness_dir", "witness_url", mode="before")
-    @classmethod
-    def _empty_is_none(cls, value: object) -> object:
-        """``TRAINOPS_WITNESS_DIR=`` turns the directory witness off (not "the current dir")."""
-        return None if isinstance(value, str) and not value.strip() else value
-
-
-def load_seal_signer(settings: SealSettings) -> Signer:
+def load_seal_signer(settings: Settings) -> Signer:
     """The seal key, from TRAINOPS_SEAL_KEY, else its file (created when missing if allowed)."""
     if settings.seal_key is not None and settings.seal_key.get_secret_value().strip():
         return Signer(_from_pem_or_seed(settings.seal_key.get_secret_value(), "TRAINOPS_SEAL_KEY"))
@@ -89,7 +53,7 @@ def load_seal_signer(settings: SealSettings) -> Signer:
     return load_signer(None, settings.seal_key_file, create=settings.seal_key_create)
 
 
-def witnesses(settings: SealSettings) -> list[Witness]:
+def witnesses(settings: Settings) -> list[Witness]:
     found: list[Witness] = []
     if settings.witness_dir is not None:
         found.append(DirectoryWitness(settings.witness_dir))
@@ -98,9 +62,9 @@ def witnesses(settings: SealSettings) -> list[Witness]:
     return found
 
 
-def prepare_sealer(store: EventStore, settings: SealSettings | None = None) -> LogSealer:
+def prepare_sealer(store: EventStore, settings: Settings | None = None) -> LogSealer:
     """A sealer with the configured key (published in ``seal-keys`` if new) and witnesses."""
-    settings = settings or SealSettings()
+    settings = settings or Settings()  # fresh: tests and restarts change the environment
     signer = load_seal_signer(settings)
     publish_seal_key(store, signer.trusted_key())
     return LogSealer(
@@ -149,10 +113,10 @@ async def ensure_seal_schedule(client: Client, task_queue: str, every_minutes: f
 
 
 async def start_sealing(
-    client: Client, task_queue: str, store: EventStore, settings: SealSettings | None = None
+    client: Client, task_queue: str, store: EventStore, settings: Settings | None = None
 ) -> LogSealer:
     """At worker start: the sealer the worker's activity uses, and the schedule that runs it."""
-    settings = settings or SealSettings()
+    settings = settings or Settings()  # fresh: tests and restarts change the environment
     sealer = prepare_sealer(store, settings)
     await ensure_seal_schedule(client, task_queue, settings.seal_every_minutes)
     return sealer

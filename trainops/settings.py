@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -90,6 +90,36 @@ class Settings(BaseSettings):
         description="Create the key file (mode 0600) when missing; false in production, "
         "where a missing key stops the API with a clear error.",
     )
+    # Seals: a Temporal Schedule seals the log with its own key and hands each seal to witnesses
+    # (docs/log-integrity.md).
+    seal_key: SecretStr | None = Field(
+        default=None,
+        description="Ed25519 key that signs seals (base64 of the 32-byte seed, or PEM); not the "
+        "API's key. Unset: read TRAINOPS_SEAL_KEY_FILE.",
+    )
+    seal_key_file: Path = Path(".trainops/seal-key.pem")
+    seal_key_create: bool = Field(
+        default=True, description="Create the seal key file (mode 0600) when missing."
+    )
+    seal_every_minutes: float = Field(
+        default=60, ge=0, description="Seal the log this often (a Temporal Schedule); 0: never."
+    )
+    seal_min_new_events: int = Field(default=1, ge=1)
+    witness_dir: Path | None = Field(
+        default=Path(".trainops/witness"),
+        description="Append-only directory receiving a file per seal; mount it from another "
+        "host or WORM storage in production.",
+    )
+    witness_url: SecretStr | None = Field(
+        default=None, description="Also POST each new seal to this URL (may carry a token)."
+    )
+
+    @field_validator("witness_dir", "witness_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        """``TRAINOPS_WITNESS_DIR=`` turns the directory witness off (not "the current dir")."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     approval_due_days: int = Field(default=3, ge=1, le=90)
     kpi_meets_rate: float = Field(default=0.8, ge=0, le=1)
     kpi_excellent_rate: float = Field(default=0.95, ge=0, le=1)

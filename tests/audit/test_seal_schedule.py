@@ -21,7 +21,8 @@ from audit.digest import read_seals
 from audit.witness import load_witness
 from tests.eventlog.support import new_events
 from trainops.database import open_database
-from trainops.sealing import SCHEDULE_ID, SealSettings, ensure_seal_schedule, prepare_sealer
+from trainops.sealing import SCHEDULE_ID, ensure_seal_schedule, prepare_sealer
+from trainops.settings import Settings
 from trainops.temporal_bins import dev_server_path
 from worker import build_worker
 
@@ -52,9 +53,7 @@ async def test_the_schedule_is_idempotent_and_seals(
     database = open_database(f"sqlite:///{tmp_path / 'log.db'}")
     try:
         database.store.append("program-a", 0, new_events(3))
-        settings = SealSettings(
-            seal_key_file=tmp_path / "seal.pem", witness_dir=tmp_path / "witness"
-        )
+        settings = Settings(seal_key_file=tmp_path / "seal.pem", witness_dir=tmp_path / "witness")
         sealer = prepare_sealer(database.store, settings)
         notifier = NotificationService(database.engine)
         async with build_worker(client, task_queue, database.store, notifier, sealer=sealer):

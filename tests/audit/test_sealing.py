@@ -170,10 +170,11 @@ def test_seal_on_demand_then_verify_against_the_witness(env: Path) -> None:
 
 
 def test_an_empty_witness_setting_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    from trainops.sealing import SealSettings, witnesses
+    from trainops.sealing import witnesses
+    from trainops.settings import Settings
 
     monkeypatch.setenv("TRAINOPS_WITNESS_DIR", "")
     monkeypatch.setenv("TRAINOPS_WITNESS_URL", "https://witness.example/seals")
-    settings = SealSettings()
+    settings = Settings()
     assert settings.witness_dir is None
     assert [w.name for w in witnesses(settings)] == ["http witness.example"]
