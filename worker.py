@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -22,6 +23,7 @@ from activities.sealing import LogSealer
 from activities.signing_keys import trusted_keys
 from eventlog import EventStore
 from trainops.database import open_database
+from trainops.heartbeat import touch
 from trainops.logging import configure_logging
 from trainops.sealing import start_sealing
 from trainops.settings import get_settings
@@ -38,6 +40,7 @@ WORKFLOWS = [TrainingProgramWorkflow, SealLogWorkflow]
 #: How often a worker reloads the signing keys published in the log (a key the API publishes
 #: at start is trusted within this long).
 KEYRING_REFRESH_SECONDS = 2.0
+HEARTBEAT_SECONDS = 10.0
 
 
 def refresh_keyring(store: EventStore) -> None:
@@ -53,6 +56,20 @@ async def keep_keyring_fresh(store: EventStore, every: float = KEYRING_REFRESH_S
             await asyncio.to_thread(refresh_keyring, store)
         except Exception as exc:
             log.warning("could not reload signing keys", error=type(exc).__name__)
+
+
+async def beat_while_temporal_answers(
+    client: Client, path: Path, every: float = HEARTBEAT_SECONDS
+) -> None:
+    """Touch the heartbeat file each time Temporal answers a health check (the container's
+    healthcheck reads it): a worker cut off from Temporal turns unhealthy."""
+    while True:
+        try:
+            if await client.service_client.check_health():
+                await asyncio.to_thread(touch, path)
+        except Exception as exc:
+            log.warning("Temporal health check failed", error=type(exc).__name__)
+        await asyncio.sleep(every)
 
 
 def build_worker(
@@ -102,10 +119,17 @@ async def main() -> None:
     )
     log.info("worker started", task_queue=settings.task_queue)
     keyring = asyncio.create_task(keep_keyring_fresh(database.store))
+    beating = (
+        asyncio.create_task(beat_while_temporal_answers(client, settings.heartbeat_file))
+        if settings.heartbeat_file is not None
+        else None
+    )
     try:
         await worker.run()
     finally:
         keyring.cancel()
+        if beating is not None:
+            beating.cancel()
         database.close()
 
 

@@ -6,6 +6,8 @@ use, so the API may start before Temporal is ready.
 
 from __future__ import annotations
 
+import sys
+
 import uvicorn
 
 from api.app import create_app
@@ -18,6 +20,10 @@ def main() -> None:
     install_runtime()
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
+    problem = settings.api_secret_problem()
+    if problem is not None:  # a random key per process would break sessions across replicas
+        print(f"error: {problem}", file=sys.stderr, flush=True)
+        raise SystemExit(2)
     app = create_app(settings)
     setup = app.state.services.setup_code
     if setup is not None:  # a fresh installation: the operator reads the code in the log

@@ -16,7 +16,7 @@ serving until the new ones are complete, and a failed rebuild leaves them as the
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -112,11 +112,20 @@ class ProjectionRunner:
             total += done
         return total
 
-    def run_forever(self, stop: threading.Event, poll_seconds: float = 0.25) -> None:
+    def run_forever(
+        self,
+        stop: threading.Event,
+        poll_seconds: float = 0.25,
+        heartbeat: Callable[[], None] | None = None,
+    ) -> None:
+        """Fold new events until ``stop``; ``heartbeat`` runs after every successful read."""
         log.info("projector started", position=self.position())
         while not stop.is_set():
             try:
-                if self.run_once() == 0:
+                folded = self.run_once()
+                if heartbeat is not None:
+                    heartbeat()
+                if folded == 0:
                     stop.wait(poll_seconds)
             except Exception as exc:
                 log.warning("projection batch failed; retrying", error=describe(exc))

@@ -14,10 +14,11 @@ from trainops.config_cli import config_app
 from trainops.data_cli import data_app
 from trainops.database import Database, open_database
 from trainops.db_cli import db_app, verify_with_witness
+from trainops.heartbeat import age_seconds, touch
 from trainops.keys_cli import keys_app
 from trainops.logging import configure_logging
 from trainops.program_cli import register as register_program_commands
-from trainops.render import console, print_json, rows_table
+from trainops.render import console, fail, print_json, rows_table
 from trainops.settings import get_settings
 from trainops.users_cli import users_app
 
@@ -76,12 +77,32 @@ def projector() -> None:
     configure_logging(settings.log_format, settings.log_level)
     database = _database()
     stop = threading.Event()
+    beat = settings.heartbeat_file
     try:
-        database.projector.run_forever(stop, settings.projector_poll_seconds)
+        database.projector.run_forever(
+            stop, settings.projector_poll_seconds, heartbeat=(lambda: touch(beat)) if beat else None
+        )
     except KeyboardInterrupt:
         stop.set()
     finally:
         database.close()
+
+
+@app.command()
+def health(
+    max_age: Annotated[float, typer.Option(min=1, help="Seconds a heartbeat stays fresh.")] = 60,
+) -> None:
+    """Exit 0 if this container's worker or projector beat within --max-age seconds (its
+    healthcheck; the heartbeat file is TRAINOPS_HEARTBEAT_FILE)."""
+    path = get_settings().heartbeat_file
+    if path is None:
+        raise fail("TRAINOPS_HEARTBEAT_FILE is not set: nothing to check", 2)
+    age = age_seconds(path)
+    if age is None:
+        raise fail(f"no heartbeat yet at {path}", 1)
+    if age > max_age:
+        raise fail(f"last heartbeat {age:.0f} s ago (more than {max_age:g} s)", 1)
+    console.print(f"alive: last heartbeat {age:.0f} s ago")
 
 
 @app.command()

@@ -9,6 +9,9 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: The shortest secret key a production API accepts.
+MIN_SECRET_LENGTH = 32
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TRAINOPS_", env_file=".env", extra="ignore")
@@ -56,6 +59,16 @@ class Settings(BaseSettings):
     temporal_db_file: Path = Path(".trainops/temporal.db")
     temporal_ui_port: int = 8233
     projector_poll_seconds: float = Field(default=0.25, gt=0)
+    heartbeat_file: Path | None = Field(
+        default=None,
+        description="The worker and the projector touch this file while they work; "
+        "`trainops health` (a container healthcheck) fails when it grows stale.",
+    )
+    require_secrets: bool = Field(
+        default=False,
+        description="Production: refuse to start without TRAINOPS_API_SECRET_KEY (32+ "
+        "characters) instead of using a random key per process.",
+    )
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     # HTTP API and web pages (api/). Secrets are SecretStr: never printed or logged.
@@ -140,6 +153,18 @@ class Settings(BaseSettings):
                 "or neither"
             )
         return self
+
+    def api_secret_problem(self) -> str | None:
+        """Why the API must not start with this secret key, or None (see ``require_secrets``)."""
+        if not self.require_secrets:
+            return None
+        secret = self.api_secret_key.get_secret_value() if self.api_secret_key else ""
+        if len(secret.strip()) < MIN_SECRET_LENGTH:
+            return (
+                f"TRAINOPS_API_SECRET_KEY must be set to {MIN_SECRET_LENGTH} or more random "
+                "characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+            )
+        return None
 
     @property
     def temporal_tls(self) -> bool:
