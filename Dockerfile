@@ -1,6 +1,7 @@
-# One image for the worker, the projector and the CLI; the command chooses which.
-FROM python:3.11-slim
-WORKDIR /app
+# One image for the worker, the projector, the API and the one-shot jobs; the command chooses.
+# Build stage: wheels for the runtime dependencies only (no dev tools in the final image).
+FROM python:3.11-slim AS build
+WORKDIR /src
 COPY pyproject.toml README.md worker.py ./
 COPY domain domain
 COPY eventlog eventlog
@@ -13,6 +14,25 @@ COPY audit audit
 COPY imports imports
 COPY services services
 COPY config config
-RUN pip install --no-cache-dir .
-ENV TRAINOPS_LOG_FORMAT=json
+RUN python -m venv /opt/trainops \
+    && /opt/trainops/bin/pip install --no-cache-dir --upgrade pip \
+    && /opt/trainops/bin/pip install --no-cache-dir . \
+    && find /opt/trainops -name '__pycache__' -prune -exec rm -rf {} +
+
+# Runtime stage: the virtualenv and the code, run by an unprivileged user. uid 1000 is also the
+# Temporal server's user, so both read the certificates the one-shot `certs` service writes
+# (keys are mode 0600; the volume is shared by the stack only).
+FROM python:3.11-slim
+RUN groupadd --gid 1000 trainops \
+    && useradd --uid 1000 --gid 1000 --no-create-home --shell /usr/sbin/nologin trainops \
+    && mkdir -p /certs /witness /app \
+    && chown trainops:trainops /certs /witness
+COPY --from=build /opt/trainops /opt/trainops
+COPY --from=build /src/worker.py /app/worker.py
+WORKDIR /app
+ENV PATH=/opt/trainops/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    TRAINOPS_LOG_FORMAT=json
+USER trainops
 CMD ["python", "worker.py"]

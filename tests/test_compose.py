@@ -21,8 +21,103 @@ def compose() -> dict[str, dict[str, object]]:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]  # type: ignore[no-any-return]
 
 
+ONE_SHOTS = {"certs", "temporal-schema", "temporal-namespace", "migrate"}
+TRAINOPS_SERVICES = ("worker", "projector", "api", "migrate")
+
+
 def test_the_stack_has_every_part() -> None:
-    assert set(compose()) == {"postgres", "temporal", "temporal-ui", "worker", "projector", "api"}
+    assert set(compose()) == {
+        "postgres",
+        "temporal",
+        "temporal-ui",
+        "worker",
+        "projector",
+        "api",
+        "proxy",
+        *ONE_SHOTS,
+    }
+
+
+def test_the_file_follows_the_compose_specification() -> None:
+    checked = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.compose-spec",
+            str(ROOT / "docker-compose.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_every_long_running_service_restarts_and_reports_its_health() -> None:
+    for name, service in compose().items():
+        if name in ONE_SHOTS:
+            assert service["restart"] == "no", name
+            continue
+        assert service["restart"] == "unless-stopped", name
+        if name != "temporal-ui":
+            assert "healthcheck" in service, name
+
+
+def test_nothing_starts_before_what_it_needs_is_healthy_or_done() -> None:
+    for name, service in compose().items():
+        needs = service.get("depends_on", {})
+        assert isinstance(needs, dict), f"{name}: depends_on without conditions"
+        for needed, condition in needs.items():
+            expected = (
+                "service_completed_successfully" if needed in ONE_SHOTS else "service_healthy"
+            )
+            assert condition == {"condition": expected}, (name, needed)
+    for name in ("worker", "api"):
+        assert set(compose()[name]["depends_on"]) == {"migrate", "temporal-namespace"}  # type: ignore[arg-type]
+
+
+def test_secrets_have_no_defaults() -> None:
+    text = (ROOT / "docker-compose.yml").read_text()
+    for secret in (
+        "POSTGRES_PASSWORD",
+        "TRAINOPS_APP_DB_PASSWORD",
+        "TRAINOPS_API_SECRET_KEY",
+        "TRAINOPS_SIGNING_KEY",
+        "TRAINOPS_SEAL_KEY",
+    ):
+        uses = re.findall(r"\$\{" + secret + r"(:[?-])?", text)
+        assert uses, secret
+        assert all(use == ":?" for use in uses), (secret, uses)
+    assert compose()["api"]["environment"]["TRAINOPS_REQUIRE_SECRETS"] == "true"  # type: ignore[index]
+
+
+def test_trainops_reaches_temporal_over_mutual_tls_with_the_generated_certificates() -> None:
+    services = compose()
+    temporal = services["temporal"]["environment"]
+    assert isinstance(temporal, dict)
+    assert temporal["TEMPORAL_TLS_REQUIRE_CLIENT_AUTH"] == "true"
+    assert temporal["TEMPORAL_TLS_CLIENT1_CA_CERT"] == "/certs/ca.pem"
+    assert services["certs"]["command"][:4] == ["trainops", "certs", "generate", "/certs"]  # type: ignore[index]
+    from trainops.certificates import CA_CERT, CLIENT_CERT, CLIENT_KEY, SERVER_CERT, SERVER_KEY
+
+    assert temporal["TEMPORAL_TLS_FRONTEND_CERT"] == f"/certs/{SERVER_CERT}"
+    assert temporal["TEMPORAL_TLS_FRONTEND_KEY"] == f"/certs/{SERVER_KEY}"
+    for name in ("worker", "projector", "api", "migrate"):
+        environment = services[name]["environment"]
+        assert isinstance(environment, dict)
+        settings = Settings(
+            **{
+                key.removeprefix("TRAINOPS_").lower(): value
+                for key, value in environment.items()
+                if key.startswith("TRAINOPS_TEMPORAL_TLS")
+            }
+        )
+        assert settings.temporal_tls, name
+        assert settings.temporal_tls_ca_file == Path("/certs") / CA_CERT
+        assert settings.temporal_tls_cert_file == Path("/certs") / CLIENT_CERT
+        assert settings.temporal_tls_key_file == Path("/certs") / CLIENT_KEY
+        assert settings.temporal_tls_server_name in ("temporal",)
 
 
 def test_every_command_exists() -> None:
@@ -40,15 +135,15 @@ def test_every_command_exists() -> None:
 
 def test_every_setting_is_a_field_of_the_settings_object() -> None:
     fields = set(Settings.model_fields)
-    for name in ("worker", "projector", "api"):
+    for name in TRAINOPS_SERVICES:
         environment = compose()[name]["environment"]
         assert isinstance(environment, dict)
         for variable in environment:
             assert variable.startswith("TRAINOPS_"), variable
             assert variable.removeprefix("TRAINOPS_").lower() in fields, (name, variable)
-    for name in ("worker", "projector", "api"):
+    for name in TRAINOPS_SERVICES:
         url = compose()[name]["environment"]["TRAINOPS_DATABASE_URL"]  # type: ignore[index]
-        assert str(url).startswith("postgresql+psycopg://")
+        assert str(url).startswith("postgresql+psycopg://trainops_app:")
 
 
 def test_the_image_carries_every_package() -> None:
@@ -60,6 +155,14 @@ def test_the_image_carries_every_package() -> None:
     assert "worker.py" in dockerfile
 
 
+def test_the_image_is_slim_unprivileged_and_without_dev_tools() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert len(re.findall(r"^FROM python:3\.11-slim", dockerfile, re.MULTILINE)) == 2
+    assert re.search(r"^USER trainops$", dockerfile, re.MULTILINE)
+    installs = re.findall(r"pip install --no-cache-dir (\S+)", dockerfile)
+    assert installs[-1] == ".", installs  # runtime dependencies only: no [dev], no [embedded]
+
+
 def test_temporal_runs_on_the_same_postgres() -> None:
     temporal = compose()["temporal"]
     environment = temporal["environment"]
@@ -69,11 +172,12 @@ def test_temporal_runs_on_the_same_postgres() -> None:
 
 
 def test_temporal_is_not_a_door_for_people() -> None:
-    """Only the API is published; Temporal and its UI sit on the internal network only; the
-    API must be given its signing key (no default), the workers never get it."""
+    """Only the HTTPS proxy is published; Temporal and its UI sit on the internal network only;
+    the API must be given its signing key (no default), the workers never get it."""
     services = compose()
     published = {name for name, s in services.items() if s.get("ports")}
-    assert published == {"api"}
+    assert published == {"proxy"}
+    assert services["api"]["networks"] == ["backend", "frontend"]
     for name in ("temporal", "temporal-ui"):
         assert services[name]["networks"] == ["backend"], name
     document = yaml.safe_load((ROOT / "docker-compose.yml").read_text())

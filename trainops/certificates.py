@@ -68,7 +68,7 @@ def _subject_names(names: tuple[str, ...]) -> x509.SubjectAlternativeName:
 
 def _leaf(
     common_name: str,
-    usage: x509.ObjectIdentifier,
+    usages: list[x509.ObjectIdentifier],
     ca_cert: x509.Certificate,
     ca_key: ec.EllipticCurvePrivateKey,
     not_before: datetime,
@@ -99,7 +99,7 @@ def _leaf(
             ),
             critical=True,
         )
-        .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+        .add_extension(x509.ExtendedKeyUsage(usages), critical=False)
         .add_extension(_subject_names(names), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
@@ -185,7 +185,8 @@ def generate(
     ca_cert, ca_key = _certificate_authority(not_before, not_after + timedelta(days=1))
     server_cert, server_key = _leaf(
         server_names[0],
-        ExtendedKeyUsageOID.SERVER_AUTH,
+        # Temporal's services also present it to each other (internode mutual TLS).
+        [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH],
         ca_cert,
         ca_key,
         not_before,
@@ -194,7 +195,7 @@ def generate(
     )
     client_cert, client_key = _leaf(
         CLIENT_NAME,
-        ExtendedKeyUsageOID.CLIENT_AUTH,
+        [ExtendedKeyUsageOID.CLIENT_AUTH],
         ca_cert,
         ca_key,
         not_before,

