@@ -65,3 +65,20 @@ def test_only_the_api_receives_the_signing_key() -> None:
         container = deployment["spec"]["template"]["spec"]["containers"][0]
         whole_secret = any("secretRef" in ref for ref in container.get("envFrom", []))
         assert whole_secret == (name == "trainops-api"), name
+
+
+def test_workers_and_the_api_reach_temporal_over_mutual_tls_and_report_their_health() -> None:
+    settings = next(d for _, d in _documents() if d["kind"] == "ConfigMap")["data"]
+    assert settings["TRAINOPS_TEMPORAL_TLS_CERT_FILE"] == "/certs/client.pem"
+    assert settings["TRAINOPS_TEMPORAL_TLS_KEY_FILE"] == "/certs/client-key.pem"
+    assert settings["TRAINOPS_TEMPORAL_TLS_CA_FILE"] == "/certs/ca.pem"
+    deployments = _deployments()
+    for name in ("trainops-api", "trainops-worker"):
+        pod = deployments[name]["spec"]["template"]["spec"]
+        secrets = {v["name"]: v["secret"]["secretName"] for v in pod["volumes"] if "secret" in v}
+        assert secrets == {"temporal-tls": "trainops-temporal-tls"}, name
+        mounts = {m["mountPath"] for m in pod["containers"][0]["volumeMounts"]}
+        assert "/certs" in mounts, name
+    for name in ("trainops-worker", "trainops-projector"):
+        container = deployments[name]["spec"]["template"]["spec"]["containers"][0]
+        assert container["livenessProbe"]["exec"]["command"][:2] == ["trainops", "health"], name
