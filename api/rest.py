@@ -262,8 +262,9 @@ def get_program(
     state = reads.program_state(engine, program_id)
     entries = queries.program_timeline(engine, program_id)
     actors = {str(t["actor"]) for t in entries}
+    visible = reads.summary_for(principal.user, summary, state, actors)
     return ProgramDetail(
-        program=ProgramOut.model_validate(summary),
+        program=ProgramOut.model_validate(visible),
         state=reads.state_for(principal.user, summary, state, actors),
         timeline=[
             TimelineEntryOut.model_validate(t)

@@ -726,6 +726,11 @@ def program_page(
     engine = services.database.engine
     state = reads.program_state(engine, program_id)
     timeline = program_cases.readable_timeline(services, principal.user, summary, state)
+    actors = {str(t["actor"]) for t in timeline}
+    state, summary = (
+        reads.state_for(principal.user, summary, state, actors),
+        reads.summary_for(principal.user, summary, state, actors),
+    )
     events = (
         services.database.store.read_stream(stream_id_for(program_id))
         if principal.user.has("auditor")
@@ -738,7 +743,6 @@ def program_page(
     completed = set(state.get("completed_sessions") or ())
     attendance = state.get("attendance") or {}
     owner = summary["specialist"] == principal.username and principal.user.has("specialist")
-    state = reads.state_for(principal.user, summary, state, {str(t["actor"]) for t in timeline})
     facts = state.get("fact_rules") or {}
     return render(
         request,

@@ -19,12 +19,6 @@ from projections import queries, trainee_queries
 from projections.tables import programs
 from services.people import Person
 
-#: Timeline entries that carry one trainee's scores: others of the program's trainees never see
-#: them (the specialist, its approvers and auditors do).
-PRIVATE_EVENTS = frozenset({"SurveySubmitted", "ExamSubmitted", "ExamScorePending"})
-#: State fields that carry trainees' scores (exam scores awaiting confirmation).
-PRIVATE_STATE = frozenset({"pending_scores"})
-
 
 def program_state(engine: Engine, program_id: str) -> dict[str, Any]:
     """The folded domain state the read model keeps for a program (as JSON), or ``{}``."""
@@ -97,13 +91,88 @@ def sees_scores(
     )
 
 
+#: What a person who reads a program only as one of its trainees sees of its state: when and
+#: where it runs and their own facts, never its budget, approval route, approvers or who else
+#: takes part (``_own_facts`` narrows the per-person fields to them).
+TRAINEE_STATE = frozenset(
+    {
+        "program_id",
+        "title",
+        "specialist",
+        "timezone",
+        "region",
+        "department",
+        "external_instructor",
+        "planned_date",
+        "sessions",
+        "evaluation_window_days",
+        "fact_rules",
+        "status",
+        "completed_sessions",
+        "evaluation_closes_at",
+        "trainees",
+        "enrolled",
+        "attendance",
+        "surveyed",
+        "examined",
+    }
+)
+#: Of the summary row, a trainee sees what the program is, not what it costs or who decides.
+TRAINEE_SUMMARY = frozenset({"program_id", "title", "specialist", "status", "planned_date"})
+#: Of the timeline, a trainee sees the program's public milestones and what they did themselves.
+TRAINEE_TIMELINE = frozenset(
+    {
+        "ProgramPublished",
+        "SessionScheduled",
+        "SessionRescheduled",
+        "SessionCompleted",
+        "ProgramExecuted",
+        "EvaluationOpened",
+        "EvaluationClosed",
+        "ProgramClosed",
+        "ProgramCancelled",
+    }
+)
+
+
+def reads_as_trainee_only(
+    user: Person, summary: dict[str, Any], state: dict[str, Any], actors: set[str]
+) -> bool:
+    """Whether ``user`` reads this program only because they are one of its trainees."""
+    return not sees_scores(user, summary, state, actors)
+
+
+def _own_facts(state: dict[str, Any], username: str) -> dict[str, Any]:
+    mine = {k: v for k, v in state.items() if k in TRAINEE_STATE}
+    for key in ("trainees", "enrolled", "surveyed", "examined"):
+        if key in mine:
+            mine[key] = [username] if username in _people(mine[key]) else []
+    attendance = mine.get("attendance")
+    if isinstance(attendance, dict):
+        mine["attendance"] = {
+            session: [username] if username in _people(people) else []
+            for session, people in attendance.items()
+        }
+    return mine
+
+
 def state_for(
     user: Person, summary: dict[str, Any], state: dict[str, Any], actors: set[str]
 ) -> dict[str, Any]:
-    """The folded state as ``user`` may read it: without others' pending exam scores."""
+    """The folded state as ``user`` may read it: a trainee sees the program's schedule and their
+    own facts only (no budget, route, approvers, other trainees or their scores)."""
     if sees_scores(user, summary, state, actors):
         return state
-    return {k: v for k, v in state.items() if k not in PRIVATE_STATE}
+    return _own_facts(state, user.username)
+
+
+def summary_for(
+    user: Person, summary: dict[str, Any], state: dict[str, Any], actors: set[str]
+) -> dict[str, Any]:
+    """The summary row as ``user`` may read it (a trainee: not its budget or approvers)."""
+    if sees_scores(user, summary, state, actors):
+        return summary
+    return {k: v for k, v in summary.items() if k in TRAINEE_SUMMARY}
 
 
 def timeline_for(
@@ -115,26 +184,34 @@ def timeline_for(
     if sees_scores(user, summary, state, actors):
         return entries
     return [
-        t for t in entries if t["event_type"] not in PRIVATE_EVENTS or t["actor"] == user.username
+        t for t in entries if t["event_type"] in TRAINEE_TIMELINE or t["actor"] == user.username
     ]
+
+
+def _sees_all_of(user: Person, row: dict[str, Any], approves: set[str]) -> bool:
+    """The program's specialist and its approvers see its whole row; a trainee does not."""
+    return (
+        row["specialist"] == user.username
+        or row["program_id"] in approves
+        or (user.has("approver") and user.username in _people(row.get("approvers", [])))
+    )
 
 
 def visible_programs(engine: Engine, user: Person, **filters: str | None) -> list[dict[str, Any]]:
     rows = queries.list_programs(engine)
     if not user.has("auditor"):
-        theirs = (
+        approves = (
             {t["program_id"] for t in queries.approver_inbox(engine, user.username)}
             if user.has("approver")
             else set()
         )
-        if user.has("trainee"):
-            theirs |= trainee_queries.program_ids_of(engine, user.username)
+        attends = (
+            trainee_queries.program_ids_of(engine, user.username) if user.has("trainee") else set()
+        )
         rows = [
-            r
+            r if _sees_all_of(user, r, approves) else {k: r[k] for k in TRAINEE_SUMMARY if k in r}
             for r in rows
-            if r["specialist"] == user.username
-            or (user.has("approver") and user.username in _people(r.get("approvers", [])))
-            or r["program_id"] in theirs
+            if _sees_all_of(user, r, approves) or r["program_id"] in attends
         ]
     for key, value in filters.items():
         if value:

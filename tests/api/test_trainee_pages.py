@@ -311,3 +311,26 @@ async def test_the_trainee_pages_in_both_languages(world: World, lang: str) -> N
             page = await emp.get(path)
             assert page.status_code == 200 and f'lang="{lang}"' in page.text
             assert (chinese if lang == "zh-CN" else english) in page.text, path
+
+
+async def test_a_trainee_sees_the_schedule_and_their_own_facts_only(world: World) -> None:
+    """Not what the program costs, who approves it, its route, or who else takes part."""
+    trainee(world, "emp.2")
+    await run(world, "tr-private", "published", budget="12345.67", department="Logistics")
+    async with world.client("spec.li") as li:
+        own_view = (await li.get("/api/v1/programs/tr-private")).json()
+    assert "12345.67" in str(own_view)  # the specialist sees it all
+    assert "mgr.wang" in str(own_view)
+    async with world.client("emp.1") as emp1, world.browser("emp.1") as page:
+        detail = (await emp1.get("/api/v1/programs/tr-private")).json()
+        listed = (await emp1.get("/api/v1/programs")).json()
+        html = (await page.get("/programs/tr-private")).text
+    assert detail["program"]["title"] == "Workplace safety"
+    assert detail["state"]["sessions"], "the schedule is theirs to see"
+    assert detail["state"]["enrolled"] == ["emp.1"]
+    for seen in (str(detail), str(listed), html):
+        assert "12345" not in seen
+        assert "mgr.wang" not in seen
+        assert "emp.2" not in seen
+    assert not {"route", "tasks", "approvers", "budget"} & set(detail["state"])
+    assert {t["event_type"] for t in detail["timeline"]} == {"ProgramPublished", "SessionScheduled"}
