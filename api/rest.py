@@ -21,6 +21,7 @@ from projections import queries
 from services import programs as program_cases
 from services import reads
 from services.actions import ACTIONS, PlanBody, ProgramAction
+from services.people import check_account_change
 from services.programs import ActionOut
 from workflows.program import stream_id_for
 
@@ -516,12 +517,10 @@ def change_user(
 ) -> UserOut:
     require_role(principal, "admin", doing="changing users")
     users = services.users
-    if users.get(username) is None:
+    current = users.get(username)
+    if current is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no user {username!r}")
-    if username == principal.username and (
-        body.active is False or (body.roles is not None and "admin" not in body.roles)
-    ):
-        raise refuse("admins cannot lock themselves out; ask another admin")
+    check_account_change(principal.user, username, current.roles, body.roles, body.active)
     try:
         actor = principal.username
         if body.roles is not None:

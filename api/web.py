@@ -58,11 +58,13 @@ from services import reads
 from services.actions import BY_SEGMENT, PlanBody, ProgramAction
 from services.errors import (
     Conflict,
+    Forbidden,
     NotFound,
     ServiceError,
     TemporalTimeout,
     TemporalUnavailable,
 )
+from services.people import check_account_change
 from trainops.client import ActionRefused
 from workflows.program import stream_id_for
 
@@ -967,14 +969,13 @@ async def change_user_page(
     form = await request.form()
     roles = [str(r) for r in form.getlist("roles")]
     active = form.get("active") == "on"
-    if username == principal.username and (not active or "admin" not in roles):
-        return users_page(
-            request,
-            principal,
-            services,
-            error="admins cannot lock themselves out; ask another admin",
-            status_code=403,
+    current = services.users.get(username)
+    try:
+        check_account_change(
+            principal.user, username, current.roles if current else set(), roles, active
         )
+    except Forbidden as exc:
+        return users_page(request, principal, services, error=str(exc), status_code=403)
     try:
         services.users.set_roles(username, roles, actor=principal.username)
         services.users.set_active(username, active, actor=principal.username)

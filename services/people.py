@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Iterable, Set
 from typing import Protocol
 
 from services.errors import Forbidden
@@ -34,3 +34,26 @@ def require_role(person: Person, *roles: str, doing: str) -> None:
         needed = " or ".join(ROLE_NAMES.get(r, r) for r in roles)
         held = ", ".join(sorted(person.roles)) or "none"
         raise Forbidden(f"{doing} needs {needed}; {person.username} has: {held}")
+
+
+def check_account_change(
+    actor: Person,
+    username: str,
+    held: Set[str],
+    roles: Iterable[str] | None,
+    active: bool | None,
+) -> None:
+    """Separation of duties over accounts: an admin never locks themselves out, and never grants
+    themselves a role (to specialise, approve or audit is someone else's grant): another admin
+    must make that change. Dropping one's own other roles is allowed."""
+    if username != actor.username:
+        return
+    wanted = None if roles is None else set(roles)
+    if active is False or (wanted is not None and "admin" not in wanted):
+        raise Forbidden("admins cannot lock themselves out; ask another admin")
+    added = sorted((wanted or set()) - set(held))
+    if added:
+        raise Forbidden(
+            f"{actor.username} may not grant themselves {', '.join(added)}: "
+            "another admin must make that change"
+        )

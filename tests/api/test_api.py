@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import get_args
 
 from domain import commands as c
+from domain.streams import ACCOUNTS_STREAM as ACCOUNTS
 from services.actions import ACTIONS
-from tests.api.conftest import World, plan_body, quarter, session_started
+from tests.api.conftest import PASSWORD, World, csrf_of, plan_body, quarter, session_started
 
 
 async def test_a_program_from_plan_to_kpis_over_http(world: World) -> None:
@@ -252,3 +253,32 @@ async def test_openapi_documents_every_action(world: World) -> None:
         "bearerAuth" in str(schema["components"]["securitySchemes"])
         or schema["components"]["securitySchemes"]
     )
+
+
+async def test_an_admin_never_grants_themselves_a_role_another_admin_must(world: World) -> None:
+    world.users.create_user("adm.zhao", PASSWORD, ("admin",))
+    world.tokens["adm.zhao"] = world.users.issue_token("adm.zhao", "test")[1]
+    changes = len(world.h.db.store.read_stream(ACCOUNTS))
+    async with world.client("adm.qian") as qian, world.browser("adm.qian") as page:
+        own = await qian.patch("/api/v1/users/adm.qian", json={"roles": ["admin", "auditor"]})
+        assert own.status_code == 403, own.text
+        assert "may not grant themselves auditor" in own.json()["detail"]
+        form = await page.get("/admin/users")
+        by_page = await page.post(
+            "/admin/users/adm.qian",
+            data={
+                "csrf_token": csrf_of(form.text),
+                "roles": ["admin", "specialist"],
+                "active": "on",
+            },
+        )
+        assert by_page.status_code == 403 and "another admin" in by_page.text
+    assert world.users.get("adm.qian").roles == {"admin"}  # type: ignore[union-attr]
+    assert len(world.h.db.store.read_stream(ACCOUNTS)) == changes  # refused: nothing recorded
+    async with world.client("adm.zhao") as zhao:
+        granted = await zhao.patch("/api/v1/users/adm.qian", json={"roles": ["admin", "auditor"]})
+        assert granted.status_code == 200, granted.text
+    assert world.users.get("adm.qian").roles == {"admin", "auditor"}  # type: ignore[union-attr]
+    async with world.client("adm.qian") as qian:  # dropping one's own role needs no one
+        dropped = await qian.patch("/api/v1/users/adm.qian", json={"roles": ["admin"]})
+        assert dropped.status_code == 200, dropped.text
