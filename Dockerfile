@@ -23,10 +23,14 @@ RUN python -m venv /opt/trainops \
 # Temporal server's user, so both read the certificates the one-shot `certs` service writes
 # (keys are mode 0600; the volume is shared by the stack only).
 FROM python:3.11-slim
+# pg_dump and pg_restore for `trainops db backup|restore` (the same major version as the server).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client-15 \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --gid 1000 trainops \
     && useradd --uid 1000 --gid 1000 --no-create-home --shell /usr/sbin/nologin trainops \
-    && mkdir -p /certs /witness /app \
-    && chown trainops:trainops /certs /witness
+    && mkdir -p /certs /witness /backups /app \
+    && chown trainops:trainops /certs /witness /backups
 COPY --from=build /opt/trainops /opt/trainops
 COPY --from=build /src/worker.py /app/worker.py
 WORKDIR /app

@@ -22,7 +22,7 @@ def compose() -> dict[str, dict[str, object]]:
 
 
 ONE_SHOTS = {"certs", "temporal-schema", "temporal-namespace", "migrate"}
-TRAINOPS_SERVICES = ("worker", "projector", "api", "migrate")
+TRAINOPS_SERVICES = ("worker", "projector", "api", "migrate", "backup")
 
 
 def test_the_stack_has_every_part() -> None:
@@ -34,6 +34,7 @@ def test_the_stack_has_every_part() -> None:
         "projector",
         "api",
         "proxy",
+        "backup",
         *ONE_SHOTS,
     }
 
@@ -161,6 +162,21 @@ def test_the_image_is_slim_unprivileged_and_without_dev_tools() -> None:
     assert re.search(r"^USER trainops$", dockerfile, re.MULTILINE)
     installs = re.findall(r"pip install --no-cache-dir (\S+)", dockerfile)
     assert installs[-1] == ".", installs  # runtime dependencies only: no [dev], no [embedded]
+
+
+def test_the_database_is_backed_up_every_day_as_its_owner() -> None:
+    backup = compose()["backup"]
+    command = backup["command"]
+    assert isinstance(command, list) and command[:3] == ["trainops", "db", "backup"]
+    assert "--every-hours" in command
+    helped = subprocess.run(
+        [TRAINOPS, *command[1:3], "--help"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert helped.returncode == 0 and "--every-hours" in helped.stdout, helped.stderr
+    environment = backup["environment"]
+    assert isinstance(environment, dict)
+    assert "trainops:" in environment["TRAINOPS_MIGRATION_DATABASE_URL"]  # the owner
+    assert "postgresql-client" in (ROOT / "Dockerfile").read_text()
 
 
 def test_temporal_runs_on_the_same_postgres() -> None:

@@ -7,6 +7,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from trainops import backup_cli as _backup_commands  # noqa: F401 (registers db backup/restore)
 from trainops.account_cli import register as register_account_commands
 from trainops.audit_cli import audit_app
 from trainops.certs_cli import certs_app

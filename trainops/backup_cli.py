@@ -1,0 +1,87 @@
+"""``trainops db backup`` and ``trainops db restore``: the backup and the restore drill.
+
+``backup DIR --every-hours H --keep N`` is the compose stack's backup service: a backup now and
+every H hours, the N newest kept, a heartbeat after each success. ``restore FILE`` restores into
+an empty database, verifies the chain, and rebuilds the read models from the restored log.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from sqlalchemy.exc import SQLAlchemyError
+
+from audit.verify import verify_audit
+from trainops.backup import BackupError, backup, prune, restore, stamped_name
+from trainops.database import open_database
+from trainops.db_cli import _owner_url, db_app, print_report
+from trainops.heartbeat import touch
+from trainops.render import console, fail
+from trainops.settings import get_settings
+
+
+@db_app.command("backup")
+def backup_command(
+    directory: Annotated[Path, typer.Argument(help="Where backups are written.")],
+    every_hours: Annotated[
+        float | None,
+        typer.Option(min=0.01, help="Keep running: a backup every this many hours."),
+    ] = None,
+    keep: Annotated[int, typer.Option(min=1, help="How many of the newest backups to keep.")] = 7,
+) -> None:
+    """Back up the database (as its owner) to DIR/trainops-<UTC time>.dump (.sqlite)."""
+    url = _owner_url()
+    beat = get_settings().heartbeat_file
+    while True:
+        target = directory / stamped_name(url)
+        try:
+            backup(url, target)
+        except (BackupError, OSError) as exc:
+            if every_hours is None:
+                raise fail(str(exc), 1) from exc
+            console.print(f"[red]backup failed[/red]: {escape(str(exc))}; next try in 5 minutes")
+            time.sleep(300)
+            continue
+        removed = prune(directory, keep)
+        console.print(
+            escape(f"backed up to {target}" + (f"; removed {len(removed)} old" if removed else ""))
+        )
+        if beat is not None:
+            touch(beat)
+        if every_hours is None:
+            return
+        time.sleep(every_hours * 3600)
+
+
+@db_app.command("restore")
+def restore_command(
+    source: Annotated[Path, typer.Argument(help="A file `trainops db backup` wrote.")],
+) -> None:
+    """Restore SOURCE into the empty database (as its owner), then verify the chain and rebuild
+    the read models from the restored log. Exits 1 if the restored log does not verify."""
+    url = _owner_url()
+    try:
+        restore(url, source)
+    except (BackupError, OSError) as exc:
+        raise fail(str(exc), 1) from exc
+    try:
+        database = open_database(url, migration_url=url)
+    except SQLAlchemyError as exc:
+        raise fail(f"the restored database cannot be opened: {exc.__class__.__name__}", 1) from exc
+    try:
+        report = verify_audit(database.store)
+        print_report(report)
+        if not report.ok:
+            raise fail("the restored log does not verify: do not put it in service", 1)
+        folded = database.projector.rebuild()
+    finally:
+        database.close()
+    console.print(
+        f"[green]restored[/green]: {report.checked} events verified, read models rebuilt from "
+        f"{folded} events. Next: `trainops db grant-app-role ROLE` on this server, then start "
+        "the stack."
+    )
