@@ -7,8 +7,9 @@ left out of the dump: after a restore, run ``trainops db grant-app-role`` on the
 
 A restore is checked before it is called done: the hash chain verifies from the first event to
 the head, and the read models are rebuilt from the restored log (they are derived data: a
-PostgreSQL backup leaves their rows out, and no backup's copy of them is trusted). Events recorded after the backup are not in it; ``trainops log verify
---witness`` says so by position, because the witness holds seals newer than the backup.
+PostgreSQL backup leaves their rows out, and no backup's copy of them is trusted). Events
+recorded after the backup are not in it; ``trainops log verify --witness`` says so by position,
+because the witness holds seals newer than the backup.
 """
 
 from __future__ import annotations
