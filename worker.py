@@ -105,8 +105,8 @@ def build_worker(
 
 
 async def main() -> None:
-    install_runtime()
     settings = get_settings()
+    install_runtime(settings.worker_metrics_address)
     configure_logging(settings.log_format, settings.log_level)
     database = open_database(settings.database_url)
     config = ConfigSource(database.store, settings.config_file)

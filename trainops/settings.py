@@ -69,6 +69,11 @@ class Settings(BaseSettings):
         description="Production: refuse to start without TRAINOPS_API_SECRET_KEY (32+ "
         "characters) instead of using a random key per process.",
     )
+    worker_metrics_address: str | None = Field(
+        default=None,
+        description="host:port where a worker serves the Temporal SDK's metrics for "
+        "Prometheus (e.g. 0.0.0.0:9464); unset: not served.",
+    )
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     # HTTP API and web pages (api/). Secrets are SecretStr: never printed or logged.
