@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from api.auth import CurrentPrincipal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES
+from api.services import Services
 from projections.runner import ProjectorStatus
 
 router = APIRouter(responses=COMMON_RESPONSES)
@@ -23,12 +24,33 @@ class RetryOut(BaseModel):
     still_quarantined: int
 
 
+#: How long readiness waits for Temporal's health check.
+TEMPORAL_CHECK_SECONDS = 2.0
+
+
 class ReadyOut(BaseModel):
     ready: bool
     database: bool
     projector_lag: int | None
     quarantined: int | None
+    temporal: bool | None = None
+    """None: this API has no Temporal configured (reads only)."""
     detail: str = ""
+
+
+async def _temporal_answers(services: Services) -> bool | None:
+    """Whether Temporal answers a health check now (actions need it; reads do not)."""
+    if services.programs_client is None and services.client_factory is None:
+        return None
+    try:
+        client = (await services.programs()).client
+        return bool(
+            await asyncio.wait_for(
+                client.service_client.check_health(), timeout=TEMPORAL_CHECK_SECONDS
+            )
+        )
+    except Exception:
+        return False
 
 
 @router.get(
@@ -54,8 +76,9 @@ async def projections_retry(principal: CurrentPrincipal, services: ServicesDep) 
 
 @router.get("/readyz", include_in_schema=False)
 async def readyz(services: ServicesDep, response: Response) -> ReadyOut:
-    """503 when the database does not answer or the read models lag far behind; quarantined
-    events are reported (they do not make the service unready: the rest still projects)."""
+    """503 when the database or Temporal does not answer, or the read models lag far behind;
+    quarantined events are reported (they do not make the service unready: the rest still
+    projects). ``/healthz`` is liveness: the process answers."""
     try:
         current = await asyncio.to_thread(services.database.projector.status, 0)
     except SQLAlchemyError as exc:
@@ -67,13 +90,19 @@ async def readyz(services: ServicesDep, response: Response) -> ReadyOut:
             quarantined=None,
             detail=f"the database does not answer ({type(exc).__name__})",
         )
-    ready = current.lag <= READY_LAG
-    if not ready:
+    temporal = await _temporal_answers(services)
+    problems = []
+    if current.lag > READY_LAG:
+        problems.append(f"the read models are {current.lag} events behind")
+    if temporal is False:
+        problems.append(f"Temporal does not answer at {services.settings.temporal_address}")
+    if problems:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     return ReadyOut(
-        ready=ready,
+        ready=not problems,
         database=True,
         projector_lag=current.lag,
         quarantined=current.quarantined,
-        detail="" if ready else f"the read models are {current.lag} events behind",
+        temporal=temporal,
+        detail="; ".join(problems),
     )

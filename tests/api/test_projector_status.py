@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.api.conftest import World
 from tests.projections.test_quarantine import _append
+from trainops.client import ProgramClient
 
 
 async def test_status_api_and_readyz_report_quarantined_events(world: World) -> None:
@@ -17,3 +18,21 @@ async def test_status_api_and_readyz_report_quarantined_events(world: World) -> 
         ready = await trainee.get("/readyz")
         assert ready.status_code == 200
         assert ready.json()["quarantined"] == 1 and ready.json()["database"] is True
+        assert ready.json()["temporal"] is True
+
+
+async def test_readyz_is_503_when_temporal_does_not_answer(world: World) -> None:
+    services = world.app.state.services
+
+    async def unreachable() -> ProgramClient:
+        raise RuntimeError("connection refused")
+
+    services.programs_client, services.client_factory = None, unreachable
+    async with world.client() as anyone:
+        ready = await anyone.get("/readyz")
+        alive = await anyone.get("/healthz")
+    assert ready.status_code == 503
+    assert (
+        ready.json()["temporal"] is False and "Temporal does not answer" in ready.json()["detail"]
+    )
+    assert alive.status_code == 200  # alive, only not ready: no restart loop
