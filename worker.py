@@ -29,6 +29,7 @@ from trainops.sealing import start_sealing
 from trainops.settings import get_settings
 from trainops.temporal_connection import connect_temporal
 from trainops.temporal_runtime import install_runtime
+from trainops.tracing import configure_tracing
 from workflows.program import TrainingProgramWorkflow
 from workflows.sandbox import sandbox_runner
 from workflows.seal import SealLogWorkflow
@@ -108,6 +109,7 @@ async def main() -> None:
     settings = get_settings()
     install_runtime(settings.worker_metrics_address)
     configure_logging(settings.log_format, settings.log_level)
+    configure_tracing(settings, "trainops-worker")
     database = open_database(settings.database_url)
     config = ConfigSource(database.store, settings.config_file)
     config()  # a configuration that cannot be loaded stops the worker here

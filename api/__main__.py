@@ -14,6 +14,7 @@ from api.app import create_app
 from trainops.logging import configure_logging
 from trainops.settings import get_settings
 from trainops.temporal_runtime import install_runtime
+from trainops.tracing import configure_tracing, instrument_api
 
 
 def main() -> None:
@@ -24,7 +25,9 @@ def main() -> None:
     if problem is not None:  # a random key per process would break sessions across replicas
         print(f"error: {problem}", file=sys.stderr, flush=True)
         raise SystemExit(2)
+    configure_tracing(settings, "trainops-api")
     app = create_app(settings)
+    instrument_api(app)
     setup = app.state.services.setup_code
     if setup is not None:  # a fresh installation: the operator reads the code in the log
         print(

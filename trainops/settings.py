@@ -74,6 +74,11 @@ class Settings(BaseSettings):
         description="host:port where a worker serves the Temporal SDK's metrics for "
         "Prometheus (e.g. 0.0.0.0:9464); unset: not served.",
     )
+    otlp_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces); unset: "
+        "no tracing. Needs the extra trainops[telemetry].",
+    )
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     # HTTP API and web pages (api/). Secrets are SecretStr: never printed or logged.

@@ -18,6 +18,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import TLSConfig
 
 from trainops.settings import Settings
+from trainops.tracing import temporal_interceptors
 
 log = structlog.get_logger(__name__)
 
@@ -74,6 +75,7 @@ async def connect_temporal(settings: Settings, *, wait_seconds: float | None = N
                 namespace=settings.temporal_namespace,
                 data_converter=pydantic_data_converter,
                 tls=tls if tls is not None else False,
+                interceptors=temporal_interceptors(),
             )
         except Exception as exc:  # the SDK raises RuntimeError for every connection failure
             left = deadline - time.monotonic()
