@@ -14,9 +14,11 @@ COPY audit audit
 COPY imports imports
 COPY services services
 COPY config config
+# Runtime only by default; `docker compose build --build-arg EXTRAS=telemetry` adds tracing.
+ARG EXTRAS=""
 RUN python -m venv /opt/trainops \
     && /opt/trainops/bin/pip install --no-cache-dir --upgrade pip \
-    && /opt/trainops/bin/pip install --no-cache-dir . \
+    && /opt/trainops/bin/pip install --no-cache-dir ".${EXTRAS:+[$EXTRAS]}" \
     && find /opt/trainops -name '__pycache__' -prune -exec rm -rf {} +
 
 # Runtime stage: the virtualenv and the code, run by an unprivileged user. uid 1000 is also the

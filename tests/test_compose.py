@@ -161,7 +161,9 @@ def test_the_image_is_slim_unprivileged_and_without_dev_tools() -> None:
     assert len(re.findall(r"^FROM python:3\.11-slim", dockerfile, re.MULTILINE)) == 2
     assert re.search(r"^USER trainops$", dockerfile, re.MULTILINE)
     installs = re.findall(r"pip install --no-cache-dir (\S+)", dockerfile)
-    assert installs[-1] == ".", installs  # runtime dependencies only: no [dev], no [embedded]
+    # Runtime dependencies only (tracing if asked for): never [dev] or [embedded].
+    assert installs[-1] == '".${EXTRAS:+[$EXTRAS]}"', installs
+    assert re.search(r'^ARG EXTRAS=""$', dockerfile, re.MULTILINE)
 
 
 def test_the_database_is_backed_up_every_day_as_its_owner() -> None:
