@@ -2,7 +2,7 @@
 
 A KPI is rated *excellent* at or above its excellent threshold, *meets* at or above its meets
 threshold, *below target* under it, and *not rated* when it has no value (no data, or an
-estimate the data cannot support). Defaults come from DESIGN.md; where the source document
+estimate the data cannot support). Defaults are the product's; where the source document
 gives none (execution, resources, response rate, ROI), the defaults are ours and say so.
 """
 
@@ -53,12 +53,12 @@ DEFAULTS: dict[str, tuple[float, float, str]] = {
     "course_coverage": (0.80, 0.95, "ours"),
     "instructor_utilisation": (0.70, 0.85, "ours"),
     "venue_utilisation": (0.60, 0.80, "ours"),
-    "satisfaction": (85.0, 90.0, "DESIGN.md"),
+    "satisfaction": (85.0, 90.0, "product default"),
     "response_rate": (0.70, 0.90, "ours"),
-    "exam_pass_rate": (0.90, 0.95, "DESIGN.md"),
-    "mastery": (0.90, 0.95, "DESIGN.md (as the pass rate)"),
-    "behaviour_change": (0.10, 0.15, "DESIGN.md"),
-    "results_change": (0.15, 0.20, "DESIGN.md"),
+    "exam_pass_rate": (0.90, 0.95, "product default"),
+    "mastery": (0.90, 0.95, "product default (as the pass rate)"),
+    "behaviour_change": (0.10, 0.15, "product default"),
+    "results_change": (0.15, 0.20, "product default"),
     "roi_percent": (25.0, 100.0, "ours (Phillips' usual 25 % objective)"),
 }
 

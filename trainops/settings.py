@@ -149,7 +149,7 @@ class Settings(BaseSettings):
     kpi_thresholds_file: Path | None = Field(
         default=None,
         description="YAML/JSON file of KPI thresholds ({kpi: {meets, excellent}}, pass_mark); "
-        "unset: the defaults of DESIGN.md (see domain/ratings.py).",
+        "unset: the product defaults (see domain/ratings.py).",
     )
     exam_pass_mark: float = Field(default=60, ge=0, le=100)
 

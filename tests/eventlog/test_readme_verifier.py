@@ -38,7 +38,7 @@ def run_script(log_db: LogDatabase) -> subprocess.CompletedProcess[str]:
     }
     if url.password:
         env["PGPASSWORD"] = url.password
-    script = readme_script().replace('"-d", "test", ', "")  # PGDATABASE names the database
+    script = readme_script()  # PGDATABASE names the database, as the README says
     return subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
     )
