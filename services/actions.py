@@ -104,3 +104,20 @@ BY_SEGMENT: dict[str, ProgramAction] = {a.segment: a for a in ACTIONS.values()}
 
 PlanBody = body_model(c.PlanProgram, "PlanProgramBody")
 """What a specialist sends to create a program; the specialist is the signed-in user."""
+
+
+def actions_table() -> str:
+    """The Markdown table of every action (docs/integrators.md carries it; a test keeps the two
+    equal): HTTP segment, the ``act`` update's ``kind``, the role, and the body's fields."""
+    lines = [
+        "| HTTP `POST /api/v1/programs/{id}/…` | `act` update `kind` | role | fields |",
+        "|---|---|---|---|",
+    ]
+    for action in sorted(ACTIONS.values(), key=lambda a: a.segment):
+        fields = action.body.model_fields
+        shown = ", ".join(
+            f"`{name}`" if info.is_required() else f"`{name}`?" for name, info in fields.items()
+        )
+        role = f"{action.role} (own program)" if action.owner_only else action.role
+        lines.append(f"| `{action.segment}` | `{action.kind}` | {role} | {shown or '—'} |")
+    return "\n".join(lines) + "\n"
