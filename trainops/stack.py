@@ -8,9 +8,11 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import signal
+import socket
 import sys
 import threading
 
+import httpx
 import structlog
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -45,7 +47,49 @@ def loopback_host(address: str) -> str:
     return host
 
 
+def _in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def _trainops_answers(host: str, port: int) -> bool:
+    """Whether a trainops API answers on ``host:port`` (its /healthz says so)."""
+    try:
+        answer = httpx.get(f"http://{host}:{port}/healthz", timeout=1.0)
+        return answer.status_code == 200 and answer.json().get("status") == "ok"
+    except (httpx.HTTPError, ValueError, AttributeError):
+        return False
+
+
+def preflight(settings: Settings, *, ui: bool = True) -> None:
+    """Say plainly when a port the stack needs is taken, before anything starts: a second
+    `make run` is told that trainops already runs, not shown a traceback."""
+    temporal_host = loopback_host(settings.temporal_address)
+    api_host = settings.api_host if settings.api_host not in ("0.0.0.0", "::") else "127.0.0.1"
+    if settings.api_port and _in_use(settings.api_host, settings.api_port):
+        if _trainops_answers(api_host, settings.api_port):
+            raise SystemExit(
+                f"trainops is already running: http://{api_host}:{settings.api_port} "
+                "(stop it with Ctrl-C where it runs, or set TRAINOPS_API_PORT for a second one)"
+            )
+        raise SystemExit(
+            f"port {settings.api_port} is in use by another program: set TRAINOPS_API_PORT"
+        )
+    needed = [(int(settings.temporal_address.rpartition(":")[2]), "TRAINOPS_TEMPORAL_ADDRESS")]
+    if ui:
+        needed.append((settings.temporal_ui_port, "TRAINOPS_TEMPORAL_UI_PORT (or --no-ui)"))
+    for port, setting in needed:
+        if _in_use(temporal_host, port):
+            raise SystemExit(f"port {port} is in use by another program: set {setting}")
+
+
 async def run_stack(settings: Settings, *, ui: bool = True) -> None:
+    preflight(settings, ui=ui)
     host = loopback_host(settings.temporal_address)
     port = settings.temporal_address.rpartition(":")[2]
     settings.temporal_db_file.parent.mkdir(parents=True, exist_ok=True)
