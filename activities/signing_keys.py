@@ -35,10 +35,12 @@ class SigningKeyError(RuntimeError):
     """A key operation the log refuses (unknown or retired key); the message says why."""
 
 
-def trusted_keys(store: EventStore) -> dict[str, TrustedKey]:
-    """Every key published in the log, with its retirement if any."""
+def published_keys(store: EventStore, stream: str) -> dict[str, TrustedKey]:
+    """Every key published in ``stream``, with its retirement if any (the API's signing keys,
+    or the seal keys: the same events in separate streams, so one is never trusted as the
+    other)."""
     keys: dict[str, TrustedKey] = {}
-    for recorded in store.read_stream(KEYS_STREAM):
+    for recorded in store.read_stream(stream):
         event = load_event(recorded.event_type, recorded.schema_version, recorded.payload)
         if isinstance(event, SigningKeyPublished):
             keys[event.key_id] = TrustedKey(event.key_id, base64.b64decode(event.public_key))
@@ -48,10 +50,20 @@ def trusted_keys(store: EventStore) -> dict[str, TrustedKey]:
     return keys
 
 
-def _append(store: EventStore, event: BaseModel, actor_metadata: Mapping[str, str]) -> None:
+def trusted_keys(store: EventStore) -> dict[str, TrustedKey]:
+    """Every key published for actor assertions, with its retirement if any."""
+    return published_keys(store, KEYS_STREAM)
+
+
+def _append(
+    store: EventStore,
+    event: BaseModel,
+    actor_metadata: Mapping[str, str],
+    stream: str = KEYS_STREAM,
+) -> None:
     store.append(
-        KEYS_STREAM,
-        store.stream_version(KEYS_STREAM),
+        stream,
+        store.stream_version(stream),
         [
             NewEvent(
                 event_id=uuid4(),
@@ -64,21 +76,20 @@ def _append(store: EventStore, event: BaseModel, actor_metadata: Mapping[str, st
     )
 
 
-def publish_key(store: EventStore, key: TrustedKey) -> bool:
-    """Publish ``key`` in the log unless it is there; True if it was added."""
-    known = trusted_keys(store)
+def publish_key(store: EventStore, key: TrustedKey, stream: str = KEYS_STREAM) -> bool:
+    """Publish ``key`` in ``stream`` unless it is there; True if it was added."""
+    known = published_keys(store, stream)
     if key.key_id in known:
         if known[key.key_id].retired_at is not None:
             raise SigningKeyError(
-                f"signing key {key.key_id} was retired: configure a new one "
-                "(`trainops keys generate`)"
+                f"key {key.key_id} was retired: configure a new one (`trainops keys generate`)"
             )
         return False
     published = SigningKeyPublished(
         key_id=key.key_id, public_key=base64.b64encode(key.public_key).decode()
     )
-    _append(store, published, SYSTEM_METADATA)
-    log.info("signing key published", key_id=key.key_id)
+    _append(store, published, SYSTEM_METADATA, stream)
+    log.info("key published", key_id=key.key_id, stream=stream)
     return True
 
 
