@@ -27,6 +27,7 @@ from trainops.heartbeat import touch
 from trainops.logging import configure_logging
 from trainops.sealing import start_sealing
 from trainops.settings import get_settings
+from trainops.startup import run_service, wait_for_database
 from trainops.temporal_connection import connect_temporal
 from trainops.temporal_runtime import install_runtime
 from trainops.tracing import configure_tracing
@@ -110,6 +111,9 @@ async def main() -> None:
     install_runtime(settings.worker_metrics_address)
     configure_logging(settings.log_format, settings.log_level)
     configure_tracing(settings, "trainops-worker")
+    await asyncio.to_thread(
+        wait_for_database, settings.database_url, settings.database_connect_wait_seconds
+    )
     database = open_database(settings.database_url)
     config = ConfigSource(database.store, settings.config_file)
     config()  # a configuration that cannot be loaded stops the worker here
@@ -136,4 +140,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_service(main)

@@ -13,11 +13,17 @@ import uvicorn
 from api.app import create_app
 from trainops.logging import configure_logging
 from trainops.settings import get_settings
+from trainops.startup import explained_startup, wait_for_database
 from trainops.temporal_runtime import install_runtime
 from trainops.tracing import configure_tracing, instrument_api
 
 
 def main() -> None:
+    with explained_startup():
+        serve()
+
+
+def serve() -> None:
     install_runtime()
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
@@ -26,6 +32,7 @@ def main() -> None:
         print(f"error: {problem}", file=sys.stderr, flush=True)
         raise SystemExit(2)
     configure_tracing(settings, "trainops-api")
+    wait_for_database(settings.database_url, settings.database_connect_wait_seconds)
     app = create_app(settings)
     instrument_api(app)
     setup = app.state.services.setup_code

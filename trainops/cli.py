@@ -86,9 +86,10 @@ def up(ui: Annotated[bool, typer.Option(help="Serve the Temporal Web UI.")] = Tr
 @app.command()
 def worker() -> None:
     """Run only the Temporal worker (against TRAINOPS_TEMPORAL_ADDRESS)."""
+    from trainops.startup import run_service
     from worker import main
 
-    asyncio.run(main())
+    run_service(main)
 
 
 @app.command()
@@ -96,9 +97,13 @@ def projector() -> None:
     """Run only the projector that keeps the read models up to date."""
     import threading
 
+    from trainops.startup import explained_startup, wait_for_database
+
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
-    database = _database()
+    with explained_startup():
+        wait_for_database(settings.database_url, settings.database_connect_wait_seconds)
+        database = _database()
     stop = threading.Event()
     beat = settings.heartbeat_file
     try:

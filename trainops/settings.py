@@ -56,6 +56,13 @@ class Settings(BaseSettings):
         description="How long a process retries connecting to Temporal (with backoff, logging "
         "why it waits) before it gives up; 0: one attempt.",
     )
+    database_connect_wait_seconds: float = Field(
+        default=120,
+        ge=0,
+        le=3600,
+        description="How long a service waits for the database at start (with backoff, "
+        "logging why it waits) before it gives up.",
+    )
     temporal_db_file: Path = Path(".trainops/temporal.db")
     temporal_ui_port: int = 8233
     projector_poll_seconds: float = Field(default=0.25, gt=0)

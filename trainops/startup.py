@@ -1,0 +1,117 @@
+"""How a long-running trainops process starts: it waits for what it needs, and when it cannot
+go on it says why in one line instead of a traceback.
+
+- The database: retried with capped exponential backoff (logging why it waits), as Temporal is
+  in ``trainops.temporal_connection``; a cold start or a database restart is waited out.
+- Startup errors a person must fix (a schema the app's role may not migrate, a missing or
+  retired key, a refused certificate, tracing without its packages, a bad setting) end the
+  process with ``error: …`` on stderr and exit status 78 (configuration error).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any
+
+import structlog
+from pydantic import ValidationError
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from eventlog.engine import make_engine
+
+log = structlog.get_logger(__name__)
+
+EXIT_CONFIG = 78
+FIRST_BACKOFF_SECONDS = 0.5
+MAX_BACKOFF_SECONDS = 10.0
+
+
+class DatabaseUnreachable(Exception):
+    """The database did not answer within the wait; the message says where and why."""
+
+
+def wait_for_database(url: str, wait_seconds: float) -> None:
+    """Return once the database at ``url`` answers a query; retry with backoff until then."""
+    engine = make_engine(url)
+    deadline = time.monotonic() + wait_seconds
+    backoff, attempt = FIRST_BACKOFF_SECONDS, 0
+    try:
+        while True:
+            attempt += 1
+            try:
+                with engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+                return
+            except OperationalError as exc:
+                left = deadline - time.monotonic()
+                reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+                if left <= 0:
+                    where = engine.url.render_as_string(hide_password=True)
+                    raise DatabaseUnreachable(
+                        f"the database at {where} does not answer after {attempt} attempt(s): "
+                        f"{reason}"
+                    ) from exc
+                log.warning(
+                    "waiting for the database",
+                    attempt=attempt,
+                    retry_in_seconds=round(min(backoff, left), 1),
+                    reason=reason[:200],
+                )
+                time.sleep(min(backoff, left))
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+    finally:
+        engine.dispose()
+
+
+def _startup_errors() -> tuple[type[BaseException], ...]:
+    from activities.signing_keys import SigningKeyError as RetiredKey
+    from trainops.database import MigrationRefused
+    from trainops.signing import SigningKeyError
+    from trainops.temporal_connection import TemporalUnreachable
+    from trainops.tracing import TracingUnavailable
+
+    return (
+        DatabaseUnreachable,
+        MigrationRefused,
+        SigningKeyError,
+        RetiredKey,
+        TemporalUnreachable,
+        TracingUnavailable,
+        ValidationError,
+    )
+
+
+def explain(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError):
+        problems = "; ".join(
+            f"TRAINOPS_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            if e["loc"]
+            else e["msg"]
+            for e in exc.errors()
+        )
+        return f"bad settings: {problems}"
+    return str(exc)
+
+
+@contextlib.contextmanager
+def explained_startup() -> Iterator[None]:
+    """A startup error a person must fix becomes one line on stderr and exit status 78."""
+    try:
+        yield
+    except _startup_errors() as exc:
+        print(f"error: {explain(exc)}", file=sys.stderr, flush=True)
+        raise SystemExit(EXIT_CONFIG) from None
+
+
+def run_service(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run a service's async ``main`` with its startup errors explained."""
+    with explained_startup():
+        try:
+            asyncio.run(main())
+        except KeyboardInterrupt:
+            raise SystemExit(130) from None
