@@ -59,10 +59,10 @@ def backend_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Datab
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    db = open_database(f"sqlite:///{tmp_path / 'trainops.db'}")
-    yield db
-    db.close()
+def database(backend_db: Database) -> Database:
+    """This test's whole trainops database, on SQLite and on PostgreSQL: every test that
+    touches storage (workflows, API, projections, imports) runs on both."""
+    return backend_db
 
 
 @pytest_asyncio.fixture
