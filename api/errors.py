@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from services.errors import (
     Conflict,
     Forbidden,
+    Invalid,
     NotFound,
     NotYetVisible,
     TemporalTimeout,
@@ -113,6 +114,7 @@ _SERVICE_CODES = {
     NotFound: status.HTTP_404_NOT_FOUND,
     Forbidden: status.HTTP_403_FORBIDDEN,
     Conflict: status.HTTP_409_CONFLICT,
+    Invalid: HTTP_422,
 }
 
 

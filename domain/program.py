@@ -119,6 +119,17 @@ def start(command: c.PlanProgram) -> e.ProgramPlanned:
     )
 
 
+def check_sessions_ahead(sessions: Iterable[e.Session], now: datetime) -> None:
+    """A plan's sessions lie ahead: a session planned in the past would be "held" by typing it
+    in (facts are recorded from a session's start on, so a past one could be filled at once)."""
+    past = sorted(s.session_id for s in sessions if s.starts_at <= now)
+    if past:
+        raise DomainError(
+            f"session(s) {', '.join(past)} start in the past (now {now:%Y-%m-%d %H:%M %Z}): "
+            "plan sessions ahead; history is imported with `trainops data migrate`"
+        )
+
+
 def _check_actor(state: ProgramState, command: BaseModel, actor: str) -> None:
     kind = type(command)
     if kind in SPECIALIST_COMMANDS:

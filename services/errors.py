@@ -29,6 +29,10 @@ class Conflict(ServiceError):
     """It exists already, or another change got there first."""
 
 
+class Invalid(ServiceError):
+    """The request is well formed but cannot be right (e.g. a session in the past)."""
+
+
 class TemporalUnavailable(Exception):
     """Temporal could not be reached; the request changed nothing."""
 

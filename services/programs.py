@@ -10,17 +10,28 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
 from domain import commands as c
+from domain.events import Session
+from domain.program import DomainError, check_sessions_ahead
 from domain.proofs import payload_digest
 from domain.streams import program_stream
 from projections import queries
 from services import reads
 from services.actions import ProgramAction
-from services.errors import Conflict, Forbidden, NotFound, NotYetVisible, temporal_errors
+from services.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    NotYetVisible,
+    temporal_errors,
+)
 from services.people import Person, require_role
 from trainops.client import ActionRefused, ProgramClient
 from trainops.database import Database
@@ -159,6 +170,14 @@ def request_nonce(person: Person, program_id: str, idempotency_key: str | None) 
     return _request_digest(person, program_id, idempotency_key)[32:]
 
 
+def _sessions_ahead(sessions: Iterable[Session], now: datetime) -> None:
+    """Sessions are planned ahead (the domain's rule; the test server's clock in tests)."""
+    try:
+        check_sessions_ahead(sessions, now)
+    except DomainError as exc:
+        raise Invalid(str(exc)) from exc
+
+
 async def act(
     ctx: ProgramContext,
     person: Person,
@@ -172,6 +191,8 @@ async def act(
     await asyncio.to_thread(check_action, ctx, person, program_id, action)
     command = action.build(person.username, fields)
     programs = await ctx.programs()
+    if isinstance(command, c.ReviseProgram):
+        _sessions_ahead(command.sessions, await programs.clock())
     async with temporal_errors(f"{action.kind} of {program_id!r}"):
         result = await programs.act(
             program_id,
@@ -193,6 +214,7 @@ async def plan(
     require_role(person, "specialist", doing="planning a program")
     command = c.PlanProgram.model_validate({**fields, "actor": person.username})
     programs = await ctx.programs()
+    _sessions_ahead(command.sessions, await programs.clock())
     nonce = request_nonce(person, command.program_id, idempotency_key)
     try:
         async with temporal_errors(f"the plan of {command.program_id!r}"):

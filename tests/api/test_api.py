@@ -3,6 +3,7 @@ endpoint, the signed-in user as the actor, and clear 4xx answers that record not
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import get_args
 
 from domain import commands as c
@@ -282,3 +283,28 @@ async def test_an_admin_never_grants_themselves_a_role_another_admin_must(world:
     async with world.client("adm.qian") as qian:  # dropping one's own role needs no one
         dropped = await qian.patch("/api/v1/users/adm.qian", json={"roles": ["admin"]})
         assert dropped.status_code == 200, dropped.text
+
+
+async def test_sessions_in_the_past_are_refused_when_planned_or_revised(world: World) -> None:
+    body = await plan_body(world.h, "past-1")
+    now = await world.h.env.get_current_time()
+    yesterday = (now - timedelta(days=1)).isoformat()
+    past = {**body, "sessions": [{**body["sessions"][0], "starts_at": yesterday}]}
+    before = world.head()
+    async with world.client("spec.li") as li:
+        refused = await li.post("/api/v1/programs", json=past)
+        assert refused.status_code == 422, refused.text
+        assert "s1 start in the past" in refused.json()["detail"]
+        assert world.head() == before and not world.h.db.store.read_stream("program-past-1")
+        planned = await li.post("/api/v1/programs", json=body)
+        assert planned.status_code == 201, planned.text
+        revise = {
+            "title": body["title"],
+            "planned_date": body["planned_date"],
+            "trainees": body["trainees"],
+            "sessions": past["sessions"],
+        }
+        head = world.head()
+        moved = await li.post("/api/v1/programs/past-1/revise", json=revise)
+        assert moved.status_code == 422 and "in the past" in moved.json()["detail"]
+        assert world.head() == head

@@ -261,3 +261,18 @@ def test_bad_input_is_refused_by_the_command_itself() -> None:
         c.SubmitSurvey(actor="t1", scores={"content": 50})
     with pytest.raises(ValidationError):
         c.SubmitExam(actor="t1", score=101)
+
+
+def test_sessions_must_lie_ahead_of_now() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from domain.events import Session
+    from domain.program import DomainError, check_sessions_ahead
+
+    now = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    ahead = Session(session_id="s1", starts_at=now + timedelta(minutes=1))
+    at_now = Session(session_id="s2", starts_at=now)
+    before = Session(session_id="s3", starts_at=now - timedelta(days=2))
+    check_sessions_ahead([ahead], now)
+    with pytest.raises(DomainError, match=r"session\(s\) s2, s3 start in the past"):
+        check_sessions_ahead([ahead, before, at_now], now)
