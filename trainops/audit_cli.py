@@ -31,7 +31,7 @@ from audit.workflow_replay import RunReplay
 from trainops import audit_views as views
 from trainops.api_client import api
 from trainops.logging import quiet_logs
-from trainops.render import console, errors, fail, kpi_json, kpi_table, print_json, rows_table
+from trainops.render import console, errors, fail, print_json, rows_table
 from trainops.settings import get_settings
 
 audit_app = typer.Typer(
@@ -90,28 +90,6 @@ class TimeField(StrEnum):
 TABLE_LIMIT = 500
 
 
-class _Counter:
-    """Counts the records of a streamed JSON Lines or CSV answer as it passes (CSV: line ends
-    outside quotes, less the header)."""
-
-    def __init__(self, csv: bool) -> None:
-        self.csv, self.quoted, self.lines = csv, False, 0
-
-    def feed(self, chunk: str) -> None:
-        if not self.csv:
-            self.lines += chunk.count("\n")
-            return
-        for char in chunk:
-            if char == '"':
-                self.quoted = not self.quoted
-            elif char == "\n" and not self.quoted:
-                self.lines += 1
-
-    @property
-    def records(self) -> int:
-        return max(self.lines - 1, 0) if self.csv else self.lines
-
-
 @audit_app.command()
 def history(
     program: Annotated[str | None, typer.Option(help="Only this program's events.")] = None,
@@ -148,7 +126,7 @@ def history(
             entries = [HistoryEntry.model_validate(e) for e in found]
             views.history_table(entries, person, shown)
             return
-        counter = _Counter(csv=output_format is Format.csv)
+        counter = views.Counter(csv=output_format is Format.csv)
         query = {**params, "limit": limit or ALL_EVENTS, "format": output_format.value}
 
         def write(out: Any) -> None:
@@ -297,7 +275,7 @@ def replay(
             found = client.get(
                 "/api/v1/audit/as-of", position=as_of_position, instant=_iso(instant)
             )
-            _print_as_of(AsOfReport.model_validate(found), as_json)
+            views.print_as_of(AsOfReport.model_validate(found), as_json)
             return
     if as_json:
         print_json(comparison.model_dump(mode="json"))
@@ -305,20 +283,6 @@ def replay(
         views.print_comparison(comparison)
     if not comparison.ok:
         raise typer.Exit(1)
-
-
-def _print_as_of(report: AsOfReport, as_json: bool) -> None:
-    if as_json:
-        print_json(
-            {**report.model_dump(mode="json", exclude={"kpis"}), "kpis": kpi_json(report.kpis)}
-        )
-        return
-    rows_table(
-        f"programs as of position {report.position}",
-        report.programs,
-        ["program_id", "specialist", "status", "planned_date", "enrolled", "attended"],
-    )
-    kpi_table(report.kpis)
 
 
 # ---------------------------------------------------------------------- workflows
@@ -394,27 +358,7 @@ def export(
             shutil.move(workdir / "unpacked" / name, target)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    _print_export(target, headers)
-
-
-def _print_export(target: Path, headers: Any) -> None:
-    import json
-
-    digest = Digest.model_validate_json(headers["X-Trainops-Digest"])
-    console.print(
-        f"[green]exported[/green] {headers['X-Trainops-Events']} events to {target}"
-        f" (digest: position {digest.position} {digest.hash})"
-    )
-    problems = json.loads(headers.get("X-Trainops-Problems", "[]"))
-    for problem in problems:
-        console.print(
-            f"[red]{problem['kind']}[/red] at position {problem['position']}: {problem['detail']}"
-        )
-    count = int(headers.get("X-Trainops-Problem-Count", len(problems)))
-    if count > len(problems):
-        console.print(f"… and {count - len(problems)} more problems (the bundle holds them all)")
-    if count:
-        raise typer.Exit(1)
+    views.print_export(target, headers)
 
 
 @audit_app.command()

@@ -3,15 +3,20 @@ commands stay thin (``trainops.audit_cli``)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+import typer
+
+from audit.digest import Digest
 from audit.history import HistoryEntry
 from audit.proofs import ProofReport
-from audit.replay import Comparison
+from audit.replay import AsOfReport, Comparison
 from audit.verify import VerifyReport
 from audit.workflow_replay import RunReplay
 from trainops.db_cli import print_report
-from trainops.render import console, errors, rows_table
+from trainops.render import console, errors, kpi_json, kpi_table, print_json, rows_table
 
 
 def history_table(entries: list[HistoryEntry], person: str | None, limit: int | None) -> None:
@@ -122,3 +127,57 @@ def print_proofs(report: ProofReport) -> None:
             markup=True,
             highlight=False,
         )
+
+
+class Counter:
+    """Counts the records of a streamed JSON Lines or CSV answer as it passes (CSV: line ends
+    outside quotes, less the header)."""
+
+    def __init__(self, csv: bool) -> None:
+        self.csv, self.quoted, self.lines = csv, False, 0
+
+    def feed(self, chunk: str) -> None:
+        if not self.csv:
+            self.lines += chunk.count("\n")
+            return
+        for char in chunk:
+            if char == '"':
+                self.quoted = not self.quoted
+            elif char == "\n" and not self.quoted:
+                self.lines += 1
+
+    @property
+    def records(self) -> int:
+        return max(self.lines - 1, 0) if self.csv else self.lines
+
+
+def print_as_of(report: AsOfReport, as_json: bool) -> None:
+    if as_json:
+        print_json(
+            {**report.model_dump(mode="json", exclude={"kpis"}), "kpis": kpi_json(report.kpis)}
+        )
+        return
+    rows_table(
+        f"programs as of position {report.position}",
+        report.programs,
+        ["program_id", "specialist", "status", "planned_date", "enrolled", "attended"],
+    )
+    kpi_table(report.kpis)
+
+
+def print_export(target: Path, headers: Any) -> None:
+    digest = Digest.model_validate_json(headers["X-Trainops-Digest"])
+    console.print(
+        f"[green]exported[/green] {headers['X-Trainops-Events']} events to {target}"
+        f" (digest: position {digest.position} {digest.hash})"
+    )
+    problems = json.loads(headers.get("X-Trainops-Problems", "[]"))
+    for problem in problems:
+        console.print(
+            f"[red]{problem['kind']}[/red] at position {problem['position']}: {problem['detail']}"
+        )
+    count = int(headers.get("X-Trainops-Problem-Count", len(problems)))
+    if count > len(problems):
+        console.print(f"… and {count - len(problems)} more problems (the bundle holds them all)")
+    if count:
+        raise typer.Exit(1)
