@@ -22,7 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.auth import CurrentPrincipal, ServicesDep, require_role
-from api.errors import COMMON_RESPONSES
+from api.errors import COMMON_RESPONSES, NOT_FOUND
 from api.kpis import thresholds_in_force
 from domain.ratings import Thresholds
 from eventlog import EventLogError
@@ -72,12 +72,13 @@ KpiName = Annotated[str, StringConstraints(min_length=1, max_length=50)]
 NameText = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 PeriodText = Annotated[str, StringConstraints(pattern=r"^\d{4}-Q[1-4]$")]
 ScopeName = Literal["specialist", "department", "organisation"]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class AsOf(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    thresholds: dict[KpiName, dict[Literal["meets", "excellent"], float]] = Field(
+    thresholds: dict[KpiName, dict[Literal["meets", "excellent"], Finite]] = Field(
         default={}, max_length=100
     )
     """Override the server's thresholds for this answer only: ``{kpi: {meets, excellent}}``."""
@@ -150,7 +151,10 @@ def kpi_report(
 
 
 @router.post(
-    "/kpi/explain", tags=["kpi"], summary="One KPI of a scorecard and the events behind it"
+    "/kpi/explain",
+    tags=["kpi"],
+    summary="One KPI of a scorecard and the events behind it",
+    responses=NOT_FOUND,
 )
 def kpi_explain(
     principal: CurrentPrincipal, services: ServicesDep, request: ExplainRequest
