@@ -1,13 +1,16 @@
 """Auditors over HTTP (``/api/v1/audit``): history, verification with digests and seals,
-read-model replay (now or as of a past moment), workflow replay, and the export bundle.
+read-model replay (now or as of a past moment), workflow replay, the export bundle, the proof
+check, and a seal on demand.
 
-Every route is read-only and needs the auditor role; the functions are the ones the
-``trainops audit`` command line runs, so both give the same answers.
+Every route needs the auditor role and only reads, except ``POST /seals`` (auditor or admin),
+which seals the log's head as the worker's schedule does. ``trainops audit`` calls these
+routes, and they run the ``audit`` package's functions, so both give the same answers.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -25,10 +28,14 @@ from api.errors import COMMON_RESPONSES, UNAVAILABLE
 from audit.digest import Digest, Seal, read_seals
 from audit.export import export_bundle
 from audit.history import HistoryEntry, HistoryFilter, iter_history, write_csv, write_jsonl
+from audit.proofs import ProofReport, check_proofs
 from audit.replay import AsOfReport, Comparison, replay_and_compare, replay_as_of
 from audit.verify import LogNotIntact, VerifyReport, take_digest, verify_audit
+from audit.witness import WitnessError
 from audit.workflow_replay import RunReplay, replay_workflows
 from domain.seals import SignedSeal
+from trainops.sealing import prepare_sealer
+from trainops.signing import SigningKeyError
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=COMMON_RESPONSES)
 
@@ -39,6 +46,7 @@ ProgramFilter = Annotated[
 EventType = Annotated[list[str] | None, Query(max_length=50)]
 
 MAX_JSON_ROWS = 5000
+MAX_HEADER_PROBLEMS = 20
 
 
 def _invalid(field: str, message: str) -> RequestValidationError:
@@ -152,10 +160,66 @@ def seals(principal: CurrentPrincipal, services: ServicesDep) -> list[Seal]:
     return list(read_seals(services.database.engine))
 
 
+class SealRequest(BaseModel):
+    min_new_events: Annotated[int, Field(ge=1, le=1_000_000_000)] = 1
+    """Seal only if at least this many events came since the last seal."""
+
+
+class SealOut(BaseModel):
+    seq: int | None
+    """The new seal's number; null: nothing new enough to seal."""
+    position: int | None
+    key_id: str
+    """The seal key that signed it (published in the log)."""
+    witnessed: dict[str, list[int]]
+    """Per witness, the seals handed over."""
+
+
+@router.post(
+    "/seals",
+    summary="Seal the log's head now (auditors and admins), as the worker's schedule does",
+    responses={
+        409: {"description": "The log does not verify, or a witness refused; see detail."},
+        503: {"description": "This server holds no seal key."},
+    },
+)
+def seal(
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    request: Annotated[SealRequest | None, Body()] = None,
+) -> SealOut:
+    """Verify the log, store a signed seal of its head and hand the seals to the witnesses,
+    with the seal key the server is configured with (never a key minted here)."""
+    require_role(principal, "auditor", "admin", doing="sealing the log")
+    request = request or SealRequest()
+    try:
+        no_new_key = services.settings.model_copy(update={"seal_key_create": False})
+        sealer = prepare_sealer(services.database.store, no_new_key)
+    except SigningKeyError as exc:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            f"this server cannot seal: {exc}; the worker seals on its schedule",
+        ) from exc
+    try:
+        outcome = sealer.seal_once(request.min_new_events)
+    except (LogNotIntact, WitnessError) as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    return SealOut(
+        seq=outcome.seq,
+        position=outcome.position,
+        key_id=sealer.signer.key_id,
+        witnessed=outcome.witnessed,
+    )
+
+
 @router.get("/replay", summary="Rebuild every read model from the log and compare with live")
-def replay(principal: CurrentPrincipal, services: ServicesDep) -> Comparison:
+def replay(
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    max_differences: Annotated[int, Query(ge=0, le=10_000)] = 200,
+) -> Comparison:
     _auditor(principal, "replaying the log")
-    return replay_and_compare(services.database.store)
+    return replay_and_compare(services.database.store, max_differences=max_differences)
 
 
 @router.get("/as-of", summary="The KPIs and programs as of a past log position or instant")
@@ -205,15 +269,41 @@ async def workflows(
     response_class=FileResponse,
 )
 def export(
-    principal: CurrentPrincipal, services: ServicesDep, background: BackgroundTasks
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    background: BackgroundTasks,
+    up_to: Annotated[int | None, Query(ge=1)] = None,
+    name: Annotated[
+        str, Query(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    ] = "trainops-export",
 ) -> FileResponse:
+    """Events 1..``up_to`` (default: all), in one folder ``name`` inside the archive. The
+    headers ``X-Trainops-Events``, ``X-Trainops-Digest`` and ``X-Trainops-Problems`` (JSON)
+    say what was exported and which chain problems it holds."""
     _auditor(principal, "exporting the log")
     workdir = Path(tempfile.mkdtemp(prefix="trainops-api-export-"))
-    target = workdir / "trainops-export.tar.gz"
+    target = workdir / f"{name}.tar.gz"
     try:
-        export_bundle(services.database.store, target)
+        result = export_bundle(services.database.store, target, up_to=up_to)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
     background.add_task(shutil.rmtree, workdir, True)
-    return FileResponse(target, media_type="application/gzip", filename=target.name)
+    problems = [p.model_dump(mode="json") for p in result.problems[:MAX_HEADER_PROBLEMS]]
+    headers = {
+        "X-Trainops-Events": str(result.events),
+        "X-Trainops-Digest": result.digest.model_dump_json(),
+        "X-Trainops-Problems": json.dumps(problems),
+        "X-Trainops-Problem-Count": str(len(result.problems)),
+    }
+    return FileResponse(
+        target, media_type="application/gzip", filename=target.name, headers=headers
+    )
+
+
+@router.get("/proofs", summary="Check that every person's recorded action carries a valid proof")
+def proofs(principal: CurrentPrincipal, services: ServicesDep) -> ProofReport:
+    """Each proof against the keys published in the log: signature, actor, program, action,
+    content and time."""
+    _auditor(principal, "checking the actors' proofs")
+    return check_proofs(services.database.store.read_all())

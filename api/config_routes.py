@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
-import typer
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
@@ -161,7 +160,7 @@ def config_page(
 ) -> Response:
     """What is in force (or a past version), the history, and for admins the editor."""
     from api.web import render
-    from trainops.kpi_cli import load_thresholds
+    from services.kpi_reports import load_thresholds
 
     saved_versions = history(services.database.store)
     current: ConfigVersion | None
@@ -179,7 +178,7 @@ def config_page(
     settings = services.settings
     try:
         thresholds, pass_mark = load_thresholds(settings.kpi_thresholds_file, settings)
-    except typer.Exit:
+    except ValueError:
         thresholds, pass_mark = None, settings.exam_pass_mark
         error = error or f"{settings.kpi_thresholds_file}: the thresholds file is invalid"
     return render(

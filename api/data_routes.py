@@ -1,7 +1,11 @@
 """Every KPI as rated scorecards, and reference data loaded over HTTP.
 
-``GET /api/v1/kpi/scorecards`` is ``trainops kpi report --json``: execution, L1-L4, ROI and
-resources, rated. ``POST /api/v1/data/{kind}`` is ``trainops data load``: an admin uploads a
+``GET /api/v1/kpi/scorecards`` is the cards of ``trainops kpi report --json``: execution, L1-L4,
+ROI and resources, rated. ``POST /api/v1/kpi/report`` and ``/kpi/explain`` are what that
+command and ``trainops kpi explain`` call (as of a past moment, with the reader's thresholds;
+reads with a body, like ``POST /audit/verify``). Who reads which card: ``services.kpi_reports``.
+
+``POST /api/v1/data/{kind}`` is ``trainops data load``: an admin uploads a
 CSV or JSON file and gets the validation report; every accepted change is an event.
 """
 
@@ -9,22 +13,26 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile, status
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from api.auth import CurrentPrincipal, ServicesDep, refuse, require_role
-from api.errors import COMMON_RESPONSES
+from api.auth import CurrentPrincipal, ServicesDep, require_role
+from api.errors import COMMON_RESPONSES, NOT_FOUND
 from api.kpis import thresholds_in_force
+from domain.ratings import Thresholds
 from eventlog import EventLogError
 from imports.common import FileProblem
 from imports.reference import KINDS, load_reference
 from imports.report import ImportReport
 from projections import kpi_queries
+from services import kpi_reports
+from services.kpi_reports import scorecard_json
 from services.proven import REFERENCE_DATA
-from trainops.kpi_cli import scorecard_json
 
 router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
 
@@ -46,12 +54,7 @@ def scorecards(
     department: Name = None,
 ) -> list[dict[str, Any]]:
     """Auditors and admins read every card; a specialist reads their own card."""
-    user = principal.user
-    if not user.has("auditor", "admin"):
-        require_role(principal, "specialist", doing="reading KPI scorecards")
-        if specialist not in (None, user.username) or department is not None:
-            raise refuse(f"{user.username} may read only their own scorecards")
-        specialist = user.username
+    specialist, department, scopes = kpi_reports.readable(principal.user, specialist, department)
     thresholds, pass_mark = thresholds_in_force(services.settings)
     cards = kpi_queries.kpi_report(
         services.database.engine,
@@ -60,11 +63,119 @@ def scorecards(
         period=period,
         specialist=specialist,
         department=department,
-        scopes=("specialist",)
-        if specialist is not None
-        else ("specialist", "department", "organisation"),
+        scopes=("specialist",) if specialist is not None else scopes,
     )
     return [scorecard_json(card) for card in cards]
+
+
+KpiName = Annotated[str, StringConstraints(min_length=1, max_length=50)]
+NameText = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+PeriodText = Annotated[str, StringConstraints(pattern=r"^\d{4}-Q[1-4]$")]
+ScopeName = Literal["specialist", "department", "organisation"]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class AsOf(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    thresholds: dict[KpiName, dict[Literal["meets", "excellent"], Finite]] = Field(
+        default={}, max_length=100
+    )
+    """Override the server's thresholds for this answer only: ``{kpi: {meets, excellent}}``."""
+    pass_mark: Annotated[float, Field(ge=0, le=100)] | None = None
+    as_of_position: Annotated[int, Field(ge=0)] | None = None
+    """Replay the log up to this position and answer from that."""
+    as_of: datetime | None = None
+    """…or up to this instant (ISO 8601 with a UTC offset)."""
+
+
+class ReportRequest(AsOf):
+    period: PeriodText | None = None
+    specialist: NameText | None = None
+    department: NameText | None = None
+    scopes: list[ScopeName] = Field(default=list(kpi_reports.SCOPES), min_length=1, max_length=3)
+
+
+class ExplainRequest(AsOf):
+    kpi: KpiName
+    scope: ScopeName
+    name: NameText
+    period: PeriodText
+    subject: Annotated[str, StringConstraints(max_length=200)] = ""
+
+
+def _rating(services: ServicesDep, request: AsOf) -> tuple[Thresholds, float]:
+    """The server's thresholds with the reader's overrides; a bad override is a 422."""
+    extra: dict[str, Any] = dict(request.thresholds)
+    if request.pass_mark is not None:
+        extra["pass_mark"] = request.pass_mark
+    if not extra:
+        return thresholds_in_force(services.settings)
+    try:
+        return kpi_reports.load_thresholds(
+            services.settings.kpi_thresholds_file, services.settings, extra
+        )
+    except ValueError as exc:
+        raise _invalid("thresholds", str(exc)) from exc
+
+
+def _moment(request: AsOf) -> None:
+    if request.as_of_position is not None and request.as_of is not None:
+        raise _invalid("as_of", "give as_of_position or as_of, not both")
+    if request.as_of is not None and request.as_of.utcoffset() is None:
+        raise _invalid("as_of", "needs a UTC offset, e.g. 2027-01-15T09:00:00+08:00")
+
+
+@router.post(
+    "/kpi/report", tags=["kpi"], summary="Every KPI, rated, as scorecards (as of a moment)"
+)
+def kpi_report(
+    principal: CurrentPrincipal, services: ServicesDep, request: ReportRequest
+) -> dict[str, Any]:
+    """``trainops kpi report --json``: the cards, the log position and the thresholds. Auditors
+    and admins read every card; a specialist only their own."""
+    _moment(request)
+    thresholds, pass_mark = _rating(services, request)
+    return kpi_reports.report(
+        services.database,
+        principal.user,
+        thresholds,
+        pass_mark,
+        period=request.period,
+        specialist=request.specialist,
+        department=request.department,
+        scopes=request.scopes,
+        position=request.as_of_position,
+        instant=request.as_of,
+    )
+
+
+@router.post(
+    "/kpi/explain",
+    tags=["kpi"],
+    summary="One KPI of a scorecard and the events behind it",
+    responses=NOT_FOUND,
+)
+def kpi_explain(
+    principal: CurrentPrincipal, services: ServicesDep, request: ExplainRequest
+) -> dict[str, Any]:
+    """``trainops kpi explain --json``: the number and every read-model row behind it, each
+    with its log position (404 names the KPIs the card has)."""
+    _moment(request)
+    thresholds, pass_mark = _rating(services, request)
+    return kpi_reports.explain(
+        services.database,
+        principal.user,
+        thresholds,
+        pass_mark,
+        kpi=request.kpi,
+        scope=request.scope,
+        name=request.name,
+        period=request.period,
+        subject=request.subject,
+        position=request.as_of_position,
+        instant=request.as_of,
+    )
 
 
 @router.post(

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlencode
 
-import typer
 from fastapi import HTTPException, status
 from pydantic import BaseModel
 
@@ -23,7 +22,8 @@ from domain import ratings
 from domain.kpi import ExecutionKpis, Rate
 from domain.ratings import Threshold, Thresholds
 from domain.scorecards import LABELS, KpiValue, Scope, Scorecard, Unit
-from trainops.kpi_cli import format_sample, format_value, load_thresholds
+from services.kpi_reports import load_thresholds
+from trainops.kpi_cli import format_sample, format_value
 from trainops.settings import Settings
 
 Rating = Literal["excellent", "meets", "below", "n/a"]
@@ -49,7 +49,7 @@ def thresholds_in_force(settings: Settings) -> tuple[Thresholds, float]:
     the server's fault (500 with the reason), not the reader's."""
     try:
         return load_thresholds(settings.kpi_thresholds_file, settings)
-    except typer.Exit as exc:
+    except ValueError as exc:
         raise HTTPException(
             status.HTTP_500_INTERNAL_SERVER_ERROR, "the KPI thresholds file is invalid"
         ) from exc

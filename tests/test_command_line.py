@@ -146,10 +146,15 @@ def test_a_program_from_the_shell(stack: dict[str, str], tmp_path: Path) -> None
     assert actors["ApprovalGranted"] == "wang" and actors["ProgramPublished"] == "li"
 
     local = {**env, "TRAINOPS_CREDENTIALS_FILE": str(tmp_path / "none.json")}
-    kpis = json.loads(trainops(local, "kpi", "report", "--json"))
+    # Reads go through the API too: the database's address alone reads nothing.
+    assert "run `trainops login`" in trainops(local, "kpi", "report", ok=False, code=3)
+    assert "needs the auditor role" in trainops(li, "audit", "proofs", ok=False, code=3)
+    kpis = json.loads(trainops(admin, "kpi", "report", "--json"))
     assert kpis["scorecards"]
-    assert "log intact" in trainops(local, "log", "verify")
-    proofs = json.loads(trainops(local, "audit", "proofs", "--json"))
+    assert "log intact" in trainops(local, "log", "verify")  # the operator's direct check
+    trainops(admin, "users", "create", "zhao", "--role", "auditor", "--password-stdin",
+             stdin=PASSWORD)  # fmt: skip
+    proofs = json.loads(trainops(person(env, tmp_path, "zhao"), "audit", "proofs", "--json"))
     assert proofs["problems"] == [] and proofs["proven_actions"] >= 5
 
     trainops(wang, "logout")

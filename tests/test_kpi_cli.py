@@ -1,5 +1,6 @@
-"""``trainops kpi`` and ``trainops data`` from the shell: the rated report (table, JSON, as of a
-position), the drill-down, and the import reports with their exit codes."""
+"""``trainops kpi`` and ``trainops data`` from the shell, through the real API: the rated report
+(table, JSON, as of a position), the drill-down, who may read them, and the import reports
+with their exit codes."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 import structlog
 from typer.testing import CliRunner
 
-from tests.api.live import live_api
+from tests.api.live import LiveApi, live_api
 from tests.imports.test_history import history_files
 from tests.projections.evaluation_log import build, write_csv
 from trainops.cli import app
@@ -20,18 +21,29 @@ from trainops.settings import get_settings
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveApi]:
+    """The evaluation log behind a live API; the command line signed in as an auditor."""
     url = f"sqlite:///{tmp_path / 'log.db'}"
     db = open_database(url)
     build(db.store, tmp_path)
     db.projector.catch_up()
-    db.close()
     monkeypatch.setenv("TRAINOPS_DATABASE_URL", url)
+    monkeypatch.setenv("TRAINOPS_CREDENTIALS_FILE", str(tmp_path / "nobody.json"))
     get_settings.cache_clear()
     saved = structlog.get_config()
-    yield CliRunner()
+    with live_api(db) as live:
+        live.users.create_user("aud", "a long auditor password", ["auditor"])
+        monkeypatch.setenv("TRAINOPS_SERVER", live.url)
+        monkeypatch.setenv("TRAINOPS_TOKEN", live.users.issue_token("aud", "cli")[1])
+        yield live
+    db.close()
     structlog.configure(**saved)
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def cli(server: LiveApi) -> CliRunner:
+    return CliRunner()
 
 
 def test_report_json_table_and_as_of(cli: CliRunner, tmp_path: Path) -> None:
@@ -78,27 +90,62 @@ def test_explain_lists_the_events(cli: CliRunner) -> None:
     assert {row["kind"] for row in found["evidence"]} == {"cost", "benefit"}
     assert all(row["position"] > 0 for row in found["evidence"])
     missing = cli.invoke(app, [*args, "--period", "2031-Q1"])
-    assert missing.exit_code == 1
+    assert missing.exit_code == 4
+    assert "no specialist scorecard 'spec0' for 2031-Q1" in missing.stderr
+    table = cli.invoke(app, [*args, "--period", "2027-Q1"])
+    assert table.exit_code == 0 and "read-model row(s) behind it" in table.stdout
+
+
+def test_execution_table_and_json(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["kpi", "execution", "--json", "--specialist", "spec0"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows and {r["specialist"] for r in rows} == {"spec0"}
+    assert set(rows[0]["plan_completion_rate"]) == {"value", "numerator", "denominator"}
+    table = cli.invoke(app, ["kpi", "execution"])
+    assert table.exit_code == 0 and "Execution KPIs" in table.stdout
+
+
+def test_kpis_need_a_token_and_the_role(
+    cli: CliRunner, server: LiveApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TRAINOPS_TOKEN")
+    anonymous = cli.invoke(app, ["kpi", "report"])
+    assert anonymous.exit_code == 3 and "run `trainops login`" in anonymous.stderr
+    assert anonymous.exception is None or isinstance(anonymous.exception, SystemExit)
+
+    server.users.create_user("spec0", "a long specialist pw", ["specialist"])
+    server.users.create_user("emp", "a long trainee password", ["trainee"])
+    monkeypatch.setenv("TRAINOPS_TOKEN", server.users.issue_token("spec0", "cli")[1])
+    own = json.loads(cli.invoke(app, ["kpi", "report", "--json"]).stdout)
+    assert {(c["scope"], c["name"]) for c in own["scorecards"]} == {("specialist", "spec0")}
+    other = cli.invoke(app, ["kpi", "report", "--specialist", "spec1"])
+    assert other.exit_code == 3 and "spec0 may read only their own scorecards" in other.stderr
+    org = ["kpi", "explain", "roi_percent", "--scope", "organisation", "--name", "all"]
+    refused = cli.invoke(app, [*org, "--period", "2027-Q1"])
+    assert refused.exit_code == 3 and "only their own scorecards" in refused.stderr
+
+    monkeypatch.setenv("TRAINOPS_TOKEN", server.users.issue_token("emp", "cli")[1])
+    trainee = cli.invoke(app, ["kpi", "report"])
+    assert trainee.exit_code == 3
+    assert "reading KPI scorecards needs the specialist role" in trainee.stderr
+    assert "Traceback" not in trainee.output
 
 
 def test_data_commands_report_and_exit_codes(
-    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: CliRunner, server: LiveApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    database = open_database(get_settings().database_url)
-    with live_api(database) as live:  # `data load` is an admin's action, through the API
-        live.users.create_user("adm", "a long admin password", ["admin"])
-        monkeypatch.setenv("TRAINOPS_SERVER", live.url)
-        monkeypatch.setenv("TRAINOPS_TOKEN", live.users.issue_token("adm", "cli")[1])
-        people = [{"employee_id": f"emp.{k}"} for k in range(1, 6)]
-        loaded = cli.invoke(
-            app, ["data", "load", "employees", str(write_csv(tmp_path / "p.csv", people))]
-        )
-        assert loaded.exit_code == 0, loaded.output
-        bad = tmp_path / "employees.csv"
-        bad.write_bytes("employee_id,name\ne9,张三\n".encode("gbk"))
-        broken = cli.invoke(app, ["data", "load", "employees", str(bad)])
-        assert broken.exit_code == 2 and "not UTF-8" in broken.stderr
-    database.close()
+    server.users.create_user("adm", "a long admin password", ["admin"])
+    monkeypatch.setenv("TRAINOPS_TOKEN", server.users.issue_token("adm", "cli")[1])
+    people = [{"employee_id": f"emp.{k}"} for k in range(1, 6)]
+    loaded = cli.invoke(
+        app, ["data", "load", "employees", str(write_csv(tmp_path / "p.csv", people))]
+    )
+    assert loaded.exit_code == 0, loaded.output
+    bad = tmp_path / "employees.csv"
+    bad.write_bytes("employee_id,name\ne9,张三\n".encode("gbk"))
+    broken = cli.invoke(app, ["data", "load", "employees", str(bad)])
+    assert broken.exit_code == 2 and "not UTF-8" in broken.stderr
     files = [str(p) for p in history_files(tmp_path / "history")]
     refused = cli.invoke(app, ["data", "migrate", *files])
     assert refused.exit_code == 1

@@ -13,6 +13,7 @@ import json
 import os
 import stat
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,15 +116,41 @@ class Api:
     def __exit__(self, *_: object) -> None:
         self.client.close()
 
-    def get(self, path: str, **params: Any) -> Any:
+    def get(self, path: str, exit_codes: Mapping[int, int] | None = None, **params: Any) -> Any:
+        """``exit_codes``: the command's own exit code for an HTTP status (e.g. 409: 1 when a
+        check found a problem), instead of the usual mapping."""
         query = {k: v for k, v in params.items() if v is not None}
-        return self._send("GET", path, params=query)
+        return self._send("GET", path, params=query, exit_codes=exit_codes)
 
     def post(self, path: str, body: Any = None, **options: Any) -> Any:
         """An action: sent with an Idempotency-Key, retried on a lost connection (the server
         answers a retry with the first outcome)."""
         headers = {"Idempotency-Key": str(uuid.uuid4())}
         return self._send("POST", path, json=body, headers=headers, **options)
+
+    def download(
+        self, path: str, write: Callable[[Any], object], *, text: bool = False, **params: Any
+    ) -> httpx.Headers:
+        """Stream a large answer (JSON Lines, CSV, an archive) to ``write`` in chunks (``str``
+        with ``text``, else ``bytes``); the answer's headers. Errors as for ``get``."""
+        query = {k: v for k, v in params.items() if v is not None}
+        try:
+            with self.client.stream("GET", path, params=query) as response:
+                if response.status_code >= 300 or response.status_code == 202:
+                    response.read()
+                    self._answer(response)
+                for chunk in response.iter_text() if text else response.iter_bytes():
+                    write(chunk)
+                return response.headers
+        except httpx.TransportError as exc:
+            raise self._unreachable(exc) from exc
+
+    def _unreachable(self, exc: httpx.TransportError) -> typer.Exit:
+        return fail(
+            f"cannot reach trainops at {self.server} ({type(exc).__name__}); "
+            "is it running (`make run`)? `--server` or TRAINOPS_SERVER",
+            EXIT_SERVER,
+        )
 
     def put(self, path: str, body: Any) -> Any:
         return self._send("PUT", path, json=body)
@@ -134,7 +161,13 @@ class Api:
     def delete(self, path: str) -> Any:
         return self._send("DELETE", path)
 
-    def _send(self, method: str, path: str, **options: Any) -> Any:
+    def _send(
+        self,
+        method: str,
+        path: str,
+        exit_codes: Mapping[int, int] | None = None,
+        **options: Any,
+    ) -> Any:
         response: httpx.Response | None = None
         for attempt in range(RETRIES):
             try:
@@ -142,22 +175,20 @@ class Api:
                 break
             except httpx.TransportError as exc:
                 if attempt == RETRIES - 1 or (method != "GET" and "headers" not in options):
-                    raise fail(
-                        f"cannot reach trainops at {self.server} ({type(exc).__name__}); "
-                        "is it running (`make run`)? `--server` or TRAINOPS_SERVER",
-                        EXIT_SERVER,
-                    ) from exc
+                    raise self._unreachable(exc) from exc
         assert response is not None
-        return self._answer(response)
+        return self._answer(response, exit_codes)
 
     @staticmethod
-    def _answer(response: httpx.Response) -> Any:
+    def _answer(response: httpx.Response, exit_codes: Mapping[int, int] | None = None) -> Any:
         code = response.status_code
         if code == 202:
             raise fail(f"not visible yet: {_detail(response)}", EXIT_SERVER)
         if code < 300:
             return response.json() if response.content else None
         detail = _detail(response)
+        if exit_codes and code in exit_codes:
+            raise fail(detail, exit_codes[code])
         if code == 401:
             raise fail(f"{detail}: sign in with `trainops login`", EXIT_REFUSED)
         if code in (403, 409, 429):

@@ -24,8 +24,15 @@ from trainops.settings import get_settings
 from trainops.users_cli import users_app
 
 app = typer.Typer(no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
-kpi_app = typer.Typer(no_args_is_help=True, help="KPI reports from the read models.")
-log_app = typer.Typer(no_args_is_help=True, help="Audit the event log.")
+kpi_app = typer.Typer(
+    no_args_is_help=True,
+    help="KPI reports, through the API (`trainops login` first; your role decides which cards).",
+)
+log_app = typer.Typer(
+    no_args_is_help=True,
+    help="The operator's direct check of the event log (needs the database credentials; "
+    "auditors use `trainops audit verify`).",
+)
 projections_app = typer.Typer(no_args_is_help=True, help="Maintain the read models.")
 app.add_typer(kpi_app, name="kpi")
 app.add_typer(log_app, name="log")
@@ -169,6 +176,9 @@ def verify(
     ] = None,
 ) -> None:
     """Check the whole hash chain; exit 1 and name the first problem if anything was altered.
+
+    The operator's tool: it opens the database directly (TRAINOPS_DATABASE_URL), so it needs
+    the database credentials, not a sign-in; auditors use `trainops audit verify`.
 
     With --witness DIR: also every seal the witness kept (signature, the hash at its position,
     the log's length, still in log_seals); see docs/log-integrity.md."""

@@ -24,10 +24,11 @@ from domain import commands as c
 from domain.events import Session
 from eventlog.verify import verify_log
 from projections import kpi_queries, queries
+from services.kpi_reports import load_thresholds, scorecard_json
 from trainops.client import ProgramClient
 from trainops.database import open_database
 from trainops.demo_evaluation import DEPARTMENTS, load_demo_evaluation
-from trainops.kpi_cli import load_thresholds, print_report, scorecard_json
+from trainops.kpi_cli import print_report
 from trainops.render import console, kpi_json, kpi_table, print_json, rows_table
 from trainops.settings import get_settings
 from trainops.signing import Signer

@@ -1,10 +1,13 @@
-"""``trainops kpi``: the rated scorecards (live or as of a past moment) and the drill-down."""
+"""``trainops kpi``: the rated scorecards (live or as of a past moment) and the drill-down.
+
+A client of the HTTP API (``trainops login`` first), so the server's roles decide who reads
+which card: auditors and admins every card, a specialist their own.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,15 +15,15 @@ from typing import Annotated, Any
 import typer
 import yaml
 from rich.table import Table
-from sqlalchemy import Engine
 
-from domain.ratings import EXECUTION_KPIS, Rating, Thresholds
-from domain.scorecards import KpiValue, Scope, Scorecard
-from projections import kpi_queries, queries
-from trainops.database import open_database
+from domain.kpi import ExecutionKpis, Rate
+from domain.ratings import Rating
+from domain.scorecards import KpiValue, Scorecard
+from services.kpi_reports import scorecard_from_json
+from trainops.api_client import api
 from trainops.logging import quiet_logs
 from trainops.render import console, fail, kpi_json, kpi_table, print_json
-from trainops.settings import Settings, get_settings
+from trainops.settings import get_settings
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Period = Annotated[str | None, typer.Option(help="A quarter, e.g. 2027-Q1.")]
@@ -35,57 +38,43 @@ ThresholdsFile = Annotated[
     Path | None,
     typer.Option(
         "--thresholds",
-        help="YAML/JSON file: {kpi: {meets, excellent}}, optional pass_mark "
-        "(default: TRAINOPS_KPI_THRESHOLDS_FILE).",
+        help="YAML/JSON file: {kpi: {meets, excellent}}, optional pass_mark; rates this answer "
+        "instead of the server's thresholds.",
     ),
 ]
+SCOPES = ("specialist", "department", "organisation")
 
 
-def load_thresholds(path: Path | None, settings: Settings) -> tuple[Thresholds, float]:
-    """Defaults (DESIGN.md), the execution rates from settings, then the file's overrides."""
-    overrides: dict[str, Any] = {
-        k: {"meets": settings.kpi_meets_rate, "excellent": settings.kpi_excellent_rate}
-        for k in EXECUTION_KPIS
-    }
-    pass_mark = settings.exam_pass_mark
-    if path is not None:
+def read_thresholds(path: Path | None) -> dict[str, Any]:
+    """The reader's own thresholds, sent with the request (the server checks the KPI names)."""
+    if path is None:
+        return {}
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot read thresholds file {path}: {exc}") from exc
+    if not isinstance(loaded, dict):
+        raise fail(f"{path}: expected a mapping of KPI name to {{meets, excellent}}")
+    body: dict[str, Any] = {}
+    if "pass_mark" in loaded:
+        body["pass_mark"] = loaded.pop("pass_mark")
+    body["thresholds"] = {name: value or {} for name, value in loaded.items()}
+    return body
+
+
+def as_of_body(position: int | None, instant: str | None) -> dict[str, Any]:
+    """``as_of_position``/``as_of`` for the request, checked here so a typo is exit 2."""
+    if position is not None and instant is not None:
+        raise fail("give --as-of-position or --as-of, not both")
+    if instant is not None:
         try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise fail(f"cannot read thresholds file {path}: {exc}") from exc
-        if not isinstance(loaded, dict):
-            raise fail(f"{path}: expected a mapping of KPI name to {{meets, excellent}}")
-        if "pass_mark" in loaded:
-            pass_mark = float(loaded.pop("pass_mark"))
-        for name, value in loaded.items():
-            overrides[name] = {**overrides.get(name, {}), **(value or {})}
-    try:
-        return Thresholds.with_overrides(overrides), pass_mark
-    except ValueError as exc:
-        raise fail(f"thresholds: {exc}") from exc
-
-
-@contextmanager
-def _engine_as_of(position: int | None, instant: str | None) -> Iterator[tuple[Engine, int]]:
-    """The live read models, or the log replayed up to a position/instant (``audit.replay``)."""
-    from audit.replay import position_at, replayed
-
-    database = open_database(get_settings().database_url)
-    try:
-        if position is None and instant is None:
-            yield database.engine, database.projector.position()
-            return
-        if position is not None and instant is not None:
-            raise fail("give --as-of-position or --as-of, not both")
-        if instant is not None:
-            try:
-                position = position_at(database.store, datetime.fromisoformat(instant))
-            except ValueError as exc:
-                raise fail(f"--as-of: {exc}") from exc
-        with replayed(database.store, up_to=position) as replay:
-            yield replay.engine, replay.position
-    finally:
-        database.close()
+            moment = datetime.fromisoformat(instant)
+        except ValueError as exc:
+            raise fail(f"--as-of: {exc}") from exc
+        if moment.utcoffset() is None:
+            raise fail(f"--as-of {instant!r} needs a UTC offset, e.g. 2027-01-15T09:00:00+08:00")
+        return {"as_of": moment.isoformat()}
+    return {} if position is None else {"as_of_position": position}
 
 
 # ---------------------------------------------------------------------- rendering
@@ -130,50 +119,6 @@ _STYLE = {
     Rating.BELOW: "red",
     Rating.NOT_RATED: "dim",
 }
-
-
-def kpi_row_json(k: KpiValue) -> dict[str, Any]:
-    return {
-        "kpi": k.kpi,
-        "subject": k.subject,
-        "label": k.label,
-        "headline": k.headline,
-        "value": k.value,
-        "unit": k.unit,
-        "numerator": k.numerator,
-        "denominator": k.denominator,
-        "n": k.n,
-        "interval": k.interval.model_dump() if k.interval else None,
-        "rating": k.rating.value,
-        "note": k.note,
-        "detail": k.detail,
-        "programs": list(k.programs),
-    }
-
-
-def scorecard_json(card: Scorecard) -> dict[str, Any]:
-    return {
-        "scope": card.scope,
-        "name": card.name,
-        "period": card.period,
-        "attainment": {
-            "value": card.attainment,
-            "numerator": card.attained,
-            "denominator": card.rated,
-        },
-        "kpis": [kpi_row_json(k) for k in card.kpis],
-    }
-
-
-def report_json(
-    cards: Sequence[Scorecard], position: int, thresholds: Thresholds, pass_mark: float
-) -> dict[str, Any]:
-    return {
-        "position": position,
-        "pass_mark": pass_mark,
-        "thresholds": {k: t.model_dump() for k, t in thresholds.by_kpi.items()},
-        "scorecards": [scorecard_json(c) for c in cards],
-    }
 
 
 def scorecard_table(card: Scorecard) -> Table:
@@ -229,29 +174,23 @@ def report(
     """Every KPI, rated, per specialist, department and organisation and quarter: execution,
     L1 satisfaction, L2 pass rate and mastery, L3/L4 effects, ROI and resources."""
     quiet_logs(get_settings())
-    settings = get_settings()
-    thresholds, pass_mark = load_thresholds(
-        thresholds_file or settings.kpi_thresholds_file, settings
-    )
-    scopes: list[Scope] = []
-    for name in scope or ("specialist", "department", "organisation"):
-        if name not in ("specialist", "department", "organisation"):
+    for name in scope or ():
+        if name not in SCOPES:
             raise fail(f"unknown scope {name!r}: specialist, department or organisation")
-        scopes.append(name)  # type: ignore[arg-type]
-    with _engine_as_of(as_of_position, as_of) as (engine, position):
-        cards = kpi_queries.kpi_report(
-            engine,
-            thresholds,
-            pass_mark=pass_mark,
-            period=period,
-            specialist=specialist,
-            department=department,
-            scopes=scopes,
-        )
+    body: dict[str, Any] = {
+        "period": period,
+        "specialist": specialist,
+        "department": department,
+        "scopes": list(scope or SCOPES),
+        **read_thresholds(thresholds_file),
+        **as_of_body(as_of_position, as_of),
+    }
+    with api() as client:
+        found = client.post("/api/v1/kpi/report", body)
     if as_json:
-        print_json(report_json(cards, position, thresholds, pass_mark))
+        print_json(found)
     else:
-        print_report(cards, position)
+        print_report([scorecard_from_json(c) for c in found["scorecards"]], found["position"])
 
 
 def execution(
@@ -261,15 +200,33 @@ def execution(
 ) -> None:
     """Only the execution KPIs per specialist and quarter, unrated (the audit bundle's
     ``kpis.json`` shape)."""
-    database = open_database(get_settings().database_url)
-    try:
-        found = queries.execution_report(database.engine, period=period, specialist=specialist)
-    finally:
-        database.close()
+    quiet_logs(get_settings())
+    with api() as client:
+        rows = client.get("/api/v1/kpi", period=period, specialist=specialist)
+    found = [_execution(row) for row in rows]
     if as_json:
         print_json(kpi_json(found))
     else:
         kpi_table(found)
+
+
+def _execution(row: dict[str, Any]) -> ExecutionKpis:
+    """``GET /api/v1/kpi``'s rated row, unrated again (the counts are what the table shows)."""
+
+    def rate(name: str) -> Rate:
+        return Rate(numerator=row[name]["numerator"], denominator=row[name]["denominator"])
+
+    return ExecutionKpis(
+        specialist=row["specialist"],
+        period=row["period"],
+        plan_completion=rate("plan_completion_rate"),
+        on_time=rate("on_time_rate"),
+        participation=rate("participation_rate"),
+        planned=row.get("planned", 0),
+        due=row.get("due", 0),
+        completed=row.get("completed", 0),
+        on_track=row.get("on_track", 0),
+    )
 
 
 def explain(
@@ -285,46 +242,38 @@ def explain(
     as_of: AsOf = None,
     as_json: AsJson = False,
 ) -> None:
-    """Drill down: the number on a scorecard and every event behind it, by log position."""
+    """Drill down: the number on a scorecard and every event behind it, by log position.
+
+    Exits 4 when there is no such card or KPI (the message lists the card's KPIs)."""
     quiet_logs(get_settings())
-    settings = get_settings()
-    thresholds, pass_mark = load_thresholds(
-        thresholds_file or settings.kpi_thresholds_file, settings
-    )
-    with _engine_as_of(as_of_position, as_of) as (engine, position):
-        card = kpi_queries.scorecard(
-            engine,
-            thresholds,
-            scope,  # type: ignore[arg-type]
-            name,
-            period,
-            pass_mark=pass_mark,
-        )
-        if card is None:
-            raise fail(f"no {scope} scorecard {name!r} for {period}", code=1)
-        row = card.find(kpi, subject)
-        if row is None:
-            known = sorted(
-                {
-                    f"{k.kpi}{' --subject ' + repr(k.subject) if k.subject else ''}"
-                    for k in card.kpis
-                }
-            )
-            raise fail(f"no KPI {kpi!r} on that scorecard; it has: {', '.join(known)}", code=1)
-        rows = kpi_queries.evidence(engine, kpi, row.programs, subject)
+    if scope not in SCOPES:
+        raise fail(f"unknown scope {scope!r}: specialist, department or organisation")
+    body: dict[str, Any] = {
+        "kpi": kpi,
+        "scope": scope,
+        "name": name,
+        "period": period,
+        "subject": subject,
+        **read_thresholds(thresholds_file),
+        **as_of_body(as_of_position, as_of),
+    }
+    with api() as client:
+        found = client.post("/api/v1/kpi/explain", body)
     if as_json:
-        print_json({"position": position, "kpi": kpi_row_json(row), "evidence": rows})
+        print_json(found)
         return
+    row = KpiValue.model_validate(found["kpi"])
+    rows: list[dict[str, Any]] = found["evidence"]
     console.print(
         f"{row.label} = {_fmt(row.value, row.unit)} ({_sample(row)}), {row.rating.value};"
         f" programs: {', '.join(row.programs) or 'none'}"
     )
-    columns = list(dict.fromkeys(key for found in rows for key in found))
+    columns = list(dict.fromkeys(key for found_row in rows for key in found_row))
     table = Table(title=f"{len(rows)} read-model row(s) behind it, each with its log position")
     for column in columns:
         table.add_column(column)
-    for found in rows:
-        table.add_row(*(_cell(found.get(c)) for c in columns))
+    for found_row in rows:
+        table.add_row(*(_cell(found_row.get(c)) for c in columns))
     console.print(table)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -11,9 +12,17 @@ import structlog
 from trainops.settings import Settings
 
 
-def configure_logging(log_format: str = "console", level: str = "info") -> None:
+def configure_logging(
+    log_format: str = "console",
+    level: str = "info",
+    *,
+    logger_factory: Callable[..., Any] | None = None,
+    cache: bool = True,
+) -> None:
     """JSON logs carry an exception as a structured ``exception`` field (type, message, frames);
-    console logs print the traceback."""
+    console logs print the traceback. One ``structlog.configure`` call, so a thread that logs
+    meanwhile never caches a logger of a half-made configuration."""
+    factory: dict[str, Any] = {} if logger_factory is None else {"logger_factory": logger_factory}
     tail: list[structlog.types.Processor] = (
         [structlog.processors.dict_tracebacks, structlog.processors.JSONRenderer()]
         if log_format == "json"
@@ -27,7 +36,8 @@ def configure_logging(log_format: str = "console", level: str = "info") -> None:
             *tail,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, level.upper())),
-        cache_logger_on_first_use=True,
+        cache_logger_on_first_use=cache,
+        **factory,
     )
     logging.basicConfig(
         level=getattr(logging, level.upper()), format="%(levelname)s %(name)s %(message)s"
@@ -40,8 +50,12 @@ def quiet_logs(settings: Settings) -> None:
     """Logs to stderr, warnings only unless TRAINOPS_LOG_LEVEL asks for more: commands whose
     stdout is JSON, JSON Lines or CSV stay machine-readable."""
     explicit = "log_level" in settings.model_fields_set
-    configure_logging(settings.log_format, settings.log_level if explicit else "warning")
-    structlog.configure(logger_factory=_stderr_logger, cache_logger_on_first_use=False)
+    configure_logging(
+        settings.log_format,
+        settings.log_level if explicit else "warning",
+        logger_factory=_stderr_logger,
+        cache=False,
+    )
 
 
 def _stderr_logger(*args: Any) -> structlog.PrintLogger:

@@ -18,6 +18,7 @@ from api.server import _EmbeddedServer
 from api.users import UserStore
 from tests.api.conftest import fast_hasher
 from tests.conftest import TEST_SIGNER
+from trainops.client import ProgramClient
 from trainops.database import Database
 from trainops.settings import Settings
 
@@ -30,13 +31,16 @@ class LiveApi:
 
 
 @contextmanager
-def live_api(database: Database) -> Iterator[LiveApi]:
+def live_api(database: Database, programs: ProgramClient | None = None) -> Iterator[LiveApi]:
+    """``programs``: the Temporal client the app uses (default: none, connect on first use)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
     users = UserStore(database.engine, hasher=fast_hasher())
     settings = Settings(database_url=str(database.engine.url), api_cookie_secure=False)
-    app = create_app(settings, database=database, users=users, signer=TEST_SIGNER)
+    app = create_app(
+        settings, database=database, programs=programs, users=users, signer=TEST_SIGNER
+    )
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off")
     server = _EmbeddedServer(config)
     thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+from pathlib import Path
 from typing import Any
 
 import hypothesis
+import pytest
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck
@@ -25,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 
 from api.users import ROLES
 from tests.api.conftest import PASSWORD, World, plan_body
+from trainops.signing import load_signer
 
 EXAMPLES = int(os.environ.get("TRAINOPS_SCHEMATHESIS_EXAMPLES", "12"))
 
@@ -63,7 +66,13 @@ def _fuzz(app: FastAPI, headers: dict[str, str]) -> list[str]:
     return failures
 
 
-async def test_the_api_survives_schemathesis(world: World) -> None:
+async def test_the_api_survives_schemathesis(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The API seals on demand with the seal key it is given (without one: 503, by design).
+    monkeypatch.setenv("TRAINOPS_SEAL_KEY_FILE", str(tmp_path / "seal-key.pem"))
+    monkeypatch.setenv("TRAINOPS_WITNESS_DIR", str(tmp_path / "witness"))
+    load_signer(None, tmp_path / "seal-key.pem", create=True)
     world.users.create_user("all.roles", PASSWORD, ROLES)
     token = world.tokens["all.roles"] = world.users.issue_token("all.roles", "fuzz")[1]
     async with world.client("all.roles") as client:

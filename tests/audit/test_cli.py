@@ -1,5 +1,5 @@
-"""``trainops audit`` end to end on the demo's database: exit codes, and machine-readable
-output on stdout (logs and progress bars go to stderr)."""
+"""``trainops audit`` end to end on the demo's database, through the real API: exit codes, who
+may run it, and machine-readable output on stdout (logs go to stderr)."""
 
 from __future__ import annotations
 
@@ -12,20 +12,38 @@ import structlog
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from tests.api.live import LiveApi, live_api
 from tests.eventlog.support import tamper
 from trainops.audit_cli import audit_app
 from trainops.database import Database
 from trainops.settings import get_settings
+from trainops.signing import load_signer
 
 
 @pytest.fixture
-def cli(demo: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("TRAINOPS_DATABASE_URL", demo.engine.url.render_as_string(False))
+def server(demo: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveApi]:
+    """The demo behind a live API with a seal key; the command line signed in as an auditor
+    (and nothing else: no database URL, no credentials file)."""
+    key = tmp_path / "seal-key.pem"
+    load_signer(None, key, create=True)
+    monkeypatch.setenv("TRAINOPS_SEAL_KEY_FILE", str(key))
+    monkeypatch.setenv("TRAINOPS_WITNESS_DIR", "")
+    monkeypatch.setenv("TRAINOPS_DATABASE_URL", "sqlite:///" + str(tmp_path / "not-this.db"))
+    monkeypatch.setenv("TRAINOPS_CREDENTIALS_FILE", str(tmp_path / "nobody.json"))
     get_settings.cache_clear()
     saved = structlog.get_config()
-    yield CliRunner()
+    with live_api(demo) as live:
+        live.users.create_user("aud", "a long auditor password", ["auditor"])
+        monkeypatch.setenv("TRAINOPS_SERVER", live.url)
+        monkeypatch.setenv("TRAINOPS_TOKEN", live.users.issue_token("aud", "cli")[1])
+        yield live
     structlog.configure(**saved)
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def cli(server: LiveApi) -> CliRunner:
+    return CliRunner()
 
 
 def test_verify_digest_seal_and_verify_again(
@@ -69,3 +87,45 @@ def test_replay_history_and_export(cli: CliRunner, demo: Database, tmp_path: Pat
     exported = cli.invoke(audit_app, ["export", str(tmp_path / "bundle.tar.gz")])
     assert exported.exit_code == 0, exported.output
     assert (tmp_path / "bundle.tar.gz").stat().st_size > 0
+
+
+@pytest.mark.parametrize("role", ["trainee", "specialist"])
+def test_only_auditors_read_the_history(
+    cli: CliRunner, server: LiveApi, monkeypatch: pytest.MonkeyPatch, role: str
+) -> None:
+    server.users.create_user("someone", "a long enough password", [role])
+    monkeypatch.setenv("TRAINOPS_TOKEN", server.users.issue_token("someone", "cli")[1])
+    refused = cli.invoke(audit_app, ["history", "--format", "jsonl"])
+    assert refused.exit_code == 3, refused.output
+    assert f"reading the history needs the auditor role; someone has: {role}" in refused.stderr
+    assert refused.stdout == "" and "Traceback" not in refused.output
+    seal = cli.invoke(audit_app, ["seal"])
+    assert seal.exit_code == 3 and "sealing the log needs" in seal.stderr
+
+
+def test_no_token_no_audit(cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TRAINOPS_TOKEN")
+    refused = cli.invoke(audit_app, ["verify"])
+    assert refused.exit_code == 3 and "not signed in: run `trainops login`" in refused.stderr
+
+
+def test_history_formats_and_proofs(cli: CliRunner, tmp_path: Path) -> None:
+    table = cli.invoke(audit_app, ["history", "--program", "2027Q1-02", "--limit", "3"])
+    assert table.exit_code == 0 and "history (3 events)" in table.stdout
+    out = tmp_path / "h.csv"
+    written = cli.invoke(audit_app, ["history", "--format", "csv", "--output", str(out)])
+    assert written.exit_code == 0, written.output
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("position") and f"{len(rows) - 1} events" in written.stderr
+    bad = cli.invoke(audit_app, ["history", "--since", "yesterday"])
+    assert bad.exit_code == 2 and "not an ISO time" in bad.stderr
+    proofs = cli.invoke(audit_app, ["proofs", "--json"])
+    assert proofs.exit_code == 0, proofs.output
+    assert json.loads(proofs.stdout)["problems"] == []
+    unpacked = tmp_path / "bundle"
+    exported = cli.invoke(audit_app, ["export", str(unpacked), "--up-to", "20"])
+    assert exported.exit_code == 0, exported.output
+    assert "exported 20 events" in exported.stdout
+    assert json.loads((unpacked / "digest.json").read_text())["position"] == 20
+    again = cli.invoke(audit_app, ["export", str(unpacked)])
+    assert again.exit_code == 2 and "exists" in again.stderr

@@ -25,11 +25,12 @@ from audit.witness import DirectoryWitness, HttpWitness, WitnessError, load_witn
 from domain.seals import SignedSeal, signature_problem
 from eventlog import EventStore
 from eventlog.schema import log_seals
+from tests.api.live import live_api
 from tests.eventlog.support import new_events, tamper
 from trainops.audit_cli import audit_app
 from trainops.cli import app
 from trainops.settings import get_settings
-from trainops.signing import Signer
+from trainops.signing import Signer, load_signer
 
 
 class Receiver:
@@ -138,17 +139,29 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     get_settings.cache_clear()
 
 
-def test_seal_on_demand_then_verify_against_the_witness(env: Path) -> None:
+def test_seal_on_demand_then_verify_against_the_witness(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from trainops.database import open_database
 
     database = open_database(get_settings().database_url)
     try:
         database.store.append("program-a", 0, new_events(4))
-        cli = CliRunner()
-        sealed = cli.invoke(audit_app, ["seal"])
-        assert sealed.exit_code == 0, sealed.output
-        assert "sealed seal 1: position 5" in sealed.output  # the key's publication is 1
-        assert [s.position for s in load_witness(env)] == [5]
+        with live_api(database) as live:  # the API seals, with the key it is configured with
+            cli = CliRunner()
+            live.users.create_user("adm", "a long admin password", ["admin"])
+            monkeypatch.setenv("TRAINOPS_SERVER", live.url)
+            monkeypatch.setenv("TRAINOPS_TOKEN", live.users.issue_token("adm", "cli")[1])
+            keyless = cli.invoke(audit_app, ["seal"])
+            assert keyless.exit_code == 5 and "no seal key" in keyless.stderr  # never minted
+            load_signer(None, env.parent / "seal-key.pem", create=True)
+            sealed = cli.invoke(audit_app, ["seal"])
+            assert sealed.exit_code == 0, sealed.output
+            head = database.store.head()[0]  # the seal key's publication is the last event
+            assert f"sealed seal 1: position {head}" in sealed.output
+            assert [s.position for s in load_witness(env)] == [head]
+            again = cli.invoke(audit_app, ["seal"])
+            assert "nothing to seal" in again.output
 
         verified = cli.invoke(app, ["log", "verify", "--witness", str(env)])
         assert verified.exit_code == 0, verified.output
@@ -157,8 +170,12 @@ def test_seal_on_demand_then_verify_against_the_witness(env: Path) -> None:
         tamper(database.engine, log_seals.delete())
         broken = cli.invoke(app, ["log", "verify", "--witness", str(env)])
         assert broken.exit_code == 1
-        assert "witness_seal_missing at position 5" in broken.output
-        assert cli.invoke(audit_app, ["verify", "--witness", str(env)]).exit_code == 1
+        assert f"witness_seal_missing at position {head}" in broken.output
+        with live_api(database) as live:
+            live.users.create_user("aud", "a long auditor password", ["auditor"])
+            monkeypatch.setenv("TRAINOPS_SERVER", live.url)
+            monkeypatch.setenv("TRAINOPS_TOKEN", live.users.issue_token("aud", "cli")[1])
+            assert cli.invoke(audit_app, ["verify", "--witness", str(env)]).exit_code == 1
 
         pinned = ["--witness", str(env), "--seal-key-id", "0" * 16]
         unknown = cli.invoke(app, ["log", "verify", *pinned])

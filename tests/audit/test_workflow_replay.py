@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from audit.workflow_replay import program_ids, replay_workflows
 from domain import commands as c
+from tests.api.live import live_api
 from tests.audit.changed_workflow import ChangedProgramWorkflow
 from tests.conftest import Harness
 from tests.workflows.test_paths import approve_and_publish, plan
@@ -74,15 +75,17 @@ async def test_the_command_shows_histories_beside_the_log(
     h = harness
     pid = await plan(h)
     await h.programs.act(pid, c.SubmitProgram(actor="spec"))
-    monkeypatch.setenv("TRAINOPS_DATABASE_URL", h.db.engine.url.render_as_string(False))
-    monkeypatch.setenv("TRAINOPS_TEMPORAL_ADDRESS", h.env.client.service_client.config.target_host)
     get_settings.cache_clear()
     monkeypatch.setattr(render.console, "width", 200)  # room for the side-by-side table
     saved = structlog.get_config()
-    try:  # the command runs its own event loop, so it runs in a thread here
-        shown = await asyncio.to_thread(
-            CliRunner().invoke, audit_app, ["workflows", "--program", pid, "--details"]
-        )
+    try:  # the server asks Temporal; the command asks the server (in a thread, off this loop)
+        with live_api(h.db, h.programs) as live:
+            live.users.create_user("aud", "a long auditor password", ["auditor"])
+            monkeypatch.setenv("TRAINOPS_SERVER", live.url)
+            monkeypatch.setenv("TRAINOPS_TOKEN", live.users.issue_token("aud", "cli")[1])
+            shown = await asyncio.to_thread(
+                CliRunner().invoke, audit_app, ["workflows", "--program", pid, "--details"]
+            )
     finally:
         structlog.configure(**saved)
         get_settings.cache_clear()
