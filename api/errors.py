@@ -127,7 +127,10 @@ async def _service_refusal(request: Request, exc: Exception) -> Response:
             return JSONResponse({"detail": str(exc)}, code, headers=headers)
         return _page(request, code, str(exc))
     if is_api(request):
-        return JSONResponse({"detail": str(exc)}, code)
+        body: dict[str, object] = {"detail": str(exc)}
+        if code == HTTP_422:  # the shape of every 422: detail and the errors behind it
+            body["errors"] = [{"msg": str(exc), "type": "value_error"}]
+        return JSONResponse(body, code)
     return _page(request, code, str(exc))
 
 

@@ -22,8 +22,7 @@ from domain import ratings
 from domain.kpi import ExecutionKpis, Rate
 from domain.ratings import Threshold, Thresholds
 from domain.scorecards import LABELS, KpiValue, Scope, Scorecard, Unit
-from services.kpi_reports import load_thresholds
-from trainops.kpi_cli import format_sample, format_value
+from services.kpi_reports import format_sample, format_value, load_thresholds
 from trainops.settings import Settings
 
 Rating = Literal["excellent", "meets", "below", "n/a"]

@@ -25,6 +25,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.events import PersonId, register_event_types
+from domain.exact import exact
 from domain.reference import CourseDefined, RecordId, same_answer
 from domain.roi import CostCategory
 from domain.statistics import (
@@ -182,12 +183,13 @@ class ExamResult(BaseModel):
 
 
 def normalise(score: float, low: float = 0.0, high: float = 100.0) -> float:
-    """A score on the scale [low, high] (e.g. a 1-5 Likert item) mapped onto 0-100."""
+    """A score on the scale [low, high] (e.g. a 1-5 Likert item) mapped onto 0-100, computed
+    exactly (``domain.exact``): 4.6 on 1-5 is 90.0, not 89.99999999999999."""
     if high <= low:
         raise ValueError(f"the scale's top ({high}) must be above its bottom ({low})")
     if not low <= score <= high:
         raise ValueError(f"score {score} is outside its scale {low:g}-{high:g}")
-    return (score - low) / (high - low) * 100
+    return float((exact(score) - exact(low)) / (exact(high) - exact(low)) * 100)
 
 
 def grade_exam(

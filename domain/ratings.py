@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from domain.exact import Number, exact
+
 
 class Rating(StrEnum):
     BELOW = "below target"
@@ -34,12 +36,15 @@ class Threshold(BaseModel):
             raise ValueError(f"excellent ({self.excellent}) is below meets ({self.meets})")
         return self
 
-    def rate(self, value: float | None) -> Rating:
+    def rate(self, value: Number | None) -> Rating:
+        """Exact comparison (``domain.exact``): 90 rates excellent at a 90 threshold even when
+        it was computed as 4.6 on a 1-5 scale."""
         if value is None:
             return Rating.NOT_RATED
-        if value >= self.excellent:
+        measured = exact(value)
+        if measured >= exact(self.excellent):
             return Rating.EXCELLENT
-        if value >= self.meets:
+        if measured >= exact(self.meets):
             return Rating.MEETS
         return Rating.BELOW
 
@@ -91,7 +96,7 @@ class Thresholds(BaseModel):
             merged[name] = Threshold.model_validate({**base, **dict(value)})
         return cls(by_kpi=merged)
 
-    def rate(self, kpi: str, value: float | None) -> Rating:
+    def rate(self, kpi: str, value: Number | None) -> Rating:
         return self.by_kpi[kpi].rate(value)
 
 

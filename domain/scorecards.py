@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -32,6 +33,8 @@ from domain.evaluation import (
     reaction,
     sessions_held,
 )
+from domain.exact import Number, exact
+from domain.exact import text as exact_text
 from domain.kpi import ProgramOutcome, counted_by, execution_kpis
 from domain.ratings import Rating, Thresholds, attainment
 from domain.reference import (
@@ -70,6 +73,8 @@ class KpiValue(BaseModel):
     subject: str = ""
     headline: bool = True
     value: float | None
+    exact: str | None = None
+    """The value exactly (``0.9``, ``2/3``): what the rating compared; ``value`` is for show."""
     unit: Unit
     numerator: float | None = None
     denominator: float | None = None
@@ -136,7 +141,7 @@ class KpiInputs:
 
 def _row(
     kpi: str,
-    value: float | None,
+    value: Number | None,
     unit: str,
     thresholds: Thresholds,
     programs: Iterable[str],
@@ -144,14 +149,17 @@ def _row(
     headline: bool,
     **measured: Any,
 ) -> KpiValue:
-    """The fields every KPI row shares; ``measured`` adds what its kind of estimate knows."""
+    """The fields every KPI row shares; ``measured`` adds what its kind of estimate knows.
+    The rating compares the exact value (``domain.exact``)."""
+    measured_exactly = None if value is None else exact(value)
     return KpiValue(
         kpi=kpi,
         subject=subject,
         headline=headline,
-        value=value,
+        value=None if measured_exactly is None else float(measured_exactly),
+        exact=None if measured_exactly is None else exact_text(measured_exactly),
         unit=unit,
-        rating=thresholds.rate(kpi, value),
+        rating=thresholds.rate(kpi, measured_exactly),
         programs=tuple(sorted(set(programs))),
         **measured,
     )
@@ -166,8 +174,9 @@ def _proportion(
     subject: str = "",
     headline: bool = True,
 ) -> KpiValue:
+    share = None if p.n == 0 else Fraction(p.successes, p.n)
     return _row(
-        kpi, p.value, "rate", thresholds, programs, subject, headline,
+        kpi, share, "rate", thresholds, programs, subject, headline,
         numerator=p.successes,
         denominator=p.n,
         n=p.n,
@@ -186,7 +195,7 @@ def _mean(
     headline: bool = True,
 ) -> KpiValue:
     return _row(
-        kpi, m.mean, "score", thresholds, programs, subject, headline,
+        kpi, m.exact_mean, "score", thresholds, programs, subject, headline,
         n=m.n,
         interval=m.interval,
         note="no data" if m.n == 0 else ("one response: no interval" if m.n == 1 else ""),
@@ -203,8 +212,9 @@ def _ratio(
     subject: str = "",
     headline: bool = True,
 ) -> KpiValue:
+    share = None if r.denominator <= 0 else exact(r.numerator) / exact(r.denominator)
     return _row(
-        kpi, r.value, "ratio", thresholds, programs, subject, headline,
+        kpi, share, "ratio", thresholds, programs, subject, headline,
         numerator=r.numerator,
         denominator=r.denominator,
         n=int(r.denominator),
@@ -357,36 +367,37 @@ def _roi_rows(
         [line for p in costed for line in inputs.benefits.get(p.program_id, ())],
         learners=sum(len(p.attendees) for p in costed),
     )
-    value = None if result.roi_percent is None else float(result.roi_percent)
+    costs, benefits = exact(result.costs), exact(result.benefits)
+    roi_exact = None if costs <= 0 else (benefits - costs) / costs * 100
+    bcr_exact = None if costs <= 0 else benefits / costs
 
     def money(amount: Decimal | None) -> str | None:
         return None if amount is None else str(rounded(amount, 2))
 
-    return [
-        KpiValue(
-            kpi="roi_percent",
-            value=value,
-            unit="percent",
-            numerator=float(result.benefits - result.costs),
-            denominator=float(result.costs),
-            n=result.learners,
-            rating=thresholds.rate("roi_percent", value),
-            note="" if value is not None else "no costs recorded",
-            detail={
-                "costs": money(result.costs),
-                "benefits": money(result.benefits),
-                "costs_by_category": {k: money(v) for k, v in result.costs_by_category.items()},
-                "bcr": money(result.bcr),
-                "roi_percent": None
-                if result.roi_percent is None
-                else str(rounded(result.roi_percent, 1)),
-                "cost_per_learner": money(result.cost_per_learner),
-                "benefit_per_learner": money(result.benefit_per_learner),
-                "learners": result.learners,
-            },
-            programs=tuple(sorted(p.program_id for p in costed)),
-        )
-    ]
+    row = _row(
+        "roi_percent", roi_exact, "percent", thresholds,
+        (p.program_id for p in costed), "", True,
+        numerator=float(result.benefits - result.costs),
+        denominator=float(result.costs),
+        n=result.learners,
+        note="" if roi_exact is not None else "no costs recorded",
+        detail={
+            "costs": money(result.costs),
+            "benefits": money(result.benefits),
+            "costs_by_category": {k: money(v) for k, v in result.costs_by_category.items()},
+            # Shown as people read them: ROI to two decimals of a percent, BCR to four places;
+            # the exact values beside them, for recomputing.
+            "bcr": None if result.bcr is None else str(rounded(result.bcr, 4)),
+            "bcr_exact": None if bcr_exact is None else exact_text(bcr_exact),
+            "roi_percent": None
+            if result.roi_percent is None
+            else str(rounded(result.roi_percent, 2)),
+            "cost_per_learner": money(result.cost_per_learner),
+            "benefit_per_learner": money(result.benefit_per_learner),
+            "learners": result.learners,
+        },
+    )  # fmt: skip
+    return [row]
 
 
 def resource_kpis(period: str, inputs: KpiInputs, thresholds: Thresholds) -> list[KpiValue]:

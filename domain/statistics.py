@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict
+
+from domain.exact import Number, exact
 
 #: Fewest observations per cell of a difference-in-differences (pre/post x trained/control).
 MIN_DID_CELL = 2
@@ -50,7 +53,8 @@ class Proportion(BaseModel):
 
 
 class MeanEstimate(BaseModel):
-    """A sample mean with its t interval; no interval for fewer than two observations."""
+    """A sample mean with its t interval; no interval for fewer than two observations.
+    ``exact_mean`` is the mean of the values as typed (``domain.exact``): ratings use it."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -58,6 +62,7 @@ class MeanEstimate(BaseModel):
     mean: float | None
     sd: float | None
     interval: Interval | None
+    exact_mean: Fraction | None = None
 
 
 class DidEstimate(BaseModel):
@@ -136,15 +141,17 @@ def wilson(successes: int, n: int, confidence: float = 0.95) -> Proportion:
     )
 
 
-def mean_ci(values: Iterable[float], confidence: float = 0.95) -> MeanEstimate:
+def mean_ci(values: Iterable[Number], confidence: float = 0.95) -> MeanEstimate:
     """Mean +- t(df = n - 1) * s / sqrt(n), with s the sample standard deviation."""
-    data = [float(v) for v in values]
+    typed = [exact(v) for v in values]
+    data = [float(v) for v in typed]
     n = len(data)
     if n == 0:
         return MeanEstimate(n=0, mean=None, sd=None, interval=None)
-    mean = math.fsum(data) / n
+    exact_mean = sum(typed, Fraction(0)) / n
+    mean = float(exact_mean)
     if n == 1:
-        return MeanEstimate(n=1, mean=mean, sd=None, interval=None)
+        return MeanEstimate(n=1, mean=mean, sd=None, interval=None, exact_mean=exact_mean)
     sd = math.sqrt(math.fsum((x - mean) ** 2 for x in data) / (n - 1))
     half = t_quantile(confidence, n - 1) * sd / math.sqrt(n)
     return MeanEstimate(
@@ -152,6 +159,7 @@ def mean_ci(values: Iterable[float], confidence: float = 0.95) -> MeanEstimate:
         mean=mean,
         sd=sd,
         interval=Interval(low=mean - half, high=mean + half, confidence=confidence),
+        exact_mean=exact_mean,
     )
 
 

@@ -129,6 +129,7 @@ def kpi_row_json(k: KpiValue) -> dict[str, Any]:
         "label": k.label,
         "headline": k.headline,
         "value": k.value,
+        "exact": k.exact,
         "unit": k.unit,
         "numerator": k.numerator,
         "denominator": k.denominator,
@@ -237,3 +238,36 @@ def explain(
             raise NotFound(f"no KPI {kpi!r} on that scorecard; it has: {', '.join(known)}")
         rows = kpi_queries.evidence(engine, kpi, row.programs, subject)
     return {"position": at, "kpi": kpi_row_json(row), "evidence": rows}
+
+
+# ---------------------------------------------------------------------- how values read
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A KPI value as the table, the dashboard and the explanation show it."""
+    if value is None:
+        return "n/a"
+    match unit:
+        case "rate" | "ratio":
+            return f"{value:.1%}"
+        case "relative":
+            return f"{value:+.1%}"
+        case "percent":
+            return f"{value:.2f} %"  # ROI: two decimals of a percent (0.67 %, not 0.7)
+    return f"{value:.1f}"
+
+
+def format_sample(k: KpiValue) -> str:
+    if k.kpi == "roi_percent":
+        d = k.detail
+        return f"benefits {d['benefits']} / costs {d['costs']}, BCR {d['bcr'] or 'n/a'}"
+    if k.unit in ("rate", "ratio") and k.denominator is not None:
+        return f"{k.numerator:g}/{k.denominator:g}"
+    if k.unit == "relative":
+        d = k.detail
+        text = f"{d.get('trained', 0)} trained, {d.get('control', 0)} control"
+        if "p_value" in d:
+            text += f"; DiD {d['estimate']:+.3g} (SE {d['standard_error']:.3g}),"
+            text += f" p={d['p_value']:.3g}, d={d['cohens_d']:.2f}"
+        return text
+    return f"n={k.n}"

@@ -86,7 +86,7 @@ def test_explain_lists_the_events(cli: CliRunner) -> None:
     result = cli.invoke(app, [*args, "--period", "2027-Q1", "--json"])
     assert result.exit_code == 0, result.output
     found = json.loads(result.stdout)
-    assert found["kpi"]["detail"]["roi_percent"] == "142.1"
+    assert found["kpi"]["detail"]["roi_percent"] == "142.13"
     assert {row["kind"] for row in found["evidence"]} == {"cost", "benefit"}
     assert all(row["position"] > 0 for row in found["evidence"])
     missing = cli.invoke(app, [*args, "--period", "2031-Q1"])

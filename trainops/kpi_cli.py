@@ -19,7 +19,7 @@ from rich.table import Table
 from domain.kpi import ExecutionKpis, Rate
 from domain.ratings import Rating
 from domain.scorecards import KpiValue, Scorecard
-from services.kpi_reports import scorecard_from_json
+from services.kpi_reports import format_sample, format_value, scorecard_from_json
 from trainops.api_client import api
 from trainops.logging import quiet_logs
 from trainops.render import console, fail, kpi_json, kpi_table, print_json
@@ -80,39 +80,6 @@ def as_of_body(position: int | None, instant: str | None) -> dict[str, Any]:
 # ---------------------------------------------------------------------- rendering
 
 
-def _fmt(value: float | None, unit: str) -> str:
-    if value is None:
-        return "n/a"
-    match unit:
-        case "rate" | "ratio":
-            return f"{value:.1%}"
-        case "relative":
-            return f"{value:+.1%}"
-        case "percent":
-            return f"{value:.1f} %"
-    return f"{value:.1f}"
-
-
-def _sample(k: KpiValue) -> str:
-    if k.kpi == "roi_percent":
-        d = k.detail
-        return f"benefits {d['benefits']} / costs {d['costs']}, BCR {d['bcr'] or 'n/a'}"
-    if k.unit in ("rate", "ratio") and k.denominator is not None:
-        return f"{k.numerator:g}/{k.denominator:g}"
-    if k.unit == "relative":
-        d = k.detail
-        text = f"{d.get('trained', 0)} trained, {d.get('control', 0)} control"
-        if "p_value" in d:
-            text += f"; DiD {d['estimate']:+.3g} (SE {d['standard_error']:.3g}),"
-            text += f" p={d['p_value']:.3g}, d={d['cohens_d']:.2f}"
-        return text
-    return f"n={k.n}"
-
-
-#: The table's formatting, for other renderers (the web dashboard).
-format_value = _fmt
-format_sample = _sample
-
 _STYLE = {
     Rating.EXCELLENT: "green",
     Rating.MEETS: "cyan",
@@ -132,16 +99,16 @@ def scorecard_table(card: Scorecard) -> Table:
         table.add_column(column, justify="right" if column in ("value", "95 % CI") else "left")
     for k in card.kpis:
         ci = (
-            f"{_fmt(k.interval.low, k.unit)} – {_fmt(k.interval.high, k.unit)}"
+            f"{format_value(k.interval.low, k.unit)} – {format_value(k.interval.high, k.unit)}"
             if k.interval
             else ""
         )
         style = _STYLE[k.rating]
         table.add_row(
             k.label if k.headline else f"  ↳ {k.subject}",
-            _fmt(k.value, k.unit),
+            format_value(k.value, k.unit),
             ci,
-            f"{_sample(k)} ({k.note})" if k.note else _sample(k),
+            f"{format_sample(k)} ({k.note})" if k.note else format_sample(k),
             f"[{style}]{k.rating.value}[/{style}]",
         )
     return table
@@ -265,7 +232,8 @@ def explain(
     row = KpiValue.model_validate(found["kpi"])
     rows: list[dict[str, Any]] = found["evidence"]
     console.print(
-        f"{row.label} = {_fmt(row.value, row.unit)} ({_sample(row)}), {row.rating.value};"
+        f"{row.label} = {format_value(row.value, row.unit)} ({format_sample(row)}),"
+        f" {row.rating.value};"
         f" programs: {', '.join(row.programs) or 'none'}"
     )
     columns = list(dict.fromkeys(key for found_row in rows for key in found_row))

@@ -134,7 +134,7 @@ async def test_bars_drill_down_to_exactly_the_programs_behind_the_number(
         assert everything == {"g00", "g03", "g06", "g09"}
         assert page.values[("specialist", "spec0", Q1, "roi_percent")] == roi
         drilled = (await auditor.get(roi)).text
-        assert 'data-testid="behind"' in drilled and "142.1 %" in drilled
+        assert 'data-testid="behind"' in drilled and "142.13 %" in drilled
         for (scope, name, kpi, subject), chart in page.charts.items():
             if scope == "specialist" and name != "spec0":
                 continue

@@ -221,7 +221,9 @@ def test_scorecards_rate_every_kpi_and_count_headlines() -> None:
     assert spec[("exam_pass_rate", "")].value == 1.0
     assert spec[("response_rate", "")].numerator == 3
     assert spec[("roi_percent", "")].value == 200.0
-    assert spec[("roi_percent", "")].detail["bcr"] == "3.00"
+    assert spec[("roi_percent", "")].detail["bcr"] == "3.0000"
+    assert spec[("roi_percent", "")].detail["bcr_exact"] == "3"
+    assert spec[("roi_percent", "")].exact == "200"
     headline = [k for k in cards[1].kpis if k.headline and k.rating is not Rating.NOT_RATED]
     assert cards[1].rated == len(headline)
     org = {(k.kpi, k.subject): k for k in cards[3].kpis}

@@ -60,8 +60,8 @@ def test_scorecards_from_the_read_models(live: Database) -> None:
     assert measured.detail["control"] == 8 and measured.interval is not None
     # g00 carries the worked example: 530.30 of costs against 1,284.00 of benefits
     spec0 = {(k.kpi, k.subject): k for k in card(cards, "specialist", "spec0").kpis}
-    assert spec0[("roi_percent", "")].detail["roi_percent"] == "142.1"
-    assert spec0[("roi_percent", "")].detail["bcr"] == "2.42"
+    assert spec0[("roi_percent", "")].detail["roi_percent"] == "142.13"
+    assert spec0[("roi_percent", "")].detail["bcr"] == "2.4213"
     assert org[("response_rate", "")].value == 1.0
     assert org[("instructor_utilisation", "i1")].denominator == 10
     for c in cards:
