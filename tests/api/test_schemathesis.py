@@ -69,10 +69,8 @@ def _fuzz(app: FastAPI, headers: dict[str, str]) -> list[str]:
 async def test_the_api_survives_schemathesis(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The API seals on demand with the seal key it is given (without one: 503, by design).
-    monkeypatch.setenv("TRAINOPS_SEAL_KEY_FILE", str(tmp_path / "seal-key.pem"))
-    monkeypatch.setenv("TRAINOPS_WITNESS_DIR", str(tmp_path / "witness"))
-    load_signer(None, tmp_path / "seal-key.pem", create=True)
+    # The API seals on demand with the seal key its settings name (without one: 503, by design).
+    load_signer(None, world.settings.seal_key_file, create=True)
     world.users.create_user("all.roles", PASSWORD, ROLES)
     token = world.tokens["all.roles"] = world.users.issue_token("all.roles", "fuzz")[1]
     async with world.client("all.roles") as client:
