@@ -249,3 +249,18 @@ def test_bad_files_get_clear_errors(db: Database, tmp_path: Path) -> None:
     unnamed.write_text("a\n", encoding="utf-8")
     with pytest.raises(FileProblem, match="file name must say its kind"):
         migrate_history(db.store, [unnamed], now=NOW)
+
+
+def test_a_compact_start_is_refused_naming_the_row(db: Database, tmp_path: Path) -> None:
+    files = history_files(tmp_path / "h")
+    sessions = files[1]
+    sessions.write_text(
+        sessions.read_text(encoding="utf-8").replace("2026-01-15T09:30", "20260115T0930"),
+        encoding="utf-8",
+    )
+    report = migrate_history(db.store, files, now=NOW)
+    assert not report.imported
+    assert any(
+        r.where == "sessions.csv:2" and "'20260115T0930' is not a date and time" in r.reason
+        for r in report.rejected
+    ), report.rejected
