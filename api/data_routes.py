@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -182,7 +183,10 @@ def kpi_explain(
     "/data/{kind}",
     tags=["admin"],
     summary="Load reference data (CSV or JSON) and get the validation report",
-    responses={422: {"description": "The file or kind cannot be read; nothing was loaded."}},
+    responses={
+        422: {"description": "The file or kind cannot be read; nothing was loaded."},
+        503: {"description": "The database went away; nothing was loaded, send it again."},
+    },
 )
 async def load_data(
     kind: str,
@@ -192,7 +196,8 @@ async def load_data(
     accept_valid: bool = False,
 ) -> ImportReport:
     """Nothing is loaded when a row is rejected, unless ``accept_valid``; loading the same file
-    again changes nothing."""
+    again changes nothing; a load is one transaction, so a fault leaves nothing of it. It runs
+    in a worker thread: other requests are answered meanwhile."""
     require_role(principal, "admin", doing="loading reference data")
     if kind not in KINDS:
         raise _invalid("kind", f"unknown kind {kind!r}; one of: {', '.join(KINDS)}")
@@ -206,7 +211,8 @@ async def load_data(
         path = Path(folder) / name
         path.write_bytes(data)
         try:
-            return load_reference(
+            return await run_in_threadpool(
+                load_reference,
                 services.database.store,
                 kind,
                 path,

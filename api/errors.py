@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.errors import (
@@ -159,6 +159,16 @@ async def _bad_value(request: Request, exc: Exception) -> Response:
     return _page(request, HTTP_422, message)
 
 
+async def _database_down(request: Request, exc: Exception) -> Response:
+    """The database went away mid-request (a restart, a failover): what it did not commit is
+    rolled back, so nothing was changed, and the request may simply be sent again."""
+    log.warning("database unavailable", error=type(exc).__name__)
+    message = "the database is unavailable (restarting?); nothing was changed, try again shortly"
+    if is_api(request):
+        return JSONResponse({"detail": message}, status.HTTP_503_SERVICE_UNAVAILABLE)
+    return _page(request, status.HTTP_503_SERVICE_UNAVAILABLE, message)
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error")
     message = "internal error; it is logged with this request's id"
@@ -178,6 +188,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(TemporalTimeout, _temporal_slow)
     app.add_exception_handler(DataError, _bad_value)
     app.add_exception_handler(psycopg.DataError, _bad_value)
+    for down in (OperationalError, InterfaceError, psycopg.OperationalError):
+        app.add_exception_handler(down, _database_down)
     app.add_exception_handler(Exception, _unexpected)
 
 

@@ -20,7 +20,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
-        kwargs.setdefault("pool_recycle", 1800)  # no pre-ping: it costs a round trip per append
+        kwargs.setdefault("pool_recycle", 1800)
+        # A connection the server dropped (a restart, a failover, an idle timeout) is replaced
+        # on checkout instead of failing the next statement: one round trip per checkout.
+        kwargs.setdefault("pool_pre_ping", True)
         return create_engine(url, **kwargs)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

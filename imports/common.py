@@ -1,8 +1,9 @@
 """What every importer shares: reading CSV/JSON files strictly, the row-by-row report, and
-appending to the log idempotently.
+appending to the log idempotently and all at once.
 
-Event ids are deterministic (``uuid5``), chosen from what is appended and where, so running an
-import twice, or retrying one that died half way, appends nothing new.
+Event ids are deterministic (``uuid5``), chosen from what is appended and where, and a whole
+import is one transaction, so running an import twice, or again after one that died half way,
+appends everything exactly once.
 """
 
 from __future__ import annotations
@@ -12,16 +13,20 @@ import hashlib
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid5
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
 
 from domain.events import event_payload, load_event, schema_version_of, type_name
 from eventlog import EventStore, NewEvent
+from eventlog.batch import StreamAppend, append_all
+from eventlog.engine import READ_ONLY
+from eventlog.schema import events
 
 #: Namespace of every id an import derives (uuid5 of this and a name).
 IMPORT_NAMESPACE = UUID("6f1d3c2e-8a4b-5c7d-9e0f-1a2b3c4d5e6f")
@@ -186,37 +191,120 @@ class AppendTally:
     streams: int = 0
 
 
-def append_changes(
-    store: EventStore,
+@dataclass
+class Recorded:
+    """A stream as it stands: its version and, per record key, the latest payload, the
+    SHA-256 of every input that wrote that record, and the file that wrote it last."""
+
+    version: int = 0
+    latest: dict[object, dict[str, Any]] = field(default_factory=dict)
+    sources: dict[object, set[str]] = field(default_factory=dict)
+    names: dict[object, str] = field(default_factory=dict)
+
+
+def read_streams(
+    store: EventStore, stream_ids: Iterable[str], key: Callable[[Any], object]
+) -> dict[str, Recorded]:
+    """Every stream of ``stream_ids`` as it stands, read a thousand streams a query."""
+    wanted = sorted(set(stream_ids))
+    found: dict[str, Recorded] = {s: Recorded() for s in wanted}
+    columns = (
+        events.c.stream_id,
+        events.c.stream_version,
+        events.c.event_type,
+        events.c.schema_version,
+        events.c.payload,
+        events.c.metadata,
+    )
+    with store.engine.connect().execution_options(**READ_ONLY) as conn:
+        for start in range(0, len(wanted), 1000):
+            chunk = wanted[start : start + 1000]
+            query = (
+                select(*columns)
+                .where(events.c.stream_id.in_(chunk))
+                .order_by(events.c.stream_id, events.c.stream_version)
+            )
+            for stream_id, version, etype, schema, payload, metadata in conn.execute(query):
+                record = found[stream_id]
+                record.version = int(version)
+                event = load_event(etype, schema, payload)
+                k = key(event)
+                record.latest[k] = event_payload(event)
+                record.sources.setdefault(k, set()).add(str((metadata or {}).get("sha256", "")))
+                record.names[k] = str((metadata or {}).get("source", "?"))
+    return found
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """An event an input asks for, the rows it comes from, and whether those rows say they
+    correct a record already there."""
+
+    event: BaseModel
+    rows: tuple[Row, ...]
+    correction: bool = False
+
+
+#: Describes why a changed value of a guarded record needs ``correction``; None: no guard.
+Guard = Callable[[Any, dict[str, Any], str], str] | None
+
+
+def line_guard(event: Any, existing: dict[str, Any], source: str) -> str:
+    """Money lines (costs, benefits) change only by an explicit correction row."""
+    what = "cost" if "amount" in existing else "benefit"
+    value = existing.get("amount", existing.get("value"))
+    return (
+        f"{what} line {event.line_id!r} of {event.program_id!r} is already recorded as {value}"
+        f" (from {source}): to change it, give the row correction=yes"
+    )
+
+
+@dataclass
+class StreamPlan:
+    stream_id: str
+    expected_version: int
+    events: list[NewEvent]
+
+
+def plan_stream(
     stream_id: str,
-    wanted: Sequence[BaseModel],
+    recorded: Recorded,
+    wanted: Sequence[Wanted],
     key: Callable[[Any], object],
     metadata: dict[str, Any],
     tally: AppendTally,
     *,
+    guard: Guard = None,
     now: datetime | None = None,
-) -> None:
-    """Append the ``wanted`` events whose record (by ``key``) differs from the latest one in the
-    stream; ids derive from the stream, the version they land at and the content, so a retry
-    after a crash re-sends the very same events and a second run finds nothing to do."""
-    version, existing = current_events(store, stream_id)
-    latest = {key(e): event_payload(e) for e in existing}
-    changed = []
-    for event in wanted:
-        if latest.get(key(event)) == event_payload(event):
+) -> tuple[StreamPlan | None, list[tuple[Wanted, str]]]:
+    """What ``wanted`` appends to a stream, by the rule of re-runs (README, "Re-running an
+    import"): an unchanged record appends nothing; a record this very input (same SHA-256)
+    already wrote appends nothing whatever its value now, so a re-run never undoes a later
+    change; a guarded record changes only with ``correction``. Returns the plan (None when
+    there is nothing to append) and the refused wants with their reasons."""
+    sha = str(metadata.get("sha256", ""))
+    latest = dict(recorded.latest)
+    changed: list[BaseModel] = []
+    refused: list[tuple[Wanted, str]] = []
+    for want in wanted:
+        k, payload = key(want.event), event_payload(want.event)
+        if latest.get(k) == payload or sha in recorded.sources.get(k, ()):
             tally.unchanged += 1
             continue
-        latest[key(event)] = event_payload(event)
-        changed.append(event)
+        if guard is not None and k in latest and not want.correction:
+            refused.append((want, guard(want.event, latest[k], recorded.names.get(k, "?"))))
+            continue
+        latest[k] = payload
+        changed.append(want.event)
     if not changed:
-        return
+        return None, refused
     at = now or datetime.now(UTC)
     new = [
         new_event(
             event,
             derived_id(
                 stream_id,
-                version + offset,
+                recorded.version + offset,
                 json.dumps(event_payload(event), sort_keys=True, default=str),
             ),
             at,
@@ -224,6 +312,20 @@ def append_changes(
         )
         for offset, event in enumerate(changed, start=1)
     ]
-    store.append(stream_id, version, new)
     tally.appended += len(new)
     tally.streams += 1
+    return StreamPlan(stream_id, recorded.version, new), refused
+
+
+def write_plans(
+    store: EventStore,
+    plans: Sequence[StreamPlan],
+    on_written: Callable[[int, int], None] | None = None,
+) -> None:
+    """Every plan in one transaction: the import lands whole or not at all."""
+    if plans:
+        append_all(
+            store,
+            [StreamAppend(p.stream_id, p.expected_version, p.events) for p in plans],
+            on_written=on_written,
+        )

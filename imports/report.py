@@ -3,29 +3,42 @@ reason per row), what was appended, and, for a migration, the reconciled totals.
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
 
 from pydantic import BaseModel, computed_field
 
 from imports.common import Rejection
 
+#: Averages are compared to this many decimal places, exactly.
+PLACES = Decimal("0.000001")
+
+
+def exact(value: float | int | Decimal) -> Decimal:
+    """A number as a Decimal: floats by their shortest repr, so 82.5 is 82.5, not 82.4999…"""
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(value) if isinstance(value, int) else Decimal(repr(float(value)))
+
+
+def mean(values: list[float]) -> Decimal | None:
+    """The mean to six places, computed in Decimal; None for no values."""
+    if not values:
+        return None
+    return (sum((exact(v) for v in values), Decimal(0)) / len(values)).quantize(PLACES)
+
 
 class Reconciliation(BaseModel):
-    """One total computed from the file and again from the read models after the import."""
+    """One total computed from the file and again from the read models after the import.
+
+    ``matches``: True or False once compared (exactly: Decimal); None when it was not (the
+    program is not in the read models yet, or later loads changed it); ``reason`` says why."""
 
     program_id: str
     measure: str
-    in_file: Any
-    in_system: Any = None
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def matches(self) -> bool | None:
-        if self.in_system is None:
-            return None
-        if isinstance(self.in_file, float) or isinstance(self.in_system, float):
-            return abs(float(self.in_file) - float(self.in_system)) < 1e-9
-        return bool(self.in_file == self.in_system)
+    in_file: Decimal | None
+    in_system: Decimal | None = None
+    matches: bool | None = None
+    reason: str = "not compared yet"
 
 
 class ImportReport(BaseModel):

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError
 
 from eventlog import EventLogError
 from imports.common import FileProblem
@@ -34,16 +36,29 @@ def _logging() -> None:
 
 @contextmanager
 def _importing() -> Iterator[Database]:
-    """The database for an import; a file or log refusal becomes a clear error (exit 2)."""
-    database = open_database(get_settings().database_url)
+    """The database for an import; a file or log refusal, or the database going away, becomes
+    a clear error on stderr (exit 2), never a traceback. The import is one transaction, so
+    after any of these nothing of it is in the log and running it again is safe."""
+    database: Database | None = None
     try:
+        database = open_database(get_settings().database_url)
         yield database
     except FileProblem as exc:
         raise fail(str(exc)) from exc
     except EventLogError as exc:
-        raise fail(f"the log refused the import ({exc}); run it again") from exc
+        raise fail(
+            f"the log refused the import ({exc}); nothing was imported, run it again"
+        ) from exc
+    except DBAPIError as exc:
+        cause = exc.orig or exc
+        first = (str(cause).strip().splitlines() or [""])[0]
+        raise fail(
+            f"the database failed during the import ({type(cause).__name__}: {first});"
+            " nothing was imported (one transaction): run it again when it is back"
+        ) from exc
     finally:
-        database.close()
+        if database is not None:
+            database.close()
 
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
@@ -57,12 +72,14 @@ AcceptValid = Annotated[
 
 def print_report(report: ImportReport) -> None:
     """The validation report, readable: counts per kind, each rejected row, reconciliation."""
-    counts = Table(title=f"{report.source} (sha256 {report.sha256[:12]}…)", title_justify="left")
+    counts = Table(
+        title=f"{escape(report.source)} (sha256 {report.sha256[:12]}…)", title_justify="left"
+    )
     for column in ("kind", "read", "accepted", "rejected"):
         counts.add_column(column, justify="left" if column == "kind" else "right")
     for kind, read in report.read.items():
         rejected = sum(1 for r in report.rejected if r.kind == kind)
-        counts.add_row(kind, str(read), str(report.accepted.get(kind, 0)), str(rejected))
+        counts.add_row(escape(kind), str(read), str(report.accepted.get(kind, 0)), str(rejected))
     counts.add_row(
         "[bold]total[/bold]",
         str(report.rows_read),
@@ -75,24 +92,29 @@ def print_report(report: ImportReport) -> None:
         for column in ("where", "kind", "key", "reason"):
             table.add_column(column)
         for r in report.rejected:
-            table.add_row(r.where, r.kind, r.key, r.reason)
+            table.add_row(escape(r.where), escape(r.kind), escape(r.key), escape(r.reason))
         console.print(table)
     if report.reconciliation:
         table = Table(
             title="reconciliation: in the file vs in the read models", title_justify="left"
         )
-        for column in ("program", "measure", "in file", "in system", "match"):
+        for column in ("program", "measure", "in file", "in system", "match", "why"):
             table.add_column(column)
         for check in report.reconciliation:
             mark = {True: "[green]yes[/green]", False: "[red]NO[/red]", None: "-"}[check.matches]
             table.add_row(
-                check.program_id, check.measure, str(check.in_file), str(check.in_system), mark
+                escape(check.program_id),
+                check.measure,
+                "-" if check.in_file is None else str(check.in_file),
+                "-" if check.in_system is None else str(check.in_system),
+                mark,
+                escape(check.reason),
             )
         console.print(table)
     colour = "green" if report.imported and not report.rejected else "yellow"
     if not report.imported:
         colour = "red"
-    console.print(f"[{colour}]{report.message}[/{colour}]")
+    console.print(f"[{colour}]{escape(report.message)}[/{colour}]")
     if report.reconciled is not None:
         console.print(
             "reconciled: "

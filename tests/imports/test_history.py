@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -177,8 +178,8 @@ def test_mixed_file_is_refused_whole_then_imported_valid_rows_once(
     totals = {(r.program_id, r.measure): r.in_system for r in checked.reconciliation}
     assert totals[("h1", "attendees")] == 2 and totals[("h1", "enrolled")] == 3
     # emp.1 answered 4 of 1..5 -> 75, emp.2 90
-    assert totals[("h1", "average survey score")] == pytest.approx(82.5)
-    assert totals[("h1", "costs")] == "1200.50"
+    assert totals[("h1", "average survey score")] == Decimal("82.5")
+    assert totals[("h1", "costs")] == Decimal("1200.50")
     programs = {p["program_id"]: p for p in queries.list_programs(db.engine)}
     assert programs["h1"]["status"] == "closed" and programs["h1"]["on_time"]
     assert not programs["h2"]["on_time"] and "h3" not in programs
@@ -248,3 +249,18 @@ def test_bad_files_get_clear_errors(db: Database, tmp_path: Path) -> None:
     unnamed.write_text("a\n", encoding="utf-8")
     with pytest.raises(FileProblem, match="file name must say its kind"):
         migrate_history(db.store, [unnamed], now=NOW)
+
+
+def test_a_compact_start_is_refused_naming_the_row(db: Database, tmp_path: Path) -> None:
+    files = history_files(tmp_path / "h")
+    sessions = files[1]
+    sessions.write_text(
+        sessions.read_text(encoding="utf-8").replace("2026-01-15T09:30", "20260115T0930"),
+        encoding="utf-8",
+    )
+    report = migrate_history(db.store, files, now=NOW)
+    assert not report.imported
+    assert any(
+        r.where == "sessions.csv:2" and "'20260115T0930' is not a date and time" in r.reason
+        for r in report.rejected
+    ), report.rejected

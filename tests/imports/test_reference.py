@@ -36,7 +36,12 @@ def test_changes_only(db: Database, tmp_path: Path) -> None:
     moved = load_reference(db.store, "employees", write_csv(tmp_path / "e.csv", rows))
     assert moved.events_appended == 1
     assert [r.event_type for r in db.store.read_stream("employee-e2")] == ["EmployeeRecorded"] * 2
-    rows[1]["department"] = "ops"  # back to what it was: still a change, a new event
+    rows[1]["department"] = "ops"  # the very first file again: a re-run, which never undoes
+    assert (
+        load_reference(db.store, "employees", write_csv(tmp_path / "e.csv", rows)).events_appended
+        == 0
+    )
+    rows.reverse()  # a new file saying it: a change, a new event
     assert (
         load_reference(db.store, "employees", write_csv(tmp_path / "e.csv", rows)).events_appended
         == 1

@@ -1,0 +1,382 @@
+"""The kinds of reference data and evaluation input: their columns, how a group of rows
+becomes events, and what those rows are checked against (``Lookup``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from domain import reference as r
+from domain.days import parse_day
+from domain.evaluation import (
+    EffectStudyDefined,
+    ExamGraded,
+    MetricRecorded,
+    ProgramBenefitRecorded,
+    ProgramCostRecorded,
+    grade_exam,
+)
+from domain.program import ProgramState, fold
+from eventlog import EventStore
+from eventlog.engine import READ_ONLY
+from eventlog.schema import events
+from imports.common import Guard, Row, current_events, line_guard, split_list
+
+Built = tuple[str, BaseModel]  # (stream id, event)
+
+
+class RowError(Exception):
+    """A row that cannot be accepted; the message is the reason in the report."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Columns; the record key of its events; rows to events; which rows make one record
+    (``group``), what a row of a group is called (``noun``) and what names it (``names``);
+    ``guard``: the record changes only by an explicit correction row."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    key: Callable[[Any], object]
+    build: Callable[[Sequence[Row], Lookup], list[Built]]
+    group: Callable[[Row], object] = lambda row: row.where
+    noun: str = "row of this record"
+    names: Callable[[Row], str] = lambda row: ""
+    guard: Guard = None
+
+
+class Lookup:
+    """What rows are checked against: the log as it stands (read on demand, cached)."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+        self._known: dict[str, set[str]] = {}
+        self._latest: dict[str, Any] = {}
+
+    def known(self, prefix: str) -> set[str]:
+        if prefix not in self._known:
+            with self.store.engine.connect().execution_options(**READ_ONLY) as conn:
+                streams = conn.execute(
+                    select(events.c.stream_id)
+                    .where(events.c.stream_id.like(f"{prefix}%"))
+                    .distinct()
+                ).scalars()
+                self._known[prefix] = {s[len(prefix) :] for s in streams}
+        return self._known[prefix]
+
+    def latest(self, stream_id: str) -> Any:
+        if stream_id not in self._latest:
+            _, found = current_events(self.store, stream_id)
+            self._latest[stream_id] = found[-1] if found else None
+        return self._latest[stream_id]
+
+    def program(self, program_id: str) -> ProgramState:
+        key = f"program-{program_id}"
+        if key not in self._latest:
+            _, found = current_events(self.store, key)
+            self._latest[key] = fold(found) if found else None
+        state = self._latest[key]
+        if state is None:
+            raise RowError(f"unknown program {program_id!r}")
+        assert isinstance(state, ProgramState)
+        return state
+
+    def require(self, prefix: str, record_id: str | None, what: str) -> None:
+        if record_id is not None and record_id not in self.known(prefix):
+            raise RowError(f"unknown {what} {record_id!r}")
+
+
+def _one(rows: Sequence[Row]) -> dict[str, Any]:
+    cells = rows[0].cells
+    if "__extra__" in cells:
+        raise RowError("more cells than columns")
+    return cells
+
+
+def _date(value: Any, what: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        day = parse_day(value, what)
+    except ValueError as exc:
+        raise RowError(str(exc)) from exc
+    if day > datetime.now(UTC).date():
+        raise RowError(f"{what} {day} is in the future")
+    return day
+
+
+def _employees(rows: Sequence[Row], look: Lookup) -> list[Built]:
+    c = _one(rows)
+    event = r.EmployeeRecorded(
+        employee_id=c["employee_id"],
+        name=c.get("name") or "",
+        department=c.get("department") or "",
+        region=c.get("region") or "",
+        manager=c.get("manager") or "",
+        hire_date=_date(c.get("hire_date"), "hire_date"),
+    )
+    return [(r.stream_of(event), event)]
+
+
+def _courses(rows: Sequence[Row], look: Lookup) -> list[Built]:
+    c = _one(rows)
+    current = look.latest(f"course-{c['course_id']}")
+    questions = c.get("questions")
+    event = r.CourseDefined(
+        course_id=c["course_id"],
+        title=c["title"],
+        hours=c["hours"],
+        knowledge_points=split_list(c.get("knowledge_points")),
+        questions=questions if questions is not None else (current.questions if current else ()),
+        target_departments=split_list(c.get("target_departments")),
+        target_trainees=split_list(c.get("target_trainees")),
+    )
+    return [(r.stream_of(event), event)]
+
+
+def _questions(rows: Sequence[Row], look: Lookup) -> list[Built]:
+    course_id = rows[0].cells["course_id"]
+    current = look.latest(f"course-{course_id}")
+    if current is None:
+        raise RowError(f"unknown course {course_id!r} (load it with kind 'courses' first)")
+    questions = [
+        r.Question(
+            question_id=q["question_id"],
+            knowledge_point=q["knowledge_point"],
+            answer=q["answer"],
+            text=q.get("text") or "",
+            choices=split_list(q.get("choices")),
+        )
+        for q in (row.cells for row in rows)
+    ]
+    points = tuple(
+        dict.fromkeys([*current.knowledge_points, *(q.knowledge_point for q in questions)])
+    )
+    event = current.model_copy(update={"questions": tuple(questions), "knowledge_points": points})
+    return [(r.stream_of(event), r.CourseDefined.model_validate(event.model_dump()))]
+
+
+def _instructors(rows: Sequence[Row], look: Lookup) -> list[Built]:
+    first = rows[0].cells
+    current = look.latest(f"instructor-{first['instructor_id']}")
+    hours = dict(current.available_hours) if current else {}
+    hours.update({row.cells["period"]: row.cells["available_hours"] for row in rows})
+    event = r.InstructorDefined(
+        instructor_id=first["instructor_id"],
+        name=first.get("name") or (current.name if current else ""),
+        available_hours=hours,
+    )
+    return [(r.stream_of(event), event)]
+
+
+def _venues(rows: Sequence[Row], look: Lookup) -> list[Built]:
+    first = rows[0].cells
+    current = look.latest(f"venue-{first['venue_id']}")
+    slots = dict(current.slots) if current else {}
+    slots.update({row.cells["period"]: row.cells["slots"] for row in rows})
+    event = r.VenueDefined(
+        venue_id=first["venue_id"],
+        name=first.get("name") or (current.name if current else ""),
+        capacity=first.get("capacity") or (current.capacity if current else 0),
+        slots=slots,
+    )
+    return [(r.stream_of(event), event)]
+
+
+def _assignments(rows: Sequence[Row], look: Lookup) -> list[Built]:
+    c = _one(rows)
+    look.program(c["program_id"])
+    look.require("course-", c.get("course_id"), "course")
+    look.require("instructor-", c.get("instructor_id"), "instructor")
+    look.require("venue-", c.get("venue_id"), "venue")
+    event = r.ProgramResourcesAssigned(
+        program_id=c["program_id"],
+        course_id=c.get("course_id"),
+        instructor_id=c.get("instructor_id"),
+        venue_id=c.get("venue_id"),
+    )
+    return [(r.stream_of(event), event)]
+
+
+def _studies(rows: Sequence[Row], look: Lookup) -> list[Built]:
+    c = _one(rows)
+    look.program(c["program_id"])
+    people = [*split_list(c.get("trained")), *split_list(c.get("control"))]
+    unknown = sorted(set(people) - look.known("employee-"))
+    if unknown:
+        raise RowError(f"unknown employee(s) {', '.join(unknown)}")
+    event = EffectStudyDefined(
+        study_id=c["study_id"],
+        program_id=c["program_id"],
+        level=c["level"],
+        metric=c["metric"],
+        pre_period=c["pre_period"],
+        post_period=c["post_period"],
+        higher_is_better=c.get("higher_is_better")
+        if c.get("higher_is_better") is not None
+        else True,
+        trained=split_list(c.get("trained")),
+        control=split_list(c.get("control")),
+    )
+    return [(f"study-{event.study_id}", event)]
+
+
+def _metrics(rows: Sequence[Row], look: Lookup) -> list[Built]:
+    c = _one(rows)
+    look.require("employee-", c["employee_id"], "employee")
+    event = MetricRecorded(
+        employee_id=c["employee_id"],
+        metric=c["metric"],
+        period=c["period"],
+        value=c["value"],
+        source=c.get("source") or "",
+    )
+    return [(f"metrics-{event.employee_id}", event)]
+
+
+def _costs(rows: Sequence[Row], look: Lookup) -> list[Built]:
+    c = _one(rows)
+    look.program(c["program_id"])
+    event = ProgramCostRecorded(
+        program_id=c["program_id"],
+        line_id=c["line_id"],
+        category=c["category"],
+        amount=c["amount"],
+        note=c.get("note") or "",
+    )
+    return [(f"costs-{event.program_id}", event)]
+
+
+def _benefits(rows: Sequence[Row], look: Lookup) -> list[Built]:
+    c = _one(rows)
+    look.program(c["program_id"])
+    optional = {k: c[k] for k in ("isolation", "confidence") if c.get(k) is not None}
+    event = ProgramBenefitRecorded(
+        program_id=c["program_id"],
+        line_id=c["line_id"],
+        description=c.get("description") or "",
+        value=c["value"],
+        **optional,
+    )
+    return [(f"costs-{event.program_id}", event)]
+
+
+def _exam_answers(rows: Sequence[Row], look: Lookup) -> list[Built]:
+    first = rows[0].cells
+    program_id, trainee = first["program_id"], first["employee_id"]
+    state = look.program(program_id)
+    if trainee not in state.attendees:
+        raise RowError(f"{trainee!r} did not attend program {program_id!r}")
+    assignment = look.latest(f"resources-{program_id}")
+    if assignment is None or assignment.course_id is None:
+        raise RowError(f"program {program_id!r} has no course assigned (kind 'assignments')")
+    course = look.latest(f"course-{assignment.course_id}")
+    if course is None:
+        raise RowError(f"unknown course {assignment.course_id!r}")
+    answers = {row.cells["question_id"]: str(row.cells["answer"] or "") for row in rows}
+    try:
+        score, items = grade_exam(course, answers)
+    except ValueError as exc:
+        raise RowError(str(exc)) from exc
+    event = ExamGraded(
+        program_id=program_id, trainee=trainee, course_id=course.course_id, score=score, items=items
+    )
+    return [(f"exam-{program_id}", event)]
+
+
+def _named(column: str, word: str) -> Callable[[Row], str]:
+    """What names a row within its group (its question, its period), when it is given."""
+    return lambda row: f"{word} {v!r}" if (v := row.cells.get(column)) is not None else ""
+
+
+def _cell(name: str) -> Callable[[Row], object]:
+    return lambda row: row.cells.get(name)
+
+
+KINDS: dict[str, Kind] = {
+    "employees": Kind(
+        ("employee_id",),
+        ("name", "department", "region", "manager", "hire_date"),
+        lambda e: e.employee_id,
+        _employees,
+    ),
+    "courses": Kind(
+        ("course_id", "title", "hours"),
+        ("knowledge_points", "target_departments", "target_trainees", "questions"),
+        lambda e: e.course_id,
+        _courses,
+    ),
+    "questions": Kind(
+        ("course_id", "question_id", "knowledge_point", "answer"),
+        ("text", "choices"),
+        lambda e: e.course_id,
+        _questions,
+        _cell("course_id"),
+        noun="question of this course",
+        names=_named("question_id", "question"),
+    ),
+    "instructors": Kind(
+        ("instructor_id", "period", "available_hours"),
+        ("name",),
+        lambda e: e.instructor_id,
+        _instructors,
+        _cell("instructor_id"),
+        noun="row of this instructor",
+        names=_named("period", "period"),
+    ),
+    "venues": Kind(
+        ("venue_id", "period", "slots"),
+        ("name", "capacity"),
+        lambda e: e.venue_id,
+        _venues,
+        _cell("venue_id"),
+        noun="row of this venue",
+        names=_named("period", "period"),
+    ),
+    "assignments": Kind(
+        ("program_id",),
+        ("course_id", "instructor_id", "venue_id"),
+        lambda e: e.program_id,
+        _assignments,
+    ),
+    "studies": Kind(
+        ("study_id", "program_id", "level", "metric", "pre_period", "post_period"),
+        ("higher_is_better", "trained", "control"),
+        lambda e: e.study_id,
+        _studies,
+    ),
+    "metrics": Kind(
+        ("employee_id", "metric", "period", "value"),
+        ("source",),
+        lambda e: (e.metric, e.period),
+        _metrics,
+    ),
+    "costs": Kind(
+        ("program_id", "line_id", "category", "amount"),
+        ("note", "correction"),
+        lambda e: (type(e).__name__, e.line_id),
+        _costs,
+        guard=line_guard,
+    ),
+    "benefits": Kind(
+        ("program_id", "line_id", "value"),
+        ("description", "isolation", "confidence", "correction"),
+        lambda e: (type(e).__name__, e.line_id),
+        _benefits,
+        guard=line_guard,
+    ),
+    "exam-answers": Kind(
+        ("program_id", "employee_id", "question_id", "answer"),
+        (),
+        lambda e: e.trainee,
+        _exam_answers,
+        lambda row: (row.cells.get("program_id"), row.cells.get("employee_id")),
+        noun="answer of this exam",
+        names=_named("question_id", "question"),
+    ),
+}
