@@ -126,6 +126,12 @@ def _load(path: Path) -> SignedSeal:
 
 def load_witness(path: Path) -> list[SignedSeal]:
     """The seals a witness directory holds, in seq order; other files are ignored."""
+    if not path.exists():
+        raise WitnessError(
+            f"{path} does not exist: no seal was handed to this witness yet (the schedule "
+            "takes the first within TRAINOPS_SEAL_EVERY_MINUTES; `trainops audit seal` takes "
+            "one now)"
+        )
     if not path.is_dir():
         raise WitnessError(f"{path} is not a directory of witnessed seals")
     seals = [_load(p) for p in sorted(path.iterdir()) if FILE_PATTERN.match(p.name)]

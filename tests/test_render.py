@@ -18,3 +18,28 @@ def test_table_cells_and_titles_keep_brackets(capsys: pytest.CaptureFixture[str]
     rows_table("[note] programs", [{"title": "[urgent] please check", "id": "p[1]"}], ["title"])
     out = capsys.readouterr().out
     assert "[note] programs" in out and "[urgent] please check" in out
+
+
+def test_tables_never_cut_an_identifier_and_say_what_did_not_fit(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from rich.console import Console
+
+    from trainops import render
+
+    row = {
+        "task_id": "e04fef19-aaaa-bbbb-cccc-1234567890ab",
+        "title": "Workplace safety, with a title long enough to wrap",
+        "step_name": "Approval by the plan's approvers",
+        "due": "2026-12-09T04:30:13+00:00",
+    }
+    narrow = Console(width=60, file=None)
+    original = render.console
+    render.console = narrow
+    try:
+        render.rows_table("inbox", [row], list(row))
+    finally:
+        render.console = original
+    shown = capsys.readouterr()
+    assert "e04fef19-aaaa-bbbb-cccc-1234567890ab" in shown.out
+    assert "not shown at this width" in shown.err

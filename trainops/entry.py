@@ -14,11 +14,18 @@ import sys
 
 def main() -> None:
     from trainops.cli import app
+    from trainops.logging import quiet_logs
+    from trainops.settings import get_settings
+    from trainops.startup import explained_startup
     from trainops.temporal_runtime import install_runtime
 
     install_runtime()
     code = 0
     try:
+        with explained_startup():  # a bad setting is one line, not a traceback
+            # Warnings only, on stderr, until a command asks for more (`up`, `worker`, ...):
+            # stdout is the command's answer, never log lines.
+            quiet_logs(get_settings())
         app()  # standalone: usage errors are printed and end in SystemExit with their status
     except SystemExit as exc:
         if isinstance(exc.code, str):  # a message, as Python itself would print it

@@ -42,8 +42,9 @@ def configure_logging(
     logging.basicConfig(
         level=getattr(logging, level.upper()), format="%(levelname)s %(name)s %(message)s"
     )
-    logging.getLogger("temporalio").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # Libraries that narrate every request or migration: their warnings only.
+    for chatty in ("temporalio", "alembic", "httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def quiet_logs(settings: Settings) -> None:

@@ -36,15 +36,60 @@ def print_json(data: Any) -> None:
     console.print_json(json.dumps(data, default=_plain, ensure_ascii=False))
 
 
+def _is_identifier(column: str) -> bool:
+    return column in {"id", "username", "recipient", "specialist", "trainee", "actor"} or (
+        column.endswith("_id") or column == "position"
+    )
+
+
+#: The narrowest a wrapped column may become before the table drops it instead.
+MIN_WRAPPED_WIDTH = 10
+
+
+def _width(rows: Sequence[dict[str, Any]], column: str) -> int:
+    return max([len(column), *(len(str(_plain(r.get(column, "")))) for r in rows)])
+
+
+def _fitting(rows: Sequence[dict[str, Any]], columns: Sequence[str], width: int) -> list[str]:
+    """The columns that fit ``width``: identifiers always (whole), the others in order while
+    each still gets a readable width; the rest are left out rather than squeezed."""
+    used = 1 + sum(_width(rows, c) + 3 for c in columns if _is_identifier(c))
+    shown = []
+    for column in columns:
+        if _is_identifier(column):
+            shown.append(column)
+            continue
+        need = min(_width(rows, column), MIN_WRAPPED_WIDTH) + 3
+        if used + need <= width:
+            shown.append(column)
+            used += need
+    return shown
+
+
 def rows_table(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
     """A table of ``rows``; every cell and the title are plain text (``[note]`` in a title is
-    printed as typed, never read as markup)."""
+    printed as typed, never read as markup). Identifiers are never cut, so they can be
+    copied; other columns wrap, and those that cannot fit the terminal are left out with a
+    note (``--json`` has everything)."""
+    shown = _fitting(rows, columns, console.width)
     table = Table(title=Text(title))
-    for column in columns:
-        table.add_column(Text(column))
+    for column in shown:
+        if _is_identifier(column):
+            table.add_column(
+                Text(column), no_wrap=True, overflow="ignore", min_width=_width(rows, column)
+            )
+        else:
+            table.add_column(Text(column), overflow="fold", min_width=MIN_WRAPPED_WIDTH)
     for row in rows:
-        table.add_row(*(Text(str(_plain(row.get(column, "")))) for column in columns))
+        table.add_row(*(Text(str(_plain(row.get(column, "")))) for column in shown))
     console.print(table)
+    hidden = [c for c in columns if c not in shown]
+    if hidden:
+        errors.print(
+            Text(
+                f"(not shown at this width: {', '.join(hidden)}; widen the terminal or use --json)"
+            )
+        )
 
 
 def _rate(rate: Rate) -> str:
