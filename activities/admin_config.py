@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from domain.approval import ApprovalPolicy
 from domain.calendar import CalendarConfig, ReminderRules
 from domain.fact_rules import FactRules
+from domain.ratings import KpiRules
 
 
 class CalendarSettings(BaseModel):
@@ -119,6 +120,9 @@ class AdminConfig(BaseModel):
     reminders: ReminderRules = ReminderRules()
     facts: FactRules = FactRules()
     notifications: NotificationSettings = NotificationSettings()
+    kpi: KpiRules = KpiRules()
+    """KPI thresholds and the exam pass mark: versioned like the rest, so the dashboard, the
+    command line and an auditor's export rate with the same, provable thresholds."""
 
 
 class ConfigFileError(Exception):

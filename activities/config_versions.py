@@ -26,6 +26,7 @@ import structlog
 
 from activities.admin_config import AdminConfig, ConfigFileError, parse_admin_config
 from domain.events import ConfigurationChanged, event_payload, load_event
+from domain.ratings import KpiRules
 from domain.streams import CONFIG_STREAM
 from eventlog import EventStore, NewEvent, StreamVersionConflict
 
@@ -62,6 +63,8 @@ class ConfigVersion:
     comment: str = ""
     changed_by: str = ""
     changed_at: datetime | None = None
+    position: int = 0
+    """Where in the log it was saved (0: not saved; the file or the defaults)."""
 
 
 def _digest(document: str) -> str:
@@ -94,6 +97,7 @@ def history(store: EventStore) -> list[ConfigVersion]:
                 comment=event.comment,
                 changed_by=str(recorded.metadata.get("actor", "")),
                 changed_at=recorded.occurred_at,
+                position=recorded.position,
             )
         )
     return versions
@@ -204,3 +208,14 @@ class ConfigSource:
                     return self._loaded[1]
                 self._loaded = (current.version, config)
             return self._loaded[1]
+
+
+def kpi_rules(store: EventStore, file: Path | None, up_to: int | None = None) -> KpiRules:
+    """The ``kpi`` section of the configuration in force (at log position ``up_to``: what the
+    system rated with there). A version that cannot be read counts as none."""
+    saved = [v for v in history(store) if up_to is None or v.position <= up_to]
+    try:
+        version = in_force(saved, file)
+        return parse_admin_config(version.document, version.source).kpi
+    except ConfigFileError:
+        return KpiRules()

@@ -23,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field, StrictBool, StringConstraints
 
+from activities.config_versions import kpi_rules
 from api.auth import CurrentPrincipal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, UNAVAILABLE
 from audit.digest import Digest, Seal, read_seals
@@ -33,7 +34,9 @@ from audit.replay import AsOfReport, Comparison, replay_and_compare, replay_as_o
 from audit.verify import LogNotIntact, VerifyReport, take_digest, verify_audit
 from audit.witness import WitnessError
 from audit.workflow_replay import RunReplay, replay_workflows
+from domain.ratings import Thresholds
 from domain.seals import SignedSeal
+from services.kpi_reports import load_thresholds
 from trainops.sealing import prepare_sealer
 from trainops.signing import SigningKeyError
 
@@ -284,7 +287,13 @@ def export(
     workdir = Path(tempfile.mkdtemp(prefix="trainops-api-export-"))
     target = workdir / f"{name}.tar.gz"
     try:
-        result = export_bundle(services.database.store, target, up_to=up_to)
+        store, settings = services.database.store, services.settings
+
+        def rated_as_the_dashboard(position: int) -> tuple[Thresholds, float]:
+            rules = kpi_rules(store, settings.config_file, up_to=position)
+            return load_thresholds(settings.kpi_thresholds_file, settings, configured=rules)
+
+        result = export_bundle(store, target, up_to=up_to, thresholds_at=rated_as_the_dashboard)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise

@@ -160,7 +160,7 @@ def config_page(
 ) -> Response:
     """What is in force (or a past version), the history, and for admins the editor."""
     from api.web import render
-    from services.kpi_reports import load_thresholds
+    from services.kpi_reports import thresholds_in_force
 
     saved_versions = history(services.database.store)
     current: ConfigVersion | None
@@ -177,7 +177,7 @@ def config_page(
             error = error or str(exc)
     settings = services.settings
     try:
-        thresholds, pass_mark = load_thresholds(settings.kpi_thresholds_file, settings)
+        thresholds, pass_mark = thresholds_in_force(services.database.store, settings)
     except ValueError:
         thresholds, pass_mark = None, settings.exam_pass_mark
         error = error or f"{settings.kpi_thresholds_file}: the thresholds file is invalid"

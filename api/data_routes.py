@@ -56,7 +56,7 @@ def scorecards(
 ) -> list[dict[str, Any]]:
     """Auditors and admins read every card; a specialist reads their own card."""
     specialist, department, scopes = kpi_reports.readable(principal.user, specialist, department)
-    thresholds, pass_mark = thresholds_in_force(services.settings)
+    thresholds, pass_mark = thresholds_in_force(services)
     cards = kpi_queries.kpi_report(
         services.database.engine,
         thresholds,
@@ -111,11 +111,9 @@ def _rating(services: ServicesDep, request: AsOf) -> tuple[Thresholds, float]:
     if request.pass_mark is not None:
         extra["pass_mark"] = request.pass_mark
     if not extra:
-        return thresholds_in_force(services.settings)
+        return thresholds_in_force(services)
     try:
-        return kpi_reports.load_thresholds(
-            services.settings.kpi_thresholds_file, services.settings, extra
-        )
+        return kpi_reports.thresholds_in_force(services.database.store, services.settings, extra)
     except ValueError as exc:
         raise _invalid("thresholds", str(exc)) from exc
 

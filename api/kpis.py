@@ -18,12 +18,13 @@ from urllib.parse import urlencode
 from fastapi import HTTPException, status
 from pydantic import BaseModel
 
+from api.services import Services
 from domain import ratings
 from domain.kpi import ExecutionKpis, Rate
 from domain.ratings import Threshold, Thresholds
 from domain.scorecards import LABELS, KpiValue, Scope, Scorecard, Unit
-from services.kpi_reports import format_sample, format_value, load_thresholds
-from trainops.settings import Settings
+from services import kpi_reports
+from services.kpi_reports import format_sample, format_value
 
 Rating = Literal["excellent", "meets", "below", "n/a"]
 KPI_NAMES: tuple[tuple[str, str], ...] = (
@@ -43,11 +44,12 @@ SCOPES: tuple[Scope, ...] = ("specialist", "department", "organisation")
 ORDER = {kpi: n for n, kpi in enumerate(LABELS)}
 
 
-def thresholds_in_force(settings: Settings) -> tuple[Thresholds, float]:
-    """The thresholds and exam pass mark every page and endpoint rates with; a broken file is
-    the server's fault (500 with the reason), not the reader's."""
+def thresholds_in_force(services: Services) -> tuple[Thresholds, float]:
+    """The thresholds and exam pass mark every page and endpoint rates with (the versioned
+    configuration's ``kpi`` section over the defaults); a broken file is the server's fault
+    (500 with the reason), not the reader's."""
     try:
-        return load_thresholds(settings.kpi_thresholds_file, settings)
+        return kpi_reports.thresholds_in_force(services.database.store, services.settings)
     except ValueError as exc:
         raise HTTPException(
             status.HTTP_500_INTERNAL_SERVER_ERROR, "the KPI thresholds file is invalid"

@@ -404,7 +404,7 @@ def kpi(
     report = queries.execution_report(
         services.database.engine, period=period, specialist=specialist
     )
-    return kpi_rows(report, thresholds_in_force(services.settings)[0])
+    return kpi_rows(report, thresholds_in_force(services)[0])
 
 
 # ---------------------------------------------------------------------- notifications

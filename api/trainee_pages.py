@@ -282,7 +282,7 @@ def _form(
 ) -> Response:
     found = _training(services, principal, program_id)
     results = _results(services, found, principal.username)
-    _, pass_mark = thresholds_in_force(services.settings)
+    _, pass_mark = thresholds_in_force(services)
     return render(
         request,
         template,

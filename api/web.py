@@ -828,7 +828,7 @@ def kpi_page(
     departments' and the organisation's."""
     user = principal.user
     engine = services.database.engine
-    thresholds, pass_mark = thresholds_in_force(services.settings)
+    thresholds, pass_mark = thresholds_in_force(services)
     if user.has("auditor"):
         chosen = specialist or None
         everyone = sorted({k.specialist for k in queries.execution_report(engine)})
@@ -884,7 +884,7 @@ def _behind(
         require_role(principal, "specialist", doing="reading KPIs")
         if (scope, name) != ("specialist", user.username):
             raise refuse(f"{user.username} may read only their own KPIs (auditors read all)")
-    thresholds, pass_mark = thresholds_in_force(services.settings)
+    thresholds, pass_mark = thresholds_in_force(services)
     card = kpi_queries.scorecard(
         services.database.engine, thresholds, scope, name, period, pass_mark=pass_mark
     )

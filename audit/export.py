@@ -21,19 +21,22 @@ import json
 import shutil
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import structlog
 from pydantic import BaseModel
 
+from activities.config_versions import kpi_rules
 from audit.digest import Digest, read_seals
 from audit.progress import EVERY, Progress, no_progress
 from audit.proofs import ProofChecker
 from audit.replay import replayed
 from audit.verify import AuditProblem
+from domain.evaluation import DEFAULT_PASS_MARK
 from domain.kpi import ExecutionKpis
 from domain.ratings import Thresholds
 from eventlog import EventStore, RecordedEvent, hashing
@@ -104,15 +107,28 @@ def _stem(target: Path) -> str:
     return target.name.removesuffix(".tar.gz").removesuffix(".tgz")
 
 
+def logged_thresholds(store: EventStore, position: int) -> tuple[Thresholds, float]:
+    """The defaults with the ``kpi`` section the log's own configuration had at ``position``
+    (thresholds and the exam pass mark)."""
+    rules = kpi_rules(store, None, up_to=position)
+    thresholds = Thresholds.with_overrides({k: t.model_dump() for k, t in rules.thresholds.items()})
+    return thresholds, DEFAULT_PASS_MARK if rules.pass_mark is None else rules.pass_mark
+
+
 def export_bundle(
     store: EventStore,
     target: Path,
     *,
     up_to: int | None = None,
     progress: Progress = no_progress,
+    thresholds_at: Callable[[int], tuple[Thresholds, float]] | None = None,
 ) -> ExportResult:
     """Write the bundle to ``target``: a new directory, or a ``.tar.gz``/``.tgz`` archive whose
-    files sit in one folder named after it. Events 1..``up_to`` (default: the head)."""
+    files sit in one folder named after it. Events 1..``up_to`` (default: the head).
+
+    The scorecards are rated with ``thresholds_at(last position)`` (the server passes the
+    thresholds its dashboard uses); by default with those the log's own configuration had in
+    force at that position, so the bundle rates as the system did."""
     if target.exists():
         raise FileExistsError(f"{target} exists; the export will not overwrite it")
     last = store.head()[0] if up_to is None else min(up_to, store.head()[0])
@@ -166,17 +182,19 @@ def export_bundle(
         ) as replay:
             replayed_to = replay.position
             execution = execution_report(replay.engine)
-            thresholds = Thresholds.defaults()
-            cards = kpi_report(replay.engine, thresholds)
+            rate_with = thresholds_at or partial(logged_thresholds, store)
+            thresholds, pass_mark = rate_with(replayed_to)
+            cards = kpi_report(replay.engine, thresholds, pass_mark=pass_mark)
         # The same shape as `trainops kpi execution --json`, so the two compare directly.
         scorecards = {"position": replayed_to, "scorecards": kpi_json(execution)}
         (folder / KPIS_FILE).write_text(
             json.dumps(scorecards, indent=2, ensure_ascii=False) + "\n", "utf-8"
         )
-        # Every KPI, rated with the default thresholds: `trainops kpi report --json`'s cards.
+        # Every KPI, rated with the thresholds in force: `trainops kpi report --json`'s cards.
         rated = {
             "position": replayed_to,
             "thresholds": {k: t.model_dump(mode="json") for k, t in thresholds.by_kpi.items()},
+            "pass_mark": pass_mark,
             "scorecards": [card.model_dump(mode="json") for card in cards],
         }
         (folder / SCORECARDS_FILE).write_text(

@@ -104,3 +104,22 @@ def attainment(ratings: Iterable[Rating]) -> tuple[int, int]:
     """(rated meets or better, rated): KPIs without a rating are not part of the rate."""
     rated = [r for r in ratings if r is not Rating.NOT_RATED]
     return sum(r in (Rating.MEETS, Rating.EXCELLENT) for r in rated), len(rated)
+
+
+class KpiRules(BaseModel):
+    """The KPI section of the versioned configuration: thresholds per KPI (any of
+    ``DEFAULTS``' names) and the exam pass mark. What is not named keeps its default."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    thresholds: dict[str, Threshold] = {}
+    pass_mark: Annotated[float, Field(ge=0, le=100)] | None = None
+
+    @model_validator(mode="after")
+    def _known(self) -> KpiRules:
+        unknown = sorted(set(self.thresholds) - set(DEFAULTS))
+        if unknown:
+            raise ValueError(
+                f"unknown KPI(s) {', '.join(unknown)}; the KPIs are {', '.join(DEFAULTS)}"
+            )
+        return self

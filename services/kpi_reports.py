@@ -16,8 +16,10 @@ from typing import Any
 import yaml
 from sqlalchemy import Engine
 
-from domain.ratings import EXECUTION_KPIS, Thresholds
+from activities.config_versions import kpi_rules
+from domain.ratings import EXECUTION_KPIS, KpiRules, Thresholds
 from domain.scorecards import KpiValue, Scope, Scorecard
+from eventlog import EventStore
 from projections import kpi_queries
 from services.errors import Forbidden, NotFound
 from services.people import Person, require_role
@@ -31,10 +33,14 @@ SCOPES: tuple[Scope, ...] = ("specialist", "department", "organisation")
 
 
 def load_thresholds(
-    path: Path | None, settings: Settings, extra: Mapping[str, Any] | None = None
+    path: Path | None,
+    settings: Settings,
+    extra: Mapping[str, Any] | None = None,
+    configured: KpiRules | None = None,
 ) -> tuple[Thresholds, float]:
-    """Defaults (the product's), the execution rates from settings, the file's overrides, then
-    ``extra`` (what a reader asks for, e.g. ``trainops kpi report --thresholds``).
+    """Defaults (the product's), the execution rates from settings, the file's overrides, the
+    versioned configuration's ``kpi`` section (``configured``), then ``extra`` (what a reader
+    asks for, e.g. ``trainops kpi report --thresholds``).
 
     ``ValueError`` names what is wrong: the edges turn it into their own refusal."""
     overrides: dict[str, Any] = {
@@ -43,6 +49,13 @@ def load_thresholds(
     }
     pass_mark = settings.exam_pass_mark
     layers: list[dict[str, Any]] = []
+    if configured is not None:
+        section: dict[str, Any] = {
+            name: threshold.model_dump() for name, threshold in configured.thresholds.items()
+        }
+        if configured.pass_mark is not None:
+            section["pass_mark"] = configured.pass_mark
+        layers.append(section)
     if path is not None:
         try:
             loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -50,7 +63,7 @@ def load_thresholds(
             raise ValueError(f"cannot read thresholds file {path}: {exc}") from exc
         if not isinstance(loaded, dict):
             raise ValueError(f"{path}: expected a mapping of KPI name to {{meets, excellent}}")
-        layers.append(loaded)
+        layers.insert(0, loaded)  # the file is older than the versioned configuration
     if extra:
         layers.append(dict(extra))
     for layer in layers:
@@ -65,6 +78,15 @@ def load_thresholds(
         return Thresholds.with_overrides(overrides), pass_mark
     except ValueError as exc:
         raise ValueError(f"thresholds: {exc}") from exc
+
+
+def thresholds_in_force(
+    store: EventStore, settings: Settings, extra: Mapping[str, Any] | None = None
+) -> tuple[Thresholds, float]:
+    """The thresholds and exam pass mark every page, command and export rates with."""
+    return load_thresholds(
+        settings.kpi_thresholds_file, settings, extra, kpi_rules(store, settings.config_file)
+    )
 
 
 # ---------------------------------------------------------------------- who reads what

@@ -24,7 +24,7 @@ from domain import commands as c
 from domain.events import Session
 from eventlog.verify import verify_log
 from projections import kpi_queries, queries
-from services.kpi_reports import load_thresholds, scorecard_json
+from services.kpi_reports import scorecard_json, thresholds_in_force
 from trainops.client import ProgramClient
 from trainops.database import open_database
 from trainops.demo_evaluation import DEPARTMENTS, load_demo_evaluation
@@ -277,7 +277,9 @@ async def run_demo(
             database.store, database.engine, workdir, records, titles, EMPLOYEES, TITLES
         )
         database.projector.catch_up()
-        cards = kpi_queries.kpi_report(database.engine, load_thresholds(None, get_settings())[0])
+        cards = kpi_queries.kpi_report(
+            database.engine, thresholds_in_force(database.store, get_settings())[0]
+        )
         report = queries.execution_report(database.engine)
         listing = queries.list_programs(database.engine)
         chain = verify_log(database.store)

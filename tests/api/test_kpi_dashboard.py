@@ -77,7 +77,7 @@ async def evaluated(world: World, tmp_path: Path) -> AsyncIterator[World]:
 
 
 def report(world: World) -> list[Scorecard]:
-    thresholds, pass_mark = thresholds_in_force(world.settings)
+    thresholds, pass_mark = thresholds_in_force(world.app.state.services)
     return kpi_queries.kpi_report(world.h.db.engine, thresholds, pass_mark=pass_mark)
 
 
@@ -234,3 +234,40 @@ def test_every_page_string_has_a_chinese_translation() -> None:
     dynamic = [*LABELS.values(), *(r.value for r in Rating), *SCOPES]
     missing |= {("dynamic", text) for text in dynamic if text not in ZH_CN}
     assert not missing
+
+
+async def test_thresholds_in_the_versioned_configuration_rate_everywhere(evaluated: World) -> None:
+    """Saved in the configuration, a threshold rates the dashboard, the API's cards and the
+    auditor's export alike; an unknown KPI is refused and nothing is saved."""
+    import io
+    import json
+    import tarfile
+
+    def roi_rating(cards: list[dict[str, Any]]) -> str:
+        org = next(c for c in cards if c["scope"] == "organisation" and c["period"] == Q1)
+        return str(next(k for k in org["kpis"] if k["kpi"] == "roi_percent")["rating"])
+
+    async with evaluated.client("aud.sun") as auditor:
+        before = (await auditor.get("/api/v1/kpi/scorecards")).json()
+    assert roi_rating(before) == "excellent"  # 142.13 % against the default 100 %
+    strict = "kpi:\n  thresholds:\n    roi_percent: {meets: 150, excellent: 200}\n"
+    async with evaluated.client("adm.qian") as admin:
+        unknown = await admin.put(
+            "/api/v1/config",
+            json={"document": "kpi:\n  thresholds:\n    nope: {meets: 1, excellent: 2}\n",
+                  "expected_version": 0},
+        )  # fmt: skip
+        assert unknown.status_code == 422 and "unknown KPI(s) nope" in unknown.text
+        saved = await admin.put("/api/v1/config", json={"document": strict, "expected_version": 0})
+        assert saved.status_code == 200, saved.text
+    async with evaluated.client("aud.sun") as auditor:
+        after = (await auditor.get("/api/v1/kpi/scorecards")).json()
+        bundle = await auditor.get("/api/v1/audit/export")
+    assert roi_rating(after) == "below target"
+    with tarfile.open(fileobj=io.BytesIO(bundle.content), mode="r:gz") as archive:
+        name = next(n for n in archive.getnames() if n.endswith("scorecards.json"))
+        member = archive.extractfile(name)
+        assert member is not None
+        exported = json.loads(member.read())
+    assert exported["thresholds"]["roi_percent"] == {"meets": 150.0, "excellent": 200.0}
+    assert roi_rating(exported["scorecards"]) == "below target"
