@@ -57,13 +57,27 @@ def attend_due(starts_at: datetime, timezone: str, rules: ReminderRules | None =
     return min(on_the_day, lead.astimezone(zone))
 
 
-def owed_reminders(state: ProgramState, now: datetime) -> list[Reminder]:
-    """Reminders still to send, soonest first; none before publishing or after a session began."""
+#: How long after a session's start its reminders are still sent (a reminder due at the very
+#: start, lead 0 or a start in a skipped DST hour, fires a moment after it instead of never).
+STARTED_GRACE = timedelta(minutes=15)
+
+
+def owed_reminders(
+    state: ProgramState, now: datetime, started_grace: timedelta | None = None
+) -> list[Reminder]:
+    """Reminders still to send, soonest first; none before publishing. Without
+    ``started_grace`` none once a session began (histories recorded before the grace); with
+    it, a session's reminders are still owed until that long after its start."""
     if state.status not in RUNNING:
         return []
     owed: list[Reminder] = []
     for session in state.sessions.values():
-        if session.session_id in state.completed_sessions or session.starts_at <= now:
+        started = (
+            session.starts_at <= now
+            if started_grace is None
+            else now - session.starts_at > started_grace
+        )
+        if session.session_id in state.completed_sessions or started:
             continue
         stamp = session.starts_at.astimezone(ZoneInfo("UTC")).strftime("%Y%m%dT%H%M%SZ")
         candidates = (

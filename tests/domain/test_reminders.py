@@ -160,3 +160,15 @@ def test_the_attend_lead_is_real_elapsed_time_across_dst(zone: str, local_start:
     rules = ReminderRules(attend_at=time(8, 0), attend_lead_minutes=90)
     due = attend_due(start, zone, rules)
     assert start.astimezone(UTC) - due.astimezone(UTC) == timedelta(minutes=90)
+
+
+def test_a_reminder_due_at_the_very_start_is_still_owed_a_moment_later() -> None:
+    from domain.reminders import STARTED_GRACE
+
+    state = _state(ProgramStatus.PUBLISHED)
+    start = min(s.starts_at for s in state.sessions.values())
+    a_moment_later = start + timedelta(seconds=1)
+    assert owed_reminders(state, a_moment_later) == []  # as histories before the grace had it
+    owed = owed_reminders(state, a_moment_later, started_grace=STARTED_GRACE)
+    assert owed and all(r.session_id for r in owed)
+    assert owed_reminders(state, start + STARTED_GRACE + timedelta(seconds=1), STARTED_GRACE) == []
