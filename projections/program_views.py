@@ -132,6 +132,11 @@ def describe(event: Any) -> str:
             return f"{event.by} reassigned task {event.task_id[:8]} to {event.assignee}"
         case e.TaskEscalated():
             return f"task {event.task_id[:8]} escalated to {event.assignee} (SLA passed)"
+        case e.TaskReminderSent(overdue=True):
+            return (
+                f"SLA passed: overdue notice for task {event.task_id[:8]} sent to"
+                f" {', '.join(event.recipients)}"
+            )
         case e.TaskReminderSent():
             return (
                 f"SLA reminder for task {event.task_id[:8]} sent to {', '.join(event.recipients)}"
