@@ -79,10 +79,10 @@ class KpiRow(BaseModel):
     planned: int = 0
     """Approved programs of the period."""
     due: int = 0
-    """Of those, due by the as-of date (today)."""
+    """Of those, due by the as-of date (today): planned on or before it, or cancelled by then."""
     completed: int = 0
     on_track: int = 0
-    """Not completed and not yet due: nothing is late about them."""
+    """Not completed, not cancelled and not yet due: nothing is late about them."""
 
 
 def rated(kpi: str, rate: Rate, thresholds: Thresholds) -> RatedRate:

@@ -233,6 +233,7 @@ class Task(BaseModel):
     auto_reject_at: datetime | None = None
     reminded: bool = False
     escalated: bool = False
+    overdue_noticed: bool = False
 
     def may_act(self, person: str) -> bool:
         """Whether ``person`` holds this task, or may take it from its group."""

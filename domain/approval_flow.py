@@ -277,12 +277,16 @@ def _approve(
 @dataclass(frozen=True)
 class ApprovalTimer:
     at: datetime
-    kind: Literal["remind", "escalate", "auto_reject"]
+    kind: Literal["remind", "escalate", "overdue", "auto_reject"]
     task_id: str
 
 
 def approval_timers(state: ProgramState) -> list[ApprovalTimer]:
-    """The SLA instants still ahead for open tasks, soonest first."""
+    """The SLA instants still ahead for open tasks, soonest first.
+
+    At ``due_at`` a task is escalated if its step names someone; otherwise its holders get an
+    overdue notice, so an SLA (the default policy's too) never runs out unnoticed.
+    """
     timers: list[ApprovalTimer] = []
     if state.route is None or state.step_index < 0:
         return timers
@@ -292,6 +296,8 @@ def approval_timers(state: ProgramState) -> list[ApprovalTimer]:
             timers.append(ApprovalTimer(task.remind_at, "remind", task.task_id))
         if task.due_at is not None and step.escalate_to and not task.escalated:
             timers.append(ApprovalTimer(task.due_at, "escalate", task.task_id))
+        if task.due_at is not None and not step.escalate_to and not task.overdue_noticed:
+            timers.append(ApprovalTimer(task.due_at, "overdue", task.task_id))
         if task.auto_reject_at is not None:
             timers.append(ApprovalTimer(task.auto_reject_at, "auto_reject", task.task_id))
     return sorted(timers, key=lambda t: (t.at, t.task_id, t.kind))
@@ -362,6 +368,8 @@ def evolve_task(state: ProgramState, event: Any) -> ProgramState | None:
             return with_task(
                 event.task_id, assignee=event.assignee, owner=None, delegation=None, escalated=True
             )
+        case e.TaskReminderSent(overdue=True):
+            return with_task(event.task_id, overdue_noticed=True)
         case e.TaskReminderSent():
             return with_task(event.task_id, reminded=True)
         case e.ApprovalGranted():

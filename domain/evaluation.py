@@ -154,6 +154,7 @@ class ProgramRecord(BaseModel):
     enrolled: tuple[str, ...]
     attendees: tuple[str, ...]
     sessions: tuple[SessionRecord, ...] = ()
+    cancelled_on: date | None = None
 
 
 class SurveyResponse(BaseModel):

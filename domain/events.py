@@ -153,10 +153,14 @@ class TaskEscalated(_Event):
 
 
 class TaskReminderSent(_Event):
+    """A reminder to a task's holders: half-way through the SLA, or (``overdue``) once the SLA
+    has passed on a step that escalates to nobody. Older events lack the flag: half-way ones."""
+
     type: Literal["TaskReminderSent"] = "TaskReminderSent"
     task_id: str
     recipients: tuple[str, ...]
     notification_ids: tuple[str, ...] = ()
+    overdue: bool = False
 
 
 class ApprovalGranted(_Event):

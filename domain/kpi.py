@@ -5,10 +5,12 @@ Definitions decided here, stated so a reader can check any number by hand:
   drafts and rejected programs are not part of the plan, cancelled ones stay in it;
 - *completed* means execution finished (``ProgramExecuted``); *on time* means on or before
   the planned date, in the program's time zone;
-- *due* by the as-of date: its planned date is on or before it. Plan completion and on-time
-  rate count only programs due by then, and those completed earlier (finishing early counts;
-  work not yet due never lowers a rate). The rest of the plan is *on track*: approved, not
-  completed, not yet due;
+- *due* by the as-of date: its planned date is on or before it, or it was cancelled on or
+  before it (a cancelled program will never be completed: from its cancellation on it counts
+  as due and not completed, so it lowers plan completion and on-time rate, and it is never on
+  track). Plan completion and on-time rate count only programs due by then, and those
+  completed earlier (finishing early counts; work not yet due never lowers a rate). The rest of
+  the plan is *on track*: approved, not completed, not cancelled, not yet due;
 - *participation* counts enrolled trainees of completed programs who attended at least one
   session, over all trainees enrolled in those programs.
 """
@@ -45,6 +47,8 @@ class ProgramOutcome(BaseModel):
     on_time: bool
     enrolled: int
     attended: int
+    cancelled_on: date | None = None
+    """The day it was cancelled (in its time zone); None: not cancelled."""
 
 
 class ExecutionKpis(BaseModel):
@@ -58,20 +62,28 @@ class ExecutionKpis(BaseModel):
     planned: int = 0
     """Approved programs of the period."""
     due: int = 0
-    """Of those, due by the as-of date (planned date on or before it)."""
+    """Of those, due by the as-of date (planned date on or before it, or cancelled by then)."""
     completed: int = 0
     on_track: int = 0
-    """Not completed and not yet due: nothing is late about them."""
+    """Not completed, not cancelled and not yet due: nothing is late about them."""
 
 
 def quarter_of(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+def is_due(outcome: ProgramOutcome, as_of: date | None) -> bool:
+    """Whether the program is due by ``as_of`` (None: every program is): its planned date has
+    come, or it was cancelled by then, since a cancelled program is never on track."""
+    if as_of is None or outcome.planned_date <= as_of:
+        return True
+    return outcome.cancelled_on is not None and outcome.cancelled_on <= as_of
+
+
 def counted_by(outcome: ProgramOutcome, as_of: date | None) -> bool:
     """Whether plan completion and on-time rate count the program as of ``as_of`` (None: all
     approved programs, whatever their date)."""
-    return outcome.approved and (as_of is None or outcome.executed or outcome.planned_date <= as_of)
+    return outcome.approved and (outcome.executed or is_due(outcome, as_of))
 
 
 def execution_kpis(
@@ -83,7 +95,7 @@ def execution_kpis(
     planned = [o for o in outcomes if o.approved]
     counted = [o for o in planned if counted_by(o, as_of)]
     executed = [o for o in planned if o.executed]
-    due = [o for o in planned if as_of is None or o.planned_date <= as_of]
+    due = [o for o in planned if is_due(o, as_of)]
     return ExecutionKpis(
         specialist=specialist,
         period=period,

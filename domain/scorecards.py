@@ -242,6 +242,7 @@ def program_kpis(
             on_time=p.on_time,
             enrolled=len(p.enrolled),
             attended=len(set(p.attendees) & set(p.enrolled)),
+            cancelled_on=p.cancelled_on,
         )
         for p in programs
     ]

@@ -57,6 +57,7 @@ def program_record(view: ProgramView) -> ProgramRecord:
         on_time=view.on_time,
         enrolled=state.enrolled,
         attendees=tuple(sorted(state.attendees)),
+        cancelled_on=view.cancelled_on,
         sessions=tuple(
             SessionRecord(
                 session_id=s.session_id,

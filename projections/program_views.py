@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
 from domain import events as e
 from domain.kpi import ProgramOutcome, quarter_of
 from domain.program import ProgramState, evolve
+from domain.state import ProgramStatus
 from eventlog.records import RecordedEvent
 
 STREAM_PREFIX = "program-"
@@ -28,8 +30,18 @@ class ProgramView(BaseModel):
     approved: bool = False
     executed_on: date | None = None
     on_time: bool = False
+    cancelled_at: datetime | None = None
     last_position: int = 0
     updated_at: datetime
+
+    @property
+    def cancelled_on(self) -> date | None:
+        """The local day of its cancellation; a view folded before ``cancelled_at`` was kept
+        falls back to its last event, which for a cancelled (terminal) program is that one."""
+        if self.state.status is not ProgramStatus.CANCELLED:
+            return None
+        at = self.cancelled_at or self.updated_at
+        return at.astimezone(ZoneInfo(self.state.timezone)).date()
 
     @property
     def outcome(self) -> ProgramOutcome:
@@ -42,6 +54,7 @@ class ProgramView(BaseModel):
             on_time=self.on_time,
             enrolled=len(self.state.enrolled),
             attended=len(self.state.attendees & set(self.state.enrolled)),
+            cancelled_on=self.cancelled_on,
         )
 
 
@@ -132,6 +145,11 @@ def describe(event: Any) -> str:
             return f"{event.by} reassigned task {event.task_id[:8]} to {event.assignee}"
         case e.TaskEscalated():
             return f"task {event.task_id[:8]} escalated to {event.assignee} (SLA passed)"
+        case e.TaskReminderSent(overdue=True):
+            return (
+                f"SLA passed: overdue notice for task {event.task_id[:8]} sent to"
+                f" {', '.join(event.recipients)}"
+            )
         case e.TaskReminderSent():
             return (
                 f"SLA reminder for task {event.task_id[:8]} sent to {', '.join(event.recipients)}"
@@ -225,6 +243,8 @@ def apply(
         updates["approved"] = True
     if isinstance(event, e.ProgramExecuted):
         updates["executed_on"], updates["on_time"] = event.executed_on, event.on_time
+    if isinstance(event, e.ProgramCancelled):
+        updates["cancelled_at"] = recorded.occurred_at
     new_view = (
         view.model_copy(update=updates) if view is not None else ProgramView.model_validate(updates)
     )

@@ -70,6 +70,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.program import fold as fold_events
     from domain.proofs import ProofRefused, live_nonces, verify_assertion
     from domain.reminders import Reminder, owed_reminders
+    from domain.sla_notices import overdue_notice
     from domain.streams import program_stream
     from workflows.trusted_keys import TRUSTED
 
@@ -95,6 +96,9 @@ PLAN_PROOF_CHECK = "plan-needs-actor-assertion"
 #: Patch marker: the handler decides with ``domain.facts`` (sessions entered from their start
 #: on, late entries marked, no self-reported scores); older histories replay without them.
 FACTS_CHECK = "facts-cannot-be-inflated"
+#: Patch marker: a task past its SLA on a step without escalation gets an overdue notice
+#: (histories recorded before it replay without that timer).
+OVERDUE_NOTICE = "approval-overdue-notice"
 
 LOOKUP_RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=30),
@@ -475,7 +479,7 @@ class TrainingProgramWorkflow:
     def _next_deadline(self) -> datetime | None:
         now = workflow.now()
         candidates = [r.due_at for r in owed_reminders(self._state, now)[:1]]
-        candidates += [t.at for t in approval_timers(self._state)[:1]]
+        candidates += [t.at for t in self._approval_timers()[:1]]
         if self._state.evaluation_closes_at is not None:
             candidates.append(self._state.evaluation_closes_at)
         return min(candidates, default=None)
@@ -486,7 +490,7 @@ class TrainingProgramWorkflow:
             if reminder.due_at > now:
                 break
             await self._send_session_reminder(reminder)
-        for timer in approval_timers(self._state):
+        for timer in self._approval_timers():
             if timer.at > workflow.now():
                 break
             if timer.task_id in self._state.tasks:
@@ -494,6 +498,14 @@ class TrainingProgramWorkflow:
         closes_at = self._state.evaluation_closes_at
         if closes_at is not None and closes_at <= workflow.now():
             await self._record(close_evaluation_by_deadline(self._state), SYSTEM_ACTOR, "system")
+
+    def _approval_timers(self) -> list[ApprovalTimer]:
+        """The SLA timers; overdue ones only in runs that took the patch (older runs never
+        waited for them, so replaying them must not either)."""
+        timers = approval_timers(self._state)
+        if any(t.kind == "overdue" for t in timers) and not workflow.patched(OVERDUE_NOTICE):
+            return [t for t in timers if t.kind != "overdue"]
+        return timers
 
     async def _fire_approval_timer(self, timer: ApprovalTimer) -> None:
         task = self._state.tasks[timer.task_id]
@@ -523,6 +535,13 @@ class TrainingProgramWorkflow:
                 f"Task {task.task_id} passed its SLA and is now yours to decide.",
                 new_holder,
             )
+        elif timer.kind == "overdue":
+            notice = overdue_notice(self._state, task.task_id)
+            if notice is not None:
+                delivery = await self._notify(
+                    notice.key, notice.kind, notice.subject, notice.body, notice.recipients
+                )
+                await self._record([notice.sent(delivery.notification_ids)], SYSTEM_ACTOR, "system")
         else:
             await self._record(
                 decide_auto_reject(self._state, task.task_id), SYSTEM_ACTOR, "system"

@@ -7,6 +7,7 @@ from datetime import date
 from domain.kpi import (
     ProgramOutcome,
     Rate,
+    counted_by,
     execution_kpis,
     kpis_by_specialist_and_quarter,
     quarter_of,
@@ -64,3 +65,22 @@ def test_grouping_by_specialist_and_quarter() -> None:
         ("zhao", "2026-Q1", 0.0),
     ]
     assert quarter_of(date(2026, 12, 31)) == "2026-Q4"
+
+
+def test_a_cancelled_program_is_due_and_not_completed_from_its_cancellation_on() -> None:
+    """Cancelled on 2026-01-15, planned for 2026-02-10: on track only before its cancellation."""
+    cancelled = outcome("c", cancelled_on=date(2026, 1, 15))
+    done = outcome("a", executed=True, on_time=True)
+    before = execution_kpis("li", "2026-Q1", [done, cancelled], as_of=date(2026, 1, 14))
+    assert (before.planned, before.due, before.completed, before.on_track) == (2, 0, 1, 1)
+    assert (before.plan_completion.numerator, before.plan_completion.denominator) == (1, 1)
+
+    # ``done`` (planned 2026-02-10) is due from its own date on; ``cancelled`` from 01-15.
+    for as_of, due in ((date(2026, 1, 15), 1), (date(2026, 2, 9), 1), (date(2026, 3, 31), 2)):
+        kpis = execution_kpis("li", "2026-Q1", [done, cancelled], as_of=as_of)
+        assert (kpis.planned, kpis.due, kpis.completed, kpis.on_track) == (2, due, 1, 0), as_of
+        assert (kpis.plan_completion.numerator, kpis.plan_completion.denominator) == (1, 2)
+        assert (kpis.on_time.numerator, kpis.on_time.denominator) == (1, 2)
+        assert counted_by(cancelled, as_of)
+    assert counted_by(cancelled, None)
+    assert not counted_by(outcome("x"), date(2026, 1, 15)), "not cancelled, not due: on track"

@@ -105,13 +105,21 @@ def test_read_models_answer_what_people_ask(two_databases: tuple[Database, Datab
     spec0 = report[("spec0", "2027-Q1")]
     assert (spec0.plan_completion.numerator, spec0.plan_completion.denominator) == (2, 3)
     assert (spec0.planned, spec0.due, spec0.completed, spec0.on_track) == (3, 3, 2, 0)
-    # Before g09's planned date, it is on track: it lowers no rate.
+    # g09 was cancelled weeks before its planned date: from then on it is due and not
+    # completed (it lowers plan completion), never on track; the day before, it was on track.
     g09 = next(o for o in queries.program_outcomes(db.engine) if o.program_id == "g09")
-    before = g09.planned_date - timedelta(days=1)
-    early = {(k.specialist, k.period): k for k in queries.execution_report(db.engine, as_of=before)}
-    mid = early[("spec0", "2027-Q1")]
-    assert (mid.plan_completion.numerator, mid.plan_completion.denominator) == (2, 2)
-    assert mid.on_track == 1 and mid.due == 2
+    assert g09.cancelled_on is not None and g09.cancelled_on < g09.planned_date
+    for as_of, expected in (
+        (g09.cancelled_on - timedelta(days=1), ((2, 2), 1, 0)),  # g00, g06 executed early
+        (g09.cancelled_on, ((2, 3), 0, 1)),
+        (g09.planned_date - timedelta(days=1), ((2, 3), 0, 3)),
+    ):
+        report = {
+            (k.specialist, k.period): k for k in queries.execution_report(db.engine, as_of=as_of)
+        }
+        mid = report[("spec0", "2027-Q1")]
+        rate = (mid.plan_completion.numerator, mid.plan_completion.denominator)
+        assert (rate, mid.on_track, mid.due) == expected, as_of
     # Due exactly on the as-of date counts.
     on_the_day = queries.execution_report(db.engine, as_of=g09.planned_date, specialist="spec0")
     assert [
