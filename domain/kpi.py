@@ -1,4 +1,4 @@
-"""Execution KPI formulas (DESIGN.md): pure functions over per-program outcomes.
+"""Execution KPI formulas: pure functions over per-program outcomes.
 
 Definitions decided here, stated so a reader can check any number by hand:
 - a program is *planned* in a period when it was approved and its planned date falls in it;
