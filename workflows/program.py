@@ -69,7 +69,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.program import fold as fold_events
     from domain.proofs import ProofRefused, live_nonces, verify_assertion
-    from domain.reminders import Reminder, owed_reminders
+    from domain.reminders import STARTED_GRACE, Reminder, owed_reminders
     from domain.sla_notices import overdue_notice
     from domain.streams import program_stream
     from workflows.trusted_keys import TRUSTED
@@ -99,6 +99,9 @@ FACTS_CHECK = "facts-cannot-be-inflated"
 #: Patch marker: a task past its SLA on a step without escalation gets an overdue notice
 #: (histories recorded before it replay without that timer).
 OVERDUE_NOTICE = "approval-overdue-notice"
+#: Patch marker: a session's reminders stay owed for a grace after its start, so one due at
+#: the very start (lead 0, a start in a skipped DST hour) is sent instead of dropped.
+REMINDER_AT_START = "reminder-due-at-start-sent"
 
 LOOKUP_RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=30),
@@ -318,7 +321,7 @@ class TrainingProgramWorkflow:
 
     @workflow.query
     def owed_reminders(self) -> list[Reminder]:
-        return owed_reminders(self._state, workflow.now())
+        return owed_reminders(self._state, workflow.now(), STARTED_GRACE)
 
     # ------------------------------------------------------------------ internals
 
@@ -476,9 +479,18 @@ class TrainingProgramWorkflow:
         if fold:
             self._state = fold_events(decided, self._state) or self._state
 
+    def _owed_reminders(self, now: datetime) -> list[Reminder]:
+        """The reminders owed now; the start grace applies behind its patch, asked only when
+        it changes the answer (so histories that never needed it replay untouched)."""
+        strict = owed_reminders(self._state, now)
+        graced = owed_reminders(self._state, now, STARTED_GRACE)
+        if graced == strict or not workflow.patched(REMINDER_AT_START):
+            return strict
+        return graced
+
     def _next_deadline(self) -> datetime | None:
         now = workflow.now()
-        candidates = [r.due_at for r in owed_reminders(self._state, now)[:1]]
+        candidates = [r.due_at for r in self._owed_reminders(now)[:1]]
         candidates += [t.at for t in self._approval_timers()[:1]]
         if self._state.evaluation_closes_at is not None:
             candidates.append(self._state.evaluation_closes_at)
@@ -486,7 +498,7 @@ class TrainingProgramWorkflow:
 
     async def _fire_due_timers(self) -> None:
         now = workflow.now()
-        for reminder in owed_reminders(self._state, now):
+        for reminder in self._owed_reminders(now):
             if reminder.due_at > now:
                 break
             await self._send_session_reminder(reminder)
