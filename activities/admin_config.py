@@ -125,6 +125,14 @@ class AdminConfig(BaseModel):
     command line and an auditor's export rate with the same, provable thresholds."""
 
 
+def default_document() -> str:
+    """The built-in defaults written out as the YAML an admin edits (what is in force before
+    any file or saved version), so the editor never opens empty."""
+    values = AdminConfig().model_dump(mode="json", exclude_none=True)
+    text = yaml.safe_dump(values, sort_keys=False, allow_unicode=True)
+    return "# The built-in defaults, in force until a version is saved.\n" + text
+
+
 class ConfigFileError(Exception):
     """A configuration file that cannot be used; the message names the file and line."""
 

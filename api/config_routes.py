@@ -18,7 +18,12 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
-from activities.admin_config import AdminConfig, ConfigFileError, parse_admin_config
+from activities.admin_config import (
+    AdminConfig,
+    ConfigFileError,
+    default_document,
+    parse_admin_config,
+)
 from activities.config_versions import (
     MAX_DOCUMENT_CHARS,
     ConfigConflict,
@@ -196,6 +201,7 @@ def config_page(
         thresholds_file=settings.kpi_thresholds_file,
         thresholds=thresholds,
         pass_mark=pass_mark,
+        default_document=default_document(),
     )
 
 

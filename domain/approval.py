@@ -42,6 +42,17 @@ class StepCondition(BaseModel):
     external_instructor: bool | None = None
     departments: tuple[str, ...] | None = None
 
+    def describe(self) -> str:
+        """In words, for pages and tables (never a Python dict)."""
+        parts = []
+        if self.budget_above is not None:
+            parts.append(f"budget above {self.budget_above:,}")
+        if self.external_instructor is not None:
+            parts.append("external instructor" if self.external_instructor else "own instructor")
+        if self.departments:
+            parts.append(f"departments {', '.join(self.departments)}")
+        return "; ".join(parts) or "always"
+
     def holds(self, facts: ProgramFacts) -> bool:
         if self.budget_above is not None and not facts.budget > self.budget_above:
             return False
@@ -62,6 +73,16 @@ class Approvers(BaseModel):
     group: Name | None = None
     department_manager: bool = False
     plan_approvers: bool = False
+
+    def describe(self) -> str:
+        """In words, for pages and tables (never a Python dict)."""
+        if self.people:
+            return ", ".join(self.people)
+        if self.group is not None:
+            return f"group {self.group}"
+        if self.department_manager:
+            return "the department's manager"
+        return "the plan's approvers"
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Approvers:

@@ -40,8 +40,8 @@ def _summarise(config: AdminConfig) -> None:
             {
                 "step": s.id,
                 "name": s.name,
-                "when": s.when.model_dump(mode="json", exclude_none=True) or "always",
-                "approvers": s.approvers.model_dump(mode="json", exclude_defaults=True),
+                "when": s.when.describe(),
+                "approvers": s.approvers.describe(),
                 "quorum": s.quorum,
                 "sla (working days)": s.sla_working_days or "-",
                 "escalate to": s.escalate_to or "-",

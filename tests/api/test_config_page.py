@@ -27,3 +27,26 @@ async def test_the_configuration_page(world: World, tmp_path: Path) -> None:
         assert 'data-testid="policy-steps"' not in broken
     async with world.browser("aud.sun") as page:
         assert (await page.get("/admin/config")).status_code == 200
+
+
+async def test_the_editor_opens_on_the_yaml_in_force_and_the_policy_reads_in_words(
+    world: World,
+) -> None:
+    """A fresh installation's editor holds the built-in defaults as YAML that saves as is; the
+    policy's conditions and approvers read as words, never as a Python dict."""
+    import html
+    import re
+
+    from activities.admin_config import AdminConfig, parse_admin_config
+
+    async with world.browser("adm.qian") as page:
+        fresh = (await page.get("/admin/config")).text
+        found = re.search(r'<textarea id="document"[^>]*>(.*?)</textarea>', fresh, re.S)
+        assert found is not None
+        document = html.unescape(found.group(1))
+        assert "plan_approvers: true" in document
+        assert parse_admin_config(document) == AdminConfig()
+        world.settings.config_file = EXAMPLE
+        example = (await page.get("/admin/config")).text
+    assert "budget above 50,000" in example and "the department&#39;s manager" in example
+    assert "{&#39;" not in example and "{'" not in example
