@@ -313,6 +313,23 @@ ZH_CN: dict[str, str] = {
     "Nothing was recorded: check the answers marked below.": (
         "未记录任何内容:请检查下面标出的答案。"
     ),
+    "Upcoming reminders": "即将发送的提醒",
+    "Reminder": "提醒",
+    "Recipients": "收件人数",
+    "What you decide on": "审批要点",
+    "Budget": "预算",
+    "Department": "部门",
+    "Cost per trainee": "人均成本",
+    "External instructor": "外部讲师",
+    "yes": "是",
+    "no": "否",
+    "The specialist's earlier programs": "该专员以往的项目",
+    "executed": "已执行",
+    "on time": "按时",
+    "trainees": "名学员",
+    "sessions": "场课程",
+    "Attend the session": "参加课程",
+    "budget above": "预算高于",
 }
 
 CATALOG: dict[str, dict[str, str]] = {"en": {}, "zh-CN": ZH_CN}

@@ -729,6 +729,9 @@ def program_page(
     state = reads.program_state(engine, program_id)
     timeline = program_cases.readable_timeline(services, principal.user, summary, state)
     actors = {str(t["actor"]) for t in timeline}
+    sees_all = reads.sees_scores(principal.user, summary, state, actors)
+    reminders = reads.upcoming_reminders(state, datetime.now(UTC)) if sees_all else []
+    facts_for_decision = reads.decision_facts(engine, summary, state) if sees_all else {}
     state, summary = (
         reads.state_for(principal.user, summary, state, actors),
         reads.summary_for(principal.user, summary, state, actors),
@@ -763,6 +766,8 @@ def program_page(
         timeline=timeline,
         events=events,
         owner=owner,
+        reminders=reminders,
+        decision=facts_for_decision,
         error=error,
         **extra,
     )

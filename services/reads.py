@@ -10,10 +10,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 
+from domain.program import ProgramState
+from domain.reminders import STARTED_GRACE, owed_reminders
 from eventlog.engine import READ_ONLY
 from projections import queries, trainee_queries
 from projections.tables import programs
@@ -223,6 +227,64 @@ def due_at(requested_at: datetime, days: int) -> datetime:
     return requested_at + timedelta(days=days)
 
 
+def _cost_per_trainee(budget: Any, trainees: int) -> str | None:
+    try:
+        amount = Decimal(str(budget or 0))
+    except (ArithmeticError, ValueError):
+        return None
+    if not trainees or not amount:
+        return None
+    return str((amount / trainees).quantize(Decimal("0.01")))
+
+
+def decision_facts(
+    engine: Engine, summary: dict[str, Any], state: dict[str, Any]
+) -> dict[str, Any]:
+    """What an approver decides on: the money, the people, the sessions, and how the
+    specialist's earlier programs went (executed, on time)."""
+    trainees = len(state.get("trainees") or ())
+    specialist = summary.get("specialist")
+    earlier = [
+        r
+        for r in queries.list_programs(engine)
+        if r["specialist"] == specialist and r["program_id"] != summary.get("program_id")
+    ]
+    return {
+        "budget": state.get("budget"),
+        "department": state.get("department"),
+        "external_instructor": state.get("external_instructor"),
+        "trainees": trainees,
+        "sessions": len(state.get("sessions") or {}),
+        "cost_per_trainee": _cost_per_trainee(state.get("budget"), trainees),
+        "specialist_programs": len(earlier),
+        "specialist_executed": sum(1 for r in earlier if r.get("executed")),
+        "specialist_on_time": sum(1 for r in earlier if r.get("on_time")),
+    }
+
+
+#: How a reminder's kind reads on a page (translated there like every page string).
+REMINDER_LABELS = {"prepare_materials": "Prepare materials", "attend_session": "Attend the session"}
+
+
+def upcoming_reminders(state: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """The session reminders still to go out, soonest first, due in the program's time zone
+    (before one is sent it is in no outbox: this is where people see it is coming)."""
+    try:
+        program = ProgramState.model_validate(state)
+    except ValueError:
+        return []
+    return [
+        {
+            "kind": r.kind,
+            "label": REMINDER_LABELS.get(r.kind, r.kind),
+            "session_id": r.session_id,
+            "due_at": r.due_at.astimezone(ZoneInfo(program.timezone)),
+            "recipients": len(r.recipients),
+        }
+        for r in owed_reminders(program, now, STARTED_GRACE)
+    ]
+
+
 def inbox_for(engine: Engine, approver: str, due_days: int) -> list[dict[str, Any]]:
     """The approver's open tasks. A task is due when the read model says (the approval policy's
     deadline); without one, ``due_days`` after it was requested."""
@@ -232,4 +294,5 @@ def inbox_for(engine: Engine, approver: str, due_days: int) -> list[dict[str, An
         if task.get("due_at") is None and task.get("requested_at") is not None:
             task["due_at"] = due_at(task["requested_at"], due_days)
         task["overdue"] = task.get("due_at") is not None and task["due_at"] < now
+        task["cost_per_trainee"] = _cost_per_trainee(task.get("budget"), task.get("trainees") or 0)
     return tasks
