@@ -8,6 +8,7 @@ refused (409) so two admins never overwrite each other, and every saved version 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime
@@ -35,6 +36,7 @@ from activities.config_versions import (
 from api.auth import CurrentPrincipal, Principal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, HTTP_422, NOT_FOUND
 from api.services import Services
+from services.programs import announce_configuration
 from services.proven import CONFIGURATION
 
 router = APIRouter(prefix="/api/v1", tags=["admin"], responses=COMMON_RESPONSES)
@@ -142,11 +144,13 @@ def get_version(
         422: {"description": "The document is not a valid configuration; nothing was saved."},
     },
 )
-def put_config(
+async def put_config(
     body: ConfigIn, principal: CurrentPrincipal, services: ServicesDep
 ) -> ConfigVersionOut:
     require_role(principal, "admin", doing="changing the configuration")
-    return ConfigVersionOut.model_validate(_save(services, principal, body), from_attributes=True)
+    saved = await asyncio.to_thread(_save, services, principal, body)
+    services.in_background(announce_configuration(services))
+    return ConfigVersionOut.model_validate(saved, from_attributes=True)
 
 
 # ---------------------------------------------------------------------- page
@@ -236,9 +240,10 @@ async def save_config_page(
             request, principal, services, error=f"the form is incomplete ({exc})", status_code=422
         )
     try:
-        saved = _save(services, principal, draft)
+        saved = await asyncio.to_thread(_save, services, principal, draft)
     except HTTPException as exc:
         return config_page(
             request, principal, services, draft=draft, error=exc.detail, status_code=exc.status_code
         )
+    services.in_background(announce_configuration(services))
     return redirect(f"/admin/config?saved={saved.version}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +40,22 @@ class Services:
     """Signs every person's action: workflow updates (through ``programs``) and direct appends."""
     throttle: SignInThrottle = field(default_factory=SignInThrottle)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _background: set[asyncio.Task[Any]] = field(default_factory=set)
     _signer: URLSafeTimedSerializer | None = None
+
+    def in_background(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run ``work`` after the answer went out (kept referenced until it ends; a failure is
+        logged, never raised into a request)."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._background.add(task)
+
+        def done(finished: asyncio.Task[Any]) -> None:
+            self._background.discard(finished)
+            if not finished.cancelled() and finished.exception() is not None:
+                log.warning("background work failed", error=repr(finished.exception()))
+
+        task.add_done_callback(done)
+        return task
 
     async def programs(self) -> ProgramClient:
         """The Temporal client, connected on first use (so the API starts before Temporal)."""

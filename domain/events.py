@@ -225,6 +225,16 @@ class SessionRescheduled(_Event):
     previous_starts_at: datetime
 
 
+class SettingsRefreshed(_Event):
+    """A running program took up the configuration in force: its business calendar (company
+    holidays, make-up working days), reminder and fact rules. Pending reminders follow it."""
+
+    type: Literal["SettingsRefreshed"] = "SettingsRefreshed"
+    calendar: CalendarConfig
+    reminder_rules: ReminderRules
+    fact_rules: FactRules
+
+
 class ReminderSent(_Event):
     type: Literal["ReminderSent"] = "ReminderSent"
     reminder_id: str
@@ -509,6 +519,7 @@ register_event_types(
     TraineeEnrolled,
     SessionScheduled,
     SessionRescheduled,
+    SettingsRefreshed,
     ReminderSent,
     AttendanceRecorded,
     SessionCompleted,

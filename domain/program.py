@@ -17,6 +17,8 @@ from domain import commands as c
 from domain import events as e
 from domain.approval import ApprovalPolicy, ApprovalRoute
 from domain.approval_flow import decide_task, evolve_task, start_route
+from domain.calendar import CalendarConfig, ReminderRules
+from domain.fact_rules import FactRules
 from domain.facts import (
     check_evaluation_open,
     check_not_examined,
@@ -397,6 +399,14 @@ def evolve(state: ProgramState | None, event: Any) -> ProgramState:
         case e.SessionScheduled():
             sessions = {**state.sessions, event.session.session_id: event.session}
             return state.model_copy(update={"sessions": sessions})
+        case e.SettingsRefreshed():
+            return state.model_copy(
+                update={
+                    "calendar": event.calendar,
+                    "reminder_rules": event.reminder_rules,
+                    "fact_rules": event.fact_rules,
+                }
+            )
         case e.SessionRescheduled():
             moved = state.sessions[event.session_id].model_copy(
                 update={"starts_at": event.starts_at}
@@ -460,3 +470,22 @@ def role_for(command: BaseModel) -> str:
     if kind in TRAINEE_COMMANDS:
         return "trainee"
     return "specialist"
+
+
+def refresh_settings(
+    state: ProgramState,
+    calendar: CalendarConfig,
+    reminder_rules: ReminderRules,
+    fact_rules: FactRules,
+) -> list[Any]:
+    """The event that makes a running program follow the configuration in force, or nothing
+    when it already does (a repeated signal records nothing)."""
+    if (state.calendar, state.reminder_rules, state.fact_rules) == (
+        calendar,
+        reminder_rules,
+        fact_rules,
+    ):
+        return []
+    return [
+        e.SettingsRefreshed(calendar=calendar, reminder_rules=reminder_rules, fact_rules=fact_rules)
+    ]

@@ -170,6 +170,9 @@ def describe(event: Any) -> str:
             return f"task {event.task_id[:8]} withdrawn"
         case e.SessionRescheduled():
             return f"session {event.session_id} moved to {event.starts_at.isoformat()}"
+        case e.SettingsRefreshed():
+            days = len(event.calendar.company_holidays) + len(event.calendar.extra_working_days)
+            return f"took up the configuration in force (calendar: {days} company day(s) set)"
         case e.ReminderSent():
             return f"{event.kind} reminder for {event.session_id} sent to {len(event.recipients)}"
         case e.AttendanceRecorded():

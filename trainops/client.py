@@ -109,6 +109,12 @@ class ProgramClient:
                 raise _refusal(failure) from exc
             raise
 
+    async def configuration_changed(self, program_id: str) -> None:
+        """Tell the program an admin saved a configuration (it takes up the new calendar and
+        rules at its next step)."""
+        handle = self.client.get_workflow_handle_for(TrainingProgramWorkflow.run, program_id)
+        await handle.signal(TrainingProgramWorkflow.configuration_changed)
+
     async def act(
         self, program_id: str, command: ProgramCommand, *, update_id: str | None = None
     ) -> ActionResult:

@@ -64,6 +64,7 @@ with workflow.unsafe.imports_passed_through():
         close_evaluation_by_deadline,
         decide,
         evolve,
+        refresh_settings,
         role_for,
         start,
     )
@@ -179,6 +180,7 @@ class TrainingProgramWorkflow:
         self._last_position = 0
         self._nonces: dict[str, datetime] = {}
         self._refused: str | None = None
+        self._take_up_settings = False
         if params.carried is not None:
             self._state: ProgramState = params.carried.state
             self._version = params.carried.stream_version
@@ -209,6 +211,10 @@ class TrainingProgramWorkflow:
                     )
                 )
             self._changed = False
+            if self._take_up_settings:
+                self._take_up_settings = False
+                async with self._lock:
+                    await self._refresh_settings()
             deadline = self._next_deadline()
             if deadline is None:
                 await workflow.wait_condition(lambda: self._changed)
@@ -314,6 +320,13 @@ class TrainingProgramWorkflow:
         if self._refused is not None:
             raise unauthenticated(self._refused)
         return self._result(("ProgramPlanned",))
+
+    @workflow.signal
+    def configuration_changed(self) -> None:
+        """An admin saved a configuration: take up its calendar (company holidays, make-up
+        days) and rules at the next step, so pending reminders follow it."""
+        self._take_up_settings = True
+        self._changed = True
 
     @workflow.query
     def state(self) -> ProgramState:
@@ -422,6 +435,20 @@ class TrainingProgramWorkflow:
         await self._record(
             [planned], self._plan.actor, "specialist", fold=False, command=self._plan
         )
+
+    async def _refresh_settings(self) -> None:
+        settings = await workflow.execute_activity(
+            PROGRAM_SETTINGS,
+            ProgramSettingsInput(region=self._state.region, years=self._calendar_years()),
+            result_type=ProgramSettings,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=LOOKUP_RETRY,
+        )
+        decided = refresh_settings(
+            self._state, settings.calendar, settings.reminder_rules, settings.fact_rules
+        )
+        if decided:
+            await self._record(decided, SYSTEM_ACTOR, "system")
 
     def _calendar_years(self) -> tuple[int, ...]:
         """The years a program's reminders and SLAs can fall in, with a year of slack."""
