@@ -225,7 +225,7 @@ class NotificationService:
         )
         self.store.append(stream, self.store.stream_version(stream), [new])
 
-    def list(self, recipient: str | None = None, limit: int = 100) -> list[dict[str, object]]:
+    def list(self, recipient: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
         query = select(notifications).order_by(notifications.c.id.desc()).limit(limit)
         if recipient is not None:
             query = query.where(notifications.c.recipient == recipient)

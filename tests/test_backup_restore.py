@@ -26,7 +26,8 @@ class Databases:
     """Fresh, empty databases of one backend, dropped afterwards."""
 
     def __init__(self, backend: str, tmp_path: Path) -> None:
-        self.backend, self.tmp_path, self.made = backend, tmp_path, []
+        self.backend, self.tmp_path = backend, tmp_path
+        self.made: list[str] = []
 
     def new(self) -> str:
         name = f"drill_{secrets.token_hex(4)}"

@@ -75,7 +75,8 @@ def test_nothing_starts_before_what_it_needs_is_healthy_or_done() -> None:
             )
             assert condition == {"condition": expected}, (name, needed)
     for name in ("worker", "api"):
-        assert set(compose()[name]["depends_on"]) == {"migrate", "temporal-namespace"}  # type: ignore[arg-type]
+        needs = compose()[name]["depends_on"]
+        assert isinstance(needs, dict) and set(needs) == {"migrate", "temporal-namespace"}
 
 
 def test_secrets_have_no_defaults() -> None:

@@ -30,7 +30,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "log-maintenance.md"
 
 def _block(backend: str) -> str:
     blocks = re.findall(r"```sql\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
-    [block] = [b for b in blocks if b.startswith(f"-- trainops maintenance: {backend}")]
+    [block] = [str(b) for b in blocks if b.startswith(f"-- trainops maintenance: {backend}")]
     return block
 
 

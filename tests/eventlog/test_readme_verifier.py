@@ -22,7 +22,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def readme_script() -> str:
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
-    [script] = [b for b in blocks if "psql" in b and "sha256" in b]
+    [script] = [str(b) for b in blocks if "psql" in b and "sha256" in b]
     return script
 
 

@@ -65,7 +65,7 @@ def evaluate(store: EventStore, seed: int = 5) -> None:
 def build(store: EventStore, workdir: Path) -> None:
     generate(store)
     evaluate(store)
-    files = [
+    files: list[tuple[str, list[dict[str, Any]]]] = [
         (
             "employees",
             [{"employee_id": e, "department": "sales" if e[0] == "e" else "ops"} for e in EMPLOYEES]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime, timedelta
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -162,7 +163,5 @@ async def test_every_recorded_action_keeps_a_proof_an_auditor_can_check(harness:
         assert signed_bytes(assertion).startswith(b"trainops-actor-assertion-v1\n")
 
 
-def _uuid(text: str) -> object:
-    from uuid import UUID
-
+def _uuid(text: str) -> UUID:
     return UUID(text)

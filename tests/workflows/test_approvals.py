@@ -178,7 +178,7 @@ async def test_four_eyes_refusals_record_nothing(h: Harness) -> None:
     before = log_types(h, pid)
     hr_task = next(iter(await tasks(h, pid)))
     assert await inbox(h, "spec") == []  # the submitter is not offered their own program
-    refusals = [
+    refusals: list[tuple[c.ProgramCommand, str]] = [
         (c.ApproveProgram(actor="spec"), "four-eyes"),
         (c.ClaimTask(actor="spec", task_id=hr_task), "four-eyes"),
         (c.ClaimTask(actor="mgr"), "has no open approval task"),
@@ -189,7 +189,7 @@ async def test_four_eyes_refusals_record_nothing(h: Harness) -> None:
         with pytest.raises(ActionRefused, match=reason):
             await h.programs.act(pid, command)
     await h.programs.act(pid, c.ClaimTask(actor="hr1"))
-    more = [
+    more: list[tuple[c.ProgramCommand, str]] = [
         (c.DelegateTask(actor="hr1", to="spec"), "the delegate 'spec' submitted this program"),
         (c.DelegateTask(actor="hr1", to="mgr"), "already approved step 'manager'"),
         (c.DelegateTask(actor="hr1", to="hr1"), "oneself"),

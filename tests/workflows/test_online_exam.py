@@ -31,12 +31,12 @@ async def evaluating(h: Harness, pid: str) -> None:
             trainees=("t1", "t2"),
         )
     )
-    for command in (
+    for step in (
         c.SubmitProgram(actor="spec"),
         c.ApproveProgram(actor="boss"),
         c.PublishProgram(actor="spec"),
     ):
-        await h.programs.act(pid, command)
+        await h.programs.act(pid, step)
     await until(h.env, start)
     for command in (
         c.RecordAttendance(actor="spec", session_id="s1", attendees=("t1", "t2")),

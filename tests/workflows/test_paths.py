@@ -177,7 +177,7 @@ async def test_refused_updates_reach_neither_history_nor_log(harness: Harness) -
     h = harness
     pid = await plan(h)
     await h.programs.act(pid, c.SubmitProgram(actor="spec"))
-    refusals = [
+    refusals: list[tuple[c.ProgramCommand, str]] = [
         (c.ApproveProgram(actor="spec"), "four-eyes"),
         (c.ApproveProgram(actor="mallory"), "'mallory' has no open approval task"),
         (c.PublishProgram(actor="spec"), "cannot publish a program that is submitted"),
