@@ -80,10 +80,13 @@ class TaskChanged:
 
 @dataclass(frozen=True)
 class TraineesChanged:
-    """A program's trainee rows after an event: everyone named on the plan or enrolled."""
+    """A program's trainee rows after an event: everyone named on the plan or enrolled, or,
+    with ``trainee``, that one person's row only (an enrolment touches one row, so publishing
+    to 50,000 trainees stays linear)."""
 
     program_id: str
     rows: tuple[dict[str, Any], ...]
+    trainee: str | None = None
 
 
 Change = TimelineEntry | TaskChanged | TraineesChanged
@@ -265,7 +268,10 @@ def apply(
     ]
     if isinstance(event, TASK_EVENTS):
         changes.append(TaskChanged(event.task_id, inbox_rows(state, event.task_id)))
-    if isinstance(event, TRAINEE_EVENTS):
+    if isinstance(event, e.TraineeEnrolled):
+        row = {"program_id": state.program_id, "trainee": event.trainee, "enrolled": True}
+        changes.append(TraineesChanged(state.program_id, (row,), trainee=event.trainee))
+    elif isinstance(event, TRAINEE_EVENTS):
         changes.append(TraineesChanged(state.program_id, trainee_rows(state)))
     return new_view, changes
 

@@ -68,7 +68,10 @@ class ProgramProjection:
                     if change.rows:
                         conn.execute(insert(inbox), list(change.rows))
                 case TraineesChanged():
-                    conn.execute(delete(trainees).where(trainees.c.program_id == change.program_id))
+                    which = trainees.c.program_id == change.program_id
+                    if change.trainee is not None:
+                        which = which & (trainees.c.trainee == change.trainee)
+                    conn.execute(delete(trainees).where(which))
                     if change.rows:
                         conn.execute(insert(trainees), list(change.rows))
         if entries:
