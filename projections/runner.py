@@ -22,7 +22,7 @@ from typing import Any
 
 import structlog
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -276,6 +276,11 @@ class ProjectionRunner:
 
     @staticmethod
     def _lock_checkpoint(conn: Connection) -> int:
+        """Take the projector's lock for this transaction (and, on PostgreSQL, plan every
+        statement for the tables as they are now: a plan cached while a read model was empty,
+        e.g. after an ANALYZE of fresh tables, would scan the whole table per key forever)."""
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
         query = select(checkpoints.c.position).where(checkpoints.c.name == CHECKPOINT)
         found = conn.execute(query.with_for_update()).scalar()
         if found is None:
