@@ -43,6 +43,11 @@ def _aware(moment: datetime) -> datetime:
     return moment
 
 
+#: The most trainees one plan may name: the roster travels in the plan (workflow input and
+#: ``ProgramPlanned``), which must stay far below Temporal's 2 MB payload limit.
+MAX_TRAINEES = 10_000
+
+
 class ProgramContent(CheckedText):
     """The parts of a plan a specialist may revise until the program is approved."""
 
@@ -51,7 +56,7 @@ class ProgramContent(CheckedText):
     title: Annotated[str, Field(min_length=1, max_length=200)]
     planned_date: Day
     sessions: Annotated[tuple[Session, ...], Field(min_length=1, max_length=200)]
-    trainees: Annotated[tuple[PersonId, ...], Field(min_length=1, max_length=5000)]
+    trainees: Annotated[tuple[PersonId, ...], Field(min_length=1, max_length=MAX_TRAINEES)]
     budget: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] = Decimal(0)
     external_instructor: StrictBool = False
 

@@ -103,6 +103,10 @@ OVERDUE_NOTICE = "approval-overdue-notice"
 #: Patch marker: a session's reminders stay owed for a grace after its start, so one due at
 #: the very start (lead 0, a start in a skipped DST hour) is sent instead of dropped.
 REMINDER_AT_START = "reminder-due-at-start-sent"
+#: Patch marker: a decision of many events (publishing to thousands of trainees) is appended in
+#: chunks of ``APPEND_CHUNK``, each activity payload far below Temporal's 2 MB limit.
+APPEND_IN_CHUNKS = "append-in-chunks"
+APPEND_CHUNK = 500
 
 LOOKUP_RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=30),
@@ -490,19 +494,25 @@ class TrainingProgramWorkflow:
             )
             for index, (event, event_id) in enumerate(zip(decided, ids, strict=True))
         )
-        outcome = await workflow.execute_activity(
-            APPEND_EVENTS,
-            AppendEventsInput(
-                stream_id=stream_id_for(self._state.program_id),
-                expected_version=self._version,
-                envelopes=envelopes,
-            ),
-            result_type=AppendEventsOutput,
-            start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=APPEND_RETRY,
-        )
-        self._version = outcome.stream_version
-        self._last_position = outcome.last_position
+        chunks = [envelopes]
+        if len(envelopes) > APPEND_CHUNK and workflow.patched(APPEND_IN_CHUNKS):
+            chunks = [
+                envelopes[n : n + APPEND_CHUNK] for n in range(0, len(envelopes), APPEND_CHUNK)
+            ]
+        for chunk in chunks:  # each payload stays far below Temporal's 2 MB limit
+            outcome = await workflow.execute_activity(
+                APPEND_EVENTS,
+                AppendEventsInput(
+                    stream_id=stream_id_for(self._state.program_id),
+                    expected_version=self._version,
+                    envelopes=chunk,
+                ),
+                result_type=AppendEventsOutput,
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=APPEND_RETRY,
+            )
+            self._version = outcome.stream_version
+            self._last_position = outcome.last_position
         if fold:
             self._state = fold_events(decided, self._state) or self._state
 
