@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fastapi import APIRouter, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
@@ -1066,11 +1068,25 @@ def revoke_token_page(
 def api_docs(request: Request, principal: OptionalPrincipal) -> Response:
     schema = request.app.openapi()
     operations = [
-        {"method": method.upper(), "path": path, **op}
+        {
+            "method": method.upper(),
+            "path": path,
+            **op,
+            "summary_html": Markup(_MARKDOWN.renderInline(op.get("summary", ""))),
+            "description_html": Markup(_MARKDOWN.render(op.get("description", ""))),
+        }
         for path, item in schema.get("paths", {}).items()
         for method, op in item.items()
     ]
-    return render(request, "api_docs.html", principal, operations=operations, schema=schema)
+    intro = Markup(_MARKDOWN.render(schema.get("info", {}).get("description", "")))
+    return render(
+        request, "api_docs.html", principal, operations=operations, schema=schema, intro=intro
+    )
+
+
+#: The API's descriptions are Markdown; shown as HTML with raw HTML in them disabled (escaped)
+#: and only safe link schemes, so a docstring can never inject markup into the page.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
 @router.get("/healthz")

@@ -250,3 +250,13 @@ async def test_revise_a_program_sent_back_for_changes(world: World) -> None:
         assert 'data-testid="status">draft' in page.text
     async with world.browser("spec.zhao") as zhao:
         assert (await zhao.get("/programs/web-rev/edit")).status_code == 403
+
+
+async def test_the_api_reference_renders_markdown_and_never_raw_html(world: World) -> None:
+    async with world.client() as anyone:
+        page = await anyone.get("/api/docs")
+    assert page.status_code == 200
+    text = page.text
+    assert "``" not in text  # Markdown code spans are rendered, not shown as typed
+    assert "<code>" in text
+    assert "<script" not in text.lower().replace('<script src="/static', "")
