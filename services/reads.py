@@ -122,7 +122,9 @@ TRAINEE_STATE = frozenset(
     }
 )
 #: Of the summary row, a trainee sees what the program is, not what it costs or who decides.
-TRAINEE_SUMMARY = frozenset({"program_id", "title", "specialist", "status", "planned_date"})
+TRAINEE_SUMMARY = frozenset(
+    {"program_id", "title", "specialist", "status", "planned_date", "timezone"}
+)
 #: Of the timeline, a trainee sees the program's public milestones and what they did themselves.
 TRAINEE_TIMELINE = frozenset(
     {

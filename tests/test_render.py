@@ -43,3 +43,14 @@ def test_tables_never_cut_an_identifier_and_say_what_did_not_fit(
     shown = capsys.readouterr()
     assert "e04fef19-aaaa-bbbb-cccc-1234567890ab" in shown.out
     assert "not shown at this width" in shown.err
+
+
+def test_one_time_convention_the_programs_zone_labelled_or_utc() -> None:
+    from trainops.render import when
+
+    moment = "2026-12-04T04:30:13.149686+00:00"
+    assert when(moment, "Asia/Shanghai") == "2026-12-04 12:30 Asia/Shanghai"
+    assert when(moment, "Asia/Shanghai", utc=True) == "2026-12-04 04:30 UTC"
+    assert when(moment, None) == "2026-12-04 04:30 UTC"
+    assert when(moment, "Not/AZone") == "2026-12-04 04:30 UTC"
+    assert when(None) == "—"

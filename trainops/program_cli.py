@@ -11,10 +11,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 
 from trainops.api_client import api
-from trainops.render import console, fail, print_json, rows_table
+from trainops.render import console, fail, print_json, rows_table, when
 
 program_app = typer.Typer(no_args_is_help=True, help="Plan and run training programs.")
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+InUtc = Annotated[
+    bool, typer.Option("--utc", help="Times in UTC instead of the program's time zone.")
+]
 LateReason = Annotated[
     str | None,
     typer.Option(help="Why this is entered after the entry window (it is marked late-entered)."),
@@ -358,8 +361,8 @@ def cancel(
 
 
 @program_app.command()
-def show(program_id: str, as_json: AsJson = False) -> None:
-    """A program's status and timeline, as you may see it."""
+def show(program_id: str, as_json: AsJson = False, utc: InUtc = False) -> None:
+    """A program's status and timeline, as you may see it; times in the program's zone."""
     detail = _program(program_id)
     if as_json:
         print_json({"program": detail["program"], "timeline": detail["timeline"]})
@@ -370,8 +373,9 @@ def show(program_id: str, as_json: AsJson = False) -> None:
         [summary],
         ["specialist", "planned_date", "session_count", "enrolled", "attended", "on_time"],
     )
-    columns = ["position", "occurred_at", "actor", "event_type", "summary"]
-    rows_table("timeline", detail["timeline"], columns)
+    zone = summary.get("timezone")
+    entries = [{**t, "when": when(t["occurred_at"], zone, utc=utc)} for t in detail["timeline"]]
+    rows_table("timeline", entries, ["position", "when", "actor", "event_type", "summary"])
 
 
 @program_app.command("list")
@@ -388,7 +392,7 @@ def list_programs(
     rows_table("programs", rows, columns)
 
 
-def inbox(as_json: AsJson = False) -> None:
+def inbox(as_json: AsJson = False, utc: InUtc = False) -> None:
     """Your approval tasks: assigned to you, offered to your groups, or delegated to you."""
     with api() as client:
         tasks = client.get("/api/v1/inbox")
@@ -396,8 +400,8 @@ def inbox(as_json: AsJson = False) -> None:
         print_json(tasks)
         return
     for task in tasks:
-        due = task.get("due_at") or "no due date"
-        task["due"] = f"OVERDUE (was {due})" if task.get("overdue") else str(due)
+        due = when(task.get("due_at"), task.get("timezone"), utc=utc) if task.get("due_at") else ""
+        task["due"] = f"OVERDUE (was {due})" if task.get("overdue") else (due or "no due date")
     columns = ["task_id", "program_id", "title", "step_name", "specialist", "budget", "due"]
     rows_table("your inbox", tasks, columns)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from rich.console import Console
@@ -131,3 +132,19 @@ def kpi_table(report: Sequence[ExecutionKpis]) -> None:
             _rate(k.participation),
         )
     console.print(table)
+
+
+def when(moment: str | datetime | None, zone: str | None = None, *, utc: bool = False) -> str:
+    """One time convention for every table: the program's zone, labelled (``2026-12-04 12:30
+    Asia/Shanghai``), or UTC with ``utc`` or when no zone is known; minutes, no microseconds."""
+    if moment is None or moment == "":
+        return "—"
+    parsed = moment if isinstance(moment, datetime) else datetime.fromisoformat(str(moment))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    if utc or not zone:
+        return f"{parsed.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    try:
+        return f"{parsed.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {zone}"
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"{parsed.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
