@@ -330,6 +330,11 @@ ZH_CN: dict[str, str] = {
     "sessions": "场课程",
     "Attend the session": "参加课程",
     "budget above": "预算高于",
+    "Calendar": "日历",
+    "provisional for": "暂定年份",
+    "the official working-day changes are not published yet; reminders may move": (
+        "官方调休安排尚未公布，提醒时间可能变动"
+    ),
 }
 
 CATALOG: dict[str, dict[str, str]] = {"en": {}, "zh-CN": ZH_CN}

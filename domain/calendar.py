@@ -31,6 +31,9 @@ class CalendarConfig(BaseModel):
     weekend_workdays: tuple[date, ...] = ()
     """Weekend days the region works (China's make-up working days, 调休)."""
     years: tuple[int, ...] = ()
+    provisional: tuple[int, ...] = ()
+    """Years the region's official schedule is not published for yet (e.g. China's make-up
+    working days beyond the State Council's latest notice): their days may still change."""
 
     @field_validator("region")
     @classmethod
@@ -53,8 +56,23 @@ class CalendarConfig(BaseModel):
                     sorted(d for d in public.weekend_workdays if d.year in years)
                 ),
                 "years": years,
+                "provisional": provisional_years(self.region, years),
             }
         )
+
+
+def provisional_years(region: str, years: tuple[int, ...]) -> tuple[int, ...]:
+    """The ``years`` after the last one the holidays package has the region's officially
+    published schedule for. Only regions that move working days by decree each year (make-up
+    weekend workdays, as China's 调休) have one; elsewhere the rules are fixed in advance."""
+    published = getattr(holidays.country_holidays(region), "special_public_holidays", None)
+    if not isinstance(published, dict) or not published:
+        return ()
+    latest = max(published)
+    recent = holidays.country_holidays(region, years=[latest - 1, latest])
+    if not recent.weekend_workdays:
+        return ()
+    return tuple(year for year in years if year > latest)
 
 
 def check_region(value: str | None) -> str | None:

@@ -39,3 +39,25 @@ async def test_upcoming_reminders_are_visible_before_they_are_sent(world: World)
     assert "Prepare materials" in table and "Attend the session" in table
     assert "(Asia/Shanghai)" in table and "08:00 CST" in table
     assert 'data-testid="upcoming-reminders"' not in trainee  # a trainee sees their own facts only
+
+
+async def test_a_calendar_year_without_an_official_schedule_is_shown_as_provisional(
+    world: World,
+) -> None:
+    from domain.calendar import provisional_years
+
+    body = await plan_body(world.h, "cn-far", region="CN")
+    async with world.client("spec.li") as li:
+        assert (await li.post("/api/v1/programs", json=body)).status_code == 201
+        calendar = (await li.get("/api/v1/programs/cn-far")).json()["state"]["calendar"]
+    async with world.browser("spec.li") as page:
+        html = (await page.get("/programs/cn-far")).text
+    expected = provisional_years("CN", tuple(calendar["years"]))
+    assert tuple(calendar["provisional"]) == expected
+    if expected:  # the package publishes China's schedule a year at a time
+        shown = html[html.index('data-testid="provisional-calendar"') :]
+        shown = shown[: shown.index("</dd>")]
+        assert all(str(year) in shown for year in expected)
+    else:
+        assert 'data-testid="provisional-calendar"' not in html
+    assert provisional_years("US", (2026, 2040)) == ()
