@@ -4,7 +4,8 @@
 
 Reads the log with psql (connection from the usual PG* environment variables, or -d), then:
 
-1. the hash chain: every row's hash, positions 1, 2, 3... (docs/log-integrity.md, README);
+1. the hash chain: every row's hash, positions 1, 2, 3... (docs/log-integrity.md,
+   docs/event-log.md);
 2. with --witness DIR (the directory the witness keeps, one seal-*.json per seal), each seal:
    its Ed25519 signature by a seal key (the keys published in the log's "seal-keys" stream,
    only those named by --seal-key-id if given: pin the ids you wrote down), its seal hash, the

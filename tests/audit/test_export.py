@@ -1,4 +1,4 @@
-"""The export bundle verifies with the README's standalone script (stdlib only), which also
+"""The export bundle verifies with docs/auditing.md's standalone script (stdlib only), which also
 catches tampering; its scorecards equal the live KPI report."""
 
 from __future__ import annotations
@@ -24,19 +24,20 @@ from tests.projections.history import generate
 from trainops.database import Database
 from trainops.render import kpi_json
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
-def readme_script() -> str:
-    """The standalone bundle check, exactly as the README shows it."""
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+def doc_script() -> str:
+    """The standalone bundle check, exactly as docs/auditing.md shows it."""
+    doc = (DOCS / "auditing.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", doc, re.S)
     [script] = [b for b in blocks if "events.jsonl" in b and "sha256" in b]
     return str(script)
 
 
 def run_script(tmp_path: Path, *args: Path) -> subprocess.CompletedProcess[str]:
     script = tmp_path / "verify_bundle.py"
-    script.write_text(readme_script(), encoding="utf-8")
+    script.write_text(doc_script(), encoding="utf-8")
     return subprocess.run(
         [sys.executable, "-I", str(script), *map(str, args)],
         capture_output=True,
@@ -46,14 +47,14 @@ def run_script(tmp_path: Path, *args: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_readme_formula_is_the_bundles() -> None:
-    readme = README.read_text(encoding="utf-8")
-    section = readme[readme.index("### Hash formula") :]
+def test_the_event_log_doc_formula_is_the_bundles() -> None:
+    doc = (DOCS / "event-log.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Hash formula") :]
     block = re.search(r"```\n(.*?)```", section, re.S)
     assert block is not None and block.group(1) == HASH_FORMULA
 
 
-def test_the_demo_export_verifies_with_the_readme_script(demo: Database, tmp_path: Path) -> None:
+def test_the_demo_export_verifies_with_the_doc_script(demo: Database, tmp_path: Path) -> None:
     # A digest the auditor kept when the log was at position 100; it has grown since.
     [then] = demo.store.read_page(99, 1)
     earlier = tmp_path / "my-digest.json"

@@ -1,4 +1,5 @@
-"""The hash input is exactly the README's formula: ``json.dumps`` of the whole row document."""
+"""The hash input is exactly docs/event-log.md's formula: ``json.dumps`` of the whole row
+document."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The README's rules for numbers and strings in the hash input are the encoder's, example by
+"""docs/event-log.md's rules for numbers and strings in the hash input are the encoder's, example by
 example: a verifier written in another language can rely on them."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 
 from domain.canonical import encode_json
 
-README = (Path(__file__).parents[2] / "README.md").read_text()
+EVENT_LOG_DOC = (Path(__file__).parents[2] / "docs" / "event-log.md").read_text()
 
 EXAMPLES = [
     (0, "0"),
@@ -41,8 +41,8 @@ def test_each_example_is_what_the_encoder_writes(value: object, written: str) ->
     assert encode_json(value) == written
 
 
-def test_the_readme_shows_every_number_example() -> None:
-    section = README[README.index("**Numbers and strings in `canonical`**") :]
+def test_the_event_log_doc_shows_every_number_example() -> None:
+    section = EVENT_LOG_DOC[EVENT_LOG_DOC.index("**Numbers and strings in `canonical`**") :]
     section = section[: section.index("Each row stores `prev_hash`")]
     for value, written in EXAMPLES:
         if isinstance(value, int | float) and not isinstance(value, bool):

@@ -1,4 +1,4 @@
-"""The README's standalone verification script (Python stdlib + psql) agrees with the log."""
+"""docs/event-log.md's standalone verification script (Python stdlib + psql) agrees with the log."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from eventlog import EventStore
 from tests.eventlog.conftest import LogDatabase
 from tests.eventlog.support import new_events, tamper
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+EVENT_LOG_DOC = Path(__file__).resolve().parents[2] / "docs" / "event-log.md"
 
 
-def readme_script() -> str:
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+def doc_script() -> str:
+    blocks = re.findall(r"```python\n(.*?)```", EVENT_LOG_DOC.read_text(encoding="utf-8"), re.S)
     [script] = [str(b) for b in blocks if "psql" in b and "sha256" in b]
     return script
 
@@ -38,14 +38,14 @@ def run_script(log_db: LogDatabase) -> subprocess.CompletedProcess[str]:
     }
     if url.password:
         env["PGPASSWORD"] = url.password
-    script = readme_script()  # PGDATABASE names the database, as the README says
+    script = doc_script()  # PGDATABASE names the database, as docs/event-log.md says
     return subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
     )
 
 
 @pytest.mark.parametrize("log_db", ["postgresql"], indirect=True)  # the script reads it via psql
-def test_readme_script_verifies_and_detects_tampering(
+def test_event_log_doc_script_verifies_and_detects_tampering(
     log_db: LogDatabase, store: EventStore, engine: Engine
 ) -> None:
     if shutil.which("psql") is None:
