@@ -36,6 +36,7 @@ from api import (
 from api.services import ClientFactory, Services
 from api.users import UserStore
 from services.accounts import AccountJournal, SetupCode
+from services.imports_jobs import ImportJobs
 from trainops.client import ProgramClient
 from trainops.database import Database, open_database
 from trainops.settings import Settings
@@ -157,7 +158,9 @@ def create_app(
         read_your_writes_seconds=read_your_writes_seconds,
         actor_signer=signer,
         setup_code=None if user_store.has_admin() else SetupCode(),
+        jobs=ImportJobs(db.engine, db.store),
     )
+    services.import_jobs.recover()
     if services.setup_code is not None:
         log.warning(
             "no admin yet: create the first one at /setup or with `trainops setup`, "
@@ -168,6 +171,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        services.import_jobs.shutdown()
         if owns_database:
             db.close()
 
