@@ -35,6 +35,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.exc import DBAPIError
 
 from eventlog import EventLogError, EventStore
+from eventlog.engine import READ_ONLY
 from eventlog.schema import UtcDateTime
 from imports.common import FileProblem, read_table
 from imports.reference import KINDS, load_reference
@@ -260,7 +261,7 @@ class ImportJobs:
 
     def get(self, job_id: str) -> Job | None:
         """The job as recorded, with the live progress when this process is running it."""
-        with self.engine.connect() as conn:
+        with self.engine.connect().execution_options(**READ_ONLY) as conn:
             row = (
                 conn.execute(select(import_jobs).where(import_jobs.c.job_id == job_id))
                 .mappings()
