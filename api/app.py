@@ -24,6 +24,7 @@ from api import (
     account_routes,
     audit_routes,
     config_routes,
+    data_pages,
     data_routes,
     errors,
     keys_routes,
@@ -204,6 +205,7 @@ def create_app(
     metrics.install(db)
     app.include_router(web.router)
     app.include_router(config_routes.pages)
+    app.include_router(data_pages.pages)
     app.include_router(trainee_pages.router)
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"

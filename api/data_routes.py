@@ -21,6 +21,7 @@ from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from starlette.datastructures import UploadFile as FormFile
 
 from api.auth import CurrentPrincipal, Principal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, NOT_FOUND
@@ -208,7 +209,7 @@ async def load_data(
 
 
 async def queue_upload(
-    services: Services, principal: Principal, kind: str, file: UploadFile, accept_valid: bool
+    services: Services, principal: Principal, kind: str, file: FormFile, accept_valid: bool
 ) -> Job:
     """Read at most the limit, check and queue (the API's and the page's upload alike)."""
     data = await file.read(MAX_UPLOAD_BYTES + 1)

@@ -18,7 +18,7 @@ from api.app import create_app
 from imports.reference import load_reference
 from imports.report import ImportReport
 from services.imports_jobs import INTERRUPTED, NEVER_STARTED, ImportJobs, import_jobs
-from tests.api.conftest import World
+from tests.api.conftest import World, csrf_of
 from tests.api.test_data_api import finished
 
 
@@ -178,3 +178,38 @@ async def test_a_job_cut_off_by_a_restart_is_failed_and_can_run_again(world: Wor
         )
         job = await finished(admin, again)
     assert job["status"] == "succeeded" and job["report"]["events_appended"] == 9
+
+
+async def test_the_page_follows_the_job_to_its_report(world: World) -> None:
+    gate = Gate()
+    jobs_of(world).loader = gate.loader
+    bad = employees(600) + ",nobody\n"
+    async with world.browser("adm.qian") as page:
+        form = await page.get("/admin/data")
+        assert form.status_code == 200 and 'data-testid="data-form"' in form.text
+        posted = await page.post(
+            "/admin/data",
+            data={"csrf_token": csrf_of(form.text), "kind": "employees"},
+            files={"file": ("staff.csv", bad, "text/csv")},
+        )
+        assert posted.status_code == 303, posted.text
+        location = posted.headers["location"]
+        await gate.wait()
+        running = (await page.get(location)).text
+        assert 'http-equiv="refresh"' in running and 'data-testid="job-progress"' in running
+        gate.release.set()
+        for _ in range(2000):
+            shown = (await page.get(location)).text
+            if 'http-equiv="refresh"' not in shown:
+                break
+            await asyncio.sleep(0.02)
+        assert 'data-testid="job-report"' in shown and "nothing imported" in shown
+        assert "staff.csv:602" in shown, "every rejected row is listed"
+        gbk = await page.post(
+            "/admin/data",
+            data={"csrf_token": csrf_of(form.text), "kind": "employees"},
+            files={"file": ("e.csv", "employee_id\n销售\n".encode("gbk"), "text/csv")},
+        )
+        assert gbk.status_code == 422 and "not UTF-8" in gbk.text
+    async with world.browser("spec.li") as other:
+        assert (await other.get(location)).status_code == 403
