@@ -24,6 +24,7 @@ from api import (
     account_routes,
     audit_routes,
     config_routes,
+    data_pages,
     data_routes,
     errors,
     keys_routes,
@@ -36,6 +37,7 @@ from api import (
 from api.services import ClientFactory, Services
 from api.users import UserStore
 from services.accounts import AccountJournal, SetupCode
+from services.imports_jobs import ImportJobs
 from trainops.client import ProgramClient
 from trainops.database import Database, open_database
 from trainops.settings import Settings
@@ -157,7 +159,9 @@ def create_app(
         read_your_writes_seconds=read_your_writes_seconds,
         actor_signer=signer,
         setup_code=None if user_store.has_admin() else SetupCode(),
+        jobs=ImportJobs(db.engine, db.store),
     )
+    services.import_jobs.recover()
     if services.setup_code is not None:
         log.warning(
             "no admin yet: create the first one at /setup or with `trainops setup`, "
@@ -168,6 +172,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        services.import_jobs.shutdown()
         if owns_database:
             db.close()
 
@@ -200,6 +205,7 @@ def create_app(
     metrics.install(db)
     app.include_router(web.router)
     app.include_router(config_routes.pages)
+    app.include_router(data_pages.pages)
     app.include_router(trainee_pages.router)
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"

@@ -5,33 +5,34 @@ ROI and resources, rated. ``POST /api/v1/kpi/report`` and ``/kpi/explain`` are w
 command and ``trainops kpi explain`` call (as of a past moment, with the reader's thresholds;
 reads with a body, like ``POST /audit/verify``). Who reads which card: ``services.kpi_reports``.
 
-``POST /api/v1/data/{kind}`` is ``trainops data load``: an admin uploads a
-CSV or JSON file and gets the validation report; every accepted change is an event.
+``POST /api/v1/data/{kind}`` is ``trainops data load``: an admin uploads a CSV or JSON file and
+gets a job (202, ``Location: /api/v1/jobs/{id}``) whose report comes when the load is done
+(``services.imports_jobs``); every accepted change is an event.
 """
 
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, HTTPException, Query, UploadFile, status
+from fastapi import APIRouter, File, Query, Response, UploadFile, status
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from starlette.datastructures import UploadFile as FormFile
 
-from api.auth import CurrentPrincipal, ServicesDep, require_role
+from api.auth import CurrentPrincipal, Principal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, NOT_FOUND
 from api.kpis import thresholds_in_force
+from api.services import Services
 from domain.ratings import Thresholds
-from eventlog import EventLogError
 from imports.common import FileProblem
-from imports.reference import KINDS, load_reference
-from imports.report import ImportReport
 from projections import kpi_queries
 from services import kpi_reports
+from services.errors import Invalid
+from services.imports_jobs import Job, check_upload
 from services.kpi_reports import scorecard_json
 from services.proven import REFERENCE_DATA
 
@@ -180,55 +181,75 @@ def kpi_explain(
 @router.post(
     "/data/{kind}",
     tags=["admin"],
-    summary="Load reference data (CSV or JSON) and get the validation report",
+    summary="Load reference data (CSV or JSON) as a job; follow it at its Location",
+    status_code=status.HTTP_202_ACCEPTED,
     responses={
-        422: {"description": "The file or kind cannot be read; nothing was loaded."},
-        503: {"description": "The database went away; nothing was loaded, send it again."},
+        202: {"description": "Queued: `GET` the `Location` for its progress and report."},
+        422: {"description": "The file or kind cannot be read; nothing was queued."},
+        503: {"description": "The database went away; nothing was queued, send it again."},
     },
 )
 async def load_data(
     kind: str,
     principal: CurrentPrincipal,
     services: ServicesDep,
+    response: Response,
     file: Annotated[UploadFile, File(description="A .csv or .json file.")],
     accept_valid: bool = False,
-) -> ImportReport:
-    """Nothing is loaded when a row is rejected, unless ``accept_valid``; loading the same file
-    again changes nothing; a load is one transaction, so a fault leaves nothing of it. It runs
-    in a worker thread: other requests are answered meanwhile."""
+) -> Job:
+    """The file is checked (kind, name, size, UTF-8, columns) and queued; the load runs in the
+    background: nothing is loaded when a row is rejected, unless ``accept_valid``; loading the
+    same file again changes nothing; a load is one transaction, so a fault leaves nothing."""
     require_role(principal, "admin", doing="loading reference data")
-    if kind not in KINDS:
-        raise _invalid("kind", f"unknown kind {kind!r}; one of: {', '.join(KINDS)}")
-    name = Path(file.filename or "upload.csv").name
-    if Path(name).suffix.lower() not in (".csv", ".json"):
-        raise _invalid("file", "upload a .csv or .json file")
+    job = await queue_upload(services, principal, kind, file, accept_valid)
+    response.headers["Location"] = f"/api/v1/jobs/{job.job_id}"
+    return job
+
+
+async def queue_upload(
+    services: Services, principal: Principal, kind: str, file: FormFile, accept_valid: bool
+) -> Job:
+    """Read at most the limit, check and queue (the API's and the page's upload alike)."""
     data = await file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise _invalid("file", f"the file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MiB")
-    with tempfile.TemporaryDirectory(prefix="trainops-upload-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        try:
-            return await run_in_threadpool(
-                load_reference,
-                services.database.store,
-                kind,
-                path,
-                accept_valid=accept_valid,
-                actor=principal.username,
-                proof=services.proof(
-                    principal.username,
-                    REFERENCE_DATA,
-                    "load_data",
-                    data_kind=kind,
-                    source=name,
-                    sha256=hashlib.sha256(data).hexdigest(),
-                    accept_valid=accept_valid,
-                ),
-            )
-        except FileProblem as exc:
-            raise _invalid("file", str(exc)) from exc
-        except EventLogError as exc:
-            raise HTTPException(
-                status.HTTP_409_CONFLICT, f"the log refused the load ({exc}); send it again"
-            ) from exc
+    try:
+        name = await run_in_threadpool(
+            check_upload, kind, file.filename or "upload.csv", data, MAX_UPLOAD_BYTES
+        )
+    except FileProblem as exc:
+        raise _invalid("file", str(exc)) from exc
+    except Invalid as exc:
+        raise _invalid("kind" if "kind" in str(exc) else "file", str(exc)) from exc
+    proof = services.proof(
+        principal.username,
+        REFERENCE_DATA,
+        "load_data",
+        data_kind=kind,
+        source=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        accept_valid=accept_valid,
+    )
+    return await run_in_threadpool(
+        services.import_jobs.submit,
+        principal.username,
+        kind,
+        name,
+        data,
+        accept_valid=accept_valid,
+        proof=proof,
+    )
+
+
+@router.get(
+    "/jobs/{job_id}",
+    tags=["admin"],
+    summary="A reference-data load: status, progress, and its report or error",
+    responses=NOT_FOUND,
+)
+def get_job(
+    job_id: Annotated[str, PathParam(max_length=64)],
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> Job:
+    """Its owner and admins read it; ``report`` is the validation report once it succeeded
+    (rejected rows included), ``error`` says why it failed (nothing of it was loaded)."""
+    return services.import_jobs.read(principal.user, job_id)

@@ -335,6 +335,29 @@ ZH_CN: dict[str, str] = {
     "the official working-day changes are not published yet; reminders may move": (
         "官方调休安排尚未公布，提醒时间可能变动"
     ),
+    "Reference data": "参考数据",
+    "Load a file": "导入文件",
+    "Kind": "类型",
+    "File (.csv or .json, UTF-8)": "文件(.csv 或 .json,UTF-8)",
+    "Load the valid rows even if some are rejected": "即使有行被拒绝,也导入有效的行",
+    "Load": "导入",
+    "The file is loaded in the background, in one transaction.": "文件在后台以一个事务导入。",
+    "Loading the same file again changes nothing.": "再次导入同一文件不会改变任何内容。",
+    "This page refreshes itself until the load is done.": "本页会自动刷新,直到导入完成。",
+    "Load another file": "导入另一个文件",
+    "Rejected rows": "被拒绝的行",
+    "Where": "位置",
+    "Key": "键",
+    "read": "读取",
+    "accepted": "接受",
+    "event(s) appended": "个事件已追加",
+    "unchanged": "未变化",
+    "started": "开始于",
+    "finished": "结束于",
+    "queued": "排队中",
+    "running": "进行中",
+    "succeeded": "已完成",
+    "failed": "失败",
 }
 
 CATALOG: dict[str, dict[str, str]] = {"en": {}, "zh-CN": ZH_CN}

@@ -16,6 +16,7 @@ from api.throttle import SignInThrottle
 from api.users import UserStore
 from services.accounts import SetupCode
 from services.errors import TemporalUnavailable
+from services.imports_jobs import ImportJobs
 from services.proven import kept_proof
 from trainops.client import ProgramClient
 from trainops.database import Database
@@ -39,6 +40,8 @@ class Services:
     actor_signer: Signer | None = None
     """Signs every person's action: workflow updates (through ``programs``) and direct appends."""
     throttle: SignInThrottle = field(default_factory=SignInThrottle)
+    jobs: ImportJobs | None = None
+    """Reference-data loads in the background (``services.imports_jobs``)."""
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _background: set[asyncio.Task[Any]] = field(default_factory=set)
     _signer: URLSafeTimedSerializer | None = None
@@ -89,6 +92,13 @@ class Services:
             if time.monotonic() >= deadline:
                 return False
             await asyncio.sleep(0.05)
+
+    @property
+    def import_jobs(self) -> ImportJobs:
+        """The job pool, made on first use when the app was built without one."""
+        if self.jobs is None:
+            self.jobs = ImportJobs(self.database.engine, self.database.store)
+        return self.jobs
 
     # ------------------------------------------------------------------ sign-in form CSRF
 

@@ -128,6 +128,11 @@ class Api:
         headers = {"Idempotency-Key": str(uuid.uuid4())}
         return self._send("POST", path, json=body, headers=headers, **options)
 
+    def start(self, path: str, **options: Any) -> Any:
+        """Start a job: its ``202 Accepted`` answer is the job, not "not visible yet"."""
+        headers = {"Idempotency-Key": str(uuid.uuid4())}
+        return self._send("POST", path, headers=headers, accepted=True, **options)
+
     def download(
         self, path: str, write: Callable[[Any], object], *, text: bool = False, **params: Any
     ) -> httpx.Headers:
@@ -166,6 +171,7 @@ class Api:
         method: str,
         path: str,
         exit_codes: Mapping[int, int] | None = None,
+        accepted: bool = False,
         **options: Any,
     ) -> Any:
         response: httpx.Response | None = None
@@ -177,12 +183,17 @@ class Api:
                 if attempt == RETRIES - 1 or (method != "GET" and "headers" not in options):
                     raise self._unreachable(exc) from exc
         assert response is not None
-        return self._answer(response, exit_codes)
+        return self._answer(response, exit_codes, accepted=accepted)
 
     @staticmethod
-    def _answer(response: httpx.Response, exit_codes: Mapping[int, int] | None = None) -> Any:
+    def _answer(
+        response: httpx.Response,
+        exit_codes: Mapping[int, int] | None = None,
+        *,
+        accepted: bool = False,
+    ) -> Any:
         code = response.status_code
-        if code == 202:
+        if code == 202 and not accepted:
             raise fail(f"not visible yet: {_detail(response)}", EXIT_SERVER)
         if code < 300:
             return response.json() if response.content else None

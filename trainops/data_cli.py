@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -17,10 +17,11 @@ from imports.common import FileProblem
 from imports.history import migrate_history, reconcile
 from imports.reference import KINDS
 from imports.report import ImportReport
-from trainops.api_client import api
+from trainops.api_client import EXIT_SERVER, api
+from trainops.data_jobs import EXIT_INTERRUPTED, FINISHED, wait_for_job
 from trainops.database import Database, open_database
 from trainops.logging import quiet_logs
-from trainops.render import console, fail, print_json
+from trainops.render import console, errors, fail, print_json
 from trainops.settings import get_settings
 
 data_app = typer.Typer(
@@ -122,13 +123,32 @@ def print_report(report: ImportReport) -> None:
         )
 
 
-def _finish(report: ImportReport, as_json: bool) -> None:
-    if as_json:
+def _finish(report: ImportReport, as_json: bool, *, printed: bool = False) -> None:
+    if printed:  # `data job --json` printed the whole job
+        pass
+    elif as_json:
         print_json(report.model_dump(mode="json"))
     else:
         print_report(report)
     if not report.imported or (report.reconciled is False):
         raise typer.Exit(1)
+
+
+def _job_heading(job: dict[str, Any]) -> None:
+    total = job["total"]
+    done = f" {job['done']}/{total}" if total else ""
+    console.print(
+        f"job {escape(job['job_id'])} ({escape(job['kind'])}, {escape(job['source'])},"
+        f" {escape(job['owner'])}): [bold]{escape(job['status'])}[/bold]{done}",
+        highlight=False,
+    )
+
+
+def _job_outcome(job: dict[str, Any], as_json: bool, *, printed: bool = False) -> None:
+    """A finished job as ``data load`` always ended: the report, or the error on stderr."""
+    if job["status"] == "failed":
+        raise fail(f"the load failed: {job['error']}", EXIT_SERVER)
+    _finish(ImportReport.model_validate(job["report"]), as_json, printed=printed)
 
 
 @data_app.command("load")
@@ -140,16 +160,45 @@ def load(
 ) -> None:
     """Load one file of reference data (or metrics, studies, costs, benefits, exam answers) as
     the signed-in admin, through the API. Every changed record is appended as an event with
-    your proof; unchanged ones are skipped."""
+    your proof; unchanged ones are skipped. The server loads it as a job: this waits for it,
+    with its progress on stderr (Ctrl-C stops waiting, not the load)."""
     if kind not in KINDS:
         raise fail(f"unknown kind {kind!r}; one of: {', '.join(KINDS)}")
-    with api() as client, path.open("rb") as handle:
-        answer = client.post(
-            f"/api/v1/data/{kind}",
-            files={"file": (path.name, handle)},
-            params={"accept_valid": str(accept_valid).lower()},
-        )
-    _finish(ImportReport.model_validate(answer), as_json)
+    with api() as client:
+        with path.open("rb") as handle:
+            job = client.start(
+                f"/api/v1/data/{kind}",
+                files={"file": (path.name, handle)},
+                params={"accept_valid": str(accept_valid).lower()},
+            )
+        errors.print(f"job {job['job_id']}: {escape(job['status'])}", highlight=False)
+        try:
+            job = wait_for_job(client, job)
+        except KeyboardInterrupt:
+            raise fail(
+                f"stopped waiting; the load goes on: `trainops data job {job['job_id']}`",
+                EXIT_INTERRUPTED,
+            ) from None
+    _job_outcome(job, as_json)
+
+
+@data_app.command("job")
+def show_job(
+    job_id: Annotated[str, typer.Argument(help="The id `data load` printed.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the job as JSON.")] = False,
+) -> None:
+    """A load's status and progress, and once it is done its report (exit codes as `data
+    load`'s) or why it failed. Its owner and admins may read it."""
+    with api() as client:
+        job = client.get(f"/api/v1/jobs/{job_id}")
+    if as_json:
+        print_json(job)
+    if job["status"] in FINISHED:
+        if not as_json:
+            _job_heading(job)
+        _job_outcome(job, as_json, printed=as_json)
+    elif not as_json:
+        _job_heading(job)
 
 
 @data_app.command("migrate")

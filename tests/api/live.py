@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import uvicorn
+from fastapi import FastAPI
 
 from api.app import create_app
 from api.server import _EmbeddedServer
@@ -28,6 +29,7 @@ class LiveApi:
     url: str
     setup_code: str | None
     users: UserStore
+    app: FastAPI
 
 
 @contextmanager
@@ -50,7 +52,7 @@ def live_api(database: Database, programs: ProgramClient | None = None) -> Itera
         time.sleep(0.02)
     setup = app.state.services.setup_code
     try:
-        yield LiveApi(f"http://127.0.0.1:{port}", setup.code if setup else None, users)
+        yield LiveApi(f"http://127.0.0.1:{port}", setup.code if setup else None, users, app)
     finally:
         server.should_exit = True
         thread.join(timeout=10)

@@ -8,6 +8,7 @@ from pathlib import Path
 from audit.proofs import check_proofs
 from domain.proofs import ActorAssertion
 from tests.api.conftest import World, plan_body
+from tests.api.test_data_api import finished
 from tests.conftest import TEST_SIGNER
 from worker import refresh_keyring
 
@@ -69,7 +70,7 @@ async def test_configuration_and_reference_data_carry_the_admins_proof(world: Wo
         loaded = await admin.post(
             "/api/v1/data/employees", files={"file": ("e.csv", employees, "text/csv")}
         )
-        assert loaded.status_code == 200, loaded.text
+        assert (await finished(admin, loaded))["status"] == "succeeded"
     rows = list(world.h.db.store.read_all())
     config = next(r for r in rows if r.stream_id == "configuration")
     assert config.metadata["proof"]["command"]["kind"] == "configure"

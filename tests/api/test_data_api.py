@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
+import httpx
+
 from tests.api.conftest import World, plan_body
+
+
+async def finished(client: httpx.AsyncClient, answer: httpx.Response) -> dict[str, Any]:
+    """The job a load answered with (202), polled until it succeeded or failed."""
+    assert answer.status_code == 202, answer.text
+    location = answer.headers["location"]
+    for _ in range(2000):
+        job: dict[str, Any] = (await client.get(location)).json()
+        if job["status"] in ("succeeded", "failed"):
+            return job
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"the job at {location} did not finish: {job}")
 
 
 async def test_admins_load_reference_data_with_a_validation_report(world: World) -> None:
@@ -16,18 +33,18 @@ async def test_admins_load_reference_data_with_a_validation_report(world: World)
         loaded = await admin.post(
             "/api/v1/data/employees", files={"file": ("e.csv", good, "text/csv")}
         )
-        assert loaded.status_code == 200, loaded.text
-        assert loaded.json()["events_appended"] == 2
+        assert (await finished(admin, loaded))["report"]["events_appended"] == 2
         head = world.head()
         again = await admin.post(
             "/api/v1/data/employees", files={"file": ("e.csv", good, "text/csv")}
         )
-        assert again.json()["events_appended"] == 0 and world.head() == head
+        assert (await finished(admin, again))["report"]["events_appended"] == 0
+        assert world.head() == head
         bad = "employee_id,department\ne3,sales\n,ops\n"
         rejected = await admin.post(
             "/api/v1/data/employees", files={"file": ("e.csv", bad, "text/csv")}
         )
-        assert rejected.status_code == 200 and rejected.json()["events_appended"] == 0
+        assert (await finished(admin, rejected))["report"]["events_appended"] == 0
         assert world.head() == head, "a file with a rejected row loads nothing"
         unknown = await admin.post(
             "/api/v1/data/spaceships", files={"file": ("e.csv", good, "text/csv")}
