@@ -12,7 +12,7 @@ from workflows.program import TrainingProgramWorkflow
 
 
 async def _prepare_due(world: World, program_id: str) -> Reminder:
-    handle = world.h.env.client.get_workflow_handle_for(TrainingProgramWorkflow.run, program_id)
+    handle = world.h.env.client.get_workflow_handle(program_id)
     owed = await handle.query(TrainingProgramWorkflow.owed_reminders)
     return next(r for r in owed if r.kind == "prepare_materials")
 
@@ -43,7 +43,7 @@ async def test_a_new_company_holiday_moves_a_running_programs_reminder(world: Wo
     await _until_refreshed(world, "cal-1", 1)
     after = await _prepare_due(world, "cal-1")
     assert after.due_at.date() < before.due_at.date()  # the working day before the holiday
-    handle = world.h.env.client.get_workflow_handle_for(TrainingProgramWorkflow.run, "cal-1")
+    handle = world.h.env.client.get_workflow_handle("cal-1")
     state: ProgramState = await handle.query(TrainingProgramWorkflow.state)
     assert holiday in {d.isoformat() for d in state.calendar.company_holidays}
 

@@ -117,7 +117,7 @@ async def test_expired_and_replayed_assertions_are_refused(harness: Harness) -> 
 
     fresh = TEST_SIGNER.assertion("spec.li", "p-replay", revise, now=now)
     payload = {**revise.model_dump(mode="json"), "proof": fresh.model_dump(mode="json")}
-    handle = h.env.client.get_workflow_handle_for(TrainingProgramWorkflow.run, "p-replay")
+    handle = h.env.client.get_workflow_handle("p-replay")
     await handle.execute_update(TrainingProgramWorkflow.act, payload)
     version = _version(h, "p-replay")
     reason = await _refused(h, "p-replay", payload)  # the same request, captured and resent

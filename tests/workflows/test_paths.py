@@ -79,7 +79,7 @@ async def test_rejected_program_ends_and_leaves_no_open_task(harness: Harness) -
 
     assert [t["program_id"] for t in approver_inbox(h.db.engine, "hr")] == [pid]
     await h.programs.act(pid, c.RejectProgram(actor="hr", reason="not this quarter"))
-    result = await h.env.client.get_workflow_handle_for(TrainingProgramWorkflow.run, pid).result()
+    result = await h.env.client.get_workflow_handle(pid).result()
     assert result.status == "rejected"
     assert types(h, pid)[-2:] == ["ApprovalRejected", "ApprovalTaskWithdrawn"]
     h.db.projector.catch_up()
@@ -162,7 +162,7 @@ async def test_cancelling_stops_reminders(harness: Harness) -> None:
     pid = await plan(h, days_ahead=10)
     await approve_and_publish(h, pid)
     await h.programs.act(pid, c.CancelProgram(actor="spec", reason="trainer ill"))
-    handle = h.env.client.get_workflow_handle_for(TrainingProgramWorkflow.run, pid)
+    handle = h.env.client.get_workflow_handle(pid)
     assert (await handle.result()).status == "cancelled"
     told = h.db.outbox.list()  # the approval task's notice, before the cancellation
     await h.env.sleep(timedelta(days=12))
