@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from services.errors import (
     Conflict,
@@ -75,11 +76,33 @@ def _page(request: Request, code: int, message: str) -> Response:
     return render_error(request, code, message)
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (Starlette names only the first route's,
+    and none for a plain route), so ``Allow`` matches the routes."""
+    methods = {
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    }
+    return ", ".join(sorted(methods))
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    headers = dict(exc.headers or {})
+    if exc.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
+        headers["Allow"] = allowed_methods(request)
+        detail = f"{request.method} is not allowed here; allowed: {headers['Allow']}"
     if is_api(request):
-        return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
+        return JSONResponse({"detail": detail}, exc.status_code, headers=headers)
+    if exc.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
+        response = _page(request, exc.status_code, detail)
+        response.headers["Allow"] = headers["Allow"]
+        return response
     if exc.status_code == status.HTTP_401_UNAUTHORIZED:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status.HTTP_303_SEE_OTHER)

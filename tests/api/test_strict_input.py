@@ -18,3 +18,12 @@ async def test_numbers_are_not_booleans_and_empty_ids_are_refused(world: World) 
         empty = await auditor.get("/api/v1/audit/workflows", params={"program": ""})
         assert empty.status_code == 422, empty.text
     assert world.head() == before
+
+
+async def test_allow_names_every_method_the_path_serves(world: World) -> None:
+    async with world.client("spec.li") as li:
+        wrong = await li.delete("/api/v1/programs")
+        plain = await li.put("/healthz")
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "GET, POST"
+    assert "allowed: GET, POST" in wrong.json()["detail"]
+    assert plain.status_code == 405 and plain.headers["allow"] == "GET"
