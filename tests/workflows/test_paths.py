@@ -15,6 +15,7 @@ from temporalio.worker import Replayer
 
 from domain import commands as c
 from domain.events import Session
+from domain.program import ProgramState
 from domain.reminders import attend_due, prepare_due
 from tests.conftest import Harness
 from trainops.client import ActionRefused
@@ -79,7 +80,7 @@ async def test_rejected_program_ends_and_leaves_no_open_task(harness: Harness) -
 
     assert [t["program_id"] for t in approver_inbox(h.db.engine, "hr")] == [pid]
     await h.programs.act(pid, c.RejectProgram(actor="hr", reason="not this quarter"))
-    result = await h.env.client.get_workflow_handle(pid).result()
+    result = await h.env.client.get_workflow_handle(pid, result_type=ProgramState).result()
     assert result.status == "rejected"
     assert types(h, pid)[-2:] == ["ApprovalRejected", "ApprovalTaskWithdrawn"]
     h.db.projector.catch_up()
@@ -162,7 +163,7 @@ async def test_cancelling_stops_reminders(harness: Harness) -> None:
     pid = await plan(h, days_ahead=10)
     await approve_and_publish(h, pid)
     await h.programs.act(pid, c.CancelProgram(actor="spec", reason="trainer ill"))
-    handle = h.env.client.get_workflow_handle(pid)
+    handle = h.env.client.get_workflow_handle(pid, result_type=ProgramState)
     assert (await handle.result()).status == "cancelled"
     told = h.db.outbox.list()  # the approval task's notice, before the cancellation
     await h.env.sleep(timedelta(days=12))
@@ -206,7 +207,7 @@ async def test_long_program_continues_as_new_and_keeps_its_stream(harness: Harne
     h = harness
     pid = await plan(h, history_soft_limit=40)
     await approve_and_publish(h, pid)
-    handle = h.env.client.get_workflow_handle(pid)
+    handle = h.env.client.get_workflow_handle(pid, result_type=ProgramState)
     first_run = (await handle.describe()).run_id
     for n in range(12):
         await h.programs.act(pid, c.EnrollTrainee(actor="spec", trainee=f"late{n}"))
@@ -230,7 +231,7 @@ async def test_recorded_history_replays_against_todays_code(harness: Harness) ->
     await h.programs.act(pid, c.CompleteExecution(actor="spec"))
     await h.programs.act(pid, c.CloseEvaluation(actor="spec"))
     await h.programs.act(pid, c.SubmitFeedback(actor="spec", summary="done"))
-    handle = h.env.client.get_workflow_handle(pid)
+    handle = h.env.client.get_workflow_handle(pid, result_type=ProgramState)
     await handle.result()
     history: WorkflowHistory = await handle.fetch_history()
     replayer = Replayer(
