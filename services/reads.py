@@ -248,8 +248,8 @@ def decision_facts(
     specialist = summary.get("specialist")
     earlier = [
         r
-        for r in queries.list_programs(engine)
-        if r["specialist"] == specialist and r["program_id"] != summary.get("program_id")
+        for r in queries.list_programs(engine, specialist=str(specialist))
+        if r["program_id"] != summary.get("program_id")
     ]
     return {
         "budget": state.get("budget"),

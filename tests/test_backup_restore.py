@@ -142,3 +142,11 @@ def test_old_backups_are_pruned_to_the_newest(tmp_path: Path) -> None:
     removed = prune(tmp_path, keep=2)
     assert [p.name for p in removed] == ["trainops-20260101T000000Z.dump"]
     assert len(list(tmp_path.iterdir())) == 2
+
+
+def test_the_password_goes_to_pg_dump_in_its_environment_never_on_its_command_line() -> None:
+    from trainops.backup import _libpq
+
+    url, environment = _libpq("postgresql+psycopg://owner:s3cret@db.example:5432/trainops")
+    assert "s3cret" not in url and url.startswith("postgresql://owner@db.example:5432/")
+    assert environment["PGPASSWORD"] == "s3cret"

@@ -38,9 +38,16 @@ class BackupError(Exception):
     """A backup or restore that did not happen; the message says why."""
 
 
-def _libpq(url: str) -> str:
-    """The SQLAlchemy URL as libpq understands it (no ``+psycopg`` driver suffix)."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+def _libpq(url: str) -> tuple[str, dict[str, str]]:
+    """The SQLAlchemy URL as libpq understands it (no ``+psycopg`` driver suffix), and the
+    environment carrying its password: a password on the command line is readable by every
+    local user in the process list."""
+    parsed = make_url(url).set(drivername="postgresql")
+    environment = dict(os.environ)
+    if parsed.password is not None:
+        environment["PGPASSWORD"] = str(parsed.password)
+    without = parsed._replace(password=None)  # URL.set ignores None: it cannot clear a field
+    return without.render_as_string(hide_password=False), environment
 
 
 def _sqlite_path(url: str) -> Path:
@@ -50,9 +57,11 @@ def _sqlite_path(url: str) -> Path:
     return Path(database)
 
 
-def _run(command: list[str], what: str) -> None:
+def _run(command: list[str], what: str, environment: dict[str, str]) -> None:
     try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=3600)
+        done = subprocess.run(
+            command, capture_output=True, text=True, check=False, timeout=3600, env=environment
+        )
     except FileNotFoundError as exc:
         raise BackupError(f"{command[0]} is not installed (install the PostgreSQL client)") from exc
     if done.returncode != 0:
@@ -75,11 +84,13 @@ def backup(url: str, target: Path) -> Path:
         finally:
             source.close()
     else:
+        target_url, environment = _libpq(url)
         _run(
             ["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
              *(f"--exclude-table-data={table}" for table in DERIVED_TABLES),
-             "--file", str(partial), _libpq(url)],
+             "--file", str(partial), target_url],
             "pg_dump",
+            environment,
         )  # fmt: skip
     os.replace(partial, target)  # a backup file is either whole or absent
     return target
@@ -112,10 +123,12 @@ def restore(url: str, source: Path) -> None:
             leftover.unlink(missing_ok=True)
         os.replace(partial, target)
         return
+    target_url, environment = _libpq(url)
     _run(
         ["pg_restore", "--no-owner", "--no-privileges", "--single-transaction",
-         "--exit-on-error", "--dbname", _libpq(url), str(source)],
+         "--exit-on-error", "--dbname", target_url, str(source)],
         "pg_restore",
+        environment,
     )  # fmt: skip
 
 
