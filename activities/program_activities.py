@@ -34,6 +34,7 @@ from activities.contracts import (
     ProgramSettingsInput,
     VerifyPlanInput,
 )
+from activities.metrics import count_appends, count_deliveries
 from activities.outbox import Notification, NotificationService
 from activities.signing_keys import trusted_keys
 from domain.approval import ApprovalRoute, PolicyError, ProgramFacts
@@ -105,13 +106,16 @@ class ProgramActivities:
         try:
             result = self.store.append(request.stream_id, request.expected_version, new_events)
         except StreamVersionConflict as exc:
+            count_appends("conflict", len(new_events))
             bound.warning("append refused", reason="version conflict")
             raise ApplicationError(
                 str(exc), type=STREAM_VERSION_CONFLICT, non_retryable=True
             ) from exc
         except DuplicateEventError as exc:
+            count_appends("duplicate", len(new_events))
             bound.warning("append refused", reason="duplicate event ids")
             raise ApplicationError(str(exc), type=DUPLICATE_EVENT, non_retryable=True) from exc
+        count_appends("replayed" if result.replayed else "appended", len(new_events))
         bound.info(
             "events appended",
             events=[e.event_type for e in new_events],
@@ -219,6 +223,8 @@ class ProgramActivities:
                 )
             except DeliveryFailed as exc:
                 failures.append(str(exc))
+        count_deliveries("delivered", len(ids))
+        count_deliveries("failed", len(failures))
         log.bind(workflow_id=info.workflow_id).info(
             "notice delivered", kind=notice.kind, delivered=len(ids), failed=len(failures)
         )

@@ -1,11 +1,13 @@
-"""The worker's Temporal SDK metrics: with TRAINOPS_WORKER_METRICS_ADDRESS set, the runtime
-serves Prometheus text with the SDK's own series while a worker polls."""
+"""The worker's metrics: with TRAINOPS_WORKER_METRICS_ADDRESS set, the runtime serves Prometheus
+text with the SDK's own series while a worker polls, and trainops's append and delivery counters
+once a program has recorded something."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
 import urllib.request
+from datetime import timedelta
 from uuid import uuid4
 
 from temporalio.client import Client
@@ -14,6 +16,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.config_versions import ConfigSource
 from activities.outbox import NotificationService
+from activities.signing_keys import publish_key
+from domain.commands import PlanProgram
+from domain.events import Session
+from tests.conftest import TEST_SIGNER
+from trainops.client import ProgramClient
 from trainops.database import Database
 from trainops.temporal_runtime import build_runtime
 from worker import build_worker
@@ -43,7 +50,22 @@ async def test_a_worker_serves_the_sdk_metrics(
     notifier = NotificationService(database.engine, None, database.store)
     config = ConfigSource(database.store, None)
     text = ""
-    async with build_worker(client, f"tq-{uuid4()}", database.store, notifier, config=config):
+    task_queue = f"tq-{uuid4()}"
+    publish_key(database.store, TEST_SIGNER.trusted_key())
+    programs = ProgramClient(client, task_queue, TEST_SIGNER, clock=time_env.get_current_time)
+    async with build_worker(client, task_queue, database.store, notifier, config=config):
+        now = await time_env.get_current_time()
+        await programs.plan(
+            PlanProgram(
+                program_id=f"m-{uuid4().hex[:8]}",
+                actor="spec",
+                title="Metrics",
+                planned_date=(now + timedelta(days=31)).date(),
+                sessions=(Session(session_id="s1", starts_at=now + timedelta(days=30)),),
+                trainees=("t1",),
+                timezone="UTC",
+            )
+        )
         for _ in range(100):
             await asyncio.sleep(0.1)
             text = await asyncio.to_thread(
@@ -51,7 +73,13 @@ async def test_a_worker_serves_the_sdk_metrics(
                     urllib.request.urlopen(f"http://{address}/metrics", timeout=5).read().decode()
                 )
             )
-            if "temporal_" in text:
+            if "temporal_" in text and "trainops_events_appended" in text:
                 break
     assert "temporal_" in text, text[:500]
     assert "# TYPE" in text
+    appended = [
+        line
+        for line in text.splitlines()
+        if line.startswith("trainops_events_appended") and 'outcome="appended"' in line
+    ]
+    assert appended and float(appended[0].rsplit(" ", 1)[1]) >= 1, text[-1500:]
