@@ -26,6 +26,9 @@ from trainops.signing import Signer
 from trainops.temporal_bins import test_server_path
 from worker import build_worker
 
+#: ``stack``: the embedded stack started as a user starts it, for tests that drive the CLI.
+pytest_plugins = ["tests.embedded_stack"]
+
 #: The API key of the test harness: published in each test's log like the API publishes its own.
 TEST_SIGNER = Signer.generate()
 
