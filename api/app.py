@@ -34,6 +34,8 @@ from api import (
     trainee_pages,
     web,
 )
+from api.body_limit import BodyLimit
+from api.data_routes import UPLOAD_LIMITS
 from api.services import ClientFactory, Services
 from api.users import UserStore
 from services.accounts import AccountJournal, SetupCode
@@ -209,6 +211,11 @@ def create_app(
     app.include_router(trainee_pages.router)
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"
+    )
+    app.add_middleware(
+        BodyLimit,
+        default=settings.api_max_request_bytes,
+        by_prefix=UPLOAD_LIMITS,
     )
     app.add_middleware(RequestContext)
     return app

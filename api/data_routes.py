@@ -39,6 +39,12 @@ from services.proven import REFERENCE_DATA
 router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+#: The requests that carry an upload (the API's and the page's): the file and its multipart
+#: framing; 413 beyond it, before it is read or spooled to disk.
+UPLOAD_LIMITS = {
+    "/api/v1/data/": MAX_UPLOAD_BYTES + 64 * 1024,
+    "/admin/data": MAX_UPLOAD_BYTES + 64 * 1024,
+}
 Period = Annotated[str | None, Query(pattern=r"^\d{4}-Q[1-4]$", description="e.g. 2027-Q1")]
 Name = Annotated[str | None, Query(min_length=1, max_length=100)]
 

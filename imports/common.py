@@ -94,16 +94,21 @@ def read_table(
             raise FileProblem(f"{path.name}: expected a JSON array of objects")
         return json_rows(path.name, kind, parsed, required, optional)
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or []]
-    check_columns(path.name, header, required, optional)
-    reader.fieldnames = header
-    rows: list[Row] = []
-    for record in reader:
-        extra = record.pop(None, None)
-        cells = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in record.items()}
-        if extra:
-            cells["__extra__"] = extra
-        rows.append(Row(f"{path.name}:{reader.line_num}", kind, cells))
+    try:
+        header = [h.strip() for h in reader.fieldnames or []]
+        check_columns(path.name, header, required, optional)
+        reader.fieldnames = header
+        rows: list[Row] = []
+        for record in reader:
+            extra = record.pop(None, None)
+            cells = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in record.items()}
+            if extra:
+                cells["__extra__"] = extra
+            rows.append(Row(f"{path.name}:{reader.line_num}", kind, cells))
+    except csv.Error as exc:  # a field over 128 KiB, a NUL byte, an unclosed quote at the end
+        raise FileProblem(
+            f"{path.name}:{reader.line_num}: not a CSV file this import can read ({exc})"
+        ) from exc
     return rows
 
 

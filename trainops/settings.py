@@ -99,6 +99,12 @@ class Settings(BaseSettings):
         default=True, description="Send cookies over HTTPS only (false for plain-http hosts)."
     )
     api_session_hours: float = Field(default=12, gt=0, le=24 * 30)
+    api_max_request_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=64 * 1024,
+        description="The largest request body the API reads (413 beyond it, before it is read); "
+        "file uploads have their own limit.",
+    )
     trusted_proxies: str = Field(
         default="",
         description="Comma-separated addresses of reverse proxies whose X-Forwarded-For is "

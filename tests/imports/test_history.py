@@ -245,6 +245,10 @@ def test_bad_files_get_clear_errors(db: Database, tmp_path: Path) -> None:
         FileProblem, match=r"missing column.*starts_at, hours; unknown column.*start"
     ):
         migrate_history(db.store, [missing], now=NOW)
+    huge = tmp_path / "programs.csv"  # one field over the csv module's 128 KiB limit
+    huge.write_text("program_id,title,specialist,planned_date\np1," + "x" * 200_000)
+    with pytest.raises(FileProblem, match=r"programs.csv:\d+: not a CSV file this import can"):
+        migrate_history(db.store, [huge], now=NOW)
     unnamed = tmp_path / "data.csv"
     unnamed.write_text("a\n", encoding="utf-8")
     with pytest.raises(FileProblem, match="file name must say its kind"):

@@ -1,0 +1,93 @@
+"""A request body is read only up to its limit, so a client cannot make the API hold or spool an
+unbounded body. A declared ``Content-Length`` over the limit is refused before anything is read;
+a chunked body as soon as it passes the limit. Either way the answer is the API's usual JSON
+error (413, naming the limit) with the security headers, never a partial read.
+
+Starlette and FastAPI have a body limit of their own, but it answers in plain text from outside
+the application's middleware (no JSON ``detail``, no security headers, no request id).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from fastapi import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+def _too_large(limit: int) -> str:
+    size = f"{limit / 1024 / 1024:.1f} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
+    return f"the request body is larger than {size}; nothing was read or recorded"
+
+
+class BodyTooLarge(HTTPException):
+    """The body passed its limit while the application was reading it: an HTTP error, so the
+    application's own error handler answers it (FastAPI turns other errors met while reading a
+    body into a 400)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(status_code=413, detail=_too_large(limit))
+
+
+class BodyLimit:
+    """Pure ASGI middleware: ``default`` bytes for every request, or the limit of the longest
+    matching path prefix in ``by_prefix`` (uploads)."""
+
+    def __init__(self, app: ASGIApp, *, default: int, by_prefix: Mapping[str, int]) -> None:
+        self.app = app
+        self.default = default
+        self.by_prefix = sorted(by_prefix.items(), key=lambda item: -len(item[0]))
+
+    def limit_for(self, path: str) -> int:
+        sizes = (size for prefix, size in self.by_prefix if path.startswith(prefix))
+        return next(sizes, self.default)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope.get("path", ""))
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _refuse(send, limit)
+            return
+        received = 0
+        started = False
+
+        async def receive_within_limit() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        async def send_noting_start(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive_within_limit, send_noting_start)
+        except BodyTooLarge:
+            if started:
+                raise
+            await _refuse(send, limit)
+
+
+async def _refuse(send: Send, limit: int) -> None:
+    body = json.dumps({"detail": _too_large(limit)}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
