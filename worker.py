@@ -25,7 +25,7 @@ from eventlog import EventStore
 from trainops.database import open_database
 from trainops.heartbeat import touch
 from trainops.logging import configure_logging
-from trainops.sealing import start_sealing
+from trainops.sealing import load_seal_signer, start_sealing
 from trainops.settings import get_settings
 from trainops.startup import run_service, wait_for_database
 from trainops.temporal_connection import connect_temporal
@@ -111,6 +111,8 @@ async def main() -> None:
     install_runtime(settings.worker_metrics_address)
     configure_logging(settings.log_format, settings.log_level)
     configure_tracing(settings, "trainops-worker")
+    # A missing or malformed seal key stops the worker now, not after it waited for Temporal.
+    load_seal_signer(settings)
     await asyncio.to_thread(
         wait_for_database, settings.database_url, settings.database_connect_wait_seconds
     )
