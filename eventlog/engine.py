@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from runtime.errors import StartupError
+
 #: Execution option naming how a SQLite transaction begins; readers pass "DEFERRED".
 SQLITE_BEGIN = "sqlite_begin"
 READ_ONLY = {SQLITE_BEGIN: "DEFERRED"}
@@ -47,7 +49,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
-class SchemaTooNew(RuntimeError):
+class SchemaTooNew(StartupError, RuntimeError):
     """The database was migrated by a newer trainops than this one; the message says which."""
 
 

@@ -17,13 +17,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from accounts.users import UserStore
 from activities.signing_keys import publish_key
-from api.users import UserStore
 from eventlog.engine import make_engine
+from runtime.settings import Settings
+from services.database import Database, open_database
+from services.signing import load_signer
 from tests.eventlog.conftest import POSTGRES_URL, postgres_schema
-from trainops.database import Database, open_database
-from trainops.settings import Settings
-from trainops.signing import load_signer
 
 PEOPLE = {"spec.li": ["specialist"], "mgr.wang": ["approver"]}
 PASSWORD = "correct horse battery staple"

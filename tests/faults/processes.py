@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from trainops.temporal_bins import dev_server_path
+from runtime.temporal_bins import dev_server_path
 
 ROOT = Path(__file__).parents[2]
 TRAINOPS = str(Path(sys.executable).parent / "trainops")

@@ -27,8 +27,12 @@ def main(url: str) -> None:
     out = Path(tempfile.mkdtemp(prefix="trainops-populate-"))
     asyncio.run(capture.capture(out, programs=4, database_url=url))
 
-    from api.users import UserStore
-    from trainops.database import open_database
+    try:  # the layout since 0.4 (runtime, services, accounts), else the release's own
+        from accounts.users import UserStore
+        from services.database import open_database
+    except ImportError:
+        from api.users import UserStore  # type: ignore[no-redef]
+        from trainops.database import open_database  # type: ignore[no-redef]
 
     database = open_database(url)
     try:

@@ -7,7 +7,9 @@ schema on SQLite and on PostgreSQL (the test server, a schema of its own), its o
 (``populate.py``), and each database is dumped as SQL into ``releases/v<VERSION>/``:
 ``sqlite.sql.gz`` (SQLite's ``iterdump``) and ``postgresql.sql.gz`` (``pg_dump --inserts`` with
 the schema's name replaced by ``__SCHEMA__``). A release adds its snapshot once; it never
-changes afterwards.
+changes afterwards. (``populate.py`` runs ``tests/workflows/histories/capture.py`` of today's
+tree with the release's code; the snapshots of releases before runtime/ and services/ existed
+were made with the capture.py of their layout, at commit d2864db.)
 """
 
 from __future__ import annotations

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from api.users import UserStore
+from accounts.users import UserStore
 from eventlog import EventStore
 from eventlog.engine import SchemaTooNew
 from eventlog.verify import verify_log
 from projections.runner import ProjectionRunner
+from services.database import migrate_all
 from tests.migrations.releases import (
     RELEASES,
     empty_database,
@@ -26,7 +27,6 @@ from tests.migrations.releases import (
     row_counts,
 )
 from tests.migrations.schema import schema_of
-from trainops.database import migrate_all
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 

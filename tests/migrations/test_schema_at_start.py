@@ -17,10 +17,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from eventlog.engine import make_engine
+from runtime.db_roles import grant_app_role
+from services.database import migrate_all
 from tests.eventlog.conftest import POSTGRES_URL, postgres_schema
 from tests.migrations.releases import RELEASES, load_release, revisions
-from trainops.database import migrate_all
-from trainops.db_roles import grant_app_role
 
 ROOT = Path(__file__).parents[2]
 SERVICES = {
