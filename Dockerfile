@@ -25,7 +25,8 @@ RUN python -m venv /opt/trainops \
 
 # Runtime stage: the virtualenv and the code, run by an unprivileged user. uid 1000 is also the
 # Temporal server's user, so both read the certificates the one-shot `certs` service writes
-# (keys are mode 0600; the volume is shared by the stack only).
+# (keys are mode 0600). The one-shot mounts three volumes under /certs (trainops' pair,
+# Temporal's pair, the CA's key); they start owned by uid 1000 because these folders are.
 FROM python:3.11-slim
 # pg_dump and pg_restore for `trainops db backup|restore` (the same major version as the server).
 RUN apt-get update \
@@ -33,8 +34,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 RUN groupadd --gid 1000 trainops \
     && useradd --uid 1000 --gid 1000 --no-create-home --shell /usr/sbin/nologin trainops \
-    && mkdir -p /certs /witness /backups /app \
-    && chown trainops:trainops /certs /witness /backups
+    && mkdir -p /certs/client /certs/server /certs/ca /witness /backups /app \
+    && chown -R trainops:trainops /certs /witness /backups
 COPY --from=build /opt/trainops /opt/trainops
 COPY --from=build /src/worker.py /app/worker.py
 WORKDIR /app

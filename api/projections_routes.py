@@ -43,7 +43,9 @@ async def _temporal_answers(services: Services) -> bool | None:
     if services.programs_client is None and services.client_factory is None:
         return None
     try:
-        client = (await services.programs()).client
+        # Connecting counts against the same bound: a probe answers within seconds.
+        programs = await asyncio.wait_for(services.programs(), timeout=TEMPORAL_CHECK_SECONDS)
+        client = programs.client
         return bool(
             await asyncio.wait_for(
                 client.service_client.check_health(), timeout=TEMPORAL_CHECK_SECONDS

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from runtime.errors import StartupError
+
 #: Execution option naming how a SQLite transaction begins; readers pass "DEFERRED".
 SQLITE_BEGIN = "sqlite_begin"
 READ_ONLY = {SQLITE_BEGIN: "DEFERRED"}
@@ -47,6 +49,29 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+class SchemaTooNew(StartupError, RuntimeError):
+    """The database was migrated by a newer trainops than this one; the message says which."""
+
+
+def _refuse_unknown_revisions(conn: Any, script: Any, version_table: str) -> None:
+    """A revision this code does not know was written by a newer release: running on it
+    (or "upgrading" past it) could damage data, so stop with a message instead."""
+    from alembic.runtime.migration import MigrationContext
+
+    current = MigrationContext.configure(
+        conn, opts={"version_table": version_table}
+    ).get_current_heads()
+    known = {revision.revision for revision in script.walk_revisions()}
+    unknown = sorted(set(current) - known)
+    if unknown:
+        raise SchemaTooNew(
+            f"the database's schema is newer than this trainops: {version_table} is at "
+            f"{', '.join(unknown)}, and the newest this version knows is "
+            f"{script.get_current_head()}; run the trainops release that migrated it (or a later "
+            "one), or restore a backup taken before the upgrade"
+        )
+
+
 def run_migrations(
     engine: Engine, script_location: Path, version_table: str, target: str = "head"
 ) -> None:
@@ -54,6 +79,7 @@ def run_migrations(
     tree keeps its own version table."""
     from alembic import command  # here, not at the top: alembic costs 0.15 s to import
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", str(script_location))
@@ -64,6 +90,7 @@ def run_migrations(
             conn.execute(
                 text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": version_table}
             )
+        _refuse_unknown_revisions(conn, ScriptDirectory.from_config(config), version_table)
         config.attributes["connection"] = conn
         command.upgrade(config, target)
 

@@ -3,8 +3,10 @@
 Temporal is not a door for people: in production only the worker, the projector's schedules and
 the API may reach it, and each proves itself with a client certificate that a private CA issued.
 ``trainops certs generate DIR`` makes that CA, one server certificate for the Temporal frontend
-and one client certificate for trainops (a one-shot compose service runs it). The CA's key stays
-in DIR so more certificates can be issued later; every key file is mode 0600.
+and one client certificate for trainops (a one-shot compose service runs it); every key file is
+mode 0600. Each side can get a directory of its own (``ca_dir``, ``server_dir``, default DIR), so
+no service is handed a key it does not use: whoever holds the CA's key can mint a certificate
+Temporal accepts, so in production it stays in the one-shot's private volume (or offline).
 
 ECDSA P-256 keys in PKCS#8 PEM: both Go's TLS (the Temporal server) and rustls (the Python
 SDK's core) accept them.
@@ -41,6 +43,17 @@ class Issued:
     directory: Path
     server_names: tuple[str, ...]
     not_after: datetime
+    ca_dir: Path | None = None
+    server_dir: Path | None = None
+
+
+def _files(directory: Path, ca_dir: Path, server_dir: Path) -> list[Path]:
+    """Every file ``generate`` writes: the CA certificate goes with each side, its key only to
+    ``ca_dir``; the client's pair to ``directory``, the server's to ``server_dir``."""
+    paths = [directory / CA_CERT, directory / CLIENT_CERT, directory / CLIENT_KEY]
+    paths += [ca_dir / CA_CERT, ca_dir / CA_KEY]
+    paths += [server_dir / CA_CERT, server_dir / SERVER_CERT, server_dir / SERVER_KEY]
+    return list(dict.fromkeys(paths))
 
 
 def _key() -> ec.EllipticCurvePrivateKey:
@@ -166,20 +179,24 @@ def generate(
     days: int = 365,
     force: bool = False,
     now: datetime | None = None,
+    ca_dir: Path | None = None,
+    server_dir: Path | None = None,
 ) -> Issued:
-    """A CA, a server certificate for ``server_names`` and a client certificate, in
-    ``directory``. Existing files are kept unless ``force``: a restart of the one-shot service
-    must not replace the certificates the running processes trust."""
+    """A CA, a server certificate for ``server_names`` and a client certificate: the client's
+    in ``directory``, the CA's key in ``ca_dir`` and the server's in ``server_dir`` (both
+    default ``directory``), the CA certificate in each. Existing files are kept unless
+    ``force``: a restart of the one-shot service must not replace the certificates the running
+    processes trust."""
     if not server_names:
         raise ValueError("give at least one server name")
     if not 1 <= days <= 3650:
         raise ValueError("days must be between 1 and 3650")
-    existing = [name for name in ALL_FILES if (directory / name).exists()]
+    ca_dir, server_dir = ca_dir or directory, server_dir or directory
+    existing = [str(path) for path in _files(directory, ca_dir, server_dir) if path.exists()]
     if existing and not force:
-        raise CertificatesExist(
-            f"{directory} already holds {', '.join(existing)}; pass --force to replace them"
-        )
-    directory.mkdir(parents=True, exist_ok=True)
+        raise CertificatesExist(f"{', '.join(existing)} exist; pass --force to replace them")
+    for folder in (directory, ca_dir, server_dir):
+        folder.mkdir(parents=True, exist_ok=True)
     not_before = (now or datetime.now(UTC)) - timedelta(minutes=5)  # a little clock skew
     not_after = not_before + timedelta(days=days)
     ca_cert, ca_key = _certificate_authority(not_before, not_after + timedelta(days=1))
@@ -203,10 +220,11 @@ def generate(
         (CLIENT_NAME,),
     )
     pem = serialization.Encoding.PEM
-    _write(directory / CA_CERT, ca_cert.public_bytes(pem), secret=False)
-    _write(directory / CA_KEY, _pem_key(ca_key), secret=True)
-    _write(directory / SERVER_CERT, server_cert.public_bytes(pem), secret=False)
-    _write(directory / SERVER_KEY, _pem_key(server_key), secret=True)
+    for folder in dict.fromkeys((directory, ca_dir, server_dir)):
+        _write(folder / CA_CERT, ca_cert.public_bytes(pem), secret=False)
+    _write(ca_dir / CA_KEY, _pem_key(ca_key), secret=True)
+    _write(server_dir / SERVER_CERT, server_cert.public_bytes(pem), secret=False)
+    _write(server_dir / SERVER_KEY, _pem_key(server_key), secret=True)
     _write(directory / CLIENT_CERT, client_cert.public_bytes(pem), secret=False)
     _write(directory / CLIENT_KEY, _pem_key(client_key), secret=True)
-    return Issued(directory, server_names, not_after)
+    return Issued(directory, server_names, not_after, ca_dir, server_dir)

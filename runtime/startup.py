@@ -3,9 +3,10 @@ go on it says why in one line instead of a traceback.
 
 - The database: retried with capped exponential backoff (logging why it waits), as Temporal is
   in ``runtime.temporal_connection``; a cold start or a database restart is waited out.
-- Startup errors a person must fix (a schema the app's role may not migrate, a missing or
-  retired key, a refused certificate, tracing without its packages, a bad setting) end the
-  process with ``error: …`` on stderr and exit status 78 (configuration error).
+- Startup errors a person must fix (a schema older than the code that the app's role may not
+  migrate, a schema newer than the code, a missing or retired key, a refused certificate,
+  tracing without its packages, a bad setting) end the process with ``error: …`` on stderr and
+  exit status 78 (configuration error): a restart would fail the same way.
 """
 
 from __future__ import annotations

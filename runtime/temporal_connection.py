@@ -60,6 +60,22 @@ def _permanent(exc: Exception) -> bool:
     )
 
 
+#: Under TLS 1.3 a server checks the client's certificate after the client considers the
+#: handshake done; a refusal then reaches the client as the connection closing at once. A
+#: restarting server can do that too, once; a few times in a row means the certificate.
+CLOSED_AFTER_HANDSHAKE = ("without sending tls close_notify", "unexpectedeof")
+CLOSED_TIMES_MEANS_REFUSED = 3
+
+
+def _closed_after_handshake(exc: Exception, tls: TLSConfig | None) -> bool:
+    text = str(exc).lower()
+    return (
+        tls is not None
+        and tls.client_cert is not None
+        and any(word in text for word in CLOSED_AFTER_HANDSHAKE)
+    )
+
+
 async def connect_temporal(settings: Settings, *, wait_seconds: float | None = None) -> Client:
     """A client for the settings' Temporal, retried with backoff until ``wait_seconds``
     (default: the settings') have passed."""
@@ -67,7 +83,7 @@ async def connect_temporal(settings: Settings, *, wait_seconds: float | None = N
     budget = settings.temporal_connect_wait_seconds if wait_seconds is None else wait_seconds
     deadline = time.monotonic() + budget
     backoff = FIRST_BACKOFF_SECONDS
-    attempt = 0
+    attempt = closed_in_a_row = 0
     while True:
         attempt += 1
         try:
@@ -80,6 +96,14 @@ async def connect_temporal(settings: Settings, *, wait_seconds: float | None = N
             )
         except Exception as exc:  # the SDK raises RuntimeError for every connection failure
             left = deadline - time.monotonic()
+            closed_in_a_row = closed_in_a_row + 1 if _closed_after_handshake(exc, tls) else 0
+            if closed_in_a_row >= CLOSED_TIMES_MEANS_REFUSED:
+                raise TemporalUnreachable(
+                    f"cannot connect to Temporal at {settings.temporal_address} over TLS: the "
+                    f"server closed the connection right after the handshake {closed_in_a_row} "
+                    "times in a row, so it refuses this client certificate (is "
+                    "TRAINOPS_TEMPORAL_TLS_CERT_FILE issued by the CA the server trusts?)"
+                ) from exc
             if _permanent(exc) or left <= 0:
                 raise TemporalUnreachable(
                     f"cannot connect to Temporal at {settings.temporal_address}"

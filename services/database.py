@@ -52,7 +52,8 @@ def migrate_all(engine: Engine) -> None:
             raise
         user = engine.url.username
         raise MigrationRefused(
-            f"the schema needs migrating and the role {user!r} may not: set "
+            f"the database's schema is older than this trainops (or not there yet) and the role "
+            f"{user!r} may not migrate it: set "
             "TRAINOPS_MIGRATION_DATABASE_URL to the owner's URL, or run `trainops db migrate` "
             "with it (docs/log-integrity.md)"
         ) from exc

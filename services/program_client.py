@@ -109,6 +109,15 @@ class ProgramClient:
                 raise _refusal(failure) from exc
             raise
 
+    async def planned(self, program_id: str) -> ActionResult:
+        """Wait for the plan of a program whose workflow exists (started by an earlier request,
+        perhaps of a process that died before its answer) to be in the log."""
+        handle = self.client.get_workflow_handle_for(TrainingProgramWorkflow.run, program_id)
+        try:
+            return await handle.execute_update(TrainingProgramWorkflow.planned)
+        except WorkflowUpdateFailedError as exc:
+            raise _refusal(exc) from exc
+
     async def configuration_changed(self, program_id: str) -> None:
         """Tell the program an admin saved a configuration (it takes up the new calendar and
         rules at its next step)."""

@@ -252,12 +252,28 @@ async def plan(
         if exc.kind != "Exists":
             raise
         if nonce is not None:
-            same = await asyncio.to_thread(_planned_already, ctx, command, nonce)
+            same = await _same_request_planned(ctx, programs, command, nonce)
             if same is not None:
                 return same
         raise Conflict(f"refused: {exc}") from exc
     projected = await ctx.wait_for_projection(result.last_position)
     return _action_out(result, projected)
+
+
+async def _same_request_planned(
+    ctx: ProgramContext, programs: ProgramClient, command: c.PlanProgram, nonce: str
+) -> ActionOut | None:
+    """The answer to a retried plan whose workflow exists. The first request may have started
+    the workflow and died (an API process killed) before the plan reached the log: then wait
+    for it there, and answer if it is this very request."""
+    same = await asyncio.to_thread(_planned_already, ctx, command, nonce)
+    if same is not None:
+        return same
+    if ctx.database.store.stream_version(program_stream(command.program_id)) > 0:
+        return None  # planned by another request
+    async with temporal_errors(f"the plan of {command.program_id!r}"):
+        await programs.planned(command.program_id)
+    return await asyncio.to_thread(_planned_already, ctx, command, nonce)
 
 
 def _planned_already(ctx: ProgramContext, command: c.PlanProgram, nonce: str) -> ActionOut | None:

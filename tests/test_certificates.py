@@ -68,3 +68,29 @@ def test_the_command_writes_once_and_then_keeps(tmp_path: Path) -> None:
     assert (tmp_path / "c" / "ca.pem").read_bytes() == ca
     bad = cli.invoke(app, ["certs", "generate", str(tmp_path / "d"), "--days", "0"])
     assert bad.exit_code == 2 and "days must be" in bad.output
+
+
+def test_each_side_gets_only_its_own_key_and_the_ca_key_stays_apart(tmp_path: Path) -> None:
+    """The layout compose uses: trainops' volume and Temporal's each hold the CA certificate
+    and their own pair; the CA's key is only in the one-shot's private directory."""
+    client, server, ca = tmp_path / "client", tmp_path / "server", tmp_path / "ca"
+    cli = CliRunner()
+    done = cli.invoke(
+        app,
+        ["certs", "generate", str(client), "--server-dir", str(server), "--ca-dir", str(ca)],
+    )
+    assert done.exit_code == 0, done.output
+    assert {p.name for p in client.iterdir()} == {"ca.pem", "client.pem", "client-key.pem"}
+    assert {p.name for p in server.iterdir()} == {"ca.pem", "server.pem", "server-key.pem"}
+    assert {p.name for p in ca.iterdir()} == {"ca.pem", "ca-key.pem"}
+    assert stat.S_IMODE((ca / "ca-key.pem").stat().st_mode) == 0o600
+    ca_pem = (ca / "ca.pem").read_bytes()
+    assert (client / "ca.pem").read_bytes() == ca_pem == (server / "ca.pem").read_bytes()
+    store = Store([x509.load_pem_x509_certificate(ca_pem)])
+    builder = PolicyBuilder().store(store).time(datetime.now(UTC))
+    builder.build_client_verifier().verify(_load(client / "client.pem"), [])
+    builder.build_server_verifier(x509.DNSName("temporal")).verify(_load(server / "server.pem"), [])
+
+    again = cli.invoke(app, ["certs", "generate", str(client), "--ca-dir", str(ca)])
+    assert again.exit_code == 0 and "kept" in again.output  # the CA's key alone is enough to keep
+    assert (ca / "ca.pem").read_bytes() == ca_pem

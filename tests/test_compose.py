@@ -23,6 +23,7 @@ def compose() -> dict[str, dict[str, object]]:
 
 ONE_SHOTS = {"certs", "temporal-schema", "temporal-namespace", "migrate"}
 TRAINOPS_SERVICES = ("worker", "projector", "api", "migrate", "backup")
+TEMPORAL_CLIENTS = {"worker", "api", "temporal-namespace", "temporal-ui"}
 
 
 def test_the_stack_has_every_part() -> None:
@@ -100,7 +101,7 @@ def test_trainops_reaches_temporal_over_mutual_tls_with_the_generated_certificat
     assert isinstance(temporal, dict)
     assert temporal["TEMPORAL_TLS_REQUIRE_CLIENT_AUTH"] == "true"
     assert temporal["TEMPORAL_TLS_CLIENT1_CA_CERT"] == "/certs/ca.pem"
-    assert services["certs"]["command"][:4] == ["trainops", "certs", "generate", "/certs"]  # type: ignore[index]
+    assert services["certs"]["command"][:3] == ["trainops", "certs", "generate"]  # type: ignore[index]
     from runtime.certificates import CA_CERT, CLIENT_CERT, CLIENT_KEY, SERVER_CERT, SERVER_KEY
 
     assert temporal["TEMPORAL_TLS_FRONTEND_CERT"] == f"/certs/{SERVER_CERT}"
@@ -120,6 +121,64 @@ def test_trainops_reaches_temporal_over_mutual_tls_with_the_generated_certificat
         assert settings.temporal_tls_cert_file == Path("/certs") / CLIENT_CERT
         assert settings.temporal_tls_key_file == Path("/certs") / CLIENT_KEY
         assert settings.temporal_tls_server_name in ("temporal",)
+
+
+def _volume_mounts(service: dict[str, object]) -> dict[str, str]:
+    """A service's named volumes: mount path -> volume."""
+    mounts = {}
+    for entry in service.get("volumes", []):  # type: ignore[attr-defined]
+        volume, target = str(entry).split(":")[:2]
+        if not volume.startswith((".", "/")):
+            mounts[target] = volume
+    return mounts
+
+
+def test_each_service_sees_the_ca_certificate_and_its_own_key_and_never_the_ca_key(
+    tmp_path: Path,
+) -> None:
+    """Run the certs one-shot's own command with each of its volumes as a folder, then look at
+    what every other service finds through its mounts: the CA's key stays in the one-shot's
+    private volume, Temporal gets the server's pair, trainops and the operator tools the
+    client's, and every certificate path a service is configured with is there."""
+    from typer.testing import CliRunner
+
+    from trainops.cli import app
+
+    services = compose()
+    certs = services["certs"]
+    folders = {volume: tmp_path / volume for volume in _volume_mounts(certs).values()}
+    command = [str(a) for a in certs["command"]]  # type: ignore[attr-defined]
+    for target, volume in _volume_mounts(certs).items():
+        command = [str(folders[volume]) if arg == target else arg for arg in command]
+    assert command[0] == "trainops"
+    done = CliRunner().invoke(app, command[1:])
+    assert done.exit_code == 0, done.output
+    holders = {
+        volume
+        for name, service in services.items()
+        if name != "certs"
+        for volume in _volume_mounts(service).values()
+    }
+    ca_key = [volume for volume, folder in folders.items() if (folder / "ca-key.pem").exists()]
+    assert len(ca_key) == 1 and ca_key[0] not in holders, ca_key
+
+    paths = re.compile(r"^/certs/[\w.-]+$")
+    for name, service in services.items():
+        if name == "certs":
+            continue
+        environment = service.get("environment", {})
+        assert isinstance(environment, dict)
+        named = {str(v) for k, v in environment.items() if "TLS" in k and paths.match(str(v))}
+        mounts = _volume_mounts(service)
+        if name in TEMPORAL_CLIENTS | {"temporal"}:
+            assert named and mounts.get("/certs") in folders, name
+        elif "/certs" not in mounts:
+            continue  # never talks to Temporal (migrate, projector, backup)
+        seen = {p.name for p in folders[mounts["/certs"]].iterdir()}
+        assert {Path(p).name for p in named} <= seen, name
+        assert "ca-key.pem" not in seen, name
+        own = "server-key.pem" if name == "temporal" else "client-key.pem"
+        assert {p for p in seen if p.endswith("-key.pem")} == {own}, name
 
 
 def test_every_command_exists() -> None:

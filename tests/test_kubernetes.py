@@ -77,6 +77,9 @@ def test_workers_and_the_api_reach_temporal_over_mutual_tls_and_report_their_hea
         pod = deployments[name]["spec"]["template"]["spec"]
         secrets = {v["name"]: v["secret"]["secretName"] for v in pod["volumes"] if "secret" in v}
         assert secrets == {"temporal-tls": "trainops-temporal-tls"}, name
+        tls = next(v["secret"] for v in pod["volumes"] if v["name"] == "temporal-tls")
+        mounted = {item["key"]: item["path"] for item in tls["items"]}  # only these, never a CA key
+        assert mounted == {n: n for n in ("ca.pem", "client.pem", "client-key.pem")}, name
         mounts = {m["mountPath"] for m in pod["containers"][0]["volumeMounts"]}
         assert "/certs" in mounts, name
     for name in ("trainops-worker", "trainops-projector"):

@@ -70,3 +70,15 @@ def test_a_bad_setting_names_the_variable(tmp_path: Path) -> None:
     )
     _refused(done, "bad settings:")
     assert "TRAINOPS_TEMPORAL_TLS_KEY_FILE" in done.stderr
+
+
+def test_the_production_api_without_its_signing_key_says_which_variable(tmp_path: Path) -> None:
+    done = _run(
+        [sys.executable, "-m", "api"],
+        tmp_path,
+        TRAINOPS_SIGNING_KEY_FILE=str(tmp_path / "signing-key.pem"),
+        TRAINOPS_SIGNING_KEY_CREATE="false",
+        TRAINOPS_API_PORT="0",
+    )
+    _refused(done, "no signing key: set TRAINOPS_SIGNING_KEY")
+    assert not (tmp_path / "signing-key.pem").exists()

@@ -30,16 +30,32 @@ def generate_command(
     ] = None,
     days: Annotated[int, typer.Option(help="Validity in days (1-3650).")] = 365,
     force: Annotated[bool, typer.Option(help="Replace certificates already there.")] = False,
+    ca_dir: Annotated[
+        Path | None,
+        typer.Option(help="Where the CA's key goes (default DIR); keep it from every service."),
+    ] = None,
+    server_dir: Annotated[
+        Path | None,
+        typer.Option(help="Where Temporal's server certificate and key go (default DIR)."),
+    ] = None,
 ) -> None:
     """A private CA, the Temporal frontend's server certificate and trainops' client certificate.
 
-    Writes ca.pem, ca-key.pem, server.pem, server-key.pem, client.pem, client-key.pem (keys
-    mode 0600). Existing files are kept unless --force, so a restarted one-shot service never
-    replaces certificates in use. Point TRAINOPS_TEMPORAL_TLS_CA_FILE/_CERT_FILE/_KEY_FILE at
-    ca.pem, client.pem and client-key.pem."""
+    Writes ca.pem and trainops' client.pem, client-key.pem to DIR; ca-key.pem to --ca-dir;
+    server.pem, server-key.pem to --server-dir; ca.pem to each (keys mode 0600). Existing files
+    are kept unless --force, so a restarted one-shot service never replaces certificates in use.
+    Point TRAINOPS_TEMPORAL_TLS_CA_FILE/_CERT_FILE/_KEY_FILE at ca.pem, client.pem and
+    client-key.pem."""
     names = tuple(server_name) if server_name else DEFAULT_SERVER_NAMES
     try:
-        issued = generate(directory, server_names=names, days=days, force=force)
+        issued = generate(
+            directory,
+            server_names=names,
+            days=days,
+            force=force,
+            ca_dir=ca_dir,
+            server_dir=server_dir,
+        )
     except CertificatesExist as exc:
         console.print(f"kept: {escape(str(exc))}")
         return

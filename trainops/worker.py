@@ -34,7 +34,7 @@ from runtime.temporal_connection import connect_temporal
 from runtime.temporal_runtime import install_runtime
 from runtime.tracing import configure_tracing
 from services.database import Database, open_database
-from services.sealing import start_sealing
+from services.sealing import load_seal_signer, start_sealing
 from workflows.program import TrainingProgramWorkflow
 from workflows.sandbox import sandbox_runner
 from workflows.seal import SealLogWorkflow
@@ -139,6 +139,8 @@ async def main() -> None:
     install_runtime(settings.worker_metrics_address)
     configure_logging(settings.log_format, settings.log_level)
     configure_tracing(settings, "trainops-worker")
+    # A missing or malformed seal key stops the worker now, not after it waited for Temporal.
+    load_seal_signer(settings)
     await asyncio.to_thread(
         wait_for_database, settings.database_url, settings.database_connect_wait_seconds
     )

@@ -126,3 +126,82 @@ async def test_a_process_waits_for_temporal_with_backoff_and_then_says_why_it_ga
         await connect_temporal(Settings(temporal_address=f"127.0.0.1:{port}"), wait_seconds=1.2)
     assert f"127.0.0.1:{port}" in str(refused.value)
     assert "waiting for Temporal" in capsys.readouterr().out
+
+
+WORKER_ROOT = Path(__file__).parents[2]
+
+
+async def _start_worker(tmp_path: Path, **env: str) -> tuple[int, str]:
+    """Run ``worker.py`` as a process with these settings; its exit status and stderr."""
+    import asyncio
+    import os
+    import sys
+
+    environment = {
+        **os.environ,
+        "TRAINOPS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "TRAINOPS_SEAL_KEY_FILE": str(tmp_path / "seal-key.pem"),
+        "TRAINOPS_WITNESS_DIR": str(tmp_path / "witness"),
+        "TRAINOPS_LOG_FORMAT": "json",
+        # As in compose: a long wait for Temporal, which a refused certificate must not use up.
+        "TRAINOPS_TEMPORAL_CONNECT_WAIT_SECONDS": "600",
+        **env,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "worker.py",
+        cwd=WORKER_ROOT,
+        env=environment,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
+    assert process.returncode is not None
+    return process.returncode, stderr.decode()
+
+
+@pytest.mark.parametrize("which", ["foreign-ca-client", "missing-ca-file"])
+async def test_a_worker_with_a_wrong_certificate_stops_at_once_with_one_line(
+    front: tuple[str, list[str]], certs: Path, tmp_path: Path, which: str
+) -> None:
+    """Not a crash loop and not ten minutes of retries: a certificate will not fix itself."""
+    address, _ = front
+    foreign = tmp_path / "foreign"
+    generate(foreign)
+    env = {
+        "TRAINOPS_TEMPORAL_ADDRESS": address,
+        "TRAINOPS_TEMPORAL_TLS_CA_FILE": str(certs / "ca.pem"),
+        "TRAINOPS_TEMPORAL_TLS_CERT_FILE": str(foreign / "client.pem"),
+        "TRAINOPS_TEMPORAL_TLS_KEY_FILE": str(foreign / "client-key.pem"),
+    }
+    if which == "missing-ca-file":
+        env |= {
+            "TRAINOPS_TEMPORAL_TLS_CA_FILE": str(tmp_path / "nowhere" / "ca.pem"),
+            "TRAINOPS_TEMPORAL_TLS_CERT_FILE": str(certs / "client.pem"),
+            "TRAINOPS_TEMPORAL_TLS_KEY_FILE": str(certs / "client-key.pem"),
+        }
+    status, stderr = await _start_worker(tmp_path, **env)
+    assert status == 78, stderr[-2000:]
+    errors = [line for line in stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, stderr[-2000:]
+    expected = "over TLS" if which == "foreign-ca-client" else "cannot read the Temporal CA"
+    assert expected in errors[0]
+    assert "Traceback" not in stderr
+
+
+async def test_a_worker_without_its_seal_key_stops_before_waiting_for_temporal(
+    tmp_path: Path,
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # nobody listens: the worker would wait ten minutes
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    status, stderr = await _start_worker(
+        tmp_path,
+        TRAINOPS_TEMPORAL_ADDRESS=f"127.0.0.1:{port}",
+        TRAINOPS_SEAL_KEY_CREATE="false",
+    )
+    assert status == 78, stderr[-2000:]
+    assert "error: no seal key: set TRAINOPS_SEAL_KEY" in stderr
+    assert not (tmp_path / "seal-key.pem").exists()

@@ -39,12 +39,16 @@ def _client(env: WorkflowEnvironment, store: Any) -> ProgramClient:
     return ProgramClient(env.client, "capture", signer, env.get_current_time)
 
 
-async def capture(out: Path, programs: int = 12) -> list[str]:
+async def capture(out: Path, programs: int = 12, database_url: str | None = None) -> list[str]:
+    """Run the demo quarter's first ``programs`` programs and write their histories to ``out``;
+    the log and read models go to ``database_url`` (default: a throwaway SQLite file)."""
     from trainops import demo  # after the worker: older versions import in that order
 
     out.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix="trainops-capture-"))
-    database = open_database(f"sqlite:///{workdir / 'capture.db'}")
+    if database_url is None:
+        workdir = Path(tempfile.mkdtemp(prefix="trainops-capture-"))
+        database_url = f"sqlite:///{workdir / 'capture.db'}"
+    database = open_database(database_url)
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter, test_server_existing_path=test_server_path()
     )
