@@ -102,7 +102,6 @@ class ProjectionRunner:
                 .where(checkpoints.c.name == CHECKPOINT)
                 .values(position=batch[-1].position)
             )
-        log.debug("projected", events=len(batch), position=batch[-1].position)
         return len(batch)
 
     def catch_up(self, max_events: int | None = None) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import structlog
 from sqlalchemy import select
 
 from projections.catalog import ALL_PROJECTIONS
@@ -36,3 +37,12 @@ def test_rebuilt_read_models_equal_incrementally_built_ones(
     for size in (head, 50, 3):
         assert ProjectionRunner(db.store, rebuild_batch_size=size).rebuild() == head
         assert snapshot(db) == incremental, f"rebuilt in batches of {size}"
+
+
+def test_catching_up_logs_no_line_per_batch(backend_db: Database, tmp_path: Path) -> None:
+    """A long catch-up or rebuild says once what it did, whatever the log level."""
+    build(backend_db.store, tmp_path)
+    with structlog.testing.capture_logs() as logs:
+        ProjectionRunner(backend_db.store, batch_size=5).catch_up()
+        ProjectionRunner(backend_db.store, rebuild_batch_size=5).rebuild()
+    assert [entry["event"] for entry in logs] == ["read models rebuilt"]
