@@ -11,7 +11,7 @@ import importlib
 import time
 
 from bench.table import Config, Row, render
-from trainops.logging import configure_logging
+from runtime.logging import configure_logging
 
 MODULES = ("bench.reads_bench", "bench.writers_bench")
 

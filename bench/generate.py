@@ -29,7 +29,7 @@ from domain.program import decide, evolve, fold, role_for, start
 from eventlog import EventStore, NewEvent
 from imports.history import migrate_history
 from imports.reference import load_reference
-from trainops.database import open_database
+from services.database import open_database
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 EMPLOYEES = 3000

@@ -40,7 +40,7 @@ from eventlog.engine import make_engine
 from eventlog.verify import verify_log
 from projections import kpi_queries, queries
 from services import reads
-from trainops.database import Database, open_database
+from services.database import Database, open_database
 
 REBUILD_TARGET = 100_000
 """Events per second the issue asks a rebuild for."""

@@ -18,7 +18,7 @@ import time
 from sqlalchemy import text
 
 from projections.catalog import ALL_PROJECTIONS
-from trainops.database import open_database
+from services.database import open_database
 
 
 def peak_mb() -> float:

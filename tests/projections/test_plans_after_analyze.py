@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from projections.catalog import ALL_PROJECTIONS
+from services.database import Database
 from tests.projections.evaluation_log import build
-from trainops.database import Database
 
 
 def test_a_rebuild_after_analysing_empty_tables_plans_per_statement(

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from projections.catalog import ALL_PROJECTIONS
 from projections.runner import ProjectionRunner
+from services.database import Database
 from tests.projections.evaluation_log import build
-from trainops.database import Database
 
 
 def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
