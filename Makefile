@@ -43,7 +43,9 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
+# BENCH_EVENTS (default 100000), BENCH_ROUNDS (3), BENCH_URL (the test PostgreSQL) size a run.
 bench: $(STAMP)
+	$(BIN)/python -m bench
 	$(BIN)/python -m bench.eventlog_bench
 
 clean:

@@ -36,8 +36,8 @@ from audit.progress import EVERY, Progress, no_progress
 from audit.seal_keys import seal_keys as published_seal_keys
 from domain.proofs import TrustedKey
 from domain.seals import SignedSeal
-from eventlog import EventStore, RecordedEvent, hashing
-from eventlog.verify import verify_events
+from eventlog import EventStore, hashing
+from eventlog.verify import StoredRow, read_stored, verify_events
 
 log = structlog.get_logger(__name__)
 
@@ -51,6 +51,10 @@ __all__ = [
     "take_digest",
     "verify_audit",
 ]
+
+
+#: Rows per page of the walk.
+PAGE = 5000
 
 
 class VerifyReport(BaseModel):
@@ -102,12 +106,12 @@ class _Walk:
         self.count = 0
         self.head: tuple[int, str] = (0, hashing.GENESIS)
 
-    def rows(self) -> Iterator[RecordedEvent]:
+    def rows(self) -> Iterator[StoredRow]:
         while True:
             self.head = self.store.head()
             self.watch.add(self.head[0])
             got = 0
-            for row in self.store.read_all(self.last):
+            for row in read_stored(self.store, self.last, page_size=PAGE):
                 if row.position in self.watch:
                     self.seen[row.position] = row.hash
                 self.last = row.position

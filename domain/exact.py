@@ -10,8 +10,10 @@ estimates (which are approximations by nature).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 Number = int | float | Decimal | Fraction
 
@@ -25,8 +27,24 @@ def exact(value: Number) -> Fraction:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"{value} is not a finite number")
-        return Fraction(repr(value))
+        return _shortest(value)
     return Fraction(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _shortest(value: float) -> Fraction:
+    """Scores repeat (a 0-100 scale has few values): parse each decimal once."""
+    return Fraction(repr(value))
+
+
+def exact_sum(values: Iterable[Fraction]) -> Fraction:
+    """The exact sum, over a common denominator: the same value as adding the fractions one
+    by one, without reducing after every addition (KPI means add thousands of scores)."""
+    terms = list(values)
+    if not terms:
+        return Fraction(0)
+    common = math.lcm(*{v.denominator for v in terms})
+    return Fraction(sum(v.numerator * (common // v.denominator) for v in terms), common)
 
 
 def text(value: Fraction) -> str:

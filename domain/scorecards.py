@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Literal
+from functools import cached_property
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -45,6 +46,8 @@ from domain.reference import (
 )
 from domain.roi import BenefitLine, CostLine, phillips_roi, rounded
 from domain.statistics import Interval, MeanEstimate, Proportion, wilson
+
+T = TypeVar("T", SurveyResponse, ExamResult, "ItemResult")
 
 Unit = Literal["rate", "score", "relative", "percent", "ratio"]
 Scope = Literal["specialist", "department", "organisation"]
@@ -134,6 +137,28 @@ class KpiInputs:
     instructors: Mapping[str, InstructorDefined] = field(default_factory=dict)
     venues: Mapping[str, VenueDefined] = field(default_factory=dict)
     assignments: Mapping[str, ProgramResourcesAssigned] = field(default_factory=dict)
+
+    @cached_property
+    def _rows_of(self) -> dict[str, dict[str, list[int]]]:
+        """Where each program's surveys, exams and items are, so a group's are found without
+        scanning every row for every group."""
+        programs_of = {
+            "surveys": [r.program_id for r in self.surveys],
+            "exams": [r.program_id for r in self.exams],
+            "items": [r.program_id for r in self.items],
+        }
+        index: dict[str, dict[str, list[int]]] = {}
+        for kind, ids in programs_of.items():
+            found: dict[str, list[int]] = {}
+            for at, program_id in enumerate(ids):
+                found.setdefault(program_id, []).append(at)
+            index[kind] = found
+        return index
+
+    def _of(self, kind: str, rows: Sequence[T], ids: Iterable[str]) -> list[T]:
+        """The rows of these programs, in their order in ``rows``."""
+        found = self._rows_of[kind]
+        return [rows[at] for at in sorted(at for pid in ids for at in found.get(pid, ()))]
 
 
 # ---------------------------------------------------------------------- building rows
@@ -266,7 +291,7 @@ def program_kpis(
             executed,
         ),
     ]
-    surveys = [s for s in inputs.surveys if s.program_id in ids]
+    surveys = inputs._of("surveys", inputs.surveys, ids)
     l1 = reaction(programs, surveys)
     surveyed = {s.program_id for s in surveys}
     rows.append(_mean("satisfaction", l1.overall, thresholds, surveyed))
@@ -282,8 +307,8 @@ def program_kpis(
             )
         )
     rows.append(_proportion("response_rate", l1.response_rate, thresholds, executed))
-    exams = [e for e in inputs.exams if e.program_id in ids]
-    items = [i for i in inputs.items if i.program_id in ids]
+    exams = inputs._of("exams", inputs.exams, ids)
+    items = inputs._of("items", inputs.items, ids)
     l2 = learning(exams, [i.item for i in items], pass_mark)
     examined = {e.program_id for e in exams}
     pass_row = _proportion("exam_pass_rate", l2.pass_rate, thresholds, examined)

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.exact import Number, exact
+from domain.exact import Number, exact, exact_sum
 
 #: Fewest observations per cell of a difference-in-differences (pre/post x trained/control).
 MIN_DID_CELL = 2
@@ -148,7 +148,7 @@ def mean_ci(values: Iterable[Number], confidence: float = 0.95) -> MeanEstimate:
     n = len(data)
     if n == 0:
         return MeanEstimate(n=0, mean=None, sd=None, interval=None)
-    exact_mean = sum(typed, Fraction(0)) / n
+    exact_mean = exact_sum(typed) / n
     mean = float(exact_mean)
     if n == 1:
         return MeanEstimate(n=1, mean=mean, sd=None, interval=None, exact_mean=exact_mean)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from domain.canonical import encode_json
 from runtime.errors import StartupError
 
 #: Execution option naming how a SQLite transaction begins; readers pass "DEFERRED".
@@ -19,6 +20,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``. On SQLite: WAL, a busy timeout, and ``BEGIN IMMEDIATE`` so that a
     writer takes the write lock before it reads the head of the log."""
     parsed = make_url(url)
+    # Every JSON column is written in the canonical encoding: a log row's stored text is then
+    # the very bytes its hash covers, so `log verify` hashes it without decoding it.
+    kwargs.setdefault("json_serializer", encode_json)
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)

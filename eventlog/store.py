@@ -475,6 +475,11 @@ class EventStore:
             .order_by(events.c.position)
             .limit(size)
         )
+        if conn is not None and self._postgres:
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            set_json_loads(_loads, driver)
+            return [_record(r) for r in driver.execute(_PAGE, (after_position, size))]
         if conn is not None:
             return [_record(row) for row in conn.execute(query)]
         if self._postgres:

@@ -21,9 +21,6 @@ from sqlalchemy import (
     Float,
     String,
     Table,
-    and_,
-    delete,
-    insert,
 )
 
 from domain import events as e
@@ -36,6 +33,7 @@ from domain.evaluation import (
     ProgramCostRecorded,
 )
 from projections.base import Batch
+from projections.bulk import delete_keys, insert_rows, upsert_rows
 from projections.program_views import program_id_of
 from projections.tables import metadata
 
@@ -201,21 +199,9 @@ class EvaluationProjection:
             fold.add(recorded.stream_id, event, recorded.position)
         _replace(conn, responses, ("program_id", "trainee", "kind"), fold.responses)
         _replace(conn, items, ("program_id", "trainee"), fold.items)
-        _replace(
-            conn, reference, ("kind", "record_id"), {k: [v] for k, v in fold.reference.items()}
-        )
-        _replace(
-            conn,
-            metrics,
-            ("employee_id", "metric", "period"),
-            {k: [v] for k, v in fold.metrics.items()},
-        )
-        _replace(
-            conn,
-            roi_lines,
-            ("program_id", "kind", "line_id"),
-            {k: [v] for k, v in fold.roi.items()},
-        )
+        upsert_rows(conn, reference, list(fold.reference.values()))
+        upsert_rows(conn, metrics, list(fold.metrics.values()))
+        upsert_rows(conn, roi_lines, list(fold.roi.values()))
 
 
 def _replace(
@@ -224,13 +210,9 @@ def _replace(
     key_columns: tuple[str, ...],
     rows_by_key: dict[Any, list[dict[str, Any]]],
 ) -> None:
-    """Delete every row of each key, then insert its new rows (portable upsert)."""
-    new_rows: list[dict[str, Any]] = []
-    for key, rows in rows_by_key.items():
-        condition = and_(
-            *(table.c[name] == value for name, value in zip(key_columns, key, strict=True))
-        )
-        conn.execute(delete(table).where(condition))
-        new_rows.extend(rows)
-    if new_rows:
-        conn.execute(insert(table), new_rows)
+    """A key's rows replaced by its new ones (an answer may have fewer dimensions than the one
+    it corrects): one delete naming every key, then one bulk insert."""
+    if not rows_by_key:
+        return
+    delete_keys(conn, table, key_columns, rows_by_key)
+    insert_rows(conn, table, [row for rows in rows_by_key.values() for row in rows])

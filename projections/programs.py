@@ -1,12 +1,21 @@
-"""The program read models: summaries, timelines, the approval inbox and who each is for."""
+"""The program read models: summaries, timelines, the approval inbox and who each is for.
+
+A batch is folded in memory first, and only its net effect is written, set-based: one upsert
+for the programs it touched, one bulk insert for its timeline entries, one delete and one
+insert for the tasks whose inbox rows changed, and the trainee rows that changed (an
+enrolment is one row; a plan or revision rewrites only the rows it changes). So a batch costs a
+few statements whatever it holds, and no row is deleted only to be inserted again.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, Table, delete, select
 
 from projections.base import Batch
+from projections.bulk import delete_keys, insert_rows, upsert_rows
 from projections.program_views import (
     Change,
     ProgramView,
@@ -20,6 +29,36 @@ from projections.program_views import (
 from projections.tables import inbox, programs, timeline, trainees
 
 
+@dataclass
+class _Net:
+    """What a batch leaves behind, per key: later changes replace earlier ones."""
+
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    tasks: dict[str, tuple[dict[str, Any], ...]] = field(default_factory=dict)
+    #: program -> every trainee row it has now (after a plan or revision), by trainee.
+    rosters: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    #: (program, trainee) -> that one row (after an enrolment), for programs not in rosters.
+    people: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+    def add(self, change: Change) -> None:
+        match change:
+            case TimelineEntry():
+                self.timeline.append(change.__dict__)
+            case TaskChanged():
+                self.tasks[change.task_id] = change.rows
+            case TraineesChanged(trainee=None):
+                self.rosters[change.program_id] = {row["trainee"]: row for row in change.rows}
+                for key in [k for k in self.people if k[0] == change.program_id]:
+                    del self.people[key]
+            case TraineesChanged():
+                roster = self.rosters.get(change.program_id)
+                for row in change.rows:
+                    if roster is not None:
+                        roster[row["trainee"]] = row
+                    else:
+                        self.people[(change.program_id, row["trainee"])] = row
+
+
 class ProgramProjection:
     name = "programs"
     tables: tuple[Table, ...] = (programs, timeline, inbox, trainees)
@@ -28,22 +67,18 @@ class ProgramProjection:
         ids = {pid for r, _ in batch if (pid := program_id_of(r.stream_id)) is not None}
         views = self._load_views(conn, ids)
         existing = set(views)
-        changes: list[Change] = []
+        net = _Net()
         for recorded, event in batch:
             program_id = program_id_of(recorded.stream_id)
             if program_id is None:
                 continue
-            views[program_id], new_changes = apply(views.get(program_id), recorded, event)
-            changes.extend(new_changes)
-        for program_id, view in views.items():
-            row = program_row(view)
-            if program_id in existing:
-                conn.execute(
-                    update(programs).where(programs.c.program_id == program_id).values(**row)
-                )
-            else:
-                conn.execute(insert(programs).values(**row))
-        self._apply_changes(conn, changes)
+            views[program_id], changes = apply(views.get(program_id), recorded, event)
+            for change in changes:
+                net.add(change)
+        upsert_rows(conn, programs, [program_row(views[pid]) for pid in sorted(views)])
+        insert_rows(conn, timeline, net.timeline)
+        self._write_inbox(conn, net.tasks)
+        self._write_trainees(conn, net, existing)
 
     @staticmethod
     def _load_views(conn: Connection, ids: set[str]) -> dict[str, ProgramView]:
@@ -57,22 +92,28 @@ class ProgramProjection:
         return {row[0]: ProgramView.model_validate(row[1]) for row in rows}
 
     @staticmethod
-    def _apply_changes(conn: Connection, changes: list[Change]) -> None:
-        entries: list[dict[str, Any]] = []
-        for change in changes:
-            match change:
-                case TimelineEntry():
-                    entries.append(change.__dict__)
-                case TaskChanged():
-                    conn.execute(delete(inbox).where(inbox.c.task_id == change.task_id))
-                    if change.rows:
-                        conn.execute(insert(inbox), list(change.rows))
-                case TraineesChanged():
-                    which = trainees.c.program_id == change.program_id
-                    if change.trainee is not None:
-                        which = which & (trainees.c.trainee == change.trainee)
-                    conn.execute(delete(trainees).where(which))
-                    if change.rows:
-                        conn.execute(insert(trainees), list(change.rows))
-        if entries:
-            conn.execute(insert(timeline), entries)
+    def _write_inbox(conn: Connection, tasks: dict[str, tuple[dict[str, Any], ...]]) -> None:
+        delete_keys(conn, inbox, ("task_id",), ((task_id,) for task_id in sorted(tasks)))
+        insert_rows(conn, inbox, [row for rows in tasks.values() for row in rows])
+
+    @staticmethod
+    def _write_trainees(conn: Connection, net: _Net, existing: set[str]) -> None:
+        """New programs' rows are inserted; an existing program's rows are upserted, and a
+        plan or revision deletes only the people it no longer names."""
+        fresh: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
+        for program_id, roster in net.rosters.items():
+            if program_id in existing:
+                conn.execute(
+                    delete(trainees).where(
+                        trainees.c.program_id == program_id,
+                        trainees.c.trainee.not_in(sorted(roster)),
+                    )
+                )
+                changed.extend(roster.values())
+            else:
+                fresh.extend(roster.values())
+        for (program_id, _), row in net.people.items():
+            (changed if program_id in existing else fresh).append(row)
+        insert_rows(conn, trainees, fresh)
+        upsert_rows(conn, trainees, changed, only_if_changed=("enrolled",))

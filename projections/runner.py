@@ -73,11 +73,13 @@ class ProjectionRunner:
         store: EventStore,
         *,
         batch_size: int = 500,
+        rebuild_batch_size: int = 5000,
         projections: Sequence[Projection] = ALL_PROJECTIONS,
     ) -> None:
         self.store = store
         self.engine: Engine = store.engine
         self.batch_size = batch_size
+        self.rebuild_batch_size = rebuild_batch_size
         self.projections = tuple(projections)
 
     def position(self) -> int:
@@ -101,7 +103,6 @@ class ProjectionRunner:
                 .where(checkpoints.c.name == CHECKPOINT)
                 .values(position=batch[-1].position)
             )
-        log.debug("projected", events=len(batch), position=batch[-1].position)
         return len(batch)
 
     def catch_up(self, max_events: int | None = None) -> int:
@@ -135,7 +136,9 @@ class ProjectionRunner:
 
     def rebuild(self) -> int:
         """Empty every read model and fold the whole log again, in one transaction: readers see
-        the old read models until the new ones are complete; a failure changes nothing."""
+        the old read models until the new ones are complete; a failure changes nothing. The
+        log streams through in batches of ``rebuild_batch_size``, each folded in memory and
+        written in a few set-based statements, so memory stays flat whatever the log's size."""
         folded = 0
         with self.engine.begin() as conn:
             self._lock_checkpoint(conn)
@@ -144,7 +147,7 @@ class ProjectionRunner:
                     conn.execute(delete(table))
             conn.execute(delete(quarantine))
             position = 0
-            while batch := self.store.read_page(position, self.batch_size, conn=conn):
+            while batch := self.store.read_page(position, self.rebuild_batch_size, conn=conn):
                 self._fold(conn, batch)
                 position = batch[-1].position
                 folded += len(batch)

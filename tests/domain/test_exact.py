@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.evaluation import ProgramRecord, normalise
-from domain.exact import exact, text
+from domain.exact import exact, exact_sum, text
 from domain.ratings import Rating, Threshold, Thresholds
 from domain.roi import BenefitLine, CostLine
 from domain.scorecards import KpiInputs, _roi_rows
@@ -80,3 +80,10 @@ def test_exact_refuses_what_is_not_a_number() -> None:
         exact(float("nan"))
     with pytest.raises(TypeError):
         exact(True)
+
+
+def test_an_exact_sum_is_the_sum_of_the_fractions() -> None:
+    values = [exact(v) for v in (0.1, 0.2, 66.66666666666667, 87.5, 3, 1e-7, -2.25)]
+    assert exact_sum(values) == sum(values, Fraction(0))
+    assert exact_sum([]) == 0
+    assert exact_sum([Fraction(1, 3), Fraction(1, 6)]) == Fraction(1, 2)

@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import text
 
 from projections.catalog import ALL_PROJECTIONS
 from services.database import Database
-from tests.projections.history import generate
+from tests.projections.evaluation_log import build
 
 
-def test_a_rebuild_after_analysing_empty_tables_plans_per_statement(backend_db: Database) -> None:
+def test_a_rebuild_after_analysing_empty_tables_plans_per_statement(
+    backend_db: Database, tmp_path: Path
+) -> None:
     db = backend_db
-    generate(db.store, programs=4)
+    build(db.store, tmp_path)  # programs, approvals, enrolments, surveys, exams, reference data
     db.projector.catch_up()
     with db.engine.connect() as conn:
         before = {

@@ -59,13 +59,13 @@ def test_a_crash_inside_a_batch_neither_loses_nor_doubles_events(
     clean.projector.catch_up()
     runner = ProjectionRunner(crashed.store, batch_size=20)
     runner.run_once()
-    original = ProgramProjection._apply_changes
+    original = ProgramProjection._write_trainees  # the batch's last write
 
-    def explode(conn: Any, changes: Any) -> None:
-        original(conn, changes)  # the writes happen, then the process dies before commit
+    def explode(conn: Any, net: Any, existing: Any) -> None:
+        original(conn, net, existing)  # the writes happen, then the process dies before commit
         raise SystemExit("power cut")  # not an Exception: nothing may catch and quarantine it
 
-    monkeypatch.setattr(ProgramProjection, "_apply_changes", staticmethod(explode))
+    monkeypatch.setattr(ProgramProjection, "_write_trainees", staticmethod(explode))
     with pytest.raises(SystemExit):
         runner.run_once()
     assert runner.position() == 20
