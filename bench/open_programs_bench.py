@@ -35,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -103,6 +103,7 @@ class Result:
     publish_cpu: float = 0.0
     """Worker CPU seconds for every program's plan → published → first reminder."""
     wave_cpu: float = 0.0
+    progress: list[str] = field(default_factory=list)
     slow_tasks: int = 0
     """Workflow tasks the SDK reported over 5 s (near Temporal's 10 s task timeout)."""
     errors: list[str] = field(default_factory=list)
@@ -215,7 +216,7 @@ def _reminders(engine: Engine, kind: str, after: int) -> tuple[int, dict[str, da
         .where(events.c.event_type == "ReminderSent", events.c.position > after)
         .order_by(events.c.position)
     )
-    last, found = after, {}
+    last, found = after, dict[str, datetime]()
     with engine.connect() as conn:
         for position, stream, payload, recorded in conn.execute(query):
             last = position
@@ -225,21 +226,30 @@ def _reminders(engine: Engine, kind: str, after: int) -> tuple[int, dict[str, da
 
 
 async def _drive(
-    programs: ProgramClient, count: int, publish: int, in_flight: int, starts_at: datetime
+    programs: ProgramClient,
+    count: int,
+    publish: int,
+    in_flight: int,
+    starts_at: datetime,
+    opened: Callable[[int], None],
 ) -> tuple[dict[str, datetime], list[str]]:
     """Each program planned and submitted (it then waits on its approval's SLA timers); the
     first ``publish`` also approved and published. When each was published."""
     gate = asyncio.Semaphore(in_flight)
     published: dict[str, datetime] = {}
     errors: list[str] = []
+    done = 0
 
     async def one(index: int) -> None:
+        nonlocal done
         plan = _plan(index, starts_at)
         async with gate:
             try:
                 await programs.plan(plan)
                 pid = plan.program_id
                 await programs.act(pid, c.SubmitProgram(actor=SPECIALIST))
+                done += 1
+                opened(done)
                 if index >= publish:
                     return
                 await programs.act(pid, c.ApproveProgram(actor=APPROVER, comment="ok"))
@@ -294,6 +304,7 @@ async def measure(
     in_flight: int = 100,
     fire_after: float = 60.0,
     wave: bool = True,
+    report_every: int = 500,
 ) -> Result:
     """One run: a fresh database, dev server and worker process; N programs through it
     (``publish`` of them, default all, as far as published)."""
@@ -342,8 +353,20 @@ async def measure(
             head = database.store.head()[0]
             started = time.monotonic()
             started_at = datetime.now(UTC)
+
+            def opened(done: int) -> None:
+                if done % report_every == 0 or done == count:
+                    rss = _memory_mb(worker.pid)[0]
+                    used = _cpu_seconds(worker.pid) - cpu
+                    line = (
+                        f"{done} open: worker RSS {rss:.0f} MB, CPU {used:.0f} s, "
+                        f"{time.monotonic() - started:.0f} s"
+                    )
+                    result.progress.append(line)
+                    print(line, flush=True)
+
             published, errors = await _drive(
-                programs, count, min(count, publish), in_flight, starts_at
+                programs, count, min(count, publish), in_flight, starts_at, opened
             )
             result.publish_seconds = time.monotonic() - started
             result.errors += errors

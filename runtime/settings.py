@@ -90,7 +90,10 @@ class Settings(BaseSettings):
         "a program not cached replays its history when its next timer or action arrives.",
     )
     worker_max_concurrent_workflow_tasks: int = Field(
-        default=100, ge=1, description="Workflow tasks (program steps) a worker runs at once."
+        default=10,
+        ge=1,
+        description="Workflow tasks (program steps) a worker runs at once. They are CPU work "
+        "under one interpreter lock: more only makes each slower, towards the 10 s task timeout.",
     )
     worker_max_concurrent_activities: int = Field(
         default=16,
