@@ -28,8 +28,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from domain.events import load_event
 from eventlog import EventStore, RecordedEvent
+from eventlog.engine import READ_ONLY
 from projections.base import Projection
 from projections.catalog import ALL_PROJECTIONS
+from projections.leadership import Leadership, leadership_for
 from projections.tables import checkpoints, quarantine
 
 log = structlog.get_logger(__name__)
@@ -83,7 +85,9 @@ class ProjectionRunner:
         self.projections = tuple(projections)
 
     def position(self) -> int:
-        with self.engine.connect() as conn:
+        """The checkpoint, read without a lock (on SQLite, not waiting for the write lock that
+        a folding projector holds)."""
+        with self.engine.connect().execution_options(**READ_ONLY) as conn:
             found = conn.execute(
                 select(checkpoints.c.position).where(checkpoints.c.name == CHECKPOINT)
             ).scalar()
@@ -119,19 +123,36 @@ class ProjectionRunner:
         stop: threading.Event,
         poll_seconds: float = 0.25,
         heartbeat: Callable[[], None] | None = None,
+        leadership: Leadership | None = None,
     ) -> None:
-        """Fold new events until ``stop``; ``heartbeat`` runs after every successful read."""
+        """Fold new events until ``stop``, while this process leads (``projections.leadership``:
+        another projector process stands by and takes over when this one dies); ``heartbeat``
+        runs after every successful read, and on a standby at every poll."""
+        lead = leadership if leadership is not None else leadership_for(self.engine)
         log.info("projector started", position=self.position())
-        while not stop.is_set():
-            try:
-                folded = self.run_once()
-                if heartbeat is not None:
-                    heartbeat()
-                if folded == 0:
-                    stop.wait(poll_seconds)
-            except Exception as exc:
-                log.warning("projection batch failed; retrying", error=describe(exc))
-                stop.wait(min(5.0, poll_seconds * 8))
+        standing_by = False
+        try:
+            while not stop.is_set():
+                try:
+                    if not lead.hold():
+                        if not standing_by:
+                            log.info("projector standing by: another process leads")
+                            standing_by = True
+                        if heartbeat is not None:
+                            heartbeat()
+                        stop.wait(poll_seconds)
+                        continue
+                    standing_by = False
+                    folded = self.run_once()
+                    if heartbeat is not None:
+                        heartbeat()
+                    if folded == 0:
+                        stop.wait(poll_seconds)
+                except Exception as exc:
+                    log.warning("projection batch failed; retrying", error=describe(exc))
+                    stop.wait(min(5.0, poll_seconds * 8))
+        finally:
+            lead.release()
         log.info("projector stopped", position=self.position())
 
     def rebuild(self) -> int:

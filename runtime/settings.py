@@ -81,6 +81,32 @@ class Settings(BaseSettings):
         description="host:port where a worker serves the Temporal SDK's metrics for "
         "Prometheus (e.g. 0.0.0.0:9464); unset: not served.",
     )
+    # Worker tuning (docs/performance.md, "Open programs"): measured with 5,000 open programs
+    # on one worker process (bench/open_programs_bench.py).
+    worker_max_cached_workflows: int = Field(
+        default=1000,
+        ge=0,
+        description="Programs a worker keeps in memory between their steps (the sticky cache); "
+        "a program not cached replays its history when its next timer or action arrives.",
+    )
+    worker_max_concurrent_workflow_tasks: int = Field(
+        default=10,
+        ge=1,
+        description="Workflow tasks (program steps) a worker runs at once. They are CPU work "
+        "under one interpreter lock: more only makes each slower, towards the 10 s task timeout.",
+    )
+    worker_max_concurrent_activities: int = Field(
+        default=16,
+        ge=1,
+        description="Activities (appends, notices) a worker runs at once; also its thread pool "
+        "(each holds a database connection while it appends).",
+    )
+    worker_workflow_task_pollers: int = Field(
+        default=5, ge=2, description="Concurrent long polls for workflow tasks (at least 2)."
+    )
+    worker_activity_task_pollers: int = Field(
+        default=5, ge=1, description="Concurrent long polls for activity tasks."
+    )
     otlp_endpoint: str | None = Field(
         default=None,
         description="OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces); unset: "

@@ -47,6 +47,8 @@ WORKFLOWS = [TrainingProgramWorkflow, SealLogWorkflow]
 #: at start is trusted within this long).
 KEYRING_REFRESH_SECONDS = 2.0
 HEARTBEAT_SECONDS = 10.0
+#: Activity threads of a worker built without ``max_concurrent_activities`` (tests, the demo).
+DEFAULT_ACTIVITY_THREADS = 16
 
 
 def refresh_keyring(store: EventStore) -> None:
@@ -78,6 +80,18 @@ async def beat_while_temporal_answers(
         await asyncio.sleep(every)
 
 
+def worker_tuning(settings: Settings) -> dict[str, int]:
+    """The worker's cache, concurrency and poller settings (``TRAINOPS_WORKER_*``), as
+    ``Worker`` options; docs/performance.md says what to set for how many open programs."""
+    return {
+        "max_cached_workflows": settings.worker_max_cached_workflows,
+        "max_concurrent_workflow_tasks": settings.worker_max_concurrent_workflow_tasks,
+        "max_concurrent_activities": settings.worker_max_concurrent_activities,
+        "max_concurrent_workflow_task_polls": settings.worker_workflow_task_pollers,
+        "max_concurrent_activity_task_polls": settings.worker_activity_task_pollers,
+    }
+
+
 def build_worker(
     client: Client,
     task_queue: str,
@@ -104,7 +118,10 @@ def build_worker(
             program_activities.verify_plan_proof,
             *([sealer.seal_log] if sealer is not None else []),
         ],
-        activity_executor=ThreadPoolExecutor(max_workers=16),
+        # one thread per activity slot: fewer would queue activities the worker already took
+        activity_executor=ThreadPoolExecutor(
+            max_workers=int(options.get("max_concurrent_activities") or DEFAULT_ACTIVITY_THREADS)
+        ),
         workflow_runner=sandbox_runner(),
         **options,
     )
@@ -120,7 +137,13 @@ async def serving(
     notifier = NotificationService(database.engine, lambda: config().notifications, database.store)
     sealer = await start_sealing(client, settings.task_queue, database.store)
     worker = build_worker(
-        client, settings.task_queue, database.store, notifier, config=config, sealer=sealer
+        client,
+        settings.task_queue,
+        database.store,
+        notifier,
+        config=config,
+        sealer=sealer,
+        **worker_tuning(settings),
     )
     tasks = [asyncio.create_task(keep_keyring_fresh(database.store))]
     if settings.heartbeat_file is not None:

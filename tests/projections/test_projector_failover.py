@@ -1,0 +1,94 @@
+"""Two projector processes (separate OS processes, as two ``trainops projector`` containers):
+one leads, the other stands by; kill the leader mid-run and the standby takes over from the
+last committed checkpoint, leaving the read models exactly as one projector alone leaves them
+(nothing folded twice, nothing skipped, in log order)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, func, select
+
+from projections.runner import CHECKPOINT
+from projections.tables import checkpoints, quarantine
+from services.database import Database
+from tests.projections.history import generate
+from tests.projections.test_runner import snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+BATCH = 5
+
+
+def wait_for(what: str, done: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+@contextmanager
+def projector(database: Database, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    url = database.engine.url.render_as_string(hide_password=False)
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.projections.projector_process", url, str(BATCH)],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+        assert process.wait(timeout=30) in (0, -9), log.read_text()
+
+
+@contextmanager
+def checkpoint_held(database: Database) -> Iterator[Connection]:
+    """Hold the projector's checkpoint lock (a projector's next batch waits for it)."""
+    with database.engine.begin() as conn:  # SQLite: BEGIN IMMEDIATE takes the write lock
+        conn.execute(
+            select(checkpoints.c.position).where(checkpoints.c.name == CHECKPOINT).with_for_update()
+        )
+        yield conn
+
+
+def test_a_standby_projector_takes_over_when_the_leader_dies_and_nothing_doubles(
+    database: Database, tmp_path: Path
+) -> None:
+    generate(database.store, programs=150)
+    head = database.store.head()[0]
+    position = database.projector.position
+    first_log, second_log = tmp_path / "first.log", tmp_path / "second.log"
+    holding = checkpoint_held(database)
+    holding.__enter__()  # the leader's first batch waits until both processes are up
+    with projector(database, first_log) as first:
+        wait_for("the first to lead", lambda: "projector leading" in first_log.read_text())
+        with projector(database, second_log) as second:
+            wait_for("the second to stand by", lambda: "standing by" in second_log.read_text())
+            while position() == 0:  # let the leader fold a few batches, then hold it again
+                holding.__exit__(None, None, None)
+                holding = checkpoint_held(database)
+                holding.__enter__()
+            assert "projector leading" not in second_log.read_text(), "a standby never projects"
+            # the leader's next batch waits on the checkpoint: kill it mid-run
+            first.kill()
+            first.wait(timeout=30)
+            stopped_at = position()
+            holding.__exit__(None, None, None)
+            assert 0 < stopped_at < head, "the leader must die mid-run"
+            wait_for("the standby to lead", lambda: "projector leading" in second_log.read_text())
+            wait_for("the standby to catch up", lambda: position() == head)
+            assert second.poll() is None
+    with database.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(quarantine)).scalar() == 0
+    taken_over = snapshot(database)
+    assert taken_over["rm_programs"], "the log must produce read models"
+    assert database.projector.rebuild() == head  # one projector, the whole log from scratch
+    assert snapshot(database) == taken_over
