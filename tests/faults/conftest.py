@@ -14,11 +14,11 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
-from activities.signing_keys import publish_key
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from accounts.users import UserStore
+from audit.signing_keys import publish_key
 from eventlog.engine import make_engine
 from runtime.settings import Settings
 from services.database import Database, open_database
