@@ -31,8 +31,8 @@ def main(url: str) -> None:
         from accounts.users import UserStore
         from services.database import open_database
     except ImportError:
-        from accounts.users import UserStore  # type: ignore[no-redef,import-not-found,unused-ignore]
-        from services.database import open_database  # type: ignore[no-redef,import-not-found,unused-ignore]
+        from api.users import UserStore  # type: ignore[no-redef,import-not-found,unused-ignore]
+        from trainops.database import open_database  # type: ignore[no-redef,import-not-found,unused-ignore]
 
     database = open_database(url)
     try:
