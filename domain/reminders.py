@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -18,6 +20,19 @@ from domain.calendar import BusinessCalendar, CalendarConfig, ReminderRules, wal
 from domain.state import RUNNING, ProgramState
 
 ReminderKind = Literal["prepare_materials", "attend_session"]
+#: Who a reminder goes to: the program's specialist, or every trainee enrolled so far.
+Audience = Literal["specialist", "enrolled"]
+AUDIENCE: dict[str, Audience] = {"prepare_materials": "specialist", "attend_session": "enrolled"}
+
+
+def recipients_digest(recipients: Iterable[str]) -> str:
+    """sha256 over the sorted ids, one a line: what a ``ReminderSent`` records instead of the
+    list (anyone holding the list, from the ledger or the roster, can check it)."""
+    digest = hashlib.sha256()
+    for person in sorted(recipients):
+        digest.update(person.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
 
 
 class Reminder(BaseModel):

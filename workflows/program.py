@@ -73,6 +73,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.reminders import STARTED_GRACE, Reminder, owed_reminders
     from domain.sla_notices import overdue_notice
     from domain.streams import program_stream
+    from workflows.fanout import REMINDER_BY_REFERENCE, reminder_text, send_by_reference
     from workflows.trusted_keys import TRUSTED
 
 APPEND_RETRY = RetryPolicy(
@@ -617,27 +618,21 @@ class TrainingProgramWorkflow:
         return delivery
 
     async def _send_session_reminder(self, reminder: Reminder) -> None:
-        session = self._state.sessions[reminder.session_id]
-        start_local = session.starts_at.isoformat()
-        if reminder.kind == "prepare_materials":
-            subject = f"Prepare materials: {self._state.title} — session {session.session_id}"
-        else:
-            subject = f"Today: {self._state.title} — session {session.session_id}"
-        delivery = await self._notify(
-            reminder.reminder_id,
-            reminder.kind,
-            subject,
-            f"{subject}, starting {start_local}.",
-            reminder.recipients,
-        )
-        sent = e.ReminderSent(
-            reminder_id=reminder.reminder_id,
-            kind=reminder.kind,
-            session_id=reminder.session_id,
-            due_at=reminder.due_at,
-            recipients=reminder.recipients,
-            notification_ids=delivery.notification_ids,
-        )
+        if workflow.patched(REMINDER_BY_REFERENCE):
+            sent = await send_by_reference(self._state, reminder, self._version)
+        else:  # histories recorded before: one notice naming everyone, an event listing them
+            subject, body = reminder_text(self._state, reminder)
+            delivery = await self._notify(
+                reminder.reminder_id, reminder.kind, subject, body, reminder.recipients
+            )
+            sent = e.ReminderSent(
+                reminder_id=reminder.reminder_id,
+                kind=reminder.kind,
+                session_id=reminder.session_id,
+                due_at=reminder.due_at,
+                recipients=reminder.recipients,
+                notification_ids=delivery.notification_ids,
+            )
         await self._record([sent], SYSTEM_ACTOR, "system")
 
     def _should_continue_as_new(self) -> bool:
