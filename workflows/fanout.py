@@ -16,7 +16,7 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import DELIVER_REMINDER, FanoutDone, ReminderFanout
     from domain import events as e
-    from domain.reminders import AUDIENCE, Reminder
+    from domain.reminders import Reminder
     from domain.state import ProgramState
     from domain.streams import program_stream
 
@@ -55,7 +55,7 @@ async def send_by_reference(
             program_id=state.program_id,
             stream_id=program_stream(state.program_id),
             roster_version=roster_version,
-            audience=AUDIENCE[reminder.kind],
+            audience=reminder.audience,
             specialist=state.specialist,
             kind=reminder.kind,
             subject=subject,

@@ -20,7 +20,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.commands import SYSTEM_ACTOR
     from domain.program import close_evaluation_by_deadline
-    from domain.reminders import STARTED_GRACE, Reminder, owed_reminders
+    from domain.reminders import STARTED_GRACE, Reminder, audience_of, owed_reminders
     from domain.sla_notices import overdue_notice
     from workflows.fanout import REMINDER_BY_REFERENCE, reminder_text, send_by_reference
     from workflows.recording import Recorder
@@ -166,15 +166,16 @@ class TimersAndNotices(Recorder):
             sent = await send_by_reference(self._state, reminder, self._version)
         else:  # histories recorded before: one notice naming everyone, an event listing them
             subject, body = reminder_text(self._state, reminder)
+            recipients = audience_of(self._state, reminder.audience)
             delivery = await self._notify(
-                reminder.reminder_id, reminder.kind, subject, body, reminder.recipients
+                reminder.reminder_id, reminder.kind, subject, body, recipients
             )
             sent = e.ReminderSent(
                 reminder_id=reminder.reminder_id,
                 kind=reminder.kind,
                 session_id=reminder.session_id,
                 due_at=reminder.due_at,
-                recipients=reminder.recipients,
+                recipients=recipients,
                 notification_ids=delivery.notification_ids,
             )
         await self._record([sent], SYSTEM_ACTOR, "system")
