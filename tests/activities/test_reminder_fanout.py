@@ -22,7 +22,7 @@ from activities.reminder_fanout import ReminderFanoutActivities, enrolled_as_of
 from domain import events as e
 from domain.reminders import recipients_digest
 from eventlog import NewEvent
-from trainops.database import Database
+from services.database import Database
 
 AT = datetime(2027, 1, 4, 9, tzinfo=UTC)
 PEOPLE = [f"t{n:02d}" for n in range(10)]
