@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -13,6 +14,7 @@ from domain.fact_rules import FactRules
 
 APPEND_EVENTS = "append_events"
 DELIVER_NOTICE = "deliver_notice"
+DELIVER_REMINDER = "deliver_reminder"
 PROGRAM_SETTINGS = "program_settings"
 RESOLVE_APPROVAL_ROUTE = "resolve_approval_route"
 GRADE_EXAM = "grade_exam"
@@ -61,6 +63,34 @@ class Delivery(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     notification_ids: tuple[str, ...]
+
+
+class ReminderFanout(BaseModel):
+    """A session reminder to an audience named by reference: the activity reads who is in it
+    (the specialist, or the trainees enrolled as of ``roster_version`` of the program's
+    stream) page by page, so the payload stays this size whatever the program's."""
+
+    model_config = ConfigDict(frozen=True)
+
+    idempotency_key: str
+    """Each recipient's ledger row is keyed ``{idempotency_key}:{recipient}``."""
+    program_id: str
+    stream_id: str
+    roster_version: int
+    audience: Literal["specialist", "enrolled"]
+    specialist: str
+    kind: str
+    subject: str
+    body: str
+
+
+class FanoutDone(BaseModel):
+    """How many people the reminder reached and the digest of their sorted ids."""
+
+    model_config = ConfigDict(frozen=True)
+
+    delivered: int
+    digest: str
 
 
 class ProgramSettings(BaseModel):

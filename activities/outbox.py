@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +30,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from activities.admin_config import NotificationSettings
@@ -131,6 +132,59 @@ class NotificationService:
         self._finish(row["id"], "delivered", None)
         self._record(notification, channel_name, attempt, "delivered", "")
         return f"notification-{row['id']}"
+
+    def send_many(self, batch: Sequence[Notification], attempt: int = 1) -> list[str]:
+        """Deliver a page of notifications; returns why each failed one failed. Those routed
+        to the outbox are written in one statement (a key already in the ledger keeps its
+        row); the rest, and any row an earlier attempt left undelivered, go through ``send``."""
+        settings = self.settings
+        now = datetime.now(UTC)
+        rows = []
+        one_by_one = []
+        for n in batch:
+            channel, address = settings.route_for(n.recipient)
+            if channel != "outbox":
+                one_by_one.append(n)
+                continue
+            rows.append(
+                {
+                    "idempotency_key": n.idempotency_key,
+                    "recipient": n.recipient,
+                    "channel": channel,
+                    "address": address,
+                    "subject": n.subject,
+                    "body": n.body,
+                    "program_id": n.program_id,
+                    "status": "delivered",
+                    "attempts": 0,
+                    "created_at": now,
+                    "delivered_at": now,
+                }
+            )
+        if rows:
+            dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+            statement = dialect.insert(notifications).on_conflict_do_nothing(
+                index_elements=["idempotency_key"]
+            )
+            keys = [row["idempotency_key"] for row in rows]
+            with self.engine.begin() as conn:
+                conn.execute(statement, rows)
+                undelivered = set(
+                    conn.execute(
+                        select(notifications.c.idempotency_key).where(
+                            notifications.c.idempotency_key.in_(keys),
+                            notifications.c.status != "delivered",
+                        )
+                    ).scalars()
+                )
+            one_by_one += [n for n in batch if n.idempotency_key in undelivered]
+        failures = []
+        for n in one_by_one:
+            try:
+                self.send(n, attempt)
+            except DeliveryFailed as exc:
+                failures.append(str(exc))
+        return failures
 
     def _reserve(self, n: Notification, channel: str, address: str) -> dict[str, Any]:
         now = datetime.now(UTC)

@@ -111,7 +111,11 @@ def _summary(row: RecordedEvent) -> str:
         return row.event_type
 
 
-def entry(row: RecordedEvent, person: str | None = None) -> HistoryEntry:
+def entry(
+    row: RecordedEvent, person: str | None = None, involved: list[str] | None = None
+) -> HistoryEntry:
+    """``involved``: how the person takes part, when the caller knows more than the payload
+    says (a reminder recorded by reference)."""
     meta = row.metadata
 
     def text(name: str) -> str | None:
@@ -134,10 +138,40 @@ def entry(row: RecordedEvent, person: str | None = None) -> HistoryEntry:
         run_id=text("run_id"),
         activity_id=text("activity_id"),
         summary=_summary(row),
-        involvement=involvement(row, person) if person else [],
+        involvement=involved
+        if involved is not None
+        else involvement(row, person)
+        if person
+        else [],
         payload=row.payload,
         hash=row.hash,
     )
+
+
+class _Reached:
+    """Whom a reminder recorded by reference (a count and a digest, no list) reached, read
+    from the events before it in the log: the program's specialist for *prepare materials*,
+    and for *attend* everyone enrolled in the stream by its ``roster_version``."""
+
+    def __init__(self, person: str) -> None:
+        self.person = person
+        self.enrolled_at: dict[str, int] = {}
+        self.specialist_of: set[str] = set()
+
+    def see(self, row: RecordedEvent) -> None:
+        if row.event_type == "TraineeEnrolled" and row.payload.get("trainee") == self.person:
+            self.enrolled_at.setdefault(row.stream_id, row.stream_version)
+        elif row.event_type == "ProgramPlanned" and row.payload.get("specialist") == self.person:
+            self.specialist_of.add(row.stream_id)
+
+    def reached(self, row: RecordedEvent) -> bool:
+        version = row.payload.get("roster_version")
+        if row.event_type != "ReminderSent" or version is None:
+            return False
+        if row.payload.get("kind") == "prepare_materials":
+            return row.stream_id in self.specialist_of
+        enrolled = self.enrolled_at.get(row.stream_id)
+        return enrolled is not None and enrolled <= int(version)
 
 
 def iter_history(store: EventStore, where: HistoryFilter | None = None) -> Iterator[HistoryEntry]:
@@ -149,9 +183,12 @@ def iter_history(store: EventStore, where: HistoryFilter | None = None) -> Itera
         else store.read_all()
     )
     shown = 0
+    reached = _Reached(where.person) if where.person is not None else None
     for row in rows:
         if where.limit is not None and shown >= where.limit:
             return
+        if reached is not None:
+            reached.see(row)
         moment = row.occurred_at if where.time_field == "occurred_at" else row.recorded_at
         if where.since is not None and moment < where.since:
             continue
@@ -159,10 +196,15 @@ def iter_history(store: EventStore, where: HistoryFilter | None = None) -> Itera
             continue
         if where.event_types and row.event_type not in where.event_types:
             continue
-        if where.person is not None and not involvement(row, where.person):
-            continue
+        involved: list[str] = []
+        if where.person is not None:
+            involved = involvement(row, where.person)
+            if reached is not None and reached.reached(row) and "recipient" not in involved:
+                involved.append("recipient")
+            if not involved:
+                continue
         shown += 1
-        yield entry(row, where.person)
+        yield entry(row, where.person, involved)
 
 
 def write_jsonl(entries: Iterable[HistoryEntry], out: TextIO) -> int:

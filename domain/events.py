@@ -236,13 +236,26 @@ class SettingsRefreshed(_Event):
 
 
 class ReminderSent(_Event):
+    """A session reminder went out. Recorded by reference since ``recipient_count`` exists:
+    how many people, the sha256 digest of their sorted ids and the program's stream version
+    whose roster they are (who exactly is in the notification ledger). Older events list
+    ``recipients`` and ``notification_ids`` instead."""
+
     type: Literal["ReminderSent"] = "ReminderSent"
     reminder_id: str
     kind: Literal["prepare_materials", "attend_session"]
     session_id: str
     due_at: datetime
-    recipients: tuple[PersonId, ...]
-    notification_ids: tuple[str, ...]
+    recipients: tuple[PersonId, ...] = ()
+    notification_ids: tuple[str, ...] = ()
+    recipient_count: int | None = None
+    recipients_digest: str | None = None
+    roster_version: int | None = None
+
+    @property
+    def audience_size(self) -> int:
+        """How many people it went to, whichever way it was recorded."""
+        return len(self.recipients) if self.recipient_count is None else self.recipient_count
 
 
 class NotificationAttempted(_Event):

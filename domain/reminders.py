@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -18,6 +20,24 @@ from domain.calendar import BusinessCalendar, CalendarConfig, ReminderRules, wal
 from domain.state import RUNNING, ProgramState
 
 ReminderKind = Literal["prepare_materials", "attend_session"]
+#: Who a reminder goes to: the program's specialist, or every trainee enrolled so far.
+Audience = Literal["specialist", "enrolled"]
+
+
+def audience_of(state: ProgramState, audience: Audience) -> tuple[str, ...]:
+    """Everyone in ``audience`` by the state's own lists (how reminders went out before they
+    were fanned out by reference; histories recorded then replay with it)."""
+    return (state.specialist,) if audience == "specialist" else state.enrolled
+
+
+def recipients_digest(recipients: Iterable[str]) -> str:
+    """sha256 over the sorted ids, one a line: what a ``ReminderSent`` records instead of the
+    list (anyone holding the list, from the ledger or the roster, can check it)."""
+    digest = hashlib.sha256()
+    for person in sorted(recipients):
+        digest.update(person.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
 
 
 class Reminder(BaseModel):
@@ -29,7 +49,10 @@ class Reminder(BaseModel):
     kind: ReminderKind
     session_id: str
     due_at: datetime
-    recipients: tuple[str, ...]
+    audience: Audience
+    audience_size: int
+    """How many people it goes to now: who they are is read when it is sent (the specialist,
+    or the roster as of then), so a reminder is the same size for 5 or 50,000 trainees."""
 
 
 def prepare_due(
@@ -88,17 +111,19 @@ def owed_reminders(
                 due_at=prepare_due(
                     session.starts_at, state.timezone, state.calendar, state.reminder_rules
                 ),
-                recipients=(state.specialist,),
+                audience="specialist",
+                audience_size=1,
             ),
             Reminder(
                 reminder_id=f"{session.session_id}:attend_session:{stamp}",
                 kind="attend_session",
                 session_id=session.session_id,
                 due_at=attend_due(session.starts_at, state.timezone, state.reminder_rules),
-                recipients=state.enrolled,
+                audience="enrolled",
+                audience_size=len(state.enrolled),
             ),
         )
         owed.extend(
-            r for r in candidates if r.recipients and r.reminder_id not in state.sent_reminders
+            r for r in candidates if r.audience_size and r.reminder_id not in state.sent_reminders
         )
     return sorted(owed, key=lambda r: (r.due_at, r.reminder_id))

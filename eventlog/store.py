@@ -441,12 +441,29 @@ class EventStore:
 
     # ------------------------------------------------------------------ reading
 
-    def read_stream(self, stream_id: str, after_version: int = 0) -> list[RecordedEvent]:
+    def read_stream(
+        self,
+        stream_id: str,
+        after_version: int = 0,
+        *,
+        up_to_version: int | None = None,
+        event_types: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[RecordedEvent]:
+        """The stream's events after ``after_version``; a page of them with ``limit``, only
+        those up to ``up_to_version`` or of ``event_types`` (a big program's roster is read
+        a page at a time, never whole)."""
         query = (
             select(*_COLUMNS)
             .where(events.c.stream_id == stream_id, events.c.stream_version > after_version)
             .order_by(events.c.stream_version)
         )
+        if up_to_version is not None:
+            query = query.where(events.c.stream_version <= up_to_version)
+        if event_types is not None:
+            query = query.where(events.c.event_type.in_(list(event_types)))
+        if limit is not None:
+            query = query.limit(limit)
         with self.engine.connect().execution_options(**READ_ONLY) as conn:
             return [_record(row) for row in conn.execute(query)]
 

@@ -177,7 +177,7 @@ def describe(event: Any) -> str:
             days = len(event.calendar.company_holidays) + len(event.calendar.extra_working_days)
             return f"took up the configuration in force (calendar: {days} company day(s) set)"
         case e.ReminderSent():
-            return f"{event.kind} reminder for {event.session_id} sent to {len(event.recipients)}"
+            return f"{event.kind} reminder for {event.session_id} sent to {event.audience_size}"
         case e.AttendanceRecorded():
             total = len(event.attendees) + len(event.absentees)
             return f"attendance of {event.session_id}: {len(event.attendees)}/{total}" + _late(

@@ -281,7 +281,7 @@ def upcoming_reminders(state: dict[str, Any], now: datetime) -> list[dict[str, A
             "label": REMINDER_LABELS.get(r.kind, r.kind),
             "session_id": r.session_id,
             "due_at": r.due_at.astimezone(ZoneInfo(program.timezone)),
-            "recipients": len(r.recipients),
+            "recipients": r.audience_size,
         }
         for r in owed_reminders(program, now, STARTED_GRACE)
     ]

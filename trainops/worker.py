@@ -23,6 +23,7 @@ from activities.admin_config import AdminConfig
 from activities.config_versions import ConfigProvider, ConfigSource
 from activities.outbox import NotificationService
 from activities.program_activities import ProgramActivities
+from activities.reminder_fanout import ReminderFanoutActivities
 from activities.sealing import LogSealer
 from audit.signing_keys import trusted_keys
 from eventlog import EventStore
@@ -103,6 +104,7 @@ def build_worker(
     **options: Any,
 ) -> Worker:
     program_activities = ProgramActivities(store, notifier, config)
+    fanout = ReminderFanoutActivities(store, notifier)
     refresh_keyring(store)  # before the first update arrives
     return Worker(
         client,
@@ -113,6 +115,7 @@ def build_worker(
             program_activities.program_settings,
             program_activities.resolve_approval_route,
             program_activities.deliver_notice,
+            fanout.deliver_reminder,
             program_activities.grade_exam,
             program_activities.has_online_exam,
             program_activities.verify_plan_proof,

@@ -40,13 +40,34 @@ def test_a_person_is_found_as_actor_and_as_trainee(demo: Database) -> None:
     trainee = plan.payload["trainees"][0]
     mine = list(iter_history(demo.store, HistoryFilter(person=trainee)))
     assert mine and all(e.involvement for e in mine)
+    enrolled_at = next(
+        e.stream_version
+        for e in everything
+        if e.event_type == "TraineeEnrolled" and e.payload["trainee"] == trainee
+    )
+    reminded = [  # recorded by reference: a count and a digest, the roster version
+        e.position
+        for e in everything
+        if e.event_type == "ReminderSent"
+        and e.stream_id == plan.stream_id
+        and e.payload["kind"] == "attend_session"
+        and e.payload["roster_version"] >= enrolled_at
+    ]
+    assert reminded
     expected = [
         e.position
         for e in everything
-        if e.actor == trainee or f'"{trainee}"' in json.dumps(e.payload)
+        if e.actor == trainee or f'"{trainee}"' in json.dumps(e.payload) or e.position in reminded
     ]
     assert [e.position for e in mine] == expected
-    assert {"trainee"} <= {role for e in mine for role in e.involvement}
+    assert {"trainee", "recipient"} <= {role for e in mine for role in e.involvement}
+    assert all("recipient" in e.involvement for e in mine if e.position in reminded)
+    specialist = list(iter_history(demo.store, HistoryFilter(person=plan.payload["specialist"])))
+    assert any(
+        "recipient" in e.involvement and e.payload["kind"] == "prepare_materials"
+        for e in specialist
+        if e.event_type == "ReminderSent"
+    )
     approver = list(iter_history(demo.store, HistoryFilter(person="mgr.wang")))
     assert any("actor" in e.involvement for e in approver)
 

@@ -110,7 +110,7 @@ def test_no_reminders_before_publishing_or_after_the_session_started() -> None:
     assert owed_reminders(_state(ProgramStatus.APPROVED), before) == []
     owed = owed_reminders(_state(ProgramStatus.PUBLISHED), before)
     assert [r.kind for r in owed] == ["prepare_materials", "attend_session"]
-    assert owed[0].recipients == ("spec",) and owed[1].recipients == ("t1",)
+    assert [(r.audience, r.audience_size) for r in owed] == [("specialist", 1), ("enrolled", 1)]
     after_start = datetime(2026, 5, 14, 15, tzinfo=SH)
     assert owed_reminders(_state(ProgramStatus.PUBLISHED), after_start) == []
 

@@ -1,0 +1,71 @@
+"""What goes in and out of ``TrainingProgramWorkflow``: its input (and what a continued-as-new
+run carries), an action's result, and the parsing of an ``act`` payload into a command."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.contracts import UNAUTHENTICATED
+    from domain.commands import PlanProgram, ProgramCommand
+    from domain.state import ProgramState
+    from domain.streams import program_stream
+
+_COMMANDS: TypeAdapter[ProgramCommand] = TypeAdapter(ProgramCommand)
+
+
+def parse_command(payload: Any) -> ProgramCommand:
+    """A command from an update payload; a clear ``ApplicationError`` when it is malformed."""
+    try:
+        return _COMMANDS.validate_python(payload)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'][1:]) or 'command'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ApplicationError(
+            f"invalid input: {problems}", type="InvalidInput", non_retryable=True
+        ) from exc
+
+
+def stream_id_for(program_id: str) -> str:
+    return program_stream(program_id)
+
+
+def unauthenticated(reason: str) -> ApplicationError:
+    return ApplicationError(reason, type=UNAUTHENTICATED, non_retryable=True)
+
+
+class CarriedState(BaseModel):
+    """What a continued-as-new run needs: the folded state and the stream version."""
+
+    model_config = ConfigDict(frozen=True)
+
+    state: ProgramState
+    stream_version: int
+    nonces: dict[str, datetime] = {}
+    """Nonces of actor assertions used within their validity: a replayed request stays refused."""
+
+
+class ProgramWorkflowInput(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    plan: PlanProgram
+    carried: CarriedState | None = None
+    history_soft_limit: int | None = None
+    """Continue-as-new once history has this many events (the server's suggestion also counts)."""
+
+
+class ActionResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    program_id: str
+    status: str
+    stream_version: int
+    last_position: int
+    events: tuple[str, ...]

@@ -1,0 +1,99 @@
+"""How the program workflow appends what it decided: one activity per chunk of envelopes, a
+person's proof kept on the first event, the stream version and log position taken from the
+result. A mixin of ``TrainingProgramWorkflow`` (and of its timers, which record too)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from activities.contracts import (
+        APPEND_EVENTS,
+        DUPLICATE_EVENT,
+        STREAM_VERSION_CONFLICT,
+        AppendEventsInput,
+        AppendEventsOutput,
+    )
+    from domain import events as e
+    from domain.program import fold as fold_events
+    from domain.state import ProgramState
+    from workflows.inputs import stream_id_for
+
+APPEND_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    maximum_interval=timedelta(minutes=1),
+    non_retryable_error_types=[STREAM_VERSION_CONFLICT, DUPLICATE_EVENT],
+)
+#: Patch marker: a decision of many events (publishing to thousands of trainees) is appended in
+#: chunks of ``APPEND_CHUNK``, each activity payload far below Temporal's 2 MB limit.
+APPEND_IN_CHUNKS = "append-in-chunks"
+APPEND_CHUNK = 500
+
+
+class Recorder:
+    """Needs the workflow's folded state; keeps its stream version and last log position."""
+
+    _state: ProgramState
+    _version: int
+    _last_position: int
+
+    async def _record(
+        self,
+        decided: list[Any],
+        actor: str,
+        role: str,
+        *,
+        fold: bool = True,
+        command: BaseModel | None = None,
+    ) -> None:
+        """Append ``decided``; a person's action carries its proof (the signed assertion and
+        the command it covers) on its first event, and a pointer to it on the others."""
+        if not decided:
+            return
+        now = workflow.now()
+        ids = [workflow.uuid4() for _ in decided]
+        proof = getattr(command, "proof", None)
+        kept = None
+        if command is not None and proof is not None:
+            kept = {
+                "assertion": proof.model_dump(mode="json"),
+                "command": command.model_dump(mode="json", exclude={"proof"}),
+            }
+        envelopes = tuple(
+            e.EventEnvelope.wrap(
+                event,
+                event_id=event_id,
+                actor=actor,
+                role=role,
+                occurred_at=now,
+                proof=kept if index == 0 else None,
+                proved_by=ids[0] if kept is not None and index > 0 else None,
+            )
+            for index, (event, event_id) in enumerate(zip(decided, ids, strict=True))
+        )
+        chunks = [envelopes]
+        if len(envelopes) > APPEND_CHUNK and workflow.patched(APPEND_IN_CHUNKS):
+            chunks = [
+                envelopes[n : n + APPEND_CHUNK] for n in range(0, len(envelopes), APPEND_CHUNK)
+            ]
+        for chunk in chunks:  # each payload stays far below Temporal's 2 MB limit
+            outcome = await workflow.execute_activity(
+                APPEND_EVENTS,
+                AppendEventsInput(
+                    stream_id=stream_id_for(self._state.program_id),
+                    expected_version=self._version,
+                    envelopes=chunk,
+                ),
+                result_type=AppendEventsOutput,
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=APPEND_RETRY,
+            )
+            self._version = outcome.stream_version
+            self._last_position = outcome.last_position
+        if fold:
+            self._state = fold_events(decided, self._state) or self._state
