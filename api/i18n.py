@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
+from typing import Any
+
+from projections.event_messages import decode, render
 
 LANGUAGES: dict[str, str] = {"en": "English", "zh-CN": "简体中文"}
 DEFAULT = "en"
@@ -363,13 +366,28 @@ ZH_CN: dict[str, str] = {
 CATALOG: dict[str, dict[str, str]] = {"en": {}, "zh-CN": ZH_CN}
 
 
-def translator(lang: str) -> Callable[[str], str]:
-    table = CATALOG.get(lang, {})
+class Translator:
+    """``t("English text")`` in the page's language (English when a text has no entry), and
+    ``t.event(entry)``: a timeline entry's summary from its message keys (its stored English
+    summary for a row written before messages were kept)."""
 
-    def t(text: str) -> str:
-        return table.get(text, text)
+    def __init__(self, lang: str) -> None:
+        self.lang = lang if lang in LANGUAGES else DEFAULT
+        self.table = CATALOG.get(self.lang, {})
 
-    return t
+    def __call__(self, text: str) -> str:
+        return self.table.get(text, text)
+
+    def event(self, entry: Mapping[str, Any]) -> str:
+        stored = entry.get("message")
+        message = decode(stored) if isinstance(stored, str) else None
+        if message is None:
+            return str(entry.get("summary", ""))
+        return render(message, self.lang)
+
+
+def translator(lang: str) -> Translator:
+    return Translator(lang)
 
 
 def negotiate(cookie: str | None, accept_language: str | None) -> str:
