@@ -16,10 +16,10 @@ from activities.config_versions import (
     current_version,
     history,
 )
+from runtime.settings import get_settings
+from services.database import open_database
 from trainops.api_client import api
-from trainops.database import open_database
 from trainops.render import OutputOption, console, fail, print_json, rows_table, said, show_rows
-from trainops.settings import get_settings
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 EXIT_NOT_FOUND = 4

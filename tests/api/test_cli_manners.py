@@ -15,10 +15,10 @@ from pathlib import Path
 
 import typer
 
+from services.database import Database
 from tests.api.live import live_api
 from tests.event_samples import TEXTS
 from trainops.cli import app
-from trainops.database import Database
 
 TRAINOPS = str(Path(sys.executable).parent / "trainops")
 PASSWORD = "a very long admin password"
