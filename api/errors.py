@@ -20,6 +20,8 @@ from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from api.auth import LANG_COOKIE
+from api.i18n import negotiate, translator
 from services.errors import (
     Conflict,
     Forbidden,
@@ -122,14 +124,21 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 
 async def _refused(request: Request, exc: Exception) -> Response:
-    """The workflow refused (nothing recorded): malformed input is a 422, anything else a 403."""
+    """The workflow refused (nothing recorded): malformed input is a 422, anything else a 403.
+    The API says why in English with the refusal's ``code`` and ``params`` (for a client's
+    own catalog); a page says it in the reader's language."""
     reason = f"refused: {exc}"
     kind = getattr(exc, "kind", "")
     code = HTTP_422 if kind == "InvalidInput" else status.HTTP_403_FORBIDDEN
     log.info("action refused", reason=str(exc), kind=kind)
     if is_api(request):
-        return JSONResponse({"detail": reason}, code)
-    return _page(request, code, reason)
+        body: dict[str, object] = {"detail": reason}
+        if getattr(exc, "code", ""):
+            body["code"] = getattr(exc, "code", "")
+            body["params"] = getattr(exc, "params", {})
+        return JSONResponse(body, code)
+    lang = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    return _page(request, code, translator(lang).refused(exc))
 
 
 _SERVICE_CODES = {

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from api.refusal_texts import ZH_CN as REFUSALS_ZH_CN
+from domain.refusals import REFUSALS
 from projections.event_messages import decode, render
 
 LANGUAGES: dict[str, str] = {"en": "English", "zh-CN": "简体中文"}
@@ -313,6 +315,7 @@ ZH_CN: dict[str, str] = {
     "recorded by": "录入人",
     "evidence": "证明材料",
     "Nothing was recorded:": "未记录任何内容:",
+    "refused:": "已拒绝:",
     "Nothing was recorded: check the answers marked below.": (
         "未记录任何内容:请检查下面标出的答案。"
     ),
@@ -384,6 +387,22 @@ class Translator:
         if message is None:
             return str(entry.get("summary", ""))
         return render(message, self.lang)
+
+    def refusal(self, exc: BaseException) -> str:
+        """Why the rules refused an action, from its code (``domain.refusals``) in this
+        language; its English words when it has no code or its parameters do not fit."""
+        code, params = getattr(exc, "code", ""), getattr(exc, "params", {})
+        template = (REFUSALS_ZH_CN if self.lang == "zh-CN" else REFUSALS).get(code)
+        if template is None:
+            return str(exc)
+        try:
+            return template.format_map(params)
+        except (KeyError, ValueError, IndexError):
+            return str(exc)
+
+    def refused(self, exc: BaseException) -> str:
+        """A refusal as the pages show it: "refused: " and why."""
+        return f"{self('refused:')} {self.refusal(exc)}"
 
 
 def translator(lang: str) -> Translator:

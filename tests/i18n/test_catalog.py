@@ -73,3 +73,33 @@ def test_every_page_text_has_a_chinese_translation() -> None:
 
 def test_every_language_is_in_the_catalog() -> None:
     assert set(CATALOG) == set(LANGUAGES)
+
+
+def test_every_refusal_code_has_both_languages_with_the_same_parameters() -> None:
+    from api.refusal_texts import ZH_CN as REFUSALS_ZH_CN
+    from domain.refusals import REFUSALS
+
+    assert set(REFUSALS_ZH_CN) == set(REFUSALS)
+    for code, english in REFUSALS.items():
+        assert _fields(REFUSALS_ZH_CN[code]) == _fields(english), code
+
+
+def test_every_refusal_the_rules_raise_has_a_code_in_the_catalog() -> None:
+    from domain.refusals import REFUSALS
+
+    raised: set[str] = set()
+    for path in (ROOT / "domain").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert "raise DomainError(" not in source, f"{path.name}: raise refused(code, …)"
+        raised |= set(re.findall(r'refused\(\s*"([^"]+)"', source))
+    assert raised and raised <= set(REFUSALS), sorted(raised - set(REFUSALS))
+
+
+def test_a_refusal_reads_in_the_page_language() -> None:
+    from domain.refusals import refused
+
+    refusal = refused("program.already_enrolled", trainee="'[urgent] 李'")
+    assert str(refusal) == "'[urgent] 李' is already enrolled"
+    assert Translator("zh-CN").refused(refusal) == "已拒绝: '[urgent] 李' 已报名"
+    assert Translator("en").refused(refusal) == "refused: '[urgent] 李' is already enrolled"
+    assert Translator("zh-CN").refusal(ValueError("no code")) == "no code"
