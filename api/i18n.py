@@ -316,6 +316,17 @@ ZH_CN: dict[str, str] = {
     "evidence": "证明材料",
     "Nothing was recorded:": "未记录任何内容:",
     "refused:": "已拒绝:",
+    "Not Found": "未找到",
+    "a value in the request cannot be stored or searched (e.g. a NUL character)": (
+        "请求中的某个值无法保存或搜索(例如含有 NUL 字符)"
+    ),
+    "the database is unavailable (restarting?); nothing was changed, try again shortly": (
+        "数据库暂不可用(正在重启?);没有做任何更改,请稍后重试"
+    ),
+    "internal error; it is logged with this request's id": "内部错误;已按本请求的编号记录日志",
+    "Temporal cannot be reached; nothing was changed, try again shortly": (
+        "无法连接 Temporal;没有做任何更改,请稍后重试"
+    ),
     "Nothing was recorded: check the answers marked below.": (
         "未记录任何内容:请检查下面标出的答案。"
     ),

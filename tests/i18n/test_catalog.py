@@ -47,8 +47,9 @@ def test_a_row_without_a_message_shows_its_stored_summary() -> None:
     assert Translator("zh-CN").event({"summary": "approved", "message": None}) == "approved"
 
 
-#: ``t("…")`` in templates and page code: the literal texts the pages translate.
-LITERAL = re.compile(r"""\bt\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*[,)]""")
+#: ``t("…")`` in templates and page code, and ``N_("…")`` (fixed messages of the error page):
+#: the literal texts the pages translate.
+LITERAL = re.compile(r"""\b(?:t|N_)\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*[,)]""")
 MACRO_LABEL = re.compile(r"""\bact\(\s*"[^"]*"\s*,\s*"([^"]*)\"""")
 
 
