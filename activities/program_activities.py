@@ -36,7 +36,7 @@ from activities.contracts import (
 )
 from activities.metrics import count_appends, count_deliveries
 from activities.outbox import Notification, NotificationService
-from activities.signing_keys import trusted_keys
+from audit.signing_keys import trusted_keys
 from domain.approval import ApprovalRoute, PolicyError, ProgramFacts
 from domain.evaluation import grade_exam as grade
 from domain.events import EventEnvelope, ExamGrading, ExamItem, load_event

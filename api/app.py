@@ -20,7 +20,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from accounts.users import UserStore
-from activities.signing_keys import publish_key
 from api import (
     account_routes,
     audit_routes,
@@ -36,6 +35,7 @@ from api import (
     web,
 )
 from api.services import ClientFactory, Services
+from audit.signing_keys import publish_key
 from runtime.settings import Settings
 from services.accounts import AccountJournal, SetupCode
 from services.database import Database, open_database
@@ -193,7 +193,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = services
-    errors.install(app)
+    errors.install(app, web.render_error)
     app.include_router(rest.router)
     app.include_router(audit_routes.router)
     app.include_router(data_routes.router)

@@ -27,18 +27,18 @@ from activities.config_versions import kpi_rules
 from api.auth import CurrentPrincipal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, UNAVAILABLE
 from audit.digest import Digest, Seal, read_seals
-from audit.export import export_bundle
 from audit.history import HistoryEntry, HistoryFilter, iter_history, write_csv, write_jsonl
 from audit.proofs import ProofReport, check_proofs
 from audit.replay import AsOfReport, Comparison, replay_and_compare, replay_as_of
 from audit.verify import LogNotIntact, VerifyReport, take_digest, verify_audit
 from audit.witness import WitnessError
-from audit.workflow_replay import RunReplay, replay_workflows
 from domain.ratings import Thresholds
 from domain.seals import SignedSeal
+from services.audit_export import export_bundle
 from services.kpi_reports import load_thresholds
 from services.sealing import prepare_sealer
 from services.signing import SigningKeyError
+from services.workflow_replay import RunReplay, replay_workflows
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=COMMON_RESPONSES)
 

@@ -6,7 +6,7 @@ language (or send them to the sign-in page).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -79,10 +79,13 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _page(request: Request, code: int, message: str) -> Response:
-    from api.web import render_error  # the pages import this module
+#: Renders an error page: ``(request, status code, message) -> Response``.
+PageRenderer = Callable[[Request, int, str], Response]
 
-    return render_error(request, code, message)
+
+def _page(request: Request, code: int, message: str) -> Response:
+    render: PageRenderer = request.app.state.render_error_page
+    return render(request, code, message)
 
 
 def allowed_methods(request: Request) -> str:
@@ -219,7 +222,10 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return _page(request, status.HTTP_500_INTERNAL_SERVER_ERROR, message)
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, render_page: PageRenderer) -> None:
+    """Answer every failure; page paths get ``render_page``'s page (the pages import this
+    module, so the renderer is handed in rather than imported)."""
+    app.state.render_error_page = render_page
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ValidationError, _validation_error)

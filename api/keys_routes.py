@@ -10,9 +10,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from activities.signing_keys import SigningKeyError, retire_key, trusted_keys
 from api.auth import CurrentPrincipal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, NOT_FOUND
+from audit.signing_keys import SigningKeyError, retire_key, trusted_keys
 from services.errors import NotFound
 
 router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES, tags=["keys"])

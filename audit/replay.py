@@ -36,7 +36,8 @@ from eventlog import EventStore, RecordedEvent
 from eventlog.engine import READ_ONLY, make_engine
 from eventlog.schema import events
 from projections import queries
-from projections.catalog import ALL_PROJECTIONS, Projection
+from projections.base import Projection
+from projections.catalog import ALL_PROJECTIONS
 from projections.program_views import ProgramView
 from projections.runner import CHECKPOINT, ProjectionRunner
 from projections.tables import checkpoints, migrate_read_models

@@ -9,7 +9,7 @@ for an action. The seal keys live in their own stream, in the same events as the
 
 from __future__ import annotations
 
-from activities.signing_keys import publish_key, published_keys
+from audit.signing_keys import publish_key, published_keys
 from domain.proofs import TrustedKey
 from domain.streams import SEAL_KEYS_STREAM
 from eventlog import EventStore

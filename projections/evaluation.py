@@ -35,7 +35,7 @@ from domain.evaluation import (
     ProgramBenefitRecorded,
     ProgramCostRecorded,
 )
-from projections.catalog import Batch
+from projections.base import Batch
 from projections.program_views import program_id_of
 from projections.tables import metadata
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
-from projections.catalog import Batch
+from projections.base import Batch
 from projections.program_views import (
     Change,
     ProgramView,

@@ -28,7 +28,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from domain.events import load_event
 from eventlog import EventStore, RecordedEvent
-from projections.catalog import ALL_PROJECTIONS, Projection
+from projections.base import Projection
+from projections.catalog import ALL_PROJECTIONS
 from projections.tables import checkpoints, quarantine
 
 log = structlog.get_logger(__name__)

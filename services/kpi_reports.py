@@ -17,6 +17,7 @@ import yaml
 from sqlalchemy import Engine
 
 from activities.config_versions import kpi_rules
+from domain.kpi import ExecutionKpis, Rate
 from domain.ratings import EXECUTION_KPIS, KpiRules, Thresholds
 from domain.scorecards import KpiValue, Scope, Scorecard
 from eventlog import EventStore
@@ -293,3 +294,25 @@ def format_sample(k: KpiValue) -> str:
             text += f" p={d['p_value']:.3g}, d={d['cohens_d']:.2f}"
         return text
     return f"n={k.n}"
+
+
+def kpi_json(report: Sequence[ExecutionKpis]) -> list[dict[str, Any]]:
+    """Execution KPIs as the CLI, the demo and the audit bundle print them."""
+
+    def rate(r: Rate) -> dict[str, Any]:
+        return {"value": r.value, "numerator": r.numerator, "denominator": r.denominator}
+
+    return [
+        {
+            "specialist": k.specialist,
+            "period": k.period,
+            "plan_completion_rate": rate(k.plan_completion),
+            "on_time_rate": rate(k.on_time),
+            "participation_rate": rate(k.participation),
+            "planned": k.planned,
+            "due": k.due,
+            "completed": k.completed,
+            "on_track": k.on_track,
+        }
+        for k in report
+    ]

@@ -1,6 +1,6 @@
 """The API's signing key: only the process that authenticates people holds it.
 
-Its public key is published in the log (``activities.signing_keys``), where workers learn it and
+Its public key is published in the log (``audit.signing_keys``), where workers learn it and
 auditors find it; the private key never leaves this process.
 """
 

@@ -17,7 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.admin_config import AdminConfig
 from activities.config_versions import ConfigProvider, ConfigSource, provider
 from activities.outbox import NotificationService
-from activities.signing_keys import publish_key
+from audit.signing_keys import publish_key
 from domain.reference import ReferenceEvent, stream_of
 from eventlog import EventStore, NewEvent
 from runtime.temporal_bins import test_server_path

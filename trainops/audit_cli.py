@@ -27,9 +27,9 @@ from audit.proofs import ProofReport
 from audit.replay import AsOfReport, Comparison
 from audit.verify import VerifyReport
 from audit.witness import WitnessError, load_witness
-from audit.workflow_replay import RunReplay
 from runtime.logging import quiet_logs
 from runtime.settings import get_settings
+from services.workflow_replay import RunReplay
 from trainops import audit_views as views
 from trainops.api_client import api
 from trainops.render import OutputOption, console, errors, fail, print_json, show_rows

@@ -15,9 +15,10 @@ from audit.history import HistoryEntry
 from audit.proofs import ProofReport
 from audit.replay import AsOfReport, Comparison
 from audit.verify import VerifyReport
-from audit.workflow_replay import RunReplay
+from services.kpi_reports import kpi_json
+from services.workflow_replay import RunReplay
 from trainops.db_cli import print_report
-from trainops.render import console, errors, kpi_json, kpi_table, print_json, rows_table
+from trainops.render import console, errors, kpi_table, print_json, rows_table
 
 
 def history_table(entries: list[HistoryEntry], person: str | None, limit: int | None) -> None:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from activities.signing_keys import publish_key
+from audit.signing_keys import publish_key
 from domain import commands as c
 from domain.events import Session
 from eventlog.verify import verify_log
@@ -27,12 +27,12 @@ from projections import kpi_queries, queries
 from runtime.settings import get_settings
 from runtime.temporal_bins import test_server_path
 from services.database import open_database
-from services.kpi_reports import scorecard_json, thresholds_in_force
+from services.kpi_reports import kpi_json, scorecard_json, thresholds_in_force
 from services.program_client import ProgramClient
 from services.signing import Signer
 from trainops.demo_evaluation import DEPARTMENTS, load_demo_evaluation
 from trainops.kpi_cli import print_report
-from trainops.render import console, kpi_json, kpi_table, print_json, rows_table
+from trainops.render import console, kpi_table, print_json, rows_table
 from trainops.worker import build_worker
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -10,7 +10,7 @@ import typer
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from activities.signing_keys import trusted_keys
+from audit.signing_keys import trusted_keys
 from runtime.settings import get_settings
 from services.database import open_database
 from trainops.render import OutputOption, console, show_rows

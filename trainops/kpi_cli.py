@@ -21,9 +21,9 @@ from domain.ratings import Rating
 from domain.scorecards import KpiValue, Scorecard
 from runtime.logging import quiet_logs
 from runtime.settings import get_settings
-from services.kpi_reports import format_sample, format_value, scorecard_from_json
+from services.kpi_reports import format_sample, format_value, kpi_json, scorecard_from_json
 from trainops.api_client import api
-from trainops.render import console, fail, kpi_json, kpi_table, print_json
+from trainops.render import console, fail, kpi_table, print_json
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Period = Annotated[str | None, typer.Option(help="A quarter, e.g. 2027-Q1.")]

@@ -159,26 +159,6 @@ def _rate(rate: Rate) -> str:
     return f"{rate.value:6.1%} ({rate.numerator}/{rate.denominator})"
 
 
-def kpi_json(report: Sequence[ExecutionKpis]) -> list[dict[str, Any]]:
-    def rate(r: Rate) -> dict[str, Any]:
-        return {"value": r.value, "numerator": r.numerator, "denominator": r.denominator}
-
-    return [
-        {
-            "specialist": k.specialist,
-            "period": k.period,
-            "plan_completion_rate": rate(k.plan_completion),
-            "on_time_rate": rate(k.on_time),
-            "participation_rate": rate(k.participation),
-            "planned": k.planned,
-            "due": k.due,
-            "completed": k.completed,
-            "on_track": k.on_track,
-        }
-        for k in report
-    ]
-
-
 def kpi_table(report: Sequence[ExecutionKpis]) -> None:
     table = Table(title="Execution KPIs per specialist and quarter")
     for column in ("specialist", "period", "plan completion", "on time", "participation"):

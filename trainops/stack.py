@@ -18,7 +18,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.config_versions import ConfigSource
-from activities.signing_keys import publish_key
+from audit.signing_keys import publish_key
 from runtime.settings import Settings
 from runtime.temporal_bins import dev_server_path
 from services.database import open_database

@@ -24,7 +24,7 @@ from activities.config_versions import ConfigProvider, ConfigSource
 from activities.outbox import NotificationService
 from activities.program_activities import ProgramActivities
 from activities.sealing import LogSealer
-from activities.signing_keys import trusted_keys
+from audit.signing_keys import trusted_keys
 from eventlog import EventStore
 from runtime.heartbeat import touch
 from runtime.logging import configure_logging

@@ -17,8 +17,8 @@ from temporalio.testing import WorkflowEnvironment
 from accounts.users import UserStore
 from activities.config_versions import ConfigSource
 from activities.outbox import NotificationService
-from activities.signing_keys import publish_key
 from api.app import create_app
+from audit.signing_keys import publish_key
 from runtime.settings import Settings
 from runtime.tracing import configure_tracing, instrument_api, temporal_interceptors
 from services.database import Database

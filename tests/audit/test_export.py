@@ -14,15 +14,15 @@ import pytest
 from sqlalchemy import text
 
 from audit.digest import Digest, save_digest
-from audit.export import HASH_FORMULA, export_bundle
 from audit.verify import verify_audit
 from projections import queries
 from projections.kpi_queries import kpi_report
+from services.audit_export import HASH_FORMULA, export_bundle
 from services.database import Database
+from services.kpi_reports import kpi_json
 from tests.audit.conftest import Live
 from tests.eventlog.support import tamper
 from tests.projections.history import generate
-from trainops.render import kpi_json
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 

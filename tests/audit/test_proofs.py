@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from uuid import uuid4
 
-from audit.export import KEYS_FILE, export_bundle
 from audit.proofs import check_proofs
 from eventlog import RecordedEvent
+from services.audit_export import KEYS_FILE, export_bundle
 from services.database import Database
 
 SCRIPT = Path(__file__).resolve().parents[2] / "docs" / "verify_proofs.py"

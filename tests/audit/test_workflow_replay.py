@@ -9,9 +9,9 @@ import pytest
 import structlog
 from typer.testing import CliRunner
 
-from audit.workflow_replay import program_ids, replay_workflows
 from domain import commands as c
 from runtime.settings import get_settings
+from services.workflow_replay import program_ids, replay_workflows
 from tests.api.live import live_api
 from tests.audit.changed_workflow import ChangedProgramWorkflow
 from tests.conftest import Harness

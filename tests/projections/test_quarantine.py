@@ -15,7 +15,8 @@ from domain.events import event_payload
 from domain.program import start
 from eventlog import EventStore, NewEvent
 from projections import queries
-from projections.catalog import ALL_PROJECTIONS, Batch
+from projections.base import Batch
+from projections.catalog import ALL_PROJECTIONS
 from projections.programs import ProgramProjection
 from projections.runner import DECODING, ProjectionRunner
 from services.database import Database

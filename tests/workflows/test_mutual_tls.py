@@ -15,7 +15,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.config_versions import ConfigSource
 from activities.outbox import NotificationService
-from activities.signing_keys import publish_key
+from audit.signing_keys import publish_key
 from domain.events import ProgramPlanned
 from runtime.certificates import generate
 from runtime.settings import Settings

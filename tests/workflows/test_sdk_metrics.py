@@ -16,7 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.config_versions import ConfigSource
 from activities.outbox import NotificationService
-from activities.signing_keys import publish_key
+from audit.signing_keys import publish_key
 from domain.commands import PlanProgram
 from domain.events import Session
 from runtime.temporal_runtime import build_runtime

@@ -30,7 +30,7 @@ from trainops.worker import build_worker
 def _client(env: WorkflowEnvironment, store: Any) -> ProgramClient:
     """A client for this code version: signing where the version signs actions."""
     try:
-        from activities.signing_keys import publish_key
+        from audit.signing_keys import publish_key
         from services.signing import Signer
     except ImportError:
         return ProgramClient(env.client, "capture")

@@ -43,7 +43,7 @@ from eventlog import EventStore, RecordedEvent, hashing
 from eventlog.verify import verify_events
 from projections.kpi_queries import kpi_report
 from projections.queries import execution_report
-from trainops.render import kpi_json
+from services.kpi_reports import kpi_json
 
 log = structlog.get_logger(__name__)
 
