@@ -97,36 +97,32 @@ def _pick(
     if task_id is not None:
         task = state.tasks.get(task_id)
         if task is None:
-            raise refused("approval_flow.no_open_approval_task", task_id=repr(task_id))
+            raise refused("task.not_open", task_id=repr(task_id))
         return task
     for task in state.tasks.values():
         if fits(task):
             return task
-    raise refused("approval_flow.has_no_open_approval", actor=repr(actor))
+    raise refused("task.none_open_for_actor", actor=repr(actor))
 
 
 def _four_eyes(state: ProgramState, person: str, step_id: str, *, who: str = "") -> None:
     """Refuse ``person`` deciding step ``step_id`` where separation of duties forbids it."""
     subject = who or repr(person)
     if person == state.submitted_by:
-        raise refused("approval_flow.submitted_program_and_cannot", subject=subject)
+        raise refused("task.four_eyes_submitter", subject=subject)
     approved = state.approved_steps_of(person)
     if step_id in approved:
-        raise refused("approval_flow.already_approved_step", subject=subject)
+        raise refused("task.four_eyes_same_step", subject=subject)
     if approved:
-        raise refused(
-            "approval_flow.already_approved_step_one", subject=subject, p0=repr(approved[0])
-        )
+        raise refused("task.four_eyes_other_step", subject=subject, p0=repr(approved[0]))
 
 
 def _may_decide(task: Task, actor: str) -> None:
     if task.delegation == "pending":
         if task.assignee == actor:
-            raise refused(
-                "approval_flow.you_hold_task_as", task_id=task.task_id, owner=repr(task.owner)
-            )
+            raise refused("task.held_as_delegate", task_id=task.task_id, owner=repr(task.owner))
         raise refused(
-            "approval_flow.task_delegated_comes_back",
+            "task.delegated_elsewhere",
             task_id=task.task_id,
             assignee=repr(task.assignee),
             owner=repr(task.owner),
@@ -134,13 +130,13 @@ def _may_decide(task: Task, actor: str) -> None:
     if not task.may_act(actor):
         if task.assignee is not None:
             raise refused(
-                "approval_flow.task_assigned_not",
+                "task.assigned_to_another",
                 task_id=task.task_id,
                 assignee=repr(task.assignee),
                 actor=repr(actor),
             )
         raise refused(
-            "approval_flow.not_candidate_for_task",
+            "task.not_candidate_of_group",
             actor=repr(actor),
             task_id=task.task_id,
             group=task.group,
@@ -166,7 +162,7 @@ def decide_task(
     match command:
         case c.ApproveProgram() | c.RejectProgram() | c.RequestChanges():
             if actor == state.submitted_by:
-                raise refused("approval_flow.submitted_program_and_cannot2", actor=repr(actor))
+                raise refused("task.four_eyes_own_submission", actor=repr(actor))
             held = [t for t in state.tasks.values() if t.may_act(actor) or t.owner == actor]
             preferred = next((t for t in held if decidable(t)), held[0] if held else None)
             task = _pick(state, command.task_id, lambda t: t is preferred, actor)
@@ -192,44 +188,40 @@ def decide_task(
             )
             _four_eyes(state, actor, task.step_id)
             if task.group is None:
-                raise refused("approval_flow.task_assigned_person_not", task_id=task.task_id)
+                raise refused("task.claim_not_group_task", task_id=task.task_id)
             if task.assignee is not None:
                 raise refused(
-                    "approval_flow.task_already_claimed_by",
+                    "task.claim_already_claimed",
                     task_id=task.task_id,
                     assignee=repr(task.assignee),
                 )
             if actor not in task.candidates:
-                raise refused(
-                    "approval_flow.not_candidate_for_task2", actor=repr(actor), task_id=task.task_id
-                )
+                raise refused("task.claim_not_candidate", actor=repr(actor), task_id=task.task_id)
             if any(t.assignee == actor for t in state.tasks.values() if t.step_id == task.step_id):
-                raise refused("approval_flow.already_holds_task_step", actor=repr(actor))
+                raise refused("task.claim_holds_step", actor=repr(actor))
             return [e.TaskClaimed(task_id=task.task_id, by=actor)]
         case c.UnclaimTask():
             task = _pick(
                 state, command.task_id, lambda t: t.assignee == actor and t.group is not None, actor
             )
             if task.group is None or task.assignee != actor:
-                raise refused(
-                    "approval_flow.has_not_claimed_task", actor=repr(actor), task_id=task.task_id
-                )
+                raise refused("task.unclaim_not_claimed", actor=repr(actor), task_id=task.task_id)
             if task.delegation == "pending":
-                raise refused("approval_flow.task_delegated_wait_until", task_id=task.task_id)
+                raise refused("task.unclaim_delegated", task_id=task.task_id)
             return [e.TaskUnclaimed(task_id=task.task_id, by=actor)]
         case c.DelegateTask():
             task = _pick(state, command.task_id, lambda t: t.assignee == actor, actor)
             if task.assignee != actor:
                 hint = " (claim it first)" if actor in task.candidates else ""
-                raise refused("approval_flow.only_holder_task_may", task_id=task.task_id, hint=hint)
+                raise refused("task.delegate_not_holder", task_id=task.task_id, hint=hint)
             if task.delegation == "pending":
                 raise refused(
-                    "approval_flow.task_already_delegated",
+                    "task.delegate_already_delegated",
                     task_id=task.task_id,
                     assignee=repr(task.assignee),
                 )
             if command.to == actor:
-                raise refused("approval_flow.task_cannot_be_delegated")
+                raise refused("task.delegate_to_oneself")
             _four_eyes(state, command.to, task.step_id, who=f"the delegate {command.to!r}")
             return [
                 e.TaskDelegated(
@@ -244,9 +236,7 @@ def decide_task(
                 actor,
             )
             if task.delegation != "pending" or task.assignee != actor or task.owner is None:
-                raise refused(
-                    "approval_flow.task_not_delegated", task_id=task.task_id, actor=repr(actor)
-                )
+                raise refused("task.resolve_not_delegated", task_id=task.task_id, actor=repr(actor))
             return [
                 e.TaskResolved(
                     task_id=task.task_id, delegate=actor, owner=task.owner, comment=command.comment
@@ -255,11 +245,11 @@ def decide_task(
         case c.ReassignTask():
             assert state.route is not None
             if actor not in state.route.admins:
-                raise refused("approval_flow.only_admin_approval_policy", actor=repr(actor))
+                raise refused("task.reassign_not_admin", actor=repr(actor))
             task = _pick(state, command.task_id, lambda t: False, actor)
             if command.to == task.assignee:
                 raise refused(
-                    "approval_flow.task_already_assigned", task_id=task.task_id, to=repr(command.to)
+                    "task.reassign_same_person", task_id=task.task_id, to=repr(command.to)
                 )
             _four_eyes(state, command.to, task.step_id, who=f"the new assignee {command.to!r}")
             return [
@@ -271,7 +261,7 @@ def decide_task(
                     comment=command.comment,
                 )
             ]
-    raise refused("approval_flow.unknown_task_command", command=type(command).__name__)
+    raise refused("task.unknown_command", command=type(command).__name__)
 
 
 def _approve(

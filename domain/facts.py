@@ -41,7 +41,7 @@ def session_entry(
     what = WHAT[type(command)]
     if now < session.starts_at:
         raise refused(
-            "facts.session_starts_at_cannot",
+            "facts.before_session_start",
             session_id=repr(session.session_id),
             when=_local(session.starts_at, state.timezone),
             what=what,
@@ -52,7 +52,7 @@ def session_entry(
         return {"late_entered": False, "late_reason": None}
     if command.late_reason is None:
         raise refused(
-            "facts.session_ended_at_more",
+            "facts.late_without_reason",
             session_id=repr(session.session_id),
             when=_local(ends, state.timezone),
             days=days,
@@ -65,25 +65,25 @@ def check_evaluation_open(state: ProgramState, now: datetime) -> None:
     """The window may have run out before its timer has closed the evaluation."""
     closes = state.evaluation_closes_at
     if closes is not None and now >= closes:
-        raise refused("facts.evaluation_window_closed_at", when=_local(closes, state.timezone))
+        raise refused("facts.evaluation_closed", when=_local(closes, state.timezone))
 
 
 def check_not_examined(state: ProgramState, trainee: str) -> None:
     if trainee in state.examined:
-        raise refused("facts.already_has_exam_result", trainee=repr(trainee))
+        raise refused("facts.already_examined", trainee=repr(trainee))
     if trainee in state.pending_scores:
-        raise refused("facts.exam_score_already_awaiting", trainee=repr(trainee))
+        raise refused("facts.score_already_pending", trainee=repr(trainee))
 
 
 def trainee_score_refused() -> DomainError:
-    return refused("facts.trainees_do_not_report")
+    return refused("facts.trainee_reports_score")
 
 
 def record_exam_score(state: ProgramState, command: c.RecordExamScore, now: datetime) -> list[Any]:
     """The specialist's record of a score: counted at once, or pending a second person."""
     check_evaluation_open(state, now)
     if command.trainee not in state.attendees:
-        raise refused("facts.did_not_attend_program", trainee=repr(command.trainee))
+        raise refused("facts.score_without_attendance", trainee=repr(command.trainee))
     check_not_examined(state, command.trainee)
     if state.fact_rules.scores_need_confirmation:
         return [
@@ -108,14 +108,14 @@ def confirm_exam_score(state: ProgramState, command: c.ConfirmExamScore) -> list
     """A second person's confirmation: never the recorder, the specialist or a trainee."""
     pending = state.pending_scores.get(command.trainee)
     if pending is None:
-        raise refused("facts.no_exam_score_awaiting", trainee=repr(command.trainee))
+        raise refused("facts.no_pending_score", trainee=repr(command.trainee))
     actor = command.actor
     if actor == pending.recorded_by:
-        raise refused("facts.recorded_score_second_person", actor=repr(actor))
+        raise refused("facts.confirm_own_score", actor=repr(actor))
     if actor == state.specialist:
-        raise refused("facts.program_s_specialist_cannot")
+        raise refused("facts.confirm_by_specialist")
     if actor in state.enrolled or actor in state.trainees:
-        raise refused("facts.trainee_program_and_cannot", actor=repr(actor))
+        raise refused("facts.confirm_by_trainee", actor=repr(actor))
     return [
         e.ExamSubmitted(
             trainee=pending.trainee,

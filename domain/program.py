@@ -128,7 +128,7 @@ def check_sessions_ahead(sessions: Iterable[e.Session], now: datetime) -> None:
     past = sorted(s.session_id for s in sessions if s.starts_at <= now)
     if past:
         raise refused(
-            "program.session_s_start_in", p0=", ".join(past), now=format(now, "%Y-%m-%d %H:%M %Z")
+            "program.sessions_in_past", p0=", ".join(past), now=format(now, "%Y-%m-%d %H:%M %Z")
         )
 
 
@@ -137,12 +137,12 @@ def _check_actor(state: ProgramState, command: BaseModel, actor: str) -> None:
     if kind in SPECIALIST_COMMANDS:
         if actor != state.specialist:
             raise refused(
-                "program.only_program_s_specialist",
+                "program.not_the_specialist",
                 specialist=repr(state.specialist),
                 actor=repr(actor),
             )
     elif kind in TRAINEE_COMMANDS and actor not in state.attendees:
-        raise refused("program.did_not_attend_program", actor=repr(actor))
+        raise refused("program.evaluate_without_attendance", actor=repr(actor))
 
 
 def _check_state(state: ProgramStatus, command: BaseModel) -> None:
@@ -151,7 +151,7 @@ def _check_state(state: ProgramStatus, command: BaseModel) -> None:
         names = ", ".join(sorted(s.value for s in allowed))
         action = getattr(command, "kind", type(command).__name__)
         raise refused(
-            "program.cannot_program_that_allowed", action=action, value=state.value, names=names
+            "program.not_allowed_in_status", action=action, value=state.value, names=names
         )
 
 
@@ -221,7 +221,7 @@ def decide(
         case c.RescheduleSession():
             session = _open_session(state, command.session_id)
             if command.starts_at <= now:
-                raise refused("program.session_can_only_be")
+                raise refused("program.reschedule_to_past")
             return [
                 e.SessionRescheduled(
                     session_id=session.session_id,
@@ -233,10 +233,10 @@ def decide(
             session = _open_session(state, command.session_id)
             strangers = sorted(set(command.attendees) - set(state.enrolled))
             if strangers:
-                raise refused("program.not_enrolled_in_program", p0=", ".join(strangers))
+                raise refused("program.attendees_not_enrolled", p0=", ".join(strangers))
             if session.session_id in state.attendance:
                 raise refused(
-                    "program.attendance_session_already_recorded",
+                    "program.attendance_already_recorded",
                     session_id=repr(session.session_id),
                 )
             absentees = tuple(t for t in state.enrolled if t not in command.attendees)
@@ -253,14 +253,14 @@ def decide(
             session = _open_session(state, command.session_id)
             if session.session_id not in state.attendance:
                 raise refused(
-                    "program.record_attendance_session_before", session_id=repr(session.session_id)
+                    "program.complete_without_attendance", session_id=repr(session.session_id)
                 )
             late = session_entry(state, session, command, now) if strict_facts else {}
             return [e.SessionCompleted(session_id=session.session_id, **late)]
         case c.CompleteExecution():
             missing = sorted(set(state.sessions) - state.completed_sessions)
             if missing:
-                raise refused("program.sessions_not_completed_yet", p0=", ".join(missing))
+                raise refused("program.sessions_not_completed", p0=", ".join(missing))
             executed_on = _local_date(now, state.timezone)
             closes_at = now + timedelta(days=state.evaluation_window_days)
             return [
@@ -275,13 +275,13 @@ def decide(
             if strict_facts:
                 check_evaluation_open(state, now)
             if actor in state.surveyed:
-                raise refused("program.already_submitted_survey", actor=repr(actor))
+                raise refused("program.survey_already_submitted", actor=repr(actor))
             return [
                 e.SurveySubmitted(trainee=actor, scores=command.scores, comment=command.comment)
             ]
         case c.SubmitExam():
             if actor in state.examined:
-                raise refused("program.already_submitted_exam", actor=repr(actor))
+                raise refused("program.exam_already_submitted", actor=repr(actor))
             if strict_facts:
                 check_evaluation_open(state, now)
                 check_not_examined(state, actor)
@@ -291,7 +291,7 @@ def decide(
                 assert command.score is not None
                 return [e.ExamSubmitted(trainee=actor, score=command.score)]
             if grading is None:
-                raise refused("program.exam_answers_must_be")
+                raise refused("program.exam_without_grading")
             return [
                 e.ExamSubmitted(
                     trainee=actor,
@@ -329,7 +329,7 @@ def _open_session(state: ProgramState, session_id: str) -> e.Session:
     session = state.sessions.get(session_id)
     if session is None:
         known = ", ".join(sorted(state.sessions))
-        raise refused("program.no_session_in_program", session_id=repr(session_id), known=known)
+        raise refused("program.no_such_session", session_id=repr(session_id), known=known)
     if session_id in state.completed_sessions:
         raise refused("program.session_already_completed", session_id=repr(session_id))
     return session
@@ -339,7 +339,7 @@ def evolve(state: ProgramState | None, event: Any) -> ProgramState:
     """The state after ``event``; the only place state changes."""
     if state is None:
         if not isinstance(event, e.ProgramPlanned):
-            raise refused("program.program_stream_must_start", type=event.type)
+            raise refused("program.stream_without_plan", type=event.type)
         return ProgramState(
             program_id=event.program_id,
             title=event.title,

@@ -12,101 +12,85 @@ from domain.state import DomainError
 
 #: Every refusal's English text by code ({name} is a parameter).
 REFUSALS: dict[str, str] = {
-    "approval_flow.has_no_open_approval": "{actor} has no open approval task on this program",
-    "approval_flow.unknown_task_command": "unknown task command {command}",
-    "approval_flow.submitted_program_and_cannot": (
+    "task.none_open_for_actor": "{actor} has no open approval task on this program",
+    "task.unknown_command": "unknown task command {command}",
+    "task.four_eyes_submitter": (
         "{subject} submitted this program and cannot decide on it (four-eyes rule)"
     ),
-    "approval_flow.already_approved_step": "{subject} already approved this step",
-    "approval_flow.already_approved_step_one": (
+    "task.four_eyes_same_step": "{subject} already approved this step",
+    "task.four_eyes_other_step": (
         "{subject} already approved step {p0}; one person cannot approve two steps"
     ),
-    "approval_flow.task_delegated_comes_back": (
+    "task.delegated_elsewhere": (
         "task {task_id} is delegated to {assignee}; it comes back to {owner} once resolved"
     ),
-    "approval_flow.not_candidate_for_task": (
-        "{actor} is not a candidate for task {task_id} ({group})"
-    ),
-    "approval_flow.no_open_approval_task": "no open approval task {task_id} on this program",
-    "approval_flow.you_hold_task_as": (
-        "you hold task {task_id} as a delegate: resolve it back to {owner}"
-    ),
-    "approval_flow.task_assigned_not": "task {task_id} is assigned to {assignee}, not {actor}",
-    "approval_flow.submitted_program_and_cannot2": (
+    "task.not_candidate_of_group": ("{actor} is not a candidate for task {task_id} ({group})"),
+    "task.not_open": "no open approval task {task_id} on this program",
+    "task.held_as_delegate": ("you hold task {task_id} as a delegate: resolve it back to {owner}"),
+    "task.assigned_to_another": "task {task_id} is assigned to {assignee}, not {actor}",
+    "task.four_eyes_own_submission": (
         "{actor} submitted this program and cannot decide on it (four-eyes rule)"
     ),
-    "approval_flow.task_assigned_person_not": "task {task_id} is assigned to a person, not a group",
-    "approval_flow.task_already_claimed_by": "task {task_id} is already claimed by {assignee}",
-    "approval_flow.not_candidate_for_task2": "{actor} is not a candidate for task {task_id}",
-    "approval_flow.already_holds_task_step": "{actor} already holds a task of this step",
-    "approval_flow.has_not_claimed_task": "{actor} has not claimed task {task_id}",
-    "approval_flow.task_delegated_wait_until": (
-        "task {task_id} is delegated; wait until it is resolved"
-    ),
-    "approval_flow.only_holder_task_may": "only the holder of task {task_id} may delegate it{hint}",
-    "approval_flow.task_already_delegated": "task {task_id} is already delegated to {assignee}",
-    "approval_flow.task_cannot_be_delegated": "a task cannot be delegated to oneself",
-    "approval_flow.task_not_delegated": "task {task_id} is not delegated to {actor}",
-    "approval_flow.only_admin_approval_policy": (
-        "only an admin of the approval policy may reassign, not {actor}"
-    ),
-    "approval_flow.task_already_assigned": "task {task_id} is already assigned to {to}",
-    "facts.trainees_do_not_report": (
+    "task.claim_not_group_task": "task {task_id} is assigned to a person, not a group",
+    "task.claim_already_claimed": "task {task_id} is already claimed by {assignee}",
+    "task.claim_not_candidate": "{actor} is not a candidate for task {task_id}",
+    "task.claim_holds_step": "{actor} already holds a task of this step",
+    "task.unclaim_not_claimed": "{actor} has not claimed task {task_id}",
+    "task.unclaim_delegated": ("task {task_id} is delegated; wait until it is resolved"),
+    "task.delegate_not_holder": "only the holder of task {task_id} may delegate it{hint}",
+    "task.delegate_already_delegated": "task {task_id} is already delegated to {assignee}",
+    "task.delegate_to_oneself": "a task cannot be delegated to oneself",
+    "task.resolve_not_delegated": "task {task_id} is not delegated to {actor}",
+    "task.reassign_not_admin": ("only an admin of the approval policy may reassign, not {actor}"),
+    "task.reassign_same_person": "task {task_id} is already assigned to {to}",
+    "facts.trainee_reports_score": (
         "trainees do not report their own exam score: the program's specialist records "
         "the score of an exam taken elsewhere, with its evidence (exam_score)"
     ),
-    "facts.session_starts_at_cannot": (
+    "facts.before_session_start": (
         "session {session_id} starts at {when}: its {what} cannot be recorded before it has started"
     ),
-    "facts.session_ended_at_more": (
+    "facts.late_without_reason": (
         "session {session_id} ended at {when}, more than {days} days ago: its {what} is "
         "entered late, give the reason (late_reason)"
     ),
-    "facts.evaluation_window_closed_at": "the evaluation window closed at {when}",
-    "facts.already_has_exam_result": "{trainee} already has an exam result",
-    "facts.exam_score_already_awaiting": (
-        "an exam score of {trainee} is already awaiting confirmation"
-    ),
-    "facts.did_not_attend_program": "{trainee} did not attend this program: no exam to score",
-    "facts.no_exam_score_awaiting": "no exam score of {trainee} is awaiting confirmation",
-    "facts.recorded_score_second_person": (
-        "{actor} recorded this score: a second person must confirm it"
-    ),
-    "facts.program_s_specialist_cannot": "the program's specialist cannot confirm its exam scores",
-    "facts.trainee_program_and_cannot": (
-        "{actor} is a trainee of this program and cannot confirm scores"
-    ),
+    "facts.evaluation_closed": "the evaluation window closed at {when}",
+    "facts.already_examined": "{trainee} already has an exam result",
+    "facts.score_already_pending": ("an exam score of {trainee} is already awaiting confirmation"),
+    "facts.score_without_attendance": "{trainee} did not attend this program: no exam to score",
+    "facts.no_pending_score": "no exam score of {trainee} is awaiting confirmation",
+    "facts.confirm_own_score": ("{actor} recorded this score: a second person must confirm it"),
+    "facts.confirm_by_specialist": "the program's specialist cannot confirm its exam scores",
+    "facts.confirm_by_trainee": ("{actor} is a trainee of this program and cannot confirm scores"),
     "program.unknown_command": "unknown command {command}",
     "program.unknown_event": "unknown event {command}",
-    "program.session_s_start_in": (
+    "program.sessions_in_past": (
         "session(s) {p0} start in the past (now {now}): plan sessions ahead; history is "
         "imported with `trainops data migrate`"
     ),
-    "program.cannot_program_that_allowed": (
+    "program.not_allowed_in_status": (
         "cannot {action} a program that is {value} (allowed when: {names})"
     ),
-    "program.no_session_in_program": "no session {session_id} in this program (sessions: {known})",
+    "program.no_such_session": "no session {session_id} in this program (sessions: {known})",
     "program.session_already_completed": "session {session_id} is already completed",
-    "program.only_program_s_specialist": (
+    "program.not_the_specialist": (
         "only the program's specialist {specialist} may do this, not {actor}"
     ),
-    "program.did_not_attend_program": "{actor} did not attend this program and cannot evaluate it",
-    "program.program_stream_must_start": (
-        "a program stream must start with ProgramPlanned, not {type}"
+    "program.evaluate_without_attendance": (
+        "{actor} did not attend this program and cannot evaluate it"
     ),
+    "program.stream_without_plan": ("a program stream must start with ProgramPlanned, not {type}"),
     "program.already_enrolled": "{trainee} is already enrolled",
-    "program.session_can_only_be": "a session can only be moved to a time in the future",
-    "program.not_enrolled_in_program": "not enrolled in this program: {p0}",
-    "program.attendance_session_already_recorded": (
-        "attendance of session {session_id} already recorded"
-    ),
-    "program.record_attendance_session_before": (
+    "program.reschedule_to_past": "a session can only be moved to a time in the future",
+    "program.attendees_not_enrolled": "not enrolled in this program: {p0}",
+    "program.attendance_already_recorded": ("attendance of session {session_id} already recorded"),
+    "program.complete_without_attendance": (
         "record the attendance of session {session_id} before completing it"
     ),
-    "program.sessions_not_completed_yet": "sessions not completed yet: {p0}",
-    "program.already_submitted_survey": "{actor} already submitted a survey",
-    "program.already_submitted_exam": "{actor} already submitted an exam",
-    "program.exam_answers_must_be": "exam answers must be graded against the course's answer key",
+    "program.sessions_not_completed": "sessions not completed yet: {p0}",
+    "program.survey_already_submitted": "{actor} already submitted a survey",
+    "program.exam_already_submitted": "{actor} already submitted an exam",
+    "program.exam_without_grading": "exam answers must be graded against the course's answer key",
 }
 
 
