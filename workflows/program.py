@@ -57,6 +57,7 @@ with workflow.unsafe.imports_passed_through():
         SubmitProgram,
     )
     from domain.events import ExamGrading
+    from domain.notices import compose
     from domain.program import (
         TERMINAL,
         DomainError,
@@ -388,12 +389,19 @@ class TrainingProgramWorkflow:
             new = sorted(set(task.holders) - before.get(task.task_id, frozenset()))
             if not new:
                 continue
-            due = f"; due {task.due_at:%Y-%m-%d %H:%M %Z}" if task.due_at else ""
+            text = "approval_requested.due" if task.due_at else "approval_requested"
+            subject, body = compose(
+                text,
+                title=self._state.title,
+                task_id=task.task_id,
+                step_id=task.step_id,
+                due_at=f"{task.due_at:%Y-%m-%d %H:%M %Z}" if task.due_at else "",
+            )
             await self._notify(
                 f"task-{task.task_id}:to:{'+'.join(new)}",
                 "approval_requested",
-                f"Waiting for you: approval of “{self._state.title}”",
-                f"Task {task.task_id} (step {task.step_id}) is in your inbox{due}.",
+                subject,
+                body,
                 tuple(new),
             )
 
@@ -564,12 +572,14 @@ class TrainingProgramWorkflow:
         task = self._state.tasks[timer.task_id]
         title = self._state.title
         if timer.kind == "remind":
-            delivery = await self._notify(
-                f"task-{task.task_id}:remind",
+            subject, body = compose(
                 "approval_reminder",
-                f"Reminder: approval of “{title}” is waiting for you",
-                f"Task {task.task_id} is due {task.due_at:%Y-%m-%d %H:%M %Z}.",
-                task.holders,
+                title=title,
+                task_id=task.task_id,
+                due_at=f"{task.due_at:%Y-%m-%d %H:%M %Z}",
+            )
+            delivery = await self._notify(
+                f"task-{task.task_id}:remind", "approval_reminder", subject, body, task.holders
             )
             sent = e.TaskReminderSent(
                 task_id=task.task_id,
@@ -581,12 +591,9 @@ class TrainingProgramWorkflow:
             escalated = decide_escalation(self._state, task.task_id)
             await self._record(escalated, SYSTEM_ACTOR, "system")
             new_holder = self._state.tasks[task.task_id].holders
+            subject, body = compose("approval_escalated", title=title, task_id=task.task_id)
             await self._notify(
-                f"task-{task.task_id}:escalated",
-                "approval_escalated",
-                f"Escalated to you: approval of “{title}”",
-                f"Task {task.task_id} passed its SLA and is now yours to decide.",
-                new_holder,
+                f"task-{task.task_id}:escalated", "approval_escalated", subject, body, new_holder
             )
         elif timer.kind == "overdue":
             notice = overdue_notice(self._state, task.task_id)
@@ -622,17 +629,14 @@ class TrainingProgramWorkflow:
 
     async def _send_session_reminder(self, reminder: Reminder) -> None:
         session = self._state.sessions[reminder.session_id]
-        start_local = session.starts_at.isoformat()
-        if reminder.kind == "prepare_materials":
-            subject = f"Prepare materials: {self._state.title} — session {session.session_id}"
-        else:
-            subject = f"Today: {self._state.title} — session {session.session_id}"
-        delivery = await self._notify(
-            reminder.reminder_id,
+        subject, body = compose(
             reminder.kind,
-            subject,
-            f"{subject}, starting {start_local}.",
-            reminder.recipients,
+            title=self._state.title,
+            session_id=session.session_id,
+            starts_at=session.starts_at.isoformat(),
+        )
+        delivery = await self._notify(
+            reminder.reminder_id, reminder.kind, subject, body, reminder.recipients
         )
         sent = e.ReminderSent(
             reminder_id=reminder.reminder_id,
