@@ -20,6 +20,8 @@ from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from api.auth import LANG_COOKIE
+from api.i18n import negotiate, translator
 from services.errors import (
     Conflict,
     Forbidden,
@@ -30,6 +32,13 @@ from services.errors import (
     TemporalUnavailable,
 )
 from services.program_client import ActionRefused
+
+
+def N_(text: str) -> str:
+    """Marks a fixed message the error page translates (``t(message)`` in error.html); the
+    catalog test finds every marked text and wants its zh-CN."""
+    return text
+
 
 HTTP_422 = 422  # Unprocessable Content (named differently across Starlette versions)
 log = structlog.get_logger(__name__)
@@ -125,14 +134,21 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 
 async def _refused(request: Request, exc: Exception) -> Response:
-    """The workflow refused (nothing recorded): malformed input is a 422, anything else a 403."""
+    """The workflow refused (nothing recorded): malformed input is a 422, anything else a 403.
+    The API says why in English with the refusal's ``code`` and ``params`` (for a client's
+    own catalog); a page says it in the reader's language."""
     reason = f"refused: {exc}"
     kind = getattr(exc, "kind", "")
     code = HTTP_422 if kind == "InvalidInput" else status.HTTP_403_FORBIDDEN
     log.info("action refused", reason=str(exc), kind=kind)
     if is_api(request):
-        return JSONResponse({"detail": reason}, code)
-    return _page(request, code, reason)
+        body: dict[str, object] = {"detail": reason}
+        if getattr(exc, "code", ""):
+            body["code"] = getattr(exc, "code", "")
+            body["params"] = getattr(exc, "params", {})
+        return JSONResponse(body, code)
+    lang = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    return _page(request, code, translator(lang).refused(exc))
 
 
 _SERVICE_CODES = {
@@ -165,7 +181,8 @@ async def _temporal_down(request: Request, exc: Exception) -> Response:
     message = f"{exc}; nothing was changed, try again shortly"
     if is_api(request):
         return JSONResponse({"detail": message}, status.HTTP_503_SERVICE_UNAVAILABLE)
-    return _page(request, status.HTTP_503_SERVICE_UNAVAILABLE, message)
+    page = N_("Temporal cannot be reached; nothing was changed, try again shortly")
+    return _page(request, status.HTTP_503_SERVICE_UNAVAILABLE, page)
 
 
 async def _temporal_slow(request: Request, exc: Exception) -> Response:
@@ -179,7 +196,7 @@ async def _bad_value(request: Request, exc: Exception) -> Response:
     """The database refused a value that passed validation (e.g. a NUL character in a path or
     a search): bad input, so a 422, and nothing was written."""
     log.info("value refused by the database", error=type(exc).__name__)
-    message = "a value in the request cannot be stored or searched (e.g. a NUL character)"
+    message = N_("a value in the request cannot be stored or searched (e.g. a NUL character)")
     if is_api(request):
         return JSONResponse({"detail": message}, HTTP_422)
     return _page(request, HTTP_422, message)
@@ -189,7 +206,9 @@ async def _database_down(request: Request, exc: Exception) -> Response:
     """The database went away mid-request (a restart, a failover): what it did not commit is
     rolled back, so nothing was changed, and the request may simply be sent again."""
     log.warning("database unavailable", error=type(exc).__name__)
-    message = "the database is unavailable (restarting?); nothing was changed, try again shortly"
+    message = N_(
+        "the database is unavailable (restarting?); nothing was changed, try again shortly"
+    )
     if is_api(request):
         return JSONResponse({"detail": message}, status.HTTP_503_SERVICE_UNAVAILABLE)
     return _page(request, status.HTTP_503_SERVICE_UNAVAILABLE, message)
@@ -197,7 +216,7 @@ async def _database_down(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error")
-    message = "internal error; it is logged with this request's id"
+    message = N_("internal error; it is logged with this request's id")
     if is_api(request):
         return JSONResponse({"detail": message}, status.HTTP_500_INTERNAL_SERVER_ERROR)
     return _page(request, status.HTTP_500_INTERNAL_SERVER_ERROR, message)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
+from typing import Any
+
+from api.refusal_texts import ZH_CN as REFUSALS_ZH_CN
+from domain.refusals import REFUSALS
+from projections.event_messages import decode, render
 
 LANGUAGES: dict[str, str] = {"en": "English", "zh-CN": "简体中文"}
 DEFAULT = "en"
@@ -310,6 +315,18 @@ ZH_CN: dict[str, str] = {
     "recorded by": "录入人",
     "evidence": "证明材料",
     "Nothing was recorded:": "未记录任何内容:",
+    "refused:": "已拒绝:",
+    "Not Found": "未找到",
+    "a value in the request cannot be stored or searched (e.g. a NUL character)": (
+        "请求中的某个值无法保存或搜索(例如含有 NUL 字符)"
+    ),
+    "the database is unavailable (restarting?); nothing was changed, try again shortly": (
+        "数据库暂不可用(正在重启?);没有做任何更改,请稍后重试"
+    ),
+    "internal error; it is logged with this request's id": "内部错误;已按本请求的编号记录日志",
+    "Temporal cannot be reached; nothing was changed, try again shortly": (
+        "无法连接 Temporal;没有做任何更改,请稍后重试"
+    ),
     "Nothing was recorded: check the answers marked below.": (
         "未记录任何内容:请检查下面标出的答案。"
     ),
@@ -363,13 +380,44 @@ ZH_CN: dict[str, str] = {
 CATALOG: dict[str, dict[str, str]] = {"en": {}, "zh-CN": ZH_CN}
 
 
-def translator(lang: str) -> Callable[[str], str]:
-    table = CATALOG.get(lang, {})
+class Translator:
+    """``t("English text")`` in the page's language (English when a text has no entry), and
+    ``t.event(entry)``: a timeline entry's summary from its message keys (its stored English
+    summary for a row written before messages were kept)."""
 
-    def t(text: str) -> str:
-        return table.get(text, text)
+    def __init__(self, lang: str) -> None:
+        self.lang = lang if lang in LANGUAGES else DEFAULT
+        self.table = CATALOG.get(self.lang, {})
 
-    return t
+    def __call__(self, text: str) -> str:
+        return self.table.get(text, text)
+
+    def event(self, entry: Mapping[str, Any]) -> str:
+        stored = entry.get("message")
+        message = decode(stored) if isinstance(stored, str) else None
+        if message is None:
+            return str(entry.get("summary", ""))
+        return render(message, self.lang)
+
+    def refusal(self, exc: BaseException) -> str:
+        """Why the rules refused an action, from its code (``domain.refusals``) in this
+        language; its English words when it has no code or its parameters do not fit."""
+        code, params = getattr(exc, "code", ""), getattr(exc, "params", {})
+        template = (REFUSALS_ZH_CN if self.lang == "zh-CN" else REFUSALS).get(code)
+        if template is None:
+            return str(exc)
+        try:
+            return template.format_map(params)
+        except (KeyError, ValueError, IndexError):
+            return str(exc)
+
+    def refused(self, exc: BaseException) -> str:
+        """A refusal as the pages show it: "refused: " and why."""
+        return f"{self('refused:')} {self.refusal(exc)}"
+
+
+def translator(lang: str) -> Translator:
+    return Translator(lang)
 
 
 def negotiate(cookie: str | None, accept_language: str | None) -> str:

@@ -19,7 +19,8 @@ from domain import commands as c
 from domain import events as e
 from domain.approval import SYSTEM, ApprovalRoute, RouteStep, Task
 from domain.calendar import BusinessCalendar
-from domain.state import DomainError, ProgramState
+from domain.refusals import refused
+from domain.state import ProgramState
 
 NewId = Callable[[], str]
 
@@ -96,46 +97,50 @@ def _pick(
     if task_id is not None:
         task = state.tasks.get(task_id)
         if task is None:
-            raise DomainError(f"no open approval task {task_id!r} on this program")
+            raise refused("task.not_open", task_id=repr(task_id))
         return task
     for task in state.tasks.values():
         if fits(task):
             return task
-    raise DomainError(f"{actor!r} has no open approval task on this program")
+    raise refused("task.none_open_for_actor", actor=repr(actor))
 
 
 def _four_eyes(state: ProgramState, person: str, step_id: str, *, who: str = "") -> None:
     """Refuse ``person`` deciding step ``step_id`` where separation of duties forbids it."""
     subject = who or repr(person)
     if person == state.submitted_by:
-        raise DomainError(
-            f"{subject} submitted this program and cannot decide on it (four-eyes rule)"
-        )
+        raise refused("task.four_eyes_submitter", subject=subject)
     approved = state.approved_steps_of(person)
     if step_id in approved:
-        raise DomainError(f"{subject} already approved this step")
+        raise refused("task.four_eyes_same_step", subject=subject)
     if approved:
-        raise DomainError(
-            f"{subject} already approved step {approved[0]!r}; one person cannot approve two steps"
-        )
+        raise refused("task.four_eyes_other_step", subject=subject, p0=repr(approved[0]))
 
 
 def _may_decide(task: Task, actor: str) -> None:
     if task.delegation == "pending":
         if task.assignee == actor:
-            raise DomainError(
-                f"you hold task {task.task_id} as a delegate: resolve it back to {task.owner!r}"
-            )
-        raise DomainError(
-            f"task {task.task_id} is delegated to {task.assignee!r}; it comes back to"
-            f" {task.owner!r} once resolved"
+            raise refused("task.held_as_delegate", task_id=task.task_id, owner=repr(task.owner))
+        raise refused(
+            "task.delegated_elsewhere",
+            task_id=task.task_id,
+            assignee=repr(task.assignee),
+            owner=repr(task.owner),
         )
     if not task.may_act(actor):
         if task.assignee is not None:
-            raise DomainError(
-                f"task {task.task_id} is assigned to {task.assignee!r}, not {actor!r}"
+            raise refused(
+                "task.assigned_to_another",
+                task_id=task.task_id,
+                assignee=repr(task.assignee),
+                actor=repr(actor),
             )
-        raise DomainError(f"{actor!r} is not a candidate for task {task.task_id} ({task.group})")
+        raise refused(
+            "task.not_candidate_of_group",
+            actor=repr(actor),
+            task_id=task.task_id,
+            group=task.group,
+        )
 
 
 def _withdraw(state: ProgramState, keep: Callable[[Task], bool] = lambda t: False) -> list[Any]:
@@ -157,9 +162,7 @@ def decide_task(
     match command:
         case c.ApproveProgram() | c.RejectProgram() | c.RequestChanges():
             if actor == state.submitted_by:
-                raise DomainError(
-                    f"{actor!r} submitted this program and cannot decide on it (four-eyes rule)"
-                )
+                raise refused("task.four_eyes_own_submission", actor=repr(actor))
             held = [t for t in state.tasks.values() if t.may_act(actor) or t.owner == actor]
             preferred = next((t for t in held if decidable(t)), held[0] if held else None)
             task = _pick(state, command.task_id, lambda t: t is preferred, actor)
@@ -185,32 +188,40 @@ def decide_task(
             )
             _four_eyes(state, actor, task.step_id)
             if task.group is None:
-                raise DomainError(f"task {task.task_id} is assigned to a person, not a group")
+                raise refused("task.claim_not_group_task", task_id=task.task_id)
             if task.assignee is not None:
-                raise DomainError(f"task {task.task_id} is already claimed by {task.assignee!r}")
+                raise refused(
+                    "task.claim_already_claimed",
+                    task_id=task.task_id,
+                    assignee=repr(task.assignee),
+                )
             if actor not in task.candidates:
-                raise DomainError(f"{actor!r} is not a candidate for task {task.task_id}")
+                raise refused("task.claim_not_candidate", actor=repr(actor), task_id=task.task_id)
             if any(t.assignee == actor for t in state.tasks.values() if t.step_id == task.step_id):
-                raise DomainError(f"{actor!r} already holds a task of this step")
+                raise refused("task.claim_holds_step", actor=repr(actor))
             return [e.TaskClaimed(task_id=task.task_id, by=actor)]
         case c.UnclaimTask():
             task = _pick(
                 state, command.task_id, lambda t: t.assignee == actor and t.group is not None, actor
             )
             if task.group is None or task.assignee != actor:
-                raise DomainError(f"{actor!r} has not claimed task {task.task_id}")
+                raise refused("task.unclaim_not_claimed", actor=repr(actor), task_id=task.task_id)
             if task.delegation == "pending":
-                raise DomainError(f"task {task.task_id} is delegated; wait until it is resolved")
+                raise refused("task.unclaim_delegated", task_id=task.task_id)
             return [e.TaskUnclaimed(task_id=task.task_id, by=actor)]
         case c.DelegateTask():
             task = _pick(state, command.task_id, lambda t: t.assignee == actor, actor)
             if task.assignee != actor:
                 hint = " (claim it first)" if actor in task.candidates else ""
-                raise DomainError(f"only the holder of task {task.task_id} may delegate it{hint}")
+                raise refused("task.delegate_not_holder", task_id=task.task_id, hint=hint)
             if task.delegation == "pending":
-                raise DomainError(f"task {task.task_id} is already delegated to {task.assignee!r}")
+                raise refused(
+                    "task.delegate_already_delegated",
+                    task_id=task.task_id,
+                    assignee=repr(task.assignee),
+                )
             if command.to == actor:
-                raise DomainError("a task cannot be delegated to oneself")
+                raise refused("task.delegate_to_oneself")
             _four_eyes(state, command.to, task.step_id, who=f"the delegate {command.to!r}")
             return [
                 e.TaskDelegated(
@@ -225,7 +236,7 @@ def decide_task(
                 actor,
             )
             if task.delegation != "pending" or task.assignee != actor or task.owner is None:
-                raise DomainError(f"task {task.task_id} is not delegated to {actor!r}")
+                raise refused("task.resolve_not_delegated", task_id=task.task_id, actor=repr(actor))
             return [
                 e.TaskResolved(
                     task_id=task.task_id, delegate=actor, owner=task.owner, comment=command.comment
@@ -234,12 +245,12 @@ def decide_task(
         case c.ReassignTask():
             assert state.route is not None
             if actor not in state.route.admins:
-                raise DomainError(
-                    f"only an admin of the approval policy may reassign, not {actor!r}"
-                )
+                raise refused("task.reassign_not_admin", actor=repr(actor))
             task = _pick(state, command.task_id, lambda t: False, actor)
             if command.to == task.assignee:
-                raise DomainError(f"task {task.task_id} is already assigned to {command.to!r}")
+                raise refused(
+                    "task.reassign_same_person", task_id=task.task_id, to=repr(command.to)
+                )
             _four_eyes(state, command.to, task.step_id, who=f"the new assignee {command.to!r}")
             return [
                 e.TaskReassigned(
@@ -250,7 +261,7 @@ def decide_task(
                     comment=command.comment,
                 )
             ]
-    raise DomainError(f"unknown task command {type(command).__name__}")
+    raise refused("task.unknown_command", command=type(command).__name__)
 
 
 def _approve(

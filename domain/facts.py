@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from domain import commands as c
 from domain import events as e
+from domain.refusals import refused
 from domain.state import DomainError, ProgramState
 
 #: What a specialist records about a session, for messages.
@@ -39,18 +40,23 @@ def session_entry(
     or a ``DomainError``: before the session's start, or late without a reason."""
     what = WHAT[type(command)]
     if now < session.starts_at:
-        raise DomainError(
-            f"session {session.session_id!r} starts at {_local(session.starts_at, state.timezone)}:"
-            f" its {what} cannot be recorded before it has started"
+        raise refused(
+            "facts.before_session_start",
+            session_id=repr(session.session_id),
+            when=_local(session.starts_at, state.timezone),
+            what=what,
         )
     ends = session.starts_at + timedelta(hours=session.duration_hours)
     days = state.fact_rules.entry_window_days
     if now <= ends + timedelta(days=days):
         return {"late_entered": False, "late_reason": None}
     if command.late_reason is None:
-        raise DomainError(
-            f"session {session.session_id!r} ended at {_local(ends, state.timezone)}, more than"
-            f" {days} days ago: its {what} is entered late, give the reason (late_reason)"
+        raise refused(
+            "facts.late_without_reason",
+            session_id=repr(session.session_id),
+            when=_local(ends, state.timezone),
+            days=days,
+            what=what,
         )
     return {"late_entered": True, "late_reason": command.late_reason}
 
@@ -59,28 +65,25 @@ def check_evaluation_open(state: ProgramState, now: datetime) -> None:
     """The window may have run out before its timer has closed the evaluation."""
     closes = state.evaluation_closes_at
     if closes is not None and now >= closes:
-        raise DomainError(f"the evaluation window closed at {_local(closes, state.timezone)}")
+        raise refused("facts.evaluation_closed", when=_local(closes, state.timezone))
 
 
 def check_not_examined(state: ProgramState, trainee: str) -> None:
     if trainee in state.examined:
-        raise DomainError(f"{trainee!r} already has an exam result")
+        raise refused("facts.already_examined", trainee=repr(trainee))
     if trainee in state.pending_scores:
-        raise DomainError(f"an exam score of {trainee!r} is already awaiting confirmation")
+        raise refused("facts.score_already_pending", trainee=repr(trainee))
 
 
 def trainee_score_refused() -> DomainError:
-    return DomainError(
-        "trainees do not report their own exam score: the program's specialist records the"
-        " score of an exam taken elsewhere, with its evidence (exam_score)"
-    )
+    return refused("facts.trainee_reports_score")
 
 
 def record_exam_score(state: ProgramState, command: c.RecordExamScore, now: datetime) -> list[Any]:
     """The specialist's record of a score: counted at once, or pending a second person."""
     check_evaluation_open(state, now)
     if command.trainee not in state.attendees:
-        raise DomainError(f"{command.trainee!r} did not attend this program: no exam to score")
+        raise refused("facts.score_without_attendance", trainee=repr(command.trainee))
     check_not_examined(state, command.trainee)
     if state.fact_rules.scores_need_confirmation:
         return [
@@ -105,14 +108,14 @@ def confirm_exam_score(state: ProgramState, command: c.ConfirmExamScore) -> list
     """A second person's confirmation: never the recorder, the specialist or a trainee."""
     pending = state.pending_scores.get(command.trainee)
     if pending is None:
-        raise DomainError(f"no exam score of {command.trainee!r} is awaiting confirmation")
+        raise refused("facts.no_pending_score", trainee=repr(command.trainee))
     actor = command.actor
     if actor == pending.recorded_by:
-        raise DomainError(f"{actor!r} recorded this score: a second person must confirm it")
+        raise refused("facts.confirm_own_score", actor=repr(actor))
     if actor == state.specialist:
-        raise DomainError("the program's specialist cannot confirm its exam scores")
+        raise refused("facts.confirm_by_specialist")
     if actor in state.enrolled or actor in state.trainees:
-        raise DomainError(f"{actor!r} is a trainee of this program and cannot confirm scores")
+        raise refused("facts.confirm_by_trainee", actor=repr(actor))
     return [
         e.ExamSubmitted(
             trainee=pending.trainee,

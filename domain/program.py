@@ -27,6 +27,7 @@ from domain.facts import (
     session_entry,
     trainee_score_refused,
 )
+from domain.refusals import refused
 from domain.state import (
     RUNNING,
     TERMINAL,
@@ -126,9 +127,8 @@ def check_sessions_ahead(sessions: Iterable[e.Session], now: datetime) -> None:
     in (facts are recorded from a session's start on, so a past one could be filled at once)."""
     past = sorted(s.session_id for s in sessions if s.starts_at <= now)
     if past:
-        raise DomainError(
-            f"session(s) {', '.join(past)} start in the past (now {now:%Y-%m-%d %H:%M %Z}): "
-            "plan sessions ahead; history is imported with `trainops data migrate`"
+        raise refused(
+            "program.sessions_in_past", p0=", ".join(past), now=format(now, "%Y-%m-%d %H:%M %Z")
         )
 
 
@@ -136,11 +136,13 @@ def _check_actor(state: ProgramState, command: BaseModel, actor: str) -> None:
     kind = type(command)
     if kind in SPECIALIST_COMMANDS:
         if actor != state.specialist:
-            raise DomainError(
-                f"only the program's specialist {state.specialist!r} may do this, not {actor!r}"
+            raise refused(
+                "program.not_the_specialist",
+                specialist=repr(state.specialist),
+                actor=repr(actor),
             )
     elif kind in TRAINEE_COMMANDS and actor not in state.attendees:
-        raise DomainError(f"{actor!r} did not attend this program and cannot evaluate it")
+        raise refused("program.evaluate_without_attendance", actor=repr(actor))
 
 
 def _check_state(state: ProgramStatus, command: BaseModel) -> None:
@@ -148,8 +150,8 @@ def _check_state(state: ProgramStatus, command: BaseModel) -> None:
     if state not in allowed:
         names = ", ".join(sorted(s.value for s in allowed))
         action = getattr(command, "kind", type(command).__name__)
-        raise DomainError(
-            f"cannot {action} a program that is {state.value} (allowed when: {names})"
+        raise refused(
+            "program.not_allowed_in_status", action=action, value=state.value, names=names
         )
 
 
@@ -214,12 +216,12 @@ def decide(
             ]
         case c.EnrollTrainee():
             if command.trainee in state.enrolled:
-                raise DomainError(f"{command.trainee!r} is already enrolled")
+                raise refused("program.already_enrolled", trainee=repr(command.trainee))
             return [e.TraineeEnrolled(trainee=command.trainee)]
         case c.RescheduleSession():
             session = _open_session(state, command.session_id)
             if command.starts_at <= now:
-                raise DomainError("a session can only be moved to a time in the future")
+                raise refused("program.reschedule_to_past")
             return [
                 e.SessionRescheduled(
                     session_id=session.session_id,
@@ -231,9 +233,12 @@ def decide(
             session = _open_session(state, command.session_id)
             strangers = sorted(set(command.attendees) - set(state.enrolled))
             if strangers:
-                raise DomainError(f"not enrolled in this program: {', '.join(strangers)}")
+                raise refused("program.attendees_not_enrolled", p0=", ".join(strangers))
             if session.session_id in state.attendance:
-                raise DomainError(f"attendance of session {session.session_id!r} already recorded")
+                raise refused(
+                    "program.attendance_already_recorded",
+                    session_id=repr(session.session_id),
+                )
             absentees = tuple(t for t in state.enrolled if t not in command.attendees)
             late = session_entry(state, session, command, now) if strict_facts else {}
             return [
@@ -247,15 +252,15 @@ def decide(
         case c.CompleteSession():
             session = _open_session(state, command.session_id)
             if session.session_id not in state.attendance:
-                raise DomainError(
-                    f"record the attendance of session {session.session_id!r} before completing it"
+                raise refused(
+                    "program.complete_without_attendance", session_id=repr(session.session_id)
                 )
             late = session_entry(state, session, command, now) if strict_facts else {}
             return [e.SessionCompleted(session_id=session.session_id, **late)]
         case c.CompleteExecution():
             missing = sorted(set(state.sessions) - state.completed_sessions)
             if missing:
-                raise DomainError(f"sessions not completed yet: {', '.join(missing)}")
+                raise refused("program.sessions_not_completed", p0=", ".join(missing))
             executed_on = _local_date(now, state.timezone)
             closes_at = now + timedelta(days=state.evaluation_window_days)
             return [
@@ -270,13 +275,13 @@ def decide(
             if strict_facts:
                 check_evaluation_open(state, now)
             if actor in state.surveyed:
-                raise DomainError(f"{actor!r} already submitted a survey")
+                raise refused("program.survey_already_submitted", actor=repr(actor))
             return [
                 e.SurveySubmitted(trainee=actor, scores=command.scores, comment=command.comment)
             ]
         case c.SubmitExam():
             if actor in state.examined:
-                raise DomainError(f"{actor!r} already submitted an exam")
+                raise refused("program.exam_already_submitted", actor=repr(actor))
             if strict_facts:
                 check_evaluation_open(state, now)
                 check_not_examined(state, actor)
@@ -286,7 +291,7 @@ def decide(
                 assert command.score is not None
                 return [e.ExamSubmitted(trainee=actor, score=command.score)]
             if grading is None:
-                raise DomainError("exam answers must be graded against the course's answer key")
+                raise refused("program.exam_without_grading")
             return [
                 e.ExamSubmitted(
                     trainee=actor,
@@ -310,7 +315,7 @@ def decide(
                 for t in state.tasks.values()
             ]
             return [*withdrawn, e.ProgramCancelled(reason=command.reason)]
-    raise DomainError(f"unknown command {type(command).__name__}")
+    raise refused("program.unknown_command", command=type(command).__name__)
 
 
 def close_evaluation_by_deadline(state: ProgramState) -> list[Any]:
@@ -324,9 +329,9 @@ def _open_session(state: ProgramState, session_id: str) -> e.Session:
     session = state.sessions.get(session_id)
     if session is None:
         known = ", ".join(sorted(state.sessions))
-        raise DomainError(f"no session {session_id!r} in this program (sessions: {known})")
+        raise refused("program.no_such_session", session_id=repr(session_id), known=known)
     if session_id in state.completed_sessions:
-        raise DomainError(f"session {session_id!r} is already completed")
+        raise refused("program.session_already_completed", session_id=repr(session_id))
     return session
 
 
@@ -334,7 +339,7 @@ def evolve(state: ProgramState | None, event: Any) -> ProgramState:
     """The state after ``event``; the only place state changes."""
     if state is None:
         if not isinstance(event, e.ProgramPlanned):
-            raise DomainError(f"a program stream must start with ProgramPlanned, not {event.type}")
+            raise refused("program.stream_without_plan", type=event.type)
         return ProgramState(
             program_id=event.program_id,
             title=event.title,
@@ -452,7 +457,7 @@ def evolve(state: ProgramState | None, event: Any) -> ProgramState:
             return state.model_copy(update={"status": s.CLOSED})
         case e.ProgramCancelled():
             return state.model_copy(update={"status": s.CANCELLED, "tasks": {}})
-    raise DomainError(f"unknown event {type(event).__name__}")
+    raise refused("program.unknown_event", command=type(event).__name__)
 
 
 def fold(events: Iterable[Any], state: ProgramState | None = None) -> ProgramState | None:

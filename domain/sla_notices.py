@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain import events as e
+from domain.notices import compose
 from domain.state import ProgramState
 
 
@@ -42,14 +43,18 @@ def overdue_notice(state: ProgramState, task_id: str) -> TaskNotice | None:
     step = next((s for s in state.route.steps if s.step_id == task.step_id), None)
     if step is None or step.escalate_to:
         return None
+    subject, body = compose(
+        "approval_overdue",
+        title=state.title,
+        task_id=task.task_id,
+        step_id=task.step_id,
+        due_at=f"{task.due_at:%Y-%m-%d %H:%M %Z}",
+    )
     return TaskNotice(
         task_id=task.task_id,
         key=f"task-{task.task_id}:overdue",
         kind="approval_overdue",
-        subject=f"Overdue: approval of “{state.title}” is past its SLA",
-        body=(
-            f"Task {task.task_id} (step {task.step_id}) was due"
-            f" {task.due_at:%Y-%m-%d %H:%M %Z} and is still waiting for a decision."
-        ),
+        subject=subject,
+        body=body,
         recipients=task.holders,
     )

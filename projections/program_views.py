@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, get_origin
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
@@ -19,6 +19,7 @@ from domain.kpi import ProgramOutcome, quarter_of
 from domain.program import ProgramState, evolve
 from domain.state import ProgramStatus
 from eventlog.records import RecordedEvent
+from projections.event_messages import encode, parts, render
 
 STREAM_PREFIX = "program-"
 
@@ -68,6 +69,8 @@ class TimelineEntry:
     actor: str
     role: str
     summary: str
+    message: str
+    """The summary's message keys and parameters (``event_messages.encode``), for any language."""
 
 
 @dataclass(frozen=True)
@@ -115,124 +118,8 @@ def program_id_of(stream_id: str) -> str | None:
 
 
 def describe(event: Any) -> str:
-    """One line a person reads in a timeline."""
-    match event:
-        case e.ProgramPlanned():
-            return (
-                f"planned “{event.title}” for {event.planned_date} ({len(event.sessions)} sessions)"
-            )
-        case e.ProgramRevised():
-            return f"revised: {event.comment}" if event.comment else "revised the plan"
-        case e.ProgramSubmitted():
-            return f"submitted revision {event.revision} for approval"
-        case e.ApprovalStepStarted():
-            return f"approval step “{event.name}” started (quorum {event.quorum})"
-        case e.ApprovalRequested():
-            who = event.assignee or f"group {event.group}"
-            return f"approval task {event.task_id[:8]} for {who}"
-        case e.ApprovalStepCompleted():
-            return f"approval step {event.step_id} completed"
-        case e.TaskClaimed():
-            return f"{event.by} claimed task {event.task_id[:8]}"
-        case e.TaskUnclaimed():
-            return f"{event.by} returned task {event.task_id[:8]} to its group"
-        case e.TaskDelegated():
-            return f"{event.owner} delegated task {event.task_id[:8]} to {event.delegate}" + (
-                f": {event.comment}" if event.comment else ""
-            )
-        case e.TaskResolved():
-            return f"{event.delegate} resolved task {event.task_id[:8]} back to {event.owner}" + (
-                f": {event.comment}" if event.comment else ""
-            )
-        case e.TaskReassigned():
-            return f"{event.by} reassigned task {event.task_id[:8]} to {event.assignee}"
-        case e.TaskEscalated():
-            return f"task {event.task_id[:8]} escalated to {event.assignee} (SLA passed)"
-        case e.TaskReminderSent(overdue=True):
-            return (
-                f"SLA passed: overdue notice for task {event.task_id[:8]} sent to"
-                f" {', '.join(event.recipients)}"
-            )
-        case e.TaskReminderSent():
-            return (
-                f"SLA reminder for task {event.task_id[:8]} sent to {', '.join(event.recipients)}"
-            )
-        case e.SubmissionWithdrawn():
-            return f"{event.by} withdrew the submission" + (
-                f": {event.reason}" if event.reason else ""
-            )
-        case e.ApprovalGranted():
-            return f"{event.approver} approved" + (f": {event.comment}" if event.comment else "")
-        case e.ApprovalRejected():
-            if event.automatic:
-                return f"rejected automatically: {event.reason}"
-            return f"{event.approver} rejected: {event.reason}"
-        case e.ChangesRequested():
-            return f"{event.approver} requested changes: {event.reason}"
-        case e.ApprovalTaskWithdrawn():
-            return f"task {event.task_id[:8]} withdrawn"
-        case e.SessionRescheduled():
-            return f"session {event.session_id} moved to {event.starts_at.isoformat()}"
-        case e.SettingsRefreshed():
-            days = len(event.calendar.company_holidays) + len(event.calendar.extra_working_days)
-            return f"took up the configuration in force (calendar: {days} company day(s) set)"
-        case e.ReminderSent():
-            return f"{event.kind} reminder for {event.session_id} sent to {event.audience_size}"
-        case e.AttendanceRecorded():
-            total = len(event.attendees) + len(event.absentees)
-            return f"attendance of {event.session_id}: {len(event.attendees)}/{total}" + _late(
-                event
-            )
-        case e.ProgramExecuted():
-            return "executed " + (
-                "on time" if event.on_time else f"late (planned {event.planned_date})"
-            )
-        case e.ProgramCancelled():
-            return f"cancelled: {event.reason}"
-        case e.ProgramApproved():
-            return "approved"
-        case e.ProgramPublished():
-            return "published"
-        case e.TraineeEnrolled():
-            return f"{event.trainee} enrolled"
-        case e.SessionScheduled():
-            return f"session {event.session.session_id} at {event.session.starts_at.isoformat()}"
-        case e.SessionCompleted():
-            return f"session {event.session_id} held" + _late(event)
-        case e.EvaluationOpened():
-            return f"evaluation open until {event.closes_at.isoformat()}"
-        case e.SurveySubmitted():
-            return f"survey from {event.trainee}: overall {event.scores.get('overall')}"
-        case e.ExamSubmitted():
-            return f"exam of {event.trainee}: {event.score:g}" + _provenance(event)
-        case e.ExamScorePending():
-            return (
-                f"exam score of {event.trainee}: {event.score:g} awaiting confirmation"
-                + _provenance(event)
-            )
-        case e.EvaluationClosed():
-            return "evaluation closed" + (" at its deadline" if event.by_deadline else "")
-        case e.FeedbackSubmitted():
-            return f"feedback: {event.summary[:120]}"
-        case e.ProgramClosed():
-            return "closed"
-    return str(getattr(event, "type", type(event).__name__))
-
-
-def _late(event: e.AttendanceRecorded | e.SessionCompleted) -> str:
-    return f" (entered late: {event.late_reason})" if event.late_entered else ""
-
-
-def _provenance(event: e.ExamSubmitted | e.ExamScorePending) -> str:
-    """Who recorded a score from an exam taken elsewhere, from what, and who confirmed it."""
-    if event.recorded_by is None:
-        return ""
-    confirmed = getattr(event, "confirmed_by", None)
-    return (
-        f" (recorded by {event.recorded_by}, evidence {event.evidence}"
-        + (f", confirmed by {confirmed}" if confirmed else "")
-        + ")"
-    )
+    """One line a person reads in a timeline, in English (``event_messages`` has the keys)."""
+    return render(parts(event))
 
 
 def apply(
@@ -263,7 +150,8 @@ def apply(
             event_type=recorded.event_type,
             actor=str(recorded.metadata.get("actor", "")),
             role=str(recorded.metadata.get("role", "")),
-            summary=describe(event),
+            summary=render(message := parts(event)),
+            message=encode(message),
         )
     ]
     if isinstance(event, TASK_EVENTS):
@@ -321,20 +209,6 @@ def inbox_rows(state: ProgramState, task_id: str) -> tuple[dict[str, Any], ...]:
     )
 
 
-#: The state's sets: stored sorted, so a view's row does not depend on how its sets were built
-#: (folded in one run or reloaded batch by batch), and a rebuild reproduces it byte for byte.
-SET_FIELDS = tuple(
-    name for name, f in ProgramState.model_fields.items() if get_origin(f.annotation) is frozenset
-)
-
-
-def stored_view(view: ProgramView) -> dict[str, Any]:
-    document = view.model_dump(mode="json")
-    for name in SET_FIELDS:
-        document["state"][name] = sorted(document["state"][name])
-    return document
-
-
 def program_row(view: ProgramView) -> dict[str, Any]:
     state = view.state
     outcome = view.outcome
@@ -357,7 +231,7 @@ def program_row(view: ProgramView) -> dict[str, Any]:
         "executed_on": view.executed_on,
         "on_time": view.on_time,
         "reminders_sent": len(state.sent_reminders),
-        "state": stored_view(view),
+        "state": view.model_dump(mode="json"),
         "last_position": view.last_position,
         "updated_at": view.updated_at,
     }

@@ -81,6 +81,7 @@ timeline = Table(
     Column("actor", String(100), nullable=False),
     Column("role", String(30), nullable=False),
     Column("summary", Text, nullable=False),
+    Column("message", Text, nullable=True),
 )
 
 inbox = Table(

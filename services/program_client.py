@@ -38,16 +38,39 @@ class ActionRefused(Exception):
     """The action was refused and nothing was recorded; ``str()`` says why, ``kind`` how
     (e.g. ``DomainError``, ``InvalidInput``, ``Unauthenticated``, ``Exists``)."""
 
-    def __init__(self, reason: str, kind: str = "DomainError") -> None:
+    def __init__(
+        self,
+        reason: str,
+        kind: str = "DomainError",
+        code: str = "",
+        params: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(reason)
         self.kind = kind
+        self.code = code
+        """The rules' refusal code (``domain.refusals``), for saying it in the reader's
+        language; empty when the refusal has none."""
+        self.params = dict(params or {})
+
+
+def _coded(error: ApplicationError) -> tuple[str, dict[str, str]]:
+    """The refusal code and parameters a workflow sent as the failure's details, if any."""
+    try:
+        details = error.details
+        code, params = details[0], details[1]
+    except (IndexError, TypeError, ValueError):
+        return "", {}
+    if not isinstance(code, str) or not isinstance(params, dict):
+        return "", {}
+    return code, {str(k): str(v) for k, v in params.items()}
 
 
 def _refusal(error: BaseException) -> ActionRefused:
     cause: BaseException | None = error
     while cause is not None:
         if isinstance(cause, ApplicationError):
-            return ActionRefused(cause.message, cause.type or "DomainError")
+            code, params = _coded(cause)
+            return ActionRefused(cause.message, cause.type or "DomainError", code, params)
         cause = cause.__cause__
     return ActionRefused(str(error))
 

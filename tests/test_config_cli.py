@@ -72,7 +72,7 @@ def test_apply_a_file_then_read_it_back(cli: CliRunner, tmp_path: Path) -> None:
         "new year",
     )
     assert cli.invoke(app, ["config", "show"]).stdout == edited.read_text()
-    assert cli.invoke(app, ["config", "show", "--version", "7"]).exit_code == 2
+    assert cli.invoke(app, ["config", "show", "--version", "7"]).exit_code == 4  # not found
 
 
 def test_a_bad_file_or_a_stale_version_is_refused_and_saves_nothing(

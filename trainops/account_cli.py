@@ -24,7 +24,7 @@ from trainops.api_client import (
     load_credentials,
     save_credentials,
 )
-from trainops.render import console, errors, fail, print_json, rows_table
+from trainops.render import OutputOption, console, errors, fail, print_json, said, show_rows
 
 Server = Annotated[
     str | None,
@@ -57,6 +57,7 @@ def login(
         bool, typer.Option("--token-stdin", help="Read an API token from stdin instead.")
     ] = False,
     days: Annotated[int, typer.Option(help="How long the new token lives.", min=1, max=365)] = 30,
+    as_json: AsJson = False,
 ) -> None:
     """Sign in once; later commands act as you (the token is saved with mode 0600)."""
     target = load_credentials(server).server
@@ -79,26 +80,30 @@ def login(
             )
         token, me = issued["token"], {"username": issued["username"], "roles": issued["roles"]}
     path = save_credentials(Credentials(target, token, me["username"]))
-    console.print(
+    said(
         f"signed in to {target} as {me['username']} ({', '.join(me['roles'])}); "
         f"token saved in {path}",
-        markup=False,
-        highlight=False,
+        {"server": target, "username": me["username"], "roles": me["roles"], "saved": str(path)},
+        as_json,
     )
 
 
-def logout() -> None:
+def logout(as_json: AsJson = False) -> None:
     """Revoke the saved token on the server and forget it."""
     credentials = load_credentials()
     if credentials.token is None:
-        console.print("not signed in")
+        said("not signed in", {"server": credentials.server, "signed_out": False}, as_json)
         return
     token_id = credentials.token.split("_")[1] if credentials.token.count("_") >= 2 else ""
     if token_id:
         with Api(credentials) as client:
             client.delete(f"/api/v1/tokens/{token_id}")
     forget_credentials()
-    console.print(f"signed out of {credentials.server}", markup=False)
+    said(
+        f"signed out of {credentials.server}",
+        {"server": credentials.server, "signed_out": True, "revoked": token_id or None},
+        as_json,
+    )
 
 
 def whoami(server: Server = None, as_json: AsJson = False) -> None:
@@ -120,6 +125,7 @@ def setup(
     server: Server = None,
     display_name: Annotated[str | None, typer.Option()] = None,
     password_stdin: PasswordStdin = False,
+    as_json: AsJson = False,
 ) -> None:
     """Create the first admin of a fresh installation (the code works once, for an hour)."""
     password = _password(password_stdin, confirm=not password_stdin)
@@ -133,9 +139,10 @@ def setup(
                 "display_name": display_name,
             },
         )
-    console.print(
+    said(
         f"admin {made['username']} created; now `trainops login --username {made['username']}`",
-        markup=False,
+        made,
+        as_json,
     )
 
 
@@ -161,24 +168,20 @@ def create_token(
 
 
 @tokens_app.command("list")
-def list_tokens(as_json: AsJson = False) -> None:
+def list_tokens(as_json: AsJson = False, output: OutputOption = None) -> None:
     """Your tokens (never their secrets)."""
     with api() as client:
         rows = client.get("/api/v1/tokens")
-    if as_json:
-        print_json(rows)
-        return
-    rows_table(
-        "tokens", rows, ["token_id", "label", "roles", "created_at", "expires_at", "revoked_at"]
-    )
+    columns = ["token_id", "label", "roles", "created_at", "expires_at", "revoked_at"]
+    show_rows("tokens", rows, columns, output=output, as_json=as_json)
 
 
 @tokens_app.command("revoke")
-def revoke_token(token_id: str) -> None:
+def revoke_token(token_id: str, as_json: AsJson = False) -> None:
     """Revoke one of your tokens (admins: anyone's)."""
     with api() as client:
         client.delete(f"/api/v1/tokens/{token_id}")
-    console.print(f"revoked {token_id}", markup=False)
+    said(f"revoked {token_id}", {"token_id": token_id, "revoked": True}, as_json)
 
 
 def register(app: typer.Typer) -> None:

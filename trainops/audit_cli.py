@@ -32,7 +32,7 @@ from runtime.settings import get_settings
 from services.workflow_replay import RunReplay
 from trainops import audit_views as views
 from trainops.api_client import api
-from trainops.render import console, errors, fail, print_json, rows_table
+from trainops.render import OutputOption, console, errors, fail, print_json, show_rows
 
 audit_app = typer.Typer(
     no_args_is_help=True,
@@ -202,6 +202,7 @@ def seal(
     min_new_events: Annotated[
         int, typer.Option(help="Seal only if at least this many events came since the last seal.")
     ] = 1,
+    as_json: AsJson = False,
 ) -> None:
     """Seal now (auditors and admins): the server verifies the log, stores a signed seal of its
     head with its seal key and hands it to the witnesses.
@@ -214,31 +215,32 @@ def seal(
         outcome = client.post(
             "/api/v1/audit/seals", {"min_new_events": min_new_events}, exit_codes=CHECK_FAILED
         )
+    if as_json:
+        print_json(outcome)
+        return
     if outcome["seq"] is None:
         console.print(
             f"nothing to seal: fewer than {min_new_events} new events since the last seal"
         )
     else:
         console.print(
-            f"[green]sealed[/green] seal {outcome['seq']}: position {outcome['position']},"
+            f"sealed seal {outcome['seq']}: position {outcome['position']},"
             f" signed by seal key {outcome['key_id']}"
         )
     for name, seqs in outcome["witnessed"].items():
-        console.print(f"witness {name}: {len(seqs)} seal(s) handed over")
+        console.print(f"witness {name}: {len(seqs)} seal(s) handed over", markup=False)
 
 
 @audit_app.command("seals")
-def list_seals(as_json: AsJson = False) -> None:
+def list_seals(as_json: AsJson = False, output: OutputOption = None) -> None:
     """The stored seals, oldest first."""
     with api() as client:
         found = [
             Seal.model_validate(s).model_dump(mode="json")
             for s in client.get("/api/v1/audit/seals")
         ]
-    if as_json:
-        print_json(found)
-    else:
-        rows_table("seals", found, ["seq", "position", "sealed_at", "hash", "seal_hash"])
+    columns = ["seq", "position", "sealed_at", "hash", "seal_hash"]
+    show_rows("seals", found, columns, output=output, as_json=as_json)
 
 
 # ---------------------------------------------------------------------- replay

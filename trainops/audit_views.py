@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from audit.digest import Digest
 from audit.history import HistoryEntry
@@ -53,7 +54,10 @@ def print_verify(report: VerifyReport) -> None:
         )
         return
     for problem in report.problems:
-        console.print(f"[red]{problem.kind}[/red] at position {problem.position}: {problem.detail}")
+        console.print(
+            f"[red]{escape(problem.kind)}[/red] at position {problem.position}:"
+            f" {escape(problem.detail)}"
+        )
 
 
 def print_comparison(comparison: Comparison) -> None:
@@ -65,10 +69,13 @@ def print_comparison(comparison: Comparison) -> None:
     )
     for difference in comparison.differences:
         key = ", ".join(f"{k}={v}" for k, v in difference.key.items())
-        console.print(f"[red]{difference.kind}[/red] {difference.table} [{key}]")
+        console.print(
+            f"[red]{escape(difference.kind)}[/red] {escape(difference.table)} {escape(f'[{key}]')}"
+        )
         for column in difference.columns:
             console.print(
-                f"    {column.column}: replayed {column.replayed!r}, live {column.live!r}"
+                f"    {column.column}: replayed {column.replayed!r}, live {column.live!r}",
+                markup=False,
             )
     if comparison.unlisted_differences:
         console.print(f"… and {comparison.unlisted_differences} more differences")
@@ -83,11 +90,11 @@ def print_run(run: RunReplay, details: bool) -> None:
         "not_found": "[yellow]not found[/yellow]",
     }[run.status]
     console.print(
-        f"{run.program_id} run {run.run_id}: replay {mark}; {run.history_events} history events,"
-        f" {run.log_events} log events"
+        f"{escape(run.program_id)} run {run.run_id}: replay {mark};"
+        f" {run.history_events} history events, {run.log_events} log events"
     )
     if run.failure:
-        console.print(f"    {run.failure}")
+        console.print(f"    {run.failure}", markup=False)
     if run.unmatched_log_positions:
         console.print(
             f"    [red]log events written by no activity of this run:[/red]"

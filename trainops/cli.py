@@ -20,7 +20,7 @@ from trainops.data_cli import data_app
 from trainops.db_cli import db_app, verify_with_witness
 from trainops.keys_cli import keys_app
 from trainops.program_cli import register as register_program_commands
-from trainops.render import console, fail, print_json, rows_table
+from trainops.render import console, fail, print_json, rows_table, said
 from trainops.users_cli import users_app
 
 app = typer.Typer(no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
@@ -241,20 +241,24 @@ def projections_status(as_json: AsJson = False) -> None:
 
 
 @projections_app.command("retry")
-def projections_retry() -> None:
+def projections_retry(as_json: AsJson = False) -> None:
     """Fold the quarantined events again, after the cause was fixed."""
     database = _database()
     try:
         folded, failed = database.projector.retry()
     finally:
         database.close()
-    console.print(f"folded {folded}; still quarantined {failed}", markup=False)
+    said(
+        f"folded {folded}; still quarantined {failed}",
+        {"folded": folded, "quarantined": failed},
+        as_json,
+    )
     if failed:
         raise typer.Exit(1)
 
 
 @projections_app.command("rebuild")
-def rebuild() -> None:
+def rebuild(as_json: AsJson = False) -> None:
     """Empty the read models and replay the whole log into them (in one transaction: the old
     read models serve until the new ones are complete)."""
     database = _database()
@@ -262,7 +266,7 @@ def rebuild() -> None:
         count = database.projector.rebuild()
     finally:
         database.close()
-    console.print(f"[green]rebuilt[/green] read models from {count} events")
+    said(f"rebuilt read models from {count} events", {"rebuilt": True, "events": count}, as_json)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ reviewed file in force as a new version (the same versions admins save in the br
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +19,10 @@ from activities.config_versions import (
 from runtime.settings import get_settings
 from services.database import open_database
 from trainops.api_client import api
-from trainops.render import console, fail, print_json, rows_table
+from trainops.render import OutputOption, console, fail, print_json, rows_table, said, show_rows
+
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+EXIT_NOT_FOUND = 4
 
 config_app = typer.Typer(
     no_args_is_help=True,
@@ -51,7 +55,11 @@ def _summarise(config: AdminConfig) -> None:
         ["step", "name", "when", "approvers", "quorum", "sla (working days)", "escalate to"],
     )
     channels = ", ".join(config.notifications.channels) or "outbox only"
-    console.print(f"notification channels: {channels}; reminders: {config.reminders}")
+    console.print(
+        f"notification channels: {channels}; reminders: {config.reminders}",
+        markup=False,
+        highlight=False,
+    )
 
 
 @config_app.command("check")
@@ -60,6 +68,7 @@ def check(
         Path | None,
         typer.Argument(help="A file to check (default: the configuration in force)."),
     ] = None,
+    as_json: AsJson = False,
 ) -> None:
     """Validate a configuration file, or the one in force, and summarise it; a problem names
     its line."""
@@ -79,7 +88,10 @@ def check(
         raise fail(f"{path}: cannot read ({exc})") from exc
     except ConfigFileError as exc:
         raise fail(str(exc)) from exc
-    console.print(f"[green]ok[/green] {described}: policy {config.approval.name!r}")
+    if as_json:
+        print_json({"ok": True, "source": described, "config": config.model_dump(mode="json")})
+        return
+    console.print(f"ok {described}: policy {config.approval.name!r}", markup=False)
     _summarise(config)
 
 
@@ -93,6 +105,7 @@ def apply(
             min=0, help="Refuse unless this is the version in force (default: whichever is)."
         ),
     ] = None,
+    as_json: AsJson = False,
 ) -> None:
     """Put a file in force as the next version, as the signed-in admin (through the API):
     validated first, refused whole, recorded in the event log with who and why. Workers pick
@@ -109,14 +122,13 @@ def apply(
             "/api/v1/config",
             {"document": document, "comment": comment, "expected_version": base},
         )
-    console.print(
-        f"applied {path} as version {saved['version']} ({saved['sha256'][:12]})", markup=False
-    )
+    said(f"applied {path} as version {saved['version']} ({saved['sha256'][:12]})", saved, as_json)
 
 
 @config_app.command("history")
 def show_history(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: AsJson = False,
+    output: OutputOption = None,
 ) -> None:
     """Every saved version: who, when, why, and the document's SHA-256."""
     database = open_database(get_settings().database_url)
@@ -134,13 +146,12 @@ def show_history(
         }
         for v in versions
     ]
-    if as_json:
-        print_json(rows)
-    elif not rows:
+    if not rows and not as_json and output in (None, "table"):
         in_force = get_settings().config_file or "the built-in defaults"
-        console.print(f"no saved versions: in force is {in_force}")
-    else:
-        rows_table("configuration versions", rows, list(rows[0]))
+        console.print(f"no saved versions: in force is {in_force}", markup=False)
+        return
+    columns = ["version", "changed_by", "changed_at", "comment", "sha256"]
+    show_rows("configuration versions", rows, columns, output=output, as_json=as_json)
 
 
 @config_app.command("show")
@@ -148,6 +159,7 @@ def show(
     version: Annotated[
         int | None, typer.Option(help="A saved version (default: the one in force).")
     ] = None,
+    as_json: AsJson = False,
 ) -> None:
     """Print a version's YAML exactly as saved (e.g. to edit and ``apply`` it again)."""
     database = open_database(get_settings().database_url)
@@ -159,7 +171,10 @@ def show(
         else:
             chosen = next((v for v in history(database.store) if v.version == version), None)
         if chosen is None:
-            raise fail(f"there is no saved version {version}")
+            raise fail(f"there is no saved version {version}", EXIT_NOT_FOUND)
     finally:
         database.close()
+    if as_json:
+        print_json({**dataclasses.asdict(chosen), "source": _describe(chosen)})
+        return
     sys.stdout.write(chosen.document)

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from audit.signing_keys import trusted_keys
 from runtime.settings import get_settings
 from services.database import open_database
-from trainops.render import console, print_json, rows_table
+from trainops.render import OutputOption, console, show_rows
 
 keys_app = typer.Typer(
     no_args_is_help=True,
@@ -37,6 +37,7 @@ def generate() -> None:
 @keys_app.command("list")
 def list_keys(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    output: OutputOption = None,
 ) -> None:
     """The public keys published in the log, with their retirement if any."""
     database = open_database(get_settings().database_url)
@@ -52,9 +53,9 @@ def list_keys(
         }
         for key in keys.values()
     ]
-    if as_json:
-        print_json(rows)
-    elif not rows:
+    if not rows and not as_json and output in (None, "table"):
         console.print("no signing key is published yet (the API publishes its key at start)")
-    else:
-        rows_table("signing keys", rows, ["key_id", "public_key", "retired_at"])
+        return
+    show_rows(
+        "signing keys", rows, ["key_id", "public_key", "retired_at"], output=output, as_json=as_json
+    )

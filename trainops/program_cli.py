@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 
 from trainops.api_client import api
-from trainops.render import console, fail, print_json, rows_table, when
+from trainops.render import OutputOption, console, fail, print_json, rows_table, show_rows, when
 
 program_app = typer.Typer(no_args_is_help=True, help="Plan and run training programs.")
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
@@ -53,12 +53,32 @@ def _zone(name: str) -> str:
     return name
 
 
+def recorded(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The events an action recorded, each by its id in the log: its stream and version (an
+    action appends its events together, so they are the stream's last versions)."""
+    events = list(result.get("events", []))
+    first = int(result["stream_version"]) - len(events) + 1
+    stream = f"program-{result['program_id']}"
+    return [
+        {
+            "event_type": kind,
+            "stream_id": stream,
+            "stream_version": first + i,
+            "id": f"{stream}@{first + i}",
+        }
+        for i, kind in enumerate(events)
+    ]
+
+
 def _done(result: dict[str, Any], as_json: bool) -> None:
+    """An action's answer: the events it recorded (ids) and the program's new state."""
+    events = recorded(result)
     if as_json:
-        print_json(result)
+        print_json({**result, "recorded": events})
         return
+    listed = ", ".join(f"{e['event_type']} {e['id']}" for e in events) or "nothing new"
     console.print(
-        f"ok {result['program_id']}: {', '.join(result['events'])} -> {result['status']}"
+        f"ok {result['program_id']}: {listed} -> {result['status']}"
         f" (log position {result['last_position']})",
         markup=False,
         highlight=False,
@@ -380,24 +400,23 @@ def show(program_id: str, as_json: AsJson = False, utc: InUtc = False) -> None:
 
 @program_app.command("list")
 def list_programs(
-    specialist: Annotated[str | None, typer.Option()] = None, as_json: AsJson = False
+    specialist: Annotated[str | None, typer.Option()] = None,
+    as_json: AsJson = False,
+    output: OutputOption = None,
 ) -> None:
     """The programs you may see (or one specialist's)."""
     with api() as client:
         rows = client.get("/api/v1/programs", specialist=specialist)
-    if as_json:
-        print_json(rows)
-        return
     columns = ["program_id", "title", "specialist", "status", "planned_date", "enrolled"]
-    rows_table("programs", rows, columns)
+    show_rows("programs", rows, columns, output=output, as_json=as_json)
 
 
-def inbox(as_json: AsJson = False, utc: InUtc = False) -> None:
+def inbox(as_json: AsJson = False, utc: InUtc = False, output: OutputOption = None) -> None:
     """Your approval tasks: assigned to you, offered to your groups, or delegated to you."""
     with api() as client:
         tasks = client.get("/api/v1/inbox")
-    if as_json:
-        print_json(tasks)
+    if as_json or output not in (None, "table"):
+        show_rows("your inbox", tasks, [], output=output, as_json=as_json)
         return
     for task in tasks:
         due = when(task.get("due_at"), task.get("timezone"), utc=utc) if task.get("due_at") else ""
@@ -409,14 +428,13 @@ def inbox(as_json: AsJson = False, utc: InUtc = False) -> None:
 def notifications(
     recipient: Annotated[str | None, typer.Option(help="Whose (admins; default: yours).")] = None,
     as_json: AsJson = False,
+    output: OutputOption = None,
 ) -> None:
     """Notifications in the outbox, newest first."""
     with api() as client:
         rows = client.get("/api/v1/notifications", recipient=recipient)
-    if as_json:
-        print_json(rows)
-        return
-    rows_table("notifications", rows, ["id", "created_at", "recipient", "subject"])
+    columns = ["id", "created_at", "recipient", "subject"]
+    show_rows("notifications", rows, columns, output=output, as_json=as_json)
 
 
 def register(app: typer.Typer) -> None:

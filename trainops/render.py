@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
@@ -35,6 +38,63 @@ def _plain(value: Any) -> Any:
 
 def print_json(data: Any) -> None:
     console.print_json(json.dumps(data, default=_plain, ensure_ascii=False))
+
+
+class Output(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+OutputOption = Annotated[
+    Output | None,
+    typer.Option("--output", "-o", help="table (default), json or csv (every field; for scripts)."),
+]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, default=_plain, ensure_ascii=False)
+    plain = _plain(value)
+    return "" if plain is None else str(plain)
+
+
+def write_csv(rows: Sequence[dict[str, Any]]) -> None:
+    """Every field of every row, plain text (lists and objects as JSON), one header line."""
+    names = list(dict.fromkeys(name for row in rows for name in row))
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow([_cell(row.get(name)) for name in names])
+    sys.stdout.flush()
+
+
+def show_rows(
+    title: str,
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    *,
+    output: Output | None = None,
+    as_json: bool = False,
+    data: Any = None,
+) -> None:
+    """A list as ``--output`` asks: a table of ``columns`` (the default), ``json`` (``data``
+    if given, else the rows) or ``csv`` (every field). ``--json`` is ``--output json``."""
+    chosen = Output.JSON if as_json else (output or Output.TABLE)
+    if chosen is Output.JSON:
+        print_json(rows if data is None else data)
+    elif chosen is Output.CSV:
+        write_csv(rows)
+    else:
+        rows_table(title, rows, columns)
+
+
+def said(text: str, data: Any, as_json: bool = False) -> None:
+    """An action's answer: ``text`` for people, or ``data`` as JSON with ``--json``."""
+    if as_json:
+        print_json(data)
+    else:
+        console.print(text, markup=False, highlight=False)
 
 
 def _is_identifier(column: str) -> bool:

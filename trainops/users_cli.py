@@ -14,7 +14,7 @@ import typer
 
 from domain.roles import ROLES
 from trainops.api_client import api
-from trainops.render import console, print_json, rows_table
+from trainops.render import OutputOption, said, show_rows
 
 users_app = typer.Typer(
     no_args_is_help=True, help="Users and their roles (" + ", ".join(ROLES) + "); admins only."
@@ -37,13 +37,14 @@ def _password(from_stdin: bool) -> str:
     return value
 
 
-def _change(username: str, body: dict[str, Any], what: str) -> None:
+def _change(username: str, body: dict[str, Any], what: str, as_json: bool) -> None:
     with api() as client:
         user = client.patch(f"/api/v1/users/{username}", body)
-    console.print(
+    said(
         f"ok {username}: {what} (roles {', '.join(user['roles'])}; "
         f"{'active' if user['active'] else 'disabled'})",
-        markup=False,
+        user,
+        as_json,
     )
 
 
@@ -53,6 +54,7 @@ def create(
     role: RoleOption,
     display_name: Annotated[str | None, typer.Option()] = None,
     password_stdin: PasswordStdin = False,
+    as_json: AsJson = False,
 ) -> None:
     """Create a user with one or more roles."""
     body = {
@@ -63,42 +65,40 @@ def create(
     }
     with api() as client:
         made = client.post("/api/v1/users", body)
-    console.print(
-        f"ok {made['username']} created with roles {', '.join(made['roles'])}", markup=False
-    )
+    said(f"ok {made['username']} created with roles {', '.join(made['roles'])}", made, as_json)
 
 
 @users_app.command("list")
-def list_users(as_json: AsJson = False) -> None:
+def list_users(as_json: AsJson = False, output: OutputOption = None) -> None:
     """Every user, their roles and whether they may sign in."""
     with api() as client:
         users = client.get("/api/v1/users")
     rows = [{**u, "roles": ", ".join(u["roles"])} for u in users]
-    if as_json:
-        print_json(users)
-    else:
-        rows_table("users", rows, ["username", "display_name", "roles", "active"])
+    columns = ["username", "display_name", "roles", "active"]
+    show_rows("users", rows, columns, output=output, as_json=as_json, data=users)
 
 
 @users_app.command("roles")
-def set_roles(username: str, role: RoleOption) -> None:
+def set_roles(username: str, role: RoleOption, as_json: AsJson = False) -> None:
     """Replace a user's roles."""
-    _change(username, {"roles": role}, "roles replaced")
+    _change(username, {"roles": role}, "roles replaced", as_json)
 
 
 @users_app.command("password")
-def set_password(username: str, password_stdin: PasswordStdin = False) -> None:
+def set_password(
+    username: str, password_stdin: PasswordStdin = False, as_json: AsJson = False
+) -> None:
     """Set a user's password (they are signed out everywhere)."""
-    _change(username, {"password": _password(password_stdin)}, "password set")
+    _change(username, {"password": _password(password_stdin)}, "password set", as_json)
 
 
 @users_app.command("disable")
-def disable(username: str) -> None:
+def disable(username: str, as_json: AsJson = False) -> None:
     """Stop a user from signing in (their sessions end; tokens stop working)."""
-    _change(username, {"active": False}, "disabled")
+    _change(username, {"active": False}, "disabled", as_json)
 
 
 @users_app.command("enable")
-def enable(username: str) -> None:
+def enable(username: str, as_json: AsJson = False) -> None:
     """Let a disabled user sign in again."""
-    _change(username, {"active": True}, "enabled")
+    _change(username, {"active": True}, "enabled", as_json)

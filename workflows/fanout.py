@@ -16,6 +16,7 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import DELIVER_REMINDER, FanoutDone, ReminderFanout
     from domain import events as e
+    from domain.notices import compose
     from domain.reminders import Reminder
     from domain.state import ProgramState
     from domain.streams import program_stream
@@ -36,11 +37,12 @@ FANOUT_HEARTBEAT = timedelta(minutes=2)
 def reminder_text(state: ProgramState, reminder: Reminder) -> tuple[str, str]:
     """The reminder's subject and body (the same words whichever way it is delivered)."""
     session = state.sessions[reminder.session_id]
-    if reminder.kind == "prepare_materials":
-        subject = f"Prepare materials: {state.title} — session {session.session_id}"
-    else:
-        subject = f"Today: {state.title} — session {session.session_id}"
-    return subject, f"{subject}, starting {session.starts_at.isoformat()}."
+    return compose(
+        reminder.kind,
+        title=state.title,
+        session_id=session.session_id,
+        starts_at=session.starts_at.isoformat(),
+    )
 
 
 async def send_by_reference(

@@ -305,7 +305,11 @@ class TrainingProgramWorkflow(TimersAndNotices):
                 strict_facts=strict_facts,
             )
         except DomainError as exc:
-            raise ApplicationError(str(exc), type="DomainError", non_retryable=True) from exc
+            # the refusal's code and parameters ride along, so it can be said in any language
+            details = (exc.code, exc.params) if exc.code else ()
+            raise ApplicationError(
+                str(exc), *details, type="DomainError", non_retryable=True
+            ) from exc
 
     def _task_holders(self) -> dict[str, frozenset[str]]:
         return {t.task_id: frozenset(t.holders) for t in self._state.tasks.values()}

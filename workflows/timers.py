@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
         decide_escalation,
     )
     from domain.commands import SYSTEM_ACTOR
+    from domain.notices import compose
     from domain.program import close_evaluation_by_deadline
     from domain.reminders import STARTED_GRACE, Reminder, audience_of, owed_reminders
     from domain.sla_notices import overdue_notice
@@ -52,12 +53,19 @@ class TimersAndNotices(Recorder):
             new = sorted(set(task.holders) - before.get(task.task_id, frozenset()))
             if not new:
                 continue
-            due = f"; due {task.due_at:%Y-%m-%d %H:%M %Z}" if task.due_at else ""
+            text = "approval_requested.due" if task.due_at else "approval_requested"
+            subject, body = compose(
+                text,
+                title=self._state.title,
+                task_id=task.task_id,
+                step_id=task.step_id,
+                due_at=f"{task.due_at:%Y-%m-%d %H:%M %Z}" if task.due_at else "",
+            )
             await self._notify(
                 f"task-{task.task_id}:to:{'+'.join(new)}",
                 "approval_requested",
-                f"Waiting for you: approval of “{self._state.title}”",
-                f"Task {task.task_id} (step {task.step_id}) is in your inbox{due}.",
+                subject,
+                body,
                 tuple(new),
             )
 
@@ -105,12 +113,14 @@ class TimersAndNotices(Recorder):
         task = self._state.tasks[timer.task_id]
         title = self._state.title
         if timer.kind == "remind":
-            delivery = await self._notify(
-                f"task-{task.task_id}:remind",
+            subject, body = compose(
                 "approval_reminder",
-                f"Reminder: approval of “{title}” is waiting for you",
-                f"Task {task.task_id} is due {task.due_at:%Y-%m-%d %H:%M %Z}.",
-                task.holders,
+                title=title,
+                task_id=task.task_id,
+                due_at=f"{task.due_at:%Y-%m-%d %H:%M %Z}",
+            )
+            delivery = await self._notify(
+                f"task-{task.task_id}:remind", "approval_reminder", subject, body, task.holders
             )
             sent = e.TaskReminderSent(
                 task_id=task.task_id,
@@ -122,12 +132,9 @@ class TimersAndNotices(Recorder):
             escalated = decide_escalation(self._state, task.task_id)
             await self._record(escalated, SYSTEM_ACTOR, "system")
             new_holder = self._state.tasks[task.task_id].holders
+            subject, body = compose("approval_escalated", title=title, task_id=task.task_id)
             await self._notify(
-                f"task-{task.task_id}:escalated",
-                "approval_escalated",
-                f"Escalated to you: approval of “{title}”",
-                f"Task {task.task_id} passed its SLA and is now yours to decide.",
-                new_holder,
+                f"task-{task.task_id}:escalated", "approval_escalated", subject, body, new_holder
             )
         elif timer.kind == "overdue":
             notice = overdue_notice(self._state, task.task_id)

@@ -152,6 +152,11 @@ async def test_attendance_from_the_program_page(world: World) -> None:
         assert recorded.status_code == 303, recorded.text
         page = await li.get("/programs/web-att")
         assert "executing" in page.text and "complete-session" in page.text
+        # The history reads in the reader's language, from the events' message keys.
+        await li.get("/lang/zh-CN", params={"next": "/"})
+        chinese = (await li.get("/programs/web-att")).text
+        assert "课次 s1 出勤:1/" in chinese and "已发布" in chinese and "published" not in chinese
+        await li.get("/lang/en", params={"next": "/"})
         strangers = await li.post(
             "/programs/web-att/enroll", data={"csrf_token": csrf_of(page.text), "trainee": ""}
         )

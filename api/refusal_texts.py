@@ -1,0 +1,69 @@
+"""The program rules' refusals in Simplified Chinese, by the code ``domain.refusals`` gives
+each (the English text is there). A test keeps the codes and parameters of both equal."""
+
+from __future__ import annotations
+
+ZH_CN: dict[str, str] = {
+    "task.none_open_for_actor": "{actor} 在此项目上没有待处理的审批任务",
+    "task.unknown_command": "未知的任务命令 {command}",
+    "task.four_eyes_submitter": "{subject} 提交了此项目,不能审批它(四眼原则)",
+    "task.four_eyes_same_step": "{subject} 已批准过此步骤",
+    "task.four_eyes_other_step": "{subject} 已批准过步骤 {p0};一人不能批准两个步骤",
+    "task.delegated_elsewhere": ("任务 {task_id} 已委托给 {assignee};处理完成后交回给 {owner}"),
+    "task.not_candidate_of_group": "{actor} 不是任务 {task_id}({group})的候选人",
+    "task.not_open": "此项目上没有待处理的审批任务 {task_id}",
+    "task.held_as_delegate": "你作为受托人持有任务 {task_id}:请将其交回给 {owner}",
+    "task.assigned_to_another": "任务 {task_id} 已分配给 {assignee},而不是 {actor}",
+    "task.four_eyes_own_submission": "{actor} 提交了此项目,不能审批它(四眼原则)",
+    "task.claim_not_group_task": "任务 {task_id} 已分配给个人,而不是某个组",
+    "task.claim_already_claimed": "任务 {task_id} 已被 {assignee} 认领",
+    "task.claim_not_candidate": "{actor} 不是任务 {task_id} 的候选人",
+    "task.claim_holds_step": "{actor} 已持有此步骤的一个任务",
+    "task.unclaim_not_claimed": "{actor} 没有认领任务 {task_id}",
+    "task.unclaim_delegated": "任务 {task_id} 已委托出去;请等待受托人交回",
+    "task.delegate_not_holder": "只有任务 {task_id} 的持有人可以委托它{hint}",
+    "task.delegate_already_delegated": "任务 {task_id} 已委托给 {assignee}",
+    "task.delegate_to_oneself": "任务不能委托给自己",
+    "task.resolve_not_delegated": "任务 {task_id} 没有委托给 {actor}",
+    "task.reassign_not_admin": "只有审批策略的管理员可以改派任务,{actor} 不是",
+    "task.reassign_same_person": "任务 {task_id} 已分配给 {to}",
+    "facts.trainee_reports_score": (
+        "学员不能自行填报考试成绩:线下考试的成绩由项目的培训专员凭证明材料录入(exam_score)"
+    ),
+    "facts.before_session_start": "课次 {session_id} 于 {when} 开始:开始前不能登记其 {what}",
+    "facts.late_without_reason": (
+        "课次 {session_id} 于 {when} 结束,已超过 {days} 天:"
+        "其 {what} 属于补录,请填写理由(late_reason)"
+    ),
+    "facts.evaluation_closed": "评估期已于 {when} 结束",
+    "facts.already_examined": "{trainee} 已有考试成绩",
+    "facts.score_already_pending": "{trainee} 的考试成绩已在等待复核确认",
+    "facts.score_without_attendance": "{trainee} 没有参加此项目:没有可录入的考试",
+    "facts.no_pending_score": "没有 {trainee} 的待复核考试成绩",
+    "facts.confirm_own_score": "{actor} 录入了此成绩:必须由另一人复核确认",
+    "facts.confirm_by_specialist": "项目的培训专员不能复核本项目的考试成绩",
+    "facts.confirm_by_trainee": "{actor} 是此项目的学员,不能复核成绩",
+    "program.unknown_command": "未知的命令 {command}",
+    "program.unknown_event": "未知的事件 {command}",
+    "program.sessions_in_past": (
+        "课次 {p0} 的开始时间已过去(现在 {now}):请提前安排课次;"
+        "历史记录请用 `trainops data migrate` 导入"
+    ),
+    "program.not_allowed_in_status": (
+        "项目当前状态为 {value},不能执行 {action}(允许的状态:{names})"
+    ),
+    "program.no_such_session": "此项目中没有课次 {session_id}(现有课次:{known})",
+    "program.session_already_completed": "课次 {session_id} 已完成",
+    "program.not_the_specialist": ("只有项目的培训专员 {specialist} 可以执行此操作,{actor} 不可以"),
+    "program.evaluate_without_attendance": "{actor} 没有参加此项目,不能评价它",
+    "program.stream_without_plan": "项目的事件流必须以 ProgramPlanned 开始,而不是 {type}",
+    "program.already_enrolled": "{trainee} 已报名",
+    "program.reschedule_to_past": "课次只能改到将来的时间",
+    "program.attendees_not_enrolled": "未报名此项目:{p0}",
+    "program.attendance_already_recorded": "课次 {session_id} 的出勤已登记",
+    "program.complete_without_attendance": "请先登记课次 {session_id} 的出勤,再完成该课次",
+    "program.sessions_not_completed": "尚未完成的课次:{p0}",
+    "program.survey_already_submitted": "{actor} 已提交过问卷",
+    "program.exam_already_submitted": "{actor} 已提交过考试",
+    "program.exam_without_grading": "考试答案必须按课程的标准答案评分",
+}
