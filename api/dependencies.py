@@ -21,17 +21,17 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from accounts.users import User, UserStore
 from api.throttle import SignInThrottle
-from api.users import User, UserStore
+from runtime.settings import Settings
 from services.accounts import SetupCode
+from services.database import Database
 from services.errors import TemporalUnavailable
 from services.imports_jobs import ImportJobs
 from services.people import require_role as services_require_role
+from services.program_client import ProgramClient
 from services.proven import kept_proof
-from trainops.client import ProgramClient
-from trainops.database import Database
-from trainops.settings import Settings
-from trainops.signing import Signer
+from services.signing import Signer
 
 ClientFactory = Callable[[], Awaitable[ProgramClient]]
 log = structlog.get_logger(__name__)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from accounts.users import UserError
 from api.dependencies import (
     CurrentPrincipal,
     Principal,
@@ -17,7 +18,6 @@ from api.pages.rendering import (
     redirect,
     render,
 )
-from api.users import UserError
 
 router = APIRouter(include_in_schema=False)
 

@@ -29,7 +29,7 @@ from services.actions import BY_SEGMENT
 from services.errors import (
     ServiceError,
 )
-from trainops.client import ActionRefused
+from services.program_client import ActionRefused
 
 router = APIRouter(include_in_schema=False)
 

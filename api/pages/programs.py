@@ -47,8 +47,8 @@ from services.errors import (
     TemporalTimeout,
     TemporalUnavailable,
 )
+from services.program_client import ActionRefused
 from services.zones import zone_named
-from trainops.client import ActionRefused
 from workflows.program import stream_id_for
 
 router = APIRouter(include_in_schema=False)

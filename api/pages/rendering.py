@@ -25,7 +25,7 @@ from services.errors import (
     TemporalTimeout,
     TemporalUnavailable,
 )
-from trainops.client import ActionRefused
+from services.program_client import ActionRefused
 
 #: The templates stay beside the app (``api/templates``), shared by every page router.
 HERE = Path(__file__).parent.parent

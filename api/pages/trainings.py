@@ -33,6 +33,7 @@ from projections.trainee_queries import OwnResults, PaperQuestion
 from services import programs as program_cases
 from services.actions import BY_SEGMENT, ProgramAction
 from services.errors import TemporalTimeout, TemporalUnavailable
+from services.program_client import ActionRefused
 from services.trainings import (
     ANSWER_MAX,
     EXAM_HIGH,
@@ -42,7 +43,6 @@ from services.trainings import (
     own_training,
     training,
 )
-from trainops.client import ActionRefused
 
 router = APIRouter(include_in_schema=False)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from accounts.users import ROLES, UserError
 from api.dependencies import (
     CurrentPrincipal,
     Principal,
@@ -16,7 +17,6 @@ from api.pages.rendering import (
     redirect,
     render,
 )
-from api.users import ROLES, UserError
 from services.errors import (
     Forbidden,
 )

@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from accounts.users import User, UserError
 from api.dependencies import Services, ServicesDep
 from api.errors import COMMON_RESPONSES, HTTP_422, Problem
-from api.users import User, UserError
 from domain.accounts import FirstAdminCreated
 from domain.roles import Role
 

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import Header, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from accounts.users import ROLES, Role
 from api.errors import Problem
-from api.users import ROLES, Role
 
 ProgramId = Annotated[
     str,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Response, status
 
+from accounts.users import UserError
 from api.dependencies import CurrentPrincipal, ServicesDep, refuse, require_role
 from api.errors import COMMON_RESPONSES, HTTP_422, NOT_FOUND
 from api.rest.schemas import (
@@ -18,7 +19,6 @@ from api.rest.schemas import (
     UserChange,
     UserOut,
 )
-from api.users import UserError
 from services.people import check_account_change
 
 router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
