@@ -6,7 +6,7 @@ language (or send them to the sign-in page).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -70,9 +70,12 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _page(request: Request, code: int, message: str) -> Response:
-    from api.web import render_error  # the pages import this module
+#: Renders an error as a page: ``(request, code, message) -> Response`` (``install`` sets it).
+PageRenderer = Callable[[Request, int, str], Response]
 
+
+def _page(request: Request, code: int, message: str) -> Response:
+    render_error: PageRenderer = request.app.state.render_error
     return render_error(request, code, message)
 
 
@@ -200,7 +203,10 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return _page(request, status.HTTP_500_INTERNAL_SERVER_ERROR, message)
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, render_error: PageRenderer) -> None:
+    """The handlers that turn every refusal into a 4xx with a message (JSON for ``/api/``, a
+    page otherwise, drawn by ``render_error``: the pages depend on this module, not back)."""
+    app.state.render_error = render_error
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ValidationError, _validation_error)

@@ -54,6 +54,28 @@ def check_text(data: Any) -> None:
             )
 
 
+#: Explicit bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069):
+#: they make text display in another order than it is stored ("Trojan Source"), so a title could
+#: read differently to the approver than to the log. Right-to-left text needs none of them.
+BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+
+
+def check_no_bidi_controls(data: Any) -> None:
+    """``ValueError`` naming the field of the first bidirectional control anywhere in ``data``.
+
+    Checked on new input at the edge (the service layer and imports), not in the models the
+    workflow replays, so a history recorded before this rule still replays.
+    """
+    for path, text in _strings(data, ()):
+        for index, char in enumerate(text):
+            if char in BIDI_CONTROLS:
+                field = ".".join(path) or "text"
+                raise ValueError(
+                    f"{field}: contains U+{ord(char):04X} (a bidirectional override) at position "
+                    f"{index + 1}; it makes text display in another order than it is stored"
+                )
+
+
 class CheckedText(BaseModel):
     """A model whose input text follows the rule (checked before the fields are parsed)."""
 

@@ -19,9 +19,11 @@ from pydantic import BaseModel, Field
 
 from domain import commands as c
 from domain.events import Session
+from domain.plan_rules import check_planned_date
 from domain.program import TERMINAL, DomainError, check_sessions_ahead
 from domain.proofs import payload_digest
 from domain.streams import program_stream
+from domain.text import check_no_bidi_controls
 from projections import queries
 from services import reads
 from services.actions import ProgramAction
@@ -141,16 +143,35 @@ def check_action(
         )
 
 
-def _specialist(ctx: ProgramContext, program_id: str) -> str:
-    """Who owns the program: from the read model, or from the log while the projector lags
-    (the workflow, not the read model, decides whether an action happens)."""
+def _planned(ctx: ProgramContext, program_id: str, field: str) -> str:
+    """A field of the program as planned (its specialist, its time zone): from the read model,
+    or from the plan in the log while the projector lags (the workflow, not the read model,
+    decides whether an action happens)."""
     summary = queries.program_summary(ctx.database.engine, program_id)
     if summary is not None:
-        return str(summary["specialist"])
+        return str(summary[field])
     stream = ctx.database.store.read_stream(program_stream(program_id))
     if not stream:
         raise NotFound(f"no program {program_id!r}")
-    return str(stream[0].payload.get("specialist", ""))
+    return str(stream[0].payload.get(field, ""))
+
+
+def _specialist(ctx: ProgramContext, program_id: str) -> str:
+    return _planned(ctx, program_id, "specialist")
+
+
+def check_new_text_and_dates(
+    command: BaseModel, sessions: Iterable[Session] = (), timezone: str | None = None
+) -> None:
+    """The edge's rules for new input that the replayed models cannot carry: no bidirectional
+    overrides in any text, and a planned date on or after the last session."""
+    try:
+        check_no_bidi_controls(command.model_dump(mode="json", exclude={"proof"}))
+        planned_date = getattr(command, "planned_date", None)
+        if planned_date is not None and timezone is not None:
+            check_planned_date(planned_date, sessions, timezone)
+    except ValueError as exc:  # PlanRefused too
+        raise Invalid(str(exc)) from exc
 
 
 def _request_digest(person: Person, program_id: str, idempotency_key: str) -> str:
@@ -196,6 +217,10 @@ async def act(
     programs = await ctx.programs()
     if isinstance(command, c.ReviseProgram):
         _sessions_ahead(command.sessions, await programs.clock())
+        zone = await asyncio.to_thread(_planned, ctx, program_id, "timezone")
+        check_new_text_and_dates(command, command.sessions, zone)
+    else:
+        check_new_text_and_dates(command)
     async with temporal_errors(f"{action.kind} of {program_id!r}"):
         result = await programs.act(
             program_id,
@@ -218,6 +243,7 @@ async def plan(
     command = c.PlanProgram.model_validate({**fields, "actor": person.username})
     programs = await ctx.programs()
     _sessions_ahead(command.sessions, await programs.clock())
+    check_new_text_and_dates(command, command.sessions, command.timezone)
     nonce = request_nonce(person, command.program_id, idempotency_key)
     try:
         async with temporal_errors(f"the plan of {command.program_id!r}"):

@@ -3,7 +3,7 @@ endpoint, the signed-in user as the actor, and clear 4xx answers that record not
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import get_args
 
 from domain import commands as c
@@ -308,3 +308,40 @@ async def test_sessions_in_the_past_are_refused_when_planned_or_revised(world: W
         moved = await li.post("/api/v1/programs/past-1/revise", json=revise)
         assert moved.status_code == 422 and "in the past" in moved.json()["detail"]
         assert world.head() == head
+
+
+async def test_a_planned_date_before_the_last_session_is_refused(world: World) -> None:
+    body = await plan_body(world.h, "early-1")
+    session_day = date.fromisoformat(body["sessions"][0]["starts_at"][:10])
+    early = {**body, "planned_date": (session_day - timedelta(days=2)).isoformat()}
+    before = world.head()
+    async with world.client("spec.li") as li:
+        refused = await li.post("/api/v1/programs", json=early)
+        assert refused.status_code == 422, refused.text
+        assert "is before session s1" in refused.json()["detail"]
+        assert world.head() == before and not world.h.db.store.read_stream("program-early-1")
+        assert (await li.post("/api/v1/programs", json=body)).status_code == 201
+        revise = {k: early[k] for k in ("title", "planned_date", "trainees", "sessions")}
+        head = world.head()
+        moved = await li.post("/api/v1/programs/early-1/revise", json=revise)
+        assert moved.status_code == 422 and "is before session s1" in moved.json()["detail"]
+        assert world.head() == head
+
+
+async def test_bidirectional_overrides_are_refused_in_any_text(world: World) -> None:
+    body = await plan_body(world.h, "bidi-1")
+    spoofed = {**body, "title": "Safety \u202eenilno\u202c"}  # would display "Safety online"
+    before = world.head()
+    async with world.client("spec.li") as li:
+        refused = await li.post("/api/v1/programs", json=spoofed)
+        assert refused.status_code == 422, refused.text
+        assert "U+202E" in refused.json()["detail"]
+        arabic = {**body, "title": "السلامة في مكان العمل"}  # right-to-left text is text
+        assert (await li.post("/api/v1/programs", json=arabic)).status_code == 201
+        head = world.head()
+        cancel = await li.post(
+            "/api/v1/programs/bidi-1/cancel", json={"reason": "moved \u2066online\u2069"}
+        )
+        assert cancel.status_code == 422 and "U+2066" in cancel.json()["detail"], cancel.text
+        assert world.head() == head
+    assert before < head

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from activities.signing_keys import SigningKeyError, retire_key, trusted_keys
-from api.auth import CurrentPrincipal, ServicesDep, require_role
+from api.dependencies import CurrentPrincipal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, NOT_FOUND
 from services.errors import NotFound
 
