@@ -13,7 +13,7 @@ import uvicorn
 from api.app import create_app
 from runtime.logging import configure_logging
 from runtime.settings import get_settings
-from runtime.startup import explained_startup, wait_for_database
+from runtime.startup import EXIT_CONFIG, explained_startup, wait_for_database
 from runtime.temporal_runtime import install_runtime
 from runtime.tracing import configure_tracing, instrument_api
 
@@ -30,7 +30,7 @@ def serve() -> None:
     problem = settings.api_secret_problem()
     if problem is not None:  # a random key per process would break sessions across replicas
         print(f"error: {problem}", file=sys.stderr, flush=True)
-        raise SystemExit(2)
+        raise SystemExit(EXIT_CONFIG)  # like every other startup error a person must fix
     configure_tracing(settings, "trainops-api")
     wait_for_database(settings.database_url, settings.database_connect_wait_seconds)
     app = create_app(settings)

@@ -20,23 +20,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from accounts.users import UserStore
-from api import (
-    account_routes,
-    audit_routes,
-    config_routes,
-    data_pages,
-    data_routes,
-    errors,
-    keys_routes,
-    metrics,
-    projections_routes,
-    rest,
-    trainee_pages,
-    web,
-)
+from api import errors, metrics
 from api.body_limit import BodyLimit
-from api.data_routes import UPLOAD_LIMITS
-from api.services import ClientFactory, Services
+from api.dependencies import ClientFactory, Services
+from api.pages import ROUTERS as PAGE_ROUTERS
+from api.pages.rendering import render_error
+from api.rest import ROUTERS as REST_ROUTERS
+from api.rest.data import UPLOAD_LIMITS
 from audit.signing_keys import publish_key
 from runtime.settings import Settings
 from services.accounts import AccountJournal, SetupCode
@@ -195,20 +185,13 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = services
-    errors.install(app, web.render_error)
-    app.include_router(rest.router)
-    app.include_router(audit_routes.router)
-    app.include_router(data_routes.router)
-    app.include_router(config_routes.router)
-    app.include_router(keys_routes.router)
-    app.include_router(account_routes.router)
-    app.include_router(projections_routes.router)
+    errors.install(app, render_error)
+    for router in REST_ROUTERS:
+        app.include_router(router)
     app.include_router(metrics.router)
     metrics.install(db)
-    app.include_router(web.router)
-    app.include_router(config_routes.pages)
-    app.include_router(data_pages.pages)
-    app.include_router(trainee_pages.router)
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"
     )

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from api.auth import LANG_COOKIE
+from api.dependencies import LANG_COOKIE
 from api.i18n import negotiate, translator
 from services.errors import (
     Conflict,
@@ -79,13 +79,13 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-#: Renders an error page: ``(request, status code, message) -> Response``.
+#: Renders an error as a page: ``(request, code, message) -> Response`` (``install`` sets it).
 PageRenderer = Callable[[Request, int, str], Response]
 
 
 def _page(request: Request, code: int, message: str) -> Response:
-    render: PageRenderer = request.app.state.render_error_page
-    return render(request, code, message)
+    render_error: PageRenderer = request.app.state.render_error
+    return render_error(request, code, message)
 
 
 def allowed_methods(request: Request) -> str:
@@ -222,10 +222,10 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return _page(request, status.HTTP_500_INTERNAL_SERVER_ERROR, message)
 
 
-def install(app: FastAPI, render_page: PageRenderer) -> None:
-    """Answer every failure; page paths get ``render_page``'s page (the pages import this
-    module, so the renderer is handed in rather than imported)."""
-    app.state.render_error_page = render_page
+def install(app: FastAPI, render_error: PageRenderer) -> None:
+    """The handlers that turn every refusal into a 4xx with a message (JSON for ``/api/``, a
+    page otherwise, drawn by ``render_error``: the pages depend on this module, not back)."""
+    app.state.render_error = render_error
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ValidationError, _validation_error)

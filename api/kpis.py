@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from fastapi import HTTPException, status
 from pydantic import BaseModel
 
-from api.services import Services
+from api.dependencies import Services
 from domain import ratings
 from domain.kpi import ExecutionKpis, Rate
 from domain.ratings import Threshold, Thresholds

@@ -13,7 +13,7 @@ import pytest
 from rich.console import Console
 
 from api.i18n import Translator
-from api.web import templates
+from api.pages.rendering import templates
 from domain.events import EVENT_TYPES
 from projections.event_messages import encode, parts, render
 from tests.event_samples import TEXTS, build

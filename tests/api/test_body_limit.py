@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from api.data_routes import MAX_UPLOAD_BYTES
+from api.rest.data import MAX_UPLOAD_BYTES
 from tests.api.conftest import World
 
 MIB = 1024 * 1024

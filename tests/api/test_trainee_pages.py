@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from api.trainee_pages import SCALE
 from domain.reference import CourseDefined, ProgramResourcesAssigned, Question, VenueDefined
+from services.trainings import SCALE
 from tests.api.conftest import PASSWORD, World, csrf_of, plan_body, run, session_started
 from tests.conftest import record_reference
 

@@ -76,7 +76,7 @@ def test_the_api_answers_503_and_a_failed_load_says_why(
         said = " ".join(result.stderr.split())
         assert result.exit_code == 5 and "database is unavailable" in said
         assert "nothing was loaded" in said and "Traceback" not in result.output
-        monkeypatch.setattr("api.data_routes.check_upload", gone)
+        monkeypatch.setattr("api.rest.data.check_upload", gone)
         answer = httpx.post(
             f"{live.url}/api/v1/data/employees",
             files={"file": ("people.csv", path.read_bytes(), "text/csv")},

@@ -160,7 +160,7 @@ async def _start_worker(tmp_path: Path, **env: str) -> tuple[int, str]:
     return process.returncode, stderr.decode()
 
 
-@pytest.mark.parametrize("which", ["foreign-ca-client", "missing-ca-file"])
+@pytest.mark.parametrize("which", ["foreign-ca-client", "foreign-ca-server", "missing-ca-file"])
 async def test_a_worker_with_a_wrong_certificate_stops_at_once_with_one_line(
     front: tuple[str, list[str]], certs: Path, tmp_path: Path, which: str
 ) -> None:
@@ -174,6 +174,12 @@ async def test_a_worker_with_a_wrong_certificate_stops_at_once_with_one_line(
         "TRAINOPS_TEMPORAL_TLS_CERT_FILE": str(foreign / "client.pem"),
         "TRAINOPS_TEMPORAL_TLS_KEY_FILE": str(foreign / "client-key.pem"),
     }
+    if which == "foreign-ca-server":  # our own certificate, but another CA's idea of the server
+        env |= {
+            "TRAINOPS_TEMPORAL_TLS_CA_FILE": str(foreign / "ca.pem"),
+            "TRAINOPS_TEMPORAL_TLS_CERT_FILE": str(certs / "client.pem"),
+            "TRAINOPS_TEMPORAL_TLS_KEY_FILE": str(certs / "client-key.pem"),
+        }
     if which == "missing-ca-file":
         env |= {
             "TRAINOPS_TEMPORAL_TLS_CA_FILE": str(tmp_path / "nowhere" / "ca.pem"),
@@ -184,7 +190,7 @@ async def test_a_worker_with_a_wrong_certificate_stops_at_once_with_one_line(
     assert status == 78, stderr[-2000:]
     errors = [line for line in stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1, stderr[-2000:]
-    expected = "over TLS" if which == "foreign-ca-client" else "cannot read the Temporal CA"
+    expected = "cannot read the Temporal CA" if which == "missing-ca-file" else "over TLS"
     assert expected in errors[0]
     assert "Traceback" not in stderr
 

@@ -23,10 +23,9 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.datastructures import UploadFile as FormFile
 
-from api.auth import CurrentPrincipal, Principal, ServicesDep, require_role
+from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, NOT_FOUND
 from api.kpis import thresholds_in_force
-from api.services import Services
 from domain.ratings import Thresholds
 from imports.common import FileProblem
 from projections import kpi_queries

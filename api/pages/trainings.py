@@ -10,220 +10,51 @@ from ``SubmitSurvey``, the exam's questions from the course assigned to the prog
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any, get_args
+from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
-from annotated_types import Ge, Le, MaxLen
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ValidationError
-from sqlalchemy import Engine
+from pydantic import ValidationError
 
-from api.auth import CurrentPrincipal, Principal, ServicesDep, refuse, require_role
+from api.dependencies import (
+    CurrentPrincipal,
+    Principal,
+    Services,
+    ServicesDep,
+    require_role,
+)
 from api.i18n import ZH_CN, translator
 from api.kpis import thresholds_in_force
-from api.services import Services
-from api.web import language, message_of, redirect, render, status_for, zone_named
-from domain import commands as c
+from api.pages.rendering import language, message_of, redirect, render, status_for
 from domain.evaluation import GradedItem
-from domain.events import ExamGrading
-from domain.program import DomainError, ProgramStatus, decide
-from projections import queries, trainee_queries
-from projections.trainee_queries import Enrolment, OwnResults, PaperQuestion, Resources
+from projections import trainee_queries
+from projections.trainee_queries import OwnResults, PaperQuestion
 from services import programs as program_cases
 from services.actions import BY_SEGMENT, ProgramAction
 from services.errors import TemporalTimeout, TemporalUnavailable
 from services.program_client import ActionRefused
+from services.trainings import (
+    ANSWER_MAX,
+    EXAM_HIGH,
+    EXAM_LOW,
+    SCALE,
+    Training,
+    own_training,
+    training,
+)
 
 router = APIRouter(include_in_schema=False)
 
 SURVEY: ProgramAction = BY_SEGMENT["survey"]
 EXAM: ProgramAction = BY_SEGMENT["exam"]
-#: ``SubmitSurvey`` refuses a survey without this one (a validator, so not read from its type).
-REQUIRED_DIMENSIONS = ("overall",)
 WHEN = "%Y-%m-%d %H:%M"
 CHECK_MARKED = "Nothing was recorded: check the answers marked below."
 
 
-def _constraints(annotated: Any) -> list[Any]:
-    """The constraints (``Ge``, ``MaxLen``, ...) of an ``Annotated[T, Field(...)]``."""
-    return [m for info in get_args(annotated)[1:] for m in getattr(info, "metadata", [info])]
-
-
-def _limits(constraints: Sequence[Any]) -> tuple[float, float]:
-    low: Any = next(m.ge for m in constraints if isinstance(m, Ge))
-    high: Any = next(m.le for m in constraints if isinstance(m, Le))
-    return float(low), float(high)
-
-
-def _max_length(constraints: Sequence[Any]) -> int:
-    return int(next(m.max_length for m in constraints if isinstance(m, MaxLen)))
-
-
-@dataclass(frozen=True)
-class SurveyScale:
-    """The survey as ``SubmitSurvey`` accepts it: its dimensions, their scale, the comment."""
-
-    dimensions: tuple[str, ...]
-    required: tuple[str, ...]
-    low: float
-    high: float
-    comment_max: int
-
-
-def _survey_scale() -> SurveyScale:
-    keys, value = get_args(c.SubmitSurvey.model_fields["scores"].annotation)
-    low, high = _limits(_constraints(value))
-    return SurveyScale(
-        dimensions=get_args(keys),
-        required=REQUIRED_DIMENSIONS,
-        low=low,
-        high=high,
-        comment_max=_max_length(c.SubmitSurvey.model_fields["comment"].metadata),
-    )
-
-
-def _answer_max() -> int:
-    answers = get_args(get_args(c.SubmitExam.model_fields["answers"].annotation)[0])[0]
-    return _max_length(_constraints(get_args(answers)[1]))
-
-
-SCALE = _survey_scale()
-EXAM_LOW, EXAM_HIGH = _limits(c.SubmitExam.model_fields["score"].metadata)
-ANSWER_MAX = _answer_max()
-
-
-# ---------------------------------------------------------------------- what a training asks
-
-
-@dataclass(frozen=True)
-class SessionRow:
-    session_id: str
-    starts: datetime
-    ends: datetime
-    hours: float
-    held: bool
-    attended: bool | None
-    """None until the session's attendance is recorded."""
-
-
-@dataclass(frozen=True)
-class Training:
-    """One enrolment as the trainee's pages show it, times in the program's own time zone."""
-
-    enrolment: Enrolment
-    zone: ZoneInfo
-    sessions: tuple[SessionRow, ...]
-    resources: Resources
-    survey: str
-    exam: str
-    """``open``, ``done``, ``later`` (not evaluating yet), ``absent`` (did not attend, so
-    cannot evaluate) or ``closed``; for an exam taken elsewhere (no online paper) ``elsewhere``
-    (the specialist records its score) or ``pending`` (recorded, awaiting confirmation)."""
-    closes_at: datetime | None
-
-    @property
-    def program(self) -> dict[str, Any]:
-        return self.enrolment.summary
-
-    @property
-    def next_session(self) -> SessionRow | None:
-        now = datetime.now(UTC)
-        return next((s for s in self.sessions if not s.held and s.ends > now), None)
-
-
-#: Stand-ins to ask the rules whether an online exam would be taken now.
-PROBE_ANSWERS = {"probe": "probe"}
-PROBE_GRADING = ExamGrading(course_id="(probe)", score=0, items=())
-
-
-def _may(enrolment: Enrolment, command: BaseModel) -> bool:
-    """Would the program's rules accept this now? (The same ``decide`` the workflow runs.)"""
-    try:
-        decide(
-            enrolment.state, command, datetime.now(UTC), lambda: "dry-run", grading=PROBE_GRADING
-        )
-    except DomainError:
-        return False
-    return True
-
-
-def _ask(enrolment: Enrolment, done: frozenset[str], command: BaseModel, person: str) -> str:
-    """Where one of the trainee's answers stands; open only when the rules would take it."""
-    state = enrolment.state
-    if person in done:
-        return "done"
-    if _may(enrolment, command):
-        return "open"
-    if state.status in (ProgramStatus.PUBLISHED, ProgramStatus.EXECUTING):
-        return "later"
-    if state.status is ProgramStatus.EVALUATING and person not in state.attendees:
-        return "absent"
-    return "closed"
-
-
-def _exam(enrolment: Enrolment, person: str, online: bool) -> str:
-    """Trainees take an online exam themselves; a score from an exam taken elsewhere is the
-    specialist's to record (never the trainee's, docs/facts.md)."""
-    state = enrolment.state
-    if person in state.pending_scores and person not in state.examined:
-        return "pending"
-    asked = _ask(
-        enrolment, state.examined, c.SubmitExam(actor=person, answers=PROBE_ANSWERS), person
-    )
-    return "elsewhere" if asked == "open" and not online else asked
-
-
-def training(engine: Engine, enrolment: Enrolment, person: str) -> Training:
-    """What one enrolment shows its trainee: their sessions, what it asks of them now."""
-    state = enrolment.state
-    zone = zone_named(state.timezone)
-    sessions = tuple(
-        SessionRow(
-            session_id=s.session_id,
-            starts=s.starts_at.astimezone(zone),
-            ends=(s.starts_at + timedelta(hours=s.duration_hours)).astimezone(zone),
-            hours=s.duration_hours,
-            held=s.session_id in state.completed_sessions,
-            attended=(
-                person in state.attendance[s.session_id]
-                if s.session_id in state.attendance
-                else None
-            ),
-        )
-        for s in sorted(state.sessions.values(), key=lambda s: (s.starts_at, s.session_id))
-    )
-    closes = state.evaluation_closes_at
-    resources = trainee_queries.resources(engine, state.program_id)
-    return Training(
-        enrolment=enrolment,
-        zone=zone,
-        sessions=sessions,
-        resources=resources,
-        survey=_ask(
-            enrolment,
-            state.surveyed,
-            c.SubmitSurvey(actor=person, scores={"overall": SCALE.low}),
-            person,
-        ),
-        exam=_exam(enrolment, person, online=bool(resources.paper)),
-        closes_at=closes.astimezone(zone) if closes else None,
-    )
-
-
 def _training(services: Services, principal: Principal, program_id: str) -> Training:
     """The trainee's own training, or 403 (not enrolled) / 404 (no such program)."""
-    require_role(principal, "trainee", doing="taking part in trainings")
-    engine = services.database.engine
-    found = trainee_queries.enrolments(engine, principal.username, program_id)
-    if not found:
-        if queries.program_summary(engine, program_id) is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no program {program_id!r}")
-        raise refuse(f"{principal.username} is not enrolled in program {program_id!r}")
-    return training(engine, found[0], principal.username)
+    return own_training(services.database.engine, principal.user, program_id)
 
 
 # ---------------------------------------------------------------------- pages

@@ -11,11 +11,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
-from api.auth import CurrentPrincipal, Principal, ServicesDep, require_role
-from api.data_routes import queue_upload
+from api.dependencies import CurrentPrincipal, Principal, ServicesDep, require_role
+from api.pages.rendering import redirect, render
+from api.rest.data import queue_upload
 from imports.reference import KINDS
 
-pages = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
 #: Seconds between two looks of the job page at a load that is not done.
 REFRESH_SECONDS = 1
@@ -24,25 +25,21 @@ REFRESH_SECONDS = 1
 def _upload_page(
     request: Request, principal: Principal, *, error: str | None = None, status_code: int = 200
 ) -> Response:
-    from api.web import render
-
     return render(
         request, "data.html", principal, status_code=status_code, kinds=list(KINDS), error=error
     )
 
 
-@pages.get("/admin/data", response_class=HTMLResponse)
+@router.get("/admin/data", response_class=HTMLResponse)
 def data_page(request: Request, principal: CurrentPrincipal) -> Response:
     require_role(principal, "admin", doing="loading reference data")
     return _upload_page(request, principal)
 
 
-@pages.post("/admin/data")
+@router.post("/admin/data")
 async def upload(request: Request, principal: CurrentPrincipal, services: ServicesDep) -> Response:
     """Queue the file and go to its job page; a file that cannot be loaded at all is said
     here, on the form, and nothing is queued."""
-    from api.web import redirect
-
     require_role(principal, "admin", doing="loading reference data")
     form = await request.form()
     file, kind = form.get("file"), str(form.get("kind", ""))
@@ -58,12 +55,10 @@ async def upload(request: Request, principal: CurrentPrincipal, services: Servic
     return redirect(f"/admin/data/jobs/{job.job_id}")
 
 
-@pages.get("/admin/data/jobs/{job_id}", response_class=HTMLResponse)
+@router.get("/admin/data/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(
     job_id: str, request: Request, principal: CurrentPrincipal, services: ServicesDep
 ) -> Response:
-    from api.web import render
-
     job = services.import_jobs.read(principal.user, job_id[:64])
     running = job.status not in ("succeeded", "failed")
     return render(

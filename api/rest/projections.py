@@ -8,9 +8,8 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.auth import CurrentPrincipal, ServicesDep, require_role
+from api.dependencies import CurrentPrincipal, Services, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES
-from api.services import Services
 from projections.runner import ProjectorStatus
 
 router = APIRouter(responses=COMMON_RESPONSES)

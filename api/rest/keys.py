@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.auth import CurrentPrincipal, ServicesDep, require_role
+from api.dependencies import CurrentPrincipal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, NOT_FOUND
 from audit.signing_keys import SigningKeyError, retire_key, trusted_keys
 from services.errors import NotFound

@@ -3,19 +3,15 @@ line from a password (``trainops login``). Both are throttled like the sign-in f
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request, Response, status
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from accounts.users import User, UserError
-from api.auth import LOGIN_COOKIE, ServicesDep
+from api.dependencies import Services, ServicesDep
 from api.errors import COMMON_RESPONSES, HTTP_422, Problem
-from api.services import Services
-from api.web import redirect, render, set_cookie
 from domain.accounts import FirstAdminCreated
 from domain.roles import Role
 
@@ -148,36 +144,3 @@ def token_login(request: Request, services: ServicesDep, body: LoginIn) -> Login
         roles=list(roles),
         expires_at=info.expires_at.isoformat(),
     )
-
-
-@router.get("/setup", response_class=HTMLResponse, include_in_schema=False)
-def setup_form(request: Request, services: ServicesDep) -> Response:
-    if services.users.has_admin():
-        return redirect("/login")
-    nonce = secrets.token_urlsafe(16)
-    response = render(request, "setup.html", None, login_csrf=services.login_csrf(nonce), error="")
-    set_cookie(response, services, LOGIN_COOKIE, nonce, max_age=3600)
-    return response
-
-
-@router.post("/setup", include_in_schema=False)
-def setup_submit(
-    request: Request,
-    services: ServicesDep,
-    code: Annotated[str, Form(max_length=200)] = "",
-    username: Annotated[str, Form(max_length=100)] = "",
-    password: Annotated[str, Form(max_length=1024)] = "",
-    csrf_token: Annotated[str, Form(max_length=500)] = "",
-) -> Response:
-    if not services.check_login_csrf(csrf_token, request.cookies.get(LOGIN_COOKIE, "")):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "the form expired: reload the page")
-    try:
-        body = SetupIn(code=code.strip(), username=username.strip(), password=password)
-        create_first_admin(services, request, body)
-    except (HTTPException, ValueError) as exc:
-        message = exc.detail if isinstance(exc, HTTPException) else str(exc)
-        code_ = exc.status_code if isinstance(exc, HTTPException) else 422
-        return render(
-            request, "setup.html", None, status_code=code_, login_csrf=csrf_token, error=message
-        )
-    return redirect("/login")

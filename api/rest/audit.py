@@ -24,7 +24,7 @@ from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field, StrictBool, StringConstraints
 
 from activities.config_versions import kpi_rules
-from api.auth import CurrentPrincipal, ServicesDep, require_role
+from api.dependencies import CurrentPrincipal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, UNAVAILABLE
 from audit.digest import Digest, Seal, read_seals
 from audit.history import HistoryEntry, HistoryFilter, iter_history, write_csv, write_jsonl

@@ -1,0 +1,154 @@
+"""The approver's inbox and task page: decide, claim, delegate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from api.dependencies import (
+    CurrentPrincipal,
+    Principal,
+    Services,
+    ServicesDep,
+    require_role,
+)
+from api.errors import HTTP_422
+from api.pages.programs import program_page
+from api.pages.rendering import (
+    message_of,
+    redirect,
+    render,
+    status_for,
+)
+from services import programs as program_cases
+from services import reads
+from services.actions import BY_SEGMENT
+from services.errors import (
+    ServiceError,
+)
+from services.program_client import ActionRefused
+
+router = APIRouter(include_in_schema=False)
+
+#: What a task page's buttons ask for, as program actions (shown when the domain has them).
+DECISIONS = {
+    "approve": "approve",
+    "reject": "reject",
+    "request_changes": "request-changes",
+    "claim": "claim",
+    "unclaim": "unclaim",
+    "delegate": "delegate",
+    "resolve": "resolve",
+}
+
+
+@router.get("/inbox", response_class=HTMLResponse)
+def inbox_page(
+    request: Request,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    q: str = "",
+    due: str = "all",
+) -> Response:
+    require_role(principal, "approver", doing="reading an approval inbox")
+    tasks = reads.inbox_for(
+        services.database.engine, principal.username, services.settings.approval_due_days
+    )
+    if due == "overdue":
+        tasks = [t for t in tasks if t["overdue"]]
+    elif due == "ontime":
+        tasks = [t for t in tasks if not t["overdue"]]
+    needle = q.strip().lower()
+    if needle:
+        tasks = [
+            t
+            for t in tasks
+            if needle in f"{t['program_id']} {t['title']} {t['specialist']}".lower()
+        ]
+    return render(request, "inbox.html", principal, tasks=tasks, q=q, due=due)
+
+
+def _task(services: Services, principal: Principal, task_id: str) -> dict[str, Any] | None:
+    tasks = reads.inbox_for(
+        services.database.engine, principal.username, services.settings.approval_due_days
+    )
+    return next((t for t in tasks if t["task_id"] == task_id), None)
+
+
+@router.get("/tasks/{task_id}", response_class=HTMLResponse)
+def task_detail(
+    request: Request, task_id: str, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    return task_page(request, task_id, principal, services)
+
+
+def task_page(
+    request: Request,
+    task_id: str,
+    principal: Principal,
+    services: Services,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    require_role(principal, "approver", doing="deciding on approval tasks")
+    task = _task(services, principal, task_id)
+    if task is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND,
+            f"task {task_id!r} is not open in {principal.username}'s inbox (decided or withdrawn?)",
+        )
+    return program_page(
+        request,
+        principal,
+        services,
+        task["program_id"],
+        template="task.html",
+        task=task,
+        can={d for d, seg in DECISIONS.items() if seg in BY_SEGMENT},
+        error=error,
+        status_code=status_code,
+    )
+
+
+@router.post("/tasks/{task_id}")
+async def decide_task(
+    request: Request,
+    task_id: str,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> Response:
+    require_role(principal, "approver", doing="deciding on approval tasks")
+    form = await request.form()
+    decision = str(form.get("decision", ""))
+    comment = str(form.get("comment", "")).strip()
+    task = _task(services, principal, task_id)
+    if task is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"task {task_id!r} is not open in your inbox"
+        )
+    segment = DECISIONS.get(decision)
+    action = BY_SEGMENT.get(segment or "")
+    if action is None:
+        raise HTTPException(HTTP_422, "choose a decision")
+    offered = {
+        "comment": comment,
+        "reason": comment,
+        "to": str(form.get("to", "")).strip(),
+        "task_id": task_id,
+    }
+    fields = {k: v for k, v in offered.items() if k in action.body.model_fields}
+    try:
+        await program_cases.act(services, principal.user, task["program_id"], action, fields)
+    except (ActionRefused, ValidationError, HTTPException, ServiceError) as exc:
+        return task_page(
+            request,
+            task_id,
+            principal,
+            services,
+            error=message_of(exc),
+            status_code=status_for(exc),
+        )
+    return redirect("/inbox")

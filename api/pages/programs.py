@@ -1,0 +1,334 @@
+"""The specialist's programs: list, plan, revise, the program page and its actions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from api.dependencies import (
+    CurrentPrincipal,
+    Principal,
+    Services,
+    ServicesDep,
+    require_role,
+)
+from api.kpis import (
+    Shown,
+)
+from api.pages.forms import (
+    SESSION_ROWS,
+    SPLIT,
+    extra_values,
+    form_to_fields,
+    plan_extras,
+    sessions_from,
+)
+from api.pages.kpi import behind_kpi
+from api.pages.rendering import (
+    message_of,
+    redirect,
+    render,
+    status_for,
+)
+from domain.fact_rules import DEFAULT_ENTRY_WINDOW_DAYS
+from domain.scorecards import Scope
+from projections import queries
+from services import programs as program_cases
+from services import reads
+from services.actions import BY_SEGMENT, PlanBody, ProgramAction
+from services.errors import (
+    NotFound,
+    ServiceError,
+    TemporalTimeout,
+    TemporalUnavailable,
+)
+from services.program_client import ActionRefused
+from services.zones import zone_named
+from workflows.program import stream_id_for
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/programs", response_class=HTMLResponse)
+def programs_page(
+    request: Request,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    specialist: Annotated[str | None, Query(max_length=100)] = None,
+    period: Annotated[str | None, Query(pattern=r"^(\d{4}-Q[1-4])?$")] = None,
+    kpi: Annotated[str | None, Query(max_length=50)] = None,
+    scope: Scope | None = None,
+    name: Annotated[str | None, Query(max_length=100)] = None,
+    subject: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """Everyone's visible programs, filtered; ``kpi``/``scope``/``name``/``period`` (and
+    ``subject``) keep exactly the programs behind that number of a scorecard."""
+    wanted = request.query_params.get("status") or None
+    engine = services.database.engine
+    behind: Shown | None = None
+    if kpi:
+        behind, ids = behind_kpi(services, principal, kpi, scope, name, period, subject)
+        # Not filtered by period: a resource KPI counts sessions held in the quarter.
+        rows = reads.visible_programs(engine, principal.user, status=wanted)
+        rows = [r for r in rows if r["program_id"] in ids]
+    else:
+        rows = reads.visible_programs(
+            engine,
+            principal.user,
+            specialist=specialist or None,
+            period=period or None,
+            status=wanted,
+        )
+    return render(
+        request,
+        "programs.html",
+        principal,
+        programs=rows,
+        specialist=specialist or "",
+        period=period or "",
+        status=wanted or "",
+        behind=behind,
+        drilled={"scope": scope or "", "name": name or "", "period": period or ""},
+    )
+
+
+@router.get("/programs/new", response_class=HTMLResponse)
+def new_program_page(
+    request: Request, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    require_role(principal, "specialist", doing="planning a program")
+    return _new_form(request, principal, {}, None, 200)
+
+
+def _new_form(
+    request: Request,
+    principal: Principal,
+    values: dict[str, Any],
+    error: str | None,
+    status_code: int,
+    revise: str | None = None,
+) -> Response:
+    return render(
+        request,
+        "program_new.html",
+        principal,
+        status_code=status_code,
+        values=values,
+        error=error,
+        revise=revise,
+        rows=range(1, SESSION_ROWS + 1),
+        extras=plan_extras(BY_SEGMENT["revise"].body if revise else PlanBody),
+        approvers_required=PlanBody.model_fields["approvers"].is_required()
+        if "approvers" in PlanBody.model_fields
+        else False,
+    )
+
+
+@router.post("/programs/new")
+async def create_program_page(
+    request: Request, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    require_role(principal, "specialist", doing="planning a program")
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    zone_name = values.get("timezone", "").strip() or "UTC"
+    sessions = sessions_from(values, zone_named(zone_name))
+    fields: dict[str, Any] = {
+        "program_id": values.get("program_id", "").strip(),
+        "title": values.get("title", "").strip(),
+        "planned_date": values.get("planned_date", "").strip(),
+        "timezone": zone_name,
+        "trainees": [p for p in SPLIT.split(values.get("trainees", "")) if p],
+        "sessions": sessions,
+    }
+    approvers = [p for p in SPLIT.split(values.get("approvers", "")) if p]
+    if (
+        approvers
+        or "approvers" not in PlanBody.model_fields
+        or (PlanBody.model_fields["approvers"].is_required())
+    ):
+        fields["approvers"] = approvers
+    if values.get("evaluation_window_days", "").strip():
+        fields["evaluation_window_days"] = values["evaluation_window_days"].strip()
+    fields.update(extra_values(PlanBody, values))
+    try:
+        body = PlanBody.model_validate(fields)
+        await program_cases.plan(services, principal.user, body.model_dump())
+    except (ValidationError, HTTPException, ActionRefused, ServiceError) as exc:
+        return _new_form(request, principal, values, message_of(exc), status_for(exc))
+    return redirect(f"/programs/{quote(fields['program_id'])}")
+
+
+@router.get("/programs/{program_id}/edit", response_class=HTMLResponse)
+def revise_form(
+    request: Request, program_id: str, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    """The plan, filled in, for a draft or a program sent back for changes."""
+    require_role(principal, "specialist", doing="revising a program")
+    program_cases.load_program(services, principal.user, program_id)
+    state = reads.program_state(services.database.engine, program_id)
+    zone = zone_named(str(state.get("timezone", "UTC")))
+    values: dict[str, Any] = {
+        "title": state.get("title", ""),
+        "planned_date": state.get("planned_date", ""),
+        "trainees": "\n".join(state.get("trainees") or ()),
+    }
+    sessions = sorted(
+        (x for x in (state.get("sessions") or {}).values() if isinstance(x, dict)),
+        key=lambda x: str(x.get("starts_at", "")),
+    )
+    for n, session in enumerate(sessions[:SESSION_ROWS], start=1):
+        starts = datetime.fromisoformat(str(session["starts_at"])).astimezone(zone)
+        values[f"session_id_{n}"] = session.get("session_id", "")
+        values[f"starts_at_{n}"] = starts.strftime("%Y-%m-%dT%H:%M")
+        values[f"hours_{n}"] = session.get("duration_hours", "")
+    for extra in plan_extras(BY_SEGMENT["revise"].body):
+        value = state.get(extra["name"])
+        values[extra["name"]] = (
+            value if extra["shape"] == "bool" else ("" if value is None else value)
+        )
+    return _new_form(request, principal, values, None, 200, revise=program_id)
+
+
+@router.post("/programs/{program_id}/edit")
+async def revise_program_page(
+    request: Request, program_id: str, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    action = BY_SEGMENT["revise"]
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    state = reads.program_state(services.database.engine, program_id)
+    fields: dict[str, Any] = {
+        "title": values.get("title", "").strip(),
+        "planned_date": values.get("planned_date", "").strip(),
+        "trainees": [p for p in SPLIT.split(values.get("trainees", "")) if p],
+        "sessions": sessions_from(values, zone_named(str(state.get("timezone", "UTC")))),
+        "comment": values.get("comment", "").strip(),
+        **extra_values(action.body, values),
+    }
+    fields = {k: v for k, v in fields.items() if k in action.body.model_fields}
+    try:
+        await program_cases.act(services, principal.user, program_id, action, fields)
+    except (
+        ValidationError,
+        HTTPException,
+        ActionRefused,
+        TemporalUnavailable,
+        ServiceError,
+    ) as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return _new_form(
+            request, principal, values, message_of(exc), status_for(exc), revise=program_id
+        )
+    return redirect(f"/programs/{quote(program_id)}")
+
+
+def program_page(
+    request: Request,
+    principal: Principal,
+    services: Services,
+    program_id: str,
+    *,
+    template: str = "program.html",
+    error: str | None = None,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    summary = program_cases.load_program(services, principal.user, program_id)
+    engine = services.database.engine
+    state = reads.program_state(engine, program_id)
+    timeline = program_cases.readable_timeline(services, principal.user, summary, state)
+    actors = {str(t["actor"]) for t in timeline}
+    sees_all = reads.sees_scores(principal.user, summary, state, actors)
+    reminders = reads.upcoming_reminders(state, datetime.now(UTC)) if sees_all else []
+    facts_for_decision = reads.decision_facts(engine, summary, state) if sees_all else {}
+    state, summary = (
+        reads.state_for(principal.user, summary, state, actors),
+        reads.summary_for(principal.user, summary, state, actors),
+    )
+    events = (
+        services.database.store.read_stream(stream_id_for(program_id))
+        if principal.user.has("auditor")
+        else []
+    )
+    sessions = sorted(
+        (s for s in (state.get("sessions") or {}).values() if isinstance(s, dict)),
+        key=lambda s: str(s.get("starts_at", "")),
+    )
+    completed = set(state.get("completed_sessions") or ())
+    attendance = state.get("attendance") or {}
+    owner = summary["specialist"] == principal.username and principal.user.has("specialist")
+    facts = state.get("fact_rules") or {}
+    return render(
+        request,
+        template,
+        principal,
+        status_code=status_code,
+        program=summary,
+        state=state,
+        sessions=sessions,
+        completed=completed,
+        attendance=attendance,
+        attendees=sorted({p for people in attendance.values() for p in people}),
+        pending=state.get("pending_scores") or {},
+        entry_window_days=facts.get("entry_window_days", DEFAULT_ENTRY_WINDOW_DAYS),
+        enrolled=list(state.get("enrolled") or ()),
+        timeline=timeline,
+        events=events,
+        owner=owner,
+        reminders=reminders,
+        decision=facts_for_decision,
+        error=error,
+        **extra,
+    )
+
+
+@router.get("/programs/{program_id}", response_class=HTMLResponse)
+def program_detail(
+    request: Request, program_id: str, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    return program_page(request, principal, services, program_id)
+
+
+@router.post("/programs/{program_id}/{segment}")
+async def program_action(
+    request: Request,
+    program_id: str,
+    segment: str,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> Response:
+    action: ProgramAction | None = BY_SEGMENT.get(segment)
+    if action is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no action {segment!r}")
+    form = await request.form()
+    summary = queries.program_summary(services.database.engine, program_id)
+    zone = zone_named(str(summary.get("timezone", "UTC"))) if summary else None
+    fields = form_to_fields(action.body, form, zone)
+    try:
+        await program_cases.act(services, principal.user, program_id, action, fields)
+    except (
+        ActionRefused,
+        ValidationError,
+        HTTPException,
+        TemporalUnavailable,
+        TemporalTimeout,
+        ServiceError,
+    ) as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return program_page(
+            request,
+            principal,
+            services,
+            program_id,
+            error=message_of(exc),
+            status_code=status_for(exc),
+        )
+    return redirect(f"/programs/{quote(program_id)}")

@@ -1,0 +1,152 @@
+"""Rendering a page: templates, language, errors, redirects and cookies shared by every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+
+from api.dependencies import (
+    LANG_COOKIE,
+    SESSION_COOKIE,
+    Principal,
+    Services,
+    get_services,
+)
+from api.errors import describe_errors
+from api.i18n import LANGUAGES, negotiate, translator
+from services.errors import (
+    Conflict,
+    ServiceError,
+    TemporalTimeout,
+    TemporalUnavailable,
+)
+from services.program_client import ActionRefused
+
+#: The templates stay beside the app (``api/templates``), shared by every page router.
+HERE = Path(__file__).parent.parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def language(request: Request) -> str:
+    return negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+
+
+def render(
+    request: Request,
+    template: str,
+    principal: Principal | None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    lang = language(request)
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "principal": principal,
+            "user": principal.user if principal else None,
+            "csrf": principal.csrf_token if principal else "",
+            "lang": lang,
+            "languages": LANGUAGES,
+            "t": translator(lang),
+            "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+def render_error(request: Request, code: int, message: str) -> Response:
+    principal: Principal | None = None
+    cookie = request.cookies.get(SESSION_COOKIE)
+    services: Services = get_services(request)
+    if cookie:
+        session = services.users.session(cookie)
+        if session is not None:
+            principal = Principal(session.user, "session", session.csrf_token)
+    titles = {
+        403: "Not allowed",
+        404: "Not found",
+        422: "Invalid input",
+        503: "Temporal is unavailable",
+    }
+    return render(
+        request,
+        "error.html",
+        principal,
+        status_code=code,
+        code=code,
+        title=titles.get(code, "Error"),
+        message=message,
+    )
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status.HTTP_303_SEE_OTHER)
+
+
+def local_path(target: str | None, default: str = "/") -> str:
+    """Only same-site paths: never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def home_for(principal: Principal) -> str:
+    user = principal.user
+    if user.has("approver") and not user.has("specialist"):
+        return "/inbox"
+    if user.has("specialist"):
+        return "/programs"
+    if user.has("auditor"):
+        return "/audit"
+    if user.has("admin"):
+        return "/admin/users"
+    if user.has("trainee"):
+        return "/my/trainings"
+    return "/account"
+
+
+def set_cookie(response: Response, services: Services, name: str, value: str, **kw: Any) -> None:
+    response.set_cookie(
+        name,
+        value,
+        httponly=True,
+        secure=services.settings.api_cookie_secure,
+        samesite="lax",
+        path="/",
+        **kw,
+    )
+
+
+def message_of(exc: Exception) -> str:
+    """Why an action was not taken, in words for the person who asked."""
+    if isinstance(exc, ValidationError):
+        return describe_errors(exc.errors())
+    if isinstance(exc, HTTPException):
+        return str(exc.detail)
+    if isinstance(exc, ServiceError):
+        return str(exc)
+    if isinstance(exc, ActionRefused):
+        return f"refused: {exc}"
+    return str(exc)
+
+
+def status_for(exc: Exception) -> int:
+    """The HTTP status a page answers a refused or failed action with."""
+    if isinstance(exc, ValidationError):
+        return 422
+    if isinstance(exc, HTTPException):
+        return exc.status_code
+    if isinstance(exc, Conflict):
+        return 409
+    if isinstance(exc, TemporalUnavailable):
+        return 503
+    if isinstance(exc, TemporalTimeout):
+        return 504
+    return 403

@@ -1,0 +1,48 @@
+"""The first admin's page: the one-time setup code, on a fresh installation only."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request, Response, status
+from fastapi.responses import HTMLResponse
+
+from api.dependencies import LOGIN_COOKIE, ServicesDep
+from api.pages.rendering import redirect, render, set_cookie
+from api.rest.accounts import SetupIn, create_first_admin
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/setup", response_class=HTMLResponse)
+def setup_form(request: Request, services: ServicesDep) -> Response:
+    if services.users.has_admin():
+        return redirect("/login")
+    nonce = secrets.token_urlsafe(16)
+    response = render(request, "setup.html", None, login_csrf=services.login_csrf(nonce), error="")
+    set_cookie(response, services, LOGIN_COOKIE, nonce, max_age=3600)
+    return response
+
+
+@router.post("/setup")
+def setup_submit(
+    request: Request,
+    services: ServicesDep,
+    code: Annotated[str, Form(max_length=200)] = "",
+    username: Annotated[str, Form(max_length=100)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    csrf_token: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    if not services.check_login_csrf(csrf_token, request.cookies.get(LOGIN_COOKIE, "")):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "the form expired: reload the page")
+    try:
+        body = SetupIn(code=code.strip(), username=username.strip(), password=password)
+        create_first_admin(services, request, body)
+    except (HTTPException, ValueError) as exc:
+        message = exc.detail if isinstance(exc, HTTPException) else str(exc)
+        code_ = exc.status_code if isinstance(exc, HTTPException) else 422
+        return render(
+            request, "setup.html", None, status_code=code_, login_csrf=csrf_token, error=message
+        )
+    return redirect("/login")

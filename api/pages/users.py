@@ -1,0 +1,96 @@
+"""The admin's users page: create people, change their roles, deactivate."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from accounts.users import ROLES, UserError
+from api.dependencies import (
+    CurrentPrincipal,
+    Principal,
+    Services,
+    ServicesDep,
+    require_role,
+)
+from api.pages.rendering import (
+    redirect,
+    render,
+)
+from services.errors import (
+    Forbidden,
+)
+from services.people import check_account_change
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_detail(
+    request: Request, principal: CurrentPrincipal, services: ServicesDep, saved: bool = False
+) -> Response:
+    return users_page(request, principal, services, saved=saved)
+
+
+def users_page(
+    request: Request,
+    principal: Principal,
+    services: Services,
+    error: str | None = None,
+    status_code: int = 200,
+    saved: bool = False,
+) -> Response:
+    require_role(principal, "admin", doing="managing users")
+    return render(
+        request,
+        "users.html",
+        principal,
+        status_code=status_code,
+        users=services.users.all_users(),
+        roles=ROLES,
+        error=error,
+        saved=saved,
+    )
+
+
+@router.post("/admin/users")
+async def create_user_page(
+    request: Request, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    require_role(principal, "admin", doing="managing users")
+    form = await request.form()
+    roles = [str(r) for r in form.getlist("roles")]
+    try:
+        services.users.create_user(
+            str(form.get("username", "")).strip(),
+            str(form.get("password", "")),
+            roles,
+            str(form.get("display_name", "")).strip() or None,
+            actor=principal.username,
+        )
+    except UserError as exc:
+        return users_page(request, principal, services, error=str(exc), status_code=422)
+    return redirect("/admin/users?saved=true")
+
+
+@router.post("/admin/users/{username}")
+async def change_user_page(
+    request: Request, username: str, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    require_role(principal, "admin", doing="managing users")
+    form = await request.form()
+    roles = [str(r) for r in form.getlist("roles")]
+    active = form.get("active") == "on"
+    current = services.users.get(username)
+    try:
+        check_account_change(
+            principal.user, username, current.roles if current else set(), roles, active
+        )
+    except Forbidden as exc:
+        return users_page(request, principal, services, error=str(exc), status_code=403)
+    try:
+        services.users.set_roles(username, roles, actor=principal.username)
+        services.users.set_active(username, active, actor=principal.username)
+    except UserError as exc:
+        return users_page(request, principal, services, error=str(exc), status_code=422)
+    return redirect("/admin/users?saved=true")

@@ -1,0 +1,122 @@
+"""The configuration in force, its versions, and saving a new version (admins).
+
+The page and ``PUT /api/v1/config`` save through ``services.configuration``: the document is
+validated first and refused whole (422, naming the line), a save based on an older version is
+refused (409) so two admins never overwrite each other, and every saved version is a
+``ConfigurationChanged`` event in the log. Auditors read everything and change nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import Path as PathParam
+from pydantic import BaseModel, Field
+
+from activities.config_versions import (
+    MAX_DOCUMENT_CHARS,
+    ConfigVersion,
+    history,
+)
+from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
+from api.errors import COMMON_RESPONSES, NOT_FOUND
+from services import configuration
+from services.programs import announce_configuration
+
+router = APIRouter(prefix="/api/v1", tags=["admin"], responses=COMMON_RESPONSES)
+
+VersionNumber = Annotated[int, Query(ge=1, le=1_000_000)]
+
+
+class ConfigVersionOut(BaseModel):
+    version: int
+    """0: the file (or the built-in defaults) before any saved version."""
+    source: str
+    sha256: str
+    changed_by: str
+    changed_at: datetime | None
+    comment: str
+
+
+class ConfigDocumentOut(ConfigVersionOut):
+    document: str
+
+
+class ConfigIn(BaseModel):
+    document: Annotated[str, Field(max_length=MAX_DOCUMENT_CHARS)]
+    comment: Annotated[str, Field(max_length=2000)] = ""
+    expected_version: Annotated[int, Field(ge=0, le=1_000_000)]
+    """The version this change started from; another admin's newer save makes it a 409."""
+
+
+def in_force_or_500(services: Services, saved: Sequence[ConfigVersion]) -> ConfigVersion:
+    """The version in force; an unreadable configured file is the server's fault (500)."""
+    try:
+        return configuration.version_in_force(saved, services.settings.config_file)
+    except configuration.Unreadable as exc:
+        raise HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR, str(exc)) from exc
+
+
+def save_as(services: Services, principal: Principal, body: ConfigIn) -> ConfigVersion:
+    """Save as the signed-in admin; a refusal (``Invalid``, ``Conflict``) records nothing."""
+    return configuration.save(
+        services.database.store,
+        services.proof,
+        principal.username,
+        body.document,
+        body.expected_version,
+        body.comment,
+    )
+
+
+# ---------------------------------------------------------------------- API
+
+
+@router.get("/config", summary="The configuration in force, with its YAML document")
+def get_config(principal: CurrentPrincipal, services: ServicesDep) -> ConfigDocumentOut:
+    require_role(principal, "admin", "auditor", doing="reading the configuration")
+    version = in_force_or_500(services, history(services.database.store))
+    return ConfigDocumentOut.model_validate(version, from_attributes=True)
+
+
+@router.get("/config/versions", summary="Every saved version, oldest first (no documents)")
+def list_versions(principal: CurrentPrincipal, services: ServicesDep) -> list[ConfigVersionOut]:
+    require_role(principal, "admin", "auditor", doing="reading the configuration")
+    return [
+        ConfigVersionOut.model_validate(v, from_attributes=True)
+        for v in history(services.database.store)
+    ]
+
+
+@router.get(
+    "/config/versions/{number}", summary="One saved version with its document", responses=NOT_FOUND
+)
+def get_version(
+    number: Annotated[int, PathParam(ge=1, le=1_000_000)],
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> ConfigDocumentOut:
+    require_role(principal, "admin", "auditor", doing="reading the configuration")
+    version = configuration.saved_version(history(services.database.store), number)
+    return ConfigDocumentOut.model_validate(version, from_attributes=True)
+
+
+@router.put(
+    "/config",
+    summary="Save a new version (admins): validated whole, refused on a stale base",
+    responses={
+        409: {"description": "Another admin saved after the version this change started from."},
+        422: {"description": "The document is not a valid configuration; nothing was saved."},
+    },
+)
+async def put_config(
+    body: ConfigIn, principal: CurrentPrincipal, services: ServicesDep
+) -> ConfigVersionOut:
+    require_role(principal, "admin", doing="changing the configuration")
+    saved = await asyncio.to_thread(save_as, services, principal, body)
+    services.in_background(announce_configuration(services))
+    return ConfigVersionOut.model_validate(saved, from_attributes=True)

@@ -1,0 +1,84 @@
+"""The signed-in person, an approver's inbox, KPIs and notifications over JSON."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.dependencies import CurrentPrincipal, ServicesDep, refuse, require_role
+from api.errors import COMMON_RESPONSES
+from api.kpis import KpiRow, kpi_rows, thresholds_in_force
+from api.rest.schemas import (
+    Me,
+    NotificationOut,
+    PeriodFilter,
+    PersonFilter,
+    TaskOut,
+)
+from projections import queries
+from services import reads
+
+router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
+
+
+@router.get("/me", tags=["account"], summary="The signed-in user and their roles")
+def me(principal: CurrentPrincipal) -> Me:
+    user = principal.user
+    return Me(username=user.username, display_name=user.display_name, roles=sorted(user.roles))
+
+
+@router.get("/inbox", tags=["approvals"], summary="The signed-in approver's open tasks")
+def inbox(
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    overdue: Annotated[
+        bool | None, Query(description="Only overdue (true) or on time (false).")
+    ] = None,
+) -> list[TaskOut]:
+    require_role(principal, "approver", doing="reading an approval inbox")
+    tasks = reads.inbox_for(
+        services.database.engine, principal.username, services.settings.approval_due_days
+    )
+    if overdue is not None:
+        tasks = [t for t in tasks if t["overdue"] is overdue]
+    return [TaskOut.model_validate(t) for t in tasks]
+
+
+# ---------------------------------------------------------------------- KPIs
+
+
+@router.get("/kpi", tags=["kpi"], summary="Execution KPIs per specialist and quarter, rated")
+def kpi(
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    period: PeriodFilter = None,
+    specialist: PersonFilter = None,
+) -> list[KpiRow]:
+    user = principal.user
+    if not user.has("auditor"):
+        require_role(principal, "specialist", doing="reading KPIs")
+        if specialist not in (None, user.username):
+            raise refuse(f"{user.username} may read only their own KPIs (auditors read all)")
+        specialist = user.username
+    report = queries.execution_report(
+        services.database.engine, period=period, specialist=specialist
+    )
+    return kpi_rows(report, thresholds_in_force(services)[0])
+
+
+# ---------------------------------------------------------------------- notifications
+
+
+@router.get("/notifications", tags=["notifications"], summary="Notifications in the outbox")
+def notifications(
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    recipient: PersonFilter = None,
+) -> list[NotificationOut]:
+    if not principal.user.has("auditor"):
+        if recipient not in (None, principal.username):
+            raise refuse(f"{principal.username} may read only their own notifications")
+        recipient = principal.username
+    rows = services.database.outbox.list(recipient)
+    return [NotificationOut.model_validate(r) for r in rows]

@@ -1,0 +1,183 @@
+"""Programs over JSON: list, plan, read, timeline, raw events, and one route per action."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, status
+
+from api.dependencies import CurrentPrincipal, ServicesDep, require_role
+from api.errors import COMMON_RESPONSES, NOT_FOUND, UNAVAILABLE
+from api.rest.schemas import (
+    CONFLICT,
+    IdempotencyKey,
+    LoggedEvent,
+    PeriodFilter,
+    PersonFilter,
+    ProgramDetail,
+    ProgramId,
+    ProgramOut,
+    TimelineEntryOut,
+)
+from projections import queries
+from services import programs as program_cases
+from services import reads
+from services.actions import ACTIONS, PlanBody, ProgramAction
+from services.programs import ActionOut
+from workflows.program import stream_id_for
+
+router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
+
+
+@router.get("/programs", tags=["programs"], summary="Programs the user may see")
+def list_programs(
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    specialist: PersonFilter = None,
+    status_: Annotated[
+        str | None, Query(alias="status", min_length=1, max_length=30, pattern=r"^[a-z_]+$")
+    ] = None,
+    period: PeriodFilter = None,
+) -> list[ProgramOut]:
+    rows = reads.visible_programs(
+        services.database.engine,
+        principal.user,
+        specialist=specialist,
+        status=status_,
+        period=period,
+    )
+    return [ProgramOut.model_validate(r) for r in rows]
+
+
+@router.post(
+    "/programs",
+    tags=["programs"],
+    status_code=status.HTTP_201_CREATED,
+    summary="Plan a new program (a draft); the signed-in specialist owns it",
+    responses=CONFLICT | UNAVAILABLE,
+)
+async def plan_program(
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    body: PlanBody,  # type: ignore[valid-type]
+    idempotency_key: IdempotencyKey = None,
+) -> ActionOut:
+    fields = body.model_dump()  # type: ignore[attr-defined]
+    return await program_cases.plan(services, principal.user, fields, idempotency_key)
+
+
+@router.get(
+    "/programs/{program_id}",
+    tags=["programs"],
+    summary="A program: summary, folded state and timeline",
+    responses=NOT_FOUND,
+)
+def get_program(
+    program_id: ProgramId, principal: CurrentPrincipal, services: ServicesDep
+) -> ProgramDetail:
+    summary = program_cases.load_program(services, principal.user, program_id)
+    engine = services.database.engine
+    state = reads.program_state(engine, program_id)
+    entries = queries.program_timeline(engine, program_id)
+    actors = {str(t["actor"]) for t in entries}
+    visible = reads.summary_for(principal.user, summary, state, actors)
+    return ProgramDetail(
+        program=ProgramOut.model_validate(visible),
+        state=reads.state_for(principal.user, summary, state, actors),
+        timeline=[
+            TimelineEntryOut.model_validate(t)
+            for t in reads.timeline_for(principal.user, summary, state, entries)
+        ],
+    )
+
+
+@router.get(
+    "/programs/{program_id}/timeline",
+    tags=["programs"],
+    summary="A program's timeline: who did what, when",
+    responses=NOT_FOUND,
+)
+def get_timeline(
+    program_id: ProgramId, principal: CurrentPrincipal, services: ServicesDep
+) -> list[TimelineEntryOut]:
+    summary = program_cases.load_program(services, principal.user, program_id)
+    state = reads.program_state(services.database.engine, program_id)
+    rows = program_cases.readable_timeline(services, principal.user, summary, state)
+    return [TimelineEntryOut.model_validate(t) for t in rows]
+
+
+@router.get(
+    "/programs/{program_id}/events",
+    tags=["audit"],
+    summary="A program's events exactly as logged, with metadata and hashes (auditors)",
+)
+def get_events(
+    program_id: ProgramId, principal: CurrentPrincipal, services: ServicesDep
+) -> list[LoggedEvent]:
+    require_role(principal, "auditor", doing="reading the raw event log")
+    rows = services.database.store.read_stream(stream_id_for(program_id))
+    return [
+        LoggedEvent(
+            position=r.position,
+            stream_id=r.stream_id,
+            stream_version=r.stream_version,
+            event_id=str(r.event_id),
+            event_type=r.event_type,
+            schema_version=r.schema_version,
+            payload=r.payload,
+            metadata=r.metadata,
+            occurred_at=r.occurred_at,
+            recorded_at=r.recorded_at,
+            prev_hash=r.prev_hash,
+            hash=r.hash,
+        )
+        for r in rows
+    ]
+
+
+def _action_endpoint(action: ProgramAction) -> Any:
+    has_required = any(f.is_required() for f in action.body.model_fields.values())
+
+    async def endpoint(
+        program_id: ProgramId,
+        principal: CurrentPrincipal,
+        services: ServicesDep,
+        body: Any = None,
+        idempotency_key: IdempotencyKey = None,
+    ) -> ActionOut:
+        fields = body.model_dump() if body is not None else {}
+        return await program_cases.act(
+            services, principal.user, program_id, action, fields, idempotency_key
+        )
+
+    signature = inspect.signature(endpoint)
+    annotation: Any = action.body if has_required else Annotated[action.body | None, Body()]
+    params = [
+        p.replace(annotation=annotation, default=inspect.Parameter.empty if has_required else None)
+        if p.name == "body"
+        else p
+        for p in signature.parameters.values()
+    ]
+    endpoint.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    endpoint.__name__ = f"act_{action.kind}"
+    return endpoint
+
+
+for _action in ACTIONS.values():
+    router.add_api_route(
+        f"/programs/{{program_id}}/{_action.segment}",
+        _action_endpoint(_action),
+        methods=["POST"],
+        tags=["program actions"],
+        summary=_action.summary,
+        description=(
+            f"Needs the **{_action.role}** role"
+            + (" and owning the program" if _action.owner_only else "")
+            + ". The actor is the signed-in user; the workflow validates the action again "
+            "(state, four-eyes, assignment) and a refusal records nothing."
+        ),
+        response_model=ActionOut,
+        responses=NOT_FOUND | UNAVAILABLE,
+        operation_id=f"program_{_action.kind}",
+    )

@@ -1,0 +1,181 @@
+"""The JSON API's shared parameter types and response models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import Header, Path, Query
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+from accounts.users import ROLES, Role
+from api.errors import Problem
+
+ProgramId = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9._-]+$",
+        description="The program's id (also its workflow id).",
+    ),
+]
+PersonFilter = Annotated[
+    str | None, Query(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[!-~]+$",
+        description="Any unique string per intended action (e.g. a UUID): sending the same "
+        "request again with the same key returns the first outcome and never acts twice.",
+    ),
+]
+PeriodFilter = Annotated[str | None, Query(pattern=r"^\d{4}-Q[1-4]$", description="e.g. 2027-Q1")]
+
+
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"model": Problem, "description": "It exists already; nothing was recorded."}
+}
+
+# ---------------------------------------------------------------------- response models
+
+
+class _Open(BaseModel):
+    """Read-model rows: the documented fields, plus any a newer read model adds."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Me(BaseModel):
+    username: str
+    display_name: str
+    roles: list[str]
+
+
+class ProgramOut(_Open):
+    program_id: str
+    title: str
+    specialist: str
+    status: str
+    planned_date: date
+
+
+class TimelineEntryOut(_Open):
+    position: int
+    occurred_at: datetime
+    event_type: str
+    actor: str
+    summary: str
+
+
+class ProgramDetail(BaseModel):
+    program: ProgramOut
+    state: dict[str, Any] = Field(description="The folded domain state the read model keeps.")
+    timeline: list[TimelineEntryOut]
+
+
+class TaskOut(_Open):
+    task_id: str
+    program_id: str
+    title: str
+    specialist: str
+    planned_date: date
+    requested_at: datetime | None
+    due_at: datetime | None
+    overdue: bool
+
+
+class LoggedEvent(BaseModel):
+    """One row of the event log exactly as stored, with its hash-chain fields."""
+
+    position: int
+    stream_id: str
+    stream_version: int
+    event_id: str
+    event_type: str
+    schema_version: int
+    payload: dict[str, Any]
+    metadata: dict[str, Any]
+    occurred_at: datetime
+    recorded_at: datetime
+    prev_hash: str
+    hash: str
+
+
+class ProblemOut(BaseModel):
+    position: int
+    kind: str
+    detail: str
+
+
+class VerifyOut(BaseModel):
+    ok: bool
+    checked: int
+    last_position: int
+    last_hash: str
+    problems: list[ProblemOut]
+
+
+class NotificationOut(_Open):
+    id: int
+    recipient: str
+    subject: str
+    created_at: datetime
+
+
+class UserOut(BaseModel):
+    username: str
+    display_name: str
+    roles: list[str]
+    active: bool
+
+
+class NewUser(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")]
+    password: Annotated[str, Field(min_length=10, max_length=1024)]
+    roles: Annotated[list[Role], Field(max_length=len(ROLES))] = []
+    display_name: Annotated[str | None, Field(max_length=200)] = None
+
+
+class UserChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    roles: Annotated[list[Role] | None, Field(max_length=len(ROLES))] = None
+    active: StrictBool | None = None
+    """true or false (not 0 or 1)."""
+    password: Annotated[str | None, Field(min_length=10, max_length=1024)] = None
+
+
+class TokenOut(BaseModel):
+    token_id: str
+    username: str
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None
+    expires_at: datetime | None = None
+    roles: list[str] | None = None
+    """The roles the token may use; null: all of its owner's."""
+
+
+class NewToken(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: Annotated[str, Field(max_length=100)] = ""
+    expires_in_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    """Days until the token stops working (every token expires)."""
+    roles: Annotated[list[Role] | None, Field(max_length=len(ROLES))] = None
+    """Limit the token to some of your roles (default: all of them)."""
+
+
+class IssuedToken(TokenOut):
+    token: str = Field(description="The secret; shown only this once. Send it as a bearer token.")
+
+
+class RebuildOut(BaseModel):
+    events: int

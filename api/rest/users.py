@@ -1,0 +1,143 @@
+"""Users and API tokens over JSON (admins manage users; everyone their own tokens)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Response, status
+
+from accounts.users import UserError
+from api.dependencies import CurrentPrincipal, ServicesDep, refuse, require_role
+from api.errors import COMMON_RESPONSES, HTTP_422, NOT_FOUND
+from api.rest.schemas import (
+    CONFLICT,
+    IssuedToken,
+    NewToken,
+    NewUser,
+    TokenOut,
+    UserChange,
+    UserOut,
+)
+from services.people import check_account_change
+
+router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
+
+
+def _user_out(user: Any) -> UserOut:
+    return UserOut(
+        username=user.username,
+        display_name=user.display_name,
+        roles=sorted(user.roles),
+        active=user.active,
+    )
+
+
+def _token_out(info: Any) -> TokenOut:
+    return TokenOut(
+        token_id=info.token_id,
+        username=info.username,
+        label=info.label,
+        created_at=info.created_at,
+        revoked_at=info.revoked_at,
+        expires_at=info.expires_at,
+        roles=list(info.roles) if info.roles is not None else None,
+    )
+
+
+@router.get("/users", tags=["admin"], summary="Every user and their roles (admins)")
+def list_users(principal: CurrentPrincipal, services: ServicesDep) -> list[UserOut]:
+    require_role(principal, "admin", doing="listing users")
+    return [_user_out(u) for u in services.users.all_users()]
+
+
+@router.post(
+    "/users",
+    tags=["admin"],
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a user with roles (admins)",
+    responses=CONFLICT,
+)
+def create_user(principal: CurrentPrincipal, services: ServicesDep, body: NewUser) -> UserOut:
+    require_role(principal, "admin", doing="creating users")
+    try:
+        user = services.users.create_user(
+            body.username, body.password, body.roles, body.display_name, actor=principal.username
+        )
+    except UserError as exc:
+        code = status.HTTP_409_CONFLICT if "exists" in str(exc) else HTTP_422
+        raise HTTPException(code, str(exc)) from exc
+    return _user_out(user)
+
+
+@router.patch(
+    "/users/{username}",
+    tags=["admin"],
+    summary="Change a user's roles, password or whether they may sign in (admins)",
+    responses=NOT_FOUND,
+)
+def change_user(
+    username: Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")],
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    body: UserChange,
+) -> UserOut:
+    require_role(principal, "admin", doing="changing users")
+    users = services.users
+    current = users.get(username)
+    if current is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no user {username!r}")
+    check_account_change(principal.user, username, current.roles, body.roles, body.active)
+    try:
+        actor = principal.username
+        if body.roles is not None:
+            users.set_roles(username, body.roles, actor=actor)
+        if body.password is not None:
+            users.set_password(username, body.password, actor=actor)
+        if body.active is not None:
+            users.set_active(username, body.active, actor=actor)
+    except UserError as exc:
+        raise HTTPException(HTTP_422, str(exc)) from exc
+    found = users.get(username)
+    assert found is not None
+    return _user_out(found)
+
+
+@router.get("/tokens", tags=["account"], summary="The signed-in user's API tokens")
+def list_tokens(principal: CurrentPrincipal, services: ServicesDep) -> list[TokenOut]:
+    return [_token_out(t) for t in services.users.list_tokens(principal.username)]
+
+
+@router.post(
+    "/tokens",
+    tags=["account"],
+    status_code=status.HTTP_201_CREATED,
+    summary="Issue an API token for the signed-in user (its secret is shown once)",
+)
+def issue_token(principal: CurrentPrincipal, services: ServicesDep, body: NewToken) -> IssuedToken:
+    expires = timedelta(days=body.expires_in_days)
+    try:
+        info, secret = services.users.issue_token(
+            principal.username, body.label, expires, body.roles, actor=principal.username
+        )
+    except UserError as exc:
+        raise refuse(str(exc)) from exc
+    return IssuedToken(**_token_out(info).model_dump(), token=secret)
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    tags=["account"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Revoke an API token (your own; admins any)",
+    responses=NOT_FOUND,
+)
+def revoke_token(
+    token_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[0-9a-f]+$")],
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> Response:
+    owner = None if principal.user.has("admin") else principal.username
+    if not services.users.revoke_token(token_id, owner, actor=principal.username):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no active token {token_id!r} of yours")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
