@@ -148,7 +148,7 @@ async def decide_task(
             task_id,
             principal,
             services,
-            error=message_of(exc),
+            error=message_of(exc, request),
             status_code=status_for(exc),
         )
     return redirect("/inbox")

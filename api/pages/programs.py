@@ -160,7 +160,7 @@ async def create_program_page(
         body = PlanBody.model_validate(fields)
         await program_cases.plan(services, principal.user, body.model_dump())
     except (ValidationError, HTTPException, ActionRefused, ServiceError) as exc:
-        return _new_form(request, principal, values, message_of(exc), status_for(exc))
+        return _new_form(request, principal, values, message_of(exc, request), status_for(exc))
     return redirect(f"/programs/{quote(fields['program_id'])}")
 
 
@@ -224,7 +224,7 @@ async def revise_program_page(
         if isinstance(exc, NotFound):
             raise
         return _new_form(
-            request, principal, values, message_of(exc), status_for(exc), revise=program_id
+            request, principal, values, message_of(exc, request), status_for(exc), revise=program_id
         )
     return redirect(f"/programs/{quote(program_id)}")
 
@@ -328,7 +328,7 @@ async def program_action(
             principal,
             services,
             program_id,
-            error=message_of(exc),
+            error=message_of(exc, request),
             status_code=status_for(exc),
         )
     return redirect(f"/programs/{quote(program_id)}")

@@ -124,8 +124,9 @@ def set_cookie(response: Response, services: Services, name: str, value: str, **
     )
 
 
-def message_of(exc: Exception) -> str:
-    """Why an action was not taken, in words for the person who asked."""
+def message_of(exc: Exception, request: Request | None = None) -> str:
+    """Why an action was not taken, in words for the person who asked (a refusal of the
+    program rules in their language when the request is given)."""
     if isinstance(exc, ValidationError):
         return describe_errors(exc.errors())
     if isinstance(exc, HTTPException):
@@ -133,6 +134,8 @@ def message_of(exc: Exception) -> str:
     if isinstance(exc, ServiceError):
         return str(exc)
     if isinstance(exc, ActionRefused):
+        if request is not None:
+            return translator(language(request)).refused(exc)
         return f"refused: {exc}"
     return str(exc)
 

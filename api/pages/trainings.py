@@ -233,7 +233,7 @@ async def _submit(
         template,
         values=values,
         errors=errors,
-        error=_nothing_recorded(request, message_of(problem) if problem else CHECK_MARKED),
+        error=_nothing_recorded(request, message_of(problem, request) if problem else CHECK_MARKED),
         status_code=status_for(problem) if problem else 422,
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from api.dependencies import LANG_COOKIE
 from tests.api.conftest import World, csrf_of, run, session_started
 from tests.conftest import until
 
@@ -106,6 +107,13 @@ async def test_a_late_entry_asks_for_its_reason_on_the_page(world: World) -> Non
             data={"csrf_token": csrf_of(page.text), "session_id": "s1", "attendees": "emp.1"},
         )
         assert refused.status_code == 403 and "give the reason (late_reason)" in refused.text
+        li.cookies.set(LANG_COOKIE, "zh-CN")  # the same refusal, in the reader's language
+        in_chinese = await li.post(
+            "/programs/fx-late/attendance",
+            data={"csrf_token": csrf_of(page.text), "session_id": "s1", "attendees": "emp.1"},
+        )
+        assert in_chinese.status_code == 403 and "请填写理由" in in_chinese.text
+        li.cookies.set(LANG_COOKIE, "en")
         assert world.head() == before
         recorded = await li.post(
             "/programs/fx-late/attendance",
