@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from api.i18n_diagrams import DIAGRAMS_ZH_CN
+
 LANGUAGES: dict[str, str] = {"en": "English", "zh-CN": "简体中文"}
 DEFAULT = "en"
 
@@ -360,6 +362,7 @@ ZH_CN: dict[str, str] = {
     "failed": "失败",
 }
 
+ZH_CN.update({k: v for k, v in DIAGRAMS_ZH_CN.items() if k not in ZH_CN})
 CATALOG: dict[str, dict[str, str]] = {"en": {}, "zh-CN": ZH_CN}
 
 
