@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from api.i18n_diagrams import DIAGRAMS_ZH_CN
 from api.refusal_texts import ZH_CN as REFUSALS_ZH_CN
 from domain.refusals import REFUSALS
 from projections.event_messages import decode, render
@@ -377,6 +378,7 @@ ZH_CN: dict[str, str] = {
     "failed": "失败",
 }
 
+ZH_CN.update({k: v for k, v in DIAGRAMS_ZH_CN.items() if k not in ZH_CN})
 CATALOG: dict[str, dict[str, str]] = {"en": {}, "zh-CN": ZH_CN}
 
 

@@ -20,6 +20,7 @@ from api.dependencies import (
 from api.kpis import (
     Shown,
 )
+from api.pages.charts import lifecycle_chart
 from api.pages.forms import (
     SESSION_ROWS,
     SPLIT,
@@ -41,12 +42,14 @@ from projections import queries
 from services import programs as program_cases
 from services import reads
 from services.actions import BY_SEGMENT, PlanBody, ProgramAction
+from services.approval_route import route_steps
 from services.errors import (
     NotFound,
     ServiceError,
     TemporalTimeout,
     TemporalUnavailable,
 )
+from services.lifecycle import program_milestones
 from services.program_client import ActionRefused
 from services.zones import zone_named
 from workflows.program import stream_id_for
@@ -248,6 +251,13 @@ def program_page(
     sees_all = reads.sees_scores(principal.user, summary, state, actors)
     reminders = reads.upcoming_reminders(state, datetime.now(UTC)) if sees_all else []
     facts_for_decision = reads.decision_facts(engine, summary, state) if sees_all else {}
+    zone = zone_named(str(state.get("timezone", "UTC")))
+    chart = lifecycle_chart(
+        program_milestones(services.database.store, program_id, state, zone),
+        zone,
+        datetime.now(UTC),
+    )
+    route = route_steps(state)
     state, summary = (
         reads.state_for(principal.user, summary, state, actors),
         reads.summary_for(principal.user, summary, state, actors),
@@ -284,6 +294,8 @@ def program_page(
         owner=owner,
         reminders=reminders,
         decision=facts_for_decision,
+        lifecycle=chart,
+        route=route,
         error=error,
         **extra,
     )
