@@ -181,10 +181,4 @@ def revoke_token(token_id: str) -> None:
     console.print(f"revoked {token_id}", markup=False)
 
 
-def register(app: typer.Typer) -> None:
-    for command in (login, logout, whoami, setup):
-        app.command()(command)
-    app.add_typer(tokens_app, name="tokens")
-
-
-__all__ = ["EXIT_REFUSED", "credentials_path", "fail", "register"]
+__all__ = ["EXIT_REFUSED", "credentials_path", "fail"]

@@ -417,9 +417,3 @@ def notifications(
         print_json(rows)
         return
     rows_table("notifications", rows, ["id", "created_at", "recipient", "subject"])
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(program_app, name="program")
-    app.command()(inbox)
-    app.command()(notifications)
