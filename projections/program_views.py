@@ -18,9 +18,8 @@ from domain import events as e
 from domain.kpi import ProgramOutcome, quarter_of
 from domain.program import ProgramState, evolve
 from domain.state import ProgramStatus
+from domain.streams import PROGRAM_PREFIX
 from eventlog.records import RecordedEvent
-
-STREAM_PREFIX = "program-"
 
 
 class ProgramView(BaseModel):
@@ -111,7 +110,7 @@ TASK_EVENTS = (
 
 
 def program_id_of(stream_id: str) -> str | None:
-    return stream_id[len(STREAM_PREFIX) :] if stream_id.startswith(STREAM_PREFIX) else None
+    return stream_id[len(PROGRAM_PREFIX) :] if stream_id.startswith(PROGRAM_PREFIX) else None
 
 
 def describe(event: Any) -> str:
