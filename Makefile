@@ -47,6 +47,7 @@ test: lint typecheck unit
 bench: $(STAMP)
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.eventlog_bench
+	$(BIN)/python -m bench.cli_start
 
 clean:
 	rm -rf $(VENV) .trainops .pytest_cache .mypy_cache .ruff_cache

@@ -16,7 +16,6 @@ digest outside also pins every seal taken before it. A seal taken with a signer 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Annotated, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy import Connection, Engine, select, text
 
+from domain.canonical import encode_json
 from domain.seals import SignedSeal, seal_claims, signed_bytes
 from eventlog import hashing
 from eventlog.engine import READ_ONLY
@@ -86,9 +86,7 @@ def seal_hash(previous: str, *, seq: int, position: int, hash: str, sealed_at: d
         "sealed_at": hashing.timestamp(sealed_at),
         "seq": seq,
     }
-    encoded = json.dumps(
-        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode("utf-8")
+    encoded = encode_json(document).encode("utf-8")
     return hashing.chain(previous, encoded)
 
 
@@ -135,19 +133,6 @@ def insert_seal(
         seq = 1 if previous is None else previous.seq + 1
         prev_hash = hashing.GENESIS if previous is None else previous.seal_hash
         chained = seal_hash(prev_hash, seq=seq, position=position, hash=hash, sealed_at=sealed_at)
-        key_id = signature = None
-        if signer is not None:
-            key_id = signer.key_id
-            claims = seal_claims(
-                seq=seq,
-                position=position,
-                hash=hash,
-                sealed_at=sealed_at,
-                prev_seal_hash=prev_hash,
-                seal_hash=chained,
-                key_id=key_id,
-            )
-            signature = signer.sign(signed_bytes(claims))
         sealed = Seal(
             seq=seq,
             position=position,
@@ -155,8 +140,13 @@ def insert_seal(
             sealed_at=sealed_at,
             prev_seal_hash=prev_hash,
             seal_hash=chained,
-            key_id=key_id,
-            signature=signature,
         )
+        if signer is not None:
+            claims = seal_claims(
+                **sealed.model_dump(exclude={"key_id", "signature"}), key_id=signer.key_id
+            )
+            sealed = sealed.model_copy(
+                update={"key_id": signer.key_id, "signature": signer.sign(signed_bytes(claims))}
+            )
         conn.execute(log_seals.insert().values(**sealed.model_dump()))
     return sealed

@@ -13,8 +13,9 @@ from typing import Any, Literal, TextIO
 from pydantic import BaseModel, ConfigDict
 
 from domain.events import load_event
+from domain.streams import program_stream
 from eventlog import EventStore, RecordedEvent
-from projections.program_views import STREAM_PREFIX, describe, program_id_of
+from projections.program_views import describe, program_id_of
 
 #: How a person named in a payload field is involved, by field name (any other field that
 #: holds exactly the person's id counts too, under its own name).
@@ -178,7 +179,7 @@ def iter_history(store: EventStore, where: HistoryFilter | None = None) -> Itera
     """Matching events in log order, streamed (a program's own stream when one is named)."""
     where = where or HistoryFilter()
     rows: Iterable[RecordedEvent] = (
-        store.read_stream(f"{STREAM_PREFIX}{where.program_id}")
+        store.read_stream(program_stream(where.program_id))
         if where.program_id is not None
         else store.read_all()
     )

@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from domain import events as e
+from domain.streams import program_stream
 from eventlog import EventStore
 from imports.common import (
     AppendTally,
@@ -46,12 +47,11 @@ from imports.common import (
     plan_stream,
     read_streams,
     read_table,
-    write_plans,
 )
 from imports.history_rows import COLUMNS, Bad, Program, Validator
 from imports.kinds import Lookup
 from imports.reconcile import expected, reconcile
-from imports.report import ImportReport
+from imports.report import ImportReport, write_unless_refused
 
 __all__ = ["migrate_history", "read_inputs", "reconcile"]
 
@@ -187,7 +187,7 @@ def _plans(
     refused: list[tuple[Row, str]] = []
     costs = read_streams(store, [f"costs-{p.program_id}" for p in programs if p.costs], _cost_key)
     for program in programs:
-        stream = f"program-{program.program_id}"
+        stream = program_stream(program.program_id)
         if program.already_imported:
             tally.unchanged += 1
         else:
@@ -254,16 +254,8 @@ def migrate_history(
         key = str(row.cells.get("program_id") or "")
         report.rejected.append(Rejection(where=row.where, kind=row.kind, key=key, reason=reason))
         report.accepted[row.kind] -= 1
-    if report.rejected and not accept_valid:
-        report.message = (
-            f"{len(report.rejected)} row(s) rejected: nothing imported"
-            " (fix them, or pass --accept-valid to import the valid rows)"
-        )
+    if not write_unless_refused(report, store, plans, tally, progress, accept_valid=accept_valid):
         return report
-    write_plans(store, plans, progress)
-    report.imported = True
-    report.events_appended, report.unchanged = tally.appended, tally.unchanged
-    report.streams_written = tally.streams
     report.message = (
         f"{len(programs)} program(s): {tally.appended} event(s) appended to"
         f" {tally.streams} stream(s) in one transaction; {tally.unchanged} already imported"

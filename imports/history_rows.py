@@ -19,6 +19,7 @@ from domain import events as e
 from domain.days import ISO_DAY, parse_day
 from domain.evaluation import DIMENSIONS, ProgramCostRecorded, normalise
 from domain.roi import COST_CATEGORIES
+from domain.streams import program_stream
 from imports.common import Rejection, Row, derived_id, validation_reason
 from imports.kinds import Lookup
 
@@ -174,10 +175,10 @@ class Validator:
             )
         except ValidationError as exc:
             raise Bad(validation_reason(exc)) from exc
-        version = self.look.store.stream_version(f"program-{pid}")
+        version = self.look.store.stream_version(program_stream(pid))
         if version:
-            first = self.look.store.read_stream(f"program-{pid}")[0]
-            if first.event_id != derived_id(self.sha, f"program-{pid}", 1):
+            first = self.look.store.read_stream(program_stream(pid))[0]
+            if first.event_id != derived_id(self.sha, program_stream(pid), 1):
                 raise Bad(f"program {pid!r} is already in the log (not from this file)")
             program.already_imported = True
         self.programs[pid] = program

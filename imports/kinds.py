@@ -22,6 +22,7 @@ from domain.evaluation import (
     grade_exam,
 )
 from domain.program import ProgramState, fold
+from domain.streams import program_stream
 from eventlog import EventStore
 from eventlog.engine import READ_ONLY
 from eventlog.schema import events
@@ -76,7 +77,7 @@ class Lookup:
         return self._latest[stream_id]
 
     def program(self, program_id: str) -> ProgramState:
-        key = f"program-{program_id}"
+        key = program_stream(program_id)
         if key not in self._latest:
             _, found = current_events(self.store, key)
             self._latest[key] = fold(found) if found else None

@@ -48,10 +48,9 @@ from imports.common import (
     read_table,
     sha256_of,
     validation_reason,
-    write_plans,
 )
 from imports.kinds import KINDS, Kind, Lookup, RowError
-from imports.report import ImportReport
+from imports.report import ImportReport, write_unless_refused
 
 __all__ = ["KINDS", "Lookup", "load_reference"]
 
@@ -163,16 +162,8 @@ def load_reference(
             plans.append(plan)
     refused_rows = {r.where for r in report.rejected}
     report.accepted = {kind: sum(1 for row in rows if row.where not in refused_rows)}
-    if report.rejected and not accept_valid:
-        report.message = (
-            f"{len(report.rejected)} row(s) rejected: nothing imported"
-            " (fix them, or pass --accept-valid to import the valid rows)"
-        )
+    if not write_unless_refused(report, store, plans, tally, progress, accept_valid=accept_valid):
         return report
-    write_plans(store, plans, progress)
-    report.imported = True
-    report.events_appended, report.unchanged = tally.appended, tally.unchanged
-    report.streams_written = tally.streams
     report.message = (
         f"{tally.appended} event(s) appended to {tally.streams} stream(s),"
         f" {tally.unchanged} record(s) unchanged (one transaction)"

@@ -3,11 +3,13 @@ reason per row), what was appended, and, for a migration, the reconciled totals.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from pydantic import BaseModel, computed_field
 
-from imports.common import Rejection
+from eventlog import EventStore
+from imports.common import AppendTally, Rejection, StreamPlan, write_plans
 
 #: Averages are compared to this many decimal places, exactly.
 PLACES = Decimal("0.000001")
@@ -74,3 +76,28 @@ class ImportReport(BaseModel):
     def reconciled(self) -> bool | None:
         checks = [r.matches for r in self.reconciliation if r.matches is not None]
         return None if not checks else all(checks)
+
+
+def write_unless_refused(
+    report: ImportReport,
+    store: EventStore,
+    plans: Sequence[StreamPlan],
+    tally: AppendTally,
+    progress: Callable[[int, int], None] | None,
+    *,
+    accept_valid: bool,
+) -> bool:
+    """All or nothing unless told otherwise: with a rejected row and no ``accept_valid``,
+    nothing is written and the report says how to import the valid rows (False); else every
+    plan is written in one transaction and the tally goes into the report (True)."""
+    if report.rejected and not accept_valid:
+        report.message = (
+            f"{len(report.rejected)} row(s) rejected: nothing imported"
+            " (fix them, or pass --accept-valid to import the valid rows)"
+        )
+        return False
+    write_plans(store, plans, progress)
+    report.imported = True
+    report.events_appended, report.unchanged = tally.appended, tally.unchanged
+    report.streams_written = tally.streams
+    return True

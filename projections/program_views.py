@@ -18,10 +18,9 @@ from domain import events as e
 from domain.kpi import ProgramOutcome, quarter_of
 from domain.program import ProgramState, evolve
 from domain.state import ProgramStatus
+from domain.streams import PROGRAM_PREFIX
 from eventlog.records import RecordedEvent
 from projections.event_messages import encode, parts, render
-
-STREAM_PREFIX = "program-"
 
 
 class ProgramView(BaseModel):
@@ -114,7 +113,7 @@ TASK_EVENTS = (
 
 
 def program_id_of(stream_id: str) -> str | None:
-    return stream_id[len(STREAM_PREFIX) :] if stream_id.startswith(STREAM_PREFIX) else None
+    return stream_id[len(PROGRAM_PREFIX) :] if stream_id.startswith(PROGRAM_PREFIX) else None
 
 
 def describe(event: Any) -> str:

@@ -36,6 +36,7 @@ from audit.progress import EVERY, Progress, no_progress
 from audit.proofs import ProofChecker
 from audit.replay import replayed
 from audit.verify import AuditProblem
+from domain.canonical import encode_json
 from domain.evaluation import DEFAULT_PASS_MARK
 from domain.kpi import ExecutionKpis
 from domain.ratings import Thresholds
@@ -96,7 +97,7 @@ def event_line(row: RecordedEvent) -> str:
     )
     document["prev_hash"] = row.prev_hash
     document["hash"] = row.hash
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return encode_json(document)
 
 
 def _is_archive(target: Path) -> bool:

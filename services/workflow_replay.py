@@ -33,10 +33,11 @@ from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import Replayer
 
 from activities.contracts import APPEND_EVENTS
+from domain.streams import PROGRAM_PREFIX, program_stream
 from eventlog import EventStore, RecordedEvent
 from eventlog.engine import READ_ONLY
 from eventlog.schema import events
-from projections.program_views import STREAM_PREFIX, program_id_of
+from projections.program_views import program_id_of
 from workflows.program import TrainingProgramWorkflow
 from workflows.sandbox import sandbox_runner
 
@@ -88,7 +89,7 @@ def program_ids(store: EventStore) -> list[str]:
     query = (
         select(events.c.stream_id)
         .distinct()
-        .where(events.c.stream_id.startswith(STREAM_PREFIX))
+        .where(events.c.stream_id.startswith(PROGRAM_PREFIX))
         .order_by(events.c.stream_id)
     )
     with store.engine.connect().execution_options(**READ_ONLY) as conn:
@@ -186,7 +187,7 @@ def _side_by_side(run: _Run, history: WorkflowHistory, details: bool) -> RunRepl
 async def _runs_of(client: Client, store: EventStore, program_id: str) -> list[_Run] | RunReplay:
     """The program's runs that appended events, plus its latest run; a RunReplay if Temporal
     does not know the workflow."""
-    rows = store.read_stream(f"{STREAM_PREFIX}{program_id}")
+    rows = store.read_stream(program_stream(program_id))
     workflow_id = next(
         (str(r.metadata["workflow_id"]) for r in rows if r.metadata.get("workflow_id")), program_id
     )

@@ -184,10 +184,4 @@ def revoke_token(token_id: str, as_json: AsJson = False) -> None:
     said(f"revoked {token_id}", {"token_id": token_id, "revoked": True}, as_json)
 
 
-def register(app: typer.Typer) -> None:
-    for command in (login, logout, whoami, setup):
-        app.command()(command)
-    app.add_typer(tokens_app, name="tokens")
-
-
-__all__ = ["EXIT_REFUSED", "credentials_path", "fail", "register"]
+__all__ = ["EXIT_REFUSED", "credentials_path", "fail"]

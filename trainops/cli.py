@@ -1,53 +1,129 @@
 """The ``trainops`` command line: run the stack, act on programs, read inboxes and KPIs, audit."""
 
+# Every command loads on first use (``trainops.lazy``): this module only names them, so
+# ``trainops --help`` and a command that talks to the API import neither the database, nor
+# Temporal, nor the commands they do not run. ``tests/test_cli_lazy.py`` checks each help line
+# here against the command's own.
+
 from __future__ import annotations
 
-import asyncio
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 
-from runtime.heartbeat import age_seconds, touch
-from runtime.logging import configure_logging
-from runtime.settings import get_settings
-from services.database import Database, open_database
-from trainops import backup_cli as _backup_commands  # noqa: F401 (registers db backup/restore)
-from trainops.account_cli import register as register_account_commands
-from trainops.audit_cli import audit_app
-from trainops.certs_cli import certs_app
-from trainops.config_cli import config_app
-from trainops.data_cli import data_app
-from trainops.db_cli import db_app, verify_with_witness
-from trainops.keys_cli import keys_app
-from trainops.program_cli import register as register_program_commands
-from trainops.render import console, fail, print_json, rows_table, said
-from trainops.users_cli import users_app
+from trainops.lazy import Lazy, LazyGroup
 
-app = typer.Typer(no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
-kpi_app = typer.Typer(
-    no_args_is_help=True,
-    help="KPI reports, through the API (`trainops login` first; your role decides which cards).",
-)
-log_app = typer.Typer(
-    no_args_is_help=True,
-    help="The operator's direct check of the event log (needs the database credentials; "
-    "auditors use `trainops audit verify`).",
-)
-projections_app = typer.Typer(no_args_is_help=True, help="Maintain the read models.")
-app.add_typer(kpi_app, name="kpi")
-app.add_typer(log_app, name="log")
-app.add_typer(projections_app, name="projections")
-app.add_typer(config_app, name="config")
-app.add_typer(audit_app, name="audit")
-app.add_typer(users_app, name="users")
-app.add_typer(data_app, name="data")
-app.add_typer(keys_app, name="keys")
-app.add_typer(certs_app, name="certs")
-app.add_typer(db_app, name="db")
-register_program_commands(app)
-register_account_commands(app)
+#: Commands in the order ``--help`` lists them. ``local=False``: a client of the HTTP API only
+#: (no settings, no database); ``temporal=True``: runs Temporal clients in this process.
+COMMANDS: dict[str, Lazy] = {
+    "up": Lazy(
+        "trainops.process_cli:up",
+        "Start the embedded stack: Temporal dev server + worker + projector (Ctrl-C stops all).",
+        temporal=True,
+    ),
+    "worker": Lazy(
+        "trainops.process_cli:worker",
+        "Run only the Temporal worker (against TRAINOPS_TEMPORAL_ADDRESS).",
+        temporal=True,
+    ),
+    "projector": Lazy(
+        "trainops.process_cli:projector",
+        "Run only the projector that keeps the read models up to date.",
+    ),
+    "health": Lazy(
+        "trainops.process_cli:health",
+        "Exit 0 if this container's worker or projector beat within --max-age seconds (its "
+        "healthcheck; the heartbeat file is TRAINOPS_HEARTBEAT_FILE).",
+    ),
+    "demo": Lazy(
+        "trainops.process_cli:demo",
+        "Drive a realistic quarter of programs on the time-skipping server and print the KPIs.",
+        temporal=True,
+    ),
+    "login": Lazy(
+        "trainops.account_cli:login",
+        "Sign in once; later commands act as you (the token is saved with mode 0600).",
+        local=False,
+    ),
+    "logout": Lazy(
+        "trainops.account_cli:logout",
+        "Revoke the saved token on the server and forget it.",
+        local=False,
+    ),
+    "whoami": Lazy(
+        "trainops.account_cli:whoami", "Who the command line acts as, on which server.", local=False
+    ),
+    "setup": Lazy(
+        "trainops.account_cli:setup",
+        "Create the first admin of a fresh installation (the code works once, for an hour).",
+        local=False,
+    ),
+    "program": Lazy(
+        "trainops.program_cli:program_app", "Plan and run training programs.", local=False
+    ),
+    "inbox": Lazy(
+        "trainops.program_cli:inbox",
+        "Your approval tasks: assigned to you, offered to your groups, or delegated to you.",
+        local=False,
+    ),
+    "notifications": Lazy(
+        "trainops.program_cli:notifications",
+        "Notifications in the outbox, newest first.",
+        local=False,
+    ),
+    "kpi": Lazy(
+        "trainops.kpi_cli:kpi_app",
+        "KPI reports, through the API (`trainops login` first; your role decides which cards).",
+    ),
+    "audit": Lazy(
+        "trainops.audit_cli:audit_app",
+        "Audit through the API (`trainops login` as an auditor first): read the history, "
+        "verify the log, replay it, export it.",
+    ),
+    "data": Lazy(
+        "trainops.data_cli:data_app",
+        "Load reference data, L3/L4 metrics, costs and exam answers; migrate history.",
+    ),
+    "config": Lazy(
+        "trainops.config_cli:config_app",
+        "The admin's configuration: check a file, apply it as a new version, see the history.",
+    ),
+    "users": Lazy(
+        "trainops.users_cli:users_app",
+        "Users and their roles (specialist, approver, auditor, admin, trainee); admins only.",
+        local=False,
+    ),
+    "tokens": Lazy("trainops.account_cli:tokens_app", "Your personal API tokens.", local=False),
+    "keys": Lazy(
+        "trainops.keys_cli:keys_app",
+        "Signing keys: the API signs every person's action; workers and auditors verify.",
+    ),
+    "certs": Lazy(
+        "trainops.certs_cli:certs_app",
+        "Certificates for mutual TLS between trainops processes and Temporal.",
+        local=False,
+    ),
+    # backup_cli adds `db backup` and `db restore` to db_cli's group.
+    "db": Lazy(
+        "trainops.backup_cli:db_app",
+        "The database: migrate as its owner, restrict the application's role, maintenance.",
+    ),
+    "log": Lazy(
+        "trainops.log_cli:log_app",
+        "The operator's direct check of the event log (needs the database credentials; "
+        "auditors use `trainops audit verify`).",
+    ),
+    "projections": Lazy("trainops.log_cli:projections_app", "Maintain the read models."),
+}
 
-T = TypeVar("T")
+
+class TrainopsGroup(LazyGroup):
+    COMMANDS = COMMANDS
+
+
+app = typer.Typer(
+    cls=TrainopsGroup, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False
+)
 
 
 def _print_version(value: bool) -> None:
@@ -68,205 +144,6 @@ def _options(
     ] = False,
 ) -> None:
     """The trainops command line: run the stack, act on programs, read inboxes and KPIs, audit."""
-
-
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def _database() -> Database:
-    return open_database(get_settings().database_url)
-
-
-# ---------------------------------------------------------------------- running
-
-
-@app.command()
-def up(ui: Annotated[bool, typer.Option(help="Serve the Temporal Web UI.")] = True) -> None:
-    """Start the embedded stack: Temporal dev server + worker + projector (Ctrl-C stops all)."""
-    from trainops.stack import run_stack
-
-    settings = get_settings()
-    configure_logging(settings.log_format, settings.log_level)
-    asyncio.run(run_stack(settings, ui=ui))
-
-
-@app.command()
-def worker() -> None:
-    """Run only the Temporal worker (against TRAINOPS_TEMPORAL_ADDRESS)."""
-    from runtime.startup import run_service
-    from trainops.worker import main
-
-    run_service(main)
-
-
-@app.command()
-def projector() -> None:
-    """Run only the projector that keeps the read models up to date."""
-    import threading
-
-    from runtime.startup import explained_startup, wait_for_database
-
-    settings = get_settings()
-    configure_logging(settings.log_format, settings.log_level)
-    with explained_startup():
-        wait_for_database(settings.database_url, settings.database_connect_wait_seconds)
-        database = _database()
-    stop = threading.Event()
-    beat = settings.heartbeat_file
-    try:
-        database.projector.run_forever(
-            stop, settings.projector_poll_seconds, heartbeat=(lambda: touch(beat)) if beat else None
-        )
-    except KeyboardInterrupt:
-        stop.set()
-    finally:
-        database.close()
-
-
-@app.command()
-def health(
-    max_age: Annotated[float, typer.Option(min=1, help="Seconds a heartbeat stays fresh.")] = 60,
-) -> None:
-    """Exit 0 if this container's worker or projector beat within --max-age seconds (its
-    healthcheck; the heartbeat file is TRAINOPS_HEARTBEAT_FILE)."""
-    path = get_settings().heartbeat_file
-    if path is None:
-        raise fail("TRAINOPS_HEARTBEAT_FILE is not set: nothing to check", 2)
-    age = age_seconds(path)
-    if age is None:
-        raise fail(f"no heartbeat yet at {path}", 1)
-    if age > max_age:
-        raise fail(f"last heartbeat {age:.0f} s ago (more than {max_age:g} s)", 1)
-    console.print(f"alive: last heartbeat {age:.0f} s ago")
-
-
-@app.command()
-def demo(
-    as_json: AsJson = False,
-    database_url: Annotated[
-        str | None, typer.Option(help="Where to keep the demo's log (default: a temp file).")
-    ] = None,
-    programs: Annotated[int, typer.Option(min=1, max=12, hidden=True)] = 12,
-) -> None:
-    """Drive a realistic quarter of programs on the time-skipping server and print the KPIs."""
-    from trainops.demo import run_demo
-
-    configure_logging("console", "warning")
-    asyncio.run(run_demo(database_url=database_url, as_json=as_json, programs=programs))
-
-
-def _register_kpi_commands() -> None:
-    """`kpi report` (every KPI, rated), `kpi execution`, `kpi explain`: see trainops/kpi_cli.py."""
-    from trainops.kpi_cli import register
-
-    register(kpi_app)
-
-
-_register_kpi_commands()
-
-
-@log_app.command("verify")
-def verify(
-    as_json: AsJson = False,
-    witness: Annotated[
-        str | None, typer.Option(help="Also check the seals this witness directory kept.")
-    ] = None,
-    seal_key_id: Annotated[
-        list[str] | None, typer.Option(help="With --witness: trust only this seal key.")
-    ] = None,
-) -> None:
-    """Check the whole hash chain; exit 1 and name the first problem if anything was altered.
-
-    The operator's tool: it opens the database directly (TRAINOPS_DATABASE_URL), so it needs
-    the database credentials, not a sign-in; auditors use `trainops audit verify`.
-
-    With --witness DIR: also every seal the witness kept (signature, the hash at its position,
-    the log's length, still in log_seals); see docs/log-integrity.md."""
-    if witness is not None:
-        verify_with_witness(_database, witness, seal_key_ids=seal_key_id, as_json=as_json)
-        return
-    from eventlog.verify import verify_log
-
-    database = _database()
-    try:
-        report = verify_log(database.store)
-    finally:
-        database.close()
-    if as_json:
-        print_json(
-            {
-                "ok": report.ok,
-                "checked": report.checked,
-                "last_position": report.last_position,
-                "last_hash": report.last_hash,
-                "problems": [p.__dict__ for p in report.problems],
-            }
-        )
-    elif report.ok:
-        console.print(
-            f"[green]log intact[/green]: {report.checked} events, head {report.last_position} "
-            f"{report.last_hash}"
-        )
-    else:
-        for problem in report.problems:
-            console.print(
-                f"[red]{problem.kind}[/red] at position {problem.position}: {problem.detail}"
-            )
-    if not report.ok:
-        raise typer.Exit(1)
-
-
-@projections_app.command("status")
-def projections_status(as_json: AsJson = False) -> None:
-    """Where the projector stands: position, lag, and the events it had to set aside."""
-    database = _database()
-    try:
-        current = database.projector.status()
-    finally:
-        database.close()
-    if as_json:
-        print_json(current.model_dump(mode="json"))
-        return
-    console.print(
-        f"position {current.position} of {current.head} (lag {current.lag}); "
-        f"{current.quarantined} quarantined event(s)",
-        markup=False,
-    )
-    if current.events:
-        rows_table(
-            "quarantined (fix, then `trainops projections retry`)",
-            [e.model_dump() for e in current.events],
-            ["position", "projection", "event_type", "attempts", "error"],
-        )
-
-
-@projections_app.command("retry")
-def projections_retry(as_json: AsJson = False) -> None:
-    """Fold the quarantined events again, after the cause was fixed."""
-    database = _database()
-    try:
-        folded, failed = database.projector.retry()
-    finally:
-        database.close()
-    said(
-        f"folded {folded}; still quarantined {failed}",
-        {"folded": folded, "quarantined": failed},
-        as_json,
-    )
-    if failed:
-        raise typer.Exit(1)
-
-
-@projections_app.command("rebuild")
-def rebuild(as_json: AsJson = False) -> None:
-    """Empty the read models and replay the whole log into them (in one transaction: the old
-    read models serve until the new ones are complete)."""
-    database = _database()
-    try:
-        count = database.projector.rebuild()
-    finally:
-        database.close()
-    said(f"rebuilt read models from {count} events", {"rebuilt": True, "events": count}, as_json)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,10 @@ The Temporal SDK's native threads can outlive the event loop; tearing the interp
 them aborts the process now and then (``Fatal Python error: PyGILState_Release``, status 134)
 after all the work is done (temporalio/sdk-python#300). Every command closes what it opened
 itself; here the output is flushed and the process ends with the command's exit status.
+
+Only a command that needs them pays for the settings, logging and the Temporal runtime
+(``trainops.cli.COMMANDS`` says which): ``--help`` and the API's clients start in a few
+interpreter start-ups.
 """
 
 from __future__ import annotations
@@ -12,20 +16,34 @@ import os
 import sys
 
 
-def main() -> None:
+def _prepare(argv: list[str]) -> None:
+    """Settings and logging for a command that reads them; the quiet Temporal runtime for one
+    that runs Temporal in this process."""
+    from trainops.cli import COMMANDS
+
+    entry = COMMANDS.get(argv[0]) if argv else None
+    if entry is None or not entry.local:
+        return
     from runtime.logging import quiet_logs
     from runtime.settings import get_settings
     from runtime.startup import explained_startup
-    from runtime.temporal_runtime import install_runtime
+
+    if entry.temporal:
+        from runtime.temporal_runtime import install_runtime
+
+        install_runtime()
+    with explained_startup():  # a bad setting is one line, not a traceback
+        # Warnings only, on stderr, until a command asks for more (`up`, `worker`, ...):
+        # stdout is the command's answer, never log lines.
+        quiet_logs(get_settings())
+
+
+def main() -> None:
     from trainops.cli import app
 
-    install_runtime()
     code = 0
     try:
-        with explained_startup():  # a bad setting is one line, not a traceback
-            # Warnings only, on stderr, until a command asks for more (`up`, `worker`, ...):
-            # stdout is the command's answer, never log lines.
-            quiet_logs(get_settings())
+        _prepare(sys.argv[1:])
         app()  # standalone: usage errors are printed and end in SystemExit with their status
     except SystemExit as exc:
         if isinstance(exc.code, str):  # a message, as Python itself would print it

@@ -7,7 +7,7 @@ which card: auditors and admins every card, a specialist their own.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -43,6 +43,11 @@ ThresholdsFile = Annotated[
     ),
 ]
 SCOPES = ("specialist", "department", "organisation")
+
+kpi_app = typer.Typer(
+    no_args_is_help=True,
+    help="KPI reports, through the API (`trainops login` first; your role decides which cards).",
+)
 
 
 def read_thresholds(path: Path | None) -> dict[str, Any]:
@@ -125,6 +130,7 @@ def print_report(cards: Sequence[Scorecard], position: int) -> None:
 # ---------------------------------------------------------------------- commands
 
 
+@kpi_app.command("report")
 def report(
     period: Period = None,
     specialist: Annotated[str | None, typer.Option(help="Only this specialist's cards.")] = None,
@@ -160,6 +166,7 @@ def report(
         print_report([scorecard_from_json(c) for c in found["scorecards"]], found["position"])
 
 
+@kpi_app.command("execution")
 def execution(
     period: Period = None,
     specialist: Annotated[str | None, typer.Option()] = None,
@@ -196,6 +203,7 @@ def _execution(row: dict[str, Any]) -> ExecutionKpis:
     )
 
 
+@kpi_app.command("explain")
 def explain(
     kpi: Annotated[str, typer.Argument(help="e.g. satisfaction, exam_pass_rate, roi_percent.")],
     scope: Annotated[str, typer.Option(help="specialist, department or organisation.")],
@@ -249,13 +257,3 @@ def _cell(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, default=str)
     return "" if value is None else str(value)
-
-
-def register(kpi_app: typer.Typer) -> None:
-    commands: list[tuple[str, Callable[..., None]]] = [
-        ("report", report),
-        ("execution", execution),
-        ("explain", explain),
-    ]
-    for command_name, function in commands:
-        kpi_app.command(command_name)(function)

@@ -435,9 +435,3 @@ def notifications(
         rows = client.get("/api/v1/notifications", recipient=recipient)
     columns = ["id", "created_at", "recipient", "subject"]
     show_rows("notifications", rows, columns, output=output, as_json=as_json)
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(program_app, name="program")
-    app.command()(inbox)
-    app.command()(notifications)

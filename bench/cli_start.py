@@ -1,0 +1,100 @@
+"""Start-up of the command line against the interpreter's own: ``python -c pass`` as the baseline.
+
+    .venv/bin/python -m bench.cli_start [--rounds N]
+
+Measured in one run, taking turns (so a loaded machine weighs on all alike): ``python -c pass``;
+``trainops --help``; ``trainops program list --json``, a read command, against a stand-in API
+(a stdlib HTTP server in this process that answers at once, so the figure is the command line's
+own cost, not the server's). Each is a fresh process, as a person runs it. Prints the median and
+spread (min-max) of each, and its ratio to the interpreter's start. Target (issue 14): a read
+command within 3x the interpreter's start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+TARGET = 3.0
+PROGRAMS = [
+    {
+        "program_id": f"prog-{n}",
+        "title": f"Program {n}",
+        "specialist": "sam",
+        "status": "published",
+        "planned_date": "2027-01-15",
+        "enrolled": 20,
+    }
+    for n in range(20)
+]
+
+
+class _Api(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = json.dumps(PROGRAMS).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the bench prints its own table."""
+
+
+def _time(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed: {done.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    rounds: int = parser.parse_args().rounds
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Api)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    trainops = str(Path(sys.executable).with_name("trainops"))
+    env = {
+        **os.environ,
+        "TRAINOPS_SERVER": f"http://127.0.0.1:{server.server_address[1]}",
+        "TRAINOPS_TOKEN": "tro_bench_token",
+        # No credentials file: the token above is the only one.
+        "TRAINOPS_CREDENTIALS_FILE": str(Path(os.devnull).with_name("no-trainops-credentials")),
+    }
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "trainops --help": [trainops, "--help"],
+        "trainops program list --json": [trainops, "program", "list", "--json"],
+    }
+    for command in commands.values():  # warm the file cache and the bytecode
+        _time(command, env)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            times[name].append(_time(command, env))
+    server.shutdown()
+    base = statistics.median(times["python -c pass"])
+    print(f"{'command':<32}{'median ms':>10}{'min-max ms':>16}{'x python':>10}")
+    for name, found in times.items():
+        median = statistics.median(found)
+        spread = f"{min(found) * 1000:.0f}-{max(found) * 1000:.0f}"
+        print(f"{name:<32}{median * 1000:>10.0f}{spread:>16}{median / base:>10.2f}")
+    read = statistics.median(times["trainops program list --json"]) / base
+    verdict = "met" if read <= TARGET else "NOT met"
+    print(f"target: a read command within {TARGET:g}x python -c pass: {verdict} ({read:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()

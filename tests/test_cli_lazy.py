@@ -1,0 +1,69 @@
+"""The command line loads a command's module only when it runs: ``--help`` and completion list
+every command from ``trainops.cli.COMMANDS`` without importing the database, Temporal or the
+HTTP client, and each listed help line says what the real command says."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trainops.cli import COMMANDS, TrainopsGroup
+from trainops.lazy import load
+
+TRAINOPS = str(Path(sys.executable).with_name("trainops"))
+HEAVY = ("sqlalchemy", "temporalio", "httpx", "services", "audit", "eventlog", "projections")
+
+
+def _words(text: str | None) -> str:
+    return " ".join((text or "").split("\n\n")[0].split())
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_each_listed_help_line_is_the_commands_own(name: str) -> None:
+    real = load(name, COMMANDS[name])
+    assert _words(COMMANDS[name].help) == _words(real.help)
+
+
+def test_help_lists_every_command_and_imports_none_of_them() -> None:
+    script = (
+        "import sys\n"
+        "from trainops.cli import app\n"
+        "try:\n"
+        "    app(['--help'], prog_name='trainops')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print('LOADED', sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "LOADED []" in done.stdout, done.stdout[-500:]
+    for name in COMMANDS:
+        assert f" {name} " in done.stdout
+
+
+def test_a_group_loads_when_it_runs_and_not_before() -> None:
+    group = TrainopsGroup(name="trainops")
+    assert not hasattr(group.commands["program"], "commands")  # a stand-in until it runs
+    program = group.real_command("program")
+    assert "list" in getattr(program, "commands", {})
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [("trainops prog", "program"), ("trainops program li", "list"), ("trainops db ba", "backup")],
+)
+def test_shell_completion_reaches_into_lazy_commands(words: str, expected: str) -> None:
+    env = {
+        **os.environ,
+        "_TRAINOPS_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - 1),
+    }
+    done = subprocess.run([TRAINOPS], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert expected in done.stdout.split(), done.stdout
