@@ -43,8 +43,9 @@ def _commands() -> dict[str, set[str]]:
     def walk(command: object, path: list[str]) -> None:
         subcommands = getattr(command, "commands", None)
         if subcommands is not None:
-            for name, sub in subcommands.items():
-                walk(sub, [*path, name])
+            load = getattr(command, "real_command", None)  # a lazy group loads on demand
+            for name in list(subcommands):
+                walk(load(name) if load else subcommands[name], [*path, name])
             return
         params = getattr(command, "params", [])
         found[" ".join(path)] = {o for p in params for o in getattr(p, "opts", [])}
