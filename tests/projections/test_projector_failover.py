@@ -49,14 +49,25 @@ def projector(database: Database, log: Path) -> Iterator[subprocess.Popen[bytes]
         assert process.wait(timeout=30) in (0, -9), log.read_text()
 
 
-@contextmanager
-def checkpoint_held(database: Database) -> Iterator[Connection]:
-    """Hold the projector's checkpoint lock (a projector's next batch waits for it)."""
-    with database.engine.begin() as conn:  # SQLite: BEGIN IMMEDIATE takes the write lock
-        conn.execute(
+class CheckpointHold:
+    """Holds the projector's checkpoint lock while ``take``n (a projector's next batch waits for
+    it); ``release`` is safe to call twice, so a failing test never leaves it held."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.conn: Connection | None = None
+
+    def take(self) -> None:
+        self.conn = self.database.engine.connect()  # SQLite: BEGIN IMMEDIATE, the write lock
+        self.conn.execute(
             select(checkpoints.c.position).where(checkpoints.c.name == CHECKPOINT).with_for_update()
         )
-        yield conn
+
+    def release(self) -> None:
+        if self.conn is not None:
+            self.conn.rollback()
+            self.conn.close()
+            self.conn = None
 
 
 def test_a_standby_projector_takes_over_when_the_leader_dies_and_nothing_doubles(
@@ -66,26 +77,30 @@ def test_a_standby_projector_takes_over_when_the_leader_dies_and_nothing_doubles
     head = database.store.head()[0]
     position = database.projector.position
     first_log, second_log = tmp_path / "first.log", tmp_path / "second.log"
-    holding = checkpoint_held(database)
-    holding.__enter__()  # the leader's first batch waits until both processes are up
-    with projector(database, first_log) as first:
-        wait_for("the first to lead", lambda: "projector leading" in first_log.read_text())
-        with projector(database, second_log) as second:
-            wait_for("the second to stand by", lambda: "standing by" in second_log.read_text())
-            while position() == 0:  # let the leader fold a few batches, then hold it again
-                holding.__exit__(None, None, None)
-                holding = checkpoint_held(database)
-                holding.__enter__()
-            assert "projector leading" not in second_log.read_text(), "a standby never projects"
-            # the leader's next batch waits on the checkpoint: kill it mid-run
-            first.kill()
-            first.wait(timeout=30)
-            stopped_at = position()
-            holding.__exit__(None, None, None)
-            assert 0 < stopped_at < head, "the leader must die mid-run"
-            wait_for("the standby to lead", lambda: "projector leading" in second_log.read_text())
-            wait_for("the standby to catch up", lambda: position() == head)
-            assert second.poll() is None
+    hold = CheckpointHold(database)
+    hold.take()  # the leader's first batch waits until both processes are up
+    try:
+        with projector(database, first_log) as first:
+            wait_for("the first to lead", lambda: "projector leading" in first_log.read_text())
+            with projector(database, second_log) as second:
+                wait_for("the second to stand by", lambda: "standing by" in second_log.read_text())
+                while position() == 0:  # let the leader fold a few batches, then hold it again
+                    hold.release()
+                    hold.take()
+                assert "projector leading" not in second_log.read_text(), "a standby never projects"
+                # the leader's next batch waits on the checkpoint: kill it mid-run
+                first.kill()
+                first.wait(timeout=30)
+                stopped_at = position()
+                hold.release()
+                assert 0 < stopped_at < head, "the leader must die mid-run"
+                wait_for(
+                    "the standby to lead", lambda: "projector leading" in second_log.read_text()
+                )
+                wait_for("the standby to catch up", lambda: position() == head, seconds=300)
+                assert second.poll() is None
+    finally:
+        hold.release()
     with database.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(quarantine)).scalar() == 0
     taken_over = snapshot(database)
