@@ -3,6 +3,8 @@
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md worker.py ./
+COPY runtime runtime
+COPY accounts accounts
 COPY domain domain
 COPY eventlog eventlog
 COPY workflows workflows

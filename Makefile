@@ -36,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
-	$(BIN)/mypy domain eventlog workflows activities projections trainops audit api imports services worker.py tests bench
+	$(BIN)/mypy runtime accounts domain eventlog workflows activities projections trainops audit api imports services worker.py tests bench
 
 unit: $(STAMP)
 	$(BIN)/pytest -q

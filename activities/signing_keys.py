@@ -25,13 +25,14 @@ from domain.events import (
 from domain.proofs import TrustedKey
 from domain.streams import KEYS_STREAM
 from eventlog import EventStore, NewEvent
+from runtime.errors import StartupError
 
 log = structlog.get_logger(__name__)
 
 SYSTEM_METADATA = {"actor": "system", "role": "system"}
 
 
-class SigningKeyError(RuntimeError):
+class SigningKeyError(StartupError, RuntimeError):
     """A key operation the log refuses (unknown or retired key); the message says why."""
 
 

@@ -11,11 +11,11 @@ import sys
 import uvicorn
 
 from api.app import create_app
-from trainops.logging import configure_logging
-from trainops.settings import get_settings
-from trainops.startup import explained_startup, wait_for_database
-from trainops.temporal_runtime import install_runtime
-from trainops.tracing import configure_tracing, instrument_api
+from runtime.logging import configure_logging
+from runtime.settings import get_settings
+from runtime.startup import explained_startup, wait_for_database
+from runtime.temporal_runtime import install_runtime
+from runtime.tracing import configure_tracing, instrument_api
 
 
 def main() -> None:

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from accounts.users import User, UserError
 from api.auth import LOGIN_COOKIE, ServicesDep
 from api.errors import COMMON_RESPONSES, HTTP_422, Problem
 from api.services import Services
-from api.users import User, UserError
 from api.web import redirect, render, set_cookie
 from domain.accounts import FirstAdminCreated
 from domain.roles import Role

@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from accounts.users import UserStore
 from activities.signing_keys import publish_key
 from api import (
     account_routes,
@@ -35,13 +36,12 @@ from api import (
     web,
 )
 from api.services import ClientFactory, Services
-from api.users import UserStore
+from runtime.settings import Settings
 from services.accounts import AccountJournal, SetupCode
+from services.database import Database, open_database
 from services.imports_jobs import ImportJobs
-from trainops.client import ProgramClient
-from trainops.database import Database, open_database
-from trainops.settings import Settings
-from trainops.signing import Signer, load_signer
+from services.program_client import ProgramClient
+from services.signing import Signer, load_signer
 
 log = structlog.get_logger("api")
 
@@ -114,7 +114,7 @@ class RequestContext:
 
 def _default_client_factory(settings: Settings, signer: Signer) -> ClientFactory:
     async def connect_client() -> ProgramClient:
-        from trainops.temporal_connection import connect_temporal
+        from runtime.temporal_connection import connect_temporal
 
         client = await connect_temporal(settings, wait_seconds=REQUEST_CONNECT_WAIT_SECONDS)
         return ProgramClient(client, settings.task_queue, signer)

@@ -37,8 +37,8 @@ from audit.workflow_replay import RunReplay, replay_workflows
 from domain.ratings import Thresholds
 from domain.seals import SignedSeal
 from services.kpi_reports import load_thresholds
-from trainops.sealing import prepare_sealer
-from trainops.signing import SigningKeyError
+from services.sealing import prepare_sealer
+from services.signing import SigningKeyError
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=COMMON_RESPONSES)
 

@@ -15,8 +15,8 @@ import structlog
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
+from accounts.users import User
 from api.services import Services
-from api.users import User
 from services.people import require_role as services_require_role
 
 SESSION_COOKIE = "trainops_session"

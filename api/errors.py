@@ -29,7 +29,7 @@ from services.errors import (
     TemporalTimeout,
     TemporalUnavailable,
 )
-from trainops.client import ActionRefused
+from services.program_client import ActionRefused
 
 HTTP_422 = 422  # Unprocessable Content (named differently across Starlette versions)
 log = structlog.get_logger(__name__)

@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from activities.outbox import notifications
 from projections.tables import programs
-from trainops.database import Database
+from services.database import Database
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 REQUESTS = Counter(

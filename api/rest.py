@@ -13,10 +13,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, HTTPException, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from accounts.users import ROLES, Role, UserError
 from api.auth import CurrentPrincipal, ServicesDep, refuse, require_role
 from api.errors import COMMON_RESPONSES, HTTP_422, NOT_FOUND, UNAVAILABLE, Problem
 from api.kpis import KpiRow, kpi_rows, thresholds_in_force
-from api.users import ROLES, Role, UserError
 from projections import queries
 from services import programs as program_cases
 from services import reads

@@ -10,9 +10,9 @@ import uvicorn
 from fastapi import FastAPI
 
 from api.app import create_app
-from trainops.client import ProgramClient
-from trainops.database import Database
-from trainops.settings import Settings
+from runtime.settings import Settings
+from services.database import Database
+from services.program_client import ProgramClient
 
 
 class _EmbeddedServer(uvicorn.Server):

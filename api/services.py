@@ -12,16 +12,16 @@ from typing import Any
 import structlog
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from accounts.users import UserStore
 from api.throttle import SignInThrottle
-from api.users import UserStore
+from runtime.settings import Settings
 from services.accounts import SetupCode
+from services.database import Database
 from services.errors import TemporalUnavailable
 from services.imports_jobs import ImportJobs
+from services.program_client import ProgramClient
 from services.proven import kept_proof
-from trainops.client import ProgramClient
-from trainops.database import Database
-from trainops.settings import Settings
-from trainops.signing import Signer
+from services.signing import Signer
 
 ClientFactory = Callable[[], Awaitable[ProgramClient]]
 log = structlog.get_logger(__name__)

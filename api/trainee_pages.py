@@ -36,7 +36,7 @@ from projections.trainee_queries import Enrolment, OwnResults, PaperQuestion, Re
 from services import programs as program_cases
 from services.actions import BY_SEGMENT, ProgramAction
 from services.errors import TemporalTimeout, TemporalUnavailable
-from trainops.client import ActionRefused
+from services.program_client import ActionRefused
 
 router = APIRouter(include_in_schema=False)
 

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from accounts.users import ROLES, UserError
 from api.auth import (
     LANG_COOKIE,
     LOGIN_COOKIE,
@@ -51,7 +52,6 @@ from api.kpis import (
     thresholds_in_force,
 )
 from api.services import Services
-from api.users import ROLES, UserError
 from domain.fact_rules import DEFAULT_ENTRY_WINDOW_DAYS
 from domain.scorecards import LABELS, Scope
 from projections import kpi_queries, queries
@@ -67,7 +67,7 @@ from services.errors import (
     TemporalUnavailable,
 )
 from services.people import check_account_change
-from trainops.client import ActionRefused
+from services.program_client import ActionRefused
 from workflows.program import stream_id_for
 
 HERE = Path(__file__).parent

@@ -70,7 +70,7 @@ class Seal(BaseModel):
 
 
 class SealSigner(Protocol):
-    """What signs seals: an Ed25519 key (``trainops.signing.Signer``) and its id."""
+    """What signs seals: an Ed25519 key (``services.signing.Signer``) and its id."""
 
     @property
     def key_id(self) -> str: ...

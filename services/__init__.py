@@ -2,6 +2,6 @@
 
 Every action of a person passes through one function of this package, which checks the
 person's role and ownership, builds the domain command with the authenticated person as its
-actor, and sends it through the signing gateway (``trainops.client.ProgramClient``) so the
+actor, and sends it through the signing gateway (``services.program_client.ProgramClient``) so the
 workflow can verify who asked. The API turns the errors of ``services.errors`` into HTTP answers.
 """

@@ -18,7 +18,7 @@ from domain.events import event_payload, type_name
 from domain.streams import ACCOUNTS_STREAM
 from eventlog import EventStore, NewEvent, StreamVersionConflict
 from services.proven import RecordedRequest
-from trainops.signing import Signer
+from services.signing import Signer
 
 SYSTEM = "system"
 #: How long a setup code works after it was printed.
@@ -26,7 +26,7 @@ SETUP_CODE_LIFETIME = timedelta(hours=1)
 
 
 class AccountJournal:
-    """``journal(event, actor)``: append an account event (used by ``api.users.UserStore``)."""
+    """``journal(event, actor)``: append an account event (used by ``accounts.users.UserStore``)."""
 
     def __init__(self, store: EventStore, signer: Signer | None) -> None:
         self.store = store

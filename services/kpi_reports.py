@@ -21,10 +21,10 @@ from domain.ratings import EXECUTION_KPIS, KpiRules, Thresholds
 from domain.scorecards import KpiValue, Scope, Scorecard
 from eventlog import EventStore
 from projections import kpi_queries
+from runtime.settings import Settings
+from services.database import Database
 from services.errors import Forbidden, NotFound
 from services.people import Person, require_role
-from trainops.database import Database
-from trainops.settings import Settings
 
 SCOPES: tuple[Scope, ...] = ("specialist", "department", "organisation")
 

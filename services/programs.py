@@ -27,6 +27,7 @@ from domain.text import check_no_bidi_controls
 from projections import queries
 from services import reads
 from services.actions import ProgramAction
+from services.database import Database
 from services.errors import (
     Conflict,
     Forbidden,
@@ -36,8 +37,7 @@ from services.errors import (
     temporal_errors,
 )
 from services.people import Person, require_role
-from trainops.client import ActionRefused, ProgramClient
-from trainops.database import Database
+from services.program_client import ActionRefused, ProgramClient
 from workflows.program import ActionResult
 
 log = structlog.get_logger(__name__)

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from domain.streams import CONFIG_STREAM, REFERENCE_DATA_SCOPE
-from trainops.signing import Signer
+from services.signing import Signer
 
 CONFIGURATION = CONFIG_STREAM
 REFERENCE_DATA = REFERENCE_DATA_SCOPE

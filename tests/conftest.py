@@ -20,11 +20,11 @@ from activities.outbox import NotificationService
 from activities.signing_keys import publish_key
 from domain.reference import ReferenceEvent, stream_of
 from eventlog import EventStore, NewEvent
-from trainops.client import ProgramClient
-from trainops.database import Database, open_database
-from trainops.signing import Signer
-from trainops.temporal_bins import test_server_path
-from worker import build_worker
+from runtime.temporal_bins import test_server_path
+from services.database import Database, open_database
+from services.program_client import ProgramClient
+from services.signing import Signer
+from trainops.worker import build_worker
 
 #: ``stack``: the embedded stack started as a user starts it, for tests that drive the CLI.
 pytest_plugins = ["tests.embedded_stack"]

@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 
 from audit.replay import compare_read_models
 from audit.verify import verify_audit
+from runtime.settings import get_settings
+from services.database import open_database
 from tests.eventlog.conftest import POSTGRES_URL
 from trainops.cli import app
-from trainops.database import open_database
 from trainops.demo import run_demo
-from trainops.settings import get_settings
 
 
 class Databases:

@@ -13,7 +13,7 @@ from cryptography import x509
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 from typer.testing import CliRunner
 
-from trainops.certificates import ALL_FILES, CertificatesExist, generate
+from runtime.certificates import ALL_FILES, CertificatesExist, generate
 from trainops.cli import app
 
 

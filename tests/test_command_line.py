@@ -8,8 +8,8 @@ import json
 import subprocess
 from pathlib import Path
 
+from runtime.temporal_bins import dev_server_path
 from tests.embedded_stack import PASSWORD, person, trainops
-from trainops.temporal_bins import dev_server_path
 
 
 def test_a_program_from_the_shell(stack: dict[str, str], tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from trainops.settings import Settings
+from runtime.settings import Settings
 
 ROOT = Path(__file__).parents[1]
 TRAINOPS = str(Path(sys.executable).parent / "trainops")
@@ -101,7 +101,7 @@ def test_trainops_reaches_temporal_over_mutual_tls_with_the_generated_certificat
     assert temporal["TEMPORAL_TLS_REQUIRE_CLIENT_AUTH"] == "true"
     assert temporal["TEMPORAL_TLS_CLIENT1_CA_CERT"] == "/certs/ca.pem"
     assert services["certs"]["command"][:4] == ["trainops", "certs", "generate", "/certs"]  # type: ignore[index]
-    from trainops.certificates import CA_CERT, CLIENT_CERT, CLIENT_KEY, SERVER_CERT, SERVER_KEY
+    from runtime.certificates import CA_CERT, CLIENT_CERT, CLIENT_KEY, SERVER_CERT, SERVER_KEY
 
     assert temporal["TEMPORAL_TLS_FRONTEND_CERT"] == f"/certs/{SERVER_CERT}"
     assert temporal["TEMPORAL_TLS_FRONTEND_KEY"] == f"/certs/{SERVER_KEY}"

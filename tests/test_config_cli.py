@@ -12,10 +12,10 @@ import structlog
 from typer.testing import CliRunner, Result
 
 from domain.streams import CONFIG_STREAM
+from runtime.settings import get_settings
+from services.database import open_database
 from tests.api.live import live_api
 from trainops.cli import app
-from trainops.database import open_database
-from trainops.settings import get_settings
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "config" / "trainops.example.yaml"
 

@@ -11,10 +11,10 @@ import pytest
 import structlog
 from typer.testing import CliRunner
 
+from runtime.settings import get_settings
+from services.database import Database
 from tests.api.live import LiveApi, live_api
 from trainops.cli import app
-from trainops.database import Database
-from trainops.settings import get_settings
 
 
 @pytest.fixture

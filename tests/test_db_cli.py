@@ -13,16 +13,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
-from api.users import UserStore
+from accounts.users import UserStore
 from audit.seal_keys import publish_seal_key
 from domain.streams import MAINTENANCE_STREAM
+from runtime.settings import get_settings
+from services.database import MigrationRefused, open_database
+from services.signing import Signer
 from tests.eventlog.conftest import LogDatabase, log_db  # noqa: F401  (fixtures, used by name)
 from tests.eventlog.roles import AppRole, app_role  # noqa: F401
 from tests.eventlog.support import new_events
-from trainops.database import MigrationRefused, open_database
 from trainops.db_cli import db_app
-from trainops.settings import get_settings
-from trainops.signing import Signer
 
 on_postgres = pytest.mark.parametrize("log_db", ["postgresql"], indirect=True)
 

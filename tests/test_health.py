@@ -17,10 +17,10 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
+from runtime.settings import get_settings
+from services.database import Database
 from trainops.cli import app
-from trainops.database import Database
-from trainops.settings import get_settings
-from worker import beat_while_temporal_answers
+from trainops.worker import beat_while_temporal_answers
 
 
 @pytest.fixture

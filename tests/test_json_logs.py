@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 import structlog
 
-from trainops.logging import configure_logging
+from runtime.logging import configure_logging
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ import pytest
 import structlog
 from typer.testing import CliRunner
 
+from runtime.settings import get_settings
+from services.database import open_database
 from tests.api.live import LiveApi, live_api
 from tests.imports.test_history import history_files
 from tests.projections.evaluation_log import build, write_csv
 from trainops.cli import app
-from trainops.database import open_database
-from trainops.settings import get_settings
 
 
 @pytest.fixture

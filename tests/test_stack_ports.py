@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from trainops.settings import Settings
+from runtime.settings import Settings
 from trainops.stack import preflight
 
 

@@ -28,11 +28,11 @@ from audit.replay import AsOfReport, Comparison
 from audit.verify import VerifyReport
 from audit.witness import WitnessError, load_witness
 from audit.workflow_replay import RunReplay
+from runtime.logging import quiet_logs
+from runtime.settings import get_settings
 from trainops import audit_views as views
 from trainops.api_client import api
-from trainops.logging import quiet_logs
 from trainops.render import console, errors, fail, print_json, rows_table
-from trainops.settings import get_settings
 
 audit_app = typer.Typer(
     no_args_is_help=True,

@@ -16,12 +16,12 @@ from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
 
 from audit.verify import verify_audit
+from runtime.heartbeat import touch
+from runtime.settings import get_settings
+from services.database import open_database
 from trainops.backup import BackupError, backup, prune, restore, stamped_name
-from trainops.database import open_database
 from trainops.db_cli import _owner_url, db_app, print_report
-from trainops.heartbeat import touch
 from trainops.render import console, fail
-from trainops.settings import get_settings
 
 
 @db_app.command("backup")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from trainops.certificates import DEFAULT_SERVER_NAMES, CertificatesExist, generate
+from runtime.certificates import DEFAULT_SERVER_NAMES, CertificatesExist, generate
 from trainops.render import console, fail
 
 certs_app = typer.Typer(

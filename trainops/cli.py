@@ -7,20 +7,20 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from runtime.heartbeat import age_seconds, touch
+from runtime.logging import configure_logging
+from runtime.settings import get_settings
+from services.database import Database, open_database
 from trainops import backup_cli as _backup_commands  # noqa: F401 (registers db backup/restore)
 from trainops.account_cli import register as register_account_commands
 from trainops.audit_cli import audit_app
 from trainops.certs_cli import certs_app
 from trainops.config_cli import config_app
 from trainops.data_cli import data_app
-from trainops.database import Database, open_database
 from trainops.db_cli import db_app, verify_with_witness
-from trainops.heartbeat import age_seconds, touch
 from trainops.keys_cli import keys_app
-from trainops.logging import configure_logging
 from trainops.program_cli import register as register_program_commands
 from trainops.render import console, fail, print_json, rows_table
-from trainops.settings import get_settings
 from trainops.users_cli import users_app
 
 app = typer.Typer(no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
@@ -93,8 +93,8 @@ def up(ui: Annotated[bool, typer.Option(help="Serve the Temporal Web UI.")] = Tr
 @app.command()
 def worker() -> None:
     """Run only the Temporal worker (against TRAINOPS_TEMPORAL_ADDRESS)."""
-    from trainops.startup import run_service
-    from worker import main
+    from runtime.startup import run_service
+    from trainops.worker import main
 
     run_service(main)
 
@@ -104,7 +104,7 @@ def projector() -> None:
     """Run only the projector that keeps the read models up to date."""
     import threading
 
-    from trainops.startup import explained_startup, wait_for_database
+    from runtime.startup import explained_startup, wait_for_database
 
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)

@@ -15,10 +15,10 @@ from activities.config_versions import (
     current_version,
     history,
 )
+from runtime.settings import get_settings
+from services.database import open_database
 from trainops.api_client import api
-from trainops.database import open_database
 from trainops.render import console, fail, print_json, rows_table
-from trainops.settings import get_settings
 
 config_app = typer.Typer(
     no_args_is_help=True,

@@ -17,12 +17,12 @@ from imports.common import FileProblem
 from imports.history import migrate_history, reconcile
 from imports.reference import KINDS
 from imports.report import ImportReport
+from runtime.logging import quiet_logs
+from runtime.settings import get_settings
+from services.database import Database, open_database
 from trainops.api_client import EXIT_SERVER, api
 from trainops.data_jobs import EXIT_INTERRUPTED, FINISHED, wait_for_job
-from trainops.database import Database, open_database
-from trainops.logging import quiet_logs
 from trainops.render import console, errors, fail, print_json
-from trainops.settings import get_settings
 
 data_app = typer.Typer(
     no_args_is_help=True,

@@ -2,7 +2,7 @@
 
 - ``migrate``: run every migration with the owner's URL (TRAINOPS_MIGRATION_DATABASE_URL);
 - ``grant-app-role ROLE``: give the application's role exactly what it needs (append to the
-  log, never change it; ``trainops.db_roles``);
+  log, never change it; ``runtime.db_roles``);
 - ``record-maintenance``: the first step of the owner-only procedure of
   docs/log-maintenance.md, a ``LogMaintenance`` event saying why the log is about to change.
 
@@ -28,10 +28,10 @@ from domain.events import LogMaintenance, event_payload, type_name
 from domain.streams import MAINTENANCE_STREAM
 from eventlog import NewEvent
 from eventlog.engine import make_engine
-from trainops.database import Database, MigrationRefused, migrate_all, open_database
-from trainops.db_roles import RoleError, excess_privileges, grant_app_role
+from runtime.db_roles import RoleError, excess_privileges, grant_app_role
+from runtime.settings import get_settings
+from services.database import Database, MigrationRefused, migrate_all, open_database
 from trainops.render import console, fail, print_json, rows_table
-from trainops.settings import get_settings
 
 db_app = typer.Typer(
     no_args_is_help=True,

@@ -24,16 +24,16 @@ from domain import commands as c
 from domain.events import Session
 from eventlog.verify import verify_log
 from projections import kpi_queries, queries
+from runtime.settings import get_settings
+from runtime.temporal_bins import test_server_path
+from services.database import open_database
 from services.kpi_reports import scorecard_json, thresholds_in_force
-from trainops.client import ProgramClient
-from trainops.database import open_database
+from services.program_client import ProgramClient
+from services.signing import Signer
 from trainops.demo_evaluation import DEPARTMENTS, load_demo_evaluation
 from trainops.kpi_cli import print_report
 from trainops.render import console, kpi_json, kpi_table, print_json, rows_table
-from trainops.settings import get_settings
-from trainops.signing import Signer
-from trainops.temporal_bins import test_server_path
-from worker import build_worker
+from trainops.worker import build_worker
 
 TZ = ZoneInfo("Asia/Shanghai")
 SPECIALISTS = ("spec.li", "spec.zhao", "spec.chen")

@@ -13,11 +13,11 @@ import sys
 
 
 def main() -> None:
+    from runtime.logging import quiet_logs
+    from runtime.settings import get_settings
+    from runtime.startup import explained_startup
+    from runtime.temporal_runtime import install_runtime
     from trainops.cli import app
-    from trainops.logging import quiet_logs
-    from trainops.settings import get_settings
-    from trainops.startup import explained_startup
-    from trainops.temporal_runtime import install_runtime
 
     install_runtime()
     code = 0

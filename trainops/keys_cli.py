@@ -11,9 +11,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from activities.signing_keys import trusted_keys
-from trainops.database import open_database
+from runtime.settings import get_settings
+from services.database import open_database
 from trainops.render import console, print_json, rows_table
-from trainops.settings import get_settings
 
 keys_app = typer.Typer(
     no_args_is_help=True,

@@ -19,11 +19,11 @@ from rich.table import Table
 from domain.kpi import ExecutionKpis, Rate
 from domain.ratings import Rating
 from domain.scorecards import KpiValue, Scorecard
+from runtime.logging import quiet_logs
+from runtime.settings import get_settings
 from services.kpi_reports import format_sample, format_value, scorecard_from_json
 from trainops.api_client import api
-from trainops.logging import quiet_logs
 from trainops.render import console, fail, kpi_json, kpi_table, print_json
-from trainops.settings import get_settings
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Period = Annotated[str | None, typer.Option(help="A quarter, e.g. 2027-Q1.")]

@@ -18,14 +18,12 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.config_versions import ConfigSource
-from activities.outbox import NotificationService
 from activities.signing_keys import publish_key
-from trainops.database import open_database
-from trainops.sealing import start_sealing
-from trainops.settings import Settings
-from trainops.signing import load_signer
-from trainops.temporal_bins import dev_server_path
-from worker import build_worker, keep_keyring_fresh
+from runtime.settings import Settings
+from runtime.temporal_bins import dev_server_path
+from services.database import open_database
+from services.signing import load_signer
+from trainops.worker import serving
 
 log = structlog.get_logger(__name__)
 
@@ -124,17 +122,9 @@ async def run_stack(settings: Settings, *, ui: bool = True) -> None:
         loop.add_signal_handler(sig, stopping.set)
     try:
         projector.start()
-        notifier = NotificationService(
-            database.engine, lambda: config().notifications, database.store
-        )
-        sealer = await start_sealing(env.client, settings.task_queue, database.store)
-        worker = build_worker(
-            env.client, settings.task_queue, database.store, notifier, config=config, sealer=sealer
-        )
-        keyring = asyncio.create_task(keep_keyring_fresh(database.store))
-        async with worker:
+        async with serving(env.client, settings, database, config) as worker, worker:
             from api.server import start_api
-            from trainops.client import ProgramClient
+            from services.program_client import ProgramClient
 
             web = await start_api(
                 settings, database, ProgramClient(env.client, settings.task_queue, signer)
@@ -157,7 +147,6 @@ async def run_stack(settings: Settings, *, ui: bool = True) -> None:
             await stopping.wait()
             print("stopping…")
             await web.stop()
-        keyring.cancel()
     finally:
         stop_projector.set()
         projector.join(timeout=10)

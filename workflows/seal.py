@@ -1,4 +1,4 @@
-"""The sealing workflow: started by a Temporal Schedule (``trainops.sealing``), it runs the one
+"""The sealing workflow: started by a Temporal Schedule (``services.sealing``), it runs the one
 activity that verifies the log, seals its head with the seal key and hands the seals to the
 witnesses. A workflow, not a timer in some process, so a run survives worker restarts, shows
 in the Temporal UI with its outcome, and overlapping runs are skipped by the schedule."""

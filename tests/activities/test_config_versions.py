@@ -22,7 +22,7 @@ from activities.config_versions import (
 from domain.events import ConfigurationChanged, event_payload
 from domain.streams import CONFIG_STREAM
 from eventlog import NewEvent
-from trainops.database import Database
+from services.database import Database
 
 FILE_POLICY = """\
 approval:

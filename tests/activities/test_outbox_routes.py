@@ -14,7 +14,7 @@ from sqlalchemy import select
 from activities.admin_config import NotificationSettings
 from activities.channels import DeliveryFailed
 from activities.outbox import Notification, NotificationService, notifications
-from trainops.database import Database
+from services.database import Database
 
 
 def closed_port() -> int:

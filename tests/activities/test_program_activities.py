@@ -12,7 +12,7 @@ from temporalio.testing import ActivityEnvironment
 from activities.contracts import AppendEventsInput, Notice
 from activities.program_activities import ProgramActivities
 from domain import events as e
-from trainops.database import Database
+from services.database import Database
 
 AT = datetime(2027, 1, 4, 9, tzinfo=UTC)
 

@@ -20,14 +20,14 @@ from argon2 import PasswordHasher
 from fastapi import FastAPI
 from temporalio.client import Client
 
+from accounts.users import UserStore
 from api.app import create_app
-from api.users import UserStore
 from domain.commands import PlanProgram
 from projections import queries
+from runtime.settings import Settings
+from services.program_client import Clock, ProgramClient
 from tests.conftest import TEST_SIGNER, Harness
 from tests.conftest import until as wait_until
-from trainops.client import Clock, ProgramClient
-from trainops.settings import Settings
 from workflows.program import ActionResult
 
 PASSWORD = "correct horse battery staple"

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 import uvicorn
 from fastapi import FastAPI
 
+from accounts.users import UserStore
 from api.app import create_app
 from api.server import _EmbeddedServer
-from api.users import UserStore
+from runtime.settings import Settings
+from services.database import Database
+from services.program_client import ProgramClient
 from tests.api.conftest import fast_hasher
 from tests.conftest import TEST_SIGNER
-from trainops.client import ProgramClient
-from trainops.database import Database
-from trainops.settings import Settings
 
 
 @dataclass

@@ -10,7 +10,7 @@ from domain.proofs import ActorAssertion
 from tests.api.conftest import World, plan_body
 from tests.api.test_data_api import finished
 from tests.conftest import TEST_SIGNER
-from worker import refresh_keyring
+from trainops.worker import refresh_keyring
 
 ROOT = Path(__file__).resolve().parents[2]
 

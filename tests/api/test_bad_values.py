@@ -8,14 +8,14 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from accounts.users import UserStore
 from api.app import create_app
-from api.users import UserStore
 from eventlog.engine import make_engine
+from runtime.settings import Settings
+from services.database import open_database
 from tests.api.conftest import PASSWORD, World, csrf_of, fast_hasher
 from tests.conftest import TEST_SIGNER
 from tests.eventlog.conftest import POSTGRES_URL, postgres_unavailable
-from trainops.database import open_database
-from trainops.settings import Settings
 
 
 async def test_a_value_postgresql_refuses_is_a_422_and_changes_nothing() -> None:

@@ -10,9 +10,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.admin_config import AdminConfig
 from domain.approval import ApprovalPolicy, Approvers, PolicyStep
+from services.database import Database
 from tests.api.conftest import World, csrf_of, plan_body
 from tests.conftest import Harness, running_worker
-from trainops.database import Database
 
 POLICY = ApprovalPolicy(
     name="leads",

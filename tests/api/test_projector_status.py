@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from services.program_client import ProgramClient
 from tests.api.conftest import World
 from tests.projections.test_quarantine import _append
-from trainops.client import ProgramClient
 
 
 async def test_status_api_and_readyz_report_quarantined_events(world: World) -> None:

@@ -25,9 +25,9 @@ from schemathesis.specs.openapi.checks import (
     positive_data_acceptance,
 )
 
-from api.users import ROLES
+from accounts.users import ROLES
+from services.signing import load_signer
 from tests.api.conftest import PASSWORD, World, plan_body
-from trainops.signing import load_signer
 
 EXAMPLES = int(os.environ.get("TRAINOPS_SCHEMATHESIS_EXAMPLES", "12"))
 

@@ -14,18 +14,18 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from accounts.users import UserStore
 from activities.config_versions import ConfigSource
 from activities.outbox import NotificationService
 from activities.signing_keys import publish_key
 from api.app import create_app
-from api.users import UserStore
+from runtime.settings import Settings
+from runtime.tracing import configure_tracing, instrument_api, temporal_interceptors
+from services.database import Database
+from services.program_client import ProgramClient
 from tests.api.conftest import PASSWORD, fast_hasher, plan_body
 from tests.conftest import TEST_SIGNER, Harness
-from trainops.client import ProgramClient
-from trainops.database import Database
-from trainops.settings import Settings
-from trainops.tracing import configure_tracing, instrument_api, temporal_interceptors
-from worker import build_worker
+from trainops.worker import build_worker
 
 
 async def test_a_request_is_one_trace_through_the_workflow_and_its_activities(

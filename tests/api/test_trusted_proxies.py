@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from api.server import start_api
+from runtime.settings import Settings
+from services.database import Database
 from tests.api.conftest import csrf_of
-from trainops.database import Database
-from trainops.settings import Settings
 
 
 async def _failed_sign_ins(url: str, attempts: int) -> list[int]:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import yaml
 
+from runtime.settings import Settings
+from services.database import Database
 from tests.api.live import live_api
-from trainops.database import Database
-from trainops.settings import Settings
 
 TRAINOPS = str(Path(sys.executable).parent / "trainops")
 ROOT = Path(__file__).parents[2]

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from eventlog import EventStore
 from projections.runner import ProjectionRunner
 from projections.tables import migrate_read_models
+from services.database import Database, open_database
 from tests.eventlog.conftest import (  # noqa: F401  (fixtures, used by name)
     LogDatabase,
     bare_engine,
@@ -27,7 +28,6 @@ from tests.eventlog.conftest import (  # noqa: F401  (fixtures, used by name)
     make_store,
     store,
 )
-from trainops.database import Database, open_database
 from trainops.demo import run_demo
 
 DEMO_PROGRAMS = 6

@@ -12,12 +12,12 @@ import structlog
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from runtime.settings import get_settings
+from services.database import Database
+from services.signing import load_signer
 from tests.api.live import LiveApi, live_api
 from tests.eventlog.support import tamper
 from trainops.audit_cli import audit_app
-from trainops.database import Database
-from trainops.settings import get_settings
-from trainops.signing import load_signer
 
 
 @pytest.fixture

@@ -18,10 +18,10 @@ from audit.export import HASH_FORMULA, export_bundle
 from audit.verify import verify_audit
 from projections import queries
 from projections.kpi_queries import kpi_report
+from services.database import Database
 from tests.audit.conftest import Live
 from tests.eventlog.support import tamper
 from tests.projections.history import generate
-from trainops.database import Database
 from trainops.render import kpi_json
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"

@@ -15,7 +15,7 @@ from audit.history import (
     write_csv,
     write_jsonl,
 )
-from trainops.database import Database
+from services.database import Database
 
 
 def test_a_programs_history_says_who_what_when_and_which_run(demo: Database) -> None:

@@ -12,7 +12,7 @@ from uuid import uuid4
 from audit.export import KEYS_FILE, export_bundle
 from audit.proofs import check_proofs
 from eventlog import RecordedEvent
-from trainops.database import Database
+from services.database import Database
 
 SCRIPT = Path(__file__).resolve().parents[2] / "docs" / "verify_proofs.py"
 

@@ -23,9 +23,9 @@ from projections import queries
 from projections.catalog import ALL_PROJECTIONS
 from projections.runner import CHECKPOINT
 from projections.tables import checkpoints, programs, timeline
+from services.database import Database, open_database
 from tests.audit.conftest import Live
 from tests.projections.history import generate
-from trainops.database import Database, open_database
 
 
 def test_replay_equals_live_on_the_demo(demo: Database) -> None:

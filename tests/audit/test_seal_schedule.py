@@ -19,12 +19,12 @@ from temporalio.testing import WorkflowEnvironment
 from activities.outbox import NotificationService
 from audit.digest import read_seals
 from audit.witness import load_witness
+from runtime.settings import Settings
+from runtime.temporal_bins import dev_server_path
+from services.database import open_database
+from services.sealing import SCHEDULE_ID, ensure_seal_schedule, prepare_sealer
 from tests.eventlog.support import new_events
-from trainops.database import open_database
-from trainops.sealing import SCHEDULE_ID, ensure_seal_schedule, prepare_sealer
-from trainops.settings import Settings
-from trainops.temporal_bins import dev_server_path
-from worker import build_worker
+from trainops.worker import build_worker
 
 
 @pytest_asyncio.fixture

@@ -25,12 +25,12 @@ from audit.witness import DirectoryWitness, HttpWitness, WitnessError, load_witn
 from domain.seals import SignedSeal, signature_problem
 from eventlog import EventStore
 from eventlog.schema import log_seals
+from runtime.settings import get_settings
+from services.signing import Signer, load_signer
 from tests.api.live import live_api
 from tests.eventlog.support import new_events, tamper
 from trainops.audit_cli import audit_app
 from trainops.cli import app
-from trainops.settings import get_settings
-from trainops.signing import Signer, load_signer
 
 
 class Receiver:
@@ -142,7 +142,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def test_seal_on_demand_then_verify_against_the_witness(
     env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from trainops.database import open_database
+    from services.database import open_database
 
     database = open_database(get_settings().database_url)
     try:
@@ -188,8 +188,8 @@ def test_seal_on_demand_then_verify_against_the_witness(
 
 
 def test_an_empty_witness_setting_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    from trainops.sealing import witnesses
-    from trainops.settings import Settings
+    from runtime.settings import Settings
+    from services.sealing import witnesses
 
     monkeypatch.setenv("TRAINOPS_WITNESS_DIR", "")
     monkeypatch.setenv("TRAINOPS_WITNESS_URL", "https://witness.example/seals")

@@ -22,8 +22,8 @@ from domain.seals import SignedSeal
 from eventlog import EventStore
 from eventlog.schema import events, log_head, log_seals
 from eventlog.verify import verify_log
+from services.signing import Signer
 from tests.eventlog.support import new_event, rechain, tamper, tampering
-from trainops.signing import Signer
 
 EVENTS = 10
 LATE = 4  # events appended after the first seal: the second seal covers 14

@@ -11,13 +11,13 @@ from typer.testing import CliRunner
 
 from audit.workflow_replay import program_ids, replay_workflows
 from domain import commands as c
+from runtime.settings import get_settings
 from tests.api.live import live_api
 from tests.audit.changed_workflow import ChangedProgramWorkflow
 from tests.conftest import Harness
 from tests.workflows.test_paths import approve_and_publish, plan
 from trainops import render
 from trainops.audit_cli import audit_app
-from trainops.settings import get_settings
 
 
 async def test_histories_replay_and_match_the_log(harness: Harness) -> None:

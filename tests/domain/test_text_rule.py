@@ -18,7 +18,7 @@ from domain.events import Session, event_payload
 from domain.program import start
 from eventlog import NewEvent
 from projections import queries
-from trainops.database import Database
+from services.database import Database
 
 T0 = datetime(2027, 3, 1, 9, tzinfo=UTC)
 BASE: dict[str, Any] = {

@@ -2,7 +2,7 @@
 
 Triggers refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL) on ``events`` and ``log_seals``
 for every role, the owner included; on PostgreSQL the application's role also lacks the
-privileges (``trainops.db_roles``). Each refusal changes nothing, and appends and seals still
+privileges (``runtime.db_roles``). Each refusal changes nothing, and appends and seals still
 work.
 """
 
@@ -18,10 +18,10 @@ from sqlalchemy.exc import DBAPIError
 from audit.digest import insert_seal, read_seals
 from eventlog import EventStore
 from eventlog.schema import events
+from runtime.db_roles import RoleError, app_privileges, grant_app_role, held_privileges
 from tests.eventlog.conftest import LogDatabase
 from tests.eventlog.roles import AppRole, app_role  # noqa: F401  (a fixture, used by name)
 from tests.eventlog.support import new_events, tamper
-from trainops.db_roles import RoleError, app_privileges, grant_app_role, held_privileges
 
 CHANGES = [
     pytest.param("UPDATE events SET payload = payload WHERE position = 2", id="update-events"),

@@ -25,9 +25,9 @@ from domain.proofs import TrustedKey, key_id_of, unb64url
 from domain.seals import SignedSeal, signature_problem
 from eventlog import EventStore
 from eventlog.schema import log_head, log_seals
+from services.signing import Signer
 from tests.eventlog.conftest import LogDatabase
 from tests.eventlog.support import new_events, rechain, tamper
-from trainops.signing import Signer
 
 SCRIPT = Path(__file__).resolve().parents[2] / "docs" / "verify_log.py"
 

@@ -21,9 +21,9 @@ from domain.events import LogMaintenance, event_payload, type_name
 from domain.streams import MAINTENANCE_STREAM
 from eventlog import EventStore, NewEvent
 from eventlog.schema import events
+from services.signing import Signer
 from tests.eventlog.conftest import LogDatabase
 from tests.eventlog.support import new_event, new_events
-from trainops.signing import Signer
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "log-maintenance.md"
 

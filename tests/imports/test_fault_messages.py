@@ -13,12 +13,12 @@ import structlog
 from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
+from runtime.settings import get_settings
+from services.database import open_database
 from tests.api.live import live_api
 from tests.imports.test_history import history_files
 from tests.projections.evaluation_log import write_csv
 from trainops.cli import app
-from trainops.database import open_database
-from trainops.settings import get_settings
 
 
 def gone(*_: Any, **__: Any) -> Any:

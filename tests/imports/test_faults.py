@@ -15,9 +15,9 @@ from sqlalchemy.exc import OperationalError
 
 from eventlog.schema import events
 from imports.reference import load_reference
+from services.database import Database, open_database
 from tests.eventlog.conftest import POSTGRES_URL, postgres_schema
 from tests.projections.evaluation_log import write_csv
-from trainops.database import Database, open_database
 
 ROWS = 2500
 

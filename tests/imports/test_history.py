@@ -15,8 +15,8 @@ from imports.common import FileProblem
 from imports.history import migrate_history, reconcile
 from imports.reference import load_reference
 from projections import kpi_queries, queries
+from services.database import Database, open_database
 from tests.projections.evaluation_log import write_csv
-from trainops.database import Database, open_database
 
 NOW = datetime(2026, 6, 30, 12, tzinfo=UTC)
 

@@ -11,9 +11,9 @@ import pytest
 
 from imports.reference import load_reference
 from projections import kpi_queries
+from services.database import Database, open_database
 from tests.projections.evaluation_log import write_csv
 from tests.projections.history import generate
-from trainops.database import Database, open_database
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from imports.history import migrate_history, reconcile
 from imports.reference import load_reference
 from imports.report import ImportReport
 from projections import kpi_queries
+from services.database import Database
 from tests.imports.test_history import NOW, history_files
 from tests.projections.evaluation_log import write_csv
-from trainops.database import Database
 
 
 def people(db: Database, folder: Path) -> None:

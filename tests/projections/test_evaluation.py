@@ -17,8 +17,8 @@ from domain.ratings import Rating
 from projections import kpi_queries
 from projections.evaluation import EvaluationProjection
 from projections.runner import ProjectionRunner
+from services.database import Database, open_database
 from tests.projections.evaluation_log import build
-from trainops.database import Database, open_database
 
 
 def tables(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:

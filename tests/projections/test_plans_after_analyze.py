@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from projections.catalog import ALL_PROJECTIONS
+from services.database import Database
 from tests.projections.history import generate
-from trainops.database import Database
 
 
 def test_a_rebuild_after_analysing_empty_tables_plans_per_statement(backend_db: Database) -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from runtime.settings import get_settings
+from services.database import open_database
 from tests.projections.test_quarantine import _append
 from trainops.cli import app
-from trainops.database import open_database
-from trainops.settings import get_settings
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ from projections import queries
 from projections.catalog import ALL_PROJECTIONS, Batch
 from projections.programs import ProgramProjection
 from projections.runner import DECODING, ProjectionRunner
+from services.database import Database
 from tests.projections.history import generate
 from tests.projections.test_runner import snapshot
-from trainops.database import Database
 
 
 def _append(store: EventStore, stream: str, event_type: str, payload: dict[str, Any]) -> int:

@@ -14,8 +14,8 @@ from projections import queries
 from projections.catalog import ALL_PROJECTIONS
 from projections.programs import ProgramProjection
 from projections.runner import ProjectionRunner
+from services.database import Database, open_database
 from tests.projections.history import generate
-from trainops.database import Database, open_database
 
 
 def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:

@@ -14,8 +14,8 @@ from domain.events import ProgramPublished, Session, TraineeEnrolled, event_payl
 from domain.program import start
 from eventlog import NewEvent
 from projections import trainee_queries
+from services.database import Database
 from tests.projections.history import T0
-from trainops.database import Database
 
 TRAINEES = 300
 

@@ -11,8 +11,8 @@ from domain import commands as c
 from domain.events import Session
 from domain.program import ProgramState, decide, evolve, fold, role_for, start
 from projections import trainee_queries
+from services.database import Database
 from tests.projections.history import _append
-from trainops.database import Database
 
 T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -13,8 +13,8 @@ from domain.events import UPCASTERS, ProgramPlanned, ReminderSent, load_event
 from eventlog import NewEvent
 from eventlog.verify import verify_log
 from projections import queries
+from services.database import Database
 from tests.projections.test_quarantine import _plan_payload
-from trainops.database import Database
 
 #: How ReminderSent looked in "version 0": one recipient under another name, no notifications.
 OLD_REMINDER = {

@@ -14,9 +14,9 @@ from temporalio.client import WorkflowUpdateFailedError
 from domain import commands as c
 from domain.events import Session
 from domain.proofs import ActorAssertion, TrustedKey, signed_bytes, verify_signature
+from services.program_client import ActionRefused, ProgramClient
+from services.signing import Signer
 from tests.conftest import TEST_SIGNER, Harness
-from trainops.client import ActionRefused, ProgramClient
-from trainops.signing import Signer
 from workflows.program import TrainingProgramWorkflow
 
 TZ = "Asia/Shanghai"

@@ -21,9 +21,9 @@ from domain.approval import ApprovalPolicy, Approvers, PolicyStep, StepCondition
 from domain.calendar import BusinessCalendar, CalendarConfig
 from domain.events import Session
 from projections.queries import approver_inbox
+from services.database import Database
+from services.program_client import ActionRefused
 from tests.conftest import Harness, running_worker
-from trainops.client import ActionRefused
-from trainops.database import Database
 
 TZ = "Asia/Shanghai"
 

@@ -14,9 +14,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain import commands as c
 from domain.events import Session
+from runtime.temporal_bins import test_server_path as time_skipping_server
+from services.database import Database
 from tests.conftest import Harness, running_worker
-from trainops.database import Database
-from trainops.temporal_bins import test_server_path as time_skipping_server
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -13,8 +13,8 @@ from temporalio.testing import WorkflowEnvironment
 from activities.config_versions import ConfigSource, save_version
 from domain import commands as c
 from domain.events import Session
+from services.database import Database
 from tests.conftest import Harness, running_worker
-from trainops.database import Database
 
 TZ = "Asia/Shanghai"
 POLICY = """\

@@ -21,9 +21,9 @@ from domain.events import Session
 from domain.fact_rules import ExamScoreRules, FactRules
 from projections.evaluation import responses
 from projections.queries import program_timeline
+from services.database import Database
+from services.program_client import ActionRefused
 from tests.conftest import Harness, running_worker, until
-from trainops.client import ActionRefused
-from trainops.database import Database
 from workflows.program import TrainingProgramWorkflow
 from workflows.sandbox import sandbox_runner
 

@@ -146,7 +146,7 @@ async def test_full_lifecycle_with_reminders_at_the_right_instants(harness: Harn
 async def test_invalid_updates_are_refused_and_record_nothing(
     harness: Harness, command: c.ProgramCommand, reason: str
 ) -> None:
-    from trainops.client import ActionRefused
+    from services.program_client import ActionRefused
 
     program_id = f"p-bad-{uuid4().hex[:8]}"
     await _plan(harness, program_id)

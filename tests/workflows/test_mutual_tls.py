@@ -17,15 +17,15 @@ from activities.config_versions import ConfigSource
 from activities.outbox import NotificationService
 from activities.signing_keys import publish_key
 from domain.events import ProgramPlanned
+from runtime.certificates import generate
+from runtime.settings import Settings
+from runtime.temporal_connection import TemporalUnreachable, connect_temporal
+from services.database import Database
+from services.program_client import ProgramClient
 from tests.conftest import TEST_SIGNER, Harness
 from tests.tls_proxy import mutual_tls_front
 from tests.workflows.test_paths import plan
-from trainops.certificates import generate
-from trainops.client import ProgramClient
-from trainops.database import Database
-from trainops.settings import Settings
-from trainops.temporal_connection import TemporalUnreachable, connect_temporal
-from worker import build_worker
+from trainops.worker import build_worker
 
 
 @pytest.fixture(scope="module")

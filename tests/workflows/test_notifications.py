@@ -20,8 +20,8 @@ from temporalio.testing import WorkflowEnvironment
 from activities.admin_config import AdminConfig, NotificationSettings
 from domain import commands as c
 from domain.events import Session
+from services.database import Database
 from tests.conftest import running_worker
-from trainops.database import Database
 
 
 class FlakySmtp:

@@ -13,8 +13,8 @@ from domain import commands as c
 from domain.events import Session
 from domain.reference import CourseDefined, ProgramResourcesAssigned, Question
 from projections.evaluation import items
+from services.program_client import ActionRefused
 from tests.conftest import Harness, record_reference, until
-from trainops.client import ActionRefused
 
 
 async def evaluating(h: Harness, pid: str) -> None:

@@ -17,8 +17,8 @@ from domain import commands as c
 from domain.events import Session
 from domain.program import ProgramState
 from domain.reminders import attend_due, prepare_due
+from services.program_client import ActionRefused
 from tests.conftest import Harness
-from trainops.client import ActionRefused
 from workflows.program import TrainingProgramWorkflow
 from workflows.sandbox import sandbox_runner
 

@@ -15,8 +15,8 @@ from domain import commands as c
 from domain.calendar import ReminderRules
 from domain.events import Session
 from domain.reminders import attend_due
+from services.database import Database
 from tests.conftest import running_worker, until
-from trainops.database import Database
 
 ZONE = "Europe/Berlin"
 

@@ -19,11 +19,11 @@ from activities.outbox import NotificationService
 from activities.signing_keys import publish_key
 from domain.commands import PlanProgram
 from domain.events import Session
+from runtime.temporal_runtime import build_runtime
+from services.database import Database
+from services.program_client import ProgramClient
 from tests.conftest import TEST_SIGNER
-from trainops.client import ProgramClient
-from trainops.database import Database
-from trainops.temporal_runtime import build_runtime
-from worker import build_worker
+from trainops.worker import build_worker
 
 
 def _scrape(address: str) -> str:

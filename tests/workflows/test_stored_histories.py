@@ -16,7 +16,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from worker import WORKFLOWS
+from trainops.worker import WORKFLOWS
 from workflows.sandbox import sandbox_runner
 
 STORED = sorted((Path(__file__).parent / "histories").glob("*/*.json.gz"))

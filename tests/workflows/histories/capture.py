@@ -21,17 +21,17 @@ from typing import Any
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from trainops.client import ProgramClient
-from trainops.database import open_database
-from trainops.temporal_bins import test_server_path
-from worker import build_worker
+from runtime.temporal_bins import test_server_path
+from services.database import open_database
+from services.program_client import ProgramClient
+from trainops.worker import build_worker
 
 
 def _client(env: WorkflowEnvironment, store: Any) -> ProgramClient:
     """A client for this code version: signing where the version signs actions."""
     try:
         from activities.signing_keys import publish_key
-        from trainops.signing import Signer
+        from services.signing import Signer
     except ImportError:
         return ProgramClient(env.client, "capture")
     signer = Signer.generate()

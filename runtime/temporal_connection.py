@@ -17,8 +17,9 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import TLSConfig
 
-from trainops.settings import Settings
-from trainops.tracing import temporal_interceptors
+from runtime.errors import StartupError
+from runtime.settings import Settings
+from runtime.tracing import temporal_interceptors
 
 log = structlog.get_logger(__name__)
 
@@ -26,7 +27,7 @@ FIRST_BACKOFF_SECONDS = 0.5
 MAX_BACKOFF_SECONDS = 10.0
 
 
-class TemporalUnreachable(Exception):
+class TemporalUnreachable(StartupError):
     """Temporal did not answer within the configured wait; the message says why."""
 
 

@@ -26,11 +26,12 @@ from domain.proofs import (
     payload_digest,
     signed_bytes,
 )
+from runtime.errors import StartupError
 
 log = structlog.get_logger(__name__)
 
 
-class SigningKeyError(RuntimeError):
+class SigningKeyError(StartupError, RuntimeError):
     """The signing key is missing or unreadable; the message says what to set."""
 
 

@@ -23,7 +23,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.commands import PlanProgram, ProgramCommand
 from domain.program import ProgramState
-from trainops.signing import Signer
+from services.signing import Signer
 from workflows.program import ActionResult, ProgramWorkflowInput, TrainingProgramWorkflow
 
 C = TypeVar("C", bound=BaseModel)

@@ -2,7 +2,7 @@
 go on it says why in one line instead of a traceback.
 
 - The database: retried with capped exponential backoff (logging why it waits), as Temporal is
-  in ``trainops.temporal_connection``; a cold start or a database restart is waited out.
+  in ``runtime.temporal_connection``; a cold start or a database restart is waited out.
 - Startup errors a person must fix (a schema the app's role may not migrate, a missing or
   retired key, a refused certificate, tracing without its packages, a bad setting) end the
   process with ``error: …`` on stderr and exit status 78 (configuration error).
@@ -19,10 +19,11 @@ from typing import Any
 
 import structlog
 from pydantic import ValidationError
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from eventlog.engine import make_engine
+from runtime.errors import StartupError
 
 log = structlog.get_logger(__name__)
 
@@ -31,13 +32,16 @@ FIRST_BACKOFF_SECONDS = 0.5
 MAX_BACKOFF_SECONDS = 10.0
 
 
-class DatabaseUnreachable(Exception):
+class DatabaseUnreachable(StartupError):
     """The database did not answer within the wait; the message says where and why."""
 
 
 def wait_for_database(url: str, wait_seconds: float) -> None:
-    """Return once the database at ``url`` answers a query; retry with backoff until then."""
-    engine = make_engine(url)
+    """Return once the database at ``url`` answers a query; retry with backoff until then.
+    SQLite is a file beside the process: nothing to wait for."""
+    if make_url(url).get_backend_name() == "sqlite":
+        return
+    engine = create_engine(url)
     deadline = time.monotonic() + wait_seconds
     backoff, attempt = FIRST_BACKOFF_SECONDS, 0
     try:
@@ -68,22 +72,8 @@ def wait_for_database(url: str, wait_seconds: float) -> None:
         engine.dispose()
 
 
-def _startup_errors() -> tuple[type[BaseException], ...]:
-    from activities.signing_keys import SigningKeyError as RetiredKey
-    from trainops.database import MigrationRefused
-    from trainops.signing import SigningKeyError
-    from trainops.temporal_connection import TemporalUnreachable
-    from trainops.tracing import TracingUnavailable
-
-    return (
-        DatabaseUnreachable,
-        MigrationRefused,
-        SigningKeyError,
-        RetiredKey,
-        TemporalUnreachable,
-        TracingUnavailable,
-        ValidationError,
-    )
+#: What ends a process with one line and status 78: anything a person must fix first.
+STARTUP_ERRORS: tuple[type[BaseException], ...] = (StartupError, ValidationError)
 
 
 def explain(exc: BaseException) -> str:
@@ -103,7 +93,7 @@ def explained_startup() -> Iterator[None]:
     """A startup error a person must fix becomes one line on stderr and exit status 78."""
     try:
         yield
-    except _startup_errors() as exc:
+    except STARTUP_ERRORS as exc:
         print(f"error: {explain(exc)}", file=sys.stderr, flush=True)
         raise SystemExit(EXIT_CONFIG) from None
 

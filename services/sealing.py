@@ -31,8 +31,8 @@ from activities.sealing import LogSealer
 from audit.seal_keys import publish_seal_key
 from audit.witness import DirectoryWitness, HttpWitness, Witness
 from eventlog import EventStore
-from trainops.settings import Settings
-from trainops.signing import Signer, SigningKeyError, _from_pem_or_seed, load_signer
+from runtime.settings import Settings
+from services.signing import Signer, SigningKeyError, _from_pem_or_seed, load_signer
 from workflows.seal import SealLogWorkflow
 
 log = structlog.get_logger(__name__)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from trainops.settings import Settings
+from runtime.errors import StartupError
+from runtime.settings import Settings
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -26,7 +27,7 @@ log = structlog.get_logger(__name__)
 _provider: TracerProvider | None = None
 
 
-class TracingUnavailable(Exception):
+class TracingUnavailable(StartupError):
     """Tracing was asked for but its packages are not installed."""
 
 

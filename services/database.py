@@ -9,12 +9,13 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
+from accounts.users import migrate_users
 from activities.outbox import NotificationService, migrate_outbox
-from api.users import migrate_users
 from eventlog import EventStore
 from eventlog.engine import make_engine, migrate
 from projections.runner import ProjectionRunner
 from projections.tables import migrate_read_models
+from runtime.errors import StartupError
 
 log = structlog.get_logger(__name__)
 
@@ -23,7 +24,7 @@ log = structlog.get_logger(__name__)
 MAY_NOT_MIGRATE = frozenset({"42501", "3F000"})
 
 
-class MigrationRefused(RuntimeError):
+class MigrationRefused(StartupError, RuntimeError):
     """The application's role may not migrate the schema; the message says what to set."""
 
 
@@ -59,7 +60,7 @@ def migrate_all(engine: Engine) -> None:
 
 def configured_migration_url(url: str) -> str | None:
     """The owner's URL from the settings, when ``url`` is the configured application URL."""
-    from trainops.settings import get_settings
+    from runtime.settings import get_settings
 
     settings = get_settings()
     if settings.migration_database_url is None or url != settings.database_url:
@@ -86,7 +87,7 @@ def open_database(
                 None,
                 make_url(owner_url).username,
             ):
-                from trainops.db_roles import grant_app_role
+                from runtime.db_roles import grant_app_role
 
                 with owner.begin() as conn:
                     grant_app_role(conn, app_role)

@@ -9,7 +9,7 @@ from typing import Any
 
 import structlog
 
-from trainops.settings import Settings
+from runtime.settings import Settings
 
 
 def configure_logging(

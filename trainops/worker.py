@@ -1,0 +1,154 @@
+"""The Temporal worker, wired in this one place: program workflows and their activities on one
+task queue, the seal schedule, the signing keys kept fresh, the heartbeat.
+
+``trainops worker`` (and ``python worker.py``, the image's command) runs ``main``; ``trainops up``
+runs the same ``serving`` in-process beside the dev server and the projector; tests and the demo
+build a bare worker with ``build_worker``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import structlog
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.admin_config import AdminConfig
+from activities.config_versions import ConfigProvider, ConfigSource
+from activities.outbox import NotificationService
+from activities.program_activities import ProgramActivities
+from activities.sealing import LogSealer
+from activities.signing_keys import trusted_keys
+from eventlog import EventStore
+from runtime.heartbeat import touch
+from runtime.logging import configure_logging
+from runtime.settings import Settings, get_settings
+from runtime.startup import wait_for_database
+from runtime.temporal_connection import connect_temporal
+from runtime.temporal_runtime import install_runtime
+from runtime.tracing import configure_tracing
+from services.database import Database, open_database
+from services.sealing import start_sealing
+from workflows.program import TrainingProgramWorkflow
+from workflows.sandbox import sandbox_runner
+from workflows.seal import SealLogWorkflow
+from workflows.trusted_keys import TRUSTED
+
+log = structlog.get_logger(__name__)
+
+WORKFLOWS = [TrainingProgramWorkflow, SealLogWorkflow]
+#: How often a worker reloads the signing keys published in the log (a key the API publishes
+#: at start is trusted within this long).
+KEYRING_REFRESH_SECONDS = 2.0
+HEARTBEAT_SECONDS = 10.0
+
+
+def refresh_keyring(store: EventStore) -> None:
+    """Trust every key published in the log (and learn of retirements)."""
+    TRUSTED.update(trusted_keys(store))
+
+
+async def keep_keyring_fresh(store: EventStore, every: float = KEYRING_REFRESH_SECONDS) -> None:
+    """Reload the published keys until cancelled; a failed read is logged and retried."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await asyncio.to_thread(refresh_keyring, store)
+        except Exception as exc:
+            log.warning("could not reload signing keys", error=type(exc).__name__)
+
+
+async def beat_while_temporal_answers(
+    client: Client, path: Path, every: float = HEARTBEAT_SECONDS
+) -> None:
+    """Touch the heartbeat file each time Temporal answers a health check (the container's
+    healthcheck reads it): a worker cut off from Temporal turns unhealthy."""
+    while True:
+        try:
+            if await client.service_client.check_health():
+                await asyncio.to_thread(touch, path)
+        except Exception as exc:
+            log.warning("Temporal health check failed", error=type(exc).__name__)
+        await asyncio.sleep(every)
+
+
+def build_worker(
+    client: Client,
+    task_queue: str,
+    store: EventStore,
+    notifier: NotificationService,
+    *,
+    config: AdminConfig | ConfigProvider | None = None,
+    sealer: LogSealer | None = None,
+    **options: Any,
+) -> Worker:
+    program_activities = ProgramActivities(store, notifier, config)
+    refresh_keyring(store)  # before the first update arrives
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=WORKFLOWS,
+        activities=[
+            program_activities.append_events,
+            program_activities.program_settings,
+            program_activities.resolve_approval_route,
+            program_activities.deliver_notice,
+            program_activities.grade_exam,
+            program_activities.has_online_exam,
+            program_activities.verify_plan_proof,
+            *([sealer.seal_log] if sealer is not None else []),
+        ],
+        activity_executor=ThreadPoolExecutor(max_workers=16),
+        workflow_runner=sandbox_runner(),
+        **options,
+    )
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    client: Client, settings: Settings, database: Database, config: ConfigProvider
+) -> AsyncIterator[Worker]:
+    """The worker as every long-running process runs it (not started: the caller runs it):
+    notices through the configured channels, the seal schedule, signing keys reloaded, and a
+    heartbeat while Temporal answers when a heartbeat file is set."""
+    notifier = NotificationService(database.engine, lambda: config().notifications, database.store)
+    sealer = await start_sealing(client, settings.task_queue, database.store)
+    worker = build_worker(
+        client, settings.task_queue, database.store, notifier, config=config, sealer=sealer
+    )
+    tasks = [asyncio.create_task(keep_keyring_fresh(database.store))]
+    if settings.heartbeat_file is not None:
+        beat = beat_while_temporal_answers(client, settings.heartbeat_file)
+        tasks.append(asyncio.create_task(beat))
+    try:
+        yield worker
+    finally:
+        for task in tasks:
+            task.cancel()
+
+
+async def main() -> None:
+    """The worker process: settings, logging and tracing, then the worker until stopped."""
+    settings = get_settings()
+    install_runtime(settings.worker_metrics_address)
+    configure_logging(settings.log_format, settings.log_level)
+    configure_tracing(settings, "trainops-worker")
+    await asyncio.to_thread(
+        wait_for_database, settings.database_url, settings.database_connect_wait_seconds
+    )
+    database = open_database(settings.database_url)
+    try:
+        config = ConfigSource(database.store, settings.config_file)
+        config()  # a configuration that cannot be loaded stops the worker here
+        client = await connect_temporal(settings)
+        async with serving(client, settings, database, config) as worker:
+            log.info("worker started", task_queue=settings.task_queue)
+            await worker.run()
+    finally:
+        database.close()
