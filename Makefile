@@ -45,6 +45,7 @@ test: lint typecheck unit
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.eventlog_bench
+	$(BIN)/python -m bench.writers_bench
 
 clean:
 	rm -rf $(VENV) .trainops .pytest_cache .mypy_cache .ruff_cache
