@@ -54,7 +54,7 @@ def _writer(name: str, url: str, schema: str) -> Any:
             from eventlog.engine import make_engine
 
             engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-            _writers[key] = _TrainopsProcessWriter(EventStore(engine))
+            _writers[key] = _TrainopsProcessWriter(EventStore(engine, group_commit=True))
         else:
             from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 

@@ -134,8 +134,18 @@ class _Append:
 
 
 class EventStore:
-    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        group_commit: bool = False,
+    ) -> None:
         self.engine = engine
+        #: Share commits with other processes through the inbox (``eventlog.inbox``) when they
+        #: write too. Off by default until it is measured ahead on a quiet machine: on a loaded
+        #: one it cost more CPU than the flushes it saved (docs/performance.md).
+        self._group_commit = group_commit
         self._clock = clock or (lambda: datetime.now(UTC))
         self._queue_lock = threading.Lock()
         self._arrived = threading.Condition(self._queue_lock)
@@ -233,12 +243,14 @@ class EventStore:
 
     def _write(self, batch: list[_Append], *, check_duplicates: bool) -> None:
         if self._postgres and not check_duplicates:
-            if time.monotonic() < self._shared_until and all(map(inbox.stageable, batch)):
+            shared = self._group_commit and time.monotonic() < self._shared_until
+            if shared and all(map(inbox.stageable, batch)):
                 self._write_staged(batch)
                 return
             had_head = self._known_head is not None
             known = self._write_known_head(batch)
-            if known is False and had_head and all(map(inbox.stageable, batch)):
+            contended = self._group_commit and known is False and had_head
+            if contended and all(map(inbox.stageable, batch)):
                 self._shared_until = time.monotonic() + SHARED_FOR  # another writer moved it
                 self._write_staged(batch)
                 return

@@ -45,6 +45,7 @@ def test_writers_and_tailing_reader(
         if log_db.backend != "postgresql":
             pytest.skip("the inbox is PostgreSQL's: SQLite has one writer at a time")
         for store in stores:
+            store._group_commit = True
             store._shared_until = float("inf")
     reader_store = stores[-1]
     deadline = time.monotonic() + TIME_LIMIT

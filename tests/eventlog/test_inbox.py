@@ -21,6 +21,7 @@ def staged(log_db: LogDatabase, make_store: StoreFactory) -> EventStore:
     if log_db.backend != "postgresql":
         pytest.skip("the inbox is PostgreSQL's: SQLite has one writer at a time")
     store = make_store(separate_engine=True)
+    store._group_commit = True
     store._shared_until = float("inf")
     return store
 
@@ -56,6 +57,7 @@ def test_concurrent_staged_appends_share_commits_and_keep_the_chain(
 ) -> None:
     stores = [staged] + [make_store(separate_engine=True) for _ in range(3)]
     for store in stores:
+        store._group_commit = True
         store._shared_until = float("inf")
     errors: list[BaseException] = []
 
@@ -98,6 +100,7 @@ def test_upgrade_from_the_schema_before_the_inbox(log_db: LogDatabase, bare_engi
     store = EventStore(log_db.new_engine())
     if log_db.backend == "postgresql":
         assert _inbox_rows(bare_engine) == 0
+        store._group_commit = True
         store._shared_until = float("inf")
     result = store.append("program-1", 3, new_events(2))
     assert (result.first_position, result.last_position) == (4, 5)
