@@ -10,7 +10,7 @@ table                                  the application role may
 ``log_head``                           SELECT, UPDATE (every append moves the head)
 ``*_schema_version``                   SELECT (to see that the schema is at head)
 every other table of the schema        SELECT, INSERT, UPDATE, DELETE (read models, outbox,
-                                       users and sessions)
+                                       users and sessions, the event inbox)
 sequences of the schema                USAGE, SELECT
 the schema                             USAGE (not CREATE: no tables of its own)
 the database (``replay_schemas``)      CREATE: ``trainops audit replay`` builds its scratch read

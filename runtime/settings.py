@@ -21,6 +21,11 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the event log and read models "
         "(e.g. postgresql+psycopg://user@host:5432/db).",
     )
+    eventlog_group_commit: bool = Field(
+        default=False,
+        description="PostgreSQL: appends from several processes share commits through an "
+        "unlogged inbox (docs/performance.md). Off until measured ahead on your hardware.",
+    )
     migration_database_url: SecretStr | None = Field(
         default=None,
         description="URL of the schema's owner, which runs migrations; unset: the app URL. "

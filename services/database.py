@@ -95,5 +95,7 @@ def open_database(
                 log.info("schema migrated by its owner", app_role=app_role)
         finally:
             owner.dispose()
-    store = EventStore(engine)
+    from runtime.settings import get_settings
+
+    store = EventStore(engine, group_commit=get_settings().eventlog_group_commit)
     return Database(engine, store, NotificationService(engine), ProjectionRunner(store))
