@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_origin
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
@@ -208,6 +208,20 @@ def inbox_rows(state: ProgramState, task_id: str) -> tuple[dict[str, Any], ...]:
     )
 
 
+#: The state's sets: stored sorted, so a view's row does not depend on how its sets were built
+#: (folded in one run or reloaded batch by batch), and a rebuild reproduces it byte for byte.
+SET_FIELDS = tuple(
+    name for name, f in ProgramState.model_fields.items() if get_origin(f.annotation) is frozenset
+)
+
+
+def stored_view(view: ProgramView) -> dict[str, Any]:
+    document = view.model_dump(mode="json")
+    for name in SET_FIELDS:
+        document["state"][name] = sorted(document["state"][name])
+    return document
+
+
 def program_row(view: ProgramView) -> dict[str, Any]:
     state = view.state
     outcome = view.outcome
@@ -230,7 +244,7 @@ def program_row(view: ProgramView) -> dict[str, Any]:
         "executed_on": view.executed_on,
         "on_time": view.on_time,
         "reminders_sent": len(state.sent_reminders),
-        "state": view.model_dump(mode="json"),
+        "state": stored_view(view),
         "last_position": view.last_position,
         "updated_at": view.updated_at,
     }

@@ -257,7 +257,7 @@ def program_page(
         zone,
         datetime.now(UTC),
     )
-    route = route_steps(state)
+    route = route_steps(state) if sees_all else []  # a trainee never sees who approves
     state, summary = (
         reads.state_for(principal.user, summary, state, actors),
         reads.summary_for(principal.user, summary, state, actors),

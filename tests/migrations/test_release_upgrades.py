@@ -97,5 +97,18 @@ def test_a_schema_newer_than_the_code_is_refused_with_a_message(
             SchemaTooNew, match="read_models_schema_version is at read_models_0099"
         ) as refused:
             migrate_all(engine)
-        assert "newest this version knows is read_models_0005_quarantine" in str(refused.value)
+        newest = str(refused.value).split("newest this version knows is ", 1)[1].split(";")[0]
+        assert newest.startswith("read_models_") and newest == _read_models_head()
         assert revisions(engine)["read_models_schema_version"] == ["read_models_0099"]  # left alone
+
+
+def _read_models_head() -> str:
+    """The read models' newest migration, from their own script directory."""
+    from alembic.script import ScriptDirectory
+
+    import projections
+
+    versions = Path(projections.__file__).parent / "migrations"
+    head = ScriptDirectory(str(versions)).get_current_head()
+    assert head is not None
+    return head
