@@ -155,7 +155,13 @@ async def _start_worker(tmp_path: Path, **env: str) -> tuple[int, str]:
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )
-    _, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
+    # Well inside the 600 s wait it was given (each refused attempt takes the SDK ~20 s of
+    # its own retries, so three in a row take a minute idle, more on a loaded machine).
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=540)
+    except TimeoutError:
+        process.kill()
+        raise
     assert process.returncode is not None
     return process.returncode, stderr.decode()
 
