@@ -32,7 +32,14 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
-from bench.eventlog_bench import DEFAULT_URL, BenchEvent, Database, PyEsWriter, make_events
+from bench.eventlog_bench import (
+    DEFAULT_URL,
+    BenchEvent,
+    Database,
+    PyEsWriter,
+    TrainopsWriter,
+    make_events,
+)
 
 TARGET = 2.0
 """trainops ÷ pyeventsourcing, at least, from this many processes on (``TARGET_FROM``)."""
@@ -54,7 +61,7 @@ def _writer(name: str, url: str, schema: str) -> Any:
             from eventlog.engine import make_engine
 
             engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-            _writers[key] = _TrainopsProcessWriter(EventStore(engine, group_commit=True))
+            _writers[key] = TrainopsWriter(EventStore(engine, group_commit=True))
         else:
             from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 
@@ -71,29 +78,6 @@ def _writer(name: str, url: str, schema: str) -> Any:
             )
             _writers[key] = PyEsWriter(PostgresApplicationRecorder(datastore))
     return _writers[key]
-
-
-class _TrainopsProcessWriter:
-    def __init__(self, store: Any) -> None:
-        self.store = store
-
-    def append(self, stream_id: str, expected_version: int, events: Sequence[BenchEvent]) -> None:
-        from eventlog import NewEvent
-
-        self.store.append(
-            stream_id,
-            expected_version,
-            [
-                NewEvent(
-                    event_id=e.event_id,
-                    event_type=e.event_type,
-                    payload=e.payload,
-                    occurred_at=e.occurred_at,
-                    metadata=e.metadata,
-                )
-                for e in events
-            ],
-        )
 
 
 def _write_for(task: tuple[str, str, str, float, float, int]) -> int:
