@@ -21,7 +21,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from api.dependencies import LANG_COOKIE
-from api.i18n import negotiate, translator
+from api.languages import negotiate
+from api.translator import translator
 from services.errors import (
     Conflict,
     Forbidden,

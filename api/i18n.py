@@ -1,17 +1,16 @@
-"""English and Simplified Chinese for the pages; the English text is the key (missing: English)."""
+"""The catalog: Simplified Chinese for the pages and the command line; the English text is the key.
+
+Only data lives here (and in the ``api.i18n_*`` modules it merges), so that the command line,
+one layer up, reads the same words as the pages without importing the pages' machinery
+(``api.translator``) or anything heavy. English needs no table: a text missing here is shown in
+English.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
+from api.i18n_cli import CLI_ZH_CN
 from api.i18n_diagrams import DIAGRAMS_ZH_CN
-from api.refusal_texts import ZH_CN as REFUSALS_ZH_CN
-from domain.refusals import REFUSALS
-from projections.event_messages import decode, render
-
-LANGUAGES: dict[str, str] = {"en": "English", "zh-CN": "简体中文"}
-DEFAULT = "en"
+from api.i18n_trainees import TRAINEES_ZH_CN
 
 ZH_CN: dict[str, str] = {
     "trainops": "培训运营",
@@ -238,70 +237,6 @@ ZH_CN: dict[str, str] = {
     "Delegate": "委托",
     "To (person id)": "委托给(人员编号)",
     "Release to the group": "退回给组",
-    "My trainings": "我的培训",
-    "You are not enrolled in any training yet.": "你还没有报名任何培训。",
-    "Next session": "下一课次",
-    "Reaction survey": "培训满意度问卷",
-    "Exam": "考试",
-    "Fill in the survey": "填写问卷",
-    "Take the exam": "参加考试",
-    "open until": "开放至",
-    "answered": "已提交",
-    "See your answers": "查看我的答卷",
-    "opens after the last session": "最后一次课结束后开放",
-    "only trainees who attended take part": "仅出席的学员可参加",
-    "Thank you: your survey is recorded.": "谢谢!你的问卷已记录。",
-    "Your exam is recorded.": "你的考试已记录。",
-    "Course": "课程",
-    "Location": "地点",
-    "Organiser": "组织者",
-    "What to do now": "当前待办",
-    "Times in": "时间均为当地时区:",
-    "You": "我",
-    "held": "已举行",
-    "upcoming": "未开始",
-    "attended": "已出席",
-    "absent": "缺席",
-    "Your answers": "我的答卷",
-    "overall": "总体",
-    "Overall, how satisfied are you with this training?": "总体而言,你对本次培训的满意度如何?",
-    "Content: relevant and useful for your work": "内容:与工作相关、有用",
-    "Instructor: clear, knowledgeable, engaging": "讲师:讲解清楚、专业、有感染力",
-    "Format and materials": "形式与教材",
-    "Venue and organisation": "场地与组织",
-    "Rate each from %(low)s (very poor) to %(high)s (excellent).": (
-        "每项从 %(low)s(很差)到 %(high)s(非常好)打分。"
-    ),
-    "Leave a question empty if it does not apply.": "不适用的题目可以留空。",
-    "required": "必填",
-    "optional": "选填",
-    "Give a score here.": "请在此打分。",
-    "Enter a number from %(low)s to %(high)s.": "请输入 %(low)s 到 %(high)s 之间的数字。",
-    "Anything else you want to tell us?": "还有其他想告诉我们的吗?",
-    "At most %(n)s characters.": "最多 %(n)s 个字符。",
-    "Send the survey": "提交问卷",
-    "You answered the survey. Thank you!": "你已提交问卷,谢谢!",
-    "You can send your answers once; they are graded right away.": (
-        "答卷只能提交一次,提交后立即评分。"
-    ),
-    "Question": "题目",
-    "Knowledge point": "知识点",
-    "Your answer": "你的答案",
-    "Answer this question.": "请回答本题。",
-    "This answer cannot be accepted.": "无法接受此答案。",
-    "This training has no online exam: the specialist records the score of the exam you"
-    " took, with its evidence.": "本培训没有在线考试:你参加的考试成绩由培训专员凭证明材料录入。",
-    "taken elsewhere: the specialist records your score": "线下考试:成绩由培训专员录入",
-    "your score is recorded and awaits confirmation": "成绩已录入,等待复核确认",
-    "Send my answers": "提交答卷",
-    "Your score": "你的成绩",
-    "passed": "通过",
-    "not passed": "未通过",
-    "pass mark": "及格线",
-    "Result": "结果",
-    "correct": "正确",
-    "wrong": "错误",
-    "Your sessions, survey and exam": "我的课次、问卷和考试",
     "Reason, if entered late": "补录理由(如逾期录入)",
     "needed more than %(n)s days after the session ended": "课次结束 %(n)s 天后录入时必填",
     "Record exam score": "录入考试成绩",
@@ -380,55 +315,6 @@ ZH_CN: dict[str, str] = {
 
 ZH_CN.update({k: v for k, v in DIAGRAMS_ZH_CN.items() if k not in ZH_CN})
 CATALOG: dict[str, dict[str, str]] = {"en": {}, "zh-CN": ZH_CN}
+for _part in (TRAINEES_ZH_CN, CLI_ZH_CN):
+    ZH_CN.update({k: v for k, v in _part.items() if k not in ZH_CN})
 
-
-class Translator:
-    """``t("English text")`` in the page's language (English when a text has no entry), and
-    ``t.event(entry)``: a timeline entry's summary from its message keys (its stored English
-    summary for a row written before messages were kept)."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang if lang in LANGUAGES else DEFAULT
-        self.table = CATALOG.get(self.lang, {})
-
-    def __call__(self, text: str) -> str:
-        return self.table.get(text, text)
-
-    def event(self, entry: Mapping[str, Any]) -> str:
-        stored = entry.get("message")
-        message = decode(stored) if isinstance(stored, str) else None
-        if message is None:
-            return str(entry.get("summary", ""))
-        return render(message, self.lang)
-
-    def refusal(self, exc: BaseException) -> str:
-        """Why the rules refused an action, from its code (``domain.refusals``) in this
-        language; its English words when it has no code or its parameters do not fit."""
-        code, params = getattr(exc, "code", ""), getattr(exc, "params", {})
-        template = (REFUSALS_ZH_CN if self.lang == "zh-CN" else REFUSALS).get(code)
-        if template is None:
-            return str(exc)
-        try:
-            return template.format_map(params)
-        except (KeyError, ValueError, IndexError):
-            return str(exc)
-
-    def refused(self, exc: BaseException) -> str:
-        """A refusal as the pages show it: "refused: " and why."""
-        return f"{self('refused:')} {self.refusal(exc)}"
-
-
-def translator(lang: str) -> Translator:
-    return Translator(lang)
-
-
-def negotiate(cookie: str | None, accept_language: str | None) -> str:
-    if cookie in LANGUAGES:
-        return cookie
-    for part in (accept_language or "").split(","):
-        code = part.split(";")[0].strip().lower()
-        if code.startswith("zh"):
-            return "zh-CN"
-        if code.startswith("en"):
-            return "en"
-    return DEFAULT

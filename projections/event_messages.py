@@ -8,19 +8,17 @@ in as a parameter, never into a template, so ``{`` or ``[urgent]`` in a comment 
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from typing import Any
 
 from domain import accounts as acc
 from domain import evaluation as ev
 from domain import events as e
 from domain import reference as ref
-from projections.event_texts import EN, ZH_CN
-
-Part = tuple[str, dict[str, str]]
-
-CATALOG: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN}
+# Rendering lives with the texts (the command line renders stored messages without the domain).
+from projections.event_texts import Part as Part
+from projections.event_texts import decode as decode
+from projections.event_texts import encode as encode
+from projections.event_texts import render as render
 
 #: How much of a long feedback text a timeline line repeats.
 FEEDBACK_CHARS = 120
@@ -285,27 +283,3 @@ def _other(event: Any) -> list[Part]:
                 value=event.value,
             )
     return _one("event.unknown", type=getattr(event, "type", type(event).__name__))
-
-
-def render(message: Sequence[Part], lang: str = "en") -> str:
-    """The parts as one line in ``lang`` (English for a language or key it does not know)."""
-    table = CATALOG.get(lang, EN)
-    return "".join(table.get(key, EN.get(key, key)).format_map(params) for key, params in message)
-
-
-def encode(message: Sequence[Part]) -> str:
-    """The stored form of a message (a timeline row keeps it beside its English summary)."""
-    return json.dumps([[key, params] for key, params in message], ensure_ascii=False)
-
-
-def decode(stored: str | None) -> list[Part] | None:
-    """A stored message, or None for a row written before messages were kept."""
-    if not stored:
-        return None
-    try:
-        return [
-            (str(key), {str(k): str(v) for k, v in params.items()})
-            for key, params in json.loads(stored)
-        ]
-    except (ValueError, TypeError, AttributeError):
-        return None

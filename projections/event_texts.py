@@ -1,10 +1,17 @@
-"""The texts of event summaries by message key: English and Simplified Chinese.
+"""The texts of event summaries by message key: English and Simplified Chinese, and their rendering.
 
 ``{name}`` is a parameter that ``projections.event_messages`` fills (user text only ever goes in
-as a parameter). A test keeps both languages' keys and parameters equal.
+as a parameter). A test keeps both languages' keys and parameters equal. Rendering a stored
+message needs nothing else, so the command line renders timelines from here without the domain.
 """
 
 from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+#: A message part: a key and its parameters (plain strings).
+Part = tuple[str, dict[str, str]]
 
 #: Every key's English template ({name} is a parameter).
 EN: dict[str, str] = {
@@ -172,3 +179,29 @@ ZH_CN: dict[str, str] = {
     "event.recorded_confirmed": "(录入人 {by},证明材料 {evidence},复核人 {confirmed})",
     "event.unknown": "{type}",
 }
+
+CATALOG: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN}
+
+
+def render(message: Sequence[Part], lang: str = "en") -> str:
+    """The parts as one line in ``lang`` (English for a language or key it does not know)."""
+    table = CATALOG.get(lang, EN)
+    return "".join(table.get(key, EN.get(key, key)).format_map(params) for key, params in message)
+
+
+def encode(message: Sequence[Part]) -> str:
+    """The stored form of a message (a timeline row keeps it beside its English summary)."""
+    return json.dumps([[key, params] for key, params in message], ensure_ascii=False)
+
+
+def decode(stored: str | None) -> list[Part] | None:
+    """A stored message, or None for a row written before messages were kept."""
+    if not stored:
+        return None
+    try:
+        return [
+            (str(key), {str(k): str(v) for k, v in params.items()})
+            for key, params in json.loads(stored)
+        ]
+    except (ValueError, TypeError, AttributeError):
+        return None

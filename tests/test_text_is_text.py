@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from api.i18n import Translator
+from api.translator import Translator
 from api.pages.rendering import templates
 from domain.events import EVENT_TYPES
 from projections.event_messages import encode, parts, render

@@ -18,7 +18,8 @@ from api.dependencies import (
     get_services,
 )
 from api.errors import describe_errors
-from api.i18n import LANGUAGES, negotiate, translator
+from api.languages import LANGUAGES, negotiate
+from api.translator import translator
 from services.errors import (
     Conflict,
     ServiceError,

@@ -19,7 +19,7 @@ from api.dependencies import (
     Principal,
     ServicesDep,
 )
-from api.i18n import LANGUAGES
+from api.languages import LANGUAGES
 from api.pages.rendering import (
     home_for,
     local_path,

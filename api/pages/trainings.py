@@ -24,7 +24,8 @@ from api.dependencies import (
     ServicesDep,
     require_role,
 )
-from api.i18n import ZH_CN, translator
+from api.i18n import ZH_CN
+from api.translator import translator
 from api.kpis import thresholds_in_force
 from api.pages.rendering import language, message_of, redirect, render, status_for
 from domain.evaluation import GradedItem

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from api.i18n import CATALOG, LANGUAGES, Translator
+from api.i18n import CATALOG
+from api.languages import LANGUAGES
+from api.translator import Translator
 from domain.events import EVENT_TYPES
 from projections import event_texts as messages
 from projections.event_messages import decode, encode, parts, render

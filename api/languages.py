@@ -1,0 +1,54 @@
+"""Which language a person reads: the pages ask the browser, the command line asks the locale.
+
+Both land on one of ``LANGUAGES``; any Chinese goes to Simplified Chinese (the only Chinese
+there is), anything else to English. Imports nothing, so the command line pays nothing for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LANGUAGES: dict[str, str] = {"en": "English", "zh-CN": "简体中文"}
+DEFAULT = "en"
+
+#: Where the command line looks, in order: its own setting, then the POSIX locale the way
+#: gettext reads it (the first of these that is set decides).
+LOCALE_VARIABLES = ("TRAINOPS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def supported(tag: str) -> str | None:
+    """``zh-CN``, ``zh_CN.UTF-8``, ``zh`` → ``zh-CN``; ``en_GB`` → ``en``; else None."""
+    code = tag.strip().split(".")[0].split("@")[0].replace("_", "-").lower()
+    if code == "zh" or code.startswith("zh-"):
+        return "zh-CN"
+    if code == "en" or code.startswith("en-"):
+        return "en"
+    return None
+
+
+def negotiate(cookie: str | None, accept_language: str | None) -> str:
+    """A page's language: the person's choice (cookie), then the browser's first known one."""
+    if cookie in LANGUAGES:
+        return cookie
+    for part in (accept_language or "").split(","):
+        chosen = supported(part.split(";")[0])
+        if chosen is not None:
+            return chosen
+    return DEFAULT
+
+
+def from_environment(environ: Mapping[str, str]) -> str:
+    """The command line's language: ``TRAINOPS_LANG``, then ``LANGUAGE`` (a colon-separated
+    list), ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` as gettext reads them; the first variable
+    that is set decides (``C`` or ``POSIX`` there means English)."""
+    for name in LOCALE_VARIABLES:
+        value = environ.get(name, "")
+        if not value:
+            continue
+        for tag in value.split(":") if name == "LANGUAGE" else [value]:
+            chosen = supported(tag)
+            if chosen is not None:
+                return chosen
+        if name != "LANGUAGE":
+            return DEFAULT
+    return DEFAULT

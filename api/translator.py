@@ -1,0 +1,56 @@
+"""The pages' translator: a text, an event's summary and a refusal in the reader's language.
+
+The words are in the catalogs (``api.i18n``, ``projections.event_texts``,
+``api.refusal_texts``); this module adds the pages' rules for using them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from api.i18n import CATALOG
+from api.languages import DEFAULT, LANGUAGES
+from api.refusal_texts import ZH_CN as REFUSALS_ZH_CN
+from domain.refusals import REFUSALS
+from projections.event_texts import decode, render
+
+
+class Translator:
+    """``t("English text")`` in the page's language (English when a text has no entry), and
+    ``t.event(entry)``: a timeline entry's summary from its message keys (its stored English
+    summary for a row written before messages were kept)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang if lang in LANGUAGES else DEFAULT
+        self.table = CATALOG.get(self.lang, {})
+
+    def __call__(self, text: str) -> str:
+        return self.table.get(text, text)
+
+    def event(self, entry: Mapping[str, Any]) -> str:
+        stored = entry.get("message")
+        message = decode(stored) if isinstance(stored, str) else None
+        if message is None:
+            return str(entry.get("summary", ""))
+        return render(message, self.lang)
+
+    def refusal(self, exc: BaseException) -> str:
+        """Why the rules refused an action, from its code (``domain.refusals``) in this
+        language; its English words when it has no code or its parameters do not fit."""
+        code, params = getattr(exc, "code", ""), getattr(exc, "params", {})
+        template = (REFUSALS_ZH_CN if self.lang == "zh-CN" else REFUSALS).get(code)
+        if template is None:
+            return str(exc)
+        try:
+            return template.format_map(params)
+        except (KeyError, ValueError, IndexError):
+            return str(exc)
+
+    def refused(self, exc: BaseException) -> str:
+        """A refusal as the pages show it: "refused: " and why."""
+        return f"{self('refused:')} {self.refusal(exc)}"
+
+
+def translator(lang: str) -> Translator:
+    return Translator(lang)
