@@ -317,4 +317,3 @@ ZH_CN.update({k: v for k, v in DIAGRAMS_ZH_CN.items() if k not in ZH_CN})
 CATALOG: dict[str, dict[str, str]] = {"en": {}, "zh-CN": ZH_CN}
 for _part in (TRAINEES_ZH_CN, CLI_ZH_CN):
     ZH_CN.update({k: v for k, v in _part.items() if k not in ZH_CN})
-

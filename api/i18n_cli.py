@@ -4,5 +4,4 @@ a parameter the command line fills after translating."""
 
 from __future__ import annotations
 
-CLI_ZH_CN: dict[str, str] = {
-}
+CLI_ZH_CN: dict[str, str] = {}

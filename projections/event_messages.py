@@ -14,6 +14,7 @@ from domain import accounts as acc
 from domain import evaluation as ev
 from domain import events as e
 from domain import reference as ref
+
 # Rendering lives with the texts (the command line renders stored messages without the domain).
 from projections.event_texts import Part as Part
 from projections.event_texts import decode as decode

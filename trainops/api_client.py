@@ -29,6 +29,7 @@ from urllib.parse import urlencode, urlsplit
 import platformdirs
 import typer
 
+from trainops.language import refusal, t
 from trainops.render import fail
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
@@ -60,14 +61,21 @@ def load_credentials(server: str | None = None) -> Credentials:
         mode = path.stat().st_mode
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise fail(
-                f"{path} can be read by others (mode {stat.filemode(mode)}): run "
-                f"`chmod 600 {path}` or `trainops login` again",
+                t(
+                    "{path} can be read by others (mode {mode}): run `chmod 600 {path}` or "
+                    "`trainops login` again",
+                    path=path,
+                    mode=stat.filemode(mode),
+                ),
                 EXIT_REFUSED,
             )
         try:
             saved = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise fail(f"cannot read {path}: {exc}; run `trainops login` again") from exc
+            message = t(
+                "cannot read {path}: {reason}; run `trainops login` again", path=path, reason=exc
+            )
+            raise fail(message) from exc
     chosen = server or os.environ.get("TRAINOPS_SERVER") or saved.get("server") or DEFAULT_SERVER
     token = os.environ.get("TRAINOPS_TOKEN") or saved.get("token")
     return Credentials(str(chosen).rstrip("/"), token, saved.get("username"))
@@ -152,6 +160,8 @@ def _multipart(files: Mapping[str, tuple[str, IO[bytes]]]) -> tuple[str, int, It
 
 
 def _detail(response: Response) -> str:
+    """The server's words, in the reader's language where they can be: a refusal by its code,
+    a fixed message the pages also show by the catalog; anything else as the server said it."""
     try:
         body = response.json()
     except ValueError:
@@ -163,7 +173,10 @@ def _detail(response: Response) -> str:
             for d in detail
             if isinstance(d, dict)
         )
-    return str(detail)
+    if isinstance(body, dict) and isinstance(body.get("code"), str):
+        params = body.get("params")
+        return refusal(body["code"], params if isinstance(params, dict) else {}, str(detail))
+    return t(str(detail))
 
 
 class Api:
@@ -171,7 +184,9 @@ class Api:
 
     def __init__(self, credentials: Credentials, *, anonymous: bool = False) -> None:
         if credentials.token is None and not anonymous:
-            raise fail("not signed in: run `trainops login` (or set TRAINOPS_TOKEN)", EXIT_REFUSED)
+            raise fail(
+                t("not signed in: run `trainops login` (or set TRAINOPS_TOKEN)"), EXIT_REFUSED
+            )
         self.headers = {"User-Agent": "trainops-cli"}
         if credentials.token:
             self.headers["Authorization"] = f"Bearer {credentials.token}"
@@ -179,7 +194,10 @@ class Api:
         parts = urlsplit(credentials.server)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise fail(
-                f"{credentials.server!r} is not an http(s) URL: `--server` or TRAINOPS_SERVER"
+                t(
+                    "{server} is not an http(s) URL: `--server` or TRAINOPS_SERVER",
+                    server=repr(credentials.server),
+                )
             )
         self._scheme, self._host, self._port = parts.scheme, parts.hostname, parts.port
         self._prefix = parts.path.rstrip("/")
@@ -287,8 +305,12 @@ class Api:
 
     def _unreachable(self, exc: TransportError) -> typer.Exit:
         return fail(
-            f"cannot reach trainops at {self.server} ({type(exc).__name__}); "
-            "is it running (`make run`)? `--server` or TRAINOPS_SERVER",
+            t(
+                "cannot reach trainops at {server} ({reason}); is it running (`make run`)? "
+                "`--server` or TRAINOPS_SERVER",
+                server=self.server,
+                reason=type(exc).__name__,
+            ),
             EXIT_SERVER,
         )
 
@@ -329,22 +351,23 @@ class Api:
     ) -> Any:
         code = response.status_code
         if code == 202 and not accepted:
-            raise fail(f"not visible yet: {_detail(response)}", EXIT_SERVER)
+            raise fail(t("not visible yet: {detail}", detail=_detail(response)), EXIT_SERVER)
         if code < 300:
             return response.json() if response.content else None
         detail = _detail(response)
         if exit_codes and code in exit_codes:
             raise fail(detail, exit_codes[code])
         if code == 401:
-            raise fail(f"{detail}: sign in with `trainops login`", EXIT_REFUSED)
+            raise fail(t("{detail}: sign in with `trainops login`", detail=detail), EXIT_REFUSED)
         if code in (403, 409, 429):
             raise fail(detail, EXIT_REFUSED)
         if code == 404:
             raise fail(detail, EXIT_NOT_FOUND)
         if code in (400, 422):
-            prefix = "" if detail.startswith("invalid input") else "invalid input: "
-            raise fail(f"{prefix}{detail}", EXIT_BAD_INPUT)
-        raise fail(f"the server failed ({code}): {detail}", EXIT_SERVER)
+            reason = detail.removeprefix("invalid input").removeprefix(": ")
+            said = t("invalid input: {detail}", detail=reason) if reason else t("invalid input")
+            raise fail(said, EXIT_BAD_INPUT)
+        raise fail(t("the server failed ({code}): {detail}", code=code, detail=detail), EXIT_SERVER)
 
 
 def _json_bytes(value: Any) -> bytes:

@@ -134,6 +134,21 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _choose_language(value: str | None) -> None:
+    """``--lang`` before the command: it beats TRAINOPS_LANG and the locale."""
+    if value is None:
+        return
+    from api.languages import supported
+    from trainops.language import choose, t
+
+    chosen = supported(value)
+    if chosen is None:
+        from trainops.render import fail
+
+        raise fail(t("unknown language {value}: en or zh-CN", value=repr(value)))
+    choose(chosen)
+
+
 @app.callback()
 def _options(
     show_version: Annotated[
@@ -142,6 +157,17 @@ def _options(
             "--version", callback=_print_version, is_eager=True, help="Print the version."
         ),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            callback=_choose_language,
+            is_eager=True,
+            metavar="en|zh-CN",
+            help="Language of the messages (default: TRAINOPS_LANG, then the locale: "
+            "LC_ALL, LC_MESSAGES, LANG). --help and --json are the same in every language.",
+        ),
+    ] = None,
 ) -> None:
     """The trainops command line: run the stack, act on programs, read inboxes and KPIs, audit."""
 

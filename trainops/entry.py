@@ -47,7 +47,9 @@ def main() -> None:
         app()  # standalone: usage errors are printed and end in SystemExit with their status
     except SystemExit as exc:
         if isinstance(exc.code, str):  # a message, as Python itself would print it
-            print(f"error: {exc.code}", file=sys.stderr)
+            from trainops.language import t
+
+            print(f"{t('error:')} {exc.code}", file=sys.stderr)
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:
         code = 130

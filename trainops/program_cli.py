@@ -4,98 +4,26 @@ server decides who you are, checks your role and signs the action for the workfl
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated
 
 import typer
 
 from trainops.api_client import api
-from trainops.render import OutputOption, console, fail, print_json, rows_table, show_rows, when
+from trainops.language import event, t
+from trainops.program_requests import (
+    AsJson,
+    InUtc,
+    LateReason,
+    TaskOption,
+    act,
+    done,
+    program_detail,
+    session_spec,
+    zone_named,
+)
+from trainops.render import OutputOption, fail, print_json, rows_table, show_rows, when
 
 program_app = typer.Typer(no_args_is_help=True, help="Plan and run training programs.")
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-InUtc = Annotated[
-    bool, typer.Option("--utc", help="Times in UTC instead of the program's time zone.")
-]
-LateReason = Annotated[
-    str | None,
-    typer.Option(help="Why this is entered after the entry window (it is marked late-entered)."),
-]
-TaskOption = Annotated[
-    str | None, typer.Option("--task", help="Task id (default: your only open task).")
-]
-
-
-def _session(spec: str, timezone: str) -> dict[str, Any]:
-    """``ID@WHEN[/HOURS]``; a time without an offset is read in the program's time zone."""
-    try:
-        session_id, rest = spec.split("@", 1)
-        when, _, hours = rest.partition("/")
-        starts_at = datetime.fromisoformat(when)
-        duration = float(hours or 2)
-    except ValueError as exc:
-        raise fail(f"session {spec!r} is not ID@WHEN[/HOURS], e.g. s1@2026-12-10T09:00/3") from exc
-    if starts_at.tzinfo is None:
-        starts_at = starts_at.replace(tzinfo=ZoneInfo(timezone))
-    return {
-        "session_id": session_id,
-        "starts_at": starts_at.isoformat(),
-        "duration_hours": duration,
-    }
-
-
-def _zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise fail(f"unknown IANA time zone {name!r}") from exc
-    return name
-
-
-def recorded(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """The events an action recorded, each by its id in the log: its stream and version (an
-    action appends its events together, so they are the stream's last versions)."""
-    events = list(result.get("events", []))
-    first = int(result["stream_version"]) - len(events) + 1
-    stream = f"program-{result['program_id']}"
-    return [
-        {
-            "event_type": kind,
-            "stream_id": stream,
-            "stream_version": first + i,
-            "id": f"{stream}@{first + i}",
-        }
-        for i, kind in enumerate(events)
-    ]
-
-
-def _done(result: dict[str, Any], as_json: bool) -> None:
-    """An action's answer: the events it recorded (ids) and the program's new state."""
-    events = recorded(result)
-    if as_json:
-        print_json({**result, "recorded": events})
-        return
-    listed = ", ".join(f"{e['event_type']} {e['id']}" for e in events) or "nothing new"
-    console.print(
-        f"ok {result['program_id']}: {listed} -> {result['status']}"
-        f" (log position {result['last_position']})",
-        markup=False,
-        highlight=False,
-    )
-
-
-def _act(program_id: str, segment: str, body: dict[str, Any] | None, as_json: bool) -> None:
-    fields = {k: v for k, v in (body or {}).items() if v is not None}
-    with api() as client:
-        result = client.post(f"/api/v1/programs/{program_id}/{segment}", fields)
-    _done(result, as_json)
-
-
-def _program(program_id: str) -> dict[str, Any]:
-    with api() as client:
-        detail: dict[str, Any] = client.get(f"/api/v1/programs/{program_id}")
-    return detail
 
 
 @program_app.command("create")
@@ -119,12 +47,12 @@ def create(
     as_json: AsJson = False,
 ) -> None:
     """Plan a new program as the signed-in specialist (it starts as a draft)."""
-    zone = _zone(timezone)
+    zone = zone_named(timezone)
     body = {
         "program_id": program_id,
         "title": title,
         "planned_date": planned_date,
-        "sessions": [_session(spec, zone) for spec in session],
+        "sessions": [session_spec(spec, zone) for spec in session],
         "trainees": trainee,
         "approvers": approver or [],
         "timezone": zone,
@@ -136,13 +64,13 @@ def create(
     }
     with api() as client:
         result = client.post("/api/v1/programs", {k: v for k, v in body.items() if v is not None})
-    _done(result, as_json)
+    done(result, as_json)
 
 
 @program_app.command()
 def submit(program_id: str, as_json: AsJson = False) -> None:
     """Submit a draft for approval."""
-    _act(program_id, "submit", None, as_json)
+    act(program_id, "submit", None, as_json)
 
 
 @program_app.command()
@@ -150,7 +78,7 @@ def approve(
     program_id: str, task: TaskOption = None, comment: str = "", as_json: AsJson = False
 ) -> None:
     """Approve through one of your tasks (never your own submission; one step per person)."""
-    _act(program_id, "approve", {"task_id": task, "comment": comment}, as_json)
+    act(program_id, "approve", {"task_id": task, "comment": comment}, as_json)
 
 
 @program_app.command()
@@ -161,7 +89,7 @@ def reject(
     as_json: AsJson = False,
 ) -> None:
     """Reject a submitted program; this ends it."""
-    _act(program_id, "reject", {"task_id": task, "reason": reason}, as_json)
+    act(program_id, "reject", {"task_id": task, "reason": reason}, as_json)
 
 
 @program_app.command("request-changes")
@@ -172,25 +100,25 @@ def request_changes(
     as_json: AsJson = False,
 ) -> None:
     """Send a submitted program back to its specialist; the policy runs again on resubmission."""
-    _act(program_id, "request-changes", {"task_id": task, "reason": reason}, as_json)
+    act(program_id, "request-changes", {"task_id": task, "reason": reason}, as_json)
 
 
 @program_app.command()
 def withdraw(program_id: str, reason: str = "", as_json: AsJson = False) -> None:
     """Withdraw your submission (back to draft); open approval tasks are withdrawn."""
-    _act(program_id, "withdraw", {"reason": reason}, as_json)
+    act(program_id, "withdraw", {"reason": reason}, as_json)
 
 
 @program_app.command()
 def claim(program_id: str, task: TaskOption = None, as_json: AsJson = False) -> None:
     """Take a task offered to your group."""
-    _act(program_id, "claim", {"task_id": task}, as_json)
+    act(program_id, "claim", {"task_id": task}, as_json)
 
 
 @program_app.command()
 def unclaim(program_id: str, task: TaskOption = None, as_json: AsJson = False) -> None:
     """Give a claimed task back to its group."""
-    _act(program_id, "unclaim", {"task_id": task}, as_json)
+    act(program_id, "unclaim", {"task_id": task}, as_json)
 
 
 @program_app.command()
@@ -202,7 +130,7 @@ def delegate(
     as_json: AsJson = False,
 ) -> None:
     """Delegate your task; it comes back to you when the delegate resolves it."""
-    _act(program_id, "delegate", {"task_id": task, "to": to, "comment": comment}, as_json)
+    act(program_id, "delegate", {"task_id": task, "to": to, "comment": comment}, as_json)
 
 
 @program_app.command()
@@ -210,7 +138,7 @@ def resolve(
     program_id: str, task: TaskOption = None, comment: str = "", as_json: AsJson = False
 ) -> None:
     """As a delegate: hand the task back to its owner with your view."""
-    _act(program_id, "resolve", {"task_id": task, "comment": comment}, as_json)
+    act(program_id, "resolve", {"task_id": task, "comment": comment}, as_json)
 
 
 @program_app.command()
@@ -222,7 +150,7 @@ def reassign(
     as_json: AsJson = False,
 ) -> None:
     """As an admin: give a task to someone else."""
-    _act(program_id, "reassign", {"task_id": task, "to": to, "comment": comment}, as_json)
+    act(program_id, "reassign", {"task_id": task, "to": to, "comment": comment}, as_json)
 
 
 @program_app.command()
@@ -236,9 +164,11 @@ def revise(
     as_json: AsJson = False,
 ) -> None:
     """Revise a draft or a program sent back for changes; unspecified parts stay as they are."""
-    state = _program(program_id)["state"]
+    state = program_detail(program_id)["state"]
     zone = str(state.get("timezone", "UTC"))
-    sessions = [_session(s, zone) for s in session] if session else list(state["sessions"].values())
+    sessions = (
+        [session_spec(s, zone) for s in session] if session else list(state["sessions"].values())
+    )
     body = {
         "title": title or state["title"],
         "planned_date": planned_date or state["planned_date"],
@@ -248,27 +178,27 @@ def revise(
         "external_instructor": state.get("external_instructor"),
         "comment": comment,
     }
-    _act(program_id, "revise", body, as_json)
+    act(program_id, "revise", body, as_json)
 
 
 @program_app.command()
 def publish(program_id: str, as_json: AsJson = False) -> None:
     """Publish an approved program: trainees are enrolled and reminders scheduled."""
-    _act(program_id, "publish", None, as_json)
+    act(program_id, "publish", None, as_json)
 
 
 @program_app.command()
 def enroll(program_id: str, trainee: str, as_json: AsJson = False) -> None:
     """Enrol one more trainee in a published program."""
-    _act(program_id, "enroll", {"trainee": trainee}, as_json)
+    act(program_id, "enroll", {"trainee": trainee}, as_json)
 
 
 @program_app.command()
 def reschedule(program_id: str, session_id: str, starts_at: str, as_json: AsJson = False) -> None:
     """Move a session (its reminders move with it); a time without offset is program-local."""
-    zone = str(_program(program_id)["state"].get("timezone", "UTC"))
-    moved = _session(f"{session_id}@{starts_at}", zone)
-    _act(
+    zone = str(program_detail(program_id)["state"].get("timezone", "UTC"))
+    moved = session_spec(f"{session_id}@{starts_at}", zone)
+    act(
         program_id,
         "reschedule",
         {"session_id": session_id, "starts_at": moved["starts_at"]},
@@ -286,22 +216,22 @@ def attend(
 ) -> None:
     """Record who attended a session, from its start on (everyone else enrolled is absent)."""
     body = {"session_id": session_id, "attendees": attendee, "late_reason": late_reason}
-    _act(program_id, "attendance", body, as_json)
+    act(program_id, "attendance", body, as_json)
 
 
 @program_app.command("complete-session")
-def complete_session(
+def completesession_spec(
     program_id: str, session_id: str, late_reason: LateReason = None, as_json: AsJson = False
 ) -> None:
     """Mark a session as held (from its start on)."""
     body = {"session_id": session_id, "late_reason": late_reason}
-    _act(program_id, "complete-session", body, as_json)
+    act(program_id, "complete-session", body, as_json)
 
 
 @program_app.command()
 def complete(program_id: str, as_json: AsJson = False) -> None:
     """Finish execution (all sessions held); the evaluation window opens."""
-    _act(program_id, "complete-execution", None, as_json)
+    act(program_id, "complete-execution", None, as_json)
 
 
 @program_app.command()
@@ -315,8 +245,8 @@ def survey(
     try:
         scores = {k: float(v) for k, v in (s.split("=", 1) for s in score)}
     except ValueError as exc:
-        raise fail("scores look like overall=90 content=80") from exc
-    _act(program_id, "survey", {"scores": scores, "comment": comment}, as_json)
+        raise fail(t("scores look like overall=90 content=80")) from exc
+    act(program_id, "survey", {"scores": scores, "comment": comment}, as_json)
 
 
 @program_app.command()
@@ -331,8 +261,8 @@ def exam(
     try:
         answers = dict(a.split("=", 1) for a in answer)
     except ValueError as exc:
-        raise fail("answers look like q1=B q2=A") from exc
-    _act(program_id, "exam", {"answers": answers}, as_json)
+        raise fail(t("answers look like q1=B q2=A")) from exc
+    act(program_id, "exam", {"answers": answers}, as_json)
 
 
 @program_app.command("exam-score")
@@ -345,7 +275,7 @@ def exam_score(
 ) -> None:
     """As the specialist: record a score from an exam taken elsewhere, with its evidence."""
     body = {"trainee": trainee, "score": score, "evidence": evidence}
-    _act(program_id, "exam-score", body, as_json)
+    act(program_id, "exam-score", body, as_json)
 
 
 @program_app.command("confirm-exam-score")
@@ -355,13 +285,13 @@ def confirm_exam_score(
     as_json: AsJson = False,
 ) -> None:
     """A second person confirms a recorded exam score, so that it counts (four-eyes)."""
-    _act(program_id, "confirm-exam-score", {"trainee": trainee}, as_json)
+    act(program_id, "confirm-exam-score", {"trainee": trainee}, as_json)
 
 
 @program_app.command("close-evaluation")
 def close_evaluation(program_id: str, as_json: AsJson = False) -> None:
     """Close the evaluation window early (it also closes by itself)."""
-    _act(program_id, "close-evaluation", None, as_json)
+    act(program_id, "close-evaluation", None, as_json)
 
 
 @program_app.command()
@@ -369,7 +299,7 @@ def feedback(
     program_id: str, summary: Annotated[str, typer.Option()], as_json: AsJson = False
 ) -> None:
     """Write the specialist's feedback; this closes the program."""
-    _act(program_id, "feedback", {"summary": summary}, as_json)
+    act(program_id, "feedback", {"summary": summary}, as_json)
 
 
 @program_app.command()
@@ -377,25 +307,28 @@ def cancel(
     program_id: str, reason: Annotated[str, typer.Option()], as_json: AsJson = False
 ) -> None:
     """Cancel a program that has not finished execution; its reminders stop."""
-    _act(program_id, "cancel", {"reason": reason}, as_json)
+    act(program_id, "cancel", {"reason": reason}, as_json)
 
 
 @program_app.command()
 def show(program_id: str, as_json: AsJson = False, utc: InUtc = False) -> None:
     """A program's status and timeline, as you may see it; times in the program's zone."""
-    detail = _program(program_id)
+    detail = program_detail(program_id)
     if as_json:
         print_json({"program": detail["program"], "timeline": detail["timeline"]})
         return
     summary = detail["program"]
     rows_table(
-        f"{summary['program_id']}: {summary['title']} - {summary['status']}",
+        f"{summary['program_id']}: {summary['title']} - {t(str(summary['status']))}",
         [summary],
         ["specialist", "planned_date", "session_count", "enrolled", "attended", "on_time"],
     )
     zone = summary.get("timezone")
-    entries = [{**t, "when": when(t["occurred_at"], zone, utc=utc)} for t in detail["timeline"]]
-    rows_table("timeline", entries, ["position", "when", "actor", "event_type", "summary"])
+    entries = [
+        {**entry, "when": when(entry["occurred_at"], zone, utc=utc), "summary": event(entry)}
+        for entry in detail["timeline"]
+    ]
+    rows_table(t("timeline"), entries, ["position", "when", "actor", "event_type", "summary"])
 
 
 @program_app.command("list")
@@ -408,7 +341,7 @@ def list_programs(
     with api() as client:
         rows = client.get("/api/v1/programs", specialist=specialist)
     columns = ["program_id", "title", "specialist", "status", "planned_date", "enrolled"]
-    show_rows("programs", rows, columns, output=output, as_json=as_json)
+    show_rows(t("programs"), rows, columns, output=output, as_json=as_json)
 
 
 def inbox(as_json: AsJson = False, utc: InUtc = False, output: OutputOption = None) -> None:
@@ -416,13 +349,14 @@ def inbox(as_json: AsJson = False, utc: InUtc = False, output: OutputOption = No
     with api() as client:
         tasks = client.get("/api/v1/inbox")
     if as_json or output not in (None, "table"):
-        show_rows("your inbox", tasks, [], output=output, as_json=as_json)
+        show_rows(t("your inbox"), tasks, [], output=output, as_json=as_json)
         return
     for task in tasks:
         due = when(task.get("due_at"), task.get("timezone"), utc=utc) if task.get("due_at") else ""
-        task["due"] = f"OVERDUE (was {due})" if task.get("overdue") else (due or "no due date")
+        overdue = t("OVERDUE (was {due})", due=due)
+        task["due"] = overdue if task.get("overdue") else (due or t("no due date"))
     columns = ["task_id", "program_id", "title", "step_name", "specialist", "budget", "due"]
-    rows_table("your inbox", tasks, columns)
+    rows_table(t("your inbox"), tasks, columns)
 
 
 def notifications(
@@ -434,4 +368,4 @@ def notifications(
     with api() as client:
         rows = client.get("/api/v1/notifications", recipient=recipient)
     columns = ["id", "created_at", "recipient", "subject"]
-    show_rows("notifications", rows, columns, output=output, as_json=as_json)
+    show_rows(t("notifications"), rows, columns, output=output, as_json=as_json)

@@ -8,14 +8,17 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
+
+from trainops.language import heading, t
 
 if TYPE_CHECKING:  # the domain's models cost a tenth of a second to import; tables need none
     from domain.kpi import ExecutionKpis, Rate
@@ -27,7 +30,7 @@ errors = Console(stderr=True)
 def fail(message: str, code: int = 2, *, to_stderr: bool = True) -> typer.Exit:
     """Print ``message`` as an error on stderr (as typed: ``[optional]`` stays, never markup)
     and return the exit to raise (code 2: bad input)."""
-    (errors if to_stderr else console).print(f"[red]error:[/red] {escape(message)}")
+    (errors if to_stderr else console).print(f"[red]{escape(t('error:'))}[/red] {escape(message)}")
     return typer.Exit(code)
 
 
@@ -109,7 +112,9 @@ MIN_WRAPPED_WIDTH = 10
 
 
 def _width(rows: Sequence[dict[str, Any]], column: str) -> int:
-    return max([len(column), *(len(str(_plain(r.get(column, "")))) for r in rows)])
+    """Terminal cells, not characters: a Chinese heading is twice as wide as it is long."""
+    cells = (cell_len(str(_plain(r.get(column, "")))) for r in rows)
+    return max([cell_len(heading(column)), *cells])
 
 
 def _fitting(rows: Sequence[dict[str, Any]], columns: Sequence[str], width: int) -> list[str]:
@@ -132,38 +137,44 @@ def rows_table(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str
     """A table of ``rows``; every cell and the title are plain text (``[note]`` in a title is
     printed as typed, never read as markup). Identifiers are never cut, so they can be
     copied; other columns wrap, and those that cannot fit the terminal are left out with a
-    note (``--json`` has everything)."""
+    note (``--json`` has everything). Headings are in the reader's language."""
     shown = _fitting(rows, columns, console.width)
     table = Table(title=Text(title))
     for column in shown:
         if _is_identifier(column):
             table.add_column(
-                Text(column), no_wrap=True, overflow="ignore", min_width=_width(rows, column)
+                Text(heading(column)),
+                no_wrap=True,
+                overflow="ignore",
+                min_width=_width(rows, column),
             )
         else:
-            table.add_column(Text(column), overflow="fold", min_width=MIN_WRAPPED_WIDTH)
+            table.add_column(Text(heading(column)), overflow="fold", min_width=MIN_WRAPPED_WIDTH)
     for row in rows:
         table.add_row(*(Text(str(_plain(row.get(column, "")))) for column in shown))
     console.print(table)
     hidden = [c for c in columns if c not in shown]
     if hidden:
-        errors.print(
-            Text(
-                f"(not shown at this width: {', '.join(hidden)}; widen the terminal or use --json)"
-            )
+        note = t(
+            "(not shown at this width: {columns}; widen the terminal or use --json)",
+            columns=", ".join(heading(c) for c in hidden),
         )
+        errors.print(Text(note))
 
 
 def _rate(rate: Rate) -> str:
     if rate.value is None:
-        return f"n/a ({rate.numerator}/{rate.denominator})"
+        return f"{t('n/a')} ({rate.numerator}/{rate.denominator})"
     return f"{rate.value:6.1%} ({rate.numerator}/{rate.denominator})"
 
 
 def kpi_table(report: Sequence[ExecutionKpis]) -> None:
-    table = Table(title="Execution KPIs per specialist and quarter")
+    table = Table(title=Text(t("Execution KPIs per specialist and quarter")))
     for column in ("specialist", "period", "plan completion", "on time", "participation"):
-        table.add_column(column, justify="left" if column in {"specialist", "period"} else "right")
+        justify: Literal["left", "right"] = (
+            "left" if column in {"specialist", "period"} else "right"
+        )
+        table.add_column(Text(heading(column)), justify=justify)
     for k in report:
         table.add_row(
             k.specialist,

@@ -25,9 +25,9 @@ from api.dependencies import (
     require_role,
 )
 from api.i18n import ZH_CN
-from api.translator import translator
 from api.kpis import thresholds_in_force
 from api.pages.rendering import language, message_of, redirect, render, status_for
+from api.translator import translator
 from domain.evaluation import GradedItem
 from projections import trainee_queries
 from projections.trainee_queries import OwnResults, PaperQuestion

@@ -1,0 +1,74 @@
+"""The command line's own words in the reader's language: ``--lang``, else ``TRAINOPS_LANG``,
+else the POSIX locale as gettext reads it (``api.languages``); English when nothing says.
+
+``t("English text", name=value)`` looks the text up in the catalog the pages use (``api.i18n``)
+and then fills ``{name}``: user text only ever goes in as a parameter. English needs no lookup,
+so an English run imports no catalog at all. Event summaries and refusals come from the API with
+their message keys and codes and are put into words here, from the same catalogs as the pages.
+``--json`` never goes through here: it carries keys and codes, not words.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+_chosen: list[str] = []
+
+
+def choose(lang: str) -> None:
+    """The language ``--lang`` asked for (already checked against ``api.languages``)."""
+    _chosen[:] = [lang]
+
+
+def language() -> str:
+    if _chosen:
+        return _chosen[0]
+    from api.languages import from_environment
+
+    return from_environment(os.environ)
+
+
+def t(text: str, /, **params: Any) -> str:
+    """``text`` in the chosen language, with ``{name}`` filled from ``params``."""
+    lang = language()
+    if lang != "en":
+        from api.i18n import CATALOG
+
+        text = CATALOG.get(lang, {}).get(text, text)
+    return text.format_map(params) if params else text
+
+
+def heading(column: str) -> str:
+    """A table's column heading: the field's name in English (what ``--json`` calls it), its
+    translation otherwise."""
+    return t(column)
+
+
+def event(entry: Mapping[str, Any]) -> str:
+    """A timeline entry's summary from its message keys; its English summary when the row was
+    written before messages were kept."""
+    from projections.event_texts import decode, render
+
+    stored = entry.get("message")
+    message = decode(stored) if isinstance(stored, str) else None
+    if message is None:
+        return str(entry.get("summary", ""))
+    return render(message, language())
+
+
+def refusal(code: str, params: Mapping[str, Any], english: str) -> str:
+    """A refusal from its code (``domain.refusals``) in the chosen language; the server's English
+    words when there is no Chinese for it or its parameters do not fit."""
+    if language() != "zh-CN" or not code:
+        return english
+    from api.refusal_texts import ZH_CN
+
+    template = ZH_CN.get(code)
+    if template is None:
+        return english
+    try:
+        return f"{t('refused:')} {template.format_map(params)}"
+    except (KeyError, ValueError, IndexError):
+        return english

@@ -1,0 +1,103 @@
+"""What the program commands send and how an action's answer reads: their options, the
+session and time-zone arguments, and the events an action recorded. Shared by
+``trainops.program_cli``'s commands."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import typer
+
+from trainops.api_client import api
+from trainops.language import t
+from trainops.render import console, fail, print_json
+
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+InUtc = Annotated[
+    bool, typer.Option("--utc", help="Times in UTC instead of the program's time zone.")
+]
+LateReason = Annotated[
+    str | None,
+    typer.Option(help="Why this is entered after the entry window (it is marked late-entered)."),
+]
+TaskOption = Annotated[
+    str | None, typer.Option("--task", help="Task id (default: your only open task).")
+]
+
+
+def session_spec(spec: str, timezone: str) -> dict[str, Any]:
+    """``ID@WHEN[/HOURS]``; a time without an offset is read in the program's time zone."""
+    try:
+        session_id, rest = spec.split("@", 1)
+        when, _, hours = rest.partition("/")
+        starts_at = datetime.fromisoformat(when)
+        duration = float(hours or 2)
+    except ValueError as exc:
+        message = t(
+            "session {spec} is not ID@WHEN[/HOURS], e.g. s1@2026-12-10T09:00/3", spec=repr(spec)
+        )
+        raise fail(message) from exc
+    if starts_at.tzinfo is None:
+        starts_at = starts_at.replace(tzinfo=ZoneInfo(timezone))
+    return {
+        "session_id": session_id,
+        "starts_at": starts_at.isoformat(),
+        "duration_hours": duration,
+    }
+
+
+def zone_named(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise fail(t("unknown IANA time zone {name}", name=repr(name))) from exc
+    return name
+
+
+def recorded(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The events an action recorded, each by its id in the log: its stream and version (an
+    action appends its events together, so they are the stream's last versions)."""
+    events = list(result.get("events", []))
+    first = int(result["stream_version"]) - len(events) + 1
+    stream = f"program-{result['program_id']}"
+    return [
+        {
+            "event_type": kind,
+            "stream_id": stream,
+            "stream_version": first + i,
+            "id": f"{stream}@{first + i}",
+        }
+        for i, kind in enumerate(events)
+    ]
+
+
+def done(result: dict[str, Any], as_json: bool) -> None:
+    """An action's answer: the events it recorded (ids) and the program's new state."""
+    events = recorded(result)
+    if as_json:
+        print_json({**result, "recorded": events})
+        return
+    listed = ", ".join(f"{e['event_type']} {e['id']}" for e in events) or t("nothing new")
+    text = t(
+        "ok {program}: {events} -> {status} (log position {position})",
+        program=result["program_id"],
+        events=listed,
+        status=t(str(result["status"])),
+        position=result["last_position"],
+    )
+    console.print(text, markup=False, highlight=False)
+
+
+def act(program_id: str, segment: str, body: dict[str, Any] | None, as_json: bool) -> None:
+    fields = {k: v for k, v in (body or {}).items() if v is not None}
+    with api() as client:
+        result = client.post(f"/api/v1/programs/{program_id}/{segment}", fields)
+    done(result, as_json)
+
+
+def program_detail(program_id: str) -> dict[str, Any]:
+    with api() as client:
+        detail: dict[str, Any] = client.get(f"/api/v1/programs/{program_id}")
+    return detail
