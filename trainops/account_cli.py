@@ -24,7 +24,17 @@ from trainops.api_client import (
     load_credentials,
     save_credentials,
 )
-from trainops.render import OutputOption, console, errors, fail, print_json, said, show_rows
+from trainops.language import t
+from trainops.render import (
+    OutputOption,
+    console,
+    errors,
+    fail,
+    print_json,
+    said,
+    show_rows,
+    when,
+)
 
 Server = Annotated[
     str | None,
@@ -45,7 +55,11 @@ tokens_app = typer.Typer(no_args_is_help=True, help="Your personal API tokens.")
 def _password(from_stdin: bool, *, confirm: bool = False) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    value: str = typer.prompt("Password", hide_input=True, confirmation_prompt=confirm)
+    value: str = typer.prompt(
+        t("Password"),
+        hide_input=True,
+        confirmation_prompt=t("Repeat for confirmation") if confirm else False,
+    )
     return value
 
 
@@ -66,7 +80,7 @@ def login(
         with Api(Credentials(target, token)) as client:
             me = client.get("/api/v1/me")
     else:
-        name = username or typer.prompt("Username")
+        name = username or typer.prompt(t("Username"))
         password = _password(password_stdin)
         with Api(Credentials(target, None), anonymous=True) as client:
             issued = client.post(
@@ -81,8 +95,13 @@ def login(
         token, me = issued["token"], {"username": issued["username"], "roles": issued["roles"]}
     path = save_credentials(Credentials(target, token, me["username"]))
     said(
-        f"signed in to {target} as {me['username']} ({', '.join(me['roles'])}); "
-        f"token saved in {path}",
+        t(
+            "signed in to {server} as {username} ({roles}); token saved in {path}",
+            server=target,
+            username=me["username"],
+            roles=", ".join(me["roles"]),
+            path=path,
+        ),
         {"server": target, "username": me["username"], "roles": me["roles"], "saved": str(path)},
         as_json,
     )
@@ -92,7 +111,7 @@ def logout(as_json: AsJson = False) -> None:
     """Revoke the saved token on the server and forget it."""
     credentials = load_credentials()
     if credentials.token is None:
-        said("not signed in", {"server": credentials.server, "signed_out": False}, as_json)
+        said(t("not signed in"), {"server": credentials.server, "signed_out": False}, as_json)
         return
     token_id = credentials.token.split("_")[1] if credentials.token.count("_") >= 2 else ""
     if token_id:
@@ -100,7 +119,7 @@ def logout(as_json: AsJson = False) -> None:
             client.delete(f"/api/v1/tokens/{token_id}")
     forget_credentials()
     said(
-        f"signed out of {credentials.server}",
+        t("signed out of {server}", server=credentials.server),
         {"server": credentials.server, "signed_out": True, "revoked": token_id or None},
         as_json,
     )
@@ -114,7 +133,12 @@ def whoami(server: Server = None, as_json: AsJson = False) -> None:
         print_json({**me, "server": client.server})
         return
     console.print(
-        f"{me['username']} ({', '.join(me['roles']) or 'no roles'}) on {client.server}",
+        t(
+            "{username} ({roles}) on {server}",
+            username=me["username"],
+            roles=", ".join(me["roles"]) or t("no roles"),
+            server=client.server,
+        ),
         markup=False,
     )
 
@@ -140,7 +164,10 @@ def setup(
             },
         )
     said(
-        f"admin {made['username']} created; now `trainops login --username {made['username']}`",
+        t(
+            "admin {username} created; now `trainops login --username {username}`",
+            username=made["username"],
+        ),
         made,
         as_json,
     )
@@ -162,7 +189,11 @@ def create_token(
         return
     print(issued["token"])
     errors.print(
-        f"token {issued['token_id']} (expires {issued.get('expires_at')}): shown only this once",
+        t(
+            "token {token} (expires {expires}): shown only this once",
+            token=issued["token_id"],
+            expires=when(issued.get("expires_at")),
+        ),
         markup=False,
     )
 
@@ -173,7 +204,7 @@ def list_tokens(as_json: AsJson = False, output: OutputOption = None) -> None:
     with api() as client:
         rows = client.get("/api/v1/tokens")
     columns = ["token_id", "label", "roles", "created_at", "expires_at", "revoked_at"]
-    show_rows("tokens", rows, columns, output=output, as_json=as_json)
+    show_rows(t("tokens"), rows, columns, output=output, as_json=as_json)
 
 
 @tokens_app.command("revoke")
@@ -181,7 +212,7 @@ def revoke_token(token_id: str, as_json: AsJson = False) -> None:
     """Revoke one of your tokens (admins: anyone's)."""
     with api() as client:
         client.delete(f"/api/v1/tokens/{token_id}")
-    said(f"revoked {token_id}", {"token_id": token_id, "revoked": True}, as_json)
+    said(t("revoked {token}", token=token_id), {"token_id": token_id, "revoked": True}, as_json)
 
 
 __all__ = ["EXIT_REFUSED", "credentials_path", "fail"]

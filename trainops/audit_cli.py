@@ -32,6 +32,7 @@ from runtime.settings import get_settings
 from services.workflow_replay import RunReplay
 from trainops import audit_views as views
 from trainops.api_client import api
+from trainops.language import t
 from trainops.render import OutputOption, console, errors, fail, print_json, show_rows
 
 audit_app = typer.Typer(
@@ -61,11 +62,19 @@ def _instant(value: str | None, option: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise _fail(
-            f"{option} {value!r} is not an ISO time, e.g. 2027-01-15T09:00:00+08:00"
-        ) from exc
+        message = t(
+            "{option} {value} is not an ISO time, e.g. 2027-01-15T09:00:00+08:00",
+            option=option,
+            value=repr(value),
+        )
+        raise _fail(message) from exc
     if moment.utcoffset() is None:
-        raise _fail(f"{option} {value!r} needs a UTC offset, e.g. 2027-01-15T09:00:00+08:00")
+        message = t(
+            "{option} {value} needs a UTC offset, e.g. 2027-01-15T09:00:00+08:00",
+            option=option,
+            value=repr(value),
+        )
+        raise _fail(message)
     return moment
 
 
@@ -141,7 +150,7 @@ def history(
         else:
             with output.open("w", encoding="utf-8", newline="") as out:
                 write(out)
-    errors.print(f"{counter.records} events")
+    errors.print(t("{count} events", count=counter.records), markup=False)
 
 
 # ---------------------------------------------------------------------- verify, digest, seal
@@ -166,7 +175,7 @@ def verify(
         digests = [load_digest(path) for path in digest or ()]
         witnessed = load_witness(witness) if witness is not None else []
     except (OSError, ValueError, WitnessError) as exc:
-        raise _fail(f"cannot read the digest or witness: {exc}") from exc
+        raise _fail(t("cannot read the digest or witness: {reason}", reason=exc)) from exc
     body = {
         "digests": [d.model_dump(mode="json") for d in digests],
         "check_seals": seals,
@@ -193,7 +202,7 @@ def digest_command(
         found = Digest.model_validate(client.get("/api/v1/audit/digest", exit_codes=CHECK_FAILED))
     if output is not None:
         save_digest(found, output)
-        errors.print(f"digest saved to {output}")
+        errors.print(t("digest saved to {path}", path=output), markup=False)
     print_json(found.model_dump(mode="json"))
 
 
@@ -210,7 +219,7 @@ def seal(
     The worker also seals on a schedule (TRAINOPS_SEAL_EVERY_MINUTES). Exits 1 if the log
     does not verify or a witness refused."""
     if min_new_events < 1:
-        raise _fail("--min-new-events must be at least 1")
+        raise _fail(t("{option} must be at least 1", option="--min-new-events"))
     with api() as client:
         outcome = client.post(
             "/api/v1/audit/seals", {"min_new_events": min_new_events}, exit_codes=CHECK_FAILED
@@ -219,16 +228,22 @@ def seal(
         print_json(outcome)
         return
     if outcome["seq"] is None:
-        console.print(
-            f"nothing to seal: fewer than {min_new_events} new events since the last seal"
+        text = t(
+            "nothing to seal: fewer than {count} new events since the last seal",
+            count=min_new_events,
         )
+        console.print(text, markup=False)
     else:
-        console.print(
-            f"sealed seal {outcome['seq']}: position {outcome['position']},"
-            f" signed by seal key {outcome['key_id']}"
+        text = t(
+            "sealed seal {seq}: position {position}, signed by seal key {key}",
+            seq=outcome["seq"],
+            position=outcome["position"],
+            key=outcome["key_id"],
         )
+        console.print(text, markup=False)
     for name, seqs in outcome["witnessed"].items():
-        console.print(f"witness {name}: {len(seqs)} seal(s) handed over", markup=False)
+        text = t("witness {name}: {count} seal(s) handed over", name=name, count=len(seqs))
+        console.print(text, markup=False)
 
 
 @audit_app.command("seals")
@@ -240,7 +255,7 @@ def list_seals(as_json: AsJson = False, output: OutputOption = None) -> None:
             for s in client.get("/api/v1/audit/seals")
         ]
     columns = ["seq", "position", "sealed_at", "hash", "seal_hash"]
-    show_rows("seals", found, columns, output=output, as_json=as_json)
+    show_rows(t("seals"), found, columns, output=output, as_json=as_json)
 
 
 # ---------------------------------------------------------------------- replay
@@ -264,9 +279,9 @@ def replay(
     --as-of-position or --as-of, show the KPIs and programs as of that moment instead
     (`trainops kpi report --as-of-position` rates every KPI as of then)."""
     if as_of_position is not None and as_of is not None:
-        raise _fail("give --as-of-position or --as-of, not both")
+        raise _fail(t("give --as-of-position or --as-of, not both"))
     if as_of_position is not None and as_of_position < 0:
-        raise _fail("--as-of-position must be 0 or more")
+        raise _fail(t("{option} must be 0 or more", option="--as-of-position"))
     instant = _instant(as_of, "--as-of")
     with api() as client:
         if as_of_position is None and instant is None:
@@ -314,7 +329,9 @@ def workflows(
             views.print_run(run, details)
     failed = [r for r in runs if not r.ok and r.status != "not_found"]
     if not as_json:
-        console.print(f"{len(runs)} runs replayed, {len(failed)} failed")
+        console.print(
+            t("{count} runs replayed, {failed} failed", count=len(runs), failed=len(failed))
+        )
     if failed:
         raise typer.Exit(1)
 
@@ -343,9 +360,9 @@ def export(
     events.jsonl, HASH_FORMULA, digest.json and kpis.json, in a new directory or a .tar.gz;
     the README's standalone script verifies it without trainops."""
     if target.exists():
-        raise _fail(f"{target} exists; the export will not overwrite it")
+        raise _fail(t("{path} exists; the export will not overwrite it", path=target))
     if up_to is not None and up_to < 1:
-        raise _fail("--up-to must be at least 1")
+        raise _fail(t("{option} must be at least 1", option="--up-to"))
     name = _bundle_name(target)
     workdir = Path(tempfile.mkdtemp(prefix="trainops-export-"))
     try:

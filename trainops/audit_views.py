@@ -9,16 +9,32 @@ from typing import Any
 
 import typer
 from rich.markup import escape
+from rich.text import Text
 
 from audit.digest import Digest
 from audit.history import HistoryEntry
 from audit.proofs import ProofReport
 from audit.replay import AsOfReport, Comparison
 from audit.verify import VerifyReport
+from domain.events import load_event
+from projections.event_messages import parts, render
 from services.kpi_reports import kpi_json
 from services.workflow_replay import RunReplay
-from trainops.db_cli import print_report
+from trainops.db_cli import print_intact, print_problem, print_report
+from trainops.language import language, t
 from trainops.render import console, errors, kpi_table, print_json, rows_table
+
+
+def _summary(entry: HistoryEntry) -> str:
+    """The entry's summary in the reader's language, from its event (the server's English
+    summary when the event cannot be read here)."""
+    if language() == "en":
+        return entry.summary
+    try:
+        event = load_event(entry.event_type, entry.schema_version, entry.payload)
+        return render(parts(event), language())
+    except Exception:  # an event this code cannot read is still shown, as the server said
+        return entry.summary
 
 
 def history_table(entries: list[HistoryEntry], person: str | None, limit: int | None) -> None:
@@ -30,14 +46,17 @@ def history_table(entries: list[HistoryEntry], person: str | None, limit: int | 
             **e.model_dump(),
             "occurred": f"{e.occurred_at:%Y-%m-%d %H:%M}",
             "involvement": " ".join(e.involvement),
+            "summary": _summary(e),
         }
         for e in entries
     ]
-    rows_table(f"history ({len(rows)} events)", rows, columns)
+    rows_table(t("history ({count} events)", count=len(rows)), rows, columns)
     if limit is not None and len(rows) == limit:
-        errors.print(
-            f"showing the first {len(rows)}; use --limit, or --format jsonl/csv for everything"
+        note = t(
+            "showing the first {count}; use --limit, or --format jsonl/csv for everything",
+            count=len(rows),
         )
+        errors.print(note, markup=False)
 
 
 def print_verify(report: VerifyReport) -> None:
@@ -45,26 +64,26 @@ def print_verify(report: VerifyReport) -> None:
         print_report(report)  # a witness holds a seal an hour: failures and a summary only
         return
     for checkpoint in report.checkpoints:
-        mark = "[green]ok[/green]" if checkpoint.ok else "[red]FAILED[/red]"
-        console.print(f"{checkpoint.label} at position {checkpoint.position}: {mark}")
-    if report.ok:
-        console.print(
-            f"[green]log intact[/green]: {report.checked} events, head {report.head_position}"
-            f" {report.head_hash}"
+        mark = Text(t("ok"), "green") if checkpoint.ok else Text(t("FAILED"), "red")
+        line = t(
+            "{label} at position {position}: ", label=checkpoint.label, position=checkpoint.position
         )
+        console.print(Text.assemble(line, mark))
+    if report.ok:
+        print_intact(report)
         return
     for problem in report.problems:
-        console.print(
-            f"[red]{escape(problem.kind)}[/red] at position {problem.position}:"
-            f" {escape(problem.detail)}"
-        )
+        print_problem(problem.kind, problem.position, problem.detail)
 
 
 def print_comparison(comparison: Comparison) -> None:
     rows_table(
-        f"replayed to position {comparison.replayed_position}, live read models at"
-        f" {comparison.live_position}",
-        [t.model_dump() for t in comparison.tables],
+        t(
+            "replayed to position {replayed}, live read models at {live}",
+            replayed=comparison.replayed_position,
+            live=comparison.live_position,
+        ),
+        [table.model_dump() for table in comparison.tables],
         ["table", "live_rows", "replayed_rows", "differences"],
     )
     for difference in comparison.differences:
@@ -73,46 +92,50 @@ def print_comparison(comparison: Comparison) -> None:
             f"[red]{escape(difference.kind)}[/red] {escape(difference.table)} {escape(f'[{key}]')}"
         )
         for column in difference.columns:
-            console.print(
-                f"    {column.column}: replayed {column.replayed!r}, live {column.live!r}",
-                markup=False,
+            text = t(
+                "    {column}: replayed {replayed}, live {live}",
+                column=column.column,
+                replayed=repr(column.replayed),
+                live=repr(column.live),
             )
+            console.print(text, markup=False)
     if comparison.unlisted_differences:
-        console.print(f"… and {comparison.unlisted_differences} more differences")
+        more = t("… and {count} more differences", count=comparison.unlisted_differences)
+        console.print(more, markup=False)
     if comparison.ok:
-        console.print("[green]replay equals the live read models[/green]")
+        console.print(Text(t("replay equals the live read models"), "green"))
 
 
 def print_run(run: RunReplay, details: bool) -> None:
     mark = {
-        "ok": "[green]ok[/green]",
-        "failed": "[red]FAILED[/red]",
-        "not_found": "[yellow]not found[/yellow]",
+        "ok": Text(t("ok"), "green"),
+        "failed": Text(t("FAILED"), "red"),
+        "not_found": Text(t("not found"), "yellow"),
     }[run.status]
-    console.print(
-        f"{escape(run.program_id)} run {run.run_id}: replay {mark};"
-        f" {run.history_events} history events, {run.log_events} log events"
+    head = t("{program} run {run}: replay ", program=run.program_id, run=run.run_id)
+    tail = t(
+        "; {history} history events, {log} log events",
+        history=run.history_events,
+        log=run.log_events,
     )
+    console.print(Text.assemble(head, mark, tail))
     if run.failure:
         console.print(f"    {run.failure}", markup=False)
     if run.unmatched_log_positions:
-        console.print(
-            f"    [red]log events written by no activity of this run:[/red]"
-            f" {run.unmatched_log_positions}"
-        )
+        label = t("log events written by no activity of this run:")
+        console.print(Text.assemble("    ", (label, "red"), f" {run.unmatched_log_positions}"))
     if run.unmatched_activities:
-        console.print(
-            f"    [red]append activities whose events are not in the log:[/red]"
-            f" {run.unmatched_activities}"
-        )
+        label = t("append activities whose events are not in the log:")
+        console.print(Text.assemble("    ", (label, "red"), f" {run.unmatched_activities}"))
     if details:
         rows_table(
-            f"{run.workflow_id} {run.run_id}: history beside the log",
+            t("{workflow} {run}: history beside the log", workflow=run.workflow_id, run=run.run_id),
             [
                 {
                     **line.model_dump(),
                     "log": ", ".join(
-                        f"{p} {t}" for p, t in zip(line.log_positions, line.log_events, strict=True)
+                        f"{p} {kind}"
+                        for p, kind in zip(line.log_positions, line.log_events, strict=True)
                     ),
                 }
                 for line in run.lines
@@ -122,19 +145,21 @@ def print_run(run: RunReplay, details: bool) -> None:
 
 
 def print_proofs(report: ProofReport) -> None:
-    console.print(
-        f"{'[green]proofs hold[/green]' if report.ok else '[red]proofs fail[/red]'}: "
-        f"{report.proven_actions} actions ({report.proven_events} events) proven by "
-        f"{len(report.keys)} published key(s)"
+    verdict = (t("proofs hold"), "green") if report.ok else (t("proofs fail"), "red")
+    rest = t(
+        ": {actions} actions ({events} events) proven by {keys} published key(s)",
+        actions=report.proven_actions,
+        events=report.proven_events,
+        keys=len(report.keys),
     )
+    console.print(Text.assemble(verdict, rest))
     for kind, count in report.unproven.items():
-        console.print(f"  {count} event(s) in {kind} streams rest on the server's word")
-    for problem in report.problems:
-        console.print(
-            f"[red]{problem.kind}[/red] at position {problem.position}: {problem.detail}",
-            markup=True,
-            highlight=False,
+        text = t(
+            "  {count} event(s) in {kind} streams rest on the server's word", count=count, kind=kind
         )
+        console.print(text, markup=False)
+    for problem in report.problems:
+        print_problem(problem.kind, problem.position, problem.detail)
 
 
 class Counter:
@@ -166,7 +191,7 @@ def print_as_of(report: AsOfReport, as_json: bool) -> None:
         )
         return
     rows_table(
-        f"programs as of position {report.position}",
+        t("programs as of position {position}", position=report.position),
         report.programs,
         ["program_id", "specialist", "status", "planned_date", "enrolled", "attended"],
     )
@@ -175,17 +200,23 @@ def print_as_of(report: AsOfReport, as_json: bool) -> None:
 
 def print_export(target: Path, headers: Any) -> None:
     digest = Digest.model_validate_json(headers["X-Trainops-Digest"])
-    console.print(
-        f"[green]exported[/green] {headers['X-Trainops-Events']} events to {target}"
-        f" (digest: position {digest.position} {digest.hash})"
+    rest = t(
+        " {count} events to {path} (digest: position {position} {hash})",
+        count=headers["X-Trainops-Events"],
+        path=target,
+        position=digest.position,
+        hash=digest.hash,
     )
+    console.print(Text.assemble((t("exported"), "green"), rest))
     problems = json.loads(headers.get("X-Trainops-Problems", "[]"))
     for problem in problems:
-        console.print(
-            f"[red]{problem['kind']}[/red] at position {problem['position']}: {problem['detail']}"
-        )
+        print_problem(str(problem["kind"]), problem["position"], str(problem["detail"]))
     count = int(headers.get("X-Trainops-Problem-Count", len(problems)))
     if count > len(problems):
-        console.print(f"… and {count - len(problems)} more problems (the bundle holds them all)")
+        more = t(
+            "… and {count} more problems (the bundle holds them all)",
+            count=count - len(problems),
+        )
+        console.print(more, markup=False)
     if count:
         raise typer.Exit(1)

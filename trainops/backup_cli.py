@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
+from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 
 from audit.verify import verify_audit
@@ -21,6 +21,7 @@ from runtime.settings import get_settings
 from services.database import open_database
 from trainops.backup import BackupError, backup, prune, restore, stamped_name
 from trainops.db_cli import _owner_url, db_app, print_report
+from trainops.language import t
 from trainops.render import console, fail
 
 
@@ -43,13 +44,15 @@ def backup_command(
         except (BackupError, OSError) as exc:
             if every_hours is None:
                 raise fail(str(exc), 1) from exc
-            console.print(f"[red]backup failed[/red]: {escape(str(exc))}; next try in 5 minutes")
+            rest = t(": {reason}; next try in 5 minutes", reason=exc)
+            console.print(Text.assemble((t("backup failed"), "red"), rest))
             time.sleep(300)
             continue
         removed = prune(directory, keep)
-        console.print(
-            escape(f"backed up to {target}" + (f"; removed {len(removed)} old" if removed else ""))
-        )
+        text = t("backed up to {path}", path=target)
+        if removed:
+            text += t("; removed {count} old", count=len(removed))
+        console.print(text, markup=False)
         if beat is not None:
             touch(beat)
         if every_hours is None:
@@ -71,17 +74,20 @@ def restore_command(
     try:
         database = open_database(url, migration_url=url)
     except SQLAlchemyError as exc:
-        raise fail(f"the restored database cannot be opened: {exc.__class__.__name__}", 1) from exc
+        reason = exc.__class__.__name__
+        raise fail(t("the restored database cannot be opened: {reason}", reason=reason), 1) from exc
     try:
         report = verify_audit(database.store)
         print_report(report)
         if not report.ok:
-            raise fail("the restored log does not verify: do not put it in service", 1)
+            raise fail(t("the restored log does not verify: do not put it in service"), 1)
         folded = database.projector.rebuild()
     finally:
         database.close()
-    console.print(
-        f"[green]restored[/green]: {report.checked} events verified, read models rebuilt from "
-        f"{folded} events. Next: `trainops db grant-app-role ROLE` on this server, then start "
-        "the stack."
+    rest = t(
+        ": {checked} events verified, read models rebuilt from {folded} events. Next: "
+        "`trainops db grant-app-role ROLE` on this server, then start the stack.",
+        checked=report.checked,
+        folded=folded,
     )
+    console.print(Text.assemble((t("restored"), "green"), rest))

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from runtime.certificates import DEFAULT_SERVER_NAMES, CertificatesExist, generate
+from trainops.language import t
 from trainops.render import console, fail
 
 certs_app = typer.Typer(
@@ -57,13 +57,15 @@ def generate_command(
             server_dir=server_dir,
         )
     except CertificatesExist as exc:
-        console.print(f"kept: {escape(str(exc))}")
+        console.print(t("kept: {reason}", reason=exc), markup=False)
         return
     except (ValueError, OSError) as exc:
         raise fail(str(exc)) from exc
-    console.print(
-        escape(
-            f"wrote a CA, a server certificate for {', '.join(issued.server_names)} and a "
-            f"client certificate to {issued.directory} (valid until {issued.not_after:%Y-%m-%d})"
-        )
+    text = t(
+        "wrote a CA, a server certificate for {names} and a client certificate to {path} "
+        "(valid until {until})",
+        names=", ".join(issued.server_names),
+        path=issued.directory,
+        until=f"{issued.not_after:%Y-%m-%d}",
     )
+    console.print(text, markup=False)

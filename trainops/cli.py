@@ -136,11 +136,12 @@ def _print_version(value: bool) -> None:
 
 def _choose_language(value: str | None) -> None:
     """``--lang`` before the command: it beats TRAINOPS_LANG and the locale."""
-    if value is None:
-        return
     from api.languages import supported
     from trainops.language import choose, t
 
+    if value is None:
+        choose(None)
+        return
     chosen = supported(value)
     if chosen is None:
         from trainops.render import fail

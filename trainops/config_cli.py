@@ -19,7 +19,17 @@ from activities.config_versions import (
 from runtime.settings import get_settings
 from services.database import open_database
 from trainops.api_client import api
-from trainops.render import OutputOption, console, fail, print_json, rows_table, said, show_rows
+from trainops.language import t
+from trainops.render import (
+    OutputOption,
+    console,
+    fail,
+    print_json,
+    rows_table,
+    said,
+    show_rows,
+    when,
+)
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 EXIT_NOT_FOUND = 4
@@ -33,13 +43,18 @@ config_app = typer.Typer(
 def _describe(version: ConfigVersion) -> str:
     if version.version == 0:
         return version.source
-    return f"version {version.version}, saved by {version.changed_by} at {version.changed_at}"
+    return t(
+        "version {version}, saved by {by} at {at}",
+        version=version.version,
+        by=version.changed_by,
+        at=when(version.changed_at),
+    )
 
 
 def _summarise(config: AdminConfig) -> None:
     policy = config.approval
     rows_table(
-        "approval steps (in order; each applies when its condition holds)",
+        t("approval steps (in order; each applies when its condition holds)"),
         [
             {
                 "step": s.id,
@@ -54,9 +69,13 @@ def _summarise(config: AdminConfig) -> None:
         ],
         ["step", "name", "when", "approvers", "quorum", "sla (working days)", "escalate to"],
     )
-    channels = ", ".join(config.notifications.channels) or "outbox only"
+    channels = ", ".join(config.notifications.channels) or t("outbox only")
     console.print(
-        f"notification channels: {channels}; reminders: {config.reminders}",
+        t(
+            "notification channels: {channels}; reminders: {reminders}",
+            channels=channels,
+            reminders=config.reminders,
+        ),
         markup=False,
         highlight=False,
     )
@@ -85,13 +104,14 @@ def check(
             config = parse_admin_config(version.document, _describe(version))
             described = _describe(version)
     except (OSError, UnicodeDecodeError) as exc:
-        raise fail(f"{path}: cannot read ({exc})") from exc
+        raise fail(t("{path}: cannot read ({reason})", path=path, reason=exc)) from exc
     except ConfigFileError as exc:
         raise fail(str(exc)) from exc
     if as_json:
         print_json({"ok": True, "source": described, "config": config.model_dump(mode="json")})
         return
-    console.print(f"ok {described}: policy {config.approval.name!r}", markup=False)
+    text = t("ok {source}: policy {policy}", source=described, policy=repr(config.approval.name))
+    console.print(text, markup=False)
     _summarise(config)
 
 
@@ -113,7 +133,7 @@ def apply(
     try:
         document = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise fail(f"{path}: cannot read ({exc})") from exc
+        raise fail(t("{path}: cannot read ({reason})", path=path, reason=exc)) from exc
     with api() as client:
         base = expected_version
         if base is None:
@@ -122,7 +142,13 @@ def apply(
             "/api/v1/config",
             {"document": document, "comment": comment, "expected_version": base},
         )
-    said(f"applied {path} as version {saved['version']} ({saved['sha256'][:12]})", saved, as_json)
+    text = t(
+        "applied {path} as version {version} ({sha})",
+        path=path,
+        version=saved["version"],
+        sha=saved["sha256"][:12],
+    )
+    said(text, saved, as_json)
 
 
 @config_app.command("history")
@@ -147,11 +173,11 @@ def show_history(
         for v in versions
     ]
     if not rows and not as_json and output in (None, "table"):
-        in_force = get_settings().config_file or "the built-in defaults"
-        console.print(f"no saved versions: in force is {in_force}", markup=False)
+        in_force = get_settings().config_file or t("the built-in defaults")
+        console.print(t("no saved versions: in force is {source}", source=in_force), markup=False)
         return
     columns = ["version", "changed_by", "changed_at", "comment", "sha256"]
-    show_rows("configuration versions", rows, columns, output=output, as_json=as_json)
+    show_rows(t("configuration versions"), rows, columns, output=output, as_json=as_json)
 
 
 @config_app.command("show")
@@ -171,7 +197,7 @@ def show(
         else:
             chosen = next((v for v in history(database.store) if v.version == version), None)
         if chosen is None:
-            raise fail(f"there is no saved version {version}", EXIT_NOT_FOUND)
+            raise fail(t("there is no saved version {version}", version=version), EXIT_NOT_FOUND)
     finally:
         database.close()
     if as_json:

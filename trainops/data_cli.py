@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy.exc import DBAPIError
 
 from eventlog import EventLogError
@@ -22,6 +23,7 @@ from runtime.settings import get_settings
 from services.database import Database, open_database
 from trainops.api_client import EXIT_SERVER, api
 from trainops.data_jobs import EXIT_INTERRUPTED, FINISHED, wait_for_job
+from trainops.language import heading, t
 from trainops.render import console, errors, fail, print_json
 
 data_app = typer.Typer(
@@ -48,15 +50,20 @@ def _importing() -> Iterator[Database]:
         raise fail(str(exc)) from exc
     except EventLogError as exc:
         raise fail(
-            f"the log refused the import ({exc}); nothing was imported, run it again"
+            t(
+                "the log refused the import ({reason}); nothing was imported, run it again",
+                reason=exc,
+            )
         ) from exc
     except DBAPIError as exc:
         cause = exc.orig or exc
         first = (str(cause).strip().splitlines() or [""])[0]
-        raise fail(
-            f"the database failed during the import ({type(cause).__name__}: {first});"
-            " nothing was imported (one transaction): run it again when it is back"
-        ) from exc
+        message = t(
+            "the database failed during the import ({reason}); nothing was imported (one "
+            "transaction): run it again when it is back",
+            reason=f"{type(cause).__name__}: {first}",
+        )
+        raise fail(message) from exc
     finally:
         if database is not None:
             database.close()
@@ -77,32 +84,36 @@ def print_report(report: ImportReport) -> None:
         title=f"{escape(report.source)} (sha256 {report.sha256[:12]}…)", title_justify="left"
     )
     for column in ("kind", "read", "accepted", "rejected"):
-        counts.add_column(column, justify="left" if column == "kind" else "right")
+        justify: Literal["left", "right"] = "left" if column == "kind" else "right"
+        counts.add_column(Text(heading(column)), justify=justify)
     for kind, read in report.read.items():
         rejected = sum(1 for r in report.rejected if r.kind == kind)
         counts.add_row(escape(kind), str(read), str(report.accepted.get(kind, 0)), str(rejected))
     counts.add_row(
-        "[bold]total[/bold]",
+        Text(t("total"), "bold"),
         str(report.rows_read),
         str(report.rows_accepted),
         str(report.rows_rejected),
     )
     console.print(counts)
     if report.rejected:
-        table = Table(title="rejected rows", title_justify="left")
+        table = Table(title=Text(t("rejected rows")), title_justify="left")
         for column in ("where", "kind", "key", "reason"):
-            table.add_column(column)
+            table.add_column(Text(heading(column)))
         for r in report.rejected:
             table.add_row(escape(r.where), escape(r.kind), escape(r.key), escape(r.reason))
         console.print(table)
     if report.reconciliation:
-        table = Table(
-            title="reconciliation: in the file vs in the read models", title_justify="left"
-        )
+        title = Text(t("reconciliation: in the file vs in the read models"))
+        table = Table(title=title, title_justify="left")
         for column in ("program", "measure", "in file", "in system", "match", "why"):
-            table.add_column(column)
+            table.add_column(Text(heading(column)))
         for check in report.reconciliation:
-            mark = {True: "[green]yes[/green]", False: "[red]NO[/red]", None: "-"}[check.matches]
+            mark = {
+                True: Text(t("yes"), "green"),
+                False: Text(t("NO"), "red"),
+                None: Text("-"),
+            }[check.matches]
             table.add_row(
                 escape(check.program_id),
                 check.measure,
@@ -115,12 +126,10 @@ def print_report(report: ImportReport) -> None:
     colour = "green" if report.imported and not report.rejected else "yellow"
     if not report.imported:
         colour = "red"
-    console.print(f"[{colour}]{escape(report.message)}[/{colour}]")
+    console.print(Text(t(report.message), colour))
     if report.reconciled is not None:
-        console.print(
-            "reconciled: "
-            + ("[green]all totals match[/green]" if report.reconciled else "[red]MISMATCH[/red]")
-        )
+        verdict = (t("all totals match"), "green") if report.reconciled else (t("MISMATCH"), "red")
+        console.print(Text.assemble(t("reconciled: "), verdict))
 
 
 def _finish(report: ImportReport, as_json: bool, *, printed: bool = False) -> None:
@@ -137,17 +146,20 @@ def _finish(report: ImportReport, as_json: bool, *, printed: bool = False) -> No
 def _job_heading(job: dict[str, Any]) -> None:
     total = job["total"]
     done = f" {job['done']}/{total}" if total else ""
-    console.print(
-        f"job {escape(job['job_id'])} ({escape(job['kind'])}, {escape(job['source'])},"
-        f" {escape(job['owner'])}): [bold]{escape(job['status'])}[/bold]{done}",
-        highlight=False,
+    head = t(
+        "job {job} ({kind}, {source}, {owner}): ",
+        job=job["job_id"],
+        kind=job["kind"],
+        source=job["source"],
+        owner=job["owner"],
     )
+    console.print(Text.assemble(head, (t(str(job["status"])), "bold"), done), highlight=False)
 
 
 def _job_outcome(job: dict[str, Any], as_json: bool, *, printed: bool = False) -> None:
     """A finished job as ``data load`` always ended: the report, or the error on stderr."""
     if job["status"] == "failed":
-        raise fail(f"the load failed: {job['error']}", EXIT_SERVER)
+        raise fail(t("the load failed: {reason}", reason=job["error"]), EXIT_SERVER)
     _finish(ImportReport.model_validate(job["report"]), as_json, printed=printed)
 
 
@@ -163,7 +175,9 @@ def load(
     your proof; unchanged ones are skipped. The server loads it as a job: this waits for it,
     with its progress on stderr (Ctrl-C stops waiting, not the load)."""
     if kind not in KINDS:
-        raise fail(f"unknown kind {kind!r}; one of: {', '.join(KINDS)}")
+        raise fail(
+            t("unknown kind {kind}; one of: {kinds}", kind=repr(kind), kinds=", ".join(KINDS))
+        )
     with api() as client:
         with path.open("rb") as handle:
             job = client.start(
@@ -171,12 +185,16 @@ def load(
                 files={"file": (path.name, handle)},
                 params={"accept_valid": str(accept_valid).lower()},
             )
-        errors.print(f"job {job['job_id']}: {escape(job['status'])}", highlight=False)
+        note = t("job {job}: {status}", job=job["job_id"], status=t(str(job["status"])))
+        errors.print(note, highlight=False, markup=False)
         try:
             job = wait_for_job(client, job)
         except KeyboardInterrupt:
             raise fail(
-                f"stopped waiting; the load goes on: `trainops data job {job['job_id']}`",
+                t(
+                    "stopped waiting; the load goes on: `trainops data job {job}`",
+                    job=job["job_id"],
+                ),
                 EXIT_INTERRUPTED,
             ) from None
     _job_outcome(job, as_json)

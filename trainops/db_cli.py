@@ -19,6 +19,7 @@ from uuid import uuid4
 
 import typer
 from pydantic import ValidationError
+from rich.text import Text
 from sqlalchemy import text
 
 from audit.seal_keys import seal_keys
@@ -31,6 +32,7 @@ from eventlog.engine import make_engine
 from runtime.db_roles import RoleError, excess_privileges, grant_app_role
 from runtime.settings import get_settings
 from services.database import Database, MigrationRefused, migrate_all, open_database
+from trainops.language import t
 from trainops.render import console, fail, print_json, rows_table
 
 db_app = typer.Typer(
@@ -59,7 +61,9 @@ def migrate() -> None:
         raise fail(str(exc)) from exc
     finally:
         engine.dispose()
-    console.print("[green]migrated[/green]: every table is at its newest schema")
+    console.print(
+        Text.assemble((t("migrated"), "green"), t(": every table is at its newest schema"))
+    )
 
 
 @db_app.command("grant-app-role")
@@ -110,12 +114,13 @@ def grant_app_role_command(
         )
     else:
         rows_table(
-            f"privileges of {role}",
+            t("privileges of {role}", role=role),
             [{"table": e.table, "privileges": ", ".join(e.privileges)} for e in held],
             ["table", "privileges"],
         )
         for warning in warnings:
-            console.print(f"[yellow]more than the application needs[/yellow]: {warning}")
+            label = (t("more than the application needs"), "yellow")
+            console.print(Text.assemble(label, f": {warning}"))
     if warnings:
         raise typer.Exit(1)
 
@@ -139,9 +144,9 @@ def record_maintenance(
         try:
             statements.append(sql_file.read_text(encoding="utf-8"))
         except OSError as exc:
-            raise fail(f"cannot read {sql_file}: {exc}") from exc
+            raise fail(t("cannot read {path}: {reason}", path=sql_file, reason=exc)) from exc
     if not statements:
-        raise fail("name the statements you will run (--statement or --sql-file)")
+        raise fail(t("name the statements you will run (--statement or --sql-file)"))
     database = open_database(get_settings().database_url)
     try:
         position, head = database.store.head()
@@ -172,11 +177,12 @@ def record_maintenance(
         )
     finally:
         database.close()
-    console.print(
-        f"[green]recorded[/green] LogMaintenance at position {result.first_position}."
-        " Now run the statements as the owner inside one transaction (docs/log-maintenance.md),"
-        " then `trainops audit seal`."
+    rest = t(
+        " LogMaintenance at position {position}. Now run the statements as the owner inside one "
+        "transaction (docs/log-maintenance.md), then `trainops audit seal`.",
+        position=result.first_position,
     )
+    console.print(Text.assemble((t("recorded"), "green"), rest))
 
 
 # ---------------------------------------------------------------------- log verify --witness
@@ -186,29 +192,50 @@ def print_report(report: VerifyReport) -> None:
     """Problems, failed checkpoints, and one line per kind of checkpoint that all passed."""
     for checkpoint in report.checkpoints:
         if not checkpoint.ok:
-            console.print(
-                f"{checkpoint.label} at position {checkpoint.position}: [red]FAILED[/red]"
-                f" ({checkpoint.detail})"
+            head = t(
+                "{label} at position {position}: ",
+                label=checkpoint.label,
+                position=checkpoint.position,
             )
+            console.print(Text.assemble(head, (t("FAILED"), "red"), f" ({checkpoint.detail})"))
     for source in ("seal", "digest", "witness"):
         passed = [c for c in report.checkpoints if c.source == source and c.ok]
         if passed:
-            console.print(
-                f"{len(passed)} {source} checkpoint(s) ok, last at position"
-                f" {max(c.position for c in passed)}"
+            text = t(
+                "{count} {source} checkpoint(s) ok, last at position {position}",
+                count=len(passed),
+                source=source,
+                position=max(c.position for c in passed),
             )
+            console.print(text, markup=False)
     if report.ok:
-        console.print(
-            f"[green]log intact[/green]: {report.checked} events, head {report.head_position}"
-            f" {report.head_hash}"
+        print_intact(report)
+        text = t(
+            "{count} witness seal(s) checked; seal keys: {keys}",
+            count=report.witnessed,
+            keys=", ".join(report.seal_keys) or t("(none published)"),
         )
-        console.print(
-            f"{report.witnessed} witness seal(s) checked; seal keys:"
-            f" {', '.join(report.seal_keys) or '(none published)'}"
-        )
+        console.print(text, markup=False)
         return
     for problem in report.problems:
-        console.print(f"[red]{problem.kind}[/red] at position {problem.position}: {problem.detail}")
+        print_problem(problem.kind, problem.position, problem.detail)
+
+
+def print_intact(report: VerifyReport) -> None:
+    """The verdict of a log that verified: how many events, and its head."""
+    rest = t(
+        ": {count} events, head {position} {hash}",
+        count=report.checked,
+        position=report.head_position,
+        hash=report.head_hash,
+    )
+    console.print(Text.assemble((t("log intact"), "green"), rest))
+
+
+def print_problem(kind: str, position: object, detail: str) -> None:
+    """One problem a check found: its kind in red, where, and what."""
+    rest = t(" at position {position}: {detail}", position=position, detail=detail)
+    console.print(Text.assemble((kind, "red"), rest))
 
 
 def verify_with_witness(
@@ -229,7 +256,8 @@ def verify_with_witness(
         if seal_key_ids:
             unknown = sorted(set(seal_key_ids) - set(keys))
             if unknown:
-                raise fail(f"seal key(s) {', '.join(unknown)} are not published in the log")
+                keys_named = ", ".join(unknown)
+                raise fail(t("seal key(s) {keys} are not published in the log", keys=keys_named))
             keys = {k: v for k, v in keys.items() if k in seal_key_ids}
         report = verify_audit(database.store, witness=witnessed, seal_keys=keys)
         maintenance = [
@@ -243,10 +271,14 @@ def verify_with_witness(
     else:
         print_report(report)
         for done in maintenance:  # what the owner changed on purpose, and why
-            console.print(
-                f"[yellow]maintenance[/yellow] recorded at position {done['position']} by"
-                f" {done['actor']} ({done.get('ticket') or 'no ticket'}): {done['reason']}"
+            rest = t(
+                " recorded at position {position} by {actor} ({ticket}): {reason}",
+                position=done["position"],
+                actor=done["actor"],
+                ticket=done.get("ticket") or t("no ticket"),
+                reason=done["reason"],
             )
+            console.print(Text.assemble((t("maintenance"), "yellow"), rest))
     if not report.ok:
         raise typer.Exit(1)
     return report

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from audit.signing_keys import trusted_keys
 from runtime.settings import get_settings
 from services.database import open_database
+from trainops.language import t
 from trainops.render import OutputOption, console, show_rows
 
 keys_app = typer.Typer(
@@ -54,8 +55,13 @@ def list_keys(
         for key in keys.values()
     ]
     if not rows and not as_json and output in (None, "table"):
-        console.print("no signing key is published yet (the API publishes its key at start)")
+        text = t("no signing key is published yet (the API publishes its key at start)")
+        console.print(text, markup=False)
         return
     show_rows(
-        "signing keys", rows, ["key_id", "public_key", "retired_at"], output=output, as_json=as_json
+        t("signing keys"),
+        rows,
+        ["key_id", "public_key", "retired_at"],
+        output=output,
+        as_json=as_json,
     )

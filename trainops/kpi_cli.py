@@ -10,11 +10,12 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 import yaml
 from rich.table import Table
+from rich.text import Text
 
 from domain.kpi import ExecutionKpis, Rate
 from domain.ratings import Rating
@@ -23,6 +24,7 @@ from runtime.logging import quiet_logs
 from runtime.settings import get_settings
 from services.kpi_reports import format_sample, format_value, kpi_json, scorecard_from_json
 from trainops.api_client import api
+from trainops.language import heading, t
 from trainops.render import console, fail, kpi_table, print_json
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -57,9 +59,11 @@ def read_thresholds(path: Path | None) -> dict[str, Any]:
     try:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise fail(f"cannot read thresholds file {path}: {exc}") from exc
+        raise fail(
+            t("cannot read thresholds file {path}: {reason}", path=path, reason=exc)
+        ) from exc
     if not isinstance(loaded, dict):
-        raise fail(f"{path}: expected a mapping of KPI name to {{meets, excellent}}")
+        raise fail(t("{path}: expected a mapping of KPI name to {{meets, excellent}}", path=path))
     body: dict[str, Any] = {}
     if "pass_mark" in loaded:
         body["pass_mark"] = loaded.pop("pass_mark")
@@ -70,14 +74,19 @@ def read_thresholds(path: Path | None) -> dict[str, Any]:
 def as_of_body(position: int | None, instant: str | None) -> dict[str, Any]:
     """``as_of_position``/``as_of`` for the request, checked here so a typo is exit 2."""
     if position is not None and instant is not None:
-        raise fail("give --as-of-position or --as-of, not both")
+        raise fail(t("give --as-of-position or --as-of, not both"))
     if instant is not None:
         try:
             moment = datetime.fromisoformat(instant)
         except ValueError as exc:
             raise fail(f"--as-of: {exc}") from exc
         if moment.utcoffset() is None:
-            raise fail(f"--as-of {instant!r} needs a UTC offset, e.g. 2027-01-15T09:00:00+08:00")
+            message = t(
+                "{option} {value} needs a UTC offset, e.g. 2027-01-15T09:00:00+08:00",
+                option="--as-of",
+                value=repr(instant),
+            )
+            raise fail(message)
         return {"as_of": moment.isoformat()}
     return {} if position is None else {"as_of_position": position}
 
@@ -94,14 +103,21 @@ _STYLE = {
 
 
 def scorecard_table(card: Scorecard) -> Table:
-    attainment = "n/a" if card.attainment is None else f"{card.attainment:.0%}"
-    table = Table(
-        title=f"{card.scope} {card.name} — {card.period}: KPI attainment {attainment}"
-        f" ({card.attained}/{card.rated} rated meets or better)",
-        title_justify="left",
+    attainment = t("n/a") if card.attainment is None else f"{card.attainment:.0%}"
+    title = t(
+        "{scope} {name} — {period}: KPI attainment {attainment} "
+        "({attained}/{rated} rated meets or better)",
+        scope=t(card.scope),
+        name=card.name,
+        period=card.period,
+        attainment=attainment,
+        attained=card.attained,
+        rated=card.rated,
     )
+    table = Table(title=Text(title), title_justify="left")
     for column in ("KPI", "value", "95 % CI", "sample", "rating"):
-        table.add_column(column, justify="right" if column in ("value", "95 % CI") else "left")
+        justify: Literal["left", "right"] = "right" if column in ("value", "95 % CI") else "left"
+        table.add_column(Text(heading(column)), justify=justify)
     for k in card.kpis:
         ci = (
             f"{format_value(k.interval.low, k.unit)} – {format_value(k.interval.high, k.unit)}"
@@ -110,21 +126,21 @@ def scorecard_table(card: Scorecard) -> Table:
         )
         style = _STYLE[k.rating]
         table.add_row(
-            k.label if k.headline else f"  ↳ {k.subject}",
-            format_value(k.value, k.unit),
-            ci,
-            f"{format_sample(k)} ({k.note})" if k.note else format_sample(k),
-            f"[{style}]{k.rating.value}[/{style}]",
+            Text(t(k.label) if k.headline else f"  ↳ {k.subject}"),
+            Text(format_value(k.value, k.unit)),
+            Text(ci),
+            Text(f"{format_sample(k)} ({k.note})" if k.note else format_sample(k)),
+            Text(t(k.rating.value), style=style),
         )
     return table
 
 
 def print_report(cards: Sequence[Scorecard], position: int) -> None:
     if not cards:
-        console.print("no scorecards yet: a program counts once it is planned")
+        console.print(t("no scorecards yet: a program counts once it is planned"), markup=False)
     for card in cards:
         console.print(scorecard_table(card))
-    console.print(f"[dim]read models at log position {position}[/dim]")
+    console.print(Text(t("read models at log position {position}", position=position), "dim"))
 
 
 # ---------------------------------------------------------------------- commands
@@ -149,7 +165,9 @@ def report(
     quiet_logs(get_settings())
     for name in scope or ():
         if name not in SCOPES:
-            raise fail(f"unknown scope {name!r}: specialist, department or organisation")
+            raise fail(
+                t("unknown scope {scope}: specialist, department or organisation", scope=repr(name))
+            )
     body: dict[str, Any] = {
         "period": period,
         "specialist": specialist,
@@ -222,7 +240,9 @@ def explain(
     Exits 4 when there is no such card or KPI (the message lists the card's KPIs)."""
     quiet_logs(get_settings())
     if scope not in SCOPES:
-        raise fail(f"unknown scope {scope!r}: specialist, department or organisation")
+        raise fail(
+            t("unknown scope {scope}: specialist, department or organisation", scope=repr(scope))
+        )
     body: dict[str, Any] = {
         "kpi": kpi,
         "scope": scope,
@@ -239,17 +259,22 @@ def explain(
         return
     row = KpiValue.model_validate(found["kpi"])
     rows: list[dict[str, Any]] = found["evidence"]
-    console.print(
-        f"{row.label} = {format_value(row.value, row.unit)} ({format_sample(row)}),"
-        f" {row.rating.value};"
-        f" programs: {', '.join(row.programs) or 'none'}"
+    text = t(
+        "{kpi} = {value} ({sample}), {rating}; programs: {programs}",
+        kpi=t(row.label),
+        value=format_value(row.value, row.unit),
+        sample=format_sample(row),
+        rating=t(row.rating.value),
+        programs=", ".join(row.programs) or t("none"),
     )
+    console.print(text, markup=False, highlight=False)
     columns = list(dict.fromkeys(key for found_row in rows for key in found_row))
-    table = Table(title=f"{len(rows)} read-model row(s) behind it, each with its log position")
+    title = t("{count} read-model row(s) behind it, each with its log position", count=len(rows))
+    table = Table(title=Text(title))
     for column in columns:
-        table.add_column(column)
+        table.add_column(Text(column))
     for found_row in rows:
-        table.add_row(*(_cell(found_row.get(c)) for c in columns))
+        table.add_row(*(Text(_cell(found_row.get(c))) for c in columns))
     console.print(table)
 
 

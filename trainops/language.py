@@ -17,9 +17,10 @@ from typing import Any
 _chosen: list[str] = []
 
 
-def choose(lang: str) -> None:
-    """The language ``--lang`` asked for (already checked against ``api.languages``)."""
-    _chosen[:] = [lang]
+def choose(lang: str | None) -> None:
+    """The language ``--lang`` asked for (already checked against ``api.languages``); None:
+    back to the environment's (each run in a process starts from there)."""
+    _chosen[:] = [] if lang is None else [lang]
 
 
 def language() -> str:

@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from runtime.settings import get_settings
 from services.database import Database, open_database
-from trainops.db_cli import verify_with_witness
+from trainops.db_cli import print_problem, verify_with_witness
+from trainops.language import t
 from trainops.render import console, print_json, rows_table, said
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -64,15 +66,16 @@ def verify(
             }
         )
     elif report.ok:
-        console.print(
-            f"[green]log intact[/green]: {report.checked} events, head {report.last_position} "
-            f"{report.last_hash}"
+        rest = t(
+            ": {count} events, head {position} {hash}",
+            count=report.checked,
+            position=report.last_position,
+            hash=report.last_hash,
         )
+        console.print(Text.assemble((t("log intact"), "green"), rest))
     else:
         for problem in report.problems:
-            console.print(
-                f"[red]{problem.kind}[/red] at position {problem.position}: {problem.detail}"
-            )
+            print_problem(problem.kind, problem.position, problem.detail)
     if not report.ok:
         raise typer.Exit(1)
 
@@ -88,14 +91,17 @@ def projections_status(as_json: AsJson = False) -> None:
     if as_json:
         print_json(current.model_dump(mode="json"))
         return
-    console.print(
-        f"position {current.position} of {current.head} (lag {current.lag}); "
-        f"{current.quarantined} quarantined event(s)",
-        markup=False,
+    text = t(
+        "position {position} of {head} (lag {lag}); {quarantined} quarantined event(s)",
+        position=current.position,
+        head=current.head,
+        lag=current.lag,
+        quarantined=current.quarantined,
     )
+    console.print(text, markup=False)
     if current.events:
         rows_table(
-            "quarantined (fix, then `trainops projections retry`)",
+            t("quarantined (fix, then `trainops projections retry`)"),
             [e.model_dump() for e in current.events],
             ["position", "projection", "event_type", "attempts", "error"],
         )
@@ -110,7 +116,7 @@ def projections_retry(as_json: AsJson = False) -> None:
     finally:
         database.close()
     said(
-        f"folded {folded}; still quarantined {failed}",
+        t("folded {folded}; still quarantined {failed}", folded=folded, failed=failed),
         {"folded": folded, "quarantined": failed},
         as_json,
     )
@@ -127,4 +133,5 @@ def rebuild(as_json: AsJson = False) -> None:
         count = database.projector.rebuild()
     finally:
         database.close()
-    said(f"rebuilt read models from {count} events", {"rebuilt": True, "events": count}, as_json)
+    text = t("rebuilt read models from {count} events", count=count)
+    said(text, {"rebuilt": True, "events": count}, as_json)

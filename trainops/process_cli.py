@@ -13,6 +13,7 @@ import typer
 from runtime.heartbeat import age_seconds, touch
 from runtime.logging import configure_logging
 from runtime.settings import get_settings
+from trainops.language import t
 from trainops.render import console, fail
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -66,13 +67,18 @@ def health(
     healthcheck; the heartbeat file is TRAINOPS_HEARTBEAT_FILE)."""
     path = get_settings().heartbeat_file
     if path is None:
-        raise fail("TRAINOPS_HEARTBEAT_FILE is not set: nothing to check", 2)
+        raise fail(t("TRAINOPS_HEARTBEAT_FILE is not set: nothing to check"), 2)
     age = age_seconds(path)
     if age is None:
-        raise fail(f"no heartbeat yet at {path}", 1)
+        raise fail(t("no heartbeat yet at {path}", path=path), 1)
     if age > max_age:
-        raise fail(f"last heartbeat {age:.0f} s ago (more than {max_age:g} s)", 1)
-    console.print(f"alive: last heartbeat {age:.0f} s ago")
+        message = t(
+            "last heartbeat {age} s ago (more than {limit} s)",
+            age=f"{age:.0f}",
+            limit=f"{max_age:g}",
+        )
+        raise fail(message, 1)
+    console.print(t("alive: last heartbeat {age} s ago", age=f"{age:.0f}"), markup=False)
 
 
 def demo(

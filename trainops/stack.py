@@ -23,6 +23,7 @@ from runtime.settings import Settings
 from runtime.temporal_bins import dev_server_path
 from services.database import open_database
 from services.signing import load_signer
+from trainops.language import t
 from trainops.worker import serving
 
 log = structlog.get_logger(__name__)
@@ -72,18 +73,31 @@ def preflight(settings: Settings, *, ui: bool = True) -> None:
     if settings.api_port and _in_use(settings.api_host, settings.api_port):
         if _trainops_answers(api_host, settings.api_port):
             raise SystemExit(
-                f"trainops is already running: http://{api_host}:{settings.api_port} "
-                "(stop it with Ctrl-C where it runs, or set TRAINOPS_API_PORT for a second one)"
+                t(
+                    "trainops is already running: {url} (stop it with Ctrl-C where it runs, or "
+                    "set TRAINOPS_API_PORT for a second one)",
+                    url=f"http://{api_host}:{settings.api_port}",
+                )
             )
         raise SystemExit(
-            f"port {settings.api_port} is in use by another program: set TRAINOPS_API_PORT"
+            t(
+                "port {port} is in use by another program: set {setting}",
+                port=settings.api_port,
+                setting="TRAINOPS_API_PORT",
+            )
         )
     needed = [(int(settings.temporal_address.rpartition(":")[2]), "TRAINOPS_TEMPORAL_ADDRESS")]
     if ui:
         needed.append((settings.temporal_ui_port, "TRAINOPS_TEMPORAL_UI_PORT (or --no-ui)"))
     for port, setting in needed:
         if _in_use(temporal_host, port):
-            raise SystemExit(f"port {port} is in use by another program: set {setting}")
+            raise SystemExit(
+                t(
+                    "port {port} is in use by another program: set {setting}",
+                    port=port,
+                    setting=setting,
+                )
+            )
 
 
 async def run_stack(settings: Settings, *, ui: bool = True) -> None:
@@ -129,23 +143,26 @@ async def run_stack(settings: Settings, *, ui: bool = True) -> None:
             web = await start_api(
                 settings, database, ProgramClient(env.client, settings.task_queue, signer)
             )
-            print(f"trainops is running (database {settings.database_url})")
-            print(f"  Web pages & API : {web.url}  (API reference {web.url}/api/docs)")
-            print(f"  Temporal server : {settings.temporal_address}")
+            print(t("trainops is running (database {url})", url=settings.database_url))
+            print(t("  Web pages & API : {url}  (API reference {url}/api/docs)", url=web.url))
+            print(t("  Temporal server : {address}", address=settings.temporal_address))
             if ui:
-                print(f"  Temporal Web UI : http://127.0.0.1:{settings.temporal_ui_port}")
-            print("  try: trainops demo   |   trainops --help   |   Ctrl-C stops everything")
+                ui_url = f"http://127.0.0.1:{settings.temporal_ui_port}"
+                print(t("  Temporal Web UI : {url}", url=ui_url))
+            print(t("  try: trainops demo   |   trainops --help   |   Ctrl-C stops everything"))
             if web.setup_code is not None:
                 print(
-                    "\n  No admin yet. Create the first one within the hour, once, with the"
-                    f" setup code {web.setup_code}\n"
-                    f"    in the browser: {web.url}/setup\n"
-                    f"    or: trainops setup --server {web.url} --code {web.setup_code}"
-                    " --username admin"
+                    t(
+                        "\n  No admin yet. Create the first one within the hour, once, with the "
+                        "setup code {code}\n    in the browser: {url}/setup\n    or: trainops "
+                        "setup --server {url} --code {code} --username admin",
+                        code=web.setup_code,
+                        url=web.url,
+                    )
                 )
             sys.stdout.flush()
             await stopping.wait()
-            print("stopping…")
+            print(t("stopping…"))
             await web.stop()
     finally:
         stop_projector.set()

@@ -14,6 +14,7 @@ import typer
 
 from domain.roles import ROLES
 from trainops.api_client import api
+from trainops.language import t
 from trainops.render import OutputOption, said, show_rows
 
 users_app = typer.Typer(
@@ -33,19 +34,23 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a ta
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    value: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    value: str = typer.prompt(
+        t("Password"), hide_input=True, confirmation_prompt=t("Repeat for confirmation")
+    )
     return value
 
 
 def _change(username: str, body: dict[str, Any], what: str, as_json: bool) -> None:
     with api() as client:
         user = client.patch(f"/api/v1/users/{username}", body)
-    said(
-        f"ok {username}: {what} (roles {', '.join(user['roles'])}; "
-        f"{'active' if user['active'] else 'disabled'})",
-        user,
-        as_json,
+    text = t(
+        "ok {username}: {what} (roles {roles}; {state})",
+        username=username,
+        what=what,
+        roles=", ".join(user["roles"]),
+        state=t("active") if user["active"] else t("disabled"),
     )
+    said(text, user, as_json)
 
 
 @users_app.command("create")
@@ -65,7 +70,12 @@ def create(
     }
     with api() as client:
         made = client.post("/api/v1/users", body)
-    said(f"ok {made['username']} created with roles {', '.join(made['roles'])}", made, as_json)
+    text = t(
+        "ok {username} created with roles {roles}",
+        username=made["username"],
+        roles=", ".join(made["roles"]),
+    )
+    said(text, made, as_json)
 
 
 @users_app.command("list")
@@ -75,13 +85,13 @@ def list_users(as_json: AsJson = False, output: OutputOption = None) -> None:
         users = client.get("/api/v1/users")
     rows = [{**u, "roles": ", ".join(u["roles"])} for u in users]
     columns = ["username", "display_name", "roles", "active"]
-    show_rows("users", rows, columns, output=output, as_json=as_json, data=users)
+    show_rows(t("users"), rows, columns, output=output, as_json=as_json, data=users)
 
 
 @users_app.command("roles")
 def set_roles(username: str, role: RoleOption, as_json: AsJson = False) -> None:
     """Replace a user's roles."""
-    _change(username, {"roles": role}, "roles replaced", as_json)
+    _change(username, {"roles": role}, t("roles replaced"), as_json)
 
 
 @users_app.command("password")
@@ -89,16 +99,16 @@ def set_password(
     username: str, password_stdin: PasswordStdin = False, as_json: AsJson = False
 ) -> None:
     """Set a user's password (they are signed out everywhere)."""
-    _change(username, {"password": _password(password_stdin)}, "password set", as_json)
+    _change(username, {"password": _password(password_stdin)}, t("password set"), as_json)
 
 
 @users_app.command("disable")
 def disable(username: str, as_json: AsJson = False) -> None:
     """Stop a user from signing in (their sessions end; tokens stop working)."""
-    _change(username, {"active": False}, "disabled", as_json)
+    _change(username, {"active": False}, t("disabled"), as_json)
 
 
 @users_app.command("enable")
 def enable(username: str, as_json: AsJson = False) -> None:
     """Let a disabled user sign in again."""
-    _change(username, {"active": True}, "enabled", as_json)
+    _change(username, {"active": True}, t("enabled"), as_json)
