@@ -55,7 +55,9 @@ CLI_ZH_CN: dict[str, str] = {
     "tokens": "令牌",
     "revoked {token}": "已吊销 {token}",
     "users": "用户",
-    "ok {username}: {what} (roles {roles}; {state})": "完成 {username}:{what}(角色 {roles};{state})",
+    "ok {username}: {what} (roles {roles}; {state})": (
+        "完成 {username}:{what}(角色 {roles};{state})"
+    ),
     "ok {username} created with roles {roles}": "已创建 {username},角色 {roles}",
     "active": "启用",
     "disabled": "已停用",
@@ -233,7 +235,9 @@ CLI_ZH_CN: dict[str, str] = {
     "{count} {source} checkpoint(s) ok, last at position {position}": (
         "{count} 个 {source} 检查点正常,最后一个位于位置 {position}"
     ),
-    "{count} witness seal(s) checked; seal keys: {keys}": "已检查 {count} 个见证封存;封存密钥:{keys}",
+    "{count} witness seal(s) checked; seal keys: {keys}": (
+        "已检查 {count} 个见证封存;封存密钥:{keys}"
+    ),
     "(none published)": "(未公布)",
     "seal key(s) {keys} are not published in the log": "封存密钥 {keys} 未在日志中公布",
     "maintenance": "维护",
@@ -250,14 +254,18 @@ CLI_ZH_CN: dict[str, str] = {
     "folded {folded}; still quarantined {failed}": "已处理 {folded};仍隔离 {failed}",
     "rebuilt read models from {count} events": "已由 {count} 个事件重建读模型",
     # ---- the stack and its health
-    "TRAINOPS_HEARTBEAT_FILE is not set: nothing to check": "未设置 TRAINOPS_HEARTBEAT_FILE:无可检查",
+    "TRAINOPS_HEARTBEAT_FILE is not set: nothing to check": (
+        "未设置 TRAINOPS_HEARTBEAT_FILE:无可检查"
+    ),
     "no heartbeat yet at {path}": "{path} 尚无心跳",
     "last heartbeat {age} s ago (more than {limit} s)": "上次心跳在 {age} 秒前(超过 {limit} 秒)",
     "alive: last heartbeat {age} s ago": "运行中:上次心跳在 {age} 秒前",
     "trainops is already running: {url} (stop it with Ctrl-C where it runs, or "
     "set TRAINOPS_API_PORT for a second one)": "trainops 已在运行:{url}(在其运行处按 Ctrl-C "
     "停止,或为第二个实例设置 TRAINOPS_API_PORT)",
-    "port {port} is in use by another program: set {setting}": "端口 {port} 被其他程序占用:请设置 {setting}",
+    "port {port} is in use by another program: set {setting}": (
+        "端口 {port} 被其他程序占用:请设置 {setting}"
+    ),
     "trainops is running (database {url})": "trainops 正在运行(数据库 {url})",
     "  Web pages & API : {url}  (API reference {url}/api/docs)": (
         "  网页与 API      : {url}  (API 参考 {url}/api/docs)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -28,6 +29,10 @@ from trainops.worker import build_worker
 
 #: ``stack``: the embedded stack started as a user starts it, for tests that drive the CLI.
 pytest_plugins = ["tests.embedded_stack"]
+
+#: The command line speaks the locale's language (``trainops.language``): tests that read its
+#: words read English, whatever the machine's locale; the language tests choose their own.
+os.environ["TRAINOPS_LANG"] = "en"
 
 #: The API key of the test harness: published in each test's log like the API publishes its own.
 TEST_SIGNER = Signer.generate()

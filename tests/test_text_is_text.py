@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from api.translator import Translator
 from api.pages.rendering import templates
+from api.translator import Translator
 from domain.events import EVENT_TYPES
 from projections.event_messages import encode, parts, render
 from tests.event_samples import TEXTS, build

@@ -13,7 +13,9 @@ TABLE_CALLS = {"rows_table", "show_rows"}
 
 def _strings(node: ast.AST | None) -> set[str]:
     if isinstance(node, ast.List | ast.Tuple | ast.Set):
-        return {e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+        return {
+            e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        }
     return set()
 
 
@@ -52,7 +54,11 @@ def texts_in(source: str) -> tuple[set[str], set[str]]:
             if called in {"insert", "append"} and _name(getattr(node.func, "value", node)) == (
                 "columns"
             ):
-                headings |= {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+                headings |= {
+                    a.value
+                    for a in node.args
+                    if isinstance(a, ast.Constant) and isinstance(a.value, str)
+                }
         elif isinstance(node, ast.Assign) and any(_name(t) == "columns" for t in node.targets):
             headings |= _strings(node.value)
         elif isinstance(node, ast.For) and _loop_feeds_heading(node):

@@ -1,0 +1,158 @@
+"""The command line in the reader's language: how it chooses (``--lang``, ``TRAINOPS_LANG``, the
+POSIX locale), a Chinese text for every text and heading it prints, and real commands run with
+``LANG=zh_CN.UTF-8`` answering in Chinese, while ``--json`` stays the same in every language."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from api.i18n import ZH_CN
+from api.i18n_cli import CLI_ZH_CN
+from api.languages import LOCALE_VARIABLES, from_environment
+from services.database import Database
+from tests.api.cli_texts import cli_texts, texts_in
+from tests.api.live import live_api
+
+TRAINOPS = str(Path(sys.executable).parent / "trainops")
+PASSWORD = "a very long admin password"
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, "en"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh-CN"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "C"}, "en"),
+        ({"LANG": "zh_CN.UTF-8", "LC_MESSAGES": "en_GB.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "zh_CN.UTF-8"}, "zh-CN"),
+        ({"LC_ALL": "C.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"LANGUAGE": "fr:zh_CN", "LANG": "en_US.UTF-8"}, "zh-CN"),
+        ({"LANGUAGE": "fr", "LANG": "zh_CN.UTF-8"}, "zh-CN"),
+        ({"TRAINOPS_LANG": "zh-CN", "LC_ALL": "en_US.UTF-8"}, "zh-CN"),
+        ({"TRAINOPS_LANG": "en", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"TRAINOPS_LANG": "", "LANG": "zh_CN.GB18030"}, "zh-CN"),
+    ],
+)
+def test_the_language_comes_from_trainops_lang_then_the_locale_as_gettext_reads_it(
+    environ: dict[str, str], expected: str
+) -> None:
+    assert from_environment(environ) == expected
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_text_and_heading_of_the_command_line_has_chinese_with_the_same_parameters() -> (
+    None
+):
+    texts, headings = cli_texts()
+    assert len(texts) > 100 and len(headings) > 50  # the scan finds the command line's words
+    missing = sorted(text for text in texts | headings if text not in ZH_CN)
+    assert not missing, f"no zh-CN text for: {missing}"
+    for text in texts:
+        assert _fields(ZH_CN[text]) == _fields(text), text
+        assert CHINESE.search(ZH_CN[text]) or not CHINESE.search(text), text
+
+
+def test_the_command_lines_catalog_holds_only_what_it_uses_and_repeats_no_page_text() -> None:
+    texts, headings = cli_texts()
+    assert not sorted(set(CLI_ZH_CN) - texts - headings)
+    assert all(ZH_CN[key] == value for key, value in CLI_ZH_CN.items())  # none shadowed
+
+
+def test_the_scan_sees_a_new_text_and_a_new_heading() -> None:
+    """What the catalog test relies on: a text added without a translation is found."""
+    source = (
+        'def shown(rows):\n    columns = ["brand_new_field"]\n    rows_table(t("brand new"), rows,'
+        ' [*columns, "x"])\n    fail(t("a new message {name}", name=1))\n'
+        '    for column in ("loop_heading",):\n        add(heading(column))\n'
+    )
+    texts, headings = texts_in(source)
+    assert texts == {"brand new", "a new message {name}"}
+    assert headings == {"brand_new_field", "x", "loop_heading"}
+    assert not (texts | headings) & set(ZH_CN)
+
+
+def _run(env: dict[str, str], *args: str, stdin: str = "", code: int = 0) -> tuple[str, str]:
+    done = subprocess.run(
+        [TRAINOPS, *args], env=env, input=stdin, capture_output=True, text=True, timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == code, (done.returncode, done.stdout, done.stderr)
+    return done.stdout, done.stderr
+
+
+def chinese(env: dict[str, str]) -> dict[str, str]:
+    """``env`` as on a machine whose locale is Simplified Chinese (and nothing else says)."""
+    plain = {k: v for k, v in env.items() if k not in LOCALE_VARIABLES}
+    return {**plain, "LANG": "zh_CN.UTF-8"}
+
+
+def test_real_commands_answer_in_chinese_under_a_chinese_locale(
+    database: Database, tmp_path: Path
+) -> None:
+    with live_api(database) as live:
+        english = {
+            **os.environ,
+            "TRAINOPS_LANG": "en",
+            "TRAINOPS_SERVER": live.url,
+            "TRAINOPS_CREDENTIALS_FILE": str(tmp_path / "root.json"),
+            "COLUMNS": "200",
+        }
+        english.pop("TRAINOPS_TOKEN", None)
+        zh = chinese(english)
+        assert live.setup_code is not None
+        made, _ = _run(
+            zh, "setup", "--code", live.setup_code, "--username", "root", "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )  # fmt: skip
+        assert "已创建管理员 root" in made
+        signed, _ = _run(zh, "login", "--username", "root", "--password-stdin", stdin=PASSWORD)
+        assert signed.startswith("已以 root(admin)登录")
+        created, _ = _run(
+            zh, "users", "create", "li", "--role", "trainee", "--password-stdin", stdin=PASSWORD
+        )
+        assert "已创建 li,角色 trainee" in created
+
+        # A table: its title and headings in Chinese, the values as they are.
+        table, _ = _run(zh, "users", "list")
+        for word in ("用户", "用户名", "显示名", "角色", "root", "li"):
+            assert word in table, table
+        assert "username" not in table and "display_name" not in table
+        english_table, _ = _run(english, "users", "list")
+        assert "username" in english_table and not CHINESE.search(english_table)
+
+        # --json is the same in every language: keys and codes, not words.
+        for command in (["users", "list", "--json"], ["whoami", "--json"]):
+            assert json.loads(_run(zh, *command)[0]) == json.loads(_run(english, *command)[0])
+
+        # Errors: the frame and the command line's own words in Chinese, with the same codes.
+        _, err = _run(zh, "users", "roles", "nobody", "--role", "auditor", code=4)
+        assert err.startswith("错误:") and "nobody" in err
+        _, err = _run({**zh, "TRAINOPS_SERVER": "http://127.0.0.1:9"}, "users", "list", code=5)
+        assert "无法连接" in err and "cannot reach" not in err
+        nobody = {**zh, "TRAINOPS_CREDENTIALS_FILE": str(tmp_path / "none.json")}
+        _, err = _run(nobody, "users", "list", code=3)
+        assert "尚未登录" in err
+        _, err = _run(zh, "program", "create", "--id", "p", "--title", "t", "--planned-date",
+                      "2099-01-01", "--session", "bad", "--trainee", "e1", code=2)  # fmt: skip
+        assert "课次 'bad' 的格式不是" in err
+
+        # --lang beats the locale; TRAINOPS_LANG beats the locale too.
+        _, err = _run({**nobody, "LANG": "zh_CN.UTF-8"}, "--lang", "en", "whoami", code=3)
+        assert err.startswith("error: not signed in")
+        english_locale = {**chinese(nobody), "LANG": "en_US.UTF-8", "TRAINOPS_LANG": "zh-CN"}
+        assert _run(english_locale, "whoami", code=3)[1].startswith("错误: 尚未登录")
+        _, err = _run(zh, "--lang", "fr", "whoami", code=2)
+        assert "未知的语言 'fr'" in err
