@@ -19,7 +19,7 @@ from activities.config_versions import (
 from runtime.settings import get_settings
 from services.database import open_database
 from trainops.api_client import api
-from trainops.language import t
+from trainops.language import in_english, t
 from trainops.render import (
     OutputOption,
     console,
@@ -40,15 +40,15 @@ config_app = typer.Typer(
 )
 
 
-def _describe(version: ConfigVersion) -> str:
+def _describe(version: ConfigVersion, *, for_people: bool = True) -> str:
+    """Which version: in the reader's language, or in English for ``--json`` (the same in
+    every language)."""
     if version.version == 0:
         return version.source
-    return t(
-        "version {version}, saved by {by} at {at}",
-        version=version.version,
-        by=version.changed_by,
-        at=when(version.changed_at),
-    )
+    params = {"version": version.version, "by": version.changed_by, "at": when(version.changed_at)}
+    if not for_people:
+        return in_english("version {version}, saved by {by} at {at}", **params)
+    return t("version {version}, saved by {by} at {at}", **params)
 
 
 def _summarise(config: AdminConfig) -> None:
@@ -102,7 +102,7 @@ def check(
             finally:
                 database.close()
             config = parse_admin_config(version.document, _describe(version))
-            described = _describe(version)
+            described = _describe(version, for_people=not as_json)
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(t("{path}: cannot read ({reason})", path=path, reason=exc)) from exc
     except ConfigFileError as exc:
@@ -201,6 +201,6 @@ def show(
     finally:
         database.close()
     if as_json:
-        print_json({**dataclasses.asdict(chosen), "source": _describe(chosen)})
+        print_json({**dataclasses.asdict(chosen), "source": _describe(chosen, for_people=False)})
         return
     sys.stdout.write(chosen.document)

@@ -38,6 +38,11 @@ def t(text: str, /, **params: Any) -> str:
         from api.i18n import CATALOG
 
         text = CATALOG.get(lang, {}).get(text, text)
+    return in_english(text, **params)
+
+
+def in_english(text: str, /, **params: Any) -> str:
+    """``text`` as written, with ``{name}`` filled: words that go into ``--json``."""
     return text.format_map(params) if params else text
 
 

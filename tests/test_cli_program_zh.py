@@ -1,0 +1,49 @@
+"""A program driven from the shell under a Chinese locale, against the embedded stack: the
+action's answer, the program's state, a refusal by the rules and the timeline's summaries come
+out in Chinese; ``--json`` is the same as in English."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.api.test_cli_language import CHINESE, chinese
+from tests.embedded_stack import PASSWORD, person, trainops
+
+
+def test_a_program_reads_in_chinese(stack: dict[str, str], tmp_path: Path) -> None:
+    env = stack
+    setup = ["setup", "--username", "admin", "--password-stdin", "--code", env["SETUP_CODE"]]
+    trainops(env, *setup, stdin=PASSWORD + "\n")
+    admin = person(env, tmp_path, "admin")
+    for name, roles in (("li", ["specialist", "approver"]), ("wang", ["approver"])):
+        flags = [flag for role in roles for flag in ("--role", role)]
+        trainops(admin, "users", "create", name, *flags, "--password-stdin", stdin=PASSWORD)
+    li = chinese(person(env, tmp_path, "li"))
+    create = [
+        "program", "create", "--id", "zh-1", "--title", "[安全] Safety", "--approver", "wang",
+        "--planned-date", "2099-01-20", "--session", "s1@2099-01-15T09:30/3",
+        "--trainee", "e1", "--timezone", "Asia/Shanghai",
+    ]  # fmt: skip
+    created = trainops(li, *create)
+    assert created.startswith("完成 zh-1:ProgramPlanned program-zh-1@1 -> 草稿"), created
+    submitted = trainops(li, "program", "submit", "zh-1")
+    assert "-> 待审批" in submitted and "日志位置" in submitted, submitted
+
+    # The rules refuse by a code; the command line says it in the reader's language.
+    refused = trainops(li, "program", "approve", "zh-1", ok=False, code=3)
+    assert refused.startswith("错误: 已拒绝:") and "四眼原则" in refused, refused
+    assert "four-eyes" not in refused
+
+    shown = trainops({**li, "COLUMNS": "250"}, "program", "show", "zh-1")
+    assert "zh-1: [安全] Safety - 待审批" in shown  # text as typed, the state in Chinese
+    assert "时间线" in shown and "事件类型" in shown and "摘要" in shown
+    assert "计划了“[安全] Safety”" in shown and "提交第 1 版审批" in shown, shown
+    assert "planned “" not in shown and "submitted revision" not in shown
+
+    english = {**li, "TRAINOPS_LANG": "en"}
+    as_json = json.loads(trainops(li, "program", "show", "zh-1", "--json"))
+    assert as_json == json.loads(trainops(english, "program", "show", "zh-1", "--json"))
+    summaries = [entry["summary"] for entry in as_json["timeline"]]
+    assert "planned “[安全] Safety” for 2099-01-20 (1 sessions)" in summaries, summaries
+    assert not any(CHINESE.search(s.replace("安全", "")) for s in summaries), summaries
