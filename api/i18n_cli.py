@@ -283,6 +283,13 @@ CLI_ZH_CN: dict[str, str] = {
         "    或:trainops setup --server {url} --code {code} --username admin"
     ),
     "stopping…": "正在停止…",
+    # ---- the demo
+    "{quarter}: {count} programs": "{quarter}:{count} 个培训项目",
+    "{count} events in the log ({state}), {reminders} reminders, {notifications} "
+    "notifications; log kept in {url}": "日志中有 {count} 个事件({state}),{reminders} 条提醒,"
+    "{notifications} 条通知;日志保存在 {url}",
+    "intact": "完整",
+    "NOT INTACT": "不完整",
     # ---- table headings, by field name
     "95 % CI": "95% 置信区间",
     "KPI": "KPI",

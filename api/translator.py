@@ -17,7 +17,7 @@ from projections.event_texts import decode, render
 
 
 class Translator:
-    """``t("English text")`` in the page's language (English when a text has no entry), and
+    """``t(english)`` in the page's language (English when a text has no entry), and
     ``t.event(entry)``: a timeline entry's summary from its message keys (its stored English
     summary for a row written before messages were kept)."""
 

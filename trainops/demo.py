@@ -32,6 +32,7 @@ from services.program_client import ProgramClient
 from services.signing import Signer
 from trainops.demo_evaluation import DEPARTMENTS, load_demo_evaluation
 from trainops.kpi_cli import print_report
+from trainops.language import t
 from trainops.render import console, kpi_table, print_json, rows_table
 from trainops.worker import build_worker
 
@@ -299,7 +300,7 @@ async def run_demo(
             print_json(summary)
         else:
             rows_table(
-                f"{summary['quarter']}: {len(listing)} programs",
+                t("{quarter}: {count} programs", quarter=summary["quarter"], count=len(listing)),
                 listing,
                 [
                     "program_id",
@@ -313,11 +314,16 @@ async def run_demo(
             )
             kpi_table(report)
             print_report(cards, database.projector.position())
-            console.print(
-                f"{chain.checked} events in the log ({'intact' if chain.ok else 'NOT INTACT'}), "
-                f"{summary['reminders_sent']} reminders, {summary['notifications']} notifications; "
-                f"log kept in {url}"
+            text = t(
+                "{count} events in the log ({state}), {reminders} reminders, {notifications} "
+                "notifications; log kept in {url}",
+                count=chain.checked,
+                state=t("intact") if chain.ok else t("NOT INTACT"),
+                reminders=summary["reminders_sent"],
+                notifications=summary["notifications"],
+                url=url,
             )
+            console.print(text, markup=False)
         return summary
     finally:
         await env.shutdown()

@@ -8,8 +8,6 @@ import json
 import os
 import re
 import string
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,9 +18,8 @@ from api.languages import LOCALE_VARIABLES, from_environment
 from services.database import Database
 from tests.api.cli_texts import cli_texts, texts_in
 from tests.api.live import live_api
+from tests.api.test_cli_manners import PASSWORD, run
 
-TRAINOPS = str(Path(sys.executable).parent / "trainops")
-PASSWORD = "a very long admin password"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -53,9 +50,7 @@ def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def test_every_text_and_heading_of_the_command_line_has_chinese_with_the_same_parameters() -> (
-    None
-):
+def test_every_text_and_heading_of_the_command_line_has_chinese_with_the_same_parameters() -> None:
     texts, headings = cli_texts()
     assert len(texts) > 100 and len(headings) > 50  # the scan finds the command line's words
     missing = sorted(text for text in texts | headings if text not in ZH_CN)
@@ -84,15 +79,6 @@ def test_the_scan_sees_a_new_text_and_a_new_heading() -> None:
     assert not (texts | headings) & set(ZH_CN)
 
 
-def _run(env: dict[str, str], *args: str, stdin: str = "", code: int = 0) -> tuple[str, str]:
-    done = subprocess.run(
-        [TRAINOPS, *args], env=env, input=stdin, capture_output=True, text=True, timeout=60,
-        check=False,
-    )  # fmt: skip
-    assert done.returncode == code, (done.returncode, done.stdout, done.stderr)
-    return done.stdout, done.stderr
-
-
 def chinese(env: dict[str, str]) -> dict[str, str]:
     """``env`` as on a machine whose locale is Simplified Chinese (and nothing else says)."""
     plain = {k: v for k, v in env.items() if k not in LOCALE_VARIABLES}
@@ -113,46 +99,46 @@ def test_real_commands_answer_in_chinese_under_a_chinese_locale(
         english.pop("TRAINOPS_TOKEN", None)
         zh = chinese(english)
         assert live.setup_code is not None
-        made, _ = _run(
+        made, _ = run(
             zh, "setup", "--code", live.setup_code, "--username", "root", "--password-stdin",
             stdin=PASSWORD + "\n",
         )  # fmt: skip
         assert "已创建管理员 root" in made
-        signed, _ = _run(zh, "login", "--username", "root", "--password-stdin", stdin=PASSWORD)
+        signed, _ = run(zh, "login", "--username", "root", "--password-stdin", stdin=PASSWORD)
         assert signed.startswith("已以 root(admin)登录")
-        created, _ = _run(
+        created, _ = run(
             zh, "users", "create", "li", "--role", "trainee", "--password-stdin", stdin=PASSWORD
         )
         assert "已创建 li,角色 trainee" in created
 
         # A table: its title and headings in Chinese, the values as they are.
-        table, _ = _run(zh, "users", "list")
+        table, _ = run(zh, "users", "list")
         for word in ("用户", "用户名", "显示名", "角色", "root", "li"):
             assert word in table, table
         assert "username" not in table and "display_name" not in table
-        english_table, _ = _run(english, "users", "list")
+        english_table, _ = run(english, "users", "list")
         assert "username" in english_table and not CHINESE.search(english_table)
 
         # --json is the same in every language: keys and codes, not words.
         for command in (["users", "list", "--json"], ["whoami", "--json"]):
-            assert json.loads(_run(zh, *command)[0]) == json.loads(_run(english, *command)[0])
+            assert json.loads(run(zh, *command)[0]) == json.loads(run(english, *command)[0])
 
         # Errors: the frame and the command line's own words in Chinese, with the same codes.
-        _, err = _run(zh, "users", "roles", "nobody", "--role", "auditor", code=4)
+        _, err = run(zh, "users", "roles", "nobody", "--role", "auditor", code=4)
         assert err.startswith("错误:") and "nobody" in err
-        _, err = _run({**zh, "TRAINOPS_SERVER": "http://127.0.0.1:9"}, "users", "list", code=5)
+        _, err = run({**zh, "TRAINOPS_SERVER": "http://127.0.0.1:9"}, "users", "list", code=5)
         assert "无法连接" in err and "cannot reach" not in err
         nobody = {**zh, "TRAINOPS_CREDENTIALS_FILE": str(tmp_path / "none.json")}
-        _, err = _run(nobody, "users", "list", code=3)
+        _, err = run(nobody, "users", "list", code=3)
         assert "尚未登录" in err
-        _, err = _run(zh, "program", "create", "--id", "p", "--title", "t", "--planned-date",
+        _, err = run(zh, "program", "create", "--id", "p", "--title", "t", "--planned-date",
                       "2099-01-01", "--session", "bad", "--trainee", "e1", code=2)  # fmt: skip
         assert "课次 'bad' 的格式不是" in err
 
         # --lang beats the locale; TRAINOPS_LANG beats the locale too.
-        _, err = _run({**nobody, "LANG": "zh_CN.UTF-8"}, "--lang", "en", "whoami", code=3)
+        _, err = run({**nobody, "LANG": "zh_CN.UTF-8"}, "--lang", "en", "whoami", code=3)
         assert err.startswith("error: not signed in")
         english_locale = {**chinese(nobody), "LANG": "en_US.UTF-8", "TRAINOPS_LANG": "zh-CN"}
-        assert _run(english_locale, "whoami", code=3)[1].startswith("错误: 尚未登录")
-        _, err = _run(zh, "--lang", "fr", "whoami", code=2)
+        assert run(english_locale, "whoami", code=3)[1].startswith("错误: 尚未登录")
+        _, err = run(zh, "--lang", "fr", "whoami", code=2)
         assert "未知的语言 'fr'" in err
