@@ -70,7 +70,7 @@ def print_verify(report: VerifyReport) -> None:
         )
         console.print(Text.assemble(line, mark))
     if report.ok:
-        print_intact(report)
+        print_intact(report.checked, report.head_position, report.head_hash)
         return
     for problem in report.problems:
         print_problem(problem.kind, problem.position, problem.detail)

@@ -209,7 +209,7 @@ def print_report(report: VerifyReport) -> None:
             )
             console.print(text, markup=False)
     if report.ok:
-        print_intact(report)
+        print_intact(report.checked, report.head_position, report.head_hash)
         text = t(
             "{count} witness seal(s) checked; seal keys: {keys}",
             count=report.witnessed,
@@ -221,13 +221,10 @@ def print_report(report: VerifyReport) -> None:
         print_problem(problem.kind, problem.position, problem.detail)
 
 
-def print_intact(report: VerifyReport) -> None:
+def print_intact(checked: int, position: int, head_hash: str) -> None:
     """The verdict of a log that verified: how many events, and its head."""
     rest = t(
-        ": {count} events, head {position} {hash}",
-        count=report.checked,
-        position=report.head_position,
-        hash=report.head_hash,
+        ": {count} events, head {position} {hash}", count=checked, position=position, hash=head_hash
     )
     console.print(Text.assemble((t("log intact"), "green"), rest))
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from runtime.settings import get_settings
 from services.database import Database, open_database
-from trainops.db_cli import print_problem, verify_with_witness
+from trainops.db_cli import print_intact, print_problem, verify_with_witness
 from trainops.language import t
 from trainops.render import console, print_json, rows_table, said
 
@@ -66,13 +65,7 @@ def verify(
             }
         )
     elif report.ok:
-        rest = t(
-            ": {count} events, head {position} {hash}",
-            count=report.checked,
-            position=report.last_position,
-            hash=report.last_hash,
-        )
-        console.print(Text.assemble((t("log intact"), "green"), rest))
+        print_intact(report.checked, report.last_position, report.last_hash)
     else:
         for problem in report.problems:
             print_problem(problem.kind, problem.position, problem.detail)
