@@ -95,14 +95,9 @@ def run_block(
         names = sorted(set(ASSIGNMENT.findall(script)))
         keep = "".join(f"printf '%s=%q\\n' {n} \"${n}\" >> {terminal}\n" for n in names)
         commands = f"if [[ -f {terminal} ]]; then source {terminal}; fi\n{commands}\n{keep}"
+    bash = ["bash", "-c", "set -euo pipefail\nset -x\n" + commands]
     done = subprocess.run(
-        ["bash", "-c", "set -euo pipefail\nset -x\n" + commands],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
+        bash, env=env, cwd=cwd, capture_output=True, text=True, timeout=240, check=False
     )
     assert done.returncode == 0, (
         f"a command of {where} failed:\n{done.stderr[-3000:]}\n{done.stdout[-1500:]}"
