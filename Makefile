@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck unit demo bench clean
+.PHONY: install run test lint typecheck unit docs demo bench clean
 
 RUN_STAMP := $(VENV)/.installed-run
 
@@ -41,7 +41,12 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q
 
-test: lint typecheck unit
+# The manual (docs/, mkdocs.yml), built offline into .site/: a page left out of the nav, a broken
+# link or anchor fails it.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+test: lint typecheck docs unit
 
 # BENCH_EVENTS (default 100000), BENCH_ROUNDS (3), BENCH_URL (the test PostgreSQL) size a run.
 bench: $(STAMP)
@@ -50,4 +55,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.cli_start
 
 clean:
-	rm -rf $(VENV) .trainops .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .trainops .pytest_cache .mypy_cache .ruff_cache .site

@@ -121,5 +121,36 @@ def test_every_relative_link_resolves() -> None:
     assert broken_links() == []
 
 
+CODE_PATH = re.compile(r"^[\w.-]+(?:/[\w.-]+)*/?$")
+INLINE_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+
+
+def missing_code_paths() -> list[str]:
+    """Paths in the repository named in inline code (`config/trainops.example.yaml`), which
+    are not links but send a reader to a file all the same: the first folder is one of the
+    repository's, so runtime paths such as `.trainops/trainops.db` are not taken for them."""
+    folders = {p.name for p in ROOT.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    problems = []
+    for path in markdown_files():
+        for number, line in prose_lines(path.read_text(encoding="utf-8")):
+            for _, span in INLINE_CODE_SPAN.findall(line):
+                name = span.strip()
+                if "/" not in name or not CODE_PATH.match(name):
+                    continue
+                if name.split("/")[0] in folders and not (ROOT / name).exists():
+                    problems.append(f"{path.relative_to(ROOT)}:{number}: `{name}`: no such path")
+    return problems
+
+
+def test_every_repository_path_named_in_code_exists() -> None:
+    assert missing_code_paths() == []
+
+
+def test_nothing_cites_a_design_document_outside_the_repository() -> None:
+    citing = [str(p.relative_to(ROOT)) for p in markdown_files() if "DESIGN.md" in p.read_text()]
+    assert not (ROOT / "DESIGN.md").exists()
+    assert citing == []
+
+
 if __name__ == "__main__":
-    print("\n".join(broken_links()) or "every relative link resolves")
+    print("\n".join(broken_links() + missing_code_paths()) or "every relative link resolves")
