@@ -25,6 +25,7 @@ from trainops.api_client import (
     save_credentials,
 )
 from trainops.language import t
+from trainops.lazy import command_group
 from trainops.render import (
     OutputOption,
     console,
@@ -49,7 +50,7 @@ RoleOption = Annotated[
     typer.Option("--role", help=f"A role ({', '.join(ROLES)}); repeat for several."),
 ]
 
-tokens_app = typer.Typer(no_args_is_help=True, help="Your personal API tokens.")
+tokens_app = command_group(no_args_is_help=True, help="Your personal API tokens.")
 
 
 def _password(from_stdin: bool, *, confirm: bool = False) -> str:

@@ -33,9 +33,10 @@ from services.workflow_replay import RunReplay
 from trainops import audit_views as views
 from trainops.api_client import api
 from trainops.language import t
+from trainops.lazy import command_group
 from trainops.render import OutputOption, console, errors, fail, print_json, show_rows
 
-audit_app = typer.Typer(
+audit_app = command_group(
     no_args_is_help=True,
     help="Audit through the API (`trainops login` as an auditor first): read the history, "
     "verify the log, replay it, export it.",

@@ -9,9 +9,10 @@ import typer
 
 from runtime.certificates import DEFAULT_SERVER_NAMES, CertificatesExist, generate
 from trainops.language import t
+from trainops.lazy import command_group
 from trainops.render import console, fail
 
-certs_app = typer.Typer(
+certs_app = command_group(
     no_args_is_help=True,
     help="Certificates for mutual TLS between trainops processes and Temporal.",
 )

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from trainops.lazy import Lazy, LazyGroup
+from trainops.lazy import Lazy, LazyGroup, command_group
 
 #: Commands in the order ``--help`` lists them. ``local=False``: a client of the HTTP API only
 #: (no settings, no database); ``temporal=True``: runs Temporal clients in this process.
@@ -121,7 +121,7 @@ class TrainopsGroup(LazyGroup):
     COMMANDS = COMMANDS
 
 
-app = typer.Typer(
+app = command_group(
     cls=TrainopsGroup, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False
 )
 

@@ -20,6 +20,7 @@ from runtime.settings import get_settings
 from services.database import open_database
 from trainops.api_client import api
 from trainops.language import in_english, t
+from trainops.lazy import command_group
 from trainops.render import (
     OutputOption,
     console,
@@ -34,7 +35,7 @@ from trainops.render import (
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 EXIT_NOT_FOUND = 4
 
-config_app = typer.Typer(
+config_app = command_group(
     no_args_is_help=True,
     help="The admin's configuration: check a file, apply it as a new version, see the history.",
 )

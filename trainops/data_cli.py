@@ -24,9 +24,10 @@ from services.database import Database, open_database
 from trainops.api_client import EXIT_SERVER, api
 from trainops.data_jobs import EXIT_INTERRUPTED, FINISHED, wait_for_job
 from trainops.language import heading, t
+from trainops.lazy import command_group
 from trainops.render import console, errors, fail, print_json
 
-data_app = typer.Typer(
+data_app = command_group(
     no_args_is_help=True,
     help="Load reference data, L3/L4 metrics, costs and exam answers; migrate history.",
 )

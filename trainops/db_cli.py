@@ -33,9 +33,10 @@ from runtime.db_roles import RoleError, excess_privileges, grant_app_role
 from runtime.settings import get_settings
 from services.database import Database, MigrationRefused, migrate_all, open_database
 from trainops.language import t
+from trainops.lazy import command_group
 from trainops.render import console, fail, print_json, rows_table
 
-db_app = typer.Typer(
+db_app = command_group(
     no_args_is_help=True,
     help="The database: migrate as its owner, restrict the application's role, maintenance.",
 )

@@ -14,9 +14,10 @@ from audit.signing_keys import trusted_keys
 from runtime.settings import get_settings
 from services.database import open_database
 from trainops.language import t
+from trainops.lazy import command_group
 from trainops.render import OutputOption, console, show_rows
 
-keys_app = typer.Typer(
+keys_app = command_group(
     no_args_is_help=True,
     help="Signing keys: the API signs every person's action; workers and auditors verify.",
 )

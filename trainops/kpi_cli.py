@@ -25,6 +25,7 @@ from runtime.settings import get_settings
 from services.kpi_reports import format_sample, format_value, kpi_json, scorecard_from_json
 from trainops.api_client import api
 from trainops.language import heading, t
+from trainops.lazy import command_group
 from trainops.render import console, fail, kpi_table, print_json
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -46,7 +47,7 @@ ThresholdsFile = Annotated[
 ]
 SCOPES = ("specialist", "department", "organisation")
 
-kpi_app = typer.Typer(
+kpi_app = command_group(
     no_args_is_help=True,
     help="KPI reports, through the API (`trainops login` first; your role decides which cards).",
 )

@@ -18,6 +18,12 @@ from typer import _click
 from typer.core import TyperCommand, TyperGroup
 
 
+def command_group(**options: Any) -> typer.Typer:
+    """A typer app whose help is plain text: ``ID@WHEN[/HOURS]`` or ``[note]`` in a help line is
+    shown as written, not read as Rich markup (which crashed ``--help`` or dropped words)."""
+    return typer.Typer(rich_markup_mode=None, **options)
+
+
 @dataclass(frozen=True)
 class Lazy:
     """``target``: ``module:attribute``, a ``typer.Typer`` sub-app or a command function.
@@ -39,7 +45,7 @@ def load(name: str, entry: Lazy) -> _click.Command:
     if isinstance(found, typer.Typer):
         command: _click.Command = typer.main.get_group(found)
     else:
-        single = typer.Typer(add_completion=False)
+        single = command_group(add_completion=False)
         single.command(name=name)(found)
         command = typer.main.get_command(single)
     command.name = name

@@ -11,16 +11,17 @@ from runtime.settings import get_settings
 from services.database import Database, open_database
 from trainops.db_cli import print_intact, print_problem, verify_with_witness
 from trainops.language import t
+from trainops.lazy import command_group
 from trainops.render import console, print_json, rows_table, said
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
-log_app = typer.Typer(
+log_app = command_group(
     no_args_is_help=True,
     help="The operator's direct check of the event log (needs the database credentials; "
     "auditors use `trainops audit verify`).",
 )
-projections_app = typer.Typer(no_args_is_help=True, help="Maintain the read models.")
+projections_app = command_group(no_args_is_help=True, help="Maintain the read models.")
 
 
 def _database() -> Database:

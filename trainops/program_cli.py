@@ -10,6 +10,7 @@ import typer
 
 from trainops.api_client import api
 from trainops.language import event, t
+from trainops.lazy import command_group
 from trainops.program_requests import (
     AsJson,
     InUtc,
@@ -23,7 +24,7 @@ from trainops.program_requests import (
 )
 from trainops.render import OutputOption, fail, print_json, rows_table, show_rows, when
 
-program_app = typer.Typer(no_args_is_help=True, help="Plan and run training programs.")
+program_app = command_group(no_args_is_help=True, help="Plan and run training programs.")
 
 
 @program_app.command("create")

@@ -15,9 +15,10 @@ import typer
 from domain.roles import ROLES
 from trainops.api_client import api
 from trainops.language import t
+from trainops.lazy import command_group
 from trainops.render import OutputOption, said, show_rows
 
-users_app = typer.Typer(
+users_app = command_group(
     no_args_is_help=True, help="Users and their roles (" + ", ".join(ROLES) + "); admins only."
 )
 
