@@ -26,9 +26,25 @@ class DomainEvent(BaseModel):
     SCHEMA_VERSION: ClassVar[int] = 1
 
 
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
 #: (event type, stored schema version) -> function lifting that payload one version up. Each
-#: upcaster is registered beside the event type it lifts; ``domain.events.load_event`` runs them.
-UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {}
+#: upcaster is registered beside the event type it lifts (``upcasts``);
+#: ``domain.events.load_event`` runs them, one version at a time.
+UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+
+def upcasts(event_type: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
+    """Register the decorated function as the upcaster of ``event_type`` payloads stored at
+    ``from_version`` (it returns the payload of the next version)."""
+
+    def register(function: Upcaster) -> Upcaster:
+        if (event_type, from_version) in UPCASTERS:
+            raise ValueError(f"{event_type} version {from_version} has an upcaster already")
+        UPCASTERS[(event_type, from_version)] = function
+        return function
+
+    return register
 
 
 def type_name(cls: type[BaseModel]) -> str:

@@ -4,24 +4,37 @@ signing keys and announced log maintenance, each in its own stream."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from domain.event_base import DomainEvent
+from domain.event_base import DomainEvent, upcasts
 
 
 class NotificationAttempted(DomainEvent):
-    """One delivery attempt of one notification and how it ended (its own stream)."""
+    """One delivery attempt of one notification and how it ended (its own stream).
+
+    Version 2 names the notification by ``idempotency_key``, as the outbox and the
+    notification ledger do; version 1 called it ``key`` (upcast on read, below)."""
+
+    SCHEMA_VERSION: ClassVar[int] = 2
 
     type: Literal["NotificationAttempted"] = "NotificationAttempted"
-    key: str
+    idempotency_key: str
     program_id: str
     recipient: str
     channel: str
     attempt: int
     outcome: Literal["delivered", "failed"]
     error: str = ""
+
+
+@upcasts("NotificationAttempted", 1)
+def _notification_named_by_its_idempotency_key(old: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 -> 2: ``key`` became ``idempotency_key`` (same value)."""
+    new = {name: value for name, value in old.items() if name != "key"}
+    new["idempotency_key"] = old["key"]
+    return new
 
 
 class ConfigurationChanged(DomainEvent):

@@ -206,7 +206,7 @@ def _other(event: e.Event) -> list[Part]:
         case e.NotificationAttempted():
             return _one(
                 f"event.NotificationAttempted.{event.outcome}",
-                notice=event.key,
+                notice=event.idempotency_key,
                 recipient=event.recipient,
                 channel=event.channel,
                 attempt=event.attempt,
