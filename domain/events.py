@@ -15,15 +15,7 @@ from typing import Annotated, Any, cast, get_args
 
 from pydantic import Field, TypeAdapter
 
-from domain.accounts import (
-    FirstAdminCreated,
-    PasswordChanged,
-    TokenIssued,
-    TokenRevoked,
-    UserActiveChanged,
-    UserCreated,
-    UserRolesChanged,
-)
+from domain import accounts, evaluation, reference
 from domain.approval_events import (
     ApprovalGranted,
     ApprovalRejected,
@@ -41,13 +33,6 @@ from domain.approval_events import (
     TaskReminderSent,
     TaskResolved,
     TaskUnclaimed,
-)
-from domain.evaluation import (
-    EffectStudyDefined,
-    ExamGraded,
-    MetricRecorded,
-    ProgramBenefitRecorded,
-    ProgramCostRecorded,
 )
 from domain.event_base import (
     UPCASTERS,
@@ -83,13 +68,6 @@ from domain.program_events import (
     SettingsRefreshed,
     SurveySubmitted,
     TraineeEnrolled,
-)
-from domain.reference import (
-    CourseDefined,
-    EmployeeRecorded,
-    InstructorDefined,
-    ProgramResourcesAssigned,
-    VenueDefined,
 )
 from domain.system_events import (
     ConfigurationChanged,
@@ -143,23 +121,23 @@ Event = Annotated[
     | SigningKeyPublished
     | SigningKeyRetired
     | LogMaintenance
-    | CourseDefined
-    | InstructorDefined
-    | VenueDefined
-    | EmployeeRecorded
-    | ProgramResourcesAssigned
-    | ExamGraded
-    | MetricRecorded
-    | EffectStudyDefined
-    | ProgramCostRecorded
-    | ProgramBenefitRecorded
-    | FirstAdminCreated
-    | UserCreated
-    | UserRolesChanged
-    | UserActiveChanged
-    | PasswordChanged
-    | TokenIssued
-    | TokenRevoked,
+    | reference.CourseDefined
+    | reference.InstructorDefined
+    | reference.VenueDefined
+    | reference.EmployeeRecorded
+    | reference.ProgramResourcesAssigned
+    | evaluation.ExamGraded
+    | evaluation.MetricRecorded
+    | evaluation.EffectStudyDefined
+    | evaluation.ProgramCostRecorded
+    | evaluation.ProgramBenefitRecorded
+    | accounts.FirstAdminCreated
+    | accounts.UserCreated
+    | accounts.UserRolesChanged
+    | accounts.UserActiveChanged
+    | accounts.PasswordChanged
+    | accounts.TokenIssued
+    | accounts.TokenRevoked,
     Field(discriminator="type"),
 ]
 
@@ -208,36 +186,25 @@ __all__ = [
     "AttendanceRecorded",
     "ChangesRequested",
     "ConfigurationChanged",
-    "CourseDefined",
     "DomainEvent",
-    "EffectStudyDefined",
-    "EmployeeRecorded",
     "EvaluationClosed",
     "EvaluationOpened",
     "Event",
     "EventEnvelope",
-    "ExamGraded",
     "ExamGrading",
     "ExamItem",
     "ExamScorePending",
     "ExamSubmitted",
     "FeedbackSubmitted",
-    "FirstAdminCreated",
-    "InstructorDefined",
     "LogMaintenance",
-    "MetricRecorded",
     "NotificationAttempted",
-    "PasswordChanged",
     "PersonId",
     "ProgramApproved",
-    "ProgramBenefitRecorded",
     "ProgramCancelled",
     "ProgramClosed",
-    "ProgramCostRecorded",
     "ProgramExecuted",
     "ProgramPlanned",
     "ProgramPublished",
-    "ProgramResourcesAssigned",
     "ProgramRevised",
     "ProgramSubmitted",
     "Reason",
@@ -258,13 +225,7 @@ __all__ = [
     "TaskReminderSent",
     "TaskResolved",
     "TaskUnclaimed",
-    "TokenIssued",
-    "TokenRevoked",
     "TraineeEnrolled",
-    "UserActiveChanged",
-    "UserCreated",
-    "UserRolesChanged",
-    "VenueDefined",
     "event_adapter",
     "event_payload",
     "load_event",

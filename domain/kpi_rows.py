@@ -85,58 +85,46 @@ def kpi_row(
     )
 
 
-def proportion_row(
+#: What a KPI row can be measured by: a share with its Wilson interval, a mean with its t
+#: interval, or a ratio of amounts (hours, slots, people).
+Estimate = Proportion | MeanEstimate | Ratio
+
+
+def estimate_row(
     kpi: str,
-    p: Proportion,
+    estimate: Estimate,
     thresholds: Thresholds,
     programs: Iterable[str],
     *,
     subject: str = "",
     headline: bool = True,
 ) -> KpiValue:
-    share = None if p.n == 0 else Fraction(p.successes, p.n)
-    return kpi_row(
-        kpi, share, "rate", thresholds, programs, subject, headline,
-        numerator=p.successes,
-        denominator=p.n,
-        n=p.n,
-        interval=p.interval,
-        note="" if p.n else "no data",
-    )  # fmt: skip
-
-
-def mean_row(
-    kpi: str,
-    m: MeanEstimate,
-    thresholds: Thresholds,
-    programs: Iterable[str],
-    *,
-    subject: str = "",
-    headline: bool = True,
-) -> KpiValue:
-    return kpi_row(
-        kpi, m.exact_mean, "score", thresholds, programs, subject, headline,
-        n=m.n,
-        interval=m.interval,
-        note="no data" if m.n == 0 else ("one response: no interval" if m.n == 1 else ""),
-        detail={} if m.sd is None else {"sd": m.sd},
-    )  # fmt: skip
-
-
-def ratio_row(
-    kpi: str,
-    r: Ratio,
-    thresholds: Thresholds,
-    programs: Iterable[str],
-    *,
-    subject: str = "",
-    headline: bool = True,
-) -> KpiValue:
-    share = None if r.denominator <= 0 else exact(r.numerator) / exact(r.denominator)
-    return kpi_row(
-        kpi, share, "ratio", thresholds, programs, subject, headline,
-        numerator=r.numerator,
-        denominator=r.denominator,
-        n=int(r.denominator),
-        note="" if r.denominator > 0 else "nothing available to use",
-    )  # fmt: skip
+    """The row of one estimate, rated; what it records besides the value depends on its kind."""
+    match estimate:
+        case Proportion(successes=successes, n=n):
+            share = None if n == 0 else Fraction(successes, n)
+            return kpi_row(
+                kpi, share, "rate", thresholds, programs, subject, headline,
+                numerator=successes,
+                denominator=n,
+                n=n,
+                interval=estimate.interval,
+                note="" if n else "no data",
+            )  # fmt: skip
+        case MeanEstimate(n=n, sd=sd):
+            return kpi_row(
+                kpi, estimate.exact_mean, "score", thresholds, programs, subject, headline,
+                n=n,
+                interval=estimate.interval,
+                note="no data" if n == 0 else ("one response: no interval" if n == 1 else ""),
+                detail={} if sd is None else {"sd": sd},
+            )  # fmt: skip
+        case Ratio(numerator=numerator, denominator=denominator):
+            share = None if denominator <= 0 else exact(numerator) / exact(denominator)
+            return kpi_row(
+                kpi, share, "ratio", thresholds, programs, subject, headline,
+                numerator=numerator,
+                denominator=denominator,
+                n=int(denominator),
+                note="" if denominator > 0 else "nothing available to use",
+            )  # fmt: skip

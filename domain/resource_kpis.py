@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from domain.evaluation import ProgramRecord, Ratio, course_coverage, hours_taught, sessions_held
 from domain.kpi_inputs import KpiInputs
-from domain.kpi_rows import KpiValue, ratio_row
+from domain.kpi_rows import KpiValue, estimate_row
 from domain.ratings import Thresholds
 from domain.reference import ProgramResourcesAssigned
 
@@ -32,12 +32,12 @@ def resource_kpis(period: str, inputs: KpiInputs, thresholds: Thresholds) -> lis
         )
         total_programs |= counted
         details.append(
-            ratio_row(
+            estimate_row(
                 "course_coverage", ratio, thresholds, counted, subject=course_id, headline=False
             )
         )
     if details:
-        rows.append(ratio_row("course_coverage", total, thresholds, total_programs))
+        rows.append(estimate_row("course_coverage", total, thresholds, total_programs))
         rows.extend(details)
     rows.extend(
         _utilisation(
@@ -95,7 +95,7 @@ def _utilisation(
         denominator += capacity
         programs |= held
         details.append(
-            ratio_row(
+            estimate_row(
                 kpi,
                 Ratio(numerator=amount, denominator=capacity),
                 thresholds,
@@ -107,6 +107,8 @@ def _utilisation(
     if not details:
         return []
     return [
-        ratio_row(kpi, Ratio(numerator=numerator, denominator=denominator), thresholds, programs),
+        estimate_row(
+            kpi, Ratio(numerator=numerator, denominator=denominator), thresholds, programs
+        ),
         *details,
     ]

@@ -28,7 +28,7 @@ from domain.exact import exact
 from domain.exact import text as exact_text
 from domain.kpi import ProgramOutcome, counted_by, execution_kpis
 from domain.kpi_inputs import ItemResult, KpiInputs
-from domain.kpi_rows import LABELS, KpiValue, Unit, kpi_row, mean_row, proportion_row
+from domain.kpi_rows import LABELS, KpiValue, Unit, estimate_row, kpi_row
 from domain.ratings import Thresholds, attainment
 from domain.resource_kpis import resource_kpis
 from domain.roi import phillips_roi, rounded
@@ -97,16 +97,16 @@ def program_kpis(
     executed = [p.program_id for p in programs if p.approved and p.executed]
     ex = execution_kpis("", "", outcomes, as_of)
     rows = [
-        proportion_row(
+        estimate_row(
             "plan_completion",
             wilson(ex.plan_completion.numerator, ex.plan_completion.denominator),
             thresholds,
             planned,
         ),
-        proportion_row(
+        estimate_row(
             "on_time", wilson(ex.on_time.numerator, ex.on_time.denominator), thresholds, planned
         ),
-        proportion_row(
+        estimate_row(
             "participation",
             wilson(ex.participation.numerator, ex.participation.denominator),
             thresholds,
@@ -116,10 +116,10 @@ def program_kpis(
     surveys = inputs.of_programs("surveys", inputs.surveys, ids)
     l1 = reaction(programs, surveys)
     surveyed = {s.program_id for s in surveys}
-    rows.append(mean_row("satisfaction", l1.overall, thresholds, surveyed))
+    rows.append(estimate_row("satisfaction", l1.overall, thresholds, surveyed))
     for dimension, estimate in l1.by_dimension.items():
         rows.append(
-            mean_row(
+            estimate_row(
                 "satisfaction",
                 estimate,
                 thresholds,
@@ -128,19 +128,19 @@ def program_kpis(
                 headline=False,
             )
         )
-    rows.append(proportion_row("response_rate", l1.response_rate, thresholds, executed))
+    rows.append(estimate_row("response_rate", l1.response_rate, thresholds, executed))
     exams = inputs.of_programs("exams", inputs.exams, ids)
     items = inputs.of_programs("items", inputs.items, ids)
     l2 = learning(exams, [i.item for i in items], pass_mark)
     examined = {e.program_id for e in exams}
-    pass_row = proportion_row("exam_pass_rate", l2.pass_rate, thresholds, examined)
+    pass_row = estimate_row("exam_pass_rate", l2.pass_rate, thresholds, examined)
     rows.append(pass_row.model_copy(update={"detail": {"pass_mark": pass_mark}}))
     graded = {i.program_id for i in items}
     if items:
-        rows.append(proportion_row("mastery", l2.mastery, thresholds, graded))
+        rows.append(estimate_row("mastery", l2.mastery, thresholds, graded))
         for point, p in l2.mastery_by_point.items():
             rows.append(
-                proportion_row("mastery", p, thresholds, graded, subject=point, headline=False)
+                estimate_row("mastery", p, thresholds, graded, subject=point, headline=False)
             )
     by_id = {p.program_id: p for p in programs}
     for study in inputs.studies:
