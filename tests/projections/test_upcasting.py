@@ -9,6 +9,7 @@ The upcaster is the real one: ``NotificationAttempted`` version 1 named the noti
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -21,7 +22,7 @@ from eventlog.verify import verify_log
 from services.database import Database
 
 #: A delivery attempt exactly as version 1 wrote it.
-VERSION_1 = {
+VERSION_1: dict[str, Any] = {
     "key": "program-p1:s1:attend_session:20270101T090000Z:e1",
     "program_id": "p1",
     "recipient": "e1",
