@@ -15,7 +15,7 @@ from uuid import uuid4
 import pytest
 
 from audit.history import HistoryFilter, iter_history
-from domain.event_base import UPCASTERS, event_payload, schema_version_of
+from domain.event_base import UPCASTERS, event_payload, schema_version_of, upcasts
 from domain.events import NotificationAttempted, load_event
 from eventlog import NewEvent
 from eventlog.verify import verify_log
@@ -47,6 +47,12 @@ def test_without_its_upcaster_the_old_shape_is_refused(monkeypatch: pytest.Monke
     monkeypatch.delitem(UPCASTERS, ("NotificationAttempted", 1))
     with pytest.raises(ValueError):
         load_event("NotificationAttempted", 1, VERSION_1)
+
+
+def test_one_version_has_one_upcaster() -> None:
+    with pytest.raises(ValueError, match="has an upcaster already"):
+        upcasts("NotificationAttempted", 1)(dict)
+    assert UPCASTERS[("NotificationAttempted", 1)] is not dict
 
 
 def test_a_new_payload_in_the_old_shape_is_refused() -> None:
