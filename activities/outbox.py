@@ -260,7 +260,7 @@ class NotificationService:
         if self.store is None:
             return
         event = NotificationAttempted(
-            key=n.idempotency_key,
+            idempotency_key=n.idempotency_key,
             program_id=n.program_id,
             recipient=n.recipient,
             channel=channel,

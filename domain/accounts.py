@@ -6,49 +6,45 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from domain.events import register_event_types
+from domain.event_base import DomainEvent
 
 Username = Annotated[str, Field(min_length=1, max_length=100)]
 
 
-class _AccountEvent(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class FirstAdminCreated(_AccountEvent):
+class FirstAdminCreated(DomainEvent):
     """The first admin, made with the one-time setup code of a fresh installation."""
 
     type: Literal["FirstAdminCreated"] = "FirstAdminCreated"
     username: Username
 
 
-class UserCreated(_AccountEvent):
+class UserCreated(DomainEvent):
     type: Literal["UserCreated"] = "UserCreated"
     username: Username
     display_name: str
     roles: tuple[str, ...]
 
 
-class UserRolesChanged(_AccountEvent):
+class UserRolesChanged(DomainEvent):
     type: Literal["UserRolesChanged"] = "UserRolesChanged"
     username: Username
     roles: tuple[str, ...]
 
 
-class UserActiveChanged(_AccountEvent):
+class UserActiveChanged(DomainEvent):
     type: Literal["UserActiveChanged"] = "UserActiveChanged"
     username: Username
     active: bool
 
 
-class PasswordChanged(_AccountEvent):
+class PasswordChanged(DomainEvent):
     type: Literal["PasswordChanged"] = "PasswordChanged"
     username: Username
 
 
-class TokenIssued(_AccountEvent):
+class TokenIssued(DomainEvent):
     type: Literal["TokenIssued"] = "TokenIssued"
     token_id: str
     username: Username
@@ -58,18 +54,7 @@ class TokenIssued(_AccountEvent):
     """The roles the token may use (None: its owner's, whatever they are when it is used)."""
 
 
-class TokenRevoked(_AccountEvent):
+class TokenRevoked(DomainEvent):
     type: Literal["TokenRevoked"] = "TokenRevoked"
     token_id: str
     username: Username
-
-
-register_event_types(
-    FirstAdminCreated,
-    UserCreated,
-    UserRolesChanged,
-    UserActiveChanged,
-    PasswordChanged,
-    TokenIssued,
-    TokenRevoked,
-)

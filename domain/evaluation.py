@@ -20,11 +20,11 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.events import PersonId, register_event_types
+from domain.event_base import DomainEvent, PersonId
 from domain.exact import exact
 from domain.reference import CourseDefined, RecordId, same_answer
 from domain.roi import CostCategory
@@ -43,11 +43,6 @@ DEFAULT_PASS_MARK = 60.0
 Score = Annotated[float, Field(ge=0, le=100)]
 
 
-class _Event(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    SCHEMA_VERSION: ClassVar[int] = 1
-
-
 class GradedItem(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -56,7 +51,7 @@ class GradedItem(BaseModel):
     correct: bool
 
 
-class ExamGraded(_Event):
+class ExamGraded(DomainEvent):
     """An online exam graded against the course's answer key (stream ``exam-<program id>``)."""
 
     type: Literal["ExamGraded"] = "ExamGraded"
@@ -67,7 +62,7 @@ class ExamGraded(_Event):
     items: tuple[GradedItem, ...]
 
 
-class MetricRecorded(_Event):
+class MetricRecorded(DomainEvent):
     """One employee's performance or business metric for one period (L3/L4), as exported by
     HRIS/ERP (stream ``metrics-<employee id>``); a later value for the same key replaces it."""
 
@@ -79,7 +74,7 @@ class MetricRecorded(_Event):
     source: str = ""
 
 
-class EffectStudyDefined(_Event):
+class EffectStudyDefined(DomainEvent):
     """How a program's L3/L4 effect is measured (stream ``study-<id>``). ``trained`` defaults
     to the program's attendees; ``control`` to employees of the trained people's departments
     who were not enrolled in the program."""
@@ -96,7 +91,7 @@ class EffectStudyDefined(_Event):
     control: tuple[PersonId, ...] = ()
 
 
-class ProgramCostRecorded(_Event):
+class ProgramCostRecorded(DomainEvent):
     """One cost line of a program (stream ``costs-<program id>``); same line id replaces."""
 
     type: Literal["ProgramCostRecorded"] = "ProgramCostRecorded"
@@ -107,7 +102,7 @@ class ProgramCostRecorded(_Event):
     note: str = ""
 
 
-class ProgramBenefitRecorded(_Event):
+class ProgramBenefitRecorded(DomainEvent):
     """One monetised benefit of a program with its Phillips adjustments (same stream)."""
 
     type: Literal["ProgramBenefitRecorded"] = "ProgramBenefitRecorded"
@@ -117,11 +112,6 @@ class ProgramBenefitRecorded(_Event):
     value: Annotated[Decimal, Field(ge=0)]
     isolation: Annotated[Decimal, Field(ge=0, le=1)] = Decimal(1)
     confidence: Annotated[Decimal, Field(ge=0, le=1)] = Decimal(1)
-
-
-register_event_types(
-    ExamGraded, MetricRecorded, EffectStudyDefined, ProgramCostRecorded, ProgramBenefitRecorded
-)
 
 
 # ---------------------------------------------------------------------- inputs

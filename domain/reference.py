@@ -8,12 +8,12 @@ stands, so the log shows who changed what, when, and the read models fold the la
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.days import Day
-from domain.events import PersonId, register_event_types
+from domain.event_base import DomainEvent, PersonId
 from domain.text import CheckedText
 
 RecordId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")]
@@ -21,9 +21,8 @@ RecordId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z
 Period = Annotated[str, Field(pattern=r"^\d{4}-Q[1-4]$")]
 
 
-class _Record(CheckedText):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    SCHEMA_VERSION: ClassVar[int] = 1
+class _Record(CheckedText, DomainEvent):
+    """A reference-data event: its text is checked (``domain.text``)."""
 
 
 def same_answer(given: str, key: str) -> bool:
@@ -145,8 +144,3 @@ def record_key(event: ReferenceEvent) -> str:
 
 def stream_of(event: ReferenceEvent) -> str:
     return STREAM_PREFIXES[type(event)] + record_key(event)
-
-
-register_event_types(
-    CourseDefined, InstructorDefined, VenueDefined, EmployeeRecorded, ProgramResourcesAssigned
-)

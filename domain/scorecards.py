@@ -9,89 +9,45 @@ so a survey with many dimensions does not outweigh the plan.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
-from functools import cached_property
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from domain.evaluation import (
     DEFAULT_PASS_MARK,
     EffectStudyDefined,
-    ExamResult,
-    GradedItem,
     ProgramRecord,
-    Ratio,
-    SurveyResponse,
-    course_coverage,
     effect,
-    hours_taught,
     learning,
     reaction,
-    sessions_held,
 )
-from domain.exact import Number, exact
+from domain.exact import exact
 from domain.exact import text as exact_text
 from domain.kpi import ProgramOutcome, counted_by, execution_kpis
-from domain.ratings import Rating, Thresholds, attainment
-from domain.reference import (
-    CourseDefined,
-    InstructorDefined,
-    ProgramResourcesAssigned,
-    VenueDefined,
-)
-from domain.roi import BenefitLine, CostLine, phillips_roi, rounded
-from domain.statistics import Interval, MeanEstimate, Proportion, wilson
+from domain.kpi_inputs import ItemResult, KpiInputs
+from domain.kpi_rows import LABELS, KpiValue, Unit, estimate_row, kpi_row
+from domain.ratings import Thresholds, attainment
+from domain.resource_kpis import resource_kpis
+from domain.roi import phillips_roi, rounded
+from domain.statistics import Interval, wilson
 
-T = TypeVar("T", SurveyResponse, ExamResult, "ItemResult")
+__all__ = [
+    "LABELS",
+    "ItemResult",
+    "KpiInputs",
+    "KpiValue",
+    "Scope",
+    "Scorecard",
+    "Unit",
+    "program_kpis",
+    "resource_kpis",
+    "scorecards",
+]
 
-Unit = Literal["rate", "score", "relative", "percent", "ratio"]
 Scope = Literal["specialist", "department", "organisation"]
-
-LABELS: dict[str, str] = {
-    "plan_completion": "plan completion rate",
-    "on_time": "on-time rate",
-    "participation": "participation rate",
-    "satisfaction": "satisfaction (0-100)",
-    "response_rate": "survey response rate",
-    "exam_pass_rate": "exam pass rate",
-    "mastery": "mastery",
-    "behaviour_change": "L3 behaviour change vs control",
-    "results_change": "L4 results change vs control",
-    "roi_percent": "ROI (Phillips)",
-    "course_coverage": "course coverage",
-    "instructor_utilisation": "instructor utilisation",
-    "venue_utilisation": "venue utilisation",
-}
-
-
-class KpiValue(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    kpi: str
-    subject: str = ""
-    headline: bool = True
-    value: float | None
-    exact: str | None = None
-    """The value exactly (``0.9``, ``2/3``): what the rating compared; ``value`` is for show."""
-    unit: Unit
-    numerator: float | None = None
-    denominator: float | None = None
-    n: int = 0
-    interval: Interval | None = None
-    rating: Rating
-    note: str = ""
-    detail: dict[str, Any] = {}
-    programs: tuple[str, ...] = ()
-
-    @property
-    def label(self) -> str:
-        base = LABELS.get(self.kpi, self.kpi)
-        return f"{base}: {self.subject}" if self.subject else base
 
 
 class Scorecard(BaseModel):
@@ -111,140 +67,6 @@ class Scorecard(BaseModel):
     def find(self, kpi: str, subject: str = "") -> KpiValue | None:
         """The row a drill-down names: the KPI, and its subject for detail and study rows."""
         return next((k for k in self.kpis if k.kpi == kpi and k.subject == subject), None)
-
-
-@dataclass(frozen=True)
-class ItemResult:
-    program_id: str
-    trainee: str
-    item: GradedItem
-
-
-@dataclass(frozen=True)
-class KpiInputs:
-    """Everything the scorecards are computed from (read from the read models by a query)."""
-
-    programs: Sequence[ProgramRecord]
-    surveys: Sequence[SurveyResponse] = ()
-    exams: Sequence[ExamResult] = ()
-    items: Sequence[ItemResult] = ()
-    costs: Mapping[str, Sequence[CostLine]] = field(default_factory=dict)
-    benefits: Mapping[str, Sequence[BenefitLine]] = field(default_factory=dict)
-    studies: Sequence[EffectStudyDefined] = ()
-    metrics: Mapping[tuple[str, str, str], float] = field(default_factory=dict)
-    departments: Mapping[str, str] = field(default_factory=dict)
-    courses: Mapping[str, CourseDefined] = field(default_factory=dict)
-    instructors: Mapping[str, InstructorDefined] = field(default_factory=dict)
-    venues: Mapping[str, VenueDefined] = field(default_factory=dict)
-    assignments: Mapping[str, ProgramResourcesAssigned] = field(default_factory=dict)
-
-    @cached_property
-    def _rows_of(self) -> dict[str, dict[str, list[int]]]:
-        """Where each program's surveys, exams and items are, so a group's are found without
-        scanning every row for every group."""
-        programs_of = {
-            "surveys": [r.program_id for r in self.surveys],
-            "exams": [r.program_id for r in self.exams],
-            "items": [r.program_id for r in self.items],
-        }
-        index: dict[str, dict[str, list[int]]] = {}
-        for kind, ids in programs_of.items():
-            found: dict[str, list[int]] = {}
-            for at, program_id in enumerate(ids):
-                found.setdefault(program_id, []).append(at)
-            index[kind] = found
-        return index
-
-    def _of(self, kind: str, rows: Sequence[T], ids: Iterable[str]) -> list[T]:
-        """The rows of these programs, in their order in ``rows``."""
-        found = self._rows_of[kind]
-        return [rows[at] for at in sorted(at for pid in ids for at in found.get(pid, ()))]
-
-
-# ---------------------------------------------------------------------- building rows
-
-
-def _row(
-    kpi: str,
-    value: Number | None,
-    unit: str,
-    thresholds: Thresholds,
-    programs: Iterable[str],
-    subject: str,
-    headline: bool,
-    **measured: Any,
-) -> KpiValue:
-    """The fields every KPI row shares; ``measured`` adds what its kind of estimate knows.
-    The rating compares the exact value (``domain.exact``)."""
-    measured_exactly = None if value is None else exact(value)
-    return KpiValue(
-        kpi=kpi,
-        subject=subject,
-        headline=headline,
-        value=None if measured_exactly is None else float(measured_exactly),
-        exact=None if measured_exactly is None else exact_text(measured_exactly),
-        unit=unit,
-        rating=thresholds.rate(kpi, measured_exactly),
-        programs=tuple(sorted(set(programs))),
-        **measured,
-    )
-
-
-def _proportion(
-    kpi: str,
-    p: Proportion,
-    thresholds: Thresholds,
-    programs: Iterable[str],
-    *,
-    subject: str = "",
-    headline: bool = True,
-) -> KpiValue:
-    share = None if p.n == 0 else Fraction(p.successes, p.n)
-    return _row(
-        kpi, share, "rate", thresholds, programs, subject, headline,
-        numerator=p.successes,
-        denominator=p.n,
-        n=p.n,
-        interval=p.interval,
-        note="" if p.n else "no data",
-    )  # fmt: skip
-
-
-def _mean(
-    kpi: str,
-    m: MeanEstimate,
-    thresholds: Thresholds,
-    programs: Iterable[str],
-    *,
-    subject: str = "",
-    headline: bool = True,
-) -> KpiValue:
-    return _row(
-        kpi, m.exact_mean, "score", thresholds, programs, subject, headline,
-        n=m.n,
-        interval=m.interval,
-        note="no data" if m.n == 0 else ("one response: no interval" if m.n == 1 else ""),
-        detail={} if m.sd is None else {"sd": m.sd},
-    )  # fmt: skip
-
-
-def _ratio(
-    kpi: str,
-    r: Ratio,
-    thresholds: Thresholds,
-    programs: Iterable[str],
-    *,
-    subject: str = "",
-    headline: bool = True,
-) -> KpiValue:
-    share = None if r.denominator <= 0 else exact(r.numerator) / exact(r.denominator)
-    return _row(
-        kpi, share, "ratio", thresholds, programs, subject, headline,
-        numerator=r.numerator,
-        denominator=r.denominator,
-        n=int(r.denominator),
-        note="" if r.denominator > 0 else "nothing available to use",
-    )  # fmt: skip
 
 
 def program_kpis(
@@ -275,29 +97,29 @@ def program_kpis(
     executed = [p.program_id for p in programs if p.approved and p.executed]
     ex = execution_kpis("", "", outcomes, as_of)
     rows = [
-        _proportion(
+        estimate_row(
             "plan_completion",
             wilson(ex.plan_completion.numerator, ex.plan_completion.denominator),
             thresholds,
             planned,
         ),
-        _proportion(
+        estimate_row(
             "on_time", wilson(ex.on_time.numerator, ex.on_time.denominator), thresholds, planned
         ),
-        _proportion(
+        estimate_row(
             "participation",
             wilson(ex.participation.numerator, ex.participation.denominator),
             thresholds,
             executed,
         ),
     ]
-    surveys = inputs._of("surveys", inputs.surveys, ids)
+    surveys = inputs.of_programs("surveys", inputs.surveys, ids)
     l1 = reaction(programs, surveys)
     surveyed = {s.program_id for s in surveys}
-    rows.append(_mean("satisfaction", l1.overall, thresholds, surveyed))
+    rows.append(estimate_row("satisfaction", l1.overall, thresholds, surveyed))
     for dimension, estimate in l1.by_dimension.items():
         rows.append(
-            _mean(
+            estimate_row(
                 "satisfaction",
                 estimate,
                 thresholds,
@@ -306,19 +128,19 @@ def program_kpis(
                 headline=False,
             )
         )
-    rows.append(_proportion("response_rate", l1.response_rate, thresholds, executed))
-    exams = inputs._of("exams", inputs.exams, ids)
-    items = inputs._of("items", inputs.items, ids)
+    rows.append(estimate_row("response_rate", l1.response_rate, thresholds, executed))
+    exams = inputs.of_programs("exams", inputs.exams, ids)
+    items = inputs.of_programs("items", inputs.items, ids)
     l2 = learning(exams, [i.item for i in items], pass_mark)
     examined = {e.program_id for e in exams}
-    pass_row = _proportion("exam_pass_rate", l2.pass_rate, thresholds, examined)
+    pass_row = estimate_row("exam_pass_rate", l2.pass_rate, thresholds, examined)
     rows.append(pass_row.model_copy(update={"detail": {"pass_mark": pass_mark}}))
     graded = {i.program_id for i in items}
     if items:
-        rows.append(_proportion("mastery", l2.mastery, thresholds, graded))
+        rows.append(estimate_row("mastery", l2.mastery, thresholds, graded))
         for point, p in l2.mastery_by_point.items():
             rows.append(
-                _proportion("mastery", p, thresholds, graded, subject=point, headline=False)
+                estimate_row("mastery", p, thresholds, graded, subject=point, headline=False)
             )
     by_id = {p.program_id: p for p in programs}
     for study in inputs.studies:
@@ -400,7 +222,7 @@ def _roi_rows(
     def money(amount: Decimal | None) -> str | None:
         return None if amount is None else str(rounded(amount, 2))
 
-    row = _row(
+    row = kpi_row(
         "roi_percent", roi_exact, "percent", thresholds,
         (p.program_id for p in costed), "", True,
         numerator=float(result.benefits - result.costs),
@@ -424,104 +246,6 @@ def _roi_rows(
         },
     )  # fmt: skip
     return [row]
-
-
-def resource_kpis(period: str, inputs: KpiInputs, thresholds: Thresholds) -> list[KpiValue]:
-    """Course coverage, instructor and venue utilisation of one quarter."""
-    course_of = {
-        pid: a.course_id for pid, a in inputs.assignments.items() if a.course_id is not None
-    }
-    in_period = [p for p in inputs.programs if p.period == period]
-    rows: list[KpiValue] = []
-    total = Ratio(numerator=0, denominator=0)
-    total_programs: set[str] = set()
-    details: list[KpiValue] = []
-    for course_id, course in sorted(inputs.courses.items()):
-        ratio, counted = course_coverage(course, inputs.departments, in_period, course_of)
-        if ratio.denominator == 0 and not counted:
-            continue
-        total = Ratio(
-            numerator=total.numerator + ratio.numerator,
-            denominator=total.denominator + ratio.denominator,
-        )
-        total_programs |= counted
-        details.append(
-            _ratio("course_coverage", ratio, thresholds, counted, subject=course_id, headline=False)
-        )
-    if details:
-        rows.append(_ratio("course_coverage", total, thresholds, total_programs))
-        rows.extend(details)
-    rows.extend(
-        _utilisation(
-            "instructor_utilisation",
-            period,
-            {i: d.available_hours.get(period, 0.0) for i, d in inputs.instructors.items()},
-            lambda a: a.instructor_id,
-            hours_taught,
-            inputs,
-            thresholds,
-        )
-    )
-    rows.extend(
-        _utilisation(
-            "venue_utilisation",
-            period,
-            {v: float(d.slots.get(period, 0)) for v, d in inputs.venues.items()},
-            lambda a: a.venue_id,
-            lambda programs, p: float(sessions_held(programs, p)),
-            inputs,
-            thresholds,
-        )
-    )
-    return rows
-
-
-def _utilisation(
-    kpi: str,
-    period: str,
-    available: Mapping[str, float],
-    resource_of: Callable[[ProgramResourcesAssigned], str | None],
-    used: Callable[[Sequence[ProgramRecord], str], float],
-    inputs: KpiInputs,
-    thresholds: Thresholds,
-) -> list[KpiValue]:
-    by_id = {p.program_id: p for p in inputs.programs}
-    programs_of: dict[str, list[ProgramRecord]] = {}
-    for pid, assignment in inputs.assignments.items():
-        resource = resource_of(assignment)
-        if resource is not None and pid in by_id:
-            programs_of.setdefault(resource, []).append(by_id[pid])
-    details: list[KpiValue] = []
-    numerator = denominator = 0.0
-    programs: set[str] = set()
-    for resource in sorted(set(available) | set(programs_of)):
-        mine = programs_of.get(resource, [])
-        amount = used(mine, period)
-        capacity = available.get(resource, 0.0)
-        if amount == 0 and capacity == 0:
-            continue
-        held = {
-            p.program_id for p in mine if any(s.held and s.period == period for s in p.sessions)
-        }
-        numerator += amount
-        denominator += capacity
-        programs |= held
-        details.append(
-            _ratio(
-                kpi,
-                Ratio(numerator=amount, denominator=capacity),
-                thresholds,
-                held,
-                subject=resource,
-                headline=False,
-            )
-        )
-    if not details:
-        return []
-    return [
-        _ratio(kpi, Ratio(numerator=numerator, denominator=denominator), thresholds, programs),
-        *details,
-    ]
 
 
 def _card(scope: Scope, name: str, period: str, kpis: list[KpiValue]) -> Scorecard:

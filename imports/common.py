@@ -22,7 +22,7 @@ from uuid import UUID, uuid5
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
-from domain.events import event_payload, load_event, schema_version_of, type_name
+from domain.events import Event, event_payload, load_event, schema_version_of, type_name
 from eventlog import EventStore, NewEvent
 from eventlog.batch import StreamAppend, append_all
 from eventlog.engine import READ_ONLY
@@ -180,7 +180,7 @@ def new_event(
     )
 
 
-def current_events(store: EventStore, stream_id: str) -> tuple[int, list[Any]]:
+def current_events(store: EventStore, stream_id: str) -> tuple[int, list[Event]]:
     """(stream version, the stream's events decoded)."""
     rows = store.read_stream(stream_id)
     return (

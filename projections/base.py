@@ -6,14 +6,15 @@ Its own module so the projections and their catalog import it one way only.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import Connection, Table
 
+from domain.events import Event
 from eventlog.records import RecordedEvent
 
 #: A batch as projections see it: each recorded row with its event decoded (and upcast).
-Batch = Sequence[tuple[RecordedEvent, Any]]
+Batch = Sequence[tuple[RecordedEvent, Event]]
 
 
 class Projection(Protocol):

@@ -57,7 +57,7 @@ def _provenance(event: e.ExamSubmitted | e.ExamScorePending) -> list[Part]:
     return [("event.recorded_by", base)]
 
 
-def parts(event: Any) -> list[Part]:
+def parts(event: e.Event) -> list[Part]:
     """The message parts one event reads as (program, account, reference and log events)."""
     match event:
         case e.ProgramPlanned():
@@ -198,14 +198,14 @@ def parts(event: Any) -> list[Part]:
     return _other(event)
 
 
-def _other(event: Any) -> list[Part]:
+def _other(event: e.Event) -> list[Part]:
     """Events outside a program's own stream: deliveries, configuration, keys, accounts,
     reference data and evaluation records."""
     match event:
         case e.NotificationAttempted():
             return _one(
                 f"event.NotificationAttempted.{event.outcome}",
-                notice=event.key,
+                notice=event.idempotency_key,
                 recipient=event.recipient,
                 channel=event.channel,
                 attempt=event.attempt,

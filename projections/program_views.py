@@ -116,7 +116,7 @@ def program_id_of(stream_id: str) -> str | None:
     return stream_id[len(PROGRAM_PREFIX) :] if stream_id.startswith(PROGRAM_PREFIX) else None
 
 
-def describe(event: Any) -> str:
+def describe(event: e.Event) -> str:
     """One line a person reads in a timeline, in English (``event_messages`` has the keys)."""
     return render(parts(event))
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 import structlog
 from pydantic import BaseModel
@@ -256,7 +255,7 @@ class ProjectionRunner:
         """Fold one event into ``projections``, quarantining it where it fails; True if all
         folded it."""
         try:
-            event: Any = load_event(row.event_type, row.schema_version, row.payload)
+            event = load_event(row.event_type, row.schema_version, row.payload)
         except Exception as exc:
             self._quarantine(conn, DECODING, row, exc)
             return False

@@ -10,9 +10,6 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-import domain.accounts
-import domain.evaluation
-import domain.reference  # noqa: F401 (registers their event types)
 from domain.events import EVENT_TYPES
 
 #: Texts people type that must come out as typed.

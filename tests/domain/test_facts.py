@@ -297,12 +297,15 @@ def test_old_events_load_with_the_default_rules() -> None:
     payload = e.event_payload(start(_plan_of(state)))
     payload.pop("fact_rules")
     old = load_event("ProgramPlanned", 1, payload)
+    assert isinstance(old, e.ProgramPlanned)
     assert old.fact_rules == FactRules(entry_window_days=7)
     old_attendance = load_event(
         "AttendanceRecorded", 1, {"session_id": "s1", "attendees": ["t1"], "absentees": []}
     )
+    assert isinstance(old_attendance, e.AttendanceRecorded)
     assert old_attendance.late_entered is False and old_attendance.late_reason is None
     old_exam = load_event("ExamSubmitted", 1, {"trainee": "t1", "score": 70})
+    assert isinstance(old_exam, e.ExamSubmitted)
     assert old_exam.recorded_by is None and old_exam.evidence is None
 
 
