@@ -185,6 +185,8 @@ async def test_an_admin_edits_the_configuration_in_the_browser(
         await editor.fill("approval:\n  name: q3-policy\n")
         await admin.get_by_label("Why").fill("a simpler policy for Q3")
         await admin.get_by_role("button", name="Save as a new version").click()
+        await expect(admin.get_by_test_id("config-diff")).to_contain_text("+  name: q3-policy")
+        await admin.get_by_role("button", name="Confirm and save").click()
         await expect(admin.get_by_test_id("config-saved")).to_be_visible()
         await expect(admin.get_by_test_id("config-history")).to_contain_text(
             "a simpler policy for Q3"
