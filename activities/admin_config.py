@@ -207,9 +207,8 @@ def parse_admin_config(text: str, source: str = "<config>") -> AdminConfig:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "unknown line"
-        raise ConfigFileError(
-            f"{source}, {where}: not valid YAML ({exc})", mark.line + 1 if mark is not None else None
-        ) from exc
+        line = mark.line + 1 if mark is not None else None
+        raise ConfigFileError(f"{source}, {where}: not valid YAML ({exc})", line) from exc
     except ValueError as exc:  # PyYAML builds dates itself: 2027-02-30 is a ValueError
         raise ConfigFileError(f"{source}: a value cannot be read ({exc})") from exc
     except RecursionError as exc:

@@ -405,7 +405,9 @@ ZH_CN: dict[str, str] = {
     "The valid rows are loaded; the rejected rows are listed below.": (
         "有效行已导入;被拒绝的行列在下面。"
     ),
-    "Nothing was loaded: the rejected rows are listed below.": "未导入任何内容:被拒绝的行列在下面。",
+    "Nothing was loaded: the rejected rows are listed below.": (
+        "未导入任何内容:被拒绝的行列在下面。"
+    ),
     # --- end of the screens helper's block
 }
 

@@ -22,9 +22,18 @@ from api.server import RunningApi, start_api
 from imports.reference import KINDS
 from services.database import Database
 from tests.api.conftest import PASSWORD, World, world_on
-from tests.api.test_browser import ARGS, CHROMIUM
 from tests.conftest import running_worker, time_skipping
 
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 LANGS = ["en", "zh-CN"]
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
@@ -32,7 +41,8 @@ NO_OVERFLOW = "document.scrollingElement.scrollWidth <= window.innerWidth"
 
 #: Words a zh-CN page may show in Latin letters: names of things, not interface text.
 TERMS = frozenset(
-    "trainops KPI API YAML SLA UTC UTF SHA CSV JSON OpenAPI HTTP URL json openapi csv min".split()
+    {"trainops", "KPI", "API", "YAML", "SLA", "UTC", "UTF", "SHA", "CSV", "JSON", "OpenAPI"}
+    | {"HTTP", "URL", "json", "openapi", "csv", "min"}
 ) | {w for kind in KINDS for w in kind.split("-")}  # the kinds of files, as the API names them
 
 #: The visible text of a page, one entry per text node, leaving out code, the editor's text,
@@ -137,11 +147,13 @@ async def open_screen(
 async def wide(page: Page) -> list[str]:
     """The innermost elements that reach past the right edge of the screen."""
     found: list[str] = await page.evaluate(
-        """() => [...document.querySelectorAll('body *')]
-        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-        .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
-        .slice(0, 8)
-        .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 60))"""
+        """() => {
+          const past = e => e.getBoundingClientRect().right > window.innerWidth + 1;
+          return [...document.querySelectorAll('body *')]
+            .filter(e => past(e) && ![...e.children].some(past))
+            .slice(0, 8)
+            .map(e => `${e.tagName}.${e.className} ${(e.textContent || '').trim().slice(0, 60)}`);
+        }"""
     )
     return found
 

@@ -10,41 +10,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, FilePayload, Page, expect
 
 from activities.admin_config import AdminConfig
 from api.i18n import Translator
-from domain.reference import CourseDefined, ProgramResourcesAssigned, Question
+from domain.reference import ProgramResourcesAssigned
 from services.database import Database
 from tests.api.browser_site import LANGS, Site, chromium, open_screen, screenshot, serving
 from tests.api.conftest import PEOPLE, plan_body, run
+from tests.api.test_trainee_pages import COURSE
 from tests.conftest import BACKENDS, backend_database, record_reference
 
-COURSE = CourseDefined(
-    course_id="forklift-101",
-    title="Forklift basics",
-    hours=3,
-    knowledge_points=("load", "emergency"),
-    questions=(
-        Question(
-            question_id="q1",
-            knowledge_point="load",
-            answer="Lower the forks",
-            text="What do you do before driving off?",
-            choices=("Raise the forks", "Lower the forks", "Honk twice"),
-        ),
-        Question(
-            question_id="q2",
-            knowledge_point="emergency",
-            answer="Dial 120 at once",
-            text="Someone is hurt. What next?",
-        ),
-    ),
-)
 TITLES = {"eval": "Forklift safety", "pending": "Ladder safety", "draft": "Fire drill"}
 EMPLOYEES = "employee_id,department\n" + "".join(f"e{k},Logistics\n" for k in range(5))
 
@@ -241,7 +220,7 @@ async def sit_exam(page: Page, site: Site, lang: str) -> None:
 async def upload(page: Page, site: Site, lang: str) -> None:
     await page.locator("#kind").select_option("employees")
     await page.locator("#file").set_input_files(
-        files=[{"name": "staff.csv", "mimeType": "text/csv", "buffer": EMPLOYEES.encode()}]
+        files=FilePayload(name="staff.csv", mimeType="text/csv", buffer=EMPLOYEES.encode())
     )
     await page.get_by_test_id("data-form").locator("button[type=submit]").click()
     await expect(page.get_by_test_id("job-status")).to_be_visible()
