@@ -81,7 +81,7 @@ class Site:
     @asynccontextmanager
     async def page(self, username: str | None, lang: str, width: str) -> AsyncIterator[Page]:
         """A tab of ``username`` (None: signed out) whose browser asks for ``lang``."""
-        state = await self._signed_in(username) if username else None
+        state = await self.signed_in(username) if username else None
         w, h = WIDTHS[width]
         context: BrowserContext = await self.browser.new_context(
             base_url=self.url,
@@ -95,7 +95,8 @@ class Site:
         finally:
             await context.close()
 
-    async def _signed_in(self, username: str) -> Any:
+    async def signed_in(self, username: str) -> Any:
+        """``username``'s session cookies, signed in once through the sign-in form."""
         if username not in self._states:
             context = await self.browser.new_context(base_url=self.url)
             page = await context.new_page()

@@ -7,6 +7,7 @@ works. One chromium and one served site per backend for the whole module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +16,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, FilePayload, Page, expect
 
-from activities.admin_config import AdminConfig
+from activities.admin_config import AdminConfig, default_document
 from api.i18n import Translator
 from domain.reference import ProgramResourcesAssigned
 from services.database import Database
@@ -155,14 +156,18 @@ async def open_program(page: Page, site: Site, lang: str) -> None:
 async def create_program(page: Page, site: Site, lang: str) -> None:
     plan = await plan_body(site.world.h, f"scr-new-{lang}")
     starts = datetime.fromisoformat(plan["sessions"][0]["starts_at"])
-    await page.locator("#program_id").fill(f"scr-new-{lang}")
-    await page.locator("#title").fill(f"Night shift safety {lang}")
-    await page.locator("#planned_date").fill(plan["planned_date"])
-    await page.locator("#timezone").fill(plan["timezone"])
-    await page.locator("#approvers").fill("mgr.wang")
-    await page.locator("#trainees").fill("emp.1")
-    await page.locator("#session_id_1").fill("s1")
-    await page.locator("#starts_at_1").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+    form = {  # by the fields' ids: their labels are in the page's language
+        "program_id": f"scr-new-{lang}",
+        "title": f"Night shift safety {lang}",
+        "planned_date": plan["planned_date"],
+        "timezone": plan["timezone"],
+        "approvers": "mgr.wang",
+        "trainees": "emp.1",
+        "session_id_1": "s1",
+        "starts_at_1": starts.strftime("%Y-%m-%dT%H:%M"),
+    }
+    for field_id, value in form.items():
+        await page.locator(f"#{field_id}").fill(value)
     await page.get_by_test_id("create").click()
     await expect(page.get_by_test_id("status")).to_have_text(t(lang)("draft"))
 
@@ -235,6 +240,9 @@ async def edit_configuration(page: Page, site: Site, lang: str) -> None:
     diff to confirm before it is saved."""
     editor = page.locator("#document")
     check = page.get_by_test_id("config-check")
+    async with site.world.client("adm.qian") as admin:
+        in_force = (await admin.get("/api/v1/config")).json()["document"] or default_document()
+    await expect(editor).to_have_value(in_force)  # it opens on the YAML in force
     await editor.fill("approval:\n  name: q3-policy\n  steps: nope\n")
     await expect(check).to_have_attribute("data-state", "invalid")
     await expect(check).to_contain_text(f"{t(lang)('line')} 3:")
@@ -311,3 +319,32 @@ async def test_the_screen(site: Site, screen: Screen, lang: str) -> None:
                 await screenshot(page, screen.name, lang, width)
             if width == "phone" and screen.act is not None:  # the main action, on the phone
                 await screen.act(page, site, lang)
+
+
+async def test_the_configuration_editor_without_scripts(site: Site) -> None:
+    """With JavaScript off nothing is checked as typed, and the save still validates on the
+    server and asks to confirm the diff before anything is saved."""
+    context = await site.browser.new_context(
+        base_url=site.url, java_script_enabled=False, storage_state=await site.signed_in("adm.qian")
+    )
+    context.set_default_timeout(10_000)
+    page = await context.new_page()
+    try:
+        await page.goto("/admin/config")
+        document = await page.locator("#document").input_value()
+        await page.locator("#document").fill(document + "  steps: nope\n")
+        await page.get_by_test_id("config-form").locator("button[type=submit]").click()
+        await expect(page.get_by_test_id("config-error")).to_contain_text("line")
+        await expect(page.get_by_test_id("config-check")).to_be_empty()  # no script ran
+        await page.locator("#document").fill(document.replace("name:", "name: no-js-"))
+        await page.get_by_test_id("config-form").locator("button[type=submit]").click()
+        await expect(page.get_by_test_id("config-diff")).to_contain_text("+  name: no-js-")
+        before = site.world.h.db.store.stream_version("configuration")
+        await page.get_by_test_id("config-back").click()
+        await expect(page.locator("#document")).to_have_value(re.compile("no-js-"))
+        await page.get_by_test_id("config-form").locator("button[type=submit]").click()
+        await page.get_by_test_id("config-confirm-save").click()
+        await expect(page.get_by_test_id("config-saved")).to_be_visible()
+        assert site.world.h.db.store.stream_version("configuration") == before + 1
+    finally:
+        await context.close()
