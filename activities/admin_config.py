@@ -134,7 +134,12 @@ def default_document() -> str:
 
 
 class ConfigFileError(Exception):
-    """A configuration file that cannot be used; the message names the file and line."""
+    """A configuration file that cannot be used; the message names the file and line, and
+    ``line`` holds it for an editor to point at (None: the whole document)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -202,7 +207,8 @@ def parse_admin_config(text: str, source: str = "<config>") -> AdminConfig:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "unknown line"
-        raise ConfigFileError(f"{source}, {where}: not valid YAML ({exc})") from exc
+        line = mark.line + 1 if mark is not None else None
+        raise ConfigFileError(f"{source}, {where}: not valid YAML ({exc})", line) from exc
     except ValueError as exc:  # PyYAML builds dates itself: 2027-02-30 is a ValueError
         raise ConfigFileError(f"{source}: a value cannot be read ({exc})") from exc
     except RecursionError as exc:
@@ -219,7 +225,7 @@ def parse_admin_config(text: str, source: str = "<config>") -> AdminConfig:
         line = _line_of(raw, location)
         where = f"line {line}" if line is not None else "top level"
         path = ".".join(str(p) for p in location) or "(root)"
-        raise ConfigFileError(f"{source}, {where} ({path}): {first['msg']}") from exc
+        raise ConfigFileError(f"{source}, {where} ({path}): {first['msg']}", line) from exc
 
 
 def load_admin_config(path: Path | None) -> AdminConfig:

@@ -113,6 +113,20 @@ def in_force(saved: Sequence[ConfigVersion], file: Path | None) -> ConfigVersion
     return saved[-1] if saved else file_version(file)
 
 
+def check_document(document: str) -> AdminConfig:
+    """The configuration ``document`` holds, or ``ConfigFileError`` naming the line of the first
+    problem: what a save checks, also asked by the editor while the admin types."""
+    if len(document) > MAX_DOCUMENT_CHARS:
+        raise ConfigFileError(f"the document is longer than {MAX_DOCUMENT_CHARS} characters")
+    if not document.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in document.splitlines()
+    ):
+        raise ConfigFileError(
+            "the document is empty: saving it would put the built-in defaults in force"
+        )
+    return parse_admin_config(document, "the configuration")
+
+
 def save_version(
     store: EventStore,
     document: str,
@@ -127,15 +141,7 @@ def save_version(
 
     Refusals write nothing: ``ConfigFileError`` names the line of the first problem,
     ``ConfigConflict`` says another admin saved in the meantime."""
-    if len(document) > MAX_DOCUMENT_CHARS:
-        raise ConfigFileError(f"the document is longer than {MAX_DOCUMENT_CHARS} characters")
-    if not document.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in document.splitlines()
-    ):
-        raise ConfigFileError(
-            "the document is empty: saving it would put the built-in defaults in force"
-        )
-    parse_admin_config(document, "the configuration")
+    check_document(document)
     version = expected_version + 1
     event = ConfigurationChanged(
         version=version, document=document, sha256=_digest(document), comment=comment

@@ -311,6 +311,39 @@ ZH_CN: dict[str, str] = {
     "running": "进行中",
     "succeeded": "已完成",
     "failed": "失败",
+    # --- screens helper: the configuration editor's check and confirm step; screen fixes
+    "Confirm the change": "确认更改",
+    "The new version against the version in force. Nothing is saved until you confirm.": (
+        "新版本与当前生效版本的差异。确认之前不会保存任何内容。"
+    ),
+    "No change from the version in force.": "与当前生效版本相比没有变化。",
+    "Confirm and save": "确认并保存",
+    "Back to editing": "返回编辑",
+    "No problems: this version can be saved.": "没有问题:此版本可以保存。",
+    "Checking…": "检查中…",
+    "Could not check now; the save checks again.": "暂时无法检查;保存时会再次检查。",
+    "line": "行",
+    "budget": "预算",
+    "region": "地区",
+    "the plan's approvers": "计划中指定的审批人",
+    "the department's manager": "部门经理",
+    "participation": "参与率",
+    "satisfaction": "满意度",
+    "95 % CI": "95% 置信区间",
+    "no data": "无数据",
+    "nothing available to use": "没有可用的数据",
+    "one response: no interval": "只有一份答卷:无置信区间",
+    "all": "全部",
+    "(none)": "(无)",
+    "system": "系统",
+    "Loaded: the counts are below.": "已导入:数量见下表。",
+    "The valid rows are loaded; the rejected rows are listed below.": (
+        "有效行已导入;被拒绝的行列在下面。"
+    ),
+    "Nothing was loaded: the rejected rows are listed below.": (
+        "未导入任何内容:被拒绝的行列在下面。"
+    ),
+    # --- end of the screens helper's block
 }
 
 ZH_CN.update({k: v for k, v in DIAGRAMS_ZH_CN.items() if k not in ZH_CN})

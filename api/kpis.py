@@ -133,6 +133,8 @@ class Shown:
     value: str
     interval: str
     sample: str
+    note: str
+    """Why the sample is what it is ("no data", ...), in English: pages translate it."""
     rating: str
     css: str
     programs: int
@@ -151,7 +153,8 @@ def shown(row: KpiValue, href: str) -> Shown:
         interval=f"{format_value(low, row.unit)} – {format_value(high, row.unit)}"
         if row.interval
         else "",
-        sample=f"{sample} ({row.note})" if row.note else sample,
+        sample=sample,
+        note=row.note,
         rating=row.rating.value,
         css=css_class(row.rating),
         programs=len(row.programs),

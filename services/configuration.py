@@ -3,8 +3,10 @@ signed by the admin who saved it. The HTTP API, the page and the command line sh
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from activities.admin_config import ConfigFileError
 from activities.config_versions import (
     ConfigConflict,
     ConfigVersion,
+    check_document,
     in_force,
     save_version,
 )
@@ -33,6 +36,48 @@ def version_in_force(saved: Sequence[ConfigVersion], file: Path | None) -> Confi
         return in_force(saved, file)
     except ConfigFileError as exc:
         raise Unreadable(str(exc)) from exc
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a document would be refused, and its line (None: the whole document)."""
+
+    line: int | None
+    message: str
+
+
+def problems(document: str) -> list[Problem]:
+    """What saving ``document`` would refuse it for (empty: it would save), with the save's
+    own check, so the editor can say it while the admin types."""
+    try:
+        check_document(document)
+    except ConfigFileError as exc:
+        return [Problem(exc.line, str(exc))]
+    return []
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """One line of a unified diff: ``kind`` is "add", "del", "hunk", "file" or "same"."""
+
+    kind: str
+    text: str
+
+
+def changes(in_force_document: str, document: str) -> list[DiffLine]:
+    """``document`` against the version in force, as a unified diff (empty: no change)."""
+    kinds = {"+++": "file", "---": "file", "@@": "hunk", "+": "add", "-": "del"}
+    lines = difflib.unified_diff(
+        in_force_document.splitlines(),
+        document.splitlines(),
+        "in force",
+        "new version",
+        lineterm="",
+    )
+    return [
+        DiffLine(next((k for p, k in kinds.items() if line.startswith(p)), "same"), line)
+        for line in lines
+    ]
 
 
 def saved_version(saved: Sequence[ConfigVersion], number: int) -> ConfigVersion:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,12 +47,12 @@ def keys_and_witness_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("TRAINOPS_WITNESS_DIR", str(tmp_path / "witness"))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def backend_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """A whole trainops database (log, read models, users) on SQLite and on PostgreSQL (a
+@contextmanager
+def backend_database(kind: str, folder: Path) -> Iterator[Database]:
+    """A whole trainops database on ``kind`` ("sqlite": a file in ``folder``; "postgresql": a
     schema of its own, dropped afterwards)."""
-    if request.param == "sqlite":
-        db = open_database(f"sqlite:///{tmp_path / 'trainops.db'}")
+    if kind == "sqlite":
+        db = open_database(f"sqlite:///{folder / 'trainops.db'}")
         yield db
         db.close()
         return
@@ -66,6 +66,17 @@ def backend_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Datab
             db.close()
 
 
+#: Every storage test's two backends (PostgreSQL's marked, to select or skip).
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A whole trainops database (log, read models, users) on SQLite and on PostgreSQL."""
+    with backend_database(request.param, tmp_path) as db:
+        yield db
+
+
 @pytest.fixture
 def database(backend_db: Database) -> Database:
     """This test's whole trainops database, on SQLite and on PostgreSQL: every test that
@@ -73,16 +84,25 @@ def database(backend_db: Database) -> Database:
     return backend_db
 
 
-@pytest_asyncio.fixture
-async def time_env() -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping server per test: skipping time on a shared one would also wake every
-    earlier test's abandoned timers, and it slows down as they pile up."""
+@asynccontextmanager
+async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping Temporal test server of its own."""
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter,
         test_server_existing_path=test_server_path(),
     )
-    yield env
-    await env.shutdown()
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest_asyncio.fixture
+async def time_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server per test: skipping time on a shared one would also wake every
+    earlier test's abandoned timers, and it slows down as they pile up."""
+    async with time_skipping() as env:
+        yield env
 
 
 async def until(env: WorkflowEnvironment, moment: datetime) -> None:

@@ -1,11 +1,18 @@
-"""The configuration page: what is in force, its history, and the editor (admins)."""
+"""The configuration page: what is in force, its history, and the editor (admins).
+
+The editor opens on the YAML in force. While the admin types, the page's script asks
+``POST /admin/config/check`` (the save's own validation, answered as JSON with line numbers).
+Saving goes through a confirm step that shows the change as a unified diff against the
+version in force; without scripts the form does the same (the save validates server-side and
+answers with the diff to confirm)."""
 
 from __future__ import annotations
 
 import asyncio
 
 from fastapi import APIRouter, HTTPException, Request, status
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, Field
 
 from activities.admin_config import (
     AdminConfig,
@@ -14,6 +21,7 @@ from activities.admin_config import (
     parse_admin_config,
 )
 from activities.config_versions import (
+    MAX_DOCUMENT_CHARS,
     ConfigVersion,
     history,
 )
@@ -37,6 +45,7 @@ def config_page(
     draft: ConfigIn | None = None,
     error: str | None = None,
     saved: int | None = None,
+    confirm: bool = False,
     status_code: int = 200,
 ) -> Response:
     """What is in force (or a past version), the history, and for admins the editor."""
@@ -77,7 +86,17 @@ def config_page(
         thresholds=thresholds,
         pass_mark=pass_mark,
         default_document=default_document(),
+        diff=configuration.changes(opened_on(current), draft.document) if confirm and draft else [],
+        confirm=confirm and draft is not None and current is not None,
     )
+
+
+def opened_on(version: ConfigVersion | None) -> str:
+    """The text the editor opens on: the version's YAML, or the defaults written out as YAML
+    before any file or saved version (never an empty editor)."""
+    if version is None:
+        return ""
+    return version.document or default_document()
 
 
 @router.get("/admin/config", response_class=HTMLResponse)
@@ -108,6 +127,15 @@ async def save_config_page(
         return config_page(
             request, principal, services, error=f"the form is incomplete ({exc})", status_code=422
         )
+    if form.get("edit"):  # back from the confirm step to the editor, the draft kept
+        return config_page(request, principal, services, draft=draft)
+    found = configuration.problems(draft.document)
+    if found:
+        return config_page(
+            request, principal, services, draft=draft, error=found[0].message, status_code=422
+        )
+    if form.get("confirm") != "yes":  # first the change, as a diff, to confirm
+        return config_page(request, principal, services, draft=draft, confirm=True)
     try:
         saved = await asyncio.to_thread(save_as, services, principal, draft)
     except (Conflict, Invalid) as exc:
@@ -117,3 +145,28 @@ async def save_config_page(
         )
     services.in_background(announce_configuration(services))
     return redirect(f"/admin/config?saved={saved.version}")
+
+
+class DocumentIn(BaseModel):
+    document: str = Field(max_length=MAX_DOCUMENT_CHARS + 1)
+
+
+class ProblemOut(BaseModel):
+    line: int | None
+    message: str
+
+
+class CheckOut(BaseModel):
+    valid: bool
+    problems: list[ProblemOut]
+
+
+@router.post("/admin/config/check")
+def check_config(body: DocumentIn, principal: CurrentPrincipal) -> JSONResponse:
+    """What saving this document would refuse, with line numbers; records nothing."""
+    require_role(principal, "admin", doing="changing the configuration")
+    found = configuration.problems(body.document.replace("\r\n", "\n"))
+    out = CheckOut(
+        valid=not found, problems=[ProblemOut(line=p.line, message=p.message) for p in found]
+    )
+    return JSONResponse(out.model_dump())

@@ -1,6 +1,6 @@
 """The admins' reference-data page: upload a file, then follow its job to the report.
 
-The job page refreshes itself (a meta refresh: the pages run no scripts, see the CSP) while
+The job page refreshes itself (a meta refresh: the pages need no scripts) while
 the load is queued or running, and shows the report, or why it failed, once it is done.
 """
 

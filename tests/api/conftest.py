@@ -117,8 +117,9 @@ def fast_hasher() -> PasswordHasher:
     return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
-@pytest_asyncio.fixture
-async def world(harness: Harness) -> AsyncIterator[World]:
+@asynccontextmanager
+async def world_on(harness: Harness) -> AsyncIterator[World]:
+    """The API over ``harness``, a projector thread, and the people of ``PEOPLE``."""
     settings = Settings(
         database_url=str(harness.db.engine.url),
         task_queue=harness.task_queue,
@@ -142,6 +143,12 @@ async def world(harness: Harness) -> AsyncIterator[World]:
         await programs.terminate_all()
         stop.set()
         projector.join(timeout=10)
+
+
+@pytest_asyncio.fixture
+async def world(harness: Harness) -> AsyncIterator[World]:
+    async with world_on(harness) as world:
+        yield world
 
 
 async def plan_body(h: Harness, program_id: str, **changes: Any) -> dict[str, Any]:

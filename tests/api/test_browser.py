@@ -13,21 +13,11 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from api.server import start_api
+from tests.api.browser_site import CHROMIUM, chromium
 from tests.api.conftest import PASSWORD, World, plan_body, quarter, run
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -38,14 +28,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest_asyncio.fixture
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=ARGS
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
+    async with chromium() as launched:
+        yield launched
 
 
 async def sign_in(browser: Browser, base: str, username: str) -> Page:
@@ -185,6 +169,8 @@ async def test_an_admin_edits_the_configuration_in_the_browser(
         await editor.fill("approval:\n  name: q3-policy\n")
         await admin.get_by_label("Why").fill("a simpler policy for Q3")
         await admin.get_by_role("button", name="Save as a new version").click()
+        await expect(admin.get_by_test_id("config-diff")).to_contain_text("+  name: q3-policy")
+        await admin.get_by_role("button", name="Confirm and save").click()
         await expect(admin.get_by_test_id("config-saved")).to_be_visible()
         await expect(admin.get_by_test_id("config-history")).to_contain_text(
             "a simpler policy for Q3"

@@ -13,8 +13,9 @@ from playwright.async_api import Browser, expect
 
 from api.i18n_diagrams import DIAGRAMS_ZH_CN
 from api.server import start_api
+from tests.api.browser_site import CHROMIUM
 from tests.api.conftest import World, run
-from tests.api.test_browser import CHROMIUM, browser, sign_in
+from tests.api.test_browser import browser, sign_in
 
 __all__ = ["browser"]
 

@@ -91,6 +91,7 @@ async def test_an_admin_edits_in_the_browser(world: World) -> None:
                 "expected_version": "0",
                 "document": DOCUMENT.replace("hr.li", "hr.wu"),
                 "comment": "Li moved to sales",
+                "confirm": "yes",
             },
         )
         assert done.status_code == 303 and done.headers["location"] == "/admin/config?saved=1"
@@ -100,7 +101,12 @@ async def test_an_admin_edits_in_the_browser(world: World) -> None:
 
         stale = await page.post(
             "/admin/config",
-            data={"csrf_token": token, "expected_version": "0", "document": DOCUMENT},
+            data={
+                "csrf_token": token,
+                "expected_version": "0",
+                "document": DOCUMENT,
+                "confirm": "yes",
+            },
         )
         assert stale.status_code == 409 and "version 1 was saved after version 0" in stale.text
 

@@ -1,0 +1,113 @@
+"""The configuration editor over plain HTTP (no scripts): the check endpoint answers with the
+save's own validation and line numbers, and a save shows the change as a diff against the
+version in force and records nothing until it is confirmed."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from domain.streams import CONFIG_STREAM
+from tests.api.conftest import World, csrf_of
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "trainops.example.yaml"
+DOCUMENT = EXAMPLE.read_text(encoding="utf-8")
+
+
+def saved_versions(world: World) -> int:
+    return world.h.db.store.stream_version(CONFIG_STREAM)
+
+
+def textarea(page: str) -> str:
+    found = re.search(r'<textarea id="document"[^>]*>(.*?)</textarea>', page, re.S)
+    assert found is not None, "no editor on the page"
+    return html.unescape(found.group(1))
+
+
+async def test_the_check_names_the_line_and_saves_nothing(world: World) -> None:
+    async with world.browser("adm.qian") as page:
+        token = csrf_of((await page.get("/admin/config")).text)
+        headers = {"X-CSRF-Token": token}
+        bad = DOCUMENT.replace("quorum: 2", "quorum: 9")
+        # the step the quorum is wrong for: its own line, where the save's message points
+        line = next(n for n, text in enumerate(bad.splitlines(), 1) if "id: committee" in text)
+        answer = await page.post("/admin/config/check", json={"document": bad}, headers=headers)
+        assert answer.status_code == 200
+        [problem] = answer.json()["problems"]
+        assert answer.json()["valid"] is False
+        assert problem["line"] == line and "quorum 9 exceeds" in problem["message"]
+
+        broken = await page.post(
+            "/admin/config/check", json={"document": "approval:\n  name: [x\n"}, headers=headers
+        )
+        assert broken.json()["valid"] is False and broken.json()["problems"][0]["line"] == 3
+
+        empty = await page.post(
+            "/admin/config/check", json={"document": "# nothing\n"}, headers=headers
+        )
+        assert empty.json()["problems"] == [
+            {"line": None, "message": empty.json()["problems"][0]["message"]}
+        ]
+        assert "empty" in empty.json()["problems"][0]["message"]
+
+        good = await page.post("/admin/config/check", json={"document": DOCUMENT}, headers=headers)
+        assert good.json() == {"valid": True, "problems": []}
+
+        no_token = await page.post("/admin/config/check", json={"document": DOCUMENT})
+        assert no_token.status_code == 403
+    async with world.browser("aud.sun") as auditor:
+        token = csrf_of((await auditor.get("/admin/config")).text)
+        refused = await auditor.post(
+            "/admin/config/check", json={"document": DOCUMENT}, headers={"X-CSRF-Token": token}
+        )
+        assert refused.status_code == 403
+    async with world.client("adm.qian") as script:
+        assert (await script.post("/admin/config/check", json={})).status_code == 422
+    assert saved_versions(world) == 0
+
+
+async def test_a_save_shows_the_diff_and_waits_for_the_confirm(world: World) -> None:
+    world.settings.config_file = EXAMPLE
+    async with world.browser("adm.qian") as page:
+        opened = (await page.get("/admin/config")).text
+        assert textarea(opened) == DOCUMENT  # the editor opens on the YAML in force
+        form = {
+            "csrf_token": csrf_of(opened),
+            "expected_version": "0",
+            "document": DOCUMENT.replace("hr.li", "hr.wu"),
+            "comment": "Li moved to sales",
+        }
+        review = await page.post("/admin/config", data=form)
+        assert review.status_code == 200 and 'data-testid="config-confirm"' in review.text
+        diff = html.unescape(
+            re.sub(r"<[^>]+>", "", review.text.split('data-testid="config-diff"')[1])
+        )
+        assert "--- in force" in diff and "+++ new version" in diff
+        removed = [x for x in diff.splitlines() if x.startswith("-") and not x.startswith("---")]
+        added = [x for x in diff.splitlines() if x.startswith("+") and not x.startswith("+++")]
+        assert removed and all("hr.li" in x for x in removed)
+        assert [x[1:].replace("hr.wu", "hr.li") for x in added] == [x[1:] for x in removed]
+        assert 'class="diff-add"' in review.text and 'class="diff-del"' in review.text
+        assert saved_versions(world) == 0  # nothing saved before the confirm
+
+        back = await page.post("/admin/config", data={**form, "edit": "yes"})
+        assert back.status_code == 200 and textarea(back.text) == form["document"]
+        assert saved_versions(world) == 0
+
+        same = await page.post("/admin/config", data={**form, "document": DOCUMENT})
+        assert 'data-testid="config-no-change"' in same.text
+
+        invalid = await page.post(
+            "/admin/config", data={**form, "document": "approval: [", "confirm": "yes"}
+        )
+        assert invalid.status_code == 422 and "line 1" in invalid.text
+        assert saved_versions(world) == 0
+
+        done = await page.post("/admin/config", data={**form, "confirm": "yes"})
+        assert done.status_code == 303 and done.headers["location"] == "/admin/config?saved=1"
+        assert saved_versions(world) == 1
+        reopened = (await page.get("/admin/config")).text
+        assert textarea(reopened) == form["document"]
+    [event] = world.h.db.store.read_stream(CONFIG_STREAM)
+    assert event.payload["comment"] == "Li moved to sales"
