@@ -327,7 +327,7 @@ ZH_CN: dict[str, str] = {
     "region": "地区",
     "the plan's approvers": "计划中指定的审批人",
     "the department's manager": "部门经理",
-    "participation": "参与率",
+    "participation": "参训率",
     "satisfaction": "满意度",
     "95 % CI": "95% 置信区间",
     "no data": "无数据",
