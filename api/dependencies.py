@@ -21,7 +21,8 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from accounts.users import User, UserStore
+from accounts.model import User
+from accounts.users import UserStore
 from api.throttle import SignInThrottle
 from runtime.settings import Settings
 from services.accounts import SetupCode

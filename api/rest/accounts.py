@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from accounts.users import User, UserError
+from accounts.model import User, UserError
 from api.dependencies import Services, ServicesDep
 from api.errors import COMMON_RESPONSES, HTTP_422, Problem
 from domain.accounts import FirstAdminCreated
