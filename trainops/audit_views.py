@@ -10,10 +10,11 @@ from typing import Any
 import typer
 from rich.markup import escape
 
+from audit.comparison import Comparison
 from audit.digest import Digest
 from audit.history import HistoryEntry
 from audit.proofs import ProofReport
-from audit.replay import AsOfReport, Comparison
+from audit.replay import AsOfReport
 from audit.verify import VerifyReport
 from services.kpi_reports import kpi_json
 from services.workflow_replay import RunReplay
