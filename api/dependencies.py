@@ -169,6 +169,11 @@ class Principal:
         return self.user.username
 
 
+def client_key(request: Request) -> str:
+    """The key failed attempts from this address are counted under (sign-in, setup)."""
+    return f"ip:{request.client.host if request.client else ''}"
+
+
 def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services

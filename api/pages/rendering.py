@@ -17,10 +17,9 @@ from api.dependencies import (
     Services,
     get_services,
 )
-from api.errors import describe_errors
+from api.errors import SERVICE_CODES, describe_errors
 from api.i18n import LANGUAGES, negotiate, translator
 from services.errors import (
-    Conflict,
     ServiceError,
     TemporalTimeout,
     TemporalUnavailable,
@@ -146,8 +145,8 @@ def status_for(exc: Exception) -> int:
         return 422
     if isinstance(exc, HTTPException):
         return exc.status_code
-    if isinstance(exc, Conflict):
-        return 409
+    if isinstance(exc, ServiceError):
+        return next((c for kind, c in SERVICE_CODES.items() if isinstance(exc, kind)), 403)
     if isinstance(exc, TemporalUnavailable):
         return 503
     if isinstance(exc, TemporalTimeout):

@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse
 
-from api.dependencies import LOGIN_COOKIE, ServicesDep
-from api.pages.rendering import redirect, render, set_cookie
-from api.rest.accounts import SetupIn, create_first_admin
+from api.dependencies import LOGIN_COOKIE, ServicesDep, client_key
+from api.pages.rendering import redirect, render, set_cookie, status_for
+from services.accounts import create_first_admin
+from services.errors import ServiceError
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,12 +38,22 @@ def setup_submit(
     if not services.check_login_csrf(csrf_token, request.cookies.get(LOGIN_COOKIE, "")):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "the form expired: reload the page")
     try:
-        body = SetupIn(code=code.strip(), username=username.strip(), password=password)
-        create_first_admin(services, request, body)
-    except (HTTPException, ValueError) as exc:
-        message = exc.detail if isinstance(exc, HTTPException) else str(exc)
-        code_ = exc.status_code if isinstance(exc, HTTPException) else 422
+        create_first_admin(
+            services.users,
+            services.setup_code,
+            services.throttle,
+            client=client_key(request),
+            code=code.strip(),
+            username=username.strip(),
+            password=password,
+        )
+    except ServiceError as exc:
         return render(
-            request, "setup.html", None, status_code=code_, login_csrf=csrf_token, error=message
+            request,
+            "setup.html",
+            None,
+            status_code=status_for(exc),
+            login_csrf=csrf_token,
+            error=str(exc),
         )
     return redirect("/login")

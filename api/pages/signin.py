@@ -18,6 +18,7 @@ from api.dependencies import (
     OptionalPrincipal,
     Principal,
     ServicesDep,
+    client_key,
 )
 from api.i18n import LANGUAGES
 from api.pages.rendering import (
@@ -69,10 +70,7 @@ def login(
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, "the sign-in form expired: reload the page and try again"
         )
-    keys = (
-        f"user:{username.strip().casefold()}",
-        f"ip:{request.client.host if request.client else ''}",
-    )
+    keys = (f"user:{username.strip().casefold()}", client_key(request))
     wait = services.throttle.wait_seconds(*keys)
     if wait > 0:
         raise HTTPException(
