@@ -183,21 +183,15 @@ class EventStore(LogReader, PostgresAppends):
                 first = position + 1
                 for offset, event in enumerate(request.events, start=1):
                     position += 1
-                    row = {
-                        "position": position,
-                        "stream_id": request.stream_id,
-                        "stream_version": current + offset,
-                        "event_id": str(event.event_id),
-                        "event_type": event.event_type,
-                        "schema_version": event.schema_version,
-                        "payload": event.payload,
-                        "metadata": event.metadata,
-                        "occurred_at": event.occurred_at,
-                        "recorded_at": recorded_at,
-                    }
-                    row["prev_hash"] = last_hash
-                    last_hash = hashing.chain(last_hash, hashing.canonical(**row_fields(row)))
-                    row["hash"] = last_hash
+                    row = hashing.chained_row(
+                        position,
+                        request.stream_id,
+                        current + offset,
+                        event,
+                        recorded_at,
+                        last_hash,
+                    )
+                    last_hash = row["hash"]
                     rows.append(row)
                 versions[request.stream_id] = current + len(request.events)
                 request.result = AppendResult(
@@ -276,19 +270,3 @@ class EventStore(LogReader, PostgresAppends):
             request.stream_id, int(version), positions[0], positions[-1], replayed=True
         )
         return True
-
-
-def row_fields(row: dict[str, Any]) -> dict[str, Any]:
-    """The fields of a row that the hash covers, in the keyword form ``canonical`` takes."""
-    return {
-        "position": row["position"],
-        "stream_id": row["stream_id"],
-        "stream_version": row["stream_version"],
-        "event_id": str(row["event_id"]),
-        "event_type": row["event_type"],
-        "schema_version": row["schema_version"],
-        "payload": row["payload"],
-        "metadata": row["metadata"],
-        "occurred_at": row["occurred_at"],
-        "recorded_at": row["recorded_at"],
-    }
