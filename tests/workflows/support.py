@@ -10,8 +10,7 @@ from temporalio.api.enums.v1 import EventType
 from domain import commands as c
 from domain.events import Session
 from tests.conftest import Harness
-
-TZ = "Asia/Shanghai"
+from tests.plans import TZ
 
 
 def event_types(h: Harness, pid: str) -> list[str]:

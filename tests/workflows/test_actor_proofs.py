@@ -16,7 +16,8 @@ from domain.proofs import ActorAssertion, TrustedKey, signed_bytes, verify_signa
 from services.program_client import ActionRefused, ProgramClient
 from services.signing import Signer
 from tests.conftest import TEST_SIGNER, Harness
-from tests.workflows.support import TZ, safety_basics
+from tests.plans import TZ
+from tests.workflows.support import safety_basics
 from workflows.program import TrainingProgramWorkflow
 
 

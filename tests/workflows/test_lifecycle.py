@@ -12,7 +12,8 @@ from domain import commands as c
 from domain.events import load_event
 from domain.reminders import attend_due, prepare_due
 from tests.conftest import Harness
-from tests.workflows.support import TZ, event_types, safety_basics
+from tests.plans import TZ
+from tests.workflows.support import event_types, safety_basics
 
 
 async def _plan(h: Harness, program_id: str, *, days_ahead: int = 20) -> c.PlanProgram:
