@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 
 from api.dependencies import (
     LANG_COOKIE,
+    LOGIN_COOKIE,
     SESSION_COOKIE,
     Principal,
     Services,
@@ -109,6 +111,24 @@ def home_for(principal: Principal) -> str:
     if user.has("trainee"):
         return "/my/trainings"
     return "/account"
+
+
+def signed_out_form(
+    request: Request, services: Services, template: str, status_code: int = 200, **context: Any
+) -> Response:
+    """A form for someone not signed in yet (sign-in, setup): its CSRF token is bound to a
+    fresh nonce kept in a short-lived cookie, which ``check_login_csrf`` wants back."""
+    nonce = secrets.token_urlsafe(16)
+    response = render(
+        request,
+        template,
+        None,
+        status_code=status_code,
+        login_csrf=services.login_csrf(nonce),
+        **context,
+    )
+    set_cookie(response, services, LOGIN_COOKIE, nonce, max_age=3600)
+    return response
 
 
 def set_cookie(response: Response, services: Services, name: str, value: str, **kw: Any) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse
 
 from api.dependencies import LOGIN_COOKIE, ServicesDep, client_key
-from api.pages.rendering import redirect, render, set_cookie, status_for
+from api.pages.rendering import redirect, render, signed_out_form, status_for
 from services.accounts import create_first_admin
 from services.errors import ServiceError
 
@@ -20,10 +19,7 @@ router = APIRouter(include_in_schema=False)
 def setup_form(request: Request, services: ServicesDep) -> Response:
     if services.users.has_admin():
         return redirect("/login")
-    nonce = secrets.token_urlsafe(16)
-    response = render(request, "setup.html", None, login_csrf=services.login_csrf(nonce), error="")
-    set_cookie(response, services, LOGIN_COOKIE, nonce, max_age=3600)
-    return response
+    return signed_out_form(request, services, "setup.html", error="")
 
 
 @router.post("/setup")

@@ -28,6 +28,45 @@ async def accepted_updates(h: Harness, pid: str) -> list[str]:
     ]
 
 
+async def revise_as_is(h: Harness, pid: str, **changes: object) -> None:
+    """The specialist ("spec") revises the program as it stands, but for ``changes``."""
+    state = await h.programs.state(pid)
+    fields = {
+        "actor": "spec",
+        "title": state.title,
+        "planned_date": state.planned_date,
+        "sessions": tuple(state.sessions.values()),
+        "trainees": state.trainees,
+    }
+    await h.programs.act(pid, c.ReviseProgram.model_validate(fields | changes))
+
+
+def employees(count: int) -> tuple[str, ...]:
+    """``count`` trainees named by e-mail address, as a large roster would be."""
+    return tuple(f"employee.{n:05d}@example.com" for n in range(count))
+
+
+async def published_for(
+    h: Harness, program_id: str, title: str, trainees: tuple[str, ...], starts_at: datetime
+) -> str:
+    """Plan a one-session program for ``trainees``, get it approved and publish it: the status
+    publishing reported."""
+    await h.programs.plan(
+        c.PlanProgram(
+            program_id=program_id,
+            actor="spec",
+            approvers=("boss",),
+            title=title,
+            planned_date=starts_at.date(),
+            sessions=(Session(session_id="s1", starts_at=starts_at),),
+            trainees=trainees,
+        )
+    )
+    await h.programs.act(program_id, c.SubmitProgram(actor="spec"))
+    await h.programs.act(program_id, c.ApproveProgram(actor="boss"))
+    return (await h.programs.act(program_id, c.PublishProgram(actor="spec"))).status
+
+
 def safety_basics(
     program_id: str, starts_at: datetime, trainees: tuple[str, ...], **more: object
 ) -> c.PlanProgram:

@@ -23,7 +23,7 @@ from projections.queries import approver_inbox
 from services.database import Database
 from services.program_client import ActionRefused
 from tests.conftest import Harness, running_worker
-from tests.workflows.support import accepted_updates, event_types
+from tests.workflows.support import accepted_updates, event_types, revise_as_is
 
 TZ = "Asia/Shanghai"
 
@@ -219,18 +219,7 @@ async def test_request_changes_then_the_policy_runs_again(h: Harness) -> None:
     pid = await plan(h)
     await h.programs.act(pid, c.SubmitProgram(actor="spec"))
     await h.programs.act(pid, c.RequestChanges(actor="mgr", reason="too expensive"))
-    state = await h.programs.state(pid)
-    await h.programs.act(
-        pid,
-        c.ReviseProgram(
-            actor="spec",
-            title=state.title,
-            planned_date=state.planned_date,
-            sessions=tuple(state.sessions.values()),
-            trainees=state.trainees,
-            budget=Decimal(20_000),
-        ),
-    )
+    await revise_as_is(h, pid, budget=Decimal(20_000))
     await h.programs.act(pid, c.SubmitProgram(actor="spec"))
     routes = [r.payload["route"]["steps"] for r in log_events(h, pid, "ProgramSubmitted")]
     assert [[s["step_id"] for s in route] for route in routes] == [

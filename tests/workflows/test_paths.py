@@ -18,7 +18,7 @@ from domain.program import ProgramState
 from domain.reminders import attend_due, prepare_due
 from services.program_client import ActionRefused
 from tests.conftest import Harness
-from tests.workflows.support import accepted_updates, event_types
+from tests.workflows.support import accepted_updates, event_types, revise_as_is
 from workflows.program import TrainingProgramWorkflow
 from workflows.sandbox import sandbox_runner
 
@@ -101,17 +101,7 @@ async def test_changes_requested_then_revised_resubmitted_and_approved(harness: 
     with pytest.raises(ActionRefused, match="cannot approve a program that is changes_requested"):
         await h.programs.act(pid, c.ApproveProgram(actor="hr"))
     state = await h.programs.state(pid)
-    await h.programs.act(
-        pid,
-        c.ReviseProgram(
-            actor="spec",
-            title=state.title,
-            planned_date=state.planned_date,
-            sessions=tuple(state.sessions.values()),
-            trainees=(*state.trainees, "t9"),
-            comment="added t9",
-        ),
-    )
+    await revise_as_is(h, pid, trainees=(*state.trainees, "t9"), comment="added t9")
     await h.programs.act(pid, c.SubmitProgram(actor="spec"))
     result = await h.programs.act(pid, c.ApproveProgram(actor="hr"))
     assert result.status == "approved"
