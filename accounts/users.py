@@ -1,5 +1,7 @@
 """Who may sign in and what they may do: users, roles, API tokens and browser sessions.
 
+The tables are in ``accounts.tables``; the value types and input checks in ``accounts.model``.
+
 Passwords are hashed with argon2id (argon2-cffi's defaults). API tokens and session ids are
 256-bit random secrets, so a plain SHA-256 of them is what we store: it cannot be reversed, and a
 slow hash would only slow every request down. A token is shown once, when it is issued.
@@ -7,34 +9,30 @@ slow hash would only slow every request down. A token is shown once, when it is 
 
 from __future__ import annotations
 
-import hashlib
-import re
 import secrets
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from collections.abc import Iterable
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from pydantic import BaseModel
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Connection,
-    Engine,
-    ForeignKey,
-    MetaData,
-    String,
-    Table,
-    delete,
-    insert,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from accounts.model import (
+    TOKEN_PREFIX,
+    Journal,
+    TokenInfo,
+    User,
+    UserError,
+    WebSession,
+    check_password,
+    check_roles,
+    check_username,
+    digest,
+    utc_now,
+)
+from accounts.tables import sessions, tokens, user_roles, users
 from domain.accounts import (
     PasswordChanged,
     TokenIssued,
@@ -43,133 +41,14 @@ from domain.accounts import (
     UserCreated,
     UserRolesChanged,
 )
-from domain.roles import ROLES, Role
-from eventlog.engine import READ_ONLY, run_migrations
-from eventlog.schema import UtcDateTime
+from eventlog.engine import READ_ONLY
 
-__all__ = ["ROLES", "Role", "User", "UserError", "UserStore"]
-
-USERNAME = re.compile(r"^[A-Za-z0-9._@-]{1,100}$")
-MIN_PASSWORD = 10
-TOKEN_PREFIX = "tro_"
-
-metadata = MetaData()
-
-users = Table(
-    "api_users",
-    metadata,
-    Column("username", String(100), primary_key=True),
-    Column("display_name", String(200), nullable=False),
-    Column("password_hash", String(300), nullable=False),
-    Column("active", Boolean, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("updated_at", UtcDateTime, nullable=False),
-)
-user_roles = Table(
-    "api_user_roles",
-    metadata,
-    Column("username", String(100), ForeignKey("api_users.username"), primary_key=True),
-    Column("role", String(20), primary_key=True),
-)
-tokens = Table(
-    "api_tokens",
-    metadata,
-    Column("token_id", String(32), primary_key=True),
-    Column("username", String(100), ForeignKey("api_users.username"), nullable=False),
-    Column("label", String(100), nullable=False),
-    Column("token_hash", String(64), nullable=False, unique=True),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("revoked_at", UtcDateTime, nullable=True),
-    Column("expires_at", UtcDateTime, nullable=True),
-    Column("roles", String(200), nullable=True),
-)
-sessions = Table(
-    "api_sessions",
-    metadata,
-    Column("session_hash", String(64), primary_key=True),
-    Column("username", String(100), ForeignKey("api_users.username"), nullable=False),
-    Column("csrf_token", String(64), nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("expires_at", UtcDateTime, nullable=False),
-)
-
-
-def migrate_users(engine: Engine) -> None:
-    """Create or upgrade the tables this package owns (its own Alembic version table)."""
-    run_migrations(engine, Path(__file__).parent / "migrations", "api_schema_version")
-
-
-class UserError(ValueError):
-    """Bad input for a user operation; the message is meant for the person who asked."""
-
-
-@dataclass(frozen=True)
-class User:
-    username: str
-    display_name: str
-    roles: frozenset[str]
-    active: bool = True
-
-    def has(self, *roles: str) -> bool:
-        return any(role in self.roles for role in roles)
-
-
-@dataclass(frozen=True)
-class TokenInfo:
-    token_id: str
-    username: str
-    label: str
-    created_at: datetime
-    revoked_at: datetime | None
-    expires_at: datetime | None = None
-    roles: tuple[str, ...] | None = None
-    """The roles the token may use; None: all of its owner's."""
-
-
-#: Records an account change (an event of ``domain.accounts``) with the actor who made it.
-Journal = Callable[[BaseModel, str], None]
-
-
-@dataclass(frozen=True)
-class WebSession:
-    user: User
-    csrf_token: str
-    expires_at: datetime
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def check_username(username: str) -> str:
-    if not USERNAME.fullmatch(username):
-        raise UserError(
-            "a username is 1-100 letters, digits or . _ @ - (it is the person id the "
-            "programs use, e.g. spec.li)"
-        )
-    return username
-
-
-def check_roles(roles: Iterable[str]) -> frozenset[str]:
-    unknown = sorted(set(roles) - set(ROLES))
-    if unknown:
-        raise UserError(f"unknown role(s) {', '.join(unknown)}; roles are {', '.join(ROLES)}")
-    return frozenset(roles)
-
-
-def check_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
-        raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
-    if len(password) > 1024:
-        raise UserError("a password may have at most 1024 characters")
-    return password
+__all__ = ["UserStore"]
 
 
 class UserStore:
+    """The accounts: every change is recorded through ``journal``."""
+
     def __init__(
         self, engine: Engine, hasher: PasswordHasher | None = None, journal: Journal | None = None
     ) -> None:
@@ -195,7 +74,7 @@ class UserStore:
         role_set = check_roles(roles)
         check_password(password)
         name = (display_name or username).strip()[:200] or username
-        now = _now()
+        now = utc_now()
         try:
             with self.engine.begin() as conn:
                 conn.execute(
@@ -257,7 +136,7 @@ class UserStore:
             for role in sorted(role_set):
                 conn.execute(insert(user_roles).values(username=username, role=role))
             conn.execute(
-                update(users).where(users.c.username == username).values(updated_at=_now())
+                update(users).where(users.c.username == username).values(updated_at=utc_now())
             )
         self._record(UserRolesChanged(username=username, roles=tuple(sorted(role_set))), actor)
         found = self.get(username)
@@ -270,7 +149,7 @@ class UserStore:
             conn.execute(
                 update(users)
                 .where(users.c.username == username)
-                .values(active=active, updated_at=_now())
+                .values(active=active, updated_at=utc_now())
             )
             if not active:
                 conn.execute(delete(sessions).where(sessions.c.username == username))
@@ -286,7 +165,7 @@ class UserStore:
             conn.execute(
                 update(users)
                 .where(users.c.username == username)
-                .values(password_hash=self.hasher.hash(password), updated_at=_now())
+                .values(password_hash=self.hasher.hash(password), updated_at=utc_now())
             )
             # A new password signs the person out everywhere else.
             conn.execute(delete(sessions).where(sessions.c.username == username))
@@ -350,7 +229,7 @@ class UserStore:
                 raise UserError("a token needs at least one role")
         token_id = secrets.token_hex(6)
         secret = f"{TOKEN_PREFIX}{token_id}_{secrets.token_urlsafe(32)}"
-        now = _now()
+        now = utc_now()
         with self.engine.begin() as conn:
             self._require(conn, username)
             conn.execute(
@@ -358,7 +237,7 @@ class UserStore:
                     token_id=token_id,
                     username=username,
                     label=label,
-                    token_hash=_digest(secret),
+                    token_hash=digest(secret),
                     created_at=now,
                     expires_at=now + expires_in if expires_in is not None else None,
                     roles=",".join(limited) if limited is not None else None,
@@ -382,7 +261,7 @@ class UserStore:
             owner = conn.execute(
                 select(tokens.c.username).where(tokens.c.token_id == token_id)
             ).scalar()
-            revoked = conn.execute(query.values(revoked_at=_now())).rowcount > 0
+            revoked = conn.execute(query.values(revoked_at=utc_now())).rowcount > 0
         if revoked and owner is not None:
             self._record(TokenRevoked(token_id=token_id, username=owner), actor)
         return revoked
@@ -413,9 +292,9 @@ class UserStore:
         if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
             return None
         query = select(tokens.c.username, tokens.c.roles).where(
-            tokens.c.token_hash == _digest(secret),
+            tokens.c.token_hash == digest(secret),
             tokens.c.revoked_at.is_(None),
-            or_(tokens.c.expires_at.is_(None), tokens.c.expires_at > _now()),
+            or_(tokens.c.expires_at.is_(None), tokens.c.expires_at > utc_now()),
         )
         with self.engine.connect().execution_options(**READ_ONLY) as conn:
             found = conn.execute(query).first()
@@ -435,12 +314,12 @@ class UserStore:
         """A new browser session: the cookie value (secret) and the session."""
         secret = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(32)
-        now = _now()
+        now = utc_now()
         with self.engine.begin() as conn:
             conn.execute(delete(sessions).where(sessions.c.expires_at < now))
             conn.execute(
                 insert(sessions).values(
-                    session_hash=_digest(secret),
+                    session_hash=digest(secret),
                     username=username,
                     csrf_token=csrf,
                     created_at=now,
@@ -454,10 +333,10 @@ class UserStore:
     def session(self, secret: str) -> WebSession | None:
         if not secret or len(secret) > 200:
             return None
-        query = select(sessions).where(sessions.c.session_hash == _digest(secret))
+        query = select(sessions).where(sessions.c.session_hash == digest(secret))
         with self.engine.connect().execution_options(**READ_ONLY) as conn:
             row = conn.execute(query).first()
-        if row is None or row.expires_at <= _now():
+        if row is None or row.expires_at <= utc_now():
             return None
         user = self.get(row.username)
         if user is None or not user.active:
@@ -466,4 +345,4 @@ class UserStore:
 
     def end_session(self, secret: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(delete(sessions).where(sessions.c.session_hash == _digest(secret)))
+            conn.execute(delete(sessions).where(sessions.c.session_hash == digest(secret)))

@@ -21,7 +21,8 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from accounts.users import User, UserStore
+from accounts.model import User
+from accounts.users import UserStore
 from api.throttle import SignInThrottle
 from runtime.settings import Settings
 from services.accounts import SetupCode
@@ -166,6 +167,11 @@ class Principal:
     @property
     def username(self) -> str:
         return self.user.username
+
+
+def client_key(request: Request) -> str:
+    """The key failed attempts from this address are counted under (sign-in, setup)."""
+    return f"ip:{request.client.host if request.client else ''}"
 
 
 def get_services(request: Request) -> Services:

@@ -31,6 +31,7 @@ from services.errors import (
     NotYetVisible,
     TemporalTimeout,
     TemporalUnavailable,
+    TooManyAttempts,
 )
 from services.program_client import ActionRefused
 
@@ -152,7 +153,9 @@ async def _refused(request: Request, exc: Exception) -> Response:
     return _page(request, code, translator(lang).refused(exc))
 
 
-_SERVICE_CODES = {
+#: The status a use case's refusal answers with (pages and JSON alike); most specific first.
+SERVICE_CODES = {
+    TooManyAttempts: status.HTTP_429_TOO_MANY_REQUESTS,
     NotYetVisible: status.HTTP_202_ACCEPTED,
     NotFound: status.HTTP_404_NOT_FOUND,
     Forbidden: status.HTTP_403_FORBIDDEN,
@@ -163,7 +166,7 @@ _SERVICE_CODES = {
 
 async def _service_refusal(request: Request, exc: Exception) -> Response:
     """A use case's refusal: nothing was recorded; the message says why."""
-    code = next(c for kind, c in _SERVICE_CODES.items() if isinstance(exc, kind))
+    code = next(c for kind, c in SERVICE_CODES.items() if isinstance(exc, kind))
     if code == status.HTTP_202_ACCEPTED:  # readable soon, at this very address
         headers = {"Retry-After": "2", "Location": str(request.url)}
         if is_api(request):
@@ -231,7 +234,7 @@ def install(app: FastAPI, render_error: PageRenderer) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ValidationError, _validation_error)
     app.add_exception_handler(ActionRefused, _refused)
-    for kind in _SERVICE_CODES:
+    for kind in SERVICE_CODES:
         app.add_exception_handler(kind, _service_refusal)
     app.add_exception_handler(TemporalUnavailable, _temporal_down)
     app.add_exception_handler(TemporalTimeout, _temporal_slow)

@@ -189,6 +189,20 @@ class Database:
         params = {k: v for k, v in self.params.items() if v != ""}
         return psycopg.connect(**params, **kwargs)
 
+    def pyes_datastore(self, schema: str, pool_size: int = 1) -> PostgresDatastore:
+        """pyeventsourcing's datastore on ``schema``, its stream ids text like ours."""
+        p = self.params
+        return PostgresDatastore(
+            dbname=p["dbname"],
+            host=p["host"],
+            port=p["port"],
+            user=p["user"],
+            password=p["password"],
+            schema=schema,
+            pool_size=pool_size,
+            originator_id_type="text",
+        )
+
     def create_schema(self, schema: str) -> None:
         with self.connect(autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
@@ -317,17 +331,7 @@ class PyEventSourcing:
 
     def setup(self) -> None:
         self.db.create_schema(self.schema)
-        p = self.db.params
-        self.datastore = PostgresDatastore(
-            dbname=p["dbname"],
-            host=p["host"],
-            port=p["port"],
-            user=p["user"],
-            password=p["password"],
-            schema=self.schema,
-            pool_size=self.pool_size,
-            originator_id_type="text",
-        )
+        self.datastore = self.db.pyes_datastore(self.schema, self.pool_size)
         self.recorder = PostgresApplicationRecorder(self.datastore)
         self.recorder.create_table()
 

@@ -29,7 +29,6 @@ import asyncio
 import contextlib
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -59,6 +58,7 @@ from runtime.temporal_bins import dev_server_path
 from services.database import open_database
 from services.program_client import ProgramClient
 from services.signing import Signer
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -146,12 +146,6 @@ class Result:
             f"{self.wave_cpu * 1000 / max(1, self.wave_fired):.1f} ms (reschedule + timer)",
             *(f"error: {e}" for e in self.errors[:5]),
         ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _memory_mb(pid: int) -> tuple[float, float]:
@@ -314,7 +308,7 @@ async def measure(
         database = open_database(url)
         signer = Signer.generate()
         publish_key(database.store, signer.trusted_key())
-        address = f"127.0.0.1:{_free_port()}"
+        address = f"127.0.0.1:{free_port()}"
         env = await WorkflowEnvironment.start_local(
             data_converter=pydantic_data_converter,
             ip="127.0.0.1",

@@ -29,7 +29,7 @@ from sqlalchemy import text
 from eventlog.engine import make_engine
 from services.database import Database, open_database
 from tests.projections.history import generate
-from tests.projections.test_runner import snapshot
+from tests.projections.support import snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -63,19 +63,9 @@ def _writer(name: str, url: str, schema: str) -> Any:
             engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
             _writers[key] = TrainopsWriter(EventStore(engine, group_commit=True))
         else:
-            from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+            from eventsourcing.postgres import PostgresApplicationRecorder
 
-            p = Database(url).params
-            datastore = PostgresDatastore(
-                dbname=p["dbname"],
-                host=p["host"],
-                port=p["port"],
-                user=p["user"],
-                password=p["password"],
-                schema=schema,
-                pool_size=1,
-                originator_id_type="text",
-            )
+            datastore = Database(url).pyes_datastore(schema)
             _writers[key] = PyEsWriter(PostgresApplicationRecorder(datastore))
     return _writers[key]
 
@@ -142,19 +132,9 @@ def _setup(db: Database, name: str, schema: str) -> None:
         finally:
             engine.dispose()
     else:
-        from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+        from eventsourcing.postgres import PostgresApplicationRecorder
 
-        p = db.params
-        datastore = PostgresDatastore(
-            dbname=p["dbname"],
-            host=p["host"],
-            port=p["port"],
-            user=p["user"],
-            password=p["password"],
-            schema=schema,
-            pool_size=1,
-            originator_id_type="text",
-        )
+        datastore = db.pyes_datastore(schema)
         try:
             PostgresApplicationRecorder(datastore).create_table()
         finally:

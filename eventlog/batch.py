@@ -17,7 +17,7 @@ from eventlog import hashing
 from eventlog.errors import DuplicateEventError, EventLogError, StreamVersionConflict
 from eventlog.records import AppendResult, NewEvent
 from eventlog.schema import events, log_head
-from eventlog.store import EventStore, row_fields
+from eventlog.store import EventStore
 
 #: Ids per ``IN (...)``: far below PostgreSQL's 65,535 parameters a statement.
 CHUNK = 1000
@@ -105,21 +105,10 @@ def append_all(
             first = position + 1
             for offset, event in enumerate(append.events, start=1):
                 position += 1
-                row: dict[str, Any] = {
-                    "position": position,
-                    "stream_id": append.stream_id,
-                    "stream_version": current + offset,
-                    "event_id": str(event.event_id),
-                    "event_type": event.event_type,
-                    "schema_version": event.schema_version,
-                    "payload": event.payload,
-                    "metadata": event.metadata,
-                    "occurred_at": event.occurred_at,
-                    "recorded_at": recorded_at,
-                    "prev_hash": last_hash,
-                }
-                last_hash = hashing.chain(last_hash, hashing.canonical(**row_fields(row)))
-                row["hash"] = last_hash
+                row = hashing.chained_row(
+                    position, append.stream_id, current + offset, event, recorded_at, last_hash
+                )
+                last_hash = row["hash"]
                 rows.append(row)
             versions[append.stream_id] = current + len(append.events)
             results.append(

@@ -13,43 +13,70 @@ The README repeats this so an auditor can check the log with their own script.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from domain.canonical import encode_json, timestamp
+from eventlog.records import NewEvent
 
-__all__ = ["GENESIS", "canonical", "canonical_encoded", "chain", "encode_json", "timestamp"]
+__all__ = [
+    "GENESIS",
+    "canonical",
+    "canonical_encoded",
+    "chain",
+    "chained_row",
+    "encode_json",
+    "timestamp",
+]
 
 _encode = encode_json
 
 GENESIS = "0" * 64
 
 
-def canonical(
-    *,
+def canonical(row: Mapping[str, Any]) -> bytes:
+    """The bytes the chain hashes for a row: any mapping with the ten fields above (a dict of
+    columns, a ``RecordedEvent._asdict()``); other keys, such as the hashes, are ignored."""
+    return canonical_encoded(
+        position=row["position"],
+        stream_id=row["stream_id"],
+        stream_version=row["stream_version"],
+        event_id=str(row["event_id"]),
+        event_type=row["event_type"],
+        schema_version=row["schema_version"],
+        payload_json=_encode(row["payload"]),
+        metadata_json=_encode(row["metadata"]),
+        occurred_ts=timestamp(row["occurred_at"]),
+        recorded_ts=timestamp(row["recorded_at"]),
+    )
+
+
+def chained_row(
     position: int,
     stream_id: str,
     stream_version: int,
-    event_id: str,
-    event_type: str,
-    schema_version: int,
-    payload: dict[str, Any],
-    metadata: dict[str, Any],
-    occurred_at: datetime,
+    event: NewEvent,
     recorded_at: datetime,
-) -> bytes:
-    return canonical_encoded(
-        position=position,
-        stream_id=stream_id,
-        stream_version=stream_version,
-        event_id=event_id,
-        event_type=event_type,
-        schema_version=schema_version,
-        payload_json=_encode(payload),
-        metadata_json=_encode(metadata),
-        occurred_ts=timestamp(occurred_at),
-        recorded_ts=timestamp(recorded_at),
-    )
+    prev_hash: str,
+) -> dict[str, Any]:
+    """The ``events`` row that stores ``event`` at ``position``, chained onto ``prev_hash``
+    (its own hash is ``row["hash"]``)."""
+    row: dict[str, Any] = {
+        "position": position,
+        "stream_id": stream_id,
+        "stream_version": stream_version,
+        "event_id": str(event.event_id),
+        "event_type": event.event_type,
+        "schema_version": event.schema_version,
+        "payload": event.payload,
+        "metadata": event.metadata,
+        "occurred_at": event.occurred_at,
+        "recorded_at": recorded_at,
+        "prev_hash": prev_hash,
+    }
+    row["hash"] = chain(prev_hash, canonical(row))
+    return row
 
 
 def canonical_encoded(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -52,3 +54,16 @@ class AppendResult:
     last_position: int
     replayed: bool = False
     """True when every event was already in the log (an idempotent retry): nothing was written."""
+
+
+@dataclass
+class PendingAppend:
+    """An append waiting in ``EventStore``'s group commit, and what became of it."""
+
+    stream_id: str
+    expected_version: int
+    events: Sequence[NewEvent]
+    done: threading.Event = field(default_factory=threading.Event)
+    lead: bool = False
+    result: AppendResult | None = None
+    error: BaseException | None = None

@@ -1,4 +1,5 @@
-"""Append and read the log.
+"""Append to the log (reading is ``eventlog.reading``, the PostgreSQL fast paths
+``eventlog.fast_append``).
 
 Writers are serialised by a row lock on ``log_head`` (on SQLite by ``BEGIN IMMEDIATE``), so a
 global position is handed out only after the append's checks pass and every position commits in
@@ -10,130 +11,32 @@ own (a refused append gets its own error, the others go ahead) and commits them 
 
 from __future__ import annotations
 
-import json
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
 
 import psycopg
-from psycopg.types.json import set_json_loads
 from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from eventlog import hashing, inbox
-from eventlog.engine import READ_ONLY
 from eventlog.errors import DuplicateEventError, EventLogError, StreamVersionConflict
-from eventlog.records import AppendResult, NewEvent, RecordedEvent
+from eventlog.fast_append import PostgresAppends
+from eventlog.reading import LogReader
+from eventlog.records import AppendResult, NewEvent, PendingAppend
 from eventlog.schema import events, log_head
-
-_COLUMNS = (
-    events.c.position,
-    events.c.stream_id,
-    events.c.stream_version,
-    events.c.event_id,
-    events.c.event_type,
-    events.c.schema_version,
-    events.c.payload,
-    events.c.metadata,
-    events.c.occurred_at,
-    events.c.recorded_at,
-    events.c.prev_hash,
-    events.c.hash,
-)
-
 
 #: How long a new group-commit leader waits for the writers it expects (seconds).
 GROUP_WAIT = 0.001
-#: From this many rows, PostgreSQL appends send columns as arrays instead of rows of parameters.
-BULK_THRESHOLD = 20
 #: Seconds that appends go through the inbox after another process was last seen appending.
 SHARED_FOR = 1.0
 
-_NAMES = (
-    "position, stream_id, stream_version, event_id, event_type, schema_version, payload,"
-    " metadata, occurred_at, recorded_at, prev_hash, hash"
-)
-_LOCK_HEAD = "SELECT position, hash FROM log_head WHERE id = 1 FOR UPDATE"
-_VERSIONS = (
-    "SELECT stream_id, max(stream_version) FROM events WHERE stream_id = ANY(%s) GROUP BY stream_id"
-)
-_INSERT = f"INSERT INTO events ({_NAMES}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
-_MOVE_HEAD = "UPDATE log_head SET position = %s, hash = %s WHERE id = 1"
-_KNOWN_HEAD_APPEND = (
-    # The head moves only if it is still the head this store wrote and every stream is at its
-    # expected version; the rows go in only if the head moved: both happen or neither.
-    "WITH expected(stream_id, version) AS ({expected}),"
-    " versions_ok AS (SELECT coalesce(bool_and(coalesce((SELECT max(e.stream_version)"
-    " FROM events e WHERE e.stream_id = x.stream_id), 0) = x.version), true) AS ok"
-    " FROM expected x),"
-    " head AS (UPDATE log_head SET position = %s, hash = %s"
-    " WHERE id = 1 AND position = %s AND hash = %s AND (SELECT ok FROM versions_ok)"
-    " RETURNING 1)"
-    f" INSERT INTO events ({_NAMES}) SELECT * FROM {{rows}} WHERE EXISTS (SELECT 1 FROM head)"
-)
-_VALUES_ROW = (
-    "(%s::bigint, %s::text, %s::int, %s::uuid, %s::text, %s::int, %s::json, %s::json,"
-    " %s::timestamptz, %s::timestamptz, %s::text, %s::text)"
-)
-#: Large batches send columns as arrays in binary: one statement text for every size (prepared
-#: once), and no per-row parameters to parse. Dumping a list costs ~15 µs in psycopg, more
-#: than a small batch's rows, so those go as VALUES.
-_UNNEST_ROWS = (
-    "unnest(%b::bigint[], %b::text[], %b::int[], %b::uuid[], %b::text[], %b::int[],"
-    " %b::json[], %b::json[], %b::timestamptz[], %b::timestamptz[], %b::text[], %b::text[])"
-)
-_UNNEST_INSERT = f"INSERT INTO events ({_NAMES}) SELECT * FROM {_UNNEST_ROWS}"
-_PAGE = f"SELECT {_NAMES} FROM events WHERE position > %s ORDER BY position LIMIT %s"
 
-_scan = json.JSONDecoder().raw_decode
+class EventStore(LogReader, PostgresAppends):
+    """The log: appends group-committed as above, reads from ``LogReader``."""
 
-
-def _loads(data: bytes | str) -> Any:
-    """``json.loads`` without its per-call encoding sniffing (psycopg hands over UTF-8 bytes)."""
-    text = data.decode("utf-8") if isinstance(data, bytes) else data
-    return _scan(text)[0]
-
-
-def _record(row: Any) -> RecordedEvent:
-    """A row of ``_COLUMNS`` (SQLAlchemy or psycopg) as a ``RecordedEvent`` with UTC times."""
-    return RecordedEvent(
-        row[0],
-        row[1],
-        row[2],
-        row[3] if row[3].__class__ is UUID else UUID(row[3]),  # psycopg reads uuid as UUID
-        row[4],
-        row[5],
-        row[6],
-        row[7],
-        row[8].astimezone(UTC),
-        row[9].astimezone(UTC),
-        row[10],
-        row[11],
-    )
-
-
-@dataclass
-class _Head:
-    position: int
-    hash: str
-
-
-@dataclass
-class _Append:
-    stream_id: str
-    expected_version: int
-    events: Sequence[NewEvent]
-    done: threading.Event = field(default_factory=threading.Event)
-    lead: bool = False
-    result: AppendResult | None = None
-    error: BaseException | None = None
-
-
-class EventStore:
     def __init__(
         self,
         engine: Engine,
@@ -141,7 +44,7 @@ class EventStore:
         clock: Callable[[], datetime] | None = None,
         group_commit: bool = False,
     ) -> None:
-        self.engine = engine
+        super().__init__(engine)
         #: Share commits with other processes through the inbox (``eventlog.inbox``) when they
         #: write too. Off by default until it is measured ahead on a quiet machine: on a loaded
         #: one it cost more CPU than the flushes it saved (docs/performance.md).
@@ -149,12 +52,10 @@ class EventStore:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._queue_lock = threading.Lock()
         self._arrived = threading.Condition(self._queue_lock)
-        self._queue: list[_Append] = []
+        self._queue: list[PendingAppend] = []
         self._leading = False
         self._last_group = 1
-        self._postgres = engine.dialect.name == "postgresql"
-        #: The head as this store last wrote it; appends optimistically chain onto it.
-        self._known_head: tuple[int, str] | None = None
+        self._known_head = None
         #: Until when other processes are taken to be appending too: appends go through the
         #: inbox then, sequenced together with theirs (``eventlog.inbox``).
         self._shared_until = 0.0
@@ -178,7 +79,7 @@ class EventStore:
                 raise EventLogError(
                     f"event {event.event_id}: occurred_at must be timezone-aware, not naive"
                 )
-        request = _Append(stream_id, expected_version, new_events)
+        request = PendingAppend(stream_id, expected_version, new_events)
         with self._queue_lock:
             self._queue.append(request)
             self._arrived.notify()
@@ -220,7 +121,7 @@ class EventStore:
             for request in batch:
                 request.done.set()
 
-    def _commit_batch(self, batch: list[_Append]) -> None:
+    def _commit_batch(self, batch: list[PendingAppend]) -> None:
         try:
             self._write(batch, check_duplicates=False)
         except Exception as exc:
@@ -241,7 +142,7 @@ class EventStore:
             for request in batch:
                 request.error = exc
 
-    def _write(self, batch: list[_Append], *, check_duplicates: bool) -> None:
+    def _write(self, batch: list[PendingAppend], *, check_duplicates: bool) -> None:
         if self._postgres and not check_duplicates:
             shared = self._group_commit and time.monotonic() < self._shared_until
             if shared and all(map(inbox.stageable, batch)):
@@ -282,21 +183,15 @@ class EventStore:
                 first = position + 1
                 for offset, event in enumerate(request.events, start=1):
                     position += 1
-                    row = {
-                        "position": position,
-                        "stream_id": request.stream_id,
-                        "stream_version": current + offset,
-                        "event_id": str(event.event_id),
-                        "event_type": event.event_type,
-                        "schema_version": event.schema_version,
-                        "payload": event.payload,
-                        "metadata": event.metadata,
-                        "occurred_at": event.occurred_at,
-                        "recorded_at": recorded_at,
-                    }
-                    row["prev_hash"] = last_hash
-                    last_hash = hashing.chain(last_hash, hashing.canonical(**row_fields(row)))
-                    row["hash"] = last_hash
+                    row = hashing.chained_row(
+                        position,
+                        request.stream_id,
+                        current + offset,
+                        event,
+                        recorded_at,
+                        last_hash,
+                    )
+                    last_hash = row["hash"]
                     rows.append(row)
                 versions[request.stream_id] = current + len(request.events)
                 request.result = AppendResult(
@@ -310,7 +205,7 @@ class EventStore:
                     .values(position=position, hash=last_hash)
                 )
 
-    def _write_staged(self, batch: list[_Append]) -> None:
+    def _write_staged(self, batch: list[PendingAppend]) -> None:
         """Through the inbox, sequenced together with other processes' appends
         (``eventlog.inbox``); what the sequencer refused is decided on the careful path."""
         pg = self._inbox_connection()
@@ -349,137 +244,8 @@ class EventStore:
             self._inbox_pg = pg
         return self._inbox_pg
 
-    def _write_known_head(self, batch: list[_Append]) -> bool | None:
-        """One statement and a commit (the round trips a bare INSERT needs) when this store
-        wrote the head last: chain onto the head it knows, moving it and inserting only if it
-        is still that head and every stream is at its expected version. Having written nothing:
-        False when either check fails (the locking path decides), None when an event id is
-        already stored (the careful path decides)."""
-        if self._known_head is None:
-            return False
-        streams: dict[str, int] = {}
-        chained: dict[str, int] = {}
-        for request in batch:
-            if chained.get(request.stream_id, request.expected_version) != request.expected_version:
-                return False
-            streams.setdefault(request.stream_id, request.expected_version)
-            chained[request.stream_id] = request.expected_version + len(request.events)
-        before = self._known_head
-        head = _Head(*before)
-        recorded_at = self._clock()
-        rows = list(
-            _hash_rows(batch, dict(streams), head, recorded_at, hashing.timestamp(recorded_at))
-        )  # hashing moves ``head`` to the new end
-        # The expected versions go as VALUES whatever the batch: as arrays the statement took
-        # a fifth longer on the server.
-        params: list[Any] = [value for pair in streams.items() for value in pair]
-        params += [head.position, head.hash, *before]
-        if bulk := len(rows) >= BULK_THRESHOLD:
-            params += [list(column) for column in zip(*rows, strict=True)]
-        else:
-            params += [value for row in rows for value in row]
-        statement = _KNOWN_HEAD_APPEND.format(
-            expected="VALUES " + ",".join(["(%s::text, %s::int)"] * len(streams)),
-            rows=_UNNEST_ROWS
-            if bulk
-            else f"(VALUES {','.join([_VALUES_ROW] * len(rows))}) AS r({_NAMES})",
-        )
-        raw = self.engine.raw_connection()
-        pg = raw.driver_connection
-        assert pg is not None
-        try:
-            # The statement is all or nothing, so it can commit whatever it did (pipelining
-            # the commit was measured slower: psycopg's pipeline costs more than the round trip).
-            cursor = pg.execute(statement, params)
-            pg.commit()
-            if cursor.rowcount != len(rows):
-                # Nothing was written: another writer moved the head, or a stream is not where
-                # the append expects it.
-                self._known_head = None
-                for request in batch:
-                    request.result = None
-                return False
-            self._known_head = (head.position, head.hash)
-            return True
-        except psycopg.IntegrityError:
-            # A stored event id (a retry, or a partial duplicate): None sends it straight to
-            # the careful path, which says which (locking the head first would fail the same).
-            pg.rollback()
-            self._known_head = None
-            for request in batch:
-                request.result = None
-            return None
-        except BaseException:
-            pg.rollback()
-            self._known_head = None
-            for request in batch:
-                request.result = None
-            raise
-        finally:
-            raw.close()
-
-    def _write_postgres(self, batch: list[_Append]) -> bool:
-        """When the head is not known (another process wrote last), straight on psycopg: two
-        pipelined round trips (lock the head and read the stream versions; insert, move the
-        head and commit), and payloads encoded once for both the hash and the stored JSON.
-        Returns False, having written nothing, when an append needs the careful path (a
-        version mismatch may be a retry of an append that already landed)."""
-        raw = self.engine.raw_connection()
-        pg = raw.driver_connection
-        assert pg is not None
-        try:
-            with pg.pipeline():
-                head_cursor = pg.execute(_LOCK_HEAD)
-                versions_cursor = pg.execute(_VERSIONS, [sorted({r.stream_id for r in batch})])
-                head = head_cursor.fetchone()
-                versions = {row[0]: int(row[1]) for row in versions_cursor.fetchall()}
-            assert head is not None
-            expected = dict(versions)
-            for request in batch:
-                if expected.get(request.stream_id, 0) != request.expected_version:
-                    pg.rollback()
-                    return False
-                expected[request.stream_id] = request.expected_version + len(request.events)
-            position, last_hash = int(head[0]), str(head[1])
-            recorded_at = self._clock()
-            recorded_ts = hashing.timestamp(recorded_at)
-            head_after = _Head(position, last_hash)
-
-            rows = list(_hash_rows(batch, versions, head_after, recorded_at, recorded_ts))
-            position, last_hash = head_after.position, head_after.hash
-            with pg.pipeline():
-                if len(rows) >= BULK_THRESHOLD:
-                    pg.execute(_UNNEST_INSERT, [list(column) for column in zip(*rows, strict=True)])
-                else:
-                    pg.cursor().executemany(_INSERT, rows)
-                pg.execute(_MOVE_HEAD, (position, last_hash))
-                pg.commit()
-            self._known_head = (position, last_hash)
-            return True
-        except psycopg.IntegrityError as exc:
-            pg.rollback()
-            for request in batch:
-                request.result = None
-            raise IntegrityError("append", None, exc) from exc
-        except BaseException:
-            pg.rollback()
-            for request in batch:
-                request.result = None
-            raise
-        finally:
-            raw.close()
-
     @staticmethod
-    def _current_versions(conn: Connection, stream_ids: set[str]) -> dict[str, int]:
-        query = (
-            select(events.c.stream_id, func.max(events.c.stream_version))
-            .where(events.c.stream_id.in_(sorted(stream_ids)))
-            .group_by(events.c.stream_id)
-        )
-        return {row[0]: int(row[1]) for row in conn.execute(query)}
-
-    @staticmethod
-    def _already_stored(conn: Connection, request: _Append) -> bool:
+    def _already_stored(conn: Connection, request: PendingAppend) -> bool:
         """True for a retry of an append that already landed; refuses a partial overlap."""
         ids = [str(e.event_id) for e in request.events]
         stored = conn.execute(
@@ -504,163 +270,3 @@ class EventStore:
             request.stream_id, int(version), positions[0], positions[-1], replayed=True
         )
         return True
-
-    # ------------------------------------------------------------------ reading
-
-    def read_stream(
-        self,
-        stream_id: str,
-        after_version: int = 0,
-        *,
-        up_to_version: int | None = None,
-        event_types: Sequence[str] | None = None,
-        limit: int | None = None,
-    ) -> list[RecordedEvent]:
-        """The stream's events after ``after_version``; a page of them with ``limit``, only
-        those up to ``up_to_version`` or of ``event_types`` (a big program's roster is read
-        a page at a time, never whole)."""
-        query = (
-            select(*_COLUMNS)
-            .where(events.c.stream_id == stream_id, events.c.stream_version > after_version)
-            .order_by(events.c.stream_version)
-        )
-        if up_to_version is not None:
-            query = query.where(events.c.stream_version <= up_to_version)
-        if event_types is not None:
-            query = query.where(events.c.event_type.in_(list(event_types)))
-        if limit is not None:
-            query = query.limit(limit)
-        with self.engine.connect().execution_options(**READ_ONLY) as conn:
-            return [_record(row) for row in conn.execute(query)]
-
-    def read_all(
-        self, after_position: int = 0, *, limit: int | None = None, page_size: int = 2000
-    ) -> Iterator[RecordedEvent]:
-        """Every event after ``after_position`` in global order, streamed page by page."""
-        remaining = limit
-        while remaining is None or remaining > 0:
-            size = page_size if remaining is None else min(page_size, remaining)
-            page = self.read_page(after_position, size)
-            yield from page
-            if len(page) < size:
-                return
-            after_position = page[-1].position
-            if remaining is not None:
-                remaining -= len(page)
-
-    def read_page(
-        self, after_position: int, size: int, *, conn: Connection | None = None
-    ) -> list[RecordedEvent]:
-        """Up to ``size`` events after ``after_position``, in ``conn``'s transaction if given."""
-        query = (
-            select(*_COLUMNS)
-            .where(events.c.position > after_position)
-            .order_by(events.c.position)
-            .limit(size)
-        )
-        if conn is not None and self._postgres:
-            driver = conn.connection.driver_connection
-            assert driver is not None
-            set_json_loads(_loads, driver)
-            return [_record(r) for r in driver.execute(_PAGE, (after_position, size))]
-        if conn is not None:
-            return [_record(row) for row in conn.execute(query)]
-        if self._postgres:
-            return self._read_page_postgres(after_position, size)
-        with self.engine.connect().execution_options(**READ_ONLY) as own:
-            return [_record(row) for row in own.execute(query)]
-
-    def _read_page_postgres(self, after_position: int, size: int) -> list[RecordedEvent]:
-        """The tailing and replay path, on psycopg directly: no per-row SQLAlchemy processing."""
-        raw = self.engine.raw_connection()
-        pg = raw.driver_connection
-        assert pg is not None
-        try:
-            set_json_loads(_loads, pg)
-            rows = pg.execute(_PAGE, (after_position, size)).fetchall()
-            pg.rollback()
-        finally:
-            raw.close()
-        return [_record(r) for r in rows]
-
-    def head(self) -> tuple[int, str]:
-        """The last committed position and its chain hash."""
-        with self.engine.connect().execution_options(**READ_ONLY) as conn:
-            row = conn.execute(select(log_head.c.position, log_head.c.hash)).one()
-        return int(row[0]), str(row[1])
-
-    def stream_version(self, stream_id: str) -> int:
-        with self.engine.connect().execution_options(**READ_ONLY) as conn:
-            return self._current_versions(conn, {stream_id}).get(stream_id, 0)
-
-
-def _hash_rows(
-    batch: Sequence[_Append],
-    versions: dict[str, int],
-    head: _Head,
-    recorded_at: datetime,
-    recorded_ts: str,
-) -> Iterator[tuple[Any, ...]]:
-    """The rows of ``batch`` chained onto ``head``, in column order; sets each append's result
-    and leaves ``head`` and ``versions`` at the new end."""
-    encode, canonical, chain = hashing.encode_json, hashing.canonical_encoded, hashing.chain
-    position, last_hash = head.position, head.hash
-    occurred: tuple[datetime, str] | None = None  # a decision's events share a time
-    for request in batch:
-        current = versions.get(request.stream_id, 0)
-        first = position + 1
-        for offset, event in enumerate(request.events, start=1):
-            position += 1
-            if occurred is None or occurred[0] != event.occurred_at:
-                occurred = (event.occurred_at, hashing.timestamp(event.occurred_at))
-            event_id = str(event.event_id)
-            payload_json = encode(event.payload)
-            metadata_json = encode(event.metadata)
-            encoded = canonical(
-                position=position,
-                stream_id=request.stream_id,
-                stream_version=current + offset,
-                event_id=event_id,
-                event_type=event.event_type,
-                schema_version=event.schema_version,
-                payload_json=payload_json,
-                metadata_json=metadata_json,
-                occurred_ts=occurred[1],
-                recorded_ts=recorded_ts,
-            )
-            previous, last_hash = last_hash, chain(last_hash, encoded)
-            yield (
-                position,
-                request.stream_id,
-                current + offset,
-                event_id,
-                event.event_type,
-                event.schema_version,
-                payload_json,
-                metadata_json,
-                event.occurred_at,
-                recorded_at,
-                previous,
-                last_hash,
-            )
-        versions[request.stream_id] = current + len(request.events)
-        request.result = AppendResult(
-            request.stream_id, versions[request.stream_id], first, position
-        )
-    head.position, head.hash = position, last_hash
-
-
-def row_fields(row: dict[str, Any]) -> dict[str, Any]:
-    """The fields of a row that the hash covers, in the keyword form ``canonical`` takes."""
-    return {
-        "position": row["position"],
-        "stream_id": row["stream_id"],
-        "stream_version": row["stream_version"],
-        "event_id": str(row["event_id"]),
-        "event_type": row["event_type"],
-        "schema_version": row["schema_version"],
-        "payload": row["payload"],
-        "metadata": row["metadata"],
-        "occurred_at": row["occurred_at"],
-        "recorded_at": row["recorded_at"],
-    }

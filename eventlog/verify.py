@@ -45,19 +45,7 @@ class ChainReport:
 
 def content_hash(event: RecordedEvent) -> str:
     """The hash this row must carry, given the previous hash it names."""
-    encoded = hashing.canonical(
-        position=event.position,
-        stream_id=event.stream_id,
-        stream_version=event.stream_version,
-        event_id=str(event.event_id),
-        event_type=event.event_type,
-        schema_version=event.schema_version,
-        payload=event.payload,
-        metadata=event.metadata,
-        occurred_at=event.occurred_at,
-        recorded_at=event.recorded_at,
-    )
-    return hashing.chain(event.prev_hash, encoded)
+    return hashing.chain(event.prev_hash, hashing.canonical(event._asdict()))
 
 
 class StoredRow(NamedTuple):

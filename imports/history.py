@@ -254,10 +254,7 @@ def migrate_history(
         key = str(row.cells.get("program_id") or "")
         report.rejected.append(Rejection(where=row.where, kind=row.kind, key=key, reason=reason))
         report.accepted[row.kind] -= 1
-    if not write_unless_refused(report, store, plans, tally, progress, accept_valid=accept_valid):
-        return report
-    report.message = (
-        f"{len(programs)} program(s): {tally.appended} event(s) appended to"
-        f" {tally.streams} stream(s) in one transaction; {tally.unchanged} already imported"
+    heading = f"{len(programs)} program(s): "
+    return write_unless_refused(
+        report, store, plans, tally, progress, accept_valid=accept_valid, heading=heading
     )
-    return report

@@ -162,10 +162,4 @@ def load_reference(
             plans.append(plan)
     refused_rows = {r.where for r in report.rejected}
     report.accepted = {kind: sum(1 for row in rows if row.where not in refused_rows)}
-    if not write_unless_refused(report, store, plans, tally, progress, accept_valid=accept_valid):
-        return report
-    report.message = (
-        f"{tally.appended} event(s) appended to {tally.streams} stream(s),"
-        f" {tally.unchanged} record(s) unchanged (one transaction)"
-    )
-    return report
+    return write_unless_refused(report, store, plans, tally, progress, accept_valid=accept_valid)

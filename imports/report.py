@@ -86,18 +86,24 @@ def write_unless_refused(
     progress: Callable[[int, int], None] | None,
     *,
     accept_valid: bool,
-) -> bool:
+    heading: str = "",
+) -> ImportReport:
     """All or nothing unless told otherwise: with a rejected row and no ``accept_valid``,
-    nothing is written and the report says how to import the valid rows (False); else every
-    plan is written in one transaction and the tally goes into the report (True)."""
+    nothing is written and the report says how to import the valid rows; else every plan is
+    written in one transaction and the tally goes into the report (its message after
+    ``heading``)."""
     if report.rejected and not accept_valid:
         report.message = (
             f"{len(report.rejected)} row(s) rejected: nothing imported"
             " (fix them, or pass --accept-valid to import the valid rows)"
         )
-        return False
+        return report
     write_plans(store, plans, progress)
     report.imported = True
     report.events_appended, report.unchanged = tally.appended, tally.unchanged
     report.streams_written = tally.streams
-    return True
+    report.message = (
+        f"{heading}{tally.appended} event(s) appended to {tally.streams} stream(s) in one"
+        f" transaction; {tally.unchanged} record(s) already there"
+    )
+    return report

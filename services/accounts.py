@@ -1,4 +1,5 @@
-"""Account changes recorded in the log, and the one-time setup code of a fresh installation.
+"""Account changes recorded in the log, the one-time setup code of a fresh installation, and
+creating the first admin with it (the HTTP API and the setup page both call that).
 
 Each change to users, roles and tokens is appended to stream ``accounts`` with the actor who made
 it and, when a person made it, their signed proof (scope ``accounts``).
@@ -10,13 +11,18 @@ import hashlib
 import secrets
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 from uuid import uuid4
 
 from pydantic import BaseModel
 
+from accounts.model import User, UserError, check_password, check_username
+from accounts.users import UserStore
+from domain.accounts import FirstAdminCreated
 from domain.events import event_payload, type_name
 from domain.streams import ACCOUNTS_STREAM
 from eventlog import EventStore, NewEvent, StreamVersionConflict
+from services.errors import Conflict, Forbidden, Invalid, TooManyAttempts
 from services.proven import RecordedRequest
 from services.signing import Signer
 
@@ -88,3 +94,57 @@ class SetupCode:
     @property
     def usable(self) -> bool:
         return not self._used and datetime.now(UTC) < self.expires_at
+
+
+class Attempts(Protocol):
+    """Failed attempts counted per key (a person, an address) in a window."""
+
+    def wait_seconds(self, *keys: str) -> float: ...
+
+    def failed(self, *keys: str) -> None: ...
+
+
+def require_no_wait(attempts: Attempts, *keys: str) -> None:
+    """Refuse (``TooManyAttempts``) while any of ``keys`` has failed too often lately."""
+    wait = attempts.wait_seconds(*keys)
+    if wait > 0:
+        raise TooManyAttempts(wait)
+
+
+def create_first_admin(
+    users: UserStore,
+    setup: SetupCode | None,
+    attempts: Attempts,
+    *,
+    client: str,
+    code: str,
+    username: str,
+    password: str,
+    display_name: str | None = None,
+) -> User:
+    """The first admin, once, with the setup code; every refusal says why and records nothing.
+
+    The username and password are checked before the code is redeemed, so a typo in them does
+    not use up the code. Wrong codes count against ``client`` and against setup as a whole."""
+    keys = (client, "setup")
+    require_no_wait(attempts, *keys)
+    if users.has_admin():
+        raise Conflict("trainops has an admin already: ask them for an account")
+    try:
+        check_username(username)
+        check_password(password)
+    except UserError as exc:
+        raise Invalid(str(exc)) from exc
+    if setup is None or not setup.redeem(code):
+        attempts.failed(*keys)
+        raise Forbidden(
+            "wrong or expired setup code: use the one trainops printed at its last start "
+            "(restart it for a new one)"
+        )
+    try:
+        user = users.create_user(username, password, ["admin"], display_name, actor=username)
+    except UserError as exc:
+        raise Invalid(str(exc)) from exc
+    if users.journal is not None:
+        users.journal(FirstAdminCreated(username=user.username), user.username)
+    return user

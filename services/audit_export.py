@@ -81,20 +81,7 @@ class ExportResult(BaseModel):
 
 def event_line(row: RecordedEvent) -> str:
     """One line of events.jsonl: the canonical document plus the row's two hashes."""
-    document: dict[str, Any] = json.loads(
-        hashing.canonical(
-            position=row.position,
-            stream_id=row.stream_id,
-            stream_version=row.stream_version,
-            event_id=str(row.event_id),
-            event_type=row.event_type,
-            schema_version=row.schema_version,
-            payload=row.payload,
-            metadata=row.metadata,
-            occurred_at=row.occurred_at,
-            recorded_at=row.recorded_at,
-        )
-    )
+    document: dict[str, Any] = json.loads(hashing.canonical(row._asdict()))
     document["prev_hash"] = row.prev_hash
     document["hash"] = row.hash
     return encode_json(document)

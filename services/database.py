@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
-from accounts.users import migrate_users
+from accounts.tables import migrate_users
 from activities.outbox import NotificationService, migrate_outbox
 from eventlog import EventStore
 from eventlog.engine import make_engine, migrate

@@ -33,6 +33,16 @@ class Invalid(ServiceError):
     """The request is well formed but cannot be right (e.g. a session in the past)."""
 
 
+class TooManyAttempts(ServiceError):
+    """Too many failed attempts from this person or address: they must wait a while."""
+
+    def __init__(self, wait_seconds: float) -> None:
+        super().__init__(
+            f"too many failed attempts: try again in {int(wait_seconds // 60) + 1} minutes"
+        )
+        self.wait_seconds = wait_seconds
+
+
 class TemporalUnavailable(Exception):
     """Temporal could not be reached; the request changed nothing."""
 

@@ -17,7 +17,7 @@ ROLE_NAMES = {
 
 
 class Person(Protocol):
-    """A signed-in person (``accounts.users.User`` is one)."""
+    """A signed-in person (``accounts.model.User`` is one)."""
 
     @property
     def username(self) -> str: ...

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
-from audit.replay import compare_read_models
+from audit.comparison import compare_read_models
 from audit.verify import verify_audit
 from runtime.settings import get_settings
 from services.database import open_database

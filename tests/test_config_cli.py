@@ -8,13 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import structlog
 from typer.testing import CliRunner, Result
 
 from domain.streams import CONFIG_STREAM
 from runtime.settings import get_settings
 from services.database import open_database
-from tests.api.live import live_api
+from tests.api.live import cli_signed_in
 from trainops.cli import app
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "config" / "trainops.example.yaml"
@@ -26,18 +25,12 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
     monkeypatch.setenv("TRAINOPS_DATABASE_URL", f"sqlite:///{tmp_path / 'log.db'}")
     monkeypatch.setenv("TRAINOPS_CONFIG_FILE", str(EXAMPLE))
     get_settings.cache_clear()
-    saved = structlog.get_config()
     database = open_database(get_settings().database_url)
-    with live_api(database) as live:
-        live.users.create_user("admin.zhou", "a long admin password", ["admin"])
+    with cli_signed_in(database, monkeypatch, tmp_path, "admin.zhou", ["admin"]) as live:
         live.users.create_user("admin.li", "a long admin password", ["admin"])
         monkeypatch.setenv("OTHER_ADMIN_TOKEN", live.users.issue_token("admin.li", "cli")[1])
-        monkeypatch.setenv("TRAINOPS_SERVER", live.url)
-        monkeypatch.setenv("TRAINOPS_TOKEN", live.users.issue_token("admin.zhou", "cli")[1])
         yield CliRunner()
     database.close()
-    structlog.configure(**saved)
-    get_settings.cache_clear()
 
 
 def said(result: Result) -> str:

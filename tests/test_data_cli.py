@@ -8,12 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import structlog
 from typer.testing import CliRunner
 
-from runtime.settings import get_settings
 from services.database import Database
-from tests.api.live import LiveApi, live_api
+from tests.api.live import LiveApi, cli_signed_in
 from trainops.cli import app
 
 
@@ -23,17 +21,9 @@ def server(
 ) -> Iterator[LiveApi]:
     """A live API on this test's database; the command line signed in as an admin."""
     monkeypatch.setenv("TRAINOPS_DATABASE_URL", str(database.engine.url))
-    monkeypatch.setenv("TRAINOPS_CREDENTIALS_FILE", str(tmp_path / "nobody.json"))
-    get_settings.cache_clear()
-    saved = structlog.get_config()
-    with live_api(database) as live:
-        live.users.create_user("adm", "a long admin password", ["admin"])
+    with cli_signed_in(database, monkeypatch, tmp_path, "adm", ["admin"]) as live:
         live.users.create_user("spec", "a long specialist pw", ["specialist"])
-        monkeypatch.setenv("TRAINOPS_SERVER", live.url)
-        monkeypatch.setenv("TRAINOPS_TOKEN", live.users.issue_token("adm", "cli")[1])
         yield live
-    structlog.configure(**saved)
-    get_settings.cache_clear()
 
 
 def people(path: Path, count: int, bad: int = 0) -> Path:

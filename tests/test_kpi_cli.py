@@ -9,12 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import structlog
 from typer.testing import CliRunner
 
-from runtime.settings import get_settings
 from services.database import open_database
-from tests.api.live import LiveApi, live_api
+from tests.api.live import LiveApi, cli_signed_in
 from tests.imports.test_history import history_files
 from tests.projections.evaluation_log import build, write_csv
 from trainops.cli import app
@@ -28,17 +26,9 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveApi]
     build(db.store, tmp_path)
     db.projector.catch_up()
     monkeypatch.setenv("TRAINOPS_DATABASE_URL", url)
-    monkeypatch.setenv("TRAINOPS_CREDENTIALS_FILE", str(tmp_path / "nobody.json"))
-    get_settings.cache_clear()
-    saved = structlog.get_config()
-    with live_api(db) as live:
-        live.users.create_user("aud", "a long auditor password", ["auditor"])
-        monkeypatch.setenv("TRAINOPS_SERVER", live.url)
-        monkeypatch.setenv("TRAINOPS_TOKEN", live.users.issue_token("aud", "cli")[1])
+    with cli_signed_in(db, monkeypatch, tmp_path, "aud", ["auditor"]) as live:
         yield live
     db.close()
-    structlog.configure(**saved)
-    get_settings.cache_clear()
 
 
 @pytest.fixture

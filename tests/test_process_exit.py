@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.ports import free_port
 
 TRAINOPS = Path(sys.executable).parent / "trainops"
 
@@ -47,12 +48,6 @@ def test_the_embedded_temporal_server_refuses_a_public_address(tmp_path: Path) -
     assert done.returncode != 0 and "127.0.0.1 only" in done.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.parametrize("run", range(3))
 def test_the_demo_exits_0_with_json_alone_on_stdout(run: int, tmp_path: Path) -> None:
     done = subprocess.run(
@@ -73,10 +68,10 @@ def test_the_stack_stops_with_0_on_sigterm(tmp_path: Path) -> None:
     env = {
         **os.environ,
         "TRAINOPS_DATABASE_URL": f"sqlite:///{tmp_path / 'trainops.db'}",
-        "TRAINOPS_TEMPORAL_ADDRESS": f"127.0.0.1:{_free_port()}",
-        "TRAINOPS_TEMPORAL_UI_PORT": str(_free_port()),
+        "TRAINOPS_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
+        "TRAINOPS_TEMPORAL_UI_PORT": str(free_port()),
         "TRAINOPS_TEMPORAL_DB_FILE": str(tmp_path / "temporal.db"),
-        "TRAINOPS_API_PORT": str(_free_port()),
+        "TRAINOPS_API_PORT": str(free_port()),
         "TRAINOPS_SIGNING_KEY_FILE": str(tmp_path / "key.pem"),
     }
     stack = subprocess.Popen(

@@ -10,13 +10,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from runtime.settings import Settings
+from tests.ports import free_port
 from trainops.stack import preflight
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -50,7 +45,7 @@ def _settings(api_port: int, temporal_port: int, ui_port: int) -> Settings:
 
 
 def test_free_ports_pass() -> None:
-    preflight(_settings(_free_port(), _free_port(), _free_port()))
+    preflight(_settings(free_port(), free_port(), free_port()))
 
 
 def test_a_running_trainops_is_named_as_such() -> None:
@@ -58,7 +53,7 @@ def test_a_running_trainops_is_named_as_such() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with pytest.raises(SystemExit) as stopped:
-            preflight(_settings(server.server_address[1], _free_port(), _free_port()))
+            preflight(_settings(server.server_address[1], free_port(), free_port()))
     finally:
         server.shutdown()
         server.server_close()
@@ -67,9 +62,9 @@ def test_a_running_trainops_is_named_as_such() -> None:
 
 def test_a_port_held_by_another_program_names_the_setting(listener: int) -> None:
     with pytest.raises(SystemExit, match="TRAINOPS_API_PORT"):
-        preflight(_settings(listener, _free_port(), _free_port()))
+        preflight(_settings(listener, free_port(), free_port()))
     with pytest.raises(SystemExit, match=f"port {listener} .*TRAINOPS_TEMPORAL_ADDRESS"):
-        preflight(_settings(_free_port(), listener, _free_port()))
+        preflight(_settings(free_port(), listener, free_port()))
     with pytest.raises(SystemExit, match="TRAINOPS_TEMPORAL_UI_PORT"):
-        preflight(_settings(_free_port(), _free_port(), listener))
-    preflight(_settings(_free_port(), _free_port(), listener), ui=False)
+        preflight(_settings(free_port(), free_port(), listener))
+    preflight(_settings(free_port(), free_port(), listener), ui=False)

@@ -4,18 +4,13 @@ Temporal is not up yet waits, saying why, instead of dying at once."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.ports import free_port
+
 ROOT = Path(__file__).parents[1]
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _run(command: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -39,7 +34,7 @@ def _refused(done: subprocess.CompletedProcess[str], words: str) -> None:
 
 
 def test_a_worker_waits_for_the_database_then_says_it_gave_up(tmp_path: Path) -> None:
-    url = f"postgresql+psycopg://nobody@127.0.0.1:{_closed_port()}/nothing"
+    url = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/nothing"
     done = _run(
         [sys.executable, "worker.py"],
         tmp_path,
@@ -52,7 +47,7 @@ def test_a_worker_waits_for_the_database_then_says_it_gave_up(tmp_path: Path) ->
 
 
 def test_a_worker_without_temporal_says_where_it_looked(tmp_path: Path) -> None:
-    address = f"127.0.0.1:{_closed_port()}"
+    address = f"127.0.0.1:{free_port()}"
     done = _run(
         [sys.executable, "worker.py"],
         tmp_path,

@@ -62,7 +62,7 @@ def test_every_event_type_in_a_cli_table(
 def test_a_replay_difference_keeps_its_key_as_typed(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from audit.replay import Comparison
+    from audit.comparison import Comparison
 
     comparison = Comparison.model_validate(
         {

@@ -11,10 +11,11 @@ import typer
 from rich.markup import escape
 from rich.text import Text
 
+from audit.comparison import Comparison
 from audit.digest import Digest
 from audit.history import HistoryEntry
 from audit.proofs import ProofReport
-from audit.replay import AsOfReport, Comparison
+from audit.replay import AsOfReport
 from audit.verify import VerifyReport
 from domain.events import load_event
 from projections.event_messages import parts, render

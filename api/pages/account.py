@@ -7,7 +7,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from accounts.users import UserError
+from accounts.model import UserError
 from api.dependencies import (
     CurrentPrincipal,
     Principal,

@@ -23,8 +23,8 @@ from api.pages.rendering import (
     render,
     status_for,
 )
+from services import inbox, reads
 from services import programs as program_cases
-from services import reads
 from services.actions import BY_SEGMENT
 from services.errors import (
     ServiceError,
@@ -45,6 +45,10 @@ DECISIONS = {
 }
 
 
+#: The inbox form's "due" choices as the overdue filter (anything else: all tasks).
+DUE_FILTERS = {"overdue": True, "ontime": False}
+
+
 @router.get("/inbox", response_class=HTMLResponse)
 def inbox_page(
     request: Request,
@@ -54,20 +58,13 @@ def inbox_page(
     due: str = "all",
 ) -> Response:
     require_role(principal, "approver", doing="reading an approval inbox")
-    tasks = reads.inbox_for(
-        services.database.engine, principal.username, services.settings.approval_due_days
+    tasks = inbox.open_tasks(
+        services.database.engine,
+        principal.username,
+        services.settings.approval_due_days,
+        search=q,
+        overdue=DUE_FILTERS.get(due),
     )
-    if due == "overdue":
-        tasks = [t for t in tasks if t["overdue"]]
-    elif due == "ontime":
-        tasks = [t for t in tasks if not t["overdue"]]
-    needle = q.strip().lower()
-    if needle:
-        tasks = [
-            t
-            for t in tasks
-            if needle in f"{t['program_id']} {t['title']} {t['specialist']}".lower()
-        ]
     return render(request, "inbox.html", principal, tasks=tasks, q=q, due=due)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +13,16 @@ from pydantic import ValidationError
 
 from api.dependencies import (
     LANG_COOKIE,
+    LOGIN_COOKIE,
     SESSION_COOKIE,
     Principal,
     Services,
     get_services,
 )
-from api.errors import describe_errors
+from api.errors import SERVICE_CODES, describe_errors
 from api.languages import LANGUAGES, negotiate
 from api.translator import translator
 from services.errors import (
-    Conflict,
     ServiceError,
     TemporalTimeout,
     TemporalUnavailable,
@@ -113,6 +114,24 @@ def home_for(principal: Principal) -> str:
     return "/account"
 
 
+def signed_out_form(
+    request: Request, services: Services, template: str, status_code: int = 200, **context: Any
+) -> Response:
+    """A form for someone not signed in yet (sign-in, setup): its CSRF token is bound to a
+    fresh nonce kept in a short-lived cookie, which ``check_login_csrf`` wants back."""
+    nonce = secrets.token_urlsafe(16)
+    response = render(
+        request,
+        template,
+        None,
+        status_code=status_code,
+        login_csrf=services.login_csrf(nonce),
+        **context,
+    )
+    set_cookie(response, services, LOGIN_COOKIE, nonce, max_age=3600)
+    return response
+
+
 def set_cookie(response: Response, services: Services, name: str, value: str, **kw: Any) -> None:
     response.set_cookie(
         name,
@@ -147,8 +166,8 @@ def status_for(exc: Exception) -> int:
         return 422
     if isinstance(exc, HTTPException):
         return exc.status_code
-    if isinstance(exc, Conflict):
-        return 409
+    if isinstance(exc, ServiceError):
+        return next((c for kind, c in SERVICE_CODES.items() if isinstance(exc, kind)), 403)
     if isinstance(exc, TemporalUnavailable):
         return 503
     if isinstance(exc, TemporalTimeout):

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse
 
-from api.dependencies import LOGIN_COOKIE, ServicesDep
-from api.pages.rendering import redirect, render, set_cookie
-from api.rest.accounts import SetupIn, create_first_admin
+from api.dependencies import LOGIN_COOKIE, ServicesDep, client_key
+from api.pages.rendering import redirect, render, signed_out_form, status_for
+from services.accounts import create_first_admin
+from services.errors import ServiceError
 
 router = APIRouter(include_in_schema=False)
 
@@ -19,10 +19,7 @@ router = APIRouter(include_in_schema=False)
 def setup_form(request: Request, services: ServicesDep) -> Response:
     if services.users.has_admin():
         return redirect("/login")
-    nonce = secrets.token_urlsafe(16)
-    response = render(request, "setup.html", None, login_csrf=services.login_csrf(nonce), error="")
-    set_cookie(response, services, LOGIN_COOKIE, nonce, max_age=3600)
-    return response
+    return signed_out_form(request, services, "setup.html", error="")
 
 
 @router.post("/setup")
@@ -37,12 +34,22 @@ def setup_submit(
     if not services.check_login_csrf(csrf_token, request.cookies.get(LOGIN_COOKIE, "")):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "the form expired: reload the page")
     try:
-        body = SetupIn(code=code.strip(), username=username.strip(), password=password)
-        create_first_admin(services, request, body)
-    except (HTTPException, ValueError) as exc:
-        message = exc.detail if isinstance(exc, HTTPException) else str(exc)
-        code_ = exc.status_code if isinstance(exc, HTTPException) else 422
+        create_first_admin(
+            services.users,
+            services.setup_code,
+            services.throttle,
+            client=client_key(request),
+            code=code.strip(),
+            username=username.strip(),
+            password=password,
+        )
+    except ServiceError as exc:
         return render(
-            request, "setup.html", None, status_code=code_, login_csrf=csrf_token, error=message
+            request,
+            "setup.html",
+            None,
+            status_code=status_for(exc),
+            login_csrf=csrf_token,
+            error=str(exc),
         )
     return redirect("/login")

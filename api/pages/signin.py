@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 from urllib.parse import quote
@@ -18,14 +17,15 @@ from api.dependencies import (
     OptionalPrincipal,
     Principal,
     ServicesDep,
+    client_key,
 )
 from api.languages import LANGUAGES
 from api.pages.rendering import (
     home_for,
     local_path,
     redirect,
-    render,
     set_cookie,
+    signed_out_form,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -42,18 +42,14 @@ def index(principal: OptionalPrincipal) -> Response:
 def login_form(
     request: Request, services: ServicesDep, next: str | None = None, failed: bool = False
 ) -> Response:
-    nonce = secrets.token_urlsafe(16)
-    response = render(
+    return signed_out_form(
         request,
+        services,
         "login.html",
-        None,
         status_code=401 if failed else 200,
         next=local_path(next, ""),
-        login_csrf=services.login_csrf(nonce),
         failed=failed,
     )
-    set_cookie(response, services, LOGIN_COOKIE, nonce, max_age=3600)
-    return response
 
 
 @router.post("/login")
@@ -69,10 +65,7 @@ def login(
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, "the sign-in form expired: reload the page and try again"
         )
-    keys = (
-        f"user:{username.strip().casefold()}",
-        f"ip:{request.client.host if request.client else ''}",
-    )
+    keys = (f"user:{username.strip().casefold()}", client_key(request))
     wait = services.throttle.wait_seconds(*keys)
     if wait > 0:
         raise HTTPException(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from accounts.users import ROLES, UserError
+from accounts.model import ROLES, UserError
 from api.dependencies import (
     CurrentPrincipal,
     Principal,

@@ -9,11 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from accounts.users import User, UserError
-from api.dependencies import Services, ServicesDep
-from api.errors import COMMON_RESPONSES, HTTP_422, Problem
-from domain.accounts import FirstAdminCreated
+from accounts.model import UserError
+from api.dependencies import ServicesDep, client_key
+from api.errors import COMMON_RESPONSES, Problem
 from domain.roles import Role
+from services.accounts import create_first_admin, require_no_wait
 
 router = APIRouter(responses=COMMON_RESPONSES)
 
@@ -55,46 +55,6 @@ class LoginOut(BaseModel):
     expires_at: str
 
 
-def _client_key(request: Request) -> str:
-    return f"ip:{request.client.host if request.client else ''}"
-
-
-def _throttled(services: Services, *keys: str) -> None:
-    wait = services.throttle.wait_seconds(*keys)
-    if wait > 0:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            f"too many failed attempts: try again in {int(wait // 60) + 1} minutes",
-        )
-
-
-def create_first_admin(services: Services, request: Request, body: SetupIn) -> User:
-    """The first admin, once, with the setup code; every refusal says why and records nothing."""
-    keys = (_client_key(request), "setup")
-    _throttled(services, *keys)
-    if services.users.has_admin():
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, "trainops has an admin already: ask them for an account"
-        )
-    setup = services.setup_code
-    if setup is None or not setup.redeem(body.code):
-        services.throttle.failed(*keys)
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN,
-            "wrong or expired setup code: use the one trainops printed at its last start "
-            "(restart it for a new one)",
-        )
-    try:
-        user = services.users.create_user(
-            body.username, body.password, ["admin"], body.display_name, actor=body.username
-        )
-    except UserError as exc:
-        raise HTTPException(HTTP_422, str(exc)) from exc
-    if services.users.journal is not None:
-        services.users.journal(FirstAdminCreated(username=user.username), user.username)
-    return user
-
-
 @router.post(
     "/api/v1/setup",
     tags=["account"],
@@ -106,7 +66,16 @@ def create_first_admin(services: Services, request: Request, body: SetupIn) -> U
     },
 )
 def setup(request: Request, services: ServicesDep, body: SetupIn) -> AdminOut:
-    user = create_first_admin(services, request, body)
+    user = create_first_admin(
+        services.users,
+        services.setup_code,
+        services.throttle,
+        client=client_key(request),
+        code=body.code,
+        username=body.username,
+        password=body.password,
+        display_name=body.display_name,
+    )
     return AdminOut(username=user.username, roles=sorted(user.roles))
 
 
@@ -118,8 +87,8 @@ def setup(request: Request, services: ServicesDep, body: SetupIn) -> AdminOut:
     responses={429: {"model": Problem, "description": "Too many failed sign-ins."}},
 )
 def token_login(request: Request, services: ServicesDep, body: LoginIn) -> LoginOut:
-    keys = (f"user:{body.username.strip().casefold()}", _client_key(request))
-    _throttled(services, *keys)
+    keys = (f"user:{body.username.strip().casefold()}", client_key(request))
+    require_no_wait(services.throttle, *keys)
     user = services.users.authenticate(body.username.strip(), body.password)
     if user is None:
         services.throttle.failed(*keys)

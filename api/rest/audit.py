@@ -26,10 +26,11 @@ from pydantic import BaseModel, Field, StrictBool, StringConstraints
 from activities.config_versions import kpi_rules
 from api.dependencies import CurrentPrincipal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, UNAVAILABLE
+from audit.comparison import Comparison
 from audit.digest import Digest, Seal, read_seals
 from audit.history import HistoryEntry, HistoryFilter, iter_history, write_csv, write_jsonl
 from audit.proofs import ProofReport, check_proofs
-from audit.replay import AsOfReport, Comparison, replay_and_compare, replay_as_of
+from audit.replay import AsOfReport, replay_and_compare, replay_as_of
 from audit.verify import LogNotIntact, VerifyReport, take_digest, verify_audit
 from audit.witness import WitnessError
 from domain.ratings import Thresholds

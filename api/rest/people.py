@@ -17,7 +17,7 @@ from api.rest.schemas import (
     TaskOut,
 )
 from projections import queries
-from services import reads
+from services.inbox import open_tasks
 
 router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
 
@@ -35,13 +35,22 @@ def inbox(
     overdue: Annotated[
         bool | None, Query(description="Only overdue (true) or on time (false).")
     ] = None,
+    q: Annotated[
+        str,
+        Query(
+            max_length=200,
+            description="Only tasks whose program id, title or specialist contain this (any case).",
+        ),
+    ] = "",
 ) -> list[TaskOut]:
     require_role(principal, "approver", doing="reading an approval inbox")
-    tasks = reads.inbox_for(
-        services.database.engine, principal.username, services.settings.approval_due_days
+    tasks = open_tasks(
+        services.database.engine,
+        principal.username,
+        services.settings.approval_due_days,
+        search=q,
+        overdue=overdue,
     )
-    if overdue is not None:
-        tasks = [t for t in tasks if t["overdue"] is overdue]
     return [TaskOut.model_validate(t) for t in tasks]
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import Header, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from accounts.users import ROLES, Role
+from accounts.model import ROLES, Role
 from api.errors import Problem
 
 ProgramId = Annotated[

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Response, status
 
-from accounts.users import UserError
+from accounts.model import UserError
 from api.dependencies import CurrentPrincipal, ServicesDep, refuse, require_role
 from api.errors import COMMON_RESPONSES, HTTP_422, NOT_FOUND
 from api.rest.schemas import (

@@ -3,7 +3,6 @@ next attempt: to the outbox, or to another real channel, and the ledger says whe
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -15,12 +14,8 @@ from activities.admin_config import NotificationSettings
 from activities.channels import DeliveryFailed
 from activities.outbox import Notification, NotificationService, notifications
 from services.database import Database
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])  # nothing listens once it is closed
+from tests.activities.support import unreachable_mail
+from tests.ports import free_port
 
 
 @pytest.fixture
@@ -46,13 +41,7 @@ def settings(route: str, hook_url: str = "http://127.0.0.1:9/unused") -> Notific
     return NotificationSettings.model_validate(
         {
             "channels": {
-                "mail": {
-                    "type": "smtp",
-                    "host": "127.0.0.1",
-                    "port": closed_port(),
-                    "sender": "trainops@example.com",
-                    "timeout_seconds": 2,
-                },
+                "mail": unreachable_mail(),
                 "hook": {"type": "webhook", "url": hook_url},
             },
             "routes": [{"recipients": ["*"], "channel": route}],
@@ -117,7 +106,7 @@ def test_a_bot_url_with_its_key_comes_from_the_environment_and_stays_out_of_the_
     service.send(NOTICE)
     assert len(received) == 1
 
-    monkeypatch.setenv("BOT_URL", f"http://127.0.0.1:{closed_port()}/hook?key=SECRET")
+    monkeypatch.setenv("BOT_URL", f"http://127.0.0.1:{free_port()}/hook?key=SECRET")
     other = Notification("p1:attend:emp.2", "emp.2", "Attend", "Today", "p1")
     with pytest.raises(DeliveryFailed) as failed:
         service.send(other)

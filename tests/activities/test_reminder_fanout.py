@@ -5,7 +5,6 @@ once, heartbeats the delivered prefix and, retried, resumes after it."""
 from __future__ import annotations
 
 import dataclasses
-import socket
 from datetime import UTC, date, datetime
 from typing import Literal
 from uuid import uuid4
@@ -23,6 +22,7 @@ from domain import events as e
 from domain.reminders import recipients_digest
 from eventlog import NewEvent
 from services.database import Database
+from tests.activities.support import unreachable_mail
 
 AT = datetime(2027, 1, 4, 9, tzinfo=UTC)
 PEOPLE = [f"t{n:02d}" for n in range(10)]
@@ -112,25 +112,11 @@ def test_a_retry_resumes_after_the_heartbeat(database: Database) -> None:
     assert (done.delivered, done.digest) == (10, recipients_digest(PEOPLE))
 
 
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_a_failed_delivery_keeps_the_cursor_before_it(database: Database) -> None:
     version = enrol(database, PEOPLE)
     mail_to_t04 = NotificationSettings.model_validate(
         {
-            "channels": {
-                "mail": {
-                    "type": "smtp",
-                    "host": "127.0.0.1",
-                    "port": closed_port(),
-                    "sender": "trainops@example.com",
-                    "timeout_seconds": 2,
-                }
-            },
+            "channels": {"mail": unreachable_mail()},
             "routes": [{"recipients": ["t04"], "channel": "mail"}],
         }
     )

@@ -28,10 +28,10 @@ from runtime.settings import Settings
 from services.program_client import Clock, ProgramClient
 from tests.conftest import TEST_SIGNER, Harness
 from tests.conftest import until as wait_until
+from tests.plans import TZ, plan_json
 from workflows.program import ActionResult
 
 PASSWORD = "correct horse battery staple"
-TZ = "Asia/Shanghai"
 
 #: username -> roles
 PEOPLE: dict[str, tuple[str, ...]] = {
@@ -158,17 +158,7 @@ async def plan_body(h: Harness, program_id: str, **changes: Any) -> dict[str, An
     start = datetime.combine(
         (local + timedelta(days=20)).date(), datetime.min.time(), ZoneInfo(TZ)
     ).replace(hour=10)
-    body: dict[str, Any] = {
-        "program_id": program_id,
-        "title": "Workplace safety",
-        "approvers": ["mgr.wang"],
-        "planned_date": (start + timedelta(days=5)).date().isoformat(),
-        "sessions": [{"session_id": "s1", "starts_at": start.isoformat(), "duration_hours": 3}],
-        "trainees": ["emp.1", "emp.2"],
-        "timezone": TZ,
-    }
-    body.update(changes)
-    return body
+    return plan_json(program_id, start, **changes)
 
 
 async def session_started(world: World, plan: dict[str, Any]) -> None:

@@ -4,24 +4,27 @@ command line runs as a subprocess, as a user runs it)."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
+import pytest
+import structlog
 import uvicorn
 from fastapi import FastAPI
 
 from accounts.users import UserStore
 from api.app import create_app
 from api.server import _EmbeddedServer
-from runtime.settings import Settings
+from runtime.settings import Settings, get_settings
 from services.database import Database
 from services.program_client import ProgramClient
 from tests.api.conftest import fast_hasher
 from tests.conftest import TEST_SIGNER
+from tests.ports import free_port
 
 
 @dataclass
@@ -35,9 +38,7 @@ class LiveApi:
 @contextmanager
 def live_api(database: Database, programs: ProgramClient | None = None) -> Iterator[LiveApi]:
     """``programs``: the Temporal client the app uses (default: none, connect on first use)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+    port = free_port()
     users = UserStore(database.engine, hasher=fast_hasher())
     settings = Settings(database_url=str(database.engine.url), api_cookie_secure=False)
     app = create_app(
@@ -56,3 +57,28 @@ def live_api(database: Database, programs: ProgramClient | None = None) -> Itera
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def cli_signed_in(
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    username: str,
+    roles: Sequence[str],
+) -> Iterator[LiveApi]:
+    """A live API on ``database``, and the command line signed in to it (``TRAINOPS_SERVER``,
+    ``TRAINOPS_TOKEN``, no credentials file) as ``username``, a new user with ``roles``. The
+    settings cache and structlog's configuration are as before afterwards."""
+    monkeypatch.setenv("TRAINOPS_CREDENTIALS_FILE", str(tmp_path / "nobody.json"))
+    get_settings.cache_clear()
+    saved = structlog.get_config()
+    try:
+        with live_api(database) as live:
+            live.users.create_user(username, f"a long password for {username}", roles)
+            monkeypatch.setenv("TRAINOPS_SERVER", live.url)
+            monkeypatch.setenv("TRAINOPS_TOKEN", live.users.issue_token(username, "cli")[1])
+            yield live
+    finally:
+        structlog.configure(**saved)
+        get_settings.cache_clear()

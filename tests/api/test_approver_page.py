@@ -61,3 +61,21 @@ async def test_a_calendar_year_without_an_official_schedule_is_shown_as_provisio
     else:
         assert 'data-testid="provisional-calendar"' not in html
     assert provisional_years("US", (2026, 2040)) == ()
+
+
+async def test_the_inbox_page_and_the_api_filter_alike(world: World) -> None:
+    async with world.client("spec.li") as li:
+        for pid, title in (("find-1", "Forklift licence"), ("find-2", "First aid")):
+            body = await plan_body(world.h, pid, title=title)
+            assert (await li.post("/api/v1/programs", json=body)).status_code == 201
+            assert (await li.post(f"/api/v1/programs/{pid}/submit", json={})).status_code == 200
+    async with world.client("mgr.wang") as wang, world.browser("mgr.wang") as page:
+        found = (await wang.get("/api/v1/inbox", params={"q": "FORKLIFT"})).json()
+        on_time = (await wang.get("/api/v1/inbox", params={"overdue": "false"})).json()
+        overdue = (await wang.get("/api/v1/inbox", params={"overdue": "true"})).json()
+        shown = (await page.get("/inbox", params={"q": "forklift"})).text
+        shown_overdue = (await page.get("/inbox", params={"due": "overdue"})).text
+    assert [t["program_id"] for t in found] == ["find-1"]
+    assert {t["program_id"] for t in on_time} == {"find-1", "find-2"} and overdue == []
+    assert "find-1" in shown and "find-2" not in shown
+    assert "find-1" not in shown_overdue and "find-2" not in shown_overdue

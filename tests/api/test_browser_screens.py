@@ -17,7 +17,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, FilePayload, Page, expect
 
 from activities.admin_config import AdminConfig, default_document
-from api.i18n import Translator
+from api.translator import Translator
 from domain.reference import ProgramResourcesAssigned
 from services.database import Database
 from tests.api.browser_site import LANGS, Site, chromium, open_screen, screenshot, serving

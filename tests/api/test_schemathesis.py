@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
     positive_data_acceptance,
 )
 
-from accounts.users import ROLES
+from accounts.model import ROLES
 from services.signing import load_signer
 from tests.api.conftest import PASSWORD, World, plan_body
 

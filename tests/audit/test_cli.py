@@ -8,14 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import structlog
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from runtime.settings import get_settings
 from services.database import Database
 from services.signing import load_signer
-from tests.api.live import LiveApi, live_api
+from tests.api.live import LiveApi, cli_signed_in
 from tests.eventlog.support import tamper
 from trainops.audit_cli import audit_app
 
@@ -29,16 +27,8 @@ def server(demo: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
     monkeypatch.setenv("TRAINOPS_SEAL_KEY_FILE", str(key))
     monkeypatch.setenv("TRAINOPS_WITNESS_DIR", "")
     monkeypatch.setenv("TRAINOPS_DATABASE_URL", "sqlite:///" + str(tmp_path / "not-this.db"))
-    monkeypatch.setenv("TRAINOPS_CREDENTIALS_FILE", str(tmp_path / "nobody.json"))
-    get_settings.cache_clear()
-    saved = structlog.get_config()
-    with live_api(demo) as live:
-        live.users.create_user("aud", "a long auditor password", ["auditor"])
-        monkeypatch.setenv("TRAINOPS_SERVER", live.url)
-        monkeypatch.setenv("TRAINOPS_TOKEN", live.users.issue_token("aud", "cli")[1])
+    with cli_signed_in(demo, monkeypatch, tmp_path, "aud", ["auditor"]) as live:
         yield live
-    structlog.configure(**saved)
-    get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import delete, inspect, update
 
+from audit.comparison import compare_read_models
 from audit.replay import (
-    compare_read_models,
     position_at,
     replay_and_compare,
     replay_as_of,

@@ -66,8 +66,7 @@ def _forged_row(engine: Engine, position: int, prev_hash: str, *, hashed: bool) 
         "recorded_at": now,
         "prev_hash": prev_hash,
     }
-    fields = {k: v for k, v in row.items() if k != "prev_hash"}
-    row["hash"] = hashing.chain(prev_hash, hashing.canonical(**fields)) if hashed else "f" * 64
+    row["hash"] = hashing.chain(prev_hash, hashing.canonical(row)) if hashed else "f" * 64
     _sql(engine, events.insert().values(**row))
     return row
 
@@ -87,19 +86,7 @@ def _rewrite_chain(
     _sql(engine, update(events).where(events.c.position == position).values(payload=payload))
     previous = _hash_at(engine, position - 1) if position > 1 else hashing.GENESIS
     for row in list(store.read_all(position - 1)):
-        fields: dict[str, Any] = {
-            "position": row.position,
-            "stream_id": row.stream_id,
-            "stream_version": row.stream_version,
-            "event_id": str(row.event_id),
-            "event_type": row.event_type,
-            "schema_version": row.schema_version,
-            "payload": row.payload,
-            "metadata": row.metadata,
-            "occurred_at": row.occurred_at,
-            "recorded_at": row.recorded_at,
-        }
-        new_hash = hashing.chain(previous, hashing.canonical(**fields))
+        new_hash = hashing.chain(previous, hashing.canonical(row._asdict()))
         _sql(
             engine,
             update(events)

@@ -6,21 +6,19 @@ from datetime import UTC, datetime
 
 from domain import commands as c
 from domain import events as e
-from domain.approval import DEFAULT_SLA_WORKING_DAYS, ApprovalPolicy, Approvers, PolicyStep
+from domain.approval import DEFAULT_SLA_WORKING_DAYS, ApprovalPolicy, PolicyStep
 from domain.approval_flow import approval_timers
 from domain.program import fold
 from domain.sla_notices import overdue_notice
 from tests.domain.test_approval_rules import POLICY, run, submitted
 
-#: Like the default policy: an SLA, no escalation.
+#: Like the default policy: POLICY's manager step with the default SLA and no escalation.
 NO_ESCALATION = ApprovalPolicy(
-    department_managers={"sales": "mgr"},
+    department_managers=POLICY.department_managers,
     steps=(
-        PolicyStep(
-            id="manager",
-            name="Manager",
-            approvers=Approvers(department_manager=True),
-            sla_working_days=DEFAULT_SLA_WORKING_DAYS,
+        PolicyStep.model_validate(
+            POLICY.steps[0].model_dump(exclude={"escalate_to", "auto_reject_after_working_days"})
+            | {"sla_working_days": DEFAULT_SLA_WORKING_DAYS}
         ),
     ),
 )

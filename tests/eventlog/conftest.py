@@ -70,6 +70,22 @@ class LogDatabase:
     schema: str | None = None
     engines: list[Engine] = field(default_factory=list)
 
+    def psql_env(self) -> dict[str, str]:
+        """This process's environment, pointing psql (and so the standalone verifiers in the
+        docs) at this database and schema."""
+        url = make_url(self.url)
+        env = {
+            **os.environ,
+            "PGHOST": url.host or "",
+            "PGPORT": str(url.port or 5432),
+            "PGUSER": url.username or "",
+            "PGDATABASE": url.database or "",
+            "PGOPTIONS": f"-csearch_path={self.schema}",
+        }
+        if url.password:
+            env["PGPASSWORD"] = url.password
+        return env
+
     def new_engine(self) -> Engine:
         """A separate engine (own pool, as a separate process would have), not yet migrated."""
         if self.schema is None:

@@ -79,7 +79,6 @@ def rechain(engine: Engine, position: int, payload: dict[str, Any] | None = None
     the new hash of the last row."""
     from eventlog import hashing
     from eventlog.schema import events, log_head
-    from eventlog.store import row_fields
 
     with tampering(engine) as conn:
         if payload is not None:
@@ -94,8 +93,7 @@ def rechain(engine: Engine, position: int, payload: dict[str, Any] | None = None
             select(events).where(events.c.position >= position).order_by(events.c.position)
         ).all()
         for row in rows:
-            fields = row_fields(dict(row._mapping))
-            new_hash = hashing.chain(previous, hashing.canonical(**fields))
+            new_hash = hashing.chain(previous, hashing.canonical(dict(row._mapping)))
             conn.execute(
                 events.update()
                 .where(events.c.position == row.position)

@@ -19,8 +19,8 @@ from eventlog import (
     RecordedEvent,
     StreamVersionConflict,
 )
+from eventlog.fast_append import BULK_THRESHOLD
 from eventlog.schema import log_head
-from eventlog.store import BULK_THRESHOLD
 from eventlog.verify import verify_log
 from tests.eventlog.conftest import StoreFactory
 from tests.eventlog.support import exact_json, new_event, new_events, row_count

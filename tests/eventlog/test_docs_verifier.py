@@ -16,7 +16,6 @@ from types import ModuleType
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
 
 from activities.sealing import LogSealer
 from audit.seal_keys import publish_seal_key
@@ -53,17 +52,12 @@ def test_its_ed25519_agrees_with_cryptography() -> None:
 
 
 def _run(log_db: LogDatabase, *args: str) -> subprocess.CompletedProcess[str]:
-    url = make_url(log_db.url)
-    env = {
-        **os.environ,
-        "PGHOST": url.host or "",
-        "PGPORT": str(url.port or 5432),
-        "PGUSER": url.username or "",
-        "PGDATABASE": url.database or "",
-        "PGOPTIONS": f"-csearch_path={log_db.schema}",
-    }
     return subprocess.run(
-        [sys.executable, str(SCRIPT), *args], env=env, capture_output=True, text=True, check=False
+        [sys.executable, str(SCRIPT), *args],
+        env=log_db.psql_env(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 

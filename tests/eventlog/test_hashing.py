@@ -66,18 +66,7 @@ def test_canonical_row_is_json_dumps_of_the_row(
         "stream_id": stream_id,
         "stream_version": version,
     }
-    encoded = hashing.canonical(
-        position=position,
-        stream_id=stream_id,
-        stream_version=version,
-        event_id=row["event_id"],
-        event_type=event_type,
-        schema_version=2,
-        payload=payload,
-        metadata=metadata,
-        occurred_at=occurred,
-        recorded_at=recorded,
-    )
+    encoded = hashing.canonical(row | {"occurred_at": occurred, "recorded_at": recorded})
     assert encoded == reference(row).encode("utf-8")
 
 

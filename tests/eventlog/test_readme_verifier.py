@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -11,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
 
 from eventlog import EventStore
 from tests.eventlog.conftest import LogDatabase
@@ -27,17 +25,7 @@ def doc_script() -> str:
 
 
 def run_script(log_db: LogDatabase) -> subprocess.CompletedProcess[str]:
-    url = make_url(log_db.url)
-    env = {
-        **os.environ,
-        "PGHOST": url.host or "",
-        "PGPORT": str(url.port or 5432),
-        "PGUSER": url.username or "",
-        "PGDATABASE": url.database or "",
-        "PGOPTIONS": f"-csearch_path={log_db.schema}",
-    }
-    if url.password:
-        env["PGPASSWORD"] = url.password
+    env = log_db.psql_env()
     script = doc_script()  # PGDATABASE names the database, as docs/event-log.md says
     return subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False

@@ -24,10 +24,10 @@ from runtime.settings import Settings
 from services.database import Database, open_database
 from services.signing import load_signer
 from tests.eventlog.conftest import POSTGRES_URL, postgres_schema
+from tests.plans import TZ, plan_json
 
 PEOPLE = {"spec.li": ["specialist"], "mgr.wang": ["approver"]}
 PASSWORD = "correct horse battery staple"
-TZ = "Asia/Shanghai"
 
 
 @dataclass
@@ -97,16 +97,7 @@ def plan_body(program_id: str, **changes: Any) -> dict[str, Any]:
     """A valid plan with its session 20 days from now (wall clock, as the API checks)."""
     local = datetime.now(ZoneInfo(TZ)) + timedelta(days=20)
     start = local.replace(hour=10, minute=0, second=0, microsecond=0)
-    return {
-        "program_id": program_id,
-        "title": "Workplace safety",
-        "approvers": ["mgr.wang"],
-        "planned_date": (start + timedelta(days=5)).date().isoformat(),
-        "sessions": [{"session_id": "s1", "starts_at": start.isoformat(), "duration_hours": 3}],
-        "trainees": ["emp.1", "emp.2"],
-        "timezone": TZ,
-        **changes,
-    }
+    return plan_json(program_id, start, **changes)
 
 
 def settings_for(backend: Backend) -> Settings:

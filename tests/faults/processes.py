@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from runtime.temporal_bins import dev_server_path
+from tests.ports import free_port
 
 ROOT = Path(__file__).parents[2]
 TRAINOPS = str(Path(sys.executable).parent / "trainops")
@@ -25,12 +26,6 @@ COMMANDS = {
     "worker": [sys.executable, "worker.py"],
     "projector": [TRAINOPS, "projector"],
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def eventually(check: Callable[[], object], what: str, timeout: float = 60) -> object:

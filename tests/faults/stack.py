@@ -11,7 +11,8 @@ from typing import Any
 import httpx
 
 from tests.faults.conftest import Backend
-from tests.faults.processes import Service, TemporalDev, eventually, free_port, service_env
+from tests.faults.processes import Service, TemporalDev, eventually, service_env
+from tests.ports import free_port
 
 
 @dataclass

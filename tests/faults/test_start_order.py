@@ -13,10 +13,10 @@ from tests.faults.processes import (
     Service,
     TemporalDev,
     eventually,
-    free_port,
     service_env,
     services_stopped,
 )
+from tests.ports import free_port
 
 pytestmark = pytest.mark.postgres
 

@@ -19,7 +19,7 @@ from projections.runner import CHECKPOINT
 from projections.tables import checkpoints, quarantine
 from services.database import Database
 from tests.projections.history import generate
-from tests.projections.test_runner import snapshot
+from tests.projections.support import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 BATCH = 5

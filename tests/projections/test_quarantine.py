@@ -21,7 +21,7 @@ from projections.programs import ProgramProjection
 from projections.runner import DECODING, ProjectionRunner
 from services.database import Database
 from tests.projections.history import generate
-from tests.projections.test_runner import snapshot
+from tests.projections.support import snapshot
 
 
 def _append(store: EventStore, stream: str, event_type: str, payload: dict[str, Any]) -> int:

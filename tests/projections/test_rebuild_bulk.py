@@ -4,24 +4,13 @@ builds event by event, on SQLite and PostgreSQL, however the log is cut into bat
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import structlog
-from sqlalchemy import select
 
-from projections.catalog import ALL_PROJECTIONS
 from projections.runner import ProjectionRunner
 from services.database import Database
 from tests.projections.evaluation_log import build
-
-
-def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
-    with db.engine.connect() as conn:
-        return {
-            table.name: sorted(tuple(repr(v) for v in row) for row in conn.execute(select(table)))
-            for projection in ALL_PROJECTIONS
-            for table in projection.tables
-        }
+from tests.projections.support import snapshot
 
 
 def test_rebuilt_read_models_equal_incrementally_built_ones(

@@ -8,23 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from projections import queries
-from projections.catalog import ALL_PROJECTIONS
 from projections.programs import ProgramProjection
 from projections.runner import ProjectionRunner
 from services.database import Database, open_database
 from tests.projections.history import generate
-
-
-def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
-    with db.engine.connect() as conn:
-        return {
-            table.name: sorted(tuple(repr(v) for v in row) for row in conn.execute(select(table)))
-            for projection in ALL_PROJECTIONS
-            for table in projection.tables
-        }
+from tests.projections.support import snapshot
 
 
 @pytest.fixture

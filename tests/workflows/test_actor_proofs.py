@@ -12,29 +12,19 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
 from domain import commands as c
-from domain.events import Session
 from domain.proofs import ActorAssertion, TrustedKey, signed_bytes, verify_signature
 from services.program_client import ActionRefused, ProgramClient
 from services.signing import Signer
 from tests.conftest import TEST_SIGNER, Harness
+from tests.plans import TZ
+from tests.workflows.support import safety_basics
 from workflows.program import TrainingProgramWorkflow
-
-TZ = "Asia/Shanghai"
 
 
 async def _plan_command(h: Harness, program_id: str) -> c.PlanProgram:
     now = (await h.env.get_current_time()).astimezone(ZoneInfo(TZ))
     start = datetime.combine((now + timedelta(days=20)).date(), datetime.min.time(), now.tzinfo)
-    return c.PlanProgram(
-        program_id=program_id,
-        actor="spec.li",
-        approvers=("mgr.wang",),
-        timezone=TZ,
-        title="Safety basics",
-        planned_date=(start + timedelta(days=5)).date(),
-        sessions=(Session(session_id="s1", starts_at=start.replace(hour=10), duration_hours=3),),
-        trainees=("emp.1", "emp.2"),
-    )
+    return safety_basics(program_id, start.replace(hour=10), ("emp.1", "emp.2"))
 
 
 async def _submitted(h: Harness, program_id: str) -> None:

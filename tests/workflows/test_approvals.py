@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import pytest_asyncio
-from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
 from activities.admin_config import AdminConfig
@@ -24,6 +23,7 @@ from projections.queries import approver_inbox
 from services.database import Database
 from services.program_client import ActionRefused
 from tests.conftest import Harness, running_worker
+from tests.workflows.support import accepted_updates, event_types, revise_as_is
 
 TZ = "Asia/Shanghai"
 
@@ -83,10 +83,6 @@ async def plan(h: Harness, budget: int = 150_000, department: str = "sales") -> 
         )
     )
     return pid
-
-
-def log_types(h: Harness, pid: str) -> list[str]:
-    return [r.event_type for r in h.db.store.read_stream(f"program-{pid}")]
 
 
 def log_events(h: Harness, pid: str, event_type: str) -> list[Any]:
@@ -175,7 +171,7 @@ async def test_four_eyes_refusals_record_nothing(h: Harness) -> None:
     pid = await plan(h)
     await h.programs.act(pid, c.SubmitProgram(actor="spec"))
     await h.programs.act(pid, c.ApproveProgram(actor="mgr"))
-    before = log_types(h, pid)
+    before = event_types(h, pid)
     hr_task = next(iter(await tasks(h, pid)))
     assert await inbox(h, "spec") == []  # the submitter is not offered their own program
     refusals: list[tuple[c.ProgramCommand, str]] = [
@@ -206,7 +202,7 @@ async def test_four_eyes_refusals_record_nothing(h: Harness) -> None:
     await h.programs.act(pid, c.ApproveProgram(actor="c1"))
     with pytest.raises(ActionRefused, match="already approved step 'hr'"):
         await h.programs.act(pid, c.ApproveProgram(actor="c1"))
-    assert log_types(h, pid)[len(before) :] == [
+    assert event_types(h, pid)[len(before) :] == [
         "TaskClaimed",
         "TaskReassigned",
         "ApprovalGranted",
@@ -216,31 +212,14 @@ async def test_four_eyes_refusals_record_nothing(h: Harness) -> None:
         "ApprovalRequested",
         "ApprovalRequested",
     ]
-    history = await h.env.client.get_workflow_handle(pid).fetch_history()
-    accepted = [
-        e.workflow_execution_update_accepted_event_attributes.accepted_request.input.name
-        for e in history.events
-        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
-    ]
-    assert accepted == ["planned", "act", "act", "act", "act", "act"]
+    assert await accepted_updates(h, pid) == ["planned", "act", "act", "act", "act", "act"]
 
 
 async def test_request_changes_then_the_policy_runs_again(h: Harness) -> None:
     pid = await plan(h)
     await h.programs.act(pid, c.SubmitProgram(actor="spec"))
     await h.programs.act(pid, c.RequestChanges(actor="mgr", reason="too expensive"))
-    state = await h.programs.state(pid)
-    await h.programs.act(
-        pid,
-        c.ReviseProgram(
-            actor="spec",
-            title=state.title,
-            planned_date=state.planned_date,
-            sessions=tuple(state.sessions.values()),
-            trainees=state.trainees,
-            budget=Decimal(20_000),
-        ),
-    )
+    await revise_as_is(h, pid, budget=Decimal(20_000))
     await h.programs.act(pid, c.SubmitProgram(actor="spec"))
     routes = [r.payload["route"]["steps"] for r in log_events(h, pid, "ProgramSubmitted")]
     assert [[s["step_id"] for s in route] for route in routes] == [
@@ -266,7 +245,7 @@ async def test_unroutable_submission_is_refused_and_records_nothing(h: Harness) 
     pid = await plan(h, department="marketing")
     with pytest.raises(ActionRefused, match="no manager is configured for department 'marketing'"):
         await h.programs.act(pid, c.SubmitProgram(actor="spec"))
-    assert log_types(h, pid) == ["ProgramPlanned"]
+    assert event_types(h, pid) == ["ProgramPlanned"]
 
 
 async def test_auto_reject_at_the_final_deadline(h: Harness) -> None:

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from temporalio.api.enums.v1 import EventType
 
-from domain import commands as c
-from domain.events import Session
 from tests.conftest import Harness
+from tests.plans import TZ
+from tests.workflows.support import employees, published_for
 
 TRAINEES = 10_000
 HALF_THE_LIMIT = 1024 * 1024
@@ -22,23 +22,10 @@ HALF_THE_LIMIT = 1024 * 1024
 async def test_ten_thousand_trainees_are_published(harness: Harness) -> None:
     h = harness
     now = await h.env.get_current_time()
-    start = (now + timedelta(days=20)).astimezone(ZoneInfo("Asia/Shanghai"))
-    people = tuple(f"employee.{n:05d}@example.com" for n in range(TRAINEES))
-    await h.programs.plan(
-        c.PlanProgram(
-            program_id="everyone",
-            actor="spec",
-            approvers=("boss",),
-            title="Compliance for everyone",
-            planned_date=start.date(),
-            sessions=(Session(session_id="s1", starts_at=start),),
-            trainees=people,
-        )
-    )
-    await h.programs.act("everyone", c.SubmitProgram(actor="spec"))
-    await h.programs.act("everyone", c.ApproveProgram(actor="boss"))
-    published = await h.programs.act("everyone", c.PublishProgram(actor="spec"))
-    assert published.status == "published"
+    start = (now + timedelta(days=20)).astimezone(ZoneInfo(TZ))
+    people = employees(TRAINEES)
+    status = await published_for(h, "everyone", "Compliance for everyone", people, start)
+    assert status == "published"
     stream = h.db.store.read_stream("program-everyone")
     enrolled = [r for r in stream if r.event_type == "TraineeEnrolled"]
     assert len(enrolled) == TRAINEES

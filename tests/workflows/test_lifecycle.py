@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain import commands as c
-from domain.events import Session, load_event
+from domain.events import load_event
 from domain.reminders import attend_due, prepare_due
 from tests.conftest import Harness
-
-TZ = "Asia/Shanghai"
+from tests.plans import TZ
+from tests.workflows.support import event_types, safety_basics
 
 
 async def _plan(h: Harness, program_id: str, *, days_ahead: int = 20) -> c.PlanProgram:
@@ -22,17 +22,7 @@ async def _plan(h: Harness, program_id: str, *, days_ahead: int = 20) -> c.PlanP
     start = datetime.combine(
         (local + timedelta(days=days_ahead)).date(), datetime.min.time(), ZoneInfo(TZ)
     ).replace(hour=10)
-    plan = c.PlanProgram(
-        program_id=program_id,
-        actor="spec.li",
-        approvers=("mgr.wang",),
-        timezone=TZ,
-        title="Safety basics",
-        planned_date=(start + timedelta(days=5)).date(),
-        sessions=(Session(session_id="s1", starts_at=start, duration_hours=3),),
-        trainees=("emp.1", "emp.2", "emp.3"),
-        evaluation_window_days=7,
-    )
+    plan = safety_basics(program_id, start, ("emp.1", "emp.2", "emp.3"), evaluation_window_days=7)
     await h.programs.plan(plan)
     return plan
 
@@ -42,10 +32,6 @@ def _events(h: Harness, program_id: str) -> list[object]:
         load_event(r.event_type, r.schema_version, r.payload)
         for r in h.db.store.read_stream(f"program-{program_id}")
     ]
-
-
-def _types(h: Harness, program_id: str) -> list[str]:
-    return [r.event_type for r in h.db.store.read_stream(f"program-{program_id}")]
 
 
 async def test_full_lifecycle_with_reminders_at_the_right_instants(harness: Harness) -> None:
@@ -105,7 +91,7 @@ async def test_full_lifecycle_with_reminders_at_the_right_instants(harness: Harn
     handle = h.env.client.get_workflow_handle("p-life")
     final = await handle.result()
     assert final["status"] == "closed" if isinstance(final, dict) else final.status == "closed"
-    assert _types(h, "p-life") == [
+    assert event_types(h, "p-life") == [
         "ProgramPlanned",
         "ProgramSubmitted",
         "ApprovalStepStarted",
@@ -152,4 +138,4 @@ async def test_invalid_updates_are_refused_and_record_nothing(
     await _plan(harness, program_id)
     with pytest.raises(ActionRefused, match=reason):
         await harness.programs.act(program_id, command)
-    assert _types(harness, program_id) == ["ProgramPlanned"]
+    assert event_types(harness, program_id) == ["ProgramPlanned"]

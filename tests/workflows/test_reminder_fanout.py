@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 from temporalio.api.enums.v1 import EventType
 
-from domain import commands as c
-from domain.events import ReminderSent, Session, load_event
+from domain.events import ReminderSent, load_event
 from domain.reminders import recipients_digest
 from tests.conftest import Harness, until
+from tests.plans import TZ
+from tests.workflows.support import employees, published_for
 
 TRAINEES = 1_500  # more than a page of the fan-out
 
@@ -22,22 +23,9 @@ async def test_reminders_to_everyone_record_count_and_digest_not_the_list(
 ) -> None:
     h = harness
     now = await h.env.get_current_time()
-    start = (now + timedelta(days=10)).astimezone(ZoneInfo("Asia/Shanghai"))
-    people = tuple(f"employee.{n:05d}@example.com" for n in range(TRAINEES))
-    await h.programs.plan(
-        c.PlanProgram(
-            program_id="all-hands",
-            actor="spec",
-            approvers=("boss",),
-            title="Compliance",
-            planned_date=start.date(),
-            sessions=(Session(session_id="s1", starts_at=start),),
-            trainees=people,
-        )
-    )
-    await h.programs.act("all-hands", c.SubmitProgram(actor="spec"))
-    await h.programs.act("all-hands", c.ApproveProgram(actor="boss"))
-    await h.programs.act("all-hands", c.PublishProgram(actor="spec"))
+    start = (now + timedelta(days=10)).astimezone(ZoneInfo(TZ))
+    people = employees(TRAINEES)
+    await published_for(h, "all-hands", "Compliance", people, start)
     await until(h.env, start + timedelta(minutes=1))
     await h.env.client.get_workflow_handle("all-hands").query("state")  # caught up
 

@@ -5,7 +5,6 @@ once a program has recorded something."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import urllib.request
 from datetime import timedelta
 from uuid import uuid4
@@ -23,6 +22,7 @@ from runtime.temporal_runtime import build_runtime
 from services.database import Database
 from services.program_client import ProgramClient
 from tests.conftest import TEST_SIGNER
+from tests.ports import free_port
 from trainops.worker import build_worker
 
 
@@ -31,16 +31,10 @@ def _scrape(address: str) -> str:
         return str(answer.read().decode())
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_a_worker_serves_the_sdk_metrics(
     time_env: WorkflowEnvironment, database: Database
 ) -> None:
-    address = f"127.0.0.1:{_free_port()}"
+    address = f"127.0.0.1:{free_port()}"
     runtime = build_runtime(address)
     client = await Client.connect(
         time_env.client.service_client.config.target_host,

@@ -56,6 +56,7 @@ async def capture(out: Path, programs: int = 12, database_url: str | None = None
     try:
         client = _client(env, database.store)  # publishes its key before the worker loads keys
         async with build_worker(env.client, "capture", database.store, database.outbox):
+            # The demo's own loop, repeated: an older release's ``demo`` may have no helper.
             start = demo._next_quarter_start(await env.get_current_time())
             quarter = demo.Quarter(client, start)
             for index in range(programs):

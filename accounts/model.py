@@ -1,0 +1,103 @@
+"""Users, tokens and sessions as the rest of the code sees them, and the checks on new ones.
+
+The rules for a username, a password and roles live here once, for every way in (HTTP, pages,
+command line).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pydantic import BaseModel
+
+from domain.roles import ROLES, Role
+
+__all__ = [
+    "ROLES",
+    "Role",
+    "TokenInfo",
+    "User",
+    "UserError",
+    "WebSession",
+    "check_password",
+    "check_roles",
+    "check_username",
+]
+
+USERNAME = re.compile(r"^[A-Za-z0-9._@-]{1,100}$")
+MIN_PASSWORD = 10
+TOKEN_PREFIX = "tro_"
+
+
+class UserError(ValueError):
+    """Bad input for a user operation; the message is meant for the person who asked."""
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    display_name: str
+    roles: frozenset[str]
+    active: bool = True
+
+    def has(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    token_id: str
+    username: str
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None
+    expires_at: datetime | None = None
+    roles: tuple[str, ...] | None = None
+    """The roles the token may use; None: all of its owner's."""
+
+
+#: Records an account change (an event of ``domain.accounts``) with the actor who made it.
+Journal = Callable[[BaseModel, str], None]
+
+
+@dataclass(frozen=True)
+class WebSession:
+    user: User
+    csrf_token: str
+    expires_at: datetime
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def check_username(username: str) -> str:
+    if not USERNAME.fullmatch(username):
+        raise UserError(
+            "a username is 1-100 letters, digits or . _ @ - (it is the person id the "
+            "programs use, e.g. spec.li)"
+        )
+    return username
+
+
+def check_roles(roles: Iterable[str]) -> frozenset[str]:
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        raise UserError(f"unknown role(s) {', '.join(unknown)}; roles are {', '.join(ROLES)}")
+    return frozenset(roles)
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
+    if len(password) > 1024:
+        raise UserError("a password may have at most 1024 characters")
+    return password

@@ -1,0 +1,171 @@
+"""Reading the log: a stream, a page, everything after a position, the head.
+
+The tailing and replay paths read on psycopg directly on PostgreSQL (no per-row SQLAlchemy
+processing); ``EventStore`` adds appending on top of this.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from datetime import UTC
+from typing import Any
+from uuid import UUID
+
+from psycopg.types.json import set_json_loads
+from sqlalchemy import Connection, Engine, func, select
+
+from eventlog.engine import READ_ONLY
+from eventlog.records import RecordedEvent
+from eventlog.schema import events, log_head
+
+COLUMNS = (
+    events.c.position,
+    events.c.stream_id,
+    events.c.stream_version,
+    events.c.event_id,
+    events.c.event_type,
+    events.c.schema_version,
+    events.c.payload,
+    events.c.metadata,
+    events.c.occurred_at,
+    events.c.recorded_at,
+    events.c.prev_hash,
+    events.c.hash,
+)
+
+#: The columns of ``COLUMNS`` by name, for statements written as text.
+NAMES = (
+    "position, stream_id, stream_version, event_id, event_type, schema_version, payload,"
+    " metadata, occurred_at, recorded_at, prev_hash, hash"
+)
+_PAGE = f"SELECT {NAMES} FROM events WHERE position > %s ORDER BY position LIMIT %s"
+
+_scan = json.JSONDecoder().raw_decode
+
+
+def _loads(data: bytes | str) -> Any:
+    """``json.loads`` without its per-call encoding sniffing (psycopg hands over UTF-8 bytes)."""
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    return _scan(text)[0]
+
+
+def _record(row: Any) -> RecordedEvent:
+    """A row of ``COLUMNS`` (SQLAlchemy or psycopg) as a ``RecordedEvent`` with UTC times."""
+    return RecordedEvent(
+        row[0],
+        row[1],
+        row[2],
+        row[3] if row[3].__class__ is UUID else UUID(row[3]),  # psycopg reads uuid as UUID
+        row[4],
+        row[5],
+        row[6],
+        row[7],
+        row[8].astimezone(UTC),
+        row[9].astimezone(UTC),
+        row[10],
+        row[11],
+    )
+
+
+class LogReader:
+    """The read side of ``EventStore``: every query here takes no lock and writes nothing."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._postgres = engine.dialect.name == "postgresql"
+
+    def read_stream(
+        self,
+        stream_id: str,
+        after_version: int = 0,
+        *,
+        up_to_version: int | None = None,
+        event_types: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[RecordedEvent]:
+        """The stream's events after ``after_version``; a page of them with ``limit``, only
+        those up to ``up_to_version`` or of ``event_types`` (a big program's roster is read
+        a page at a time, never whole)."""
+        query = (
+            select(*COLUMNS)
+            .where(events.c.stream_id == stream_id, events.c.stream_version > after_version)
+            .order_by(events.c.stream_version)
+        )
+        if up_to_version is not None:
+            query = query.where(events.c.stream_version <= up_to_version)
+        if event_types is not None:
+            query = query.where(events.c.event_type.in_(list(event_types)))
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect().execution_options(**READ_ONLY) as conn:
+            return [_record(row) for row in conn.execute(query)]
+
+    def read_all(
+        self, after_position: int = 0, *, limit: int | None = None, page_size: int = 2000
+    ) -> Iterator[RecordedEvent]:
+        """Every event after ``after_position`` in global order, streamed page by page."""
+        remaining = limit
+        while remaining is None or remaining > 0:
+            size = page_size if remaining is None else min(page_size, remaining)
+            page = self.read_page(after_position, size)
+            yield from page
+            if len(page) < size:
+                return
+            after_position = page[-1].position
+            if remaining is not None:
+                remaining -= len(page)
+
+    def read_page(
+        self, after_position: int, size: int, *, conn: Connection | None = None
+    ) -> list[RecordedEvent]:
+        """Up to ``size`` events after ``after_position``, in ``conn``'s transaction if given."""
+        query = (
+            select(*COLUMNS)
+            .where(events.c.position > after_position)
+            .order_by(events.c.position)
+            .limit(size)
+        )
+        if conn is not None and self._postgres:
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            set_json_loads(_loads, driver)
+            return [_record(r) for r in driver.execute(_PAGE, (after_position, size))]
+        if conn is not None:
+            return [_record(row) for row in conn.execute(query)]
+        if self._postgres:
+            return self._read_page_postgres(after_position, size)
+        with self.engine.connect().execution_options(**READ_ONLY) as own:
+            return [_record(row) for row in own.execute(query)]
+
+    def _read_page_postgres(self, after_position: int, size: int) -> list[RecordedEvent]:
+        """The tailing and replay path, on psycopg directly: no per-row SQLAlchemy processing."""
+        raw = self.engine.raw_connection()
+        pg = raw.driver_connection
+        assert pg is not None
+        try:
+            set_json_loads(_loads, pg)
+            rows = pg.execute(_PAGE, (after_position, size)).fetchall()
+            pg.rollback()
+        finally:
+            raw.close()
+        return [_record(r) for r in rows]
+
+    def head(self) -> tuple[int, str]:
+        """The last committed position and its chain hash."""
+        with self.engine.connect().execution_options(**READ_ONLY) as conn:
+            row = conn.execute(select(log_head.c.position, log_head.c.hash)).one()
+        return int(row[0]), str(row[1])
+
+    def stream_version(self, stream_id: str) -> int:
+        with self.engine.connect().execution_options(**READ_ONLY) as conn:
+            return self._current_versions(conn, {stream_id}).get(stream_id, 0)
+
+    @staticmethod
+    def _current_versions(conn: Connection, stream_ids: set[str]) -> dict[str, int]:
+        query = (
+            select(events.c.stream_id, func.max(events.c.stream_version))
+            .where(events.c.stream_id.in_(sorted(stream_ids)))
+            .group_by(events.c.stream_id)
+        )
+        return {row[0]: int(row[1]) for row in conn.execute(query)}

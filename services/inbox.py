@@ -1,0 +1,34 @@
+"""An approver's open tasks narrowed to what they look for: the one filter the inbox page and
+the JSON API share (``reads.inbox_for`` decides what is open and when it is due)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+
+from services import reads
+
+
+def open_tasks(
+    engine: Engine,
+    approver: str,
+    due_days: int,
+    *,
+    search: str = "",
+    overdue: bool | None = None,
+) -> list[dict[str, Any]]:
+    """``approver``'s open tasks, soonest due first; only the overdue ones (``overdue`` True)
+    or those on time (False), and only those whose program id, title or specialist contain
+    ``search`` in any case."""
+    tasks = reads.inbox_for(engine, approver, due_days)
+    if overdue is not None:
+        tasks = [t for t in tasks if t["overdue"] is overdue]
+    needle = search.strip().lower()
+    if needle:
+        tasks = [
+            t
+            for t in tasks
+            if needle in f"{t['program_id']} {t['title']} {t['specialist']}".lower()
+        ]
+    return tasks

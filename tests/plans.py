@@ -1,0 +1,24 @@
+"""A valid training plan as the API takes it, for the tests that drive the API."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+#: The time zone of the tests' programs.
+TZ = "Asia/Shanghai"
+
+
+def plan_json(program_id: str, start: datetime, **changes: Any) -> dict[str, Any]:
+    """Workplace safety for two trainees: one three-hour session at ``start``, the planned
+    date five days later; ``changes`` replace fields."""
+    return {
+        "program_id": program_id,
+        "title": "Workplace safety",
+        "approvers": ["mgr.wang"],
+        "planned_date": (start + timedelta(days=5)).date().isoformat(),
+        "sessions": [{"session_id": "s1", "starts_at": start.isoformat(), "duration_hours": 3}],
+        "trainees": ["emp.1", "emp.2"],
+        "timezone": TZ,
+        **changes,
+    }

@@ -1,0 +1,86 @@
+"""What several workflow tests ask of a program: its events in the log, the updates its
+workflow accepted, a small safety course to plan."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from temporalio.api.enums.v1 import EventType
+
+from domain import commands as c
+from domain.events import Session
+from tests.conftest import Harness
+from tests.plans import TZ
+
+
+def event_types(h: Harness, pid: str) -> list[str]:
+    """The program's events in the log, oldest first."""
+    return [r.event_type for r in h.db.store.read_stream(f"program-{pid}")]
+
+
+async def accepted_updates(h: Harness, pid: str) -> list[str]:
+    """The updates the workflow accepted, by name, in order (a refused one is not there)."""
+    history = await h.env.client.get_workflow_handle(pid).fetch_history()
+    return [
+        e.workflow_execution_update_accepted_event_attributes.accepted_request.input.name
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
+    ]
+
+
+async def revise_as_is(h: Harness, pid: str, **changes: object) -> None:
+    """The specialist ("spec") revises the program as it stands, but for ``changes``."""
+    state = await h.programs.state(pid)
+    fields = {
+        "actor": "spec",
+        "title": state.title,
+        "planned_date": state.planned_date,
+        "sessions": tuple(state.sessions.values()),
+        "trainees": state.trainees,
+    }
+    await h.programs.act(pid, c.ReviseProgram.model_validate(fields | changes))
+
+
+def employees(count: int) -> tuple[str, ...]:
+    """``count`` trainees named by e-mail address, as a large roster would be."""
+    return tuple(f"employee.{n:05d}@example.com" for n in range(count))
+
+
+async def published_for(
+    h: Harness, program_id: str, title: str, trainees: tuple[str, ...], starts_at: datetime
+) -> str:
+    """Plan a one-session program for ``trainees``, get it approved and publish it: the status
+    publishing reported."""
+    await h.programs.plan(
+        c.PlanProgram(
+            program_id=program_id,
+            actor="spec",
+            approvers=("boss",),
+            title=title,
+            planned_date=starts_at.date(),
+            sessions=(Session(session_id="s1", starts_at=starts_at),),
+            trainees=trainees,
+        )
+    )
+    await h.programs.act(program_id, c.SubmitProgram(actor="spec"))
+    await h.programs.act(program_id, c.ApproveProgram(actor="boss"))
+    return (await h.programs.act(program_id, c.PublishProgram(actor="spec"))).status
+
+
+def safety_basics(
+    program_id: str, starts_at: datetime, trainees: tuple[str, ...], **more: object
+) -> c.PlanProgram:
+    """spec.li's one-session safety course for ``trainees``, approved by mgr.wang."""
+    return c.PlanProgram.model_validate(
+        {
+            "program_id": program_id,
+            "actor": "spec.li",
+            "approvers": ("mgr.wang",),
+            "timezone": TZ,
+            "title": "Safety basics",
+            "planned_date": (starts_at + timedelta(days=5)).date(),
+            "sessions": (Session(session_id="s1", starts_at=starts_at, duration_hours=3),),
+            "trainees": trainees,
+        }
+        | more
+    )
