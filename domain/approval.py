@@ -134,6 +134,10 @@ class PolicyStep(BaseModel):
 DEFAULT_SLA_WORKING_DAYS = 3
 
 
+#: The built-in step's name; summaries and pages show it in the reader's language.
+DEFAULT_STEP_NAME = "Approval by the plan's approvers"
+
+
 class ApprovalPolicy(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -144,7 +148,7 @@ class ApprovalPolicy(BaseModel):
     steps: tuple[PolicyStep, ...] = (
         PolicyStep(
             id="approval",
-            name="Approval by the plan's approvers",
+            name=DEFAULT_STEP_NAME,
             approvers=Approvers(plan_approvers=True),
             sla_working_days=DEFAULT_SLA_WORKING_DAYS,
         ),

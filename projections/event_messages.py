@@ -14,6 +14,7 @@ from domain import accounts as acc
 from domain import evaluation as ev
 from domain import events as e
 from domain import reference as ref
+from domain.approval import DEFAULT_STEP_NAME
 
 # Rendering lives with the texts (the command line renders stored messages without the domain).
 from projections.event_texts import Part as Part
@@ -73,6 +74,8 @@ def parts(event: e.Event) -> list[Part]:
             return _one("event.ProgramRevised")
         case e.ProgramSubmitted():
             return _one("event.ProgramSubmitted", revision=event.revision)
+        case e.ApprovalStepStarted() if event.name == DEFAULT_STEP_NAME:
+            return _one("event.ApprovalStepStarted.builtin", quorum=event.quorum)
         case e.ApprovalStepStarted():
             return _one("event.ApprovalStepStarted", name=event.name, quorum=event.quorum)
         case e.ApprovalRequested():

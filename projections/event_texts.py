@@ -20,6 +20,9 @@ EN: dict[str, str] = {
     "event.ProgramRevised.comment": "revised: {comment}",
     "event.ProgramSubmitted": "submitted revision {revision} for approval",
     "event.ApprovalStepStarted": "approval step “{name}” started (quorum {quorum})",
+    "event.ApprovalStepStarted.builtin": (
+        "approval step “Approval by the plan's approvers” started (quorum {quorum})"
+    ),
     "event.ApprovalRequested": "approval task {task} for {who}",
     "event.ApprovalRequested.group": "approval task {task} for group {group}",
     "event.ApprovalStepCompleted": "approval step {step} completed",
@@ -107,6 +110,7 @@ ZH_CN: dict[str, str] = {
     "event.ProgramRevised.comment": "修改了计划:{comment}",
     "event.ProgramSubmitted": "提交第 {revision} 版审批",
     "event.ApprovalStepStarted": "审批步骤“{name}”开始(法定人数 {quorum})",
+    "event.ApprovalStepStarted.builtin": "审批步骤“由计划指定的审批人审批”开始(法定人数 {quorum})",
     "event.ApprovalRequested": "审批任务 {task} 交给 {who}",
     "event.ApprovalRequested.group": "审批任务 {task} 交给组 {group}",
     "event.ApprovalStepCompleted": "审批步骤 {step} 已完成",

@@ -102,7 +102,7 @@ async def make_data(site: Site) -> None:
         site.user_text |= {f"laptop {lang}", f"a simpler policy ({lang})", f"policy-{lang}"}
     # the built-in approval policy's step, as configuration names it
     default_step = AdminConfig().approval.steps[0]
-    site.user_text |= {default_step.name, default_step.id}
+    site.user_text |= {default_step.id}  # the built-in step's name is translated; its id is data
     site.user_text |= {c for q in COURSE.questions for c in q.choices}
 
 
