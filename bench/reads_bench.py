@@ -39,7 +39,6 @@ from bench.table import Config, Row, seconds, timed
 from eventlog.engine import make_engine
 from eventlog.verify import verify_log
 from projections import kpi_queries, queries
-from services import reads
 from services.database import Database, open_database
 
 REBUILD_TARGET = 100_000
@@ -191,7 +190,7 @@ def query_rows(db: Database, pg: psycopg.Connection[Any], config: Config) -> lis
             pg.execute(
                 "SELECT * FROM rm_timeline WHERE program_id = ANY(%s) AND event_type = ANY(%s)"
                 " ORDER BY position",
-                (sorted({r[3] for r in rows}), list(queries._DECISION_EVENTS)),
+                (sorted({r[3] for r in rows}), list(queries.DECISION_EVENTS)),
             ).fetchall()
 
     mine, mine_plain = timed(inbox, rounds), timed(inbox_plain, rounds)
@@ -210,9 +209,7 @@ def query_rows(db: Database, pg: psycopg.Connection[Any], config: Config) -> lis
 
     def page() -> None:
         for _ in range(repeat):
-            queries.program_summary(engine, program)
-            reads.program_state(engine, program)
-            queries.program_timeline(engine, program)
+            queries.program_read(engine, program)
 
     def page_plain() -> None:
         for _ in range(repeat):
