@@ -89,14 +89,13 @@ def approver_inbox(
                     "event": row.decision_event,
                     "summary": row.decision_summary,
                 }
-    rows = list(tasks.values())
-    for row in rows:
-        due = row["due_at"]
-        row["overdue"] = due is not None and due < now
-        row["due_soon"] = due is not None and now <= due < now + due_soon
-        row["decisions"] = list(decisions.get(row["program_id"], {}).values())
+    for task in tasks.values():
+        due = task["due_at"]
+        task["overdue"] = due is not None and due < now
+        task["due_soon"] = due is not None and now <= due < now + due_soon
+        task["decisions"] = list(decisions.get(task["program_id"], {}).values())
     far = datetime.max.replace(tzinfo=UTC)
-    return sorted(rows, key=lambda r: (r["due_at"] or far, r["requested_at"] or far, r["task_id"]))
+    return sorted(tasks.values(), key=lambda r: (r["due_at"] or far, r["requested_at"] or far, r["task_id"]))
 
 
 #: The summary columns of ``rm_programs``: every one but the folded state, which the summary
