@@ -95,7 +95,9 @@ def approver_inbox(
         task["due_soon"] = due is not None and now <= due < now + due_soon
         task["decisions"] = list(decisions.get(task["program_id"], {}).values())
     far = datetime.max.replace(tzinfo=UTC)
-    return sorted(tasks.values(), key=lambda r: (r["due_at"] or far, r["requested_at"] or far, r["task_id"]))
+    return sorted(
+        tasks.values(), key=lambda r: (r["due_at"] or far, r["requested_at"] or far, r["task_id"])
+    )
 
 
 #: The summary columns of ``rm_programs``: every one but the folded state, which the summary
