@@ -7,13 +7,14 @@ then computes with the pure formulas of ``domain``: a live database and an as-of
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
+from pydantic import TypeAdapter
+from sqlalchemy import Connection, Engine, select
 
 from domain.evaluation import (
     DEFAULT_PASS_MARK,
@@ -28,65 +29,149 @@ from domain.kpi import quarter_of
 from domain.ratings import Thresholds
 from domain.reference import (
     CourseDefined,
-    EmployeeRecorded,
     InstructorDefined,
     ProgramResourcesAssigned,
     VenueDefined,
 )
 from domain.roi import BenefitLine, CostLine
 from domain.scorecards import ItemResult, KpiInputs, Scope, Scorecard, scorecards
+from domain.state import ProgramStatus
 from eventlog.engine import READ_ONLY
 from projections.evaluation import items, metrics, reference, responses, roi_lines
-from projections.program_views import ProgramView
 from projections.queries import today
 from projections.tables import programs, timeline
 
 
-def program_record(view: ProgramView) -> ProgramRecord:
-    state = view.state
-    zone = ZoneInfo(state.timezone)
+def _record(
+    program_id: str,
+    specialist: str,
+    department: str | None,
+    planned_date: date,
+    status: str,
+    approved: bool,
+    executed: bool,
+    on_time: bool,
+    enrolled: Iterable[str],
+    attendance: Mapping[str, Iterable[str]],
+    timezone: str,
+    sessions: Iterable[tuple[str, Any, float]],
+    completed: Iterable[str],
+    cancelled_on: date | None,
+) -> ProgramRecord:
+    zone = ZoneInfo(timezone)
+    held = set(completed)
     return ProgramRecord(
-        program_id=state.program_id,
-        specialist=state.specialist,
-        department=state.department,
-        period=quarter_of(state.planned_date),
-        planned_date=state.planned_date,
-        status=state.status.value,
-        approved=view.approved,
-        executed=view.executed_on is not None,
-        on_time=view.on_time,
-        enrolled=state.enrolled,
-        attendees=tuple(sorted(state.attendees)),
-        cancelled_on=view.cancelled_on,
+        program_id=program_id,
+        specialist=specialist,
+        department=department,
+        period=quarter_of(planned_date),
+        planned_date=planned_date,
+        status=status,
+        approved=approved,
+        executed=executed,
+        on_time=on_time,
+        enrolled=tuple(enrolled),
+        attendees=tuple(sorted({p for people in attendance.values() for p in people})),
+        cancelled_on=cancelled_on,
         sessions=tuple(
             SessionRecord(
-                session_id=s.session_id,
-                starts_at=s.starts_at,
-                hours=s.duration_hours,
-                held=s.session_id in state.completed_sessions,
-                period=quarter_of(s.starts_at.astimezone(zone).date()),
+                session_id=session_id,
+                starts_at=starts,
+                hours=hours,
+                held=session_id in held,
+                period=quarter_of(starts.astimezone(zone).date()),
             )
-            for s in sorted(state.sessions.values(), key=lambda s: s.session_id)
+            for session_id, starts, hours in sorted(
+                ((i, _instant(at), h) for i, at, h in sessions), key=lambda s: s[0]
+            )
         ),
     )
+
+
+def _instant(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else _DATETIME.validate_python(value)
+
+
+_DATETIME: TypeAdapter[datetime] = TypeAdapter(datetime)
+
+
+def _path(*keys: str) -> Any:
+    """One part of the stored program view, extracted by the database (``#>`` on PostgreSQL,
+    ``json_extract`` on SQLite): only the facts the KPIs use are decoded, never the calendar,
+    tasks or plan."""
+    return programs.c.state[keys]
+
+
+#: The programs' KPI facts: plain columns where the read model has them, the rest extracted
+#: from the stored view by the database.
+_PROGRAM_FACTS = select(
+    programs.c.program_id,
+    programs.c.specialist,
+    _path("state", "department").label("department"),
+    programs.c.planned_date,
+    programs.c.status,
+    programs.c.approved,
+    programs.c.executed,
+    programs.c.on_time,
+    _path("state", "enrolled").label("enrolled"),
+    _path("state", "attendance").label("attendance"),
+    programs.c.timezone,
+    _path("state", "sessions").label("sessions"),
+    _path("state", "completed_sessions").label("completed"),
+    _path("cancelled_at").label("cancelled_at"),
+    programs.c.updated_at,
+)
+
+
+def _program_records(conn: Connection) -> list[ProgramRecord]:
+    records = []
+    for row in conn.execute(_PROGRAM_FACTS):
+        cancelled_on = None
+        if row.status == ProgramStatus.CANCELLED.value:
+            at = _instant(row.cancelled_at) if row.cancelled_at else row.updated_at
+            cancelled_on = at.astimezone(ZoneInfo(row.timezone)).date()
+        records.append(
+            _record(
+                row.program_id,
+                row.specialist,
+                row.department,
+                row.planned_date,
+                row.status,
+                row.approved,
+                row.executed,
+                row.on_time,
+                row.enrolled or (),
+                row.attendance or {},
+                row.timezone,
+                [
+                    (s["session_id"], s["starts_at"], s["duration_hours"])
+                    for s in (row.sessions or {}).values()
+                ],
+                row.completed or (),
+                cancelled_on,
+            )
+        )
+    return records
 
 
 def kpi_inputs(engine: Engine) -> KpiInputs:
     """Every fact the scorecards need, read in one consistent snapshot."""
     with engine.connect().execution_options(**READ_ONLY) as conn, conn.begin():
-        records = [
-            program_record(ProgramView.model_validate(state))
-            for state in conn.execute(select(programs.c.state)).scalars()
-        ]
+        records = _program_records(conn)
         surveys: dict[tuple[str, str], dict[str, float]] = {}
         exams: list[ExamResult] = []
-        for row in conn.execute(select(responses).order_by(responses.c.position)):
-            if row.kind == "survey":
-                surveys.setdefault((row.program_id, row.trainee), {})[row.dimension] = row.score
+        query = select(
+            responses.c.program_id,
+            responses.c.trainee,
+            responses.c.kind,
+            responses.c.dimension,
+            responses.c.score,
+        ).order_by(responses.c.position)
+        for program_id, trainee, kind, dimension, score in conn.execute(query):
+            if kind == "survey":
+                surveys.setdefault((program_id, trainee), {})[dimension] = score
             else:
-                exams.append(
-                    ExamResult(program_id=row.program_id, trainee=row.trainee, score=row.score)
-                )
+                exams.append(ExamResult(program_id=program_id, trainee=trainee, score=score))
         graded = [
             ItemResult(
                 row.program_id,
@@ -99,8 +184,18 @@ def kpi_inputs(engine: Engine) -> KpiInputs:
             )
             for row in conn.execute(select(items).order_by(items.c.position, items.c.question_id))
         ]
+        # Employees are thousands and only their department counts: the database extracts it.
+        departments = {
+            employee: department
+            for employee, department in conn.execute(
+                select(reference.c.record_id, reference.c.data[("department",)].as_string()).where(
+                    reference.c.kind == "employee"
+                )
+            )
+            if department
+        }
         refs: dict[str, dict[str, dict[str, Any]]] = {}
-        for row in conn.execute(select(reference)):
+        for row in conn.execute(select(reference).where(reference.c.kind != "employee")):
             refs.setdefault(row.kind, {})[row.record_id] = row.data
         values = {
             (row.employee_id, row.metric, row.period): row.value
@@ -115,7 +210,6 @@ def kpi_inputs(engine: Engine) -> KpiInputs:
                 )
             else:
                 benefits.setdefault(row.program_id, []).append(BenefitLine.model_validate(row.data))
-    employees = {k: EmployeeRecorded.model_validate(v) for k, v in refs.get("employee", {}).items()}
     return KpiInputs(
         programs=sorted(records, key=lambda p: p.program_id),
         surveys=[
@@ -130,7 +224,7 @@ def kpi_inputs(engine: Engine) -> KpiInputs:
             EffectStudyDefined.model_validate(v) for _, v in sorted(refs.get("study", {}).items())
         ],
         metrics=values,
-        departments={k: e.department for k, e in employees.items() if e.department},
+        departments=departments,
         courses={k: CourseDefined.model_validate(v) for k, v in refs.get("course", {}).items()},
         instructors={
             k: InstructorDefined.model_validate(v) for k, v in refs.get("instructor", {}).items()

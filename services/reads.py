@@ -18,7 +18,6 @@ from sqlalchemy import Engine, select
 
 from domain.program import ProgramState
 from domain.reminders import STARTED_GRACE, owed_reminders
-from eventlog.engine import READ_ONLY
 from projections import queries, trainee_queries
 from projections.tables import programs
 from services.people import Person
@@ -27,7 +26,7 @@ from services.people import Person
 def program_state(engine: Engine, program_id: str) -> dict[str, Any]:
     """The folded domain state the read model keeps for a program (as JSON), or ``{}``."""
     query = select(programs.c.state).where(programs.c.program_id == program_id)
-    with engine.connect().execution_options(**READ_ONLY) as conn:
+    with queries.reading(engine) as conn:
         view = conn.execute(query).scalar()
     if not isinstance(view, dict):
         return {}
