@@ -1,5 +1,8 @@
 """Thousands of open programs on one worker process: its memory and how fast programs move.
 
+Over 400 lines on purpose: one scenario that reads top to bottom, and a third of it is this
+write-up of the method, which belongs beside the code it describes.
+
     .venv/bin/python -m bench.open_programs_bench [--programs N] [--cache C] [--tasks T]
         [--activities A] [--pollers P] [--database-url URL]
 

@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
-from bench.eventlog_bench import (
+from bench.log_writers import (
     DEFAULT_URL,
     BenchEvent,
     Database,
