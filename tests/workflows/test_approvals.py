@@ -237,7 +237,7 @@ async def test_request_changes_then_the_policy_runs_again(h: Harness) -> None:
             title=state.title,
             planned_date=state.planned_date,
             sessions=tuple(state.sessions.values()),
-            trainees=state.trainees,
+            trainees=("t1", "t2"),  # the workflow keeps no roster (workflows.roster)
             budget=Decimal(20_000),
         ),
     )
