@@ -72,12 +72,8 @@ async def test_the_workflow_keeps_no_roster_and_the_index_answers_its_rules(
 
     state = await h.programs.state(pid)
     assert state.status == "evaluating"
-    assert (state.trainees, state.enrolled, state.surveyed, state.examined) == (
-        (),
-        (),
-        set(),
-        set(),
-    )
+    assert state.trainees == state.enrolled == ()
+    assert not (state.surveyed or state.examined or state.pending_scores)
     assert state.attendance == {"s1": ()}
     assert (
         await handle.describe()
