@@ -194,6 +194,23 @@ class EnrollTrainee(_Command):
     trainee: PersonId
 
 
+#: The most trainees one ``EnrollTrainees`` names: a bulk enrolment is sent in batches this
+#: size, each payload far below Temporal's limits (``services.programs_bulk``).
+MAX_ENROL_BATCH = 1000
+
+
+class EnrollTrainees(_Command):
+    """Enrol a batch of trainees at once (a roster file is sent in such batches)."""
+
+    kind: Literal["enroll_many"] = "enroll_many"
+    trainees: Annotated[tuple[PersonId, ...], Field(min_length=1, max_length=MAX_ENROL_BATCH)]
+
+    @field_validator("trainees")
+    @classmethod
+    def _trainees_unique(cls, trainees: tuple[str, ...]) -> tuple[str, ...]:
+        return _unique(trainees, "trainees")
+
+
 class RescheduleSession(_Command):
     kind: Literal["reschedule"] = "reschedule"
     session_id: str
@@ -342,6 +359,7 @@ ProgramCommand = Annotated[
     | ReassignTask
     | PublishProgram
     | EnrollTrainee
+    | EnrollTrainees
     | RescheduleSession
     | RecordAttendance
     | CompleteSession

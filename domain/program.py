@@ -70,6 +70,7 @@ ALLOWED: dict[type[BaseModel], frozenset[ProgramStatus]] = {
     **{command: frozenset({ProgramStatus.SUBMITTED}) for command in c.TASK_COMMANDS},
     c.PublishProgram: frozenset({ProgramStatus.APPROVED}),
     c.EnrollTrainee: RUNNING,
+    c.EnrollTrainees: RUNNING,
     c.RescheduleSession: RUNNING,
     c.RecordAttendance: RUNNING,
     c.CompleteSession: RUNNING,
@@ -89,6 +90,7 @@ SPECIALIST_COMMANDS: tuple[type[BaseModel], ...] = (
     c.WithdrawSubmission,
     c.PublishProgram,
     c.EnrollTrainee,
+    c.EnrollTrainees,
     c.RescheduleSession,
     c.RecordAttendance,
     c.CompleteSession,
@@ -224,6 +226,11 @@ def decide(
             if command.trainee in roster.enrolled:
                 raise refused("program.already_enrolled", trainee=repr(command.trainee))
             return [e.TraineeEnrolled(trainee=command.trainee)]
+        case c.EnrollTrainees():
+            already = sorted(roster.enrolled & set(command.trainees))
+            if already:
+                raise refused("program.already_enrolled", trainee=", ".join(already))
+            return [e.TraineeEnrolled(trainee=t) for t in command.trainees]
         case c.RescheduleSession():
             session = _open_session(state, command.session_id)
             if command.starts_at <= now:

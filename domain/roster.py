@@ -65,6 +65,8 @@ def people_of(command: object) -> tuple[str, ...]:
     match command:
         case c.EnrollTrainee():
             return (command.trainee,)
+        case c.EnrollTrainees():
+            return command.trainees
         case c.RecordAttendance():
             return command.attendees
         case c.SubmitSurvey() | c.SubmitExam():
