@@ -163,6 +163,8 @@ class RosterQuery(BaseModel):
     people: tuple[str, ...]
     absentees: bool = False
     """Also list everyone enrolled who is not among ``people`` (an attendance's absentees)."""
+    session_id: str | None = None
+    """Also say which of ``people`` are recorded attending this session."""
 
 
 class EnrolPlanned(BaseModel):

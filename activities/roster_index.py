@@ -35,6 +35,7 @@ from activities.contracts import (
 )
 from activities.metrics import count_appends
 from domain import events as e
+from domain.attendance import AttendeesRecorded
 from domain.commands import SYSTEM_ACTOR
 from domain.roster import ROSTER_EVENT_TYPES, RosterFacts
 from eventlog import EventStore, NewEvent
@@ -95,7 +96,7 @@ def _facts_of(stream_id: str, version: int, event: Any) -> tuple[list[Row], list
             return [row(p, PLANNED) for p in event.trainees], [and_(here, t.fact == PLANNED)]
         case e.TraineeEnrolled():
             return [row(event.trainee, ENROLLED)], []
-        case e.AttendanceRecorded():
+        case e.AttendanceRecorded() | AttendeesRecorded():
             return [row(p, ATTENDED + event.session_id) for p in event.attendees], []
         case e.SurveySubmitted():
             return [row(event.trainee, SURVEYED)], []
@@ -176,6 +177,7 @@ class RosterIndex:
         t = roster_facts.c
         found: dict[str, set[str]] = {}
         pending: dict[str, e.ExamScorePending] = {}
+        session_fact = ATTENDED + (query.session_id or "")
         for start in range(0, len(query.people), self.page_size):
             people = query.people[start : start + self.page_size]
             rows = conn.execute(
@@ -185,6 +187,8 @@ class RosterIndex:
             )
             for trainee, fact, detail in rows:
                 kind = "attended" if fact.startswith(ATTENDED) else fact
+                if query.session_id is not None and fact == session_fact:
+                    found.setdefault("attended_session", set()).add(trainee)
                 found.setdefault(kind, set()).add(trainee)
                 if fact == PENDING:
                     pending[trainee] = e.ExamScorePending.model_validate(json.loads(detail))
@@ -196,6 +200,7 @@ class RosterIndex:
             planned=frozenset(found.get(PLANNED, ())),
             enrolled=frozenset(found.get(ENROLLED, ())),
             attended=frozenset(found.get("attended", ())),
+            attended_session=frozenset(found.get("attended_session", ())),
             surveyed=frozenset(found.get(SURVEYED, ())),
             examined=frozenset(found.get(EXAMINED, ())),
             pending=pending,

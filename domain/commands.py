@@ -245,6 +245,26 @@ class RecordAttendance(_Command):
         return _not_blank(value, "late_reason")
 
 
+class RecordAttendees(_Command):
+    """A batch of a session's attendees (a big session's attendance is sent in such batches):
+    from its start on; after its entry window with a reason."""
+
+    kind: Literal["attendance_batch"] = "attendance_batch"
+    session_id: str
+    attendees: Annotated[tuple[PersonId, ...], Field(min_length=1, max_length=MAX_ENROL_BATCH)]
+    late_reason: LateReason | None = None
+
+    @field_validator("attendees")
+    @classmethod
+    def _attendees_unique(cls, attendees: tuple[str, ...]) -> tuple[str, ...]:
+        return _unique(attendees, "attendees")
+
+    @field_validator("late_reason")
+    @classmethod
+    def _reason_readable(cls, value: str | None) -> str | None:
+        return _not_blank(value, "late_reason")
+
+
 class CompleteSession(_Command):
     """The session was held: from its start on; after its entry window with a reason."""
 
@@ -362,6 +382,7 @@ ProgramCommand = Annotated[
     | EnrollTrainees
     | RescheduleSession
     | RecordAttendance
+    | RecordAttendees
     | CompleteSession
     | CompleteExecution
     | SubmitSurvey

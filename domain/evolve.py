@@ -8,6 +8,7 @@ from typing import Any
 
 from domain import events as e
 from domain.approval_flow import evolve_task
+from domain.attendance import AttendeesRecorded
 from domain.refusals import refused
 from domain.state import ProgramState, ProgramStatus
 
@@ -102,6 +103,10 @@ def evolve(state: ProgramState | None, event: Any) -> ProgramState:
             )
         case e.AttendanceRecorded():
             attendance = {**state.attendance, event.session_id: event.attendees}
+            return state.model_copy(update={"attendance": attendance, "status": s.EXECUTING})
+        case AttendeesRecorded():
+            known = state.attendance.get(event.session_id, ())
+            attendance = {**state.attendance, event.session_id: (*known, *event.attendees)}
             return state.model_copy(update={"attendance": attendance, "status": s.EXECUTING})
         case e.SessionCompleted():
             return state.model_copy(

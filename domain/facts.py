@@ -24,7 +24,11 @@ from domain.roster import RosterFacts
 from domain.state import DomainError, ProgramState
 
 #: What a specialist records about a session, for messages.
-WHAT = {c.RecordAttendance: "attendance", c.CompleteSession: "completion"}
+WHAT = {
+    c.RecordAttendance: "attendance",
+    c.RecordAttendees: "attendance",
+    c.CompleteSession: "completion",
+}
 
 
 def _local(moment: datetime, timezone: str) -> str:
@@ -34,7 +38,7 @@ def _local(moment: datetime, timezone: str) -> str:
 def session_entry(
     state: ProgramState,
     session: e.Session,
-    command: c.RecordAttendance | c.CompleteSession,
+    command: c.RecordAttendance | c.RecordAttendees | c.CompleteSession,
     now: datetime,
 ) -> dict[str, Any]:
     """The ``late_entered`` / ``late_reason`` of an attendance or completion entered ``now``,

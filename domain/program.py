@@ -17,6 +17,7 @@ from domain import commands as c
 from domain import events as e
 from domain.approval import ApprovalPolicy, ApprovalRoute
 from domain.approval_flow import decide_task, start_route
+from domain.attendance import AttendeesRecorded
 from domain.calendar import CalendarConfig, ReminderRules
 from domain.evolve import evolve, fold
 from domain.fact_rules import FactRules
@@ -73,6 +74,7 @@ ALLOWED: dict[type[BaseModel], frozenset[ProgramStatus]] = {
     c.EnrollTrainees: RUNNING,
     c.RescheduleSession: RUNNING,
     c.RecordAttendance: RUNNING,
+    c.RecordAttendees: RUNNING,
     c.CompleteSession: RUNNING,
     c.CompleteExecution: frozenset({ProgramStatus.EXECUTING}),
     c.SubmitSurvey: frozenset({ProgramStatus.EVALUATING}),
@@ -93,6 +95,7 @@ SPECIALIST_COMMANDS: tuple[type[BaseModel], ...] = (
     c.EnrollTrainees,
     c.RescheduleSession,
     c.RecordAttendance,
+    c.RecordAttendees,
     c.CompleteSession,
     c.CompleteExecution,
     c.CloseEvaluation,
@@ -259,6 +262,20 @@ def decide(
                     attendees=command.attendees,
                     absentees=roster.absentees,
                     **late,
+                )
+            ]
+        case c.RecordAttendees():
+            session = _open_session(state, command.session_id)
+            strangers = roster.strangers(command.attendees)
+            if strangers:
+                raise refused("program.attendees_not_enrolled", p0=", ".join(strangers))
+            again = sorted(roster.attended_session & set(command.attendees))
+            if again:
+                raise refused("program.attendees_already_recorded", p0=", ".join(again))
+            late = session_entry(state, session, command, now) if strict_facts else {}
+            return [
+                AttendeesRecorded(
+                    session_id=session.session_id, attendees=command.attendees, **late
                 )
             ]
         case c.CompleteSession():

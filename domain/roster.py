@@ -23,6 +23,7 @@ ROSTER_EVENT_TYPES = (
     "ProgramRevised",
     "TraineeEnrolled",
     "AttendanceRecorded",
+    "AttendeesRecorded",
     "SurveySubmitted",
     "ExamScorePending",
     "ExamSubmitted",
@@ -40,6 +41,8 @@ class RosterFacts(BaseModel):
     enrolled: frozenset[str] = frozenset()
     attended: frozenset[str] = frozenset()
     """Attended any session."""
+    attended_session: frozenset[str] = frozenset()
+    """Recorded attending the session the command names."""
     surveyed: frozenset[str] = frozenset()
     examined: frozenset[str] = frozenset()
     pending: dict[str, ExamScorePending] = {}
@@ -67,7 +70,7 @@ def people_of(command: object) -> tuple[str, ...]:
             return (command.trainee,)
         case c.EnrollTrainees():
             return command.trainees
-        case c.RecordAttendance():
+        case c.RecordAttendance() | c.RecordAttendees():
             return command.attendees
         case c.SubmitSurvey() | c.SubmitExam():
             return (command.actor,)
@@ -78,6 +81,11 @@ def people_of(command: object) -> tuple[str, ...]:
     return ()
 
 
+def session_of(command: object) -> str | None:
+    """The session whose attendance a batch of attendees adds to (its facts are asked for)."""
+    return command.session_id if isinstance(command, c.RecordAttendees) else None
+
+
 def facts_from_state(state: ProgramState, command: object) -> RosterFacts:
     """The same facts, from a fully folded state's own lists."""
     people = frozenset(people_of(command))
@@ -85,7 +93,9 @@ def facts_from_state(state: ProgramState, command: object) -> RosterFacts:
     absentees: tuple[str, ...] = ()
     if isinstance(command, c.RecordAttendance):
         absentees = tuple(t for t in state.enrolled if t not in command.attendees)
+    session = session_of(command)
     return RosterFacts(
+        attended_session=people & frozenset(state.attendance.get(session or "", ())),
         planned=people & frozenset(state.trainees),
         enrolled=people & frozenset(state.enrolled),
         attended=people & attendees,

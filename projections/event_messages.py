@@ -16,6 +16,7 @@ from domain import accounts as acc
 from domain import evaluation as ev
 from domain import events as e
 from domain import reference as ref
+from domain.attendance import AttendeesRecorded
 from projections.event_texts import EN, ZH_CN
 
 Part = tuple[str, dict[str, str]]
@@ -43,7 +44,7 @@ def _one(key: str, /, **params: Any) -> list[Part]:
     return [(key, _strings(params))]
 
 
-def _late(event: e.AttendanceRecorded | e.SessionCompleted) -> list[Part]:
+def _late(event: e.AttendanceRecorded | AttendeesRecorded | e.SessionCompleted) -> list[Part]:
     return [("event.late", {"reason": str(event.late_reason)})] if event.late_entered else []
 
 
@@ -152,6 +153,10 @@ def parts(event: Any) -> list[Part]:
                 session=event.session_id,
                 attended=len(event.attendees),
                 total=total,
+            ) + _late(event)
+        case AttendeesRecorded():
+            return _one(
+                "event.AttendeesRecorded", session=event.session_id, count=len(event.attendees)
             ) + _late(event)
         case e.ProgramExecuted():
             if event.on_time:

@@ -29,7 +29,7 @@ with workflow.unsafe.imports_passed_through():
         RosterQuery,
     )
     from domain.commands import RecordAttendance
-    from domain.roster import RosterFacts, people_of
+    from domain.roster import RosterFacts, people_of, session_of
     from domain.streams import program_stream
 
 #: Patch marker: the workflow carries no per-trainee lists (histories recorded before it
@@ -66,6 +66,7 @@ async def roster_facts(program_id: str, version: int, command: BaseModel) -> Ros
             version=version,
             people=people,
             absentees=attendance,
+            session_id=session_of(command),
         ),
         result_type=RosterFacts,
         start_to_close_timeout=timedelta(minutes=2),
