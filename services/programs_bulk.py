@@ -1,4 +1,5 @@
-"""Bulk actions on a program from a file: enrol everyone a roster file names.
+"""Bulk actions on a program from a file: enrol everyone a roster file names; record everyone
+a sign-in sheet or a device export names as attending a session.
 
 The file is checked whole before anything is recorded, and every offending row is listed (an
 oversized file, a malformed or duplicate id, an employee id the log does not know). Then it is
@@ -152,14 +153,94 @@ async def enrol_from_file(
     progress: Progress | None = None,
 ) -> BulkOutcome:
     """Enrol everyone ``data`` (a roster CSV) names in the program, as ``person``."""
-    action = ACTIONS["enroll_many"]
-    await asyncio.to_thread(check_action, ctx, person, program_id, action)
+    await asyncio.to_thread(check_action, ctx, person, program_id, ACTIONS["enroll_many"])
     store = ctx.database.store
     people = await asyncio.to_thread(check_roster, store, data)
-    stream = program_stream(program_id)
-    already = set(
-        await asyncio.to_thread(enrolled_as_of, store, stream, store.stream_version(stream))
+    already = set(await asyncio.to_thread(_enrolled, store, program_id))
+    return await _send(
+        ctx,
+        program_id,
+        people,
+        already,
+        lambda batch: c.EnrollTrainees(actor=person.username, trainees=batch),
+        progress,
     )
+
+
+async def attendance_from_file(
+    ctx: ProgramContext,
+    person: Person,
+    program_id: str,
+    session_id: str,
+    data: bytes,
+    progress: Progress | None = None,
+    late_reason: str | None = None,
+) -> BulkOutcome:
+    """Record everyone ``data`` (a CSV or a device export: ids in the first column) names as
+    attending ``session_id``, as ``person``. Every id must be enrolled."""
+    await asyncio.to_thread(check_action, ctx, person, program_id, ACTIONS["attendance_batch"])
+    store = ctx.database.store
+    people = await asyncio.to_thread(read_roster, data)
+    sessions, attended = await asyncio.to_thread(_sessions_and_attendees, store, program_id)
+    if session_id not in sessions:
+        known = ", ".join(sorted(sessions)) or "none"
+        raise Invalid(f"no session {session_id!r} in program {program_id!r} (known: {known})")
+    enrolled = set(await asyncio.to_thread(_enrolled, store, program_id))
+    strangers = [
+        RowProblem(n, p, "not enrolled in this program")
+        for n, p in enumerate(people, start=1)
+        if p not in enrolled
+    ]
+    if strangers:
+        raise RosterRefused(strangers)
+    return await _send(
+        ctx,
+        program_id,
+        people,
+        attended.get(session_id, set()),
+        lambda batch: c.RecordAttendees(
+            actor=person.username, session_id=session_id, attendees=batch, late_reason=late_reason
+        ),
+        progress,
+    )
+
+
+def _enrolled(store: EventStore, program_id: str) -> list[str]:
+    stream = program_stream(program_id)
+    return enrolled_as_of(store, stream, store.stream_version(stream))
+
+
+def _sessions_and_attendees(
+    store: EventStore, program_id: str
+) -> tuple[set[str], dict[str, set[str]]]:
+    """The program's session ids, and who is recorded attending each, from its stream."""
+    sessions: set[str] = set()
+    attended: dict[str, set[str]] = {}
+    kinds = ("ProgramPlanned", "ProgramRevised", "SessionScheduled", *ATTENDANCE_EVENTS)
+    for row in store.read_stream(program_stream(program_id), event_types=kinds):
+        payload = row.payload
+        if row.event_type in ("ProgramPlanned", "ProgramRevised"):
+            sessions = {str(s["session_id"]) for s in payload["sessions"]}
+        elif row.event_type == "SessionScheduled":
+            sessions.add(str(payload["session"]["session_id"]))
+        else:
+            people = attended.setdefault(str(payload["session_id"]), set())
+            people.update(str(p) for p in payload["attendees"])
+    return sessions, attended
+
+
+ATTENDANCE_EVENTS = ("AttendanceRecorded", "AttendeesRecorded")
+
+
+async def _send(
+    ctx: ProgramContext,
+    program_id: str,
+    people: Sequence[str],
+    already: set[str],
+    command: Callable[[tuple[str, ...]], c.ProgramCommand],
+    progress: Progress | None,
+) -> BulkOutcome:
+    """Send ``people`` not in ``already`` in batches, each with an update id of its content."""
     todo = [p for p in people if p not in already]
     programs = await ctx.programs()
     done, last_position = len(people) - len(todo), 0
@@ -167,13 +248,10 @@ async def enrol_from_file(
         progress(done, len(people))
     for start in range(0, len(todo), ENROL_BATCH):
         batch = tuple(todo[start : start + ENROL_BATCH])
-        digest = hashlib.sha256("\n".join((program_id, *batch)).encode()).hexdigest()
-        async with temporal_errors(f"the enrolment of {program_id!r}"):
-            result = await programs.act(
-                program_id,
-                c.EnrollTrainees(actor=person.username, trainees=batch),
-                update_id=f"enrol-{digest[:40]}",
-            )
+        sent = command(batch)
+        digest = hashlib.sha256(f"{program_id}\n{sent.model_dump_json()}".encode()).hexdigest()
+        async with temporal_errors(f"the {sent.kind} of {program_id!r}"):
+            result = await programs.act(program_id, sent, update_id=f"bulk-{digest[:40]}")
         done, last_position = done + len(batch), result.last_position
         if progress is not None:
             progress(done, len(people))
