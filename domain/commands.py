@@ -226,7 +226,21 @@ class RescheduleSession(_Command):
 LateReason = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
-class RecordAttendance(_Command):
+class _NamesAttendees(_Command):
+    """What the commands naming a session's attendees check of them."""
+
+    @field_validator("attendees", check_fields=False)
+    @classmethod
+    def _attendees_unique(cls, attendees: tuple[str, ...]) -> tuple[str, ...]:
+        return _unique(attendees, "attendees")
+
+    @field_validator("late_reason", check_fields=False)
+    @classmethod
+    def _reason_readable(cls, value: str | None) -> str | None:
+        return _not_blank(value, "late_reason")
+
+
+class RecordAttendance(_NamesAttendees):
     """Who attended a session: from its start on; after its entry window with a reason."""
 
     kind: Literal["attendance"] = "attendance"
@@ -234,18 +248,8 @@ class RecordAttendance(_Command):
     attendees: tuple[PersonId, ...]
     late_reason: LateReason | None = None
 
-    @field_validator("attendees")
-    @classmethod
-    def _attendees_unique(cls, attendees: tuple[str, ...]) -> tuple[str, ...]:
-        return _unique(attendees, "attendees")
 
-    @field_validator("late_reason")
-    @classmethod
-    def _reason_readable(cls, value: str | None) -> str | None:
-        return _not_blank(value, "late_reason")
-
-
-class RecordAttendees(_Command):
+class RecordAttendees(_NamesAttendees):
     """A batch of a session's attendees (a big session's attendance is sent in such batches):
     from its start on; after its entry window with a reason."""
 
@@ -253,16 +257,6 @@ class RecordAttendees(_Command):
     session_id: str
     attendees: Annotated[tuple[PersonId, ...], Field(min_length=1, max_length=MAX_ENROL_BATCH)]
     late_reason: LateReason | None = None
-
-    @field_validator("attendees")
-    @classmethod
-    def _attendees_unique(cls, attendees: tuple[str, ...]) -> tuple[str, ...]:
-        return _unique(attendees, "attendees")
-
-    @field_validator("late_reason")
-    @classmethod
-    def _reason_readable(cls, value: str | None) -> str | None:
-        return _not_blank(value, "late_reason")
 
 
 class CompleteSession(_Command):

@@ -16,9 +16,15 @@ from domain.reference import EmployeeRecorded
 from eventlog import NewEvent
 from services import programs_bulk
 from services.database import Database
-from services.program_client import ProgramClient
-from services.programs_bulk import RosterRefused, enrol_from_file, read_roster
-from tests.conftest import Harness
+from services.errors import Invalid
+from services.programs_bulk import (
+    RosterRefused,
+    attendance_from_file,
+    enrol_from_file,
+    read_roster,
+)
+from tests.conftest import Harness, until
+from tests.services.bulk_context import Context, Specialist
 
 
 def test_a_roster_is_refused_whole_with_every_offending_row() -> None:
@@ -37,21 +43,10 @@ def test_a_roster_is_refused_whole_with_every_offending_row() -> None:
         read_roster(b"e1\ne2\ne3\ne4\n", max_bytes=10)
 
 
-@dataclass(frozen=True)
-class Specialist:
-    username: str = "spec"
-    roles: frozenset[str] = frozenset({"specialist"})
-
-    def has(self, *roles: str) -> bool:
-        return bool(self.roles & set(roles))
-
-
 @dataclass
-class Context:
-    """What a service call needs: the database and the signing Temporal client."""
+class FailingContext(Context):
+    """Sends through the real client until ``fail_after`` batches, then the process "dies"."""
 
-    database: Database
-    client: ProgramClient
     fail_after: int | None = None
     sent: list[int] = field(default_factory=list)
 
@@ -63,9 +58,6 @@ class Context:
             raise ConnectionError("the API process died")
         self.sent.append(len(command.trainees))
         return await self.client.act(program_id, command, update_id=update_id)
-
-    async def wait_for_projection(self, position: int) -> bool:
-        return False
 
 
 def employees(database: Database, people: list[str]) -> None:
@@ -119,13 +111,13 @@ async def test_a_roster_file_is_enrolled_in_batches_and_resumes_after_a_failure(
     assert enrolled() == ["e000", "e001"]
 
     data = "\n".join(people).encode()
-    failing = Context(h.db, h.programs, fail_after=2)
+    failing = FailingContext(h.db, h.programs, fail_after=2)
     with pytest.raises(ConnectionError):
         await enrol_from_file(failing, Specialist(), pid, data)
     assert len(enrolled()) == 2 + 14  # two batches went through
 
     seen: list[tuple[int, int]] = []
-    resumed = Context(h.db, h.programs)
+    resumed = FailingContext(h.db, h.programs)
     outcome = await enrol_from_file(
         resumed, Specialist(), pid, data, lambda done, total: seen.append((done, total))
     )
@@ -133,3 +125,22 @@ async def test_a_roster_file_is_enrolled_in_batches_and_resumes_after_a_failure(
     assert (outcome.total, outcome.recorded, outcome.skipped) == (40, 24, 16)
     assert resumed.sent == [7, 7, 7, 3]
     assert seen == [(16, 40), (23, 40), (30, 40), (37, 40), (40, 40)]
+
+    # attendance from a sign-in sheet: checked whole, then resumed like the enrolment
+    await until(h.env, start + timedelta(minutes=5))
+    sheet = "\n".join(people[:10]).encode()
+    with pytest.raises(Invalid, match="no session 'nope'"):
+        await attendance_from_file(Context(h.db, h.programs), Specialist(), pid, "nope", sheet)
+    with pytest.raises(RosterRefused, match="row 11 'ghost': not enrolled in this program"):
+        await attendance_from_file(
+            Context(h.db, h.programs), Specialist(), pid, "s1", sheet + b"\nghost"
+        )
+    first = await attendance_from_file(Context(h.db, h.programs), Specialist(), pid, "s1", sheet)
+    longer = "\n".join(people[:15]).encode()
+    again = await attendance_from_file(Context(h.db, h.programs), Specialist(), pid, "s1", longer)
+    assert (first.recorded, again.recorded, again.skipped) == (10, 5, 10)
+    stream = h.db.store.read_stream(f"program-{pid}")
+    attended = [
+        p for r in stream if r.event_type == "AttendeesRecorded" for p in r.payload["attendees"]
+    ]
+    assert sorted(attended) == people[:15]  # each once

@@ -12,7 +12,6 @@ and the worker checks every payload against 256 KiB, and the history stays short
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from uuid import uuid4
@@ -32,6 +31,7 @@ from services.database import Database
 from services.program_client import ProgramClient
 from services.programs_bulk import attendance_from_file, enrol_from_file
 from tests.conftest import TEST_SIGNER, until
+from tests.services.bulk_context import Context, Specialist
 from trainops.worker import build_worker
 
 LIMIT = 256 * 1024
@@ -55,28 +55,6 @@ class SizeCheckingCodec(PayloadCodec):
 
     async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
         return self._see(payloads)
-
-
-@dataclass(frozen=True)
-class Specialist:
-    username: str = "spec"
-    roles: frozenset[str] = frozenset({"specialist"})
-
-    def has(self, *roles: str) -> bool:
-        return bool(self.roles & set(roles))
-
-
-@dataclass
-class Context:
-    database: Database
-    client: ProgramClient
-    progress: list[tuple[int, int]] = field(default_factory=list)
-
-    async def programs(self) -> ProgramClient:
-        return self.client
-
-    async def wait_for_projection(self, position: int) -> bool:
-        return False
 
 
 def size_for(database: Database) -> int:
@@ -108,6 +86,7 @@ async def test_a_company_wide_program_goes_through_its_lifecycle(
     publish_key(database.store, TEST_SIGNER.trusted_key())
     programs = ProgramClient(client, task_queue, TEST_SIGNER, clock=env.get_current_time)
     ctx = Context(database, programs)
+    progress: list[tuple[int, int]] = []
     spec = Specialist()
     pid = "company-wide"
     start = await env.get_current_time() + timedelta(days=10)
@@ -132,10 +111,10 @@ async def test_a_company_wide_program_goes_through_its_lifecycle(
             await programs.act(pid, command)
         everyone = "\n".join(people).encode()
         enrolled = await enrol_from_file(
-            ctx, spec, pid, everyone, lambda done, total: ctx.progress.append((done, total))
+            ctx, spec, pid, everyone, lambda done, total: progress.append((done, total))
         )
         assert (enrolled.total, enrolled.skipped) == (size, IN_THE_PLAN)
-        assert ctx.progress[-1] == (size, size)
+        assert progress[-1] == (size, size)
 
         await until(env, start + timedelta(minutes=30))  # both reminders went out
         attendees = people[: size * 9 // 10]
