@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
-from uuid import uuid4
 
 from sqlalchemy import delete
 from temporalio.testing import ActivityEnvironment
@@ -27,6 +26,7 @@ from domain.roster import facts_from_state
 from domain.state import ProgramState
 from eventlog import NewEvent
 from services.database import Database
+from tests.activities.test_reminder_fanout import specialist_rows
 
 AT = datetime(2027, 1, 4, 9, tzinfo=UTC)
 STREAM = "program-p1"
@@ -57,17 +57,7 @@ REST: list[Any] = [
 
 
 def append(database: Database, events: list[Any], expected: int) -> int:
-    rows = [
-        NewEvent(
-            event_id=uuid4(),
-            event_type=event.type,
-            payload=e.event_payload(event),
-            occurred_at=AT,
-            metadata={"actor": "spec", "role": "specialist"},
-        )
-        for event in events
-    ]
-    return database.store.append(STREAM, expected, rows).stream_version
+    return database.store.append(STREAM, expected, specialist_rows(events)).stream_version
 
 
 def commands_about(person: str) -> list[Any]:
