@@ -146,3 +146,43 @@ class SealLogOutput(BaseModel):
     seq: int | None = None
     position: int | None = None
     witnessed: dict[str, list[int]] = {}
+
+
+#: The roster index (``activities.roster_index``): per-trainee facts, and publishing's enrolments.
+ROSTER_FACTS = "roster_facts"
+ENROL_PLANNED = "enrol_planned"
+
+
+class RosterQuery(BaseModel):
+    """Facts about ``people`` in a program stream as of ``version`` (the workflow's own)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stream_id: str
+    version: int
+    people: tuple[str, ...]
+    absentees: bool = False
+    """Also list everyone enrolled who is not among ``people`` (an attendance's absentees)."""
+    session_id: str | None = None
+    """Also say which of ``people`` are recorded attending this session."""
+
+
+class EnrolPlanned(BaseModel):
+    """Enrol everyone the plan names who is not enrolled yet, appended after
+    ``expected_version`` in chunks whose event ids derive from the stream and the trainee, so
+    a retry after a crash appends only what is missing."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stream_id: str
+    expected_version: int
+    occurred_at: datetime
+
+
+class EnrolDone(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    stream_version: int
+    last_position: int
+    enrolled: int
+    """How many were enrolled by this call (and any earlier attempt of it)."""

@@ -60,6 +60,7 @@ ZH_CN: dict[str, str] = {
     "program.already_enrolled": "{trainee} 已报名",
     "program.reschedule_to_past": "课次只能改到将来的时间",
     "program.attendees_not_enrolled": "未报名此项目:{p0}",
+    "program.attendees_already_recorded": "已记录出席此课次:{p0}",
     "program.attendance_already_recorded": "课次 {session_id} 的出勤已登记",
     "program.complete_without_attendance": "请先登记课次 {session_id} 的出勤,再完成该课次",
     "program.sessions_not_completed": "尚未完成的课次:{p0}",

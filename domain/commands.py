@@ -194,6 +194,23 @@ class EnrollTrainee(_Command):
     trainee: PersonId
 
 
+#: The most trainees one ``EnrollTrainees`` names: a bulk enrolment is sent in batches this
+#: size, each payload far below Temporal's limits (``services.programs_bulk``).
+MAX_ENROL_BATCH = 1000
+
+
+class EnrollTrainees(_Command):
+    """Enrol a batch of trainees at once (a roster file is sent in such batches)."""
+
+    kind: Literal["enroll_many"] = "enroll_many"
+    trainees: Annotated[tuple[PersonId, ...], Field(min_length=1, max_length=MAX_ENROL_BATCH)]
+
+    @field_validator("trainees")
+    @classmethod
+    def _trainees_unique(cls, trainees: tuple[str, ...]) -> tuple[str, ...]:
+        return _unique(trainees, "trainees")
+
+
 class RescheduleSession(_Command):
     kind: Literal["reschedule"] = "reschedule"
     session_id: str
@@ -209,7 +226,21 @@ class RescheduleSession(_Command):
 LateReason = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
-class RecordAttendance(_Command):
+class _NamesAttendees(_Command):
+    """What the commands naming a session's attendees check of them."""
+
+    @field_validator("attendees", check_fields=False)
+    @classmethod
+    def _attendees_unique(cls, attendees: tuple[str, ...]) -> tuple[str, ...]:
+        return _unique(attendees, "attendees")
+
+    @field_validator("late_reason", check_fields=False)
+    @classmethod
+    def _reason_readable(cls, value: str | None) -> str | None:
+        return _not_blank(value, "late_reason")
+
+
+class RecordAttendance(_NamesAttendees):
     """Who attended a session: from its start on; after its entry window with a reason."""
 
     kind: Literal["attendance"] = "attendance"
@@ -217,15 +248,15 @@ class RecordAttendance(_Command):
     attendees: tuple[PersonId, ...]
     late_reason: LateReason | None = None
 
-    @field_validator("attendees")
-    @classmethod
-    def _attendees_unique(cls, attendees: tuple[str, ...]) -> tuple[str, ...]:
-        return _unique(attendees, "attendees")
 
-    @field_validator("late_reason")
-    @classmethod
-    def _reason_readable(cls, value: str | None) -> str | None:
-        return _not_blank(value, "late_reason")
+class RecordAttendees(_NamesAttendees):
+    """A batch of a session's attendees (a big session's attendance is sent in such batches):
+    from its start on; after its entry window with a reason."""
+
+    kind: Literal["attendance_batch"] = "attendance_batch"
+    session_id: str
+    attendees: Annotated[tuple[PersonId, ...], Field(min_length=1, max_length=MAX_ENROL_BATCH)]
+    late_reason: LateReason | None = None
 
 
 class CompleteSession(_Command):
@@ -342,8 +373,10 @@ ProgramCommand = Annotated[
     | ReassignTask
     | PublishProgram
     | EnrollTrainee
+    | EnrollTrainees
     | RescheduleSession
     | RecordAttendance
+    | RecordAttendees
     | CompleteSession
     | CompleteExecution
     | SubmitSurvey

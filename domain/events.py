@@ -34,6 +34,7 @@ from domain.approval_events import (
     TaskResolved,
     TaskUnclaimed,
 )
+from domain.attendance import AttendeesRecorded
 from domain.event_base import (
     UPCASTERS,
     DomainEvent,
@@ -106,6 +107,7 @@ Event = Annotated[
     | SettingsRefreshed
     | ReminderSent
     | AttendanceRecorded
+    | AttendeesRecorded
     | SessionCompleted
     | ProgramExecuted
     | EvaluationOpened

@@ -20,10 +20,15 @@ from zoneinfo import ZoneInfo
 from domain import commands as c
 from domain import events as e
 from domain.refusals import refused
+from domain.roster import RosterFacts
 from domain.state import DomainError, ProgramState
 
 #: What a specialist records about a session, for messages.
-WHAT = {c.RecordAttendance: "attendance", c.CompleteSession: "completion"}
+WHAT = {
+    c.RecordAttendance: "attendance",
+    c.RecordAttendees: "attendance",
+    c.CompleteSession: "completion",
+}
 
 
 def _local(moment: datetime, timezone: str) -> str:
@@ -33,7 +38,7 @@ def _local(moment: datetime, timezone: str) -> str:
 def session_entry(
     state: ProgramState,
     session: e.Session,
-    command: c.RecordAttendance | c.CompleteSession,
+    command: c.RecordAttendance | c.RecordAttendees | c.CompleteSession,
     now: datetime,
 ) -> dict[str, Any]:
     """The ``late_entered`` / ``late_reason`` of an attendance or completion entered ``now``,
@@ -68,10 +73,10 @@ def check_evaluation_open(state: ProgramState, now: datetime) -> None:
         raise refused("facts.evaluation_closed", when=_local(closes, state.timezone))
 
 
-def check_not_examined(state: ProgramState, trainee: str) -> None:
-    if trainee in state.examined:
+def check_not_examined(roster: RosterFacts, trainee: str) -> None:
+    if trainee in roster.examined:
         raise refused("facts.already_examined", trainee=repr(trainee))
-    if trainee in state.pending_scores:
+    if trainee in roster.pending:
         raise refused("facts.score_already_pending", trainee=repr(trainee))
 
 
@@ -79,12 +84,14 @@ def trainee_score_refused() -> DomainError:
     return refused("facts.trainee_reports_score")
 
 
-def record_exam_score(state: ProgramState, command: c.RecordExamScore, now: datetime) -> list[Any]:
+def record_exam_score(
+    state: ProgramState, command: c.RecordExamScore, now: datetime, roster: RosterFacts
+) -> list[Any]:
     """The specialist's record of a score: counted at once, or pending a second person."""
     check_evaluation_open(state, now)
-    if command.trainee not in state.attendees:
+    if not roster.may_evaluate(command.trainee):
         raise refused("facts.score_without_attendance", trainee=repr(command.trainee))
-    check_not_examined(state, command.trainee)
+    check_not_examined(roster, command.trainee)
     if state.fact_rules.scores_need_confirmation:
         return [
             e.ExamScorePending(
@@ -104,9 +111,14 @@ def record_exam_score(state: ProgramState, command: c.RecordExamScore, now: date
     ]
 
 
-def confirm_exam_score(state: ProgramState, command: c.ConfirmExamScore) -> list[Any]:
-    """A second person's confirmation: never the recorder, the specialist or a trainee."""
-    pending = state.pending_scores.get(command.trainee)
+def confirm_exam_score(
+    state: ProgramState, command: c.ConfirmExamScore, roster: RosterFacts
+) -> list[Any]:
+    """A second person's confirmation: never the recorder, the specialist or a trainee.
+    Nothing to check yet while the roster is not looked up (the validator's dry run)."""
+    if not roster.known:
+        return []
+    pending = roster.pending.get(command.trainee)
     if pending is None:
         raise refused("facts.no_pending_score", trainee=repr(command.trainee))
     actor = command.actor
@@ -114,7 +126,7 @@ def confirm_exam_score(state: ProgramState, command: c.ConfirmExamScore) -> list
         raise refused("facts.confirm_own_score", actor=repr(actor))
     if actor == state.specialist:
         raise refused("facts.confirm_by_specialist")
-    if actor in state.enrolled or actor in state.trainees:
+    if actor in roster.enrolled or actor in roster.planned:
         raise refused("facts.confirm_by_trainee", actor=repr(actor))
     return [
         e.ExamSubmitted(

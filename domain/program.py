@@ -16,8 +16,10 @@ from pydantic import BaseModel
 from domain import commands as c
 from domain import events as e
 from domain.approval import ApprovalPolicy, ApprovalRoute
-from domain.approval_flow import decide_task, evolve_task, start_route
+from domain.approval_flow import decide_task, start_route
+from domain.attendance import AttendeesRecorded
 from domain.calendar import CalendarConfig, ReminderRules
+from domain.evolve import evolve, fold
 from domain.fact_rules import FactRules
 from domain.facts import (
     check_evaluation_open,
@@ -28,6 +30,7 @@ from domain.facts import (
     trainee_score_refused,
 )
 from domain.refusals import refused
+from domain.roster import RosterFacts, facts_from_state
 from domain.state import (
     RUNNING,
     TERMINAL,
@@ -68,8 +71,10 @@ ALLOWED: dict[type[BaseModel], frozenset[ProgramStatus]] = {
     **{command: frozenset({ProgramStatus.SUBMITTED}) for command in c.TASK_COMMANDS},
     c.PublishProgram: frozenset({ProgramStatus.APPROVED}),
     c.EnrollTrainee: RUNNING,
+    c.EnrollTrainees: RUNNING,
     c.RescheduleSession: RUNNING,
     c.RecordAttendance: RUNNING,
+    c.RecordAttendees: RUNNING,
     c.CompleteSession: RUNNING,
     c.CompleteExecution: frozenset({ProgramStatus.EXECUTING}),
     c.SubmitSurvey: frozenset({ProgramStatus.EVALUATING}),
@@ -87,8 +92,10 @@ SPECIALIST_COMMANDS: tuple[type[BaseModel], ...] = (
     c.WithdrawSubmission,
     c.PublishProgram,
     c.EnrollTrainee,
+    c.EnrollTrainees,
     c.RescheduleSession,
     c.RecordAttendance,
+    c.RecordAttendees,
     c.CompleteSession,
     c.CompleteExecution,
     c.CloseEvaluation,
@@ -132,7 +139,7 @@ def check_sessions_ahead(sessions: Iterable[e.Session], now: datetime) -> None:
         )
 
 
-def _check_actor(state: ProgramState, command: BaseModel, actor: str) -> None:
+def _check_actor(state: ProgramState, command: BaseModel, actor: str, roster: RosterFacts) -> None:
     kind = type(command)
     if kind in SPECIALIST_COMMANDS:
         if actor != state.specialist:
@@ -141,7 +148,7 @@ def _check_actor(state: ProgramState, command: BaseModel, actor: str) -> None:
                 specialist=repr(state.specialist),
                 actor=repr(actor),
             )
-    elif kind in TRAINEE_COMMANDS and actor not in state.attendees:
+    elif kind in TRAINEE_COMMANDS and not roster.may_evaluate(actor):
         raise refused("program.evaluate_without_attendance", actor=repr(actor))
 
 
@@ -168,6 +175,7 @@ def decide(
     grading: e.ExamGrading | None = None,
     *,
     strict_facts: bool = True,
+    roster: RosterFacts | None = None,
 ) -> list[Any]:
     """Events that follow from ``command``, or a ``DomainError`` saying why it is refused.
 
@@ -176,11 +184,14 @@ def decide(
     answers graded against the course's answer key (an activity looks the key up).
     ``strict_facts`` applies ``domain.facts`` (sessions entered from their start on, no
     self-reported scores, the evaluation window checked); only replays of histories recorded
-    before those rules pass False.
+    before those rules pass False. ``roster`` holds the facts about the people the command
+    names (``domain.roster``); without it they are read from the state's own lists.
     """
     _check_state(state.status, command)
+    if roster is None:
+        roster = facts_from_state(state, command)
     actor: str = getattr(command, "actor", "")
-    _check_actor(state, command, actor)
+    _check_actor(state, command, actor, roster)
     if isinstance(command, c.TASK_COMMANDS):
         return decide_task(state, command, actor, now, new_id)
     match command:
@@ -215,9 +226,14 @@ def decide(
                 *(e.SessionScheduled(session=s) for s in state.sessions.values()),
             ]
         case c.EnrollTrainee():
-            if command.trainee in state.enrolled:
+            if command.trainee in roster.enrolled:
                 raise refused("program.already_enrolled", trainee=repr(command.trainee))
             return [e.TraineeEnrolled(trainee=command.trainee)]
+        case c.EnrollTrainees():
+            already = sorted(roster.enrolled & set(command.trainees))
+            if already:
+                raise refused("program.already_enrolled", trainee=", ".join(already))
+            return [e.TraineeEnrolled(trainee=t) for t in command.trainees]
         case c.RescheduleSession():
             session = _open_session(state, command.session_id)
             if command.starts_at <= now:
@@ -231,7 +247,7 @@ def decide(
             ]
         case c.RecordAttendance():
             session = _open_session(state, command.session_id)
-            strangers = sorted(set(command.attendees) - set(state.enrolled))
+            strangers = roster.strangers(command.attendees)
             if strangers:
                 raise refused("program.attendees_not_enrolled", p0=", ".join(strangers))
             if session.session_id in state.attendance:
@@ -239,14 +255,27 @@ def decide(
                     "program.attendance_already_recorded",
                     session_id=repr(session.session_id),
                 )
-            absentees = tuple(t for t in state.enrolled if t not in command.attendees)
             late = session_entry(state, session, command, now) if strict_facts else {}
             return [
                 e.AttendanceRecorded(
                     session_id=session.session_id,
                     attendees=command.attendees,
-                    absentees=absentees,
+                    absentees=roster.absentees,
                     **late,
+                )
+            ]
+        case c.RecordAttendees():
+            session = _open_session(state, command.session_id)
+            strangers = roster.strangers(command.attendees)
+            if strangers:
+                raise refused("program.attendees_not_enrolled", p0=", ".join(strangers))
+            again = sorted(roster.attended_session & set(command.attendees))
+            if again:
+                raise refused("program.attendees_already_recorded", p0=", ".join(again))
+            late = session_entry(state, session, command, now) if strict_facts else {}
+            return [
+                AttendeesRecorded(
+                    session_id=session.session_id, attendees=command.attendees, **late
                 )
             ]
         case c.CompleteSession():
@@ -274,17 +303,17 @@ def decide(
         case c.SubmitSurvey():
             if strict_facts:
                 check_evaluation_open(state, now)
-            if actor in state.surveyed:
+            if actor in roster.surveyed:
                 raise refused("program.survey_already_submitted", actor=repr(actor))
             return [
                 e.SurveySubmitted(trainee=actor, scores=command.scores, comment=command.comment)
             ]
         case c.SubmitExam():
-            if actor in state.examined:
+            if actor in roster.examined:
                 raise refused("program.exam_already_submitted", actor=repr(actor))
             if strict_facts:
                 check_evaluation_open(state, now)
-                check_not_examined(state, actor)
+                check_not_examined(roster, actor)
             if command.answers is None:
                 if strict_facts:
                     raise trainee_score_refused()
@@ -302,9 +331,9 @@ def decide(
                 )
             ]
         case c.RecordExamScore():
-            return record_exam_score(state, command, now)
+            return record_exam_score(state, command, now, roster)
         case c.ConfirmExamScore():
-            return confirm_exam_score(state, command)
+            return confirm_exam_score(state, command, roster)
         case c.CloseEvaluation():
             return [e.EvaluationClosed(by_deadline=False)]
         case c.SubmitFeedback():
@@ -333,137 +362,6 @@ def _open_session(state: ProgramState, session_id: str) -> e.Session:
     if session_id in state.completed_sessions:
         raise refused("program.session_already_completed", session_id=repr(session_id))
     return session
-
-
-def evolve(state: ProgramState | None, event: Any) -> ProgramState:
-    """The state after ``event``; the only place state changes."""
-    if state is None:
-        if not isinstance(event, e.ProgramPlanned):
-            raise refused("program.stream_without_plan", type=event.type)
-        return ProgramState(
-            program_id=event.program_id,
-            title=event.title,
-            specialist=event.specialist,
-            approvers=event.approvers,
-            timezone=event.timezone,
-            region=event.region,
-            department=event.department,
-            budget=event.budget,
-            external_instructor=event.external_instructor,
-            planned_date=event.planned_date,
-            sessions={s.session_id: s for s in event.sessions},
-            trainees=event.trainees,
-            evaluation_window_days=event.evaluation_window_days,
-            calendar=event.calendar,
-            reminder_rules=event.reminder_rules,
-            fact_rules=event.fact_rules,
-        )
-    approval = evolve_task(state, event)
-    if approval is not None:
-        return approval
-    s = ProgramStatus
-    match event:
-        case e.ProgramRevised():
-            return state.model_copy(
-                update={
-                    "title": event.title,
-                    "planned_date": event.planned_date,
-                    "sessions": {x.session_id: x for x in event.sessions},
-                    "trainees": event.trainees,
-                    "budget": event.budget,
-                    "external_instructor": event.external_instructor,
-                    "revision": state.revision + 1,
-                    "status": s.DRAFT,
-                }
-            )
-        case e.ProgramSubmitted():
-            return state.model_copy(
-                update={
-                    "status": s.SUBMITTED,
-                    "submitted_by": event.submitted_by,
-                    "route": event.route,
-                    "step_index": -1,
-                    "tasks": {},
-                    "step_approvals": {},
-                }
-            )
-        case e.SubmissionWithdrawn():
-            return state.model_copy(update={"status": s.DRAFT})
-        case e.ApprovalRejected():
-            tasks = {k: v for k, v in state.tasks.items() if k != event.task_id}
-            return state.model_copy(update={"tasks": tasks, "status": s.REJECTED})
-        case e.ChangesRequested():
-            tasks = {k: v for k, v in state.tasks.items() if k != event.task_id}
-            return state.model_copy(update={"tasks": tasks, "status": s.CHANGES_REQUESTED})
-        case e.ProgramApproved():
-            return state.model_copy(update={"status": s.APPROVED})
-        case e.ProgramPublished():
-            return state.model_copy(update={"status": s.PUBLISHED})
-        case e.TraineeEnrolled():
-            return state.model_copy(update={"enrolled": (*state.enrolled, event.trainee)})
-        case e.SessionScheduled():
-            sessions = {**state.sessions, event.session.session_id: event.session}
-            return state.model_copy(update={"sessions": sessions})
-        case e.SettingsRefreshed():
-            return state.model_copy(
-                update={
-                    "calendar": event.calendar,
-                    "reminder_rules": event.reminder_rules,
-                    "fact_rules": event.fact_rules,
-                }
-            )
-        case e.SessionRescheduled():
-            moved = state.sessions[event.session_id].model_copy(
-                update={"starts_at": event.starts_at}
-            )
-            return state.model_copy(
-                update={"sessions": {**state.sessions, moved.session_id: moved}}
-            )
-        case e.ReminderSent():
-            return state.model_copy(
-                update={"sent_reminders": state.sent_reminders | {event.reminder_id}}
-            )
-        case e.AttendanceRecorded():
-            attendance = {**state.attendance, event.session_id: event.attendees}
-            return state.model_copy(update={"attendance": attendance, "status": s.EXECUTING})
-        case e.SessionCompleted():
-            return state.model_copy(
-                update={
-                    "completed_sessions": state.completed_sessions | {event.session_id},
-                    "status": s.EXECUTING,
-                }
-            )
-        case e.ProgramExecuted():
-            return state
-        case e.EvaluationOpened():
-            return state.model_copy(
-                update={"status": s.EVALUATING, "evaluation_closes_at": event.closes_at}
-            )
-        case e.SurveySubmitted():
-            return state.model_copy(update={"surveyed": state.surveyed | {event.trainee}})
-        case e.ExamScorePending():
-            pending = {**state.pending_scores, event.trainee: event}
-            return state.model_copy(update={"pending_scores": pending})
-        case e.ExamSubmitted():
-            pending = {k: v for k, v in state.pending_scores.items() if k != event.trainee}
-            return state.model_copy(
-                update={"examined": state.examined | {event.trainee}, "pending_scores": pending}
-            )
-        case e.EvaluationClosed():
-            return state.model_copy(update={"status": s.FEEDBACK, "evaluation_closes_at": None})
-        case e.FeedbackSubmitted():
-            return state
-        case e.ProgramClosed():
-            return state.model_copy(update={"status": s.CLOSED})
-        case e.ProgramCancelled():
-            return state.model_copy(update={"status": s.CANCELLED, "tasks": {}})
-    raise refused("program.unknown_event", command=type(event).__name__)
-
-
-def fold(events: Iterable[Any], state: ProgramState | None = None) -> ProgramState | None:
-    for event in events:
-        state = evolve(state, event)
-    return state
 
 
 def role_for(command: BaseModel) -> str:

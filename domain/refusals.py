@@ -83,6 +83,7 @@ REFUSALS: dict[str, str] = {
     "program.already_enrolled": "{trainee} is already enrolled",
     "program.reschedule_to_past": "a session can only be moved to a time in the future",
     "program.attendees_not_enrolled": "not enrolled in this program: {p0}",
+    "program.attendees_already_recorded": "already recorded as attending this session: {p0}",
     "program.attendance_already_recorded": ("attendance of session {session_id} already recorded"),
     "program.complete_without_attendance": (
         "record the attendance of session {session_id} before completing it"

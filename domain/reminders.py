@@ -86,11 +86,16 @@ STARTED_GRACE = timedelta(minutes=15)
 
 
 def owed_reminders(
-    state: ProgramState, now: datetime, started_grace: timedelta | None = None
+    state: ProgramState,
+    now: datetime,
+    started_grace: timedelta | None = None,
+    enrolled: int | None = None,
 ) -> list[Reminder]:
     """Reminders still to send, soonest first; none before publishing. Without
     ``started_grace`` none once a session began (histories recorded before the grace); with
-    it, a session's reminders are still owed until that long after its start."""
+    it, a session's reminders are still owed until that long after its start. ``enrolled``:
+    how many are enrolled, for a state that carries no roster (``domain.roster.lean``)."""
+    enrolled_count = len(state.enrolled) if enrolled is None else enrolled
     if state.status not in RUNNING:
         return []
     owed: list[Reminder] = []
@@ -120,7 +125,7 @@ def owed_reminders(
                 session_id=session.session_id,
                 due_at=attend_due(session.starts_at, state.timezone, state.reminder_rules),
                 audience="enrolled",
-                audience_size=len(state.enrolled),
+                audience_size=enrolled_count,
             ),
         )
         owed.extend(

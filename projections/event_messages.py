@@ -15,6 +15,7 @@ from domain import evaluation as ev
 from domain import events as e
 from domain import reference as ref
 from domain.approval import DEFAULT_STEP_NAME
+from domain.attendance import AttendeesRecorded
 
 # Rendering lives with the texts (the command line renders stored messages without the domain).
 from projections.event_texts import Part as Part
@@ -43,7 +44,7 @@ def _one(key: str, /, **params: Any) -> list[Part]:
     return [(key, _strings(params))]
 
 
-def _late(event: e.AttendanceRecorded | e.SessionCompleted) -> list[Part]:
+def _late(event: e.AttendanceRecorded | AttendeesRecorded | e.SessionCompleted) -> list[Part]:
     return [("event.late", {"reason": str(event.late_reason)})] if event.late_entered else []
 
 
@@ -154,6 +155,10 @@ def parts(event: e.Event) -> list[Part]:
                 session=event.session_id,
                 attended=len(event.attendees),
                 total=total,
+            ) + _late(event)
+        case AttendeesRecorded():
+            return _one(
+                "event.AttendeesRecorded", session=event.session_id, count=len(event.attendees)
             ) + _late(event)
         case e.ProgramExecuted():
             if event.on_time:

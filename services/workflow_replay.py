@@ -32,7 +32,7 @@ from temporalio.converter import DataConverter
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import Replayer
 
-from activities.contracts import APPEND_EVENTS
+from activities.contracts import APPEND_EVENTS, ENROL_PLANNED
 from domain.streams import PROGRAM_PREFIX, program_stream
 from eventlog import EventStore, RecordedEvent
 from eventlog.engine import READ_ONLY
@@ -139,6 +139,10 @@ class _Run:
     rows: list[RecordedEvent] = field(default_factory=list)
 
 
+#: The activities that write a run's events to the log (publishing enrols the plan's roster).
+LOG_WRITERS = (APPEND_EVENTS, ENROL_PLANNED)
+
+
 def _side_by_side(run: _Run, history: WorkflowHistory, details: bool) -> RunReplay:
     by_activity: dict[str, list[RecordedEvent]] = {}
     for row in run.rows:
@@ -150,7 +154,7 @@ def _side_by_side(run: _Run, history: WorkflowHistory, details: bool) -> RunRepl
         written: list[RecordedEvent] = []
         if event.HasField("activity_task_scheduled_event_attributes"):
             attrs = event.activity_task_scheduled_event_attributes
-            if attrs.activity_type.name == APPEND_EVENTS:
+            if attrs.activity_type.name in LOG_WRITERS:
                 append_activities[event.event_id] = attrs.activity_id
                 written = by_activity.get(attrs.activity_id, [])
         elif event.HasField("activity_task_completed_event_attributes"):

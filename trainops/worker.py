@@ -24,6 +24,7 @@ from activities.config_versions import ConfigProvider, ConfigSource
 from activities.outbox import NotificationService
 from activities.program_activities import ProgramActivities
 from activities.reminder_fanout import ReminderFanoutActivities
+from activities.roster_index import RosterActivities
 from activities.sealing import LogSealer
 from audit.signing_keys import trusted_keys
 from eventlog import EventStore
@@ -105,6 +106,7 @@ def build_worker(
 ) -> Worker:
     program_activities = ProgramActivities(store, notifier, config)
     fanout = ReminderFanoutActivities(store, notifier)
+    roster = RosterActivities(store)
     refresh_keyring(store)  # before the first update arrives
     return Worker(
         client,
@@ -116,6 +118,8 @@ def build_worker(
             program_activities.resolve_approval_route,
             program_activities.deliver_notice,
             fanout.deliver_reminder,
+            roster.roster_facts,
+            roster.enrol_planned,
             program_activities.grade_exam,
             program_activities.has_online_exam,
             program_activities.verify_plan_proof,

@@ -15,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.commands import PlanProgram, ProgramCommand
     from domain.state import ProgramState
     from domain.streams import program_stream
+    from workflows.roster import RosterHead
 
 _COMMANDS: TypeAdapter[ProgramCommand] = TypeAdapter(ProgramCommand)
 
@@ -50,6 +51,8 @@ class CarriedState(BaseModel):
     stream_version: int
     nonces: dict[str, datetime] = {}
     """Nonces of actor assertions used within their validity: a replayed request stays refused."""
+    roster: RosterHead | None = None
+    """A run without per-trainee lists (``workflows.roster``): how many are enrolled."""
 
 
 class ProgramWorkflowInput(BaseModel):

@@ -15,19 +15,12 @@ from typing import Any
 
 from pydantic import BaseModel
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import (
-        GRADE_EXAM,
-        HAS_ONLINE_EXAM,
-        INVALID_INPUT,
-        POLICY_ERROR,
         PROGRAM_SETTINGS,
-        RESOLVE_APPROVAL_ROUTE,
         VERIFY_PLAN_PROOF,
-        GradeExamInput,
         ProgramSettings,
         ProgramSettingsInput,
         VerifyPlanInput,
@@ -37,10 +30,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.commands import (
         SYSTEM_ACTOR,
         ProgramCommand,
-        SubmitExam,
-        SubmitProgram,
+        PublishProgram,
     )
-    from domain.events import ExamGrading
     from domain.program import (
         TERMINAL,
         DomainError,
@@ -52,7 +43,8 @@ with workflow.unsafe.imports_passed_through():
         start,
     )
     from domain.proofs import ProofRefused, live_nonces, verify_assertion
-    from domain.reminders import STARTED_GRACE, Reminder, owed_reminders
+    from domain.reminders import STARTED_GRACE, Reminder
+    from domain.roster import UNKNOWN, RosterFacts
     from workflows.inputs import (
         ActionResult,
         CarriedState,
@@ -61,7 +53,9 @@ with workflow.unsafe.imports_passed_through():
         stream_id_for,
         unauthenticated,
     )
+    from workflows.lookups import LOOKUP_RETRY, VALIDATION_GRADING, VALIDATION_ROUTE, look_ups
     from workflows.recording import APPEND_CHUNK, APPEND_IN_CHUNKS
+    from workflows.roster import ROSTER_OUT_OF_STATE, RosterHead, enrol_planned, roster_facts
     from workflows.timers import (
         APPROVER_NOTICE,
         NOTIFY_RETRY,
@@ -86,24 +80,12 @@ __all__ = [
     "stream_id_for",
 ]
 
-#: Patch marker: score submissions look up whether the course has an online exam (histories
-#: recorded before it replay without the lookup).
-ONLINE_EXAM_CHECK = "score-refused-when-online-exam"
 #: Patch marker: a new program's plan must carry an actor assertion the log's keys verify
 #: (histories started before it replay without the check).
 PLAN_PROOF_CHECK = "plan-needs-actor-assertion"
 #: Patch marker: the handler decides with ``domain.facts`` (sessions entered from their start
 #: on, late entries marked, no self-reported scores); older histories replay without them.
 FACTS_CHECK = "facts-cannot-be-inflated"
-
-LOOKUP_RETRY = RetryPolicy(
-    maximum_interval=timedelta(seconds=30),
-    non_retryable_error_types=[POLICY_ERROR, INVALID_INPUT],
-)
-
-#: Stand in for the real route and grading while an action is only being validated.
-VALIDATION_ROUTE = ApprovalRoute(policy="(validating)", steps=())
-VALIDATION_GRADING = ExamGrading(course_id="(validating)", score=0, items=())
 
 
 @workflow.defn
@@ -122,6 +104,9 @@ class TrainingProgramWorkflow(TimersAndNotices):
             self._state: ProgramState = params.carried.state
             self._version = params.carried.stream_version
             self._nonces = dict(params.carried.nonces)
+            if params.carried.roster is not None:
+                self._lean = True
+                self._enrolled = params.carried.roster.enrolled
         else:
             self._state = evolve(None, start(params.plan))
             self._version = 0
@@ -130,6 +115,9 @@ class TrainingProgramWorkflow(TimersAndNotices):
     async def run(self, params: ProgramWorkflowInput) -> ProgramState:
         if self._version == 0:
             async with self._lock:
+                if workflow.patched(ROSTER_OUT_OF_STATE):
+                    self._lean = True
+                    self._keep(self._state)
                 if workflow.patched(PLAN_PROOF_CHECK):
                     await self._check_plan_proof()
                 await self._record_plan()
@@ -143,6 +131,7 @@ class TrainingProgramWorkflow(TimersAndNotices):
                             state=self._state,
                             stream_version=self._version,
                             nonces=live_nonces(self._nonces, workflow.now()),
+                            roster=RosterHead(enrolled=self._enrolled) if self._lean else None,
                         ),
                         history_soft_limit=self._soft_limit,
                     )
@@ -183,56 +172,31 @@ class TrainingProgramWorkflow(TimersAndNotices):
         await workflow.wait_condition(lambda: self._version > 0)
         async with self._lock:
             self._spend_nonce(command)
-            route = None
-            grading = None
             strict = workflow.patched(FACTS_CHECK)
-            if (
-                isinstance(command, SubmitExam)
-                and command.answers is None
-                and workflow.patched(ONLINE_EXAM_CHECK)
-            ):
-                # refuse before looking up
-                self._decide(command, grading=VALIDATION_GRADING, strict_facts=strict)
-                online = await workflow.execute_activity(
-                    HAS_ONLINE_EXAM,
-                    self._state.program_id,
-                    result_type=bool,
-                    start_to_close_timeout=timedelta(seconds=30),
-                    retry_policy=LOOKUP_RETRY,
-                )
-                if online:
-                    raise ApplicationError(
-                        "this program's course has an online exam: answer its questions;"
-                        " a score cannot be reported instead",
-                        type="DomainError",
-                        non_retryable=True,
-                    )
-            if isinstance(command, SubmitExam) and command.answers is not None:
-                # refuse before grading
-                self._decide(command, grading=VALIDATION_GRADING, strict_facts=strict)
-                grading = await workflow.execute_activity(
-                    GRADE_EXAM,
-                    GradeExamInput(program_id=self._state.program_id, answers=command.answers),
-                    result_type=ExamGrading,
-                    start_to_close_timeout=timedelta(seconds=30),
-                    retry_policy=LOOKUP_RETRY,
-                )
-            if isinstance(command, SubmitProgram):
-                self._decide(command, route=VALIDATION_ROUTE)  # refuse before looking anything up
-                route = await workflow.execute_activity(
-                    RESOLVE_APPROVAL_ROUTE,
-                    self._state.facts,
-                    result_type=ApprovalRoute,
-                    start_to_close_timeout=timedelta(seconds=30),
-                    retry_policy=LOOKUP_RETRY,
-                )
-            decided = self._decide(command, route=route, grading=grading, strict_facts=strict)
+            roster = None  # from the state's lists, in runs that keep them
+            if self._lean:
+                self._decide(command, route=VALIDATION_ROUTE, grading=VALIDATION_GRADING)
+                roster = await roster_facts(self._state.program_id, self._version, command)
+
+            def dry_run(**stand_ins: Any) -> None:
+                self._decide(command, strict_facts=strict, roster=roster, **stand_ins)
+
+            route, grading = await look_ups(self._state, command, dry_run)
+            decided = self._decide(
+                command, route=route, grading=grading, strict_facts=strict, roster=roster
+            )
             holders_before = self._task_holders()
             await self._record(decided, command.actor, role_for(command), command=command)
+            types = tuple(event.type for event in decided)
+            if self._lean and isinstance(command, PublishProgram):
+                done = await enrol_planned(self._state.program_id, self._version, workflow.now())
+                self._version, self._enrolled = done.stream_version, self._enrolled + done.enrolled
+                self._last_position = max(self._last_position, done.last_position)
+                types += ("TraineeEnrolled",) * min(done.enrolled, 1)
             if workflow.patched(APPROVER_NOTICE):
                 await self._tell_new_holders(holders_before)
             self._changed = True
-            return self._result(tuple(event.type for event in decided))
+            return self._result(types)
 
     @act.validator
     def validate_act(self, payload: Any) -> None:
@@ -248,7 +212,12 @@ class TrainingProgramWorkflow(TimersAndNotices):
             )
         except ProofRefused as exc:
             raise unauthenticated(f"unauthenticated: {exc}") from exc
-        self._decide(command, dry_run=True, route=VALIDATION_ROUTE, grading=VALIDATION_GRADING)
+        self._decide(
+            command,
+            dry_run=True,
+            route=VALIDATION_ROUTE,
+            grading=VALIDATION_GRADING,
+        )
 
     @workflow.update
     async def planned(self) -> ActionResult:
@@ -271,7 +240,7 @@ class TrainingProgramWorkflow(TimersAndNotices):
 
     @workflow.query
     def owed_reminders(self) -> list[Reminder]:
-        return owed_reminders(self._state, workflow.now(), STARTED_GRACE)
+        return self._owed(workflow.now(), STARTED_GRACE)
 
     # ------------------------------------------------------------------ internals
 
@@ -292,7 +261,10 @@ class TrainingProgramWorkflow(TimersAndNotices):
         route: ApprovalRoute | None = None,
         grading: e.ExamGrading | None = None,
         strict_facts: bool = True,
+        roster: RosterFacts | None = None,
     ) -> list[Any]:
+        if roster is None and self._lean:  # the validator's dry run: nothing looked up yet
+            roster = UNKNOWN
         new_id = (lambda: "dry-run") if dry_run else (lambda: str(workflow.uuid4()))
         try:
             return decide(
@@ -303,6 +275,7 @@ class TrainingProgramWorkflow(TimersAndNotices):
                 route,
                 grading,
                 strict_facts=strict_facts,
+                roster=roster,
             )
         except DomainError as exc:
             # the refusal's code and parameters ride along, so it can be said in any language
@@ -356,7 +329,7 @@ class TrainingProgramWorkflow(TimersAndNotices):
                 "fact_rules": settings.fact_rules,
             }
         )
-        self._state = evolve(None, planned)
+        self._keep(evolve(None, planned))
         await self._record(
             [planned], self._plan.actor, "specialist", fold=False, command=self._plan
         )

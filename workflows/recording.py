@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 from pydantic import BaseModel
 from temporalio import workflow
@@ -21,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain import events as e
     from domain.program import fold as fold_events
+    from domain.roster import lean
     from domain.state import ProgramState
     from workflows.inputs import stream_id_for
 
@@ -36,11 +38,21 @@ APPEND_CHUNK = 500
 
 
 class Recorder:
-    """Needs the workflow's folded state; keeps its stream version and last log position."""
+    """Needs the workflow's folded state; keeps its stream version and last log position.
+
+    With ``_lean`` (runs that took ``workflows.roster.ROSTER_OUT_OF_STATE``) the state keeps
+    no per-trainee lists: what was folded is stripped of them, and only ``_enrolled``, how many
+    are enrolled, is kept."""
 
     _state: ProgramState
     _version: int
     _last_position: int
+    _lean: bool = False
+    _enrolled: int = 0
+
+    def _keep(self, state: ProgramState) -> None:
+        """Make ``state`` the workflow's, stripped of the roster in a lean run."""
+        self._state = lean(state) if self._lean else state
 
     async def _record(
         self,
@@ -50,11 +62,12 @@ class Recorder:
         *,
         fold: bool = True,
         command: BaseModel | None = None,
-    ) -> None:
+    ) -> list[UUID]:
         """Append ``decided``; a person's action carries its proof (the signed assertion and
-        the command it covers) on its first event, and a pointer to it on the others."""
+        the command it covers) on its first event, and a pointer to it on the others. Returns
+        the events' ids."""
         if not decided:
-            return
+            return []
         now = workflow.now()
         ids = [workflow.uuid4() for _ in decided]
         proof = getattr(command, "proof", None)
@@ -95,5 +108,7 @@ class Recorder:
             )
             self._version = outcome.stream_version
             self._last_position = outcome.last_position
+        self._enrolled += sum(isinstance(event, e.TraineeEnrolled) for event in decided)
         if fold:
-            self._state = fold_events(decided, self._state) or self._state
+            self._keep(fold_events(decided, self._state) or self._state)
+        return ids

@@ -69,11 +69,15 @@ class TimersAndNotices(Recorder):
                 tuple(new),
             )
 
+    def _owed(self, now: datetime, grace: timedelta | None = None) -> list[Reminder]:
+        """The reminders owed, counting the enrolled a lean run keeps instead of its list."""
+        return owed_reminders(self._state, now, grace, self._enrolled if self._lean else None)
+
     def _owed_reminders(self, now: datetime) -> list[Reminder]:
         """The reminders owed now; the start grace applies behind its patch, asked only when
         it changes the answer (so histories that never needed it replay untouched)."""
-        strict = owed_reminders(self._state, now)
-        graced = owed_reminders(self._state, now, STARTED_GRACE)
+        strict = self._owed(now)
+        graced = self._owed(now, STARTED_GRACE)
         if graced == strict or not workflow.patched(REMINDER_AT_START):
             return strict
         return graced

@@ -5,11 +5,13 @@ once, heartbeats the delivered prefix and, retried, resumes after it."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Literal
 from uuid import uuid4
 
 import pytest
+from pydantic import BaseModel
 from sqlalchemy import func, select
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
@@ -44,17 +46,21 @@ def enrol(database: Database, people: list[str]) -> int:
         planned,
         *(e.TraineeEnrolled(trainee=p) for p in reversed(people)),
     ]
-    rows = [
+    return database.store.append("program-p1", 0, specialist_rows(stream)).stream_version
+
+
+def specialist_rows(events: Sequence[BaseModel]) -> list[NewEvent]:
+    """``events`` as the program's specialist appends them (new ids, at ``AT``)."""
+    return [
         NewEvent(
             event_id=uuid4(),
-            event_type=event.type,
+            event_type=e.type_name(type(event)),
             payload=e.event_payload(event),
             occurred_at=AT,
             metadata={"actor": "spec", "role": "specialist"},
         )
-        for event in stream
+        for event in events
     ]
-    return database.store.append("program-p1", 0, rows).stream_version
 
 
 def request(

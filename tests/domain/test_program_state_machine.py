@@ -26,7 +26,7 @@ NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 START = NOW + timedelta(days=10)
 GRADING = e.ExamGrading(course_id="c1", score=70, items=())
 #: When a command is given, where NOW is too early (a session's facts, from its start on).
-GIVEN_AT = {c.RecordAttendance: START, c.CompleteSession: START}
+GIVEN_AT = {c.RecordAttendance: START, c.RecordAttendees: START, c.CompleteSession: START}
 
 
 def new_ids() -> Callable[[], str]:
@@ -95,6 +95,8 @@ def command_for(kind: type[BaseModel]) -> BaseModel:
         c.RequestChanges: c.RequestChanges(actor="boss", reason="add a session"),
         c.PublishProgram: c.PublishProgram(actor="spec"),
         c.EnrollTrainee: c.EnrollTrainee(actor="spec", trainee="t9"),
+        c.EnrollTrainees: c.EnrollTrainees(actor="spec", trainees=("t8", "t9")),
+        c.RecordAttendees: c.RecordAttendees(actor="spec", session_id="s1", attendees=("t2",)),
         c.RescheduleSession: c.RescheduleSession(actor="spec", session_id="s1", starts_at=later),
         c.RecordAttendance: c.RecordAttendance(actor="spec", session_id="s1", attendees=("t1",)),
         c.CompleteSession: c.CompleteSession(actor="spec", session_id="s1"),
@@ -115,6 +117,7 @@ def command_for(kind: type[BaseModel]) -> BaseModel:
 # Commands whose preconditions beyond the state the fixture cannot all satisfy at once.
 _CONTEXT_DEPENDENT = {
     (c.RecordAttendance, ProgramStatus.EXECUTING),  # attendance of s1 already recorded
+    (c.RecordAttendees, ProgramStatus.EXECUTING),  # s1 already completed
     (c.CompleteSession, ProgramStatus.EXECUTING),  # s1 already completed
     (c.RescheduleSession, ProgramStatus.EXECUTING),  # s1 already completed
     (c.CompleteSession, ProgramStatus.PUBLISHED),  # attendance not yet recorded

@@ -219,7 +219,8 @@ async def test_request_changes_then_the_policy_runs_again(h: Harness) -> None:
     pid = await plan(h)
     await h.programs.act(pid, c.SubmitProgram(actor="spec"))
     await h.programs.act(pid, c.RequestChanges(actor="mgr", reason="too expensive"))
-    await revise_as_is(h, pid, budget=Decimal(20_000))
+    # the workflow keeps no roster (workflows.roster): the revision names it again
+    await revise_as_is(h, pid, trainees=("t1", "t2"), budget=Decimal(20_000))
     await h.programs.act(pid, c.SubmitProgram(actor="spec"))
     routes = [r.payload["route"]["steps"] for r in log_events(h, pid, "ProgramSubmitted")]
     assert [[s["step_id"] for s in route] for route in routes] == [

@@ -190,8 +190,10 @@ async def test_long_program_continues_as_new_and_keeps_its_stream(harness: Harne
     for n in range(12):
         await h.programs.act(pid, c.EnrollTrainee(actor="spec", trainee=f"late{n}"))
     assert (await handle.describe()).run_id != first_run
-    state = await h.programs.state(pid)
-    assert len(state.enrolled) == 14
+    stream = h.db.store.read_stream(f"program-{pid}")
+    assert [r.event_type for r in stream].count("TraineeEnrolled") == 14  # none twice, none lost
+    with pytest.raises(ActionRefused, match="already enrolled"):  # the index, after the moves
+        await h.programs.act(pid, c.EnrollTrainee(actor="spec", trainee="late0"))
     versions = [r.stream_version for r in h.db.store.read_stream(f"program-{pid}")]
     assert versions == list(range(1, len(versions) + 1))
     run_ids = {r.metadata["run_id"] for r in h.db.store.read_stream(f"program-{pid}")}

@@ -1,0 +1,265 @@
+"""Bulk actions on a program from a file: enrol everyone a roster file names; record everyone
+a sign-in sheet or a device export names as attending a session.
+
+The file is checked whole before anything is recorded, and every offending row is listed (an
+oversized file, a malformed or duplicate id, an employee id the log does not know). Then it is
+sent in batches of ``ENROL_BATCH`` (``EnrollTrainees``), each a small payload. A run that
+fails midway is resumed by sending the same file again: who is enrolled already is read from
+the log first and skipped, and a batch's update id derives from its content, so a batch the
+workflow took but whose answer was lost is answered, not enrolled twice. The CLI and the HTTP
+API both call ``enrol_from_file``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from activities.reminder_fanout import enrolled_as_of
+from domain import commands as c
+from domain.reference import STREAM_PREFIXES, EmployeeRecorded
+from domain.streams import program_stream
+from eventlog.schema import events
+from eventlog.store import EventStore
+from services.actions import ACTIONS
+from services.errors import Invalid, temporal_errors
+from services.people import Person
+from services.programs import ProgramContext, check_action
+
+#: A roster file's limits: bytes, and people (a company-wide course reaches every employee).
+MAX_ROSTER_BYTES = 8 * 1024 * 1024
+MAX_ROSTER_ROWS = 200_000
+ENROL_BATCH = 500
+#: How many offending rows a refusal lists before it says how many more there are.
+LISTED_PROBLEMS = 200
+
+_PERSON_ID = re.compile(r"^[A-Za-z0-9._@-]{1,100}$")
+_HEADERS = frozenset({"employee_id", "employee", "trainee", "id"})
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    """The file's line number (1 is the first line)."""
+    value: str
+    problem: str
+
+
+class RosterRefused(Invalid):
+    """A roster file refused whole; ``problems`` lists every offending row."""
+
+    def __init__(self, problems: Sequence[RowProblem]) -> None:
+        self.problems = tuple(problems)
+        shown = "; ".join(
+            f"row {p.row} {p.value!r}: {p.problem}" for p in problems[:LISTED_PROBLEMS]
+        )
+        more = len(problems) - LISTED_PROBLEMS
+        tail = f"; and {more} more" if more > 0 else ""
+        super().__init__(f"roster refused, nothing was recorded: {shown}{tail}")
+
+
+def read_roster(data: bytes, max_bytes: int = MAX_ROSTER_BYTES) -> list[str]:
+    """The employee ids of a CSV file (the first column; a header row and blank lines are
+    skipped), or ``RosterRefused`` listing every offending row."""
+    if len(data) > max_bytes:
+        raise RosterRefused(
+            [RowProblem(0, f"{len(data)} bytes", f"the file is over the {max_bytes}-byte limit")]
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RosterRefused([RowProblem(0, "", f"not UTF-8 text ({exc.reason})")]) from exc
+    problems: list[RowProblem] = []
+    first_row: dict[str, int] = {}
+    people: list[str] = []
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        value = row[0].strip() if row else ""
+        if not value or (number == 1 and value.lower() in _HEADERS):
+            continue
+        if not _PERSON_ID.match(value):
+            problems.append(RowProblem(number, value, "not an employee id"))
+        elif value in first_row:
+            problems.append(RowProblem(number, value, f"duplicate of row {first_row[value]}"))
+        else:
+            first_row[value] = number
+            people.append(value)
+    if len(people) > MAX_ROSTER_ROWS:
+        problems.append(
+            RowProblem(0, f"{len(people)} people", f"over the {MAX_ROSTER_ROWS}-people limit")
+        )
+    if not people and not problems:
+        problems.append(RowProblem(0, "", "the file names nobody"))
+    if problems:
+        raise RosterRefused(problems)
+    return people
+
+
+def unknown_employees(store: EventStore, people: Sequence[str], page: int = 1000) -> set[str]:
+    """Those of ``people`` the log has no employee record of."""
+    prefix = STREAM_PREFIXES[EmployeeRecorded]
+    known: set[str] = set()
+    with store.engine.connect() as conn:
+        for start in range(0, len(people), page):
+            streams = [prefix + p for p in people[start : start + page]]
+            rows = conn.execute(
+                select(events.c.stream_id).where(events.c.stream_id.in_(streams)).distinct()
+            )
+            known.update(row[0][len(prefix) :] for row in rows)
+    return set(people) - known
+
+
+def check_roster(store: EventStore, data: bytes) -> list[str]:
+    """``read_roster``, then every id must be a recorded employee."""
+    people = read_roster(data)
+    unknown = unknown_employees(store, people)
+    if unknown:
+        raise RosterRefused(
+            [
+                RowProblem(n, p, "unknown employee id")
+                for n, p in enumerate(people, start=1)
+                if p in unknown
+            ]
+        )
+    return people
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    total: int
+    """People the file names."""
+    recorded: int
+    """Recorded by this run."""
+    skipped: int
+    """Recorded already (by an earlier, interrupted run of the same file)."""
+    last_position: int
+
+
+Progress = Callable[[int, int], None]
+"""Called with (done, total) after each batch."""
+
+
+async def enrol_from_file(
+    ctx: ProgramContext,
+    person: Person,
+    program_id: str,
+    data: bytes,
+    progress: Progress | None = None,
+) -> BulkOutcome:
+    """Enrol everyone ``data`` (a roster CSV) names in the program, as ``person``."""
+    await asyncio.to_thread(check_action, ctx, person, program_id, ACTIONS["enroll_many"])
+    store = ctx.database.store
+    people = await asyncio.to_thread(check_roster, store, data)
+    already = set(await asyncio.to_thread(_enrolled, store, program_id))
+    return await _send(
+        ctx,
+        program_id,
+        people,
+        already,
+        lambda batch: c.EnrollTrainees(actor=person.username, trainees=batch),
+        progress,
+    )
+
+
+async def attendance_from_file(
+    ctx: ProgramContext,
+    person: Person,
+    program_id: str,
+    session_id: str,
+    data: bytes,
+    progress: Progress | None = None,
+    late_reason: str | None = None,
+) -> BulkOutcome:
+    """Record everyone ``data`` (a CSV or a device export: ids in the first column) names as
+    attending ``session_id``, as ``person``. Every id must be enrolled."""
+    await asyncio.to_thread(check_action, ctx, person, program_id, ACTIONS["attendance_batch"])
+    store = ctx.database.store
+    people = await asyncio.to_thread(read_roster, data)
+    sessions, attended = await asyncio.to_thread(_sessions_and_attendees, store, program_id)
+    if session_id not in sessions:
+        known = ", ".join(sorted(sessions)) or "none"
+        raise Invalid(f"no session {session_id!r} in program {program_id!r} (known: {known})")
+    enrolled = set(await asyncio.to_thread(_enrolled, store, program_id))
+    strangers = [
+        RowProblem(n, p, "not enrolled in this program")
+        for n, p in enumerate(people, start=1)
+        if p not in enrolled
+    ]
+    if strangers:
+        raise RosterRefused(strangers)
+    return await _send(
+        ctx,
+        program_id,
+        people,
+        attended.get(session_id, set()),
+        lambda batch: c.RecordAttendees(
+            actor=person.username, session_id=session_id, attendees=batch, late_reason=late_reason
+        ),
+        progress,
+    )
+
+
+def _enrolled(store: EventStore, program_id: str) -> list[str]:
+    stream = program_stream(program_id)
+    return enrolled_as_of(store, stream, store.stream_version(stream))
+
+
+def _sessions_and_attendees(
+    store: EventStore, program_id: str
+) -> tuple[set[str], dict[str, set[str]]]:
+    """The program's session ids, and who is recorded attending each, from its stream."""
+    sessions: set[str] = set()
+    attended: dict[str, set[str]] = {}
+    kinds = ("ProgramPlanned", "ProgramRevised", "SessionScheduled", *ATTENDANCE_EVENTS)
+    for row in store.read_stream(program_stream(program_id), event_types=kinds):
+        payload = row.payload
+        if row.event_type in ("ProgramPlanned", "ProgramRevised"):
+            sessions = {str(s["session_id"]) for s in payload["sessions"]}
+        elif row.event_type == "SessionScheduled":
+            sessions.add(str(payload["session"]["session_id"]))
+        else:
+            people = attended.setdefault(str(payload["session_id"]), set())
+            people.update(str(p) for p in payload["attendees"])
+    return sessions, attended
+
+
+ATTENDANCE_EVENTS = ("AttendanceRecorded", "AttendeesRecorded")
+
+
+async def _send(
+    ctx: ProgramContext,
+    program_id: str,
+    people: Sequence[str],
+    already: set[str],
+    command: Callable[[tuple[str, ...]], c.ProgramCommand],
+    progress: Progress | None,
+) -> BulkOutcome:
+    """Send ``people`` not in ``already`` in batches, each with an update id of its content."""
+    todo = [p for p in people if p not in already]
+    programs = await ctx.programs()
+    done, last_position = len(people) - len(todo), 0
+    if progress is not None:
+        progress(done, len(people))
+    for start in range(0, len(todo), ENROL_BATCH):
+        batch = tuple(todo[start : start + ENROL_BATCH])
+        sent = command(batch)
+        digest = hashlib.sha256(f"{program_id}\n{sent.model_dump_json()}".encode()).hexdigest()
+        async with temporal_errors(f"the {sent.kind} of {program_id!r}"):
+            result = await programs.act(program_id, sent, update_id=f"bulk-{digest[:40]}")
+        done, last_position = done + len(batch), result.last_position
+        if progress is not None:
+            progress(done, len(people))
+    if last_position:
+        await ctx.wait_for_projection(last_position)
+    return BulkOutcome(
+        total=len(people),
+        recorded=len(todo),
+        skipped=len(people) - len(todo),
+        last_position=last_position,
+    )

@@ -1,0 +1,146 @@
+"""Enrolment from a roster file: refused whole with every offending row listed, sent in
+batches, and resumed after a failure midway without enrolling anyone twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from domain import commands as c
+from domain.events import Session
+from domain.reference import EmployeeRecorded
+from eventlog import NewEvent
+from services import programs_bulk
+from services.database import Database
+from services.errors import Invalid
+from services.programs_bulk import (
+    RosterRefused,
+    attendance_from_file,
+    enrol_from_file,
+    read_roster,
+)
+from tests.conftest import Harness, until
+from tests.services.bulk_context import Context, Specialist
+
+
+def test_a_roster_is_refused_whole_with_every_offending_row() -> None:
+    data = b"employee_id\ne1\nnot an id\ne2\ne1\n\ne3,extra column\ne2\n"
+    with pytest.raises(RosterRefused) as refused:
+        read_roster(data)
+    rows = [(p.row, p.value, p.problem) for p in refused.value.problems]
+    assert rows == [
+        (3, "not an id", "not an employee id"),
+        (5, "e1", "duplicate of row 2"),
+        (8, "e2", "duplicate of row 4"),
+    ]
+    assert "nothing was recorded" in str(refused.value)
+    assert read_roster(b"\xef\xbb\xbfe1\r\ne2\r\n") == ["e1", "e2"]  # BOM, CRLF, no header
+    with pytest.raises(RosterRefused, match="over the 10-byte limit"):
+        read_roster(b"e1\ne2\ne3\ne4\n", max_bytes=10)
+
+
+@dataclass
+class FailingContext(Context):
+    """Sends through the real client until ``fail_after`` batches, then the process "dies"."""
+
+    fail_after: int | None = None
+    sent: list[int] = field(default_factory=list)
+
+    async def programs(self) -> Any:
+        return self
+
+    async def act(self, program_id: str, command: Any, *, update_id: str | None = None) -> Any:
+        if self.fail_after is not None and len(self.sent) >= self.fail_after:
+            raise ConnectionError("the API process died")
+        self.sent.append(len(command.trainees))
+        return await self.client.act(program_id, command, update_id=update_id)
+
+
+def employees(database: Database, people: list[str]) -> None:
+    for person in people:
+        event = EmployeeRecorded(employee_id=person)
+        row = NewEvent(
+            event_id=uuid4(),
+            event_type=event.type,
+            payload=event.model_dump(mode="json"),
+            occurred_at=datetime.now(UTC),
+            metadata={},
+        )
+        database.store.append(f"employee-{person}", 0, [row])
+
+
+async def test_a_roster_file_is_enrolled_in_batches_and_resumes_after_a_failure(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    monkeypatch.setattr(programs_bulk, "ENROL_BATCH", 7)
+    people = [f"e{n:03d}" for n in range(40)]
+    employees(h.db, people)
+    pid = f"bulk-{uuid4().hex[:8]}"
+    start = await h.env.get_current_time() + timedelta(days=3)
+    await h.programs.plan(
+        c.PlanProgram(
+            program_id=pid,
+            actor="spec",
+            approvers=("boss",),
+            title="Everyone",
+            planned_date=(start + timedelta(days=9)).date(),
+            sessions=(Session(session_id="s1", starts_at=start),),
+            trainees=("e000", "e001"),
+        )
+    )
+    for command in (
+        c.SubmitProgram(actor="spec"),
+        c.ApproveProgram(actor="boss"),
+        c.PublishProgram(actor="spec"),
+    ):
+        await h.programs.act(pid, command)
+
+    def enrolled() -> list[str]:
+        stream = h.db.store.read_stream(f"program-{pid}")
+        return [r.payload["trainee"] for r in stream if r.event_type == "TraineeEnrolled"]
+
+    # an unknown employee id: refused before anything is recorded
+    stranger = "\n".join([*people, "ghost"]).encode()
+    with pytest.raises(RosterRefused, match="row 41 'ghost': unknown employee id"):
+        await enrol_from_file(Context(h.db, h.programs), Specialist(), pid, stranger)
+    assert enrolled() == ["e000", "e001"]
+
+    data = "\n".join(people).encode()
+    failing = FailingContext(h.db, h.programs, fail_after=2)
+    with pytest.raises(ConnectionError):
+        await enrol_from_file(failing, Specialist(), pid, data)
+    assert len(enrolled()) == 2 + 14  # two batches went through
+
+    seen: list[tuple[int, int]] = []
+    resumed = FailingContext(h.db, h.programs)
+    outcome = await enrol_from_file(
+        resumed, Specialist(), pid, data, lambda done, total: seen.append((done, total))
+    )
+    assert sorted(enrolled()) == people  # everyone, once
+    assert (outcome.total, outcome.recorded, outcome.skipped) == (40, 24, 16)
+    assert resumed.sent == [7, 7, 7, 3]
+    assert seen == [(16, 40), (23, 40), (30, 40), (37, 40), (40, 40)]
+
+    # attendance from a sign-in sheet: checked whole, then resumed like the enrolment
+    await until(h.env, start + timedelta(minutes=5))
+    sheet = "\n".join(people[:10]).encode()
+    with pytest.raises(Invalid, match="no session 'nope'"):
+        await attendance_from_file(Context(h.db, h.programs), Specialist(), pid, "nope", sheet)
+    with pytest.raises(RosterRefused, match="row 11 'ghost': not enrolled in this program"):
+        await attendance_from_file(
+            Context(h.db, h.programs), Specialist(), pid, "s1", sheet + b"\nghost"
+        )
+    first = await attendance_from_file(Context(h.db, h.programs), Specialist(), pid, "s1", sheet)
+    longer = "\n".join(people[:15]).encode()
+    again = await attendance_from_file(Context(h.db, h.programs), Specialist(), pid, "s1", longer)
+    assert (first.recorded, again.recorded, again.skipped) == (10, 5, 10)
+    stream = h.db.store.read_stream(f"program-{pid}")
+    attended = [
+        p for r in stream if r.event_type == "AttendeesRecorded" for p in r.payload["attendees"]
+    ]
+    assert sorted(attended) == people[:15]  # each once
