@@ -172,7 +172,7 @@ async def _refused(request: Request, exc: Exception) -> Response:
             body["params"] = getattr(exc, "params", {})
         return JSONResponse(body, code)
     lang = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
-    return _page(request, code, translator(lang).refused(exc))
+    return _page(request, code, translator(lang).refused(exc), translated=True)
 
 
 #: The status a use case's refusal answers with (pages and JSON alike); most specific first.
