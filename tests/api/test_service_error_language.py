@@ -27,6 +27,11 @@ from tests.api.test_cli_manners import TRAINOPS
 ROOT = Path(__file__).resolve().parents[2]
 #: A key given to a service error where it is raised: ``Kind("error.…"``.
 RAISED_KEY = re.compile(r"""\b[A-Z]\w+\(\s*"(error\.[a-z_]+)\"""")
+#: A service error raised with its English words instead of a key (a KeyError at run time).
+WORDS = re.compile(
+    r"""\b(?:NotFound|Forbidden|Conflict|Invalid|NotYetVisible|TemporalUnavailable|TemporalTimeout)"""
+    r"""\(\s*(?:f?"(?!error\.)|str\()"""
+)
 DOING = re.compile(r"""\bdoing="([^"]+)\"""")
 
 
@@ -54,6 +59,7 @@ def test_every_key_raised_and_every_phrase_passed_is_in_the_catalog() -> None:
     for path in sources:
         source = path.read_text(encoding="utf-8")
         raised |= set(RAISED_KEY.findall(source))
+        assert not WORDS.search(source), f'{path.name}: raise Kind("error.…", **params)'
         doing |= set(DOING.findall(source))
     assert len(raised) > 20 and len(doing) > 15  # the scan finds the raise sites
     assert raised <= set(error_texts.EN), sorted(raised - set(error_texts.EN))
