@@ -78,12 +78,12 @@ class Services:
         async with self._lock:
             if self.programs_client is None:
                 if self.client_factory is None:
-                    raise TemporalUnavailable("no Temporal client configured")
+                    raise TemporalUnavailable("error.temporal_not_configured")
                 try:
                     self.programs_client = await self.client_factory()
                 except Exception as exc:
                     raise TemporalUnavailable(
-                        f"cannot reach Temporal at {self.settings.temporal_address}"
+                        "error.temporal_unreachable", address=self.settings.temporal_address
                     ) from exc
         return self.programs_client
 

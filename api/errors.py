@@ -1,13 +1,14 @@
 """Every failure becomes a clear 4xx (or 503 when Temporal is away), never a bare 500.
 
-JSON API paths answer ``{"detail": "..."}``; page paths answer an HTML page in the person's
-language (or send them to the sign-in page).
+JSON API paths answer ``{"detail": "..."}`` (with ``code`` and ``params`` when the error has a
+message key: a refusal of the rules, a use case's error); page paths answer an HTML page in the
+person's language (or send them to the sign-in page).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import psycopg
@@ -25,6 +26,7 @@ from api.languages import negotiate
 from api.translator import translator
 from services.errors import (
     Conflict,
+    Explained,
     Forbidden,
     Invalid,
     NotFound,
@@ -81,13 +83,33 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-#: Renders an error as a page: ``(request, code, message) -> Response`` (``install`` sets it).
-PageRenderer = Callable[[Request, int, str], Response]
+class PageRenderer(Protocol):
+    """Renders an error as a page (``install`` sets it); ``translated``: the message is in
+    the reader's language already (else the page looks it up in its catalog)."""
+
+    def __call__(
+        self, request: Request, code: int, message: str, *, translated: bool = False
+    ) -> Response: ...
 
 
-def _page(request: Request, code: int, message: str) -> Response:
+def _page(request: Request, code: int, message: str, *, translated: bool = False) -> Response:
     render_error: PageRenderer = request.app.state.render_error
-    return render_error(request, code, message)
+    return render_error(request, code, message, translated=translated)
+
+
+def _explained_page(request: Request, code: int, exc: Exception) -> Response:
+    """A use case's error as a page, in the reader's language from its key."""
+    lang = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    said = translator(lang).error(exc)
+    return _page(request, code, said, translated=said != str(exc))
+
+
+def _keyed(body: dict[str, object], exc: Exception) -> dict[str, object]:
+    """``body`` with the error's key as ``code`` and its ``params`` (as refusals carry them),
+    so a client can say it in its own language."""
+    if isinstance(exc, Explained):
+        body["code"], body["params"] = exc.key, exc.params
+    return body
 
 
 def allowed_methods(request: Request) -> str:
@@ -150,7 +172,7 @@ async def _refused(request: Request, exc: Exception) -> Response:
             body["params"] = getattr(exc, "params", {})
         return JSONResponse(body, code)
     lang = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
-    return _page(request, code, translator(lang).refused(exc))
+    return _page(request, code, translator(lang).refused(exc), translated=True)
 
 
 #: The status a use case's refusal answers with (pages and JSON alike); most specific first.
@@ -170,21 +192,21 @@ async def _service_refusal(request: Request, exc: Exception) -> Response:
     if code == status.HTTP_202_ACCEPTED:  # readable soon, at this very address
         headers = {"Retry-After": "2", "Location": str(request.url)}
         if is_api(request):
-            return JSONResponse({"detail": str(exc)}, code, headers=headers)
-        return _page(request, code, str(exc))
+            return JSONResponse(_keyed({"detail": str(exc)}, exc), code, headers=headers)
+        return _explained_page(request, code, exc)
     if is_api(request):
         body: dict[str, object] = {"detail": str(exc)}
         if code == HTTP_422:  # the shape of every 422: detail and the errors behind it
             body["errors"] = [{"msg": str(exc), "type": "value_error"}]
-        return JSONResponse(body, code)
-    return _page(request, code, str(exc))
+        return JSONResponse(_keyed(body, exc), code)
+    return _explained_page(request, code, exc)
 
 
 async def _temporal_down(request: Request, exc: Exception) -> Response:
     log.warning("temporal unavailable", error=str(exc))
     message = f"{exc}; nothing was changed, try again shortly"
     if is_api(request):
-        return JSONResponse({"detail": message}, status.HTTP_503_SERVICE_UNAVAILABLE)
+        return JSONResponse(_keyed({"detail": message}, exc), status.HTTP_503_SERVICE_UNAVAILABLE)
     page = N_("Temporal cannot be reached; nothing was changed, try again shortly")
     return _page(request, status.HTTP_503_SERVICE_UNAVAILABLE, page)
 
@@ -192,8 +214,8 @@ async def _temporal_down(request: Request, exc: Exception) -> Response:
 async def _temporal_slow(request: Request, exc: Exception) -> Response:
     log.warning("temporal did not confirm in time", error=str(exc))
     if is_api(request):
-        return JSONResponse({"detail": str(exc)}, status.HTTP_504_GATEWAY_TIMEOUT)
-    return _page(request, status.HTTP_504_GATEWAY_TIMEOUT, str(exc))
+        return JSONResponse(_keyed({"detail": str(exc)}, exc), status.HTTP_504_GATEWAY_TIMEOUT)
+    return _explained_page(request, status.HTTP_504_GATEWAY_TIMEOUT, exc)
 
 
 async def _bad_value(request: Request, exc: Exception) -> Response:

@@ -1,7 +1,8 @@
-"""The pages' translator: a text, an event's summary and a refusal in the reader's language.
+"""The pages' translator: a text, an event's summary, a refusal and a use case's error in the
+reader's language.
 
 The words are in the catalogs (``api.i18n``, ``projections.event_texts``,
-``api.refusal_texts``); this module adds the pages' rules for using them.
+``api.refusal_texts``, ``services.error_texts``); this module adds the pages' rules for using them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from api.languages import DEFAULT, LANGUAGES
 from api.refusal_texts import ZH_CN as REFUSALS_ZH_CN
 from domain.refusals import REFUSALS
 from projections.event_texts import decode, render
+from services.error_texts import say
 
 
 class Translator:
@@ -38,14 +40,26 @@ class Translator:
     def refusal(self, exc: BaseException) -> str:
         """Why the rules refused an action, from its code (``domain.refusals``) in this
         language; its English words when it has no code or its parameters do not fit."""
-        code, params = getattr(exc, "code", ""), getattr(exc, "params", {})
-        template = (REFUSALS_ZH_CN if self.lang == "zh-CN" else REFUSALS).get(code)
-        if template is None:
-            return str(exc)
+        return self._refusal(getattr(exc, "code", ""), getattr(exc, "params", {}), str(exc))
+
+    def _refusal(self, code: object, params: object, english: str) -> str:
+        catalog = REFUSALS_ZH_CN if self.lang == "zh-CN" else REFUSALS
+        template = catalog.get(code) if isinstance(code, str) else None
+        if template is None or not isinstance(params, dict):
+            return english
         try:
             return template.format_map(params)
         except (KeyError, ValueError, IndexError):
-            return str(exc)
+            return english
+
+    def error(self, exc: BaseException) -> str:
+        """A use case's error (``services.error_texts``) in this language, from its key; a
+        refusal of the rules passed on by its code; its English words otherwise."""
+        key, params = getattr(exc, "key", ""), getattr(exc, "params", {})
+        said = say(key, params, self.lang) if isinstance(params, dict) else None
+        if said is not None:
+            return said
+        return self._refusal(key, params, str(exc))
 
     def refused(self, exc: BaseException) -> str:
         """A refusal as the pages show it: "refused: " and why."""

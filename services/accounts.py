@@ -129,22 +129,19 @@ def create_first_admin(
     keys = (client, "setup")
     require_no_wait(attempts, *keys)
     if users.has_admin():
-        raise Conflict("trainops has an admin already: ask them for an account")
+        raise Conflict("error.admin_exists")
     try:
         check_username(username)
         check_password(password)
     except UserError as exc:
-        raise Invalid(str(exc)) from exc
+        raise Invalid.passing(exc) from exc
     if setup is None or not setup.redeem(code):
         attempts.failed(*keys)
-        raise Forbidden(
-            "wrong or expired setup code: use the one trainops printed at its last start "
-            "(restart it for a new one)"
-        )
+        raise Forbidden("error.wrong_setup_code")
     try:
         user = users.create_user(username, password, ["admin"], display_name, actor=username)
     except UserError as exc:
-        raise Invalid(str(exc)) from exc
+        raise Invalid.passing(exc) from exc
     if users.journal is not None:
         users.journal(FirstAdminCreated(username=user.username), user.username)
     return user

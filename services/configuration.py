@@ -83,7 +83,7 @@ def changes(in_force_document: str, document: str) -> list[DiffLine]:
 def saved_version(saved: Sequence[ConfigVersion], number: int) -> ConfigVersion:
     found = next((v for v in saved if v.version == number), None)
     if found is None:
-        raise NotFound(f"there is no saved version {number}")
+        raise NotFound("error.no_config_version", version=number)
     return found
 
 
@@ -114,6 +114,6 @@ def save(
             ),
         )
     except ConfigFileError as exc:
-        raise Invalid(str(exc)) from exc
+        raise Invalid.passing(exc) from exc
     except ConfigConflict as exc:
-        raise Conflict(str(exc)) from exc
+        raise Conflict.passing(exc) from exc

@@ -1,15 +1,42 @@
-"""What a use case refuses, in words a person can act on; the edges map them to HTTP codes."""
+"""What a use case refuses, in words a person can act on; the edges map them to HTTP codes.
+
+Each error carries a message key and its parameters (``services.error_texts``): ``str()`` is
+the English sentence (logs, the API's ``detail``), and the edges say it in the reader's language
+from the key.
+"""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Self
 
 from temporalio.client import RPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
+from services.error_texts import EN
 
-class ServiceError(Exception):
+
+class Explained(Exception):
+    """An error said by a message key (``services.error_texts``) and its parameters."""
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        values = {name: str(value) for name, value in params.items()}
+        super().__init__(EN[key].format_map(values))
+        self.key, self.params = key, values
+
+    @classmethod
+    def passing(cls, exc: BaseException) -> Self:
+        """A lower layer's error passed on: a refusal of the rules keeps its code and
+        parameters (``domain.refusals``); anything else its English words."""
+        passed = cls("error.detail", detail=exc)
+        code, params = getattr(exc, "code", ""), getattr(exc, "params", None)
+        if code and isinstance(params, dict):
+            passed.key, passed.params = code, {str(k): str(v) for k, v in params.items()}
+        return passed
+
+
+class ServiceError(Explained):
     """A refusal: nothing was recorded; ``str()`` says why."""
 
 
@@ -37,17 +64,15 @@ class TooManyAttempts(ServiceError):
     """Too many failed attempts from this person or address: they must wait a while."""
 
     def __init__(self, wait_seconds: float) -> None:
-        super().__init__(
-            f"too many failed attempts: try again in {int(wait_seconds // 60) + 1} minutes"
-        )
+        super().__init__("error.too_many_attempts", minutes=int(wait_seconds // 60) + 1)
         self.wait_seconds = wait_seconds
 
 
-class TemporalUnavailable(Exception):
+class TemporalUnavailable(Explained):
     """Temporal could not be reached; the request changed nothing."""
 
 
-class TemporalTimeout(Exception):
+class TemporalTimeout(Explained):
     """Temporal took the request but did not confirm it in time; it may still happen."""
 
 
@@ -57,9 +82,6 @@ async def temporal_errors(what: str) -> AsyncIterator[None]:
     try:
         yield
     except RPCTimeoutOrCancelledError as exc:
-        raise TemporalTimeout(
-            f"{what} was not confirmed in time; it may still be recorded: reload to check "
-            "(if it never appears, the worker log says why)"
-        ) from exc
+        raise TemporalTimeout("error.temporal_timeout", what=what) from exc
     except RPCError as exc:
-        raise TemporalUnavailable(f"Temporal refused the call ({exc.status.name})") from exc
+        raise TemporalUnavailable("error.temporal_refused", status=exc.status.name) from exc

@@ -114,12 +114,12 @@ def check_upload(kind: str, name: str, data: bytes, limit: int) -> str:
     at most ``limit`` bytes, UTF-8 with the kind's columns (``Invalid``/``FileProblem``
     otherwise), so a bad upload is refused at once instead of becoming a failed job."""
     if kind not in KINDS:
-        raise Invalid(f"unknown kind {kind!r}; one of: {', '.join(KINDS)}")
+        raise Invalid("error.unknown_import_kind", kind=repr(kind), kinds=", ".join(KINDS))
     plain = Path(name or "upload.csv").name
     if Path(plain).suffix.lower() not in SUFFIXES:
-        raise Invalid("upload a .csv or .json file")
+        raise Invalid("error.import_suffix")
     if len(data) > limit:
-        raise Invalid(f"the file is larger than {limit // 1024 // 1024} MiB")
+        raise Invalid("error.import_too_large", mebibytes=limit // 1024 // 1024)
     spec = KINDS[kind]
     read_table(Path(plain), kind, spec.required, spec.optional, data=data)
     return plain
@@ -282,9 +282,9 @@ class ImportJobs:
         """The job for its owner or an admin; ``NotFound``/``Forbidden`` otherwise."""
         job = self.get(job_id)
         if job is None:
-            raise NotFound(f"there is no import job {job_id!r}")
+            raise NotFound("error.no_import_job", job_id=repr(job_id))
         if job.owner != person.username and not person.has("admin"):
-            raise Forbidden(f"import job {job_id} is {job.owner}'s; only they and admins see it")
+            raise Forbidden("error.import_job_not_yours", job_id=job_id, owner=job.owner)
         return job
 
     def shutdown(self) -> None:

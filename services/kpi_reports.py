@@ -105,9 +105,9 @@ def readable(
         return specialist, department, tuple(scopes)
     require_role(user, "specialist", doing="reading KPI scorecards")
     if specialist not in (None, user.username) or department is not None:
-        raise Forbidden(f"{user.username} may read only their own scorecards")
+        raise Forbidden("error.own_scorecards_only", username=user.username)
     if any(scope != "specialist" for scope in scopes) and tuple(scopes) != SCOPES:
-        raise Forbidden(f"{user.username} may read only their own specialist scorecards")
+        raise Forbidden("error.own_specialist_scorecards_only", username=user.username)
     return user.username, None, ("specialist",)
 
 
@@ -117,7 +117,7 @@ def may_explain(user: Person, scope: Scope, name: str) -> None:
         return
     require_role(user, "specialist", doing="reading KPI scorecards")
     if (scope, name) != ("specialist", user.username):
-        raise Forbidden(f"{user.username} may read only their own scorecards")
+        raise Forbidden("error.own_scorecards_only", username=user.username)
 
 
 # ---------------------------------------------------------------------- as of a moment
@@ -249,7 +249,7 @@ def explain(
     with read_models_as_of(database, position, instant) as (engine, at):
         card = kpi_queries.scorecard(engine, thresholds, scope, name, period, pass_mark=pass_mark)
         if card is None:
-            raise NotFound(f"no {scope} scorecard {name!r} for {period}")
+            raise NotFound("error.no_scorecard", scope=scope, name=repr(name), period=period)
         row = card.find(kpi, subject)
         if row is None:
             known = sorted(
@@ -258,7 +258,7 @@ def explain(
                     for k in card.kpis
                 }
             )
-            raise NotFound(f"no KPI {kpi!r} on that scorecard; it has: {', '.join(known)}")
+            raise NotFound("error.no_kpi_on_scorecard", kpi=repr(kpi), known=", ".join(known))
         rows = kpi_queries.evidence(engine, kpi, row.programs, subject)
     return {"position": at, "kpi": kpi_row_json(row), "evidence": rows}
 

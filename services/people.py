@@ -33,7 +33,9 @@ def require_role(person: Person, *roles: str, doing: str) -> None:
     if not person.has(*roles):
         needed = " or ".join(ROLE_NAMES.get(r, r) for r in roles)
         held = ", ".join(sorted(person.roles)) or "none"
-        raise Forbidden(f"{doing} needs {needed}; {person.username} has: {held}")
+        raise Forbidden(
+            "error.role_needed", doing=doing, needed=needed, username=person.username, held=held
+        )
 
 
 def check_account_change(
@@ -50,10 +52,7 @@ def check_account_change(
         return
     wanted = None if roles is None else set(roles)
     if active is False or (wanted is not None and "admin" not in wanted):
-        raise Forbidden("admins cannot lock themselves out; ask another admin")
+        raise Forbidden("error.admin_lockout")
     added = sorted((wanted or set()) - set(held))
     if added:
-        raise Forbidden(
-            f"{actor.username} may not grant themselves {', '.join(added)}: "
-            "another admin must make that change"
-        )
+        raise Forbidden("error.self_grant", username=actor.username, roles=", ".join(added))

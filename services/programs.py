@@ -90,21 +90,15 @@ def program_summary(ctx: ProgramContext, program_id: str) -> dict[str, Any]:
         return summary
     stream = ctx.database.store.read_stream(program_stream(program_id))
     if not stream:
-        raise NotFound(f"no program {program_id!r}")
+        raise NotFound("error.no_program", program_id=repr(program_id))
     deadline = time.monotonic() + CATCH_UP_SECONDS
     while ctx.database.projector.position() < stream[0].position:
         if time.monotonic() >= deadline:
-            raise NotYetVisible(
-                f"program {program_id!r} is recorded but not in the read models yet: "
-                "ask again in a few seconds"
-            )
+            raise NotYetVisible("error.program_not_projected", program_id=repr(program_id))
         time.sleep(0.05)
     summary = queries.program_summary(engine, program_id)
     if summary is None:  # projected, yet absent: its plan could not be folded (quarantined)
-        raise NotYetVisible(
-            f"program {program_id!r} is recorded but its read model is missing: "
-            "see `trainops projections status`"
-        )
+        raise NotYetVisible("error.program_quarantined", program_id=repr(program_id))
     return summary
 
 
@@ -116,8 +110,7 @@ def load_program(ctx: ProgramContext, person: Person, program_id: str) -> dict[s
     actors = {t["actor"] for t in queries.program_timeline(engine, program_id)}
     if not reads.can_read(person, summary, state, actors):
         raise Forbidden(
-            f"{person.username} may not see program {program_id!r}: it is not theirs, "
-            "they do not approve it and they are not an auditor"
+            "error.program_not_readable", username=person.username, program_id=repr(program_id)
         )
     return summary
 
@@ -139,7 +132,10 @@ def check_action(
     specialist = _specialist(ctx, program_id)
     if action.owner_only and specialist != person.username:
         raise Forbidden(
-            f"only the program's specialist {specialist!r} may {doing} it, not {person.username!r}"
+            "error.not_the_specialist",
+            specialist=repr(specialist),
+            doing=doing,
+            username=repr(person.username),
         )
 
 
@@ -152,7 +148,7 @@ def _planned(ctx: ProgramContext, program_id: str, field: str) -> str:
         return str(summary[field])
     stream = ctx.database.store.read_stream(program_stream(program_id))
     if not stream:
-        raise NotFound(f"no program {program_id!r}")
+        raise NotFound("error.no_program", program_id=repr(program_id))
     return str(stream[0].payload.get(field, ""))
 
 
@@ -171,7 +167,7 @@ def check_new_text_and_dates(
         if planned_date is not None and timezone is not None:
             check_planned_date(planned_date, sessions, timezone)
     except ValueError as exc:  # PlanRefused too
-        raise Invalid(str(exc)) from exc
+        raise Invalid.passing(exc) from exc
 
 
 def _request_digest(person: Person, program_id: str, idempotency_key: str) -> str:
@@ -199,7 +195,7 @@ def _sessions_ahead(sessions: Iterable[Session], now: datetime) -> None:
     try:
         check_sessions_ahead(sessions, now)
     except DomainError as exc:
-        raise Invalid(str(exc)) from exc
+        raise Invalid.passing(exc) from exc
 
 
 async def act(
@@ -255,7 +251,7 @@ async def plan(
             same = await _same_request_planned(ctx, programs, command, nonce)
             if same is not None:
                 return same
-        raise Conflict(f"refused: {exc}") from exc
+        raise Conflict("error.already_planned", detail=exc) from exc
     projected = await ctx.wait_for_projection(result.last_position)
     return _action_out(result, projected)
 

@@ -29,7 +29,7 @@ from urllib.parse import urlencode, urlsplit
 import platformdirs
 import typer
 
-from trainops.language import refusal, t
+from trainops.language import error, t
 from trainops.render import fail
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
@@ -160,8 +160,9 @@ def _multipart(files: Mapping[str, tuple[str, IO[bytes]]]) -> tuple[str, int, It
 
 
 def _detail(response: Response) -> str:
-    """The server's words, in the reader's language where they can be: a refusal by its code,
-    a fixed message the pages also show by the catalog; anything else as the server said it."""
+    """The server's words, in the reader's language where they can be: an error or a refusal
+    by its code, a fixed message the pages also show by the catalog; anything else as the
+    server said it."""
     try:
         body = response.json()
     except ValueError:
@@ -175,7 +176,7 @@ def _detail(response: Response) -> str:
         )
     if isinstance(body, dict) and isinstance(body.get("code"), str):
         params = body.get("params")
-        return refusal(body["code"], params if isinstance(params, dict) else {}, str(detail))
+        return error(body["code"], params if isinstance(params, dict) else {}, str(detail))
     return t(str(detail))
 
 

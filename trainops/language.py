@@ -64,6 +64,18 @@ def event(entry: Mapping[str, Any]) -> str:
     return render(message, language())
 
 
+def error(code: str, params: Mapping[str, Any], english: str) -> str:
+    """The server's error by its ``code`` in the chosen language: a use case's error
+    (``services.error_texts``) or a refusal of the rules; the server's English words when
+    there is no Chinese for it or its parameters do not fit."""
+    if language() != "zh-CN" or not code:
+        return english
+    from services.error_texts import say
+
+    said = say(code, params, "zh-CN")
+    return said if said is not None else refusal(code, params, english)
+
+
 def refusal(code: str, params: Mapping[str, Any], english: str) -> str:
     """A refusal from its code (``domain.refusals``) in the chosen language; the server's English
     words when there is no Chinese for it or its parameters do not fit."""

@@ -63,7 +63,10 @@ def render(
     )
 
 
-def render_error(request: Request, code: int, message: str) -> Response:
+def render_error(
+    request: Request, code: int, message: str, *, translated: bool = False
+) -> Response:
+    """The error page; ``translated``: ``message`` is in the reader's language already."""
     principal: Principal | None = None
     cookie = request.cookies.get(SESSION_COOKIE)
     services: Services = get_services(request)
@@ -85,6 +88,7 @@ def render_error(request: Request, code: int, message: str) -> Response:
         code=code,
         title=titles.get(code, "Error"),
         message=message,
+        translated=translated,
     )
 
 
@@ -151,8 +155,8 @@ def message_of(exc: Exception, request: Request | None = None) -> str:
         return describe_errors(exc.errors())
     if isinstance(exc, HTTPException):
         return str(exc.detail)
-    if isinstance(exc, ServiceError):
-        return str(exc)
+    if isinstance(exc, ServiceError | TemporalUnavailable | TemporalTimeout):
+        return translator(language(request)).error(exc) if request is not None else str(exc)
     if isinstance(exc, ActionRefused):
         if request is not None:
             return translator(language(request)).refused(exc)

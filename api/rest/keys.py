@@ -59,5 +59,5 @@ async def retire_signing_key(
             retire_key, services.database.store, key_id, principal.username, body.reason
         )
     except SigningKeyError as exc:
-        raise NotFound(str(exc)) from exc
+        raise NotFound.passing(exc) from exc
     return list_signing_keys(principal, services)

@@ -1,0 +1,174 @@
+"""Why a use case refused, in English and Simplified Chinese, by the key ``services.errors``
+gives each error (``{name}`` is a parameter, a plain string already quoted where the text
+quotes it). The English text is what ``str(error)`` says (logs, the API's ``detail``); the API
+also sends the key as ``code`` with the ``params``, and the pages and the command line say it in
+the reader's language from here. A test keeps both languages' keys and parameters equal.
+
+It lives in ``services`` so both edges (``api`` pages, ``trainops`` command line) read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+#: Every service error's English text by key.
+EN: dict[str, str] = {
+    # ---- passed through from a lower layer, which said it in English only
+    "error.detail": "{detail}",
+    # ---- programs
+    "error.no_program": "no program {program_id}",
+    "error.program_not_projected": (
+        "program {program_id} is recorded but not in the read models yet: "
+        "ask again in a few seconds"
+    ),
+    "error.program_quarantined": (
+        "program {program_id} is recorded but its read model is missing: "
+        "see `trainops projections status`"
+    ),
+    "error.program_not_readable": (
+        "{username} may not see program {program_id}: it is not theirs, "
+        "they do not approve it and they are not an auditor"
+    ),
+    "error.not_the_specialist": (
+        "only the program's specialist {specialist} may {doing} it, not {username}"
+    ),
+    "error.already_planned": "refused: {detail}",
+    "error.not_enrolled": "{username} is not enrolled in program {program_id}",
+    # ---- people and accounts
+    "error.role_needed": "{doing} needs {needed}; {username} has: {held}",
+    "error.admin_lockout": "admins cannot lock themselves out; ask another admin",
+    "error.self_grant": (
+        "{username} may not grant themselves {roles}: another admin must make that change"
+    ),
+    "error.too_many_attempts": "too many failed attempts: try again in {minutes} minutes",
+    "error.admin_exists": "trainops has an admin already: ask them for an account",
+    "error.wrong_setup_code": (
+        "wrong or expired setup code: use the one trainops printed at its last start "
+        "(restart it for a new one)"
+    ),
+    # ---- KPIs
+    "error.own_scorecards_only": "{username} may read only their own scorecards",
+    "error.own_specialist_scorecards_only": (
+        "{username} may read only their own specialist scorecards"
+    ),
+    "error.no_scorecard": "no {scope} scorecard {name} for {period}",
+    "error.no_kpi_on_scorecard": "no KPI {kpi} on that scorecard; it has: {known}",
+    # ---- configuration and data loads
+    "error.no_config_version": "there is no saved version {version}",
+    "error.unknown_import_kind": "unknown kind {kind}; one of: {kinds}",
+    "error.import_suffix": "upload a .csv or .json file",
+    "error.import_too_large": "the file is larger than {mebibytes} MiB",
+    "error.no_import_job": "there is no import job {job_id}",
+    "error.import_job_not_yours": ("import job {job_id} is {owner}'s; only they and admins see it"),
+    # ---- Temporal
+    "error.temporal_timeout": (
+        "{what} was not confirmed in time; it may still be recorded: reload to check "
+        "(if it never appears, the worker log says why)"
+    ),
+    "error.temporal_refused": "Temporal refused the call ({status})",
+    "error.temporal_not_configured": "no Temporal client configured",
+    "error.temporal_unreachable": "cannot reach Temporal at {address}",
+}
+
+ZH_CN: dict[str, str] = {
+    "error.detail": "{detail}",
+    "error.no_program": "没有培训项目 {program_id}",
+    "error.program_not_projected": "项目 {program_id} 已记录,但读模型尚未更新:请几秒后再试",
+    "error.program_quarantined": (
+        "项目 {program_id} 已记录,但缺少其读模型:请查看 `trainops projections status`"
+    ),
+    "error.program_not_readable": (
+        "{username} 不能查看项目 {program_id}:它不属于此人,此人不审批它,也不是审计员"
+    ),
+    "error.not_the_specialist": (
+        "只有项目的培训专员 {specialist} 可以执行此操作({doing}),{username} 不可以"
+    ),
+    "error.already_planned": "已拒绝: {detail}",
+    "error.not_enrolled": "{username} 没有报名项目 {program_id}",
+    "error.role_needed": "{doing}需要{needed};{username} 拥有的角色:{held}",
+    "error.admin_lockout": "管理员不能把自己锁在系统之外;请找另一位管理员",
+    "error.self_grant": "{username} 不能给自己授予 {roles}:必须由另一位管理员进行此更改",
+    "error.too_many_attempts": "失败次数过多:请 {minutes} 分钟后再试",
+    "error.admin_exists": "trainops 已有管理员:请向其申请账户",
+    "error.wrong_setup_code": (
+        "设置码错误或已过期:请使用 trainops 上次启动时打印的设置码(重启可获得新的设置码)"
+    ),
+    "error.own_scorecards_only": "{username} 只能查看自己的计分卡",
+    "error.own_specialist_scorecards_only": "{username} 只能查看自己的培训专员计分卡",
+    "error.no_scorecard": "没有 {period} 的 {scope} 计分卡 {name}",
+    "error.no_kpi_on_scorecard": "该计分卡上没有 KPI {kpi};现有:{known}",
+    "error.no_config_version": "没有保存的版本 {version}",
+    "error.unknown_import_kind": "未知的类型 {kind};可选:{kinds}",
+    "error.import_suffix": "请上传 .csv 或 .json 文件",
+    "error.import_too_large": "文件大于 {mebibytes} MiB",
+    "error.no_import_job": "没有导入任务 {job_id}",
+    "error.import_job_not_yours": "导入任务 {job_id} 属于 {owner};只有其本人和管理员可以查看",
+    "error.temporal_timeout": (
+        "{what} 未能及时确认;它可能仍会被记录:请刷新查看(若始终未出现,worker 日志会说明原因)"
+    ),
+    "error.temporal_refused": "Temporal 拒绝了调用({status});未做任何更改,请稍后重试",
+    "error.temporal_not_configured": "未配置 Temporal 客户端",
+    "error.temporal_unreachable": "无法连接 {address} 上的 Temporal",
+}
+
+#: Keys whose text is a lower layer's English words as they are: the same in every language.
+PASSED_THROUGH = frozenset({"error.detail"})
+
+#: Fixed English phrases that go into a parameter (what was being done, a role's name), in
+#: Simplified Chinese; a parameter with no entry here stays as it is.
+PHRASES_ZH_CN: dict[str, str] = {
+    "the specialist role": "培训专员角色",
+    "the approver role": "审批人角色",
+    "the auditor role": "审计员角色",
+    "the admin role": "管理员角色",
+    "the trainee role": "学员角色",
+    "none": "无",
+    "reading the configuration": "查看配置",
+    "changing the configuration": "修改配置",
+    "reading KPIs": "查看 KPI",
+    "reading KPI scorecards": "查看 KPI 计分卡",
+    "planning a program": "计划培训项目",
+    "revising a program": "修改培训项目",
+    "managing users": "管理用户",
+    "listing users": "列出用户",
+    "creating users": "创建用户",
+    "changing users": "修改用户",
+    "loading reference data": "导入参考数据",
+    "taking part in trainings": "参加培训",
+    "reading an approval inbox": "查看审批收件箱",
+    "deciding on approval tasks": "处理审批任务",
+    "verifying the log": "校验日志",
+    "sealing the log": "封存日志",
+    "retrying quarantined events": "重试隔离的事件",
+    "retiring a signing key": "停用签名密钥",
+    "rebuilding the read models": "重建读模型",
+    "reading the raw event log": "查看原始事件日志",
+    "reading the projector's status": "查看投影器状态",
+    "auditing": "审计",
+}
+
+
+def _phrase(value: str) -> str:
+    """A parameter in Chinese when it is one of our fixed phrases (or several joined by
+    " or "); as it is otherwise (a name, an id, a lower layer's words)."""
+    if value in PHRASES_ZH_CN:
+        return PHRASES_ZH_CN[value]
+    parts = value.split(" or ")
+    if len(parts) > 1 and all(part in PHRASES_ZH_CN for part in parts):
+        return "或".join(PHRASES_ZH_CN[part] for part in parts)
+    return value
+
+
+def say(key: str, params: Mapping[str, object], lang: str) -> str | None:
+    """The error ``key`` in ``lang`` with ``params`` filled; None when the key is not a
+    service error's or its parameters do not fit (the caller keeps the English words)."""
+    template = (ZH_CN if lang == "zh-CN" else EN).get(key)
+    if template is None:
+        return None
+    values = {name: str(value) for name, value in params.items()}
+    if lang == "zh-CN":
+        values = {name: _phrase(value) for name, value in values.items()}
+    try:
+        return template.format_map(values)
+    except (KeyError, ValueError, IndexError):
+        return None

@@ -1,0 +1,142 @@
+"""A use case's errors (``services.errors``) carry a message key and its parameters: the catalog
+has every key in English and Simplified Chinese with the same parameters; the API sends the key
+as ``code`` with ``params``; the error page and the command line say it in the reader's
+language, while ``str()`` stays the English sentence."""
+
+from __future__ import annotations
+
+import re
+import string
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api.dependencies import LANG_COOKIE, SESSION_COOKIE
+from api.translator import Translator
+from domain.refusals import refused
+from services import error_texts
+from services.database import Database
+from services.errors import Forbidden, Invalid, NotFound, TemporalTimeout, TooManyAttempts
+from tests.api.live import cli_signed_in, live_api
+from tests.api.test_cli_language import CHINESE
+from tests.api.test_cli_manners import TRAINOPS
+
+ROOT = Path(__file__).resolve().parents[2]
+#: A key given to a service error where it is raised: ``Kind("error.…"``.
+RAISED_KEY = re.compile(r"""\b[A-Z]\w+\(\s*"(error\.[a-z_]+)\"""")
+#: A service error raised with its English words instead of a key (a KeyError at run time).
+WORDS = re.compile(
+    r"""\b(?:NotFound|Forbidden|Conflict|Invalid|NotYetVisible|TemporalUnavailable|TemporalTimeout)"""
+    r"""\(\s*(?:f?"(?!error\.)|str\()"""
+)
+DOING = re.compile(r"""\bdoing="([^"]+)\"""")
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_service_error_key_has_both_languages_with_the_same_parameters() -> None:
+    assert set(error_texts.ZH_CN) == set(error_texts.EN)
+    for key, english in error_texts.EN.items():
+        chinese = error_texts.ZH_CN[key]
+        assert _fields(chinese) == _fields(english), key
+        if key not in error_texts.PASSED_THROUGH:
+            assert CHINESE.search(chinese), key
+
+
+def test_every_key_raised_and_every_phrase_passed_is_in_the_catalog() -> None:
+    sources = [
+        *(ROOT / "services").glob("*.py"),
+        *(ROOT / "api").rglob("*.py"),
+        ROOT / "trainops" / "cli.py",
+    ]
+    raised: set[str] = set()
+    doing: set[str] = set()
+    for path in sources:
+        source = path.read_text(encoding="utf-8")
+        raised |= set(RAISED_KEY.findall(source))
+        assert not WORDS.search(source), f'{path.name}: raise Kind("error.…", **params)'
+        doing |= set(DOING.findall(source))
+    assert len(raised) > 20 and len(doing) > 15  # the scan finds the raise sites
+    assert raised <= set(error_texts.EN), sorted(raised - set(error_texts.EN))
+    assert doing <= set(error_texts.PHRASES_ZH_CN), sorted(doing - set(error_texts.PHRASES_ZH_CN))
+
+
+def test_an_error_keeps_its_english_sentence_and_reads_in_the_page_language() -> None:
+    missing = NotFound("error.no_program", program_id=repr("[x] 李"))
+    assert str(missing) == "no program '[x] 李'"
+    assert (missing.key, missing.params) == ("error.no_program", {"program_id": "'[x] 李'"})
+    assert Translator("zh-CN").error(missing) == "没有培训项目 '[x] 李'"
+    assert Translator("en").error(missing) == "no program '[x] 李'"
+    waiting = TooManyAttempts(90)
+    assert str(waiting) == "too many failed attempts: try again in 2 minutes"
+    assert Translator("zh-CN").error(waiting) == "失败次数过多:请 2 分钟后再试"
+    role = Forbidden(
+        "error.role_needed",
+        doing="managing users",
+        needed="the admin role or the auditor role",
+        username="li",
+        held="none",
+    )
+    assert str(role) == "managing users needs the admin role or the auditor role; li has: none"
+    assert Translator("zh-CN").error(role) == "管理用户需要管理员角色或审计员角色;li 拥有的角色:无"
+    slow = TemporalTimeout("error.temporal_timeout", what="the plan of 'p'")
+    assert Translator("zh-CN").error(slow).startswith("the plan of 'p' 未能及时确认")
+
+
+def test_a_passed_on_error_keeps_a_refusals_code_and_otherwise_its_words() -> None:
+    rule = refused("program.reschedule_to_past")
+    passed = Invalid.passing(rule)
+    assert str(passed) == str(rule)
+    assert (passed.key, passed.params) == ("program.reschedule_to_past", {})
+    assert Translator("zh-CN").error(passed) == "课次只能改到将来的时间"
+    plain = Invalid.passing(ValueError("a password needs at least 12 characters"))
+    assert (plain.key, plain.params["detail"]) == ("error.detail", str(plain))
+    assert Translator("zh-CN").error(plain) == "a password needs at least 12 characters"
+
+
+def test_the_missing_program_reads_in_chinese_on_the_page_and_as_code_in_the_api(
+    database: Database,
+) -> None:
+    with live_api(database) as live:
+        live.users.create_user("li", "a long password for li", ["specialist"])
+        secret, _ = live.users.start_session("li", timedelta(hours=1))
+        token = live.users.issue_token("li", "test")[1]
+        cookies = {SESSION_COOKIE: secret, LANG_COOKIE: "zh-CN"}
+        page = httpx.get(f"{live.url}/programs/nope", cookies=cookies)
+        assert page.status_code == 404
+        alert = re.search(r'data-testid="error"([^>]*)>([^<]*)<', page.text)
+        assert alert is not None, page.text
+        assert alert.group(2) == "没有培训项目 &#39;nope&#39;", alert.group(2)
+        assert 'lang="en"' not in alert.group(1)
+        english = httpx.get(f"{live.url}/programs/nope", cookies={SESSION_COOKIE: secret})
+        assert "no program &#39;nope&#39;" in english.text
+        answer = httpx.get(
+            f"{live.url}/api/v1/programs/nope", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert answer.status_code == 404
+        assert answer.json() == {
+            "detail": "no program 'nope'",
+            "code": "error.no_program",
+            "params": {"program_id": "'nope'"},
+        }
+
+
+def test_the_command_line_says_a_missing_program_in_chinese_on_stderr(
+    database: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with cli_signed_in(database, monkeypatch, tmp_path, "li", ["specialist"]):
+        done = subprocess.run(
+            [TRAINOPS, "--lang", "zh-CN", "program", "show", "nope"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 4, done
+    assert done.stdout == ""
+    assert done.stderr.strip() == "错误: 没有培训项目 'nope'", done.stderr
