@@ -58,6 +58,9 @@ EN: dict[str, str] = {
     "error.unknown_import_kind": "unknown kind {kind}; one of: {kinds}",
     "error.import_suffix": "upload a .csv or .json file",
     "error.import_too_large": "the file is larger than {mebibytes} MiB",
+    # ---- bulk actions from a file
+    "error.roster_refused": "roster refused, nothing was recorded: {rows}",
+    "error.no_session": "no session {session_id} in program {program_id} (known: {known})",
     "error.no_import_job": "there is no import job {job_id}",
     "error.import_job_not_yours": ("import job {job_id} is {owner}'s; only they and admins see it"),
     # ---- Temporal
@@ -101,6 +104,8 @@ ZH_CN: dict[str, str] = {
     "error.unknown_import_kind": "未知的类型 {kind};可选:{kinds}",
     "error.import_suffix": "请上传 .csv 或 .json 文件",
     "error.import_too_large": "文件大于 {mebibytes} MiB",
+    "error.roster_refused": "名单被拒绝，未记录任何内容：{rows}",
+    "error.no_session": "培训项目 {program_id} 中没有课次 {session_id}（已有：{known}）",
     "error.no_import_job": "没有导入任务 {job_id}",
     "error.import_job_not_yours": "导入任务 {job_id} 属于 {owner};只有其本人和管理员可以查看",
     "error.temporal_timeout": (

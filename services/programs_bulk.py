@@ -62,7 +62,7 @@ class RosterRefused(Invalid):
         )
         more = len(problems) - LISTED_PROBLEMS
         tail = f"; and {more} more" if more > 0 else ""
-        super().__init__(f"roster refused, nothing was recorded: {shown}{tail}")
+        super().__init__("error.roster_refused", rows=f"{shown}{tail}")
 
 
 def read_roster(data: bytes, max_bytes: int = MAX_ROSTER_BYTES) -> list[str]:
@@ -184,7 +184,12 @@ async def attendance_from_file(
     sessions, attended = await asyncio.to_thread(_sessions_and_attendees, store, program_id)
     if session_id not in sessions:
         known = ", ".join(sorted(sessions)) or "none"
-        raise Invalid(f"no session {session_id!r} in program {program_id!r} (known: {known})")
+        raise Invalid(
+            "error.no_session",
+            session_id=repr(session_id),
+            program_id=repr(program_id),
+            known=known,
+        )
     enrolled = set(await asyncio.to_thread(_enrolled, store, program_id))
     strangers = [
         RowProblem(n, p, "not enrolled in this program")
