@@ -102,25 +102,27 @@ def program_summary(ctx: ProgramContext, program_id: str) -> dict[str, Any]:
     return summary
 
 
-def load_program(ctx: ProgramContext, person: Person, program_id: str) -> dict[str, Any]:
-    """The program's summary row, if it exists and the person may see it."""
+def read_program(ctx: ProgramContext, person: Person, program_id: str) -> queries.ProgramRead:
+    """The program's summary, state and timeline (as stored), read together over one
+    connection, if it exists and the person may see it."""
     engine = ctx.database.engine
-    summary = program_summary(ctx, program_id)
-    state = reads.program_state(engine, program_id)
-    actors = {t["actor"] for t in queries.program_timeline(engine, program_id)}
-    if not reads.can_read(person, summary, state, actors):
+    found = queries.program_read(engine, program_id)
+    if found is None:
+        program_summary(ctx, program_id)  # waits for a lagging projector, or says why not
+        found = queries.program_read(engine, program_id)
+        if found is None:
+            raise NotYetVisible("error.program_quarantined", program_id=repr(program_id))
+    actors = {str(t["actor"]) for t in found.timeline}
+    if not reads.can_read(person, found.summary, found.state, actors):
         raise Forbidden(
             "error.program_not_readable", username=person.username, program_id=repr(program_id)
         )
-    return summary
+    return found
 
 
-def readable_timeline(
-    ctx: ProgramContext, person: Person, summary: dict[str, Any], state: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """The program's timeline as the person may read it (a trainee: not others' scores)."""
-    entries = queries.program_timeline(ctx.database.engine, summary["program_id"])
-    return reads.timeline_for(person, summary, state, entries)
+def load_program(ctx: ProgramContext, person: Person, program_id: str) -> dict[str, Any]:
+    """The program's summary row, if it exists and the person may see it."""
+    return read_program(ctx, person, program_id).summary
 
 
 def check_action(

@@ -243,10 +243,10 @@ def program_page(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    summary = program_cases.load_program(services, principal.user, program_id)
+    read = program_cases.read_program(services, principal.user, program_id)
     engine = services.database.engine
-    state = reads.program_state(engine, program_id)
-    timeline = program_cases.readable_timeline(services, principal.user, summary, state)
+    summary, state = read.summary, read.state
+    timeline = reads.timeline_for(principal.user, summary, state, read.timeline)
     actors = {str(t["actor"]) for t in timeline}
     sees_all = reads.sees_scores(principal.user, summary, state, actors)
     reminders = reads.upcoming_reminders(state, datetime.now(UTC)) if sees_all else []

@@ -20,7 +20,6 @@ from api.rest.schemas import (
     ProgramOut,
     TimelineEntryOut,
 )
-from projections import queries
 from services import programs as program_cases
 from services import reads
 from services.actions import ACTIONS, PlanBody, ProgramAction
@@ -76,10 +75,8 @@ async def plan_program(
 def get_program(
     program_id: ProgramId, principal: CurrentPrincipal, services: ServicesDep
 ) -> ProgramDetail:
-    summary = program_cases.load_program(services, principal.user, program_id)
-    engine = services.database.engine
-    state = reads.program_state(engine, program_id)
-    entries = queries.program_timeline(engine, program_id)
+    read = program_cases.read_program(services, principal.user, program_id)
+    summary, state, entries = read.summary, read.state, read.timeline
     actors = {str(t["actor"]) for t in entries}
     visible = reads.summary_for(principal.user, summary, state, actors)
     return ProgramDetail(
@@ -101,9 +98,8 @@ def get_program(
 def get_timeline(
     program_id: ProgramId, principal: CurrentPrincipal, services: ServicesDep
 ) -> list[TimelineEntryOut]:
-    summary = program_cases.load_program(services, principal.user, program_id)
-    state = reads.program_state(services.database.engine, program_id)
-    rows = program_cases.readable_timeline(services, principal.user, summary, state)
+    read = program_cases.read_program(services, principal.user, program_id)
+    rows = reads.timeline_for(principal.user, read.summary, read.state, read.timeline)
     return [TimelineEntryOut.model_validate(t) for t in rows]
 
 
