@@ -66,6 +66,16 @@ def test_every_key_raised_and_every_phrase_passed_is_in_the_catalog() -> None:
     assert doing <= set(error_texts.PHRASES_ZH_CN), sorted(doing - set(error_texts.PHRASES_ZH_CN))
 
 
+def test_what_every_program_action_does_reads_in_chinese() -> None:
+    from services.actions import ACTIONS
+
+    for kind in ACTIONS:
+        doing = kind.replace("_", " ")  # as services.programs.check_action names it
+        params = {"specialist": "'spec'", "doing": doing, "username": "'mgr'"}
+        said = error_texts.say("error.not_the_specialist", params, "zh-CN")
+        assert said is not None and doing not in said, (kind, said)
+
+
 def test_an_error_keeps_its_english_sentence_and_reads_in_the_page_language() -> None:
     missing = NotFound("error.no_program", program_id=repr("[x] 李"))
     assert str(missing) == "no program '[x] 李'"
