@@ -34,7 +34,14 @@ TOKEN_PREFIX = "tro_"
 
 
 class UserError(ValueError):
-    """Bad input for a user operation; the message is meant for the person who asked."""
+    """Bad input for a user operation; the message is meant for the person who asked.
+    ``key`` and ``params`` name it for the edges, which say it in the reader's language
+    (``services/error_texts.py`` has the same English words and the Chinese)."""
+
+    def __init__(self, message: str, key: str, **params: str) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,8 @@ def check_username(username: str) -> str:
     if not USERNAME.fullmatch(username):
         raise UserError(
             "a username is 1-100 letters, digits or . _ @ - (it is the person id the "
-            "programs use, e.g. spec.li)"
+            "programs use, e.g. spec.li)",
+            "error.bad_username",
         )
     return username
 
@@ -91,13 +99,23 @@ def check_username(username: str) -> str:
 def check_roles(roles: Iterable[str]) -> frozenset[str]:
     unknown = sorted(set(roles) - set(ROLES))
     if unknown:
-        raise UserError(f"unknown role(s) {', '.join(unknown)}; roles are {', '.join(ROLES)}")
+        named, known = ", ".join(unknown), ", ".join(ROLES)
+        raise UserError(
+            f"unknown role(s) {named}; roles are {known}",
+            "error.unknown_roles",
+            named=named,
+            known=known,
+        )
     return frozenset(roles)
 
 
 def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
+        raise UserError(
+            f"a password needs at least {MIN_PASSWORD} characters",
+            "error.short_password",
+            least=str(MIN_PASSWORD),
+        )
     if len(password) > 1024:
-        raise UserError("a password may have at most 1024 characters")
+        raise UserError("a password may have at most 1024 characters", "error.long_password")
     return password

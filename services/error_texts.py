@@ -46,6 +46,18 @@ EN: dict[str, str] = {
         "wrong or expired setup code: use the one trainops printed at its last start "
         "(restart it for a new one)"
     ),
+    # ---- accounts (raised in accounts/ with these same English words)
+    "error.bad_username": (
+        "a username is 1-100 letters, digits or . _ @ - (it is the person id the programs use, "
+        "e.g. spec.li)"
+    ),
+    "error.unknown_roles": "unknown role(s) {named}; roles are {known}",
+    "error.short_password": "a password needs at least {least} characters",
+    "error.long_password": "a password may have at most 1024 characters",
+    "error.user_exists": "user {username} already exists",
+    "error.no_user": "no user {username}",
+    "error.roles_not_held": "{username} does not hold the role(s) {roles}",
+    "error.token_without_roles": "a token needs at least one role",
     # ---- KPIs
     "error.own_scorecards_only": "{username} may read only their own scorecards",
     "error.own_specialist_scorecards_only": (
@@ -89,6 +101,16 @@ ZH_CN: dict[str, str] = {
     "error.already_planned": "已拒绝: {detail}",
     "error.not_enrolled": "{username} 没有报名项目 {program_id}",
     "error.role_needed": "{doing}需要{needed};{username} 拥有的角色:{held}",
+    "error.bad_username": (
+        "用户名由 1–100 个字母、数字或 . _ @ - 组成(它是培训项目使用的人员标识,例如 spec.li)"
+    ),
+    "error.unknown_roles": "未知角色 {named};可用角色为 {known}",
+    "error.short_password": "密码至少需要 {least} 个字符",
+    "error.long_password": "密码最多 1024 个字符",
+    "error.user_exists": "用户 {username} 已存在",
+    "error.no_user": "没有用户 {username}",
+    "error.roles_not_held": "{username} 没有角色 {roles}",
+    "error.token_without_roles": "令牌至少需要一个角色",
     "error.admin_lockout": "管理员不能把自己锁在系统之外;请找另一位管理员",
     "error.self_grant": "{username} 不能给自己授予 {roles}:必须由另一位管理员进行此更改",
     "error.too_many_attempts": "失败次数过多:请 {minutes} 分钟后再试",

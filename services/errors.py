@@ -30,7 +30,8 @@ class Explained(Exception):
         """A lower layer's error passed on: a refusal of the rules keeps its code and
         parameters (``domain.refusals``); anything else its English words."""
         passed = cls("error.detail", detail=exc)
-        code, params = getattr(exc, "code", ""), getattr(exc, "params", None)
+        code = getattr(exc, "code", "") or getattr(exc, "key", "")  # a refusal; an account's
+        params = getattr(exc, "params", None)
         if code and isinstance(params, dict):
             passed.key, passed.params = code, {str(k): str(v) for k, v in params.items()}
         return passed

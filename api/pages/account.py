@@ -17,6 +17,7 @@ from api.dependencies import (
 from api.pages.rendering import (
     redirect,
     render,
+    said,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -76,7 +77,7 @@ async def issue_token_page(
             actor=principal.username,
         )
     except UserError as exc:
-        return account_page(request, principal, services, error=str(exc), status_code=422)
+        return account_page(request, principal, services, error=said(request, exc), status_code=422)
     # Rendered, not redirected: the secret must never travel in a URL.
     return account_page(request, principal, services, new_token=secret)
 

@@ -27,7 +27,7 @@ from activities.config_versions import (
 )
 from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
 from api.errors import HTTP_422
-from api.pages.rendering import redirect, render
+from api.pages.rendering import redirect, render, said
 from api.rest.config import ConfigIn, VersionNumber, in_force_or_500, save_as
 from services import configuration
 from services.errors import Conflict, Invalid
@@ -141,7 +141,7 @@ async def save_config_page(
     except (Conflict, Invalid) as exc:
         code = status.HTTP_409_CONFLICT if isinstance(exc, Conflict) else HTTP_422
         return config_page(
-            request, principal, services, draft=draft, error=str(exc), status_code=code
+            request, principal, services, draft=draft, error=said(request, exc), status_code=code
         )
     services.in_background(announce_configuration(services))
     return redirect(f"/admin/config?saved={saved.version}")

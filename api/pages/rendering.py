@@ -63,6 +63,11 @@ def render(
     )
 
 
+def said(request: Request, exc: BaseException) -> str:
+    """An error as the reader's language says it (by its key); its English words otherwise."""
+    return translator(language(request)).error(exc)
+
+
 def render_error(
     request: Request, code: int, message: str, *, translated: bool = False
 ) -> Response:

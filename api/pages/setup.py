@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse
 
 from api.dependencies import LOGIN_COOKIE, ServicesDep, client_key
-from api.pages.rendering import redirect, render, signed_out_form, status_for
+from api.pages.rendering import redirect, render, said, signed_out_form, status_for
 from services.accounts import create_first_admin
 from services.errors import ServiceError
 
@@ -50,6 +50,6 @@ def setup_submit(
             None,
             status_code=status_for(exc),
             login_csrf=csrf_token,
-            error=str(exc),
+            error=said(request, exc),
         )
     return redirect("/login")

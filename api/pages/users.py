@@ -16,6 +16,7 @@ from api.dependencies import (
 from api.pages.rendering import (
     redirect,
     render,
+    said,
 )
 from services.errors import (
     Forbidden,
@@ -69,7 +70,7 @@ async def create_user_page(
             actor=principal.username,
         )
     except UserError as exc:
-        return users_page(request, principal, services, error=str(exc), status_code=422)
+        return users_page(request, principal, services, error=said(request, exc), status_code=422)
     return redirect("/admin/users?saved=true")
 
 
@@ -87,10 +88,10 @@ async def change_user_page(
             principal.user, username, current.roles if current else set(), roles, active
         )
     except Forbidden as exc:
-        return users_page(request, principal, services, error=str(exc), status_code=403)
+        return users_page(request, principal, services, error=said(request, exc), status_code=403)
     try:
         services.users.set_roles(username, roles, actor=principal.username)
         services.users.set_active(username, active, actor=principal.username)
     except UserError as exc:
-        return users_page(request, principal, services, error=str(exc), status_code=422)
+        return users_page(request, principal, services, error=said(request, exc), status_code=422)
     return redirect("/admin/users?saved=true")

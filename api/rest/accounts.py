@@ -14,6 +14,7 @@ from api.dependencies import ServicesDep, client_key
 from api.errors import COMMON_RESPONSES, Problem
 from domain.roles import Role
 from services.accounts import create_first_admin, require_no_wait
+from services.errors import Forbidden
 
 router = APIRouter(responses=COMMON_RESPONSES)
 
@@ -103,7 +104,7 @@ def token_login(request: Request, services: ServicesDep, body: LoginIn) -> Login
             actor=user.username,
         )
     except UserError as exc:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from exc
+        raise Forbidden.passing(exc) from exc
     roles = info.roles if info.roles is not None else tuple(sorted(user.roles))
     assert info.expires_at is not None
     return LoginOut(

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Response, status
 
 from accounts.model import UserError
-from api.dependencies import CurrentPrincipal, ServicesDep, refuse, require_role
-from api.errors import COMMON_RESPONSES, HTTP_422, NOT_FOUND
+from api.dependencies import CurrentPrincipal, ServicesDep, require_role
+from api.errors import COMMON_RESPONSES, NOT_FOUND
 from api.rest.schemas import (
     CONFLICT,
     IssuedToken,
@@ -19,6 +19,7 @@ from api.rest.schemas import (
     UserChange,
     UserOut,
 )
+from services.errors import Conflict, Forbidden, Invalid
 from services.people import check_account_change
 
 router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
@@ -65,8 +66,8 @@ def create_user(principal: CurrentPrincipal, services: ServicesDep, body: NewUse
             body.username, body.password, body.roles, body.display_name, actor=principal.username
         )
     except UserError as exc:
-        code = status.HTTP_409_CONFLICT if "exists" in str(exc) else HTTP_422
-        raise HTTPException(code, str(exc)) from exc
+        refusal = Conflict if exc.key == "error.user_exists" else Invalid
+        raise refusal.passing(exc) from exc
     return _user_out(user)
 
 
@@ -97,7 +98,7 @@ def change_user(
         if body.active is not None:
             users.set_active(username, body.active, actor=actor)
     except UserError as exc:
-        raise HTTPException(HTTP_422, str(exc)) from exc
+        raise Invalid.passing(exc) from exc
     found = users.get(username)
     assert found is not None
     return _user_out(found)
@@ -121,7 +122,7 @@ def issue_token(principal: CurrentPrincipal, services: ServicesDep, body: NewTok
             principal.username, body.label, expires, body.roles, actor=principal.username
         )
     except UserError as exc:
-        raise refuse(str(exc)) from exc
+        raise Forbidden.passing(exc) from exc
     return IssuedToken(**_token_out(info).model_dump(), token=secret)
 
 

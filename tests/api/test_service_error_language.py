@@ -150,3 +150,27 @@ def test_the_command_line_says_a_missing_program_in_chinese_on_stderr(
     assert done.returncode == 4, done
     assert done.stdout == ""
     assert done.stderr.strip() == "错误: 没有培训项目 'nope'", done.stderr
+
+
+def test_account_errors_carry_keys_and_read_in_both_languages() -> None:
+    from accounts.model import UserError, check_password, check_roles, check_username
+
+    raised = set(re.findall(r'"(error\.[a-z_]+)"', _accounts_source()))
+    assert len(raised) >= 8 and raised <= set(error_texts.EN), sorted(raised - set(error_texts.EN))
+    for bad in (
+        lambda: check_username("no spaces allowed"),
+        lambda: check_roles(["boss"]),
+        lambda: check_password("short"),
+        lambda: check_password("x" * 2000),
+    ):
+        with pytest.raises(UserError) as caught:
+            bad()
+        assert Translator("en").error(caught.value) == str(caught.value)
+        chinese = Translator("zh-CN").error(caught.value)
+        assert CHINESE.search(chinese) and chinese != str(caught.value), chinese
+        passed = Invalid.passing(caught.value)  # as the services and the API pass it on
+        assert (passed.key, str(passed)) == (caught.value.key, str(caught.value))
+
+
+def _accounts_source() -> str:
+    return "".join(p.read_text(encoding="utf-8") for p in (ROOT / "accounts").glob("*.py"))
