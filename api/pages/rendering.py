@@ -161,7 +161,7 @@ def message_of(exc: Exception, request: Request | None = None) -> str:
     if isinstance(exc, HTTPException):
         return str(exc.detail)
     if isinstance(exc, ServiceError | TemporalUnavailable | TemporalTimeout):
-        return translator(language(request)).error(exc) if request is not None else str(exc)
+        return said(request, exc) if request is not None else str(exc)
     if isinstance(exc, ActionRefused):
         if request is not None:
             return translator(language(request)).refused(exc)
