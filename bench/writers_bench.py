@@ -10,7 +10,9 @@ Each appends one event per transaction to streams of its own, as fast as it can,
 implementations write the same events (~200 bytes of payload, ~150 of metadata) into a fresh
 schema of their own, take turns to go first each round, and are measured in the same run; the
 table shows the median and the spread (slowest to fastest round, ± half of it against the
-median). Target (issue 14): trainops at least 2x pyeventsourcing at N = 4 and N = 16.
+median). trainops runs as deployed: the direct path, or the inbox with
+``TRAINOPS_EVENTLOG_GROUP_COMMIT=true``. Target (issue 14): trainops at least 2x
+pyeventsourcing at N = 4 and N = 16.
 
 ``run(config)`` gives the rows for ``python -m bench``'s common table.
 """
@@ -59,9 +61,12 @@ def _writer(name: str, url: str, schema: str) -> Any:
         if name == "trainops":
             from eventlog import EventStore
             from eventlog.engine import make_engine
+            from runtime.settings import get_settings
 
             engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-            _writers[key] = TrainopsWriter(EventStore(engine, group_commit=True))
+            # As deployed: the inbox only with TRAINOPS_EVENTLOG_GROUP_COMMIT=true.
+            group_commit = get_settings().eventlog_group_commit
+            _writers[key] = TrainopsWriter(EventStore(engine, group_commit=group_commit))
         else:
             from eventsourcing.postgres import PostgresApplicationRecorder
 

@@ -8,6 +8,7 @@ encoded once for both the hash and the stored JSON. Each writes nothing when the
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,10 @@ from eventlog import hashing
 from eventlog.reading import NAMES
 from eventlog.records import AppendResult, PendingAppend
 
+#: After the known head turned out stale (another process appended), appends go straight to
+#: the locking path for this long (seconds): measured with 4 writer processes, 638 to 880
+#: appends a second.
+CONTENDED_FOR = 1.0
 #: From this many rows, PostgreSQL appends send columns as arrays instead of rows of parameters.
 BULK_THRESHOLD = 20
 
@@ -69,6 +74,9 @@ class PostgresAppends:
     _clock: Callable[[], datetime]
     #: The head as this store last wrote it; appends optimistically chain onto it.
     _known_head: tuple[int, str] | None
+    #: Until when (``time.monotonic()``) another process is taken to be appending too: the
+    #: known head is stale then, and trying it first would queue on the head row twice.
+    _contended_until: float = 0.0
 
     def _write_known_head(self, batch: list[PendingAppend]) -> bool | None:
         """One statement and a commit (the round trips a bare INSERT needs) when this store
@@ -117,6 +125,7 @@ class PostgresAppends:
                 # Nothing was written: another writer moved the head, or a stream is not where
                 # the append expects it.
                 self._known_head = None
+                self._contended_until = time.monotonic() + CONTENDED_FOR
                 for request in batch:
                     request.result = None
                 return False
@@ -175,7 +184,8 @@ class PostgresAppends:
                     pg.cursor().executemany(_INSERT, rows)
                 pg.execute(_MOVE_HEAD, (position, last_hash))
                 pg.commit()
-            self._known_head = (position, last_hash)
+            if time.monotonic() >= self._contended_until:
+                self._known_head = (position, last_hash)
             return True
         except psycopg.IntegrityError as exc:
             pg.rollback()
