@@ -51,8 +51,6 @@ test: lint typecheck docs unit
 # BENCH_EVENTS (default 100000), BENCH_ROUNDS (3), BENCH_URL (the test PostgreSQL) size a run.
 bench: $(STAMP)
 	$(BIN)/python -m bench
-	$(BIN)/python -m bench.eventlog_bench
-	$(BIN)/python -m bench.cli_start
 
 clean:
 	rm -rf $(VENV) .trainops .pytest_cache .mypy_cache .ruff_cache .site

@@ -13,7 +13,7 @@ import time
 from bench.table import Config, Row, render
 from runtime.logging import configure_logging
 
-MODULES = ("bench.reads_bench", "bench.writers_bench")
+MODULES = ("bench.reads_bench", "bench.writers_bench", "bench.eventlog_bench", "bench.cli_start")
 
 
 def main() -> None:

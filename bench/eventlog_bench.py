@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import importlib
 import io
 import os
 import pstats
@@ -42,6 +43,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from psycopg import sql
 
@@ -346,6 +348,52 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if min(args.single_events, args.concurrent_events // args.writers, args.batch_events) < 1:
         parser.error("too few events for the number of writers / the batch size")
     return args
+
+
+def run(config: Any) -> list[Any]:
+    """Rows for ``python -m bench``'s common table (``bench.table.Row``): each workload against
+    raw psycopg and pyeventsourcing, measured in this run."""
+    table = importlib.import_module("bench.table")
+    args = parse_args(["--url", config.url, "--rounds", str(config.rounds)])
+    db = Database(args.url)
+    tag = f"{os.getpid()}_{secrets.token_hex(3)}"
+    impls: list[Implementation] = [
+        RawPsycopg(db, f"bench_raw_{tag}"),
+        PyEventSourcing(db, f"bench_pyes_{tag}", pool_size=args.writers + 2),
+        Trainops(db, f"bench_trainops_{tag}"),
+    ]
+    loads = workloads(args)
+    try:
+        for impl in impls:
+            impl.setup()
+        measure(db, impls, loads, args)
+    finally:
+        for impl in impls:
+            impl.close()
+            db.drop_schema(impl.schema)
+    rows = []
+    for load in loads:
+        ours = load.samples[Trainops.name]
+        for baseline, name in (("raw", RawPsycopg.name), ("pyes", PyEventSourcing.name)):
+            theirs = load.samples[name]
+            target = load.target[1] if load.target and load.target[0] == baseline else None
+            rows.append(
+                table.Row(
+                    name=f"log: {load.title}",
+                    measured=f"{statistics.median(ours):,.0f} ev/s",
+                    baseline=f"{name} {statistics.median(theirs):,.0f} ev/s",
+                    ratio=statistics.median(ours) / statistics.median(theirs),
+                    spread=max(_spread(ours), _spread(theirs)),
+                    target=target,
+                    direction="at least",
+                )
+            )
+    return rows
+
+
+def _spread(values: Sequence[float]) -> float:
+    middle = statistics.median(values)
+    return (max(values) - min(values)) / middle if middle else 0.0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
