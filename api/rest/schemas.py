@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, get_type_hints
 
 from fastapi import Header, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from accounts.model import ROLES, Role
+from accounts.model import ROLES, Role, TokenInfo
 from api.errors import Problem
+from eventlog.records import RecordedEvent
 
 ProgramId = Annotated[
     str,
@@ -42,6 +44,22 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 }
 
 # ---------------------------------------------------------------------- response models
+
+
+def _fields_of(record: type, **json_types: Any) -> dict[str, Any]:
+    """The annotations of a response model that sends an internal record (a dataclass or a
+    named tuple) as JSON: its fields, in its order, with its defaults, so the two cannot
+    drift apart; ``json_types`` names a field whose JSON type differs (a UUID sent as text)."""
+    if dataclasses.is_dataclass(record):
+        defaults = {f.name: f.default for f in dataclasses.fields(record)}
+    else:
+        defaults = dict(getattr(record, "_field_defaults", {}))
+    fields: dict[str, Any] = {}
+    for name, hint in get_type_hints(record).items():
+        hint = json_types.get(name, hint)
+        default = defaults.get(name, dataclasses.MISSING)
+        fields[name] = hint if default is dataclasses.MISSING else Annotated[hint, Field(default)]
+    return fields
 
 
 class _Open(BaseModel):
@@ -92,18 +110,7 @@ class TaskOut(_Open):
 class LoggedEvent(BaseModel):
     """One row of the event log exactly as stored, with its hash-chain fields."""
 
-    position: int
-    stream_id: str
-    stream_version: int
-    event_id: str
-    event_type: str
-    schema_version: int
-    payload: dict[str, Any]
-    metadata: dict[str, Any]
-    occurred_at: datetime
-    recorded_at: datetime
-    prev_hash: str
-    hash: str
+    __annotations__ = _fields_of(RecordedEvent, event_id=str)
 
 
 class ProblemOut(BaseModel):
@@ -153,14 +160,9 @@ class UserChange(BaseModel):
 
 
 class TokenOut(BaseModel):
-    token_id: str
-    username: str
-    label: str
-    created_at: datetime
-    revoked_at: datetime | None
-    expires_at: datetime | None = None
-    roles: list[str] | None = None
-    """The roles the token may use; null: all of its owner's."""
+    # A token's facts without its secret (roles null: all of its owner's). No docstring: it
+    # would become the schema's description in the OpenAPI document.
+    __annotations__ = _fields_of(TokenInfo, roles=list[str] | None)
 
 
 class NewToken(BaseModel):

@@ -35,15 +35,7 @@ def _user_out(user: Any) -> UserOut:
 
 
 def _token_out(info: Any) -> TokenOut:
-    return TokenOut(
-        token_id=info.token_id,
-        username=info.username,
-        label=info.label,
-        created_at=info.created_at,
-        revoked_at=info.revoked_at,
-        expires_at=info.expires_at,
-        roles=list(info.roles) if info.roles is not None else None,
-    )
+    return TokenOut.model_validate(info, from_attributes=True)
 
 
 @router.get("/users", tags=["admin"], summary="Every user and their roles (admins)")
