@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Annotated
 
@@ -158,11 +159,8 @@ def show_history(
     output: OutputOption = None,
 ) -> None:
     """Every saved version: who, when, why, and the document's SHA-256."""
-    database = open_database(get_settings().database_url)
-    try:
+    with closing(open_database(get_settings().database_url)) as database:
         versions = history(database.store)
-    finally:
-        database.close()
     rows = [
         {
             "version": v.version,
@@ -173,12 +171,16 @@ def show_history(
         }
         for v in versions
     ]
-    if not rows and not as_json and output in (None, "table"):
-        in_force = get_settings().config_file or t("the built-in defaults")
-        console.print(t("no saved versions: in force is {source}", source=in_force), markup=False)
-        return
+    in_force = get_settings().config_file or t("the built-in defaults")
     columns = ["version", "changed_by", "changed_at", "comment", "sha256"]
-    show_rows(t("configuration versions"), rows, columns, output=output, as_json=as_json)
+    show_rows(
+        t("configuration versions"),
+        rows,
+        columns,
+        output=output,
+        as_json=as_json,
+        empty=t("no saved versions: in force is {source}", source=in_force),
+    )
 
 
 @config_app.command("show")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from contextlib import closing
 from datetime import UTC
 from typing import Annotated
 
@@ -15,7 +16,7 @@ from runtime.settings import get_settings
 from services.database import open_database
 from trainops.language import t
 from trainops.lazy import command_group
-from trainops.render import OutputOption, console, show_rows
+from trainops.render import OutputOption, show_rows
 
 keys_app = command_group(
     no_args_is_help=True,
@@ -42,11 +43,8 @@ def list_keys(
     output: OutputOption = None,
 ) -> None:
     """The public keys published in the log, with their retirement if any."""
-    database = open_database(get_settings().database_url)
-    try:
+    with closing(open_database(get_settings().database_url)) as database:
         keys = trusted_keys(database.store)
-    finally:
-        database.close()
     rows = [
         {
             "key_id": key.key_id,
@@ -55,14 +53,11 @@ def list_keys(
         }
         for key in keys.values()
     ]
-    if not rows and not as_json and output in (None, "table"):
-        text = t("no signing key is published yet (the API publishes its key at start)")
-        console.print(text, markup=False)
-        return
     show_rows(
         t("signing keys"),
         rows,
         ["key_id", "public_key", "retired_at"],
         output=output,
         as_json=as_json,
+        empty=t("no signing key is published yet (the API publishes its key at start)"),
     )

@@ -81,11 +81,15 @@ def show_rows(
     output: Output | None = None,
     as_json: bool = False,
     data: Any = None,
+    empty: str | None = None,
 ) -> None:
     """A list as ``--output`` asks: a table of ``columns`` (the default), ``json`` (``data``
-    if given, else the rows) or ``csv`` (every field). ``--json`` is ``--output json``."""
+    if given, else the rows) or ``csv`` (every field). ``--json`` is ``--output json``.
+    ``empty``: the sentence a person reads instead of an empty table (JSON and CSV stay data)."""
     chosen = Output.JSON if as_json else (output or Output.TABLE)
-    if chosen is Output.JSON:
+    if chosen is Output.TABLE and not rows and empty is not None:
+        console.print(empty, markup=False)
+    elif chosen is Output.JSON:
         print_json(rows if data is None else data)
     elif chosen is Output.CSV:
         write_csv(rows)
