@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import structlog
 from sqlalchemy import (
@@ -65,6 +65,19 @@ notifications = Table(
 _NOTIFICATION_NAMESPACE = uuid.UUID("6f1c2a52-3a0e-4d53-9d55-0b8f7f1b2c10")
 
 
+class Message(Protocol):
+    """A message to many people (a notice, a reminder) as one recipient's copy is made of it."""
+
+    @property
+    def idempotency_key(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def program_id(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Notification:
     idempotency_key: str
@@ -72,6 +85,17 @@ class Notification:
     subject: str
     body: str
     program_id: str
+
+    @classmethod
+    def copy_for(cls, message: Message, recipient: str) -> Notification:
+        """``recipient``'s copy of ``message``, keyed ``{key}:{recipient}`` in the ledger."""
+        return cls(
+            idempotency_key=f"{message.idempotency_key}:{recipient}",
+            recipient=recipient,
+            subject=message.subject,
+            body=message.body,
+            program_id=message.program_id,
+        )
 
 
 class NotificationService:

@@ -211,14 +211,7 @@ class ProgramActivities:
             try:
                 ids.append(
                     self.notifier.send(
-                        Notification(
-                            idempotency_key=f"{notice.idempotency_key}:{recipient}",
-                            recipient=recipient,
-                            subject=notice.subject,
-                            body=notice.body,
-                            program_id=notice.program_id,
-                        ),
-                        attempt=info.attempt,
+                        Notification.copy_for(notice, recipient), attempt=info.attempt
                     )
                 )
             except DeliveryFailed as exc:

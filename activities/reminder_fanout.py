@@ -81,16 +81,7 @@ class ReminderFanoutActivities:
         for start in range(0, len(todo), self.page_size):
             page = todo[start : start + self.page_size]
             failed = self.notifier.send_many(
-                [
-                    Notification(
-                        idempotency_key=f"{request.idempotency_key}:{person}",
-                        recipient=person,
-                        subject=request.subject,
-                        body=request.body,
-                        program_id=request.program_id,
-                    )
-                    for person in page
-                ],
+                [Notification.copy_for(request, person) for person in page],
                 attempt=info.attempt,
             )
             count_deliveries("delivered", len(page) - len(failed))

@@ -13,11 +13,12 @@ import shutil
 import sys
 import tarfile
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -81,6 +82,19 @@ def _instant(value: str | None, option: str) -> datetime | None:
 
 def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
+
+
+_Report = TypeVar("_Report", VerifyReport, Comparison, ProofReport)
+
+
+def _verdict(report: _Report, show: Callable[[_Report], None], as_json: bool) -> None:
+    """A check's report, as JSON or for people; exit 1 when it failed (scripts test that)."""
+    if as_json:
+        print_json(report.model_dump(mode="json"))
+    else:
+        show(report)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 # ---------------------------------------------------------------------- history
@@ -184,12 +198,7 @@ def verify(
     }
     with api() as client:
         report = VerifyReport.model_validate(client.post("/api/v1/audit/verify", body))
-    if as_json:
-        print_json(report.model_dump(mode="json"))
-    else:
-        views.print_verify(report)
-    if not report.ok:
-        raise typer.Exit(1)
+    _verdict(report, views.print_verify, as_json)
 
 
 @audit_app.command("digest")
@@ -295,12 +304,7 @@ def replay(
             )
             views.print_as_of(AsOfReport.model_validate(found), as_json)
             return
-    if as_json:
-        print_json(comparison.model_dump(mode="json"))
-    else:
-        views.print_comparison(comparison)
-    if not comparison.ok:
-        raise typer.Exit(1)
+    _verdict(comparison, views.print_comparison, as_json)
 
 
 # ---------------------------------------------------------------------- workflows
@@ -389,9 +393,4 @@ def proofs(as_json: AsJson = False) -> None:
     action, content and time. Exits 1 and names the position of any unproven or bad proof."""
     with api() as client:
         report = ProofReport.model_validate(client.get("/api/v1/audit/proofs"))
-    if as_json:
-        print_json(report.model_dump(mode="json"))
-    else:
-        views.print_proofs(report)
-    if not report.ok:
-        raise typer.Exit(1)
+    _verdict(report, views.print_proofs, as_json)
