@@ -30,26 +30,27 @@ INVALID_INPUT = "InvalidInput"
 UNAUTHENTICATED = "Unauthenticated"
 
 
-class AppendEventsInput(BaseModel):
+class Contract(BaseModel):
+    """An activity's input or output: immutable, so a retried activity is handed the same value
+    the first attempt was."""
+
     model_config = ConfigDict(frozen=True)
 
+
+class AppendEventsInput(Contract):
     stream_id: str
     expected_version: int
     envelopes: tuple[EventEnvelope, ...]
 
 
-class AppendEventsOutput(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class AppendEventsOutput(Contract):
     stream_version: int
     last_position: int
     replayed: bool
 
 
-class Notice(BaseModel):
+class Notice(Contract):
     """A message to people; ``idempotency_key`` makes a retried delivery a no-op."""
-
-    model_config = ConfigDict(frozen=True)
 
     idempotency_key: str
     program_id: str
@@ -59,18 +60,14 @@ class Notice(BaseModel):
     recipients: tuple[str, ...]
 
 
-class Delivery(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Delivery(Contract):
     notification_ids: tuple[str, ...]
 
 
-class ReminderFanout(BaseModel):
+class ReminderFanout(Contract):
     """A session reminder to an audience named by reference: the activity reads who is in it
     (the specialist, or the trainees enrolled as of ``roster_version`` of the program's
     stream) page by page, so the payload stays this size whatever the program's."""
-
-    model_config = ConfigDict(frozen=True)
 
     idempotency_key: str
     """Each recipient's ledger row is keyed ``{idempotency_key}:{recipient}``."""
@@ -84,20 +81,16 @@ class ReminderFanout(BaseModel):
     body: str
 
 
-class FanoutDone(BaseModel):
+class FanoutDone(Contract):
     """How many people the reminder reached and the digest of their sorted ids."""
-
-    model_config = ConfigDict(frozen=True)
 
     delivered: int
     digest: str
 
 
-class ProgramSettings(BaseModel):
+class ProgramSettings(Contract):
     """The admin's calendar, reminder times and fact rules, fixed into a program when it is
     planned."""
-
-    model_config = ConfigDict(frozen=True)
 
     calendar: CalendarConfig
     reminder_rules: ReminderRules
@@ -105,26 +98,20 @@ class ProgramSettings(BaseModel):
     """Absent from results recorded in older histories: they replay with the defaults."""
 
 
-class ProgramSettingsInput(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class ProgramSettingsInput(Contract):
     region: str | None
     years: tuple[int, ...]
     """Which years' holidays to write into the program (it may be rescheduled within them)."""
 
 
-class GradeExamInput(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class GradeExamInput(Contract):
     program_id: str
     answers: dict[str, str]
 
 
-class VerifyPlanInput(BaseModel):
+class VerifyPlanInput(Contract):
     """A plan that starts a workflow, checked against the keys in the log (an activity, so the
     answer is recorded and replays the same whatever keys a worker holds later)."""
-
-    model_config = ConfigDict(frozen=True)
 
     plan: PlanProgram
     workflow_id: str
@@ -137,11 +124,9 @@ SEAL_LOG = "seal_log"
 LOG_NOT_INTACT = "LogNotIntact"
 
 
-class SealLogOutput(BaseModel):
+class SealLogOutput(Contract):
     """What a sealing run did: the seal it took (None: nothing new to seal) and, per witness,
     the seals handed over."""
-
-    model_config = ConfigDict(frozen=True)
 
     seq: int | None = None
     position: int | None = None
@@ -153,10 +138,8 @@ ROSTER_FACTS = "roster_facts"
 ENROL_PLANNED = "enrol_planned"
 
 
-class RosterQuery(BaseModel):
+class RosterQuery(Contract):
     """Facts about ``people`` in a program stream as of ``version`` (the workflow's own)."""
-
-    model_config = ConfigDict(frozen=True)
 
     stream_id: str
     version: int
@@ -167,21 +150,17 @@ class RosterQuery(BaseModel):
     """Also say which of ``people`` are recorded attending this session."""
 
 
-class EnrolPlanned(BaseModel):
+class EnrolPlanned(Contract):
     """Enrol everyone the plan names who is not enrolled yet, appended after
     ``expected_version`` in chunks whose event ids derive from the stream and the trainee, so
     a retry after a crash appends only what is missing."""
-
-    model_config = ConfigDict(frozen=True)
 
     stream_id: str
     expected_version: int
     occurred_at: datetime
 
 
-class EnrolDone(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class EnrolDone(Contract):
     stream_version: int
     last_position: int
     enrolled: int

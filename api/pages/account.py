@@ -8,17 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from accounts.model import UserError
-from api.dependencies import (
-    CurrentPrincipal,
-    Principal,
-    Services,
-    ServicesDep,
-)
-from api.pages.rendering import (
-    redirect,
-    render,
-    said,
-)
+from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep
+from api.pages.rendering import redirect, render, said
 
 router = APIRouter(include_in_schema=False)
 

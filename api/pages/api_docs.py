@@ -7,12 +7,8 @@ from fastapi.responses import HTMLResponse, Response
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from api.dependencies import (
-    OptionalPrincipal,
-)
-from api.pages.rendering import (
-    render,
-)
+from api.dependencies import OptionalPrincipal
+from api.pages.rendering import render
 
 router = APIRouter(include_in_schema=False)
 

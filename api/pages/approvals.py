@@ -8,27 +8,14 @@ from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from api.dependencies import (
-    CurrentPrincipal,
-    Principal,
-    Services,
-    ServicesDep,
-    require_role,
-)
+from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
 from api.errors import HTTP_422
 from api.pages.programs import program_page
-from api.pages.rendering import (
-    message_of,
-    redirect,
-    render,
-    status_for,
-)
+from api.pages.rendering import message_of, redirect, render, status_for
 from services import inbox, reads
 from services import programs as program_cases
 from services.actions import BY_SEGMENT
-from services.errors import (
-    ServiceError,
-)
+from services.errors import ServiceError
 from services.program_client import ActionRefused
 
 router = APIRouter(include_in_schema=False)

@@ -5,14 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.dependencies import (
-    CurrentPrincipal,
-    ServicesDep,
-    require_role,
-)
-from api.pages.rendering import (
-    render,
-)
+from api.dependencies import CurrentPrincipal, ServicesDep, require_role
+from api.pages.rendering import render
 from projections import queries
 
 router = APIRouter(include_in_schema=False)

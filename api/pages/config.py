@@ -20,11 +20,7 @@ from activities.admin_config import (
     default_document,
     parse_admin_config,
 )
-from activities.config_versions import (
-    MAX_DOCUMENT_CHARS,
-    ConfigVersion,
-    history,
-)
+from activities.config_versions import MAX_DOCUMENT_CHARS, ConfigVersion, history
 from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
 from api.errors import HTTP_422
 from api.pages.rendering import redirect, render, said

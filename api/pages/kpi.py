@@ -27,9 +27,7 @@ from api.kpis import (
     shown,
     thresholds_in_force,
 )
-from api.pages.rendering import (
-    render,
-)
+from api.pages.rendering import render
 from domain.scorecards import LABELS, Scope
 from projections import kpi_queries, queries
 

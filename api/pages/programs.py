@@ -10,16 +10,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from api.dependencies import (
-    CurrentPrincipal,
-    Principal,
-    Services,
-    ServicesDep,
-    require_role,
-)
-from api.kpis import (
-    Shown,
-)
+from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
+from api.kpis import Shown
 from api.pages.charts import lifecycle_chart
 from api.pages.forms import (
     SESSION_ROWS,
@@ -30,12 +22,7 @@ from api.pages.forms import (
     sessions_from,
 )
 from api.pages.kpi import behind_kpi
-from api.pages.rendering import (
-    message_of,
-    redirect,
-    render,
-    status_for,
-)
+from api.pages.rendering import message_of, redirect, render, status_for
 from domain.fact_rules import DEFAULT_ENTRY_WINDOW_DAYS
 from domain.scorecards import Scope
 from projections import queries
@@ -43,12 +30,7 @@ from services import programs as program_cases
 from services import reads
 from services.actions import BY_SEGMENT, PlanBody, ProgramAction
 from services.approval_route import route_steps
-from services.errors import (
-    NotFound,
-    ServiceError,
-    TemporalTimeout,
-    TemporalUnavailable,
-)
+from services.errors import NotFound, ServiceError, TemporalTimeout, TemporalUnavailable
 from services.lifecycle import program_milestones
 from services.program_client import ActionRefused
 from services.zones import zone_named

@@ -22,11 +22,7 @@ from api.dependencies import (
 from api.errors import SERVICE_CODES, describe_errors
 from api.languages import LANGUAGES, negotiate
 from api.translator import translator
-from services.errors import (
-    ServiceError,
-    TemporalTimeout,
-    TemporalUnavailable,
-)
+from services.errors import ServiceError, TemporalTimeout, TemporalUnavailable
 from services.program_client import ActionRefused
 
 #: The templates stay beside the app (``api/templates``), shared by every page router.

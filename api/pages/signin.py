@@ -20,13 +20,7 @@ from api.dependencies import (
     client_key,
 )
 from api.languages import LANGUAGES
-from api.pages.rendering import (
-    home_for,
-    local_path,
-    redirect,
-    set_cookie,
-    signed_out_form,
-)
+from api.pages.rendering import home_for, local_path, redirect, set_cookie, signed_out_form
 
 router = APIRouter(include_in_schema=False)
 

@@ -17,13 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from api.dependencies import (
-    CurrentPrincipal,
-    Principal,
-    Services,
-    ServicesDep,
-    require_role,
-)
+from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
 from api.i18n import ZH_CN
 from api.kpis import thresholds_in_force
 from api.pages.rendering import language, message_of, redirect, render, status_for

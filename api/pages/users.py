@@ -6,21 +6,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from accounts.model import ROLES, UserError
-from api.dependencies import (
-    CurrentPrincipal,
-    Principal,
-    Services,
-    ServicesDep,
-    require_role,
-)
-from api.pages.rendering import (
-    redirect,
-    render,
-    said,
-)
-from services.errors import (
-    Forbidden,
-)
+from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
+from api.pages.rendering import redirect, render, said
+from services.errors import Forbidden
 from services.people import check_account_change
 
 router = APIRouter(include_in_schema=False)

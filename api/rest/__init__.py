@@ -7,18 +7,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.rest import (
-    accounts,
-    audit,
-    config,
-    data,
-    keys,
-    log,
-    people,
-    programs,
-    projections,
-    users,
-)
+from api.rest import accounts, audit, config, data, keys, log, people, programs, projections, users
 
 #: In the order the app includes them (and the OpenAPI document lists them).
 ROUTERS: tuple[APIRouter, ...] = (

@@ -17,11 +17,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
-from activities.config_versions import (
-    MAX_DOCUMENT_CHARS,
-    ConfigVersion,
-    history,
-)
+from activities.config_versions import MAX_DOCUMENT_CHARS, ConfigVersion, history
 from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, NOT_FOUND
 from services import configuration

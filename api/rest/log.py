@@ -6,11 +6,7 @@ from fastapi import APIRouter
 
 from api.dependencies import CurrentPrincipal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES
-from api.rest.schemas import (
-    ProblemOut,
-    RebuildOut,
-    VerifyOut,
-)
+from api.rest.schemas import ProblemOut, RebuildOut, VerifyOut
 
 router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
 

@@ -9,13 +9,7 @@ from fastapi import APIRouter, Query
 from api.dependencies import CurrentPrincipal, ServicesDep, refuse, require_role
 from api.errors import COMMON_RESPONSES
 from api.kpis import KpiRow, kpi_rows, thresholds_in_force
-from api.rest.schemas import (
-    Me,
-    NotificationOut,
-    PeriodFilter,
-    PersonFilter,
-    TaskOut,
-)
+from api.rest.schemas import Me, NotificationOut, PeriodFilter, PersonFilter, TaskOut
 from projections import queries
 from services.inbox import open_tasks
 

@@ -10,15 +10,7 @@ from fastapi import APIRouter, HTTPException, Path, Response, status
 from accounts.model import UserError
 from api.dependencies import CurrentPrincipal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, NOT_FOUND
-from api.rest.schemas import (
-    CONFLICT,
-    IssuedToken,
-    NewToken,
-    NewUser,
-    TokenOut,
-    UserChange,
-    UserOut,
-)
+from api.rest.schemas import CONFLICT, IssuedToken, NewToken, NewUser, TokenOut, UserChange, UserOut
 from services.errors import Conflict, Forbidden, Invalid
 from services.people import check_account_change
 
