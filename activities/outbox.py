@@ -247,31 +247,28 @@ class NotificationService:
         """Point a pending notification at another channel; returns its status."""
         outbox = channel == "outbox"
         status = "delivered" if outbox else "pending"
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(notifications)
-                .where(notifications.c.id == row_id)
-                .values(
-                    channel=channel,
-                    address=address,
-                    status=status,
-                    delivered_at=datetime.now(UTC) if outbox else None,
-                )
-            )
+        self._update(
+            row_id,
+            channel=channel,
+            address=address,
+            status=status,
+            delivered_at=datetime.now(UTC) if outbox else None,
+        )
         return status
 
     def _finish(self, row_id: int, status: str, error: str | None) -> None:
+        self._update(
+            row_id,
+            status=status,
+            attempts=notifications.c.attempts + 1,
+            last_error=error,
+            delivered_at=datetime.now(UTC) if status == "delivered" else None,
+        )
+
+    def _update(self, row_id: int, **values: Any) -> None:
+        """Change one ledger row, in its own transaction."""
         with self.engine.begin() as conn:
-            conn.execute(
-                update(notifications)
-                .where(notifications.c.id == row_id)
-                .values(
-                    status=status,
-                    attempts=notifications.c.attempts + 1,
-                    last_error=error,
-                    delivered_at=datetime.now(UTC) if status == "delivered" else None,
-                )
-            )
+            conn.execute(update(notifications).where(notifications.c.id == row_id).values(values))
 
     def _record(
         self,
