@@ -19,7 +19,7 @@ from activities.config_versions import (
 from runtime.settings import get_settings
 from services.database import open_database
 from trainops.api_client import api
-from trainops.language import in_english, t
+from trainops.language import error, in_english, t
 from trainops.lazy import command_group
 from trainops.render import (
     OutputOption,
@@ -107,7 +107,7 @@ def check(
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(t("{path}: cannot read ({reason})", path=path, reason=exc)) from exc
     except ConfigFileError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(error(exc.key, exc.params, str(exc))) from exc
     if as_json:
         print_json({"ok": True, "source": described, "config": config.model_dump(mode="json")})
         return
