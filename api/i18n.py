@@ -344,8 +344,6 @@ ZH_CN: dict[str, str] = {
         "未导入任何内容:被拒绝的行列在下面。"
     ),
     # The built-in approval step (domain.approval); an admin's own step names show as typed.
-    "Approval by the plan's approvers": "由计划指定的审批人审批",
-    "default": "默认",  # the built-in approval policy's name
     # --- end of the screens helper's block
 }
 

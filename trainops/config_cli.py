@@ -19,7 +19,7 @@ from activities.config_versions import (
 from runtime.settings import get_settings
 from services.database import open_database
 from trainops.api_client import api
-from trainops.language import error, in_english, t
+from trainops.language import error, in_english, name, t
 from trainops.lazy import command_group
 from trainops.render import (
     OutputOption,
@@ -59,7 +59,7 @@ def _summarise(config: AdminConfig) -> None:
         [
             {
                 "step": s.id,
-                "name": s.name,
+                "name": name(s.name),
                 "when": s.when.describe(),
                 "approvers": s.approvers.describe(),
                 "quorum": s.quorum,
@@ -111,7 +111,8 @@ def check(
     if as_json:
         print_json({"ok": True, "source": described, "config": config.model_dump(mode="json")})
         return
-    text = t("ok {source}: policy {policy}", source=described, policy=repr(config.approval.name))
+    policy = repr(name(config.approval.name))
+    text = t("ok {source}: policy {policy}", source=described, policy=policy)
     console.print(text, markup=False)
     _summarise(config)
 

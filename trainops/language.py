@@ -46,6 +46,17 @@ def in_english(text: str, /, **params: Any) -> str:
     return text.format_map(params) if params else text
 
 
+def name(text: str) -> str:
+    """A name in the chosen language when the product gave it (the built-in approval step and
+    policy); as written when a person did."""
+    lang = language()
+    if lang == "en":
+        return text
+    from projections.event_texts import built_in
+
+    return built_in(text, lang)
+
+
 def heading(column: str) -> str:
     """A table's column heading: the field's name in English (what ``--json`` calls it), its
     translation otherwise."""

@@ -1,0 +1,97 @@
+"""Errors raised below the use cases (configuration documents, signing and seal keys, accounts)
+carry a message key whose English is written once, where they are raised, and whose Simplified
+Chinese is in ``services.error_texts``: every key raised has both, and each reads in Chinese."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from accounts.texts import ACCOUNT_EN
+from activities.admin_config import ConfigFileError, parse_admin_config
+from activities.config_texts import CONFIG_EN
+from audit.key_texts import KEY_EN
+from services import error_texts
+
+ROOT = Path(__file__).resolve().parents[2]
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+KINDS = r"(?:ConfigFileError|ConfigConflict|SigningKeyError|UserError)"
+#: A lower layer's error raised with a key: ``Kind("config.…"``.
+RAISED = re.compile(KINDS + r"""\(\s*"([a-z]+\.[a-z_0-9]+)\"""")
+#: The same raised with its English words (a KeyError at run time).
+WORDS = re.compile(KINDS + r"""\(\s*(?:f?"(?![a-z]+\.[a-z_0-9]+")|str\()""")
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_lower_layer_key_raised_has_english_and_chinese() -> None:
+    raised: set[str] = set()
+    for package in ("accounts", "activities", "audit", "services"):
+        for path in (ROOT / package).rglob("*.py"):
+            source = path.read_text(encoding="utf-8")
+            assert not WORDS.search(source), f"{path.name}: raise Kind(key, **params)"
+            raised |= set(RAISED.findall(source))
+    assert len(raised) > 25  # the scan finds the raise sites
+    english = {**ACCOUNT_EN, **CONFIG_EN, **KEY_EN}
+    assert raised <= set(english), sorted(raised - set(english))
+    for key in english:
+        assert error_texts.EN[key] == english[key], key  # one English, merged as it is
+        assert _fields(error_texts.ZH_CN[key]) == _fields(english[key]), key
+        assert CHINESE.search(error_texts.ZH_CN[key]), key
+
+
+def test_every_problem_text_uses_only_its_context() -> None:
+    # a configuration value's problem in Chinese is filled from pydantic's context
+    for problem_type, chinese in error_texts.PROBLEMS_ZH_CN.items():
+        assert CHINESE.search(chinese) or chinese == "{error}", problem_type
+        assert _fields(chinese) <= {
+            "error", "expected", "discriminator", "expected_tags", "tag", "gt", "ge", "lt",
+            "le", "min_length", "max_length", "pattern",
+        }, problem_type  # fmt: skip
+
+
+def _refusal(document: str) -> ConfigFileError:
+    with pytest.raises(ConfigFileError) as caught:
+        parse_admin_config(document, "the configuration")
+    return caught.value
+
+
+def test_a_nul_byte_says_the_file_is_not_text_in_both_languages() -> None:
+    refused = _refusal("approval:\n  name: x\x00y\n")
+    assert refused.line == 2
+    assert str(refused).startswith("the configuration, line 2: a NUL byte")
+    assert "not a text file" in str(refused) and "unknown line" not in str(refused)
+    chinese = error_texts.say(refused.key, refused.params, "zh-CN")
+    assert chinese is not None and chinese.startswith("配置,第 2 行:含有 NUL 字节")
+    bell = _refusal("a: 1\nb: \x07\n")
+    assert bell.line == 2 and "U+0007" in str(bell)
+
+
+BAD = {
+    "unknown setting": ("reminders:\n  foo: 1\n", 2),
+    "wrong type": ("approval:\n  steps: 3\n", 2),
+    "below the least": (
+        "notifications:\n  channels:\n    c:\n      type: smtp\n      host: h\n"
+        "      sender: s\n      port: 0\n",
+        3,
+    ),
+    "unknown channel type": ("notifications:\n  channels:\n    c:\n      type: smtq\n", 3),
+    "alias": ("a: &x 1\nb: *x\n", 2),
+    "top level": ("- 1\n", None),
+    "not a date": ("calendar:\n  company_holidays: [soon]\n", 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_a_bad_document_reads_in_chinese(name: str) -> None:
+    document, line = BAD[name]
+    refused = _refusal(document)
+    assert refused.line == line
+    chinese = error_texts.say(refused.key, refused.params, "zh-CN")
+    assert chinese is not None and CHINESE.search(chinese)
+    assert not re.search(r"\b(?:line|should|Input|Extra|not|the)\b", chinese), chinese
