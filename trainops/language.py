@@ -87,6 +87,21 @@ def error(code: str, params: Mapping[str, Any], english: str) -> str:
     return said if said is not None else refusal(code, params, english)
 
 
+def startup_error(exc: BaseException) -> str:
+    """The line that stops a process at start (``runtime.startup``) in the chosen language: an
+    error with a message key (a signing or seal key, a configuration file) in its words."""
+    from runtime.startup import explain
+
+    english = explain(exc)
+    key, params = getattr(exc, "key", ""), getattr(exc, "params", None)
+    said = (
+        error(key, params, english)
+        if isinstance(key, str) and isinstance(params, dict)
+        else english
+    )
+    return f"{t('error:')} {said}"
+
+
 def refusal(code: str, params: Mapping[str, Any], english: str) -> str:
     """A refusal from its code (``domain.refusals``) in the chosen language; the server's English
     words when there is no Chinese for it or its parameters do not fit."""

@@ -4,8 +4,11 @@ Chinese is in ``services.error_texts``: every key raised has both, and each read
 
 from __future__ import annotations
 
+import os
 import re
 import string
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ from audit.key_texts import KEY_EN
 from services import error_texts
 
 ROOT = Path(__file__).resolve().parents[2]
+TRAINOPS = str(Path(sys.executable).with_name("trainops"))
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 KINDS = r"(?:ConfigFileError|ConfigConflict|SigningKeyError|UserError)"
 #: A lower layer's error raised with a key: ``Kind("config.…"``.
@@ -95,3 +99,37 @@ def test_a_bad_document_reads_in_chinese(name: str) -> None:
     chinese = error_texts.say(refused.key, refused.params, "zh-CN")
     assert chinese is not None and CHINESE.search(chinese)
     assert not re.search(r"\b(?:line|should|Input|Extra|not|the)\b", chinese), chinese
+
+
+def test_a_key_error_passed_on_by_the_api_reads_in_chinese() -> None:
+    from api.translator import Translator
+    from audit.signing_keys import SigningKeyError
+    from services.errors import NotFound
+
+    passed = NotFound.passing(SigningKeyError("key.not_published", key_id=repr("k1")))
+    assert (passed.key, passed.params) == ("key.not_published", {"key_id": "'k1'"})
+    assert str(passed) == "no published signing key 'k1'"
+    assert Translator("zh-CN").error(passed) == "没有已公布的签名密钥 'k1'"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "错误: TRAINOPS_SIGNING_KEY 不是 Ed25519 私钥"),
+        ("en", "error: TRAINOPS_SIGNING_KEY is not an Ed25519 private key"),
+    ],
+)
+def test_a_bad_signing_key_stops_the_stack_in_one_line_in_the_readers_language(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    environment = {
+        **os.environ,
+        "TRAINOPS_DATABASE_URL": f"sqlite:///{tmp_path / 'log.db'}",
+        "TRAINOPS_SIGNING_KEY": "not a key",
+        "TRAINOPS_LANG": lang,
+    }
+    done = subprocess.run(
+        [TRAINOPS, "up"], env=environment, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 78, done.stderr[-2000:]
+    assert done.stderr.startswith(said) and "Traceback" not in done.stderr, done.stderr
