@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from activities.config_texts import CONFIG_EN
 from domain.approval import ApprovalPolicy
@@ -66,14 +67,16 @@ class WebhookChannel(BaseModel):
     @model_validator(mode="after")
     def _one_url(self) -> WebhookChannel:
         if self.url is not None and any(mark in self.url for mark in "?@#"):
-            raise ValueError(
+            raise PydanticCustomError(
+                "setting.webhook_url_key",
                 "a webhook url must not carry a key (query string or credentials): put the"
-                " whole URL in an environment variable and name it with url_env"
+                " whole URL in an environment variable and name it with url_env",
             )
         if (self.url is None) == (self.url_env is None):
-            raise ValueError(
+            raise PydanticCustomError(
+                "setting.webhook_one_url",
                 "give the webhook either url (no key in it) or url_env (the name of an"
-                " environment variable holding a URL with its key)"
+                " environment variable holding a URL with its key)",
             )
         return self
 
@@ -102,7 +105,11 @@ class NotificationSettings(BaseModel):
     def _routes_name_channels(self) -> NotificationSettings:
         for route in self.routes:
             if route.channel != "outbox" and route.channel not in self.channels:
-                raise ValueError(f"route names unknown channel {route.channel!r}")
+                raise PydanticCustomError(
+                    "setting.unknown_channel",
+                    "route names unknown channel {channel}",
+                    {"channel": repr(route.channel)},
+                )
         return self
 
     def route_for(self, person: str) -> tuple[str, str]:

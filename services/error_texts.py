@@ -209,6 +209,29 @@ PROBLEMS_ZH_CN: dict[str, str] = {
     "too_short": "至少需要 {min_length} 项",
     "too_long": "最多 {max_length} 项",
     "string_pattern_mismatch": "不符合格式 {pattern}",
+    # the configuration's own rules (``PydanticCustomError`` types in domain/ and activities/)
+    "setting.approvers_one_way": (
+        "请只用一种方式指定审批人:people、group、department_manager 或 plan_approvers"
+    ),
+    "setting.quorum_exceeds_people": "法定人数 {quorum} 超过了指定的 {people} 人",
+    "setting.escalate_needs_sla": "escalate_to 需要 sla_working_days(何时升级)",
+    "setting.auto_reject_before_sla": "auto_reject_after_working_days 必须晚于时限(SLA)",
+    "setting.step_ids_unique": "步骤 id 必须唯一",
+    "setting.unknown_group": "步骤 {step} 引用了未知的组 {group}",
+    "setting.quorum_exceeds_group": (
+        "步骤 {step}:法定人数 {quorum} 超过了组 {group} 的 {members} 名成员"
+    ),
+    "setting.webhook_url_key": (
+        "webhook 的 url 不能包含密钥(查询字符串或凭据):"
+        "请把完整 URL 放进环境变量,并用 url_env 指定其名称"
+    ),
+    "setting.webhook_one_url": (
+        "webhook 需要 url(不含密钥)或 url_env(保存含密钥 URL 的环境变量名)二者之一"
+    ),
+    "setting.unknown_channel": "路由引用了未知的渠道 {channel}",
+    "setting.unknown_region": "没有地区 {region} 的公共假日日历(请使用 ISO 3166 代码)",
+    "setting.excellent_below_meets": "excellent({excellent})低于 meets({meets})",
+    "setting.unknown_kpis": "未知的 KPI {named};KPI 有:{known}",
 }
 
 #: What Temporal was asked to confirm (``services.errors.temporal_errors``): "[the] KIND of

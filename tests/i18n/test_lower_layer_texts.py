@@ -4,6 +4,7 @@ Chinese is in ``services.error_texts``: every key raised has both, and each read
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import string
@@ -53,6 +54,8 @@ def test_every_problem_text_uses_only_its_context() -> None:
     # a configuration value's problem in Chinese is filled from pydantic's context
     for problem_type, chinese in error_texts.PROBLEMS_ZH_CN.items():
         assert CHINESE.search(chinese) or chinese == "{error}", problem_type
+        if problem_type.startswith("setting."):  # ours: checked against its English below
+            continue
         assert _fields(chinese) <= {
             "error", "expected", "discriminator", "expected_tags", "tag", "gt", "ge", "lt",
             "le", "min_length", "max_length", "pattern",
@@ -133,3 +136,38 @@ def test_a_bad_signing_key_stops_the_stack_in_one_line_in_the_readers_language(
     )
     assert done.returncode == 78, done.stderr[-2000:]
     assert done.stderr.startswith(said) and "Traceback" not in done.stderr, done.stderr
+
+
+def _custom_problems() -> dict[str, str]:
+    """Every ``PydanticCustomError(type, English template, …)`` the configuration's rules raise."""
+    found: dict[str, str] = {}
+    for package in ("domain", "activities"):
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "id", "") == "PydanticCustomError"
+                    and all(isinstance(arg, ast.Constant) for arg in node.args[:2])
+                ):
+                    kind, english = (str(arg.value) for arg in node.args[:2])  # type: ignore[attr-defined]
+                    found[kind] = english
+    return found
+
+
+def test_every_rule_of_the_configuration_has_its_problem_in_chinese() -> None:
+    problems = _custom_problems()
+    assert len(problems) >= 12  # the scan finds the rules
+    for kind, english in problems.items():
+        assert kind in error_texts.PROBLEMS_ZH_CN, f"no zh-CN text for {kind}"
+        assert _fields(error_texts.PROBLEMS_ZH_CN[kind]) == _fields(english), kind
+    assert not [raised for raised in problems if not raised.startswith("setting.")]
+
+
+def test_a_rule_of_the_configuration_reads_in_chinese() -> None:
+    refused = _refusal(
+        "approval:\n  steps:\n  - id: c\n    name: Committee\n"
+        "    approvers: {people: [a, b]}\n    quorum: 3\n"
+    )
+    assert str(refused).endswith("quorum 3 exceeds the 2 people named")
+    chinese = error_texts.say(refused.key, refused.params, "zh-CN")
+    assert chinese == "配置,第 3 行(approval.steps.0):法定人数 3 超过了指定的 2 人"
