@@ -130,6 +130,8 @@ ZH_CN: dict[str, str] = {
     "Escalate to": "升级给",
     "Auto-reject": "自动驳回",
     "always": "总是",
+    "external instructor": "外部讲师",
+    "own instructor": "内部讲师",
     "Groups": "候选组",
     "Admins": "管理员",
     "Calendar and reminders": "日历与提醒",

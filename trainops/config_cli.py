@@ -45,7 +45,7 @@ def _describe(version: ConfigVersion, *, for_people: bool = True) -> str:
     """Which version: in the reader's language, or in English for ``--json`` (the same in
     every language)."""
     if version.version == 0:
-        return version.source
+        return t(version.source) if for_people else version.source
     params = {"version": version.version, "by": version.changed_by, "at": when(version.changed_at)}
     if not for_people:
         return in_english("version {version}, saved by {by} at {at}", **params)
@@ -60,8 +60,8 @@ def _summarise(config: AdminConfig) -> None:
             {
                 "step": s.id,
                 "name": name(s.name),
-                "when": s.when.describe(),
-                "approvers": s.approvers.describe(),
+                "when": t(s.when.describe()),
+                "approvers": t(s.approvers.describe()),
                 "quorum": s.quorum,
                 "sla (working days)": s.sla_working_days or "-",
                 "escalate to": s.escalate_to or "-",
