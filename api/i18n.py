@@ -130,6 +130,8 @@ ZH_CN: dict[str, str] = {
     "Escalate to": "升级给",
     "Auto-reject": "自动驳回",
     "always": "总是",
+    "{path}: the thresholds file is invalid": "{path}:阈值文件无效",
+    "the form is incomplete ({reason})": "表单不完整({reason})",
     "external instructor": "外部讲师",
     "own instructor": "内部讲师",
     "Groups": "候选组",

@@ -29,6 +29,7 @@ from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep,
 from api.errors import HTTP_422
 from api.pages.rendering import language, redirect, render, said
 from api.rest.config import ConfigIn, VersionNumber, in_force_or_500, save_as
+from api.translator import translator
 from services import configuration
 from services.errors import Conflict, Invalid
 from services.programs import announce_configuration
@@ -69,7 +70,10 @@ def config_page(
         thresholds, pass_mark = thresholds_in_force(services.database.store, settings)
     except ValueError:
         thresholds, pass_mark = None, settings.exam_pass_mark
-        error = error or f"{settings.kpi_thresholds_file}: the thresholds file is invalid"
+        t = translator(language(request))
+        error = error or t("{path}: the thresholds file is invalid").format(
+            path=settings.kpi_thresholds_file
+        )
     return render(
         request,
         "config.html",
@@ -125,7 +129,13 @@ async def save_config_page(
         )
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
         return config_page(
-            request, principal, services, error=f"the form is incomplete ({exc})", status_code=422
+            request,
+            principal,
+            services,
+            error=translator(language(request))("the form is incomplete ({reason})").format(
+                reason=exc
+            ),
+            status_code=422,
         )
     if form.get("edit"):  # back from the confirm step to the editor, the draft kept
         return config_page(request, principal, services, draft=draft)
