@@ -49,7 +49,8 @@ def _helps() -> tuple[set[str], set[str]]:
     """Every command's path and every option's and argument's English help, the root's too."""
     root = typer.main.get_command(app)
     ctx = _click.Context(root, info_name="trainops")
-    paths, options = {""}, {p.help for p in root.get_params(ctx) if getattr(p, "help", None)}
+    paths = {""}
+    options = {getattr(p, "help", None) for p in root.get_params(ctx)}
     for path in _command_paths():
         command = root
         for word in path:
@@ -57,8 +58,8 @@ def _helps() -> tuple[set[str], set[str]]:
                 load(word, COMMANDS[word]) if command is root else command.commands[word]  # type: ignore[attr-defined]
             )
         paths.add(" ".join(path))
-        options |= {p.help for p in command.params if getattr(p, "help", None)}
-    return paths, {str(text) for text in options}
+        options |= {getattr(p, "help", None) for p in command.params}
+    return paths, {text for text in options if isinstance(text, str) and text}
 
 
 def test_every_command_and_option_has_its_help_in_chinese_and_no_stale_text() -> None:

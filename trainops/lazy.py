@@ -73,8 +73,9 @@ def localize(ctx: _click.Context, lang: str) -> None:
     path = help_path(ctx)
     _said(ctx.command, "help", commands.get(path))
     for param in ctx.command.get_params(ctx):
-        if getattr(param, "help", None) is not None:
-            _said(param, "help", options.get(getattr(param, "_english_help", param.help)))
+        english = getattr(param, "_english_help", getattr(param, "help", None))
+        if isinstance(english, str):
+            _said(param, "help", options.get(english))
     for name, sub in getattr(ctx.command, "commands", {}).items():
         _said(sub, "help", commands.get(f"{path} {name}".strip()))
 
