@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel
 
+from accounts.texts import ACCOUNT_EN
 from domain.roles import ROLES, Role
 
 __all__ = [
@@ -30,18 +31,19 @@ __all__ = [
 
 USERNAME = re.compile(r"^[A-Za-z0-9._@-]{1,100}$")
 MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
 TOKEN_PREFIX = "tro_"
 
 
 class UserError(ValueError):
     """Bad input for a user operation; the message is meant for the person who asked.
-    ``key`` and ``params`` name it for the edges, which say it in the reader's language
-    (``services/error_texts.py`` has the same English words and the Chinese)."""
+    ``key`` and ``params`` name it (``accounts.texts`` holds the English words) for the edges,
+    which say it in the reader's language (``services.error_texts``)."""
 
-    def __init__(self, message: str, key: str, **params: str) -> None:
-        super().__init__(message)
+    def __init__(self, key: str, /, **params: object) -> None:
         self.key = key
-        self.params = params
+        self.params = {name: str(value) for name, value in params.items()}
+        super().__init__(ACCOUNT_EN[key].format_map(self.params))
 
 
 @dataclass(frozen=True)
@@ -88,11 +90,7 @@ def utc_now() -> datetime:
 
 def check_username(username: str) -> str:
     if not USERNAME.fullmatch(username):
-        raise UserError(
-            "a username is 1-100 letters, digits or . _ @ - (it is the person id the "
-            "programs use, e.g. spec.li)",
-            "error.bad_username",
-        )
+        raise UserError("error.bad_username")
     return username
 
 
@@ -100,22 +98,13 @@ def check_roles(roles: Iterable[str]) -> frozenset[str]:
     unknown = sorted(set(roles) - set(ROLES))
     if unknown:
         named, known = ", ".join(unknown), ", ".join(ROLES)
-        raise UserError(
-            f"unknown role(s) {named}; roles are {known}",
-            "error.unknown_roles",
-            named=named,
-            known=known,
-        )
+        raise UserError("error.unknown_roles", named=named, known=known)
     return frozenset(roles)
 
 
 def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise UserError(
-            f"a password needs at least {MIN_PASSWORD} characters",
-            "error.short_password",
-            least=str(MIN_PASSWORD),
-        )
-    if len(password) > 1024:
-        raise UserError("a password may have at most 1024 characters", "error.long_password")
+        raise UserError("error.short_password", least=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD:
+        raise UserError("error.long_password", most=MAX_PASSWORD)
     return password

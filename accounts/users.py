@@ -90,9 +90,7 @@ class UserStore:
                 for role in sorted(role_set):
                     conn.execute(insert(user_roles).values(username=username, role=role))
         except IntegrityError as exc:
-            raise UserError(
-                f"user {username!r} already exists", "error.user_exists", username=repr(username)
-            ) from exc
+            raise UserError("error.user_exists", username=repr(username)) from exc
         self._record(
             UserCreated(username=username, display_name=name, roles=tuple(sorted(role_set))), actor
         )
@@ -203,7 +201,7 @@ class UserStore:
     def _require(conn: Connection, username: str) -> None:
         found = conn.execute(select(users.c.username).where(users.c.username == username))
         if found.first() is None:
-            raise UserError(f"no user {username!r}", "error.no_user", username=repr(username))
+            raise UserError("error.no_user", username=repr(username))
 
     # ------------------------------------------------------------------ API tokens
 
@@ -227,14 +225,9 @@ class UserStore:
             extra = sorted(set(limited) - held)
             if extra:
                 named = ", ".join(extra)
-                raise UserError(
-                    f"{username} does not hold the role(s) {named}",
-                    "error.roles_not_held",
-                    username=username,
-                    roles=named,
-                )
+                raise UserError("error.roles_not_held", username=username, roles=named)
             if not limited:
-                raise UserError("a token needs at least one role", "error.token_without_roles")
+                raise UserError("error.token_without_roles")
         token_id = secrets.token_hex(6)
         secret = f"{TOKEN_PREFIX}{token_id}_{secrets.token_urlsafe(32)}"
         now = utc_now()

@@ -13,7 +13,9 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
+from activities.config_texts import CONFIG_EN
 from domain.approval import ApprovalPolicy
 from domain.calendar import CalendarConfig, ReminderRules
 from domain.fact_rules import FactRules
@@ -65,14 +67,16 @@ class WebhookChannel(BaseModel):
     @model_validator(mode="after")
     def _one_url(self) -> WebhookChannel:
         if self.url is not None and any(mark in self.url for mark in "?@#"):
-            raise ValueError(
+            raise PydanticCustomError(
+                "setting.webhook_url_key",
                 "a webhook url must not carry a key (query string or credentials): put the"
-                " whole URL in an environment variable and name it with url_env"
+                " whole URL in an environment variable and name it with url_env",
             )
         if (self.url is None) == (self.url_env is None):
-            raise ValueError(
+            raise PydanticCustomError(
+                "setting.webhook_one_url",
                 "give the webhook either url (no key in it) or url_env (the name of an"
-                " environment variable holding a URL with its key)"
+                " environment variable holding a URL with its key)",
             )
         return self
 
@@ -101,7 +105,11 @@ class NotificationSettings(BaseModel):
     def _routes_name_channels(self) -> NotificationSettings:
         for route in self.routes:
             if route.channel != "outbox" and route.channel not in self.channels:
-                raise ValueError(f"route names unknown channel {route.channel!r}")
+                raise PydanticCustomError(
+                    "setting.unknown_channel",
+                    "route names unknown channel {channel}",
+                    {"channel": repr(route.channel)},
+                )
         return self
 
     def route_for(self, person: str) -> tuple[str, str]:
@@ -135,11 +143,20 @@ def default_document() -> str:
 
 class ConfigFileError(Exception):
     """A configuration file that cannot be used; the message names the file and line, and
-    ``line`` holds it for an editor to point at (None: the whole document)."""
+    ``line`` holds it for an editor to point at (None: the whole document). ``key`` and
+    ``params`` name it (``activities.config_texts``) for the edges to say in the reader's
+    language."""
 
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.key = key
+        self.params = {name: str(value) for name, value in params.items()}
+        super().__init__(CONFIG_EN[key].format_map(self.params))
+        line = params.get("line")
+        self.line = line if isinstance(line, int) else None
+
+
+class _AliasRefused(yaml.composer.ComposerError):
+    """An alias (``*name``) in the document, which the configuration refuses."""
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -151,9 +168,7 @@ class _LineLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in the configuration", mark
-            )
+            raise _AliasRefused(None, None, "aliases (*name) are not allowed", mark)
         return super().compose_node(parent, index)
 
 
@@ -201,31 +216,53 @@ def _line_of(node: Any, location: tuple[int | str, ...]) -> int | None:
     return line
 
 
+def _unreadable(exc: yaml.YAMLError, text: str, source: str) -> ConfigFileError:
+    """Why YAML could not read ``text``: a character it refuses (a NUL byte says the file is
+    not text), an alias, or the parser's own words, with the line where known."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1
+        if exc.character == 0:
+            return ConfigFileError("config.not_text", source=source, line=line)
+        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "?"
+        return ConfigFileError(
+            "config.control_character", source=source, line=line, character=character
+        )
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return ConfigFileError("config.not_yaml", source=source, detail=exc)
+    line = mark.line + 1
+    if isinstance(exc, _AliasRefused):
+        return ConfigFileError("config.alias", source=source, line=line)
+    return ConfigFileError("config.not_yaml_at", source=source, line=line, detail=exc)
+
+
 def parse_admin_config(text: str, source: str = "<config>") -> AdminConfig:
     try:
         raw = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "unknown line"
-        line = mark.line + 1 if mark is not None else None
-        raise ConfigFileError(f"{source}, {where}: not valid YAML ({exc})", line) from exc
+        raise _unreadable(exc, text, source) from exc
     except ValueError as exc:  # PyYAML builds dates itself: 2027-02-30 is a ValueError
-        raise ConfigFileError(f"{source}: a value cannot be read ({exc})") from exc
+        raise ConfigFileError("config.bad_value", source=source, detail=exc) from exc
     except RecursionError as exc:
-        raise ConfigFileError(f"{source}: nested too deeply") from exc
+        raise ConfigFileError("config.too_deep", source=source) from exc
     if raw is None:
         return AdminConfig()
     if not isinstance(raw, dict):
-        raise ConfigFileError(f"{source}: the top level must be a mapping")
+        raise ConfigFileError("config.not_mapping", source=source)
     try:
         return AdminConfig.model_validate(_strip(raw))
     except ValidationError as exc:
         first = exc.errors()[0]
         location = tuple(first["loc"])
         line = _line_of(raw, location)
-        where = f"line {line}" if line is not None else "top level"
         path = ".".join(str(p) for p in location) or "(root)"
-        raise ConfigFileError(f"{source}, {where} ({path}): {first['msg']}", line) from exc
+        # the problem's type and context let the edges say it in another language
+        said = {"problem": first["msg"], "problem_type": first["type"], **first.get("ctx", {})}
+        if line is None:
+            raise ConfigFileError("config.invalid", source=source, path=path, **said) from exc
+        raise ConfigFileError(
+            "config.invalid_at", source=source, line=line, path=path, **said
+        ) from exc
 
 
 def load_admin_config(path: Path | None) -> AdminConfig:
@@ -235,5 +272,5 @@ def load_admin_config(path: Path | None) -> AdminConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigFileError(f"{path}: cannot read ({exc})") from exc
+        raise ConfigFileError("config.cannot_read", source=path, reason=exc) from exc
     return parse_admin_config(text, str(path))

@@ -25,6 +25,7 @@ from uuid import uuid4
 import structlog
 
 from activities.admin_config import AdminConfig, ConfigFileError, parse_admin_config
+from activities.config_texts import CONFIG_EN
 from domain.events import ConfigurationChanged, event_payload, load_event
 from domain.ratings import KpiRules
 from domain.streams import CONFIG_STREAM
@@ -48,7 +49,12 @@ def provider(value: T | Callable[[], T] | None, default: T) -> Callable[[], T]:
 
 
 class ConfigConflict(Exception):
-    """Someone saved another version since the editor loaded the one it changes."""
+    """Someone saved another version since the editor loaded the one it changes; ``key`` and
+    ``params`` name why (``activities.config_texts``)."""
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.key, self.params = key, {name: str(value) for name, value in params.items()}
+        super().__init__(CONFIG_EN[key].format_map(self.params))
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,7 @@ def file_version(path: Path | None) -> ConfigVersion:
     try:
         document = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigFileError(f"{path}: cannot read ({exc})") from exc
+        raise ConfigFileError("config.cannot_read", source=path, reason=exc) from exc
     return ConfigVersion(0, document, _digest(document), str(path))
 
 
@@ -117,13 +123,11 @@ def check_document(document: str) -> AdminConfig:
     """The configuration ``document`` holds, or ``ConfigFileError`` naming the line of the first
     problem: what a save checks, also asked by the editor while the admin types."""
     if len(document) > MAX_DOCUMENT_CHARS:
-        raise ConfigFileError(f"the document is longer than {MAX_DOCUMENT_CHARS} characters")
+        raise ConfigFileError("config.too_long", limit=MAX_DOCUMENT_CHARS)
     if not document.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in document.splitlines()
     ):
-        raise ConfigFileError(
-            "the document is empty: saving it would put the built-in defaults in force"
-        )
+        raise ConfigFileError("config.empty")
     return parse_admin_config(document, "the configuration")
 
 
@@ -168,7 +172,7 @@ def save_version(
     except StreamVersionConflict as exc:
         if exc.actual < expected_version:
             raise ConfigConflict(
-                f"there is no version {expected_version}: version {exc.actual} is in force"
+                "config.no_base_version", expected=expected_version, actual=exc.actual
             ) from exc
         following = history(store)[expected_version]  # the version saved after the base
         if (following.sha256, following.changed_by, following.comment) == (
@@ -178,8 +182,7 @@ def save_version(
         ):
             return following  # a retry of a save that landed (its answer was lost): a no-op
         raise ConfigConflict(
-            f"version {exc.actual} was saved after version {expected_version}, which this"
-            " change started from: reload, reapply your change and save again"
+            "config.saved_meanwhile", expected=expected_version, actual=exc.actual
         ) from exc
     return ConfigVersion(version, document, event.sha256, "log", comment, actor, now)
 

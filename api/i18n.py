@@ -130,6 +130,10 @@ ZH_CN: dict[str, str] = {
     "Escalate to": "升级给",
     "Auto-reject": "自动驳回",
     "always": "总是",
+    "{path}: the thresholds file is invalid": "{path}:阈值文件无效",
+    "the form is incomplete ({reason})": "表单不完整({reason})",
+    "external instructor": "外部讲师",
+    "own instructor": "内部讲师",
     "Groups": "候选组",
     "Admins": "管理员",
     "Calendar and reminders": "日历与提醒",
@@ -344,8 +348,6 @@ ZH_CN: dict[str, str] = {
         "未导入任何内容:被拒绝的行列在下面。"
     ),
     # The built-in approval step (domain.approval); an admin's own step names show as typed.
-    "Approval by the plan's approvers": "由计划指定的审批人审批",
-    "default": "默认",  # the built-in approval policy's name
     # --- end of the screens helper's block
 }
 

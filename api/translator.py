@@ -14,7 +14,7 @@ from api.i18n import CATALOG
 from api.languages import DEFAULT, LANGUAGES
 from api.refusal_texts import ZH_CN as REFUSALS_ZH_CN
 from domain.refusals import REFUSALS
-from projections.event_texts import decode, render
+from projections.event_texts import built_in, decode, render
 from services.error_texts import say
 
 
@@ -29,6 +29,11 @@ class Translator:
 
     def __call__(self, text: str) -> str:
         return self.table.get(text, text)
+
+    def name(self, text: str) -> str:
+        """A name as the page shows it: in this language when the product gave it (the
+        built-in approval step, ``projections.event_texts.BUILT_IN_NAMES``), as written else."""
+        return built_in(text, self.lang)
 
     def event(self, entry: Mapping[str, Any]) -> str:
         stored = entry.get("message")

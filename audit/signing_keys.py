@@ -15,6 +15,7 @@ from uuid import uuid4
 import structlog
 from pydantic import BaseModel
 
+from audit.key_texts import key_message
 from domain.events import (
     SigningKeyPublished,
     SigningKeyRetired,
@@ -33,7 +34,14 @@ SYSTEM_METADATA = {"actor": "system", "role": "system"}
 
 
 class SigningKeyError(StartupError, RuntimeError):
-    """A key operation the log refuses (unknown or retired key); the message says why."""
+    """A key that cannot be used (unknown, retired, missing, not Ed25519); the message says
+    why, and ``key`` and ``params`` name it (``audit.key_texts``) for the edges to say in the
+    reader's language."""
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.key = key
+        self.params = {name: str(value) for name, value in params.items()}
+        super().__init__(key_message(key, self.params))
 
 
 def published_keys(store: EventStore, stream: str) -> dict[str, TrustedKey]:
@@ -82,9 +90,7 @@ def publish_key(store: EventStore, key: TrustedKey, stream: str = KEYS_STREAM) -
     known = published_keys(store, stream)
     if key.key_id in known:
         if known[key.key_id].retired_at is not None:
-            raise SigningKeyError(
-                f"key {key.key_id} was retired: configure a new one (`trainops keys generate`)"
-            )
+            raise SigningKeyError("key.retired", key_id=key.key_id)
         return False
     published = SigningKeyPublished(
         key_id=key.key_id, public_key=base64.b64encode(key.public_key).decode()
@@ -98,6 +104,6 @@ def retire_key(store: EventStore, key_id: str, actor: str, reason: str = "") -> 
     """Stop trusting ``key_id`` for assertions issued from now on (recorded with its actor)."""
     known = trusted_keys(store)
     if key_id not in known:
-        raise SigningKeyError(f"no published signing key {key_id!r}")
+        raise SigningKeyError("key.not_published", key_id=repr(key_id))
     retired = SigningKeyRetired(key_id=key_id, retired_at=datetime.now(UTC), reason=reason)
     _append(store, retired, {"actor": actor, "role": "admin"})

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 PersonId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")]
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
@@ -95,8 +96,9 @@ class Approvers(BaseModel):
             ]
         )
         if given != 1:
-            raise ValueError(
-                "name the approvers one way: people, group, department_manager or plan_approvers"
+            raise PydanticCustomError(
+                "setting.approvers_one_way",
+                "name the approvers one way: people, group, department_manager or plan_approvers",
             )
         return self
 
@@ -116,17 +118,25 @@ class PolicyStep(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> PolicyStep:
         if self.approvers.people and self.quorum > len(self.approvers.people):
-            raise ValueError(
-                f"quorum {self.quorum} exceeds the {len(self.approvers.people)} people named"
+            raise PydanticCustomError(
+                "setting.quorum_exceeds_people",
+                "quorum {quorum} exceeds the {people} people named",
+                {"quorum": self.quorum, "people": len(self.approvers.people)},
             )
         if self.escalate_to is not None and self.sla_working_days is None:
-            raise ValueError("escalate_to needs sla_working_days (when to escalate)")
+            raise PydanticCustomError(
+                "setting.escalate_needs_sla",
+                "escalate_to needs sla_working_days (when to escalate)",
+            )
         if (
             self.auto_reject_after_working_days is not None
             and self.sla_working_days is not None
             and self.auto_reject_after_working_days <= self.sla_working_days
         ):
-            raise ValueError("auto_reject_after_working_days must be later than the SLA")
+            raise PydanticCustomError(
+                "setting.auto_reject_before_sla",
+                "auto_reject_after_working_days must be later than the SLA",
+            )
         return self
 
 
@@ -158,16 +168,26 @@ class ApprovalPolicy(BaseModel):
     def _references_exist(self) -> ApprovalPolicy:
         ids = [step.id for step in self.steps]
         if len(set(ids)) != len(ids):
-            raise ValueError("step ids must be unique")
+            raise PydanticCustomError("setting.step_ids_unique", "step ids must be unique")
         for step in self.steps:
             group = step.approvers.group
             if group is not None:
                 if group not in self.groups:
-                    raise ValueError(f"step {step.id!r} names unknown group {group!r}")
+                    raise PydanticCustomError(
+                        "setting.unknown_group",
+                        "step {step} names unknown group {group}",
+                        {"step": repr(step.id), "group": repr(group)},
+                    )
                 if step.quorum > len(self.groups[group]):
-                    raise ValueError(
-                        f"step {step.id!r}: quorum {step.quorum} exceeds the"
-                        f" {len(self.groups[group])} members of {group!r}"
+                    raise PydanticCustomError(
+                        "setting.quorum_exceeds_group",
+                        "step {step}: quorum {quorum} exceeds the {members} members of {group}",
+                        {
+                            "step": repr(step.id),
+                            "quorum": step.quorum,
+                            "members": len(self.groups[group]),
+                            "group": repr(group),
+                        },
                     )
         return self
 

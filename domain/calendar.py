@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 
 class CalendarConfig(BaseModel):
@@ -39,9 +40,7 @@ class CalendarConfig(BaseModel):
     @classmethod
     def _known_region(cls, value: str | None) -> str | None:
         if value is not None and value not in holidays.list_supported_countries():
-            raise ValueError(
-                f"no public holiday calendar for region {value!r} (use ISO 3166 codes)"
-            )
+            raise unknown_region(value)
         return value
 
     def resolved(self, years: tuple[int, ...]) -> CalendarConfig:
@@ -78,8 +77,17 @@ def provisional_years(region: str, years: tuple[int, ...]) -> tuple[int, ...]:
 def check_region(value: str | None) -> str | None:
     """``value`` if the holidays package has a calendar for it; a clear error otherwise."""
     if value is not None and value not in holidays.list_supported_countries():
-        raise ValueError(f"no public holiday calendar for region {value!r} (use ISO 3166 codes)")
+        raise unknown_region(value)
     return value
+
+
+def unknown_region(value: str) -> PydanticCustomError:
+    """A region the holidays package has no calendar for (a ``ValueError``), with its words."""
+    return PydanticCustomError(
+        "setting.unknown_region",
+        "no public holiday calendar for region {region} (use ISO 3166 codes)",
+        {"region": repr(value)},
+    )
 
 
 @lru_cache(maxsize=64)

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from domain.exact import Number, exact
 
@@ -33,7 +34,11 @@ class Threshold(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Threshold:
         if self.excellent < self.meets:
-            raise ValueError(f"excellent ({self.excellent}) is below meets ({self.meets})")
+            raise PydanticCustomError(
+                "setting.excellent_below_meets",
+                "excellent ({excellent}) is below meets ({meets})",
+                {"excellent": self.excellent, "meets": self.meets},
+            )
         return self
 
     def rate(self, value: Number | None) -> Rating:
@@ -119,7 +124,9 @@ class KpiRules(BaseModel):
     def _known(self) -> KpiRules:
         unknown = sorted(set(self.thresholds) - set(DEFAULTS))
         if unknown:
-            raise ValueError(
-                f"unknown KPI(s) {', '.join(unknown)}; the KPIs are {', '.join(DEFAULTS)}"
+            raise PydanticCustomError(
+                "setting.unknown_kpis",
+                "unknown KPI(s) {named}; the KPIs are {known}",
+                {"named": ", ".join(unknown), "known": ", ".join(DEFAULTS)},
             )
         return self

@@ -14,7 +14,6 @@ from domain import accounts as acc
 from domain import evaluation as ev
 from domain import events as e
 from domain import reference as ref
-from domain.approval import DEFAULT_STEP_NAME
 from domain.attendance import AttendeesRecorded
 
 # Rendering lives with the texts (the command line renders stored messages without the domain).
@@ -75,8 +74,6 @@ def parts(event: e.Event) -> list[Part]:
             return _one("event.ProgramRevised")
         case e.ProgramSubmitted():
             return _one("event.ProgramSubmitted", revision=event.revision)
-        case e.ApprovalStepStarted() if event.name == DEFAULT_STEP_NAME:
-            return _one("event.ApprovalStepStarted.builtin", quorum=event.quorum)
         case e.ApprovalStepStarted():
             return _one("event.ApprovalStepStarted", name=event.name, quorum=event.quorum)
         case e.ApprovalRequested():

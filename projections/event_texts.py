@@ -20,9 +20,6 @@ EN: dict[str, str] = {
     "event.ProgramRevised.comment": "revised: {comment}",
     "event.ProgramSubmitted": "submitted revision {revision} for approval",
     "event.ApprovalStepStarted": "approval step “{name}” started (quorum {quorum})",
-    "event.ApprovalStepStarted.builtin": (
-        "approval step “Approval by the plan's approvers” started (quorum {quorum})"
-    ),
     "event.ApprovalRequested": "approval task {task} for {who}",
     "event.ApprovalRequested.group": "approval task {task} for group {group}",
     "event.ApprovalStepCompleted": "approval step {step} completed",
@@ -111,7 +108,6 @@ ZH_CN: dict[str, str] = {
     "event.ProgramRevised.comment": "修改了计划:{comment}",
     "event.ProgramSubmitted": "提交第 {revision} 版审批",
     "event.ApprovalStepStarted": "审批步骤“{name}”开始(法定人数 {quorum})",
-    "event.ApprovalStepStarted.builtin": "审批步骤“由计划指定的审批人审批”开始(法定人数 {quorum})",
     "event.ApprovalRequested": "审批任务 {task} 交给 {who}",
     "event.ApprovalRequested.group": "审批任务 {task} 交给组 {group}",
     "event.ApprovalStepCompleted": "审批步骤 {step} 已完成",
@@ -189,10 +185,41 @@ ZH_CN: dict[str, str] = {
 CATALOG: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN}
 
 
+#: Names the product itself gives (the built-in approval policy and its step,
+#: ``domain.approval``) in each language but English: wherever such a name appears (an event's
+#: summary, the inbox, the route, the configuration) it is shown in the reader's language at
+#: render time; names people give stay as written.
+BUILT_IN_NAMES: dict[str, dict[str, str]] = {
+    "zh-CN": {
+        "Approval by the plan's approvers": "由计划指定的审批人审批",
+        "default": "默认",
+    },
+}
+
+#: Keys rows stored before a change still carry, read as what the key is now.
+LEGACY: dict[str, Part] = {
+    "event.ApprovalStepStarted.builtin": (
+        "event.ApprovalStepStarted",
+        {"name": "Approval by the plan's approvers"},
+    ),
+}
+
+
+def built_in(name: str, lang: str) -> str:
+    """``name`` in ``lang`` when the product gave it; as written when a person did."""
+    return BUILT_IN_NAMES.get(lang, {}).get(name, name)
+
+
 def render(message: Sequence[Part], lang: str = "en") -> str:
-    """The parts as one line in ``lang`` (English for a language or key it does not know)."""
+    """The parts as one line in ``lang`` (English for a language or key it does not know); a
+    parameter that is a built-in name is in ``lang`` too."""
     table = CATALOG.get(lang, EN)
-    return "".join(table.get(key, EN.get(key, key)).format_map(params) for key, params in message)
+    return "".join(
+        table.get(key, EN.get(key, key)).format_map(
+            {name: built_in(value, lang) for name, value in params.items()}
+        )
+        for key, params in message
+    )
 
 
 def encode(message: Sequence[Part]) -> str:
@@ -205,9 +232,13 @@ def decode(stored: str | None) -> list[Part] | None:
     if not stored:
         return None
     try:
-        return [
+        message = [
             (str(key), {str(k): str(v) for k, v in params.items()})
             for key, params in json.loads(stored)
         ]
     except (ValueError, TypeError, AttributeError):
         return None
+    return [
+        (LEGACY[key][0], {**LEGACY[key][1], **params}) if key in LEGACY else (key, params)
+        for key, params in message
+    ]

@@ -89,13 +89,19 @@ def explain(exc: BaseException) -> str:
     return str(exc)
 
 
+#: How the one line says a startup error: the command line puts one here that says an error
+#: with a message key (``key``, ``params``) in the reader's language; English by default.
+said: list[Callable[[BaseException], str]] = []
+
+
 @contextlib.contextmanager
 def explained_startup() -> Iterator[None]:
     """A startup error a person must fix becomes one line on stderr and exit status 78."""
     try:
         yield
     except STARTUP_ERRORS as exc:
-        print(f"error: {explain(exc)}", file=sys.stderr, flush=True)
+        line = said[0](exc) if said else f"error: {explain(exc)}"
+        print(line, file=sys.stderr, flush=True)
         raise SystemExit(EXIT_CONFIG) from None
 
 

@@ -19,6 +19,7 @@ from activities.config_versions import (
     save_version,
 )
 from eventlog.store import EventStore
+from services.error_texts import say
 from services.errors import Conflict, Invalid, NotFound
 from services.proven import CONFIGURATION
 
@@ -40,19 +41,20 @@ def version_in_force(saved: Sequence[ConfigVersion], file: Path | None) -> Confi
 
 @dataclass(frozen=True)
 class Problem:
-    """Why a document would be refused, and its line (None: the whole document)."""
+    """Why a document would be refused, and its line (None: the whole document); ``message``
+    in ``lang`` (``services.error_texts``)."""
 
     line: int | None
     message: str
 
 
-def problems(document: str) -> list[Problem]:
+def problems(document: str, lang: str = "en") -> list[Problem]:
     """What saving ``document`` would refuse it for (empty: it would save), with the save's
-    own check, so the editor can say it while the admin types."""
+    own check, so the editor can say it while the admin types, in the admin's ``lang``."""
     try:
         check_document(document)
     except ConfigFileError as exc:
-        return [Problem(exc.line, str(exc))]
+        return [Problem(exc.line, say(exc.key, exc.params, lang) or str(exc))]
     return []
 
 

@@ -9,9 +9,16 @@ It lives in ``services`` so both edges (``api`` pages, ``trainops`` command line
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import Mapping
 
-#: Every service error's English text by key.
+from accounts.texts import ACCOUNT_EN
+from activities.config_texts import CONFIG_EN
+from audit.key_texts import KEY_EN
+
+#: Every service error's English text by key; the lower layers' errors (accounts,
+#: configuration documents, keys) keep their English where they are raised and join here.
 EN: dict[str, str] = {
     # ---- passed through from a lower layer, which said it in English only
     "error.detail": "{detail}",
@@ -46,18 +53,6 @@ EN: dict[str, str] = {
         "wrong or expired setup code: use the one trainops printed at its last start "
         "(restart it for a new one)"
     ),
-    # ---- accounts (raised in accounts/ with these same English words)
-    "error.bad_username": (
-        "a username is 1-100 letters, digits or . _ @ - (it is the person id the programs use, "
-        "e.g. spec.li)"
-    ),
-    "error.unknown_roles": "unknown role(s) {named}; roles are {known}",
-    "error.short_password": "a password needs at least {least} characters",
-    "error.long_password": "a password may have at most 1024 characters",
-    "error.user_exists": "user {username} already exists",
-    "error.no_user": "no user {username}",
-    "error.roles_not_held": "{username} does not hold the role(s) {roles}",
-    "error.token_without_roles": "a token needs at least one role",
     # ---- KPIs
     "error.own_scorecards_only": "{username} may read only their own scorecards",
     "error.own_specialist_scorecards_only": (
@@ -83,6 +78,9 @@ EN: dict[str, str] = {
     "error.temporal_refused": "Temporal refused the call ({status})",
     "error.temporal_not_configured": "no Temporal client configured",
     "error.temporal_unreachable": "cannot reach Temporal at {address}",
+    **ACCOUNT_EN,
+    **CONFIG_EN,
+    **KEY_EN,
 }
 
 ZH_CN: dict[str, str] = {
@@ -106,7 +104,7 @@ ZH_CN: dict[str, str] = {
     ),
     "error.unknown_roles": "未知角色 {named};可用角色为 {known}",
     "error.short_password": "密码至少需要 {least} 个字符",
-    "error.long_password": "密码最多 1024 个字符",
+    "error.long_password": "密码最多 {most} 个字符",
     "error.user_exists": "用户 {username} 已存在",
     "error.no_user": "没有用户 {username}",
     "error.roles_not_held": "{username} 没有角色 {roles}",
@@ -136,7 +134,110 @@ ZH_CN: dict[str, str] = {
     "error.temporal_refused": "Temporal 拒绝了调用({status});未做任何更改,请稍后重试",
     "error.temporal_not_configured": "未配置 Temporal 客户端",
     "error.temporal_unreachable": "无法连接 {address} 上的 Temporal",
+    # ---- configuration documents (activities.config_texts)
+    "config.cannot_read": "{source}:无法读取({reason})",
+    "config.not_text": (
+        "{source},第 {line} 行:含有 NUL 字节(字符 0):这不是文本文件;"
+        "配置应为以 UTF-8 保存的 YAML 文本"
+    ),
+    "config.control_character": (
+        "{source},第 {line} 行:YAML 中不允许控制字符 {character};请删除它(配置应为纯 UTF-8 文本)"
+    ),
+    "config.not_yaml_at": "{source},第 {line} 行:不是有效的 YAML({detail})",
+    "config.not_yaml": "{source}:不是有效的 YAML({detail})",
+    "config.alias": "{source},第 {line} 行:配置中不允许使用别名(*name)",
+    "config.bad_value": "{source}:有一个值无法读取({detail})",
+    "config.too_deep": "{source}:嵌套层级过深",
+    "config.not_mapping": "{source}:顶层必须是映射(键: 值)",
+    "config.invalid_at": "{source},第 {line} 行({path}):{problem}",
+    "config.invalid": "{source},顶层({path}):{problem}",
+    "config.too_long": "文档超过 {limit} 个字符",
+    "config.empty": "文档为空:保存它会使内置默认值生效",
+    "config.no_base_version": "没有版本 {expected}:当前生效的是版本 {actual}",
+    "config.saved_meanwhile": (
+        "版本 {actual} 在此更改所基于的版本 {expected} 之后已被保存:请刷新,重新应用你的更改后再保存"
+    ),
+    # ---- signing and seal keys (audit.key_texts)
+    "key.retired": "密钥 {key_id} 已停用:请配置新密钥(`trainops keys generate`)",
+    "key.not_published": "没有已公布的签名密钥 {key_id}",
+    "key.not_ed25519": "{where} 不是 Ed25519 私钥(应为 PEM,或 32 字节种子的 base64)",
+    "key.other_type": "{where} 中是其他类型的密钥;需要 Ed25519 密钥",
+    "key.no_signing_key": (
+        "没有签名密钥:请设置 TRAINOPS_SIGNING_KEY(32 字节 Ed25519 种子的 base64;"
+        "`trainops keys generate` 可生成)或 TRAINOPS_SIGNING_KEY_FILE"
+    ),
+    "key.no_seal_key": (
+        "没有封存密钥:请设置 TRAINOPS_SEAL_KEY(32 字节 Ed25519 种子的 base64)"
+        "或 TRAINOPS_SEAL_KEY_FILE"
+    ),
 }
+
+#: A configuration value's problem (pydantic's error ``type``) in Simplified Chinese, filled
+#: from the error's context; a type with no entry keeps pydantic's English words.
+PROBLEMS_ZH_CN: dict[str, str] = {
+    "value_error": "{error}",
+    "missing": "缺少此项",
+    "extra_forbidden": "不认识的设置项(拼写错误?)",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "string_type": "应为文本",
+    "date_type": "应为日期,例如 2027-01-15",
+    "date_parsing": "应为日期,例如 2027-01-15",
+    "date_from_datetime_parsing": "应为日期,例如 2027-01-15",
+    "date_from_datetime_inexact": "应为日期(不含时间),例如 2027-01-15",
+    "time_type": "应为时间,例如 09:00",
+    "time_parsing": "应为时间,例如 09:00",
+    "dict_type": "应为映射(键: 值)",
+    "list_type": "应为列表",
+    "tuple_type": "应为列表",
+    "model_type": "应为映射(键: 值)",
+    "literal_error": "应为以下之一:{expected}",
+    "enum": "应为以下之一:{expected}",
+    "union_tag_invalid": "{discriminator} 应为以下之一:{expected_tags}(现为 {tag})",
+    "union_tag_not_found": "缺少 {discriminator}",
+    "greater_than": "应大于 {gt}",
+    "greater_than_equal": "应不小于 {ge}",
+    "less_than": "应小于 {lt}",
+    "less_than_equal": "应不大于 {le}",
+    "string_too_short": "至少需要 {min_length} 个字符",
+    "string_too_long": "最多 {max_length} 个字符",
+    "too_short": "至少需要 {min_length} 项",
+    "too_long": "最多 {max_length} 项",
+    "string_pattern_mismatch": "不符合格式 {pattern}",
+    # the configuration's own rules (``PydanticCustomError`` types in domain/ and activities/)
+    "setting.approvers_one_way": (
+        "请只用一种方式指定审批人:people、group、department_manager 或 plan_approvers"
+    ),
+    "setting.quorum_exceeds_people": "法定人数 {quorum} 超过了指定的 {people} 人",
+    "setting.escalate_needs_sla": "escalate_to 需要 sla_working_days(何时升级)",
+    "setting.auto_reject_before_sla": "auto_reject_after_working_days 必须晚于时限(SLA)",
+    "setting.step_ids_unique": "步骤 id 必须唯一",
+    "setting.unknown_group": "步骤 {step} 引用了未知的组 {group}",
+    "setting.quorum_exceeds_group": (
+        "步骤 {step}:法定人数 {quorum} 超过了组 {group} 的 {members} 名成员"
+    ),
+    "setting.webhook_url_key": (
+        "webhook 的 url 不能包含密钥(查询字符串或凭据):"
+        "请把完整 URL 放进环境变量,并用 url_env 指定其名称"
+    ),
+    "setting.webhook_one_url": (
+        "webhook 需要 url(不含密钥)或 url_env(保存含密钥 URL 的环境变量名)二者之一"
+    ),
+    "setting.unknown_channel": "路由引用了未知的渠道 {channel}",
+    "setting.unknown_region": "没有地区 {region} 的公共假日日历(请使用 ISO 3166 代码)",
+    "setting.excellent_below_meets": "excellent({excellent})低于 meets({meets})",
+    "setting.unknown_kpis": "未知的 KPI {named};KPI 有:{known}",
+}
+
+#: What Temporal was asked to confirm (``services.errors.temporal_errors``): "[the] KIND of
+#: 'PROGRAM'", KIND a program action (``services.actions``) or "plan".
+WHAT = re.compile(r"^(?:the )?(?P<kind>[a-z_ ]+) of (?P<program>'.*')$", re.DOTALL)
+
 
 #: Keys whose text is a lower layer's English words as they are: the same in every language.
 PASSED_THROUGH = frozenset({"error.detail"})
@@ -144,6 +245,8 @@ PASSED_THROUGH = frozenset({"error.detail"})
 #: Fixed English phrases that go into a parameter (what was being done, a role's name), in
 #: Simplified Chinese; a parameter with no entry here stays as it is.
 PHRASES_ZH_CN: dict[str, str] = {
+    "the configuration": "配置",
+    "plan": "计划",
     "the specialist role": "培训专员角色",
     "the approver role": "审批人角色",
     "the auditor role": "审计员角色",
@@ -213,6 +316,27 @@ def _phrase(value: str) -> str:
     return value
 
 
+def _what(value: str) -> str:
+    """What Temporal did not confirm in Chinese: "项目 'p' 的计划"; as it is when it is not
+    one of ours."""
+    found = WHAT.match(value)
+    kind = found and PHRASES_ZH_CN.get(found["kind"].replace("_", " "))
+    return f"项目 {found['program']} 的{kind}" if found and kind else value
+
+
+def _in_chinese(params: dict[str, str]) -> dict[str, str]:
+    """The parameters in Chinese: fixed phrases, what Temporal did not confirm, and a
+    configuration value's problem from its type."""
+    values = {name: _phrase(value) for name, value in params.items()}
+    if "what" in values:
+        values["what"] = _what(values["what"])
+    problem = PROBLEMS_ZH_CN.get(params.get("problem_type", ""))
+    if problem is not None:
+        with contextlib.suppress(KeyError, ValueError, IndexError):
+            values["problem"] = problem.format_map(params)
+    return values
+
+
 def say(key: str, params: Mapping[str, object], lang: str) -> str | None:
     """The error ``key`` in ``lang`` with ``params`` filled; None when the key is not a
     service error's or its parameters do not fit (the caller keeps the English words)."""
@@ -221,7 +345,7 @@ def say(key: str, params: Mapping[str, object], lang: str) -> str | None:
         return None
     values = {name: str(value) for name, value in params.items()}
     if lang == "zh-CN":
-        values = {name: _phrase(value) for name, value in values.items()}
+        values = _in_chinese(values)
     try:
         return template.format_map(values)
     except (KeyError, ValueError, IndexError):

@@ -46,10 +46,7 @@ def load_seal_signer(settings: Settings) -> Signer:
     if settings.seal_key is not None and settings.seal_key.get_secret_value().strip():
         return Signer(_from_pem_or_seed(settings.seal_key.get_secret_value(), "TRAINOPS_SEAL_KEY"))
     if not settings.seal_key_file.exists() and not settings.seal_key_create:
-        raise SigningKeyError(
-            "no seal key: set TRAINOPS_SEAL_KEY (base64 of a 32-byte Ed25519 seed) or "
-            "TRAINOPS_SEAL_KEY_FILE"
-        )
+        raise SigningKeyError("key.no_seal_key")
     return load_signer(None, settings.seal_key_file, create=settings.seal_key_create)
 
 

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import BaseModel, SecretStr
 
+from audit.signing_keys import SigningKeyError
 from domain.proofs import (
     ActorAssertion,
     TrustedKey,
@@ -26,13 +27,10 @@ from domain.proofs import (
     payload_digest,
     signed_bytes,
 )
-from runtime.errors import StartupError
+
+__all__ = ["Signer", "SigningKeyError", "load_signer"]
 
 log = structlog.get_logger(__name__)
-
-
-class SigningKeyError(StartupError, RuntimeError):
-    """The signing key is missing or unreadable; the message says what to set."""
 
 
 class Signer:
@@ -86,11 +84,9 @@ def _from_pem_or_seed(text: str, where: str) -> Ed25519PrivateKey:
         else:
             key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(text, validate=True))
     except ValueError as exc:
-        raise SigningKeyError(
-            f"{where} is not an Ed25519 private key (PEM, or base64 of the 32-byte seed)"
-        ) from exc
+        raise SigningKeyError("key.not_ed25519", where=where) from exc
     if not isinstance(key, Ed25519PrivateKey):
-        raise SigningKeyError(f"{where} holds a key of another type; an Ed25519 key is needed")
+        raise SigningKeyError("key.other_type", where=where)
     return key
 
 
@@ -102,10 +98,7 @@ def load_signer(key: SecretStr | None, key_file: Path, *, create: bool) -> Signe
     if key_file.exists():
         return Signer(_from_pem_or_seed(key_file.read_text(), str(key_file)))
     if not create:
-        raise SigningKeyError(
-            "no signing key: set TRAINOPS_SIGNING_KEY (base64 of a 32-byte Ed25519 seed; "
-            "`trainops keys generate` prints one) or TRAINOPS_SIGNING_KEY_FILE"
-        )
+        raise SigningKeyError("key.no_signing_key")
     key_file.parent.mkdir(parents=True, exist_ok=True)
     private = Ed25519PrivateKey.generate()
     pem = private.private_bytes(

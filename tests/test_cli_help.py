@@ -1,14 +1,18 @@
 """Every command's ``--help`` prints, whatever its help text holds: help is plain text, so
-``ID@WHEN[/HOURS]`` is shown as written instead of crashing as Rich markup."""
+``ID@WHEN[/HOURS]`` is shown as written instead of crashing as Rich markup; and in zh-CN every
+command's and option's help is in Chinese (``api.i18n_help``), a missing text fails here."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
+import typer
 from typer import _click
 from typer.testing import CliRunner
 
+from api.i18n_help import COMMAND_HELP_ZH_CN, OPTION_HELP_ZH_CN
 from trainops.cli import COMMANDS, app
 from trainops.lazy import load
 
@@ -36,3 +40,55 @@ def test_brackets_in_help_are_shown_as_written() -> None:
     result = CliRunner().invoke(app, ["program", "create", "--help"], prog_name="trainops")
     assert result.exit_code == 0, result.output
     assert "ID@WHEN[/HOURS]" in result.output
+
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _helps() -> tuple[set[str], set[str]]:
+    """Every command's path and every option's and argument's English help, the root's too."""
+    root = typer.main.get_command(app)
+    ctx = _click.Context(root, info_name="trainops")
+    paths = {""}
+    options = {getattr(p, "help", None) for p in root.get_params(ctx)}
+    for path in _command_paths():
+        command = root
+        for word in path:
+            command = (
+                load(word, COMMANDS[word]) if command is root else command.commands[word]  # type: ignore[attr-defined]
+            )
+        paths.add(" ".join(path))
+        options |= {getattr(p, "help", None) for p in command.params}
+    return paths, {text for text in options if isinstance(text, str) and text}
+
+
+def test_every_command_and_option_has_its_help_in_chinese_and_no_stale_text() -> None:
+    paths, options = _helps()
+    assert len(paths) > 80 and len(options) > 100  # the walk finds every command and option
+    assert sorted(paths - set(COMMAND_HELP_ZH_CN)) == [], "no zh-CN help for these commands"
+    assert sorted(set(COMMAND_HELP_ZH_CN) - paths) == [], "zh-CN help for no command"
+    assert sorted(options - set(OPTION_HELP_ZH_CN)) == [], "no zh-CN help for these options"
+    assert sorted(set(OPTION_HELP_ZH_CN) - options) == [], "zh-CN help for no option"
+    for text in [*COMMAND_HELP_ZH_CN.values(), *OPTION_HELP_ZH_CN.values()]:
+        assert CHINESE.search(text), text
+
+
+@pytest.mark.parametrize("path", list(_command_paths()), ids=" ".join)
+def test_every_help_reads_in_chinese_and_back_in_english(path: list[str]) -> None:
+    runner = CliRunner()
+    chinese = runner.invoke(app, ["--lang", "zh-CN", *path, "--help"], prog_name="trainops")
+    assert chinese.exit_code == 0, chinese.output
+    assert chinese.output.startswith("用法: trainops " + " ".join(path))
+    first = " ".join(COMMAND_HELP_ZH_CN[" ".join(path)].split("\n\n")[0].split())[:20]
+    assert first in " ".join(chinese.output.split())
+    assert "Show this message and exit." not in chinese.output
+    assert "显示此帮助并退出。" in chinese.output
+    english = runner.invoke(app, [*path, "--help"], prog_name="trainops")
+    assert english.output.startswith("Usage: trainops") and not CHINESE.search(english.output)
+
+
+def test_the_locale_alone_puts_the_root_help_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRAINOPS_LANG", "zh-CN")
+    result = CliRunner().invoke(app, ["--help"], prog_name="trainops")
+    assert result.exit_code == 0, result.output
+    assert "命令:" in result.output and COMMAND_HELP_ZH_CN["program"] in result.output

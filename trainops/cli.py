@@ -166,7 +166,7 @@ def _options(
             is_eager=True,
             metavar="en|zh-CN",
             help="Language of the messages (default: TRAINOPS_LANG, then the locale: "
-            "LC_ALL, LC_MESSAGES, LANG). --help and --json are the same in every language.",
+            "LC_ALL, LC_MESSAGES, LANG). --json is the same in every language.",
         ),
     ] = None,
 ) -> None:

@@ -20,7 +20,7 @@ from activities.config_versions import (
 from runtime.settings import get_settings
 from services.database import open_database
 from trainops.api_client import api
-from trainops.language import in_english, t
+from trainops.language import error, in_english, name, t
 from trainops.lazy import command_group
 from trainops.render import (
     OutputOption,
@@ -46,7 +46,7 @@ def _describe(version: ConfigVersion, *, for_people: bool = True) -> str:
     """Which version: in the reader's language, or in English for ``--json`` (the same in
     every language)."""
     if version.version == 0:
-        return version.source
+        return t(version.source) if for_people else version.source
     params = {"version": version.version, "by": version.changed_by, "at": when(version.changed_at)}
     if not for_people:
         return in_english("version {version}, saved by {by} at {at}", **params)
@@ -60,9 +60,9 @@ def _summarise(config: AdminConfig) -> None:
         [
             {
                 "step": s.id,
-                "name": s.name,
-                "when": s.when.describe(),
-                "approvers": s.approvers.describe(),
+                "name": name(s.name),
+                "when": t(s.when.describe()),
+                "approvers": t(s.approvers.describe()),
                 "quorum": s.quorum,
                 "sla (working days)": s.sla_working_days or "-",
                 "escalate to": s.escalate_to or "-",
@@ -108,11 +108,12 @@ def check(
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(t("{path}: cannot read ({reason})", path=path, reason=exc)) from exc
     except ConfigFileError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(error(exc.key, exc.params, str(exc))) from exc
     if as_json:
         print_json({"ok": True, "source": described, "config": config.model_dump(mode="json")})
         return
-    text = t("ok {source}: policy {policy}", source=described, policy=repr(config.approval.name))
+    policy = repr(name(config.approval.name))
+    text = t("ok {source}: policy {policy}", source=described, policy=policy)
     console.print(text, markup=False)
     _summarise(config)
 

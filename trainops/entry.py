@@ -24,9 +24,13 @@ def _prepare(argv: list[str]) -> None:
     entry = COMMANDS.get(argv[0]) if argv else None
     if entry is None or not entry.local:
         return
+    from runtime import startup
     from runtime.logging import quiet_logs
     from runtime.settings import get_settings
     from runtime.startup import explained_startup
+    from trainops.language import startup_error
+
+    startup.said[:] = [startup_error]
 
     if entry.temporal:
         from runtime.temporal_runtime import install_runtime

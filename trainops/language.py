@@ -46,6 +46,17 @@ def in_english(text: str, /, **params: Any) -> str:
     return text.format_map(params) if params else text
 
 
+def name(text: str) -> str:
+    """A name in the chosen language when the product gave it (the built-in approval step and
+    policy); as written when a person did."""
+    lang = language()
+    if lang == "en":
+        return text
+    from projections.event_texts import built_in
+
+    return built_in(text, lang)
+
+
 def heading(column: str) -> str:
     """A table's column heading: the field's name in English (what ``--json`` calls it), its
     translation otherwise."""
@@ -74,6 +85,21 @@ def error(code: str, params: Mapping[str, Any], english: str) -> str:
 
     said = say(code, params, "zh-CN")
     return said if said is not None else refusal(code, params, english)
+
+
+def startup_error(exc: BaseException) -> str:
+    """The line that stops a process at start (``runtime.startup``) in the chosen language: an
+    error with a message key (a signing or seal key, a configuration file) in its words."""
+    from runtime.startup import explain
+
+    english = explain(exc)
+    key, params = getattr(exc, "key", ""), getattr(exc, "params", None)
+    said = (
+        error(key, params, english)
+        if isinstance(key, str) and isinstance(params, dict)
+        else english
+    )
+    return f"{t('error:')} {said}"
 
 
 def refusal(code: str, params: Mapping[str, Any], english: str) -> str:

@@ -4,6 +4,11 @@ The root group lists every command from a table (name, where it lives, its one-l
 imports a command's module only when that command runs, or when shell completion descends into
 it. Listings (help, completion) show a stand-in that carries the help line; a test checks that
 each stand-in says what the real command says.
+
+Help is shown in the command line's language (``trainops.language``): every command's context
+is a ``LocalizedContext``, which puts the texts of ``api.i18n_help`` (a command's by its path,
+an option's by its English text) in place just before the help is formatted, and the English
+back for an English run.
 """
 
 from __future__ import annotations
@@ -38,6 +43,72 @@ class Lazy:
     temporal: bool = False
 
 
+def _said(thing: object, attribute: str, translated: str | None) -> None:
+    """Set ``thing.attribute`` to ``translated``, or back to its English when None (kept the
+    first time, so a process that shows help in both languages shows each right)."""
+    english_attribute = f"_english_{attribute}"
+    if not hasattr(thing, english_attribute):
+        setattr(thing, english_attribute, getattr(thing, attribute))
+    english = getattr(thing, english_attribute)
+    setattr(thing, attribute, english if translated is None else translated)
+
+
+def help_path(ctx: _click.Context) -> str:
+    """The words after ``trainops`` that reach the context's command ("" for the root)."""
+    names: list[str] = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
+def localize(ctx: _click.Context, lang: str) -> None:
+    """The help of ``ctx``'s command, its options and the commands it lists in ``lang``."""
+    if lang == "zh-CN":
+        from api.i18n_help import COMMAND_HELP_ZH_CN, OPTION_HELP_ZH_CN
+
+        commands, options = COMMAND_HELP_ZH_CN, OPTION_HELP_ZH_CN
+    else:
+        commands, options = {}, {}
+    path = help_path(ctx)
+    _said(ctx.command, "help", commands.get(path))
+    for param in ctx.command.get_params(ctx):
+        english = getattr(param, "_english_help", getattr(param, "help", None))
+        if isinstance(english, str):
+            _said(param, "help", options.get(english))
+    for name, sub in getattr(ctx.command, "commands", {}).items():
+        _said(sub, "help", commands.get(f"{path} {name}".strip()))
+
+
+class LocalizedContext(_click.Context):
+    """A command's context whose ``--help`` is in the command line's language."""
+
+    def get_help(self) -> str:
+        from trainops.language import language
+
+        lang = language()
+        localize(self, lang)
+        text = super().get_help()
+        if lang != "zh-CN":
+            return text
+        from api.i18n_help import HEADINGS_ZH_CN
+
+        lines = text.split("\n")
+        for index, line in enumerate(lines):
+            heading = line.split(" ", 1)[0]
+            if heading in HEADINGS_ZH_CN:
+                lines[index] = HEADINGS_ZH_CN[heading] + line[len(heading) :]
+        return "\n".join(lines)
+
+
+def localized(command: _click.Command) -> _click.Command:
+    """``command`` and every sub-command with their help in the command line's language."""
+    command.context_class = LocalizedContext
+    for sub in getattr(command, "commands", {}).values():
+        localized(sub)
+    return command
+
+
 def load(name: str, entry: Lazy) -> _click.Command:
     """The real click command behind ``entry``."""
     module_name, _, attribute = entry.target.partition(":")
@@ -49,13 +120,14 @@ def load(name: str, entry: Lazy) -> _click.Command:
         single.command(name=name)(found)
         command = typer.main.get_command(single)
     command.name = name
-    return command
+    return localized(command)
 
 
 class LazyGroup(TyperGroup):
     """A typer group whose commands come from ``COMMANDS``, imported on first use."""
 
     COMMANDS: Mapping[str, Lazy] = {}
+    context_class = LocalizedContext
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)

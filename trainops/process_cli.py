@@ -21,11 +21,13 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a ta
 
 def up(ui: Annotated[bool, typer.Option(help="Serve the Temporal Web UI.")] = True) -> None:
     """Start the embedded stack: Temporal dev server + worker + projector (Ctrl-C stops all)."""
+    from runtime.startup import explained_startup
     from trainops.stack import run_stack
 
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
-    asyncio.run(run_stack(settings, ui=ui))
+    with explained_startup():  # a missing or bad key is one line, not a traceback
+        asyncio.run(run_stack(settings, ui=ui))
 
 
 def worker() -> None:

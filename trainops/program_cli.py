@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from trainops.api_client import api
-from trainops.language import event, t
+from trainops.language import event, name, t
 from trainops.lazy import command_group
 from trainops.program_requests import (
     AsJson,
@@ -356,6 +356,7 @@ def inbox(as_json: AsJson = False, utc: InUtc = False, output: OutputOption = No
         due = when(task.get("due_at"), task.get("timezone"), utc=utc) if task.get("due_at") else ""
         overdue = t("OVERDUE (was {due})", due=due)
         task["due"] = overdue if task.get("overdue") else (due or t("no due date"))
+        task["step_name"] = name(str(task.get("step_name", "")))
     columns = ["task_id", "program_id", "title", "step_name", "specialist", "budget", "due"]
     rows_table(t("your inbox"), tasks, columns)
 

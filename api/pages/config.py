@@ -23,8 +23,9 @@ from activities.admin_config import (
 from activities.config_versions import MAX_DOCUMENT_CHARS, ConfigVersion, history
 from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
 from api.errors import HTTP_422
-from api.pages.rendering import redirect, render, said
+from api.pages.rendering import language, redirect, render, said
 from api.rest.config import ConfigIn, VersionNumber, in_force_or_500, save_as
+from api.translator import translator
 from services import configuration
 from services.errors import Conflict, Invalid
 from services.programs import announce_configuration
@@ -59,13 +60,16 @@ def config_page(
         try:
             config = parse_admin_config(version.document, version.source)
         except ConfigFileError as exc:
-            error = error or str(exc)
+            error = error or said(request, exc)
     settings = services.settings
     try:
         thresholds, pass_mark = thresholds_in_force(services.database.store, settings)
     except ValueError:
         thresholds, pass_mark = None, settings.exam_pass_mark
-        error = error or f"{settings.kpi_thresholds_file}: the thresholds file is invalid"
+        t = translator(language(request))
+        error = error or t("{path}: the thresholds file is invalid").format(
+            path=settings.kpi_thresholds_file
+        )
     return render(
         request,
         "config.html",
@@ -121,11 +125,17 @@ async def save_config_page(
         )
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
         return config_page(
-            request, principal, services, error=f"the form is incomplete ({exc})", status_code=422
+            request,
+            principal,
+            services,
+            error=translator(language(request))("the form is incomplete ({reason})").format(
+                reason=exc
+            ),
+            status_code=422,
         )
     if form.get("edit"):  # back from the confirm step to the editor, the draft kept
         return config_page(request, principal, services, draft=draft)
-    found = configuration.problems(draft.document)
+    found = configuration.problems(draft.document, language(request))
     if found:
         return config_page(
             request, principal, services, draft=draft, error=found[0].message, status_code=422
@@ -158,10 +168,10 @@ class CheckOut(BaseModel):
 
 
 @router.post("/admin/config/check")
-def check_config(body: DocumentIn, principal: CurrentPrincipal) -> JSONResponse:
+def check_config(request: Request, body: DocumentIn, principal: CurrentPrincipal) -> JSONResponse:
     """What saving this document would refuse, with line numbers; records nothing."""
     require_role(principal, "admin", doing="changing the configuration")
-    found = configuration.problems(body.document.replace("\r\n", "\n"))
+    found = configuration.problems(body.document.replace("\r\n", "\n"), language(request))
     out = CheckOut(
         valid=not found, problems=[ProblemOut(line=p.line, message=p.message) for p in found]
     )

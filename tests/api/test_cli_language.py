@@ -145,3 +145,22 @@ def test_real_commands_answer_in_chinese_under_a_chinese_locale(
         assert run(english_locale, "whoami", code=3)[1].startswith("错误: 尚未登录")
         _, err = run(zh, "--lang", "fr", "whoami", code=2)
         assert "未知的语言 'fr'" in err
+
+
+def test_config_check_says_what_is_wrong_in_chinese(tmp_path: Path) -> None:
+    env = {**os.environ, "LANG": "zh_CN.UTF-8", "TRAINOPS_LANG": ""}
+    env["TRAINOPS_DATABASE_URL"] = f"sqlite:///{tmp_path / 'log.db'}"
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"approval:\n  name: x\x00y\n")
+    said = " ".join(run(env, "config", "check", str(binary), code=2)[1].split())
+    assert said.startswith(f"错误: {binary},第 2 行:含有 NUL 字节"), said
+    english = {**env, "TRAINOPS_LANG": "en"}
+    said = " ".join(run(english, "config", "check", str(binary), code=2)[1].split())
+    assert "line 2: a NUL byte (character 0): this is not a text file" in said, said
+    shown, _ = run({**env, "COLUMNS": "200"}, "config", "check")
+    assert (
+        "内置默认值" in shown
+        and "由计划指定的审批人审批" in shown
+        and "计划中指定的审批人" in shown
+    )
+    assert not re.search(r"built-in|Approval by|the plan's approvers|always", shown), shown

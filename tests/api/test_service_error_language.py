@@ -76,6 +76,28 @@ def test_what_every_program_action_does_reads_in_chinese() -> None:
         assert said is not None and doing not in said, (kind, said)
 
 
+#: What a use case asks Temporal to confirm: ``temporal_errors(f"…")`` where it is called.
+WHAT_SITE = re.compile(r"""temporal_errors\(f"([^"]+)"\)""")
+
+
+def test_what_temporal_did_not_confirm_reads_in_chinese_at_every_call_site() -> None:
+    from services.actions import ACTIONS
+
+    sites = {
+        found
+        for path in (ROOT / "services").glob("*.py")
+        for found in WHAT_SITE.findall(path.read_text(encoding="utf-8"))
+    }
+    assert len(sites) >= 2  # the scan finds the call sites
+    for site in sites:
+        for kind in ACTIONS:  # each site's f-string filled with every action and a program id
+            what = re.sub(r"\{[^}]*kind[^}]*\}", kind, site)
+            what = re.sub(r"\{[^}]*\}", "'[x] 李'", what)
+            said = error_texts.say("error.temporal_timeout", {"what": what}, "zh-CN")
+            assert said is not None and "'[x] 李'" in said, (site, kind)
+            assert not re.search(r"\b(?:the|of)\b", said), (site, kind, said)
+
+
 def test_an_error_keeps_its_english_sentence_and_reads_in_the_page_language() -> None:
     missing = NotFound("error.no_program", program_id=repr("[x] 李"))
     assert str(missing) == "no program '[x] 李'"
@@ -95,7 +117,7 @@ def test_an_error_keeps_its_english_sentence_and_reads_in_the_page_language() ->
     assert str(role) == "managing users needs the admin role or the auditor role; li has: none"
     assert Translator("zh-CN").error(role) == "管理用户需要管理员角色或审计员角色;li 拥有的角色:无"
     slow = TemporalTimeout("error.temporal_timeout", what="the plan of 'p'")
-    assert Translator("zh-CN").error(slow).startswith("the plan of 'p' 未能及时确认")
+    assert Translator("zh-CN").error(slow).startswith("项目 'p' 的计划 未能及时确认")
 
 
 def test_a_passed_on_error_keeps_a_refusals_code_and_otherwise_its_words() -> None:

@@ -1,0 +1,22 @@
+"""Why an account change is refused, in English, by message key: the one place these words are
+written. ``accounts`` raises ``UserError`` with a key from here; ``services.error_texts`` merges
+them into its catalog beside their Simplified Chinese.
+
+Imports nothing, so the catalog costs nothing to read.
+"""
+
+from __future__ import annotations
+
+ACCOUNT_EN: dict[str, str] = {
+    "error.bad_username": (
+        "a username is 1-100 letters, digits or . _ @ - (it is the person id the programs use, "
+        "e.g. spec.li)"
+    ),
+    "error.unknown_roles": "unknown role(s) {named}; roles are {known}",
+    "error.short_password": "a password needs at least {least} characters",
+    "error.long_password": "a password may have at most {most} characters",
+    "error.user_exists": "user {username} already exists",
+    "error.no_user": "no user {username}",
+    "error.roles_not_held": "{username} does not hold the role(s) {roles}",
+    "error.token_without_roles": "a token needs at least one role",
+}

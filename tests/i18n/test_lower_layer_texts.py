@@ -1,0 +1,173 @@
+"""Errors raised below the use cases (configuration documents, signing and seal keys, accounts)
+carry a message key whose English is written once, where they are raised, and whose Simplified
+Chinese is in ``services.error_texts``: every key raised has both, and each reads in Chinese."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from accounts.texts import ACCOUNT_EN
+from activities.admin_config import ConfigFileError, parse_admin_config
+from activities.config_texts import CONFIG_EN
+from audit.key_texts import KEY_EN
+from services import error_texts
+
+ROOT = Path(__file__).resolve().parents[2]
+TRAINOPS = str(Path(sys.executable).with_name("trainops"))
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+KINDS = r"(?:ConfigFileError|ConfigConflict|SigningKeyError|UserError)"
+#: A lower layer's error raised with a key: ``Kind("config.…"``.
+RAISED = re.compile(KINDS + r"""\(\s*"([a-z]+\.[a-z_0-9]+)\"""")
+#: The same raised with its English words (a KeyError at run time).
+WORDS = re.compile(KINDS + r"""\(\s*(?:f?"(?![a-z]+\.[a-z_0-9]+")|str\()""")
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_lower_layer_key_raised_has_english_and_chinese() -> None:
+    raised: set[str] = set()
+    for package in ("accounts", "activities", "audit", "services"):
+        for path in (ROOT / package).rglob("*.py"):
+            source = path.read_text(encoding="utf-8")
+            assert not WORDS.search(source), f"{path.name}: raise Kind(key, **params)"
+            raised |= set(RAISED.findall(source))
+    assert len(raised) > 25  # the scan finds the raise sites
+    english = {**ACCOUNT_EN, **CONFIG_EN, **KEY_EN}
+    assert raised <= set(english), sorted(raised - set(english))
+    for key in english:
+        assert error_texts.EN[key] == english[key], key  # one English, merged as it is
+        assert _fields(error_texts.ZH_CN[key]) == _fields(english[key]), key
+        assert CHINESE.search(error_texts.ZH_CN[key]), key
+
+
+def test_every_problem_text_uses_only_its_context() -> None:
+    # a configuration value's problem in Chinese is filled from pydantic's context
+    for problem_type, chinese in error_texts.PROBLEMS_ZH_CN.items():
+        assert CHINESE.search(chinese) or chinese == "{error}", problem_type
+        if problem_type.startswith("setting."):  # ours: checked against its English below
+            continue
+        assert _fields(chinese) <= {
+            "error", "expected", "discriminator", "expected_tags", "tag", "gt", "ge", "lt",
+            "le", "min_length", "max_length", "pattern",
+        }, problem_type  # fmt: skip
+
+
+def _refusal(document: str) -> ConfigFileError:
+    with pytest.raises(ConfigFileError) as caught:
+        parse_admin_config(document, "the configuration")
+    return caught.value
+
+
+def test_a_nul_byte_says_the_file_is_not_text_in_both_languages() -> None:
+    refused = _refusal("approval:\n  name: x\x00y\n")
+    assert refused.line == 2
+    assert str(refused).startswith("the configuration, line 2: a NUL byte")
+    assert "not a text file" in str(refused) and "unknown line" not in str(refused)
+    chinese = error_texts.say(refused.key, refused.params, "zh-CN")
+    assert chinese is not None and chinese.startswith("配置,第 2 行:含有 NUL 字节")
+    bell = _refusal("a: 1\nb: \x07\n")
+    assert bell.line == 2 and "U+0007" in str(bell)
+
+
+BAD = {
+    "unknown setting": ("reminders:\n  foo: 1\n", 2),
+    "wrong type": ("approval:\n  steps: 3\n", 2),
+    "below the least": (
+        "notifications:\n  channels:\n    c:\n      type: smtp\n      host: h\n"
+        "      sender: s\n      port: 0\n",
+        3,
+    ),
+    "unknown channel type": ("notifications:\n  channels:\n    c:\n      type: smtq\n", 3),
+    "alias": ("a: &x 1\nb: *x\n", 2),
+    "top level": ("- 1\n", None),
+    "not a date": ("calendar:\n  company_holidays: [soon]\n", 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_a_bad_document_reads_in_chinese(name: str) -> None:
+    document, line = BAD[name]
+    refused = _refusal(document)
+    assert refused.line == line
+    chinese = error_texts.say(refused.key, refused.params, "zh-CN")
+    assert chinese is not None and CHINESE.search(chinese)
+    assert not re.search(r"\b(?:line|should|Input|Extra|not|the)\b", chinese), chinese
+
+
+def test_a_key_error_passed_on_by_the_api_reads_in_chinese() -> None:
+    from api.translator import Translator
+    from audit.signing_keys import SigningKeyError
+    from services.errors import NotFound
+
+    passed = NotFound.passing(SigningKeyError("key.not_published", key_id=repr("k1")))
+    assert (passed.key, passed.params) == ("key.not_published", {"key_id": "'k1'"})
+    assert str(passed) == "no published signing key 'k1'"
+    assert Translator("zh-CN").error(passed) == "没有已公布的签名密钥 'k1'"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "错误: TRAINOPS_SIGNING_KEY 不是 Ed25519 私钥"),
+        ("en", "error: TRAINOPS_SIGNING_KEY is not an Ed25519 private key"),
+    ],
+)
+def test_a_bad_signing_key_stops_the_stack_in_one_line_in_the_readers_language(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    environment = {
+        **os.environ,
+        "TRAINOPS_DATABASE_URL": f"sqlite:///{tmp_path / 'log.db'}",
+        "TRAINOPS_SIGNING_KEY": "not a key",
+        "TRAINOPS_LANG": lang,
+    }
+    done = subprocess.run(
+        [TRAINOPS, "up"], env=environment, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 78, done.stderr[-2000:]
+    assert done.stderr.startswith(said) and "Traceback" not in done.stderr, done.stderr
+
+
+def _custom_problems() -> dict[str, str]:
+    """Every ``PydanticCustomError(type, English template, …)`` the configuration's rules raise."""
+    found: dict[str, str] = {}
+    for package in ("domain", "activities"):
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "id", "") == "PydanticCustomError"
+                    and all(isinstance(arg, ast.Constant) for arg in node.args[:2])
+                ):
+                    kind, english = (str(arg.value) for arg in node.args[:2])  # type: ignore[attr-defined]
+                    found[kind] = english
+    return found
+
+
+def test_every_rule_of_the_configuration_has_its_problem_in_chinese() -> None:
+    problems = _custom_problems()
+    assert len(problems) >= 12  # the scan finds the rules
+    for kind, english in problems.items():
+        assert kind in error_texts.PROBLEMS_ZH_CN, f"no zh-CN text for {kind}"
+        assert _fields(error_texts.PROBLEMS_ZH_CN[kind]) == _fields(english), kind
+    assert not [raised for raised in problems if not raised.startswith("setting.")]
+
+
+def test_a_rule_of_the_configuration_reads_in_chinese() -> None:
+    refused = _refusal(
+        "approval:\n  steps:\n  - id: c\n    name: Committee\n"
+        "    approvers: {people: [a, b]}\n    quorum: 3\n"
+    )
+    assert str(refused).endswith("quorum 3 exceeds the 2 people named")
+    chinese = error_texts.say(refused.key, refused.params, "zh-CN")
+    assert chinese == "配置,第 3 行(approval.steps.0):法定人数 3 超过了指定的 2 人"
