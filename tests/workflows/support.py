@@ -9,6 +9,7 @@ from temporalio.api.enums.v1 import EventType
 
 from domain import commands as c
 from domain.events import Session
+from services.program_client import ProgramClient
 from tests.conftest import Harness
 from tests.plans import TZ
 
@@ -46,25 +47,47 @@ def employees(count: int) -> tuple[str, ...]:
     return tuple(f"employee.{n:05d}@example.com" for n in range(count))
 
 
-async def published_for(
-    h: Harness, program_id: str, title: str, trainees: tuple[str, ...], starts_at: datetime
-) -> str:
-    """Plan a one-session program for ``trainees``, get it approved and publish it: the status
-    publishing reported."""
-    await h.programs.plan(
-        c.PlanProgram(
-            program_id=program_id,
-            actor="spec",
-            approvers=("boss",),
-            title=title,
-            planned_date=starts_at.date(),
-            sessions=(Session(session_id="s1", starts_at=starts_at),),
-            trainees=trainees,
-        )
+def one_session(
+    program_id: str, title: str, starts_at: datetime, trainees: tuple[str, ...], **more: object
+) -> c.PlanProgram:
+    """A one-session program "spec" plans for ``trainees`` on the day it starts, naming "boss"
+    to approve it; ``more`` replaces fields."""
+    return c.PlanProgram.model_validate(
+        {
+            "program_id": program_id,
+            "actor": "spec",
+            "approvers": ("boss",),
+            "title": title,
+            "planned_date": starts_at.date(),
+            "sessions": (Session(session_id="s1", starts_at=starts_at),),
+            "trainees": trainees,
+        }
+        | more
     )
-    await h.programs.act(program_id, c.SubmitProgram(actor="spec"))
-    await h.programs.act(program_id, c.ApproveProgram(actor="boss"))
-    return (await h.programs.act(program_id, c.PublishProgram(actor="spec"))).status
+
+
+async def approve_and_publish(
+    programs: ProgramClient, program_id: str, specialist: str = "spec"
+) -> str:
+    """The specialist submits the planned program, "boss" approves it, the specialist publishes
+    it: the status publishing reported."""
+    await programs.act(program_id, c.SubmitProgram(actor=specialist))
+    await programs.act(program_id, c.ApproveProgram(actor="boss"))
+    return (await programs.act(program_id, c.PublishProgram(actor=specialist))).status
+
+
+async def published_for(
+    h: Harness,
+    program_id: str,
+    title: str,
+    trainees: tuple[str, ...],
+    starts_at: datetime,
+    **more: object,
+) -> str:
+    """Plan a one-session program for ``trainees`` (``more`` replaces fields), get it approved
+    and publish it: the status publishing reported."""
+    await h.programs.plan(one_session(program_id, title, starts_at, trainees, **more))
+    return await approve_and_publish(h.programs, program_id)
 
 
 def safety_basics(
