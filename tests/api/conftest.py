@@ -112,6 +112,13 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
+async def post_form(
+    browser: httpx.AsyncClient, path: str, page: str, **fields: str | list[str]
+) -> httpx.Response:
+    """Post ``fields`` to ``path`` as a form of ``page`` does: with the page's CSRF token."""
+    return await browser.post(path, data={"csrf_token": csrf_of(page), **fields})
+
+
 def fast_hasher() -> PasswordHasher:
     """Tests only: cheap argon2 parameters (the app uses argon2-cffi's defaults)."""
     return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -173,9 +180,9 @@ def quarter(day: str) -> str:
 
 
 async def run(world: World, program_id: str, until: str, **plan: Any) -> dict[str, Any]:
-    """Plan a program of spec.li's and take it through the API up to ``until`` (published,
-    executing or evaluating); emp.1 and emp.2 are enrolled, only emp.1 attends. Returns the
-    plan as sent."""
+    """Plan a program of spec.li's and take it through the API up to ``until`` (approved,
+    published, executing or evaluating); emp.1 and emp.2 are enrolled, only emp.1 attends.
+    Returns the plan as sent."""
     steps = [
         ("spec.li", "submit", {}),
         ("mgr.wang", "approve", {}),
@@ -184,7 +191,7 @@ async def run(world: World, program_id: str, until: str, **plan: Any) -> dict[st
         ("spec.li", "complete-session", {"session_id": "s1"}),
         ("spec.li", "complete-execution", {}),
     ]
-    stop = {"published": 3, "executing": 4, "evaluating": 6}[until]
+    stop = {"approved": 2, "published": 3, "executing": 4, "evaluating": 6}[until]
     plan_json = await plan_body(world.h, program_id, **plan)
     async with world.client("spec.li") as li:
         planned = await li.post("/api/v1/programs", json=plan_json)
