@@ -42,8 +42,8 @@ def _append(store: EventStore, stream: str, event_type: str, payload: dict[str, 
 
 
 def _plan_payload(program_id: str, title: str) -> dict[str, Any]:
+    from tests.plans import one_session
     from tests.projections.history import T0
-    from tests.workflows.support import one_session
 
     plan = one_session(program_id, "placeholder", T0, ("e1",), actor="spec.li", approvers=())
     payload = event_payload(start(plan))

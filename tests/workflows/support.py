@@ -11,7 +11,7 @@ from domain import commands as c
 from domain.events import Session
 from services.program_client import ProgramClient
 from tests.conftest import Harness
-from tests.plans import TZ
+from tests.plans import TZ, one_session
 
 
 def event_types(h: Harness, pid: str) -> list[str]:
@@ -45,25 +45,6 @@ async def revise_as_is(h: Harness, pid: str, **changes: object) -> None:
 def employees(count: int) -> tuple[str, ...]:
     """``count`` trainees named by e-mail address, as a large roster would be."""
     return tuple(f"employee.{n:05d}@example.com" for n in range(count))
-
-
-def one_session(
-    program_id: str, title: str, starts_at: datetime, trainees: tuple[str, ...], **more: object
-) -> c.PlanProgram:
-    """A one-session program "spec" plans for ``trainees`` on the day it starts, naming "boss"
-    to approve it; ``more`` replaces fields."""
-    return c.PlanProgram.model_validate(
-        {
-            "program_id": program_id,
-            "actor": "spec",
-            "approvers": ("boss",),
-            "title": title,
-            "planned_date": starts_at.date(),
-            "sessions": (Session(session_id="s1", starts_at=starts_at),),
-            "trainees": trainees,
-        }
-        | more
-    )
 
 
 async def approve_and_publish(

@@ -22,7 +22,8 @@ from projections.queries import approver_inbox
 from services.database import Database
 from services.program_client import ActionRefused
 from tests.conftest import Harness, running_worker
-from tests.workflows.support import accepted_updates, event_types, one_session, revise_as_is
+from tests.plans import one_session
+from tests.workflows.support import accepted_updates, event_types, revise_as_is
 
 TZ = "Asia/Shanghai"
 

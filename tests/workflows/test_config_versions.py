@@ -14,7 +14,7 @@ from activities.config_versions import ConfigSource, save_version
 from domain import commands as c
 from services.database import Database
 from tests.conftest import Harness, running_worker
-from tests.workflows.support import one_session
+from tests.plans import one_session
 
 TZ = "Asia/Shanghai"
 POLICY = """\

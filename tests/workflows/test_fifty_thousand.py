@@ -31,8 +31,9 @@ from services.database import Database
 from services.program_client import ProgramClient
 from services.programs_bulk import attendance_from_file, enrol_from_file
 from tests.conftest import TEST_SIGNER, until
+from tests.plans import one_session
 from tests.services.bulk_context import Context, Specialist
-from tests.workflows.support import approve_and_publish, one_session
+from tests.workflows.support import approve_and_publish
 from trainops.worker import build_worker
 
 LIMIT = 256 * 1024

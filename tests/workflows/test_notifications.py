@@ -20,7 +20,8 @@ from temporalio.testing import WorkflowEnvironment
 from activities.admin_config import AdminConfig, NotificationSettings
 from services.database import Database
 from tests.conftest import running_worker
-from tests.workflows.support import approve_and_publish, one_session
+from tests.plans import one_session
+from tests.workflows.support import approve_and_publish
 
 
 class FlakySmtp:

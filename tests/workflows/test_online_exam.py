@@ -14,7 +14,8 @@ from domain.reference import CourseDefined, ProgramResourcesAssigned, Question
 from projections.evaluation import items
 from services.program_client import ActionRefused
 from tests.conftest import Harness, record_reference, until
-from tests.workflows.support import approve_and_publish, one_session
+from tests.plans import one_session
+from tests.workflows.support import approve_and_publish
 
 
 async def evaluating(h: Harness, pid: str) -> None:

@@ -12,7 +12,8 @@ import pytest
 from domain import commands as c
 from services.program_client import ActionRefused
 from tests.conftest import Harness, until
-from tests.workflows.support import approve_and_publish, one_session
+from tests.plans import one_session
+from tests.workflows.support import approve_and_publish
 
 
 async def test_the_workflow_keeps_no_roster_and_the_index_answers_its_rules(
