@@ -119,6 +119,20 @@ async def post_form(
     return await browser.post(path, data={"csrf_token": csrf_of(page), **fields})
 
 
+async def emp_1_attended(
+    browser: httpx.AsyncClient, program_id: str, page: str, **more: str
+) -> httpx.Response:
+    """Enter, through the form on the program's ``page``, that emp.1 attended session s1."""
+    return await post_form(
+        browser,
+        f"/programs/{program_id}/attendance",
+        page,
+        session_id="s1",
+        attendees="emp.1",
+        **more,
+    )
+
+
 def fast_hasher() -> PasswordHasher:
     """Tests only: cheap argon2 parameters (the app uses argon2-cffi's defaults)."""
     return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

@@ -11,6 +11,7 @@ from tests.api.conftest import (
     PASSWORD,
     World,
     csrf_of,
+    emp_1_attended,
     plan_body,
     post_form,
     run,
@@ -138,15 +139,11 @@ async def test_attendance_from_the_program_page(world: World) -> None:
         page = await li.get("/programs/web-att")
         assert 'name="attendees" value="emp.1"' in page.text
         before = world.head()
-        early = await post_form(
-            li, "/programs/web-att/attendance", page.text, session_id="s1", attendees="emp.1"
-        )
+        early = await emp_1_attended(li, "web-att", page.text)
         assert early.status_code == 403 and "before it has started" in early.text
         assert world.head() == before
         await session_started(world, plan)
-        recorded = await post_form(
-            li, "/programs/web-att/attendance", page.text, session_id="s1", attendees="emp.1"
-        )
+        recorded = await emp_1_attended(li, "web-att", page.text)
         assert recorded.status_code == 303, recorded.text
         page = await li.get("/programs/web-att")
         assert "executing" in page.text and "complete-session" in page.text
