@@ -66,6 +66,13 @@ def test_a_saved_version_is_recorded_with_who_why_and_a_digest(
     assert current_version(database.store, config_file).document == SAVED_POLICY
 
 
+def refused_unrecorded(database: Database, document: str, message: str) -> None:
+    """Saving ``document`` is refused with ``message``, and no version is recorded."""
+    with pytest.raises(ConfigFileError, match=re.escape(message)):
+        save_version(database.store, document, actor="admin.zhou", expected_version=0)
+    assert database.store.stream_version(CONFIG_STREAM) == 0
+
+
 @pytest.mark.parametrize(
     ("document", "message"),
     [
@@ -78,9 +85,7 @@ def test_a_saved_version_is_recorded_with_who_why_and_a_digest(
 def test_an_invalid_document_is_refused_and_records_nothing(
     database: Database, document: str, message: str
 ) -> None:
-    with pytest.raises(ConfigFileError, match=re.escape(message)):
-        save_version(database.store, document, actor="admin.zhou", expected_version=0)
-    assert database.store.stream_version(CONFIG_STREAM) == 0
+    refused_unrecorded(database, document, message)
 
 
 def test_a_stale_editor_cannot_overwrite_a_newer_version(database: Database) -> None:
@@ -113,9 +118,7 @@ def test_a_source_follows_saved_versions_and_parses_each_once(
 def test_documents_that_would_crash_or_stall_the_parser_are_refused(
     database: Database, document: str, message: str
 ) -> None:
-    with pytest.raises(ConfigFileError, match=re.escape(message)):
-        save_version(database.store, document, actor="admin.zhou", expected_version=0)
-    assert database.store.stream_version(CONFIG_STREAM) == 0
+    refused_unrecorded(database, document, message)
 
 
 def test_an_empty_document_is_refused(database: Database) -> None:
