@@ -133,6 +133,15 @@ async def emp_1_attended(
     )
 
 
+async def attendance_refused(
+    browser: httpx.AsyncClient, program_id: str, page: str, reason: str
+) -> None:
+    """emp.1's attendance, entered through the form on the program's ``page``, is refused
+    (403), saying ``reason``."""
+    refused = await emp_1_attended(browser, program_id, page)
+    assert refused.status_code == 403 and reason in refused.text, refused.text
+
+
 def fast_hasher() -> PasswordHasher:
     """Tests only: cheap argon2 parameters (the app uses argon2-cffi's defaults)."""
     return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

@@ -7,7 +7,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from api.dependencies import LANG_COOKIE
-from tests.api.conftest import World, emp_1_attended, post_form, run, session_started
+from tests.api.conftest import (
+    World,
+    attendance_refused,
+    emp_1_attended,
+    post_form,
+    run,
+    session_started,
+)
 from tests.conftest import until
 
 FOUR_EYES = "facts:\n  entry_window_days: 2\n  exam_scores:\n    confirmation: required\n"
@@ -99,11 +106,9 @@ async def test_a_late_entry_asks_for_its_reason_on_the_page(world: World) -> Non
         page = await li.get("/programs/fx-late")
         assert "needed more than 2 days after the session ended" in page.text
         before = world.head()
-        refused = await emp_1_attended(li, "fx-late", page.text)
-        assert refused.status_code == 403 and "give the reason (late_reason)" in refused.text
+        await attendance_refused(li, "fx-late", page.text, "give the reason (late_reason)")
         li.cookies.set(LANG_COOKIE, "zh-CN")  # the same refusal, in the reader's language
-        in_chinese = await emp_1_attended(li, "fx-late", page.text)
-        assert in_chinese.status_code == 403 and "请填写理由" in in_chinese.text
+        await attendance_refused(li, "fx-late", page.text, "请填写理由")
         li.cookies.set(LANG_COOKIE, "en")
         assert world.head() == before
         recorded = await emp_1_attended(
