@@ -1,5 +1,5 @@
 """What several workflow tests ask of a program: its events in the log, the updates its
-workflow accepted, a small safety course to plan."""
+workflow accepted, a small safety course to plan, the way to approval and publication."""
 
 from __future__ import annotations
 
