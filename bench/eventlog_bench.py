@@ -135,24 +135,24 @@ def workloads(args: argparse.Namespace) -> list[Workload]:
     def batches(rng: random.Random, label: str, n: int) -> list[list[Append]]:
         return [plan_appends(rng, label, n, size, max(1, n // size))]
 
+    def concurrent_writers(
+        key: str, stores: str, *, shared: bool, target: tuple[str, float] | None = None
+    ) -> Workload:
+        """``writers`` threads appending one event per transaction, to one store or each its own."""
+        return Workload(
+            key,
+            f"one event/txn, {writers} writers, {stores}",
+            concurrent - concurrent % writers,
+            many_writers,
+            warmup=10 * writers,
+            shared=shared,
+            target=target,
+        )
+
     return [
         Workload("1", "one event/txn, 1 writer", single, one_writer, warmup=50),
-        Workload(
-            "2",
-            f"one event/txn, {writers} writers, shared store",
-            concurrent - concurrent % writers,
-            many_writers,
-            warmup=10 * writers,
-            target=("pyes", 2.0),
-        ),
-        Workload(
-            "2b",
-            f"one event/txn, {writers} writers, store/thread",
-            concurrent - concurrent % writers,
-            many_writers,
-            warmup=10 * writers,
-            shared=False,
-        ),
+        concurrent_writers("2", "shared store", shared=True, target=("pyes", 2.0)),
+        concurrent_writers("2b", "store/thread", shared=False),
         Workload(
             "3",
             f"batches of {size} events/txn",

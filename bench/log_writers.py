@@ -336,13 +336,7 @@ class TrainopsWriter:
             stream_id,
             expected_version,
             [
-                NewEvent(
-                    event_id=e.event_id,
-                    event_type=e.event_type,
-                    payload=e.payload,
-                    occurred_at=e.occurred_at,
-                    metadata=e.metadata,
-                )
+                NewEvent(e.event_id, e.event_type, e.payload, e.occurred_at, metadata=e.metadata)
                 for e in events
             ],
         )

@@ -51,14 +51,9 @@ def keys_and_witness_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 def backend_database(kind: str, folder: Path) -> Iterator[Database]:
     """A whole trainops database on ``kind`` ("sqlite": a file in ``folder``; "postgresql": a
     schema of its own, dropped afterwards)."""
-    if kind == "sqlite":
-        db = open_database(f"sqlite:///{folder / 'trainops.db'}")
-        yield db
-        db.close()
-        return
-    from tests.eventlog.conftest import postgres_schema
+    from tests.eventlog.conftest import empty_database_url
 
-    with postgres_schema() as url:
+    with empty_database_url(kind, folder, "trainops") as url:
         db = open_database(url)
         try:
             yield db

@@ -70,16 +70,23 @@ def test_the_owner_migrates_and_the_app_role_only_appends(
         again.close()
 
 
-@on_postgres
-def test_the_settings_name_the_owner(
+@pytest.fixture
+def app_and_owner(
     log_db: LogDatabase,  # noqa: F811
     app_role: AppRole,  # noqa: F811
     settings_env: pytest.MonkeyPatch,
-) -> None:
+) -> str:
+    """The settings name the app role, and the owner to migrate (both reaching the test's
+    schema): the app role's URL."""
     app = _in_schema(app_role.url, log_db)
     settings_env.setenv("TRAINOPS_DATABASE_URL", app)
     settings_env.setenv("TRAINOPS_MIGRATION_DATABASE_URL", _in_schema(log_db.url, log_db))
-    database = open_database(app)
+    return app
+
+
+@on_postgres
+def test_the_settings_name_the_owner(app_and_owner: str) -> None:
+    database = open_database(app_and_owner)
     try:
         database.store.append("program-a", 0, new_events(1))
     finally:
@@ -87,13 +94,11 @@ def test_the_settings_name_the_owner(
 
 
 @on_postgres
+@pytest.mark.usefixtures("app_and_owner")
 def test_grant_app_role_command(
     log_db: LogDatabase,  # noqa: F811
     app_role: AppRole,  # noqa: F811
-    settings_env: pytest.MonkeyPatch,
 ) -> None:
-    settings_env.setenv("TRAINOPS_DATABASE_URL", _in_schema(app_role.url, log_db))
-    settings_env.setenv("TRAINOPS_MIGRATION_DATABASE_URL", _in_schema(log_db.url, log_db))
     cli = CliRunner()
     assert cli.invoke(db_app, ["migrate"]).exit_code == 0
     granted = cli.invoke(db_app, ["grant-app-role", app_role.name, "--json"])

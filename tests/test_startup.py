@@ -27,6 +27,10 @@ def _run(command: list[str], tmp_path: Path, **env: str) -> subprocess.Completed
     )
 
 
+def _worker(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return _run([sys.executable, "worker.py"], tmp_path, **env)
+
+
 def _refused(done: subprocess.CompletedProcess[str], words: str) -> None:
     assert done.returncode == 78, (done.returncode, done.stderr[-2000:])
     assert f"error: {words}" in done.stderr, done.stderr[-2000:]
@@ -35,11 +39,8 @@ def _refused(done: subprocess.CompletedProcess[str], words: str) -> None:
 
 def test_a_worker_waits_for_the_database_then_says_it_gave_up(tmp_path: Path) -> None:
     url = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/nothing"
-    done = _run(
-        [sys.executable, "worker.py"],
-        tmp_path,
-        TRAINOPS_DATABASE_URL=url,
-        TRAINOPS_DATABASE_CONNECT_WAIT_SECONDS="1.5",
+    done = _worker(
+        tmp_path, TRAINOPS_DATABASE_URL=url, TRAINOPS_DATABASE_CONNECT_WAIT_SECONDS="1.5"
     )
     _refused(done, "the database at")
     assert "does not answer after" in done.stderr
@@ -48,11 +49,8 @@ def test_a_worker_waits_for_the_database_then_says_it_gave_up(tmp_path: Path) ->
 
 def test_a_worker_without_temporal_says_where_it_looked(tmp_path: Path) -> None:
     address = f"127.0.0.1:{free_port()}"
-    done = _run(
-        [sys.executable, "worker.py"],
-        tmp_path,
-        TRAINOPS_TEMPORAL_ADDRESS=address,
-        TRAINOPS_TEMPORAL_CONNECT_WAIT_SECONDS="1",
+    done = _worker(
+        tmp_path, TRAINOPS_TEMPORAL_ADDRESS=address, TRAINOPS_TEMPORAL_CONNECT_WAIT_SECONDS="1"
     )
     _refused(done, f"cannot connect to Temporal at {address}")
 

@@ -12,23 +12,18 @@ from temporalio.testing import ActivityEnvironment
 from activities.contracts import AppendEventsInput, Notice
 from activities.program_activities import ProgramActivities
 from domain import events as e
+from domain.program import start
 from services.database import Database
+from tests.plans import one_session
 
 AT = datetime(2027, 1, 4, 9, tzinfo=UTC)
 
 
 def planned_envelope() -> e.EventEnvelope:
-    event = e.ProgramPlanned(
-        program_id="p1",
-        title="t",
-        specialist="spec",
-        approvers=("boss",),
-        timezone="UTC",
-        planned_date=date(2027, 2, 1),
-        sessions=(e.Session(session_id="s1", starts_at=AT),),
-        trainees=("t1",),
-        evaluation_window_days=7,
+    plan = one_session(
+        "p1", "t", AT, ("t1",), planned_date=date(2027, 2, 1), evaluation_window_days=7
     )
+    event = start(plan)
     return e.EventEnvelope.wrap(
         event, event_id=uuid4(), actor="spec", role="specialist", occurred_at=AT
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import uuid4
 
 import pytest
@@ -21,27 +21,26 @@ from activities.contracts import ReminderFanout
 from activities.outbox import NotificationService, notifications
 from activities.reminder_fanout import ReminderFanoutActivities, enrolled_as_of
 from domain import events as e
+from domain.program import start
 from domain.reminders import recipients_digest
 from eventlog import NewEvent
 from services.database import Database
 from tests.activities.support import unreachable_mail
+from tests.plans import one_session
 
 AT = datetime(2027, 1, 4, 9, tzinfo=UTC)
 PEOPLE = [f"t{n:02d}" for n in range(10)]
+#: How the programs of these tests differ from a one-session plan's defaults.
+PLANNED_AS: dict[str, Any] = {
+    "approvers": (),
+    "planned_date": date(2027, 2, 1),
+    "evaluation_window_days": 7,
+}
 
 
 def enrol(database: Database, people: list[str]) -> int:
     """A program stream: its plan, then one enrolment per person (shuffled order)."""
-    planned = e.ProgramPlanned(
-        program_id="p1",
-        title="Safety",
-        specialist="spec",
-        timezone="UTC",
-        planned_date=date(2027, 2, 1),
-        sessions=(e.Session(session_id="s1", starts_at=AT),),
-        trainees=("t00",),
-        evaluation_window_days=7,
-    )
+    planned = start(one_session("p1", "Safety", AT, ("t00",), **PLANNED_AS))
     stream: list[e.ProgramPlanned | e.TraineeEnrolled] = [
         planned,
         *(e.TraineeEnrolled(trainee=p) for p in reversed(people)),

@@ -4,7 +4,7 @@ resumed after a crash midway, appends only the rest."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete
@@ -21,24 +21,25 @@ from activities.roster_index import (
 from domain import commands as c
 from domain import events as e
 from domain.attendance import AttendeesRecorded
-from domain.program import fold
+from domain.program import fold, start
 from domain.roster import facts_from_state
 from domain.state import ProgramState
 from eventlog import NewEvent
 from services.database import Database
-from tests.activities.test_reminder_fanout import specialist_rows
+from tests.activities.test_reminder_fanout import PLANNED_AS, specialist_rows
+from tests.plans import one_session
 
 AT = datetime(2027, 1, 4, 9, tzinfo=UTC)
 STREAM = "program-p1"
-PLAN = e.ProgramPlanned(
-    program_id="p1",
-    title="Safety",
-    specialist="spec",
-    timezone="UTC",
-    planned_date=date(2027, 2, 1),
-    sessions=(e.Session(session_id="s1", starts_at=AT), e.Session(session_id="s2", starts_at=AT)),
-    trainees=tuple(f"t{n}" for n in range(6)),
-    evaluation_window_days=7,
+TWO_SESSIONS = (e.Session(session_id="s1", starts_at=AT), e.Session(session_id="s2", starts_at=AT))
+PLAN = start(
+    one_session(
+        "p1",
+        "Safety",
+        AT,
+        tuple(f"t{n}" for n in range(6)),
+        **PLANNED_AS | {"sessions": TWO_SESSIONS},
+    )
 )
 REST: list[Any] = [
     e.ProgramPublished(),

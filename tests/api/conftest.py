@@ -112,6 +112,36 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
+async def post_form(
+    browser: httpx.AsyncClient, path: str, page: str, **fields: str | list[str]
+) -> httpx.Response:
+    """Post ``fields`` to ``path`` as a form of ``page`` does: with the page's CSRF token."""
+    return await browser.post(path, data={"csrf_token": csrf_of(page), **fields})
+
+
+async def emp_1_attended(
+    browser: httpx.AsyncClient, program_id: str, page: str, **more: str
+) -> httpx.Response:
+    """Enter, through the form on the program's ``page``, that emp.1 attended session s1."""
+    return await post_form(
+        browser,
+        f"/programs/{program_id}/attendance",
+        page,
+        session_id="s1",
+        attendees="emp.1",
+        **more,
+    )
+
+
+async def attendance_refused(
+    browser: httpx.AsyncClient, program_id: str, page: str, reason: str
+) -> None:
+    """emp.1's attendance, entered through the form on the program's ``page``, is refused
+    (403), saying ``reason``."""
+    refused = await emp_1_attended(browser, program_id, page)
+    assert refused.status_code == 403 and reason in refused.text, refused.text
+
+
 def fast_hasher() -> PasswordHasher:
     """Tests only: cheap argon2 parameters (the app uses argon2-cffi's defaults)."""
     return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -173,9 +203,9 @@ def quarter(day: str) -> str:
 
 
 async def run(world: World, program_id: str, until: str, **plan: Any) -> dict[str, Any]:
-    """Plan a program of spec.li's and take it through the API up to ``until`` (published,
-    executing or evaluating); emp.1 and emp.2 are enrolled, only emp.1 attends. Returns the
-    plan as sent."""
+    """Plan a program of spec.li's and take it through the API up to ``until`` (approved,
+    published, executing or evaluating); emp.1 and emp.2 are enrolled, only emp.1 attends.
+    Returns the plan as sent."""
     steps = [
         ("spec.li", "submit", {}),
         ("mgr.wang", "approve", {}),
@@ -184,7 +214,7 @@ async def run(world: World, program_id: str, until: str, **plan: Any) -> dict[st
         ("spec.li", "complete-session", {"session_id": "s1"}),
         ("spec.li", "complete-execution", {}),
     ]
-    stop = {"published": 3, "executing": 4, "evaluating": 6}[until]
+    stop = {"approved": 2, "published": 3, "executing": 4, "evaluating": 6}[until]
     plan_json = await plan_body(world.h, program_id, **plan)
     async with world.client("spec.li") as li:
         planned = await li.post("/api/v1/programs", json=plan_json)

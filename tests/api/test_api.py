@@ -4,7 +4,9 @@ endpoint, the signed-in user as the actor, and clear 4xx answers that record not
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import get_args
+from typing import Any, get_args
+
+import httpx
 
 from domain import commands as c
 from domain.streams import ACCOUNTS_STREAM as ACCOUNTS
@@ -288,17 +290,25 @@ async def test_an_admin_never_grants_themselves_a_role_another_admin_must(world:
         assert dropped.status_code == 200, dropped.text
 
 
+async def assert_refused(
+    world: World, client: httpx.AsyncClient, path: str, body: dict[str, Any], reason: str
+) -> None:
+    """Posting ``body`` to ``path`` is refused (422, naming ``reason``) and records nothing."""
+    head = world.head()
+    response = await client.post(path, json=body)
+    assert response.status_code == 422, response.text
+    assert reason in response.json()["detail"]
+    assert world.head() == head
+
+
 async def test_sessions_in_the_past_are_refused_when_planned_or_revised(world: World) -> None:
     body = await plan_body(world.h, "past-1")
     now = await world.h.env.get_current_time()
     yesterday = (now - timedelta(days=1)).isoformat()
     past = {**body, "sessions": [{**body["sessions"][0], "starts_at": yesterday}]}
-    before = world.head()
     async with world.client("spec.li") as li:
-        refused = await li.post("/api/v1/programs", json=past)
-        assert refused.status_code == 422, refused.text
-        assert "s1 start in the past" in refused.json()["detail"]
-        assert world.head() == before and not world.h.db.store.read_stream("program-past-1")
+        await assert_refused(world, li, "/api/v1/programs", past, "s1 start in the past")
+        assert not world.h.db.store.read_stream("program-past-1")
         planned = await li.post("/api/v1/programs", json=body)
         assert planned.status_code == 201, planned.text
         revise = {
@@ -307,28 +317,21 @@ async def test_sessions_in_the_past_are_refused_when_planned_or_revised(world: W
             "trainees": body["trainees"],
             "sessions": past["sessions"],
         }
-        head = world.head()
-        moved = await li.post("/api/v1/programs/past-1/revise", json=revise)
-        assert moved.status_code == 422 and "in the past" in moved.json()["detail"]
-        assert world.head() == head
+        await assert_refused(world, li, "/api/v1/programs/past-1/revise", revise, "in the past")
 
 
 async def test_a_planned_date_before_the_last_session_is_refused(world: World) -> None:
     body = await plan_body(world.h, "early-1")
     session_day = date.fromisoformat(body["sessions"][0]["starts_at"][:10])
     early = {**body, "planned_date": (session_day - timedelta(days=2)).isoformat()}
-    before = world.head()
     async with world.client("spec.li") as li:
-        refused = await li.post("/api/v1/programs", json=early)
-        assert refused.status_code == 422, refused.text
-        assert "is before session s1" in refused.json()["detail"]
-        assert world.head() == before and not world.h.db.store.read_stream("program-early-1")
+        await assert_refused(world, li, "/api/v1/programs", early, "is before session s1")
+        assert not world.h.db.store.read_stream("program-early-1")
         assert (await li.post("/api/v1/programs", json=body)).status_code == 201
         revise = {k: early[k] for k in ("title", "planned_date", "trainees", "sessions")}
-        head = world.head()
-        moved = await li.post("/api/v1/programs/early-1/revise", json=revise)
-        assert moved.status_code == 422 and "is before session s1" in moved.json()["detail"]
-        assert world.head() == head
+        await assert_refused(
+            world, li, "/api/v1/programs/early-1/revise", revise, "is before session s1"
+        )
 
 
 async def test_bidirectional_overrides_are_refused_in_any_text(world: World) -> None:

@@ -15,7 +15,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Page, expect
 
-from api.server import start_api
+from api.server import RunningApi, start_api
 from tests.api.browser_site import CHROMIUM, chromium
 from tests.api.conftest import PASSWORD, World, plan_body, quarter, run
 
@@ -41,6 +41,20 @@ async def sign_in(browser: Browser, base: str, username: str) -> Page:
     await page.get_by_role("button", name="Sign in").click()
     await expect(page.get_by_test_id("whoami")).to_have_text(username)
     return page
+
+
+async def on_a_phone(browser: Browser, base: str, username: str) -> Page:
+    """``username`` signed in, on a phone-sized screen."""
+    page = await sign_in(browser, base, username)
+    await page.set_viewport_size({"width": 390, "height": 844})
+    return page
+
+
+async def serving(world: World) -> RunningApi:
+    """The API of ``world`` on a port of its own; stop it when done."""
+    return await start_api(
+        world.settings.model_copy(update={"api_port": 0}), world.h.db, world.programs
+    )
 
 
 async def test_plan_to_kpi_dashboard_in_a_real_browser(world: World, browser: Browser) -> None:
@@ -117,12 +131,9 @@ async def test_plan_to_kpi_dashboard_in_a_real_browser(world: World, browser: Br
 
 async def test_a_trainee_answers_the_survey_on_a_phone(world: World, browser: Browser) -> None:
     await run(world, "e2e-eval", "evaluating", title="Ladder safety")
-    web = await start_api(
-        world.settings.model_copy(update={"api_port": 0}), world.h.db, world.programs
-    )
+    web = await serving(world)
     try:
-        emp = await sign_in(browser, web.url, "emp.1")
-        await emp.set_viewport_size({"width": 390, "height": 844})
+        emp = await on_a_phone(browser, web.url, "emp.1")
         await expect(emp.get_by_role("heading", name="My trainings")).to_be_visible()
         await expect(emp.get_by_test_id("ask-survey")).to_have_attribute("data-state", "open")
         await emp.get_by_test_id("open-survey").click()
@@ -155,9 +166,7 @@ async def test_a_trainee_answers_the_survey_on_a_phone(world: World, browser: Br
 async def test_an_admin_edits_the_configuration_in_the_browser(
     world: World, browser: Browser, tmp_path: Path
 ) -> None:
-    web = await start_api(
-        world.settings.model_copy(update={"api_port": 0}), world.h.db, world.programs
-    )
+    web = await serving(world)
     try:
         admin = await sign_in(browser, web.url, "adm.qian")
         await admin.goto("/admin/config")

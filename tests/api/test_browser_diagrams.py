@@ -12,10 +12,9 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from api.i18n_diagrams import DIAGRAMS_ZH_CN
-from api.server import start_api
 from tests.api.browser_site import CHROMIUM
 from tests.api.conftest import World, run
-from tests.api.test_browser import browser, sign_in
+from tests.api.test_browser import browser, on_a_phone, serving
 
 __all__ = ["browser"]
 
@@ -28,12 +27,9 @@ NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
 async def test_the_program_diagrams_on_a_phone(world: World, browser: Browser, lang: str) -> None:
     await run(world, "e2e-diagrams", "evaluating", title="Ladder safety")
-    web = await start_api(
-        world.settings.model_copy(update={"api_port": 0}), world.h.db, world.programs
-    )
+    web = await serving(world)
     try:
-        li = await sign_in(browser, web.url, "spec.li")
-        await li.set_viewport_size({"width": 390, "height": 844})
+        li = await on_a_phone(browser, web.url, "spec.li")
         if lang != "en":
             await li.get_by_role("link", name="简体中文").click()
         await li.goto("/programs/e2e-diagrams")

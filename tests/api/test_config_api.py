@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
+
 from domain.streams import CONFIG_STREAM
-from tests.api.conftest import World, csrf_of
+from tests.api.conftest import World, post_form
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "trainops.example.yaml"
 DOCUMENT = EXAMPLE.read_text(encoding="utf-8")
@@ -63,51 +65,42 @@ async def test_the_api_saves_versions_and_refuses_bad_ones(world: World) -> None
     assert saved_versions(world) == 1
 
 
+async def save_config(
+    page: httpx.AsyncClient, form: str, document: str, **more: str
+) -> httpx.Response:
+    """Save ``document`` over version 0 through the config form on ``form``."""
+    return await post_form(
+        page, "/admin/config", form, expected_version="0", document=document, **more
+    )
+
+
 async def test_an_admin_edits_in_the_browser(world: World) -> None:
     world.settings.config_file = EXAMPLE
     async with world.browser("adm.qian") as page:
         form = await page.get("/admin/config")
         assert 'data-testid="config-form"' in form.text and "standard-2027" in form.text
-        token = csrf_of(form.text)
 
-        broken = await page.post(
-            "/admin/config",
-            data={
-                "csrf_token": token,
-                "expected_version": "0",
-                "document": DOCUMENT.replace("quorum: 2", "quorum: 9"),
-                "comment": "oops",
-            },
+        broken = await save_config(
+            page, form.text, DOCUMENT.replace("quorum: 2", "quorum: 9"), comment="oops"
         )
         assert broken.status_code == 422
         assert 'data-testid="config-error"' in broken.text and "quorum 9 exceeds" in broken.text
         assert "quorum: 9" in broken.text  # the admin's text is kept to fix, not lost
         assert saved_versions(world) == 0
 
-        done = await page.post(
-            "/admin/config",
-            data={
-                "csrf_token": token,
-                "expected_version": "0",
-                "document": DOCUMENT.replace("hr.li", "hr.wu"),
-                "comment": "Li moved to sales",
-                "confirm": "yes",
-            },
+        done = await save_config(
+            page,
+            form.text,
+            DOCUMENT.replace("hr.li", "hr.wu"),
+            comment="Li moved to sales",
+            confirm="yes",
         )
         assert done.status_code == 303 and done.headers["location"] == "/admin/config?saved=1"
         shown = (await page.get("/admin/config?saved=1")).text
         assert 'data-testid="config-saved"' in shown and "hr.wu" in shown
         assert "Li moved to sales" in shown and 'data-testid="config-history"' in shown
 
-        stale = await page.post(
-            "/admin/config",
-            data={
-                "csrf_token": token,
-                "expected_version": "0",
-                "document": DOCUMENT,
-                "confirm": "yes",
-            },
-        )
+        stale = await save_config(page, form.text, DOCUMENT, confirm="yes")
         assert stale.status_code == 409 and "version 1 was saved after version 0" in stale.text
 
         forged = await page.post(
@@ -124,13 +117,8 @@ async def test_an_admin_edits_in_the_browser(world: World) -> None:
         assert seen.status_code == 200 and 'data-testid="config-form"' not in seen.text
         assert (await page.get("/admin/config?version=1")).status_code == 200
         assert (await page.get("/admin/config?version=9")).status_code == 404
-        post = await page.post(
-            "/admin/config",
-            data={
-                "csrf_token": csrf_of(seen.text),
-                "expected_version": "1",
-                "document": DOCUMENT,
-            },
+        post = await post_form(
+            page, "/admin/config", seen.text, expected_version="1", document=DOCUMENT
         )
         assert post.status_code == 403
     assert saved_versions(world) == 1

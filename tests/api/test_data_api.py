@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.api.conftest import World, plan_body
+from tests.api.conftest import World, run
 
 
 async def finished(client: httpx.AsyncClient, answer: httpx.Response) -> dict[str, Any]:
@@ -60,10 +60,7 @@ async def test_admins_load_reference_data_with_a_validation_report(world: World)
 
 
 async def test_scorecards_by_role(world: World) -> None:
-    async with world.client("spec.li") as li, world.client("mgr.wang") as wang:
-        assert (await li.post("/api/v1/programs", json=await plan_body(world.h, "sc-1"))).is_success
-        await li.post("/api/v1/programs/sc-1/submit")
-        await wang.post("/api/v1/programs/sc-1/approve", json={})
+    await run(world, "sc-1", "approved")
     world.h.db.projector.catch_up()
     async with world.client("spec.li") as li:
         mine = (await li.get("/api/v1/kpi/scorecards")).json()
@@ -79,10 +76,7 @@ async def test_scorecards_by_role(world: World) -> None:
 
 
 async def test_the_dashboard_shows_every_kpi_rated(world: World) -> None:
-    async with world.client("spec.li") as li, world.client("mgr.wang") as wang:
-        assert (await li.post("/api/v1/programs", json=await plan_body(world.h, "sc-2"))).is_success
-        await li.post("/api/v1/programs/sc-2/submit")
-        await wang.post("/api/v1/programs/sc-2/approve", json={})
+    await run(world, "sc-2", "approved")
     world.h.db.projector.catch_up()
     async with world.browser("spec.li") as page:
         html = (await page.get("/kpi")).text

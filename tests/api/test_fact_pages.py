@@ -7,7 +7,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from api.dependencies import LANG_COOKIE
-from tests.api.conftest import World, csrf_of, run, session_started
+from tests.api.conftest import (
+    World,
+    attendance_refused,
+    emp_1_attended,
+    post_form,
+    run,
+    session_started,
+)
 from tests.conftest import until
 
 FOUR_EYES = "facts:\n  entry_window_days: 2\n  exam_scores:\n    confirmation: required\n"
@@ -41,20 +48,18 @@ async def test_a_score_is_recorded_with_evidence_and_confirmed_by_a_second_perso
         assert 'data-testid="act-exam-score"' in page.text
         assert '<option value="emp.1">' in page.text and '<option value="emp.2">' not in page.text
         before = world.head()
-        blank = await li.post(
-            "/programs/fx-1/exam-score",
-            data={"csrf_token": csrf_of(page.text), "trainee": "emp.1", "score": "64"},
+        blank = await post_form(
+            li, "/programs/fx-1/exam-score", page.text, trainee="emp.1", score="64"
         )
         assert blank.status_code == 422 and "evidence" in blank.text
         assert world.head() == before
-        recorded = await li.post(
+        recorded = await post_form(
+            li,
             "/programs/fx-1/exam-score",
-            data={
-                "csrf_token": csrf_of(page.text),
-                "trainee": "emp.1",
-                "score": "64",
-                "evidence": "HR-EXAM-2027-118",
-            },
+            page.text,
+            trainee="emp.1",
+            score="64",
+            evidence="HR-EXAM-2027-118",
         )
         assert recorded.status_code == 303, recorded.text
     kind, payload, actor = logged(world, "fx-1")[-1]
@@ -72,9 +77,8 @@ async def test_a_score_is_recorded_with_evidence_and_confirmed_by_a_second_perso
     async with world.browser("mgr.wang") as wang:
         page = await wang.get("/programs/fx-1")
         assert "HR-EXAM-2027-118" in page.text and 'data-testid="pending-emp.1"' in page.text
-        confirmed = await wang.post(
-            "/programs/fx-1/confirm-exam-score",
-            data={"csrf_token": csrf_of(page.text), "trainee": "emp.1"},
+        confirmed = await post_form(
+            wang, "/programs/fx-1/confirm-exam-score", page.text, trainee="emp.1"
         )
         assert confirmed.status_code == 303, confirmed.text
     kind, payload, actor = logged(world, "fx-1")[-1]
@@ -102,27 +106,13 @@ async def test_a_late_entry_asks_for_its_reason_on_the_page(world: World) -> Non
         page = await li.get("/programs/fx-late")
         assert "needed more than 2 days after the session ended" in page.text
         before = world.head()
-        refused = await li.post(
-            "/programs/fx-late/attendance",
-            data={"csrf_token": csrf_of(page.text), "session_id": "s1", "attendees": "emp.1"},
-        )
-        assert refused.status_code == 403 and "give the reason (late_reason)" in refused.text
+        await attendance_refused(li, "fx-late", page.text, "give the reason (late_reason)")
         li.cookies.set(LANG_COOKIE, "zh-CN")  # the same refusal, in the reader's language
-        in_chinese = await li.post(
-            "/programs/fx-late/attendance",
-            data={"csrf_token": csrf_of(page.text), "session_id": "s1", "attendees": "emp.1"},
-        )
-        assert in_chinese.status_code == 403 and "请填写理由" in in_chinese.text
+        await attendance_refused(li, "fx-late", page.text, "请填写理由")
         li.cookies.set(LANG_COOKIE, "en")
         assert world.head() == before
-        recorded = await li.post(
-            "/programs/fx-late/attendance",
-            data={
-                "csrf_token": csrf_of(page.text),
-                "session_id": "s1",
-                "attendees": "emp.1",
-                "late_reason": "paper sign-in sheet arrived by post",
-            },
+        recorded = await emp_1_attended(
+            li, "fx-late", page.text, late_reason="paper sign-in sheet arrived by post"
         )
         assert recorded.status_code == 303, recorded.text
         page = await li.get("/programs/fx-late")

@@ -7,7 +7,17 @@ from datetime import datetime
 
 import structlog
 
-from tests.api.conftest import PASSWORD, World, csrf_of, plan_body, session_started
+from tests.api.conftest import (
+    PASSWORD,
+    World,
+    attendance_refused,
+    csrf_of,
+    emp_1_attended,
+    plan_body,
+    post_form,
+    run,
+    session_started,
+)
 
 
 async def test_sign_in_sets_a_safe_session_cookie_and_sign_out_ends_it(world: World) -> None:
@@ -39,7 +49,7 @@ async def test_sign_in_sets_a_safe_session_cookie_and_sign_out_ends_it(world: Wo
         # A form without the session's CSRF token is refused; with it, it works.
         no_csrf = await client.post("/logout")
         assert no_csrf.status_code == 403
-        out = await client.post("/logout", data={"csrf_token": csrf_of(home.text)})
+        out = await post_form(client, "/logout", home.text)
         assert out.status_code == 303
         again = await client.get("/programs")
         assert again.status_code == 303 and again.headers["location"].startswith("/login")
@@ -76,25 +86,24 @@ async def test_plan_submit_and_approve_in_the_pages(world: World) -> None:
     starts = datetime.fromisoformat(plan["sessions"][0]["starts_at"])
     async with world.browser("spec.li") as li, world.browser("mgr.wang") as wang:
         form = await li.get("/programs/new")
-        created = await li.post(
+        created = await post_form(
+            li,
             "/programs/new",
-            data={
-                "csrf_token": csrf_of(form.text),
-                "program_id": "web-1",
-                "title": "Fire drills",
-                "planned_date": plan["planned_date"],
-                "timezone": plan["timezone"],
-                "approvers": "mgr.wang",
-                "trainees": "emp.1\nemp.2",
-                "session_id_1": "s1",
-                "starts_at_1": starts.strftime("%Y-%m-%dT%H:%M"),
-                "hours_1": "3",
-            },
+            form.text,
+            program_id="web-1",
+            title="Fire drills",
+            planned_date=plan["planned_date"],
+            timezone=plan["timezone"],
+            approvers="mgr.wang",
+            trainees="emp.1\nemp.2",
+            session_id_1="s1",
+            starts_at_1=starts.strftime("%Y-%m-%dT%H:%M"),
+            hours_1="3",
         )
         assert created.status_code == 303, created.text
         page = await li.get("/programs/web-1")
         assert "Fire drills" in page.text and "draft" in page.text
-        submitted = await li.post("/programs/web-1/submit", data={"csrf_token": csrf_of(page.text)})
+        submitted = await post_form(li, "/programs/web-1/submit", page.text)
         assert submitted.status_code == 303
 
         inbox = await wang.get("/inbox")
@@ -104,15 +113,13 @@ async def test_plan_submit_and_approve_in_the_pages(world: World) -> None:
         assert task.status_code == 200 and "emp.1" in task.text
         # Requesting changes needs a reason: a clear error, nothing recorded.
         before = world.head()
-        no_reason = await wang.post(
-            f"/tasks/{task_id}",
-            data={"csrf_token": csrf_of(task.text), "decision": "request_changes", "comment": ""},
+        no_reason = await post_form(
+            wang, f"/tasks/{task_id}", task.text, decision="request_changes", comment=""
         )
         assert no_reason.status_code == 422 and "reason" in no_reason.text
         assert world.head() == before
-        approved = await wang.post(
-            f"/tasks/{task_id}",
-            data={"csrf_token": csrf_of(task.text), "decision": "approve", "comment": "ok"},
+        approved = await post_form(
+            wang, f"/tasks/{task_id}", task.text, decision="approve", comment="ok"
         )
         assert approved.status_code == 303, approved.text
         assert "No open tasks." in (await wang.get("/inbox")).text
@@ -128,28 +135,15 @@ async def test_plan_submit_and_approve_in_the_pages(world: World) -> None:
 
 
 async def test_attendance_from_the_program_page(world: World) -> None:
-    h = world.h
-    plan = await plan_body(h, "web-att")
-    async with world.client("spec.li") as li_api, world.client("mgr.wang") as wang:
-        await li_api.post("/api/v1/programs", json=plan)
-        await li_api.post("/api/v1/programs/web-att/submit")
-        await wang.post("/api/v1/programs/web-att/approve", json={})
-        await li_api.post("/api/v1/programs/web-att/publish")
+    plan = await run(world, "web-att", "published")
     async with world.browser("spec.li") as li:
         page = await li.get("/programs/web-att")
         assert 'name="attendees" value="emp.1"' in page.text
         before = world.head()
-        early = await li.post(
-            "/programs/web-att/attendance",
-            data={"csrf_token": csrf_of(page.text), "session_id": "s1", "attendees": "emp.1"},
-        )
-        assert early.status_code == 403 and "before it has started" in early.text
+        await attendance_refused(li, "web-att", page.text, "before it has started")
         assert world.head() == before
         await session_started(world, plan)
-        recorded = await li.post(
-            "/programs/web-att/attendance",
-            data={"csrf_token": csrf_of(page.text), "session_id": "s1", "attendees": "emp.1"},
-        )
+        recorded = await emp_1_attended(li, "web-att", page.text)
         assert recorded.status_code == 303, recorded.text
         page = await li.get("/programs/web-att")
         assert "executing" in page.text and "complete-session" in page.text
@@ -159,9 +153,7 @@ async def test_attendance_from_the_program_page(world: World) -> None:
         visible = re.sub(r"<[^>]*>", " ", chinese)  # the text, not attribute values
         assert "课次 s1 出勤:1/" in visible and "已发布" in visible and "published" not in visible
         await li.get("/lang/en", params={"next": "/"})
-        strangers = await li.post(
-            "/programs/web-att/enroll", data={"csrf_token": csrf_of(page.text), "trainee": ""}
-        )
+        strangers = await post_form(li, "/programs/web-att/enroll", page.text, trainee="")
         assert strangers.status_code == 422
 
 
@@ -175,31 +167,25 @@ async def test_auditor_sees_timeline_raw_events_and_verification(world: World) -
         page = await sun.get("/programs/web-aud")
         assert 'data-testid="raw-events"' in page.text and "ProgramPlanned" in page.text
         assert "act-submit" not in page.text  # auditors get no action buttons
-        refused = await sun.post(
-            "/programs/web-aud/submit", data={"csrf_token": csrf_of(page.text)}
-        )
+        refused = await post_form(sun, "/programs/web-aud/submit", page.text)
         assert refused.status_code == 403
 
 
 async def test_admin_creates_users_in_the_pages(world: World) -> None:
     async with world.browser("adm.qian") as admin:
         page = await admin.get("/admin/users")
-        made = await admin.post(
+        made = await post_form(
+            admin,
             "/admin/users",
-            data={
-                "csrf_token": csrf_of(page.text),
-                "username": "spec.new",
-                "password": "another long password",
-                "roles": ["specialist", "trainee"],
-            },
+            page.text,
+            username="spec.new",
+            password="another long password",
+            roles=["specialist", "trainee"],
         )
         assert made.status_code == 303
         user = world.users.get("spec.new")
         assert user is not None and user.roles == {"specialist", "trainee"}
-        weak = await admin.post(
-            "/admin/users",
-            data={"csrf_token": csrf_of(page.text), "username": "x", "password": "short"},
-        )
+        weak = await post_form(admin, "/admin/users", page.text, username="x", password="short")
         assert weak.status_code == 422 and "at least" in weak.text
     async with world.browser("spec.li") as li:
         assert (await li.get("/admin/users")).status_code == 403

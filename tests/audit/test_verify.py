@@ -21,7 +21,7 @@ from audit.verify import LogNotIntact, VerifyReport, seal_log, take_digest, veri
 from eventlog import EventStore, hashing
 from eventlog.schema import events, log_head, log_seals
 from eventlog.verify import verify_log
-from tests.eventlog.support import new_event, tamper, tampering
+from tests.eventlog.support import append_interleaved, new_event, swap_positions, tamper, tampering
 
 EVENTS = 10
 
@@ -29,13 +29,7 @@ EVENTS = 10
 @pytest.fixture
 def log(store: EventStore) -> EventStore:
     """Ten events over three interleaved streams: positions 1..10."""
-    for index, stream in enumerate("aabacbbcab", start=1):
-        stream_id = f"program-{stream}"
-        store.append(
-            stream_id,
-            store.stream_version(stream_id),
-            [new_event(f"Type{index % 3}", {"amount": index * 100, "index": index})],
-        )
+    append_interleaved(store, "aabacbbcab", first=1)
     assert store.head()[0] == EVENTS
     return store
 
@@ -139,11 +133,7 @@ def test_deleted_row_is_located(log: EventStore, engine: Engine) -> None:
 
 
 def test_swapped_rows_are_located(log: EventStore, engine: Engine) -> None:
-    swap = text("UPDATE events SET position = :new WHERE position = :old")
-    with tampering(engine) as conn:
-        conn.execute(swap, {"old": 3, "new": -3})
-        conn.execute(swap, {"old": 8, "new": 3})
-        conn.execute(swap, {"old": -3, "new": 8})
+    swap_positions(engine, 3, 8)
     report = verify_audit(log)
     assert _first(report) == ("altered", 3)
     assert all(3 <= p.position <= 9 for p in report.problems)

@@ -23,7 +23,7 @@ from eventlog import EventStore
 from eventlog.schema import events, log_head, log_seals
 from eventlog.verify import verify_log
 from services.signing import Signer
-from tests.eventlog.support import new_event, rechain, tamper, tampering
+from tests.eventlog.support import append_interleaved, new_event, rechain, tamper, tampering
 
 EVENTS = 10
 LATE = 4  # events appended after the first seal: the second seal covers 14
@@ -44,13 +44,7 @@ def sealed(store: EventStore, signer: Signer, witness: DirectoryWitness) -> Even
     """14 events (the seal key's publication is position 1) with signed seals at 10 and 14,
     both kept by the witness."""
     publish_seal_key(store, signer.trusted_key())
-    for index, stream in enumerate("abacbbcab", start=2):
-        stream_id = f"program-{stream}"
-        store.append(
-            stream_id,
-            store.stream_version(stream_id),
-            [new_event(f"Type{index % 3}", {"amount": index * 100, "index": index})],
-        )
+    append_interleaved(store, "abacbbcab", first=2)
     sealer = LogSealer(store, signer, [witness])
     assert sealer.seal_once().seq == 1
     for n in range(LATE):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Literal
 
 import pytest
 from hypothesis import given
@@ -146,18 +147,23 @@ def _metrics(trained: list[str], control: list[str]) -> dict[tuple[str, str, str
     return values
 
 
-def test_effect_with_automatic_control_group() -> None:
-    trained = [f"t{n}" for n in range(6)]
-    control = [f"c{n}" for n in range(6)]
-    departments = {p: "sales" for p in trained + control} | {"other": "hr", "z": "sales"}
-    study = EffectStudyDefined(
+def _study(level: Literal["L3", "L4"]) -> EffectStudyDefined:
+    """Program p1's effect on sales, from the "pre" period to the "post" one."""
+    return EffectStudyDefined(
         study_id="s1",
         program_id="p1",
-        level="L3",
+        level=level,
         metric="sales",
         pre_period="pre",
         post_period="post",
     )
+
+
+def test_effect_with_automatic_control_group() -> None:
+    trained = [f"t{n}" for n in range(6)]
+    control = [f"c{n}" for n in range(6)]
+    departments = {p: "sales" for p in trained + control} | {"other": "hr", "z": "sales"}
+    study = _study("L3")
     result = effect(study, program("p1", tuple(trained)), _metrics(trained, control), departments)
     assert result.control == tuple(control)  # same department, not enrolled ("z" is enrolled)
     assert result.estimate is not None and result.improvement is not None
@@ -171,14 +177,7 @@ def test_effect_with_automatic_control_group() -> None:
 
 
 def test_effect_refuses_without_control_group() -> None:
-    study = EffectStudyDefined(
-        study_id="s1",
-        program_id="p1",
-        level="L4",
-        metric="sales",
-        pre_period="pre",
-        post_period="post",
-    )
+    study = _study("L4")
     result = effect(study, program("p1", ("a", "b")), {}, {})
     assert result.estimate is None and result.improvement is None
     assert result.refusal is not None and "too little data" in result.refusal

@@ -21,6 +21,7 @@ from domain.program import (
     fold,
     start,
 )
+from tests.plans import one_session
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 START = NOW + timedelta(days=10)
@@ -242,26 +243,9 @@ def test_bad_input_is_refused_by_the_command_itself() -> None:
     with pytest.raises(ValidationError, match="UTC offset"):
         c.RescheduleSession(actor="spec", session_id="s1", starts_at=datetime(2026, 1, 1))
     with pytest.raises(ValidationError, match="time zone"):
-        c.PlanProgram(
-            program_id="x",
-            actor="spec",
-            approvers=("a",),
-            title="t",
-            timezone="Mars/Base",
-            planned_date=date(2026, 1, 1),
-            sessions=(e.Session(session_id="s", starts_at=START),),
-            trainees=("t",),
-        )
+        one_session("x", "t", START, ("t",), approvers=("a",), timezone="Mars/Base")
     with pytest.raises(ValidationError, match="cannot also be an approver"):
-        c.PlanProgram(
-            program_id="x",
-            actor="spec",
-            approvers=("spec",),
-            title="t",
-            planned_date=date(2026, 1, 1),
-            sessions=(e.Session(session_id="s", starts_at=START),),
-            trainees=("t",),
-        )
+        one_session("x", "t", START, ("t",), approvers=("spec",))
     with pytest.raises(ValidationError, match="overall"):
         c.SubmitSurvey(actor="t1", scores={"content": 50})
     with pytest.raises(ValidationError):

@@ -14,7 +14,7 @@ import os
 import secrets
 import socket
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -101,23 +101,39 @@ class LogDatabase:
 
 
 @contextmanager
-def postgres_schema() -> Iterator[str]:
-    """A URL of the test server whose search path is a fresh schema, dropped afterwards."""
-    reason = postgres_unavailable()
-    if reason is not None:
-        pytest.fail(reason)
-    schema = f"t_{secrets.token_hex(6)}"
-    admin = make_engine(POSTGRES_URL)
+def fresh_schema(prefix: str, server: str = POSTGRES_URL) -> Iterator[str]:
+    """A schema of its own on the PostgreSQL ``server`` (its name starts with ``prefix``),
+    dropped afterwards: its name."""
+    schema = f"{prefix}_{secrets.token_hex(6)}"
+    admin = make_engine(server)
     try:
         with admin.begin() as conn:
             conn.execute(text(f"CREATE SCHEMA {schema}"))
         try:
-            yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+            yield schema
         finally:
             with admin.begin() as conn:
                 conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
     finally:
         admin.dispose()
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A URL of the test server whose search path is a fresh schema, dropped afterwards."""
+    reason = postgres_unavailable()
+    if reason is not None:
+        pytest.fail(reason)
+    with fresh_schema("t") as schema:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+
+
+def empty_database_url(kind: str, folder: Path, name: str) -> AbstractContextManager[str]:
+    """The URL of an empty database of ``kind``: SQLite, a file ``name``.db in ``folder``;
+    PostgreSQL, a schema of its own (dropped afterwards)."""
+    if kind == "sqlite":
+        return nullcontext(f"sqlite:///{folder / f'{name}.db'}")
+    return postgres_schema()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -133,20 +149,12 @@ def log_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LogDataba
     reason = postgres_unavailable()
     if reason is not None:
         pytest.fail(reason)  # CI never skips PostgreSQL: an unreachable server is a failure
-    schema = f"t_{secrets.token_hex(6)}"
-    admin = make_engine(POSTGRES_URL)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    with fresh_schema("t") as schema:
         db = LogDatabase("postgresql", POSTGRES_URL, schema)
         try:
             yield db
         finally:
             db.dispose()
-            with admin.begin() as conn:
-                conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    finally:
-        admin.dispose()
 
 
 @pytest.fixture

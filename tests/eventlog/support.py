@@ -11,7 +11,7 @@ from uuid import uuid4
 
 from sqlalchemy import Connection, Engine, select, text
 
-from eventlog import NewEvent
+from eventlog import EventStore, NewEvent
 
 
 def new_event(
@@ -30,6 +30,18 @@ def new_event(
         schema_version=schema_version,
         metadata={"actor": "tester"} if metadata is None else metadata,
     )
+
+
+def append_interleaved(store: EventStore, streams: str, *, first: int) -> None:
+    """One event per letter of ``streams``, appended to stream ``program-<letter>``; event n
+    (counting from ``first``) is of type ``Type<n % 3>`` with amount n * 100."""
+    for index, stream in enumerate(streams, start=first):
+        stream_id = f"program-{stream}"
+        store.append(
+            stream_id,
+            store.stream_version(stream_id),
+            [new_event(f"Type{index % 3}", {"amount": index * 100, "index": index})],
+        )
 
 
 def new_events(count: int, event_type: str = "TrainingScheduled") -> list[NewEvent]:
@@ -71,6 +83,15 @@ def tamper(engine: Engine, statement: Any, **params: Any) -> int:
     """Run one statement as an attacker (see ``tampering``); the number of rows it changed."""
     with tampering(engine) as conn:
         return int(conn.execute(statement, params).rowcount)
+
+
+def swap_positions(engine: Engine, first: int, second: int) -> None:
+    """An attacker swaps two rows' positions (see ``tampering``)."""
+    swap = text("UPDATE events SET position = :new WHERE position = :old")
+    with tampering(engine) as conn:
+        conn.execute(swap, {"old": first, "new": -first})
+        conn.execute(swap, {"old": second, "new": first})
+        conn.execute(swap, {"old": -first, "new": second})
 
 
 def rechain(engine: Engine, position: int, payload: dict[str, Any] | None = None) -> str:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import DBAPIError
 
 from audit.digest import insert_seal, read_seals
@@ -139,13 +139,18 @@ def test_the_application_role_appends_reads_and_seals(
     assert [s.seq for s in read_seals(app.engine)] == [1, 2]
 
 
+def _held(conn: Connection, log_db: LogDatabase, role: str) -> dict[str, tuple[str, ...]]:
+    """What ``role`` may do, table by table, in the test's schema."""
+    assert log_db.schema is not None
+    return {e.table: e.privileges for e in held_privileges(conn, role, log_db.schema)}
+
+
 @on_postgres
 def test_the_application_role_holds_exactly_its_privileges(
     log_db: LogDatabase, engine: Engine, granted: AppRole
 ) -> None:
-    assert log_db.schema is not None
     with engine.connect() as conn:
-        held = {e.table: e.privileges for e in held_privileges(conn, granted.name, log_db.schema)}
+        held = _held(conn, log_db, granted.name)
     assert held["events"] == held["log_seals"] == ("SELECT", "INSERT")
     assert held["log_head"] == ("SELECT", "UPDATE")
     assert held["eventlog_schema_version"] == ("SELECT",)
@@ -156,11 +161,10 @@ def test_the_application_role_holds_exactly_its_privileges(
 def test_granting_again_takes_back_what_was_added(
     log_db: LogDatabase, engine: Engine, granted: AppRole
 ) -> None:
-    assert log_db.schema is not None
     with engine.begin() as conn:
         conn.execute(text(f"GRANT DELETE, TRUNCATE ON events TO {granted.name}"))
         grant_app_role(conn, granted.name)
-        held = {e.table: e.privileges for e in held_privileges(conn, granted.name, log_db.schema)}
+        held = _held(conn, log_db, granted.name)
     assert held["events"] == ("SELECT", "INSERT")
 
 

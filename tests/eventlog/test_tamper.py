@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select, text, update
 from eventlog import EventStore
 from eventlog.schema import events
 from eventlog.verify import ChainReport, verify_log
-from tests.eventlog.support import new_event, tamper, tampering
+from tests.eventlog.support import new_event, swap_positions, tamper, tampering
 
 EVENTS = 10
 
@@ -117,11 +117,7 @@ def test_swapped_contents_are_detected(log: EventStore, engine: Engine) -> None:
 
 
 def test_swapped_positions_are_detected(log: EventStore, engine: Engine) -> None:
-    swap = text("UPDATE events SET position = :new WHERE position = :old")
-    with tampering(engine) as conn:
-        conn.execute(swap, {"old": 3, "new": -3})
-        conn.execute(swap, {"old": 8, "new": 3})
-        conn.execute(swap, {"old": -3, "new": 8})
+    swap_positions(engine, 3, 8)
 
     report = verify_log(log)
     assert not report.ok

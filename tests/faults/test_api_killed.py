@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -52,33 +53,44 @@ def _task_waits(stack: Stack, program_id: str) -> bool:
     return asyncio.run(describe())
 
 
+def _cut_off(
+    stack: Stack, request: tuple[str, str, object], reached: Callable[[], bool], what: str
+) -> None:
+    """With no worker running, send ``request`` (path, Idempotency-Key, body); once it has
+    ``reached`` its point (``what``), kill the API, and see the client get the cut. Then a new
+    API process and the worker start."""
+    stack.services.pop("worker").stop()
+    outcome = _send_in_background(stack, *request)
+    eventually(reached, what)
+    stack.services.pop("api").kill()
+    eventually(lambda: outcome, "the client sees the cut")
+    assert isinstance(outcome[0], httpx.HTTPError), outcome
+    stack.start("api")
+    stack.start("worker")
+
+
 def test_a_plan_and_an_action_cut_off_by_a_killed_api_are_recorded_once(
     backend: Backend,
 ) -> None:
     with running_stack(backend) as stack:
         # No worker: the API's request starts the program's workflow and then waits on it.
-        stack.services.pop("worker").stop()
         body = plan_body("cut-1")
-        first = _send_in_background(stack, "/api/v1/programs", "plan-cut-1", body)
-        eventually(lambda: _workflow_started(stack, "cut-1"), "the API started the workflow")
-        stack.services.pop("api").kill()
-        eventually(lambda: first, "the client sees the cut")
-        assert isinstance(first[0], httpx.HTTPError), first
-
-        stack.start("api")
-        stack.start("worker")
+        _cut_off(
+            stack,
+            ("/api/v1/programs", "plan-cut-1", body),
+            lambda: _workflow_started(stack, "cut-1"),
+            "the API started the workflow",
+        )
         again = stack.post("/api/v1/programs", "plan-cut-1", body)
         assert again.status_code == 201, again.text
         assert backend.events("cut-1") == ["ProgramPlanned"]
 
-        stack.services.pop("worker").stop()
-        submit = _send_in_background(stack, "/api/v1/programs/cut-1/submit", "submit-cut-1")
-        eventually(lambda: _task_waits(stack, "cut-1"), "the update reached Temporal")
-        stack.services.pop("api").kill()
-        eventually(lambda: submit, "the client sees the cut")
-        assert isinstance(submit[0], httpx.HTTPError), submit
-        stack.start("api")
-        stack.start("worker")
+        _cut_off(
+            stack,
+            ("/api/v1/programs/cut-1/submit", "submit-cut-1", None),
+            lambda: _task_waits(stack, "cut-1"),
+            "the update reached Temporal",
+        )
         resent = stack.post("/api/v1/programs/cut-1/submit", "submit-cut-1")
         assert resent.status_code == 200, resent.text
         once_more = stack.post("/api/v1/programs/cut-1/submit", "submit-cut-1")

@@ -30,6 +30,13 @@ def migrated(db: Database, files: list[Path]) -> ImportReport:
     return reconcile(db.engine, report)
 
 
+def people_and_history(db: Database, folder: Path) -> tuple[list[Path], ImportReport]:
+    """The employees, then the history files migrated a first time: the files and that run."""
+    people(db, folder)
+    files = history_files(folder / "history")
+    return files, migrated(db, files)
+
+
 def exam_answers(db: Database, folder: Path) -> None:
     """An online exam for h2 (which has no exam in the history file), graded from a key."""
     course = [
@@ -61,9 +68,8 @@ def test_history_rerun_after_exam_answers_reconciles_without_raising(
     backend_db: Database, tmp_path: Path
 ) -> None:
     db = backend_db
-    people(db, tmp_path)
-    files = history_files(tmp_path / "history")
-    assert migrated(db, files).reconciled is True
+    files, first = people_and_history(db, tmp_path)
+    assert first.reconciled is True
     exam_answers(db, tmp_path)
     head = db.store.head()[0]
     again = migrated(db, files)  # raised TypeError (None vs float) before
@@ -90,9 +96,7 @@ def test_a_cost_correction_survives_a_rerun_of_the_history(
     backend_db: Database, tmp_path: Path
 ) -> None:
     db = backend_db
-    people(db, tmp_path)
-    files = history_files(tmp_path / "history")
-    migrated(db, files)
+    files, _ = people_and_history(db, tmp_path)
     plain = load_reference(db.store, "costs", costs_file(tmp_path, "1300.00"))
     assert not plain.imported
     assert "correction" in plain.rejected[0].reason and "1200.50" in plain.rejected[0].reason

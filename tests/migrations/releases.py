@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 
 from eventlog.engine import make_engine
-from tests.eventlog.conftest import postgres_schema
+from tests.eventlog.conftest import empty_database_url
 
 RELEASES = sorted((Path(__file__).parent / "releases").glob("v*"))
 VERSION_TABLES = (
@@ -29,14 +29,7 @@ def _dump(release: Path, backend: str) -> str:
 @contextmanager
 def empty_database(backend: str, tmp_path: Path, name: str) -> Iterator[Engine]:
     """An empty database of ``backend`` (a SQLite file, or a PostgreSQL schema of its own)."""
-    if backend == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / f'{name}.db'}")
-        try:
-            yield engine
-        finally:
-            engine.dispose()
-        return
-    with postgres_schema() as url:
+    with empty_database_url(backend, tmp_path, name) as url:
         engine = make_engine(url)
         try:
             yield engine

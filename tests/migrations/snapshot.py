@@ -17,16 +17,13 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import secrets
 import sqlite3
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import text
-
-from eventlog.engine import make_engine
+from tests.eventlog.conftest import fresh_schema
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
@@ -85,19 +82,9 @@ def snapshot(version: str, commit: str) -> Path:
         dump = "\n".join(conn.iterdump()) + "\n"
     (out / "sqlite.sql.gz").write_bytes(gzip.compress(dump.encode(), mtime=0))
 
-    schema = f"snapshot_{secrets.token_hex(6)}"
-    admin = make_engine(POSTGRES_URL)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        try:
-            _populate(release, f"{POSTGRES_URL}?options=-csearch_path%3D{schema}", work / "pg-home")
-            dump = _pg_dump(schema)
-        finally:
-            with admin.begin() as conn:
-                conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    finally:
-        admin.dispose()
+    with fresh_schema("snapshot", POSTGRES_URL) as schema:
+        _populate(release, f"{POSTGRES_URL}?options=-csearch_path%3D{schema}", work / "pg-home")
+        dump = _pg_dump(schema)
     (out / "postgresql.sql.gz").write_bytes(gzip.compress(dump.encode(), mtime=0))
     full = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", commit], check=True, capture_output=True, text=True

@@ -5,7 +5,6 @@ than the code."""
 
 from __future__ import annotations
 
-import os
 import secrets
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from eventlog.engine import make_engine
 from runtime.db_roles import grant_app_role
 from services.database import migrate_all
 from tests.eventlog.conftest import POSTGRES_URL, postgres_schema
+from tests.faults.processes import service_env
 from tests.migrations.releases import RELEASES, load_release, revisions
 
 ROOT = Path(__file__).parents[2]
@@ -31,16 +31,14 @@ SERVICES = {
 
 
 def _start(command: list[str], url: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "TRAINOPS_DATABASE_URL": url,
-        "TRAINOPS_SEAL_KEY_FILE": str(tmp_path / "seal-key.pem"),
-        "TRAINOPS_SIGNING_KEY_FILE": str(tmp_path / "signing-key.pem"),
-        "TRAINOPS_WITNESS_DIR": str(tmp_path / "witness"),
-        "TRAINOPS_TEMPORAL_CONNECT_WAIT_SECONDS": "1",
-        "TRAINOPS_LOG_FORMAT": "json",
-    }
-    env.pop("TRAINOPS_MIGRATION_DATABASE_URL", None)
+    # The settings' own Temporal address and task queue: it stops before it would reach them.
+    env = service_env(
+        tmp_path,
+        url,
+        "127.0.0.1:7233",
+        "trainops-programs",
+        TRAINOPS_TEMPORAL_CONNECT_WAIT_SECONDS="1",
+    )
     return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from projections.catalog import ALL_PROJECTIONS
 from services.database import Database
 from tests.projections.evaluation_log import build
+from tests.projections.support import snapshot
 
 
 def test_a_rebuild_after_analysing_empty_tables_plans_per_statement(
@@ -18,12 +19,7 @@ def test_a_rebuild_after_analysing_empty_tables_plans_per_statement(
     db = backend_db
     build(db.store, tmp_path)  # programs, approvals, enrolments, surveys, exams, reference data
     db.projector.catch_up()
-    with db.engine.connect() as conn:
-        before = {
-            t.name: sorted(map(tuple, conn.execute(t.select()).all()))
-            for p in ALL_PROJECTIONS
-            for t in p.tables
-        }
+    before = snapshot(db)
     postgres = db.engine.dialect.name == "postgresql"
     with db.engine.begin() as conn:
         for projection in ALL_PROJECTIONS:
@@ -40,12 +36,6 @@ def test_a_rebuild_after_analysing_empty_tables_plans_per_statement(
 
         db.projector._fold = watching  # type: ignore[method-assign]
     db.projector.rebuild()
-    with db.engine.connect() as conn:
-        after = {
-            t.name: sorted(map(tuple, conn.execute(t.select()).all()))
-            for p in ALL_PROJECTIONS
-            for t in p.tables
-        }
-    assert after == before
+    assert snapshot(db) == before
     if postgres:
         assert seen and set(seen) == {"force_custom_plan"}

@@ -42,18 +42,10 @@ def _append(store: EventStore, stream: str, event_type: str, payload: dict[str, 
 
 
 def _plan_payload(program_id: str, title: str) -> dict[str, Any]:
-    from domain import commands as c
-    from domain.events import Session
+    from tests.plans import one_session
     from tests.projections.history import T0
 
-    plan = c.PlanProgram(
-        program_id=program_id,
-        actor="spec.li",
-        title="placeholder",
-        planned_date=T0.date(),
-        sessions=(Session(session_id="s1", starts_at=T0),),
-        trainees=("e1",),
-    )
+    plan = one_session(program_id, "placeholder", T0, ("e1",), actor="spec.li", approvers=())
     payload = event_payload(start(plan))
     payload["title"] = title  # what a writer without the edge checks could have recorded
     return payload

@@ -1,5 +1,5 @@
 """What several workflow tests ask of a program: its events in the log, the updates its
-workflow accepted, a small safety course to plan."""
+workflow accepted, a small safety course to plan, the way to approval and publication."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from temporalio.api.enums.v1 import EventType
 
 from domain import commands as c
 from domain.events import Session
+from services.program_client import ProgramClient
 from tests.conftest import Harness
-from tests.plans import TZ
+from tests.plans import TZ, one_session
 
 
 def event_types(h: Harness, pid: str) -> list[str]:
@@ -46,25 +47,28 @@ def employees(count: int) -> tuple[str, ...]:
     return tuple(f"employee.{n:05d}@example.com" for n in range(count))
 
 
-async def published_for(
-    h: Harness, program_id: str, title: str, trainees: tuple[str, ...], starts_at: datetime
+async def approve_and_publish(
+    programs: ProgramClient, program_id: str, specialist: str = "spec"
 ) -> str:
-    """Plan a one-session program for ``trainees``, get it approved and publish it: the status
-    publishing reported."""
-    await h.programs.plan(
-        c.PlanProgram(
-            program_id=program_id,
-            actor="spec",
-            approvers=("boss",),
-            title=title,
-            planned_date=starts_at.date(),
-            sessions=(Session(session_id="s1", starts_at=starts_at),),
-            trainees=trainees,
-        )
-    )
-    await h.programs.act(program_id, c.SubmitProgram(actor="spec"))
-    await h.programs.act(program_id, c.ApproveProgram(actor="boss"))
-    return (await h.programs.act(program_id, c.PublishProgram(actor="spec"))).status
+    """The specialist submits the planned program, "boss" approves it, the specialist publishes
+    it: the status publishing reported."""
+    await programs.act(program_id, c.SubmitProgram(actor=specialist))
+    await programs.act(program_id, c.ApproveProgram(actor="boss"))
+    return (await programs.act(program_id, c.PublishProgram(actor=specialist))).status
+
+
+async def published_for(
+    h: Harness,
+    program_id: str,
+    title: str,
+    trainees: tuple[str, ...],
+    starts_at: datetime,
+    **more: object,
+) -> str:
+    """Plan a one-session program for ``trainees`` (``more`` replaces fields), get it approved
+    and publish it: the status publishing reported."""
+    await h.programs.plan(one_session(program_id, title, starts_at, trainees, **more))
+    return await approve_and_publish(h.programs, program_id)
 
 
 def safety_basics(

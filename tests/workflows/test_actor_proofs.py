@@ -27,9 +27,11 @@ async def _plan_command(h: Harness, program_id: str) -> c.PlanProgram:
     return safety_basics(program_id, start.replace(hour=10), ("emp.1", "emp.2"))
 
 
-async def _submitted(h: Harness, program_id: str) -> None:
+async def _submitted(h: Harness, program_id: str) -> int:
+    """Plan and submit the program: its stream's version then."""
     await h.programs.plan(await _plan_command(h, program_id))
     await h.programs.act(program_id, c.SubmitProgram(actor="spec.li"))
+    return _version(h, program_id)
 
 
 def _version(h: Harness, program_id: str) -> int:
@@ -49,8 +51,7 @@ async def test_a_raw_update_without_an_assertion_is_refused_and_records_nothing(
     harness: Harness,
 ) -> None:
     h = harness
-    await _submitted(h, "p-raw")
-    before = _version(h, "p-raw")
+    before = await _submitted(h, "p-raw")
     reason = await _refused(h, "p-raw", {"kind": "approve", "actor": "mgr.wang"})
     assert "unauthenticated" in reason and "no actor assertion" in reason
     assert _version(h, "p-raw") == before
@@ -62,8 +63,7 @@ async def test_an_assertion_for_someone_else_another_program_or_content_is_refus
     harness: Harness,
 ) -> None:
     h = harness
-    await _submitted(h, "p-forge")
-    before = _version(h, "p-forge")
+    before = await _submitted(h, "p-forge")
     now = await h.env.get_current_time()
     approve = c.ApproveProgram(actor="mgr.wang", comment="fine")
     genuine = TEST_SIGNER.assertion("mgr.wang", "p-forge", approve, now=now)

@@ -18,11 +18,11 @@ from activities.admin_config import AdminConfig
 from domain import commands as c
 from domain.approval import ApprovalPolicy, Approvers, PolicyStep, StepCondition
 from domain.calendar import BusinessCalendar, CalendarConfig
-from domain.events import Session
 from projections.queries import approver_inbox
 from services.database import Database
 from services.program_client import ActionRefused
 from tests.conftest import Harness, running_worker
+from tests.plans import one_session
 from tests.workflows.support import accepted_updates, event_types, revise_as_is
 
 TZ = "Asia/Shanghai"
@@ -70,13 +70,13 @@ async def plan(h: Harness, budget: int = 150_000, department: str = "sales") -> 
     now = await h.env.get_current_time()
     start = (now + timedelta(days=60)).astimezone(ZoneInfo(TZ)).replace(hour=10, minute=0)
     await h.programs.plan(
-        c.PlanProgram(
-            program_id=pid,
-            actor="spec",
-            title="Leadership",
+        one_session(
+            pid,
+            "Leadership",
+            start,
+            ("t1", "t2"),
+            approvers=(),
             planned_date=(start + timedelta(days=2)).date(),
-            sessions=(Session(session_id="s1", starts_at=start),),
-            trainees=("t1", "t2"),
             timezone=TZ,
             department=department,
             budget=Decimal(budget),

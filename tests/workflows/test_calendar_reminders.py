@@ -12,11 +12,10 @@ import pytest_asyncio
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from domain import commands as c
-from domain.events import Session
 from runtime.temporal_bins import test_server_path as time_skipping_server
 from services.database import Database
 from tests.conftest import Harness, running_worker
+from tests.workflows.support import published_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -24,22 +23,7 @@ NEW_YORK = ZoneInfo("America/New_York")
 
 async def publish(h: Harness, start: datetime, timezone: str, region: str | None) -> str:
     pid = f"cal-{uuid4().hex[:8]}"
-    await h.programs.plan(
-        c.PlanProgram(
-            program_id=pid,
-            actor="spec",
-            approvers=("boss",),
-            title="Calendar",
-            planned_date=start.date(),
-            sessions=(Session(session_id="s1", starts_at=start),),
-            trainees=("t1",),
-            timezone=timezone,
-            region=region,
-        )
-    )
-    await h.programs.act(pid, c.SubmitProgram(actor="spec"))
-    await h.programs.act(pid, c.ApproveProgram(actor="boss"))
-    await h.programs.act(pid, c.PublishProgram(actor="spec"))
+    await published_for(h, pid, "Calendar", ("t1",), start, timezone=timezone, region=region)
     return pid
 
 

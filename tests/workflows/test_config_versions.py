@@ -12,9 +12,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.config_versions import ConfigSource, save_version
 from domain import commands as c
-from domain.events import Session
 from services.database import Database
 from tests.conftest import Harness, running_worker
+from tests.plans import one_session
 
 TZ = "Asia/Shanghai"
 POLICY = """\
@@ -34,15 +34,8 @@ async def submit(h: Harness) -> list[str]:
     now = await h.env.get_current_time()
     start = (now + timedelta(days=30)).astimezone(ZoneInfo(TZ)).replace(hour=10, minute=0)
     await h.programs.plan(
-        c.PlanProgram(
-            program_id=pid,
-            actor="spec",
-            title="Negotiation",
-            planned_date=start.date(),
-            sessions=(Session(session_id="s1", starts_at=start),),
-            trainees=("t1",),
-            timezone=TZ,
-            department="sales",
+        one_session(
+            pid, "Negotiation", start, ("t1",), approvers=(), timezone=TZ, department="sales"
         )
     )
     await h.programs.act(pid, c.SubmitProgram(actor="spec"))

@@ -24,6 +24,7 @@ from projections.queries import program_timeline
 from services.database import Database
 from services.program_client import ActionRefused
 from tests.conftest import Harness, running_worker, until
+from tests.workflows.support import published_for
 from workflows.program import TrainingProgramWorkflow
 from workflows.sandbox import sandbox_runner
 
@@ -33,25 +34,17 @@ HISTORIES = Path(__file__).parent / "histories"
 async def published(h: Harness, *, days_ahead: int = 2) -> tuple[str, datetime]:
     pid = f"f-{uuid4().hex[:8]}"
     start = await h.env.get_current_time() + timedelta(days=days_ahead)
-    await h.programs.plan(
-        c.PlanProgram(
-            program_id=pid,
-            actor="spec",
-            approvers=("boss",),
-            title="Forklift safety",
-            timezone="Asia/Shanghai",
-            planned_date=(start + timedelta(days=20)).date(),
-            sessions=(Session(session_id="s1", starts_at=start, duration_hours=3),),
-            trainees=("t1", "t2"),
-            evaluation_window_days=30,
-        )
+    await published_for(
+        h,
+        pid,
+        "Forklift safety",
+        ("t1", "t2"),
+        start,
+        timezone="Asia/Shanghai",
+        planned_date=(start + timedelta(days=20)).date(),
+        sessions=(Session(session_id="s1", starts_at=start, duration_hours=3),),
+        evaluation_window_days=30,
     )
-    for command in (
-        c.SubmitProgram(actor="spec"),
-        c.ApproveProgram(actor="boss"),
-        c.PublishProgram(actor="spec"),
-    ):
-        await h.programs.act(pid, command)
     return pid, start
 
 

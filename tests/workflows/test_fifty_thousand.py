@@ -31,7 +31,9 @@ from services.database import Database
 from services.program_client import ProgramClient
 from services.programs_bulk import attendance_from_file, enrol_from_file
 from tests.conftest import TEST_SIGNER, until
+from tests.plans import one_session
 from tests.services.bulk_context import Context, Specialist
+from tests.workflows.support import approve_and_publish
 from trainops.worker import build_worker
 
 LIMIT = 256 * 1024
@@ -92,23 +94,17 @@ async def test_a_company_wide_program_goes_through_its_lifecycle(
     start = await env.get_current_time() + timedelta(days=10)
     async with build_worker(client, task_queue, database.store, notifier):
         await programs.plan(
-            c.PlanProgram(
-                program_id=pid,
-                actor="spec",
-                approvers=("boss",),
-                title="Code of conduct",
+            one_session(
+                pid,
+                "Code of conduct",
+                start,
+                tuple(people[:IN_THE_PLAN]),
                 planned_date=(start + timedelta(days=5)).date(),
                 sessions=(Session(session_id="all-hands", starts_at=start),),
-                trainees=tuple(people[:IN_THE_PLAN]),
                 evaluation_window_days=14,
             )
         )
-        for command in (
-            c.SubmitProgram(actor="spec"),
-            c.ApproveProgram(actor="boss"),
-            c.PublishProgram(actor="spec"),
-        ):
-            await programs.act(pid, command)
+        await approve_and_publish(programs, pid)
         everyone = "\n".join(people).encode()
         enrolled = await enrol_from_file(
             ctx, spec, pid, everyone, lambda done, total: progress.append((done, total))

@@ -18,10 +18,10 @@ from aiosmtpd.controller import Controller
 from temporalio.testing import WorkflowEnvironment
 
 from activities.admin_config import AdminConfig, NotificationSettings
-from domain import commands as c
-from domain.events import Session
 from services.database import Database
 from tests.conftest import running_worker
+from tests.plans import one_session
+from tests.workflows.support import approve_and_publish
 
 
 class FlakySmtp:
@@ -124,20 +124,8 @@ async def test_failed_deliveries_are_retried_and_sent_exactly_once(
         pid = f"n-{uuid4().hex[:8]}"
         now = await h.env.get_current_time()
         start = (now + timedelta(days=10)).astimezone(ZoneInfo("UTC")).replace(hour=10, minute=0)
-        await h.programs.plan(
-            c.PlanProgram(
-                program_id=pid,
-                actor="spec.li",
-                approvers=("boss",),
-                title="Fire drill",
-                planned_date=start.date(),
-                sessions=(Session(session_id="s1", starts_at=start),),
-                trainees=("t1", "t2"),
-            )
-        )
-        await h.programs.act(pid, c.SubmitProgram(actor="spec.li"))
-        await h.programs.act(pid, c.ApproveProgram(actor="boss"))
-        await h.programs.act(pid, c.PublishProgram(actor="spec.li"))
+        await h.programs.plan(one_session(pid, "Fire drill", start, ("t1", "t2"), actor="spec.li"))
+        await approve_and_publish(h.programs, pid, "spec.li")
         await h.env.sleep(start - await h.env.get_current_time() + timedelta(minutes=5))
 
     assert [m.rcpt_tos for m in smtp.accepted] == [["spec.li@example.com"]]

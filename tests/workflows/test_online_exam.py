@@ -10,33 +10,23 @@ import pytest
 from sqlalchemy import select
 
 from domain import commands as c
-from domain.events import Session
 from domain.reference import CourseDefined, ProgramResourcesAssigned, Question
 from projections.evaluation import items
 from services.program_client import ActionRefused
 from tests.conftest import Harness, record_reference, until
+from tests.plans import one_session
+from tests.workflows.support import approve_and_publish
 
 
 async def evaluating(h: Harness, pid: str) -> None:
     now = await h.env.get_current_time()
     start = now + timedelta(days=5)
     await h.programs.plan(
-        c.PlanProgram(
-            program_id=pid,
-            actor="spec",
-            approvers=("boss",),
-            title="Safety",
-            planned_date=(start + timedelta(days=3)).date(),
-            sessions=(Session(session_id="s1", starts_at=start),),
-            trainees=("t1", "t2"),
+        one_session(
+            pid, "Safety", start, ("t1", "t2"), planned_date=(start + timedelta(days=3)).date()
         )
     )
-    for step in (
-        c.SubmitProgram(actor="spec"),
-        c.ApproveProgram(actor="boss"),
-        c.PublishProgram(actor="spec"),
-    ):
-        await h.programs.act(pid, step)
+    await approve_and_publish(h.programs, pid)
     await until(h.env, start)
     for command in (
         c.RecordAttendance(actor="spec", session_id="s1", attendees=("t1", "t2")),

@@ -11,12 +11,11 @@ from zoneinfo import ZoneInfo
 from temporalio.testing import WorkflowEnvironment
 
 from activities.admin_config import AdminConfig
-from domain import commands as c
 from domain.calendar import ReminderRules
-from domain.events import Session
 from domain.reminders import attend_due
 from services.database import Database
 from tests.conftest import running_worker, until
+from tests.workflows.support import published_for
 
 ZONE = "Europe/Berlin"
 
@@ -34,21 +33,7 @@ async def test_a_reminder_due_exactly_at_the_start_is_sent(
         )
         assert attend_due(start, ZONE, rules) == start
         pid = f"at-start-{uuid4().hex[:8]}"
-        await h.programs.plan(
-            c.PlanProgram(
-                program_id=pid,
-                actor="spec",
-                approvers=("boss",),
-                title="At the start",
-                planned_date=start.date(),
-                sessions=(Session(session_id="s1", starts_at=start),),
-                trainees=("t1",),
-                timezone=ZONE,
-            )
-        )
-        await h.programs.act(pid, c.SubmitProgram(actor="spec"))
-        await h.programs.act(pid, c.ApproveProgram(actor="boss"))
-        await h.programs.act(pid, c.PublishProgram(actor="spec"))
+        await published_for(h, pid, "At the start", ("t1",), start, timezone=ZONE)
         await until(time_env, start + timedelta(minutes=5))
         handle = time_env.client.get_workflow_handle(pid)
         await handle.query("state")  # the workflow has caught up with the skipped time

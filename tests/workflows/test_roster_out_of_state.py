@@ -10,9 +10,10 @@ from uuid import uuid4
 import pytest
 
 from domain import commands as c
-from domain.events import Session
 from services.program_client import ActionRefused
 from tests.conftest import Harness, until
+from tests.plans import one_session
+from tests.workflows.support import approve_and_publish
 
 
 async def test_the_workflow_keeps_no_roster_and_the_index_answers_its_rules(
@@ -22,27 +23,20 @@ async def test_the_workflow_keeps_no_roster_and_the_index_answers_its_rules(
     pid = f"r-{uuid4().hex[:8]}"
     start = await h.env.get_current_time() + timedelta(days=2)
     await h.programs.plan(
-        c.PlanProgram(
-            program_id=pid,
-            actor="spec",
-            approvers=("boss",),
-            title="Roster",
+        one_session(
+            pid,
+            "Roster",
+            start,
+            ("t3", "t1", "t2"),
             planned_date=(start + timedelta(days=20)).date(),
-            sessions=(Session(session_id="s1", starts_at=start),),
-            trainees=("t3", "t1", "t2"),
             evaluation_window_days=30,
         ),
         history_soft_limit=30,  # continues as new several times along the way
     )
     handle = h.env.client.get_workflow_handle(pid)
     first_run = (await handle.describe()).run_id
-    for command in (
-        c.SubmitProgram(actor="spec"),
-        c.ApproveProgram(actor="boss"),
-        c.PublishProgram(actor="spec"),
-        c.EnrollTrainee(actor="spec", trainee="t4"),
-    ):
-        await h.programs.act(pid, command)
+    await approve_and_publish(h.programs, pid)
+    await h.programs.act(pid, c.EnrollTrainee(actor="spec", trainee="t4"))
     with pytest.raises(ActionRefused, match="already enrolled"):
         await h.programs.act(pid, c.EnrollTrainee(actor="spec", trainee="t1"))
     await until(h.env, start + timedelta(minutes=1))

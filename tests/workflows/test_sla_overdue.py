@@ -3,7 +3,7 @@ approver gets an overdue notice: once, at ``due_at``, and never for a task decid
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from temporalio.client import WorkflowHistory
@@ -21,14 +21,20 @@ def _overdue(h: Harness) -> list[dict[str, object]]:
     return [n for n in h.db.outbox.list() if str(n["subject"]).startswith("Overdue:")]
 
 
+async def _due_at(h: Harness, program_id: str) -> datetime:
+    """Plan and submit the program: when its one open approval task falls due."""
+    await h.programs.plan(await _plan_command(h, program_id))
+    await h.programs.act(program_id, c.SubmitProgram(actor="spec.li"))
+    [task] = (await h.programs.state(program_id)).tasks.values()
+    assert task.due_at is not None
+    return task.due_at
+
+
 async def test_an_open_task_past_its_sla_gets_one_overdue_notice(harness: Harness) -> None:
     h = harness
-    await h.programs.plan(await _plan_command(h, "p-late"))
-    await h.programs.act("p-late", c.SubmitProgram(actor="spec.li"))
-    [task] = (await h.programs.state("p-late")).tasks.values()
-    assert task.due_at is not None
+    due_at = await _due_at(h, "p-late")
 
-    await h.env.sleep(task.due_at - await h.env.get_current_time() - timedelta(minutes=5))
+    await h.env.sleep(due_at - await h.env.get_current_time() - timedelta(minutes=5))
     assert _overdue(h) == [], "not before the SLA has run out"
 
     await h.env.sleep(timedelta(minutes=10))
@@ -38,7 +44,7 @@ async def test_an_open_task_past_its_sla_gets_one_overdue_notice(harness: Harnes
         r for r in h.db.store.read_stream("program-p-late") if r.event_type == "TaskReminderSent"
     ]
     assert [r.payload["overdue"] for r in sent] == [False, True]
-    assert abs(sent[1].occurred_at - task.due_at) < timedelta(seconds=5)
+    assert abs(sent[1].occurred_at - due_at) < timedelta(seconds=5)
 
     await h.env.sleep(timedelta(days=10))  # later wake-ups do not tell them again
     assert len(_overdue(h)) == 1
@@ -55,12 +61,9 @@ async def test_an_open_task_past_its_sla_gets_one_overdue_notice(harness: Harnes
 
 async def test_a_task_decided_in_time_gets_no_overdue_notice(harness: Harness) -> None:
     h = harness
-    await h.programs.plan(await _plan_command(h, "p-prompt"))
-    await h.programs.act("p-prompt", c.SubmitProgram(actor="spec.li"))
-    [task] = (await h.programs.state("p-prompt")).tasks.values()
-    assert task.due_at is not None
+    due_at = await _due_at(h, "p-prompt")
     await h.programs.act("p-prompt", c.ApproveProgram(actor="mgr.wang"))
-    await h.env.sleep(task.due_at - await h.env.get_current_time() + timedelta(days=2))
+    await h.env.sleep(due_at - await h.env.get_current_time() + timedelta(days=2))
     assert _overdue(h) == []
     kinds = [r.event_type for r in h.db.store.read_stream("program-p-prompt")]
     assert "TaskReminderSent" not in kinds
