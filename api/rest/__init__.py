@@ -15,6 +15,7 @@ from api.rest import (
     keys,
     log,
     people,
+    program_files,
     programs,
     projections,
     users,
@@ -24,6 +25,7 @@ from api.rest import (
 ROUTERS: tuple[APIRouter, ...] = (
     people.router,
     programs.router,
+    program_files.router,
     log.router,
     users.router,
     audit.router,
