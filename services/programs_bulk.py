@@ -72,17 +72,23 @@ class RosterRefused(Invalid):
 def read_roster(data: bytes, max_bytes: int = MAX_ROSTER_BYTES) -> list[str]:
     """The employee ids of a CSV file (the first column; a header row and blank lines are
     skipped), or ``RosterRefused`` listing every offending row."""
+    rows, problems = _read(data, max_bytes)
+    if problems:
+        raise RosterRefused(problems)
+    return [value for _, value in rows]
+
+
+def _read(data: bytes, max_bytes: int) -> tuple[list[tuple[int, str]], list[RowProblem]]:
+    """The file's ids with their line numbers, and its offending rows."""
     if len(data) > max_bytes:
-        raise RosterRefused(
-            [RowProblem(0, f"{len(data)} bytes", f"the file is over the {max_bytes}-byte limit")]
-        )
+        too_big = f"the file is over the {max_bytes}-byte limit"
+        return [], [RowProblem(0, f"{len(data)} bytes", too_big)]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RosterRefused([RowProblem(0, "", f"not UTF-8 text ({exc.reason})")]) from exc
+        return [], [RowProblem(0, "", f"not UTF-8 text ({exc.reason})")]
     problems: list[RowProblem] = []
     first_row: dict[str, int] = {}
-    people: list[str] = []
     for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         value = row[0].strip() if row else ""
         if not value or (number == 1 and value.lower() in _HEADERS):
@@ -93,16 +99,13 @@ def read_roster(data: bytes, max_bytes: int = MAX_ROSTER_BYTES) -> list[str]:
             problems.append(RowProblem(number, value, f"duplicate of row {first_row[value]}"))
         else:
             first_row[value] = number
-            people.append(value)
-    if len(people) > MAX_ROSTER_ROWS:
+    if len(first_row) > MAX_ROSTER_ROWS:
         problems.append(
-            RowProblem(0, f"{len(people)} people", f"over the {MAX_ROSTER_ROWS}-people limit")
+            RowProblem(0, f"{len(first_row)} people", f"over the {MAX_ROSTER_ROWS}-people limit")
         )
-    if not people and not problems:
+    if not first_row and not problems:
         problems.append(RowProblem(0, "", "the file names nobody"))
-    if problems:
-        raise RosterRefused(problems)
-    return people
+    return [(number, value) for value, number in first_row.items()], problems
 
 
 def unknown_employees(store: EventStore, people: Sequence[str], page: int = 1000) -> set[str]:
@@ -120,18 +123,14 @@ def unknown_employees(store: EventStore, people: Sequence[str], page: int = 1000
 
 
 def check_roster(store: EventStore, data: bytes) -> list[str]:
-    """``read_roster``, then every id must be a recorded employee."""
-    people = read_roster(data)
-    unknown = unknown_employees(store, people)
-    if unknown:
-        raise RosterRefused(
-            [
-                RowProblem(n, p, "unknown employee id")
-                for n, p in enumerate(people, start=1)
-                if p in unknown
-            ]
-        )
-    return people
+    """``read_roster``, and every id must be a recorded employee; a refusal lists the
+    malformed, duplicate and unknown rows together, in the file's order."""
+    rows, problems = _read(data, MAX_ROSTER_BYTES)
+    unknown = unknown_employees(store, [value for _, value in rows]) if rows else set()
+    problems += [RowProblem(n, p, "unknown employee id") for n, p in rows if p in unknown]
+    if problems:
+        raise RosterRefused(sorted(problems, key=lambda p: p.row))
+    return [value for _, value in rows]
 
 
 @dataclass(frozen=True)
@@ -202,7 +201,10 @@ async def check_attendance(
     id must be enrolled; who is recorded attending already is skipped."""
     await asyncio.to_thread(check_action, ctx, person, program_id, ACTIONS["attendance_batch"])
     store = ctx.database.store
-    people = await asyncio.to_thread(read_roster, data)
+    rows, problems = await asyncio.to_thread(_read, data, MAX_ROSTER_BYTES)
+    if problems:
+        raise RosterRefused(problems)
+    people = [value for _, value in rows]
     sessions, attended = await asyncio.to_thread(_sessions_and_attendees, store, program_id)
     if session_id not in sessions:
         known = ", ".join(sorted(sessions)) or "none"
@@ -214,9 +216,7 @@ async def check_attendance(
         )
     enrolled = set(await asyncio.to_thread(_enrolled, store, program_id))
     strangers = [
-        RowProblem(n, p, "not enrolled in this program")
-        for n, p in enumerate(people, start=1)
-        if p not in enrolled
+        RowProblem(n, p, "not enrolled in this program") for n, p in rows if p not in enrolled
     ]
     if strangers:
         raise RosterRefused(strangers)
