@@ -41,7 +41,7 @@ def largest_plan(program_id: str, start: Any) -> c.PlanProgram:
     return c.PlanProgram(
         program_id=program_id,
         actor="spec",
-        approvers=tuple(f"b{n:02d}".ljust(100, "z") for n in range(19)) + ("boss",),
+        approvers=(*(f"b{n:02d}".ljust(100, "z") for n in range(19)), "boss"),
         title="T" * 200,
         planned_date=date(start.year + 1, 12, 31),
         sessions=tuple(
