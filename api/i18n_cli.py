@@ -84,7 +84,6 @@ CLI_ZH_CN: dict[str, str] = {
     "{count} row(s) refused, nothing was recorded:": "{count} 行被拒绝,未记录任何内容:",
     "row {row}": "第 {row} 行",
     "the file": "文件",
-    "fix these rows and send the file again": "请修正这些行后重新发送文件",
     "checked": "已检查",
     "sending": "发送中",
     "stopped midway: {detail}; run the same command again to resume": (

@@ -98,16 +98,15 @@ def _refused(response: Response) -> None:
     except ValueError:
         body = None
     if isinstance(body, dict) and isinstance(body.get("rows"), list):
-        errors.print(
-            t("{count} row(s) refused, nothing was recorded:", count=len(body["rows"])),
-            markup=False,
-            highlight=False,
+        rows = body["rows"]
+        refused = fail(
+            t("{count} row(s) refused, nothing was recorded:", count=len(rows)), EXIT_REFUSED
         )
-        for row in body["rows"]:
+        for row in rows:
             where = t("row {row}", row=row["row"]) if row["row"] else t("the file")
             line = f"  {where}: {row['value']!r}: {row['problem']}"
             errors.print(line, markup=False, highlight=False)
-        raise fail(t("fix these rows and send the file again"), EXIT_REFUSED)
+        raise refused
     Api._answer(response)
     raise fail(t("the server failed ({code}): {detail}", code=response.status_code, detail=""))
 
