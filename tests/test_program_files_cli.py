@@ -19,13 +19,12 @@ import structlog
 from rich.console import Console
 from typer.testing import CliRunner, Result
 
-from domain import commands as c
-from domain.events import Session
 from runtime.settings import get_settings
 from services import programs_bulk
 from tests.api.live import live_api
-from tests.api.test_program_files import record_employees
 from tests.conftest import Harness, until
+from tests.services.test_programs_bulk import employees
+from tests.workflows.support import published_for
 from trainops import program_files
 from trainops.cli import app
 
@@ -63,35 +62,14 @@ def enrolled(h: Harness, pid: str) -> list[str]:
     return [r.payload["trainee"] for r in stream if r.event_type == "TraineeEnrolled"]
 
 
-async def published(h: Harness, pid: str) -> Any:
-    start = await h.env.get_current_time() + timedelta(days=3)
-    await h.programs.plan(
-        c.PlanProgram(
-            program_id=pid,
-            actor="spec",
-            approvers=("boss",),
-            title="Everyone",
-            planned_date=(start + timedelta(days=9)).date(),
-            sessions=(Session(session_id="s1", starts_at=start),),
-            trainees=("e0",),
-        )
-    )
-    for command in (
-        c.SubmitProgram(actor="spec"),
-        c.ApproveProgram(actor="boss"),
-        c.PublishProgram(actor="spec"),
-    ):
-        await h.programs.act(pid, command)
-    return start
-
-
 async def test_enrol_and_attendance_from_a_file_on_the_command_line(
     signed_in: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     h = signed_in
     monkeypatch.setattr(programs_bulk, "ENROL_BATCH", 7)
-    record_employees(h.db, [*PEOPLE, "e0"])
-    start = await published(h, "cli-files")
+    employees(h.db, [*PEOPLE, "e0"])
+    start = await h.env.get_current_time() + timedelta(days=3)
+    assert await published_for(h, "cli-files", "Everyone", ("e0",), start) == "published"
     roster = tmp_path / "roster.csv"
     roster.write_text("employee_id\n" + "\n".join(PEOPLE) + "\n", encoding="utf-8")
     bad = tmp_path / "bad.csv"

@@ -5,31 +5,14 @@ by sending the same file again, without recording anyone twice."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
-from uuid import uuid4
 
 import httpx
 import pytest
 
-from domain.reference import EmployeeRecorded
-from eventlog import NewEvent
 from services import programs_bulk
-from services.database import Database
 from tests.api.conftest import World, run, session_started
-
-
-def record_employees(database: Database, people: list[str]) -> None:
-    for person in people:
-        event = EmployeeRecorded(employee_id=person)
-        row = NewEvent(
-            event_id=uuid4(),
-            event_type=event.type,
-            payload=event.model_dump(mode="json"),
-            occurred_at=datetime.now(UTC),
-            metadata={},
-        )
-        database.store.append(f"employee-{person}", 0, [row])
+from tests.services.test_programs_bulk import employees
 
 
 def lines(response: httpx.Response) -> list[dict[str, Any]]:
@@ -59,7 +42,7 @@ async def test_a_roster_file_is_checked_whole_then_enrolled_and_resumed(
 ) -> None:
     monkeypatch.setattr(programs_bulk, "ENROL_BATCH", 7)
     people = [f"staff.{n:03d}@example.com" for n in range(30)]
-    record_employees(world.h.db, people)
+    employees(world.h.db, people)
     plan = await run(world, "files-1", "published")
     before = of_type(world, "files-1", "TraineeEnrolled", "trainee")
     roster = ("employee_id\n" + "\n".join(people) + "\n").encode()
