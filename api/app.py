@@ -26,6 +26,7 @@ from api.dependencies import ClientFactory, Services
 from api.pages import ROUTERS as PAGE_ROUTERS
 from api.pages.rendering import render_error
 from api.rest import ROUTERS as REST_ROUTERS
+from api.rest import program_files
 from api.rest.data import UPLOAD_LIMITS
 from audit.signing_keys import publish_key
 from runtime.settings import Settings
@@ -198,7 +199,7 @@ def create_app(
     app.add_middleware(
         BodyLimit,
         default=settings.api_max_request_bytes,
-        by_prefix=UPLOAD_LIMITS,
+        by_prefix=UPLOAD_LIMITS | program_files.UPLOAD_LIMITS,
     )
     app.add_middleware(RequestContext)
     return app

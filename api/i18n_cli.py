@@ -81,6 +81,23 @@ CLI_ZH_CN: dict[str, str] = {
     "OVERDUE (was {due})": "已逾期(原定 {due})",
     "no due date": "无截止时间",
     "notifications": "通知",
+    "{count} row(s) refused, nothing was recorded:": "{count} 行被拒绝,未记录任何内容:",
+    "row {row}": "第 {row} 行",
+    "the file": "文件",
+    "checked": "已检查",
+    "sending": "发送中",
+    "stopped midway: {detail}; run the same command again to resume": (
+        "中途停止:{detail};再次运行同一命令即可继续"
+    ),
+    "the answer ended before the outcome; run the same command again to resume": (
+        "应答在结果之前中断;再次运行同一命令即可继续"
+    ),
+    "enrolled {recorded} of {total} in {program} ({skipped} enrolled before)": (
+        "已将 {total} 人中的 {recorded} 人报名到 {program}({skipped} 人此前已报名)"
+    ),
+    "recorded {recorded} of {total} attending {session} ({skipped} recorded before)": (
+        "已记录 {total} 人中的 {recorded} 人出席 {session}({skipped} 人此前已记录)"
+    ),
     # ---- KPIs
     "Execution KPIs per specialist and quarter": "各培训专员各季度的执行 KPI",
     "cannot read thresholds file {path}: {reason}": "无法读取阈值文件 {path}:{reason}",

@@ -43,9 +43,14 @@ def _aware(moment: datetime) -> datetime:
     return moment
 
 
-#: The most trainees one plan may name: the roster travels in the plan (workflow input and
-#: ``ProgramPlanned``), which must stay far below Temporal's 2 MB payload limit.
-MAX_TRAINEES = 10_000
+#: The most trainees one plan (or revision) may name inline; a bigger program enrols from a
+#: roster file (``trainops program enrol --file``). The roster travels in the plan, and the
+#: largest payload (the plan's first event, which carries it twice: in the event and in its
+#: proof) must stay under 256 KiB: 2 x 103 bytes per trainee with the longest id (100
+#: characters, quoted, a comma) plus ~65 KB for the rest of the largest plan (200 sessions, 20
+#: approvers, longest texts). 959 would reach the bound; 800 makes ~230 KB, measured by
+#: ``tests/workflows/test_large_program.py``.
+MAX_TRAINEES = 800
 
 
 class ProgramContent(CheckedText):
@@ -56,7 +61,9 @@ class ProgramContent(CheckedText):
     title: Annotated[str, Field(min_length=1, max_length=200)]
     planned_date: Day
     sessions: Annotated[tuple[Session, ...], Field(min_length=1, max_length=200)]
-    trainees: Annotated[tuple[PersonId, ...], Field(min_length=1, max_length=MAX_TRAINEES)]
+    trainees: Annotated[
+        tuple[PersonId, ...], Field(min_length=1, json_schema_extra={"maxItems": MAX_TRAINEES})
+    ]
     budget: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] = Decimal(0)
     external_instructor: StrictBool = False
 
@@ -71,6 +78,12 @@ class ProgramContent(CheckedText):
     @field_validator("trainees")
     @classmethod
     def _trainees_unique(cls, trainees: tuple[str, ...]) -> tuple[str, ...]:
+        if len(trainees) > MAX_TRAINEES:
+            raise ValueError(
+                f"a plan names at most {MAX_TRAINEES} trainees ({len(trainees)} given); plan "
+                "with fewer and enrol everyone else from a roster file once it is published "
+                "(trainops program enrol PROGRAM --file roster.csv)"
+            )
         return _unique(trainees, "trainees")
 
 

@@ -6,8 +6,12 @@ oversized file, a malformed or duplicate id, an employee id the log does not kno
 sent in batches of ``ENROL_BATCH`` (``EnrollTrainees``), each a small payload. A run that
 fails midway is resumed by sending the same file again: who is enrolled already is read from
 the log first and skipped, and a batch's update id derives from its content, so a batch the
-workflow took but whose answer was lost is answered, not enrolled twice. The CLI and the HTTP
-API both call ``enrol_from_file``.
+workflow took but whose answer was lost is answered, not enrolled twice.
+
+The HTTP API (``api.rest.program_files``, which ``trainops program enrol --file`` and
+``trainops program attendance --file`` call) checks first (``check_enrolment``,
+``check_attendance``), so a refusal is its own 4xx answer, then streams ``send_batches``'
+progress; ``enrol_from_file`` and ``attendance_from_file`` do both in one call.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -68,17 +72,23 @@ class RosterRefused(Invalid):
 def read_roster(data: bytes, max_bytes: int = MAX_ROSTER_BYTES) -> list[str]:
     """The employee ids of a CSV file (the first column; a header row and blank lines are
     skipped), or ``RosterRefused`` listing every offending row."""
+    rows, problems = _read(data, max_bytes)
+    if problems:
+        raise RosterRefused(problems)
+    return [value for _, value in rows]
+
+
+def _read(data: bytes, max_bytes: int) -> tuple[list[tuple[int, str]], list[RowProblem]]:
+    """The file's ids with their line numbers, and its offending rows."""
     if len(data) > max_bytes:
-        raise RosterRefused(
-            [RowProblem(0, f"{len(data)} bytes", f"the file is over the {max_bytes}-byte limit")]
-        )
+        too_big = f"the file is over the {max_bytes}-byte limit"
+        return [], [RowProblem(0, f"{len(data)} bytes", too_big)]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RosterRefused([RowProblem(0, "", f"not UTF-8 text ({exc.reason})")]) from exc
+        return [], [RowProblem(0, "", f"not UTF-8 text ({exc.reason})")]
     problems: list[RowProblem] = []
     first_row: dict[str, int] = {}
-    people: list[str] = []
     for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         value = row[0].strip() if row else ""
         if not value or (number == 1 and value.lower() in _HEADERS):
@@ -89,16 +99,13 @@ def read_roster(data: bytes, max_bytes: int = MAX_ROSTER_BYTES) -> list[str]:
             problems.append(RowProblem(number, value, f"duplicate of row {first_row[value]}"))
         else:
             first_row[value] = number
-            people.append(value)
-    if len(people) > MAX_ROSTER_ROWS:
+    if len(first_row) > MAX_ROSTER_ROWS:
         problems.append(
-            RowProblem(0, f"{len(people)} people", f"over the {MAX_ROSTER_ROWS}-people limit")
+            RowProblem(0, f"{len(first_row)} people", f"over the {MAX_ROSTER_ROWS}-people limit")
         )
-    if not people and not problems:
+    if not first_row and not problems:
         problems.append(RowProblem(0, "", "the file names nobody"))
-    if problems:
-        raise RosterRefused(problems)
-    return people
+    return [(number, value) for value, number in first_row.items()], problems
 
 
 def unknown_employees(store: EventStore, people: Sequence[str], page: int = 1000) -> set[str]:
@@ -116,18 +123,14 @@ def unknown_employees(store: EventStore, people: Sequence[str], page: int = 1000
 
 
 def check_roster(store: EventStore, data: bytes) -> list[str]:
-    """``read_roster``, then every id must be a recorded employee."""
-    people = read_roster(data)
-    unknown = unknown_employees(store, people)
-    if unknown:
-        raise RosterRefused(
-            [
-                RowProblem(n, p, "unknown employee id")
-                for n, p in enumerate(people, start=1)
-                if p in unknown
-            ]
-        )
-    return people
+    """``read_roster``, and every id must be a recorded employee; a refusal lists the
+    malformed, duplicate and unknown rows together, in the file's order."""
+    rows, problems = _read(data, MAX_ROSTER_BYTES)
+    unknown = unknown_employees(store, [value for _, value in rows]) if rows else set()
+    problems += [RowProblem(n, p, "unknown employee id") for n, p in rows if p in unknown]
+    if problems:
+        raise RosterRefused(sorted(problems, key=lambda p: p.row))
+    return [value for _, value in rows]
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,89 @@ class BulkOutcome:
 Progress = Callable[[int, int], None]
 """Called with (done, total) after each batch."""
 
+Batch = Callable[[tuple[str, ...]], c.ProgramCommand]
+
+
+@dataclass(frozen=True)
+class BulkPlan:
+    """A file checked whole: who it names, and who of them is still to be sent."""
+
+    program_id: str
+    people: tuple[str, ...]
+    todo: tuple[str, ...]
+    command: Batch
+
+    @property
+    def total(self) -> int:
+        return len(self.people)
+
+    @property
+    def skipped(self) -> int:
+        return len(self.people) - len(self.todo)
+
+    def outcome(self, last_position: int) -> BulkOutcome:
+        return BulkOutcome(self.total, len(self.todo), self.skipped, last_position)
+
+
+async def check_enrolment(
+    ctx: ProgramContext, person: Person, program_id: str, data: bytes
+) -> BulkPlan:
+    """Everything an enrolment from ``data`` (a roster CSV) needs checked before anything is
+    sent: the person may enrol, every row is an id of a recorded employee, and who is enrolled
+    already (by an earlier run) is skipped."""
+    await asyncio.to_thread(check_action, ctx, person, program_id, ACTIONS["enroll_many"])
+    store = ctx.database.store
+    people = await asyncio.to_thread(check_roster, store, data)
+    already = set(await asyncio.to_thread(_enrolled, store, program_id))
+    return BulkPlan(
+        program_id,
+        tuple(people),
+        tuple(p for p in people if p not in already),
+        lambda batch: c.EnrollTrainees(actor=person.username, trainees=batch),
+    )
+
+
+async def check_attendance(
+    ctx: ProgramContext,
+    person: Person,
+    program_id: str,
+    session_id: str,
+    data: bytes,
+    late_reason: str | None = None,
+) -> BulkPlan:
+    """As ``check_enrolment``, for a sign-in sheet or a device export of ``session_id``: every
+    id must be enrolled; who is recorded attending already is skipped."""
+    await asyncio.to_thread(check_action, ctx, person, program_id, ACTIONS["attendance_batch"])
+    store = ctx.database.store
+    rows, problems = await asyncio.to_thread(_read, data, MAX_ROSTER_BYTES)
+    if problems:
+        raise RosterRefused(problems)
+    people = [value for _, value in rows]
+    sessions, attended = await asyncio.to_thread(_sessions_and_attendees, store, program_id)
+    if session_id not in sessions:
+        known = ", ".join(sorted(sessions)) or "none"
+        raise Invalid(
+            "error.no_session",
+            session_id=repr(session_id),
+            program_id=repr(program_id),
+            known=known,
+        )
+    enrolled = set(await asyncio.to_thread(_enrolled, store, program_id))
+    strangers = [
+        RowProblem(n, p, "not enrolled in this program") for n, p in rows if p not in enrolled
+    ]
+    if strangers:
+        raise RosterRefused(strangers)
+    already = attended.get(session_id, set())
+    return BulkPlan(
+        program_id,
+        tuple(people),
+        tuple(p for p in people if p not in already),
+        lambda batch: c.RecordAttendees(
+            actor=person.username, session_id=session_id, attendees=batch, late_reason=late_reason
+        ),
+    )
+
 
 async def enrol_from_file(
     ctx: ProgramContext,
@@ -153,18 +239,8 @@ async def enrol_from_file(
     progress: Progress | None = None,
 ) -> BulkOutcome:
     """Enrol everyone ``data`` (a roster CSV) names in the program, as ``person``."""
-    await asyncio.to_thread(check_action, ctx, person, program_id, ACTIONS["enroll_many"])
-    store = ctx.database.store
-    people = await asyncio.to_thread(check_roster, store, data)
-    already = set(await asyncio.to_thread(_enrolled, store, program_id))
-    return await _send(
-        ctx,
-        program_id,
-        people,
-        already,
-        lambda batch: c.EnrollTrainees(actor=person.username, trainees=batch),
-        progress,
-    )
+    plan = await check_enrolment(ctx, person, program_id, data)
+    return await _send(ctx, plan, progress)
 
 
 async def attendance_from_file(
@@ -178,36 +254,8 @@ async def attendance_from_file(
 ) -> BulkOutcome:
     """Record everyone ``data`` (a CSV or a device export: ids in the first column) names as
     attending ``session_id``, as ``person``. Every id must be enrolled."""
-    await asyncio.to_thread(check_action, ctx, person, program_id, ACTIONS["attendance_batch"])
-    store = ctx.database.store
-    people = await asyncio.to_thread(read_roster, data)
-    sessions, attended = await asyncio.to_thread(_sessions_and_attendees, store, program_id)
-    if session_id not in sessions:
-        known = ", ".join(sorted(sessions)) or "none"
-        raise Invalid(
-            "error.no_session",
-            session_id=repr(session_id),
-            program_id=repr(program_id),
-            known=known,
-        )
-    enrolled = set(await asyncio.to_thread(_enrolled, store, program_id))
-    strangers = [
-        RowProblem(n, p, "not enrolled in this program")
-        for n, p in enumerate(people, start=1)
-        if p not in enrolled
-    ]
-    if strangers:
-        raise RosterRefused(strangers)
-    return await _send(
-        ctx,
-        program_id,
-        people,
-        attended.get(session_id, set()),
-        lambda batch: c.RecordAttendees(
-            actor=person.username, session_id=session_id, attendees=batch, late_reason=late_reason
-        ),
-        progress,
-    )
+    plan = await check_attendance(ctx, person, program_id, session_id, data, late_reason)
+    return await _send(ctx, plan, progress)
 
 
 def _enrolled(store: EventStore, program_id: str) -> list[str]:
@@ -237,34 +285,30 @@ def _sessions_and_attendees(
 ATTENDANCE_EVENTS = ("AttendanceRecorded", "AttendeesRecorded")
 
 
-async def _send(
-    ctx: ProgramContext,
-    program_id: str,
-    people: Sequence[str],
-    already: set[str],
-    command: Callable[[tuple[str, ...]], c.ProgramCommand],
-    progress: Progress | None,
-) -> BulkOutcome:
-    """Send ``people`` not in ``already`` in batches, each with an update id of its content."""
-    todo = [p for p in people if p not in already]
+async def send_batches(ctx: ProgramContext, plan: BulkPlan) -> AsyncIterator[tuple[int, int]]:
+    """Send what ``plan`` has still to send in batches, each with an update id of its content;
+    after each batch, how many of the file are recorded and the log position it reached."""
     programs = await ctx.programs()
-    done, last_position = len(people) - len(todo), 0
+    done = plan.skipped
+    for start in range(0, len(plan.todo), ENROL_BATCH):
+        batch = plan.todo[start : start + ENROL_BATCH]
+        sent = plan.command(batch)
+        text = f"{plan.program_id}\n{sent.model_dump_json()}"
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        async with temporal_errors(f"the {sent.kind} of {plan.program_id!r}"):
+            result = await programs.act(plan.program_id, sent, update_id=f"bulk-{digest[:40]}")
+        done += len(batch)
+        yield done, result.last_position
+
+
+async def _send(ctx: ProgramContext, plan: BulkPlan, progress: Progress | None) -> BulkOutcome:
     if progress is not None:
-        progress(done, len(people))
-    for start in range(0, len(todo), ENROL_BATCH):
-        batch = tuple(todo[start : start + ENROL_BATCH])
-        sent = command(batch)
-        digest = hashlib.sha256(f"{program_id}\n{sent.model_dump_json()}".encode()).hexdigest()
-        async with temporal_errors(f"the {sent.kind} of {program_id!r}"):
-            result = await programs.act(program_id, sent, update_id=f"bulk-{digest[:40]}")
-        done, last_position = done + len(batch), result.last_position
+        progress(plan.skipped, plan.total)
+    last_position = 0
+    async for done, position in send_batches(ctx, plan):
+        last_position = position
         if progress is not None:
-            progress(done, len(people))
+            progress(done, plan.total)
     if last_position:
         await ctx.wait_for_projection(last_position)
-    return BulkOutcome(
-        total=len(people),
-        recorded=len(todo),
-        skipped=len(people) - len(todo),
-        last_position=last_position,
-    )
+    return plan.outcome(last_position)

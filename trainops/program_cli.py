@@ -11,6 +11,7 @@ import typer
 from trainops.api_client import api
 from trainops.language import event, name, t
 from trainops.lazy import command_group
+from trainops.program_files import FileOption, attendance_from_file, enrol_from_file
 from trainops.program_requests import (
     AsJson,
     InUtc,
@@ -192,6 +193,24 @@ def publish(program_id: str, as_json: AsJson = False) -> None:
 def enroll(program_id: str, trainee: str, as_json: AsJson = False) -> None:
     """Enrol one more trainee in a published program."""
     act(program_id, "enroll", {"trainee": trainee}, as_json)
+
+
+@program_app.command()
+def enrol(program_id: str, file: FileOption, as_json: AsJson = False) -> None:
+    """Enrol everyone a roster file names (checked whole first; run again to resume)."""
+    enrol_from_file(program_id, file, as_json)
+
+
+@program_app.command()
+def attendance(
+    program_id: str,
+    session_id: str,
+    file: FileOption,
+    late_reason: LateReason = None,
+    as_json: AsJson = False,
+) -> None:
+    """Record everyone a sign-in sheet or a device export names as attending a session."""
+    attendance_from_file(program_id, session_id, file, late_reason, as_json)
 
 
 @program_app.command()

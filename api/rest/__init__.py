@@ -7,12 +7,25 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.rest import accounts, audit, config, data, keys, log, people, programs, projections, users
+from api.rest import (
+    accounts,
+    audit,
+    config,
+    data,
+    keys,
+    log,
+    people,
+    program_files,
+    programs,
+    projections,
+    users,
+)
 
 #: In the order the app includes them (and the OpenAPI document lists them).
 ROUTERS: tuple[APIRouter, ...] = (
     people.router,
     programs.router,
+    program_files.router,
     log.router,
     users.router,
     audit.router,

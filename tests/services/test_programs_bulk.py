@@ -144,3 +144,18 @@ async def test_a_roster_file_is_enrolled_in_batches_and_resumes_after_a_failure(
         p for r in stream if r.event_type == "AttendeesRecorded" for p in r.payload["attendees"]
     ]
     assert sorted(attended) == people[:15]  # each once
+
+
+def test_a_plan_naming_more_than_the_inline_cap_points_to_a_roster_file() -> None:
+    start = datetime(2030, 1, 10, 9, tzinfo=UTC)
+    fields: dict[str, Any] = {
+        "program_id": "big",
+        "actor": "spec",
+        "title": "Everyone",
+        "planned_date": start.date(),
+        "sessions": (Session(session_id="s1", starts_at=start),),
+    }
+    people = tuple(f"e{n}" for n in range(c.MAX_TRAINEES + 1))
+    with pytest.raises(ValueError, match=r"at most 800 trainees \(801 given\).*roster file"):
+        c.PlanProgram(**fields, trainees=people)
+    assert len(c.PlanProgram(**fields, trainees=people[:-1]).trainees) == c.MAX_TRAINEES

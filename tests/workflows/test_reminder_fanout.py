@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from temporalio.api.enums.v1 import EventType
 
+from domain import commands as c
 from domain.events import ReminderSent, load_event
 from domain.reminders import recipients_digest
 from tests.conftest import Harness, until
@@ -25,7 +26,10 @@ async def test_reminders_to_everyone_record_count_and_digest_not_the_list(
     now = await h.env.get_current_time()
     start = (now + timedelta(days=10)).astimezone(ZoneInfo(TZ))
     people = employees(TRAINEES)
-    await published_for(h, "all-hands", "Compliance", people, start)
+    in_plan = people[: c.MAX_TRAINEES]  # the rest are enrolled after publishing, as a file is
+    await published_for(h, "all-hands", "Compliance", in_plan, start)
+    rest = c.EnrollTrainees(actor="spec", trainees=people[c.MAX_TRAINEES :])
+    await h.programs.act("all-hands", rest)
     await until(h.env, start + timedelta(minutes=1))
     await h.env.client.get_workflow_handle("all-hands").query("state")  # caught up
 

@@ -1,0 +1,172 @@
+"""Bulk actions on a program from a file, over HTTP: enrol everyone a roster file names; record
+everyone a sign-in sheet or a device export names as attending a session.
+
+The file (multipart field ``file``: a CSV or a plain list, employee ids in the first column) is
+checked whole before anything is recorded: a refusal is a 422 whose ``rows`` lists every
+offending row. Then the answer streams as it is recorded (``application/x-ndjson``, one JSON
+object a line): ``{"checked": n, "skipped": s, "to_send": k}`` first, ``{"sent": d, "of": n}``
+after each batch, and ``{"total": n, "recorded": r, "skipped": s, "last_position": p}`` last; a
+failure midway ends the stream with ``{"error": ...}``. Sending the same file again resumes:
+who is recorded already is skipped, and nothing is recorded twice (``services.programs_bulk``).
+These routes live under ``/api/v1/bulk/`` so that their body limit (``UPLOAD_LIMITS``) is the
+roster file's, not the 2 MiB of every other request.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import structlog
+from fastapi import APIRouter, File, Path, Query, UploadFile
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.responses import Response
+
+from api.dependencies import CurrentPrincipal, ServicesDep
+from api.errors import COMMON_RESPONSES, HTTP_422, NOT_FOUND, UNAVAILABLE
+from api.rest.schemas import ProgramId
+from services.errors import Explained
+from services.programs import ProgramContext
+from services.programs_bulk import (
+    MAX_ROSTER_BYTES,
+    BulkPlan,
+    RosterRefused,
+    check_attendance,
+    check_enrolment,
+    send_batches,
+)
+
+log = structlog.get_logger(__name__)
+
+router = APIRouter(prefix="/api/v1/bulk", responses=COMMON_RESPONSES)
+
+#: The body limit of these routes: the roster file's and its multipart framing (413 beyond).
+UPLOAD_LIMITS = {"/api/v1/bulk/": MAX_ROSTER_BYTES + 64 * 1024}
+
+NDJSON = "application/x-ndjson"
+RosterFile = Annotated[
+    UploadFile, File(description="A CSV or a plain list: employee ids in the first column.")
+]
+SessionId = Annotated[
+    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$", description="Session")
+]
+LateReason = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=2000,
+        description="Why this is entered after the entry window (it is marked late-entered).",
+    ),
+]
+
+REFUSED = {
+    HTTP_422: {
+        "description": "The file is refused whole, nothing was recorded; ``rows`` lists every "
+        "offending row (``row`` 0: the file as a whole)."
+    }
+}
+STREAM = {
+    200: {
+        "description": "Progress, one JSON object a line, as the batches are recorded.",
+        "content": {NDJSON: {}},
+    }
+}
+
+
+def _refusal(exc: RosterRefused) -> JSONResponse:
+    """The service's usual 422, with every offending row as data."""
+    rows = [{"row": p.row, "value": p.value, "problem": p.problem} for p in exc.problems]
+    body = {
+        "detail": str(exc),
+        "code": exc.key,
+        "params": exc.params,
+        "errors": [{"msg": str(exc), "type": "value_error"}],
+        "rows": rows,
+    }
+    return JSONResponse(body, HTTP_422)
+
+
+def _line(value: dict[str, Any]) -> bytes:
+    return (json.dumps(value) + "\n").encode()
+
+
+async def _progress(ctx: ProgramContext, plan: BulkPlan) -> AsyncIterator[bytes]:
+    yield _line({"checked": plan.total, "skipped": plan.skipped, "to_send": len(plan.todo)})
+    last_position = 0
+    try:
+        async for done, last_position in send_batches(ctx, plan):  # noqa: B007
+            yield _line({"sent": done, "of": plan.total})
+        if last_position:
+            await ctx.wait_for_projection(last_position)
+    except Exception as exc:  # the status is sent already: the stream's last line says it
+        log.warning("bulk action stopped midway", program_id=plan.program_id, error=str(exc))
+        failed: dict[str, Any] = {
+            "error": f"{exc}; what was sent before is recorded: send the same file again to resume"
+        }
+        if isinstance(exc, Explained):
+            failed |= {"code": exc.key, "params": exc.params}
+        yield _line(failed)
+        return
+    outcome = plan.outcome(last_position)
+    yield _line(
+        {
+            "total": outcome.total,
+            "recorded": outcome.recorded,
+            "skipped": outcome.skipped,
+            "last_position": outcome.last_position,
+        }
+    )
+
+
+async def _file(upload: UploadFile) -> bytes:
+    """At most one byte over the limit, so that an oversized file is refused by its size."""
+    return await upload.read(MAX_ROSTER_BYTES + 1)
+
+
+@router.post(
+    "/programs/{program_id}/roster",
+    tags=["program actions"],
+    summary="Enrol everyone a roster file names in a published program",
+    description="Needs the **specialist** role and owning the program. " + __doc__.split("\n\n")[1],
+    response_class=StreamingResponse,
+    responses=STREAM | REFUSED | NOT_FOUND | UNAVAILABLE,
+    operation_id="program_enrol_from_file",
+)
+async def enrol_from_file(
+    program_id: ProgramId, principal: CurrentPrincipal, services: ServicesDep, file: RosterFile
+) -> Response:
+    data = await _file(file)
+    try:
+        plan = await check_enrolment(services, principal.user, program_id, data)
+    except RosterRefused as exc:
+        return _refusal(exc)
+    return StreamingResponse(_progress(services, plan), media_type=NDJSON)
+
+
+@router.post(
+    "/programs/{program_id}/sessions/{session_id}/attendance",
+    tags=["program actions"],
+    summary="Record everyone a sign-in sheet or a device export names as attending a session",
+    description="Needs the **specialist** role and owning the program; everyone named must be "
+    "enrolled. " + __doc__.split("\n\n")[1],
+    response_class=StreamingResponse,
+    responses=STREAM | REFUSED | NOT_FOUND | UNAVAILABLE,
+    operation_id="program_attendance_from_file",
+)
+async def attendance_from_file(
+    program_id: ProgramId,
+    session_id: SessionId,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    file: RosterFile,
+    late_reason: LateReason = None,
+) -> Response:
+    data = await _file(file)
+    try:
+        plan = await check_attendance(
+            services, principal.user, program_id, session_id, data, late_reason
+        )
+    except RosterRefused as exc:
+        return _refusal(exc)
+    return StreamingResponse(_progress(services, plan), media_type=NDJSON)

@@ -1,0 +1,120 @@
+"""Enrolment and attendance from a file over HTTP: checked whole (a 422 listing every offending
+row, nothing recorded), progress streamed as the batches go, and a run stopped midway resumed
+by sending the same file again, without recording anyone twice."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from services import programs_bulk
+from tests.api.conftest import World, run, session_started
+from tests.services.test_programs_bulk import employees
+
+
+def lines(response: httpx.Response) -> list[dict[str, Any]]:
+    assert response.headers["content-type"].startswith("application/x-ndjson")
+    return [json.loads(line) for line in response.text.splitlines()]
+
+
+def of_type(world: World, program_id: str, event_type: str, field: str) -> list[str]:
+    stream = world.h.db.store.read_stream(f"program-{program_id}")
+    found: list[str] = []
+    for row in stream:
+        if row.event_type == event_type:
+            value = row.payload[field]
+            found += value if isinstance(value, list) else [value]
+    return found
+
+
+async def upload(
+    client: httpx.AsyncClient, path: str, data: bytes, **params: str
+) -> httpx.Response:
+    files = {"file": ("roster.csv", data, "text/csv")}
+    return await client.post(f"/api/v1/bulk/programs/{path}", files=files, params=params)
+
+
+async def test_a_roster_file_is_checked_whole_then_enrolled_and_resumed(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(programs_bulk, "ENROL_BATCH", 7)
+    people = [f"staff.{n:03d}@example.com" for n in range(30)]
+    employees(world.h.db, people)
+    plan = await run(world, "files-1", "published")
+    before = of_type(world, "files-1", "TraineeEnrolled", "trainee")
+    roster = ("employee_id\n" + "\n".join(people) + "\n").encode()
+
+    async with world.client("spec.li") as li:
+        bad = roster + b"ghost.1@example.com\nstaff.004@example.com\nnot an id!\n"
+        refused = await upload(li, "files-1/roster", bad)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["rows"] == [
+            {"row": 32, "value": "ghost.1@example.com", "problem": "unknown employee id"},
+            {"row": 33, "value": "staff.004@example.com", "problem": "duplicate of row 6"},
+            {"row": 34, "value": "not an id!", "problem": "not an employee id"},
+        ]
+        assert "nothing was recorded" in refused.json()["detail"]
+        assert of_type(world, "files-1", "TraineeEnrolled", "trainee") == before
+
+        async with world.client("spec.zhao") as zhao:  # not their program
+            assert (await upload(zhao, "files-1/roster", roster)).status_code == 403
+        assert (await upload(li, "nope/roster", roster)).status_code == 404
+
+        # the server stops after the first batch: what went through is recorded, once
+        act = world.programs.act
+        calls: list[int] = []
+
+        async def dies_after_one(program_id: str, command: Any, **kw: Any) -> Any:
+            if calls:
+                raise ConnectionError("the worker went away")
+            calls.append(1)
+            return await act(program_id, command, **kw)
+
+        monkeypatch.setattr(world.programs, "act", dies_after_one)
+        stopped = await upload(li, "files-1/roster", roster)
+        assert stopped.status_code == 200
+        progress = lines(stopped)
+        assert progress[0] == {"checked": 30, "skipped": 0, "to_send": 30}
+        assert progress[1] == {"sent": 7, "of": 30}
+        assert "send the same file again" in progress[-1]["error"]
+        assert len(of_type(world, "files-1", "TraineeEnrolled", "trainee")) == len(before) + 7
+
+        monkeypatch.setattr(world.programs, "act", act)
+        resumed = lines(await upload(li, "files-1/roster", roster))
+    assert resumed[0] == {"checked": 30, "skipped": 7, "to_send": 23}
+    assert [p["sent"] for p in resumed[1:-1]] == [14, 21, 28, 30]
+    assert {k: resumed[-1][k] for k in ("total", "recorded", "skipped")} == {
+        "total": 30,
+        "recorded": 23,
+        "skipped": 7,
+    }
+    enrolled = of_type(world, "files-1", "TraineeEnrolled", "trainee")
+    assert sorted(enrolled) == sorted([*before, *people])  # everyone, once
+
+    # attendance from a device export: checked whole, then recorded once however often sent
+    await session_started(world, plan)
+    sheet = ("\n".join(people[:10]) + "\nemp.1\n").encode()
+    async with world.client("spec.li") as li:
+        strangers = await upload(li, "files-1/sessions/s1/attendance", sheet + b"ghost.2\n")
+        assert strangers.status_code == 422
+        assert strangers.json()["rows"] == [
+            {"row": 12, "value": "ghost.2", "problem": "not enrolled in this program"}
+        ]
+        no_session = await upload(li, "files-1/sessions/s9/attendance", sheet)
+        assert no_session.status_code == 422 and "no session 's9'" in no_session.text
+        first = lines(await upload(li, "files-1/sessions/s1/attendance", sheet))
+        again = lines(await upload(li, "files-1/sessions/s1/attendance", sheet))
+    assert first[-1]["recorded"] == 11 and (again[-1]["recorded"], again[-1]["skipped"]) == (0, 11)
+    attended = of_type(world, "files-1", "AttendeesRecorded", "attendees")
+    assert sorted(attended) == sorted([*people[:10], "emp.1"])
+
+
+async def test_an_oversized_roster_is_refused_before_it_is_read(world: World) -> None:
+    async with world.client("spec.li") as li:
+        limit = programs_bulk.MAX_ROSTER_BYTES
+        too_big = b"x" * (limit + 128 * 1024)
+        answer = await upload(li, "any/roster", too_big)
+    assert answer.status_code == 413, answer.text

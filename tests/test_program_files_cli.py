@@ -1,0 +1,133 @@
+"""``trainops program enrol --file`` and ``trainops program attendance --file`` against a live
+API on the Temporal test server: a refused file lists every offending row on stderr (exit 3)
+and records nothing; a run stopped midway says how to resume (exit 5) and the same command
+resumes it, recording nobody twice; ``--json`` prints only the outcome; the progress bar is
+drawn on a terminal only."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import structlog
+from rich.console import Console
+from typer.testing import CliRunner, Result
+
+from runtime.settings import get_settings
+from services import programs_bulk
+from tests.api.live import live_api
+from tests.conftest import Harness, until
+from tests.services.test_programs_bulk import employees
+from tests.workflows.support import published_for
+from trainops import program_files
+from trainops.cli import app
+
+PEOPLE = [f"staff.{n:03d}@example.com" for n in range(30)]
+
+
+@pytest.fixture
+def signed_in(
+    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Harness]:
+    """A live API over the harness; the command line signed in as the specialist ``spec``."""
+    monkeypatch.setenv("TRAINOPS_CREDENTIALS_FILE", str(tmp_path / "nobody.json"))
+    get_settings.cache_clear()
+    saved = structlog.get_config()
+    try:
+        with live_api(harness.db, harness.programs) as live:
+            live.users.create_user("spec", "a long specialist password", ["specialist"])
+            monkeypatch.setenv("TRAINOPS_SERVER", live.url)
+            monkeypatch.setenv("TRAINOPS_TOKEN", live.users.issue_token("spec", "cli")[1])
+            # the server's log lines would land in the command's captured stdout
+            structlog.configure(logger_factory=structlog.ReturnLoggerFactory())
+            yield harness
+    finally:
+        structlog.configure(**saved)
+        get_settings.cache_clear()
+
+
+async def trainops(*args: str) -> Result:
+    """The command, off this loop (the server it calls uses it)."""
+    return await asyncio.to_thread(lambda: CliRunner().invoke(app, list(args)))
+
+
+def enrolled(h: Harness, pid: str) -> list[str]:
+    stream = h.db.store.read_stream(f"program-{pid}")
+    return [r.payload["trainee"] for r in stream if r.event_type == "TraineeEnrolled"]
+
+
+async def test_enrol_and_attendance_from_a_file_on_the_command_line(
+    signed_in: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = signed_in
+    monkeypatch.setattr(programs_bulk, "ENROL_BATCH", 7)
+    employees(h.db, [*PEOPLE, "e0"])
+    start = await h.env.get_current_time() + timedelta(days=3)
+    assert await published_for(h, "cli-files", "Everyone", ("e0",), start) == "published"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("employee_id\n" + "\n".join(PEOPLE) + "\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(roster.read_text() + "ghost\nstaff.001@example.com\nno way\n")
+
+    refused = await trainops("program", "enrol", "cli-files", "--file", str(bad))
+    assert refused.exit_code == 3, refused.output
+    assert refused.stdout == ""
+    assert refused.stderr.startswith("error: 3 row(s) refused, nothing was recorded:\n")
+    assert "row 32: 'ghost': unknown employee id" in refused.stderr
+    assert "row 33: 'staff.001@example.com': duplicate of row 3" in refused.stderr
+    assert "row 34: 'no way': not an employee id" in refused.stderr
+    assert enrolled(h, "cli-files") == ["e0"]
+    missing = await trainops("program", "enrol", "cli-files", "--file", str(tmp_path / "no.csv"))
+    assert missing.exit_code == 2 and "cannot read" in missing.stderr
+    elsewhere = await trainops("program", "enrol", "nope", "--file", str(roster))
+    assert elsewhere.exit_code == 4, elsewhere.output
+
+    act = h.programs.act
+    calls: list[int] = []
+
+    async def dies_after_one(program_id: str, command: Any, **kw: Any) -> Any:
+        if calls:
+            raise ConnectionError("the worker went away")
+        calls.append(1)
+        return await act(program_id, command, **kw)
+
+    monkeypatch.setattr(h.programs, "act", dies_after_one)
+    stopped = await trainops("program", "enrol", "cli-files", "--file", str(roster))
+    assert stopped.exit_code == 5, stopped.output
+    assert "run the same command again to resume" in stopped.stderr
+    assert len(enrolled(h, "cli-files")) == 1 + 7
+    monkeypatch.setattr(h.programs, "act", act)
+
+    resumed = await trainops("program", "enrol", "cli-files", "--file", str(roster), "--json")
+    assert resumed.exit_code == 0, resumed.output
+    assert resumed.stderr == ""  # no progress bar: stderr is not a terminal
+    outcome = json.loads(resumed.stdout)
+    assert (outcome["total"], outcome["recorded"], outcome["skipped"]) == (30, 23, 7)
+    assert sorted(enrolled(h, "cli-files")) == sorted(["e0", *PEOPLE])  # everyone, once
+
+    again = await trainops("program", "enrol", "cli-files", "--file", str(roster))
+    assert again.exit_code == 0, again.output
+    assert "enrolled 0 of 30 in cli-files (30 enrolled before)" in again.stdout
+
+    # a sign-in device's export, with the progress bar drawn on a terminal
+    await until(h.env, start + timedelta(minutes=5))
+    sheet = tmp_path / "device.csv"
+    sheet.write_text("\n".join(PEOPLE[:20]) + "\n", encoding="utf-8")
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=100)
+    monkeypatch.setattr(program_files, "errors", terminal)
+    attended = await trainops("program", "attendance", "cli-files", "s1", "--file", str(sheet))
+    assert attended.exit_code == 0, attended.output
+    assert "recorded 20 of 20 attending s1 (0 recorded before)" in attended.stdout
+    assert "sending" in screen.getvalue() and "/20" in screen.getvalue()
+    stream = h.db.store.read_stream("program-cli-files")
+    names = [
+        p for r in stream if r.event_type == "AttendeesRecorded" for p in r.payload["attendees"]
+    ]
+    assert sorted(names) == sorted(PEOPLE[:20])

@@ -1,0 +1,158 @@
+"""``trainops program enrol --file`` and ``trainops program attendance --file``: a roster file,
+a sign-in sheet or a device export sent to the API, which checks it whole and then streams its
+progress (``api.rest.program_files``). The progress bar is drawn on stderr when stderr is a
+terminal and ``--json`` is off; a refusal lists every offending row on stderr (exit 3); a run
+that stopped midway is resumed by running the same command again."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import typer
+
+from trainops.api_client import (
+    EXIT_REFUSED,
+    EXIT_SERVER,
+    Api,
+    Response,
+    TransportError,
+    api,
+)
+from trainops.language import error, t
+from trainops.render import console, errors, fail, print_json
+
+FileOption = Annotated[
+    Path,
+    typer.Option(
+        "--file",
+        help="A CSV or a plain list: employee ids in the first column (a header row and blank "
+        "lines are skipped).",
+    ),
+]
+
+
+def enrol_from_file(program_id: str, file: Path, as_json: bool) -> None:
+    outcome = send_file(f"/programs/{program_id}/roster", file, as_json)
+    said = t(
+        "enrolled {recorded} of {total} in {program} ({skipped} enrolled before)",
+        program=program_id,
+        **_counts(outcome),
+    )
+    report(outcome, said, as_json)
+
+
+def attendance_from_file(
+    program_id: str, session_id: str, file: Path, late_reason: str | None, as_json: bool
+) -> None:
+    path = f"/programs/{program_id}/sessions/{session_id}/attendance"
+    if late_reason:
+        path += "?" + urlencode({"late_reason": late_reason})
+    outcome = send_file(path, file, as_json)
+    said = t(
+        "recorded {recorded} of {total} attending {session} ({skipped} recorded before)",
+        session=session_id,
+        **_counts(outcome),
+    )
+    report(outcome, said, as_json)
+
+
+def _counts(outcome: dict[str, Any]) -> dict[str, Any]:
+    return {k: outcome[k] for k in ("recorded", "total", "skipped")}
+
+
+def send_file(path: str, file: Path, as_json: bool) -> dict[str, Any]:
+    """POST ``file`` to ``path`` (under ``/api/v1/bulk``) and follow its progress; the last
+    line (the outcome). Exits as the other program commands do."""
+    try:
+        handle = file.open("rb")
+    except OSError as exc:
+        raise fail(t("cannot read {path}: {reason}", path=file, reason=exc.strerror)) from exc
+    with handle, api() as client:
+        headers = {"Idempotency-Key": str(uuid.uuid4())}
+        try:
+            connection, answer = client._open(
+                "POST", f"/api/v1/bulk{path}", files={"file": (file.name, handle)}, headers=headers
+            )
+        except TransportError as exc:
+            raise client._unreachable(exc) from exc
+        try:
+            if answer.status != 200:
+                _refused(Response(answer.status, answer.reason, answer.headers, answer.read()))
+            return _follow(answer, show_bar=not as_json and errors.is_terminal)
+        except (OSError, http.client.HTTPException) as exc:
+            raise client._unreachable(TransportError(str(exc))) from exc
+        finally:
+            connection.close()
+
+
+def _refused(response: Response) -> None:
+    """A file refused whole: the reason, then every offending row, on stderr (exit 3);
+    any other error as every command reports it."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("rows"), list):
+        rows = body["rows"]
+        refused = fail(
+            t("{count} row(s) refused, nothing was recorded:", count=len(rows)), EXIT_REFUSED
+        )
+        for row in rows:
+            where = t("row {row}", row=row["row"]) if row["row"] else t("the file")
+            line = f"  {where}: {row['value']!r}: {row['problem']}"
+            errors.print(line, markup=False, highlight=False)
+        raise refused
+    Api._answer(response)
+    raise fail(t("the server failed ({code}): {detail}", code=response.status_code, detail=""))
+
+
+def _follow(answer: http.client.HTTPResponse, *, show_bar: bool) -> dict[str, Any]:
+    """Read the progress lines as they come, drawing them; the last."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(
+        *columns, TimeElapsedColumn(), console=errors, transient=True, disable=not show_bar
+    ) as progress:
+        task = progress.add_task(t("checked"), total=None)
+        last: dict[str, Any] = {}
+        for raw in answer:
+            if not raw.strip():
+                continue
+            last = json.loads(raw)
+            if "checked" in last:
+                done = last["skipped"]
+                total = last["checked"]
+                progress.update(task, description=t("sending"), completed=done, total=total)
+            elif "sent" in last:
+                progress.update(task, completed=last["sent"], total=last["of"])
+    if "error" in last:
+        params = last.get("params")
+        said = error(
+            str(last.get("code") or ""), params if isinstance(params, dict) else {}, last["error"]
+        )
+        message = t("stopped midway: {detail}; run the same command again to resume", detail=said)
+        raise fail(message, EXIT_SERVER)
+    if "total" not in last:
+        message = t("the answer ended before the outcome; run the same command again to resume")
+        raise fail(message, EXIT_SERVER)
+    return last
+
+
+def report(outcome: dict[str, Any], said: str, as_json: bool) -> None:
+    """The outcome on stdout: as JSON, or ``said``."""
+    if as_json:
+        print_json(outcome)
+    else:
+        console.print(said, markup=False, highlight=False)
