@@ -49,6 +49,8 @@ COMMAND_HELP_ZH_CN: dict[str, str] = {
     "program enroll": "为已发布的项目再报名一名学员。",
     "program reschedule": "调整课次时间(其提醒随之调整);不带时区偏移的时间按项目时区理解。",
     "program attend": "记录课次的出勤(课次开始后);其他已报名的人记为缺勤。",
+    "program attendance": "按签到表或设备导出文件记录课次的出勤:文件中的每个人记为出席。",
+    "program enrol": "按名单文件为项目报名每一个人(先检查整个文件;再次运行即从中断处继续)。",
     "program complete-session": "将课次标记为已举行(课次开始后)。",
     "program complete": "完成执行(所有课次已举行);评估窗口随之开启。",
     "program survey": "以学员身份提交反应问卷(至少需要 overall=…)。",
@@ -196,6 +198,8 @@ COMMAND_HELP_ZH_CN: dict[str, str] = {
 #: Each option's and argument's help by its English text.
 OPTION_HELP_ZH_CN: dict[str, str] = {
     "Show this message and exit.": "显示此帮助并退出。",
+    "A CSV or a plain list: employee ids in the first column (a header row and blank lines are "
+    "skipped).": "CSV 或纯文本名单:第一列为员工编号(跳过标题行和空行)。",
     "Print the version.": "打印版本。",
     "Language of the messages (default: TRAINOPS_LANG, then the locale: LC_ALL, LC_MESSAGES, "
     "LANG). --json is the same in every language.": (
