@@ -23,10 +23,21 @@ def configure_logging(
     console logs print the traceback. One ``structlog.configure`` call, so a thread that logs
     meanwhile never caches a logger of a half-made configuration."""
     factory: dict[str, Any] = {} if logger_factory is None else {"logger_factory": logger_factory}
+    # Tracebacks without their frames' local variables: those hold what a request carried
+    # (names, passwords, tokens), which never goes to a log.
     tail: list[structlog.types.Processor] = (
-        [structlog.processors.dict_tracebacks, structlog.processors.JSONRenderer()]
+        [
+            structlog.processors.ExceptionRenderer(
+                structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+            ),
+            structlog.processors.JSONRenderer(),
+        ]
         if log_format == "json"
-        else [structlog.dev.ConsoleRenderer(colors=False)]
+        else [
+            structlog.dev.ConsoleRenderer(
+                colors=False, exception_formatter=structlog.dev.plain_traceback
+            )
+        ]
     )
     structlog.configure(
         processors=[

@@ -34,3 +34,25 @@ def test_an_exception_in_a_json_log_is_structured(
     [error] = line["exception"]
     assert error["exc_type"] == "ValueError" and error["exc_value"] == "the disk is full"
     assert error["frames"], "the traceback frames are kept"
+
+
+@pytest.mark.parametrize("log_format", ["json", "console"])
+def test_a_logged_traceback_never_carries_local_variables(
+    log_format: str, restore_logging: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging(log_format, "info")
+    structlog.configure(
+        logger_factory=structlog.PrintLoggerFactory(), cache_logger_on_first_use=False
+    )
+
+    def sign_in(password: str) -> None:
+        raise ValueError("the database is gone")
+
+    secret = "-".join(("hunter2", "secret", "pass"))  # not in the source lines a traceback shows
+    try:
+        sign_in(secret)
+    except ValueError:
+        structlog.get_logger("t").exception("sign-in failed")
+    out = capsys.readouterr().out
+    assert "the database is gone" in out and "sign_in" in out  # the traceback is there
+    assert "hunter2-secret-pass" not in out  # its frames' locals are not
