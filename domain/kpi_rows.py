@@ -3,17 +3,18 @@ programs behind it; and how each kind of estimate (a proportion, a mean, a ratio
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from domain.evaluation import Ratio
-from domain.exact import Number, exact
+from domain.exact import Number, exact, exact_sum
 from domain.exact import text as exact_text
 from domain.ratings import Rating, Thresholds
-from domain.statistics import Interval, MeanEstimate, Proportion
+from domain.statistics import Interval, MeanEstimate, Proportion, t_quantile
 
 Unit = Literal["rate", "score", "relative", "percent", "ratio"]
 
@@ -128,3 +129,26 @@ def estimate_row(
                 n=int(denominator),
                 note="" if denominator > 0 else "nothing available to use",
             )  # fmt: skip
+
+
+def mean_of(tally: Mapping[float, int], confidence: float = 0.95) -> MeanEstimate:
+    """``statistics.mean_ci`` of the sample a tally (score -> count) stands for, to the last
+    bit: the exact mean, and the squared deviations summed exactly and rounded once as
+    ``math.fsum`` does."""
+    n = sum(tally.values())
+    if n == 0:
+        return MeanEstimate(n=0, mean=None, sd=None, interval=None)
+    exact_mean = exact_sum(exact(v) * c for v, c in tally.items()) / n
+    mean = float(exact_mean)
+    if n == 1:
+        return MeanEstimate(n=1, mean=mean, sd=None, interval=None, exact_mean=exact_mean)
+    squares = sum((Fraction((v - mean) ** 2) * c for v, c in tally.items()), Fraction(0))
+    sd = math.sqrt(float(squares) / (n - 1))
+    half = t_quantile(confidence, n - 1) * sd / math.sqrt(n)
+    return MeanEstimate(
+        n=n,
+        mean=mean,
+        sd=sd,
+        interval=Interval(low=mean - half, high=mean + half, confidence=confidence),
+        exact_mean=exact_mean,
+    )
