@@ -11,6 +11,7 @@ defines, without reading anyone's name into Python.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -148,13 +149,14 @@ def program_facts(conn: Connection, pass_mark: float) -> list[ProgramFacts]:
         .order_by(programs.c.program_id)
     )
     counted = _surveys_of_attendees(present).subquery("answers")
-    answered = dict(
-        conn.execute(
+    answered: dict[str, int] = {
+        program_id: n
+        for program_id, n in conn.execute(
             select(counted.c.program_id, func.count(func.distinct(counted.c.trainee))).group_by(
                 counted.c.program_id
             )
-        ).all()
-    )
+        )
+    }
     surveyed = set(
         conn.execute(
             select(responses.c.program_id)
@@ -187,7 +189,7 @@ def program_facts(conn: Connection, pass_mark: float) -> list[ProgramFacts]:
     facts = []
     for row in conn.execute(facts_query):
         passed, examined = exams.get(row.program_id, (0, 0))
-        surveys: dict[str, Tally] = tallies.get(row.program_id, {})
+        surveys: Mapping[str, Tally] = tallies.get(row.program_id, {})
         facts.append(
             ProgramFacts(
                 program_id=row.program_id,
