@@ -1,7 +1,9 @@
 """The KPI scorecards from the read models, and the events behind any number (drill-down).
 
-Reads facts from ``rm_programs`` (the folded program state) and the evaluation read models,
-then computes with the pure formulas of ``domain``: a live database and an as-of replay
+The report reads each program's facts as the database aggregates them (``kpi_facts``: counts
+and score tallies, never a row per trainee or response), plus the reference data, costs and
+studies, then computes with the pure formulas of ``domain``. ``kpi_inputs`` still reads every
+fact whole, for imports' reconciliation and the demo. A live database and an as-of replay
 (``audit.replay.replayed``) give the same report for the same log prefix.
 """
 
