@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from domain.evaluation import Ratio
-from domain.exact import Number, exact, exact_sum
+from domain.exact import Number, exact
 from domain.exact import text as exact_text
 from domain.ratings import Rating, Thresholds
 from domain.statistics import Interval, MeanEstimate, Proportion, t_quantile
@@ -134,16 +134,20 @@ def estimate_row(
 def mean_of(tally: Mapping[float, int], confidence: float = 0.95) -> MeanEstimate:
     """``statistics.mean_ci`` of the sample a tally (score -> count) stands for, to the last
     bit: the exact mean, and the squared deviations summed exactly and rounded once as
-    ``math.fsum`` does."""
+    ``math.fsum`` does. Integers over a common denominator: a group adds thousands."""
     n = sum(tally.values())
     if n == 0:
         return MeanEstimate(n=0, mean=None, sd=None, interval=None)
-    exact_mean = exact_sum(exact(v) * c for v, c in tally.items()) / n
+    typed = [(exact(v), c) for v, c in tally.items()]
+    common = math.lcm(*{f.denominator for f, _ in typed})
+    total = sum(f.numerator * c * (common // f.denominator) for f, c in typed)
+    exact_mean = Fraction(total, common * n)
     mean = float(exact_mean)
     if n == 1:
         return MeanEstimate(n=1, mean=mean, sd=None, interval=None, exact_mean=exact_mean)
-    squares = sum((Fraction((v - mean) ** 2) * c for v, c in tally.items()), Fraction(0))
-    sd = math.sqrt(float(squares) / (n - 1))
+    squares = [(((v - mean) ** 2).as_integer_ratio(), c) for v, c in tally.items()]
+    below = max(d for (_, d), _ in squares)  # powers of two: the largest is common
+    sd = math.sqrt(sum(m * c * (below // d) for (m, d), c in squares) / below / (n - 1))
     half = t_quantile(confidence, n - 1) * sd / math.sqrt(n)
     return MeanEstimate(
         n=n,

@@ -122,13 +122,18 @@ _PEOPLE = select(
 )
 
 
-def _program_records(conn: Connection, named: Collection[str] | None = None) -> list[ProgramRecord]:
-    """Every program's record; with ``named``, only those programs' enrolled trainees and
-    attendees are read (the others' stay empty: the report counts them in SQL)."""
-    people = _PEOPLE if named is None else _PEOPLE.where(programs.c.program_id.in_(named))
+def _program_records(
+    conn: Connection, named: Collection[str] | None = None, people_of: Collection[str] = ()
+) -> list[ProgramRecord]:
+    """Every program's record; with ``named``, only those programs', and their trainees only
+    for ``people_of`` (the report counts the rest in SQL: ``kpi_facts``)."""
+    people, facts = _PEOPLE, _PROGRAM_FACTS
+    if named is not None:
+        people = people.where(programs.c.program_id.in_(people_of))
+        facts = facts.where(programs.c.program_id.in_(named))
     lists = {row.program_id: (row.enrolled, row.attendance) for row in conn.execute(people)}
     records = []
-    for row in conn.execute(_PROGRAM_FACTS):
+    for row in conn.execute(facts):
         enrolled, attendance = lists.get(row.program_id, (None, None))
         records.append(
             _record(
@@ -163,8 +168,8 @@ def kpi_inputs(engine: Engine) -> KpiInputs:
 
 def _read_inputs(conn: Connection, *, everything: bool) -> KpiInputs:
     """The inputs; without ``everything``: no responses or graded items (``program_facts``
-    counts them), and trainees' names only for the programs a study or a course's coverage
-    names people of."""
+    counts them), and the records (sessions, trainees) only of the programs assigned a
+    resource or studied: what resource KPIs and effect studies read."""
     refs: dict[str, dict[str, dict[str, Any]]] = {}
     for row in conn.execute(select(reference).where(reference.c.kind != "employee")):
         refs.setdefault(row.kind, {})[row.record_id] = row.data
@@ -175,10 +180,10 @@ def _read_inputs(conn: Connection, *, everything: bool) -> KpiInputs:
     assignments = {
         k: ProgramResourcesAssigned.model_validate(v) for k, v in refs.get("assignment", {}).items()
     }
-    named = None
+    named, people_of = None, {s.program_id for s in studies}
     if not everything:
-        named = {s.program_id for s in studies}
-        named |= {p for p, a in assignments.items() if a.course_id in courses}
+        named = people_of | set(assignments)
+        people_of |= {p for p, a in assignments.items() if a.course_id in courses}
     surveys: dict[tuple[str, str], dict[str, float]] = {}
     exams: list[ExamResult] = []
     graded: list[ItemResult] = []
@@ -231,7 +236,7 @@ def _read_inputs(conn: Connection, *, everything: bool) -> KpiInputs:
         else:
             benefits.setdefault(row.program_id, []).append(BenefitLine.model_validate(row.data))
     return KpiInputs(
-        programs=_program_records(conn, named),
+        programs=_program_records(conn, named, people_of),
         surveys=[
             SurveyResponse(program_id=pid, trainee=trainee, scores=scores)
             for (pid, trainee), scores in sorted(surveys.items())
