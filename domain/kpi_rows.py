@@ -3,7 +3,8 @@ programs behind it; and how each kind of estimate (a proportion, a mean, a ratio
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -13,7 +14,7 @@ from domain.evaluation import Ratio
 from domain.exact import Number, exact
 from domain.exact import text as exact_text
 from domain.ratings import Rating, Thresholds
-from domain.statistics import Interval, MeanEstimate, Proportion
+from domain.statistics import Interval, MeanEstimate, Proportion, t_quantile
 
 Unit = Literal["rate", "score", "relative", "percent", "ratio"]
 
@@ -128,3 +129,30 @@ def estimate_row(
                 n=int(denominator),
                 note="" if denominator > 0 else "nothing available to use",
             )  # fmt: skip
+
+
+def mean_of(tally: Mapping[float, int], confidence: float = 0.95) -> MeanEstimate:
+    """``statistics.mean_ci`` of the sample a tally (score -> count) stands for, to the last
+    bit: the exact mean, and the squared deviations summed exactly and rounded once as
+    ``math.fsum`` does. Integers over a common denominator: a group adds thousands."""
+    n = sum(tally.values())
+    if n == 0:
+        return MeanEstimate(n=0, mean=None, sd=None, interval=None)
+    typed = [(exact(v), c) for v, c in tally.items()]
+    common = math.lcm(*{f.denominator for f, _ in typed})
+    total = sum(f.numerator * c * (common // f.denominator) for f, c in typed)
+    exact_mean = Fraction(total, common * n)
+    mean = float(exact_mean)
+    if n == 1:
+        return MeanEstimate(n=1, mean=mean, sd=None, interval=None, exact_mean=exact_mean)
+    squares = [(((v - mean) ** 2).as_integer_ratio(), c) for v, c in tally.items()]
+    below = max(d for (_, d), _ in squares)  # powers of two: the largest is common
+    sd = math.sqrt(sum(m * c * (below // d) for (m, d), c in squares) / below / (n - 1))
+    half = t_quantile(confidence, n - 1) * sd / math.sqrt(n)
+    return MeanEstimate(
+        n=n,
+        mean=mean,
+        sd=sd,
+        interval=Interval(low=mean - half, high=mean + half, confidence=confidence),
+        exact_mean=exact_mean,
+    )

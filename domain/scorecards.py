@@ -18,17 +18,16 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.evaluation import (
     DEFAULT_PASS_MARK,
+    DIMENSIONS,
     EffectStudyDefined,
     ProgramRecord,
     effect,
-    learning,
-    reaction,
 )
 from domain.exact import exact
 from domain.exact import text as exact_text
-from domain.kpi import ProgramOutcome, counted_by, execution_kpis
-from domain.kpi_inputs import ItemResult, KpiInputs
-from domain.kpi_rows import LABELS, KpiValue, Unit, estimate_row, kpi_row
+from domain.kpi import counted_by, execution_kpis
+from domain.kpi_inputs import ItemResult, KpiInputs, ProgramFacts, facts_of
+from domain.kpi_rows import LABELS, KpiValue, Unit, estimate_row, kpi_row, mean_of
 from domain.ratings import Thresholds, attainment
 from domain.resource_kpis import resource_kpis
 from domain.roi import phillips_roi, rounded
@@ -39,6 +38,7 @@ __all__ = [
     "ItemResult",
     "KpiInputs",
     "KpiValue",
+    "ProgramFacts",
     "Scope",
     "Scorecard",
     "Unit",
@@ -70,31 +70,18 @@ class Scorecard(BaseModel):
 
 
 def program_kpis(
-    programs: Sequence[ProgramRecord],
+    programs: Sequence[ProgramFacts],
     inputs: KpiInputs,
     thresholds: Thresholds,
     *,
     pass_mark: float = DEFAULT_PASS_MARK,
     as_of: date | None = None,
 ) -> list[KpiValue]:
-    """Execution, L1, L2, L3/L4 and ROI rows for one group of programs."""
+    """Execution, L1, L2, L3/L4 and ROI rows for one group of programs, from their facts."""
     ids = {p.program_id for p in programs}
-    outcomes = [
-        ProgramOutcome(
-            program_id=p.program_id,
-            specialist=p.specialist,
-            planned_date=p.planned_date,
-            approved=p.approved,
-            executed=p.executed,
-            on_time=p.on_time,
-            enrolled=len(p.enrolled),
-            attended=len(set(p.attendees) & set(p.enrolled)),
-            cancelled_on=p.cancelled_on,
-        )
-        for p in programs
-    ]
+    outcomes = [p.outcome for p in programs]
     planned = [o.program_id for o in outcomes if counted_by(o, as_of)]
-    executed = [p.program_id for p in programs if p.approved and p.executed]
+    executed = [o.program_id for o in outcomes if o.approved and o.executed]
     ex = execution_kpis("", "", outcomes, as_of)
     rows = [
         estimate_row(
@@ -113,39 +100,56 @@ def program_kpis(
             executed,
         ),
     ]
-    surveys = inputs.of_programs("surveys", inputs.surveys, ids)
-    l1 = reaction(programs, surveys)
-    surveyed = {s.program_id for s in surveys}
-    rows.append(estimate_row("satisfaction", l1.overall, thresholds, surveyed))
-    for dimension, estimate in l1.by_dimension.items():
+    scores: dict[str, dict[float, int]] = {}
+    for p in programs:
+        for name, counts in p.surveys.items():
+            merged = scores.setdefault(name, {})
+            for value, count in counts.items():
+                merged[value] = merged.get(value, 0) + count
+    surveyed = {p.program_id for p in programs if p.surveyed}
+    rows.append(
+        estimate_row("satisfaction", mean_of(scores.pop("overall", {})), thresholds, surveyed)
+    )
+    for dimension in [d for d in DIMENSIONS if d in scores] + sorted(set(scores) - set(DIMENSIONS)):
         rows.append(
             estimate_row(
                 "satisfaction",
-                estimate,
+                mean_of(scores[dimension]),
                 thresholds,
                 surveyed,
                 subject=dimension,
                 headline=False,
             )
         )
-    rows.append(estimate_row("response_rate", l1.response_rate, thresholds, executed))
-    exams = inputs.of_programs("exams", inputs.exams, ids)
-    items = inputs.of_programs("items", inputs.items, ids)
-    l2 = learning(exams, [i.item for i in items], pass_mark)
-    examined = {e.program_id for e in exams}
-    pass_row = estimate_row("exam_pass_rate", l2.pass_rate, thresholds, examined)
-    rows.append(pass_row.model_copy(update={"detail": {"pass_mark": pass_mark}}))
-    graded = {i.program_id for i in items}
-    if items:
-        rows.append(estimate_row("mastery", l2.mastery, thresholds, graded))
-        for point, p in l2.mastery_by_point.items():
+    attendees = sum(p.attendees for p in programs if p.outcome.executed)
+    answered = wilson(sum(p.answered for p in programs), attendees)
+    rows.append(estimate_row("response_rate", answered, thresholds, executed))
+    examined = {p.program_id for p in programs if p.examined}
+    passed = wilson(sum(p.passed for p in programs), sum(p.examined for p in programs))
+    rows.append(
+        estimate_row("exam_pass_rate", passed, thresholds, examined).model_copy(
+            update={"detail": {"pass_mark": pass_mark}}
+        )
+    )
+    by_point: dict[str, tuple[int, int]] = {}
+    for p in programs:
+        for point, (correct, graded) in p.mastery.items():
+            before = by_point.get(point, (0, 0))
+            by_point[point] = (before[0] + correct, before[1] + graded)
+    if by_point:
+        graded_ids = {p.program_id for p in programs if p.mastery}
+        correct = sum(c for c, _ in by_point.values())
+        asked = sum(n for _, n in by_point.values())
+        rows.append(estimate_row("mastery", wilson(correct, asked), thresholds, graded_ids))
+        for point, (c, n) in sorted(by_point.items()):
             rows.append(
-                estimate_row("mastery", p, thresholds, graded, subject=point, headline=False)
+                estimate_row(
+                    "mastery", wilson(c, n), thresholds, graded_ids, subject=point, headline=False
+                )
             )
-    by_id = {p.program_id: p for p in programs}
     for study in inputs.studies:
         if study.program_id in ids:
-            rows.append(_effect_row(study, by_id, inputs, thresholds))
+            rows.append(_effect_row(study, inputs.by_id, inputs, thresholds))
     rows.extend(_roi_rows(programs, inputs, thresholds))
     return rows
 
@@ -205,7 +209,7 @@ def _effect_row(
 
 
 def _roi_rows(
-    programs: Sequence[ProgramRecord], inputs: KpiInputs, thresholds: Thresholds
+    programs: Sequence[ProgramFacts | ProgramRecord], inputs: KpiInputs, thresholds: Thresholds
 ) -> list[KpiValue]:
     costed = [p for p in programs if inputs.costs.get(p.program_id)]
     if not costed:
@@ -213,7 +217,9 @@ def _roi_rows(
     result = phillips_roi(
         [line for p in costed for line in inputs.costs[p.program_id]],
         [line for p in costed for line in inputs.benefits.get(p.program_id, ())],
-        learners=sum(len(p.attendees) for p in costed),
+        learners=sum(
+            p.attendees if isinstance(p, ProgramFacts) else len(p.attendees) for p in costed
+        ),
     )
     costs, benefits = exact(result.costs), exact(result.benefits)
     roi_exact = None if costs <= 0 else (benefits - costs) / costs * 100
@@ -262,14 +268,14 @@ def scorecards(
     pass_mark: float = DEFAULT_PASS_MARK,
     scopes: Iterable[Scope] = ("specialist", "department", "organisation"),
     as_of: date | None = None,
+    facts: Sequence[ProgramFacts] | None = None,
 ) -> list[Scorecard]:
     """Scorecards per specialist, department and organisation, per quarter of planned date;
-    plan completion and on-time rate as of ``as_of`` (see ``domain.kpi``)."""
+    plan completion and on-time rate as of ``as_of`` (see ``domain.kpi``). ``facts``: the
+    programs' facts as the database aggregated them (default: from ``inputs``' records)."""
     wanted = set(scopes)
-    groups: dict[tuple[Scope, str, str], list[ProgramRecord]] = {}
-    periods: set[str] = set()
-    for program in inputs.programs:
-        periods.add(program.period)
+    groups: dict[tuple[Scope, str, str], list[ProgramFacts]] = {}
+    for program in facts if facts is not None else facts_of(inputs, pass_mark):
         if "specialist" in wanted:
             groups.setdefault(("specialist", program.specialist, program.period), []).append(
                 program

@@ -1,19 +1,20 @@
 """The KPI scorecards from the read models, and the events behind any number (drill-down).
 
-Reads facts from ``rm_programs`` (the folded program state) and the evaluation read models,
-then computes with the pure formulas of ``domain``: a live database and an as-of replay
+The report reads each program's facts as the database aggregates them (``kpi_facts``: counts
+and score tallies, never a row per trainee or response), plus the reference data, costs and
+studies, then computes with the pure formulas of ``domain``. ``kpi_inputs`` still reads every
+fact whole, for imports' reconciliation and the demo. A live database and an as-of replay
 (``audit.replay.replayed``) give the same report for the same log prefix.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from collections.abc import Collection, Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine, select
 
 from domain.evaluation import (
@@ -35,9 +36,9 @@ from domain.reference import (
 )
 from domain.roi import BenefitLine, CostLine
 from domain.scorecards import ItemResult, KpiInputs, Scope, Scorecard, scorecards
-from domain.state import ProgramStatus
 from eventlog.engine import READ_ONLY
 from projections.evaluation import items, metrics, reference, responses, roi_lines
+from projections.kpi_facts import cancelled_on, department, instant, program_facts
 from projections.queries import today
 from projections.tables import programs, timeline
 
@@ -82,17 +83,10 @@ def _record(
                 period=quarter_of(starts.astimezone(zone).date()),
             )
             for session_id, starts, hours in sorted(
-                ((i, _instant(at), h) for i, at, h in sessions), key=lambda s: s[0]
+                ((i, instant(at), h) for i, at, h in sessions), key=lambda s: s[0]
             )
         ),
     )
-
-
-def _instant(value: Any) -> datetime:
-    return value if isinstance(value, datetime) else _DATETIME.validate_python(value)
-
-
-_DATETIME: TypeAdapter[datetime] = TypeAdapter(datetime)
 
 
 def _path(*keys: str) -> Any:
@@ -107,29 +101,40 @@ def _path(*keys: str) -> Any:
 _PROGRAM_FACTS = select(
     programs.c.program_id,
     programs.c.specialist,
-    _path("state", "department").label("department"),
+    department.label("department"),
     programs.c.planned_date,
     programs.c.status,
     programs.c.approved,
     programs.c.executed,
     programs.c.on_time,
-    _path("state", "enrolled").label("enrolled"),
-    _path("state", "attendance").label("attendance"),
     programs.c.timezone,
     _path("state", "sessions").label("sessions"),
     _path("state", "completed_sessions").label("completed"),
     _path("cancelled_at").label("cancelled_at"),
     programs.c.updated_at,
+).order_by(programs.c.program_id)
+
+#: Who each program was for and who came: read only for the programs that need names.
+_PEOPLE = select(
+    programs.c.program_id,
+    _path("state", "enrolled").label("enrolled"),
+    _path("state", "attendance").label("attendance"),
 )
 
 
-def _program_records(conn: Connection) -> list[ProgramRecord]:
+def _program_records(
+    conn: Connection, named: Collection[str] | None = None, people_of: Collection[str] = ()
+) -> list[ProgramRecord]:
+    """Every program's record; with ``named``, only those programs', and their trainees only
+    for ``people_of`` (the report counts the rest in SQL: ``kpi_facts``)."""
+    people, facts = _PEOPLE, _PROGRAM_FACTS
+    if named is not None:
+        people = people.where(programs.c.program_id.in_(people_of))
+        facts = facts.where(programs.c.program_id.in_(named))
+    lists = {row.program_id: (row.enrolled, row.attendance) for row in conn.execute(people)}
     records = []
-    for row in conn.execute(_PROGRAM_FACTS):
-        cancelled_on = None
-        if row.status == ProgramStatus.CANCELLED.value:
-            at = _instant(row.cancelled_at) if row.cancelled_at else row.updated_at
-            cancelled_on = at.astimezone(ZoneInfo(row.timezone)).date()
+    for row in conn.execute(facts):
+        enrolled, attendance = lists.get(row.program_id, (None, None))
         records.append(
             _record(
                 row.program_id,
@@ -140,26 +145,49 @@ def _program_records(conn: Connection) -> list[ProgramRecord]:
                 row.approved,
                 row.executed,
                 row.on_time,
-                row.enrolled or (),
-                row.attendance or {},
+                enrolled or (),
+                attendance or {},
                 row.timezone,
                 [
                     (s["session_id"], s["starts_at"], s["duration_hours"])
                     for s in (row.sessions or {}).values()
                 ],
                 row.completed or (),
-                cancelled_on,
+                cancelled_on(row),
             )
         )
     return records
 
 
 def kpi_inputs(engine: Engine) -> KpiInputs:
-    """Every fact the scorecards need, read in one consistent snapshot."""
+    """Every fact about every program, each response included, read in one consistent
+    snapshot (what imports reconcile and the demo read; the report reads ``program_facts``)."""
     with engine.connect().execution_options(**READ_ONLY) as conn, conn.begin():
-        records = _program_records(conn)
-        surveys: dict[tuple[str, str], dict[str, float]] = {}
-        exams: list[ExamResult] = []
+        return _read_inputs(conn, everything=True)
+
+
+def _read_inputs(conn: Connection, *, everything: bool) -> KpiInputs:
+    """The inputs; without ``everything``: no responses or graded items (``program_facts``
+    counts them), and the records (sessions, trainees) only of the programs assigned a
+    resource or studied: what resource KPIs and effect studies read."""
+    refs: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in conn.execute(select(reference).where(reference.c.kind != "employee")):
+        refs.setdefault(row.kind, {})[row.record_id] = row.data
+    studies = [
+        EffectStudyDefined.model_validate(v) for _, v in sorted(refs.get("study", {}).items())
+    ]
+    courses = {k: CourseDefined.model_validate(v) for k, v in refs.get("course", {}).items()}
+    assignments = {
+        k: ProgramResourcesAssigned.model_validate(v) for k, v in refs.get("assignment", {}).items()
+    }
+    named, people_of = None, {s.program_id for s in studies}
+    if not everything:
+        named = people_of | set(assignments)
+        people_of |= {p for p, a in assignments.items() if a.course_id in courses}
+    surveys: dict[tuple[str, str], dict[str, float]] = {}
+    exams: list[ExamResult] = []
+    graded: list[ItemResult] = []
+    if everything:
         query = select(
             responses.c.program_id,
             responses.c.trainee,
@@ -184,34 +212,31 @@ def kpi_inputs(engine: Engine) -> KpiInputs:
             )
             for row in conn.execute(select(items).order_by(items.c.position, items.c.question_id))
         ]
-        # Employees are thousands and only their department counts: the database extracts it.
-        departments = {
-            employee: department
-            for employee, department in conn.execute(
-                select(reference.c.record_id, reference.c.data[("department",)].as_string()).where(
-                    reference.c.kind == "employee"
-                )
+    # Employees are thousands and only their department counts: the database extracts it.
+    departments = {
+        employee: name
+        for employee, name in conn.execute(
+            select(reference.c.record_id, reference.c.data[("department",)].as_string()).where(
+                reference.c.kind == "employee"
             )
-            if department
-        }
-        refs: dict[str, dict[str, dict[str, Any]]] = {}
-        for row in conn.execute(select(reference).where(reference.c.kind != "employee")):
-            refs.setdefault(row.kind, {})[row.record_id] = row.data
-        values = {
-            (row.employee_id, row.metric, row.period): row.value
-            for row in conn.execute(select(metrics))
-        }
-        costs: dict[str, list[CostLine]] = {}
-        benefits: dict[str, list[BenefitLine]] = {}
-        for row in conn.execute(select(roi_lines).order_by(roi_lines.c.line_id)):
-            if row.kind == "cost":
-                costs.setdefault(row.program_id, []).append(
-                    CostLine(category=row.data["category"], amount=Decimal(row.data["amount"]))
-                )
-            else:
-                benefits.setdefault(row.program_id, []).append(BenefitLine.model_validate(row.data))
+        )
+        if name
+    }
+    values = {
+        (row.employee_id, row.metric, row.period): row.value
+        for row in conn.execute(select(metrics))
+    }
+    costs: dict[str, list[CostLine]] = {}
+    benefits: dict[str, list[BenefitLine]] = {}
+    for row in conn.execute(select(roi_lines).order_by(roi_lines.c.line_id)):
+        if row.kind == "cost":
+            costs.setdefault(row.program_id, []).append(
+                CostLine(category=row.data["category"], amount=Decimal(row.data["amount"]))
+            )
+        else:
+            benefits.setdefault(row.program_id, []).append(BenefitLine.model_validate(row.data))
     return KpiInputs(
-        programs=sorted(records, key=lambda p: p.program_id),
+        programs=_program_records(conn, named, people_of),
         surveys=[
             SurveyResponse(program_id=pid, trainee=trainee, scores=scores)
             for (pid, trainee), scores in sorted(surveys.items())
@@ -220,20 +245,15 @@ def kpi_inputs(engine: Engine) -> KpiInputs:
         items=graded,
         costs=costs,
         benefits=benefits,
-        studies=[
-            EffectStudyDefined.model_validate(v) for _, v in sorted(refs.get("study", {}).items())
-        ],
+        studies=studies,
         metrics=values,
         departments=departments,
-        courses={k: CourseDefined.model_validate(v) for k, v in refs.get("course", {}).items()},
+        courses=courses,
         instructors={
             k: InstructorDefined.model_validate(v) for k, v in refs.get("instructor", {}).items()
         },
         venues={k: VenueDefined.model_validate(v) for k, v in refs.get("venue", {}).items()},
-        assignments={
-            k: ProgramResourcesAssigned.model_validate(v)
-            for k, v in refs.get("assignment", {}).items()
-        },
+        assignments=assignments,
     )
 
 
@@ -255,12 +275,16 @@ def kpi_report(
         wanted &= {"specialist"}
     if department is not None:
         wanted &= {"department"}
+    with engine.connect().execution_options(**READ_ONLY) as conn, conn.begin():
+        facts = program_facts(conn, pass_mark)
+        inputs = _read_inputs(conn, everything=False)
     cards = scorecards(
-        kpi_inputs(engine),
+        inputs,
         thresholds or Thresholds.defaults(),
         pass_mark=pass_mark,
         scopes=sorted(wanted),
         as_of=as_of or today(),
+        facts=facts,
     )
     return [
         c

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
+from domain.kpi_inputs import facts_of
 from domain.ratings import Thresholds
 from projections import kpi_queries
+from projections.kpi_facts import program_facts
 from services.database import Database
 from tests.projections.evaluation_log import build
 from tests.projections.kpi_oracle import kpi_inputs as oracle_inputs
@@ -33,6 +35,9 @@ def _assert_equal_to_oracle(db: Database, pass_mark: float = 60.0) -> int:
     the dates where a program's standing changes (its cancellation, the eve of its date)."""
     facts = oracle_inputs(db.engine)
     assert kpi_queries.kpi_inputs(db.engine) == facts
+    with db.engine.connect() as conn:
+        aggregated = program_facts(conn, pass_mark)
+    assert aggregated == facts_of(facts, pass_mark)
     turns = {p.cancelled_on for p in facts.programs if p.cancelled_on is not None}
     turns |= {p.planned_date - timedelta(days=1) for p in facts.programs if p.cancelled_on}
     cards = 0
