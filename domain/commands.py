@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from domain.calendar import check_region
-from domain.days import Day
+from domain.days import Day, within_years
 from domain.events import PersonId, Reason, Session
 from domain.proofs import ActorAssertion
 from domain.text import CheckedText
@@ -40,6 +40,7 @@ def _not_blank(value: str | None, what: str, *, one_line: bool = False) -> str |
 def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("times must carry a UTC offset or time zone, e.g. 2026-12-10T09:00+08:00")
+    within_years(moment, "the time")
     return moment
 
 

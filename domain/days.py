@@ -14,19 +14,34 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: The years a day or an instant from outside may fall in: far enough for any plan or history,
+#: and clear of the calendar's ends (9999-12-31 23:30 at UTC-12 is past the last day Python
+#: can name: read in another time zone it overflowed instead of being refused).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def within_years(moment: date, name: str = "date") -> None:
+    """ValueError when ``moment`` (a day or an instant) falls outside FIRST_YEAR..LAST_YEAR."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(
+            f"{name} {moment.isoformat()} is out of range: years {FIRST_YEAR} to {LAST_YEAR}"
+        )
 
 
 def parse_day(value: Any, name: str = "date") -> date:
     """``value`` as a day: a ``date`` (not a datetime) or text ``YYYY-MM-DD``; else ValueError."""
     if isinstance(value, date) and not isinstance(value, datetime):
+        within_years(value, name)
         return value
     text = value.strip() if isinstance(value, str) else None
     if text is None or not ISO_DAY.fullmatch(text):
         raise ValueError(f"{name} {value!r} is not a date: write YYYY-MM-DD, e.g. 2027-03-20")
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(f"{name} {value!r} is not a day of the calendar") from exc
+    within_years(day, name)
+    return day
 
 
 def _day(value: Any) -> date:

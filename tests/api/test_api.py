@@ -351,3 +351,16 @@ async def test_bidirectional_overrides_are_refused_in_any_text(world: World) -> 
         assert cancel.status_code == 422 and "U+2066" in cancel.json()["detail"], cancel.text
         assert world.head() == head
     assert before < head
+
+
+async def test_days_and_times_at_the_calendars_end_are_refused_not_a_500(world: World) -> None:
+    """9999-12-31 23:30 at UTC-12 is past the last day Python can name in UTC+14: it used to
+    overflow into a 500; every day and time from outside must fall in years 1900 to 2999."""
+    body = await plan_body(world.h, "far-1")
+    far_session = {**body["sessions"][0], "starts_at": "9999-12-31T23:30:00-12:00"}
+    far = {**body, "planned_date": "9999-12-31", "sessions": [far_session]}
+    async with world.client("spec.li") as li:
+        await assert_refused(world, li, "/api/v1/programs", far, "years 1900 to 2999")
+        assert not world.h.db.store.read_stream("program-far-1")
+        early = {**body, "planned_date": "1899-12-31"}
+        await assert_refused(world, li, "/api/v1/programs", early, "years 1900 to 2999")
