@@ -141,6 +141,8 @@ CLI_ZH_CN: dict[str, str] = {
     "seals": "封存",
     "{count} runs replayed, {failed} failed": "已重放 {count} 次运行,{failed} 次失败",
     "{path} exists; the export will not overwrite it": "{path} 已存在;导出不会覆盖它",
+    "{path}: no such directory": "{path}:没有这个目录",
+    "cannot write {path}: {reason}": "无法写入 {path}:{reason}",
     "history ({count} events)": "历史记录({count} 个事件)",
     "showing the first {count}; use --limit, or --format jsonl/csv for everything": (
         "仅显示前 {count} 条;用 --limit,或用 --format jsonl/csv 获取全部"

@@ -368,18 +368,23 @@ def export(
         raise _fail(t("{path} exists; the export will not overwrite it", path=target))
     if up_to is not None and up_to < 1:
         raise _fail(t("{option} must be at least 1", option="--up-to"))
+    if not target.parent.is_dir():  # checked before the download, not after it
+        raise _fail(t("{path}: no such directory", path=target.parent))
     name = _bundle_name(target)
     workdir = Path(tempfile.mkdtemp(prefix="trainops-export-"))
     try:
         archive = workdir / f"{name}.tar.gz"
         with api() as client, archive.open("wb") as out:
             headers = client.download("/api/v1/audit/export", out.write, up_to=up_to, name=name)
-        if _is_archive(target):
-            shutil.move(archive, target)
-        else:
-            with tarfile.open(archive, "r:gz") as bundle:
-                bundle.extractall(workdir / "unpacked", filter="data")
-            shutil.move(workdir / "unpacked" / name, target)
+        try:
+            if _is_archive(target):
+                shutil.move(archive, target)
+            else:
+                with tarfile.open(archive, "r:gz") as bundle:
+                    bundle.extractall(workdir / "unpacked", filter="data")
+                shutil.move(workdir / "unpacked" / name, target)
+        except OSError as exc:  # the directory went away, a full disk, no permission
+            raise _fail(t("cannot write {path}: {reason}", path=target, reason=exc.strerror))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     views.print_export(target, headers)

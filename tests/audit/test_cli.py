@@ -78,6 +78,11 @@ def test_replay_history_and_export(cli: CliRunner, demo: Database, tmp_path: Pat
     assert exported.exit_code == 0, exported.output
     assert (tmp_path / "bundle.tar.gz").stat().st_size > 0
 
+    nowhere = tmp_path / "no" / "such" / "bundle.tar.gz"
+    refused = cli.invoke(audit_app, ["export", str(nowhere)])
+    assert refused.exit_code == 2 and "no such directory" in refused.stderr, refused.output
+    assert "Traceback" not in refused.output and not nowhere.parent.exists()
+
 
 @pytest.mark.parametrize("role", ["trainee", "specialist"])
 def test_only_auditors_read_the_history(
