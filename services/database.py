@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import structlog
 from sqlalchemy import Engine
@@ -16,6 +17,7 @@ from eventlog.engine import make_engine, migrate
 from projections.runner import ProjectionRunner
 from projections.tables import migrate_read_models
 from runtime.errors import StartupError
+from services.error_texts import EN
 
 log = structlog.get_logger(__name__)
 
@@ -26,6 +28,17 @@ MAY_NOT_MIGRATE = frozenset({"42501", "3F000"})
 
 class MigrationRefused(StartupError, RuntimeError):
     """The application's role may not migrate the schema; the message says what to set."""
+
+
+class NoDatabase(StartupError, RuntimeError):
+    """A command that reads what a running trainops keeps found no database where the settings
+    point: saying so beats creating an empty one and reporting on it (an "intact" empty log)."""
+
+    key = "error.no_database"
+
+    def __init__(self, path: str) -> None:
+        self.params = {"path": path}
+        super().__init__(EN[self.key].format(**self.params))
 
 
 @dataclass
@@ -99,3 +112,15 @@ def open_database(
 
     store = EventStore(engine, group_commit=get_settings().eventlog_group_commit)
     return Database(engine, store, NotificationService(engine), ProjectionRunner(store))
+
+
+def open_existing_database(url: str) -> Database:
+    """``open_database`` for commands that read or check what is there (``log verify``,
+    ``config history``, ``keys list``, ...): an SQLite file that does not exist is refused
+    (``NoDatabase``), never created."""
+    parsed = make_url(url)
+    path = parsed.database
+    sqlite_file = parsed.get_backend_name() == "sqlite" and path and path != ":memory:"
+    if sqlite_file and not Path(path).exists():
+        raise NoDatabase(str(Path(path).resolve()))
+    return open_database(url)

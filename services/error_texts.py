@@ -24,6 +24,10 @@ EN: dict[str, str] = {
     "error.detail": "{detail}",
     # ---- programs
     "error.no_program": "no program {program_id}",
+    "error.no_database": (
+        "no trainops database at {path}: run this where `trainops up` keeps its data, or set "
+        "TRAINOPS_DATABASE_URL"
+    ),
     "error.program_not_projected": (
         "program {program_id} is recorded but not in the read models yet: "
         "ask again in a few seconds"
@@ -86,6 +90,10 @@ EN: dict[str, str] = {
 ZH_CN: dict[str, str] = {
     "error.detail": "{detail}",
     "error.no_program": "没有培训项目 {program_id}",
+    "error.no_database": (
+        "{path} 处没有 trainops 数据库:请在 `trainops up` 保存数据的目录中运行,或设置 "
+        "TRAINOPS_DATABASE_URL"
+    ),
     "error.program_not_projected": "项目 {program_id} 已记录,但读模型尚未更新:请几秒后再试",
     "error.program_quarantined": (
         "项目 {program_id} 已记录,但缺少其读模型:请查看 `trainops projections status`"

@@ -17,7 +17,7 @@ from accounts.users import UserStore
 from audit.seal_keys import publish_seal_key
 from domain.streams import MAINTENANCE_STREAM
 from runtime.settings import get_settings
-from services.database import MigrationRefused, open_database
+from services.database import MigrationRefused, NoDatabase, open_database
 from services.signing import Signer
 from tests.eventlog.conftest import LogDatabase, log_db  # noqa: F401  (fixtures, used by name)
 from tests.eventlog.roles import AppRole, app_role  # noqa: F401
@@ -128,6 +128,12 @@ def test_record_maintenance_appends_why_first(
     url = f"sqlite:///{tmp_path / 'log.db'}"
     settings_env.setenv("TRAINOPS_DATABASE_URL", url)
     cli = CliRunner()
+    nowhere = cli.invoke(
+        db_app, ["record-maintenance", "--reason", "a court order", "--as", "o", "--statement", "x"]
+    )
+    assert isinstance(nowhere.exception, NoDatabase)  # maintenance of a log that is not there
+    assert not (tmp_path / "log.db").exists()
+    open_database(url).close()
     missing = cli.invoke(db_app, ["record-maintenance", "--reason", "a court order", "--as", "o"])
     assert missing.exit_code == 2 and "--statement" in missing.output
     short = cli.invoke(

@@ -384,7 +384,8 @@ def export(
                     bundle.extractall(workdir / "unpacked", filter="data")
                 shutil.move(workdir / "unpacked" / name, target)
         except OSError as exc:  # the directory went away, a full disk, no permission
-            raise _fail(t("cannot write {path}: {reason}", path=target, reason=exc.strerror))
+            reason = exc.strerror
+            raise _fail(t("cannot write {path}: {reason}", path=target, reason=reason)) from exc
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     views.print_export(target, headers)

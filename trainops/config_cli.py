@@ -18,7 +18,7 @@ from activities.config_versions import (
     history,
 )
 from runtime.settings import get_settings
-from services.database import open_database
+from services.database import open_existing_database
 from trainops.api_client import api
 from trainops.language import error, in_english, name, t
 from trainops.lazy import command_group
@@ -98,7 +98,7 @@ def check(
             text = path.read_text(encoding="utf-8")
             config, described = parse_admin_config(text, str(path)), str(path)
         else:
-            database = open_database(get_settings().database_url)
+            database = open_existing_database(get_settings().database_url)
             try:
                 version = current_version(database.store, get_settings().config_file)
             finally:
@@ -160,7 +160,7 @@ def show_history(
     output: OutputOption = None,
 ) -> None:
     """Every saved version: who, when, why, and the document's SHA-256."""
-    with closing(open_database(get_settings().database_url)) as database:
+    with closing(open_existing_database(get_settings().database_url)) as database:
         versions = history(database.store)
     rows = [
         {
@@ -192,7 +192,7 @@ def show(
     as_json: AsJson = False,
 ) -> None:
     """Print a version's YAML exactly as saved (e.g. to edit and ``apply`` it again)."""
-    database = open_database(get_settings().database_url)
+    database = open_existing_database(get_settings().database_url)
     try:
         if version is None:
             chosen: ConfigVersion | None = current_version(

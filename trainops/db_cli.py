@@ -31,7 +31,7 @@ from eventlog import NewEvent
 from eventlog.engine import make_engine
 from runtime.db_roles import RoleError, excess_privileges, grant_app_role
 from runtime.settings import get_settings
-from services.database import Database, MigrationRefused, migrate_all, open_database
+from services.database import Database, MigrationRefused, migrate_all, open_existing_database
 from trainops.language import t
 from trainops.lazy import command_group
 from trainops.render import console, fail, print_json, rows_table
@@ -148,7 +148,7 @@ def record_maintenance(
             raise fail(t("cannot read {path}: {reason}", path=sql_file, reason=exc)) from exc
     if not statements:
         raise fail(t("name the statements you will run (--statement or --sql-file)"))
-    database = open_database(get_settings().database_url)
+    database = open_existing_database(get_settings().database_url)
     try:
         position, head = database.store.head()
         try:

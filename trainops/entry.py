@@ -15,13 +15,27 @@ from __future__ import annotations
 import os
 import sys
 
+#: The top-level options that take a value (``--lang zh-CN log verify``).
+_VALUED_OPTIONS = frozenset({"--lang"})
+
+
+def _command_of(argv: list[str]) -> str:
+    """The command named on the command line, past the top-level options."""
+    words = iter(argv)
+    for word in words:
+        if word in _VALUED_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return ""
+
 
 def _prepare(argv: list[str]) -> None:
     """Settings and logging for a command that reads them; the quiet Temporal runtime for one
     that runs Temporal in this process."""
     from trainops.cli import COMMANDS
 
-    entry = COMMANDS.get(argv[0]) if argv else None
+    entry = COMMANDS.get(_command_of(argv))
     if entry is None or not entry.local:
         return
     from runtime import startup
@@ -48,7 +62,12 @@ def main() -> None:
     code = 0
     try:
         _prepare(sys.argv[1:])
-        app()  # standalone: usage errors are printed and end in SystemExit with their status
+        from runtime.startup import explained_startup
+
+        # A command that meets what only the settings can fix (no database where they point,
+        # a schema the role may not migrate) says it in one line, exit 78, as a service would.
+        with explained_startup():
+            app()  # standalone: usage errors are printed and end in SystemExit with their status
     except SystemExit as exc:
         if isinstance(exc.code, str):  # a message, as Python itself would print it
             from trainops.language import t

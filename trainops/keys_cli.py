@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from audit.signing_keys import trusted_keys
 from runtime.settings import get_settings
-from services.database import open_database
+from services.database import open_existing_database
 from trainops.language import t
 from trainops.lazy import command_group
 from trainops.render import OutputOption, show_rows
@@ -43,7 +43,7 @@ def list_keys(
     output: OutputOption = None,
 ) -> None:
     """The public keys published in the log, with their retirement if any."""
-    with closing(open_database(get_settings().database_url)) as database:
+    with closing(open_existing_database(get_settings().database_url)) as database:
         keys = trusted_keys(database.store)
     rows = [
         {

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from runtime.settings import get_settings
-from services.database import Database, open_database
+from services.database import Database, open_existing_database
 from trainops.db_cli import print_intact, print_problem, verify_with_witness
 from trainops.language import t
 from trainops.lazy import command_group
@@ -25,7 +25,7 @@ projections_app = command_group(no_args_is_help=True, help="Maintain the read mo
 
 
 def _database() -> Database:
-    return open_database(get_settings().database_url)
+    return open_existing_database(get_settings().database_url)
 
 
 @log_app.command("verify")

@@ -1,0 +1,43 @@
+"""The operator's commands that read what a running trainops keeps (``log verify``, ``config
+history``, ``keys list``, ...) refuse a database that is not there, in one line and exit 78,
+instead of creating an empty one and reporting on it ("log intact: 0 events")."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TRAINOPS = str(Path(sys.executable).with_name("trainops"))
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRAINOPS_")}
+    return subprocess.run(
+        [TRAINOPS, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["log", "verify"], ["config", "history"], ["config", "show"], ["keys", "list"]],
+    ids=" ".join,
+)
+def test_a_missing_database_is_named_not_created(command: list[str], tmp_path: Path) -> None:
+    done = _run(command, tmp_path)
+    assert done.returncode == 78, done.stderr
+    assert done.stdout == "" and "Traceback" not in done.stderr
+    assert done.stderr.startswith("error: no trainops database at ") and len(
+        done.stderr.splitlines()
+    ) == 1
+    assert str(tmp_path / ".trainops" / "trainops.db") in done.stderr
+    assert not (tmp_path / ".trainops").exists()
+
+
+def test_in_chinese_with_the_language_before_the_command(tmp_path: Path) -> None:
+    done = _run(["--lang", "zh-CN", "log", "verify"], tmp_path)
+    assert done.returncode == 78 and "没有 trainops 数据库" in done.stderr, done.stderr
+    assert not (tmp_path / ".trainops").exists()
