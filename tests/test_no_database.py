@@ -30,9 +30,10 @@ def test_a_missing_database_is_named_not_created(command: list[str], tmp_path: P
     done = _run(command, tmp_path)
     assert done.returncode == 78, done.stderr
     assert done.stdout == "" and "Traceback" not in done.stderr
-    assert done.stderr.startswith("error: no trainops database at ") and len(
-        done.stderr.splitlines()
-    ) == 1
+    assert (
+        done.stderr.startswith("error: no trainops database at ")
+        and len(done.stderr.splitlines()) == 1
+    )
     assert str(tmp_path / ".trainops" / "trainops.db") in done.stderr
     assert not (tmp_path / ".trainops").exists()
 
