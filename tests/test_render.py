@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trainops.render import fail, rows_table
+from trainops.render import Output, fail, rows_table, show_rows
 
 
 def test_an_error_goes_to_stderr_verbatim(capsys: pytest.CaptureFixture[str]) -> None:
@@ -54,3 +54,8 @@ def test_one_time_convention_the_programs_zone_labelled_or_utc() -> None:
     assert when(moment, None) == "2026-12-04 04:30 UTC"
     assert when(moment, "Not/AZone") == "2026-12-04 04:30 UTC"
     assert when(None) == "—"
+
+
+def test_an_empty_list_as_csv_still_has_its_header_line(capsys: pytest.CaptureFixture[str]) -> None:
+    show_rows("tasks", [], ["task_id", "program_id", "due"], output=Output.CSV)
+    assert capsys.readouterr().out == "task_id,program_id,due\n"

@@ -63,9 +63,10 @@ def _cell(value: Any) -> str:
     return "" if plain is None else str(plain)
 
 
-def write_csv(rows: Sequence[dict[str, Any]]) -> None:
-    """Every field of every row, plain text (lists and objects as JSON), one header line."""
-    names = list(dict.fromkeys(name for row in rows for name in row))
+def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] = ()) -> None:
+    """Every field of every row, plain text (lists and objects as JSON), one header line (the
+    table's ``columns`` when there is no row to name the fields)."""
+    names = list(dict.fromkeys(name for row in rows for name in row)) or list(columns)
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(names)
     for row in rows:
@@ -92,7 +93,7 @@ def show_rows(
     elif chosen is Output.JSON:
         print_json(rows if data is None else data)
     elif chosen is Output.CSV:
-        write_csv(rows)
+        write_csv(rows, columns)
     else:
         rows_table(title, rows, columns)
 
