@@ -142,6 +142,7 @@ CLI_ZH_CN: dict[str, str] = {
     "{count} runs replayed, {failed} failed": "已重放 {count} 次运行,{failed} 次失败",
     "{path} exists; the export will not overwrite it": "{path} 已存在;导出不会覆盖它",
     "{path}: no such directory": "{path}:没有这个目录",
+    "no open tasks: your inbox is empty": "没有待办任务:你的收件箱是空的",
     "cannot write {path}: {reason}": "无法写入 {path}:{reason}",
     "history ({count} events)": "历史记录({count} 个事件)",
     "showing the first {count}; use --limit, or --format jsonl/csv for everything": (

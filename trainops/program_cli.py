@@ -368,15 +368,18 @@ def inbox(as_json: AsJson = False, utc: InUtc = False, output: OutputOption = No
     """Your approval tasks: assigned to you, offered to your groups, or delegated to you."""
     with api() as client:
         tasks = client.get("/api/v1/inbox")
+    columns = ["task_id", "program_id", "title", "step_name", "specialist", "budget", "due"]
     if as_json or output not in (None, "table"):
-        show_rows(t("your inbox"), tasks, [], output=output, as_json=as_json)
+        show_rows(t("your inbox"), tasks, columns, output=output, as_json=as_json)
+        return
+    if not tasks:
+        show_rows(t("your inbox"), [], columns, empty=t("no open tasks: your inbox is empty"))
         return
     for task in tasks:
         due = when(task.get("due_at"), task.get("timezone"), utc=utc) if task.get("due_at") else ""
         overdue = t("OVERDUE (was {due})", due=due)
         task["due"] = overdue if task.get("overdue") else (due or t("no due date"))
         task["step_name"] = name(str(task.get("step_name", "")))
-    columns = ["task_id", "program_id", "title", "step_name", "specialist", "budget", "due"]
     rows_table(t("your inbox"), tasks, columns)
 
 
