@@ -188,6 +188,10 @@ ZH_CN: dict[str, str] = {
 
 CATALOG: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN}
 
+#: ``json.dumps(..., ensure_ascii=False)`` builds an encoder per call; a rebuild encodes a
+#: message per event, so it keeps one (same output).
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
 
 def render(message: Sequence[Part], lang: str = "en") -> str:
     """The parts as one line in ``lang`` (English for a language or key it does not know)."""
@@ -197,7 +201,7 @@ def render(message: Sequence[Part], lang: str = "en") -> str:
 
 def encode(message: Sequence[Part]) -> str:
     """The stored form of a message (a timeline row keeps it beside its English summary)."""
-    return json.dumps([[key, params] for key, params in message], ensure_ascii=False)
+    return _encode([[key, params] for key, params in message])
 
 
 def decode(stored: str | None) -> list[Part] | None:
