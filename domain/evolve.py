@@ -36,10 +36,20 @@ def evolve(state: ProgramState | None, event: Any) -> ProgramState:
             reminder_rules=event.reminder_rules,
             fact_rules=event.fact_rules,
         )
+    s = ProgramStatus
+    match event:  # the most frequent first (none is an approval event)
+        case e.TraineeEnrolled():
+            return state.model_copy(update={"enrolled": (*state.enrolled, event.trainee)})
+        case e.SurveySubmitted():
+            return state.model_copy(update={"surveyed": state.surveyed | {event.trainee}})
+        case e.ExamSubmitted():
+            pending = {k: v for k, v in state.pending_scores.items() if k != event.trainee}
+            return state.model_copy(
+                update={"examined": state.examined | {event.trainee}, "pending_scores": pending}
+            )
     approval = evolve_task(state, event)
     if approval is not None:
         return approval
-    s = ProgramStatus
     match event:
         case e.ProgramRevised():
             return state.model_copy(
@@ -77,8 +87,6 @@ def evolve(state: ProgramState | None, event: Any) -> ProgramState:
             return state.model_copy(update={"status": s.APPROVED})
         case e.ProgramPublished():
             return state.model_copy(update={"status": s.PUBLISHED})
-        case e.TraineeEnrolled():
-            return state.model_copy(update={"enrolled": (*state.enrolled, event.trainee)})
         case e.SessionScheduled():
             sessions = {**state.sessions, event.session.session_id: event.session}
             return state.model_copy(update={"sessions": sessions})
@@ -121,16 +129,9 @@ def evolve(state: ProgramState | None, event: Any) -> ProgramState:
             return state.model_copy(
                 update={"status": s.EVALUATING, "evaluation_closes_at": event.closes_at}
             )
-        case e.SurveySubmitted():
-            return state.model_copy(update={"surveyed": state.surveyed | {event.trainee}})
         case e.ExamScorePending():
             pending = {**state.pending_scores, event.trainee: event}
             return state.model_copy(update={"pending_scores": pending})
-        case e.ExamSubmitted():
-            pending = {k: v for k, v in state.pending_scores.items() if k != event.trainee}
-            return state.model_copy(
-                update={"examined": state.examined | {event.trainee}, "pending_scores": pending}
-            )
         case e.EvaluationClosed():
             return state.model_copy(update={"status": s.FEEDBACK, "evaluation_closes_at": None})
         case e.FeedbackSubmitted():

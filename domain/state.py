@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -42,7 +44,30 @@ TERMINAL = frozenset({ProgramStatus.REJECTED, ProgramStatus.CLOSED, ProgramStatu
 RUNNING = frozenset({ProgramStatus.PUBLISHED, ProgramStatus.EXECUTING})
 
 
-class ProgramState(BaseModel):
+class QuickCopy(BaseModel):
+    """A frozen model whose shallow ``model_copy`` skips pydantic's generic path (three
+    ``copy.copy`` calls and a config lookup per copy): a fold copies the state once per event,
+    and a rebuild folds a million. Same result: the fields' dict copied and updated, no
+    validation, the updated names added to the fields set."""
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        if deep or getattr(self, "__pydantic_private__", None) or self.__pydantic_extra__:
+            return super().model_copy(update=update, deep=deep)
+        cls = type(self)
+        copied = cls.__new__(cls)
+        values = dict(self.__dict__)
+        fields_set = set(self.__pydantic_fields_set__)
+        if update:
+            values.update(update)
+            fields_set.update(update)
+        object.__setattr__(copied, "__dict__", values)
+        object.__setattr__(copied, "__pydantic_extra__", None)
+        object.__setattr__(copied, "__pydantic_fields_set__", fields_set)
+        object.__setattr__(copied, "__pydantic_private__", None)
+        return copied
+
+
+class ProgramState(QuickCopy):
     model_config = ConfigDict(frozen=True)
 
     program_id: str

@@ -60,7 +60,17 @@ def _provenance(event: e.ExamSubmitted | e.ExamScorePending) -> list[Part]:
 
 def parts(event: e.Event) -> list[Part]:
     """The message parts one event reads as (program, account, reference and log events)."""
-    match event:
+    match event:  # the most frequent first: a match tries its cases in order
+        case e.TraineeEnrolled():
+            return _one("event.TraineeEnrolled", trainee=event.trainee)
+        case e.SurveySubmitted():
+            return _one(
+                "event.SurveySubmitted", trainee=event.trainee, overall=event.scores.get("overall")
+            )
+        case e.ExamSubmitted():
+            return _one(
+                "event.ExamSubmitted", trainee=event.trainee, score=f"{event.score:g}"
+            ) + _provenance(event)
         case e.ProgramPlanned():
             return _one(
                 "event.ProgramPlanned",
@@ -167,8 +177,6 @@ def parts(event: e.Event) -> list[Part]:
             return _one("event.ProgramApproved")
         case e.ProgramPublished():
             return _one("event.ProgramPublished")
-        case e.TraineeEnrolled():
-            return _one("event.TraineeEnrolled", trainee=event.trainee)
         case e.SessionScheduled():
             return _one(
                 "event.SessionScheduled",
@@ -179,14 +187,6 @@ def parts(event: e.Event) -> list[Part]:
             return _one("event.SessionCompleted", session=event.session_id) + _late(event)
         case e.EvaluationOpened():
             return _one("event.EvaluationOpened", closes_at=event.closes_at.isoformat())
-        case e.SurveySubmitted():
-            return _one(
-                "event.SurveySubmitted", trainee=event.trainee, overall=event.scores.get("overall")
-            )
-        case e.ExamSubmitted():
-            return _one(
-                "event.ExamSubmitted", trainee=event.trainee, score=f"{event.score:g}"
-            ) + _provenance(event)
         case e.ExamScorePending():
             return _one(
                 "event.ExamScorePending", trainee=event.trainee, score=f"{event.score:g}"

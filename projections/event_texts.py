@@ -184,6 +184,10 @@ ZH_CN: dict[str, str] = {
 
 CATALOG: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN}
 
+#: ``json.dumps(..., ensure_ascii=False)`` builds an encoder per call; a rebuild encodes a
+#: message per event, so it keeps one (same output).
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
 
 #: Names the product itself gives (the built-in approval policy and its step,
 #: ``domain.approval``) in each language but English: wherever such a name appears (an event's
@@ -224,7 +228,7 @@ def render(message: Sequence[Part], lang: str = "en") -> str:
 
 def encode(message: Sequence[Part]) -> str:
     """The stored form of a message (a timeline row keeps it beside its English summary)."""
-    return json.dumps([[key, params] for key, params in message], ensure_ascii=False)
+    return _encode([[key, params] for key, params in message])
 
 
 def decode(stored: str | None) -> list[Part] | None:

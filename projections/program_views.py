@@ -125,21 +125,30 @@ def apply(
     view: ProgramView | None, recorded: RecordedEvent, event: Any
 ) -> tuple[ProgramView, list[Change]]:
     """Fold one recorded event of a program stream into its view."""
-    state = evolve(view.state if view else None, event)
-    updates: dict[str, Any] = {
-        "state": state,
-        "last_position": recorded.position,
-        "updated_at": recorded.occurred_at,
-    }
+    fields = dict(view.__dict__) if view is not None else {}
+    changes = fold_into(fields, recorded, event)
+    return freeze(fields), changes
+
+
+def freeze(fields: dict[str, Any]) -> ProgramView:
+    """The view of the fields ``fold_into`` keeps (a batch freezes each program once)."""
+    return ProgramView.model_validate(fields)
+
+
+def fold_into(fields: dict[str, Any], recorded: RecordedEvent, event: Any) -> list[Change]:
+    """Fold one recorded event into a view's fields, in place ({} before the first event),
+    and say what it changes: a batch folds each program's events into one working dict and
+    builds its ``ProgramView`` once, instead of copying the frozen view at every event."""
+    state = evolve(fields.get("state"), event)
+    fields["state"] = state
+    fields["last_position"] = recorded.position
+    fields["updated_at"] = recorded.occurred_at
     if isinstance(event, e.ProgramApproved):
-        updates["approved"] = True
+        fields["approved"] = True
     if isinstance(event, e.ProgramExecuted):
-        updates["executed_on"], updates["on_time"] = event.executed_on, event.on_time
+        fields["executed_on"], fields["on_time"] = event.executed_on, event.on_time
     if isinstance(event, e.ProgramCancelled):
-        updates["cancelled_at"] = recorded.occurred_at
-    new_view = (
-        view.model_copy(update=updates) if view is not None else ProgramView.model_validate(updates)
-    )
+        fields["cancelled_at"] = recorded.occurred_at
     changes: list[Change] = [
         TimelineEntry(
             position=recorded.position,
@@ -160,7 +169,7 @@ def apply(
         changes.append(TraineesChanged(state.program_id, (row,), trainee=event.trainee))
     elif isinstance(event, TRAINEE_EVENTS):
         changes.append(TraineesChanged(state.program_id, trainee_rows(state)))
-    return new_view, changes
+    return changes
 
 
 def trainee_rows(state: ProgramState) -> tuple[dict[str, Any], ...]:

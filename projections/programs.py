@@ -22,7 +22,8 @@ from projections.program_views import (
     TaskChanged,
     TimelineEntry,
     TraineesChanged,
-    apply,
+    fold_into,
+    freeze,
     program_id_of,
     program_row,
 )
@@ -67,15 +68,19 @@ class ProgramProjection:
         ids = {pid for r, _ in batch if (pid := program_id_of(r.stream_id)) is not None}
         views = self._load_views(conn, ids)
         existing = set(views)
+        working = {pid: dict(view.__dict__) for pid, view in views.items()}
         net = _Net()
+        add = net.add
         for recorded, event in batch:
             program_id = program_id_of(recorded.stream_id)
             if program_id is None:
                 continue
-            views[program_id], changes = apply(views.get(program_id), recorded, event)
-            for change in changes:
-                net.add(change)
-        upsert_rows(conn, programs, [program_row(views[pid]) for pid in sorted(views)])
+            fields = working.get(program_id)
+            if fields is None:
+                fields = working[program_id] = {}
+            for change in fold_into(fields, recorded, event):
+                add(change)
+        upsert_rows(conn, programs, [program_row(freeze(working[pid])) for pid in sorted(working)])
         insert_rows(conn, timeline, net.timeline)
         self._write_inbox(conn, net.tasks)
         self._write_trainees(conn, net, existing)

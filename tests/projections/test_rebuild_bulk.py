@@ -3,10 +3,13 @@ builds event by event, on SQLite and PostgreSQL, however the log is cut into bat
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import structlog
+from pydantic import BaseModel
 
+from domain.state import ProgramState
 from projections.runner import ProjectionRunner
 from services.database import Database
 from tests.projections.evaluation_log import build
@@ -35,3 +38,25 @@ def test_catching_up_logs_no_line_per_batch(backend_db: Database, tmp_path: Path
         ProjectionRunner(backend_db.store, batch_size=5).catch_up()
         ProjectionRunner(backend_db.store, rebuild_batch_size=5).rebuild()
     assert [entry["event"] for entry in logs] == ["read models rebuilt"]
+
+
+def test_the_states_quick_copy_is_pydantics_copy() -> None:
+    """A fold copies the state per event through ``QuickCopy.model_copy``: the same fields,
+    fields set, equality and dump as pydantic's own shallow copy, and the original unchanged."""
+    state = ProgramState(
+        program_id="p1",
+        title="Safety",
+        specialist="spec",
+        approvers=("boss",),
+        timezone="UTC",
+        planned_date=date(2026, 3, 2),
+        sessions={},
+        trainees=("ann", "bob"),
+        evaluation_window_days=7,
+    )
+    update = {"enrolled": ("ann",), "surveyed": frozenset({"ann"})}
+    quick, generic = state.model_copy(update=update), BaseModel.model_copy(state, update=update)
+    assert quick == generic and quick.model_dump() == generic.model_dump()
+    assert quick.__pydantic_fields_set__ == generic.__pydantic_fields_set__
+    assert quick.enrolled == ("ann",) and state.enrolled == () and quick is not state
+    assert state.model_copy() == state and state.model_copy(deep=True) == state
