@@ -119,8 +119,7 @@ def open_existing_database(url: str) -> Database:
     ``config history``, ``keys list``, ...): an SQLite file that does not exist is refused
     (``NoDatabase``), never created."""
     parsed = make_url(url)
-    path = parsed.database
-    sqlite_file = parsed.get_backend_name() == "sqlite" and path and path != ":memory:"
-    if sqlite_file and not Path(path).exists():
-        raise NoDatabase(str(Path(path).resolve()))
+    file = Path(parsed.database or ":memory:")
+    if parsed.get_backend_name() == "sqlite" and file != Path(":memory:") and not file.exists():
+        raise NoDatabase(str(file.resolve()))
     return open_database(url)
