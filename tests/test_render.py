@@ -59,3 +59,18 @@ def test_one_time_convention_the_programs_zone_labelled_or_utc() -> None:
 def test_an_empty_list_as_csv_still_has_its_header_line(capsys: pytest.CaptureFixture[str]) -> None:
     show_rows("tasks", [], ["task_id", "program_id", "due"], output=Output.CSV)
     assert capsys.readouterr().out == "task_id,program_id,due\n"
+
+
+def test_cells_never_show_python_reprs(capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [{"token_id": "t1", "roles": ["admin", "auditor"], "revoked_at": None}]
+    rows_table("tokens", rows, ["token_id", "roles", "revoked_at"])
+    out = capsys.readouterr().out
+    assert "admin, auditor" in out
+    assert "None" not in out and "['admin'" not in out
+
+
+def test_an_error_is_one_line_however_long(capsys: pytest.CaptureFixture[str]) -> None:
+    message = "the planned date 2027-01-10 is before session s1 " * 4
+    fail(message)
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and message.strip() in err

@@ -30,7 +30,10 @@ errors = Console(stderr=True)
 def fail(message: str, code: int = 2, *, to_stderr: bool = True) -> typer.Exit:
     """Print ``message`` as an error on stderr (as typed: ``[optional]`` stays, never markup)
     and return the exit to raise (code 2: bad input)."""
-    (errors if to_stderr else console).print(f"[red]{escape(t('error:'))}[/red] {escape(message)}")
+    # soft_wrap: one line however narrow the terminal (or 80 columns when not a terminal).
+    (errors if to_stderr else console).print(
+        f"[red]{escape(t('error:'))}[/red] {escape(message)}", soft_wrap=True
+    )
     return typer.Exit(code)
 
 
@@ -116,9 +119,19 @@ def _is_identifier(column: str) -> bool:
 MIN_WRAPPED_WIDTH = 10
 
 
+def _shown(value: Any) -> str:
+    """A cell as a person reads it: nothing for a missing value (never ``None``), a list as
+    its items (never ``['admin']``), an object as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(_shown(item) for item in value)
+    return _cell(value)
+
+
 def _width(rows: Sequence[dict[str, Any]], column: str) -> int:
     """Terminal cells, not characters: a Chinese heading is twice as wide as it is long."""
-    cells = (cell_len(str(_plain(r.get(column, "")))) for r in rows)
+    cells = (cell_len(_shown(r.get(column))) for r in rows)
     return max([cell_len(heading(column)), *cells])
 
 
@@ -156,7 +169,7 @@ def rows_table(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str
         else:
             table.add_column(Text(heading(column)), overflow="fold", min_width=MIN_WRAPPED_WIDTH)
     for row in rows:
-        table.add_row(*(Text(str(_plain(row.get(column, "")))) for column in shown))
+        table.add_row(*(Text(_shown(row.get(column))) for column in shown))
     console.print(table)
     hidden = [c for c in columns if c not in shown]
     if hidden:
