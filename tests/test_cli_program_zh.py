@@ -35,6 +35,10 @@ def test_a_program_reads_in_chinese(stack: dict[str, str], tmp_path: Path) -> No
     assert refused.startswith("错误: 已拒绝:") and "四眼原则" in refused, refused
     assert "four-eyes" not in refused
 
+    listed = trainops({**li, "COLUMNS": "250"}, "program", "list")
+    assert "待审批" in listed and "submitted" not in listed, listed  # the status in words
+    assert "submitted" in trainops(li, "program", "list", "-o", "csv")  # data keeps its code
+
     shown = trainops({**li, "COLUMNS": "250"}, "program", "show", "zh-1")
     assert "zh-1: [安全] Safety - 待审批" in shown  # text as typed, the state in Chinese
     assert "时间线" in shown and "事件类型" in shown and "摘要" in shown
