@@ -14,7 +14,7 @@ from domain.evaluation import Ratio
 from domain.exact import Number, exact
 from domain.exact import text as exact_text
 from domain.ratings import Rating, Thresholds
-from domain.statistics import Interval, MeanEstimate, Proportion, t_quantile
+from domain.statistics import Interval, MeanEstimate, Proportion, t_estimate
 
 Unit = Literal["rate", "score", "relative", "percent", "ratio"]
 
@@ -148,11 +148,4 @@ def mean_of(tally: Mapping[float, int], confidence: float = 0.95) -> MeanEstimat
     squares = [(((v - mean) ** 2).as_integer_ratio(), c) for v, c in tally.items()]
     below = max(d for (_, d), _ in squares)  # powers of two: the largest is common
     sd = math.sqrt(sum(m * c * (below // d) for (m, d), c in squares) / below / (n - 1))
-    half = t_quantile(confidence, n - 1) * sd / math.sqrt(n)
-    return MeanEstimate(
-        n=n,
-        mean=mean,
-        sd=sd,
-        interval=Interval(low=mean - half, high=mean + half, confidence=confidence),
-        exact_mean=exact_mean,
-    )
+    return t_estimate(n, mean, sd, confidence, exact_mean)

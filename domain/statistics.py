@@ -153,6 +153,14 @@ def mean_ci(values: Iterable[Number], confidence: float = 0.95) -> MeanEstimate:
     if n == 1:
         return MeanEstimate(n=1, mean=mean, sd=None, interval=None, exact_mean=exact_mean)
     sd = math.sqrt(math.fsum((x - mean) ** 2 for x in data) / (n - 1))
+    return t_estimate(n, mean, sd, confidence, exact_mean)
+
+
+def t_estimate(
+    n: int, mean: float, sd: float, confidence: float, exact_mean: Fraction | None
+) -> MeanEstimate:
+    """The estimate of a mean of ``n`` (2 or more) values from their mean and sample standard
+    deviation: mean +- t(df = n - 1) * sd / sqrt(n)."""
     half = t_quantile(confidence, n - 1) * sd / math.sqrt(n)
     return MeanEstimate(
         n=n,

@@ -44,6 +44,17 @@ from projections.tables import programs
 
 #: The program's department, extracted from the stored view by the database.
 department = programs.c.state[("state", "department")].as_string()
+#: What every KPI read of a program starts with: who, where, when, and how it went.
+PROGRAM_OUTCOME = (
+    programs.c.program_id,
+    programs.c.specialist,
+    department.label("department"),
+    programs.c.planned_date,
+    programs.c.status,
+    programs.c.approved,
+    programs.c.executed,
+    programs.c.on_time,
+)
 
 
 def instant(value: Any) -> datetime:
@@ -182,14 +193,7 @@ def program_facts(conn: Connection, pass_mark: float) -> list[ProgramFacts]:
         # compiles the query to machine code: 0.3 s of compiling for a 0.2 s query.
         conn.execute(text("SET LOCAL jit = off"))
     facts_query = select(
-        programs.c.program_id,
-        programs.c.specialist,
-        department.label("department"),
-        programs.c.planned_date,
-        programs.c.status,
-        programs.c.approved,
-        programs.c.executed,
-        programs.c.on_time,
+        *PROGRAM_OUTCOME,
         programs.c.enrolled,
         programs.c.attended,
         programs.c.timezone,

@@ -38,7 +38,7 @@ from domain.roi import BenefitLine, CostLine
 from domain.scorecards import ItemResult, KpiInputs, Scope, Scorecard, scorecards
 from eventlog.engine import READ_ONLY
 from projections.evaluation import items, metrics, reference, responses, roi_lines
-from projections.kpi_facts import cancelled_on, department, instant, program_facts
+from projections.kpi_facts import PROGRAM_OUTCOME, cancelled_on, instant, program_facts
 from projections.queries import today
 from projections.tables import programs, timeline
 
@@ -99,14 +99,7 @@ def _path(*keys: str) -> Any:
 #: The programs' KPI facts: plain columns where the read model has them, the rest extracted
 #: from the stored view by the database.
 _PROGRAM_FACTS = select(
-    programs.c.program_id,
-    programs.c.specialist,
-    department.label("department"),
-    programs.c.planned_date,
-    programs.c.status,
-    programs.c.approved,
-    programs.c.executed,
-    programs.c.on_time,
+    *PROGRAM_OUTCOME,
     programs.c.timezone,
     _path("state", "sessions").label("sessions"),
     _path("state", "completed_sessions").label("completed"),
