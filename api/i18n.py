@@ -276,6 +276,7 @@ ZH_CN: dict[str, str] = {
     "What you decide on": "审批要点",
     "Budget": "预算",
     "Department": "部门",
+    "Region": "地区",
     "Cost per trainee": "人均成本",
     "External instructor": "外部讲师",
     "yes": "是",

@@ -103,7 +103,11 @@ def plan_extras(model: type[Any] = PlanBody) -> list[dict[str, Any]]:
             continue
         shape = shape_of(info.annotation)
         if shape in ("scalar", "bool"):
-            extras.append({"name": name, "shape": shape, "required": info.is_required()})
+            # Labelled in words ("External instructor"), which the page's catalog translates.
+            label = info.title or name.replace("_", " ").capitalize()
+            extras.append(
+                {"name": name, "label": label, "shape": shape, "required": info.is_required()}
+            )
     return extras
 
 

@@ -253,3 +253,16 @@ async def test_the_api_reference_renders_markdown_and_never_raw_html(world: Worl
     assert "``" not in text  # Markdown code spans are rendered, not shown as typed
     assert "<code>" in text
     assert "<script" not in text.lower().replace('<script src="/static', "")
+
+
+async def test_the_plan_forms_other_fields_are_labelled_in_words(world: World) -> None:
+    async with world.browser("spec.li") as li:
+        english = await li.get("/programs/new")
+        assert (
+            "External instructor" in english.text and "> external_instructor<" not in english.text
+        )
+        await li.get("/lang/zh-CN", params={"next": "/programs/new"})
+        chinese = (await li.get("/programs/new")).text
+        for label in ("外部讲师", "预算", "部门", "地区"):
+            assert label in chinese, label
+        assert "External instructor" not in chinese and "Region" not in chinese
