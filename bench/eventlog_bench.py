@@ -2,6 +2,9 @@
 
     .venv/bin/python -m bench.eventlog_bench [--events N] [--rounds R] [--profile]
 
+(Past 400 lines on purpose: the workloads, their measurement and both reports, its own table
+and ``run``'s rows for ``python -m bench``, read as one piece.)
+
 Three implementations do the same work, each in its own fresh schema (dropped at the end):
 
 * ``raw``: hand-written psycopg 3 on a minimal events table (bigserial position, unique event id,
@@ -383,17 +386,12 @@ def run(config: Any) -> list[Any]:
                     measured=f"{statistics.median(ours):,.0f} ev/s",
                     baseline=f"{name} {statistics.median(theirs):,.0f} ev/s",
                     ratio=statistics.median(ours) / statistics.median(theirs),
-                    spread=max(_spread(ours), _spread(theirs)),
+                    spread=max(table.Timing(tuple(v)).spread for v in (ours, theirs)),
                     target=target,
                     direction="at least",
                 )
             )
     return rows
-
-
-def _spread(values: Sequence[float]) -> float:
-    middle = statistics.median(values)
-    return (max(values) - min(values)) / middle if middle else 0.0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
