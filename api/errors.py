@@ -34,6 +34,7 @@ from services.errors import (
     TemporalTimeout,
     TemporalUnavailable,
     TooManyAttempts,
+    Unavailable,
 )
 from services.program_client import ActionRefused
 
@@ -183,6 +184,7 @@ SERVICE_CODES = {
     Forbidden: status.HTTP_403_FORBIDDEN,
     Conflict: status.HTTP_409_CONFLICT,
     Invalid: HTTP_422,
+    Unavailable: status.HTTP_503_SERVICE_UNAVAILABLE,
 }
 
 

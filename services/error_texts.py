@@ -82,6 +82,7 @@ EN: dict[str, str] = {
     "error.temporal_refused": "Temporal refused the call ({status})",
     "error.temporal_not_configured": "no Temporal client configured",
     "error.temporal_unreachable": "cannot reach Temporal at {address}",
+    "error.cannot_seal": "this server cannot seal: {reason}; the worker seals on its schedule",
     **ACCOUNT_EN,
     **CONFIG_EN,
     **KEY_EN,
@@ -142,6 +143,7 @@ ZH_CN: dict[str, str] = {
     "error.temporal_refused": "Temporal 拒绝了调用({status});未做任何更改,请稍后重试",
     "error.temporal_not_configured": "未配置 Temporal 客户端",
     "error.temporal_unreachable": "无法连接 {address} 上的 Temporal",
+    "error.cannot_seal": "本服务器无法封存:{reason};worker 会按计划封存",
     # ---- configuration documents (activities.config_texts)
     "config.cannot_read": "{source}:无法读取({reason})",
     "config.not_text": (

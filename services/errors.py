@@ -61,6 +61,10 @@ class Invalid(ServiceError):
     """The request is well formed but cannot be right (e.g. a session in the past)."""
 
 
+class Unavailable(ServiceError):
+    """This server cannot do it as configured (e.g. no seal key); another part of it may."""
+
+
 class TooManyAttempts(ServiceError):
     """Too many failed attempts from this person or address: they must wait a while."""
 

@@ -36,6 +36,7 @@ from audit.witness import WitnessError
 from domain.ratings import Thresholds
 from domain.seals import SignedSeal
 from services.audit_export import export_bundle
+from services.errors import Unavailable
 from services.kpi_reports import load_thresholds
 from services.sealing import prepare_sealer
 from services.signing import SigningKeyError
@@ -200,10 +201,7 @@ def seal(
         no_new_key = services.settings.model_copy(update={"seal_key_create": False})
         sealer = prepare_sealer(services.database.store, no_new_key)
     except SigningKeyError as exc:
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            f"this server cannot seal: {exc}; the worker seals on its schedule",
-        ) from exc
+        raise Unavailable("error.cannot_seal", reason=exc) from exc
     try:
         outcome = sealer.seal_once(request.min_new_events)
     except (LogNotIntact, WitnessError) as exc:
