@@ -12,7 +12,6 @@ import json
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 import structlog
@@ -23,7 +22,7 @@ from runtime.settings import get_settings
 from services import programs_bulk
 from tests.api.live import live_api
 from tests.conftest import Harness, until
-from tests.services.test_programs_bulk import employees
+from tests.services.test_programs_bulk import employees, stop_after_first_batch
 from tests.workflows.support import published_for
 from trainops import program_files
 from trainops.cli import app
@@ -88,16 +87,7 @@ async def test_enrol_and_attendance_from_a_file_on_the_command_line(
     elsewhere = await trainops("program", "enrol", "nope", "--file", str(roster))
     assert elsewhere.exit_code == 4, elsewhere.output
 
-    act = h.programs.act
-    calls: list[int] = []
-
-    async def dies_after_one(program_id: str, command: Any, **kw: Any) -> Any:
-        if calls:
-            raise ConnectionError("the worker went away")
-        calls.append(1)
-        return await act(program_id, command, **kw)
-
-    monkeypatch.setattr(h.programs, "act", dies_after_one)
+    act = stop_after_first_batch(monkeypatch, h.programs)
     stopped = await trainops("program", "enrol", "cli-files", "--file", str(roster))
     assert stopped.exit_code == 5, stopped.output
     assert "run the same command again to resume" in stopped.stderr

@@ -12,7 +12,7 @@ import pytest
 
 from services import programs_bulk
 from tests.api.conftest import World, run, session_started
-from tests.services.test_programs_bulk import employees
+from tests.services.test_programs_bulk import employees, stop_after_first_batch
 
 
 def lines(response: httpx.Response) -> list[dict[str, Any]]:
@@ -64,16 +64,7 @@ async def test_a_roster_file_is_checked_whole_then_enrolled_and_resumed(
         assert (await upload(li, "nope/roster", roster)).status_code == 404
 
         # the server stops after the first batch: what went through is recorded, once
-        act = world.programs.act
-        calls: list[int] = []
-
-        async def dies_after_one(program_id: str, command: Any, **kw: Any) -> Any:
-            if calls:
-                raise ConnectionError("the worker went away")
-            calls.append(1)
-            return await act(program_id, command, **kw)
-
-        monkeypatch.setattr(world.programs, "act", dies_after_one)
+        act = stop_after_first_batch(monkeypatch, world.programs)
         stopped = await upload(li, "files-1/roster", roster)
         assert stopped.status_code == 200
         progress = lines(stopped)

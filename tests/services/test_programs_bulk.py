@@ -60,6 +60,22 @@ class FailingContext(Context):
         return await self.client.act(program_id, command, update_id=update_id)
 
 
+def stop_after_first_batch(monkeypatch: pytest.MonkeyPatch, programs: Any) -> Any:
+    """The sender loses its worker once the first batch went through (every later update
+    fails to send): what the file resumes from. Returns the real ``act``, to put back."""
+    act = programs.act
+    sent: list[int] = []
+
+    async def dies_after_one(program_id: str, command: Any, **kw: Any) -> Any:
+        if sent:
+            raise ConnectionError("the worker went away")
+        sent.append(1)
+        return await act(program_id, command, **kw)
+
+    monkeypatch.setattr(programs, "act", dies_after_one)
+    return act
+
+
 def employees(database: Database, people: list[str]) -> None:
     for person in people:
         event = EmployeeRecorded(employee_id=person)
