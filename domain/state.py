@@ -70,6 +70,10 @@ class QuickCopy(BaseModel):
 class ProgramState(QuickCopy, PlannedProgram):
     model_config = ConfigDict(frozen=True)
 
+    # Plain text and approvers required, as the state has always had them (their place stays
+    # the plan's): the ProgramPlanned the state is folded from has checked them already.
+    specialist: str
+    approvers: tuple[str, ...]
     sessions: dict[str, Session]
     trainees: tuple[str, ...]
     evaluation_window_days: int
