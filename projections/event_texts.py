@@ -42,7 +42,7 @@ EN: dict[str, str] = {
     "event.ApprovalTaskWithdrawn": "task {task} withdrawn",
     "event.SessionRescheduled": "session {session} moved to {starts_at}",
     "event.SettingsRefreshed": (
-        "took up the configuration in force (calendar: {days} company days set)"
+        "took up the configuration in force (calendar: {days} company day(s) set)"
     ),
     "event.SettingsRefreshed.one": (
         "took up the configuration in force (calendar: 1 company day set)"
@@ -78,7 +78,7 @@ EN: dict[str, str] = {
     "event.ConfigurationChanged": "configuration version {version} put in force",
     "event.SigningKeyPublished": "signing key {key_id} published",
     "event.SigningKeyRetired": "signing key {key_id} retired from {retired_at}",
-    "event.LogMaintenance": "log maintenance announced ({statements} statements)",
+    "event.LogMaintenance": "log maintenance announced ({statements} statement(s))",
     "event.LogMaintenance.one": "log maintenance announced (1 statement)",
     "event.FirstAdminCreated": "first admin {username} created with the setup code",
     "event.UserCreated": "user {username} created (roles: {roles})",
@@ -281,6 +281,13 @@ def render(
         )
         for key, params in message
     )
+
+
+def stored_summary(message: Sequence[Part]) -> str:
+    """The English summary a timeline row keeps (``summary``), exactly as rows have always been
+    written: instants as stored, counts as numbers. A rebuilt read model must equal the live
+    one (``audit replay``), so this text never changes; people read ``render``'s."""
+    return "".join(EN.get(key, key).format_map(params) for key, params in message)
 
 
 def encode(message: Sequence[Part]) -> str:
