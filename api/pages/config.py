@@ -54,7 +54,9 @@ def config_page(
     try:
         current = in_force_or_500(services, saved_versions)
     except HTTPException as exc:  # the configured file cannot be read: say so, edit nothing
-        current, error = None, error or str(exc.detail)
+        why = exc.__cause__.__cause__ if exc.__cause__ is not None else None
+        unreadable = said(request, why) if isinstance(why, ConfigFileError) else str(exc.detail)
+        current, error = None, error or unreadable
     version = configuration.saved_version(saved_versions, shown) if shown is not None else current
     if version is not None:
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from services.error_texts import ZH_CN
 from tests.api.conftest import World
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "trainops.example.yaml"
@@ -25,6 +26,12 @@ async def test_the_configuration_page(world: World, tmp_path: Path) -> None:
         broken = (await page.get("/admin/config")).text
         assert 'data-testid="config-error"' in broken and "quorum 9 exceeds" in broken
         assert 'data-testid="policy-steps"' not in broken
+        # a file that cannot be read at all is said in the reader's language too
+        bad.write_bytes(b"\xff\xfe not UTF-8")
+        zh = {"Accept-Language": "zh-CN"}
+        unreadable = (await page.get("/admin/config", headers=zh)).text
+        assert 'data-testid="config-error"' in unreadable
+        assert "无法读取" in ZH_CN["config.cannot_read"] and "无法读取" in unreadable
     async with world.browser("aud.sun") as page:
         assert (await page.get("/admin/config")).status_code == 200
 
