@@ -37,7 +37,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bench.generate import APPROVERS, generate
-from bench.table import Config, Row, seconds, timed
+from bench.table import OBSTACLES, Config, Row, seconds, timed
 from domain.evaluation import DEFAULT_PASS_MARK
 from eventlog.engine import make_engine
 from eventlog.verify import verify_log
@@ -130,6 +130,7 @@ def rebuild_rows(url: str, config: Config, plain: float, events: int) -> list[Ro
             spread,
             1.0,
             "at least",
+            obstacle=OBSTACLES["rebuild"],
         ),
         Row(
             "rebuild vs plain read of the log",
@@ -178,6 +179,7 @@ def query_rows(db: Database, pg: psycopg.Connection[Any], config: Config) -> lis
             kpi.median / kpi_plain.median,
             kpi.spread,
             2.0,
+            obstacle=OBSTACLES["kpi"],
         )
     )
 
@@ -222,6 +224,7 @@ def query_rows(db: Database, pg: psycopg.Connection[Any], config: Config) -> lis
             mine.median / mine_plain.median,
             mine.spread,
             2.0,
+            obstacle=OBSTACLES["inbox"],
         )
     )
 
@@ -247,6 +250,7 @@ def query_rows(db: Database, pg: psycopg.Connection[Any], config: Config) -> lis
             shown.median / shown_plain.median,
             shown.spread,
             2.0,
+            obstacle=OBSTACLES["program page"],
         )
     )
     return out
@@ -267,6 +271,7 @@ def cli_row(rounds: int) -> Row:
         cli.median / bare.median,
         cli.spread,
         3.0,
+        obstacle=OBSTACLES["cli"],
     )
 
 
@@ -294,6 +299,7 @@ def run(config: Config) -> list[Row]:
                     verify.median / plain.median,
                     verify.spread,
                     2.0,
+                    obstacle=OBSTACLES["verify"],
                 )
             )
         finally:
