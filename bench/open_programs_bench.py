@@ -402,18 +402,21 @@ async def measure(
                 cpu = _cpu_seconds(worker.pid)
                 due = datetime.now(UTC) + timedelta(hours=1, seconds=fire_after)
                 wave_started = time.monotonic()
+                wave_started_at = datetime.now(UTC)
                 result.errors += await _reschedule(programs, sorted(published), in_flight, due)
                 fired = await _until(
                     database.engine, "attend_session", len(published), head, fire_after + 600
                 )
                 result.wave_fired = len(fired)
                 result.wave_cpu = _cpu_seconds(worker.pid) - cpu
-                # timers fire from ``due - 1 h`` on: the rate counts from there
+                # timers fire from ``due - 1 h`` on, or at the reschedule itself when the
+                # reminder rules already owe the reminder then: the rate counts from the first
                 firing = wave_started + fire_after
                 result.wave_seconds = max(0.0, time.monotonic() - firing)
                 if fired:
-                    last = max(fired.values())
-                    result.wave_seconds = (last - (due - timedelta(hours=1))).total_seconds()
+                    last, first = max(fired.values()), min(fired.values())
+                    since = min(due - timedelta(hours=1), max(first, wave_started_at))
+                    result.wave_seconds = (last - since).total_seconds()
             result.rss_peak_mb = _memory_mb(worker.pid)[1]
         finally:
             worker.terminate()
