@@ -125,3 +125,20 @@ async def test_one_attendance_naming_too_many_is_refused_with_the_file_route(
     assert "at most 1000 attendees (1001 given)" in refused.text
     assert "trainops program attendance PROGRAM SESSION --file" in refused.text
     assert of_type(world, "files-cap", "AttendanceRecorded", "attendees") == []
+
+
+async def test_one_attendance_in_a_program_bigger_than_a_batch_is_refused(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its absentees (everyone enrolled and not named) would ride in the look-up's answer and
+    the event: a program with more enrolled than a batch records attendance from a file."""
+    plan = await run(world, "files-big", "published")  # emp.1 and emp.2 enrolled
+    await session_started(world, plan)
+    monkeypatch.setattr(c, "MAX_ENROL_BATCH", 1)
+    body = {"session_id": "s1", "attendees": ["emp.1"]}
+    async with world.client("spec.li") as li:
+        refused = await li.post("/api/v1/programs/files-big/attendance", json=body)
+    assert refused.status_code == 422, refused.text
+    assert "files-big has 2 trainees enrolled" in refused.json()["detail"]
+    assert "trainops program attendance files-big SESSION --file" in refused.json()["detail"]
+    assert of_type(world, "files-big", "AttendanceRecorded", "attendees") == []
