@@ -18,6 +18,7 @@ import structlog
 from rich.console import Console
 from typer.testing import CliRunner, Result
 
+from domain import commands
 from domain.commands import MAX_ENROL_BATCH
 from runtime.settings import get_settings
 from services import programs_bulk
@@ -141,4 +142,22 @@ async def test_attend_naming_more_than_a_batch_points_to_the_file_command(
     assert "trainops program attendance PROGRAM SESSION --file" in refused.stderr
     assert "Traceback" not in refused.output
     stream = h.db.store.read_stream("program-cli-cap")
+    assert not [r for r in stream if r.event_type == "AttendanceRecorded"]
+
+
+async def test_attend_in_a_program_bigger_than_a_batch_points_to_the_file_command(
+    signed_in: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = signed_in
+    employees(h.db, ["e0", "e1"])
+    start = await h.env.get_current_time() + timedelta(days=3)
+    assert await published_for(h, "cli-big", "Everyone", ("e0", "e1"), start) == "published"
+    await until(h.env, start + timedelta(minutes=5))
+    monkeypatch.setattr(commands, "MAX_ENROL_BATCH", 1)
+    refused = await trainops("program", "attend", "cli-big", "s1", "--attendee", "e0")
+    assert refused.exit_code == 2, refused.output
+    assert refused.stdout == "" and "Traceback" not in refused.output
+    assert "cli-big has 2 trainees enrolled" in refused.stderr
+    assert "trainops program attendance cli-big SESSION --file" in refused.stderr
+    stream = h.db.store.read_stream("program-cli-big")
     assert not [r for r in stream if r.event_type == "AttendanceRecorded"]
