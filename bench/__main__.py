@@ -3,11 +3,14 @@
     BENCH_EVENTS=100000 BENCH_ROUNDS=3 BENCH_URL=postgresql+psycopg://... python -m bench
 
 Modules listed in ``MODULES`` that are present each contribute ``run(config) -> list[Row]``.
+``BENCH_OPEN_PROGRAMS=5000`` adds the open-programs run (``bench.open_programs_bench``; about
+half an hour, so not by default).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import time
 
 from bench.table import Config, Row, render
@@ -21,7 +24,10 @@ def main() -> None:
     config = Config.from_environment()
     print(f"trainops benchmarks: {config.events:,} events, {config.rounds} rounds, PostgreSQL")
     rows: list[Row] = []
-    for name in MODULES:
+    modules: tuple[str, ...] = MODULES
+    if os.environ.get("BENCH_OPEN_PROGRAMS"):
+        modules = (*MODULES, "bench.open_programs_bench")
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -114,19 +114,20 @@ def run(config: Any) -> list[Any]:
                 ratio=statistics.median(found) / base,
                 spread=(max(found) - min(found)) / statistics.median(found),
                 target=TARGET if "list" in name else None,
+                obstacle=table.OBSTACLES["cli"],
             )
         )
     demo = demo_seconds(config.rounds)
     middle = statistics.median(demo)
-    verdict = "met" if middle < DEMO_TARGET_SECONDS else "NOT met"
     rows.append(
         table.Row(
             name="demo quarter (`trainops demo`)",
             measured=f"{middle:.1f} s",
-            baseline="",
-            ratio=None,
+            baseline=f"target {DEMO_TARGET_SECONDS:g} s",
+            ratio=middle / DEMO_TARGET_SECONDS,
             spread=(max(demo) - min(demo)) / middle,
-            note=f"target under {DEMO_TARGET_SECONDS:g} s: {verdict}",
+            target=1.0,
+            obstacle=table.OBSTACLES["demo"],
         )
     )
     return rows

@@ -375,6 +375,7 @@ def run(config: Any) -> list[Any]:
             impl.close()
             db.drop_schema(impl.schema)
     rows = []
+    obstacles = {"2": "threads", "3": "batches", "4": "read all"}
     for load in loads:
         ours = load.samples[Trainops.name]
         for baseline, name in (("raw", RawPsycopg.name), ("pyes", PyEventSourcing.name)):
@@ -389,6 +390,7 @@ def run(config: Any) -> list[Any]:
                     spread=max(table.Timing(tuple(v)).spread for v in (ours, theirs)),
                     target=target,
                     direction="at least",
+                    obstacle=table.OBSTACLES.get(obstacles.get(load.key, ""), ""),
                 )
             )
     return rows

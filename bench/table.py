@@ -4,7 +4,9 @@ same run, the ratio, its run-to-run spread, and the target it is held to.
 A benchmark module contributes rows by exposing ``run(config: Config) -> list[Row]``
 (``bench.reads_bench``, ``bench.writers_bench``); ``python -m bench`` runs them all and prints
 one table. ``timed`` runs a piece of work several times and keeps every duration, so a row
-can say how much the figure moved between rounds.
+can say how much the figure moved between rounds. A row whose target is not met says, beside
+its verdict, what stands in the way (``OBSTACLES``: what the profiles and the docs found), so
+the table alone tells a reader why a figure is where it is.
 """
 
 from __future__ import annotations
@@ -70,6 +72,31 @@ def timed(work: Callable[[], object], rounds: int, *, warmup: bool = True) -> Ti
 
 Direction = Literal["at most", "at least"]
 
+#: What stands in the way of each target, shown beside a row's verdict when the target is not
+#: met (docs/performance.md has the measurements behind each).
+OBSTACLES: dict[str, str] = {
+    "writers": "hash chain: each append locks the log_head row and holds it through its own WAL "
+    "flush, so processes take turns, one flush each",
+    "threads": "the threads' appends share one group commit, which waits for the batch ahead "
+    "of it to flush under the head row lock",
+    "batches": "client-side hashing (~5.5 µs an event) and the head row update per batch",
+    "read all": "two JSON documents decoded per row into records",
+    "rebuild": "pydantic per event (payload validation, ProgramState copied at each event): "
+    "~90 µs of Python an event against a 10 µs budget",
+    "kpi": "attendance inside each program's JSON view (unnested per report); tallies folded "
+    "into validated rows in Python",
+    "inbox": "SQLAlchemy's per-statement cost (check-out, rows made dicts) on a sub-ms query",
+    "program page": "two statements through SQLAlchemy (check-out, rows made dicts) against two "
+    "bare psycopg queries of under a millisecond",
+    "verify": "SHA-256 over two canonical JSON encodings recomputed per event",
+    "cli": "typer+click (~37 ms) and http.client with its e-mail header parser (~20 ms) "
+    "imported before trainops runs; rich 30 ms",
+    "demo": "326 workflow updates one after another, ~20 ms each on the time-skipping server, "
+    "plus ~2 s starting the test server and worker",
+    "open programs": "opening costs ~85 ms of worker CPU a program (sandboxed workflow code); "
+    "the run's time budget ran out first",
+}
+
 
 @dataclass(frozen=True)
 class Row:
@@ -85,6 +112,8 @@ class Row:
     direction: Direction = "at most"
     note: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    obstacle: str = ""
+    """What stands in the way of the target (usually from ``OBSTACLES``), shown if not met."""
 
     @property
     def met(self) -> bool | None:
@@ -101,6 +130,8 @@ class Row:
             else f"{'≤' if self.direction == 'at most' else '≥'} {self.target:g}×"
         )
         verdict = {True: "met", False: "NOT met", None: ""}[self.met]
+        if self.met is False:
+            verdict += f": {self.obstacle or 'what stands in the way is not named'}"
         return [
             self.name,
             self.measured,
@@ -113,7 +144,16 @@ class Row:
         ]
 
 
-HEADER = ["what", "measured", "baseline (same run)", "ratio", "spread", "target", "", "note"]
+HEADER = [
+    "what",
+    "measured",
+    "baseline (same run)",
+    "ratio",
+    "spread",
+    "target",
+    "verdict (not met: what stands in the way)",
+    "note",
+]
 
 
 def render(rows: Sequence[Row]) -> str:

@@ -214,6 +214,7 @@ def run(config: Any) -> list[Any]:
                 spread=max(f.spread("trainops"), f.spread("pyeventsourcing")),
                 target=f.target,
                 direction="at least",
+                obstacle=table.OBSTACLES["writers"],
             )
         )
     return rows

@@ -262,8 +262,24 @@ class RecordAttendance(_NamesAttendees):
 
     kind: Literal["attendance"] = "attendance"
     session_id: str
-    attendees: tuple[PersonId, ...]
+    attendees: Annotated[
+        tuple[PersonId, ...], Field(json_schema_extra={"maxItems": MAX_ENROL_BATCH})
+    ]
     late_reason: LateReason | None = None
+
+    @field_validator("attendees")
+    @classmethod
+    def _few_enough(cls, attendees: tuple[str, ...]) -> tuple[str, ...]:
+        """The list rides in one update and one event: capped as a bulk batch is, with the
+        way to record a bigger session named (its file is sent in such batches)."""
+        if len(attendees) > MAX_ENROL_BATCH:
+            raise ValueError(
+                f"one attendance names at most {MAX_ENROL_BATCH} attendees ({len(attendees)} "
+                "given); record a bigger session's attendance from a file: trainops program "
+                "attendance PROGRAM SESSION --file sheet.csv (POST /api/v1/bulk/programs/"
+                "{program_id}/sessions/{session_id}/attendance)"
+            )
+        return attendees
 
 
 class RecordAttendees(_NamesAttendees):

@@ -99,9 +99,13 @@ def run_migrations(
         command.upgrade(config, target)
 
 
+#: The event log's migration version table: a database without it was never migrated.
+EVENT_LOG_VERSION_TABLE = "eventlog_schema_version"
+
+
 def migrate(engine: Engine, target: str = "head") -> None:
     """Create or upgrade the event log's tables."""
-    run_migrations(engine, Path(__file__).parent / "migrations", "eventlog_schema_version", target)
+    run_migrations(engine, Path(__file__).parent / "migrations", EVENT_LOG_VERSION_TABLE, target)
 
 
 def run_migrations_here() -> None:

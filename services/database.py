@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
 from accounts.tables import migrate_users
 from activities.outbox import NotificationService, migrate_outbox
 from eventlog import EventStore
-from eventlog.engine import make_engine, migrate
+from eventlog.engine import EVENT_LOG_VERSION_TABLE, make_engine, migrate
 from projections.runner import ProjectionRunner
 from projections.tables import migrate_read_models
 from runtime.errors import StartupError
@@ -116,10 +116,27 @@ def open_database(
 
 def open_existing_database(url: str) -> Database:
     """``open_database`` for commands that read or check what is there (``log verify``,
-    ``config history``, ``keys list``, ...): an SQLite file that does not exist is refused
-    (``NoDatabase``), never created."""
+    ``config history``, ``keys list``, ``projections status``, ...): a database without the
+    event log's tables (an SQLite file that does not exist, a PostgreSQL database or schema
+    never migrated) is refused (``NoDatabase``), never created."""
     parsed = make_url(url)
     file = Path(parsed.database or ":memory:")
-    if parsed.get_backend_name() == "sqlite" and file != Path(":memory:") and not file.exists():
-        raise NoDatabase(str(file.resolve()))
+    if parsed.get_backend_name() == "sqlite":
+        if file == Path(":memory:"):
+            return open_database(url)  # always empty: nothing there to refuse
+        if not file.exists():
+            raise NoDatabase(str(file.resolve()))
+    if not has_event_log(url):
+        where = str(file.resolve()) if parsed.get_backend_name() == "sqlite" else None
+        raise NoDatabase(where or parsed.render_as_string(hide_password=True))
     return open_database(url)
+
+
+def has_event_log(url: str) -> bool:
+    """Whether the database at ``url`` holds the event log's tables (on PostgreSQL, in the
+    search path's schemas), asked without creating anything."""
+    engine = make_engine(url)
+    try:
+        return inspect(engine).has_table(EVENT_LOG_VERSION_TABLE)
+    finally:
+        engine.dispose()

@@ -75,6 +75,11 @@ EN: dict[str, str] = {
     # ---- bulk actions from a file
     "error.roster_refused": "roster refused, nothing was recorded: {rows}",
     "error.no_session": "no session {session_id} in program {program_id} (known: {known})",
+    "error.attendance_too_big": (
+        "program {program_id} has {enrolled} trainees enrolled and one attendance records at "
+        "most {most} (attendees and absentees together); nothing was recorded: record its "
+        "attendance from a file: trainops program attendance {program_id} SESSION --file sheet.csv"
+    ),
     "error.no_import_job": "there is no import job {job_id}",
     "error.import_job_not_yours": ("import job {job_id} is {owner}'s; only they and admins see it"),
     # ---- Temporal
@@ -139,6 +144,11 @@ ZH_CN: dict[str, str] = {
     "error.import_too_large": "文件大于 {mebibytes} MiB",
     "error.roster_refused": "名单被拒绝，未记录任何内容：{rows}",
     "error.no_session": "培训项目 {program_id} 中没有课次 {session_id}（已有：{known}）",
+    "error.attendance_too_big": (
+        "培训项目 {program_id} 已报名 {enrolled} 人，"
+        "超过单次出勤记录的上限（{most} 人，出勤与缺勤合计）：未记录任何内容，请从文件记录："
+        "trainops program attendance {program_id} SESSION --file sheet.csv"
+    ),
     "error.no_import_job": "没有导入任务 {job_id}",
     "error.import_job_not_yours": "导入任务 {job_id} 属于 {owner};只有其本人和管理员可以查看",
     "error.temporal_timeout": (

@@ -18,6 +18,7 @@ import structlog
 from pydantic import BaseModel, Field
 
 from accounts.users import active_with_role
+from activities.reminder_fanout import enrolled_as_of
 from domain import commands as c
 from domain.events import Session
 from domain.plan_rules import check_planned_date
@@ -231,6 +232,8 @@ async def act(
         check_new_text_and_dates(command)
     if isinstance(command, (c.DelegateTask, c.ReassignTask)):
         await asyncio.to_thread(check_approvers, ctx, [command.to])
+    if isinstance(command, c.RecordAttendance):
+        await asyncio.to_thread(_attendance_fits, ctx, program_id)
     async with temporal_errors(f"{action.kind} of {program_id!r}"):
         result = await programs.act(
             program_id,
@@ -239,6 +242,23 @@ async def act(
         )
     projected = await ctx.wait_for_projection(result.last_position)
     return _action_out(result, projected)
+
+
+def _attendance_fits(ctx: ProgramContext, program_id: str) -> None:
+    """One attendance records its absentees too (everyone enrolled and not named), in the
+    roster look-up's answer and in its event: a program with more enrolled than a bulk batch
+    records its sessions' attendance from a file (absentees implied), else those payloads
+    would grow with the program, past Temporal's limits at tens of thousands."""
+    store = ctx.database.store
+    stream = program_stream(program_id)
+    enrolled = len(enrolled_as_of(store, stream, store.stream_version(stream)))
+    if enrolled > c.MAX_ENROL_BATCH:
+        raise Invalid(
+            "error.attendance_too_big",
+            program_id=program_id,
+            enrolled=f"{enrolled:,}",
+            most=f"{c.MAX_ENROL_BATCH:,}",
+        )
 
 
 async def plan(

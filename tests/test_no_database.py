@@ -1,6 +1,7 @@
 """The operator's commands that read what a running trainops keeps (``log verify``, ``config
 history``, ``keys list``, ...) refuse a database that is not there, in one line and exit 78,
-instead of creating an empty one and reporting on it ("log intact: 0 events")."""
+instead of creating an empty one and reporting on it ("log intact: 0 events"): an SQLite file
+that does not exist, and a PostgreSQL schema never migrated (no table is created in it)."""
 
 from __future__ import annotations
 
@@ -10,22 +11,35 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import inspect
+
+from eventlog.engine import make_engine
+from tests.eventlog.conftest import postgres_schema
 
 TRAINOPS = str(Path(sys.executable).with_name("trainops"))
 
 
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], cwd: Path, database_url: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRAINOPS_")}
+    if database_url is not None:
+        env["TRAINOPS_DATABASE_URL"] = database_url
     return subprocess.run(
         [TRAINOPS, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
     )
 
 
-@pytest.mark.parametrize(
-    "command",
-    [["log", "verify"], ["config", "history"], ["config", "show"], ["keys", "list"]],
-    ids=" ".join,
-)
+READ_ONLY = [
+    ["log", "verify"],
+    ["config", "history"],
+    ["config", "show"],
+    ["keys", "list"],
+    ["projections", "status"],
+]
+
+
+@pytest.mark.parametrize("command", READ_ONLY, ids=" ".join)
 def test_a_missing_database_is_named_not_created(command: list[str], tmp_path: Path) -> None:
     done = _run(command, tmp_path)
     assert done.returncode == 78, done.stderr
@@ -42,3 +56,18 @@ def test_in_chinese_with_the_language_before_the_command(tmp_path: Path) -> None
     done = _run(["--lang", "zh-CN", "log", "verify"], tmp_path)
     assert done.returncode == 78 and "没有 trainops 数据库" in done.stderr, done.stderr
     assert not (tmp_path / ".trainops").exists()
+
+
+def test_a_postgresql_schema_never_migrated_is_named_not_migrated(tmp_path: Path) -> None:
+    with postgres_schema() as url:
+        for command in READ_ONLY:
+            done = _run(command, tmp_path, database_url=url)
+            assert done.returncode == 78, (command, done.stderr)
+            assert done.stdout == "" and "Traceback" not in done.stderr
+            assert done.stderr.startswith("error: no trainops database at postgresql")
+            assert len(done.stderr.splitlines()) == 1
+        engine = make_engine(url)
+        try:
+            assert inspect(engine).get_table_names() == []  # nothing created
+        finally:
+            engine.dispose()

@@ -18,6 +18,8 @@ import structlog
 from rich.console import Console
 from typer.testing import CliRunner, Result
 
+from domain import commands
+from domain.commands import MAX_ENROL_BATCH
 from runtime.settings import get_settings
 from services import programs_bulk
 from tests.api.live import live_api
@@ -121,3 +123,41 @@ async def test_enrol_and_attendance_from_a_file_on_the_command_line(
         p for r in stream if r.event_type == "AttendeesRecorded" for p in r.payload["attendees"]
     ]
     assert sorted(names) == sorted(PEOPLE[:20])
+
+
+async def test_attend_naming_more_than_a_batch_points_to_the_file_command(
+    signed_in: Harness,
+) -> None:
+    h = signed_in
+    employees(h.db, ["e0"])
+    start = await h.env.get_current_time() + timedelta(days=3)
+    assert await published_for(h, "cli-cap", "Everyone", ("e0",), start) == "published"
+    await until(h.env, start + timedelta(minutes=5))
+    names = ["e0", *(f"staff.{n:04d}@example.com" for n in range(MAX_ENROL_BATCH))]
+    attendees = [arg for name in names for arg in ("--attendee", name)]
+    refused = await trainops("program", "attend", "cli-cap", "s1", *attendees)
+    assert refused.exit_code == 2, refused.output  # invalid input
+    assert refused.stdout == ""
+    assert "at most 1000 attendees (1001 given)" in refused.stderr
+    assert "trainops program attendance PROGRAM SESSION --file" in refused.stderr
+    assert "Traceback" not in refused.output
+    stream = h.db.store.read_stream("program-cli-cap")
+    assert not [r for r in stream if r.event_type == "AttendanceRecorded"]
+
+
+async def test_attend_in_a_program_bigger_than_a_batch_points_to_the_file_command(
+    signed_in: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = signed_in
+    employees(h.db, ["e0", "e1"])
+    start = await h.env.get_current_time() + timedelta(days=3)
+    assert await published_for(h, "cli-big", "Everyone", ("e0", "e1"), start) == "published"
+    await until(h.env, start + timedelta(minutes=5))
+    monkeypatch.setattr(commands, "MAX_ENROL_BATCH", 1)
+    refused = await trainops("program", "attend", "cli-big", "s1", "--attendee", "e0")
+    assert refused.exit_code == 2, refused.output
+    assert refused.stdout == "" and "Traceback" not in refused.output
+    assert "cli-big has 2 trainees enrolled" in refused.stderr
+    assert "trainops program attendance cli-big SESSION --file" in refused.stderr
+    stream = h.db.store.read_stream("program-cli-big")
+    assert not [r for r in stream if r.event_type == "AttendanceRecorded"]

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from domain import commands as c
 from services import programs_bulk
 from tests.api.conftest import World, run, session_started
 from tests.services.test_programs_bulk import employees, stop_after_first_batch
@@ -109,3 +110,35 @@ async def test_an_oversized_roster_is_refused_before_it_is_read(world: World) ->
         too_big = b"x" * (limit + 128 * 1024)
         answer = await upload(li, "any/roster", too_big)
     assert answer.status_code == 413, answer.text
+
+
+async def test_one_attendance_naming_too_many_is_refused_with_the_file_route(
+    world: World,
+) -> None:
+    plan = await run(world, "files-cap", "published")
+    await session_started(world, plan)
+    too_many = ["emp.1", *(f"staff.{n:04d}@example.com" for n in range(c.MAX_ENROL_BATCH))]
+    body = {"session_id": "s1", "attendees": too_many}
+    async with world.client("spec.li") as li:
+        refused = await li.post("/api/v1/programs/files-cap/attendance", json=body)
+    assert refused.status_code == 422, refused.text
+    assert "at most 1000 attendees (1001 given)" in refused.text
+    assert "trainops program attendance PROGRAM SESSION --file" in refused.text
+    assert of_type(world, "files-cap", "AttendanceRecorded", "attendees") == []
+
+
+async def test_one_attendance_in_a_program_bigger_than_a_batch_is_refused(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its absentees (everyone enrolled and not named) would ride in the look-up's answer and
+    the event: a program with more enrolled than a batch records attendance from a file."""
+    plan = await run(world, "files-big", "published")  # emp.1 and emp.2 enrolled
+    await session_started(world, plan)
+    monkeypatch.setattr(c, "MAX_ENROL_BATCH", 1)
+    body = {"session_id": "s1", "attendees": ["emp.1"]}
+    async with world.client("spec.li") as li:
+        refused = await li.post("/api/v1/programs/files-big/attendance", json=body)
+    assert refused.status_code == 422, refused.text
+    assert "files-big has 2 trainees enrolled" in refused.json()["detail"]
+    assert "trainops program attendance files-big SESSION --file" in refused.json()["detail"]
+    assert of_type(world, "files-big", "AttendanceRecorded", "attendees") == []

@@ -175,3 +175,11 @@ def test_a_plan_naming_more_than_the_inline_cap_points_to_a_roster_file() -> Non
     with pytest.raises(ValueError, match=r"at most 800 trainees \(801 given\).*roster file"):
         c.PlanProgram(**fields, trainees=people)
     assert len(c.PlanProgram(**fields, trainees=people[:-1]).trainees) == c.MAX_TRAINEES
+
+
+def test_one_attendance_naming_more_than_a_batch_points_to_the_file_route() -> None:
+    people = tuple(f"e{n}" for n in range(c.MAX_ENROL_BATCH + 1))
+    with pytest.raises(ValueError, match=r"at most 1000 attendees \(1001 given\).*--file"):
+        c.RecordAttendance(actor="spec", session_id="s1", attendees=people)
+    most = c.RecordAttendance(actor="spec", session_id="s1", attendees=people[:-1])
+    assert len(most.attendees) == c.MAX_ENROL_BATCH
