@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain import events as e
+from domain.instants import instant_text
 from domain.notices import compose
 from domain.state import ProgramState
 
@@ -48,7 +49,7 @@ def overdue_notice(state: ProgramState, task_id: str) -> TaskNotice | None:
         title=state.title,
         task_id=task.task_id,
         step_id=task.step_id,
-        due_at=f"{task.due_at:%Y-%m-%d %H:%M %Z}",
+        due_at=instant_text(task.due_at, state.timezone),
     )
     return TaskNotice(
         task_id=task.task_id,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from domain.instants import instant_text
 
 #: A message part: a key and its parameters (plain strings).
 Part = tuple[str, dict[str, str]]
@@ -233,24 +233,6 @@ COUNTED = {
     "event.SettingsRefreshed": "days",
     "event.LogMaintenance": "statements",
 }
-
-
-def instant_text(
-    moment: str | datetime | None, zone: str | None = None, *, utc: bool = False
-) -> str:
-    """One time convention everywhere: the program's zone, labelled (``2026-12-04 12:30
-    Asia/Shanghai``), or UTC with ``utc`` or when no zone is known; minutes, no microseconds."""
-    if moment is None or moment == "":
-        return "—"
-    parsed = moment if isinstance(moment, datetime) else datetime.fromisoformat(str(moment))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    if utc or not zone:
-        return f"{parsed.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-    try:
-        return f"{parsed.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {zone}"
-    except (ZoneInfoNotFoundError, ValueError):
-        return f"{parsed.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def _shown(name: str, value: str, lang: str, zone: str | None, utc: bool) -> str:

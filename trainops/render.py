@@ -206,7 +206,7 @@ def kpi_table(report: Sequence[ExecutionKpis]) -> None:
 
 
 def when(moment: str | datetime | None, zone: str | None = None, *, utc: bool = False) -> str:
-    """A table's time: ``projections.event_texts.instant_text``'s one convention."""
-    from projections.event_texts import instant_text
+    """A table's time: ``domain.instants.instant_text``'s one convention."""
+    from domain.instants import instant_text
 
     return instant_text(moment, zone, utc=utc)

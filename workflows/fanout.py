@@ -16,6 +16,7 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import DELIVER_REMINDER, FanoutDone, ReminderFanout
     from domain import events as e
+    from domain.instants import instant_text
     from domain.notices import compose
     from domain.reminders import Reminder
     from domain.state import ProgramState
@@ -41,7 +42,7 @@ def reminder_text(state: ProgramState, reminder: Reminder) -> tuple[str, str]:
         reminder.kind,
         title=state.title,
         session_id=session.session_id,
-        starts_at=session.starts_at.isoformat(),
+        starts_at=instant_text(session.starts_at, state.timezone),
     )
 
 

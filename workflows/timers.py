@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
         decide_escalation,
     )
     from domain.commands import SYSTEM_ACTOR
+    from domain.instants import instant_text
     from domain.notices import compose
     from domain.program import close_evaluation_by_deadline
     from domain.reminders import STARTED_GRACE, Reminder, audience_of, owed_reminders
@@ -59,7 +60,7 @@ class TimersAndNotices(Recorder):
                 title=self._state.title,
                 task_id=task.task_id,
                 step_id=task.step_id,
-                due_at=f"{task.due_at:%Y-%m-%d %H:%M %Z}" if task.due_at else "",
+                due_at=instant_text(task.due_at, self._state.timezone) if task.due_at else "",
             )
             await self._notify(
                 f"task-{task.task_id}:to:{'+'.join(new)}",
@@ -121,7 +122,7 @@ class TimersAndNotices(Recorder):
                 "approval_reminder",
                 title=title,
                 task_id=task.task_id,
-                due_at=f"{task.due_at:%Y-%m-%d %H:%M %Z}",
+                due_at=instant_text(task.due_at, self._state.timezone),
             )
             delivery = await self._notify(
                 f"task-{task.task_id}:remind", "approval_reminder", subject, body, task.holders

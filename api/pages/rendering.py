@@ -22,7 +22,7 @@ from api.dependencies import (
 from api.errors import SERVICE_CODES, describe_errors
 from api.languages import LANGUAGES, negotiate
 from api.translator import translator
-from projections.event_texts import instant_text
+from domain.instants import instant_text
 from services.errors import ServiceError, TemporalTimeout, TemporalUnavailable
 from services.program_client import ActionRefused
 
