@@ -37,6 +37,7 @@ from services.errors import (
     Unavailable,
 )
 from services.program_client import ActionRefused
+from services.validation_texts import invalid_input
 
 
 def N_(text: str) -> str:
@@ -149,13 +150,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError | ValidationError)
     errors = exc.errors()
-    message = describe_errors(errors)
+    lang = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    message = invalid_input(errors, lang) if lang != "en" else describe_errors(errors)
     if is_api(request):
         return JSONResponse(
             {"detail": message, "errors": _plain_errors(errors)},
             HTTP_422,
         )
-    return _page(request, HTTP_422, message)
+    return _page(request, HTTP_422, message, translated=lang != "en")
 
 
 async def _refused(request: Request, exc: Exception) -> Response:

@@ -24,6 +24,7 @@ EN: dict[str, str] = {
     "error.detail": "{detail}",
     # ---- programs
     "error.no_program": "no program {program_id}",
+    "error.program_exists": "refused: a program with id {program_id} already exists",
     "error.no_database": (
         "no trainops database at {path}: run this where `trainops up` keeps its data, or set "
         "TRAINOPS_DATABASE_URL"
@@ -43,7 +44,6 @@ EN: dict[str, str] = {
     "error.not_the_specialist": (
         "only the program's specialist {specialist} may {doing} it, not {username}"
     ),
-    "error.already_planned": "refused: {detail}",
     "error.not_enrolled": "{username} is not enrolled in program {program_id}",
     # ---- people and accounts
     "error.role_needed": "{doing} needs {needed}; {username} has: {held}",
@@ -91,6 +91,7 @@ EN: dict[str, str] = {
 ZH_CN: dict[str, str] = {
     "error.detail": "{detail}",
     "error.no_program": "没有培训项目 {program_id}",
+    "error.program_exists": "已拒绝: 编号为 {program_id} 的培训项目已存在",
     "error.no_database": (
         "{path} 处没有 trainops 数据库:请在 `trainops up` 保存数据的目录中运行,或设置 "
         "TRAINOPS_DATABASE_URL"
@@ -105,7 +106,6 @@ ZH_CN: dict[str, str] = {
     "error.not_the_specialist": (
         "只有项目的培训专员 {specialist} 可以执行此操作({doing}),{username} 不可以"
     ),
-    "error.already_planned": "已拒绝: {detail}",
     "error.not_enrolled": "{username} 没有报名项目 {program_id}",
     "error.role_needed": "{doing}需要{needed};{username} 拥有的角色:{held}",
     "error.bad_username": (
@@ -219,6 +219,24 @@ PROBLEMS_ZH_CN: dict[str, str] = {
     "too_short": "至少需要 {min_length} 项",
     "too_long": "最多 {max_length} 项",
     "string_pattern_mismatch": "不符合格式 {pattern}",
+    "datetime_type": "应为日期时间,例如 2027-01-15T09:00+08:00",
+    "datetime_parsing": "应为日期时间,例如 2027-01-15T09:00+08:00",
+    "datetime_from_date_parsing": "应为日期时间,例如 2027-01-15T09:00+08:00",
+    "timezone_aware": "应带 UTC 偏移或时区,例如 2027-01-15T09:00+08:00",
+    "json_invalid": "不是有效的 JSON",
+    "json_type": "应为 JSON 文本",
+    "finite_number": "应为有限的数",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "multiple_of": "不符合要求的倍数",
+    "uuid_parsing": "应为 UUID",
+    "url_parsing": "应为网址(URL)",
+    "url_scheme": "网址的协议应为以下之一:{expected_schemes}",
+    "string_unicode": "应为有效的 Unicode 文本",
+    "bytes_type": "应为文本",
+    "set_type": "应为列表",
+    "frozen_set_type": "应为列表",
+    "is_instance_of": "类型不对",
     # the configuration's own rules (``PydanticCustomError`` types in domain/ and activities/)
     "setting.approvers_one_way": (
         "请只用一种方式指定审批人:people、group、department_manager 或 plan_approvers"

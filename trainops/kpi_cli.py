@@ -24,7 +24,7 @@ from runtime.logging import quiet_logs
 from runtime.settings import get_settings
 from services.kpi_reports import format_sample, format_value, kpi_json, scorecard_from_json
 from trainops.api_client import api
-from trainops.language import heading, t
+from trainops.language import heading, kpi_subject, t
 from trainops.lazy import command_group
 from trainops.render import console, fail, kpi_table, print_json
 
@@ -127,10 +127,10 @@ def scorecard_table(card: Scorecard) -> Table:
         )
         style = _STYLE[k.rating]
         table.add_row(
-            Text(t(k.label) if k.headline else f"  ↳ {k.subject}"),
+            Text(t(k.label) if k.headline else f"  ↳ {kpi_subject(k.kpi, k.subject)}"),
             Text(format_value(k.value, k.unit)),
             Text(ci),
-            Text(f"{format_sample(k)} ({k.note})" if k.note else format_sample(k)),
+            Text(f"{format_sample(k)} ({t(k.note)})" if k.note else format_sample(k)),
             Text(t(k.rating.value), style=style),
         )
     return table

@@ -57,6 +57,17 @@ def name(text: str) -> str:
     return built_in(text, lang)
 
 
+def kpi_subject(kpi: str, subject: str) -> str:
+    """What a KPI's detail row is about: a survey's built-in dimension (``instructor``) in the
+    chosen language; a course, a resource or a knowledge point as written."""
+    lang = language()
+    if lang == "en" or kpi != "satisfaction":
+        return subject
+    from api.i18n import SURVEY_DIMENSIONS
+
+    return SURVEY_DIMENSIONS.get(lang, {}).get(subject, subject)
+
+
 def heading(column: str) -> str:
     """A table's column heading: the field's name in English (what ``--json`` calls it), its
     translation otherwise."""
@@ -107,12 +118,12 @@ def refusal(code: str, params: Mapping[str, Any], english: str) -> str:
     words when there is no Chinese for it or its parameters do not fit."""
     if language() != "zh-CN" or not code:
         return english
-    from api.refusal_texts import ZH_CN
+    from api.refusal_texts import ZH_CN, in_chinese
 
     template = ZH_CN.get(code)
     if template is None:
         return english
     try:
-        return f"{t('refused:')} {template.format_map(params)}"
+        return f"{t('refused:')} {template.format_map(in_chinese(params))}"
     except (KeyError, ValueError, IndexError):
         return english

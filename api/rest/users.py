@@ -11,7 +11,7 @@ from accounts.model import UserError
 from api.dependencies import CurrentPrincipal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, NOT_FOUND
 from api.rest.schemas import CONFLICT, IssuedToken, NewToken, NewUser, TokenOut, UserChange, UserOut
-from services.errors import Conflict, Forbidden, Invalid
+from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.people import check_account_change
 
 router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
@@ -71,7 +71,7 @@ def change_user(
     users = services.users
     current = users.get(username)
     if current is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no user {username!r}")
+        raise NotFound("error.no_user", username=repr(username))
     check_account_change(principal.user, username, current.roles, body.roles, body.active)
     try:
         actor = principal.username
