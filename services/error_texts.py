@@ -83,6 +83,11 @@ EN: dict[str, str] = {
     "error.temporal_not_configured": "no Temporal client configured",
     "error.temporal_unreachable": "cannot reach Temporal at {address}",
     "error.cannot_seal": "this server cannot seal: {reason}; the worker seals on its schedule",
+    # ---- a process that cannot start (``runtime.startup`` writes its own English, the same)
+    "startup.database_unreachable": (
+        "the database at {where} does not answer after {attempts} attempt(s): {reason}"
+    ),
+    "startup.port_in_use": "port {port} is in use by another program: set {setting}",
     **ACCOUNT_EN,
     **CONFIG_EN,
     **KEY_EN,
@@ -144,6 +149,8 @@ ZH_CN: dict[str, str] = {
     "error.temporal_not_configured": "未配置 Temporal 客户端",
     "error.temporal_unreachable": "无法连接 {address} 上的 Temporal",
     "error.cannot_seal": "本服务器无法封存:{reason};worker 会按计划封存",
+    "startup.database_unreachable": ("{where} 上的数据库在尝试 {attempts} 次后仍无应答:{reason}"),
+    "startup.port_in_use": "端口 {port} 被其他程序占用:请设置 {setting}",
     # ---- configuration documents (activities.config_texts)
     "config.cannot_read": "{source}:无法读取({reason})",
     "config.not_text": (
@@ -157,6 +164,10 @@ ZH_CN: dict[str, str] = {
     "config.not_yaml": "{source}:不是有效的 YAML({detail})",
     "config.alias": "{source},第 {line} 行:配置中不允许使用别名(*name)",
     "config.bad_value": "{source}:有一个值无法读取({detail})",
+    "config.no_such_day": (
+        "{source},第 {line} 行:日历上没有 {value} 这一天(或这个时刻);"
+        "日期请写成 YYYY-MM-DD,例如 2027-02-28"
+    ),
     "config.too_deep": "{source}:嵌套层级过深",
     "config.not_mapping": "{source}:顶层必须是映射(键: 值)",
     "config.invalid_at": "{source},第 {line} 行({path}):{problem}",

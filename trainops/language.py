@@ -99,18 +99,12 @@ def error(code: str, params: Mapping[str, Any], english: str) -> str:
 
 
 def startup_error(exc: BaseException) -> str:
-    """The line that stops a process at start (``runtime.startup``) in the chosen language: an
-    error with a message key (a signing or seal key, a configuration file) in its words."""
-    from runtime.startup import explain
+    """The line that stops a process at start (``runtime.startup``) in the chosen language
+    (``services.startup_texts``): an error with a message key (the database, a signing or seal
+    key, a configuration file) or bad settings in its words."""
+    from services.startup_texts import startup_line
 
-    english = explain(exc)
-    key, params = getattr(exc, "key", ""), getattr(exc, "params", None)
-    said = (
-        error(key, params, english)
-        if isinstance(key, str) and isinstance(params, dict)
-        else english
-    )
-    return f"{t('error:')} {said}"
+    return startup_line(exc, language())
 
 
 def refusal(code: str, params: Mapping[str, Any], english: str) -> str:
