@@ -47,6 +47,7 @@ EN: dict[str, str] = {
     "error.not_enrolled": "{username} is not enrolled in program {program_id}",
     # ---- people and accounts
     "error.role_needed": "{doing} needs {needed}; {username} has: {held}",
+    "error.no_token": "no active token {token_id} of yours",
     "error.admin_lockout": "admins cannot lock themselves out; ask another admin",
     "error.self_grant": (
         "{username} may not grant themselves {roles}: another admin must make that change"
@@ -123,6 +124,7 @@ ZH_CN: dict[str, str] = {
     "error.no_user": "没有用户 {username}",
     "error.roles_not_held": "{username} 没有角色 {roles}",
     "error.token_without_roles": "令牌至少需要一个角色",
+    "error.no_token": "你没有有效的令牌 {token_id}",
     "error.admin_lockout": "管理员不能把自己锁在系统之外;请找另一位管理员",
     "error.self_grant": "{username} 不能给自己授予 {roles}:必须由另一位管理员进行此更改",
     "error.too_many_attempts": "失败次数过多:请 {minutes} 分钟后再试",

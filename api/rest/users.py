@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Response, status
+from fastapi import APIRouter, Path, Response, status
 
 from accounts.model import UserError
 from api.dependencies import CurrentPrincipal, ServicesDep, require_role
@@ -124,5 +124,5 @@ def revoke_token(
 ) -> Response:
     owner = None if principal.user.has("admin") else principal.username
     if not services.users.revoke_token(token_id, owner, actor=principal.username):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no active token {token_id!r} of yours")
+        raise NotFound("error.no_token", token_id=repr(token_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
