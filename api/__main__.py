@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 
 import uvicorn
 
@@ -17,11 +16,21 @@ from api.languages import from_environment
 from runtime import startup
 from runtime.errors import StartupError
 from runtime.logging import configure_logging
-from runtime.settings import get_settings
-from runtime.startup import EXIT_CONFIG, explained_startup, wait_for_database
+from runtime.settings import MIN_SECRET_LENGTH, get_settings
+from runtime.startup import explained_startup, wait_for_database
 from runtime.temporal_runtime import install_runtime
 from runtime.tracing import configure_tracing, instrument_api
 from services.startup_texts import startup_line
+
+
+class WeakSecret(StartupError):
+    """No API secret key, or a short one, where secrets are required."""
+
+    key = "startup.api_secret_key"
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.params = {"least": str(MIN_SECRET_LENGTH)}
 
 
 class PortInUse(StartupError):
@@ -62,8 +71,7 @@ def serve() -> None:
     configure_logging(settings.log_format, settings.log_level)
     problem = settings.api_secret_problem()
     if problem is not None:  # a random key per process would break sessions across replicas
-        print(f"error: {problem}", file=sys.stderr, flush=True)
-        raise SystemExit(EXIT_CONFIG)  # like every other startup error a person must fix
+        raise WeakSecret(problem)  # one line and exit 78, like every startup error
     configure_tracing(settings, "trainops-api")
     check_port_free(settings.api_host, settings.api_port)
     wait_for_database(settings.database_url, settings.database_connect_wait_seconds)

@@ -89,6 +89,10 @@ EN: dict[str, str] = {
         "the database at {where} does not answer after {attempts} attempt(s): {reason}"
     ),
     "startup.port_in_use": "port {port} is in use by another program: set {setting}",
+    "startup.api_secret_key": (
+        "TRAINOPS_API_SECRET_KEY must be set to {least} or more random characters "
+        "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+    ),
     **ACCOUNT_EN,
     **CONFIG_EN,
     **KEY_EN,
@@ -153,6 +157,10 @@ ZH_CN: dict[str, str] = {
     "error.cannot_seal": "本服务器无法封存:{reason};worker 会按计划封存",
     "startup.database_unreachable": ("{where} 上的数据库在尝试 {attempts} 次后仍无应答:{reason}"),
     "startup.port_in_use": "端口 {port} 被其他程序占用:请设置 {setting}",
+    "startup.api_secret_key": (
+        "必须把 TRAINOPS_API_SECRET_KEY 设为至少 {least} 个随机字符"
+        "(例如 `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+    ),
     # ---- configuration documents (activities.config_texts)
     "config.cannot_read": "{source}:无法读取({reason})",
     "config.not_text": (

@@ -128,6 +128,11 @@ def test_bad_settings_and_an_unreachable_database_in_the_chosen_language(
     done = _start([sys.executable, "-m", "api"], {**zh, "TRAINOPS_API_PORT": "abc"})
     assert done.returncode == EXIT_CONFIG
     assert done.stderr.strip().splitlines()[-1] == "错误: 设置有误:TRAINOPS_API_PORT:应为整数"
+    weak = {**zh, "TRAINOPS_REQUIRE_SECRETS": "true", "TRAINOPS_API_SECRET_KEY": "short"}
+    done = _start([sys.executable, "-m", "api"], {**weak, "TRAINOPS_API_PORT": "0"})
+    assert done.returncode == EXIT_CONFIG
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("错误: 必须把 TRAINOPS_API_SECRET_KEY 设为至少 32 个随机字符"), last
     nowhere = {**zh, "TRAINOPS_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/x"}
     for command in ([sys.executable, "-m", "api"], [sys.executable, "worker.py"]):
         done = _start(command, {**nowhere, "TRAINOPS_API_PORT": "0"})
