@@ -5,6 +5,7 @@ settings), said in ``TRAINOPS_LANG``."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -51,6 +52,11 @@ def test_the_kpi_report_says_its_survey_dimensions_in_chinese(
             assert shown.exit_code == 0, shown.output
             assert "↳ 内容" in shown.stdout and "↳ content" not in shown.stdout, shown.stdout
             assert "↳ i1" in shown.stdout  # a resource's name stays as written
+            said = shown.stdout
+            assert "收益 1284.00 / 成本" in said and "培训组 8 人,对照组 8 人;DiD" in said, said
+            assert "L4 业务结果改变(对照组比较): s2" in said, said
+            assert "数据太少:培训组 3 人、对照组 12 人,每组至少需要 5 人" in said, said
+            assert not re.search(r"benefits|trained|control|too little|results change", said)
             monkeypatch.setenv("TRAINOPS_LANG", "en")
             english = CliRunner().invoke(app, ["kpi", "report", "--period", "2027-Q1"])
             assert "↳ content" in english.stdout

@@ -68,6 +68,18 @@ def kpi_subject(kpi: str, subject: str) -> str:
     return SURVEY_DIMENSIONS.get(lang, {}).get(subject, subject)
 
 
+def kpi_label(kpi: str, subject: str) -> str:
+    """A KPI's name in the chosen language, with what it is about (a study) as written."""
+    from services.kpi_texts import label
+
+    lang = language()
+    if lang == "en":
+        return label(kpi, subject, {})
+    from api.i18n import CATALOG
+
+    return label(kpi, subject, CATALOG.get(lang, {}))
+
+
 def heading(column: str) -> str:
     """A table's column heading: the field's name in English (what ``--json`` calls it), its
     translation otherwise."""
