@@ -43,7 +43,22 @@ from domain.accounts import (
 )
 from eventlog.engine import READ_ONLY
 
-__all__ = ["UserStore"]
+__all__ = ["UserStore", "active_with_role"]
+
+
+def active_with_role(engine: Engine, usernames: Iterable[str], role: str) -> set[str]:
+    """Those of ``usernames`` who are active users holding ``role``: one query, no hashing
+    (``UserStore`` hashes a dummy password when it is made)."""
+    names = set(usernames)
+    if not names:
+        return set()
+    query = (
+        select(users.c.username)
+        .join(user_roles, user_roles.c.username == users.c.username)
+        .where(users.c.username.in_(names), users.c.active.is_(True), user_roles.c.role == role)
+    )
+    with engine.connect().execution_options(**READ_ONLY) as conn:
+        return set(conn.execute(query).scalars())
 
 
 class UserStore:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import structlog
 from pydantic import BaseModel
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from activities.admin_config import AdminConfig
 from activities.channels import DeliveryFailed
@@ -42,6 +42,7 @@ from domain.evaluation import grade_exam as grade
 from domain.events import EventEnvelope, ExamGrading, ExamItem, load_event
 from domain.proofs import ProofRefused, verify_assertion
 from domain.reference import CourseDefined, ProgramResourcesAssigned
+from domain.refusals import refused
 from eventlog import DuplicateEventError, EventStore, NewEvent, StreamVersionConflict
 
 log = structlog.get_logger(__name__)
@@ -50,7 +51,24 @@ T = TypeVar("T", bound=BaseModel)
 
 
 def _invalid(message: str) -> ApplicationError:
-    return ApplicationError(message, type=INVALID_INPUT, non_retryable=True)
+    """Bad input (nothing recorded): benign, so the worker logs no traceback for it."""
+    return ApplicationError(
+        message, type=INVALID_INPUT, non_retryable=True, category=ApplicationErrorCategory.BENIGN
+    )
+
+
+def _refusal(code: str, /, **params: object) -> ApplicationError:
+    """The program's rules refuse, with the refusal's code (said in the reader's language);
+    benign, so the worker logs no traceback for it."""
+    error = refused(code, **params)
+    return ApplicationError(
+        str(error),
+        error.code,
+        error.params,
+        type="DomainError",
+        non_retryable=True,
+        category=ApplicationErrorCategory.BENIGN,
+    )
 
 
 def _metadata(envelope: EventEnvelope, info: activity.Info) -> dict[str, Any]:
@@ -152,12 +170,10 @@ class ProgramActivities:
         reference data in the log stands now."""
         assigned = self._latest(f"resources-{request.program_id}", ProgramResourcesAssigned)
         if assigned is None or assigned.course_id is None:
-            raise _invalid(
-                f"program {request.program_id!r} has no course assigned to grade against"
-            )
+            raise _refusal("exam.no_course", program_id=repr(request.program_id))
         course = self._latest(f"course-{assigned.course_id}", CourseDefined)
         if course is None:
-            raise _invalid(f"course {assigned.course_id!r} is not defined")
+            raise _refusal("exam.course_not_defined", course_id=repr(assigned.course_id))
         try:
             score, items = grade(course, request.answers)
         except ValueError as exc:

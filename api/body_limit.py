@@ -78,7 +78,9 @@ class BodyLimit:
 
 
 async def _refuse(send: Send, limit: int) -> None:
-    body = json.dumps({"detail": _too_large(limit)}).encode()
+    code = "http.content_too_large"  # as api.errors.http_code(413) says it
+    said = {"detail": _too_large(limit), "code": code, "params": {"limit": limit}}
+    body = json.dumps(said).encode()
     await send(
         {
             "type": "http.response.start",

@@ -8,6 +8,7 @@ person's language (or send them to the sign-in page).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from http import HTTPStatus
 from typing import Any, Protocol
 from urllib.parse import quote
 
@@ -54,10 +55,14 @@ class Problem(BaseModel):
     """What went wrong, in words meant for the person who asked."""
 
     detail: str
+    code: str = ""
+    """What happened, for a program: a refusal's rule, a service error's key, or
+    ``http.<status phrase>`` (``http.unauthorized``)."""
+    params: dict[str, Any] = {}
+    """The values ``detail`` names, for a client saying it in its own words."""
 
 
-class ValidationProblem(BaseModel):
-    detail: str
+class ValidationProblem(Problem):
     errors: list[dict[str, Any]]
 
 
@@ -128,15 +133,38 @@ def allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
+#: Codes whose phrase changed between Python versions, fixed so a client's switch keeps working.
+_STABLE_PHRASES = {413: "content_too_large", 422: "unprocessable_content"}
+
+
+def http_code(status_code: int) -> str:
+    """The ``code`` of an answer that only its status explains (``http.not_found``,
+    ``http.unauthorized``): every JSON error carries one, so a client can switch on it."""
+    if status_code in _STABLE_PHRASES:
+        return "http." + _STABLE_PHRASES[status_code]
+    try:
+        phrase = HTTPStatus(status_code).phrase
+    except ValueError:
+        return f"http.{status_code}"
+    return "http." + phrase.lower().replace(" ", "_").replace("-", "_")
+
+
+def _coded(detail: str, code: str, **params: object) -> dict[str, object]:
+    return {"detail": detail, "code": code, "params": params}
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     headers = dict(exc.headers or {})
+    params: dict[str, object] = {}
     if exc.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
         headers["Allow"] = allowed_methods(request)
         detail = f"{request.method} is not allowed here; allowed: {headers['Allow']}"
+        params = {"method": request.method, "allowed": headers["Allow"]}
     if is_api(request):
-        return JSONResponse({"detail": detail}, exc.status_code, headers=headers)
+        body = _coded(detail, http_code(exc.status_code), **params)
+        return JSONResponse(body, exc.status_code, headers=headers)
     if exc.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
         response = _page(request, exc.status_code, detail)
         response.headers["Allow"] = headers["Allow"]
@@ -153,10 +181,9 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     lang = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
     message = invalid_input(errors, lang) if lang != "en" else describe_errors(errors)
     if is_api(request):
-        return JSONResponse(
-            {"detail": message, "errors": _plain_errors(errors)},
-            HTTP_422,
-        )
+        fields = sorted({".".join(str(p) for p in e.get("loc", ())) for e in errors})
+        body = _coded(message, "request.invalid", fields=", ".join(fields))
+        return JSONResponse({**body, "errors": _plain_errors(errors)}, HTTP_422)
     return _page(request, HTTP_422, message, translated=lang != "en")
 
 
@@ -169,9 +196,8 @@ async def _refused(request: Request, exc: Exception) -> Response:
     code = HTTP_422 if kind == "InvalidInput" else status.HTTP_403_FORBIDDEN
     log.info("action refused", reason=str(exc), kind=kind)
     if is_api(request):
-        body: dict[str, object] = {"detail": reason}
+        body = _coded(reason, getattr(exc, "code", "") or f"refused.{kind or 'DomainError'}")
         if getattr(exc, "code", ""):
-            body["code"] = getattr(exc, "code", "")
             body["params"] = getattr(exc, "params", {})
         return JSONResponse(body, code)
     lang = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
@@ -228,7 +254,7 @@ async def _bad_value(request: Request, exc: Exception) -> Response:
     log.info("value refused by the database", error=type(exc).__name__)
     message = N_("a value in the request cannot be stored or searched (e.g. a NUL character)")
     if is_api(request):
-        return JSONResponse({"detail": message}, HTTP_422)
+        return JSONResponse(_coded(message, "request.unstorable_value"), HTTP_422)
     return _page(request, HTTP_422, message)
 
 
@@ -240,7 +266,8 @@ async def _database_down(request: Request, exc: Exception) -> Response:
         "the database is unavailable (restarting?); nothing was changed, try again shortly"
     )
     if is_api(request):
-        return JSONResponse({"detail": message}, status.HTTP_503_SERVICE_UNAVAILABLE)
+        body = _coded(message, "server.database_unavailable")
+        return JSONResponse(body, status.HTTP_503_SERVICE_UNAVAILABLE)
     return _page(request, status.HTTP_503_SERVICE_UNAVAILABLE, message)
 
 
@@ -248,7 +275,8 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error")
     message = N_("internal error; it is logged with this request's id")
     if is_api(request):
-        return JSONResponse({"detail": message}, status.HTTP_500_INTERNAL_SERVER_ERROR)
+        body = _coded(message, "server.internal_error")
+        return JSONResponse(body, status.HTTP_500_INTERNAL_SERVER_ERROR)
     return _page(request, status.HTTP_500_INTERNAL_SERVER_ERROR, message)
 
 

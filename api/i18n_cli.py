@@ -12,6 +12,9 @@ CLI_ZH_CN: dict[str, str] = {
     "FAILED": "失败",
     "not found": "未找到",
     "none": "无",
+    "(hashes shortened to 12 characters; --json or --output csv shows them whole)": (
+        "(哈希只显示前 12 个字符;--json 或 --output csv 显示完整哈希)"
+    ),
     "(not shown at this width: {columns}; widen the terminal or use --json)": (
         "(此宽度下未显示:{columns};请加宽终端或使用 --json)"
     ),

@@ -71,6 +71,10 @@ ZH_CN: dict[str, str] = {
     "program.sessions_not_completed": "尚未完成的课次:{p0}",
     "program.survey_already_submitted": "{actor} 已提交过问卷",
     "program.exam_already_submitted": "{actor} 已提交过考试",
+    "exam.no_course": (
+        "项目 {program_id} 没有可用于在线考试评分的课程:请培训专员先分配课程(参考数据)"
+    ),
+    "exam.course_not_defined": "参考数据中没有定义课程 {course_id}",
     "program.exam_without_grading": "考试答案必须按课程的标准答案评分",
 }
 

@@ -36,12 +36,13 @@ class Translator:
         built-in approval step, ``projections.event_texts.BUILT_IN_NAMES``), as written else."""
         return built_in(text, self.lang)
 
-    def event(self, entry: Mapping[str, Any]) -> str:
+    def event(self, entry: Mapping[str, Any], zone: str | None = None) -> str:
+        """A timeline entry's summary in this language, its instants in ``zone``."""
         stored = entry.get("message")
         message = decode(stored) if isinstance(stored, str) else None
         if message is None:
             return str(entry.get("summary", ""))
-        return render(message, self.lang)
+        return render(message, self.lang, zone)
 
     def refusal(self, exc: BaseException) -> str:
         """Why the rules refused an action, from its code (``domain.refusals``) in this

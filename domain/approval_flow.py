@@ -55,34 +55,27 @@ def _open_step(
     opened: list[Any] = [
         e.ApprovalStepStarted(step_id=step.step_id, name=step.name, quorum=step.quorum)
     ]
+    # Who each request of the step goes to: a group's quorum of open requests, or one each.
+    requests: list[tuple[str | None, tuple[str, ...]]]
     if step.group is not None:
         # The submitter is never offered their own program, unless the group would be too small.
         others = tuple(p for p in step.candidates if p != state.specialist)
         candidates = others if len(others) >= step.quorum else step.candidates
-        for _ in range(step.quorum):
-            opened.append(
-                e.ApprovalRequested(
-                    task_id=new_id(),
-                    step_id=step.step_id,
-                    revision=state.revision,
-                    assignee=None,
-                    candidates=candidates,
-                    group=step.group,
-                    **timing,
-                )
-            )
+        requests = [(None, candidates)] * step.quorum
     else:
-        for person in step.candidates:
-            opened.append(
-                e.ApprovalRequested(
-                    task_id=new_id(),
-                    step_id=step.step_id,
-                    revision=state.revision,
-                    assignee=person,
-                    candidates=(person,),
-                    **timing,
-                )
+        requests = [(person, (person,)) for person in step.candidates]
+    for assignee, candidates in requests:
+        opened.append(
+            e.ApprovalRequested(
+                task_id=new_id(),
+                step_id=step.step_id,
+                revision=state.revision,
+                assignee=assignee,
+                candidates=candidates,
+                group=step.group,
+                **timing,
             )
+        )
     return opened
 
 

@@ -25,6 +25,11 @@ class DomainEvent(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     SCHEMA_VERSION: ClassVar[int] = 1
 
+    type: str
+    """The tag every event type declares as a literal. Declared here too, so it stays the first
+    field (and the first key of the stored JSON) of an event that takes fields from another
+    base as well (``ProgramPlanned``)."""
+
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 

@@ -93,22 +93,8 @@ def record_exam_score(
         raise refused("facts.score_without_attendance", trainee=repr(command.trainee))
     check_not_examined(roster, command.trainee)
     if state.fact_rules.scores_need_confirmation:
-        return [
-            e.ExamScorePending(
-                trainee=command.trainee,
-                score=command.score,
-                recorded_by=command.actor,
-                evidence=command.evidence,
-            )
-        ]
-    return [
-        e.ExamSubmitted(
-            trainee=command.trainee,
-            score=command.score,
-            recorded_by=command.actor,
-            evidence=command.evidence,
-        )
-    ]
+        return [_recorded_score(e.ExamScorePending, command, recorded_by=command.actor)]
+    return [_recorded_score(e.ExamSubmitted, command, recorded_by=command.actor)]
 
 
 def confirm_exam_score(
@@ -129,11 +115,24 @@ def confirm_exam_score(
     if actor in roster.enrolled or actor in roster.planned:
         raise refused("facts.confirm_by_trainee", actor=repr(actor))
     return [
-        e.ExamSubmitted(
-            trainee=pending.trainee,
-            score=pending.score,
-            recorded_by=pending.recorded_by,
-            evidence=pending.evidence,
-            confirmed_by=actor,
+        _recorded_score(
+            e.ExamSubmitted, pending, recorded_by=pending.recorded_by, confirmed_by=actor
         )
     ]
+
+
+def _recorded_score(
+    kind: type[e.ExamScorePending | e.ExamSubmitted],
+    score: c.RecordExamScore | e.ExamScorePending,
+    recorded_by: str,
+    **confirmation: str,
+) -> e.ExamScorePending | e.ExamSubmitted:
+    """A score from an exam taken elsewhere, as the event ``kind`` records it; a confirmed
+    one also names who confirmed it (``confirmed_by``)."""
+    return kind(
+        trainee=score.trainee,
+        score=score.score,
+        recorded_by=recorded_by,
+        evidence=score.evidence,
+        **confirmation,
+    )

@@ -246,10 +246,7 @@ def decide(
                 )
             ]
         case c.RecordAttendance():
-            session = _open_session(state, command.session_id)
-            strangers = roster.strangers(command.attendees)
-            if strangers:
-                raise refused("program.attendees_not_enrolled", p0=", ".join(strangers))
+            session = _attendance_session(state, command, roster)
             if session.session_id in state.attendance:
                 raise refused(
                     "program.attendance_already_recorded",
@@ -265,10 +262,7 @@ def decide(
                 )
             ]
         case c.RecordAttendees():
-            session = _open_session(state, command.session_id)
-            strangers = roster.strangers(command.attendees)
-            if strangers:
-                raise refused("program.attendees_not_enrolled", p0=", ".join(strangers))
+            session = _attendance_session(state, command, roster)
             again = sorted(roster.attended_session & set(command.attendees))
             if again:
                 raise refused("program.attendees_already_recorded", p0=", ".join(again))
@@ -361,6 +355,19 @@ def _open_session(state: ProgramState, session_id: str) -> e.Session:
         raise refused("program.no_such_session", session_id=repr(session_id), known=known)
     if session_id in state.completed_sessions:
         raise refused("program.session_already_completed", session_id=repr(session_id))
+    return session
+
+
+def _attendance_session(
+    state: ProgramState,
+    command: c.RecordAttendance | c.RecordAttendees,
+    roster: RosterFacts,
+) -> e.Session:
+    """The open session whose attendance ``command`` records; only enrolled people attend."""
+    session = _open_session(state, command.session_id)
+    strangers = roster.strangers(command.attendees)
+    if strangers:
+        raise refused("program.attendees_not_enrolled", p0=", ".join(strangers))
     return session
 
 

@@ -28,8 +28,11 @@ class Session(BaseModel):
     duration_hours: Annotated[float, Field(gt=0, le=24)] = 2.0
 
 
-class ProgramPlanned(DomainEvent):
-    type: Literal["ProgramPlanned"] = "ProgramPlanned"
+class PlannedProgram(BaseModel):
+    """What a program is as planned: who plans it, who approves it, where, for which
+    department, at what cost and when. The ``ProgramPlanned`` event records it and
+    ``domain.state.ProgramState`` carries it on, in this order in both."""
+
     program_id: str
     title: str
     specialist: PersonId
@@ -40,6 +43,10 @@ class ProgramPlanned(DomainEvent):
     budget: Decimal = Decimal(0)
     external_instructor: bool = False
     planned_date: date
+
+
+class ProgramPlanned(PlannedProgram, DomainEvent):
+    type: Literal["ProgramPlanned"] = "ProgramPlanned"
     sessions: tuple[Session, ...]
     trainees: tuple[PersonId, ...]
     evaluation_window_days: int

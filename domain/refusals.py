@@ -91,6 +91,11 @@ REFUSALS: dict[str, str] = {
     "program.sessions_not_completed": "sessions not completed yet: {p0}",
     "program.survey_already_submitted": "{actor} already submitted a survey",
     "program.exam_already_submitted": "{actor} already submitted an exam",
+    "exam.no_course": (
+        "program {program_id} has no course to grade an online exam against: the specialist "
+        "assigns one (reference data) first"
+    ),
+    "exam.course_not_defined": "course {course_id} is not defined in the reference data",
     "program.exam_without_grading": "exam answers must be graded against the course's answer key",
 }
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Self
 
@@ -14,6 +13,7 @@ from domain.approval import ApprovalRoute, ProgramFacts, Task
 from domain.calendar import CalendarConfig, ReminderRules
 from domain.events import ExamScorePending, Session
 from domain.fact_rules import FactRules
+from domain.program_events import PlannedProgram
 
 
 class DomainError(Exception):
@@ -67,19 +67,13 @@ class QuickCopy(BaseModel):
         return copied
 
 
-class ProgramState(QuickCopy):
+class ProgramState(QuickCopy, PlannedProgram):
     model_config = ConfigDict(frozen=True)
 
-    program_id: str
-    title: str
+    # Plain text and approvers required, as the state has always had them (their place stays
+    # the plan's): the ProgramPlanned the state is folded from has checked them already.
     specialist: str
     approvers: tuple[str, ...]
-    timezone: str
-    region: str | None = None
-    department: str | None = None
-    budget: Decimal = Decimal(0)
-    external_instructor: bool = False
-    planned_date: date
     sessions: dict[str, Session]
     trainees: tuple[str, ...]
     evaluation_window_days: int

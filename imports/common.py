@@ -14,7 +14,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid5
@@ -22,6 +22,7 @@ from uuid import UUID, uuid5
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
+from domain.days import parse_day
 from domain.events import Event, event_payload, load_event, schema_version_of, type_name
 from eventlog import EventStore, NewEvent
 from eventlog.batch import StreamAppend, append_all
@@ -161,6 +162,17 @@ def split_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, list):
         return tuple(str(v).strip() for v in value if str(v).strip())
     return tuple(part.strip() for part in str(value).split("|") if part.strip())
+
+
+def past_day(value: Any, what: str, today: date) -> date | None:
+    """A day cell (None when blank) of something that has happened, so not after ``today``;
+    ValueError says why a value is not one."""
+    if value is None:
+        return None
+    day = parse_day(value, what)
+    if day > today:
+        raise ValueError(f"{what} {day} is in the future (today is {today})")
+    return day
 
 
 def derived_id(*parts: object) -> UUID:
@@ -320,6 +332,30 @@ def plan_stream(
     tally.appended += len(new)
     tally.streams += 1
     return StreamPlan(stream_id, recorded.version, new), refused
+
+
+def plan_streams(
+    recorded: dict[str, Recorded],
+    wanted: dict[str, list[Wanted]],
+    key: Callable[[Any], object],
+    metadata: dict[str, Any],
+    tally: AppendTally,
+    *,
+    guard: Guard = None,
+    now: datetime | None = None,
+) -> tuple[list[StreamPlan], list[tuple[Wanted, str]]]:
+    """``plan_stream`` for every stream of ``wanted`` (in order of stream id): the plans of
+    those with something to append, and every refused want with its reason."""
+    plans: list[StreamPlan] = []
+    refused: list[tuple[Wanted, str]] = []
+    for stream_id, wants in sorted(wanted.items()):
+        plan, lines = plan_stream(
+            stream_id, recorded[stream_id], wants, key, metadata, tally, guard=guard, now=now
+        )
+        refused += lines
+        if plan is not None:
+            plans.append(plan)
+    return plans, refused
 
 
 def write_plans(

@@ -44,7 +44,7 @@ from imports.common import (
     json_rows,
     line_guard,
     new_event,
-    plan_stream,
+    plan_streams,
     read_streams,
     read_table,
 )
@@ -204,14 +204,18 @@ def _plans(
             tally.appended += len(new)
             tally.streams += 1
         if program.costs:
-            stream = f"costs-{program.program_id}"
             wanted = [Wanted(c, (program.cost_rows[c.line_id],)) for c in program.costs]
-            plan, lines = plan_stream(
-                stream, costs[stream], wanted, _cost_key, metadata, tally, guard=line_guard, now=now
+            cost_plans, lines = plan_streams(
+                costs,
+                {f"costs-{program.program_id}": wanted},
+                _cost_key,
+                metadata,
+                tally,
+                guard=line_guard,
+                now=now,
             )
             refused += [(want.rows[0], reason) for want, reason in lines]
-            if plan is not None:
-                plans.append(plan)
+            plans += cost_plans
     return plans, refused
 
 

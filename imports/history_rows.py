@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError
 
 from domain import events as e
-from domain.days import ISO_DAY, parse_day
+from domain.days import ISO_DAY
 from domain.evaluation import DIMENSIONS, ProgramCostRecorded, normalise
 from domain.roi import COST_CATEGORIES
 from domain.streams import program_stream
-from imports.common import Rejection, Row, derived_id, validation_reason
+from imports.common import Rejection, Row, derived_id, past_day, validation_reason
 from imports.kinds import Lookup
 
 SCORE_COLUMNS = ("overall", *DIMENSIONS)
@@ -77,15 +77,10 @@ def _text(cells: dict[str, Any], name: str) -> str:
 
 
 def _day(value: Any, name: str, today: date) -> date | None:
-    if value is None:
-        return None
     try:
-        day = parse_day(value, name)
+        return past_day(value, name, today)
     except ValueError as exc:
         raise Bad(str(exc)) from exc
-    if day > today:
-        raise Bad(f"{name} {day} is in the future (today is {today})")
-    return day
 
 
 def _number(value: Any, name: str, low: float | None = None, high: float | None = None) -> float:

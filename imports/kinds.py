@@ -12,7 +12,6 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from domain import reference as r
-from domain.days import parse_day
 from domain.evaluation import (
     EffectStudyDefined,
     ExamGraded,
@@ -26,7 +25,7 @@ from domain.streams import program_stream
 from eventlog import EventStore
 from eventlog.engine import READ_ONLY
 from eventlog.schema import events
-from imports.common import Guard, Row, current_events, line_guard, split_list
+from imports.common import Guard, Row, current_events, line_guard, past_day, split_list
 
 Built = tuple[str, BaseModel]  # (stream id, event)
 
@@ -100,15 +99,10 @@ def _one(rows: Sequence[Row]) -> dict[str, Any]:
 
 
 def _date(value: Any, what: str) -> date | None:
-    if value is None:
-        return None
     try:
-        day = parse_day(value, what)
+        return past_day(value, what, datetime.now(UTC).date())
     except ValueError as exc:
         raise RowError(str(exc)) from exc
-    if day > datetime.now(UTC).date():
-        raise RowError(f"{what} {day} is in the future")
-    return day
 
 
 def _employees(rows: Sequence[Row], look: Lookup) -> list[Built]:
@@ -162,30 +156,31 @@ def _questions(rows: Sequence[Row], look: Lookup) -> list[Built]:
     return [(r.stream_of(event), r.CourseDefined.model_validate(event.model_dump()))]
 
 
-def _instructors(rows: Sequence[Row], look: Lookup) -> list[Built]:
+def _per_period_record(
+    rows: Sequence[Row], look: Lookup, record: str, per_period: str
+) -> tuple[dict[str, Any], Any]:
+    """The fields of a record kept per period (an instructor's hours, a venue's slots): the
+    rows' periods over the recorded ones, and the name as given or else as recorded. Returns
+    them with the record as it stands (None when new)."""
     first = rows[0].cells
-    current = look.latest(f"instructor-{first['instructor_id']}")
-    hours = dict(current.available_hours) if current else {}
-    hours.update({row.cells["period"]: row.cells["available_hours"] for row in rows})
-    event = r.InstructorDefined(
-        instructor_id=first["instructor_id"],
-        name=first.get("name") or (current.name if current else ""),
-        available_hours=hours,
-    )
+    record_id = first[f"{record}_id"]
+    current = look.latest(f"{record}-{record_id}")
+    by_period = dict(getattr(current, per_period)) if current else {}
+    by_period.update({row.cells["period"]: row.cells[per_period] for row in rows})
+    name = first.get("name") or (current.name if current else "")
+    return {f"{record}_id": record_id, "name": name, per_period: by_period}, current
+
+
+def _instructors(rows: Sequence[Row], look: Lookup) -> list[Built]:
+    fields, _ = _per_period_record(rows, look, "instructor", "available_hours")
+    event = r.InstructorDefined(**fields)
     return [(r.stream_of(event), event)]
 
 
 def _venues(rows: Sequence[Row], look: Lookup) -> list[Built]:
-    first = rows[0].cells
-    current = look.latest(f"venue-{first['venue_id']}")
-    slots = dict(current.slots) if current else {}
-    slots.update({row.cells["period"]: row.cells["slots"] for row in rows})
-    event = r.VenueDefined(
-        venue_id=first["venue_id"],
-        name=first.get("name") or (current.name if current else ""),
-        capacity=first.get("capacity") or (current.capacity if current else 0),
-        slots=slots,
-    )
+    fields, current = _per_period_record(rows, look, "venue", "slots")
+    capacity = rows[0].cells.get("capacity") or (current.capacity if current else 0)
+    event = r.VenueDefined(**fields, capacity=capacity)
     return [(r.stream_of(event), event)]
 
 
@@ -227,16 +222,15 @@ def _studies(rows: Sequence[Row], look: Lookup) -> list[Built]:
     return [(f"study-{event.study_id}", event)]
 
 
+def _fields(cells: dict[str, Any], names: Sequence[str], note: str) -> dict[str, Any]:
+    """The cells ``names`` as given, and the free-text cell ``note`` ("" when blank)."""
+    return {**{name: cells[name] for name in names}, note: cells.get(note) or ""}
+
+
 def _metrics(rows: Sequence[Row], look: Lookup) -> list[Built]:
     c = _one(rows)
     look.require("employee-", c["employee_id"], "employee")
-    event = MetricRecorded(
-        employee_id=c["employee_id"],
-        metric=c["metric"],
-        period=c["period"],
-        value=c["value"],
-        source=c.get("source") or "",
-    )
+    event = MetricRecorded(**_fields(c, ("employee_id", "metric", "period", "value"), "source"))
     return [(f"metrics-{event.employee_id}", event)]
 
 
@@ -244,11 +238,7 @@ def _costs(rows: Sequence[Row], look: Lookup) -> list[Built]:
     c = _one(rows)
     look.program(c["program_id"])
     event = ProgramCostRecorded(
-        program_id=c["program_id"],
-        line_id=c["line_id"],
-        category=c["category"],
-        amount=c["amount"],
-        note=c.get("note") or "",
+        **_fields(c, ("program_id", "line_id", "category", "amount"), "note")
     )
     return [(f"costs-{event.program_id}", event)]
 
@@ -299,6 +289,25 @@ def _cell(name: str) -> Callable[[Row], object]:
     return lambda row: row.cells.get(name)
 
 
+def _per_period_kind(
+    record: str,
+    per_period: str,
+    optional: tuple[str, ...],
+    build: Callable[[Sequence[Row], Lookup], list[Built]],
+) -> Kind:
+    """A record kept per period: one row a period, grouped by the record's id."""
+    record_id = f"{record}_id"
+    return Kind(
+        (record_id, "period", per_period),
+        optional,
+        lambda e: getattr(e, record_id),
+        build,
+        _cell(record_id),
+        noun=f"row of this {record}",
+        names=_named("period", "period"),
+    )
+
+
 KINDS: dict[str, Kind] = {
     "employees": Kind(
         ("employee_id",),
@@ -321,24 +330,8 @@ KINDS: dict[str, Kind] = {
         noun="question of this course",
         names=_named("question_id", "question"),
     ),
-    "instructors": Kind(
-        ("instructor_id", "period", "available_hours"),
-        ("name",),
-        lambda e: e.instructor_id,
-        _instructors,
-        _cell("instructor_id"),
-        noun="row of this instructor",
-        names=_named("period", "period"),
-    ),
-    "venues": Kind(
-        ("venue_id", "period", "slots"),
-        ("name", "capacity"),
-        lambda e: e.venue_id,
-        _venues,
-        _cell("venue_id"),
-        noun="row of this venue",
-        names=_named("period", "period"),
-    ),
+    "instructors": _per_period_kind("instructor", "available_hours", ("name",), _instructors),
+    "venues": _per_period_kind("venue", "slots", ("name", "capacity"), _venues),
     "assignments": Kind(
         ("program_id",),
         ("course_id", "instructor_id", "venue_id"),

@@ -41,9 +41,8 @@ from imports.common import (
     FileProblem,
     Rejection,
     Row,
-    StreamPlan,
     Wanted,
-    plan_stream,
+    plan_streams,
     read_streams,
     read_table,
     sha256_of,
@@ -143,23 +142,12 @@ def load_reference(
     if proof is not None:
         metadata["proof"] = proof
     tally = AppendTally()
-    plans: list[StreamPlan] = []
     recorded = read_streams(store, wanted, spec.key)
-    for stream_id, wants in sorted(wanted.items()):
-        plan, refused = plan_stream(
-            stream_id,
-            recorded[stream_id],
-            wants,
-            spec.key,
-            metadata,
-            tally,
-            guard=spec.guard,
-            now=now,
-        )
-        for want, reason in refused:
-            reject(want.rows, reason)
-        if plan is not None:
-            plans.append(plan)
+    plans, refused = plan_streams(
+        recorded, wanted, spec.key, metadata, tally, guard=spec.guard, now=now
+    )
+    for want, reason in refused:
+        reject(want.rows, reason)
     refused_rows = {r.where for r in report.rejected}
     report.accepted = {kind: sum(1 for row in rows if row.where not in refused_rows)}
     return write_unless_refused(report, store, plans, tally, progress, accept_valid=accept_valid)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: A message part: a key and its parameters (plain strings).
 Part = tuple[str, dict[str, str]]
@@ -16,6 +18,7 @@ Part = tuple[str, dict[str, str]]
 #: Every key's English template ({name} is a parameter).
 EN: dict[str, str] = {
     "event.ProgramPlanned": "planned “{title}” for {planned_date} ({sessions} sessions)",
+    "event.ProgramPlanned.one": "planned “{title}” for {planned_date} (1 session)",
     "event.ProgramRevised": "revised the plan",
     "event.ProgramRevised.comment": "revised: {comment}",
     "event.ProgramSubmitted": "submitted revision {revision} for approval",
@@ -40,6 +43,9 @@ EN: dict[str, str] = {
     "event.SessionRescheduled": "session {session} moved to {starts_at}",
     "event.SettingsRefreshed": (
         "took up the configuration in force (calendar: {days} company day(s) set)"
+    ),
+    "event.SettingsRefreshed.one": (
+        "took up the configuration in force (calendar: 1 company day set)"
     ),
     "event.ReminderSent.prepare_materials": (
         "prepare_materials reminder for {session} sent to {count}"
@@ -73,6 +79,7 @@ EN: dict[str, str] = {
     "event.SigningKeyPublished": "signing key {key_id} published",
     "event.SigningKeyRetired": "signing key {key_id} retired from {retired_at}",
     "event.LogMaintenance": "log maintenance announced ({statements} statement(s))",
+    "event.LogMaintenance.one": "log maintenance announced (1 statement)",
     "event.FirstAdminCreated": "first admin {username} created with the setup code",
     "event.UserCreated": "user {username} created (roles: {roles})",
     "event.UserRolesChanged": "roles of {username} set to: {roles}",
@@ -104,6 +111,7 @@ EN: dict[str, str] = {
 #: The same keys in Simplified Chinese.
 ZH_CN: dict[str, str] = {
     "event.ProgramPlanned": "计划了“{title}”,计划完成日期 {planned_date}({sessions} 个课次)",
+    "event.ProgramPlanned.one": "计划了“{title}”,计划完成日期 {planned_date}(1 个课次)",
     "event.ProgramRevised": "修改了计划",
     "event.ProgramRevised.comment": "修改了计划:{comment}",
     "event.ProgramSubmitted": "提交第 {revision} 版审批",
@@ -127,6 +135,7 @@ ZH_CN: dict[str, str] = {
     "event.ApprovalTaskWithdrawn": "任务 {task} 已撤回",
     "event.SessionRescheduled": "课次 {session} 改到 {starts_at}",
     "event.SettingsRefreshed": "采用了当前生效的配置(日历:设置了 {days} 个公司日)",
+    "event.SettingsRefreshed.one": "采用了当前生效的配置(日历:设置了 1 个公司日)",
     "event.ReminderSent.prepare_materials": "课次 {session} 的备课提醒已发送给 {count} 人",
     "event.ReminderSent.attend_session": "课次 {session} 的上课提醒已发送给 {count} 人",
     "event.AttendanceRecorded": "课次 {session} 出勤:{attended}/{total}",
@@ -157,6 +166,7 @@ ZH_CN: dict[str, str] = {
     "event.SigningKeyPublished": "签名密钥 {key_id} 已发布",
     "event.SigningKeyRetired": "签名密钥 {key_id} 自 {retired_at} 起停用",
     "event.LogMaintenance": "已公告日志维护({statements} 条语句)",
+    "event.LogMaintenance.one": "已公告日志维护(1 条语句)",
     "event.FirstAdminCreated": "已用初始化码创建首位管理员 {username}",
     "event.UserCreated": "已创建用户 {username}(角色:{roles})",
     "event.UserRolesChanged": "{username} 的角色设为:{roles}",
@@ -214,16 +224,70 @@ def built_in(name: str, lang: str) -> str:
     return BUILT_IN_NAMES.get(lang, {}).get(name, name)
 
 
-def render(message: Sequence[Part], lang: str = "en") -> str:
+#: Parameters that hold an instant (stored as ISO 8601 in UTC): shown in the program's zone.
+INSTANT_PARAMS = frozenset({"starts_at", "closes_at", "retired_at"})
+
+#: Keys whose text counts something: the count's parameter; ``KEY.one`` says it for one.
+COUNTED = {
+    "event.ProgramPlanned": "sessions",
+    "event.SettingsRefreshed": "days",
+    "event.LogMaintenance": "statements",
+}
+
+
+def instant_text(
+    moment: str | datetime | None, zone: str | None = None, *, utc: bool = False
+) -> str:
+    """One time convention everywhere: the program's zone, labelled (``2026-12-04 12:30
+    Asia/Shanghai``), or UTC with ``utc`` or when no zone is known; minutes, no microseconds."""
+    if moment is None or moment == "":
+        return "—"
+    parsed = moment if isinstance(moment, datetime) else datetime.fromisoformat(str(moment))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    if utc or not zone:
+        return f"{parsed.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    try:
+        return f"{parsed.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {zone}"
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"{parsed.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def _shown(name: str, value: str, lang: str, zone: str | None, utc: bool) -> str:
+    if name in INSTANT_PARAMS:
+        try:
+            return instant_text(value, zone, utc=utc)
+        except ValueError:
+            return value
+    return built_in(value, lang)
+
+
+def _template(table: dict[str, str], key: str, params: dict[str, str]) -> str:
+    if params.get(COUNTED.get(key, "")) == "1":
+        key = f"{key}.one"
+    return table.get(key, EN.get(key, key))
+
+
+def render(
+    message: Sequence[Part], lang: str = "en", zone: str | None = None, *, utc: bool = False
+) -> str:
     """The parts as one line in ``lang`` (English for a language or key it does not know); a
-    parameter that is a built-in name is in ``lang`` too."""
+    parameter that is a built-in name is in ``lang`` too, an instant in ``zone`` (labelled;
+    UTC without one)."""
     table = CATALOG.get(lang, EN)
     return "".join(
-        table.get(key, EN.get(key, key)).format_map(
-            {name: built_in(value, lang) for name, value in params.items()}
+        _template(table, key, params).format_map(
+            {name: _shown(name, value, lang, zone, utc) for name, value in params.items()}
         )
         for key, params in message
     )
+
+
+def stored_summary(message: Sequence[Part]) -> str:
+    """The English summary a timeline row keeps (``summary``), exactly as rows have always been
+    written: instants as stored, counts as numbers. A rebuilt read model must equal the live
+    one (``audit replay``), so this text never changes; people read ``render``'s."""
+    return "".join(EN.get(key, key).format_map(params) for key, params in message)
 
 
 def encode(message: Sequence[Part]) -> str:

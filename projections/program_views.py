@@ -20,7 +20,8 @@ from domain.program import ProgramState, evolve
 from domain.state import ProgramStatus
 from domain.streams import PROGRAM_PREFIX
 from eventlog.records import RecordedEvent
-from projections.event_messages import encode, parts, render
+from projections.event_messages import encode, parts
+from projections.event_texts import stored_summary
 
 
 class ProgramView(BaseModel):
@@ -118,7 +119,7 @@ def program_id_of(stream_id: str) -> str | None:
 
 def describe(event: e.Event) -> str:
     """One line a person reads in a timeline, in English (``event_messages`` has the keys)."""
-    return render(parts(event))
+    return stored_summary(parts(event))
 
 
 def apply(
@@ -158,7 +159,7 @@ def fold_into(fields: dict[str, Any], recorded: RecordedEvent, event: Any) -> li
             event_type=recorded.event_type,
             actor=str(recorded.metadata.get("actor", "")),
             role=str(recorded.metadata.get("role", "")),
-            summary=render(message := parts(event)),
+            summary=stored_summary(message := parts(event)),
             message=encode(message),
         )
     ]

@@ -44,6 +44,9 @@ EN: dict[str, str] = {
     "error.not_the_specialist": (
         "only the program's specialist {specialist} may {doing} it, not {username}"
     ),
+    "error.not_an_approver": (
+        "not an active approver: {usernames} (an admin adds them with `trainops users add`)"
+    ),
     "error.not_enrolled": "{username} is not enrolled in program {program_id}",
     # ---- people and accounts
     "error.role_needed": "{doing} needs {needed}; {username} has: {held}",
@@ -116,6 +119,7 @@ ZH_CN: dict[str, str] = {
     "error.not_the_specialist": (
         "只有项目的培训专员 {specialist} 可以执行此操作({doing}),{username} 不可以"
     ),
+    "error.not_an_approver": "不是有效的审批人: {usernames}(请管理员用 `trainops users add` 添加)",
     "error.not_enrolled": "{username} 没有报名项目 {program_id}",
     "error.role_needed": "{doing}需要{needed};{username} 拥有的角色:{held}",
     "error.bad_username": (

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import structlog
 from pydantic import BaseModel, Field
 
+from accounts.users import active_with_role
 from domain import commands as c
 from domain.events import Session
 from domain.plan_rules import check_planned_date
@@ -172,6 +173,15 @@ def check_new_text_and_dates(
         raise Invalid.passing(exc) from exc
 
 
+def check_approvers(ctx: ProgramContext, usernames: Iterable[str]) -> None:
+    """Everyone a plan names as approver, and whoever a task is handed to, is an active user with
+    the approver role: a typo would otherwise leave the program waiting on a task no one sees."""
+    named = set(usernames)
+    missing = sorted(named - active_with_role(ctx.database.engine, named, "approver"))
+    if missing:
+        raise Invalid("error.not_an_approver", usernames=", ".join(map(repr, missing)))
+
+
 def _request_digest(person: Person, program_id: str, idempotency_key: str) -> str:
     text = f"{person.username}\n{program_id}\n{idempotency_key}"
     return hashlib.sha256(text.encode()).hexdigest()
@@ -219,6 +229,8 @@ async def act(
         check_new_text_and_dates(command, command.sessions, zone)
     else:
         check_new_text_and_dates(command)
+    if isinstance(command, (c.DelegateTask, c.ReassignTask)):
+        await asyncio.to_thread(check_approvers, ctx, [command.to])
     async with temporal_errors(f"{action.kind} of {program_id!r}"):
         result = await programs.act(
             program_id,
@@ -242,6 +254,7 @@ async def plan(
     programs = await ctx.programs()
     _sessions_ahead(command.sessions, await programs.clock())
     check_new_text_and_dates(command, command.sessions, command.timezone)
+    await asyncio.to_thread(check_approvers, ctx, command.approvers)
     nonce = request_nonce(person, command.program_id, idempotency_key)
     try:
         async with temporal_errors(f"the plan of {command.program_id!r}"):

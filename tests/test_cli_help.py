@@ -92,3 +92,11 @@ def test_the_locale_alone_puts_the_root_help_in_chinese(monkeypatch: pytest.Monk
     result = CliRunner().invoke(app, ["--help"], prog_name="trainops")
     assert result.exit_code == 0, result.output
     assert "命令:" in result.output and COMMAND_HELP_ZH_CN["program"] in result.output
+
+
+def test_usage_names_arguments_in_capitals() -> None:
+    """``PROGRAM_ID`` as click and man pages write it, not typer 0.28's ``{program_id}``."""
+    missing = CliRunner().invoke(app, ["program", "show"], prog_name="trainops")
+    assert missing.exit_code == 2
+    assert "Usage: trainops program show [OPTIONS] PROGRAM_ID\n" in missing.output
+    assert "{" not in missing.output

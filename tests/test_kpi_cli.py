@@ -71,6 +71,20 @@ def test_report_json_table_and_as_of(cli: CliRunner, tmp_path: Path) -> None:
     assert refused.exit_code == 2 and "unknown KPI 'satisfation'" in refused.stderr
 
 
+def test_a_narrow_terminal_wraps_the_report_never_cuts_it(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a phone-sized terminal every value is still there, wrapped (no "…" in its place)."""
+    from rich.console import Console
+
+    from trainops import kpi_cli
+
+    monkeypatch.setattr(kpi_cli, "console", Console(width=48, file=None))
+    table = cli.invoke(app, ["kpi", "report", "--period", "2027-Q1", "--specialist", "spec0"])
+    assert table.exit_code == 0, table.output
+    assert "KPI" in table.stdout and "…" not in table.stdout
+
+
 def test_explain_lists_the_events(cli: CliRunner) -> None:
     args = ["kpi", "explain", "roi_percent", "--scope", "specialist", "--name", "spec0"]
     result = cli.invoke(app, [*args, "--period", "2027-Q1", "--json"])

@@ -36,7 +36,16 @@ from trainops import audit_views as views
 from trainops.api_client import api
 from trainops.language import language, t
 from trainops.lazy import command_group
-from trainops.render import OutputOption, console, errors, fail, print_json, show_rows
+from trainops.render import (
+    Output,
+    OutputOption,
+    console,
+    errors,
+    fail,
+    print_json,
+    show_rows,
+    when,
+)
 
 audit_app = command_group(
     no_args_is_help=True,
@@ -282,7 +291,19 @@ def list_seals(as_json: AsJson = False, output: OutputOption = None) -> None:
             for s in client.get("/api/v1/audit/seals")
         ]
     columns = ["seq", "position", "sealed_at", "hash", "seal_hash"]
-    show_rows(t("seals"), found, columns, output=output, as_json=as_json)
+    show_rows(t("seals"), found, columns, output=output, as_json=as_json, cells=_seal_cells)
+    if found and not as_json and output in (None, Output.TABLE):
+        errors.print(
+            t("(hashes shortened to 12 characters; --json or --output csv shows them whole)"),
+            markup=False,
+        )
+
+
+def _seal_cells(seal: dict[str, Any]) -> dict[str, Any]:
+    """A seal as a table row: its instant in minutes (UTC), its hashes as the web page shows
+    them (12 characters, as ``git log --oneline`` does), so a row fits a terminal."""
+    short = {name: f"{seal[name][:12]}…" for name in ("hash", "seal_hash") if seal.get(name)}
+    return {**seal, **short, "sealed_at": when(seal.get("sealed_at"))}
 
 
 # ---------------------------------------------------------------------- replay

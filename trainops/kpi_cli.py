@@ -119,7 +119,7 @@ def scorecard_table(card: Scorecard) -> Table:
     table = Table(title=Text(title), title_justify="left")
     for column in ("KPI", "value", "95 % CI", "sample", "rating"):
         justify: Literal["left", "right"] = "right" if column in ("value", "95 % CI") else "left"
-        table.add_column(Text(heading(column)), justify=justify)
+        table.add_column(Text(heading(column)), justify=justify, overflow="fold")
     for k in card.kpis:
         ci = (
             f"{format_value(k.interval.low, k.unit)} – {format_value(k.interval.high, k.unit)}"
@@ -279,7 +279,7 @@ def explain(
     title = t("{count} read-model row(s) behind it, each with its log position", count=len(rows))
     table = Table(title=Text(title))
     for column in columns:
-        table.add_column(Text(column))
+        table.add_column(Text(column), overflow="fold")
     for found_row in rows:
         table.add_row(*(Text(_cell(found_row.get(c))) for c in columns))
     console.print(table)

@@ -86,16 +86,16 @@ def heading(column: str) -> str:
     return t(column)
 
 
-def event(entry: Mapping[str, Any]) -> str:
-    """A timeline entry's summary from its message keys; its English summary when the row was
-    written before messages were kept."""
+def event(entry: Mapping[str, Any], zone: str | None = None, *, utc: bool = False) -> str:
+    """A timeline entry's summary from its message keys (instants in ``zone``, labelled); its
+    English summary when the row was written before messages were kept."""
     from projections.event_texts import decode, render
 
     stored = entry.get("message")
     message = decode(stored) if isinstance(stored, str) else None
     if message is None:
         return str(entry.get("summary", ""))
-    return render(message, language())
+    return render(message, language(), zone, utc=utc)
 
 
 def error(code: str, params: Mapping[str, Any], english: str) -> str:

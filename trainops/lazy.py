@@ -24,7 +24,22 @@ from typing import IO, Any
 import typer
 from typer import _click
 from typer._click import exceptions as _click_exceptions
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
+
+_typer_metavar = TyperArgument.make_metavar
+
+
+def _usage_metavar(self: TyperArgument, ctx: _click.Context, *, usage: bool = False) -> str:
+    """An argument in a usage line as click and man pages write it, ``PROGRAM_ID`` (optional:
+    ``[PROGRAM_ID]``); typer 0.28 writes a required one as ``{program_id}``, which reads like a
+    placeholder left unfilled. The help's argument list keeps typer's own."""
+    if not usage:
+        return _typer_metavar(self, ctx, usage=False)
+    name = (self.metavar or self.name or "").upper() + ("..." if self.nargs != 1 else "")
+    return name if self.required else f"[{name}]"
+
+
+TyperArgument.make_metavar = _usage_metavar  # type: ignore[method-assign]
 
 
 def command_group(**options: Any) -> typer.Typer:

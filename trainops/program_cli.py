@@ -345,7 +345,11 @@ def show(program_id: str, as_json: AsJson = False, utc: InUtc = False) -> None:
     )
     zone = summary.get("timezone")
     entries = [
-        {**entry, "when": when(entry["occurred_at"], zone, utc=utc), "summary": event(entry)}
+        {
+            **entry,
+            "when": when(entry["occurred_at"], zone, utc=utc),
+            "summary": event(entry, zone, utc=utc),
+        }
         for entry in detail["timeline"]
     ]
     rows_table(t("timeline"), entries, ["position", "when", "actor", "event_type", "summary"])

@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from rich.cells import cell_len
@@ -86,10 +85,12 @@ def show_rows(
     as_json: bool = False,
     data: Any = None,
     empty: str | None = None,
+    cells: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> None:
     """A list as ``--output`` asks: a table of ``columns`` (the default), ``json`` (``data``
     if given, else the rows) or ``csv`` (every field). ``--json`` is ``--output json``.
-    ``empty``: the sentence a person reads instead of an empty table (JSON and CSV stay data)."""
+    ``empty``: the sentence a person reads instead of an empty table (JSON and CSV stay data).
+    ``cells``: how a row reads in the table (a local time, a shortened hash); data stays whole."""
     chosen = Output.JSON if as_json else (output or Output.TABLE)
     if chosen is Output.TABLE and not rows and empty is not None:
         console.print(empty, markup=False)
@@ -98,7 +99,7 @@ def show_rows(
     elif chosen is Output.CSV:
         write_csv(rows, columns)
     else:
-        rows_table(title, rows, columns)
+        rows_table(title, [cells(r) for r in rows] if cells else rows, columns)
 
 
 def said(text: str, data: Any, as_json: bool = False) -> None:
@@ -192,7 +193,7 @@ def kpi_table(report: Sequence[ExecutionKpis]) -> None:
         justify: Literal["left", "right"] = (
             "left" if column in {"specialist", "period"} else "right"
         )
-        table.add_column(Text(heading(column)), justify=justify)
+        table.add_column(Text(heading(column)), justify=justify, overflow="fold")
     for k in report:
         table.add_row(
             k.specialist,
@@ -205,16 +206,7 @@ def kpi_table(report: Sequence[ExecutionKpis]) -> None:
 
 
 def when(moment: str | datetime | None, zone: str | None = None, *, utc: bool = False) -> str:
-    """One time convention for every table: the program's zone, labelled (``2026-12-04 12:30
-    Asia/Shanghai``), or UTC with ``utc`` or when no zone is known; minutes, no microseconds."""
-    if moment is None or moment == "":
-        return "—"
-    parsed = moment if isinstance(moment, datetime) else datetime.fromisoformat(str(moment))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    if utc or not zone:
-        return f"{parsed.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-    try:
-        return f"{parsed.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {zone}"
-    except (ZoneInfoNotFoundError, ValueError):
-        return f"{parsed.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    """A table's time: ``projections.event_texts.instant_text``'s one convention."""
+    from projections.event_texts import instant_text
+
+    return instant_text(moment, zone, utc=utc)

@@ -314,14 +314,19 @@ class TrainingProgramWorkflow(TimersAndNotices):
             await workflow.wait_condition(workflow.all_handlers_finished)  # `planned` says why
             raise unauthenticated(self._refused)
 
-    async def _record_plan(self) -> None:
-        settings = await workflow.execute_activity(
+    async def _settings(self, region: str | None) -> ProgramSettings:
+        """The calendar and rules configured for ``region``, looked up by an activity."""
+        settings: ProgramSettings = await workflow.execute_activity(
             PROGRAM_SETTINGS,
-            ProgramSettingsInput(region=self._plan.region, years=self._calendar_years()),
+            ProgramSettingsInput(region=region, years=self._calendar_years()),
             result_type=ProgramSettings,
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=LOOKUP_RETRY,
         )
+        return settings
+
+    async def _record_plan(self) -> None:
+        settings = await self._settings(self._plan.region)
         planned = start(self._plan).model_copy(
             update={
                 "calendar": settings.calendar,
@@ -335,13 +340,7 @@ class TrainingProgramWorkflow(TimersAndNotices):
         )
 
     async def _refresh_settings(self) -> None:
-        settings = await workflow.execute_activity(
-            PROGRAM_SETTINGS,
-            ProgramSettingsInput(region=self._state.region, years=self._calendar_years()),
-            result_type=ProgramSettings,
-            start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=LOOKUP_RETRY,
-        )
+        settings = await self._settings(self._state.region)
         decided = refresh_settings(
             self._state, settings.calendar, settings.reminder_rules, settings.fact_rules
         )

@@ -22,12 +22,15 @@ from api.dependencies import (
 from api.errors import SERVICE_CODES, describe_errors
 from api.languages import LANGUAGES, negotiate
 from api.translator import translator
+from projections.event_texts import instant_text
 from services.errors import ServiceError, TemporalTimeout, TemporalUnavailable
 from services.program_client import ActionRefused
 
 #: The templates stay beside the app (``api/templates``), shared by every page router.
 HERE = Path(__file__).parent.parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+#: Every page writes an instant the same way: in the program's zone, labelled (``when(at, zone)``).
+templates.env.globals["when"] = instant_text
 
 
 def language(request: Request) -> str:

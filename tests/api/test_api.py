@@ -107,6 +107,33 @@ async def test_four_eyes_holds_over_http(world: World) -> None:
         assert (await ma.post("/api/v1/programs", json=own)).status_code == 422
 
 
+async def test_approvers_and_delegates_must_be_active_approvers(world: World) -> None:
+    """A typo in an approver's name would leave the program waiting on a task no one sees: a
+    plan or a delegation naming someone who is not an active approver is a 422, recording
+    nothing."""
+    h = world.h
+    world.users.set_active("mgr.chen", False)
+    async with world.client("spec.li") as li, world.client("mgr.wang") as wang:
+        before = world.head()
+        for names in (["nobody"], ["mgr.wang", "spec.zhao"], ["mgr.chen"]):
+            body = await plan_body(h, "http-ghost", approvers=names)
+            refused = await li.post("/api/v1/programs", json=body)
+            assert refused.status_code == 422, refused.text
+            assert refused.json()["code"] == "error.not_an_approver"
+            assert "mgr.wang" not in refused.json()["params"]["usernames"]
+        assert world.head() == before
+        body = await plan_body(h, "http-real", approvers=["mgr.wang"])
+        assert (await li.post("/api/v1/programs", json=body)).status_code == 201
+        assert (await li.post("/api/v1/programs/http-real/submit")).status_code == 200
+        before = world.head()
+        ghost = await wang.post("/api/v1/programs/http-real/delegate", json={"to": "ghost"})
+        assert ghost.status_code == 422, ghost.text
+        assert ghost.json()["params"] == {"usernames": "'ghost'"}
+        assert world.head() == before
+        handed = await wang.post("/api/v1/programs/http-real/delegate", json={"to": "lead.ma"})
+        assert handed.status_code == 200, handed.text
+
+
 async def test_refusals_are_403_with_a_reason_and_record_nothing(world: World) -> None:
     h = world.h
     async with (

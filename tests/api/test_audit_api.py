@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import pathlib
 import tarfile
 
 from sqlalchemy import text
@@ -92,3 +93,22 @@ async def test_replay_as_of_workflows_and_export(world: World) -> None:
             content = archive.extractfile(events)
             assert content is not None
             assert len(content.read().decode().splitlines()) == world.head()
+
+
+async def test_sealing_without_a_seal_key_is_a_keyed_503(
+    world: World, tmp_path: pathlib.Path
+) -> None:
+    """A server that has no seal key (and may not make one) says so, in the reader's language,
+    and seals nothing: the worker seals on its schedule."""
+    world.settings.seal_key_file = tmp_path / "no-such-key.pem"
+    before = world.head()
+    async with world.client("aud.sun") as auditor:
+        refused = await auditor.post("/api/v1/audit/seals", json={})
+        chinese = await auditor.post(
+            "/api/v1/audit/seals", json={}, headers={"Accept-Language": "zh-CN"}
+        )
+    assert refused.status_code == 503, refused.text
+    assert refused.json()["code"] == "error.cannot_seal"
+    assert "the worker seals on its schedule" in refused.json()["detail"]
+    assert chinese.status_code == 503 and chinese.json()["code"] == "error.cannot_seal"
+    assert world.head() == before

@@ -27,3 +27,23 @@ async def test_allow_names_every_method_the_path_serves(world: World) -> None:
     assert wrong.status_code == 405 and wrong.headers["allow"] == "GET, POST"
     assert "allowed: GET, POST" in wrong.json()["detail"]
     assert plain.status_code == 405 and plain.headers["allow"] == "GET"
+
+
+async def test_every_json_error_names_a_code_and_its_params(world: World) -> None:
+    """A client switches on ``code``, not on English ``detail``: 401, 404, 405, 413 and 422
+    carry one as refusals and service errors do."""
+    async with world.client() as anonymous, world.client("spec.li") as li:
+        unauthorised = await anonymous.get("/api/v1/programs")
+        missing = await li.get("/api/v1/no-such-thing")
+        wrong = await li.delete("/api/v1/programs")
+        invalid = await li.patch("/api/v1/users/emp.1", json={"active": 0})
+        too_large = await li.post("/api/v1/programs", content=b"x" * (9 << 20))
+    assert unauthorised.status_code == 401
+    assert unauthorised.json()["code"] == "http.unauthorized"
+    assert missing.status_code == 404 and missing.json()["code"] == "http.not_found"
+    assert wrong.json()["code"] == "http.method_not_allowed"
+    assert wrong.json()["params"] == {"method": "DELETE", "allowed": "GET, POST"}
+    assert invalid.status_code == 422 and invalid.json()["code"] == "request.invalid"
+    assert "active" in invalid.json()["params"]["fields"]
+    assert too_large.status_code == 413, too_large.text
+    assert too_large.json()["code"] == "http.content_too_large"

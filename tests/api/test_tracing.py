@@ -45,6 +45,7 @@ async def test_a_request_is_one_trace_through_the_workflow_and_its_activities(
     settings = Settings(database_url=str(database.engine.url), task_queue=task_queue)
     users = UserStore(database.engine, hasher=fast_hasher())
     users.create_user("spec.li", PASSWORD, ("specialist",))
+    users.create_user("mgr.wang", PASSWORD, ("approver",))  # the plan names them
     token = users.issue_token("spec.li", "test")[1]
     app = create_app(settings, database=database, programs=programs, users=users)
     instrument_api(app, provider)

@@ -3,6 +3,7 @@ reference data in the log), mastery per knowledge point in the read models."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from uuid import uuid4
 
@@ -36,12 +37,19 @@ async def evaluating(h: Harness, pid: str) -> None:
         await h.programs.act(pid, command)
 
 
-async def test_online_exam_answers_are_graded_from_the_answer_key(harness: Harness) -> None:
+async def test_online_exam_answers_are_graded_from_the_answer_key(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     h = harness
     pid = f"ex-{uuid4().hex[:8]}"
     await evaluating(h, pid)
-    with pytest.raises(ActionRefused, match="has no course assigned"):
+    caplog.set_level(logging.WARNING, logger="temporalio.activity")
+    with pytest.raises(ActionRefused, match="has no course to grade") as no_course:
         await h.programs.act(pid, c.SubmitExam(actor="t1", answers={"q1": "B"}))
+    # a refusal by the program's rules (exit 3, said in the reader's language), not bad input
+    assert (no_course.value.kind, no_course.value.code) == ("DomainError", "exam.no_course")
+    # ... and the worker's log holds no traceback for someone else's mistake
+    assert not [r for r in caplog.records if r.name.startswith("temporalio.activity")]
     record_reference(
         h.db.store,
         CourseDefined(
