@@ -190,6 +190,23 @@ class _LinedList(list[Any]):
         self.lines = lines
 
 
+class _NoSuchDay(ValueError):
+    """A YAML timestamp no calendar has (2027-02-30): its text and line, for the message."""
+
+    def __init__(self, value: str, line: int) -> None:
+        super().__init__(value)
+        self.value, self.line = value, line
+
+
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    """PyYAML builds dates itself and says only Python's words when there is no such day."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError as exc:
+        raise _NoSuchDay(str(node.value), node.start_mark.line + 1) from exc
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
@@ -241,7 +258,11 @@ def parse_admin_config(text: str, source: str = "<config>") -> AdminConfig:
         raw = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         raise _unreadable(exc, text, source) from exc
-    except ValueError as exc:  # PyYAML builds dates itself: 2027-02-30 is a ValueError
+    except _NoSuchDay as exc:
+        raise ConfigFileError(
+            "config.no_such_day", source=source, line=exc.line, value=repr(exc.value)
+        ) from exc
+    except ValueError as exc:
         raise ConfigFileError("config.bad_value", source=source, detail=exc) from exc
     except RecursionError as exc:
         raise ConfigFileError("config.too_deep", source=source) from exc

@@ -6,19 +6,61 @@ use, so the API may start before Temporal is ready.
 
 from __future__ import annotations
 
-import sys
+import os
+import socket
 
 import uvicorn
 
 from api.app import create_app
+from api.languages import from_environment
+from runtime import startup
+from runtime.errors import StartupError
 from runtime.logging import configure_logging
-from runtime.settings import get_settings
-from runtime.startup import EXIT_CONFIG, explained_startup, wait_for_database
+from runtime.settings import MIN_SECRET_LENGTH, get_settings
+from runtime.startup import explained_startup, wait_for_database
 from runtime.temporal_runtime import install_runtime
 from runtime.tracing import configure_tracing, instrument_api
+from services.startup_texts import startup_line
+
+
+class WeakSecret(StartupError):
+    """No API secret key, or a short one, where secrets are required."""
+
+    key = "startup.api_secret_key"
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.params = {"least": str(MIN_SECRET_LENGTH)}
+
+
+class PortInUse(StartupError):
+    """Another program listens on the API's port: uvicorn would only log it and stop."""
+
+    key = "startup.port_in_use"
+
+    def __init__(self, port: int) -> None:
+        self.params = {"port": str(port), "setting": "TRAINOPS_API_PORT"}
+        super().__init__(f"port {port} is in use by another program: set TRAINOPS_API_PORT")
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Refuse to start, in one line, when ``host:port`` cannot be bound (as uvicorn binds it)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise PortInUse(port) from exc
+
+
+def say_startup_errors_in_language() -> None:
+    """The one line a startup error ends with, in ``TRAINOPS_LANG`` (or the locale)."""
+    lang = from_environment(os.environ)
+    startup.said[:] = [lambda exc: startup_line(exc, lang)]
 
 
 def main() -> None:
+    say_startup_errors_in_language()
     with explained_startup():
         serve()
 
@@ -29,9 +71,9 @@ def serve() -> None:
     configure_logging(settings.log_format, settings.log_level)
     problem = settings.api_secret_problem()
     if problem is not None:  # a random key per process would break sessions across replicas
-        print(f"error: {problem}", file=sys.stderr, flush=True)
-        raise SystemExit(EXIT_CONFIG)  # like every other startup error a person must fix
+        raise WeakSecret(problem)  # one line and exit 78, like every startup error
     configure_tracing(settings, "trainops-api")
+    check_port_free(settings.api_host, settings.api_port)
     wait_for_database(settings.database_url, settings.database_connect_wait_seconds)
     app = create_app(settings)
     instrument_api(app)

@@ -38,6 +38,7 @@ from services.errors import (
     Unavailable,
 )
 from services.program_client import ActionRefused
+from services.validation_texts import invalid_input
 
 
 def N_(text: str) -> str:
@@ -177,12 +178,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError | ValidationError)
     errors = exc.errors()
-    message = describe_errors(errors)
+    lang = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    message = invalid_input(errors, lang) if lang != "en" else describe_errors(errors)
     if is_api(request):
         fields = sorted({".".join(str(p) for p in e.get("loc", ())) for e in errors})
         body = _coded(message, "request.invalid", fields=", ".join(fields))
         return JSONResponse({**body, "errors": _plain_errors(errors)}, HTTP_422)
-    return _page(request, HTTP_422, message)
+    return _page(request, HTTP_422, message, translated=lang != "en")
 
 
 async def _refused(request: Request, exc: Exception) -> Response:

@@ -352,6 +352,12 @@ ZH_CN: dict[str, str] = {
     # --- end of the screens helper's block
 }
 
+#: The survey's built-in dimensions (``domain.evaluation.DIMENSIONS``): the subject of a
+#: satisfaction detail row. A dimension a survey adds of its own is shown as written.
+SURVEY_DIMENSIONS: dict[str, dict[str, str]] = {
+    "zh-CN": {"content": "内容", "instructor": "讲师", "format": "形式", "venue": "场地"},
+}
+
 ZH_CN.update({k: v for k, v in DIAGRAMS_ZH_CN.items() if k not in ZH_CN})
 CATALOG: dict[str, dict[str, str]] = {"en": {}, "zh-CN": ZH_CN}
 for _part in (TRAINEES_ZH_CN, CLI_ZH_CN):

@@ -132,6 +132,9 @@ CLI_ZH_CN: dict[str, str] = {
     "{count} events": "{count} 个事件",
     "cannot read the digest or witness: {reason}": "无法读取摘要或见证:{reason}",
     "digest saved to {path}": "摘要已保存到 {path}",
+    "{path} is not a digest (what `trainops audit digest --output FILE` saves): {problem}": (
+        "{path} 不是摘要文件(应为 `trainops audit digest --output FILE` 保存的文件):{problem}"
+    ),
     "{option} must be at least 1": "{option} 至少为 1",
     "{option} must be 0 or more": "{option} 不能小于 0",
     "nothing to seal: fewer than {count} new events since the last seal": (

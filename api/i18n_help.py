@@ -365,3 +365,76 @@ OPTION_HELP_ZH_CN: dict[str, str] = {
     "A file `trainops db backup` wrote.": "`trainops db backup` 写出的文件。",
     "With --witness: trust only this seal key.": "与 --witness 一起使用:只信任此封存密钥。",
 }
+
+#: typer's own words that it passes to ``gettext`` (the ``[required]`` and ``[default: …]`` of
+#: a help line, section names, two usage errors), by their English msgid; ``trainops.lazy``
+#: hands typer these when the command line speaks zh-CN.
+TYPER_ZH_CN: dict[str, str] = {
+    "Options": "选项",
+    "Commands": "命令",
+    "Arguments": "参数",
+    "required": "必填",
+    "default: {default}": "默认:{default}",
+    "env var: {var}": "环境变量:{var}",
+    "(dynamic)": "(动态)",
+    "Aborted!": "已中止!",
+    "Missing command.": "缺少命令。",
+    "No such command {name!r}.": "没有命令 {name!r}。",
+}
+
+#: typer's suggestion after an unknown command ("… Did you mean 'a', 'b'?"), in zh-CN.
+SUGGESTION_ZH_CN = "{message}。你是不是想用 {suggestions}?"
+
+#: The frame of a usage error (typer's click writes it in English only).
+USAGE_FRAME_ZH_CN: dict[str, str] = {
+    "Try '{command} {option}' for help.": "运行 '{command} {option}' 查看帮助。",
+    "Error: {message}": "错误: {message}",
+}
+
+#: A usage error's message as typer's click words it (a pattern over the whole message) and
+#: its Simplified Chinese; a named group fills the placeholder of the same name, and
+#: ``{message}`` is itself said again from this table (a value's problem inside "Invalid
+#: value for …"). A message no pattern matches is shown as it is.
+USAGE_ERRORS_ZH_CN: tuple[tuple[str, str], ...] = (
+    (r"Missing argument (?P<hint>.+?)\.(?P<rest>.*)", "缺少参数 {hint}。{rest}"),
+    (r"Missing option (?P<hint>.+?)\.(?P<rest>.*)", "缺少选项 {hint}。{rest}"),
+    (r"Missing parameter (?P<hint>.+?)\.(?P<rest>.*)", "缺少参数 {hint}。{rest}"),
+    (r"Missing parameter: (?P<name>.*)", "缺少参数:{name}"),
+    (
+        r"No such option: (?P<name>\S+) \(Possible options: (?P<possible>.+)\)",
+        "没有选项 {name}(你是不是想用:{possible})",
+    ),
+    (r"No such option: (?P<name>.+)", "没有选项 {name}"),
+    (r"Invalid value for (?P<hint>.+?): (?P<message>.+)", "{hint} 的值无效:{message}"),
+    (r"Invalid value: (?P<message>.+)", "无效的值:{message}"),
+    (r"Got unexpected extra argument\(s\) \((?P<args>.*)\)", "多余的参数({args})"),
+    (r"Option (?P<name>'.+') requires an argument\.", "选项 {name} 需要一个值。"),
+    (r"Option (?P<name>'.+') requires (?P<n>\d+) arguments\.", "选项 {name} 需要 {n} 个值。"),
+    (r"Option (?P<name>'.+') does not take a value\.", "选项 {name} 不接受值。"),
+    (r"Argument (?P<name>'.+') takes (?P<n>\d+) values\.", "参数 {name} 需要 {n} 个值。"),
+    (r"Takes (?P<n>\d+) values but (?P<given>\d+) given\.", "需要 {n} 个值,但给了 {given} 个。"),
+    (
+        r"(?P<n>\d+) values are required, but (?P<given>\d+) given\.",
+        "需要 {n} 个值,但给了 {given} 个。",
+    ),
+    (r"(?P<value>.+) is not a valid (?:integer|int)\.", "{value} 不是有效的整数。"),
+    (r"(?P<value>.+) is not a valid float\.", "{value} 不是有效的数字。"),
+    (r"(?P<value>.+) is not a valid UUID\.", "{value} 不是有效的 UUID。"),
+    (
+        r"(?P<value>.+) is not a valid boolean\. Recognized values: (?P<states>.+)",
+        "{value} 不是有效的布尔值。可用的值:{states}",
+    ),
+    (r"(?P<value>.+) is not in the range (?P<range>.+)\.", "{value} 不在范围 {range} 内。"),
+    (r"(?P<value>.+) is not one of (?P<choices>.+)\.", "{value} 不是以下之一:{choices}。"),
+    (
+        r"(?P<value>.+) does not match the formats (?P<formats>.+)\.",
+        "{value} 不符合以下任一格式:{formats}。",
+    ),
+    (r"File (?P<path>.+) does not exist\.", "文件 {path} 不存在。"),
+    (r"Directory (?P<path>.+) does not exist\.", "目录 {path} 不存在。"),
+    (r"Path (?P<path>.+) does not exist\.", "路径 {path} 不存在。"),
+    (r"(?:File|Directory|Path) (?P<path>.+) is a file\.", "{path} 是文件,不是目录。"),
+    (r"(?:File|Directory|Path) (?P<path>.+) is a directory\.", "{path} 是目录,不是文件。"),
+    (r"(?:File|Directory|Path) (?P<path>.+) is not readable\.", "{path} 不可读。"),
+    (r"(?:File|Directory|Path) (?P<path>.+) is not writable\.", "{path} 不可写。"),
+)

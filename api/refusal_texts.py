@@ -1,7 +1,13 @@
 """The program rules' refusals in Simplified Chinese, by the code ``domain.refusals`` gives
-each (the English text is there). A test keeps the codes and parameters of both equal."""
+each (the English text is there). A test keeps the codes and parameters of both equal.
+
+A refusal's parameters may hold names the product gave (a program's state, an action's
+``kind``, what is recorded about a session); ``in_chinese`` puts those into words from
+``NAMES_ZH_CN`` so that no raw ``complete_execution`` shows inside a Chinese sentence."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 ZH_CN: dict[str, str] = {
     "task.none_open_for_actor": "{actor} 在此项目上没有待处理的审批任务",
@@ -30,10 +36,9 @@ ZH_CN: dict[str, str] = {
     "facts.trainee_reports_score": (
         "学员不能自行填报考试成绩:线下考试的成绩由项目的培训专员凭证明材料录入(exam_score)"
     ),
-    "facts.before_session_start": "课次 {session_id} 于 {when} 开始:开始前不能登记其 {what}",
+    "facts.before_session_start": "课次 {session_id} 于 {when} 开始:开始前不能登记其{what}",
     "facts.late_without_reason": (
-        "课次 {session_id} 于 {when} 结束,已超过 {days} 天:"
-        "其 {what} 属于补录,请填写理由(late_reason)"
+        "课次 {session_id} 于 {when} 结束,已超过 {days} 天:其{what}属于补录,请填写理由(late_reason)"
     ),
     "facts.evaluation_closed": "评估期已于 {when} 结束",
     "facts.already_examined": "{trainee} 已有考试成绩",
@@ -50,7 +55,7 @@ ZH_CN: dict[str, str] = {
         "历史记录请用 `trainops data migrate` 导入"
     ),
     "program.not_allowed_in_status": (
-        "项目当前状态为 {value},不能执行 {action}(允许的状态:{names})"
+        "项目当前状态为{value},不能执行“{action}”(允许的状态:{names})"
     ),
     "program.no_such_session": "此项目中没有课次 {session_id}(现有课次:{known})",
     "program.session_already_completed": "课次 {session_id} 已完成",
@@ -72,3 +77,74 @@ ZH_CN: dict[str, str] = {
     "exam.course_not_defined": "参考数据中没有定义课程 {course_id}",
     "program.exam_without_grading": "考试答案必须按课程的标准答案评分",
 }
+
+#: The names a refusal's parameters carry, in Simplified Chinese: program states
+#: (``domain.state.ProgramStatus``), actions (a command's ``kind``) and what is recorded about
+#: a session (``domain.facts.WHAT``).
+NAMES_ZH_CN: dict[str, str] = {
+    # states
+    "draft": "草稿",
+    "submitted": "待审批",
+    "changes_requested": "待修改",
+    "approved": "已批准",
+    "rejected": "已驳回",
+    "published": "已发布",
+    "executing": "执行中",
+    "evaluating": "评估中",
+    "feedback": "待反馈",
+    "closed": "已结束",
+    "cancelled": "已取消",
+    # actions
+    "revise": "修改",
+    "submit": "提交审批",
+    "withdraw": "撤回",
+    "approve": "批准",
+    "reject": "驳回",
+    "request_changes": "要求修改",
+    "claim": "认领任务",
+    "unclaim": "放弃认领",
+    "delegate": "委派任务",
+    "resolve": "交回任务",
+    "reassign": "改派任务",
+    "publish": "发布",
+    "enroll": "报名",
+    "enroll_many": "批量报名",
+    "reschedule": "调整课次时间",
+    "attendance": "出勤",
+    "attendance_batch": "批量登记出勤",
+    "complete_session": "完成课次",
+    "complete_execution": "完成执行",
+    "survey": "提交问卷",
+    "exam": "参加考试",
+    "exam_score": "录入考试成绩",
+    "confirm_exam_score": "确认考试成绩",
+    "close_evaluation": "结束评估",
+    "feedback_action": "填写反馈",
+    "cancel": "取消项目",
+    # what is recorded about a session ("attendance" is above)
+    "completion": "完成情况",
+}
+
+#: The parameters that hold such names (``names``: several, joined by ", ").
+NAMED_PARAMETERS = ("value", "action", "what")
+
+
+def in_chinese(params: Mapping[str, object]) -> dict[str, str]:
+    """``params`` with the product's names in Chinese; any other value (a person, an id, a
+    time) as it is."""
+    values = {name: str(value) for name, value in params.items()}
+    for name in NAMED_PARAMETERS:
+        if name in values:
+            values[name] = _action_name(values[name]) if name == "action" else _name(values[name])
+    if "names" in values:
+        values["names"] = "、".join(_name(part) for part in values["names"].split(", "))
+    return values
+
+
+def _name(value: str) -> str:
+    return NAMES_ZH_CN.get(value, value)
+
+
+def _action_name(value: str) -> str:
+    """An action's name: ``feedback`` is also a state, so the action has its own entry."""
+    return NAMES_ZH_CN["feedback_action"] if value == "feedback" else _name(value)

@@ -13,6 +13,7 @@ from typing import Any
 from api.i18n import CATALOG
 from api.languages import DEFAULT, LANGUAGES
 from api.refusal_texts import ZH_CN as REFUSALS_ZH_CN
+from api.refusal_texts import in_chinese
 from domain.refusals import REFUSALS
 from projections.event_texts import built_in, decode, render
 from services.error_texts import say
@@ -49,12 +50,14 @@ class Translator:
         return self._refusal(getattr(exc, "code", ""), getattr(exc, "params", {}), str(exc))
 
     def _refusal(self, code: object, params: object, english: str) -> str:
-        catalog = REFUSALS_ZH_CN if self.lang == "zh-CN" else REFUSALS
-        template = catalog.get(code) if isinstance(code, str) else None
-        if template is None or not isinstance(params, dict):
+        if not isinstance(code, str) or not isinstance(params, dict):
+            return english
+        chinese = self.lang == "zh-CN"
+        template = (REFUSALS_ZH_CN if chinese else REFUSALS).get(code)
+        if template is None:
             return english
         try:
-            return template.format_map(params)
+            return template.format_map(in_chinese(params) if chinese else params)
         except (KeyError, ValueError, IndexError):
             return english
 

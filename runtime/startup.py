@@ -34,7 +34,15 @@ MAX_BACKOFF_SECONDS = 10.0
 
 
 class DatabaseUnreachable(StartupError):
-    """The database did not answer within the wait; the message says where and why."""
+    """The database did not answer within the wait; the message says where and why (``key``
+    and ``params`` let a caller say it in another language)."""
+
+    key = "startup.database_unreachable"
+    english = "the database at {where} does not answer after {attempts} attempt(s): {reason}"
+
+    def __init__(self, where: str, attempts: int, reason: str) -> None:
+        self.params = {"where": where, "attempts": str(attempts), "reason": reason}
+        super().__init__(self.english.format_map(self.params))
 
 
 def wait_for_database(url: str, wait_seconds: float) -> None:
@@ -57,10 +65,7 @@ def wait_for_database(url: str, wait_seconds: float) -> None:
                 reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
                 if left <= 0:
                     where = engine.url.render_as_string(hide_password=True)
-                    raise DatabaseUnreachable(
-                        f"the database at {where} does not answer after {attempt} attempt(s): "
-                        f"{reason}"
-                    ) from exc
+                    raise DatabaseUnreachable(where, attempt, reason) from exc
                 log.warning(
                     "waiting for the database",
                     attempt=attempt,

@@ -24,6 +24,7 @@ EN: dict[str, str] = {
     "error.detail": "{detail}",
     # ---- programs
     "error.no_program": "no program {program_id}",
+    "error.program_exists": "refused: a program with id {program_id} already exists",
     "error.no_database": (
         "no trainops database at {path}: run this where `trainops up` keeps its data, or set "
         "TRAINOPS_DATABASE_URL"
@@ -46,10 +47,10 @@ EN: dict[str, str] = {
     "error.not_an_approver": (
         "not an active approver: {usernames} (an admin adds them with `trainops users add`)"
     ),
-    "error.already_planned": "refused: {detail}",
     "error.not_enrolled": "{username} is not enrolled in program {program_id}",
     # ---- people and accounts
     "error.role_needed": "{doing} needs {needed}; {username} has: {held}",
+    "error.no_token": "no active token {token_id} of yours",
     "error.admin_lockout": "admins cannot lock themselves out; ask another admin",
     "error.self_grant": (
         "{username} may not grant themselves {roles}: another admin must make that change"
@@ -91,6 +92,15 @@ EN: dict[str, str] = {
     "error.temporal_not_configured": "no Temporal client configured",
     "error.temporal_unreachable": "cannot reach Temporal at {address}",
     "error.cannot_seal": "this server cannot seal: {reason}; the worker seals on its schedule",
+    # ---- a process that cannot start (``runtime.startup`` writes its own English, the same)
+    "startup.database_unreachable": (
+        "the database at {where} does not answer after {attempts} attempt(s): {reason}"
+    ),
+    "startup.port_in_use": "port {port} is in use by another program: set {setting}",
+    "startup.api_secret_key": (
+        "TRAINOPS_API_SECRET_KEY must be set to {least} or more random characters "
+        "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+    ),
     **ACCOUNT_EN,
     **CONFIG_EN,
     **KEY_EN,
@@ -99,6 +109,7 @@ EN: dict[str, str] = {
 ZH_CN: dict[str, str] = {
     "error.detail": "{detail}",
     "error.no_program": "没有培训项目 {program_id}",
+    "error.program_exists": "已拒绝: 编号为 {program_id} 的培训项目已存在",
     "error.no_database": (
         "{path} 处没有 trainops 数据库:请在 `trainops up` 保存数据的目录中运行,或设置 "
         "TRAINOPS_DATABASE_URL"
@@ -114,7 +125,6 @@ ZH_CN: dict[str, str] = {
         "只有项目的培训专员 {specialist} 可以执行此操作({doing}),{username} 不可以"
     ),
     "error.not_an_approver": "不是有效的审批人: {usernames}(请管理员用 `trainops users add` 添加)",
-    "error.already_planned": "已拒绝: {detail}",
     "error.not_enrolled": "{username} 没有报名项目 {program_id}",
     "error.role_needed": "{doing}需要{needed};{username} 拥有的角色:{held}",
     "error.bad_username": (
@@ -127,6 +137,7 @@ ZH_CN: dict[str, str] = {
     "error.no_user": "没有用户 {username}",
     "error.roles_not_held": "{username} 没有角色 {roles}",
     "error.token_without_roles": "令牌至少需要一个角色",
+    "error.no_token": "你没有有效的令牌 {token_id}",
     "error.admin_lockout": "管理员不能把自己锁在系统之外;请找另一位管理员",
     "error.self_grant": "{username} 不能给自己授予 {roles}:必须由另一位管理员进行此更改",
     "error.too_many_attempts": "失败次数过多:请 {minutes} 分钟后再试",
@@ -158,6 +169,12 @@ ZH_CN: dict[str, str] = {
     "error.temporal_not_configured": "未配置 Temporal 客户端",
     "error.temporal_unreachable": "无法连接 {address} 上的 Temporal",
     "error.cannot_seal": "本服务器无法封存:{reason};worker 会按计划封存",
+    "startup.database_unreachable": ("{where} 上的数据库在尝试 {attempts} 次后仍无应答:{reason}"),
+    "startup.port_in_use": "端口 {port} 被其他程序占用:请设置 {setting}",
+    "startup.api_secret_key": (
+        "必须把 TRAINOPS_API_SECRET_KEY 设为至少 {least} 个随机字符"
+        "(例如 `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+    ),
     # ---- configuration documents (activities.config_texts)
     "config.cannot_read": "{source}:无法读取({reason})",
     "config.not_text": (
@@ -171,6 +188,10 @@ ZH_CN: dict[str, str] = {
     "config.not_yaml": "{source}:不是有效的 YAML({detail})",
     "config.alias": "{source},第 {line} 行:配置中不允许使用别名(*name)",
     "config.bad_value": "{source}:有一个值无法读取({detail})",
+    "config.no_such_day": (
+        "{source},第 {line} 行:日历上没有 {value} 这一天(或这个时刻);"
+        "日期请写成 YYYY-MM-DD,例如 2027-02-28"
+    ),
     "config.too_deep": "{source}:嵌套层级过深",
     "config.not_mapping": "{source}:顶层必须是映射(键: 值)",
     "config.invalid_at": "{source},第 {line} 行({path}):{problem}",
@@ -233,6 +254,24 @@ PROBLEMS_ZH_CN: dict[str, str] = {
     "too_short": "至少需要 {min_length} 项",
     "too_long": "最多 {max_length} 项",
     "string_pattern_mismatch": "不符合格式 {pattern}",
+    "datetime_type": "应为日期时间,例如 2027-01-15T09:00+08:00",
+    "datetime_parsing": "应为日期时间,例如 2027-01-15T09:00+08:00",
+    "datetime_from_date_parsing": "应为日期时间,例如 2027-01-15T09:00+08:00",
+    "timezone_aware": "应带 UTC 偏移或时区,例如 2027-01-15T09:00+08:00",
+    "json_invalid": "不是有效的 JSON",
+    "json_type": "应为 JSON 文本",
+    "finite_number": "应为有限的数",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "multiple_of": "不符合要求的倍数",
+    "uuid_parsing": "应为 UUID",
+    "url_parsing": "应为网址(URL)",
+    "url_scheme": "网址的协议应为以下之一:{expected_schemes}",
+    "string_unicode": "应为有效的 Unicode 文本",
+    "bytes_type": "应为文本",
+    "set_type": "应为列表",
+    "frozen_set_type": "应为列表",
+    "is_instance_of": "类型不对",
     # the configuration's own rules (``PydanticCustomError`` types in domain/ and activities/)
     "setting.approvers_one_way": (
         "请只用一种方式指定审批人:people、group、department_manager 或 plan_approvers"

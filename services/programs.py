@@ -286,7 +286,7 @@ async def plan(
             same = await _same_request_planned(ctx, programs, command, nonce)
             if same is not None:
                 return same
-        raise Conflict("error.already_planned", detail=exc) from exc
+        raise Conflict("error.program_exists", program_id=repr(command.program_id)) from exc
     projected = await ctx.wait_for_projection(result.last_position)
     return _action_out(result, projected)
 

@@ -5,6 +5,7 @@ out in Chinese; ``--json`` is the same as in English."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.api.test_cli_language import CHINESE, chinese
@@ -34,6 +35,13 @@ def test_a_program_reads_in_chinese(stack: dict[str, str], tmp_path: Path) -> No
     refused = trainops(li, "program", "approve", "zh-1", ok=False, code=3)
     assert refused.startswith("错误: 已拒绝:") and "四眼原则" in refused, refused
     assert "four-eyes" not in refused
+    # A use case's refusal and the rules' names (a state, an action) are in Chinese too.
+    again = trainops(li, *create, ok=False, code=3)
+    assert "已拒绝: 编号为 'zh-1' 的培训项目已存在" in again, again
+    assert "already exists" not in again and "a program" not in again
+    early = trainops(li, "program", "complete", "zh-1", ok=False, code=3)
+    assert "项目当前状态为待审批,不能执行“完成执行”(允许的状态:执行中)" in early, early
+    assert not re.search(r"complete_execution|submitted|executing", early), early
 
     listed = trainops({**li, "COLUMNS": "250"}, "program", "list")
     assert "待审批" in listed and "submitted" not in listed, listed  # the status in words

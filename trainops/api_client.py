@@ -29,7 +29,7 @@ from urllib.parse import urlencode, urlsplit
 import platformdirs
 import typer
 
-from trainops.language import error, t
+from trainops.language import error, language, t
 from trainops.render import fail
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
@@ -188,7 +188,8 @@ class Api:
             raise fail(
                 t("not signed in: run `trainops login` (or set TRAINOPS_TOKEN)"), EXIT_REFUSED
             )
-        self.headers = {"User-Agent": "trainops-cli"}
+        # The reader's language: what the server words itself (a 422's detail) is in it.
+        self.headers = {"User-Agent": "trainops-cli", "Accept-Language": language()}
         if credentials.token:
             self.headers["Authorization"] = f"Bearer {credentials.token}"
         self.server = credentials.server
@@ -366,6 +367,7 @@ class Api:
             raise fail(detail, EXIT_NOT_FOUND)
         if code in (400, 422):
             reason = detail.removeprefix("invalid input").removeprefix(": ")
+            reason = reason.removeprefix("输入无效").removeprefix(":")  # said in zh-CN
             said = t("invalid input: {detail}", detail=reason) if reason else t("invalid input")
             raise fail(said, EXIT_BAD_INPUT)
         raise fail(t("the server failed ({code}): {detail}", code=code, detail=detail), EXIT_SERVER)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import ValidationError
 
 from audit.digest import Digest, Seal, load_digest, save_digest
 from audit.history import HistoryEntry
@@ -33,7 +34,7 @@ from runtime.settings import get_settings
 from services.workflow_replay import RunReplay
 from trainops import audit_views as views
 from trainops.api_client import api
-from trainops.language import t
+from trainops.language import language, t
 from trainops.lazy import command_group
 from trainops.render import (
     Output,
@@ -180,6 +181,22 @@ def history(
 # ---------------------------------------------------------------------- verify, digest, seal
 
 
+def _read_digest(path: Path) -> Digest:
+    """A digest kept earlier; a file that is not one is refused in one line that says so."""
+    try:
+        return load_digest(path)
+    except ValidationError as exc:
+        from services.validation_texts import describe
+
+        problem = describe(exc.errors(include_url=False), language())
+        message = t(
+            "{path} is not a digest (what `trainops audit digest --output FILE` saves): {problem}",
+            path=path,
+            problem=problem,
+        )
+        raise _fail(message) from exc
+
+
 @audit_app.command()
 def verify(
     digest: Annotated[
@@ -196,7 +213,7 @@ def verify(
 
     Exits 1 and names the first altered, missing or reordered event if anything is wrong."""
     try:
-        digests = [load_digest(path) for path in digest or ()]
+        digests = [_read_digest(path) for path in digest or ()]
         witnessed = load_witness(witness) if witness is not None else []
     except (OSError, ValueError, WitnessError) as exc:
         raise _fail(t("cannot read the digest or witness: {reason}", reason=exc)) from exc

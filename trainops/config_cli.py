@@ -6,10 +6,12 @@ from __future__ import annotations
 import dataclasses
 import sys
 from contextlib import closing
+from datetime import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import BaseModel
 
 from activities.admin_config import AdminConfig, ConfigFileError, parse_admin_config
 from activities.config_versions import (
@@ -53,6 +55,15 @@ def _describe(version: ConfigVersion, *, for_people: bool = True) -> str:
     return t("version {version}, saved by {by} at {at}", **params)
 
 
+def _settings_line(settings: BaseModel) -> str:
+    """``name=value`` for each setting as the YAML writes it (a time as ``09:00``, not a
+    Python repr)."""
+    return " ".join(
+        f"{field}={value.strftime('%H:%M') if isinstance(value, time) else value}"
+        for field, value in settings
+    )
+
+
 def _summarise(config: AdminConfig) -> None:
     policy = config.approval
     rows_table(
@@ -76,7 +87,7 @@ def _summarise(config: AdminConfig) -> None:
         t(
             "notification channels: {channels}; reminders: {reminders}",
             channels=channels,
-            reminders=config.reminders,
+            reminders=_settings_line(config.reminders),
         ),
         markup=False,
         highlight=False,

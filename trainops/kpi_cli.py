@@ -23,8 +23,9 @@ from domain.scorecards import KpiValue, Scorecard
 from runtime.logging import quiet_logs
 from runtime.settings import get_settings
 from services.kpi_reports import format_sample, format_value, kpi_json, scorecard_from_json
+from services.kpi_texts import note, sample
 from trainops.api_client import api
-from trainops.language import heading, t
+from trainops.language import heading, kpi_label, kpi_subject, language, t
 from trainops.lazy import command_group
 from trainops.render import console, fail, kpi_table, print_json
 
@@ -126,11 +127,16 @@ def scorecard_table(card: Scorecard) -> Table:
             else ""
         )
         style = _STYLE[k.rating]
+        shown = sample(k, language())
         table.add_row(
-            Text(t(k.label) if k.headline else f"  ↳ {k.subject}"),
+            Text(
+                kpi_label(k.kpi, k.subject)
+                if k.headline
+                else f"  ↳ {kpi_subject(k.kpi, k.subject)}"
+            ),
             Text(format_value(k.value, k.unit)),
             Text(ci),
-            Text(f"{format_sample(k)} ({k.note})" if k.note else format_sample(k)),
+            Text(f"{shown} ({note(k.note, language())})" if k.note else shown),
             Text(t(k.rating.value), style=style),
         )
     return table

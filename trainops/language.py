@@ -57,6 +57,29 @@ def name(text: str) -> str:
     return built_in(text, lang)
 
 
+def kpi_subject(kpi: str, subject: str) -> str:
+    """What a KPI's detail row is about: a survey's built-in dimension (``instructor``) in the
+    chosen language; a course, a resource or a knowledge point as written."""
+    lang = language()
+    if lang == "en" or kpi != "satisfaction":
+        return subject
+    from api.i18n import SURVEY_DIMENSIONS
+
+    return SURVEY_DIMENSIONS.get(lang, {}).get(subject, subject)
+
+
+def kpi_label(kpi: str, subject: str) -> str:
+    """A KPI's name in the chosen language, with what it is about (a study) as written."""
+    from services.kpi_texts import label
+
+    lang = language()
+    if lang == "en":
+        return label(kpi, subject, {})
+    from api.i18n import CATALOG
+
+    return label(kpi, subject, CATALOG.get(lang, {}))
+
+
 def heading(column: str) -> str:
     """A table's column heading: the field's name in English (what ``--json`` calls it), its
     translation otherwise."""
@@ -88,18 +111,12 @@ def error(code: str, params: Mapping[str, Any], english: str) -> str:
 
 
 def startup_error(exc: BaseException) -> str:
-    """The line that stops a process at start (``runtime.startup``) in the chosen language: an
-    error with a message key (a signing or seal key, a configuration file) in its words."""
-    from runtime.startup import explain
+    """The line that stops a process at start (``runtime.startup``) in the chosen language
+    (``services.startup_texts``): an error with a message key (the database, a signing or seal
+    key, a configuration file) or bad settings in its words."""
+    from services.startup_texts import startup_line
 
-    english = explain(exc)
-    key, params = getattr(exc, "key", ""), getattr(exc, "params", None)
-    said = (
-        error(key, params, english)
-        if isinstance(key, str) and isinstance(params, dict)
-        else english
-    )
-    return f"{t('error:')} {said}"
+    return startup_line(exc, language())
 
 
 def refusal(code: str, params: Mapping[str, Any], english: str) -> str:
@@ -107,12 +124,12 @@ def refusal(code: str, params: Mapping[str, Any], english: str) -> str:
     words when there is no Chinese for it or its parameters do not fit."""
     if language() != "zh-CN" or not code:
         return english
-    from api.refusal_texts import ZH_CN
+    from api.refusal_texts import ZH_CN, in_chinese
 
     template = ZH_CN.get(code)
     if template is None:
         return english
     try:
-        return f"{t('refused:')} {template.format_map(params)}"
+        return f"{t('refused:')} {template.format_map(in_chinese(params))}"
     except (KeyError, ValueError, IndexError):
         return english

@@ -14,12 +14,16 @@ back for an English run.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+import io
+import re
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 import typer
 from typer import _click
+from typer._click import exceptions as _click_exceptions
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 _typer_metavar = TyperArgument.make_metavar
@@ -40,8 +44,84 @@ TyperArgument.make_metavar = _usage_metavar  # type: ignore[method-assign]
 
 def command_group(**options: Any) -> typer.Typer:
     """A typer app whose help is plain text: ``ID@WHEN[/HOURS]`` or ``[note]`` in a help line is
-    shown as written, not read as Rich markup (which crashed ``--help`` or dropped words)."""
-    return typer.Typer(rich_markup_mode=None, **options)
+    shown as written, not read as Rich markup (which crashed ``--help`` or dropped words); its
+    usage errors in the command line's language (``LocalizedGroup``)."""
+    return typer.Typer(**{"cls": LocalizedGroup, "rich_markup_mode": None, **options})
+
+
+def _typer_text(message: str) -> str:
+    """What typer passes to ``gettext``, in the command line's language."""
+    from trainops.language import language
+
+    if language() != "zh-CN":
+        return message
+    from api.i18n_help import TYPER_ZH_CN
+
+    return TYPER_ZH_CN.get(message, message)
+
+
+def usage_error_in_chinese(message: str) -> str:
+    """A usage error's message (as typer's click words it) in Simplified Chinese; as it is when
+    no pattern of ``api.i18n_help.USAGE_ERRORS_ZH_CN`` matches."""
+    from api.i18n_help import USAGE_ERRORS_ZH_CN
+
+    for pattern, chinese in USAGE_ERRORS_ZH_CN:
+        found = re.fullmatch(pattern, message, re.DOTALL)
+        if found:
+            values = found.groupdict()
+            if "message" in values:
+                values["message"] = usage_error_in_chinese(values["message"])
+            return chinese.format_map(values)
+    return message
+
+
+def _shown_in_chinese(english: str) -> str:
+    """What click shows for an error ("Usage: …", "Try '…' for help.", "Error: …") in Chinese."""
+    from api.i18n_help import HEADINGS_ZH_CN, USAGE_FRAME_ZH_CN
+
+    head, found, message = english.partition("Error: ")
+    lines = []
+    for line in head.split("\n"):
+        hint = re.fullmatch(r"Try '(?P<command>.+) (?P<option>\S+)' for help\.", line)
+        if hint:
+            line = USAGE_FRAME_ZH_CN["Try '{command} {option}' for help."].format_map(
+                hint.groupdict()
+            )
+        elif line.startswith("Usage:"):
+            line = HEADINGS_ZH_CN["Usage:"] + line.removeprefix("Usage:")
+        lines.append(line)
+    said = "\n".join(lines)
+    if not found:
+        return said
+    error = usage_error_in_chinese(message.rstrip("\n"))
+    return said + USAGE_FRAME_ZH_CN["Error: {message}"].format(message=error) + "\n"
+
+
+def _localized_show(english_show: Callable[..., None]) -> Callable[..., None]:
+    """``show`` of a click error that writes in the command line's language."""
+
+    def show(self: _click.ClickException, file: IO[Any] | None = None) -> None:
+        from trainops.language import language
+
+        if language() != "zh-CN":
+            english_show(self, file)
+            return
+        buffer = io.StringIO()
+        english_show(self, buffer)
+        (file or sys.stderr).write(_shown_in_chinese(buffer.getvalue()))
+
+    return show
+
+
+def speak_click_in_language() -> None:
+    """typer's click writes its errors in English only, and typer its few words through the
+    ``gettext`` it imported: both are said in the command line's language from here (the
+    language is asked each time, so ``--lang`` counts from the moment it is read)."""
+    typer.core._ = _typer_text  # type: ignore[attr-defined]
+    for error in (_click.ClickException, _click_exceptions.UsageError):
+        if "show" in vars(error) and "_english_show" not in vars(error):
+            error._english_show = vars(error)["show"]  # type: ignore[attr-defined]
+            error.show = _localized_show(vars(error)["show"])  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True)
@@ -138,11 +218,34 @@ def load(name: str, entry: Lazy) -> _click.Command:
     return localized(command)
 
 
-class LazyGroup(TyperGroup):
+class LocalizedGroup(TyperGroup):
+    """A typer group whose usage errors are in the command line's language: click's words
+    come through ``speak_click_in_language``; typer adds "Did you mean …?" itself."""
+
+    context_class = LocalizedContext
+
+    def resolve_command(
+        self, ctx: _click.Context, args: list[str]
+    ) -> tuple[str | None, _click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except _click_exceptions.UsageError as exc:
+            from trainops.language import language
+
+            english, found, suggestions = exc.message.partition(". Did you mean ")
+            if found and language() == "zh-CN":
+                from api.i18n_help import SUGGESTION_ZH_CN
+
+                exc.message = SUGGESTION_ZH_CN.format(
+                    message=english.rstrip("。."), suggestions=suggestions.removesuffix("?")
+                )
+            raise
+
+
+class LazyGroup(LocalizedGroup):
     """A typer group whose commands come from ``COMMANDS``, imported on first use."""
 
     COMMANDS: Mapping[str, Lazy] = {}
-    context_class = LocalizedContext
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
@@ -164,3 +267,6 @@ class LazyGroup(TyperGroup):
         if args and args[0] in self.COMMANDS:
             self.real_command(args[0])
         return super().resolve_command(ctx, args)
+
+
+speak_click_in_language()

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Response, status
+from fastapi import APIRouter, Path, Response, status
 
 from accounts.model import UserError
 from api.dependencies import CurrentPrincipal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, NOT_FOUND
 from api.rest.schemas import CONFLICT, IssuedToken, NewToken, NewUser, TokenOut, UserChange, UserOut
-from services.errors import Conflict, Forbidden, Invalid
+from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.people import check_account_change
 
 router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
@@ -71,7 +71,7 @@ def change_user(
     users = services.users
     current = users.get(username)
     if current is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no user {username!r}")
+        raise NotFound("error.no_user", username=repr(username))
     check_account_change(principal.user, username, current.roles, body.roles, body.active)
     try:
         actor = principal.username
@@ -124,5 +124,5 @@ def revoke_token(
 ) -> Response:
     owner = None if principal.user.has("admin") else principal.username
     if not services.users.revoke_token(token_id, owner, actor=principal.username):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no active token {token_id!r} of yours")
+        raise NotFound("error.no_token", token_id=repr(token_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -106,3 +106,34 @@ def test_a_refusal_reads_in_the_page_language() -> None:
     assert Translator("zh-CN").refused(refusal) == "已拒绝: '[urgent] 李' 已报名"
     assert Translator("en").refused(refusal) == "refused: '[urgent] 李' is already enrolled"
     assert Translator("zh-CN").refusal(ValueError("no code")) == "no code"
+
+
+def test_every_state_action_and_session_fact_a_refusal_names_reads_in_chinese() -> None:
+    """A refusal's ``value``/``names`` (states), ``action`` (a command's kind) and ``what``
+    (``domain.facts.WHAT``) are names the product gave: none shows raw in a Chinese sentence."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from api.refusal_texts import NAMES_ZH_CN, in_chinese
+    from domain import commands
+    from domain.facts import WHAT
+    from domain.state import ProgramStatus
+
+    kinds = {
+        typing.get_args(model.model_fields["kind"].annotation)[0]
+        for model in vars(commands).values()
+        if isinstance(model, type) and issubclass(model, BaseModel) and "kind" in model.model_fields
+    }
+    assert len(kinds) > 20  # the scan finds the commands
+    named = {s.value for s in ProgramStatus} | kinds | set(WHAT.values())
+    assert not sorted(named - set(NAMES_ZH_CN)), sorted(named - set(NAMES_ZH_CN))
+    said = in_chinese(
+        {"value": "draft", "action": "complete_execution", "names": "executing, published",
+         "what": "attendance", "session_id": "'s1'"}
+    )  # fmt: skip
+    assert said == {
+        "value": "草稿", "action": "完成执行", "names": "执行中、已发布", "what": "出勤",
+        "session_id": "'s1'",
+    }  # fmt: skip
+    assert in_chinese({"action": "feedback"})["action"] == "填写反馈"

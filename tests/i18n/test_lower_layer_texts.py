@@ -58,7 +58,7 @@ def test_every_problem_text_uses_only_its_context() -> None:
             continue
         assert _fields(chinese) <= {
             "error", "expected", "discriminator", "expected_tags", "tag", "gt", "ge", "lt",
-            "le", "min_length", "max_length", "pattern",
+            "le", "min_length", "max_length", "pattern", "expected_schemes",
         }, problem_type  # fmt: skip
 
 
