@@ -39,7 +39,8 @@ def test_without_escalation_the_sla_ends_in_an_overdue_notice_once() -> None:
     # the due instant as every table writes it: in the program's zone, labelled
     in_shanghai = state.model_copy(update={"timezone": "Asia/Shanghai"})
     said = overdue_notice(in_shanghai, timers[1].task_id)
-    assert said is not None and "2027-03-04 17:00 Asia/Shanghai" in said.body, said.body
+    assert said is not None
+    assert "2027-03-04 17:00 Asia/Shanghai" in said.body, said.body
 
     told = fold([notice.sent(("n-1",))], state)
     assert told is not None
