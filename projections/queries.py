@@ -55,12 +55,17 @@ _DECIDED = (
     .subquery()
 )
 _INBOX = (
-    select(inbox, *(c for c in _DECIDED.c if c.name != "program_id"))
-    .select_from(inbox.outerjoin(_DECIDED, _DECIDED.c.program_id == inbox.c.program_id))
+    select(inbox, programs.c.timezone, *(c for c in _DECIDED.c if c.name != "program_id"))
+    .select_from(
+        inbox.outerjoin(_DECIDED, _DECIDED.c.program_id == inbox.c.program_id).outerjoin(
+            programs, programs.c.program_id == inbox.c.program_id
+        )
+    )
     .where(inbox.c.person == bindparam("person"))
     .order_by(_DECIDED.c.decision_position)
 )
-_TASK_COLUMNS = [c.name for c in inbox.c]
+#: A task's columns, and its program's time zone (its instants are read in it).
+_TASK_COLUMNS = [*(c.name for c in inbox.c), "timezone"]
 
 
 def approver_inbox(

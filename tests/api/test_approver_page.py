@@ -76,6 +76,8 @@ async def test_the_inbox_page_and_the_api_filter_alike(world: World) -> None:
         shown = (await page.get("/inbox", params={"q": "forklift"})).text
         shown_overdue = (await page.get("/inbox", params={"due": "overdue"})).text
     assert [t["program_id"] for t in found] == ["find-1"]
+    # a task's instants are read in its program's zone, as on every other screen
+    assert found[0]["timezone"] == "Asia/Shanghai" and "Asia/Shanghai" in shown
     assert {t["program_id"] for t in on_time} == {"find-1", "find-2"} and overdue == []
     assert "find-1" in shown and "find-2" not in shown
     assert "find-1" not in shown_overdue and "find-2" not in shown_overdue

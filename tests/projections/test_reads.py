@@ -93,7 +93,9 @@ def _inbox_as_before(db: Database, person: str, now: datetime) -> list[dict[str,
             found.setdefault(r.program_id, []).append(
                 {"at": r.occurred_at, "actor": r.actor, "event": r.event_type, "summary": r.summary}
             )
+        zones = dict(conn.execute(select(programs.c.program_id, programs.c.timezone)).all())
     for row in rows:
+        row["timezone"] = zones.get(row["program_id"])
         due = row["due_at"]
         row["overdue"] = due is not None and due < now
         row["due_soon"] = due is not None and now <= due < now + timedelta(days=1)
