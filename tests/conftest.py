@@ -12,6 +12,7 @@ from uuid import uuid4
 
 import pytest
 import pytest_asyncio
+import structlog
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
@@ -45,6 +46,15 @@ def keys_and_witness_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("TRAINOPS_SIGNING_KEY_FILE", str(tmp_path / "keys" / "signing-key.pem"))
     monkeypatch.setenv("TRAINOPS_SEAL_KEY_FILE", str(tmp_path / "keys" / "seal-key.pem"))
     monkeypatch.setenv("TRAINOPS_WITNESS_DIR", str(tmp_path / "witness"))
+
+
+@pytest.fixture(autouse=True)
+def logging_as_it_was() -> Iterator[None]:
+    """A test that runs a command configures logging as the command does (warnings only, for
+    machine-readable output); the next test finds logging as it was, whatever the order."""
+    saved = structlog.get_config()
+    yield
+    structlog.configure(**saved)
 
 
 @contextmanager
