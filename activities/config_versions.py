@@ -26,7 +26,7 @@ import structlog
 
 from activities.admin_config import AdminConfig, ConfigFileError, parse_admin_config
 from activities.config_texts import CONFIG_EN
-from domain.events import ConfigurationChanged, event_payload, load_event
+from domain.events import ConfigurationChanged, load_event
 from domain.ratings import KpiRules
 from domain.streams import CONFIG_STREAM
 from eventlog import EventStore, NewEvent, StreamVersionConflict
@@ -156,10 +156,9 @@ def save_version(
             CONFIG_STREAM,
             expected_version,
             [
-                NewEvent(
+                NewEvent.of(
+                    event,
                     event_id=uuid4(),
-                    event_type=event.type,
-                    payload=event_payload(event),
                     occurred_at=now,
                     metadata={
                         "actor": actor,

@@ -36,7 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from activities.admin_config import NotificationSettings
 from activities.channels import Channel, DeliveryFailed, make_channel
 from activities.config_versions import provider
-from domain.events import NotificationAttempted, event_payload
+from domain.events import NotificationAttempted
 from eventlog import EventStore, NewEvent
 from eventlog.engine import run_migrations
 
@@ -291,10 +291,9 @@ class NotificationService:
         )
         stream = "notification-" + hashlib.sha256(n.idempotency_key.encode()).hexdigest()[:32]
         event_id = uuid.uuid5(_NOTIFICATION_NAMESPACE, f"{n.idempotency_key}#{attempt}")
-        new = NewEvent(
+        new = NewEvent.of(
+            event,
             event_id=event_id,
-            event_type=event.type,
-            payload=event_payload(event),
             occurred_at=datetime.now(UTC),
             metadata={"actor": "system", "role": "system"},
         )

@@ -265,11 +265,9 @@ class RosterActivities:
         last_position = 0
         for chunk in _chunks(todo, self.chunk):
             new_events = [
-                NewEvent(
+                NewEvent.of(
+                    e.TraineeEnrolled(trainee=trainee),
                     event_id=enrolment_id(request.stream_id, trainee),
-                    event_type="TraineeEnrolled",
-                    schema_version=e.schema_version_of(e.TraineeEnrolled(trainee=trainee)),
-                    payload=e.event_payload(e.TraineeEnrolled(trainee=trainee)),
                     occurred_at=request.occurred_at,
                     metadata=metadata,
                 )

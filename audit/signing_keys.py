@@ -19,9 +19,7 @@ from audit.key_texts import key_message
 from domain.events import (
     SigningKeyPublished,
     SigningKeyRetired,
-    event_payload,
     load_event,
-    type_name,
 )
 from domain.proofs import TrustedKey
 from domain.streams import KEYS_STREAM
@@ -74,10 +72,9 @@ def _append(
         stream,
         store.stream_version(stream),
         [
-            NewEvent(
+            NewEvent.of(
+                event,
                 event_id=uuid4(),
-                event_type=type_name(type(event)),
-                payload=event_payload(event),
                 occurred_at=datetime.now(UTC),
                 metadata=dict(actor_metadata),
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypedDict
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -66,6 +66,24 @@ def event_payload(event: BaseModel) -> dict[str, Any]:
     return event.model_dump(mode="json", exclude={"type"})
 
 
+class StoredForm(TypedDict):
+    """What the log keeps of an event itself (ids, times and who acted come from elsewhere)."""
+
+    event_type: str
+    schema_version: int
+    payload: dict[str, Any]
+
+
+def stored_form(event: BaseModel) -> StoredForm:
+    """The one way an event becomes a log record's type, version and payload, so the envelope
+    a workflow sends and every record appended outside a workflow store an event alike."""
+    return StoredForm(
+        event_type=type_name(type(event)),
+        schema_version=schema_version_of(event),
+        payload=event_payload(event),
+    )
+
+
 class EventEnvelope(BaseModel):
     """An event decided by a workflow, ready for the log: ids and times are decided in the
     workflow (so an activity retry re-sends the very same event)."""
@@ -98,12 +116,10 @@ class EventEnvelope(BaseModel):
     ) -> EventEnvelope:
         return cls(
             event_id=event_id,
-            event_type=type_name(type(event)),
-            schema_version=schema_version_of(event),
-            payload=event_payload(event),
             actor=actor,
             role=role,
             occurred_at=occurred_at,
             proof=proof,
             proved_by=proved_by,
+            **stored_form(event),
         )

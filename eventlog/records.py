@@ -9,6 +9,10 @@ from datetime import datetime
 from typing import Any, NamedTuple
 from uuid import UUID
 
+from pydantic import BaseModel
+
+from domain.event_base import stored_form
+
 
 @dataclass(frozen=True, slots=True)
 class NewEvent:
@@ -24,6 +28,16 @@ class NewEvent:
     occurred_at: datetime
     schema_version: int = 1
     metadata: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls, event: BaseModel, *, event_id: UUID, occurred_at: datetime, metadata: dict[str, Any]
+    ) -> NewEvent:
+        """The record of a domain event, stored as ``domain.event_base.stored_form`` says (its
+        type, its own schema version, its payload), with the id, time and metadata given."""
+        return cls(
+            event_id=event_id, occurred_at=occurred_at, metadata=metadata, **stored_form(event)
+        )
 
 
 class RecordedEvent(NamedTuple):

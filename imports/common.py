@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
 from domain.days import parse_day
-from domain.events import Event, event_payload, load_event, schema_version_of, type_name
+from domain.events import Event, event_payload, load_event
 from eventlog import EventStore, NewEvent
 from eventlog.batch import StreamAppend, append_all
 from eventlog.engine import READ_ONLY
@@ -179,19 +179,6 @@ def derived_id(*parts: object) -> UUID:
     return uuid5(IMPORT_NAMESPACE, "\x1f".join(str(p) for p in parts))
 
 
-def new_event(
-    event: BaseModel, event_id: UUID, occurred_at: datetime, metadata: dict[str, Any]
-) -> NewEvent:
-    return NewEvent(
-        event_id=event_id,
-        event_type=type_name(type(event)),
-        schema_version=schema_version_of(event),
-        payload=event_payload(event),
-        occurred_at=occurred_at,
-        metadata=metadata,
-    )
-
-
 def current_events(store: EventStore, stream_id: str) -> tuple[int, list[Event]]:
     """(stream version, the stream's events decoded)."""
     rows = store.read_stream(stream_id)
@@ -317,15 +304,15 @@ def plan_stream(
         return None, refused
     at = now or datetime.now(UTC)
     new = [
-        new_event(
+        NewEvent.of(
             event,
-            derived_id(
+            event_id=derived_id(
                 stream_id,
                 recorded.version + offset,
                 json.dumps(event_payload(event), sort_keys=True, default=str),
             ),
-            at,
-            metadata,
+            occurred_at=at,
+            metadata=metadata,
         )
         for offset, event in enumerate(changed, start=1)
     ]

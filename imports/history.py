@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from domain import events as e
 from domain.streams import program_stream
-from eventlog import EventStore
+from eventlog import EventStore, NewEvent
 from imports.common import (
     AppendTally,
     FileProblem,
@@ -43,7 +43,6 @@ from imports.common import (
     derived_id,
     json_rows,
     line_guard,
-    new_event,
     plan_streams,
     read_streams,
     read_table,
@@ -192,11 +191,11 @@ def _plans(
             tally.unchanged += 1
         else:
             new = [
-                new_event(
+                NewEvent.of(
                     event,
-                    derived_id(sha, stream, index),
-                    at,
-                    {**metadata, "row": program.row.where},
+                    event_id=derived_id(sha, stream, index),
+                    occurred_at=at,
+                    metadata={**metadata, "row": program.row.where},
                 )
                 for index, (event, at) in enumerate(program_events(program), start=1)
             ]

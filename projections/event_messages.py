@@ -203,9 +203,29 @@ def parts(event: e.Event) -> list[Part]:
     return _other(event)
 
 
+#: Events outside a program's own stream whose message says some of their own fields as they
+#: are: the key is ``event.<type>``, the parameters these fields, in this order.
+_FIELDS_SAID: dict[type[e.Event], tuple[str, ...]] = {
+    e.SigningKeyPublished: ("key_id",),
+    acc.FirstAdminCreated: ("username",),
+    acc.PasswordChanged: ("username",),
+    ref.CourseDefined: ("course_id", "title"),
+    ref.InstructorDefined: ("instructor_id",),
+    ref.VenueDefined: ("venue_id",),
+    ref.EmployeeRecorded: ("employee_id",),
+    ref.ProgramResourcesAssigned: ("program_id",),
+    ev.EffectStudyDefined: ("level", "study_id", "program_id"),
+    ev.ProgramCostRecorded: ("line_id", "program_id", "amount"),
+    ev.ProgramBenefitRecorded: ("line_id", "program_id", "value"),
+}
+
+
 def _other(event: e.Event) -> list[Part]:
     """Events outside a program's own stream: deliveries, configuration, keys, accounts,
     reference data and evaluation records."""
+    said = _FIELDS_SAID.get(type(event))
+    if said is not None:
+        return _one(f"event.{event.type}", **{name: getattr(event, name) for name in said})
     match event:
         case e.NotificationAttempted():
             return _one(
@@ -217,8 +237,6 @@ def _other(event: e.Event) -> list[Part]:
             )
         case e.ConfigurationChanged():
             return _with_comment("event.ConfigurationChanged", event.comment, version=event.version)
-        case e.SigningKeyPublished():
-            return _one("event.SigningKeyPublished", key_id=event.key_id)
         case e.SigningKeyRetired():
             return _with_comment(
                 "event.SigningKeyRetired",
@@ -230,8 +248,6 @@ def _other(event: e.Event) -> list[Part]:
             return _with_comment(
                 "event.LogMaintenance", event.reason, statements=len(event.statements)
             )
-        case acc.FirstAdminCreated():
-            return _one("event.FirstAdminCreated", username=event.username)
         case acc.UserCreated():
             return _one("event.UserCreated", username=event.username, roles=", ".join(event.roles))
         case acc.UserRolesChanged():
@@ -241,22 +257,10 @@ def _other(event: e.Event) -> list[Part]:
         case acc.UserActiveChanged():
             key = "event.UserActiveChanged.on" if event.active else "event.UserActiveChanged.off"
             return _one(key, username=event.username)
-        case acc.PasswordChanged():
-            return _one("event.PasswordChanged", username=event.username)
         case acc.TokenIssued():
             return _one("event.TokenIssued", token=event.token_id[:8], username=event.username)
         case acc.TokenRevoked():
             return _one("event.TokenRevoked", token=event.token_id[:8], username=event.username)
-        case ref.CourseDefined():
-            return _one("event.CourseDefined", course_id=event.course_id, title=event.title)
-        case ref.InstructorDefined():
-            return _one("event.InstructorDefined", instructor_id=event.instructor_id)
-        case ref.VenueDefined():
-            return _one("event.VenueDefined", venue_id=event.venue_id)
-        case ref.EmployeeRecorded():
-            return _one("event.EmployeeRecorded", employee_id=event.employee_id)
-        case ref.ProgramResourcesAssigned():
-            return _one("event.ProgramResourcesAssigned", program_id=event.program_id)
         case ev.ExamGraded():
             return _one("event.ExamGraded", trainee=event.trainee, score=f"{event.score:g}")
         case ev.MetricRecorded():
@@ -266,26 +270,5 @@ def _other(event: e.Event) -> list[Part]:
                 employee_id=event.employee_id,
                 period=event.period,
                 value=f"{event.value:g}",
-            )
-        case ev.EffectStudyDefined():
-            return _one(
-                "event.EffectStudyDefined",
-                level=event.level,
-                study_id=event.study_id,
-                program_id=event.program_id,
-            )
-        case ev.ProgramCostRecorded():
-            return _one(
-                "event.ProgramCostRecorded",
-                line_id=event.line_id,
-                program_id=event.program_id,
-                amount=event.amount,
-            )
-        case ev.ProgramBenefitRecorded():
-            return _one(
-                "event.ProgramBenefitRecorded",
-                line_id=event.line_id,
-                program_id=event.program_id,
-                value=event.value,
             )
     return _one("event.unknown", type=getattr(event, "type", type(event).__name__))

@@ -51,13 +51,7 @@ class AccountJournal:
                 "assertion": assertion.model_dump(mode="json"),
                 "command": request.model_dump(mode="json"),
             }
-        new = NewEvent(
-            event_id=uuid4(),
-            event_type=type_name(type(event)),
-            payload=payload,
-            occurred_at=datetime.now(UTC),
-            metadata=metadata,
-        )
+        new = NewEvent.of(event, event_id=uuid4(), occurred_at=datetime.now(UTC), metadata=metadata)
         for _ in range(20):  # another account change may take the version first: append after it
             try:
                 self.store.append(

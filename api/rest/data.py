@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypedDict
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 from fastapi import Path as PathParam
@@ -124,11 +124,29 @@ def _rating(services: ServicesDep, request: AsOf) -> tuple[Thresholds, float]:
         raise _invalid("thresholds", str(exc)) from exc
 
 
-def _moment(request: AsOf) -> None:
+class _AsAsked(TypedDict):
+    """What every as-of KPI read takes from its request: the rating and the moment."""
+
+    thresholds: Thresholds
+    pass_mark: float
+    position: int | None
+    instant: datetime | None
+
+
+def _as_asked(services: ServicesDep, request: AsOf) -> _AsAsked:
+    """The request's rating and moment, checked: one moment at most, and a time with its UTC
+    offset (422 otherwise)."""
     if request.as_of_position is not None and request.as_of is not None:
         raise _invalid("as_of", "give as_of_position or as_of, not both")
     if request.as_of is not None and request.as_of.utcoffset() is None:
         raise _invalid("as_of", "needs a UTC offset, e.g. 2027-01-15T09:00:00+08:00")
+    thresholds, pass_mark = _rating(services, request)
+    return _AsAsked(
+        thresholds=thresholds,
+        pass_mark=pass_mark,
+        position=request.as_of_position,
+        instant=request.as_of,
+    )
 
 
 @router.post(
@@ -139,19 +157,14 @@ def kpi_report(
 ) -> dict[str, Any]:
     """``trainops kpi report --json``: the cards, the log position and the thresholds. Auditors
     and admins read every card; a specialist only their own."""
-    _moment(request)
-    thresholds, pass_mark = _rating(services, request)
     return kpi_reports.report(
         services.database,
         principal.user,
-        thresholds,
-        pass_mark,
         period=request.period,
         specialist=request.specialist,
         department=request.department,
         scopes=request.scopes,
-        position=request.as_of_position,
-        instant=request.as_of,
+        **_as_asked(services, request),
     )
 
 
@@ -166,20 +179,15 @@ def kpi_explain(
 ) -> dict[str, Any]:
     """``trainops kpi explain --json``: the number and every read-model row behind it, each
     with its log position (404 names the KPIs the card has)."""
-    _moment(request)
-    thresholds, pass_mark = _rating(services, request)
     return kpi_reports.explain(
         services.database,
         principal.user,
-        thresholds,
-        pass_mark,
         kpi=request.kpi,
         scope=request.scope,
         name=request.name,
         period=request.period,
         subject=request.subject,
-        position=request.as_of_position,
-        instant=request.as_of,
+        **_as_asked(services, request),
     )
 
 

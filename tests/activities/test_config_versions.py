@@ -19,7 +19,7 @@ from activities.config_versions import (
     history,
     save_version,
 )
-from domain.events import ConfigurationChanged, event_payload
+from domain.events import ConfigurationChanged
 from domain.streams import CONFIG_STREAM
 from eventlog import NewEvent
 from services.database import Database
@@ -131,10 +131,9 @@ def test_a_version_this_worker_cannot_read_leaves_the_last_good_one_in_force(
         CONFIG_STREAM,
         1,
         [
-            NewEvent(
+            NewEvent.of(
+                event,
                 event_id=uuid4(),
-                event_type=event.type,
-                payload=event_payload(event),
                 occurred_at=datetime.now(UTC),
                 metadata={"actor": "admin.zhou", "role": "admin"},
             )

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from activities.admin_config import NotificationSettings
 from activities.channels import DeliveryFailed
 from activities.outbox import Notification, NotificationService, notifications
+from domain.events import NotificationAttempted, load_event
 from services.database import Database
 from tests.activities.support import unreachable_mail
 from tests.ports import free_port
@@ -120,4 +121,24 @@ def settings_with_bot(bot: dict[str, str]) -> NotificationSettings:
             "channels": {"bot": {"type": "webhook", "format": "wecom", **bot}},
             "routes": [{"recipients": ["*"], "channel": "bot"}],
         }
+    )
+
+
+def test_a_recorded_attempt_reads_back_as_the_attempt_it_was(
+    database: Database, hook: tuple[str, list[bytes]]
+) -> None:
+    """The attempt is stored at its event's schema version, so reading it back does not run the
+    version 1 upcaster on a version 2 payload (which has no ``key`` to rename)."""
+    url, _ = hook
+    service = NotificationService(database.engine, settings("hook", url), database.store)
+    service.send(NOTICE)
+    [stored] = [e for e in database.store.read_all() if e.event_type == "NotificationAttempted"]
+    attempt = load_event(stored.event_type, stored.schema_version, stored.payload)
+    assert attempt == NotificationAttempted(
+        idempotency_key=NOTICE.idempotency_key,
+        program_id="p1",
+        recipient="emp.1",
+        channel="hook",
+        attempt=1,
+        outcome="delivered",
     )

@@ -51,10 +51,9 @@ def enrol(database: Database, people: list[str]) -> int:
 def specialist_rows(events: Sequence[BaseModel]) -> list[NewEvent]:
     """``events`` as the program's specialist appends them (new ids, at ``AT``)."""
     return [
-        NewEvent(
+        NewEvent.of(
+            event,
             event_id=uuid4(),
-            event_type=e.type_name(type(event)),
-            payload=e.event_payload(event),
             occurred_at=AT,
             metadata={"actor": "spec", "role": "specialist"},
         )

@@ -111,10 +111,9 @@ def test_publishing_enrols_the_plan_in_chunks_and_resumes_without_duplicates(
     version = append(database, [PLAN, e.ProgramPublished()], 0)
     # an earlier attempt appended the first chunk (t0, t1) and died before answering
     first = [
-        NewEvent(
+        NewEvent.of(
+            e.TraineeEnrolled(trainee=person),
             event_id=enrolment_id(STREAM, person),
-            event_type="TraineeEnrolled",
-            payload=e.event_payload(e.TraineeEnrolled(trainee=person)),
             occurred_at=AT,
             metadata={"actor": "system", "role": "system"},
         )

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from domain import commands as c
-from domain.events import Session, event_payload
+from domain.events import Session
 from domain.program import start
 from eventlog import NewEvent
 from projections import queries
@@ -91,10 +91,9 @@ def test_an_accepted_title_is_recorded_and_projected(backend_db: Database, title
         f"program-{plan.program_id}",
         0,
         [
-            NewEvent(
+            NewEvent.of(
+                planned,
                 event_id=uuid4(),
-                event_type=planned.type,
-                payload=event_payload(planned),
                 occurred_at=T0,
                 metadata={"actor": "spec.li", "role": "specialist"},
             )

@@ -17,7 +17,7 @@ from activities.sealing import LogSealer
 from audit.seal_keys import publish_seal_key
 from audit.verify import verify_audit
 from audit.witness import DirectoryWitness, load_witness
-from domain.events import LogMaintenance, event_payload, type_name
+from domain.events import LogMaintenance
 from domain.streams import MAINTENANCE_STREAM
 from eventlog import EventStore, NewEvent
 from eventlog.schema import events
@@ -84,10 +84,9 @@ def test_the_documented_procedure(
         MAINTENANCE_STREAM,
         0,
         [
-            NewEvent(
+            NewEvent.of(
+                announced,
                 event_id=new_event().event_id,
-                event_type=type_name(LogMaintenance),
-                payload=event_payload(announced),
                 occurred_at=new_event().occurred_at,
                 metadata={"actor": "dba.zhou", "role": "owner"},
             )

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from domain import commands as c
-from domain.events import Session, event_payload, schema_version_of
+from domain.events import Session
 from domain.program import ProgramState, decide, evolve, fold, role_for, start
 from eventlog import EventStore, NewEvent
 
@@ -27,11 +27,9 @@ def _append(
     ids: Any,
 ) -> int:
     new = [
-        NewEvent(
+        NewEvent.of(
+            ev,
             event_id=UUID(int=next(ids)),
-            event_type=ev.type,
-            schema_version=schema_version_of(ev),
-            payload=event_payload(ev),
             occurred_at=at,
             metadata={"actor": actor, "role": role},
         )
