@@ -31,7 +31,10 @@ class NotificationAttempted(DomainEvent):
 
 @upcasts("NotificationAttempted", 1)
 def _notification_named_by_its_idempotency_key(old: dict[str, Any]) -> dict[str, Any]:
-    """Version 1 -> 2: ``key`` became ``idempotency_key`` (same value)."""
+    """Version 1 -> 2: ``key`` became ``idempotency_key`` (same value). The outbox stored its
+    attempts as version 1 with the version 2 payload until 0.4.0: those pass as they are."""
+    if "key" not in old and "idempotency_key" in old:
+        return dict(old)
     new = {name: value for name, value in old.items() if name != "key"}
     new["idempotency_key"] = old["key"]
     return new

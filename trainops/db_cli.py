@@ -25,7 +25,7 @@ from sqlalchemy import text
 from audit.seal_keys import seal_keys
 from audit.verify import VerifyReport, verify_audit
 from audit.witness import WitnessError, load_witness
-from domain.events import LogMaintenance, event_payload, type_name
+from domain.events import LogMaintenance
 from domain.streams import MAINTENANCE_STREAM
 from eventlog import NewEvent
 from eventlog.engine import make_engine
@@ -167,10 +167,9 @@ def record_maintenance(
             MAINTENANCE_STREAM,
             database.store.stream_version(MAINTENANCE_STREAM),
             [
-                NewEvent(
+                NewEvent.of(
+                    event,
                     event_id=uuid4(),
-                    event_type=type_name(LogMaintenance),
-                    payload=event_payload(event),
                     occurred_at=datetime.now(UTC),
                     metadata={"actor": actor, "role": "owner"},
                 )

@@ -43,6 +43,15 @@ def test_a_version_1_payload_reads_as_version_2() -> None:
     assert load_event("NotificationAttempted", 2, event_payload(event)) == event
 
 
+def test_an_attempt_the_old_outbox_labelled_version_1_in_the_new_shape_still_reads() -> None:
+    """Until 0.4.0 the outbox wrote its attempts as version 1 with the version 2 payload: those
+    rows stay in logs (never rewritten) and must keep reading."""
+    mislabelled = {("idempotency_key" if k == "key" else k): v for k, v in VERSION_1.items()}
+    event = load_event("NotificationAttempted", 1, mislabelled)
+    assert isinstance(event, NotificationAttempted)
+    assert event.idempotency_key == VERSION_1["key"]
+
+
 def test_without_its_upcaster_the_old_shape_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delitem(UPCASTERS, ("NotificationAttempted", 1))
     with pytest.raises(ValueError):
