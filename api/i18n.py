@@ -11,6 +11,7 @@ from __future__ import annotations
 from api.i18n_cli import CLI_ZH_CN
 from api.i18n_diagrams import DIAGRAMS_ZH_CN
 from api.i18n_trainees import TRAINEES_ZH_CN
+from api.refusal_texts import STATUS_ZH_CN
 
 ZH_CN: dict[str, str] = {
     "trainops": "培训运营",
@@ -206,17 +207,7 @@ ZH_CN: dict[str, str] = {
     "Error": "错误",
     "Back": "返回",
     "Saved.": "已保存。",
-    "draft": "草稿",
-    "submitted": "待审批",
-    "changes_requested": "待修改",
-    "approved": "已批准",
-    "rejected": "已驳回",
-    "published": "已发布",
-    "executing": "执行中",
-    "evaluating": "评估中",
-    "feedback": "待反馈",
-    "closed": "已结束",
-    "cancelled": "已取消",
+    **STATUS_ZH_CN,
     "Summary": "摘要",
     "Revision": "版本",
     "Not found": "未找到",

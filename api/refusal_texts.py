@@ -78,11 +78,9 @@ ZH_CN: dict[str, str] = {
     "program.exam_without_grading": "考试答案必须按课程的标准答案评分",
 }
 
-#: The names a refusal's parameters carry, in Simplified Chinese: program states
-#: (``domain.state.ProgramStatus``), actions (a command's ``kind``) and what is recorded about
-#: a session (``domain.facts.WHAT``).
-NAMES_ZH_CN: dict[str, str] = {
-    # states
+#: A program's states (``domain.state.ProgramStatus``) in Simplified Chinese: in refusals, and
+#: wherever a page or the command line shows a status (``api.i18n`` takes them from here).
+STATUS_ZH_CN: dict[str, str] = {
     "draft": "草稿",
     "submitted": "待审批",
     "changes_requested": "待修改",
@@ -94,6 +92,14 @@ NAMES_ZH_CN: dict[str, str] = {
     "feedback": "待反馈",
     "closed": "已结束",
     "cancelled": "已取消",
+}
+
+#: The names a refusal's parameters carry, in Simplified Chinese: program states
+#: (``domain.state.ProgramStatus``), actions (a command's ``kind``) and what is recorded about
+#: a session (``domain.facts.WHAT``).
+NAMES_ZH_CN: dict[str, str] = {
+    # states
+    **STATUS_ZH_CN,
     # actions
     "revise": "修改",
     "submit": "提交审批",

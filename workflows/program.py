@@ -58,6 +58,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.roster import ROSTER_OUT_OF_STATE, RosterHead, enrol_planned, roster_facts
     from workflows.timers import (
         APPROVER_NOTICE,
+        NOTICES_AFTER_ANSWER,
         NOTIFY_RETRY,
         OVERDUE_NOTICE,
         REMINDER_AT_START,
@@ -69,6 +70,7 @@ __all__ = [
     "APPEND_CHUNK",
     "APPEND_IN_CHUNKS",
     "APPROVER_NOTICE",
+    "NOTICES_AFTER_ANSWER",
     "NOTIFY_RETRY",
     "OVERDUE_NOTICE",
     "REMINDER_AT_START",
@@ -100,6 +102,8 @@ class TrainingProgramWorkflow(TimersAndNotices):
         self._nonces: dict[str, datetime] = {}
         self._refused: str | None = None
         self._take_up_settings = False
+        self._sending: list[asyncio.Task[None]] = []
+        """Notices on their way after their action answered; a run ends once they are sent."""
         if params.carried is not None:
             self._state: ProgramState = params.carried.state
             self._version = params.carried.stream_version
@@ -124,6 +128,7 @@ class TrainingProgramWorkflow(TimersAndNotices):
         while self._state.status not in TERMINAL:
             if self._should_continue_as_new():
                 await workflow.wait_condition(workflow.all_handlers_finished)
+                await self._notices_sent()
                 workflow.continue_as_new(
                     ProgramWorkflowInput(
                         plan=self._plan,
@@ -157,7 +162,14 @@ class TrainingProgramWorkflow(TimersAndNotices):
             async with self._lock:
                 await self._fire_due_timers()
         await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._notices_sent()
         return self._state
+
+    async def _notices_sent(self) -> None:
+        """Every notice sent before this run ends (none is lost to a continue-as-new)."""
+        if self._sending:
+            await asyncio.gather(*self._sending)
+            self._sending.clear()
 
     # ------------------------------------------------------------------ people's actions
 
@@ -194,7 +206,11 @@ class TrainingProgramWorkflow(TimersAndNotices):
                 self._last_position = max(self._last_position, done.last_position)
                 types += ("TraineeEnrolled",) * min(done.enrolled, 1)
             if workflow.patched(APPROVER_NOTICE):
-                await self._tell_new_holders(holders_before)
+                notices = self._new_holder_notices(holders_before)
+                if workflow.patched(NOTICES_AFTER_ANSWER):
+                    self._sending.append(asyncio.create_task(self._send(notices)))
+                else:
+                    await self._send(notices)
             self._changed = True
             return self._result(types)
 

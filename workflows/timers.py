@@ -36,6 +36,12 @@ OVERDUE_NOTICE = "approval-overdue-notice"
 #: Patch marker: a session's reminders stay owed for a grace after its start, so one due at
 #: the very start (lead 0, a start in a skipped DST hour) is sent instead of dropped.
 REMINDER_AT_START = "reminder-due-at-start-sent"
+#: Patch marker: the notices an action causes are sent after it answers, so a notification
+#: channel that is down never holds the person's request (histories before it sent them first).
+NOTICES_AFTER_ANSWER = "notices-sent-after-the-action-answers"
+
+#: A notice as ``_notify`` takes it: idempotency key, kind, subject, body, recipients.
+PendingNotice = tuple[str, str, str, str, tuple[str, ...]]
 
 NOTIFY_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=2),
@@ -47,9 +53,10 @@ NOTIFY_RETRY = RetryPolicy(
 class TimersAndNotices(Recorder):
     """Needs the workflow's folded state (and ``Recorder``'s stream version)."""
 
-    async def _tell_new_holders(self, before: dict[str, frozenset[str]]) -> None:
-        """Each person a task newly lands with (a new task, a delegation, a reassignment, a
-        task offered back to a group) is told, through the configured channels."""
+    def _new_holder_notices(self, before: dict[str, frozenset[str]]) -> list[PendingNotice]:
+        """A notice for each person a task newly lands with (a new task, a delegation, a
+        reassignment, a task offered back to a group), as the state stands now."""
+        notices: list[PendingNotice] = []
         for task in self._state.tasks.values():
             new = sorted(set(task.holders) - before.get(task.task_id, frozenset()))
             if not new:
@@ -62,13 +69,14 @@ class TimersAndNotices(Recorder):
                 step_id=task.step_id,
                 due_at=instant_text(task.due_at, self._state.timezone) if task.due_at else "",
             )
-            await self._notify(
-                f"task-{task.task_id}:to:{'+'.join(new)}",
-                "approval_requested",
-                subject,
-                body,
-                tuple(new),
-            )
+            key = f"task-{task.task_id}:to:{'+'.join(new)}"
+            notices.append((key, "approval_requested", subject, body, tuple(new)))
+        return notices
+
+    async def _send(self, notices: list[PendingNotice]) -> None:
+        """Through the configured channels; a channel that is down is retried until it is up."""
+        for notice in notices:
+            await self._notify(*notice)
 
     def _owed(self, now: datetime, grace: timedelta | None = None) -> list[Reminder]:
         """The reminders owed, counting the enrolled a lean run keeps instead of its list."""
