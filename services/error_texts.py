@@ -46,7 +46,9 @@ EN: dict[str, str] = {
         "only the program's specialist {specialist} may {doing} it, not {username}"
     ),
     "error.not_an_approver": (
-        "not an active approver: {usernames} (an admin adds them with `trainops users add`)"
+        "no active approver named {usernames}: an admin creates the account (`trainops users "
+        "create`), grants the approver role (`trainops users roles`) or enables it "
+        "(`trainops users enable`)"
     ),
     "error.not_enrolled": "{username} is not enrolled in program {program_id}",
     # ---- people and accounts
@@ -125,7 +127,10 @@ ZH_CN: dict[str, str] = {
     "error.not_the_specialist": (
         "只有项目的培训专员 {specialist} 可以执行此操作({doing}),{username} 不可以"
     ),
-    "error.not_an_approver": "不是有效的审批人: {usernames}(请管理员用 `trainops users add` 添加)",
+    "error.not_an_approver": (
+        "没有名为 {usernames} 的有效审批人:请管理员创建账号(`trainops users create`)、"
+        "授予审批人角色(`trainops users roles`)或启用账号(`trainops users enable`)"
+    ),
     "error.not_enrolled": "{username} 没有报名项目 {program_id}",
     "error.role_needed": "{doing}需要{needed};{username} 拥有的角色:{held}",
     "error.bad_username": (

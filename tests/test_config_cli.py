@@ -95,3 +95,17 @@ def test_apply_explains_a_version_ahead_and_a_comment_too_long(cli: CliRunner) -
     negative = cli.invoke(app, ["config", "apply", str(EXAMPLE), "--expected-version", "-1"])
     assert negative.exit_code == 2
     assert saved_versions() == 0
+
+
+def test_show_says_an_unreadable_configured_file_in_one_line(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file the settings name cannot be read: one line naming it, the configuration exit
+    status, no traceback."""
+    unreadable = tmp_path / "bad.yaml"
+    unreadable.write_bytes(b"\xff\xfe not UTF-8")
+    monkeypatch.setenv("TRAINOPS_CONFIG_FILE", str(unreadable))
+    get_settings.cache_clear()
+    shown = cli.invoke(app, ["config", "show"])
+    assert shown.exit_code == 78, shown.output
+    assert "bad.yaml: cannot read" in said(shown) and "Traceback" not in shown.output

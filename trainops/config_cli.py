@@ -20,6 +20,7 @@ from activities.config_versions import (
     history,
 )
 from runtime.settings import get_settings
+from runtime.startup import EXIT_CONFIG
 from services.database import open_existing_database
 from trainops.api_client import api
 from trainops.language import error, in_english, name, t
@@ -206,9 +207,12 @@ def show(
     database = open_existing_database(get_settings().database_url)
     try:
         if version is None:
-            chosen: ConfigVersion | None = current_version(
-                database.store, get_settings().config_file
-            )
+            try:
+                chosen: ConfigVersion | None = current_version(
+                    database.store, get_settings().config_file
+                )
+            except ConfigFileError as exc:  # the configured file: the operator's to fix
+                raise fail(error(exc.key, exc.params, str(exc)), EXIT_CONFIG) from exc
         else:
             chosen = next((v for v in history(database.store) if v.version == version), None)
         if chosen is None:

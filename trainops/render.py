@@ -112,7 +112,7 @@ def said(text: str, data: Any, as_json: bool = False) -> None:
 
 def _is_identifier(column: str) -> bool:
     return column in {"id", "username", "recipient", "specialist", "trainee", "actor"} or (
-        column.endswith("_id") or column == "position"
+        column.endswith(("_id", "hash")) or column == "position"
     )
 
 
@@ -168,7 +168,8 @@ def rows_table(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str
                 min_width=_width(rows, column),
             )
         else:
-            table.add_column(Text(heading(column)), overflow="fold", min_width=MIN_WRAPPED_WIDTH)
+            narrowest = min(_width(rows, column), MIN_WRAPPED_WIDTH)  # as ``_fitting`` counts
+            table.add_column(Text(heading(column)), overflow="fold", min_width=narrowest)
     for row in rows:
         table.add_row(*(Text(_shown(row.get(column))) for column in shown))
     console.print(table)

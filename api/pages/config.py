@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
@@ -24,10 +24,10 @@ from activities.config_versions import MAX_DOCUMENT_CHARS, ConfigVersion, histor
 from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
 from api.errors import HTTP_422
 from api.pages.rendering import language, redirect, render, said
-from api.rest.config import ConfigIn, VersionNumber, in_force_or_500, save_as
+from api.rest.config import ConfigIn, VersionNumber, save_as, version_in_force
 from api.translator import translator
 from services import configuration
-from services.errors import Conflict, Invalid
+from services.errors import Conflict, Invalid, Unavailable
 from services.programs import announce_configuration
 
 router = APIRouter(include_in_schema=False)
@@ -52,11 +52,9 @@ def config_page(
     current: ConfigVersion | None
     config: AdminConfig | None = None
     try:
-        current = in_force_or_500(services, saved_versions)
-    except HTTPException as exc:  # the configured file cannot be read: say so, edit nothing
-        why = exc.__cause__.__cause__ if exc.__cause__ is not None else None
-        unreadable = said(request, why) if isinstance(why, ConfigFileError) else str(exc.detail)
-        current, error = None, error or unreadable
+        current = version_in_force(services, saved_versions)
+    except Unavailable as exc:  # the configured file cannot be read: say so, edit nothing
+        current, error = None, error or said(request, exc)
     version = configuration.saved_version(saved_versions, shown) if shown is not None else current
     if version is not None:
         try:

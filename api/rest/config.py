@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
@@ -21,6 +21,7 @@ from activities.config_versions import MAX_DOCUMENT_CHARS, ConfigVersion, histor
 from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES, NOT_FOUND
 from services import configuration
+from services.errors import Unavailable
 from services.programs import announce_configuration
 
 router = APIRouter(prefix="/api/v1", tags=["admin"], responses=COMMON_RESPONSES)
@@ -49,12 +50,13 @@ class ConfigIn(BaseModel):
     """The version this change started from; another admin's newer save makes it a 409."""
 
 
-def in_force_or_500(services: Services, saved: Sequence[ConfigVersion]) -> ConfigVersion:
-    """The version in force; an unreadable configured file is the server's fault (500)."""
+def version_in_force(services: Services, saved: Sequence[ConfigVersion]) -> ConfigVersion:
+    """The version in force. An unreadable configured file is this server's configuration to
+    fix: ``Unavailable`` (503) with the file's problem by its key (``config.cannot_read``)."""
     try:
         return configuration.version_in_force(saved, services.settings.config_file)
     except configuration.Unreadable as exc:
-        raise HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR, str(exc)) from exc
+        raise Unavailable.passing(exc.__cause__ or exc) from exc
 
 
 def save_as(services: Services, principal: Principal, body: ConfigIn) -> ConfigVersion:
@@ -75,7 +77,7 @@ def save_as(services: Services, principal: Principal, body: ConfigIn) -> ConfigV
 @router.get("/config", summary="The configuration in force, with its YAML document")
 def get_config(principal: CurrentPrincipal, services: ServicesDep) -> ConfigDocumentOut:
     require_role(principal, "admin", "auditor", doing="reading the configuration")
-    version = in_force_or_500(services, history(services.database.store))
+    version = version_in_force(services, history(services.database.store))
     return ConfigDocumentOut.model_validate(version, from_attributes=True)
 
 

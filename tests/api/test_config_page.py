@@ -32,6 +32,11 @@ async def test_the_configuration_page(world: World, tmp_path: Path) -> None:
         unreadable = (await page.get("/admin/config", headers=zh)).text
         assert 'data-testid="config-error"' in unreadable
         assert "无法读取" in ZH_CN["config.cannot_read"] and "无法读取" in unreadable
+    async with world.client("adm.qian") as api:
+        over_json = await api.get("/api/v1/config")
+    assert over_json.status_code == 503, over_json.text
+    assert over_json.json()["code"] == "config.cannot_read"
+    assert over_json.json()["params"]["source"].endswith("bad.yaml")
     async with world.browser("aud.sun") as page:
         assert (await page.get("/admin/config")).status_code == 200
 
