@@ -8,7 +8,7 @@ from pathlib import Path
 import structlog
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ProgrammingError
+from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from accounts.tables import migrate_users
 from activities.outbox import NotificationService, migrate_outbox
@@ -17,6 +17,7 @@ from eventlog.engine import EVENT_LOG_VERSION_TABLE, make_engine, migrate
 from projections.runner import ProjectionRunner
 from projections.tables import migrate_read_models
 from runtime.errors import StartupError
+from runtime.startup import DatabaseUnreachable
 from services.error_texts import EN
 
 log = structlog.get_logger(__name__)
@@ -126,9 +127,17 @@ def open_existing_database(url: str) -> Database:
             return open_database(url)  # always empty: nothing there to refuse
         if not file.exists():
             raise NoDatabase(str(file.resolve()))
-    if not has_event_log(url):
-        where = str(file.resolve()) if parsed.get_backend_name() == "sqlite" else None
-        raise NoDatabase(where or parsed.render_as_string(hide_password=True))
+    where = (
+        str(file.resolve())
+        if parsed.get_backend_name() == "sqlite"
+        else parsed.render_as_string(hide_password=True)
+    )
+    try:
+        if not has_event_log(url):
+            raise NoDatabase(where)
+    except DBAPIError as exc:  # no such database, a server that is down, a file that is not one
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise DatabaseUnreachable(where, 1, reason) from exc
     return open_database(url)
 
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
 
 from eventlog.engine import make_engine
-from tests.eventlog.conftest import postgres_schema
+from tests.eventlog.conftest import POSTGRES_URL, postgres_schema
 
 TRAINOPS = str(Path(sys.executable).with_name("trainops"))
 
@@ -71,3 +72,21 @@ def test_a_postgresql_schema_never_migrated_is_named_not_migrated(tmp_path: Path
             assert inspect(engine).get_table_names() == []  # nothing created
         finally:
             engine.dispose()
+
+
+def test_a_database_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
+    """A mistyped database name, a server that is down, a file that is not a database: one
+    line naming where and why, the configuration exit status, never a traceback."""
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database, " * 64)
+    unopenable = {
+        f"sqlite:///{junk}": "file is not a database",
+        make_url(POSTGRES_URL)
+        .set(database="no_such_trainops_db")
+        .render_as_string(hide_password=False): "does not exist",
+    }
+    for url, why in unopenable.items():
+        done = _run(["log", "verify"], tmp_path, database_url=url)
+        assert done.returncode == 78, done.stderr
+        assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+        assert why in done.stderr
