@@ -83,7 +83,8 @@ def sample(k: KpiValue, lang: str) -> str:
 
 
 #: The read-model words ``trainops kpi explain`` shows that the pages' catalog lacks: column
-#: names of the evaluation read models, and what a row is (its ``kind``).
+#: names of the evaluation read models, what a row is (its ``kind``) and a survey's overall
+#: score (its built-in dimensions are in ``api.i18n.SURVEY_DIMENSIONS``).
 EVIDENCE_ZH_CN: dict[str, str] = {
     "line_id": "明细编号",
     "data": "数据",
@@ -104,6 +105,7 @@ EVIDENCE_ZH_CN: dict[str, str] = {
     "instructor": "讲师",
     "venue": "场地",
     "assignment": "指派",
+    "overall": "总体",
 }
 #: Evidence columns whose values are the product's words (a row's kind), not a person's.
 WORDED_COLUMNS = ("kind",)

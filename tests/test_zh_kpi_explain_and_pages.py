@@ -5,6 +5,7 @@ sample and note, its table's headings), the organisation's and no department's n
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,3 +66,16 @@ def test_a_department_with_no_name_is_titled_in_chinese(server: LiveApi) -> None
     assert "部门 (无) — 2027-Q1" in shown.stdout and not ENGLISH.search(shown.stdout), shown.stdout
     english = CliRunner().invoke(app, ["--lang", "en", *args])
     assert "department (none) — 2027-Q1" in english.stdout, english.stdout
+
+
+def test_explain_says_the_events_behind_an_execution_kpi_in_chinese(server: LiveApi) -> None:
+    """The timeline rows behind plan completion are put into words from their message keys;
+    ``--json`` keeps the keys and the English summary."""
+    org = ["--scope", "organisation", "--name", "all", "--period", "2027-Q1"]
+    said = explain("plan_completion", *org)
+    assert "摘要" in said and not re.search(r"approved|executed|planned", said), said
+    as_json = CliRunner().invoke(
+        app, ["--lang", "zh-CN", "kpi", "explain", "on_time", *org, "--json"]
+    )
+    rows = json.loads(as_json.stdout)["evidence"]
+    assert rows and all(row["message"] and row["summary"] for row in rows), rows

@@ -25,7 +25,7 @@ from runtime.settings import get_settings
 from services.kpi_reports import format_value, kpi_json, scorecard_from_json
 from services.kpi_texts import WORDED_COLUMNS, evidence_word, note, sample
 from trainops.api_client import api
-from trainops.language import heading, kpi_label, kpi_subject, language, t
+from trainops.language import event, heading, kpi_label, kpi_subject, language, t
 from trainops.lazy import command_group
 from trainops.render import console, fail, kpi_table, print_json
 
@@ -268,7 +268,7 @@ def explain(
         print_json(found)
         return
     row = KpiValue.model_validate(found["kpi"])
-    rows: list[dict[str, Any]] = found["evidence"]
+    rows = [_said(found_row) for found_row in found["evidence"]]
     said = sample(row, language())
     text = t(
         "{kpi} = {value} ({sample}), {rating}; programs: {programs}",
@@ -292,13 +292,23 @@ def explain(
     console.print(table)
 
 
+def _said(row: dict[str, Any]) -> dict[str, Any]:
+    """An evidence row as the reader reads it: a timeline row's summary put into words from its
+    message keys (``message`` itself is for ``--json``)."""
+    if "message" not in row:
+        return row
+    shown = {key: value for key, value in row.items() if key != "message"}
+    shown["summary"] = event(row)
+    return shown
+
+
 def _cell(column: str, value: Any) -> str:
     """A read-model value as written; a row's kind and a survey's built-in dimension in the
     reader's language."""
     if column in WORDED_COLUMNS and isinstance(value, str):
         return evidence_word(value, language()) or value
     if column == "dimension" and isinstance(value, str):
-        return kpi_subject("satisfaction", value)
+        return evidence_word(value, language()) or kpi_subject("satisfaction", value)
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, default=str)
     return "" if value is None else str(value)
