@@ -19,12 +19,13 @@ from fastapi import HTTPException, status
 from pydantic import BaseModel
 
 from api.dependencies import Services
+from api.i18n import SURVEY_DIMENSIONS
 from domain import ratings
 from domain.kpi import ExecutionKpis, Rate
 from domain.ratings import Threshold, Thresholds
 from domain.scorecards import LABELS, KpiValue, Scope, Scorecard, Unit
-from services import kpi_reports
-from services.kpi_reports import format_sample, format_value
+from services import kpi_reports, kpi_texts
+from services.kpi_reports import format_value
 
 Rating = Literal["excellent", "meets", "below", "n/a"]
 KPI_NAMES: tuple[tuple[str, str], ...] = (
@@ -132,29 +133,33 @@ class Shown:
     headline: bool
     value: str
     interval: str
+    subject_said: str
+    """What a detail row is about in the reader's language (a survey's built-in dimension)."""
     sample: str
     note: str
-    """Why the sample is what it is ("no data", ...), in English: pages translate it."""
+    """Why the sample is what it is ("no data", ...), in the reader's language."""
     rating: str
     css: str
     programs: int
     href: str
 
 
-def shown(row: KpiValue, href: str) -> Shown:
+def shown(row: KpiValue, href: str, lang: str = "en") -> Shown:
+    """The row in ``lang``: its sample, note and dimension from ``services.kpi_texts``, the
+    catalog ``trainops kpi report`` says them from too."""
     low, high = (row.interval.low, row.interval.high) if row.interval else (None, None)
-    sample = format_sample(row)
     return Shown(
         kpi=row.kpi,
         label=LABELS.get(row.kpi, row.kpi),
         subject=row.subject,
+        subject_said=kpi_texts.subject(row.kpi, row.subject, SURVEY_DIMENSIONS.get(lang, {})),
         headline=row.headline,
         value=format_value(row.value, row.unit),
         interval=f"{format_value(low, row.unit)} – {format_value(high, row.unit)}"
         if row.interval
         else "",
-        sample=sample,
-        note=row.note,
+        sample=kpi_texts.sample(row, lang),
+        note=kpi_texts.note(row.note, lang),
         rating=row.rating.value,
         css=css_class(row.rating),
         programs=len(row.programs),
@@ -245,6 +250,7 @@ def chart(
     unit: Unit,
     threshold: Threshold,
     points: Sequence[tuple[str, KpiValue | None, str]],
+    lang: str = "en",
 ) -> Chart:
     """``points``: (period, the scorecard row or None, its drill-down link), oldest first."""
     values = [row.value for _, row, _ in points if row is not None and row.value is not None]
@@ -262,7 +268,7 @@ def chart(
             top, height = TOP, PLOT
         else:
             top, height = min(y(value), zero), max(abs(y(value) - zero), 1.0)
-        bars.append(Bar(period, x, top, height, value, shown(row, href) if row else None))
+        bars.append(Bar(period, x, top, height, value, shown(row, href, lang) if row else None))
     width = int(LEFT + max(1, len(points)) * (BAR + GAP) + 10)
     return Chart(
         kpi=kpi,
@@ -301,9 +307,9 @@ class Group:
     cards: tuple[Card, ...]
 
 
-def dashboard(cards: Sequence[Scorecard], thresholds: Thresholds) -> list[Group]:
+def dashboard(cards: Sequence[Scorecard], thresholds: Thresholds, lang: str = "en") -> list[Group]:
     """Every chart shares one period axis (every quarter on any card), so charts compare at a
-    glance; a period without the KPI is an empty slot."""
+    glance; a period without the KPI is an empty slot. Samples and notes are in ``lang``."""
     periods = sorted({c.period for c in cards})
     grouped: dict[tuple[Scope, str], dict[str, Scorecard]] = {}
     for card in cards:
@@ -328,7 +334,7 @@ def dashboard(cards: Sequence[Scorecard], thresholds: Thresholds) -> list[Group]
                 for period in periods
             ]
             unit = series[(kpi, subject)].unit
-            charts.append(chart(kpi, subject, unit, thresholds.by_kpi[kpi], points))
+            charts.append(chart(kpi, subject, unit, thresholds.by_kpi[kpi], points, lang))
         groups.append(
             Group(
                 scope=scope,
@@ -338,7 +344,7 @@ def dashboard(cards: Sequence[Scorecard], thresholds: Thresholds) -> list[Group]
                     Card(
                         card,
                         tuple(
-                            shown(k, drill_down(scope, name, card.period, k.kpi, k.subject))
+                            shown(k, drill_down(scope, name, card.period, k.kpi, k.subject), lang)
                             for k in card.kpis
                         ),
                     )

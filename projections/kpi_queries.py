@@ -340,6 +340,7 @@ def evidence(
                     "event_type": row.event_type,
                     "actor": row.actor,
                     "summary": row.summary,
+                    "message": row.message,
                 }
                 for row in conn.execute(query)
             ]

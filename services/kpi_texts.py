@@ -43,6 +43,13 @@ def label(kpi: str, subject: str, catalog: Mapping[str, str]) -> str:
     return f"{said}: {subject}" if subject else said
 
 
+def subject(kpi: str, subject: str, dimensions: Mapping[str, str]) -> str:
+    """What a detail row is about: a survey's built-in dimension (``instructor``) from
+    ``dimensions`` (the reader's, ``api.i18n.SURVEY_DIMENSIONS``); a course, a resource or a
+    knowledge point as written."""
+    return dimensions.get(subject, subject) if kpi == "satisfaction" else subject
+
+
 def note(text: str, lang: str) -> str:
     """A row's note in ``lang``; as written when it has no other words."""
     if lang != "zh-CN" or not text:
@@ -73,3 +80,37 @@ def sample(k: KpiValue, lang: str) -> str:
             text += f"p={d['p_value']:.3g},d={d['cohens_d']:.2f}"
         return text
     return format_sample(k)
+
+
+#: The read-model words ``trainops kpi explain`` shows that the pages' catalog lacks: column
+#: names of the evaluation read models, what a row is (its ``kind``) and a survey's overall
+#: score (its built-in dimensions are in ``api.i18n.SURVEY_DIMENSIONS``).
+EVIDENCE_ZH_CN: dict[str, str] = {
+    "line_id": "明细编号",
+    "data": "数据",
+    "dimension": "维度",
+    "score": "得分",
+    "knowledge_point": "知识点",
+    "record_id": "记录编号",
+    "metric": "指标",
+    "study": "研究",
+    "correct": "是否正确",
+    "employee_id": "员工编号",
+    "question_id": "题目编号",
+    "cost": "成本",
+    "benefit": "收益",
+    "survey": "问卷",
+    "exam": "考试",
+    "course": "课程",
+    "instructor": "讲师",
+    "venue": "场地",
+    "assignment": "指派",
+    "overall": "总体",
+}
+#: Evidence columns whose values are the product's words (a row's kind), not a person's.
+WORDED_COLUMNS = ("kind",)
+
+
+def evidence_word(word: str, lang: str) -> str | None:
+    """An evidence column's name or a row's kind in ``lang``; None when this module has none."""
+    return EVIDENCE_ZH_CN.get(word) if lang == "zh-CN" else None

@@ -22,10 +22,10 @@ from domain.ratings import Rating
 from domain.scorecards import KpiValue, Scorecard
 from runtime.logging import quiet_logs
 from runtime.settings import get_settings
-from services.kpi_reports import format_sample, format_value, kpi_json, scorecard_from_json
-from services.kpi_texts import note, sample
+from services.kpi_reports import format_value, kpi_json, scorecard_from_json
+from services.kpi_texts import WORDED_COLUMNS, evidence_word, note, sample
 from trainops.api_client import api
-from trainops.language import heading, kpi_label, kpi_subject, language, t
+from trainops.language import event, heading, kpi_label, kpi_subject, language, t
 from trainops.lazy import command_group
 from trainops.render import console, fail, kpi_table, print_json
 
@@ -47,6 +47,9 @@ ThresholdsFile = Annotated[
     ),
 ]
 SCOPES = ("specialist", "department", "organisation")
+#: A card's name the product gives (the organisation's, people with no department), said in
+#: the reader's language; a specialist's or a department's name is as written.
+BUILT_IN_NAMES = ("all", "(none)")
 
 kpi_app = command_group(
     no_args_is_help=True,
@@ -110,7 +113,7 @@ def scorecard_table(card: Scorecard) -> Table:
         "{scope} {name} — {period}: KPI attainment {attainment} "
         "({attained}/{rated} rated meets or better)",
         scope=t(card.scope),
-        name=card.name,
+        name=t(card.name) if card.name in BUILT_IN_NAMES else card.name,
         period=card.period,
         attainment=attainment,
         attained=card.attained,
@@ -265,12 +268,15 @@ def explain(
         print_json(found)
         return
     row = KpiValue.model_validate(found["kpi"])
-    rows: list[dict[str, Any]] = found["evidence"]
+    rows = [_said(found_row) for found_row in found["evidence"]]
+    said = sample(row, language())
     text = t(
         "{kpi} = {value} ({sample}), {rating}; programs: {programs}",
-        kpi=t(row.label),
+        kpi=kpi_label(row.kpi, row.subject)
+        if row.headline
+        else f"{kpi_label(row.kpi, '')}: {kpi_subject(row.kpi, row.subject)}",
         value=format_value(row.value, row.unit),
-        sample=format_sample(row),
+        sample=f"{said}, {note(row.note, language())}" if row.note else said,
         rating=t(row.rating.value),
         programs=", ".join(row.programs) or t("none"),
     )
@@ -279,13 +285,30 @@ def explain(
     title = t("{count} read-model row(s) behind it, each with its log position", count=len(rows))
     table = Table(title=Text(title))
     for column in columns:
-        table.add_column(Text(column), overflow="fold")
+        said = evidence_word(column, language()) or heading(column)
+        table.add_column(Text(said), overflow="fold")
     for found_row in rows:
-        table.add_row(*(Text(_cell(found_row.get(c))) for c in columns))
+        table.add_row(*(Text(_cell(column, found_row.get(column))) for column in columns))
     console.print(table)
 
 
-def _cell(value: Any) -> str:
+def _said(row: dict[str, Any]) -> dict[str, Any]:
+    """An evidence row as the reader reads it: a timeline row's summary put into words from its
+    message keys (``message`` itself is for ``--json``)."""
+    if "message" not in row:
+        return row
+    shown = {key: value for key, value in row.items() if key != "message"}
+    shown["summary"] = event(row)
+    return shown
+
+
+def _cell(column: str, value: Any) -> str:
+    """A read-model value as written; a row's kind and a survey's built-in dimension in the
+    reader's language."""
+    if column in WORDED_COLUMNS and isinstance(value, str):
+        return evidence_word(value, language()) or value
+    if column == "dimension" and isinstance(value, str):
+        return evidence_word(value, language()) or kpi_subject("satisfaction", value)
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, default=str)
     return "" if value is None else str(value)

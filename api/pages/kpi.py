@@ -27,7 +27,7 @@ from api.kpis import (
     shown,
     thresholds_in_force,
 )
-from api.pages.rendering import render
+from api.pages.rendering import language, render
 from domain.scorecards import LABELS, Scope
 from projections import kpi_queries, queries
 
@@ -74,7 +74,7 @@ def kpi_page(
         specialist=specialist or "",
         kpi_names=KPI_NAMES,
         thresholds=thresholds,
-        groups=dashboard(cards, thresholds),
+        groups=dashboard(cards, thresholds, language(request)),
         drill_down=drill_down,
     )
 
@@ -87,9 +87,11 @@ def behind_kpi(
     name: str | None,
     period: str | None,
     subject: str,
+    lang: str = "en",
 ) -> tuple[Shown, set[str]]:
-    """The scorecard row a dashboard link drills into, and the programs behind it. Auditors
-    may open any; a specialist only their own card (as ``GET /api/v1/kpi/scorecards``)."""
+    """The scorecard row a dashboard link drills into (its sample and note in ``lang``), and
+    the programs behind it. Auditors may open any; a specialist only their own card (as
+    ``GET /api/v1/kpi/scorecards``)."""
     if kpi not in LABELS:
         raise HTTPException(HTTP_422, f"unknown KPI {kpi!r}; one of: {', '.join(LABELS)}")
     name = name or ("all" if scope == "organisation" else None)
@@ -112,4 +114,5 @@ def behind_kpi(
         raise HTTPException(
             status.HTTP_404_NOT_FOUND, f"no {what} on the {scope} scorecard of {name} for {period}"
         )
-    return shown(row, drill_down(scope, name, period, kpi, subject)), set(row.programs)
+    href = drill_down(scope, name, period, kpi, subject)
+    return shown(row, href, lang), set(row.programs)

@@ -22,7 +22,7 @@ from api.pages.forms import (
     sessions_from,
 )
 from api.pages.kpi import behind_kpi
-from api.pages.rendering import message_of, redirect, render, status_for
+from api.pages.rendering import language, message_of, redirect, render, status_for
 from domain.fact_rules import DEFAULT_ENTRY_WINDOW_DAYS
 from domain.scorecards import Scope
 from projections import queries
@@ -57,7 +57,9 @@ def programs_page(
     engine = services.database.engine
     behind: Shown | None = None
     if kpi:
-        behind, ids = behind_kpi(services, principal, kpi, scope, name, period, subject)
+        behind, ids = behind_kpi(
+            services, principal, kpi, scope, name, period, subject, language(request)
+        )
         # Not filtered by period: a resource KPI counts sessions held in the quarter.
         rows = reads.visible_programs(engine, principal.user, status=wanted)
         rows = [r for r in rows if r["program_id"] in ids]
