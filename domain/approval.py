@@ -203,6 +203,11 @@ class ApprovalPolicy(BaseModel):
                 candidates = self.groups[group]
             elif step.approvers.department_manager:
                 manager = self.department_managers.get(facts.department or "")
+                if manager is None and not facts.department:
+                    raise PolicyError(
+                        f"step {step.id!r} needs the department manager, but the plan names no"
+                        " department: give the program one"
+                    )
                 if manager is None:
                     raise PolicyError(
                         f"step {step.id!r} needs the department manager, but no manager is"

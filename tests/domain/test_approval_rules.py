@@ -93,6 +93,9 @@ def test_unstaffable_routes_are_refused_clearly() -> None:
     )
     with pytest.raises(PolicyError, match="no manager is configured for department 'hr'"):
         POLICY.resolve(facts)
+    without = facts.model_copy(update={"department": None})
+    with pytest.raises(PolicyError, match="the plan names no department: give the program one"):
+        POLICY.resolve(without)
     with pytest.raises(PolicyError, match="needs approvers named in the plan"):
         ApprovalPolicy().resolve(facts)
 
