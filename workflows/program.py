@@ -127,8 +127,7 @@ class TrainingProgramWorkflow(TimersAndNotices):
                 await self._record_plan()
         while self._state.status not in TERMINAL:
             if self._should_continue_as_new():
-                await workflow.wait_condition(workflow.all_handlers_finished)
-                await self._notices_sent()
+                await workflow.wait_condition(self._all_done)
                 workflow.continue_as_new(
                     ProgramWorkflowInput(
                         plan=self._plan,
@@ -161,15 +160,13 @@ class TrainingProgramWorkflow(TimersAndNotices):
                     pass
             async with self._lock:
                 await self._fire_due_timers()
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        await self._notices_sent()
+        await workflow.wait_condition(self._all_done)
         return self._state
 
-    async def _notices_sent(self) -> None:
-        """Every notice sent before this run ends (none is lost to a continue-as-new)."""
-        if self._sending:
-            await asyncio.gather(*self._sending)
-            self._sending.clear()
+    def _all_done(self) -> bool:
+        """Every handler finished and every notice sent: this run may end (one condition, so
+        nothing starts between the check and the end)."""
+        return workflow.all_handlers_finished() and all(t.done() for t in self._sending)
 
     # ------------------------------------------------------------------ people's actions
 

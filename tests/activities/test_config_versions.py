@@ -75,7 +75,7 @@ INVALID = [
 ]
 #: Documents that would crash or stall the YAML parser, and the message that refuses them.
 PARSER_TRAPS = [
-    ("calendar: {company_holidays: [2027-02-30]}", "a value cannot be read"),
+    ("calendar: {company_holidays: [2027-02-30]}", "is not a day"),
     ("approval: " + "[" * 400 + "]" * 400, "nested too deeply"),
     ("a: &a [1, 1]\nb: [*a, *a]\n", "aliases (*name) are not allowed"),
 ]
