@@ -28,6 +28,8 @@ class BodyTooLarge(HTTPException):
 
     def __init__(self, limit: int) -> None:
         super().__init__(status_code=413, detail=_too_large(limit))
+        self.params = {"limit": limit}
+        """What the JSON error's ``params`` carry (``api.errors``), as for a declared length."""
 
 
 class BodyLimit:

@@ -157,7 +157,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     headers = dict(exc.headers or {})
-    params: dict[str, object] = {}
+    params: dict[str, object] = dict(getattr(exc, "params", None) or {})
     if exc.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
         headers["Allow"] = allowed_methods(request)
         detail = f"{request.method} is not allowed here; allowed: {headers['Allow']}"
@@ -175,13 +175,22 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _page(request, exc.status_code, detail)
 
 
+def _field_of(error: Any) -> str:
+    """Where an error is, dotted (``body.sessions.0.starts_at``); the whole body for a rule of
+    the whole body or JSON that does not parse (its location is a character offset)."""
+    loc = [str(part) for part in error.get("loc", ())]
+    if error.get("type") == "json_invalid" or not loc:
+        return loc[0] if loc else "body"
+    return ".".join(loc)
+
+
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError | ValidationError)
     errors = exc.errors()
     lang = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
     message = invalid_input(errors, lang) if lang != "en" else describe_errors(errors)
     if is_api(request):
-        fields = sorted({".".join(str(p) for p in e.get("loc", ())) for e in errors})
+        fields = sorted({_field_of(e) for e in errors})
         body = _coded(message, "request.invalid", fields=", ".join(fields))
         return JSONResponse({**body, "errors": _plain_errors(errors)}, HTTP_422)
     return _page(request, HTTP_422, message, translated=lang != "en")

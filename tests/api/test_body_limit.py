@@ -37,6 +37,10 @@ async def test_an_oversized_json_body_is_413_and_records_nothing(world: World) -
             headers={"Content-Type": "application/json"},
         )
         assert streamed.status_code == 413, streamed.text
+        # the same code and the same limit whichever way the body came
+        for answer in (declared, streamed):
+            assert answer.json()["code"] == "http.content_too_large"
+            assert answer.json()["params"] == {"limit": limit}
         small = await li.post(
             "/api/v1/programs", content=b"{", headers={"Content-Type": "application/json"}
         )

@@ -38,6 +38,9 @@ async def test_every_json_error_names_a_code_and_its_params(world: World) -> Non
         wrong = await li.delete("/api/v1/programs")
         invalid = await li.patch("/api/v1/users/emp.1", json={"active": 0})
         too_large = await li.post("/api/v1/programs", content=b"x" * (9 << 20))
+        not_json = await li.post(
+            "/api/v1/programs", content=b"{bad", headers={"Content-Type": "application/json"}
+        )
     assert unauthorised.status_code == 401
     assert unauthorised.json()["code"] == "http.unauthorized"
     assert missing.status_code == 404 and missing.json()["code"] == "http.not_found"
@@ -45,5 +48,6 @@ async def test_every_json_error_names_a_code_and_its_params(world: World) -> Non
     assert wrong.json()["params"] == {"method": "DELETE", "allowed": "GET, POST"}
     assert invalid.status_code == 422 and invalid.json()["code"] == "request.invalid"
     assert "active" in invalid.json()["params"]["fields"]
+    assert not_json.status_code == 422 and not_json.json()["params"] == {"fields": "body"}
     assert too_large.status_code == 413, too_large.text
     assert too_large.json()["code"] == "http.content_too_large"
