@@ -62,11 +62,11 @@ def test_an_empty_list_as_csv_still_has_its_header_line(capsys: pytest.CaptureFi
 
 
 def test_cells_never_show_python_reprs(capsys: pytest.CaptureFixture[str]) -> None:
-    rows = [{"token_id": "t1", "roles": ["admin", "auditor"], "revoked_at": None}]
-    rows_table("tokens", rows, ["token_id", "roles", "revoked_at"])
+    rows = [{"token_id": "t1", "roles": ["admin", "auditor"], "revoked_at": None, "on_time": True}]
+    rows_table("tokens", rows, ["token_id", "roles", "revoked_at", "on_time"])
     out = capsys.readouterr().out
-    assert "admin, auditor" in out
-    assert "None" not in out and "['admin'" not in out
+    assert "admin, auditor" in out and "yes" in out
+    assert "None" not in out and "['admin'" not in out and "True" not in out
 
 
 def test_an_error_is_one_line_however_long(capsys: pytest.CaptureFixture[str]) -> None:

@@ -125,6 +125,8 @@ def _shown(value: Any) -> str:
     its items (never ``['admin']``), an object as JSON."""
     if value is None:
         return ""
+    if isinstance(value, bool):  # words, in the reader's language (CSV and JSON keep true/false)
+        return t("yes") if value else t("no")
     if isinstance(value, list | tuple | set | frozenset):
         return ", ".join(_shown(item) for item in value)
     return _cell(value)
