@@ -11,24 +11,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from services.database import open_database
-from tests.api.live import LiveApi, cli_signed_in
+from tests.api.live import LiveApi, evaluation_api
 from tests.imports.test_history import history_files
-from tests.projections.evaluation_log import build, write_csv
+from tests.projections.evaluation_log import write_csv
 from trainops.cli import app
 
 
 @pytest.fixture
 def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveApi]:
     """The evaluation log behind a live API; the command line signed in as an auditor."""
-    url = f"sqlite:///{tmp_path / 'log.db'}"
-    db = open_database(url)
-    build(db.store, tmp_path)
-    db.projector.catch_up()
-    monkeypatch.setenv("TRAINOPS_DATABASE_URL", url)
-    with cli_signed_in(db, monkeypatch, tmp_path, "aud", ["auditor"]) as live:
+    with evaluation_api(tmp_path, monkeypatch) as live:
         yield live
-    db.close()
 
 
 @pytest.fixture

@@ -19,9 +19,7 @@ from typer.testing import CliRunner
 from domain.ratings import Rating
 from domain.scorecards import KpiValue, Scorecard
 from runtime.startup import EXIT_CONFIG
-from services.database import open_database
-from tests.api.live import cli_signed_in
-from tests.projections.evaluation_log import build
+from tests.api.live import evaluation_api
 from trainops import language
 from trainops.cli import app
 from trainops.kpi_cli import scorecard_table
@@ -39,29 +37,20 @@ def chinese() -> Iterator[None]:
 def test_the_kpi_report_says_its_survey_dimensions_in_chinese(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'log.db'}"
-    db = open_database(url)
-    build(db.store, tmp_path)
-    db.projector.catch_up()
-    monkeypatch.setenv("TRAINOPS_DATABASE_URL", url)
-    monkeypatch.setenv("COLUMNS", "250")
-    try:
-        with cli_signed_in(db, monkeypatch, tmp_path, "aud", ["auditor"]):
-            monkeypatch.setenv("TRAINOPS_LANG", "zh-CN")
-            shown = CliRunner().invoke(app, ["kpi", "report", "--period", "2027-Q1"])
-            assert shown.exit_code == 0, shown.output
-            assert "↳ 内容" in shown.stdout and "↳ content" not in shown.stdout, shown.stdout
-            assert "↳ i1" in shown.stdout  # a resource's name stays as written
-            said = shown.stdout
-            assert "收益 1284.00 / 成本" in said and "培训组 8 人,对照组 8 人;DiD" in said, said
-            assert "L4 业务结果改变(对照组比较): s2" in said, said
-            assert "数据太少:培训组 3 人、对照组 12 人,每组至少需要 5 人" in said, said
-            assert not re.search(r"benefits|trained|control|too little|results change", said)
-            monkeypatch.setenv("TRAINOPS_LANG", "en")
-            english = CliRunner().invoke(app, ["kpi", "report", "--period", "2027-Q1"])
-            assert "↳ content" in english.stdout
-    finally:
-        db.close()
+    with evaluation_api(tmp_path, monkeypatch):
+        monkeypatch.setenv("TRAINOPS_LANG", "zh-CN")
+        shown = CliRunner().invoke(app, ["kpi", "report", "--period", "2027-Q1"])
+        assert shown.exit_code == 0, shown.output
+        assert "↳ 内容" in shown.stdout and "↳ content" not in shown.stdout, shown.stdout
+        assert "↳ i1" in shown.stdout  # a resource's name stays as written
+        said = shown.stdout
+        assert "收益 1284.00 / 成本" in said and "培训组 8 人,对照组 8 人;DiD" in said, said
+        assert "L4 业务结果改变(对照组比较): s2" in said, said
+        assert "数据太少:培训组 3 人、对照组 12 人,每组至少需要 5 人" in said, said
+        assert not re.search(r"benefits|trained|control|too little|results change", said)
+        monkeypatch.setenv("TRAINOPS_LANG", "en")
+        english = CliRunner().invoke(app, ["kpi", "report", "--period", "2027-Q1"])
+        assert "↳ content" in english.stdout
 
 
 def _row(subject: str = "", note: str = "", n: int = 1) -> KpiValue:

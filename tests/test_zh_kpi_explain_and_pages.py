@@ -13,9 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from services.database import open_database
-from tests.api.live import LiveApi, cli_signed_in
-from tests.projections.evaluation_log import build
+from tests.api.live import LiveApi, evaluation_api
 from trainops.cli import app
 
 #: English that must not reach a Chinese reader (a field name, a sample's or a note's words).
@@ -27,15 +25,8 @@ ENGLISH = re.compile(
 
 @pytest.fixture
 def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveApi]:
-    url = f"sqlite:///{tmp_path / 'log.db'}"
-    db = open_database(url)
-    build(db.store, tmp_path)
-    db.projector.catch_up()
-    monkeypatch.setenv("TRAINOPS_DATABASE_URL", url)
-    monkeypatch.setenv("COLUMNS", "250")
-    with cli_signed_in(db, monkeypatch, tmp_path, "aud", ["auditor"]) as live:
+    with evaluation_api(tmp_path, monkeypatch) as live:
         yield live
-    db.close()
 
 
 def explain(*args: str) -> str:

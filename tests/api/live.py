@@ -82,3 +82,23 @@ def cli_signed_in(
     finally:
         structlog.configure(**saved)
         get_settings.cache_clear()
+
+
+@contextmanager
+def evaluation_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveApi]:
+    """The evaluation log (``tests.projections.evaluation_log``) behind a live API, the command
+    line signed in as the auditor ``aud``, and wide tables (nothing left out at 80 columns)."""
+    from services.database import open_database
+    from tests.projections.evaluation_log import build
+
+    url = f"sqlite:///{tmp_path / 'log.db'}"
+    db = open_database(url)
+    try:
+        build(db.store, tmp_path)
+        db.projector.catch_up()
+        monkeypatch.setenv("TRAINOPS_DATABASE_URL", url)
+        monkeypatch.setenv("COLUMNS", "250")
+        with cli_signed_in(db, monkeypatch, tmp_path, "aud", ["auditor"]) as live:
+            yield live
+    finally:
+        db.close()
