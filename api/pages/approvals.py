@@ -6,17 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
 from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
 from api.errors import HTTP_422
 from api.pages.programs import program_page
-from api.pages.rendering import message_of, redirect, render, status_for
+from api.pages.rendering import FORM_ERRORS, message_of, redirect, render, status_for
 from services import inbox, reads
 from services import programs as program_cases
 from services.actions import BY_SEGMENT
-from services.errors import ServiceError
-from services.program_client import ActionRefused
 
 router = APIRouter(include_in_schema=False)
 
@@ -126,7 +123,7 @@ async def decide_task(
     fields = {k: v for k, v in offered.items() if k in action.body.model_fields}
     try:
         await program_cases.act(services, principal.user, task["program_id"], action, fields)
-    except (ActionRefused, ValidationError, HTTPException, ServiceError) as exc:
+    except FORM_ERRORS as exc:
         return task_page(
             request,
             task_id,

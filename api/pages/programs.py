@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
 from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
 from api.kpis import Shown
@@ -22,7 +21,7 @@ from api.pages.forms import (
     sessions_from,
 )
 from api.pages.kpi import behind_kpi
-from api.pages.rendering import language, message_of, redirect, render, status_for
+from api.pages.rendering import FORM_ERRORS, language, message_of, redirect, render, status_for
 from domain.fact_rules import DEFAULT_ENTRY_WINDOW_DAYS
 from domain.scorecards import Scope
 from projections import queries
@@ -30,9 +29,8 @@ from services import programs as program_cases
 from services import reads
 from services.actions import BY_SEGMENT, PlanBody, ProgramAction
 from services.approval_route import route_steps
-from services.errors import NotFound, ServiceError, TemporalTimeout, TemporalUnavailable
+from services.errors import NotFound
 from services.lifecycle import program_milestones
-from services.program_client import ActionRefused
 from services.zones import zone_named
 from workflows.program import stream_id_for
 
@@ -146,7 +144,7 @@ async def create_program_page(
     try:
         body = PlanBody.model_validate(fields)
         await program_cases.plan(services, principal.user, body.model_dump())
-    except (ValidationError, HTTPException, ActionRefused, ServiceError) as exc:
+    except FORM_ERRORS as exc:
         return _new_form(request, principal, values, message_of(exc, request), status_for(exc))
     return redirect(f"/programs/{quote(fields['program_id'])}")
 
@@ -201,13 +199,7 @@ async def revise_program_page(
     fields = {k: v for k, v in fields.items() if k in action.body.model_fields}
     try:
         await program_cases.act(services, principal.user, program_id, action, fields)
-    except (
-        ValidationError,
-        HTTPException,
-        ActionRefused,
-        TemporalUnavailable,
-        ServiceError,
-    ) as exc:
+    except FORM_ERRORS as exc:
         if isinstance(exc, NotFound):
             raise
         return _new_form(
@@ -309,14 +301,7 @@ async def program_action(
     fields = form_to_fields(action.body, form, zone)
     try:
         await program_cases.act(services, principal.user, program_id, action, fields)
-    except (
-        ActionRefused,
-        ValidationError,
-        HTTPException,
-        TemporalUnavailable,
-        TemporalTimeout,
-        ServiceError,
-    ) as exc:
+    except FORM_ERRORS as exc:
         if isinstance(exc, NotFound):
             raise
         return program_page(

@@ -152,6 +152,18 @@ def set_cookie(response: Response, services: Services, name: str, value: str, **
     )
 
 
+#: What a form's action may meet that the page answers itself, the form kept as filled in with
+#: the reason on it (``message_of``, ``status_for``): every form catches the same.
+FORM_ERRORS = (
+    ValidationError,
+    HTTPException,
+    ActionRefused,
+    ServiceError,
+    TemporalUnavailable,
+    TemporalTimeout,
+)
+
+
 def message_of(exc: Exception, request: Request | None = None) -> str:
     """Why an action was not taken, in words for the person who asked (a refusal of the
     program rules in their language when the request is given)."""

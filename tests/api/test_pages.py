@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import pytest
 import structlog
 
+from services.errors import TemporalTimeout
 from tests.api.conftest import (
     PASSWORD,
     World,
@@ -209,7 +211,13 @@ async def test_log_lines_carry_request_id_and_actor_never_secrets(world: World) 
     assert PASSWORD not in text and token not in text
 
 
-async def test_revise_a_program_sent_back_for_changes(world: World) -> None:
+async def _temporal_does_not_confirm(*args: object, **kwargs: object) -> None:
+    raise TemporalTimeout("error.temporal_timeout", what="the revision")
+
+
+async def test_revise_a_program_sent_back_for_changes(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     h = world.h
     async with world.client("spec.li") as api, world.client("mgr.wang") as wang:
         await api.post("/api/v1/programs", json=await plan_body(h, "web-rev"))
@@ -236,6 +244,11 @@ async def test_revise_a_program_sent_back_for_changes(world: World) -> None:
             "hours_1": "3",
             "comment": "added emp.3",
         }
+        with monkeypatch.context() as slow:  # Temporal does not confirm in time
+            slow.setattr("services.programs.act", _temporal_does_not_confirm)
+            kept = await li.post("/programs/web-rev/edit", data=values)
+        # the form, as filled in, with the reason on it (as every other form answers)
+        assert kept.status_code == 504 and "Workplace safety (v2)" in kept.text, kept.text
         saved = await li.post("/programs/web-rev/edit", data=values)
         assert saved.status_code == 303, saved.text
         page = await li.get("/programs/web-rev")
