@@ -99,4 +99,5 @@ def test_usage_names_arguments_in_capitals() -> None:
     missing = CliRunner().invoke(app, ["program", "show"], prog_name="trainops")
     assert missing.exit_code == 2
     assert "Usage: trainops program show [OPTIONS] PROGRAM_ID\n" in missing.output
+    assert "Missing argument 'PROGRAM_ID'" in missing.output  # as the usage line names it
     assert "{" not in missing.output

@@ -39,7 +39,13 @@ def _usage_metavar(self: TyperArgument, ctx: _click.Context, *, usage: bool = Fa
     return name if self.required else f"[{name}]"
 
 
+def _error_hint(self: TyperArgument, ctx: _click.Context) -> str:
+    """A usage error names an argument as its usage line does (``'PROGRAM_ID'``)."""
+    return f"'{(self.metavar or self.name or '').upper()}'"
+
+
 TyperArgument.make_metavar = _usage_metavar  # type: ignore[method-assign]
+TyperArgument.get_error_hint = _error_hint  # type: ignore[method-assign]
 
 
 def command_group(**options: Any) -> typer.Typer:

@@ -156,7 +156,7 @@ def test_a_day_no_calendar_has_and_reminder_times_read_as_written(tmp_path: Path
 @pytest.mark.parametrize(
     ("args", "chinese"),
     [
-        (["program", "show"], "缺少参数 'program_id'。"),
+        (["program", "show"], "缺少参数 'PROGRAM_ID'。"),
         (["program", "attend", "p", "s1"], "缺少选项 '--attendee'。"),
         (["program", "list", "--bogus"], "没有选项 --bogus"),
         (["program", "complete-execution", "p"], "没有命令 'complete-execution'。你是不是想用"),
