@@ -76,7 +76,9 @@ async def test_the_command_shows_histories_beside_the_log(
     pid = await plan(h)
     await h.programs.act(pid, c.SubmitProgram(actor="spec"))
     get_settings.cache_clear()
-    monkeypatch.setattr(render.console, "width", 200)  # room for the side-by-side table
+    # room for the side-by-side table; restored to "follow the terminal" afterwards (setting the
+    # public ``width`` would pin the shared console at the old width for every later test)
+    monkeypatch.setattr(render.console, "_width", 200)
     saved = structlog.get_config()
     try:  # the server asks Temporal; the command asks the server (in a thread, off this loop)
         with live_api(h.db, h.programs) as live:
