@@ -7,7 +7,6 @@ use, so the API may start before Temporal is ready.
 from __future__ import annotations
 
 import os
-import socket
 
 import uvicorn
 
@@ -17,7 +16,7 @@ from runtime import startup
 from runtime.errors import StartupError
 from runtime.logging import configure_logging
 from runtime.settings import MIN_SECRET_LENGTH, get_settings
-from runtime.startup import explained_startup, wait_for_database
+from runtime.startup import explained_startup, port_in_use, wait_for_database
 from runtime.temporal_runtime import install_runtime
 from runtime.tracing import configure_tracing, instrument_api
 from services.startup_texts import startup_line
@@ -45,12 +44,8 @@ class PortInUse(StartupError):
 
 def check_port_free(host: str, port: int) -> None:
     """Refuse to start, in one line, when ``host:port`` cannot be bound (as uvicorn binds it)."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            raise PortInUse(port) from exc
+    if port_in_use(host, port):
+        raise PortInUse(port)
 
 
 def say_startup_errors_in_language() -> None:

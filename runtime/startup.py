@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import sys
 import time
 from collections.abc import Callable, Coroutine, Iterator
@@ -22,7 +23,7 @@ import structlog
 from pydantic import ValidationError
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from runtime.errors import StartupError
 
@@ -45,6 +46,22 @@ class DatabaseUnreachable(StartupError):
         super().__init__(self.english.format_map(self.params))
 
 
+def database_reason(exc: DBAPIError) -> str:
+    """Why the database refused, in the driver's first line (no SQL, no traceback)."""
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether ``host:port`` cannot be bound, as a server binds it (``SO_REUSEADDR``)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def wait_for_database(url: str, wait_seconds: float) -> None:
     """Return once the database at ``url`` answers a query; retry with backoff until then.
     SQLite is a file beside the process: nothing to wait for."""
@@ -62,7 +79,7 @@ def wait_for_database(url: str, wait_seconds: float) -> None:
                 return
             except OperationalError as exc:
                 left = deadline - time.monotonic()
-                reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+                reason = database_reason(exc)
                 if left <= 0:
                     where = engine.url.render_as_string(hide_password=True)
                     raise DatabaseUnreachable(where, attempt, reason) from exc

@@ -17,7 +17,7 @@ from eventlog.engine import EVENT_LOG_VERSION_TABLE, make_engine, migrate
 from projections.runner import ProjectionRunner
 from projections.tables import migrate_read_models
 from runtime.errors import StartupError
-from runtime.startup import DatabaseUnreachable
+from runtime.startup import DatabaseUnreachable, database_reason
 from services.error_texts import EN
 
 log = structlog.get_logger(__name__)
@@ -136,8 +136,7 @@ def open_existing_database(url: str) -> Database:
         if not has_event_log(url):
             raise NoDatabase(where)
     except DBAPIError as exc:  # no such database, a server that is down, a file that is not one
-        reason = str(exc.orig or exc).strip().splitlines()[0]
-        raise DatabaseUnreachable(where, 1, reason) from exc
+        raise DatabaseUnreachable(where, 1, database_reason(exc)) from exc
     return open_database(url)
 
 

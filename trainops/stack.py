@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import signal
-import socket
 import sys
 import threading
 
@@ -20,6 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.config_versions import ConfigSource
 from audit.signing_keys import publish_key
 from runtime.settings import Settings
+from runtime.startup import port_in_use
 from runtime.temporal_bins import dev_server_path
 from services.database import open_database
 from services.signing import load_signer
@@ -46,16 +46,6 @@ def loopback_host(address: str) -> str:
     return host
 
 
-def _in_use(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return True
-    return False
-
-
 def _trainops_answers(host: str, port: int) -> bool:
     """Whether a trainops API answers on ``host:port`` (its /healthz says so)."""
     try:
@@ -70,7 +60,7 @@ def preflight(settings: Settings, *, ui: bool = True) -> None:
     `make run` is told that trainops already runs, not shown a traceback."""
     temporal_host = loopback_host(settings.temporal_address)
     api_host = settings.api_host if settings.api_host not in ("0.0.0.0", "::") else "127.0.0.1"
-    if settings.api_port and _in_use(settings.api_host, settings.api_port):
+    if settings.api_port and port_in_use(settings.api_host, settings.api_port):
         if _trainops_answers(api_host, settings.api_port):
             raise SystemExit(
                 t(
@@ -90,7 +80,7 @@ def preflight(settings: Settings, *, ui: bool = True) -> None:
     if ui:
         needed.append((settings.temporal_ui_port, "TRAINOPS_TEMPORAL_UI_PORT (or --no-ui)"))
     for port, setting in needed:
-        if _in_use(temporal_host, port):
+        if port_in_use(temporal_host, port):
             raise SystemExit(
                 t(
                     "port {port} is in use by another program: set {setting}",
