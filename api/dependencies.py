@@ -23,6 +23,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from accounts.model import User
 from accounts.users import UserStore
+from api.languages import negotiate
 from api.throttle import SignInThrottle
 from runtime.settings import Settings
 from services.accounts import SetupCode
@@ -145,6 +146,12 @@ LOGIN_COOKIE = "trainops_login"
 LANG_COOKIE = "trainops_lang"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def request_language(request: Request) -> str:
+    """The reader's language: their choice (the cookie), else what the browser asks for."""
+    return negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+
 
 bearer_scheme = HTTPBearer(
     auto_error=False,

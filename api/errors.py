@@ -22,8 +22,7 @@ from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from api.dependencies import LANG_COOKIE
-from api.languages import negotiate
+from api.dependencies import request_language
 from api.translator import translator
 from services.errors import (
     Conflict,
@@ -106,7 +105,7 @@ def _page(request: Request, code: int, message: str, *, translated: bool = False
 
 def _explained_page(request: Request, code: int, exc: Exception) -> Response:
     """A use case's error as a page, in the reader's language from its key."""
-    lang = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    lang = request_language(request)
     said = translator(lang).error(exc)
     return _page(request, code, said, translated=said != str(exc))
 
@@ -187,7 +186,7 @@ def _field_of(error: Any) -> str:
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError | ValidationError)
     errors = exc.errors()
-    lang = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    lang = request_language(request)
     message = invalid_input(errors, lang) if lang != "en" else describe_errors(errors)
     if is_api(request):
         fields = sorted({_field_of(e) for e in errors})
@@ -209,7 +208,7 @@ async def _refused(request: Request, exc: Exception) -> Response:
         if getattr(exc, "code", ""):
             body["params"] = getattr(exc, "params", {})
         return JSONResponse(body, code)
-    lang = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    lang = request_language(request)
     return _page(request, code, translator(lang).refused(exc), translated=True)
 
 

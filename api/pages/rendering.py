@@ -12,15 +12,15 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from api.dependencies import (
-    LANG_COOKIE,
     LOGIN_COOKIE,
     SESSION_COOKIE,
     Principal,
     Services,
     get_services,
+    request_language,
 )
 from api.errors import SERVICE_CODES, describe_errors
-from api.languages import LANGUAGES, negotiate
+from api.languages import LANGUAGES
 from api.translator import translator
 from domain.instants import instant_text
 from services.errors import ServiceError, TemporalTimeout, TemporalUnavailable
@@ -34,7 +34,7 @@ templates.env.globals["when"] = instant_text
 
 
 def language(request: Request) -> str:
-    return negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    return request_language(request)
 
 
 def render(
