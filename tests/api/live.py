@@ -4,6 +4,7 @@ command line runs as a subprocess, as a user runs it)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -102,3 +103,17 @@ def evaluation_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
             yield live
     finally:
         db.close()
+
+
+def cli_env(live: LiveApi, tmp_path: Path, **settings: str) -> dict[str, str]:
+    """This process's environment for a ``trainops`` subprocess talking to ``live``: its own
+    credentials file, wide tables, no token inherited; ``settings`` on top (``TRAINOPS_LANG``)."""
+    env = {
+        **os.environ,
+        "TRAINOPS_SERVER": live.url,
+        "TRAINOPS_CREDENTIALS_FILE": str(tmp_path / "root.json"),
+        "COLUMNS": "200",
+        **settings,
+    }
+    env.pop("TRAINOPS_TOKEN", None)
+    return env

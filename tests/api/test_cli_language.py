@@ -17,7 +17,7 @@ from api.i18n_cli import CLI_ZH_CN
 from api.languages import LOCALE_VARIABLES, from_environment
 from services.database import Database, open_database
 from tests.api.cli_texts import cli_texts, texts_in
-from tests.api.live import live_api
+from tests.api.live import cli_env, live_api
 from tests.api.test_cli_manners import PASSWORD, run
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -92,14 +92,7 @@ def test_real_commands_answer_in_chinese_under_a_chinese_locale(
     database: Database, tmp_path: Path
 ) -> None:
     with live_api(database) as live:
-        english = {
-            **os.environ,
-            "TRAINOPS_LANG": "en",
-            "TRAINOPS_SERVER": live.url,
-            "TRAINOPS_CREDENTIALS_FILE": str(tmp_path / "root.json"),
-            "COLUMNS": "200",
-        }
-        english.pop("TRAINOPS_TOKEN", None)
+        english = cli_env(live, tmp_path, TRAINOPS_LANG="en")
         zh = chinese(english)
         assert live.setup_code is not None
         made, _ = run(

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import typer
 
 from services.database import Database
-from tests.api.live import live_api
+from tests.api.live import cli_env, live_api
 from tests.event_samples import TEXTS
 from trainops.cli import app
 
@@ -77,13 +76,7 @@ def run(env: dict[str, str], *args: str, stdin: str = "", code: int = 0) -> tupl
 
 def test_answers_errors_exit_codes_and_text_as_typed(database: Database, tmp_path: Path) -> None:
     with live_api(database) as live:
-        env = {
-            **os.environ,
-            "TRAINOPS_SERVER": live.url,
-            "TRAINOPS_CREDENTIALS_FILE": str(tmp_path / "root.json"),
-            "COLUMNS": "400",
-        }
-        env.pop("TRAINOPS_TOKEN", None)
+        env = cli_env(live, tmp_path, COLUMNS="400")
         assert live.setup_code is not None
         setup = ["setup", "--code", live.setup_code, "--username", "root", "--password-stdin"]
         made = json.loads(run(env, *setup, "--json", stdin=PASSWORD + "\n")[0])

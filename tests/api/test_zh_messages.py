@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from api.languages import LOCALE_VARIABLES
-from services.database import open_database
-from tests.api.live import LiveApi, live_api
+from services.database import Database, open_database
+from tests.api.live import LiveApi, cli_env, live_api
 from tests.api.test_cli_manners import PASSWORD, run
 
 #: Words of pydantic's, Python's and click's English that must not show in a Chinese answer.
@@ -36,26 +36,16 @@ def _said(text: str) -> str:
 
 
 @pytest.fixture
-def signed_in(tmp_path: Path) -> Iterator[tuple[LiveApi, dict[str, str]]]:
-    """A live API on a fresh SQLite database and an English environment signed in as admin."""
-    database = open_database(f"sqlite:///{tmp_path / 'trainops.db'}")
-    try:
-        with live_api(database) as live:
-            env = {
-                **os.environ,
-                "TRAINOPS_LANG": "en",
-                "TRAINOPS_SERVER": live.url,
-                "TRAINOPS_CREDENTIALS_FILE": str(tmp_path / "root.json"),
-                "COLUMNS": "200",
-            }
-            env.pop("TRAINOPS_TOKEN", None)
-            assert live.setup_code is not None
-            setup = ["setup", "--code", live.setup_code, "--username", "root", "--password-stdin"]
-            run(env, *setup, stdin=PASSWORD + "\n")
-            run(env, "login", "--username", "root", "--password-stdin", stdin=PASSWORD)
-            yield live, env
-    finally:
-        database.close()
+def signed_in(database: Database, tmp_path: Path) -> Iterator[tuple[LiveApi, dict[str, str]]]:
+    """A live API on a fresh database (SQLite and PostgreSQL) and an English environment
+    signed in as admin."""
+    with live_api(database) as live:
+        env = cli_env(live, tmp_path, TRAINOPS_LANG="en")
+        assert live.setup_code is not None
+        setup = ["setup", "--code", live.setup_code, "--username", "root", "--password-stdin"]
+        run(env, *setup, stdin=PASSWORD + "\n")
+        run(env, "login", "--username", "root", "--password-stdin", stdin=PASSWORD)
+        yield live, env
 
 
 def test_validation_errors_name_the_field_and_say_the_problem_in_chinese(
