@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,50 @@ def test_shell_completion_reaches_into_lazy_commands(words: str, expected: str) 
     done = subprocess.run([TRAINOPS], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-500:]
     assert expected in done.stdout.split(), done.stdout
+
+
+class _StandInApi(BaseHTTPRequestHandler):
+    """Answers every GET with an empty list at once: the command line's own cost is measured."""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"[]")
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+def test_a_read_command_through_the_entry_point_imports_no_database_or_temporal() -> None:
+    """The real entry point (not the typer app alone): the start-up error handling around every
+    command once imported SQLAlchemy for all of them, tripling a read command's start."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _StandInApi)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    script = (  # main() ends with os._exit: say what was loaded just before it
+        "import os, sys\n"
+        "leave = os._exit\n"
+        "def _exit(code):\n"
+        "    print('EXIT', code)\n"
+        f"    print('LOADED', sorted(m for m in {HEAVY!r} if m in sys.modules), flush=True)\n"
+        "    leave(code)\n"
+        "os._exit = _exit\n"
+        "sys.argv = ['trainops', 'program', 'list', '--json']\n"
+        "from trainops.entry import main\n"
+        "main()\n"
+    )
+    env = {
+        **os.environ,
+        "TRAINOPS_SERVER": f"http://127.0.0.1:{server.server_address[1]}",
+        "TRAINOPS_TOKEN": "tro_stand_in",
+        "TRAINOPS_CREDENTIALS_FILE": str(Path(os.devnull).with_name("no-trainops-credentials")),
+    }
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+        )
+    finally:
+        server.shutdown()
+    assert "EXIT 0" in done.stdout, done.stdout[-500:] + done.stderr[-500:]
+    assert "LOADED []" in done.stdout, done.stdout[-500:]

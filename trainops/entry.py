@@ -62,12 +62,17 @@ def main() -> None:
     code = 0
     try:
         _prepare(sys.argv[1:])
-        from runtime.startup import explained_startup
-
-        # A command that meets what only the settings can fix (no database where they point,
-        # a schema the role may not migrate) says it in one line, exit 78, as a service would.
-        with explained_startup():
+        try:
             app()  # standalone: usage errors are printed and end in SystemExit with their status
+        except Exception:
+            # A command that meets what only the settings can fix (no database where they point,
+            # a schema the role may not migrate) says it in one line, exit 78, as a service
+            # would. Imported here, not above: runtime.startup brings SQLAlchemy, which a read
+            # command that talks to the API never needs (it doubled the start of every command).
+            from runtime.startup import explained_startup
+
+            with explained_startup():
+                raise
     except SystemExit as exc:
         if isinstance(exc.code, str):  # a message, as Python itself would print it
             from trainops.language import t
