@@ -23,6 +23,7 @@ from accounts.users import UserStore
 from api import errors, metrics
 from api.body_limit import BodyLimit
 from api.dependencies import ClientFactory, Services
+from api.head import HeadAsGet
 from api.pages import ROUTERS as PAGE_ROUTERS
 from api.pages.rendering import render_error
 from api.rest import ROUTERS as REST_ROUTERS
@@ -196,6 +197,7 @@ def create_app(
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"
     )
+    app.add_middleware(HeadAsGet)  # inside the access log: it logs the HEAD as asked
     app.add_middleware(
         BodyLimit,
         default=settings.api_max_request_bytes,
