@@ -82,12 +82,9 @@ class ProgramContent(CheckedText):
     @field_validator("trainees")
     @classmethod
     def _trainees_unique(cls, trainees: tuple[str, ...]) -> tuple[str, ...]:
-        if len(trainees) > MAX_TRAINEES:
-            raise ValueError(
-                f"a plan names at most {MAX_TRAINEES} trainees ({len(trainees)} given); plan "
-                "with fewer and enrol everyone else from a roster file once it is published "
-                "(trainops program enrol PROGRAM --file roster.csv)"
-            )
+        # MAX_TRAINEES is checked on new input at the edge (services.programs.check_sizes), not
+        # here: this model also reads back plans recorded in workflow histories before the cap
+        # was set, and a replay must never refuse its own past.
         return _unique(trainees, "trainees")
 
 
@@ -262,24 +259,12 @@ class RecordAttendance(_NamesAttendees):
 
     kind: Literal["attendance"] = "attendance"
     session_id: str
+    # MAX_ENROL_BATCH is checked on new input at the edge (services.programs.check_sizes): a
+    # replayed history may hold a bigger attendance recorded before the cap.
     attendees: Annotated[
         tuple[PersonId, ...], Field(json_schema_extra={"maxItems": MAX_ENROL_BATCH})
     ]
     late_reason: LateReason | None = None
-
-    @field_validator("attendees")
-    @classmethod
-    def _few_enough(cls, attendees: tuple[str, ...]) -> tuple[str, ...]:
-        """The list rides in one update and one event: capped as a bulk batch is, with the
-        way to record a bigger session named (its file is sent in such batches)."""
-        if len(attendees) > MAX_ENROL_BATCH:
-            raise ValueError(
-                f"one attendance names at most {MAX_ENROL_BATCH} attendees ({len(attendees)} "
-                "given); record a bigger session's attendance from a file: trainops program "
-                "attendance PROGRAM SESSION --file sheet.csv (POST /api/v1/bulk/programs/"
-                "{program_id}/sessions/{session_id}/attendance)"
-            )
-        return attendees
 
 
 class RecordAttendees(_NamesAttendees):

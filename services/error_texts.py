@@ -79,10 +79,22 @@ EN: dict[str, str] = {
     # ---- bulk actions from a file
     "error.roster_refused": "roster refused, nothing was recorded: {rows}",
     "error.no_session": "no session {session_id} in program {program_id} (known: {known})",
+    "error.plan_too_many_trainees": (
+        "a plan names at most {most:,} trainees ({given:,} given); nothing was recorded: plan "
+        "with fewer and enrol everyone else from a roster file once it is published: trainops "
+        "program enrol {program_id} --file roster.csv"
+    ),
+    "error.attendance_too_many": (
+        "one attendance names at most {most:,} attendees ({given:,} given); nothing was "
+        "recorded: record session {session_id}'s attendance from a file: trainops program "
+        "attendance {program_id} {session_id} --file sheet.csv (POST /api/v1/bulk/programs/"
+        "{program_id}/sessions/{session_id}/attendance)"
+    ),
     "error.attendance_too_big": (
-        "program {program_id} has {enrolled} trainees enrolled and one attendance records at "
-        "most {most} (attendees and absentees together); nothing was recorded: record its "
-        "attendance from a file: trainops program attendance {program_id} SESSION --file sheet.csv"
+        "program {program_id} has {enrolled:,} trainees enrolled and one attendance records at "
+        "most {most:,} (attendees and absentees together); nothing was recorded: record its "
+        "attendance from a file: trainops program attendance {program_id} {session_id} --file "
+        "sheet.csv"
     ),
     "error.no_import_job": "there is no import job {job_id}",
     "error.import_job_not_yours": ("import job {job_id} is {owner}'s; only they and admins see it"),
@@ -161,10 +173,20 @@ ZH_CN: dict[str, str] = {
     "error.import_too_large": "文件大于 {mebibytes} MiB",
     "error.roster_refused": "名单被拒绝，未记录任何内容：{rows}",
     "error.no_session": "培训项目 {program_id} 中没有课次 {session_id}（已有：{known}）",
+    "error.plan_too_many_trainees": (
+        "一个计划最多列出 {most:,} 名学员（提交了 {given:,} 名）：未记录任何内容。请减少计划中的"
+        "学员，发布后从名单文件报名其余学员：trainops program enrol {program_id} --file roster.csv"
+    ),
+    "error.attendance_too_many": (
+        "一次出勤记录最多列出 {most:,} 名出勤者（提交了 {given:,} 名）：未记录任何内容。请从文件"
+        "记录课次 {session_id} 的出勤：trainops program attendance {program_id} {session_id} "
+        "--file sheet.csv（POST /api/v1/bulk/programs/{program_id}/sessions/{session_id}/"
+        "attendance）"
+    ),
     "error.attendance_too_big": (
-        "培训项目 {program_id} 已报名 {enrolled} 人，"
-        "超过单次出勤记录的上限（{most} 人，出勤与缺勤合计）：未记录任何内容，请从文件记录："
-        "trainops program attendance {program_id} SESSION --file sheet.csv"
+        "培训项目 {program_id} 已报名 {enrolled:,} 人，"
+        "超过单次出勤记录的上限（{most:,} 人，出勤与缺勤合计）：未记录任何内容，请从文件记录："
+        "trainops program attendance {program_id} {session_id} --file sheet.csv"
     ),
     "error.no_import_job": "没有导入任务 {job_id}",
     "error.import_job_not_yours": "导入任务 {job_id} 属于 {owner};只有其本人和管理员可以查看",
@@ -393,17 +415,30 @@ def _what(value: str) -> str:
     return f"项目 {found['program']} 的{kind}" if found and kind else value
 
 
-def _in_chinese(params: dict[str, str]) -> dict[str, str]:
+def _in_chinese(params: dict[str, object]) -> dict[str, object]:
     """The parameters in Chinese: fixed phrases, what Temporal did not confirm, and a
     configuration value's problem from its type."""
-    values = {name: _phrase(value) for name, value in params.items()}
-    if "what" in values:
-        values["what"] = _what(values["what"])
-    problem = PROBLEMS_ZH_CN.get(params.get("problem_type", ""))
+    values = {
+        name: _phrase(value) if isinstance(value, str) else value for name, value in params.items()
+    }
+    if isinstance(values.get("what"), str):
+        values["what"] = _what(str(values["what"]))
+    problem = PROBLEMS_ZH_CN.get(str(params.get("problem_type", "")))
     if problem is not None:
         with contextlib.suppress(KeyError, ValueError, IndexError):
             values["problem"] = problem.format_map(params)
     return values
+
+
+def as_data(params: Mapping[str, object]) -> dict[str, object]:
+    """An error's parameters as its JSON body and its templates take them: numbers stay numbers
+    (a template formats them itself, ``{enrolled:,}``), anything else is its text. Never words
+    or numbers already formatted in one language."""
+    return {name: _datum(value) for name, value in params.items()}
+
+
+def _datum(value: object) -> object:
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
 
 
 def say(key: str, params: Mapping[str, object], lang: str) -> str | None:
@@ -412,7 +447,7 @@ def say(key: str, params: Mapping[str, object], lang: str) -> str | None:
     template = (ZH_CN if lang == "zh-CN" else EN).get(key)
     if template is None:
         return None
-    values = {name: str(value) for name, value in params.items()}
+    values = as_data(params)
     if lang == "zh-CN":
         values = _in_chinese(values)
     try:

@@ -14,14 +14,14 @@ from typing import Self
 from temporalio.client import RPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
-from services.error_texts import EN
+from services.error_texts import EN, as_data
 
 
 class Explained(Exception):
     """An error said by a message key (``services.error_texts``) and its parameters."""
 
     def __init__(self, key: str, /, **params: object) -> None:
-        values = {name: str(value) for name, value in params.items()}
+        values = as_data(params)
         super().__init__(EN[key].format_map(values))
         self.key, self.params = key, values
 

@@ -173,6 +173,29 @@ def check_new_text_and_dates(
         raise Invalid.passing(exc) from exc
 
 
+def check_sizes(command: BaseModel, program_id: str) -> None:
+    """Caps on what one new command may carry, so its update, event and proof stay far under
+    Temporal's payload limits; a bigger roster or session goes through a file, in batches.
+    Checked here, on new input, and never by the command models: they also read back commands
+    recorded in workflow histories before a cap was set, and a replay must never refuse its
+    own past."""
+    if isinstance(command, c.ProgramContent) and len(command.trainees) > c.MAX_TRAINEES:
+        raise Invalid(
+            "error.plan_too_many_trainees",
+            program_id=program_id,
+            given=len(command.trainees),
+            most=c.MAX_TRAINEES,
+        )
+    if isinstance(command, c.RecordAttendance) and len(command.attendees) > c.MAX_ENROL_BATCH:
+        raise Invalid(
+            "error.attendance_too_many",
+            program_id=program_id,
+            session_id=command.session_id,
+            given=len(command.attendees),
+            most=c.MAX_ENROL_BATCH,
+        )
+
+
 def check_approvers(ctx: ProgramContext, usernames: Iterable[str]) -> None:
     """Everyone a plan names as approver, and whoever a task is handed to, is an active user with
     the approver role: a typo would otherwise leave the program waiting on a task no one sees."""
@@ -222,6 +245,7 @@ async def act(
     With an ``idempotency_key`` a retried request returns the first outcome, never acts twice."""
     await asyncio.to_thread(check_action, ctx, person, program_id, action)
     command = action.build(person.username, fields)
+    check_sizes(command, program_id)
     programs = await ctx.programs()
     if isinstance(command, c.ReviseProgram):
         _sessions_ahead(command.sessions, await programs.clock())
@@ -232,7 +256,7 @@ async def act(
     if isinstance(command, (c.DelegateTask, c.ReassignTask)):
         await asyncio.to_thread(check_approvers, ctx, [command.to])
     if isinstance(command, c.RecordAttendance):
-        await asyncio.to_thread(_attendance_fits, ctx, program_id)
+        await asyncio.to_thread(_attendance_fits, ctx, program_id, command.session_id)
     async with temporal_errors(f"{action.kind} of {program_id!r}"):
         result = await programs.act(
             program_id,
@@ -243,7 +267,7 @@ async def act(
     return _action_out(result, projected)
 
 
-def _attendance_fits(ctx: ProgramContext, program_id: str) -> None:
+def _attendance_fits(ctx: ProgramContext, program_id: str, session_id: str) -> None:
     """One attendance records its absentees too (everyone enrolled and not named), in the
     roster look-up's answer and in its event: a program with more enrolled than a bulk batch
     records its sessions' attendance from a file (absentees implied), else those payloads
@@ -266,8 +290,9 @@ def _attendance_fits(ctx: ProgramContext, program_id: str) -> None:
         raise Invalid(
             "error.attendance_too_big",
             program_id=program_id,
-            enrolled=f"{enrolled:,}",
-            most=f"{c.MAX_ENROL_BATCH:,}",
+            session_id=session_id,
+            enrolled=enrolled,
+            most=c.MAX_ENROL_BATCH,
         )
 
 
@@ -281,6 +306,7 @@ async def plan(
     the same plan again answers with the program it made instead of a conflict."""
     require_role(person, "specialist", doing="planning a program")
     command = c.PlanProgram.model_validate({**fields, "actor": person.username})
+    check_sizes(command, command.program_id)
     programs = await ctx.programs()
     _sessions_ahead(command.sessions, await programs.clock())
     check_new_text_and_dates(command, command.sessions, command.timezone)

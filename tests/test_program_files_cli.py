@@ -138,8 +138,8 @@ async def test_attend_naming_more_than_a_batch_points_to_the_file_command(
     refused = await trainops("program", "attend", "cli-cap", "s1", *attendees)
     assert refused.exit_code == 2, refused.output  # invalid input
     assert refused.stdout == ""
-    assert "at most 1000 attendees (1001 given)" in refused.stderr
-    assert "trainops program attendance PROGRAM SESSION --file" in refused.stderr
+    assert "at most 1,000 attendees (1,001 given)" in refused.stderr
+    assert "trainops program attendance cli-cap s1 --file sheet.csv" in refused.stderr
     assert "Traceback" not in refused.output
     stream = h.db.store.read_stream("program-cli-cap")
     assert not [r for r in stream if r.event_type == "AttendanceRecorded"]
@@ -158,6 +158,6 @@ async def test_attend_in_a_program_bigger_than_a_batch_points_to_the_file_comman
     assert refused.exit_code == 2, refused.output
     assert refused.stdout == "" and "Traceback" not in refused.output
     assert "cli-big has 2 trainees enrolled" in refused.stderr
-    assert "trainops program attendance cli-big SESSION --file" in refused.stderr
+    assert "trainops program attendance cli-big s1 --file" in refused.stderr
     stream = h.db.store.read_stream("program-cli-big")
     assert not [r for r in stream if r.event_type == "AttendanceRecorded"]

@@ -122,8 +122,8 @@ async def test_one_attendance_naming_too_many_is_refused_with_the_file_route(
     async with world.client("spec.li") as li:
         refused = await li.post("/api/v1/programs/files-cap/attendance", json=body)
     assert refused.status_code == 422, refused.text
-    assert "at most 1000 attendees (1001 given)" in refused.text
-    assert "trainops program attendance PROGRAM SESSION --file" in refused.text
+    assert "at most 1,000 attendees (1,001 given)" in refused.text
+    assert "trainops program attendance files-cap s1 --file sheet.csv" in refused.text
     assert of_type(world, "files-cap", "AttendanceRecorded", "attendees") == []
 
 
@@ -140,5 +140,5 @@ async def test_one_attendance_in_a_program_bigger_than_a_batch_is_refused(
         refused = await li.post("/api/v1/programs/files-big/attendance", json=body)
     assert refused.status_code == 422, refused.text
     assert "files-big has 2 trainees enrolled" in refused.json()["detail"]
-    assert "trainops program attendance files-big SESSION --file" in refused.json()["detail"]
+    assert "trainops program attendance files-big s1 --file" in refused.json()["detail"]
     assert of_type(world, "files-big", "AttendanceRecorded", "attendees") == []
