@@ -118,7 +118,7 @@ ZH_CN: dict[str, str] = {
     "event.ApprovalStepStarted": "审批步骤“{name}”开始(法定人数 {quorum})",
     "event.ApprovalRequested": "审批任务 {task} 交给 {who}",
     "event.ApprovalRequested.group": "审批任务 {task} 交给组 {group}",
-    "event.ApprovalStepCompleted": "审批步骤 {step} 已完成",
+    "event.ApprovalStepCompleted": "审批步骤“{step}”已完成",
     "event.TaskClaimed": "{by} 认领了任务 {task}",
     "event.TaskUnclaimed": "{by} 将任务 {task} 退回给组",
     "event.TaskDelegated": "{owner} 将任务 {task} 委托给 {delegate}",
@@ -137,7 +137,9 @@ ZH_CN: dict[str, str] = {
     "event.SettingsRefreshed": "采用了当前生效的配置(日历:设置了 {days} 个公司日)",
     "event.SettingsRefreshed.one": "采用了当前生效的配置(日历:设置了 1 个公司日)",
     "event.ReminderSent.prepare_materials": "课次 {session} 的备课提醒已发送给 {count} 人",
-    "event.ReminderSent.attend_session": "课次 {session} 的上课提醒已发送给 {count} 人",
+    "event.ReminderSent.prepare_materials.one": "课次 {session} 的备课提醒已发送给 1 人",
+    "event.ReminderSent.attend_session": "课次 {session} 的上课提醒已发送给 {count} 名学员",
+    "event.ReminderSent.attend_session.one": "课次 {session} 的上课提醒已发送给 1 名学员",
     "event.AttendanceRecorded": "课次 {session} 出勤:{attended}/{total}",
     "event.AttendeesRecorded": "课次 {session} 出勤:新增 {count} 人",
     "event.ProgramExecuted.on_time": "已按时执行",
@@ -192,7 +194,33 @@ ZH_CN: dict[str, str] = {
     "event.unknown": "{type}",
 }
 
-CATALOG: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN}
+#: How English reads on screen where it differs from ``EN``: the stored summaries keep EN's
+#: words forever (``stored_summary``), so better wording for people goes here, never there.
+#: A ``.one`` key here says a count of one (``COUNTED``); ZH_CN has each of these keys too.
+SHOWN_EN: dict[str, str] = {
+    "event.ApprovalStepCompleted": "approval step “{step}” completed",
+    "event.ReminderSent.prepare_materials": (
+        "reminder to prepare session {session} sent to {count} people"
+    ),
+    "event.ReminderSent.prepare_materials.one": (
+        "reminder to prepare session {session} sent to 1 person"
+    ),
+    "event.ReminderSent.attend_session": (
+        "reminder to attend session {session} sent to {count} trainees"
+    ),
+    "event.ReminderSent.attend_session.one": (
+        "reminder to attend session {session} sent to 1 trainee"
+    ),
+    "event.SettingsRefreshed": (
+        "took up the configuration in force (calendar: {days} company days set)"
+    ),
+    "event.LogMaintenance": "log maintenance announced ({statements} statements)",
+    "event.AttendanceRecorded": "attendance of session {session}: {attended} of {total}",
+    "event.AttendeesRecorded": "attendance of session {session}: {count} more recorded",
+    "event.SessionScheduled": "session {session} scheduled at {starts_at}",
+}
+
+CATALOG: dict[str, dict[str, str]] = {"en": {**EN, **SHOWN_EN}, "zh-CN": ZH_CN}
 
 #: ``json.dumps(..., ensure_ascii=False)`` builds an encoder per call; a rebuild encodes a
 #: message per event, so it keeps one (same output).
@@ -232,6 +260,8 @@ COUNTED = {
     "event.ProgramPlanned": "sessions",
     "event.SettingsRefreshed": "days",
     "event.LogMaintenance": "statements",
+    "event.ReminderSent.prepare_materials": "count",
+    "event.ReminderSent.attend_session": "count",
 }
 
 
@@ -247,7 +277,7 @@ def _shown(name: str, value: str, lang: str, zone: str | None, utc: bool) -> str
 def _template(table: dict[str, str], key: str, params: dict[str, str]) -> str:
     if params.get(COUNTED.get(key, "")) == "1":
         key = f"{key}.one"
-    return table.get(key, EN.get(key, key))
+    return table.get(key, CATALOG["en"].get(key, key))
 
 
 def render(

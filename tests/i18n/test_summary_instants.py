@@ -3,17 +3,20 @@ in words ("1 session", not "1 sessions")."""
 
 from __future__ import annotations
 
+import string
+
 import pytest
 
-from projections.event_texts import COUNTED, EN, ZH_CN, render, stored_summary
+from projections.event_texts import CATALOG, COUNTED, ZH_CN, render, stored_summary
 
 
 def test_an_instant_is_shown_in_the_programs_zone_labelled() -> None:
     message = [
         ("event.SessionScheduled", {"session": "s1", "starts_at": "2026-12-04T14:15:00+00:00"})
     ]
-    assert render(message, "en", "Asia/Shanghai") == "session s1 at 2026-12-04 22:15 Asia/Shanghai"
-    assert render(message, "en") == "session s1 at 2026-12-04 14:15 UTC"
+    shanghai = "session s1 scheduled at 2026-12-04 22:15 Asia/Shanghai"
+    assert render(message, "en", "Asia/Shanghai") == shanghai
+    assert render(message, "en") == "session s1 scheduled at 2026-12-04 14:15 UTC"
     assert render(message, "en", "Asia/Shanghai", utc=True).endswith("14:15 UTC")
     assert "2026-12-04 22:15 Asia/Shanghai" in render(message, "zh-CN", "Asia/Shanghai")
 
@@ -25,12 +28,14 @@ def test_a_stored_value_that_is_no_instant_is_shown_as_stored() -> None:
 
 @pytest.mark.parametrize("key", sorted(COUNTED))
 def test_one_of_a_count_is_said_in_the_singular(key: str) -> None:
-    params = {name: "x" for name in ("title", "planned_date")}
+    fields = string.Formatter().parse(CATALOG["en"][key])
+    params = {name: "x" for _, name, _, _ in fields if name}
     one = render([(key, {**params, COUNTED[key]: "1"})], "en")
     two = render([(key, {**params, COUNTED[key]: "2"})], "en")
     assert "(s)" not in one
     assert one != two.replace("2", "1")  # not "1 sessions"
-    assert f"{key}.one" in EN and f"{key}.one" in ZH_CN
+    assert f"{key}.one" in CATALOG["en"] and f"{key}.one" in ZH_CN
+    assert "{" not in one and "{" not in two
 
 
 def test_the_stored_summary_is_written_as_it_always_was() -> None:
