@@ -8,6 +8,7 @@ from __future__ import annotations
 CLI_ZH_CN: dict[str, str] = {
     # ---- the frame of every answer
     "error:": "错误:",
+    "warning:": "警告:",
     "ok": "正常",
     "FAILED": "失败",
     "not found": "未找到",

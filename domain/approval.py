@@ -9,6 +9,7 @@ quorum of approvals is reached.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -148,6 +149,17 @@ DEFAULT_SLA_WORKING_DAYS = 3
 DEFAULT_STEP_NAME = "Approval by the plan's approvers"
 
 
+@dataclass(frozen=True)
+class NamedPerson:
+    """A person the policy names: ``kind`` says where (group, manager, step, escalation,
+    admins), ``where`` names it (the group, the department or the step)."""
+
+    kind: str
+    username: str
+    role: str
+    where: dict[str, str]
+
+
 class ApprovalPolicy(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -190,6 +202,31 @@ class ApprovalPolicy(BaseModel):
                         },
                     )
         return self
+
+    def people_named(self) -> list[NamedPerson]:
+        """Everyone the policy names, where, and the role they need: a name that is no active
+        user with that role would leave a task waiting on no one (the configuration check warns;
+        users may still be created after the configuration)."""
+        named = [
+            NamedPerson("group", person, "approver", {"group": group})
+            for group, members in self.groups.items()
+            for person in members
+        ]
+        named += [
+            NamedPerson("manager", person, "approver", {"department": department})
+            for department, person in self.department_managers.items()
+        ]
+        for step in self.steps:
+            named += [
+                NamedPerson("step", person, "approver", {"step": step.id})
+                for person in step.approvers.people
+            ]
+            if step.escalate_to is not None:
+                named.append(
+                    NamedPerson("escalation", step.escalate_to, "approver", {"step": step.id})
+                )
+        named += [NamedPerson("admins", person, "admin", {}) for person in self.admins]
+        return named
 
     def resolve(self, facts: ProgramFacts) -> ApprovalRoute:
         """The concrete route for one program; ``PolicyError`` when it cannot be staffed."""

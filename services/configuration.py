@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import Engine
+
+from accounts.users import active_with_role
 from activities.admin_config import ConfigFileError
 from activities.config_versions import (
     ConfigConflict,
@@ -56,6 +59,27 @@ def problems(document: str, lang: str = "en") -> list[Problem]:
     except ConfigFileError as exc:
         return [Problem(exc.line, say(exc.key, exc.params, lang) or str(exc))]
     return []
+
+
+def people_warnings(engine: Engine, document: str, lang: str = "en") -> list[str]:
+    """The people ``document``'s approval policy names who are not active users with the role
+    they need, in ``lang`` (empty: everyone is, or the document is no configuration). Warnings,
+    never refusals: an admin may save the policy before creating its users, but a typo would
+    otherwise leave a task waiting on no one."""
+    try:
+        config = check_document(document)
+    except ConfigFileError:
+        return []
+    named = config.approval.people_named()
+    active = {
+        role: active_with_role(engine, {n.username for n in named if n.role == role}, role)
+        for role in {n.role for n in named}
+    }
+    return [
+        say(f"config.inactive_person.{n.kind}", {"username": n.username, **n.where}, lang) or ""
+        for n in named
+        if n.username not in active[n.role]
+    ]
 
 
 @dataclass(frozen=True)

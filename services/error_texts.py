@@ -117,6 +117,26 @@ EN: dict[str, str] = {
         "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
     ),
     **ACCOUNT_EN,
+    "config.inactive_person.group": (
+        "group {group} names {username}, who is not an active user with the approver role"
+    ),
+    "config.inactive_person.manager": (
+        "the manager of department {department}, {username}, is not an active user with the "
+        "approver role"
+    ),
+    "config.inactive_person.step": (
+        "step {step} names {username}, who is not an active user with the approver role"
+    ),
+    "config.inactive_person.escalation": (
+        "step {step} escalates to {username}, who is not an active user with the approver role"
+    ),
+    "config.inactive_person.admins": (
+        "admins names {username}, who is not an active user with the admin role"
+    ),
+    "config.inactive_people_hint": (
+        "a task for them would wait on no one: create them (trainops users create), give them "
+        "the role (trainops users roles) or enable them, or correct the names"
+    ),
     **CONFIG_EN,
     **KEY_EN,
 }
@@ -225,6 +245,19 @@ ZH_CN: dict[str, str] = {
     "config.invalid_at": "{source},第 {line} 行({path}):{problem}",
     "config.invalid": "{source},顶层({path}):{problem}",
     "config.too_long": "文档超过 {limit} 个字符",
+    "config.inactive_person.group": "组 {group} 中的 {username} 不是具有审批人角色的在用用户",
+    "config.inactive_person.manager": (
+        "部门 {department} 的经理 {username} 不是具有审批人角色的在用用户"
+    ),
+    "config.inactive_person.step": "步骤 {step} 指定的 {username} 不是具有审批人角色的在用用户",
+    "config.inactive_person.escalation": (
+        "步骤 {step} 升级给 {username}，但其不是具有审批人角色的在用用户"
+    ),
+    "config.inactive_person.admins": "admins 中的 {username} 不是具有管理员角色的在用用户",
+    "config.inactive_people_hint": (
+        "发给他们的任务将无人处理：请创建用户（trainops users create）、授予角色"
+        "（trainops users roles）或启用他们，或更正名字"
+    ),
     "config.empty": "文档为空:保存它会使内置默认值生效",
     "config.no_base_version": "没有版本 {expected}:当前生效的是版本 {actual}",
     "config.saved_meanwhile": (

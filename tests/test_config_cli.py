@@ -109,3 +109,27 @@ def test_show_says_an_unreadable_configured_file_in_one_line(
     shown = cli.invoke(app, ["config", "show"])
     assert shown.exit_code == 78, shown.output
     assert "bad.yaml: cannot read" in said(shown) and "Traceback" not in shown.output
+
+
+def test_check_and_apply_warn_of_people_who_are_no_active_users(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    """On stderr (the answer a script reads stays clean) and in --json; never a refusal."""
+    checked = cli.invoke(app, ["config", "check", "--json"])
+    assert checked.exit_code == 0, checked.output
+    answer = json.loads(checked.stdout)
+    assert (
+        "group hr-managers names hr.zhang, who is not an active user with the approver role"
+        in answer["warnings"]
+    )
+    assert not [w for w in answer["warnings"] if "admin.zhou" in w]  # an active admin
+    assert "warning: group hr-managers names hr.zhang" in " ".join(checked.stderr.split())
+    assert "trainops users create" in checked.stderr
+
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(EXAMPLE.read_text().replace("standard-2027", "standard-2028"))
+    applied = cli.invoke(app, ["config", "apply", str(edited)])
+    assert applied.exit_code == 0, applied.output
+    assert "as version 1" in " ".join(applied.stdout.split())
+    assert "warning: group hr-managers names hr.zhang" in " ".join(applied.stderr.split())
+    assert saved_versions() == 1

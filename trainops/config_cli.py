@@ -19,11 +19,12 @@ from activities.config_versions import (
     current_version,
     history,
 )
+from runtime.errors import StartupError
 from runtime.settings import get_settings
 from runtime.startup import EXIT_CONFIG
 from services.database import open_existing_database
 from trainops.api_client import api
-from trainops.language import error, in_english, name, t
+from trainops.language import error, in_english, language, name, t
 from trainops.lazy import command_group
 from trainops.render import (
     OutputOption,
@@ -33,6 +34,7 @@ from trainops.render import (
     rows_table,
     said,
     show_rows,
+    warn,
     when,
 )
 
@@ -109,6 +111,7 @@ def check(
         if path is not None:
             text = path.read_text(encoding="utf-8")
             config, described = parse_admin_config(text, str(path)), str(path)
+            warnings = _people_warnings(text, required=False)
         else:
             database = open_existing_database(get_settings().database_url)
             try:
@@ -117,17 +120,44 @@ def check(
                 database.close()
             config = parse_admin_config(version.document, _describe(version))
             described = _describe(version, for_people=not as_json)
+            warnings = _people_warnings(version.document, required=True)
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(t("{path}: cannot read ({reason})", path=path, reason=exc)) from exc
     except ConfigFileError as exc:
         raise fail(error(exc.key, exc.params, str(exc))) from exc
+    _warn_people(warnings)
     if as_json:
-        print_json({"ok": True, "source": described, "config": config.model_dump(mode="json")})
+        config_json = config.model_dump(mode="json")
+        print_json({"ok": True, "source": described, "config": config_json, "warnings": warnings})
         return
     policy = repr(name(config.approval.name))
     text = t("ok {source}: policy {policy}", source=described, policy=policy)
     console.print(text, markup=False)
     _summarise(config)
+
+
+def _people_warnings(document: str, *, required: bool) -> list[str]:
+    """Who the policy names but is no active user with the role they need. A file checked
+    where no trainops database is (``required`` False) is checked without its people."""
+    from services.configuration import people_warnings
+
+    try:
+        database = open_existing_database(get_settings().database_url)
+    except StartupError:
+        if required:
+            raise
+        return []
+    with closing(database):
+        return people_warnings(database.engine, document, language())
+
+
+def _warn_people(warnings: list[str]) -> None:
+    from services.error_texts import say
+
+    for warning in warnings:
+        warn(warning)
+    if warnings:
+        warn(say("config.inactive_people_hint", {}, language()) or "")
 
 
 @config_app.command("apply")
@@ -163,6 +193,7 @@ def apply(
         version=saved["version"],
         sha=saved["sha256"][:12],
     )
+    _warn_people(saved.get("warnings", []))
     said(text, saved, as_json)
 
 

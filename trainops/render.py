@@ -102,6 +102,11 @@ def show_rows(
         rows_table(title, [cells(r) for r in rows] if cells else rows, columns)
 
 
+def warn(message: str) -> None:
+    """A warning on stderr (never in the answer a script reads), as typed: never markup."""
+    errors.print(Text(f"{t('warning:')} {message}"), soft_wrap=True)
+
+
 def said(text: str, data: Any, as_json: bool = False) -> None:
     """An action's answer: ``text`` for people, or ``data`` as JSON with ``--json``."""
     if as_json:

@@ -165,14 +165,23 @@ class ProblemOut(BaseModel):
 class CheckOut(BaseModel):
     valid: bool
     problems: list[ProblemOut]
+    warnings: list[str] = []
+    """People the policy names who are not active users with the role they need: it can still
+    be saved (users may come later), but their tasks would wait on no one."""
 
 
 @router.post("/admin/config/check")
-def check_config(request: Request, body: DocumentIn, principal: CurrentPrincipal) -> JSONResponse:
+def check_config(
+    request: Request, body: DocumentIn, principal: CurrentPrincipal, services: ServicesDep
+) -> JSONResponse:
     """What saving this document would refuse, with line numbers; records nothing."""
     require_role(principal, "admin", doing="changing the configuration")
-    found = configuration.problems(body.document.replace("\r\n", "\n"), language(request))
+    document, lang = body.document.replace("\r\n", "\n"), language(request)
+    found = configuration.problems(document, lang)
+    engine = services.database.engine
     out = CheckOut(
-        valid=not found, problems=[ProblemOut(line=p.line, message=p.message) for p in found]
+        valid=not found,
+        problems=[ProblemOut(line=p.line, message=p.message) for p in found],
+        warnings=[] if found else configuration.people_warnings(engine, document, lang),
     )
     return JSONResponse(out.model_dump())

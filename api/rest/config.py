@@ -13,12 +13,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
 from activities.config_versions import MAX_DOCUMENT_CHARS, ConfigVersion, history
-from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
+from api.dependencies import (
+    CurrentPrincipal,
+    Principal,
+    Services,
+    ServicesDep,
+    request_language,
+    require_role,
+)
 from api.errors import COMMON_RESPONSES, NOT_FOUND
 from services import configuration
 from services.errors import Unavailable
@@ -37,6 +44,12 @@ class ConfigVersionOut(BaseModel):
     changed_by: str
     changed_at: datetime | None
     comment: str
+
+
+class SavedConfigOut(ConfigVersionOut):
+    warnings: list[str] = []
+    """People the saved policy names who are not active users with the role they need (in the
+    reader's language): saved all the same, but their tasks would wait on no one."""
 
 
 class ConfigDocumentOut(ConfigVersionOut):
@@ -112,9 +125,16 @@ def get_version(
     },
 )
 async def put_config(
-    body: ConfigIn, principal: CurrentPrincipal, services: ServicesDep
-) -> ConfigVersionOut:
+    body: ConfigIn, principal: CurrentPrincipal, services: ServicesDep, request: Request
+) -> SavedConfigOut:
     require_role(principal, "admin", doing="changing the configuration")
     saved = await asyncio.to_thread(save_as, services, principal, body)
     services.in_background(announce_configuration(services))
-    return ConfigVersionOut.model_validate(saved, from_attributes=True)
+    warnings = await asyncio.to_thread(
+        configuration.people_warnings,
+        services.database.engine,
+        saved.document,
+        request_language(request),
+    )
+    out = ConfigVersionOut.model_validate(saved, from_attributes=True)
+    return SavedConfigOut(**out.model_dump(), warnings=warnings)

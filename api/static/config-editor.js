@@ -13,7 +13,7 @@
 
   function show(state, text) {
     out.setAttribute("data-state", state);
-    out.className = state === "invalid" ? "meta invalid" : "meta";
+    out.className = state === "invalid" || state === "warning" ? "meta " + state : "meta";
     out.textContent = text;
     editor.setAttribute("aria-invalid", state === "invalid" ? "true" : "false");
   }
@@ -33,6 +33,8 @@
       })
       .then(function (result) {
         if (mine !== asked) return; // a newer check is on its way
+        if (result.valid && result.warnings.length)
+          return show("warning", [out.dataset.valid].concat(result.warnings).join("\n"));
         if (result.valid) return show("valid", out.dataset.valid);
         show(
           "invalid",

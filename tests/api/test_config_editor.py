@@ -52,7 +52,9 @@ async def test_the_check_names_the_line_and_saves_nothing(world: World) -> None:
         assert "empty" in empty.json()["problems"][0]["message"]
 
         good = await page.post("/admin/config/check", json={"document": DOCUMENT}, headers=headers)
-        assert good.json() == {"valid": True, "problems": []}
+        assert good.json()["valid"] is True and good.json()["problems"] == []
+        # the example's people are not this world's users: saved all the same, but said
+        assert any("hr.zhang" in warning for warning in good.json()["warnings"])
 
         no_token = await page.post("/admin/config/check", json={"document": DOCUMENT})
         assert no_token.status_code == 403
@@ -111,3 +113,58 @@ async def test_a_save_shows_the_diff_and_waits_for_the_confirm(world: World) -> 
         assert textarea(reopened) == form["document"]
     [event] = world.h.db.store.read_stream(CONFIG_STREAM)
     assert event.payload["comment"] == "Li moved to sales"
+
+
+POLICY = """\
+approval:
+  name: staffed
+  admins: [adm.qian, mgr.wang]
+  groups:
+    reviewers: [mgr.wang, ghost.one]
+  department_managers:
+    HR: mgr.chen
+  steps:
+    - id: review
+      name: Review
+      approvers: {group: reviewers}
+      sla_working_days: 2
+      escalate_to: lead.gone
+    - id: final
+      name: Final
+      approvers: {people: [mgr.chen, spec.li]}
+"""
+
+
+async def test_people_the_policy_names_who_are_no_active_approvers_are_warned_of(
+    world: World,
+) -> None:
+    """Warned of, never refused (users may be created after the policy): by the editor's
+    check, the API's save and in the reader's language; active approvers pass unnamed."""
+    world.users.set_active("mgr.chen", False)
+    async with world.browser("adm.qian") as page:
+        token = csrf_of((await page.get("/admin/config")).text)
+        headers = {"X-CSRF-Token": token}
+        checked = await page.post("/admin/config/check", json={"document": POLICY}, headers=headers)
+        zh = await page.post(
+            "/admin/config/check",
+            json={"document": POLICY},
+            headers={**headers, "Accept-Language": "zh-CN"},
+        )
+    assert checked.json()["valid"] is True
+    assert checked.json()["warnings"] == [
+        "group reviewers names ghost.one, who is not an active user with the approver role",
+        "the manager of department HR, mgr.chen, is not an active user with the approver role",
+        "step review escalates to lead.gone, who is not an active user with the approver role",
+        "step final names mgr.chen, who is not an active user with the approver role",
+        "step final names spec.li, who is not an active user with the approver role",
+        "admins names mgr.wang, who is not an active user with the admin role",
+    ]
+    assert "组 reviewers 中的 ghost.one 不是具有审批人角色的在用用户" in zh.json()["warnings"]
+    assert saved_versions(world) == 0  # a check saves nothing
+    async with world.client("adm.qian") as admin:
+        saved = await admin.put(
+            "/api/v1/config", json={"document": POLICY, "comment": "", "expected_version": 0}
+        )
+    assert saved.status_code == 200, saved.text
+    assert len(saved.json()["warnings"]) == 6
+    assert saved_versions(world) == 1
