@@ -101,3 +101,6 @@ def test_usage_names_arguments_in_capitals() -> None:
     assert "Usage: trainops program show [OPTIONS] PROGRAM_ID\n" in missing.output
     assert "Missing argument 'PROGRAM_ID'" in missing.output  # as the usage line names it
     assert "{" not in missing.output
+    listed = CliRunner().invoke(app, ["program", "show", "--help"], prog_name="trainops")
+    assert "\n  PROGRAM_ID  [required]\n" in listed.output  # the help's list names it alike
+    assert "program_id" not in listed.output

@@ -32,9 +32,13 @@ _typer_metavar = TyperArgument.make_metavar
 def _usage_metavar(self: TyperArgument, ctx: _click.Context, *, usage: bool = False) -> str:
     """An argument in a usage line as click and man pages write it, ``PROGRAM_ID`` (optional:
     ``[PROGRAM_ID]``); typer 0.28 writes a required one as ``{program_id}``, which reads like a
-    placeholder left unfilled. The help's argument list keeps typer's own."""
+    placeholder left unfilled. The help's argument list names it the same way (typer writes
+    ``program_id`` there), keeping typer's ``:TYPE`` suffix."""
     if not usage:
-        return _typer_metavar(self, ctx, usage=False)
+        listed = _typer_metavar(self, ctx, usage=False)
+        if self.metavar is None and self.name and listed.startswith(self.name):
+            return self.name.upper() + listed[len(self.name) :]
+        return listed
     name = (self.metavar or self.name or "").upper() + ("..." if self.nargs != 1 else "")
     return name if self.required else f"[{name}]"
 
