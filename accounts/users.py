@@ -16,7 +16,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from accounts.model import (
@@ -61,6 +61,17 @@ def active_with_role(engine: Engine, usernames: Iterable[str], role: str) -> set
         return set(conn.execute(query).scalars())
 
 
+def _no_look_alike(conn: Connection, username: str) -> None:
+    """A new username that differs from an existing one only in case (``Alice`` beside
+    ``alice``) is refused: approvers, trainees and tokens are named by username, and two that
+    read alike would be mistaken for each other in every inbox, timeline and audit trail."""
+    found = conn.execute(
+        select(users.c.username).where(func.lower(users.c.username) == username.lower())
+    ).scalar()
+    if found is not None and found != username:
+        raise UserError("error.user_look_alike", username=repr(username), existing=repr(found))
+
+
 class UserStore:
     """The accounts: every change is recorded through ``journal``."""
 
@@ -92,6 +103,7 @@ class UserStore:
         now = utc_now()
         try:
             with self.engine.begin() as conn:
+                _no_look_alike(conn, username)
                 conn.execute(
                     insert(users).values(
                         username=username,

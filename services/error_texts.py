@@ -172,6 +172,10 @@ ZH_CN: dict[str, str] = {
     "error.short_password": "密码至少需要 {least} 个字符",
     "error.long_password": "密码最多 {most} 个字符",
     "error.user_exists": "用户 {username} 已存在",
+    "error.user_look_alike": (
+        "用户 {existing} 已存在，{username} 与之仅大小写不同："
+        "读起来相同的两个名字会被混淆，请换一个名字"
+    ),
     "error.no_user": "没有用户 {username}",
     "error.roles_not_held": "{username} 没有角色 {roles}",
     "error.token_without_roles": "令牌至少需要一个角色",

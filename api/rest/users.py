@@ -50,7 +50,8 @@ def create_user(principal: CurrentPrincipal, services: ServicesDep, body: NewUse
             body.username, body.password, body.roles, body.display_name, actor=principal.username
         )
     except UserError as exc:
-        refusal = Conflict if exc.key == "error.user_exists" else Invalid
+        taken = exc.key in {"error.user_exists", "error.user_look_alike"}
+        refusal = Conflict if taken else Invalid
         raise refusal.passing(exc) from exc
     return _user_out(user)
 

@@ -238,6 +238,13 @@ async def test_tokens_and_users_over_the_api(world: World) -> None:
             "/api/v1/users", json={"username": "new.one", "password": "a long password"}
         )
         assert dup.status_code == 409
+        look_alike = await admin.post(
+            "/api/v1/users", json={"username": "New.One", "password": "a long password"}
+        )
+        assert look_alike.status_code == 409, look_alike.text
+        assert look_alike.json()["code"] == "error.user_look_alike"
+        assert "differs from it only in case" in look_alike.json()["detail"]
+        assert world.users.get("New.One") is None
         weak = await admin.post("/api/v1/users", json={"username": "x", "password": "short"})
         assert weak.status_code == 422
         bad_role = await admin.post(
