@@ -161,8 +161,15 @@ class ProgramActivities:
     def resolve_approval_route(self, facts: ProgramFacts) -> ApprovalRoute:
         try:
             return self.config.approval.resolve(facts)
-        except PolicyError as exc:
-            raise ApplicationError(str(exc), type=POLICY_ERROR, non_retryable=True) from exc
+        except PolicyError as exc:  # a refusal to configure, said in the reader's language
+            raise ApplicationError(
+                str(exc),
+                exc.code,
+                exc.params,
+                type=POLICY_ERROR,
+                non_retryable=True,
+                category=ApplicationErrorCategory.BENIGN,
+            ) from exc
 
     @activity.defn(name=GRADE_EXAM)
     def grade_exam(self, request: GradeExamInput) -> ExamGrading:

@@ -76,6 +76,10 @@ ZH_CN: dict[str, str] = {
     ),
     "exam.course_not_defined": "参考数据中没有定义课程 {course_id}",
     "program.exam_without_grading": "考试答案必须按课程的标准答案评分",
+    "policy.no_department": "步骤 {step} 需要部门经理审批，但计划未指定部门：请为项目指定部门",
+    "policy.no_manager": "步骤 {step} 需要部门经理审批，但部门 {department} 没有配置经理",
+    "policy.no_plan_approvers": "步骤 {step} 需要计划中指定的审批人",
+    "policy.quorum_short": "步骤 {step}：法定人数为 {quorum}，但只有 {approvers} 名审批人",
 }
 
 #: A program's states (``domain.state.ProgramStatus``) in Simplified Chinese: in refusals, and

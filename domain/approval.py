@@ -17,6 +17,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from domain.refusals import REFUSALS
+
 PersonId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")]
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
 WorkingDays = Annotated[float, Field(gt=0, le=365, multiple_of=0.5)]
@@ -241,25 +243,24 @@ class ApprovalPolicy(BaseModel):
             elif step.approvers.department_manager:
                 manager = self.department_managers.get(facts.department or "")
                 if manager is None and not facts.department:
-                    raise PolicyError(
-                        f"step {step.id!r} needs the department manager, but the plan names no"
-                        " department: give the program one"
-                    )
+                    raise PolicyError("policy.no_department", step=repr(step.id))
                 if manager is None:
                     raise PolicyError(
-                        f"step {step.id!r} needs the department manager, but no manager is"
-                        f" configured for department {facts.department!r}"
+                        "policy.no_manager", step=repr(step.id), department=repr(facts.department)
                     )
                 candidates = (manager,)
             elif step.approvers.plan_approvers:
                 candidates = facts.plan_approvers
                 if not candidates:
-                    raise PolicyError(f"step {step.id!r} needs approvers named in the plan")
+                    raise PolicyError("policy.no_plan_approvers", step=repr(step.id))
             else:
                 candidates = step.approvers.people
             if step.quorum > len(candidates):
                 raise PolicyError(
-                    f"step {step.id!r}: quorum {step.quorum} but only {len(candidates)} approvers"
+                    "policy.quorum_short",
+                    step=repr(step.id),
+                    quorum=step.quorum,
+                    approvers=len(candidates),
                 )
             steps.append(
                 RouteStep(
@@ -277,7 +278,13 @@ class ApprovalPolicy(BaseModel):
 
 
 class PolicyError(Exception):
-    """A policy that cannot route this program; the message says what to configure."""
+    """A policy that cannot route this program; the message says what to configure, ``code``
+    and ``params`` say it for a catalog (``domain.refusals``; the reader's language)."""
+
+    def __init__(self, code: str, /, **params: object) -> None:
+        values = {name: str(value) for name, value in params.items()}
+        super().__init__(REFUSALS[code].format_map(values))
+        self.code, self.params = code, values
 
 
 class RouteStep(BaseModel):

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 
 from domain import commands as c
 from domain import events as e
-from domain.refusals import refused
+from domain.refusals import DomainError, refused
 from domain.roster import RosterFacts
-from domain.state import DomainError, ProgramState
+from domain.state import ProgramState
 
 #: What a specialist records about a session, for messages.
 WHAT = {

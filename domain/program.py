@@ -29,12 +29,11 @@ from domain.facts import (
     session_entry,
     trainee_score_refused,
 )
-from domain.refusals import refused
+from domain.refusals import DomainError, refused
 from domain.roster import RosterFacts, facts_from_state
 from domain.state import (
     RUNNING,
     TERMINAL,
-    DomainError,
     ProgramState,
     ProgramStatus,
 )

@@ -8,7 +8,16 @@ keeps both complete). Parameters are plain strings, already quoted where the tex
 
 from __future__ import annotations
 
-from domain.state import DomainError
+
+class DomainError(Exception):
+    """A command the program's rules refuse; the message is meant for the person who asked.
+    ``code`` and ``params`` say the same for a catalog (``domain.refusals``)."""
+
+    def __init__(self, message: str, *, code: str = "", params: dict[str, str] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})
+
 
 #: Every refusal's English text by code ({name} is a parameter).
 REFUSALS: dict[str, str] = {
@@ -97,6 +106,16 @@ REFUSALS: dict[str, str] = {
     ),
     "exam.course_not_defined": "course {course_id} is not defined in the reference data",
     "program.exam_without_grading": "exam answers must be graded against the course's answer key",
+    "policy.no_department": (
+        "step {step} needs the department manager, but the plan names no department: give the "
+        "program one"
+    ),
+    "policy.no_manager": (
+        "step {step} needs the department manager, but no manager is configured for department "
+        "{department}"
+    ),
+    "policy.no_plan_approvers": "step {step} needs approvers named in the plan",
+    "policy.quorum_short": "step {step}: quorum {quorum} but only {approvers} approvers",
 }
 
 

@@ -16,16 +16,6 @@ from domain.fact_rules import FactRules
 from domain.program_events import PlannedProgram
 
 
-class DomainError(Exception):
-    """A command the program's rules refuse; the message is meant for the person who asked.
-    ``code`` and ``params`` say the same for a catalog (``domain.refusals``)."""
-
-    def __init__(self, message: str, *, code: str = "", params: dict[str, str] | None = None):
-        super().__init__(message)
-        self.code = code
-        self.params = dict(params or {})
-
-
 class ProgramStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"

@@ -15,6 +15,7 @@ import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
 from activities.admin_config import AdminConfig
+from api.translator import Translator
 from domain import commands as c
 from domain.approval import ApprovalPolicy, Approvers, PolicyStep, StepCondition
 from domain.calendar import BusinessCalendar, CalendarConfig
@@ -244,9 +245,18 @@ async def test_withdraw_and_reject(h: Harness) -> None:
 
 async def test_unroutable_submission_is_refused_and_records_nothing(h: Harness) -> None:
     pid = await plan(h, department="marketing")
-    with pytest.raises(ActionRefused, match="no manager is configured for department 'marketing'"):
+    with pytest.raises(
+        ActionRefused, match="no manager is configured for department 'marketing'"
+    ) as refused:
         await h.programs.act(pid, c.SubmitProgram(actor="spec"))
     assert event_types(h, pid) == ["ProgramPlanned"]
+    # keyed, so whoever shows it says it in the reader's language
+    assert (refused.value.code, refused.value.params["department"]) == (
+        "policy.no_manager",
+        "'marketing'",
+    )
+    chinese = Translator("zh-CN").refusal(refused.value)
+    assert "部门 'marketing' 没有配置经理" in chinese
 
 
 async def test_auto_reject_at_the_final_deadline(h: Harness) -> None:
