@@ -17,7 +17,7 @@ from eventlog.engine import EVENT_LOG_VERSION_TABLE, make_engine, migrate
 from projections.runner import ProjectionRunner
 from projections.tables import migrate_read_models
 from runtime.errors import StartupError
-from runtime.startup import DatabaseUnreachable, database_reason
+from runtime.startup import database_reason
 from services.error_texts import EN
 
 log = structlog.get_logger(__name__)
@@ -39,6 +39,18 @@ class NoDatabase(StartupError, RuntimeError):
 
     def __init__(self, path: str) -> None:
         self.params = {"path": path}
+        super().__init__(EN[self.key].format(**self.params))
+
+
+class CannotOpen(StartupError, RuntimeError):
+    """The database where the settings point was reached but cannot be opened: an SQLite
+    file that is no database, a PostgreSQL database that does not exist or refuses the role.
+    One try, no waiting: a read-only command says it at once."""
+
+    key = "error.cannot_open_database"
+
+    def __init__(self, where: str, reason: str) -> None:
+        self.params = {"where": where, "reason": reason}
         super().__init__(EN[self.key].format(**self.params))
 
 
@@ -136,7 +148,7 @@ def open_existing_database(url: str) -> Database:
         if not has_event_log(url):
             raise NoDatabase(where)
     except DBAPIError as exc:  # no such database, a server that is down, a file that is not one
-        raise DatabaseUnreachable(where, 1, database_reason(exc)) from exc
+        raise CannotOpen(where, database_reason(exc)) from exc
     return open_database(url)
 
 

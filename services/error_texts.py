@@ -30,6 +30,10 @@ EN: dict[str, str] = {
         "no trainops database at {path}: run this where `trainops up` keeps its data, or set "
         "TRAINOPS_DATABASE_URL"
     ),
+    "error.cannot_open_database": (
+        "cannot open the trainops database at {where} ({reason}): check TRAINOPS_DATABASE_URL, "
+        "and that the server runs"
+    ),
     "error.program_not_projected": (
         "program {program_id} is recorded but not in the read models yet: "
         "ask again in a few seconds"
@@ -148,6 +152,10 @@ ZH_CN: dict[str, str] = {
     "error.no_database": (
         "{path} 处没有 trainops 数据库:请在 `trainops up` 保存数据的目录中运行,或设置 "
         "TRAINOPS_DATABASE_URL"
+    ),
+    "error.cannot_open_database": (
+        "无法打开 {where} 处的 trainops 数据库（{reason}）：请检查 TRAINOPS_DATABASE_URL，"
+        "以及数据库服务器是否在运行"
     ),
     "error.program_not_projected": "项目 {program_id} 已记录,但读模型尚未更新:请几秒后再试",
     "error.program_quarantined": (

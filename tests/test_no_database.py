@@ -90,3 +90,5 @@ def test_a_database_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
         assert done.returncode == 78, done.stderr
         assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
         assert why in done.stderr
+        assert "cannot open the trainops database at" in done.stderr
+        assert "attempt" not in done.stderr  # one try, no waiting: nothing to count
