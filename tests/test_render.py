@@ -74,3 +74,32 @@ def test_an_error_is_one_line_however_long(capsys: pytest.CaptureFixture[str]) -
     fail(message)
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and message.strip() in err
+
+
+@pytest.mark.parametrize("width", [40, 45, 50, 69, 80, 120])
+def test_a_kpi_table_never_breaks_a_word_at_any_width(
+    width: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wide enough for every word: a table whose columns wrap between words; narrower: one
+    block per row, ``heading: value``. Either way every name and number is whole."""
+    from rich.console import Console
+
+    from domain.kpi import ExecutionKpis, Rate
+    from trainops import render
+
+    monkeypatch.setattr(render, "console", Console(width=width, force_terminal=False))
+    row = ExecutionKpis.model_construct(
+        specialist="spec.zhao.longname",
+        period="2027-Q1",
+        plan_completion=Rate(numerator=3, denominator=4, value=0.75),
+        on_time=Rate(numerator=2, denominator=3, value=2 / 3),
+        participation=Rate(numerator=45, denominator=50, value=0.9),
+    )
+    render.kpi_table([row])
+    out = capsys.readouterr().out
+    words = {word.strip("│┃") for line in out.splitlines() for word in line.split()}
+    for whole in ("spec.zhao.longname", "2027-Q1", "75.0%", "66.7%", "(45/50)"):
+        assert whole in words, out
+    assert all(len(line) <= width for line in out.splitlines()), out
+    if width < 69:
+        assert "participation: 90.0% (45/50)" in out  # a block per row

@@ -27,7 +27,7 @@ from services.kpi_texts import WORDED_COLUMNS, evidence_word, note, sample
 from trainops.api_client import api
 from trainops.language import event, heading, kpi_label, kpi_subject, language, t
 from trainops.lazy import command_group
-from trainops.render import console, fail, kpi_table, print_json
+from trainops.render import console, fail, kpi_table, print_fitting, print_json
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Period = Annotated[str | None, typer.Option(help="A quarter, e.g. 2027-Q1.")]
@@ -149,7 +149,7 @@ def print_report(cards: Sequence[Scorecard], position: int) -> None:
     if not cards:
         console.print(t("no scorecards yet: a program counts once it is planned"), markup=False)
     for card in cards:
-        console.print(scorecard_table(card))
+        print_fitting(scorecard_table(card))
     console.print(Text(t("read models at log position {position}", position=position), "dim"))
 
 
@@ -289,7 +289,7 @@ def explain(
         table.add_column(Text(said), overflow="fold")
     for found_row in rows:
         table.add_row(*(Text(_cell(column, found_row.get(column))) for column in columns))
-    console.print(table)
+    print_fitting(table)
 
 
 def _said(row: dict[str, Any]) -> dict[str, Any]:

@@ -189,10 +189,60 @@ def rows_table(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str
         errors.print(Text(note))
 
 
+def _plain(cell: Any) -> str:
+    return cell.plain if isinstance(cell, Text) else str(cell)
+
+
+def _longest_words(table: Table) -> list[int]:
+    """Each column's longest word, in its heading or a cell (terminal cells, not characters)."""
+    return [
+        max(
+            (
+                cell_len(word)
+                for cell in (column.header, *column.cells)
+                for word in _plain(cell).split()
+            ),
+            default=1,
+        )
+        for column in table.columns
+    ]
+
+
+def print_fitting(table: Table) -> None:
+    """``table`` when it fits the terminal without breaking a word; otherwise the same cells
+    as one block per row, a line per column (``heading: value``), wrapped between words, as
+    on a phone-width terminal numbers and names stay whole and readable."""
+    widths = _longest_words(table)
+    spare = console.width - (1 + sum(width + 3 for width in widths))  # padding and rules
+    if spare >= 0:
+        full = [
+            max(cell_len(_plain(cell)) for cell in (column.header, *column.cells))
+            for column in table.columns
+        ]
+        while spare > 0 and widths != full:  # the room left, a cell at a time, to wrapped ones
+            for index, width in enumerate(widths):
+                if spare > 0 and width < full[index]:
+                    widths[index] += 1
+                    spare -= 1
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width  # rich then never breaks a word to fit
+        console.print(table)
+        return
+    if table.title:
+        console.print(table.title if isinstance(table.title, Text) else Text(str(table.title)))
+    rows = zip(*(list(column.cells) for column in table.columns), strict=True)
+    for number, row in enumerate(rows):
+        if number:
+            console.print()
+        for column, cell in zip(table.columns, row, strict=True):
+            value = cell if isinstance(cell, Text) else Text(str(cell).strip())
+            console.print(Text.assemble(Text(_plain(column.header), style="bold"), ": ", value))
+
+
 def _rate(rate: Rate) -> str:
     if rate.value is None:
         return f"{t('n/a')} ({rate.numerator}/{rate.denominator})"
-    return f"{rate.value:6.1%} ({rate.numerator}/{rate.denominator})"
+    return f"{rate.value:.1%} ({rate.numerator}/{rate.denominator})"  # columns right-justify
 
 
 def kpi_table(report: Sequence[ExecutionKpis]) -> None:
@@ -210,7 +260,7 @@ def kpi_table(report: Sequence[ExecutionKpis]) -> None:
             _rate(k.on_time),
             _rate(k.participation),
         )
-    console.print(table)
+    print_fitting(table)
 
 
 def when(moment: str | datetime | None, zone: str | None = None, *, utc: bool = False) -> str:
