@@ -189,7 +189,7 @@ def rows_table(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str
         errors.print(Text(note))
 
 
-def _plain(cell: Any) -> str:
+def _cell_text(cell: Any) -> str:
     return cell.plain if isinstance(cell, Text) else str(cell)
 
 
@@ -200,7 +200,7 @@ def _longest_words(table: Table) -> list[int]:
             (
                 cell_len(word)
                 for cell in (column.header, *column.cells)
-                for word in _plain(cell).split()
+                for word in _cell_text(cell).split()
             ),
             default=1,
         )
@@ -216,7 +216,7 @@ def print_fitting(table: Table) -> None:
     spare = console.width - (1 + sum(width + 3 for width in widths))  # padding and rules
     if spare >= 0:
         full = [
-            max(cell_len(_plain(cell)) for cell in (column.header, *column.cells))
+            max(cell_len(_cell_text(cell)) for cell in (column.header, *column.cells))
             for column in table.columns
         ]
         while spare > 0 and widths != full:  # the room left, a cell at a time, to wrapped ones
@@ -236,7 +236,7 @@ def print_fitting(table: Table) -> None:
             console.print()
         for column, cell in zip(table.columns, row, strict=True):
             value = cell if isinstance(cell, Text) else Text(str(cell).strip())
-            console.print(Text.assemble(Text(_plain(column.header), style="bold"), ": ", value))
+            console.print(Text.assemble(Text(_cell_text(column.header), style="bold"), ": ", value))
 
 
 def _rate(rate: Rate) -> str:
