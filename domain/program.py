@@ -45,6 +45,7 @@ __all__ = [
     "DomainError",
     "ProgramState",
     "ProgramStatus",
+    "check_state",
     "decide",
     "evolve",
     "fold",
@@ -151,7 +152,8 @@ def _check_actor(state: ProgramState, command: BaseModel, actor: str, roster: Ro
         raise refused("program.evaluate_without_attendance", actor=repr(actor))
 
 
-def _check_state(state: ProgramStatus, command: BaseModel) -> None:
+def check_state(state: ProgramStatus, command: BaseModel) -> None:
+    """Refuse ``command`` in ``state`` unless the rules allow it there (``ALLOWED``)."""
     allowed = ALLOWED[type(command)]
     if state not in allowed:
         names = ", ".join(sorted(s.value for s in allowed))
@@ -186,7 +188,7 @@ def decide(
     before those rules pass False. ``roster`` holds the facts about the people the command
     names (``domain.roster``); without it they are read from the state's own lists.
     """
-    _check_state(state.status, command)
+    check_state(state.status, command)
     if roster is None:
         roster = facts_from_state(state, command)
     actor: str = getattr(command, "actor", "")

@@ -21,7 +21,7 @@ from accounts.users import active_with_role
 from domain import commands as c
 from domain.events import Session
 from domain.plan_rules import check_planned_date
-from domain.program import TERMINAL, DomainError, check_sessions_ahead
+from domain.program import TERMINAL, DomainError, ProgramStatus, check_sessions_ahead, check_state
 from domain.proofs import payload_digest
 from domain.streams import program_stream
 from domain.text import check_no_bidi_controls
@@ -246,6 +246,7 @@ async def act(
     await asyncio.to_thread(check_action, ctx, person, program_id, action)
     command = action.build(person.username, fields)
     check_sizes(command, program_id)
+    await asyncio.to_thread(_refuse_when_ended, ctx, program_id, command)
     programs = await ctx.programs()
     if isinstance(command, c.ReviseProgram):
         _sessions_ahead(command.sessions, await programs.clock())
@@ -265,6 +266,19 @@ async def act(
         )
     projected = await ctx.wait_for_projection(result.last_position)
     return _action_out(result, projected)
+
+
+def _refuse_when_ended(ctx: ProgramContext, program_id: str, command: BaseModel) -> None:
+    """A program that has ended (closed, rejected, cancelled) refuses an action as its rules
+    do, naming its state: its workflow is gone, and Temporal would only say that the program
+    "does not exist or is no longer running", which is not true of a closed program."""
+    summary = queries.program_summary(ctx.database.engine, program_id)
+    if summary is None or summary["status"] not in {s.value for s in TERMINAL}:
+        return
+    try:
+        check_state(ProgramStatus(summary["status"]), command)
+    except DomainError as exc:
+        raise ActionRefused(str(exc), "DomainError", exc.code, exc.params) from exc
 
 
 def _attendance_fits(ctx: ProgramContext, program_id: str, session_id: str) -> None:

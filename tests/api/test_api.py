@@ -398,3 +398,22 @@ async def test_days_and_times_at_the_calendars_end_are_refused_not_a_500(world: 
         assert not world.h.db.store.read_stream("program-far-1")
         early = {**body, "planned_date": "1899-12-31"}
         await assert_refused(world, li, "/api/v1/programs", early, "years 1900 to 2999")
+
+
+async def test_an_action_on_an_ended_program_names_its_state(world: World) -> None:
+    """A rejected (or closed, cancelled) program's workflow is gone: the refusal still says
+    what the rules say, with the state, never that the program does not exist."""
+    async with world.client("spec.li") as li, world.client("mgr.wang") as wang:
+        await li.post("/api/v1/programs", json=await plan_body(world.h, "ended-1"))
+        await li.post("/api/v1/programs/ended-1/submit")
+        rejected = await wang.post("/api/v1/programs/ended-1/reject", json={"reason": "no"})
+        assert rejected.status_code == 200, rejected.text
+        before = world.head()
+        again = await wang.post("/api/v1/programs/ended-1/approve", json={})
+        withdrawn = await li.post("/api/v1/programs/ended-1/withdraw", json={})
+    for answer in (again, withdrawn):
+        assert answer.status_code == 403, answer.text
+        assert answer.json()["code"] == "program.not_allowed_in_status"
+        assert answer.json()["params"]["value"] == "rejected"
+        assert "does not exist" not in answer.json()["detail"]
+    assert world.head() == before
