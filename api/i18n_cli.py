@@ -85,7 +85,8 @@ CLI_ZH_CN: dict[str, str] = {
     "OVERDUE (was {due})": "已逾期(原定 {due})",
     "no due date": "无截止时间",
     "notifications": "通知",
-    "{count} row(s) refused, nothing was recorded:": "{count} 行被拒绝,未记录任何内容:",
+    "{count} rows refused, nothing was recorded:": "{count} 行被拒绝,未记录任何内容:",
+    "1 row refused, nothing was recorded:": "1 行被拒绝,未记录任何内容:",
     "row {row}": "第 {row} 行",
     "the file": "文件",
     "checked": "已检查",
@@ -152,6 +153,7 @@ CLI_ZH_CN: dict[str, str] = {
     "no open tasks: your inbox is empty": "没有待办任务:你的收件箱是空的",
     "cannot write {path}: {reason}": "无法写入 {path}:{reason}",
     "history ({count} events)": "历史记录({count} 个事件)",
+    "history (1 event)": "历史记录(1 个事件)",
     "showing the first {count}; use --limit, or --format jsonl/csv for everything": (
         "仅显示前 {count} 条;用 --limit,或用 --format jsonl/csv 获取全部"
     ),

@@ -15,7 +15,9 @@ from pydantic import BaseModel, ConfigDict
 from domain.events import load_event
 from domain.streams import program_stream
 from eventlog import EventStore, RecordedEvent
-from projections.program_views import describe, program_id_of
+from projections.event_messages import parts
+from projections.event_texts import render
+from projections.program_views import program_id_of
 
 #: How a person named in a payload field is involved, by field name (any other field that
 #: holds exactly the person's id counts too, under its own name).
@@ -106,8 +108,10 @@ def involvement(row: RecordedEvent, person: str) -> list[str]:
 
 
 def _summary(row: RecordedEvent) -> str:
+    """The event in English as people read it (the timelines' display wording, instants in
+    UTC and labelled), not the frozen stored summary of the read models."""
     try:
-        return describe(load_event(row.event_type, row.schema_version, row.payload))
+        return render(parts(load_event(row.event_type, row.schema_version, row.payload)), "en")
     except Exception:  # an event this code cannot read is still shown, by its type
         return row.event_type
 

@@ -79,7 +79,7 @@ async def test_enrol_and_attendance_from_a_file_on_the_command_line(
     refused = await trainops("program", "enrol", "cli-files", "--file", str(bad))
     assert refused.exit_code == 3, refused.output
     assert refused.stdout == ""
-    assert refused.stderr.startswith("error: 3 row(s) refused, nothing was recorded:\n")
+    assert refused.stderr.startswith("error: 3 rows refused, nothing was recorded:\n")
     assert "row 32: 'ghost': unknown employee id" in refused.stderr
     assert "row 33: 'staff.001@example.com': duplicate of row 3" in refused.stderr
     assert "row 34: 'no way': not an employee id" in refused.stderr

@@ -51,7 +51,10 @@ def history_table(entries: list[HistoryEntry], person: str | None, limit: int | 
         }
         for e in entries
     ]
-    rows_table(t("history ({count} events)", count=len(rows)), rows, columns)
+    title = (
+        t("history (1 event)") if len(rows) == 1 else t("history ({count} events)", count=len(rows))
+    )
+    rows_table(title, rows, columns)
     if limit is not None and len(rows) == limit:
         note = t(
             "showing the first {count}; use --limit, or --format jsonl/csv for everything",

@@ -100,7 +100,10 @@ def _refused(response: Response) -> None:
     if isinstance(body, dict) and isinstance(body.get("rows"), list):
         rows = body["rows"]
         refused = fail(
-            t("{count} row(s) refused, nothing was recorded:", count=len(rows)), EXIT_REFUSED
+            t("1 row refused, nothing was recorded:")
+            if len(rows) == 1
+            else t("{count} rows refused, nothing was recorded:", count=len(rows)),
+            EXIT_REFUSED,
         )
         for row in rows:
             where = t("row {row}", row=row["row"]) if row["row"] else t("the file")

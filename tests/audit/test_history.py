@@ -106,3 +106,14 @@ def test_json_lines_and_csv(demo: Database) -> None:
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert list(rows[0]) == CSV_COLUMNS and len(rows) == count
     assert json.loads(rows[0]["payload"])["program_id"] == "2027Q1-02"
+
+
+def test_history_reads_as_the_timelines_do_not_as_the_stored_summaries(demo: Database) -> None:
+    """An auditor reads the display wording (reminders, counts of one, instants labelled),
+    never the frozen stored summaries (e.g. 'prepare_materials reminder for s1 sent to 1')."""
+    everything = list(iter_history(demo.store))
+    reminders = [e.summary for e in everything if e.event_type == "ReminderSent"]
+    assert reminders and all(s.startswith("reminder to ") for s in reminders), reminders[:3]
+    scheduled = next(e.summary for e in everything if e.event_type == "SessionScheduled")
+    assert scheduled.endswith(" UTC") and " scheduled at " in scheduled
+    assert not [e.summary for e in everything if "(1 sessions)" in e.summary]
