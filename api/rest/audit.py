@@ -33,10 +33,12 @@ from audit.proofs import ProofReport, check_proofs
 from audit.replay import AsOfReport, replay_and_compare, replay_as_of
 from audit.verify import LogNotIntact, VerifyReport, take_digest, verify_audit
 from audit.witness import WitnessError
+from domain.events import EVENT_TYPES
 from domain.ratings import Thresholds
 from domain.seals import SignedSeal
+from domain.streams import program_stream
 from services.audit_export import export_bundle
-from services.errors import Unavailable
+from services.errors import NotFound, Unavailable
 from services.kpi_reports import load_thresholds
 from services.sealing import prepare_sealer
 from services.signing import SigningKeyError
@@ -92,6 +94,16 @@ def history(
     format: Literal["json", "jsonl", "csv"] = "json",
 ) -> list[HistoryEntry] | StreamingResponse:
     _auditor(principal, "reading the history")
+    # A mistyped filter is said, never answered with an empty history ("it never happened").
+    unknown = sorted(set(event_type or ()) - set(EVENT_TYPES))
+    if unknown:
+        names = ", ".join(map(repr, unknown))
+        raise _invalid(
+            "event_type",
+            f"unknown event type {names}: types are named as in the log, e.g. ProgramPlanned",
+        )
+    if program is not None and not services.database.store.stream_version(program_stream(program)):
+        raise NotFound("error.no_program", program_id=repr(program))
     for name, moment in (("since", since), ("until", until)):
         if moment is not None and moment.utcoffset() is None:
             raise _invalid(name, "needs a time zone, e.g. 2027-01-15T12:00:00+08:00")
@@ -256,6 +268,10 @@ async def workflows(
     details: bool = False,
 ) -> list[RunReplay]:
     _auditor(principal, "replaying workflows")
+    store = services.database.store
+    missing = [name for name in program or () if not store.stream_version(program_stream(name))]
+    if missing:  # never "1 runs replayed, 0 failed" for a program there is not
+        raise NotFound("error.no_program", program_id=", ".join(map(repr, missing)))
     client = (await services.programs()).client
     return [
         run

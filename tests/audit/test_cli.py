@@ -131,3 +131,17 @@ def test_history_formats_and_proofs(cli: CliRunner, tmp_path: Path) -> None:
     assert json.loads((unpacked / "digest.json").read_text())["position"] == 20
     again = cli.invoke(audit_app, ["export", str(unpacked)])
     assert again.exit_code == 2 and "exists" in again.stderr
+
+
+def test_a_mistyped_filter_is_said_never_an_empty_history(cli: CliRunner) -> None:
+    """An auditor who mistypes an event type or a program id must not conclude that nothing
+    happened: exit 2 (bad input) or 4 (not found), with the reason, and no table."""
+    bogus_type = cli.invoke(audit_app, ["history", "--type", "Bogus"])
+    assert bogus_type.exit_code == 2, bogus_type.output
+    assert "unknown event type 'Bogus'" in bogus_type.stderr and bogus_type.stdout == ""
+    no_program = cli.invoke(audit_app, ["history", "--program", "nope"])
+    assert no_program.exit_code == 4, no_program.output
+    assert "no program 'nope'" in no_program.stderr
+    replayed = cli.invoke(audit_app, ["workflows", "--program", "nope"])
+    assert replayed.exit_code == 4, replayed.output
+    assert "no program 'nope'" in replayed.stderr and "runs replayed" not in replayed.stdout
