@@ -30,6 +30,11 @@ EN: dict[str, str] = {
         "no trainops database at {path}: run this where `trainops up` keeps its data, or set "
         "TRAINOPS_DATABASE_URL"
     ),
+    "error.unknown_trainees": (
+        "not a recorded employee or a trainee's account: {usernames}; nothing was recorded: "
+        "record them as employees (trainops data load employees) or create their accounts with "
+        "the trainee role (trainops users create NAME --role trainee)"
+    ),
     "error.cannot_open_database": (
         "cannot open the trainops database at {where} ({reason}): check TRAINOPS_DATABASE_URL, "
         "and that the server runs"
@@ -152,6 +157,11 @@ ZH_CN: dict[str, str] = {
     "error.no_database": (
         "{path} 处没有 trainops 数据库:请在 `trainops up` 保存数据的目录中运行,或设置 "
         "TRAINOPS_DATABASE_URL"
+    ),
+    "error.unknown_trainees": (
+        "既不是已登记的员工，也不是具有学员角色的账号：{usernames}；未记录任何内容：请先登记员工"
+        "（trainops data load employees），或创建具有学员角色的账号（trainops users create NAME "
+        "--role trainee）"
     ),
     "error.cannot_open_database": (
         "无法打开 {where} 处的 trainops 数据库（{reason}）：请检查 TRAINOPS_DATABASE_URL，"

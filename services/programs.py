@@ -39,6 +39,7 @@ from services.errors import (
 )
 from services.people import Person, require_role
 from services.program_client import ActionRefused, ProgramClient
+from services.trainees import unknown_trainees
 from workflows.program import ActionResult
 
 log = structlog.get_logger(__name__)
@@ -196,6 +197,15 @@ def check_sizes(command: BaseModel, program_id: str) -> None:
         )
 
 
+def check_trainees(ctx: ProgramContext, people: Iterable[str]) -> None:
+    """Everyone enrolled is a recorded employee or an active user with the trainee role, as a
+    roster file's rows must be: a misspelt name would be a phantom trainee in every rate."""
+    unknown = sorted(unknown_trainees(ctx.database.store, sorted(set(people))))
+    if unknown:
+        shown = ", ".join(map(repr, unknown[:20])) + (" …" if len(unknown) > 20 else "")
+        raise Invalid("error.unknown_trainees", usernames=shown, count=len(unknown))
+
+
 def check_approvers(ctx: ProgramContext, usernames: Iterable[str]) -> None:
     """Everyone a plan names as approver, and whoever a task is handed to, is an active user with
     the approver role: a typo would otherwise leave the program waiting on a task no one sees."""
@@ -256,6 +266,9 @@ async def act(
         check_new_text_and_dates(command)
     if isinstance(command, (c.DelegateTask, c.ReassignTask)):
         await asyncio.to_thread(check_approvers, ctx, [command.to])
+    if isinstance(command, (c.ReviseProgram, c.EnrollTrainee)):
+        named = command.trainees if isinstance(command, c.ReviseProgram) else [command.trainee]
+        await asyncio.to_thread(check_trainees, ctx, named)
     if isinstance(command, c.RecordAttendance):
         await asyncio.to_thread(_attendance_fits, ctx, program_id, command.session_id)
     async with temporal_errors(f"{action.kind} of {program_id!r}"):
@@ -325,6 +338,7 @@ async def plan(
     _sessions_ahead(command.sessions, await programs.clock())
     check_new_text_and_dates(command, command.sessions, command.timezone)
     await asyncio.to_thread(check_approvers, ctx, command.approvers)
+    await asyncio.to_thread(check_trainees, ctx, command.trainees)
     nonce = request_nonce(person, command.program_id, idempotency_key)
     try:
         async with temporal_errors(f"the plan of {command.program_id!r}"):

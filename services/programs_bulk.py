@@ -24,18 +24,15 @@ import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from activities.reminder_fanout import enrolled_as_of
 from domain import commands as c
-from domain.reference import STREAM_PREFIXES, EmployeeRecorded
 from domain.streams import program_stream
-from eventlog.schema import events
 from eventlog.store import EventStore
 from services.actions import ACTIONS
 from services.errors import Invalid, temporal_errors
 from services.people import Person
 from services.programs import ProgramContext, check_action
+from services.trainees import unknown_trainees
 
 #: A roster file's limits: bytes, and people (a company-wide course reaches every employee).
 MAX_ROSTER_BYTES = 8 * 1024 * 1024
@@ -108,25 +105,11 @@ def _read(data: bytes, max_bytes: int) -> tuple[list[tuple[int, str]], list[RowP
     return [(number, value) for value, number in first_row.items()], problems
 
 
-def unknown_employees(store: EventStore, people: Sequence[str], page: int = 1000) -> set[str]:
-    """Those of ``people`` the log has no employee record of."""
-    prefix = STREAM_PREFIXES[EmployeeRecorded]
-    known: set[str] = set()
-    with store.engine.connect() as conn:
-        for start in range(0, len(people), page):
-            streams = [prefix + p for p in people[start : start + page]]
-            rows = conn.execute(
-                select(events.c.stream_id).where(events.c.stream_id.in_(streams)).distinct()
-            )
-            known.update(row[0][len(prefix) :] for row in rows)
-    return set(people) - known
-
-
 def check_roster(store: EventStore, data: bytes) -> list[str]:
-    """``read_roster``, and every id must be a recorded employee; a refusal lists the
-    malformed, duplicate and unknown rows together, in the file's order."""
+    """``read_roster``, and every id must be a recorded employee or a trainee's account; a
+    refusal lists the malformed, duplicate and unknown rows together, in the file's order."""
     rows, problems = _read(data, MAX_ROSTER_BYTES)
-    unknown = unknown_employees(store, [value for _, value in rows]) if rows else set()
+    unknown = unknown_trainees(store, [value for _, value in rows]) if rows else set()
     problems += [RowProblem(n, p, "unknown employee id") for n, p in rows if p in unknown]
     if problems:
         raise RosterRefused(sorted(problems, key=lambda p: p.row))

@@ -17,7 +17,11 @@ def test_a_program_reads_in_chinese(stack: dict[str, str], tmp_path: Path) -> No
     setup = ["setup", "--username", "admin", "--password-stdin", "--code", env["SETUP_CODE"]]
     trainops(env, *setup, stdin=PASSWORD + "\n")
     admin = person(env, tmp_path, "admin")
-    for name, roles in (("li", ["specialist", "approver"]), ("wang", ["approver"])):
+    for name, roles in (
+        ("li", ["specialist", "approver"]),
+        ("wang", ["approver"]),
+        ("e1", ["trainee"]),  # a plan names only known people
+    ):
         flags = [flag for role in roles for flag in ("--role", role)]
         trainops(admin, "users", "create", name, *flags, "--password-stdin", stdin=PASSWORD)
     li = chinese(person(env, tmp_path, "li"))

@@ -23,7 +23,12 @@ def test_a_program_from_the_shell(stack: dict[str, str], tmp_path: Path) -> None
         env, *setup, env["SETUP_CODE"], stdin=PASSWORD + "\n", ok=False, code=3
     )  # the code works once, and only while there is no admin
     admin = person(env, tmp_path, "admin")
-    for name, roles in (("li", ["specialist", "approver"]), ("wang", ["approver"])):
+    for name, roles in (
+        ("li", ["specialist", "approver"]),
+        ("wang", ["approver"]),
+        ("e1", ["trainee"]),  # a plan names only known people
+        ("e2", ["trainee"]),
+    ):
         flags = [flag for role in roles for flag in ("--role", role)]
         trainops(admin, "users", "create", name, *flags, "--password-stdin", stdin=PASSWORD)
     li, wang = person(env, tmp_path, "li"), person(env, tmp_path, "wang")

@@ -29,6 +29,7 @@ from services.program_client import Clock, ProgramClient
 from tests.conftest import TEST_SIGNER, Harness
 from tests.conftest import until as wait_until
 from tests.plans import TZ, plan_json
+from tests.services.test_programs_bulk import employees
 from workflows.program import ActionResult
 
 PASSWORD = "correct horse battery staple"
@@ -44,6 +45,10 @@ PEOPLE: dict[str, tuple[str, ...]] = {
     "adm.qian": ("admin",),
     "emp.1": ("trainee",),
 }
+
+#: Trainees known as employees (reference data) only, without an account: emp.2 is planned
+#: beside emp.1 in every test program (a plan may only name known people).
+EMPLOYEES = ("emp.2",)
 
 
 class TrackingClient(ProgramClient):
@@ -167,6 +172,7 @@ async def world_on(harness: Harness) -> AsyncIterator[World]:
     for username, roles in PEOPLE.items():
         users.create_user(username, PASSWORD, roles)
         world.tokens[username] = users.issue_token(username, "test")[1]
+    employees(harness.db, list(EMPLOYEES))
     try:
         yield world
     finally:

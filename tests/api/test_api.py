@@ -417,3 +417,28 @@ async def test_an_action_on_an_ended_program_names_its_state(world: World) -> No
         assert answer.json()["params"]["value"] == "rejected"
         assert "does not exist" not in answer.json()["detail"]
     assert world.head() == before
+
+
+async def test_only_known_people_are_enrolled(world: World) -> None:
+    """One rule for the plan, a single enrolment and a roster file: a recorded employee or an
+    active user with the trainee role; a misspelt name is refused and nothing is recorded."""
+    from services.trainees import unknown_trainees
+
+    before = world.head()
+    async with world.client("spec.li") as li:
+        body = await plan_body(world.h, "ghosts", trainees=["emp.1", "ghost.one"])
+        planned = await li.post("/api/v1/programs", json=body)
+        assert planned.status_code == 422, planned.text
+        assert planned.json()["code"] == "error.unknown_trainees"
+        assert "'ghost.one'" in planned.json()["detail"] and "emp.1" not in planned.json()["detail"]
+        assert world.head() == before
+        await li.post("/api/v1/programs", json=await plan_body(world.h, "ghosts"))
+        before = world.head()
+        enrolled = await li.post("/api/v1/programs/ghosts/enroll", json={"trainee": "ghost.two"})
+        assert enrolled.status_code == 422, enrolled.text
+        assert world.head() == before
+    # emp.1 has a trainee's account, emp.2 an employee record (tests.api.conftest)
+    store = world.h.db.store
+    assert unknown_trainees(store, ["emp.1", "emp.2", "ghost.one"]) == {"ghost.one"}
+    world.users.set_active("emp.1", False)
+    assert unknown_trainees(store, ["emp.1"]) == {"emp.1"}

@@ -46,6 +46,8 @@ async def test_a_request_is_one_trace_through_the_workflow_and_its_activities(
     users = UserStore(database.engine, hasher=fast_hasher())
     users.create_user("spec.li", PASSWORD, ("specialist",))
     users.create_user("mgr.wang", PASSWORD, ("approver",))  # the plan names them
+    for trainee in ("emp.1", "emp.2"):  # and its trainees
+        users.create_user(trainee, PASSWORD, ("trainee",))
     token = users.issue_token("spec.li", "test")[1]
     app = create_app(settings, database=database, programs=programs, users=users)
     instrument_api(app, provider)

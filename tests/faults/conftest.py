@@ -26,7 +26,12 @@ from services.signing import load_signer
 from tests.eventlog.conftest import POSTGRES_URL, postgres_schema
 from tests.plans import TZ, plan_json
 
-PEOPLE = {"spec.li": ["specialist"], "mgr.wang": ["approver"]}
+PEOPLE = {
+    "spec.li": ["specialist"],
+    "mgr.wang": ["approver"],
+    "emp.1": ["trainee"],  # the plan's trainees: a plan names only known people
+    "emp.2": ["trainee"],
+}
 PASSWORD = "correct horse battery staple"
 
 
