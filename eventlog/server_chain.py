@@ -99,7 +99,8 @@ def append_one(
     try:
         row = pg.execute(_APPEND, params).fetchone()
     finally:
-        pg.autocommit = False
+        if not pg.closed:  # a cut connection is thrown away by the pool anyway
+            pg.autocommit = False
     if row is None:
         return None
     return int(row[0]), str(row[1])
