@@ -18,7 +18,7 @@ import psycopg
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from eventlog import hashing
+from eventlog import hashing, server_chain
 from eventlog.reading import NAMES
 from eventlog.records import AppendResult, PendingAppend
 
@@ -147,6 +147,30 @@ class PostgresAppends:
             raise
         finally:
             raw.close()
+
+    def _write_server_chained(self, request: PendingAppend) -> bool:
+        """One event, chained onto the head by PostgreSQL in one autocommitted statement
+        (``eventlog.server_chain``). False, having written nothing, when the careful path must
+        decide (the stream is elsewhere, or the event id or stream version is taken)."""
+        recorded_at = self._clock()
+        raw = self.engine.raw_connection()
+        pg = raw.driver_connection
+        assert pg is not None
+        try:
+            written = server_chain.append_one(
+                pg, request.stream_id, request.expected_version, request.events[0], recorded_at
+            )
+        except psycopg.IntegrityError:
+            written = None
+        finally:
+            raw.close()
+        self._known_head = written
+        if written is None:
+            request.result = None
+            return False
+        version = request.expected_version + 1
+        request.result = AppendResult(request.stream_id, version, written[0], written[0])
+        return True
 
     def _write_postgres(self, batch: list[PendingAppend]) -> bool:
         """When the head is not known (another process wrote last), straight on psycopg: two

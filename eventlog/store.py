@@ -148,15 +148,21 @@ class EventStore(LogReader, PostgresAppends):
             if shared and all(map(inbox.stageable, batch)):
                 self._write_staged(batch)
                 return
-            had_head = self._known_head is not None
-            known = self._write_known_head(batch)
-            contended = self._group_commit and known is False and had_head
-            if contended and all(map(inbox.stageable, batch)):
-                self._shared_until = time.monotonic() + SHARED_FOR  # another writer moved it
-                self._write_staged(batch)
-                return
-            if known or (known is not None and self._write_postgres(batch)):
-                return
+            if not self._group_commit and len(batch) == 1 and len(batch[0].events) == 1:
+                # One event: chained by PostgreSQL in one statement (``eventlog.server_chain``);
+                # what it refuses is decided on the careful path below.
+                if self._write_server_chained(batch[0]):
+                    return
+            else:
+                had_head = self._known_head is not None
+                known = self._write_known_head(batch)
+                contended = self._group_commit and known is False and had_head
+                if contended and all(map(inbox.stageable, batch)):
+                    self._shared_until = time.monotonic() + SHARED_FOR  # another writer moved it
+                    self._write_staged(batch)
+                    return
+                if known or (known is not None and self._write_postgres(batch)):
+                    return
         self._known_head = None
         with self.engine.begin() as conn:
             head = conn.execute(

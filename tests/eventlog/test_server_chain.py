@@ -1,0 +1,61 @@
+"""One-event appends chained by PostgreSQL (``eventlog.server_chain``): the hash the database
+computes is byte-for-byte the one ``eventlog.hashing`` gives, so ``log verify`` checks it.
+
+Runs on both backends: SQLite keeps the Python path, and both must give the same chain."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from eventlog import EventStore, hashing
+from eventlog.errors import DuplicateEventError, StreamVersionConflict
+from eventlog.server_chain import split_canonical
+from eventlog.verify import verify_log
+from tests.eventlog.support import new_event
+
+#: Payloads that make splitting the canonical bytes around the position easy to get wrong.
+AWKWARD: list[dict[str, Any]] = [
+    {"position": 0, "recorded_at": "2026-01-01T00:00:00.000000Z"},
+    {"note": ',"position":0,"recorded_at":', "zh": "培训计划", "emoji": "🎓"},
+    {"nested": {"position": 12345678901234, "list": [1, 2.5, None, True]}},
+    {},
+]
+
+
+def test_split_around_the_position_gives_the_canonical_bytes() -> None:
+    recorded = datetime(2026, 12, 4, 20, 0, 0, 123456, tzinfo=UTC)
+    for payload in AWKWARD:
+        event = new_event("Awkward", payload, metadata={"position": 0})
+        prefix, suffix, _ = split_canonical("s-1", 3, event, recorded)
+        row = hashing.chained_row(987654, "s-1", 3, event, recorded, hashing.GENESIS)
+        assert prefix + b"987654" + suffix == hashing.canonical(row)
+
+
+def test_chain_from_the_database_verifies(store: EventStore) -> None:
+    for index, payload in enumerate(AWKWARD * 3):
+        stream = f"awkward-{index % 2}"
+        store.append(stream, store.stream_version(stream), [new_event("Awkward", payload)])
+    report = verify_log(store)
+    assert report.ok, report.problems
+    assert report.checked == len(AWKWARD) * 3
+    rows = list(store.read_all())
+    previous = hashing.GENESIS
+    for row in rows:
+        assert row.hash == hashing.chain(previous, hashing.canonical(row._asdict()))
+        previous = row.hash
+    assert store.head() == (rows[-1].position, rows[-1].hash)
+
+
+def test_refusals_write_nothing(store: EventStore) -> None:
+    event = new_event("Once")
+    store.append("refused", 0, [event])
+    head = store.head()
+    with pytest.raises(StreamVersionConflict):
+        store.append("refused", 0, [new_event("Twice")])
+    with pytest.raises((DuplicateEventError, StreamVersionConflict)):
+        store.append("other", 0, [event])
+    assert store.head() == head
+    assert verify_log(store).ok
