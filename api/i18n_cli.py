@@ -37,7 +37,10 @@ CLI_ZH_CN: dict[str, str] = {
     "`--server` or TRAINOPS_SERVER": "无法连接 {server} 上的 trainops({reason});"
     "它是否在运行(`make run`)?请检查 `--server` 或 TRAINOPS_SERVER",
     "not visible yet: {detail}": "暂不可见:{detail}",
-    "{detail}: sign in with `trainops login`": "{detail}:请用 `trainops login` 登录",
+    (
+        "your sign-in was refused: its token expired or was revoked, or your account is "
+        "disabled; sign in again with `trainops login`, or ask an admin"
+    ): "登录被拒绝:令牌已过期或已吊销,或你的账号已停用;请用 `trainops login` 重新登录,或联系管理员",
     "invalid input": "输入无效",
     "invalid input: {detail}": "输入无效:{detail}",
     "the server failed ({code}): {detail}": "服务器出错({code}):{detail}",

@@ -90,4 +90,6 @@ def test_a_program_from_the_shell(stack: dict[str, str], tmp_path: Path) -> None
     token = json.loads(Path(li["TRAINOPS_CREDENTIALS_FILE"]).read_text())["token"]
     trainops(li, "logout")
     revoked = {**local, "TRAINOPS_TOKEN": token}
-    assert "sign in with `trainops login`" in trainops(revoked, "whoami", ok=False, code=3)
+    refused = trainops(revoked, "whoami", ok=False, code=3)
+    assert "your sign-in was refused" in refused
+    assert "sign in again with `trainops login`" in refused

@@ -359,8 +359,13 @@ class Api:
         detail = _detail(response)
         if exit_codes and code in exit_codes:
             raise fail(detail, exit_codes[code])
-        if code == 401:
-            raise fail(t("{detail}: sign in with `trainops login`", detail=detail), EXIT_REFUSED)
+        if code == 401:  # a token was sent (without one the command stops before asking), and
+            # the server cannot say which of these it was
+            refused = t(
+                "your sign-in was refused: its token expired or was revoked, or your account is "
+                "disabled; sign in again with `trainops login`, or ask an admin"
+            )
+            raise fail(refused, EXIT_REFUSED)
         if code in (403, 409, 429):
             raise fail(detail, EXIT_REFUSED)
         if code == 404:
