@@ -6,6 +6,10 @@ Run it with the code of a release (e.g. a worktree of that commit first on PYTHO
 files it writes (one gzipped JSON history per program) are committed under this folder, and
 ``test_stored_histories`` replays them all with today's code: a change to the workflow that
 would break a running program fails CI instead of production.
+
+The demo's quarter loop is copied here on purpose, not imported: this script must also run
+against an older release's ``trainops.demo``, which may have no helper to call, so it keeps only
+what every release has (``Quarter``, ``_next_quarter_start``).
 """
 
 from __future__ import annotations
