@@ -7,7 +7,7 @@ which card: auditors and admins every card, a specialist their own.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -96,6 +96,32 @@ def as_of_body(position: int | None, instant: str | None) -> dict[str, Any]:
     return {} if position is None else {"as_of_position": position}
 
 
+def known_scopes(names: Iterable[str]) -> None:
+    """Refuse a scope the server does not know before asking it, so a typo is exit 2."""
+    for name in names:
+        if name not in SCOPES:
+            raise fail(
+                t("unknown scope {scope}: specialist, department or organisation", scope=repr(name))
+            )
+
+
+def ask_rated(
+    path: str,
+    question: dict[str, Any],
+    thresholds_file: Path | None,
+    as_of_position: int | None,
+    as_of: str | None,
+) -> Any:
+    """POST a KPI question (report or explain) with the reader's thresholds and as-of moment."""
+    body = {
+        **question,
+        **read_thresholds(thresholds_file),
+        **as_of_body(as_of_position, as_of),
+    }
+    with api() as client:
+        return client.post(path, body)
+
+
 # ---------------------------------------------------------------------- rendering
 
 
@@ -173,21 +199,14 @@ def report(
     """Every KPI, rated, per specialist, department and organisation and quarter: execution,
     L1 satisfaction, L2 pass rate and mastery, L3/L4 effects, ROI and resources."""
     quiet_logs(get_settings())
-    for name in scope or ():
-        if name not in SCOPES:
-            raise fail(
-                t("unknown scope {scope}: specialist, department or organisation", scope=repr(name))
-            )
-    body: dict[str, Any] = {
+    known_scopes(scope or ())
+    question = {
         "period": period,
         "specialist": specialist,
         "department": department,
         "scopes": list(scope or SCOPES),
-        **read_thresholds(thresholds_file),
-        **as_of_body(as_of_position, as_of),
     }
-    with api() as client:
-        found = client.post("/api/v1/kpi/report", body)
+    found = ask_rated("/api/v1/kpi/report", question, thresholds_file, as_of_position, as_of)
     if as_json:
         print_json(found)
     else:
@@ -249,21 +268,9 @@ def explain(
 
     Exits 4 when there is no such card or KPI (the message lists the card's KPIs)."""
     quiet_logs(get_settings())
-    if scope not in SCOPES:
-        raise fail(
-            t("unknown scope {scope}: specialist, department or organisation", scope=repr(scope))
-        )
-    body: dict[str, Any] = {
-        "kpi": kpi,
-        "scope": scope,
-        "name": name,
-        "period": period,
-        "subject": subject,
-        **read_thresholds(thresholds_file),
-        **as_of_body(as_of_position, as_of),
-    }
-    with api() as client:
-        found = client.post("/api/v1/kpi/explain", body)
+    known_scopes((scope,))
+    question = {"kpi": kpi, "scope": scope, "name": name, "period": period, "subject": subject}
+    found = ask_rated("/api/v1/kpi/explain", question, thresholds_file, as_of_position, as_of)
     if as_json:
         print_json(found)
         return
