@@ -57,6 +57,17 @@ def logging_as_it_was() -> Iterator[None]:
     structlog.configure(**saved)
 
 
+@pytest.fixture(autouse=True)
+def language_as_it_was() -> Iterator[None]:
+    """A command run in this process with ``--lang zh-CN`` chooses the command line's language
+    for the process; the next test starts from the environment's again, whatever the order."""
+    from trainops import language
+
+    saved = list(language._chosen)
+    yield
+    language._chosen[:] = saved
+
+
 @contextmanager
 def backend_database(kind: str, folder: Path) -> Iterator[Database]:
     """A whole trainops database on ``kind`` ("sqlite": a file in ``folder``; "postgresql": a
