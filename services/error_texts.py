@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from accounts.texts import ACCOUNT_EN
 from activities.config_texts import CONFIG_EN
@@ -388,16 +388,11 @@ WHAT = re.compile(r"^(?:the )?(?P<kind>[a-z_ ]+) of (?P<program>'.*')$", re.DOTA
 #: Keys whose text is a lower layer's English words as they are: the same in every language.
 PASSED_THROUGH = frozenset({"error.detail"})
 
-#: Fixed English phrases that go into a parameter (what was being done, a role's name), in
+#: Fixed English phrases that go into a parameter (what was being done), in
 #: Simplified Chinese; a parameter with no entry here stays as it is.
 PHRASES_ZH_CN: dict[str, str] = {
     "the configuration": "配置",
     "plan": "计划",
-    "the specialist role": "培训专员角色",
-    "the approver role": "审批人角色",
-    "the auditor role": "审计员角色",
-    "the admin role": "管理员角色",
-    "the trainee role": "学员角色",
     "none": "无",
     "reading the configuration": "查看配置",
     "changing the configuration": "修改配置",
@@ -496,13 +491,59 @@ def _datum(value: object) -> object:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
 
 
+#: A role's name in a sentence, per language. Role parameters (``ROLE_PARAMS``) carry role ids
+#: joined by "," (data an API client can read); the words are chosen when the text is said.
+ROLE_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "specialist": "the specialist role",
+        "approver": "the approver role",
+        "auditor": "the auditor role",
+        "admin": "the admin role",
+        "trainee": "the trainee role",
+    },
+    "zh-CN": {
+        "specialist": "培训专员角色",
+        "approver": "审批人角色",
+        "auditor": "审计员角色",
+        "admin": "管理员角色",
+        "trainee": "学员角色",
+    },
+}
+#: How a list of roles reads, per language: (between the roles one needs, when none is held).
+ROLE_JOINS = {"en": (" or ", "none"), "zh-CN": ("或", "无")}
+#: Keys whose ``needed`` (any one of these roles) and ``held`` (the roles one has) parameters
+#: are role ids joined by ",".
+ROLE_PARAMS = frozenset({"error.role_needed"})
+
+
+def roles_param(roles: Iterable[str]) -> str:
+    """Role ids as a parameter's data: "admin,auditor" ("" for none)."""
+    return ",".join(roles)
+
+
+def _role_words(values: dict[str, object], lang: str) -> dict[str, object]:
+    """``needed`` and ``held`` in ``lang``'s words: "the admin role or the auditor role"."""
+    words = ROLE_WORDS[lang]
+    either, none = ROLE_JOINS[lang]
+    needed = [role for role in str(values.get("needed", "")).split(",") if role]
+    held = [role for role in str(values.get("held", "")).split(",") if role]
+    return values | {
+        "needed": either.join(words.get(role, role) for role in needed),
+        "held": ", ".join(held) or none,
+    }
+
+
 def say(key: str, params: Mapping[str, object], lang: str) -> str | None:
-    """The error ``key`` in ``lang`` with ``params`` filled; None when the key is not a
-    service error's or its parameters do not fit (the caller keeps the English words)."""
+    """The error ``key`` in ``lang`` ("en" unless "zh-CN") with ``params`` filled; None when
+    the key is not a service error's or its parameters do not fit (the caller keeps the
+    English words)."""
+    lang = "zh-CN" if lang == "zh-CN" else "en"
     template = (ZH_CN if lang == "zh-CN" else EN).get(key)
     if template is None:
         return None
     values = as_data(params)
+    if key in ROLE_PARAMS:
+        values = _role_words(values, lang)
     if lang == "zh-CN":
         values = _in_chinese(values)
     try:

@@ -14,7 +14,7 @@ from typing import Self
 from temporalio.client import RPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
-from services.error_texts import EN, as_data
+from services.error_texts import EN, as_data, say
 
 
 class Explained(Exception):
@@ -22,7 +22,7 @@ class Explained(Exception):
 
     def __init__(self, key: str, /, **params: object) -> None:
         values = as_data(params)
-        super().__init__(EN[key].format_map(values))
+        super().__init__(say(key, values, "en") or EN[key].format_map(values))
         self.key, self.params = key, values
 
     @classmethod

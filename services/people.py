@@ -5,15 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Set
 from typing import Protocol
 
+from services.error_texts import roles_param
 from services.errors import Forbidden
-
-ROLE_NAMES = {
-    "specialist": "the specialist role",
-    "approver": "the approver role",
-    "auditor": "the auditor role",
-    "admin": "the admin role",
-    "trainee": "the trainee role",
-}
 
 
 class Person(Protocol):
@@ -29,12 +22,15 @@ class Person(Protocol):
 
 
 def require_role(person: Person, *roles: str, doing: str) -> None:
-    """``Forbidden`` unless the person holds one of ``roles``."""
+    """``Forbidden`` unless the person holds one of ``roles``; the error's ``needed`` and
+    ``held`` are role ids ("admin,auditor"), said per language (``error_texts.ROLE_WORDS``)."""
     if not person.has(*roles):
-        needed = " or ".join(ROLE_NAMES.get(r, r) for r in roles)
-        held = ", ".join(sorted(person.roles)) or "none"
         raise Forbidden(
-            "error.role_needed", doing=doing, needed=needed, username=person.username, held=held
+            "error.role_needed",
+            doing=doing,
+            needed=roles_param(roles),
+            username=person.username,
+            held=roles_param(sorted(person.roles)),
         )
 
 

@@ -108,16 +108,37 @@ def test_an_error_keeps_its_english_sentence_and_reads_in_the_page_language() ->
     assert str(waiting) == "too many failed attempts: try again in 2 minutes"
     assert Translator("zh-CN").error(waiting) == "失败次数过多:请 2 分钟后再试"
     role = Forbidden(
-        "error.role_needed",
-        doing="managing users",
-        needed="the admin role or the auditor role",
-        username="li",
-        held="none",
+        "error.role_needed", doing="managing users", needed="admin,auditor", username="li", held=""
     )
     assert str(role) == "managing users needs the admin role or the auditor role; li has: none"
     assert Translator("zh-CN").error(role) == "管理用户需要管理员角色或审计员角色;li 拥有的角色:无"
     slow = TemporalTimeout("error.temporal_timeout", what="the plan of 'p'")
     assert Translator("zh-CN").error(slow).startswith("项目 'p' 的计划 未能及时确认")
+
+
+def test_the_roles_a_refusal_names_are_role_ids_said_in_each_language() -> None:
+    """An API client reads which roles were needed and held as data, not English words."""
+    from services.people import require_role
+
+    class Trainee:
+        username, roles = "li", frozenset({"trainee", "approver"})
+
+        def has(self, *roles: str) -> bool:
+            return bool(self.roles & set(roles))
+
+    with pytest.raises(Forbidden) as caught:
+        require_role(Trainee(), "admin", "auditor", doing="managing users")
+    assert caught.value.params == {
+        "doing": "managing users",
+        "needed": "admin,auditor",
+        "username": "li",
+        "held": "approver,trainee",
+    }
+    assert str(caught.value) == (
+        "managing users needs the admin role or the auditor role; li has: approver, trainee"
+    )
+    said = Translator("zh-CN").error(caught.value)
+    assert said == "管理用户需要管理员角色或审计员角色;li 拥有的角色:approver, trainee", said
 
 
 def test_a_passed_on_error_keeps_a_refusals_code_and_otherwise_its_words() -> None:
