@@ -179,13 +179,10 @@ def apply(
         document = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(t("{path}: cannot read ({reason})", path=path, reason=exc)) from exc
-    with api() as client:
-        base = expected_version
-        if base is None:
-            base = len(client.get("/api/v1/config/versions"))
+    with api() as client:  # no expected version: the server takes the one in force
         saved = client.put(
             "/api/v1/config",
-            {"document": document, "comment": comment, "expected_version": base},
+            {"document": document, "comment": comment, "expected_version": expected_version},
         )
     text = t(
         "applied {path} as version {version} ({sha})",

@@ -27,6 +27,7 @@ from api.dependencies import (
     require_role,
 )
 from api.errors import COMMON_RESPONSES, NOT_FOUND
+from domain.streams import CONFIG_STREAM
 from services import configuration
 from services.errors import Unavailable
 from services.programs import announce_configuration
@@ -59,8 +60,9 @@ class ConfigDocumentOut(ConfigVersionOut):
 class ConfigIn(BaseModel):
     document: Annotated[str, Field(max_length=MAX_DOCUMENT_CHARS)]
     comment: Annotated[str, Field(max_length=2000)] = ""
-    expected_version: Annotated[int, Field(ge=0, le=1_000_000)]
-    """The version this change started from; another admin's newer save makes it a 409."""
+    expected_version: Annotated[int | None, Field(ge=0, le=1_000_000)] = None
+    """The version this change started from; another admin's newer save makes it a 409.
+    None: whichever version is in force (a script that read nothing first)."""
 
 
 def version_in_force(services: Services, saved: Sequence[ConfigVersion]) -> ConfigVersion:
@@ -74,13 +76,12 @@ def version_in_force(services: Services, saved: Sequence[ConfigVersion]) -> Conf
 
 def save_as(services: Services, principal: Principal, body: ConfigIn) -> ConfigVersion:
     """Save as the signed-in admin; a refusal (``Invalid``, ``Conflict``) records nothing."""
+    store = services.database.store
+    base = body.expected_version
+    if base is None:
+        base = store.stream_version(CONFIG_STREAM)  # one event per saved version
     return configuration.save(
-        services.database.store,
-        services.proof,
-        principal.username,
-        body.document,
-        body.expected_version,
-        body.comment,
+        store, services.proof, principal.username, body.document, base, body.comment
     )
 
 

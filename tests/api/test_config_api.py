@@ -41,7 +41,7 @@ async def test_the_api_saves_versions_and_refuses_bad_ones(world: World) -> None
                 "quorum 9 exceeds",
             ),
             ({"document": DOCUMENT, "expected_version": 0}, 409, "version 1 was saved after"),
-            ({"document": DOCUMENT}, 422, "expected_version"),
+            ({"document": DOCUMENT, "expected_version": -1}, 422, "expected_version"),
             ({"document": "x" * 200_001, "expected_version": 1}, 422, "200000"),
         ]:
             refused = await admin.put("/api/v1/config", json=body)
@@ -122,3 +122,17 @@ async def test_an_admin_edits_in_the_browser(world: World) -> None:
         )
         assert post.status_code == 403
     assert saved_versions(world) == 1
+
+
+async def test_a_save_without_a_base_version_follows_the_one_in_force(world: World) -> None:
+    """A script (and ``trainops config apply``) may leave the base out: the version in force;
+    a specialist who tries is told what saving needs, not what reading needs."""
+    async with world.client("adm.qian") as admin:
+        first = await admin.put("/api/v1/config", json={"document": DOCUMENT})
+        second = await admin.put("/api/v1/config", json={"document": DOCUMENT, "comment": "x"})
+    assert (first.status_code, second.status_code) == (200, 200), first.text + second.text
+    assert (first.json()["version"], second.json()["version"]) == (1, 2)
+    async with world.client("spec.li") as li:
+        refused = await li.put("/api/v1/config", json={"document": DOCUMENT})
+    assert refused.status_code == 403
+    assert "changing the configuration needs the admin role" in refused.json()["detail"]
