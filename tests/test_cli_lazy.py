@@ -18,8 +18,9 @@ from trainops.lazy import load
 
 TRAINOPS = str(Path(sys.executable).with_name("trainops"))
 HEAVY = ("sqlalchemy", "temporalio", "httpx", "services", "audit", "eventlog", "projections")
-#: Not heavy for a command that draws a table, but ``--json`` draws none (issue 14).
-DRAWING = ("rich", "platformdirs")
+#: Not heavy for a command that draws a table or speaks https, but a ``--json`` read of a
+#: plain http server needs none of them (issue 14).
+DRAWING = ("rich", "platformdirs", "_ssl")
 
 
 def _words(text: str | None) -> str:

@@ -14,11 +14,12 @@ for. The command line connects to the server directly (no HTTP proxy).
 from __future__ import annotations
 
 import codecs
-import http.client
+import importlib.util
 import json
 import os
 import stat
 import sys
+import types
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -31,6 +32,28 @@ import typer
 
 from trainops.language import error, language, t
 from trainops.render import fail
+
+
+def _ssl_when_used() -> None:
+    """``ssl`` loaded on first use: ``http.client`` imports it only to define its HTTPS
+    connection, which costs a fifth of the interpreter's start, and a local server is plain
+    http (issue 14). Until then ``ssl`` is a stand-in whose first attribute read imports the
+    real module (in its place in ``sys.modules`` from then on) and answers from it."""
+    if "ssl" in sys.modules or importlib.util.find_spec("ssl") is None:
+        return
+    stand_in = types.ModuleType("ssl")
+
+    def real(name: str) -> Any:
+        if sys.modules.get("ssl") is stand_in:
+            del sys.modules["ssl"]
+        return getattr(importlib.import_module("ssl"), name)
+
+    stand_in.__getattr__ = real  # type: ignore[method-assign]
+    sys.modules["ssl"] = stand_in
+
+
+_ssl_when_used()
+import http.client  # noqa: E402  (after ssl is made lazy)
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 TIMEOUT_SECONDS = 60

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sys
@@ -114,6 +113,8 @@ def _cell(value: Any) -> str:
 def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] = ()) -> None:
     """Every field of every row, plain text (lists and objects as JSON), one header line (the
     table's ``columns`` when there is no row to name the fields)."""
+    import csv
+
     names = list(dict.fromkeys(name for row in rows for name in row)) or list(columns)
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(names)
