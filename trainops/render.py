@@ -26,6 +26,8 @@ class _LazyConsole:
     interpreter takes to start, and a ``--json`` read command never draws a table
     (issue 14). Everything is passed through to the real console."""
 
+    __slots__ = ("_real", "_stderr")
+
     def __init__(self, *, stderr: bool) -> None:
         object.__setattr__(self, "_stderr", stderr)
         object.__setattr__(self, "_real", None)
@@ -44,6 +46,10 @@ class _LazyConsole:
 
     def __setattr__(self, name: str, value: Any) -> None:
         setattr(self.real(), name, value)
+
+    @property
+    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]  # monkeypatch reads it
+        return self.real().__dict__
 
     def __enter__(self) -> Console:  # ``with console:`` (rich's Live) finds no ``__getattr__``
         return self.real().__enter__()
