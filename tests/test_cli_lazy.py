@@ -18,6 +18,9 @@ from trainops.lazy import load
 
 TRAINOPS = str(Path(sys.executable).with_name("trainops"))
 HEAVY = ("sqlalchemy", "temporalio", "httpx", "services", "audit", "eventlog", "projections")
+#: Not heavy for a command that draws a table or speaks https, but a ``--json`` read of a
+#: plain http server needs none of them (issue 14).
+DRAWING = ("rich", "platformdirs", "_ssl")
 
 
 def _words(text: str | None) -> str:
@@ -85,17 +88,24 @@ class _StandInApi(BaseHTTPRequestHandler):
         """Quiet."""
 
 
-def test_a_read_command_through_the_entry_point_imports_no_database_or_temporal() -> None:
+def test_a_read_command_through_the_entry_point_imports_no_database_or_temporal(
+    tmp_path: Path,
+) -> None:
     """The real entry point (not the typer app alone): the start-up error handling around every
-    command once imported SQLAlchemy for all of them, tripling a read command's start."""
+    command once imported SQLAlchemy for all of them, tripling a read command's start. With
+    ``--json`` and its answer piped, rich (a table's drawing) is not imported either."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _StandInApi)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     script = (  # main() ends with os._exit: say what was loaded just before it
-        "import os, sys\n"
+        "import io, os, sys\n"
+        "sys.stdout = io.StringIO()\n"  # piped, as a script reads the answer
         "leave = os._exit\n"
         "def _exit(code):\n"
-        "    print('EXIT', code)\n"
-        f"    print('LOADED', sorted(m for m in {HEAVY!r} if m in sys.modules), flush=True)\n"
+        "    said = sys.__stdout__\n"
+        "    print('EXIT', code, file=said)\n"
+        f"    loaded = sorted(m for m in {HEAVY + DRAWING!r} if m in sys.modules)\n"
+        "    print('LOADED', loaded, file=said)\n"
+        "    print('ANSWER', repr(sys.stdout.getvalue()), file=said, flush=True)\n"
         "    leave(code)\n"
         "os._exit = _exit\n"
         "sys.argv = ['trainops', 'program', 'list', '--json']\n"
@@ -106,8 +116,10 @@ def test_a_read_command_through_the_entry_point_imports_no_database_or_temporal(
         **os.environ,
         "TRAINOPS_SERVER": f"http://127.0.0.1:{server.server_address[1]}",
         "TRAINOPS_TOKEN": "tro_stand_in",
-        "TRAINOPS_CREDENTIALS_FILE": str(Path(os.devnull).with_name("no-trainops-credentials")),
+        # No credentials file there: the token above is the only one.
+        "XDG_CONFIG_HOME": str(tmp_path),
     }
+    env.pop("TRAINOPS_CREDENTIALS_FILE", None)
     try:
         done = subprocess.run(
             [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
@@ -116,3 +128,4 @@ def test_a_read_command_through_the_entry_point_imports_no_database_or_temporal(
         server.shutdown()
     assert "EXIT 0" in done.stdout, done.stdout[-500:] + done.stderr[-500:]
     assert "LOADED []" in done.stdout, done.stdout[-500:]
+    assert "ANSWER '[]\\n'" in done.stdout, done.stdout[-500:]

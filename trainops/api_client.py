@@ -14,10 +14,12 @@ for. The command line connects to the server directly (no HTTP proxy).
 from __future__ import annotations
 
 import codecs
-import http.client
+import importlib.util
 import json
 import os
 import stat
+import sys
+import types
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -26,11 +28,32 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlencode, urlsplit
 
-import platformdirs
 import typer
 
 from trainops.language import error, language, t
 from trainops.render import fail
+
+
+def _ssl_when_used() -> None:
+    """``ssl`` loaded on first use: ``http.client`` imports it only to define its HTTPS
+    connection, which costs a fifth of the interpreter's start, and a local server is plain
+    http (issue 14). Until then ``ssl`` is a stand-in whose first attribute read imports the
+    real module (in its place in ``sys.modules`` from then on) and answers from it."""
+    if "ssl" in sys.modules or importlib.util.find_spec("ssl") is None:
+        return
+    stand_in = types.ModuleType("ssl")
+
+    def real(name: str) -> Any:
+        if sys.modules.get("ssl") is stand_in:
+            del sys.modules["ssl"]
+        return getattr(importlib.import_module("ssl"), name)
+
+    stand_in.__getattr__ = real  # type: ignore[method-assign]
+    sys.modules["ssl"] = stand_in
+
+
+_ssl_when_used()
+import http.client  # noqa: E402  (after ssl is made lazy)
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 TIMEOUT_SECONDS = 60
@@ -43,7 +66,18 @@ def credentials_path() -> Path:
     override = os.environ.get("TRAINOPS_CREDENTIALS_FILE")
     if override:
         return Path(override)
-    return platformdirs.user_config_path("trainops") / "credentials.json"
+    return _config_directory() / "credentials.json"
+
+
+def _config_directory() -> Path:
+    """Where platformdirs puts the user's configuration; on Linux its XDG rule said here, as
+    platformdirs takes longer to import than the interpreter to start (issue 14)."""
+    if sys.platform == "linux" and "ANDROID_DATA" not in os.environ:
+        base = os.environ.get("XDG_CONFIG_HOME", "").strip()
+        return Path(base or os.path.expanduser("~/.config")) / "trainops"
+    import platformdirs
+
+    return platformdirs.user_config_path("trainops")
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,13 @@ back for an English run.
 
 from __future__ import annotations
 
+import copy
+import functools
 import importlib
 import io
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -209,7 +211,8 @@ class LocalizedContext(_click.Context):
 def localized(command: _click.Command) -> _click.Command:
     """``command`` and every sub-command with their help in the command line's language."""
     command.context_class = LocalizedContext
-    for sub in getattr(command, "commands", {}).values():
+    commands = getattr(command, "commands", {})
+    for sub in getattr(commands, "made", commands).values():  # the others when made
         localized(sub)
     return command
 
@@ -219,7 +222,7 @@ def load(name: str, entry: Lazy) -> _click.Command:
     module_name, _, attribute = entry.target.partition(":")
     found: Any = getattr(importlib.import_module(module_name), attribute)
     if isinstance(found, typer.Typer):
-        command: _click.Command = typer.main.get_group(found)
+        command: _click.Command = _group_on_demand(found)
     else:
         single = command_group(add_completion=False)
         single.command(name=name)(found)
@@ -250,6 +253,65 @@ class LocalizedGroup(TyperGroup):
                     message=english.rstrip("。."), suggestions=suggestions.removesuffix("?")
                 )
             raise
+
+
+class OnDemandCommands(MutableMapping[str, _click.Command]):
+    """A group's commands, each made by typer the first time it is looked up: typer reads
+    every command's signature and type hints to make it, about as long as the interpreter
+    takes to start for ``program``'s thirty, and a command run needs one (issue 14)."""
+
+    def __init__(self, pending: dict[str, Callable[[], _click.Command]]) -> None:
+        self.pending = pending
+        self.made: dict[str, _click.Command] = {}
+        self._order = list(pending)
+
+    def __getitem__(self, name: str) -> _click.Command:
+        if name in self.pending:
+            self.made[name] = localized(self.pending.pop(name)())
+        return self.made[name]
+
+    def __setitem__(self, name: str, command: _click.Command) -> None:
+        self.pending.pop(name, None)
+        self.made[name] = command
+        if name not in self._order:
+            self._order.append(name)
+
+    def __delitem__(self, name: str) -> None:
+        if self.pending.pop(name, None) is None:
+            del self.made[name]
+        self._order.remove(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.pending or name in self.made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._order))
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
+def _group_on_demand(app: typer.Typer) -> _click.Command:
+    """``app`` as a click group, its own commands made on first use (``OnDemandCommands``),
+    listed first as typer lists them."""
+    shell = copy.copy(app)
+    shell.registered_commands = []
+    group = typer.main.get_group(shell)
+    pending: dict[str, Callable[[], _click.Command]] = {}
+    for info in app.registered_commands:
+        assert info.callback is not None, "a typer command has a callback"
+        name = info.name or typer.main.get_command_name(info.callback.__name__)
+        pending[name] = functools.partial(
+            typer.main.get_command_from_info,
+            info,
+            pretty_exceptions_short=app.pretty_exceptions_short,
+            rich_markup_mode=app.rich_markup_mode,
+        )
+    commands = OnDemandCommands(pending)
+    for name, command in group.commands.items():
+        commands[name] = command
+    group.commands = commands
+    return group
 
 
 class LazyGroup(LocalizedGroup):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
@@ -40,6 +39,8 @@ def session_spec(spec: str, timezone: str) -> dict[str, Any]:
         )
         raise fail(message) from exc
     if starts_at.tzinfo is None:
+        from zoneinfo import ZoneInfo  # on use: a read command never needs it (issue 14)
+
         starts_at = starts_at.replace(tzinfo=ZoneInfo(timezone))
     return {
         "session_id": session_id,
@@ -49,6 +50,8 @@ def session_spec(spec: str, timezone: str) -> dict[str, Any]:
 
 
 def zone_named(name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -2,33 +2,79 @@
 
 from __future__ import annotations
 
-import csv
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import typer
-from rich.cells import cell_len
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
 from trainops.language import heading, t
 
 if TYPE_CHECKING:  # the domain's models cost a tenth of a second to import; tables need none
+    from rich.console import Console
+    from rich.table import Table
+
     from domain.kpi import ExecutionKpis, Rate
 
-console = Console()
-errors = Console(stderr=True)
+
+class _LazyConsole:
+    """A rich ``Console`` made on first use: rich takes about as long to import as the
+    interpreter takes to start, and a ``--json`` read command never draws a table
+    (issue 14). Everything is passed through to the real console."""
+
+    __slots__ = ("_real", "_stderr")
+
+    def __init__(self, *, stderr: bool) -> None:
+        object.__setattr__(self, "_stderr", stderr)
+        object.__setattr__(self, "_real", None)
+
+    def real(self) -> Console:
+        made = object.__getattribute__(self, "_real")
+        if made is None:
+            from rich.console import Console
+
+            made = Console(stderr=object.__getattribute__(self, "_stderr"))
+            object.__setattr__(self, "_real", made)
+        return cast("Console", made)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self.real(), name, value)
+
+    @property
+    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]  # monkeypatch reads it
+        return self.real().__dict__
+
+    def __enter__(self) -> Console:  # ``with console:`` (rich's Live) finds no ``__getattr__``
+        return self.real().__enter__()
+
+    def __exit__(self, *details: Any) -> None:
+        self.real().__exit__(*details)
+
+
+console = cast("Console", _LazyConsole(stderr=False))
+errors = cast("Console", _LazyConsole(stderr=True))
+
+
+def _plain_stdout() -> bool:
+    """stdout is a pipe or a file and nothing asks for colour: what rich would print is the
+    plain text, so it is printed without importing rich."""
+    untouched = isinstance(console, _LazyConsole)  # a test may put its own console in place
+    forced = any(os.environ.get(name) for name in ("FORCE_COLOR", "TTY_COMPATIBLE"))
+    return untouched and not forced and not sys.stdout.isatty()
 
 
 def fail(message: str, code: int = 2, *, to_stderr: bool = True) -> typer.Exit:
     """Print ``message`` as an error on stderr (as typed: ``[optional]`` stays, never markup)
     and return the exit to raise (code 2: bad input)."""
+    from rich.markup import escape
+
     # soft_wrap: one line however narrow the terminal (or 80 columns when not a terminal).
     (errors if to_stderr else console).print(
         f"[red]{escape(t('error:'))}[/red] {escape(message)}", soft_wrap=True
@@ -43,6 +89,11 @@ def _plain(value: Any) -> Any:
 
 
 def print_json(data: Any) -> None:
+    """Indented JSON; coloured by rich on a terminal, as rich prints it (to the character)
+    without rich when piped, as scripts read it."""
+    if _plain_stdout():
+        sys.stdout.write(json.dumps(data, default=_plain, ensure_ascii=False, indent=2) + "\n")
+        return
     console.print_json(json.dumps(data, default=_plain, ensure_ascii=False))
 
 
@@ -68,6 +119,8 @@ def _cell(value: Any) -> str:
 def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] = ()) -> None:
     """Every field of every row, plain text (lists and objects as JSON), one header line (the
     table's ``columns`` when there is no row to name the fields)."""
+    import csv
+
     names = list(dict.fromkeys(name for row in rows for name in row)) or list(columns)
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(names)
@@ -104,6 +157,8 @@ def show_rows(
 
 def warn(message: str) -> None:
     """A warning on stderr (never in the answer a script reads), as typed: never markup."""
+    from rich.text import Text
+
     errors.print(Text(f"{t('warning:')} {message}"), soft_wrap=True)
 
 
@@ -139,6 +194,8 @@ def _shown(value: Any) -> str:
 
 def _width(rows: Sequence[dict[str, Any]], column: str) -> int:
     """Terminal cells, not characters: a Chinese heading is twice as wide as it is long."""
+    from rich.cells import cell_len
+
     cells = (cell_len(_shown(r.get(column))) for r in rows)
     return max([cell_len(heading(column)), *cells])
 
@@ -164,6 +221,9 @@ def rows_table(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str
     printed as typed, never read as markup). Identifiers are never cut, so they can be
     copied; other columns wrap, and those that cannot fit the terminal are left out with a
     note (``--json`` has everything). Headings are in the reader's language."""
+    from rich.table import Table
+    from rich.text import Text
+
     shown = _fitting(rows, columns, console.width)
     table = Table(title=Text(title))
     for column in shown:
@@ -190,11 +250,15 @@ def rows_table(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str
 
 
 def _cell_text(cell: Any) -> str:
+    from rich.text import Text
+
     return cell.plain if isinstance(cell, Text) else str(cell)
 
 
 def _longest_words(table: Table) -> list[int]:
     """Each column's longest word, in its heading or a cell (terminal cells, not characters)."""
+    from rich.cells import cell_len
+
     return [
         max(
             (
@@ -212,6 +276,9 @@ def print_fitting(table: Table) -> None:
     """``table`` when it fits the terminal without breaking a word; otherwise the same cells
     as one block per row, a line per column (``heading: value``), wrapped between words, as
     on a phone-width terminal numbers and names stay whole and readable."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
     widths = _longest_words(table)
     spare = console.width - (1 + sum(width + 3 for width in widths))  # padding and rules
     if spare >= 0:
@@ -246,6 +313,9 @@ def _rate(rate: Rate) -> str:
 
 
 def kpi_table(report: Sequence[ExecutionKpis]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=Text(t("Execution KPIs per specialist and quarter")))
     for column in ("specialist", "period", "plan completion", "on time", "participation"):
         justify: Literal["left", "right"] = (
