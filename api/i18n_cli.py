@@ -72,6 +72,10 @@ CLI_ZH_CN: dict[str, str] = {
     "roles replaced": "角色已替换",
     "password set": "密码已设置",
     # ---- programs
+    "{when} is not a time, e.g. 2026-12-10T09:00": "{when} 不是时间,例如 2026-12-10T09:00",
+    "{when} does not exist in {zone}: the clocks skip it that day; choose another time": (
+        "{zone} 没有 {when} 这个时刻:当天时钟跳过了它(夏令时),请另选时间"
+    ),
     "session {spec} is not ID@WHEN[/HOURS], e.g. s1@2026-12-10T09:00/3": (
         "课次 {spec} 的格式不是 ID@时间[/小时],例如 s1@2026-12-10T09:00/3"
     ),

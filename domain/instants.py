@@ -27,3 +27,13 @@ def instant_text(
         return f"{parsed.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {zone}"
     except (ZoneInfoNotFoundError, ValueError):
         return f"{parsed.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def wall_clock_instant(naive: datetime, zone: ZoneInfo) -> datetime:
+    """``naive`` read as the clocks in ``zone`` show it; ``ValueError`` for a time they skip
+    (the hour a daylight-saving change jumps over), which trainees would otherwise be reminded
+    of as a time nobody wrote. A repeated time is its first occurrence."""
+    aware = naive.replace(tzinfo=zone, fold=0)
+    if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive.replace(tzinfo=None):
+        raise ValueError(f"{naive:%Y-%m-%d %H:%M} does not exist in {zone.key}")
+    return aware

@@ -21,6 +21,7 @@ from trainops.program_requests import (
     done,
     program_detail,
     session_spec,
+    when_of,
     zone_named,
 )
 from trainops.render import OutputOption, fail, print_json, rows_table, show_rows, when
@@ -217,13 +218,8 @@ def attendance(
 def reschedule(program_id: str, session_id: str, starts_at: str, as_json: AsJson = False) -> None:
     """Move a session (its reminders move with it); a time without offset is program-local."""
     zone = str(program_detail(program_id)["state"].get("timezone", "UTC"))
-    moved = session_spec(f"{session_id}@{starts_at}", zone)
-    act(
-        program_id,
-        "reschedule",
-        {"session_id": session_id, "starts_at": moved["starts_at"]},
-        as_json,
-    )
+    moved = when_of(starts_at, zone)
+    act(program_id, "reschedule", {"session_id": session_id, "starts_at": moved}, as_json)
 
 
 @program_app.command()

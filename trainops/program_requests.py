@@ -38,15 +38,40 @@ def session_spec(spec: str, timezone: str) -> dict[str, Any]:
             "session {spec} is not ID@WHEN[/HOURS], e.g. s1@2026-12-10T09:00/3", spec=repr(spec)
         )
         raise fail(message) from exc
-    if starts_at.tzinfo is None:
-        from zoneinfo import ZoneInfo  # on use: a read command never needs it (issue 14)
-
-        starts_at = starts_at.replace(tzinfo=ZoneInfo(timezone))
     return {
         "session_id": session_id,
-        "starts_at": starts_at.isoformat(),
+        "starts_at": local_time(starts_at, timezone).isoformat(),
         "duration_hours": duration,
     }
+
+
+def local_time(moment: datetime, timezone: str) -> datetime:
+    """``moment`` as written; without an offset, read on the program's clocks. A time those
+    clocks skip (a daylight-saving gap) is refused, never silently moved."""
+    if moment.tzinfo is not None:
+        return moment
+    from zoneinfo import ZoneInfo  # on use: a read command never needs it (issue 14)
+
+    from domain.instants import wall_clock_instant
+
+    try:
+        return wall_clock_instant(moment, ZoneInfo(timezone))
+    except ValueError as exc:
+        message = t(
+            "{when} does not exist in {zone}: the clocks skip it that day; choose another time",
+            when=f"{moment:%Y-%m-%d %H:%M}",
+            zone=timezone,
+        )
+        raise fail(message) from exc
+
+
+def when_of(text: str, timezone: str) -> str:
+    """A session's new start as the command line takes it (``reschedule``)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise fail(t("{when} is not a time, e.g. 2026-12-10T09:00", when=repr(text))) from exc
+    return local_time(moment, timezone).isoformat()
 
 
 def zone_named(name: str) -> str:
