@@ -65,13 +65,10 @@ class ValidationProblem(Problem):
     errors: list[dict[str, Any]]
 
 
-def describe_errors(errors: Sequence[Any]) -> str:
-    parts = []
-    for err in errors:
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
-        where = ".".join(loc) or "input"
-        parts.append(f"{where}: {err.get('msg', 'invalid')}")
-    return "invalid input: " + "; ".join(parts) if parts else "invalid input"
+def describe_errors(errors: Sequence[Any], lang: str = "en") -> str:
+    """A 422's ``detail``: every error as "field: problem", in ``lang``
+    (``services.validation_texts``: one wording for the API, the pages and the CLI)."""
+    return invalid_input(errors, lang)
 
 
 def _plain_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
@@ -187,7 +184,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError | ValidationError)
     errors = exc.errors()
     lang = request_language(request)
-    message = invalid_input(errors, lang) if lang != "en" else describe_errors(errors)
+    message = describe_errors(errors, lang)
     if is_api(request):
         fields = sorted({_field_of(e) for e in errors})
         body = _coded(message, "request.invalid", fields=", ".join(fields))

@@ -157,7 +157,7 @@ def sentence_in_chinese(english: str) -> str | None:
 
 def problem(error: Mapping[str, Any], lang: str) -> str:
     """What is wrong with one field, from pydantic's ``type`` and ``ctx``."""
-    english = str(error.get("msg", "invalid"))
+    english = str(error.get("msg", "invalid")).removeprefix("Value error, ")
     if lang != "zh-CN":
         return english
     context = {name: _plain(name, value) for name, value in (error.get("ctx") or {}).items()}
@@ -172,8 +172,23 @@ def problem(error: Mapping[str, Any], lang: str) -> str:
     return english
 
 
+def _meaningful(errors: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The errors a person should read: a list's "too short" is left out when one of its own
+    items is wrong (pydantic counts only the valid items: "sessions: at least 1 item, not 0"
+    beside the session that was given and is wrong)."""
+    errors = list(errors)
+    locations = [tuple(e.get("loc", ())) for e in errors]
+    return [
+        error
+        for error, loc in zip(errors, locations, strict=True)
+        if error.get("type") != "too_short"
+        or not any(len(other) > len(loc) and other[: len(loc)] == loc for other in locations)
+    ]
+
+
 def describe(errors: Iterable[Mapping[str, Any]], lang: str) -> str:
     """Every error as "field: problem", joined by "; " (in Chinese, "字段:问题" by ";")."""
+    errors = _meaningful(errors)
     if lang == "zh-CN":
         return ";".join(f"{field_name(e.get('loc', ()), lang)}:{problem(e, lang)}" for e in errors)
     return "; ".join(f"{field_name(e.get('loc', ()), lang)}: {problem(e, lang)}" for e in errors)

@@ -168,7 +168,7 @@ def message_of(exc: Exception, request: Request | None = None) -> str:
     """Why an action was not taken, in words for the person who asked (a refusal of the
     program rules in their language when the request is given)."""
     if isinstance(exc, ValidationError):
-        return describe_errors(exc.errors())
+        return describe_errors(exc.errors(), language(request) if request is not None else "en")
     if isinstance(exc, HTTPException):
         return str(exc.detail)
     if isinstance(exc, ServiceError | TemporalUnavailable | TemporalTimeout):

@@ -48,7 +48,7 @@ PEOPLE: dict[str, tuple[str, ...]] = {
 
 #: Trainees known as employees (reference data) only, without an account: emp.2 is planned
 #: beside emp.1 in every test program (a plan may only name known people).
-EMPLOYEES = ("emp.2",)
+EMPLOYEES = ("emp.2", "emp.3")
 
 
 class TrackingClient(ProgramClient):

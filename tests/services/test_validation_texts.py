@@ -1,0 +1,45 @@
+"""A 422's words: what is wrong, once, without pydantic's internals ("Value error, ", a list
+said to be empty beside its own wrong item), in English and Chinese alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from domain import commands as c
+from services.validation_texts import invalid_input
+
+PLAN: dict[str, Any] = {
+    "program_id": "p1",
+    "actor": "spec",
+    "title": "Safety",
+    "planned_date": date(2030, 1, 20),
+    "trainees": ("e1",),
+}
+
+
+def _errors(**changes: Any) -> list[Any]:
+    with pytest.raises(ValidationError) as invalid:
+        c.PlanProgram.model_validate({**PLAN, **changes})
+    return list(invalid.value.errors())
+
+
+def test_a_wrong_session_is_said_once_not_as_an_empty_list() -> None:
+    start = datetime(2030, 1, 15, 9, tzinfo=UTC)
+    errors = _errors(sessions=({"session_id": "s1", "starts_at": start, "duration_hours": 0},))
+    for lang in ("en", "zh-CN"):
+        said = invalid_input(errors, lang)
+        assert "duration_hours" in said or "时长" in said, said
+        assert "at least 1 item" not in said and "Tuple" not in said, said
+    # a list that is really empty is still said
+    assert "at least 1 item" in invalid_input(_errors(sessions=()), "en")
+
+
+def test_our_validators_speak_without_pydantics_prefix() -> None:
+    start = datetime(2030, 1, 15, 9, tzinfo=UTC)
+    session = {"session_id": "s1", "starts_at": start}
+    said = invalid_input(_errors(sessions=(session,), trainees=("e1", "e1")), "en")
+    assert "trainees must not repeat" in said and "Value error" not in said, said
