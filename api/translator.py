@@ -14,7 +14,7 @@ from api.i18n import CATALOG
 from api.languages import DEFAULT, LANGUAGES
 from api.refusal_texts import ZH_CN as REFUSALS_ZH_CN
 from api.refusal_texts import in_chinese
-from domain.refusals import REFUSALS
+from domain.refusals import REFUSALS, in_english
 from projections.event_texts import built_in, decode, render
 from services.error_texts import say
 
@@ -57,7 +57,9 @@ class Translator:
         if template is None:
             return english
         try:
-            return template.format_map(in_chinese(params) if chinese else params)
+            if chinese:
+                return template.format_map(in_chinese(params))
+            return in_english(template, {str(k): str(v) for k, v in params.items()})
         except (KeyError, ValueError, IndexError):
             return english
 

@@ -119,7 +119,39 @@ REFUSALS: dict[str, str] = {
 }
 
 
+#: How an action (a command's ``kind``, the ``action`` parameter) reads in an English
+#: sentence, "cannot {action} a program that is …", where the kind itself is not a verb.
+ACTION_WORDS_EN: dict[str, str] = {
+    "request_changes": "request changes to",
+    "claim": "claim a task of",
+    "unclaim": "return a task of",
+    "delegate": "delegate a task of",
+    "resolve": "resolve a task of",
+    "reassign": "reassign a task of",
+    "enroll": "enrol a trainee in",
+    "enroll_many": "enrol trainees in",
+    "reschedule": "reschedule a session of",
+    "attendance": "record attendance for",
+    "attendance_batch": "record attendance for",
+    "complete_session": "complete a session of",
+    "complete_execution": "complete the execution of",
+    "survey": "submit a survey for",
+    "exam": "take the exam of",
+    "exam_score": "record an exam score for",
+    "confirm_exam_score": "confirm an exam score for",
+    "close_evaluation": "close the evaluation of",
+    "feedback": "give feedback on",
+}
+
+
+def in_english(template: str, params: dict[str, str]) -> str:
+    """``template`` filled with ``params``, an action in words (the params keep its kind)."""
+    action = params.get("action")
+    shown = params if action is None else {**params, "action": ACTION_WORDS_EN.get(action, action)}
+    return template.format_map(shown)
+
+
 def refused(code: str, /, **params: object) -> DomainError:
     """The ``DomainError`` for ``code`` with its parameters (raise it)."""
     values = {name: str(value) for name, value in params.items()}
-    return DomainError(REFUSALS[code].format_map(values), code=code, params=values)
+    return DomainError(in_english(REFUSALS[code], values), code=code, params=values)

@@ -236,7 +236,7 @@ async def test_refused_in_the_wrong_state_and_for_strangers(world: World) -> Non
             data={"csrf_token": csrf_of(page.text), "overall": "80"},
         )
         assert early.status_code == 403
-        assert "cannot survey a program that is executing" in early.text
+        assert "cannot submit a survey for a program that is executing" in early.text
         early_exam = await emp.post(
             "/my/trainings/tr-exec/exam", data={"csrf_token": csrf_of(page.text), "score": "80"}
         )

@@ -184,7 +184,9 @@ def test_only_the_specialist_records_and_only_for_an_attendee_while_evaluating()
     with pytest.raises(DomainError, match="'t3' did not attend"):
         run(evaluating(), score(trainee="t3"), END)
     executing = evaluating().model_copy(update={"status": ProgramStatus.EXECUTING})
-    with pytest.raises(DomainError, match="cannot exam_score a program that is executing"):
+    with pytest.raises(
+        DomainError, match="cannot record an exam score for a program that is executing"
+    ):
         run(executing, score(), END)
     closes = END + timedelta(days=14)
     with pytest.raises(DomainError, match="evaluation window closed"):
@@ -272,7 +274,9 @@ def test_no_survey_before_the_sessions_are_held() -> None:
     """Evaluation opens only once every session is completed, which needs its start passed."""
     for status in (ProgramStatus.PUBLISHED, ProgramStatus.EXECUTING):
         state = evaluating().model_copy(update={"status": status})
-        with pytest.raises(DomainError, match=f"cannot survey a program that is {status.value}"):
+        with pytest.raises(
+            DomainError, match=f"cannot submit a survey for a program that is {status.value}"
+        ):
             run(state, survey("t1"), END)
 
 
@@ -285,7 +289,7 @@ def test_no_survey_or_exam_once_the_window_has_run_out() -> None:
     with pytest.raises(DomainError, match="evaluation window closed"):
         run(state, c.SubmitExam(actor="t1", answers={"q1": "B"}), closes)
     closed = state.model_copy(update={"status": ProgramStatus.FEEDBACK})
-    with pytest.raises(DomainError, match="cannot survey a program that is feedback"):
+    with pytest.raises(DomainError, match="cannot submit a survey for a program that is feedback"):
         run(closed, survey("t1"), END)
 
 
