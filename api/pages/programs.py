@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, Response
 
 from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
+from api.errors import HTTP_422
 from api.kpis import Shown
 from api.pages.charts import lifecycle_chart
 from api.pages.forms import (
@@ -24,6 +25,7 @@ from api.pages.kpi import behind_kpi
 from api.pages.rendering import FORM_ERRORS, language, message_of, redirect, render, status_for
 from domain.fact_rules import DEFAULT_ENTRY_WINDOW_DAYS
 from domain.scorecards import Scope
+from domain.state import ProgramStatus
 from projections import queries
 from services import programs as program_cases
 from services import reads
@@ -52,6 +54,9 @@ def programs_page(
     """Everyone's visible programs, filtered; ``kpi``/``scope``/``name``/``period`` (and
     ``subject``) keep exactly the programs behind that number of a scorecard."""
     wanted = request.query_params.get("status") or None
+    if wanted is not None and wanted not in {s.value for s in ProgramStatus}:
+        # a mistyped filter is said, never "no programs yet"
+        raise HTTPException(HTTP_422, f"unknown status {wanted!r}")
     engine = services.database.engine
     behind: Shown | None = None
     if kpi:

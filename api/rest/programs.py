@@ -20,6 +20,7 @@ from api.rest.schemas import (
     ProgramOut,
     TimelineEntryOut,
 )
+from domain.state import ProgramStatus
 from services import programs as program_cases
 from services import reads
 from services.actions import ACTIONS, PlanBody, ProgramAction
@@ -34,16 +35,14 @@ def list_programs(
     principal: CurrentPrincipal,
     services: ServicesDep,
     specialist: PersonFilter = None,
-    status_: Annotated[
-        str | None, Query(alias="status", min_length=1, max_length=30, pattern=r"^[a-z_]+$")
-    ] = None,
+    status_: Annotated[ProgramStatus | None, Query(alias="status")] = None,
     period: PeriodFilter = None,
 ) -> list[ProgramOut]:
     rows = reads.visible_programs(
         services.database.engine,
         principal.user,
         specialist=specialist,
-        status=status_,
+        status=None if status_ is None else status_.value,
         period=period,
     )
     return [ProgramOut.model_validate(r) for r in rows]

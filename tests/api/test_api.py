@@ -442,3 +442,13 @@ async def test_only_known_people_are_enrolled(world: World) -> None:
     assert unknown_trainees(store, ["emp.1", "emp.2", "ghost.one"]) == {"ghost.one"}
     world.users.set_active("emp.1", False)
     assert unknown_trainees(store, ["emp.1"]) == {"emp.1"}
+
+
+async def test_a_mistyped_status_filter_is_said_not_an_empty_list(world: World) -> None:
+    async with world.client("spec.li") as li, world.browser("spec.li") as page:
+        listed = await li.get("/api/v1/programs?status=zzz")
+        shown = await page.get("/programs?status=zzz")
+        fine = await li.get("/api/v1/programs?status=draft")
+    assert listed.status_code == 422 and "status" in listed.json()["detail"]
+    assert shown.status_code == 422 and "unknown status" in shown.text
+    assert fine.status_code == 200
