@@ -42,7 +42,7 @@ from domain.evaluation import grade_exam as grade
 from domain.events import EventEnvelope, ExamGrading, ExamItem, load_event
 from domain.proofs import ProofRefused, verify_assertion
 from domain.reference import CourseDefined, ProgramResourcesAssigned
-from domain.refusals import refused
+from domain.refusals import DomainError, refused
 from eventlog import DuplicateEventError, EventStore, NewEvent, StreamVersionConflict
 
 log = structlog.get_logger(__name__)
@@ -183,6 +183,15 @@ class ProgramActivities:
             raise _refusal("exam.course_not_defined", course_id=repr(assigned.course_id))
         try:
             score, items = grade(course, request.answers)
+        except DomainError as exc:  # answers that do not fit the course: bad input, keyed
+            raise ApplicationError(
+                str(exc),
+                exc.code,
+                exc.params,
+                type=INVALID_INPUT,
+                non_retryable=True,
+                category=ApplicationErrorCategory.BENIGN,
+            ) from exc
         except ValueError as exc:
             raise _invalid(str(exc)) from exc
         return ExamGrading(

@@ -196,8 +196,8 @@ async def _refused(request: Request, exc: Exception) -> Response:
     """The workflow refused (nothing recorded): malformed input is a 422, anything else a 403.
     The API says why in English with the refusal's ``code`` and ``params`` (for a client's
     own catalog); a page says it in the reader's language."""
-    reason = f"refused: {exc}"
     kind = getattr(exc, "kind", "")
+    reason = f"invalid input: {exc}" if kind == "InvalidInput" else f"refused: {exc}"
     code = HTTP_422 if kind == "InvalidInput" else status.HTTP_403_FORBIDDEN
     log.info("action refused", reason=str(exc), kind=kind)
     if is_api(request):

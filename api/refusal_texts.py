@@ -75,6 +75,8 @@ ZH_CN: dict[str, str] = {
         "项目 {program_id} 没有可用于在线考试评分的课程:请培训专员先分配课程(参考数据)"
     ),
     "exam.course_not_defined": "参考数据中没有定义课程 {course_id}",
+    "exam.no_answer_key": "课程 {course_id} 没有可用于评分的标准答案",
+    "exam.unknown_questions": "课程中没有这些题目的答案:{questions}",
     "program.exam_without_grading": "考试答案必须按课程的标准答案评分",
     "policy.no_department": "步骤 {step} 需要部门经理审批，但计划未指定部门：请为项目指定部门",
     "policy.no_manager": "步骤 {step} 需要部门经理审批，但部门 {department} 没有配置经理",

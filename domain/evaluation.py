@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.event_base import DomainEvent, PersonId
 from domain.exact import exact
 from domain.reference import CourseDefined, RecordId, same_answer
+from domain.refusals import refused
 from domain.roi import CostCategory
 from domain.statistics import (
     DidEstimate,
@@ -189,10 +190,10 @@ def grade_exam(
     """Score 0-100 = correct / questions of the course; unanswered questions are wrong.
     Answers compare case- and space-insensitively (a key "B" accepts " b")."""
     if not course.questions:
-        raise ValueError(f"course {course.course_id!r} has no answer key")
+        raise refused("exam.no_answer_key", course_id=repr(course.course_id))
     unknown = sorted(set(answers) - {q.question_id for q in course.questions})
     if unknown:
-        raise ValueError(f"answers to questions the course does not have: {unknown}")
+        raise refused("exam.unknown_questions", questions=", ".join(unknown))
     items = tuple(
         GradedItem(
             question_id=q.question_id,

@@ -105,6 +105,8 @@ REFUSALS: dict[str, str] = {
         "assigns one (reference data) first"
     ),
     "exam.course_not_defined": "course {course_id} is not defined in the reference data",
+    "exam.no_answer_key": "course {course_id} has no answer key to grade an exam against",
+    "exam.unknown_questions": "answers to questions the course does not have: {questions}",
     "program.exam_without_grading": "exam answers must be graded against the course's answer key",
     "policy.no_department": (
         "step {step} needs the department manager, but the plan names no department: give the "

@@ -32,6 +32,7 @@ from domain.reference import (
     Question,
     VenueDefined,
 )
+from domain.refusals import DomainError
 from domain.roi import BenefitLine, CostLine
 from domain.scorecards import KpiInputs, scorecards
 
@@ -108,7 +109,7 @@ def test_grade_exam_and_mastery() -> None:
     score, items = grade_exam(course, {"q1": "b", "q2": "A", "q3": "A", "q5": " Call  120 "})
     assert score == 60  # q1, q3, q5 right; q2 wrong; q4 unanswered
     assert [i.correct for i in items] == [True, False, True, False, True]
-    with pytest.raises(ValueError, match="q9"):
+    with pytest.raises(DomainError, match="q9"):
         grade_exam(course, {"q9": "A"})
     l2 = learning(
         [ExamResult(program_id="p1", trainee=t, score=s) for t, s in (("a", 60), ("b", 59.5))],

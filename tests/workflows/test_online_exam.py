@@ -66,8 +66,10 @@ async def test_online_exam_answers_are_graded_from_the_answer_key(
         ),
     )
     record_reference(h.db.store, ProgramResourcesAssigned(program_id=pid, course_id="safety-101"))
-    with pytest.raises(ActionRefused, match="questions the course does not have"):
+    with pytest.raises(ActionRefused, match=r"questions the course does not have: q9$") as odd:
         await h.programs.act(pid, c.SubmitExam(actor="t1", answers={"q9": "B"}))
+    # bad input (422, exit 2) with a code, so it is said in the reader's language
+    assert (odd.value.kind, odd.value.code) == ("InvalidInput", "exam.unknown_questions")
     with pytest.raises(ActionRefused, match="either a score or the exam's answers"):
         await h.programs.act(pid, c.SubmitExam.model_construct(actor="t1", kind="exam"))
 
