@@ -30,6 +30,10 @@ EN: dict[str, str] = {
         "no trainops database at {path}: run this where `trainops up` keeps its data, or set "
         "TRAINOPS_DATABASE_URL"
     ),
+    "error.task_left_waiting": (
+        "task {task_id} of program {program_id} was {username}'s and now waits on no one: "
+        "trainops program reassign {program_id} --task {task_id} --to APPROVER"
+    ),
     "error.unknown_trainees": (
         "not a recorded employee or a trainee's account: {usernames}; nothing was recorded: "
         "record them as employees (trainops data load employees) or create their accounts with "
@@ -157,6 +161,10 @@ ZH_CN: dict[str, str] = {
     "error.no_database": (
         "{path} 处没有 trainops 数据库:请在 `trainops up` 保存数据的目录中运行,或设置 "
         "TRAINOPS_DATABASE_URL"
+    ),
+    "error.task_left_waiting": (
+        "项目 {program_id} 的任务 {task_id} 原属 {username}，现在无人处理："
+        "trainops program reassign {program_id} --task {task_id} --to APPROVER"
     ),
     "error.unknown_trainees": (
         "既不是已登记的员工，也不是具有学员角色的账号：{usernames}；未记录任何内容：请先登记员工"

@@ -32,3 +32,22 @@ def open_tasks(
             if needle in f"{t['program_id']} {t['title']} {t['specialist']}".lower()
         ]
     return tasks
+
+
+def left_tasks(engine: Engine, username: str, lang: str) -> list[str]:
+    """The open approval tasks that only ``username`` can decide (assigned or delegated to
+    them, not offered to a group), said as warnings once they may no longer decide them: each
+    waits on no one until it is reassigned."""
+    from projections.queries import approver_inbox
+    from services.error_texts import say
+
+    mine = [row for row in approver_inbox(engine, username) if row["relation"] != "candidate"]
+    return [
+        say(
+            "error.task_left_waiting",
+            {"username": username, "task_id": row["task_id"], "program_id": row["program_id"]},
+            lang,
+        )
+        or ""
+        for row in mine
+    ]

@@ -16,7 +16,7 @@ from domain.roles import ROLES
 from trainops.api_client import api
 from trainops.language import t
 from trainops.lazy import command_group
-from trainops.render import OutputOption, said, show_rows
+from trainops.render import OutputOption, said, show_rows, warn
 
 users_app = command_group(
     no_args_is_help=True, help="Users and their roles (" + ", ".join(ROLES) + "); admins only."
@@ -51,6 +51,8 @@ def _change(username: str, body: dict[str, Any], what: str, as_json: bool) -> No
         roles=", ".join(user["roles"]),
         state=t("active") if user["active"] else t("disabled"),
     )
+    for warning in user.get("warnings", []):
+        warn(warning)
     said(text, user, as_json)
 
 

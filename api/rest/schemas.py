@@ -139,6 +139,9 @@ class UserOut(BaseModel):
     display_name: str
     roles: list[str]
     active: bool
+    warnings: list[str] = []
+    """After a change: approval tasks left with someone who may no longer decide them (the
+    approver role taken away, or disabled), each to be reassigned; in the reader's language."""
 
 
 class NewUser(BaseModel):

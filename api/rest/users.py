@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Request, Response, status
 
 from accounts.model import UserError
-from api.dependencies import CurrentPrincipal, ServicesDep, require_role
+from api.dependencies import CurrentPrincipal, ServicesDep, request_language, require_role
 from api.errors import COMMON_RESPONSES, NOT_FOUND
 from api.rest.schemas import CONFLICT, IssuedToken, NewToken, NewUser, TokenOut, UserChange, UserOut
 from services.errors import Conflict, Forbidden, Invalid, NotFound
+from services.inbox import left_tasks
 from services.people import check_account_change
 
 router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
@@ -64,6 +65,7 @@ def create_user(principal: CurrentPrincipal, services: ServicesDep, body: NewUse
 )
 def change_user(
     username: Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")],
+    request: Request,
     principal: CurrentPrincipal,
     services: ServicesDep,
     body: UserChange,
@@ -86,7 +88,10 @@ def change_user(
         raise Invalid.passing(exc) from exc
     found = users.get(username)
     assert found is not None
-    return _user_out(found)
+    out = _user_out(found)
+    if not (found.active and found.has("approver")):
+        out.warnings = left_tasks(services.database.engine, username, request_language(request))
+    return out
 
 
 @router.get("/tokens", tags=["account"], summary="The signed-in user's API tokens")

@@ -452,3 +452,21 @@ async def test_a_mistyped_status_filter_is_said_not_an_empty_list(world: World) 
     assert listed.status_code == 422 and "status" in listed.json()["detail"]
     assert shown.status_code == 422 and "unknown status" in shown.text
     assert fine.status_code == 200
+
+
+async def test_taking_the_approver_role_away_names_the_tasks_left_waiting(world: World) -> None:
+    """Allowed (people change jobs), but never silent: each task only they could decide is
+    named with the command that gives it to someone else."""
+    async with world.client("spec.li") as li:
+        await li.post("/api/v1/programs", json=await plan_body(world.h, "left-1"))
+        submitted = await li.post("/api/v1/programs/left-1/submit")
+        assert submitted.status_code == 200, submitted.text
+    [task] = world.inbox("mgr.wang")
+    async with world.client("adm.qian") as admin:
+        changed = await admin.patch("/api/v1/users/mgr.wang", json={"roles": ["auditor"]})
+        unrelated = await admin.patch("/api/v1/users/mgr.chen", json={"active": False})
+    assert changed.status_code == 200, changed.text
+    [warning] = changed.json()["warnings"]
+    assert f"task {task['task_id']} of program left-1 was mgr.wang's" in warning
+    assert f"trainops program reassign left-1 --task {task['task_id']}" in warning
+    assert unrelated.json()["warnings"] == []  # chen holds no task
