@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field, StrictBool, StringConstraints
 
 from activities.config_versions import kpi_rules
 from api.dependencies import CurrentPrincipal, ServicesDep, require_role
-from api.errors import COMMON_RESPONSES, UNAVAILABLE
+from api.errors import COMMON_RESPONSES, NOT_FOUND, UNAVAILABLE
 from audit.comparison import Comparison
 from audit.digest import Digest, Seal, read_seals
 from audit.history import HistoryEntry, HistoryFilter, iter_history, write_csv, write_jsonl
@@ -72,13 +72,14 @@ def _auditor(principal: CurrentPrincipal, doing: str) -> None:
     summary="Events of a program, a person or a time range (JSON, JSON Lines or CSV)",
     response_model=list[HistoryEntry],
     responses={
+        **NOT_FOUND,
         200: {
             "content": {
                 "application/json": {},
                 "application/x-ndjson": {"schema": {"type": "string"}},
                 "text/csv": {"schema": {"type": "string"}},
             }
-        }
+        },
     },
 )
 def history(
@@ -259,7 +260,7 @@ def as_of(
 @router.get(
     "/workflows",
     summary="Replay program workflows' Temporal histories against today's code",
-    responses=UNAVAILABLE,
+    responses=UNAVAILABLE | NOT_FOUND,
 )
 async def workflows(
     principal: CurrentPrincipal,
