@@ -171,7 +171,7 @@ async def test_refused_updates_reach_neither_history_nor_log(harness: Harness) -
         (c.ApproveProgram(actor="spec"), "four-eyes"),
         (c.ApproveProgram(actor="mallory"), "'mallory' has no open approval task"),
         (c.PublishProgram(actor="spec"), "cannot publish a program that is submitted"),
-        (c.SubmitExam(actor="t0", score=50), "cannot exam"),
+        (c.SubmitExam(actor="t0", score=50), "cannot take the exam of"),
     ]
     for command, reason in refusals:
         with pytest.raises(ActionRefused, match=reason):
