@@ -57,18 +57,22 @@ def _invalid(message: str) -> ApplicationError:
     )
 
 
-def _refusal(code: str, /, **params: object) -> ApplicationError:
-    """The program's rules refuse, with the refusal's code (said in the reader's language);
-    benign, so the worker logs no traceback for it."""
-    error = refused(code, **params)
+def _keyed(error: DomainError | PolicyError, kind: str) -> ApplicationError:
+    """A refusal with its code and params as the failure's details (said in the reader's
+    language by whoever shows it); benign, so the worker logs no traceback for it."""
     return ApplicationError(
         str(error),
         error.code,
         error.params,
-        type="DomainError",
+        type=kind,
         non_retryable=True,
         category=ApplicationErrorCategory.BENIGN,
     )
+
+
+def _refusal(code: str, /, **params: object) -> ApplicationError:
+    """The program's rules refuse, with the refusal's code."""
+    return _keyed(refused(code, **params), "DomainError")
 
 
 def _metadata(envelope: EventEnvelope, info: activity.Info) -> dict[str, Any]:
@@ -162,14 +166,7 @@ class ProgramActivities:
         try:
             return self.config.approval.resolve(facts)
         except PolicyError as exc:  # a refusal to configure, said in the reader's language
-            raise ApplicationError(
-                str(exc),
-                exc.code,
-                exc.params,
-                type=POLICY_ERROR,
-                non_retryable=True,
-                category=ApplicationErrorCategory.BENIGN,
-            ) from exc
+            raise _keyed(exc, POLICY_ERROR) from exc
 
     @activity.defn(name=GRADE_EXAM)
     def grade_exam(self, request: GradeExamInput) -> ExamGrading:
@@ -184,14 +181,7 @@ class ProgramActivities:
         try:
             score, items = grade(course, request.answers)
         except DomainError as exc:  # answers that do not fit the course: bad input, keyed
-            raise ApplicationError(
-                str(exc),
-                exc.code,
-                exc.params,
-                type=INVALID_INPUT,
-                non_retryable=True,
-                category=ApplicationErrorCategory.BENIGN,
-            ) from exc
+            raise _keyed(exc, INVALID_INPUT) from exc
         except ValueError as exc:
             raise _invalid(str(exc)) from exc
         return ExamGrading(
