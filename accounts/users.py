@@ -117,6 +117,9 @@ class UserStore:
                 for role in sorted(role_set):
                     conn.execute(insert(user_roles).values(username=username, role=role))
         except IntegrityError as exc:
+            # Lost a race: the case-blind unique index says which rule the other writer won by.
+            with self.engine.connect() as conn:
+                _no_look_alike(conn, username)
             raise UserError("error.user_exists", username=repr(username)) from exc
         self._record(
             UserCreated(username=username, display_name=name, roles=tuple(sorted(role_set))), actor

@@ -1,0 +1,82 @@
+"""Usernames are unique whatever their case: the check before the insert, and the database's
+case-blind index behind it for two creations at the same instant."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, insert, text
+from sqlalchemy.exc import IntegrityError
+
+import accounts.tables as accounts_tables
+import accounts.users as accounts_users
+from accounts.model import utc_now
+from accounts.tables import users as users_table
+from accounts.users import UserError, UserStore
+from eventlog.engine import run_migrations
+from services.database import Database
+from tests.api.conftest import fast_hasher
+from tests.conftest import BACKENDS
+from tests.migrations.releases import empty_database
+
+
+def test_a_look_alike_that_slips_past_the_check_is_refused_by_the_database(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = UserStore(database.engine, hasher=fast_hasher())
+    store.create_user("alice", "a long password", ["trainee"])
+    # The other writer's check ran before "alice" was committed: it saw nothing. Later
+    # checks (after the database refused the insert) are the real one.
+    real_check = accounts_users._no_look_alike
+    calls: list[str] = []
+
+    def check_too_early(conn: Connection, name: str) -> None:
+        calls.append(name)
+        if len(calls) > 1:
+            real_check(conn, name)
+
+    monkeypatch.setattr(accounts_users, "_no_look_alike", check_too_early)
+    with pytest.raises(UserError) as refused:
+        store.create_user("Alice", "a long password", ["trainee"])
+    assert refused.value.key == "error.user_look_alike"
+    assert calls == ["Alice", "Alice"]
+    assert store.get("Alice") is None and store.get("alice") is not None
+
+
+def test_the_index_holds_for_rows_written_past_the_store(database: Database) -> None:
+    now = utc_now()
+    row = {"display_name": "x", "password_hash": "x", "active": True}
+    with database.engine.begin() as conn:
+        conn.execute(
+            insert(users_table).values(username="bob", created_at=now, updated_at=now, **row)
+        )
+    with pytest.raises(IntegrityError), database.engine.begin() as conn:
+        conn.execute(
+            insert(users_table).values(username="BOB", created_at=now, updated_at=now, **row)
+        )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_old_database_holding_look_alikes_still_upgrades(
+    backend: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Made before the check existed, ``carol`` and ``Carol`` both stay; the upgrade names them
+    and leaves the index out rather than refusing to start."""
+    folder = Path(accounts_tables.__file__).parent / "migrations"
+    now = utc_now()
+    row = {"display_name": "x", "password_hash": "x", "active": True}
+    with empty_database(backend, tmp_path, "lookalikes") as engine:
+        run_migrations(engine, folder, "api_schema_version", target="api_0004")
+        with engine.begin() as conn:
+            for name in ("carol", "Carol"):
+                conn.execute(
+                    insert(users_table).values(username=name, created_at=now, updated_at=now, **row)
+                )
+        with caplog.at_level(logging.WARNING, logger="trainops.migrations"):
+            accounts_tables.migrate_users(engine)
+        assert "carol" in caplog.text
+        with engine.connect() as conn:
+            version = conn.execute(text("SELECT version_num FROM api_schema_version")).scalar()
+        assert version == "api_0005"
