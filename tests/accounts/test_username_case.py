@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 import accounts.tables as accounts_tables
 import accounts.users as accounts_users
-from accounts.model import utc_now
+from accounts.model import UserError, utc_now
 from accounts.tables import users as users_table
-from accounts.users import UserError, UserStore
+from accounts.users import UserStore
 from eventlog.engine import run_migrations
 from services.database import Database
 from tests.api.conftest import fast_hasher
