@@ -42,6 +42,9 @@ from services.program_client import ActionRefused, ProgramClient
 from services.trainees import unknown_trainees
 from workflows.program import ActionResult
 
+#: A program's row of the read model, or None while the projector has not reached its plan.
+Summary = dict[str, Any] | None
+
 log = structlog.get_logger(__name__)
 
 
@@ -129,11 +132,13 @@ def load_program(ctx: ProgramContext, person: Person, program_id: str) -> dict[s
 
 def check_action(
     ctx: ProgramContext, person: Person, program_id: str, action: ProgramAction
-) -> None:
-    """Role, then ownership, before anything is sent."""
+) -> Summary:
+    """Role, then ownership, before anything is sent. Returns the read model's row it read (None
+    while the projector lags), so the other checks of one action read it only once."""
     doing = action.kind.replace("_", " ")
     require_role(person, action.role, doing=doing)
-    specialist = _specialist(ctx, program_id)
+    summary = queries.program_summary(ctx.database.engine, program_id)
+    specialist = _planned(ctx, program_id, "specialist", summary)
     if action.owner_only and specialist != person.username:
         raise Forbidden(
             "error.not_the_specialist",
@@ -141,23 +146,19 @@ def check_action(
             doing=doing,
             username=repr(person.username),
         )
+    return summary
 
 
-def _planned(ctx: ProgramContext, program_id: str, field: str) -> str:
-    """A field of the program as planned (its specialist, its time zone): from the read model,
-    or from the plan in the log while the projector lags (the workflow, not the read model,
-    decides whether an action happens)."""
-    summary = queries.program_summary(ctx.database.engine, program_id)
+def _planned(ctx: ProgramContext, program_id: str, field: str, summary: Summary) -> str:
+    """A field of the program as planned (its specialist, its time zone): from the read model's
+    ``summary``, or from the plan in the log while the projector lags (the workflow, not the
+    read model, decides whether an action happens)."""
     if summary is not None:
         return str(summary[field])
     stream = ctx.database.store.read_stream(program_stream(program_id))
     if not stream:
         raise NotFound("error.no_program", program_id=repr(program_id))
     return str(stream[0].payload.get(field, ""))
-
-
-def _specialist(ctx: ProgramContext, program_id: str) -> str:
-    return _planned(ctx, program_id, "specialist")
 
 
 def check_new_text_and_dates(
@@ -253,14 +254,14 @@ async def act(
 ) -> ActionOut:
     """``action`` on the program as ``person``: the command's actor is always the person.
     With an ``idempotency_key`` a retried request returns the first outcome, never acts twice."""
-    await asyncio.to_thread(check_action, ctx, person, program_id, action)
+    summary = await asyncio.to_thread(check_action, ctx, person, program_id, action)
     command = action.build(person.username, fields)
     check_sizes(command, program_id)
-    await asyncio.to_thread(_refuse_when_ended, ctx, program_id, command)
+    _refuse_when_ended(summary, command)
     programs = await ctx.programs()
     if isinstance(command, c.ReviseProgram):
         _sessions_ahead(command.sessions, await programs.clock())
-        zone = await asyncio.to_thread(_planned, ctx, program_id, "timezone")
+        zone = await asyncio.to_thread(_planned, ctx, program_id, "timezone", summary)
         check_new_text_and_dates(command, command.sessions, zone)
     else:
         check_new_text_and_dates(command)
@@ -270,7 +271,7 @@ async def act(
         named = command.trainees if isinstance(command, c.ReviseProgram) else [command.trainee]
         await asyncio.to_thread(check_trainees, ctx, named)
     if isinstance(command, c.RecordAttendance):
-        await asyncio.to_thread(_attendance_fits, ctx, program_id, command.session_id)
+        await asyncio.to_thread(_attendance_fits, ctx, program_id, command.session_id, summary)
     async with temporal_errors(f"{action.kind} of {program_id!r}"):
         result = await programs.act(
             program_id,
@@ -281,11 +282,10 @@ async def act(
     return _action_out(result, projected)
 
 
-def _refuse_when_ended(ctx: ProgramContext, program_id: str, command: BaseModel) -> None:
+def _refuse_when_ended(summary: Summary, command: BaseModel) -> None:
     """A program that has ended (closed, rejected, cancelled) refuses an action as its rules
     do, naming its state: its workflow is gone, and Temporal would only say that the program
     "does not exist or is no longer running", which is not true of a closed program."""
-    summary = queries.program_summary(ctx.database.engine, program_id)
     if summary is None or summary["status"] not in {s.value for s in TERMINAL}:
         return
     try:
@@ -294,14 +294,15 @@ def _refuse_when_ended(ctx: ProgramContext, program_id: str, command: BaseModel)
         raise ActionRefused(str(exc), "DomainError", exc.code, exc.params) from exc
 
 
-def _attendance_fits(ctx: ProgramContext, program_id: str, session_id: str) -> None:
+def _attendance_fits(
+    ctx: ProgramContext, program_id: str, session_id: str, summary: Summary
+) -> None:
     """One attendance records its absentees too (everyone enrolled and not named), in the
     roster look-up's answer and in its event: a program with more enrolled than a bulk batch
     records its sessions' attendance from a file (absentees implied), else those payloads
     would grow with the program, past Temporal's limits at tens of thousands."""
     # One row of the read model, not the roster: bounded whatever the program's size. While the
     # projector lags, the log's first enrolments past the cap are enough to know.
-    summary = queries.program_summary(ctx.database.engine, program_id)
     enrolled = (
         int(summary["enrolled"])
         if summary is not None

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any, get_args
 
 import httpx
+import pytest
 
 from domain import commands as c
 from domain.streams import ACCOUNTS_STREAM as ACCOUNTS
@@ -470,3 +471,29 @@ async def test_taking_the_approver_role_away_names_the_tasks_left_waiting(world:
     assert f"task {task['task_id']} of program left-1 was mgr.wang's" in warning
     assert f"trainops program reassign left-1 --task {task['task_id']}" in warning
     assert unrelated.json()["warnings"] == []  # chen holds no task
+
+
+async def test_an_action_reads_the_programs_row_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Role, ownership, an ended program, the time zone of a revision and an attendance's size
+    are all checked against one read of the program's row, not one read each."""
+    from projections import queries
+
+    body = await plan_body(world.h, "reads-once")
+    async with world.client("spec.li") as li:
+        assert (await li.post("/api/v1/programs", json=body)).status_code == 201
+        read = queries.program_summary
+        reads: list[str] = []
+
+        def counted(engine: Any, program_id: str) -> Any:
+            reads.append(program_id)
+            return read(engine, program_id)
+
+        monkeypatch.setattr(queries, "program_summary", counted)
+        revise = {k: body[k] for k in ("planned_date", "trainees", "sessions")}
+        revised = await li.post(
+            "/api/v1/programs/reads-once/revise", json=revise | {"title": "Read once"}
+        )
+        assert revised.status_code == 200, revised.text
+    assert reads.count("reads-once") == 1
