@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 import pytest
 
-from eventlog import EventStore, hashing
+from eventlog import EventStore, hashing, server_chain
 from eventlog.errors import DuplicateEventError, StreamVersionConflict
 from eventlog.server_chain import split_canonical
 from eventlog.verify import verify_log
@@ -59,3 +60,26 @@ def test_refusals_write_nothing(store: EventStore) -> None:
         store.append("other", 0, [event])
     assert store.head() == head
     assert verify_log(store).ok
+
+
+def test_an_append_answers_only_after_a_synchronous_write_behind_it(
+    store: EventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The append commits without waiting for its WAL flush (the head's lock is not held through
+    it); a synchronously committed write sent after it is what the caller waits for, so the event
+    is on disk when ``append`` answers. Without it, a crash could lose an acknowledged event."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite commits its own way: no head lock, no asynchronous commit")
+    sent: list[str] = []
+    execute = psycopg.Connection.execute
+
+    def recorded(self: psycopg.Connection[Any], query: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(str(query))
+        return execute(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "execute", recorded)
+    store.append("durable", 0, [new_event("Durable")])
+    appends = [i for i, query in enumerate(sent) if "synchronous_commit" in query]
+    flushes = [i for i, query in enumerate(sent) if query == server_chain._FLUSH]
+    assert len(appends) == 1 and len(flushes) == 1 and appends[0] < flushes[0]
+    assert [row.event_type for row in store.read_all()] == ["Durable"]
