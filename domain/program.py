@@ -2,6 +2,9 @@
 
 Keeping both pure lets the Temporal update validator dry-run a command (refusing it before anything
 reaches history) and lets projections and tests fold the same events the workflow folded.
+
+About 400 lines on purpose: ``decide`` and ``evolve`` of one aggregate read best side by side;
+its events live in ``domain.program_events``, its rules in ``domain.*_rules``.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ server's words on stderr, with exit codes: 2 usage or bad input, 3 refused, 4 no
 HTTP goes through the standard library's ``http.client`` (one connection per request): it
 imports in a twentieth of the time httpx takes, and a command's start-up is what people wait
 for. The command line connects to the server directly (no HTTP proxy).
+
+Over 400 lines on purpose: the one door of every command to the server (requests, errors and
+exit codes, credentials), so no command talks HTTP its own way.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ having the database's address is not enough to read the log. Each command parses
 asks the server, renders the answer (``trainops.audit_views``) and exits 1 when the check it
 ran found a problem; logs go to stderr so JSON, JSON Lines and CSV on stdout stay clean.
 ``trainops log verify`` is the operator's direct check of the database.
+
+Over 400 lines on purpose: one command group an auditor reads top to bottom; what it shows is
+in ``trainops.audit_views``.
 """
 
 from __future__ import annotations
