@@ -30,6 +30,21 @@ CLI_ZH_CN: dict[str, str] = {
     "cannot read {path}: {reason}; run `trainops login` again": (
         "无法读取 {path}:{reason};请重新运行 `trainops login`"
     ),
+    "cannot read {path}: it is a folder; run `trainops login` again": (
+        "无法读取 {path}:它是一个文件夹;请重新运行 `trainops login`"
+    ),
+    "cannot read {path}: not what `trainops login` writes; run it again": (
+        "无法读取 {path}:这不是 `trainops login` 写入的内容;请重新运行它"
+    ),
+    "the token in {source} is not a trainops token": "{source} 中的令牌不是 trainops 令牌",
+    (
+        "the token in {source} holds spaces or control characters; copy it again "
+        "(it is not shown here)"
+    ): "{source} 中的令牌含有空格或控制字符;请重新复制(此处不显示令牌)",
+    (
+        "{server} holds a user name or password: trainops signs in with a token "
+        "(`trainops login`); give the server's address alone"
+    ): "{server} 含有用户名或密码:trainops 使用令牌登录(`trainops login`);请只给出服务器地址",
     "not signed in: run `trainops login` (or set TRAINOPS_TOKEN)": (
         "尚未登录:请运行 `trainops login`(或设置 TRAINOPS_TOKEN)"
     ),

@@ -3,9 +3,14 @@ streamed from the file that a form parser reads back whole."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from email.parser import BytesParser
 from email.policy import HTTP
 from pathlib import Path
+
+import pytest
 
 from trainops.api_client import _multipart, _query
 
@@ -43,3 +48,59 @@ def test_https_still_verifies_with_ssl_loaded_on_first_use() -> None:
     context = connection._context  # type: ignore[attr-defined]
     assert isinstance(context, ssl.SSLContext)
     assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+
+
+SECRET = "tro_0123456789abcdef"
+
+
+def _whoami(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``trainops whoami`` as a person runs it (a fresh process; no server at that port)."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("TRAINOPS_")}
+    base |= {"TRAINOPS_CREDENTIALS_FILE": str(tmp_path / "none.json"), "TRAINOPS_LANG": "en"}
+    base |= {"TRAINOPS_SERVER": "http://127.0.0.1:9"} | env
+    trainops = str(Path(sys.executable).with_name("trainops"))
+    return subprocess.run(
+        [trainops, "whoami"], env=base, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"TRAINOPS_TOKEN": SECRET + " x"}, "holds spaces or control characters"),
+        ({"TRAINOPS_TOKEN": SECRET + "\x1b[2J"}, "holds spaces or control characters"),
+        ({"TRAINOPS_SERVER": "http://127.0.0.1:99999"}, "is not an http(s) URL"),
+        ({"TRAINOPS_SERVER": "http://ann:pw@127.0.0.1:9"}, "holds a user name or password"),
+    ],
+)
+def test_a_malformed_token_or_server_is_one_line_never_a_secret(
+    env: dict[str, str], said: str, tmp_path: Path
+) -> None:
+    answer = _whoami({"TRAINOPS_TOKEN": SECRET} | env, tmp_path)
+    assert answer.returncode == 2, answer.stderr
+    assert said in answer.stderr and "Traceback" not in answer.stderr
+    assert len(answer.stderr.strip().splitlines()) == 1
+    assert SECRET not in answer.stderr + answer.stdout and "pw" not in answer.stderr
+
+
+def test_a_token_ending_in_a_line_end_is_used_as_the_token(tmp_path: Path) -> None:
+    """``TRAINOPS_TOKEN=$(cat token.txt)`` keeps no line end, but an editor's file may: the
+    token is sent without it (here: the server cannot be reached, so no header was refused)."""
+    answer = _whoami({"TRAINOPS_TOKEN": SECRET + "\n"}, tmp_path)
+    assert answer.returncode == 5 and "cannot reach trainops" in answer.stderr
+    assert SECRET not in answer.stderr
+
+
+@pytest.mark.parametrize("content", ["[]", '"tro_x"', None])
+def test_a_credentials_file_that_is_not_one_is_one_line(
+    content: str | None, tmp_path: Path
+) -> None:
+    path = tmp_path / "credentials"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_text(content, encoding="utf-8")
+        path.chmod(0o600)
+    answer = _whoami({"TRAINOPS_CREDENTIALS_FILE": str(path)}, tmp_path)
+    assert answer.returncode == 2 and "Traceback" not in answer.stderr
+    assert f"cannot read {path}" in answer.stderr and "chmod" not in answer.stderr

@@ -94,6 +94,8 @@ def load_credentials(server: str | None = None) -> Credentials:
     """``TRAINOPS_TOKEN``/``TRAINOPS_SERVER`` first, then the file ``trainops login`` wrote."""
     saved: dict[str, Any] = {}
     path = credentials_path()
+    if path.is_dir():
+        raise fail(t("cannot read {path}: it is a folder; run `trainops login` again", path=path))
     if path.exists():
         mode = path.stat().st_mode
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
@@ -113,9 +115,40 @@ def load_credentials(server: str | None = None) -> Credentials:
                 "cannot read {path}: {reason}; run `trainops login` again", path=path, reason=exc
             )
             raise fail(message) from exc
+        if not isinstance(saved, dict):
+            raise fail(
+                t("cannot read {path}: not what `trainops login` writes; run it again", path=path)
+            )
     chosen = server or os.environ.get("TRAINOPS_SERVER") or saved.get("server") or DEFAULT_SERVER
-    token = os.environ.get("TRAINOPS_TOKEN") or saved.get("token")
-    return Credentials(str(chosen).rstrip("/"), token, saved.get("username"))
+    from_environment = os.environ.get("TRAINOPS_TOKEN")
+    token = _checked_token(
+        from_environment or saved.get("token"),
+        "TRAINOPS_TOKEN" if from_environment else str(path),
+    )
+    username = saved.get("username")
+    return Credentials(
+        str(chosen).strip().rstrip("/"), token, username if isinstance(username, str) else None
+    )
+
+
+def _checked_token(token: object, source: str) -> str | None:
+    """The token without the line end a file or ``$(cat …)`` leaves; one that still holds a
+    space or a control character is refused without being shown (it is a secret, and an HTTP
+    header cannot carry it)."""
+    if token is None or token == "":
+        return None
+    if not isinstance(token, str):
+        raise fail(t("the token in {source} is not a trainops token", source=source))
+    token = token.strip()
+    if not token.isascii() or not token.isprintable() or " " in token:
+        raise fail(
+            t(
+                "the token in {source} holds spaces or control characters; copy it again "
+                "(it is not shown here)",
+                source=source,
+            )
+        )
+    return token or None
 
 
 def save_credentials(credentials: Credentials) -> Path:
@@ -217,6 +250,14 @@ def _detail(response: Response) -> str:
     return t(str(detail))
 
 
+def _without_password(server: str) -> str:
+    """The address as it may be shown: what stands before an ``@`` is replaced."""
+    netloc = urlsplit(server).netloc
+    if "@" not in netloc:
+        return server
+    return server.replace(netloc, "…@" + netloc.rsplit("@", 1)[1], 1)
+
+
 class Api:
     """A signed-in (or anonymous) client of the trainops API."""
 
@@ -231,14 +272,26 @@ class Api:
             self.headers["Authorization"] = f"Bearer {credentials.token}"
         self.server = credentials.server
         parts = urlsplit(credentials.server)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            port = parts.port
+        except ValueError:  # not a number, or past 65535
+            port = -1
+        if parts.scheme not in ("http", "https") or not parts.hostname or port == -1:
             raise fail(
                 t(
                     "{server} is not an http(s) URL: `--server` or TRAINOPS_SERVER",
-                    server=repr(credentials.server),
+                    server=repr(_without_password(credentials.server)),
                 )
             )
-        self._scheme, self._host, self._port = parts.scheme, parts.hostname, parts.port
+        if parts.username is not None or parts.password is not None:
+            raise fail(
+                t(
+                    "{server} holds a user name or password: trainops signs in with a token "
+                    "(`trainops login`); give the server's address alone",
+                    server=repr(_without_password(credentials.server)),
+                )
+            )
+        self._scheme, self._host, self._port = parts.scheme, parts.hostname, port
         self._prefix = parts.path.rstrip("/")
 
     def _connect(self) -> http.client.HTTPConnection:
