@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_Url = TypeVar("_Url", str, SecretStr | None)
 
 #: The shortest secret key a production API accepts.
 MIN_SECRET_LENGTH = 32
@@ -21,6 +23,25 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the event log and read models "
         "(e.g. postgresql+psycopg://user@host:5432/db).",
     )
+
+    @field_validator("database_url", "migration_database_url")
+    @classmethod
+    def _sqlite_or_postgresql(cls, value: _Url) -> _Url:
+        """SQLite (a file) or PostgreSQL: anything else would fail later with a driver's
+        traceback, and an in-memory SQLite database is empty in every new process."""
+        url = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if url is None:
+            return value
+        scheme, separator, rest = url.strip().partition("://")
+        if not separator or scheme.split("+")[0] not in ("sqlite", "postgresql"):
+            raise ValueError(
+                "trainops keeps its data in SQLite or PostgreSQL: sqlite:///path/to/file.db "
+                "or postgresql+psycopg://user@host:5432/database"
+            )
+        if scheme.startswith("sqlite") and rest.strip("/").split("?")[0] in ("", ":memory:"):
+            raise ValueError("an SQLite URL names a file: sqlite:///path/to/file.db")
+        return value
+
     eventlog_group_commit: bool = Field(
         default=False,
         description="PostgreSQL: appends from several processes share commits through an "

@@ -101,11 +101,10 @@ STARTUP_ERRORS: tuple[type[BaseException], ...] = (StartupError, ValidationError
 
 def explain(exc: BaseException) -> str:
     if isinstance(exc, ValidationError):
+        said = [(e["loc"], e["msg"].removeprefix("Value error, ")) for e in exc.errors()]
         problems = "; ".join(
-            f"TRAINOPS_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
-            if e["loc"]
-            else e["msg"]
-            for e in exc.errors()
+            f"TRAINOPS_{'_'.join(str(p) for p in loc).upper()}: {msg}" if loc else msg
+            for loc, msg in said
         )
         return f"bad settings: {problems}"
     return str(exc)

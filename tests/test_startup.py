@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.ports import free_port
 
 ROOT = Path(__file__).parents[1]
@@ -75,3 +77,24 @@ def test_the_production_api_without_its_signing_key_says_which_variable(tmp_path
     )
     _refused(done, "no signing key: set TRAINOPS_SIGNING_KEY")
     assert not (tmp_path / "signing-key.pem").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("garbage", "trainops keeps its data in SQLite or PostgreSQL"),
+        ("mysql://x@127.0.0.1/db", "trainops keeps its data in SQLite or PostgreSQL"),
+        ("sqlite:///", "an SQLite URL names a file"),
+        ("sqlite://", "an SQLite URL names a file"),
+    ],
+)
+@pytest.mark.parametrize("command", [["log", "verify"], ["projections", "status"]])
+def test_an_operator_command_on_a_database_url_it_cannot_use_is_one_line(
+    tmp_path: Path, url: str, said: str, command: list[str]
+) -> None:
+    """Not a driver's traceback (exit 1), and never "log intact: 0 events" from an empty
+    in-memory database."""
+    trainops = str(Path(sys.executable).with_name("trainops"))
+    done = _run([trainops, *command], tmp_path, TRAINOPS_DATABASE_URL=url, TRAINOPS_LANG="en")
+    _refused(done, f"bad settings: TRAINOPS_DATABASE_URL: {said}")
+    assert "intact" not in done.stdout
