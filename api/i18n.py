@@ -207,6 +207,9 @@ ZH_CN: dict[str, str] = {
     "Error": "错误",
     "Back": "返回",
     "Saved.": "已保存。",
+    "Approval tasks now waiting on no one (reassign each):": (
+        "以下审批任务现在无人处理（请逐一改派）："
+    ),
     **STATUS_ZH_CN,
     "Summary": "摘要",
     "Revision": "版本",
