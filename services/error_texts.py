@@ -34,6 +34,9 @@ EN: dict[str, str] = {
         "task {task_id} of program {program_id} was {username}'s and now waits on no one: "
         "trainops program reassign {program_id} --task {task_id} --to APPROVER"
     ),
+    "error.time_skipped": (
+        "{when} does not exist in {zone}: the clocks skip it that day; choose another time"
+    ),
     "error.unknown_trainees": (
         "not a recorded employee or a trainee's account: {usernames}; nothing was recorded: "
         "record them as employees (trainops data load employees) or create their accounts with "
@@ -166,6 +169,7 @@ ZH_CN: dict[str, str] = {
         "项目 {program_id} 的任务 {task_id} 原属 {username}，现在无人处理："
         "trainops program reassign {program_id} --task {task_id} --to APPROVER"
     ),
+    "error.time_skipped": "{zone} 没有 {when} 这个时刻:当天时钟跳过了它(夏令时),请另选时间",
     "error.unknown_trainees": (
         "既不是已登记的员工，也不是具有学员角色的账号：{usernames}；未记录任何内容：请先登记员工"
         "（trainops data load employees），或创建具有学员角色的账号（trainops users create NAME "
