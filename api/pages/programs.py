@@ -50,10 +50,11 @@ def programs_page(
     scope: Scope | None = None,
     name: Annotated[str | None, Query(max_length=100)] = None,
     subject: Annotated[str, Query(max_length=200)] = "",
+    status_: Annotated[str, Query(alias="status", max_length=50)] = "",
 ) -> Response:
     """Everyone's visible programs, filtered; ``kpi``/``scope``/``name``/``period`` (and
     ``subject``) keep exactly the programs behind that number of a scorecard."""
-    wanted = request.query_params.get("status") or None
+    wanted = status_ or None
     if wanted is not None and wanted not in {s.value for s in ProgramStatus}:
         # a mistyped filter is said, never "no programs yet"
         raise HTTPException(HTTP_422, f"unknown status {wanted!r}")
