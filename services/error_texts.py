@@ -82,6 +82,8 @@ EN: dict[str, str] = {
     ),
     # ---- KPIs
     "error.own_scorecards_only": "{username} may read only their own scorecards",
+    "error.own_kpis_only": "{username} may read only their own KPIs (auditors read all)",
+    "error.own_notifications_only": "{username} may read only their own notifications",
     "error.own_specialist_scorecards_only": (
         "{username} may read only their own specialist scorecards"
     ),
@@ -218,6 +220,8 @@ ZH_CN: dict[str, str] = {
         "设置码错误或已过期:请使用 trainops 上次启动时打印的设置码(重启可获得新的设置码)"
     ),
     "error.own_scorecards_only": "{username} 只能查看自己的计分卡",
+    "error.own_kpis_only": "{username} 只能查看自己的 KPI(审计员可查看全部)",
+    "error.own_notifications_only": "{username} 只能查看自己的通知",
     "error.own_specialist_scorecards_only": "{username} 只能查看自己的培训专员计分卡",
     "error.no_scorecard": "没有 {period} 的 {scope} 计分卡 {name}",
     "error.no_kpi_on_scorecard": "该计分卡上没有 KPI {kpi};现有:{known}",
