@@ -51,3 +51,24 @@ async def test_a_refusal_of_the_rules_is_said_in_the_readers_language(world: Wor
     assert english["detail"].startswith("refused: ")
     assert chinese["detail"].startswith("已拒绝:") and "草稿" in chinese["detail"], chinese
     assert (chinese["code"], chinese["params"]) == (english["code"], english["params"])
+
+
+async def test_params_are_raw_data_and_the_text_quotes_them(world: World) -> None:
+    """A client reads ``params`` as data (``nope``, not ``'nope'``); the English ``detail``
+    still quotes them, as it always did."""
+    from tests.api.conftest import run
+
+    await run(world, "raw-1", "published")
+    async with world.client("spec.li") as li, world.client("adm.qian") as admin:
+        missing = (await li.get("/api/v1/programs/nope")).json()
+        no_user = (await admin.patch("/api/v1/users/ghost", json={"active": False})).json()
+        twice = (await li.post("/api/v1/programs/raw-1/enroll", json={"trainee": "emp.1"})).json()
+        twice_zh = (
+            await li.post("/api/v1/programs/raw-1/enroll", json={"trainee": "emp.1"}, headers=ZH)
+        ).json()
+    assert missing["params"] == {"program_id": "nope"}
+    assert missing["detail"] == "no program 'nope'"
+    assert no_user["params"] == {"username": "ghost"} and no_user["detail"] == "no user 'ghost'"
+    assert (twice["code"], twice["params"]) == ("program.already_enrolled", {"trainee": "emp.1"})
+    assert twice["detail"] == "refused: 'emp.1' is already enrolled"
+    assert twice_zh["detail"] == "已拒绝: 'emp.1' 已报名"

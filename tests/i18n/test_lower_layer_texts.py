@@ -112,8 +112,8 @@ def test_a_key_error_passed_on_by_the_api_reads_in_chinese() -> None:
     from audit.signing_keys import SigningKeyError
     from services.errors import NotFound
 
-    passed = NotFound.passing(SigningKeyError("key.not_published", key_id=repr("k1")))
-    assert (passed.key, passed.params) == ("key.not_published", {"key_id": "'k1'"})
+    passed = NotFound.passing(SigningKeyError("key.not_published", key_id="k1"))
+    assert (passed.key, passed.params) == ("key.not_published", {"key_id": "k1"})
     assert str(passed) == "no published signing key 'k1'"
     assert Translator("zh-CN").error(passed) == "没有已公布的签名密钥 'k1'"
 
