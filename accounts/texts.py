@@ -15,12 +15,12 @@ ACCOUNT_EN: dict[str, str] = {
     "error.unknown_roles": "unknown role(s) {named}; roles are {known}",
     "error.short_password": "a password needs at least {least} characters",
     "error.long_password": "a password may have at most {most} characters",
-    "error.user_exists": "user {username} already exists",
+    "error.user_exists": "user {username!r} already exists",
     "error.user_look_alike": (
-        "user {existing} already exists and {username} differs from it only in case: two names "
+        "user {existing!r} already exists and {username!r} differs from it only in case: two names "
         "that read alike would be mistaken for each other; choose another name"
     ),
-    "error.no_user": "no user {username}",
+    "error.no_user": "no user {username!r}",
     "error.roles_not_held": "{username} does not hold the role(s) {roles}",
     "error.token_without_roles": "a token needs at least one role",
 }

@@ -69,7 +69,7 @@ def _no_look_alike(conn: Connection, username: str) -> None:
         select(users.c.username).where(func.lower(users.c.username) == username.lower())
     ).scalar()
     if found is not None and found != username:
-        raise UserError("error.user_look_alike", username=repr(username), existing=repr(found))
+        raise UserError("error.user_look_alike", username=username, existing=found)
 
 
 class UserStore:
@@ -120,7 +120,7 @@ class UserStore:
             # Lost a race: the case-blind unique index says which rule the other writer won by.
             with self.engine.connect() as conn:
                 _no_look_alike(conn, username)
-            raise UserError("error.user_exists", username=repr(username)) from exc
+            raise UserError("error.user_exists", username=username) from exc
         self._record(
             UserCreated(username=username, display_name=name, roles=tuple(sorted(role_set))), actor
         )
@@ -231,7 +231,7 @@ class UserStore:
     def _require(conn: Connection, username: str) -> None:
         found = conn.execute(select(users.c.username).where(users.c.username == username))
         if found.first() is None:
-            raise UserError("error.no_user", username=repr(username))
+            raise UserError("error.no_user", username=username)
 
     # ------------------------------------------------------------------ API tokens
 

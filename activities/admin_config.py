@@ -107,8 +107,8 @@ class NotificationSettings(BaseModel):
             if route.channel != "outbox" and route.channel not in self.channels:
                 raise PydanticCustomError(
                     "setting.unknown_channel",
-                    "route names unknown channel {channel}",
-                    {"channel": repr(route.channel)},
+                    "route names unknown channel '{channel}'",
+                    {"channel": route.channel},
                 )
         return self
 
@@ -260,7 +260,7 @@ def parse_admin_config(text: str, source: str = "<config>") -> AdminConfig:
         raise _unreadable(exc, text, source) from exc
     except _NoSuchDay as exc:
         raise ConfigFileError(
-            "config.no_such_day", source=source, line=exc.line, value=repr(exc.value)
+            "config.no_such_day", source=source, line=exc.line, value=exc.value
         ) from exc
     except ValueError as exc:
         raise ConfigFileError("config.bad_value", source=source, detail=exc) from exc

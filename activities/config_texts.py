@@ -22,7 +22,7 @@ CONFIG_EN: dict[str, str] = {
     "config.alias": "{source}, line {line}: aliases (*name) are not allowed in the configuration",
     "config.bad_value": "{source}: a value cannot be read ({detail})",
     "config.no_such_day": (
-        "{source}, line {line}: {value} is not a day (or time) of the calendar; "
+        "{source}, line {line}: {value!r} is not a day (or time) of the calendar; "
         "write a date as YYYY-MM-DD, e.g. 2027-02-28"
     ),
     "config.too_deep": "{source}: nested too deeply",

@@ -174,10 +174,10 @@ class ProgramActivities:
         reference data in the log stands now."""
         assigned = self._latest(f"resources-{request.program_id}", ProgramResourcesAssigned)
         if assigned is None or assigned.course_id is None:
-            raise _refusal("exam.no_course", program_id=repr(request.program_id))
+            raise _refusal("exam.no_course", program_id=request.program_id)
         course = self._latest(f"course-{assigned.course_id}", CourseDefined)
         if course is None:
-            raise _refusal("exam.course_not_defined", course_id=repr(assigned.course_id))
+            raise _refusal("exam.course_not_defined", course_id=assigned.course_id)
         try:
             score, items = grade(course, request.answers)
         except DomainError as exc:  # answers that do not fit the course: bad input, keyed

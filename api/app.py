@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -26,6 +26,7 @@ from api.dependencies import ClientFactory, Services
 from api.head import HeadAsGet
 from api.pages import ROUTERS as PAGE_ROUTERS
 from api.pages.rendering import render_error
+from api.query_check import refuse_unknown_query
 from api.rest import ROUTERS as REST_ROUTERS
 from api.rest import program_files
 from api.rest.data import UPLOAD_LIMITS
@@ -171,6 +172,7 @@ def create_app(
             db.close()
 
     app = FastAPI(
+        dependencies=[Depends(refuse_unknown_query)],
         title="trainops",
         version="1",
         summary="Training programs as durable workflows: plan, approve, publish, execute, "

@@ -23,7 +23,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from accounts.model import User
 from accounts.users import UserStore
-from api.languages import negotiate
+from api.languages import N_, negotiate
 from api.throttle import SignInThrottle
 from runtime.settings import Settings
 from services.accounts import SetupCode
@@ -145,6 +145,10 @@ SESSION_COOKIE = "trainops_session"
 LOGIN_COOKIE = "trainops_login"
 LANG_COOKIE = "trainops_lang"
 CSRF_HEADER = "X-CSRF-Token"
+CSRF_REFUSED = N_(
+    "missing or wrong CSRF token: reload the page and try again "
+    "(scripts send the X-CSRF-Token header, or use an API token)"
+)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -231,18 +235,14 @@ async def _check_csrf(request: Request, principal: Principal) -> None:
             sent = value if isinstance(value, str) else None
     expected = principal.csrf_token or ""
     if not sent or not secrets.compare_digest(sent.encode(), expected.encode()):
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN,
-            "missing or wrong CSRF token: reload the page and try again "
-            f"(scripts send the {CSRF_HEADER} header, or use an API token)",
-        )
+        raise HTTPException(status.HTTP_403_FORBIDDEN, CSRF_REFUSED)
 
 
 async def current_principal(request: Request, principal: OptionalPrincipal) -> Principal:
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
-            "sign in first: send `Authorization: Bearer <token>` or a session cookie",
+            N_("sign in first: send `Authorization: Bearer <token>` or a session cookie"),
             headers={"WWW-Authenticate": "Bearer"},
         )
     await _check_csrf(request, principal)

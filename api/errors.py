@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from api.dependencies import request_language
+from api.languages import N_
 from api.translator import translator
 from services.errors import (
     Conflict,
@@ -38,13 +39,6 @@ from services.errors import (
 )
 from services.program_client import ActionRefused
 from services.validation_texts import invalid_input
-
-
-def N_(text: str) -> str:
-    """Marks a fixed message the error page translates (``t(message)`` in error.html); the
-    catalog test finds every marked text and wants its zh-CN."""
-    return text
-
 
 HTTP_422 = 422  # Unprocessable Content (named differently across Starlette versions)
 log = structlog.get_logger(__name__)
@@ -149,6 +143,23 @@ def _coded(detail: str, code: str, **params: object) -> dict[str, object]:
     return {"detail": detail, "code": code, "params": params}
 
 
+#: A 405's words; ``params`` carry the method and the allowed ones as data.
+NOT_ALLOWED = N_("{method} is not allowed here; allowed: {allowed}")
+
+
+def _error_words(request: Request, exc: Exception) -> str:
+    """A use case's error as a JSON ``detail``: in the reader's language (``Accept-Language``)
+    from its key, as the pages say it; English (``str(exc)``) by default."""
+    lang = request_language(request)
+    return str(exc) if lang == "en" else translator(lang).error(exc)
+
+
+def _fixed_words(request: Request, english: str) -> str:
+    """A fixed message (``N_``) as a JSON ``detail`` in the reader's language; a message the
+    catalog does not hold stays as it is."""
+    return translator(request_language(request))(english)
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
@@ -156,13 +167,16 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     params: dict[str, object] = dict(getattr(exc, "params", None) or {})
     if exc.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
         headers["Allow"] = allowed_methods(request)
-        detail = f"{request.method} is not allowed here; allowed: {headers['Allow']}"
         params = {"method": request.method, "allowed": headers["Allow"]}
+        detail = NOT_ALLOWED.format_map(params)
+        said = _fixed_words(request, NOT_ALLOWED).format_map(params)
+    else:
+        said = _fixed_words(request, detail)
     if is_api(request):
-        body = _coded(detail, http_code(exc.status_code), **params)
+        body = _coded(said, http_code(exc.status_code), **params)
         return JSONResponse(body, exc.status_code, headers=headers)
     if exc.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
-        response = _page(request, exc.status_code, detail)
+        response = _page(request, exc.status_code, said, translated=True)
         response.headers["Allow"] = headers["Allow"]
         return response
     if exc.status_code == status.HTTP_401_UNAUTHORIZED:
@@ -200,12 +214,19 @@ async def _refused(request: Request, exc: Exception) -> Response:
     reason = f"invalid input: {exc}" if kind == "InvalidInput" else f"refused: {exc}"
     code = HTTP_422 if kind == "InvalidInput" else status.HTTP_403_FORBIDDEN
     log.info("action refused", reason=str(exc), kind=kind)
+    lang = request_language(request)
     if is_api(request):
+        if lang != "en":  # the reader's language; ``code`` and ``params`` as ever
+            said = translator(lang).refusal(exc)
+            reason = (
+                invalid_input([], lang) + f":{said}"
+                if kind == "InvalidInput"
+                else translator(lang).refused(exc)
+            )
         body = _coded(reason, getattr(exc, "code", "") or f"refused.{kind or 'DomainError'}")
         if getattr(exc, "code", ""):
             body["params"] = getattr(exc, "params", {})
         return JSONResponse(body, code)
-    lang = request_language(request)
     return _page(request, code, translator(lang).refused(exc), translated=True)
 
 
@@ -227,10 +248,11 @@ async def _service_refusal(request: Request, exc: Exception) -> Response:
     if code == status.HTTP_202_ACCEPTED:  # readable soon, at this very address
         headers = {"Retry-After": "2", "Location": str(request.url)}
         if is_api(request):
-            return JSONResponse(_keyed({"detail": str(exc)}, exc), code, headers=headers)
+            said = _keyed({"detail": _error_words(request, exc)}, exc)
+            return JSONResponse(said, code, headers=headers)
         return _explained_page(request, code, exc)
     if is_api(request):
-        body: dict[str, object] = {"detail": str(exc)}
+        body: dict[str, object] = {"detail": _error_words(request, exc)}
         if code == HTTP_422:  # the shape of every 422: detail and the errors behind it
             body["errors"] = [{"msg": str(exc), "type": "value_error"}]
         return JSONResponse(_keyed(body, exc), code)
@@ -259,7 +281,8 @@ async def _bad_value(request: Request, exc: Exception) -> Response:
     log.info("value refused by the database", error=type(exc).__name__)
     message = N_("a value in the request cannot be stored or searched (e.g. a NUL character)")
     if is_api(request):
-        return JSONResponse(_coded(message, "request.unstorable_value"), HTTP_422)
+        body = _coded(_fixed_words(request, message), "request.unstorable_value")
+        return JSONResponse(body, HTTP_422)
     return _page(request, HTTP_422, message)
 
 
@@ -271,7 +294,7 @@ async def _database_down(request: Request, exc: Exception) -> Response:
         "the database is unavailable (restarting?); nothing was changed, try again shortly"
     )
     if is_api(request):
-        body = _coded(message, "server.database_unavailable")
+        body = _coded(_fixed_words(request, message), "server.database_unavailable")
         return JSONResponse(body, status.HTTP_503_SERVICE_UNAVAILABLE)
     return _page(request, status.HTTP_503_SERVICE_UNAVAILABLE, message)
 
@@ -280,7 +303,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error")
     message = N_("internal error; it is logged with this request's id")
     if is_api(request):
-        body = _coded(message, "server.internal_error")
+        body = _coded(_fixed_words(request, message), "server.internal_error")
         return JSONResponse(body, status.HTTP_500_INTERNAL_SERVER_ERROR)
     return _page(request, status.HTTP_500_INTERNAL_SERVER_ERROR, message)
 

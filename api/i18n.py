@@ -207,6 +207,9 @@ ZH_CN: dict[str, str] = {
     "Error": "错误",
     "Back": "返回",
     "Saved.": "已保存。",
+    "Approval tasks now waiting on no one (reassign each):": (
+        "以下审批任务现在无人处理（请逐一改派）："
+    ),
     **STATUS_ZH_CN,
     "Summary": "摘要",
     "Revision": "版本",
@@ -255,6 +258,18 @@ ZH_CN: dict[str, str] = {
         "数据库暂不可用(正在重启?);没有做任何更改,请稍后重试"
     ),
     "internal error; it is logged with this request's id": "内部错误;已按本请求的编号记录日志",
+    "sign in first: send `Authorization: Bearer <token>` or a session cookie": (
+        "请先登录:发送 `Authorization: Bearer <token>` 请求头或会话 Cookie"
+    ),
+    "wrong username or password": "用户名或密码错误",
+    "the form expired: reload the page": "表单已过期:请重新加载页面",
+    "missing or wrong CSRF token: reload the page and try again "
+    "(scripts send the X-CSRF-Token header, or use an API token)": (
+        "CSRF 令牌缺失或错误:请重新加载页面后重试(脚本请发送 X-CSRF-Token 请求头,或使用 API 令牌)"
+    ),
+    "{method} is not allowed here; allowed: {allowed}": (
+        "此处不允许 {method} 请求;允许的方法:{allowed}"
+    ),
     "Temporal cannot be reached; nothing was changed, try again shortly": (
         "无法连接 Temporal;没有做任何更改,请稍后重试"
     ),

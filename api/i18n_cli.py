@@ -23,6 +23,10 @@ CLI_ZH_CN: dict[str, str] = {
         "(此宽度下未显示:{columns};请加宽终端或使用 --json)"
     ),
     "unknown language {value}: en or zh-CN": "未知的语言 {value}:可选 en 或 zh-CN",
+    "TRAINOPS_LANG={value} is not a language trainops speaks ({known}); the messages "
+    "are in the locale's language or English": (
+        "TRAINOPS_LANG={value} 不是 trainops 支持的语言({known});消息将使用区域设置的语言或英语"
+    ),
     # ---- talking to the API
     "{path} can be read by others (mode {mode}): run `chmod 600 {path}` or "
     "`trainops login` again": "{path} 可被他人读取(权限 {mode}):请运行 `chmod 600 {path}` "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 KEY_EN: dict[str, str] = {
     "key.retired": "key {key_id} was retired: configure a new one (`trainops keys generate`)",
-    "key.not_published": "no published signing key {key_id}",
+    "key.not_published": "no published signing key {key_id!r}",
     "key.not_ed25519": (
         "{where} is not an Ed25519 private key (PEM, or base64 of the 32-byte seed)"
     ),

@@ -101,6 +101,6 @@ def retire_key(store: EventStore, key_id: str, actor: str, reason: str = "") -> 
     """Stop trusting ``key_id`` for assertions issued from now on (recorded with its actor)."""
     known = trusted_keys(store)
     if key_id not in known:
-        raise SigningKeyError("key.not_published", key_id=repr(key_id))
+        raise SigningKeyError("key.not_published", key_id=key_id)
     retired = SigningKeyRetired(key_id=key_id, retired_at=datetime.now(UTC), reason=reason)
     _append(store, retired, {"actor": actor, "role": "admin"})

@@ -189,18 +189,18 @@ class ApprovalPolicy(BaseModel):
                 if group not in self.groups:
                     raise PydanticCustomError(
                         "setting.unknown_group",
-                        "step {step} names unknown group {group}",
-                        {"step": repr(step.id), "group": repr(group)},
+                        "step '{step}' names unknown group '{group}'",
+                        {"step": step.id, "group": group},
                     )
                 if step.quorum > len(self.groups[group]):
                     raise PydanticCustomError(
                         "setting.quorum_exceeds_group",
-                        "step {step}: quorum {quorum} exceeds the {members} members of {group}",
+                        "step '{step}': quorum {quorum} exceeds the {members} members of '{group}'",
                         {
-                            "step": repr(step.id),
+                            "step": step.id,
                             "quorum": step.quorum,
                             "members": len(self.groups[group]),
-                            "group": repr(group),
+                            "group": group,
                         },
                     )
         return self
@@ -243,22 +243,22 @@ class ApprovalPolicy(BaseModel):
             elif step.approvers.department_manager:
                 manager = self.department_managers.get(facts.department or "")
                 if manager is None and not facts.department:
-                    raise PolicyError("policy.no_department", step=repr(step.id))
+                    raise PolicyError("policy.no_department", step=step.id)
                 if manager is None:
                     raise PolicyError(
-                        "policy.no_manager", step=repr(step.id), department=repr(facts.department)
+                        "policy.no_manager", step=step.id, department=facts.department
                     )
                 candidates = (manager,)
             elif step.approvers.plan_approvers:
                 candidates = facts.plan_approvers
                 if not candidates:
-                    raise PolicyError("policy.no_plan_approvers", step=repr(step.id))
+                    raise PolicyError("policy.no_plan_approvers", step=step.id)
             else:
                 candidates = step.approvers.people
             if step.quorum > len(candidates):
                 raise PolicyError(
                     "policy.quorum_short",
-                    step=repr(step.id),
+                    step=step.id,
                     quorum=step.quorum,
                     approvers=len(candidates),
                 )

@@ -90,12 +90,12 @@ def _pick(
     if task_id is not None:
         task = state.tasks.get(task_id)
         if task is None:
-            raise refused("task.not_open", task_id=repr(task_id))
+            raise refused("task.not_open", task_id=task_id)
         return task
     for task in state.tasks.values():
         if fits(task):
             return task
-    raise refused("task.none_open_for_actor", actor=repr(actor))
+    raise refused("task.none_open_for_actor", actor=actor)
 
 
 def _four_eyes(state: ProgramState, person: str, step_id: str, *, who: str = "") -> None:
@@ -107,30 +107,30 @@ def _four_eyes(state: ProgramState, person: str, step_id: str, *, who: str = "")
     if step_id in approved:
         raise refused("task.four_eyes_same_step", subject=subject)
     if approved:
-        raise refused("task.four_eyes_other_step", subject=subject, p0=repr(approved[0]))
+        raise refused("task.four_eyes_other_step", subject=subject, p0=approved[0])
 
 
 def _may_decide(task: Task, actor: str) -> None:
     if task.delegation == "pending":
         if task.assignee == actor:
-            raise refused("task.held_as_delegate", task_id=task.task_id, owner=repr(task.owner))
+            raise refused("task.held_as_delegate", task_id=task.task_id, owner=task.owner)
         raise refused(
             "task.delegated_elsewhere",
             task_id=task.task_id,
-            assignee=repr(task.assignee),
-            owner=repr(task.owner),
+            assignee=task.assignee,
+            owner=task.owner,
         )
     if not task.may_act(actor):
         if task.assignee is not None:
             raise refused(
                 "task.assigned_to_another",
                 task_id=task.task_id,
-                assignee=repr(task.assignee),
-                actor=repr(actor),
+                assignee=task.assignee,
+                actor=actor,
             )
         raise refused(
             "task.not_candidate_of_group",
-            actor=repr(actor),
+            actor=actor,
             task_id=task.task_id,
             group=task.group,
         )
@@ -155,7 +155,7 @@ def decide_task(
     match command:
         case c.ApproveProgram() | c.RejectProgram() | c.RequestChanges():
             if actor == state.submitted_by:
-                raise refused("task.four_eyes_own_submission", actor=repr(actor))
+                raise refused("task.four_eyes_own_submission", actor=actor)
             held = [t for t in state.tasks.values() if t.may_act(actor) or t.owner == actor]
             preferred = next((t for t in held if decidable(t)), held[0] if held else None)
             task = _pick(state, command.task_id, lambda t: t is preferred, actor)
@@ -186,19 +186,19 @@ def decide_task(
                 raise refused(
                     "task.claim_already_claimed",
                     task_id=task.task_id,
-                    assignee=repr(task.assignee),
+                    assignee=task.assignee,
                 )
             if actor not in task.candidates:
-                raise refused("task.claim_not_candidate", actor=repr(actor), task_id=task.task_id)
+                raise refused("task.claim_not_candidate", actor=actor, task_id=task.task_id)
             if any(t.assignee == actor for t in state.tasks.values() if t.step_id == task.step_id):
-                raise refused("task.claim_holds_step", actor=repr(actor))
+                raise refused("task.claim_holds_step", actor=actor)
             return [e.TaskClaimed(task_id=task.task_id, by=actor)]
         case c.UnclaimTask():
             task = _pick(
                 state, command.task_id, lambda t: t.assignee == actor and t.group is not None, actor
             )
             if task.group is None or task.assignee != actor:
-                raise refused("task.unclaim_not_claimed", actor=repr(actor), task_id=task.task_id)
+                raise refused("task.unclaim_not_claimed", actor=actor, task_id=task.task_id)
             if task.delegation == "pending":
                 raise refused("task.unclaim_delegated", task_id=task.task_id)
             return [e.TaskUnclaimed(task_id=task.task_id, by=actor)]
@@ -211,7 +211,7 @@ def decide_task(
                 raise refused(
                     "task.delegate_already_delegated",
                     task_id=task.task_id,
-                    assignee=repr(task.assignee),
+                    assignee=task.assignee,
                 )
             if command.to == actor:
                 raise refused("task.delegate_to_oneself")
@@ -229,7 +229,7 @@ def decide_task(
                 actor,
             )
             if task.delegation != "pending" or task.assignee != actor or task.owner is None:
-                raise refused("task.resolve_not_delegated", task_id=task.task_id, actor=repr(actor))
+                raise refused("task.resolve_not_delegated", task_id=task.task_id, actor=actor)
             return [
                 e.TaskResolved(
                     task_id=task.task_id, delegate=actor, owner=task.owner, comment=command.comment
@@ -238,12 +238,10 @@ def decide_task(
         case c.ReassignTask():
             assert state.route is not None
             if actor not in state.route.admins:
-                raise refused("task.reassign_not_admin", actor=repr(actor))
+                raise refused("task.reassign_not_admin", actor=actor)
             task = _pick(state, command.task_id, lambda t: False, actor)
             if command.to == task.assignee:
-                raise refused(
-                    "task.reassign_same_person", task_id=task.task_id, to=repr(command.to)
-                )
+                raise refused("task.reassign_same_person", task_id=task.task_id, to=command.to)
             _four_eyes(state, command.to, task.step_id, who=f"the new assignee {command.to!r}")
             return [
                 e.TaskReassigned(

@@ -85,8 +85,8 @@ def unknown_region(value: str) -> PydanticCustomError:
     """A region the holidays package has no calendar for (a ``ValueError``), with its words."""
     return PydanticCustomError(
         "setting.unknown_region",
-        "no public holiday calendar for region {region} (use ISO 3166 codes)",
-        {"region": repr(value)},
+        "no public holiday calendar for region '{region}' (use ISO 3166 codes)",
+        {"region": value},
     )
 
 

@@ -190,7 +190,7 @@ def grade_exam(
     """Score 0-100 = correct / questions of the course; unanswered questions are wrong.
     Answers compare case- and space-insensitively (a key "B" accepts " b")."""
     if not course.questions:
-        raise refused("exam.no_answer_key", course_id=repr(course.course_id))
+        raise refused("exam.no_answer_key", course_id=course.course_id)
     unknown = sorted(set(answers) - {q.question_id for q in course.questions})
     if unknown:
         raise refused("exam.unknown_questions", questions=", ".join(unknown))

@@ -47,7 +47,7 @@ def session_entry(
     if now < session.starts_at:
         raise refused(
             "facts.before_session_start",
-            session_id=repr(session.session_id),
+            session_id=session.session_id,
             when=_local(session.starts_at, state.timezone),
             what=what,
         )
@@ -58,7 +58,7 @@ def session_entry(
     if command.late_reason is None:
         raise refused(
             "facts.late_without_reason",
-            session_id=repr(session.session_id),
+            session_id=session.session_id,
             when=_local(ends, state.timezone),
             days=days,
             what=what,
@@ -75,9 +75,9 @@ def check_evaluation_open(state: ProgramState, now: datetime) -> None:
 
 def check_not_examined(roster: RosterFacts, trainee: str) -> None:
     if trainee in roster.examined:
-        raise refused("facts.already_examined", trainee=repr(trainee))
+        raise refused("facts.already_examined", trainee=trainee)
     if trainee in roster.pending:
-        raise refused("facts.score_already_pending", trainee=repr(trainee))
+        raise refused("facts.score_already_pending", trainee=trainee)
 
 
 def trainee_score_refused() -> DomainError:
@@ -90,7 +90,7 @@ def record_exam_score(
     """The specialist's record of a score: counted at once, or pending a second person."""
     check_evaluation_open(state, now)
     if not roster.may_evaluate(command.trainee):
-        raise refused("facts.score_without_attendance", trainee=repr(command.trainee))
+        raise refused("facts.score_without_attendance", trainee=command.trainee)
     check_not_examined(roster, command.trainee)
     if state.fact_rules.scores_need_confirmation:
         return [_recorded_score(e.ExamScorePending, command, recorded_by=command.actor)]
@@ -106,14 +106,14 @@ def confirm_exam_score(
         return []
     pending = roster.pending.get(command.trainee)
     if pending is None:
-        raise refused("facts.no_pending_score", trainee=repr(command.trainee))
+        raise refused("facts.no_pending_score", trainee=command.trainee)
     actor = command.actor
     if actor == pending.recorded_by:
-        raise refused("facts.confirm_own_score", actor=repr(actor))
+        raise refused("facts.confirm_own_score", actor=actor)
     if actor == state.specialist:
         raise refused("facts.confirm_by_specialist")
     if actor in roster.enrolled or actor in roster.planned:
-        raise refused("facts.confirm_by_trainee", actor=repr(actor))
+        raise refused("facts.confirm_by_trainee", actor=actor)
     return [
         _recorded_score(
             e.ExamSubmitted, pending, recorded_by=pending.recorded_by, confirmed_by=actor

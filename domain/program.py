@@ -148,11 +148,11 @@ def _check_actor(state: ProgramState, command: BaseModel, actor: str, roster: Ro
         if actor != state.specialist:
             raise refused(
                 "program.not_the_specialist",
-                specialist=repr(state.specialist),
-                actor=repr(actor),
+                specialist=state.specialist,
+                actor=actor,
             )
     elif kind in TRAINEE_COMMANDS and not roster.may_evaluate(actor):
-        raise refused("program.evaluate_without_attendance", actor=repr(actor))
+        raise refused("program.evaluate_without_attendance", actor=actor)
 
 
 def check_state(state: ProgramStatus, command: BaseModel) -> None:
@@ -231,12 +231,12 @@ def decide(
             ]
         case c.EnrollTrainee():
             if command.trainee in roster.enrolled:
-                raise refused("program.already_enrolled", trainee=repr(command.trainee))
+                raise refused("program.already_enrolled", trainee=command.trainee)
             return [e.TraineeEnrolled(trainee=command.trainee)]
         case c.EnrollTrainees():
             already = sorted(roster.enrolled & set(command.trainees))
             if already:
-                raise refused("program.already_enrolled", trainee=", ".join(already))
+                raise refused("program.already_enrolled_many", trainees=", ".join(already))
             return [e.TraineeEnrolled(trainee=t) for t in command.trainees]
         case c.RescheduleSession():
             session = _open_session(state, command.session_id)
@@ -254,7 +254,7 @@ def decide(
             if session.session_id in state.attendance:
                 raise refused(
                     "program.attendance_already_recorded",
-                    session_id=repr(session.session_id),
+                    session_id=session.session_id,
                 )
             late = session_entry(state, session, command, now) if strict_facts else {}
             return [
@@ -279,9 +279,7 @@ def decide(
         case c.CompleteSession():
             session = _open_session(state, command.session_id)
             if session.session_id not in state.attendance:
-                raise refused(
-                    "program.complete_without_attendance", session_id=repr(session.session_id)
-                )
+                raise refused("program.complete_without_attendance", session_id=session.session_id)
             late = session_entry(state, session, command, now) if strict_facts else {}
             return [e.SessionCompleted(session_id=session.session_id, **late)]
         case c.CompleteExecution():
@@ -302,13 +300,13 @@ def decide(
             if strict_facts:
                 check_evaluation_open(state, now)
             if actor in roster.surveyed:
-                raise refused("program.survey_already_submitted", actor=repr(actor))
+                raise refused("program.survey_already_submitted", actor=actor)
             return [
                 e.SurveySubmitted(trainee=actor, scores=command.scores, comment=command.comment)
             ]
         case c.SubmitExam():
             if actor in roster.examined:
-                raise refused("program.exam_already_submitted", actor=repr(actor))
+                raise refused("program.exam_already_submitted", actor=actor)
             if strict_facts:
                 check_evaluation_open(state, now)
                 check_not_examined(roster, actor)
@@ -356,9 +354,9 @@ def _open_session(state: ProgramState, session_id: str) -> e.Session:
     session = state.sessions.get(session_id)
     if session is None:
         known = ", ".join(sorted(state.sessions))
-        raise refused("program.no_such_session", session_id=repr(session_id), known=known)
+        raise refused("program.no_such_session", session_id=session_id, known=known)
     if session_id in state.completed_sessions:
-        raise refused("program.session_already_completed", session_id=repr(session_id))
+        raise refused("program.session_already_completed", session_id=session_id)
     return session
 
 

@@ -3,7 +3,8 @@
 The domain raises ``refused(code, **params)``; the message (``str()``) is the English text, and
 ``code`` and ``params`` travel with it so that whoever shows the refusal can say it in the
 reader's language (the pages' catalog has every code in English and Simplified Chinese; a test
-keeps both complete). Parameters are plain strings, already quoted where the text quotes them.
+keeps both complete). Parameters are plain strings, raw data: a text that quotes one says so
+itself (``{trainee!r}``), so ``params`` carry ``emp.1``, not ``'emp.1'``.
 """
 
 from __future__ import annotations
@@ -21,56 +22,63 @@ class DomainError(Exception):
 
 #: Every refusal's English text by code ({name} is a parameter).
 REFUSALS: dict[str, str] = {
-    "task.none_open_for_actor": "{actor} has no open approval task on this program",
+    "task.none_open_for_actor": "{actor!r} has no open approval task on this program",
     "task.unknown_command": "unknown task command {command}",
     "task.four_eyes_submitter": (
         "{subject} submitted this program and cannot decide on it (four-eyes rule)"
     ),
     "task.four_eyes_same_step": "{subject} already approved this step",
     "task.four_eyes_other_step": (
-        "{subject} already approved step {p0}; one person cannot approve two steps"
+        "{subject} already approved step {p0!r}; one person cannot approve two steps"
     ),
     "task.delegated_elsewhere": (
-        "task {task_id} is delegated to {assignee}; it comes back to {owner} once resolved"
+        "task {task_id} is delegated to {assignee!r}; it comes back to {owner!r} once resolved"
     ),
-    "task.not_candidate_of_group": ("{actor} is not a candidate for task {task_id} ({group})"),
-    "task.not_open": "no open approval task {task_id} on this program",
-    "task.held_as_delegate": ("you hold task {task_id} as a delegate: resolve it back to {owner}"),
-    "task.assigned_to_another": "task {task_id} is assigned to {assignee}, not {actor}",
+    "task.not_candidate_of_group": ("{actor!r} is not a candidate for task {task_id} ({group})"),
+    "task.not_open": "no open approval task {task_id!r} on this program",
+    "task.held_as_delegate": (
+        "you hold task {task_id} as a delegate: resolve it back to {owner!r}"
+    ),
+    "task.assigned_to_another": "task {task_id} is assigned to {assignee!r}, not {actor!r}",
     "task.four_eyes_own_submission": (
-        "{actor} submitted this program and cannot decide on it (four-eyes rule)"
+        "{actor!r} submitted this program and cannot decide on it (four-eyes rule)"
     ),
     "task.claim_not_group_task": "task {task_id} is assigned to a person, not a group",
-    "task.claim_already_claimed": "task {task_id} is already claimed by {assignee}",
-    "task.claim_not_candidate": "{actor} is not a candidate for task {task_id}",
-    "task.claim_holds_step": "{actor} already holds a task of this step",
-    "task.unclaim_not_claimed": "{actor} has not claimed task {task_id}",
+    "task.claim_already_claimed": "task {task_id} is already claimed by {assignee!r}",
+    "task.claim_not_candidate": "{actor!r} is not a candidate for task {task_id}",
+    "task.claim_holds_step": "{actor!r} already holds a task of this step",
+    "task.unclaim_not_claimed": "{actor!r} has not claimed task {task_id}",
     "task.unclaim_delegated": ("task {task_id} is delegated; wait until it is resolved"),
     "task.delegate_not_holder": "only the holder of task {task_id} may delegate it{hint}",
-    "task.delegate_already_delegated": "task {task_id} is already delegated to {assignee}",
+    "task.delegate_already_delegated": "task {task_id} is already delegated to {assignee!r}",
     "task.delegate_to_oneself": "a task cannot be delegated to oneself",
-    "task.resolve_not_delegated": "task {task_id} is not delegated to {actor}",
-    "task.reassign_not_admin": ("only an admin of the approval policy may reassign, not {actor}"),
-    "task.reassign_same_person": "task {task_id} is already assigned to {to}",
+    "task.resolve_not_delegated": "task {task_id} is not delegated to {actor!r}",
+    "task.reassign_not_admin": ("only an admin of the approval policy may reassign, not {actor!r}"),
+    "task.reassign_same_person": "task {task_id} is already assigned to {to!r}",
     "facts.trainee_reports_score": (
         "trainees do not report their own exam score: the program's specialist records "
         "the score of an exam taken elsewhere, with its evidence (exam_score)"
     ),
     "facts.before_session_start": (
-        "session {session_id} starts at {when}: its {what} cannot be recorded before it has started"
+        "session {session_id!r} starts at {when}: its {what} cannot be recorded "
+        "before it has started"
     ),
     "facts.late_without_reason": (
-        "session {session_id} ended at {when}, more than {days} days ago: its {what} is "
+        "session {session_id!r} ended at {when}, more than {days} days ago: its {what} is "
         "entered late, give the reason (late_reason)"
     ),
     "facts.evaluation_closed": "the evaluation window closed at {when}",
-    "facts.already_examined": "{trainee} already has an exam result",
-    "facts.score_already_pending": ("an exam score of {trainee} is already awaiting confirmation"),
-    "facts.score_without_attendance": "{trainee} did not attend this program: no exam to score",
-    "facts.no_pending_score": "no exam score of {trainee} is awaiting confirmation",
-    "facts.confirm_own_score": ("{actor} recorded this score: a second person must confirm it"),
+    "facts.already_examined": "{trainee!r} already has an exam result",
+    "facts.score_already_pending": (
+        "an exam score of {trainee!r} is already awaiting confirmation"
+    ),
+    "facts.score_without_attendance": "{trainee!r} did not attend this program: no exam to score",
+    "facts.no_pending_score": "no exam score of {trainee!r} is awaiting confirmation",
+    "facts.confirm_own_score": ("{actor!r} recorded this score: a second person must confirm it"),
     "facts.confirm_by_specialist": "the program's specialist cannot confirm its exam scores",
-    "facts.confirm_by_trainee": ("{actor} is a trainee of this program and cannot confirm scores"),
+    "facts.confirm_by_trainee": (
+        "{actor!r} is a trainee of this program and cannot confirm scores"
+    ),
     "program.unknown_command": "unknown command {command}",
     "program.unknown_event": "unknown event {command}",
     "program.sessions_in_past": (
@@ -80,44 +88,47 @@ REFUSALS: dict[str, str] = {
     "program.not_allowed_in_status": (
         "cannot {action} a program that is {value} (allowed when: {names})"
     ),
-    "program.no_such_session": "no session {session_id} in this program (sessions: {known})",
-    "program.session_already_completed": "session {session_id} is already completed",
+    "program.no_such_session": "no session {session_id!r} in this program (sessions: {known})",
+    "program.session_already_completed": "session {session_id!r} is already completed",
     "program.not_the_specialist": (
-        "only the program's specialist {specialist} may do this, not {actor}"
+        "only the program's specialist {specialist!r} may do this, not {actor!r}"
     ),
     "program.evaluate_without_attendance": (
-        "{actor} did not attend this program and cannot evaluate it"
+        "{actor!r} did not attend this program and cannot evaluate it"
     ),
     "program.stream_without_plan": ("a program stream must start with ProgramPlanned, not {type}"),
-    "program.already_enrolled": "{trainee} is already enrolled",
+    "program.already_enrolled": "{trainee!r} is already enrolled",
+    "program.already_enrolled_many": "{trainees} is already enrolled",
     "program.reschedule_to_past": "a session can only be moved to a time in the future",
     "program.attendees_not_enrolled": "not enrolled in this program: {p0}",
     "program.attendees_already_recorded": "already recorded as attending this session: {p0}",
-    "program.attendance_already_recorded": ("attendance of session {session_id} already recorded"),
+    "program.attendance_already_recorded": (
+        "attendance of session {session_id!r} already recorded"
+    ),
     "program.complete_without_attendance": (
-        "record the attendance of session {session_id} before completing it"
+        "record the attendance of session {session_id!r} before completing it"
     ),
     "program.sessions_not_completed": "sessions not completed yet: {p0}",
-    "program.survey_already_submitted": "{actor} already submitted a survey",
-    "program.exam_already_submitted": "{actor} already submitted an exam",
+    "program.survey_already_submitted": "{actor!r} already submitted a survey",
+    "program.exam_already_submitted": "{actor!r} already submitted an exam",
     "exam.no_course": (
-        "program {program_id} has no course to grade an online exam against: the specialist "
+        "program {program_id!r} has no course to grade an online exam against: the specialist "
         "assigns one (reference data) first"
     ),
-    "exam.course_not_defined": "course {course_id} is not defined in the reference data",
-    "exam.no_answer_key": "course {course_id} has no answer key to grade an exam against",
+    "exam.course_not_defined": "course {course_id!r} is not defined in the reference data",
+    "exam.no_answer_key": "course {course_id!r} has no answer key to grade an exam against",
     "exam.unknown_questions": "answers to questions the course does not have: {questions}",
     "program.exam_without_grading": "exam answers must be graded against the course's answer key",
     "policy.no_department": (
-        "step {step} needs the department manager, but the plan names no department: give the "
+        "step {step!r} needs the department manager, but the plan names no department: give the "
         "program one"
     ),
     "policy.no_manager": (
-        "step {step} needs the department manager, but no manager is configured for department "
-        "{department}"
+        "step {step!r} needs the department manager, but no manager is configured for department "
+        "{department!r}"
     ),
-    "policy.no_plan_approvers": "step {step} needs approvers named in the plan",
-    "policy.quorum_short": "step {step}: quorum {quorum} but only {approvers} approvers",
+    "policy.no_plan_approvers": "step {step!r} needs approvers named in the plan",
+    "policy.quorum_short": "step {step!r}: quorum {quorum} but only {approvers} approvers",
 }
 
 

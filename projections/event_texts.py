@@ -119,6 +119,7 @@ ZH_CN: dict[str, str] = {
     "event.ApprovalRequested": "审批任务 {task} 交给 {who}",
     "event.ApprovalRequested.group": "审批任务 {task} 交给组 {group}",
     "event.ApprovalStepCompleted": "审批步骤“{step}”已完成",
+    "event.ApprovalStepCompleted.named": "审批步骤“{name}”已完成",
     "event.TaskClaimed": "{by} 认领了任务 {task}",
     "event.TaskUnclaimed": "{by} 将任务 {task} 退回给组",
     "event.TaskDelegated": "{owner} 将任务 {task} 委托给 {delegate}",
@@ -199,6 +200,7 @@ ZH_CN: dict[str, str] = {
 #: A ``.one`` key here says a count of one (``COUNTED``); ZH_CN has each of these keys too.
 SHOWN_EN: dict[str, str] = {
     "event.ApprovalStepCompleted": "approval step “{step}” completed",
+    "event.ApprovalStepCompleted.named": "approval step “{name}” completed",
     "event.ReminderSent.prepare_materials": (
         "reminder to prepare session {session} sent to {count} people"
     ),
@@ -274,9 +276,17 @@ def _shown(name: str, value: str, lang: str, zone: str | None, utc: bool) -> str
     return built_in(value, lang)
 
 
+#: Keys whose event names a thing by its id only (a step: ``approval``), with that parameter and
+#: the one its name goes in: when whoever reads the row adds the name (``services.reads``, from
+#: the program's route), ``KEY.named`` says it by name. Never stored: the row keeps the id.
+NAMED = {"event.ApprovalStepCompleted": ("step", "name")}
+
+
 def _template(table: dict[str, str], key: str, params: dict[str, str]) -> str:
     if params.get(COUNTED.get(key, "")) == "1":
         key = f"{key}.one"
+    elif key in NAMED and NAMED[key][1] in params:
+        key = f"{key}.named"
     return table.get(key, CATALOG["en"].get(key, key))
 
 

@@ -1,8 +1,9 @@
 """Why a use case refused, in English and Simplified Chinese, by the key ``services.errors``
-gives each error (``{name}`` is a parameter, a plain string already quoted where the text
-quotes it). The English text is what ``str(error)`` says (logs, the API's ``detail``); the API
-also sends the key as ``code`` with the ``params``, and the pages and the command line say it in
-the reader's language from here. A test keeps both languages' keys and parameters equal.
+gives each error (``{name}`` is a parameter, raw data; ``{name!r}`` where the text quotes it,
+so a client reading ``params`` gets ``nope``, not ``'nope'``). The English text is what
+``str(error)`` says (logs, the API's ``detail``); the API also sends the key as ``code`` with
+the ``params``, and the pages and the command line say it in the reader's language from here.
+A test keeps both languages' keys and parameters equal.
 
 It lives in ``services`` so both edges (``api`` pages, ``trainops`` command line) read it.
 It passes 400 lines because it is a catalog (every key twice, once a language), not logic.
@@ -24,8 +25,9 @@ EN: dict[str, str] = {
     # ---- passed through from a lower layer, which said it in English only
     "error.detail": "{detail}",
     # ---- programs
-    "error.no_program": "no program {program_id}",
-    "error.program_exists": "refused: a program with id {program_id} already exists",
+    "error.no_program": "no program {program_id!r}",
+    "error.no_programs": "no program {program_ids}",
+    "error.program_exists": "refused: a program with id {program_id!r} already exists",
     "error.no_database": (
         "no trainops database at {path}: run this where `trainops up` keeps its data, or set "
         "TRAINOPS_DATABASE_URL"
@@ -33,6 +35,9 @@ EN: dict[str, str] = {
     "error.task_left_waiting": (
         "task {task_id} of program {program_id} was {username}'s and now waits on no one: "
         "trainops program reassign {program_id} --task {task_id} --to APPROVER"
+    ),
+    "error.time_skipped": (
+        "{when} does not exist in {zone}: the clocks skip it that day; choose another time"
     ),
     "error.unknown_trainees": (
         "not a recorded employee or a trainee's account: {usernames}; nothing was recorded: "
@@ -44,29 +49,29 @@ EN: dict[str, str] = {
         "and that the server runs"
     ),
     "error.program_not_projected": (
-        "program {program_id} is recorded but not in the read models yet: "
+        "program {program_id!r} is recorded but not in the read models yet: "
         "ask again in a few seconds"
     ),
     "error.program_quarantined": (
-        "program {program_id} is recorded but its read model is missing: "
+        "program {program_id!r} is recorded but its read model is missing: "
         "see `trainops projections status`"
     ),
     "error.program_not_readable": (
-        "{username} may not see program {program_id}: it is not theirs, "
+        "{username} may not see program {program_id!r}: it is not theirs, "
         "they do not approve it and they are not an auditor"
     ),
     "error.not_the_specialist": (
-        "only the program's specialist {specialist} may {doing} it, not {username}"
+        "only the program's specialist {specialist!r} may {doing} it, not {username!r}"
     ),
     "error.not_an_approver": (
         "no active approver named {usernames}: an admin creates the account (`trainops users "
         "create`), grants the approver role (`trainops users roles`) or enables it "
         "(`trainops users enable`)"
     ),
-    "error.not_enrolled": "{username} is not enrolled in program {program_id}",
+    "error.not_enrolled": "{username} is not enrolled in program {program_id!r}",
     # ---- people and accounts
     "error.role_needed": "{doing} needs {needed}; {username} has: {held}",
-    "error.no_token": "no active token {token_id} of yours",
+    "error.no_token": "no active token {token_id!r} of yours",
     "error.admin_lockout": "admins cannot lock themselves out; ask another admin",
     "error.self_grant": (
         "{username} may not grant themselves {roles}: another admin must make that change"
@@ -79,19 +84,21 @@ EN: dict[str, str] = {
     ),
     # ---- KPIs
     "error.own_scorecards_only": "{username} may read only their own scorecards",
+    "error.own_kpis_only": "{username} may read only their own KPIs (auditors read all)",
+    "error.own_notifications_only": "{username} may read only their own notifications",
     "error.own_specialist_scorecards_only": (
         "{username} may read only their own specialist scorecards"
     ),
-    "error.no_scorecard": "no {scope} scorecard {name} for {period}",
-    "error.no_kpi_on_scorecard": "no KPI {kpi} on that scorecard; it has: {known}",
+    "error.no_scorecard": "no {scope} scorecard {name!r} for {period}",
+    "error.no_kpi_on_scorecard": "no KPI {kpi!r} on that scorecard; it has: {known}",
     # ---- configuration and data loads
     "error.no_config_version": "there is no saved version {version}",
-    "error.unknown_import_kind": "unknown kind {kind}; one of: {kinds}",
+    "error.unknown_import_kind": "unknown kind {kind!r}; one of: {kinds}",
     "error.import_suffix": "upload a .csv or .json file",
     "error.import_too_large": "the file is larger than {mebibytes} MiB",
     # ---- bulk actions from a file
     "error.roster_refused": "roster refused, nothing was recorded: {rows}",
-    "error.no_session": "no session {session_id} in program {program_id} (known: {known})",
+    "error.no_session": "no session {session_id!r} in program {program_id!r} (known: {known})",
     "error.plan_too_many_trainees": (
         "a plan names at most {most:,} trainees ({given:,} given); nothing was recorded: plan "
         "with fewer and enrol everyone else from a roster file once it is published: trainops "
@@ -109,7 +116,7 @@ EN: dict[str, str] = {
         "attendance from a file: trainops program attendance {program_id} {session_id} --file "
         "sheet.csv"
     ),
-    "error.no_import_job": "there is no import job {job_id}",
+    "error.no_import_job": "there is no import job {job_id!r}",
     "error.import_job_not_yours": ("import job {job_id} is {owner}'s; only they and admins see it"),
     # ---- Temporal
     "error.temporal_timeout": (
@@ -156,8 +163,9 @@ EN: dict[str, str] = {
 
 ZH_CN: dict[str, str] = {
     "error.detail": "{detail}",
-    "error.no_program": "没有培训项目 {program_id}",
-    "error.program_exists": "已拒绝: 编号为 {program_id} 的培训项目已存在",
+    "error.no_program": "没有培训项目 {program_id!r}",
+    "error.no_programs": "没有培训项目 {program_ids}",
+    "error.program_exists": "已拒绝: 编号为 {program_id!r} 的培训项目已存在",
     "error.no_database": (
         "{path} 处没有 trainops 数据库:请在 `trainops up` 保存数据的目录中运行,或设置 "
         "TRAINOPS_DATABASE_URL"
@@ -166,6 +174,7 @@ ZH_CN: dict[str, str] = {
         "项目 {program_id} 的任务 {task_id} 原属 {username}，现在无人处理："
         "trainops program reassign {program_id} --task {task_id} --to APPROVER"
     ),
+    "error.time_skipped": "{zone} 没有 {when} 这个时刻:当天时钟跳过了它(夏令时),请另选时间",
     "error.unknown_trainees": (
         "既不是已登记的员工，也不是具有学员角色的账号：{usernames}；未记录任何内容：请先登记员工"
         "（trainops data load employees），或创建具有学员角色的账号（trainops users create NAME "
@@ -175,21 +184,21 @@ ZH_CN: dict[str, str] = {
         "无法打开 {where} 处的 trainops 数据库（{reason}）：请检查 TRAINOPS_DATABASE_URL，"
         "以及数据库服务器是否在运行"
     ),
-    "error.program_not_projected": "项目 {program_id} 已记录,但读模型尚未更新:请几秒后再试",
+    "error.program_not_projected": "项目 {program_id!r} 已记录,但读模型尚未更新:请几秒后再试",
     "error.program_quarantined": (
-        "项目 {program_id} 已记录,但缺少其读模型:请查看 `trainops projections status`"
+        "项目 {program_id!r} 已记录,但缺少其读模型:请查看 `trainops projections status`"
     ),
     "error.program_not_readable": (
-        "{username} 不能查看项目 {program_id}:它不属于此人,此人不审批它,也不是审计员"
+        "{username} 不能查看项目 {program_id!r}:它不属于此人,此人不审批它,也不是审计员"
     ),
     "error.not_the_specialist": (
-        "只有项目的培训专员 {specialist} 可以执行此操作({doing}),{username} 不可以"
+        "只有项目的培训专员 {specialist!r} 可以执行此操作({doing}),{username!r} 不可以"
     ),
     "error.not_an_approver": (
         "没有名为 {usernames} 的有效审批人:请管理员创建账号(`trainops users create`)、"
         "授予审批人角色(`trainops users roles`)或启用账号(`trainops users enable`)"
     ),
-    "error.not_enrolled": "{username} 没有报名项目 {program_id}",
+    "error.not_enrolled": "{username} 没有报名项目 {program_id!r}",
     "error.role_needed": "{doing}需要{needed};{username} 拥有的角色:{held}",
     "error.bad_username": (
         "用户名由 1–100 个字母、数字或 . _ @ - 组成(它是培训项目使用的人员标识,例如 spec.li)"
@@ -197,15 +206,15 @@ ZH_CN: dict[str, str] = {
     "error.unknown_roles": "未知角色 {named};可用角色为 {known}",
     "error.short_password": "密码至少需要 {least} 个字符",
     "error.long_password": "密码最多 {most} 个字符",
-    "error.user_exists": "用户 {username} 已存在",
+    "error.user_exists": "用户 {username!r} 已存在",
     "error.user_look_alike": (
-        "用户 {existing} 已存在，{username} 与之仅大小写不同："
+        "用户 {existing!r} 已存在，{username!r} 与之仅大小写不同："
         "读起来相同的两个名字会被混淆，请换一个名字"
     ),
-    "error.no_user": "没有用户 {username}",
+    "error.no_user": "没有用户 {username!r}",
     "error.roles_not_held": "{username} 没有角色 {roles}",
     "error.token_without_roles": "令牌至少需要一个角色",
-    "error.no_token": "你没有有效的令牌 {token_id}",
+    "error.no_token": "你没有有效的令牌 {token_id!r}",
     "error.admin_lockout": "管理员不能把自己锁在系统之外;请找另一位管理员",
     "error.self_grant": "{username} 不能给自己授予 {roles}:必须由另一位管理员进行此更改",
     "error.too_many_attempts": "失败次数过多:请 {minutes} 分钟后再试",
@@ -214,15 +223,17 @@ ZH_CN: dict[str, str] = {
         "设置码错误或已过期:请使用 trainops 上次启动时打印的设置码(重启可获得新的设置码)"
     ),
     "error.own_scorecards_only": "{username} 只能查看自己的计分卡",
+    "error.own_kpis_only": "{username} 只能查看自己的 KPI(审计员可查看全部)",
+    "error.own_notifications_only": "{username} 只能查看自己的通知",
     "error.own_specialist_scorecards_only": "{username} 只能查看自己的培训专员计分卡",
-    "error.no_scorecard": "没有 {period} 的 {scope} 计分卡 {name}",
-    "error.no_kpi_on_scorecard": "该计分卡上没有 KPI {kpi};现有:{known}",
+    "error.no_scorecard": "没有 {period} 的 {scope} 计分卡 {name!r}",
+    "error.no_kpi_on_scorecard": "该计分卡上没有 KPI {kpi!r};现有:{known}",
     "error.no_config_version": "没有保存的版本 {version}",
-    "error.unknown_import_kind": "未知的类型 {kind};可选:{kinds}",
+    "error.unknown_import_kind": "未知的类型 {kind!r};可选:{kinds}",
     "error.import_suffix": "请上传 .csv 或 .json 文件",
     "error.import_too_large": "文件大于 {mebibytes} MiB",
     "error.roster_refused": "名单被拒绝，未记录任何内容：{rows}",
-    "error.no_session": "培训项目 {program_id} 中没有课次 {session_id}（已有：{known}）",
+    "error.no_session": "培训项目 {program_id!r} 中没有课次 {session_id!r}（已有：{known}）",
     "error.plan_too_many_trainees": (
         "一个计划最多列出 {most:,} 名学员（提交了 {given:,} 名）：未记录任何内容。请减少计划中的"
         "学员，发布后从名单文件报名其余学员：trainops program enrol {program_id} --file roster.csv"
@@ -238,7 +249,7 @@ ZH_CN: dict[str, str] = {
         "超过单次出勤记录的上限（{most:,} 人，出勤与缺勤合计）：未记录任何内容，请从文件记录："
         "trainops program attendance {program_id} {session_id} --file sheet.csv"
     ),
-    "error.no_import_job": "没有导入任务 {job_id}",
+    "error.no_import_job": "没有导入任务 {job_id!r}",
     "error.import_job_not_yours": "导入任务 {job_id} 属于 {owner};只有其本人和管理员可以查看",
     "error.temporal_timeout": (
         "{what} 未能及时确认;它可能仍会被记录:请刷新查看(若始终未出现,worker 日志会说明原因)"
@@ -267,7 +278,7 @@ ZH_CN: dict[str, str] = {
     "config.alias": "{source},第 {line} 行:配置中不允许使用别名(*name)",
     "config.bad_value": "{source}:有一个值无法读取({detail})",
     "config.no_such_day": (
-        "{source},第 {line} 行:日历上没有 {value} 这一天(或这个时刻);"
+        "{source},第 {line} 行:日历上没有 {value!r} 这一天(或这个时刻);"
         "日期请写成 YYYY-MM-DD,例如 2027-02-28"
     ),
     "config.too_deep": "{source}:嵌套层级过深",
@@ -295,7 +306,7 @@ ZH_CN: dict[str, str] = {
     ),
     # ---- signing and seal keys (audit.key_texts)
     "key.retired": "密钥 {key_id} 已停用:请配置新密钥(`trainops keys generate`)",
-    "key.not_published": "没有已公布的签名密钥 {key_id}",
+    "key.not_published": "没有已公布的签名密钥 {key_id!r}",
     "key.not_ed25519": "{where} 不是 Ed25519 私钥(应为 PEM,或 32 字节种子的 base64)",
     "key.other_type": "{where} 中是其他类型的密钥;需要 Ed25519 密钥",
     "key.no_signing_key": (
@@ -314,6 +325,8 @@ PROBLEMS_ZH_CN: dict[str, str] = {
     "value_error": "{error}",
     "missing": "缺少此项",
     "extra_forbidden": "不认识的设置项(拼写错误?)",
+    "query.unknown": "不认识的查询参数;此地址接受:{known}",
+    "query.none": "不认识的查询参数;此地址不接受查询参数",
     "int_type": "应为整数",
     "int_parsing": "应为整数",
     "int_from_float": "应为整数",
@@ -371,9 +384,9 @@ PROBLEMS_ZH_CN: dict[str, str] = {
     "setting.escalate_needs_sla": "escalate_to 需要 sla_working_days(何时升级)",
     "setting.auto_reject_before_sla": "auto_reject_after_working_days 必须晚于时限(SLA)",
     "setting.step_ids_unique": "步骤 id 必须唯一",
-    "setting.unknown_group": "步骤 {step} 引用了未知的组 {group}",
+    "setting.unknown_group": "步骤 '{step}' 引用了未知的组 '{group}'",
     "setting.quorum_exceeds_group": (
-        "步骤 {step}:法定人数 {quorum} 超过了组 {group} 的 {members} 名成员"
+        "步骤 '{step}':法定人数 {quorum} 超过了组 '{group}' 的 {members} 名成员"
     ),
     "setting.webhook_url_key": (
         "webhook 的 url 不能包含密钥(查询字符串或凭据):"
@@ -382,8 +395,8 @@ PROBLEMS_ZH_CN: dict[str, str] = {
     "setting.webhook_one_url": (
         "webhook 需要 url(不含密钥)或 url_env(保存含密钥 URL 的环境变量名)二者之一"
     ),
-    "setting.unknown_channel": "路由引用了未知的渠道 {channel}",
-    "setting.unknown_region": "没有地区 {region} 的公共假日日历(请使用 ISO 3166 代码)",
+    "setting.unknown_channel": "路由引用了未知的渠道 '{channel}'",
+    "setting.unknown_region": "没有地区 '{region}' 的公共假日日历(请使用 ISO 3166 代码)",
     "setting.excellent_below_meets": "excellent({excellent})低于 meets({meets})",
     "setting.unknown_kpis": "未知的 KPI {named};KPI 有:{known}",
 }

@@ -114,7 +114,7 @@ def check_upload(kind: str, name: str, data: bytes, limit: int) -> str:
     at most ``limit`` bytes, UTF-8 with the kind's columns (``Invalid``/``FileProblem``
     otherwise), so a bad upload is refused at once instead of becoming a failed job."""
     if kind not in KINDS:
-        raise Invalid("error.unknown_import_kind", kind=repr(kind), kinds=", ".join(KINDS))
+        raise Invalid("error.unknown_import_kind", kind=kind, kinds=", ".join(KINDS))
     plain = Path(name or "upload.csv").name
     if Path(plain).suffix.lower() not in SUFFIXES:
         raise Invalid("error.import_suffix")
@@ -282,7 +282,7 @@ class ImportJobs:
         """The job for its owner or an admin; ``NotFound``/``Forbidden`` otherwise."""
         job = self.get(job_id)
         if job is None:
-            raise NotFound("error.no_import_job", job_id=repr(job_id))
+            raise NotFound("error.no_import_job", job_id=job_id)
         if job.owner != person.username and not person.has("admin"):
             raise Forbidden("error.import_job_not_yours", job_id=job_id, owner=job.owner)
         return job

@@ -249,7 +249,7 @@ def explain(
     with read_models_as_of(database, position, instant) as (engine, at):
         card = kpi_queries.scorecard(engine, thresholds, scope, name, period, pass_mark=pass_mark)
         if card is None:
-            raise NotFound("error.no_scorecard", scope=scope, name=repr(name), period=period)
+            raise NotFound("error.no_scorecard", scope=scope, name=name, period=period)
         row = card.find(kpi, subject)
         if row is None:
             known = sorted(
@@ -258,7 +258,7 @@ def explain(
                     for k in card.kpis
                 }
             )
-            raise NotFound("error.no_kpi_on_scorecard", kpi=repr(kpi), known=", ".join(known))
+            raise NotFound("error.no_kpi_on_scorecard", kpi=kpi, known=", ".join(known))
         rows = kpi_queries.evidence(engine, kpi, row.programs, subject)
     return {"position": at, "kpi": kpi_row_json(row), "evidence": rows}
 

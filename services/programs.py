@@ -95,15 +95,15 @@ def program_summary(ctx: ProgramContext, program_id: str) -> dict[str, Any]:
         return summary
     stream = ctx.database.store.read_stream(program_stream(program_id))
     if not stream:
-        raise NotFound("error.no_program", program_id=repr(program_id))
+        raise NotFound("error.no_program", program_id=program_id)
     deadline = time.monotonic() + CATCH_UP_SECONDS
     while ctx.database.projector.position() < stream[0].position:
         if time.monotonic() >= deadline:
-            raise NotYetVisible("error.program_not_projected", program_id=repr(program_id))
+            raise NotYetVisible("error.program_not_projected", program_id=program_id)
         time.sleep(0.05)
     summary = queries.program_summary(engine, program_id)
     if summary is None:  # projected, yet absent: its plan could not be folded (quarantined)
-        raise NotYetVisible("error.program_quarantined", program_id=repr(program_id))
+        raise NotYetVisible("error.program_quarantined", program_id=program_id)
     return summary
 
 
@@ -116,11 +116,11 @@ def read_program(ctx: ProgramContext, person: Person, program_id: str) -> querie
         program_summary(ctx, program_id)  # waits for a lagging projector, or says why not
         found = queries.program_read(engine, program_id)
         if found is None:
-            raise NotYetVisible("error.program_quarantined", program_id=repr(program_id))
+            raise NotYetVisible("error.program_quarantined", program_id=program_id)
     actors = {str(t["actor"]) for t in found.timeline}
     if not reads.can_read(person, found.summary, found.state, actors):
         raise Forbidden(
-            "error.program_not_readable", username=person.username, program_id=repr(program_id)
+            "error.program_not_readable", username=person.username, program_id=program_id
         )
     return found
 
@@ -142,9 +142,9 @@ def check_action(
     if action.owner_only and specialist != person.username:
         raise Forbidden(
             "error.not_the_specialist",
-            specialist=repr(specialist),
+            specialist=specialist,
             doing=doing,
-            username=repr(person.username),
+            username=person.username,
         )
     return summary
 
@@ -157,7 +157,7 @@ def _planned(ctx: ProgramContext, program_id: str, field: str, summary: Summary)
         return str(summary[field])
     stream = ctx.database.store.read_stream(program_stream(program_id))
     if not stream:
-        raise NotFound("error.no_program", program_id=repr(program_id))
+        raise NotFound("error.no_program", program_id=program_id)
     return str(stream[0].payload.get(field, ""))
 
 
@@ -351,7 +351,7 @@ async def plan(
             same = await _same_request_planned(ctx, programs, command, nonce)
             if same is not None:
                 return same
-        raise Conflict("error.program_exists", program_id=repr(command.program_id)) from exc
+        raise Conflict("error.program_exists", program_id=command.program_id) from exc
     projected = await ctx.wait_for_projection(result.last_position)
     return _action_out(result, projected)
 

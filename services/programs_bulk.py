@@ -193,8 +193,8 @@ async def check_attendance(
         known = ", ".join(sorted(sessions)) or "none"
         raise Invalid(
             "error.no_session",
-            session_id=repr(session_id),
-            program_id=repr(program_id),
+            session_id=session_id,
+            program_id=program_id,
             known=known,
         )
     enrolled = set(await asyncio.to_thread(_enrolled, store, program_id))

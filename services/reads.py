@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 from domain.program import ProgramState
 from domain.reminders import STARTED_GRACE, owed_reminders
 from projections import queries, trainee_queries
+from projections.event_texts import NAMED, decode, encode
 from projections.tables import programs
 from services.people import Person
 
@@ -186,11 +187,40 @@ def timeline_for(
     """The timeline as ``user`` may read it: whoever reads a program only as one of its
     trainees sees their own survey and exam, never another trainee's scores."""
     actors = {str(t["actor"]) for t in entries}
+    entries = _steps_named(state, entries)
     if sees_scores(user, summary, state, actors):
         return entries
     return [
         t for t in entries if t["event_type"] in TRAINEE_TIMELINE or t["actor"] == user.username
     ]
+
+
+def _steps_named(state: dict[str, Any], entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each "approval step completed" row's message with the step's name from the program's
+    route beside its id, so it reads "approval step “Finance review” completed" rather than by
+    an id (``event_texts.NAMED``); the stored row is untouched (its summary never changes)."""
+    route = state.get("route")
+    steps = route.get("steps") if isinstance(route, dict) else None
+    names = {
+        str(s.get("step_id")): str(s["name"])
+        for s in steps or ()
+        if isinstance(s, dict) and s.get("name")
+    }
+    if not names:
+        return entries
+    named = []
+    for entry in entries:
+        message = decode(entry.get("message")) if entry.get("message") else None
+        if message and any(key in NAMED for key, _ in message):
+            parts = [
+                (key, {**params, NAMED[key][1]: names[params[NAMED[key][0]]]})
+                if key in NAMED and params.get(NAMED[key][0]) in names
+                else (key, params)
+                for key, params in message
+            ]
+            entry = {**entry, "message": encode(parts)}
+        named.append(entry)
+    return named
 
 
 def _sees_all_of(user: Person, row: dict[str, Any], approves: set[str]) -> bool:

@@ -203,6 +203,6 @@ def own_training(engine: Engine, person: Person, program_id: str) -> Training:
     found = trainee_queries.enrolments(engine, person.username, program_id)
     if not found:
         if queries.program_summary(engine, program_id) is None:
-            raise NotFound("error.no_program", program_id=repr(program_id))
-        raise Forbidden("error.not_enrolled", username=person.username, program_id=repr(program_id))
+            raise NotFound("error.no_program", program_id=program_id)
+        raise Forbidden("error.not_enrolled", username=person.username, program_id=program_id)
     return training(engine, found[0], person.username)

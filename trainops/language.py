@@ -11,10 +11,12 @@ their message keys and codes and are put into words here, from the same catalogs
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from typing import Any
 
 _chosen: list[str] = []
+_warned: list[str] = []  # the TRAINOPS_LANG value already said to be unknown (once a process)
 
 
 def choose(lang: str | None) -> None:
@@ -28,7 +30,27 @@ def language() -> str:
         return _chosen[0]
     from api.languages import from_environment
 
+    _unknown_setting(os.environ.get("TRAINOPS_LANG", ""))
     return from_environment(os.environ)
+
+
+def _unknown_setting(value: str) -> None:
+    """TRAINOPS_LANG names a language trainops does not speak (``fr``): said once on stderr,
+    with the ones it does, rather than silently falling back (a locale such as ``LANG=fr_FR``
+    is the whole system's, so it falls back quietly)."""
+    from api.languages import LANGUAGES, supported
+
+    if not value.strip() or supported(value) is not None or value in _warned:
+        return
+    _warned.append(value)  # first: the warning's own words ask for the language again
+    said = t(
+        "TRAINOPS_LANG={value} is not a language trainops speaks ({known}); the messages "
+        "are in the locale's language or English",
+        value=value,
+        known=", ".join(LANGUAGES),
+    )
+    # as trainops.render.warn says it (which reads this module: not imported back from here)
+    print(f"{t('warning:')} {said}", file=sys.stderr)
 
 
 def t(text: str, /, **params: Any) -> str:

@@ -394,4 +394,11 @@ def notifications(
     with api() as client:
         rows = client.get("/api/v1/notifications", recipient=recipient)
     columns = ["id", "created_at", "recipient", "subject"]
-    show_rows(t("notifications"), rows, columns, output=output, as_json=as_json)
+    show_rows(
+        t("notifications"),
+        rows,
+        columns,
+        output=output,
+        as_json=as_json,
+        cells=lambda row: {**row, "created_at": when(row.get("created_at"))},  # labelled UTC
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, Response
@@ -39,7 +39,7 @@ def inbox_page(
     principal: CurrentPrincipal,
     services: ServicesDep,
     q: str = "",
-    due: str = "all",
+    due: Literal["all", "overdue", "ontime"] = "all",
 ) -> Response:
     require_role(principal, "approver", doing="reading an approval inbox")
     tasks = inbox.open_tasks(

@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData
 
+from domain.instants import wall_clock_instant
 from services.actions import PlanBody
+from services.errors import Invalid
 
 SESSION_ROWS = 5
 SPLIT = re.compile(r"[\s,;，；]+")
@@ -73,12 +75,20 @@ def form_to_fields(body: type[Any], form: FormData, zone: ZoneInfo | None = None
 
 
 def localise(value: str, zone: ZoneInfo) -> str:
+    """A form's time as written; without an offset, read on the program's clocks as the command
+    line reads it (``domain.instants.wall_clock_instant``: a repeated time is its first
+    occurrence). A time those clocks skip is refused (``Invalid``), never silently moved.
+    Text that is no time is passed on for the action's own validation to name."""
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return value
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
+        try:
+            moment = wall_clock_instant(moment, zone)
+        except ValueError as exc:
+            when = f"{moment:%Y-%m-%d %H:%M}"
+            raise Invalid("error.time_skipped", when=when, zone=zone.key) from exc
     return moment.isoformat()
 
 

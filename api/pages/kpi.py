@@ -12,7 +12,6 @@ from api.dependencies import (
     Principal,
     Services,
     ServicesDep,
-    refuse,
     require_role,
 )
 from api.errors import HTTP_422
@@ -30,6 +29,7 @@ from api.kpis import (
 from api.pages.rendering import language, render
 from domain.scorecards import LABELS, Scope
 from projections import kpi_queries, queries
+from services.errors import Forbidden
 
 router = APIRouter(include_in_schema=False)
 
@@ -103,7 +103,7 @@ def behind_kpi(
     if not user.has("auditor"):
         require_role(principal, "specialist", doing="reading KPIs")
         if (scope, name) != ("specialist", user.username):
-            raise refuse(f"{user.username} may read only their own KPIs (auditors read all)")
+            raise Forbidden("error.own_kpis_only", username=user.username)
     thresholds, pass_mark = thresholds_in_force(services)
     card = kpi_queries.scorecard(
         services.database.engine, thresholds, scope, name, period, pass_mark=pass_mark

@@ -50,10 +50,11 @@ def programs_page(
     scope: Scope | None = None,
     name: Annotated[str | None, Query(max_length=100)] = None,
     subject: Annotated[str, Query(max_length=200)] = "",
+    status_: Annotated[str, Query(alias="status", max_length=50)] = "",
 ) -> Response:
     """Everyone's visible programs, filtered; ``kpi``/``scope``/``name``/``period`` (and
     ``subject``) keep exactly the programs behind that number of a scorecard."""
-    wanted = request.query_params.get("status") or None
+    wanted = status_ or None
     if wanted is not None and wanted not in {s.value for s in ProgramStatus}:
         # a mistyped filter is said, never "no programs yet"
         raise HTTPException(HTTP_422, f"unknown status {wanted!r}")
@@ -127,14 +128,12 @@ async def create_program_page(
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     zone_name = values.get("timezone", "").strip() or "UTC"
-    sessions = sessions_from(values, zone_named(zone_name))
     fields: dict[str, Any] = {
         "program_id": values.get("program_id", "").strip(),
         "title": values.get("title", "").strip(),
         "planned_date": values.get("planned_date", "").strip(),
         "timezone": zone_name,
         "trainees": [p for p in SPLIT.split(values.get("trainees", "")) if p],
-        "sessions": sessions,
     }
     approvers = [p for p in SPLIT.split(values.get("approvers", "")) if p]
     if (
@@ -147,6 +146,7 @@ async def create_program_page(
         fields["evaluation_window_days"] = values["evaluation_window_days"].strip()
     fields.update(extra_values(PlanBody, values))
     try:
+        fields["sessions"] = sessions_from(values, zone_named(zone_name))
         body = PlanBody.model_validate(fields)
         await program_cases.plan(services, principal.user, body.model_dump())
     except FORM_ERRORS as exc:
@@ -193,16 +193,17 @@ async def revise_program_page(
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     state = reads.program_state(services.database.engine, program_id)
-    fields: dict[str, Any] = {
-        "title": values.get("title", "").strip(),
-        "planned_date": values.get("planned_date", "").strip(),
-        "trainees": [p for p in SPLIT.split(values.get("trainees", "")) if p],
-        "sessions": sessions_from(values, zone_named(str(state.get("timezone", "UTC")))),
-        "comment": values.get("comment", "").strip(),
-        **extra_values(action.body, values),
-    }
-    fields = {k: v for k, v in fields.items() if k in action.body.model_fields}
+    zone = zone_named(str(state.get("timezone", "UTC")))
     try:
+        fields: dict[str, Any] = {
+            "title": values.get("title", "").strip(),
+            "planned_date": values.get("planned_date", "").strip(),
+            "trainees": [p for p in SPLIT.split(values.get("trainees", "")) if p],
+            "sessions": sessions_from(values, zone),
+            "comment": values.get("comment", "").strip(),
+            **extra_values(action.body, values),
+        }
+        fields = {k: v for k, v in fields.items() if k in action.body.model_fields}
         await program_cases.act(services, principal.user, program_id, action, fields)
     except FORM_ERRORS as exc:
         if isinstance(exc, NotFound):
@@ -303,8 +304,8 @@ async def program_action(
     form = await request.form()
     summary = queries.program_summary(services.database.engine, program_id)
     zone = zone_named(str(summary.get("timezone", "UTC"))) if summary else None
-    fields = form_to_fields(action.body, form, zone)
     try:
+        fields = form_to_fields(action.body, form, zone)
         await program_cases.act(services, principal.user, program_id, action, fields)
     except FORM_ERRORS as exc:
         if isinstance(exc, NotFound):

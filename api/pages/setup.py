@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse
 
 from api.dependencies import LOGIN_COOKIE, ServicesDep, client_key
+from api.languages import N_
 from api.pages.rendering import redirect, render, said, signed_out_form, status_for
 from services.accounts import create_first_admin
 from services.errors import ServiceError
@@ -32,7 +33,7 @@ def setup_submit(
     csrf_token: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     if not services.check_login_csrf(csrf_token, request.cookies.get(LOGIN_COOKIE, "")):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "the form expired: reload the page")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, N_("the form expired: reload the page"))
     try:
         create_first_admin(
             services.users,

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from accounts.model import UserError
 from api.dependencies import ServicesDep, client_key
 from api.errors import COMMON_RESPONSES, Problem
+from api.languages import N_
 from domain.roles import Role
 from services.accounts import create_first_admin, require_no_wait
 from services.errors import Forbidden
@@ -93,7 +94,7 @@ def token_login(request: Request, services: ServicesDep, body: LoginIn) -> Login
     user = services.users.authenticate(body.username.strip(), body.password)
     if user is None:
         services.throttle.failed(*keys)
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong username or password")
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, N_("wrong username or password"))
     services.throttle.succeeded(*keys)
     try:
         info, secret = services.users.issue_token(

@@ -104,7 +104,7 @@ def history(
             f"unknown event type {names}: types are named as in the log, e.g. ProgramPlanned",
         )
     if program is not None and not services.database.store.stream_version(program_stream(program)):
-        raise NotFound("error.no_program", program_id=repr(program))
+        raise NotFound("error.no_program", program_id=program)
     for name, moment in (("since", since), ("until", until)):
         if moment is not None and moment.utcoffset() is None:
             raise _invalid(name, "needs a time zone, e.g. 2027-01-15T12:00:00+08:00")
@@ -272,7 +272,9 @@ async def workflows(
     store = services.database.store
     missing = [name for name in program or () if not store.stream_version(program_stream(name))]
     if missing:  # never "1 runs replayed, 0 failed" for a program there is not
-        raise NotFound("error.no_program", program_id=", ".join(map(repr, missing)))
+        if len(missing) == 1:
+            raise NotFound("error.no_program", program_id=missing[0])
+        raise NotFound("error.no_programs", program_ids=", ".join(map(repr, missing)))
     client = (await services.programs()).client
     return [
         run

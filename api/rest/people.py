@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.dependencies import CurrentPrincipal, ServicesDep, refuse, require_role
+from api.dependencies import CurrentPrincipal, ServicesDep, require_role
 from api.errors import COMMON_RESPONSES
 from api.kpis import KpiRow, kpi_rows, thresholds_in_force
 from api.rest.schemas import Me, NotificationOut, PeriodFilter, PersonFilter, TaskOut
 from projections import queries
+from services.errors import Forbidden
 from services.inbox import open_tasks
 
 router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
@@ -62,7 +63,7 @@ def kpi(
     if not user.has("auditor"):
         require_role(principal, "specialist", doing="reading KPIs")
         if specialist not in (None, user.username):
-            raise refuse(f"{user.username} may read only their own KPIs (auditors read all)")
+            raise Forbidden("error.own_kpis_only", username=user.username)
         specialist = user.username
     report = queries.execution_report(
         services.database.engine, period=period, specialist=specialist
@@ -81,7 +82,7 @@ def notifications(
 ) -> list[NotificationOut]:
     if not principal.user.has("auditor"):
         if recipient not in (None, principal.username):
-            raise refuse(f"{principal.username} may read only their own notifications")
+            raise Forbidden("error.own_notifications_only", username=principal.username)
         recipient = principal.username
     rows = services.database.outbox.list(recipient)
     return [NotificationOut.model_validate(r) for r in rows]

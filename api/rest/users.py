@@ -74,7 +74,7 @@ def change_user(
     users = services.users
     current = users.get(username)
     if current is None:
-        raise NotFound("error.no_user", username=repr(username))
+        raise NotFound("error.no_user", username=username)
     check_account_change(principal.user, username, current.roles, body.roles, body.active)
     try:
         actor = principal.username
@@ -130,5 +130,5 @@ def revoke_token(
 ) -> Response:
     owner = None if principal.user.has("admin") else principal.username
     if not services.users.revoke_token(token_id, owner, actor=principal.username):
-        raise NotFound("error.no_token", token_id=repr(token_id))
+        raise NotFound("error.no_token", token_id=token_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

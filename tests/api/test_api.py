@@ -102,7 +102,7 @@ async def test_four_eyes_holds_over_http(world: World) -> None:
         assert refused.json()["detail"].startswith("refused:")
         # The rule that refused, by code with its parameters, for a client's own words.
         assert refused.json()["code"] == "task.four_eyes_own_submission"
-        assert refused.json()["params"] == {"actor": "'lead.ma'"}
+        assert refused.json()["params"] == {"actor": "lead.ma"}
         assert world.head() == before
         own = await plan_body(h, "http-own", approvers=["lead.ma"])
         assert (await ma.post("/api/v1/programs", json=own)).status_code == 422

@@ -279,3 +279,26 @@ async def test_the_plan_forms_other_fields_are_labelled_in_words(world: World) -
         for label in ("外部讲师", "预算", "部门", "地区"):
             assert label in chinese, label
         assert "External instructor" not in chinese and "Region" not in chinese
+
+
+async def test_the_users_page_names_the_tasks_a_change_leaves_waiting(world: World) -> None:
+    """As the API and the command line do: taking the approver role away (or the account) is
+    allowed, but the page then names each task only they could decide, in the reader's language."""
+    async with world.client("spec.li") as li:
+        await li.post("/api/v1/programs", json=await plan_body(world.h, "left-web"))
+        assert (await li.post("/api/v1/programs/left-web/submit")).status_code == 200
+    [task] = world.inbox("mgr.wang")
+    async with world.browser("adm.qian") as admin:
+        page = await admin.get("/admin/users")
+        changed = await post_form(admin, "/admin/users/mgr.wang", page.text, roles=["auditor"])
+        assert changed.status_code == 303
+        shown = await admin.get(changed.headers["location"])
+        assert 'data-testid="left-tasks"' in shown.text
+        assert f"task {task['task_id']} of program left-web was mgr.wang&#39;s" in shown.text
+        assert f"trainops program reassign left-web --task {task['task_id']}" in shown.text
+        other = await post_form(admin, "/admin/users/mgr.chen", page.text, roles=["approver"])
+        assert "left-tasks" not in (await admin.get(other.headers["location"])).text
+        await admin.get("/lang/zh-CN", params={"next": "/"})
+        chinese = await admin.get(changed.headers["location"])
+        assert f"项目 left-web 的任务 {task['task_id']} 原属 mgr.wang" in chinese.text
+        assert "以下审批任务现在无人处理" in chinese.text

@@ -71,7 +71,7 @@ def test_what_every_program_action_does_reads_in_chinese() -> None:
 
     for kind in ACTIONS:
         doing = kind.replace("_", " ")  # as services.programs.check_action names it
-        params = {"specialist": "'spec'", "doing": doing, "username": "'mgr'"}
+        params = {"specialist": "spec", "doing": doing, "username": "mgr"}
         said = error_texts.say("error.not_the_specialist", params, "zh-CN")
         assert said is not None and doing not in said, (kind, said)
 
@@ -99,9 +99,9 @@ def test_what_temporal_did_not_confirm_reads_in_chinese_at_every_call_site() -> 
 
 
 def test_an_error_keeps_its_english_sentence_and_reads_in_the_page_language() -> None:
-    missing = NotFound("error.no_program", program_id=repr("[x] 李"))
+    missing = NotFound("error.no_program", program_id="[x] 李")
     assert str(missing) == "no program '[x] 李'"
-    assert (missing.key, missing.params) == ("error.no_program", {"program_id": "'[x] 李'"})
+    assert (missing.key, missing.params) == ("error.no_program", {"program_id": "[x] 李"})
     assert Translator("zh-CN").error(missing) == "没有培训项目 '[x] 李'"
     assert Translator("en").error(missing) == "no program '[x] 李'"
     waiting = TooManyAttempts(90)
@@ -175,7 +175,7 @@ def test_the_missing_program_reads_in_chinese_on_the_page_and_as_code_in_the_api
         assert answer.json() == {
             "detail": "no program 'nope'",
             "code": "error.no_program",
-            "params": {"program_id": "'nope'"},
+            "params": {"program_id": "nope"},  # data; the text quotes it
         }
 
 

@@ -102,7 +102,7 @@ def test_every_refusal_the_rules_raise_has_a_code_in_the_catalog() -> None:
 def test_a_refusal_reads_in_the_page_language() -> None:
     from domain.refusals import refused
 
-    refusal = refused("program.already_enrolled", trainee="'[urgent] 李'")
+    refusal = refused("program.already_enrolled", trainee="[urgent] 李")
     assert str(refusal) == "'[urgent] 李' is already enrolled"
     assert Translator("zh-CN").refused(refusal) == "已拒绝: '[urgent] 李' 已报名"
     assert Translator("en").refused(refusal) == "refused: '[urgent] 李' is already enrolled"

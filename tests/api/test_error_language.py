@@ -1,0 +1,74 @@
+"""Every JSON error's ``detail`` is in the reader's language (``Accept-Language``), as the 422s
+already were: 401, 403, 404 and 405 too. ``code`` and ``params`` stay the same data in every
+language, for a client that says it in its own words."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from tests.api.conftest import World
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+ZH = {"Accept-Language": "zh-CN"}
+
+
+async def _both(client: httpx.AsyncClient, method: str, url: str) -> tuple[dict, dict]:  # type: ignore[type-arg]
+    english = await client.request(method, url)
+    chinese = await client.request(method, url, headers=ZH)
+    assert english.status_code == chinese.status_code
+    return english.json(), chinese.json()
+
+
+async def test_401_403_404_and_405_are_said_in_the_readers_language(world: World) -> None:
+    async with world.client() as anonymous, world.client("spec.li") as li:
+        asked = [
+            (anonymous, "GET", "/api/v1/programs", "请先登录"),
+            (li, "GET", "/api/v1/users", "需要管理员角色"),
+            (li, "GET", "/api/v1/notifications?recipient=mgr.wang", "只能查看自己的通知"),
+            (li, "GET", "/api/v1/kpi?specialist=spec.zhao", "只能查看自己的 KPI"),
+            (li, "GET", "/api/v1/programs/nope", "没有培训项目"),
+            (li, "GET", "/api/v1/no-such-thing", "未找到"),
+            (li, "DELETE", "/api/v1/programs", "此处不允许 DELETE 请求"),
+            (li, "DELETE", "/api/v1/tokens/abc123", "abc123"),
+        ]
+        for client, method, url, words in asked:
+            english, chinese = await _both(client, method, url)
+            assert not CHINESE.search(english["detail"]), english
+            assert words in chinese["detail"] and CHINESE.search(chinese["detail"]), chinese
+            assert (chinese["code"], chinese["params"]) == (english["code"], english["params"])
+    assert english["code"] == "error.no_token"
+
+
+async def test_a_refusal_of_the_rules_is_said_in_the_readers_language(world: World) -> None:
+    from tests.api.conftest import plan_body
+
+    async with world.client("spec.li") as li:
+        await li.post("/api/v1/programs", json=await plan_body(world.h, "zh-refused"))
+        english = (await li.post("/api/v1/programs/zh-refused/publish")).json()
+        chinese = (await li.post("/api/v1/programs/zh-refused/publish", headers=ZH)).json()
+    assert english["detail"].startswith("refused: ")
+    assert chinese["detail"].startswith("已拒绝:") and "草稿" in chinese["detail"], chinese
+    assert (chinese["code"], chinese["params"]) == (english["code"], english["params"])
+
+
+async def test_params_are_raw_data_and_the_text_quotes_them(world: World) -> None:
+    """A client reads ``params`` as data (``nope``, not ``'nope'``); the English ``detail``
+    still quotes them, as it always did."""
+    from tests.api.conftest import run
+
+    await run(world, "raw-1", "published")
+    async with world.client("spec.li") as li, world.client("adm.qian") as admin:
+        missing = (await li.get("/api/v1/programs/nope")).json()
+        no_user = (await admin.patch("/api/v1/users/ghost", json={"active": False})).json()
+        twice = (await li.post("/api/v1/programs/raw-1/enroll", json={"trainee": "emp.1"})).json()
+        twice_zh = (
+            await li.post("/api/v1/programs/raw-1/enroll", json={"trainee": "emp.1"}, headers=ZH)
+        ).json()
+    assert missing["params"] == {"program_id": "nope"}
+    assert missing["detail"] == "no program 'nope'"
+    assert no_user["params"] == {"username": "ghost"} and no_user["detail"] == "no user 'ghost'"
+    assert (twice["code"], twice["params"]) == ("program.already_enrolled", {"trainee": "emp.1"})
+    assert twice["detail"] == "refused: 'emp.1' is already enrolled"
+    assert twice_zh["detail"] == "已拒绝: 'emp.1' 已报名"

@@ -1,0 +1,47 @@
+"""``trainops notifications`` labels its times as every other table does (``... UTC``), while
+JSON and CSV keep the instant as data."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from trainops.cli import app
+
+ROWS = [
+    {
+        "id": 7,
+        "created_at": "2027-01-15T09:05:00+00:00",
+        "recipient": "mgr.wang",
+        "subject": "Approval requested",
+    }
+]
+
+
+class _Client:
+    def get(self, path: str, **params: Any) -> list[dict[str, Any]]:
+        assert path == "/api/v1/notifications"
+        return ROWS
+
+
+@contextlib.contextmanager
+def _api() -> Iterator[_Client]:
+    yield _Client()
+
+
+def test_the_notifications_table_says_the_zone_of_its_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("trainops.program_cli.api", _api)
+    monkeypatch.setenv("TRAINOPS_LANG", "en")
+    monkeypatch.setenv("COLUMNS", "200")
+    table = CliRunner().invoke(app, ["notifications"])
+    assert table.exit_code == 0, table.output
+    assert "2027-01-15 09:05 UTC" in table.output
+    data = CliRunner().invoke(app, ["notifications", "--json"])
+    assert json.loads(data.output)[0]["created_at"] == "2027-01-15T09:05:00+00:00"
