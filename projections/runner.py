@@ -167,10 +167,14 @@ class ProjectionRunner:
                     conn.execute(delete(table))
             conn.execute(delete(quarantine))
             position = 0
-            while batch := self.store.read_page(position, self.rebuild_batch_size, conn=conn):
-                self._fold(conn, batch)
-                position = batch[-1].position
-                folded += len(batch)
+            pages = self.store.fold_pages(conn, self.rebuild_batch_size)
+            try:
+                for batch in pages:
+                    self._fold(conn, batch)
+                    position = batch[-1].position
+                    folded += len(batch)
+            finally:
+                pages.close()
             conn.execute(
                 update(checkpoints)
                 .where(checkpoints.c.name == CHECKPOINT)
