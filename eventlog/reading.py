@@ -44,10 +44,14 @@ _PAGE = f"SELECT {NAMES} FROM events WHERE position > %s ORDER BY position LIMIT
 _scan = json.JSONDecoder().raw_decode
 
 #: What a fold reads of a row, in the order ``_folded`` takes it: the metadata's actor and role
-#: only (parsing every metadata document cost a rebuild a fifth of its read), no hashes.
+#: only, when each is a string or absent (parsing every metadata document cost a rebuild a
+#: fifth of its read); the whole metadata otherwise, so the fold sees what is stored. No hashes.
 _FOLDED = (
     "SELECT position, stream_id, stream_version, event_id, event_type, schema_version, payload,"
-    " metadata->>'actor', metadata->>'role', occurred_at, recorded_at"
+    " metadata->>'actor', metadata->>'role', occurred_at, recorded_at,"
+    " CASE WHEN coalesce(json_typeof(metadata->'actor'), 'string') = 'string'"
+    " AND coalesce(json_typeof(metadata->'role'), 'string') = 'string' THEN NULL"
+    " ELSE metadata END"
     " FROM events WHERE position > %s ORDER BY position"
 )
 
@@ -77,13 +81,16 @@ def _record(row: Any) -> RecordedEvent:
 
 
 def _folded(row: Any) -> RecordedEvent:
-    """A row of ``_FOLDED`` as a ``RecordedEvent``: metadata holds the actor and role it has,
-    the hashes are empty (a fold never reads them; ``trainops log verify`` reads them whole)."""
-    metadata = {}
-    if row[7] is not None:
-        metadata["actor"] = row[7]
-    if row[8] is not None:
-        metadata["role"] = row[8]
+    """A row of ``_FOLDED`` as a ``RecordedEvent``: metadata holds the actor and role it has
+    (all of it where either is not a string), the hashes are empty (a fold never reads them;
+    ``trainops log verify`` reads them whole)."""
+    metadata = row[11]
+    if metadata is None:
+        metadata = {}
+        if row[7] is not None:
+            metadata["actor"] = row[7]
+        if row[8] is not None:
+            metadata["role"] = row[8]
     return RecordedEvent(
         row[0],
         row[1],
