@@ -9,6 +9,7 @@ microseconds) and upserts through ``INSERT … ON CONFLICT`` in multi-row batche
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Table, delete, insert, tuple_
@@ -25,7 +26,8 @@ def _copyable(table: Table) -> bool:
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert new rows (their keys must not exist yet)."""
+    """Insert new rows (their keys must not exist yet), each naming every column (as
+    ``executemany`` on SQLite requires too)."""
     if not rows:
         return
     if conn.dialect.name == "postgresql" and _copyable(table):
@@ -33,9 +35,11 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
         driver = conn.connection.driver_connection
         assert driver is not None
         statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+        values = itemgetter(*names)  # every read model has two columns or more
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            write = copy.write_row
             for row in rows:
-                copy.write_row([row.get(name) for name in names])
+                write(values(row))
         return
     conn.execute(insert(table), list(rows))
 
