@@ -4,9 +4,12 @@ whole rows, whatever the metadata holds."""
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 from typing import Any
 from uuid import uuid4
+
+import pytest
 
 from domain import commands as c
 from domain.events import Session, TraineeEnrolled
@@ -59,3 +62,33 @@ def test_a_rebuild_equals_the_live_projection_whatever_the_metadata(
     for size in (head, 2):
         assert ProjectionRunner(db.store, rebuild_batch_size=size).rebuild() == head
         assert snapshot(db) == live, f"rebuilt in pages of {size}"
+
+
+def test_a_rebuild_leaves_the_garbage_collector_as_it_found_it(backend_db: Database) -> None:
+    """A rebuild sets everything alive before it aside from the collector (``gc.freeze``) and
+    puts it back afterwards, also when it fails: a long-lived process keeps collecting it."""
+    db = backend_db
+    assert gc.get_freeze_count() == 0
+    db.projector.rebuild()
+    assert gc.get_freeze_count() == 0
+
+    def failing(conn: Any, batch: Any, *rest: Any) -> None:
+        assert gc.get_freeze_count() > 0  # set aside while folding
+        raise RuntimeError("disk full")
+
+    plan = c.PlanProgram(
+        program_id="gc",
+        actor="spec.li",
+        title="Collected",
+        planned_date=T0.date(),
+        sessions=(Session(session_id="s1", starts_at=T0 + timedelta(days=3)),),
+        trainees=("emp.1",),
+    )
+    meta = {"actor": "spec.li", "role": "specialist"}
+    db.store.append(
+        "program-gc", 0, [NewEvent.of(start(plan), event_id=uuid4(), occurred_at=T0, metadata=meta)]
+    )
+    db.projector._fold = failing  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError, match="disk full"):
+        db.projector.rebuild()
+    assert gc.get_freeze_count() == 0
