@@ -60,8 +60,12 @@ class ProgramView(BaseModel):
         )
 
 
-@dataclass(frozen=True)
+@dataclass
 class TimelineEntry:
+    """A timeline row (its ``__dict__`` is the row written). Not frozen: a rebuild makes one
+    per event, and a frozen dataclass sets each field through ``object.__setattr__`` (three
+    times the cost)."""
+
     position: int
     program_id: str
     stream_version: int
