@@ -8,7 +8,8 @@ message needs nothing else, so the command line renders timelines from here with
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from domain.instants import instant_text
 
@@ -224,9 +225,34 @@ SHOWN_EN: dict[str, str] = {
 
 CATALOG: dict[str, dict[str, str]] = {"en": {**EN, **SHOWN_EN}, "zh-CN": ZH_CN}
 
-#: ``json.dumps(..., ensure_ascii=False)`` builds an encoder per call; a rebuild encodes a
-#: message per event, so it keeps one (same output).
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+def _make_encode() -> Callable[[Any], str]:
+    """``json.dumps(..., ensure_ascii=False)`` of a message list, with its C encoder built once
+    (``JSONEncoder.encode`` builds one per call and keeps a circular-reference table: a rebuild
+    encodes a message per event). Same text; ``encode`` where the accelerator is missing."""
+    encoder = json.JSONEncoder(ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    chunks = make(
+        None,
+        encoder.default,
+        json.encoder.encode_basestring,
+        None,
+        encoder.key_separator,
+        encoder.item_separator,
+        False,
+        False,
+        True,
+    )
+
+    def encode(value: Any) -> str:
+        return "".join(chunks(value, 0))
+
+    return encode
+
+
+_encode = _make_encode()
 
 
 #: Names the product itself gives (the built-in approval policy and its step,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any, get_origin
 from zoneinfo import ZoneInfo
 
@@ -59,8 +60,12 @@ class ProgramView(BaseModel):
         )
 
 
-@dataclass(frozen=True)
+@dataclass
 class TimelineEntry:
+    """A timeline row (its ``__dict__`` is the row written). Not frozen: a rebuild makes one
+    per event, and a frozen dataclass sets each field through ``object.__setattr__`` (three
+    times the cost)."""
+
     position: int
     program_id: str
     stream_version: int
@@ -144,12 +149,9 @@ def fold_into(fields: dict[str, Any], recorded: RecordedEvent, event: Any) -> li
     fields["state"] = state
     fields["last_position"] = recorded.position
     fields["updated_at"] = recorded.occurred_at
-    if isinstance(event, e.ProgramApproved):
-        fields["approved"] = True
-    if isinstance(event, e.ProgramExecuted):
-        fields["executed_on"], fields["on_time"] = event.executed_on, event.on_time
-    if isinstance(event, e.ProgramCancelled):
-        fields["cancelled_at"] = recorded.occurred_at
+    traits = _traits(event.__class__)
+    if traits is not _PLAIN:
+        _note(fields, recorded, event, traits)
     changes: list[Change] = [
         TimelineEntry(
             position=recorded.position,
@@ -163,14 +165,45 @@ def fold_into(fields: dict[str, Any], recorded: RecordedEvent, event: Any) -> li
             message=encode(message),
         )
     ]
-    if isinstance(event, TASK_EVENTS):
+    if traits is _PLAIN:
+        return changes
+    if traits[3]:
         changes.append(TaskChanged(event.task_id, inbox_rows(state, event.task_id)))
-    if isinstance(event, e.TraineeEnrolled):
+    if traits[4]:
         row = {"program_id": state.program_id, "trainee": event.trainee, "enrolled": True}
         changes.append(TraineesChanged(state.program_id, (row,), trainee=event.trainee))
-    elif isinstance(event, TRAINEE_EVENTS):
+    elif traits[5]:
         changes.append(TraineesChanged(state.program_id, trainee_rows(state)))
     return changes
+
+
+#: An event type's place in ``fold_into``: approved, executed, cancelled, a task event, an
+#: enrolment, a trainee event. Looked up once per type (``_traits``), not tested per event.
+Traits = tuple[bool, bool, bool, bool, bool, bool]
+_PLAIN: Traits = (False,) * 6
+
+
+@cache
+def _traits(kind: type[Any]) -> Traits:
+    found = (
+        issubclass(kind, e.ProgramApproved),
+        issubclass(kind, e.ProgramExecuted),
+        issubclass(kind, e.ProgramCancelled),
+        issubclass(kind, TASK_EVENTS),
+        issubclass(kind, e.TraineeEnrolled),
+        issubclass(kind, TRAINEE_EVENTS),
+    )
+    return _PLAIN if found == _PLAIN else found
+
+
+def _note(fields: dict[str, Any], recorded: RecordedEvent, event: Any, traits: Traits) -> None:
+    """The facts the read models keep beside the state (approved, executed, cancelled)."""
+    if traits[0]:
+        fields["approved"] = True
+    if traits[1]:
+        fields["executed_on"], fields["on_time"] = event.executed_on, event.on_time
+    if traits[2]:
+        fields["cancelled_at"] = recorded.occurred_at
 
 
 def trainee_rows(state: ProgramState) -> tuple[dict[str, Any], ...]:

@@ -15,6 +15,7 @@ serving until the new ones are complete, and a failed rebuild leaves them as the
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -159,6 +160,18 @@ class ProjectionRunner:
         the old read models until the new ones are complete; a failure changes nothing. The
         log streams through in batches of ``rebuild_batch_size``, each folded in memory and
         written in a few set-based statements, so memory stays flat whatever the log's size."""
+        # Everything alive before the rebuild (modules, pydantic's schemas, the engine) is set
+        # aside from the collector: each full collection would walk it again while the fold
+        # makes millions of short-lived objects (a quarter of a rebuild's CPU, measured).
+        gc.freeze()
+        try:
+            folded = self._rebuild()
+        finally:
+            gc.unfreeze()
+        log.info("read models rebuilt", events=folded)
+        return folded
+
+    def _rebuild(self) -> int:
         folded = 0
         with self.engine.begin() as conn:
             self._lock_checkpoint(conn)
@@ -167,16 +180,19 @@ class ProjectionRunner:
                     conn.execute(delete(table))
             conn.execute(delete(quarantine))
             position = 0
-            while batch := self.store.read_page(position, self.rebuild_batch_size, conn=conn):
-                self._fold(conn, batch)
-                position = batch[-1].position
-                folded += len(batch)
+            pages = self.store.fold_pages(conn, self.rebuild_batch_size)
+            try:
+                for batch in pages:
+                    self._fold(conn, batch)
+                    position = batch[-1].position
+                    folded += len(batch)
+            finally:
+                pages.close()
             conn.execute(
                 update(checkpoints)
                 .where(checkpoints.c.name == CHECKPOINT)
                 .values(position=position)
             )
-        log.info("read models rebuilt", events=folded)
         return folded
 
     def status(self, limit: int = 100) -> ProjectorStatus:
