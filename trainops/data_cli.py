@@ -20,7 +20,7 @@ from imports.reference import KINDS
 from imports.report import ImportReport
 from runtime.logging import quiet_logs
 from runtime.settings import get_settings
-from services.database import Database, open_database
+from services.database import Database, open_existing_database
 from trainops.api_client import EXIT_SERVER, api
 from trainops.data_jobs import EXIT_INTERRUPTED, FINISHED, wait_for_job
 from trainops.language import heading, t
@@ -45,7 +45,7 @@ def _importing() -> Iterator[Database]:
     after any of these nothing of it is in the log and running it again is safe."""
     database: Database | None = None
     try:
-        database = open_database(get_settings().database_url)
+        database = open_existing_database(get_settings().database_url)
         yield database
     except FileProblem as exc:
         raise fail(str(exc)) from exc

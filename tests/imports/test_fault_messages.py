@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
 from runtime.settings import get_settings
-from services.database import open_database
+from services.database import CannotOpen, NoDatabase, open_database
 from tests.api.live import live_api
 from tests.imports.test_history import history_files
 from tests.projections.evaluation_log import write_csv
@@ -29,7 +29,9 @@ def gone(*_: Any, **__: Any) -> Any:
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("TRAINOPS_DATABASE_URL", f"sqlite:///{tmp_path / 'log.db'}")
+    url = f"sqlite:///{tmp_path / 'log.db'}"
+    open_database(url).close()  # the server's database: an import never creates one
+    monkeypatch.setenv("TRAINOPS_DATABASE_URL", url)
     get_settings.cache_clear()
     saved = structlog.get_config()
     yield CliRunner()
@@ -56,9 +58,22 @@ def test_migrate_without_a_database(
     get_settings.cache_clear()
     files = [str(p) for p in history_files(tmp_path / "history")]
     result = cli.invoke(app, ["data", "migrate", *files])
-    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
-    assert "the database failed" in " ".join(result.stderr.split())
-    assert "Traceback" not in result.output
+    # The command line's entry says it in one line, exit 78 (tests/test_startup.py).
+    assert isinstance(result.exception, CannotOpen), result.output
+
+
+def test_migrate_never_creates_a_database(cli: CliRunner, tmp_path: Path) -> None:
+    """Run from another folder, the default SQLite URL names a file that is not there: the
+    import is refused instead of landing in a new, empty database that no server reads."""
+    elsewhere = tmp_path / "elsewhere" / "trainops.db"
+    files = [str(p) for p in history_files(tmp_path / "history")]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRAINOPS_DATABASE_URL", f"sqlite:///{elsewhere}")
+        get_settings.cache_clear()
+        result = cli.invoke(app, ["data", "migrate", *files, "--accept-valid"])
+    get_settings.cache_clear()
+    assert isinstance(result.exception, NoDatabase), result.output
+    assert not elsewhere.exists()
 
 
 def test_the_api_answers_503_and_a_failed_load_says_why(
