@@ -24,7 +24,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from accounts.model import User
 from accounts.users import UserStore
 from api.languages import N_, negotiate
-from api.throttle import SignInThrottle
+from api.throttle import ADDRESS, SignInThrottle
 from runtime.settings import Settings
 from services.accounts import SetupCode
 from services.database import Database
@@ -182,7 +182,7 @@ class Principal:
 
 def client_key(request: Request) -> str:
     """The key failed attempts from this address are counted under (sign-in, setup)."""
-    return f"ip:{request.client.host if request.client else ''}"
+    return f"{ADDRESS}{request.client.host if request.client else ''}"
 
 
 def get_services(request: Request) -> Services:

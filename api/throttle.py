@@ -1,5 +1,10 @@
 """Sign-in throttling: after repeated failures, an account (and the address trying it) waits.
 
+An account waits after ``max_failures`` (5) in the window; an address (``ip:…`` keys) only after
+``max_address_failures`` (50): a whole office behind one NAT shares an address, and five typos
+there must not lock everyone else out, while one address guessing across many accounts is still
+stopped. A successful sign-in clears the account's count, never the address's.
+
 In memory, per API process: enough to stop password guessing through the form; a deployment
 with several API replicas gets one budget per replica.
 """
@@ -12,10 +17,14 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+#: The prefix of an address's key (``api.dependencies.client_key``).
+ADDRESS = "ip:"
+
 
 @dataclass
 class SignInThrottle:
     max_failures: int = 5
+    max_address_failures: int = 50
     window_seconds: float = 15 * 60
     clock: Callable[[], float] = time.monotonic
     _failures: dict[str, deque[float]] = field(default_factory=dict)
@@ -32,15 +41,20 @@ class SignInThrottle:
         now = self.clock()
         with self._lock:
             for key in keys:
-                self._failures.setdefault(key, deque(maxlen=self.max_failures)).append(now)
+                limit = self._limit(key)
+                self._failures.setdefault(key, deque(maxlen=limit)).append(now)
 
     def succeeded(self, *keys: str) -> None:
         with self._lock:
             for key in keys:
-                self._failures.pop(key, None)
+                if not key.startswith(ADDRESS):
+                    self._failures.pop(key, None)
+
+    def _limit(self, key: str) -> int:
+        return self.max_address_failures if key.startswith(ADDRESS) else self.max_failures
 
     def _wait(self, key: str, now: float) -> float:
         recent = self._failures.get(key)
-        if recent is None or len(recent) < self.max_failures:
+        if recent is None or len(recent) < self._limit(key):
             return 0.0
         return max(0.0, recent[0] + self.window_seconds - now)

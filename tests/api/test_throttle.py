@@ -53,3 +53,34 @@ async def test_api_tokens_expire(world: World) -> None:
         assert issued["expires_at"] is not None
         listed = (await li.get("/api/v1/tokens")).json()
         assert any(t["label"] == "ci" and t["expires_at"] for t in listed)
+
+
+def test_an_address_waits_only_after_many_failures_and_a_success_never_clears_it() -> None:
+    """Five typos by one person behind an office's NAT lock that account, not the office; one
+    address guessing across many accounts still waits."""
+    throttle = SignInThrottle(
+        max_failures=5, max_address_failures=12, window_seconds=60, clock=lambda: 0.0
+    )
+    for _ in range(5):
+        throttle.failed("user:emp.2", "ip:office")
+    assert throttle.wait_seconds("user:emp.2", "ip:office") == 60  # emp.2 waits
+    assert throttle.wait_seconds("user:chen", "ip:office") == 0  # chen signs in
+    throttle.succeeded("user:chen", "ip:office")
+    for n in range(7):
+        assert throttle.wait_seconds(f"user:guess{n}", "ip:office") == 0
+        throttle.failed(f"user:guess{n}", "ip:office")
+    assert throttle.wait_seconds("user:chen", "ip:office") == 60  # 12 failures at the address
+
+
+async def test_one_persons_wrong_passwords_leave_the_form_open_to_others(world: World) -> None:
+    async with world.client() as client:
+        for _ in range(5):
+            token = csrf_of((await client.get("/login")).text)
+            await client.post(
+                "/login", data={"username": "spec.li", "password": "nope", "csrf_token": token}
+            )
+        token = csrf_of((await client.get("/login")).text)
+        other = await client.post(
+            "/login", data={"username": "mgr.wang", "password": PASSWORD, "csrf_token": token}
+        )
+        assert other.status_code == 303 and "failed" not in other.headers["location"]
