@@ -216,17 +216,21 @@ def check_approvers(ctx: ProgramContext, usernames: Iterable[str]) -> None:
         raise Invalid("error.not_an_approver", usernames=", ".join(map(repr, missing)))
 
 
-def _request_digest(person: Person, program_id: str, idempotency_key: str) -> str:
-    text = f"{person.username}\n{program_id}\n{idempotency_key}"
+def _request_digest(person: Person, program_id: str, idempotency_key: str, *more: str) -> str:
+    text = "\n".join([person.username, program_id, idempotency_key, *more])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def update_id(person: Person, program_id: str, idempotency_key: str | None) -> str | None:
+def update_id(
+    person: Person, program_id: str, idempotency_key: str | None, kind: str
+) -> str | None:
     """The Temporal update id of a request that names an idempotency key: the same person,
-    program and key give the same id, so a retried request is run once."""
+    program, action and key give the same id, so a retried request is run once. The action is
+    part of it: a key reused for another action (a submit's key on a withdraw) must not answer
+    with the first action's outcome while the second never happens."""
     if idempotency_key is None:
         return None
-    return f"idem-{_request_digest(person, program_id, idempotency_key)[:40]}"
+    return f"idem-{_request_digest(person, program_id, idempotency_key, kind)[:40]}"
 
 
 def request_nonce(person: Person, program_id: str, idempotency_key: str | None) -> str | None:
@@ -276,7 +280,7 @@ async def act(
         result = await programs.act(
             program_id,
             command,  # type: ignore[arg-type]
-            update_id=update_id(person, program_id, idempotency_key),
+            update_id=update_id(person, program_id, idempotency_key, action.kind),
         )
     projected = await ctx.wait_for_projection(result.last_position)
     return _action_out(result, projected)

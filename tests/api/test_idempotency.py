@@ -32,6 +32,11 @@ async def test_a_retried_action_is_recorded_once(world: World) -> None:
         assert _types(world, "idem-1").count("ProgramSubmitted") == 1
         refused = await li.post("/api/v1/programs/idem-1/submit")
         assert refused.status_code == 403  # a new request (no key) is a second submission
+        # The submit's key sent with a withdraw is the withdraw's own request: it happens.
+        withdrawn = await li.post("/api/v1/programs/idem-1/withdraw", headers=submit_key)
+        assert withdrawn.status_code == 200, withdrawn.text
+        assert withdrawn.json()["status"] == "draft"
+        assert _types(world, "idem-1").count("SubmissionWithdrawn") == 1
 
         bad = await li.post("/api/v1/programs/idem-1/withdraw", headers={"Idempotency-Key": ""})
         assert bad.status_code == 422
