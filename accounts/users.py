@@ -181,9 +181,17 @@ class UserStore:
                 .where(users.c.username == username)
                 .values(active=active, updated_at=utc_now())
             )
+            revoked: list[str] = []
             if not active:
+                # Signed out everywhere, and for good: enabling the account again later must
+                # not bring back tokens that were in someone's scripts when it was disabled.
                 conn.execute(delete(sessions).where(sessions.c.username == username))
+                live = tokens.c.username == username, tokens.c.revoked_at.is_(None)
+                revoked = list(conn.execute(select(tokens.c.token_id).where(*live)).scalars())
+                conn.execute(update(tokens).where(*live).values(revoked_at=utc_now()))
         self._record(UserActiveChanged(username=username, active=active), actor)
+        for token_id in revoked:
+            self._record(TokenRevoked(token_id=token_id, username=username), actor)
         found = self.get(username)
         assert found is not None
         return found

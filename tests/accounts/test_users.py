@@ -1,5 +1,6 @@
-"""Usernames are unique whatever their case: the check before the insert, and the database's
-case-blind index behind it for two creations at the same instant."""
+"""Accounts: usernames unique whatever their case (the check before the insert, and the
+database's case-blind index behind it for two creations at the same instant); a disabled
+account's tokens revoked for good."""
 
 from __future__ import annotations
 
@@ -80,3 +81,21 @@ def test_an_old_database_holding_look_alikes_still_upgrades(
         with engine.connect() as conn:
             version = conn.execute(text("SELECT version_num FROM api_schema_version")).scalar()
         assert version == "api_0005"
+
+
+def test_disabling_an_account_revokes_its_tokens_for_good(database: Database) -> None:
+    """Its tokens stop working when it is disabled, and stay stopped when it is enabled again:
+    a token copied into some script back then must not come back to life."""
+    journal: list[tuple[object, str]] = []
+    store = UserStore(
+        database.engine, hasher=fast_hasher(), journal=lambda e, a: journal.append((e, a))
+    )
+    store.create_user("dora", "a long password", ["trainee"])
+    info, secret = store.issue_token("dora", "script")
+    assert store.user_for_token(secret) is not None
+    store.set_active("dora", False, actor="adm")
+    store.set_active("dora", True, actor="adm")
+    assert store.user_for_token(secret) is None
+    assert [t.revoked_at is not None for t in store.list_tokens("dora")] == [True]
+    revoked = [e for e, _ in journal if type(e).__name__ == "TokenRevoked"]
+    assert [getattr(e, "token_id", None) for e in revoked] == [info.token_id]
