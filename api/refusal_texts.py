@@ -68,6 +68,9 @@ ZH_CN: dict[str, str] = {
     "program.already_enrolled": "{trainee!r} 已报名",
     "program.already_enrolled_many": "{trainees} 已报名",
     "program.reschedule_to_past": "课次只能改到将来的时间",
+    "program.session_started": (
+        "课次 {session_id} 已经开始:不能再改期(请记录其出勤,或在开始前修订计划)"
+    ),
     "program.attendees_not_enrolled": "未报名此项目:{p0}",
     "program.attendees_already_recorded": "已记录出席此课次:{p0}",
     "program.attendance_already_recorded": "课次 {session_id!r} 的出勤已登记",

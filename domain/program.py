@@ -187,9 +187,10 @@ def decide(
     default policy (the approvers named in the plan) applies. ``grading`` is an online exam's
     answers graded against the course's answer key (an activity looks the key up).
     ``strict_facts`` applies ``domain.facts`` (sessions entered from their start on, no
-    self-reported scores, the evaluation window checked); only replays of histories recorded
-    before those rules pass False. ``roster`` holds the facts about the people the command
-    names (``domain.roster``); without it they are read from the state's own lists.
+    self-reported scores, the evaluation window checked, a started session never moved); only
+    replays of histories recorded before those rules pass False. ``roster`` holds the facts
+    about the people the command names (``domain.roster``); without it they are read from the
+    state's own lists.
     """
     check_state(state.status, command)
     if roster is None:
@@ -240,6 +241,8 @@ def decide(
             return [e.TraineeEnrolled(trainee=t) for t in command.trainees]
         case c.RescheduleSession():
             session = _open_session(state, command.session_id)
+            if strict_facts and session.starts_at <= now:  # it happened where it was planned
+                raise refused("program.session_started", session_id=session.session_id)
             if command.starts_at <= now:
                 raise refused("program.reschedule_to_past")
             return [

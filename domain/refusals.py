@@ -100,6 +100,10 @@ REFUSALS: dict[str, str] = {
     "program.already_enrolled": "{trainee!r} is already enrolled",
     "program.already_enrolled_many": "{trainees} is already enrolled",
     "program.reschedule_to_past": "a session can only be moved to a time in the future",
+    "program.session_started": (
+        "session {session_id} has started: it is no longer moved (record its attendance, or "
+        "revise the plan before it starts)"
+    ),
     "program.attendees_not_enrolled": "not enrolled in this program: {p0}",
     "program.attendees_already_recorded": "already recorded as attending this session: {p0}",
     "program.attendance_already_recorded": (

@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         SYSTEM_ACTOR,
         ProgramCommand,
         PublishProgram,
+        RescheduleSession,
     )
     from domain.program import (
         TERMINAL,
@@ -88,6 +89,9 @@ PLAN_PROOF_CHECK = "plan-needs-actor-assertion"
 #: Patch marker: the handler decides with ``domain.facts`` (sessions entered from their start
 #: on, late entries marked, no self-reported scores); older histories replay without them.
 FACTS_CHECK = "facts-cannot-be-inflated"
+#: Patch marker: a session that has started is no longer moved (``strict_facts`` holds it for
+#: a reschedule only in runs that passed this marker; older histories replay without it).
+RESCHEDULE_BEFORE_START = "sessions-move-only-before-they-start"
 
 
 @workflow.defn
@@ -182,6 +186,8 @@ class TrainingProgramWorkflow(TimersAndNotices):
         async with self._lock:
             self._spend_nonce(command)
             strict = workflow.patched(FACTS_CHECK)
+            if isinstance(command, RescheduleSession):
+                strict = strict and workflow.patched(RESCHEDULE_BEFORE_START)
             roster = None  # from the state's lists, in runs that keep them
             if self._lean:
                 self._decide(command, route=VALIDATION_ROUTE, grading=VALIDATION_GRADING)

@@ -265,3 +265,21 @@ def test_sessions_must_lie_ahead_of_now() -> None:
     check_sessions_ahead([ahead], now)
     with pytest.raises(DomainError, match=r"session\(s\) s2, s3 start in the past"):
         check_sessions_ahead([ahead, before, at_now], now)
+
+
+def test_a_session_that_has_started_is_not_moved() -> None:
+    """It happened where it was planned: moving it afterwards (even into the future) would
+    rewrite when people attended. Before its start it may move; replays of histories recorded
+    before the rule (``strict_facts=False``) still move it."""
+    published = state_in(ProgramStatus.PUBLISHED)
+    later = START + timedelta(days=6)
+    move = c.RescheduleSession(actor="spec", session_id="s1", starts_at=later)
+    [moved] = decide(published, move, START - timedelta(hours=1), new_ids())
+    assert isinstance(moved, e.SessionRescheduled) and moved.starts_at == later
+    with pytest.raises(DomainError, match="session s1 has started") as refused:
+        decide(published, move, START + timedelta(minutes=5), new_ids())
+    assert refused.value.code == "program.session_started"
+    [replayed] = decide(
+        published, move, START + timedelta(minutes=5), new_ids(), strict_facts=False
+    )
+    assert isinstance(replayed, e.SessionRescheduled)
