@@ -39,6 +39,13 @@ EN: dict[str, str] = {
     "error.time_skipped": (
         "{when} does not exist in {zone}: the clocks skip it that day; choose another time"
     ),
+    "error.exam_unanswered": (
+        "answer every question before sending: the exam is taken once (unanswered: {questions})"
+    ),
+    "error.exam_not_a_choice": (
+        "question {question}: {answer!r} is not one of its choices ({choices}); the exam is "
+        "taken once, so nothing was sent"
+    ),
     "error.unknown_trainees": (
         "not a recorded employee or a trainee's account: {usernames}; nothing was recorded: "
         "record them as employees (trainops data load employees) or create their accounts with "
@@ -175,6 +182,10 @@ ZH_CN: dict[str, str] = {
         "trainops program reassign {program_id} --task {task_id} --to APPROVER"
     ),
     "error.time_skipped": "{zone} 没有 {when} 这个时刻:当天时钟跳过了它(夏令时),请另选时间",
+    "error.exam_unanswered": "请先回答所有题目再提交：考试只能参加一次（未回答：{questions}）",
+    "error.exam_not_a_choice": (
+        "题目 {question}：{answer!r} 不是它的选项之一（{choices}）；考试只能参加一次，因此未提交"
+    ),
     "error.unknown_trainees": (
         "既不是已登记的员工，也不是具有学员角色的账号：{usernames}；未记录任何内容：请先登记员工"
         "（trainops data load employees），或创建具有学员角色的账号（trainops users create NAME "

@@ -40,6 +40,7 @@ from services.errors import (
 from services.people import Person, require_role
 from services.program_client import ActionRefused, ProgramClient
 from services.trainees import unknown_trainees
+from services.trainings import check_exam_answers
 from workflows.program import ActionResult
 
 #: A program's row of the read model, or None while the projector has not reached its plan.
@@ -276,6 +277,8 @@ async def act(
         await asyncio.to_thread(check_trainees, ctx, named)
     if isinstance(command, c.RecordAttendance):
         await asyncio.to_thread(_attendance_fits, ctx, program_id, command.session_id, summary)
+    if isinstance(command, c.SubmitExam):
+        await asyncio.to_thread(check_exam_answers, ctx.database.engine, program_id, command)
     async with temporal_errors(f"{action.kind} of {program_id!r}"):
         result = await programs.act(
             program_id,

@@ -20,9 +20,10 @@ from sqlalchemy import Engine
 from domain import commands as c
 from domain.events import ExamGrading
 from domain.program import DomainError, ProgramStatus, decide
+from domain.reference import same_answer
 from projections import queries, trainee_queries
 from projections.trainee_queries import Enrolment, Resources
-from services.errors import Forbidden, NotFound
+from services.errors import Forbidden, Invalid, NotFound
 from services.people import Person, require_role
 from services.zones import zone_named
 
@@ -206,3 +207,27 @@ def own_training(engine: Engine, person: Person, program_id: str) -> Training:
             raise NotFound("error.no_program", program_id=program_id)
         raise Forbidden("error.not_enrolled", username=person.username, program_id=program_id)
     return training(engine, found[0], person.username)
+
+
+def check_exam_answers(engine: Engine, program_id: str, command: BaseModel) -> None:
+    """An online exam is taken once: every question answered, and a multiple-choice answer one
+    of its choices, before the one attempt is spent (a typo like ``q1=Z`` scored 0 and left no
+    second try). Without an online paper the workflow refuses the exam with its own reason."""
+    if not isinstance(command, c.SubmitExam) or command.answers is None:
+        return
+    paper = trainee_queries.resources(engine, program_id).paper
+    if not paper:
+        return
+    answers = command.answers
+    unanswered = [q.question_id for q in paper if not answers.get(q.question_id, "").strip()]
+    if unanswered:
+        raise Invalid("error.exam_unanswered", questions=", ".join(unanswered))
+    for question in paper:
+        given = answers[question.question_id]
+        if question.choices and not any(same_answer(given, c) for c in question.choices):
+            raise Invalid(
+                "error.exam_not_a_choice",
+                question=question.question_id,
+                answer=given,
+                choices=", ".join(question.choices),
+            )

@@ -183,6 +183,23 @@ async def test_survey_and_online_exam_through_the_pages(world: World) -> None:
         assert 'data-testid="error-answer.q1"' not in unanswered.text
         assert world.head() == before
 
+        # Over the API too (`trainops program exam`): the one attempt is not spent on a typo
+        # or a question left out; each refusal names it, in the reader's language.
+        async with world.client("emp.1") as api:
+            exam_url = "/api/v1/programs/tr-eval/exam"
+            typo = await api.post(exam_url, json={"answers": {"q1": "Z", "q2": "call 911"}})
+            assert typo.status_code == 422, typo.text
+            assert typo.json()["code"] == "error.exam_not_a_choice"
+            assert "question q1: 'Z' is not one of its choices" in typo.json()["detail"]
+            partial = await api.post(
+                exam_url,
+                json={"answers": {"q1": "Lower the forks"}},
+                headers={"Accept-Language": "zh-CN"},
+            )
+            assert partial.status_code == 422, partial.text
+            assert partial.json()["detail"].endswith("（未回答：q2）")
+        assert world.head() == before
+
         answered = await emp.post(
             "/my/trainings/tr-eval/exam",
             data={"csrf_token": token, "answer.q1": "Lower the forks", "answer.q2": "call 911"},
