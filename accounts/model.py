@@ -94,6 +94,15 @@ def check_username(username: str) -> str:
     return username
 
 
+def check_one_line(value: str, field: str) -> str:
+    """A display name or a token label is shown in tables and pages: one line of printable
+    characters, never a terminal escape that would clear or recolour an admin's screen."""
+    for char in value:
+        if not char.isprintable():
+            raise UserError("error.not_one_line", field=field, code=f"{ord(char):04X}")
+    return value
+
+
 def check_roles(roles: Iterable[str]) -> frozenset[str]:
     unknown = sorted(set(roles) - set(ROLES))
     if unknown:

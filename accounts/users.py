@@ -26,6 +26,7 @@ from accounts.model import (
     User,
     UserError,
     WebSession,
+    check_one_line,
     check_password,
     check_roles,
     check_username,
@@ -99,7 +100,7 @@ class UserStore:
         check_username(username)
         role_set = check_roles(roles)
         check_password(password)
-        name = (display_name or username).strip()[:200] or username
+        name = check_one_line((display_name or username).strip()[:200], "display_name") or username
         now = utc_now()
         try:
             with self.engine.begin() as conn:
@@ -255,7 +256,7 @@ class UserStore:
         """A new API token for ``username``: its info and the secret, shown only this once.
         ``expires_in`` None: valid until revoked. ``roles``: at most the owner's (None: the
         owner's, as they are when the token is used)."""
-        label = label.strip()[:100] or "api"
+        label = check_one_line(label.strip()[:100], "label") or "api"
         limited = None if roles is None else tuple(sorted(check_roles(roles)))
         if limited is not None:
             owner = self.get(username)

@@ -225,6 +225,9 @@ ZH_CN: dict[str, str] = {
     "error.no_user": "没有用户 {username!r}",
     "error.roles_not_held": "{username} 没有角色 {roles}",
     "error.token_without_roles": "令牌至少需要一个角色",
+    "error.not_one_line": (
+        "{field} 应为一行可打印文字：其中含有 U+{code}（控制字符，如终端转义序列或换行）"
+    ),
     "error.no_token": "你没有有效的令牌 {token_id!r}",
     "error.admin_lockout": "管理员不能把自己锁在系统之外;请找另一位管理员",
     "error.self_grant": "{username} 不能给自己授予 {roles}:必须由另一位管理员进行此更改",

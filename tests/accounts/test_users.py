@@ -99,3 +99,19 @@ def test_disabling_an_account_revokes_its_tokens_for_good(database: Database) ->
     assert [t.revoked_at is not None for t in store.list_tokens("dora")] == [True]
     revoked = [e for e, _ in journal if type(e).__name__ == "TokenRevoked"]
     assert [getattr(e, "token_id", None) for e in revoked] == [info.token_id]
+
+
+@pytest.mark.parametrize("bad", ["Eve\x1b[2J", "two\nlines", "tab\there", "bell\x07"])
+def test_display_names_and_token_labels_are_one_printable_line(
+    database: Database, bad: str
+) -> None:
+    """They are printed in tables and pages: an escape there would clear or recolour the screen
+    of the admin who lists users."""
+    store = UserStore(database.engine, hasher=fast_hasher())
+    with pytest.raises(UserError) as refused:
+        store.create_user("eve", "a long password", ["trainee"], display_name=bad)
+    assert refused.value.key == "error.not_one_line" and store.get("eve") is None
+    store.create_user("eve", "a long password", ["trainee"], display_name="Eve 伊芙 🎓")
+    with pytest.raises(UserError, match="label is one line"):
+        store.issue_token("eve", bad)
+    assert store.list_tokens("eve") == []
