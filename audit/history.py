@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.events import load_event
 from domain.streams import program_stream
+from domain.text import spreadsheet_safe
 from eventlog import EventStore, RecordedEvent
 from projections.event_messages import parts
 from projections.event_texts import render
@@ -240,6 +241,10 @@ CSV_COLUMNS = [
 ]
 
 
+def _cell(value: object) -> object:
+    return spreadsheet_safe(value) if isinstance(value, str) else value
+
+
 def write_csv(entries: Iterable[HistoryEntry], out: TextIO) -> int:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
     writer.writeheader()
@@ -248,6 +253,6 @@ def write_csv(entries: Iterable[HistoryEntry], out: TextIO) -> int:
         row = item.model_dump(mode="json")
         row["involvement"] = " ".join(item.involvement)
         row["payload"] = json.dumps(item.payload, sort_keys=True, ensure_ascii=False)
-        writer.writerow({column: row[column] for column in CSV_COLUMNS})
+        writer.writerow({column: _cell(row[column]) for column in CSV_COLUMNS})
         count += 1
     return count

@@ -84,3 +84,14 @@ class CheckedText(BaseModel):
     def _text_is_text(cls, data: Any) -> Any:
         check_text(data)
         return data
+
+
+#: What makes a spreadsheet read a CSV cell as a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a CSV cell a spreadsheet shows as text: one that would start a formula
+    (``=HYPERLINK(…)`` in a program's title) gets a leading apostrophe, which spreadsheets hide.
+    Numbers are never passed here, so ``-5`` stays a number."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

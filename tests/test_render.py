@@ -103,3 +103,17 @@ def test_a_kpi_table_never_breaks_a_word_at_any_width(
     assert all(len(line) <= width for line in out.splitlines()), out
     if width < 69:
         assert "participation: 90.0% (45/50)" in out  # a block per row
+
+
+def test_csv_cells_that_would_start_a_formula_are_text(capsys: pytest.CaptureFixture[str]) -> None:
+    """`-o csv` is "ready for a spreadsheet": a title typed as a formula must not run there."""
+    from trainops.render import write_csv
+
+    rows = [
+        {"title": '=HYPERLINK("http://x","y")', "n": -5, "note": "+1 call", "ok": "fine"},
+        {"title": "@SUM(A1)", "n": 3, "note": "-- dashes", "ok": "a=b"},
+    ]
+    write_csv(rows)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == '"\'=HYPERLINK(""http://x"",""y"")",-5,\'+1 call,fine'
+    assert lines[2] == "'@SUM(A1),3,'-- dashes,a=b"

@@ -113,6 +113,10 @@ def _cell(value: Any) -> str:
     if isinstance(value, list | tuple | dict):
         return json.dumps(value, default=_plain, ensure_ascii=False)
     plain = _plain(value)
+    if isinstance(plain, str):
+        from domain.text import spreadsheet_safe
+
+        return spreadsheet_safe(plain)
     return "" if plain is None else str(plain)
 
 

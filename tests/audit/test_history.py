@@ -107,6 +107,13 @@ def test_json_lines_and_csv(demo: Database) -> None:
     assert list(rows[0]) == CSV_COLUMNS and len(rows) == count
     assert json.loads(rows[0]["payload"])["program_id"] == "2027Q1-02"
 
+    # A spreadsheet opens the export: a cell that would start a formula is text there.
+    first = next(iter(iter_history(demo.store, where)))
+    out = io.StringIO()
+    write_csv([first.model_copy(update={"summary": "=HYPERLINK(1)"})], out)
+    [row] = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert row["summary"] == "'=HYPERLINK(1)" and row["hash"] == first.hash
+
 
 def test_history_reads_as_the_timelines_do_not_as_the_stored_summaries(demo: Database) -> None:
     """An auditor reads the display wording (reminders, counts of one, instants labelled),
