@@ -92,6 +92,9 @@ def login(
                     "label": f"cli@{socket.gethostname()}"[:100],
                     "expires_in_days": days,
                 },
+                # A password was sent, not a token: the server's words ("wrong username or
+                # password") say what happened, not the token's three possible reasons.
+                exit_codes={401: EXIT_REFUSED},
             )
         token, me = issued["token"], {"username": issued["username"], "roles": issued["roles"]}
     path = save_credentials(Credentials(target, token, me["username"]))

@@ -62,6 +62,9 @@ def test_first_admin_users_and_tokens_from_the_command_line(
         run(env, "users", "create", "li", "--role", "specialist", "--role", "approver",
             "--password-stdin", stdin=password)  # fmt: skip
         li = {**env, "TRAINOPS_CREDENTIALS_FILE": str(tmp_path / "li.json")}
+        wrong = run(li, "login", "--username", "li", "--password-stdin", stdin="not it\n",
+                    ok=False, code=3)  # fmt: skip
+        assert "wrong username or password" in wrong and "token" not in wrong
         run(li, "login", "--username", "li", "--password-stdin", stdin=password + "\n")
         # A specialist cannot make admins (nor anyone): creating users needs an admin.
         refused = run(li, "users", "create", "mallory", "--role", "admin", "--password-stdin",
