@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from pydantic import BaseModel
 
 from accounts.texts import ACCOUNT_EN
 from domain.roles import ROLES, Role
+from domain.text import BIDI_CONTROLS
 
 __all__ = [
     "ROLES",
@@ -98,7 +100,9 @@ def check_one_line(value: str, field: str) -> str:
     """A display name or a token label is shown in tables and pages: one line of printable
     characters, never a terminal escape that would clear or recolour an admin's screen."""
     for char in value:
-        if not char.isprintable():
+        # Controls (Cc: escapes, tabs, line ends), line and paragraph separators, lone
+        # surrogates and the bidirectional overrides; a zero-width joiner in an emoji stays.
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs") or char in BIDI_CONTROLS:
             raise UserError("error.not_one_line", field=field, code=f"{ord(char):04X}")
     return value
 

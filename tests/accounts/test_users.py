@@ -101,7 +101,9 @@ def test_disabling_an_account_revokes_its_tokens_for_good(database: Database) ->
     assert [getattr(e, "token_id", None) for e in revoked] == [info.token_id]
 
 
-@pytest.mark.parametrize("bad", ["Eve\x1b[2J", "two\nlines", "tab\there", "bell\x07"])
+@pytest.mark.parametrize(
+    "bad", ["Eve\x1b[2J", "two\nlines", "tab\there", "bell\x07", "evil\u202egnp"]
+)
 def test_display_names_and_token_labels_are_one_printable_line(
     database: Database, bad: str
 ) -> None:
@@ -111,7 +113,7 @@ def test_display_names_and_token_labels_are_one_printable_line(
     with pytest.raises(UserError) as refused:
         store.create_user("eve", "a long password", ["trainee"], display_name=bad)
     assert refused.value.key == "error.not_one_line" and store.get("eve") is None
-    store.create_user("eve", "a long password", ["trainee"], display_name="Eve 伊芙 🎓")
+    store.create_user("eve", "a long password", ["trainee"], display_name="Eve 伊芙 🎓 👩\u200d💻")
     with pytest.raises(UserError, match="label is one line"):
         store.issue_token("eve", bad)
     assert store.list_tokens("eve") == []
