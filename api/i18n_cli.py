@@ -19,9 +19,6 @@ CLI_ZH_CN: dict[str, str] = {
     "(hashes shortened to 12 characters; --json or --output csv shows them whole)": (
         "(哈希只显示前 12 个字符;--json 或 --output csv 显示完整哈希)"
     ),
-    "(not shown at this width: {columns}; widen the terminal or use --json)": (
-        "(此宽度下未显示:{columns};请加宽终端或使用 --json)"
-    ),
     "unknown language {value}: en or zh-CN": "未知的语言 {value}:可选 en 或 zh-CN",
     "TRAINOPS_LANG={value} is not a language trainops speaks ({known}); the messages "
     "are in the locale's language or English": (

@@ -174,16 +174,6 @@ def said(text: str, data: Any, as_json: bool = False) -> None:
         console.print(text, markup=False, highlight=False)
 
 
-def _is_identifier(column: str) -> bool:
-    return column in {"id", "username", "recipient", "specialist", "trainee", "actor"} or (
-        column.endswith(("_id", "hash")) or column == "position"
-    )
-
-
-#: The narrowest a wrapped column may become before the table drops it instead.
-MIN_WRAPPED_WIDTH = 10
-
-
 def _shown(value: Any) -> str:
     """A cell as a person reads it: nothing for a missing value (never ``None``), a list as
     its items (never ``['admin']``), an object as JSON."""
@@ -196,61 +186,21 @@ def _shown(value: Any) -> str:
     return _cell(value)
 
 
-def _width(rows: Sequence[dict[str, Any]], column: str) -> int:
-    """Terminal cells, not characters: a Chinese heading is twice as wide as it is long."""
-    from rich.cells import cell_len
-
-    cells = (cell_len(_shown(r.get(column))) for r in rows)
-    return max([cell_len(heading(column)), *cells])
-
-
-def _fitting(rows: Sequence[dict[str, Any]], columns: Sequence[str], width: int) -> list[str]:
-    """The columns that fit ``width``: identifiers always (whole), the others in order while
-    each still gets a readable width; the rest are left out rather than squeezed."""
-    used = 1 + sum(_width(rows, c) + 3 for c in columns if _is_identifier(c))
-    shown = []
-    for column in columns:
-        if _is_identifier(column):
-            shown.append(column)
-            continue
-        need = min(_width(rows, column), MIN_WRAPPED_WIDTH) + 3
-        if used + need <= width:
-            shown.append(column)
-            used += need
-    return shown
-
-
 def rows_table(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
-    """A table of ``rows``; every cell and the title are plain text (``[note]`` in a title is
-    printed as typed, never read as markup). Identifiers are never cut, so they can be
-    copied; other columns wrap, and those that cannot fit the terminal are left out with a
-    note (``--json`` has everything). Headings are in the reader's language."""
+    """A table of ``rows`` with every one of ``columns``, as ``print_fitting`` lays it out: no
+    word is ever broken (an id, a hash, an event type stays whole, to be read and copied);
+    too narrow a terminal gets one block per row, a line per column. Every cell and the title
+    are plain text (``[note]`` in a title is printed as typed, never read as markup), and the
+    headings are in the reader's language."""
     from rich.table import Table
     from rich.text import Text
 
-    shown = _fitting(rows, columns, console.width)
     table = Table(title=Text(title))
-    for column in shown:
-        if _is_identifier(column):
-            table.add_column(
-                Text(heading(column)),
-                no_wrap=True,
-                overflow="ignore",
-                min_width=_width(rows, column),
-            )
-        else:
-            narrowest = min(_width(rows, column), MIN_WRAPPED_WIDTH)  # as ``_fitting`` counts
-            table.add_column(Text(heading(column)), overflow="fold", min_width=narrowest)
+    for column in columns:
+        table.add_column(Text(heading(column)), overflow="fold")
     for row in rows:
-        table.add_row(*(Text(_shown(row.get(column))) for column in shown))
-    console.print(table)
-    hidden = [c for c in columns if c not in shown]
-    if hidden:
-        note = t(
-            "(not shown at this width: {columns}; widen the terminal or use --json)",
-            columns=", ".join(heading(c) for c in hidden),
-        )
-        errors.print(Text(note))
+        table.add_row(*(Text(_shown(row.get(column))) for column in columns))
+    print_fitting(table)
 
 
 def _cell_text(cell: Any) -> str:
@@ -307,7 +257,11 @@ def print_fitting(table: Table) -> None:
             console.print()
         for column, cell in zip(table.columns, row, strict=True):
             value = cell if isinstance(cell, Text) else Text(str(cell).strip())
-            console.print(Text.assemble(Text(_cell_text(column.header), style="bold"), ": ", value))
+            line = Text.assemble(Text(_cell_text(column.header), style="bold"), ": ", value)
+            # A word wider than the terminal (a hash at 40 columns) is left to the terminal to
+            # wrap: rich would cut it, and a copied id must come out whole.
+            longest = max((cell_len(word) for word in line.plain.split()), default=0)
+            console.print(line, soft_wrap=longest > console.width)
 
 
 def _rate(rate: Rate) -> str:
