@@ -29,6 +29,7 @@ def test_tables_never_cut_a_word_and_leave_no_column_out(
     from rich.console import Console
 
     from trainops import render
+    from trainops.language import heading
 
     row = {
         "task_id": "e04fef19-aaaa-bbbb-cccc-1234567890ab",
@@ -46,7 +47,7 @@ def test_tables_never_cut_a_word_and_leave_no_column_out(
         render.console = original
     shown = capsys.readouterr()
     words = shown.out.split()
-    for value in (*row.values(), *map(render.heading, row)):
+    for value in (*row.values(), *map(heading, row)):
         for word in str(value).split():
             assert word.strip("'") in words or any(word in w for w in words), (word, shown.out)
     assert shown.err == ""
