@@ -127,6 +127,14 @@ class Watch:
             self.errors.append(message.text)
 
 
+#: Short names in ``code`` (event types, ids) in at most three pieces: a column squeezed so
+#: narrow that "ApprovalStepStarted" reads one letter a line is as unreadable as a cut one.
+BROKEN_WORDS = """() => [...document.querySelectorAll('code')]
+  .filter(e => e.offsetParent !== null && !/\\s/.test(e.textContent.trim())
+    && e.textContent.trim().length <= 30 && e.getClientRects().length > 3)
+  .slice(0, 5).map(e => e.textContent.trim())"""
+
+
 async def open_screen(
     page: Page, path: str, *, status: int = 200, lang: str, user_text: Iterable[str]
 ) -> Watch:
@@ -137,6 +145,8 @@ async def open_screen(
     assert response is not None and response.status == status, (path, response and response.status)
     await page.wait_for_load_state("load")
     assert await page.evaluate(NO_OVERFLOW), f"{path} is wider than the screen: {await wide(page)}"
+    broken = await page.evaluate(BROKEN_WORDS)
+    assert not broken, f"{path}: short names broken over lines (one letter a line?): {broken}"
     assert await page.evaluate("document.documentElement.lang") == lang
     if lang == "zh-CN":
         untranslated = english_left(await page.evaluate(VISIBLE_TEXT), user_text)
