@@ -154,7 +154,7 @@ def shown(row: KpiValue, href: str, lang: str = "en") -> Shown:
         subject=row.subject,
         subject_said=kpi_texts.subject(row.kpi, row.subject, SURVEY_DIMENSIONS.get(lang, {})),
         headline=row.headline,
-        value=format_value(row.value, row.unit),
+        value=kpi_texts.value(row.value, row.unit, lang),
         interval=f"{format_value(low, row.unit)} – {format_value(high, row.unit)}"
         if row.interval
         else "",

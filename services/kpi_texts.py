@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from domain.kpi_rows import LABELS
 from domain.scorecards import KpiValue
-from services.kpi_reports import format_sample
+from services.kpi_reports import format_sample, format_value
 
 #: A row's note in Simplified Chinese: fixed notes by their text, composed ones by a pattern
 #: (a named group fills the placeholder of the same name).
@@ -48,6 +48,13 @@ def subject(kpi: str, subject: str, dimensions: Mapping[str, str]) -> str:
     ``dimensions`` (the reader's, ``api.i18n.SURVEY_DIMENSIONS``); a course, a resource or a
     knowledge point as written."""
     return dimensions.get(subject, subject) if kpi == "satisfaction" else subject
+
+
+def value(number: float | None, unit: str, lang: str) -> str:
+    """A KPI value as ``services.kpi_reports.format_value`` writes it, "n/a" in ``lang``."""
+    if number is None and lang == "zh-CN":
+        return NOTES_ZH_CN["no data"]
+    return format_value(number, unit)
 
 
 def note(text: str, lang: str) -> str:

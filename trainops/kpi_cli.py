@@ -24,6 +24,7 @@ from runtime.logging import quiet_logs
 from runtime.settings import get_settings
 from services.kpi_reports import format_value, kpi_json, scorecard_from_json
 from services.kpi_texts import WORDED_COLUMNS, evidence_word, note, sample
+from services.kpi_texts import value as kpi_value
 from trainops.api_client import api
 from trainops.language import event, heading, kpi_label, kpi_subject, language, t
 from trainops.lazy import command_group
@@ -163,7 +164,7 @@ def scorecard_table(card: Scorecard) -> Table:
                 if k.headline
                 else f"  ↳ {kpi_subject(k.kpi, k.subject)}"
             ),
-            Text(format_value(k.value, k.unit)),
+            Text(kpi_value(k.value, k.unit, language())),
             Text(ci),
             Text(f"{shown} ({note(k.note, language())})" if k.note else shown),
             Text(t(k.rating.value), style=style),
@@ -282,7 +283,7 @@ def explain(
         kpi=kpi_label(row.kpi, row.subject)
         if row.headline
         else f"{kpi_label(row.kpi, '')}: {kpi_subject(row.kpi, row.subject)}",
-        value=format_value(row.value, row.unit),
+        value=kpi_value(row.value, row.unit, language()),
         sample=f"{said}, {note(row.note, language())}" if row.note else said,
         rating=t(row.rating.value),
         programs=", ".join(row.programs) or t("none"),

@@ -16,7 +16,7 @@ from tests.projections.evaluation_log import build
 CHINESE = {"accept-language": "zh-CN,zh;q=0.9"}
 #: The domain's English around numbers: a sample's, a note's or a survey dimension's words.
 ENGLISH = re.compile(
-    r"benefits|costs|trained|control|too little|no data|one response|"
+    r"benefits|costs|trained|control|too little|no data|one response|\bn/a\b|"
     r"↳ (content|instructor|format|venue)\b"
 )
 
