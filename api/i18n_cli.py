@@ -46,6 +46,9 @@ CLI_ZH_CN: dict[str, str] = {
         "{server} holds a user name or password: trainops signs in with a token "
         "(`trainops login`); give the server's address alone"
     ): "{server} 含有用户名或密码:trainops 使用令牌登录(`trainops login`);请只给出服务器地址",
+    "{path} exists; it is not overwritten: choose a new file name": (
+        "{path} 已存在;不会覆盖它:请换一个文件名"
+    ),
     "not signed in: run `trainops login` (or set TRAINOPS_TOKEN)": (
         "尚未登录:请运行 `trainops login`(或设置 TRAINOPS_TOKEN)"
     ),

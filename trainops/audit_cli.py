@@ -148,6 +148,7 @@ def history(
     limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
 ) -> None:
     """Who did what, when, in which workflow run: events straight from the log."""
+    _new_file(output)
     params: dict[str, Any] = {
         "program": program,
         "person": person,
@@ -176,9 +177,18 @@ def history(
         if output is None:
             write(sys.stdout)
         else:
-            with output.open("w", encoding="utf-8", newline="") as out:
+            with output.open("x", encoding="utf-8", newline="") as out:
                 write(out)
     errors.print(t("{count} events", count=counter.records), markup=False)
+
+
+def _new_file(path: Path | None) -> None:
+    """An auditor's saved history or digest is evidence: a file already there is never
+    overwritten (checked before asking the server; the history is then opened exclusively)."""
+    if path is not None and path.exists():
+        raise _fail(t("{path} exists; it is not overwritten: choose a new file name", path=path))
+    if path is not None and not path.parent.is_dir():
+        raise _fail(t("{path}: no such directory", path=path.parent))
 
 
 # ---------------------------------------------------------------------- verify, digest, seal
@@ -237,6 +247,7 @@ def digest_command(
     """Verify the log, then print its digest (position + hash) to keep outside the system.
 
     Exits 1 if the log does not verify."""
+    _new_file(output)
     with api() as client:
         found = Digest.model_validate(client.get("/api/v1/audit/digest", exit_codes=CHECK_FAILED))
     if output is not None:

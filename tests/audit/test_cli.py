@@ -145,3 +145,16 @@ def test_a_mistyped_filter_is_said_never_an_empty_history(cli: CliRunner) -> Non
     replayed = cli.invoke(audit_app, ["workflows", "--program", "nope"])
     assert replayed.exit_code == 4, replayed.output
     assert "no program 'nope'" in replayed.stderr and "runs replayed" not in replayed.stdout
+
+
+@pytest.mark.parametrize("command", [["digest"], ["history", "--format", "csv"]])
+def test_a_saved_digest_or_history_never_overwrites_a_file(
+    command: list[str], tmp_path: Path
+) -> None:
+    """What an auditor saved before is evidence: refused before the server is asked."""
+    kept = tmp_path / "kept.json"
+    kept.write_text("an earlier digest\n", encoding="utf-8")
+    result = CliRunner().invoke(audit_app, [*command, "--output", str(kept)])
+    assert result.exit_code == 2, result.output
+    assert "exists; it is not overwritten" in result.stderr
+    assert kept.read_text(encoding="utf-8") == "an earlier digest\n"
