@@ -86,8 +86,8 @@ OBSTACLES: dict[str, str] = {
     "kpi": "attendance inside each program's JSON view (unnested per report); tallies folded "
     "into validated rows in Python",
     "inbox": "SQLAlchemy's per-statement cost (check-out, rows made dicts) on a sub-ms query",
-    "program page": "two statements through SQLAlchemy (check-out, rows made dicts) against two "
-    "bare psycopg queries of under a millisecond",
+    "program page": "the pool's pre-ping at check-out (a third round trip) and the rows made "
+    "dicts, against two bare psycopg queries of under a millisecond",
     "verify": "SHA-256 over two canonical JSON encodings recomputed per event",
     "cli": "typer+click (~37 ms) and http.client with its e-mail header parser (~20 ms) "
     "imported before trainops runs; rich 30 ms",
