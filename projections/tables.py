@@ -116,6 +116,16 @@ trainees = Table(
 )
 """Who a program is for, per person: named on the plan, and enrolled once it is published."""
 
+attendance = Table(
+    "rm_attendance",
+    metadata,
+    Column("program_id", String(100), primary_key=True),
+    Column("trainee", String(100), primary_key=True),
+)
+"""Who attended a program, per person (any of its sessions, once): the KPI report counts a
+program's attendees and joins its surveys to them here instead of unnesting every program's
+stored view (``state.attendance``) per report. Rows are only added: attendance only grows."""
+
 
 def migrate_read_models(engine: Engine) -> None:
     run_migrations(engine, Path(__file__).parent / "migrations", "read_models_schema_version")

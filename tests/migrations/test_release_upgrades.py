@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from accounts.users import UserStore
 from eventlog import EventStore
@@ -29,6 +29,11 @@ from tests.migrations.releases import (
 from tests.migrations.schema import schema_of
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def rows_of(engine: Engine, table: str) -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        return sorted(tuple(row) for row in conn.execute(text(f"SELECT * FROM {table}")))
 
 
 def test_every_released_version_has_a_snapshot() -> None:
@@ -74,7 +79,9 @@ def test_a_released_schema_with_data_upgrades_to_a_fresh_install(
 
         projector = ProjectionRunner(store)
         programs = after["rm_programs"]
+        attended = rows_of(upgraded, "rm_attendance")  # filled by the migration
         assert projector.rebuild() == before["events"]
+        assert rows_of(upgraded, "rm_attendance") == attended
         status = projector.status()
         assert (status.lag, status.quarantined) == (0, 0)
         assert row_counts(upgraded)["rm_programs"] == programs > 0
