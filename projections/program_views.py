@@ -269,4 +269,5 @@ def program_row(view: ProgramView) -> dict[str, Any]:
         "state": stored_view(view),
         "last_position": view.last_position,
         "updated_at": view.updated_at,
+        "department": state.department,
     }

@@ -107,8 +107,9 @@ def approver_inbox(
 
 
 #: The summary columns of ``rm_programs``: every one but the folded state, which the summary
-#: never shows (decoding it was most of a summary's cost).
-_SUMMARY = [c for c in programs.c if c.name != "state"]
+#: never shows (decoding it was most of a summary's cost), and the department the KPI report
+#: reads (the summary never showed it).
+_SUMMARY = [c for c in programs.c if c.name not in ("state", "department")]
 _ONE_SUMMARY = select(*_SUMMARY).where(programs.c.program_id == bindparam("program_id"))
 #: The program page's two statements as plain SQL on the driver (``driver_reads``).
 _PAGE_PROGRAM = Shape([*_SUMMARY, programs.c.state])

@@ -68,6 +68,8 @@ programs = Table(
     Column("state", JSON, nullable=False),
     Column("last_position", BigInteger, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # The KPI report's: reading it out of ``state`` parsed every program's view per report.
+    Column("department", String(100), nullable=True),
 )
 
 timeline = Table(
