@@ -83,8 +83,8 @@ OBSTACLES: dict[str, str] = {
     "read all": "two JSON documents decoded per row into records",
     "rebuild": "pydantic per event (payload validation, ProgramState copied at each event): "
     "~90 µs of Python an event against a 10 µs budget",
-    "kpi": "scorecards built in Python from ~20,000 tally rows (validated rows, exact means), "
-    "and each program's department read out of its JSON view",
+    "kpi": "scorecards built in Python from ~20,000 tally rows (every rated row a validated "
+    "model, exact means): ~120 ms at 100k events",
     "inbox": "SQLAlchemy's per-statement cost (check-out, rows made dicts) on a sub-ms query",
     "program page": "the pool's pre-ping at check-out (a third round trip) and the rows made "
     "dicts, against two bare psycopg queries of under a millisecond",
