@@ -114,11 +114,20 @@ def _people(conn: Connection) -> _People:
     present = attended(conn.dialect.name)
     counted = _surveys_of_attendees(present).cte("counted")
     no_score = null().cast(Float)
-    has_overall = counted.alias("has_overall")
     # A response without an ``overall`` score (not possible through the commands, possible in
     # an imported log): its overall is the mean of its dimensions, so its rows come whole.
-    # Looked up in ``counted`` itself (a response's rows share its program and trainee, so
-    # they are all there or none): one hash anti-join, not an index probe per survey row.
+    # Its overall rows are counted over its own rows in ``counted`` (a response's rows share
+    # its program and trainee): one sort, whatever the planner believes of the tables' sizes (a
+    # self-join planned on statistics taken while the tables were empty, as after a rebuild,
+    # compared every row with every other; an index probe per survey row cost 40 ms).
+    overalls = (
+        select(
+            counted,
+            func.sum(case((counted.c.dimension == "overall", 1), else_=0))
+            .over(partition_by=(counted.c.program_id, counted.c.trainee))
+            .label("overalls"),
+        )
+    ).subquery("overalls")
     query = union_all(
         select(
             counted.c.program_id,
@@ -138,20 +147,12 @@ def _people(conn: Connection) -> _People:
             present.c.program_id, literal("attendees"), literal(""), no_score, func.count()
         ).group_by(present.c.program_id),
         select(
-            counted.c.program_id,
+            overalls.c.program_id,
             literal("no overall"),
-            counted.c.trainee,
-            counted.c.score,
+            overalls.c.trainee,
+            overalls.c.score,
             literal(1),
-        ).where(
-            ~select(has_overall.c.trainee)
-            .where(
-                has_overall.c.program_id == counted.c.program_id,
-                has_overall.c.trainee == counted.c.trainee,
-                has_overall.c.dimension == "overall",
-            )
-            .exists()
-        ),
+        ).where(overalls.c.overalls == 0),
     )
     found = _People()
     dims: dict[tuple[str, str], list[float]] = {}

@@ -6,10 +6,11 @@ report that unnested every program's stored view (as it did before), on SQLite a
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
-from sqlalchemy import CTE, select, true
+from sqlalchemy import CTE, delete, select, true
 from sqlalchemy.sql import func
 
 from bench.generate import generate
@@ -18,11 +19,14 @@ from domain.kpi_inputs import ProgramFacts
 from domain.ratings import Thresholds
 from eventlog import NewEvent
 from projections import kpi_facts, kpi_queries
+from projections.evaluation import responses
 from projections.kpi_facts import program_facts
 from projections.program_views import ProgramView
 from projections.runner import ProjectionRunner
 from projections.tables import attendance, programs
 from services.database import Database
+from tests.projections.evaluation_log import build
+from tests.projections.test_kpi_report import _assert_equal_to_oracle
 
 AS_OF = (date(2025, 3, 31), date(2026, 12, 1))
 
@@ -118,3 +122,29 @@ def test_attendance_rows_are_the_views_attendees_live_rebuilt_and_shrunk(
     database.projector.catch_up()
     assert {t for p, t in _rows(database) if p == program_id} == {people[0]}
     assert _rows(database) == _views_attendees(database)
+
+
+def test_responses_without_an_overall_score_count_by_their_dimensions(
+    database: Database, tmp_path: Path
+) -> None:
+    """An imported response may lack ``overall``: its overall is the mean of its dimensions,
+    in the report as in the oracle (found by a window over the counted rows)."""
+    build(database.store, tmp_path)
+    database.projector.catch_up()
+    with database.engine.begin() as conn:
+        surveyed = conn.execute(
+            select(responses.c.program_id, responses.c.trainee)
+            .where(responses.c.kind == "survey", responses.c.dimension == "overall")
+            .order_by(responses.c.program_id, responses.c.trainee)
+        ).all()
+        dropped = surveyed[::3]
+        assert len(dropped) > 3
+        for program_id, trainee in dropped:
+            conn.execute(
+                delete(responses).where(
+                    responses.c.program_id == program_id,
+                    responses.c.trainee == trainee,
+                    responses.c.dimension == "overall",
+                )
+            )
+    assert _assert_equal_to_oracle(database) > 0
