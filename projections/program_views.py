@@ -97,7 +97,15 @@ class TraineesChanged:
     trainee: str | None = None
 
 
-Change = TimelineEntry | TaskChanged | TraineesChanged
+@dataclass(frozen=True)
+class AttendanceChanged:
+    """Who attended the program changed (an attendance or a batch of attendees recorded): its
+    ``rm_attendance`` rows are brought to the view's attendees when the batch is written."""
+
+    program_id: str
+
+
+Change = TimelineEntry | TaskChanged | TraineesChanged | AttendanceChanged
 
 #: Events that change who a program is for.
 TRAINEE_EVENTS = (e.ProgramPlanned, e.ProgramRevised, e.TraineeEnrolled)
@@ -145,7 +153,8 @@ def fold_into(fields: dict[str, Any], recorded: RecordedEvent, event: Any) -> li
     """Fold one recorded event into a view's fields, in place ({} before the first event),
     and say what it changes: a batch folds each program's events into one working dict and
     builds its ``ProgramView`` once, instead of copying the frozen view at every event."""
-    state = evolve(fields.get("state"), event)
+    before: ProgramState | None = fields.get("state")
+    state = evolve(before, event)
     fields["state"] = state
     fields["last_position"] = recorded.position
     fields["updated_at"] = recorded.occurred_at
@@ -174,6 +183,9 @@ def fold_into(fields: dict[str, Any], recorded: RecordedEvent, event: Any) -> li
         changes.append(TraineesChanged(state.program_id, (row,), trainee=event.trainee))
     elif traits[5]:
         changes.append(TraineesChanged(state.program_id, trainee_rows(state)))
+    had = before.attendance if before is not None else {}
+    if state.attendance is not had and state.attendance != had:
+        changes.append(AttendanceChanged(state.program_id))
     return changes
 
 
@@ -290,4 +302,5 @@ def program_row(view: ProgramView) -> dict[str, Any]:
         "state": stored_view(view),
         "last_position": view.last_position,
         "updated_at": view.updated_at,
+        "department": state.department,
     }

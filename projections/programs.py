@@ -4,7 +4,9 @@ A batch is folded in memory first, and only its net effect is written, set-based
 for the programs it touched, one bulk insert for its timeline entries, one delete and one
 insert for the tasks whose inbox rows changed, and the trainee rows that changed (an
 enrolment is one row; a plan or revision rewrites only the rows it changes). So a batch costs a
-few statements whatever it holds, and no row is deleted only to be inserted again.
+few statements whatever it holds, and no row is deleted only to be inserted again. Who attended
+(``rm_attendance``) is brought to each changed program's attendees at the end of the batch: the
+people no longer there deleted, the new ones inserted.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy import Connection, Table, delete, select
 from projections.base import Batch
 from projections.bulk import delete_keys, insert_rows, upsert_rows
 from projections.program_views import (
+    AttendanceChanged,
     Change,
     ProgramView,
     TaskChanged,
@@ -27,7 +30,7 @@ from projections.program_views import (
     program_id_of,
     program_row,
 )
-from projections.tables import inbox, programs, timeline, trainees
+from projections.tables import attendance, inbox, programs, timeline, trainees
 
 
 @dataclass
@@ -40,11 +43,15 @@ class _Net:
     rosters: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     #: (program, trainee) -> that one row (after an enrolment), for programs not in rosters.
     people: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    #: programs whose attendance changed.
+    attended: set[str] = field(default_factory=set)
 
     def add(self, change: Change) -> None:
         match change:
             case TimelineEntry():
                 self.timeline.append(change.__dict__)
+            case AttendanceChanged():
+                self.attended.add(change.program_id)
             case TaskChanged():
                 self.tasks[change.task_id] = change.rows
             case TraineesChanged(trainee=None):
@@ -62,7 +69,7 @@ class _Net:
 
 class ProgramProjection:
     name = "programs"
-    tables: tuple[Table, ...] = (programs, timeline, inbox, trainees)
+    tables: tuple[Table, ...] = (programs, timeline, inbox, trainees, attendance)
 
     def apply_batch(self, conn: Connection, batch: Batch) -> None:
         ids = {pid for r, _ in batch if (pid := program_id_of(r.stream_id)) is not None}
@@ -84,6 +91,7 @@ class ProgramProjection:
         insert_rows(conn, timeline, net.timeline)
         self._write_inbox(conn, net.tasks)
         self._write_trainees(conn, net, existing)
+        self._write_attendance(conn, net.attended, views, working)
 
     @staticmethod
     def _load_views(conn: Connection, ids: set[str]) -> dict[str, ProgramView]:
@@ -122,3 +130,23 @@ class ProgramProjection:
             (changed if program_id in existing else fresh).append(row)
         insert_rows(conn, trainees, fresh)
         upsert_rows(conn, trainees, changed, only_if_changed=("enrolled",))
+
+    @staticmethod
+    def _write_attendance(
+        conn: Connection,
+        changed: set[str],
+        views: dict[str, ProgramView],
+        working: dict[str, dict[str, Any]],
+    ) -> None:
+        """Each changed program's attendance rows: who attended now, against who had before
+        the batch (from the view it started from)."""
+        gone: list[tuple[str, str]] = []
+        new: list[dict[str, Any]] = []
+        for program_id in sorted(changed):
+            view = views.get(program_id)
+            had = view.state.attendees if view is not None else frozenset()
+            now = working[program_id]["state"].attendees
+            gone.extend((program_id, person) for person in sorted(had - now))
+            new.extend({"program_id": program_id, "trainee": p} for p in sorted(now - had))
+        delete_keys(conn, attendance, ("program_id", "trainee"), gone)
+        insert_rows(conn, attendance, new)

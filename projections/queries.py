@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine, Result, bindparam, select
 
 from domain.kpi import ExecutionKpis, ProgramOutcome, kpis_by_specialist_and_quarter
 from eventlog.engine import READ_ONLY
+from projections.driver_reads import Shape, driver_cursor, statement
 from projections.program_views import ProgramView
 from projections.tables import inbox, programs, timeline
 
@@ -106,11 +107,16 @@ def approver_inbox(
 
 
 #: The summary columns of ``rm_programs``: every one but the folded state, which the summary
-#: never shows (decoding it was most of a summary's cost).
-_SUMMARY = [c for c in programs.c if c.name != "state"]
+#: never shows (decoding it was most of a summary's cost), and the department the KPI report
+#: reads (the summary never showed it).
+_SUMMARY = [c for c in programs.c if c.name not in ("state", "department")]
 _ONE_SUMMARY = select(*_SUMMARY).where(programs.c.program_id == bindparam("program_id"))
-_ONE_PROGRAM = select(*_SUMMARY, programs.c.state).where(
-    programs.c.program_id == bindparam("program_id")
+#: The program page's two statements as plain SQL on the driver (``driver_reads``).
+_PAGE_PROGRAM = Shape([*_SUMMARY, programs.c.state])
+_PAGE_TIMELINE = Shape(timeline.c)
+_PAGE_PROGRAM_SQL = f"SELECT {_PAGE_PROGRAM.select_list} FROM rm_programs WHERE program_id = %s"
+_PAGE_TIMELINE_SQL = (
+    f"SELECT {_PAGE_TIMELINE.select_list} FROM rm_timeline WHERE program_id = %s ORDER BY position"
 )
 _TIMELINE = (
     select(timeline)
@@ -150,14 +156,17 @@ class ProgramRead:
 
 def program_read(engine: Engine, program_id: str) -> ProgramRead | None:
     """A program's summary, state and timeline in two statements on one connection (``None``:
-    no such program). Reading them one call each costs a connection check-out per call."""
-    params = {"program_id": program_id}
-    with reading(engine) as conn:
-        found = _dicts(conn.execute(_ONE_PROGRAM, params))
-        if not found:
+    no such program). Reading them one call each costs a connection check-out per call; they
+    run as plain SQL on the driver's cursor, since SQLAlchemy's per-statement and per-row
+    machinery cost more than the two queries (docs/performance.md, the program page)."""
+    dialect, params = engine.dialect, (program_id,)
+    with driver_cursor(engine) as cursor:
+        rows = cursor.execute(statement(engine, _PAGE_PROGRAM_SQL), params).fetchall()
+        if not rows:
             return None
-        entries = _dicts(conn.execute(_TIMELINE, params))
-    summary = found[0]
+        lines = cursor.execute(statement(engine, _PAGE_TIMELINE_SQL), params).fetchall()
+    summary = _PAGE_PROGRAM.dicts(dialect, rows)[0]
+    entries = _PAGE_TIMELINE.dicts(dialect, lines)
     view = summary.pop("state")
     state = view.get("state") if isinstance(view, dict) else None
     return ProgramRead(summary, state if isinstance(state, dict) else {}, entries)

@@ -68,6 +68,8 @@ programs = Table(
     Column("state", JSON, nullable=False),
     Column("last_position", BigInteger, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # The KPI report's: reading it out of ``state`` parsed every program's view per report.
+    Column("department", String(100), nullable=True),
 )
 
 timeline = Table(
@@ -115,6 +117,16 @@ trainees = Table(
     Column("enrolled", Boolean, nullable=False),
 )
 """Who a program is for, per person: named on the plan, and enrolled once it is published."""
+
+attendance = Table(
+    "rm_attendance",
+    metadata,
+    Column("program_id", String(100), primary_key=True),
+    Column("trainee", String(100), primary_key=True),
+)
+"""Who attended a program, per person (any of its sessions, once): the KPI report counts a
+program's attendees and joins its surveys to them here instead of unnesting every program's
+stored view (``state.attendance``) per report. Rows are only added: attendance only grows."""
 
 
 def migrate_read_models(engine: Engine) -> None:

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from accounts.users import UserStore
 from eventlog import EventStore
@@ -29,6 +29,11 @@ from tests.migrations.releases import (
 from tests.migrations.schema import schema_of
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def rows_of(engine: Engine, query: str) -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        return sorted(tuple(row) for row in conn.execute(text(query)))
 
 
 def test_every_released_version_has_a_snapshot() -> None:
@@ -74,7 +79,12 @@ def test_a_released_schema_with_data_upgrades_to_a_fresh_install(
 
         projector = ProjectionRunner(store)
         programs = after["rm_programs"]
+        # filled by the migration as a rebuild fills them
+        attended = rows_of(upgraded, "SELECT * FROM rm_attendance")
+        departments = rows_of(upgraded, "SELECT program_id, department FROM rm_programs")
         assert projector.rebuild() == before["events"]
+        assert rows_of(upgraded, "SELECT * FROM rm_attendance") == attended
+        assert rows_of(upgraded, "SELECT program_id, department FROM rm_programs") == departments
         status = projector.status()
         assert (status.lag, status.quarantined) == (0, 0)
         assert row_counts(upgraded)["rm_programs"] == programs > 0
