@@ -174,6 +174,9 @@ def fold_into(fields: dict[str, Any], recorded: RecordedEvent, event: Any) -> li
             message=encode(message),
         )
     ]
+    had = before.attendance if before is not None else {}
+    if state.attendance is not had and state.attendance != had:  # attendance events are plain
+        changes.append(AttendanceChanged(state.program_id))
     if traits is _PLAIN:
         return changes
     if traits[3]:
@@ -183,9 +186,6 @@ def fold_into(fields: dict[str, Any], recorded: RecordedEvent, event: Any) -> li
         changes.append(TraineesChanged(state.program_id, (row,), trainee=event.trainee))
     elif traits[5]:
         changes.append(TraineesChanged(state.program_id, trainee_rows(state)))
-    had = before.attendance if before is not None else {}
-    if state.attendance is not had and state.attendance != had:
-        changes.append(AttendanceChanged(state.program_id))
     return changes
 
 
