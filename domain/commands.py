@@ -82,9 +82,9 @@ class ProgramContent(CheckedText):
     @field_validator("trainees")
     @classmethod
     def _trainees_unique(cls, trainees: tuple[str, ...]) -> tuple[str, ...]:
-        # MAX_TRAINEES is checked on new input at the edge (services.programs.check_sizes), not
-        # here: this model also reads back plans recorded in workflow histories before the cap
-        # was set, and a replay must never refuse its own past.
+        # MAX_TRAINEES is checked on new input at the edge (services.program_checks.check_sizes),
+        # not here: this model also reads back plans recorded in workflow histories before the
+        # cap was set, and a replay must never refuse its own past.
         return _unique(trainees, "trainees")
 
 
@@ -259,7 +259,7 @@ class RecordAttendance(_NamesAttendees):
 
     kind: Literal["attendance"] = "attendance"
     session_id: str
-    # MAX_ENROL_BATCH is checked on new input at the edge (services.programs.check_sizes): a
+    # MAX_ENROL_BATCH is checked on new input at the edge (services.program_checks.check_sizes): a
     # replayed history may hold a bigger attendance recorded before the cap.
     attendees: Annotated[
         tuple[PersonId, ...], Field(json_schema_extra={"maxItems": MAX_ENROL_BATCH})

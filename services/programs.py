@@ -10,21 +10,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import Iterable
-from datetime import datetime
 from typing import Any, Protocol
 
 import structlog
 from pydantic import BaseModel, Field
 
-from accounts.users import active_with_role
 from domain import commands as c
-from domain.events import Session
-from domain.plan_rules import check_planned_date
-from domain.program import TERMINAL, DomainError, ProgramStatus, check_sessions_ahead, check_state
+from domain.program import TERMINAL, DomainError, ProgramStatus, check_state
 from domain.proofs import payload_digest
 from domain.streams import program_stream
-from domain.text import check_no_bidi_controls
 from projections import queries
 from services import reads
 from services.actions import ProgramAction
@@ -38,8 +32,14 @@ from services.errors import (
     temporal_errors,
 )
 from services.people import Person, require_role
+from services.program_checks import (
+    check_approvers,
+    check_new_text_and_dates,
+    check_sessions_planned_ahead,
+    check_sizes,
+    check_trainees,
+)
 from services.program_client import ActionRefused, ProgramClient
-from services.trainees import unknown_trainees
 from services.trainings import check_exam_answers
 from workflows.program import ActionResult
 
@@ -162,61 +162,6 @@ def _planned(ctx: ProgramContext, program_id: str, field: str, summary: Summary)
     return str(stream[0].payload.get(field, ""))
 
 
-def check_new_text_and_dates(
-    command: BaseModel, sessions: Iterable[Session] = (), timezone: str | None = None
-) -> None:
-    """The edge's rules for new input that the replayed models cannot carry: no bidirectional
-    overrides in any text, and a planned date on or after the last session."""
-    try:
-        check_no_bidi_controls(command.model_dump(mode="json", exclude={"proof"}))
-        planned_date = getattr(command, "planned_date", None)
-        if planned_date is not None and timezone is not None:
-            check_planned_date(planned_date, sessions, timezone)
-    except ValueError as exc:  # PlanRefused too
-        raise Invalid.passing(exc) from exc
-
-
-def check_sizes(command: BaseModel, program_id: str) -> None:
-    """Caps on what one new command may carry, so its update, event and proof stay far under
-    Temporal's payload limits; a bigger roster or session goes through a file, in batches.
-    Checked here, on new input, and never by the command models: they also read back commands
-    recorded in workflow histories before a cap was set, and a replay must never refuse its
-    own past."""
-    if isinstance(command, c.ProgramContent) and len(command.trainees) > c.MAX_TRAINEES:
-        raise Invalid(
-            "error.plan_too_many_trainees",
-            program_id=program_id,
-            given=len(command.trainees),
-            most=c.MAX_TRAINEES,
-        )
-    if isinstance(command, c.RecordAttendance) and len(command.attendees) > c.MAX_ENROL_BATCH:
-        raise Invalid(
-            "error.attendance_too_many",
-            program_id=program_id,
-            session_id=command.session_id,
-            given=len(command.attendees),
-            most=c.MAX_ENROL_BATCH,
-        )
-
-
-def check_trainees(ctx: ProgramContext, people: Iterable[str]) -> None:
-    """Everyone enrolled is a recorded employee or an active user with the trainee role, as a
-    roster file's rows must be: a misspelt name would be a phantom trainee in every rate."""
-    unknown = sorted(unknown_trainees(ctx.database.store, sorted(set(people))))
-    if unknown:
-        shown = ", ".join(map(repr, unknown[:20])) + (" …" if len(unknown) > 20 else "")
-        raise Invalid("error.unknown_trainees", usernames=shown, count=len(unknown))
-
-
-def check_approvers(ctx: ProgramContext, usernames: Iterable[str]) -> None:
-    """Everyone a plan names as approver, and whoever a task is handed to, is an active user with
-    the approver role: a typo would otherwise leave the program waiting on a task no one sees."""
-    named = set(usernames)
-    missing = sorted(named - active_with_role(ctx.database.engine, named, "approver"))
-    if missing:
-        raise Invalid("error.not_an_approver", usernames=", ".join(map(repr, missing)))
-
-
 def _request_digest(person: Person, program_id: str, idempotency_key: str, *more: str) -> str:
     text = "\n".join([person.username, program_id, idempotency_key, *more])
     return hashlib.sha256(text.encode()).hexdigest()
@@ -241,14 +186,6 @@ def request_nonce(person: Person, program_id: str, idempotency_key: str | None) 
     return _request_digest(person, program_id, idempotency_key)[32:]
 
 
-def _sessions_ahead(sessions: Iterable[Session], now: datetime) -> None:
-    """Sessions are planned ahead (the domain's rule; the test server's clock in tests)."""
-    try:
-        check_sessions_ahead(sessions, now)
-    except DomainError as exc:
-        raise Invalid.passing(exc) from exc
-
-
 async def act(
     ctx: ProgramContext,
     person: Person,
@@ -265,16 +202,16 @@ async def act(
     _refuse_when_ended(summary, command)
     programs = await ctx.programs()
     if isinstance(command, c.ReviseProgram):
-        _sessions_ahead(command.sessions, await programs.clock())
+        check_sessions_planned_ahead(command.sessions, await programs.clock())
         zone = await asyncio.to_thread(_planned, ctx, program_id, "timezone", summary)
         check_new_text_and_dates(command, command.sessions, zone)
     else:
         check_new_text_and_dates(command)
     if isinstance(command, (c.DelegateTask, c.ReassignTask)):
-        await asyncio.to_thread(check_approvers, ctx, [command.to])
+        await asyncio.to_thread(check_approvers, ctx.database, [command.to])
     if isinstance(command, (c.ReviseProgram, c.EnrollTrainee)):
         named = command.trainees if isinstance(command, c.ReviseProgram) else [command.trainee]
-        await asyncio.to_thread(check_trainees, ctx, named)
+        await asyncio.to_thread(check_trainees, ctx.database, named)
     if isinstance(command, c.RecordAttendance):
         await asyncio.to_thread(_attendance_fits, ctx, program_id, command.session_id, summary)
     if isinstance(command, c.SubmitExam):
@@ -343,10 +280,10 @@ async def plan(
     command = c.PlanProgram.model_validate({**fields, "actor": person.username})
     check_sizes(command, command.program_id)
     programs = await ctx.programs()
-    _sessions_ahead(command.sessions, await programs.clock())
+    check_sessions_planned_ahead(command.sessions, await programs.clock())
     check_new_text_and_dates(command, command.sessions, command.timezone)
-    await asyncio.to_thread(check_approvers, ctx, command.approvers)
-    await asyncio.to_thread(check_trainees, ctx, command.trainees)
+    await asyncio.to_thread(check_approvers, ctx.database, command.approvers)
+    await asyncio.to_thread(check_trainees, ctx.database, command.trainees)
     nonce = request_nonce(person, command.program_id, idempotency_key)
     try:
         async with temporal_errors(f"the plan of {command.program_id!r}"):

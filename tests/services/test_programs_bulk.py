@@ -17,7 +17,7 @@ from eventlog import NewEvent
 from services import programs_bulk
 from services.database import Database
 from services.errors import Invalid
-from services.programs import check_sizes
+from services.program_checks import check_sizes
 from services.programs_bulk import (
     RosterRefused,
     attendance_from_file,

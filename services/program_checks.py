@@ -1,0 +1,86 @@
+"""The edge's checks of new program input: text, dates, sizes and the people a plan names.
+
+They run on what a person sends now, before anything reaches the workflow. They are not on the
+command models, which also read back commands recorded in workflow histories: a replay must
+never refuse its own past (a cap set later, a rule added later).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from accounts.users import active_with_role
+from domain import commands as c
+from domain.events import Session
+from domain.plan_rules import check_planned_date
+from domain.program import DomainError, check_sessions_ahead
+from domain.text import check_no_bidi_controls
+from services.database import Database
+from services.errors import Invalid
+from services.trainees import unknown_trainees
+
+
+def check_new_text_and_dates(
+    command: BaseModel, sessions: Iterable[Session] = (), timezone: str | None = None
+) -> None:
+    """The edge's rules for new input that the replayed models cannot carry: no bidirectional
+    overrides in any text, and a planned date on or after the last session."""
+    try:
+        check_no_bidi_controls(command.model_dump(mode="json", exclude={"proof"}))
+        planned_date = getattr(command, "planned_date", None)
+        if planned_date is not None and timezone is not None:
+            check_planned_date(planned_date, sessions, timezone)
+    except ValueError as exc:  # PlanRefused too
+        raise Invalid.passing(exc) from exc
+
+
+def check_sizes(command: BaseModel, program_id: str) -> None:
+    """Caps on what one new command may carry, so its update, event and proof stay far under
+    Temporal's payload limits; a bigger roster or session goes through a file, in batches.
+    Checked here, on new input, and never by the command models: they also read back commands
+    recorded in workflow histories before a cap was set, and a replay must never refuse its
+    own past."""
+    if isinstance(command, c.ProgramContent) and len(command.trainees) > c.MAX_TRAINEES:
+        raise Invalid(
+            "error.plan_too_many_trainees",
+            program_id=program_id,
+            given=len(command.trainees),
+            most=c.MAX_TRAINEES,
+        )
+    if isinstance(command, c.RecordAttendance) and len(command.attendees) > c.MAX_ENROL_BATCH:
+        raise Invalid(
+            "error.attendance_too_many",
+            program_id=program_id,
+            session_id=command.session_id,
+            given=len(command.attendees),
+            most=c.MAX_ENROL_BATCH,
+        )
+
+
+def check_trainees(database: Database, people: Iterable[str]) -> None:
+    """Everyone enrolled is a recorded employee or an active user with the trainee role, as a
+    roster file's rows must be: a misspelt name would be a phantom trainee in every rate."""
+    unknown = sorted(unknown_trainees(database.store, sorted(set(people))))
+    if unknown:
+        shown = ", ".join(map(repr, unknown[:20])) + (" …" if len(unknown) > 20 else "")
+        raise Invalid("error.unknown_trainees", usernames=shown, count=len(unknown))
+
+
+def check_approvers(database: Database, usernames: Iterable[str]) -> None:
+    """Everyone a plan names as approver, and whoever a task is handed to, is an active user with
+    the approver role: a typo would otherwise leave the program waiting on a task no one sees."""
+    named = set(usernames)
+    missing = sorted(named - active_with_role(database.engine, named, "approver"))
+    if missing:
+        raise Invalid("error.not_an_approver", usernames=", ".join(map(repr, missing)))
+
+
+def check_sessions_planned_ahead(sessions: Iterable[Session], now: datetime) -> None:
+    """Sessions are planned ahead (the domain's rule; the test server's clock in tests)."""
+    try:
+        check_sessions_ahead(sessions, now)
+    except DomainError as exc:
+        raise Invalid.passing(exc) from exc
