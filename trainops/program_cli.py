@@ -1,6 +1,9 @@
 """``trainops program …``, ``trainops inbox``, ``trainops notifications``: through the HTTP API,
 as the signed-in person (``trainops login``). Nobody acts in another's name from here: the
-server decides who you are, checks your role and signs the action for the workflow."""
+server decides who you are, checks your role and signs the action for the workflow.
+
+About 400 lines on purpose: one command group per daily job (plan, act, read); the
+requests it builds are in ``trainops.program_requests``."""
 
 from __future__ import annotations
 
