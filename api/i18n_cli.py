@@ -49,6 +49,9 @@ CLI_ZH_CN: dict[str, str] = {
     "{path} exists; it is not overwritten: choose a new file name": (
         "{path} 已存在;不会覆盖它:请换一个文件名"
     ),
+    "--json prints to stdout: leave out --format and --output, or --json": (
+        "--json 输出到标准输出:请去掉 --format 和 --output,或去掉 --json"
+    ),
     "not signed in: run `trainops login` (or set TRAINOPS_TOKEN)": (
         "尚未登录:请运行 `trainops login`(或设置 TRAINOPS_TOKEN)"
     ),

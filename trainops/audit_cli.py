@@ -146,8 +146,14 @@ def history(
     ] = Format.table,
     output: Annotated[Path | None, typer.Option(help="Write to this file, not stdout.")] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
+    as_json: AsJson = False,
 ) -> None:
-    """Who did what, when, in which workflow run: events straight from the log."""
+    """Who did what, when, in which workflow run: events straight from the log.
+
+    ``--json`` prints the table's events as one JSON array (the first 500 unless --limit);
+    ``--format jsonl`` streams every event, one per line."""
+    if as_json and (output_format is not Format.table or output is not None):
+        raise _fail(t("--json prints to stdout: leave out --format and --output, or --json"))
     _new_file(output)
     params: dict[str, Any] = {
         "program": program,
@@ -161,6 +167,9 @@ def history(
         if output_format is Format.table:
             shown = TABLE_LIMIT if limit is None else limit
             found = client.get("/api/v1/audit/history", **params, limit=shown, format="json")
+            if as_json:
+                print_json(found)
+                return
             entries = [HistoryEntry.model_validate(e) for e in found]
             views.history_table(entries, person, shown)
             return

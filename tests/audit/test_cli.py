@@ -158,3 +158,13 @@ def test_a_saved_digest_or_history_never_overwrites_a_file(
     assert result.exit_code == 2, result.output
     assert "exists; it is not overwritten" in result.stderr
     assert kept.read_text(encoding="utf-8") == "an earlier digest\n"
+
+
+def test_history_as_json_is_the_tables_events(cli: CliRunner) -> None:
+    """``--json`` on every command that answers: the table's events as one array."""
+    result = cli.invoke(audit_app, ["history", "--limit", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    events = json.loads(result.stdout)
+    assert len(events) == 3 and {"position", "event_type", "actor", "hash"} <= set(events[0])
+    both = cli.invoke(audit_app, ["history", "--json", "--format", "csv"])
+    assert both.exit_code == 2 and "--json prints to stdout" in both.stderr
