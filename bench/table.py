@@ -84,9 +84,8 @@ OBSTACLES: dict[str, str] = {
     "rebuild": "every event through the domain's pydantic models (payload validated, "
     "ProgramState copied, timeline line rendered): ~36 µs of Python and ~15 µs of database "
     "writes an event against a 10 µs budget",
-    "kpi": "scorecards built in Python from ~20,000 tally rows (every rated row a validated "
-    "model, exact means): ~120 ms at 100k events; right after a rebuild, statistics of the "
-    "emptied tables (an index probe of rm_attendance per survey row)",
+    "kpi": "scorecards built in Python (~120 ms at 100k events); right after a rebuild, the "
+    "emptied tables' statistics (an rm_attendance probe per survey row)",
     "inbox": "SQLAlchemy's per-statement cost (check-out, rows made dicts) on a sub-ms query",
     "program page": "the pool's pre-ping at check-out (a third round trip) and the rows made "
     "dicts, against two bare psycopg queries of under a millisecond",
