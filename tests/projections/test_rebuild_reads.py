@@ -33,21 +33,26 @@ ODD_METADATA: list[dict[str, Any]] = [
 ]
 
 
+def planned(program_id: str, *trainees: str) -> NewEvent:
+    """A program's first event, planned by spec.li with one session three days on."""
+    plan = c.PlanProgram(
+        program_id=program_id,
+        actor="spec.li",
+        title=f"Program {program_id}",
+        planned_date=T0.date(),
+        sessions=(Session(session_id="s1", starts_at=T0 + timedelta(days=3)),),
+        trainees=trainees,
+    )
+    meta = {"actor": "spec.li", "role": "specialist"}
+    return NewEvent.of(start(plan), event_id=uuid4(), occurred_at=T0, metadata=meta)
+
+
 def test_a_rebuild_equals_the_live_projection_whatever_the_metadata(
     backend_db: Database,
 ) -> None:
     db = backend_db
     people = [f"emp.{n}" for n in range(len(ODD_METADATA))]
-    plan = c.PlanProgram(
-        program_id="odd",
-        actor="spec.li",
-        title="Odd metadata",
-        planned_date=T0.date(),
-        sessions=(Session(session_id="s1", starts_at=T0 + timedelta(days=3)),),
-        trainees=tuple(people),
-    )
-    meta = {"actor": "spec.li", "role": "specialist"}
-    events = [NewEvent.of(start(plan), event_id=uuid4(), occurred_at=T0, metadata=meta)]
+    events = [planned("odd", *people)]
     events += [
         NewEvent.of(
             TraineeEnrolled(trainee=person), event_id=uuid4(), occurred_at=T0, metadata=metadata
@@ -76,18 +81,7 @@ def test_a_rebuild_leaves_the_garbage_collector_as_it_found_it(backend_db: Datab
         assert gc.get_freeze_count() > 0  # set aside while folding
         raise RuntimeError("disk full")
 
-    plan = c.PlanProgram(
-        program_id="gc",
-        actor="spec.li",
-        title="Collected",
-        planned_date=T0.date(),
-        sessions=(Session(session_id="s1", starts_at=T0 + timedelta(days=3)),),
-        trainees=("emp.1",),
-    )
-    meta = {"actor": "spec.li", "role": "specialist"}
-    db.store.append(
-        "program-gc", 0, [NewEvent.of(start(plan), event_id=uuid4(), occurred_at=T0, metadata=meta)]
-    )
+    db.store.append("program-gc", 0, [planned("gc", "emp.1")])
     db.projector._fold = failing  # type: ignore[method-assign]
     with pytest.raises(RuntimeError, match="disk full"):
         db.projector.rebuild()
