@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,7 +16,7 @@ from pydantic import BaseModel
 
 from accounts.texts import ACCOUNT_EN
 from domain.roles import ROLES, Role
-from domain.text import BIDI_CONTROLS
+from domain.text import not_one_line
 
 __all__ = [
     "ROLES",
@@ -99,11 +98,9 @@ def check_username(username: str) -> str:
 def check_one_line(value: str, field: str) -> str:
     """A display name or a token label is shown in tables and pages: one line of printable
     characters, never a terminal escape that would clear or recolour an admin's screen."""
-    for char in value:
-        # Controls (Cc: escapes, tabs, line ends), line and paragraph separators, lone
-        # surrogates and the bidirectional overrides; a zero-width joiner in an emoji stays.
-        if unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs") or char in BIDI_CONTROLS:
-            raise UserError("error.not_one_line", field=field, code=f"{ord(char):04X}")
+    char = not_one_line(value)
+    if char is not None:
+        raise UserError("error.not_one_line", field=field, code=f"{ord(char):04X}")
     return value
 
 

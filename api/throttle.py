@@ -6,7 +6,9 @@ there must not lock everyone else out, while one address guessing across many ac
 stopped. A successful sign-in clears the account's count, never the address's.
 
 In memory, per API process: enough to stop password guessing through the form; a deployment
-with several API replicas gets one budget per replica.
+with several API replicas gets one budget per replica. The memory is bounded: keys whose failures
+have all left the window are dropped once ``max_keys`` is reached (made-up usernames would
+otherwise pile up for ever), and if every key is still recent the oldest-inserted goes.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class SignInThrottle:
     max_failures: int = 5
     max_address_failures: int = 50
     window_seconds: float = 15 * 60
+    max_keys: int = 100_000
     clock: Callable[[], float] = time.monotonic
     _failures: dict[str, deque[float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -41,6 +44,8 @@ class SignInThrottle:
         now = self.clock()
         with self._lock:
             for key in keys:
+                if key not in self._failures and len(self._failures) >= self.max_keys:
+                    self._make_room(now)
                 limit = self._limit(key)
                 self._failures.setdefault(key, deque(maxlen=limit)).append(now)
 
@@ -49,6 +54,16 @@ class SignInThrottle:
             for key in keys:
                 if not key.startswith(ADDRESS):
                     self._failures.pop(key, None)
+
+    def _make_room(self, now: float) -> None:
+        """Drop the keys with no failure left in the window; if none, the oldest-inserted."""
+        expired = [
+            k for k, times in self._failures.items() if times[-1] + self.window_seconds <= now
+        ]
+        for key in expired:
+            del self._failures[key]
+        if len(self._failures) >= self.max_keys:
+            del self._failures[next(iter(self._failures))]
 
     def _limit(self, key: str) -> int:
         return self.max_address_failures if key.startswith(ADDRESS) else self.max_failures

@@ -76,6 +76,16 @@ def check_no_bidi_controls(data: Any) -> None:
                 )
 
 
+def not_one_line(value: str) -> str | None:
+    """The first character of ``value`` that a one-line name (a display name, a token label)
+    may not hold: a control (escapes, tabs, line ends), a line or paragraph separator, a lone
+    surrogate or a bidirectional control. A zero-width joiner inside an emoji is fine."""
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs") or char in BIDI_CONTROLS:
+            return char
+    return None
+
+
 class CheckedText(BaseModel):
     """A model whose input text follows the rule (checked before the fields are parsed)."""
 

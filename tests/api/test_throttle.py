@@ -84,3 +84,20 @@ async def test_one_persons_wrong_passwords_leave_the_form_open_to_others(world: 
             "/login", data={"username": "mgr.wang", "password": PASSWORD, "csrf_token": token}
         )
         assert other.status_code == 303 and "failed" not in other.headers["location"]
+
+
+def test_made_up_usernames_do_not_grow_the_throttle_without_bound() -> None:
+    """A guesser cycling through invented usernames leaves at most ``max_keys`` entries: old
+    ones are dropped once they left the window, and the oldest goes when none has."""
+    now = [0.0]
+    throttle = SignInThrottle(max_keys=10, window_seconds=60, clock=lambda: now[0])
+    for n in range(10):
+        throttle.failed(f"user:made-up{n}")
+    now[0] = 61  # all ten have left the window
+    for n in range(10, 25):
+        throttle.failed(f"user:made-up{n}")
+    assert len(throttle._failures) == 10
+    assert "user:made-up24" in throttle._failures and "user:made-up0" not in throttle._failures
+    for _ in range(5):
+        throttle.failed("user:victim")
+    assert throttle.wait_seconds("user:victim") == 60  # a live count survives the pruning
