@@ -7,11 +7,13 @@ projector); only the clock is the test server's, so a quarter passes in seconds.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -210,7 +212,7 @@ class Quarter:
             else last + timedelta(hours=6)
         )
         self.act(done, pid, c.CompleteExecution(actor=specialist))
-        for n, trainee in enumerate(sorted(attended)):
+        for trainee in sorted(attended):
             if rng.random() < 0.8:
                 scores = {
                     "overall": float(rng.randint(70, 100)),
@@ -220,12 +222,12 @@ class Quarter:
                     "venue": float(rng.randint(70, 100)),
                 }
                 self.act(
-                    done + timedelta(hours=2, minutes=n),
+                    done + timedelta(hours=2),
                     pid,
                     c.SubmitSurvey(actor=trainee, scores=scores),
                 )
             self.act(  # a paper exam: the specialist records its score and the sheet's id
-                done + timedelta(hours=3, minutes=n),
+                done + timedelta(hours=3),
                 pid,
                 c.RecordExamScore(
                     actor=specialist,
@@ -265,11 +267,13 @@ async def run_demo(
             quarter = Quarter(client, start)
             for index in range(programs):
                 quarter.program(index)
-            for step in sorted(quarter.steps):
+            # Steps due at the same instant (a program's trainees answering its survey, say)
+            # go together, as people would: one round of the worker serves them all.
+            for at, due in groupby(sorted(quarter.steps), key=lambda step: step.at):
                 now = await env.get_current_time()
-                if step.at > now:
-                    await env.sleep(step.at - now)
-                await step.run()
+                if at > now:
+                    await env.sleep(at - now)
+                await asyncio.gather(*(step.run() for step in due))
             await env.sleep(timedelta(days=1))
         database.projector.catch_up()
         records = kpi_queries.kpi_inputs(database.engine).programs
