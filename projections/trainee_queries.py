@@ -51,9 +51,14 @@ def enrolments(
     return found
 
 
-def program_ids_of(engine: Engine, trainee: str) -> set[str]:
-    """Every program ``trainee`` is named on or enrolled in."""
-    query = select(trainees.c.program_id).where(trainees.c.trainee == trainee)
+def program_ids_of(engine: Engine, trainee: str, program_id: str | None = None) -> set[str]:
+    """Every program ``trainee`` is enrolled in (only ``program_id``, if given): being named on
+    a plan that is not published yet does not count."""
+    query = select(trainees.c.program_id).where(
+        trainees.c.trainee == trainee, trainees.c.enrolled.is_(True)
+    )
+    if program_id is not None:
+        query = query.where(trainees.c.program_id == program_id)
     with engine.connect().execution_options(**READ_ONLY) as conn:
         return set(conn.execute(query).scalars())
 

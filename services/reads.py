@@ -3,8 +3,9 @@
 - an auditor sees every program;
 - a specialist sees the programs they own;
 - an approver sees the programs they approve (named on the plan, holding a task, or having acted);
-- a trainee sees the programs they are named on or enrolled in, and of the answers given in
-  them only their own.
+- a trainee sees the programs they are enrolled in (from its publication on: a draft, or a plan
+  under review that names them, is not theirs to see yet), and of the answers given in them
+  only their own.
 """
 
 from __future__ import annotations
@@ -80,8 +81,7 @@ def can_read(
         return True
     if is_approver_of(user, summary, state, actors or set()):
         return True
-    trainees = _people(state.get("enrolled", [])) | _people(state.get("trainees", []))
-    return user.has("trainee") and user.username in trainees
+    return user.has("trainee") and user.username in _people(state.get("enrolled", []))
 
 
 def sees_scores(

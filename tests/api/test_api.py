@@ -191,8 +191,8 @@ async def test_refusals_are_403_with_a_reason_and_record_nothing(world: World) -
         assert (await li.post("/api/v1/projections/rebuild")).status_code == 403
         other_kpis = await li.get("/api/v1/kpi", params={"specialist": "spec.zhao"})
         assert other_kpis.status_code == 403
-        # A trainee sees the program they are planned for, and cannot run it.
-        assert (await emp.get("/api/v1/programs/http-authz")).status_code == 200
+        # A trainee planned for it sees nothing of it before it is published, nor runs it.
+        assert (await emp.get("/api/v1/programs/http-authz")).status_code == 403
         emp_cancel = await emp.post("/api/v1/programs/http-authz/cancel", json={"reason": "no"})
         assert emp_cancel.status_code == 403
 

@@ -98,7 +98,7 @@ async def test_a_trainee_sees_their_own_trainings_and_no_one_elses(world: World)
 
     async with world.client("emp.1") as api:
         listed = {p["program_id"] for p in (await api.get("/api/v1/programs")).json()}
-        assert listed == {"tr-mine", "tr-draft"}  # what they may read: named on or enrolled
+        assert listed == {"tr-mine"}  # what they may read: enrolled (a draft naming them is not)
 
     async with world.browser("spec.li") as li:  # the page is for trainees only
         assert (await li.get("/my/trainings")).status_code == 403
@@ -353,3 +353,21 @@ async def test_a_trainee_sees_the_schedule_and_their_own_facts_only(world: World
         assert "emp.2" not in seen
     assert not {"route", "tasks", "approvers", "budget"} & set(detail["state"])
     assert {t["event_type"] for t in detail["timeline"]} == {"ProgramPublished", "SessionScheduled"}
+
+
+async def test_a_trainee_sees_a_program_only_once_it_is_published(world: World) -> None:
+    """Named on a plan still under review, a trainee sees nothing of it: not in the list, not
+    its page (403); from its publication on, it is theirs to see."""
+    await run(world, "tr-draft", "approved")
+    async with world.client("emp.1") as emp1, world.browser("emp.1") as page:
+        listed = (await emp1.get("/api/v1/programs")).json()
+        detail = await emp1.get("/api/v1/programs/tr-draft")
+        html = await page.get("/programs/tr-draft")
+    assert "tr-draft" not in str(listed)
+    assert detail.status_code == 403 and html.status_code == 403
+    async with world.client("spec.li") as li:
+        published = await li.post("/api/v1/programs/tr-draft/publish", json={})
+        assert published.status_code == 200, published.text
+    async with world.client("emp.1") as emp1:
+        assert (await emp1.get("/api/v1/programs/tr-draft")).status_code == 200
+        assert "tr-draft" in str((await emp1.get("/api/v1/programs")).json())
