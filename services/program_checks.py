@@ -16,7 +16,8 @@ from accounts.users import active_with_role
 from domain import commands as c
 from domain.events import Session
 from domain.plan_rules import check_planned_date
-from domain.program import DomainError, check_sessions_ahead
+from domain.program import DomainError, ProgramState, check_sessions_ahead
+from domain.state import ProgramStatus
 from domain.text import check_no_bidi_controls
 from services.database import Database
 from services.errors import Invalid
@@ -84,3 +85,21 @@ def check_sessions_planned_ahead(sessions: Iterable[Session], now: datetime) -> 
         check_sessions_ahead(sessions, now)
     except DomainError as exc:
         raise Invalid.passing(exc) from exc
+
+
+def check_revision_changes(command: c.ReviseProgram, state: ProgramState, program_id: str) -> None:
+    """A revision of a draft that changes nothing is refused (it would only add a revision to
+    the log). After changes were requested it is the specialist's answer ("kept as it is",
+    with a comment) and the way back to a draft, so it goes through."""
+    if state.status != ProgramStatus.DRAFT:
+        return
+    unchanged = (
+        command.title == state.title
+        and command.planned_date == state.planned_date
+        and command.sessions == tuple(state.sessions.values())
+        and command.trainees == state.trainees
+        and command.budget == state.budget
+        and command.external_instructor == state.external_instructor
+    )
+    if unchanged:
+        raise Invalid("error.nothing_to_revise", program_id=program_id)

@@ -16,7 +16,7 @@ import structlog
 from pydantic import BaseModel, Field
 
 from domain import commands as c
-from domain.program import TERMINAL, DomainError, ProgramStatus, check_state
+from domain.program import TERMINAL, DomainError, ProgramState, ProgramStatus, check_state
 from domain.proofs import payload_digest
 from domain.streams import program_stream
 from projections import queries, trainee_queries
@@ -35,6 +35,7 @@ from services.people import Person, require_role
 from services.program_checks import (
     check_approvers,
     check_new_text_and_dates,
+    check_revision_changes,
     check_sessions_planned_ahead,
     check_sizes,
     check_trainees,
@@ -209,6 +210,7 @@ async def act(
         check_sessions_planned_ahead(command.sessions, await programs.clock())
         zone = await asyncio.to_thread(_planned, ctx, program_id, "timezone", summary)
         check_new_text_and_dates(command, command.sessions, zone)
+        await asyncio.to_thread(_revision_changes, ctx, program_id, command)
     else:
         check_new_text_and_dates(command)
     if isinstance(command, (c.DelegateTask, c.ReassignTask)):
@@ -240,6 +242,14 @@ def _refuse_when_ended(summary: Summary, command: BaseModel) -> None:
         check_state(ProgramStatus(summary["status"]), command)
     except DomainError as exc:
         raise ActionRefused(str(exc), "DomainError", exc.code, exc.params) from exc
+
+
+def _revision_changes(ctx: ProgramContext, program_id: str, command: c.ReviseProgram) -> None:
+    """Refuses a draft's revision that changes nothing (read-model state; while the projector
+    lags there is none, and the revision goes through as before)."""
+    found = queries.program_read(ctx.database.engine, program_id)
+    if found is not None and found.state:
+        check_revision_changes(command, ProgramState.model_validate(found.state), program_id)
 
 
 def _attendance_fits(

@@ -369,6 +369,26 @@ async def test_a_planned_date_before_the_last_session_is_refused(world: World) -
         )
 
 
+async def test_a_revision_that_changes_nothing_is_refused_in_a_draft_only(world: World) -> None:
+    """In a draft it would only add a revision to the log; after changes were requested it is
+    the specialist's answer ("kept as it is") and the way back to a draft."""
+    body = await plan_body(world.h, "same-1")
+    same = {k: body[k] for k in ("title", "planned_date", "trainees", "sessions")}
+    async with world.client("spec.li") as li, world.client("mgr.wang") as wang:
+        assert (await li.post("/api/v1/programs", json=body)).status_code == 201
+        await assert_refused(world, li, "/api/v1/programs/same-1/revise", same, "nothing to revise")
+        changed = {**same, "title": "Workplace safety, revised"}
+        revised = await li.post("/api/v1/programs/same-1/revise", json=changed)
+        assert revised.status_code == 200, revised.text
+        assert (await li.post("/api/v1/programs/same-1/submit")).status_code == 200
+        asked = await wang.post("/api/v1/programs/same-1/request-changes", json={"reason": "why?"})
+        assert asked.status_code == 200, asked.text
+        kept = await li.post(
+            "/api/v1/programs/same-1/revise", json={**changed, "comment": "kept as it is"}
+        )
+        assert kept.status_code == 200, kept.text
+
+
 async def test_bidirectional_overrides_are_refused_in_any_text(world: World) -> None:
     body = await plan_body(world.h, "bidi-1")
     spoofed = {**body, "title": "Safety \u202eenilno\u202c"}  # would display "Safety online"
