@@ -35,15 +35,31 @@ def supported(tag: str) -> str | None:
     return None
 
 
+def _weight(params: list[str]) -> float:
+    """An ``Accept-Language`` range's ``q`` (1 when absent, 0 when malformed: RFC 9110 12.4.2)."""
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                weight = float(value.strip())
+            except ValueError:
+                return 0.0
+            return weight if 0.0 <= weight <= 1.0 else 0.0
+    return 1.0
+
+
 def negotiate(cookie: str | None, accept_language: str | None) -> str:
-    """A page's language: the person's choice (cookie), then the browser's first known one."""
+    """A page's language: the person's choice (cookie), then the browser's most wanted known
+    one by its ``q`` weight (the first listed among equals); ``q=0`` means "not this one"."""
     if cookie in LANGUAGES:
         return cookie
+    best, best_weight = DEFAULT, 0.0
     for part in (accept_language or "").split(","):
-        chosen = supported(part.split(";")[0])
-        if chosen is not None:
-            return chosen
-    return DEFAULT
+        tag, *params = part.split(";")
+        chosen, weight = supported(tag), _weight(params)
+        if chosen is not None and weight > best_weight:
+            best, best_weight = chosen, weight
+    return best
 
 
 def from_environment(environ: Mapping[str, str]) -> str:
