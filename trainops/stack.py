@@ -62,13 +62,17 @@ def preflight(settings: Settings, *, ui: bool = True) -> None:
     api_host = settings.api_host if settings.api_host not in ("0.0.0.0", "::") else "127.0.0.1"
     if settings.api_port and port_in_use(settings.api_host, settings.api_port):
         if _trainops_answers(api_host, settings.api_port):
-            raise SystemExit(
+            # What was asked for is there: said on stderr, and a success (exit 0), so that
+            # `make run` run twice does not end in "Error 1".
+            print(
                 t(
                     "trainops is already running: {url} (stop it with Ctrl-C where it runs, or "
                     "set TRAINOPS_API_PORT for a second one)",
                     url=f"http://{api_host}:{settings.api_port}",
-                )
+                ),
+                file=sys.stderr,
             )
+            raise SystemExit(0)
         raise SystemExit(
             t(
                 "port {port} is in use by another program: set {setting}",
