@@ -164,6 +164,10 @@ EN: dict[str, str] = {
         "a task for them would wait on no one: create them (trainops users create), give them "
         "the role (trainops users roles) or enable them, or correct the names"
     ),
+    "error.session_too_short": (
+        "session {session_id} of program {program_id}: {given:g} hours is shorter than the "
+        "shortest session, {least:g} hours (15 minutes); nothing was recorded"
+    ),
     "error.nothing_to_revise": (
         "nothing to revise: program {program_id} is already planned like this; nothing was recorded"
     ),
@@ -186,6 +190,10 @@ ZH_CN: dict[str, str] = {
     ),
     "error.time_skipped": "{zone} 没有 {when} 这个时刻:当天时钟跳过了它(夏令时),请另选时间",
     "error.exam_unanswered": "请先回答所有题目再提交：考试只能参加一次（未回答：{questions}）",
+    "error.session_too_short": (
+        "培训项目 {program_id} 的课次 {session_id}：{given:g} 小时短于最短课次 {least:g} 小时"
+        "（15 分钟）；未记录任何内容"
+    ),
     "error.nothing_to_revise": "无需修订：培训项目 {program_id} 的计划已是如此；未记录任何内容",
     "error.exam_not_a_choice": (
         "题目 {question}：{answer!r} 不是它的选项之一（{choices}）；考试只能参加一次，因此未提交"

@@ -38,6 +38,11 @@ def check_new_text_and_dates(
         raise Invalid.passing(exc) from exc
 
 
+#: The shortest session a new plan may hold, in hours (15 minutes): the web form's minimum
+#: too. The event model only asks for more than 0, as plans recorded before this rule have.
+MIN_SESSION_HOURS = 0.25
+
+
 def check_sizes(command: BaseModel, program_id: str) -> None:
     """Caps on what one new command may carry, so its update, event and proof stay far under
     Temporal's payload limits; a bigger roster or session goes through a file, in batches.
@@ -51,6 +56,16 @@ def check_sizes(command: BaseModel, program_id: str) -> None:
             given=len(command.trainees),
             most=c.MAX_TRAINEES,
         )
+    if isinstance(command, c.ProgramContent):
+        for session in command.sessions:
+            if session.duration_hours < MIN_SESSION_HOURS:
+                raise Invalid(
+                    "error.session_too_short",
+                    program_id=program_id,
+                    session_id=session.session_id,
+                    given=session.duration_hours,
+                    least=MIN_SESSION_HOURS,
+                )
     if isinstance(command, c.RecordAttendance) and len(command.attendees) > c.MAX_ENROL_BATCH:
         raise Invalid(
             "error.attendance_too_many",

@@ -33,6 +33,7 @@ from services.actions import BY_SEGMENT, PlanBody, ProgramAction
 from services.approval_route import route_steps
 from services.errors import NotFound
 from services.lifecycle import program_milestones
+from services.program_checks import MIN_SESSION_HOURS
 from services.zones import zone_named
 from workflows.program import stream_id_for
 
@@ -113,6 +114,7 @@ def _new_form(
         error=error,
         revise=revise,
         rows=range(1, SESSION_ROWS + 1),
+        min_hours=MIN_SESSION_HOURS,
         extras=plan_extras(BY_SEGMENT["revise"].body if revise else PlanBody),
         approvers_required=PlanBody.model_fields["approvers"].is_required()
         if "approvers" in PlanBody.model_fields

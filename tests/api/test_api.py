@@ -355,6 +355,19 @@ async def test_sessions_in_the_past_are_refused_when_planned_or_revised(world: W
         await assert_refused(world, li, "/api/v1/programs/past-1/revise", revise, "in the past")
 
 
+async def test_a_session_shorter_than_a_quarter_hour_is_refused(world: World) -> None:
+    """One rule for the API, the command line and the web form (whose field says min 0.25)."""
+    body = await plan_body(world.h, "short-1")
+    short = {**body, "sessions": [{**body["sessions"][0], "duration_hours": 0.01}]}
+    async with world.client("spec.li") as li, world.browser("spec.li") as page:
+        await assert_refused(world, li, "/api/v1/programs", short, "shorter than the shortest")
+        assert not world.h.db.store.read_stream("program-short-1")
+        form = (await page.get("/programs/new")).text
+        assert 'min="0.25" max="24" step="any"' in form
+        quarter = {**body, "sessions": [{**body["sessions"][0], "duration_hours": 0.25}]}
+        assert (await li.post("/api/v1/programs", json=quarter)).status_code == 201
+
+
 async def test_a_planned_date_before_the_last_session_is_refused(world: World) -> None:
     body = await plan_body(world.h, "early-1")
     session_day = date.fromisoformat(body["sessions"][0]["starts_at"][:10])
