@@ -23,6 +23,10 @@ ACCOUNT_EN: dict[str, str] = {
     "error.no_user": "no user {username!r}",
     "error.roles_not_held": "{username} does not hold the role(s) {roles}",
     "error.token_without_roles": "a token needs at least one role",
+    "error.account_without_roles": (
+        "a new account needs at least one role ({known}); to keep someone out, disable the "
+        "account instead"
+    ),
     "error.not_one_line": (
         "{field} is one line of printable text: it holds U+{code} (a control character, e.g. a "
         "terminal escape or a line break)"

@@ -42,6 +42,7 @@ from domain.accounts import (
     UserCreated,
     UserRolesChanged,
 )
+from domain.roles import ROLES
 from eventlog.engine import READ_ONLY
 
 __all__ = ["UserStore", "active_with_role"]
@@ -99,6 +100,8 @@ class UserStore:
     ) -> User:
         check_username(username)
         role_set = check_roles(roles)
+        if not role_set:  # an account that may do nothing is a mistake of the form, not a plan
+            raise UserError("error.account_without_roles", known=", ".join(ROLES))
         check_password(password)
         name = check_one_line((display_name or username).strip()[:200], "display_name") or username
         now = utc_now()

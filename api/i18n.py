@@ -133,6 +133,7 @@ ZH_CN: dict[str, str] = {
     "always": "总是",
     "{path}: the thresholds file is invalid": "{path}:阈值文件无效",
     "the form is incomplete ({reason})": "表单不完整({reason})",
+    "choose an expiry of {offered} days": "请选择有效期：{offered} 天",
     "external instructor": "外部讲师",
     "own instructor": "内部讲师",
     "Groups": "候选组",

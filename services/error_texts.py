@@ -227,6 +227,9 @@ ZH_CN: dict[str, str] = {
         "用户名由 1–100 个字母、数字或 . _ @ - 组成(它是培训项目使用的人员标识,例如 spec.li)"
     ),
     "error.unknown_roles": "未知角色 {named};可用角色为 {known}",
+    "error.account_without_roles": (
+        "新账号至少需要一个角色（{known}）；要禁止某人使用，请停用其账号"
+    ),
     "error.short_password": "密码至少需要 {least} 个字符",
     "error.long_password": "密码最多 {most} 个字符",
     "error.user_exists": "用户 {username!r} 已存在",

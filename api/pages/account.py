@@ -9,7 +9,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from accounts.model import UserError
 from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep
-from api.pages.rendering import redirect, render, said
+from api.pages.rendering import language, redirect, render, said
+from api.translator import translator
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,7 +57,9 @@ async def issue_token_page(
     days = str(form.get("expires_in_days", ""))
     if days not in {str(d) for d in TOKEN_EXPIRY_DAYS}:
         offered = ", ".join(str(d) for d in TOKEN_EXPIRY_DAYS)
-        refusal = f"choose an expiry of {offered} days"
+        refusal = translator(language(request))("choose an expiry of {offered} days").format(
+            offered=offered
+        )
         return account_page(request, principal, services, error=refusal, status_code=422)
     chosen = {str(r) for r in form.getlist("roles")}
     try:

@@ -12,7 +12,7 @@ import asyncio
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from activities.admin_config import (
     AdminConfig,
@@ -29,6 +29,7 @@ from api.translator import translator
 from services import configuration
 from services.errors import Conflict, Invalid, Unavailable
 from services.programs import announce_configuration
+from services.validation_texts import describe
 
 router = APIRouter(include_in_schema=False)
 
@@ -117,19 +118,20 @@ async def save_config_page(
 ) -> Response:
     require_role(principal, "admin", doing="changing the configuration")
     form = await request.form()
-    try:
+    try:  # the version field as sent ("" or "abc" included): pydantic names what is wrong
         draft = ConfigIn(
             document=str(form.get("document", "")).replace("\r\n", "\n"),
             comment=str(form.get("comment", "")).strip(),
-            expected_version=int(str(form.get("expected_version", ""))),
+            expected_version=str(form.get("expected_version", "")).strip() or None,
         )
-    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+    except ValidationError as exc:
+        lang = language(request)
         return config_page(
             request,
             principal,
             services,
-            error=translator(language(request))("the form is incomplete ({reason})").format(
-                reason=exc
+            error=translator(lang)("the form is incomplete ({reason})").format(
+                reason=describe(exc.errors(), lang)
             ),
             status_code=422,
         )

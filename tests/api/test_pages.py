@@ -189,6 +189,18 @@ async def test_admin_creates_users_in_the_pages(world: World) -> None:
         assert user is not None and user.roles == {"specialist", "trainee"}
         weak = await post_form(admin, "/admin/users", page.text, username="x", password="short")
         assert weak.status_code == 422 and "at least" in weak.text
+        roleless = await post_form(
+            admin, "/admin/users", page.text, username="no.roles", password="a long password"
+        )
+        assert roleless.status_code == 422 and "at least one role" in roleless.text
+        assert world.users.get("no.roles") is None
+    async with world.client("adm.qian") as api:
+        refused = await api.post(
+            "/api/v1/users",
+            json={"username": "no.roles", "password": "a long password", "roles": []},
+        )
+        assert refused.status_code == 422 and "at least one role" in refused.json()["detail"]
+        assert world.users.get("no.roles") is None
     async with world.browser("spec.li") as li:
         assert (await li.get("/admin/users")).status_code == 403
 
@@ -302,3 +314,27 @@ async def test_the_users_page_names_the_tasks_a_change_leaves_waiting(world: Wor
         chinese = await admin.get(changed.headers["location"])
         assert f"项目 left-web 的任务 {task['task_id']} 原属 mgr.wang" in chinese.text
         assert "以下审批任务现在无人处理" in chinese.text
+
+
+async def test_admin_forms_say_what_is_wrong_in_words(world: World) -> None:
+    """A tampered version field or an expiry not offered: a sentence in the reader's language,
+    never Python's "invalid literal for int()"."""
+    async with world.browser("adm.qian") as admin:
+        page = await admin.get("/admin/config")
+        tampered = await post_form(
+            admin, "/admin/config", page.text, document="x: 1", expected_version="abc"
+        )
+        assert tampered.status_code == 422
+        assert "invalid literal" not in tampered.text
+        assert "expected_version: Input should be a valid integer" in tampered.text
+        account = await admin.get("/account")
+        odd = await post_form(
+            admin, "/account/tokens", account.text, label="ci", expires_in_days="7000"
+        )
+        assert odd.status_code == 422 and "choose an expiry of" in odd.text
+        admin.cookies.set("trainops_lang", "zh-CN")
+        account = await admin.get("/account")
+        odd = await post_form(
+            admin, "/account/tokens", account.text, label="ci", expires_in_days="7000"
+        )
+        assert odd.status_code == 422 and "请选择有效期" in odd.text
