@@ -63,7 +63,9 @@ class DirectoryWitness:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.name = f"directory {path}"
+        # Shown to remote auditors (`trainops audit seal`): the folder's name, never where the
+        # server keeps it (the operator's TRAINOPS_WITNESS_DIR says that).
+        self.name = f"directory {path.name}"
 
     def record(self, seal: SignedSeal) -> bool:
         """Write ``seal``'s file; False if the very same seal is already there. A different
