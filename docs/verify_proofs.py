@@ -1,6 +1,8 @@
 """Check every person's action in an exported trainops bundle against the published keys.
 
-    python verify_proofs.py BUNDLE_DIR        (needs only the `cryptography` package)
+    python verify_proofs.py BUNDLE            (needs only the `cryptography` package)
+
+BUNDLE is the folder `trainops audit export` wrote, or its .tar.gz as downloaded.
 
 Exit 0: every action recorded for a person after the first key was published carries an
 Ed25519 assertion by a published key, for that actor, program, action and content, issued at
@@ -11,6 +13,7 @@ import base64
 import hashlib
 import json
 import sys
+import tarfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -34,9 +37,25 @@ def scope(row):
     return "reference-data"
 
 
-bundle = Path(sys.argv[1])
+def event_lines(bundle):
+    """The lines of the bundle's events.jsonl, from its folder or from its .tar.gz."""
+    if bundle.is_dir():
+        return (bundle / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    with tarfile.open(bundle, "r:*") as archive:
+        for member in archive.getmembers():
+            if member.isfile() and Path(member.name).name == "events.jsonl":
+                return archive.extractfile(member).read().decode("utf-8").splitlines()
+    raise FileNotFoundError(f"{bundle} holds no events.jsonl")
+
+
+if len(sys.argv) != 2:
+    sys.exit("usage: python verify_proofs.py BUNDLE (an exported folder or its .tar.gz)")
+try:
+    lines = event_lines(Path(sys.argv[1]))
+except (OSError, tarfile.TarError, UnicodeDecodeError) as exc:
+    sys.exit(f"cannot read the bundle: {exc}")
 keys, failures, proven, last = {}, [], 0, None
-for line in (bundle / "events.jsonl").read_text(encoding="utf-8").splitlines():
+for line in lines:
     row = json.loads(line)
     meta, position = row["metadata"], row["position"]
     if row["stream_id"] == "signing-keys" and row["event_type"] == "SigningKeyPublished":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 from uuid import uuid4
 
@@ -88,3 +89,21 @@ def test_the_standalone_script_verifies_the_bundle_and_catches_a_forgery(
     doctored = run_script(bundle)
     assert doctored.returncode == 1
     assert f"{position}: the proof does not match its event (content)" in doctored.stdout
+
+
+def test_the_standalone_script_reads_the_downloaded_archive_too(
+    demo: Database, tmp_path: Path
+) -> None:
+    """The .tar.gz as `trainops audit export x.tar.gz` saves it; anything else is one line."""
+    bundle = tmp_path / "bundle"
+    export_bundle(demo.store, bundle)
+    archive = tmp_path / "bundle.tar.gz"
+    with tarfile.open(archive, "w:gz") as out:
+        out.add(bundle, arcname="trainops-export")
+    from_archive = run_script(archive)
+    assert from_archive.returncode == 0, from_archive.stdout + from_archive.stderr
+    assert from_archive.stdout == run_script(bundle).stdout
+    (tmp_path / "notes.txt").write_text("not a bundle", encoding="utf-8")
+    wrong = run_script(tmp_path / "notes.txt")
+    assert wrong.returncode == 1 and wrong.stderr.startswith("cannot read the bundle:")
+    assert "Traceback" not in wrong.stderr
