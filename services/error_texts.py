@@ -164,6 +164,12 @@ EN: dict[str, str] = {
         "a task for them would wait on no one: create them (trainops users create), give them "
         "the role (trainops users roles) or enable them, or correct the names"
     ),
+    "error.log_not_intact": (
+        "the log does not verify ({count} problem(s); first: {kind} at position {position}: "
+        "{detail}); nothing was digested or sealed"
+    ),
+    "error.log_not_intact_plain": "the log does not verify; nothing was digested or sealed",
+    "error.witness_refused": "a witness did not take the seals: {reason}",
     "error.session_too_short": (
         "session {session_id} of program {program_id}: {given:g} hours is shorter than the "
         "shortest session, {least:g} hours (15 minutes); nothing was recorded"
@@ -190,6 +196,12 @@ ZH_CN: dict[str, str] = {
     ),
     "error.time_skipped": "{zone} 没有 {when} 这个时刻:当天时钟跳过了它(夏令时),请另选时间",
     "error.exam_unanswered": "请先回答所有题目再提交：考试只能参加一次（未回答：{questions}）",
+    "error.log_not_intact": (
+        "日志未通过校验（{count} 个问题；第一个：位置 {position} 的 {kind}：{detail}）；"
+        "未生成摘要，也未封存"
+    ),
+    "error.log_not_intact_plain": "日志未通过校验；未生成摘要，也未封存",
+    "error.witness_refused": "见证方未接收封存：{reason}",
     "error.session_too_short": (
         "培训项目 {program_id} 的课次 {session_id}：{given:g} 小时短于最短课次 {least:g} 小时"
         "（15 分钟）；未记录任何内容"

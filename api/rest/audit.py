@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Body, HTTPException, Query, status
+from fastapi import APIRouter, BackgroundTasks, Body, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field, StrictBool, StringConstraints
@@ -38,7 +38,7 @@ from domain.ratings import Thresholds
 from domain.seals import SignedSeal
 from domain.streams import program_stream
 from services.audit_export import export_bundle
-from services.errors import NotFound, Unavailable
+from services.errors import Conflict, NotFound, Unavailable
 from services.kpi_reports import load_thresholds
 from services.sealing import prepare_sealer
 from services.signing import SigningKeyError
@@ -169,7 +169,21 @@ def digest(principal: CurrentPrincipal, services: ServicesDep) -> Digest:
     try:
         return take_digest(services.database.store)
     except LogNotIntact as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+        raise _not_intact(exc) from exc
+
+
+def _not_intact(exc: LogNotIntact) -> Conflict:
+    """The refusal in the reader's language, with the first problem as data."""
+    first = exc.report.first_problem
+    if first is None:
+        return Conflict("error.log_not_intact_plain")
+    return Conflict(
+        "error.log_not_intact",
+        count=len(exc.report.problems),
+        kind=first.kind,
+        position=first.position,
+        detail=first.detail,
+    )
 
 
 @router.get("/seals", summary="The digests the system sealed itself, oldest first")
@@ -217,8 +231,10 @@ def seal(
         raise Unavailable("error.cannot_seal", reason=exc) from exc
     try:
         outcome = sealer.seal_once(request.min_new_events)
-    except (LogNotIntact, WitnessError) as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    except LogNotIntact as exc:
+        raise _not_intact(exc) from exc
+    except WitnessError as exc:
+        raise Conflict("error.witness_refused", reason=str(exc)) from exc
     return SealOut(
         seq=outcome.seq,
         position=outcome.position,

@@ -71,6 +71,10 @@ async def test_digest_verify_and_tamper(world: World) -> None:
         assert tampered["problems"][0]["position"] == 2
         refused = await auditor.get("/api/v1/audit/digest")
         assert refused.status_code == 409
+        assert refused.json()["code"] == "error.log_not_intact"
+        assert refused.json()["params"]["position"] == 2
+        in_chinese = await auditor.get("/api/v1/audit/digest", headers={"Accept-Language": "zh-CN"})
+        assert "日志未通过校验" in in_chinese.json()["detail"]
 
 
 async def test_replay_as_of_workflows_and_export(world: World) -> None:
