@@ -259,9 +259,14 @@ async def _service_refusal(request: Request, exc: Exception) -> Response:
     return _explained_page(request, code, exc)
 
 
+NOTHING_CHANGED = N_("nothing was changed, try again shortly")
+
+
 async def _temporal_down(request: Request, exc: Exception) -> Response:
     log.warning("temporal unavailable", error=str(exc))
-    message = f"{exc}; nothing was changed, try again shortly"
+    # The cause in the reader's language (its key), then what it means for the request.
+    comma = ";" if request_language(request) == "zh-CN" else "; "
+    message = _error_words(request, exc) + comma + _fixed_words(request, NOTHING_CHANGED)
     if is_api(request):
         return JSONResponse(_keyed({"detail": message}, exc), status.HTTP_503_SERVICE_UNAVAILABLE)
     page = N_("Temporal cannot be reached; nothing was changed, try again shortly")

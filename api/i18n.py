@@ -134,6 +134,7 @@ ZH_CN: dict[str, str] = {
     "{path}: the thresholds file is invalid": "{path}:阈值文件无效",
     "the form is incomplete ({reason})": "表单不完整({reason})",
     "choose an expiry of {offered} days": "请选择有效期：{offered} 天",
+    "nothing was changed, try again shortly": "未做任何更改，请稍后重试",
     "external instructor": "外部讲师",
     "own instructor": "内部讲师",
     "Groups": "候选组",

@@ -295,7 +295,7 @@ ZH_CN: dict[str, str] = {
     "error.temporal_timeout": (
         "{what} 未能及时确认;它可能仍会被记录:请刷新查看(若始终未出现,worker 日志会说明原因)"
     ),
-    "error.temporal_refused": "Temporal 拒绝了调用({status});未做任何更改,请稍后重试",
+    "error.temporal_refused": "Temporal 拒绝了调用({status})",
     "error.temporal_not_configured": "未配置 Temporal 客户端",
     "error.temporal_unreachable": "无法连接 {address} 上的 Temporal",
     "error.cannot_seal": "本服务器无法封存:{reason};worker 会按计划封存",
