@@ -77,7 +77,9 @@ ZH_CN: dict[str, str] = {
     "program.complete_without_attendance": "请先登记课次 {session_id!r} 的出勤,再完成该课次",
     "program.sessions_not_completed": "尚未完成的课次:{p0}",
     "program.survey_already_submitted": "{actor!r} 已提交过问卷",
-    "program.exam_already_submitted": "{actor!r} 已提交过考试",
+    "program.exam_already_submitted": (
+        "{actor!r} 在此项目上已有考试成绩（在线考试或专员录入的纸质考试成绩）；考试只计一次"
+    ),
     "exam.no_course": (
         "项目 {program_id!r} 没有可用于在线考试评分的课程:请培训专员先分配课程(参考数据)"
     ),

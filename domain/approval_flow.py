@@ -95,6 +95,14 @@ def _pick(
     for task in state.tasks.values():
         if fits(task):
             return task
+    for task in state.tasks.values():  # handed on: say to whom, not "no task"
+        if task.owner == actor and task.delegation == "pending":
+            raise refused(
+                "task.delegated_elsewhere",
+                task_id=task.task_id,
+                assignee=task.assignee,
+                owner=task.owner,
+            )
     raise refused("task.none_open_for_actor", actor=actor)
 
 

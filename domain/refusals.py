@@ -114,7 +114,10 @@ REFUSALS: dict[str, str] = {
     ),
     "program.sessions_not_completed": "sessions not completed yet: {p0}",
     "program.survey_already_submitted": "{actor!r} already submitted a survey",
-    "program.exam_already_submitted": "{actor!r} already submitted an exam",
+    "program.exam_already_submitted": (
+        "{actor!r} already has an exam result on this program (taken online or recorded by the "
+        "specialist from a paper exam); an exam counts once"
+    ),
     "exam.no_course": (
         "program {program_id!r} has no course to grade an online exam against: the specialist "
         "assigns one (reference data) first"

@@ -222,7 +222,7 @@ async def test_survey_and_online_exam_through_the_pages(world: World) -> None:
             "/my/trainings/tr-eval/exam",
             data={"csrf_token": token, "answer.q1": "Lower the forks", "answer.q2": "x"},
         )
-        assert twice.status_code == 403 and "already submitted an exam" in twice.text
+        assert twice.status_code == 403 and "already has an exam result" in twice.text
         assert world.head() == before
 
     # emp.2 is enrolled but did not attend: the pages say so, and the workflow refuses.

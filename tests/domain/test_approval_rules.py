@@ -175,6 +175,9 @@ def test_delegation_returns_to_the_owner() -> None:
     assert (task.assignee, task.owner, task.delegation) == ("deputy", "mgr", "pending")
     with pytest.raises(DomainError, match="already delegated"):
         decide(state, c.DelegateTask(actor="deputy", to="x"), NOW, ids())
+    # The owner, delegating again, is told where the task is, not that they have none.
+    with pytest.raises(DomainError, match="is delegated to 'deputy'; it comes back to 'mgr'"):
+        decide(state, c.DelegateTask(actor="mgr", to="other"), NOW, ids())
     state = run(state, c.ResolveTask(actor="deputy", comment="fine"))
     task = next(iter(state.tasks.values()))
     assert (task.assignee, task.owner, task.delegation) == ("mgr", None, None)
