@@ -236,11 +236,13 @@ async def test_tokens_and_users_over_the_api(world: World) -> None:
         )
         assert made.status_code == 201, made.text
         dup = await admin.post(
-            "/api/v1/users", json={"username": "new.one", "password": "a long password"}
+            "/api/v1/users",
+            json={"username": "new.one", "password": "a long password", "roles": ["trainee"]},
         )
         assert dup.status_code == 409
         look_alike = await admin.post(
-            "/api/v1/users", json={"username": "New.One", "password": "a long password"}
+            "/api/v1/users",
+            json={"username": "New.One", "password": "a long password", "roles": ["trainee"]},
         )
         assert look_alike.status_code == 409, look_alike.text
         assert look_alike.json()["code"] == "error.user_look_alike"
