@@ -130,7 +130,7 @@ class Quarter:
             department=DEPARTMENTS[index % len(DEPARTMENTS)],
             evaluation_window_days=7,
         )
-        day0 = self.start + timedelta(hours=1, minutes=index)
+        day0 = self.start + timedelta(hours=1)  # the quarter is planned on its first morning
         self.at(day0, f"{pid}: plan", lambda: self.programs.plan(plan))
         self.act(day0 + timedelta(minutes=30), pid, c.SubmitProgram(actor=specialist))
         review = day0 + timedelta(days=1)
