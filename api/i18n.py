@@ -86,6 +86,11 @@ ZH_CN: dict[str, str] = {
     "Publish": "发布",
     "Record attendance": "登记出勤",
     "Who attended": "出席人员",
+    "Nobody attended": "无人出席",
+    "Add attendees": "补记出席人员",
+    "Also attended": "还有出席人员",
+    'tick who attended, or tick "Nobody attended" to record that no one came; nothing was '
+    "recorded": "请勾选出席人员，或勾选“无人出席”以记录无人到场；未记录任何内容",
     "Complete session": "完成课次",
     "Complete execution": "完成执行",
     "Close evaluation": "结束评估",

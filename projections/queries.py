@@ -131,6 +131,18 @@ def program_summary(engine: Engine, program_id: str) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
+def sessions_with_attendance(engine: Engine, program_id: str) -> set[str]:
+    """The sessions of a program whose attendance is recorded (from its stored view's state,
+    whose size does not grow with the roster)."""
+    with reading(engine) as conn:
+        view = conn.execute(
+            select(programs.c.state).where(programs.c.program_id == program_id)
+        ).scalar_one_or_none()
+    state = view.get("state") if isinstance(view, dict) else None
+    attendance = state.get("attendance") if isinstance(state, dict) else None
+    return set(attendance) if isinstance(attendance, dict) else set()
+
+
 def list_programs(engine: Engine, specialist: str | None = None) -> list[dict[str, Any]]:
     query = select(*_SUMMARY).order_by(programs.c.planned_date, programs.c.program_id)
     if specialist is not None:

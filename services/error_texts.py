@@ -164,6 +164,10 @@ EN: dict[str, str] = {
         "a task for them would wait on no one: create them (trainops users create), give them "
         "the role (trainops users roles) or enable them, or correct the names"
     ),
+    "error.attendance_nothing_to_add": (
+        "the attendance of session {session_id} of program {program_id} is recorded already: "
+        "name the people to add to it"
+    ),
     "error.log_not_intact": (
         "the log does not verify ({count} problem(s); first: {kind} at position {position}: "
         "{detail}); nothing was digested or sealed"
@@ -196,6 +200,9 @@ ZH_CN: dict[str, str] = {
     ),
     "error.time_skipped": "{zone} 没有 {when} 这个时刻:当天时钟跳过了它(夏令时),请另选时间",
     "error.exam_unanswered": "请先回答所有题目再提交：考试只能参加一次（未回答：{questions}）",
+    "error.attendance_nothing_to_add": (
+        "培训项目 {program_id} 的课次 {session_id} 已记录出勤：请指明要补记的人员"
+    ),
     "error.log_not_intact": (
         "日志未通过校验（{count} 个问题；第一个：位置 {position} 的 {kind}：{detail}）；"
         "未生成摘要，也未封存"

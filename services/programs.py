@@ -202,6 +202,7 @@ async def act(
     """``action`` on the program as ``person``: the command's actor is always the person.
     With an ``idempotency_key`` a retried request returns the first outcome, never acts twice."""
     summary = await asyncio.to_thread(check_action, ctx, person, program_id, action)
+    engine = ctx.database.engine
     command = action.build(person.username, fields)
     check_sizes(command, program_id)
     _refuse_when_ended(summary, command)
@@ -219,7 +220,11 @@ async def act(
         named = command.trainees if isinstance(command, c.ReviseProgram) else [command.trainee]
         await asyncio.to_thread(check_trainees, ctx.database, named)
     if isinstance(command, c.RecordAttendance):
-        await asyncio.to_thread(_attendance_fits, ctx, program_id, command.session_id, summary)
+        recorded = await asyncio.to_thread(queries.sessions_with_attendance, engine, program_id)
+        if command.session_id in recorded:
+            command = _added_attendees(command, program_id)
+        else:
+            await asyncio.to_thread(_attendance_fits, ctx, program_id, command.session_id, summary)
     if isinstance(command, c.SubmitExam):
         await asyncio.to_thread(check_exam_answers, ctx.database.engine, program_id, command)
     async with temporal_errors(f"{action.kind} of {program_id!r}"):
@@ -242,6 +247,21 @@ def _refuse_when_ended(summary: Summary, command: BaseModel) -> None:
         check_state(ProgramStatus(summary["status"]), command)
     except DomainError as exc:
         raise ActionRefused(str(exc), "DomainError", exc.code, exc.params) from exc
+
+
+def _added_attendees(command: c.RecordAttendance, program_id: str) -> c.RecordAttendees:
+    """Attendance of a session already recorded is added to, as a file adds it: one rule for
+    corrections, whatever the path (the people already recorded are refused by name)."""
+    if not command.attendees:
+        raise Invalid(
+            "error.attendance_nothing_to_add", program_id=program_id, session_id=command.session_id
+        )
+    return c.RecordAttendees(
+        actor=command.actor,
+        session_id=command.session_id,
+        attendees=command.attendees,
+        late_reason=command.late_reason,
+    )
 
 
 def _revision_changes(ctx: ProgramContext, program_id: str, command: c.ReviseProgram) -> None:

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
 from api.errors import HTTP_422
 from api.kpis import Shown
+from api.languages import N_
 from api.pages.charts import lifecycle_chart
 from api.pages.forms import (
     SESSION_ROWS,
@@ -23,6 +24,7 @@ from api.pages.forms import (
 )
 from api.pages.kpi import behind_kpi
 from api.pages.rendering import FORM_ERRORS, language, message_of, redirect, render, status_for
+from api.translator import translator
 from domain.fact_rules import DEFAULT_ENTRY_WINDOW_DAYS
 from domain.scorecards import Scope
 from domain.state import ProgramStatus
@@ -38,6 +40,10 @@ from services.zones import zone_named
 from workflows.program import stream_id_for
 
 router = APIRouter(include_in_schema=False)
+
+NOBODY_TICKED = N_(
+    'tick who attended, or tick "Nobody attended" to record that no one came; nothing was recorded'
+)
 
 
 @router.get("/programs", response_class=HTMLResponse)
@@ -304,6 +310,16 @@ async def program_action(
     if action is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no action {segment!r}")
     form = await request.form()
+    if segment == "attendance" and not form.getlist("attendees") and not form.get("nobody"):
+        # An empty form is more often a slip than a session nobody came to: say so first.
+        return program_page(
+            request,
+            principal,
+            services,
+            program_id,
+            error=translator(language(request))(NOBODY_TICKED),
+            status_code=HTTP_422,
+        )
     summary = queries.program_summary(services.database.engine, program_id)
     zone = zone_named(str(summary.get("timezone", "UTC"))) if summary else None
     try:

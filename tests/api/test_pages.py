@@ -159,6 +159,44 @@ async def test_attendance_from_the_program_page(world: World) -> None:
         assert strangers.status_code == 422
 
 
+async def test_attendance_is_confirmed_when_empty_and_added_to_in_every_path(
+    world: World,
+) -> None:
+    """An empty form asks first; a recorded session's attendance is added to (web, API),
+    the way a file adds to it, and someone recorded already is refused by name."""
+    plan = await run(world, "web-add", "published")
+    await session_started(world, plan)
+    async with world.browser("spec.li") as li, world.client("spec.li") as api:
+        page = await li.get("/programs/web-add")
+        before = world.head()
+        empty = await post_form(li, "/programs/web-add/attendance", page.text, session_id="s1")
+        assert empty.status_code == 422 and "Nobody attended" in empty.text
+        assert world.head() == before
+        recorded = await emp_1_attended(li, "web-add", page.text)
+        assert recorded.status_code == 303, recorded.text
+        page = await li.get("/programs/web-add")
+        assert "Add attendees" in page.text and 'name="attendees" value="emp.2"' in page.text
+        again = await api.post(
+            "/api/v1/programs/web-add/attendance",
+            json={"session_id": "s1", "attendees": ["emp.1"]},
+        )
+        assert again.status_code == 403 and "already recorded as attending" in again.text
+        nothing = await api.post(
+            "/api/v1/programs/web-add/attendance", json={"session_id": "s1", "attendees": []}
+        )
+        assert nothing.status_code == 422 and "name the people to add" in nothing.text
+        added = await post_form(
+            li, "/programs/web-add/attendance", page.text, session_id="s1", attendees="emp.2"
+        )
+        assert added.status_code == 303, added.text
+        state = (await api.get("/api/v1/programs/web-add")).json()["state"]
+        assert sorted(state["attendance"]["s1"]) == ["emp.1", "emp.2"]
+        nobody = await post_form(
+            li, "/programs/web-add/attendance", page.text, session_id="s1", nobody="on"
+        )
+        assert nobody.status_code == 422  # recorded already: there is no one to add
+
+
 async def test_auditor_sees_timeline_raw_events_and_verification(world: World) -> None:
     h = world.h
     async with world.client("spec.li") as li:
