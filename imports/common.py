@@ -155,6 +155,16 @@ def validation_reason(exc: ValidationError) -> str:
     )
 
 
+def json_cell(value: Any, column: str) -> Any:
+    """A cell that holds JSON: text in a CSV file, already decoded in a JSON file."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{column}: not valid JSON ({exc.msg}, character {exc.pos + 1})") from exc
+
+
 def split_list(value: Any) -> tuple[str, ...]:
     """A list cell: a JSON array, or a CSV cell separated by ``|``."""
     if value is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
 from domain import reference as r
@@ -25,13 +25,27 @@ from domain.streams import program_stream
 from eventlog import EventStore
 from eventlog.engine import READ_ONLY
 from eventlog.schema import events
-from imports.common import Guard, Row, current_events, line_guard, past_day, split_list
+from imports.common import (
+    Guard,
+    Row,
+    current_events,
+    json_cell,
+    line_guard,
+    past_day,
+    split_list,
+    validation_reason,
+)
 
 Built = tuple[str, BaseModel]  # (stream id, event)
 
 
 class RowError(Exception):
-    """A row that cannot be accepted; the message is the reason in the report."""
+    """A row that cannot be accepted; the message is the reason in the report. ``where``: the
+    one row of a group it is about (its siblings are then refused as "another … is rejected")."""
+
+    def __init__(self, message: str, where: str | None = None) -> None:
+        super().__init__(message)
+        self.where = where
 
 
 @dataclass(frozen=True)
@@ -121,7 +135,7 @@ def _employees(rows: Sequence[Row], look: Lookup) -> list[Built]:
 def _courses(rows: Sequence[Row], look: Lookup) -> list[Built]:
     c = _one(rows)
     current = look.latest(f"course-{c['course_id']}")
-    questions = c.get("questions")
+    questions = json_cell(c.get("questions"), "questions")
     event = r.CourseDefined(
         course_id=c["course_id"],
         title=c["title"],
@@ -139,16 +153,21 @@ def _questions(rows: Sequence[Row], look: Lookup) -> list[Built]:
     current = look.latest(f"course-{course_id}")
     if current is None:
         raise RowError(f"unknown course {course_id!r} (load it with kind 'courses' first)")
-    questions = [
-        r.Question(
-            question_id=q["question_id"],
-            knowledge_point=q["knowledge_point"],
-            answer=q["answer"],
-            text=q.get("text") or "",
-            choices=split_list(q.get("choices")),
-        )
-        for q in (row.cells for row in rows)
-    ]
+    questions = []
+    for row in rows:  # each row's own reason, not its group's
+        q = row.cells
+        try:
+            questions.append(
+                r.Question(
+                    question_id=q["question_id"],
+                    knowledge_point=q["knowledge_point"],
+                    answer=q["answer"],
+                    text=q.get("text") or "",
+                    choices=split_list(q.get("choices")),
+                )
+            )
+        except ValidationError as exc:
+            raise RowError(validation_reason(exc), where=row.where) from exc
     points = tuple(
         dict.fromkeys([*current.knowledge_points, *(q.knowledge_point for q in questions)])
     )

@@ -131,7 +131,14 @@ def load_reference(
             correction = _correction(group)
             for stream_id, event in spec.build(group, look):
                 wanted.setdefault(stream_id, []).append(Wanted(event, tuple(group), correction))
-        except (RowError, ValidationError, ValueError) as exc:
+        except RowError as exc:
+            if exc.where is None or len(group) == 1:
+                reject(group, str(exc))
+            else:
+                reject(
+                    group, f"another {spec.noun} is rejected ({exc.where})", {exc.where: str(exc)}
+                )
+        except (ValidationError, ValueError) as exc:
             reject(group, validation_reason(exc) if isinstance(exc, ValidationError) else str(exc))
     metadata: dict[str, Any] = {
         "actor": actor,

@@ -145,3 +145,44 @@ def test_a_compact_or_week_date_refuses_the_file_and_names_each_row(
     reasons = " ".join(r.reason for r in report.rejected)
     assert "'20240301' is not a date" in reasons and "'2024-W09-5' is not a date" in reasons
     assert db.store.head()[0] == 0
+
+
+def test_a_courses_file_carries_its_questions_as_a_json_cell(
+    database: Database, tmp_path: Path
+) -> None:
+    """The documented `questions` column of a CSV file is JSON text; a cell that is not JSON is
+    the row's reason, naming the column."""
+    questions = [
+        {"question_id": "q1", "knowledge_point": "load", "answer": "B", "choices": ["A", "B"]},
+        {"question_id": "q2", "knowledge_point": "fire", "answer": "Call 119"},
+    ]
+    course = {"course_id": "c9", "title": "Forklift", "hours": 2}
+    rows = [{**course, "questions": json.dumps(questions)}]
+    loaded = load_reference(database.store, "courses", write_csv(tmp_path / "c.csv", rows))
+    assert loaded.imported, loaded.rejected
+    database.projector.catch_up()
+    [q1, q2] = kpi_queries.kpi_inputs(database.engine).courses["c9"].questions
+    assert (q1.answer, q1.choices, q2.answer) == ("B", ("A", "B"), "Call 119")
+    broken = [{**course, "course_id": "c10", "questions": "[{'question_id': 'q1'"}]
+    report = load_reference(database.store, "courses", write_csv(tmp_path / "b.csv", broken))
+    assert not report.imported
+    assert report.rejected[0].reason.startswith("questions: not valid JSON")
+
+
+def test_a_bad_question_is_refused_on_its_own_row_only(database: Database, tmp_path: Path) -> None:
+    course = [{"course_id": "c1", "title": "T", "hours": 2}]
+    assert load_reference(database.store, "courses", write_csv(tmp_path / "c.csv", course)).imported
+    good = {
+        "course_id": "c1",
+        "question_id": "q1",
+        "knowledge_point": "load",
+        "answer": "A",
+        "choices": "",
+    }
+    bad = {**good, "question_id": "q2", "answer": "Honk", "choices": "A|B"}
+    report = load_reference(database.store, "questions", write_csv(tmp_path / "q.csv", [good, bad]))
+    reasons = {r.where: r.reason for r in report.rejected}
+    assert not report.imported and len(reasons) == 2
+    first, second = sorted(reasons)
+    assert "not one of its choices" in reasons[second]
+    assert reasons[first] == f"another question of this course is rejected ({second})"
