@@ -105,6 +105,23 @@ EN: dict[str, str] = {
     "error.import_too_large": "the file is larger than {mebibytes} MiB",
     # ---- bulk actions from a file
     "error.roster_refused": "roster refused, nothing was recorded: {rows}",
+    "error.roster_too_big": (
+        "the file is refused, nothing was recorded: {size} bytes is over the {limit}-byte limit"
+    ),
+    "error.roster_not_utf8": (
+        "the file is refused, nothing was recorded: it is not UTF-8 text (byte {byte}); save it "
+        "as CSV UTF-8"
+    ),
+    "error.roster_too_many": (
+        "the file is refused, nothing was recorded: {count} people is over the {limit}-people limit"
+    ),
+    "error.roster_names_nobody": "the file is refused, nothing was recorded: it names nobody",
+    "row.where": "row {row} {value!r}: {problem}",
+    "row.more": "and {count} more",
+    "row.not_an_id": "not an employee id",
+    "row.duplicate": "duplicate of row {first}",
+    "row.unknown_employee": "unknown employee id",
+    "row.not_enrolled": "not enrolled in this program",
     "error.no_session": "no session {session_id!r} in program {program_id!r} (known: {known})",
     "error.plan_too_many_trainees": (
         "a plan names at most {most:,} trainees ({given:,} given); nothing was recorded: plan "
@@ -281,6 +298,18 @@ ZH_CN: dict[str, str] = {
     "error.import_suffix": "请上传 .csv 或 .json 文件",
     "error.import_too_large": "文件大于 {mebibytes} MiB",
     "error.roster_refused": "名单被拒绝，未记录任何内容：{rows}",
+    "error.roster_too_big": "文件被拒绝，未记录任何内容：{size} 字节超过 {limit} 字节的上限",
+    "error.roster_not_utf8": (
+        "文件被拒绝，未记录任何内容：它不是 UTF-8 文本（第 {byte} 字节）；请另存为 CSV UTF-8"
+    ),
+    "error.roster_too_many": "文件被拒绝，未记录任何内容：{count} 人超过 {limit} 人的上限",
+    "error.roster_names_nobody": "文件被拒绝，未记录任何内容：文件中没有任何人",
+    "row.where": "第 {row} 行 {value!r}：{problem}",
+    "row.more": "另有 {count} 行",
+    "row.not_an_id": "不是员工编号",
+    "row.duplicate": "与第 {first} 行重复",
+    "row.unknown_employee": "未知的员工编号",
+    "row.not_enrolled": "未报名此培训项目",
     "error.no_session": "培训项目 {program_id!r} 中没有课次 {session_id!r}（已有：{known}）",
     "error.plan_too_many_trainees": (
         "一个计划最多列出 {most:,} 名学员（提交了 {given:,} 名）：未记录任何内容。请减少计划中的"

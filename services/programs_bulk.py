@@ -22,13 +22,14 @@ import hashlib
 import io
 import re
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from activities.reminder_fanout import enrolled_as_of
 from domain import commands as c
 from domain.streams import program_stream
 from eventlog.store import EventStore
 from services.actions import ACTIONS
+from services.error_texts import say
 from services.errors import Invalid, temporal_errors
 from services.people import Person
 from services.programs import ProgramContext, check_action
@@ -50,7 +51,21 @@ class RowProblem:
     row: int
     """The file's line number (1 is the first line)."""
     value: str
-    problem: str
+    code: str
+    """Why, as a message key (``services.error_texts``); said in any language by ``said``."""
+    params: dict[str, object] = field(default_factory=dict)
+
+    def said(self, lang: str = "en") -> str:
+        return say(self.code, self.params, lang) or self.code
+
+    @property
+    def problem(self) -> str:
+        return self.said()
+
+
+class RosterFileRefused(Invalid):
+    """The file as a whole cannot be a roster (too big, not UTF-8 text, too many people, no
+    one named): one reason, no rows."""
 
 
 class RosterRefused(Invalid):
@@ -58,12 +73,21 @@ class RosterRefused(Invalid):
 
     def __init__(self, problems: Sequence[RowProblem]) -> None:
         self.problems = tuple(problems)
-        shown = "; ".join(
-            f"row {p.row} {p.value!r}: {p.problem}" for p in problems[:LISTED_PROBLEMS]
-        )
-        more = len(problems) - LISTED_PROBLEMS
-        tail = f"; and {more} more" if more > 0 else ""
-        super().__init__("error.roster_refused", rows=f"{shown}{tail}")
+        super().__init__("error.roster_refused", rows=self.rows_text("en"))
+
+    def rows_text(self, lang: str) -> str:
+        """The offending rows, in ``lang``: the first ``LISTED_PROBLEMS``, then how many more."""
+        shown = [
+            say("row.where", {"row": p.row, "value": p.value, "problem": p.said(lang)}, lang)
+            for p in self.problems[:LISTED_PROBLEMS]
+        ]
+        more = len(self.problems) - LISTED_PROBLEMS
+        if more > 0:
+            shown.append(say("row.more", {"count": more}, lang))
+        return ("；" if lang == "zh-CN" else "; ").join(str(line) for line in shown)
+
+    def said(self, lang: str) -> str:
+        return say(self.key, {"rows": self.rows_text(lang)}, lang) or str(self)
 
 
 def read_roster(data: bytes, max_bytes: int = MAX_ROSTER_BYTES) -> list[str]:
@@ -76,14 +100,14 @@ def read_roster(data: bytes, max_bytes: int = MAX_ROSTER_BYTES) -> list[str]:
 
 
 def _read(data: bytes, max_bytes: int) -> tuple[list[tuple[int, str]], list[RowProblem]]:
-    """The file's ids with their line numbers, and its offending rows."""
+    """The file's ids with their line numbers, and its offending rows (``RosterFileRefused``
+    for a file that cannot be read as a roster at all)."""
     if len(data) > max_bytes:
-        too_big = f"the file is over the {max_bytes}-byte limit"
-        return [], [RowProblem(0, f"{len(data)} bytes", too_big)]
+        raise RosterFileRefused("error.roster_too_big", size=len(data), limit=max_bytes)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return [], [RowProblem(0, "", f"not UTF-8 text ({exc.reason})")]
+        raise RosterFileRefused("error.roster_not_utf8", byte=exc.start + 1) from exc
     problems: list[RowProblem] = []
     first_row: dict[str, int] = {}
     for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
@@ -91,17 +115,17 @@ def _read(data: bytes, max_bytes: int) -> tuple[list[tuple[int, str]], list[RowP
         if not value or (number == 1 and value.lower() in _HEADERS):
             continue
         if not _PERSON_ID.match(value):
-            problems.append(RowProblem(number, value, "not an employee id"))
+            problems.append(RowProblem(number, value, "row.not_an_id"))
         elif value in first_row:
-            problems.append(RowProblem(number, value, f"duplicate of row {first_row[value]}"))
+            problems.append(RowProblem(number, value, "row.duplicate", {"first": first_row[value]}))
         else:
             first_row[value] = number
     if len(first_row) > MAX_ROSTER_ROWS:
-        problems.append(
-            RowProblem(0, f"{len(first_row)} people", f"over the {MAX_ROSTER_ROWS}-people limit")
+        raise RosterFileRefused(
+            "error.roster_too_many", count=len(first_row), limit=MAX_ROSTER_ROWS
         )
     if not first_row and not problems:
-        problems.append(RowProblem(0, "", "the file names nobody"))
+        raise RosterFileRefused("error.roster_names_nobody")
     return [(number, value) for value, number in first_row.items()], problems
 
 
@@ -110,7 +134,7 @@ def check_roster(store: EventStore, data: bytes) -> list[str]:
     refusal lists the malformed, duplicate and unknown rows together, in the file's order."""
     rows, problems = _read(data, MAX_ROSTER_BYTES)
     unknown = unknown_trainees(store, [value for _, value in rows]) if rows else set()
-    problems += [RowProblem(n, p, "unknown employee id") for n, p in rows if p in unknown]
+    problems += [RowProblem(n, p, "row.unknown_employee") for n, p in rows if p in unknown]
     if problems:
         raise RosterRefused(sorted(problems, key=lambda p: p.row))
     return [value for _, value in rows]
@@ -198,9 +222,7 @@ async def check_attendance(
             known=known,
         )
     enrolled = set(await asyncio.to_thread(_enrolled, store, program_id))
-    strangers = [
-        RowProblem(n, p, "not enrolled in this program") for n, p in rows if p not in enrolled
-    ]
+    strangers = [RowProblem(n, p, "row.not_enrolled") for n, p in rows if p not in enrolled]
     if strangers:
         raise RosterRefused(strangers)
     already = attended.get(session_id, set())

@@ -84,6 +84,19 @@ async def test_enrol_and_attendance_from_a_file_on_the_command_line(
     assert "row 33: 'staff.001@example.com': duplicate of row 3" in refused.stderr
     assert "row 34: 'no way': not an employee id" in refused.stderr
     assert enrolled(h, "cli-files") == ["e0"]
+    in_chinese = await trainops(
+        "--lang", "zh-CN", "program", "enrol", "cli-files", "--file", str(bad)
+    )
+    assert in_chinese.exit_code == 3, in_chinese.output
+    assert "32" in in_chinese.stderr
+    assert "未知的员工编号" in in_chinese.stderr and "与第 3 行重复" in in_chinese.stderr
+    assert "unknown employee id" not in in_chinese.stderr
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("employee_id\nJos\u00e9\n".encode("latin-1"))
+    not_text = await trainops("program", "enrol", "cli-files", "--file", str(latin1))
+    assert not_text.exit_code == 2, not_text.output
+    assert "not UTF-8 text (byte 16)" in not_text.stderr and "row" not in not_text.stderr
+    assert len(not_text.stderr.strip().splitlines()) == 1
     missing = await trainops("program", "enrol", "cli-files", "--file", str(tmp_path / "no.csv"))
     assert missing.exit_code == 2 and "cannot read" in missing.stderr
     elsewhere = await trainops("program", "enrol", "nope", "--file", str(roster))

@@ -19,13 +19,14 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import structlog
-from fastapi import APIRouter, File, Path, Query, UploadFile
+from fastapi import APIRouter, File, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.responses import Response
 
-from api.dependencies import CurrentPrincipal, ServicesDep
+from api.dependencies import CurrentPrincipal, ServicesDep, request_language
 from api.errors import COMMON_RESPONSES, HTTP_422, NOT_FOUND, UNAVAILABLE
 from api.rest.schemas import ProgramId
+from services.error_texts import as_data
 from services.errors import Explained
 from services.programs import ProgramContext
 from services.programs_bulk import (
@@ -63,7 +64,8 @@ LateReason = Annotated[
 REFUSED = {
     HTTP_422: {
         "description": "The file is refused whole, nothing was recorded; ``rows`` lists every "
-        "offending row (``row`` 0: the file as a whole)."
+        "offending row (``code``, ``params``, and ``problem`` in the reader's language); a file "
+        "that cannot be a roster at all has its own ``code`` and no ``rows``."
     }
 }
 STREAM = {
@@ -74,13 +76,24 @@ STREAM = {
 }
 
 
-def _refusal(exc: RosterRefused) -> JSONResponse:
-    """The service's usual 422, with every offending row as data."""
-    rows = [{"row": p.row, "value": p.value, "problem": p.problem} for p in exc.problems]
+def _refusal(exc: RosterRefused, request: Request) -> JSONResponse:
+    """The service's usual 422, with every offending row as data: its ``code`` and ``params``,
+    and its ``problem`` in the reader's language (as ``detail``)."""
+    lang = request_language(request)
+    rows = [
+        {
+            "row": p.row,
+            "value": p.value,
+            "code": p.code,
+            "params": as_data(p.params),
+            "problem": p.said(lang),
+        }
+        for p in exc.problems
+    ]
     body = {
-        "detail": str(exc),
+        "detail": exc.said(lang),
         "code": exc.key,
-        "params": exc.params,
+        "params": {"count": len(exc.problems)},
         "errors": [{"msg": str(exc), "type": "value_error"}],
         "rows": rows,
     }
@@ -134,13 +147,17 @@ async def _file(upload: UploadFile) -> bytes:
     operation_id="program_enrol_from_file",
 )
 async def enrol_from_file(
-    program_id: ProgramId, principal: CurrentPrincipal, services: ServicesDep, file: RosterFile
+    request: Request,
+    program_id: ProgramId,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    file: RosterFile,
 ) -> Response:
     data = await _file(file)
     try:
         plan = await check_enrolment(services, principal.user, program_id, data)
     except RosterRefused as exc:
-        return _refusal(exc)
+        return _refusal(exc, request)
     return StreamingResponse(_progress(services, plan), media_type=NDJSON)
 
 
@@ -155,6 +172,7 @@ async def enrol_from_file(
     operation_id="program_attendance_from_file",
 )
 async def attendance_from_file(
+    request: Request,
     program_id: ProgramId,
     session_id: SessionId,
     principal: CurrentPrincipal,
@@ -168,5 +186,5 @@ async def attendance_from_file(
             services, principal.user, program_id, session_id, data, late_reason
         )
     except RosterRefused as exc:
-        return _refusal(exc)
+        return _refusal(exc, request)
     return StreamingResponse(_progress(services, plan), media_type=NDJSON)

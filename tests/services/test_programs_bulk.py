@@ -19,6 +19,7 @@ from services.database import Database
 from services.errors import Invalid
 from services.program_checks import check_sizes
 from services.programs_bulk import (
+    RosterFileRefused,
     RosterRefused,
     attendance_from_file,
     enrol_from_file,
@@ -40,8 +41,16 @@ def test_a_roster_is_refused_whole_with_every_offending_row() -> None:
     ]
     assert "nothing was recorded" in str(refused.value)
     assert read_roster(b"\xef\xbb\xbfe1\r\ne2\r\n") == ["e1", "e2"]  # BOM, CRLF, no header
-    with pytest.raises(RosterRefused, match="over the 10-byte limit"):
+    with pytest.raises(RosterFileRefused, match="over the 10-byte limit"):
         read_roster(b"e1\ne2\ne3\ne4\n", max_bytes=10)
+    with pytest.raises(RosterFileRefused, match="not UTF-8 text"):
+        read_roster("e1\nJos\u00e9\n".encode("latin-1"))
+    with pytest.raises(RosterFileRefused, match="names nobody"):
+        read_roster(b"employee_id\n\n")
+    in_chinese = [p.said("zh-CN") for p in refused.value.problems]
+    assert in_chinese == ["不是员工编号", "与第 2 行重复", "与第 4 行重复"]
+    assert refused.value.said("zh-CN").startswith("名单被拒绝")
+    assert "第 3 行 'not an id'：不是员工编号" in refused.value.said("zh-CN")
 
 
 @dataclass
