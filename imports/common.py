@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid5
@@ -172,6 +173,31 @@ def split_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, list):
         return tuple(str(v).strip() for v in value if str(v).strip())
     return tuple(part.strip() for part in str(value).split("|") if part.strip())
+
+
+#: Money as a program's budget holds it: 14 digits, 2 of them after the point.
+MONEY_DIGITS, MONEY_DECIMALS = 14, 2
+
+
+def money(value: Any, column: str) -> Any:
+    """A sum of money as given (the event model parses it), if it fits the budget's shape:
+    a number too long for a report's column or with fractions of a cent is the row's reason."""
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return value  # not a number at all: the model says so
+    if not amount.is_finite():
+        return value
+    _, digits, exponent = amount.normalize().as_tuple()
+    assert isinstance(exponent, int)  # finite
+    decimals = max(-exponent, 0)
+    whole = max(len(digits) + exponent, 0)  # 12.5: 3 digits, exponent -1; 1E+3: 1 digit, 3
+    if decimals > MONEY_DECIMALS or whole > MONEY_DIGITS - MONEY_DECIMALS:
+        raise ValueError(
+            f"{column}: {value} does not fit a sum of money (at most "
+            f"{MONEY_DIGITS - MONEY_DECIMALS} digits before the point and {MONEY_DECIMALS} after)"
+        )
+    return value
 
 
 def past_day(value: Any, what: str, today: date) -> date | None:

@@ -31,6 +31,7 @@ from imports.common import (
     current_events,
     json_cell,
     line_guard,
+    money,
     past_day,
     split_list,
     validation_reason,
@@ -257,7 +258,10 @@ def _costs(rows: Sequence[Row], look: Lookup) -> list[Built]:
     c = _one(rows)
     look.program(c["program_id"])
     event = ProgramCostRecorded(
-        **_fields(c, ("program_id", "line_id", "category", "amount"), "note")
+        **{
+            **_fields(c, ("program_id", "line_id", "category", "amount"), "note"),
+            "amount": money(c["amount"], "amount"),
+        }
     )
     return [(f"costs-{event.program_id}", event)]
 
@@ -270,7 +274,7 @@ def _benefits(rows: Sequence[Row], look: Lookup) -> list[Built]:
         program_id=c["program_id"],
         line_id=c["line_id"],
         description=c.get("description") or "",
-        value=c["value"],
+        value=money(c["value"], "value"),
         **optional,
     )
     return [(f"costs-{event.program_id}", event)]

@@ -158,3 +158,25 @@ def test_a_blank_exam_answer_is_rejected_by_row_and_column(
     assert own.reason == f"column answer is empty (question 'q{blank + 1}')"
     [other] = [r for r in report.rejected if r.where != where]
     assert other.reason == f"another answer of this exam is rejected ({where})"
+
+
+def test_costs_and_benefits_are_sums_a_budget_could_hold(
+    backend_db: Database, tmp_path: Path
+) -> None:
+    """12 digits before the point and 2 after, as a program's budget: a longer number, or a
+    fraction of a cent, is the row's reason and nothing is recorded."""
+    db = backend_db
+    people_and_history(db, tmp_path)
+    before = db.store.head()
+    for amount in ("1000000000000", "12.345"):
+        report = load_reference(db.store, "costs", costs_file(tmp_path, amount, correction="yes"))
+        assert not report.imported
+        assert f"amount: {amount} does not fit a sum of money" in report.rejected[0].reason
+    benefit = [{"program_id": "h1", "line_id": "b1", "value": "9" * 15}]
+    report = load_reference(db.store, "benefits", write_csv(tmp_path / "b.csv", benefit))
+    assert not report.imported and "value: " + "9" * 15 in report.rejected[0].reason
+    assert db.store.head() == before
+    fine = load_reference(
+        db.store, "costs", costs_file(tmp_path, "999999999999.99", correction="yes")
+    )
+    assert fine.imported, fine.rejected
