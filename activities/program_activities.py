@@ -37,7 +37,7 @@ from activities.contracts import (
 from activities.metrics import count_appends, count_deliveries
 from activities.outbox import Notification, NotificationService
 from audit.signing_keys import trusted_keys
-from domain.approval import ApprovalRoute, PolicyError, ProgramFacts
+from domain.approval import ApprovalRoute, PolicyError, ProgramFacts, unstaffable_step
 from domain.evaluation import grade_exam as grade
 from domain.events import EventEnvelope, ExamGrading, ExamItem, load_event
 from domain.proofs import ProofRefused, verify_assertion
@@ -164,7 +164,14 @@ class ProgramActivities:
     @activity.defn(name=RESOLVE_APPROVAL_ROUTE)
     def resolve_approval_route(self, facts: ProgramFacts) -> ApprovalRoute:
         try:
-            return self.config.approval.resolve(facts)
+            route = self.config.approval.resolve(facts)
+            short = unstaffable_step(route, facts.specialist)
+            if short is not None:  # it would wait for ever: refused now, nothing recorded
+                step, eligible = short
+                raise PolicyError(
+                    "policy.cannot_staff", step=step.step_id, quorum=step.quorum, eligible=eligible
+                )
+            return route
         except PolicyError as exc:  # a refusal to configure, said in the reader's language
             raise _keyed(exc, POLICY_ERROR) from exc
 

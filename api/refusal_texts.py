@@ -91,6 +91,10 @@ ZH_CN: dict[str, str] = {
     "policy.no_manager": "步骤 {step!r} 需要部门经理审批，但部门 {department!r} 没有配置经理",
     "policy.no_plan_approvers": "步骤 {step!r} 需要计划中指定的审批人",
     "policy.quorum_short": "步骤 {step!r}：法定人数为 {quorum}，但只有 {approvers} 名审批人",
+    "policy.cannot_staff": (
+        "步骤 {step!r} 需要 {quorum} 名既未提交此项目、也不审批其他步骤的审批人，其 {eligible} "
+        "名候选人无法满足（四眼原则）；请管理员在审批策略中扩大该步骤的审批人或降低法定人数"
+    ),
 }
 
 #: A program's states (``domain.state.ProgramStatus``) in Simplified Chinese: in refusals, and

@@ -35,6 +35,8 @@ class ProgramFacts(BaseModel):
     budget: Decimal
     external_instructor: bool
     plan_approvers: tuple[str, ...]
+    specialist: str | None = None
+    """Who submits it: the four-eyes rule keeps them out of every step."""
 
 
 class StepCondition(BaseModel):
@@ -275,6 +277,32 @@ class ApprovalPolicy(BaseModel):
                 )
             )
         return ApprovalRoute(policy=self.name, steps=tuple(steps), admins=self.admins)
+
+
+def unstaffable_step(route: ApprovalRoute, excluded: str | None) -> tuple[RouteStep, int] | None:
+    """The first step that cannot reach its quorum under the four-eyes rule, and how many could
+    decide it: ``excluded`` (the submitter) decides none, and nobody approves two steps, so
+    every step needs ``quorum`` people of its own. A matching of people to the steps' seats
+    (Kuhn's augmenting paths; a route has a few steps of a few people) finds whether there is
+    one; None when the route can be completed."""
+    seats = [(index, step) for index, step in enumerate(route.steps) for _ in range(step.quorum)]
+    holder: dict[str, int] = {}  # person -> the seat they take
+
+    def seat(number: int, seen: set[str]) -> bool:
+        for person in route.steps[seats[number][0]].candidates:
+            if person == excluded or person in seen:
+                continue
+            seen.add(person)
+            if person not in holder or seat(holder[person], seen):
+                holder[person] = number
+                return True
+        return False
+
+    for number, (_, step) in enumerate(seats):
+        if not seat(number, set()):
+            eligible = len({p for p in step.candidates if p != excluded})
+            return step, eligible
+    return None
 
 
 class PolicyError(Exception):

@@ -136,6 +136,11 @@ REFUSALS: dict[str, str] = {
     ),
     "policy.no_plan_approvers": "step {step!r} needs approvers named in the plan",
     "policy.quorum_short": "step {step!r}: quorum {quorum} but only {approvers} approvers",
+    "policy.cannot_staff": (
+        "step {step!r} needs {quorum} approver(s) who neither submitted this program nor approve "
+        "another step, and its {eligible} candidate(s) cannot provide them (four-eyes rule); "
+        "an admin widens the step's approvers or lowers its quorum in the approval policy"
+    ),
 }
 
 

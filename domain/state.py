@@ -98,6 +98,7 @@ class ProgramState(QuickCopy, PlannedProgram):
             budget=self.budget,
             external_instructor=self.external_instructor,
             plan_approvers=self.approvers,
+            specialist=self.specialist,
         )
 
     @property

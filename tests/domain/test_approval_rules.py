@@ -14,11 +14,14 @@ from domain import commands as c
 from domain import events as e
 from domain.approval import (
     ApprovalPolicy,
+    ApprovalRoute,
     Approvers,
     PolicyError,
     PolicyStep,
     ProgramFacts,
+    RouteStep,
     StepCondition,
+    unstaffable_step,
 )
 from domain.approval_flow import approval_timers, decide_auto_reject, decide_escalation
 from domain.program import DomainError, ProgramState, ProgramStatus, decide, evolve, fold, start
@@ -211,3 +214,32 @@ def test_sla_timers_escalation_and_auto_reject() -> None:
 def test_an_empty_route_approves_at_once() -> None:
     state = submitted(external=False, policy=ApprovalPolicy(steps=()))
     assert state.status is ProgramStatus.APPROVED
+
+
+def _route(*steps: tuple[tuple[str, ...], int]) -> ApprovalRoute:
+    return ApprovalRoute(
+        policy="p",
+        steps=tuple(
+            RouteStep(step_id=f"s{n}", name=f"S{n}", candidates=people, quorum=quorum)
+            for n, (people, quorum) in enumerate(steps, start=1)
+        ),
+    )
+
+
+def test_a_route_four_eyes_would_leave_waiting_for_ever_is_found() -> None:
+    """Nobody decides their own program, nobody approves two steps: a step whose candidates
+    are all taken is found before anything waits on it."""
+    assert unstaffable_step(_route((("a", "b"), 1), (("a", "b"), 1)), "spec") is None
+    # the submitter is a candidate: one of two left for a quorum of 2
+    short = unstaffable_step(
+        _route(
+            (("spec", "a"), 2),
+        ),
+        "spec",
+    )
+    assert short is not None and (short[0].step_id, short[1]) == ("s1", 1)
+    # a and b are needed by step 1, and step 2 has only them
+    short = unstaffable_step(_route((("a", "b"), 2), (("a", "b", "spec"), 1)), "spec")
+    assert short is not None and short[0].step_id == "s2"
+    # a matching exists though a greedy first pick would take the wrong person
+    assert unstaffable_step(_route((("a", "b"), 1), (("a",), 1)), "spec") is None

@@ -283,3 +283,27 @@ def test_working_time_skips_weekends() -> None:
     assert calendar.add_working_time(friday_noon, 0.5, TZ) == datetime(
         2027, 1, 11, 0, 0, tzinfo=ZoneInfo(TZ)
     )
+
+
+async def test_a_route_the_four_eyes_rule_cannot_staff_is_refused_at_submission(
+    time_env: WorkflowEnvironment, database: Database
+) -> None:
+    """HR's only other member, c1, must take HR's step, so the committee has two people for a
+    quorum of three: refused when submitted, nothing recorded, instead of waiting for ever."""
+    tight = POLICY.model_copy(
+        update={
+            "groups": {"hr": ("c1", "spec"), "committee": ("c1", "c2", "c3")},
+            "steps": (
+                POLICY.steps[1],
+                POLICY.steps[2].model_copy(
+                    update={"quorum": 3, "approvers": Approvers(people=("c1", "c2", "c3"))}
+                ),
+            ),
+        }
+    )
+    async with running_worker(time_env, database, AdminConfig(approval=tight)) as harness:
+        pid = await plan(harness)
+        with pytest.raises(ActionRefused, match="step 'committee' needs 3 approver") as refused:
+            await harness.programs.act(pid, c.SubmitProgram(actor="spec"))
+        assert refused.value.code == "policy.cannot_staff"
+        assert not log_events(harness, pid, "ProgramSubmitted")
