@@ -76,7 +76,7 @@ def test_named_then_enrolled_and_dropped_by_a_revision(database: Database) -> No
         )
     )
     assert mine(database, "b") == {}  # dropped from the plan: no longer theirs
-    assert trainee_queries.program_ids_of(database.engine, "c") == {"p1"}
+    assert trainee_queries.program_ids_of(database.engine, "c") == set()  # named, unpublished
     assert trainee_queries.enrolments(database.engine, "a") == []  # named, not enrolled yet
 
     script.act(
@@ -86,6 +86,7 @@ def test_named_then_enrolled_and_dropped_by_a_revision(database: Database) -> No
         c.EnrollTrainee(actor="spec", trainee="d"),
     )
     assert mine(database, "a") == {"p1": True} and mine(database, "d") == {"p1": True}
+    assert trainee_queries.program_ids_of(database.engine, "c") == {"p1"}  # enrolled: theirs
     [enrolment] = trainee_queries.enrolments(database.engine, "c", "p1")
     assert enrolment.state.status.value == "published" and enrolment.summary["title"] == "Safety"
     assert trainee_queries.enrolments(database.engine, "c", "p2") == []
