@@ -425,4 +425,11 @@ CLI_ZH_CN: dict[str, str] = {
     "when": "时间",
     "where": "位置",
     "why": "原因",
+    # cfg:
+    "--port {value}: a port is a number from 0 to 65535": (
+        "--port {value}:端口是 0 到 65535 之间的数字"
+    ),
+    "--host {value}: not an address of this machine ({reason})": (
+        "--host {value}:不是本机的地址({reason})"
+    ),
 }
