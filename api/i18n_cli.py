@@ -231,7 +231,6 @@ CLI_ZH_CN: dict[str, str] = {
     "{path}: cannot read ({reason})": "{path}:无法读取({reason})",
     "ok {source}: policy {policy}": "正常 {source}:策略 {policy}",
     "applied {path} as version {version} ({sha})": "已将 {path} 应用为版本 {version}({sha})",
-    "the built-in defaults": "内置默认值",
     "no saved versions: in force is {source}": "没有保存的版本:当前生效的是 {source}",
     "configuration versions": "配置版本",
     "there is no saved version {version}": "没有保存的版本 {version}",
@@ -425,4 +424,14 @@ CLI_ZH_CN: dict[str, str] = {
     "when": "时间",
     "where": "位置",
     "why": "原因",
+    # cfg:
+    "--port {value}: a port is a number from 0 to 65535": (
+        "--port {value}:端口是 0 到 65535 之间的数字"
+    ),
+    "--host {value}: not an address of this machine ({reason})": (
+        "--host {value}:不是本机的地址({reason})"
+    ),
+    "not signed in: the people the policy names were not checked (`trainops login`)": (
+        "尚未登录:未检查策略中指定的人员(`trainops login`)"
+    ),
 }

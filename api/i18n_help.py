@@ -367,6 +367,13 @@ OPTION_HELP_ZH_CN: dict[str, str] = {
     "How many of the newest backups to keep.": "保留最新的多少个备份。",
     "A file `trainops db backup` wrote.": "`trainops db backup` 写出的文件。",
     "With --witness: trust only this seal key.": "与 --witness 一起使用:只信任此封存密钥。",
+    # cfg:
+    "Port of the web pages and API (default: TRAINOPS_API_PORT).": (
+        "网页和 API 的端口(默认:TRAINOPS_API_PORT)。"
+    ),
+    "Address the web pages and API listen on (default: TRAINOPS_API_HOST).": (
+        "网页和 API 监听的地址(默认:TRAINOPS_API_HOST)。"
+    ),
 }
 
 #: typer's own words that it passes to ``gettext`` (the ``[required]`` and ``[default: …]`` of

@@ -57,9 +57,16 @@ class Settings(BaseSettings):
         description="The admin's YAML file: approval policy, calendar, reminders, notification "
         "channels (see config/trainops.example.yaml). Unset: built-in defaults.",
     )
-    temporal_address: str = "127.0.0.1:7233"
-    temporal_namespace: str = "default"
-    task_queue: str = "trainops-programs"
+    temporal_address: str = Field(
+        default="127.0.0.1:7233",
+        description="host:port of the Temporal frontend (`trainops up` runs one there, on "
+        "loopback only).",
+    )
+    temporal_namespace: str = Field(default="default", description="The Temporal namespace.")
+    task_queue: str = Field(
+        default="trainops-programs",
+        description="The task queue the workers poll and the API starts programs on.",
+    )
     # Mutual TLS to the Temporal frontend (production: `trainops certs generate`); all unset:
     # plain gRPC, which is only for the embedded stack's loopback server.
     temporal_tls_ca_file: Path | None = Field(
@@ -89,9 +96,20 @@ class Settings(BaseSettings):
         description="How long a service waits for the database at start (with backoff, "
         "logging why it waits) before it gives up.",
     )
-    temporal_db_file: Path = Path(".trainops/temporal.db")
-    temporal_ui_port: int = 8233
-    projector_poll_seconds: float = Field(default=0.25, gt=0)
+    temporal_db_file: Path = Field(
+        default=Path(".trainops/temporal.db"),
+        description="The embedded Temporal dev server's persistence (`trainops up`).",
+    )
+    temporal_ui_port: int = Field(
+        default=8233,
+        description="Port of the Temporal Web UI `trainops up` serves (--no-ui: none).",
+    )
+    projector_poll_seconds: float = Field(
+        default=0.25,
+        gt=0,
+        description="How often the projector looks for new events; a standby projector takes "
+        "over within this time of the leader's death.",
+    )
     heartbeat_file: Path | None = Field(
         default=None,
         description="The worker and the projector touch this file while they work; "
@@ -138,11 +156,24 @@ class Settings(BaseSettings):
         description="OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces); unset: "
         "no tracing. Needs the extra trainops[telemetry].",
     )
-    log_format: Literal["console", "json"] = "console"
-    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["console", "json"] = Field(
+        default="console", description="`console` or `json` (production): one JSON object a line."
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="`debug`, `info`, `warning` or `error`."
+    )
     # HTTP API and web pages (api/). Secrets are SecretStr: never printed or logged.
-    api_host: str = "127.0.0.1"
-    api_port: int = Field(default=8000, ge=0, le=65535)
+    api_host: str = Field(
+        default="127.0.0.1",
+        description="Address the web pages and API listen on (`0.0.0.0`: every interface); "
+        "`trainops up --host` beats it.",
+    )
+    api_port: int = Field(
+        default=8000,
+        ge=0,
+        le=65535,
+        description="Port of the web pages and API; `trainops up --port` beats it.",
+    )
     api_secret_key: SecretStr | None = Field(
         default=None,
         description="Signs the sign-in form's CSRF token; a random one per process if unset.",
@@ -150,7 +181,9 @@ class Settings(BaseSettings):
     api_cookie_secure: bool = Field(
         default=True, description="Send cookies over HTTPS only (false for plain-http hosts)."
     )
-    api_session_hours: float = Field(default=12, gt=0, le=24 * 30)
+    api_session_hours: float = Field(
+        default=12, gt=0, le=24 * 30, description="How long a browser sign-in lasts."
+    )
     api_max_request_bytes: int = Field(
         default=2 * 1024 * 1024,
         ge=64 * 1024,
@@ -185,14 +218,19 @@ class Settings(BaseSettings):
         description="Ed25519 key that signs seals (base64 of the 32-byte seed, or PEM); not the "
         "API's key. Unset: read TRAINOPS_SEAL_KEY_FILE.",
     )
-    seal_key_file: Path = Path(".trainops/seal-key.pem")
+    seal_key_file: Path = Field(
+        default=Path(".trainops/seal-key.pem"),
+        description="Where the seal key is kept when TRAINOPS_SEAL_KEY is unset.",
+    )
     seal_key_create: bool = Field(
         default=True, description="Create the seal key file (mode 0600) when missing."
     )
     seal_every_minutes: float = Field(
         default=60, ge=0, description="Seal the log this often (a Temporal Schedule); 0: never."
     )
-    seal_min_new_events: int = Field(default=1, ge=1)
+    seal_min_new_events: int = Field(
+        default=1, ge=1, description="Seal only when at least this many events are new."
+    )
     witness_dir: Path | None = Field(
         default=Path(".trainops/witness"),
         description="Append-only directory receiving a file per seal; mount it from another "
@@ -208,15 +246,30 @@ class Settings(BaseSettings):
         """``TRAINOPS_WITNESS_DIR=`` turns the directory witness off (not "the current dir")."""
         return None if isinstance(value, str) and not value.strip() else value
 
-    approval_due_days: int = Field(default=3, ge=1, le=90)
-    kpi_meets_rate: float = Field(default=0.8, ge=0, le=1)
-    kpi_excellent_rate: float = Field(default=0.95, ge=0, le=1)
+    approval_due_days: int = Field(
+        default=3,
+        ge=1,
+        le=90,
+        description="Days after which an open approval task shows as overdue in the inbox.",
+    )
+    kpi_meets_rate: float = Field(
+        default=0.8,
+        ge=0,
+        le=1,
+        description="The execution KPIs' (plan completion, on time, ...) rate that meets "
+        "expectations, before the thresholds file and the configuration's `kpi` section.",
+    )
+    kpi_excellent_rate: float = Field(
+        default=0.95, ge=0, le=1, description="The execution KPIs' rate that is excellent."
+    )
     kpi_thresholds_file: Path | None = Field(
         default=None,
         description="YAML/JSON file of KPI thresholds ({kpi: {meets, excellent}}, pass_mark); "
         "unset: the product defaults (see domain/ratings.py).",
     )
-    exam_pass_mark: float = Field(default=60, ge=0, le=100)
+    exam_pass_mark: float = Field(
+        default=60, ge=0, le=100, description="The exam score (0-100) that passes."
+    )
 
     @model_validator(mode="after")
     def _client_certificate_whole(self) -> Settings:

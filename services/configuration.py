@@ -83,6 +83,26 @@ def people_warnings(engine: Engine, document: str, lang: str = "en") -> list[str
 
 
 @dataclass(frozen=True)
+class Check:
+    """What saving a document would refuse (``problems``, empty: it would save), and, when
+    nothing, the people it names who could not act (``warnings``, never a refusal)."""
+
+    problems: list[Problem]
+    warnings: list[str]
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+
+def check(engine: Engine, document: str, lang: str = "en") -> Check:
+    """Check ``document`` as a save would, recording nothing: the editor's check while the
+    admin types, ``POST /api/v1/config/check`` and ``trainops config check`` share it."""
+    found = problems(document, lang)
+    return Check(found, [] if found else people_warnings(engine, document, lang))
+
+
+@dataclass(frozen=True)
 class DiffLine:
     """One line of a unified diff: ``kind`` is "add", "del", "hunk", "file" or "same"."""
 

@@ -112,8 +112,8 @@ def test_a_read_command_through_the_entry_point_imports_no_database_or_temporal(
         "from trainops.entry import main\n"
         "main()\n"
     )
-    env = {
-        **os.environ,
+    env = {  # no TRAINOPS_* setting: one there is checked first (tests/test_bad_settings_*)
+        **{k: v for k, v in os.environ.items() if not k.upper().startswith("TRAINOPS_")},
         "TRAINOPS_SERVER": f"http://127.0.0.1:{server.server_address[1]}",
         "TRAINOPS_TOKEN": "tro_stand_in",
         # No credentials file there: the token above is the only one.

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 from typer.testing import CliRunner, Result
 
 from domain.streams import CONFIG_STREAM
@@ -29,6 +30,10 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
     with cli_signed_in(database, monkeypatch, tmp_path, "admin.zhou", ["admin"]) as live:
         live.users.create_user("admin.li", "a long admin password", ["admin"])
         monkeypatch.setenv("OTHER_ADMIN_TOKEN", live.users.issue_token("admin.li", "cli")[1])
+        live.users.create_user("spec.li", "a long specialist password", ["specialist"])
+        monkeypatch.setenv("SPECIALIST_TOKEN", live.users.issue_token("spec.li", "cli")[1])
+        # the server's log lines would land in the command's captured stdout
+        structlog.configure(logger_factory=structlog.ReturnLoggerFactory())
         yield CliRunner()
     database.close()
 
@@ -97,18 +102,86 @@ def test_apply_explains_a_version_ahead_and_a_comment_too_long(cli: CliRunner) -
     assert saved_versions() == 0
 
 
-def test_show_says_an_unreadable_configured_file_in_one_line(
-    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_show_says_the_servers_unreadable_configured_file_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The file the settings name cannot be read: one line naming it, the configuration exit
-    status, no traceback."""
+    """The file the server's settings name cannot be read: one line naming it, the server's
+    exit status (it is the server's to fix), no traceback."""
     unreadable = tmp_path / "bad.yaml"
     unreadable.write_bytes(b"\xff\xfe not UTF-8")
+    monkeypatch.setenv("TRAINOPS_DATABASE_URL", f"sqlite:///{tmp_path / 'log.db'}")
     monkeypatch.setenv("TRAINOPS_CONFIG_FILE", str(unreadable))
     get_settings.cache_clear()
-    shown = cli.invoke(app, ["config", "show"])
-    assert shown.exit_code == 78, shown.output
+    database = open_database(get_settings().database_url)
+    try:
+        with cli_signed_in(database, monkeypatch, tmp_path, "admin.zhou", ["admin"]):
+            structlog.configure(logger_factory=structlog.ReturnLoggerFactory())
+            shown = CliRunner().invoke(app, ["config", "show"])
+    finally:
+        database.close()
+    assert shown.exit_code == 5, shown.output
     assert "bad.yaml: cannot read" in said(shown) and "Traceback" not in shown.output
+    assert len(shown.stderr.splitlines()) == 1
+
+
+def test_every_command_asks_the_server_not_a_database_here(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A remote admin, or one in another folder: the settings here point at no database,
+    and check, history and show answer all the same (the server's configuration)."""
+    monkeypatch.setenv("TRAINOPS_DATABASE_URL", f"sqlite:///{tmp_path / 'elsewhere' / 'x.db'}")
+    monkeypatch.delenv("TRAINOPS_CONFIG_FILE")
+    get_settings.cache_clear()
+    cli.invoke(app, ["config", "apply", str(EXAMPLE), "--comment", "first"])
+    checked = cli.invoke(app, ["config", "check"])
+    assert checked.exit_code == 0, checked.output
+    assert "ok version 1, saved by admin.zhou" in said(checked)
+    history = cli.invoke(app, ["config", "history", "--json"])
+    assert [v["comment"] for v in json.loads(history.stdout)] == ["first"]
+    shown = json.loads(cli.invoke(app, ["config", "show", "--json"]).stdout)
+    assert shown["document"] == EXAMPLE.read_text() and shown["source"].startswith("version 1")
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_history_before_any_save_names_what_is_in_force(cli: CliRunner) -> None:
+    empty = cli.invoke(app, ["config", "history"])
+    assert empty.exit_code == 0, empty.output
+    assert f"no saved versions: in force is {EXAMPLE}" in said(empty)
+    assert cli.invoke(app, ["config", "show", "--version", "0"]).exit_code == 4
+
+
+def test_a_user_who_is_no_admin_is_refused_and_a_server_away_is_one_line(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live_url = os.environ["TRAINOPS_SERVER"]
+    monkeypatch.setenv("TRAINOPS_TOKEN", os.environ["SPECIALIST_TOKEN"])
+    for command in (["check"], ["check", str(EXAMPLE)], ["history"], ["show"]):
+        refused = cli.invoke(app, ["config", *command])
+        assert refused.exit_code == 3, (command, refused.output)
+        assert len(refused.stderr.splitlines()) == 1
+    monkeypatch.setenv("TRAINOPS_SERVER", "http://127.0.0.1:9")  # nothing listens there
+    for command in (["check"], ["history"], ["show"]):
+        away = cli.invoke(app, ["config", *command])
+        assert away.exit_code == 5, (command, away.output)
+        [line] = away.stderr.splitlines()
+        assert line.startswith("error: cannot reach trainops at http://127.0.0.1:9")
+    assert live_url != "http://127.0.0.1:9"
+
+
+def test_a_file_is_checked_without_a_server_when_not_signed_in(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its mistakes said here; who it names is the server's to check, and it says it did not."""
+    monkeypatch.delenv("TRAINOPS_TOKEN")
+    monkeypatch.setenv("TRAINOPS_SERVER", "http://127.0.0.1:9")
+    checked = cli.invoke(app, ["config", "check", str(EXAMPLE)])
+    assert checked.exit_code == 0, checked.output
+    assert f"ok {EXAMPLE}: policy 'standard-2027'" in said(checked)
+    assert "not signed in: the people the policy names were not checked" in checked.stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("approval:\n  name: x\n  steps: nope\n")
+    refused = cli.invoke(app, ["config", "check", str(broken)])
+    assert refused.exit_code == 2 and "line 3 (approval.steps)" in said(refused)
 
 
 def test_check_and_apply_warn_of_people_who_are_no_active_users(

@@ -8,10 +8,12 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from typer.testing import CliRunner
 
 from runtime.settings import Settings
 from tests.ports import free_port
-from trainops.stack import preflight
+from trainops.cli import app
+from trainops.stack import listening_on, preflight
 
 
 @pytest.fixture
@@ -71,3 +73,31 @@ def test_a_port_held_by_another_program_names_the_setting(listener: int) -> None
     with pytest.raises(SystemExit, match="TRAINOPS_TEMPORAL_UI_PORT"):
         preflight(_settings(free_port(), free_port(), listener))
     preflight(_settings(free_port(), free_port(), listener), ui=False)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--port", "abc"), ("--port", "70000"), ("--port", "-1"), ("--host", "no such host.invalid")],
+)
+def test_up_refuses_a_bad_port_or_host_in_one_line(option: str, value: str) -> None:
+    """Before anything starts: the option and the value named, exit 2, no traceback."""
+    done = CliRunner().invoke(app, ["up", option, value])
+    assert done.exit_code == 2, done.output
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"error: {option} '{value}'")
+
+
+def test_up_listens_where_its_options_say_and_else_where_the_settings_say() -> None:
+    settings = Settings(api_host="127.0.0.1", api_port=8000)
+    chosen = listening_on(settings, "localhost", "8123")
+    assert (chosen.api_host, chosen.api_port) == ("localhost", 8123)
+    assert listening_on(settings, None, None) == settings
+    port = free_port()
+    with pytest.raises(SystemExit, match=f"port {port} .*--port"):
+        held = socket.socket()
+        held.bind(("127.0.0.1", port))
+        held.listen()
+        try:
+            preflight(listening_on(_settings(8000, free_port(), free_port()), None, str(port)))
+        finally:
+            held.close()

@@ -87,6 +87,7 @@ COMMANDS: dict[str, Lazy] = {
     "config": Lazy(
         "trainops.config_cli:config_app",
         "The admin's configuration: check a file, apply it as a new version, see the history.",
+        local=False,
     ),
     "users": Lazy(
         "trainops.users_cli:users_app",

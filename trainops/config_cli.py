@@ -1,29 +1,23 @@
 """``trainops config``: check a file, see the configuration in force and its history, and put a
-reviewed file in force as a new version (the same versions admins save in the browser)."""
+reviewed file in force as a new version (the same versions admins save in the browser).
+
+Every command is a client of the HTTP API (``/api/v1/config``), so an admin works from any
+machine and any folder: the configuration is the server's, not a database beside the shell.
+Only ``check FILE`` reads the file here first, so a file's mistakes are said without a server
+(who the policy names is then checked by the server, when signed in)."""
 
 from __future__ import annotations
 
-import dataclasses
 import sys
-from contextlib import closing
 from datetime import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import BaseModel
 
 from activities.admin_config import AdminConfig, ConfigFileError, parse_admin_config
-from activities.config_versions import (
-    ConfigVersion,
-    current_version,
-    history,
-)
-from runtime.errors import StartupError
-from runtime.settings import get_settings
-from runtime.startup import EXIT_CONFIG
-from services.database import open_existing_database
-from trainops.api_client import api
+from trainops.api_client import Api, api, load_credentials
 from trainops.language import error, in_english, language, name, t
 from trainops.lazy import command_group
 from trainops.render import (
@@ -47,12 +41,16 @@ config_app = command_group(
 )
 
 
-def _describe(version: ConfigVersion, *, for_people: bool = True) -> str:
-    """Which version: in the reader's language, or in English for ``--json`` (the same in
-    every language)."""
-    if version.version == 0:
-        return t(version.source) if for_people else version.source
-    params = {"version": version.version, "by": version.changed_by, "at": when(version.changed_at)}
+def _describe(version: dict[str, Any], *, for_people: bool = True) -> str:
+    """Which version (as ``/api/v1/config`` answers it): in the reader's language, or in
+    English for ``--json`` (the same in every language)."""
+    if version["version"] == 0:
+        return t(version["source"]) if for_people else version["source"]
+    params = {
+        "version": version["version"],
+        "by": version["changed_by"],
+        "at": when(version["changed_at"]),
+    }
     if not for_people:
         return in_english("version {version}, saved by {by} at {at}", **params)
     return t("version {version}, saved by {by} at {at}", **params)
@@ -107,24 +105,30 @@ def check(
 ) -> None:
     """Validate a configuration file, or the one in force, and summarise it; a problem names
     its line."""
-    try:
-        if path is not None:
-            text = path.read_text(encoding="utf-8")
-            config, described = parse_admin_config(text, str(path)), str(path)
-            warnings = _people_warnings(text, required=False)
+    if path is not None:
+        try:
+            document = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise fail(t("{path}: cannot read ({reason})", path=path, reason=exc)) from exc
+        config = _parsed(document, str(path))
+        described = str(path)
+        credentials = load_credentials()
+        if credentials.token is None:  # checked here only: who it names is the server's
+            warn(
+                t("not signed in: the people the policy names were not checked (`trainops login`)")
+            )
+            warnings: list[str] = []
         else:
-            database = open_existing_database(get_settings().database_url)
-            try:
-                version = current_version(database.store, get_settings().config_file)
-            finally:
-                database.close()
-            config = parse_admin_config(version.document, _describe(version))
-            described = _describe(version, for_people=not as_json)
-            warnings = _people_warnings(version.document, required=True)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise fail(t("{path}: cannot read ({reason})", path=path, reason=exc)) from exc
-    except ConfigFileError as exc:
-        raise fail(error(exc.key, exc.params, str(exc))) from exc
+            with Api(credentials) as client:
+                warnings = _checked(client, document, described)
+    else:
+        with api() as client:
+            version = client.get("/api/v1/config")
+            document = version["document"]
+            config = _parsed(document, _describe(version))
+            # The built-in defaults (empty) name nobody: nothing for the server to check.
+            warnings = _checked(client, document, _describe(version)) if document.strip() else []
+        described = _describe(version, for_people=not as_json)
     _warn_people(warnings)
     if as_json:
         config_json = config.model_dump(mode="json")
@@ -136,19 +140,22 @@ def check(
     _summarise(config)
 
 
-def _people_warnings(document: str, *, required: bool) -> list[str]:
-    """Who the policy names but is no active user with the role they need. A file checked
-    where no trainops database is (``required`` False) is checked without its people."""
-    from services.configuration import people_warnings
-
+def _parsed(document: str, source: str) -> AdminConfig:
     try:
-        database = open_existing_database(get_settings().database_url)
-    except StartupError:
-        if required:
-            raise
-        return []
-    with closing(database):
-        return people_warnings(database.engine, document, language())
+        return parse_admin_config(document, source)
+    except ConfigFileError as exc:
+        raise fail(error(exc.key, exc.params, str(exc))) from exc
+
+
+def _checked(client: Api, document: str, source: str) -> list[str]:
+    """The server's check of ``document`` (``POST /api/v1/config/check``, admins): who the
+    policy names but is no active user with the role they need. A problem the server finds
+    that this command line did not (a server of another version) is said as for a file."""
+    checked = client.post("/api/v1/config/check", {"document": document})
+    problems = checked.get("problems") or []
+    if not checked.get("valid", True) and problems:
+        raise fail(f"{source}: {problems[0]['message']}")
+    return [str(w) for w in checked.get("warnings", [])]
 
 
 def _warn_people(warnings: list[str]) -> None:
@@ -200,20 +207,11 @@ def show_history(
     output: OutputOption = None,
 ) -> None:
     """Every saved version: who, when, why, and the document's SHA-256."""
-    with closing(open_existing_database(get_settings().database_url)) as database:
-        versions = history(database.store)
-    rows = [
-        {
-            "version": v.version,
-            "changed_by": v.changed_by,
-            "changed_at": v.changed_at.isoformat() if v.changed_at else "",
-            "comment": v.comment,
-            "sha256": v.sha256,
-        }
-        for v in versions
-    ]
-    in_force = get_settings().config_file or t("the built-in defaults")
+    with api() as client:
+        versions = client.get("/api/v1/config/versions")
+        in_force = _describe(client.get("/api/v1/config")) if not versions else ""
     columns = ["version", "changed_by", "changed_at", "comment", "sha256"]
+    rows = [{column: v.get(column, "") for column in columns} for v in versions]
     show_rows(
         t("configuration versions"),
         rows,
@@ -232,22 +230,12 @@ def show(
     as_json: AsJson = False,
 ) -> None:
     """Print a version's YAML exactly as saved (e.g. to edit and ``apply`` it again)."""
-    database = open_existing_database(get_settings().database_url)
-    try:
-        if version is None:
-            try:
-                chosen: ConfigVersion | None = current_version(
-                    database.store, get_settings().config_file
-                )
-            except ConfigFileError as exc:  # the configured file: the operator's to fix
-                raise fail(error(exc.key, exc.params, str(exc)), EXIT_CONFIG) from exc
-        else:
-            chosen = next((v for v in history(database.store) if v.version == version), None)
-        if chosen is None:
-            raise fail(t("there is no saved version {version}", version=version), EXIT_NOT_FOUND)
-    finally:
-        database.close()
+    if version is not None and not 1 <= version <= 1_000_000:
+        raise fail(t("there is no saved version {version}", version=version), EXIT_NOT_FOUND)
+    with api() as client:
+        path = "/api/v1/config" if version is None else f"/api/v1/config/versions/{version}"
+        chosen = client.get(path)
     if as_json:
-        print_json({**dataclasses.asdict(chosen), "source": _describe(chosen, for_people=False)})
+        print_json({**chosen, "source": _describe(chosen, for_people=False)})
         return
-    sys.stdout.write(chosen.document)
+    sys.stdout.write(chosen["document"])

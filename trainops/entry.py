@@ -30,13 +30,75 @@ def _command_of(argv: list[str]) -> str:
     return ""
 
 
+def _language_first(argv: list[str]) -> None:
+    """``--lang`` before the command, taken now: a bad setting is said before the command line
+    parses it (an unknown one is left to the parser, which says so)."""
+    words = iter(argv)
+    for word in words:
+        if not word.startswith("-"):
+            return
+        value = next(words, "") if word == "--lang" else word.partition("--lang=")[2]
+        if value:
+            from api.languages import supported
+            from trainops.language import choose
+
+            chosen = supported(value)
+            if chosen is not None:
+                choose(chosen)
+
+
+#: What the API's clients read themselves; every other ``TRAINOPS_*`` is a setting.
+_CLIENT_VARIABLES = frozenset(
+    {"TRAINOPS_TOKEN", "TRAINOPS_SERVER", "TRAINOPS_CREDENTIALS_FILE", "TRAINOPS_LANG"}
+)
+
+
+def _settings_given() -> bool:
+    """Whether a setting is in the environment or in a ``.env`` file here (read without
+    pydantic, so a client command where none is pays nothing for them)."""
+    if any(
+        k.upper().startswith("TRAINOPS_") and k.upper() not in _CLIENT_VARIABLES for k in os.environ
+    ):
+        return True
+    try:
+        with open(".env", encoding="utf-8", errors="replace") as dotenv:
+            return "trainops_" in dotenv.read(1 << 20).lower()
+    except OSError:
+        return False
+
+
+def _check_settings_given() -> None:
+    """A command that only talks to the API reads no settings, but one set wrong (a
+    ``TRAINOPS_LOG_LEVEL`` or ``TRAINOPS_API_PORT`` no process could start with) is said, one
+    line naming it and exit 78, as every other command says it, not silently ignored."""
+    if not _settings_given():
+        return
+    from pydantic import ValidationError
+
+    from runtime.settings import get_settings
+
+    try:
+        get_settings()
+    except ValidationError:
+        from runtime import startup
+        from trainops.language import startup_error
+
+        startup.said[:] = [startup_error]
+        with startup.explained_startup():
+            raise
+
+
 def _prepare(argv: list[str]) -> None:
     """Settings and logging for a command that reads them; the quiet Temporal runtime for one
     that runs Temporal in this process."""
     from trainops.cli import COMMANDS
 
     entry = COMMANDS.get(_command_of(argv))
-    if entry is None or not entry.local:
+    if entry is None:
+        return
+    _language_first(argv)
+    if not entry.local:
+        _check_settings_given()
         return
     from runtime import startup
     from runtime.logging import quiet_logs

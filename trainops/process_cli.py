@@ -19,12 +19,27 @@ from trainops.render import console, fail
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def up(ui: Annotated[bool, typer.Option(help="Serve the Temporal Web UI.")] = True) -> None:
+def up(
+    ui: Annotated[bool, typer.Option(help="Serve the Temporal Web UI.")] = True,
+    port: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PORT", help="Port of the web pages and API (default: TRAINOPS_API_PORT)."
+        ),
+    ] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            metavar="HOST",
+            help="Address the web pages and API listen on (default: TRAINOPS_API_HOST).",
+        ),
+    ] = None,
+) -> None:
     """Start the embedded stack: Temporal dev server + worker + projector (Ctrl-C stops all)."""
     from runtime.startup import explained_startup
-    from trainops.stack import run_stack
+    from trainops.stack import listening_on, run_stack
 
-    settings = get_settings()
+    settings = listening_on(get_settings(), host, port)
     configure_logging(settings.log_format, settings.log_level)
     with explained_startup():  # a missing or bad key is one line, not a traceback
         asyncio.run(run_stack(settings, ui=ui))

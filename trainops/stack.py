@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import signal
+import socket
 import sys
 import threading
 
@@ -24,6 +25,7 @@ from runtime.temporal_bins import dev_server_path
 from services.database import open_database
 from services.signing import load_signer
 from trainops.language import t
+from trainops.render import fail
 from trainops.worker import serving
 
 log = structlog.get_logger(__name__)
@@ -44,6 +46,34 @@ def loopback_host(address: str) -> str:
             "127.0.0.1:PORT, or run Temporal yourself (docker-compose.yml) for other hosts"
         )
     return host
+
+
+def listening_on(settings: Settings, host: str | None, port: str | None) -> Settings:
+    """``settings`` with the API's address from ``up --host/--port`` (None: the settings').
+    A port that is no number from 0 to 65535, or a host this machine cannot resolve, is one
+    line and exit 2 before anything starts (a host that does not resolve would otherwise be
+    reported as a port in use)."""
+    update: dict[str, object] = {}
+    if port is not None:
+        number = port.strip()
+        if not number.isdecimal() or not 0 <= int(number) <= 65535:
+            raise fail(t("--port {value}: a port is a number from 0 to 65535", value=repr(port)))
+        update["api_port"] = int(number)
+    if host is not None:
+        try:
+            if not host.strip():
+                raise OSError("empty")
+            socket.getaddrinfo(host.strip(), None, flags=socket.AI_PASSIVE)
+        except (OSError, UnicodeError) as exc:
+            raise fail(
+                t(
+                    "--host {value}: not an address of this machine ({reason})",
+                    value=repr(host),
+                    reason=exc,
+                )
+            ) from exc
+        update["api_host"] = host.strip()
+    return settings.model_copy(update=update) if update else settings
 
 
 def _trainops_answers(host: str, port: int) -> bool:
@@ -77,7 +107,7 @@ def preflight(settings: Settings, *, ui: bool = True) -> None:
             t(
                 "port {port} is in use by another program: set {setting}",
                 port=settings.api_port,
-                setting="TRAINOPS_API_PORT",
+                setting="TRAINOPS_API_PORT (or --port)",
             )
         )
     needed = [(int(settings.temporal_address.rpartition(":")[2]), "TRAINOPS_TEMPORAL_ADDRESS")]

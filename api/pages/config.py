@@ -12,7 +12,7 @@ import asyncio
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ValidationError
 
 from activities.admin_config import (
     AdminConfig,
@@ -20,11 +20,18 @@ from activities.admin_config import (
     default_document,
     parse_admin_config,
 )
-from activities.config_versions import MAX_DOCUMENT_CHARS, ConfigVersion, history
+from activities.config_versions import ConfigVersion, history
 from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
 from api.errors import HTTP_422
 from api.pages.rendering import language, redirect, render, said
-from api.rest.config import ConfigIn, VersionNumber, save_as, version_in_force
+from api.rest.config import (
+    CheckOut,
+    ConfigIn,
+    DocumentIn,
+    VersionNumber,
+    save_as,
+    version_in_force,
+)
 from api.translator import translator
 from services import configuration
 from services.errors import Conflict, Invalid, Unavailable
@@ -155,35 +162,12 @@ async def save_config_page(
     return redirect(f"/admin/config?saved={saved.version}")
 
 
-class DocumentIn(BaseModel):
-    document: str = Field(max_length=MAX_DOCUMENT_CHARS + 1)
-
-
-class ProblemOut(BaseModel):
-    line: int | None
-    message: str
-
-
-class CheckOut(BaseModel):
-    valid: bool
-    problems: list[ProblemOut]
-    warnings: list[str] = []
-    """People the policy names who are not active users with the role they need: it can still
-    be saved (users may come later), but their tasks would wait on no one."""
-
-
 @router.post("/admin/config/check")
 def check_config(
     request: Request, body: DocumentIn, principal: CurrentPrincipal, services: ServicesDep
 ) -> JSONResponse:
     """What saving this document would refuse, with line numbers; records nothing."""
     require_role(principal, "admin", doing="changing the configuration")
-    document, lang = body.document.replace("\r\n", "\n"), language(request)
-    found = configuration.problems(document, lang)
-    engine = services.database.engine
-    out = CheckOut(
-        valid=not found,
-        problems=[ProblemOut(line=p.line, message=p.message) for p in found],
-        warnings=[] if found else configuration.people_warnings(engine, document, lang),
-    )
-    return JSONResponse(out.model_dump())
+    document = body.document.replace("\r\n", "\n")
+    checked = configuration.check(services.database.engine, document, language(request))
+    return JSONResponse(CheckOut.model_validate(checked, from_attributes=True).model_dump())

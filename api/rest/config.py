@@ -65,6 +65,26 @@ class ConfigIn(BaseModel):
     None: whichever version is in force (a script that read nothing first)."""
 
 
+class DocumentIn(BaseModel):
+    document: str = Field(max_length=MAX_DOCUMENT_CHARS + 1)
+    """One character past the limit is let through, for the check to say the limit."""
+
+
+class ProblemOut(BaseModel):
+    line: int | None
+    """The line the problem is on (None: the whole document)."""
+    message: str
+
+
+class CheckOut(BaseModel):
+    valid: bool
+    problems: list[ProblemOut]
+    """What saving the document would refuse, in the reader's language (empty: it would save)."""
+    warnings: list[str] = []
+    """People the policy names who are not active users with the role they need: it can still
+    be saved (users may come later), but their tasks would wait on no one."""
+
+
 def version_in_force(services: Services, saved: Sequence[ConfigVersion]) -> ConfigVersion:
     """The version in force. An unreadable configured file is this server's configuration to
     fix: ``Unavailable`` (503) with the file's problem by its key (``config.cannot_read``)."""
@@ -139,3 +159,22 @@ async def put_config(
     )
     out = ConfigVersionOut.model_validate(saved, from_attributes=True)
     return SavedConfigOut(**out.model_dump(), warnings=warnings)
+
+
+@router.post(
+    "/config/check",
+    summary="Check a document as a save would (admins); records nothing",
+)
+async def check_config(
+    body: DocumentIn, principal: CurrentPrincipal, services: ServicesDep, request: Request
+) -> CheckOut:
+    """``valid`` false with the problems (line and message) a save would be refused for; the
+    answer is 200 either way, as the check itself succeeded."""
+    require_role(principal, "admin", doing="changing the configuration")
+    checked = await asyncio.to_thread(
+        configuration.check,
+        services.database.engine,
+        body.document.replace("\r\n", "\n"),
+        request_language(request),
+    )
+    return CheckOut.model_validate(checked, from_attributes=True)

@@ -5,7 +5,6 @@ POSIX locale), a Chinese text for every text and heading it prints, and real com
 from __future__ import annotations
 
 import json
-import os
 import re
 import string
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from api.i18n import ZH_CN
 from api.i18n_cli import CLI_ZH_CN
 from api.languages import LOCALE_VARIABLES, from_environment
-from services.database import Database, open_database
+from services.database import Database
 from tests.api.cli_texts import cli_texts, texts_in
 from tests.api.live import cli_env, live_api
 from tests.api.test_cli_manners import PASSWORD, run
@@ -140,9 +139,17 @@ def test_real_commands_answer_in_chinese_under_a_chinese_locale(
         assert "未知的语言 'fr'" in err
 
 
-def test_config_check_says_what_is_wrong_in_chinese(tmp_path: Path) -> None:
-    env = {**os.environ, "LANG": "zh_CN.UTF-8", "TRAINOPS_LANG": ""}
-    env["TRAINOPS_DATABASE_URL"] = f"sqlite:///{tmp_path / 'log.db'}"
+def test_config_check_says_what_is_wrong_in_chinese(database: Database, tmp_path: Path) -> None:
+    with live_api(database) as live:
+        env = {**cli_env(live, tmp_path), "LANG": "zh_CN.UTF-8", "TRAINOPS_LANG": ""}
+        assert live.setup_code is not None
+        setup = ["setup", "--code", live.setup_code, "--username", "root", "--password-stdin"]
+        run(env, *setup, stdin=PASSWORD + "\n")
+        run(env, "login", "--username", "root", "--password-stdin", stdin=PASSWORD)
+        _config_check_in_chinese(env, tmp_path)
+
+
+def _config_check_in_chinese(env: dict[str, str], tmp_path: Path) -> None:
     binary = tmp_path / "binary.yaml"
     binary.write_bytes(b"approval:\n  name: x\x00y\n")
     said = " ".join(run(env, "config", "check", str(binary), code=2)[1].split())
@@ -150,8 +157,7 @@ def test_config_check_says_what_is_wrong_in_chinese(tmp_path: Path) -> None:
     english = {**env, "TRAINOPS_LANG": "en"}
     said = " ".join(run(english, "config", "check", str(binary), code=2)[1].split())
     assert "line 2: a NUL byte (character 0): this is not a text file" in said, said
-    open_database(env["TRAINOPS_DATABASE_URL"]).close()  # a log with no saved version yet
-    shown, _ = run({**env, "COLUMNS": "200"}, "config", "check")
+    shown, _ = run({**env, "COLUMNS": "200"}, "config", "check")  # no saved version yet
     assert (
         "内置默认值" in shown
         and "由计划指定的审批人审批" in shown

@@ -65,6 +65,34 @@ async def test_the_api_saves_versions_and_refuses_bad_ones(world: World) -> None
     assert saved_versions(world) == 1
 
 
+async def test_the_api_checks_a_document_and_records_nothing(world: World) -> None:
+    """``POST /api/v1/config/check``: the save's own check (a problem by its line, in the
+    reader's language) and who the policy names that could not act; admins only."""
+    async with world.client("adm.qian") as admin:
+        valid = await admin.post("/api/v1/config/check", json={"document": DOCUMENT})
+        assert valid.status_code == 200, valid.text
+        assert valid.json()["valid"] is True and valid.json()["problems"] == []
+        assert any("hr.zhang" in w for w in valid.json()["warnings"])
+        broken = "approval:\n  name: x\n  steps: nope\n"
+        invalid = await admin.post("/api/v1/config/check", json={"document": broken})
+        assert invalid.status_code == 200, invalid.text
+        [problem] = invalid.json()["problems"]
+        assert invalid.json()["valid"] is False and problem["line"] == 3
+        assert "line 3 (approval.steps)" in problem["message"]
+        assert invalid.json()["warnings"] == []
+        chinese = await admin.post(
+            "/api/v1/config/check",
+            json={"document": broken},
+            headers={"Accept-Language": "zh-CN"},
+        )
+        assert "第 3 行" in chinese.json()["problems"][0]["message"], chinese.text
+    for username in ("aud.sun", "spec.li"):
+        async with world.client(username) as other:
+            refused = await other.post("/api/v1/config/check", json={"document": DOCUMENT})
+            assert refused.status_code == 403, refused.text
+    assert saved_versions(world) == 0
+
+
 async def save_config(
     page: httpx.AsyncClient, form: str, document: str, **more: str
 ) -> httpx.Response:

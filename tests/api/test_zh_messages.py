@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from api.languages import LOCALE_VARIABLES
-from services.database import Database, open_database
+from services.database import Database
 from tests.api.live import LiveApi, cli_env, live_api
 from tests.api.test_cli_manners import PASSWORD, run
 
@@ -128,8 +128,10 @@ def test_a_file_that_is_not_a_digest_is_one_line_in_either_language(tmp_path: Pa
     assert "位置:缺少此项" in err and not ENGLISH.search(err), err
 
 
-def test_a_day_no_calendar_has_and_reminder_times_read_as_written(tmp_path: Path) -> None:
-    env = {**os.environ, "TRAINOPS_DATABASE_URL": f"sqlite:///{tmp_path / 'log.db'}"}
+def test_a_day_no_calendar_has_and_reminder_times_read_as_written(
+    signed_in: tuple[LiveApi, dict[str, str]], tmp_path: Path
+) -> None:
+    _, env = signed_in
     bad = tmp_path / "bad.yaml"
     bad.write_text("calendar:\n  company_holidays:\n    - 2027-01-01\n    - 2027-02-30\n")
     _, err = run(_zh(env), "config", "check", str(bad), code=2)
@@ -138,8 +140,7 @@ def test_a_day_no_calendar_has_and_reminder_times_read_as_written(tmp_path: Path
     _, err = run({**env, "TRAINOPS_LANG": "en"}, "config", "check", str(bad), code=2)
     assert f"{bad}, line 4: '2027-02-30' is not a day (or time) of the calendar" in _said(err)
     assert "day is out of range for month" not in err
-    open_database(env["TRAINOPS_DATABASE_URL"]).close()
-    shown, _ = run({**_zh(env), "COLUMNS": "200"}, "config", "check")
+    shown, _ = run({**_zh(env), "COLUMNS": "200"}, "config", "check")  # the server's, in force
     assert "prepare_at=09:00 attend_at=08:00" in shown and "datetime" not in shown, shown
 
 
