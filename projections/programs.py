@@ -12,12 +12,14 @@ people no longer there deleted, the new ones inserted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, delete, select
 
+from domain.events import TraineeEnrolled
 from projections.base import Batch
 from projections.bulk import delete_keys, insert_rows, upsert_rows
+from projections.hot_events import ENROLLED, HOT, Pending, fold_hot, settle
 from projections.program_views import (
     AttendanceChanged,
     Change,
@@ -45,6 +47,15 @@ class _Net:
     people: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     #: programs whose attendance changed.
     attended: set[str] = field(default_factory=set)
+
+    def enrol(self, program_id: str, trainee: str) -> None:
+        """One enrolment's trainee row (what ``add`` does with its ``TraineesChanged``)."""
+        row = {"program_id": program_id, "trainee": trainee, "enrolled": True}
+        roster = self.rosters.get(program_id)
+        if roster is not None:
+            roster[trainee] = row
+        else:
+            self.people[(program_id, trainee)] = row
 
     def add(self, change: Change) -> None:
         match change:
@@ -77,7 +88,8 @@ class ProgramProjection:
         existing = set(views)
         working = {pid: dict(view.__dict__) for pid, view in views.items()}
         net = _Net()
-        add = net.add
+        add, timeline_rows, hot = net.add, net.timeline, HOT.get
+        pending: dict[str, Pending] = {}
         for recorded, event in batch:
             program_id = program_id_of(recorded.stream_id)
             if program_id is None:
@@ -85,8 +97,21 @@ class ProgramProjection:
             fields = working.get(program_id)
             if fields is None:
                 fields = working[program_id] = {}
+            kind = hot(event.__class__)
+            if kind is not None and "state" in fields:
+                added = pending.get(program_id)
+                if added is None:
+                    added = pending[program_id] = Pending()
+                timeline_rows.append(fold_hot(fields, added, recorded, event, kind))
+                if kind == ENROLLED:
+                    net.enrol(fields["state"].program_id, cast("TraineeEnrolled", event).trainee)
+                continue
+            if program_id in pending:
+                settle(fields, pending.pop(program_id))
             for change in fold_into(fields, recorded, event):
                 add(change)
+        for program_id, added in pending.items():
+            settle(working[program_id], added)
         upsert_rows(conn, programs, [program_row(freeze(working[pid])) for pid in sorted(working)])
         insert_rows(conn, timeline, net.timeline)
         self._write_inbox(conn, net.tasks)

@@ -193,7 +193,18 @@ class ProjectionRunner:
                 .where(checkpoints.c.name == CHECKPOINT)
                 .values(position=position)
             )
+            self._analyze(conn)
         return folded
+
+    def _analyze(self, conn: Connection) -> None:
+        """On PostgreSQL, statistics for the rebuilt read models, in the rebuild's transaction
+        (ANALYZE counts the rows the transaction wrote; readers are not blocked): without them
+        the planner kept the statistics of the tables before the rebuild, or of the emptied
+        ones, until autovacuum came round (the KPI report measured 2.3x slower meanwhile)."""
+        if conn.dialect.name != "postgresql":
+            return
+        names = [table.name for projection in self.projections for table in projection.tables]
+        conn.execute(text(f"ANALYZE {', '.join(names)}"))
 
     def status(self, limit: int = 100) -> ProjectorStatus:
         position = self.position()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from projections.catalog import ALL_PROJECTIONS
@@ -39,3 +40,28 @@ def test_a_rebuild_after_analysing_empty_tables_plans_per_statement(
     assert snapshot(db) == before
     if postgres:
         assert seen and set(seen) == {"force_custom_plan"}
+
+
+def test_a_rebuild_leaves_statistics_of_the_rebuilt_tables(
+    backend_db: Database, tmp_path: Path
+) -> None:
+    """Plans right after a rebuild are made for the rebuilt tables, not the emptied ones."""
+    db = backend_db
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("statistics are PostgreSQL's")
+    build(db.store, tmp_path)
+    names = ("rm_timeline", "rm_trainees", "rm_eval_responses", "rm_programs")
+    with db.engine.begin() as conn:
+        for projection in ALL_PROJECTIONS:
+            for table in projection.tables:
+                conn.execute(table.delete())
+                conn.execute(text(f"ANALYZE {table.name}"))
+    db.projector.rebuild()
+    with db.engine.connect() as conn:
+        for name in names:
+            rows = conn.execute(text(f"SELECT count(*) FROM {name}")).scalar()
+            estimate = conn.execute(
+                text("SELECT reltuples FROM pg_class WHERE oid = to_regclass(:name)"),
+                {"name": name},
+            ).scalar()
+            assert rows and estimate == rows, name
