@@ -180,7 +180,10 @@ def fold_into(fields: dict[str, Any], recorded: RecordedEvent, event: Any) -> li
     if traits is _PLAIN:
         return changes
     if traits[3]:
-        changes.append(TaskChanged(event.task_id, inbox_rows(state, event.task_id)))
+        # This task, and the program's other open tasks: an approval here takes its approver
+        # off every other task they could no longer decide (four-eyes).
+        for task_id in dict.fromkeys((event.task_id, *state.tasks)):
+            changes.append(TaskChanged(task_id, inbox_rows(state, task_id)))
     if traits[4]:
         row = {"program_id": state.program_id, "trainee": event.trainee, "enrolled": True}
         changes.append(TraineesChanged(state.program_id, (row,), trainee=event.trainee))
@@ -233,11 +236,16 @@ def inbox_rows(state: ProgramState, task_id: str) -> tuple[dict[str, Any], ...]:
     if task is None or state.route is None:
         return ()
     step = next((s for s in state.route.steps if s.step_id == task.step_id), None)
+
+    def may_decide(person: str) -> bool:  # the four-eyes rule's refusals, said ahead
+        return person != state.submitted_by and not state.approved_steps_of(person)
+
     if task.assignee is not None:
         relation = "delegated" if task.delegation == "pending" else "assigned"
-        people: tuple[tuple[str, str], ...] = ((task.assignee, relation),)
-    else:
-        people = tuple((person, "candidate") for person in task.candidates)
+        shown = may_decide(task.assignee)
+        people: tuple[tuple[str, str], ...] = ((task.assignee, relation),) if shown else ()
+    else:  # never offered to someone the rule would refuse on it
+        people = tuple((person, "candidate") for person in task.candidates if may_decide(person))
     return tuple(
         {
             "task_id": task.task_id,

@@ -307,3 +307,18 @@ async def test_a_route_the_four_eyes_rule_cannot_staff_is_refused_at_submission(
             await harness.programs.act(pid, c.SubmitProgram(actor="spec"))
         assert refused.value.code == "policy.cannot_staff"
         assert not log_events(harness, pid, "ProgramSubmitted")
+
+
+async def test_inboxes_offer_no_task_the_four_eyes_rule_would_refuse(h: Harness) -> None:
+    """The submitter is in the HR group and sees none of its tasks; c1, once HR's approver,
+    no longer sees the committee task assigned to them (they would be refused on it)."""
+    pid = await plan(h)
+    await h.programs.act(pid, c.SubmitProgram(actor="spec"))
+    await h.programs.act(pid, c.ApproveProgram(actor="mgr"))
+    assert await inbox(h, "spec") == []
+    assert [t["relation"] for t in await inbox(h, "c1")] == ["candidate"]
+    await h.programs.act(pid, c.ApproveProgram(actor="c1"))
+    assert await inbox(h, "c1") == []  # the committee asks c1 too, who approved HR's step
+    assert [t["relation"] for t in await inbox(h, "c2")] == ["assigned"]
+    with pytest.raises(ActionRefused, match="one person cannot approve two steps"):
+        await h.programs.act(pid, c.ApproveProgram(actor="c1"))
