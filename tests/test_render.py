@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from trainops.render import Output, fail, rows_table, show_rows
@@ -125,3 +130,16 @@ def test_csv_cells_that_would_start_a_formula_are_text(capsys: pytest.CaptureFix
     lines = capsys.readouterr().out.splitlines()
     assert lines[1] == '"\'=HYPERLINK(""http://x"",""y"")",-5,\'+1 call,fine'
     assert lines[2] == "'@SUM(A1),3,'-- dashes,a=b"
+
+
+def test_piped_output_is_never_wrapped(tmp_path: Path) -> None:
+    """Issue 16: a path or an id printed to a pipe or a file stays on one line, to be copied
+    and grepped, even with ``COLUMNS`` exported (rich would fold at 80 columns)."""
+    folder = tmp_path / ("a-folder-name-long-enough-to-cross-eighty-columns-" * 2) / "certs"
+    env = {**os.environ, "COLUMNS": "80", "TRAINOPS_LANG": "en"}
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        env.pop(name, None)
+    trainops = Path(sys.executable).with_name("trainops")
+    command = [str(trainops), "certs", "generate", str(folder), "--days", "2"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert str(folder) in done.stdout and len(done.stdout.strip().splitlines()) == 1

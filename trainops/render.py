@@ -21,6 +21,22 @@ if TYPE_CHECKING:  # the domain's models cost a tenth of a second to import; tab
     from domain.kpi import ExecutionKpis, Rate
 
 
+#: The width of a console that is not a terminal: no line is ever wrapped for a pipe or a
+#: file, where a path or an id split in two cannot be copied or grepped (issue 16).
+UNWRAPPED = 1_000_000
+
+
+def _made(*, stderr: bool) -> Console:
+    """A console as wide as its terminal; to a pipe or a file, one that never wraps (rich
+    would fold at 80 columns, or at ``COLUMNS``, a number meant for a screen)."""
+    from rich.console import Console
+
+    made = Console(stderr=stderr)
+    if made.is_terminal:
+        return made
+    return Console(stderr=stderr, width=UNWRAPPED)
+
+
 class _LazyConsole:
     """A rich ``Console`` made on first use: rich takes about as long to import as the
     interpreter takes to start, and a ``--json`` read command never draws a table
@@ -35,9 +51,7 @@ class _LazyConsole:
     def real(self) -> Console:
         made = object.__getattribute__(self, "_real")
         if made is None:
-            from rich.console import Console
-
-            made = Console(stderr=object.__getattribute__(self, "_stderr"))
+            made = _made(stderr=object.__getattribute__(self, "_stderr"))
             object.__setattr__(self, "_real", made)
         return cast("Console", made)
 
@@ -75,7 +89,7 @@ def fail(message: str, code: int = 2, *, to_stderr: bool = True) -> typer.Exit:
     and return the exit to raise (code 2: bad input)."""
     from rich.markup import escape
 
-    # soft_wrap: one line however narrow the terminal (or 80 columns when not a terminal).
+    # soft_wrap: one line however narrow the terminal.
     (errors if to_stderr else console).print(
         f"[red]{escape(t('error:'))}[/red] {escape(message)}", soft_wrap=True
     )
