@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -143,3 +144,42 @@ def test_piped_output_is_never_wrapped(tmp_path: Path) -> None:
     command = [str(trainops), "certs", "generate", str(folder), "--days", "2"]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     assert str(folder) in done.stdout and len(done.stdout.strip().splitlines()) == 1
+
+
+def test_a_program_list_as_csv_has_the_same_header_empty_or_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 16: the header is the schema's fields, not the first row's (6 columns for an
+    empty list, 20 otherwise, and a trainee's shorter rows another header again)."""
+    import contextlib
+    from collections.abc import Iterator
+
+    from typer.testing import CliRunner
+
+    from domain.listings import PROGRAM_FIELDS
+    from projections.tables import programs
+    from trainops.cli import app
+
+    listed: list[dict[str, Any]] = []
+
+    class _Client:
+        def get(self, path: str, **params: Any) -> list[dict[str, Any]]:
+            return listed
+
+    @contextlib.contextmanager
+    def _api() -> Iterator[_Client]:
+        yield _Client()
+
+    monkeypatch.setattr("trainops.program_cli.api", _api)
+    monkeypatch.setenv("TRAINOPS_LANG", "en")
+    headers = []
+    full = {name: f"v-{name}" for name in PROGRAM_FIELDS}
+    trainee = {name: full[name] for name in ("program_id", "title", "status", "timezone")}
+    for rows in ([], [full], [trainee]):
+        listed[:] = rows
+        answer = CliRunner().invoke(app, ["program", "list", "-o", "csv"])
+        assert answer.exit_code == 0, answer.output
+        headers.append(answer.output.splitlines()[0])
+    assert headers == [",".join(PROGRAM_FIELDS)] * 3
+    summary = {column.name for column in programs.c} - {"state", "department"}
+    assert set(PROGRAM_FIELDS) == summary  # every listed column of the read model, named once

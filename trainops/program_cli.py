@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from domain.listings import PROGRAM_FIELDS
 from trainops.api_client import api
 from trainops.language import event, name, t
 from trainops.lazy import command_group
@@ -366,7 +367,7 @@ def list_programs(
     columns = ["program_id", "title", "specialist", "status", "planned_date", "enrolled"]
     if not as_json and output in (None, "table"):  # a status in words; JSON and CSV keep codes
         rows = [{**row, "status": t(str(row.get("status", "")))} for row in rows]
-    show_rows(t("programs"), rows, columns, output=output, as_json=as_json)
+    show_rows(t("programs"), rows, columns, output=output, as_json=as_json, fields=PROGRAM_FIELDS)
 
 
 def inbox(as_json: AsJson = False, utc: InUtc = False, output: OutputOption = None) -> None:

@@ -134,12 +134,18 @@ def _cell(value: Any) -> str:
     return "" if plain is None else str(plain)
 
 
-def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] = ()) -> None:
-    """Every field of every row, plain text (lists and objects as JSON), one header line (the
-    table's ``columns`` when there is no row to name the fields)."""
+def write_csv(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str] = (), fields: Sequence[str] = ()
+) -> None:
+    """Every field of every row, plain text (lists and objects as JSON), one header line:
+    ``fields``, the schema's, whatever the rows (a script reads the same columns from an empty
+    list as from a full one); without a schema, the rows' fields (the table's ``columns`` when
+    there is no row to name them)."""
     import csv
 
-    names = list(dict.fromkeys(name for row in rows for name in row)) or list(columns)
+    names = (
+        list(fields) or list(dict.fromkeys(name for row in rows for name in row)) or list(columns)
+    )
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(names)
     for row in rows:
@@ -157,18 +163,20 @@ def show_rows(
     data: Any = None,
     empty: str | None = None,
     cells: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    fields: Sequence[str] = (),
 ) -> None:
     """A list as ``--output`` asks: a table of ``columns`` (the default), ``json`` (``data``
     if given, else the rows) or ``csv`` (every field). ``--json`` is ``--output json``.
     ``empty``: the sentence a person reads instead of an empty table (JSON and CSV stay data).
-    ``cells``: how a row reads in the table (a local time, a shortened hash); data stays whole."""
+    ``cells``: how a row reads in the table (a local time, a shortened hash); data stays whole.
+    ``fields``: the schema's fields, CSV's header however many rows there are."""
     chosen = Output.JSON if as_json else (output or Output.TABLE)
     if chosen is Output.TABLE and not rows and empty is not None:
         console.print(empty, markup=False)
     elif chosen is Output.JSON:
         print_json(rows if data is None else data)
     elif chosen is Output.CSV:
-        write_csv(rows, columns)
+        write_csv(rows, columns, fields)
     else:
         rows_table(title, [cells(r) for r in rows] if cells else rows, columns)
 
