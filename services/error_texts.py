@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from accounts.texts import ACCOUNT_EN
 from activities.config_texts import CONFIG_EN
 from audit.key_texts import KEY_EN
+from services.yaml_texts import yaml_problem_in_chinese
 
 #: Every service error's English text by key; the lower layers' errors (accounts,
 #: configuration documents, keys) keep their English where they are raised and join here.
@@ -302,7 +303,7 @@ ZH_CN: dict[str, str] = {
     "config.control_character": (
         "{source},第 {line} 行:YAML 中不允许控制字符 {character};请删除它(配置应为纯 UTF-8 文本)"
     ),
-    "config.not_yaml_at": "{source},第 {line} 行:不是有效的 YAML({detail})",
+    "config.not_yaml_at": "{source},第 {line} 行第 {column} 列:不是有效的 YAML({problem})",
     "config.not_yaml": "{source}:不是有效的 YAML({detail})",
     "config.alias": "{source},第 {line} 行:配置中不允许使用别名(*name)",
     "config.bad_value": "{source}:有一个值无法读取({detail})",
@@ -515,7 +516,7 @@ def _what(value: str) -> str:
     return f"项目 {found['program']} 的{kind}" if found and kind else value
 
 
-def _in_chinese(params: dict[str, object]) -> dict[str, object]:
+def _in_chinese(params: dict[str, object], key: str = "") -> dict[str, object]:
     """The parameters in Chinese: fixed phrases, what Temporal did not confirm, and a
     configuration value's problem from its type."""
     values = {
@@ -527,6 +528,8 @@ def _in_chinese(params: dict[str, object]) -> dict[str, object]:
     if problem is not None:
         with contextlib.suppress(KeyError, ValueError, IndexError):
             values["problem"] = problem.format_map(params)
+    if key == "config.not_yaml_at":  # the parser's English problem
+        values["problem"] = yaml_problem_in_chinese(str(params.get("problem", "")))
     return values
 
 
@@ -595,7 +598,7 @@ def say(key: str, params: Mapping[str, object], lang: str) -> str | None:
     if key in ROLE_PARAMS:
         values = _role_words(values, lang)
     if lang == "zh-CN":
-        values = _in_chinese(values)
+        values = _in_chinese(values, key)
     try:
         return template.format_map(values)
     except (KeyError, ValueError, IndexError):
