@@ -65,6 +65,29 @@ FIELDS_ZH_CN: dict[str, str] = {
     "taken_at": "记录时间",
     "file": "文件",
     "kind": "类型",
+    # cli: the other fields a request may carry (issue 16: no raw field path in a zh error)
+    "document": "配置文档",
+    "expected_version": "基准版本",
+    "min_new_events": "最少新事件数",
+    "pass_mark": "及格分",
+    "proof": "签名证明",
+    "scope": "范围",
+    "scopes": "范围",
+    "thresholds": "阈值",
+    "kpi": "指标",
+    "period": "期间",
+    "digests": "摘要",
+    "check_seals": "核对封存",
+    "version": "版本",
+    "name": "名称",
+    "specialist": "培训专员",
+    "status": "状态",
+    "start": "开始时间",
+    "end": "结束时间",
+    "session": "课次",
+    "duration": "时长",
+    "text": "文本",
+    "(key)": "键名",
 }
 
 #: Our validators' English sentences (``ValueError`` in ``domain``) as patterns, with their
@@ -123,12 +146,26 @@ SENTENCES_ZH_CN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "请另存为 UTF-8(Excel:“CSV UTF-8”)后重新导入。",
         ),
         (r"(?P<file>.+): expected a JSON array of objects", "{file}:应为由对象组成的 JSON 数组"),
+        # ``domain.text``: the field is a dotted path, said in words (``path``)
+        (
+            r"(?P<path>\S+): contains (?P<code>U\+[0-9A-F]+) \(a control character or a lone "
+            r"surrogate\) at position (?P<at>\d+); .*",
+            "{path}的第 {at} 个字符 {code} 是控制字符或孤立代理项;"
+            "文本只能包含可打印字符、制表符和换行",
+        ),
+        (
+            r"(?P<path>\S+): contains (?P<code>U\+[0-9A-F]+) \(a bidirectional override\) at "
+            r"position (?P<at>\d+); .*",
+            "{path}的第 {at} 个字符 {code} 是双向文字控制符:它会让文字的显示顺序与存储顺序不同",
+        ),
     )
 )
 
 
 def field_name(loc: Iterable[object], lang: str) -> str:
-    """The field an error is about: ``roles.0`` in English, ``角色第 1 项`` in Chinese."""
+    """The field an error is about: ``sessions.0.starts_at`` in English, in words in Chinese
+    (``课次第 1 项的开始时间``): never a dotted path in a Chinese sentence. A name with no
+    Chinese (a score's name, ``overall``) is kept as typed."""
     parts = [part for part in loc if part not in SOURCES]
     if lang != "zh-CN":
         return ".".join(str(part) for part in parts) or "input"
@@ -138,7 +175,11 @@ def field_name(loc: Iterable[object], lang: str) -> str:
     ]
     return (
         "".join(
-            part if index == 0 or part.startswith("第") else f".{part}"
+            part
+            if index == 0 or part.startswith("第")
+            else f"的{part}"
+            if part in FIELDS_ZH_CN.values()
+            else f"的 {part}"
             for index, part in enumerate(named)
         )
         or "输入"
@@ -151,7 +192,11 @@ def sentence_in_chinese(english: str) -> str | None:
     for pattern, chinese in SENTENCES_ZH_CN:
         found = pattern.fullmatch(english)
         if found:
-            return chinese.format_map(found.groupdict())
+            words = found.groupdict()
+            if "path" in words:
+                loc = [int(p) if p.isdigit() else p for p in words["path"].split(".")]
+                words["path"] = field_name(loc, "zh-CN")
+            return chinese.format_map(words)
     return None
 
 
