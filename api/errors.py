@@ -262,7 +262,12 @@ async def _service_refusal(request: Request, exc: Exception) -> Response:
 async def _temporal_down(request: Request, exc: Exception) -> Response:
     log.warning("temporal unavailable", error=str(exc))
     message = f"{exc}; nothing was changed, try again shortly"
+    lang = request_language(request)
     if is_api(request):
+        said = _error_words(request, exc)
+        if lang != "en" and said != str(exc):  # the reason in the reader's language, then why
+            after = translator(lang)("nothing was changed, try again shortly")
+            message = said if after in said else f"{said};{after}"
         return JSONResponse(_keyed({"detail": message}, exc), status.HTTP_503_SERVICE_UNAVAILABLE)
     page = N_("Temporal cannot be reached; nothing was changed, try again shortly")
     return _page(request, status.HTTP_503_SERVICE_UNAVAILABLE, page)

@@ -357,6 +357,8 @@ ZH_CN: dict[str, str] = {
     ),
     # The built-in approval step (domain.approval); an admin's own step names show as typed.
     # --- end of the screens helper's block
+    # cli: a JSON 503 when Temporal cannot be reached, after the reason in the reader's words
+    "nothing was changed, try again shortly": "未做任何更改,请稍后重试",
 }
 
 #: The survey's built-in dimensions (``domain.evaluation.DIMENSIONS``): the subject of a

@@ -172,6 +172,13 @@ EN: dict[str, str] = {
     "error.nothing_to_revise": (
         "nothing to revise: program {program_id} is already planned like this; nothing was recorded"
     ),
+    # cli: the audit's conflicts and Temporal's absence, keyed (issue 16)
+    "error.log_not_intact": (
+        "the log does not verify ({count} problem(s); first: {kind} at position {position}: "
+        "{detail})"
+    ),
+    "error.log_not_intact_bare": "the log does not verify",
+    "error.witness_refused": "a witness refused the seal: {detail}",
     **CONFIG_EN,
     **KEY_EN,
 }
@@ -347,6 +354,12 @@ ZH_CN: dict[str, str] = {
         "没有封存密钥:请设置 TRAINOPS_SEAL_KEY(32 字节 Ed25519 种子的 base64)"
         "或 TRAINOPS_SEAL_KEY_FILE"
     ),
+    # cli: the audit's conflicts and Temporal's absence, keyed (issue 16)
+    "error.log_not_intact": (
+        "日志未通过校验(共 {count} 个问题;第一个:位置 {position} 处的 {kind}:{detail})"
+    ),
+    "error.log_not_intact_bare": "日志未通过校验",
+    "error.witness_refused": "见证方拒绝了这次封存:{detail}",
 }
 
 #: A configuration value's problem (pydantic's error ``type``) in Simplified Chinese, filled

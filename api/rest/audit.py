@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Body, HTTPException, Query, status
+from fastapi import APIRouter, BackgroundTasks, Body, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field, StrictBool, StringConstraints
@@ -38,7 +38,7 @@ from domain.ratings import Thresholds
 from domain.seals import SignedSeal
 from domain.streams import program_stream
 from services.audit_export import export_bundle
-from services.errors import NotFound, Unavailable
+from services.errors import Conflict, NotFound, Unavailable
 from services.kpi_reports import load_thresholds
 from services.sealing import prepare_sealer
 from services.signing import SigningKeyError
@@ -159,6 +159,21 @@ def verify(
     )
 
 
+def _not_intact(exc: LogNotIntact) -> Conflict:
+    """A log that does not verify, keyed: a 409 in the reader's language, with its first
+    problem as data."""
+    first = exc.report.first_problem
+    if first is None:
+        return Conflict("error.log_not_intact_bare")
+    return Conflict(
+        "error.log_not_intact",
+        count=len(exc.report.problems),
+        kind=first.kind,
+        position=first.position,
+        detail=first.detail,
+    )
+
+
 @router.get(
     "/digest",
     summary="A digest (position + hash) to keep outside the system",
@@ -169,7 +184,7 @@ def digest(principal: CurrentPrincipal, services: ServicesDep) -> Digest:
     try:
         return take_digest(services.database.store)
     except LogNotIntact as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+        raise _not_intact(exc) from exc
 
 
 @router.get("/seals", summary="The digests the system sealed itself, oldest first")
@@ -217,8 +232,10 @@ def seal(
         raise Unavailable("error.cannot_seal", reason=exc) from exc
     try:
         outcome = sealer.seal_once(request.min_new_events)
-    except (LogNotIntact, WitnessError) as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    except LogNotIntact as exc:
+        raise _not_intact(exc) from exc
+    except WitnessError as exc:
+        raise Conflict("error.witness_refused", detail=exc) from exc
     return SealOut(
         seq=outcome.seq,
         position=outcome.position,
