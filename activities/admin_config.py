@@ -20,6 +20,7 @@ from domain.approval import ApprovalPolicy
 from domain.calendar import CalendarConfig, ReminderRules
 from domain.fact_rules import FactRules
 from domain.ratings import KpiRules
+from domain.refusals import param_text
 
 
 class CalendarSettings(BaseModel):
@@ -149,7 +150,7 @@ class ConfigFileError(Exception):
 
     def __init__(self, key: str, /, **params: object) -> None:
         self.key = key
-        self.params = {name: str(value) for name, value in params.items()}
+        self.params = {name: param_text(value) for name, value in params.items()}
         super().__init__(CONFIG_EN[key].format_map(self.params))
         line = params.get("line")
         self.line = line if isinstance(line, int) else None

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from accounts.texts import ACCOUNT_EN
 from activities.config_texts import CONFIG_EN
 from audit.key_texts import KEY_EN
+from domain.refusals import param_text
 from services.yaml_texts import yaml_problem_in_chinese
 
 #: Every service error's English text by key; the lower layers' errors (accounts,
@@ -554,7 +555,9 @@ def as_data(params: Mapping[str, object]) -> dict[str, object]:
 
 
 def _datum(value: object) -> object:
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return param_text(value)  # several values as "a, b", never "['a', 'b']"
 
 
 #: A role's name in a sentence, per language. Role parameters (``ROLE_PARAMS``) carry role ids

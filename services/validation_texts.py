@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from domain.refusals import param_text
 from services.error_texts import PROBLEMS_ZH_CN
 
 #: Where pydantic says the input came from (not part of the field's name).
@@ -242,7 +243,7 @@ def describe(errors: Iterable[Mapping[str, Any]], lang: str) -> str:
 def _plain(name: str, value: object) -> str:
     """A context value as text (pydantic puts the validator's ``ValueError`` itself there);
     the choices of ``expected`` joined in Chinese ("'a', 'b' or 'c'")."""
-    text = str(value)
+    text = param_text(value)  # several values as "a, b", never "['a', 'b']"
     return text.replace(" or ", " 或 ") if name.startswith("expected") else text
 
 

@@ -174,3 +174,21 @@ def test_a_rule_of_the_configuration_reads_in_chinese() -> None:
     assert str(refused).endswith("quorum 3 exceeds the 2 people named")
     chinese = error_texts.say(refused.key, refused.params, "zh-CN")
     assert chinese == "配置,第 3 行(approval.steps.0):法定人数 3 超过了指定的 2 人"
+
+
+def test_several_values_in_a_parameter_read_as_a_list_of_words() -> None:
+    """Issue 16: a list passed as a parameter showed as ``['a', 'b']`` (each item quoted, as
+    Python writes it); every layer says ``a, b``, in the data and in both languages."""
+    from activities.admin_config import ConfigFileError
+    from domain.refusals import refused
+    from services.error_texts import say
+    from services.errors import Invalid
+
+    rule = refused("program.sessions_not_completed", p0=["s1", "s2"])
+    assert str(rule) == "sessions not completed yet: s1, s2" and rule.params["p0"] == "s1, s2"
+    case = Invalid("error.exam_unanswered", questions=("q1", "q2"))
+    assert "(unanswered: q1, q2)" in str(case) and case.params["questions"] == "q1, q2"
+    chinese = say(case.key, case.params, "zh-CN")
+    assert chinese is not None and "q1, q2" in chinese and "[" not in chinese
+    config = ConfigFileError("config.bad_value", source="x.yaml", detail={"b", "a"})
+    assert str(config) == "x.yaml: a value cannot be read (a, b)"
