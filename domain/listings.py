@@ -1,6 +1,7 @@
-"""The fields of a listed program, named once: the read model selects them, the API sends
-them, and ``trainops program list -o csv`` heads its columns with them whether the list is
-empty or not (a header taken from the first row changed with the rows, issue 16)."""
+"""The fields of a listed row, named once: the API sends them, and ``-o csv`` heads its
+columns with them whether the list is empty or not (a header taken from the first row changed
+with the rows, issue 16). The read model selects a program's; a test holds the others to the
+API's models."""
 
 from __future__ import annotations
 
@@ -26,4 +27,18 @@ PROGRAM_FIELDS = (
     "reminders_sent",
     "last_position",
     "updated_at",
+)
+
+#: A user as ``GET /api/v1/users`` sends one (``api.rest.schemas.UserOut``).
+USER_FIELDS = ("username", "display_name", "roles", "active", "warnings")
+
+#: An API token's facts without its secret (``accounts.model.TokenInfo``).
+TOKEN_FIELDS = (
+    "token_id",
+    "username",
+    "label",
+    "created_at",
+    "revoked_at",
+    "expires_at",
+    "roles",
 )

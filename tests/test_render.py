@@ -183,3 +183,41 @@ def test_a_program_list_as_csv_has_the_same_header_empty_or_not(
     assert headers == [",".join(PROGRAM_FIELDS)] * 3
     summary = {column.name for column in programs.c} - {"state", "department"}
     assert set(PROGRAM_FIELDS) == summary  # every listed column of the read model, named once
+
+
+def test_users_and_tokens_as_csv_are_headed_by_the_apis_models(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same header for no token as for some: the API's fields, held to its models."""
+    import contextlib
+    import dataclasses
+    from collections.abc import Iterator
+
+    from typer.testing import CliRunner
+
+    from accounts.model import TokenInfo
+    from api.rest.schemas import UserOut
+    from domain.listings import TOKEN_FIELDS, USER_FIELDS
+    from trainops.cli import app
+
+    assert tuple(UserOut.model_fields) == USER_FIELDS
+    assert tuple(f.name for f in dataclasses.fields(TokenInfo)) == TOKEN_FIELDS
+    listed: list[dict[str, Any]] = []
+
+    class _Client:
+        def get(self, path: str, **params: Any) -> list[dict[str, Any]]:
+            return listed
+
+    @contextlib.contextmanager
+    def _api() -> Iterator[_Client]:
+        yield _Client()
+
+    monkeypatch.setattr("trainops.account_cli.api", _api)
+    monkeypatch.setenv("TRAINOPS_LANG", "en")
+    headers = []
+    for rows in ([], [{"token_id": "t1", "label": "ci", "roles": None}]):
+        listed[:] = rows
+        answer = CliRunner().invoke(app, ["tokens", "list", "-o", "csv"])
+        assert answer.exit_code == 0, answer.output
+        headers.append(answer.output.splitlines()[0])
+    assert headers == [",".join(TOKEN_FIELDS)] * 2
