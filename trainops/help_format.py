@@ -49,7 +49,8 @@ def _tokens(text: str) -> list[str]:
 
 def _units(paragraph: str) -> list[str]:
     """The pieces a line is filled with: a word whole, a wide character on its own, a space;
-    a closing mark stuck to what it closes and an opening mark to what it opens."""
+    a closing mark stuck to what it closes, an opening mark to what it opens, and a note in
+    brackets (click's ``[必填]``, ``[默认:UTC]``) whole."""
     units: list[str] = []
     glue_next = False
     for token in _tokens(paragraph):
@@ -57,7 +58,8 @@ def _units(paragraph: str) -> list[str]:
             units.append(" ")
             glue_next = False
             continue
-        if units and units[-1] != " " and (glue_next or token[0] in _CLOSING):
+        inside = bool(units) and units[-1].count("[") > units[-1].count("]")  # [必填] whole
+        if units and units[-1] != " " and (glue_next or inside or token[0] in _CLOSING):
             units[-1] += token
         else:
             units.append(token)
