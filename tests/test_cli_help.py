@@ -141,3 +141,16 @@ def test_chinese_help_fits_the_terminal_and_never_cuts_a_word(width: int) -> Non
                 OPTION_HELP_ZH_CN.get(getattr(param, "help", "") or "", "")
             ):
                 assert english in words, (path, width, english, shown.output)
+
+
+def test_a_note_in_brackets_stays_whole_and_english_wraps_as_click_does() -> None:
+    from typer._click.formatting import wrap_text as click_wrap
+
+    from trainops.help_format import wrap_text
+
+    for width in range(8, 30):
+        lines = wrap_text("项目的 IANA 时区。 [默认:UTC] ID@时间[/小时],可重复", width).splitlines()
+        assert any("[默认:UTC]" in line for line in lines), lines
+        assert any("[/小时]," in line for line in lines), lines
+    english = "A unique id. Every word of it stays whole, and lines are filled as click fills them."
+    assert wrap_text(english, 30) == click_wrap(english, 30)
