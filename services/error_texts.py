@@ -19,6 +19,7 @@ from accounts.texts import ACCOUNT_EN
 from activities.config_texts import CONFIG_EN
 from audit.key_texts import KEY_EN
 from domain.refusals import param_text
+from services.sentence_texts import sentence_in_chinese
 from services.yaml_texts import yaml_problem_in_chinese
 
 #: Every service error's English text by key; the lower layers' errors (accounts,
@@ -450,7 +451,8 @@ PROBLEMS_ZH_CN: dict[str, str] = {
 WHAT = re.compile(r"^(?:the )?(?P<kind>[a-z_ ]+) of (?P<program>'.*')$", re.DOTALL)
 
 
-#: Keys whose text is a lower layer's English words as they are: the same in every language.
+#: Keys whose text is a lower layer's English words as they are (in Chinese when
+#: ``services.validation_texts`` knows the sentence).
 PASSED_THROUGH = frozenset({"error.detail"})
 
 #: Fixed English phrases that go into a parameter (what was being done), in
@@ -544,6 +546,10 @@ def _in_chinese(params: dict[str, object], key: str = "") -> dict[str, object]:
             values["problem"] = problem.format_map(params)
     if key == "config.not_yaml_at":  # the parser's English problem
         values["problem"] = yaml_problem_in_chinese(str(params.get("problem", "")))
+    if key in PASSED_THROUGH:  # a lower layer's English: in Chinese when it is a known sentence
+        said = sentence_in_chinese(str(params.get("detail", "")))
+        if said is not None:
+            values["detail"] = said
     return values
 
 

@@ -192,3 +192,35 @@ def test_several_values_in_a_parameter_read_as_a_list_of_words() -> None:
     assert chinese is not None and "q1, q2" in chinese and "[" not in chinese
     config = ConfigFileError("config.bad_value", source="x.yaml", detail={"b", "a"})
     assert str(config) == "x.yaml: a value cannot be read (a, b)"
+
+
+def test_a_rule_passed_on_in_english_reads_in_chinese_when_known() -> None:
+    """Issue 16: a bidirectional override in a title, or a planned date before the last
+    session, came to a zh-CN reader as the domain's English sentence (with a raw field path)."""
+    from collections.abc import Callable
+    from datetime import UTC, date, datetime
+
+    from domain.events import Session
+    from domain.plan_rules import check_planned_date
+    from domain.text import check_no_bidi_controls
+    from services.error_texts import say
+    from services.errors import Invalid
+
+    session = Session(
+        session_id="s1", starts_at=datetime(2030, 1, 5, 9, tzinfo=UTC), duration_hours=2
+    )
+    said = []
+    rules: tuple[Callable[[], None], ...] = (
+        lambda: check_no_bidi_controls({"sessions": [{"title": "a\u202eb"}]}),
+        lambda: check_planned_date(date(2030, 1, 1), [session], "Asia/Shanghai"),
+    )
+    for rule in rules:
+        with pytest.raises(ValueError) as refused:
+            rule()
+        passed = Invalid.passing(refused.value)
+        assert say(passed.key, passed.params, "en") == str(refused.value)
+        said.append(say(passed.key, passed.params, "zh-CN"))
+    assert said[0] == (
+        "课次第 1 项的标题的第 2 个字符 U+202E 是双向文字控制符:它会让文字的显示顺序与存储顺序不同"
+    )
+    assert said[1] is not None and said[1].startswith("计划完成日期 2030-01-01 早于课次 s1")
