@@ -42,3 +42,20 @@ TOKEN_FIELDS = (
     "expires_at",
     "roles",
 )
+
+#: A notification in the outbox as ``GET /api/v1/notifications`` sends it (the outbox's row).
+NOTIFICATION_FIELDS = (
+    "id",
+    "idempotency_key",
+    "recipient",
+    "channel",
+    "address",
+    "subject",
+    "body",
+    "program_id",
+    "status",
+    "attempts",
+    "last_error",
+    "created_at",
+    "delivered_at",
+)

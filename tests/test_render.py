@@ -185,7 +185,7 @@ def test_a_program_list_as_csv_has_the_same_header_empty_or_not(
     assert set(PROGRAM_FIELDS) == summary  # every listed column of the read model, named once
 
 
-def test_users_and_tokens_as_csv_are_headed_by_the_apis_models(
+def test_users_tokens_and_seals_as_csv_are_headed_by_the_apis_models(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The same header for no token as for some: the API's fields, held to its models."""
@@ -197,6 +197,7 @@ def test_users_and_tokens_as_csv_are_headed_by_the_apis_models(
 
     from accounts.model import TokenInfo
     from api.rest.schemas import UserOut
+    from audit.digest import Seal
     from domain.listings import TOKEN_FIELDS, USER_FIELDS
     from trainops.cli import app
 
@@ -213,11 +214,24 @@ def test_users_and_tokens_as_csv_are_headed_by_the_apis_models(
         yield _Client()
 
     monkeypatch.setattr("trainops.account_cli.api", _api)
+    monkeypatch.setattr("trainops.audit_cli.api", _api)
     monkeypatch.setenv("TRAINOPS_LANG", "en")
-    headers = []
-    for rows in ([], [{"token_id": "t1", "label": "ci", "roles": None}]):
-        listed[:] = rows
-        answer = CliRunner().invoke(app, ["tokens", "list", "-o", "csv"])
-        assert answer.exit_code == 0, answer.output
-        headers.append(answer.output.splitlines()[0])
-    assert headers == [",".join(TOKEN_FIELDS)] * 2
+    seal = {
+        "seq": 1,
+        "position": 9,
+        "hash": "a" * 64,
+        "sealed_at": "2027-01-01T00:00:00+00:00",
+        "prev_seal_hash": "0" * 64,
+        "seal_hash": "b" * 64,
+    }
+    for command, row, header in (
+        (["tokens", "list"], {"token_id": "t1", "label": "ci", "roles": None}, TOKEN_FIELDS),
+        (["audit", "seals"], seal, tuple(Seal.model_fields)),
+    ):
+        headers = []
+        for rows in ([], [row]):
+            listed[:] = rows
+            answer = CliRunner().invoke(app, [*command, "-o", "csv"])
+            assert answer.exit_code == 0, answer.output
+            headers.append(answer.output.splitlines()[0])
+        assert headers == [",".join(header)] * 2, command

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from domain.listings import PROGRAM_FIELDS
+from domain.listings import NOTIFICATION_FIELDS, PROGRAM_FIELDS
 from trainops.api_client import api
 from trainops.language import event, name, t
 from trainops.lazy import command_group
@@ -405,4 +405,5 @@ def notifications(
         output=output,
         as_json=as_json,
         cells=lambda row: {**row, "created_at": when(row.get("created_at"))},  # labelled UTC
+        fields=NOTIFICATION_FIELDS,
     )
