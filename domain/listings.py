@@ -59,3 +59,31 @@ NOTIFICATION_FIELDS = (
     "created_at",
     "delivered_at",
 )
+
+#: An approval task as ``GET /api/v1/inbox`` sends it: the inbox row, its program's time zone
+#: and what the read works out (overdue, due soon, earlier decisions, the cost per trainee).
+TASK_FIELDS = (
+    "task_id",
+    "person",
+    "relation",
+    "program_id",
+    "step_id",
+    "step_name",
+    "task_group",
+    "owner",
+    "title",
+    "specialist",
+    "department",
+    "budget",
+    "planned_date",
+    "revision",
+    "trainees",
+    "sessions",
+    "requested_at",
+    "due_at",
+    "timezone",
+    "overdue",
+    "due_soon",
+    "decisions",
+    "cost_per_trainee",
+)

@@ -64,3 +64,19 @@ def test_notifications_as_csv_have_the_outboxs_fields_empty_or_not(
         assert answer.exit_code == 0, answer.output
         headers.append(answer.output.splitlines()[0])
     assert headers == [",".join(NOTIFICATION_FIELDS)] * 2
+
+
+def test_the_inbox_as_csv_has_the_same_header_empty_or_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from domain.listings import TASK_FIELDS
+
+    monkeypatch.setattr("trainops.program_cli.api", _api)
+    monkeypatch.setenv("TRAINOPS_LANG", "en")
+    headers = []
+    for rows in ([], [{"task_id": "t1", "program_id": "p1", "overdue": False}]):
+        monkeypatch.setattr(_Client, "get", lambda self, path, rows=rows, **params: rows)
+        answer = CliRunner().invoke(app, ["inbox", "-o", "csv"])
+        assert answer.exit_code == 0, answer.output
+        headers.append(answer.output.splitlines()[0])
+    assert headers == [",".join(TASK_FIELDS)] * 2
