@@ -20,6 +20,7 @@ from domain.approval import ApprovalPolicy
 from domain.calendar import CalendarConfig, ReminderRules
 from domain.fact_rules import FactRules
 from domain.ratings import KpiRules
+from domain.refusals import param_text
 
 
 class CalendarSettings(BaseModel):
@@ -149,7 +150,7 @@ class ConfigFileError(Exception):
 
     def __init__(self, key: str, /, **params: object) -> None:
         self.key = key
-        self.params = {name: str(value) for name, value in params.items()}
+        self.params = {name: param_text(value) for name, value in params.items()}
         super().__init__(CONFIG_EN[key].format_map(self.params))
         line = params.get("line")
         self.line = line if isinstance(line, int) else None
@@ -246,11 +247,16 @@ def _unreadable(exc: yaml.YAMLError, text: str, source: str) -> ConfigFileError:
         )
     mark = getattr(exc, "problem_mark", None)
     if mark is None:
-        return ConfigFileError("config.not_yaml", source=source, detail=exc)
+        return ConfigFileError("config.not_yaml", source=source, detail=" ".join(str(exc).split()))
     line = mark.line + 1
     if isinstance(exc, _AliasRefused):
         return ConfigFileError("config.alias", source=source, line=line)
-    return ConfigFileError("config.not_yaml_at", source=source, line=line, detail=exc)
+    # PyYAML's five lines (context, problem, the document drawn under carets) as one: the
+    # problem and where it is; the edges say it in the reader's language from ``problem``.
+    problem = " ".join(str(getattr(exc, "problem", None) or "cannot be parsed here").split())
+    return ConfigFileError(
+        "config.not_yaml_at", source=source, line=line, column=mark.column + 1, problem=problem
+    )
 
 
 def parse_admin_config(text: str, source: str = "<config>") -> AdminConfig:

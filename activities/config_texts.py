@@ -17,7 +17,7 @@ CONFIG_EN: dict[str, str] = {
         "{source}, line {line}: control character {character} is not allowed in YAML; "
         "remove it (a configuration is plain UTF-8 text)"
     ),
-    "config.not_yaml_at": "{source}, line {line}: not valid YAML ({detail})",
+    "config.not_yaml_at": "{source}, line {line}, column {column}: not valid YAML ({problem})",
     "config.not_yaml": "{source}: not valid YAML ({detail})",
     "config.alias": "{source}, line {line}: aliases (*name) are not allowed in the configuration",
     "config.bad_value": "{source}: a value cannot be read ({detail})",

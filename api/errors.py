@@ -211,13 +211,15 @@ async def _refused(request: Request, exc: Exception) -> Response:
     The API says why in English with the refusal's ``code`` and ``params`` (for a client's
     own catalog); a page says it in the reader's language."""
     kind = getattr(exc, "kind", "")
-    reason = f"invalid input: {exc}" if kind == "InvalidInput" else f"refused: {exc}"
+    # the workflow's own parse says "invalid input: ..." itself: said once, never twice
+    why = str(exc).removeprefix("invalid input: ")
+    reason = f"invalid input: {why}" if kind == "InvalidInput" else f"refused: {exc}"
     code = HTTP_422 if kind == "InvalidInput" else status.HTTP_403_FORBIDDEN
     log.info("action refused", reason=str(exc), kind=kind)
     lang = request_language(request)
     if is_api(request):
         if lang != "en":  # the reader's language; ``code`` and ``params`` as ever
-            said = translator(lang).refusal(exc)
+            said = translator(lang).refusal(exc).removeprefix("invalid input: ")
             reason = (
                 invalid_input([], lang) + f":{said}"
                 if kind == "InvalidInput"

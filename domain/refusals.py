@@ -176,7 +176,17 @@ def in_english(template: str, params: dict[str, str]) -> str:
     return template.format_map(shown)
 
 
+def param_text(value: object) -> str:
+    """A parameter as text: several values as ``a, b`` (a set in order), never Python's
+    ``['a', 'b']`` with each item quoted, which a person reads as code (issue 16)."""
+    if isinstance(value, set | frozenset):
+        value = sorted(value, key=str)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
 def refused(code: str, /, **params: object) -> DomainError:
     """The ``DomainError`` for ``code`` with its parameters (raise it)."""
-    values = {name: str(value) for name, value in params.items()}
+    values = {name: param_text(value) for name, value in params.items()}
     return DomainError(in_english(REFUSALS[code], values), code=code, params=values)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Result, bindparam, select
 
 from domain.kpi import ExecutionKpis, ProgramOutcome, kpis_by_specialist_and_quarter
+from domain.listings import PROGRAM_FIELDS
 from eventlog.engine import READ_ONLY
 from projections.driver_reads import Shape, driver_cursor, statement
 from projections.program_views import ProgramView
@@ -109,7 +110,7 @@ def approver_inbox(
 #: The summary columns of ``rm_programs``: every one but the folded state, which the summary
 #: never shows (decoding it was most of a summary's cost), and the department the KPI report
 #: reads (the summary never showed it).
-_SUMMARY = [c for c in programs.c if c.name not in ("state", "department")]
+_SUMMARY = [programs.c[name] for name in PROGRAM_FIELDS]
 _ONE_SUMMARY = select(*_SUMMARY).where(programs.c.program_id == bindparam("program_id"))
 #: The program page's two statements as plain SQL on the driver (``driver_reads``).
 _PAGE_PROGRAM = Shape([*_SUMMARY, programs.c.state])

@@ -18,6 +18,9 @@ from collections.abc import Iterable, Mapping
 from accounts.texts import ACCOUNT_EN
 from activities.config_texts import CONFIG_EN
 from audit.key_texts import KEY_EN
+from domain.refusals import param_text
+from services.sentence_texts import sentence_in_chinese
+from services.yaml_texts import yaml_problem_in_chinese
 
 #: Every service error's English text by key; the lower layers' errors (accounts,
 #: configuration documents, keys) keep their English where they are raised and join here.
@@ -185,12 +188,6 @@ EN: dict[str, str] = {
         "the attendance of session {session_id} of program {program_id} is recorded already: "
         "name the people to add to it"
     ),
-    "error.log_not_intact": (
-        "the log does not verify ({count} problem(s); first: {kind} at position {position}: "
-        "{detail}); nothing was digested or sealed"
-    ),
-    "error.log_not_intact_plain": "the log does not verify; nothing was digested or sealed",
-    "error.witness_refused": "a witness did not take the seals: {reason}",
     "error.session_too_short": (
         "session {session_id} of program {program_id}: {given:g} hours is shorter than the "
         "shortest session, {least:g} hours (15 minutes); nothing was recorded"
@@ -198,6 +195,13 @@ EN: dict[str, str] = {
     "error.nothing_to_revise": (
         "nothing to revise: program {program_id} is already planned like this; nothing was recorded"
     ),
+    # cli: the audit's conflicts and Temporal's absence, keyed (issue 16)
+    "error.log_not_intact": (
+        "the log does not verify ({count} problem(s); first: {kind} at position {position}: "
+        "{detail})"
+    ),
+    "error.log_not_intact_bare": "the log does not verify",
+    "error.witness_refused": "a witness refused the seal: {detail}",
     **CONFIG_EN,
     **KEY_EN,
 }
@@ -220,12 +224,6 @@ ZH_CN: dict[str, str] = {
     "error.attendance_nothing_to_add": (
         "培训项目 {program_id} 的课次 {session_id} 已记录出勤：请指明要补记的人员"
     ),
-    "error.log_not_intact": (
-        "日志未通过校验（{count} 个问题；第一个：位置 {position} 的 {kind}：{detail}）；"
-        "未生成摘要，也未封存"
-    ),
-    "error.log_not_intact_plain": "日志未通过校验；未生成摘要，也未封存",
-    "error.witness_refused": "见证方未接收封存：{reason}",
     "error.session_too_short": (
         "培训项目 {program_id} 的课次 {session_id}：{given:g} 小时短于最短课次 {least:g} 小时"
         "（15 分钟）；未记录任何内容"
@@ -350,7 +348,7 @@ ZH_CN: dict[str, str] = {
     "config.control_character": (
         "{source},第 {line} 行:YAML 中不允许控制字符 {character};请删除它(配置应为纯 UTF-8 文本)"
     ),
-    "config.not_yaml_at": "{source},第 {line} 行:不是有效的 YAML({detail})",
+    "config.not_yaml_at": "{source},第 {line} 行第 {column} 列:不是有效的 YAML({problem})",
     "config.not_yaml": "{source}:不是有效的 YAML({detail})",
     "config.alias": "{source},第 {line} 行:配置中不允许使用别名(*name)",
     "config.bad_value": "{source}:有一个值无法读取({detail})",
@@ -394,6 +392,12 @@ ZH_CN: dict[str, str] = {
         "没有封存密钥:请设置 TRAINOPS_SEAL_KEY(32 字节 Ed25519 种子的 base64)"
         "或 TRAINOPS_SEAL_KEY_FILE"
     ),
+    # cli: the audit's conflicts and Temporal's absence, keyed (issue 16)
+    "error.log_not_intact": (
+        "日志未通过校验(共 {count} 个问题;第一个:位置 {position} 处的 {kind}:{detail})"
+    ),
+    "error.log_not_intact_bare": "日志未通过校验",
+    "error.witness_refused": "见证方拒绝了这次封存:{detail}",
 }
 
 #: A configuration value's problem (pydantic's error ``type``) in Simplified Chinese, filled
@@ -483,7 +487,8 @@ PROBLEMS_ZH_CN: dict[str, str] = {
 WHAT = re.compile(r"^(?:the )?(?P<kind>[a-z_ ]+) of (?P<program>'.*')$", re.DOTALL)
 
 
-#: Keys whose text is a lower layer's English words as they are: the same in every language.
+#: Keys whose text is a lower layer's English words as they are (in Chinese when
+#: ``services.validation_texts`` knows the sentence).
 PASSED_THROUGH = frozenset({"error.detail"})
 
 #: Fixed English phrases that go into a parameter (what was being done), in
@@ -563,7 +568,7 @@ def _what(value: str) -> str:
     return f"项目 {found['program']} 的{kind}" if found and kind else value
 
 
-def _in_chinese(params: dict[str, object]) -> dict[str, object]:
+def _in_chinese(params: dict[str, object], key: str = "") -> dict[str, object]:
     """The parameters in Chinese: fixed phrases, what Temporal did not confirm, and a
     configuration value's problem from its type."""
     values = {
@@ -575,6 +580,12 @@ def _in_chinese(params: dict[str, object]) -> dict[str, object]:
     if problem is not None:
         with contextlib.suppress(KeyError, ValueError, IndexError):
             values["problem"] = problem.format_map(params)
+    if key == "config.not_yaml_at":  # the parser's English problem
+        values["problem"] = yaml_problem_in_chinese(str(params.get("problem", "")))
+    if key in PASSED_THROUGH:  # a lower layer's English: in Chinese when it is a known sentence
+        said = sentence_in_chinese(str(params.get("detail", "")))
+        if said is not None:
+            values["detail"] = said
     return values
 
 
@@ -586,7 +597,9 @@ def as_data(params: Mapping[str, object]) -> dict[str, object]:
 
 
 def _datum(value: object) -> object:
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return param_text(value)  # several values as "a, b", never "['a', 'b']"
 
 
 #: A role's name in a sentence, per language. Role parameters (``ROLE_PARAMS``) carry role ids
@@ -643,7 +656,7 @@ def say(key: str, params: Mapping[str, object], lang: str) -> str | None:
     if key in ROLE_PARAMS:
         values = _role_words(values, lang)
     if lang == "zh-CN":
-        values = _in_chinese(values)
+        values = _in_chinese(values, key)
     try:
         return template.format_map(values)
     except (KeyError, ValueError, IndexError):

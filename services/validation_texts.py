@@ -3,7 +3,8 @@ reader's language: one "field: problem" per error, joined by "; ".
 
 pydantic writes its messages in English only; its error ``type`` and ``ctx`` say the same in
 data, so Simplified Chinese is built from them (``PROBLEMS_ZH_CN`` in ``services.error_texts``,
-the one table of those sentences) and the field is named from ``FIELDS_ZH_CN``. Our own
+the one table of those sentences) and the field is named from ``FIELDS_ZH_CN``
+(``services.sentence_texts``). Our own
 validators raise ``ValueError`` with an English sentence; the known ones are matched by
 ``SENTENCES_ZH_CN``. The HTTP API (422 bodies), the pages and the command line (documents it
 checks itself) all say it from here. An error this module cannot put into Chinese keeps
@@ -13,146 +14,29 @@ pydantic's words: a gap, never a wrong sentence.
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from domain.refusals import param_text
 from services.error_texts import PROBLEMS_ZH_CN
-
-#: Where pydantic says the input came from (not part of the field's name).
-SOURCES = frozenset({"body", "query", "path", "header", "cookie"})
-
-#: Field names in Simplified Chinese; a field with no entry is named as the API names it.
-FIELDS_ZH_CN: dict[str, str] = {
-    "username": "用户名",
-    "password": "密码",
-    "roles": "角色",
-    "display_name": "显示名称",
-    "active": "启用",
-    "label": "标签",
-    "expires_in_days": "有效天数",
-    "program_id": "项目编号",
-    "title": "标题",
-    "approvers": "审批人",
-    "planned_date": "计划完成日期",
-    "timezone": "时区",
-    "sessions": "课次",
-    "session_id": "课次编号",
-    "starts_at": "开始时间",
-    "duration_hours": "时长(小时)",
-    "trainees": "学员",
-    "trainee": "学员",
-    "attendees": "出席人员",
-    "scores": "分数",
-    "score": "成绩",
-    "answers": "答案",
-    "evidence": "证明材料",
-    "reason": "理由",
-    "comment": "意见",
-    "late_reason": "补录理由",
-    "budget": "预算",
-    "department": "部门",
-    "region": "地区",
-    "cost_per_trainee": "人均成本",
-    "external_instructor": "外部讲师",
-    "evaluation_window_days": "评估期(天)",
-    "task_id": "任务编号",
-    "to": "委托给",
-    "note": "说明",
-    "digest": "摘要",
-    "position": "位置",
-    "hash": "哈希",
-    "taken_at": "记录时间",
-    "file": "文件",
-    "kind": "类型",
-}
-
-#: Our validators' English sentences (``ValueError`` in ``domain``) as patterns, with their
-#: Simplified Chinese; a named group fills the placeholder of the same name.
-SENTENCES_ZH_CN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.DOTALL), chinese)
-    for pattern, chinese in (
-        (
-            r"(?P<name>.+?) (?P<value>'.*') is not a date: write YYYY-MM-DD, e\.g\. 2027-03-20",
-            "{value} 不是日期:请写成 YYYY-MM-DD,例如 2027-03-20",
-        ),
-        (
-            r"(?P<name>.+?) (?P<value>'.*') is not a day of the calendar",
-            "日历上没有 {value} 这一天",
-        ),
-        (
-            r"(?P<name>.+?) (?P<value>\S+) is out of range: years (?P<first>\d+) to (?P<last>\d+)",
-            "{value} 超出范围:年份应在 {first} 到 {last} 之间",
-        ),
-        (
-            r"times must carry a UTC offset or time zone, e\.g\. (?P<example>\S+)",
-            "时间必须带 UTC 偏移或时区,例如 {example}",
-        ),
-        (r"unknown IANA time zone (?P<value>.+)", "未知的 IANA 时区 {value}"),
-        (r"(?P<what>.+) must not repeat", "不能重复"),
-        (r"(?P<what>.+) must not be blank", "不能为空"),
-        (r"(?P<what>.+) must be one line without control characters", "应为单行且不含控制字符"),
-        (
-            r"the specialist cannot also be an approver of their own program",
-            "培训专员不能同时担任自己项目的审批人",
-        ),
-        (r"a survey needs an 'overall' score \(0-100\)", "问卷需要 overall 分数(0-100)"),
-        (r"give either a score or the exam's answers", "请给出成绩或考试答案,二者只选其一"),
-        (
-            r"score (?P<score>\S+) is outside its scale (?P<scale>\S+)",
-            "成绩 {score} 超出其分值范围 {scale}",
-        ),
-        (
-            r"a plan names at most (?P<most>\d+) trainees \((?P<given>\d+) given\).*",
-            "计划最多列出 {most} 名学员(现有 {given} 名);请少列一些,"
-            "发布后再用名单文件为其余人员报名",
-        ),
-        (r"(?P<value>.+) is not a finite number", "{value} 不是有限的数"),
-        # a file to load that cannot be read at all (``imports.common``)
-        (
-            r"(?P<file>.+): not UTF-8 \(byte (?P<byte>0x[0-9a-f]+) at offset (?P<offset>\d+)\)\."
-            r" It looks like GBK/GB18030 \(a Chinese Excel export\)\."
-            r" Save it as UTF-8 \(Excel: 'CSV UTF-8'\) and import again\.",
-            "{file}:不是 UTF-8 编码(偏移 {offset} 处的字节 {byte})。它看起来是 GBK/GB18030"
-            "(中文 Excel 导出的文件)。请另存为 UTF-8(Excel:“CSV UTF-8”)后重新导入。",
-        ),
-        (
-            r"(?P<file>.+): not UTF-8 \(byte (?P<byte>0x[0-9a-f]+) at offset (?P<offset>\d+)\)\."
-            r" Save it as UTF-8 \(Excel: 'CSV UTF-8'\) and import again\.",
-            "{file}:不是 UTF-8 编码(偏移 {offset} 处的字节 {byte})。"
-            "请另存为 UTF-8(Excel:“CSV UTF-8”)后重新导入。",
-        ),
-        (r"(?P<file>.+): expected a JSON array of objects", "{file}:应为由对象组成的 JSON 数组"),
-    )
+from services.sentence_texts import (
+    FIELDS_ZH_CN,
+    SENTENCES_ZH_CN,
+    SOURCES,
+    field_name,
+    sentence_in_chinese,
 )
 
-
-def field_name(loc: Iterable[object], lang: str) -> str:
-    """The field an error is about: ``roles.0`` in English, ``角色第 1 项`` in Chinese."""
-    parts = [part for part in loc if part not in SOURCES]
-    if lang != "zh-CN":
-        return ".".join(str(part) for part in parts) or "input"
-    named = [
-        f"第 {part + 1} 项" if isinstance(part, int) else FIELDS_ZH_CN.get(str(part), str(part))
-        for part in parts
-    ]
-    return (
-        "".join(
-            part if index == 0 or part.startswith("第") else f".{part}"
-            for index, part in enumerate(named)
-        )
-        or "输入"
-    )
-
-
-def sentence_in_chinese(english: str) -> str | None:
-    """One of our validators' sentences in Chinese; None when it is not a known one."""
-    english = english.removeprefix("Value error, ")
-    for pattern, chinese in SENTENCES_ZH_CN:
-        found = pattern.fullmatch(english)
-        if found:
-            return chinese.format_map(found.groupdict())
-    return None
+__all__ = [
+    "FIELDS_ZH_CN",
+    "SENTENCES_ZH_CN",
+    "SOURCES",
+    "describe",
+    "field_name",
+    "invalid_input",
+    "problem",
+    "sentence_in_chinese",
+]
 
 
 def problem(error: Mapping[str, Any], lang: str) -> str:
@@ -197,7 +81,7 @@ def describe(errors: Iterable[Mapping[str, Any]], lang: str) -> str:
 def _plain(name: str, value: object) -> str:
     """A context value as text (pydantic puts the validator's ``ValueError`` itself there);
     the choices of ``expected`` joined in Chinese ("'a', 'b' or 'c'")."""
-    text = str(value)
+    text = param_text(value)  # several values as "a, b", never "['a', 'b']"
     return text.replace(" or ", " 或 ") if name.startswith("expected") else text
 
 

@@ -104,3 +104,31 @@ def test_a_credentials_file_that_is_not_one_is_one_line(
     answer = _whoami({"TRAINOPS_CREDENTIALS_FILE": str(path)}, tmp_path)
     assert answer.returncode == 2 and "Traceback" not in answer.stderr
     assert f"cannot read {path}" in answer.stderr and "chmod" not in answer.stderr
+
+
+def test_a_refusal_answered_as_bad_input_is_said_once_in_chinese(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16: a rule's refusal the server answers with a 422 (a session in the past) read
+    "输入无效:已拒绝: ...", two prefixes around one reason; it is bad input, said once."""
+    import json
+    from email.message import Message
+
+    import typer
+
+    from trainops import language
+    from trainops.api_client import Api, Response
+
+    body = {
+        "detail": "sessions s1 are in the past",
+        "code": "program.sessions_in_past",
+        "params": {"p0": "s1", "now": "2027-01-01 09:00 UTC"},
+    }
+    answer = Response(422, "Unprocessable", Message(), json.dumps(body).encode())
+    monkeypatch.setattr(language, "_chosen", ["zh-CN"])
+    with pytest.raises(typer.Exit) as stopped:
+        Api._answer(answer)
+    said = " ".join(capsys.readouterr().err.split())
+    assert stopped.value.exit_code == 2
+    assert said.startswith("错误: 输入无效:课次 s1 的开始时间已过去"), said
+    assert "已拒绝" not in said, said

@@ -104,3 +104,53 @@ def test_usage_names_arguments_in_capitals() -> None:
     listed = CliRunner().invoke(app, ["program", "show", "--help"], prog_name="trainops")
     assert "\n  PROGRAM_ID  [required]\n" in listed.output  # the help's list names it alike
     assert "program_id" not in listed.output
+
+
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*[A-Za-z0-9_]")
+
+
+@pytest.mark.parametrize("width", [50, 60, 80])
+def test_chinese_help_fits_the_terminal_and_never_cuts_a_word(width: int) -> None:
+    """Issue 16: textwrap counted a Chinese character as one column and broke only at spaces,
+    so a zh-CN help ran past the edge and cut ``LANG`` into ``LA`` / ``NG``. Every command's
+    help: no line wider than the terminal, every English word of its options' help whole."""
+    from trainops.help_format import columns
+
+    runner = CliRunner()
+    for path in [[], *_command_paths()]:
+        shown = runner.invoke(
+            app,
+            ["--lang", "zh-CN", *path, "--help"],
+            prog_name="trainops",
+            terminal_width=width,
+        )
+        assert shown.exit_code == 0, shown.output
+        for line in shown.output.splitlines():
+            if len(line.split()) > 1 and not line.lstrip().startswith("-"):  # an option's name
+                assert columns(line) <= width, (path, width, line)
+        words = set(shown.output.split()) | {w for w in WORD.findall(shown.output)}
+        command = typer.main.get_command(app)
+        for word in path:
+            command = (
+                load(word, COMMANDS[word])
+                if word in COMMANDS and path[0] == word
+                else command.commands[word]  # type: ignore[attr-defined]
+            )
+        for param in command.params:
+            for english in WORD.findall(
+                OPTION_HELP_ZH_CN.get(getattr(param, "help", "") or "", "")
+            ):
+                assert english in words, (path, width, english, shown.output)
+
+
+def test_a_note_in_brackets_stays_whole_and_english_wraps_as_click_does() -> None:
+    from typer._click.formatting import wrap_text as click_wrap
+
+    from trainops.help_format import wrap_text
+
+    for width in range(8, 30):
+        lines = wrap_text("项目的 IANA 时区。 [默认:UTC] ID@时间[/小时],可重复", width).splitlines()
+        assert any("[默认:UTC]" in line for line in lines), lines
+        assert any("[/小时]," in line for line in lines), lines
+    english = "A unique id. Every word of it stays whole, and lines are filled as click fills them."
+    assert wrap_text(english, 30) == click_wrap(english, 30)

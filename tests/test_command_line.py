@@ -67,7 +67,8 @@ def test_a_program_from_the_shell(stack: dict[str, str], tmp_path: Path) -> None
     trainops(li, "program", "publish", "cli-1")
     assert json.loads(trainops(wang, "inbox", "--json")) == []
     assert trainops(wang, "inbox").strip() == "no open tasks: your inbox is empty"
-    assert trainops(wang, "inbox", "-o", "csv").splitlines()[0].startswith("task_id,program_id")
+    header = trainops(wang, "inbox", "-o", "csv").splitlines()[0]
+    assert header.startswith("task_id,person,relation,program_id")  # the same as with tasks
     shown = json.loads(trainops(li, "program", "show", "cli-1", "--json"))
     assert shown["program"]["status"] == "published" and shown["program"]["enrolled"] == 2
     actors = {entry["event_type"]: entry["actor"] for entry in shown["timeline"]}

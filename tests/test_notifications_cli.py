@@ -45,3 +45,38 @@ def test_the_notifications_table_says_the_zone_of_its_times(
     assert "2027-01-15 09:05 UTC" in table.output
     data = CliRunner().invoke(app, ["notifications", "--json"])
     assert json.loads(data.output)[0]["created_at"] == "2027-01-15T09:05:00+00:00"
+
+
+def test_notifications_as_csv_have_the_outboxs_fields_empty_or_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 16: the CSV header is the same for no notification as for some."""
+    from activities.outbox import notifications
+    from domain.listings import NOTIFICATION_FIELDS
+
+    assert tuple(column.name for column in notifications.c) == NOTIFICATION_FIELDS
+    monkeypatch.setattr("trainops.program_cli.api", _api)
+    monkeypatch.setenv("TRAINOPS_LANG", "en")
+    headers = []
+    for rows in ([], ROWS):
+        monkeypatch.setattr(_Client, "get", lambda self, path, rows=rows, **params: rows)
+        answer = CliRunner().invoke(app, ["notifications", "-o", "csv"])
+        assert answer.exit_code == 0, answer.output
+        headers.append(answer.output.splitlines()[0])
+    assert headers == [",".join(NOTIFICATION_FIELDS)] * 2
+
+
+def test_the_inbox_as_csv_has_the_same_header_empty_or_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from domain.listings import TASK_FIELDS
+
+    monkeypatch.setattr("trainops.program_cli.api", _api)
+    monkeypatch.setenv("TRAINOPS_LANG", "en")
+    headers = []
+    for rows in ([], [{"task_id": "t1", "program_id": "p1", "overdue": False}]):
+        monkeypatch.setattr(_Client, "get", lambda self, path, rows=rows, **params: rows)
+        answer = CliRunner().invoke(app, ["inbox", "-o", "csv"])
+        assert answer.exit_code == 0, answer.output
+        headers.append(answer.output.splitlines()[0])
+    assert headers == [",".join(TASK_FIELDS)] * 2

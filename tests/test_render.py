@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from trainops.render import Output, fail, rows_table, show_rows
@@ -125,3 +131,107 @@ def test_csv_cells_that_would_start_a_formula_are_text(capsys: pytest.CaptureFix
     lines = capsys.readouterr().out.splitlines()
     assert lines[1] == '"\'=HYPERLINK(""http://x"",""y"")",-5,\'+1 call,fine'
     assert lines[2] == "'@SUM(A1),3,'-- dashes,a=b"
+
+
+def test_piped_output_is_never_wrapped(tmp_path: Path) -> None:
+    """Issue 16: a path or an id printed to a pipe or a file stays on one line, to be copied
+    and grepped, even with ``COLUMNS`` exported (rich would fold at 80 columns)."""
+    folder = tmp_path / ("a-folder-name-long-enough-to-cross-eighty-columns-" * 2) / "certs"
+    env = {**os.environ, "COLUMNS": "80", "TRAINOPS_LANG": "en"}
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        env.pop(name, None)
+    trainops = Path(sys.executable).with_name("trainops")
+    command = [str(trainops), "certs", "generate", str(folder), "--days", "2"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert str(folder) in done.stdout and len(done.stdout.strip().splitlines()) == 1
+
+
+def test_a_program_list_as_csv_has_the_same_header_empty_or_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 16: the header is the schema's fields, not the first row's (6 columns for an
+    empty list, 20 otherwise, and a trainee's shorter rows another header again)."""
+    import contextlib
+    from collections.abc import Iterator
+
+    from typer.testing import CliRunner
+
+    from domain.listings import PROGRAM_FIELDS
+    from projections.tables import programs
+    from trainops.cli import app
+
+    listed: list[dict[str, Any]] = []
+
+    class _Client:
+        def get(self, path: str, **params: Any) -> list[dict[str, Any]]:
+            return listed
+
+    @contextlib.contextmanager
+    def _api() -> Iterator[_Client]:
+        yield _Client()
+
+    monkeypatch.setattr("trainops.program_cli.api", _api)
+    monkeypatch.setenv("TRAINOPS_LANG", "en")
+    headers = []
+    full = {name: f"v-{name}" for name in PROGRAM_FIELDS}
+    trainee = {name: full[name] for name in ("program_id", "title", "status", "timezone")}
+    for rows in ([], [full], [trainee]):
+        listed[:] = rows
+        answer = CliRunner().invoke(app, ["program", "list", "-o", "csv"])
+        assert answer.exit_code == 0, answer.output
+        headers.append(answer.output.splitlines()[0])
+    assert headers == [",".join(PROGRAM_FIELDS)] * 3
+    summary = {column.name for column in programs.c} - {"state", "department"}
+    assert set(PROGRAM_FIELDS) == summary  # every listed column of the read model, named once
+
+
+def test_users_tokens_and_seals_as_csv_are_headed_by_the_apis_models(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same header for no token as for some: the API's fields, held to its models."""
+    import contextlib
+    import dataclasses
+    from collections.abc import Iterator
+
+    from typer.testing import CliRunner
+
+    from accounts.model import TokenInfo
+    from api.rest.schemas import UserOut
+    from audit.digest import Seal
+    from domain.listings import TOKEN_FIELDS, USER_FIELDS
+    from trainops.cli import app
+
+    assert tuple(UserOut.model_fields) == USER_FIELDS
+    assert tuple(f.name for f in dataclasses.fields(TokenInfo)) == TOKEN_FIELDS
+    listed: list[dict[str, Any]] = []
+
+    class _Client:
+        def get(self, path: str, **params: Any) -> list[dict[str, Any]]:
+            return listed
+
+    @contextlib.contextmanager
+    def _api() -> Iterator[_Client]:
+        yield _Client()
+
+    monkeypatch.setattr("trainops.account_cli.api", _api)
+    monkeypatch.setattr("trainops.audit_cli.api", _api)
+    monkeypatch.setenv("TRAINOPS_LANG", "en")
+    seal = {
+        "seq": 1,
+        "position": 9,
+        "hash": "a" * 64,
+        "sealed_at": "2027-01-01T00:00:00+00:00",
+        "prev_seal_hash": "0" * 64,
+        "seal_hash": "b" * 64,
+    }
+    for command, row, header in (
+        (["tokens", "list"], {"token_id": "t1", "label": "ci", "roles": None}, TOKEN_FIELDS),
+        (["audit", "seals"], seal, tuple(Seal.model_fields)),
+    ):
+        headers = []
+        for rows in ([], [row]):
+            listed[:] = rows
+            answer = CliRunner().invoke(app, [*command, "-o", "csv"])
+            assert answer.exit_code == 0, answer.output
+            headers.append(answer.output.splitlines()[0])
+        assert headers == [",".join(header)] * 2, command

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from domain.listings import TOKEN_FIELDS
 from domain.roles import ROLES
 from trainops.api_client import (
     EXIT_REFUSED,
@@ -208,7 +209,7 @@ def list_tokens(as_json: AsJson = False, output: OutputOption = None) -> None:
     with api() as client:
         rows = client.get("/api/v1/tokens")
     columns = ["token_id", "label", "roles", "created_at", "expires_at", "revoked_at"]
-    show_rows(t("tokens"), rows, columns, output=output, as_json=as_json)
+    show_rows(t("tokens"), rows, columns, output=output, as_json=as_json, fields=TOKEN_FIELDS)
 
 
 @tokens_app.command("revoke")

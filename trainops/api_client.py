@@ -463,6 +463,9 @@ class Api:
         if code in (400, 422):
             reason = detail.removeprefix("invalid input").removeprefix(": ")
             reason = reason.removeprefix("输入无效").removeprefix(":")  # said in zh-CN
+            # a rule's refusal answered as bad input (a session in the past): said once, as
+            # bad input, never "invalid input: refused: ..."
+            reason = reason.removeprefix(t("refused:")).lstrip()
             said = t("invalid input: {detail}", detail=reason) if reason else t("invalid input")
             raise fail(said, EXIT_BAD_INPUT)
         raise fail(t("the server failed ({code}): {detail}", code=code, detail=detail), EXIT_SERVER)

@@ -314,7 +314,15 @@ def list_seals(as_json: AsJson = False, output: OutputOption = None) -> None:
             for s in client.get("/api/v1/audit/seals")
         ]
     columns = ["seq", "position", "sealed_at", "hash", "seal_hash"]
-    show_rows(t("seals"), found, columns, output=output, as_json=as_json, cells=_seal_cells)
+    show_rows(
+        t("seals"),
+        found,
+        columns,
+        output=output,
+        as_json=as_json,
+        cells=_seal_cells,
+        fields=tuple(Seal.model_fields),
+    )
     if found and not as_json and output in (None, Output.TABLE):
         errors.print(
             t("(hashes shortened to 12 characters; --json or --output csv shows them whole)"),

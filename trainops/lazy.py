@@ -28,6 +28,8 @@ from typer import _click
 from typer._click import exceptions as _click_exceptions
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
+from trainops.help_format import ColumnsHelpFormatter
+
 _typer_metavar = TyperArgument.make_metavar
 
 
@@ -188,7 +190,10 @@ def localize(ctx: _click.Context, lang: str) -> None:
 
 
 class LocalizedContext(_click.Context):
-    """A command's context whose ``--help`` is in the command line's language."""
+    """A command's context whose ``--help`` is in the command line's language, wrapped by
+    terminal columns (``trainops.help_format``: Chinese has no spaces to break at)."""
+
+    formatter_class = ColumnsHelpFormatter
 
     def get_help(self) -> str:
         from trainops.language import language

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from domain.listings import NOTIFICATION_FIELDS, PROGRAM_FIELDS, TASK_FIELDS
 from trainops.api_client import api
 from trainops.language import event, name, t
 from trainops.lazy import command_group
@@ -366,7 +367,7 @@ def list_programs(
     columns = ["program_id", "title", "specialist", "status", "planned_date", "enrolled"]
     if not as_json and output in (None, "table"):  # a status in words; JSON and CSV keep codes
         rows = [{**row, "status": t(str(row.get("status", "")))} for row in rows]
-    show_rows(t("programs"), rows, columns, output=output, as_json=as_json)
+    show_rows(t("programs"), rows, columns, output=output, as_json=as_json, fields=PROGRAM_FIELDS)
 
 
 def inbox(as_json: AsJson = False, utc: InUtc = False, output: OutputOption = None) -> None:
@@ -375,7 +376,9 @@ def inbox(as_json: AsJson = False, utc: InUtc = False, output: OutputOption = No
         tasks = client.get("/api/v1/inbox")
     columns = ["task_id", "program_id", "title", "step_name", "specialist", "budget", "due"]
     if as_json or output not in (None, "table"):
-        show_rows(t("your inbox"), tasks, columns, output=output, as_json=as_json)
+        show_rows(
+            t("your inbox"), tasks, columns, output=output, as_json=as_json, fields=TASK_FIELDS
+        )
         return
     if not tasks:
         show_rows(t("your inbox"), [], columns, empty=t("no open tasks: your inbox is empty"))
@@ -404,4 +407,5 @@ def notifications(
         output=output,
         as_json=as_json,
         cells=lambda row: {**row, "created_at": when(row.get("created_at"))},  # labelled UTC
+        fields=NOTIFICATION_FIELDS,
     )

@@ -21,6 +21,22 @@ if TYPE_CHECKING:  # the domain's models cost a tenth of a second to import; tab
     from domain.kpi import ExecutionKpis, Rate
 
 
+#: The width of a console that is not a terminal: no line is ever wrapped for a pipe or a
+#: file, where a path or an id split in two cannot be copied or grepped (issue 16).
+UNWRAPPED = 1_000_000
+
+
+def _made(*, stderr: bool) -> Console:
+    """A console as wide as its terminal; to a pipe or a file, one that never wraps (rich
+    would fold at 80 columns, or at ``COLUMNS``, a number meant for a screen)."""
+    from rich.console import Console
+
+    made = Console(stderr=stderr)
+    if made.is_terminal:
+        return made
+    return Console(stderr=stderr, width=UNWRAPPED)
+
+
 class _LazyConsole:
     """A rich ``Console`` made on first use: rich takes about as long to import as the
     interpreter takes to start, and a ``--json`` read command never draws a table
@@ -35,9 +51,7 @@ class _LazyConsole:
     def real(self) -> Console:
         made = object.__getattribute__(self, "_real")
         if made is None:
-            from rich.console import Console
-
-            made = Console(stderr=object.__getattribute__(self, "_stderr"))
+            made = _made(stderr=object.__getattribute__(self, "_stderr"))
             object.__setattr__(self, "_real", made)
         return cast("Console", made)
 
@@ -75,7 +89,7 @@ def fail(message: str, code: int = 2, *, to_stderr: bool = True) -> typer.Exit:
     and return the exit to raise (code 2: bad input)."""
     from rich.markup import escape
 
-    # soft_wrap: one line however narrow the terminal (or 80 columns when not a terminal).
+    # soft_wrap: one line however narrow the terminal.
     (errors if to_stderr else console).print(
         f"[red]{escape(t('error:'))}[/red] {escape(message)}", soft_wrap=True
     )
@@ -120,12 +134,18 @@ def _cell(value: Any) -> str:
     return "" if plain is None else str(plain)
 
 
-def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] = ()) -> None:
-    """Every field of every row, plain text (lists and objects as JSON), one header line (the
-    table's ``columns`` when there is no row to name the fields)."""
+def write_csv(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str] = (), fields: Sequence[str] = ()
+) -> None:
+    """Every field of every row, plain text (lists and objects as JSON), one header line:
+    ``fields``, the schema's, whatever the rows (a script reads the same columns from an empty
+    list as from a full one); without a schema, the rows' fields (the table's ``columns`` when
+    there is no row to name them)."""
     import csv
 
-    names = list(dict.fromkeys(name for row in rows for name in row)) or list(columns)
+    names = (
+        list(fields) or list(dict.fromkeys(name for row in rows for name in row)) or list(columns)
+    )
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(names)
     for row in rows:
@@ -143,18 +163,20 @@ def show_rows(
     data: Any = None,
     empty: str | None = None,
     cells: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    fields: Sequence[str] = (),
 ) -> None:
     """A list as ``--output`` asks: a table of ``columns`` (the default), ``json`` (``data``
     if given, else the rows) or ``csv`` (every field). ``--json`` is ``--output json``.
     ``empty``: the sentence a person reads instead of an empty table (JSON and CSV stay data).
-    ``cells``: how a row reads in the table (a local time, a shortened hash); data stays whole."""
+    ``cells``: how a row reads in the table (a local time, a shortened hash); data stays whole.
+    ``fields``: the schema's fields, CSV's header however many rows there are."""
     chosen = Output.JSON if as_json else (output or Output.TABLE)
     if chosen is Output.TABLE and not rows and empty is not None:
         console.print(empty, markup=False)
     elif chosen is Output.JSON:
         print_json(rows if data is None else data)
     elif chosen is Output.CSV:
-        write_csv(rows, columns)
+        write_csv(rows, columns, fields)
     else:
         rows_table(title, [cells(r) for r in rows] if cells else rows, columns)
 

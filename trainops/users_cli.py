@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from domain.listings import USER_FIELDS
 from domain.roles import ROLES
 from trainops.api_client import api
 from trainops.language import t
@@ -88,7 +89,9 @@ def list_users(as_json: AsJson = False, output: OutputOption = None) -> None:
         users = client.get("/api/v1/users")
     rows = [{**u, "roles": ", ".join(u["roles"])} for u in users]
     columns = ["username", "display_name", "roles", "active"]
-    show_rows(t("users"), rows, columns, output=output, as_json=as_json, data=users)
+    show_rows(
+        t("users"), rows, columns, output=output, as_json=as_json, data=users, fields=USER_FIELDS
+    )
 
 
 @users_app.command("roles")

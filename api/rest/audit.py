@@ -159,6 +159,21 @@ def verify(
     )
 
 
+def _not_intact(exc: LogNotIntact) -> Conflict:
+    """A log that does not verify, keyed: a 409 in the reader's language, with its first
+    problem as data."""
+    first = exc.report.first_problem
+    if first is None:
+        return Conflict("error.log_not_intact_bare")
+    return Conflict(
+        "error.log_not_intact",
+        count=len(exc.report.problems),
+        kind=first.kind,
+        position=first.position,
+        detail=first.detail,
+    )
+
+
 @router.get(
     "/digest",
     summary="A digest (position + hash) to keep outside the system",
@@ -170,20 +185,6 @@ def digest(principal: CurrentPrincipal, services: ServicesDep) -> Digest:
         return take_digest(services.database.store)
     except LogNotIntact as exc:
         raise _not_intact(exc) from exc
-
-
-def _not_intact(exc: LogNotIntact) -> Conflict:
-    """The refusal in the reader's language, with the first problem as data."""
-    first = exc.report.first_problem
-    if first is None:
-        return Conflict("error.log_not_intact_plain")
-    return Conflict(
-        "error.log_not_intact",
-        count=len(exc.report.problems),
-        kind=first.kind,
-        position=first.position,
-        detail=first.detail,
-    )
 
 
 @router.get("/seals", summary="The digests the system sealed itself, oldest first")
@@ -234,7 +235,7 @@ def seal(
     except LogNotIntact as exc:
         raise _not_intact(exc) from exc
     except WitnessError as exc:
-        raise Conflict("error.witness_refused", reason=str(exc)) from exc
+        raise Conflict("error.witness_refused", detail=exc) from exc
     return SealOut(
         seq=outcome.seq,
         position=outcome.position,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,7 @@ def test_fact_rules_are_read_and_checked() -> None:
         (('prepare_at: "09:00"', 'prepare_at: "nine"'), r"line \d+ \(reminders\.prepare_at\)"),
         (("  - id: manager", "  - idd: manager"), r"approval\.steps\.0"),
         (("channel: wecom", "channel: slack"), r"unknown channel 'slack'"),
-        (("steps:", "steps: ["), r"line \d+: not valid YAML"),
+        (("steps:", "steps: ["), r"line \d+, column \d+: not valid YAML \(expected"),
         (("confirmation: none", "confirmation: maybe"), r"line \d+ \(facts\.exam_scores"),
     ],
 )
@@ -65,3 +66,37 @@ def test_unreadable_files_are_refused(tmp_path: Path) -> None:
         load_admin_config(binary)
     with pytest.raises(ConfigFileError, match="cannot read"):
         load_admin_config(tmp_path / "missing.yaml")
+
+
+@pytest.mark.parametrize(
+    ("document", "chinese"),
+    [
+        (
+            "approval:\n  steps: [1, 2\n  name: x\n",
+            "第 3 行第 7 列:不是有效的 YAML(此处应为 ',' 或 ']'",
+        ),
+        (
+            "approval:\n  name: x\n   steps: 1\n",
+            "第 3 行第 9 列:不是有效的 YAML(此处不能出现“键: 值”",
+        ),
+        ("approval:\n\tname: x\n", "第 2 行第 1 列:不是有效的 YAML(字符 '\\t' 不能出现在此处"),
+        ("a: 'unclosed\n", "第 2 行第 1 列:不是有效的 YAML(文档意外结束"),
+    ],
+)
+def test_broken_yaml_is_one_line_with_its_column_in_either_language(
+    document: str, chinese: str
+) -> None:
+    """Issue 16: PyYAML's five lines of English (context, problem, carets) were the message,
+    in zh-CN too; now one line, the problem in the reader's language, with line and column."""
+    from services.error_texts import say
+
+    with pytest.raises(ConfigFileError) as refused:
+        parse_admin_config(document, "trainops.yaml")
+    error = refused.value
+    english = say(error.key, error.params, "en")
+    said = say(error.key, error.params, "zh-CN")
+    assert english is not None and said is not None
+    assert len(english.splitlines()) == 1 and len(said.splitlines()) == 1, said
+    assert ", column " in english and "^" not in english, english
+    assert said.startswith("trainops.yaml,") and chinese in said, said
+    assert not re.search(r"[A-Za-z]{4,}", said.replace("trainops.yaml", "").replace("YAML", ""))

@@ -72,3 +72,52 @@ async def test_params_are_raw_data_and_the_text_quotes_them(world: World) -> Non
     assert (twice["code"], twice["params"]) == ("program.already_enrolled", {"trainee": "emp.1"})
     assert twice["detail"] == "refused: 'emp.1' is already enrolled"
     assert twice_zh["detail"] == "已拒绝: 'emp.1' 已报名"
+
+
+def test_temporal_out_of_reach_is_said_in_the_readers_language() -> None:
+    """Issue 16: the API's 503 when Temporal cannot be reached was English under zh-CN."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from api.errors import install
+    from services.errors import TemporalUnavailable
+
+    app = FastAPI()
+    install(app, lambda request, code, message, translated=False: None)  # type: ignore[arg-type]
+
+    @app.get("/api/v1/down")
+    def down() -> None:
+        raise TemporalUnavailable("error.temporal_unreachable", address="temporal:7233")
+
+    client = TestClient(app)
+    english = client.get("/api/v1/down").json()
+    chinese = client.get("/api/v1/down", headers={"Accept-Language": "zh-CN"}).json()
+    assert english["detail"] == (
+        "cannot reach Temporal at temporal:7233; nothing was changed, try again shortly"
+    )
+    assert chinese["detail"] == "无法连接 temporal:7233 上的 Temporal;未做任何更改,请稍后重试"
+    assert chinese["code"] == english["code"] == "error.temporal_unreachable"
+
+
+def test_the_workflows_invalid_input_is_said_with_one_prefix() -> None:
+    """Issue 16: the workflow's "invalid input: ..." came back as "invalid input: invalid
+    input: ..." (and "输入无效:invalid input: ..." under zh-CN)."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from api.errors import install
+    from services.program_client import ActionRefused
+
+    app = FastAPI()
+    install(app, lambda request, code, message, translated=False: None)  # type: ignore[arg-type]
+
+    @app.post("/api/v1/act")
+    def act() -> None:
+        raise ActionRefused("invalid input: note: too long", "InvalidInput")
+
+    client = TestClient(app)
+    english = client.post("/api/v1/act")
+    chinese = client.post("/api/v1/act", headers={"Accept-Language": "zh-CN"})
+    assert english.status_code == chinese.status_code == 422
+    assert english.json()["detail"] == "invalid input: note: too long"
+    assert chinese.json()["detail"] == "输入无效:note: too long"

@@ -73,7 +73,7 @@ def test_validation_errors_name_the_field_and_say_the_problem_in_chinese(
     _, err = run(li, *plan, "--planned-date", "2099-13-20", code=2)
     assert "计划完成日期:日历上没有 '2099-13-20' 这一天" in err and not ENGLISH.search(err), err
     _, err = run(li, "program", "survey", "p", "--score", "overall=150", code=2)
-    assert "分数.overall:应不大于 100" in err and not ENGLISH.search(err), err
+    assert "分数的 overall:应不大于 100" in err and not ENGLISH.search(err), err
 
     # The HTTP API: the 422's detail in the request's language, its errors the same in both.
     token = json.loads(Path(zh["TRAINOPS_CREDENTIALS_FILE"]).read_text())["token"]

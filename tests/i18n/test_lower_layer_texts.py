@@ -174,3 +174,53 @@ def test_a_rule_of_the_configuration_reads_in_chinese() -> None:
     assert str(refused).endswith("quorum 3 exceeds the 2 people named")
     chinese = error_texts.say(refused.key, refused.params, "zh-CN")
     assert chinese == "配置,第 3 行(approval.steps.0):法定人数 3 超过了指定的 2 人"
+
+
+def test_several_values_in_a_parameter_read_as_a_list_of_words() -> None:
+    """Issue 16: a list passed as a parameter showed as ``['a', 'b']`` (each item quoted, as
+    Python writes it); every layer says ``a, b``, in the data and in both languages."""
+    from activities.admin_config import ConfigFileError
+    from domain.refusals import refused
+    from services.error_texts import say
+    from services.errors import Invalid
+
+    rule = refused("program.sessions_not_completed", p0=["s1", "s2"])
+    assert str(rule) == "sessions not completed yet: s1, s2" and rule.params["p0"] == "s1, s2"
+    case = Invalid("error.exam_unanswered", questions=("q1", "q2"))
+    assert "(unanswered: q1, q2)" in str(case) and case.params["questions"] == "q1, q2"
+    chinese = say(case.key, case.params, "zh-CN")
+    assert chinese is not None and "q1, q2" in chinese and "[" not in chinese
+    config = ConfigFileError("config.bad_value", source="x.yaml", detail={"b", "a"})
+    assert str(config) == "x.yaml: a value cannot be read (a, b)"
+
+
+def test_a_rule_passed_on_in_english_reads_in_chinese_when_known() -> None:
+    """Issue 16: a bidirectional override in a title, or a planned date before the last
+    session, came to a zh-CN reader as the domain's English sentence (with a raw field path)."""
+    from collections.abc import Callable
+    from datetime import UTC, date, datetime
+
+    from domain.events import Session
+    from domain.plan_rules import check_planned_date
+    from domain.text import check_no_bidi_controls
+    from services.error_texts import say
+    from services.errors import Invalid
+
+    session = Session(
+        session_id="s1", starts_at=datetime(2030, 1, 5, 9, tzinfo=UTC), duration_hours=2
+    )
+    said = []
+    rules: tuple[Callable[[], None], ...] = (
+        lambda: check_no_bidi_controls({"sessions": [{"title": "a\u202eb"}]}),
+        lambda: check_planned_date(date(2030, 1, 1), [session], "Asia/Shanghai"),
+    )
+    for rule in rules:
+        with pytest.raises(ValueError) as refused:
+            rule()
+        passed = Invalid.passing(refused.value)
+        assert say(passed.key, passed.params, "en") == str(refused.value)
+        said.append(say(passed.key, passed.params, "zh-CN"))
+    assert said[0] == (
+        "课次第 1 项的标题的第 2 个字符 U+202E 是双向文字控制符:它会让文字的显示顺序与存储顺序不同"
+    )
+    assert said[1] is not None and said[1].startswith("计划完成日期 2030-01-01 早于课次 s1")

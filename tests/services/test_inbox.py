@@ -83,3 +83,13 @@ def test_overdue_follows_the_deadline_or_the_default_due_days(database: Database
     assert sorted(ids(on_time)) == ["new", "soon"]
     both = open_tasks(database.engine, "appr.wu", DUE_DAYS, overdue=True, search="prog-old")
     assert ids(both) == ["old"]
+
+
+def test_a_task_has_the_fields_the_command_line_heads_its_csv_with(database: Database) -> None:
+    """``trainops inbox -o csv`` names its columns from ``domain.listings.TASK_FIELDS`` (the
+    same header for an empty inbox): a task read here has exactly those fields."""
+    from domain.listings import TASK_FIELDS
+
+    fill(database, task("f1"))
+    [found] = open_tasks(database.engine, "appr.wu", DUE_DAYS)
+    assert sorted(found) == sorted(TASK_FIELDS)

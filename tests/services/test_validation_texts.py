@@ -3,6 +3,7 @@ said to be empty beside its own wrong item), in English and Chinese alike."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -43,3 +44,22 @@ def test_our_validators_speak_without_pydantics_prefix() -> None:
     session = {"session_id": "s1", "starts_at": start}
     said = invalid_input(_errors(sessions=(session,), trainees=("e1", "e1")), "en")
     assert "trainees must not repeat" in said and "Value error" not in said, said
+
+
+def test_chinese_names_a_field_in_words_never_as_a_dotted_path() -> None:
+    """Issue 16: ``sessions.0.starts_at`` (or ``课次第 1 项.开始时间``) read in a Chinese
+    error; a session's field, a text rule's path and a score's name are said in words."""
+    from services.validation_texts import field_name
+
+    start = datetime(2030, 1, 15, 9, tzinfo=UTC)
+    session = {"session_id": "s1", "starts_at": start, "duration_hours": 0}
+    said = invalid_input(_errors(sessions=(session,)), "zh-CN")
+    assert said.startswith("输入无效:课次第 1 项的时长(小时):"), said
+    assert field_name(("body", "scores", "overall"), "zh-CN") == "分数的 overall"
+    control = _errors(
+        sessions=({**session, "starts_at": start.replace(tzinfo=UTC)},), title="a\x07"
+    )
+    said = invalid_input(control, "zh-CN")
+    assert "标题的第 2 个字符 U+0007 是控制字符" in said, said
+    for words in (said, invalid_input(_errors(sessions=(session,)), "zh-CN")):
+        assert not re.search(r"[a-z]\.\w|contains|sessions|title", words), words
