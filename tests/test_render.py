@@ -151,8 +151,6 @@ def test_a_program_list_as_csv_has_the_same_header_empty_or_not(
 ) -> None:
     """Issue 16: the header is the schema's fields, not the first row's (6 columns for an
     empty list, 20 otherwise, and a trainee's shorter rows another header again)."""
-    import contextlib
-    from collections.abc import Iterator
 
     from typer.testing import CliRunner
 
@@ -161,15 +159,7 @@ def test_a_program_list_as_csv_has_the_same_header_empty_or_not(
     from trainops.cli import app
 
     listed: list[dict[str, Any]] = []
-
-    class _Client:
-        def get(self, path: str, **params: Any) -> list[dict[str, Any]]:
-            return listed
-
-    @contextlib.contextmanager
-    def _api() -> Iterator[_Client]:
-        yield _Client()
-
+    _api = _answering(listed)
     monkeypatch.setattr("trainops.program_cli.api", _api)
     monkeypatch.setenv("TRAINOPS_LANG", "en")
     headers = []
@@ -189,9 +179,7 @@ def test_users_tokens_and_seals_as_csv_are_headed_by_the_apis_models(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The same header for no token as for some: the API's fields, held to its models."""
-    import contextlib
     import dataclasses
-    from collections.abc import Iterator
 
     from typer.testing import CliRunner
 
@@ -204,15 +192,7 @@ def test_users_tokens_and_seals_as_csv_are_headed_by_the_apis_models(
     assert tuple(UserOut.model_fields) == USER_FIELDS
     assert tuple(f.name for f in dataclasses.fields(TokenInfo)) == TOKEN_FIELDS
     listed: list[dict[str, Any]] = []
-
-    class _Client:
-        def get(self, path: str, **params: Any) -> list[dict[str, Any]]:
-            return listed
-
-    @contextlib.contextmanager
-    def _api() -> Iterator[_Client]:
-        yield _Client()
-
+    _api = _answering(listed)
     monkeypatch.setattr("trainops.account_cli.api", _api)
     monkeypatch.setattr("trainops.audit_cli.api", _api)
     monkeypatch.setenv("TRAINOPS_LANG", "en")
@@ -235,3 +215,19 @@ def test_users_tokens_and_seals_as_csv_are_headed_by_the_apis_models(
             assert answer.exit_code == 0, answer.output
             headers.append(answer.output.splitlines()[0])
         assert headers == [",".join(header)] * 2, command
+
+
+def _answering(listed: list[dict[str, Any]]) -> Any:
+    """A stand-in for the commands' ``api()``: every GET answers ``listed`` as it is then."""
+    import contextlib
+    from collections.abc import Iterator
+
+    class _Client:
+        def get(self, path: str, **params: Any) -> list[dict[str, Any]]:
+            return listed
+
+    @contextlib.contextmanager
+    def _api() -> Iterator[_Client]:
+        yield _Client()
+
+    return _api
