@@ -305,6 +305,30 @@ def unstaffable_step(route: ApprovalRoute, excluded: str | None) -> tuple[RouteS
     return None
 
 
+def unstaffable_policy_step(policy: ApprovalPolicy) -> tuple[PolicyStep, int] | None:
+    """A step of ``policy`` that can never reach its quorum when every step with named people
+    or a group applies to a program (nobody approves two steps), and how many could decide it;
+    steps of a department manager or of the plan's approvers depend on the program and are
+    left out. Checked when a configuration is saved, as a warning."""
+    known = [s for s in policy.steps if s.approvers.people or s.approvers.group is not None]
+    route = ApprovalRoute(
+        policy=policy.name,
+        steps=tuple(
+            RouteStep(
+                step_id=s.id,
+                name=s.name,
+                candidates=s.approvers.people or policy.groups.get(s.approvers.group or "", ()),
+                quorum=s.quorum,
+            )
+            for s in known
+        ),
+    )
+    short = unstaffable_step(route, None)
+    if short is None:
+        return None
+    return next(s for s in known if s.id == short[0].step_id), short[1]
+
+
 class PolicyError(Exception):
     """A policy that cannot route this program; the message says what to configure, ``code``
     and ``params`` say it for a catalog (``domain.refusals``; the reader's language)."""

@@ -21,6 +21,7 @@ from activities.config_versions import (
     in_force,
     save_version,
 )
+from domain.approval import unstaffable_policy_step
 from eventlog.store import EventStore
 from services.error_texts import say
 from services.errors import Conflict, Invalid, NotFound
@@ -63,9 +64,9 @@ def problems(document: str, lang: str = "en") -> list[Problem]:
 
 def people_warnings(engine: Engine, document: str, lang: str = "en") -> list[str]:
     """The people ``document``'s approval policy names who are not active users with the role
-    they need, in ``lang`` (empty: everyone is, or the document is no configuration). Warnings,
-    never refusals: an admin may save the policy before creating its users, but a typo would
-    otherwise leave a task waiting on no one."""
+    they need, and a step the four-eyes rule would leave short, in ``lang`` (empty: none, or
+    the document is no configuration). Warnings, never refusals: an admin may save the policy
+    before creating its users, but a typo would otherwise leave a task waiting on no one."""
     try:
         config = check_document(document)
     except ConfigFileError:
@@ -75,11 +76,17 @@ def people_warnings(engine: Engine, document: str, lang: str = "en") -> list[str
         role: active_with_role(engine, {n.username for n in named if n.role == role}, role)
         for role in {n.role for n in named}
     }
-    return [
+    warned = [
         say(f"config.inactive_person.{n.kind}", {"username": n.username, **n.where}, lang) or ""
         for n in named
         if n.username not in active[n.role]
     ]
+    short = unstaffable_policy_step(config.approval)
+    if short is not None:
+        step, eligible = short
+        params = {"step": step.id, "quorum": step.quorum, "eligible": eligible}
+        warned.append(say("config.step_unstaffable", params, lang) or "")
+    return warned
 
 
 @dataclass(frozen=True)

@@ -180,6 +180,11 @@ EN: dict[str, str] = {
     "config.inactive_person.admins": (
         "admins names {username}, who is not an active user with the admin role"
     ),
+    "config.step_unstaffable": (
+        "step {step!r} can never reach its quorum of {quorum} when the steps before it apply too: "
+        "only {eligible} of its approvers remain once each earlier step has its own (nobody "
+        "approves two steps); a program it applies to is refused at submission"
+    ),
     "config.inactive_people_hint": (
         "a task for them would wait on no one: create them (trainops users create), give them "
         "the role (trainops users roles) or enable them, or correct the names"
@@ -370,6 +375,11 @@ ZH_CN: dict[str, str] = {
         "步骤 {step} 升级给 {username}，但其不是具有审批人角色的在用用户"
     ),
     "config.inactive_person.admins": "admins 中的 {username} 不是具有管理员角色的在用用户",
+    "config.step_unstaffable": (
+        "当之前的步骤也适用时，步骤 {step!r} 永远无法达到法定人数 {quorum}："
+        "每个先前步骤各占其审批人后，只剩 {eligible} 名（同一人不能审批两个步骤）；"
+        "适用它的项目在提交时会被拒绝"
+    ),
     "config.inactive_people_hint": (
         "发给他们的任务将无人处理：请创建用户（trainops users create）、授予角色"
         "（trainops users roles）或启用他们，或更正名字"

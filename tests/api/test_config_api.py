@@ -73,6 +73,18 @@ async def test_the_api_checks_a_document_and_records_nothing(world: World) -> No
         assert valid.status_code == 200, valid.text
         assert valid.json()["valid"] is True and valid.json()["problems"] == []
         assert any("hr.zhang" in w for w in valid.json()["warnings"])
+        assert not any("never reach its quorum" in w for w in valid.json()["warnings"])
+        # the committee's three are asked for the procurement step too: 2 of 3 cannot follow
+        tight = DOCUMENT.replace(
+            "approvers: {group: procurement}",
+            "approvers: {people: [com.a, com.b]}\n      quorum: 2",
+        )
+        short = await admin.post("/api/v1/config/check", json={"document": tight})
+        assert short.json()["valid"] is True, short.text
+        assert any(
+            "step 'committee' can never reach its quorum of 2" in w
+            for w in short.json()["warnings"]
+        ), short.text
         broken = "approval:\n  name: x\n  steps: nope\n"
         invalid = await admin.post("/api/v1/config/check", json={"document": broken})
         assert invalid.status_code == 200, invalid.text
