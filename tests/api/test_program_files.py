@@ -53,9 +53,27 @@ async def test_a_roster_file_is_checked_whole_then_enrolled_and_resumed(
         refused = await upload(li, "files-1/roster", bad)
         assert refused.status_code == 422, refused.text
         assert refused.json()["rows"] == [
-            {"row": 32, "value": "ghost.1@example.com", "problem": "unknown employee id"},
-            {"row": 33, "value": "staff.004@example.com", "problem": "duplicate of row 6"},
-            {"row": 34, "value": "not an id!", "problem": "not an employee id"},
+            {
+                "row": 32,
+                "value": "ghost.1@example.com",
+                "code": "row.unknown_employee",
+                "params": {},
+                "problem": "unknown employee id",
+            },
+            {
+                "row": 33,
+                "value": "staff.004@example.com",
+                "code": "row.duplicate",
+                "params": {"first": 6},
+                "problem": "duplicate of row 6",
+            },
+            {
+                "row": 34,
+                "value": "not an id!",
+                "code": "row.not_an_id",
+                "params": {},
+                "problem": "not an employee id",
+            },
         ]
         assert "nothing was recorded" in refused.json()["detail"]
         assert of_type(world, "files-1", "TraineeEnrolled", "trainee") == before
@@ -93,7 +111,13 @@ async def test_a_roster_file_is_checked_whole_then_enrolled_and_resumed(
         strangers = await upload(li, "files-1/sessions/s1/attendance", sheet + b"ghost.2\n")
         assert strangers.status_code == 422
         assert strangers.json()["rows"] == [
-            {"row": 12, "value": "ghost.2", "problem": "not enrolled in this program"}
+            {
+                "row": 12,
+                "value": "ghost.2",
+                "code": "row.not_enrolled",
+                "params": {},
+                "problem": "not enrolled in this program",
+            }
         ]
         no_session = await upload(li, "files-1/sessions/s9/attendance", sheet)
         assert no_session.status_code == 422 and "no session 's9'" in no_session.text

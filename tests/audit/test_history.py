@@ -40,18 +40,18 @@ def test_a_person_is_found_as_actor_and_as_trainee(demo: Database) -> None:
     trainee = plan.payload["trainees"][0]
     mine = list(iter_history(demo.store, HistoryFilter(person=trainee)))
     assert mine and all(e.involvement for e in mine)
-    enrolled_at = next(
-        e.stream_version
+    enrolled_at = {  # in every program that enrols them, not only the first
+        e.stream_id: e.stream_version
         for e in everything
         if e.event_type == "TraineeEnrolled" and e.payload["trainee"] == trainee
-    )
+    }
     reminded = [  # recorded by reference: a count and a digest, the roster version
         e.position
         for e in everything
         if e.event_type == "ReminderSent"
-        and e.stream_id == plan.stream_id
+        and e.stream_id in enrolled_at
         and e.payload["kind"] == "attend_session"
-        and e.payload["roster_version"] >= enrolled_at
+        and e.payload["roster_version"] >= enrolled_at[e.stream_id]
     ]
     assert reminded
     expected = [
