@@ -341,6 +341,13 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"model": Problem, "description": "Signed in, but not allowed; nothing was recorded."},
     422: {"model": ValidationProblem, "description": "Bad input; nothing was recorded."},
 }
+TOO_LARGE: dict[int | str, dict[str, Any]] = {
+    413: {
+        "model": Problem,
+        "description": "The body is over the API's size limit (TRAINOPS_API_MAX_REQUEST_BYTES); "
+        "nothing was read or recorded.",
+    }
+}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No such thing."}
 }

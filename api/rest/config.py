@@ -26,7 +26,7 @@ from api.dependencies import (
     request_language,
     require_role,
 )
-from api.errors import COMMON_RESPONSES, NOT_FOUND
+from api.errors import COMMON_RESPONSES, NOT_FOUND, TOO_LARGE
 from domain.streams import CONFIG_STREAM
 from services import configuration
 from services.errors import Unavailable
@@ -143,6 +143,7 @@ def get_version(
     responses={
         409: {"description": "Another admin saved after the version this change started from."},
         422: {"description": "The document is not a valid configuration; nothing was saved."},
+        **TOO_LARGE,
     },
 )
 async def put_config(
@@ -164,6 +165,7 @@ async def put_config(
 @router.post(
     "/config/check",
     summary="Check a document as a save would (admins); records nothing",
+    responses=TOO_LARGE,
 )
 async def check_config(
     body: DocumentIn, principal: CurrentPrincipal, services: ServicesDep, request: Request
