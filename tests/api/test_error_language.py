@@ -95,7 +95,7 @@ def test_temporal_out_of_reach_is_said_in_the_readers_language() -> None:
     assert english["detail"] == (
         "cannot reach Temporal at temporal:7233; nothing was changed, try again shortly"
     )
-    assert chinese["detail"] == "无法连接 temporal:7233 上的 Temporal;未做任何更改,请稍后重试"
+    assert chinese["detail"] == "无法连接 temporal:7233 上的 Temporal;未做任何更改，请稍后重试"
     assert chinese["code"] == english["code"] == "error.temporal_unreachable"
 
 
