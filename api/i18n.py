@@ -354,13 +354,6 @@ ZH_CN: dict[str, str] = {
     "all": "全部",
     "(none)": "(无)",
     "system": "系统",
-    "Loaded: the counts are below.": "已导入:数量见下表。",
-    "The valid rows are loaded; the rejected rows are listed below.": (
-        "有效行已导入;被拒绝的行列在下面。"
-    ),
-    "Nothing was loaded: the rejected rows are listed below.": (
-        "未导入任何内容:被拒绝的行列在下面。"
-    ),
     # The built-in approval step (domain.approval); an admin's own step names show as typed.
     # --- end of the screens helper's block
 }

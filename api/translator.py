@@ -15,8 +15,11 @@ from api.languages import DEFAULT, LANGUAGES
 from api.refusal_texts import ZH_CN as REFUSALS_ZH_CN
 from api.refusal_texts import in_chinese
 from domain.refusals import REFUSALS, in_english
+from imports.common import Rejection
+from imports.report import ImportReport
 from projections.event_texts import built_in, decode, render
 from services.error_texts import say
+from services.validation_texts import describe
 
 
 class Translator:
@@ -66,11 +69,32 @@ class Translator:
     def error(self, exc: BaseException) -> str:
         """A use case's error (``services.error_texts``) in this language, from its key; a
         refusal of the rules passed on by its code; its English words otherwise."""
-        key, params = getattr(exc, "key", ""), getattr(exc, "params", {})
-        said = say(key, params, self.lang) if isinstance(params, dict) else None
-        if said is not None:
-            return said
-        return self._refusal(key, params, str(exc))
+        return self.keyed(getattr(exc, "key", ""), getattr(exc, "params", {}), str(exc))
+
+    def keyed(self, key: object, params: object, english: str) -> str:
+        """Words said by a key: a use case's or an import's (``services.error_texts``), or a
+        rule's (``domain.refusals``); ``english`` when neither fits."""
+        said = (
+            say(key, params, self.lang)
+            if isinstance(key, str) and isinstance(params, dict)
+            else None
+        )
+        return said if said is not None else self._refusal(key, params, english)
+
+    def rejected_row(self, row: Rejection) -> str:
+        """Why an import rejected a row: pydantic's errors field by field, else its key."""
+        if row.errors and self.lang != "en":
+            return describe(row.errors, self.lang)
+        return self.keyed(row.code, row.params, row.reason)
+
+    def report(self, report: ImportReport) -> ImportReport:
+        """An import's report with its last words and every rejected row's ``problem`` in
+        this language (a copy)."""
+        said = report.model_copy(deep=True)
+        said.message = self.keyed(report.message_code, report.message_params, report.message)
+        for row in said.rejected:
+            row.problem = self.rejected_row(row)
+        return said
 
     def refused(self, exc: BaseException) -> str:
         """A refusal as the pages show it: "refused: " and why."""

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid5
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy import select
 
 from domain.days import parse_day
@@ -29,13 +29,12 @@ from eventlog import EventStore, NewEvent
 from eventlog.batch import StreamAppend, append_all
 from eventlog.engine import READ_ONLY
 from eventlog.schema import events
+from imports.problems import FileProblem, ImportProblem, RowError, validation_reason
+
+__all__ = ["FileProblem", "RowError", "validation_reason"]
 
 #: Namespace of every id an import derives (uuid5 of this and a name).
 IMPORT_NAMESPACE = UUID("6f1d3c2e-8a4b-5c7d-9e0f-1a2b3c4d5e6f")
-
-
-class FileProblem(Exception):
-    """The whole file cannot be read (encoding, format, columns): nothing is imported."""
 
 
 @dataclass(frozen=True)
@@ -48,10 +47,30 @@ class Row:
 
 
 class Rejection(BaseModel):
+    """A rejected row: where, its record, and why: ``reason`` in English, ``code`` and
+    ``params`` (``imports.texts``) and pydantic's ``errors`` for saying it in another language;
+    ``problem`` is filled where the report is read, in the reader's language."""
+
     where: str
     kind: str
     key: str
     reason: str
+    code: str = ""
+    params: dict[str, Any] = {}
+    errors: list[dict[str, Any]] = []
+    problem: str | None = None
+
+    @classmethod
+    def of(cls, row: Row, kind: str, key: str, why: ImportProblem) -> Rejection:
+        return cls(
+            where=row.where,
+            kind=kind,
+            key=key,
+            reason=str(why),
+            code=why.code,
+            params=why.params,
+            errors=why.errors,
+        )
 
 
 def sha256_of(data: bytes) -> str:
@@ -63,15 +82,14 @@ def decode(path: Path, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        hint = ""
+        code = "import.not_utf8"
         try:
             data.decode("gb18030")
-            hint = " It looks like GBK/GB18030 (a Chinese Excel export)."
+            code = "import.not_utf8_gbk"
         except UnicodeDecodeError:
             pass
         raise FileProblem(
-            f"{path.name}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}).{hint}"
-            " Save it as UTF-8 (Excel: 'CSV UTF-8') and import again."
+            code, file=path.name, byte=f"{data[exc.start]:02x}", offset=exc.start
         ) from exc
 
 
@@ -91,9 +109,9 @@ def read_table(
         try:
             parsed = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise FileProblem(f"{path.name}: not valid JSON ({exc})") from exc
+            raise not_json(path.name, exc) from exc
         if not isinstance(parsed, list) or not all(isinstance(x, dict) for x in parsed):
-            raise FileProblem(f"{path.name}: expected a JSON array of objects")
+            raise FileProblem("import.not_json_array", file=path.name)
         return json_rows(path.name, kind, parsed, required, optional)
     reader = csv.DictReader(io.StringIO(text))
     try:
@@ -109,7 +127,7 @@ def read_table(
             rows.append(Row(f"{path.name}:{reader.line_num}", kind, cells))
     except csv.Error as exc:  # a field over 128 KiB, a NUL byte, an unclosed quote at the end
         raise FileProblem(
-            f"{path.name}:{reader.line_num}: not a CSV file this import can read ({exc})"
+            "import.not_csv", file=path.name, line=reader.line_num, problem=str(exc)
         ) from exc
     return rows
 
@@ -139,20 +157,26 @@ def check_columns(
 ) -> None:
     missing = [c for c in required if c not in found]
     unknown = [c for c in found if c not in required and c not in optional]
-    problems = []
-    if missing:
-        problems.append(f"missing column(s) {', '.join(missing)}")
-    if unknown:
-        problems.append(f"unknown column(s) {', '.join(unknown)}")
-    if problems:
-        expected = ", ".join([*required, *(f"[{c}]" for c in optional)])
-        what = "fields" if per_row else "columns"
-        raise FileProblem(f"{where}: {'; '.join(problems)}. Expected {what}: {expected}")
+    if missing or unknown:
+        code = (
+            "import.missing_and_unknown_columns"
+            if missing and unknown
+            else ("import.missing_columns" if missing else "import.unknown_columns")
+        )
+        raise FileProblem(
+            code,
+            where=where,
+            missing=", ".join(missing),
+            unknown=", ".join(unknown),
+            noun="fields" if per_row else "columns",
+            expected=", ".join([*required, *(f"[{c}]" for c in optional)]),
+        )
 
 
-def validation_reason(exc: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in err['loc']) or 'value'}: {err['msg']}" for err in exc.errors()
+def not_json(name: str, exc: json.JSONDecodeError) -> FileProblem:
+    """A file that is not JSON: where it breaks (the parser's words are English only)."""
+    return FileProblem(
+        "import.not_json", file=name, problem=exc.msg, line=exc.lineno, column=exc.colno
     )
 
 
@@ -163,7 +187,9 @@ def json_cell(value: Any, column: str) -> Any:
     try:
         return json.loads(value)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{column}: not valid JSON ({exc.msg}, character {exc.pos + 1})") from exc
+        raise RowError(
+            "import.cell_not_json", column=column, problem=exc.msg, position=exc.pos + 1
+        ) from exc
 
 
 def split_list(value: Any) -> tuple[str, ...]:
@@ -193,21 +219,27 @@ def money(value: Any, column: str) -> Any:
     decimals = max(-exponent, 0)
     whole = max(len(digits) + exponent, 0)  # 12.5: 3 digits, exponent -1; 1E+3: 1 digit, 3
     if decimals > MONEY_DECIMALS or whole > MONEY_DIGITS - MONEY_DECIMALS:
-        raise ValueError(
-            f"{column}: {value} does not fit a sum of money (at most "
-            f"{MONEY_DIGITS - MONEY_DECIMALS} digits before the point and {MONEY_DECIMALS} after)"
+        raise RowError(
+            "import.not_money",
+            column=column,
+            value=str(value),
+            whole=MONEY_DIGITS - MONEY_DECIMALS,
+            decimals=MONEY_DECIMALS,
         )
     return value
 
 
 def past_day(value: Any, what: str, today: date) -> date | None:
     """A day cell (None when blank) of something that has happened, so not after ``today``;
-    ValueError says why a value is not one."""
+    ``RowError`` says why a value is not one."""
     if value is None:
         return None
-    day = parse_day(value, what)
+    try:
+        day = parse_day(value, what)
+    except ValueError as exc:
+        raise RowError.of(exc) from exc
     if day > today:
-        raise ValueError(f"{what} {day} is in the future (today is {today})")
+        raise RowError("import.future_day", column=what, day=day, today=today)
     return day
 
 
@@ -285,17 +317,18 @@ class Wanted:
     correction: bool = False
 
 
-#: Describes why a changed value of a guarded record needs ``correction``; None: no guard.
-Guard = Callable[[Any, dict[str, Any], str], str] | None
+#: Says why a changed value of a guarded record needs ``correction``; None: no guard.
+Guard = Callable[[Any, dict[str, Any], str], RowError] | None
 
 
-def line_guard(event: Any, existing: dict[str, Any], source: str) -> str:
+def line_guard(event: Any, existing: dict[str, Any], source: str) -> RowError:
     """Money lines (costs, benefits) change only by an explicit correction row."""
-    what = "cost" if "amount" in existing else "benefit"
-    value = existing.get("amount", existing.get("value"))
-    return (
-        f"{what} line {event.line_id!r} of {event.program_id!r} is already recorded as {value}"
-        f" (from {source}): to change it, give the row correction=yes"
+    return RowError(
+        "import.cost_recorded" if "amount" in existing else "import.benefit_recorded",
+        line_id=event.line_id,
+        program_id=event.program_id,
+        value=str(existing.get("amount", existing.get("value"))),
+        source=source,
     )
 
 
@@ -316,7 +349,7 @@ def plan_stream(
     *,
     guard: Guard = None,
     now: datetime | None = None,
-) -> tuple[StreamPlan | None, list[tuple[Wanted, str]]]:
+) -> tuple[StreamPlan | None, list[tuple[Wanted, RowError]]]:
     """What ``wanted`` appends to a stream, by the rule of re-runs (README, "Re-running an
     import"): an unchanged record appends nothing; a record this very input (same SHA-256)
     already wrote appends nothing whatever its value now, so a re-run never undoes a later
@@ -325,7 +358,7 @@ def plan_stream(
     sha = str(metadata.get("sha256", ""))
     latest = dict(recorded.latest)
     changed: list[BaseModel] = []
-    refused: list[tuple[Wanted, str]] = []
+    refused: list[tuple[Wanted, RowError]] = []
     for want in wanted:
         k, payload = key(want.event), event_payload(want.event)
         if latest.get(k) == payload or sha in recorded.sources.get(k, ()):
@@ -366,11 +399,11 @@ def plan_streams(
     *,
     guard: Guard = None,
     now: datetime | None = None,
-) -> tuple[list[StreamPlan], list[tuple[Wanted, str]]]:
+) -> tuple[list[StreamPlan], list[tuple[Wanted, RowError]]]:
     """``plan_stream`` for every stream of ``wanted`` (in order of stream id): the plans of
     those with something to append, and every refused want with its reason."""
     plans: list[StreamPlan] = []
-    refused: list[tuple[Wanted, str]] = []
+    refused: list[tuple[Wanted, RowError]] = []
     for stream_id, wants in sorted(wanted.items()):
         plan, lines = plan_stream(
             stream_id, recorded[stream_id], wants, key, metadata, tally, guard=guard, now=now

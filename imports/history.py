@@ -43,12 +43,14 @@ from imports.common import (
     derived_id,
     json_rows,
     line_guard,
+    not_json,
     plan_streams,
     read_streams,
     read_table,
 )
-from imports.history_rows import COLUMNS, Bad, Program, Validator
+from imports.history_rows import COLUMNS, Program, Validator
 from imports.kinds import Lookup
+from imports.problems import RowError
 from imports.reconcile import expected, reconcile
 from imports.report import ImportReport, write_unless_refused
 
@@ -66,31 +68,29 @@ def read_inputs(paths: Sequence[Path]) -> tuple[list[Row], str, str]:
             try:
                 document = json.loads(decode(path, data))
             except json.JSONDecodeError as exc:
-                raise FileProblem(f"{path.name}: not valid JSON ({exc})") from exc
+                raise not_json(path.name, exc) from exc
             if not isinstance(document, dict):
-                raise FileProblem(f"{path.name}: expected an object with one array per kind")
+                raise FileProblem("import.not_json_object", file=path.name)
             unknown = sorted(set(document) - set(COLUMNS))
             if unknown:
                 raise FileProblem(
-                    f"{path.name}: unknown kind(s) {', '.join(unknown)};"
-                    f" known: {', '.join(COLUMNS)}"
+                    "import.unknown_kinds", file=path.name, unknown=unknown, known=list(COLUMNS)
                 )
             for kind, records in document.items():
                 if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-                    raise FileProblem(f"{path.name}: {kind} must be an array of objects")
+                    raise FileProblem("import.kind_not_array", file=path.name, kind=kind)
                 required, optional = COLUMNS[kind]
                 rows[kind].extend(json_rows(path.name, kind, records, required, optional))
             continue
         kind = path.stem.lower()
         if kind not in COLUMNS:
             raise FileProblem(
-                f"{path.name}: the file name must say its kind: one of"
-                f" {', '.join(k + '.csv' for k in COLUMNS)}"
+                "import.name_not_kind", file=path.name, names=[k + ".csv" for k in COLUMNS]
             )
         required, optional = COLUMNS[kind]
         rows[kind].extend(read_table(path, kind, required, optional, data=data))
     if not rows["programs"] and any(rows.values()):
-        raise FileProblem("no programs in the input: every other record belongs to one")
+        raise FileProblem("import.no_programs")
     name = ", ".join(p.name for p in sorted(paths, key=lambda p: p.name))
     return [row for kind in COLUMNS for row in rows[kind]], digest.hexdigest(), name
 
@@ -179,11 +179,11 @@ def _plans(
     metadata: dict[str, Any],
     tally: AppendTally,
     now: datetime,
-) -> tuple[list[StreamPlan], list[tuple[Row, str]]]:
+) -> tuple[list[StreamPlan], list[tuple[Row, RowError]]]:
     """What the accepted programs append, and the cost rows refused: a line another input
     recorded differently is left alone (correct it with ``data load costs``)."""
     plans: list[StreamPlan] = []
-    refused: list[tuple[Row, str]] = []
+    refused: list[tuple[Row, RowError]] = []
     costs = read_streams(store, [f"costs-{p.program_id}" for p in programs if p.costs], _cost_key)
     for program in programs:
         stream = program_stream(program.program_id)
@@ -239,11 +239,9 @@ def migrate_history(
         report.read[row.kind] = report.read.get(row.kind, 0) + 1
         try:
             validator.check(row)
-        except Bad as exc:
+        except RowError as exc:
             key = str(row.cells.get("program_id") or "")
-            report.rejected.append(
-                Rejection(where=row.where, kind=row.kind, key=key, reason=str(exc))
-            )
+            report.rejected.append(Rejection.of(row, row.kind, key, exc))
             if row.kind == "programs" and key and key not in validator.programs:
                 validator.rejected_programs.setdefault(key, row.where)
             continue
@@ -255,9 +253,8 @@ def migrate_history(
     plans, refused = _plans(store, programs, sha, metadata, tally, now)
     for row, reason in refused:
         key = str(row.cells.get("program_id") or "")
-        report.rejected.append(Rejection(where=row.where, kind=row.kind, key=key, reason=reason))
+        report.rejected.append(Rejection.of(row, row.kind, key, reason))
         report.accepted[row.kind] -= 1
-    heading = f"{len(programs)} program(s): "
     return write_unless_refused(
-        report, store, plans, tally, progress, accept_valid=accept_valid, heading=heading
+        report, store, plans, tally, progress, accept_valid=accept_valid, programs=len(programs)
     )

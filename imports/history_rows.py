@@ -20,8 +20,9 @@ from domain.days import ISO_DAY
 from domain.evaluation import DIMENSIONS, ProgramCostRecorded, normalise
 from domain.roi import COST_CATEGORIES
 from domain.streams import program_stream
-from imports.common import Rejection, Row, derived_id, past_day, validation_reason
+from imports.common import Rejection, Row, derived_id, past_day
 from imports.kinds import Lookup
+from imports.problems import RowError
 
 SCORE_COLUMNS = ("overall", *DIMENSIONS)
 
@@ -38,10 +39,6 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "exams": (("program_id", "employee_id", "score"), ("taken_on",)),
     "costs": (("program_id", "line_id", "category", "amount"), ("note",)),
 }
-
-
-class Bad(Exception):
-    """A row's reason for rejection."""
 
 
 @dataclass
@@ -72,29 +69,29 @@ class Program:
 def _text(cells: dict[str, Any], name: str) -> str:
     value = cells.get(name)
     if value is None or str(value).strip() == "":
-        raise Bad(f"{name} is empty")
+        raise RowError("import.cell_empty", column=name)
     return str(value).strip()
 
 
 def _day(value: Any, name: str, today: date) -> date | None:
-    try:
-        return past_day(value, name, today)
-    except ValueError as exc:
-        raise Bad(str(exc)) from exc
+    return past_day(value, name, today)
 
 
 def _number(value: Any, name: str, low: float | None = None, high: float | None = None) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError) as exc:
-        raise Bad(f"{name} {value!r} is not a number") from exc
+        raise RowError("import.not_a_number", column=name, value=value) from exc
     if (
         math.isnan(number)
         or (low is not None and number < low)
         or (high is not None and number > high)
     ):
-        bounds = f"{low:g}..{high:g}" if low is not None and high is not None else f">= {low:g}"
-        raise Bad(f"{name} {value} is out of range ({bounds})")
+        if high is None:
+            raise RowError("import.below_range", column=name, value=value, low=f"{low:g}")
+        raise RowError(
+            "import.out_of_range", column=name, value=value, low=f"{low:g}", high=f"{high:g}"
+        )
     return number
 
 
@@ -112,39 +109,39 @@ class Validator:
     def program_of(self, cells: dict[str, Any]) -> Program:
         pid = _text(cells, "program_id")
         if pid in self.rejected_programs:
-            raise Bad(f"program {pid!r} was rejected ({self.rejected_programs[pid]})")
+            raise RowError(
+                "import.program_rejected", program_id=pid, row=self.rejected_programs[pid]
+            )
         if pid not in self.programs:
-            raise Bad(f"program {pid!r} is not in the programs of this import")
+            raise RowError("import.program_not_here", program_id=pid)
         return self.programs[pid]
 
     def employee(self, cells: dict[str, Any]) -> str:
         person = _text(cells, "employee_id")
         if person not in self.look.known("employee-"):
-            raise Bad(
-                f"unknown employee {person!r} (load employees first: trainops data load employees)"
-            )
+            raise RowError("import.employee_first", employee=person)
         return person
 
     def check(self, row: Row) -> None:
         c = row.cells
         if "__extra__" in c:
-            raise Bad("more cells than columns")
+            raise RowError("import.extra_cells")
         handler = getattr(self, f"_{row.kind}")
         handler(row, c)
 
     def _programs(self, row: Row, c: dict[str, Any]) -> None:
         pid = _text(c, "program_id")
         if pid in self.programs:
-            raise Bad(f"program {pid!r} appears twice (first at {self.programs[pid].row.where})")
+            raise RowError("import.program_twice", program_id=pid, row=self.programs[pid].row.where)
         zone = c.get("timezone") or "UTC"
         try:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise Bad(f"unknown time zone {zone!r}") from exc
+            raise RowError("import.unknown_zone", zone=zone) from exc
         planned = _day(_text(c, "planned_date"), "planned_date", self.today)
         executed = _day(c.get("executed_on"), "executed_on", self.today)
         if executed is not None and c.get("cancelled_reason"):
-            raise Bad("a program is either executed (executed_on) or cancelled, not both")
+            raise RowError("import.executed_and_cancelled")
         assert planned is not None
         program = Program(
             row=row,
@@ -169,12 +166,12 @@ class Validator:
                 evaluation_window_days=14,
             )
         except ValidationError as exc:
-            raise Bad(validation_reason(exc)) from exc
+            raise RowError.of(exc) from exc
         version = self.look.store.stream_version(program_stream(pid))
         if version:
             first = self.look.store.read_stream(program_stream(pid))[0]
             if first.event_id != derived_id(self.sha, program_stream(pid), 1):
-                raise Bad(f"program {pid!r} is already in the log (not from this file)")
+                raise RowError("import.program_in_log", program_id=pid)
             program.already_imported = True
         self.programs[pid] = program
 
@@ -182,21 +179,18 @@ class Validator:
         program = self.program_of(c)
         sid = _text(c, "session_id")
         if sid in program.sessions:
-            raise Bad(f"session {sid!r} of {program.program_id!r} appears twice")
+            raise RowError("import.session_twice", session_id=sid, program_id=program.program_id)
         text = _text(c, "starts_at")
         try:
             if not (ISO_DAY.fullmatch(text[:10]) and text[10:11] in ("T", " ")):
                 raise ValueError(text)
             starts = datetime.fromisoformat(text)
         except ValueError as exc:
-            raise Bad(
-                f"starts_at {text!r} is not a date and time:"
-                " write YYYY-MM-DDTHH:MM[+08:00], e.g. 2027-03-20T09:30"
-            ) from exc
+            raise RowError("import.not_a_time", value=text) from exc
         if starts.tzinfo is None:
             starts = starts.replace(tzinfo=ZoneInfo(program.timezone))
         if starts > self.now:
-            raise Bad(f"starts_at {starts.isoformat()} is in the future")
+            raise RowError("import.future_start", starts_at=starts.isoformat())
         try:
             session = e.Session(
                 session_id=sid,
@@ -204,61 +198,63 @@ class Validator:
                 duration_hours=_number(c.get("hours"), "hours", 0, 24),
             )
         except ValidationError as exc:
-            raise Bad(validation_reason(exc)) from exc
+            raise RowError.of(exc) from exc
         program.sessions[sid] = session
 
     def _enrolments(self, row: Row, c: dict[str, Any]) -> None:
         program = self.program_of(c)
         person = self.employee(c)
         if person in program.enrolled:
-            raise Bad(f"{person!r} is enrolled in {program.program_id!r} twice")
+            raise RowError("import.enrolled_twice", employee=person, program_id=program.program_id)
         program.enrolled.append(person)
 
     def _attendance(self, row: Row, c: dict[str, Any]) -> None:
         program = self.program_of(c)
         sid = _text(c, "session_id")
         if sid not in program.sessions:
-            raise Bad(f"session {sid!r} is not a session of {program.program_id!r}")
+            raise RowError("import.not_a_session", session_id=sid, program_id=program.program_id)
         if program.executed_on is None:
-            raise Bad(f"program {program.program_id!r} was not executed (no executed_on)")
+            raise RowError("import.not_executed", program_id=program.program_id)
         person = self.employee(c)
         if person not in program.enrolled:
-            raise Bad(f"{person!r} attended {program.program_id!r} without being enrolled")
+            raise RowError(
+                "import.attended_unenrolled", employee=person, program_id=program.program_id
+            )
         present = program.attendance.setdefault(sid, [])
         if person in present:
-            raise Bad(f"{person!r} is recorded twice for session {sid!r}")
+            raise RowError("import.attended_twice", employee=person, session_id=sid)
         present.append(person)
 
     def _evaluator(self, c: dict[str, Any]) -> tuple[Program, str]:
         program = self.program_of(c)
         person = self.employee(c)
         if program.executed_on is None:
-            raise Bad(f"program {program.program_id!r} was not executed (no executed_on)")
+            raise RowError("import.not_executed", program_id=program.program_id)
         if person not in program.attendees:
-            raise Bad(f"{person!r} did not attend {program.program_id!r} and cannot evaluate it")
+            raise RowError("import.cannot_evaluate", employee=person, program_id=program.program_id)
         return program, person
 
     def _surveys(self, row: Row, c: dict[str, Any]) -> None:
         program, person = self._evaluator(c)
         if person in program.surveys:
-            raise Bad(f"{person!r} answered the survey of {program.program_id!r} twice")
+            raise RowError("import.survey_twice", employee=person, program_id=program.program_id)
         low = _number(c.get("scale_min") if c.get("scale_min") is not None else 0, "scale_min")
         high = _number(c.get("scale_max") if c.get("scale_max") is not None else 100, "scale_max")
         if high <= low:
-            raise Bad(f"scale_max {high:g} must be above scale_min {low:g}")
+            raise RowError("import.scale", high=f"{high:g}", low=f"{low:g}")
         scores = {
             name: normalise(_number(c[name], name, low, high), low, high)
             for name in SCORE_COLUMNS
             if c.get(name) is not None
         }
         if not scores:
-            raise Bad(f"no score: give at least one of {', '.join(SCORE_COLUMNS)}")
+            raise RowError("import.no_score", columns=SCORE_COLUMNS)
         program.surveys[person] = scores
 
     def _exams(self, row: Row, c: dict[str, Any]) -> None:
         program, person = self._evaluator(c)
         if person in program.exams:
-            raise Bad(f"{person!r} has two exam results in {program.program_id!r}")
+            raise RowError("import.exam_twice", employee=person, program_id=program.program_id)
         score = _number(c.get("score"), "score", 0, 100)
         program.exams[person] = (score, _day(c.get("taken_on"), "taken_on", self.today))
 
@@ -266,16 +262,16 @@ class Validator:
         program = self.program_of(c)
         category = _text(c, "category")
         if category not in COST_CATEGORIES:
-            raise Bad(f"category {category!r} is not one of {', '.join(COST_CATEGORIES)}")
+            raise RowError("import.not_a_category", category=category, categories=COST_CATEGORIES)
         try:
             amount = Decimal(str(_text(c, "amount")))
         except InvalidOperation as exc:
-            raise Bad(f"amount {c.get('amount')!r} is not a number") from exc
+            raise RowError("import.not_a_number", column="amount", value=c.get("amount")) from exc
         if amount < 0 or not amount.is_finite():
-            raise Bad(f"amount {amount} must be 0 or more")
+            raise RowError("import.negative_amount", amount=str(amount))
         line = _text(c, "line_id")
         if any(x.line_id == line for x in program.costs):
-            raise Bad(f"cost line {line!r} of {program.program_id!r} appears twice")
+            raise RowError("import.cost_line_twice", line_id=line, program_id=program.program_id)
         try:
             program.costs.append(
                 ProgramCostRecorded(
@@ -287,5 +283,5 @@ class Validator:
                 )
             )
         except ValidationError as exc:
-            raise Bad(validation_reason(exc)) from exc
+            raise RowError.of(exc) from exc
         program.cost_rows[line] = row

@@ -21,6 +21,7 @@ from domain.evaluation import (
     grade_exam,
 )
 from domain.program import ProgramState, fold
+from domain.refusals import DomainError
 from domain.streams import program_stream
 from eventlog import EventStore
 from eventlog.engine import READ_ONLY
@@ -34,19 +35,12 @@ from imports.common import (
     money,
     past_day,
     split_list,
-    validation_reason,
 )
+from imports.problems import RowError
+
+__all__ = ["KINDS", "Kind", "Lookup", "RowError"]
 
 Built = tuple[str, BaseModel]  # (stream id, event)
-
-
-class RowError(Exception):
-    """A row that cannot be accepted; the message is the reason in the report. ``where``: the
-    one row of a group it is about (its siblings are then refused as "another … is rejected")."""
-
-    def __init__(self, message: str, where: str | None = None) -> None:
-        super().__init__(message)
-        self.where = where
 
 
 @dataclass(frozen=True)
@@ -61,7 +55,7 @@ class Kind:
     build: Callable[[Sequence[Row], Lookup], list[Built]]
     group: Callable[[Row], object] = lambda row: row.where
     noun: str = "row of this record"
-    names: Callable[[Row], str] = lambda row: ""
+    names: Callable[[Row], tuple[str, object] | None] = lambda row: None
     guard: Guard = None
 
 
@@ -97,27 +91,25 @@ class Lookup:
             self._latest[key] = fold(found) if found else None
         state = self._latest[key]
         if state is None:
-            raise RowError(f"unknown program {program_id!r}")
+            raise RowError("import.unknown_program", program_id=program_id)
         assert isinstance(state, ProgramState)
         return state
 
-    def require(self, prefix: str, record_id: str | None, what: str) -> None:
+    def require(self, prefix: str, record_id: str | None, unknown: str) -> None:
+        """``RowError(unknown)`` when ``record_id`` is given and no stream ``prefix…`` has it."""
         if record_id is not None and record_id not in self.known(prefix):
-            raise RowError(f"unknown {what} {record_id!r}")
+            raise RowError(unknown, record_id=record_id)
 
 
 def _one(rows: Sequence[Row]) -> dict[str, Any]:
     cells = rows[0].cells
     if "__extra__" in cells:
-        raise RowError("more cells than columns")
+        raise RowError("import.extra_cells")
     return cells
 
 
 def _date(value: Any, what: str) -> date | None:
-    try:
-        return past_day(value, what, datetime.now(UTC).date())
-    except ValueError as exc:
-        raise RowError(str(exc)) from exc
+    return past_day(value, what, datetime.now(UTC).date())
 
 
 def _employees(rows: Sequence[Row], look: Lookup) -> list[Built]:
@@ -153,7 +145,7 @@ def _questions(rows: Sequence[Row], look: Lookup) -> list[Built]:
     course_id = rows[0].cells["course_id"]
     current = look.latest(f"course-{course_id}")
     if current is None:
-        raise RowError(f"unknown course {course_id!r} (load it with kind 'courses' first)")
+        raise RowError("import.course_first", course_id=course_id)
     questions = []
     for row in rows:  # each row's own reason, not its group's
         q = row.cells
@@ -168,7 +160,7 @@ def _questions(rows: Sequence[Row], look: Lookup) -> list[Built]:
                 )
             )
         except ValidationError as exc:
-            raise RowError(validation_reason(exc), where=row.where) from exc
+            raise RowError.at(row.where, exc) from exc
     points = tuple(
         dict.fromkeys([*current.knowledge_points, *(q.knowledge_point for q in questions)])
     )
@@ -207,9 +199,9 @@ def _venues(rows: Sequence[Row], look: Lookup) -> list[Built]:
 def _assignments(rows: Sequence[Row], look: Lookup) -> list[Built]:
     c = _one(rows)
     look.program(c["program_id"])
-    look.require("course-", c.get("course_id"), "course")
-    look.require("instructor-", c.get("instructor_id"), "instructor")
-    look.require("venue-", c.get("venue_id"), "venue")
+    look.require("course-", c.get("course_id"), "import.unknown_course")
+    look.require("instructor-", c.get("instructor_id"), "import.unknown_instructor")
+    look.require("venue-", c.get("venue_id"), "import.unknown_venue")
     event = r.ProgramResourcesAssigned(
         program_id=c["program_id"],
         course_id=c.get("course_id"),
@@ -225,7 +217,7 @@ def _studies(rows: Sequence[Row], look: Lookup) -> list[Built]:
     people = [*split_list(c.get("trained")), *split_list(c.get("control"))]
     unknown = sorted(set(people) - look.known("employee-"))
     if unknown:
-        raise RowError(f"unknown employee(s) {', '.join(unknown)}")
+        raise RowError("import.unknown_employees", employees=unknown)
     event = EffectStudyDefined(
         study_id=c["study_id"],
         program_id=c["program_id"],
@@ -249,7 +241,7 @@ def _fields(cells: dict[str, Any], names: Sequence[str], note: str) -> dict[str,
 
 def _metrics(rows: Sequence[Row], look: Lookup) -> list[Built]:
     c = _one(rows)
-    look.require("employee-", c["employee_id"], "employee")
+    look.require("employee-", c["employee_id"], "import.unknown_employee")
     event = MetricRecorded(**_fields(c, ("employee_id", "metric", "period", "value"), "source"))
     return [(f"metrics-{event.employee_id}", event)]
 
@@ -285,27 +277,27 @@ def _exam_answers(rows: Sequence[Row], look: Lookup) -> list[Built]:
     program_id, trainee = first["program_id"], first["employee_id"]
     state = look.program(program_id)
     if trainee not in state.attendees:
-        raise RowError(f"{trainee!r} did not attend program {program_id!r}")
+        raise RowError("import.did_not_attend", trainee=trainee, program_id=program_id)
     assignment = look.latest(f"resources-{program_id}")
     if assignment is None or assignment.course_id is None:
-        raise RowError(f"program {program_id!r} has no course assigned (kind 'assignments')")
+        raise RowError("import.no_course", program_id=program_id)
     course = look.latest(f"course-{assignment.course_id}")
     if course is None:
-        raise RowError(f"unknown course {assignment.course_id!r}")
+        raise RowError("import.unknown_course", record_id=assignment.course_id)
     answers = {row.cells["question_id"]: str(row.cells["answer"] or "") for row in rows}
     try:
         score, items = grade_exam(course, answers)
-    except ValueError as exc:
-        raise RowError(str(exc)) from exc
+    except (ValueError, DomainError) as exc:  # a course with no key, an unknown question
+        raise RowError.of(exc) from exc
     event = ExamGraded(
         program_id=program_id, trainee=trainee, course_id=course.course_id, score=score, items=items
     )
     return [(f"exam-{program_id}", event)]
 
 
-def _named(column: str, word: str) -> Callable[[Row], str]:
+def _named(column: str, word: str) -> Callable[[Row], tuple[str, object] | None]:
     """What names a row within its group (its question, its period), when it is given."""
-    return lambda row: f"{word} {v!r}" if (v := row.cells.get(column)) is not None else ""
+    return lambda row: (word, v) if (v := row.cells.get(column)) is not None else None
 
 
 def _cell(name: str) -> Callable[[Row], object]:

@@ -35,6 +35,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from domain.refusals import DomainError
 from eventlog import EventStore
 from imports.common import (
     AppendTally,
@@ -46,9 +47,9 @@ from imports.common import (
     read_streams,
     read_table,
     sha256_of,
-    validation_reason,
 )
-from imports.kinds import KINDS, Kind, Lookup, RowError
+from imports.kinds import KINDS, Kind, Lookup
+from imports.problems import ImportProblem, RowError
 from imports.report import ImportReport, write_unless_refused
 
 __all__ = ["KINDS", "Lookup", "load_reference"]
@@ -57,19 +58,24 @@ __all__ = ["KINDS", "Lookup", "load_reference"]
 YES, NO = frozenset({"yes", "y", "true", "1"}), frozenset({"no", "n", "false", "0"})
 
 
-def _checked(kind: Kind, group: Sequence[Row]) -> list[tuple[Row, str]]:
+def _checked(kind: Kind, group: Sequence[Row]) -> list[tuple[Row, RowError]]:
     """Rows of a group that cannot be read on their own: an empty required cell, named by its
     column (and by the row's question or period within the group), or too many cells."""
-    bad: list[tuple[Row, str]] = []
+    bad: list[tuple[Row, RowError]] = []
     for row in group:
         missing = [c for c in kind.required if row.cells.get(c) is None]
         if "__extra__" in row.cells:
-            bad.append((row, "more cells than columns"))
+            bad.append((row, RowError("import.extra_cells")))
         elif missing:
-            label = kind.names(row)
-            where = f" ({label})" if label else ""
-            verb = "are" if len(missing) > 1 else "is"
-            bad.append((row, f"column {', '.join(missing)} {verb} empty{where}"))
+            several = len(missing) > 1
+            named = kind.names(row)
+            if named is None:
+                code = "import.empty_columns" if several else "import.empty_column"
+                bad.append((row, RowError(code, columns=missing)))
+            else:
+                code = "import.empty_columns_of" if several else "import.empty_column_of"
+                label, name = named
+                bad.append((row, RowError(code, columns=missing, label=label, name=name)))
     return bad
 
 
@@ -79,7 +85,7 @@ def _correction(rows: Sequence[Row]) -> bool:
         return False
     if value is True or str(value).strip().lower() in YES:
         return True
-    raise RowError(f"correction {value!r} is neither yes nor no")
+    raise RowError("import.correction", value=value)
 
 
 def load_reference(
@@ -98,7 +104,7 @@ def load_reference(
     event it appends. ``progress(done, total)``: rows checked, then events written."""
     spec = KINDS.get(kind)
     if spec is None:
-        raise FileProblem(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
+        raise FileProblem("import.unknown_kind", kind=kind, kinds=", ".join(KINDS))
     data = path.read_bytes()
     rows = read_table(path, kind, spec.required, spec.optional, data=data)
     report = ImportReport(source=str(path), sha256=sha256_of(data), read={kind: len(rows)})
@@ -106,11 +112,16 @@ def load_reference(
     for row in rows:
         groups.setdefault(spec.group(row), []).append(row)
 
-    def reject(group: Sequence[Row], reason: str, own: dict[str, str] | None = None) -> None:
+    def reject(
+        group: Sequence[Row], reason: ImportProblem, own: dict[str, ImportProblem] | None = None
+    ) -> None:
         for row in group:
             key = str(spec.group(row)) if spec.group(row) != row.where else ""
             why = (own or {}).get(row.where, reason)
-            report.rejected.append(Rejection(where=row.where, kind=kind, key=key, reason=why))
+            report.rejected.append(Rejection.of(row, kind, key, why))
+
+    def sibling(where: str) -> RowError:
+        return RowError("import.sibling_rejected", noun=spec.noun, row=where)
 
     look = Lookup(store)
     wanted: dict[str, list[Wanted]] = {}
@@ -121,11 +132,7 @@ def load_reference(
             progress(done, len(rows))
         bad = _checked(spec, group)
         if bad:
-            reject(
-                group,
-                f"another {spec.noun} is rejected ({bad[0][0].where})",
-                dict((row.where, reason) for row, reason in bad),
-            )
+            reject(group, sibling(bad[0][0].where), {row.where: why for row, why in bad})
             continue
         try:
             correction = _correction(group)
@@ -133,13 +140,11 @@ def load_reference(
                 wanted.setdefault(stream_id, []).append(Wanted(event, tuple(group), correction))
         except RowError as exc:
             if exc.where is None or len(group) == 1:
-                reject(group, str(exc))
+                reject(group, exc)
             else:
-                reject(
-                    group, f"another {spec.noun} is rejected ({exc.where})", {exc.where: str(exc)}
-                )
-        except (ValidationError, ValueError) as exc:
-            reject(group, validation_reason(exc) if isinstance(exc, ValidationError) else str(exc))
+                reject(group, sibling(exc.where), {exc.where: exc})
+        except (ValidationError, ValueError, DomainError) as exc:
+            reject(group, RowError.of(exc))
     metadata: dict[str, Any] = {
         "actor": actor,
         "role": "import",

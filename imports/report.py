@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, computed_field
 
 from eventlog import EventStore
 from imports.common import AppendTally, Rejection, StreamPlan, write_plans
+from imports.texts import IMPORT_EN
 
 #: Averages are compared to this many decimal places, exactly.
 PLACES = Decimal("0.000001")
@@ -55,6 +57,15 @@ class ImportReport(BaseModel):
     streams_written: int = 0
     reconciliation: list[Reconciliation] = []
     message: str = ""
+    """What became of the load, in English; ``message_code`` and ``message_params`` say the
+    same by key (``imports.texts``) for another language."""
+    message_code: str = ""
+    message_params: dict[str, Any] = {}
+
+    def says(self, code: str, /, **params: int) -> None:
+        """The report's last words, by key and in English."""
+        self.message_code, self.message_params = code, dict(params)
+        self.message = IMPORT_EN[code].format_map(params)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -86,24 +97,22 @@ def write_unless_refused(
     progress: Callable[[int, int], None] | None,
     *,
     accept_valid: bool,
-    heading: str = "",
+    programs: int | None = None,
 ) -> ImportReport:
     """All or nothing unless told otherwise: with a rejected row and no ``accept_valid``,
     nothing is written and the report says how to import the valid rows; else every plan is
-    written in one transaction and the tally goes into the report (its message after
-    ``heading``)."""
+    written in one transaction and the tally goes into the report (and, for a migration, how
+    many ``programs`` it holds)."""
     if report.rejected and not accept_valid:
-        report.message = (
-            f"{len(report.rejected)} row(s) rejected: nothing imported"
-            " (fix them, or pass --accept-valid to import the valid rows)"
-        )
+        report.says("import.nothing_imported", count=len(report.rejected))
         return report
     write_plans(store, plans, progress)
     report.imported = True
     report.events_appended, report.unchanged = tally.appended, tally.unchanged
     report.streams_written = tally.streams
-    report.message = (
-        f"{heading}{tally.appended} event(s) appended to {tally.streams} stream(s) in one"
-        f" transaction; {tally.unchanged} record(s) already there"
-    )
+    counts = {"appended": tally.appended, "streams": tally.streams, "unchanged": tally.unchanged}
+    if programs is None:
+        report.says("import.appended", **counts)
+    else:
+        report.says("import.programs_appended", programs=programs, **counts)
     return report

@@ -19,6 +19,8 @@ from accounts.texts import ACCOUNT_EN
 from activities.config_texts import CONFIG_EN
 from audit.key_texts import KEY_EN
 from domain.refusals import param_text
+from imports.texts import IMPORT_EN
+from services.import_texts import IMPORT_PHRASES_ZH_CN, IMPORT_ZH_CN
 from services.sentence_texts import sentence_in_chinese
 from services.yaml_texts import yaml_problem_in_chinese
 
@@ -209,6 +211,7 @@ EN: dict[str, str] = {
     "error.witness_refused": "a witness refused the seal: {detail}",
     **CONFIG_EN,
     **KEY_EN,
+    **IMPORT_EN,
 }
 
 ZH_CN: dict[str, str] = {
@@ -408,6 +411,7 @@ ZH_CN: dict[str, str] = {
     ),
     "error.log_not_intact_bare": "日志未通过校验",
     "error.witness_refused": "见证方拒绝了这次封存:{detail}",
+    **IMPORT_ZH_CN,
 }
 
 #: A configuration value's problem (pydantic's error ``type``) in Simplified Chinese, filled
@@ -499,7 +503,7 @@ WHAT = re.compile(r"^(?:the )?(?P<kind>[a-z_ ]+) of (?P<program>'.*')$", re.DOTA
 
 #: Keys whose text is a lower layer's English words as they are (in Chinese when
 #: ``services.validation_texts`` knows the sentence).
-PASSED_THROUGH = frozenset({"error.detail"})
+PASSED_THROUGH = frozenset({"error.detail", "import.detail"})
 
 #: Fixed English phrases that go into a parameter (what was being done), in
 #: Simplified Chinese; a parameter with no entry here stays as it is.
@@ -556,6 +560,7 @@ PHRASES_ZH_CN: dict[str, str] = {
     "survey": "提交问卷",
     "unclaim": "放弃认领",
     "withdraw": "撤回",
+    **IMPORT_PHRASES_ZH_CN,
 }
 
 

@@ -104,6 +104,22 @@ SENTENCES_ZH_CN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "时间必须带 UTC 偏移或时区,例如 {example}",
         ),
         (r"unknown IANA time zone (?P<value>.+)", "未知的 IANA 时区 {value}"),
+        # a course's questions (``domain.reference``), before the general "must not repeat"
+        (
+            r"question (?P<question>'.*'): the answer key (?P<answer>'.*') is not one of its "
+            r"choices",
+            "题目 {question}:标准答案 {answer} 不是它的选项之一",
+        ),
+        (r"question (?P<question>'.*'): choices must not repeat", "题目 {question}:选项不能重复"),
+        (r"question ids must be unique within a course", "同一课程中的题目编号不能重复"),
+        (
+            r"questions test unknown knowledge points: (?P<points>.+)",
+            "题目考查了未知的知识点:{points}",
+        ),
+        (
+            r"the scale's top \((?P<high>.+)\) must be above its bottom \((?P<low>.+)\)",
+            "分值范围的上限({high})必须高于下限({low})",
+        ),
         (r"(?P<what>.+) must not repeat", "不能重复"),
         (r"(?P<what>.+) must not be blank", "不能为空"),
         (r"(?P<what>.+) must be one line without control characters", "应为单行且不含控制字符"),

@@ -78,3 +78,19 @@ def test_load_with_rejected_rows_exits_1_with_the_report(server: LiveApi, tmp_pa
     assert [r["where"] for r in report["rejected"]] == ["bad.csv:6", "bad.csv:7"]
     shown = cli.invoke(app, ["data", "job", job_id_of(as_json.stderr)])
     assert shown.exit_code == 1 and "rejected rows" in shown.stdout
+
+
+def test_a_chinese_reader_reads_the_rejected_rows_in_chinese(
+    server: LiveApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRAINOPS_LANG", "zh-CN")
+    cli = CliRunner()
+    result = cli.invoke(app, ["data", "load", "employees", str(people(tmp_path / "bad.csv", 2, 1))])
+    said = " ".join(result.stdout.split())
+    assert result.exit_code == 1, result.output
+    assert "列 employee_id 为空" in said and "1 行被拒绝" in said, said
+    assert "is empty" not in said and "rejected:" not in said
+    as_json = cli.invoke(app, ["data", "load", "employees", str(tmp_path / "bad.csv"), "--json"])
+    row = json.loads(as_json.stdout)["rejected"][0]
+    assert row["reason"] == "column employee_id is empty" and row["code"] == "import.empty_column"
+    assert row["problem"] == "列 employee_id 为空"

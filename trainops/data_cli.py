@@ -21,9 +21,10 @@ from imports.report import ImportReport
 from runtime.logging import quiet_logs
 from runtime.settings import get_settings
 from services.database import Database, open_existing_database
+from services.error_texts import say
 from trainops.api_client import EXIT_SERVER, api
 from trainops.data_jobs import EXIT_INTERRUPTED, FINISHED, wait_for_job
-from trainops.language import heading, t
+from trainops.language import heading, language, t
 from trainops.lazy import command_group
 from trainops.render import console, errors, fail, print_json
 
@@ -48,7 +49,7 @@ def _importing() -> Iterator[Database]:
         database = open_existing_database(get_settings().database_url)
         yield database
     except FileProblem as exc:
-        raise fail(str(exc)) from exc
+        raise fail(say(exc.code, exc.params, language()) or str(exc)) from exc
     except EventLogError as exc:
         raise fail(
             t(
@@ -79,6 +80,14 @@ AcceptValid = Annotated[
 ]
 
 
+def in_language(report: ImportReport) -> ImportReport:
+    """The report with its last words and each rejected row's ``problem`` in the chosen
+    language (the server did so for a load; a migration runs here)."""
+    from api.translator import translator
+
+    return translator(language()).report(report)
+
+
 def print_report(report: ImportReport) -> None:
     """The validation report, readable: counts per kind, each rejected row, reconciliation."""
     counts = Table(
@@ -102,7 +111,8 @@ def print_report(report: ImportReport) -> None:
         for column in ("where", "kind", "key", "reason"):
             table.add_column(Text(heading(column)))
         for r in report.rejected:
-            table.add_row(escape(r.where), escape(r.kind), escape(r.key), escape(r.reason))
+            why = r.problem or r.reason
+            table.add_row(escape(r.where), escape(r.kind), escape(r.key), escape(why))
         console.print(table)
     if report.reconciliation:
         title = Text(t("reconciliation: in the file vs in the read models"))
@@ -127,13 +137,14 @@ def print_report(report: ImportReport) -> None:
     colour = "green" if report.imported and not report.rejected else "yellow"
     if not report.imported:
         colour = "red"
-    console.print(Text(t(report.message), colour))
+    console.print(Text(report.message, colour))
     if report.reconciled is not None:
         verdict = (t("all totals match"), "green") if report.reconciled else (t("MISMATCH"), "red")
         console.print(Text.assemble(t("reconciled: "), verdict))
 
 
 def _finish(report: ImportReport, as_json: bool, *, printed: bool = False) -> None:
+    report = in_language(report)
     if printed:  # `data job --json` printed the whole job
         pass
     elif as_json:

@@ -7,14 +7,14 @@ the load is queued or running, and shows the report, or why it failed, once it i
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from api.dependencies import CurrentPrincipal, Principal, ServicesDep, require_role
-from api.pages.rendering import redirect, render
-from api.rest.data import queue_upload
+from api.pages.rendering import redirect, render, said
+from api.rest.data import job_as_read, queue_upload
 from imports.reference import KINDS
+from services.errors import Invalid
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,9 +49,8 @@ async def upload(request: Request, principal: CurrentPrincipal, services: Servic
         job = await queue_upload(
             services, principal, kind, file, accept_valid=form.get("accept_valid") == "yes"
         )
-    except RequestValidationError as exc:
-        message = "; ".join(str(e.get("msg", "")) for e in exc.errors())
-        return _upload_page(request, principal, error=message, status_code=422)
+    except Invalid as exc:  # said in the reader's language, by its key
+        return _upload_page(request, principal, error=said(request, exc), status_code=422)
     return redirect(f"/admin/data/jobs/{job.job_id}")
 
 
@@ -59,7 +58,7 @@ async def upload(request: Request, principal: CurrentPrincipal, services: Servic
 def job_page(
     job_id: str, request: Request, principal: CurrentPrincipal, services: ServicesDep
 ) -> Response:
-    job = services.import_jobs.read(principal.user, job_id[:64])
+    job = job_as_read(services.import_jobs.read(principal.user, job_id[:64]), request)
     running = job.status not in ("succeeded", "failed")
     return render(
         request, "data_job.html", principal, job=job, refresh=REFRESH_SECONDS if running else None

@@ -16,16 +16,24 @@ import hashlib
 from datetime import datetime
 from typing import Annotated, Any, Literal, TypedDict
 
-from fastapi import APIRouter, File, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.datastructures import UploadFile as FormFile
 
-from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
+from api.dependencies import (
+    CurrentPrincipal,
+    Principal,
+    Services,
+    ServicesDep,
+    request_language,
+    require_role,
+)
 from api.errors import COMMON_RESPONSES, NOT_FOUND
 from api.kpis import thresholds_in_force
+from api.translator import translator
 from domain.ratings import Thresholds
 from imports.common import FileProblem
 from projections import kpi_queries
@@ -228,10 +236,8 @@ async def queue_upload(
         name = await run_in_threadpool(
             check_upload, kind, file.filename or "upload.csv", data, MAX_UPLOAD_BYTES
         )
-    except FileProblem as exc:
-        raise _invalid("file", str(exc)) from exc
-    except Invalid as exc:
-        raise _invalid("kind" if "kind" in str(exc) else "file", str(exc)) from exc
+    except FileProblem as exc:  # said by its key, in the reader's language, as a use case's
+        raise Invalid(exc.code, **exc.params) from exc
     proof = services.proof(
         principal.username,
         REFERENCE_DATA,
@@ -260,9 +266,20 @@ async def queue_upload(
 )
 def get_job(
     job_id: Annotated[str, PathParam(max_length=64)],
+    request: Request,
     principal: CurrentPrincipal,
     services: ServicesDep,
 ) -> Job:
     """Its owner and admins read it; ``report`` is the validation report once it succeeded
-    (rejected rows included), ``error`` says why it failed (nothing of it was loaded)."""
-    return services.import_jobs.read(principal.user, job_id)
+    (rejected rows included: ``reason`` in English, ``code`` and ``params`` for a client's own
+    catalog, ``problem`` in the reader's language; ``message`` too is in it), ``error`` says
+    why it failed (nothing of it was loaded)."""
+    return job_as_read(services.import_jobs.read(principal.user, job_id), request)
+
+
+def job_as_read(job: Job, request: Request) -> Job:
+    """A job with its report in the reader's language (the API's and the page's alike)."""
+    if job.report is None:
+        return job
+    report = translator(request_language(request)).report(job.report)
+    return job.model_copy(update={"report": report})

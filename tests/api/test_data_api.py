@@ -85,3 +85,37 @@ async def test_the_dashboard_shows_every_kpi_rated(world: World) -> None:
         await page.get("/lang/zh-CN", params={"next": "/kpi"})
         chinese = (await page.get("/kpi")).text
         assert 'lang="zh-CN"' in chinese and "计分卡" in chinese and "KPI 达成率" in chinese
+
+
+async def test_a_load_reads_in_the_readers_language(world: World) -> None:
+    """A Chinese reader gets the report's words and each rejected row's ``problem`` in
+    Chinese, beside the English ``reason`` and the ``code`` and ``params`` a client's own
+    catalog reads; a file refused whole is a 422 said in Chinese too (issue 16)."""
+    chinese = {"Accept-Language": "zh-CN"}
+    bad = "employee_id,hire_date\ne1,2999-01-01\n,\n"
+    async with world.client("adm.qian") as admin:
+        job = await finished(
+            admin,
+            await admin.post(
+                "/api/v1/data/employees", files={"file": ("e.csv", bad, "text/csv")}
+            ),
+        )
+        english = job["report"]
+        assert english["rejected"][0]["problem"] == english["rejected"][0]["reason"]
+        said = (await admin.get(f"/api/v1/jobs/{job['job_id']}", headers=chinese)).json()
+        report = said["report"]
+        assert report["message"].startswith("2 行被拒绝"), report["message"]
+        future, empty = report["rejected"]
+        assert future["code"] == "import.future_day" and future["params"]["column"] == "hire_date"
+        assert "在未来" in future["problem"] and "in the future" in future["reason"]
+        assert empty["code"] == "import.empty_column" and "为空" in empty["problem"]
+        refused = await admin.post(
+            "/api/v1/data/employees",
+            files={"file": ("e.csv", b"employee_id,shoe_size\ne1,42\n", "text/csv")},
+            headers=chinese,
+        )
+        assert refused.status_code == 422 and refused.json()["code"] == "import.unknown_columns"
+        assert "未知的列 shoe_size" in refused.json()["detail"], refused.text
+    async with world.browser("adm.qian") as page:
+        shown = (await page.get(f"/admin/data/jobs/{job['job_id']}", headers=chinese)).text
+        assert "2 行被拒绝" in shown and "在未来" in shown and "in the future" not in shown
