@@ -147,6 +147,18 @@ EN: dict[str, str] = {
     ),
     "error.no_import_job": "there is no import job {job_id!r}",
     "error.import_job_not_yours": ("import job {job_id} is {owner}'s; only they and admins see it"),
+    "error.job_interrupted": "interrupted: the import was rolled back; run it again",
+    "error.job_never_started": (
+        "interrupted before it started: nothing was imported; run it again"
+    ),
+    "error.job_log_refused": (
+        "the log refused the load ({detail}); nothing was loaded, run it again"
+    ),
+    "error.job_database_down": (
+        "the database is unavailable (restarting?); nothing was loaded (one transaction), run it "
+        "again"
+    ),
+    "error.job_internal": "internal error ({kind}); nothing was loaded (one transaction)",
     # ---- Temporal
     "error.temporal_timeout": (
         "{what} was not confirmed in time; it may still be recorded: reload to check "
@@ -334,6 +346,11 @@ ZH_CN: dict[str, str] = {
     ),
     "error.no_import_job": "没有导入任务 {job_id!r}",
     "error.import_job_not_yours": "导入任务 {job_id} 属于 {owner};只有其本人和管理员可以查看",
+    "error.job_interrupted": "已中断:本次导入已回滚;请重新运行",
+    "error.job_never_started": "开始前已中断:未导入任何数据;请重新运行",
+    "error.job_log_refused": "日志拒绝了本次导入({detail});未导入任何数据,请重新运行",
+    "error.job_database_down": "数据库不可用(正在重启?);未导入任何数据(一个事务),请重新运行",
+    "error.job_internal": "内部错误({kind});未导入任何数据(一个事务)",
     "error.temporal_timeout": (
         "{what} 未能及时确认;它可能仍会被记录:请刷新查看(若始终未出现,worker 日志会说明原因)"
     ),

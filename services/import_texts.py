@@ -71,9 +71,7 @@ IMPORT_ZH_CN: dict[str, str] = {
     "import.below_range": "{column} 的值 {value} 超出范围(应 >= {low})",
     "import.program_rejected": "培训项目 {program_id!r} 已被拒绝({row})",
     "import.program_not_here": "培训项目 {program_id!r} 不在本次导入的培训项目中",
-    "import.employee_first": (
-        "未知的员工 {employee!r}(请先导入员工:trainops data load employees)"
-    ),
+    "import.employee_first": ("未知的员工 {employee!r}(请先导入员工:trainops data load employees)"),
     "import.program_twice": "培训项目 {program_id!r} 出现了两次(第一次在 {row})",
     "import.unknown_zone": "未知的时区 {zone!r}",
     "import.executed_and_cancelled": "培训项目要么已执行(executed_on),要么已取消,不能两者兼有",

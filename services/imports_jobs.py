@@ -40,6 +40,7 @@ from eventlog.schema import UtcDateTime
 from imports.common import FileProblem, read_table
 from imports.reference import KINDS, load_reference
 from imports.report import ImportReport
+from services.error_texts import as_data, say
 from services.errors import Forbidden, Invalid, NotFound
 from services.people import Person
 
@@ -47,8 +48,8 @@ log = structlog.get_logger(__name__)
 
 Status = Literal["queued", "running", "succeeded", "failed"]
 UNFINISHED: tuple[Status, ...] = ("queued", "running")
-INTERRUPTED = "interrupted: the import was rolled back; run it again"
-NEVER_STARTED = "interrupted before it started: nothing was imported; run it again"
+INTERRUPTED = "error.job_interrupted"
+NEVER_STARTED = "error.job_never_started"
 SUFFIXES = (".csv", ".json")
 
 metadata = MetaData()
@@ -67,6 +68,8 @@ import_jobs = Table(
     Column("finished_at", UtcDateTime, nullable=True),
     Column("report", Text, nullable=True),
     Column("error", Text, nullable=True),
+    Column("error_code", String(60), nullable=True),
+    Column("error_params", Text, nullable=True),
 )
 
 
@@ -103,6 +106,10 @@ class Job(BaseModel):
     finished_at: datetime | None = None
     report: ImportReport | None = None
     error: str | None = None
+    """Why it failed, in the reader's language where the API or a page reads it; by key in
+    ``error_code`` and ``error_params`` (``services.error_texts``)."""
+    error_code: str | None = None
+    error_params: dict[str, Any] = {}
 
 
 def _now() -> datetime:
@@ -125,18 +132,25 @@ def check_upload(kind: str, name: str, data: bytes, limit: int) -> str:
     return plain
 
 
-def failure(exc: BaseException) -> str:
-    """What a failed job says: the cause, and that nothing of it was loaded."""
+def failure(exc: BaseException) -> tuple[str, dict[str, object]]:
+    """What a failed job says, by message key: the cause, and that nothing of it was loaded."""
     if isinstance(exc, FileProblem):
-        return str(exc)
+        return exc.code, exc.params
     if isinstance(exc, EventLogError):
-        return f"the log refused the load ({exc}); nothing was loaded, run it again"
+        return "error.job_log_refused", {"detail": str(exc)}
     if isinstance(exc, DBAPIError):
-        return (
-            "the database is unavailable (restarting?); nothing was loaded (one transaction),"
-            " run it again"
-        )
-    return f"internal error ({type(exc).__name__}); nothing was loaded (one transaction)"
+        return "error.job_database_down", {}
+    return "error.job_internal", {"kind": type(exc).__name__}
+
+
+def _failed(key: str, params: dict[str, object]) -> dict[str, object]:
+    """A failed job's columns: why in English, and by key with its parameters."""
+    values = as_data(params)
+    return {
+        "error": say(key, values, "en") or key,
+        "error_code": key,
+        "error_params": json.dumps(values),
+    }
 
 
 class _Progress:
@@ -181,11 +195,11 @@ class ImportJobs:
         back with the process); how many."""
         with self.engine.begin() as conn:
             count = 0
-            for status, message in (("running", INTERRUPTED), ("queued", NEVER_STARTED)):
+            for status, key in (("running", INTERRUPTED), ("queued", NEVER_STARTED)):
                 count += conn.execute(
                     sql_update(import_jobs)
                     .where(import_jobs.c.status == status)
-                    .values(status="failed", finished_at=_now(), error=message)
+                    .values(status="failed", finished_at=_now(), **_failed(key, {}))
                 ).rowcount
         if count:
             log.warning("import jobs interrupted by a restart marked failed", jobs=count)
@@ -212,7 +226,9 @@ class ImportJobs:
             created_at=_now(),
         )
         with self.engine.begin() as conn:
-            conn.execute(insert(import_jobs).values(**job.model_dump(exclude={"report"})))
+            conn.execute(
+                insert(import_jobs).values(**job.model_dump(exclude={"report", "error_params"}))
+            )
         folder = Path(tempfile.mkdtemp(prefix="trainops-job-"))
         path = folder / source
         path.write_bytes(data)
@@ -245,7 +261,8 @@ class ImportJobs:
             if not isinstance(exc, FileProblem | EventLogError | DBAPIError):
                 log.exception("import job failed", job_id=job.job_id)
             try:
-                self.set(job.job_id, status="failed", finished_at=_now(), error=failure(exc))
+                key, params = failure(exc)
+                self.set(job.job_id, status="failed", finished_at=_now(), **_failed(key, params))
             except DBAPIError:
                 log.warning("import job failed; the next start marks it", job_id=job.job_id)
         finally:
@@ -270,8 +287,12 @@ class ImportJobs:
         if row is None:
             return None
         values = dict(row)
-        report = values.pop("report")
-        job = Job(**values, report=None if report is None else json.loads(report))
+        report, params = values.pop("report"), values.pop("error_params")
+        job = Job(
+            **values,
+            report=None if report is None else json.loads(report),
+            error_params=json.loads(params) if params else {},
+        )
         with self.lock:
             live = self.live.get(job_id)
         if live is not None and job.status == "running":

@@ -278,8 +278,12 @@ def get_job(
 
 
 def job_as_read(job: Job, request: Request) -> Job:
-    """A job with its report in the reader's language (the API's and the page's alike)."""
-    if job.report is None:
-        return job
-    report = translator(request_language(request)).report(job.report)
-    return job.model_copy(update={"report": report})
+    """A job with its report, or why it failed, in the reader's language (the API's and the
+    page's alike)."""
+    said = translator(request_language(request))
+    if job.report is not None:
+        return job.model_copy(update={"report": said.report(job.report)})
+    if job.error_code:
+        error = said.keyed(job.error_code, job.error_params, job.error or job.error_code)
+        return job.model_copy(update={"error": error})
+    return job

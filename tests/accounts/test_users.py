@@ -80,7 +80,7 @@ def test_an_old_database_holding_look_alikes_still_upgrades(
         assert "carol" in caplog.text
         with engine.connect() as conn:
             version = conn.execute(text("SELECT version_num FROM api_schema_version")).scalar()
-        assert version == "api_0005"
+        assert version == "api_0006"
 
 
 def test_disabling_an_account_revokes_its_tokens_for_good(database: Database) -> None:

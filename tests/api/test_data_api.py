@@ -96,9 +96,7 @@ async def test_a_load_reads_in_the_readers_language(world: World) -> None:
     async with world.client("adm.qian") as admin:
         job = await finished(
             admin,
-            await admin.post(
-                "/api/v1/data/employees", files={"file": ("e.csv", bad, "text/csv")}
-            ),
+            await admin.post("/api/v1/data/employees", files={"file": ("e.csv", bad, "text/csv")}),
         )
         english = job["report"]
         assert english["rejected"][0]["problem"] == english["rejected"][0]["reason"]

@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from api.app import create_app
 from imports.reference import load_reference
 from imports.report import ImportReport
+from services.error_texts import say
 from services.imports_jobs import INTERRUPTED, NEVER_STARTED, ImportJobs, import_jobs
 from tests.api.conftest import World, csrf_of
 from tests.api.test_data_api import finished
@@ -167,10 +168,13 @@ async def test_a_job_cut_off_by_a_restart_is_failed_and_can_run_again(world: Wor
             )
     restarted = create_app(world.settings, database=world.h.db, users=world.users)
     async with world.client("adm.qian") as admin:
-        for job_id, message in (("a" * 32, INTERRUPTED), ("b" * 32, NEVER_STARTED)):
+        for job_id, key in (("a" * 32, INTERRUPTED), ("b" * 32, NEVER_STARTED)):
             job = (await admin.get(f"/api/v1/jobs/{job_id}")).json()
-            assert job["status"] == "failed" and job["error"] == message
-            assert job["finished_at"] is not None
+            assert job["status"] == "failed" and job["error"] == say(key, {}, "en")
+            assert job["error_code"] == key and job["finished_at"] is not None
+            chinese = {"Accept-Language": "zh-CN"}
+            said = (await admin.get(f"/api/v1/jobs/{job_id}", headers=chinese)).json()
+            assert said["error"] == say(key, {}, "zh-CN") and "中断" in said["error"]
     restarted.state.services.import_jobs.shutdown()
     async with world.client("adm.qian") as admin:
         again = await admin.post(
