@@ -139,21 +139,6 @@ SENTENCES_ZH_CN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "发布后再用名单文件为其余人员报名",
         ),
         (r"(?P<value>.+) is not a finite number", "{value} 不是有限的数"),
-        # a file to load that cannot be read at all (``imports.common``)
-        (
-            r"(?P<file>.+): not UTF-8 \(byte (?P<byte>0x[0-9a-f]+) at offset (?P<offset>\d+)\)\."
-            r" It looks like GBK/GB18030 \(a Chinese Excel export\)\."
-            r" Save it as UTF-8 \(Excel: 'CSV UTF-8'\) and import again\.",
-            "{file}:不是 UTF-8 编码(偏移 {offset} 处的字节 {byte})。它看起来是 GBK/GB18030"
-            "(中文 Excel 导出的文件)。请另存为 UTF-8(Excel:“CSV UTF-8”)后重新导入。",
-        ),
-        (
-            r"(?P<file>.+): not UTF-8 \(byte (?P<byte>0x[0-9a-f]+) at offset (?P<offset>\d+)\)\."
-            r" Save it as UTF-8 \(Excel: 'CSV UTF-8'\) and import again\.",
-            "{file}:不是 UTF-8 编码(偏移 {offset} 处的字节 {byte})。"
-            "请另存为 UTF-8(Excel:“CSV UTF-8”)后重新导入。",
-        ),
-        (r"(?P<file>.+): expected a JSON array of objects", "{file}:应为由对象组成的 JSON 数组"),
         (
             r"planned date (?P<planned>\S+) is before session (?P<session>\S+) on (?P<day>\S+) "
             r"\((?P<zone>[^)]+)\): .*",
