@@ -94,6 +94,9 @@ class Translator:
         said.message = self.keyed(report.message_code, report.message_params, report.message)
         for row in said.rejected:
             row.problem = self.rejected_row(row)
+        for check in said.reconciliation:
+            if check.reason_code:
+                check.reason = self.keyed(check.reason_code, check.reason_params, check.reason)
         return said
 
     def refused(self, exc: BaseException) -> str:

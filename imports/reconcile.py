@@ -13,15 +13,16 @@ from sqlalchemy import Engine, select
 from eventlog.engine import READ_ONLY
 from eventlog.schema import events
 from imports.report import ImportReport, Reconciliation, exact, mean
+from imports.texts import IMPORT_EN
 
 if TYPE_CHECKING:
     from imports.history_rows import Program
 
 #: Measures later loads may change, and the streams those loads write.
 LATER = {
-    "exams": ("exam-", "data load exam-answers"),
-    "average exam score": ("exam-", "data load exam-answers"),
-    "costs": ("costs-", "cost lines corrected or added"),
+    "exams": ("exam-", "import.changed_by_exam_answers"),
+    "average exam score": ("exam-", "import.changed_by_exam_answers"),
+    "costs": ("costs-", "import.changed_by_costs"),
 }
 
 
@@ -64,6 +65,12 @@ def _later_sources(engine: Engine, streams: list[str], sha: str) -> dict[str, li
     return found
 
 
+def _why(code: str, **params: str) -> dict[str, object]:
+    """A reconciliation row's reason: in English and by key ("" when the totals match)."""
+    english = IMPORT_EN[code].format_map(params) if code else ""
+    return {"reason": english, "reason_code": code, "reason_params": params}
+
+
 def reconcile(engine: Engine, report: ImportReport) -> ImportReport:
     """Fill ``in_system``, ``matches`` and ``reason`` of every reconciliation row from the read
     models (after the projector caught up), with the same formulas the KPIs use."""
@@ -99,19 +106,18 @@ def reconcile(engine: Engine, report: ImportReport) -> ImportReport:
 
     def checked(row: Reconciliation) -> Reconciliation:
         if row.program_id not in programs:
-            reason = "not in the read models (has the projector caught up?)"
-            return row.model_copy(update={"in_system": None, "matches": None, "reason": reason})
+            return row.model_copy(
+                update={"in_system": None, "matches": None, **_why("import.not_projected")}
+            )
         found = measure(row.program_id, row.measure)
-        update: dict[str, object] = {"in_system": found, "matches": True, "reason": ""}
+        update: dict[str, object] = {"in_system": found, "matches": True, **_why("")}
         if found != row.in_file:
-            prefix, what = LATER.get(row.measure, ("", ""))
+            prefix, code = LATER.get(row.measure, ("", ""))
             sources = later.get(f"{prefix}{row.program_id}") if prefix else None
             if sources:
-                update["matches"] = None
-                update["reason"] = f"changed since this file by {what}: {', '.join(sources)}"
+                update |= {"matches": None, **_why(code, sources=", ".join(sources))}
             else:
-                update["matches"] = False
-                update["reason"] = "the read models differ from the file"
+                update |= {"matches": False, **_why("import.differs")}
         return row.model_copy(update=update)
 
     rows = [checked(r) for r in report.reconciliation]

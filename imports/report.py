@@ -43,6 +43,8 @@ class Reconciliation(BaseModel):
     in_system: Decimal | None = None
     matches: bool | None = None
     reason: str = "not compared yet"
+    reason_code: str = "import.not_compared"
+    reason_params: dict[str, str] = {}
 
 
 class ImportReport(BaseModel):

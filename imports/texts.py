@@ -102,6 +102,16 @@ IMPORT_EN: dict[str, str] = {
     "import.not_a_category": "category {category!r} is not one of {categories}",
     "import.negative_amount": "amount {amount} must be 0 or more",
     "import.cost_line_twice": "cost line {line_id!r} of {program_id!r} appears twice",
+    # ---- a migration's totals compared with the read models
+    "import.not_compared": "not compared yet",
+    "import.not_projected": "not in the read models (has the projector caught up?)",
+    "import.changed_by_exam_answers": (
+        "changed since this file by data load exam-answers: {sources}"
+    ),
+    "import.changed_by_costs": (
+        "changed since this file by cost lines corrected or added: {sources}"
+    ),
+    "import.differs": "the read models differ from the file",
     # ---- what the report says at its end
     "import.nothing_imported": (
         "{count} row(s) rejected: nothing imported (fix them, or pass --accept-valid to import "

@@ -95,6 +95,12 @@ IMPORT_ZH_CN: dict[str, str] = {
     "import.not_a_category": "类别 {category!r} 不是 {categories} 之一",
     "import.negative_amount": "金额 {amount} 必须大于或等于 0",
     "import.cost_line_twice": "培训项目 {program_id!r} 的费用行 {line_id!r} 出现了两次",
+    # ---- a migration's totals compared with the read models
+    "import.not_compared": "尚未比较",
+    "import.not_projected": "不在读模型中(投影器赶上了吗?)",
+    "import.changed_by_exam_answers": "此文件之后已被 data load exam-answers 修改:{sources}",
+    "import.changed_by_costs": "此文件之后已有费用行被更正或新增:{sources}",
+    "import.differs": "读模型与文件不一致",
     # ---- what the report says at its end
     "import.nothing_imported": (
         "{count} 行被拒绝:未导入任何数据(请修正这些行,或加 --accept-valid 只导入有效的行)"
@@ -120,4 +126,16 @@ IMPORT_PHRASES_ZH_CN: dict[str, str] = {
     "period": "期间",
     "columns": "列",
     "fields": "字段",
+}
+
+#: A migration's reconciled totals (``imports.reconcile``) by name, in Simplified Chinese.
+MEASURES_ZH_CN: dict[str, str] = {
+    "enrolled": "报名人数",
+    "attendees": "出勤人数",
+    "sessions": "课次数",
+    "surveys": "问卷数",
+    "average survey score": "问卷平均分",
+    "exams": "考试人数",
+    "average exam score": "考试平均分",
+    "costs": "费用合计",
 }

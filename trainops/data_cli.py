@@ -88,6 +88,13 @@ def in_language(report: ImportReport) -> ImportReport:
     return translator(language()).report(report)
 
 
+def measure(name: str) -> str:
+    """A migration's reconciled total by name, in the chosen language."""
+    from services.import_texts import MEASURES_ZH_CN
+
+    return MEASURES_ZH_CN.get(name, name) if language() == "zh-CN" else name
+
+
 def print_report(report: ImportReport) -> None:
     """The validation report, readable: counts per kind, each rejected row, reconciliation."""
     counts = Table(
@@ -127,7 +134,7 @@ def print_report(report: ImportReport) -> None:
             }[check.matches]
             table.add_row(
                 escape(check.program_id),
-                check.measure,
+                measure(check.measure),
                 "-" if check.in_file is None else str(check.in_file),
                 "-" if check.in_system is None else str(check.in_system),
                 mark,

@@ -4,6 +4,7 @@ reconciliation, and clear errors for bad files."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -11,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from api.translator import translator
 from imports.common import FileProblem
 from imports.history import migrate_history, reconcile
 from imports.reference import load_reference
 from projections import kpi_queries, queries
 from services.database import Database, open_database
+from services.import_texts import MEASURES_ZH_CN
 from tests.projections.evaluation_log import write_csv
 
 NOW = datetime(2026, 6, 30, 12, tzinfo=UTC)
@@ -169,12 +172,17 @@ def test_mixed_file_is_refused_whole_then_imported_valid_rows_once(
     assert any(w == "costs.csv:3" and "catering" in r for w, r in reasons)
     assert report.rows_rejected == 7 and report.rows_accepted == 18
     assert "nothing imported" in report.message
+    said = translator("zh-CN").report(report)  # every reason, and the last words, in Chinese
+    assert all(re.search("[\u4e00-\u9fff]", r.problem or "") for r in said.rejected)
+    assert said.message.startswith("7 行被拒绝")
 
     imported = migrate_history(db.store, files, accept_valid=True, now=NOW)
     assert imported.imported and imported.events_appended > 0
     db.projector.catch_up()
+    assert translator("zh-CN").report(imported).reconciliation[0].reason == "尚未比较"
     checked = reconcile(db.engine, imported)
     assert checked.reconciled is True
+    assert {r.measure for r in checked.reconciliation} == set(MEASURES_ZH_CN)
     totals = {(r.program_id, r.measure): r.in_system for r in checked.reconciliation}
     assert totals[("h1", "attendees")] == 2 and totals[("h1", "enrolled")] == 3
     # emp.1 answered 4 of 1..5 -> 75, emp.2 90
