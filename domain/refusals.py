@@ -9,6 +9,8 @@ itself (``{trainee!r}``), so ``params`` carry ``emp.1``, not ``'emp.1'``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class DomainError(Exception):
     """A command the program's rules refuse; the message is meant for the person who asked.
@@ -184,6 +186,18 @@ def param_text(value: object) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(item) for item in value)
     return str(value)
+
+
+def params_data(params: Mapping[str, object]) -> dict[str, object]:
+    """Parameters as data a client or a stored report reads: numbers stay numbers (a template
+    formats them itself, ``{enrolled:,}``), anything else is its text (``param_text``). Never
+    words or numbers already formatted in one language."""
+    return {
+        name: value
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else param_text(value)
+        for name, value in params.items()
+    }
 
 
 def refused(code: str, /, **params: object) -> DomainError:

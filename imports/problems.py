@@ -5,24 +5,16 @@ field by field, as they say a request's."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
 
-from domain.refusals import param_text
+from domain.refusals import param_text, params_data
 from imports.texts import IMPORT_EN
 
-
-def as_data(params: Mapping[str, object]) -> dict[str, object]:
-    """Parameters as a report stores them: numbers stay numbers, anything else is its text
-    (several values as "a, b")."""
-    return {
-        name: value
-        if isinstance(value, int | float) and not isinstance(value, bool)
-        else param_text(value)
-        for name, value in params.items()
-    }
+#: Parameters as a report stores them (numbers stay numbers, anything else its text).
+as_data = params_data
 
 
 def plain_errors(exc: ValidationError) -> list[dict[str, Any]]:

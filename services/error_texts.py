@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from accounts.texts import ACCOUNT_EN
 from activities.config_texts import CONFIG_EN
 from audit.key_texts import KEY_EN
-from domain.refusals import param_text
+from domain.refusals import params_data
 from imports.texts import IMPORT_EN
 from services.import_texts import IMPORT_PHRASES_ZH_CN, IMPORT_ZH_CN
 from services.sentence_texts import sentence_in_chinese
@@ -621,17 +621,8 @@ def _in_chinese(params: dict[str, object], key: str = "") -> dict[str, object]:
     return values
 
 
-def as_data(params: Mapping[str, object]) -> dict[str, object]:
-    """An error's parameters as its JSON body and its templates take them: numbers stay numbers
-    (a template formats them itself, ``{enrolled:,}``), anything else is its text. Never words
-    or numbers already formatted in one language."""
-    return {name: _datum(value) for name, value in params.items()}
-
-
-def _datum(value: object) -> object:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    return param_text(value)  # several values as "a, b", never "['a', 'b']"
+#: A service error's parameters as its JSON body and its templates take them.
+as_data = params_data
 
 
 #: A role's name in a sentence, per language. Role parameters (``ROLE_PARAMS``) carry role ids
