@@ -520,7 +520,7 @@ WHAT = re.compile(r"^(?:the )?(?P<kind>[a-z_ ]+) of (?P<program>'.*')$", re.DOTA
 
 #: Keys whose text is a lower layer's English words as they are (in Chinese when
 #: ``services.validation_texts`` knows the sentence).
-PASSED_THROUGH = frozenset({"error.detail", "import.detail"})
+PASSED_THROUGH = frozenset({"error.detail", "import.detail", "import.invalid_fields"})
 
 #: Fixed English phrases that go into a parameter (what was being done), in
 #: Simplified Chinese; a parameter with no entry here stays as it is.
