@@ -73,10 +73,6 @@ def _text(cells: dict[str, Any], name: str) -> str:
     return str(value).strip()
 
 
-def _day(value: Any, name: str, today: date) -> date | None:
-    return past_day(value, name, today)
-
-
 def _number(value: Any, name: str, low: float | None = None, high: float | None = None) -> float:
     try:
         number = float(value)
@@ -138,8 +134,8 @@ class Validator:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise RowError("import.unknown_zone", zone=zone) from exc
-        planned = _day(_text(c, "planned_date"), "planned_date", self.today)
-        executed = _day(c.get("executed_on"), "executed_on", self.today)
+        planned = past_day(_text(c, "planned_date"), "planned_date", self.today)
+        executed = past_day(c.get("executed_on"), "executed_on", self.today)
         if executed is not None and c.get("cancelled_reason"):
             raise RowError("import.executed_and_cancelled")
         assert planned is not None
@@ -256,7 +252,7 @@ class Validator:
         if person in program.exams:
             raise RowError("import.exam_twice", employee=person, program_id=program.program_id)
         score = _number(c.get("score"), "score", 0, 100)
-        program.exams[person] = (score, _day(c.get("taken_on"), "taken_on", self.today))
+        program.exams[person] = (score, past_day(c.get("taken_on"), "taken_on", self.today))
 
     def _costs(self, row: Row, c: dict[str, Any]) -> None:
         program = self.program_of(c)

@@ -11,10 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from domain.refusals import param_text, params_data
-from imports.texts import IMPORT_EN
-
-#: Parameters as a report stores them (numbers stay numbers, anything else its text).
-as_data = params_data
+from imports.texts import in_english
 
 
 def plain_errors(exc: ValidationError) -> list[dict[str, Any]]:
@@ -50,10 +47,8 @@ class ImportProblem(Exception):
         errors: Sequence[dict[str, Any]] = (),
         **params: object,
     ) -> None:
-        self.code, self.params, self.errors = code, as_data(params), list(errors)
-        super().__init__(
-            english if english is not None else IMPORT_EN[code].format_map(self.params)
-        )
+        self.code, self.params, self.errors = code, params_data(params), list(errors)
+        super().__init__(english if english is not None else in_english(code, self.params))
 
     @classmethod
     def of(cls, exc: Exception) -> ImportProblem:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from eventlog.engine import READ_ONLY
 from eventlog.schema import events
 from imports.report import ImportReport, Reconciliation, exact, mean
-from imports.texts import IMPORT_EN
+from imports.texts import in_english
 
 if TYPE_CHECKING:
     from imports.history_rows import Program
@@ -67,7 +67,7 @@ def _later_sources(engine: Engine, streams: list[str], sha: str) -> dict[str, li
 
 def _why(code: str, **params: str) -> dict[str, object]:
     """A reconciliation row's reason: in English and by key ("" when the totals match)."""
-    english = IMPORT_EN[code].format_map(params) if code else ""
+    english = in_english(code, params) if code else ""
     return {"reason": english, "reason_code": code, "reason_params": params}
 
 

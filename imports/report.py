@@ -11,7 +11,7 @@ from pydantic import BaseModel, computed_field
 
 from eventlog import EventStore
 from imports.common import AppendTally, Rejection, StreamPlan, write_plans
-from imports.texts import IMPORT_EN
+from imports.texts import in_english
 
 #: Averages are compared to this many decimal places, exactly.
 PLACES = Decimal("0.000001")
@@ -67,7 +67,7 @@ class ImportReport(BaseModel):
     def says(self, code: str, /, **params: int) -> None:
         """The report's last words, by key and in English."""
         self.message_code, self.message_params = code, dict(params)
-        self.message = IMPORT_EN[code].format_map(params)
+        self.message = in_english(code, params)
 
     @computed_field  # type: ignore[prop-decorator]
     @property

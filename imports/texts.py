@@ -9,6 +9,8 @@ API, the admin page, the command line) say them in the reader's language
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 IMPORT_EN: dict[str, str] = {
     # ---- the whole file
     "import.not_utf8": (
@@ -126,3 +128,8 @@ IMPORT_EN: dict[str, str] = {
         "transaction; {unchanged} record(s) already there"
     ),
 }
+
+
+def in_english(code: str, params: Mapping[str, object]) -> str:
+    """The English of ``code`` with its parameters (raw data, as ``params_data`` gives them)."""
+    return IMPORT_EN[code].format_map(params)

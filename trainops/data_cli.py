@@ -81,8 +81,8 @@ AcceptValid = Annotated[
 
 
 def in_language(report: ImportReport) -> ImportReport:
-    """The report with its last words and each rejected row's ``problem`` in the chosen
-    language (the server did so for a load; a migration runs here)."""
+    """A migration's report (it runs here) with its last words and each rejected row's
+    ``problem`` in the chosen language; a load's report comes so from the server."""
     from api.translator import translator
 
     return translator(language()).report(report)
@@ -151,7 +151,6 @@ def print_report(report: ImportReport) -> None:
 
 
 def _finish(report: ImportReport, as_json: bool, *, printed: bool = False) -> None:
-    report = in_language(report)
     if printed:  # `data job --json` printed the whole job
         pass
     elif as_json:
@@ -260,4 +259,4 @@ def migrate(
         if report.imported:
             database.projector.catch_up()
             report = reconcile(database.engine, report)
-    _finish(report, as_json)
+    _finish(in_language(report), as_json)

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import structlog
 
 from api.translator import translator
 from imports.common import FileProblem, Rejection
@@ -192,3 +193,29 @@ def test_a_file_refused_whole_reads_in_chinese(tmp_path: Path, name: str, data: 
     chinese = say(refused.value.code, refused.value.params, "zh-CN")
     assert chinese and CHINESE.search(chinese) and not ENGLISH.search(chinese), chinese
     assert say(refused.value.code, refused.value.params, "en") == str(refused.value)
+
+
+def test_data_migrate_says_its_rejected_rows_in_chinese(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A migration runs in the command line's own process: its report is said there, in the
+    chosen language (a load's report comes so from the server)."""
+    from typer.testing import CliRunner
+
+    from runtime.settings import get_settings
+    from tests.imports.test_history import history_files
+    from trainops.cli import app
+
+    monkeypatch.setenv("TRAINOPS_DATABASE_URL", str(database.engine.url))
+    monkeypatch.setenv("TRAINOPS_LANG", "zh-CN")
+    get_settings.cache_clear()
+    saved = structlog.get_config()  # the command quiets the logs
+    try:
+        result = CliRunner().invoke(app, ["data", "migrate", *map(str, history_files(tmp_path))])
+    finally:
+        structlog.configure(**saved)
+        get_settings.cache_clear()
+    said = " ".join(result.stdout.split())
+    assert result.exit_code == 1, result.output
+    assert "行被拒绝" in said and "已被拒绝" in said, said
+    assert "nothing imported" not in said and "was rejected" not in said
