@@ -352,6 +352,13 @@ CLI_ZH_CN: dict[str, str] = {
     "NOT INTACT": "不完整",
     # ---- table headings, by field name
     "KPI": "KPI",
+    "plan": "计划",
+    "planned sessions": "计划课次",
+    "planned_trainees": "计划学员数",
+    "cost_per_trainee": "人均成本",
+    "session_id": "课次编号",
+    "starts": "开始时间",
+    "hours": "时长(小时)",
     "actor": "操作人",
     "approvers": "审批人",
     "attempts": "尝试次数",

@@ -130,6 +130,22 @@ class PlanProgram(ProgramContent):
 class ReviseProgram(ProgramContent, _Command):
     kind: Literal["revise"] = "revise"
     comment: str = ""
+    approvers: Annotated[tuple[PersonId, ...] | None, Field(max_length=20)] = None
+    """The plan's approvers anew (``None``: as they are), so a plan that named none, or the
+    wrong ones, can still reach a policy step that takes the plan's approvers."""
+    department: Annotated[str | None, Field(min_length=1, max_length=100)] = None
+    """The department anew (``None``: as it is), for a step that asks its manager."""
+
+    @field_validator("approvers")
+    @classmethod
+    def _approvers_unique(cls, approvers: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return None if approvers is None else _unique(approvers, "approvers")
+
+    @model_validator(mode="after")
+    def _specialist_not_approver(self) -> ReviseProgram:
+        if self.approvers and self.actor in self.approvers:
+            raise ValueError("the specialist cannot also be an approver of their own program")
+        return self
 
 
 class SubmitProgram(_Command):

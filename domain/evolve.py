@@ -60,6 +60,10 @@ def evolve(state: ProgramState | None, event: Any) -> ProgramState:
                     "trainees": event.trainees,
                     "budget": event.budget,
                     "external_instructor": event.external_instructor,
+                    "approvers": state.approvers if event.approvers is None else event.approvers,
+                    "department": state.department
+                    if event.department is None
+                    else event.department,
                     "revision": state.revision + 1,
                     "status": s.DRAFT,
                 }

@@ -210,6 +210,8 @@ def decide(
                     budget=command.budget,
                     external_instructor=command.external_instructor,
                     comment=command.comment,
+                    approvers=command.approvers,
+                    department=command.department,
                 )
             ]
         case c.SubmitProgram():

@@ -65,6 +65,11 @@ class ProgramRevised(DomainEvent):
     budget: Decimal = Decimal(0)
     external_instructor: bool = False
     comment: str = ""
+    approvers: tuple[PersonId, ...] | None = None
+    """The plan's approvers anew; ``None`` (and every revision recorded before they could be
+    revised): as they were."""
+    department: str | None = None
+    """The department anew; ``None``: as it was."""
 
 
 class ProgramApproved(DomainEvent):

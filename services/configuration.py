@@ -13,11 +13,12 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from accounts.users import active_with_role
-from activities.admin_config import ConfigFileError
+from activities.admin_config import AdminConfig, ConfigFileError, parse_admin_config
 from activities.config_versions import (
     ConfigConflict,
     ConfigVersion,
     check_document,
+    current_version,
     in_force,
     save_version,
 )
@@ -41,6 +42,16 @@ def version_in_force(saved: Sequence[ConfigVersion], file: Path | None) -> Confi
         return in_force(saved, file)
     except ConfigFileError as exc:
         raise Unreadable(str(exc)) from exc
+
+
+def config_in_force(store: EventStore, file: Path | None) -> AdminConfig | None:
+    """The configuration the workers route and remind with now; None when it cannot be read
+    (a use case that only looks ahead leaves the saying to the step that needs it)."""
+    try:
+        current = current_version(store, file)
+        return parse_admin_config(current.document, current.source)
+    except ConfigFileError:
+        return None
 
 
 @dataclass(frozen=True)

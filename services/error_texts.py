@@ -21,7 +21,7 @@ from audit.key_texts import KEY_EN
 from domain.refusals import params_data
 from imports.texts import IMPORT_EN
 from services.import_texts import IMPORT_PHRASES_ZH_CN, IMPORT_ZH_CN
-from services.sentence_texts import sentence_in_chinese
+from services.sentence_texts import FIELDS_ZH_CN, sentence_in_chinese
 from services.yaml_texts import yaml_problem_in_chinese
 
 #: Every service error's English text by key; the lower layers' errors (accounts,
@@ -214,6 +214,7 @@ EN: dict[str, str] = {
     "error.nothing_to_revise": (
         "nothing to revise: program {program_id} is already planned like this; nothing was recorded"
     ),
+    "error.blank_text": "the {field} is blank: write it in words; nothing was recorded",
     # cli: the audit's conflicts and Temporal's absence, keyed (issue 16)
     "error.log_not_intact": (
         "the log does not verify ({count} problem(s); first: {kind} at position {position}: "
@@ -249,6 +250,7 @@ ZH_CN: dict[str, str] = {
         "（15 分钟）；未记录任何内容"
     ),
     "error.nothing_to_revise": "无需修订：培训项目 {program_id} 的计划已是如此；未记录任何内容",
+    "error.blank_text": "{field}为空：请用文字填写；未记录任何内容",
     "error.exam_not_a_choice": (
         "题目 {question}：{answer!r} 不是它的选项之一（{choices}）；考试只能参加一次，因此未提交"
     ),
@@ -612,6 +614,8 @@ def _in_chinese(params: dict[str, object], key: str = "") -> dict[str, object]:
     if problem is not None:
         with contextlib.suppress(KeyError, ValueError, IndexError):
             values["problem"] = problem.format_map(params)
+    if key == "error.blank_text":  # a field's name
+        values["field"] = FIELDS_ZH_CN.get(str(params.get("field")), params.get("field"))
     if key == "config.not_yaml_at":  # the parser's English problem
         values["problem"] = yaml_problem_in_chinese(str(params.get("problem", "")))
     if key in PASSED_THROUGH:  # a lower layer's English: in Chinese when it is a known sentence

@@ -9,19 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from pathlib import Path
 
 from pydantic import BaseModel
 
 from accounts.users import active_with_role
 from domain import commands as c
+from domain.approval import PolicyError, ProgramFacts
 from domain.events import Session
 from domain.plan_rules import check_planned_date
 from domain.program import DomainError, ProgramState, check_sessions_ahead
 from domain.state import ProgramStatus
 from domain.text import check_no_bidi_controls
+from services.configuration import config_in_force
 from services.database import Database
 from services.errors import Invalid
 from services.trainees import unknown_trainees
+
+#: Text a person must write in words: only spaces would be an empty link, an empty reason.
+BLANK_REFUSED = ("title", "reason")
 
 
 def check_new_text_and_dates(
@@ -29,6 +35,10 @@ def check_new_text_and_dates(
 ) -> None:
     """The edge's rules for new input that the replayed models cannot carry: no bidirectional
     overrides in any text, and a planned date on or after the last session."""
+    for field in BLANK_REFUSED:
+        value = getattr(command, field, None)
+        if isinstance(value, str) and not value.strip():
+            raise Invalid("error.blank_text", field=field)
     try:
         check_no_bidi_controls(command.model_dump(mode="json", exclude={"proof"}))
         planned_date = getattr(command, "planned_date", None)
@@ -94,6 +104,33 @@ def check_approvers(database: Database, usernames: Iterable[str]) -> None:
         raise Invalid("error.not_an_approver", usernames=", ".join(map(repr, missing)))
 
 
+#: What only the plan can give a policy step: refused when planning, not first at submission.
+PLAN_GIVES = ("policy.no_plan_approvers", "policy.no_department")
+
+
+def check_plan_routable(
+    database: Database, config_file: Path | None, command: c.PlanProgram
+) -> None:
+    """A plan the approval policy in force could never route for want of what only the plan
+    names (its approvers, its department) is refused as it is made, with the step that needs
+    it; a revision may add them later, but a new program should not start out stuck."""
+    config = config_in_force(database.store, config_file)
+    if config is None:
+        return
+    facts = ProgramFacts(
+        department=command.department,
+        budget=command.budget,
+        external_instructor=command.external_instructor,
+        plan_approvers=command.approvers,
+        specialist=command.actor,
+    )
+    try:
+        config.approval.resolve(facts)
+    except PolicyError as exc:
+        if exc.code in PLAN_GIVES:
+            raise Invalid.passing(exc) from exc
+
+
 def check_sessions_planned_ahead(sessions: Iterable[Session], now: datetime) -> None:
     """Sessions are planned ahead (the domain's rule; the test server's clock in tests)."""
     try:
@@ -115,6 +152,8 @@ def check_revision_changes(command: c.ReviseProgram, state: ProgramState, progra
         and command.trainees == state.trainees
         and command.budget == state.budget
         and command.external_instructor == state.external_instructor
+        and command.approvers in (None, state.approvers)
+        and command.department in (None, state.department)
     )
     if unchanged:
         raise Invalid("error.nothing_to_revise", program_id=program_id)

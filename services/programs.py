@@ -20,6 +20,7 @@ from domain.program import TERMINAL, DomainError, ProgramState, ProgramStatus, c
 from domain.proofs import payload_digest
 from domain.streams import program_stream
 from projections import queries, trainee_queries
+from runtime.settings import Settings
 from services import reads
 from services.actions import ProgramAction
 from services.database import Database
@@ -35,6 +36,7 @@ from services.people import Person, require_role
 from services.program_checks import (
     check_approvers,
     check_new_text_and_dates,
+    check_plan_routable,
     check_revision_changes,
     check_sessions_planned_ahead,
     check_sizes,
@@ -56,6 +58,9 @@ class ProgramContext(Protocol):
 
     @property
     def database(self) -> Database: ...
+
+    @property
+    def settings(self) -> Settings: ...
 
     async def programs(self) -> ProgramClient: ...
 
@@ -212,6 +217,7 @@ async def act(
         zone = await asyncio.to_thread(_planned, ctx, program_id, "timezone", summary)
         check_new_text_and_dates(command, command.sessions, zone)
         await asyncio.to_thread(_revision_changes, ctx, program_id, command)
+        await asyncio.to_thread(check_approvers, ctx.database, command.approvers or ())
     else:
         check_new_text_and_dates(command)
     if isinstance(command, (c.DelegateTask, c.ReassignTask)):
@@ -317,6 +323,7 @@ async def plan(
     check_sessions_planned_ahead(command.sessions, await programs.clock())
     check_new_text_and_dates(command, command.sessions, command.timezone)
     await asyncio.to_thread(check_approvers, ctx.database, command.approvers)
+    await asyncio.to_thread(check_plan_routable, ctx.database, ctx.settings.config_file, command)
     await asyncio.to_thread(check_trainees, ctx.database, command.trainees)
     nonce = request_nonce(person, command.program_id, idempotency_key)
     try:

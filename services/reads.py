@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 
-from domain.program import ProgramState
+from domain.program import ProgramState, ProgramStatus
 from domain.reminders import STARTED_GRACE, owed_reminders
 from projections import queries, trainee_queries
 from projections.event_texts import NAMED, decode, encode
@@ -268,6 +268,21 @@ def _cost_per_trainee(budget: Any, trainees: int) -> str | None:
     return str((amount / trainees).quantize(Decimal("0.01")))
 
 
+#: The states of a program that was approved: what an approver's "earlier programs" count
+#: (never drafts, rejected or withdrawn plans, nor the programs planned after this one).
+WENT_AHEAD = frozenset(
+    s.value
+    for s in (
+        ProgramStatus.APPROVED,
+        ProgramStatus.PUBLISHED,
+        ProgramStatus.EXECUTING,
+        ProgramStatus.EVALUATING,
+        ProgramStatus.FEEDBACK,
+        ProgramStatus.CLOSED,
+    )
+)
+
+
 def decision_facts(
     engine: Engine, summary: dict[str, Any], state: dict[str, Any]
 ) -> dict[str, Any]:
@@ -275,10 +290,13 @@ def decision_facts(
     specialist's earlier programs went (executed, on time)."""
     trainees = len(state.get("trainees") or ())
     specialist = summary.get("specialist")
-    earlier = [
+    planned = str(summary.get("planned_date"))
+    earlier = [  # programs that got through approval, planned before this one
         r
         for r in queries.list_programs(engine, specialist=str(specialist))
         if r["program_id"] != summary.get("program_id")
+        and r.get("status") in WENT_AHEAD
+        and str(r.get("planned_date")) < planned
     ]
     return {
         "budget": state.get("budget"),

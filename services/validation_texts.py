@@ -71,11 +71,17 @@ def _meaningful(errors: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
 
 
 def describe(errors: Iterable[Mapping[str, Any]], lang: str) -> str:
-    """Every error as "field: problem", joined by "; " (in Chinese, "字段:问题" by ";")."""
-    errors = _meaningful(errors)
-    if lang == "zh-CN":
-        return ";".join(f"{field_name(e.get('loc', ()), lang)}:{problem(e, lang)}" for e in errors)
-    return "; ".join(f"{field_name(e.get('loc', ()), lang)}: {problem(e, lang)}" for e in errors)
+    """Every error as "field: problem", joined by "; " (in Chinese, "字段:问题" by ";"); a rule
+    of the whole input says only its problem (never "invalid input: input: ...")."""
+    said = []
+    for error in _meaningful(errors):
+        whole = not [part for part in error.get("loc", ()) if part not in SOURCES]
+        if whole:
+            said.append(problem(error, lang))
+        else:
+            colon = ":" if lang == "zh-CN" else ": "
+            said.append(f"{field_name(error.get('loc', ()), lang)}{colon}{problem(error, lang)}")
+    return (";" if lang == "zh-CN" else "; ").join(said)
 
 
 def _plain(name: str, value: object) -> str:

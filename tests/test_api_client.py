@@ -132,3 +132,36 @@ def test_a_refusal_answered_as_bad_input_is_said_once_in_chinese(
     assert stopped.value.exit_code == 2
     assert said.startswith("错误: 输入无效:课次 s1 的开始时间已过去"), said
     assert "已拒绝" not in said, said
+
+
+def test_an_id_with_a_space_or_a_question_mark_is_sent_as_that_id() -> None:
+    """Issue 16: ``program show 'a b'`` was sent unencoded ("cannot reach trainops") and
+    ``'a?b'`` became a query; the path is percent-encoded, its query only from parameters."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from trainops.api_client import Api, Credentials
+
+    seen: list[str] = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        api = Api(Credentials(f"http://127.0.0.1:{server.server_port}", "tro_x"))
+        assert api.get("/api/v1/programs/a b?c#d") == {}
+        assert api.get("/api/v1/programs/p1", limit=5) == {}
+    finally:
+        server.shutdown()
+    assert seen == ["/api/v1/programs/a%20b%3Fc%23d", "/api/v1/programs/p1?limit=5"]

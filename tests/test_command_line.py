@@ -42,6 +42,18 @@ def test_a_program_from_the_shell(stack: dict[str, str], tmp_path: Path) -> None
     created = json.loads(trainops(li, *create, "--json"))
     assert created["events"] == ["ProgramPlanned"]
     assert "already exists" in trainops(li, *create, ok=False, code=3)
+    # What only the plan named can be revised: its approvers, department, budget (issue 16).
+    revise = ["program", "revise", "cli-1", "--department", "HR", "--budget", "1200.50"]
+    assert "approver of their own program" in trainops(li, *revise, "--approver", "li", ok=False)
+    trainops(li, *revise, "--approver", "wang")
+    plan = json.loads(trainops(li, "program", "show", "cli-1", "--json"))["plan"]
+    assert (plan["department"], plan["budget"], plan["approvers"]) == ("HR", "1200.50", ["wang"])
+    assert (plan["planned_trainees"], plan["cost_per_trainee"]) == (2, "600.25")
+    shown = trainops(li, "program", "show", "cli-1")
+    assert "600.25" in shown and "2099-01-15 09:30" in shown
+    # An id is sent as typed: a space or "?" is a malformed id (exit 2), never "cannot reach".
+    assert "program_id" in trainops(li, "program", "show", "a b?c", ok=False, code=2)
+    assert "no program 'no-such'" in trainops(li, "program", "show", "no-such", ok=False, code=4)
     # No door without a proven actor: no token, `--as`, a raw Temporal update.
     assert "not signed in" in trainops(env, "program", "submit", "cli-1", ok=False, code=3)
     assert "No such option" in trainops(li, "program", "submit", "cli-1", "--as", "wang", ok=False)

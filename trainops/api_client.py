@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import typer
 
@@ -316,11 +316,13 @@ class Api:
         files: Mapping[str, tuple[str, IO[bytes]]] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
-        """Send the request; the open connection and the answer, its body not read yet."""
-        target = self._prefix + path
+        """Send the request; the open connection and the answer, its body not read yet. The
+        path is sent percent-encoded (an id with a space or a ``?`` names that id, never a
+        query); its query comes only from ``params``."""
+        target = self._prefix + quote(path, safe="/")
         query = _query(params)
         if query:
-            target += ("&" if "?" in target else "?") + query
+            target += "?" + query
         sent = {**self.headers, **(headers or {})}
         body: Any = None
         if files is not None:

@@ -7,7 +7,8 @@ requests it builds are in ``trainops.program_requests``."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Any
 
 import typer
 
@@ -167,6 +168,12 @@ def revise(
     planned_date: Annotated[str | None, typer.Option()] = None,
     session: Annotated[list[str] | None, typer.Option(help="Replaces all sessions.")] = None,
     trainee: Annotated[list[str] | None, typer.Option(help="Replaces all trainees.")] = None,
+    approver: Annotated[
+        list[str] | None, typer.Option(help="Replaces the plan's approvers (repeatable).")
+    ] = None,
+    department: Annotated[str | None, typer.Option()] = None,
+    budget: Annotated[str | None, typer.Option(help="Budget, e.g. 12000.00")] = None,
+    external_instructor: Annotated[bool | None, typer.Option()] = None,
     comment: str = "",
     as_json: AsJson = False,
 ) -> None:
@@ -177,12 +184,16 @@ def revise(
         [session_spec(s, zone) for s in session] if session else list(state["sessions"].values())
     )
     body = {
-        "title": title or state["title"],
+        "title": state["title"] if title is None else title,
         "planned_date": planned_date or state["planned_date"],
         "sessions": sessions,
         "trainees": trainee or state["trainees"],
-        "budget": state.get("budget"),
-        "external_instructor": state.get("external_instructor"),
+        "budget": state.get("budget") if budget is None else budget,
+        "external_instructor": state.get("external_instructor")
+        if external_instructor is None
+        else external_instructor,
+        "approvers": approver,
+        "department": department,
         "comment": comment,
     }
     act(program_id, "revise", body, as_json)
@@ -335,7 +346,9 @@ def show(program_id: str, as_json: AsJson = False, utc: InUtc = False) -> None:
     """A program's status and timeline, as you may see it; times in the program's zone."""
     detail = program_detail(program_id)
     if as_json:
-        print_json({"program": detail["program"], "timeline": detail["timeline"]})
+        print_json(
+            {"program": detail["program"], "plan": _plan(detail), "timeline": detail["timeline"]}
+        )
         return
     summary = detail["program"]
     rows_table(
@@ -344,6 +357,14 @@ def show(program_id: str, as_json: AsJson = False, utc: InUtc = False) -> None:
         ["specialist", "planned_date", "session_count", "enrolled", "attended", "on_time"],
     )
     zone = summary.get("timezone")
+    plan = _plan(detail)
+    if plan is not None:
+        rows_table(t("plan"), [plan], [*PLAN_COLUMNS])
+        sessions = [
+            {**s, "starts": when(s["starts_at"], zone, utc=utc), "hours": s["duration_hours"]}
+            for s in plan["sessions"]
+        ]
+        rows_table(t("planned sessions"), sessions, ["session_id", "starts", "hours"])
     entries = [
         {
             **entry,
@@ -353,6 +374,32 @@ def show(program_id: str, as_json: AsJson = False, utc: InUtc = False) -> None:
         for entry in detail["timeline"]
     ]
     rows_table(t("timeline"), entries, ["position", "when", "actor", "event_type", "summary"])
+
+
+#: What an approver decides on, as ``program show`` prints it (``--json``: ``plan``).
+PLAN_COLUMNS = ("department", "budget", "approvers", "planned_trainees", "cost_per_trainee")
+
+
+def _plan(detail: dict[str, Any]) -> dict[str, Any] | None:
+    """The plan's money, people and sessions, when the reader may see them (None for a
+    trainee: the API leaves them out of the state it gives them)."""
+    state = detail.get("state") or {}
+    if "budget" not in state:
+        return None
+    trainees = len(state.get("trainees") or ())
+    budget = Decimal(str(state["budget"] or 0))
+    return {
+        "department": state.get("department"),
+        "budget": str(budget),
+        "approvers": list(state.get("approvers") or ()),
+        "planned_trainees": trainees,
+        "cost_per_trainee": str((budget / trainees).quantize(Decimal("0.01")))
+        if trainees and budget
+        else None,
+        "sessions": sorted(
+            (state.get("sessions") or {}).values(), key=lambda s: str(s.get("starts_at"))
+        ),
+    }
 
 
 @program_app.command("list")

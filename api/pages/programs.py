@@ -175,6 +175,7 @@ def revise_form(
         "title": state.get("title", ""),
         "planned_date": state.get("planned_date", ""),
         "trainees": "\n".join(state.get("trainees") or ()),
+        "approvers": ", ".join(state.get("approvers") or ()),
     }
     sessions = sorted(
         (x for x in (state.get("sessions") or {}).values() if isinstance(x, dict)),
@@ -207,6 +208,7 @@ async def revise_program_page(
             "title": values.get("title", "").strip(),
             "planned_date": values.get("planned_date", "").strip(),
             "trainees": [p for p in SPLIT.split(values.get("trainees", "")) if p],
+            "approvers": [p for p in SPLIT.split(values.get("approvers", "")) if p],
             "sessions": sessions_from(values, zone),
             "comment": values.get("comment", "").strip(),
             **extra_values(action.body, values),

@@ -3,9 +3,10 @@ database and the signing Temporal client (the projector is not waited for)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from runtime.settings import Settings, get_settings
 from services.database import Database
 from services.program_client import ProgramClient
 
@@ -23,6 +24,7 @@ class Specialist:
 class Context:
     database: Database
     client: ProgramClient
+    settings: Settings = field(default_factory=get_settings)
 
     async def programs(self) -> Any:
         return self.client
