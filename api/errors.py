@@ -25,6 +25,7 @@ from starlette.routing import Match
 from api.dependencies import request_language
 from api.languages import N_
 from api.translator import translator
+from domain.refusals import NOT_FOUND_CODES
 from services.errors import (
     Conflict,
     Explained,
@@ -207,14 +208,21 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 
 async def _refused(request: Request, exc: Exception) -> Response:
-    """The workflow refused (nothing recorded): malformed input is a 422, anything else a 403.
+    """The workflow refused (nothing recorded): malformed input is a 422, a session or task the
+    program does not have a 404, anything else a 403.
     The API says why in English with the refusal's ``code`` and ``params`` (for a client's
     own catalog); a page says it in the reader's language."""
     kind = getattr(exc, "kind", "")
     # the workflow's own parse says "invalid input: ..." itself: said once, never twice
     why = str(exc).removeprefix("invalid input: ")
     reason = f"invalid input: {why}" if kind == "InvalidInput" else f"refused: {exc}"
-    code = HTTP_422 if kind == "InvalidInput" else status.HTTP_403_FORBIDDEN
+    code = (
+        HTTP_422
+        if kind == "InvalidInput"
+        else status.HTTP_404_NOT_FOUND
+        if getattr(exc, "code", "") in NOT_FOUND_CODES
+        else status.HTTP_403_FORBIDDEN
+    )
     log.info("action refused", reason=str(exc), kind=kind)
     lang = request_language(request)
     if is_api(request):

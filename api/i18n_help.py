@@ -263,9 +263,11 @@ OPTION_HELP_ZH_CN: dict[str, str] = {
         "specialist、department 或 organisation(可重复)。"
     ),
     "YAML/JSON file: {kpi: {meets, excellent}}, optional pass_mark; rates this answer instead "
-    "of the server's thresholds.": (
+    "of the server's thresholds. Shares as fractions (0.8 for 80 %), satisfaction 0-100, ROI in "
+    "percent.": (
         "YAML/JSON 文件:{kpi: {meets, excellent}},可含 pass_mark;"
-        "用它而不是服务器的阈值为本次结果评级。"
+        "用它而不是服务器的阈值为本次结果评级。比例写作小数(80 % 写 0.8),"
+        "满意度 0-100,ROI 用百分数。"
     ),
     "As the log stood at this position.": "按日志在此位置时的状态。",
     "As the log stood at this instant (ISO 8601 with offset).": (

@@ -61,7 +61,7 @@ for line in lines:
     if row["stream_id"] == "signing-keys" and row["event_type"] == "SigningKeyPublished":
         keys[row["payload"]["key_id"]] = base64.b64decode(row["payload"]["public_key"])
         continue
-    if meta.get("role", "system") == "system":
+    if meta.get("role", "system") in ("system", "migration"):  # no person acted here
         continue
     if "proved_by" in meta:
         if last is None or last != (meta["proved_by"], meta["actor"]):

@@ -74,6 +74,30 @@ DEFAULTS: dict[str, tuple[float, float, str]] = {
 
 EXECUTION_KPIS = ("plan_completion", "on_time", "participation")
 
+#: KPIs that are shares of a whole, written as fractions (0.8 = 80 %): a threshold above 1 can
+#: never be met, and is the percentage written as a number (80 for 80 %), refused as such.
+SHARES = (
+    *EXECUTION_KPIS,
+    "course_coverage",
+    "instructor_utilisation",
+    "venue_utilisation",
+    "response_rate",
+    "exam_pass_rate",
+    "mastery",
+)
+
+
+def check_share(kpi: str, threshold: Threshold) -> None:
+    """``PydanticCustomError`` (a ``ValueError``) when a share's threshold is above 1."""
+    if kpi in SHARES and max(threshold.meets, threshold.excellent) > 1:
+        written = max(threshold.meets, threshold.excellent)
+        raise PydanticCustomError(
+            "setting.share_as_fraction",
+            "{kpi} is a share, written as a fraction: {written} can never be met; write "
+            "{fraction} for {written} %",
+            {"kpi": kpi, "written": f"{written:g}", "fraction": f"{written / 100:g}"},
+        )
+
 
 class Thresholds(BaseModel):
     """Every KPI's thresholds; build with ``Thresholds.with_overrides`` to change some."""
@@ -99,6 +123,7 @@ class Thresholds(BaseModel):
         for name, value in overrides.items():
             base = merged[name].model_dump()
             merged[name] = Threshold.model_validate({**base, **dict(value)})
+            check_share(name, merged[name])
         return cls(by_kpi=merged)
 
     def rate(self, kpi: str, value: Number | None) -> Rating:
@@ -129,4 +154,6 @@ class KpiRules(BaseModel):
                 "unknown KPI(s) {named}; the KPIs are {known}",
                 {"named": ", ".join(unknown), "known": ", ".join(DEFAULTS)},
             )
+        for name, threshold in self.thresholds.items():
+            check_share(name, threshold)
         return self

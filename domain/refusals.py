@@ -204,3 +204,8 @@ def refused(code: str, /, **params: object) -> DomainError:
     """The ``DomainError`` for ``code`` with its parameters (raise it)."""
     values = {name: param_text(value) for name, value in params.items()}
     return DomainError(in_english(REFUSALS[code], values), code=code, params=values)
+
+
+#: Refusals that name something the program does not have: answered as not found (404, the
+#: command line's exit 4), not as a rule that forbids (403).
+NOT_FOUND_CODES = frozenset({"program.no_such_session", "task.not_open"})

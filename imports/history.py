@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from domain import events as e
+from domain.roles import MIGRATION_ROLE
 from domain.streams import program_stream
 from eventlog import EventStore, NewEvent
 from imports.common import (
@@ -249,7 +250,7 @@ def migrate_history(
     programs = list(validator.programs.values())
     report.reconciliation = [r for p in programs for r in expected(p)]
     tally = AppendTally()
-    metadata = {"actor": actor, "role": "migration", "source": name, "sha256": sha}
+    metadata = {"actor": actor, "role": MIGRATION_ROLE, "source": name, "sha256": sha}
     plans, refused = _plans(store, programs, sha, metadata, tally, now)
     for row, reason in refused:
         key = str(row.cells.get("program_id") or "")

@@ -513,6 +513,9 @@ PROBLEMS_ZH_CN: dict[str, str] = {
     "setting.unknown_region": "没有地区 '{region}' 的公共假日日历(请使用 ISO 3166 代码)",
     "setting.excellent_below_meets": "excellent({excellent})低于 meets({meets})",
     "setting.unknown_kpis": "未知的 KPI {named};KPI 有:{known}",
+    "setting.share_as_fraction": (
+        "{kpi} 是比例，应写作小数：{written} 永远无法达到；{written} % 请写作 {fraction}"
+    ),
 }
 
 #: What Temporal was asked to confirm (``services.errors.temporal_errors``): "[the] KIND of

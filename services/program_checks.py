@@ -37,7 +37,7 @@ def check_new_text_and_dates(
     overrides in any text, and a planned date on or after the last session."""
     for field in BLANK_REFUSED:
         value = getattr(command, field, None)
-        if isinstance(value, str) and not value.strip():
+        if isinstance(value, str) and value and not value.strip():  # "" is the rules' to say
             raise Invalid("error.blank_text", field=field)
     try:
         check_no_bidi_controls(command.model_dump(mode="json", exclude={"proof"}))

@@ -30,7 +30,7 @@ from domain.streams import program_stream
 from eventlog.store import EventStore
 from services.actions import ACTIONS
 from services.error_texts import say
-from services.errors import Invalid, temporal_errors
+from services.errors import Invalid, NotFound, temporal_errors
 from services.people import Person
 from services.programs import ProgramContext, check_action
 from services.trainees import unknown_trainees
@@ -209,22 +209,21 @@ async def check_attendance(
     await asyncio.to_thread(check_action, ctx, person, program_id, ACTIONS["attendance_batch"])
     store = ctx.database.store
     rows, problems = await asyncio.to_thread(_read, data, MAX_ROSTER_BYTES)
-    if problems:
-        raise RosterRefused(problems)
     people = [value for _, value in rows]
     sessions, attended = await asyncio.to_thread(_sessions_and_attendees, store, program_id)
     if session_id not in sessions:
         known = ", ".join(sorted(sessions)) or "none"
-        raise Invalid(
+        raise NotFound(
             "error.no_session",
             session_id=session_id,
             program_id=program_id,
             known=known,
         )
     enrolled = set(await asyncio.to_thread(_enrolled, store, program_id))
-    strangers = [RowProblem(n, p, "row.not_enrolled") for n, p in rows if p not in enrolled]
-    if strangers:
-        raise RosterRefused(strangers)
+    # one refusal lists the malformed, the repeated and the strangers together, in file order
+    problems += [RowProblem(n, p, "row.not_enrolled") for n, p in rows if p not in enrolled]
+    if problems:
+        raise RosterRefused(sorted(problems, key=lambda p: p.row))
     already = attended.get(session_id, set())
     return BulkPlan(
         program_id,

@@ -269,7 +269,7 @@ def _cost_per_trainee(budget: Any, trainees: int) -> str | None:
 
 
 #: The states of a program that was approved: what an approver's "earlier programs" count
-#: (never drafts, rejected or withdrawn plans, nor the programs planned after this one).
+#: (never drafts, rejected or withdrawn plans, nor programs planned for after this one).
 WENT_AHEAD = frozenset(
     s.value
     for s in (
@@ -291,12 +291,12 @@ def decision_facts(
     trainees = len(state.get("trainees") or ())
     specialist = summary.get("specialist")
     planned = str(summary.get("planned_date"))
-    earlier = [  # programs that got through approval, planned before this one
+    earlier = [  # programs that got through approval, planned for no later than this one
         r
         for r in queries.list_programs(engine, specialist=str(specialist))
         if r["program_id"] != summary.get("program_id")
         and r.get("status") in WENT_AHEAD
-        and str(r.get("planned_date")) < planned
+        and str(r.get("planned_date")) <= planned
     ]
     return {
         "budget": state.get("budget"),

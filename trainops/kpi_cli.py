@@ -44,7 +44,8 @@ ThresholdsFile = Annotated[
     typer.Option(
         "--thresholds",
         help="YAML/JSON file: {kpi: {meets, excellent}}, optional pass_mark; rates this answer "
-        "instead of the server's thresholds.",
+        "instead of the server's thresholds. Shares as fractions (0.8 for 80 %), satisfaction "
+        "0-100, ROI in percent.",
     ),
 ]
 SCOPES = ("specialist", "department", "organisation")

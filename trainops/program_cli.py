@@ -359,7 +359,11 @@ def show(program_id: str, as_json: AsJson = False, utc: InUtc = False) -> None:
     zone = summary.get("timezone")
     plan = _plan(detail)
     if plan is not None:
-        rows_table(t("plan"), [plan], [*PLAN_COLUMNS])
+        rows_table(
+            t("plan"),
+            [plan],
+            ["department", "budget", "approvers", "planned_trainees", "cost_per_trainee"],
+        )
         sessions = [
             {**s, "starts": when(s["starts_at"], zone, utc=utc), "hours": s["duration_hours"]}
             for s in plan["sessions"]
@@ -374,10 +378,6 @@ def show(program_id: str, as_json: AsJson = False, utc: InUtc = False) -> None:
         for entry in detail["timeline"]
     ]
     rows_table(t("timeline"), entries, ["position", "when", "actor", "event_type", "summary"])
-
-
-#: What an approver decides on, as ``program show`` prints it (``--json``: ``plan``).
-PLAN_COLUMNS = ("department", "budget", "approvers", "planned_trainees", "cost_per_trainee")
 
 
 def _plan(detail: dict[str, Any]) -> dict[str, Any] | None:

@@ -91,3 +91,26 @@ async def test_a_title_or_a_reason_of_only_spaces_is_refused(world: World) -> No
         assert reason.status_code == 422, reason.text
         assert reason.json()["params"] == {"field": "reason"}
         assert world.head() == before
+
+
+async def test_a_session_or_task_the_program_does_not_have_is_not_found(world: World) -> None:
+    """Issue 16: an unknown session or task id was a 403 "refused" (exit 3), as if a rule
+    forbade it; it is a 404 (exit 4), recording nothing."""
+    body = await plan_body(world.h, "missing-1")
+    async with world.client("spec.li") as li, world.client("mgr.wang") as wang:
+        assert (await li.post("/api/v1/programs", json=body)).status_code == 201
+        assert (await li.post("/api/v1/programs/missing-1/submit")).status_code == 200
+        before = world.head()
+        task = await wang.post("/api/v1/programs/missing-1/approve", json={"task_id": "nope"})
+        assert task.status_code == 404, task.text
+        assert task.json()["code"] == "task.not_open"
+        assert (await wang.post("/api/v1/programs/missing-1/approve", json={})).status_code == 200
+        assert (await li.post("/api/v1/programs/missing-1/publish")).status_code == 200
+        before = world.head()
+        session = await li.post(
+            "/api/v1/programs/missing-1/reschedule",
+            json={"session_id": "s9", "starts_at": body["sessions"][0]["starts_at"]},
+        )
+        assert session.status_code == 404, session.text
+        assert session.json()["code"] == "program.no_such_session"
+        assert world.head() == before

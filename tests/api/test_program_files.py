@@ -120,7 +120,7 @@ async def test_a_roster_file_is_checked_whole_then_enrolled_and_resumed(
             }
         ]
         no_session = await upload(li, "files-1/sessions/s9/attendance", sheet)
-        assert no_session.status_code == 422 and "no session 's9'" in no_session.text
+        assert no_session.status_code == 404 and "no session 's9'" in no_session.text
         first = lines(await upload(li, "files-1/sessions/s1/attendance", sheet))
         again = lines(await upload(li, "files-1/sessions/s1/attendance", sheet))
     assert first[-1]["recorded"] == 11 and (again[-1]["recorded"], again[-1]["skipped"]) == (0, 11)

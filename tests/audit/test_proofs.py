@@ -107,3 +107,41 @@ def test_the_standalone_script_reads_the_downloaded_archive_too(
     wrong = run_script(tmp_path / "notes.txt")
     assert wrong.returncode == 1 and wrong.stderr.startswith("cannot read the bundle:")
     assert "Traceback" not in wrong.stderr
+
+
+def _migrated(rows: list[RecordedEvent]) -> RecordedEvent:
+    """A program event as ``data migrate`` records it after the first key: another system's
+    history, role ``migration``, with the file's name and hash and no proof."""
+    planned = next(r for r in rows if r.event_type == "ProgramPlanned")
+    metadata = {"actor": "migration", "role": "migration", "source": "old.csv", "sha256": "ab"}
+    return planned._replace(
+        position=rows[-1].position + 1,
+        stream_id="program-migrated-1",
+        event_id=uuid4(),
+        metadata=metadata,
+    )
+
+
+def test_migrated_history_rests_on_the_operators_word(demo: Database, tmp_path: Path) -> None:
+    """Issue 16: after `data migrate`, every migrated event was "a person's action without a
+    proof", in `audit proofs` and in the standalone script alike."""
+    rows = list(demo.store.read_all())
+    rows.append(_migrated(rows))
+    report = check_proofs(rows)
+    assert report.ok, report.problems[:3]
+    assert report.unproven["migration"] == 1
+    bundle = tmp_path / "bundle"
+    export_bundle(demo.store, bundle)
+    events = bundle / "events.jsonl"
+    extra = rows[-1]
+    line = {
+        "position": extra.position,
+        "stream_id": extra.stream_id,
+        "event_type": extra.event_type,
+        "metadata": extra.metadata,
+        "payload": extra.payload,
+    }
+    with events.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(line) + "\n")
+    checked = run_script(bundle)
+    assert checked.returncode == 0, checked.stdout + checked.stderr

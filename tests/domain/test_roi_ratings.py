@@ -82,3 +82,20 @@ def test_attainment_ignores_unrated() -> None:
     ratings = [Rating.MEETS, Rating.EXCELLENT, Rating.BELOW, Rating.NOT_RATED]
     assert attainment(ratings) == (2, 3)
     assert attainment([]) == (0, 0)
+
+
+def test_a_share_written_as_a_percentage_is_refused() -> None:
+    """Issue 16: `{meets: 80, excellent: 95}` for plan completion was accepted and rated every
+    program "below target" (the share is 0..1); satisfaction and ROI stay numbers."""
+    from domain.ratings import KpiRules
+
+    for kpi in ("plan_completion", "participation", "exam_pass_rate"):
+        with pytest.raises(ValueError, match=rf"{kpi} is a share.*write 0\.95 for 95 %"):
+            Thresholds.with_overrides({kpi: {"meets": 80, "excellent": 95}})
+        with pytest.raises(ValueError, match=r"write 0\.95 for 95 %"):
+            KpiRules.model_validate({"thresholds": {kpi: {"meets": 0.8, "excellent": 95}}})
+    fine = Thresholds.with_overrides(
+        {"plan_completion": {"meets": 0.75, "excellent": 1}, "roi_percent": {"meets": 50}}
+    )
+    assert fine.rate("plan_completion", 0.8) is Rating.MEETS
+    assert KpiRules.model_validate({"thresholds": {"satisfaction": {"meets": 80, "excellent": 88}}})

@@ -1,6 +1,6 @@
 """What an approver decides on: the specialist's earlier programs are those that went through
-approval and were planned before this one (issue 16: drafts, rejected and later programs were
-counted)."""
+approval and were planned for no later than this one (issue 16: drafts, rejected and later
+programs were counted)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def test_earlier_programs_are_approved_ones_planned_before(
          "executed": True, "on_time": True},
         {"program_id": "late", "status": "feedback", "planned_date": "2027-02-10",
          "executed": True, "on_time": False},
-        {"program_id": "next", "status": "approved", "planned_date": "2027-04-01"},
+        {"program_id": "next", "status": "approved", "planned_date": "2027-05-01"},
         {"program_id": "draft", "status": "draft", "planned_date": "2027-01-01"},
         {"program_id": "no", "status": "rejected", "planned_date": "2027-01-02"},
         {"program_id": "after", "status": "closed", "planned_date": "2027-09-01",

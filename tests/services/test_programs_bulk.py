@@ -16,7 +16,7 @@ from domain.reference import EmployeeRecorded
 from eventlog import NewEvent
 from services import programs_bulk
 from services.database import Database
-from services.errors import Invalid
+from services.errors import Invalid, NotFound
 from services.program_checks import check_sizes
 from services.programs_bulk import (
     RosterFileRefused,
@@ -155,12 +155,21 @@ async def test_a_roster_file_is_enrolled_in_batches_and_resumes_after_a_failure(
     # attendance from a sign-in sheet: checked whole, then resumed like the enrolment
     await until(h.env, start + timedelta(minutes=5))
     sheet = "\n".join(people[:10]).encode()
-    with pytest.raises(Invalid, match="no session 'nope'"):
+    with pytest.raises(NotFound, match="no session 'nope'"):
         await attendance_from_file(Context(h.db, h.programs), Specialist(), pid, "nope", sheet)
     with pytest.raises(RosterRefused, match="row 11 'ghost': not enrolled in this program"):
         await attendance_from_file(
             Context(h.db, h.programs), Specialist(), pid, "s1", sheet + b"\nghost"
         )
+    # a malformed row and a stranger are listed together, in the file's order (issue 16)
+    with pytest.raises(RosterRefused) as both:
+        await attendance_from_file(
+            Context(h.db, h.programs), Specialist(), pid, "s1", sheet + b"\nghost\nno id!"
+        )
+    assert [(p.row, p.code) for p in both.value.problems] == [
+        (11, "row.not_enrolled"),
+        (12, "row.not_an_id"),
+    ]
     first = await attendance_from_file(Context(h.db, h.programs), Specialist(), pid, "s1", sheet)
     longer = "\n".join(people[:15]).encode()
     again = await attendance_from_file(Context(h.db, h.programs), Specialist(), pid, "s1", longer)
