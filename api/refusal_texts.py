@@ -85,7 +85,7 @@ ZH_CN: dict[str, str] = {
     ),
     "exam.course_not_defined": "参考数据中没有定义课程 {course_id!r}",
     "exam.no_answer_key": "课程 {course_id!r} 没有可用于评分的标准答案",
-    "exam.unknown_questions": "课程中没有这些题目的答案:{questions}",
+    "exam.unknown_questions": "作答的题目不在课程中:{questions}",
     "program.exam_without_grading": "考试答案必须按课程的标准答案评分",
     "policy.no_department": "步骤 {step!r} 需要部门经理审批，但计划未指定部门：请为项目指定部门",
     "policy.no_manager": "步骤 {step!r} 需要部门经理审批，但部门 {department!r} 没有配置经理",
@@ -163,7 +163,15 @@ def in_chinese(params: Mapping[str, object]) -> dict[str, str]:
             values[name] = _action_name(values[name]) if name == "action" else _name(values[name])
     if "names" in values:
         values["names"] = "、".join(_name(part) for part in values["names"].split(", "))
+    if "subject" in values:  # "the delegate 'liu'" (``domain.approval_flow``): whose role
+        for english, chinese in SUBJECTS_ZH_CN.items():
+            if values["subject"].startswith(english):
+                values["subject"] = chinese + values["subject"].removeprefix(english)
     return values
+
+
+#: The roles a four-eyes refusal names its subject by.
+SUBJECTS_ZH_CN = {"the delegate ": "受托人 ", "the new assignee ": "新处理人 "}
 
 
 def _name(value: str) -> str:

@@ -83,4 +83,17 @@ def compose(kind: str, **params: object) -> tuple[str, str]:
     subject = texts["en"][0].format_map(values)
     body = texts["en"][1].format_map(values)
     zh_subject, zh_body = (text.format_map(values) for text in texts["zh-CN"])
-    return subject, f"{body}\n\n{zh_subject}\n{zh_body}"
+    return subject, f"{body}{ZH_CN_SEPARATOR}{zh_subject}\n{zh_body}"
+
+
+#: Between the English body and the Chinese subject of a composed body (``compose``).
+ZH_CN_SEPARATOR = "\n\n"
+
+
+def subject_in(subject: str, body: str, lang: str) -> str:
+    """The subject of a composed notice in ``lang``: the English ``subject`` unless Simplified
+    Chinese is asked for and ``body`` holds it (the line after the English body)."""
+    if lang != "zh-CN" or ZH_CN_SEPARATOR not in body:
+        return subject
+    said = body.split(ZH_CN_SEPARATOR, 1)[1].split("\n", 1)[0].strip()
+    return said or subject

@@ -215,6 +215,19 @@ EN: dict[str, str] = {
         "nothing to revise: program {program_id} is already planned like this; nothing was recorded"
     ),
     "error.blank_text": "the {field} is blank: write it in words; nothing was recorded",
+    "error.task_not_in_inbox": (
+        "task {task_id!r} is not open in your inbox (decided or withdrawn?)"
+    ),
+    "error.choose_decision": "choose a decision",
+    "error.unknown_kpi": "unknown KPI {kpi!r}; one of: {known}",
+    "error.drill_down_needs": (
+        "a KPI drill-down needs scope, name (not for the organisation) and period"
+    ),
+    "error.no_scorecard_row": "no {kpi} on the {scope} scorecard of {name} for {period}",
+    "error.unknown_status_filter": "unknown status {status!r}",
+    "error.no_action": "no action {segment!r}",
+    "error.signin_form_expired": "the sign-in form expired: reload the page and try again",
+    "error.no_language": "no language {code!r}",
     # cli: the audit's conflicts and Temporal's absence, keyed (issue 16)
     "error.log_not_intact": (
         "the log does not verify ({count} problem(s); first: {kind} at position {position}: "
@@ -251,6 +264,15 @@ ZH_CN: dict[str, str] = {
     ),
     "error.nothing_to_revise": "无需修订：培训项目 {program_id} 的计划已是如此；未记录任何内容",
     "error.blank_text": "{field}为空：请用文字填写；未记录任何内容",
+    "error.task_not_in_inbox": "任务 {task_id!r} 不在您的待办中(已决定或已撤回?)",
+    "error.choose_decision": "请选择一个决定",
+    "error.unknown_kpi": "未知的 KPI {kpi!r};可选:{known}",
+    "error.drill_down_needs": "KPI 下钻需要范围、名称(组织范围除外)和期间",
+    "error.no_scorecard_row": "{name} 在 {period} 的{scope}记分卡上没有 {kpi}",
+    "error.unknown_status_filter": "未知的状态 {status!r}",
+    "error.no_action": "没有操作 {segment!r}",
+    "error.signin_form_expired": "登录表单已过期:请重新加载页面再试",
+    "error.no_language": "没有语言 {code!r}",
     "error.exam_not_a_choice": (
         "题目 {question}：{answer!r} 不是它的选项之一（{choices}）；考试只能参加一次，因此未提交"
     ),

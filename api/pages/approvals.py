@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
-from api.errors import HTTP_422
 from api.pages.programs import program_page
 from api.pages.rendering import FORM_ERRORS, message_of, redirect, render, status_for
 from services import inbox, reads
 from services import programs as program_cases
 from services.actions import BY_SEGMENT
+from services.errors import Invalid, NotFound
 
 router = APIRouter(include_in_schema=False)
 
@@ -77,10 +77,7 @@ def task_page(
     require_role(principal, "approver", doing="deciding on approval tasks")
     task = _task(services, principal, task_id)
     if task is None:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND,
-            f"task {task_id!r} is not open in {principal.username}'s inbox (decided or withdrawn?)",
-        )
+        raise NotFound("error.task_not_in_inbox", task_id=task_id)
     return program_page(
         request,
         principal,
@@ -107,13 +104,11 @@ async def decide_task(
     comment = str(form.get("comment", "")).strip()
     task = _task(services, principal, task_id)
     if task is None:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND, f"task {task_id!r} is not open in your inbox"
-        )
+        raise NotFound("error.task_not_in_inbox", task_id=task_id)
     segment = DECISIONS.get(decision)
     action = BY_SEGMENT.get(segment or "")
     if action is None:
-        raise HTTPException(HTTP_422, "choose a decision")
+        raise Invalid("error.choose_decision")
     offered = {
         "comment": comment,
         "reason": comment,

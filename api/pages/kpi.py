@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.dependencies import (
@@ -14,7 +14,6 @@ from api.dependencies import (
     ServicesDep,
     require_role,
 )
-from api.errors import HTTP_422
 from api.kpis import (
     KPI_NAMES,
     SCOPES,
@@ -29,7 +28,7 @@ from api.kpis import (
 from api.pages.rendering import language, render
 from domain.scorecards import LABELS, Scope
 from projections import kpi_queries, queries
-from services.errors import Forbidden
+from services.errors import Forbidden, Invalid, NotFound
 
 router = APIRouter(include_in_schema=False)
 
@@ -93,12 +92,10 @@ def behind_kpi(
     the programs behind it. Auditors may open any; a specialist only their own card (as
     ``GET /api/v1/kpi/scorecards``)."""
     if kpi not in LABELS:
-        raise HTTPException(HTTP_422, f"unknown KPI {kpi!r}; one of: {', '.join(LABELS)}")
+        raise Invalid("error.unknown_kpi", kpi=kpi, known=", ".join(LABELS))
     name = name or ("all" if scope == "organisation" else None)
     if scope is None or not period or name is None:
-        raise HTTPException(
-            HTTP_422, "a KPI drill-down needs scope, name (not for the organisation) and period"
-        )
+        raise Invalid("error.drill_down_needs")
     user = principal.user
     if not user.has("auditor"):
         require_role(principal, "specialist", doing="reading KPIs")
@@ -111,8 +108,6 @@ def behind_kpi(
     row = card.find(kpi, subject) if card is not None else None
     if row is None:
         what = LABELS[kpi] + (f": {subject}" if subject else "")
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND, f"no {what} on the {scope} scorecard of {name} for {period}"
-        )
+        raise NotFound("error.no_scorecard_row", kpi=what, scope=scope, name=name, period=period)
     href = drill_down(scope, name, period, kpi, subject)
     return shown(row, href, lang), set(row.programs)

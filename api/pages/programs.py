@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
@@ -33,7 +33,7 @@ from services import programs as program_cases
 from services import reads
 from services.actions import BY_SEGMENT, PlanBody, ProgramAction
 from services.approval_route import route_steps
-from services.errors import NotFound
+from services.errors import Invalid, NotFound
 from services.lifecycle import program_milestones
 from services.program_checks import MIN_SESSION_HOURS
 from services.zones import zone_named
@@ -64,7 +64,7 @@ def programs_page(
     wanted = status_ or None
     if wanted is not None and wanted not in {s.value for s in ProgramStatus}:
         # a mistyped filter is said, never "no programs yet"
-        raise HTTPException(HTTP_422, f"unknown status {wanted!r}")
+        raise Invalid("error.unknown_status_filter", status=wanted)
     engine = services.database.engine
     behind: Shown | None = None
     if kpi:
@@ -310,7 +310,7 @@ async def program_action(
 ) -> Response:
     action: ProgramAction | None = BY_SEGMENT.get(segment)
     if action is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no action {segment!r}")
+        raise NotFound("error.no_action", segment=segment)
     form = await request.form()
     if segment == "attendance" and not form.getlist("attendees") and not form.get("nobody"):
         # An empty form is more often a slip than a session nobody came to: say so first.

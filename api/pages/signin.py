@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.dependencies import (
@@ -21,6 +21,7 @@ from api.dependencies import (
 )
 from api.languages import LANGUAGES
 from api.pages.rendering import home_for, local_path, redirect, set_cookie, signed_out_form
+from services.errors import Forbidden, NotFound, TooManyAttempts
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,16 +57,11 @@ def login(
     next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     if not services.check_login_csrf(csrf_token, request.cookies.get(LOGIN_COOKIE, "")):
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN, "the sign-in form expired: reload the page and try again"
-        )
+        raise Forbidden("error.signin_form_expired")
     keys = (f"user:{username.strip().casefold()}", client_key(request))
     wait = services.throttle.wait_seconds(*keys)
     if wait > 0:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            f"too many failed sign-ins: try again in {int(wait // 60) + 1} minutes",
-        )
+        raise TooManyAttempts(wait)
     user = services.users.authenticate(username.strip(), password)
     if user is None:
         services.throttle.failed(*keys)
@@ -91,7 +87,7 @@ def logout(request: Request, principal: CurrentPrincipal, services: ServicesDep)
 @router.get("/lang/{code}")
 def switch_language(code: str, services: ServicesDep, next: str | None = None) -> Response:
     if code not in LANGUAGES:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no language {code!r}")
+        raise NotFound("error.no_language", code=code)
     response = redirect(local_path(next))
     response.set_cookie(
         LANG_COOKIE,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
-from api.dependencies import CurrentPrincipal, ServicesDep, require_role
+from api.dependencies import CurrentPrincipal, ServicesDep, request_language, require_role
 from api.errors import COMMON_RESPONSES
 from api.kpis import KpiRow, kpi_rows, thresholds_in_force
 from api.rest.schemas import Me, NotificationOut, PeriodFilter, PersonFilter, TaskOut
+from domain.notices import subject_in
 from projections import queries
 from services.errors import Forbidden
 from services.inbox import open_tasks
@@ -76,13 +77,19 @@ def kpi(
 
 @router.get("/notifications", tags=["notifications"], summary="Notifications in the outbox")
 def notifications(
+    request: Request,
     principal: CurrentPrincipal,
     services: ServicesDep,
     recipient: PersonFilter = None,
 ) -> list[NotificationOut]:
+    """Newest first; each subject in the reader's language (``Accept-Language``)."""
     if not principal.user.has("auditor"):
         if recipient not in (None, principal.username):
             raise Forbidden("error.own_notifications_only", username=principal.username)
         recipient = principal.username
+    lang = request_language(request)
     rows = services.database.outbox.list(recipient)
-    return [NotificationOut.model_validate(r) for r in rows]
+    return [
+        NotificationOut.model_validate({**r, "subject": subject_in(r["subject"], r["body"], lang)})
+        for r in rows
+    ]

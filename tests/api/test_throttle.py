@@ -35,7 +35,7 @@ async def test_repeated_wrong_passwords_lock_the_form(world: World) -> None:
         locked = await client.post(
             "/login", data={"username": "spec.li", "password": PASSWORD, "csrf_token": token}
         )
-        assert locked.status_code == 429 and "too many failed sign-ins" in locked.text
+        assert locked.status_code == 429 and "too many failed attempts" in locked.text
 
 
 async def test_api_tokens_expire(world: World) -> None:
