@@ -73,7 +73,10 @@ def task_page(
     services: Services,
     error: str | None = None,
     status_code: int = 200,
+    typed: dict[str, str] | None = None,
 ) -> Response:
+    """The task and its decision forms; after a refusal, ``typed`` (the decision and what was
+    written) fills its form again, so nothing typed is lost."""
     require_role(principal, "approver", doing="deciding on approval tasks")
     task = _task(services, principal, task_id)
     if task is None:
@@ -88,6 +91,7 @@ def task_page(
         can={d for d, seg in DECISIONS.items() if seg in BY_SEGMENT},
         error=error,
         status_code=status_code,
+        typed=typed or {},
     )
 
 
@@ -126,5 +130,6 @@ async def decide_task(
             services,
             error=message_of(exc, request),
             status_code=status_for(exc),
+            typed={"decision": decision, "comment": comment, "to": offered["to"]},
         )
     return redirect("/inbox")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.dependencies import (
@@ -35,8 +35,14 @@ def index(principal: OptionalPrincipal) -> Response:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(
-    request: Request, services: ServicesDep, next: str | None = None, failed: bool = False
+    request: Request,
+    services: ServicesDep,
+    next: str | None = None,
+    failed: bool = False,
+    username: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
+    """The sign-in form; after a wrong password, with the username as typed (never the
+    password)."""
     return signed_out_form(
         request,
         services,
@@ -44,6 +50,7 @@ def login_form(
         status_code=401 if failed else 200,
         next=local_path(next, ""),
         failed=failed,
+        username=username,
     )
 
 
@@ -65,7 +72,8 @@ def login(
     user = services.users.authenticate(username.strip(), password)
     if user is None:
         services.throttle.failed(*keys)
-        return redirect("/login?failed=true" + (f"&next={quote(next)}" if next else ""))
+        again = {"failed": "true", "username": username.strip(), **({"next": next} if next else {})}
+        return redirect("/login?" + urlencode(again))
     services.throttle.succeeded(*keys)
     hours = services.settings.api_session_hours
     secret, session = services.users.start_session(user.username, timedelta(hours=hours))

@@ -59,3 +59,31 @@ async def test_a_notifications_subject_is_in_the_readers_language(world: World) 
     assert english[0]["subject"] == "Waiting for you: approval of “Workplace safety”"
     assert chinese[0]["subject"] == "待你审批:“Workplace safety”"
     assert subject_in("Plain", "no Chinese here", "zh-CN") == "Plain"
+
+
+async def test_what_was_typed_stays_in_the_form_after_a_refusal(world: World) -> None:
+    """Issue 16: after a 422 the task page's delegate and comment fields, and the sign-in
+    form's username, came back empty."""
+    body = await plan_body(world.h, "typed-1")
+    async with world.client("spec.li") as li:
+        assert (await li.post("/api/v1/programs", json=body)).status_code == 201
+        assert (await li.post("/api/v1/programs/typed-1/submit")).status_code == 200
+    (task,) = [t for t in world.inbox("mgr.wang") if t["program_id"] == "typed-1"]
+    async with world.browser("mgr.wang") as page:
+        token = csrf_of((await page.get(f"/tasks/{task['task_id']}")).text)
+        form = {"csrf_token": token, "decision": "delegate", "to": "ghost", "comment": "4 < 5?"}
+        refused = await page.post(f"/tasks/{task['task_id']}", data=form)
+        assert refused.status_code == 422, refused.text
+        assert 'value="ghost"' in refused.text and "4 &lt; 5?</textarea>" in refused.text
+        assert "<details open>" in refused.text
+        blank = {"csrf_token": token, "decision": "reject", "comment": "   "}
+        again = await page.post(f"/tasks/{task['task_id']}", data=blank)
+        assert again.status_code == 422 and 'value="ghost"' not in again.text
+    async with world.client() as client:
+        token = csrf_of((await client.get("/login")).text)
+        wrong = await client.post(
+            "/login", data={"username": "spec.li", "password": "nope", "csrf_token": token}
+        )
+        assert wrong.status_code == 303 and "username=spec.li" in wrong.headers["location"]
+        form_again = await client.get(wrong.headers["location"])
+        assert 'value="spec.li"' in form_again.text and "nope" not in form_again.text
