@@ -21,3 +21,7 @@ class AttendeesRecorded(DomainEvent):
     attendees: tuple[PersonId, ...]
     late_entered: bool = False
     late_reason: str | None = None
+
+
+#: The events that record who attended a session: one whole session, or a batch of it.
+ATTENDANCE_EVENTS = ("AttendanceRecorded", "AttendeesRecorded")

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, select
 
+from domain.attendance import ATTENDANCE_EVENTS
 from domain.evaluation import (
     DEFAULT_PASS_MARK,
     EffectStudyDefined,
@@ -316,7 +317,7 @@ def scorecard(
 _EXECUTION_EVENTS = {
     "plan_completion": ("ProgramApproved", "ProgramExecuted", "ProgramCancelled"),
     "on_time": ("ProgramApproved", "ProgramExecuted"),
-    "participation": ("TraineeEnrolled", "AttendanceRecorded"),
+    "participation": ("TraineeEnrolled", *ATTENDANCE_EVENTS),
 }
 
 

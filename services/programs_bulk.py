@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from activities.reminder_fanout import enrolled_as_of
 from domain import commands as c
+from domain.attendance import ATTENDANCE_EVENTS
 from domain.streams import program_stream
 from eventlog.store import EventStore
 from services.actions import ACTIONS
@@ -284,9 +285,6 @@ def _sessions_and_attendees(
             people = attended.setdefault(str(payload["session_id"]), set())
             people.update(str(p) for p in payload["attendees"])
     return sessions, attended
-
-
-ATTENDANCE_EVENTS = ("AttendanceRecorded", "AttendeesRecorded")
 
 
 async def send_batches(ctx: ProgramContext, plan: BulkPlan) -> AsyncIterator[tuple[int, int]]:

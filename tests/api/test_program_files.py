@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from domain import commands as c
+from projections import kpi_queries
 from services import programs_bulk
 from tests.api.conftest import World, run, session_started
 from tests.services.test_programs_bulk import employees, stop_after_first_batch
@@ -126,6 +127,9 @@ async def test_a_roster_file_is_checked_whole_then_enrolled_and_resumed(
     assert first[-1]["recorded"] == 11 and (again[-1]["recorded"], again[-1]["skipped"]) == (0, 11)
     attended = of_type(world, "files-1", "AttendeesRecorded", "attendees")
     assert sorted(attended) == sorted([*people[:10], "emp.1"])
+    # `kpi explain participation` shows the attendance the file recorded (issue 16)
+    behind = kpi_queries.evidence(world.h.db.engine, "participation", ["files-1"])
+    assert "AttendeesRecorded" in {row["event_type"] for row in behind}
 
 
 async def test_an_oversized_roster_is_refused_before_it_is_read(world: World) -> None:
