@@ -96,9 +96,20 @@ def moment(text):
 
 
 def psql(database, query):
+    """The rows ``query`` gives, read with psql; one line and exit 1 when psql cannot (no psql,
+    no such database, or a database that is not PostgreSQL: this script reads PostgreSQL only;
+    an SQLite log is verified with `trainops log verify`)."""
+    if database and (database.startswith("sqlite") or Path(database).is_file()):
+        sys.exit("verify_log.py reads a PostgreSQL log; verify SQLite with `trainops log verify`")
     command = ["psql", "-At", *(["-d", database] if database else []), "-c", query]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    return [json.loads(line) for line in out.splitlines()]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        sys.exit(f"cannot run psql: {exc.strerror}")
+    if done.returncode != 0:
+        said = done.stderr.strip().splitlines()[0] if done.stderr.strip() else "failed"
+        sys.exit(f"psql could not read the log: {said}")
+    return [json.loads(line) for line in done.stdout.splitlines()]
 
 
 EVENTS = (

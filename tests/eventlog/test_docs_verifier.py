@@ -132,3 +132,20 @@ def test_the_example_in_log_integrity_md_verifies() -> None:
     claims = {k: v for k, v in json.loads(line).items() if k != "signature"}
     message = b"trainops-seal-v1\n" + _script_module().canonical(claims).encode()
     assert _script_module().ed25519_verify(key.public_key, message, unb64url(seal.signature))
+
+
+def test_a_log_it_cannot_read_is_one_line_never_a_traceback(tmp_path: Path) -> None:
+    """Issue 16: pointed at the SQLite database (or a database psql cannot open), the script
+    printed a traceback."""
+    sqlite_file = tmp_path / "trainops.db"
+    sqlite_file.write_bytes(b"SQLite format 3\x00")
+    for database in (str(sqlite_file), "sqlite:///trainops.db", "no_such_database_here"):
+        done = subprocess.run(
+            [sys.executable, str(SCRIPT), "-d", database],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "PGHOST": "127.0.0.1", "PGCONNECT_TIMEOUT": "5"},
+        )
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.count("\n") == 1, done.stderr
