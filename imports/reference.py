@@ -60,10 +60,22 @@ YES, NO = frozenset({"yes", "y", "true", "1"}), frozenset({"no", "n", "false", "
 
 def _checked(kind: Kind, group: Sequence[Row]) -> list[tuple[Row, RowError]]:
     """Rows of a group that cannot be read on their own: an empty required cell, named by its
-    column (and by the row's question or period within the group), or too many cells."""
+    column (and by the row's question or period within the group), too many cells, or a
+    question or period given a second time (never "the last one wins")."""
     bad: list[tuple[Row, RowError]] = []
+    first: dict[object, str] = {}
     for row in group:
         missing = [c for c in kind.required if row.cells.get(c) is None]
+        named_as = kind.names(row)
+        if named_as is not None and named_as in first:
+            label, name = named_as
+            bad.append(
+                (row, RowError("import.named_twice", label=label, name=name, row=first[named_as]))
+            )
+        elif named_as is not None:
+            first[named_as] = row.where
+        if bad and bad[-1][0] is row:
+            continue
         if "__extra__" in row.cells:
             bad.append((row, RowError("import.extra_cells")))
         elif missing:
@@ -77,6 +89,16 @@ def _checked(kind: Kind, group: Sequence[Row]) -> list[tuple[Row, RowError]]:
                 label, name = named
                 bad.append((row, RowError(code, columns=missing, label=label, name=name)))
     return bad
+
+
+def record_key(kind: Kind, row: Row) -> str:
+    """What a report names a row's record by: its group (``p1/emp.1`` for an exam's answers)
+    or, for a record of one row, its first column (the employee's, the course's id)."""
+    group = kind.group(row)
+    if group == row.where:
+        return str(row.cells.get(kind.required[0]) or "")
+    parts = group if isinstance(group, tuple) else (group,)
+    return "/".join(str(part) for part in parts if part is not None)
 
 
 def _correction(rows: Sequence[Row]) -> bool:
@@ -116,7 +138,7 @@ def load_reference(
         group: Sequence[Row], reason: ImportProblem, own: dict[str, ImportProblem] | None = None
     ) -> None:
         for row in group:
-            key = str(spec.group(row)) if spec.group(row) != row.where else ""
+            key = record_key(spec, row)
             why = (own or {}).get(row.where, reason)
             report.rejected.append(Rejection.of(row, kind, key, why))
 

@@ -45,6 +45,7 @@ IMPORT_EN: dict[str, str] = {
     "import.empty_column_of": "column {columns} is empty ({label} {name!r})",
     "import.empty_columns_of": "column {columns} are empty ({label} {name!r})",
     "import.sibling_rejected": "another {noun} is rejected ({row})",
+    "import.named_twice": "{label} {name!r} is given twice in this record (first at {row})",
     "import.correction": "correction {value!r} is neither yes nor no",
     "import.unknown_program": "unknown program {program_id!r}",
     "import.unknown_course": "unknown course {record_id!r}",

@@ -41,6 +41,7 @@ IMPORT_ZH_CN: dict[str, str] = {
     "import.empty_column_of": "列 {columns} 为空({label} {name!r})",
     "import.empty_columns_of": "列 {columns} 为空({label} {name!r})",
     "import.sibling_rejected": "同一记录的另一{noun}被拒绝({row})",
+    "import.named_twice": "{label} {name!r} 在此记录中出现了两次(首次在 {row})",
     "import.correction": "correction 的值 {value!r} 既不是 yes 也不是 no",
     "import.unknown_program": "未知的培训项目 {program_id!r}",
     "import.unknown_course": "未知的课程 {record_id!r}",

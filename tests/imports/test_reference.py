@@ -58,6 +58,7 @@ def test_rejected_rows_block_the_file(db: Database, tmp_path: Path) -> None:
     )
     assert partial.imported and partial.events_appended == 1
     assert "in the future" in partial.rejected[0].reason
+    assert partial.rejected[0].key == "e1"  # a record of one row is named by its id
 
 
 def test_exam_answers_graded_into_mastery(db: Database, tmp_path: Path) -> None:
@@ -83,6 +84,16 @@ def test_exam_answers_graded_into_mastery(db: Database, tmp_path: Path) -> None:
     assert load_reference(db.store, "courses", path).imported
     link = [{"program_id": "g00", "course_id": "c1", "instructor_id": "", "venue_id": ""}]
     assert load_reference(db.store, "assignments", write_csv(tmp_path / "a.csv", link)).imported
+    twice = [
+        {"program_id": "g00", "employee_id": attendee, "question_id": "q1", "answer": "A"},
+        {"program_id": "g00", "employee_id": attendee, "question_id": "q1", "answer": "B"},
+    ]  # the same question twice: refused, never "the last one wins" (issue 16)
+    doubled = load_reference(db.store, "exam-answers", write_csv(tmp_path / "d.csv", twice))
+    assert not doubled.imported
+    first, second = doubled.rejected
+    assert (first.code, second.code) == ("import.sibling_rejected", "import.named_twice")
+    assert second.reason == f"question 'q1' is given twice in this record (first at {first.where})"
+    assert first.key == second.key == f"g00/{attendee}"
     answers = [
         {"program_id": "g00", "employee_id": attendee, "question_id": "q1", "answer": "a"},
         {"program_id": "g00", "employee_id": attendee, "question_id": "q2", "answer": "C"},
