@@ -301,6 +301,10 @@ ZH_CN: dict[str, str] = {
     "sessions": "场课程",
     "Attend the session": "参加课程",
     "budget above": "预算高于",
+    # a policy step's condition and approvers in words (domain.approval: phrases, phrase)
+    "budget above {amount}": "预算高于 {amount}",
+    "departments {names}": "部门 {names}",
+    "group {group}": "组 {group}",
     "Calendar": "日历",
     "provisional for": "暂定年份",
     "the official working-day changes are not published yet; reminders may move": (

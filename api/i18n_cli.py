@@ -373,6 +373,7 @@ CLI_ZH_CN: dict[str, str] = {
     "enrolled": "已报名",
     "error": "错误",
     "escalate to": "升级给",
+    "condition": "条件",
     "event_id": "事件编号",
     "event_type": "事件类型",
     "executed_on": "执行日期",

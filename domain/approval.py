@@ -50,14 +50,20 @@ class StepCondition(BaseModel):
 
     def describe(self) -> str:
         """In words, for pages and tables (never a Python dict)."""
-        parts = []
+        return "; ".join(text.format_map(params) for text, params in self.phrases())
+
+    def phrases(self) -> list[tuple[str, dict[str, str]]]:
+        """``describe``'s parts as (text with ``{name}`` parameters, parameters): what a
+        catalog translates before the parameters are filled."""
+        parts: list[tuple[str, dict[str, str]]] = []
         if self.budget_above is not None:
-            parts.append(f"budget above {self.budget_above:,}")
+            parts.append(("budget above {amount}", {"amount": f"{self.budget_above:,}"}))
         if self.external_instructor is not None:
-            parts.append("external instructor" if self.external_instructor else "own instructor")
+            said = "external instructor" if self.external_instructor else "own instructor"
+            parts.append((said, {}))
         if self.departments:
-            parts.append(f"departments {', '.join(self.departments)}")
-        return "; ".join(parts) or "always"
+            parts.append(("departments {names}", {"names": ", ".join(self.departments)}))
+        return parts or [("always", {})]
 
     def holds(self, facts: ProgramFacts) -> bool:
         if self.budget_above is not None and not facts.budget > self.budget_above:
@@ -82,13 +88,18 @@ class Approvers(BaseModel):
 
     def describe(self) -> str:
         """In words, for pages and tables (never a Python dict)."""
+        text, params = self.phrase()
+        return text.format_map(params)
+
+    def phrase(self) -> tuple[str, dict[str, str]]:
+        """``describe`` as (text with ``{name}`` parameters, parameters), for a catalog."""
         if self.people:
-            return ", ".join(self.people)
+            return "{people}", {"people": ", ".join(self.people)}
         if self.group is not None:
-            return f"group {self.group}"
+            return "group {group}", {"group": self.group}
         if self.department_manager:
-            return "the department's manager"
-        return "the plan's approvers"
+            return "the department's manager", {}
+        return "the plan's approvers", {}
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Approvers:

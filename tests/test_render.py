@@ -231,3 +231,15 @@ def _answering(listed: list[dict[str, Any]]) -> Any:
         yield _Client()
 
     return _api
+
+
+def test_a_terminal_table_shows_text_as_typed(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 16: the spreadsheet guard leaked into terminal tables (`'-` for "none" in
+    `config check`, `'=x` for a title); only CSV cells are guarded. A whole number of days
+    reads 2, not 2.0."""
+    from trainops.render import rows_table
+
+    rows_table("t", [{"a": "-", "b": "=x", "c": 2.0, "d": 2.5}], ["a", "b", "c", "d"])
+    out = capsys.readouterr().out
+    (cells,) = [line for line in out.splitlines() if line.startswith("│")]
+    assert [c.strip() for c in cells.split("│")[1:5]] == ["-", "=x", "2", "2.5"], out

@@ -65,6 +65,12 @@ def _settings_line(settings: BaseModel) -> str:
     )
 
 
+def _said(phrase: tuple[str, dict[str, str]]) -> str:
+    """A policy's phrase (``domain.approval``) in the reader's language, its values filled."""
+    text, params = phrase
+    return t(text, **params)
+
+
 def _summarise(config: AdminConfig) -> None:
     policy = config.approval
     rows_table(
@@ -73,15 +79,15 @@ def _summarise(config: AdminConfig) -> None:
             {
                 "step": s.id,
                 "name": name(s.name),
-                "when": t(s.when.describe()),
-                "approvers": t(s.approvers.describe()),
+                "condition": "; ".join(_said(phrase) for phrase in s.when.phrases()),
+                "approvers": _said(s.approvers.phrase()),
                 "quorum": s.quorum,
                 "sla (working days)": s.sla_working_days or "-",
                 "escalate to": s.escalate_to or "-",
             }
             for s in policy.steps
         ],
-        ["step", "name", "when", "approvers", "quorum", "sla (working days)", "escalate to"],
+        ["step", "name", "condition", "approvers", "quorum", "sla (working days)", "escalate to"],
     )
     channels = ", ".join(config.notifications.channels) or t("outbox only")
     console.print(

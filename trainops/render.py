@@ -123,15 +123,22 @@ OutputOption = Annotated[
 ]
 
 
-def _cell(value: Any) -> str:
+def _text(value: Any) -> str:
+    """A value as text: lists and objects as JSON, nothing for a missing one."""
     if isinstance(value, list | tuple | dict):
         return json.dumps(value, default=_plain, ensure_ascii=False)
     plain = _plain(value)
-    if isinstance(plain, str):
+    return "" if plain is None else str(plain)
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell: as ``_text``, and text a spreadsheet would run as a formula made inert."""
+    plain = _plain(value)
+    if isinstance(plain, str) and not isinstance(value, list | tuple | dict):
         from domain.text import spreadsheet_safe
 
         return spreadsheet_safe(plain)
-    return "" if plain is None else str(plain)
+    return _text(value)
 
 
 def write_csv(
@@ -205,7 +212,9 @@ def _shown(value: Any) -> str:
         return t("yes") if value else t("no")
     if isinstance(value, list | tuple | set | frozenset):
         return ", ".join(_shown(item) for item in value)
-    return _cell(value)
+    if isinstance(value, float) and value.is_integer():  # 2 working days, not 2.0
+        return str(int(value))
+    return _text(value)  # a terminal runs no formulas: "-" stays "-"
 
 
 def rows_table(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
