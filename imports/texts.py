@@ -120,6 +120,10 @@ IMPORT_EN: dict[str, str] = {
         "{count} row(s) rejected: nothing imported (fix them, or pass --accept-valid to import "
         "the valid rows)"
     ),
+    "import.nothing_imported.page": (
+        "{count} row(s) rejected: nothing imported (fix them, or upload again with “Load the "
+        "valid rows even if some are rejected” ticked)"
+    ),
     "import.appended": (
         "{appended} event(s) appended to {streams} stream(s) in one transaction; {unchanged} "
         "record(s) already there"

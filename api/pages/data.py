@@ -10,9 +10,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
-from api.dependencies import CurrentPrincipal, Principal, ServicesDep, require_role
+from api.dependencies import (
+    CurrentPrincipal,
+    Principal,
+    ServicesDep,
+    request_language,
+    require_role,
+)
 from api.pages.rendering import redirect, render, said
 from api.rest.data import job_as_read, queue_upload
+from api.translator import translator
 from imports.reference import KINDS
 from services.errors import Invalid
 
@@ -54,11 +61,21 @@ async def upload(request: Request, principal: CurrentPrincipal, services: Servic
     return redirect(f"/admin/data/jobs/{job.job_id}")
 
 
+#: What the page says instead of the command line's words (a checkbox there, not a flag).
+ON_THE_PAGE = {"import.nothing_imported": "import.nothing_imported.page"}
+
+
 @router.get("/admin/data/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(
     job_id: str, request: Request, principal: CurrentPrincipal, services: ServicesDep
 ) -> Response:
     job = job_as_read(services.import_jobs.read(principal.user, job_id[:64]), request)
+    report = job.report
+    if report is not None and report.message_code in ON_THE_PAGE:  # a checkbox, not a flag
+        code = ON_THE_PAGE[report.message_code]
+        words = translator(request_language(request))
+        message = words.keyed(code, report.message_params, report.message)
+        job = job.model_copy(update={"report": report.model_copy(update={"message": message})})
     running = job.status not in ("succeeded", "failed")
     return render(
         request, "data_job.html", principal, job=job, refresh=REFRESH_SECONDS if running else None

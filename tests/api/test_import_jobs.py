@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -209,6 +210,8 @@ async def test_the_page_follows_the_job_to_its_report(world: World) -> None:
             await asyncio.sleep(0.02)
         assert 'data-testid="job-report"' in shown and "nothing imported" in shown
         assert "staff.csv:602" in shown, "every rejected row is listed"
+        # the page names its checkbox, never the command line's flag (issue 16)
+        assert "--accept-valid" not in shown and "Load the valid rows even if" in unescape(shown)
         gbk = await page.post(
             "/admin/data",
             data={"csrf_token": csrf_of(form.text), "kind": "employees"},
