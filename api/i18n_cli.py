@@ -16,8 +16,8 @@ CLI_ZH_CN: dict[str, str] = {
     "FAILED": "失败",
     "not found": "未找到",
     "none": "无",
-    "(hashes shortened to 12 characters; --json or --output csv shows them whole)": (
-        "(哈希只显示前 12 个字符;--json 或 --output csv 显示完整哈希)"
+    "(no roles listed: the token acts with its owner's roles, as they are when it is used)": (
+        "(未列出角色:该令牌使用其所有者在使用时所持有的角色)"
     ),
     "unknown language {value}: en or zh-CN": "未知的语言 {value}:可选 en 或 zh-CN",
     "TRAINOPS_LANG={value} is not a language trainops speaks ({known}); the messages "

@@ -107,7 +107,8 @@ IMPORT_ZH_CN: dict[str, str] = {
         "{count} 行被拒绝:未导入任何数据(请修正这些行,或加 --accept-valid 只导入有效的行)"
     ),
     "import.nothing_imported.page": (
-        "{count} 行被拒绝:未导入任何数据(请修正这些行,或勾选“即使有行被拒绝,也导入有效的行”后重新上传)"
+        "{count} 行被拒绝:未导入任何数据"
+        "(请修正这些行,或勾选“即使有行被拒绝,也导入有效的行”后重新上传)"
     ),
     "import.appended": (
         "在一个事务中向 {streams} 个流追加了 {appended} 个事件;{unchanged} 条记录已存在"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import socket
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -209,7 +209,29 @@ def list_tokens(as_json: AsJson = False, output: OutputOption = None) -> None:
     with api() as client:
         rows = client.get("/api/v1/tokens")
     columns = ["token_id", "label", "roles", "created_at", "expires_at", "revoked_at"]
-    show_rows(t("tokens"), rows, columns, output=output, as_json=as_json, fields=TOKEN_FIELDS)
+    show_rows(
+        t("tokens"),
+        rows,
+        columns,
+        output=output,
+        as_json=as_json,
+        fields=TOKEN_FIELDS,
+        cells=_token_cells,
+    )
+    if any(not row.get("roles") for row in rows) and not as_json and output in (None, "table"):
+        errors.print(
+            t(
+                "(no roles listed: the token acts with its owner's roles, as they are when it "
+                "is used)"
+            ),
+            markup=False,
+        )
+
+
+def _token_cells(row: dict[str, Any]) -> dict[str, Any]:
+    """A token as a table row: its instants labelled, never raw ISO text."""
+    times = ("created_at", "expires_at", "revoked_at")
+    return {**row, **{name: when(row[name]) for name in times if row.get(name)}}
 
 
 @tokens_app.command("revoke")

@@ -40,7 +40,6 @@ from trainops.api_client import api
 from trainops.language import language, t
 from trainops.lazy import command_group
 from trainops.render import (
-    Output,
     OutputOption,
     console,
     errors,
@@ -323,18 +322,12 @@ def list_seals(as_json: AsJson = False, output: OutputOption = None) -> None:
         cells=_seal_cells,
         fields=tuple(Seal.model_fields),
     )
-    if found and not as_json and output in (None, Output.TABLE):
-        errors.print(
-            t("(hashes shortened to 12 characters; --json or --output csv shows them whole)"),
-            markup=False,
-        )
 
 
 def _seal_cells(seal: dict[str, Any]) -> dict[str, Any]:
-    """A seal as a table row: its instant in minutes (UTC), its hashes as the web page shows
-    them (12 characters, as ``git log --oneline`` does), so a row fits a terminal."""
-    short = {name: f"{seal[name][:12]}…" for name in ("hash", "seal_hash") if seal.get(name)}
-    return {**seal, **short, "sealed_at": when(seal.get("sealed_at"))}
+    """A seal as a table row: its instant labelled (UTC), its hashes whole, to be compared
+    with a witness's copy (a narrow terminal gets a block per seal, never a cut hash)."""
+    return {**seal, "sealed_at": when(seal.get("sealed_at"))}
 
 
 # ---------------------------------------------------------------------- replay

@@ -23,7 +23,7 @@ from services.kpi_reports import kpi_json
 from services.workflow_replay import RunReplay
 from trainops.db_cli import print_intact, print_problem, print_report
 from trainops.language import language, t
-from trainops.render import console, errors, kpi_table, print_json, rows_table
+from trainops.render import console, errors, kpi_table, print_json, rows_table, when
 
 
 def _summary(entry: HistoryEntry) -> str:
@@ -45,7 +45,7 @@ def history_table(entries: list[HistoryEntry], person: str | None, limit: int | 
     rows: list[dict[str, Any]] = [
         {
             **e.model_dump(),
-            "occurred": f"{e.occurred_at:%Y-%m-%d %H:%M}",
+            "occurred": when(e.occurred_at),  # labelled: "2027-01-15 09:05 UTC"
             "involvement": " ".join(e.involvement),
             "summary": _summary(e),
         }

@@ -225,6 +225,7 @@ def show_history(
         output=output,
         as_json=as_json,
         empty=t("no saved versions: in force is {source}", source=in_force),
+        cells=lambda row: {**row, "changed_at": when(row.get("changed_at"))},
     )
 
 
