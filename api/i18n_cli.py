@@ -98,6 +98,14 @@ CLI_ZH_CN: dict[str, str] = {
     "password set": "密码已设置",
     # ---- programs
     "{when} is not a time, e.g. 2026-12-10T09:00": "{when} 不是时间,例如 2026-12-10T09:00",
+    "not UTF-8 text (byte {byte})": "不是 UTF-8 文本(第 {byte} 字节)",
+    "no such file or directory": "没有该文件或目录",
+    "permission denied": "权限不足",
+    "it is a directory": "它是一个目录",
+    "a part of the path is not a directory": "路径中的某一部分不是目录",
+    "{option} {value} is not an instant, e.g. 2027-01-15T09:00:00+08:00": (
+        "{option} {value} 不是时刻,例如 2027-01-15T09:00:00+08:00"
+    ),
     "{when} does not exist in {zone}: the clocks skip it that day; choose another time": (
         "{zone} 没有 {when} 这个时刻:当天时钟跳过了它(夏令时),请另选时间"
     ),

@@ -182,6 +182,12 @@ def test_a_file_is_checked_without_a_server_when_not_signed_in(
     broken.write_text("approval:\n  name: x\n  steps: nope\n")
     refused = cli.invoke(app, ["config", "check", str(broken)])
     assert refused.exit_code == 2 and "line 3 (approval.steps)" in said(refused)
+    # a missing or non-UTF-8 file in the reader's language, never "[Errno 2] ..." (issue 16)
+    gbk = tmp_path / "gbk.yaml"
+    gbk.write_bytes("approval:\n  name: 审批\n".encode("gbk"))
+    for path, words in ((tmp_path / "none.yaml", "没有该文件或目录"), (gbk, "不是 UTF-8 文本")):
+        zh = cli.invoke(app, ["--lang", "zh-CN", "config", "check", str(path)])
+        assert zh.exit_code == 2 and words in said(zh) and "Errno" not in said(zh), zh.output
 
 
 def test_check_and_apply_warn_of_people_who_are_no_active_users(

@@ -62,6 +62,26 @@ def test_report_json_table_and_as_of(cli: CliRunner, tmp_path: Path) -> None:
     typo.write_text("satisfation: {meets: 10}\n")
     refused = cli.invoke(app, ["kpi", "report", "--thresholds", str(typo)])
     assert refused.exit_code == 2 and "unknown KPI 'satisfation'" in refused.stderr
+    percent = tmp_path / "percent.yaml"  # issue 16: shares written as percentages
+    percent.write_text("plan_completion: {meets: 80, excellent: 95}\n")
+    refused = cli.invoke(app, ["kpi", "report", "--thresholds", str(percent)])
+    assert refused.exit_code == 2 and "write 0.95 for 95 %" in refused.stderr, refused.output
+
+
+def test_an_as_of_that_is_no_instant_is_said_in_the_readers_language(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16: `--as-of yesterday` printed Python's "Invalid isoformat string"."""
+    import typer
+
+    from trainops import kpi_cli, language
+
+    monkeypatch.setattr(language, "_chosen", ["zh-CN"])
+    with pytest.raises(typer.Exit) as stopped:
+        kpi_cli.as_of_body(None, "yesterday")
+    said = capsys.readouterr().err
+    assert stopped.value.exit_code == 2 and "'yesterday' 不是时刻" in said, said
+    assert "isoformat" not in said
 
 
 def test_a_narrow_terminal_wraps_the_report_never_cuts_it(

@@ -33,7 +33,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import typer
 
-from trainops.language import error, language, t
+from trainops.language import error, language, reason, t
 from trainops.render import fail
 
 
@@ -112,7 +112,9 @@ def load_credentials(server: str | None = None) -> Credentials:
             saved = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             message = t(
-                "cannot read {path}: {reason}; run `trainops login` again", path=path, reason=exc
+                "cannot read {path}: {reason}; run `trainops login` again",
+                path=path,
+                reason=reason(exc),
             )
             raise fail(message) from exc
         if not isinstance(saved, dict):

@@ -37,7 +37,7 @@ from runtime.settings import get_settings
 from services.workflow_replay import RunReplay
 from trainops import audit_views as views
 from trainops.api_client import api
-from trainops.language import language, t
+from trainops.language import language, reason, t
 from trainops.lazy import command_group
 from trainops.render import (
     OutputOption,
@@ -237,7 +237,7 @@ def verify(
         digests = [_read_digest(path) for path in digest or ()]
         witnessed = load_witness(witness) if witness is not None else []
     except (OSError, ValueError, WitnessError) as exc:
-        raise _fail(t("cannot read the digest or witness: {reason}", reason=exc)) from exc
+        raise _fail(t("cannot read the digest or witness: {reason}", reason=reason(exc))) from exc
     body = {
         "digests": [d.model_dump(mode="json") for d in digests],
         "check_seals": seals,

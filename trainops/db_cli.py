@@ -145,7 +145,9 @@ def record_maintenance(
         try:
             statements.append(sql_file.read_text(encoding="utf-8"))
         except OSError as exc:
-            raise fail(t("cannot read {path}: {reason}", path=sql_file, reason=exc)) from exc
+            raise fail(
+                t("cannot read {path}: {reason}", path=sql_file, reason=reason(exc))
+            ) from exc
     if not statements:
         raise fail(t("name the statements you will run (--statement or --sql-file)"))
     database = open_existing_database(get_settings().database_url)

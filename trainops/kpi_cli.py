@@ -26,7 +26,7 @@ from services.kpi_reports import format_value, kpi_json, scorecard_from_json
 from services.kpi_texts import WORDED_COLUMNS, evidence_word, note, sample
 from services.kpi_texts import value as kpi_value
 from trainops.api_client import api
-from trainops.language import event, heading, kpi_label, kpi_subject, language, t
+from trainops.language import event, heading, kpi_label, kpi_subject, language, reason, t
 from trainops.lazy import command_group
 from trainops.render import console, fail, kpi_table, print_fitting, print_json
 
@@ -67,7 +67,7 @@ def read_thresholds(path: Path | None) -> dict[str, Any]:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise fail(
-            t("cannot read thresholds file {path}: {reason}", path=path, reason=exc)
+            t("cannot read thresholds file {path}: {reason}", path=path, reason=reason(exc))
         ) from exc
     if not isinstance(loaded, dict):
         raise fail(t("{path}: expected a mapping of KPI name to {{meets, excellent}}", path=path))
@@ -86,7 +86,12 @@ def as_of_body(position: int | None, instant: str | None) -> dict[str, Any]:
         try:
             moment = datetime.fromisoformat(instant)
         except ValueError as exc:
-            raise fail(f"--as-of: {exc}") from exc
+            said = t(
+                "{option} {value} is not an instant, e.g. 2027-01-15T09:00:00+08:00",
+                option="--as-of",
+                value=repr(instant),
+            )
+            raise fail(said) from exc
         if moment.utcoffset() is None:
             message = t(
                 "{option} {value} needs a UTC offset, e.g. 2027-01-15T09:00:00+08:00",

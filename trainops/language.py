@@ -10,6 +10,7 @@ their message keys and codes and are put into words here, from the same catalogs
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Mapping
@@ -61,6 +62,24 @@ def t(text: str, /, **params: Any) -> str:
 
         text = CATALOG.get(lang, {}).get(text, text)
     return in_english(text, **params)
+
+
+def reason(exc: BaseException) -> str:
+    """Why a file could not be read, in the chosen language: the system's reason by its
+    number (never "[Errno 2] ..."), a file that is not UTF-8 by its byte; else as said."""
+    if isinstance(exc, UnicodeDecodeError):
+        return t("not UTF-8 text (byte {byte})", byte=exc.start + 1)
+    if not isinstance(exc, OSError) or not exc.strerror:
+        return str(exc)
+    if exc.errno == errno.ENOENT:
+        return t("no such file or directory")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return t("permission denied")
+    if exc.errno == errno.EISDIR:
+        return t("it is a directory")
+    if exc.errno == errno.ENOTDIR:
+        return t("a part of the path is not a directory")
+    return exc.strerror
 
 
 def in_english(text: str, /, **params: Any) -> str:
