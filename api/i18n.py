@@ -150,7 +150,7 @@ ZH_CN: dict[str, str] = {
     "Prepare materials": "准备材料",
     "working days before, at": "个工作日前,时间",
     "Attend": "参加",
-    "before an earlier start": "(开始较早时提前)",
+    "before an earlier start": "开始较早时提前",
     "Notification channels": "通知渠道",
     "outbox only": "仅发件箱",
     "KPI thresholds": "KPI 阈值",

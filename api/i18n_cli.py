@@ -100,6 +100,7 @@ CLI_ZH_CN: dict[str, str] = {
     "{when} is not a time, e.g. 2026-12-10T09:00": "{when} 不是时间,例如 2026-12-10T09:00",
     "not UTF-8 text (byte {byte})": "不是 UTF-8 文本(第 {byte} 字节)",
     "no such file or directory": "没有该文件或目录",
+    "directory {name}": "目录 {name}",
     "permission denied": "权限不足",
     "it is a directory": "它是一个目录",
     "a part of the path is not a directory": "路径中的某一部分不是目录",
@@ -216,6 +217,9 @@ CLI_ZH_CN: dict[str, str] = {
     "proofs fail": "证明不成立",
     ": {actions} actions ({events} events) proven by {keys} published key(s)": (
         ":{actions} 个操作({events} 个事件)由 {keys} 个已公布的密钥证明"
+    ),
+    "  {count} event(s) migrated from another system rest on the operator's word": (
+        "  {count} 个从其他系统迁移的事件以执行迁移的操作员的声明为准"
     ),
     "  {count} event(s) in {kind} streams rest on the server's word": (
         "  {kind} 流中的 {count} 个事件仅凭服务器的记录"

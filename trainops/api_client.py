@@ -33,7 +33,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import typer
 
-from trainops.language import error, language, reason, t
+from trainops.language import error, language, t, unreadable
 from trainops.render import fail
 
 
@@ -114,7 +114,7 @@ def load_credentials(server: str | None = None) -> Credentials:
             message = t(
                 "cannot read {path}: {reason}; run `trainops login` again",
                 path=path,
-                reason=reason(exc),
+                reason=unreadable(exc),
             )
             raise fail(message) from exc
         if not isinstance(saved, dict):

@@ -37,7 +37,7 @@ from runtime.settings import get_settings
 from services.workflow_replay import RunReplay
 from trainops import audit_views as views
 from trainops.api_client import api
-from trainops.language import language, reason, t
+from trainops.language import language, t, unreadable
 from trainops.lazy import command_group
 from trainops.render import (
     OutputOption,
@@ -237,7 +237,9 @@ def verify(
         digests = [_read_digest(path) for path in digest or ()]
         witnessed = load_witness(witness) if witness is not None else []
     except (OSError, ValueError, WitnessError) as exc:
-        raise _fail(t("cannot read the digest or witness: {reason}", reason=reason(exc))) from exc
+        raise _fail(
+            t("cannot read the digest or witness: {reason}", reason=unreadable(exc))
+        ) from exc
     body = {
         "digests": [d.model_dump(mode="json") for d in digests],
         "check_seals": seals,
@@ -300,6 +302,8 @@ def seal(
         )
         console.print(text, markup=False)
     for name, seqs in outcome["witnessed"].items():
+        if name.startswith("directory "):  # the server's name of a directory witness
+            name = t("directory {name}", name=name.removeprefix("directory "))
         text = t("witness {name}: {count} seal(s) handed over", name=name, count=len(seqs))
         console.print(text, markup=False)
 

@@ -158,8 +158,17 @@ def print_proofs(report: ProofReport) -> None:
     )
     console.print(Text.assemble(verdict, rest))
     for kind, count in report.unproven.items():
-        text = t(
-            "  {count} event(s) in {kind} streams rest on the server's word", count=count, kind=kind
+        text = (
+            t(
+                "  {count} event(s) migrated from another system rest on the operator's word",
+                count=count,
+            )
+            if kind == "migration"
+            else t(
+                "  {count} event(s) in {kind} streams rest on the server's word",
+                count=count,
+                kind=kind,
+            )
         )
         console.print(text, markup=False)
     for problem in report.problems:

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from activities.admin_config import AdminConfig, ConfigFileError, parse_admin_config
 from trainops.api_client import Api, api, load_credentials
-from trainops.language import error, in_english, language, name, reason, t
+from trainops.language import error, in_english, language, name, t, unreadable
 from trainops.lazy import command_group
 from trainops.render import (
     OutputOption,
@@ -115,7 +115,9 @@ def check(
         try:
             document = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise fail(t("{path}: cannot read ({reason})", path=path, reason=reason(exc))) from exc
+            raise fail(
+                t("{path}: cannot read ({reason})", path=path, reason=unreadable(exc))
+            ) from exc
         config = _parsed(document, str(path))
         described = str(path)
         credentials = load_credentials()
@@ -191,7 +193,7 @@ def apply(
     try:
         document = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise fail(t("{path}: cannot read ({reason})", path=path, reason=reason(exc))) from exc
+        raise fail(t("{path}: cannot read ({reason})", path=path, reason=unreadable(exc))) from exc
     with api() as client:  # no expected version: the server takes the one in force
         saved = client.put(
             "/api/v1/config",

@@ -32,7 +32,7 @@ from eventlog.engine import make_engine
 from runtime.db_roles import RoleError, excess_privileges, grant_app_role
 from runtime.settings import get_settings
 from services.database import Database, MigrationRefused, migrate_all, open_existing_database
-from trainops.language import t
+from trainops.language import language, t, unreadable
 from trainops.lazy import command_group
 from trainops.render import console, fail, print_json, rows_table
 
@@ -146,7 +146,7 @@ def record_maintenance(
             statements.append(sql_file.read_text(encoding="utf-8"))
         except OSError as exc:
             raise fail(
-                t("cannot read {path}: {reason}", path=sql_file, reason=reason(exc))
+                t("cannot read {path}: {reason}", path=sql_file, reason=unreadable(exc))
             ) from exc
     if not statements:
         raise fail(t("name the statements you will run (--statement or --sql-file)"))
@@ -232,8 +232,11 @@ def print_intact(checked: int, position: int, head_hash: str) -> None:
 
 
 def print_problem(kind: str, position: object, detail: str) -> None:
-    """One problem a check found: its kind in red, where, and what."""
-    rest = t(" at position {position}: {detail}", position=position, detail=detail)
+    """One problem a check found: its kind in red, where, and what (in the reader's language)."""
+    from services.audit_texts import audit_detail
+
+    said = audit_detail(detail, language())
+    rest = t(" at position {position}: {detail}", position=position, detail=said)
     console.print(Text.assemble((kind, "red"), rest))
 
 

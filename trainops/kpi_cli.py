@@ -26,7 +26,7 @@ from services.kpi_reports import format_value, kpi_json, scorecard_from_json
 from services.kpi_texts import WORDED_COLUMNS, evidence_word, note, sample
 from services.kpi_texts import value as kpi_value
 from trainops.api_client import api
-from trainops.language import event, heading, kpi_label, kpi_subject, language, reason, t
+from trainops.language import event, heading, kpi_label, kpi_subject, language, t, unreadable
 from trainops.lazy import command_group
 from trainops.render import console, fail, kpi_table, print_fitting, print_json
 
@@ -67,7 +67,7 @@ def read_thresholds(path: Path | None) -> dict[str, Any]:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise fail(
-            t("cannot read thresholds file {path}: {reason}", path=path, reason=reason(exc))
+            t("cannot read thresholds file {path}: {reason}", path=path, reason=unreadable(exc))
         ) from exc
     if not isinstance(loaded, dict):
         raise fail(t("{path}: expected a mapping of KPI name to {{meets, excellent}}", path=path))

@@ -64,7 +64,7 @@ def t(text: str, /, **params: Any) -> str:
     return in_english(text, **params)
 
 
-def reason(exc: BaseException) -> str:
+def unreadable(exc: BaseException) -> str:
     """Why a file could not be read, in the chosen language: the system's reason by its
     number (never "[Errno 2] ..."), a file that is not UTF-8 by its byte; else as said."""
     if isinstance(exc, UnicodeDecodeError):

@@ -23,7 +23,7 @@ from trainops.api_client import (
     TransportError,
     api,
 )
-from trainops.language import error, reason, t
+from trainops.language import error, t, unreadable
 from trainops.render import console, errors, fail, print_json
 
 FileOption = Annotated[
@@ -71,7 +71,7 @@ def send_file(path: str, file: Path, as_json: bool) -> dict[str, Any]:
     try:
         handle = file.open("rb")
     except OSError as exc:
-        raise fail(t("cannot read {path}: {reason}", path=file, reason=reason(exc))) from exc
+        raise fail(t("cannot read {path}: {reason}", path=file, reason=unreadable(exc))) from exc
     with handle, api() as client:
         headers = {"Idempotency-Key": str(uuid.uuid4())}
         try:

@@ -13,6 +13,7 @@ from uuid import uuid4
 from audit.proofs import check_proofs
 from eventlog import RecordedEvent
 from services.audit_export import KEYS_FILE, export_bundle
+from services.audit_texts import audit_detail
 from services.database import Database
 
 SCRIPT = Path(__file__).resolve().parents[2] / "docs" / "verify_proofs.py"
@@ -58,7 +59,10 @@ def test_the_checker_names_forged_relabelled_and_missing_proofs(demo: Database) 
         r._replace(metadata={k: v for k, v in r.metadata.items() if v is not None}) for r in rows
     ]
     _doctor(rows, follower.position, {"proved_by": str(uuid4())})
-    found = {(p.position, p.kind, p.detail) for p in check_proofs(rows).problems}
+    problems = check_proofs(rows).problems
+    found = {(p.position, p.kind, p.detail) for p in problems}
+    for problem in problems:  # said in Chinese too (issue 16)
+        assert audit_detail(problem.detail, "zh-CN") != problem.detail, problem.detail
     assert (approve.position, "bad_proof", "signed for another actor") in found
     assert (plan.position, "bad_proof", "the kept command is not what was signed") in found
     assert any(p == stripped.position and k == "unproven" for p, k, _ in found)

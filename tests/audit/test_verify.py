@@ -7,6 +7,7 @@ the owner's rights would, triggers out of the way first (``support.tampering``).
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from audit.verify import LogNotIntact, VerifyReport, seal_log, take_digest, veri
 from eventlog import EventStore, hashing
 from eventlog.schema import events, log_head, log_seals
 from eventlog.verify import verify_log
+from services.audit_texts import audit_detail
 from tests.eventlog.support import append_interleaved, new_event, swap_positions, tamper, tampering
 
 EVENTS = 10
@@ -40,8 +42,17 @@ def _sql(engine: Engine, statement: Any, **params: Any) -> None:
 
 def _first(report: VerifyReport) -> tuple[str, int]:
     assert not report.ok
+    _said_in_chinese(report)
     assert report.first_problem is not None
     return report.first_problem.kind, report.first_problem.position
+
+
+def _said_in_chinese(report: VerifyReport) -> None:
+    """Every problem the checks found has its Chinese (issue 16: `audit verify` details stayed
+    English under zh-CN); a new sentence without one fails here."""
+    for problem in report.problems:
+        said = audit_detail(problem.detail, "zh-CN")
+        assert said != problem.detail and re.search(r"[\u4e00-\u9fff]", said), problem.detail
 
 
 def _forged_row(engine: Engine, position: int, prev_hash: str, *, hashed: bool) -> dict[str, Any]:
@@ -215,6 +226,7 @@ def test_seals_narrow_down_a_rewrite(log: EventStore, engine: Engine) -> None:
     seal_log(log)
     _rewrite_chain(engine, log, 12, {"rewritten": True})
     report = verify_audit(log)
+    _said_in_chinese(report)
     assert [(p.kind, p.position) for p in report.problems] == [("seal_mismatch", EVENTS + 4)]
     assert "positions 11..14" in report.problems[0].detail  # seal 1 at 10 still matches
 
@@ -230,10 +242,12 @@ def test_edited_or_removed_seals_are_detected(log: EventStore, engine: Engine) -
 
     _sql(engine, update(log_seals).where(log_seals.c.seq == 2).values(sealed_at=datetime.now(UTC)))
     report = verify_audit(log)
+    _said_in_chinese(report)
     assert ("seal_altered", EVENTS + 1) in [(p.kind, p.position) for p in report.problems]
 
     _sql(engine, log_seals.delete().where(log_seals.c.seq == 3))
     report = verify_audit(log, digests=[digest])
+    _said_in_chinese(report)
     assert any(p.kind == "digest_mismatch" and "seal 3" in p.detail for p in report.problems)
 
 
