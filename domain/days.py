@@ -13,6 +13,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
+from domain.refusals import REFUSALS, in_english, param_text
+
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: The years a day or an instant from outside may fall in: far enough for any plan or history,
 #: and clear of the calendar's ends (9999-12-31 23:30 at UTC-12 is past the last day Python
@@ -20,11 +22,24 @@ ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
+class DayRefused(ValueError):
+    """A value that is no day (or no day we take), with its ``code`` and ``params`` for a
+    catalog (``domain.refusals``), so an import or a form says it in the reader's language."""
+
+    def __init__(self, code: str, /, **params: object) -> None:
+        self.code, self.params = code, {k: param_text(v) for k, v in params.items()}
+        super().__init__(in_english(REFUSALS[code], self.params))
+
+
 def within_years(moment: date, name: str = "date") -> None:
-    """ValueError when ``moment`` (a day or an instant) falls outside FIRST_YEAR..LAST_YEAR."""
+    """``DayRefused`` when ``moment`` (a day or an instant) is outside FIRST_YEAR..LAST_YEAR."""
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-        raise ValueError(
-            f"{name} {moment.isoformat()} is out of range: years {FIRST_YEAR} to {LAST_YEAR}"
+        raise DayRefused(
+            "day.out_of_range",
+            name=name,
+            day=moment.isoformat(),
+            first=FIRST_YEAR,
+            last=LAST_YEAR,
         )
 
 
@@ -35,11 +50,11 @@ def parse_day(value: Any, name: str = "date") -> date:
         return value
     text = value.strip() if isinstance(value, str) else None
     if text is None or not ISO_DAY.fullmatch(text):
-        raise ValueError(f"{name} {value!r} is not a date: write YYYY-MM-DD, e.g. 2027-03-20")
+        raise DayRefused("day.not_a_date", name=name, value=value)
     try:
         day = date.fromisoformat(text)
     except ValueError as exc:
-        raise ValueError(f"{name} {value!r} is not a day of the calendar") from exc
+        raise DayRefused("day.not_in_calendar", name=name, value=value) from exc
     within_years(day, name)
     return day
 

@@ -24,6 +24,9 @@ class DomainError(Exception):
 
 #: Every refusal's English text by code ({name} is a parameter).
 REFUSALS: dict[str, str] = {
+    "day.not_a_date": "{name} {value!r} is not a date: write YYYY-MM-DD, e.g. 2027-03-20",
+    "day.not_in_calendar": "{name} {value!r} is not a day of the calendar",
+    "day.out_of_range": "{name} {day} is out of range: years {first} to {last}",
     "task.none_open_for_actor": "{actor!r} has no open approval task on this program",
     "task.unknown_command": "unknown task command {command}",
     "task.four_eyes_submitter": (

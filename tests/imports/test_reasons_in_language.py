@@ -49,6 +49,8 @@ def test_every_reference_reason_reads_in_chinese(database: Database, tmp_path: P
                 [
                     {"employee_id": "e1", "hire_date": "2999-01-01"},  # in the future
                     {"employee_id": "e2", "hire_date": "01/02/2020"},  # not a date
+                    {"employee_id": "e3", "hire_date": "2027-02-30"},  # not in the calendar
+                    {"employee_id": "e4", "hire_date": "3001-01-01"},  # beyond our years
                     {"employee_id": "", "hire_date": ""},  # empty
                 ],
             ),
@@ -98,8 +100,14 @@ def test_every_reference_reason_reads_in_chinese(database: Database, tmp_path: P
             ),
         ),
     ]
-    codes = {row.code for report in reports for row in _said_in_chinese(report)}
+    said = [row for report in reports for row in _said_in_chinese(report)]
+    codes = {row.code for row in said}
+    days = [row for row in said if row.code.startswith("day.")]
+    assert len(days) == 3 and all("hire_date" in row.problem for row in days), days
     assert {
+        "day.not_a_date",
+        "day.not_in_calendar",
+        "day.out_of_range",
         "import.future_day",
         "import.empty_column",
         "import.unknown_employee",
