@@ -58,7 +58,10 @@ REFUSALS: dict[str, str] = {
     "task.delegate_already_delegated": "task {task_id} is already delegated to {assignee!r}",
     "task.delegate_to_oneself": "a task cannot be delegated to oneself",
     "task.resolve_not_delegated": "task {task_id} is not delegated to {actor!r}",
-    "task.reassign_not_admin": ("only an admin of the approval policy may reassign, not {actor!r}"),
+    "task.reassign_not_admin": (
+        "only an admin of the approval policy (approval.admins in the configuration) may "
+        "reassign, not {actor!r}"
+    ),
     "task.reassign_same_person": "task {task_id} is already assigned to {to!r}",
     "facts.trainee_reports_score": (
         "trainees do not report their own exam score: the program's specialist records "

@@ -215,6 +215,10 @@ EN: dict[str, str] = {
         "nothing to revise: program {program_id} is already planned like this; nothing was recorded"
     ),
     "error.blank_text": "the {field} is blank: write it in words; nothing was recorded",
+    "error.unchanged_needs_comment": (
+        "program {program_id} is sent back unchanged: say why in a comment (--comment); nothing "
+        "was recorded"
+    ),
     "error.task_not_in_inbox": (
         "task {task_id!r} is not open in your inbox (decided or withdrawn?)"
     ),
@@ -264,6 +268,9 @@ ZH_CN: dict[str, str] = {
     ),
     "error.nothing_to_revise": "无需修订：培训项目 {program_id} 的计划已是如此；未记录任何内容",
     "error.blank_text": "{field}为空：请用文字填写；未记录任何内容",
+    "error.unchanged_needs_comment": (
+        "培训项目 {program_id} 未作修改即重新提交:请在意见中说明原因(--comment);未记录任何内容"
+    ),
     "error.task_not_in_inbox": "任务 {task_id!r} 不在您的待办中(已决定或已撤回?)",
     "error.choose_decision": "请选择一个决定",
     "error.unknown_kpi": "未知的 KPI {kpi!r};可选:{known}",

@@ -141,9 +141,9 @@ def check_sessions_planned_ahead(sessions: Iterable[Session], now: datetime) -> 
 
 def check_revision_changes(command: c.ReviseProgram, state: ProgramState, program_id: str) -> None:
     """A revision of a draft that changes nothing is refused (it would only add a revision to
-    the log). After changes were requested it is the specialist's answer ("kept as it is",
-    with a comment) and the way back to a draft, so it goes through."""
-    if state.status != ProgramStatus.DRAFT:
+    the log). After changes were requested it is the specialist's answer ("kept as it is")
+    and the way back to a draft, so it goes through with a comment saying why."""
+    if state.status not in (ProgramStatus.DRAFT, ProgramStatus.CHANGES_REQUESTED):
         return
     unchanged = (
         command.title == state.title
@@ -155,5 +155,9 @@ def check_revision_changes(command: c.ReviseProgram, state: ProgramState, progra
         and command.approvers in (None, state.approvers)
         and command.department in (None, state.department)
     )
+    if unchanged and state.status == ProgramStatus.CHANGES_REQUESTED:
+        if not command.comment.strip():
+            raise Invalid("error.unchanged_needs_comment", program_id=program_id)
+        return
     if unchanged:
         raise Invalid("error.nothing_to_revise", program_id=program_id)

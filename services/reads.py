@@ -224,11 +224,18 @@ def _steps_named(state: dict[str, Any], entries: list[dict[str, Any]]) -> list[d
 
 
 def _sees_all_of(user: Person, row: dict[str, Any], approves: set[str]) -> bool:
-    """The program's specialist and its approvers see its whole row; a trainee does not."""
+    """The program's specialist and its approvers see its whole row; a trainee does not. An
+    approver the plan names sees it from its submission on: a draft is its specialist's own
+    work in progress, not yet anyone's to decide (issue 16: approvers' lists showed others'
+    drafts)."""
     return (
         row["specialist"] == user.username
         or row["program_id"] in approves
-        or (user.has("approver") and user.username in _people(row.get("approvers", [])))
+        or (
+            user.has("approver")
+            and user.username in _people(row.get("approvers", []))
+            and row.get("status") != ProgramStatus.DRAFT.value
+        )
     )
 
 

@@ -398,6 +398,8 @@ async def test_a_revision_that_changes_nothing_is_refused_in_a_draft_only(world:
         assert (await li.post("/api/v1/programs/same-1/submit")).status_code == 200
         asked = await wang.post("/api/v1/programs/same-1/request-changes", json={"reason": "why?"})
         assert asked.status_code == 200, asked.text
+        # unchanged after a request for changes: the answer needs its reason (issue 16)
+        await assert_refused(world, li, "/api/v1/programs/same-1/revise", changed, "--comment")
         kept = await li.post(
             "/api/v1/programs/same-1/revise", json={**changed, "comment": "kept as it is"}
         )

@@ -114,3 +114,15 @@ async def test_a_session_or_task_the_program_does_not_have_is_not_found(world: W
         assert session.status_code == 404, session.text
         assert session.json()["code"] == "program.no_such_session"
         assert world.head() == before
+
+
+async def test_an_approver_sees_a_plan_from_its_submission_on(world: World) -> None:
+    """Issue 16: an approver's program list showed other specialists' drafts naming them."""
+    body = await plan_body(world.h, "draft-1", approvers=["mgr.wang"])
+    async with world.client("spec.li") as li, world.client("mgr.wang") as wang:
+        assert (await li.post("/api/v1/programs", json=body)).status_code == 201
+        listed = [p["program_id"] for p in (await wang.get("/api/v1/programs")).json()]
+        assert "draft-1" not in listed
+        assert (await li.post("/api/v1/programs/draft-1/submit")).status_code == 200
+        listed = [p["program_id"] for p in (await wang.get("/api/v1/programs")).json()]
+        assert "draft-1" in listed
