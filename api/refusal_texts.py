@@ -31,7 +31,9 @@ ZH_CN: dict[str, str] = {
     "task.delegate_already_delegated": "任务 {task_id} 已委托给 {assignee!r}",
     "task.delegate_to_oneself": "任务不能委托给自己",
     "task.resolve_not_delegated": "任务 {task_id} 没有委托给 {actor!r}",
-    "task.reassign_not_admin": "只有审批策略的管理员(配置中的 approval.admins)可以改派任务,{actor!r} 不是",
+    "task.reassign_not_admin": (
+        "只有审批策略的管理员(配置中的 approval.admins)可以改派任务,{actor!r} 不是"
+    ),
     "task.reassign_same_person": "任务 {task_id} 已分配给 {to!r}",
     "facts.trainee_reports_score": (
         "学员不能自行填报考试成绩:线下考试的成绩由项目的培训专员凭证明材料录入(exam_score)"
