@@ -91,6 +91,8 @@ ZH_CN: dict[str, str] = {
     "Also attended": "还有出席人员",
     'tick who attended, or tick "Nobody attended" to record that no one came; nothing was '
     "recorded": "请勾选出席人员，或勾选“无人出席”以记录无人到场；未记录任何内容",
+    '"Nobody attended" is ticked beside the people who attended: untick one; nothing was '
+    "recorded": "勾选了“无人出席”的同时又勾选了出席人员:请取消其中一项；未记录任何内容",
     "Complete session": "完成课次",
     "Complete execution": "完成执行",
     "Close evaluation": "结束评估",

@@ -44,6 +44,9 @@ router = APIRouter(include_in_schema=False)
 NOBODY_TICKED = N_(
     'tick who attended, or tick "Nobody attended" to record that no one came; nothing was recorded'
 )
+NOBODY_AND_NAMES = N_(
+    '"Nobody attended" is ticked beside the people who attended: untick one; nothing was recorded'
+)
 
 
 @router.get("/programs", response_class=HTMLResponse)
@@ -312,14 +315,17 @@ async def program_action(
     if action is None:
         raise NotFound("error.no_action", segment=segment)
     form = await request.form()
-    if segment == "attendance" and not form.getlist("attendees") and not form.get("nobody"):
-        # An empty form is more often a slip than a session nobody came to: say so first.
+    ticked, nobody = bool(form.getlist("attendees")), bool(form.get("nobody"))
+    if segment == "attendance" and ticked == nobody:
+        # An empty form is more often a slip than a session nobody came to, and "Nobody
+        # attended" beside a name says two things: say so first, recording nothing.
+        said = NOBODY_TICKED if not ticked else NOBODY_AND_NAMES
         return program_page(
             request,
             principal,
             services,
             program_id,
-            error=translator(language(request))(NOBODY_TICKED),
+            error=translator(language(request))(said),
             status_code=HTTP_422,
         )
     summary = queries.program_summary(services.database.engine, program_id)

@@ -171,6 +171,15 @@ async def test_attendance_is_confirmed_when_empty_and_added_to_in_every_path(
         before = world.head()
         empty = await post_form(li, "/programs/web-add/attendance", page.text, session_id="s1")
         assert empty.status_code == 422 and "Nobody attended" in empty.text
+        both = await post_form(
+            li,
+            "/programs/web-add/attendance",
+            page.text,
+            session_id="s1",
+            attendees="emp.1",
+            nobody="on",
+        )  # issue 16: "Nobody attended" beside a name was recorded
+        assert both.status_code == 422 and "untick one" in both.text
         assert world.head() == before
         recorded = await emp_1_attended(li, "web-add", page.text)
         assert recorded.status_code == 303, recorded.text
