@@ -72,6 +72,9 @@ def test_load_with_rejected_rows_exits_1_with_the_report(server: LiveApi, tmp_pa
     result = cli.invoke(app, ["data", "load", "employees", str(path)])
     assert result.exit_code == 1
     assert "rejected rows" in result.stdout and "bad.csv:6" in result.stdout
+    # the title names the file and its whole hash on one line, never wrapped (issue 16)
+    (title,) = [line for line in result.stdout.splitlines() if "(sha256 " in line]
+    assert title.startswith(path.name) and len(title.split("sha256 ")[1]) == 64 + 1, title
     as_json = cli.invoke(app, ["data", "load", "employees", str(path), "--json"])
     assert as_json.exit_code == 1
     report = json.loads(as_json.stdout)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy.exc import DBAPIError
@@ -26,7 +25,7 @@ from trainops.api_client import EXIT_SERVER, api
 from trainops.data_jobs import EXIT_INTERRUPTED, FINISHED, wait_for_job
 from trainops.language import heading, language, t
 from trainops.lazy import command_group
-from trainops.render import console, errors, fail, print_json
+from trainops.render import console, errors, fail, print_fitting, print_json
 
 data_app = command_group(
     no_args_is_help=True,
@@ -95,35 +94,41 @@ def measure(name: str) -> str:
     return MEASURES_ZH_CN.get(name, name) if language() == "zh-CN" else name
 
 
+def _title(text: str) -> None:
+    console.print(Text(text, "italic"), soft_wrap=True)
+
+
 def print_report(report: ImportReport) -> None:
-    """The validation report, readable: counts per kind, each rejected row, reconciliation."""
-    counts = Table(
-        title=f"{escape(report.source)} (sha256 {report.sha256[:12]}…)", title_justify="left"
-    )
+    """The validation report, readable: counts per kind, each rejected row, reconciliation.
+    Titles are lines of their own, never wrapped (a file's path and hash are copied whole);
+    tables fit the terminal as every table does (``print_fitting``)."""
+    _title(f"{report.source} (sha256 {report.sha256})")
+    counts = Table()
     for column in ("kind", "read", "accepted", "rejected"):
         justify: Literal["left", "right"] = "left" if column == "kind" else "right"
         counts.add_column(Text(heading(column)), justify=justify)
     for kind, read in report.read.items():
         rejected = sum(1 for r in report.rejected if r.kind == kind)
-        counts.add_row(escape(kind), str(read), str(report.accepted.get(kind, 0)), str(rejected))
+        counts.add_row(Text(kind), str(read), str(report.accepted.get(kind, 0)), str(rejected))
     counts.add_row(
         Text(t("total"), "bold"),
         str(report.rows_read),
         str(report.rows_accepted),
         str(report.rows_rejected),
     )
-    console.print(counts)
+    print_fitting(counts)
     if report.rejected:
-        table = Table(title=Text(t("rejected rows")), title_justify="left")
+        _title(t("rejected rows"))
+        table = Table()
         for column in ("where", "kind", "key", "reason"):
             table.add_column(Text(heading(column)))
         for r in report.rejected:
             why = r.problem or r.reason
-            table.add_row(escape(r.where), escape(r.kind), escape(r.key), escape(why))
-        console.print(table)
+            table.add_row(Text(r.where), Text(r.kind), Text(r.key), Text(why))
+        print_fitting(table)
     if report.reconciliation:
-        title = Text(t("reconciliation: in the file vs in the read models"))
-        table = Table(title=title, title_justify="left")
+        _title(t("reconciliation: in the file vs in the read models"))
+        table = Table()
         for column in ("program", "measure", "in file", "in system", "match", "why"):
             table.add_column(Text(heading(column)))
         for check in report.reconciliation:
@@ -133,14 +138,14 @@ def print_report(report: ImportReport) -> None:
                 None: Text("-"),
             }[check.matches]
             table.add_row(
-                escape(check.program_id),
-                measure(check.measure),
+                Text(check.program_id),
+                Text(measure(check.measure)),
                 "-" if check.in_file is None else str(check.in_file),
                 "-" if check.in_system is None else str(check.in_system),
                 mark,
-                escape(check.reason),
+                Text(check.reason),
             )
-        console.print(table)
+        print_fitting(table)
     colour = "green" if report.imported and not report.rejected else "yellow"
     if not report.imported:
         colour = "red"

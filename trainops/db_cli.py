@@ -199,7 +199,10 @@ def print_report(report: VerifyReport) -> None:
                 label=checkpoint.label,
                 position=checkpoint.position,
             )
-            console.print(Text.assemble(head, (t("FAILED"), "red"), f" ({checkpoint.detail})"))
+            from services.audit_texts import audit_detail
+
+            said = audit_detail(checkpoint.detail, language())
+            console.print(Text.assemble(head, (t("FAILED"), "red"), f" ({said})"))
     for source in ("seal", "digest", "witness"):
         passed = [c for c in report.checkpoints if c.source == source and c.ok]
         if passed:
