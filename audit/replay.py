@@ -291,6 +291,9 @@ def replay_as_of(
     if position is not None and instant is not None:
         raise ValueError("give a position or an instant, not both")
     target = position_at(store, instant) if instant is not None else position
+    head = store.head()[0]
+    if position is not None and position > head:  # never silently the head
+        raise ValueError(f"position {position} is past the log's head ({head})")
     with replayed(
         store,
         up_to=target,

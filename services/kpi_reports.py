@@ -24,7 +24,7 @@ from eventlog import EventStore
 from projections import kpi_queries
 from runtime.settings import Settings
 from services.database import Database
-from services.errors import Forbidden, NotFound
+from services.errors import Forbidden, Invalid, NotFound
 from services.people import Person, require_role
 
 SCOPES: tuple[Scope, ...] = ("specialist", "department", "organisation")
@@ -136,6 +136,9 @@ def read_models_as_of(
         return
     if position is not None and instant is not None:
         raise ValueError("give a position or an instant, not both")
+    head = database.store.head()[0]
+    if position is not None and position > head:  # never silently the head
+        raise Invalid("error.past_the_head", position=position, head=head)
     if instant is not None:
         position = position_at(database.store, instant)
     with replayed(database.store, up_to=position) as replay:

@@ -171,3 +171,11 @@ def test_data_commands_report_and_exit_codes(
     assert done.exit_code == 0, done.output
     report = json.loads(done.stdout)
     assert report["imported"] and report["reconciled"] is True and report["rows_rejected"] == 7
+
+
+def test_a_position_past_the_head_is_refused_never_the_head(cli: CliRunner) -> None:
+    """Issue 16: `--as-of-position` beyond the log's head silently answered the head."""
+    past = cli.invoke(app, ["kpi", "report", "--as-of-position", "99999999"])
+    assert past.exit_code == 2 and "is past the log's head" in past.stderr, past.output
+    replay = cli.invoke(app, ["audit", "replay", "--as-of-position", "99999999"])
+    assert replay.exit_code == 2 and "is past the log's head" in replay.stderr, replay.output
