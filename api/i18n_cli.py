@@ -100,6 +100,9 @@ CLI_ZH_CN: dict[str, str] = {
     "{when} is not a time, e.g. 2026-12-10T09:00": "{when} 不是时间,例如 2026-12-10T09:00",
     "not UTF-8 text (byte {byte})": "不是 UTF-8 文本(第 {byte} 字节)",
     "no such file or directory": "没有该文件或目录",
+    "the password is typed at a terminal; to pipe it, add --password-stdin": (
+        "密码须在终端中输入;如需通过管道传入,请加 --password-stdin"
+    ),
     "directory {name}": "目录 {name}",
     "permission denied": "权限不足",
     "it is a directory": "它是一个目录",

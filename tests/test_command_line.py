@@ -18,6 +18,9 @@ def test_a_program_from_the_shell(stack: dict[str, str], tmp_path: Path) -> None
     assert "wrong or expired setup code" in trainops(
         env, *setup, "not-the-code", stdin=PASSWORD + "\n", ok=False, code=3
     )
+    piped = ["setup", "--username", "admin", "--code", env["SETUP_CODE"]]  # no --password-stdin
+    said = trainops(env, *piped, stdin=PASSWORD + "\n", ok=False, code=2)
+    assert "add --password-stdin" in said and "Warning" not in said  # never getpass's echo warning
     trainops(env, *setup, env["SETUP_CODE"], stdin=PASSWORD + "\n")
     assert "has an admin already" in trainops(
         env, *setup, env["SETUP_CODE"], stdin=PASSWORD + "\n", ok=False, code=3

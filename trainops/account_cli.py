@@ -54,9 +54,14 @@ RoleOption = Annotated[
 tokens_app = command_group(no_args_is_help=True, help="Your personal API tokens.")
 
 
-def _password(from_stdin: bool, *, confirm: bool = False) -> str:
+def read_password(from_stdin: bool, *, confirm: bool = False) -> str:
+    """The password from the first stdin line, or typed at a hidden prompt; piped without
+    ``--password-stdin`` it is refused (exit 2) rather than read with the prompt's warning
+    that it may be echoed."""
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise fail(t("the password is typed at a terminal; to pipe it, add --password-stdin"))
     value: str = typer.prompt(
         t("Password"),
         hide_input=True,
@@ -83,13 +88,13 @@ def login(
             me = client.get("/api/v1/me")
     else:
         name = username or typer.prompt(t("Username"))
-        password = _password(password_stdin)
+        secret = read_password(password_stdin)
         with Api(Credentials(target, None), anonymous=True) as client:
             issued = client.post(
                 "/api/v1/auth/token",
                 {
                     "username": name,
-                    "password": password,
+                    "password": secret,
                     "label": f"cli@{socket.gethostname()}"[:100],
                     "expires_in_days": days,
                 },
@@ -157,14 +162,14 @@ def setup(
     as_json: AsJson = False,
 ) -> None:
     """Create the first admin of a fresh installation (the code works once, for an hour)."""
-    password = _password(password_stdin, confirm=not password_stdin)
+    secret = read_password(password_stdin, confirm=not password_stdin)
     with Api(load_credentials(server), anonymous=True) as client:
         made = client.post(
             "/api/v1/setup",
             {
                 "code": code,
                 "username": username,
-                "password": password,
+                "password": secret,
                 "display_name": display_name,
             },
         )

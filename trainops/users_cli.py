@@ -7,13 +7,13 @@ admin needs an admin. Passwords are typed at a hidden prompt (or piped with
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Any
 
 import typer
 
 from domain.listings import USER_FIELDS
 from domain.roles import ROLES
+from trainops.account_cli import read_password
 from trainops.api_client import api
 from trainops.language import t
 from trainops.lazy import command_group
@@ -31,15 +31,6 @@ PasswordStdin = Annotated[
     bool, typer.Option("--password-stdin", help="Read the password from the first stdin line.")
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def _password(from_stdin: bool) -> str:
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    value: str = typer.prompt(
-        t("Password"), hide_input=True, confirmation_prompt=t("Repeat for confirmation")
-    )
-    return value
 
 
 def _change(username: str, body: dict[str, Any], what: str, as_json: bool) -> None:
@@ -68,7 +59,7 @@ def create(
     """Create a user with one or more roles."""
     body = {
         "username": username,
-        "password": _password(password_stdin),
+        "password": read_password(password_stdin, confirm=True),
         "roles": role,
         "display_name": display_name,
     }
@@ -105,7 +96,12 @@ def set_password(
     username: str, password_stdin: PasswordStdin = False, as_json: AsJson = False
 ) -> None:
     """Set a user's password (they are signed out everywhere)."""
-    _change(username, {"password": _password(password_stdin)}, t("password set"), as_json)
+    _change(
+        username,
+        {"password": read_password(password_stdin, confirm=True)},
+        t("password set"),
+        as_json,
+    )
 
 
 @users_app.command("disable")
