@@ -103,7 +103,7 @@ def test_every_reference_reason_reads_in_chinese(database: Database, tmp_path: P
     said = [row for report in reports for row in _said_in_chinese(report)]
     codes = {row.code for row in said}
     days = [row for row in said if row.code.startswith("day.")]
-    assert len(days) == 3 and all("hire_date" in row.problem for row in days), days
+    assert len(days) == 3 and all("hire_date" in (row.problem or "") for row in days), days
     assert {
         "day.not_a_date",
         "day.not_in_calendar",
