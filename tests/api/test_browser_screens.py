@@ -348,3 +348,15 @@ async def test_the_configuration_editor_without_scripts(site: Site) -> None:
         assert site.world.h.db.store.stream_version("configuration") == before + 1
     finally:
         await context.close()
+
+
+async def test_a_long_unbroken_title_fits_a_phone(site: Site) -> None:
+    """Issue 16: a 200-character title without a space overflowed My programs and the
+    program's heading at 390 px; it wraps anywhere instead."""
+    title = "Arbeitssicherheitsunterweisungsnachweisfortschreibung" * 3 + "X" * 41  # 200
+    body = await plan_body(site.world.h, "scr-long-title", title=title)
+    async with site.world.client("spec.li") as li:
+        assert (await li.post("/api/v1/programs", json=body)).status_code == 201
+    for path in ("/programs", "/programs/scr-long-title"):
+        async with site.page("spec.li", "en", "phone") as page:
+            await open_screen(page, path, lang="en", user_text=site.user_text | {title})
