@@ -215,6 +215,14 @@ EN: dict[str, str] = {
         "nothing to revise: program {program_id} is already planned like this; nothing was recorded"
     ),
     "error.blank_text": "the {field} is blank: write it in words; nothing was recorded",
+    "warning.sessions_started": (
+        "session(s) {sessions} started already: their reminders are not sent; record their "
+        "attendance"
+    ),
+    "warning.after_planned_date": (
+        "session {session_id} now starts on {day}, after the planned date {planned}: the "
+        "program will count as delivered late"
+    ),
     "error.past_the_head": "position {position} is past the log's head ({head})",
     "error.unchanged_needs_comment": (
         "program {program_id} is sent back unchanged: say why in a comment (--comment); nothing "
@@ -269,6 +277,10 @@ ZH_CN: dict[str, str] = {
     ),
     "error.nothing_to_revise": "无需修订：培训项目 {program_id} 的计划已是如此；未记录任何内容",
     "error.blank_text": "{field}为空：请用文字填写；未记录任何内容",
+    "warning.sessions_started": "课次 {sessions} 已经开始:不会发送其提醒;请记录其出勤",
+    "warning.after_planned_date": (
+        "课次 {session_id} 现于 {day} 开始,晚于计划日期 {planned}:该项目将计为延期交付"
+    ),
     "error.past_the_head": "位置 {position} 超出了日志的头({head})",
     "error.unchanged_needs_comment": (
         "培训项目 {program_id} 未作修改即重新提交:请在意见中说明原因(--comment);未记录任何内容"

@@ -22,6 +22,7 @@ from domain.streams import program_stream
 from projections import queries, trainee_queries
 from runtime.settings import Settings
 from services import reads
+from services.action_warnings import ActionWarning, action_warnings
 from services.actions import ProgramAction
 from services.database import Database
 from services.errors import (
@@ -75,6 +76,9 @@ class ActionOut(BaseModel):
     events: list[str]
     projected: bool = Field(
         description="True when the read models already show this change (read-your-writes)."
+    )
+    warnings: list[ActionWarning] = Field(
+        default=[], description="What to know about the recorded action (a started session)."
     )
 
 
@@ -233,6 +237,8 @@ async def act(
             await asyncio.to_thread(_attendance_fits, ctx, program_id, command.session_id, summary)
     if isinstance(command, c.SubmitExam):
         await asyncio.to_thread(check_exam_answers, ctx.database.engine, program_id, command)
+    found = await asyncio.to_thread(queries.program_read, engine, program_id)
+    warnings = action_warnings(command, found.state if found else None, await programs.clock())
     async with temporal_errors(f"{action.kind} of {program_id!r}"):
         result = await programs.act(
             program_id,
@@ -240,7 +246,7 @@ async def act(
             update_id=update_id(person, program_id, idempotency_key, action.kind),
         )
     projected = await ctx.wait_for_projection(result.last_position)
-    return _action_out(result, projected)
+    return _action_out(result, projected).model_copy(update={"warnings": warnings})
 
 
 def _refuse_when_ended(summary: Summary, command: BaseModel) -> None:

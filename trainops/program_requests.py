@@ -11,7 +11,7 @@ import typer
 
 from trainops.api_client import api
 from trainops.language import t
-from trainops.render import console, fail, print_json
+from trainops.render import console, fail, print_json, warn
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 InUtc = Annotated[
@@ -116,6 +116,8 @@ def done(result: dict[str, Any], as_json: bool) -> None:
         position=result["last_position"],
     )
     console.print(text, markup=False, highlight=False)
+    for warning in result.get("warnings") or ():  # said by the server in the reader's language
+        warn(str(warning.get("message", "")))
 
 
 def act(program_id: str, segment: str, body: dict[str, Any] | None, as_json: bool) -> None:

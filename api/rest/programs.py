@@ -5,9 +5,9 @@ from __future__ import annotations
 import inspect
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, status
+from fastapi import APIRouter, Body, Query, Request, status
 
-from api.dependencies import CurrentPrincipal, ServicesDep, require_role
+from api.dependencies import CurrentPrincipal, ServicesDep, request_language, require_role
 from api.errors import COMMON_RESPONSES, NOT_FOUND, UNAVAILABLE
 from api.rest.schemas import (
     CONFLICT,
@@ -23,6 +23,7 @@ from api.rest.schemas import (
 from domain.state import ProgramStatus
 from services import programs as program_cases
 from services import reads
+from services.action_warnings import said_in
 from services.actions import ACTIONS, PlanBody, ProgramAction
 from services.programs import ActionOut
 from workflows.program import stream_id_for
@@ -135,6 +136,7 @@ def _action_endpoint(action: ProgramAction) -> Any:
     has_required = any(f.is_required() for f in action.body.model_fields.values())
 
     async def endpoint(
+        request: Request,
         program_id: ProgramId,
         principal: CurrentPrincipal,
         services: ServicesDep,
@@ -142,9 +144,11 @@ def _action_endpoint(action: ProgramAction) -> Any:
         idempotency_key: IdempotencyKey = None,
     ) -> ActionOut:
         fields = body.model_dump() if body is not None else {}
-        return await program_cases.act(
+        done = await program_cases.act(
             services, principal.user, program_id, action, fields, idempotency_key
         )
+        said = said_in(done.warnings, request_language(request))
+        return done.model_copy(update={"warnings": said})
 
     signature = inspect.signature(endpoint)
     annotation: Any = action.body if has_required else Annotated[action.body | None, Body()]
