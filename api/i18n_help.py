@@ -241,6 +241,7 @@ OPTION_HELP_ZH_CN: dict[str, str] = {
     "Who should look at it.": "应由谁查看。",
     "Replaces all sessions.": "替换全部课次。",
     "Replaces all trainees.": "替换全部学员。",
+    "Replaces the plan's approvers (repeatable).": "替换计划中的审批人(可重复)。",
     "A trainee who attended, repeatable.": "出勤的学员,可重复。",
     "Why this is entered after the entry window (it is marked late-entered).": (
         "为何在录入窗口之后录入(将被标记为补录)。"

@@ -33,7 +33,7 @@ def warned(code: str, **params: object) -> ActionWarning:
 
 
 def action_warnings(
-    command: c.ProgramCommand, state: dict[str, Any] | None, now: datetime
+    command: BaseModel, state: dict[str, Any] | None, now: datetime
 ) -> list[ActionWarning]:
     """The warnings ``command`` earns against the program's state before it (read model;
     none while the projector has not shown the program yet)."""
