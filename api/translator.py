@@ -18,6 +18,7 @@ from domain.refusals import REFUSALS, in_english
 from imports.common import Rejection
 from imports.report import ImportReport
 from projections.event_texts import built_in, decode, render
+from services.audit_texts import audit_detail
 from services.error_texts import say
 from services.validation_texts import describe
 
@@ -38,6 +39,11 @@ class Translator:
         """A name as the page shows it: in this language when the product gave it (the
         built-in approval step, ``projections.event_texts.BUILT_IN_NAMES``), as written else."""
         return built_in(text, self.lang)
+
+    def problem(self, detail: str) -> str:
+        """What a check of the log or the proofs found, in this language
+        (``services.audit_texts``)."""
+        return audit_detail(detail, self.lang)
 
     def event(self, entry: Mapping[str, Any], zone: str | None = None) -> str:
         """A timeline entry's summary in this language, its instants in ``zone``."""

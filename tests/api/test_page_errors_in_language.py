@@ -87,3 +87,14 @@ async def test_what_was_typed_stays_in_the_form_after_a_refusal(world: World) ->
         assert wrong.status_code == 303 and "username=spec.li" in wrong.headers["location"]
         form_again = await client.get(wrong.headers["location"])
         assert 'value="spec.li"' in form_again.text and "nope" not in form_again.text
+
+
+def test_the_audit_page_says_a_problem_in_its_language() -> None:
+    from api.translator import translator
+
+    assert (
+        translator("zh-CN").problem("row content does not match its hash") == "行内容与其哈希不符"
+    )
+    assert translator("en").problem("row content does not match its hash") == (
+        "row content does not match its hash"
+    )
