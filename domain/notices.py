@@ -27,6 +27,24 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "任务 {task_id}(步骤 {step_id})已在你的待审批列表中,截止 {due_at}。",
         ),
     },
+    "program_approved": {
+        "en": (
+            "Approved: “{title}”",
+            "Your program is approved: publish it to enrol its trainees.",
+        ),
+        "zh-CN": ("已批准:“{title}”", "你的培训项目已获批准:发布后学员即被报名。"),
+    },
+    "program_rejected": {
+        "en": ("Rejected: “{title}”", "{approver} rejected your program: {reason}"),
+        "zh-CN": ("已驳回:“{title}”", "{approver} 驳回了你的培训项目:{reason}"),
+    },
+    "changes_requested": {
+        "en": (
+            "Changes requested: “{title}”",
+            "{approver} asks for changes: {reason}. Revise it and submit it again.",
+        ),
+        "zh-CN": ("要求修改:“{title}”", "{approver} 要求修改:{reason}。请修订后重新提交。"),
+    },
     "approval_reminder": {
         "en": (
             "Reminder: approval of “{title}” is waiting for you",

@@ -59,6 +59,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.roster import ROSTER_OUT_OF_STATE, RosterHead, enrol_planned, roster_facts
     from workflows.timers import (
         APPROVER_NOTICE,
+        DECISION_NOTICE,
         NOTICES_AFTER_ANSWER,
         NOTIFY_RETRY,
         OVERDUE_NOTICE,
@@ -71,6 +72,7 @@ __all__ = [
     "APPEND_CHUNK",
     "APPEND_IN_CHUNKS",
     "APPROVER_NOTICE",
+    "DECISION_NOTICE",
     "NOTICES_AFTER_ANSWER",
     "NOTIFY_RETRY",
     "OVERDUE_NOTICE",
@@ -210,6 +212,9 @@ class TrainingProgramWorkflow(TimersAndNotices):
                 types += ("TraineeEnrolled",) * min(done.enrolled, 1)
             if workflow.patched(APPROVER_NOTICE):
                 notices = self._new_holder_notices(holders_before)
+                decisions = self._decision_notices(decided)
+                if decisions and workflow.patched(DECISION_NOTICE):  # asked only when owed
+                    notices += decisions
                 if workflow.patched(NOTICES_AFTER_ANSWER):
                     self._sending.append(asyncio.create_task(self._send(notices)))
                 else:

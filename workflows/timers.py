@@ -5,6 +5,7 @@ them. A mixin of ``TrainingProgramWorkflow``, kept apart so each module stays re
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -30,6 +31,9 @@ with workflow.unsafe.imports_passed_through():
 #: Patch marker: whoever a task newly lands with is notified (histories recorded before it
 #: replay without those notices).
 APPROVER_NOTICE = "approver-notified-on-task"
+#: Patch marker: the specialist is told of the approval's outcome (approved, rejected, changes
+#: requested); histories recorded before it replay without those notices.
+DECISION_NOTICE = "specialist-notified-of-decisions"
 #: Patch marker: a task past its SLA on a step without escalation gets an overdue notice
 #: (histories recorded before it replay without that timer).
 OVERDUE_NOTICE = "approval-overdue-notice"
@@ -72,6 +76,33 @@ class TimersAndNotices(Recorder):
             key = f"task-{task.task_id}:to:{'+'.join(new)}"
             notices.append((key, "approval_requested", subject, body, tuple(new)))
         return notices
+
+    def _decision_notices(self, decided: list[Any]) -> list[PendingNotice]:
+        """A notice to the specialist when ``decided`` ends or returns their submission."""
+        title, specialist = self._state.title, (self._state.specialist,)
+        key = f"decision-{self._version}"
+        for event in decided:
+            match event:
+                case e.ProgramApproved():
+                    subject, body = compose("program_approved", title=title)
+                    return [(key, "program_approved", subject, body, specialist)]
+                case e.ApprovalRejected():
+                    subject, body = compose(
+                        "program_rejected",
+                        title=title,
+                        approver=event.approver,
+                        reason=event.reason,
+                    )
+                    return [(key, "program_rejected", subject, body, specialist)]
+                case e.ChangesRequested():
+                    subject, body = compose(
+                        "changes_requested",
+                        title=title,
+                        approver=event.approver,
+                        reason=event.reason,
+                    )
+                    return [(key, "changes_requested", subject, body, specialist)]
+        return []
 
     async def _send(self, notices: list[PendingNotice]) -> None:
         """Through the configured channels; a channel that is down is retried until it is up."""

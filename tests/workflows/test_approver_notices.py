@@ -72,3 +72,26 @@ async def test_approvers_are_told_when_a_task_lands_and_reminded_within_the_sla(
     kinds = [r.event_type for r in h.db.store.read_stream("program-p-told")]
     assert "TaskReminderSent" in kinds
     assert ApprovalPolicy().steps[0].sla_working_days == DEFAULT_SLA_WORKING_DAYS
+
+
+async def test_the_specialist_is_told_of_each_decision(harness: Harness) -> None:
+    """Issue 16: the specialist learnt of an approval, a rejection or a request for changes
+    only by looking; each now sends them a notice, once."""
+    h = harness
+    for pid, decision, kind in (
+        ("p-yes", c.ApproveProgram(actor="mgr.wang"), "Approved: “Safety basics”"),
+        ("p-back", c.RequestChanges(actor="mgr.wang", reason="add a session"), "Changes"),
+        ("p-no", c.RejectProgram(actor="mgr.wang", reason="not this year"), "Rejected"),
+    ):
+        await h.programs.plan(await _plan_command(h, pid))
+        await h.programs.act(pid, c.SubmitProgram(actor="spec.li"))
+        await h.programs.act(pid, decision)
+        for _ in range(200):
+            told = [n for n in h.db.outbox.list("spec.li") if n["program_id"] == pid]
+            if told:
+                break
+            await asyncio.sleep(0.05)
+        [notice] = told
+        assert notice["subject"].startswith(kind), notice
+    back = next(n for n in h.db.outbox.list("spec.li") if n["program_id"] == "p-back")
+    assert "add a session" in back["body"] and "要求修改" in back["body"]

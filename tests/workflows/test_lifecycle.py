@@ -61,12 +61,14 @@ async def test_full_lifecycle_with_reminders_at_the_right_instants(harness: Harn
     assert abs(recorded["prepare_materials"] - prepare_due(start, TZ)) < timedelta(seconds=5)
     assert abs(recorded["attend_session"] - attend_due(start, TZ)) < timedelta(seconds=5)
     outbox = h.db.outbox.list()
-    # The approver was told when the task landed; the reminders went to the others.
+    # The approver was told when the task landed, the specialist of the approval; the
+    # reminders went to the others.
     assert sorted(n["recipient"] for n in outbox) == [
         "emp.1",
         "emp.2",
         "emp.3",
         "mgr.wang",
+        "spec.li",
         "spec.li",
     ]
     told = next(n for n in outbox if n["recipient"] == "mgr.wang")
