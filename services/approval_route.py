@@ -22,7 +22,8 @@ class StepView:
     step_id: str
     name: str
     deciders: tuple[str, ...]
-    """The candidates, or the group's name for a group step."""
+    """The candidates, or the group's name for a group step; for the step being decided, who
+    holds its open tasks now (after a claim, a delegation or a reassignment)."""
     quorum: int
     approvals: tuple[str, ...]
     sla_working_days: float | None
@@ -39,6 +40,8 @@ def route_steps(state: Mapping[str, Any]) -> list[StepView]:
     status = str(state.get("status", ""))
     at = int(state.get("step_index", -1))
     approvals = state.get("step_approvals") or {}
+    tasks = state.get("tasks") or {}
+    open_tasks = [t for t in (tasks.values() if isinstance(tasks, dict) else tasks) if t]
     views = []
     for n, step in enumerate(route.get("steps") or ()):
         if status in APPROVED or n < at:
@@ -48,11 +51,21 @@ def route_steps(state: Mapping[str, Any]) -> list[StepView]:
         else:
             standing = "waiting"
         group = step.get("group")
+        deciders = (str(group),) if group else tuple(step.get("candidates") or ())
+        if standing == "current":  # who holds its tasks now: a reassignment, a delegation
+            holding = sorted(
+                {
+                    str(t["assignee"])
+                    for t in open_tasks
+                    if t.get("step_id") == step.get("step_id") and t.get("assignee")
+                }
+            )
+            deciders = tuple(holding) or deciders
         views.append(
             StepView(
                 step_id=str(step.get("step_id", "")),
                 name=str(step.get("name", "")),
-                deciders=(str(group),) if group else tuple(step.get("candidates") or ()),
+                deciders=deciders,
                 quorum=int(step.get("quorum", 1)),
                 approvals=tuple(approvals.get(step.get("step_id"), ()) or ()),
                 sla_working_days=step.get("sla_working_days"),

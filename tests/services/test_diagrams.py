@@ -101,3 +101,17 @@ def test_the_route_says_where_the_program_stands() -> None:
     approved = route_steps({"route": ROUTE, "status": "published", "step_index": 2})
     assert {s.state for s in approved} == {"done"}
     assert route_steps({"status": "draft"}) == [], "no route before it is submitted"
+
+
+def test_the_step_being_decided_names_who_holds_it_now() -> None:
+    """Issue 16: after a reassignment the diagram still named the policy's candidate."""
+    tasks = {
+        "t1": {"task_id": "t1", "step_id": "a", "assignee": "mgr.li"},  # reassigned from wang
+        "t0": {"task_id": "t0", "step_id": "c", "assignee": "hr.zhao"},  # another step's
+    }
+    deciding = route_steps({"route": ROUTE, "status": "submitted", "step_index": 0, "tasks": tasks})
+    assert deciding[0].deciders == ("mgr.li",)
+    assert deciding[2].deciders == ("hr.zhao",)  # a step still to come keeps its candidates
+    group = {"t2": {"task_id": "t2", "step_id": "b", "assignee": None}}  # offered, unclaimed
+    offered = route_steps({"route": ROUTE, "status": "submitted", "step_index": 1, "tasks": group})
+    assert offered[1].deciders == ("finance",)
