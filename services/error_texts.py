@@ -478,6 +478,20 @@ ZH_CN: dict[str, str] = {
 
 #: A configuration value's problem (pydantic's error ``type``) in Simplified Chinese, filled
 #: from the error's context; a type with no entry keeps pydantic's English words.
+#: pydantic's most common problems in plainer English than its own ("Input should be less
+#: than or equal to 24"); any other type keeps pydantic's words.
+PROBLEMS_EN: dict[str, str] = {
+    "missing": "is required",
+    "greater_than": "must be more than {gt}",
+    "greater_than_equal": "must be {ge} or more",
+    "less_than": "must be less than {lt}",
+    "less_than_equal": "must be {le} or less",
+    "string_too_short": "must have at least {min_length} character(s)",
+    "string_too_long": "must have at most {max_length} characters",
+    "too_short": "must have at least {min_length} item(s)",
+    "too_long": "must have at most {max_length} items",
+}
+
 PROBLEMS_ZH_CN: dict[str, str] = {
     "value_error": "{error}",
     "missing": "缺少此项",

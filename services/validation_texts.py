@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from domain.refusals import param_text
-from services.error_texts import PROBLEMS_ZH_CN
+from services.error_texts import PROBLEMS_EN, PROBLEMS_ZH_CN
 from services.sentence_texts import (
     FIELDS_ZH_CN,
     SENTENCES_ZH_CN,
@@ -42,10 +42,14 @@ __all__ = [
 def problem(error: Mapping[str, Any], lang: str) -> str:
     """What is wrong with one field, from pydantic's ``type`` and ``ctx``."""
     english = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-    if lang != "zh-CN":
-        return english
     context = {name: _plain(name, value) for name, value in (error.get("ctx") or {}).items()}
     kind = str(error.get("type", ""))
+    if lang != "zh-CN":
+        plainer = PROBLEMS_EN.get(kind)
+        if plainer is not None:
+            with contextlib.suppress(KeyError, ValueError, IndexError):
+                return plainer.format_map(context)
+        return english
     if kind in ("value_error", "assertion_error"):
         said = sentence_in_chinese(context.get("error", english))
         return said if said is not None else english
@@ -87,6 +91,8 @@ def describe(errors: Iterable[Mapping[str, Any]], lang: str) -> str:
 def _plain(name: str, value: object) -> str:
     """A context value as text (pydantic puts the validator's ``ValueError`` itself there);
     the choices of ``expected`` joined in Chinese ("'a', 'b' or 'c'")."""
+    if isinstance(value, float) and value.is_integer():  # a bound of 24, not 24.0
+        return str(int(value))
     text = param_text(value)  # several values as "a, b", never "['a', 'b']"
     return text.replace(" or ", " 或 ") if name.startswith("expected") else text
 

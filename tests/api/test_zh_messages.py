@@ -61,7 +61,7 @@ def test_validation_errors_name_the_field_and_say_the_problem_in_chinese(
     assert "角色第 1 项:应为以下之一:" in err and " 或 'trainee'" in err, err
     assert not ENGLISH.search(err), err
     _, err = run(english, *create, stdin="short\n", code=2)
-    assert "password: String should have at least 10 characters" in err  # English stays
+    assert "password: must have at least 10 character(s)" in err  # English stays
 
     # A program's fields: an impossible planned date says so in words (the check needs no
     # Temporal: the body is refused before the use case runs).
@@ -89,7 +89,7 @@ def test_validation_errors_name_the_field_and_say_the_problem_in_chinese(
     chinese, in_english = answers["zh-CN,zh;q=0.9"].json(), answers["en-GB"].json()
     assert answers["en-GB"].status_code == 422
     assert chinese["detail"] == "输入无效:密码:至少需要 10 个字符", chinese
-    assert in_english["detail"].startswith("invalid input: password: String should")
+    assert in_english["detail"].startswith("invalid input: password: must have at least")
     assert chinese["errors"] == in_english["errors"]
 
 

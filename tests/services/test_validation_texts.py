@@ -63,3 +63,13 @@ def test_chinese_names_a_field_in_words_never_as_a_dotted_path() -> None:
     assert "标题的第 2 个字符 U+0007 是控制字符" in said, said
     for words in (said, invalid_input(_errors(sessions=(session,)), "zh-CN")):
         assert not re.search(r"[a-z]\.\w|contains|sessions|title", words), words
+
+
+def test_bounds_read_as_plain_english_not_pydantics_words() -> None:
+    """Issue 16: "Input should be less than or equal to 24" for a session's hours."""
+    start = datetime(2030, 1, 15, 9, tzinfo=UTC)
+    errors = _errors(sessions=[{"session_id": "s1", "starts_at": start, "duration_hours": 30}])
+    said = invalid_input(errors, "en")
+    assert said == "invalid input: sessions.0.duration_hours: must be 24 or less", said
+    titled = invalid_input(_errors(title="x" * 201, sessions=[]), "en")
+    assert "title: must have at most 200 characters" in titled and "should" not in titled
