@@ -283,7 +283,8 @@ ZH_CN: dict[str, str] = {
     ),
     "error.past_the_head": "位置 {position} 超出了日志的头({head})",
     "error.unchanged_needs_comment": (
-        "培训项目 {program_id} 未作修改即重新提交:请在意见中说明原因(--comment);未记录任何内容"
+        "培训项目 {program_id} 的修订未作任何修改:"
+        "请在意见中说明保持原样的原因(--comment);未记录任何内容"
     ),
     "error.task_not_in_inbox": "任务 {task_id!r} 不在您的待办中(已决定或已撤回?)",
     "error.choose_decision": "请选择一个决定",

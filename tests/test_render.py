@@ -243,3 +243,10 @@ def test_a_terminal_table_shows_text_as_typed(capsys: pytest.CaptureFixture[str]
     out = capsys.readouterr().out
     (cells,) = [line for line in out.splitlines() if line.startswith("│")]
     assert [c.strip() for c in cells.split("│")[1:5]] == ["-", "=x", "2", "2.5"], out
+
+
+def test_money_reads_with_its_two_decimals() -> None:
+    """The trial's "1200" budget beside a "600.00" cost per trainee: one way to show money."""
+    from trainops.program_cli import money
+
+    assert (money("1200"), money(1200.5), money(None), money("")) == ("1200.00", "1200.50", "", "")

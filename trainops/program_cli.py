@@ -380,6 +380,13 @@ def show(program_id: str, as_json: AsJson = False, utc: InUtc = False) -> None:
     rows_table(t("timeline"), entries, ["position", "when", "actor", "event_type", "summary"])
 
 
+def money(amount: object) -> str:
+    """An amount with its two decimals, as the cost per trainee is shown ("" when none)."""
+    if amount is None or amount == "":
+        return ""
+    return str(Decimal(str(amount)).quantize(Decimal("0.01")))
+
+
 def _plan(detail: dict[str, Any]) -> dict[str, Any] | None:
     """The plan's money, people and sessions, when the reader may see them (None for a
     trainee: the API leaves them out of the state it gives them)."""
@@ -390,7 +397,7 @@ def _plan(detail: dict[str, Any]) -> dict[str, Any] | None:
     budget = Decimal(str(state["budget"] or 0))
     return {
         "department": state.get("department"),
-        "budget": str(budget),
+        "budget": money(budget),
         "approvers": list(state.get("approvers") or ()),
         "planned_trainees": trainees,
         "cost_per_trainee": str((budget / trainees).quantize(Decimal("0.01")))
@@ -431,6 +438,7 @@ def inbox(as_json: AsJson = False, utc: InUtc = False, output: OutputOption = No
         show_rows(t("your inbox"), [], columns, empty=t("no open tasks: your inbox is empty"))
         return
     for task in tasks:
+        task["budget"] = money(task.get("budget"))  # as the cost per trainee: 1200.00
         due = when(task.get("due_at"), task.get("timezone"), utc=utc) if task.get("due_at") else ""
         overdue = t("OVERDUE (was {due})", due=due)
         task["due"] = overdue if task.get("overdue") else (due or t("no due date"))
