@@ -37,18 +37,14 @@ from imports.common import (
     AppendTally,
     FileProblem,
     Rejection,
-    Row,
     StreamPlan,
     Wanted,
-    decode,
     derived_id,
-    json_rows,
     line_guard,
-    not_json,
     plan_streams,
     read_streams,
-    read_table,
 )
+from imports.files import Row, decode, json_rows, not_json, read_table
 from imports.history_rows import COLUMNS, Program, Validator
 from imports.kinds import Lookup
 from imports.problems import RowError

@@ -20,7 +20,8 @@ from domain.days import ISO_DAY
 from domain.evaluation import DIMENSIONS, ProgramCostRecorded, normalise
 from domain.roi import COST_CATEGORIES
 from domain.streams import program_stream
-from imports.common import Rejection, Row, derived_id, past_day
+from imports.common import Rejection, derived_id
+from imports.files import Row, past_day
 from imports.kinds import Lookup
 from imports.problems import RowError
 

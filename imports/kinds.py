@@ -26,16 +26,8 @@ from domain.streams import program_stream
 from eventlog import EventStore
 from eventlog.engine import READ_ONLY
 from eventlog.schema import events
-from imports.common import (
-    Guard,
-    Row,
-    current_events,
-    json_cell,
-    line_guard,
-    money,
-    past_day,
-    split_list,
-)
+from imports.common import Guard, current_events, line_guard
+from imports.files import Row, json_cell, money, past_day, split_list
 from imports.problems import RowError
 
 __all__ = ["KINDS", "Kind", "Lookup", "RowError"]

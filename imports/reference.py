@@ -37,17 +37,8 @@ from pydantic import ValidationError
 
 from domain.refusals import DomainError
 from eventlog import EventStore
-from imports.common import (
-    AppendTally,
-    FileProblem,
-    Rejection,
-    Row,
-    Wanted,
-    plan_streams,
-    read_streams,
-    read_table,
-    sha256_of,
-)
+from imports.common import AppendTally, FileProblem, Rejection, Wanted, plan_streams, read_streams
+from imports.files import Row, read_table, sha256_of
 from imports.kinds import KINDS, Kind, Lookup
 from imports.problems import ImportProblem, RowError
 from imports.report import ImportReport, write_unless_refused

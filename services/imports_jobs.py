@@ -37,7 +37,8 @@ from sqlalchemy.exc import DBAPIError
 from eventlog import EventLogError, EventStore
 from eventlog.engine import READ_ONLY
 from eventlog.schema import UtcDateTime
-from imports.common import FileProblem, read_table
+from imports.common import FileProblem
+from imports.files import read_table
 from imports.reference import KINDS, load_reference
 from imports.report import ImportReport
 from services.error_texts import as_data, say

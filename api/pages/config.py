@@ -34,8 +34,8 @@ from api.rest.config import (
 )
 from api.translator import translator
 from services import configuration
+from services.configuration_announce import announce_configuration
 from services.errors import Conflict, Invalid, Unavailable
-from services.programs import announce_configuration
 from services.validation_texts import describe
 
 router = APIRouter(include_in_schema=False)

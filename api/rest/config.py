@@ -29,8 +29,8 @@ from api.dependencies import (
 from api.errors import COMMON_RESPONSES, NOT_FOUND, TOO_LARGE
 from domain.streams import CONFIG_STREAM
 from services import configuration
+from services.configuration_announce import announce_configuration
 from services.errors import Unavailable
-from services.programs import announce_configuration
 
 router = APIRouter(prefix="/api/v1", tags=["admin"], responses=COMMON_RESPONSES)
 
