@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 
+from domain.money import in_cents
 from domain.program import ProgramState, ProgramStatus
 from domain.reminders import STARTED_GRACE, owed_reminders
 from projections import queries, trainee_queries
@@ -265,6 +266,16 @@ def due_at(requested_at: datetime, days: int) -> datetime:
     return requested_at + timedelta(days=days)
 
 
+def budget_shown(budget: Any) -> str | None:
+    """A plan's budget as people read it: two decimals, or None when the plan gives none (a
+    budget of 0 is what a plan without one records)."""
+    try:
+        amount = Decimal(str(budget or 0))
+    except (ArithmeticError, ValueError):
+        return None
+    return in_cents(amount) if amount else None
+
+
 def _cost_per_trainee(budget: Any, trainees: int) -> str | None:
     try:
         amount = Decimal(str(budget or 0))
@@ -272,7 +283,7 @@ def _cost_per_trainee(budget: Any, trainees: int) -> str | None:
         return None
     if not trainees or not amount:
         return None
-    return str((amount / trainees).quantize(Decimal("0.01")))
+    return in_cents(amount / trainees)
 
 
 #: The states of a program that was approved: what an approver's "earlier programs" count
@@ -306,7 +317,7 @@ def decision_facts(
         and str(r.get("planned_date")) <= planned
     ]
     return {
-        "budget": state.get("budget"),
+        "budget": budget_shown(state.get("budget")),
         "department": state.get("department"),
         "external_instructor": state.get("external_instructor"),
         "trainees": trainees,
@@ -351,4 +362,5 @@ def inbox_for(engine: Engine, approver: str, due_days: int) -> list[dict[str, An
             task["due_at"] = due_at(task["requested_at"], due_days)
         task["overdue"] = task.get("due_at") is not None and task["due_at"] < now
         task["cost_per_trainee"] = _cost_per_trainee(task.get("budget"), task.get("trainees") or 0)
+        task["budget"] = budget_shown(task.get("budget"))
     return tasks

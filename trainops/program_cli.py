@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from domain.listings import NOTIFICATION_FIELDS, PROGRAM_FIELDS, TASK_FIELDS
+from domain.money import in_cents
 from trainops.api_client import api
 from trainops.language import event, name, t
 from trainops.lazy import command_group
@@ -361,7 +362,7 @@ def show(program_id: str, as_json: AsJson = False, utc: InUtc = False) -> None:
     if plan is not None:
         rows_table(
             t("plan"),
-            [plan],
+            [{**plan, **{k: plan[k] or "—" for k in ("department", "budget", "cost_per_trainee")}}],
             ["department", "budget", "approvers", "planned_trainees", "cost_per_trainee"],
         )
         sessions = [
@@ -384,7 +385,7 @@ def money(amount: object) -> str:
     """An amount with its two decimals, as the cost per trainee is shown ("" when none)."""
     if amount is None or amount == "":
         return ""
-    return str(Decimal(str(amount)).quantize(Decimal("0.01")))
+    return in_cents(Decimal(str(amount)))
 
 
 def _plan(detail: dict[str, Any]) -> dict[str, Any] | None:
@@ -397,12 +398,10 @@ def _plan(detail: dict[str, Any]) -> dict[str, Any] | None:
     budget = Decimal(str(state["budget"] or 0))
     return {
         "department": state.get("department"),
-        "budget": money(budget),
+        "budget": money(budget) if budget else None,
         "approvers": list(state.get("approvers") or ()),
         "planned_trainees": trainees,
-        "cost_per_trainee": str((budget / trainees).quantize(Decimal("0.01")))
-        if trainees and budget
-        else None,
+        "cost_per_trainee": in_cents(budget / trainees) if trainees and budget else None,
         "sessions": sorted(
             (state.get("sessions") or {}).values(), key=lambda s: str(s.get("starts_at"))
         ),
@@ -438,7 +437,7 @@ def inbox(as_json: AsJson = False, utc: InUtc = False, output: OutputOption = No
         show_rows(t("your inbox"), [], columns, empty=t("no open tasks: your inbox is empty"))
         return
     for task in tasks:
-        task["budget"] = money(task.get("budget"))  # as the cost per trainee: 1200.00
+        task["budget"] = money(task.get("budget")) or "—"  # as the cost per trainee: 1200.00
         due = when(task.get("due_at"), task.get("timezone"), utc=utc) if task.get("due_at") else ""
         overdue = t("OVERDUE (was {due})", due=due)
         task["due"] = overdue if task.get("overdue") else (due or t("no due date"))

@@ -41,3 +41,9 @@ def test_earlier_programs_are_approved_ones_planned_before(
     assert (facts["specialist_programs"], facts["specialist_executed"]) == (3, 2)
     assert facts["specialist_on_time"] == 1
     assert facts["cost_per_trainee"] == "333.33"
+
+
+def test_the_budget_has_two_decimals_and_none_given_is_none() -> None:
+    assert reads.budget_shown("1200.5") == "1200.50"
+    assert reads.budget_shown("0") is None
+    assert reads.budget_shown(None) is None

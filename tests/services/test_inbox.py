@@ -93,3 +93,10 @@ def test_a_task_has_the_fields_the_command_line_heads_its_csv_with(database: Dat
     fill(database, task("f1"))
     [found] = open_tasks(database.engine, "appr.wu", DUE_DAYS)
     assert sorted(found) == sorted(TASK_FIELDS)
+
+
+def test_a_plan_without_a_budget_reads_as_none_given_not_zero(database: Database) -> None:
+    fill(database, task("a1", budget="0"), task("a2", budget="1200.5"))
+    tasks = {t["task_id"]: t for t in open_tasks(database.engine, "appr.wu", DUE_DAYS)}
+    assert (tasks["a1"]["budget"], tasks["a1"]["cost_per_trainee"]) == (None, None)
+    assert (tasks["a2"]["budget"], tasks["a2"]["cost_per_trainee"]) == ("1200.50", "300.13")
