@@ -26,6 +26,10 @@ def test_table_cells_and_titles_keep_brackets(capsys: pytest.CaptureFixture[str]
     assert "[note] programs" in out and "[urgent] please check" in out
 
 
+#: A program id as long as ids may be (88 characters): never broken, in a title either.
+LONG_ID = "compliance-2027-" + "x" * 72
+
+
 @pytest.mark.parametrize("width", [20, 40, 60, 80, 200])
 def test_tables_never_cut_a_word_and_leave_no_column_out(
     width: int, capsys: pytest.CaptureFixture[str]
@@ -48,12 +52,12 @@ def test_tables_never_cut_a_word_and_leave_no_column_out(
     original = render.console
     render.console = Console(width=width, file=None)
     try:
-        render.rows_table("inbox", [row, {**row, "task_id": "t2"}], list(row))
+        render.rows_table(f"{LONG_ID}: inbox", [row, {**row, "task_id": "t2"}], list(row))
     finally:
         render.console = original
     shown = capsys.readouterr()
     words = shown.out.split()
-    for value in (*row.values(), *map(heading, row)):
+    for value in (*row.values(), *map(heading, row), f"{LONG_ID}:"):
         for word in str(value).split():
             assert word.strip("'") in words or any(word in w for w in words), (word, shown.out)
     assert shown.err == ""

@@ -17,6 +17,7 @@ from trainops.language import heading, t
 if TYPE_CHECKING:  # the domain's models cost a tenth of a second to import; tables need none
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from domain.kpi import ExecutionKpis, Rate
 
@@ -264,6 +265,10 @@ def print_fitting(table: Table) -> None:
     from rich.cells import cell_len
     from rich.text import Text
 
+    if table.title:  # its own line: rich would break a long id in a title to the table's width
+        title = table.title
+        table.title = None
+        _print_whole_words(title if isinstance(title, Text) else Text(str(title)))
     widths = _longest_words(table)
     spare = console.width - (1 + sum(width + 3 for width in widths))  # padding and rules
     if spare >= 0:
@@ -280,19 +285,24 @@ def print_fitting(table: Table) -> None:
             column.width = width  # rich then never breaks a word to fit
         console.print(table)
         return
-    if table.title:
-        console.print(table.title if isinstance(table.title, Text) else Text(str(table.title)))
     rows = zip(*(list(column.cells) for column in table.columns), strict=True)
     for number, row in enumerate(rows):
         if number:
             console.print()
         for column, cell in zip(table.columns, row, strict=True):
             value = cell if isinstance(cell, Text) else Text(str(cell).strip())
-            line = Text.assemble(Text(_cell_text(column.header), style="bold"), ": ", value)
-            # A word wider than the terminal (a hash at 40 columns) is left to the terminal to
-            # wrap: rich would cut it, and a copied id must come out whole.
-            longest = max((cell_len(word) for word in line.plain.split()), default=0)
-            console.print(line, soft_wrap=longest > console.width)
+            _print_whole_words(
+                Text.assemble(Text(_cell_text(column.header), style="bold"), ": ", value)
+            )
+
+
+def _print_whole_words(line: Text) -> None:
+    """``line`` wrapped between words; a word wider than the terminal (a hash at 40 columns)
+    is left to the terminal to wrap: rich would cut it, and a copied id must come out whole."""
+    from rich.cells import cell_len
+
+    longest = max((cell_len(word) for word in line.plain.split()), default=0)
+    console.print(line, soft_wrap=longest > console.width)
 
 
 def _rate(rate: Rate) -> str:
