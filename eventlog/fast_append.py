@@ -8,11 +8,12 @@ encoded once for both the hash and the stored JSON. Each writes nothing when the
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from sqlalchemy import Engine
@@ -61,6 +62,9 @@ _UNNEST_ROWS = (
 _UNNEST_INSERT = f"INSERT INTO events ({NAMES}) SELECT * FROM {_UNNEST_ROWS}"
 
 
+_T = TypeVar("_T")
+
+
 @dataclass
 class _Head:
     position: int
@@ -77,6 +81,34 @@ class PostgresAppends:
     #: Until when (``time.monotonic()``) another process is taken to be appending too: the
     #: known head is stale then, and trying it first would queue on the head row twice.
     _contended_until: float = 0.0
+
+    #: The connection the appending thread (one at a time: the group's leader) writes on.
+    _append_pg: psycopg.Connection[Any] | None = None
+
+    def _on_kept_connection(self, send: Callable[[psycopg.Connection[Any]], _T]) -> _T:
+        """``send`` on the kept connection: no pool check-out, no ping, its statements prepared
+        once for its life. A connection found cut (a server restart, a failover, an idle
+        timeout) is replaced and ``send`` tried once more on the new one; that is safe because
+        every event has its id: an append that had landed before the cut is refused as a
+        stored id the second time, and the careful path recognises it as a retry."""
+        for attempt in (1, 2):
+            pg = self._append_pg
+            if pg is None or pg.closed or pg.broken:
+                raw = self.engine.raw_connection()  # checked (pinged) by the pool
+                pg = raw.driver_connection
+                assert pg is not None
+                raw.detach()  # ours for good: the pool opens another in its place
+                pg.rollback()
+                self._append_pg = pg
+            try:
+                return send(pg)
+            except psycopg.OperationalError:
+                if attempt == 2 or not (pg.closed or pg.broken):
+                    raise
+                self._append_pg = None
+                with contextlib.suppress(Exception):
+                    pg.close()
+        raise AssertionError("unreachable")
 
     def _write_known_head(self, batch: list[PendingAppend]) -> bool | None:
         """One statement and a commit (the round trips a bare INSERT needs) when this store
@@ -113,15 +145,25 @@ class PostgresAppends:
             if bulk
             else f"(VALUES {','.join([_VALUES_ROW] * len(rows))}) AS r({NAMES})",
         )
-        raw = self.engine.raw_connection()
-        pg = raw.driver_connection
-        assert pg is not None
+        return self._on_kept_connection(
+            lambda pg: self._send_known_head(pg, batch, statement, params, head, len(rows))
+        )
+
+    def _send_known_head(
+        self,
+        pg: psycopg.Connection[Any],
+        batch: list[PendingAppend],
+        statement: str,
+        params: list[Any],
+        head: _Head,
+        row_count: int,
+    ) -> bool | None:
         try:
             # The statement is all or nothing, so it can commit whatever it did (pipelining
             # the commit was measured slower: psycopg's pipeline costs more than the round trip).
             cursor = pg.execute(statement, params)
             pg.commit()
-            if cursor.rowcount != len(rows):
+            if cursor.rowcount != row_count:
                 # Nothing was written: another writer moved the head, or a stream is not where
                 # the append expects it.
                 self._known_head = None
@@ -140,30 +182,27 @@ class PostgresAppends:
                 request.result = None
             return None
         except BaseException:
-            pg.rollback()
+            # The results stay as hashed: sent again on a new connection, the same statement
+            # stands for them (a failure that ends here is undone by the caller, results too).
+            _rollback(pg)
             self._known_head = None
-            for request in batch:
-                request.result = None
             raise
-        finally:
-            raw.close()
 
     def _write_server_chained(self, request: PendingAppend) -> bool:
         """One event, chained onto the head by PostgreSQL in one autocommitted statement
         (``eventlog.server_chain``). False, having written nothing, when the careful path must
         decide (the stream is elsewhere, or the event id or stream version is taken)."""
         recorded_at = self._clock()
-        raw = self.engine.raw_connection()
-        pg = raw.driver_connection
-        assert pg is not None
-        try:
-            written = server_chain.append_one(
-                pg, request.stream_id, request.expected_version, request.events[0], recorded_at
-            )
-        except psycopg.IntegrityError:
-            written = None
-        finally:
-            raw.close()
+
+        def send(pg: psycopg.Connection[Any]) -> tuple[int, str] | None:
+            try:
+                return server_chain.append_one(
+                    pg, request.stream_id, request.expected_version, request.events[0], recorded_at
+                )
+            except psycopg.IntegrityError:
+                return None
+
+        written = self._on_kept_connection(send)
         self._known_head = written
         if written is None:
             request.result = None
@@ -178,9 +217,9 @@ class PostgresAppends:
         head and commit), and payloads encoded once for both the hash and the stored JSON.
         Returns False, having written nothing, when an append needs the careful path (a
         version mismatch may be a retry of an append that already landed)."""
-        raw = self.engine.raw_connection()
-        pg = raw.driver_connection
-        assert pg is not None
+        return self._on_kept_connection(lambda pg: self._send_locked(pg, batch))
+
+    def _send_locked(self, pg: psycopg.Connection[Any], batch: list[PendingAppend]) -> bool:
         try:
             with pg.pipeline():
                 head_cursor = pg.execute(_LOCK_HEAD)
@@ -217,12 +256,16 @@ class PostgresAppends:
                 request.result = None
             raise IntegrityError("append", None, exc) from exc
         except BaseException:
-            pg.rollback()
+            _rollback(pg)
             for request in batch:
                 request.result = None
             raise
-        finally:
-            raw.close()
+
+
+def _rollback(pg: psycopg.Connection[Any]) -> None:
+    """Ends a failed transaction; a cut connection has none left to end."""
+    if not (pg.closed or pg.broken):
+        pg.rollback()
 
 
 def _hash_rows(

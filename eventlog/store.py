@@ -250,6 +250,14 @@ class EventStore(LogReader, PostgresAppends):
             self._inbox_pg = pg
         return self._inbox_pg
 
+    def close(self) -> None:
+        """Closes the connections this store keeps for itself (they are not the pool's, so
+        disposing of the engine leaves them open)."""
+        for pg in (self._append_pg, self._inbox_pg):
+            if pg is not None and not pg.closed:
+                pg.close()
+        self._append_pg = self._inbox_pg = None
+
     @staticmethod
     def _already_stored(conn: Connection, request: PendingAppend) -> bool:
         """True for a retry of an append that already landed; refuses a partial overlap."""

@@ -62,6 +62,7 @@ class Database:
     projector: ProjectionRunner
 
     def close(self) -> None:
+        self.store.close()
         self.engine.dispose()
 
 

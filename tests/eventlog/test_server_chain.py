@@ -83,3 +83,56 @@ def test_an_append_answers_only_after_a_synchronous_write_behind_it(
     flushes = [i for i, query in enumerate(sent) if query == server_chain._FLUSH]
     assert len(appends) == 1 and len(flushes) == 1 and appends[0] < flushes[0]
     assert [row.event_type for row in store.read_all()] == ["Durable"]
+
+
+def _cut(store: EventStore) -> None:
+    """Ends the server side of the connection ``store`` keeps for appending, as a server
+    restart, a failover or an idle timeout would (PostgreSQL only: SQLite keeps none)."""
+    kept = store._append_pg
+    if kept is None:
+        return
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql(f"SELECT pg_terminate_backend({kept.info.backend_pid})")
+
+
+def test_a_cut_connection_is_replaced_and_the_append_sent_again(store: EventStore) -> None:
+    """Appends keep one connection (no pool check-out, no ping each time); one found cut is
+    replaced and the append sent again, one event or several, losing and doubling nothing."""
+    store.append("kept", 0, [new_event("First")])
+    kept = store._append_pg
+    _cut(store)
+    store.append("kept", 1, [new_event("One")])  # one event: chained by the server
+    _cut(store)
+    store.append("kept", 2, [new_event("Two"), new_event("Three")])  # several: the known head
+    if store.engine.dialect.name == "postgresql":
+        assert kept is not None and kept.closed and store._append_pg is not kept
+    assert [row.event_type for row in store.read_all()] == ["First", "One", "Two", "Three"]
+    assert store.stream_version("kept") == 4
+    assert verify_log(store).ok
+
+
+def test_an_append_cut_after_it_landed_is_stored_once(
+    store: EventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer lost after the commit: sent again, the append finds its event id stored
+    and is answered as the retry it is, with the same position, never a second row."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite appends in-process: there is no answer to lose")
+    store.append("lost", 0, [new_event("Before")])
+    append_one = server_chain.append_one
+    calls: list[int] = []
+
+    def landed_then_cut(pg: psycopg.Connection[Any], *args: Any) -> Any:
+        calls.append(1)
+        written = append_one(pg, *args)
+        if len(calls) == 1:
+            pg.close()
+            raise psycopg.OperationalError("the connection was cut before the answer")
+        return written
+
+    monkeypatch.setattr(server_chain, "append_one", landed_then_cut)
+    result = store.append("lost", 1, [new_event("Landed")])
+    assert len(calls) == 2 and result.replayed
+    assert [row.event_type for row in store.read_all()] == ["Before", "Landed"]
+    assert (result.first_position, store.stream_version("lost")) == (2, 2)
+    assert verify_log(store).ok
