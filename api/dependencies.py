@@ -14,6 +14,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import structlog
@@ -31,7 +32,7 @@ from services.database import Database
 from services.errors import TemporalUnavailable
 from services.imports_jobs import ImportJobs
 from services.people import require_role as services_require_role
-from services.program_client import ProgramClient
+from services.program_client import ProgramClient, wall_clock
 from services.proven import kept_proof
 from services.signing import Signer
 
@@ -71,6 +72,12 @@ class Services:
 
         task.add_done_callback(done)
         return task
+
+    async def now(self) -> datetime:
+        """The programs' clock: the wall clock, or the time a test server has skipped to. It
+        never connects to Temporal: a page that only reads must not wait for it."""
+        client = self.programs_client
+        return await (client.clock() if client is not None else wall_clock())
 
     async def programs(self) -> ProgramClient:
         """The Temporal client, connected on first use (so the API starts before Temporal)."""

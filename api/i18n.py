@@ -93,6 +93,9 @@ ZH_CN: dict[str, str] = {
     "recorded": "请勾选出席人员，或勾选“无人出席”以记录无人到场；未记录任何内容",
     '"Nobody attended" is ticked beside the people who attended: untick one; nothing was '
     "recorded": "勾选了“无人出席”的同时又勾选了出席人员:请取消其中一项；未记录任何内容",
+    "attendance can be recorded once the session starts (%(when)s)": (
+        "课次开始后即可登记出勤(%(when)s)"
+    ),
     "Complete session": "完成课次",
     "Complete execution": "完成执行",
     "Close evaluation": "结束评估",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -236,21 +237,25 @@ def program_page(
     template: str = "program.html",
     error: str | None = None,
     status_code: int = 200,
+    now: datetime | None = None,
     **extra: Any,
 ) -> Response:
+    """A program as ``principal`` may see it; ``now`` is the programs' clock (a session not
+    started by then offers no attendance form: the workflow would refuse it)."""
+    now = now or datetime.now(UTC)
     read = program_cases.read_program(services, principal.user, program_id)
     engine = services.database.engine
     summary, state = read.summary, read.state
     timeline = reads.timeline_for(principal.user, summary, state, read.timeline)
     actors = {str(t["actor"]) for t in timeline}
     sees_all = reads.sees_scores(principal.user, summary, state, actors)
-    reminders = reads.upcoming_reminders(state, datetime.now(UTC)) if sees_all else []
+    reminders = reads.upcoming_reminders(state, now) if sees_all else []
     facts_for_decision = reads.decision_facts(engine, summary, state) if sees_all else {}
     zone = zone_named(str(state.get("timezone", "UTC")))
     chart = lifecycle_chart(
         program_milestones(services.database.store, program_id, state, zone),
         zone,
-        datetime.now(UTC),
+        now,
     )
     route = route_steps(state) if sees_all else []  # a trainee never sees who approves
     state, summary = (
@@ -266,6 +271,9 @@ def program_page(
         (s for s in (state.get("sessions") or {}).values() if isinstance(s, dict)),
         key=lambda s: str(s.get("starts_at", "")),
     )
+    not_started = {
+        str(s.get("session_id")) for s in sessions if starts_after(s.get("starts_at"), now)
+    }
     completed = set(state.get("completed_sessions") or ())
     attendance = state.get("attendance") or {}
     owner = summary["specialist"] == principal.username and principal.user.has("specialist")
@@ -279,6 +287,7 @@ def program_page(
         state=state,
         sessions=sessions,
         completed=completed,
+        not_started=not_started,
         attendance=attendance,
         attendees=sorted({p for people in attendance.values() for p in people}),
         pending=state.get("pending_scores") or {},
@@ -297,10 +306,19 @@ def program_page(
 
 
 @router.get("/programs/{program_id}", response_class=HTMLResponse)
-def program_detail(
+async def program_detail(
     request: Request, program_id: str, principal: CurrentPrincipal, services: ServicesDep
 ) -> Response:
-    return program_page(request, principal, services, program_id)
+    now = await services.now()
+    return await asyncio.to_thread(program_page, request, principal, services, program_id, now=now)
+
+
+def starts_after(starts_at: object, now: datetime) -> bool:
+    """A session's start (as the state keeps it, ISO 8601) is later than ``now``."""
+    try:
+        return datetime.fromisoformat(str(starts_at)) > now
+    except ValueError:
+        return False
 
 
 @router.post("/programs/{program_id}/{segment}")
@@ -327,6 +345,7 @@ async def program_action(
             program_id,
             error=translator(language(request))(said),
             status_code=HTTP_422,
+            now=await services.now(),
         )
     summary = queries.program_summary(services.database.engine, program_id)
     zone = zone_named(str(summary.get("timezone", "UTC"))) if summary else None
@@ -343,5 +362,6 @@ async def program_action(
             program_id,
             error=message_of(exc, request),
             status_code=status_for(exc),
+            now=await services.now(),
         )
     return redirect(f"/programs/{quote(program_id)}")

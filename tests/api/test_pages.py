@@ -140,11 +140,18 @@ async def test_attendance_from_the_program_page(world: World) -> None:
     plan = await run(world, "web-att", "published")
     async with world.browser("spec.li") as li:
         page = await li.get("/programs/web-att")
-        assert 'name="attendees" value="emp.1"' in page.text
+        # Not started on the programs' clock: no form, the time it opens instead; a form
+        # posted anyway is refused and records nothing.
+        assert 'name="attendees"' not in page.text
+        assert (
+            'data-testid="not-started-s1"' in page.text and "once the session starts" in page.text
+        )
         before = world.head()
         await attendance_refused(li, "web-att", page.text, "before it has started")
         assert world.head() == before
         await session_started(world, plan)
+        page = await li.get("/programs/web-att")
+        assert 'name="attendees" value="emp.1"' in page.text and "not-started-s1" not in page.text
         recorded = await emp_1_attended(li, "web-att", page.text)
         assert recorded.status_code == 303, recorded.text
         page = await li.get("/programs/web-att")
