@@ -130,11 +130,13 @@ def test_the_application_role_appends_reads_and_seals(
     app = EventStore(granted.engine(log_db))
     result = app.append("program-c", 0, new_events(2))
     assert (result.first_position, result.last_position) == (7, 8)
+    one = app.append("program-d", 0, new_events(1))  # one event: the server chains it
+    assert one.first_position == 9
     app._group_commit = True
     app._shared_until = float("inf")  # as when other processes write: through the inbox
-    assert app.append("program-c", 2, new_events(1)).first_position == 9
+    assert app.append("program-c", 2, new_events(1)).first_position == 10
     app._shared_until = 0.0
-    assert app.head() == filled.head() and len(list(app.read_all())) == 9
+    assert app.head() == filled.head() and len(list(app.read_all())) == 10
     insert_seal(app.engine, *app.head(), datetime.now(UTC))
     assert [s.seq for s in read_seals(app.engine)] == [1, 2]
 

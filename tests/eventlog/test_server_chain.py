@@ -66,8 +66,9 @@ def test_an_append_answers_only_after_a_synchronous_write_behind_it(
     store: EventStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The append commits without waiting for its WAL flush (the head's lock is not held through
-    it); a synchronously committed write sent after it is what the caller waits for, so the event
-    is on disk when ``append`` answers. Without it, a crash could lose an acknowledged event."""
+    it); a synchronously committed write after it, in the same call, is what the caller waits
+    for, so the event is on disk when ``append`` answers. Without it, a crash could lose an
+    acknowledged event. One statement is sent: the call."""
     if store.engine.dialect.name != "postgresql":
         pytest.skip("SQLite commits its own way: no head lock, no asynchronous commit")
     sent: list[str] = []
@@ -79,10 +80,21 @@ def test_an_append_answers_only_after_a_synchronous_write_behind_it(
 
     monkeypatch.setattr(psycopg.Connection, "execute", recorded)
     store.append("durable", 0, [new_event("Durable")])
-    appends = [i for i, query in enumerate(sent) if "synchronous_commit" in query]
-    flushes = [i for i, query in enumerate(sent) if query == server_chain._FLUSH]
-    assert len(appends) == 1 and len(flushes) == 1 and appends[0] < flushes[0]
+    assert sent == [server_chain._CALL]
     assert [row.event_type for row in store.read_all()] == ["Durable"]
+    with store.engine.connect() as conn:
+        body = conn.exec_driver_sql(
+            "SELECT prosrc FROM pg_proc WHERE proname = 'trainops_append_one'"
+        ).scalar_one()
+    steps = [
+        "set_config('synchronous_commit', 'off', true)",  # this transaction only
+        "FOR UPDATE",
+        "INSERT INTO events",
+        "COMMIT;",
+        "pg_logical_emit_message(true,",  # transactional: a commit record, flushed
+    ]
+    places = [body.find(step) for step in steps]
+    assert -1 not in places and places == sorted(places), places
 
 
 def _cut(store: EventStore) -> None:
