@@ -239,8 +239,8 @@ def migrate_history(
         except RowError as exc:
             key = str(row.cells.get("program_id") or "")
             report.rejected.append(Rejection.of(row, row.kind, key, exc))
-            if row.kind == "programs" and key and key not in validator.programs:
-                validator.rejected_programs.setdefault(key, row.where)
+            if row.kind == "programs":
+                validator.reject_program(row)
             continue
         report.accepted[row.kind] = report.accepted.get(row.kind, 0) + 1
     programs = list(validator.programs.values())

@@ -100,15 +100,45 @@ class Validator:
         self.sha = sha
         self.programs: dict[str, Program] = {}
         self.rejected_programs: dict[str, str] = {}
+        #: A rejected program's row read leniently, so that its other rows are still checked
+        #: and each says its own mistake (never appended).
+        self.stand_ins: dict[str, Program] = {}
         self.rejections: list[Rejection] = []
         self.accepted: dict[str, int] = {}
+        self._of_rejected: str | None = None
+
+    def reject_program(self, row: Row) -> None:
+        """``row`` (of kind programs) was rejected: its program's other rows are checked
+        against a stand-in, and those with no mistake of their own say the program was."""
+        c = row.cells
+        pid = str(c.get("program_id") or "")
+        if not pid or pid in self.programs or pid in self.rejected_programs:
+            return
+        self.rejected_programs[pid] = row.where
+        zone = str(c.get("timezone") or "UTC")
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = "UTC"
+
+        def day(name: str) -> date | None:
+            try:
+                return past_day(c.get(name), name, self.today)
+            except RowError:
+                return self.today if c.get(name) else None
+
+        planned = day("planned_date") or self.today
+        executed = day("executed_on")
+        self.stand_ins[pid] = Program(
+            row, pid, str(c.get("title") or ""), str(c.get("specialist") or ""), planned, zone,
+            None, executed, None,
+        )  # fmt: skip
 
     def program_of(self, cells: dict[str, Any]) -> Program:
         pid = _text(cells, "program_id")
-        if pid in self.rejected_programs:
-            raise RowError(
-                "import.program_rejected", program_id=pid, row=self.rejected_programs[pid]
-            )
+        if pid in self.stand_ins:
+            self._of_rejected = pid
+            return self.stand_ins[pid]
         if pid not in self.programs:
             raise RowError("import.program_not_here", program_id=pid)
         return self.programs[pid]
@@ -124,12 +154,19 @@ class Validator:
         if "__extra__" in c:
             raise RowError("import.extra_cells")
         handler = getattr(self, f"_{row.kind}")
-        handler(row, c)
+        self._of_rejected = None
+        handler(row, c)  # a mistake of the row's own is said first, its program's after
+        if self._of_rejected is not None:
+            pid = self._of_rejected
+            raise RowError(
+                "import.program_rejected", program_id=pid, row=self.rejected_programs[pid]
+            )
 
     def _programs(self, row: Row, c: dict[str, Any]) -> None:
         pid = _text(c, "program_id")
-        if pid in self.programs:
-            raise RowError("import.program_twice", program_id=pid, row=self.programs[pid].row.where)
+        if pid in self.programs or pid in self.stand_ins:
+            first = (self.programs.get(pid) or self.stand_ins[pid]).row.where
+            raise RowError("import.program_twice", program_id=pid, row=first)
         zone = c.get("timezone") or "UTC"
         try:
             ZoneInfo(zone)

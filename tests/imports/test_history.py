@@ -74,7 +74,8 @@ def history_files(folder: Path) -> list[Path]:
             "hours": "2",
         },
         {"program_id": "h3", "session_id": "s1", "starts_at": "2027-02-01T09:00", "hours": "2"},
-    ]
+        {"program_id": "h3", "session_id": "s2", "starts_at": "2026-01-20T09:00", "hours": "2"},
+    ]  # h3's rows: one with a mistake of its own (a future start), one without
     enrolments = [
         {"program_id": p, "employee_id": e}
         for p, e in [
@@ -154,14 +155,16 @@ def test_mixed_file_is_refused_whole_then_imported_valid_rows_once(
     head = db.store.head()[0]
     report = migrate_history(db.store, files, now=NOW)
     assert not report.imported and db.store.head()[0] == head  # nothing imported
-    assert report.rows_read == 25
+    assert report.rows_read == 26
     reasons = {(r.where, r.reason) for r in report.rejected}
     assert (
         "programs.csv:4",
         "planned_date 2027-03-01 is in the future (today is 2026-06-30)",
     ) in reasons
+    # A row of a rejected program says its own mistake first; one without says the program's.
+    assert any(w == "sessions.csv:4" and "2027-02-01" in r and "future" in r for w, r in reasons)
     assert any(
-        w == "sessions.csv:4" and "program 'h3' was rejected (programs.csv:4)" in r
+        w == "sessions.csv:5" and "program 'h3' was rejected (programs.csv:4)" in r
         for w, r in reasons
     )
     assert any(w == "enrolments.csv:7" and "unknown employee 'emp.99'" in r for w, r in reasons)
@@ -170,11 +173,11 @@ def test_mixed_file_is_refused_whole_then_imported_valid_rows_once(
     )
     assert any(w == "surveys.csv:5" and "did not attend" in r for w, r in reasons)
     assert any(w == "costs.csv:3" and "catering" in r for w, r in reasons)
-    assert report.rows_rejected == 7 and report.rows_accepted == 18
+    assert report.rows_rejected == 8 and report.rows_accepted == 18
     assert "nothing imported" in report.message
     said = translator("zh-CN").report(report)  # every reason, and the last words, in Chinese
     assert all(re.search("[\u4e00-\u9fff]", r.problem or "") for r in said.rejected)
-    assert said.message.startswith("7 行被拒绝")
+    assert said.message.startswith("8 行被拒绝")
 
     imported = migrate_history(db.store, files, accept_valid=True, now=NOW)
     assert imported.imported and imported.events_appended > 0
