@@ -165,8 +165,8 @@ class Validator:
     def _programs(self, row: Row, c: dict[str, Any]) -> None:
         pid = _text(c, "program_id")
         if pid in self.programs or pid in self.stand_ins:
-            first = (self.programs.get(pid) or self.stand_ins[pid]).row.where
-            raise RowError("import.program_twice", program_id=pid, row=first)
+            earlier = (self.programs.get(pid) or self.stand_ins[pid]).row.where
+            raise RowError("import.program_twice", program_id=pid, row=earlier)
         zone = c.get("timezone") or "UTC"
         try:
             ZoneInfo(zone)
