@@ -129,10 +129,34 @@ class Watch:
 
 #: Short names in ``code`` (event types, ids) in at most three pieces: a column squeezed so
 #: narrow that "ApprovalStepStarted" reads one letter a line is as unreadable as a cut one.
-BROKEN_WORDS = """() => [...document.querySelectorAll('code')]
-  .filter(e => e.offsetParent !== null && !/\\s/.test(e.textContent.trim())
-    && e.textContent.trim().length <= 30 && e.getClientRects().length > 3)
-  .slice(0, 5).map(e => e.textContent.trim())"""
+#: Words of at most 12 characters that a table cell or a code span breaks over lines, a column
+#: squeezed narrower than its words: a name, a number, a time broken but at a hyphen ("spe" /
+#: "c.li", "2" / "2"), Chinese one character a line ("评 / 估 / 中"; Chinese otherwise breaks
+#: between characters, as it is typeset).
+BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('td, th, code')) {
+    const box = (cell.closest('thead') || cell).getBoundingClientRect();
+    if (cell.offsetParent === null || box.width <= 2) continue;  // hidden (a phone's headings)
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/\\S+/g)) {
+        if (word[0].length > 12) continue;
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()]
+          .filter(r => r.width > 0).map(r => Math.round(r.top)));
+        const text = word[0];
+        const cjk = /[\\u3000-\\u9fff\\uff00-\\uffef]/.test(text);
+        const bad = cjk ? lines.size > 1 && lines.size >= [...text].length  // a character a line
+          : lines.size > 1 && !text.includes('-');  // a word, a number breaks at a hyphen only
+        if (bad) broken.push(text);
+      }
+    }
+  }
+  return broken.slice(0, 8);
+}"""
 
 
 async def open_screen(
