@@ -303,7 +303,7 @@ ZH_CN: dict[str, str] = {
     "executed": "已执行",
     "on time": "按时",
     "trainees": "名学员",
-    "sessions": "场课程",
+    "sessions": "个课次",
     "Attend the session": "参加课程",
     "budget above": "预算高于",
     # a policy step's condition and approvers in words (domain.approval: phrases, phrase)

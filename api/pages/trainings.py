@@ -43,7 +43,6 @@ router = APIRouter(include_in_schema=False)
 
 SURVEY: ProgramAction = BY_SEGMENT["survey"]
 EXAM: ProgramAction = BY_SEGMENT["exam"]
-WHEN = "%Y-%m-%d %H:%M"
 CHECK_MARKED = "Nothing was recorded: check the answers marked below."
 
 
@@ -65,7 +64,7 @@ def trainings_page(
         training(engine, e, principal.username)
         for e in trainee_queries.enrolments(engine, principal.username)
     ]
-    return render(request, "trainings.html", principal, trainings=mine, when=WHEN)
+    return render(request, "trainings.html", principal, trainings=mine)
 
 
 @router.get("/my/trainings/{program_id}", response_class=HTMLResponse)
@@ -84,7 +83,6 @@ def training_page(
         training=found,
         results=_results(services, found, principal.username),
         saved=saved,
-        when=WHEN,
     )
 
 
@@ -125,7 +123,6 @@ def _form(
         values=values or {},
         errors=errors or {},
         error=error,
-        when=WHEN,
     )
 
 
