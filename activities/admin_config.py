@@ -19,6 +19,7 @@ from activities.config_texts import CONFIG_EN
 from domain.approval import ApprovalPolicy
 from domain.calendar import CalendarConfig, ReminderRules
 from domain.fact_rules import FactRules
+from domain.plain_problems import plain_problem
 from domain.ratings import KpiRules
 from domain.refusals import param_text
 
@@ -284,7 +285,11 @@ def parse_admin_config(text: str, source: str = "<config>") -> AdminConfig:
         line = _line_of(raw, location)
         path = ".".join(str(p) for p in location) or "(root)"
         # the problem's type and context let the edges say it in another language
-        said = {"problem": first["msg"], "problem_type": first["type"], **first.get("ctx", {})}
+        said = {
+            "problem": plain_problem(first),
+            "problem_type": first["type"],
+            **first.get("ctx", {}),
+        }
         if line is None:
             raise ConfigFileError("config.invalid", source=source, path=path, **said) from exc
         raise ConfigFileError(

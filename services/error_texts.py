@@ -479,20 +479,6 @@ ZH_CN: dict[str, str] = {
 
 #: A configuration value's problem (pydantic's error ``type``) in Simplified Chinese, filled
 #: from the error's context; a type with no entry keeps pydantic's English words.
-#: pydantic's most common problems in plainer English than its own ("Input should be less
-#: than or equal to 24"); any other type keeps pydantic's words.
-PROBLEMS_EN: dict[str, str] = {
-    "missing": "is required",
-    "greater_than": "must be more than {gt}",
-    "greater_than_equal": "must be {ge} or more",
-    "less_than": "must be less than {lt}",
-    "less_than_equal": "must be {le} or less",
-    "string_too_short": "must have at least {min_length} character(s)",
-    "string_too_long": "must have at most {max_length} characters",
-    "too_short": "must have at least {min_length} item(s)",
-    "too_long": "must have at most {max_length} items",
-}
-
 PROBLEMS_ZH_CN: dict[str, str] = {
     "value_error": "{error}",
     "missing": "缺少此项",
@@ -537,8 +523,11 @@ PROBLEMS_ZH_CN: dict[str, str] = {
     "json_invalid": "不是有效的 JSON",
     "json_type": "应为 JSON 文本",
     "finite_number": "应为有限的数",
-    "decimal_parsing": "应为数字",
+    "decimal_parsing": "应为数字,例如 12000.00(不带千位分隔符)",
     "decimal_type": "应为数字",
+    "decimal_max_places": "最多 {decimal_places} 位小数",
+    "decimal_max_digits": "最多 {max_digits} 位数字",
+    "decimal_whole_digits": "小数点前最多 {whole_digits} 位",
     "multiple_of": "不符合要求的倍数",
     "uuid_parsing": "应为 UUID",
     "url_parsing": "应为网址(URL)",

@@ -17,8 +17,9 @@ import contextlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from domain.plain_problems import plain_problem
 from domain.refusals import param_text
-from services.error_texts import PROBLEMS_EN, PROBLEMS_ZH_CN
+from services.error_texts import PROBLEMS_ZH_CN
 from services.sentence_texts import (
     FIELDS_ZH_CN,
     SENTENCES_ZH_CN,
@@ -45,11 +46,7 @@ def problem(error: Mapping[str, Any], lang: str) -> str:
     context = {name: _plain(name, value) for name, value in (error.get("ctx") or {}).items()}
     kind = str(error.get("type", ""))
     if lang != "zh-CN":
-        plainer = PROBLEMS_EN.get(kind)
-        if plainer is not None:
-            with contextlib.suppress(KeyError, ValueError, IndexError):
-                return plainer.format_map(context)
-        return english
+        return plain_problem({**error, "ctx": context, "msg": english})
     if kind in ("value_error", "assertion_error"):
         said = sentence_in_chinese(context.get("error", english))
         return said if said is not None else english

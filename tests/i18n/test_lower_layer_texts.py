@@ -19,6 +19,7 @@ from accounts.texts import ACCOUNT_EN
 from activities.admin_config import ConfigFileError, parse_admin_config
 from activities.config_texts import CONFIG_EN
 from audit.key_texts import KEY_EN
+from domain.plain_problems import PROBLEMS_EN
 from imports.texts import IMPORT_EN
 from services import error_texts
 
@@ -64,8 +65,13 @@ def test_every_problem_text_uses_only_its_context() -> None:
             continue
         assert _fields(chinese) <= {
             "error", "expected", "discriminator", "expected_tags", "tag", "gt", "ge", "lt",
-            "le", "min_length", "max_length", "pattern", "expected_schemes",
+            "le", "min_length", "max_length", "pattern", "expected_schemes", "decimal_places",
+            "max_digits", "whole_digits",
         }, problem_type  # fmt: skip
+    # and so is the plainer English, with the same names as the Chinese where both exist
+    for problem_type, english in PROBLEMS_EN.items():
+        said = error_texts.PROBLEMS_ZH_CN.get(problem_type)
+        assert said is None or _fields(said) == _fields(english), problem_type
 
 
 def _refusal(document: str) -> ConfigFileError:
@@ -227,3 +233,18 @@ def test_a_rule_passed_on_in_english_reads_in_chinese_when_known() -> None:
         "课次第 1 项的标题的第 2 个字符 U+202E 是双向文字控制符:它会让文字的显示顺序与存储顺序不同"
     )
     assert said[1] is not None and said[1].startswith("计划完成日期 2030-01-01 早于课次 s1")
+
+
+def test_a_configuration_value_problem_is_said_plainly_in_english() -> None:
+    """pydantic's "Field required" and "Input should be a valid decimal" are said as a person
+    reads them, in the file check and in the service layer's answer alike."""
+    missing = _refusal("approval:\n  name: x\n  steps:\n    - id: a\n      quorum: 1\n")
+    assert str(missing).endswith("(approval.steps.0.name): is required"), str(missing)
+    from domain.plain_problems import plain_problem
+
+    decimal = {"type": "decimal_parsing", "msg": "Input should be a valid decimal", "ctx": {}}
+    assert plain_problem(decimal).startswith("must be a number, e.g. 12000.00")
+    places = {"type": "decimal_max_places", "msg": "Decimal input…", "ctx": {"decimal_places": 2}}
+    assert plain_problem(places) == "must have at most 2 decimal(s)"
+    unknown = {"type": "something_new", "msg": "pydantic's own words", "ctx": {}}
+    assert plain_problem(unknown) == "pydantic's own words"
