@@ -421,6 +421,11 @@ CLI_ZH_CN: dict[str, str] = {
     "rating": "评级",
     "reason": "原因",
     "recipient": "收件人",
+    # how a person takes part in an event (``audit history --person``)
+    "employee": "员工",
+    "instructor": "讲师",
+    "control group": "对照组",
+    "account": "账号",
     "replayed_rows": "重放行数",
     "retired_at": "停用时间",
     "revoked_at": "吊销时间",

@@ -42,6 +42,8 @@ PERSON_FIELDS = {
     "by": "actor",
     "employee_id": "employee",
     "instructor_id": "instructor",
+    "username": "account",
+    "display_name": "account",
 }
 
 

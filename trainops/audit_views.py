@@ -46,7 +46,7 @@ def history_table(entries: list[HistoryEntry], person: str | None, limit: int | 
         {
             **e.model_dump(),
             "occurred": when(e.occurred_at),  # labelled: "2027-01-15 09:05 UTC"
-            "involvement": " ".join(e.involvement),
+            "involvement": ", ".join(t(word) for word in e.involvement),  # in words, not keys
             "summary": _summary(e),
         }
         for e in entries

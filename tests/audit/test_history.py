@@ -124,3 +124,20 @@ def test_history_reads_as_the_timelines_do_not_as_the_stored_summaries(demo: Dat
     scheduled = next(e.summary for e in everything if e.event_type == "SessionScheduled")
     assert scheduled.endswith(" UTC") and " scheduled at " in scheduled
     assert not [e.summary for e in everything if "(1 sessions)" in e.summary]
+
+
+def test_an_account_names_its_holder_in_words_not_field_names() -> None:
+    """``audit history --person emp.1`` says emp.1 is the account a UserCreated made, not
+    "display_name username"."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from audit.history import involvement
+    from eventlog.records import RecordedEvent
+
+    row = SimpleNamespace(
+        metadata={"actor": "admin"},
+        payload={"username": "emp.1", "display_name": "emp.1", "roles": ["trainee"]},
+    )
+    assert involvement(cast(RecordedEvent, row), "emp.1") == ["account"]
+    assert involvement(cast(RecordedEvent, row), "admin") == ["actor"]
