@@ -119,7 +119,8 @@ def read_streams(
                 k = key(event)
                 record.latest[k] = event_payload(event)
                 record.sources.setdefault(k, set()).add(str((metadata or {}).get("sha256", "")))
-                record.names[k] = str((metadata or {}).get("source", "?"))
+                said = metadata or {}
+                record.names[k] = str(said.get("row") or said.get("source", "?"))
     return found
 
 
@@ -173,7 +174,7 @@ def plan_stream(
     there is nothing to append) and the refused wants with their reasons."""
     sha = str(metadata.get("sha256", ""))
     latest = dict(recorded.latest)
-    changed: list[BaseModel] = []
+    changed: list[Wanted] = []
     refused: list[tuple[Wanted, RowError]] = []
     for want in wanted:
         k, payload = key(want.event), event_payload(want.event)
@@ -184,22 +185,23 @@ def plan_stream(
             refused.append((want, guard(want.event, latest[k], recorded.names.get(k, "?"))))
             continue
         latest[k] = payload
-        changed.append(want.event)
+        changed.append(want)
     if not changed:
         return None, refused
     at = now or datetime.now(UTC)
     new = [
         NewEvent.of(
-            event,
+            want.event,
             event_id=derived_id(
                 stream_id,
                 recorded.version + offset,
-                json.dumps(event_payload(event), sort_keys=True, default=str),
+                json.dumps(event_payload(want.event), sort_keys=True, default=str),
             ),
             occurred_at=at,
-            metadata=metadata,
+            # the line it came from: a refused correction later names it, not every file
+            metadata={**metadata, "row": want.rows[0].where} if want.rows else metadata,
         )
-        for offset, event in enumerate(changed, start=1)
+        for offset, want in enumerate(changed, start=1)
     ]
     tally.appended += len(new)
     tally.streams += 1

@@ -100,6 +100,8 @@ def test_a_cost_correction_survives_a_rerun_of_the_history(
     plain = load_reference(db.store, "costs", costs_file(tmp_path, "1300.00"))
     assert not plain.imported
     assert "correction" in plain.rejected[0].reason and "1200.50" in plain.rejected[0].reason
+    # it names the line the amount came from, not every file of the migration
+    assert "(from costs.csv:2)" in plain.rejected[0].reason, plain.rejected[0].reason
     fixed = load_reference(db.store, "costs", costs_file(tmp_path, "1300.00", correction="yes"))
     assert fixed.imported and fixed.events_appended == 1, fixed
     head = db.store.head()[0]
