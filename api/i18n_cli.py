@@ -78,8 +78,8 @@ CLI_ZH_CN: dict[str, str] = {
     "signed out of {server}": "已退出 {server}",
     "{username} ({roles}) on {server}": "{username}({roles}),服务器 {server}",
     "no roles": "无角色",
-    "admin {username} created; now `trainops login --username {username}`": (
-        "已创建管理员 {username};现在请运行 `trainops login --username {username}`"
+    "the first admin, {username!r}, is created; now `trainops login --username {username}`": (
+        "已创建第一位管理员 {username!r};现在请运行 `trainops login --username {username}`"
     ),
     "token {token} (expires {expires}): shown only this once": (
         "令牌 {token}(到期 {expires}):仅显示这一次"

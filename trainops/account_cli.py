@@ -175,7 +175,7 @@ def setup(
         )
     said(
         t(
-            "admin {username} created; now `trainops login --username {username}`",
+            "the first admin, {username!r}, is created; now `trainops login --username {username}`",
             username=made["username"],
         ),
         made,
