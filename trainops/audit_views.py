@@ -38,6 +38,23 @@ def _summary(entry: HistoryEntry) -> str:
         return entry.summary
 
 
+def involvement_words(involvement: list[str]) -> str:
+    """How a person takes part (``audit.history.PERSON_FIELDS``' words) in the reader's
+    language; a field's own name when it is none of them."""
+    words = {
+        "actor": t("actor"),
+        "trainee": t("trainee"),
+        "recipient": t("recipient"),
+        "specialist": t("specialist"),
+        "approver": t("approver"),
+        "employee": t("employee"),
+        "instructor": t("instructor"),
+        "control group": t("control group"),
+        "account": t("account"),
+    }
+    return ", ".join(words.get(word, word) for word in involvement)
+
+
 def history_table(entries: list[HistoryEntry], person: str | None, limit: int | None) -> None:
     columns = ["position", "occurred", "program_id", "event_type", "actor", "summary"]
     if person:
@@ -46,7 +63,7 @@ def history_table(entries: list[HistoryEntry], person: str | None, limit: int | 
         {
             **e.model_dump(),
             "occurred": when(e.occurred_at),  # labelled: "2027-01-15 09:05 UTC"
-            "involvement": ", ".join(t(word) for word in e.involvement),  # in words, not keys
+            "involvement": involvement_words(e.involvement),
             "summary": _summary(e),
         }
         for e in entries

@@ -98,7 +98,7 @@ def test_real_commands_answer_in_chinese_under_a_chinese_locale(
             zh, "setup", "--code", live.setup_code, "--username", "root", "--password-stdin",
             stdin=PASSWORD + "\n",
         )  # fmt: skip
-        assert "已创建管理员 root" in made
+        assert "已创建第一位管理员 'root'" in made
         signed, _ = run(zh, "login", "--username", "root", "--password-stdin", stdin=PASSWORD)
         assert signed.startswith("已以 root(admin)登录")
         created, _ = run(
