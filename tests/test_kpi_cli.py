@@ -170,7 +170,7 @@ def test_data_commands_report_and_exit_codes(
     done = cli.invoke(app, ["data", "migrate", *files, "--accept-valid", "--json"])
     assert done.exit_code == 0, done.output
     report = json.loads(done.stdout)
-    assert report["imported"] and report["reconciled"] is True and report["rows_rejected"] == 7
+    assert report["imported"] and report["reconciled"] is True and report["rows_rejected"] == 8
 
 
 def test_a_position_past_the_head_is_refused_never_the_head(cli: CliRunner) -> None:

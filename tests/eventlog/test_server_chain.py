@@ -85,6 +85,7 @@ def test_an_append_answers_only_after_a_synchronous_write_behind_it(
     with store.engine.connect() as conn:
         body = conn.exec_driver_sql(
             "SELECT prosrc FROM pg_proc WHERE proname = 'trainops_append_one'"
+            " AND pronamespace = to_regnamespace(current_schema())"  # other tests' schemas too
         ).scalar_one()
     steps = [
         "set_config('synchronous_commit', 'off', true)",  # this transaction only
