@@ -85,6 +85,16 @@ class PostgresAppends:
     #: The connection the appending thread (one at a time: the group's leader) writes on.
     _append_pg: psycopg.Connection[Any] | None = None
 
+    def _own_connection(self) -> psycopg.Connection[Any]:
+        """A connection taken out of the pool for good (checked, pinged, on the way out; the
+        pool opens another in its place), to be kept by this store and closed by ``close``."""
+        raw = self.engine.raw_connection()
+        pg: psycopg.Connection[Any] | None = raw.driver_connection
+        assert pg is not None
+        raw.detach()
+        pg.rollback()
+        return pg
+
     def _on_kept_connection(self, send: Callable[[psycopg.Connection[Any]], _T]) -> _T:
         """``send`` on the kept connection: no pool check-out, no ping, its statements prepared
         once for its life. A connection found cut (a server restart, a failover, an idle
@@ -94,12 +104,7 @@ class PostgresAppends:
         for attempt in (1, 2):
             pg = self._append_pg
             if pg is None or pg.closed or pg.broken:
-                raw = self.engine.raw_connection()  # checked (pinged) by the pool
-                pg = raw.driver_connection
-                assert pg is not None
-                raw.detach()  # ours for good: the pool opens another in its place
-                pg.rollback()
-                self._append_pg = pg
+                pg = self._append_pg = self._own_connection()
             try:
                 return send(pg)
             except psycopg.OperationalError:

@@ -67,7 +67,6 @@ def split_canonical(
     prefix, suffix = encoded[:cut], encoded[cut + len(str(_MARK)) :]
     columns = {
         "stream": stream_id,
-        "version": stream_version,
         "event_id": str(event.event_id),
         "type": event.event_type,
         "schema_version": event.schema_version,

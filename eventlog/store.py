@@ -241,11 +241,7 @@ class EventStore(LogReader, PostgresAppends):
         leader uses it) and in autocommit: staging and waiting are one statement each, with no
         BEGIN, COMMIT or pool check-out around them."""
         if self._inbox_pg is None or self._inbox_pg.closed:
-            raw = self.engine.raw_connection()
-            pg = raw.driver_connection
-            assert pg is not None
-            raw.detach()  # ours for good: the pool opens another in its place
-            pg.rollback()
+            pg = self._own_connection()
             pg.autocommit = True
             self._inbox_pg = pg
         return self._inbox_pg
