@@ -37,19 +37,6 @@ def test_a_multipart_upload_reads_back_as_the_file(tmp_path: Path) -> None:
     assert part.get_payload(decode=True) == content.encode("utf-8")
 
 
-def test_https_still_verifies_with_ssl_loaded_on_first_use() -> None:
-    """``ssl`` is a stand-in until first read (issue 14): an https server still gets a real,
-    verifying TLS context."""
-    import ssl
-
-    from trainops.api_client import Api, Credentials
-
-    connection = Api(Credentials("https://trainops.example", "tro_x"))._connect()
-    context = connection._context  # type: ignore[attr-defined]
-    assert isinstance(context, ssl.SSLContext)
-    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
-
-
 SECRET = "tro_0123456789abcdef"
 
 

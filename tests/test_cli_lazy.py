@@ -19,8 +19,9 @@ from trainops.lazy import load
 TRAINOPS = str(Path(sys.executable).with_name("trainops"))
 HEAVY = ("sqlalchemy", "temporalio", "httpx", "services", "audit", "eventlog", "projections")
 #: Not heavy for a command that draws a table or speaks https, but a ``--json`` read of a
-#: plain http server needs none of them (issue 14).
-DRAWING = ("rich", "platformdirs", "_ssl")
+#: plain http server needs none of them (issue 14); ``email`` is what ``http.client`` parses
+#: headers with, and ``encodings.idna`` what the resolver loads for a name given as text.
+DRAWING = ("rich", "platformdirs", "_ssl", "email", "http.client", "encodings.idna")
 
 
 def _words(text: str | None) -> str:

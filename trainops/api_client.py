@@ -6,9 +6,10 @@ with an ``Idempotency-Key``, so a retry after a lost answer never acts twice. Er
 server's words on stderr, with exit codes: 2 usage or bad input, 3 refused, 4 not found,
 5 the server or the network failed.
 
-HTTP goes through the standard library's ``http.client`` (one connection per request): it
-imports in a twentieth of the time httpx takes, and a command's start-up is what people wait
-for. The command line connects to the server directly (no HTTP proxy).
+HTTP goes through ``trainops.http_wire`` (one connection per request), not httpx or even the
+standard library's ``http.client``: a command's start-up is what people wait for, and those
+import many times what one exchange needs. The command line connects to the server directly
+(no HTTP proxy).
 
 Over 400 lines on purpose: the one door of every command to the server (requests, errors and
 exit codes, credentials), so no command talks HTTP its own way.
@@ -17,46 +18,22 @@ exit codes, credentials), so no command talks HTTP its own way.
 from __future__ import annotations
 
 import codecs
-import importlib.util
 import json
 import os
 import stat
 import sys
-import types
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from email.message import Message
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote, urlencode, urlsplit
 
 import typer
 
+from trainops.http_wire import Answer, Connection, Headers
 from trainops.language import error, language, t, unreadable
 from trainops.render import fail
-
-
-def _ssl_when_used() -> None:
-    """``ssl`` loaded on first use: ``http.client`` imports it only to define its HTTPS
-    connection, which costs a fifth of the interpreter's start, and a local server is plain
-    http (issue 14). Until then ``ssl`` is a stand-in whose first attribute read imports the
-    real module (in its place in ``sys.modules`` from then on) and answers from it."""
-    if "ssl" in sys.modules or importlib.util.find_spec("ssl") is None:
-        return
-    stand_in = types.ModuleType("ssl")
-
-    def real(name: str) -> Any:
-        if sys.modules.get("ssl") is stand_in:
-            del sys.modules["ssl"]
-        return getattr(importlib.import_module("ssl"), name)
-
-    stand_in.__getattr__ = real  # type: ignore[method-assign]
-    sys.modules["ssl"] = stand_in
-
-
-_ssl_when_used()
-import http.client  # noqa: E402  (after ssl is made lazy)
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 TIMEOUT_SECONDS = 60
@@ -184,7 +161,7 @@ class Response:
 
     status_code: int
     reason_phrase: str
-    headers: Message
+    headers: Headers
     content: bytes
 
     @property
@@ -296,18 +273,6 @@ class Api:
         self._scheme, self._host, self._port = parts.scheme, parts.hostname, port
         self._prefix = parts.path.rstrip("/")
 
-    def _connect(self) -> http.client.HTTPConnection:
-        if self._scheme == "https":
-            import ssl
-
-            return http.client.HTTPSConnection(
-                self._host,
-                self._port,
-                timeout=TIMEOUT_SECONDS,
-                context=ssl.create_default_context(),
-            )
-        return http.client.HTTPConnection(self._host, self._port, timeout=TIMEOUT_SECONDS)
-
     def _open(
         self,
         method: str,
@@ -317,7 +282,7 @@ class Api:
         json: Any = None,
         files: Mapping[str, tuple[str, IO[bytes]]] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    ) -> tuple[Connection, Answer]:
         """Send the request; the open connection and the answer, its body not read yet. The
         path is sent percent-encoded (an id with a space or a ``?`` names that id, never a
         query); its query comes only from ``params``."""
@@ -333,11 +298,10 @@ class Api:
         elif json is not None:
             body = _json_bytes(json)
             sent["Content-Type"] = "application/json"
-        connection = self._connect()
+        connection = Connection(self._scheme, self._host, self._port, timeout=TIMEOUT_SECONDS)
         try:
-            connection.request(method, target, body=body, headers=sent)
-            return connection, connection.getresponse()
-        except (OSError, http.client.HTTPException) as exc:
+            return connection, connection.exchange(method, target, sent, body)
+        except OSError as exc:
             connection.close()
             raise TransportError(str(exc)) from exc
 
@@ -345,7 +309,7 @@ class Api:
         connection, answer = self._open(method, path, **options)
         try:
             content = answer.read()
-        except (OSError, http.client.HTTPException) as exc:
+        except OSError as exc:
             raise TransportError(str(exc)) from exc
         finally:
             connection.close()
@@ -376,7 +340,7 @@ class Api:
 
     def download(
         self, path: str, write: Callable[[Any], object], *, text: bool = False, **params: Any
-    ) -> Message:
+    ) -> Headers:
         """Stream a large answer (JSON Lines, CSV, an archive) to ``write`` in chunks (``str``
         with ``text``, else ``bytes``); the answer's headers. Errors as for ``get``."""
         query = {k: v for k, v in params.items() if v is not None}
@@ -394,7 +358,7 @@ class Api:
             if decoder is not None and (rest := decoder.decode(b"", final=True)):
                 write(rest)
             return answer.headers
-        except (OSError, http.client.HTTPException) as exc:
+        except OSError as exc:
             raise self._unreachable(TransportError(str(exc))) from exc
         finally:
             connection.close()

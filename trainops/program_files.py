@@ -6,7 +6,6 @@ that stopped midway is resumed by running the same command again."""
 
 from __future__ import annotations
 
-import http.client
 import json
 import uuid
 from pathlib import Path
@@ -23,6 +22,7 @@ from trainops.api_client import (
     TransportError,
     api,
 )
+from trainops.http_wire import Answer
 from trainops.language import error, t, unreadable
 from trainops.render import console, errors, fail, print_json
 
@@ -84,7 +84,7 @@ def send_file(path: str, file: Path, as_json: bool) -> dict[str, Any]:
             if answer.status != 200:
                 _refused(Response(answer.status, answer.reason, answer.headers, answer.read()))
             return _follow(answer, show_bar=not as_json and errors.is_terminal)
-        except (OSError, http.client.HTTPException) as exc:
+        except OSError as exc:
             raise client._unreachable(TransportError(str(exc))) from exc
         finally:
             connection.close()
@@ -114,7 +114,7 @@ def _refused(response: Response) -> None:
     raise fail(t("the server failed ({code}): {detail}", code=response.status_code, detail=""))
 
 
-def _follow(answer: http.client.HTTPResponse, *, show_bar: bool) -> dict[str, Any]:
+def _follow(answer: Answer, *, show_bar: bool) -> dict[str, Any]:
     """Read the progress lines as they come, drawing them; the last."""
     from rich.progress import (
         BarColumn,
