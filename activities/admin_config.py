@@ -280,7 +280,10 @@ def parse_admin_config(text: str, source: str = "<config>") -> AdminConfig:
     try:
         return AdminConfig.model_validate(_strip(raw))
     except ValidationError as exc:
-        first = exc.errors()[0]
+        # the problem highest in the file first (pydantic's order is the model's fields', kept
+        # on a line); the count of the others, so fixing one is not followed by a surprise
+        errors = sorted(exc.errors(), key=lambda e: _line_of(raw, tuple(e["loc"])) or 0)
+        first = errors[0]
         location = tuple(first["loc"])
         line = _line_of(raw, location)
         path = ".".join(str(p) for p in location) or "(root)"
@@ -290,10 +293,11 @@ def parse_admin_config(text: str, source: str = "<config>") -> AdminConfig:
             "problem_type": first["type"],
             **first.get("ctx", {}),
         }
-        if line is None:
-            raise ConfigFileError("config.invalid", source=source, path=path, **said) from exc
+        more = {"more": len(errors) - 1} if len(errors) > 1 else {}
+        key = "config.invalid" if line is None else "config.invalid_at"
+        where = {} if line is None else {"line": line}
         raise ConfigFileError(
-            "config.invalid_at", source=source, line=line, path=path, **said
+            key + ("_more" if more else ""), source=source, path=path, **where, **said, **more
         ) from exc
 
 

@@ -29,6 +29,12 @@ CONFIG_EN: dict[str, str] = {
     "config.not_mapping": "{source}: the top level must be a mapping",
     "config.invalid_at": "{source}, line {line} ({path}): {problem}",
     "config.invalid": "{source}, top level ({path}): {problem}",
+    "config.invalid_at_more": (
+        "{source}, line {line} ({path}): {problem}; and {more} more problem(s) after it"
+    ),
+    "config.invalid_more": (
+        "{source}, top level ({path}): {problem}; and {more} more problem(s) after it"
+    ),
     "config.too_long": "the document is longer than {limit} characters",
     "config.empty": "the document is empty: saving it would put the built-in defaults in force",
     "config.no_base_version": "there is no version {expected}: version {actual} is in force",

@@ -215,12 +215,19 @@ async def _refused(request: Request, exc: Exception) -> Response:
     kind = getattr(exc, "kind", "")
     # the workflow's own parse says "invalid input: ..." itself: said once, never twice
     why = str(exc).removeprefix("invalid input: ")
-    reason = f"invalid input: {why}" if kind == "InvalidInput" else f"refused: {exc}"
+    not_found = getattr(exc, "code", "") in NOT_FOUND_CODES
+    reason = (
+        f"invalid input: {why}"
+        if kind == "InvalidInput"
+        else str(exc)
+        if not_found  # not found, not refused
+        else f"refused: {exc}"
+    )
     code = (
         HTTP_422
         if kind == "InvalidInput"
         else status.HTTP_404_NOT_FOUND
-        if getattr(exc, "code", "") in NOT_FOUND_CODES
+        if not_found
         else status.HTTP_403_FORBIDDEN
     )
     log.info("action refused", reason=str(exc), kind=kind)

@@ -19,7 +19,7 @@ ZH_CN: dict[str, str] = {
     "Sign in": "登录",
     "First admin": "首位管理员",
     "Enter the one-time setup code that trainops printed when it started, and choose the "
-    "first admin's name and password.": "输入 trainops 启动时打印的一次性初始化码，"
+    "first admin's name and password.": "输入 trainops 启动时打印的一次性初始化码,"
     "并设置首位管理员的用户名和密码。",
     "Setup code": "初始化码",
     "Create the first admin": "创建首位管理员",
@@ -90,9 +90,9 @@ ZH_CN: dict[str, str] = {
     "Add attendees": "补记出席人员",
     "Also attended": "还有出席人员",
     'tick who attended, or tick "Nobody attended" to record that no one came; nothing was '
-    "recorded": "请勾选出席人员，或勾选“无人出席”以记录无人到场；未记录任何内容",
+    "recorded": "请勾选出席人员,或勾选“无人出席”以记录无人到场;未记录任何内容",
     '"Nobody attended" is ticked beside the people who attended: untick one; nothing was '
-    "recorded": "勾选了“无人出席”的同时又勾选了出席人员:请取消其中一项；未记录任何内容",
+    "recorded": "勾选了“无人出席”的同时又勾选了出席人员:请取消其中一项;未记录任何内容",
     "attendance can be recorded once the session starts (%(when)s)": (
         "课次开始后即可登记出勤(%(when)s)"
     ),
@@ -143,8 +143,8 @@ ZH_CN: dict[str, str] = {
     "always": "总是",
     "{path}: the thresholds file is invalid": "{path}:阈值文件无效",
     "the form is incomplete ({reason})": "表单不完整({reason})",
-    "choose an expiry of {offered} days": "请选择有效期：{offered} 天",
-    "nothing was changed, try again shortly": "未做任何更改，请稍后重试",
+    "choose an expiry of {offered} days": "请选择有效期:{offered} 天",
+    "nothing was changed, try again shortly": "未做任何更改,请稍后重试",
     "external instructor": "外部讲师",
     "own instructor": "内部讲师",
     "Groups": "候选组",
@@ -155,7 +155,8 @@ ZH_CN: dict[str, str] = {
     "Prepare materials": "准备材料",
     "working days before, at": "个工作日前,时间",
     "Attend": "参加",
-    "before an earlier start": "开始较早时提前",
+    "or {minutes} min before a session that starts earlier": "课次开始得更早时,提前 {minutes} 分钟",
+    "Applies when": "适用条件",
     "Notification channels": "通知渠道",
     "outbox only": "仅发件箱",
     "KPI thresholds": "KPI 阈值",
@@ -220,7 +221,7 @@ ZH_CN: dict[str, str] = {
     "Back": "返回",
     "Saved.": "已保存。",
     "Approval tasks now waiting on no one (reassign each):": (
-        "以下审批任务现在无人处理（请逐一改派）："
+        "以下审批任务现在无人处理(请逐一改派):"
     ),
     **STATUS_ZH_CN,
     "Summary": "摘要",
@@ -313,7 +314,7 @@ ZH_CN: dict[str, str] = {
     "Calendar": "日历",
     "provisional for": "暂定年份",
     "the official working-day changes are not published yet; reminders may move": (
-        "官方调休安排尚未公布，提醒时间可能变动"
+        "官方调休安排尚未公布,提醒时间可能变动"
     ),
     "Reference data": "参考数据",
     "Load a file": "导入文件",

@@ -176,6 +176,7 @@ CLI_ZH_CN: dict[str, str] = {
     ),
     # ---- audit
     "{count} events": "{count} 个事件",
+    "1 event": "1 个事件",
     "cannot read the digest or witness: {reason}": "无法读取摘要或见证:{reason}",
     "digest saved to {path}": "摘要已保存到 {path}",
     "{path} is not a digest (what `trainops audit digest --output FILE` saves): {problem}": (
@@ -190,6 +191,8 @@ CLI_ZH_CN: dict[str, str] = {
         "已封存 {seq}:位置 {position},由封存密钥 {key} 签名"
     ),
     "witness {name}: {count} seal(s) handed over": "见证 {name}:已交付 {count} 个封存",
+    "witness {name}: holds every seal already": "见证 {name}:已持有全部封存",
+    "nothing to seal: no new events since the last seal": "无需封存:自上次封存以来没有新事件",
     "seals": "封存",
     "{count} runs replayed, {failed} failed": "已重放 {count} 次运行,{failed} 次失败",
     "{path} exists; the export will not overwrite it": "{path} 已存在;导出不会覆盖它",

@@ -15,7 +15,7 @@ DIAGRAMS_ZH_CN: dict[str, str] = {
     "SLA": "时限",
     "working days": "个工作日",
     "then": "之后转交",
-    "Lifecycle: planned and actual": "生命周期：计划与实际",
+    "Lifecycle: planned and actual": "生命周期:计划与实际",
     "planned": "计划",
     "actual": "实际",
     "late": "延迟",

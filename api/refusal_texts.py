@@ -80,10 +80,11 @@ ZH_CN: dict[str, str] = {
     "program.sessions_not_completed": "尚未完成的课次:{p0}",
     "program.survey_already_submitted": "{actor!r} 已提交过问卷",
     "program.exam_already_submitted": (
-        "{actor!r} 在此项目上已有考试成绩（在线考试或专员录入的纸质考试成绩）；考试只计一次"
+        "{actor!r} 在此项目上已有考试成绩(在线考试或专员录入的纸质考试成绩);考试只计一次"
     ),
     "exam.no_course": (
-        "项目 {program_id!r} 没有可用于在线考试评分的课程:请培训专员先分配课程(参考数据)"
+        "项目 {program_id!r} 没有可用于在线考试评分的课程:"
+        "请管理员先分配课程(参考数据,类型 assignments)"
     ),
     "exam.course_not_defined": "参考数据中没有定义课程 {course_id!r}",
     "exam.no_answer_key": "课程 {course_id!r} 没有可用于评分的标准答案",
@@ -92,13 +93,13 @@ ZH_CN: dict[str, str] = {
     "day.not_in_calendar": "{name} {value!r} 不是日历上的日期",
     "day.out_of_range": "{name} {day} 超出范围:年份须在 {first} 到 {last} 之间",
     "program.exam_without_grading": "考试答案必须按课程的标准答案评分",
-    "policy.no_department": "步骤 {step!r} 需要部门经理审批，但计划未指定部门：请为项目指定部门",
-    "policy.no_manager": "步骤 {step!r} 需要部门经理审批，但部门 {department!r} 没有配置经理",
+    "policy.no_department": "步骤 {step!r} 需要部门经理审批,但计划未指定部门:请为项目指定部门",
+    "policy.no_manager": "步骤 {step!r} 需要部门经理审批,但部门 {department!r} 没有配置经理",
     "policy.no_plan_approvers": "步骤 {step!r} 需要计划中指定的审批人",
-    "policy.quorum_short": "步骤 {step!r}：法定人数为 {quorum}，但只有 {approvers} 名审批人",
+    "policy.quorum_short": "步骤 {step!r}:法定人数为 {quorum},但只有 {approvers} 名审批人",
     "policy.cannot_staff": (
-        "步骤 {step!r} 需要 {quorum} 名既未提交此项目、也不审批其他步骤的审批人，其 {eligible} "
-        "名候选人无法满足（四眼原则）；请管理员在审批策略中扩大该步骤的审批人或降低法定人数"
+        "步骤 {step!r} 需要 {quorum} 名既未提交此项目、也不审批其他步骤的审批人,其 {eligible} "
+        "名候选人无法满足(四眼原则);请管理员在审批策略中扩大该步骤的审批人或降低法定人数"
     ),
 }
 

@@ -14,12 +14,13 @@ from api.i18n import CATALOG
 from api.languages import DEFAULT, LANGUAGES
 from api.refusal_texts import ZH_CN as REFUSALS_ZH_CN
 from api.refusal_texts import in_chinese
-from domain.refusals import REFUSALS, in_english
+from domain.refusals import NOT_FOUND_CODES, REFUSALS, in_english
 from imports.common import Rejection
 from imports.report import ImportReport
 from projections.event_texts import built_in, decode, render
 from services.audit_texts import audit_detail
 from services.error_texts import say
+from services.kpi_texts import label as kpi_label
 from services.validation_texts import describe
 
 
@@ -39,6 +40,10 @@ class Translator:
         """A name as the page shows it: in this language when the product gave it (the
         built-in approval step, ``projections.event_texts.BUILT_IN_NAMES``), as written else."""
         return built_in(text, self.lang)
+
+    def kpi(self, kpi: str) -> str:
+        """A KPI's name (``plan_completion``) in this language."""
+        return kpi_label(kpi, "", self.table)
 
     def problem(self, detail: str) -> str:
         """What a check of the log or the proofs found, in this language
@@ -106,7 +111,10 @@ class Translator:
         return said
 
     def refused(self, exc: BaseException) -> str:
-        """A refusal as the pages show it: "refused: " and why."""
+        """A refusal as the pages show it: "refused: " and why; a session or task the program
+        does not have is not found, not refused, and said without it."""
+        if getattr(exc, "code", "") in NOT_FOUND_CODES:
+            return self.refusal(exc)
         return f"{self('refused:')} {self.refusal(exc)}"
 
 

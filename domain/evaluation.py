@@ -41,7 +41,9 @@ from domain.statistics import (
 
 DIMENSIONS = ("content", "instructor", "format", "venue")
 DEFAULT_PASS_MARK = 60.0
-Score = Annotated[float, Field(ge=0, le=100)]
+#: Every score the KPIs average (a survey's, an exam's), once normalised: its ends.
+SCORE_SCALE = (0.0, 100.0)
+Score = Annotated[float, Field(ge=SCORE_SCALE[0], le=SCORE_SCALE[1])]
 
 
 class GradedItem(BaseModel):

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.evaluation import Ratio
+from domain.evaluation import SCORE_SCALE, Ratio
 from domain.exact import Number, exact
 from domain.exact import text as exact_text
 from domain.ratings import Rating, Thresholds
@@ -131,10 +131,15 @@ def estimate_row(
             )  # fmt: skip
 
 
-def mean_of(tally: Mapping[float, int], confidence: float = 0.95) -> MeanEstimate:
+def mean_of(
+    tally: Mapping[float, int],
+    confidence: float = 0.95,
+    scale: tuple[float, float] = SCORE_SCALE,
+) -> MeanEstimate:
     """``statistics.mean_ci`` of the sample a tally (score -> count) stands for, to the last
     bit: the exact mean, and the squared deviations summed exactly and rounded once as
-    ``math.fsum`` does. Integers over a common denominator: a group adds thousands."""
+    ``math.fsum`` does. Integers over a common denominator: a group adds thousands. The
+    interval is cut to the ``scale`` the scores are on."""
     n = sum(tally.values())
     if n == 0:
         return MeanEstimate(n=0, mean=None, sd=None, interval=None)
@@ -148,4 +153,6 @@ def mean_of(tally: Mapping[float, int], confidence: float = 0.95) -> MeanEstimat
     squares = [(((v - mean) ** 2).as_integer_ratio(), c) for v, c in tally.items()]
     below = max(d for (_, d), _ in squares)  # powers of two: the largest is common
     sd = math.sqrt(sum(m * c * (below // d) for (m, d), c in squares) / below / (n - 1))
-    return t_estimate(n, mean, sd, confidence, exact_mean)
+    estimate = t_estimate(n, mean, sd, confidence, exact_mean)
+    assert estimate.interval is not None
+    return estimate.model_copy(update={"interval": estimate.interval.within(*scale)})

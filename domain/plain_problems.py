@@ -31,6 +31,9 @@ PROBLEMS_EN: dict[str, str] = {
     "datetime_parsing": "must be a date and time, e.g. 2027-01-15T09:00+08:00",
     "datetime_from_date_parsing": "must be a date and time, e.g. 2027-01-15T09:00+08:00",
     "timezone_aware": "needs a UTC offset or a zone, e.g. 2027-01-15T09:00+08:00",
+    "literal_error": "must be one of {expected}",
+    "enum": "must be one of {expected}",
+    "extra_forbidden": "is not a known field (a typo?)",
 }
 
 

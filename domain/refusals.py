@@ -127,8 +127,8 @@ REFUSALS: dict[str, str] = {
         "specialist from a paper exam); an exam counts once"
     ),
     "exam.no_course": (
-        "program {program_id!r} has no course to grade an online exam against: the specialist "
-        "assigns one (reference data) first"
+        "program {program_id!r} has no course to grade an online exam against: an admin "
+        "assigns one (reference data, kind 'assignments') first"
     ),
     "exam.course_not_defined": "course {course_id!r} is not defined in the reference data",
     "exam.no_answer_key": "course {course_id!r} has no answer key to grade an exam against",

@@ -37,6 +37,11 @@ class Interval(BaseModel):
     high: float
     confidence: float = 0.95
 
+    def within(self, bottom: float, top: float) -> Interval:
+        """The interval cut to a scale's ends: a mean of scores on 0-100 cannot be above 100,
+        however few and spread the scores (the t interval is symmetric and knows no scale)."""
+        return self.model_copy(update={"low": max(self.low, bottom), "high": min(self.high, top)})
+
 
 class Proportion(BaseModel):
     """A rate with its sample and its Wilson score interval (None when nothing was counted)."""

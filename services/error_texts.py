@@ -263,20 +263,20 @@ ZH_CN: dict[str, str] = {
         "TRAINOPS_DATABASE_URL"
     ),
     "error.task_left_waiting": (
-        "项目 {program_id} 的任务 {task_id} 原属 {username}，现在无人处理："
+        "项目 {program_id} 的任务 {task_id} 原属 {username},现在无人处理:"
         "trainops program reassign {program_id} --task {task_id} --to APPROVER"
     ),
     "error.time_skipped": "{zone} 没有 {when} 这个时刻:当天时钟跳过了它(夏令时),请另选时间",
-    "error.exam_unanswered": "请先回答所有题目再提交：考试只能参加一次（未回答：{questions}）",
+    "error.exam_unanswered": "请先回答所有题目再提交:考试只能参加一次(未回答:{questions})",
     "error.attendance_nothing_to_add": (
-        "培训项目 {program_id} 的课次 {session_id} 已记录出勤：请指明要补记的人员"
+        "培训项目 {program_id} 的课次 {session_id} 已记录出勤:请指明要补记的人员"
     ),
     "error.session_too_short": (
-        "培训项目 {program_id} 的课次 {session_id}：{given:g} 小时短于最短课次 {least:g} 小时"
-        "（15 分钟）；未记录任何内容"
+        "培训项目 {program_id} 的课次 {session_id}:{given:g} 小时短于最短课次 {least:g} 小时"
+        "(15 分钟);未记录任何内容"
     ),
-    "error.nothing_to_revise": "无需修订：培训项目 {program_id} 的计划已是如此；未记录任何内容",
-    "error.blank_text": "{field}为空：请用文字填写；未记录任何内容",
+    "error.nothing_to_revise": "无需修订:培训项目 {program_id} 的计划已是如此;未记录任何内容",
+    "error.blank_text": "{field}为空:请用文字填写;未记录任何内容",
     "warning.sessions_started": "课次 {sessions} 已经开始:不会发送其提醒;请记录其出勤",
     "warning.after_planned_date": (
         "课次 {session_id} 现于 {day} 开始,晚于计划日期 {planned}:该项目将计为延期交付"
@@ -296,15 +296,15 @@ ZH_CN: dict[str, str] = {
     "error.signin_form_expired": "登录表单已过期:请重新加载页面再试",
     "error.no_language": "没有语言 {code!r}",
     "error.exam_not_a_choice": (
-        "题目 {question}：{answer!r} 不是它的选项之一（{choices}）；考试只能参加一次，因此未提交"
+        "题目 {question}:{answer!r} 不是它的选项之一({choices});考试只能参加一次,因此未提交"
     ),
     "error.unknown_trainees": (
-        "既不是已登记的员工，也不是具有学员角色的账号：{usernames}；未记录任何内容：请先登记员工"
-        "（trainops data load employees），或创建具有学员角色的账号（trainops users create NAME "
-        "--role trainee）"
+        "既不是已登记的员工,也不是具有学员角色的账号:{usernames};未记录任何内容:请先登记员工"
+        "(trainops data load employees),或创建具有学员角色的账号(trainops users create NAME "
+        "--role trainee)"
     ),
     "error.cannot_open_database": (
-        "无法打开 {where} 处的 trainops 数据库（{reason}）：请检查 TRAINOPS_DATABASE_URL，"
+        "无法打开 {where} 处的 trainops 数据库({reason}):请检查 TRAINOPS_DATABASE_URL,"
         "以及数据库服务器是否在运行"
     ),
     "error.program_not_projected": "项目 {program_id!r} 已记录,但读模型尚未更新:请几秒后再试",
@@ -327,21 +327,19 @@ ZH_CN: dict[str, str] = {
         "用户名由 1–100 个字母、数字或 . _ @ - 组成(它是培训项目使用的人员标识,例如 spec.li)"
     ),
     "error.unknown_roles": "未知角色 {named};可用角色为 {known}",
-    "error.account_without_roles": (
-        "新账号至少需要一个角色（{known}）；要禁止某人使用，请停用其账号"
-    ),
+    "error.account_without_roles": ("新账号至少需要一个角色({known});要禁止某人使用,请停用其账号"),
     "error.short_password": "密码至少需要 {least} 个字符",
     "error.long_password": "密码最多 {most} 个字符",
     "error.user_exists": "用户 {username!r} 已存在",
     "error.user_look_alike": (
-        "用户 {existing!r} 已存在，{username!r} 与之仅大小写不同："
-        "读起来相同的两个名字会被混淆，请换一个名字"
+        "用户 {existing!r} 已存在,{username!r} 与之仅大小写不同:"
+        "读起来相同的两个名字会被混淆,请换一个名字"
     ),
     "error.no_user": "没有用户 {username!r}",
     "error.roles_not_held": "{username} 没有角色 {roles}",
     "error.token_without_roles": "令牌至少需要一个角色",
     "error.not_one_line": (
-        "{field} 应为一行可打印文字：其中含有 U+{code}（控制字符，如终端转义序列或换行）"
+        "{field} 应为一行可打印文字:其中含有 U+{code}(控制字符,如终端转义序列或换行)"
     ),
     "error.no_token": "你没有有效的令牌 {token_id!r}",
     "error.admin_lockout": "管理员不能把自己锁在系统之外;请找另一位管理员",
@@ -361,33 +359,33 @@ ZH_CN: dict[str, str] = {
     "error.unknown_import_kind": "未知的类型 {kind!r};可选:{kinds}",
     "error.import_suffix": "请上传 .csv 或 .json 文件",
     "error.import_too_large": "文件大于 {mebibytes} MiB",
-    "error.roster_refused": "名单被拒绝，未记录任何内容：{rows}",
-    "error.roster_too_big": "文件被拒绝，未记录任何内容：{size} 字节超过 {limit} 字节的上限",
+    "error.roster_refused": "名单被拒绝,未记录任何内容:{rows}",
+    "error.roster_too_big": "文件被拒绝,未记录任何内容:{size} 字节超过 {limit} 字节的上限",
     "error.roster_not_utf8": (
-        "文件被拒绝，未记录任何内容：它不是 UTF-8 文本（第 {byte} 字节）；请另存为 CSV UTF-8"
+        "文件被拒绝,未记录任何内容:它不是 UTF-8 文本(第 {byte} 字节);请另存为 CSV UTF-8"
     ),
-    "error.roster_too_many": "文件被拒绝，未记录任何内容：{count} 人超过 {limit} 人的上限",
-    "error.roster_names_nobody": "文件被拒绝，未记录任何内容：文件中没有任何人",
-    "row.where": "第 {row} 行 {value!r}：{problem}",
+    "error.roster_too_many": "文件被拒绝,未记录任何内容:{count} 人超过 {limit} 人的上限",
+    "error.roster_names_nobody": "文件被拒绝,未记录任何内容:文件中没有任何人",
+    "row.where": "第 {row} 行 {value!r}:{problem}",
     "row.more": "另有 {count} 行",
     "row.not_an_id": "不是员工编号",
     "row.duplicate": "与第 {first} 行重复",
     "row.unknown_employee": "未知的员工编号",
     "row.not_enrolled": "未报名此培训项目",
-    "error.no_session": "培训项目 {program_id!r} 中没有课次 {session_id!r}（已有：{known}）",
+    "error.no_session": "培训项目 {program_id!r} 中没有课次 {session_id!r}(已有:{known})",
     "error.plan_too_many_trainees": (
-        "一个计划最多列出 {most:,} 名学员（提交了 {given:,} 名）：未记录任何内容。请减少计划中的"
-        "学员，发布后从名单文件报名其余学员：trainops program enrol {program_id} --file roster.csv"
+        "一个计划最多列出 {most:,} 名学员(提交了 {given:,} 名):未记录任何内容。请减少计划中的"
+        "学员,发布后从名单文件报名其余学员:trainops program enrol {program_id} --file roster.csv"
     ),
     "error.attendance_too_many": (
-        "一次出勤记录最多列出 {most:,} 名出勤者（提交了 {given:,} 名）：未记录任何内容。请从文件"
-        "记录课次 {session_id} 的出勤：trainops program attendance {program_id} {session_id} "
-        "--file sheet.csv（POST /api/v1/bulk/programs/{program_id}/sessions/{session_id}/"
-        "attendance）"
+        "一次出勤记录最多列出 {most:,} 名出勤者(提交了 {given:,} 名):未记录任何内容。请从文件"
+        "记录课次 {session_id} 的出勤:trainops program attendance {program_id} {session_id} "
+        "--file sheet.csv(POST /api/v1/bulk/programs/{program_id}/sessions/{session_id}/"
+        "attendance)"
     ),
     "error.attendance_too_big": (
-        "培训项目 {program_id} 已报名 {enrolled:,} 人，"
-        "超过单次出勤记录的上限（{most:,} 人，出勤与缺勤合计）：未记录任何内容，请从文件记录："
+        "培训项目 {program_id} 已报名 {enrolled:,} 人,"
+        "超过单次出勤记录的上限({most:,} 人,出勤与缺勤合计):未记录任何内容,请从文件记录:"
         "trainops program attendance {program_id} {session_id} --file sheet.csv"
     ),
     "error.no_import_job": "没有导入任务 {job_id!r}",
@@ -431,6 +429,8 @@ ZH_CN: dict[str, str] = {
     "config.not_mapping": "{source}:顶层必须是映射(键: 值)",
     "config.invalid_at": "{source},第 {line} 行({path}):{problem}",
     "config.invalid": "{source},顶层({path}):{problem}",
+    "config.invalid_at_more": "{source},第 {line} 行({path}):{problem};其后还有 {more} 个问题",
+    "config.invalid_more": "{source},顶层({path}):{problem};其后还有 {more} 个问题",
     "config.too_long": "文档超过 {limit} 个字符",
     "config.inactive_person.group": "组 {group} 中的 {username} 不是具有审批人角色的在用用户",
     "config.inactive_person.manager": (
@@ -438,17 +438,17 @@ ZH_CN: dict[str, str] = {
     ),
     "config.inactive_person.step": "步骤 {step} 指定的 {username} 不是具有审批人角色的在用用户",
     "config.inactive_person.escalation": (
-        "步骤 {step} 升级给 {username}，但其不是具有审批人角色的在用用户"
+        "步骤 {step} 升级给 {username},但其不是具有审批人角色的在用用户"
     ),
     "config.inactive_person.admins": "admins 中的 {username} 不是具有管理员角色的在用用户",
     "config.step_unstaffable": (
-        "当之前的步骤也适用时，步骤 {step!r} 永远无法达到法定人数 {quorum}："
-        "每个先前步骤各占其审批人后，只剩 {eligible} 名（同一人不能审批两个步骤）；"
+        "当之前的步骤也适用时,步骤 {step!r} 永远无法达到法定人数 {quorum}:"
+        "每个先前步骤各占其审批人后,只剩 {eligible} 名(同一人不能审批两个步骤);"
         "适用它的项目在提交时会被拒绝"
     ),
     "config.inactive_people_hint": (
-        "发给他们的任务将无人处理：请创建用户（trainops users create）、授予角色"
-        "（trainops users roles）或启用他们，或更正名字"
+        "发给他们的任务将无人处理:请创建用户(trainops users create)、授予角色"
+        "(trainops users roles)或启用他们,或更正名字"
     ),
     "config.empty": "文档为空:保存它会使内置默认值生效",
     "config.no_base_version": "没有版本 {expected}:当前生效的是版本 {actual}",
@@ -561,7 +561,7 @@ PROBLEMS_ZH_CN: dict[str, str] = {
     "setting.excellent_below_meets": "excellent({excellent})低于 meets({meets})",
     "setting.unknown_kpis": "未知的 KPI {named};KPI 有:{known}",
     "setting.share_as_fraction": (
-        "{kpi} 是比例，应写作小数：{written} 永远无法达到；{written} % 请写作 {fraction}"
+        "{kpi} 是比例,应写作小数:{written} 永远无法达到;{written} % 请写作 {fraction}"
     ),
 }
 

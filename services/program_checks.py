@@ -7,9 +7,10 @@ never refuse its own past (a cap set later, a rule added later).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -161,3 +162,21 @@ def check_revision_changes(command: c.ReviseProgram, state: ProgramState, progra
         return
     if unchanged:
         raise Invalid("error.nothing_to_revise", program_id=program_id)
+
+
+#: The shortest start of a task id taken for the whole (timelines show the first eight).
+SHORT_TASK_ID = 8
+
+
+def whole_task_id(command: Any, state: Mapping[str, Any]) -> Any:
+    """The command naming its task by the start of its id, as timelines and pages show it,
+    given the whole id: when exactly one open task of the program starts so. Anything else is
+    left for the rules to say (no such task; or, ambiguous, the task the start names)."""
+    task_id = getattr(command, "task_id", None)
+    tasks = state.get("tasks") or {}
+    if not isinstance(task_id, str) or task_id in tasks or len(task_id) < SHORT_TASK_ID:
+        return command
+    starting = [whole for whole in tasks if whole.startswith(task_id)]
+    if len(starting) != 1:
+        return command
+    return command.model_copy(update={"task_id": starting[0]})

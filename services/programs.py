@@ -42,6 +42,7 @@ from services.program_checks import (
     check_sessions_planned_ahead,
     check_sizes,
     check_trainees,
+    whole_task_id,
 )
 from services.program_client import ActionRefused, ProgramClient
 from services.trainings import check_exam_answers
@@ -238,6 +239,8 @@ async def act(
     if isinstance(command, c.SubmitExam):
         await asyncio.to_thread(check_exam_answers, ctx.database.engine, program_id, command)
     found = await asyncio.to_thread(queries.program_read, engine, program_id)
+    if found is not None:
+        command = whole_task_id(command, found.state)
     warnings = action_warnings(command, found.state if found else None, await programs.clock())
     async with temporal_errors(f"{action.kind} of {program_id!r}"):
         result = await programs.act(

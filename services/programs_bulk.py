@@ -85,7 +85,7 @@ class RosterRefused(Invalid):
         more = len(self.problems) - LISTED_PROBLEMS
         if more > 0:
             shown.append(say("row.more", {"count": more}, lang))
-        return ("；" if lang == "zh-CN" else "; ").join(str(line) for line in shown)
+        return (";" if lang == "zh-CN" else "; ").join(str(line) for line in shown)
 
     def said(self, lang: str) -> str:
         return say(self.key, {"rows": self.rows_text(lang)}, lang) or str(self)

@@ -80,6 +80,9 @@ FIELDS_ZH_CN: dict[str, str] = {
     "duration": "时长",
     "text": "文本",
     "(key)": "键名",
+    "event_type": "事件类型",
+    "since": "起始时间",
+    "until": "截止时间",
 }
 
 #: Our validators' English sentences (``ValueError`` in ``domain``) as patterns, with their
@@ -108,6 +111,12 @@ SENTENCES_ZH_CN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "时间必须带 UTC 偏移或时区,例如 {example}",
         ),
         (r"unknown IANA time zone (?P<value>.+)", "未知的 IANA 时区 {value}"),
+        (
+            r"unknown event type (?P<names>.+): types are named as in the log, e\.g\. "
+            r"ProgramPlanned",
+            "未知的事件类型 {names}:类型名与日志中的一致,例如 ProgramPlanned",
+        ),
+        (r"needs a time zone, e\.g\. (?P<example>\S+)", "需要时区,例如 {example}"),
         # a course's questions (``domain.reference``), before the general "must not repeat"
         (
             r"question (?P<question>'.*'): the answer key (?P<answer>'.*') is not one of its "

@@ -43,7 +43,7 @@ __all__ = [
 def problem(error: Mapping[str, Any], lang: str) -> str:
     """What is wrong with one field, from pydantic's ``type`` and ``ctx``."""
     english = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-    context = {name: _plain(name, value) for name, value in (error.get("ctx") or {}).items()}
+    context = {name: _plain(name, value, lang) for name, value in (error.get("ctx") or {}).items()}
     kind = str(error.get("type", ""))
     if lang != "zh-CN":
         return plain_problem({**error, "ctx": context, "msg": english})
@@ -76,22 +76,26 @@ def describe(errors: Iterable[Mapping[str, Any]], lang: str) -> str:
     of the whole input says only its problem (never "invalid input: input: ...")."""
     said = []
     for error in _meaningful(errors):
-        whole = not [part for part in error.get("loc", ()) if part not in SOURCES]
+        loc, what = tuple(error.get("loc", ())), ""
+        if len(loc) >= 2 and loc[-1] == "[key]":  # a mapping's key is wrong, not its value
+            loc, what = loc[:-2], f"{str(loc[-2])!r} "
+        whole = not [part for part in loc if part not in SOURCES]
         if whole:
-            said.append(problem(error, lang))
+            said.append(what + problem(error, lang))
         else:
             colon = ":" if lang == "zh-CN" else ": "
-            said.append(f"{field_name(error.get('loc', ()), lang)}{colon}{problem(error, lang)}")
+            said.append(f"{field_name(loc, lang)}{colon}{what}{problem(error, lang)}")
     return (";" if lang == "zh-CN" else "; ").join(said)
 
 
-def _plain(name: str, value: object) -> str:
+def _plain(name: str, value: object, lang: str) -> str:
     """A context value as text (pydantic puts the validator's ``ValueError`` itself there);
     the choices of ``expected`` joined in Chinese ("'a', 'b' or 'c'")."""
     if isinstance(value, float) and value.is_integer():  # a bound of 24, not 24.0
         return str(int(value))
     text = param_text(value)  # several values as "a, b", never "['a', 'b']"
-    return text.replace(" or ", " 或 ") if name.startswith("expected") else text
+    chinese = lang == "zh-CN" and name.startswith("expected")
+    return text.replace(" or ", " 或 ") if chinese else text
 
 
 def invalid_input(errors: Iterable[Mapping[str, Any]], lang: str) -> str:

@@ -38,6 +38,34 @@ YAML_PROBLEMS_ZH_CN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
+#: The parser's names for what it expected or found, in words; anything else (a quoted
+#: character such as ``']'``) is shown as PyYAML quotes it.
+YAML_TOKENS_ZH_CN: dict[str, str] = {
+    "the node content": "内容",
+    "<stream end>": "文档结尾",
+    "<stream start>": "文档开头",
+    "<document start>": "文档开始标记",
+    "<document end>": "文档结束标记",
+    "<block end>": "块的结尾",
+    "<block mapping start>": "键值块",
+    "<block sequence start>": "列表块",
+    "<block collection start>": "列表或键值块",
+    "<flow mapping start>": "“{”",
+    "<flow sequence start>": "“[”",
+    "<flow mapping end>": "“}”",
+    "<flow sequence end>": "“]”",
+    "<scalar>": "值",
+    "<alias>": "别名",
+    "<anchor>": "锚点",
+    "<tag>": "标签",
+    "<key>": "键",
+    "<value>": "值",
+    "<block entry>": "“-”列表项",
+    "<flow entry>": "“,”",
+    "a comment or a line break": "注释或换行",
+    "a directive": "指令",
+}
+
 #: Said for a problem the table does not know.
 UNKNOWN_ZH_CN = "此处无法解析"
 
@@ -47,8 +75,15 @@ def yaml_problem_in_chinese(english: str) -> str:
     for pattern, chinese in YAML_PROBLEMS_ZH_CN:
         found = pattern.fullmatch(english)
         if found:
-            words = {
-                name: value.replace(" or ", " 或 ") for name, value in found.groupdict().items()
-            }
+            words = {name: _tokens(value) for name, value in found.groupdict().items()}
             return chinese.format_map(words)
     return UNKNOWN_ZH_CN
+
+
+def _tokens(english: str) -> str:
+    """``'<stream end>'`` or ``',' or ']'`` in words."""
+    said = [
+        YAML_TOKENS_ZH_CN.get(token.strip("'"), YAML_TOKENS_ZH_CN.get(token, token))
+        for token in english.split(" or ")
+    ]
+    return " 或 ".join(said)

@@ -99,19 +99,19 @@ def test_a_refusal_answered_as_bad_input_is_said_once_in_chinese(
     """Issue 16: a rule's refusal the server answers with a 422 (a session in the past) read
     "输入无效:已拒绝: ...", two prefixes around one reason; it is bad input, said once."""
     import json
-    from email.message import Message
 
     import typer
 
     from trainops import language
     from trainops.api_client import Api, Response
+    from trainops.http_wire import Headers
 
     body = {
         "detail": "sessions s1 are in the past",
         "code": "program.sessions_in_past",
         "params": {"p0": "s1", "now": "2027-01-01 09:00 UTC"},
     }
-    answer = Response(422, "Unprocessable", Message(), json.dumps(body).encode())
+    answer = Response(422, "Unprocessable", Headers([]), json.dumps(body).encode())
     monkeypatch.setattr(language, "_chosen", ["zh-CN"])
     with pytest.raises(typer.Exit) as stopped:
         Api._answer(answer)

@@ -254,3 +254,20 @@ def test_money_reads_with_its_two_decimals() -> None:
     from trainops.program_cli import money
 
     assert (money("1200"), money(1200.5), money(None), money("")) == ("1200.00", "1200.50", "", "")
+
+
+def test_a_programs_status_in_any_table_is_said_in_words(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trial: `audit replay --as-of-position` in zh-CN showed `published` where every other
+    table says 已发布; a table says a status in the reader's words (JSON and CSV keep codes)."""
+    from rich.console import Console
+
+    from trainops import language, render
+
+    monkeypatch.setattr(render, "console", Console(width=100, force_terminal=False))
+    monkeypatch.setattr(language, "_chosen", ["zh-CN"])
+    rows = [{"program_id": "p1", "status": "published"}, {"program_id": "p2", "status": None}]
+    rows_table("programs", rows, ["program_id", "status"])
+    out = capsys.readouterr().out
+    assert "已发布" in out and "published" not in out, out

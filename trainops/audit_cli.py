@@ -187,7 +187,9 @@ def history(
         else:
             with output.open("x", encoding="utf-8", newline="") as out:
                 write(out)
-    errors.print(t("{count} events", count=counter.records), markup=False)
+    count = counter.records
+    said = t("1 event") if count == 1 else t("{count} events", count=count)
+    errors.print(said, markup=False)
 
 
 def _new_file(path: Path | None) -> None:
@@ -253,10 +255,13 @@ def verify(
 @audit_app.command("digest")
 def digest_command(
     output: Annotated[Path | None, typer.Option(help="Also save the digest to this file.")] = None,
+    as_json: AsJson = False,
 ) -> None:
     """Verify the log, then print its digest (position + hash) to keep outside the system.
 
-    Exits 1 if the log does not verify."""
+    The digest is printed as JSON, with or without --json (it is kept as a file and read by
+    `verify --digest`). Exits 1 if the log does not verify."""
+    del as_json  # taken as every command that answers takes it; the answer is JSON anyway
     _new_file(output)
     with api() as client:
         found = Digest.model_validate(client.get("/api/v1/audit/digest", exit_codes=CHECK_FAILED))
@@ -288,9 +293,13 @@ def seal(
         print_json(outcome)
         return
     if outcome["seq"] is None:
-        text = t(
-            "nothing to seal: fewer than {count} new events since the last seal",
-            count=min_new_events,
+        text = (
+            t("nothing to seal: no new events since the last seal")
+            if min_new_events == 1
+            else t(
+                "nothing to seal: fewer than {count} new events since the last seal",
+                count=min_new_events,
+            )
         )
         console.print(text, markup=False)
     else:
@@ -302,9 +311,14 @@ def seal(
         )
         console.print(text, markup=False)
     for name, seqs in outcome["witnessed"].items():
-        if name.startswith("directory "):  # the server's name of a directory witness
-            name = t("directory {name}", name=name.removeprefix("directory "))
-        text = t("witness {name}: {count} seal(s) handed over", name=name, count=len(seqs))
+        if name.startswith("directory "):  # the server's name of a directory witness (the
+            # folder's own name, never the server's path)
+            name = t("directory {name}", name=repr(name.removeprefix("directory ")))
+        text = (
+            t("witness {name}: {count} seal(s) handed over", name=name, count=len(seqs))
+            if seqs
+            else t("witness {name}: holds every seal already", name=name)
+        )
         console.print(text, markup=False)
 
 

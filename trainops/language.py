@@ -170,7 +170,10 @@ def refusal(code: str, params: Mapping[str, Any], english: str) -> str:
     template = ZH_CN.get(code)
     if template is None:
         return english
+    from domain.refusals import NOT_FOUND_CODES
+
     try:
-        return f"{t('refused:')} {template.format_map(in_chinese(params))}"
+        said = template.format_map(in_chinese(params))
     except (KeyError, ValueError, IndexError):
         return english
+    return said if code in NOT_FOUND_CODES else f"{t('refused:')} {said}"

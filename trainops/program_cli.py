@@ -418,8 +418,6 @@ def list_programs(
     with api() as client:
         rows = client.get("/api/v1/programs", specialist=specialist)
     columns = ["program_id", "title", "specialist", "status", "planned_date", "enrolled"]
-    if not as_json and output in (None, "table"):  # a status in words; JSON and CSV keep codes
-        rows = [{**row, "status": t(str(row.get("status", "")))} for row in rows]
     show_rows(t("programs"), rows, columns, output=output, as_json=as_json, fields=PROGRAM_FIELDS)
 
 

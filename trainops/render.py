@@ -231,8 +231,14 @@ def rows_table(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str
     for column in columns:
         table.add_column(Text(heading(column)), overflow="fold")
     for row in rows:
-        table.add_row(*(Text(_shown(row.get(column))) for column in columns))
+        table.add_row(*(Text(_row_cell(row, column)) for column in columns))
     print_fitting(table)
+
+
+def _row_cell(row: dict[str, Any], column: str) -> str:
+    """A row's cell as shown: a program's status in words (JSON and CSV keep its code)."""
+    value = row.get(column)
+    return t(value) if column == "status" and isinstance(value, str) else _shown(value)
 
 
 def _cell_text(cell: Any) -> str:

@@ -15,7 +15,7 @@ from services.actions import PlanBody
 from services.errors import Invalid
 
 SESSION_ROWS = 5
-SPLIT = re.compile(r"[\s,;，；]+")
+SPLIT = re.compile(r"[\s,;,;]+")
 
 
 def unwrap(annotation: Any) -> Any:

@@ -42,7 +42,7 @@ NO_OVERFLOW = "document.scrollingElement.scrollWidth <= window.innerWidth"
 #: Words a zh-CN page may show in Latin letters: names of things, not interface text.
 TERMS = frozenset(
     {"trainops", "KPI", "API", "YAML", "SLA", "UTC", "UTF", "SHA", "CSV", "JSON", "OpenAPI"}
-    | {"HTTP", "URL", "json", "openapi", "csv", "min"}
+    | {"HTTP", "URL", "json", "openapi", "csv", "min", "ROI", "Phillips"}
 ) | {w for kind in KINDS for w in kind.split("-")}  # the kinds of files, as the API names them
 
 #: The visible text of a page, one entry per text node, leaving out code, the editor's text,

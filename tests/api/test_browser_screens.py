@@ -352,11 +352,38 @@ async def test_the_configuration_editor_without_scripts(site: Site) -> None:
 
 async def test_a_long_unbroken_title_fits_a_phone(site: Site) -> None:
     """Issue 16: a 200-character title without a space overflowed My programs and the
-    program's heading at 390 px; it wraps anywhere instead."""
+    program's heading at 390 px, then (another trial) the approver's inbox, the trainee's
+    trainings and the exam's way back; it wraps anywhere instead, on every screen showing it.
+    The last test of the module: its programs appear on the screens above otherwise."""
+    world = site.world
     title = "Arbeitssicherheitsunterweisungsnachweisfortschreibung" * 3 + "X" * 41  # 200
-    body = await plan_body(site.world.h, "scr-long-title", title=title)
-    async with site.world.client("spec.li") as li:
+    body = await plan_body(world.h, "scr-long-title", title=title)
+    async with world.client("spec.li") as li:
         assert (await li.post("/api/v1/programs", json=body)).status_code == 201
-    for path in ("/programs", "/programs/scr-long-title"):
-        async with site.page("spec.li", "en", "phone") as page:
-            await open_screen(page, path, lang="en", user_text=site.user_text | {title})
+    pending = await plan_body(world.h, "scr-long-pending", title=title)
+    async with world.client("spec.li") as li:
+        assert (await li.post("/api/v1/programs", json=pending)).status_code == 201
+        assert (await li.post("/api/v1/programs/scr-long-pending/submit", json={})).is_success
+    async with world.client("mgr.wang") as wang:
+        tasks = (await wang.get("/api/v1/inbox")).json()
+    (task,) = [t["task_id"] for t in tasks if t["program_id"] == "scr-long-pending"]
+    record_reference(
+        world.h.db.store,
+        ProgramResourcesAssigned(program_id="scr-long-eval", course_id=COURSE.course_id),
+    )
+    await run(world, "scr-long-eval", "evaluating", title=title, evaluation_window_days=90)
+    screens = [
+        ("spec.li", "/programs"),
+        ("spec.li", "/programs/scr-long-title"),
+        ("mgr.wang", "/inbox"),
+        ("mgr.wang", f"/tasks/{task}"),
+        ("emp.1", "/my/trainings"),
+        ("emp.1", "/my/trainings/scr-long-eval"),
+        ("emp.1", "/my/trainings/scr-long-eval/survey"),
+        ("emp.1", "/my/trainings/scr-long-eval/exam"),
+    ]
+    ids = {"scr-long-title", "scr-long-pending", "scr-long-eval"}
+    for lang in LANGS:
+        for person, path in screens:
+            async with site.page(person, lang, "phone") as page:
+                await open_screen(page, path, lang=lang, user_text=site.user_text | {title} | ids)

@@ -95,7 +95,7 @@ def test_temporal_out_of_reach_is_said_in_the_readers_language() -> None:
     assert english["detail"] == (
         "cannot reach Temporal at temporal:7233; nothing was changed, try again shortly"
     )
-    assert chinese["detail"] == "无法连接 temporal:7233 上的 Temporal;未做任何更改，请稍后重试"
+    assert chinese["detail"] == "无法连接 temporal:7233 上的 Temporal;未做任何更改,请稍后重试"
     assert chinese["code"] == english["code"] == "error.temporal_unreachable"
 
 
@@ -121,3 +121,23 @@ def test_the_workflows_invalid_input_is_said_with_one_prefix() -> None:
     assert english.status_code == chinese.status_code == 422
     assert english.json()["detail"] == "invalid input: note: too long"
     assert chinese.json()["detail"] == "输入无效:note: too long"
+
+
+async def test_a_wrong_name_of_a_score_is_said_as_the_name_not_a_path(world: World) -> None:
+    """A trial: `program survey --score bogus=50` said "scores.bogus.[key]: Input should be
+    'overall', …" ("分数的 bogus的 [key]" in zh-CN); the name given is what is wrong."""
+    from tests.api.conftest import run
+
+    await run(world, "key-1", "evaluating")
+    before = world.head()
+    body = {"scores": {"overall": 80, "bogus": 50}}
+    async with world.client("emp.1") as emp:
+        english = await emp.post("/api/v1/programs/key-1/survey", json=body)
+        chinese = await emp.post("/api/v1/programs/key-1/survey", json=body, headers=ZH)
+    assert english.status_code == chinese.status_code == 422, english.text
+    assert english.json()["detail"].startswith(
+        "invalid input: scores: 'bogus' must be one of 'overall', 'content'"
+    ), english.text
+    assert chinese.json()["detail"].startswith("输入无效:分数:'bogus' 应为以下之一:"), chinese.text
+    assert "[key]" not in english.json()["detail"] + chinese.json()["detail"]
+    assert world.head() == before

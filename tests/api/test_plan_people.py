@@ -104,7 +104,21 @@ async def test_a_session_or_task_the_program_does_not_have_is_not_found(world: W
         task = await wang.post("/api/v1/programs/missing-1/approve", json={"task_id": "nope"})
         assert task.status_code == 404, task.text
         assert task.json()["code"] == "task.not_open"
-        assert (await wang.post("/api/v1/programs/missing-1/approve", json={})).status_code == 200
+        # not found, not refused: said without "refused:", in either language
+        assert task.json()["detail"] == "no open approval task 'nope' on this program"
+        zh = await wang.post(
+            "/api/v1/programs/missing-1/approve",
+            json={"task_id": "nope"},
+            headers={"Accept-Language": "zh-CN"},
+        )
+        assert zh.json()["detail"] == "此项目上没有待处理的审批任务 'nope'", zh.text
+        assert world.head() == before
+        # the start of its id, as the timeline shows it (eight characters), names the task
+        (open_task,) = [t["task_id"] for t in (await wang.get("/api/v1/inbox")).json()]
+        short = await wang.post(
+            "/api/v1/programs/missing-1/approve", json={"task_id": open_task[:8]}
+        )
+        assert short.status_code == 200, short.text
         assert (await li.post("/api/v1/programs/missing-1/publish")).status_code == 200
         before = world.head()
         session = await li.post(

@@ -59,4 +59,4 @@ async def test_an_action_while_temporal_is_away_is_a_503_in_the_readers_language
     assert english.json()["detail"].endswith("; nothing was changed, try again shortly")
     assert chinese.status_code == 503
     assert chinese.json()["detail"].startswith("无法连接")
-    assert chinese.json()["detail"].endswith("未做任何更改，请稍后重试")
+    assert chinese.json()["detail"].endswith("未做任何更改,请稍后重试")

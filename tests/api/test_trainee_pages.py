@@ -197,7 +197,7 @@ async def test_survey_and_online_exam_through_the_pages(world: World) -> None:
                 headers={"Accept-Language": "zh-CN"},
             )
             assert partial.status_code == 422, partial.text
-            assert partial.json()["detail"].endswith("（未回答：q2）")
+            assert partial.json()["detail"].endswith("(未回答:q2)")
         assert world.head() == before
 
         answered = await emp.post(

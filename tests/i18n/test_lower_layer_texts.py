@@ -239,7 +239,9 @@ def test_a_configuration_value_problem_is_said_plainly_in_english() -> None:
     """pydantic's "Field required" and "Input should be a valid decimal" are said as a person
     reads them, in the file check and in the service layer's answer alike."""
     missing = _refusal("approval:\n  name: x\n  steps:\n    - id: a\n      quorum: 1\n")
-    assert str(missing).endswith("(approval.steps.0.name): is required"), str(missing)
+    # the step lacks its name and its approvers: the first said, the other counted
+    said = "(approval.steps.0.name): is required; and 1 more problem(s) after it"
+    assert str(missing).endswith(said), str(missing)
     from domain.plain_problems import plain_problem
 
     decimal = {"type": "decimal_parsing", "msg": "Input should be a valid decimal", "ctx": {}}
@@ -248,3 +250,23 @@ def test_a_configuration_value_problem_is_said_plainly_in_english() -> None:
     assert plain_problem(places) == "must have at most 2 decimal(s)"
     unknown = {"type": "something_new", "msg": "pydantic's own words", "ctx": {}}
     assert plain_problem(unknown) == "pydantic's own words"
+
+
+def test_a_configuration_says_its_first_problem_by_line_and_counts_the_rest() -> None:
+    """A trial: problems on lines 11, 12 and 14 were reported as line 14 alone, in pydantic's
+    words ("Extra inputs are not permitted")."""
+    document = (
+        "approval:\n  name: x\n  steps:\n    - id: a\n      name: A\n"
+        "      approvers: {plan_approvers: true}\n      colour: blue\n"
+        "      sla_working_days: -3\n"
+    )
+    found = _refusal(document)
+    assert found.line == 7, str(found)
+    assert str(found).endswith(
+        "line 7 (approval.steps.0.colour): is not a known field (a typo?); "
+        "and 1 more problem(s) after it"
+    ), str(found)
+    chinese = error_texts.say(found.key, found.params, "zh-CN")
+    assert chinese is not None and chinese.endswith(
+        "第 7 行(approval.steps.0.colour):不认识的设置项(拼写错误?);其后还有 1 个问题"
+    ), chinese

@@ -50,7 +50,7 @@ def test_a_roster_is_refused_whole_with_every_offending_row() -> None:
     in_chinese = [p.said("zh-CN") for p in refused.value.problems]
     assert in_chinese == ["不是员工编号", "与第 2 行重复", "与第 4 行重复"]
     assert refused.value.said("zh-CN").startswith("名单被拒绝")
-    assert "第 3 行 'not an id'：不是员工编号" in refused.value.said("zh-CN")
+    assert "第 3 行 'not an id':不是员工编号" in refused.value.said("zh-CN")
 
 
 @dataclass
