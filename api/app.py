@@ -160,8 +160,8 @@ def create_app(
     if services.setup_code is not None:
         log.warning(
             "no admin yet: create the first one at /setup or with `trainops setup`, "
-            "with the one-time setup code printed by `trainops up` (or read it from "
-            "the app's state); it expires in an hour"
+            "with the one-time setup code the server prints when it starts (`trainops up` "
+            "on its terminal, the API process in its log); it expires in an hour"
         )
 
     @asynccontextmanager

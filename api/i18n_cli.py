@@ -444,6 +444,7 @@ CLI_ZH_CN: dict[str, str] = {
     "step": "步骤",
     "step_name": "步骤名称",
     "subject": "主题",
+    "body": "内容",
     "summary": "摘要",
     "table": "表",
     "task_id": "任务编号",

@@ -108,6 +108,17 @@ def compose(kind: str, **params: object) -> tuple[str, str]:
 ZH_CN_SEPARATOR = "\n\n"
 
 
+def body_in(body: str, lang: str) -> str:
+    """The body of a composed notice in ``lang`` alone: the English part, or the Chinese one
+    when it is asked for and ``body`` holds it; a body not composed here as it is."""
+    if ZH_CN_SEPARATOR not in body:
+        return body
+    english, chinese = body.split(ZH_CN_SEPARATOR, 1)
+    if lang != "zh-CN":
+        return english
+    return chinese.split("\n", 1)[1].strip() if "\n" in chinese else english
+
+
 def subject_in(subject: str, body: str, lang: str) -> str:
     """The subject of a composed notice in ``lang``: the English ``subject`` unless Simplified
     Chinese is asked for and ``body`` holds it (the line after the English body)."""

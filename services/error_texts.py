@@ -53,8 +53,8 @@ EN: dict[str, str] = {
     ),
     "error.unknown_trainees": (
         "not a recorded employee or a trainee's account: {usernames}; nothing was recorded: "
-        "record them as employees (trainops data load employees) or create their accounts with "
-        "the trainee role (trainops users create NAME --role trainee)"
+        "an admin records them as employees (`trainops data load employees`) or creates their "
+        "accounts with the trainee role (`trainops users create NAME --role trainee`)"
     ),
     "error.cannot_open_database": (
         "cannot open the trainops database at {where} ({reason}): check TRAINOPS_DATABASE_URL, "
@@ -299,9 +299,9 @@ ZH_CN: dict[str, str] = {
         "题目 {question}:{answer!r} 不是它的选项之一({choices});考试只能参加一次,因此未提交"
     ),
     "error.unknown_trainees": (
-        "既不是已登记的员工,也不是具有学员角色的账号:{usernames};未记录任何内容:请先登记员工"
-        "(trainops data load employees),或创建具有学员角色的账号(trainops users create NAME "
-        "--role trainee)"
+        "既不是已登记的员工,也不是具有学员角色的账号:{usernames};未记录任何内容:请管理员先登记"
+        "员工(`trainops data load employees`),或创建具有学员角色的账号(`trainops users create "
+        "NAME --role trainee`)"
     ),
     "error.cannot_open_database": (
         "无法打开 {where} 处的 trainops 数据库({reason}):请检查 TRAINOPS_DATABASE_URL,"

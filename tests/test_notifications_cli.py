@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -80,3 +81,23 @@ def test_the_inbox_as_csv_has_the_same_header_empty_or_not(
         assert answer.exit_code == 0, answer.output
         headers.append(answer.output.splitlines()[0])
     assert headers == [",".join(TASK_FIELDS)] * 2
+
+
+def test_the_table_shows_each_notices_text_in_the_readers_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A trial: an approver's reason was only in `--json`; the table shows the notice's text,
+    in the reader's language (the stored body holds both)."""
+    from domain.notices import compose
+
+    subject, body = compose("changes_requested", title="Safety", approver="wang", reason="a quiz")
+    rows = [{**ROWS[0], "subject": subject, "body": body}]
+    monkeypatch.setattr("trainops.program_cli.api", _api)
+    monkeypatch.setattr(sys.modules[__name__], "ROWS", rows)
+    monkeypatch.setenv("COLUMNS", "200")
+    for lang, other in (("en", "要求修改"), ("zh-CN", "asks for changes")):
+        monkeypatch.setenv("TRAINOPS_LANG", lang)
+        table = CliRunner().invoke(app, ["notifications"])
+        assert table.exit_code == 0, table.output
+        assert "a quiz" in table.output, table.output
+        assert other not in table.output, table.output

@@ -271,3 +271,42 @@ def test_a_programs_status_in_any_table_is_said_in_words(
     rows_table("programs", rows, ["program_id", "status"])
     out = capsys.readouterr().out
     assert "已发布" in out and "published" not in out, out
+
+
+def test_a_column_the_server_keeps_from_the_reader_is_left_out(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trial: a trainee's `program show` had empty enrolled/attended/on_time cells (the API
+    does not send them to a trainee); a column no row carries is left out, a missing value in
+    one row of several stays a blank cell."""
+    from rich.console import Console
+
+    from trainops import render
+
+    monkeypatch.setattr(render, "console", Console(width=100, force_terminal=False))
+    columns = ["specialist", "planned_date", "session_count", "enrolled", "attended", "on_time"]
+    rows_table("p1", [{"specialist": "li", "planned_date": "2027-01-15"}], columns)
+    out = capsys.readouterr().out
+    assert "Specialist" in out or "specialist" in out.lower(), out
+    assert "attended" not in out.lower() and "enrolled" not in out.lower(), out
+    rows_table("two", [{"a": 1, "b": 2}, {"a": 3}], ["a", "b"])
+    both = capsys.readouterr().out
+    assert " B " in both.upper(), both
+
+
+def test_a_narrow_terminals_blocks_drop_a_tables_indent_and_empty_lines(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trial at 50 columns: "KPI:   ↳ instructor" kept the table's indent of a detail row,
+    and a row without an interval printed "95% interval: " with nothing after it."""
+    from rich.console import Console
+
+    from trainops import render
+
+    monkeypatch.setattr(render, "console", Console(width=30, force_terminal=False))
+    rows = [{"kpi": "  ↳ instructor", "value": "85.0", "interval": "", "sample": "n=2 of 2 people"}]
+    rows_table("KPIs", rows, ["kpi", "value", "interval", "sample"])
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.endswith(": instructor") for line in lines), lines
+    assert "↳" not in "".join(lines)
+    assert not [line for line in lines if line.rstrip().endswith(":")], lines

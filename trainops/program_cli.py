@@ -14,8 +14,9 @@ import typer
 
 from domain.listings import NOTIFICATION_FIELDS, PROGRAM_FIELDS, TASK_FIELDS
 from domain.money import in_cents
+from domain.notices import body_in
 from trainops.api_client import api
-from trainops.language import event, name, t
+from trainops.language import event, language, name, t
 from trainops.lazy import command_group
 from trainops.program_files import FileOption, attendance_from_file, enrol_from_file
 from trainops.program_requests import (
@@ -451,13 +452,17 @@ def notifications(
     """Notifications in the outbox, newest first."""
     with api() as client:
         rows = client.get("/api/v1/notifications", recipient=recipient)
-    columns = ["id", "created_at", "recipient", "subject"]
+    columns = ["id", "created_at", "recipient", "subject", "body"]
     show_rows(
         t("notifications"),
         rows,
         columns,
         output=output,
         as_json=as_json,
-        cells=lambda row: {**row, "created_at": when(row.get("created_at"))},  # labelled UTC
+        cells=lambda row: {  # the time labelled UTC; the text (a decision's reason) in yours
+            **row,
+            "created_at": when(row.get("created_at")),
+            "body": body_in(str(row.get("body") or ""), language()),
+        },
         fields=NOTIFICATION_FIELDS,
     )

@@ -227,6 +227,9 @@ def rows_table(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str
     from rich.table import Table
     from rich.text import Text
 
+    # a column no row carries is one the server keeps from this reader (a trainee is not told
+    # who else attended): left out, not shown as a column of blanks
+    columns = [c for c in columns if any(c in row for row in rows)] or list(columns)
     table = Table(title=Text(title))
     for column in columns:
         table.add_column(Text(heading(column)), overflow="fold")
@@ -296,7 +299,10 @@ def print_fitting(table: Table) -> None:
         if number:
             console.print()
         for column, cell in zip(table.columns, row, strict=True):
-            value = cell if isinstance(cell, Text) else Text(str(cell).strip())
+            value = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+            value.plain = value.plain.strip().removeprefix("↳").lstrip()  # a table's indent
+            if not value.plain:  # nothing to say (no interval): no "heading:" line alone
+                continue
             _print_whole_words(
                 Text.assemble(Text(_cell_text(column.header), style="bold"), ": ", value)
             )

@@ -105,7 +105,8 @@ async def decide_task(
     require_role(principal, "approver", doing="deciding on approval tasks")
     form = await request.form()
     decision = str(form.get("decision", ""))
-    comment = str(form.get("comment", "")).strip()
+    typed_comment = str(form.get("comment", ""))
+    comment = typed_comment.strip()
     task = _task(services, principal, task_id)
     if task is None:
         raise NotFound("error.task_not_in_inbox", task_id=task_id)
@@ -115,7 +116,9 @@ async def decide_task(
         raise Invalid("error.choose_decision")
     offered = {
         "comment": comment,
-        "reason": comment,
+        # spaces alone are sent as typed: the service says "the reason is blank", as to the
+        # command line, not the shorter "at least 1 character" of an empty one
+        "reason": comment or typed_comment,
         "to": str(form.get("to", "")).strip(),
         "task_id": task_id,
     }

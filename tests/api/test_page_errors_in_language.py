@@ -79,6 +79,8 @@ async def test_what_was_typed_stays_in_the_form_after_a_refusal(world: World) ->
         blank = {"csrf_token": token, "decision": "reject", "comment": "   "}
         again = await page.post(f"/tasks/{task['task_id']}", data=blank)
         assert again.status_code == 422 and 'value="ghost"' not in again.text
+        # as the command line says it (a trial: the page said "at least 1 character")
+        assert "the reason is blank: write it in words" in again.text, again.text
     async with world.client() as client:
         token = csrf_of((await client.get("/login")).text)
         wrong = await client.post(
