@@ -267,7 +267,10 @@ def test_a_programs_status_in_any_table_is_said_in_words(
 
     monkeypatch.setattr(render, "console", Console(width=100, force_terminal=False))
     monkeypatch.setattr(language, "_chosen", ["zh-CN"])
-    rows = [{"program_id": "p1", "status": "published"}, {"program_id": "p2", "status": None}]
+    rows: list[dict[str, Any]] = [
+        {"program_id": "p1", "status": "published"},
+        {"program_id": "p2", "status": None},
+    ]
     rows_table("programs", rows, ["program_id", "status"])
     out = capsys.readouterr().out
     assert "已发布" in out and "published" not in out, out
