@@ -97,6 +97,7 @@ def test_a_counted_body_and_the_request_as_sent(serve: list[Scripted]) -> None:
     assert lines[0] == b"POST /api/v1/x?y=1 HTTP/1.1"
     assert f"Host: 127.0.0.1:{serve[0].port}".encode() in lines
     assert b"Authorization: Bearer t" in lines and b"Connection: close" in lines
+    assert b"Accept-Encoding: identity" in lines
     assert b"Content-Length: 7" in lines and sent_body == b'{"b":2}'
 
 

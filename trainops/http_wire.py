@@ -181,6 +181,7 @@ class Connection:
         sent = {"Host": host if self._port == self._default_port else f"{host}:{self._port}"}
         sent.update(headers)
         sent["Connection"] = "close"
+        sent["Accept-Encoding"] = "identity"  # a proxy in between must not compress the answer
         if isinstance(body, bytes):
             sent["Content-Length"] = str(len(body))
         elif body is None and method in ("POST", "PUT", "PATCH"):
