@@ -63,6 +63,18 @@ def active_with_role(engine: Engine, usernames: Iterable[str], role: str) -> set
         return set(conn.execute(query).scalars())
 
 
+def holding_role(engine: Engine, role: str) -> tuple[str, ...]:
+    """Every active user holding ``role``, by name."""
+    query = (
+        select(users.c.username)
+        .join(user_roles, user_roles.c.username == users.c.username)
+        .where(users.c.active.is_(True), user_roles.c.role == role)
+        .order_by(users.c.username)
+    )
+    with engine.connect().execution_options(**READ_ONLY) as conn:
+        return tuple(conn.execute(query).scalars())
+
+
 def _no_look_alike(conn: Connection, username: str) -> None:
     """A new username that differs from an existing one only in case (``Alice`` beside
     ``alice``) is refused: approvers, trainees and tokens are named by username, and two that

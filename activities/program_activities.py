@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
+from accounts.users import holding_role
 from activities.admin_config import AdminConfig
 from activities.channels import DeliveryFailed
 from activities.config_versions import ConfigProvider, provider
@@ -165,6 +166,11 @@ class ProgramActivities:
     def resolve_approval_route(self, facts: ProgramFacts) -> ApprovalRoute:
         try:
             route = self.config.approval.resolve(facts)
+            if not route.admins:  # a policy naming none (the built-in one): the admins there
+                # are now, so a task whose approver left can still be handed on
+                route = route.model_copy(
+                    update={"admins": holding_role(self.store.engine, "admin")}
+                )
             short = unstaffable_step(route, facts.specialist)
             if short is not None:  # it would wait for ever: refused now, nothing recorded
                 step, eligible = short

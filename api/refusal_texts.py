@@ -32,7 +32,8 @@ ZH_CN: dict[str, str] = {
     "task.delegate_to_oneself": "任务不能委托给自己",
     "task.resolve_not_delegated": "任务 {task_id} 没有委托给 {actor!r}",
     "task.reassign_not_admin": (
-        "只有审批策略的管理员(配置中的 approval.admins)可以改派任务,{actor!r} 不是"
+        "只有项目审批路线中指定的管理员({admins}:提交时审批策略的 approval.admins)可以改派"
+        "其任务,{actor!r} 不是;路线中没有管理员时,请培训专员撤回项目后重新提交"
     ),
     "task.reassign_same_person": "任务 {task_id} 已分配给 {to!r}",
     "facts.trainee_reports_score": (

@@ -246,7 +246,8 @@ def decide_task(
         case c.ReassignTask():
             assert state.route is not None
             if actor not in state.route.admins:
-                raise refused("task.reassign_not_admin", actor=actor)
+                admins = ", ".join(state.route.admins) or "—"
+                raise refused("task.reassign_not_admin", actor=actor, admins=admins)
             task = _pick(state, command.task_id, lambda t: False, actor)
             if command.to == task.assignee:
                 raise refused("task.reassign_same_person", task_id=task.task_id, to=command.to)

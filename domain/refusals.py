@@ -59,8 +59,9 @@ REFUSALS: dict[str, str] = {
     "task.delegate_to_oneself": "a task cannot be delegated to oneself",
     "task.resolve_not_delegated": "task {task_id} is not delegated to {actor!r}",
     "task.reassign_not_admin": (
-        "only an admin of the approval policy (approval.admins in the configuration) may "
-        "reassign, not {actor!r}"
+        "only an admin named by the program's approval route ({admins}: the approval.admins of "
+        "the policy in force when it was submitted) may reassign its tasks, not {actor!r}; "
+        "with none named there, the specialist withdraws the program and submits it again"
     ),
     "task.reassign_same_person": "task {task_id} is already assigned to {to!r}",
     "facts.trainee_reports_score": (

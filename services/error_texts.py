@@ -41,6 +41,11 @@ EN: dict[str, str] = {
         "task {task_id} of program {program_id} was {username}'s and now waits on no one: "
         "trainops program reassign {program_id} --task {task_id} --to APPROVER"
     ),
+    "error.task_left_waiting_no_admin": (
+        "task {task_id} of program {program_id} was {username}'s and now waits on no one, and "
+        "the program's approval route names no admin who could reassign it: give {username} "
+        "the approver role back, or the specialist withdraws the program and submits it again"
+    ),
     "error.time_skipped": (
         "{when} does not exist in {zone}: the clocks skip it that day; choose another time"
     ),
@@ -265,6 +270,10 @@ ZH_CN: dict[str, str] = {
     "error.task_left_waiting": (
         "项目 {program_id} 的任务 {task_id} 原属 {username},现在无人处理:"
         "trainops program reassign {program_id} --task {task_id} --to APPROVER"
+    ),
+    "error.task_left_waiting_no_admin": (
+        "项目 {program_id} 的任务 {task_id} 原属 {username},现在无人处理,且项目的审批路线中"
+        "没有可以改派它的管理员:请恢复 {username} 的审批人角色,或由培训专员撤回项目后重新提交"
     ),
     "error.time_skipped": "{zone} 没有 {when} 这个时刻:当天时钟跳过了它(夏令时),请另选时间",
     "error.exam_unanswered": "请先回答所有题目再提交:考试只能参加一次(未回答:{questions})",

@@ -38,13 +38,21 @@ def left_tasks(engine: Engine, username: str, lang: str) -> list[str]:
     """The open approval tasks that only ``username`` can decide (assigned or delegated to
     them, not offered to a group), said as warnings once they may no longer decide them: each
     waits on no one until it is reassigned."""
-    from projections.queries import approver_inbox
+    from projections.queries import approver_inbox, program_read
     from services.error_texts import say
+
+    def key(program_id: str) -> str:
+        """Reassigning needs an admin the program's route names (its policy's when it was
+        submitted): without one, the command would only be refused."""
+        found = program_read(engine, program_id)
+        route = (found.state.get("route") or {}) if found is not None else {}
+        admins = route.get("admins") if isinstance(route, dict) else None
+        return "error.task_left_waiting" if admins else "error.task_left_waiting_no_admin"
 
     mine = [row for row in approver_inbox(engine, username) if row["relation"] != "candidate"]
     return [
         say(
-            "error.task_left_waiting",
+            key(row["program_id"]),
             {"username": username, "task_id": row["task_id"], "program_id": row["program_id"]},
             lang,
         )

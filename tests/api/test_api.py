@@ -397,6 +397,45 @@ async def test_taking_the_approver_role_away_names_the_tasks_left_waiting(world:
     assert unrelated.json()["warnings"] == []  # chen holds no task
 
 
+async def test_a_policy_naming_no_admins_takes_the_admins_there_are(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trial: under a policy naming no admins (the built-in one) a task whose approver left
+    could be handed on by no one, and the warning gave a `reassign` that could only be refused.
+    Such a route now names the active admins at its submission; one recorded without any (as
+    before) has its warning say the way out, and the refusal too."""
+    plain = (
+        "approval:\n  name: plain\n  steps:\n    - id: a\n      name: A\n"
+        "      approvers: {plan_approvers: true}\n"
+    )
+    async with world.client("adm.qian") as admin:
+        saved = await admin.put(
+            "/api/v1/config", json={"document": plain, "expected_version": 0, "comment": "x"}
+        )
+        assert saved.status_code == 200, saved.text
+    async with world.client("spec.li") as li:
+        for program in ("left-2", "left-3"):
+            if program == "left-3":  # as a route recorded before admins were taken up
+                monkeypatch.setattr("activities.program_activities.holding_role", lambda *_: ())
+            await li.post("/api/v1/programs", json=await plan_body(world.h, program))
+            assert (await li.post(f"/api/v1/programs/{program}/submit")).status_code == 200
+    tasks = {t["program_id"]: t["task_id"] for t in world.inbox("mgr.wang")}
+    async with world.client("adm.qian") as admin:
+        changed = await admin.patch("/api/v1/users/mgr.wang", json={"roles": ["auditor"]})
+        said = {w.split(" of program ")[1].split(" ")[0]: w for w in changed.json()["warnings"]}
+        assert f"trainops program reassign left-2 --task {tasks['left-2']}" in said["left-2"]
+        assert "names no admin who could reassign it" in said["left-3"], said
+        handed = await admin.post(
+            "/api/v1/programs/left-2/reassign", json={"task_id": tasks["left-2"], "to": "mgr.chen"}
+        )
+        refused = await admin.post(
+            "/api/v1/programs/left-3/reassign", json={"task_id": tasks["left-3"], "to": "mgr.chen"}
+        )
+    assert handed.status_code == 200, handed.text
+    assert refused.status_code == 403, refused.text
+    assert "with none named there, the specialist withdraws" in refused.json()["detail"]
+
+
 async def test_an_action_reads_the_programs_row_once(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:

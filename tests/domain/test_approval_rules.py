@@ -189,8 +189,14 @@ def test_delegation_returns_to_the_owner() -> None:
 def test_reassign_is_for_admins() -> None:
     state = submitted()
     task_id = next(iter(state.tasks))
-    with pytest.raises(DomainError, match="only an admin"):
+    with pytest.raises(DomainError, match="only an admin") as refused:
         decide(state, c.ReassignTask(actor="mgr", task_id=task_id, to="x"), NOW, ids())
+    # says who may: the admins the program's route names (its policy's when it was submitted)
+    assert refused.value.params["admins"] == "admin", refused.value.params
+    assert state.route is not None
+    no_admins = state.model_copy(update={"route": state.route.model_copy(update={"admins": ()})})
+    with pytest.raises(DomainError, match="with none named there, the specialist withdraws"):
+        decide(no_admins, c.ReassignTask(actor="admin", task_id=task_id, to="x"), NOW, ids())
     state = run(state, c.ReassignTask(actor="admin", task_id=task_id, to="x"))
     assert state.tasks[task_id].assignee == "x"
 
