@@ -235,6 +235,44 @@ def _line_of(node: Any, location: tuple[int | str, ...]) -> int | None:
     return line
 
 
+#: What closes each bracket or quote that YAML's flow style opens.
+CLOSERS = {"[": "]", "{": "}", '"': '"', "'": "'"}
+
+
+def _unclosed(text: str) -> tuple[int, int, str] | None:
+    """The innermost bracket or quote still open at the end of ``text`` (line, column, the
+    character), reading as YAML does: quotes hold anything (``''`` is a quote inside single
+    ones, ``\\`` escapes inside double ones), ``#`` after a space starts a comment, and a
+    quote counts only where a value can start."""
+    stack: list[tuple[int, int, str]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        index = 0
+        while index < len(line):
+            char = line[index]
+            quoted = stack[-1][2] if stack and stack[-1][2] in "\"'" else None
+            if quoted == '"' and char == "\\":
+                index += 2
+                continue
+            if quoted is not None:
+                if char == quoted and line[index : index + 2] != "''":
+                    stack.pop()
+                elif char == quoted:
+                    index += 1  # '' inside single quotes
+                index += 1
+                continue
+            before = line[:index].rstrip()
+            if char == "#" and (index == 0 or line[index - 1] in " \t"):
+                break
+            if char in "[{":
+                stack.append((number, index + 1, char))
+            elif char in "]}" and stack and CLOSERS[stack[-1][2]] == char:
+                stack.pop()
+            elif char in "\"'" and (not before or before[-1] in ":-[{,?"):
+                stack.append((number, index + 1, char))
+            index += 1
+    return stack[-1] if stack else None
+
+
 def _unreadable(exc: yaml.YAMLError, text: str, source: str) -> ConfigFileError:
     """Why YAML could not read ``text``: a character it refuses (a NUL byte says the file is
     not text), an alias, or the parser's own words, with the line where known."""
@@ -249,9 +287,38 @@ def _unreadable(exc: yaml.YAMLError, text: str, source: str) -> ConfigFileError:
     mark = getattr(exc, "problem_mark", None)
     if mark is None:
         return ConfigFileError("config.not_yaml", source=source, detail=" ".join(str(exc).split()))
-    line = mark.line + 1
+    line = min(mark.line + 1, max(1, len(text.splitlines())))  # never past the last line
     if isinstance(exc, _AliasRefused):
         return ConfigFileError("config.alias", source=source, line=line)
+    opened = _unclosed(text) if mark.index >= len(text.rstrip()) else None
+    if opened is not None:  # the parser reached the end looking for a closing bracket/quote
+        at_line, column, opener = opened
+        return ConfigFileError(
+            "config.not_closed_at",
+            source=source,
+            line=at_line,
+            column=column,
+            opener=opener,
+            closer=CLOSERS[opener],
+        )
+    started = getattr(exc, "context_mark", None)
+    context = str(getattr(exc, "context", "") or "")
+    if (
+        context in ("while parsing a flow sequence", "while parsing a flow mapping")
+        and started is not None
+        and started.line < mark.line
+        and text[started.index : started.index + 1] in ("[", "{")
+    ):  # a bracket left open runs into the next lines: where it opened is what to fix
+        opener = text[started.index]
+        return ConfigFileError(
+            "config.not_closed_before",
+            source=source,
+            line=started.line + 1,
+            column=started.column + 1,
+            opener=opener,
+            closer=CLOSERS[opener],
+            later=line,
+        )
     # PyYAML's five lines (context, problem, the document drawn under carets) as one: the
     # problem and where it is; the edges say it in the reader's language from ``problem``.
     problem = " ".join(str(getattr(exc, "problem", None) or "cannot be parsed here").split())

@@ -18,6 +18,14 @@ CONFIG_EN: dict[str, str] = {
         "remove it (a configuration is plain UTF-8 text)"
     ),
     "config.not_yaml_at": "{source}, line {line}, column {column}: not valid YAML ({problem})",
+    "config.not_closed_before": (
+        "{source}, line {line}, column {column}: not valid YAML: this {opener} is not closed "
+        "before line {later} (a {closer} is missing)"
+    ),
+    "config.not_closed_at": (
+        "{source}, line {line}, column {column}: not valid YAML: this {opener} is never closed "
+        "(the document ends before its {closer})"
+    ),
     "config.not_yaml": "{source}: not valid YAML ({detail})",
     "config.alias": "{source}, line {line}: aliases (*name) are not allowed in the configuration",
     "config.bad_value": "{source}: a value cannot be read ({detail})",

@@ -89,8 +89,7 @@ OBSTACLES: dict[str, str] = {
     "program page": "the pool's pre-ping at check-out (a third round trip) and the rows made "
     "dicts, against two bare psycopg queries of under a millisecond",
     "verify": "SHA-256 over two canonical JSON encodings recomputed per event",
-    "cli": "typer+click (~28 ms) imported before trainops runs; rich 30 ms when a table is "
-    "drawn",
+    "cli": "typer+click (~28 ms) imported before trainops runs; rich 30 ms when a table is drawn",
     "demo": "326 workflow updates one after another, ~20 ms each on the time-skipping server, "
     "plus ~2 s starting the test server and worker",
     "open programs": "opening costs ~85 ms of worker CPU a program (sandboxed workflow code); "

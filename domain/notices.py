@@ -108,6 +108,15 @@ def compose(kind: str, **params: object) -> tuple[str, str]:
 ZH_CN_SEPARATOR = "\n\n"
 
 
+def with_program(body: str, program_id: str) -> str:
+    """A composed body that also names its program, in each of its languages ("Program X."
+    after the English, "项目 X。" after the Chinese); a body not composed here gets one line."""
+    if ZH_CN_SEPARATOR not in body:
+        return f"{body}\nProgram {program_id}."
+    english, chinese = body.split(ZH_CN_SEPARATOR, 1)
+    return f"{english}\nProgram {program_id}.{ZH_CN_SEPARATOR}{chinese}\n项目 {program_id}。"
+
+
 def body_in(body: str, lang: str) -> str:
     """The body of a composed notice in ``lang`` alone: the English part, or the Chinese one
     when it is asked for and ``body`` holds it; a body not composed here as it is."""

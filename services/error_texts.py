@@ -427,6 +427,14 @@ ZH_CN: dict[str, str] = {
         "{source},第 {line} 行:YAML 中不允许控制字符 {character};请删除它(配置应为纯 UTF-8 文本)"
     ),
     "config.not_yaml_at": "{source},第 {line} 行第 {column} 列:不是有效的 YAML({problem})",
+    "config.not_closed_before": (
+        "{source},第 {line} 行第 {column} 列:不是有效的 YAML:这里的 {opener} 在第 {later} 行之前"
+        "没有闭合(缺少 {closer})"
+    ),
+    "config.not_closed_at": (
+        "{source},第 {line} 行第 {column} 列:不是有效的 YAML:这里的 {opener} 没有闭合"
+        "(文档结束前没有对应的 {closer})"
+    ),
     "config.not_yaml": "{source}:不是有效的 YAML({detail})",
     "config.alias": "{source},第 {line} 行:配置中不允许使用别名(*name)",
     "config.bad_value": "{source}:有一个值无法读取({detail})",

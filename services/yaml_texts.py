@@ -33,7 +33,7 @@ YAML_PROBLEMS_ZH_CN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"found unknown escape character (?P<what>.+)", "未知的转义字符 {what}"),
         (
             r"expected (?P<wanted>.+), but (?:got|found) (?P<what>.+)",
-            "此处应为 {wanted},实际为 {what}",
+            "此处应为{wanted},实际为{what}",
         ),
     )
 )

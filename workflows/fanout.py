@@ -17,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.contracts import DELIVER_REMINDER, FanoutDone, ReminderFanout
     from domain import events as e
     from domain.instants import instant_text
-    from domain.notices import compose
+    from domain.notices import compose, with_program
     from domain.reminders import Reminder
     from domain.state import ProgramState
     from domain.streams import program_stream
@@ -62,7 +62,7 @@ async def send_by_reference(
             specialist=state.specialist,
             kind=reminder.kind,
             subject=subject,
-            body=f"{body}\nProgram {state.program_id}.",
+            body=with_program(body, state.program_id),
         ),
         result_type=FanoutDone,
         start_to_close_timeout=timedelta(hours=2),

@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.commands import SYSTEM_ACTOR
     from domain.instants import instant_text
-    from domain.notices import compose
+    from domain.notices import compose, with_program
     from domain.program import close_evaluation_by_deadline
     from domain.reminders import STARTED_GRACE, Reminder, audience_of, owed_reminders
     from domain.sla_notices import overdue_notice
@@ -203,7 +203,7 @@ class TimersAndNotices(Recorder):
                 program_id=self._state.program_id,
                 kind=kind,
                 subject=subject,
-                body=f"{body}\nProgram {self._state.program_id}.",
+                body=with_program(body, self._state.program_id),
                 recipients=recipients,
             ),
             result_type=Delivery,

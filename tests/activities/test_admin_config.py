@@ -73,14 +73,15 @@ def test_unreadable_files_are_refused(tmp_path: Path) -> None:
     [
         (
             "approval:\n  steps: [1, 2\n  name: x\n",
-            "第 3 行第 7 列:不是有效的 YAML(此处应为 ',' 或 ']'",
+            "第 2 行第 10 列:不是有效的 YAML:这里的 [ 在第 3 行之前没有闭合(缺少 ])",
         ),
         (
             "approval:\n  name: x\n   steps: 1\n",
             "第 3 行第 9 列:不是有效的 YAML(此处不能出现“键: 值”",
         ),
         ("approval:\n\tname: x\n", "第 2 行第 1 列:不是有效的 YAML(字符 '\\t' 不能出现在此处"),
-        ("a: 'unclosed\n", "第 2 行第 1 列:不是有效的 YAML(文档意外结束"),
+        ("a: 'unclosed\n", "第 1 行第 4 列:不是有效的 YAML:这里的 ' 没有闭合"),
+        ("a: [1, 2] ]\n", "第 1 行第 11 列:不是有效的 YAML(此处应为"),
     ],
 )
 def test_broken_yaml_is_one_line_with_its_column_in_either_language(

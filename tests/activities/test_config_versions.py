@@ -68,7 +68,7 @@ def test_a_saved_version_is_recorded_with_who_why_and_a_digest(
 
 #: Documents that are not a configuration, and the message that says why.
 INVALID = [
-    ("approval: [unclosed", "line 1, column 20: not valid YAML (expected ',' or"),
+    ("approval: [unclosed", "line 1, column 11: not valid YAML: this [ is never closed"),
     (FILE_POLICY + "  surprise: 1\n", "line 8 (approval.surprise)"),
     ("notifications:\n  routes:\n    - channel: pigeon\n", "unknown channel 'pigeon'"),
     ("- just\n- a list\n", "the top level must be a mapping"),

@@ -34,3 +34,17 @@ def test_the_english_stays_as_it_was() -> None:
     subject, body = compose("prepare_materials", title="Fire drill", session_id="s1", starts_at="T")
     assert subject == "Prepare materials: Fire drill — session s1"
     assert body.startswith("Prepare materials: Fire drill — session s1, starting T.")
+
+
+def test_a_notice_names_its_program_in_each_of_its_languages() -> None:
+    """A trial: every Chinese notice ended in English ("Program p3."), the line the workflow
+    added after the whole two-language body."""
+    from domain.notices import body_in, compose, with_program
+
+    _, body = compose("program_approved", title="Safety")
+    named = with_program(body, "p3")
+    english, chinese = body_in(named, "en"), body_in(named, "zh-CN")
+    assert english.endswith("\nProgram p3.") and "项目" not in english, english
+    assert chinese.endswith("\n项目 p3。") and "Program" not in chinese, chinese
+    assert with_program("plain text", "p3") == "plain text\nProgram p3."
+    assert body_in("plain text", "zh-CN") == "plain text"

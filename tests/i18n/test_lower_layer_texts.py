@@ -270,3 +270,23 @@ def test_a_configuration_says_its_first_problem_by_line_and_counts_the_rest() ->
     assert chinese is not None and chinese.endswith(
         "第 7 行(approval.steps.0.colour):不认识的设置项(拼写错误?);其后还有 1 个问题"
     ), chinese
+
+
+@pytest.mark.parametrize(
+    ("document", "line", "english", "chinese"),
+    [
+        ("approval: [\n", 1, "this [ is never closed", "这里的 [ 没有闭合"),
+        ("approval:\n  name: 'it''s\n", 2, "this ' is never closed", "这里的 ' 没有闭合"),
+        ("a: 1\nb:\n  c: [1, 2\nd: 4\n", 3, "this [ is not closed before line 4", "第 4 行之前"),
+        ("x: 1 # a [ comment\ny: {a: 1\n", 2, "this { is never closed", "这里的 { 没有闭合"),
+    ],
+)
+def test_a_bracket_or_quote_left_open_is_said_where_it_opened(
+    document: str, line: int, english: str, chinese: str
+) -> None:
+    """A trial: `approval: [` was "line 2, column 1: expected the node content, but found
+    '<stream end>'" (a line past the file's end, in the parser's words)."""
+    found = _refusal(document)
+    assert found.line == line and english in str(found), str(found)
+    said = error_texts.say(found.key, found.params, "zh-CN")
+    assert said is not None and chinese in said, said
