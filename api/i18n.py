@@ -305,6 +305,10 @@ ZH_CN: dict[str, str] = {
     "on time": "按时",
     "trainees": "名学员",
     "sessions": "个课次",
+    "1 trainee": "1 名学员",
+    "{count} trainees": "{count} 名学员",
+    "1 session": "1 个课次",
+    "{count} sessions": "{count} 个课次",
     "Attend the session": "参加课程",
     "budget above": "预算高于",
     # a policy step's condition and approvers in words (domain.approval: phrases, phrase)

@@ -103,7 +103,7 @@ CLI_ZH_CN: dict[str, str] = {
     "the password is typed at a terminal; to pipe it, add --password-stdin": (
         "密码须在终端中输入;如需通过管道传入,请加 --password-stdin"
     ),
-    "directory {name}": "目录 {name}",
+    "directory {name}": "目录{name}",
     "permission denied": "权限不足",
     "it is a directory": "它是一个目录",
     "a part of the path is not a directory": "路径中的某一部分不是目录",
@@ -190,8 +190,9 @@ CLI_ZH_CN: dict[str, str] = {
     "sealed seal {seq}: position {position}, signed by seal key {key}": (
         "已封存 {seq}:位置 {position},由封存密钥 {key} 签名"
     ),
-    "witness {name}: {count} seal(s) handed over": "见证 {name}:已交付 {count} 个封存",
-    "witness {name}: holds every seal already": "见证 {name}:已持有全部封存",
+    "witness {name}: {count} seals handed over": "见证{name}:已交付 {count} 个封存",
+    "witness {name}: 1 seal handed over": "见证{name}:已交付 1 个封存",
+    "witness {name}: holds every seal already": "见证{name}:已持有全部封存",
     "nothing to seal: no new events since the last seal": "无需封存:自上次封存以来没有新事件",
     "seals": "封存",
     "{count} runs replayed, {failed} failed": "已重放 {count} 次运行,{failed} 次失败",
@@ -205,6 +206,9 @@ CLI_ZH_CN: dict[str, str] = {
         "仅显示前 {count} 条;用 --limit,或用 --format jsonl/csv 获取全部"
     ),
     "{label} at position {position}: ": "{label} 位于位置 {position}:",
+    "witness seal {seq}": "见证的封存 {seq}",
+    "seal {seq}": "封存 {seq}",
+    "digest of {seq}": "{seq} 的摘要",
     "log intact": "日志完整",
     ": {count} events, head {position} {hash}": ":{count} 个事件,头部 {position} {hash}",
     " at position {position}: {detail}": " 位于位置 {position}:{detail}",

@@ -237,7 +237,13 @@ OPTION_HELP_ZH_CN: dict[str, str] = {
     "Budget, e.g. 12000.00": "预算,例如 12000.00",
     "Evaluation window in days.": "评估窗口的天数。",
     "Print JSON instead of text.": "打印 JSON 而不是文本。",
-    "Task id (default: your only open task).": "任务编号(默认:你唯一的未完成任务)。",
+    "Task id, or its first 8 characters as timelines show it (default: your only open task).": (
+        "任务编号,或时间线上显示的前 8 个字符(默认:你唯一的待办任务)。"
+    ),
+    "Task id, or its first 8 characters as timelines show it.": (
+        "任务编号,或时间线上显示的前 8 个字符。"
+    ),
+    "The approver who takes the task over.": "接手此任务的审批人。",
     "Who should look at it.": "应由谁查看。",
     "Replaces all sessions.": "替换全部课次。",
     "Replaces all trainees.": "替换全部学员。",

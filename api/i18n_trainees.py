@@ -12,6 +12,7 @@ TRAINEES_ZH_CN: dict[str, str] = {
     "Fill in the survey": "填写问卷",
     "Take the exam": "参加考试",
     "open until": "开放至",
+    "Open until": "开放至",
     "answered": "已提交",
     "See your answers": "查看我的答卷",
     "opens after the last session": "最后一次课结束后开放",

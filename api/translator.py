@@ -41,6 +41,11 @@ class Translator:
         built-in approval step, ``projections.event_texts.BUILT_IN_NAMES``), as written else."""
         return built_in(text, self.lang)
 
+    def sentences(self, *said: str) -> str:
+        """Sentences one after the other: a space between them in English, none after a
+        Chinese full stop."""
+        return ("" if self.lang == "zh-CN" else " ").join(part for part in said if part)
+
     def kpi(self, kpi: str) -> str:
         """A KPI's name (``plan_completion``) in this language."""
         return kpi_label(kpi, "", self.table)

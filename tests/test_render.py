@@ -313,3 +313,14 @@ def test_a_narrow_terminals_blocks_drop_a_tables_indent_and_empty_lines(
     assert any(line.endswith(": instructor") for line in lines), lines
     assert "↳" not in "".join(lines)
     assert not [line for line in lines if line.rstrip().endswith(":")], lines
+
+
+def test_a_checkpoints_label_is_in_the_readers_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A trial: zh-CN `audit verify` printed "seal 1 位于位置 76"."""
+    from trainops import language
+    from trainops.audit_views import _checkpoint_label
+
+    monkeypatch.setattr(language, "_chosen", ["zh-CN"])
+    assert _checkpoint_label("seal 1") == "封存 1"
+    assert _checkpoint_label("witness seal 2") == "见证的封存 2"
+    assert _checkpoint_label("something else") == "something else"

@@ -315,7 +315,9 @@ def seal(
             # folder's own name, never the server's path)
             name = t("directory {name}", name=repr(name.removeprefix("directory ")))
         text = (
-            t("witness {name}: {count} seal(s) handed over", name=name, count=len(seqs))
+            t("witness {name}: 1 seal handed over", name=name)
+            if len(seqs) == 1
+            else t("witness {name}: {count} seals handed over", name=name, count=len(seqs))
             if seqs
             else t("witness {name}: holds every seal already", name=name)
         )

@@ -80,6 +80,17 @@ def history_table(entries: list[HistoryEntry], person: str | None, limit: int | 
         errors.print(note, markup=False)
 
 
+def _checkpoint_label(label: str) -> str:
+    """A checkpoint's label as ``audit.verify`` writes it, in the reader's language."""
+    if label.startswith("witness seal "):
+        return t("witness seal {seq}", seq=label.removeprefix("witness seal "))
+    if label.startswith("seal "):
+        return t("seal {seq}", seq=label.removeprefix("seal "))
+    if label.startswith("digest of "):
+        return t("digest of {seq}", seq=label.removeprefix("digest of "))
+    return label
+
+
 def print_verify(report: VerifyReport) -> None:
     if report.witnessed:
         print_report(report)  # a witness holds a seal an hour: failures and a summary only
@@ -87,7 +98,9 @@ def print_verify(report: VerifyReport) -> None:
     for checkpoint in report.checkpoints:
         mark = Text(t("ok"), "green") if checkpoint.ok else Text(t("FAILED"), "red")
         line = t(
-            "{label} at position {position}: ", label=checkpoint.label, position=checkpoint.position
+            "{label} at position {position}: ",
+            label=_checkpoint_label(checkpoint.label),
+            position=checkpoint.position,
         )
         console.print(Text.assemble(line, mark))
     if report.ok:

@@ -154,8 +154,11 @@ def resolve(
 @program_app.command()
 def reassign(
     program_id: str,
-    task: Annotated[str, typer.Option("--task")],
-    to: Annotated[str, typer.Option()],
+    task: Annotated[
+        str,
+        typer.Option("--task", help="Task id, or its first 8 characters as timelines show it."),
+    ],
+    to: Annotated[str, typer.Option(help="The approver who takes the task over.")],
     comment: str = "",
     as_json: AsJson = False,
 ) -> None:

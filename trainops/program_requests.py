@@ -22,7 +22,12 @@ LateReason = Annotated[
     typer.Option(help="Why this is entered after the entry window (it is marked late-entered)."),
 ]
 TaskOption = Annotated[
-    str | None, typer.Option("--task", help="Task id (default: your only open task).")
+    str | None,
+    typer.Option(
+        "--task",
+        help="Task id, or its first 8 characters as timelines show it (default: your only "
+        "open task).",
+    ),
 ]
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
+from api.pages.forms import typed_text
 from api.pages.programs import program_page
 from api.pages.rendering import FORM_ERRORS, message_of, redirect, render, status_for
 from services import inbox, reads
@@ -105,8 +106,8 @@ async def decide_task(
     require_role(principal, "approver", doing="deciding on approval tasks")
     form = await request.form()
     decision = str(form.get("decision", ""))
-    typed_comment = str(form.get("comment", ""))
-    comment = typed_comment.strip()
+    typed = str(form.get("comment", ""))
+    comment = typed.strip()
     task = _task(services, principal, task_id)
     if task is None:
         raise NotFound("error.task_not_in_inbox", task_id=task_id)
@@ -116,9 +117,7 @@ async def decide_task(
         raise Invalid("error.choose_decision")
     offered = {
         "comment": comment,
-        # spaces alone are sent as typed: the service says "the reason is blank", as to the
-        # command line, not the shorter "at least 1 character" of an empty one
-        "reason": comment or typed_comment,
+        "reason": typed_text(typed),  # spaces alone: said as blank, as to the command line
         "to": str(form.get("to", "")).strip(),
         "task_id": task_id,
     }

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from domain.instants import wall_clock_instant
 from services.actions import PlanBody
 from services.errors import Invalid
+from services.program_checks import BLANK_REFUSED
 
 SESSION_ROWS = 5
 SPLIT = re.compile(r"[\s,;,;]+")
@@ -67,11 +68,20 @@ def form_to_fields(body: type[Any], form: FormData, zone: ZoneInfo | None = None
         else:
             raw = form.get(name)
             value = str(raw).strip() if raw is not None else ""
+            if not value and raw is not None and name in BLANK_REFUSED:
+                value = str(raw)  # spaces alone: said as blank, as to the command line
             if value or info.is_required():
                 if zone is not None and unwrap(info.annotation) is datetime and value:
                     value = localise(value, zone)
                 fields[name] = value
     return fields
+
+
+def typed_text(value: str) -> str:
+    """A text field as sent: trimmed, but spaces alone kept, so the service says "the title is
+    blank: write it in words" as it does to the command line, not the shorter "at least 1
+    character" of an empty one."""
+    return value.strip() or value
 
 
 def localise(value: str, zone: ZoneInfo) -> str:

@@ -22,6 +22,7 @@ from api.pages.forms import (
     form_to_fields,
     plan_extras,
     sessions_from,
+    typed_text,
 )
 from api.pages.kpi import behind_kpi
 from api.pages.rendering import FORM_ERRORS, language, message_of, redirect, render, status_for
@@ -142,7 +143,7 @@ async def create_program_page(
     zone_name = values.get("timezone", "").strip() or "UTC"
     fields: dict[str, Any] = {
         "program_id": values.get("program_id", "").strip(),
-        "title": values.get("title", "").strip(),
+        "title": typed_text(values.get("title", "")),
         "planned_date": values.get("planned_date", "").strip(),
         "timezone": zone_name,
         "trainees": [p for p in SPLIT.split(values.get("trainees", "")) if p],
@@ -209,7 +210,7 @@ async def revise_program_page(
     zone = zone_named(str(state.get("timezone", "UTC")))
     try:
         fields: dict[str, Any] = {
-            "title": values.get("title", "").strip(),
+            "title": typed_text(values.get("title", "")),
             "planned_date": values.get("planned_date", "").strip(),
             "trainees": [p for p in SPLIT.split(values.get("trainees", "")) if p],
             "approvers": [p for p in SPLIT.split(values.get("approvers", "")) if p],

@@ -92,3 +92,16 @@ async def test_the_revise_form_refuses_a_time_the_clocks_skip(world: World) -> N
         assert refused.status_code == 422, refused.text
         assert "2027-03-28 02:30 does not exist in Europe/Berlin" in refused.text
     assert world.head() == before
+
+
+async def test_a_title_of_spaces_is_said_as_the_command_line_says_it(world: World) -> None:
+    """A trial: the form said "title: must have at least 1 character(s)" where the command
+    line says "the title is blank: write it in words"; both say the latter."""
+    before = world.head()
+    plan = {**_plan("blank-form-1", "2027-11-02T09:00"), "title": "   "}
+    async with world.browser("spec.li") as li:
+        form = await li.get("/programs/new")
+        refused = await post_form(li, "/programs/new", form.text, **plan)
+    assert refused.status_code == 422, refused.text
+    assert "the title is blank: write it in words" in refused.text, refused.text
+    assert world.head() == before
