@@ -247,6 +247,11 @@ CLI_ZH_CN: dict[str, str] = {
     "approval steps (in order; each applies when its condition holds)": (
         "审批步骤(按顺序;条件成立时适用)"
     ),
+    "prepare materials {days} working days before, at {prepare}; attend at {attend} (or "
+    "{minutes} min before a session that starts earlier)": (
+        "提前 {days} 个工作日于 {prepare} 提醒备课;上课当天 {attend} 提醒学员(课次开始得更早时,"
+        "提前 {minutes} 分钟)"
+    ),
     "notification channels: {channels}; reminders: {reminders}": (
         "通知渠道:{channels};提醒:{reminders}"
     ),

@@ -41,6 +41,10 @@ def plain_problem(error: Mapping[str, Any]) -> str:
     """One of pydantic's errors (``type``, ``ctx``, ``msg``) in plain English."""
     plainer = PROBLEMS_EN.get(str(error.get("type", "")))
     if plainer is not None:
+        context = {  # a bound of 0, not 0.0
+            name: int(value) if isinstance(value, float) and value.is_integer() else value
+            for name, value in (error.get("ctx") or {}).items()
+        }
         with contextlib.suppress(KeyError, ValueError, IndexError):
-            return plainer.format_map(error.get("ctx") or {})
+            return plainer.format_map(context)
     return str(error.get("msg", "invalid"))

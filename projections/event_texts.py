@@ -136,8 +136,8 @@ ZH_CN: dict[str, str] = {
     "event.ChangesRequested": "{approver} 要求修改:{reason}",
     "event.ApprovalTaskWithdrawn": "任务 {task} 已撤回",
     "event.SessionRescheduled": "课次 {session} 改到 {starts_at}",
-    "event.SettingsRefreshed": "采用了当前生效的配置(日历:设置了 {days} 个公司日)",
-    "event.SettingsRefreshed.one": "采用了当前生效的配置(日历:设置了 1 个公司日)",
+    "event.SettingsRefreshed": "采用了当前生效的配置(日历:{days} 个公司假日或调休工作日)",
+    "event.SettingsRefreshed.one": "采用了当前生效的配置(日历:1 个公司假日或调休工作日)",
     "event.ReminderSent.prepare_materials": "课次 {session} 的备课提醒已发送给 {count} 人",
     "event.ReminderSent.prepare_materials.one": "课次 {session} 的备课提醒已发送给 1 人",
     "event.ReminderSent.attend_session": "课次 {session} 的上课提醒已发送给 {count} 名学员",
@@ -215,7 +215,11 @@ SHOWN_EN: dict[str, str] = {
         "reminder to attend session {session} sent to 1 trainee"
     ),
     "event.SettingsRefreshed": (
-        "took up the configuration in force (calendar: {days} company days set)"
+        "took up the configuration in force (calendar: {days} company holidays or make-up "
+        "working days)"
+    ),
+    "event.SettingsRefreshed.one": (
+        "took up the configuration in force (calendar: 1 company holiday or make-up working day)"
     ),
     "event.LogMaintenance": "log maintenance announced ({statements} statements)",
     "event.AttendanceRecorded": "attendance of session {session}: {attended} of {total}",

@@ -92,7 +92,7 @@ SENTENCES_ZH_CN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, chinese in (
         (
             r"position (?P<position>\d+) is past the log's head \((?P<head>\d+)\)",
-            "位置 {position} 超出了日志的头({head})",
+            "{position} 超出了日志的头({head})",
         ),
         (
             r"(?P<name>.+?) (?P<value>'.*') is not a date: write YYYY-MM-DD, e\.g\. 2027-03-20",

@@ -9,14 +9,13 @@ Only ``check FILE`` reads the file here first, so a file's mistakes are said wit
 from __future__ import annotations
 
 import sys
-from datetime import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import BaseModel
 
 from activities.admin_config import AdminConfig, ConfigFileError, parse_admin_config
+from domain.calendar import ReminderRules
 from trainops.api_client import Api, api, load_credentials
 from trainops.language import error, in_english, language, name, t, unreadable
 from trainops.lazy import command_group
@@ -56,12 +55,15 @@ def _describe(version: dict[str, Any], *, for_people: bool = True) -> str:
     return t("version {version}, saved by {by} at {at}", **params)
 
 
-def _settings_line(settings: BaseModel) -> str:
-    """``name=value`` for each setting as the YAML writes it (a time as ``09:00``, not a
-    Python repr)."""
-    return " ".join(
-        f"{field}={value.strftime('%H:%M') if isinstance(value, time) else value}"
-        for field, value in settings
+def _reminders_line(rules: ReminderRules) -> str:
+    """When reminders go out, in words (as the configuration page says it)."""
+    return t(
+        "prepare materials {days} working days before, at {prepare}; attend at {attend} (or "
+        "{minutes} min before a session that starts earlier)",
+        days=rules.prepare_working_days,
+        prepare=rules.prepare_at.strftime("%H:%M"),
+        attend=rules.attend_at.strftime("%H:%M"),
+        minutes=rules.attend_lead_minutes,
     )
 
 
@@ -94,7 +96,7 @@ def _summarise(config: AdminConfig) -> None:
         t(
             "notification channels: {channels}; reminders: {reminders}",
             channels=channels,
-            reminders=_settings_line(config.reminders),
+            reminders=_reminders_line(config.reminders),
         ),
         markup=False,
         highlight=False,

@@ -356,6 +356,8 @@ def show(program_id: str, as_json: AsJson = False, utc: InUtc = False) -> None:
         )
         return
     summary = detail["program"]
+    if "on_time" in summary and not summary.get("executed"):  # not delivered yet: not late
+        summary = {**summary, "on_time": "—"}
     rows_table(
         f"{summary['program_id']}: {summary['title']} - {t(str(summary['status']))}",
         [summary],
