@@ -17,6 +17,11 @@ async def test_demo_quarter_produces_kpis(tmp_path: Path) -> None:
     on_time = [k["on_time_rate"] for k in summary["kpis"]]
     assert sum(r["numerator"] for r in on_time) == 5  # program 3 of 8 ran late
     assert all(k["plan_completion_rate"]["denominator"] > 0 for k in summary["kpis"])
+    # as of the quarter's end on its own clock (a trial: as of the real today, before it, the
+    # cancelled program was not yet due and plan completion read 100%)
+    plan = [k["plan_completion_rate"] for k in summary["kpis"]]
+    assert sum(r["denominator"] - r["numerator"] for r in plan) == 1  # program 8 was cancelled
+    assert all(k["due"] > 0 for k in summary["kpis"])
     org = next(c for c in summary["scorecards"] if c["scope"] == "organisation")
     rated = {k["kpi"] for k in org["kpis"] if k["rating"] != "not rated"}
     assert rated >= {
