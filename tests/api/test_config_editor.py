@@ -41,7 +41,9 @@ async def test_the_check_names_the_line_and_saves_nothing(world: World) -> None:
         broken = await page.post(
             "/admin/config/check", json={"document": "approval:\n  name: [x\n"}, headers=headers
         )
-        assert broken.json()["valid"] is False and broken.json()["problems"][0]["line"] == 3
+        # the line where the bracket opened (once the line past the document's end)
+        assert broken.json()["valid"] is False and broken.json()["problems"][0]["line"] == 2
+        assert "this [ is never closed" in broken.json()["problems"][0]["message"]
 
         empty = await page.post(
             "/admin/config/check", json={"document": "# nothing\n"}, headers=headers
