@@ -27,6 +27,11 @@ ACCOUNT_EN: dict[str, str] = {
         "a new account needs at least one role ({known}); to keep someone out, disable the "
         "account instead"
     ),
+    "error.roles_all_taken": (
+        "an account keeps at least one role ({known}); to keep someone out, disable the account "
+        "instead"
+    ),
+    "error.blank_label": "the label is blank: write what the token is for, or leave it out",
     "error.not_one_line": (
         "{field} is one line of printable text: it holds U+{code} (a control character, e.g. a "
         "terminal escape or a line break)"

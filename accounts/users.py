@@ -176,6 +176,8 @@ class UserStore:
 
     def set_roles(self, username: str, roles: Iterable[str], *, actor: str = "system") -> User:
         role_set = check_roles(roles)
+        if not role_set:  # as at creation: an account that may do nothing is a slip of the form
+            raise UserError("error.roles_all_taken", known=", ".join(ROLES))
         with self.engine.begin() as conn:
             self._require(conn, username)
             conn.execute(delete(user_roles).where(user_roles.c.username == username))
@@ -271,6 +273,8 @@ class UserStore:
         """A new API token for ``username``: its info and the secret, shown only this once.
         ``expires_in`` None: valid until revoked. ``roles``: at most the owner's (None: the
         owner's, as they are when the token is used)."""
+        if label and not label.strip():  # given, but spaces only: said, never replaced
+            raise UserError("error.blank_label")
         label = check_one_line(label.strip()[:100], "label") or "api"
         limited = None if roles is None else tuple(sorted(check_roles(roles)))
         if limited is not None:

@@ -177,6 +177,7 @@ CLI_ZH_CN: dict[str, str] = {
     # ---- audit
     "{count} events": "{count} 个事件",
     "1 event": "1 个事件",
+    "an id given is empty: give the id itself": "给出的编号为空:请给出编号本身",
     "cannot read the digest or witness: {reason}": "无法读取摘要或见证:{reason}",
     "digest saved to {path}": "摘要已保存到 {path}",
     "{path} is not a digest (what `trainops audit digest --output FILE` saves): {problem}": (

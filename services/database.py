@@ -105,7 +105,14 @@ def open_database(
     engine = make_engine(url, **engine_options)
     owner_url = migration_url or configured_migration_url(url)
     if owner_url is None or owner_url == url:
-        migrate_all(engine)
+        try:
+            migrate_all(engine)
+        except DBAPIError as exc:
+            if engine.dialect.name != "sqlite":  # a server that is down: waited for elsewhere
+                raise
+            engine.dispose()  # a file that is no database: one line, as every command says it
+            raise CannotOpen(str(Path(make_url(url).database or "").resolve()),
+                             database_reason(exc)) from exc  # fmt: skip
     else:
         owner = make_engine(owner_url, **engine_options)
         try:

@@ -28,7 +28,7 @@ from services.errors import Invalid
 from services.trainees import unknown_trainees
 
 #: Text a person must write in words: only spaces would be an empty link, an empty reason.
-BLANK_REFUSED = ("title", "reason")
+BLANK_REFUSED = ("title", "reason", "summary")
 
 
 def check_new_text_and_dates(

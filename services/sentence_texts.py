@@ -40,6 +40,7 @@ FIELDS_ZH_CN: dict[str, str] = {
     "answers": "答案",
     "evidence": "证明材料",
     "reason": "理由",
+    "summary": "总结",
     "comment": "意见",
     "late_reason": "补录理由",
     "budget": "预算",

@@ -152,3 +152,20 @@ def test_an_id_with_a_space_or_a_question_mark_is_sent_as_that_id() -> None:
     finally:
         server.shutdown()
     assert seen == ["/api/v1/programs/a%20b%3Fc%23d", "/api/v1/programs/p1?limit=5"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/programs/", "/api/v1/programs//submit"])
+def test_an_empty_id_is_bad_input_never_a_redirect(
+    path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A trial: `program show ""` was sent as /programs/, answered 307, and said "the server
+    failed (307)" with exit 5; an empty id is the person's mistake, said before sending."""
+    import typer
+
+    from trainops.api_client import Api, Credentials
+
+    api = Api(Credentials("http://127.0.0.1:9", "tro_x"))  # nothing listens: nothing is sent
+    with pytest.raises(typer.Exit) as stopped:
+        api.get(path)
+    assert stopped.value.exit_code == 2
+    assert "an id given is empty" in capsys.readouterr().err

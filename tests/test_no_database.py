@@ -91,3 +91,17 @@ def test_a_database_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
         assert why in done.stderr
         assert "cannot open the trainops database at" in done.stderr
         assert "attempt" not in done.stderr  # one try, no waiting: nothing to count
+
+
+@pytest.mark.parametrize("service", ["projector", "worker"])
+def test_a_service_pointed_at_a_file_that_is_no_database_says_so_in_one_line(
+    tmp_path: Path, service: str
+) -> None:
+    """A trial: `trainops projector`, `worker` and `up` on a file that is not a database
+    printed 150 lines of traceback; they stop as the read-only commands do."""
+    junk = tmp_path / "picture.png"
+    junk.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 512)
+    done = _run([service], tmp_path, database_url=f"sqlite:///{junk}")
+    assert done.returncode == 78, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "cannot open the trainops database at" in done.stderr, done.stderr

@@ -324,3 +324,20 @@ def test_a_checkpoints_label_is_in_the_readers_language(monkeypatch: pytest.Monk
     assert _checkpoint_label("seal 1") == "封存 1"
     assert _checkpoint_label("witness seal 2") == "见证的封存 2"
     assert _checkpoint_label("something else") == "something else"
+
+
+def test_a_hash_wider_than_the_terminal_is_printed_whole(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trial at 60 columns: `log verify` broke the head's hash over two lines (a copied hash
+    came out cut); a line holding a word wider than the terminal is left to the terminal."""
+    from rich.console import Console
+
+    from trainops import db_cli, render
+
+    narrow = Console(width=60, force_terminal=False)
+    monkeypatch.setattr(render, "console", narrow)
+    monkeypatch.setattr(db_cli, "console", narrow)  # where it printed before
+    head = "3de0c25bc7" + "ab" * 27
+    db_cli.print_intact(180, 180, head)
+    assert head in capsys.readouterr().out.replace("\n", " ").split(), "the hash was cut"

@@ -286,6 +286,8 @@ class Api:
         """Send the request; the open connection and the answer, its body not read yet. The
         path is sent percent-encoded (an id with a space or a ``?`` names that id, never a
         query); its query comes only from ``params``."""
+        if "//" in path or path.endswith("/"):  # an empty id given on the command line
+            raise fail(t("an id given is empty: give the id itself"), EXIT_BAD_INPUT)
         target = self._prefix + quote(path, safe="/")
         query = _query(params)
         if query:

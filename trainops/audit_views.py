@@ -23,7 +23,7 @@ from services.kpi_reports import kpi_json
 from services.workflow_replay import RunReplay
 from trainops.db_cli import print_intact, print_problem, print_report
 from trainops.language import language, t
-from trainops.render import console, errors, kpi_table, print_json, rows_table, when
+from trainops.render import console, errors, kpi_table, print_json, print_line, rows_table, when
 
 
 def _summary(entry: HistoryEntry) -> str:
@@ -102,7 +102,7 @@ def print_verify(report: VerifyReport) -> None:
             label=_checkpoint_label(checkpoint.label),
             position=checkpoint.position,
         )
-        console.print(Text.assemble(line, mark))
+        print_line(Text.assemble(line, mark))
     if report.ok:
         print_intact(report.checked, report.head_position, report.head_hash)
         return
@@ -152,15 +152,15 @@ def print_run(run: RunReplay, details: bool) -> None:
         history=run.history_events,
         log=run.log_events,
     )
-    console.print(Text.assemble(head, mark, tail))
+    print_line(Text.assemble(head, mark, tail))
     if run.failure:
         console.print(f"    {run.failure}", markup=False)
     if run.unmatched_log_positions:
         label = t("log events written by no activity of this run:")
-        console.print(Text.assemble("    ", (label, "red"), f" {run.unmatched_log_positions}"))
+        print_line(Text.assemble("    ", (label, "red"), f" {run.unmatched_log_positions}"))
     if run.unmatched_activities:
         label = t("append activities whose events are not in the log:")
-        console.print(Text.assemble("    ", (label, "red"), f" {run.unmatched_activities}"))
+        print_line(Text.assemble("    ", (label, "red"), f" {run.unmatched_activities}"))
     if details:
         rows_table(
             t("{workflow} {run}: history beside the log", workflow=run.workflow_id, run=run.run_id),
@@ -186,7 +186,7 @@ def print_proofs(report: ProofReport) -> None:
         events=report.proven_events,
         keys=len(report.keys),
     )
-    console.print(Text.assemble(verdict, rest))
+    print_line(Text.assemble(verdict, rest))
     for kind, count in report.unproven.items():
         text = (
             t(
@@ -250,7 +250,7 @@ def print_export(target: Path, headers: Any) -> None:
         position=digest.position,
         hash=digest.hash,
     )
-    console.print(Text.assemble((t("exported"), "green"), rest))
+    print_line(Text.assemble((t("exported"), "green"), rest))
     problems = json.loads(headers.get("X-Trainops-Problems", "[]"))
     for problem in problems:
         print_problem(str(problem["kind"]), problem["position"], str(problem["detail"]))

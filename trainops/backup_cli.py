@@ -22,7 +22,7 @@ from services.database import open_database
 from trainops.backup import BackupError, backup, prune, restore, stamped_name
 from trainops.db_cli import _owner_url, db_app, print_report
 from trainops.language import t
-from trainops.render import console, fail
+from trainops.render import console, fail, print_line
 
 
 @db_app.command("backup")
@@ -45,7 +45,7 @@ def backup_command(
             if every_hours is None:
                 raise fail(str(exc), 1) from exc
             rest = t(": {reason}; next try in 5 minutes", reason=exc)
-            console.print(Text.assemble((t("backup failed"), "red"), rest))
+            print_line(Text.assemble((t("backup failed"), "red"), rest))
             time.sleep(300)
             continue
         removed = prune(directory, keep)
@@ -90,4 +90,4 @@ def restore_command(
         checked=report.checked,
         folded=folded,
     )
-    console.print(Text.assemble((t("restored"), "green"), rest))
+    print_line(Text.assemble((t("restored"), "green"), rest))

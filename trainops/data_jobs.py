@@ -10,6 +10,7 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from trainops.api_client import Api
+from trainops.language import t
 from trainops.render import errors
 
 FINISHED = frozenset({"succeeded", "failed"})
@@ -36,7 +37,7 @@ def wait_for_job(client: Api, job: dict[str, Any]) -> dict[str, Any]:
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=errors, transient=True) as progress:
-        task = progress.add_task(job["status"], total=None)
+        task = progress.add_task(t(job["status"]), total=None)  # the state in words
         for pause in pauses():
             if job["status"] in FINISHED:
                 return job
@@ -44,7 +45,7 @@ def wait_for_job(client: Api, job: dict[str, Any]) -> dict[str, Any]:
             job = client.get(location)
             progress.update(
                 task,
-                description=job["status"],
+                description=t(job["status"]),
                 completed=job["done"],
                 total=job["total"] or None,
             )

@@ -34,7 +34,7 @@ from runtime.settings import get_settings
 from services.database import Database, MigrationRefused, migrate_all, open_existing_database
 from trainops.language import language, t, unreadable
 from trainops.lazy import command_group
-from trainops.render import console, fail, print_json, rows_table
+from trainops.render import console, fail, print_json, print_line, rows_table
 
 db_app = command_group(
     no_args_is_help=True,
@@ -121,7 +121,7 @@ def grant_app_role_command(
         )
         for warning in warnings:
             label = (t("more than the application needs"), "yellow")
-            console.print(Text.assemble(label, f": {warning}"))
+            print_line(Text.assemble(label, f": {warning}"))
     if warnings:
         raise typer.Exit(1)
 
@@ -184,7 +184,7 @@ def record_maintenance(
         "transaction (docs/log-maintenance.md), then `trainops audit seal`.",
         position=result.first_position,
     )
-    console.print(Text.assemble((t("recorded"), "green"), rest))
+    print_line(Text.assemble((t("recorded"), "green"), rest))
 
 
 # ---------------------------------------------------------------------- log verify --witness
@@ -202,7 +202,7 @@ def print_report(report: VerifyReport) -> None:
             from services.audit_texts import audit_detail
 
             said = audit_detail(checkpoint.detail, language())
-            console.print(Text.assemble(head, (t("FAILED"), "red"), f" ({said})"))
+            print_line(Text.assemble(head, (t("FAILED"), "red"), f" ({said})"))
     for source in ("seal", "digest", "witness"):
         passed = [c for c in report.checkpoints if c.source == source and c.ok]
         if passed:
@@ -231,7 +231,7 @@ def print_intact(checked: int, position: int, head_hash: str) -> None:
     rest = t(
         ": {count} events, head {position} {hash}", count=checked, position=position, hash=head_hash
     )
-    console.print(Text.assemble((t("log intact"), "green"), rest))
+    print_line(Text.assemble((t("log intact"), "green"), rest))
 
 
 def print_problem(kind: str, position: object, detail: str) -> None:
@@ -240,7 +240,7 @@ def print_problem(kind: str, position: object, detail: str) -> None:
 
     said = audit_detail(detail, language())
     rest = t(" at position {position}: {detail}", position=position, detail=said)
-    console.print(Text.assemble((kind, "red"), rest))
+    print_line(Text.assemble((kind, "red"), rest))
 
 
 def verify_with_witness(
@@ -283,7 +283,7 @@ def verify_with_witness(
                 ticket=done.get("ticket") or t("no ticket"),
                 reason=done["reason"],
             )
-            console.print(Text.assemble((t("maintenance"), "yellow"), rest))
+            print_line(Text.assemble((t("maintenance"), "yellow"), rest))
     if not report.ok:
         raise typer.Exit(1)
     return report

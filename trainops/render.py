@@ -277,7 +277,7 @@ def print_fitting(table: Table) -> None:
     if table.title:  # its own line: rich would break a long id in a title to the table's width
         title = table.title
         table.title = None
-        _print_whole_words(title if isinstance(title, Text) else Text(str(title)))
+        print_line(title if isinstance(title, Text) else Text(str(title)))
     widths = _longest_words(table)
     spare = console.width - (1 + sum(width + 3 for width in widths))  # padding and rules
     if spare >= 0:
@@ -303,12 +303,10 @@ def print_fitting(table: Table) -> None:
             value.plain = value.plain.strip().removeprefix("↳").lstrip()  # a table's indent
             if not value.plain:  # nothing to say (no interval): no "heading:" line alone
                 continue
-            _print_whole_words(
-                Text.assemble(Text(_cell_text(column.header), style="bold"), ": ", value)
-            )
+            print_line(Text.assemble(Text(_cell_text(column.header), style="bold"), ": ", value))
 
 
-def _print_whole_words(line: Text) -> None:
+def print_line(line: Text) -> None:
     """``line`` wrapped between words; a word wider than the terminal (a hash at 40 columns)
     is left to the terminal to wrap: rich would cut it, and a copied id must come out whole."""
     from rich.cells import cell_len

@@ -15,6 +15,9 @@ from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.inbox import left_tasks
 from services.people import check_account_change
 
+#: A token's label that cannot be one: bad input (422), not a refusal.
+BAD_LABEL = frozenset({"error.blank_label", "error.not_one_line"})
+
 router = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
 
 
@@ -111,7 +114,9 @@ def issue_token(principal: CurrentPrincipal, services: ServicesDep, body: NewTok
         info, secret = services.users.issue_token(
             principal.username, body.label, expires, body.roles, actor=principal.username
         )
-    except UserError as exc:
+    except UserError as exc:  # a label that cannot be one is bad input; roles not held, refused
+        if exc.key in BAD_LABEL:
+            raise Invalid.passing(exc) from exc
         raise Forbidden.passing(exc) from exc
     return IssuedToken(**_token_out(info).model_dump(), token=secret)
 

@@ -460,3 +460,15 @@ async def test_an_action_reads_the_programs_row_once(
         )
         assert revised.status_code == 200, revised.text
     assert reads.count("reads-once") == 1
+
+
+async def test_taking_every_role_away_is_refused_as_creating_without_one_is(world: World) -> None:
+    """A trial: saving a user on the Users page with every role unticked left them with none
+    (200), though creating one without a role is refused; both are refused, nothing changed."""
+    async with world.client("adm.qian") as admin:
+        none = await admin.patch("/api/v1/users/mgr.chen", json={"roles": []})
+        after = (await admin.get("/api/v1/users")).json()
+    assert none.status_code == 422, none.text
+    assert "disable the account instead" in none.json()["detail"]
+    (chen,) = [u for u in after if u["username"] == "mgr.chen"]
+    assert chen["roles"] == ["approver"], chen

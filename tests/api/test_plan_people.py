@@ -140,3 +140,21 @@ async def test_an_approver_sees_a_plan_from_its_submission_on(world: World) -> N
         assert (await li.post("/api/v1/programs/draft-1/submit")).status_code == 200
         listed = [p["program_id"] for p in (await wang.get("/api/v1/programs")).json()]
         assert "draft-1" in listed
+
+
+async def test_a_feedback_or_a_token_label_of_spaces_is_refused(world: World) -> None:
+    """A trial: `program feedback --summary "   "` closed the program with an empty
+    feedback, and `tokens create --label "   "` stored the label `api`."""
+    from tests.api.conftest import run
+
+    await run(world, "blank-fb", "evaluating")
+    async with world.client("spec.li") as li:
+        assert (await li.post("/api/v1/programs/blank-fb/close-evaluation")).status_code == 200
+        before = world.head()
+        blank = await li.post("/api/v1/programs/blank-fb/feedback", json={"summary": "   "})
+        assert blank.status_code == 422, blank.text
+        assert blank.json()["detail"].startswith("the summary is blank"), blank.text
+        assert world.head() == before
+        label = await li.post("/api/v1/tokens", json={"label": "   "})
+        assert label.status_code == 422, label.text
+        assert "the label is blank" in label.json()["detail"], label.text

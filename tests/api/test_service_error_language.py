@@ -32,7 +32,9 @@ WORDS = re.compile(
     r"""\b(?:NotFound|Forbidden|Conflict|Invalid|NotYetVisible|TemporalUnavailable|TemporalTimeout)"""
     r"""\(\s*(?:f?"(?!error\.)|str\()"""
 )
-DOING = re.compile(r"""\bdoing="([^"]+)\"""")
+#: What a role check says the person was doing: ``doing="..."``, or the audit routes'
+#: ``_auditor(principal, "...")`` (a trial found those left in English).
+DOING = re.compile(r"""(?:\bdoing=|_auditor\(principal, )"([^"]+)\"""")
 
 
 def _fields(template: str) -> set[str]:
