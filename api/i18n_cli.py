@@ -177,6 +177,13 @@ CLI_ZH_CN: dict[str, str] = {
     # ---- audit
     "{count} events": "{count} 个事件",
     "1 event": "1 个事件",
+    "no backup at {path}": "{path} 处没有备份",
+    "{paths} exist; pass --force to replace them": "{paths} 已存在;要替换请加 --force",
+    "cannot write to {path}: {reason}": "无法写入 {path}:{reason}",
+    "the target database already holds an event log: restore into an empty database (a "
+    "restore never overwrites a log)": "目标数据库已有事件日志:请恢复到空数据库(恢复从不覆盖日志)",
+    "{path} is not a trainops backup ({reason})": "{path} 不是 trainops 备份({reason})",
+    "{path} is not a whole trainops backup ({reason})": "{path} 不是完整的 trainops 备份({reason})",
     "an id given is empty: give the id itself": "给出的编号为空:请给出编号本身",
     "cannot read the digest or witness: {reason}": "无法读取摘要或见证:{reason}",
     "digest saved to {path}": "摘要已保存到 {path}",

@@ -35,7 +35,12 @@ CLIENT_NAME = "trainops"
 
 
 class CertificatesExist(Exception):
-    """Refusing to overwrite certificates already in force (pass ``force`` to replace them)."""
+    """Refusing to overwrite certificates already in force (pass ``force`` to replace them);
+    ``paths``: the files already there."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+        super().__init__(f"{', '.join(paths)} exist; pass --force to replace them")
 
 
 @dataclass(frozen=True)
@@ -192,7 +197,7 @@ def generate(
     ca_dir, server_dir = ca_dir or directory, server_dir or directory
     existing = [str(path) for path in _files(directory, ca_dir, server_dir) if path.exists()]
     if existing and not force:
-        raise CertificatesExist(f"{', '.join(existing)} exist; pass --force to replace them")
+        raise CertificatesExist(existing)
     for folder in (directory, ca_dir, server_dir):
         folder.mkdir(parents=True, exist_ok=True)
     not_before = (now or datetime.now(UTC)) - timedelta(minutes=5)  # a little clock skew

@@ -26,6 +26,8 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
 from eventlog.engine import make_engine
+from trainops.api_client import EXIT_BAD_INPUT, EXIT_REFUSED
+from trainops.language import t
 
 #: Read models are derived from the log: their rows are not backed up (the restore rebuilds
 #: them), only their tables.
@@ -35,7 +37,12 @@ PREFIX = "trainops-"
 
 
 class BackupError(Exception):
-    """A backup or restore that did not happen; the message says why."""
+    """A backup or restore that did not happen; the message says why, in the reader's
+    language; ``exit_code`` as every command's (2 bad input, 3 refused, 1 otherwise)."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def _libpq(url: str) -> tuple[str, dict[str, str]]:
@@ -108,11 +115,14 @@ def is_empty(url: str) -> bool:
 def restore(url: str, source: Path) -> None:
     """Restore ``source`` into the empty database at ``url``, all or nothing."""
     if not source.is_file():
-        raise BackupError(f"no backup at {source}")
+        raise BackupError(t("no backup at {path}", path=source), EXIT_BAD_INPUT)
     if not is_empty(url):
         raise BackupError(
-            "the target database already holds an event log: restore into an empty database "
-            "(a restore never overwrites a log)"
+            t(
+                "the target database already holds an event log: restore into an empty "
+                "database (a restore never overwrites a log)"
+            ),
+            EXIT_REFUSED,
         )
     if make_url(url).get_backend_name() == "sqlite":
         _check_sqlite_backup(source)
@@ -142,9 +152,11 @@ def _check_sqlite_backup(source: Path) -> None:
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'"
             ).fetchone()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{source} is not a trainops backup ({exc})") from exc
+        said = t("{path} is not a trainops backup ({reason})", path=source, reason=exc)
+        raise BackupError(said, EXIT_BAD_INPUT) from exc
     if verdict != "ok" or not has_log:
-        raise BackupError(f"{source} is not a whole trainops backup ({verdict})")
+        said = t("{path} is not a whole trainops backup ({reason})", path=source, reason=verdict)
+        raise BackupError(said, EXIT_BAD_INPUT)
 
 
 def stamped_name(url: str, now: datetime | None = None) -> str:

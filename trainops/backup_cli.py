@@ -69,7 +69,9 @@ def restore_command(
     url = _owner_url()
     try:
         restore(url, source)
-    except (BackupError, OSError) as exc:
+    except BackupError as exc:
+        raise fail(str(exc), exc.exit_code) from exc
+    except OSError as exc:
         raise fail(str(exc), 1) from exc
     try:
         database = open_database(url, migration_url=url)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from runtime.certificates import DEFAULT_SERVER_NAMES, CertificatesExist, generate
-from trainops.language import t
+from trainops.language import t, unreadable
 from trainops.lazy import command_group
 from trainops.render import console, fail
 
@@ -29,7 +29,7 @@ def generate_command(
             f"Default: {', '.join(DEFAULT_SERVER_NAMES)}.",
         ),
     ] = None,
-    days: Annotated[int, typer.Option(help="Validity in days (1-3650).")] = 365,
+    days: Annotated[int, typer.Option(min=1, max=3650, help="Validity in days (1-3650).")] = 365,
     force: Annotated[bool, typer.Option(help="Replace certificates already there.")] = False,
     ca_dir: Annotated[
         Path | None,
@@ -58,9 +58,13 @@ def generate_command(
             server_dir=server_dir,
         )
     except CertificatesExist as exc:
-        console.print(t("kept: {reason}", reason=exc), markup=False)
+        kept = t("{paths} exist; pass --force to replace them", paths=", ".join(exc.paths))
+        console.print(t("kept: {reason}", reason=kept), markup=False)
         return
-    except (ValueError, OSError) as exc:
+    except OSError as exc:  # a file where a folder should be, a folder it may not write
+        said = t("cannot write to {path}: {reason}", path=directory, reason=unreadable(exc))
+        raise fail(said) from exc
+    except ValueError as exc:
         raise fail(str(exc)) from exc
     text = t(
         "wrote a CA, a server certificate for {names} and a client certificate to {path} "
