@@ -178,6 +178,15 @@ CLI_ZH_CN: dict[str, str] = {
     "{count} events": "{count} 个事件",
     "1 event": "1 个事件",
     "no backup at {path}": "{path} 处没有备份",
+    "database roles exist on PostgreSQL only (SQLite has no users)": (
+        "数据库角色只存在于 PostgreSQL(SQLite 没有用户)"
+    ),
+    "no role {role!r}: CREATE ROLE {role} LOGIN PASSWORD '…' first": (
+        "没有角色 {role!r}:请先执行 CREATE ROLE {role} LOGIN PASSWORD '…'"
+    ),
+    "{role!r} is a superuser: privileges do not bind it; use another role": (
+        "{role!r} 是超级用户:权限对它不起约束作用;请换一个角色"
+    ),
     "{paths} exist; pass --force to replace them": "{paths} 已存在;要替换请加 --force",
     "cannot write to {path}: {reason}": "无法写入 {path}:{reason}",
     "the target database already holds an event log: restore into an empty database (a "

@@ -35,7 +35,13 @@ CHECKED = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TR
 
 
 class RoleError(ValueError):
-    """The role cannot be made the application's role; the message says why."""
+    """The role cannot be made the application's role; the message says why, ``kind``
+    (``not_postgresql``, ``no_role``, ``superuser``, ``no_log``, ``owner``) which, for the
+    command line's words."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -77,28 +83,33 @@ def grant_app_role(
     when it migrates with the owner's URL). ``replay_schemas``: grant (True) or revoke (False)
     CREATE on the database; None leaves it as it is."""
     if conn.dialect.name != "postgresql":
-        raise RoleError("database roles exist on PostgreSQL only (SQLite has no users)")
+        raise RoleError(
+            "not_postgresql", "database roles exist on PostgreSQL only (SQLite has no users)"
+        )
     found = conn.execute(
         text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = :r"), {"r": role}
     ).first()
     if found is None:
-        raise RoleError(f"no role {role!r}: CREATE ROLE {role} LOGIN PASSWORD '…' first")
+        raise RoleError("no_role", f"no role {role!r}: CREATE ROLE {role} LOGIN PASSWORD '…' first")
     if found[0]:
-        raise RoleError(f"{role!r} is a superuser: privileges do not bind it; use another role")
+        raise RoleError(
+            "superuser", f"{role!r} is a superuser: privileges do not bind it; use another role"
+        )
     schema = schema or str(conn.execute(text("SELECT current_schema()")).scalar_one())
     owner = conn.execute(
         text("SELECT tableowner FROM pg_tables WHERE schemaname = :s AND tablename = 'events'"),
         {"s": schema},
     ).scalar()
     if owner is None:
-        raise RoleError(f"schema {schema!r} has no event log: run the migrations first")
+        raise RoleError("no_log", f"schema {schema!r} has no event log: run the migrations first")
     is_member = conn.execute(
         text("SELECT pg_has_role(:r, :o, 'MEMBER')"), {"r": role, "o": owner}
     ).scalar_one()
     if owner == role or is_member:
         raise RoleError(
+            "owner",
             f"{role!r} owns the tables (or is a member of their owner {owner!r}): an owner can"
-            " disable the append-only triggers; the application needs a role of its own"
+            " disable the append-only triggers; the application needs a role of its own",
         )
     r, s = _quote(conn, role), _quote(conn, schema)
     conn.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {r}"))

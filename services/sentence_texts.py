@@ -112,6 +112,16 @@ SENTENCES_ZH_CN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "时间必须带 UTC 偏移或时区,例如 {example}",
         ),
         (r"unknown IANA time zone (?P<value>.+)", "未知的 IANA 时区 {value}"),
+        # ``runtime.settings``: where the data is kept
+        (
+            r"trainops keeps its data in SQLite or PostgreSQL: (?P<sqlite>\S+) or "
+            r"(?P<postgresql>\S+)",
+            "trainops 把数据保存在 SQLite 或 PostgreSQL 中:{sqlite} 或 {postgresql}",
+        ),
+        (
+            r"an SQLite URL names a file: (?P<example>\S+)",
+            "SQLite 的 URL 应指向一个文件:{example}",
+        ),
         (
             r"unknown event type (?P<names>.+): types are named as in the log, e\.g\. "
             r"ProgramPlanned",

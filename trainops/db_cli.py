@@ -96,7 +96,9 @@ def grant_app_role_command(
                 text("SELECT has_schema_privilege(:r, coalesce(:s, current_schema()), 'CREATE')"),
                 {"r": role, "s": schema},
             ).scalar_one()
-    except (RoleError, MigrationRefused) as exc:
+    except RoleError as exc:
+        raise fail(_role_problem(exc, role)) from exc
+    except MigrationRefused as exc:
         raise fail(str(exc)) from exc
     finally:
         engine.dispose()
@@ -224,6 +226,17 @@ def print_report(report: VerifyReport) -> None:
         return
     for problem in report.problems:
         print_problem(problem.kind, problem.position, problem.detail)
+
+
+def _role_problem(exc: RoleError, role: str) -> str:
+    """Why ``role`` cannot be the application's role, in the reader's language."""
+    if exc.kind == "not_postgresql":
+        return t("database roles exist on PostgreSQL only (SQLite has no users)")
+    if exc.kind == "no_role":
+        return t("no role {role!r}: CREATE ROLE {role} LOGIN PASSWORD '…' first", role=role)
+    if exc.kind == "superuser":
+        return t("{role!r} is a superuser: privileges do not bind it; use another role", role=role)
+    return str(exc)
 
 
 def print_intact(checked: int, position: int, head_hash: str) -> None:
