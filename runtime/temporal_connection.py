@@ -28,7 +28,11 @@ MAX_BACKOFF_SECONDS = 10.0
 
 
 class TemporalUnreachable(StartupError):
-    """Temporal did not answer within the configured wait; the message says why."""
+    """Temporal did not answer within the configured wait; the message says why (``key`` and
+    ``params``, where set, say it in another language)."""
+
+    key: str = ""
+    params: dict[str, object] | None = None
 
 
 def _read(path: Path, what: str) -> bytes:
@@ -105,10 +109,18 @@ async def connect_temporal(settings: Settings, *, wait_seconds: float | None = N
                     "TRAINOPS_TEMPORAL_TLS_CERT_FILE issued by the CA the server trusts?)"
                 ) from exc
             if _permanent(exc) or left <= 0:
-                raise TemporalUnreachable(
+                unreachable = TemporalUnreachable(
                     f"cannot connect to Temporal at {settings.temporal_address}"
                     f"{' over TLS' if tls else ''} after {attempt} attempt(s): {exc}"
-                ) from exc
+                )
+                # the same in the reader's language (``services.error_texts``)
+                unreachable.key = "startup.temporal_unreachable" + ("_tls" if tls else "")
+                unreachable.params = {
+                    "address": settings.temporal_address,
+                    "attempts": attempt,
+                    "reason": str(exc)[:300],
+                }
+                raise unreachable from exc
             log.warning(
                 "waiting for Temporal",
                 address=settings.temporal_address,

@@ -37,6 +37,12 @@ EN: dict[str, str] = {
         "no trainops database at {path}: run this where `trainops up` keeps its data, or set "
         "TRAINOPS_DATABASE_URL"
     ),
+    "startup.temporal_unreachable": (
+        "cannot connect to Temporal at {address} after {attempts} attempt(s): {reason}"
+    ),
+    "startup.temporal_unreachable_tls": (
+        "cannot connect to Temporal at {address} over TLS after {attempts} attempt(s): {reason}"
+    ),
     "error.task_left_waiting": (
         "task {task_id} of program {program_id} was {username}'s and now waits on no one: "
         "trainops program reassign {program_id} --task {task_id} --to APPROVER"
@@ -266,6 +272,12 @@ ZH_CN: dict[str, str] = {
     "error.no_database": (
         "{path} 处没有 trainops 数据库:请在 `trainops up` 保存数据的目录中运行,或设置 "
         "TRAINOPS_DATABASE_URL"
+    ),
+    "startup.temporal_unreachable": (
+        "尝试 {attempts} 次后仍无法连接 {address} 上的 Temporal:{reason}"
+    ),
+    "startup.temporal_unreachable_tls": (
+        "尝试 {attempts} 次后仍无法通过 TLS 连接 {address} 上的 Temporal:{reason}"
     ),
     "error.task_left_waiting": (
         "项目 {program_id} 的任务 {task_id} 原属 {username},现在无人处理:"

@@ -127,6 +127,10 @@ async def test_a_process_waits_for_temporal_with_backoff_and_then_says_why_it_ga
     assert f"127.0.0.1:{port}" in str(refused.value)
     said = capsys.readouterr()  # stdout or stderr, as an earlier test left logging set up
     assert "waiting for Temporal" in said.out + said.err
+    from services.startup_texts import startup_line  # a trial: in English in zh-CN
+
+    chinese = startup_line(refused.value, "zh-CN")
+    assert chinese.startswith("错误: 尝试 ") and f"仍无法连接 127.0.0.1:{port} 上的" in chinese
 
 
 WORKER_ROOT = Path(__file__).parents[2]
