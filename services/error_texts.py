@@ -307,7 +307,7 @@ ZH_CN: dict[str, str] = {
         "培训项目 {program_id} 的修订未作任何修改:"
         "请在意见中说明保持原样的原因(--comment);未记录任何内容"
     ),
-    "error.task_not_in_inbox": "任务 {task_id!r} 不在您的待办中(已决定或已撤回?)",
+    "error.task_not_in_inbox": "任务 {task_id!r} 不在你的待办中(已决定或已撤回?)",
     "error.choose_decision": "请选择一个决定",
     "error.unknown_kpi": "未知的 KPI {kpi!r};可选:{known}",
     "error.drill_down_needs": "KPI 下钻需要范围、名称(组织范围除外)和期间",

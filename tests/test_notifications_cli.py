@@ -25,9 +25,17 @@ ROWS = [
 
 
 class _Client:
+    def __init__(self) -> None:
+        self.headers: dict[str, str] = {"Accept-Language": "zh-CN"}
+
     def get(self, path: str, **params: Any) -> list[dict[str, Any]]:
         assert path == "/api/v1/notifications"
+        ASKED.append(self.headers["Accept-Language"])
         return ROWS
+
+
+#: The language each request asked its answer in.
+ASKED: list[str] = []
 
 
 @contextlib.contextmanager
@@ -46,6 +54,8 @@ def test_the_notifications_table_says_the_zone_of_its_times(
     assert "2027-01-15 09:05 UTC" in table.output
     data = CliRunner().invoke(app, ["notifications", "--json"])
     assert json.loads(data.output)[0]["created_at"] == "2027-01-15T09:05:00+00:00"
+    # data is the same in every language (a trial: subjects came translated in --json)
+    assert ASKED[-1] == "en"
 
 
 def test_notifications_as_csv_have_the_outboxs_fields_empty_or_not(

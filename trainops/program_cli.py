@@ -456,6 +456,8 @@ def notifications(
 ) -> None:
     """Notifications in the outbox, newest first."""
     with api() as client:
+        if as_json or output in ("json", "csv"):  # data, the same in every language: the
+            client.headers["Accept-Language"] = "en"  # subjects as stored, not translated
         rows = client.get("/api/v1/notifications", recipient=recipient)
     columns = ["id", "created_at", "recipient", "subject", "body"]
     show_rows(

@@ -17,7 +17,7 @@ async def test_page_refusals_are_said_in_chinese(world: World) -> None:
     async with world.browser("mgr.wang") as page:
         task = await page.get("/tasks/nope", headers=ZH)
         assert task.status_code == 404
-        assert "任务 'nope' 不在您的待办中" in unescape(task.text), task.text
+        assert "任务 'nope' 不在你的待办中" in unescape(task.text), task.text
         english = await page.get("/tasks/nope", headers={"Accept-Language": "en"})
         assert "task 'nope' is not open in your inbox" in unescape(english.text)
         token = csrf_of((await page.get("/programs")).text)
