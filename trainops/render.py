@@ -300,7 +300,7 @@ def print_fitting(table: Table) -> None:
             console.print()
         for column, cell in zip(table.columns, row, strict=True):
             value = cell.copy() if isinstance(cell, Text) else Text(str(cell))
-            value.plain = value.plain.strip().removeprefix("↳").lstrip()  # a table's indent
+            value.plain = value.plain.strip()  # a table's indent (a detail row keeps its ↳)
             if not value.plain:  # nothing to say (no interval): no "heading:" line alone
                 continue
             print_line(Text.assemble(Text(_cell_text(column.header), style="bold"), ": ", value))
