@@ -322,6 +322,10 @@ CLI_ZH_CN: dict[str, str] = {
         ":已校验 {checked} 个事件,读模型已由 {folded} 个事件重建。下一步:在此服务器上运行 "
         "`trainops db grant-app-role ROLE`,然后启动服务。"
     ),
+    ": {checked} events verified, read models rebuilt from {folded} events. Next: "
+    "start the stack.": (
+        ":已校验 {checked} 个事件,读模型已由 {folded} 个事件重建。下一步:启动服务。"
+    ),
     "migrated": "已迁移",
     ": every table is at its newest schema": ":所有表均为最新结构",
     "privileges of {role}": "{role} 的权限",

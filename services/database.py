@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,6 +160,25 @@ def open_existing_database(url: str) -> Database:
     except DBAPIError as exc:  # no such database, a server that is down, a file that is not one
         raise CannotOpen(where, database_reason(exc)) from exc
     return open_database(url)
+
+
+def check_sqlite_file(url: str, *, must_exist: bool) -> None:
+    """For an SQLite URL: a file that is no database (or a folder) is ``CannotOpen``, said in
+    one line before anything reads or writes it; a missing file, when ``must_exist``, is
+    ``NoDatabase`` (a backup of a mistyped path must not create an empty database)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(str(parsed.database))
+    if not path.exists():
+        if must_exist:
+            raise NoDatabase(str(path.resolve()))
+        return
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.Error as exc:
+        raise CannotOpen(str(path.resolve()), str(exc)) from exc
 
 
 def has_event_log(url: str) -> bool:

@@ -105,3 +105,30 @@ def test_a_service_pointed_at_a_file_that_is_no_database_says_so_in_one_line(
     assert done.returncode == 78, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
     assert "cannot open the trainops database at" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["db", "migrate"], ["db", "grant-app-role", "app"], ["db", "backup", "out"]],
+)
+def test_the_owners_commands_on_a_file_that_is_no_database_say_so_in_one_line(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """A trial: `db migrate`, `db backup`, `db grant-app-role` and `db restore` printed a
+    traceback for a file that is no database; one line and exit 78, as the others."""
+    junk = tmp_path / "picture.png"
+    junk.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 512)
+    done = _run(command, tmp_path, database_url=f"sqlite:///{junk}")
+    assert done.returncode == 78, done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1, done.stderr
+    assert "cannot open the trainops database at" in done.stderr
+
+
+def test_a_backup_of_a_database_that_is_not_there_creates_nothing(tmp_path: Path) -> None:
+    """A trial: `db backup` of a mistyped SQLite path created an empty database and reported
+    a backup of it."""
+    missing = tmp_path / "mistyped.db"
+    done = _run(["db", "backup", "out"], tmp_path, database_url=f"sqlite:///{missing}")
+    assert done.returncode == 78, done.stderr
+    assert "no trainops database at" in done.stderr
+    assert not missing.exists() and not (tmp_path / "out").exists()

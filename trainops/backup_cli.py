@@ -35,7 +35,7 @@ def backup_command(
     keep: Annotated[int, typer.Option(min=1, help="How many of the newest backups to keep.")] = 7,
 ) -> None:
     """Back up the database (as its owner) to DIR/trainops-<UTC time>.dump (.sqlite)."""
-    url = _owner_url()
+    url = _owner_url(must_exist=True)
     beat = get_settings().heartbeat_file
     while True:
         target = directory / stamped_name(url)
@@ -86,10 +86,19 @@ def restore_command(
         folded = database.projector.rebuild()
     finally:
         database.close()
-    rest = t(
-        ": {checked} events verified, read models rebuilt from {folded} events. Next: "
-        "`trainops db grant-app-role ROLE` on this server, then start the stack.",
-        checked=report.checked,
-        folded=folded,
+    rest = (
+        t(
+            ": {checked} events verified, read models rebuilt from {folded} events. Next: "
+            "`trainops db grant-app-role ROLE` on this server, then start the stack.",
+            checked=report.checked,
+            folded=folded,
+        )
+        if not url.startswith("sqlite")  # SQLite has no roles to grant
+        else t(
+            ": {checked} events verified, read models rebuilt from {folded} events. Next: "
+            "start the stack.",
+            checked=report.checked,
+            folded=folded,
+        )
     )
     print_line(Text.assemble((t("restored"), "green"), rest))

@@ -62,7 +62,8 @@ def generate_command(
         console.print(t("kept: {reason}", reason=kept), markup=False)
         return
     except OSError as exc:  # a file where a folder should be, a folder it may not write
-        said = t("cannot write to {path}: {reason}", path=directory, reason=unreadable(exc))
+        where = exc.filename or directory  # the file at fault, not always DIR
+        said = t("cannot write to {path}: {reason}", path=where, reason=unreadable(exc))
         raise fail(said) from exc
     except ValueError as exc:
         raise fail(str(exc)) from exc

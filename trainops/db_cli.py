@@ -31,7 +31,13 @@ from eventlog import NewEvent
 from eventlog.engine import make_engine
 from runtime.db_roles import RoleError, excess_privileges, grant_app_role
 from runtime.settings import get_settings
-from services.database import Database, MigrationRefused, migrate_all, open_existing_database
+from services.database import (
+    Database,
+    MigrationRefused,
+    check_sqlite_file,
+    migrate_all,
+    open_existing_database,
+)
 from trainops.language import language, t, unreadable
 from trainops.lazy import command_group
 from trainops.render import console, fail, print_json, print_line, rows_table
@@ -44,11 +50,17 @@ db_app = command_group(
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def _owner_url() -> str:
+def _owner_url(*, must_exist: bool = False) -> str:
+    """The owner's database URL; an SQLite file there that is no database is said in one line
+    (exit 78), as every command says it, before anything opens it."""
     settings = get_settings()
-    if settings.migration_database_url is not None:
-        return settings.migration_database_url.get_secret_value()
-    return settings.database_url
+    url = (
+        settings.migration_database_url.get_secret_value()
+        if settings.migration_database_url is not None
+        else settings.database_url
+    )
+    check_sqlite_file(url, must_exist=must_exist)
+    return url
 
 
 @db_app.command()
