@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, get_type_hints
 
 from fastapi import Header, Path, Query
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from accounts.model import ROLES, Role, TokenInfo
 from api.errors import Problem
@@ -132,6 +132,16 @@ class NotificationOut(_Open):
     recipient: str
     subject: str
     created_at: datetime
+    delivered_at: datetime | None = None
+
+    @field_validator("created_at", "delivered_at")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        """The outbox keeps UTC; SQLite hands it back without its zone: said with it, as every
+        other instant the API answers."""
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class UserOut(BaseModel):

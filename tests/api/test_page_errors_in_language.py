@@ -4,6 +4,7 @@ English on Chinese pages)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import unescape
 
 from api.refusal_texts import in_chinese
@@ -57,6 +58,8 @@ async def test_a_notifications_subject_is_in_the_readers_language(world: World) 
             await asyncio.sleep(0.05)
         chinese = (await wang.get("/api/v1/notifications", headers=ZH)).json()
     assert english[0]["subject"] == "Waiting for you: approval of “Workplace safety”"
+    # every instant with its zone (a trial: the outbox's times came without one on SQLite)
+    assert datetime.fromisoformat(english[0]["created_at"]).utcoffset() is not None, english
     assert chinese[0]["subject"] == "待你审批:“Workplace safety”"
     assert subject_in("Plain", "no Chinese here", "zh-CN") == "Plain"
 
