@@ -105,3 +105,15 @@ async def test_a_title_of_spaces_is_said_as_the_command_line_says_it(world: Worl
     assert refused.status_code == 422, refused.text
     assert "the title is blank: write it in words" in refused.text, refused.text
     assert world.head() == before
+
+
+def test_a_list_typed_with_chinese_commas_splits_as_with_ascii_ones() -> None:
+    """A list field (trainees) split on full-width ，and ；as on , and ; (a punctuation
+    sweep once turned them into ASCII in the pattern, and 'emp.1，emp.2' became one name)."""
+    from starlette.datastructures import FormData
+
+    from api.pages.forms import form_to_fields
+    from services.actions import PlanBody
+
+    form = FormData([("trainees", "emp.1\uff0cemp.2\uff1b emp.3, emp.4")])
+    assert form_to_fields(PlanBody, form)["trainees"] == ["emp.1", "emp.2", "emp.3", "emp.4"]
