@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.commands import ProgramCommand, SubmitExam, SubmitProgram
     from domain.events import ExamGrading
     from domain.state import ProgramState
+    from workflows.quick_steps import quick_step
 
 #: Patch marker: score submissions look up whether the course has an online exam (histories
 #: recorded before it replay without the lookup).
@@ -52,11 +53,11 @@ async def look_ups(
         and workflow.patched(ONLINE_EXAM_CHECK)
     ):
         dry_run(grading=VALIDATION_GRADING)  # refuse before looking up
-        online = await workflow.execute_activity(
+        online = await quick_step(
             HAS_ONLINE_EXAM,
             state.program_id,
             result_type=bool,
-            start_to_close_timeout=timedelta(seconds=30),
+            timeout=timedelta(seconds=30),
             retry_policy=LOOKUP_RETRY,
         )
         if online:
@@ -68,21 +69,21 @@ async def look_ups(
             )
     if isinstance(command, SubmitExam) and command.answers is not None:
         dry_run(grading=VALIDATION_GRADING)  # refuse before grading
-        grading: ExamGrading = await workflow.execute_activity(
+        grading: ExamGrading = await quick_step(
             GRADE_EXAM,
             GradeExamInput(program_id=state.program_id, answers=command.answers),
             result_type=ExamGrading,
-            start_to_close_timeout=timedelta(seconds=30),
+            timeout=timedelta(seconds=30),
             retry_policy=LOOKUP_RETRY,
         )
         return None, grading
     if isinstance(command, SubmitProgram):
         dry_run(route=VALIDATION_ROUTE)  # refuse before looking anything up
-        route: ApprovalRoute = await workflow.execute_activity(
+        route: ApprovalRoute = await quick_step(
             RESOLVE_APPROVAL_ROUTE,
             state.facts,
             result_type=ApprovalRoute,
-            start_to_close_timeout=timedelta(seconds=30),
+            timeout=timedelta(seconds=30),
             retry_policy=LOOKUP_RETRY,
         )
         return route, None

@@ -55,6 +55,7 @@ with workflow.unsafe.imports_passed_through():
         unauthenticated,
     )
     from workflows.lookups import LOOKUP_RETRY, VALIDATION_GRADING, VALIDATION_ROUTE, look_ups
+    from workflows.quick_steps import quick_step
     from workflows.recording import APPEND_CHUNK, APPEND_IN_CHUNKS
     from workflows.roster import ROSTER_OUT_OF_STATE, RosterHead, enrol_planned, roster_facts
     from workflows.timers import (
@@ -324,13 +325,13 @@ class TrainingProgramWorkflow(TimersAndNotices):
     async def _check_plan_proof(self) -> None:
         """Nothing is recorded for a plan whose actor assertion the log's keys do not verify:
         the workflow fails with the reason."""
-        refused = await workflow.execute_activity(
+        refused = await quick_step(
             VERIFY_PLAN_PROOF,
             VerifyPlanInput(
                 plan=self._plan, workflow_id=workflow.info().workflow_id, now=workflow.now()
             ),
             result_type=str,
-            start_to_close_timeout=timedelta(seconds=30),
+            timeout=timedelta(seconds=30),
             retry_policy=LOOKUP_RETRY,
         )
         if refused:
@@ -340,11 +341,11 @@ class TrainingProgramWorkflow(TimersAndNotices):
 
     async def _settings(self, region: str | None) -> ProgramSettings:
         """The calendar and rules configured for ``region``, looked up by an activity."""
-        settings: ProgramSettings = await workflow.execute_activity(
+        settings: ProgramSettings = await quick_step(
             PROGRAM_SETTINGS,
             ProgramSettingsInput(region=region, years=self._calendar_years()),
             result_type=ProgramSettings,
-            start_to_close_timeout=timedelta(seconds=30),
+            timeout=timedelta(seconds=30),
             retry_policy=LOOKUP_RETRY,
         )
         return settings

@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.roster import lean
     from domain.state import ProgramState
     from workflows.inputs import stream_id_for
+    from workflows.quick_steps import quick_step
 
 APPEND_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -95,7 +96,7 @@ class Recorder:
                 envelopes[n : n + APPEND_CHUNK] for n in range(0, len(envelopes), APPEND_CHUNK)
             ]
         for chunk in chunks:  # each payload stays far below Temporal's 2 MB limit
-            outcome = await workflow.execute_activity(
+            outcome = await quick_step(
                 APPEND_EVENTS,
                 AppendEventsInput(
                     stream_id=stream_id_for(self._state.program_id),
@@ -103,7 +104,7 @@ class Recorder:
                     envelopes=chunk,
                 ),
                 result_type=AppendEventsOutput,
-                start_to_close_timeout=timedelta(seconds=30),
+                timeout=timedelta(seconds=30),
                 retry_policy=APPEND_RETRY,
             )
             self._version = outcome.stream_version

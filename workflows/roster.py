@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.commands import RecordAttendance
     from domain.roster import RosterFacts, people_of, session_of
     from domain.streams import program_stream
+    from workflows.quick_steps import quick_step
 
 #: Patch marker: the workflow carries no per-trainee lists (histories recorded before it
 #: replay with them).
@@ -59,7 +60,7 @@ async def roster_facts(program_id: str, version: int, command: BaseModel) -> Ros
     people = people_of(command)
     if not people and not attendance:
         return RosterFacts()
-    facts: RosterFacts = await workflow.execute_activity(
+    facts: RosterFacts = await quick_step(
         ROSTER_FACTS,
         RosterQuery(
             stream_id=program_stream(program_id),
@@ -69,7 +70,7 @@ async def roster_facts(program_id: str, version: int, command: BaseModel) -> Ros
             session_id=session_of(command),
         ),
         result_type=RosterFacts,
-        start_to_close_timeout=timedelta(minutes=2),
+        timeout=timedelta(minutes=2),
         retry_policy=ROSTER_RETRY,
     )
     return facts
