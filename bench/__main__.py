@@ -16,7 +16,13 @@ import time
 from bench.table import Config, Row, render
 from runtime.logging import configure_logging
 
-MODULES = ("bench.reads_bench", "bench.writers_bench", "bench.eventlog_bench", "bench.cli_start")
+MODULES = (
+    "bench.reads_bench",
+    "bench.writers_bench",
+    "bench.eventlog_bench",
+    "bench.cli_start",
+    "bench.action_latency",
+)
 
 
 def main() -> None:
