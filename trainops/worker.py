@@ -51,6 +51,9 @@ KEYRING_REFRESH_SECONDS = 2.0
 HEARTBEAT_SECONDS = 10.0
 #: Activity threads of a worker built without ``max_concurrent_activities`` (tests, the demo).
 DEFAULT_ACTIVITY_THREADS = 16
+#: Workflow tasks at once of a worker built without ``max_concurrent_workflow_tasks``; each runs
+#: at most one quick step (``workflows.quick_steps``) at a time, a local activity.
+DEFAULT_WORKFLOW_TASKS = 10
 
 
 def refresh_keyring(store: EventStore) -> None:
@@ -104,6 +107,11 @@ def build_worker(
     sealer: LogSealer | None = None,
     **options: Any,
 ) -> Worker:
+    # One local activity per running workflow task, with threads of their own: ordinary
+    # activities (notices, the fan-out) filling the pool never hold up a program's append.
+    local_steps = int(options.get("max_concurrent_workflow_tasks") or DEFAULT_WORKFLOW_TASKS)
+    options.setdefault("max_concurrent_local_activities", local_steps)
+    activity_threads = int(options.get("max_concurrent_activities") or DEFAULT_ACTIVITY_THREADS)
     program_activities = ProgramActivities(store, notifier, config)
     fanout = ReminderFanoutActivities(store, notifier)
     roster = RosterActivities(store)
@@ -127,7 +135,7 @@ def build_worker(
         ],
         # one thread per activity slot: fewer would queue activities the worker already took
         activity_executor=ThreadPoolExecutor(
-            max_workers=int(options.get("max_concurrent_activities") or DEFAULT_ACTIVITY_THREADS)
+            max_workers=activity_threads + options["max_concurrent_local_activities"]
         ),
         workflow_runner=sandbox_runner(),
         **options,
