@@ -85,6 +85,8 @@ def _metadata(envelope: EventEnvelope, info: activity.Info) -> dict[str, Any]:
         "run_id": info.workflow_run_id,
         "activity_id": info.activity_id,
     }
+    if info.is_local:  # a local activity's id counts apart from ordinary ones' in its run
+        metadata["local_activity"] = True
     if envelope.proof is not None:
         metadata["proof"] = envelope.proof
     if envelope.proved_by is not None:

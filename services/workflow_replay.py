@@ -4,8 +4,9 @@ set each history beside the events that workflow appended to the log.
 Replay is the check that a code change has not broken running programs: a workflow whose code
 no longer makes the decisions its history recorded fails with a non-determinism error. The
 side-by-side view ties the two records together through the metadata every appended event
-carries (workflow id, run id, activity id): each ``append_events`` activity in the history is
-matched with the log rows it wrote, and either side without the other is reported.
+carries (workflow id, run id, activity id): each ``append_events`` activity in the history (an
+ordinary one's scheduled event, or a local one's marker) is matched with the log rows it wrote,
+and either side without the other is reported.
 
 Program ids come from the log's stream ids, not from Temporal's visibility API, which the
 time-skipping test server does not implement (and which an auditor should not have to trust).
@@ -128,6 +129,11 @@ def _detail(event: HistoryEvent) -> str:
             return f"signal {attrs.signal_name}"
         case "workflow_execution_continued_as_new_event_attributes":
             return f"continued as new in run {attrs.new_execution_run_id}"
+        case "marker_recorded_event_attributes":
+            local = _local_activity(event)
+            if local is not None:
+                return f"{local[0]} (local activity {local[1]})"
+            return str(attrs.marker_name)
     return ""
 
 
@@ -143,19 +149,54 @@ class _Run:
 LOG_WRITERS = (APPEND_EVENTS, ENROL_PLANNED)
 
 
+#: The marker a local activity's result is recorded under, and its ``data`` detail.
+LOCAL_ACTIVITY_MARKER = "core_local_activity"
+
+
+def _local_activity(event: HistoryEvent) -> tuple[str, str, bool] | None:
+    """A local activity's (type, id, completed) from its marker; None for any other event."""
+    if not event.HasField("marker_recorded_event_attributes"):
+        return None
+    attrs = event.marker_recorded_event_attributes
+    if attrs.marker_name != LOCAL_ACTIVITY_MARKER or "data" not in attrs.details:
+        return None
+    [data] = pydantic_data_converter.payload_converter.from_payloads(
+        attrs.details["data"].payloads
+    )
+    completed = "result" in attrs.details and not attrs.HasField("failure")
+    return str(data["activity_type"]), str(data["activity_id"]), completed
+
+
+def _activity_key(metadata: dict[str, Any]) -> str:
+    """Which activity of its run wrote a log row: ordinary and local activities count apart."""
+    local = "local " if metadata.get("local_activity") is True else ""
+    return f"{local}{metadata.get('activity_id')}"
+
+
 def _side_by_side(run: _Run, history: WorkflowHistory, details: bool) -> RunReplay:
     by_activity: dict[str, list[RecordedEvent]] = {}
     for row in run.rows:
-        by_activity.setdefault(str(row.metadata.get("activity_id")), []).append(row)
-    append_activities: dict[int, str] = {}  # scheduled event id -> activity id
+        by_activity.setdefault(_activity_key(row.metadata), []).append(row)
+    append_activities: dict[int, str] = {}  # scheduled event id -> activity key
+    writers: set[str] = set()  # every log writer's key, local ones included
     completed: list[str] = []
     lines: list[HistoryLine] = []
     for event in history.events:
         written: list[RecordedEvent] = []
-        if event.HasField("activity_task_scheduled_event_attributes"):
+        local = _local_activity(event)
+        if local is not None:
+            kind, activity_id, done = local
+            if kind in LOG_WRITERS:
+                key = f"local {activity_id}"
+                writers.add(key)
+                written = by_activity.get(key, [])
+                if done:
+                    completed.append(key)
+        elif event.HasField("activity_task_scheduled_event_attributes"):
             attrs = event.activity_task_scheduled_event_attributes
             if attrs.activity_type.name in LOG_WRITERS:
                 append_activities[event.event_id] = attrs.activity_id
+                writers.add(attrs.activity_id)
                 written = by_activity.get(attrs.activity_id, [])
         elif event.HasField("activity_task_completed_event_attributes"):
             scheduled = event.activity_task_completed_event_attributes.scheduled_event_id
@@ -172,7 +213,6 @@ def _side_by_side(run: _Run, history: WorkflowHistory, details: bool) -> RunRepl
                     log_events=[r.event_type for r in written],
                 )
             )
-    scheduled_ids = set(append_activities.values())
     return RunReplay(
         program_id=run.program_id,
         workflow_id=run.workflow_id,
@@ -181,7 +221,7 @@ def _side_by_side(run: _Run, history: WorkflowHistory, details: bool) -> RunRepl
         history_events=len(history.events),
         log_events=len(run.rows),
         unmatched_log_positions=[
-            r.position for r in run.rows if str(r.metadata.get("activity_id")) not in scheduled_ids
+            r.position for r in run.rows if _activity_key(r.metadata) not in writers
         ],
         unmatched_activities=[a for a in completed if a not in by_activity],
         lines=lines,
