@@ -160,9 +160,7 @@ def _local_activity(event: HistoryEvent) -> tuple[str, str, bool] | None:
     attrs = event.marker_recorded_event_attributes
     if attrs.marker_name != LOCAL_ACTIVITY_MARKER or "data" not in attrs.details:
         return None
-    [data] = pydantic_data_converter.payload_converter.from_payloads(
-        attrs.details["data"].payloads
-    )
+    [data] = pydantic_data_converter.payload_converter.from_payloads(attrs.details["data"].payloads)
     completed = "result" in attrs.details and not attrs.HasField("failure")
     return str(data["activity_type"]), str(data["activity_id"]), completed
 
