@@ -90,9 +90,8 @@ OBSTACLES: dict[str, str] = {
     "dicts, against two bare psycopg queries of under a millisecond",
     "verify": "SHA-256 over two canonical JSON encodings recomputed per event",
     "cli": "typer+click (~28 ms) imported before trainops runs; rich 30 ms when a table is drawn",
-    "demo": "326 workflow updates, ~20 ms of CPU each in one Python process (the SDK's "
-    "sandboxed workflow code and payload visitor; the server round trips are gone since the "
-    "quick steps run as local activities), plus ~1.5 s starting the test server and worker",
+    "demo": "326 workflow updates at ~20 ms of CPU each in one Python process (the SDK's "
+    "sandboxed workflow code, its payload visitor); ~1.5 s starting server and worker",
     "open programs": "opening costs ~85 ms of worker CPU a program (sandboxed workflow code); "
     "the run's time budget ran out first",
 }
