@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -61,6 +62,8 @@ def test_apply_a_file_then_read_it_back(cli: CliRunner, tmp_path: Path) -> None:
     result = cli.invoke(app, ["config", "apply", str(edited), "--comment", "new year"])
     assert result.exit_code == 0, result.output
     assert "as version 1" in said(result)
+    whole = hashlib.sha256(edited.read_bytes()).hexdigest()
+    assert f"as version 1 ({whole})" in said(result)  # the whole hash, never cut
 
     assert "version 1, saved by admin.zhou" in said(cli.invoke(app, ["config", "check"]))
     [entry] = json.loads(cli.invoke(app, ["config", "history", "--json"]).stdout)

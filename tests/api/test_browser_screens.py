@@ -153,6 +153,14 @@ async def open_program(page: Page, site: Site, lang: str) -> None:
     await expect(page).to_have_url(f"{site.url}/programs/scr-eval-{lang}")
 
 
+async def whole_hashes(page: Page, site: Site, lang: str) -> None:
+    """The raw events' hashes whole on a phone, wrapped within the screen."""
+    hashes = page.get_by_test_id("raw-events").locator("code.hash")
+    await expect(hashes.first).to_have_text(re.compile("^[0-9a-f]{64}$"))
+    box = await hashes.first.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+
+
 async def create_program(page: Page, site: Site, lang: str) -> None:
     plan = await plan_body(site.world.h, f"scr-new-{lang}")
     starts = datetime.fromisoformat(plan["sessions"][0]["starts_at"])
@@ -284,6 +292,9 @@ SCREENS = [
     ),
     Screen("program", "spec.li", lambda s, lang: f"/programs/scr-draft-{lang}", submit),
     Screen("program-evaluating", "spec.li", lambda s, lang: f"/programs/scr-eval-{lang}"),
+    Screen(
+        "program-auditor", "aud.sun", lambda s, lang: f"/programs/scr-eval-{lang}", whole_hashes
+    ),
     Screen("programs", "spec.li", lambda s, lang: "/programs", open_program),
     Screen("program_new", "spec.li", lambda s, lang: "/programs/new", create_program),
     Screen("kpi", "spec.li", lambda s, lang: "/kpi", follow_a_bar),

@@ -4,6 +4,7 @@ version in force and records nothing until it is confirmed."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from pathlib import Path
@@ -113,6 +114,8 @@ async def test_a_save_shows_the_diff_and_waits_for_the_confirm(world: World) -> 
         assert saved_versions(world) == 1
         reopened = (await page.get("/admin/config")).text
         assert textarea(reopened) == form["document"]
+        whole = hashlib.sha256(form["document"].encode()).hexdigest()
+        assert f'<code class="hash">{whole}</code>' in reopened  # the history's hash, whole
     [event] = world.h.db.store.read_stream(CONFIG_STREAM)
     assert event.payload["comment"] == "Li moved to sales"
 

@@ -222,6 +222,12 @@ async def test_auditor_sees_timeline_raw_events_and_verification(world: World) -
         assert "Log intact" in audit.text and "web-aud" in audit.text
         page = await sun.get("/programs/web-aud")
         assert 'data-testid="raw-events"' in page.text and "ProgramPlanned" in page.text
+        # hashes whole, as text (a tooltip is out of reach on a phone), never cut with "…"
+        head = h.db.store.head()[1]
+        assert f'<code class="hash">{head}</code>' in audit.text
+        shown = re.findall(r'<code class="hash">([^<]*)</code>', page.text)
+        assert shown and all(re.fullmatch("[0-9a-f]{64}", x) for x in shown), shown
+        assert "…</code>" not in page.text + audit.text
         assert "act-submit" not in page.text  # auditors get no action buttons
         refused = await post_form(sun, "/programs/web-aud/submit", page.text)
         assert refused.status_code == 403
