@@ -263,6 +263,15 @@ async def edit_configuration(page: Page, site: Site, lang: str) -> None:
     diff = page.get_by_test_id("config-diff")
     await expect(diff).to_contain_text(f"+  name: policy-{lang}")
     await expect(diff.locator(".diff-del")).not_to_have_count(0)
+    # one line a diff line: no empty line after each (the spans' heights fill the box)
+    gap = await diff.evaluate(
+        """e => { const style = getComputedStyle(e);
+          const lines = [...e.querySelectorAll('span')]
+            .reduce((sum, s) => sum + s.getBoundingClientRect().height, 0);
+          return e.scrollHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom)
+            - lines; }"""
+    )
+    assert abs(gap) < 2, f"the diff has {gap}px of empty lines"
     assert await page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
     before = site.world.h.db.store.stream_version("configuration")
     await page.get_by_test_id("config-confirm-save").click()

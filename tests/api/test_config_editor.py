@@ -85,9 +85,10 @@ async def test_a_save_shows_the_diff_and_waits_for_the_confirm(world: World) -> 
         }
         review = await page.post("/admin/config", data=form)
         assert review.status_code == 200 and 'data-testid="config-confirm"' in review.text
-        diff = html.unescape(
-            re.sub(r"<[^>]+>", "", review.text.split('data-testid="config-diff"')[1])
-        )
+        shown = review.text.split('data-testid="config-diff"')[1].split("</pre>")[0]
+        # one element a line, nothing between them (a newline there doubled every line)
+        assert "</span>\n" not in shown and "</span><span" in shown
+        diff = "\n".join(html.unescape(x) for x in re.findall(r"<span[^>]*>(.*?)</span>", shown))
         assert "--- in force" in diff and "+++ new version" in diff
         removed = [x for x in diff.splitlines() if x.startswith("-") and not x.startswith("---")]
         added = [x for x in diff.splitlines() if x.startswith("+") and not x.startswith("+++")]
