@@ -351,6 +351,9 @@ ZH_CN: dict[str, str] = {
         "新版本与当前生效版本的差异。确认之前不会保存任何内容。"
     ),
     "No change from the version in force.": "与当前生效版本相比没有变化。",
+    "No change from the version in force: there is nothing to save.": (
+        "与当前生效版本相比没有变化:没有可保存的内容。"
+    ),
     "Confirm and save": "确认并保存",
     "Back to editing": "返回编辑",
     "No problems: this version can be saved.": "没有问题:此版本可以保存。",
