@@ -294,6 +294,7 @@ ZH_CN: dict[str, str] = {
     "Upcoming reminders": "即将发送的提醒",
     "Reminder": "提醒",
     "Recipients": "收件人数",
+    "Sends at": "发送时间",
     "What you decide on": "审批要点",
     "Budget": "预算",
     "Department": "部门",

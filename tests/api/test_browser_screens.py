@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import pytest_asyncio
@@ -24,8 +25,14 @@ from tests.api.browser_site import LANGS, Site, chromium, open_screen, screensho
 from tests.api.conftest import PEOPLE, plan_body, run
 from tests.api.test_trainee_pages import COURSE
 from tests.conftest import BACKENDS, backend_database, record_reference
+from tests.plans import plan_json
 
-TITLES = {"eval": "Forklift safety", "pending": "Ladder safety", "draft": "Fire drill"}
+TITLES = {
+    "eval": "Forklift safety",
+    "pending": "Ladder safety",
+    "draft": "Fire drill",
+    "published": "Crane safety",
+}
 EMPLOYEES = "employee_id,department\n" + "".join(f"e{k},Logistics\n" for k in range(5))
 
 
@@ -80,6 +87,8 @@ async def make_data(site: Site) -> None:
                     assert done.status_code == 200 and done.json()["projected"], done.text
     for task in world.inbox("mgr.wang"):
         site.facts[f"task-{task['program_id']}"] = task["task_id"]
+    for lang in LANGS:  # published, its session far off: its reminders are all to come
+        await published_far_off(site, f"scr-pub-{lang}", f"{TITLES['published']} {lang}")
     async with world.client("adm.qian") as admin:
         queued = await admin.post(
             "/api/v1/data/employees", files={"file": ("staff.csv", EMPLOYEES, "text/csv")}
@@ -87,7 +96,8 @@ async def make_data(site: Site) -> None:
         assert queued.status_code in (200, 202), queued.text
         site.facts["job"] = queued.json()["job_id"]
     site.user_text |= {f"{t} {lang}" for t in TITLES.values() for lang in LANGS}
-    site.user_text |= {f"scr-{k}-{lang}" for k in ("eval", "pending", "draft") for lang in LANGS}
+    kinds = ("eval", "pending", "draft", "pub")
+    site.user_text |= {f"scr-{k}-{lang}" for k in kinds for lang in LANGS}
     site.user_text |= set(PEOPLE) | {
         "emp.2",
         "staff.csv",
@@ -104,6 +114,23 @@ async def make_data(site: Site) -> None:
     default_step = AdminConfig().approval.steps[0]
     site.user_text |= {default_step.id}  # the built-in step's name is translated; its id is data
     site.user_text |= {c for q in COURSE.questions for c in q.choices}
+
+
+async def published_far_off(site: Site, program_id: str, title: str) -> None:
+    """A program published through the API, its one session 300 days off (no clock the
+    module skips reaches its reminders)."""
+    world = site.world
+    now = await world.h.env.get_current_time()
+    start = datetime.combine(
+        (now + timedelta(days=300)).date(), datetime.min.time(), ZoneInfo("Asia/Shanghai")
+    ).replace(hour=10)
+    async with world.client("spec.li") as li:
+        planned = await li.post("/api/v1/programs", json=plan_json(program_id, start, title=title))
+        assert planned.status_code == 201, planned.text
+    for who, segment in (("spec.li", "submit"), ("mgr.wang", "approve"), ("spec.li", "publish")):
+        async with world.client(who) as client:
+            done = await client.post(f"/api/v1/programs/{program_id}/{segment}", json={})
+            assert done.status_code == 200 and done.json()["projected"], done.text
 
 
 # ------------------------------------------------------------------ the screens
@@ -159,6 +186,20 @@ async def whole_hashes(page: Page, site: Site, lang: str) -> None:
     await expect(hashes.first).to_have_text(re.compile("^[0-9a-f]{64}$"))
     box = await hashes.first.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 390
+
+
+async def reminders_as_cards(page: Page, site: Site, lang: str) -> None:
+    """On a phone the upcoming reminders are one labelled card each, like the other tables:
+    every cell within the screen, none behind a sideways scroll."""
+    table = page.get_by_test_id("upcoming-reminders")
+    await expect(table.locator("tbody tr")).to_have_count(2)  # prepare materials, attend
+    cells = await table.locator("td").evaluate_all(
+        "cells => cells.map(c => [c.getBoundingClientRect().right,"
+        " getComputedStyle(c, '::before').content])"
+    )
+    assert all(right <= 390 for right, _ in cells), cells
+    sends_at = t(lang)("Sends at")
+    assert any(sends_at in label for _, label in cells), cells
 
 
 async def create_program(page: Page, site: Site, lang: str) -> None:
@@ -303,6 +344,12 @@ SCREENS = [
     Screen("program-evaluating", "spec.li", lambda s, lang: f"/programs/scr-eval-{lang}"),
     Screen(
         "program-auditor", "aud.sun", lambda s, lang: f"/programs/scr-eval-{lang}", whole_hashes
+    ),
+    Screen(
+        "program-published",
+        "spec.li",
+        lambda s, lang: f"/programs/scr-pub-{lang}",
+        reminders_as_cards,
     ),
     Screen("programs", "spec.li", lambda s, lang: "/programs", open_program),
     Screen("program_new", "spec.li", lambda s, lang: "/programs/new", create_program),
