@@ -285,6 +285,9 @@ ZH_CN: dict[str, str] = {
     "{method} is not allowed here; allowed: {allowed}": (
         "此处不允许 {method} 请求;允许的方法:{allowed}"
     ),
+    "the request body is larger than {size}; nothing was read or recorded": (
+        "请求体大于 {size};未读取或记录任何内容"
+    ),
     "Temporal cannot be reached; nothing was changed, try again shortly": (
         "无法连接 Temporal;没有做任何更改,请稍后重试"
     ),

@@ -514,6 +514,29 @@ ZH_CN: dict[str, str] = {
 
 #: A configuration value's problem (pydantic's error ``type``) in Simplified Chinese, filled
 #: from the error's context; a type with no entry keeps pydantic's English words.
+#: ``domain.plain_problems.PATTERNS_EN`` in Simplified Chinese: what a pattern means.
+PATTERNS_ZH_CN: dict[str, str] = {
+    r"^[A-Za-z0-9._-]+$": "只能包含字母、数字、“.”、“_”和“-”(不含空格)",
+    r"^[A-Za-z0-9._@-]+$": "只能包含字母、数字、“.”、“_”、“@”和“-”(不含空格)",
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$": "应以字母或数字开头,且只包含字母、数字、“.”、“_”和“-”",
+    r"^\d{4}-Q[1-4]$": "应为季度,例如 2026-Q4",
+    r"^(\d{4}-Q[1-4])?$": "应为季度,例如 2026-Q4",
+    r"^[0-9a-f]+$": "应为十六进制数字(0-9、a-f)",
+    r"^[0-9a-f]{16}$": "应为 16 位十六进制数字(0-9、a-f)",
+    r"^[0-9a-f]{32}$": "应为 32 位十六进制数字(0-9、a-f)",
+    r"^[0-9a-f]{64}$": "应为 64 位十六进制数字(0-9、a-f)",
+    r"^[!-~]+$": "只能包含可打印的 ASCII 字符(不含空格)",
+    r"^https?://": "应以 http:// 或 https:// 开头",
+    r"^[A-Za-z_][A-Za-z0-9_]*$": "应为环境变量名(字母、数字和“_”,不以数字开头)",
+}
+
+
+def pattern_in_chinese(params: Mapping[str, object]) -> str | None:
+    """What the pattern in a ``string_pattern_mismatch``'s context means, in Chinese (None:
+    a pattern without words)."""
+    return PATTERNS_ZH_CN.get(str(params.get("pattern", "")))
+
+
 PROBLEMS_ZH_CN: dict[str, str] = {
     "value_error": "{error}",
     "missing": "缺少此项",
@@ -705,6 +728,8 @@ def _in_chinese(params: dict[str, object], key: str = "") -> dict[str, object]:
     if isinstance(values.get("what"), str):
         values["what"] = _what(str(values["what"]))
     problem = PROBLEMS_ZH_CN.get(str(params.get("problem_type", "")))
+    if params.get("problem_type") == "string_pattern_mismatch":
+        problem = pattern_in_chinese(params) or problem
     if problem is not None:
         with contextlib.suppress(KeyError, ValueError, IndexError):
             values["problem"] = problem.format_map(params)
