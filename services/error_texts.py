@@ -80,8 +80,8 @@ EN: dict[str, str] = {
         "see `trainops projections status`"
     ),
     "error.program_not_readable": (
-        "{username} may not see program {program_id!r}: it is not theirs, "
-        "they do not approve it and they are not an auditor"
+        "{username} may not see program {program_id!r}: they are not enrolled in it and are "
+        "not its specialist, one of its approvers or an auditor"
     ),
     "error.not_the_specialist": (
         "only the program's specialist {specialist!r} may {doing} it, not {username!r}"
@@ -336,7 +336,7 @@ ZH_CN: dict[str, str] = {
         "项目 {program_id!r} 已记录,但缺少其读模型:请查看 `trainops projections status`"
     ),
     "error.program_not_readable": (
-        "{username} 不能查看项目 {program_id!r}:它不属于此人,此人不审批它,也不是审计员"
+        "{username} 不能查看项目 {program_id!r}:此人未报名该项目,也不是其专员、审批人或审计员"
     ),
     "error.not_the_specialist": (
         "只有项目的培训专员 {specialist!r} 可以执行此操作({doing}),{username!r} 不可以"

@@ -294,7 +294,11 @@ async def edit_configuration(page: Page, site: Site, lang: str) -> None:
     await expect(editor).to_have_value(in_force)  # it opens on the YAML in force
     await editor.fill("approval:\n  name: q3-policy\n  steps: nope\n")
     await expect(check).to_have_attribute("data-state", "invalid")
-    await expect(check).to_contain_text(f"{t(lang)('line')} 3:")
+    # the line said once, in the message's own words (a trial: "行 2: 配置,第 2 行…")
+    line = "line 3 (approval.steps)" if lang == "en" else "第 3 行(approval.steps)"
+    await expect(check).to_contain_text(line)
+    said = await check.inner_text()
+    assert said.count("3") == 1 and not said.startswith(("line", "行")), said
     await expect(editor).to_have_attribute("aria-invalid", "true")
     await editor.fill(f"approval:\n  name: policy-{lang}\n")
     await expect(check).to_have_attribute("data-state", "valid")
