@@ -167,7 +167,7 @@ def save(
     comment = comment.strip()
     based_on = next((v for v in history(store) if v.version == expected_version), None)
     if based_on is not None and based_on.document == document:
-        raise Conflict("config.unchanged", version=expected_version)
+        raise Conflict("error.config_unchanged", version=expected_version)
     try:
         return save_version(
             store,

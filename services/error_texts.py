@@ -214,7 +214,7 @@ EN: dict[str, str] = {
         "a task for them would wait on no one: create them (trainops users create), give them "
         "the role (trainops users roles) or enable them, or correct the names"
     ),
-    "config.unchanged": (
+    "error.config_unchanged": (
         "no change: version {version}, in force, is this document already; nothing was saved"
     ),
     "error.attendance_nothing_to_add": (
@@ -484,7 +484,7 @@ ZH_CN: dict[str, str] = {
         "发给他们的任务将无人处理:请创建用户(trainops users create)、授予角色"
         "(trainops users roles)或启用他们,或更正名字"
     ),
-    "config.unchanged": "无变化:生效的版本 {version} 已是此文档;未保存任何内容",
+    "error.config_unchanged": "无变化:生效的版本 {version} 已是此文档;未保存任何内容",
     "config.empty": "文档为空:保存它会使内置默认值生效",
     "config.no_base_version": "没有版本 {expected}:当前生效的是版本 {actual}",
     "config.saved_meanwhile": (
