@@ -13,12 +13,29 @@ import json
 from collections.abc import Mapping
 
 from fastapi import HTTPException
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.dependencies import LANG_COOKIE
+from api.languages import N_, negotiate
+from api.translator import translator
 
-def _too_large(limit: int) -> str:
+#: The 413's words; ``params`` carry the limit in bytes as data.
+TOO_LARGE = N_("the request body is larger than {size}; nothing was read or recorded")
+
+
+def _too_large(limit: int, lang: str = "en") -> str:
+    """The refusal in ``lang``, naming the limit (2.0 MiB, 512 KiB)."""
     size = f"{limit / 1024 / 1024:.1f} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
-    return f"the request body is larger than {size}; nothing was read or recorded"
+    return translator(lang)(TOO_LARGE).format(size=size)
+
+
+def _language(scope: Scope) -> str:
+    """The reader's language as the pages choose it: the cookie, else ``Accept-Language``."""
+    headers = dict(scope.get("headers") or [])
+    cookies = cookie_parser(headers.get(b"cookie", b"").decode("latin-1"))
+    accept = headers.get(b"accept-language", b"").decode("latin-1") or None
+    return negotiate(cookies.get(LANG_COOKIE), accept)
 
 
 class BodyTooLarge(HTTPException):
@@ -30,6 +47,10 @@ class BodyTooLarge(HTTPException):
         super().__init__(status_code=413, detail=_too_large(limit))
         self.params = {"limit": limit}
         """What the JSON error's ``params`` carry (``api.errors``), as for a declared length."""
+
+    def words(self, lang: str) -> str:
+        """The refusal in ``lang``."""
+        return _too_large(int(self.params["limit"]), lang)
 
 
 class BodyLimit:
@@ -52,7 +73,7 @@ class BodyLimit:
         limit = self.limit_for(scope.get("path", ""))
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _refuse(send, limit)
+            await _refuse(send, limit, _language(scope))
             return
         received = 0
         started = False
@@ -76,12 +97,12 @@ class BodyLimit:
         except BodyTooLarge:
             if started:
                 raise
-            await _refuse(send, limit)
+            await _refuse(send, limit, _language(scope))
 
 
-async def _refuse(send: Send, limit: int) -> None:
+async def _refuse(send: Send, limit: int, lang: str) -> None:
     code = "http.content_too_large"  # as api.errors.http_code(413) says it
-    said = {"detail": _too_large(limit), "code": code, "params": {"limit": limit}}
+    said = {"detail": _too_large(limit, lang), "code": code, "params": {"limit": limit}}
     body = json.dumps(said).encode()
     await send(
         {

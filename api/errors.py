@@ -22,6 +22,7 @@ from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from api.body_limit import BodyTooLarge
 from api.dependencies import request_language
 from api.languages import N_
 from api.translator import translator
@@ -171,6 +172,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         params = {"method": request.method, "allowed": headers["Allow"]}
         detail = NOT_ALLOWED.format_map(params)
         said = _fixed_words(request, NOT_ALLOWED).format_map(params)
+    elif isinstance(exc, BodyTooLarge):  # its words name the limit
+        said = exc.words(request_language(request))
     else:
         said = _fixed_words(request, detail)
     if is_api(request):

@@ -123,6 +123,8 @@ ZH_CN: dict[str, str] = {
     "version": "版本",
     "Version": "版本",
     "saved: workers use it from their next step.": "已保存:worker 从下一步起使用该版本。",
+    "This version can be saved, with these warnings:": "此版本可以保存,但有以下警告:",
+    "The version saved has these warnings:": "已保存的版本有以下警告:",
     "You are looking at version": "你正在查看版本",
     "not the one in force.": "并非当前生效的版本。",
     "Back to the version in force": "返回当前生效的版本",
@@ -283,6 +285,9 @@ ZH_CN: dict[str, str] = {
     "{method} is not allowed here; allowed: {allowed}": (
         "此处不允许 {method} 请求;允许的方法:{allowed}"
     ),
+    "the request body is larger than {size}; nothing was read or recorded": (
+        "请求体大于 {size};未读取或记录任何内容"
+    ),
     "Temporal cannot be reached; nothing was changed, try again shortly": (
         "无法连接 Temporal;没有做任何更改,请稍后重试"
     ),
@@ -292,6 +297,8 @@ ZH_CN: dict[str, str] = {
     "Upcoming reminders": "即将发送的提醒",
     "Reminder": "提醒",
     "Recipients": "收件人数",
+    "Sends at": "发送时间",
+    "SLA (working days)": "时限(工作日)",
     "What you decide on": "审批要点",
     "Budget": "预算",
     "Department": "部门",
@@ -349,12 +356,14 @@ ZH_CN: dict[str, str] = {
         "新版本与当前生效版本的差异。确认之前不会保存任何内容。"
     ),
     "No change from the version in force.": "与当前生效版本相比没有变化。",
+    "No change from the version in force: there is nothing to save.": (
+        "与当前生效版本相比没有变化:没有可保存的内容。"
+    ),
     "Confirm and save": "确认并保存",
     "Back to editing": "返回编辑",
     "No problems: this version can be saved.": "没有问题:此版本可以保存。",
     "Checking…": "检查中…",
     "Could not check now; the save checks again.": "暂时无法检查;保存时会再次检查。",
-    "line": "行",
     "budget": "预算",
     "region": "地区",
     "the plan's approvers": "计划中指定的审批人",

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from domain.plain_problems import plain_problem
 from domain.refusals import param_text, params_data
 from imports.texts import in_english
 
@@ -28,9 +29,10 @@ def plain_errors(exc: ValidationError) -> list[dict[str, Any]]:
 
 
 def validation_reason(exc: ValidationError) -> str:
-    """pydantic's errors in English, "field: problem; ...", as a report's ``reason``."""
+    """pydantic's errors in plain English, "field: problem; ...", as a report's ``reason``."""
     return "; ".join(
-        f"{'.'.join(str(p) for p in err['loc']) or 'value'}: {err['msg']}" for err in exc.errors()
+        f"{'.'.join(str(p) for p in err['loc']) or 'value'}: {plain_problem(err)}"
+        for err in exc.errors()
     )
 
 

@@ -138,6 +138,9 @@ def load_reference(
 
     look = Lookup(store)
     wanted: dict[str, list[Wanted]] = {}
+    #: (stream, record key) -> the row that first gave it: a second row giving the same record
+    #: is refused, never "the last one wins"
+    given: dict[tuple[str, object], str] = {}
     done = 0
     for group in groups.values():
         done += len(group)
@@ -149,7 +152,16 @@ def load_reference(
             continue
         try:
             correction = _correction(group)
-            for stream_id, event in spec.build(group, look):
+            built = [
+                (stream_id, spec.key(event), event) for stream_id, event in spec.build(group, look)
+            ]
+            earlier = next((given[(s, k)] for s, k, _ in built if (s, k) in given), None)
+            if earlier is not None:
+                raise RowError(
+                    "import.record_twice", record=record_key(spec, group[0]), row=earlier
+                )
+            for stream_id, key, event in built:
+                given.setdefault((stream_id, key), group[0].where)
                 wanted.setdefault(stream_id, []).append(Wanted(event, tuple(group), correction))
         except RowError as exc:
             if exc.where is None or len(group) == 1:

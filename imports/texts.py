@@ -81,6 +81,9 @@ IMPORT_EN: dict[str, str] = {
         "unknown employee {employee!r} (load employees first: trainops data load employees)"
     ),
     "import.program_twice": "program {program_id!r} appears twice (first at {row})",
+    "import.record_twice": (
+        "{record!r} is given twice in this file (first at {row}): give each record once"
+    ),
     "import.unknown_zone": "unknown time zone {zone!r}",
     "import.executed_and_cancelled": (
         "a program is either executed (executed_on) or cancelled, not both"

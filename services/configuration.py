@@ -19,6 +19,7 @@ from activities.config_versions import (
     ConfigVersion,
     check_document,
     current_version,
+    history,
     in_force,
     save_version,
 )
@@ -160,7 +161,13 @@ def save(
     comment: str,
 ) -> ConfigVersion:
     """Save as ``actor``; ``Invalid`` (not a configuration, naming the line) or ``Conflict``
-    (another admin saved first) records nothing."""
+    (another admin saved first, or ``document`` is the saved version it is based on, byte
+    for byte: no change) records nothing. The comment is kept trimmed: one blank or missing
+    is saved as empty, whichever way (page, API, command line) it came."""
+    comment = comment.strip()
+    based_on = next((v for v in history(store) if v.version == expected_version), None)
+    if based_on is not None and based_on.document == document:
+        raise Conflict("error.config_unchanged", version=expected_version)
     try:
         return save_version(
             store,

@@ -80,8 +80,8 @@ EN: dict[str, str] = {
         "see `trainops projections status`"
     ),
     "error.program_not_readable": (
-        "{username} may not see program {program_id!r}: it is not theirs, "
-        "they do not approve it and they are not an auditor"
+        "{username} may not see program {program_id!r}: they are not enrolled in it and are "
+        "not its specialist, one of its approvers or an auditor"
     ),
     "error.not_the_specialist": (
         "only the program's specialist {specialist!r} may {doing} it, not {username!r}"
@@ -214,6 +214,9 @@ EN: dict[str, str] = {
         "a task for them would wait on no one: create them (trainops users create), give them "
         "the role (trainops users roles) or enable them, or correct the names"
     ),
+    "error.config_unchanged": (
+        "no change: version {version}, in force, is this document already; nothing was saved"
+    ),
     "error.attendance_nothing_to_add": (
         "the attendance of session {session_id} of program {program_id} is recorded already: "
         "name the people to add to it"
@@ -333,7 +336,7 @@ ZH_CN: dict[str, str] = {
         "项目 {program_id!r} 已记录,但缺少其读模型:请查看 `trainops projections status`"
     ),
     "error.program_not_readable": (
-        "{username} 不能查看项目 {program_id!r}:它不属于此人,此人不审批它,也不是审计员"
+        "{username} 不能查看项目 {program_id!r}:此人未报名该项目,也不是其专员、审批人或审计员"
     ),
     "error.not_the_specialist": (
         "只有项目的培训专员 {specialist!r} 可以执行此操作({doing}),{username!r} 不可以"
@@ -481,6 +484,7 @@ ZH_CN: dict[str, str] = {
         "发给他们的任务将无人处理:请创建用户(trainops users create)、授予角色"
         "(trainops users roles)或启用他们,或更正名字"
     ),
+    "error.config_unchanged": "无变化:生效的版本 {version} 已是此文档;未保存任何内容",
     "config.empty": "文档为空:保存它会使内置默认值生效",
     "config.no_base_version": "没有版本 {expected}:当前生效的是版本 {actual}",
     "config.saved_meanwhile": (
@@ -510,6 +514,29 @@ ZH_CN: dict[str, str] = {
 
 #: A configuration value's problem (pydantic's error ``type``) in Simplified Chinese, filled
 #: from the error's context; a type with no entry keeps pydantic's English words.
+#: ``domain.plain_problems.PATTERNS_EN`` in Simplified Chinese: what a pattern means.
+PATTERNS_ZH_CN: dict[str, str] = {
+    r"^[A-Za-z0-9._-]+$": "只能包含字母、数字、“.”、“_”和“-”(不含空格)",
+    r"^[A-Za-z0-9._@-]+$": "只能包含字母、数字、“.”、“_”、“@”和“-”(不含空格)",
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$": "应以字母或数字开头,且只包含字母、数字、“.”、“_”和“-”",
+    r"^\d{4}-Q[1-4]$": "应为季度,例如 2026-Q4",
+    r"^(\d{4}-Q[1-4])?$": "应为季度,例如 2026-Q4",
+    r"^[0-9a-f]+$": "应为十六进制数字(0-9、a-f)",
+    r"^[0-9a-f]{16}$": "应为 16 位十六进制数字(0-9、a-f)",
+    r"^[0-9a-f]{32}$": "应为 32 位十六进制数字(0-9、a-f)",
+    r"^[0-9a-f]{64}$": "应为 64 位十六进制数字(0-9、a-f)",
+    r"^[!-~]+$": "只能包含可打印的 ASCII 字符(不含空格)",
+    r"^https?://": "应以 http:// 或 https:// 开头",
+    r"^[A-Za-z_][A-Za-z0-9_]*$": "应为环境变量名(字母、数字和“_”,不以数字开头)",
+}
+
+
+def pattern_in_chinese(params: Mapping[str, object]) -> str | None:
+    """What the pattern in a ``string_pattern_mismatch``'s context means, in Chinese (None:
+    a pattern without words)."""
+    return PATTERNS_ZH_CN.get(str(params.get("pattern", "")))
+
+
 PROBLEMS_ZH_CN: dict[str, str] = {
     "value_error": "{error}",
     "missing": "缺少此项",
@@ -701,6 +728,8 @@ def _in_chinese(params: dict[str, object], key: str = "") -> dict[str, object]:
     if isinstance(values.get("what"), str):
         values["what"] = _what(str(values["what"]))
     problem = PROBLEMS_ZH_CN.get(str(params.get("problem_type", "")))
+    if params.get("problem_type") == "string_pattern_mismatch":
+        problem = pattern_in_chinese(params) or problem
     if problem is not None:
         with contextlib.suppress(KeyError, ValueError, IndexError):
             values["problem"] = problem.format_map(params)

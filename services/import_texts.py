@@ -74,6 +74,7 @@ IMPORT_ZH_CN: dict[str, str] = {
     "import.program_not_here": "培训项目 {program_id!r} 不在本次导入的培训项目中",
     "import.employee_first": ("未知的员工 {employee!r}(请先导入员工:trainops data load employees)"),
     "import.program_twice": "培训项目 {program_id!r} 出现了两次(第一次在 {row})",
+    "import.record_twice": "{record!r} 在此文件中出现了两次(第一次在 {row}):每条记录只能给出一次",
     "import.unknown_zone": "未知的时区 {zone!r}",
     "import.executed_and_cancelled": "培训项目要么已执行(executed_on),要么已取消,不能两者兼有",
     "import.program_in_log": "培训项目 {program_id!r} 已在日志中(不是来自此文件)",

@@ -19,7 +19,7 @@ from typing import Any
 
 from domain.plain_problems import plain_problem
 from domain.refusals import param_text
-from services.error_texts import PROBLEMS_ZH_CN
+from services.error_texts import PROBLEMS_ZH_CN, pattern_in_chinese
 from services.sentence_texts import (
     FIELDS_ZH_CN,
     SENTENCES_ZH_CN,
@@ -50,6 +50,10 @@ def problem(error: Mapping[str, Any], lang: str) -> str:
     if kind in ("value_error", "assertion_error"):
         said = sentence_in_chinese(context.get("error", english))
         return said if said is not None else english
+    if kind == "string_pattern_mismatch":
+        said = pattern_in_chinese(error.get("ctx") or {})
+        if said is not None:
+            return said
     template = PROBLEMS_ZH_CN.get(kind)
     if template is not None:
         with contextlib.suppress(KeyError, ValueError, IndexError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -61,6 +62,8 @@ def test_apply_a_file_then_read_it_back(cli: CliRunner, tmp_path: Path) -> None:
     result = cli.invoke(app, ["config", "apply", str(edited), "--comment", "new year"])
     assert result.exit_code == 0, result.output
     assert "as version 1" in said(result)
+    whole = hashlib.sha256(edited.read_bytes()).hexdigest()
+    assert f"as version 1 ({whole})" in said(result)  # the whole hash, never cut
 
     assert "version 1, saved by admin.zhou" in said(cli.invoke(app, ["config", "check"]))
     [entry] = json.loads(cli.invoke(app, ["config", "history", "--json"]).stdout)
@@ -211,4 +214,22 @@ def test_check_and_apply_warn_of_people_who_are_no_active_users(
     assert applied.exit_code == 0, applied.output
     assert "as version 1" in " ".join(applied.stdout.split())
     assert "warning: group hr-managers names hr.zhang" in " ".join(applied.stderr.split())
+    assert saved_versions() == 1
+
+
+def test_apply_trims_the_comment_and_refuses_an_unchanged_file(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    """A blank comment is saved empty, as the page saves it; the same file again is no
+    change: refused (exit 3), nothing saved."""
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(EXAMPLE.read_text().replace("standard-2027", "standard-2028"))
+    applied = cli.invoke(app, ["config", "apply", str(edited), "--comment", "   "])
+    assert applied.exit_code == 0, applied.output
+    [entry] = json.loads(cli.invoke(app, ["config", "history", "--json"]).stdout)
+    assert entry["comment"] == ""
+    again = cli.invoke(app, ["config", "apply", str(edited), "--comment", "again"])
+    assert again.exit_code == 3, again.output
+    assert "no change: version 1, in force, is this document already" in said(again)
+    assert again.stdout == ""
     assert saved_versions() == 1

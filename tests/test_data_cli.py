@@ -97,3 +97,18 @@ def test_a_chinese_reader_reads_the_rejected_rows_in_chinese(
     row = json.loads(as_json.stdout)["rejected"][0]
     assert row["reason"] == "column employee_id is empty" and row["code"] == "import.empty_column"
     assert row["problem"] == "列 employee_id 为空"
+
+
+def test_a_rejected_rows_reason_is_plain_english(server: LiveApi, tmp_path: Path) -> None:
+    """A trial: the English table showed pydantic's "String should match pattern …" where
+    zh-CN had words."""
+    path = tmp_path / "ids.csv"
+    path.write_text("employee_id,department\nbad id,Logistics\ne1,Logistics\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["data", "load", "employees", str(path), "--json"])
+    assert result.exit_code == 1, result.output
+    [row] = json.loads(result.stdout)["rejected"]
+    assert "employee_id: may contain only letters, digits" in row["reason"], row
+    assert "should" not in row["reason"] + row["problem"], row
+    table = CliRunner().invoke(app, ["data", "load", "employees", str(path)])
+    said = " ".join(table.stdout.split())
+    assert "may contain only letters, digits" in said and "pattern" not in said, said

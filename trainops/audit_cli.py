@@ -311,8 +311,8 @@ def seal(
         )
         console.print(text, markup=False)
     for name, seqs in outcome["witnessed"].items():
-        if name.startswith("directory "):  # the server's name of a directory witness (the
-            # folder's own name, never the server's path)
+        if name.startswith("directory "):  # the server's name of a directory witness: its
+            # resolved path
             name = t("directory {name}", name=repr(name.removeprefix("directory ")))
         text = (
             t("witness {name}: 1 seal handed over", name=name)

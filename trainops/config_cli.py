@@ -205,7 +205,7 @@ def apply(
         "applied {path} as version {version} ({sha})",
         path=path,
         version=saved["version"],
-        sha=saved["sha256"][:12],
+        sha=saved["sha256"],
     )
     _warn_people(saved.get("warnings", []))
     said(text, saved, as_json)

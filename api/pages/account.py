@@ -6,11 +6,14 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
 
 from accounts.model import UserError
 from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep
 from api.pages.rendering import language, redirect, render, said
+from api.rest.schemas import NewToken
 from api.translator import translator
+from services.validation_texts import describe
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,10 +65,16 @@ async def issue_token_page(
         )
         return account_page(request, principal, services, error=refusal, status_code=422)
     chosen = {str(r) for r in form.getlist("roles")}
+    label = str(form.get("label", ""))
+    try:  # the API's own limits (a label of at most 100 characters): refused, never cut
+        NewToken(label=label)
+    except ValidationError as exc:
+        problem = describe(exc.errors(), language(request))
+        return account_page(request, principal, services, error=problem, status_code=422)
     try:
         _, secret = services.users.issue_token(
             principal.username,
-            str(form.get("label", "")),
+            label,
             timedelta(days=int(days)),
             None if chosen == principal.user.roles else sorted(chosen),
             actor=principal.username,

@@ -35,6 +35,7 @@ from api.rest.config import (
 from api.translator import translator
 from services import configuration
 from services.configuration_announce import announce_configuration
+from services.error_texts import say
 from services.errors import Conflict, Invalid, Unavailable
 from services.validation_texts import describe
 
@@ -69,12 +70,21 @@ def config_page(
             config = parse_admin_config(version.document, version.source)
         except ConfigFileError as exc:
             error = error or said(request, exc)
+    # the people the draft to confirm (or the version just saved) names who could not act:
+    # said on both pages, as the editor's check and ``config apply`` say them
+    warned = draft.document if confirm and draft else None
+    if saved is not None and warned is None:
+        warned = next((v.document for v in saved_versions if v.version == saved), None)
+    lang = language(request)
+    warnings = (
+        configuration.people_warnings(services.database.engine, warned, lang) if warned else []
+    )
     settings = services.settings
     try:
         thresholds, pass_mark = thresholds_in_force(services.database.store, settings)
     except ValueError:
         thresholds, pass_mark = None, settings.exam_pass_mark
-        t = translator(language(request))
+        t = translator(lang)
         error = error or t("{path}: the thresholds file is invalid").format(
             path=settings.kpi_thresholds_file
         )
@@ -90,6 +100,8 @@ def config_page(
         draft=draft,
         error=error,
         saved=saved,
+        warnings=warnings,
+        warnings_hint=say("config.inactive_people_hint", {}, lang) if warnings else "",
         thresholds_file=settings.kpi_thresholds_file,
         thresholds=thresholds,
         pass_mark=pass_mark,

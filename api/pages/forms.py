@@ -143,7 +143,7 @@ def sessions_from(values: dict[str, str], zone: ZoneInfo) -> list[dict[str, Any]
         if not (sid or when):
             continue
         session: dict[str, Any] = {"session_id": sid, "starts_at": localise(when, zone)}
-        if hours:
+        if f"hours_{n}" in values:  # as sent, blank included: refused, never a default
             session["duration_hours"] = hours
         sessions.append(session)
     return sessions

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.dependencies import CurrentPrincipal, Principal, Services, ServicesDep, require_role
-from api.errors import HTTP_422
+from api.errors import HTTP_422, describe_errors
 from api.kpis import Shown
 from api.languages import N_
 from api.pages.charts import lifecycle_chart
@@ -140,7 +140,11 @@ async def create_program_page(
     require_role(principal, "specialist", doing="planning a program")
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
-    zone_name = values.get("timezone", "").strip() or "UTC"
+    zone_name = values.get("timezone", "").strip()
+    if not zone_name:  # never a zone the planner did not choose
+        missing = [{"type": "missing", "loc": ("timezone",), "msg": "Field required"}]
+        refusal = describe_errors(missing, language(request))
+        return _new_form(request, principal, values, refusal, HTTP_422)
     fields: dict[str, Any] = {
         "program_id": values.get("program_id", "").strip(),
         "title": typed_text(values.get("title", "")),

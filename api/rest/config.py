@@ -2,7 +2,8 @@
 
 The page and ``PUT /api/v1/config`` save through ``services.configuration``: the document is
 validated first and refused whole (422, naming the line), a save based on an older version is
-refused (409) so two admins never overwrite each other, and every saved version is a
+refused (409) so two admins never overwrite each other, so is a document identical to the saved
+version in force (409, no change); the comment is kept trimmed; and every saved version is a
 ``ConfigurationChanged`` event in the log. Auditors read everything and change nothing.
 """
 
@@ -141,7 +142,10 @@ def get_version(
     "/config",
     summary="Save a new version (admins): validated whole, refused on a stale base",
     responses={
-        409: {"description": "Another admin saved after the version this change started from."},
+        409: {
+            "description": "Another admin saved after the version this change started from, "
+            "or the document is the saved version in force already (no change)."
+        },
         422: {"description": "The document is not a valid configuration; nothing was saved."},
         **TOO_LARGE,
     },

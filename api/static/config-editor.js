@@ -36,11 +36,12 @@
         if (result.valid && result.warnings.length)
           return show("warning", [out.dataset.valid].concat(result.warnings).join("\n"));
         if (result.valid) return show("valid", out.dataset.valid);
+        // each message names its line already ("the configuration, line 3 (…): …")
         show(
           "invalid",
           result.problems
             .map(function (p) {
-              return (p.line ? out.dataset.line + " " + p.line + ": " : "") + p.message;
+              return p.message;
             })
             .join("\n")
         );

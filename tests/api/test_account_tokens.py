@@ -69,6 +69,10 @@ async def test_a_role_the_owner_lacks_is_refused_and_nothing_is_issued(world: Wo
         assert none.status_code == 422 and "at least one role" in none.text
         forever = await _issue(li, label="x", roles=["specialist"], expires_in_days="3650")
         assert forever.status_code == 422 and "choose an expiry of 7, 30, 90 days" in forever.text
+        # a label too long is refused as the API refuses it, never cut to 100 and saved
+        long = await _issue(li, label="x" * 340, roles=["specialist"], expires_in_days="7")
+        assert long.status_code == 422 and "label: must have at most 100 characters" in long.text
+        assert 'data-testid="new-token"' not in long.text
         forged = await li.post(
             "/account/tokens",
             data={"csrf_token": "forged", "roles": "specialist", "expires_in_days": "7"},

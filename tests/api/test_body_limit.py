@@ -41,6 +41,14 @@ async def test_an_oversized_json_body_is_413_and_records_nothing(world: World) -
         for answer in (declared, streamed):
             assert answer.json()["code"] == "http.content_too_large"
             assert answer.json()["params"] == {"limit": limit}
+        # in the reader's language, whichever way the body came (a trial: English only)
+        zh = {"Content-Type": "application/json", "Accept-Language": "zh-CN"}
+        for content in (b'{"title": "' + b"a" * limit + b'"}', _chunks(limit + MIB)):
+            chinese = await li.post("/api/v1/programs", content=content, headers=zh)
+            assert chinese.status_code == 413, chinese.text
+            assert chinese.json()["detail"] == "请求体大于 2.0 MiB;未读取或记录任何内容"
+            assert chinese.json()["params"] == {"limit": limit}
+        assert declared.json()["detail"].startswith("the request body is larger than 2.0 MiB")
         small = await li.post(
             "/api/v1/programs", content=b"{", headers={"Content-Type": "application/json"}
         )

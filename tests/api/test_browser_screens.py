@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import pytest_asyncio
@@ -24,8 +25,14 @@ from tests.api.browser_site import LANGS, Site, chromium, open_screen, screensho
 from tests.api.conftest import PEOPLE, plan_body, run
 from tests.api.test_trainee_pages import COURSE
 from tests.conftest import BACKENDS, backend_database, record_reference
+from tests.plans import plan_json
 
-TITLES = {"eval": "Forklift safety", "pending": "Ladder safety", "draft": "Fire drill"}
+TITLES = {
+    "eval": "Forklift safety",
+    "pending": "Ladder safety",
+    "draft": "Fire drill",
+    "published": "Crane safety",
+}
 EMPLOYEES = "employee_id,department\n" + "".join(f"e{k},Logistics\n" for k in range(5))
 
 
@@ -80,6 +87,8 @@ async def make_data(site: Site) -> None:
                     assert done.status_code == 200 and done.json()["projected"], done.text
     for task in world.inbox("mgr.wang"):
         site.facts[f"task-{task['program_id']}"] = task["task_id"]
+    for lang in LANGS:  # published, its session far off: its reminders are all to come
+        await published_far_off(site, f"scr-pub-{lang}", f"{TITLES['published']} {lang}")
     async with world.client("adm.qian") as admin:
         queued = await admin.post(
             "/api/v1/data/employees", files={"file": ("staff.csv", EMPLOYEES, "text/csv")}
@@ -87,7 +96,8 @@ async def make_data(site: Site) -> None:
         assert queued.status_code in (200, 202), queued.text
         site.facts["job"] = queued.json()["job_id"]
     site.user_text |= {f"{t} {lang}" for t in TITLES.values() for lang in LANGS}
-    site.user_text |= {f"scr-{k}-{lang}" for k in ("eval", "pending", "draft") for lang in LANGS}
+    kinds = ("eval", "pending", "draft", "pub")
+    site.user_text |= {f"scr-{k}-{lang}" for k in kinds for lang in LANGS}
     site.user_text |= set(PEOPLE) | {
         "emp.2",
         "staff.csv",
@@ -104,6 +114,23 @@ async def make_data(site: Site) -> None:
     default_step = AdminConfig().approval.steps[0]
     site.user_text |= {default_step.id}  # the built-in step's name is translated; its id is data
     site.user_text |= {c for q in COURSE.questions for c in q.choices}
+
+
+async def published_far_off(site: Site, program_id: str, title: str) -> None:
+    """A program published through the API, its one session 300 days off (no clock the
+    module skips reaches its reminders)."""
+    world = site.world
+    now = await world.h.env.get_current_time()
+    start = datetime.combine(
+        (now + timedelta(days=300)).date(), datetime.min.time(), ZoneInfo("Asia/Shanghai")
+    ).replace(hour=10)
+    async with world.client("spec.li") as li:
+        planned = await li.post("/api/v1/programs", json=plan_json(program_id, start, title=title))
+        assert planned.status_code == 201, planned.text
+    for who, segment in (("spec.li", "submit"), ("mgr.wang", "approve"), ("spec.li", "publish")):
+        async with world.client(who) as client:
+            done = await client.post(f"/api/v1/programs/{program_id}/{segment}", json={})
+            assert done.status_code == 200 and done.json()["projected"], done.text
 
 
 # ------------------------------------------------------------------ the screens
@@ -151,6 +178,28 @@ async def submit(page: Page, site: Site, lang: str) -> None:
 async def open_program(page: Page, site: Site, lang: str) -> None:
     await page.get_by_role("link", name=f"{TITLES['eval']} {lang}").first.click()
     await expect(page).to_have_url(f"{site.url}/programs/scr-eval-{lang}")
+
+
+async def whole_hashes(page: Page, site: Site, lang: str) -> None:
+    """The raw events' hashes whole on a phone, wrapped within the screen."""
+    hashes = page.get_by_test_id("raw-events").locator("code.hash")
+    await expect(hashes.first).to_have_text(re.compile("^[0-9a-f]{64}$"))
+    box = await hashes.first.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+
+
+async def reminders_as_cards(page: Page, site: Site, lang: str) -> None:
+    """On a phone the upcoming reminders are one labelled card each, like the other tables:
+    every cell within the screen, none behind a sideways scroll."""
+    table = page.get_by_test_id("upcoming-reminders")
+    await expect(table.locator("tbody tr")).to_have_count(2)  # prepare materials, attend
+    cells = await table.locator("td").evaluate_all(
+        "cells => cells.map(c => [c.getBoundingClientRect().right,"
+        " getComputedStyle(c, '::before').content])"
+    )
+    assert all(right <= 390 for right, _ in cells), cells
+    sends_at = t(lang)("Sends at")
+    assert any(sends_at in label for _, label in cells), cells
 
 
 async def create_program(page: Page, site: Site, lang: str) -> None:
@@ -245,7 +294,11 @@ async def edit_configuration(page: Page, site: Site, lang: str) -> None:
     await expect(editor).to_have_value(in_force)  # it opens on the YAML in force
     await editor.fill("approval:\n  name: q3-policy\n  steps: nope\n")
     await expect(check).to_have_attribute("data-state", "invalid")
-    await expect(check).to_contain_text(f"{t(lang)('line')} 3:")
+    # the line said once, in the message's own words (a trial: "行 2: 配置,第 2 行…")
+    line = "line 3 (approval.steps)" if lang == "en" else "第 3 行(approval.steps)"
+    await expect(check).to_contain_text(line)
+    said = await check.inner_text()
+    assert said.count("3") == 1 and not said.startswith(("line", "行")), said
     await expect(editor).to_have_attribute("aria-invalid", "true")
     await editor.fill(f"approval:\n  name: policy-{lang}\n")
     await expect(check).to_have_attribute("data-state", "valid")
@@ -255,6 +308,15 @@ async def edit_configuration(page: Page, site: Site, lang: str) -> None:
     diff = page.get_by_test_id("config-diff")
     await expect(diff).to_contain_text(f"+  name: policy-{lang}")
     await expect(diff.locator(".diff-del")).not_to_have_count(0)
+    # one line a diff line: no empty line after each (the spans' heights fill the box)
+    gap = await diff.evaluate(
+        """e => { const style = getComputedStyle(e);
+          const lines = [...e.querySelectorAll('span')]
+            .reduce((sum, s) => sum + s.getBoundingClientRect().height, 0);
+          return e.scrollHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom)
+            - lines; }"""
+    )
+    assert abs(gap) < 2, f"the diff has {gap}px of empty lines"
     assert await page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
     before = site.world.h.db.store.stream_version("configuration")
     await page.get_by_test_id("config-confirm-save").click()
@@ -284,6 +346,15 @@ SCREENS = [
     ),
     Screen("program", "spec.li", lambda s, lang: f"/programs/scr-draft-{lang}", submit),
     Screen("program-evaluating", "spec.li", lambda s, lang: f"/programs/scr-eval-{lang}"),
+    Screen(
+        "program-auditor", "aud.sun", lambda s, lang: f"/programs/scr-eval-{lang}", whole_hashes
+    ),
+    Screen(
+        "program-published",
+        "spec.li",
+        lambda s, lang: f"/programs/scr-pub-{lang}",
+        reminders_as_cards,
+    ),
     Screen("programs", "spec.li", lambda s, lang: "/programs", open_program),
     Screen("program_new", "spec.li", lambda s, lang: "/programs/new", create_program),
     Screen("kpi", "spec.li", lambda s, lang: "/kpi", follow_a_bar),

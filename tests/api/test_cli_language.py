@@ -164,3 +164,39 @@ def _config_check_in_chinese(env: dict[str, str], tmp_path: Path) -> None:
         and "计划中指定的审批人" in shown
     )
     assert not re.search(r"built-in|Approval by|the plan's approvers|always", shown), shown
+
+
+def test_a_value_in_the_wrong_form_is_said_in_plain_english_too(
+    database: Database, tmp_path: Path
+) -> None:
+    """A trial: zh-CN had words for a value in the wrong form, English had pydantic's ("String
+    should match pattern '^[A-Za-z0-9._-]+$'", "Input should be a finite number")."""
+    with live_api(database) as live:
+        env = cli_env(live, tmp_path, TRAINOPS_LANG="en")
+        zh = {**env, "TRAINOPS_LANG": "zh-CN"}
+        assert live.setup_code is not None
+        run(env, "setup", "--code", live.setup_code, "--username", "root", "--password-stdin",
+            stdin=PASSWORD + "\n")  # fmt: skip
+        run(env, "login", "--username", "root", "--password-stdin", stdin=PASSWORD)
+        run(env, "users", "create", "li", "--role", "specialist", "--role", "admin",
+            "--password-stdin", stdin=PASSWORD)  # fmt: skip
+        run(env, "login", "--username", "li", "--password-stdin", stdin=PASSWORD)
+        plan = ["--title", "t", "--planned-date", "2099-01-01", "--session",
+                "s1@2099-01-01T09:00/2", "--trainee", "li", "--approver", "root"]  # fmt: skip
+        letters = "may contain only letters, digits, '.', '_' and '-' (no spaces)"
+        for args, english, chinese in [
+            (["program", "create", "--id", "bad id", *plan], letters, "只能包含字母、数字"),
+            (["program", "create", "--id", "p1", "--budget", "inf", *plan],
+             "must be a finite number", "应为有限的数"),
+            (["users", "create", "bad name", "--role", "trainee", "--password-stdin"],
+             "may contain only letters, digits, '.', '_', '@' and '-'", "只能包含字母、数字"),
+            (["kpi", "explain", "satisfaction", "--scope", "specialist", "--name", "li",
+              "--period", "2026-Q9"],
+             "must be a quarter, e.g. 2026-Q4", "应为季度,例如 2026-Q4"),
+            (["tokens", "revoke", "nonexistent"],
+             "must be hexadecimal digits (0-9, a-f)", "应为十六进制数字"),
+        ]:  # fmt: skip
+            _, said = run(env, *args, stdin=PASSWORD, code=2)
+            assert english in said and "should" not in said and "pattern" not in said, said
+            _, said = run(zh, *args, stdin=PASSWORD, code=2)
+            assert chinese in said and "pattern" not in said, said

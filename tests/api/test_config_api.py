@@ -173,10 +173,58 @@ async def test_a_save_without_a_base_version_follows_the_one_in_force(world: Wor
     a specialist who tries is told what saving needs, not what reading needs."""
     async with world.client("adm.qian") as admin:
         first = await admin.put("/api/v1/config", json={"document": DOCUMENT})
-        second = await admin.put("/api/v1/config", json={"document": DOCUMENT, "comment": "x"})
+        edited = DOCUMENT.replace("standard-2027", "standard-2028")
+        second = await admin.put("/api/v1/config", json={"document": edited, "comment": "x"})
     assert (first.status_code, second.status_code) == (200, 200), first.text + second.text
     assert (first.json()["version"], second.json()["version"]) == (1, 2)
     async with world.client("spec.li") as li:
         refused = await li.put("/api/v1/config", json={"document": DOCUMENT})
     assert refused.status_code == 403
     assert "changing the configuration needs the admin role" in refused.json()["detail"]
+
+
+async def test_a_comment_is_kept_trimmed_and_an_unchanged_document_is_refused(
+    world: World,
+) -> None:
+    """A trial: the page trimmed a blank comment to nothing while the API and the command line
+    kept its spaces; and a document byte for byte the version in force was saved again as a
+    new version with the same SHA-256. One rule for every way in, in the service."""
+    edited = DOCUMENT.replace("standard-2027", "standard-2028")
+    async with world.client("adm.qian") as admin:
+        blank = await admin.put("/api/v1/config", json={"document": DOCUMENT, "comment": "   "})
+        padded = await admin.put(
+            "/api/v1/config", json={"document": edited, "comment": "  new year \n"}
+        )
+        assert (blank.status_code, padded.status_code) == (200, 200), blank.text + padded.text
+        assert (blank.json()["comment"], padded.json()["comment"]) == ("", "new year")
+        listed = (await admin.get("/api/v1/config/versions")).json()
+        assert [v["comment"] for v in listed] == ["", "new year"]
+
+        again = await admin.put(
+            "/api/v1/config", json={"document": edited, "comment": "again", "expected_version": 2}
+        )
+        assert again.status_code == 409, again.text
+        assert again.json()["detail"] == (
+            "no change: version 2, in force, is this document already; nothing was saved"
+        )
+        zh = await admin.put(
+            "/api/v1/config",
+            json={"document": edited},
+            headers={"Accept-Language": "zh-CN"},
+        )
+        assert zh.status_code == 409 and "无变化:生效的版本 2 已是此文档" in zh.text, zh.text
+    assert saved_versions(world) == 2
+    # the page: the confirm step says there is nothing to save and offers no save; a crafted
+    # confirm is refused with the same words, and nothing is saved
+    async with world.browser("adm.qian") as page:
+        form = await page.get("/admin/config")
+        review = await post_form(
+            page, "/admin/config", form.text, expected_version="2", document=edited
+        )
+        assert review.status_code == 200 and 'data-testid="config-no-change"' in review.text
+        assert "nothing to save" in review.text and "config-confirm-save" not in review.text
+        crafted = await post_form(
+            page, "/admin/config", form.text, expected_version="2", document=edited, confirm="yes"
+        )
+        assert crafted.status_code == 409 and "no change: version 2" in crafted.text
+    assert saved_versions(world) == 2

@@ -4,6 +4,7 @@ version in force and records nothing until it is confirmed."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from pathlib import Path
@@ -84,9 +85,10 @@ async def test_a_save_shows_the_diff_and_waits_for_the_confirm(world: World) -> 
         }
         review = await page.post("/admin/config", data=form)
         assert review.status_code == 200 and 'data-testid="config-confirm"' in review.text
-        diff = html.unescape(
-            re.sub(r"<[^>]+>", "", review.text.split('data-testid="config-diff"')[1])
-        )
+        shown = review.text.split('data-testid="config-diff"')[1].split("</pre>")[0]
+        # one element a line, nothing between them (a newline there doubled every line)
+        assert "</span>\n" not in shown and "</span><span" in shown
+        diff = "\n".join(html.unescape(x) for x in re.findall(r"<span[^>]*>(.*?)</span>", shown))
         assert "--- in force" in diff and "+++ new version" in diff
         removed = [x for x in diff.splitlines() if x.startswith("-") and not x.startswith("---")]
         added = [x for x in diff.splitlines() if x.startswith("+") and not x.startswith("+++")]
@@ -113,6 +115,8 @@ async def test_a_save_shows_the_diff_and_waits_for_the_confirm(world: World) -> 
         assert saved_versions(world) == 1
         reopened = (await page.get("/admin/config")).text
         assert textarea(reopened) == form["document"]
+        whole = hashlib.sha256(form["document"].encode()).hexdigest()
+        assert f'<code class="hash">{whole}</code>' in reopened  # the history's hash, whole
     [event] = world.h.db.store.read_stream(CONFIG_STREAM)
     assert event.payload["comment"] == "Li moved to sales"
 
@@ -170,3 +174,40 @@ async def test_people_the_policy_names_who_are_no_active_approvers_are_warned_of
     assert saved.status_code == 200, saved.text
     assert len(saved.json()["warnings"]) == 6
     assert saved_versions(world) == 1
+
+
+async def test_without_scripts_the_confirm_and_saved_pages_show_the_warnings(
+    world: World,
+) -> None:
+    """A trial: the editor's check warned of unknown people while typing, and ``config apply``
+    printed them, but the form's confirm page and the saved page said nothing."""
+    ghost = "approval:\n  name: ghosts\n  admins: [adm.qian, ghost.admin]\n" + (
+        "  steps:\n    - id: review\n      name: Review\n      approvers: {plan_approvers: true}\n"
+        "      sla_working_days: 2\n      escalate_to: nobody\n"
+    )
+    async with world.browser("adm.qian") as page:
+        opened = (await page.get("/admin/config")).text
+        form = {
+            "csrf_token": csrf_of(opened),
+            "expected_version": "0",
+            "document": ghost,
+            "comment": "ghosts",
+        }
+        for lang, words in (
+            ("en", ["ghost.admin, who is not an active user", "escalates to nobody"]),
+            ("zh-CN", ["ghost.admin", "nobody", "此版本可以保存,但有以下警告"]),
+        ):
+            review = await page.post("/admin/config", data=form, headers={"Accept-Language": lang})
+            assert review.status_code == 200 and 'data-testid="config-confirm"' in review.text
+            warned = review.text.split('data-testid="config-warnings"')[1].split("</div>")[0]
+            assert all(w in warned for w in words), warned
+            assert "trainops users create" in warned
+        assert saved_versions(world) == 0
+        done = await page.post("/admin/config", data={**form, "confirm": "yes"})
+        assert done.status_code == 303, done.text
+        shown = (await page.get(done.headers["location"])).text
+        assert 'data-testid="config-saved"' in shown
+        warned = shown.split('data-testid="config-warnings"')[1].split("</div>")[0]
+        assert "ghost.admin, who is not an active user" in warned and "nobody" in warned
+        # the page without ?saved (no save just made) is not cluttered with them
+        assert 'data-testid="config-warnings"' not in (await page.get("/admin/config")).text

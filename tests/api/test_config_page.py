@@ -62,3 +62,14 @@ async def test_the_editor_opens_on_the_yaml_in_force_and_the_policy_reads_in_wor
         example = (await page.get("/admin/config")).text
     assert "budget above 50,000" in example and "the department&#39;s manager" in example
     assert "{&#39;" not in example and "{'" not in example
+
+
+async def test_the_steps_time_limit_is_headed_as_the_command_line_heads_it(world: World) -> None:
+    """A trial: the zh-CN page said "SLA" where `config check` says 时限(工作日)."""
+    async with world.browser("adm.qian") as page:
+        zh = (await page.get("/admin/config", headers={"Accept-Language": "zh-CN"})).text
+        en = (await page.get("/admin/config")).text
+    steps = zh.split('data-testid="policy-steps"')[1].split("</table>")[0]
+    assert '<th scope="col">时限(工作日)</th>' in steps and 'data-label="时限(工作日)"' in steps
+    assert ">SLA<" not in steps
+    assert '<th scope="col">SLA (working days)</th>' in en

@@ -141,3 +141,22 @@ async def test_a_wrong_name_of_a_score_is_said_as_the_name_not_a_path(world: Wor
     assert chinese.json()["detail"].startswith("输入无效:分数:'bogus' 应为以下之一:"), chinese.text
     assert "[key]" not in english.json()["detail"] + chinese.json()["detail"]
     assert world.head() == before
+
+
+async def test_a_trainee_refused_another_program_is_told_they_are_not_enrolled(
+    world: World,
+) -> None:
+    """A trial: a trainee was told "they do not approve it and they are not an auditor", as if
+    approving were what they lacked."""
+    from tests.api.conftest import plan_body
+
+    body = await plan_body(world.h, "not-mine", trainees=["emp.2"])
+    async with world.client("spec.li") as li:
+        assert (await li.post("/api/v1/programs", json=body)).status_code == 201
+    async with world.client("emp.1") as emp:
+        english, chinese = await _both(emp, "GET", "/api/v1/programs/not-mine")
+    assert english["detail"] == (
+        "emp.1 may not see program 'not-mine': they are not enrolled in it and are not its "
+        "specialist, one of its approvers or an auditor"
+    )
+    assert "此人未报名该项目,也不是其专员、审批人或审计员" in chinese["detail"], chinese

@@ -222,6 +222,12 @@ async def test_auditor_sees_timeline_raw_events_and_verification(world: World) -
         assert "Log intact" in audit.text and "web-aud" in audit.text
         page = await sun.get("/programs/web-aud")
         assert 'data-testid="raw-events"' in page.text and "ProgramPlanned" in page.text
+        # hashes whole, as text (a tooltip is out of reach on a phone), never cut with "…"
+        head = h.db.store.head()[1]
+        assert f'<code class="hash">{head}</code>' in audit.text
+        shown = re.findall(r'<code class="hash">([^<]*)</code>', page.text)
+        assert shown and all(re.fullmatch("[0-9a-f]{64}", x) for x in shown), shown
+        assert "…</code>" not in page.text + audit.text
         assert "act-submit" not in page.text  # auditors get no action buttons
         refused = await post_form(sun, "/programs/web-aud/submit", page.text)
         assert refused.status_code == 403
@@ -392,3 +398,14 @@ async def test_admin_forms_say_what_is_wrong_in_words(world: World) -> None:
             admin, "/account/tokens", account.text, label="ci", expires_in_days="7000"
         )
         assert odd.status_code == 422 and "请选择有效期" in odd.text
+
+
+async def test_the_programs_period_stays_on_one_line(world: World) -> None:
+    """A trial: the Period column wrapped as "2026-" / "Q4" on a desktop."""
+    async with world.client("spec.li") as li:
+        assert (
+            await li.post("/api/v1/programs", json=await plan_body(world.h, "per-1"))
+        ).is_success
+    async with world.browser("spec.li") as li:
+        listed = (await li.get("/programs")).text
+    assert re.search(r'<td data-label="Period" class="nowrap">\d{4}-Q[1-4]</td>', listed), listed

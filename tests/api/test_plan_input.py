@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from tests.api.conftest import World, plan_body
+from tests.api.conftest import World, plan_body, post_form
 
 
 async def assert_refused(
@@ -120,3 +120,43 @@ async def test_days_and_times_at_the_calendars_end_are_refused_not_a_500(world: 
         assert not world.h.db.store.read_stream("program-far-1")
         early = {**body, "planned_date": "1899-12-31"}
         await assert_refused(world, li, "/api/v1/programs", early, "years 1900 to 2999")
+
+
+async def test_the_plan_form_refuses_what_it_used_to_replace(world: World) -> None:
+    """A trial (crafted posts): hours of "abc", "NaN" or none and a blank time zone were
+    accepted with defaults (2 hours, a zone never chosen); refused instead, the form shown
+    again as sent with the reason, as the API and the command line refuse them."""
+    plan = await plan_body(world.h, "form-1")
+    fields = {
+        "program_id": "form-1",
+        "title": "Night shift safety",
+        "planned_date": plan["planned_date"],
+        "timezone": "Asia/Shanghai",
+        "approvers": "mgr.wang",
+        "trainees": "emp.1",
+        "session_id_1": "s1",
+        "starts_at_1": plan["sessions"][0]["starts_at"][:16],
+        "hours_1": "2",
+    }
+    head = world.head()
+    async with world.browser("spec.li") as li:
+        form = (await li.get("/programs/new")).text
+        for changed, reason in [
+            ({"hours_1": "abc"}, "sessions.0.duration_hours: must be a number"),
+            ({"hours_1": "NaN"}, "sessions.0.duration_hours: must be"),
+            ({"hours_1": ""}, "sessions.0.duration_hours: must be a number"),
+            ({"timezone": ""}, "timezone: is required"),
+            ({"timezone": "   "}, "timezone: is required"),
+        ]:
+            refused = await post_form(li, "/programs/new", form, **{**fields, **changed})
+            assert refused.status_code == 422, (changed, refused.text)
+            assert reason in refused.text, (changed, refused.text)
+            assert 'value="Night shift safety"' in refused.text  # kept as filled in
+            if "timezone" in changed:  # shown as sent, not as a zone the planner never chose
+                assert 'name="timezone" required value="Asia/Shanghai"' not in refused.text
+        await li.get("/lang/zh-CN", params={"next": "/"})
+        zh = await post_form(li, "/programs/new", form, **{**fields, "timezone": ""})
+        assert zh.status_code == 422 and "输入无效:时区:缺少此项" in zh.text, zh.text
+        assert world.head() == head
+        made = await post_form(li, "/programs/new", form, **fields)
+        assert made.status_code == 303, made.text

@@ -48,3 +48,51 @@ def test_a_notice_names_its_program_in_each_of_its_languages() -> None:
     assert chinese.endswith("\n项目 p3。") and "Program" not in chinese, chinese
     assert with_program("plain text", "p3") == "plain text\nProgram p3."
     assert body_in("plain text", "zh-CN") == "plain text"
+
+
+def test_an_approval_notice_names_who_approved_and_their_comment() -> None:
+    """A trial: the approval's notice said only "Your program is approved", while a
+    rejection's named the approver and the reason; both languages now name who decided and
+    what they wrote."""
+    from datetime import date
+
+    from domain.approval_events import (
+        ApprovalGranted,
+        ApprovalRejected,
+        ApprovalStepCompleted,
+        ChangesRequested,
+    )
+    from domain.notices import body_in, decision_notice
+    from domain.program_events import ProgramApproved
+
+    approved = ProgramApproved(planned_date=date(2027, 1, 4))
+    granted = ApprovalGranted(task_id="t1", approver="wang", comment="  go ahead ")
+    found = decision_notice([granted, ApprovalStepCompleted(step_id="s"), approved], "Safety")
+    assert found is not None
+    kind, subject, body = found
+    assert (kind, subject) == ("program_approved", "Approved: “Safety”")
+    assert body_in(body, "en") == (
+        "wang approved your program, commenting “go ahead”. Publish it to enrol its trainees."
+    )
+    assert body_in(body, "zh-CN") == "wang 批准了你的培训项目,意见:“go ahead”。发布后学员即被报名。"
+
+    silent = granted.model_copy(update={"comment": "   "})
+    found = decision_notice([silent, approved], "Safety")
+    assert found is not None
+    assert body_in(found[2], "en") == (
+        "wang approved your program: publish it to enrol its trainees."
+    )
+    assert body_in(found[2], "zh-CN").startswith("wang 批准了你的培训项目:")
+    # approved by no one's decision (no step applied): said without a name
+    found = decision_notice([approved], "Safety")
+    assert found is not None and found[2].startswith("Your program is approved")
+
+    rejected = ApprovalRejected(task_id="t1", approver="wang", reason="no budget")
+    found = decision_notice([rejected], "Safety")
+    assert found is not None and found[0] == "program_rejected"
+    assert body_in(found[2], "en") == "wang rejected your program: no budget"
+    returned = ChangesRequested(task_id="t1", approver="wang", reason="add a quiz")
+    found = decision_notice([returned], "Safety")
+    assert found is not None and found[0] == "changes_requested"
+    assert body_in(found[2], "zh-CN").startswith("wang 要求修改:add a quiz")
+    assert decision_notice([granted], "Safety") is None  # a step of several: nothing to say

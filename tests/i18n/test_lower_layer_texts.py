@@ -290,3 +290,20 @@ def test_a_bracket_or_quote_left_open_is_said_where_it_opened(
     assert found.line == line and english in str(found), str(found)
     said = error_texts.say(found.key, found.params, "zh-CN")
     assert said is not None and chinese in said, said
+
+
+def test_every_pattern_said_in_words_is_said_in_both_languages() -> None:
+    """A value that does not match a field's pattern is told what the pattern means, in
+    English as in Chinese; every pattern a field of ours uses has words."""
+    import re as regex
+
+    from domain.plain_problems import PATTERNS_EN, plain_problem
+
+    assert set(PATTERNS_EN) == set(error_texts.PATTERNS_ZH_CN)
+    used = set()
+    for package in ("domain", "api", "services", "activities", "accounts", "imports", "audit"):
+        for path in (ROOT / package).rglob("*.py"):
+            used |= set(regex.findall(r'pattern=r"([^"]+)"', path.read_text(encoding="utf-8")))
+    assert used and not sorted(used - set(PATTERNS_EN)), sorted(used - set(PATTERNS_EN))
+    error = {"type": "string_pattern_mismatch", "msg": "String should…", "ctx": {"pattern": "x+"}}
+    assert plain_problem(error) == "must match the pattern x+"

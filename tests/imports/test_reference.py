@@ -61,6 +61,30 @@ def test_rejected_rows_block_the_file(db: Database, tmp_path: Path) -> None:
     assert partial.rejected[0].key == "e1"  # a record of one row is named by its id
 
 
+def test_a_record_given_twice_in_a_file_is_refused(db: Database, tmp_path: Path) -> None:
+    """A trial: the same employee_id on two rows was accepted, the last row winning; refused
+    instead, naming the row that gave it first, as a roster or an attendance file does."""
+    rows = [
+        {"employee_id": "e1", "department": "sales"},
+        {"employee_id": "e2", "department": "ops"},
+        {"employee_id": "e1", "department": "ops"},
+    ]
+    path = write_csv(tmp_path / "e.csv", rows)
+    report = load_reference(db.store, "employees", path)
+    assert not report.imported and report.events_appended == 0
+    [twice] = report.rejected
+    assert (twice.code, twice.key, twice.where) == ("import.record_twice", "e1", "e.csv:4")
+    assert (
+        twice.reason == "'e1' is given twice in this file (first at e.csv:2): give each record once"
+    )
+    assert not db.store.read_stream("employee-e1")
+    from services.error_texts import say
+
+    assert say(twice.code, twice.params, "zh-CN") == (
+        "'e1' 在此文件中出现了两次(第一次在 e.csv:2):每条记录只能给出一次"
+    )
+
+
 def test_exam_answers_graded_into_mastery(db: Database, tmp_path: Path) -> None:
     generate(db.store)  # g00 has attendees
     db.projector.catch_up()
