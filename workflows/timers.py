@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.commands import SYSTEM_ACTOR
     from domain.instants import instant_text
-    from domain.notices import compose, with_program
+    from domain.notices import compose, decision_notice, with_program
     from domain.program import close_evaluation_by_deadline
     from domain.reminders import STARTED_GRACE, Reminder, audience_of, owed_reminders
     from domain.sla_notices import overdue_notice
@@ -78,31 +78,13 @@ class TimersAndNotices(Recorder):
         return notices
 
     def _decision_notices(self, decided: list[Any]) -> list[PendingNotice]:
-        """A notice to the specialist when ``decided`` ends or returns their submission."""
-        title, specialist = self._state.title, (self._state.specialist,)
-        key = f"decision-{self._version}"
-        for event in decided:
-            match event:
-                case e.ProgramApproved():
-                    subject, body = compose("program_approved", title=title)
-                    return [(key, "program_approved", subject, body, specialist)]
-                case e.ApprovalRejected():
-                    subject, body = compose(
-                        "program_rejected",
-                        title=title,
-                        approver=event.approver,
-                        reason=event.reason,
-                    )
-                    return [(key, "program_rejected", subject, body, specialist)]
-                case e.ChangesRequested():
-                    subject, body = compose(
-                        "changes_requested",
-                        title=title,
-                        approver=event.approver,
-                        reason=event.reason,
-                    )
-                    return [(key, "changes_requested", subject, body, specialist)]
-        return []
+        """A notice to the specialist when ``decided`` ends or returns their submission,
+        naming who decided and what they wrote."""
+        found = decision_notice(decided, self._state.title)
+        if found is None:
+            return []
+        kind, subject, body = found
+        return [(f"decision-{self._version}", kind, subject, body, (self._state.specialist,))]
 
     async def _send(self, notices: list[PendingNotice]) -> None:
         """Through the configured channels; a channel that is down is retried until it is up."""

@@ -79,7 +79,11 @@ async def test_the_specialist_is_told_of_each_decision(harness: Harness) -> None
     only by looking; each now sends them a notice, once."""
     h = harness
     for pid, decision, kind in (
-        ("p-yes", c.ApproveProgram(actor="mgr.wang"), "Approved: “Safety basics”"),
+        (
+            "p-yes",
+            c.ApproveProgram(actor="mgr.wang", comment="go ahead"),
+            "Approved: “Safety basics”",
+        ),
         ("p-back", c.RequestChanges(actor="mgr.wang", reason="add a session"), "Changes"),
         ("p-no", c.RejectProgram(actor="mgr.wang", reason="not this year"), "Rejected"),
     ):
@@ -95,3 +99,7 @@ async def test_the_specialist_is_told_of_each_decision(harness: Harness) -> None
         assert notice["subject"].startswith(kind), notice
     back = next(n for n in h.db.outbox.list("spec.li") if n["program_id"] == "p-back")
     assert "add a session" in back["body"] and "要求修改" in back["body"]
+    # an approval names who approved and their comment too, in both languages
+    yes = next(n for n in h.db.outbox.list("spec.li") if n["program_id"] == "p-yes")
+    assert "mgr.wang approved your program, commenting “go ahead”" in yes["body"], yes
+    assert "mgr.wang 批准了你的培训项目,意见:“go ahead”" in yes["body"], yes
