@@ -103,7 +103,9 @@ CLI_ZH_CN: dict[str, str] = {
     "the password is typed at a terminal; to pipe it, add --password-stdin": (
         "密码须在终端中输入;如需通过管道传入,请加 --password-stdin"
     ),
-    "directory {name}": "目录{name}",
+    "directory {name} on the server (TRAINOPS_WITNESS_DIR)": (
+        "服务器上的目录{name} (TRAINOPS_WITNESS_DIR)"
+    ),
     "permission denied": "权限不足",
     "it is a directory": "它是一个目录",
     "a part of the path is not a directory": "路径中的某一部分不是目录",

@@ -63,9 +63,9 @@ class DirectoryWitness:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        # Shown by `trainops audit seal`: where the seal files really are, the path resolved
-        # (a trial: "directory 'witness'" while they were in .trainops/witness).
-        self.name = f"directory {path.resolve()}"
+        # Shown to remote auditors (`trainops audit seal`): the folder's name, never where the
+        # server keeps it (the operator's TRAINOPS_WITNESS_DIR says that; the command says so).
+        self.name = f"directory {path.name}"
 
     def record(self, seal: SignedSeal) -> bool:
         """Write ``seal``'s file; False if the very same seal is already there. A different

@@ -311,9 +311,12 @@ def seal(
         )
         console.print(text, markup=False)
     for name, seqs in outcome["witnessed"].items():
-        if name.startswith("directory "):  # the server's name of a directory witness: its
-            # resolved path
-            name = t("directory {name}", name=repr(name.removeprefix("directory ")))
+        if name.startswith("directory "):  # the server's name of a directory witness (the
+            # folder's own name, never the server's path: TRAINOPS_WITNESS_DIR says where)
+            name = t(
+                "directory {name} on the server (TRAINOPS_WITNESS_DIR)",
+                name=repr(name.removeprefix("directory ")),
+            )
         text = (
             t("witness {name}: 1 seal handed over", name=name)
             if len(seqs) == 1
