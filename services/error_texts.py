@@ -641,7 +641,7 @@ PHRASES_ZH_CN: dict[str, str] = {
     "reading the configuration": "查看配置",
     "changing the configuration": "修改配置",
     "checking a configuration": "检查配置",
-    "reading KPIs": "查看 KPI",
+    "reading KPIs": "查看 KPI 数据",
     "reading KPI scorecards": "查看 KPI 计分卡",
     "planning a program": "计划培训项目",
     "revising a program": "修改培训项目",
