@@ -125,6 +125,8 @@ ZH_CN: dict[str, str] = {
     "saved: workers use it from their next step.": "已保存:worker 从下一步起使用该版本。",
     "This version can be saved, with these warnings:": "此版本可以保存,但有以下警告:",
     "The version saved has these warnings:": "已保存的版本有以下警告:",
+    "The version in force has these warnings:": "当前生效的版本有以下警告:",
+    "new version": "新版本",
     "You are looking at version": "你正在查看版本",
     "not the one in force.": "并非当前生效的版本。",
     "Back to the version in force": "返回当前生效的版本",

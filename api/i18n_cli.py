@@ -294,7 +294,7 @@ CLI_ZH_CN: dict[str, str] = {
     "all totals match": "全部合计一致",
     "MISMATCH": "不一致",
     "reconciled: ": "核对:",
-    "job {job} ({kind}, {source}, {owner}): ": "任务 {job}({kind},{source},{owner}):",
+    "job {job} ({kind}, {source}, {owner}): ": "任务 {job} ({kind}, {source}, {owner}): ",
     "the load failed: {reason}": "导入失败:{reason}",
     "unknown kind {kind}; one of: {kinds}": "未知的类型 {kind};可选:{kinds}",
     "job {job}: {status}": "任务 {job}:{status}",

@@ -129,15 +129,14 @@ class DiffLine:
     text: str
 
 
-def changes(in_force_document: str, document: str) -> list[DiffLine]:
-    """``document`` against the version in force, as a unified diff (empty: no change)."""
+def changes(
+    in_force_document: str, document: str, labels: tuple[str, str] = ("in force", "new version")
+) -> list[DiffLine]:
+    """``document`` against the version in force, as a unified diff (empty: no change);
+    ``labels`` name the two sides in the reader's language."""
     kinds = {"+++": "file", "---": "file", "@@": "hunk", "+": "add", "-": "del"}
     lines = difflib.unified_diff(
-        in_force_document.splitlines(),
-        document.splitlines(),
-        "in force",
-        "new version",
-        lineterm="",
+        in_force_document.splitlines(), document.splitlines(), *labels, lineterm=""
     )
     return [
         DiffLine(next((k for p, k in kinds.items() if line.startswith(p)), "same"), line)

@@ -719,6 +719,15 @@ def _what(value: str) -> str:
     return f"项目 {found['program']} 的{kind}" if found and kind else value
 
 
+def _bound(value: object) -> object:
+    """A bound of 0, not 0.0 (as a number or its data's text), as the English says it."""
+    with contextlib.suppress(TypeError, ValueError, OverflowError):
+        number = float(value)  # type: ignore[arg-type]
+        if number.is_integer() and not isinstance(value, bool):
+            return int(number)
+    return value
+
+
 def _in_chinese(params: dict[str, object], key: str = "") -> dict[str, object]:
     """The parameters in Chinese: fixed phrases, what Temporal did not confirm, and a
     configuration value's problem from its type."""
@@ -731,8 +740,9 @@ def _in_chinese(params: dict[str, object], key: str = "") -> dict[str, object]:
     if params.get("problem_type") == "string_pattern_mismatch":
         problem = pattern_in_chinese(params) or problem
     if problem is not None:
+        bounds = {name: _bound(value) for name, value in params.items()}
         with contextlib.suppress(KeyError, ValueError, IndexError):
-            values["problem"] = problem.format_map(params)
+            values["problem"] = problem.format_map(bounds)
     if key == "error.blank_text":  # a field's name
         values["field"] = FIELDS_ZH_CN.get(str(params.get("field")), params.get("field"))
     if key == "config.not_yaml_at":  # the parser's English problem

@@ -50,6 +50,7 @@ FIELDS_ZH_CN: dict[str, str] = {
     "external_instructor": "外部讲师",
     "evaluation_window_days": "评估期(天)",
     "task_id": "任务编号",
+    "token_id": "令牌编号",
     "to": "委托给",
     "note": "说明",
     "digest": "摘要",

@@ -341,3 +341,32 @@ def test_a_hash_wider_than_the_terminal_is_printed_whole(
     head = "3de0c25bc7" + "ab" * 27
     db_cli.print_intact(180, 180, head)
     assert head in capsys.readouterr().out.replace("\n", " ").split(), "the hash was cut"
+
+
+def test_an_actions_answer_and_a_jobs_heading_keep_hashes_and_names_whole(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trial at 50 columns: `config apply` broke its SHA-256 over lines, and zh-CN `data job`
+    folded "emps2.c" / "sv" (a Chinese line has no spaces to wrap at)."""
+    from rich.console import Console
+
+    from trainops import data_cli, language, render
+
+    narrow = Console(width=50, force_terminal=False)
+    monkeypatch.setattr(render, "console", narrow)
+    sha = "ddd538de61eebeacd2f072727c1aa9726862e53e156907a5fbc84a1443578" + "05a"
+    render.said(f"applied c5.yaml as version 6 ({sha})", {})
+    assert f"({sha})" in capsys.readouterr().out.split(), "the hash was cut"
+    monkeypatch.setattr(language, "_chosen", ["zh-CN"])
+    job = {
+        "job_id": "d399053a5ba94324af850afacf8533df",
+        "kind": "employees",
+        "source": "emps2.csv",
+        "owner": "admin",
+        "status": "done",
+        "total": 3,
+        "done": 3,
+    }
+    data_cli._job_heading(job)
+    shown = capsys.readouterr().out
+    assert "emps2.csv," in shown.split() and job["job_id"] in shown.split(), shown

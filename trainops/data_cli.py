@@ -25,7 +25,7 @@ from trainops.api_client import EXIT_SERVER, api
 from trainops.data_jobs import EXIT_INTERRUPTED, FINISHED, wait_for_job
 from trainops.language import heading, language, t
 from trainops.lazy import command_group
-from trainops.render import console, errors, fail, print_fitting, print_json
+from trainops.render import console, errors, fail, print_fitting, print_json, print_line
 
 data_app = command_group(
     no_args_is_help=True,
@@ -176,7 +176,7 @@ def _job_heading(job: dict[str, Any]) -> None:
         source=job["source"],
         owner=job["owner"],
     )
-    console.print(Text.assemble(head, (t(str(job["status"])), "bold"), done), highlight=False)
+    print_line(Text.assemble(head, (t(str(job["status"])), "bold"), done))
 
 
 def _job_outcome(job: dict[str, Any], as_json: bool, *, printed: bool = False) -> None:

@@ -200,8 +200,10 @@ def said(text: str, data: Any, as_json: bool = False) -> None:
     """An action's answer: ``text`` for people, or ``data`` as JSON with ``--json``."""
     if as_json:
         print_json(data)
-    else:
-        console.print(text, markup=False, highlight=False)
+    else:  # wrapped between words; an id or hash wider than the terminal is never cut
+        from rich.text import Text
+
+        print_line(Text(text))
 
 
 def _shown(value: Any) -> str:

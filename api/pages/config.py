@@ -80,11 +80,11 @@ def config_page(
         configuration.people_warnings(services.database.engine, warned, lang) if warned else []
     )
     settings = services.settings
+    t = translator(lang)
     try:
         thresholds, pass_mark = thresholds_in_force(services.database.store, settings)
     except ValueError:
         thresholds, pass_mark = None, settings.exam_pass_mark
-        t = translator(lang)
         error = error or t("{path}: the thresholds file is invalid").format(
             path=settings.kpi_thresholds_file
         )
@@ -106,7 +106,15 @@ def config_page(
         thresholds=thresholds,
         pass_mark=pass_mark,
         default_document=default_document(),
-        diff=configuration.changes(opened_on(current), draft.document) if confirm and draft else [],
+        diff=(
+            configuration.changes(
+                opened_on(current),
+                draft.document,
+                (t("in force"), t("new version")),
+            )
+            if confirm and draft
+            else []
+        ),
         confirm=confirm and draft is not None and current is not None,
     )
 

@@ -194,7 +194,7 @@ def test_a_value_in_the_wrong_form_is_said_in_plain_english_too(
               "--period", "2026-Q9"],
              "must be a quarter, e.g. 2026-Q4", "应为季度,例如 2026-Q4"),
             (["tokens", "revoke", "nonexistent"],
-             "must be hexadecimal digits (0-9, a-f)", "应为十六进制数字"),
+             "must be hexadecimal digits (0-9, a-f)", "令牌编号:应为十六进制数字"),
         ]:  # fmt: skip
             _, said = run(env, *args, stdin=PASSWORD, code=2)
             assert english in said and "should" not in said and "pattern" not in said, said

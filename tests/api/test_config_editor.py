@@ -90,6 +90,10 @@ async def test_a_save_shows_the_diff_and_waits_for_the_confirm(world: World) -> 
         assert "</span>\n" not in shown and "</span><span" in shown
         diff = "\n".join(html.unescape(x) for x in re.findall(r"<span[^>]*>(.*?)</span>", shown))
         assert "--- in force" in diff and "+++ new version" in diff
+        in_chinese = await page.post(
+            "/admin/config", data=form, headers={"Accept-Language": "zh-CN"}
+        )
+        assert "--- 生效中" in in_chinese.text and "+++ 新版本" in in_chinese.text
         removed = [x for x in diff.splitlines() if x.startswith("-") and not x.startswith("---")]
         added = [x for x in diff.splitlines() if x.startswith("+") and not x.startswith("+++")]
         assert removed and all("hr.li" in x for x in removed)
@@ -211,3 +215,13 @@ async def test_without_scripts_the_confirm_and_saved_pages_show_the_warnings(
         assert "ghost.admin, who is not an active user" in warned and "nobody" in warned
         # the page without ?saved (no save just made) is not cluttered with them
         assert 'data-testid="config-warnings"' not in (await page.get("/admin/config")).text
+        # the same document again: nothing to save, and the warnings are the version in force's
+        # (a trial: "This version can be saved" above "there is nothing to save")
+        again = await page.post(
+            "/admin/config",
+            data={**form, "csrf_token": csrf_of(shown), "expected_version": "1"},
+        )
+        assert 'data-testid="config-no-change"' in again.text
+        warned = again.text.split('data-testid="config-warnings"')[1].split("</div>")[0]
+        assert "The version in force has these warnings:" in warned
+        assert "can be saved" not in again.text

@@ -307,3 +307,16 @@ def test_every_pattern_said_in_words_is_said_in_both_languages() -> None:
     assert used and not sorted(used - set(PATTERNS_EN)), sorted(used - set(PATTERNS_EN))
     error = {"type": "string_pattern_mismatch", "msg": "String should…", "ctx": {"pattern": "x+"}}
     assert plain_problem(error) == "must match the pattern x+"
+
+
+def test_a_configuration_bound_reads_as_written_in_chinese_too() -> None:
+    """A trial: `sla_working_days: -3` said "must be more than 0" in English and "应大于 0.0"
+    in Chinese."""
+    document = (
+        "approval:\n  name: x\n  steps:\n    - id: a\n      name: A\n"
+        "      approvers: {plan_approvers: true}\n      sla_working_days: -3\n"
+    )
+    found = _refusal(document)
+    assert str(found).endswith("must be more than 0"), str(found)
+    chinese = error_texts.say(found.key, found.params, "zh-CN")
+    assert chinese is not None and chinese.endswith("应大于 0"), chinese
