@@ -20,8 +20,9 @@ with workflow.unsafe.imports_passed_through():
         decide_escalation,
     )
     from domain.commands import SYSTEM_ACTOR
+    from domain.decision_notices import decision_notice
     from domain.instants import instant_text
-    from domain.notices import compose, decision_notice, with_program
+    from domain.notices import compose, with_program
     from domain.program import close_evaluation_by_deadline
     from domain.reminders import STARTED_GRACE, Reminder, audience_of, owed_reminders
     from domain.sla_notices import overdue_notice

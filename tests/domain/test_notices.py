@@ -62,7 +62,8 @@ def test_an_approval_notice_names_who_approved_and_their_comment() -> None:
         ApprovalStepCompleted,
         ChangesRequested,
     )
-    from domain.notices import body_in, decision_notice
+    from domain.decision_notices import decision_notice
+    from domain.notices import body_in
     from domain.program_events import ProgramApproved
 
     approved = ProgramApproved(planned_date=date(2027, 1, 4))
