@@ -88,6 +88,17 @@ PATTERNS_EN: dict[str, str] = {
 }
 
 
+def bound_as_written(value: object) -> object:
+    """A bound of 0, not 0.0 (as a number or as its data's text "0.0"), as people write it."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.endswith(".0") and value[:-2].lstrip("-").isdigit():
+        return int(value[:-2])
+    return value
+
+
 def plain_problem(error: Mapping[str, Any]) -> str:
     """One of pydantic's errors (``type``, ``ctx``, ``msg``) in plain English."""
     kind = str(error.get("type", ""))
@@ -97,10 +108,8 @@ def plain_problem(error: Mapping[str, Any]) -> str:
             return meaning
     plainer = PROBLEMS_EN.get(kind)
     if plainer is not None:
-        context = {  # a bound of 0, not 0.0
-            name: int(value) if isinstance(value, float) and value.is_integer() else value
-            for name, value in (error.get("ctx") or {}).items()
-        }
+        given = error.get("ctx") or {}
+        context = {name: bound_as_written(value) for name, value in given.items()}
         with contextlib.suppress(KeyError, ValueError, IndexError):
             return plainer.format_map(context)
     return str(error.get("msg", "invalid"))

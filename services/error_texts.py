@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from accounts.texts import ACCOUNT_EN
 from activities.config_texts import CONFIG_EN
 from audit.key_texts import KEY_EN
+from domain.plain_problems import bound_as_written
 from domain.refusals import params_data
 from imports.texts import IMPORT_EN
 from services.import_texts import IMPORT_PHRASES_ZH_CN, IMPORT_ZH_CN
@@ -512,8 +513,6 @@ ZH_CN: dict[str, str] = {
     **IMPORT_ZH_CN,
 }
 
-#: A configuration value's problem (pydantic's error ``type``) in Simplified Chinese, filled
-#: from the error's context; a type with no entry keeps pydantic's English words.
 #: ``domain.plain_problems.PATTERNS_EN`` in Simplified Chinese: what a pattern means.
 PATTERNS_ZH_CN: dict[str, str] = {
     r"^[A-Za-z0-9._-]+$": "只能包含字母、数字、“.”、“_”和“-”(不含空格)",
@@ -537,6 +536,8 @@ def pattern_in_chinese(params: Mapping[str, object]) -> str | None:
     return PATTERNS_ZH_CN.get(str(params.get("pattern", "")))
 
 
+#: A configuration value's problem (pydantic's error ``type``) in Simplified Chinese, filled
+#: from the error's context; a type with no entry keeps pydantic's English words.
 PROBLEMS_ZH_CN: dict[str, str] = {
     "value_error": "{error}",
     "missing": "缺少此项",
@@ -719,15 +720,6 @@ def _what(value: str) -> str:
     return f"项目 {found['program']} 的{kind}" if found and kind else value
 
 
-def _bound(value: object) -> object:
-    """A bound of 0, not 0.0 (as a number or its data's text), as the English says it."""
-    with contextlib.suppress(TypeError, ValueError, OverflowError):
-        number = float(value)  # type: ignore[arg-type]
-        if number.is_integer() and not isinstance(value, bool):
-            return int(number)
-    return value
-
-
 def _in_chinese(params: dict[str, object], key: str = "") -> dict[str, object]:
     """The parameters in Chinese: fixed phrases, what Temporal did not confirm, and a
     configuration value's problem from its type."""
@@ -740,7 +732,7 @@ def _in_chinese(params: dict[str, object], key: str = "") -> dict[str, object]:
     if params.get("problem_type") == "string_pattern_mismatch":
         problem = pattern_in_chinese(params) or problem
     if problem is not None:
-        bounds = {name: _bound(value) for name, value in params.items()}
+        bounds = {name: bound_as_written(value) for name, value in params.items()}
         with contextlib.suppress(KeyError, ValueError, IndexError):
             values["problem"] = problem.format_map(bounds)
     if key == "error.blank_text":  # a field's name

@@ -17,7 +17,7 @@ import contextlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from domain.plain_problems import plain_problem
+from domain.plain_problems import bound_as_written, plain_problem
 from domain.refusals import param_text
 from services.error_texts import PROBLEMS_ZH_CN, pattern_in_chinese
 from services.sentence_texts import (
@@ -96,7 +96,7 @@ def _plain(name: str, value: object, lang: str) -> str:
     """A context value as text (pydantic puts the validator's ``ValueError`` itself there);
     the choices of ``expected`` joined in Chinese ("'a', 'b' or 'c'")."""
     if isinstance(value, float) and value.is_integer():  # a bound of 24, not 24.0
-        return str(int(value))
+        return str(bound_as_written(value))
     text = param_text(value)  # several values as "a, b", never "['a', 'b']"
     chinese = lang == "zh-CN" and name.startswith("expected")
     return text.replace(" or ", " 或 ") if chinese else text
