@@ -216,6 +216,15 @@ def test_the_image_carries_every_package() -> None:
     assert "worker.py" in dockerfile
 
 
+def test_the_image_carries_bytecode_for_every_module() -> None:
+    """The image never writes bytecode (PYTHONDONTWRITEBYTECODE, an unprivileged user): it must
+    be compiled at build time, or every process compiles every module it imports again."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^ENV .*PYTHONDONTWRITEBYTECODE=1", dockerfile, re.MULTILINE | re.DOTALL)
+    assert re.search(r"python -m compileall -q -j 0 /opt/trainops$", dockerfile, re.MULTILINE)
+    assert "__pycache__" not in dockerfile  # never removed after
+
+
 def test_the_image_is_slim_unprivileged_and_without_dev_tools() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert len(re.findall(r"^FROM python:3\.11-slim", dockerfile, re.MULTILINE)) == 2

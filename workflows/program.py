@@ -13,9 +13,7 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import (
@@ -25,19 +23,14 @@ with workflow.unsafe.imports_passed_through():
         ProgramSettingsInput,
         VerifyPlanInput,
     )
-    from domain import events as e
-    from domain.approval import ApprovalRoute
     from domain.commands import (
         SYSTEM_ACTOR,
-        ProgramCommand,
         PublishProgram,
         RescheduleSession,
     )
     from domain.program import (
         TERMINAL,
-        DomainError,
         ProgramState,
-        decide,
         evolve,
         refresh_settings,
         role_for,
@@ -45,7 +38,8 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.proofs import ProofRefused, live_nonces, verify_assertion
     from domain.reminders import STARTED_GRACE, Reminder
-    from domain.roster import UNKNOWN, RosterFacts
+    from workflows.deciding import FACTS_CHECK
+    from workflows.group_commit import GroupCommit, Ticket
     from workflows.inputs import (
         ActionResult,
         CarriedState,
@@ -65,7 +59,6 @@ with workflow.unsafe.imports_passed_through():
         NOTIFY_RETRY,
         OVERDUE_NOTICE,
         REMINDER_AT_START,
-        TimersAndNotices,
     )
     from workflows.trusted_keys import TRUSTED
 
@@ -89,16 +82,13 @@ __all__ = [
 #: Patch marker: a new program's plan must carry an actor assertion the log's keys verify
 #: (histories started before it replay without the check).
 PLAN_PROOF_CHECK = "plan-needs-actor-assertion"
-#: Patch marker: the handler decides with ``domain.facts`` (sessions entered from their start
-#: on, late entries marked, no self-reported scores); older histories replay without them.
-FACTS_CHECK = "facts-cannot-be-inflated"
 #: Patch marker: a session that has started is no longer moved (``strict_facts`` holds it for
 #: a reschedule only in runs that passed this marker; older histories replay without it).
 RESCHEDULE_BEFORE_START = "sessions-move-only-before-they-start"
 
 
 @workflow.defn
-class TrainingProgramWorkflow(TimersAndNotices):
+class TrainingProgramWorkflow(GroupCommit):
     @workflow.init
     def __init__(self, params: ProgramWorkflowInput) -> None:
         self._plan = params.plan
@@ -111,6 +101,8 @@ class TrainingProgramWorkflow(TimersAndNotices):
         self._take_up_settings = False
         self._sending: list[asyncio.Task[None]] = []
         """Notices on their way after their action answered; a run ends once they are sent."""
+        self._waiting: list[Ticket] = []
+        """Actions waiting to be decided in a group (``workflows.group_commit``)."""
         if params.carried is not None:
             self._state: ProgramState = params.carried.state
             self._version = params.carried.stream_version
@@ -186,6 +178,8 @@ class TrainingProgramWorkflow(TimersAndNotices):
         """
         command = parse_command(payload)
         await workflow.wait_condition(lambda: self._version > 0)
+        if self._groups(command):
+            return await self._act_in_group(command)
         async with self._lock:
             self._spend_nonce(command)
             strict = workflow.patched(FACTS_CHECK)
@@ -211,15 +205,7 @@ class TrainingProgramWorkflow(TimersAndNotices):
                 self._version, self._enrolled = done.stream_version, self._enrolled + done.enrolled
                 self._last_position = max(self._last_position, done.last_position)
                 types += ("TraineeEnrolled",) * min(done.enrolled, 1)
-            if workflow.patched(APPROVER_NOTICE):
-                notices = self._new_holder_notices(holders_before)
-                decisions = self._decision_notices(decided)
-                if decisions and workflow.patched(DECISION_NOTICE):  # asked only when owed
-                    notices += decisions
-                if workflow.patched(NOTICES_AFTER_ANSWER):
-                    self._sending.append(asyncio.create_task(self._send(notices)))
-                else:
-                    await self._send(notices)
+            await self._notify_after(holders_before, decided)
             self._changed = True
             return self._result(types)
 
@@ -268,59 +254,6 @@ class TrainingProgramWorkflow(TimersAndNotices):
         return self._owed(workflow.now(), STARTED_GRACE)
 
     # ------------------------------------------------------------------ internals
-
-    def _result(self, event_types: tuple[str, ...]) -> ActionResult:
-        return ActionResult(
-            program_id=self._state.program_id,
-            status=self._state.status.value,
-            stream_version=self._version,
-            last_position=self._last_position,
-            events=event_types,
-        )
-
-    def _decide(
-        self,
-        command: BaseModel,
-        *,
-        dry_run: bool = False,
-        route: ApprovalRoute | None = None,
-        grading: e.ExamGrading | None = None,
-        strict_facts: bool = True,
-        roster: RosterFacts | None = None,
-    ) -> list[Any]:
-        if roster is None and self._lean:  # the validator's dry run: nothing looked up yet
-            roster = UNKNOWN
-        new_id = (lambda: "dry-run") if dry_run else (lambda: str(workflow.uuid4()))
-        try:
-            return decide(
-                self._state,
-                command,
-                workflow.now(),
-                new_id,
-                route,
-                grading,
-                strict_facts=strict_facts,
-                roster=roster,
-            )
-        except DomainError as exc:
-            # the refusal's code and parameters ride along, so it can be said in any language
-            details = (exc.code, exc.params) if exc.code else ()
-            raise ApplicationError(
-                str(exc), *details, type="DomainError", non_retryable=True
-            ) from exc
-
-    def _task_holders(self) -> dict[str, frozenset[str]]:
-        return {t.task_id: frozenset(t.holders) for t in self._state.tasks.values()}
-
-    def _spend_nonce(self, command: ProgramCommand) -> None:
-        """Remember the assertion's nonce; a second use (two copies racing past the validator)
-        is refused. Deterministic: it depends only on the updates in history."""
-        proof = command.proof
-        if proof is None:
-            return
-        if proof.nonce in self._nonces:
-            raise unauthenticated("unauthenticated: this actor assertion was used already")
-        self._nonces = {**live_nonces(self._nonces, workflow.now()), proof.nonce: proof.issued_at}
 
     async def _check_plan_proof(self) -> None:
         """Nothing is recorded for a plan whose actor assertion the log's keys do not verify:

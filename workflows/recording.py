@@ -69,6 +69,17 @@ class Recorder:
         the events' ids."""
         if not decided:
             return []
+        envelopes = self._envelopes(decided, actor, role, command)
+        await self._append(envelopes)
+        self._enrolled += sum(isinstance(event, e.TraineeEnrolled) for event in decided)
+        if fold:
+            self._keep(fold_events(decided, self._state) or self._state)
+        return [envelope.event_id for envelope in envelopes]
+
+    def _envelopes(
+        self, decided: list[Any], actor: str, role: str, command: BaseModel | None
+    ) -> tuple[e.EventEnvelope, ...]:
+        """``decided`` as envelopes with new ids, the proof of ``command`` on the first."""
         now = workflow.now()
         ids = [workflow.uuid4() for _ in decided]
         proof = getattr(command, "proof", None)
@@ -78,7 +89,7 @@ class Recorder:
                 "assertion": proof.model_dump(mode="json"),
                 "command": command.model_dump(mode="json", exclude={"proof"}),
             }
-        envelopes = tuple(
+        return tuple(
             e.EventEnvelope.wrap(
                 event,
                 event_id=event_id,
@@ -90,6 +101,9 @@ class Recorder:
             )
             for index, (event, event_id) in enumerate(zip(decided, ids, strict=True))
         )
+
+    async def _append(self, envelopes: tuple[e.EventEnvelope, ...]) -> None:
+        """Append ``envelopes`` after the workflow's stream version, in chunks when many."""
         chunks = [envelopes]
         if len(envelopes) > APPEND_CHUNK and workflow.patched(APPEND_IN_CHUNKS):
             chunks = [
@@ -109,7 +123,3 @@ class Recorder:
             )
             self._version = outcome.stream_version
             self._last_position = outcome.last_position
-        self._enrolled += sum(isinstance(event, e.TraineeEnrolled) for event in decided)
-        if fold:
-            self._keep(fold_events(decided, self._state) or self._state)
-        return ids

@@ -28,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
         EnrolPlanned,
         RosterQuery,
     )
-    from domain.commands import RecordAttendance
+    from domain.commands import ProgramCommand, RecordAttendance
     from domain.roster import RosterFacts, people_of, session_of
     from domain.streams import program_stream
     from workflows.quick_steps import quick_step
@@ -69,6 +69,24 @@ async def roster_facts(program_id: str, version: int, command: BaseModel) -> Ros
             absentees=attendance,
             session_id=session_of(command),
         ),
+        result_type=RosterFacts,
+        timeout=timedelta(minutes=2),
+        retry_policy=ROSTER_RETRY,
+    )
+    return facts
+
+
+async def roster_facts_of(
+    program_id: str, version: int, commands: list[ProgramCommand]
+) -> RosterFacts:
+    """The index's facts about everyone ``commands`` name, in one look-up (a group of
+    actions about one person each: no attendance, so no absentees or session)."""
+    people = tuple(person for command in commands for person in people_of(command))
+    if not people:
+        return RosterFacts()
+    facts: RosterFacts = await quick_step(
+        ROSTER_FACTS,
+        RosterQuery(stream_id=program_stream(program_id), version=version, people=people),
         result_type=RosterFacts,
         timeout=timedelta(minutes=2),
         retry_policy=ROSTER_RETRY,
