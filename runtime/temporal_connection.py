@@ -65,9 +65,12 @@ def _permanent(exc: Exception) -> bool:
 
 
 #: Under TLS 1.3 a server checks the client's certificate after the client considers the
-#: handshake done; a refusal then reaches the client as the connection closing at once. A
-#: restarting server can do that too, once; a few times in a row means the certificate.
-CLOSED_AFTER_HANDSHAKE = ("without sending tls close_notify", "unexpectedeof")
+#: handshake done; a refusal then reaches the client as the connection closing at once: an
+#: end of stream, or a reset when the client's first request was already on its way (which of
+#: the two is a matter of timing; counting only the first, a worker mixing both waited out its
+#: whole wait). A restarting server can do that too, once; a few times in a row means the
+#: certificate.
+CLOSED_AFTER_HANDSHAKE = ("without sending tls close_notify", "unexpectedeof", "connectionreset")
 CLOSED_TIMES_MEANS_REFUSED = 3
 
 

@@ -222,3 +222,32 @@ async def test_a_worker_without_its_seal_key_stops_before_waiting_for_temporal(
     assert status == 78, stderr[-2000:]
     assert "error: no seal key: set TRAINOPS_SEAL_KEY" in stderr
     assert not (tmp_path / "seal-key.pem").exists()
+
+
+#: What the SDK said, word for word, when the TLS front refused a foreign client certificate
+#: after the handshake: an end of stream or a reset, as timing has it, mixed in one worker's
+#: attempts (counting only the first, a worker waited out its whole 600 s wait).
+REFUSED_AFTER_HANDSHAKE = (
+    "Failed client connect: `get_system_info` call error after connection: Status { code: "
+    'Unknown, message: "transport error", source: Some(tonic::transport::Error(Transport, '
+    'hyper::Error(Io, Custom { kind: UnexpectedEof, error: "peer closed connection without '
+    'sending TLS close_notify" }))) }',
+    "Failed client connect: `get_system_info` call error after connection: Status { code: "
+    'Unknown, message: "transport error", source: Some(tonic::transport::Error(Transport, '
+    "hyper::Error(Io, Kind(ConnectionReset)))) }",
+)
+
+
+@pytest.mark.parametrize("said", REFUSED_AFTER_HANDSHAKE)
+def test_a_connection_closed_after_the_handshake_counts_towards_a_refusal(
+    certs: Path, said: str
+) -> None:
+    from runtime.temporal_connection import _closed_after_handshake, tls_config
+
+    tls = tls_config(_settings("127.0.0.1:1", certs))
+    assert _closed_after_handshake(RuntimeError(said), tls)
+    plain = tls_config(
+        _settings("127.0.0.1:1", certs, temporal_tls_cert_file=None, temporal_tls_key_file=None)
+    )
+    assert not _closed_after_handshake(RuntimeError(said), plain)
+    assert not _closed_after_handshake(RuntimeError("Connection refused (os error 111)"), tls)
