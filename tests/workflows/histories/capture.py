@@ -19,6 +19,7 @@ import gzip
 import sys
 import tempfile
 from datetime import timedelta
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -65,11 +66,13 @@ async def capture(out: Path, programs: int = 12, database_url: str | None = None
             quarter = demo.Quarter(client, start)
             for index in range(programs):
                 quarter.program(index)
-            for step in sorted(quarter.steps):
+            # steps due at one instant together, as people act (a class answering its survey):
+            # the histories hold the groups a program decided them in
+            for at, due in groupby(sorted(quarter.steps), key=lambda step: step.at):
                 now = await env.get_current_time()
-                if step.at > now:
-                    await env.sleep(step.at - now)
-                await step.run()
+                if at > now:
+                    await env.sleep(at - now)
+                await asyncio.gather(*(step.run() for step in due))
             await env.sleep(timedelta(days=1))
             ids = sorted(
                 {
