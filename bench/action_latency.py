@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -81,22 +83,34 @@ async def _round(programs: ProgramClient, actions: int) -> float:
     return statistics.median(seconds)
 
 
-async def measure(actions: int, rounds: int) -> dict[str, list[float]]:
-    """Median action seconds per round, local and ordinary quick steps taking turns."""
-    workdir = Path(tempfile.mkdtemp(prefix="trainops-latency-"))
+@contextlib.asynccontextmanager
+async def dev_stack(task_queue: str) -> AsyncIterator[ProgramClient]:
+    """Temporal's dev server on free loopback ports, a worker on ``task_queue`` over a fresh
+    SQLite log, and a client that signs as the API does; all stopped after."""
+    workdir = Path(tempfile.mkdtemp(prefix="trainops-bench-"))
     port = free_port()
     command = [dev_server_path(), "server", "start-dev", "--headless", "--ip", "127.0.0.1"]
     command += ["--port", str(port), "--ui-port", str(free_port())]
     command += ["--db-filename", str(workdir / "temporal.db"), "--log-level", "error"]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     database = open_database(f"sqlite:///{workdir / 'log.db'}")
-    found: dict[str, list[float]] = {"local": [], "ordinary": []}
     try:
         client = await _connect(f"127.0.0.1:{port}")
         signer = Signer.generate()
         publish_key(database.store, signer.trusted_key())
-        async with build_worker(client, "latency", database.store, database.outbox):
-            programs = ProgramClient(client, "latency", signer)
+        async with build_worker(client, task_queue, database.store, database.outbox):
+            yield ProgramClient(client, task_queue, signer)
+    finally:
+        database.close()
+        server.terminate()
+        server.wait(timeout=30)
+
+
+async def measure(actions: int, rounds: int) -> dict[str, list[float]]:
+    """Median action seconds per round, local and ordinary quick steps taking turns."""
+    found: dict[str, list[float]] = {"local": [], "ordinary": []}
+    try:
+        async with dev_stack("latency") as programs:
             for _ in range(rounds):
                 for mode in found:
                     steps = workflow if mode == "local" else _OrdinarySteps()
@@ -104,9 +118,6 @@ async def measure(actions: int, rounds: int) -> dict[str, list[float]]:
                     found[mode].append(await _round(programs, actions))
     finally:
         setattr(quick_steps, "workflow", workflow)  # noqa: B010
-        database.close()
-        server.terminate()
-        server.wait(timeout=30)
     return found
 
 

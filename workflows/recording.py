@@ -36,6 +36,14 @@ APPEND_RETRY = RetryPolicy(
 #: chunks of ``APPEND_CHUNK``, each activity payload far below Temporal's 2 MB limit.
 APPEND_IN_CHUNKS = "append-in-chunks"
 APPEND_CHUNK = 500
+#: Patch marker: the append is an ordinary activity again (the look-ups stay local). A local
+#: activity runs before its workflow task is recorded; under a burst of updates the server
+#: drops workflow tasks ("Workflow task not found"), and the append of a dropped task was in
+#: the log while history never held it: the retried task decided the waiting actions in
+#: another order and appended other events under the same ids (refused as duplicates), or
+#: refused an action as "already submitted" that the log held but no one was answered for.
+#: An ordinary activity is scheduled in history first: a dropped task appends nothing.
+APPEND_SCHEDULED_FIRST = "append-scheduled-in-history-first"
 
 
 class Recorder:
@@ -109,17 +117,28 @@ class Recorder:
             chunks = [
                 envelopes[n : n + APPEND_CHUNK] for n in range(0, len(envelopes), APPEND_CHUNK)
             ]
+        scheduled_first = workflow.patched(APPEND_SCHEDULED_FIRST)
         for chunk in chunks:  # each payload stays far below Temporal's 2 MB limit
-            outcome = await quick_step(
-                APPEND_EVENTS,
-                AppendEventsInput(
-                    stream_id=stream_id_for(self._state.program_id),
-                    expected_version=self._version,
-                    envelopes=chunk,
-                ),
-                result_type=AppendEventsOutput,
-                timeout=timedelta(seconds=30),
-                retry_policy=APPEND_RETRY,
+            request = AppendEventsInput(
+                stream_id=stream_id_for(self._state.program_id),
+                expected_version=self._version,
+                envelopes=chunk,
             )
+            if scheduled_first:
+                outcome = await workflow.execute_activity(
+                    APPEND_EVENTS,
+                    request,
+                    result_type=AppendEventsOutput,
+                    start_to_close_timeout=timedelta(seconds=30),
+                    retry_policy=APPEND_RETRY,
+                )
+            else:  # runs recorded between the two markers appended as a local activity
+                outcome = await quick_step(
+                    APPEND_EVENTS,
+                    request,
+                    result_type=AppendEventsOutput,
+                    timeout=timedelta(seconds=30),
+                    retry_policy=APPEND_RETRY,
+                )
             self._version = outcome.stream_version
             self._last_position = outcome.last_position

@@ -1,7 +1,7 @@
-"""A program's appends and look-ups run as local activities (``workflows.quick_steps``): its
-history holds their results as markers and schedules no activity for them, so an action waits
-for one workflow task rather than a round trip through the server per step; the log still
-holds every event once."""
+"""A program's look-ups run as local activities (``workflows.quick_steps``): its history holds
+their results as markers and schedules no activity for them. Its appends are ordinary
+activities, scheduled in history before they run (``APPEND_SCHEDULED_FIRST``: a workflow task
+the server drops appends nothing); the log holds every event once."""
 
 from __future__ import annotations
 
@@ -30,10 +30,10 @@ from tests.plans import one_session
 from tests.workflows.support import approve_and_publish, event_types
 from trainops.worker import build_worker
 
-QUICK = {APPEND_EVENTS, PROGRAM_SETTINGS, RESOLVE_APPROVAL_ROUTE, ROSTER_FACTS, VERIFY_PLAN_PROOF}
+QUICK = {PROGRAM_SETTINGS, RESOLVE_APPROVAL_ROUTE, ROSTER_FACTS, VERIFY_PLAN_PROOF}
 
 
-async def test_appends_and_look_ups_are_local_activities(harness: Harness) -> None:
+async def test_look_ups_are_local_activities_and_appends_scheduled_first(harness: Harness) -> None:
     h = harness
     pid = f"q-{uuid4().hex[:8]}"
     start = await h.env.get_current_time() + timedelta(days=5)
@@ -48,14 +48,15 @@ async def test_appends_and_look_ups_are_local_activities(harness: Harness) -> No
         if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
     )
     assert not QUICK & scheduled.keys(), scheduled
+    # the plan's, the submission's, approval's, publication's and the enrolment's appends
+    assert scheduled[APPEND_EVENTS] == 5, scheduled
     markers = [
         e.marker_recorded_event_attributes.marker_name
         for e in history.events
         if e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
     ]
-    # the plan's proof, settings, its append; the route; submit, approve, publish appends;
-    # the enrolment's roster facts and append
-    assert markers.count("core_local_activity") >= 9, markers
+    # the plan's proof and settings; the route; the enrolment's roster facts
+    assert markers.count("core_local_activity") >= 4, markers
     # each event once in the log, in the order decided
     types = event_types(h, pid)
     assert types[0] == "ProgramPlanned"

@@ -1,0 +1,89 @@
+"""A class answering at once on Temporal's real dev server, which admits ten updates of a
+workflow in flight and drops workflow tasks under such a burst ("Workflow task not found"):
+every answer is recorded once and answered, none refused for a record it made itself.
+
+Appends once ran as local activities, before their workflow task was recorded: a dropped task
+left its events in the log while history never held them, and the retried task decided the
+waiting answers in another order (its appends refused as duplicate ids) or refused an answer
+as "already submitted" that the log held. Since ``APPEND_SCHEDULED_FIRST`` the append is an
+activity scheduled in history first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import pytest_asyncio
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from domain import commands as c
+from domain.events import Session
+from runtime.temporal_bins import dev_server_path
+from services.database import Database
+from tests.conftest import running_worker
+
+CLASS = tuple(f"t{n:02d}" for n in range(40))
+SCORES = {"overall": 80.0, "content": 75.0}
+
+
+@pytest_asyncio.fixture
+async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        data_converter=pydantic_data_converter,
+        dev_server_existing_path=dev_server_path(),
+        ui=False,
+        dev_server_log_level="error",
+    )
+    yield env
+    await env.shutdown()
+
+
+async def test_a_class_answering_at_once_is_recorded_once_each(
+    dev_env: WorkflowEnvironment, database: Database
+) -> None:
+    async with running_worker(dev_env, database) as h:
+        pid = f"burst-{uuid4().hex[:8]}"
+        starts = datetime.now(UTC) + timedelta(seconds=4)  # real time: publish before it
+        await h.programs.plan(
+            c.PlanProgram(
+                program_id=pid,
+                actor="spec",
+                approvers=("boss",),
+                title="A class at once",
+                planned_date=starts.date() + timedelta(days=7),
+                sessions=(Session(session_id="s1", starts_at=starts, duration_hours=1),),
+                trainees=CLASS,
+            )
+        )
+        for command in (
+            c.SubmitProgram(actor="spec"),
+            c.ApproveProgram(actor="boss"),
+            c.PublishProgram(actor="spec"),
+        ):
+            await h.programs.act(pid, command)
+        await asyncio.sleep(max(0.0, (starts - datetime.now(UTC)).total_seconds()) + 0.2)
+        for command in (
+            c.RecordAttendance(actor="spec", session_id="s1", attendees=CLASS),
+            c.CompleteSession(actor="spec", session_id="s1"),
+            c.CompleteExecution(actor="spec"),
+        ):
+            await h.programs.act(pid, command)
+
+        answers = await asyncio.gather(
+            *(h.programs.act(pid, c.SubmitSurvey(actor=t, scores=SCORES)) for t in CLASS),
+            return_exceptions=True,
+        )
+
+        failed = [a for a in answers if isinstance(a, BaseException)]
+        assert failed == [], failed[:3]
+        recorded = Counter(
+            str(r.payload["trainee"])
+            for r in h.db.store.read_stream(f"program-{pid}")
+            if r.event_type == "SurveySubmitted"
+        )
+        assert recorded == Counter(CLASS)
