@@ -67,12 +67,12 @@ async def test_a_class_answering_at_once_is_recorded_once_each(
         ):
             await h.programs.act(pid, command)
         await asyncio.sleep(max(0.0, (starts - datetime.now(UTC)).total_seconds()) + 0.2)
-        for command in (
+        for held in (
             c.RecordAttendance(actor="spec", session_id="s1", attendees=CLASS),
             c.CompleteSession(actor="spec", session_id="s1"),
             c.CompleteExecution(actor="spec"),
         ):
-            await h.programs.act(pid, command)
+            await h.programs.act(pid, held)
 
         answers = await asyncio.gather(
             *(h.programs.act(pid, c.SubmitSurvey(actor=t, scores=SCORES)) for t in CLASS),
