@@ -22,6 +22,7 @@ MODULES = (
     "bench.eventlog_bench",
     "bench.cli_start",
     "bench.action_latency",
+    "bench.class_answers",
 )
 
 

@@ -7,7 +7,9 @@ into ``ActionRefused`` with the reason a person can act on.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -28,6 +30,12 @@ from workflows.program import ActionResult, ProgramWorkflowInput, TrainingProgra
 
 C = TypeVar("C", bound=BaseModel)
 Clock = Callable[[], Awaitable[datetime]]
+
+#: A program's actions this client keeps in flight at once; the rest wait here for a turn.
+#: Temporal admits ten updates of a workflow in flight (``history.maxInFlightUpdates``) and
+#: refuses more as "resource exhausted", which the SDK retries with a growing backoff: a class
+#: of 40 answering at once on the dev server took 8-10 s, mostly in that backoff.
+IN_FLIGHT_PER_PROGRAM = 8
 
 
 async def wall_clock() -> datetime:
@@ -88,6 +96,23 @@ class ProgramClient:
         self.signer = signer
         self.clock = clock
         """When assertions are issued: the wall clock, or a test server's skipped time."""
+        self._turns: dict[str, tuple[asyncio.Semaphore, int]] = {}
+        """Per program with actions under way: its turns and how many hold or wait for one."""
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, program_id: str) -> AsyncIterator[None]:
+        """One of ``IN_FLIGHT_PER_PROGRAM`` turns at ``program_id`` (forgotten when unused)."""
+        turns, users = self._turns.get(program_id, (asyncio.Semaphore(IN_FLIGHT_PER_PROGRAM), 0))
+        self._turns[program_id] = (turns, users + 1)
+        try:
+            async with turns:
+                yield
+        finally:
+            turns, users = self._turns[program_id]
+            if users == 1:
+                del self._turns[program_id]
+            else:
+                self._turns[program_id] = (turns, users - 1)
 
     async def _signed(self, workflow_id: str, command: C, nonce: str | None = None) -> C:
         """``command`` with the assertion that its actor asked for it (unsigned without a
@@ -153,9 +178,12 @@ class ProgramClient:
         """Send the action; with ``update_id``, Temporal runs it once however often it is
         sent (a retried request gets the first outcome)."""
         handle = self.client.get_workflow_handle_for(TrainingProgramWorkflow.run, program_id)
-        command = await self._signed(program_id, command)
         try:
-            return await handle.execute_update(TrainingProgramWorkflow.act, command, id=update_id)
+            async with self._turn(program_id):  # signed in its turn: an assertion is short-lived
+                command = await self._signed(program_id, command)
+                return await handle.execute_update(
+                    TrainingProgramWorkflow.act, command, id=update_id
+                )
         except WorkflowUpdateFailedError as exc:
             raise _refusal(exc) from exc
         except RPCError as exc:

@@ -59,19 +59,17 @@ async def together(h: Harness, pid: str, commands: list[Any]) -> list[Any]:
 
 
 async def appends_and_markers(h: Harness, pid: str) -> tuple[int, list[str]]:
-    """How many appends the run recorded (local activity markers of ``append_events``) and
-    the patches it took."""
+    """How many appends the run scheduled and the patches it took."""
     history = await h.env.client.get_workflow_handle(pid).fetch_history()
     appends, patches = 0, []
     for event in history.events:
-        if event.event_type != EventType.EVENT_TYPE_MARKER_RECORDED:
-            continue
-        attributes = event.marker_recorded_event_attributes
-        recorded = attributes.SerializeToString()
-        if attributes.marker_name == "core_local_activity":
-            appends += APPEND_EVENTS.encode() in recorded
-        elif attributes.marker_name == "core_patch":
-            patches.append(recorded.decode(errors="replace"))
+        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            name = event.activity_task_scheduled_event_attributes.activity_type.name
+            appends += name == APPEND_EVENTS
+        elif event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED:
+            attributes = event.marker_recorded_event_attributes
+            if attributes.marker_name == "core_patch":
+                patches.append(attributes.SerializeToString().decode(errors="replace"))
     return appends, patches
 
 

@@ -1,6 +1,7 @@
-"""A class answering at once on Temporal's real dev server, which admits ten updates of a
-workflow in flight and drops workflow tasks under such a burst ("Workflow task not found"):
-every answer is recorded once and answered, none refused for a record it made itself.
+"""A class answering at once through several API processes on Temporal's real dev server, which
+admits ten updates of a workflow in flight and drops workflow tasks under such a burst
+("Workflow task not found"): every answer is recorded once and answered, none refused for a
+record it made itself.
 
 Appends once ran as local activities, before their workflow task was recorded: a dropped task
 left its events in the log while history never held them, and the retried task decided the
@@ -25,7 +26,8 @@ from domain import commands as c
 from domain.events import Session
 from runtime.temporal_bins import dev_server_path
 from services.database import Database
-from tests.conftest import running_worker
+from services.program_client import ProgramClient
+from tests.conftest import TEST_SIGNER, running_worker
 
 CLASS = tuple(f"t{n:02d}" for n in range(40))
 SCORES = {"overall": 80.0, "content": 75.0}
@@ -74,8 +76,17 @@ async def test_a_class_answering_at_once_is_recorded_once_each(
         ):
             await h.programs.act(pid, held)
 
+        # through five API processes at once: each keeps eight of a program's actions in
+        # flight (``IN_FLIGHT_PER_PROGRAM``), together four times what the server admits
+        apis = [
+            ProgramClient(dev_env.client, h.task_queue, TEST_SIGNER, clock=dev_env.get_current_time)
+            for _ in range(5)
+        ]
         answers = await asyncio.gather(
-            *(h.programs.act(pid, c.SubmitSurvey(actor=t, scores=SCORES)) for t in CLASS),
+            *(
+                apis[n % len(apis)].act(pid, c.SubmitSurvey(actor=t, scores=SCORES))
+                for n, t in enumerate(CLASS)
+            ),
             return_exceptions=True,
         )
 
