@@ -18,6 +18,8 @@ patch replay one action at a time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +48,10 @@ GROUP_COMMIT = "group-commit-of-trainee-actions"
 #: The actions that may share a group: each about one trainee, none changing what another
 #: trainee's action is decided on (approvals, publishing, attendance stay one at a time).
 GROUPED = (SubmitSurvey, SubmitExam, RecordExamScore, ConfirmExamScore)
+#: Patch marker: a grouped action is answered as soon as its group is in the log (not after
+#: waiting for the lock behind later work), and a group never takes actions that arrived after
+#: work that is not grouped and still waits for its turn (an action, the deadline timers).
+IN_ARRIVAL_ORDER = "grouped-actions-in-arrival-order"
 #: Actions in one group at most: what they decide (an event or two each) is appended in one
 #: step, far below ``workflows.recording.APPEND_CHUNK``.
 GROUP_LIMIT = 200
@@ -56,6 +62,7 @@ class Ticket:
     """One waiting action and, once its group is done, its answer or its refusal."""
 
     command: ProgramCommand
+    arrived: int = 0
     result: ActionResult | None = None
     error: BaseException | None = None
     decided: list[Any] = field(default_factory=list)
@@ -79,32 +86,67 @@ class GroupCommit(Deciding):
     """Needs ``Deciding``'s decision and answer, and a lock every action takes."""
 
     _waiting: list[Ticket]
+    _arrivals: int = 0
+    """Actions and other work that wanted the lock, counted in the order they asked."""
+    _barriers: set[int]
+    """The arrival numbers of work that is not grouped and waits for the lock."""
+    _in_arrival_order: bool = False
 
     def _groups(self, command: ProgramCommand) -> bool:
         """Whether ``command`` goes through a group (asks the patch only for such actions)."""
         return self._lean and isinstance(command, GROUPED) and workflow.patched(GROUP_COMMIT)
 
+    def _arrive(self) -> int:
+        self._arrivals += 1
+        return self._arrivals
+
+    @contextlib.asynccontextmanager
+    async def _exclusive(self) -> AsyncIterator[None]:
+        """The lock, for work that is not grouped: no group takes an action that arrived
+        after it while it waits."""
+        mark = self._arrive()
+        self._barriers.add(mark)
+        try:
+            async with self._lock:
+                self._barriers.discard(mark)
+                yield
+        finally:
+            self._barriers.discard(mark)
+
     async def _act_in_group(self, command: ProgramCommand) -> ActionResult:
-        """Wait for the lock; the first action to get it decides every action waiting then."""
-        ticket = Ticket(command)
+        """The first waiting action to get the lock decides every action waiting then; the
+        others are answered when their group is in the log."""
+        ticket = Ticket(command, arrived=self._arrive())
         self._waiting.append(ticket)
-        async with self._lock:
-            while not ticket.done:  # a group that left it out (its person was named before)
-                await self._commit_group()
+        if workflow.patched(IN_ARRIVAL_ORDER):
+            self._in_arrival_order = True
+            while not ticket.done:
+                await workflow.wait_condition(lambda: ticket.done or not self._lock.locked())
+                if not ticket.done:
+                    async with self._lock:  # behind whoever queued for it first
+                        if not ticket.done:
+                            await self._commit_group()
+        else:  # runs recorded before the marker answered after taking the lock
+            async with self._lock:
+                while not ticket.done:  # a group that left it out (its person was named before)
+                    await self._commit_group()
         if ticket.error is not None:
             raise ticket.error
         assert ticket.result is not None
         return ticket.result
 
     def _take_group(self) -> list[Ticket]:
-        """The waiting actions, in arrival order, that name no person an earlier one names;
-        the others wait for the next group."""
+        """The waiting actions, in arrival order, that name no person an earlier one names
+        (and, in order, arrived before any work still waiting for the lock); the others wait
+        for the next group."""
         group: list[Ticket] = []
         named: set[str] = set()
         rest: list[Ticket] = []
+        before = min(self._barriers, default=None) if self._in_arrival_order else None
         for ticket in self._waiting:
             people = set(people_of(ticket.command))
-            if people & named or len(group) == GROUP_LIMIT:
+            late = before is not None and ticket.arrived > before
+            if late or people & named or len(group) == GROUP_LIMIT:
                 rest.append(ticket)
                 continue
             group.append(ticket)
@@ -114,6 +156,21 @@ class GroupCommit(Deciding):
 
     async def _commit_group(self) -> None:
         group = self._take_group()
+        before = self._state
+        try:
+            await self._decide_and_append(group)
+        except BaseException as exc:
+            # whatever failed (a look-up refused, a bug), every action of the group gets it
+            # and nothing it decided stays folded unless appended: none waits forever
+            if any(ticket.decided and ticket.result is None for ticket in group):
+                self._state = before
+            for ticket in group:
+                if not ticket.done:
+                    ticket.error = exc
+            if not isinstance(exc, Exception):
+                raise
+
+    async def _decide_and_append(self, group: list[Ticket]) -> None:
         live: list[Ticket] = []
         for ticket in group:
             try:

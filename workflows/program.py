@@ -103,6 +103,8 @@ class TrainingProgramWorkflow(GroupCommit):
         """Notices on their way after their action answered; a run ends once they are sent."""
         self._waiting: list[Ticket] = []
         """Actions waiting to be decided in a group (``workflows.group_commit``)."""
+        self._barriers: set[int] = set()
+        """Work that is not grouped waiting for the lock, by arrival (``_exclusive``)."""
         if params.carried is not None:
             self._state: ProgramState = params.carried.state
             self._version = params.carried.stream_version
@@ -117,7 +119,7 @@ class TrainingProgramWorkflow(GroupCommit):
     @workflow.run
     async def run(self, params: ProgramWorkflowInput) -> ProgramState:
         if self._version == 0:
-            async with self._lock:
+            async with self._exclusive():
                 if workflow.patched(ROSTER_OUT_OF_STATE):
                     self._lean = True
                     self._keep(self._state)
@@ -142,7 +144,7 @@ class TrainingProgramWorkflow(GroupCommit):
             self._changed = False
             if self._take_up_settings:
                 self._take_up_settings = False
-                async with self._lock:
+                async with self._exclusive():
                     await self._refresh_settings()
             deadline = self._next_deadline()
             if deadline is None:
@@ -157,7 +159,7 @@ class TrainingProgramWorkflow(GroupCommit):
                     continue
                 except TimeoutError:
                     pass
-            async with self._lock:
+            async with self._exclusive():
                 await self._fire_due_timers()
         await workflow.wait_condition(self._all_done)
         return self._state
@@ -180,7 +182,7 @@ class TrainingProgramWorkflow(GroupCommit):
         await workflow.wait_condition(lambda: self._version > 0)
         if self._groups(command):
             return await self._act_in_group(command)
-        async with self._lock:
+        async with self._exclusive():
             self._spend_nonce(command)
             strict = workflow.patched(FACTS_CHECK)
             if isinstance(command, RescheduleSession):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import uuid4
 
 import pytest
@@ -184,3 +184,42 @@ async def test_scores_recorded_together_each_count_once(harness: Harness) -> Non
     assert scores == {t: 50.0 + n for n, t in enumerate(TRAINEES)}
     with pytest.raises(ActionRefused, match="already"):
         await h.programs.act(pid, commands[0])
+
+
+def test_a_group_takes_no_action_that_arrived_after_work_waiting_for_its_turn() -> None:
+    waiting = GroupCommit()
+    waiting._in_arrival_order = True
+    waiting._barriers = {3}  # e.g. feedback that closes the program, queued third
+    tickets = [
+        Ticket(c.SubmitSurvey(actor=t, scores=SCORES), arrived=n)
+        for t, n in (("t00", 1), ("t01", 2), ("t02", 4))
+    ]
+    waiting._waiting = list(tickets)
+
+    assert waiting._take_group() == tickets[:2]
+    assert waiting._waiting == tickets[2:]
+    waiting._barriers = set()  # its turn came and went
+    assert waiting._take_group() == tickets[2:]
+
+
+class FailsMidway(GroupCommit):
+    """A group whose look-up fails after the first action was decided and folded."""
+
+    async def _decide_and_append(self, group: list[Ticket]) -> None:
+        group[0].decided = ["decided"]
+        self._state = "folded"  # type: ignore[assignment]
+        raise RuntimeError("the roster look-up was refused")
+
+
+async def test_a_group_that_fails_midway_answers_every_action_and_folds_nothing() -> None:
+    waiting = FailsMidway()
+    waiting._barriers = set()
+    waiting._state = "before"  # type: ignore[assignment]
+    tickets = [Ticket(c.SubmitSurvey(actor=t, scores=SCORES)) for t in ("t00", "t01", "t02")]
+    waiting._waiting = list(tickets)
+
+    await waiting._commit_group()
+
+    assert all(t.done and isinstance(t.error, RuntimeError) for t in tickets)
+    assert cast(object, waiting._state) == "before"
+    assert waiting._waiting == []
