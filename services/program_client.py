@@ -11,12 +11,13 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from temporalio.client import (
     Client,
     WorkflowFailureError,
+    WorkflowHandle,
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDReusePolicy
@@ -99,6 +100,12 @@ class ProgramClient:
         self._turns: dict[str, tuple[asyncio.Semaphore, int]] = {}
         """Per program with actions under way: its turns and how many hold or wait for one."""
 
+    def _handle(self, program_id: str) -> WorkflowHandle[Any, Any]:
+        """The program's workflow. Its updates and queries are typed by the methods named at
+        each call; typed by ``run`` (``get_workflow_handle_for``), mypy inferred ``Never``
+        for the workflow's class in a whole-project check, depending on module order."""
+        return self.client.get_workflow_handle(program_id)
+
     @contextlib.asynccontextmanager
     async def _turn(self, program_id: str) -> AsyncIterator[None]:
         """One of ``IN_FLIGHT_PER_PROGRAM`` turns at ``program_id`` (forgotten when unused)."""
@@ -160,7 +167,7 @@ class ProgramClient:
     async def planned(self, program_id: str) -> ActionResult:
         """Wait for the plan of a program whose workflow exists (started by an earlier request,
         perhaps of a process that died before its answer) to be in the log."""
-        handle = self.client.get_workflow_handle_for(TrainingProgramWorkflow.run, program_id)
+        handle = self._handle(program_id)
         try:
             return await handle.execute_update(TrainingProgramWorkflow.planned)
         except WorkflowUpdateFailedError as exc:
@@ -169,7 +176,7 @@ class ProgramClient:
     async def configuration_changed(self, program_id: str) -> None:
         """Tell the program an admin saved a configuration (it takes up the new calendar and
         rules at its next step)."""
-        handle = self.client.get_workflow_handle_for(TrainingProgramWorkflow.run, program_id)
+        handle = self._handle(program_id)
         await handle.signal(TrainingProgramWorkflow.configuration_changed)
 
     async def act(
@@ -177,7 +184,7 @@ class ProgramClient:
     ) -> ActionResult:
         """Send the action; with ``update_id``, Temporal runs it once however often it is
         sent (a retried request gets the first outcome)."""
-        handle = self.client.get_workflow_handle_for(TrainingProgramWorkflow.run, program_id)
+        handle = self._handle(program_id)
         try:
             async with self._turn(program_id):  # signed in its turn: an assertion is short-lived
                 command = await self._signed(program_id, command)
@@ -194,5 +201,5 @@ class ProgramClient:
             raise
 
     async def state(self, program_id: str) -> ProgramState:
-        handle = self.client.get_workflow_handle_for(TrainingProgramWorkflow.run, program_id)
+        handle = self._handle(program_id)
         return await handle.query(TrainingProgramWorkflow.state)
