@@ -81,9 +81,8 @@ OBSTACLES: dict[str, str] = {
     "of it to flush under the head row lock",
     "batches": "client-side hashing (~5.5 µs an event) and the head row update per batch",
     "read all": "two JSON documents decoded per row into records",
-    "rebuild": "~48 µs of Python (rows read and validated, fold, COPY rows) and ~36 µs of "
-    "database CPU (rows and indexes, a third of it for keys deleted in the same transaction) "
-    "an event, in turn, against a 10 µs budget",
+    "rebuild": "~48 µs of Python (rows read and validated, fold, COPY) and ~36 µs of database CPU "
+    "(rows, indexes, keys deleted in the same transaction) an event, against 10 µs",
     "kpi": "scorecards built in Python (~120 ms at 100k events); right after a rebuild, the "
     "emptied tables' statistics (an rm_attendance probe per survey row)",
     "inbox": "SQLAlchemy's per-statement cost (check-out, rows made dicts) on a sub-ms query",
@@ -91,9 +90,8 @@ OBSTACLES: dict[str, str] = {
     "dicts, against two bare psycopg queries of under a millisecond",
     "verify": "SHA-256 over two canonical JSON encodings recomputed per event",
     "cli": "typer+click (~28 ms) imported before trainops runs; rich 30 ms when a table is drawn",
-    "demo": "one Python process's CPU: ~1.1 s importing (SQLAlchemy, Temporal, pydantic "
-    "models), the SDK's per-activation work (its sandboxed payload visitor, a sixth), ~0.4 s "
-    "each for the evaluation inputs and the KPI report (scipy)",
+    "demo": "one process's CPU: ~1.1 s of imports, the SDK's per-activation work (its sandboxed "
+    "payload visitor), ~0.4 s each for evaluation inputs and KPI report",
     "open programs": "opening costs ~85 ms of worker CPU a program (sandboxed workflow code); "
     "the run's time budget ran out first",
 }
