@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import statistics
 import time
-from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -26,12 +25,10 @@ from temporalio import workflow
 import workflows.group_commit as group_commit
 from bench.action_latency import dev_stack
 from domain import commands as c
-from domain.events import Session
 from runtime.logging import configure_logging
 from services.program_client import ProgramClient
+from tests.workflows.support import held_in_real_time
 
-#: How far ahead the session starts: long enough to approve and publish before it.
-LEAD = timedelta(seconds=4)
 SCORES = {"overall": 80.0, "content": 75.0}
 
 
@@ -49,31 +46,7 @@ async def _round(programs: ProgramClient, trainees: int) -> float:
     """Seconds for every trainee's survey, all sent at once, in a fresh evaluated program."""
     pid = f"class-{uuid4().hex[:8]}"
     people = tuple(f"t{n:03d}" for n in range(trainees))
-    starts = datetime.now(UTC) + LEAD
-    await programs.plan(
-        c.PlanProgram(
-            program_id=pid,
-            actor="spec",
-            approvers=("boss",),
-            title="A class at once",
-            planned_date=starts.date() + timedelta(days=7),
-            sessions=(Session(session_id="s1", starts_at=starts, duration_hours=1),),
-            trainees=people,
-        )
-    )
-    for command in (
-        c.SubmitProgram(actor="spec"),
-        c.ApproveProgram(actor="boss"),
-        c.PublishProgram(actor="spec"),
-    ):
-        await programs.act(pid, command)
-    await asyncio.sleep(max(0.0, (starts - datetime.now(UTC)).total_seconds()) + 0.2)
-    for action in (
-        c.RecordAttendance(actor="spec", session_id="s1", attendees=people),
-        c.CompleteSession(actor="spec", session_id="s1"),
-        c.CompleteExecution(actor="spec"),
-    ):
-        await programs.act(pid, action)
+    await held_in_real_time(programs, pid, people)
     started = time.perf_counter()
     await asyncio.gather(
         *(programs.act(pid, c.SubmitSurvey(actor=t, scores=SCORES)) for t in people)

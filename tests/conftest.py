@@ -22,7 +22,7 @@ from activities.outbox import NotificationService
 from audit.signing_keys import publish_key
 from domain.reference import ReferenceEvent, stream_of
 from eventlog import EventStore, NewEvent
-from runtime.temporal_bins import test_server_path
+from runtime.temporal_bins import dev_server_path, test_server_path
 from services.database import Database, open_database
 from services.program_client import ProgramClient
 from services.signing import Signer
@@ -111,6 +111,20 @@ async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
         yield env
     finally:
         await env.shutdown()
+
+
+@pytest_asyncio.fixture
+async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
+    """Temporal's real dev server (not time-skipping): schedules, and the server's own limits
+    (ten updates of a workflow in flight) as production has them."""
+    env = await WorkflowEnvironment.start_local(
+        data_converter=pydantic_data_converter,
+        dev_server_existing_path=dev_server_path(),
+        ui=False,
+        dev_server_log_level="error",
+    )
+    yield env
+    await env.shutdown()
 
 
 @pytest_asyncio.fixture

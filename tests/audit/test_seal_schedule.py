@@ -5,14 +5,11 @@ and a triggered run seals the log through the worker's activity."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from uuid import uuid4
 
 import pytest
-import pytest_asyncio
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
@@ -20,23 +17,10 @@ from activities.outbox import NotificationService
 from audit.digest import read_seals
 from audit.witness import load_witness
 from runtime.settings import Settings
-from runtime.temporal_bins import dev_server_path
 from services.database import open_database
 from services.sealing import SCHEDULE_ID, ensure_seal_schedule, prepare_sealer
 from tests.eventlog.support import new_events
 from trainops.worker import build_worker
-
-
-@pytest_asyncio.fixture
-async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
-        dev_server_existing_path=dev_server_path(),
-        ui=False,
-        dev_server_log_level="error",
-    )
-    yield env
-    await env.shutdown()
 
 
 async def test_the_schedule_is_idempotent_and_seals(

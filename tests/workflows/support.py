@@ -3,7 +3,8 @@ workflow accepted, a small safety course to plan, the way to approval and public
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import asyncio
+from datetime import UTC, datetime, timedelta
 
 from temporalio.api.enums.v1 import EventType
 
@@ -88,3 +89,32 @@ def safety_basics(
         }
         | more
     )
+
+
+async def held_in_real_time(
+    programs: ProgramClient, program_id: str, people: tuple[str, ...]
+) -> None:
+    """On a server whose clock is the wall clock (the dev server): plan a one-session program
+    for ``people`` starting a few seconds on, get it approved and published before the start,
+    wait for it, record everyone attending, hold the session and complete the execution, so
+    its evaluation is open."""
+    starts = datetime.now(UTC) + timedelta(seconds=4)
+    await programs.plan(
+        c.PlanProgram(
+            program_id=program_id,
+            actor="spec",
+            approvers=("boss",),
+            title="A class at once",
+            planned_date=starts.date() + timedelta(days=7),
+            sessions=(Session(session_id="s1", starts_at=starts, duration_hours=1),),
+            trainees=people,
+        )
+    )
+    await approve_and_publish(programs, program_id)
+    await asyncio.sleep(max(0.0, (starts - datetime.now(UTC)).total_seconds()) + 0.2)
+    for command in (
+        c.RecordAttendance(actor="spec", session_id="s1", attendees=people),
+        c.CompleteSession(actor="spec", session_id="s1"),
+        c.CompleteExecution(actor="spec"),
+    ):
+        await programs.act(program_id, command)

@@ -14,35 +14,18 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
-import pytest_asyncio
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from domain import commands as c
-from domain.events import Session
-from runtime.temporal_bins import dev_server_path
 from services.database import Database
 from services.program_client import ProgramClient
 from tests.conftest import TEST_SIGNER, running_worker
+from tests.workflows.support import held_in_real_time
 
 CLASS = tuple(f"t{n:02d}" for n in range(40))
 SCORES = {"overall": 80.0, "content": 75.0}
-
-
-@pytest_asyncio.fixture
-async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
-        dev_server_existing_path=dev_server_path(),
-        ui=False,
-        dev_server_log_level="error",
-    )
-    yield env
-    await env.shutdown()
 
 
 async def test_a_class_answering_at_once_is_recorded_once_each(
@@ -50,31 +33,7 @@ async def test_a_class_answering_at_once_is_recorded_once_each(
 ) -> None:
     async with running_worker(dev_env, database) as h:
         pid = f"burst-{uuid4().hex[:8]}"
-        starts = datetime.now(UTC) + timedelta(seconds=4)  # real time: publish before it
-        await h.programs.plan(
-            c.PlanProgram(
-                program_id=pid,
-                actor="spec",
-                approvers=("boss",),
-                title="A class at once",
-                planned_date=starts.date() + timedelta(days=7),
-                sessions=(Session(session_id="s1", starts_at=starts, duration_hours=1),),
-                trainees=CLASS,
-            )
-        )
-        for command in (
-            c.SubmitProgram(actor="spec"),
-            c.ApproveProgram(actor="boss"),
-            c.PublishProgram(actor="spec"),
-        ):
-            await h.programs.act(pid, command)
-        await asyncio.sleep(max(0.0, (starts - datetime.now(UTC)).total_seconds()) + 0.2)
-        for held in (
-            c.RecordAttendance(actor="spec", session_id="s1", attendees=CLASS),
-            c.CompleteSession(actor="spec", session_id="s1"),
-            c.CompleteExecution(actor="spec"),
-        ):
-            await h.programs.act(pid, held)
+        await held_in_real_time(h.programs, pid, CLASS)
 
         # through five API processes at once: each keeps eight of a program's actions in
         # flight (``IN_FLIGHT_PER_PROGRAM``), together four times what the server admits
