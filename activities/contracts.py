@@ -28,6 +28,9 @@ POLICY_ERROR = "PolicyError"
 INVALID_INPUT = "InvalidInput"
 #: The action's actor assertion is missing or does not prove it (see ``domain.proofs``).
 UNAUTHENTICATED = "Unauthenticated"
+#: The program is moving to a new run (continue-as-new) and takes no new action until it has:
+#: nothing was recorded, and the same action sent again a moment later lands in the new run.
+MOVING_ON = "MovingOn"
 
 
 class Contract(BaseModel):

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from activities.contracts import MOVING_ON
 from api.body_limit import BodyTooLarge
 from api.dependencies import request_language
 from api.languages import N_
@@ -212,7 +213,8 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 async def _refused(request: Request, exc: Exception) -> Response:
     """The workflow refused (nothing recorded): malformed input is a 422, a session or task the
-    program does not have a 404, anything else a 403.
+    program does not have a 404, a program still moving to a new run after the client's
+    patience a 409, anything else a 403.
     The API says why in English with the refusal's ``code`` and ``params`` (for a client's
     own catalog); a page says it in the reader's language."""
     kind = getattr(exc, "kind", "")
@@ -231,6 +233,8 @@ async def _refused(request: Request, exc: Exception) -> Response:
         if kind == "InvalidInput"
         else status.HTTP_404_NOT_FOUND
         if not_found
+        else status.HTTP_409_CONFLICT  # busy moving to a new run: the same request, later
+        if kind == MOVING_ON
         else status.HTTP_403_FORBIDDEN
     )
     log.info("action refused", reason=str(exc), kind=kind)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -24,6 +25,7 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from activities.contracts import MOVING_ON
 from domain.commands import PlanProgram, ProgramCommand
 from domain.program import ProgramState
 from services.signing import Signer
@@ -37,6 +39,11 @@ Clock = Callable[[], Awaitable[datetime]]
 #: refuses more as "resource exhausted", which the SDK retries with a growing backoff: a class
 #: of 40 answering at once on the dev server took 8-10 s, mostly in that backoff.
 IN_FLIGHT_PER_PROGRAM = 8
+#: How long an action is sent again while its program moves to a new run (continue-as-new
+#: refuses new actions until the ones under way are done, usually within a second), and the
+#: pauses between tries.
+MOVING_ON_PATIENCE_SECONDS = 30.0
+MOVING_ON_PAUSES = (0.02, 0.05, 0.1, 0.2, 0.5)
 
 
 async def wall_clock() -> datetime:
@@ -184,21 +191,36 @@ class ProgramClient:
     ) -> ActionResult:
         """Send the action; with ``update_id``, Temporal runs it once however often it is
         sent (a retried request gets the first outcome)."""
-        handle = self._handle(program_id)
         try:
-            async with self._turn(program_id):  # signed in its turn: an assertion is short-lived
-                command = await self._signed(program_id, command)
-                return await handle.execute_update(
-                    TrainingProgramWorkflow.act, command, id=update_id
-                )
-        except WorkflowUpdateFailedError as exc:
-            raise _refusal(exc) from exc
+            async with self._turn(program_id):
+                return await self._act_until_taken(program_id, command, update_id)
         except RPCError as exc:
             if exc.status == RPCStatusCode.NOT_FOUND:
                 raise ActionRefused(
                     f"program {program_id!r} does not exist or is no longer running"
                 ) from exc
             raise
+
+    async def _act_until_taken(
+        self, program_id: str, command: ProgramCommand, update_id: str | None
+    ) -> ActionResult:
+        """Sign and send the action; while the program moves to a new run, send it again (a
+        refusal of that kind recorded nothing and spent no nonce), signed afresh each time."""
+        handle = self._handle(program_id)
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + MOVING_ON_PATIENCE_SECONDS
+        for attempt in itertools.count():
+            signed = await self._signed(program_id, command)  # an assertion is short-lived
+            try:
+                return await handle.execute_update(
+                    TrainingProgramWorkflow.act, signed, id=update_id
+                )
+            except WorkflowUpdateFailedError as exc:
+                refusal = _refusal(exc)
+                if refusal.kind != MOVING_ON or loop.time() >= give_up:
+                    raise refusal from exc
+            await asyncio.sleep(MOVING_ON_PAUSES[min(attempt, len(MOVING_ON_PAUSES) - 1)])
+        raise AssertionError("unreachable")
 
     async def state(self, program_id: str) -> ProgramState:
         handle = self._handle(program_id)

@@ -11,7 +11,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.contracts import UNAUTHENTICATED
+    from activities.contracts import MOVING_ON, UNAUTHENTICATED
     from domain.commands import PlanProgram, ProgramCommand
     from domain.state import ProgramState
     from domain.streams import program_stream
@@ -40,6 +40,13 @@ def stream_id_for(program_id: str) -> str:
 
 def unauthenticated(reason: str) -> ApplicationError:
     return ApplicationError(reason, type=UNAUTHENTICATED, non_retryable=True)
+
+
+def moving_on() -> ApplicationError:
+    """The refusal of an action that arrives while the run drains before continuing as new."""
+    return ApplicationError(
+        "the program is moving to a new run; send the action again", type=MOVING_ON
+    )
 
 
 class CarriedState(BaseModel):

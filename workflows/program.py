@@ -44,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
         ActionResult,
         CarriedState,
         ProgramWorkflowInput,
+        moving_on,
         parse_command,
         stream_id_for,
         unauthenticated,
@@ -105,6 +106,10 @@ class TrainingProgramWorkflow(GroupCommit):
         """Actions waiting to be decided in a group (``workflows.group_commit``)."""
         self._barriers: set[int] = set()
         """Work that is not grouped waiting for the lock, by arrival (``_exclusive``)."""
+        self._moving_on = False
+        """The run continues as new once the actions under way are done, and takes no more:
+        under a steady stream of actions it would otherwise never be done, and its history
+        would grow to Temporal's hard limit (which terminates a run)."""
         if params.carried is not None:
             self._state: ProgramState = params.carried.state
             self._version = params.carried.stream_version
@@ -128,6 +133,7 @@ class TrainingProgramWorkflow(GroupCommit):
                 await self._record_plan()
         while self._state.status not in TERMINAL:
             if self._should_continue_as_new():
+                self._moving_on = True
                 await workflow.wait_condition(self._all_done)
                 workflow.continue_as_new(
                     ProgramWorkflowInput(
@@ -214,6 +220,8 @@ class TrainingProgramWorkflow(GroupCommit):
     @act.validator
     def validate_act(self, payload: Any) -> None:
         command = parse_command(payload)
+        if self._moving_on:  # refused before its proof is checked: its nonce stays unspent
+            raise moving_on()
         try:
             verify_assertion(
                 command.proof,

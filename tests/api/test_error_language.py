@@ -123,6 +123,31 @@ def test_the_workflows_invalid_input_is_said_with_one_prefix() -> None:
     assert chinese.json()["detail"] == "输入无效:note: too long"
 
 
+def test_a_program_still_moving_on_is_a_conflict_to_send_again() -> None:
+    """After the client's patience, an action refused because its program moves to a new run
+    is a 409 (the same request later lands), not a 403 as if the person may not act."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from activities.contracts import MOVING_ON
+    from api.errors import install
+    from services.program_client import ActionRefused
+
+    app = FastAPI()
+    install(app, lambda request, code, message, translated=False: None)  # type: ignore[arg-type]
+
+    @app.post("/api/v1/act")
+    def act() -> None:
+        raise ActionRefused("the program is moving to a new run; send the action again", MOVING_ON)
+
+    client = TestClient(app)
+    english = client.post("/api/v1/act")
+    chinese = client.post("/api/v1/act", headers={"Accept-Language": "zh-CN"})
+    assert english.status_code == chinese.status_code == 409
+    assert "send the action again" in english.json()["detail"]
+    assert english.json()["code"] == chinese.json()["code"] == "refused.MovingOn"
+
+
 async def test_a_wrong_name_of_a_score_is_said_as_the_name_not_a_path(world: World) -> None:
     """A trial: `program survey --score bogus=50` said "scores.bogus.[key]: Input should be
     'overall', …" ("分数的 bogus的 [key]" in zh-CN); the name given is what is wrong."""

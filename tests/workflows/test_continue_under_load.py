@@ -1,0 +1,114 @@
+"""A program under a steady stream of actions still continues as new: while a run drains, it
+refuses new actions as "moving on" (recording nothing), and the client sends them again until
+the new run takes them. Before, the drain waited for a moment with no action under way, which a
+steady stream never gives: a run's history grew without bound (1,110 events against a limit of
+150 in this test) towards Temporal's hard limit, which terminates the run."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any, cast
+from uuid import uuid4
+
+import pytest
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+
+from activities.contracts import MOVING_ON
+from domain import commands as c
+from services import program_client
+from services.program_client import ActionRefused, ProgramClient
+from tests.conftest import Harness, until
+from tests.plans import one_session
+from tests.workflows.support import approve_and_publish
+
+PEOPLE = tuple(f"t{n:03d}" for n in range(240))
+SOFT_LIMIT = 150
+#: What a draining run may add beyond its limit: the actions it had taken, at most ten in
+#: flight (Temporal's own limit), each accepted and completed, and their group's append.
+DRAIN_ALLOWANCE = 80
+
+
+async def run_lengths(h: Harness, program_id: str) -> list[int]:
+    """The history length of each run of the program, first run first."""
+    lengths: list[int] = []
+    run_id = ""
+    while True:
+        handle = h.env.client.get_workflow_handle(program_id, run_id=run_id or None)
+        history = await handle.fetch_history()
+        lengths.append(len(history.events))
+        run_id = history.events[
+            0
+        ].workflow_execution_started_event_attributes.continued_execution_run_id
+        if not run_id:
+            return lengths[::-1]
+
+
+async def test_a_class_answering_without_pause_keeps_every_run_short(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    pid = f"steady-{uuid4().hex[:8]}"
+    start = await h.env.get_current_time() + timedelta(days=1)
+    plan = one_session(pid, "Steady stream", start, PEOPLE, evaluation_window_days=30)
+    await h.programs.plan(plan, history_soft_limit=SOFT_LIMIT)
+    await approve_and_publish(h.programs, pid)
+    await until(h.env, start + timedelta(hours=2))
+    for command in (
+        c.RecordAttendance(actor="spec", session_id="s1", attendees=PEOPLE),
+        c.CompleteSession(actor="spec", session_id="s1"),
+        c.CompleteExecution(actor="spec"),
+    ):
+        await h.programs.act(pid, command)
+    signed = 0
+    sign = h.programs._signed
+
+    async def counted(workflow_id: str, command: Any, nonce: str | None = None) -> Any:
+        nonlocal signed
+        signed += 1
+        return await sign(workflow_id, command, nonce)
+
+    monkeypatch.setattr(h.programs, "_signed", counted)
+
+    answers = await asyncio.gather(
+        *(h.programs.act(pid, c.SubmitSurvey(actor=p, scores={"overall": 80.0})) for p in PEOPLE),
+        return_exceptions=True,
+    )
+
+    assert [a for a in answers if isinstance(a, BaseException)] == []
+    lengths = await run_lengths(h, pid)
+    assert len(lengths) >= 4, lengths  # the stream went on across several runs
+    assert max(lengths) <= SOFT_LIMIT + DRAIN_ALLOWANCE, lengths
+    assert signed > len(PEOPLE)  # some were refused as "moving on" and sent again
+    stream = h.db.store.read_stream(f"program-{pid}")
+    surveyed = [str(r.payload["trainee"]) for r in stream if r.event_type == "SurveySubmitted"]
+    assert sorted(surveyed) == list(PEOPLE)  # each once: none lost, none twice
+    assert [r.stream_version for r in stream] == list(range(1, len(stream) + 1))
+
+
+class _AlwaysMovingOn:
+    """A program that never finishes moving on (to see the client give up)."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+    async def execute_update(self, *args: Any, **kwargs: Any) -> Any:
+        self.sent += 1
+        raise WorkflowUpdateFailedError(ApplicationError("moving on", type=MOVING_ON))
+
+
+async def test_the_client_gives_up_on_a_program_that_never_moves_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    programs = ProgramClient(cast(Client, None), "tq")
+    stuck = _AlwaysMovingOn()
+    monkeypatch.setattr(programs, "_handle", lambda program_id: stuck)
+    monkeypatch.setattr(program_client, "MOVING_ON_PATIENCE_SECONDS", 0.3)
+
+    with pytest.raises(ActionRefused) as refused:
+        await programs.act("p", c.SubmitSurvey(actor="t1", scores={"overall": 80.0}))
+
+    assert refused.value.kind == MOVING_ON
+    assert 3 <= stuck.sent < 20  # sent again after pauses, then given up
+    assert programs._turns == {}
