@@ -20,26 +20,15 @@ import time
 from typing import Any
 from uuid import uuid4
 
-from temporalio import workflow
-
 import workflows.group_commit as group_commit
 from bench.action_latency import dev_stack
+from bench.patches import answering_not_patched
 from domain import commands as c
 from runtime.logging import configure_logging
 from services.program_client import ProgramClient
 from tests.workflows.support import held_in_real_time
 
 SCORES = {"overall": 80.0, "content": 75.0}
-
-
-class _OneAtATime:
-    """``temporalio.workflow`` as the group commit sees it in a run from before its marker."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(workflow, name)
-
-    def patched(self, patch_id: str) -> bool:
-        return patch_id != group_commit.GROUP_COMMIT and workflow.patched(patch_id)
 
 
 async def _round(programs: ProgramClient, trainees: int) -> float:
@@ -57,15 +46,12 @@ async def _round(programs: ProgramClient, trainees: int) -> float:
 async def measure(trainees: int, rounds: int) -> dict[str, list[float]]:
     """Seconds per round for the whole class, grouped and one at a time taking turns."""
     found: dict[str, list[float]] = {"grouped": [], "one at a time": []}
-    try:
-        async with dev_stack("class-answers") as programs:
-            for _ in range(rounds):
-                for mode in found:
-                    steps = workflow if mode == "grouped" else _OneAtATime()
-                    setattr(group_commit, "workflow", steps)  # noqa: B010 (a module's global)
+    async with dev_stack("class-answers") as programs:
+        for _ in range(rounds):
+            for mode in found:
+                alone = group_commit.GROUP_COMMIT if mode == "one at a time" else None
+                with answering_not_patched(group_commit, alone):
                     found[mode].append(await _round(programs, trainees))
-    finally:
-        setattr(group_commit, "workflow", workflow)  # noqa: B010
     return found
 
 

@@ -137,15 +137,14 @@ class Settings(BaseSettings):
         default=10,
         ge=1,
         description="Workflow tasks (program steps) a worker runs at once. They are CPU work "
-        "under one interpreter lock: more only makes each slower, towards the 10 s task timeout. "
-        "Each runs its look-ups (local activities) on a thread of its own.",
+        "under one interpreter lock: more only makes each slower, towards the 10 s task timeout.",
     )
     worker_max_concurrent_activities: int = Field(
         default=16,
         ge=1,
-        description="Activities (appends, notices, the reminder fan-out, a roster's enrolment) a "
-        "worker runs at once, each on a thread (one holds a database connection while it "
-        "writes).",
+        description="Activities (look-ups, appends, notices, the reminder fan-out, a roster's "
+        "enrolment) a worker runs at once, each on a thread (one holds a database connection "
+        "while it writes).",
     )
     worker_workflow_task_pollers: int = Field(
         default=5, ge=2, description="Concurrent long polls for workflow tasks (at least 2)."

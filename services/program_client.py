@@ -40,10 +40,12 @@ Clock = Callable[[], Awaitable[datetime]]
 #: of 40 answering at once on the dev server took 8-10 s, mostly in that backoff.
 IN_FLIGHT_PER_PROGRAM = 8
 #: How long an action is sent again while its program moves to a new run (continue-as-new
-#: refuses new actions until the ones under way are done, usually within a second), and the
-#: pauses between tries.
-MOVING_ON_PATIENCE_SECONDS = 30.0
-MOVING_ON_PAUSES = (0.02, 0.05, 0.1, 0.2, 0.5)
+#: refuses new actions until the ones under way are done, usually within a second) or while
+#: the server has as many of the program's updates in flight as it admits (several API
+#: processes together may send more than ten; the SDK's own retries give up after ten
+#: seconds), and the pauses between tries.
+RESEND_PATIENCE_SECONDS = 30.0
+RESEND_PAUSES = (0.02, 0.05, 0.1, 0.2, 0.5)
 
 
 async def wall_clock() -> datetime:
@@ -204,11 +206,12 @@ class ProgramClient:
     async def _act_until_taken(
         self, program_id: str, command: ProgramCommand, update_id: str | None
     ) -> ActionResult:
-        """Sign and send the action; while the program moves to a new run, send it again (a
-        refusal of that kind recorded nothing and spent no nonce), signed afresh each time."""
+        """Sign and send the action; while the program moves to a new run or the server has
+        too many of its updates in flight, send it again (neither recorded anything nor spent
+        a nonce), signed afresh each time."""
         handle = self._handle(program_id)
         loop = asyncio.get_running_loop()
-        give_up = loop.time() + MOVING_ON_PATIENCE_SECONDS
+        give_up = loop.time() + RESEND_PATIENCE_SECONDS
         for attempt in itertools.count():
             signed = await self._signed(program_id, command)  # an assertion is short-lived
             try:
@@ -219,7 +222,10 @@ class ProgramClient:
                 refusal = _refusal(exc)
                 if refusal.kind != MOVING_ON or loop.time() >= give_up:
                     raise refusal from exc
-            await asyncio.sleep(MOVING_ON_PAUSES[min(attempt, len(MOVING_ON_PAUSES) - 1)])
+            except RPCError as exc:
+                if exc.status != RPCStatusCode.RESOURCE_EXHAUSTED or loop.time() >= give_up:
+                    raise
+            await asyncio.sleep(RESEND_PAUSES[min(attempt, len(RESEND_PAUSES) - 1)])
         raise AssertionError("unreachable")
 
     async def state(self, program_id: str) -> ProgramState:

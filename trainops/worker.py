@@ -51,8 +51,8 @@ KEYRING_REFRESH_SECONDS = 2.0
 HEARTBEAT_SECONDS = 10.0
 #: Activity threads of a worker built without ``max_concurrent_activities`` (tests, the demo).
 DEFAULT_ACTIVITY_THREADS = 16
-#: Workflow tasks at once of a worker built without ``max_concurrent_workflow_tasks``; each runs
-#: at most one quick step (``workflows.quick_steps``) at a time, a local activity.
+#: Workflow tasks at once of a worker built without ``max_concurrent_workflow_tasks``; in runs
+#: recorded with local quick steps (``workflows.quick_steps``) each runs at most one at a time.
 DEFAULT_WORKFLOW_TASKS = 10
 
 
@@ -107,8 +107,8 @@ def build_worker(
     sealer: LogSealer | None = None,
     **options: Any,
 ) -> Worker:
-    # One local activity per running workflow task, with threads of their own: ordinary
-    # activities (notices, the fan-out) filling the pool never hold up a program's append.
+    # One local activity per running workflow task (runs recorded with local quick steps),
+    # with threads of their own: ordinary activities filling the pool never hold them up.
     local_steps = int(options.get("max_concurrent_workflow_tasks") or DEFAULT_WORKFLOW_TASKS)
     options.setdefault("max_concurrent_local_activities", local_steps)
     activity_threads = int(options.get("max_concurrent_activities") or DEFAULT_ACTIVITY_THREADS)

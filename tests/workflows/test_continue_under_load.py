@@ -14,6 +14,7 @@ from uuid import uuid4
 import pytest
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
 
 from activities.contracts import MOVING_ON
 from domain import commands as c
@@ -104,7 +105,7 @@ async def test_the_client_gives_up_on_a_program_that_never_moves_on(
     programs = ProgramClient(cast(Client, None), "tq")
     stuck = _AlwaysMovingOn()
     monkeypatch.setattr(programs, "_handle", lambda program_id: stuck)
-    monkeypatch.setattr(program_client, "MOVING_ON_PATIENCE_SECONDS", 0.3)
+    monkeypatch.setattr(program_client, "RESEND_PATIENCE_SECONDS", 0.3)
 
     with pytest.raises(ActionRefused) as refused:
         await programs.act("p", c.SubmitSurvey(actor="t1", scores={"overall": 80.0}))
@@ -112,3 +113,36 @@ async def test_the_client_gives_up_on_a_program_that_never_moves_on(
     assert refused.value.kind == MOVING_ON
     assert 3 <= stuck.sent < 20  # sent again after pauses, then given up
     assert programs._turns == {}
+
+
+class _BusyTwice:
+    """A program whose server has as many updates in flight as it admits, twice."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+    async def execute_update(self, *args: Any, **kwargs: Any) -> Any:
+        self.sent += 1
+        if self.sent <= 2:
+            raise RPCError(
+                "limit on number of concurrent in-flight updates has been reached (10)",
+                RPCStatusCode.RESOURCE_EXHAUSTED,
+                b"",
+            )
+        return "answered"
+
+
+async def test_the_client_sends_again_while_the_server_is_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Several API processes may together have more of a program's updates in flight than the
+    server admits; the SDK's own retries give up after ten seconds, a person's action should
+    not."""
+    programs = ProgramClient(cast(Client, None), "tq")
+    busy = _BusyTwice()
+    monkeypatch.setattr(programs, "_handle", lambda program_id: busy)
+
+    answer = await programs.act("p", c.SubmitSurvey(actor="t1", scores={"overall": 80.0}))
+
+    assert answer == "answered"
+    assert busy.sent == 3

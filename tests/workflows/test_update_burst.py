@@ -57,3 +57,40 @@ async def test_a_class_answering_at_once_is_recorded_once_each(
             if r.event_type == "SurveySubmitted"
         )
         assert recorded == Counter(CLASS)
+
+
+#: Long enough that, with look-ups as local activities, the dev server's dropped tasks left a
+#: worker failing every task of the run ("Missing associated machine for LocalActivity"),
+#: within 1,100 to 2,300 history events in trials.
+LARGE_CLASS = tuple(f"t{n:03d}" for n in range(600))
+
+
+async def test_a_long_stream_of_answers_through_several_apis_is_recorded_once_each(
+    dev_env: WorkflowEnvironment, database: Database
+) -> None:
+    """Three API processes, together three times what the server admits in flight, send a
+    class of 600 answers without pause; the server drops workflow tasks all along. Every
+    answer is recorded once and answered; none is refused for the server being full."""
+    async with running_worker(dev_env, database) as h:
+        pid = f"long-{uuid4().hex[:8]}"
+        await held_in_real_time(h.programs, pid, LARGE_CLASS[:800])
+        apis = [
+            ProgramClient(dev_env.client, h.task_queue, TEST_SIGNER, clock=dev_env.get_current_time)
+            for _ in range(3)
+        ]
+        answers = await asyncio.gather(
+            *(
+                apis[n % len(apis)].act(pid, c.SubmitSurvey(actor=t, scores=SCORES))
+                for n, t in enumerate(LARGE_CLASS)
+            ),
+            return_exceptions=True,
+        )
+
+        failed = [a for a in answers if isinstance(a, BaseException)]
+        assert failed == [], (len(failed), failed[:3])
+        recorded = Counter(
+            str(r.payload["trainee"])
+            for r in h.db.store.read_stream(f"program-{pid}")
+            if r.event_type == "SurveySubmitted"
+        )
+        assert recorded == Counter(LARGE_CLASS)
