@@ -13,6 +13,7 @@ import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
+from uuid import uuid4
 
 from pydantic import BaseModel
 from temporalio.client import (
@@ -91,6 +92,16 @@ def _refusal(error: BaseException) -> ActionRefused:
             return ActionRefused(cause.message, cause.type or "DomainError", code, params)
         cause = cause.__cause__
     return ActionRefused(str(error))
+
+
+def _send_again(error: RPCError) -> bool:
+    """The server had as many of the program's updates in flight as it admits (it took
+    nothing), or it aborted the update under load: then the workflow may or may not have
+    taken it (trials saw both). Sent again with the same update id, the server answers the
+    first outcome if the run took it, and the workflow takes it once if not."""
+    return error.status == RPCStatusCode.RESOURCE_EXHAUSTED or (
+        error.status == RPCStatusCode.UNAVAILABLE and "update was aborted" in error.message
+    )
 
 
 class ProgramClient:
@@ -206,14 +217,15 @@ class ProgramClient:
     async def _act_until_taken(
         self, program_id: str, command: ProgramCommand, update_id: str | None
     ) -> ActionResult:
-        """Sign and send the action; while the program moves to a new run or the server has
-        too many of its updates in flight, send it again (neither recorded anything nor spent
-        a nonce), signed afresh each time."""
+        """Sign and send the action; while the program moves to a new run (nothing recorded,
+        no nonce spent) or the server turns it away (``_send_again``), send it again under the
+        same update id, signed afresh each time (an assertion is short-lived)."""
         handle = self._handle(program_id)
+        update_id = update_id or f"act-{uuid4()}"  # one id for every send of this action
         loop = asyncio.get_running_loop()
         give_up = loop.time() + RESEND_PATIENCE_SECONDS
         for attempt in itertools.count():
-            signed = await self._signed(program_id, command)  # an assertion is short-lived
+            signed = await self._signed(program_id, command)
             try:
                 return await handle.execute_update(
                     TrainingProgramWorkflow.act, signed, id=update_id
@@ -223,7 +235,7 @@ class ProgramClient:
                 if refusal.kind != MOVING_ON or loop.time() >= give_up:
                     raise refusal from exc
             except RPCError as exc:
-                if exc.status != RPCStatusCode.RESOURCE_EXHAUSTED or loop.time() >= give_up:
+                if not _send_again(exc) or loop.time() >= give_up:
                     raise
             await asyncio.sleep(RESEND_PAUSES[min(attempt, len(RESEND_PAUSES) - 1)])
         raise AssertionError("unreachable")

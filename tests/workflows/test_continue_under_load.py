@@ -115,34 +115,58 @@ async def test_the_client_gives_up_on_a_program_that_never_moves_on(
     assert programs._turns == {}
 
 
-class _BusyTwice:
-    """A program whose server has as many updates in flight as it admits, twice."""
+class _TurnedAway:
+    """A program whose server turns updates away with ``errors``, one a send, then answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, *errors: RPCError) -> None:
+        self.errors = list(errors)
         self.sent = 0
+        self.ids: set[str] = set()
 
     async def execute_update(self, *args: Any, **kwargs: Any) -> Any:
         self.sent += 1
-        if self.sent <= 2:
-            raise RPCError(
-                "limit on number of concurrent in-flight updates has been reached (10)",
-                RPCStatusCode.RESOURCE_EXHAUSTED,
-                b"",
-            )
+        self.ids.add(kwargs["id"])
+        if self.errors:
+            raise self.errors.pop(0)
         return "answered"
 
 
-async def test_the_client_sends_again_while_the_server_is_full(
+FULL = RPCError(
+    "limit on number of concurrent in-flight updates has been reached (10)",
+    RPCStatusCode.RESOURCE_EXHAUSTED,
+    b"",
+)
+ABORTED = RPCError("workflow update was aborted", RPCStatusCode.UNAVAILABLE, b"")
+DOWN = RPCError("connection refused", RPCStatusCode.UNAVAILABLE, b"")
+
+
+async def test_the_client_sends_again_while_the_server_turns_it_away(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Several API processes may together have more of a program's updates in flight than the
-    server admits; the SDK's own retries give up after ten seconds, a person's action should
-    not."""
+    server admits, and a server under load aborts updates it had not yet handed over; the
+    SDK's own retries give up after ten seconds, a person's action should not. An aborted
+    update may have been taken (a class trial saw "already submitted" on a send under a new
+    id), so every send carries the first one's id."""
     programs = ProgramClient(cast(Client, None), "tq")
-    busy = _BusyTwice()
-    monkeypatch.setattr(programs, "_handle", lambda program_id: busy)
+    server = _TurnedAway(FULL, ABORTED, FULL)
+    monkeypatch.setattr(programs, "_handle", lambda program_id: server)
 
     answer = await programs.act("p", c.SubmitSurvey(actor="t1", scores={"overall": 80.0}))
 
     assert answer == "answered"
-    assert busy.sent == 3
+    assert server.sent == 4
+    # under one update id: a send the run took (aborted after all) is answered, not run twice
+    assert len(server.ids) == 1
+
+
+async def test_a_server_that_cannot_be_reached_is_said_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    programs = ProgramClient(cast(Client, None), "tq")
+    server = _TurnedAway(DOWN)
+    monkeypatch.setattr(programs, "_handle", lambda program_id: server)
+
+    with pytest.raises(RPCError, match="connection refused"):
+        await programs.act("p", c.SubmitSurvey(actor="t1", scores={"overall": 80.0}))
+    assert server.sent == 1
