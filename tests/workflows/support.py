@@ -112,8 +112,14 @@ async def held_in_real_time(
     )
     await approve_and_publish(programs, program_id)
     await asyncio.sleep(max(0.0, (starts - datetime.now(UTC)).total_seconds()) + 0.2)
+    await held_with(programs, program_id, people)
+
+
+async def held_with(programs: ProgramClient, program_id: str, attended: tuple[str, ...]) -> None:
+    """Record ``attended`` at the one session "s1" (it has ended), hold it and complete the
+    execution, so the program's evaluation is open."""
     for command in (
-        c.RecordAttendance(actor="spec", session_id="s1", attendees=people),
+        c.RecordAttendance(actor="spec", session_id="s1", attendees=attended),
         c.CompleteSession(actor="spec", session_id="s1"),
         c.CompleteExecution(actor="spec"),
     ):

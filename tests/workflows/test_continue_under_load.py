@@ -22,7 +22,7 @@ from services import program_client
 from services.program_client import ActionRefused, ProgramClient
 from tests.conftest import Harness, until
 from tests.plans import one_session
-from tests.workflows.support import approve_and_publish
+from tests.workflows.support import approve_and_publish, held_with
 
 PEOPLE = tuple(f"t{n:03d}" for n in range(240))
 SOFT_LIMIT = 150
@@ -56,12 +56,7 @@ async def test_a_class_answering_without_pause_keeps_every_run_short(
     await h.programs.plan(plan, history_soft_limit=SOFT_LIMIT)
     await approve_and_publish(h.programs, pid)
     await until(h.env, start + timedelta(hours=2))
-    for command in (
-        c.RecordAttendance(actor="spec", session_id="s1", attendees=PEOPLE),
-        c.CompleteSession(actor="spec", session_id="s1"),
-        c.CompleteExecution(actor="spec"),
-    ):
-        await h.programs.act(pid, command)
+    await held_with(h.programs, pid, PEOPLE)
     signed = 0
     sign = h.programs._signed
 

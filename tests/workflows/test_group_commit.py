@@ -19,7 +19,7 @@ from domain.commands import ProgramCommand
 from domain.events import Session
 from services.program_client import ActionRefused
 from tests.conftest import Harness, until
-from tests.workflows.support import published_for
+from tests.workflows.support import held_with, published_for
 from tests.workflows.test_facts import replayer
 from workflows.group_commit import GROUP_COMMIT, GroupCommit, Ticket
 from workflows.inputs import ActionResult
@@ -42,12 +42,7 @@ async def evaluated(h: Harness, attended: tuple[str, ...]) -> str:
         evaluation_window_days=30,
     )
     await until(h.env, start + timedelta(hours=2))
-    for command in (
-        c.RecordAttendance(actor="spec", session_id="s1", attendees=attended),
-        c.CompleteSession(actor="spec", session_id="s1"),
-        c.CompleteExecution(actor="spec"),
-    ):
-        await h.programs.act(pid, command)
+    await held_with(h.programs, pid, attended)
     return pid
 
 

@@ -22,42 +22,53 @@ from temporalio.testing import WorkflowEnvironment
 from domain import commands as c
 from services.database import Database
 from services.program_client import ProgramClient
-from tests.conftest import TEST_SIGNER, running_worker
+from tests.conftest import TEST_SIGNER, Harness, running_worker
 from tests.workflows.support import held_in_real_time
 
 CLASS = tuple(f"t{n:02d}" for n in range(40))
 SCORES = {"overall": 80.0, "content": 75.0}
 
 
+async def answered_through(
+    h: Harness, env: WorkflowEnvironment, apis: int, people: tuple[str, ...]
+) -> tuple[str, list[object]]:
+    """A program held in real time for ``people`` whose surveys are all sent at once through
+    ``apis`` clients (API processes), each keeping eight of a program's actions in flight
+    (``IN_FLIGHT_PER_PROGRAM``): the program and each survey's answer or error."""
+    pid = f"burst-{uuid4().hex[:8]}"
+    await held_in_real_time(h.programs, pid, people)
+    clients = [
+        ProgramClient(env.client, h.task_queue, TEST_SIGNER, clock=env.get_current_time)
+        for _ in range(apis)
+    ]
+    answers = await asyncio.gather(
+        *(
+            clients[n % apis].act(pid, c.SubmitSurvey(actor=t, scores=SCORES))
+            for n, t in enumerate(people)
+        ),
+        return_exceptions=True,
+    )
+    return pid, list(answers)
+
+
+def surveyed(h: Harness, pid: str) -> Counter[str]:
+    return Counter(
+        str(r.payload["trainee"])
+        for r in h.db.store.read_stream(f"program-{pid}")
+        if r.event_type == "SurveySubmitted"
+    )
+
+
 async def test_a_class_answering_at_once_is_recorded_once_each(
     dev_env: WorkflowEnvironment, database: Database
 ) -> None:
     async with running_worker(dev_env, database) as h:
-        pid = f"burst-{uuid4().hex[:8]}"
-        await held_in_real_time(h.programs, pid, CLASS)
-
-        # through five API processes at once: each keeps eight of a program's actions in
-        # flight (``IN_FLIGHT_PER_PROGRAM``), together four times what the server admits
-        apis = [
-            ProgramClient(dev_env.client, h.task_queue, TEST_SIGNER, clock=dev_env.get_current_time)
-            for _ in range(5)
-        ]
-        answers = await asyncio.gather(
-            *(
-                apis[n % len(apis)].act(pid, c.SubmitSurvey(actor=t, scores=SCORES))
-                for n, t in enumerate(CLASS)
-            ),
-            return_exceptions=True,
-        )
+        # five API processes together: four times what the server admits in flight
+        pid, answers = await answered_through(h, dev_env, 5, CLASS)
 
         failed = [a for a in answers if isinstance(a, BaseException)]
         assert failed == [], failed[:3]
-        recorded = Counter(
-            str(r.payload["trainee"])
-            for r in h.db.store.read_stream(f"program-{pid}")
-            if r.event_type == "SurveySubmitted"
-        )
-        assert recorded == Counter(CLASS)
+        assert surveyed(h, pid) == Counter(CLASS)
 
 
 #: Long enough that, with look-ups as local activities, the dev server's dropped tasks left a
@@ -75,19 +86,7 @@ async def test_a_long_stream_of_answers_through_several_apis_is_recorded_once_ea
     server is full (``RESEND_PATIENCE_SECONDS``); at three times the admitted load one may
     still be turned away then, cleanly: refused as "resource exhausted", recorded nowhere."""
     async with running_worker(dev_env, database) as h:
-        pid = f"long-{uuid4().hex[:8]}"
-        await held_in_real_time(h.programs, pid, LARGE_CLASS)
-        apis = [
-            ProgramClient(dev_env.client, h.task_queue, TEST_SIGNER, clock=dev_env.get_current_time)
-            for _ in range(3)
-        ]
-        answers = await asyncio.gather(
-            *(
-                apis[n % len(apis)].act(pid, c.SubmitSurvey(actor=t, scores=SCORES))
-                for n, t in enumerate(LARGE_CLASS)
-            ),
-            return_exceptions=True,
-        )
+        pid, answers = await answered_through(h, dev_env, 3, LARGE_CLASS)
 
         failed = [a for a in answers if isinstance(a, BaseException)]
         full = [
@@ -96,9 +95,4 @@ async def test_a_long_stream_of_answers_through_several_apis_is_recorded_once_ea
             if isinstance(a, RPCError) and a.status == RPCStatusCode.RESOURCE_EXHAUSTED
         ]
         assert len(failed) == len(full) <= len(LARGE_CLASS) // 50, (len(failed), failed[:3])
-        recorded = Counter(
-            str(r.payload["trainee"])
-            for r in h.db.store.read_stream(f"program-{pid}")
-            if r.event_type == "SurveySubmitted"
-        )
-        assert recorded == Counter(t for t in LARGE_CLASS if t not in full)
+        assert surveyed(h, pid) == Counter(t for t in LARGE_CLASS if t not in full)
