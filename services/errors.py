@@ -89,4 +89,6 @@ async def temporal_errors(what: str) -> AsyncIterator[None]:
     except RPCTimeoutOrCancelledError as exc:
         raise TemporalTimeout("error.temporal_timeout", what=what) from exc
     except RPCError as exc:
+        if "update was aborted" in exc.message:  # the run may have taken it: not "unchanged"
+            raise TemporalTimeout("error.temporal_timeout", what=what) from exc
         raise TemporalUnavailable("error.temporal_refused", status=exc.status.name) from exc

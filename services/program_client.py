@@ -218,14 +218,17 @@ class ProgramClient:
         self, program_id: str, command: ProgramCommand, update_id: str | None
     ) -> ActionResult:
         """Sign and send the action; while the program moves to a new run (nothing recorded,
-        no nonce spent) or the server turns it away (``_send_again``), send it again under the
-        same update id, signed afresh each time (an assertion is short-lived)."""
+        no nonce spent) or the server turns it away (``_send_again``), send it again: the same
+        update id and the same assertion (valid for minutes, far longer than the patience).
+        A send the run took after all is answered by its update id in that run, and refused by
+        its spent nonce in the next one (nonces are carried across continue-as-new): it is
+        never recorded twice."""
         handle = self._handle(program_id)
-        update_id = update_id or f"act-{uuid4()}"  # one id for every send of this action
+        update_id = update_id or f"act-{uuid4()}"
         loop = asyncio.get_running_loop()
         give_up = loop.time() + RESEND_PATIENCE_SECONDS
+        signed = await self._signed(program_id, command)
         for attempt in itertools.count():
-            signed = await self._signed(program_id, command)
             try:
                 return await handle.execute_update(
                     TrainingProgramWorkflow.act, signed, id=update_id

@@ -60,6 +60,9 @@ class CarriedState(BaseModel):
     """Nonces of actor assertions used within their validity: a replayed request stays refused."""
     roster: RosterHead | None = None
     """A run without per-trainee lists (``workflows.roster``): how many are enrolled."""
+    take_up_settings: bool = False
+    """An admin saved a configuration the run had not taken up yet (its signal came while
+    the run was moving on): the next run takes it up first."""
 
 
 class ProgramWorkflowInput(BaseModel):

@@ -114,6 +114,7 @@ class TrainingProgramWorkflow(GroupCommit):
             self._state: ProgramState = params.carried.state
             self._version = params.carried.stream_version
             self._nonces = dict(params.carried.nonces)
+            self._take_up_settings = params.carried.take_up_settings
             if params.carried.roster is not None:
                 self._lean = True
                 self._enrolled = params.carried.roster.enrolled
@@ -133,8 +134,7 @@ class TrainingProgramWorkflow(GroupCommit):
                 await self._record_plan()
         while self._state.status not in TERMINAL:
             if self._should_continue_as_new():
-                self._moving_on = True
-                await workflow.wait_condition(self._all_done)
+                await self._drain()
                 workflow.continue_as_new(
                     ProgramWorkflowInput(
                         plan=self._plan,
@@ -143,6 +143,7 @@ class TrainingProgramWorkflow(GroupCommit):
                             stream_version=self._version,
                             nonces=live_nonces(self._nonces, workflow.now()),
                             roster=RosterHead(enrolled=self._enrolled) if self._lean else None,
+                            take_up_settings=self._take_up_settings,
                         ),
                         history_soft_limit=self._soft_limit,
                     )
@@ -169,6 +170,18 @@ class TrainingProgramWorkflow(GroupCommit):
                 await self._fire_due_timers()
         await workflow.wait_condition(self._all_done)
         return self._state
+
+    async def _drain(self) -> None:
+        """Wait until every handler is finished and every notice sent (``_all_done``), taking
+        no new action (``MovingOn``) only while handlers finish: a notice waiting for a channel
+        that is down must not stop the program's actions, and actions keep coming meanwhile."""
+        while True:
+            await workflow.wait_condition(lambda: all(t.done() for t in self._sending))
+            self._moving_on = True
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            if self._all_done():
+                return
+            self._moving_on = False  # the last actions' notices are on their way
 
     def _all_done(self) -> bool:
         """Every handler finished and every notice sent: this run may end (one condition, so

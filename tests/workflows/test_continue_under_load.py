@@ -7,6 +7,7 @@ steady stream never gives: a run's history grew without bound (1,110 events agai
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from datetime import timedelta
 from typing import Any, cast
 from uuid import uuid4
@@ -16,7 +17,9 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from activities.channels import DeliveryFailed
 from activities.contracts import MOVING_ON
+from activities.outbox import Notification, NotificationService
 from domain import commands as c
 from services import program_client
 from services.program_client import ActionRefused, ProgramClient
@@ -57,15 +60,14 @@ async def test_a_class_answering_without_pause_keeps_every_run_short(
     await approve_and_publish(h.programs, pid)
     await until(h.env, start + timedelta(hours=2))
     await held_with(h.programs, pid, PEOPLE)
-    signed = 0
-    sign = h.programs._signed
+    refused: Counter[str] = Counter()
+    refusal = program_client._refusal
 
-    async def counted(workflow_id: str, command: Any, nonce: str | None = None) -> Any:
-        nonlocal signed
-        signed += 1
-        return await sign(workflow_id, command, nonce)
+    def counted(error: BaseException) -> ActionRefused:
+        refused[(said := refusal(error)).kind] += 1
+        return said
 
-    monkeypatch.setattr(h.programs, "_signed", counted)
+    monkeypatch.setattr(program_client, "_refusal", counted)
 
     answers = await asyncio.gather(
         *(h.programs.act(pid, c.SubmitSurvey(actor=p, scores={"overall": 80.0})) for p in PEOPLE),
@@ -76,7 +78,7 @@ async def test_a_class_answering_without_pause_keeps_every_run_short(
     lengths = await run_lengths(h, pid)
     assert len(lengths) >= 4, lengths  # the stream went on across several runs
     assert max(lengths) <= SOFT_LIMIT + DRAIN_ALLOWANCE, lengths
-    assert signed > len(PEOPLE)  # some were refused as "moving on" and sent again
+    assert refused[MOVING_ON] > 0  # some were refused as "moving on" and sent again
     stream = h.db.store.read_stream(f"program-{pid}")
     surveyed = [str(r.payload["trainee"]) for r in stream if r.event_type == "SurveySubmitted"]
     assert sorted(surveyed) == list(PEOPLE)  # each once: none lost, none twice
@@ -165,3 +167,39 @@ async def test_a_server_that_cannot_be_reached_is_said_at_once(
     with pytest.raises(RPCError, match="connection refused"):
         await programs.act("p", c.SubmitSurvey(actor="t1", scores={"overall": 80.0}))
     assert server.sent == 1
+
+
+async def test_a_notice_that_cannot_go_out_does_not_stop_the_actions(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run past its limit waits for its notices before it continues as new; while a channel
+    is down that wait lasts, and the program's actions must still be taken meanwhile (only
+    the last moment, while the actions under way finish, refuses new ones as moving on)."""
+    h = harness
+    monkeypatch.setattr(program_client, "RESEND_PATIENCE_SECONDS", 1.0)  # refusals said soon
+    send = NotificationService.send
+
+    def down(self: NotificationService, notification: Notification, attempt: int = 1) -> str:
+        raise DeliveryFailed("the mail server is down")
+
+    pid = f"down-{uuid4().hex[:8]}"
+    start = await h.env.get_current_time() + timedelta(days=10)
+    await h.programs.plan(one_session(pid, "Down", start, ("t1",)), history_soft_limit=20)
+    monkeypatch.setattr(NotificationService, "send", down)
+    await h.programs.act(pid, c.SubmitProgram(actor="spec"))  # its notice to "boss" waits
+
+    approved = await h.programs.act(pid, c.ApproveProgram(actor="boss"))
+    published = await h.programs.act(pid, c.PublishProgram(actor="spec"))
+    enrolled = [
+        await h.programs.act(pid, c.EnrollTrainee(actor="spec", trainee=f"late{n}"))
+        for n in range(3)
+    ]
+
+    assert (approved.status, published.status) == ("approved", "published")
+    assert [e.events for e in enrolled] == [("TraineeEnrolled",)] * 3
+    held = await run_lengths(h, pid)
+    assert held[-1] > 20  # the run is past its limit, held by its notices, and still acts
+    monkeypatch.setattr(NotificationService, "send", send)
+    await h.env.sleep(timedelta(minutes=15))  # the notices' next retries; then it moves on
+    await h.programs.act(pid, c.EnrollTrainee(actor="spec", trainee="later"))
+    assert len(await run_lengths(h, pid)) > len(held)
