@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from typing import Self
 
 from temporalio.client import RPCTimeoutOrCancelledError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from services.error_texts import EN, as_data, say
 
@@ -81,6 +81,11 @@ class TemporalTimeout(Explained):
     """Temporal took the request but did not confirm it in time; it may still happen."""
 
 
+def update_aborted(error: RPCError) -> bool:
+    """The server aborted an update under load: the workflow may or may not have taken it."""
+    return error.status == RPCStatusCode.UNAVAILABLE and "update was aborted" in error.message
+
+
 @contextlib.asynccontextmanager
 async def temporal_errors(what: str) -> AsyncIterator[None]:
     """Turn Temporal's transport failures into errors a person can act on."""
@@ -89,6 +94,6 @@ async def temporal_errors(what: str) -> AsyncIterator[None]:
     except RPCTimeoutOrCancelledError as exc:
         raise TemporalTimeout("error.temporal_timeout", what=what) from exc
     except RPCError as exc:
-        if "update was aborted" in exc.message:  # the run may have taken it: not "unchanged"
+        if update_aborted(exc):  # the run may have taken it: not "unchanged"
             raise TemporalTimeout("error.temporal_timeout", what=what) from exc
         raise TemporalUnavailable("error.temporal_refused", status=exc.status.name) from exc

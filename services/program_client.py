@@ -29,6 +29,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.contracts import MOVING_ON
 from domain.commands import PlanProgram, ProgramCommand
 from domain.program import ProgramState
+from services.errors import update_aborted
 from services.signing import Signer
 from workflows.program import ActionResult, ProgramWorkflowInput, TrainingProgramWorkflow
 
@@ -99,9 +100,7 @@ def _send_again(error: RPCError) -> bool:
     nothing), or it aborted the update under load: then the workflow may or may not have
     taken it (trials saw both). Sent again with the same update id, the server answers the
     first outcome if the run took it, and the workflow takes it once if not."""
-    return error.status == RPCStatusCode.RESOURCE_EXHAUSTED or (
-        error.status == RPCStatusCode.UNAVAILABLE and "update was aborted" in error.message
-    )
+    return error.status == RPCStatusCode.RESOURCE_EXHAUSTED or update_aborted(error)
 
 
 class ProgramClient:

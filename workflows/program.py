@@ -176,7 +176,7 @@ class TrainingProgramWorkflow(GroupCommit):
         no new action (``MovingOn``) only while handlers finish: a notice waiting for a channel
         that is down must not stop the program's actions, and actions keep coming meanwhile."""
         while True:
-            await workflow.wait_condition(lambda: all(t.done() for t in self._sending))
+            await workflow.wait_condition(self._notices_sent)
             self._moving_on = True
             await workflow.wait_condition(workflow.all_handlers_finished)
             if self._all_done():
@@ -186,7 +186,10 @@ class TrainingProgramWorkflow(GroupCommit):
     def _all_done(self) -> bool:
         """Every handler finished and every notice sent: this run may end (one condition, so
         nothing starts between the check and the end)."""
-        return workflow.all_handlers_finished() and all(t.done() for t in self._sending)
+        return workflow.all_handlers_finished() and self._notices_sent()
+
+    def _notices_sent(self) -> bool:
+        return all(t.done() for t in self._sending)
 
     # ------------------------------------------------------------------ people's actions
 

@@ -203,3 +203,16 @@ async def test_a_notice_that_cannot_go_out_does_not_stop_the_actions(
     await h.env.sleep(timedelta(minutes=15))  # the notices' next retries; then it moves on
     await h.programs.act(pid, c.EnrollTrainee(actor="spec", trainee="later"))
     assert len(await run_lengths(h, pid)) > len(held)
+
+
+async def test_an_aborted_update_is_not_said_unchanged() -> None:
+    """After the client's patience an aborted update may have been taken: the person is told
+    to reload and check, not that nothing was changed (as for a server that refused)."""
+    from services.errors import TemporalTimeout, TemporalUnavailable, temporal_errors
+
+    with pytest.raises(TemporalTimeout):
+        async with temporal_errors("the survey of 'p'"):
+            raise ABORTED
+    with pytest.raises(TemporalUnavailable):
+        async with temporal_errors("the survey of 'p'"):
+            raise FULL
