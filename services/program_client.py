@@ -97,10 +97,17 @@ def _refusal(error: BaseException) -> ActionRefused:
 
 def _send_again(error: RPCError) -> bool:
     """The server had as many of the program's updates in flight as it admits (it took
-    nothing), or it aborted the update under load: then the workflow may or may not have
-    taken it (trials saw both). Sent again with the same update id, the server answers the
-    first outcome if the run took it, and the workflow takes it once if not."""
-    return error.status == RPCStatusCode.RESOURCE_EXHAUSTED or update_aborted(error)
+    nothing); the update reached a run the moment it continued as new ("workflow execution
+    already completed" from the server, "Completed workflow" from the test server:
+    a run never ends with an update it took unfinished, the next run takes it); or the server
+    aborted the update under load: then the workflow may or may not have taken it (trials saw
+    both). Sent again with the same update id, the server answers the first outcome if the
+    run took it, and the workflow takes it once if not."""
+    return (
+        error.status == RPCStatusCode.RESOURCE_EXHAUSTED
+        or (error.status == RPCStatusCode.NOT_FOUND and "completed" in error.message.lower())
+        or update_aborted(error)
+    )
 
 
 class ProgramClient:

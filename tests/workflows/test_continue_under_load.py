@@ -134,6 +134,9 @@ FULL = RPCError(
     b"",
 )
 ABORTED = RPCError("workflow update was aborted", RPCStatusCode.UNAVAILABLE, b"")
+#: The run it reached continued as new at that moment (seen in the steady-stream test).
+MOVED_ON = RPCError("workflow execution already completed", RPCStatusCode.NOT_FOUND, b"")
+MOVED_ON_HERE = RPCError("Completed workflow", RPCStatusCode.NOT_FOUND, b"")  # test server
 DOWN = RPCError("connection refused", RPCStatusCode.UNAVAILABLE, b"")
 
 
@@ -146,13 +149,13 @@ async def test_the_client_sends_again_while_the_server_turns_it_away(
     update may have been taken (a class trial saw "already submitted" on a send under a new
     id), so every send carries the first one's id."""
     programs = ProgramClient(cast(Client, None), "tq")
-    server = _TurnedAway(FULL, ABORTED, FULL)
+    server = _TurnedAway(FULL, ABORTED, MOVED_ON, MOVED_ON_HERE, FULL)
     monkeypatch.setattr(programs, "_handle", lambda program_id: server)
 
     answer = await programs.act("p", c.SubmitSurvey(actor="t1", scores={"overall": 80.0}))
 
     assert cast(object, answer) == "answered"
-    assert server.sent == 4
+    assert server.sent == 6
     # under one update id: a send the run took (aborted after all) is answered, not run twice
     assert len(server.ids) == 1
 
@@ -216,3 +219,15 @@ async def test_an_aborted_update_is_not_said_unchanged() -> None:
     with pytest.raises(TemporalUnavailable):
         async with temporal_errors("the survey of 'p'"):
             raise FULL
+
+
+async def test_a_program_that_does_not_exist_is_said_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    programs = ProgramClient(cast(Client, None), "tq")
+    server = _TurnedAway(RPCError("workflow not found for ID: p", RPCStatusCode.NOT_FOUND, b""))
+    monkeypatch.setattr(programs, "_handle", lambda program_id: server)
+
+    with pytest.raises(ActionRefused, match="does not exist or is no longer running"):
+        await programs.act("p", c.SubmitSurvey(actor="t1", scores={"overall": 80.0}))
+    assert server.sent == 1
