@@ -250,7 +250,8 @@ async def _refused(request: Request, exc: Exception) -> Response:
         body = _coded(reason, getattr(exc, "code", "") or f"refused.{kind or 'DomainError'}")
         if getattr(exc, "code", ""):
             body["params"] = getattr(exc, "params", {})
-        return JSONResponse(body, code)
+        again = {"Retry-After": "5"} if kind == MOVING_ON else None
+        return JSONResponse(body, code, headers=again)
     return _page(request, code, translator(lang).refused(exc), translated=True)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -26,7 +27,7 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from activities.contracts import MOVING_ON
+from activities.contracts import MOVING_ON, UNAUTHENTICATED
 from domain.commands import PlanProgram, ProgramCommand
 from domain.program import ProgramState
 from services.errors import update_aborted
@@ -234,6 +235,10 @@ class ProgramClient:
         loop = asyncio.get_running_loop()
         give_up = loop.time() + RESEND_PATIENCE_SECONDS
         signed = await self._signed(program_id, command)
+        aborted: RPCError | None = None
+        """A send the server aborted: the run may have taken it. Giving up later must then not
+        say "nothing was changed" (as "server full" or "moving on" would), nor "assertion used
+        already" (the next run refuses its spent nonce): the person is told to reload."""
         for attempt in itertools.count():
             try:
                 return await handle.execute_update(
@@ -241,12 +246,22 @@ class ProgramClient:
                 )
             except WorkflowUpdateFailedError as exc:
                 refusal = _refusal(exc)
-                if refusal.kind != MOVING_ON or loop.time() >= give_up:
+                if aborted is not None and refusal.kind == UNAUTHENTICATED:
+                    raise aborted from exc
+                if refusal.kind != MOVING_ON:
                     raise refusal from exc
+                if loop.time() >= give_up:
+                    raise (aborted or refusal) from exc
             except RPCError as exc:
-                if not _send_again(exc) or loop.time() >= give_up:
+                aborted = exc if update_aborted(exc) else aborted
+                if not _send_again(exc):
                     raise
-            await asyncio.sleep(RESEND_PAUSES[min(attempt, len(RESEND_PAUSES) - 1)])
+                if loop.time() >= give_up:
+                    if aborted is None or aborted is exc:
+                        raise
+                    raise aborted from exc
+            pause = RESEND_PAUSES[min(attempt, len(RESEND_PAUSES) - 1)]
+            await asyncio.sleep(random.uniform(pause / 2, pause))  # apart, not in step
         raise AssertionError("unreachable")
 
     async def state(self, program_id: str) -> ProgramState:

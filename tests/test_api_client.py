@@ -121,6 +121,30 @@ def test_a_refusal_answered_as_bad_input_is_said_once_in_chinese(
     assert "已拒绝" not in said, said
 
 
+@pytest.mark.parametrize(
+    ("headers", "exit_code"), [([("Retry-After", "5")], 5), ([], 3)], ids=["later", "refused"]
+)
+def test_a_conflict_to_send_again_later_is_not_said_refused(
+    capsys: pytest.CaptureFixture[str], headers: list[tuple[str, str]], exit_code: int
+) -> None:
+    """A program still moving to a new run after the server's patience answers 409 with
+    ``Retry-After``: the command exits 5 (try again later), as for a busy server, not 3 (refused:
+    scripts would not try again); any other conflict stays refused."""
+    import json
+
+    import typer
+
+    from trainops.api_client import Api, Response
+    from trainops.http_wire import Headers
+
+    body = {"detail": "refused: the program is moving to a new run; send the action again"}
+    answer = Response(409, "Conflict", Headers(headers), json.dumps(body).encode())
+    with pytest.raises(typer.Exit) as stopped:
+        Api._answer(answer)
+    assert stopped.value.exit_code == exit_code
+    assert "send the action again" in capsys.readouterr().err
+
+
 def test_an_id_with_a_space_or_a_question_mark_is_sent_as_that_id() -> None:
     """Issue 16: ``program show 'a b'`` was sent unencoded ("cannot reach trainops") and
     ``'a?b'`` became a query; the path is percent-encoded, its query only from parameters."""

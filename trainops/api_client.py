@@ -4,7 +4,7 @@ The token comes from ``TRAINOPS_TOKEN`` or the credentials file ``trainops login
 user's config directory, mode 0600; a file others can read is refused). Every action is sent
 with an ``Idempotency-Key``, so a retry after a lost answer never acts twice. Errors are the
 server's words on stderr, with exit codes: 2 usage or bad input, 3 refused, 4 not found,
-5 the server or the network failed.
+5 the server or the network failed, or asked for the command again later.
 
 HTTP goes through ``trainops.http_wire`` (one connection per request), not httpx or even the
 standard library's ``http.client``: a command's start-up is what people wait for, and those
@@ -426,6 +426,9 @@ class Api:
                 "disabled; sign in again with `trainops login`, or ask an admin"
             )
             raise fail(refused, EXIT_REFUSED)
+        if code == 409 and response.headers.get("Retry-After"):
+            # not refused: the program was moving to a new run; the same command later lands
+            raise fail(detail, EXIT_SERVER)
         if code in (403, 409, 429):
             raise fail(detail, EXIT_REFUSED)
         if code == 404:

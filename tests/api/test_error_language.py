@@ -146,6 +146,7 @@ def test_a_program_still_moving_on_is_a_conflict_to_send_again() -> None:
     assert english.status_code == chinese.status_code == 409
     assert "send the action again" in english.json()["detail"]
     assert english.json()["code"] == chinese.json()["code"] == "refused.MovingOn"
+    assert english.headers["Retry-After"] == "5"
 
 
 async def test_a_wrong_name_of_a_score_is_said_as_the_name_not_a_path(world: World) -> None:

@@ -7,6 +7,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowHistory
 
 from domain import commands as c
 from domain.events import Session
@@ -28,6 +29,19 @@ async def accepted_updates(h: Harness, pid: str) -> list[str]:
         for e in history.events
         if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
     ]
+
+
+async def runs(h: Harness, pid: str) -> list[WorkflowHistory]:
+    """The history of each run of the program (continued as new), first run first."""
+    histories: list[WorkflowHistory] = []
+    run_id = ""
+    while True:
+        handle = h.env.client.get_workflow_handle(pid, run_id=run_id or None)
+        histories.append(await handle.fetch_history())
+        first = histories[-1].events[0].workflow_execution_started_event_attributes
+        run_id = first.continued_execution_run_id
+        if not run_id:
+            return histories[::-1]
 
 
 async def revise_as_is(h: Harness, pid: str, **changes: object) -> None:

@@ -18,14 +18,14 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.channels import DeliveryFailed
-from activities.contracts import MOVING_ON
+from activities.contracts import MOVING_ON, UNAUTHENTICATED
 from activities.outbox import Notification, NotificationService
 from domain import commands as c
 from services import program_client
 from services.program_client import ActionRefused, ProgramClient
 from tests.conftest import Harness, until
 from tests.plans import one_session
-from tests.workflows.support import approve_and_publish, held_with
+from tests.workflows.support import approve_and_publish, held_with, runs
 
 PEOPLE = tuple(f"t{n:03d}" for n in range(240))
 SOFT_LIMIT = 150
@@ -36,17 +36,7 @@ DRAIN_ALLOWANCE = 80
 
 async def run_lengths(h: Harness, program_id: str) -> list[int]:
     """The history length of each run of the program, first run first."""
-    lengths: list[int] = []
-    run_id = ""
-    while True:
-        handle = h.env.client.get_workflow_handle(program_id, run_id=run_id or None)
-        history = await handle.fetch_history()
-        lengths.append(len(history.events))
-        run_id = history.events[
-            0
-        ].workflow_execution_started_event_attributes.continued_execution_run_id
-        if not run_id:
-            return lengths[::-1]
+    return [len(history.events) for history in await runs(h, program_id)]
 
 
 async def test_a_class_answering_without_pause_keeps_every_run_short(
@@ -115,8 +105,10 @@ async def test_the_client_gives_up_on_a_program_that_never_moves_on(
 class _TurnedAway:
     """A program whose server turns updates away with ``errors``, one a send, then answers."""
 
-    def __init__(self, *errors: RPCError) -> None:
+    def __init__(self, *errors: BaseException, then: BaseException | None = None) -> None:
         self.errors = list(errors)
+        self.then = then
+        """Raised for every send after ``errors`` (else the send is answered)."""
         self.sent = 0
         self.ids: set[str] = set()
 
@@ -125,6 +117,8 @@ class _TurnedAway:
         self.ids.add(kwargs["id"])
         if self.errors:
             raise self.errors.pop(0)
+        if self.then is not None:
+            raise self.then
         return "answered"
 
 
@@ -158,6 +152,35 @@ async def test_the_client_sends_again_while_the_server_turns_it_away(
     assert server.sent == 6
     # under one update id: a send the run took (aborted after all) is answered, not run twice
     assert len(server.ids) == 1
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        FULL,  # the patience ends with the server full
+        WorkflowUpdateFailedError(ApplicationError("moving on", type=MOVING_ON)),
+        # the run took the aborted send, then moved on: the next refuses its spent nonce
+        WorkflowUpdateFailedError(
+            ApplicationError("unauthenticated: … used already", type=UNAUTHENTICATED)
+        ),
+    ],
+    ids=["full", "moving-on", "nonce-spent"],
+)
+async def test_a_send_once_aborted_is_never_said_unchanged(
+    monkeypatch: pytest.MonkeyPatch, later: BaseException
+) -> None:
+    """Whatever the last answer, a send the server once aborted may have been recorded: the
+    person is told "not confirmed in time, reload to check", never "nothing was changed"."""
+    programs = ProgramClient(cast(Client, None), "tq")
+    server = _TurnedAway(FULL, ABORTED, then=later)
+    monkeypatch.setattr(programs, "_handle", lambda program_id: server)
+    monkeypatch.setattr(program_client, "RESEND_PATIENCE_SECONDS", 0.3)
+
+    with pytest.raises(RPCError) as said:
+        await programs.act("p", c.SubmitSurvey(actor="t1", scores={"overall": 80.0}))
+
+    assert said.value is ABORTED
+    assert server.sent >= 3
 
 
 async def test_a_server_that_cannot_be_reached_is_said_at_once(

@@ -21,7 +21,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain import commands as c
 from services.database import Database
-from services.program_client import ProgramClient
+from services.errors import update_aborted
+from services.program_client import ActionRefused, ProgramClient
 from tests.conftest import TEST_SIGNER, Harness, running_worker
 from tests.workflows.support import held_in_real_time
 
@@ -59,6 +60,62 @@ def surveyed(h: Harness, pid: str) -> Counter[str]:
     )
 
 
+def said_clearly(
+    people: tuple[str, ...], answers: list[object]
+) -> tuple[set[str], set[str], list[object]]:
+    """Those turned away as "server full" (recorded nowhere), those "not confirmed in time"
+    (the server aborted their update: perhaps recorded), and any other failure (a defect)."""
+    full: set[str] = set()
+    unsure: set[str] = set()
+    other: list[object] = []
+    for person, answer in zip(people, answers, strict=True):
+        if isinstance(answer, RPCError) and answer.status == RPCStatusCode.RESOURCE_EXHAUSTED:
+            full.add(person)
+        elif isinstance(answer, RPCError) and update_aborted(answer):
+            unsure.add(person)
+        elif isinstance(answer, BaseException):
+            other.append(answer)
+    return full, unsure, other
+
+
+async def sent_again(h: Harness, pid: str, people: set[str]) -> None:
+    """What people told "server full" or "reload to check" do: send their answer again (a new
+    request), and accept "already submitted" (an unconfirmed answer that was recorded)."""
+    for _ in range(5):
+        answers = await asyncio.gather(
+            *(h.programs.act(pid, c.SubmitSurvey(actor=t, scores=SCORES)) for t in people),
+            return_exceptions=True,
+        )
+        full, unsure, other = said_clearly(tuple(people), list(answers))
+        assert all(
+            isinstance(a, ActionRefused) and a.code == "program.survey_already_submitted"
+            for a in other
+        ), other[:3]
+        people = full | unsure
+        if not people:
+            return
+    raise AssertionError(f"still turned away after five tries: {sorted(people)[:5]}")
+
+
+async def recorded_once_each(
+    h: Harness, pid: str, people: tuple[str, ...], answers: list[object]
+) -> None:
+    """Every answer was recorded once and answered, or said clearly and sent again; nobody is
+    refused for a record their own answer made ("already submitted"), none is recorded twice.
+    How many are turned away after the client's 30 s patience depends on the machine's load (a
+    loaded CI machine saw hundreds of 600 aborted by the dev server), so it is not asserted."""
+    full, unsure, other = said_clearly(people, answers)
+    assert other == [], other[:3]
+    recorded = surveyed(h, pid)
+    assert set(recorded.values()) <= {1}, recorded.most_common(3)
+    assert set(recorded) >= set(people) - full - unsure
+    assert not full & set(recorded)  # "server full" is said only of what was not taken
+
+    await sent_again(h, pid, full | unsure)
+
+    assert surveyed(h, pid) == Counter(people)
+
+
 async def test_a_class_answering_at_once_is_recorded_once_each(
     dev_env: WorkflowEnvironment, database: Database
 ) -> None:
@@ -66,14 +123,14 @@ async def test_a_class_answering_at_once_is_recorded_once_each(
         # five API processes together: four times what the server admits in flight
         pid, answers = await answered_through(h, dev_env, 5, CLASS)
 
-        failed = [a for a in answers if isinstance(a, BaseException)]
-        assert failed == [], failed[:3]
-        assert surveyed(h, pid) == Counter(CLASS)
+        await recorded_once_each(h, pid, CLASS, answers)
 
 
 #: Long enough that, with look-ups as local activities, the dev server's dropped tasks left a
 #: worker failing every task of the run ("Missing associated machine for LocalActivity"),
-#: within 1,100 to 2,300 history events in trials.
+#: within 1,100 to 2,300 history events in two trials (6 December): a program stuck so fails
+#: the resend of those turned away. In four later trials with local look-ups none stuck; they
+#: were only slow (1-8 minutes against 20-60 s), which is not asserted.
 LARGE_CLASS = tuple(f"t{n:03d}" for n in range(600))
 
 
@@ -81,18 +138,10 @@ async def test_a_long_stream_of_answers_through_several_apis_is_recorded_once_ea
     dev_env: WorkflowEnvironment, database: Database
 ) -> None:
     """Three API processes, together three times what the server admits in flight, send a
-    class of 600 answers without pause; the server drops workflow tasks all along. Every
-    answer is recorded once and answered. A client sends an action again for 30 s while the
-    server is full (``RESEND_PATIENCE_SECONDS``); at three times the admitted load one may
-    still be turned away then, cleanly: refused as "resource exhausted", recorded nowhere."""
+    class of 600 answers without pause; the server drops workflow tasks and aborts updates all
+    along. A client sends an action again for 30 s while the server is full or aborted it
+    (``RESEND_PATIENCE_SECONDS``); after that it says so, cleanly."""
     async with running_worker(dev_env, database) as h:
         pid, answers = await answered_through(h, dev_env, 3, LARGE_CLASS)
 
-        failed = [a for a in answers if isinstance(a, BaseException)]
-        full = [
-            t
-            for t, a in zip(LARGE_CLASS, answers, strict=True)
-            if isinstance(a, RPCError) and a.status == RPCStatusCode.RESOURCE_EXHAUSTED
-        ]
-        assert len(failed) == len(full) <= len(LARGE_CLASS) // 50, (len(failed), failed[:3])
-        assert surveyed(h, pid) == Counter(t for t in LARGE_CLASS if t not in full)
+        await recorded_once_each(h, pid, LARGE_CLASS, answers)
