@@ -22,7 +22,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
@@ -140,7 +140,7 @@ def verify_assertion(
     workflow_id: str,
     now: datetime,
     keys: Mapping[str, TrustedKey],
-    used_nonces: Mapping[str, datetime] | None = None,
+    used_nonces: Container[str] | None = None,
 ) -> ActorAssertion:
     """The assertion proves ``command`` on ``workflow_id`` at ``now``; ``ProofRefused`` if not.
 
@@ -170,9 +170,3 @@ def verify_assertion(
     if used_nonces is not None and assertion.nonce in used_nonces:
         raise ProofRefused("this actor assertion was used already (a replayed request)")
     return assertion
-
-
-def live_nonces(nonces: Mapping[str, datetime], now: datetime) -> dict[str, datetime]:
-    """The nonces that still need remembering: older ones belong to expired assertions."""
-    horizon = now - VALID_FOR - CLOCK_SKEW
-    return {nonce: issued for nonce, issued in nonces.items() if issued >= horizon}

@@ -6,7 +6,6 @@ actor assertion, the notices an action causes, and the answer. A mixin of
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -17,8 +16,8 @@ with workflow.unsafe.imports_passed_through():
     from domain import events as e
     from domain.approval import ApprovalRoute
     from domain.commands import ProgramCommand
+    from domain.nonces import SpentNonces
     from domain.program import DomainError, decide
-    from domain.proofs import live_nonces
     from domain.roster import UNKNOWN, RosterFacts
     from workflows.inputs import ActionResult, unauthenticated
     from workflows.timers import (
@@ -37,7 +36,7 @@ class Deciding(TimersAndNotices):
     """Needs the workflow's state, stream version and the notices' machinery."""
 
     _lock: asyncio.Lock
-    _nonces: dict[str, datetime]
+    _nonces: SpentNonces
     _sending: list[asyncio.Task[None]]
     _changed: bool
 
@@ -92,7 +91,7 @@ class Deciding(TimersAndNotices):
             return
         if proof.nonce in self._nonces:
             raise unauthenticated("unauthenticated: this actor assertion was used already")
-        self._nonces = {**live_nonces(self._nonces, workflow.now()), proof.nonce: proof.issued_at}
+        self._nonces.spend(proof.nonce, proof.issued_at, workflow.now())
 
     async def _notify_after(
         self, holders_before: dict[str, frozenset[str]], decided: list[Any]

@@ -56,8 +56,12 @@ class CarriedState(BaseModel):
 
     state: ProgramState
     stream_version: int
+    spent: dict[str, str] = {}
+    """Nonces of actor assertions used within their validity, as digests by the minute they
+    may be forgotten (``domain.nonces``): a replayed request stays refused."""
     nonces: dict[str, datetime] = {}
-    """Nonces of actor assertions used within their validity: a replayed request stays refused."""
+    """The same as runs carried them until 0.4 (nonce and issue time; ~8 times the size): read
+    from runs that continued as new before, never written."""
     roster: RosterHead | None = None
     """A run without per-trainee lists (``workflows.roster``): how many are enrolled."""
     take_up_settings: bool = False

@@ -10,7 +10,7 @@ timer" pattern).
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
         PublishProgram,
         RescheduleSession,
     )
+    from domain.nonces import SpentNonces
     from domain.program import (
         TERMINAL,
         ProgramState,
@@ -36,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
         role_for,
         start,
     )
-    from domain.proofs import ProofRefused, live_nonces, verify_assertion
+    from domain.proofs import ProofRefused, verify_assertion
     from domain.reminders import STARTED_GRACE, Reminder
     from workflows.deciding import FACTS_CHECK
     from workflows.group_commit import GroupCommit, Ticket
@@ -97,7 +98,7 @@ class TrainingProgramWorkflow(GroupCommit):
         self._lock = asyncio.Lock()
         self._changed = False
         self._last_position = 0
-        self._nonces: dict[str, datetime] = {}
+        self._nonces = SpentNonces()
         self._refused: str | None = None
         self._take_up_settings = False
         self._sending: list[asyncio.Task[None]] = []
@@ -113,7 +114,7 @@ class TrainingProgramWorkflow(GroupCommit):
         if params.carried is not None:
             self._state: ProgramState = params.carried.state
             self._version = params.carried.stream_version
-            self._nonces = dict(params.carried.nonces)
+            self._nonces = SpentNonces(params.carried.spent, legacy=params.carried.nonces)
             self._take_up_settings = params.carried.take_up_settings
             if params.carried.roster is not None:
                 self._lean = True
@@ -141,7 +142,7 @@ class TrainingProgramWorkflow(GroupCommit):
                         carried=CarriedState(
                             state=self._state,
                             stream_version=self._version,
-                            nonces=live_nonces(self._nonces, workflow.now()),
+                            spent=self._nonces.carried(workflow.now()),
                             roster=RosterHead(enrolled=self._enrolled) if self._lean else None,
                             take_up_settings=self._take_up_settings,
                         ),

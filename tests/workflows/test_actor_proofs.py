@@ -17,7 +17,7 @@ from services.program_client import ActionRefused, ProgramClient
 from services.signing import Signer
 from tests.conftest import TEST_SIGNER, Harness
 from tests.plans import TZ
-from tests.workflows.support import safety_basics
+from tests.workflows.support import runs, safety_basics
 from workflows.program import TrainingProgramWorkflow
 
 
@@ -113,6 +113,31 @@ async def test_expired_and_replayed_assertions_are_refused(harness: Harness) -> 
     reason = await _refused(h, "p-replay", payload)  # the same request, captured and resent
     assert "used already" in reason
     assert _version(h, "p-replay") == version
+
+
+async def test_a_replayed_assertion_is_refused_after_the_program_continued_as_new(
+    harness: Harness,
+) -> None:
+    """Spent nonces are carried to the next run (as digests, ``domain.nonces``): a request
+    captured before the run continued as new is refused after it, and records nothing."""
+    h = harness
+    plan = await _plan_command(h, "p-later")
+    await h.programs.plan(plan, history_soft_limit=20)
+    content = plan.model_dump(include={"planned_date", "sessions", "trainees"})
+    revise = c.ReviseProgram(actor="spec.li", title="First", **content)
+    fresh = TEST_SIGNER.assertion("spec.li", "p-later", revise, now=await h.env.get_current_time())
+    payload = {**revise.model_dump(mode="json"), "proof": fresh.model_dump(mode="json")}
+    handle = h.env.client.get_workflow_handle("p-later")
+    await handle.execute_update(TrainingProgramWorkflow.act, payload)
+    for n in range(6):  # enough history for the run to continue as new
+        await h.programs.act("p-later", revise.model_copy(update={"title": f"Take {n}"}))
+    assert len(await runs(h, "p-later")) > 1
+    version = _version(h, "p-later")
+
+    reason = await _refused(h, "p-later", payload)  # captured in the first run, resent now
+
+    assert "used already" in reason
+    assert _version(h, "p-later") == version
 
 
 async def test_a_plan_without_a_valid_assertion_starts_nothing(harness: Harness) -> None:
