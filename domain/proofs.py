@@ -29,7 +29,7 @@ from typing import Annotated, Any, Literal
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.canonical import encode_json, timestamp
 
@@ -56,7 +56,7 @@ class ActorAssertion(BaseModel):
     workflow_id: Annotated[str, Field(min_length=1, max_length=200)]
     action: Annotated[str, Field(min_length=1, max_length=64)]
     payload_digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-    issued_at: datetime
+    issued_at: AwareDatetime  # a naive time would be read in the host's zone
     nonce: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
     signature: Annotated[str, Field(min_length=1, max_length=200)] = ""
 
@@ -133,6 +133,10 @@ def verify_signature(assertion: ActorAssertion, keys: Mapping[str, TrustedKey]) 
         raise ProofRefused("the actor assertion's signature does not verify") from exc
 
 
+#: How a refusal of a spent nonce reads (the API recognises a keyed request's retry by it).
+USED_ALREADY = "this actor assertion was used already"
+
+
 def verify_assertion(
     assertion: ActorAssertion | None,
     command: BaseModel,
@@ -168,5 +172,5 @@ def verify_assertion(
     if now - issued > VALID_FOR:
         raise ProofRefused("the actor assertion has expired: send the action again")
     if used_nonces is not None and assertion.nonce in used_nonces:
-        raise ProofRefused("this actor assertion was used already (a replayed request)")
+        raise ProofRefused(f"{USED_ALREADY} (a replayed request)")
     return assertion

@@ -34,6 +34,10 @@ EN: dict[str, str] = {
     "error.no_program": "no program {program_id!r}",
     "error.no_programs": "no program {program_ids}",
     "error.program_exists": "refused: a program with id {program_id!r} already exists",
+    "error.request_decided": (
+        "refused: this request (its Idempotency-Key) was decided before and nothing it did is "
+        "in the log; reload program {program_id!r} to see where it stands"
+    ),
     "error.no_database": (
         "no trainops database at {path}: run this where `trainops up` keeps its data, or set "
         "TRAINOPS_DATABASE_URL"
@@ -273,6 +277,10 @@ ZH_CN: dict[str, str] = {
     "error.no_program": "没有培训项目 {program_id!r}",
     "error.no_programs": "没有培训项目 {program_ids}",
     "error.program_exists": "已拒绝: 编号为 {program_id!r} 的培训项目已存在",
+    "error.request_decided": (
+        "已拒绝: 此请求(其 Idempotency-Key)此前已处理,日志中没有它的记录;"
+        "请重新加载培训项目 {program_id!r} 查看现状"
+    ),
     "error.no_database": (
         "{path} 处没有 trainops 数据库:请在 `trainops up` 保存数据的目录中运行,或设置 "
         "TRAINOPS_DATABASE_URL"

@@ -207,13 +207,19 @@ class ProgramClient:
         await handle.signal(TrainingProgramWorkflow.configuration_changed)
 
     async def act(
-        self, program_id: str, command: ProgramCommand, *, update_id: str | None = None
+        self,
+        program_id: str,
+        command: ProgramCommand,
+        *,
+        update_id: str | None = None,
+        nonce: str | None = None,
     ) -> ActionResult:
         """Send the action; with ``update_id``, Temporal runs it once however often it is
-        sent (a retried request gets the first outcome)."""
+        sent in one run (a retried request gets the first outcome); with ``nonce`` (the
+        request's own), a retry that reaches a later run is refused as used already."""
         try:
             async with self._turn(program_id):
-                return await self._act_until_taken(program_id, command, update_id)
+                return await self._act_until_taken(program_id, command, update_id, nonce)
         except RPCError as exc:
             if exc.status == RPCStatusCode.NOT_FOUND:
                 raise ActionRefused(
@@ -222,7 +228,7 @@ class ProgramClient:
             raise
 
     async def _act_until_taken(
-        self, program_id: str, command: ProgramCommand, update_id: str | None
+        self, program_id: str, command: ProgramCommand, update_id: str | None, nonce: str | None
     ) -> ActionResult:
         """Sign and send the action; while the program moves to a new run (nothing recorded,
         no nonce spent) or the server turns it away (``_send_again``), send it again: the same
@@ -234,11 +240,13 @@ class ProgramClient:
         update_id = update_id or f"act-{uuid4()}"
         loop = asyncio.get_running_loop()
         give_up = loop.time() + RESEND_PATIENCE_SECONDS
-        signed = await self._signed(program_id, command)
+        signed = await self._signed(program_id, command, nonce)
         aborted: RPCError | None = None
-        """A send the server aborted: the run may have taken it. Giving up later must then not
-        say "nothing was changed" (as "server full" or "moving on" would), nor "assertion used
-        already" (the next run refuses its spent nonce): the person is told to reload."""
+        """A send the server aborted: the run may have taken it. Whatever comes later must
+        then not say "nothing was changed" (as "server full", "moving on" or "unavailable"
+        would), nor "assertion used already" (the next run refuses its spent nonce): the
+        person is told to reload. A keyed request (``nonce``) gets the refusal: its caller
+        reads the first answer from the log."""
         for attempt in itertools.count():
             try:
                 return await handle.execute_update(
@@ -246,20 +254,18 @@ class ProgramClient:
                 )
             except WorkflowUpdateFailedError as exc:
                 refusal = _refusal(exc)
-                if aborted is not None and refusal.kind == UNAUTHENTICATED:
-                    raise aborted from exc
+                if aborted is not None and refusal.kind == UNAUTHENTICATED and nonce is None:
+                    raise aborted from exc  # (a keyed request's caller reads the log instead)
                 if refusal.kind != MOVING_ON:
                     raise refusal from exc
                 if loop.time() >= give_up:
                     raise (aborted or refusal) from exc
             except RPCError as exc:
                 aborted = exc if update_aborted(exc) else aborted
-                if not _send_again(exc):
-                    raise
-                if loop.time() >= give_up:
+                if not _send_again(exc) or loop.time() >= give_up:
                     if aborted is None or aborted is exc:
                         raise
-                    raise aborted from exc
+                    raise aborted from exc  # (e.g. then "unavailable": it may have been taken)
             pause = RESEND_PAUSES[min(attempt, len(RESEND_PAUSES) - 1)]
             await asyncio.sleep(random.uniform(pause / 2, pause))  # apart, not in step
         raise AssertionError("unreachable")

@@ -8,7 +8,6 @@ here. A refusal at either level records nothing.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import time
 from typing import Any, Protocol
 
@@ -19,6 +18,7 @@ from domain import commands as c
 from domain.program import TERMINAL, DomainError, ProgramState, ProgramStatus, check_state
 from domain.proofs import payload_digest
 from domain.streams import program_stream
+from eventlog.records import RecordedEvent
 from projections import queries, trainee_queries
 from runtime.settings import Settings
 from services import reads
@@ -45,6 +45,7 @@ from services.program_checks import (
     whole_task_id,
 )
 from services.program_client import ActionRefused, ProgramClient
+from services.request_keys import action_nonce, first_answer, request_nonce, retried, update_id
 from services.trainings import check_exam_answers
 from workflows.program import ActionResult
 
@@ -177,30 +178,6 @@ def _planned(ctx: ProgramContext, program_id: str, field: str, summary: Summary)
     return str(stream[0].payload.get(field, ""))
 
 
-def _request_digest(person: Person, program_id: str, idempotency_key: str, *more: str) -> str:
-    text = "\n".join([person.username, program_id, idempotency_key, *more])
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def update_id(
-    person: Person, program_id: str, idempotency_key: str | None, kind: str
-) -> str | None:
-    """The Temporal update id of a request that names an idempotency key: the same person,
-    program, action and key give the same id, so a retried request is run once. The action is
-    part of it: a key reused for another action (a submit's key on a withdraw) must not answer
-    with the first action's outcome while the second never happens."""
-    if idempotency_key is None:
-        return None
-    return f"idem-{_request_digest(person, program_id, idempotency_key, kind)[:40]}"
-
-
-def request_nonce(person: Person, program_id: str, idempotency_key: str | None) -> str | None:
-    """The assertion nonce of a keyed plan: a retry carries the same, so it is recognised."""
-    if idempotency_key is None:
-        return None
-    return _request_digest(person, program_id, idempotency_key)[32:]
-
-
 async def act(
     ctx: ProgramContext,
     person: Person,
@@ -242,14 +219,44 @@ async def act(
     if found is not None:
         command = whole_task_id(command, found.state)
     warnings = action_warnings(command, found.state if found else None, await programs.clock())
-    async with temporal_errors(f"{action.kind} of {program_id!r}"):
-        result = await programs.act(
-            program_id,
-            command,  # type: ignore[arg-type]
-            update_id=update_id(person, program_id, idempotency_key, action.kind),
+    nonce = action_nonce(person, program_id, idempotency_key, action.kind)
+    try:
+        async with temporal_errors(f"{action.kind} of {program_id!r}"):
+            result = await programs.act(
+                program_id,
+                command,  # type: ignore[arg-type]
+                update_id=update_id(person, program_id, idempotency_key, action.kind),
+                nonce=nonce,
+            )
+    except ActionRefused as exc:
+        if nonce is None or not retried(exc, nonce):
+            raise
+        # sent before, and the program has continued as new since: the first answer, again
+        now = await programs.clock()
+        first = await asyncio.to_thread(
+            first_answer, ctx.database, program_id, person.username, nonce, now
         )
+        return await _answered_before(ctx, program_id, first)
     projected = await ctx.wait_for_projection(result.last_position)
     return _action_out(result, projected).model_copy(update={"warnings": warnings})
+
+
+async def _answered_before(
+    ctx: ProgramContext, program_id: str, first: list[RecordedEvent]
+) -> ActionOut:
+    """A retried request's answer from what its first try recorded (without the warnings
+    said then: they were about that moment)."""
+    last = first[-1]
+    projected = await ctx.wait_for_projection(last.position)
+    summary = await asyncio.to_thread(queries.program_summary, ctx.database.engine, program_id)
+    return ActionOut(
+        program_id=program_id,
+        status=str(summary["status"]) if summary else "",
+        stream_version=last.stream_version,
+        last_position=last.position,
+        events=[r.event_type for r in first],
+        projected=projected,
+    )
 
 
 def _refuse_when_ended(summary: Summary, command: BaseModel) -> None:

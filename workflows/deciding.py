@@ -18,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.commands import ProgramCommand
     from domain.nonces import SpentNonces
     from domain.program import DomainError, decide
+    from domain.proofs import USED_ALREADY
     from domain.roster import UNKNOWN, RosterFacts
     from workflows.inputs import ActionResult, unauthenticated
     from workflows.timers import (
@@ -90,7 +91,7 @@ class Deciding(TimersAndNotices):
         if proof is None:
             return
         if proof.nonce in self._nonces:
-            raise unauthenticated("unauthenticated: this actor assertion was used already")
+            raise unauthenticated(f"unauthenticated: {USED_ALREADY}")
         self._nonces.spend(proof.nonce, proof.issued_at, workflow.now())
 
     async def _notify_after(

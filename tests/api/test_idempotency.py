@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+import pytest
+
 from tests.api.conftest import World, plan_body
+from tests.workflows.support import runs
 
 
 def _types(world: World, program_id: str) -> list[str]:
@@ -40,3 +45,38 @@ async def test_a_retried_action_is_recorded_once(world: World) -> None:
 
         bad = await li.post("/api/v1/programs/idem-1/withdraw", headers={"Idempotency-Key": ""})
         assert bad.status_code == 422
+
+
+async def test_a_retry_after_the_program_continued_as_new_gets_the_first_answer(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Temporal answers a retried update by its id only within one run; after the program
+    continued as new, the retry is recognised by its key's nonce (spent, and in the first
+    answer's proof in the log) and answered as the first time, recording nothing."""
+    plan = world.programs.plan
+    monkeypatch.setattr(world.programs, "plan", partial(plan, history_soft_limit=20))
+    body = await plan_body(world.h, "idem-can")
+    revise = {k: body[k] for k in ("planned_date", "trainees", "sessions")}
+    key = {"Idempotency-Key": "revise-1"}
+    async with world.client("spec.li") as li:
+        assert (await li.post("/api/v1/programs", json=body)).status_code == 201
+        first = await li.post(
+            "/api/v1/programs/idem-can/revise", json=revise | {"title": "First"}, headers=key
+        )
+        assert first.status_code == 200, first.text
+        for n in range(6):  # enough history for the run to continue as new
+            taken = await li.post(
+                "/api/v1/programs/idem-can/revise", json=revise | {"title": f"Take {n}"}
+            )
+            assert taken.status_code == 200, taken.text
+        assert len(await runs(world.h, "idem-can")) > 1
+        recorded = _types(world, "idem-can")
+
+        again = await li.post(
+            "/api/v1/programs/idem-can/revise", json=revise | {"title": "First"}, headers=key
+        )
+
+    assert again.status_code == 200, again.text
+    assert _types(world, "idem-can") == recorded  # nothing recorded twice
+    same = ("stream_version", "last_position", "events")
+    assert {k: again.json()[k] for k in same} == {k: first.json()[k] for k in same}

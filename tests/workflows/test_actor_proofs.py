@@ -140,6 +140,30 @@ async def test_a_replayed_assertion_is_refused_after_the_program_continued_as_ne
     assert _version(h, "p-later") == version
 
 
+async def test_an_assertion_without_a_time_zone_is_refused_and_the_program_goes_on(
+    harness: Harness,
+) -> None:
+    """A review found that a captured assertion with its ``Z`` removed still verified on a
+    UTC host (the time is signed as read in the host's zone), and a naive time among the
+    spent nonces failed every later workflow task of the program."""
+    h = harness
+    await _submitted(h, "p-naive")
+    approve = c.ApproveProgram(actor="mgr.wang")
+    fresh = TEST_SIGNER.assertion(
+        "mgr.wang", "p-naive", approve, now=await h.env.get_current_time()
+    )
+    proof = fresh.model_dump(mode="json")
+    naive = {**proof, "issued_at": proof["issued_at"].removesuffix("Z")}
+    version = _version(h, "p-naive")
+
+    reason = await _refused(h, "p-naive", {**approve.model_dump(mode="json"), "proof": naive})
+
+    assert "timezone" in reason.lower() or "time zone" in reason.lower(), reason
+    assert _version(h, "p-naive") == version
+    approved = await h.programs.act("p-naive", approve)
+    assert approved.status == "approved"
+
+
 async def test_a_plan_without_a_valid_assertion_starts_nothing(harness: Harness) -> None:
     h = harness
     unsigned = ProgramClient(h.env.client, h.task_queue)  # anyone with the Temporal port

@@ -163,8 +163,9 @@ async def test_the_client_sends_again_while_the_server_turns_it_away(
         WorkflowUpdateFailedError(
             ApplicationError("unauthenticated: … used already", type=UNAUTHENTICATED)
         ),
+        DOWN,  # the server restarting: said at once, but not as "nothing was changed"
     ],
-    ids=["full", "moving-on", "nonce-spent"],
+    ids=["full", "moving-on", "nonce-spent", "down"],
 )
 async def test_a_send_once_aborted_is_never_said_unchanged(
     monkeypatch: pytest.MonkeyPatch, later: BaseException
@@ -181,6 +182,23 @@ async def test_a_send_once_aborted_is_never_said_unchanged(
 
     assert said.value is ABORTED
     assert server.sent >= 3
+
+
+async def test_a_keyed_send_once_aborted_gets_the_refusal_of_its_spent_nonce(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A keyed request's caller (``services.request_keys``) reads its first answer from the
+    log when the next run refuses its nonce as used already: it needs that refusal."""
+    programs = ProgramClient(cast(Client, None), "tq")
+    spent = ApplicationError("unauthenticated: … used already", type=UNAUTHENTICATED)
+    server = _TurnedAway(ABORTED, then=WorkflowUpdateFailedError(spent))
+    monkeypatch.setattr(programs, "_handle", lambda program_id: server)
+
+    with pytest.raises(ActionRefused) as refused:
+        await programs.act(
+            "p", c.SubmitSurvey(actor="t1", scores={"overall": 80.0}), nonce="0" * 32
+        )
+    assert refused.value.kind == UNAUTHENTICATED
 
 
 async def test_a_server_that_cannot_be_reached_is_said_at_once(
