@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections import deque
-from collections.abc import Mapping
+from collections import Counter, deque
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from domain.proofs import VALID_FOR
@@ -55,6 +56,10 @@ class SpentNonces:
         times as runs carried them before they were kept as digests."""
         self._order: deque[tuple[datetime, str]] = deque()
         self._digests: set[str] = set()
+        self._awaited: Counter[str] = Counter()
+        """Digests of actions taken by the run and not yet decided (``awaiting``)."""
+        self._held: set[str] = set()
+        """Expired digests kept while an action with the same nonce waits to be decided."""
         for nonce, issued in sorted((legacy or {}).items(), key=lambda item: item[1]):
             self._keep(nonce_digest(nonce), issued + VALID_FOR)
         for minute, packed in sorted((carried or {}).items()):
@@ -82,7 +87,31 @@ class SpentNonces:
     def _forget_expired(self, now: datetime) -> None:
         while self._order and self._order[0][0] < now:
             _, digest = self._order.popleft()
-            self._digests.discard(digest)
+            if self._awaited[digest]:
+                self._held.add(digest)
+            else:
+                self._digests.discard(digest)
+
+    @contextmanager
+    def awaiting(self, nonce: str | None) -> Iterator[None]:
+        """While an action the run took waits to be decided, its nonce, if spent, is not
+        forgotten: two copies of one assertion may both pass the validator (the run checks
+        nonces again as it decides), and under a backlog the second may be decided after the
+        assertion expired, when the first's nonce would otherwise be gone."""
+        if nonce is None:
+            yield
+            return
+        digest = nonce_digest(nonce)
+        self._awaited[digest] += 1
+        try:
+            yield
+        finally:
+            self._awaited[digest] -= 1
+            if not self._awaited[digest]:
+                del self._awaited[digest]
+                if digest in self._held:
+                    self._held.discard(digest)
+                    self._digests.discard(digest)
 
     def carried(self, now: datetime) -> dict[str, str]:
         """The live digests for the next run: by the minute (ISO) they may be forgotten."""

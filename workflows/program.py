@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.commands import (
         SYSTEM_ACTOR,
+        ProgramCommand,
         PublishProgram,
         RescheduleSession,
     )
@@ -202,6 +203,10 @@ class TrainingProgramWorkflow(GroupCommit):
         any client gets a readable refusal instead of a decoding failure.
         """
         command = parse_command(payload)
+        with self._nonces.awaiting(command.proof.nonce if command.proof else None):
+            return await self._act(command)
+
+    async def _act(self, command: ProgramCommand) -> ActionResult:
         await workflow.wait_condition(lambda: self._version > 0)
         if self._groups(command):
             return await self._act_in_group(command)

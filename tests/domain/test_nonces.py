@@ -71,3 +71,17 @@ def test_a_steady_stream_keeps_what_is_carried_small() -> None:
     next_run = SpentNonces(carried)
     assert all(n in next_run for n, _ in stream[-30_000:])
     assert not any(n in next_run for n, _ in stream[:50_000])  # long expired
+
+
+def test_a_nonce_awaited_by_a_second_copy_outlives_its_assertion_until_decided() -> None:
+    """Two copies of one captured assertion pass the validator together; the first is decided
+    at once, the second after a backlog of six minutes. Its nonce must still be known then
+    (the assertion has expired, and a use in between forgets expired nonces)."""
+    spent = SpentNonces()
+    later = T0 + VALID_FOR + timedelta(minutes=1)
+    with spent.awaiting("dup"):  # the second copy, taken and waiting
+        with spent.awaiting("dup"):  # the first copy
+            spent.spend("dup", T0, now=T0)
+        spent.spend("other", later, now=later)  # forgets what has expired
+        assert "dup" in spent  # the second copy is refused as used already
+    assert "dup" not in spent and len(spent) == 1  # forgotten once nothing awaits it
