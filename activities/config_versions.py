@@ -88,10 +88,12 @@ def file_version(path: Path | None) -> ConfigVersion:
     return ConfigVersion(0, document, _digest(document), str(path))
 
 
-def history(store: EventStore) -> list[ConfigVersion]:
-    """Every saved version, oldest first."""
+def history(store: EventStore, only: int | None = None) -> list[ConfigVersion]:
+    """Every saved version, oldest first; or version ``only`` alone (none if not saved): each
+    version is the stream's event of that number."""
     versions = []
-    for recorded in store.read_stream(CONFIG_STREAM):
+    after = 0 if only is None else only - 1
+    for recorded in store.read_stream(CONFIG_STREAM, after, up_to_version=only):
         event = load_event(recorded.event_type, recorded.schema_version, recorded.payload)
         assert isinstance(event, ConfigurationChanged)
         versions.append(

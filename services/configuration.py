@@ -164,7 +164,7 @@ def save(
     for byte: no change) records nothing. The comment is kept trimmed: one blank or missing
     is saved as empty, whichever way (page, API, command line) it came."""
     comment = comment.strip()
-    based_on = next((v for v in history(store) if v.version == expected_version), None)
+    based_on = next(iter(history(store, only=expected_version)), None)
     if based_on is not None and based_on.document == document:
         raise Conflict("error.config_unchanged", version=expected_version)
     try:

@@ -98,6 +98,17 @@ def test_a_stale_editor_cannot_overwrite_a_newer_version(database: Database) -> 
     assert [v.changed_by for v in history(database.store)] == ["admin.a", "admin.b"]
 
 
+def test_one_saved_version_is_read_alone(database: Database) -> None:
+    """The "no change" check of a save reads the version it is based on, not every version."""
+    for n, document in enumerate((FILE_POLICY, SAVED_POLICY, FILE_POLICY)):
+        save_version(database.store, document, actor=f"admin.{n}", expected_version=n)
+
+    [second] = history(database.store, only=2)
+    assert (second.version, second.document, second.changed_by) == (2, SAVED_POLICY, "admin.1")
+    assert history(database.store, only=0) == history(database.store, only=4) == []
+    assert [v.version for v in history(database.store)] == [1, 2, 3]
+
+
 def test_a_source_follows_saved_versions_and_parses_each_once(
     database: Database, config_file: Path
 ) -> None:
