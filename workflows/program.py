@@ -102,6 +102,8 @@ class TrainingProgramWorkflow(GroupCommit):
         self._nonces = SpentNonces()
         self._refused: str | None = None
         self._take_up_settings = False
+        self._renew = False
+        """An operator asked for a new run (``move_to_new_run``)."""
         self._sending: list[asyncio.Task[None]] = []
         """Notices on their way after their action answered; a run ends once they are sent."""
         self._waiting: list[Ticket] = []
@@ -271,6 +273,14 @@ class TrainingProgramWorkflow(GroupCommit):
         return self._result(("ProgramPlanned",))
 
     @workflow.signal
+    def move_to_new_run(self) -> None:
+        """An operator asks the program to continue as new now, as it does when its history
+        grows (state and spent nonces carried, nothing recorded): a run begun under an older
+        release then takes up the new one's ways at once (``docs/production.md``)."""
+        self._renew = True
+        self._changed = True
+
+    @workflow.signal
     def configuration_changed(self) -> None:
         """An admin saved a configuration: take up its calendar (company holidays, make-up
         days) and rules at the next step, so pending reminders follow it."""
@@ -345,7 +355,7 @@ class TrainingProgramWorkflow(GroupCommit):
 
     def _should_continue_as_new(self) -> bool:
         info = workflow.info()
-        if info.is_continue_as_new_suggested():
+        if info.is_continue_as_new_suggested() or self._renew:
             return True
         return (
             self._soft_limit is not None and info.get_current_history_length() >= self._soft_limit

@@ -272,3 +272,33 @@ async def test_a_program_that_does_not_exist_is_said_at_once(
     with pytest.raises(ActionRefused, match="does not exist or is no longer running"):
         await programs.act("p", c.SubmitSurvey(actor="t1", scores={"overall": 80.0}))
     assert server.sent == 1
+
+
+async def test_an_operator_moves_a_program_to_a_new_run(harness: Harness) -> None:
+    """``move_to_new_run`` (the Temporal CLI's ``workflow signal``): the program continues as
+    new at once, with its state, and goes on; its reminders are still due."""
+    h = harness
+    pid = f"renew-{uuid4().hex[:8]}"
+    start = await h.env.get_current_time() + timedelta(days=10)
+    await h.programs.plan(one_session(pid, "Renew", start, ("t1", "t2")))
+    assert await approve_and_publish(h.programs, pid) == "published"
+    before = await h.programs.state(pid)
+    handle = h.env.client.get_workflow_handle(pid)
+
+    await handle.signal("move_to_new_run")
+    for _ in range(100):  # the signal wakes the run; it moves on within a few tasks
+        if len(await runs(h, pid)) == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert len(await runs(h, pid)) == 2
+
+    assert await h.programs.state(pid) == before
+    enrolled = await h.programs.act(pid, c.EnrollTrainee(actor="spec", trainee="t3"))
+    assert enrolled.events == ("TraineeEnrolled",)
+    await until(h.env, start)  # both reminders, from the new run
+    reminders = [
+        (r.payload["kind"], r.payload.get("recipient_count"))
+        for r in h.db.store.read_stream(f"program-{pid}")
+        if r.event_type == "ReminderSent"
+    ]
+    assert reminders == [("prepare_materials", 1), ("attend_session", 3)]
