@@ -45,7 +45,7 @@ from services.program_checks import (
     whole_task_id,
 )
 from services.program_client import ActionRefused, ProgramClient
-from services.request_keys import action_nonce, first_answer, request_nonce, retried, update_id
+from services.request_keys import first_answer, request_nonce, spent_before, update_id
 from services.trainings import check_exam_answers
 from workflows.program import ActionResult
 
@@ -219,7 +219,7 @@ async def act(
     if found is not None:
         command = whole_task_id(command, found.state)
     warnings = action_warnings(command, found.state if found else None, await programs.clock())
-    nonce = action_nonce(person, program_id, idempotency_key, action.kind)
+    nonce = request_nonce(person, program_id, idempotency_key, action.kind)
     try:
         async with temporal_errors(f"{action.kind} of {program_id!r}"):
             result = await programs.act(
@@ -229,7 +229,7 @@ async def act(
                 nonce=nonce,
             )
     except ActionRefused as exc:
-        if nonce is None or not retried(exc, nonce):
+        if nonce is None or not spent_before(exc):
             raise
         # sent before, and the program has continued as new since: the first answer, again
         now = await programs.clock()
@@ -363,20 +363,23 @@ async def _same_request_planned(
     """The answer to a retried plan whose workflow exists. The first request may have started
     the workflow and died (an API process killed) before the plan reached the log: then wait
     for it there, and answer if it is this very request."""
-    same = await asyncio.to_thread(_planned_already, ctx, command, nonce)
-    if same is not None:
-        return same
-    if ctx.database.store.stream_version(program_stream(command.program_id)) > 0:
-        return None  # planned by another request
-    async with temporal_errors(f"the plan of {command.program_id!r}"):
-        await programs.planned(command.program_id)
-    return await asyncio.to_thread(_planned_already, ctx, command, nonce)
+    first = await asyncio.to_thread(_planned_already, ctx, command, nonce)
+    if first is None:
+        if ctx.database.store.stream_version(program_stream(command.program_id)) > 0:
+            return None  # planned by another request
+        async with temporal_errors(f"the plan of {command.program_id!r}"):
+            await programs.planned(command.program_id)
+        first = await asyncio.to_thread(_planned_already, ctx, command, nonce)
+    return None if first is None else await _answered_before(ctx, command.program_id, first)
 
 
-def _planned_already(ctx: ProgramContext, command: c.PlanProgram, nonce: str) -> ActionOut | None:
-    """The first answer to this very request, if the log holds it (same person, content and
-    idempotency key: the key's nonce is in the plan's proof)."""
-    stream = ctx.database.store.read_stream(program_stream(command.program_id))
+def _planned_already(
+    ctx: ProgramContext, command: c.PlanProgram, nonce: str
+) -> list[RecordedEvent] | None:
+    """What this very request recorded first, if the log holds it (same person, content and
+    idempotency key: the key's nonce is in the plan's proof). Only the stream's first event
+    is read, whatever the program's size."""
+    stream = ctx.database.store.read_stream(program_stream(command.program_id), limit=1)
     if not stream:
         return None
     first = stream[0]
@@ -388,12 +391,4 @@ def _planned_already(ctx: ProgramContext, command: c.PlanProgram, nonce: str) ->
         or assertion.get("nonce") != nonce
     ):
         return None
-    summary = queries.program_summary(ctx.database.engine, command.program_id)
-    return ActionOut(
-        program_id=command.program_id,
-        status=str(summary["status"]) if summary else "draft",
-        stream_version=first.stream_version,
-        last_position=first.position,
-        events=[first.event_type],
-        projected=summary is not None,
-    )
+    return [first]

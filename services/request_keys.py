@@ -44,25 +44,19 @@ def update_id(
     return f"idem-{_request_digest(person, program_id, idempotency_key, kind)[:40]}"
 
 
-def request_nonce(person: Person, program_id: str, idempotency_key: str | None) -> str | None:
-    """The assertion nonce of a keyed plan: a retry carries the same, so it is recognised."""
-    if idempotency_key is None:
-        return None
-    return _request_digest(person, program_id, idempotency_key)[32:]
-
-
-def action_nonce(
-    person: Person, program_id: str, idempotency_key: str | None, kind: str
+def request_nonce(
+    person: Person, program_id: str, idempotency_key: str | None, *kind: str
 ) -> str | None:
-    """The assertion nonce of a keyed action (32 hex, as the signer's own)."""
+    """The assertion nonce of a keyed plan, or of a keyed action of ``kind`` (32 hex, as the
+    signer's own): a retry carries the same, so it is recognised."""
     if idempotency_key is None:
         return None
-    return _request_digest(person, program_id, idempotency_key, kind, "nonce")[:32]
+    return _request_digest(person, program_id, idempotency_key, *kind)[32:]
 
 
-def retried(refusal: ActionRefused, nonce: str | None) -> bool:
-    """A keyed request refused because its nonce was spent: sent before, by this request."""
-    return nonce is not None and USED_ALREADY in str(refusal)
+def spent_before(refusal: ActionRefused) -> bool:
+    """Refused because its assertion's nonce was spent: for a keyed request, its retry."""
+    return USED_ALREADY in str(refusal)
 
 
 def _nonce_of(record: RecordedEvent) -> str | None:
