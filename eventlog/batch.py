@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, select, update
 
 from eventlog import hashing
 from eventlog.errors import DuplicateEventError, EventLogError, StreamVersionConflict
+from eventlog.reading import newest_versions
 from eventlog.records import AppendResult, NewEvent
 from eventlog.schema import events, log_head
 from eventlog.store import EventStore
@@ -47,18 +48,6 @@ def _stored(conn: Connection, ids: list[str]) -> dict[str, tuple[str, int]]:
     return found
 
 
-def _versions(conn: Connection, streams: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for chunk in _chunks(streams):
-        rows = conn.execute(
-            select(events.c.stream_id, func.max(events.c.stream_version))
-            .where(events.c.stream_id.in_(chunk))
-            .group_by(events.c.stream_id)
-        )
-        found.update({r[0]: int(r[1]) for r in rows})
-    return found
-
-
 def append_all(
     store: EventStore,
     appends: Sequence[StreamAppend],
@@ -84,7 +73,7 @@ def append_all(
             select(log_head.c.position, log_head.c.hash).where(log_head.c.id == 1).with_for_update()
         ).one()
         position, last_hash = int(head[0]), str(head[1])
-        versions = _versions(conn, sorted({a.stream_id for a in appends}))
+        versions = newest_versions(conn, sorted({a.stream_id for a in appends}))
         stored = _stored(conn, ids)
         recorded_at = store._clock()
         rows: list[dict[str, Any]] = []

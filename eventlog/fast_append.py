@@ -3,7 +3,8 @@
 ``EventStore`` tries these first on PostgreSQL: chaining onto the head it wrote last in one
 statement, else locking the head and inserting in two pipelined round trips, with payloads
 encoded once for both the hash and the stored JSON. Each writes nothing when the careful path
-(``EventStore._write``) must decide instead.
+(``EventStore._write``) must decide instead. Statements on the kept connection are planned
+for each call, so no plan made while the log was small outlives its size.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ CONTENDED_FOR = 1.0
 BULK_THRESHOLD = 20
 
 _LOCK_HEAD = "SELECT position, hash FROM log_head WHERE id = 1 FOR UPDATE"
+#: Each stream's version by one probe down its index (``reading.newest_versions`` says why).
 _VERSIONS = (
-    "SELECT stream_id, max(stream_version) FROM events WHERE stream_id = ANY(%s) GROUP BY stream_id"
+    "SELECT s.id, (SELECT max(e.stream_version) FROM events e WHERE e.stream_id = s.id)"
+    " FROM unnest(%s::text[]) AS s(id)"
 )
 _INSERT = f"INSERT INTO events ({NAMES}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
 _MOVE_HEAD = "UPDATE log_head SET position = %s, hash = %s WHERE id = 1"
@@ -93,6 +96,10 @@ class PostgresAppends:
         assert pg is not None
         raw.detach()
         pg.rollback()
+        # Planned for each call, never prepared: a plan made while ``events`` was nearly empty
+        # would read a stream's every row to find its version, for this connection's whole
+        # life (parsing the statements again costs less than that plan's first long stream).
+        pg.prepare_threshold = None
         return pg
 
     def _on_kept_connection(self, send: Callable[[psycopg.Connection[Any]], _T]) -> _T:
@@ -230,7 +237,9 @@ class PostgresAppends:
                 head_cursor = pg.execute(_LOCK_HEAD)
                 versions_cursor = pg.execute(_VERSIONS, [sorted({r.stream_id for r in batch})])
                 head = head_cursor.fetchone()
-                versions = {row[0]: int(row[1]) for row in versions_cursor.fetchall()}
+                versions = {
+                    row[0]: int(row[1]) for row in versions_cursor.fetchall() if row[1] is not None
+                }
             assert head is not None
             expected = dict(versions)
             for request in batch:

@@ -4,8 +4,8 @@ The chain needs the head's hash, so appends from different processes take turns 
 ``log_head`` row, and PostgreSQL releases a row lock only after the commit's WAL flush. Here the
 client sends the row's canonical bytes split around the global position (the only part of the
 row it cannot know: the stream version is the expected one plus one, ``recorded_at`` is chosen
-by the client), and one call of the procedure ``trainops_append_one`` (migration 0008) locks
-the head, checks the stream's version, hashes ``prev || prefix || position || suffix`` with
+by the client), and one call of the procedure ``trainops_append_one`` (migrations 0008, 0009)
+locks the head, checks the stream's version, hashes ``prev || prefix || position || suffix`` with
 ``sha256``, moves the head and inserts the row. The bytes hashed are exactly
 ``hashing.canonical_encoded``'s, so ``log verify`` is unchanged.
 
@@ -33,8 +33,8 @@ from eventlog.records import NewEvent
 #: prefix (everything before ``"position":`` is the event's own fields, all JSON-encoded).
 _MARK = 0
 
-#: The call (migration 0008): chains, commits without waiting for its flush, then waits for the
-#: flush of a synchronously committed message written after it, all in one round trip.
+#: The call (migrations 0008, 0009): chains, commits without waiting for its flush, then waits
+#: for the flush of a synchronously committed message written after it, in one round trip.
 _CALL = (
     "CALL trainops_append_one(%(stream)s, %(expected)s, %(prefix)s, %(suffix)s,"
     " %(event_id)s::uuid, %(type)s, %(schema_version)s, %(payload)s::json, %(metadata)s::json,"
