@@ -71,14 +71,19 @@ def test_an_append_answers_only_after_a_synchronous_write_behind_it(
     acknowledged event. One statement is sent: the call."""
     if store.engine.dialect.name != "postgresql":
         pytest.skip("SQLite commits its own way: no head lock, no asynchronous commit")
-    sent: list[str] = []
-    execute = psycopg.Connection.execute
+    sent: list[Any] = []
+    execute, send = psycopg.Connection.execute, server_chain._exec
 
     def recorded(self: psycopg.Connection[Any], query: Any, *args: Any, **kwargs: Any) -> Any:
-        sent.append(str(query))
+        sent.append(query)
         return execute(self, query, *args, **kwargs)
 
+    def recorded_call(pgconn: Any, query: bytes, params: list[bytes]) -> Any:
+        sent.append(query)
+        return send(pgconn, query, params)
+
     monkeypatch.setattr(psycopg.Connection, "execute", recorded)
+    monkeypatch.setattr(server_chain, "_exec", recorded_call)
     store.append("durable", 0, [new_event("Durable")])
     assert sent == [server_chain._CALL]
     assert [row.event_type for row in store.read_all()] == ["Durable"]
@@ -148,4 +153,21 @@ def test_an_append_cut_after_it_landed_is_stored_once(
     assert len(calls) == 2 and result.replayed
     assert [row.event_type for row in store.read_all()] == ["Before", "Landed"]
     assert (result.first_position, store.stream_version("lost")) == (2, 2)
+    assert verify_log(store).ok
+
+
+@pytest.mark.parametrize("stream, event_type", [("nul\x00after", "Fine"), ("fine", "Nul\x00")])
+def test_a_nul_in_a_stream_or_type_is_refused_not_cut_short(
+    store: EventStore, stream: str, event_type: str
+) -> None:
+    """libpq reads a text parameter up to its first NUL: sent as it is, ``nul\\x00after`` would
+    land in stream ``nul``. PostgreSQL's text holds no NUL, so the append is refused whole."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's text may hold NUL: nothing is cut short there")
+    store.append("fine", 0, [new_event("Before")])
+    head = store.head()
+    with pytest.raises(psycopg.DataError):
+        store.append(stream, 0, [new_event(event_type)])
+    assert store.head() == head
+    assert store.stream_version("nul") == 0
     assert verify_log(store).ok
