@@ -76,6 +76,8 @@ ZH_CN: dict[str, str] = {
     "Request changes": "要求修改",
     "A reason is required to reject or request changes.": "驳回或要求修改时必须填写理由。",
     "History": "历史记录",
+    "Older history": "更早的记录",
+    "Newest history": "最新的记录",
     "When": "时间",
     "Who": "操作人",
     "What": "内容",

@@ -116,9 +116,17 @@ _ONE_SUMMARY = select(*_SUMMARY).where(programs.c.program_id == bindparam("progr
 _PAGE_PROGRAM = Shape([*_SUMMARY, programs.c.state])
 _PAGE_TIMELINE = Shape(timeline.c)
 _PAGE_PROGRAM_SQL = f"SELECT {_PAGE_PROGRAM.select_list} FROM rm_programs WHERE program_id = %s"
+#: A page of the timeline, newest first (``ix_rm_timeline_program_position``).
 _PAGE_TIMELINE_SQL = (
-    f"SELECT {_PAGE_TIMELINE.select_list} FROM rm_timeline WHERE program_id = %s ORDER BY position"
+    f"SELECT {_PAGE_TIMELINE.select_list} FROM rm_timeline"
+    " WHERE program_id = %s AND position < %s ORDER BY position DESC LIMIT %s"
 )
+#: Whether a person acted on the program (``ix_rm_timeline_program_actor``).
+_ACTED_SQL = "SELECT 1 FROM rm_timeline WHERE program_id = %s AND actor = %s LIMIT 1"
+#: Timeline lines read at once: a page's and the API's (a program of 50,000 trainees has a
+#: timeline of 100,000 lines and more; older lines are read a page at a time).
+TIMELINE_PAGE = 200
+_NEWEST = 2**62
 _TIMELINE = (
     select(timeline)
     .where(timeline.c.program_id == bindparam("program_id"))
@@ -160,29 +168,57 @@ def program_timeline(engine: Engine, program_id: str) -> list[dict[str, Any]]:
 @dataclass(frozen=True)
 class ProgramRead:
     """What a program's page shows, read over one connection: its summary row, the folded
-    state the read model keeps (``{}`` if none) and its timeline."""
+    state the read model keeps (``{}`` if none) and a page of its timeline, oldest first."""
 
     summary: dict[str, Any]
     state: dict[str, Any]
     timeline: list[dict[str, Any]]
+    older: int | None = None
+    """Older lines exist: ask for those ``before`` this position (the page's first)."""
+    actors: frozenset[str] = frozenset()
+    """The viewer, if they acted on the program (what reading rights depend on)."""
 
 
-def program_read(engine: Engine, program_id: str) -> ProgramRead | None:
-    """A program's summary, state and timeline in two statements on one connection (``None``:
-    no such program). Reading them one call each costs a connection check-out per call; they
-    run as plain SQL on the driver's cursor, since SQLAlchemy's per-statement and per-row
-    machinery cost more than the two queries (docs/performance.md, the program page)."""
+def program_read(
+    engine: Engine,
+    program_id: str,
+    *,
+    with_timeline: bool = True,
+    before: int | None = None,
+    limit: int = TIMELINE_PAGE,
+    viewer: str | None = None,
+) -> ProgramRead | None:
+    """A program's summary, state and timeline (the ``limit`` newest lines ``before`` a
+    position) on one connection (``None``: no such program); whether ``viewer`` acted on it.
+    Reading them one call each costs a connection check-out per call; they run as plain SQL on
+    the driver's cursor, since SQLAlchemy's per-statement and per-row machinery cost more than
+    the queries (docs/performance.md, the program page). ``with_timeline=False`` reads no
+    timeline: an action's checks need the state only."""
     dialect, params = engine.dialect, (program_id,)
+    lines: list[Any] = []
+    acted = False
     with driver_cursor(engine) as cursor:
         rows = cursor.execute(statement(engine, _PAGE_PROGRAM_SQL), params).fetchall()
         if not rows:
             return None
-        lines = cursor.execute(statement(engine, _PAGE_TIMELINE_SQL), params).fetchall()
+        if with_timeline:
+            page = (program_id, _NEWEST if before is None else before, limit + 1)
+            lines = cursor.execute(statement(engine, _PAGE_TIMELINE_SQL), page).fetchall()
+        if viewer is not None:
+            asked = (program_id, viewer)
+            acted = bool(cursor.execute(statement(engine, _ACTED_SQL), asked).fetchall())
     summary = _PAGE_PROGRAM.dicts(dialect, rows)[0]
-    entries = _PAGE_TIMELINE.dicts(dialect, lines)
+    entries = _PAGE_TIMELINE.dicts(dialect, lines[:limit][::-1])
+    older = int(entries[0]["position"]) if len(lines) > limit else None
     view = summary.pop("state")
     state = view.get("state") if isinstance(view, dict) else None
-    return ProgramRead(summary, state if isinstance(state, dict) else {}, entries)
+    return ProgramRead(
+        summary,
+        state if isinstance(state, dict) else {},
+        entries,
+        older,
+        frozenset({viewer}) if acted and viewer is not None else frozenset(),
+    )
 
 
 def program_outcomes(engine: Engine) -> list[ProgramOutcome]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from functools import partial
 from typing import Any, Protocol
 
 import structlog
@@ -106,7 +107,7 @@ def program_summary(ctx: ProgramContext, program_id: str) -> dict[str, Any]:
     summary = queries.program_summary(engine, program_id)
     if summary is not None:
         return summary
-    stream = ctx.database.store.read_stream(program_stream(program_id))
+    stream = ctx.database.store.read_stream(program_stream(program_id), limit=1)
     if not stream:
         raise NotFound("error.no_program", program_id=program_id)
     deadline = time.monotonic() + CATCH_UP_SECONDS
@@ -120,18 +121,20 @@ def program_summary(ctx: ProgramContext, program_id: str) -> dict[str, Any]:
     return summary
 
 
-def read_program(ctx: ProgramContext, person: Person, program_id: str) -> queries.ProgramRead:
-    """The program's summary, state and timeline (as stored), read together over one
-    connection, if it exists and the person may see it."""
+def read_program(
+    ctx: ProgramContext, person: Person, program_id: str, before: int | None = None
+) -> queries.ProgramRead:
+    """The program's summary, state and newest timeline lines (``before`` a position: older
+    ones), read together over one connection, if it exists and the person may see it."""
     engine = ctx.database.engine
-    found = queries.program_read(engine, program_id)
+    read = partial(queries.program_read, engine, program_id, before=before, viewer=person.username)
+    found = read()
     if found is None:
         program_summary(ctx, program_id)  # waits for a lagging projector, or says why not
-        found = queries.program_read(engine, program_id)
+        found = read()
         if found is None:
             raise NotYetVisible("error.program_quarantined", program_id=program_id)
-    actors = {str(t["actor"]) for t in found.timeline}
-    if not reads.can_read(person, found.summary, found.state, actors) and not (
+    if not reads.can_read(person, found.summary, found.state, set(found.actors)) and not (
         # A large program keeps its roster out of the state: the read model knows.
         person.has("trainee")
         and trainee_queries.program_ids_of(engine, person.username, program_id)
@@ -172,7 +175,7 @@ def _planned(ctx: ProgramContext, program_id: str, field: str, summary: Summary)
     read model, decides whether an action happens)."""
     if summary is not None:
         return str(summary[field])
-    stream = ctx.database.store.read_stream(program_stream(program_id))
+    stream = ctx.database.store.read_stream(program_stream(program_id), limit=1)
     if not stream:
         raise NotFound("error.no_program", program_id=program_id)
     return str(stream[0].payload.get(field, ""))
@@ -215,7 +218,8 @@ async def act(
             await asyncio.to_thread(_attendance_fits, ctx, program_id, command.session_id, summary)
     if isinstance(command, c.SubmitExam):
         await asyncio.to_thread(check_exam_answers, ctx.database.engine, program_id, command)
-    found = await asyncio.to_thread(queries.program_read, engine, program_id)
+    # Summary and state only: a 50,000-trainee program's timeline has 100,000+ lines.
+    found = await asyncio.to_thread(queries.program_read, engine, program_id, with_timeline=False)
     if found is not None:
         command = whole_task_id(command, found.state)
     warnings = action_warnings(command, found.state if found else None, await programs.clock())
@@ -289,7 +293,7 @@ def _added_attendees(command: c.RecordAttendance, program_id: str) -> c.RecordAt
 def _revision_changes(ctx: ProgramContext, program_id: str, command: c.ReviseProgram) -> None:
     """Refuses a draft's revision that changes nothing (read-model state; while the projector
     lags there is none, and the revision goes through as before)."""
-    found = queries.program_read(ctx.database.engine, program_id)
+    found = queries.program_read(ctx.database.engine, program_id, with_timeline=False)
     if found is not None and found.state:
         check_revision_changes(command, ProgramState.model_validate(found.state), program_id)
 

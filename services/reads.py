@@ -183,11 +183,14 @@ def summary_for(
 
 
 def timeline_for(
-    user: Person, summary: dict[str, Any], state: dict[str, Any], entries: list[dict[str, Any]]
+    user: Person,
+    summary: dict[str, Any],
+    state: dict[str, Any],
+    entries: list[dict[str, Any]],
+    actors: set[str],
 ) -> list[dict[str, Any]]:
     """The timeline as ``user`` may read it: whoever reads a program only as one of its
     trainees sees their own survey and exam, never another trainee's scores."""
-    actors = {str(t["actor"]) for t in entries}
     entries = _steps_named(state, entries)
     if sees_scores(user, summary, state, actors):
         return entries

@@ -30,6 +30,7 @@ from api.translator import translator
 from domain.fact_rules import DEFAULT_ENTRY_WINDOW_DAYS
 from domain.scorecards import Scope
 from domain.state import ProgramStatus
+from eventlog.records import RecordedEvent
 from projections import queries
 from services import programs as program_cases
 from services import reads
@@ -243,16 +244,16 @@ def program_page(
     error: str | None = None,
     status_code: int = 200,
     now: datetime | None = None,
+    before: int | None = None,
     **extra: Any,
 ) -> Response:
     """A program as ``principal`` may see it; ``now`` is the programs' clock (a session not
     started by then offers no attendance form: the workflow would refuse it)."""
     now = now or datetime.now(UTC)
-    read = program_cases.read_program(services, principal.user, program_id)
+    read = program_cases.read_program(services, principal.user, program_id, before)
     engine = services.database.engine
-    summary, state = read.summary, read.state
-    timeline = reads.timeline_for(principal.user, summary, state, read.timeline)
-    actors = {str(t["actor"]) for t in timeline}
+    summary, state, actors = read.summary, read.state, set(read.actors)
+    timeline = reads.timeline_for(principal.user, summary, state, read.timeline, actors)
     sees_all = reads.sees_scores(principal.user, summary, state, actors)
     reminders = reads.upcoming_reminders(state, now) if sees_all else []
     facts_for_decision = reads.decision_facts(engine, summary, state) if sees_all else {}
@@ -267,11 +268,7 @@ def program_page(
         reads.state_for(principal.user, summary, state, actors),
         reads.summary_for(principal.user, summary, state, actors),
     )
-    events = (
-        services.database.store.read_stream(stream_id_for(program_id))
-        if principal.user.has("auditor")
-        else []
-    )
+    events = newest_events(services, program_id) if principal.user.has("auditor") else []
     sessions = sorted(
         (s for s in (state.get("sessions") or {}).values() if isinstance(s, dict)),
         key=lambda s: str(s.get("starts_at", "")),
@@ -299,6 +296,8 @@ def program_page(
         entry_window_days=facts.get("entry_window_days", DEFAULT_ENTRY_WINDOW_DAYS),
         enrolled=list(state.get("enrolled") or ()),
         timeline=timeline,
+        timeline_older=read.older,
+        timeline_before=before,
         events=events,
         owner=owner,
         reminders=reminders,
@@ -310,12 +309,28 @@ def program_page(
     )
 
 
+#: Raw events an auditor's program page shows: the newest (the API pages through the rest).
+PAGE_EVENTS = 200
+
+
+def newest_events(services: Services, program_id: str) -> list[RecordedEvent]:
+    """The newest raw events of the program's stream, oldest of them first."""
+    store, stream = services.database.store, stream_id_for(program_id)
+    return store.read_stream(stream, max(0, store.stream_version(stream) - PAGE_EVENTS))
+
+
 @router.get("/programs/{program_id}", response_class=HTMLResponse)
 async def program_detail(
-    request: Request, program_id: str, principal: CurrentPrincipal, services: ServicesDep
+    request: Request,
+    program_id: str,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    before: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     now = await services.now()
-    return await asyncio.to_thread(program_page, request, principal, services, program_id, now=now)
+    return await asyncio.to_thread(
+        program_page, request, principal, services, program_id, now=now, before=before
+    )
 
 
 def starts_after(starts_at: object, now: datetime) -> bool:

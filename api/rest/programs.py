@@ -69,50 +69,79 @@ async def plan_program(
 @router.get(
     "/programs/{program_id}",
     tags=["programs"],
-    summary="A program: summary, folded state and timeline",
+    summary="A program: summary, folded state and its newest 200 timeline lines",
     responses=NOT_FOUND,
 )
 def get_program(
     program_id: ProgramId, principal: CurrentPrincipal, services: ServicesDep
 ) -> ProgramDetail:
     read = program_cases.read_program(services, principal.user, program_id)
-    summary, state, entries = read.summary, read.state, read.timeline
-    actors = {str(t["actor"]) for t in entries}
+    summary, state, actors = read.summary, read.state, set(read.actors)
     visible = reads.summary_for(principal.user, summary, state, actors)
     return ProgramDetail(
         program=ProgramOut.model_validate(visible),
         state=reads.state_for(principal.user, summary, state, actors),
         timeline=[
             TimelineEntryOut.model_validate(t)
-            for t in reads.timeline_for(principal.user, summary, state, entries)
+            for t in reads.timeline_for(principal.user, summary, state, read.timeline, actors)
         ],
+        timeline_older=read.older,
     )
+
+
+#: A page of the timeline: lines before a position (the first of the page read last).
+Before = Annotated[
+    int | None,
+    Query(ge=1, description="Only lines before this position (older ones), newest 200 first."),
+]
 
 
 @router.get(
     "/programs/{program_id}/timeline",
     tags=["programs"],
-    summary="A program's timeline: who did what, when",
+    summary="A program's timeline, 200 lines a page: who did what, when",
     responses=NOT_FOUND,
 )
 def get_timeline(
-    program_id: ProgramId, principal: CurrentPrincipal, services: ServicesDep
+    program_id: ProgramId,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    before: Before = None,
 ) -> list[TimelineEntryOut]:
-    read = program_cases.read_program(services, principal.user, program_id)
-    rows = reads.timeline_for(principal.user, read.summary, read.state, read.timeline)
+    """The newest 200 lines (``before``: those before a position), oldest first; fewer than
+    200 means there are no older ones."""
+    read = program_cases.read_program(services, principal.user, program_id, before)
+    rows = reads.timeline_for(
+        principal.user, read.summary, read.state, read.timeline, set(read.actors)
+    )
     return [TimelineEntryOut.model_validate(t) for t in rows]
+
+
+#: Raw events a page: a 50,000-trainee program's stream holds 100,000 and more.
+EVENTS_PAGE = 1000
 
 
 @router.get(
     "/programs/{program_id}/events",
     tags=["audit"],
-    summary="A program's events exactly as logged, with metadata and hashes (auditors)",
+    summary="A program's events exactly as logged, with metadata and hashes (auditors), "
+    "1,000 a page",
 )
 def get_events(
-    program_id: ProgramId, principal: CurrentPrincipal, services: ServicesDep
+    program_id: ProgramId,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    after_version: Annotated[
+        int, Query(ge=0, description="Only events after this stream version (the last read).")
+    ] = 0,
+    limit: Annotated[int, Query(ge=1, le=EVENTS_PAGE, description="Events a page.")] = EVENTS_PAGE,
 ) -> list[LoggedEvent]:
+    """The stream's events after ``after_version``, ``limit`` at most, in order; fewer than
+    ``limit`` means the end of the stream."""
     require_role(principal, "auditor", doing="reading the raw event log")
-    rows = services.database.store.read_stream(stream_id_for(program_id))
+    rows = services.database.store.read_stream(
+        stream_id_for(program_id), after_version, limit=limit
+    )
     return [
         LoggedEvent(
             position=r.position,

@@ -93,7 +93,13 @@ class TimelineEntryOut(_Open):
 class ProgramDetail(BaseModel):
     program: ProgramOut
     state: dict[str, Any] = Field(description="The folded domain state the read model keeps.")
-    timeline: list[TimelineEntryOut]
+    timeline: list[TimelineEntryOut] = Field(
+        description="The newest timeline lines (at most 200), oldest first."
+    )
+    timeline_older: int | None = Field(
+        default=None,
+        description="Older lines exist: ask /programs/{id}/timeline?before= this position.",
+    )
 
 
 class TaskOut(_Open):

@@ -119,38 +119,37 @@ def test_inbox_in_one_statement_equals_the_two_query_inbox(database: Database) -
     assert queries.approver_inbox(database.engine, "nobody") == []
 
 
+def _program_row(program_id: str) -> dict[str, Any]:
+    """An ``rm_programs`` row (its ``state`` to be added)."""
+    return {
+        "program_id": program_id,
+        "title": f"Course {program_id}",
+        "specialist": "spec",
+        "approvers": ["boss"],
+        "status": "submitted",
+        "timezone": "UTC",
+        "planned_date": date(2026, 4, 1),
+        "period": "2026-Q2",
+        "revision": 1,
+        "session_count": 1,
+        "planned_trainees": 2,
+        "enrolled": 2,
+        "attended": 0,
+        "approved": False,
+        "executed": False,
+        "executed_on": None,
+        "on_time": False,
+        "reminders_sent": 0,
+        "last_position": 5,
+        "updated_at": T0,
+    }
+
+
 def test_program_read_equals_its_three_separate_reads(database: Database) -> None:
     state = {"state": {"program_id": "p1", "enrolled": ["a", "b"], "timezone": "UTC"}}
     with database.engine.begin() as conn:
         _seed(conn)
-        conn.execute(
-            programs.insert(),
-            [
-                {
-                    "program_id": "p1",
-                    "title": "Course p1",
-                    "specialist": "spec",
-                    "approvers": ["boss"],
-                    "status": "submitted",
-                    "timezone": "UTC",
-                    "planned_date": date(2026, 4, 1),
-                    "period": "2026-Q2",
-                    "revision": 1,
-                    "session_count": 1,
-                    "planned_trainees": 2,
-                    "enrolled": 2,
-                    "attended": 0,
-                    "approved": False,
-                    "executed": False,
-                    "executed_on": None,
-                    "on_time": False,
-                    "reminders_sent": 0,
-                    "state": state,
-                    "last_position": 5,
-                    "updated_at": T0,
-                }
-            ],
-        )
+        conn.execute(programs.insert(), [{**_program_row("p1"), "state": state}])
     read = queries.program_read(database.engine, "p1")
     assert read is not None
     assert read.summary == queries.program_summary(database.engine, "p1")
@@ -160,3 +159,34 @@ def test_program_read_equals_its_three_separate_reads(database: Database) -> Non
     assert [t["position"] for t in read.timeline] == [1, 2, 4, 5]
     assert queries.program_read(database.engine, "p9") is None
     assert queries.program_summary(database.engine, "p9") is None
+
+
+def test_a_long_timeline_is_read_a_page_at_a_time(database: Database) -> None:
+    """A program of 50,000 trainees has a timeline of 100,000 lines and more: a read takes the
+    newest page and says where the older ones start; whether the viewer acted on the program is
+    asked of the whole timeline, not the page."""
+    lines = 2 * queries.TIMELINE_PAGE + 50
+    state = {"state": {"program_id": "big", "timezone": "UTC"}}
+    with database.engine.begin() as conn:
+        _seed(conn)
+        conn.execute(programs.insert(), [{**_program_row("big"), "state": state}])
+        conn.execute(
+            timeline.insert(), [_event(1000 + k, "big", "TraineeEnrolled") for k in range(lines)]
+        )
+    first = queries.program_read(database.engine, "big", viewer="actor1000")
+    assert first is not None and first.actors == {"actor1000"}, "acted first, long ago"
+    pages = [first.timeline]
+    older = first.older
+    while older is not None:
+        page = queries.program_read(database.engine, "big", before=older)
+        assert page is not None
+        pages.insert(0, page.timeline)
+        older = page.older
+    assert [len(p) for p in pages] == [50, queries.TIMELINE_PAGE, queries.TIMELINE_PAGE]
+    whole = [line for page in pages for line in page]
+    assert whole == queries.program_timeline(database.engine, "big")
+    assert [t["position"] for t in first.timeline][-1] == 1000 + lines - 1
+    stranger = queries.program_read(database.engine, "big", viewer="nobody")
+    assert stranger is not None and stranger.actors == frozenset()
+    bare = queries.program_read(database.engine, "big", with_timeline=False)
+    assert bare is not None and bare.timeline == [] and bare.state == state["state"]

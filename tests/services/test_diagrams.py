@@ -9,9 +9,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from api.pages.charts import lifecycle_chart
-from eventlog.records import RecordedEvent
+from domain.streams import program_stream
+from eventlog.records import NewEvent, RecordedEvent
 from services.approval_route import route_steps
-from services.lifecycle import milestones
+from services.database import Database
+from services.lifecycle import milestones, program_milestones
 
 T0 = datetime(2027, 3, 1, 9, tzinfo=UTC)
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -115,3 +117,27 @@ def test_the_step_being_decided_names_who_holds_it_now() -> None:
     group = {"t2": {"task_id": "t2", "step_id": "b", "assignee": None}}  # offered, unclaimed
     offered = route_steps({"route": ROUTE, "status": "submitted", "step_index": 1, "tasks": group})
     assert offered[1].deciders == ("finance",)
+
+
+def test_the_chart_reads_only_the_events_that_mark_a_milestone(database: Database) -> None:
+    """Enrolments and answers (a big program's stream is mostly those) are never read for the
+    chart; the milestones are the ones the whole stream gives."""
+    store = database.store
+    log = [
+        NewEvent(uuid.uuid4(), "ProgramPlanned", {}, T0),
+        *(NewEvent(uuid.uuid4(), "TraineeEnrolled", {"trainee": f"t{k}"}, T0) for k in range(50)),
+        NewEvent(uuid.uuid4(), "SessionCompleted", {"session_id": "s1"}, T0 + timedelta(days=5)),
+        NewEvent(uuid.uuid4(), "ProgramExecuted", {"on_time": True}, T0 + timedelta(days=9)),
+    ]
+    store.append(program_stream("p"), 0, log)
+    read, seen = store.read_stream, list[str]()
+
+    def read_stream(*args: Any, **kwargs: Any) -> list[RecordedEvent]:
+        rows = read(*args, **kwargs)
+        seen.extend(r.event_type for r in rows)
+        return rows
+
+    whole = milestones(STATE, store.read_stream(program_stream("p")), ZONE)
+    store.read_stream = read_stream  # type: ignore[method-assign]
+    assert program_milestones(store, "p", STATE, ZONE) == whole
+    assert seen == ["ProgramPlanned", "SessionCompleted", "ProgramExecuted"]
