@@ -80,7 +80,7 @@ def test_an_old_database_holding_look_alikes_still_upgrades(
         assert "carol" in caplog.text
         with engine.connect() as conn:
             version = conn.execute(text("SELECT version_num FROM api_schema_version")).scalar()
-        assert version == "api_0006"
+        assert version == "api_0007"
 
 
 def test_disabling_an_account_revokes_its_tokens_for_good(database: Database) -> None:
@@ -117,3 +117,24 @@ def test_display_names_and_token_labels_are_one_printable_line(
     with pytest.raises(UserError, match="label is one line"):
         store.issue_token("eve", bad)
     assert store.list_tokens("eve") == []
+
+
+def test_a_sign_in_finds_the_expired_sessions_by_index(database: Database) -> None:
+    """Each sign-in removes the sessions that have expired; on an index of ``expires_at``, not
+    by reading every session ever started (a big employer's table of them)."""
+    from datetime import timedelta
+
+    store = UserStore(database.engine, hasher=fast_hasher())
+    store.create_user("alice", "a long password", ["trainee"])
+    store.start_session("alice", timedelta(seconds=-1))  # expired at once
+    kept, _ = store.start_session("alice", timedelta(hours=1))
+    with database.engine.begin() as conn:
+        assert conn.execute(text("SELECT count(*) FROM api_sessions")).scalar_one() == 1
+        delete = "DELETE FROM api_sessions WHERE expires_at < CURRENT_TIMESTAMP"
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL enable_seqscan = off"))  # use an index if there is one
+            plan = " ".join(conn.execute(text(f"EXPLAIN {delete}")).scalars())
+        else:
+            plan = " ".join(str(r[-1]) for r in conn.execute(text(f"EXPLAIN QUERY PLAN {delete}")))
+    assert "ix_api_sessions_expires_at" in plan, plan
+    assert kept
