@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
-from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
 from eventlog import hashing, inbox
@@ -259,9 +259,9 @@ class EventStore(LogReader, PostgresAppends):
         """True for a retry of an append that already landed; refuses a partial overlap."""
         ids = [str(e.event_id) for e in request.events]
         stored = conn.execute(
-            select(events.c.event_id, events.c.stream_id, events.c.position).where(
-                events.c.event_id.in_(ids)
-            )
+            select(
+                events.c.event_id, events.c.stream_id, events.c.position, events.c.stream_version
+            ).where(events.c.event_id.in_(ids))
         ).all()
         if not stored:
             return False
@@ -270,13 +270,9 @@ class EventStore(LogReader, PostgresAppends):
                 f"{len(stored)} of {len(ids)} event ids are already in the log"
                 f" (stream {request.stream_id!r}); a retry must resend exactly the same events"
             )
-        positions = sorted(int(row[2]) for row in stored)
-        version = conn.execute(
-            select(func.max(events.c.stream_version)).where(
-                events.c.stream_id == request.stream_id, events.c.position <= positions[-1]
-            )
-        ).scalar_one()
+        # The append's events are consecutive in its stream: its last is the version it left.
+        first, last = min(stored, key=lambda r: r[2]), max(stored, key=lambda r: r[2])
         request.result = AppendResult(
-            request.stream_id, int(version), positions[0], positions[-1], replayed=True
+            request.stream_id, int(last[3]), int(first[2]), int(last[2]), replayed=True
         )
         return True

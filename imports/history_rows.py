@@ -203,7 +203,7 @@ class Validator:
             raise RowError.of(exc) from exc
         version = self.look.store.stream_version(program_stream(pid))
         if version:
-            first = self.look.store.read_stream(program_stream(pid))[0]
+            first = self.look.store.read_stream(program_stream(pid), limit=1)[0]
             if first.event_id != derived_id(self.sha, program_stream(pid), 1):
                 raise RowError("import.program_in_log", program_id=pid)
             program.already_imported = True
