@@ -3,8 +3,8 @@
 ``EventStore`` tries these first on PostgreSQL: chaining onto the head it wrote last in one
 statement, else locking the head and inserting in two pipelined round trips, with payloads
 encoded once for both the hash and the stored JSON. Each writes nothing when the careful path
-(``EventStore._write``) must decide instead. Statements on the kept connection are planned
-for each call, so no plan made while the log was small outlives its size.
+(``EventStore._write``) must decide instead. Statements on the kept connection are never
+prepared, so no plan made while the log was small outlives its size.
 """
 
 from __future__ import annotations

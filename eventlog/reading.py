@@ -220,11 +220,7 @@ class LogReader:
 
     def stream_version(self, stream_id: str) -> int:
         with self.engine.connect().execution_options(**READ_ONLY) as conn:
-            return self._current_versions(conn, {stream_id}).get(stream_id, 0)
-
-    @staticmethod
-    def _current_versions(conn: Connection, stream_ids: set[str]) -> dict[str, int]:
-        return newest_versions(conn, stream_ids)
+            return newest_versions(conn, {stream_id}).get(stream_id, 0)
 
 
 #: Streams per look-up statement (SQLite allows 500 terms in one compound SELECT).

@@ -132,4 +132,4 @@ def append_one(
 
 def _exec(pgconn: pq.abc.PGconn, query: bytes, params: list[bytes]) -> pq.abc.PGresult:
     """One statement through libpq, the GIL released while it waits (a seam for tests)."""
-    return pgconn.exec_params(query, list(params), _TYPES, _FORMATS)
+    return pgconn.exec_params(query, params, _TYPES, _FORMATS)

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from eventlog import hashing, inbox
 from eventlog.errors import DuplicateEventError, EventLogError, StreamVersionConflict
 from eventlog.fast_append import PostgresAppends
-from eventlog.reading import LogReader
+from eventlog.reading import LogReader, newest_versions
 from eventlog.records import AppendResult, NewEvent, PendingAppend
 from eventlog.schema import events, log_head
 
@@ -171,7 +171,7 @@ class EventStore(LogReader, PostgresAppends):
                 .with_for_update()
             ).one()
             position, last_hash = int(head[0]), str(head[1])
-            versions = self._current_versions(conn, {r.stream_id for r in batch})
+            versions = newest_versions(conn, {r.stream_id for r in batch})
             recorded_at = self._clock()
             rows: list[dict[str, Any]] = []
             for request in batch:

@@ -325,7 +325,7 @@ async def program_detail(
     program_id: str,
     principal: CurrentPrincipal,
     services: ServicesDep,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[int | None, Query(ge=1, le=2**62)] = None,
 ) -> Response:
     now = await services.now()
     return await asyncio.to_thread(

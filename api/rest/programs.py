@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request, status
+from fastapi import APIRouter, Body, Query, Request, Response, status
 
 from api.dependencies import CurrentPrincipal, ServicesDep, request_language, require_role
 from api.errors import COMMON_RESPONSES, NOT_FOUND, UNAVAILABLE
@@ -89,10 +89,15 @@ def get_program(
     )
 
 
-#: A page of the timeline: lines before a position (the first of the page read last).
+#: A page of the timeline: lines before a position (the first of the page read last). Bounded
+#: as the log's positions are (a larger number would be a 500 on SQLite, not a 422).
 Before = Annotated[
     int | None,
-    Query(ge=1, description="Only lines before this position (older ones), newest 200 first."),
+    Query(
+        ge=1,
+        le=2**62,
+        description="Only lines before this position (older ones), newest 200 first.",
+    ),
 ]
 
 
@@ -106,11 +111,15 @@ def get_timeline(
     program_id: ProgramId,
     principal: CurrentPrincipal,
     services: ServicesDep,
+    response: Response,
     before: Before = None,
 ) -> list[TimelineEntryOut]:
-    """The newest 200 lines (``before``: those before a position), oldest first; fewer than
-    200 means there are no older ones."""
+    """The newest 200 lines (``before``: those before a position), oldest first, as the reader
+    may see them; the ``Timeline-Older`` header names the position to ask ``before`` for the
+    page before (absent: none older; a trainee's page may hold fewer lines than 200)."""
     read = program_cases.read_program(services, principal.user, program_id, before)
+    if read.older is not None:
+        response.headers["Timeline-Older"] = str(read.older)
     rows = reads.timeline_for(
         principal.user, read.summary, read.state, read.timeline, set(read.actors)
     )
@@ -132,7 +141,10 @@ def get_events(
     principal: CurrentPrincipal,
     services: ServicesDep,
     after_version: Annotated[
-        int, Query(ge=0, description="Only events after this stream version (the last read).")
+        int,
+        Query(
+            ge=0, le=2**31 - 1, description="Only events after this stream version (the last read)."
+        ),
     ] = 0,
     limit: Annotated[int, Query(ge=1, le=EVENTS_PAGE, description="Events a page.")] = EVENTS_PAGE,
 ) -> list[LoggedEvent]:

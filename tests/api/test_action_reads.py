@@ -75,15 +75,22 @@ async def test_a_long_history_comes_a_page_at_a_time(world: World) -> None:
         assert older.status_code == 200, older.text
         assert len(older.json()) == LINES - queries.TIMELINE_PAGE + own
         assert older.json()[-1]["position"] == shown[0] - 1
-        bad = await li.get("/api/v1/programs/long-1/timeline?before=zero")
-        assert bad.status_code == 422
+        assert older.headers.get("Timeline-Older") is None, "none older than the first page"
+        newest = await li.get("/api/v1/programs/long-1/timeline")
+        assert newest.headers["Timeline-Older"] == str(shown[0])
+        for bad_before in ("zero", "0", str(10**30)):
+            bad = await li.get(f"/api/v1/programs/long-1/timeline?before={bad_before}")
+            assert bad.status_code == 422, (bad_before, bad.text)
+        huge_page = await li.get(f"/programs/long-1?before={10**30}")
+        assert huge_page.status_code in (401, 422), huge_page.status_code
 
         events = await sun.get("/api/v1/programs/long-1/events?limit=1")
         assert [e["stream_version"] for e in events.json()] == [1], events.text
         rest = await sun.get("/api/v1/programs/long-1/events?after_version=1")
         assert all(e["stream_version"] > 1 for e in rest.json())
-        too_many = await sun.get("/api/v1/programs/long-1/events?limit=100000")
-        assert too_many.status_code == 422
+        for bad_query in ("limit=100000", "limit=0", f"after_version={10**30}", "after_version=-1"):
+            refused = await sun.get(f"/api/v1/programs/long-1/events?{bad_query}")
+            assert refused.status_code == 422, (bad_query, refused.text)
 
     async with world.browser("spec.li") as browser:
         newest = await browser.get("/programs/long-1")

@@ -20,7 +20,9 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-_BODY = """
+#: The procedure as 0008 wrote it, but for its version check (``{check}``): this revision's
+#: planned for each call, or 0008's own (restored by a downgrade).
+_PROCEDURE = """
         CREATE OR REPLACE PROCEDURE trainops_append_one(
             p_stream text, p_expected integer, p_prefix bytea, p_suffix bytea,
             p_event_id uuid, p_event_type text, p_schema_version integer,
@@ -35,8 +37,7 @@ _BODY = """
             PERFORM set_config('synchronous_commit', 'off', true);
             SELECT position, hash INTO head_position, head_hash
                 FROM log_head WHERE id = 1 FOR UPDATE;
-            EXECUTE 'SELECT stream_version FROM events WHERE stream_id = $1'
-                ' ORDER BY stream_version DESC LIMIT 1' INTO current_version USING p_stream;
+            {check}
             IF coalesce(current_version, 0) <> p_expected THEN
                 RETURN;
             END IF;
@@ -54,47 +55,20 @@ _BODY = """
         END
         $$
 """
-
-#: 0008's body, restored by a downgrade.
-_BODY_0008 = """
-        CREATE OR REPLACE PROCEDURE trainops_append_one(
-            p_stream text, p_expected integer, p_prefix bytea, p_suffix bytea,
-            p_event_id uuid, p_event_type text, p_schema_version integer,
-            p_payload json, p_metadata json, p_occurred timestamptz, p_recorded timestamptz,
-            INOUT o_position bigint DEFAULT NULL, INOUT o_hash text DEFAULT NULL)
-        LANGUAGE plpgsql AS $$
-        DECLARE
-            head_position bigint;
-            head_hash text;
-        BEGIN
-            PERFORM set_config('synchronous_commit', 'off', true);
-            SELECT position, hash INTO head_position, head_hash
-                FROM log_head WHERE id = 1 FOR UPDATE;
-            IF coalesce((SELECT max(stream_version) FROM events WHERE stream_id = p_stream), 0)
-                    <> p_expected THEN
-                RETURN;
-            END IF;
-            o_position := head_position + 1;
-            o_hash := encode(sha256(decode(head_hash, 'hex') || p_prefix
-                || convert_to(o_position::text, 'UTF8') || p_suffix), 'hex');
-            UPDATE log_head SET position = o_position, hash = o_hash WHERE id = 1;
-            INSERT INTO events (position, stream_id, stream_version, event_id, event_type,
-                schema_version, payload, metadata, occurred_at, recorded_at, prev_hash, hash)
-            VALUES (o_position, p_stream, p_expected + 1, p_event_id, p_event_type,
-                p_schema_version, p_payload, p_metadata, p_occurred, p_recorded, head_hash,
-                o_hash);
-            COMMIT;
-            PERFORM pg_logical_emit_message(true, 'trainops.flush', '');
-        END
-        $$
-"""
+_PLANNED_EACH_CALL = (
+    "EXECUTE 'SELECT stream_version FROM events WHERE stream_id = $1'\n"
+    "                ' ORDER BY stream_version DESC LIMIT 1' INTO current_version USING p_stream;"
+)
+_CACHED_PLAN_0008 = (
+    "current_version := (SELECT max(stream_version) FROM events WHERE stream_id = p_stream);"
+)
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(_BODY)
+        op.execute(_PROCEDURE.replace("{check}", _PLANNED_EACH_CALL))
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(_BODY_0008)
+        op.execute(_PROCEDURE.replace("{check}", _CACHED_PLAN_0008))
