@@ -25,6 +25,7 @@ from api.body_limit import BodyLimit
 from api.dependencies import ClientFactory, Services
 from api.head import HeadAsGet
 from api.pages import ROUTERS as PAGE_ROUTERS
+from api.pages import program_files as page_files
 from api.pages.rendering import render_error
 from api.query_check import refuse_unknown_query
 from api.rest import ROUTERS as REST_ROUTERS
@@ -203,7 +204,7 @@ def create_app(
     app.add_middleware(
         BodyLimit,
         default=settings.api_max_request_bytes,
-        by_prefix=UPLOAD_LIMITS | program_files.UPLOAD_LIMITS,
+        by_prefix=UPLOAD_LIMITS | program_files.UPLOAD_LIMITS | page_files.UPLOAD_LIMITS,
     )
     app.add_middleware(RequestContext)
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from api.i18n_cli import CLI_ZH_CN
 from api.i18n_diagrams import DIAGRAMS_ZH_CN
+from api.i18n_rosters import ROSTERS_ZH_CN
 from api.i18n_trainees import TRAINEES_ZH_CN
 from api.refusal_texts import STATUS_ZH_CN
 
@@ -393,5 +394,5 @@ SURVEY_DIMENSIONS: dict[str, dict[str, str]] = {
 
 ZH_CN.update({k: v for k, v in DIAGRAMS_ZH_CN.items() if k not in ZH_CN})
 CATALOG: dict[str, dict[str, str]] = {"en": {}, "zh-CN": ZH_CN}
-for _part in (TRAINEES_ZH_CN, CLI_ZH_CN):
+for _part in (TRAINEES_ZH_CN, CLI_ZH_CN, ROSTERS_ZH_CN):
     ZH_CN.update({k: v for k, v in _part.items() if k not in ZH_CN})

@@ -25,6 +25,7 @@ from api.pages.forms import (
     typed_text,
 )
 from api.pages.kpi import behind_kpi
+from api.pages.people import pending_scores, people_on_page
 from api.pages.rendering import FORM_ERRORS, language, message_of, redirect, render, status_for
 from api.translator import translator
 from domain.fact_rules import DEFAULT_ENTRY_WINDOW_DAYS
@@ -278,6 +279,8 @@ def program_page(
     }
     completed = set(state.get("completed_sessions") or ())
     attendance = state.get("attendance") or {}
+    enrolled = list(state.get("enrolled") or ())
+    people = people_on_page(enrolled, attendance, state, pending_scores(state))
     owner = summary["specialist"] == principal.username and principal.user.has("specialist")
     facts = state.get("fact_rules") or {}
     return render(
@@ -291,10 +294,10 @@ def program_page(
         completed=completed,
         not_started=not_started,
         attendance=attendance,
-        attendees=sorted({p for people in attendance.values() for p in people}),
-        pending=state.get("pending_scores") or {},
+        pending=pending_scores(state),
         entry_window_days=facts.get("entry_window_days", DEFAULT_ENTRY_WINDOW_DAYS),
-        enrolled=list(state.get("enrolled") or ()),
+        enrolled=enrolled,
+        people=people,
         timeline=timeline,
         timeline_older=read.older,
         timeline_before=before,

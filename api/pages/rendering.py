@@ -21,6 +21,7 @@ from api.dependencies import (
 )
 from api.errors import SERVICE_CODES, describe_errors
 from api.languages import LANGUAGES
+from api.pages.people import PEOPLE_ON_PAGE
 from api.translator import translator
 from domain.instants import instant_text
 from services.errors import ServiceError, TemporalTimeout, TemporalUnavailable
@@ -55,6 +56,7 @@ def render(
             "lang": lang,
             "languages": LANGUAGES,
             "t": translator(lang),
+            "people_on_page": PEOPLE_ON_PAGE,
             "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
             **context,
         },
