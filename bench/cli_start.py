@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.cli_start [--rounds N]
 
-Measured in one run, taking turns (so a loaded machine weighs on all alike): ``python -c pass``;
+Measured in one run, taking turns (so a loaded machine weighs on all alike): ``python -c pass``
+(the same interpreter in an empty virtual environment: its own start, as in the image);
 ``trainops --help``; ``trainops program list --json``, a read command, against a stand-in API
 (a stdlib HTTP server in this process that answers at once, so the figure is the command line's
 own cost, not the server's). Each is a fresh process, as a person runs it. Prints the median and
@@ -19,8 +20,10 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import venv
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -63,8 +66,17 @@ def _time(command: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
+def _bare_python(where: str) -> str:
+    """The same interpreter in a virtual environment of its own, holding nothing: its start is
+    the interpreter's own, as in the image. (The development install's environment runs the
+    editable-install hook at every start, 12-14 ms here, which doubled the baseline.)"""
+    venv.EnvBuilder(with_pip=False, symlinks=True).create(where)
+    return str(Path(where) / "bin" / "python")
+
+
 def measure(rounds: int) -> dict[str, list[float]]:
     """Every command's durations (seconds), taking turns, after one warm-up run each."""
+    bare = tempfile.TemporaryDirectory(prefix="bench-bare-python-")
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Api)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     trainops = str(Path(sys.executable).with_name("trainops"))
@@ -79,7 +91,7 @@ def measure(rounds: int) -> dict[str, list[float]]:
     # write it would have every run compile trainops' modules anew, a cost no user pays.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     commands = {
-        "python -c pass": [sys.executable, "-c", "pass"],
+        "python -c pass": [_bare_python(bare.name), "-c", "pass"],
         "trainops --help": [trainops, "--help"],
         "trainops program list --json": [trainops, "program", "list", "--json"],
     }
@@ -90,6 +102,7 @@ def measure(rounds: int) -> dict[str, list[float]]:
         for name, command in commands.items():
             times[name].append(_time(command, env))
     server.shutdown()
+    bare.cleanup()
     return times
 
 

@@ -195,8 +195,17 @@ async def act(
     engine = ctx.database.engine
     command = action.build(person.username, fields)
     check_sizes(command, program_id)
-    _refuse_when_ended(summary, command)
+    nonce = request_nonce(person, program_id, idempotency_key, action.kind)
     programs = await ctx.programs()
+    try:
+        _refuse_when_ended(summary, command)
+    except ActionRefused:
+        # the retry of the keyed action that ended it (its answer lost on the way): answered
+        # from the log as the first time; any other action on an ended program is refused
+        first = await _first_answer_or_none(ctx, program_id, person, nonce)
+        if first is None:
+            raise
+        return await _answered_before(ctx, program_id, first)
     if isinstance(command, c.ReviseProgram):
         check_sessions_planned_ahead(command.sessions, await programs.clock())
         zone = await asyncio.to_thread(_planned, ctx, program_id, "timezone", summary)
@@ -223,7 +232,6 @@ async def act(
     if found is not None:
         command = whole_task_id(command, found.state)
     warnings = action_warnings(command, found.state if found else None, await programs.clock())
-    nonce = request_nonce(person, program_id, idempotency_key, action.kind)
     try:
         async with temporal_errors(f"{action.kind} of {program_id!r}"):
             result = await programs.act(
@@ -243,6 +251,21 @@ async def act(
         return await _answered_before(ctx, program_id, first)
     projected = await ctx.wait_for_projection(result.last_position)
     return _action_out(result, projected).model_copy(update={"warnings": warnings})
+
+
+async def _first_answer_or_none(
+    ctx: ProgramContext, program_id: str, person: Person, nonce: str | None
+) -> list[RecordedEvent] | None:
+    """What a keyed request recorded the first time, or None (no key, or none in the log)."""
+    if nonce is None:
+        return None
+    now = await (await ctx.programs()).clock()
+    try:
+        return await asyncio.to_thread(
+            first_answer, ctx.database, program_id, person.username, nonce, now
+        )
+    except Conflict:
+        return None
 
 
 async def _answered_before(

@@ -80,3 +80,35 @@ async def test_a_retry_after_the_program_continued_as_new_gets_the_first_answer(
     assert _types(world, "idem-can") == recorded  # nothing recorded twice
     same = ("stream_version", "last_position", "events")
     assert {k: again.json()[k] for k in same} == {k: first.json()[k] for k in same}
+
+
+async def test_a_retry_of_the_action_that_ended_the_program_gets_the_first_answer(
+    world: World,
+) -> None:
+    """A cancel whose answer was lost is sent again: the program has ended (its workflow is
+    gone), and the retry is answered from the log as the first time, recording nothing; a new
+    cancel (another key, or none) is refused as the rules say."""
+    async with world.client("spec.li") as li:
+        assert (
+            await li.post("/api/v1/programs", json=await plan_body(world.h, "idem-end"))
+        ).status_code == 201
+        key = {"Idempotency-Key": "cancel-1"}
+        reason = {"reason": "room flooded"}
+        first = await li.post("/api/v1/programs/idem-end/cancel", json=reason, headers=key)
+        assert first.status_code == 200, first.text
+        assert first.json()["status"] == "cancelled"
+        recorded = _types(world, "idem-end")
+
+        again = await li.post("/api/v1/programs/idem-end/cancel", json=reason, headers=key)
+        other = await li.post(
+            "/api/v1/programs/idem-end/cancel", json=reason, headers={"Idempotency-Key": "c-2"}
+        )
+        unkeyed = await li.post("/api/v1/programs/idem-end/cancel", json=reason)
+        withdraw = await li.post("/api/v1/programs/idem-end/withdraw", headers=key)
+
+    assert again.status_code == 200, again.text
+    same = ("status", "stream_version", "last_position", "events")
+    assert {k: again.json()[k] for k in same} == {k: first.json()[k] for k in same}
+    assert other.status_code == unkeyed.status_code == 403, (other.text, unkeyed.text)
+    assert withdraw.status_code == 403, withdraw.text  # the key names the cancel, not this
+    assert _types(world, "idem-end") == recorded
