@@ -208,7 +208,7 @@ def query_rows(db: Database, pg: psycopg.Connection[Any], config: Config) -> lis
             f"plain SQL read of its rows {seconds(kpi_plain.median)}",
             facts.median / kpi_plain.median,
             facts.spread,
-            note="one row per program and distinct score; the rest is domain.scorecards",
+            note="a row per program (and per program and dimension); the rest is domain.scorecards",
         )
     )
 

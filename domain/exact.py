@@ -20,6 +20,8 @@ Number = int | float | Decimal | Fraction
 
 def exact(value: Number) -> Fraction:
     """``value`` as the exact fraction a person meant (floats by their shortest decimal)."""
+    if type(value) is float and math.isfinite(value):  # the common case first: a score
+        return _shortest(value)
     if isinstance(value, Fraction):
         return value
     if isinstance(value, bool):

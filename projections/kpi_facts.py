@@ -1,6 +1,6 @@
-"""Each program's KPI facts aggregated by the database: counts of trainees, attendees and
-respondents, and tallies of scores (score -> responses), so the report reads one row per program
-(and per program and distinct score), however many trainees and responses there are.
+"""Each program's KPI facts aggregated by the database: counts of trainees, attendees, exams and
+respondents in one row per program, and attendees' survey scores (on PostgreSQL one row per
+program and dimension, the scores an array), tallied (score -> responses) by ``Counter``.
 
 Who attended is the ``rm_attendance`` read model (a row per program and attendee, kept by the
 program projection from the view's ``state.attendance``); the database joins surveys to it, so a
@@ -11,6 +11,7 @@ anyone's name into Python, and without unnesting every program's stored view per
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,19 +21,17 @@ from zoneinfo import ZoneInfo
 from pydantic import TypeAdapter
 from sqlalchemy import (
     Connection,
-    Float,
     FromClause,
     Integer,
     Select,
     and_,
     case,
     cast,
+    exists,
     func,
-    literal,
     null,
     select,
     text,
-    union_all,
 )
 
 from domain.kpi import ProgramOutcome, quarter_of
@@ -86,8 +85,7 @@ def _surveys_of_attendees(present: FromClause) -> Select[Any]:
     program's count: ``program_facts`` leaves the others' out, per program, rather than the
     database probing each survey row's program."""
     return (
-        select(responses.c.program_id, responses.c.trainee, responses.c.dimension)
-        .add_columns(responses.c.score)
+        select(responses.c.program_id, responses.c.dimension, responses.c.score)
         .join(
             present,
             and_(
@@ -99,73 +97,76 @@ def _surveys_of_attendees(present: FromClause) -> Select[Any]:
     )
 
 
+def _without_overall(present: FromClause) -> Select[Any]:
+    """The dimension rows of attendees' responses that have no ``overall`` score (not possible
+    through the commands, possible in an imported log): its overall is the mean of its
+    dimensions, so its rows come whole. Only rows other than ``overall`` are probed for one (a
+    response's rows share its program and trainee; the primary key finds its ``overall``), so
+    a log whose responses all have one probes nothing."""
+    overall = responses.alias("overall")
+    return (
+        select(responses.c.program_id, responses.c.trainee, responses.c.score)
+        .join(
+            present,
+            and_(
+                present.c.program_id == responses.c.program_id,
+                present.c.trainee == responses.c.trainee,
+            ),
+        )
+        .where(
+            responses.c.kind == "survey",
+            responses.c.dimension != "overall",
+            ~exists().where(
+                overall.c.program_id == responses.c.program_id,
+                overall.c.trainee == responses.c.trainee,
+                overall.c.kind == "survey",
+                overall.c.dimension == "overall",
+            ),
+        )
+    )
+
+
 @dataclass
 class _People:
-    """What the database counted of people: each program's score tallies, respondents and
-    attendees."""
+    """What the database counted of people: each program's score tallies and respondents."""
 
     tallies: dict[str, dict[str, dict[float, int]]] = field(default_factory=dict)
     answered: dict[str, int] = field(default_factory=dict)
-    attendees: dict[str, int] = field(default_factory=dict)
 
 
-def _people(conn: Connection) -> _People:
-    """One statement: tallies, respondents and attendees, joined to who attended."""
-    present = attended(conn.dialect.name)
-    counted = _surveys_of_attendees(present).cte("counted")
-    no_score = null().cast(Float)
-    # A response without an ``overall`` score (not possible through the commands, possible in
-    # an imported log): its overall is the mean of its dimensions, so its rows come whole.
-    # Its overall rows are counted over its own rows in ``counted`` (a response's rows share
-    # its program and trainee): one sort, whatever the planner believes of the tables' sizes (a
-    # self-join planned on statistics taken while the tables were empty, as after a rebuild,
-    # compared every row with every other; an index probe per survey row cost 40 ms).
-    overalls = (
-        select(
-            counted,
-            func.sum(case((counted.c.dimension == "overall", 1), else_=0))
-            .over(partition_by=(counted.c.program_id, counted.c.trainee))
-            .label("overalls"),
-        )
-    ).subquery("overalls")
-    query = union_all(
-        select(
-            counted.c.program_id,
-            literal("tally"),
-            counted.c.dimension,
-            counted.c.score,
-            func.count(),
-        ).group_by(counted.c.program_id, counted.c.dimension, counted.c.score),
-        select(
-            counted.c.program_id,
-            literal("answered"),
-            literal(""),
-            no_score,
-            func.count(func.distinct(counted.c.trainee)),
-        ).group_by(counted.c.program_id),
-        select(
-            present.c.program_id, literal("attendees"), literal(""), no_score, func.count()
-        ).group_by(present.c.program_id),
-        select(
-            overalls.c.program_id,
-            literal("no overall"),
-            overalls.c.trainee,
-            overalls.c.score,
-            literal(1),
-        ).where(overalls.c.overalls == 0),
-    )
-    found = _People()
+def _tallies(conn: Connection, present: FromClause) -> dict[str, dict[str, dict[float, int]]]:
+    """Each program's tally (score -> responses) per dimension of attendees' surveys. The
+    database joins the survey rows to who attended; PostgreSQL returns a row per program and
+    dimension, its scores as an array; elsewhere a row per counted score. Either way ``Counter``
+    (in C) tallies them: grouping by score in the database sorted every row by program,
+    dimension and score under the database's collation, which cost more than reading them."""
+    counted = _surveys_of_attendees(present)
+    tallies: dict[str, dict[str, dict[float, int]]] = {}
+    if conn.dialect.name == "postgresql":
+        rows = counted.subquery("counted")
+        by_dimension = select(
+            rows.c.program_id, rows.c.dimension, func.array_agg(rows.c.score)
+        ).group_by(rows.c.program_id, rows.c.dimension)
+        for program_id, dimension, scores in conn.execute(by_dimension).all():
+            tallies.setdefault(program_id, {})[dimension] = dict(Counter(scores))
+        return tallies
+    for (program_id, dimension, score), n in Counter(conn.execute(counted).all()).items():
+        tallies.setdefault(program_id, {}).setdefault(dimension, {})[score] = n
+    return tallies
+
+
+def _people(conn: Connection, present: FromClause) -> _People:
+    """Tallies and respondents of attendees' surveys."""
+    found = _People(tallies=_tallies(conn, present))
+    # A response has at most one ``overall`` row (the primary key): respondents are those rows
+    # and the responses without one.
+    for program_id, by_dimension in found.tallies.items():
+        found.answered[program_id] = sum(by_dimension.get("overall", {}).values())
     dims: dict[tuple[str, str], list[float]] = {}
-    for program_id, what, name, score, n in conn.execute(query).fetchall():
-        if what == "tally":
-            found.tallies.setdefault(program_id, {}).setdefault(name, {})[score] = n
-        elif what == "answered":
-            found.answered[program_id] = n
-        elif what == "attendees":
-            found.attendees[program_id] = n
-        else:
-            dims.setdefault((program_id, name), []).append(score)
+    for program_id, trainee, score in conn.execute(_without_overall(present)).all():
+        dims.setdefault((program_id, trainee), []).append(score)
     for (program_id, _), scores in dims.items():
+        found.answered[program_id] = found.answered.get(program_id, 0) + 1
         overall = found.tallies[program_id].setdefault("overall", {})
         mean = math.fsum(scores) / len(scores)
         overall[mean] = overall.get(mean, 0) + 1
@@ -178,37 +179,50 @@ def program_facts(conn: Connection, pass_mark: float) -> list[ProgramFacts]:
         # Past its cost threshold PostgreSQL compiles a query to machine code: it once spent
         # 0.3 s compiling the report's 0.2 s statement (kept off as the tables grow).
         conn.execute(text("SET LOCAL jit = off"))
-    facts_query = select(
-        *PROGRAM_OUTCOME,
-        programs.c.enrolled,
-        programs.c.attended,
-        programs.c.timezone,
-        # Parsed out of the view only where it is used: a cancelled program's.
-        case(
-            (programs.c.status == ProgramStatus.CANCELLED.value, programs.c.state["cancelled_at"]),
-            else_=null(),
-        ).label("cancelled_at"),
-        programs.c.updated_at,
-    ).order_by(programs.c.program_id)
-    surveyed = set(
-        conn.execute(
-            select(responses.c.program_id)
-            .where(responses.c.kind == "survey")
-            .group_by(responses.c.program_id)
-        ).scalars()
+    present = attended(conn.dialect.name)
+    attendees = (
+        select(present.c.program_id, func.count().label("attendees"))
+        .group_by(present.c.program_id)
+        .subquery("attendees")
     )
-    exams = {
-        row.program_id: (row.passed, row.examined)
-        for row in conn.execute(
-            select(
-                responses.c.program_id,
-                func.sum(case((responses.c.score >= pass_mark, 1), else_=0)).label("passed"),
-                func.count().label("examined"),
-            )
-            .where(responses.c.kind == "exam")
-            .group_by(responses.c.program_id)
+    is_exam = responses.c.kind == "exam"
+    # Every response row once: whether a program was surveyed at all, and its exams.
+    answers = (
+        select(
+            responses.c.program_id,
+            func.sum(case((responses.c.kind == "survey", 1), else_=0)).label("surveys"),
+            func.sum(case((and_(is_exam, responses.c.score >= pass_mark), 1), else_=0)).label(
+                "passed"
+            ),
+            func.sum(case((is_exam, 1), else_=0)).label("examined"),
         )
-    }
+        .group_by(responses.c.program_id)
+        .subquery("answers")
+    )
+    facts_query = (
+        select(
+            *PROGRAM_OUTCOME,
+            programs.c.enrolled,
+            programs.c.attended,
+            programs.c.timezone,
+            # Parsed out of the view only where it is used: a cancelled program's.
+            case(
+                (
+                    programs.c.status == ProgramStatus.CANCELLED.value,
+                    programs.c.state["cancelled_at"],
+                ),
+                else_=null(),
+            ).label("cancelled_at"),
+            programs.c.updated_at,
+            attendees.c.attendees,
+            answers.c.surveys,
+            answers.c.passed,
+            answers.c.examined,
+        )
+        .outerjoin(attendees, attendees.c.program_id == programs.c.program_id)
+        .outerjoin(answers, answers.c.program_id == programs.c.program_id)
+        .order_by(programs.c.program_id)
+    )
     mastery: dict[str, dict[str, tuple[int, int]]] = {}
     graded = select(
         items.c.program_id,
@@ -216,12 +230,11 @@ def program_facts(conn: Connection, pass_mark: float) -> list[ProgramFacts]:
         func.sum(cast(items.c.correct, Integer)),
         func.count(),
     ).group_by(items.c.program_id, items.c.knowledge_point)
-    for program_id, point, correct, n in conn.execute(graded):
+    for program_id, point, correct, n in conn.execute(graded).all():
         mastery.setdefault(program_id, {})[point] = (int(correct), n)
-    people = _people(conn)
+    people = _people(conn, present)
     facts = []
-    for row in conn.execute(facts_query):
-        passed, examined = exams.get(row.program_id, (0, 0))
+    for row in conn.execute(facts_query).all():
         counted = row.executed  # surveys count only for an executed program
         surveys: Mapping[str, Tally] = people.tallies.get(row.program_id, {}) if counted else {}
         facts.append(
@@ -241,12 +254,12 @@ def program_facts(conn: Connection, pass_mark: float) -> list[ProgramFacts]:
                     attended=row.attended,
                     cancelled_on=cancelled_on(row),
                 ),
-                attendees=people.attendees.get(row.program_id, 0),
+                attendees=row.attendees or 0,
                 surveys=surveys,
                 answered=people.answered.get(row.program_id, 0) if counted else 0,
-                surveyed=row.program_id in surveyed,
-                passed=int(passed),
-                examined=examined,
+                surveyed=bool(row.surveys),
+                passed=int(row.passed or 0),
+                examined=int(row.examined or 0),
                 mastery=mastery.get(row.program_id, {}),
             )
         )

@@ -165,7 +165,7 @@ def _read_inputs(conn: Connection, *, everything: bool) -> KpiInputs:
     counts them), and the records (sessions, trainees) only of the programs assigned a
     resource or studied: what resource KPIs and effect studies read."""
     refs: dict[str, dict[str, dict[str, Any]]] = {}
-    for row in conn.execute(select(reference).where(reference.c.kind != "employee")):
+    for row in conn.execute(select(reference).where(reference.c.kind != "employee")).all():
         refs.setdefault(row.kind, {})[row.record_id] = row.data
     studies = [
         EffectStudyDefined.model_validate(v) for _, v in sorted(refs.get("study", {}).items())
@@ -206,23 +206,26 @@ def _read_inputs(conn: Connection, *, everything: bool) -> KpiInputs:
             )
             for row in conn.execute(select(items).order_by(items.c.position, items.c.question_id))
         ]
-    # Employees are thousands and only their department counts: the database extracts it.
-    departments = {
-        employee: name
-        for employee, name in conn.execute(
-            select(reference.c.record_id, reference.c.data[("department",)].as_string()).where(
-                reference.c.kind == "employee"
-            )
-        )
-        if name
-    }
+    # Employees are thousands and only their department counts (for course coverage and
+    # effect studies, read only then): the database extracts it.
+    departments: dict[str, str] = {}
+    if everything or studies or courses:
+        departments = {
+            employee: name
+            for employee, name in conn.execute(
+                select(reference.c.record_id, reference.c.data[("department",)].as_string()).where(
+                    reference.c.kind == "employee"
+                )
+            ).all()
+            if name
+        }
     values = {
         (row.employee_id, row.metric, row.period): row.value
-        for row in conn.execute(select(metrics))
+        for row in conn.execute(select(metrics)).all()
     }
     costs: dict[str, list[CostLine]] = {}
     benefits: dict[str, list[BenefitLine]] = {}
-    for row in conn.execute(select(roi_lines).order_by(roi_lines.c.line_id)):
+    for row in conn.execute(select(roi_lines).order_by(roi_lines.c.line_id)).all():
         if row.kind == "cost":
             costs.setdefault(row.program_id, []).append(
                 CostLine(category=row.data["category"], amount=Decimal(row.data["amount"]))
