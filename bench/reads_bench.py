@@ -12,8 +12,9 @@ A fresh schema gets a generated log (``bench.generate``, through the public impo
 * an approver's inbox (``projections.queries.approver_inbox``) and a program page
   (``projections.queries.program_read``: summary, state and timeline) against plain SQL reads
   of the same rows;
-* ``log verify`` against a plain read of the log;
-* ``trainops --help`` against ``python -c pass``.
+* ``log verify`` against a plain read of the log.
+
+(The command line's start is ``bench.cli_start``'s.)
 
 Plain reads are raw psycopg (``SELECT`` of every column, pages of 5,000 rows, psycopg's own
 JSON decoding): what reading the rows costs at all.
@@ -29,7 +30,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -249,25 +249,6 @@ def query_rows(db: Database, pg: psycopg.Connection[Any], config: Config) -> lis
     return out
 
 
-def cli_row(rounds: int) -> Row:
-    trainops = str(Path(sys.executable).parent / "trainops")
-
-    def start(command: list[str]) -> None:
-        subprocess.run(command, check=True, capture_output=True)
-
-    cli = timed(lambda: start([trainops, "--help"]), max(rounds, 5))
-    bare = timed(lambda: start([sys.executable, "-c", "pass"]), max(rounds, 5))
-    return Row(
-        "CLI `trainops --help`",
-        seconds(cli.median),
-        f"`python -c pass` {seconds(bare.median)}",
-        cli.median / bare.median,
-        cli.spread,
-        3.0,
-        obstacle=OBSTACLES["cli"],
-    )
-
-
 def run(config: Config) -> list[Row]:
     with fresh_schema(config.url) as url:
         db = open_database(url)
@@ -298,5 +279,4 @@ def run(config: Config) -> list[Row]:
         finally:
             pg.close()
             db.close()
-    rows.append(cli_row(config.rounds))
     return rows

@@ -83,16 +83,16 @@ OBSTACLES: dict[str, str] = {
     "read all": "two JSON documents decoded per row into records",
     "rebuild": "~48 µs of Python (rows read and validated, fold, COPY) and ~36 µs of database CPU "
     "(rows, indexes, keys deleted in the same transaction) an event, against 10 µs",
-    "kpi": "scorecards built in Python (~120 ms at 100k events); right after a rebuild, the "
-    "emptied tables' statistics (an rm_attendance probe per survey row)",
+    "kpi": "scorecards built in Python (115-210 ms at 100k events); measured right after the "
+    "rebuild rounds, slower than on read models the projector built (1.4-1.8x)",
     "inbox": "SQLAlchemy's per-statement cost (check-out, rows made dicts) on a sub-ms query",
     "program page": "the pool's pre-ping at check-out (a third round trip) and the rows made "
     "dicts, against two bare psycopg queries of under a millisecond",
     "verify": "SHA-256 over two canonical JSON encodings recomputed per event",
     "cli": "typer's import (~50 ms: its click, inspect, typing, subprocess) before trainops "
     "runs, alone 3.5x the interpreter's start: 3x needs a command line without typer",
-    "demo": "one process's CPU: ~1.1 s of imports, the SDK's per-activation work (its sandboxed "
-    "payload visitor), ~0.4 s each for evaluation inputs and KPI report",
+    "demo": "one process's CPU: ~1 s of imports, the SDK's per-activation work (its sandboxed "
+    "payload visitor) for 834 activities, ~0.9 s evaluation inputs and KPI report",
     "open programs": "opening costs ~85 ms of worker CPU a program (sandboxed workflow code); "
     "the run's time budget ran out first",
 }

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import TypeAdapter
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     FromClause,
     Integer,
@@ -80,12 +81,14 @@ def attended(dialect: str) -> FromClause:
     return attendance
 
 
-def _surveys_of_attendees(present: FromClause) -> Select[Any]:
-    """Survey rows of people who attended (``domain.evaluation.reaction``). Only an executed
-    program's count: ``program_facts`` leaves the others' out, per program, rather than the
-    database probing each survey row's program."""
+def _surveys_of_attendees(present: FromClause, *columns: ColumnElement[Any]) -> Select[Any]:
+    """``columns`` of the survey rows of people who attended (``domain.evaluation.reaction``);
+    by default program, dimension and score. Only an executed program's count: ``program_facts``
+    leaves the others' out, per program, rather than the database probing each survey row's
+    program."""
+    chosen = columns or (responses.c.program_id, responses.c.dimension, responses.c.score)
     return (
-        select(responses.c.program_id, responses.c.dimension, responses.c.score)
+        select(*chosen)
         .join(
             present,
             and_(
@@ -104,25 +107,15 @@ def _without_overall(present: FromClause) -> Select[Any]:
     response's rows share its program and trainee; the primary key finds its ``overall``), so
     a log whose responses all have one probes nothing."""
     overall = responses.alias("overall")
-    return (
-        select(responses.c.program_id, responses.c.trainee, responses.c.score)
-        .join(
-            present,
-            and_(
-                present.c.program_id == responses.c.program_id,
-                present.c.trainee == responses.c.trainee,
-            ),
-        )
-        .where(
-            responses.c.kind == "survey",
-            responses.c.dimension != "overall",
-            ~exists().where(
-                overall.c.program_id == responses.c.program_id,
-                overall.c.trainee == responses.c.trainee,
-                overall.c.kind == "survey",
-                overall.c.dimension == "overall",
-            ),
-        )
+    columns = (responses.c.program_id, responses.c.trainee, responses.c.score)
+    return _surveys_of_attendees(present, *columns).where(
+        responses.c.dimension != "overall",
+        ~exists().where(
+            overall.c.program_id == responses.c.program_id,
+            overall.c.trainee == responses.c.trainee,
+            overall.c.kind == "survey",
+            overall.c.dimension == "overall",
+        ),
     )
 
 
