@@ -105,3 +105,24 @@ async def test_a_late_reason_sent_with_a_file_is_checked_before_anything_is_sent
         bad = await send_file(li, action, page, sheet(["emp.1"]), late_reason="x" * 2001)
     assert bad.status_code == 422, bad.text
     assert of_type(world, "big-late", "AttendeesRecorded", "attendees") == []
+
+
+async def test_only_the_programs_specialist_sends_a_file_and_only_a_roster_sized_one(
+    world: World,
+) -> None:
+    employees(world.h.db, PEOPLE[:3])
+    await run(world, "big-who", "published")
+    roster = "/files/programs/big-who/roster"
+    async with world.browser("spec.li") as li:
+        page = (await li.get("/programs/big-who")).text
+        nowhere = await send_file(li, "/files/programs/no-such/roster", page, sheet(PEOPLE[:3]))
+        too_big = await send_file(li, roster, page, b"x" * (9 * 1024 * 1024))
+        not_text = await send_file(li, roster, page, b"\xff\xfe\x00garbage")
+    async with world.browser("emp.1") as trainee:
+        mine = (await trainee.get("/my/trainings")).text
+        stranger = await send_file(trainee, roster, mine, sheet(PEOPLE[:3]))
+    assert nowhere.status_code == 404, nowhere.text
+    assert too_big.status_code == 413, too_big.text
+    assert not_text.status_code == 422, not_text.text
+    assert stranger.status_code == 403, stranger.text
+    assert of_type(world, "big-who", "TraineeEnrolled", "trainee") == ["emp.1", "emp.2"]
