@@ -21,5 +21,7 @@ ROSTERS_ZH_CN: dict[str, str] = {
         "%(n)s 名出席者尚无成绩:请输入学员编号"
     ),
     "%(n)s people": "%(n)s 人",
+    "Newest events": "最新事件",
+    "Older events": "更早的事件",
     "choose a file to send; nothing was recorded": "请选择要发送的文件;未记录任何内容",
 }

@@ -246,6 +246,7 @@ def program_page(
     status_code: int = 200,
     now: datetime | None = None,
     before: int | None = None,
+    events_before: int | None = None,
     **extra: Any,
 ) -> Response:
     """A program as ``principal`` may see it; ``now`` is the programs' clock (a session not
@@ -269,7 +270,8 @@ def program_page(
         reads.state_for(principal.user, summary, state, actors),
         reads.summary_for(principal.user, summary, state, actors),
     )
-    events = newest_events(services, program_id) if principal.user.has("auditor") else []
+    auditor = principal.user.has("auditor")
+    events = newest_events(services, program_id, events_before) if auditor else []
     sessions = sorted(
         (s for s in (state.get("sessions") or {}).values() if isinstance(s, dict)),
         key=lambda s: str(s.get("starts_at", "")),
@@ -301,6 +303,8 @@ def program_page(
         timeline=timeline,
         timeline_older=read.older,
         timeline_before=before,
+        events_before=events_before,
+        events_older=events[0].stream_version if events and events[0].stream_version > 1 else None,
         events=events,
         owner=owner,
         reminders=reminders,
@@ -316,10 +320,14 @@ def program_page(
 PAGE_EVENTS = 200
 
 
-def newest_events(services: Services, program_id: str) -> list[RecordedEvent]:
-    """The newest raw events of the program's stream, oldest of them first."""
+def newest_events(
+    services: Services, program_id: str, before: int | None = None
+) -> list[RecordedEvent]:
+    """The newest raw events of the program's stream (``before``: those before that stream
+    version), oldest of them first."""
     store, stream = services.database.store, stream_id_for(program_id)
-    return store.read_stream(stream, max(0, store.stream_version(stream) - PAGE_EVENTS))
+    upper = store.stream_version(stream) if before is None else before - 1
+    return store.read_stream(stream, max(0, upper - PAGE_EVENTS), up_to_version=upper)
 
 
 @router.get("/programs/{program_id}", response_class=HTMLResponse)
@@ -329,10 +337,18 @@ async def program_detail(
     principal: CurrentPrincipal,
     services: ServicesDep,
     before: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    events_before: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
     now = await services.now()
     return await asyncio.to_thread(
-        program_page, request, principal, services, program_id, now=now, before=before
+        program_page,
+        request,
+        principal,
+        services,
+        program_id,
+        now=now,
+        before=before,
+        events_before=events_before,
     )
 
 

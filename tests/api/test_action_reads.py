@@ -5,6 +5,7 @@ raw events come a page at a time. A program of 50,000 trainees has a timeline an
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -98,3 +99,34 @@ async def test_a_long_history_comes_a_page_at_a_time(world: World) -> None:
         back = await browser.get(f"/programs/long-1?before={shown[0]}")
         assert back.status_code == 200 and "?#history-h" in back.text
         assert 'data-testid="older-history"' not in back.text
+
+
+async def test_an_auditors_page_pages_back_through_the_raw_events(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The auditor's program page shows the newest raw events with a link to the older ones
+    (a 50,000-trainee program's stream holds 100,000 and more)."""
+    from api.pages import programs as program_pages
+
+    monkeypatch.setattr(program_pages, "PAGE_EVENTS", 2)
+    async with world.client("spec.li") as li:
+        planned = await li.post("/api/v1/programs", json=await plan_body(world.h, "raw-1"))
+        assert planned.status_code == 201, planned.text
+        for action in ("submit", "withdraw", "submit"):
+            assert (await li.post(f"/api/v1/programs/raw-1/{action}")).status_code == 200
+    versions = [r.stream_version for r in world.h.db.store.read_stream("program-raw-1")]
+    assert len(versions) >= 4
+    async with world.browser("aud.sun") as sun:
+        newest = (await sun.get("/programs/raw-1")).text
+        older_link = re.search(
+            r'href="\?events_before=(\d+)#raw-h" data-testid="older-events"', newest
+        )
+        assert older_link, "no link to older events"
+        before = int(older_link.group(1))
+        assert before == versions[-2]  # the newest page holds the last two
+        older = await sun.get(f"/programs/raw-1?events_before={before}")
+        too_far = await sun.get("/programs/raw-1?events_before=99999999999")
+    assert older.status_code == 200
+    raw = older.text.split('data-testid="raw-events"', 1)[1].split("</table>", 1)[0]
+    assert raw.count("<tr><td") == 2 and 'href="?#raw-h"' in older.text  # and back to the newest
+    assert too_far.status_code == 422
