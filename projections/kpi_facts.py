@@ -143,7 +143,7 @@ def _tallies(conn: Connection, present: FromClause) -> dict[str, dict[str, dict[
         for program_id, dimension, scores in conn.execute(by_dimension).all():
             tallies.setdefault(program_id, {})[dimension] = dict(Counter(scores))
         return tallies
-    for (program_id, dimension, score), n in Counter(conn.execute(counted).all()).items():
+    for (program_id, dimension, score), n in Counter(conn.execute(counted)).items():
         tallies.setdefault(program_id, {}).setdefault(dimension, {})[score] = n
     return tallies
 

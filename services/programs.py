@@ -196,9 +196,8 @@ async def act(
     command = action.build(person.username, fields)
     check_sizes(command, program_id)
     nonce = request_nonce(person, program_id, idempotency_key, action.kind)
-    programs = await ctx.programs()
     try:
-        _refuse_when_ended(summary, command)
+        refuse_when_ended(summary, command)
     except ActionRefused:
         # the retry of the keyed action that ended it (its answer lost on the way): answered
         # from the log as the first time; any other action on an ended program is refused
@@ -206,6 +205,7 @@ async def act(
         if first is None:
             raise
         return await _answered_before(ctx, program_id, first)
+    programs = await ctx.programs()
     if isinstance(command, c.ReviseProgram):
         check_sessions_planned_ahead(command.sessions, await programs.clock())
         zone = await asyncio.to_thread(_planned, ctx, program_id, "timezone", summary)
@@ -286,7 +286,7 @@ async def _answered_before(
     )
 
 
-def _refuse_when_ended(summary: Summary, command: BaseModel) -> None:
+def refuse_when_ended(summary: Summary, command: BaseModel) -> None:
     """A program that has ended (closed, rejected, cancelled) refuses an action as its rules
     do, naming its state: its workflow is gone, and Temporal would only say that the program
     "does not exist or is no longer running", which is not true of a closed program."""

@@ -33,7 +33,7 @@ from services.actions import ACTIONS
 from services.error_texts import say
 from services.errors import Invalid, NotFound, temporal_errors
 from services.people import Person
-from services.programs import ProgramContext, check_action
+from services.programs import ProgramContext, Summary, check_action, refuse_when_ended
 from services.trainees import unknown_trainees
 
 #: A roster file's limits: bytes, and people (a company-wide course reaches every employee).
@@ -185,15 +185,18 @@ async def check_enrolment(
     """Everything an enrolment from ``data`` (a roster CSV) needs checked before anything is
     sent: the person may enrol, every row is an id of a recorded employee, and who is enrolled
     already (by an earlier run) is skipped."""
-    await asyncio.to_thread(check_action, ctx, person, program_id, ACTIONS["enroll_many"])
+    summary = await asyncio.to_thread(check_action, ctx, person, program_id, ACTIONS["enroll_many"])
     store = ctx.database.store
     people = await asyncio.to_thread(check_roster, store, data)
     already = set(await asyncio.to_thread(_enrolled, store, program_id))
-    return BulkPlan(
-        program_id,
-        tuple(people),
-        tuple(p for p in people if p not in already),
-        lambda batch: c.EnrollTrainees(actor=person.username, trainees=batch),
+    return _checked(
+        summary,
+        BulkPlan(
+            program_id,
+            tuple(people),
+            tuple(p for p in people if p not in already),
+            lambda batch: c.EnrollTrainees(actor=person.username, trainees=batch),
+        ),
     )
 
 
@@ -207,7 +210,9 @@ async def check_attendance(
 ) -> BulkPlan:
     """As ``check_enrolment``, for a sign-in sheet or a device export of ``session_id``: every
     id must be enrolled; who is recorded attending already is skipped."""
-    await asyncio.to_thread(check_action, ctx, person, program_id, ACTIONS["attendance_batch"])
+    summary = await asyncio.to_thread(
+        check_action, ctx, person, program_id, ACTIONS["attendance_batch"]
+    )
     store = ctx.database.store
     rows, problems = await asyncio.to_thread(_read, data, MAX_ROSTER_BYTES)
     people = [value for _, value in rows]
@@ -226,14 +231,28 @@ async def check_attendance(
     if problems:
         raise RosterRefused(sorted(problems, key=lambda p: p.row))
     already = attended.get(session_id, set())
-    return BulkPlan(
-        program_id,
-        tuple(people),
-        tuple(p for p in people if p not in already),
-        lambda batch: c.RecordAttendees(
-            actor=person.username, session_id=session_id, attendees=batch, late_reason=late_reason
+    return _checked(
+        summary,
+        BulkPlan(
+            program_id,
+            tuple(people),
+            tuple(p for p in people if p not in already),
+            lambda batch: c.RecordAttendees(
+                actor=person.username,
+                session_id=session_id,
+                attendees=batch,
+                late_reason=late_reason,
+            ),
         ),
     )
+
+
+def _checked(summary: Summary, plan: BulkPlan) -> BulkPlan:
+    """The plan, once its command has passed its own checks (a late reason's, say) and the
+    program has not ended (its workflow would only say it "is no longer running"): before
+    anything is sent."""
+    refuse_when_ended(summary, plan.command(plan.people[:1]))
+    return plan
 
 
 async def enrol_from_file(

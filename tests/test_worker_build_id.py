@@ -10,22 +10,28 @@ import pytest
 from trainops import worker
 
 
+def _copy_workflow_code(repo: Path, into: Path) -> None:
+    for pattern in worker.WORKFLOW_CODE:
+        for path in repo.glob(pattern):
+            target = into / path.relative_to(repo)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+
+
+@pytest.mark.parametrize("changed", ["domain/state.py", "activities/contracts.py"])
 def test_the_build_id_follows_the_workflow_code(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    changed: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     repo = Path(worker.__file__).resolve().parent.parent
-    copy = tmp_path / "trainops"
-    for package in worker.WORKFLOW_CODE:
-        shutil.copytree(repo / package, tmp_path / package, ignore=shutil.ignore_patterns("*.pyc"))
-    copy.mkdir()
-    (copy / "worker.py").write_text("")
+    _copy_workflow_code(repo, tmp_path)
+    (tmp_path / "trainops").mkdir()
     worker.code_build_id.cache_clear()
-    monkeypatch.setattr(worker, "__file__", str(copy / "worker.py"))
+    monkeypatch.setattr(worker, "__file__", str(tmp_path / "trainops" / "worker.py"))
     same = worker.code_build_id()
     worker.code_build_id.cache_clear()
-    (tmp_path / "domain" / "state.py").write_text("# changed\n", encoding="utf-8")
-    changed = worker.code_build_id()
+    (tmp_path / changed).write_text("# changed\n", encoding="utf-8")
+    after_change = worker.code_build_id()
     worker.code_build_id.cache_clear()
     monkeypatch.undo()
     assert worker.code_build_id() == same  # the copy held the same code
-    assert changed != same and changed.startswith("trainops-")
+    assert after_change != same and after_change.startswith("trainops-")

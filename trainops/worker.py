@@ -100,8 +100,9 @@ def worker_tuning(settings: Settings) -> dict[str, int]:
     }
 
 
-#: The deterministic code a workflow task runs: what its build id names.
-WORKFLOW_CODE = ("workflows", "domain")
+#: The code a workflow task runs: the workflows, the domain they fold and decide with, and the
+#: activity contracts (names and payloads) they schedule with. What the build id names.
+WORKFLOW_CODE = ("workflows/*.py", "domain/*.py", "activities/contracts.py")
 
 
 @functools.cache
@@ -109,12 +110,14 @@ def code_build_id() -> str:
     """The worker's build id: the SDK's version and a digest of the workflows' own code, so a
     task in a history says which code ran it. Temporal's default hashes every module loaded in
     the process, 0.1-0.2 s of every worker's start, and differs between processes that loaded
-    different libraries for the same workflow code."""
+    different libraries for the same workflow code. (Temporal's docs call ``build_id`` deprecated
+    in favour of worker deployments, which trainops does not use; without them it names the
+    code and nothing more.)"""
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(temporalio.__version__.encode())
-    for package in WORKFLOW_CODE:
-        for path in sorted((root / package).glob("*.py")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for pattern in WORKFLOW_CODE:
+        for path in sorted(root.glob(pattern)):
+            digest.update(pattern.encode() + path.name.encode() + b"\0" + path.read_bytes())
     return f"trainops-{digest.hexdigest()[:24]}"
 
 

@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.commands import MAX_ENROL_BATCH
+
 #: The most people a program page lists as checkboxes or options.
 PEOPLE_ON_PAGE = 200
 
@@ -27,6 +29,9 @@ class PeopleOnPage:
     scorable: list[str] = field(default_factory=list)
     """Attendees with no exam score recorded or awaiting confirmation (at most the limit)."""
     scorable_count: int = 0
+    nobody_allowed: bool = True
+    """Whether "Nobody attended" can be recorded (an attendance names its absentees: a program
+    enrolling more than a batch records attendance from files only)."""
     limit: int = PEOPLE_ON_PAGE
 
 
@@ -58,4 +63,5 @@ def people_on_page(
         missing=missing,
         scorable=scorable[:PEOPLE_ON_PAGE],
         scorable_count=len(scorable),
+        nobody_allowed=len(enrolled) <= MAX_ENROL_BATCH,
     )

@@ -10,7 +10,9 @@ batch and shows the program again. The routes live under ``/files/`` so that the
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable
+from functools import partial
 from typing import Annotated
 from urllib.parse import quote
 
@@ -61,14 +63,14 @@ async def _refused(
     error: str,
     code: int,
 ) -> Response:
-    return program_page(
+    now = await services.now()
+    # the page reads and renders the program (a big one's state is megabytes): off the loop
+    return await asyncio.to_thread(
+        partial(program_page, error=error, status_code=code, now=now),
         request,
         principal,
         services,
         program_id,
-        error=error,
-        status_code=code,
-        now=await services.now(),
     )
 
 
@@ -82,9 +84,7 @@ async def _run(
     """Check the file whole (``check`` makes the plan), then send every batch; a refusal is
     shown on the program page, with nothing recorded by this request."""
     try:
-        plan = await check
-        if plan.todo:
-            plan.command(plan.todo[:1])  # the command's own checks (a late reason) before sending
+        plan = await check  # the command's own checks (a late reason's) come with it
         last_position = 0
         async for _, last_position in send_batches(services, plan):  # noqa: B007
             pass
@@ -128,6 +128,7 @@ async def attendance_from_file(
     data = await _file(form)
     if data is None:
         return await _refused(request, principal, services, program_id, _no_file(request), 422)
-    reason = str(form.get("late_reason") or "").strip() or None
+    sent = form.get("late_reason")  # a text field: a file sent under its name is no reason
+    reason = (sent.strip() or None) if isinstance(sent, str) else None
     check = check_attendance(services, principal.user, program_id, session_id, data, reason)
     return await _run(request, principal, services, program_id, check)

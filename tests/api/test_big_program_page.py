@@ -10,7 +10,7 @@ import re
 import httpx
 
 from api.pages.people import PEOPLE_ON_PAGE
-from tests.api.conftest import World, csrf_of, run, session_started
+from tests.api.conftest import World, csrf_of, post_form, run, session_started
 from tests.api.test_program_files import of_type
 from tests.services.test_programs_bulk import employees
 
@@ -126,3 +126,38 @@ async def test_only_the_programs_specialist_sends_a_file_and_only_a_roster_sized
     assert not_text.status_code == 422, not_text.text
     assert stranger.status_code == 403, stranger.text
     assert of_type(world, "big-who", "TraineeEnrolled", "trainee") == ["emp.1", "emp.2"]
+
+    async with world.client("spec.li") as api:
+        cancelled = await api.post("/api/v1/programs/big-who/cancel", json={"reason": "moved"})
+        assert cancelled.status_code == 200, cancelled.text
+    async with world.browser("spec.li") as li:
+        page = (await li.get("/programs/big-who")).text
+        ended = await send_file(li, roster, page, sheet(PEOPLE[:3]))
+    assert ended.status_code == 403, ended.text
+    said = re.search(r'data-testid="error">(.*?)</div>', ended.text, re.S)
+    assert said and "cancelled" in said.group(1), said  # the rules' words, not "no longer running"
+    assert of_type(world, "big-who", "TraineeEnrolled", "trainee") == ["emp.1", "emp.2"]
+
+
+async def test_a_session_nobody_attended_is_recorded_from_a_big_programs_page(
+    world: World,
+) -> None:
+    employees(world.h.db, PEOPLE)
+    plan = await run(world, "big-none", "published")
+    await session_started(world, plan)
+    async with world.browser("spec.li") as li:
+        page = (await li.get("/programs/big-none")).text
+        done = await send_file(li, "/files/programs/big-none/roster", page, sheet(PEOPLE))
+        assert done.status_code == 303, done.text
+        page = (await li.get("/programs/big-none")).text
+        assert checkboxes(page) == 0 and 'data-testid="nobody-s1"' in page
+        nobody = await post_form(
+            li, "/programs/big-none/attendance", page, session_id="s1", nobody="on"
+        )
+        assert nobody.status_code == 303, nobody.text
+        page = (await li.get("/programs/big-none")).text
+    assert of_type(world, "big-none", "AttendanceRecorded", "attendees") == []
+    assert "AttendanceRecorded" in [
+        r.event_type for r in world.h.db.store.read_stream("program-big-none")
+    ]
+    assert 'data-testid="act-complete-session"' in page
