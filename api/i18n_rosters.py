@@ -21,6 +21,9 @@ ROSTERS_ZH_CN: dict[str, str] = {
         "%(n)s 名出席者尚无成绩:请输入学员编号"
     ),
     "%(n)s people": "%(n)s 人",
+    "%(n)s scores await confirmation; here are the first %(shown)s, the next ones appear as "
+    "these are confirmed.": "共有 %(n)s 个成绩待确认;此处显示前 %(shown)s 个,"
+    "确认后将显示后续成绩。",
     "Newest events": "最新事件",
     "Older events": "更早的事件",
     "choose a file to send; nothing was recorded": "请选择要发送的文件;未记录任何内容",

@@ -52,7 +52,8 @@ def people_on_page(
         attendees.update(present)
     done = set(state.get("examined") or ()) | set(pending)
     scorable = sorted(attendees - done)
-    listed = len(enrolled) <= PEOPLE_ON_PAGE
+    limit = PEOPLE_ON_PAGE
+    listed = len(enrolled) <= limit
     missing: dict[str, list[str]] = {}
     if listed:
         for session_id, present in attendance.items():
@@ -61,7 +62,8 @@ def people_on_page(
     return PeopleOnPage(
         listed=listed,
         missing=missing,
-        scorable=scorable[:PEOPLE_ON_PAGE],
+        scorable=scorable[:limit],
         scorable_count=len(scorable),
         nobody_allowed=len(enrolled) <= MAX_ENROL_BATCH,
+        limit=limit,
     )

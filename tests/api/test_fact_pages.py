@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from api.dependencies import LANG_COOKIE
+from api.pages import people
 from tests.api.conftest import (
     World,
     attendance_refused,
@@ -28,7 +31,7 @@ def logged(world: World, program_id: str) -> list[tuple[str, dict[str, object], 
 
 
 async def test_a_score_is_recorded_with_evidence_and_confirmed_by_a_second_person(
-    world: World,
+    world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with world.client("adm.qian") as admin:
         saved = await admin.put(
@@ -75,8 +78,14 @@ async def test_a_score_is_recorded_with_evidence_and_confirmed_by_a_second_perso
         assert "ExamScorePending" not in {t["event_type"] for t in timeline}
 
     async with world.browser("mgr.wang") as wang:
+        monkeypatch.setattr(people, "PEOPLE_ON_PAGE", 0)  # more awaiting than a page shows
+        capped = await wang.get("/programs/fx-1")
+        assert 'data-testid="more-pending"' in capped.text
+        assert 'data-testid="pending-emp.1"' not in capped.text
+        monkeypatch.undo()
         page = await wang.get("/programs/fx-1")
         assert "HR-EXAM-2027-118" in page.text and 'data-testid="pending-emp.1"' in page.text
+        assert 'data-testid="more-pending"' not in page.text
         confirmed = await post_form(
             wang, "/programs/fx-1/confirm-exam-score", page.text, trainee="emp.1"
         )
