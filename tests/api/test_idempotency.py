@@ -6,6 +6,7 @@ from functools import partial
 
 import pytest
 
+from projections import queries
 from tests.api.conftest import World, plan_body
 from tests.workflows.support import runs
 
@@ -112,3 +113,39 @@ async def test_a_retry_of_the_action_that_ended_the_program_gets_the_first_answe
     assert other.status_code == unkeyed.status_code == 403, (other.text, unkeyed.text)
     assert withdraw.status_code == 403, withdraw.text  # the key names the cancel, not this
     assert _types(world, "idem-end") == recorded
+
+
+async def test_a_retry_of_the_ending_action_before_its_ending_is_projected_gets_the_first_answer(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read models still show the program open (the projector lags), so the retry reaches
+    Temporal, whose workflow has ended: Temporal answers an update id it has completed in a
+    closed run with that outcome, so the retry is answered as the first time all the same."""
+    async with world.client("spec.li") as li:
+        body = await plan_body(world.h, "idem-lag")
+        assert (await li.post("/api/v1/programs", json=body)).status_code == 201
+        open_summary = queries.program_summary(world.h.db.engine, "idem-lag")
+        key = {"Idempotency-Key": "cancel-lag"}
+        reason = {"reason": "venue closed"}
+        first = await li.post("/api/v1/programs/idem-lag/cancel", json=reason, headers=key)
+        assert first.status_code == 200, first.text
+        recorded = _types(world, "idem-lag")
+        # its workflow finishes the cancellation (notices) and ends
+        await world.h.env.client.get_workflow_handle("idem-lag").result()
+
+        lagging = queries.program_summary
+        monkeypatch.setattr(
+            queries,
+            "program_summary",
+            lambda engine, pid: open_summary if pid == "idem-lag" else lagging(engine, pid),
+        )
+        again = await li.post("/api/v1/programs/idem-lag/cancel", json=reason, headers=key)
+        other = await li.post(
+            "/api/v1/programs/idem-lag/cancel", json=reason, headers={"Idempotency-Key": "c-9"}
+        )
+
+    assert again.status_code == 200, again.text
+    same = ("stream_version", "last_position", "events")
+    assert {k: again.json()[k] for k in same} == {k: first.json()[k] for k in same}
+    assert other.status_code == 403 and "no longer running" in other.text, other.text
+    assert _types(world, "idem-lag") == recorded
