@@ -198,13 +198,15 @@ async def act(
     nonce = request_nonce(person, program_id, idempotency_key, action.kind)
     try:
         refuse_when_ended(summary, command)
-    except ActionRefused:
+    except ActionRefused as ended:
         # the retry of the keyed action that ended it (its answer lost on the way): answered
         # from the log as the first time; any other action on an ended program is refused
-        first = await _first_answer_or_none(ctx, program_id, person, nonce)
-        if first is None:
+        if nonce is None:
             raise
-        return await _answered_before(ctx, program_id, first)
+        try:
+            return await _answer_again(ctx, program_id, person, nonce)
+        except Conflict:
+            raise ended from None
     programs = await ctx.programs()
     if isinstance(command, c.ReviseProgram):
         check_sessions_planned_ahead(command.sessions, await programs.clock())
@@ -244,28 +246,21 @@ async def act(
         if nonce is None or not spent_before(exc):
             raise
         # sent before, and the program has continued as new since: the first answer, again
-        now = await programs.clock()
-        first = await asyncio.to_thread(
-            first_answer, ctx.database, program_id, person.username, nonce, now
-        )
-        return await _answered_before(ctx, program_id, first)
+        return await _answer_again(ctx, program_id, person, nonce)
     projected = await ctx.wait_for_projection(result.last_position)
     return _action_out(result, projected).model_copy(update={"warnings": warnings})
 
 
-async def _first_answer_or_none(
-    ctx: ProgramContext, program_id: str, person: Person, nonce: str | None
-) -> list[RecordedEvent] | None:
-    """What a keyed request recorded the first time, or None (no key, or none in the log)."""
-    if nonce is None:
-        return None
+async def _answer_again(
+    ctx: ProgramContext, program_id: str, person: Person, nonce: str
+) -> ActionOut:
+    """A keyed request's answer from what it recorded the first time (``first_answer``:
+    ``Conflict`` when the log holds none)."""
     now = await (await ctx.programs()).clock()
-    try:
-        return await asyncio.to_thread(
-            first_answer, ctx.database, program_id, person.username, nonce, now
-        )
-    except Conflict:
-        return None
+    first = await asyncio.to_thread(
+        first_answer, ctx.database, program_id, person.username, nonce, now
+    )
+    return await _answered_before(ctx, program_id, first)
 
 
 async def _answered_before(

@@ -191,12 +191,10 @@ async def check_enrolment(
     already = set(await asyncio.to_thread(_enrolled, store, program_id))
     return _checked(
         summary,
-        BulkPlan(
-            program_id,
-            tuple(people),
-            tuple(p for p in people if p not in already),
-            lambda batch: c.EnrollTrainees(actor=person.username, trainees=batch),
-        ),
+        program_id,
+        people,
+        already,
+        lambda batch: c.EnrollTrainees(actor=person.username, trainees=batch),
     )
 
 
@@ -233,26 +231,24 @@ async def check_attendance(
     already = attended.get(session_id, set())
     return _checked(
         summary,
-        BulkPlan(
-            program_id,
-            tuple(people),
-            tuple(p for p in people if p not in already),
-            lambda batch: c.RecordAttendees(
-                actor=person.username,
-                session_id=session_id,
-                attendees=batch,
-                late_reason=late_reason,
-            ),
+        program_id,
+        people,
+        already,
+        lambda batch: c.RecordAttendees(
+            actor=person.username, session_id=session_id, attendees=batch, late_reason=late_reason
         ),
     )
 
 
-def _checked(summary: Summary, plan: BulkPlan) -> BulkPlan:
-    """The plan, once its command has passed its own checks (a late reason's, say) and the
-    program has not ended (its workflow would only say it "is no longer running"): before
-    anything is sent."""
-    refuse_when_ended(summary, plan.command(plan.people[:1]))
-    return plan
+def _checked(
+    summary: Summary, program_id: str, people: list[str], already: set[str], command: Batch
+) -> BulkPlan:
+    """The plan of who is still to be sent (``already``: recorded by an earlier run), once
+    its command has passed its own checks (a late reason's, say) and the program has not
+    ended (its workflow would only say it "is no longer running"): before anything is sent."""
+    refuse_when_ended(summary, command(tuple(people[:1])))
+    todo = tuple(p for p in people if p not in already)
+    return BulkPlan(program_id, tuple(people), todo, command)
 
 
 async def enrol_from_file(

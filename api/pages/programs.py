@@ -282,7 +282,8 @@ def program_page(
     completed = set(state.get("completed_sessions") or ())
     attendance = state.get("attendance") or {}
     enrolled = list(state.get("enrolled") or ())
-    people = people_on_page(enrolled, attendance, state, pending_scores(state))
+    pending = pending_scores(state)
+    people = people_on_page(enrolled, attendance, state, pending)
     owner = summary["specialist"] == principal.username and principal.user.has("specialist")
     facts = state.get("fact_rules") or {}
     return render(
@@ -296,7 +297,7 @@ def program_page(
         completed=completed,
         not_started=not_started,
         attendance=attendance,
-        pending=pending_scores(state),
+        pending=pending,
         entry_window_days=facts.get("entry_window_days", DEFAULT_ENTRY_WINDOW_DAYS),
         enrolled=enrolled,
         people=people,
