@@ -89,8 +89,8 @@ OBSTACLES: dict[str, str] = {
     "program page": "the pool's pre-ping at check-out (a third round trip) and the rows made "
     "dicts, against two bare psycopg queries of under a millisecond",
     "verify": "SHA-256 over two canonical JSON encodings recomputed per event",
-    "cli": "typer's import (~50 ms: its click, inspect, typing, subprocess) before trainops "
-    "runs, alone 3.5x the interpreter's start: 3x needs a command line without typer",
+    "cli": "read commands skip typer (trainops.quick); left: the standard library they need "
+    "(re for json, socket, urllib.parse: ~10 ms) and the request; --help still imports typer",
     "demo": "one process's CPU: ~1 s of imports, the SDK's per-activation work (its sandboxed "
     "payload visitor) for 834 activities, ~0.9 s evaluation inputs and KPI report",
     "open programs": "opening costs ~85 ms of worker CPU a program (sandboxed workflow code); "

@@ -100,8 +100,6 @@ def test_a_refusal_answered_as_bad_input_is_said_once_in_chinese(
     "输入无效:已拒绝: ...", two prefixes around one reason; it is bad input, said once."""
     import json
 
-    import typer
-
     from trainops import language
     from trainops.api_client import Api, Response
     from trainops.http_wire import Headers
@@ -113,10 +111,10 @@ def test_a_refusal_answered_as_bad_input_is_said_once_in_chinese(
     }
     answer = Response(422, "Unprocessable", Headers([]), json.dumps(body).encode())
     monkeypatch.setattr(language, "_chosen", ["zh-CN"])
-    with pytest.raises(typer.Exit) as stopped:
+    with pytest.raises(SystemExit) as stopped:
         Api._answer(answer)
     said = " ".join(capsys.readouterr().err.split())
-    assert stopped.value.exit_code == 2
+    assert stopped.value.code == 2
     assert said.startswith("错误: 输入无效:课次 s1 的开始时间已过去"), said
     assert "已拒绝" not in said, said
 
@@ -132,16 +130,14 @@ def test_a_conflict_to_send_again_later_is_not_said_refused(
     scripts would not try again); any other conflict stays refused."""
     import json
 
-    import typer
-
     from trainops.api_client import Api, Response
     from trainops.http_wire import Headers
 
     body = {"detail": "refused: the program is moving to a new run; send the action again"}
     answer = Response(409, "Conflict", Headers(headers), json.dumps(body).encode())
-    with pytest.raises(typer.Exit) as stopped:
+    with pytest.raises(SystemExit) as stopped:
         Api._answer(answer)
-    assert stopped.value.exit_code == exit_code
+    assert stopped.value.code == exit_code
     assert "send the action again" in capsys.readouterr().err
 
 
@@ -184,12 +180,11 @@ def test_an_empty_id_is_bad_input_never_a_redirect(
 ) -> None:
     """A trial: `program show ""` was sent as /programs/, answered 307, and said "the server
     failed (307)" with exit 5; an empty id is the person's mistake, said before sending."""
-    import typer
 
     from trainops.api_client import Api, Credentials
 
     api = Api(Credentials("http://127.0.0.1:9", "tro_x"))  # nothing listens: nothing is sent
-    with pytest.raises(typer.Exit) as stopped:
+    with pytest.raises(SystemExit) as stopped:
         api.get(path)
-    assert stopped.value.exit_code == 2
+    assert stopped.value.code == 2
     assert "an id given is empty" in capsys.readouterr().err

@@ -14,7 +14,7 @@ from trainops.cli import app
 @pytest.fixture(autouse=True)
 def _fresh(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("trainops.language._warned", [], raising=False)
-    monkeypatch.setattr("trainops.program_cli.api", _api)
+    monkeypatch.setattr("trainops.program_reads.api", _api)
     monkeypatch.setenv("COLUMNS", "200")
     for name in ("TRAINOPS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(name, raising=False)

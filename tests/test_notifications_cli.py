@@ -46,7 +46,7 @@ def _api() -> Iterator[_Client]:
 def test_the_notifications_table_says_the_zone_of_its_times(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("trainops.program_cli.api", _api)
+    monkeypatch.setattr("trainops.program_reads.api", _api)
     monkeypatch.setenv("TRAINOPS_LANG", "en")
     monkeypatch.setenv("COLUMNS", "200")
     table = CliRunner().invoke(app, ["notifications"])
@@ -66,7 +66,7 @@ def test_notifications_as_csv_have_the_outboxs_fields_empty_or_not(
     from domain.listings import NOTIFICATION_FIELDS
 
     assert tuple(column.name for column in notifications.c) == NOTIFICATION_FIELDS
-    monkeypatch.setattr("trainops.program_cli.api", _api)
+    monkeypatch.setattr("trainops.program_reads.api", _api)
     monkeypatch.setenv("TRAINOPS_LANG", "en")
     headers = []
     for rows in ([], ROWS):
@@ -82,7 +82,7 @@ def test_the_inbox_as_csv_has_the_same_header_empty_or_not(
 ) -> None:
     from domain.listings import TASK_FIELDS
 
-    monkeypatch.setattr("trainops.program_cli.api", _api)
+    monkeypatch.setattr("trainops.program_reads.api", _api)
     monkeypatch.setenv("TRAINOPS_LANG", "en")
     headers = []
     for rows in ([], [{"task_id": "t1", "program_id": "p1", "overdue": False}]):
@@ -102,7 +102,7 @@ def test_the_table_shows_each_notices_text_in_the_readers_language(
 
     subject, body = compose("changes_requested", title="Safety", approver="wang", reason="a quiz")
     rows = [{**ROWS[0], "subject": subject, "body": body}]
-    monkeypatch.setattr("trainops.program_cli.api", _api)
+    monkeypatch.setattr("trainops.program_reads.api", _api)
     monkeypatch.setattr(sys.modules[__name__], "ROWS", rows)
     monkeypatch.setenv("COLUMNS", "200")
     for lang, other in (("en", "要求修改"), ("zh-CN", "asks for changes")):

@@ -16,7 +16,7 @@ from trainops.render import Output, fail, rows_table, show_rows
 def test_an_error_goes_to_stderr_verbatim(capsys: pytest.CaptureFixture[str]) -> None:
     exit_ = fail("unknown column(s) x. Expected columns: employee_id, [hire_date], [bold]y")
     out, err = capsys.readouterr()
-    assert exit_.exit_code == 2 and out == ""
+    assert exit_.code == 2 and out == ""
     assert "[hire_date], [bold]y" in err
 
 
@@ -164,7 +164,7 @@ def test_a_program_list_as_csv_has_the_same_header_empty_or_not(
 
     listed: list[dict[str, Any]] = []
     _api = _answering(listed)
-    monkeypatch.setattr("trainops.program_cli.api", _api)
+    monkeypatch.setattr("trainops.program_reads.api", _api)
     monkeypatch.setenv("TRAINOPS_LANG", "en")
     headers = []
     full = {name: f"v-{name}" for name in PROGRAM_FIELDS}
@@ -251,7 +251,7 @@ def test_a_terminal_table_shows_text_as_typed(capsys: pytest.CaptureFixture[str]
 
 def test_money_reads_with_its_two_decimals() -> None:
     """The trial's "1200" budget beside a "600.00" cost per trainee: one way to show money."""
-    from trainops.program_cli import money
+    from trainops.program_reads import money
 
     assert (money("1200"), money(1200.5), money(None), money("")) == ("1200.00", "1200.50", "", "")
 

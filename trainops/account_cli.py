@@ -27,16 +27,8 @@ from trainops.api_client import (
 )
 from trainops.language import t
 from trainops.lazy import command_group
-from trainops.render import (
-    OutputOption,
-    console,
-    errors,
-    fail,
-    print_json,
-    said,
-    show_rows,
-    when,
-)
+from trainops.options import OutputOption
+from trainops.render import console, errors, fail, print_json, said, show_rows, when
 
 Server = Annotated[
     str | None,

@@ -22,18 +22,18 @@ import json
 import os
 import stat
 import sys
-import uuid
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
 from urllib.parse import quote, urlencode, urlsplit
-
-import typer
 
 from trainops.http_wire import Answer, Connection, Headers
 from trainops.language import error, language, t, unreadable
 from trainops.render import fail
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (trainops.quick)
+if TYPE_CHECKING:
+    from typing import IO, Any
+    from uuid import UUID
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 TIMEOUT_SECONDS = 60
@@ -60,11 +60,16 @@ def _config_directory() -> Path:
     return platformdirs.user_config_path("trainops")
 
 
-@dataclass(frozen=True)
 class Credentials:
-    server: str
-    token: str | None
-    username: str | None = None
+    """Where the server is and who the command line acts as. (A plain class: ``dataclasses``
+    and ``typing.NamedTuple`` cost a read command a third of an interpreter start.)"""
+
+    __slots__ = ("server", "token", "username")
+
+    def __init__(self, server: str, token: str | None, username: str | None = None) -> None:
+        self.server = server
+        self.token = token
+        self.username = username
 
 
 def load_credentials(server: str | None = None) -> Credentials:
@@ -155,14 +160,16 @@ class TransportError(Exception):
     """The server could not be reached, or the connection broke before an answer."""
 
 
-@dataclass
 class Response:
     """An answer read whole: status, headers (case-insensitive) and body."""
 
-    status_code: int
-    reason_phrase: str
-    headers: Headers
-    content: bytes
+    __slots__ = ("content", "headers", "reason_phrase", "status_code")
+
+    def __init__(self, status_code: int, reason_phrase: str, headers: Headers, content: bytes):
+        self.status_code = status_code
+        self.reason_phrase = reason_phrase
+        self.headers = headers
+        self.content = content
 
     @property
     def text(self) -> str:
@@ -170,6 +177,14 @@ class Response:
 
     def json(self) -> Any:
         return json.loads(self.content)
+
+
+def _uuid4() -> UUID:
+    """A random UUID, ``uuid`` imported on use: importing it costs a read command, which
+    sends no key, a fifth of an interpreter start."""
+    from uuid import uuid4
+
+    return uuid4()
 
 
 def _query(params: Mapping[str, Any] | None) -> str:
@@ -184,7 +199,7 @@ def _query(params: Mapping[str, Any] | None) -> str:
 
 def _multipart(files: Mapping[str, tuple[str, IO[bytes]]]) -> tuple[str, int, Iterator[bytes]]:
     """A multipart/form-data body streamed from the open files: content type, length, chunks."""
-    boundary = uuid.uuid4().hex
+    boundary = _uuid4().hex
     parts: list[tuple[bytes, IO[bytes], int]] = []
     for field, (filename, handle) in files.items():
         quoted = filename.replace("\\", "\\\\").replace('"', '\\"')
@@ -332,12 +347,12 @@ class Api:
     def post(self, path: str, body: Any = None, **options: Any) -> Any:
         """An action: sent with an Idempotency-Key, retried on a lost connection (the server
         answers a retry with the first outcome)."""
-        headers = {"Idempotency-Key": str(uuid.uuid4())}
+        headers = {"Idempotency-Key": str(_uuid4())}
         return self._send("POST", path, json=body, headers=headers, **options)
 
     def start(self, path: str, **options: Any) -> Any:
         """Start a job: its ``202 Accepted`` answer is the job, not "not visible yet"."""
-        headers = {"Idempotency-Key": str(uuid.uuid4())}
+        headers = {"Idempotency-Key": str(_uuid4())}
         return self._send("POST", path, headers=headers, accepted=True, **options)
 
     def download(
@@ -365,7 +380,7 @@ class Api:
         finally:
             connection.close()
 
-    def _unreachable(self, exc: TransportError) -> typer.Exit:
+    def _unreachable(self, exc: TransportError) -> SystemExit:
         return fail(
             t(
                 "cannot reach trainops at {server} ({reason}); is it running (`make run`)? "
@@ -450,7 +465,3 @@ def _json_bytes(value: Any) -> bytes:
 
 def api(server: str | None = None) -> Api:
     return Api(load_credentials(server))
-
-
-def done(exit_code: int = 0) -> typer.Exit:
-    return typer.Exit(exit_code)

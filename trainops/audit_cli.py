@@ -39,15 +39,8 @@ from trainops import audit_views as views
 from trainops.api_client import api
 from trainops.language import language, t, unreadable
 from trainops.lazy import command_group
-from trainops.render import (
-    OutputOption,
-    console,
-    errors,
-    fail,
-    print_json,
-    show_rows,
-    when,
-)
+from trainops.options import OutputOption
+from trainops.render import console, errors, fail, print_json, show_rows, when
 
 audit_app = command_group(
     no_args_is_help=True,

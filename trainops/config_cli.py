@@ -19,17 +19,8 @@ from domain.calendar import ReminderRules
 from trainops.api_client import Api, api, load_credentials
 from trainops.language import error, in_english, language, name, t, unreadable
 from trainops.lazy import command_group
-from trainops.render import (
-    OutputOption,
-    console,
-    fail,
-    print_json,
-    rows_table,
-    said,
-    show_rows,
-    warn,
-    when,
-)
+from trainops.options import OutputOption
+from trainops.render import console, fail, print_json, rows_table, said, show_rows, warn, when
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 EXIT_NOT_FOUND = 4

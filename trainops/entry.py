@@ -7,7 +7,7 @@ itself; here the output is flushed and the process ends with the command's exit 
 
 Only a command that needs them pays for the settings, logging and the Temporal runtime
 (``trainops.cli.COMMANDS`` says which): ``--help`` and the API's clients start in a few
-interpreter start-ups.
+interpreter start-ups, and the read commands ``trainops.quick`` knows skip typer as well.
 """
 
 from __future__ import annotations
@@ -118,14 +118,45 @@ def _prepare(argv: list[str]) -> None:
         quiet_logs(get_settings())
 
 
-def main() -> None:
+def _with_typer(argv: list[str]) -> None:
     from trainops.cli import app
 
+    _prepare(argv)
+    app()  # standalone: usage errors are printed and end in SystemExit with their status
+
+
+def _run(argv: list[str]) -> None:
+    """The command: a read command the quick path knows runs without typer (``trainops.quick``:
+    typer alone takes three interpreter starts to import); every other goes through typer."""
+    from trainops.quick import quick_command
+
+    command = quick_command(argv)
+    if command is None:
+        _with_typer(argv)
+        return
+    _language_first(argv)
+    _check_settings_given()
+    command()
+
+
+def _flushed() -> bool:
+    """stdout and stderr flushed; False when the reader has gone (``| head``): click ends such
+    a command with status 1, and so does this, quietly."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        return False
+    return True
+
+
+def main() -> None:
     code = 0
     try:
-        _prepare(sys.argv[1:])
         try:
-            app()  # standalone: usage errors are printed and end in SystemExit with their status
+            _run(sys.argv[1:])
+        except BrokenPipeError:
+            code = 1
         except Exception:
             # A command that meets what only the settings can fix (no database where they point,
             # a schema the role may not migrate) says it in one line, exit 78, as a service
@@ -144,6 +175,6 @@ def main() -> None:
     except KeyboardInterrupt:
         code = 130
     finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        if not _flushed():
+            code = code or 1
     os._exit(code)

@@ -16,7 +16,8 @@ from runtime.settings import get_settings
 from services.database import open_existing_database
 from trainops.language import t
 from trainops.lazy import command_group
-from trainops.render import OutputOption, show_rows
+from trainops.options import OutputOption
+from trainops.render import show_rows
 
 keys_app = command_group(
     no_args_is_help=True,

@@ -14,7 +14,10 @@ import errno
 import os
 import sys
 from collections.abc import Mapping
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (trainops.quick)
+if TYPE_CHECKING:
+    from typing import Any
 
 _chosen: list[str] = []
 _warned: list[str] = []  # the TRAINOPS_LANG value already said to be unknown (once a process)

@@ -7,31 +7,18 @@ requests it builds are in ``trainops.program_requests``."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from domain.listings import NOTIFICATION_FIELDS, PROGRAM_FIELDS, TASK_FIELDS
-from domain.money import in_cents
-from domain.notices import body_in
+from trainops import program_reads as reads
 from trainops.api_client import api
-from trainops.language import event, language, name, t
+from trainops.language import t
 from trainops.lazy import command_group
+from trainops.options import AsJson, InUtc, LateReason, OutputOption, TaskOption
 from trainops.program_files import FileOption, attendance_from_file, enrol_from_file
-from trainops.program_requests import (
-    AsJson,
-    InUtc,
-    LateReason,
-    TaskOption,
-    act,
-    done,
-    program_detail,
-    session_spec,
-    when_of,
-    zone_named,
-)
-from trainops.render import OutputOption, fail, print_json, rows_table, show_rows, when
+from trainops.program_requests import act, done, program_detail, session_spec, when_of, zone_named
+from trainops.render import fail
 
 program_app = command_group(no_args_is_help=True, help="Plan and run training programs.")
 
@@ -349,69 +336,7 @@ def cancel(
 @program_app.command()
 def show(program_id: str, as_json: AsJson = False, utc: InUtc = False) -> None:
     """A program's status and timeline, as you may see it; times in the program's zone."""
-    detail = program_detail(program_id)
-    if as_json:
-        print_json(
-            {"program": detail["program"], "plan": _plan(detail), "timeline": detail["timeline"]}
-        )
-        return
-    summary = detail["program"]
-    if "on_time" in summary and not summary.get("executed"):  # not delivered yet: not late
-        summary = {**summary, "on_time": "—"}
-    rows_table(
-        f"{summary['program_id']}: {summary['title']} - {t(str(summary['status']))}",
-        [summary],
-        ["specialist", "planned_date", "session_count", "enrolled", "attended", "on_time"],
-    )
-    zone = summary.get("timezone")
-    plan = _plan(detail)
-    if plan is not None:
-        rows_table(
-            t("plan"),
-            [{**plan, **{k: plan[k] or "—" for k in ("department", "budget", "cost_per_trainee")}}],
-            ["department", "budget", "approvers", "planned_trainees", "cost_per_trainee"],
-        )
-        sessions = [
-            {**s, "starts": when(s["starts_at"], zone, utc=utc), "hours": s["duration_hours"]}
-            for s in plan["sessions"]
-        ]
-        rows_table(t("planned sessions"), sessions, ["session_id", "starts", "hours"])
-    entries = [
-        {
-            **entry,
-            "when": when(entry["occurred_at"], zone, utc=utc),
-            "summary": event(entry, zone, utc=utc),
-        }
-        for entry in detail["timeline"]
-    ]
-    rows_table(t("timeline"), entries, ["position", "when", "actor", "event_type", "summary"])
-
-
-def money(amount: object) -> str:
-    """An amount with its two decimals, as the cost per trainee is shown ("" when none)."""
-    if amount is None or amount == "":
-        return ""
-    return in_cents(Decimal(str(amount)))
-
-
-def _plan(detail: dict[str, Any]) -> dict[str, Any] | None:
-    """The plan's money, people and sessions, when the reader may see them (None for a
-    trainee: the API leaves them out of the state it gives them)."""
-    state = detail.get("state") or {}
-    if "budget" not in state:
-        return None
-    trainees = len(state.get("trainees") or ())
-    budget = Decimal(str(state["budget"] or 0))
-    return {
-        "department": state.get("department"),
-        "budget": money(budget) if budget else None,
-        "approvers": list(state.get("approvers") or ()),
-        "planned_trainees": trainees,
-        "cost_per_trainee": in_cents(budget / trainees) if trainees and budget else None,
-        "sessions": sorted(
-            (state.get("sessions") or {}).values(), key=lambda s: str(s.get("starts_at"))
-        ),
-    }
+    reads.show(program_id, as_json=as_json, utc=utc)
 
 
 @program_app.command("list")
@@ -421,32 +346,12 @@ def list_programs(
     output: OutputOption = None,
 ) -> None:
     """The programs you may see (or one specialist's)."""
-    with api() as client:
-        rows = client.get("/api/v1/programs", specialist=specialist)
-    columns = ["program_id", "title", "specialist", "status", "planned_date", "enrolled"]
-    show_rows(t("programs"), rows, columns, output=output, as_json=as_json, fields=PROGRAM_FIELDS)
+    reads.list_programs(specialist, as_json=as_json, output=output)
 
 
 def inbox(as_json: AsJson = False, utc: InUtc = False, output: OutputOption = None) -> None:
     """Your approval tasks: assigned to you, offered to your groups, or delegated to you."""
-    with api() as client:
-        tasks = client.get("/api/v1/inbox")
-    columns = ["task_id", "program_id", "title", "step_name", "specialist", "budget", "due"]
-    if as_json or output not in (None, "table"):
-        show_rows(
-            t("your inbox"), tasks, columns, output=output, as_json=as_json, fields=TASK_FIELDS
-        )
-        return
-    if not tasks:
-        show_rows(t("your inbox"), [], columns, empty=t("no open tasks: your inbox is empty"))
-        return
-    for task in tasks:
-        task["budget"] = money(task.get("budget")) or "—"  # as the cost per trainee: 1200.00
-        due = when(task.get("due_at"), task.get("timezone"), utc=utc) if task.get("due_at") else ""
-        overdue = t("OVERDUE (was {due})", due=due)
-        task["due"] = overdue if task.get("overdue") else (due or t("no due date"))
-        task["step_name"] = name(str(task.get("step_name", "")))
-    rows_table(t("your inbox"), tasks, columns)
+    reads.inbox(as_json=as_json, utc=utc, output=output)
 
 
 def notifications(
@@ -455,21 +360,4 @@ def notifications(
     output: OutputOption = None,
 ) -> None:
     """Notifications in the outbox, newest first."""
-    with api() as client:
-        if as_json or output in ("json", "csv"):  # data, the same in every language: the
-            client.headers["Accept-Language"] = "en"  # subjects as stored, not translated
-        rows = client.get("/api/v1/notifications", recipient=recipient)
-    columns = ["id", "created_at", "recipient", "subject", "body"]
-    show_rows(
-        t("notifications"),
-        rows,
-        columns,
-        output=output,
-        as_json=as_json,
-        cells=lambda row: {  # the time labelled UTC; the text (a decision's reason) in yours
-            **row,
-            "created_at": when(row.get("created_at")),
-            "body": body_in(str(row.get("body") or ""), language()),
-        },
-        fields=NOTIFICATION_FIELDS,
-    )
+    reads.notifications(recipient, as_json=as_json, output=output)

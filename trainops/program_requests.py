@@ -1,34 +1,17 @@
-"""What the program commands send and how an action's answer reads: their options, the
-session and time-zone arguments, and the events an action recorded. Shared by
-``trainops.program_cli``'s commands."""
+"""What the program commands send and how an action's answer reads: the session and
+time-zone arguments, and the events an action recorded. Shared by ``trainops.program_cli``'s
+commands (their options are in ``trainops.options``) and ``trainops.program_reads``."""
 
 from __future__ import annotations
-
-from datetime import datetime
-from typing import Annotated, Any
-
-import typer
 
 from trainops.api_client import api
 from trainops.language import t
 from trainops.render import console, fail, print_json, warn
 
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-InUtc = Annotated[
-    bool, typer.Option("--utc", help="Times in UTC instead of the program's time zone.")
-]
-LateReason = Annotated[
-    str | None,
-    typer.Option(help="Why this is entered after the entry window (it is marked late-entered)."),
-]
-TaskOption = Annotated[
-    str | None,
-    typer.Option(
-        "--task",
-        help="Task id, or its first 8 characters as timelines show it (default: your only "
-        "open task).",
-    ),
-]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (trainops.quick)
+if TYPE_CHECKING:
+    from datetime import datetime
+    from typing import Any
 
 
 def session_spec(spec: str, timezone: str) -> dict[str, Any]:
@@ -36,7 +19,7 @@ def session_spec(spec: str, timezone: str) -> dict[str, Any]:
     try:
         session_id, rest = spec.split("@", 1)
         when, _, hours = rest.partition("/")
-        starts_at = datetime.fromisoformat(when)
+        starts_at = _parsed_time(when)
         duration = float(hours or 2)
     except ValueError as exc:
         message = t(
@@ -48,6 +31,14 @@ def session_spec(spec: str, timezone: str) -> dict[str, Any]:
         "starts_at": local_time(starts_at, timezone).isoformat(),
         "duration_hours": duration,
     }
+
+
+def _parsed_time(text: str) -> datetime:
+    """An ISO 8601 time as written; ``datetime`` imported on use (``program show`` reads
+    through this module and never needs it)."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(text)
 
 
 def local_time(moment: datetime, timezone: str) -> datetime:
@@ -73,7 +64,7 @@ def local_time(moment: datetime, timezone: str) -> datetime:
 def when_of(text: str, timezone: str) -> str:
     """A session's new start as the command line takes it (``reschedule``)."""
     try:
-        moment = datetime.fromisoformat(text)
+        moment = _parsed_time(text)
     except ValueError as exc:
         raise fail(t("{when} is not a time, e.g. 2026-12-10T09:00", when=repr(text))) from exc
     return local_time(moment, timezone).isoformat()

@@ -6,15 +6,15 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
-
-import typer
 
 from trainops.language import heading, t
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (trainops.quick)
 if TYPE_CHECKING:  # the domain's models cost a tenth of a second to import; tables need none
+    from datetime import datetime
+    from typing import Any, Literal
+
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -54,7 +54,7 @@ class _LazyConsole:
         if made is None:
             made = _made(stderr=object.__getattribute__(self, "_stderr"))
             object.__setattr__(self, "_real", made)
-        return cast("Console", made)
+        return made  # type: ignore[no-any-return]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real(), name)
@@ -73,8 +73,8 @@ class _LazyConsole:
         self.real().__exit__(*details)
 
 
-console = cast("Console", _LazyConsole(stderr=False))
-errors = cast("Console", _LazyConsole(stderr=True))
+console: Console = _LazyConsole(stderr=False)  # type: ignore[assignment]
+errors: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
 
 
 def _plain_stdout() -> bool:
@@ -85,20 +85,25 @@ def _plain_stdout() -> bool:
     return untouched and not forced and not sys.stdout.isatty()
 
 
-def fail(message: str, code: int = 2, *, to_stderr: bool = True) -> typer.Exit:
+def fail(message: str, code: int = 2, *, to_stderr: bool = True) -> SystemExit:
     """Print ``message`` as an error on stderr (as typed: ``[optional]`` stays, never markup)
-    and return the exit to raise (code 2: bad input)."""
+    and return the exit to raise (code 2: bad input). A ``SystemExit``, which typer lets
+    through as it is: the quick path (``trainops.quick``) runs commands without typer."""
     from rich.markup import escape
 
     # soft_wrap: one line however narrow the terminal.
     (errors if to_stderr else console).print(
         f"[red]{escape(t('error:'))}[/red] {escape(message)}", soft_wrap=True
     )
-    return typer.Exit(code)
+    return SystemExit(code)
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    """A value JSON has no type for (json calls this only for those): dates and times as
+    ISO 8601 text. ``datetime`` imported here, as most answers are JSON already."""
+    from datetime import date  # a datetime is a date
+
+    if isinstance(value, date):
         return value.isoformat()
     return value
 
@@ -116,12 +121,6 @@ class Output(StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
-
-
-OutputOption = Annotated[
-    Output | None,
-    typer.Option("--output", "-o", help="table (default), json or csv (every field; for scripts)."),
-]
 
 
 def _text(value: Any) -> str:

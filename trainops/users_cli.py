@@ -17,7 +17,8 @@ from trainops.account_cli import read_password
 from trainops.api_client import api
 from trainops.language import t
 from trainops.lazy import command_group
-from trainops.render import OutputOption, said, show_rows, warn
+from trainops.options import OutputOption
+from trainops.render import said, show_rows, warn
 
 users_app = command_group(
     no_args_is_help=True, help="Users and their roles (" + ", ".join(ROLES) + "); admins only."
