@@ -1,7 +1,9 @@
 """A request body is read only up to its limit, so a client cannot make the API hold or spool an
 unbounded body. A declared ``Content-Length`` over the limit is refused before anything is read;
 a chunked body as soon as it passes the limit. Either way the answer is the API's usual JSON
-error (413, naming the limit) with the security headers, never a partial read.
+error (413, naming the limit) with the security headers, never a partial read; on a page's
+path (a form, a file sent from a program's page) it is a page in the reader's language, as
+every other refusal there.
 
 Starlette and FastAPI have a body limit of their own, but it answers in plain text from outside
 the application's middleware (no JSON ``detail``, no security headers, no request id).
@@ -16,7 +18,7 @@ from fastapi import HTTPException
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.dependencies import LANG_COOKIE
+from api.dependencies import API_PREFIX, LANG_COOKIE
 from api.languages import N_, negotiate
 from api.translator import translator
 
@@ -70,9 +72,11 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.limit_for(scope.get("path", ""))
+        path = scope.get("path", "")
+        limit = self.limit_for(path)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        over = declared is not None and (not declared.isdigit() or int(declared) > limit)
+        if over and path.startswith(API_PREFIX):
             await _refuse(send, limit, _language(scope))
             return
         received = 0
@@ -80,6 +84,8 @@ class BodyLimit:
 
         async def receive_within_limit() -> Message:
             nonlocal received
+            if over:  # a page's: its first read is refused, so the page answers (nothing read)
+                raise BodyTooLarge(limit)
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))

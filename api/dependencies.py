@@ -148,6 +148,8 @@ class Services:
 
 # ---------------------------------------------------------------------- who is asking
 
+API_PREFIX = "/api/"
+"""The JSON API's paths; every other path is a page (its errors are pages too)."""
 SESSION_COOKIE = "trainops_session"
 LOGIN_COOKIE = "trainops_login"
 LANG_COOKIE = "trainops_lang"

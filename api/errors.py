@@ -24,7 +24,7 @@ from starlette.routing import Match
 
 from activities.contracts import MOVING_ON
 from api.body_limit import BodyTooLarge
-from api.dependencies import request_language
+from api.dependencies import API_PREFIX, request_language
 from api.languages import N_
 from api.translator import translator
 from domain.refusals import NOT_FOUND_CODES
@@ -80,7 +80,7 @@ def _plain_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
 
 
 def is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    return request.url.path.startswith(API_PREFIX)
 
 
 class PageRenderer(Protocol):
@@ -175,6 +175,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         said = _fixed_words(request, NOT_ALLOWED).format_map(params)
     elif isinstance(exc, BodyTooLarge):  # its words name the limit
         said = exc.words(request_language(request))
+        if not is_api(request):
+            return _page(request, exc.status_code, said, translated=True)
     else:
         said = _fixed_words(request, detail)
     if is_api(request):

@@ -123,6 +123,9 @@ async def test_only_the_programs_specialist_sends_a_file_and_only_a_roster_sized
         stranger = await send_file(trainee, roster, mine, sheet(PEOPLE[:3]))
     assert nowhere.status_code == 404, nowhere.text
     assert too_big.status_code == 413, too_big.text
+    # a page, as every refusal on a page (it was the API's JSON), naming the limit
+    assert too_big.headers["content-type"].startswith("text/html"), too_big.text
+    assert "the request body is larger than 8.1 MiB" in too_big.text
     assert not_text.status_code == 422, not_text.text
     assert stranger.status_code == 403, stranger.text
     assert of_type(world, "big-who", "TraineeEnrolled", "trainee") == ["emp.1", "emp.2"]
