@@ -90,7 +90,7 @@ OBSTACLES: dict[str, str] = {
     "dicts, against two bare psycopg queries of under a millisecond",
     "verify": "SHA-256 over two canonical JSON encodings recomputed per event",
     "cli": "read commands skip typer (trainops.quick); left: the standard library they need "
-    "(re for json, socket, urllib.parse: ~10 ms) and the request; --help still imports typer",
+    "(re for json, socket, urllib.parse: ~10 ms) and the request",
     "demo": "one process's CPU: ~1 s of imports, the SDK's per-activation work (its sandboxed "
     "payload visitor) for 834 activities, ~0.9 s evaluation inputs and KPI report",
     "open programs": "opening costs ~85 ms of worker CPU a program (sandboxed workflow code); "
