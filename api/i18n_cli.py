@@ -20,6 +20,9 @@ CLI_ZH_CN: dict[str, str] = {
         "(未列出角色:该令牌使用其所有者在使用时所持有的角色)"
     ),
     "unknown language {value}: en or zh-CN": "未知的语言 {value}:可选 en 或 zh-CN",
+    "argument {number} is not UTF-8 text; trainops reads its command line as UTF-8": (
+        "第 {number} 个参数不是 UTF-8 文本;trainops 以 UTF-8 读取命令行"
+    ),
     "TRAINOPS_LANG={value} is not a language trainops speaks ({known}); the messages "
     "are in the locale's language or English": (
         "TRAINOPS_LANG={value} 不是 trainops 支持的语言({known});消息将使用区域设置的语言或英语"

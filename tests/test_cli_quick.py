@@ -314,3 +314,24 @@ def test_the_quick_path_imports_neither_typer_nor_typing(server: str, tmp_path: 
         env,
     )
     assert typed.returncode == 2 and "typer" in with_typer  # the check can see typer
+
+
+@pytest.mark.parametrize(
+    ("argv", "lang", "said"),
+    [
+        ([b"program", b"show", b"\xff"], "en", "argument 3 is not UTF-8 text"),
+        ([b"program", b"list", b"--specialist", b"s\xe9b"], "zh-CN", "第 4 个参数不是 UTF-8 文本"),
+        ([b"program", b"enrol", b"p0", b"--file", b"\xff.csv"], "en", "argument 5 is not UTF-8"),
+    ],
+    ids=["quick", "quick-zh", "typer"],
+)
+def test_a_word_that_is_not_utf8_is_refused_in_one_line(
+    argv: list[bytes], lang: str, said: str, server: str, tmp_path: Path
+) -> None:
+    """A trial: bytes the shell passed as they were (``$'\\xff'``) ended in a traceback from
+    quoting the id for the API, on either path."""
+    env = {**_environment(server, tmp_path), "TRAINOPS_LANG": lang}
+    done = subprocess.run([TRAINOPS, *argv], env=env, capture_output=True, timeout=60)
+    stderr = done.stderr.decode()
+    assert done.returncode == 2 and said in stderr and "Traceback" not in stderr, stderr
+    assert done.stdout == b""

@@ -96,7 +96,6 @@ def _prepare(argv: list[str]) -> None:
     entry = COMMANDS.get(_command_of(argv))
     if entry is None:
         return
-    _language_first(argv)
     if not entry.local:
         _check_settings_given()
         return
@@ -125,16 +124,35 @@ def _with_typer(argv: list[str]) -> None:
     app()  # standalone: usage errors are printed and end in SystemExit with their status
 
 
+def _refuse_undecodable(argv: list[str]) -> None:
+    """A word of the command line that is not UTF-8 (bytes the shell passed as they were, held
+    by Python as lone surrogates) is refused in one line, exit 2, whatever the command: nothing
+    trainops sends or prints can carry it (quoting it for the API ended in a traceback)."""
+    for number, word in enumerate(argv, 1):
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:
+            from trainops.language import t
+
+            said = t(
+                "argument {number} is not UTF-8 text; trainops reads its command line as UTF-8",
+                number=number,
+            )
+            print(f"{t('error:')} {said}", file=sys.stderr)
+            raise SystemExit(2) from None
+
+
 def _run(argv: list[str]) -> None:
     """The command: a read command the quick path knows runs without typer (``trainops.quick``:
     typer alone takes three interpreter starts to import); every other goes through typer."""
+    _language_first(argv)
+    _refuse_undecodable(argv)
     from trainops.quick import quick_command
 
     command = quick_command(argv)
     if command is None:
         _with_typer(argv)
         return
-    _language_first(argv)
     _check_settings_given()
     command()
 
