@@ -186,6 +186,8 @@ async def check_enrolment(
     sent: the person may enrol, every row is an id of a recorded employee, and who is enrolled
     already (by an earlier run) is skipped."""
     summary = await asyncio.to_thread(check_action, ctx, person, program_id, ACTIONS["enroll_many"])
+    # before the file is read: the command's kind is all the state's rule looks at
+    refuse_when_ended(summary, c.EnrollTrainees.model_construct(actor=person.username, trainees=()))
     store = ctx.database.store
     people = await asyncio.to_thread(check_roster, store, data)
     already = set(await asyncio.to_thread(_enrolled, store, program_id))
@@ -211,6 +213,10 @@ async def check_attendance(
     summary = await asyncio.to_thread(
         check_action, ctx, person, program_id, ACTIONS["attendance_batch"]
     )
+    unread = c.RecordAttendees.model_construct(
+        actor=person.username, session_id=session_id, attendees=()
+    )
+    refuse_when_ended(summary, unread)  # before the file is read, as for an enrolment
     store = ctx.database.store
     rows, problems = await asyncio.to_thread(_read, data, MAX_ROSTER_BYTES)
     people = [value for _, value in rows]

@@ -136,9 +136,16 @@ async def test_only_the_programs_specialist_sends_a_file_and_only_a_roster_sized
     async with world.browser("spec.li") as li:
         page = (await li.get("/programs/big-who")).text
         ended = await send_file(li, roster, page, sheet(PEOPLE[:3]))
-    assert ended.status_code == 403, ended.text
-    said = re.search(r'data-testid="error">(.*?)</div>', ended.text, re.S)
-    assert said and "cancelled" in said.group(1), said  # the rules' words, not "no longer running"
+        # said before the file is read: its rows (not text, strangers) are not looked at
+        unread = await send_file(li, roster, page, b"\xff\xfe\x00garbage")
+        sheet_unread = await send_file(
+            li, "/files/programs/big-who/sessions/s1/attendance", page, b"\xff\xfe\x00garbage"
+        )
+    for refused in (ended, unread, sheet_unread):
+        assert refused.status_code == 403, refused.text
+        said = re.search(r'data-testid="error">(.*?)</div>', refused.text, re.S)
+        # the rules' words, not "no longer running"
+        assert said and "cancelled" in said.group(1), said
     assert of_type(world, "big-who", "TraineeEnrolled", "trainee") == ["emp.1", "emp.2"]
 
 
