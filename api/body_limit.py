@@ -15,7 +15,7 @@ import json
 from collections.abc import Mapping
 
 from fastapi import HTTPException
-from starlette.requests import cookie_parser
+from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.dependencies import API_PREFIX, LANG_COOKIE
@@ -75,17 +75,17 @@ class BodyLimit:
         path = scope.get("path", "")
         limit = self.limit_for(path)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        over = declared is not None and (not declared.isdigit() or int(declared) > limit)
-        if over and path.startswith(API_PREFIX):
-            await _refuse(send, limit, _language(scope))
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            if path.startswith(API_PREFIX):
+                await _refuse(send, limit, _language(scope))
+            else:  # the route never runs, whether or not it would have read the body
+                await _refuse_page(scope, receive, send, limit)
             return
         received = 0
         started = False
 
         async def receive_within_limit() -> Message:
             nonlocal received
-            if over:  # a page's: its first read is refused, so the page answers (nothing read)
-                raise BodyTooLarge(limit)
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
@@ -104,6 +104,15 @@ class BodyLimit:
             if started:
                 raise
             await _refuse(send, limit, _language(scope))
+
+
+async def _refuse_page(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    """The refusal as the error page every page path answers with (the application's own
+    renderer: layout, the reader's language, who is signed in)."""
+    request = Request(scope, receive)
+    said = _too_large(limit, _language(scope))
+    render_error = request.app.state.render_error
+    await render_error(request, 413, said, translated=True)(scope, receive, send)
 
 
 async def _refuse(send: Send, limit: int, lang: str) -> None:

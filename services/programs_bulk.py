@@ -33,7 +33,7 @@ from services.actions import ACTIONS
 from services.error_texts import say
 from services.errors import Invalid, NotFound, temporal_errors
 from services.people import Person
-from services.programs import ProgramContext, Summary, check_action, refuse_when_ended
+from services.programs import ProgramContext, check_action, refuse_when_ended
 from services.trainees import unknown_trainees
 
 #: A roster file's limits: bytes, and people (a company-wide course reaches every employee).
@@ -192,7 +192,6 @@ async def check_enrolment(
     people = await asyncio.to_thread(check_roster, store, data)
     already = set(await asyncio.to_thread(_enrolled, store, program_id))
     return _checked(
-        summary,
         program_id,
         people,
         already,
@@ -236,7 +235,6 @@ async def check_attendance(
         raise RosterRefused(sorted(problems, key=lambda p: p.row))
     already = attended.get(session_id, set())
     return _checked(
-        summary,
         program_id,
         people,
         already,
@@ -246,13 +244,11 @@ async def check_attendance(
     )
 
 
-def _checked(
-    summary: Summary, program_id: str, people: list[str], already: set[str], command: Batch
-) -> BulkPlan:
+def _checked(program_id: str, people: list[str], already: set[str], command: Batch) -> BulkPlan:
     """The plan of who is still to be sent (``already``: recorded by an earlier run), once
-    its command has passed its own checks (a late reason's, say) and the program has not
-    ended (its workflow would only say it "is no longer running"): before anything is sent."""
-    refuse_when_ended(summary, command(tuple(people[:1])))
+    its command has passed its own checks (a late reason's, say): before anything is sent.
+    (Whether the program has ended was asked before the file was read.)"""
+    command(tuple(people[:1]))
     todo = tuple(p for p in people if p not in already)
     return BulkPlan(program_id, tuple(people), todo, command)
 

@@ -79,3 +79,25 @@ async def test_a_role_the_owner_lacks_is_refused_and_nothing_is_issued(world: Wo
         )
         assert forged.status_code == 403
     assert len(world.users.list_tokens("spec.li")) == held
+
+
+async def test_an_oversized_request_to_a_page_that_reads_no_body_acts_not(world: World) -> None:
+    """The adversary's try: a page action that takes no form (revoking a token, its CSRF token
+    in the header) sent with a declared body over the limit is refused as a page, and the route
+    never runs (the limit once let the route run when it would not read the body)."""
+    limit = world.settings.api_max_request_bytes
+    async with world.browser("lead.ma") as ma:
+        issued = await _issue(ma, label="kept", roles=["specialist"], expires_in_days="7")
+        assert issued.status_code == 200, issued.text
+        (token,) = [t for t in world.users.list_tokens("lead.ma") if t.label == "kept"]
+        page = await ma.get("/account")
+        refused = await ma.post(
+            f"/account/tokens/{token.token_id}/revoke",
+            content=b"x" * (limit + 1),
+            headers={"X-CSRF-Token": csrf_of(page.text), "Content-Type": "text/plain"},
+        )
+    assert refused.status_code == 413, refused.text
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "the request body is larger than 2.0 MiB" in refused.text
+    (still,) = [t for t in world.users.list_tokens("lead.ma") if t.label == "kept"]
+    assert still.revoked_at is None
