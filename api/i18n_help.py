@@ -65,6 +65,7 @@ COMMAND_HELP_ZH_CN: dict[str, str] = {
     "program cancel": "取消尚未完成执行的项目;其提醒随之停止。",
     "program show": "按你的可见范围显示项目的状态和时间线;时间按项目时区显示。",
     "program list": "你可以查看的培训项目(或某位培训专员的项目)。",
+    "program trainees": "项目的学员,分页显示(默认每页 200 人,可用 --limit 调整)及每人的记录。",
     "inbox": "你的审批任务:分配给你、分派给你所在组或委派给你的任务。",
     "notifications": "发件箱中的通知,最新的在前。",
     "kpi": "KPI 报告,通过 API 获取(请先 `trainops login`;你的角色决定可见的计分卡)。",
@@ -263,6 +264,8 @@ OPTION_HELP_ZH_CN: dict[str, str] = {
         "table(默认)、json 或 csv(全部字段;供脚本使用)。"
     ),
     "Whose (admins; default: yours).": "谁的(管理员可指定;默认:你的)。",
+    "Only people whose ids sort after this one.": "只列出编号排在此编号之后的人。",
+    "People a page.": "每页人数。",
     "A quarter, e.g. 2027-Q1.": "季度,例如 2027-Q1。",
     "Only this specialist's cards.": "只看此培训专员的计分卡。",
     "Only this department's cards.": "只看此部门的计分卡。",

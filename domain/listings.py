@@ -87,3 +87,15 @@ TASK_FIELDS = (
     "decisions",
     "cost_per_trainee",
 )
+
+#: A program's person as ``GET /api/v1/programs/{id}/trainees`` lists them
+#: (``services.roster_reads.trainee_page``).
+TRAINEE_FIELDS = (
+    "trainee",
+    "planned",
+    "enrolled",
+    "attended",
+    "surveyed",
+    "examined",
+    "score_pending",
+)

@@ -91,6 +91,23 @@ NOTIFICATIONS = [
 ]
 
 
+PEOPLE = {
+    "trainees": [
+        {
+            "trainee": "amy",
+            "planned": True,
+            "enrolled": True,
+            "attended": ["s1", "s2"],
+            "surveyed": True,
+            "examined": False,
+            "score_pending": False,
+        }
+    ],
+    "total": 3,
+    "next_after": "amy",
+}
+
+
 class _StandIn(BaseHTTPRequestHandler):
     """The API's read answers, as the server gives them; a revoked token is refused."""
 
@@ -105,6 +122,9 @@ class _StandIn(BaseHTTPRequestHandler):
             self._answer(200, [p for p in PROGRAMS if wanted in (None, p["specialist"])])
         elif url.path == "/api/v1/programs/p0":
             self._answer(200, DETAIL)
+        elif url.path == "/api/v1/programs/p0/trainees":
+            last = query.get("after", [None])[0] == "amy"
+            self._answer(200, {"trainees": [], "total": 3, "next_after": None} if last else PEOPLE)
         elif url.path == "/api/v1/inbox":
             self._answer(200, TASKS)
         elif url.path == "/api/v1/notifications":
@@ -173,6 +193,11 @@ ANSWERED = [
     ["program", "show", "p0", "--json"],
     ["program", "show", "--utc", "p0"],
     ["program", "show", "missing"],
+    ["program", "trainees", "p0"],
+    ["program", "trainees", "p0", "--limit", "1", "--json"],
+    ["program", "trainees", "--after=amy", "p0", "-o", "csv"],
+    ["program", "trainees", "p0", "--after", "amy"],
+    ["--lang", "zh-CN", "program", "trainees", "p0"],
     ["inbox", "--json"],
     ["inbox"],
     ["inbox", "--utc", "-o", "csv"],
@@ -224,6 +249,10 @@ def test_refusals_and_an_unreachable_server_read_the_same(server: str, tmp_path:
         ["program", "show", "a", "b"],
         ["program", "show", "-"],
         ["program", "create", "--id", "p9"],
+        ["program", "trainees", "p0", "--limit", "0"],
+        ["program", "trainees", "p0", "--limit", "1001"],
+        ["program", "trainees", "p0", "--limit", "ten"],
+        ["program", "trainees", "p0", "--after"],
         ["inbox", "--specialist", "sam"],
         ["kpi", "report", "--json"],
     ],
@@ -335,3 +364,10 @@ def test_a_word_that_is_not_utf8_is_refused_in_one_line(
     stderr = done.stderr.decode()
     assert done.returncode == 2 and said in stderr and "Traceback" not in stderr, stderr
     assert done.stdout == b""
+
+
+def test_a_page_of_people_is_bounded_as_the_api_bounds_it() -> None:
+    from services.roster_reads import MAX_PEOPLE_PAGE
+    from trainops.program_reads import MAX_PAGE
+
+    assert MAX_PAGE == MAX_PEOPLE_PAGE

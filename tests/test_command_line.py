@@ -88,6 +88,13 @@ def test_a_program_from_the_shell(stack: dict[str, str], tmp_path: Path) -> None
     assert shown["program"]["status"] == "published" and shown["program"]["enrolled"] == 2
     actors = {entry["event_type"]: entry["actor"] for entry in shown["timeline"]}
     assert actors["ApprovalGranted"] == "wang" and actors["ProgramPublished"] == "li"
+    # Its people a page at a time: the next page's start said beside the rows, not among them.
+    page = json.loads(trainops(li, "program", "trainees", "cli-1", "--json"))
+    assert [(r["trainee"], r["enrolled"]) for r in page["trainees"]] == [("e1", True), ("e2", True)]
+    first = trainops(li, "program", "trainees", "cli-1", "--limit", "1")
+    assert "e1" in first and "e2" not in first and "--after e1" in first
+    assert "e2" in trainops(li, "program", "trainees", "cli-1", "--after", "e1", "-o", "csv")
+    assert "--limit" in trainops(li, "program", "trainees", "cli-1", "--limit", "0", ok=False)
 
     local = {**env, "TRAINOPS_CREDENTIALS_FILE": str(tmp_path / "none.json")}
     # Reads go through the API too: the database's address alone reads nothing.

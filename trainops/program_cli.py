@@ -339,6 +339,22 @@ def show(program_id: str, as_json: AsJson = False, utc: InUtc = False) -> None:
     reads.show(program_id, as_json=as_json, utc=utc)
 
 
+@program_app.command()
+def trainees(
+    program_id: str,
+    after: Annotated[
+        str | None, typer.Option(help="Only people whose ids sort after this one.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, max=reads.MAX_PAGE, help="People a page.")
+    ] = None,
+    as_json: AsJson = False,
+    output: OutputOption = None,
+) -> None:
+    """A program's people, a page at a time (200 unless --limit), and what each did."""
+    reads.trainees(program_id, after=after, limit=limit, as_json=as_json, output=output)
+
+
 @program_app.command("list")
 def list_programs(
     specialist: Annotated[str | None, typer.Option()] = None,

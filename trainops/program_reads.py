@@ -1,15 +1,16 @@
-"""The program commands that only read: ``program show``, ``program list``, ``inbox``,
-``notifications``. Free of typer, so the quick path (``trainops.quick``) answers them without
-importing it; ``trainops.program_cli`` declares their options and calls these."""
+"""The program commands that only read: ``program show``, ``program list``,
+``program trainees``, ``inbox``, ``notifications``. Free of typer, so the quick path
+(``trainops.quick``) answers them without importing it; ``trainops.program_cli`` declares
+their options and calls these."""
 
 from __future__ import annotations
 
-from domain.listings import NOTIFICATION_FIELDS, PROGRAM_FIELDS, TASK_FIELDS
+from domain.listings import NOTIFICATION_FIELDS, PROGRAM_FIELDS, TASK_FIELDS, TRAINEE_FIELDS
 from domain.notices import body_in
 from trainops.api_client import api
 from trainops.language import event, language, name, t
 from trainops.program_requests import program_detail
-from trainops.render import Output, print_json, rows_table, show_rows, when
+from trainops.render import Output, errors, print_json, rows_table, show_rows, when
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (trainops.quick)
 if TYPE_CHECKING:
@@ -99,6 +100,40 @@ def list_programs(
         rows = client.get("/api/v1/programs", specialist=specialist)
     columns = ["program_id", "title", "specialist", "status", "planned_date", "enrolled"]
     show_rows(t("programs"), rows, columns, output=output, as_json=as_json, fields=PROGRAM_FIELDS)
+
+
+#: The most people a page of ``trainees`` may ask for (the API's ``MAX_PEOPLE_PAGE``, which a
+#: test holds this to: the command line imports nothing of the server's).
+MAX_PAGE = 1000
+
+
+def trainees(
+    program_id: str,
+    *,
+    after: str | None = None,
+    limit: int | None = None,
+    as_json: bool = False,
+    output: Output | None = None,
+) -> None:
+    """A program's people, a page at a time in the order of their ids, and what each did."""
+    with api() as client:
+        page = client.get(f"/api/v1/programs/{program_id}/trainees", after=after, limit=limit)
+    rows = page["trainees"]
+    title = t("people of {program}: {shown} of {total}", program=program_id, shown=len(rows),
+              total=page["total"])  # fmt: skip
+    show_rows(
+        title,
+        rows,
+        TRAINEE_FIELDS,
+        output=output,
+        as_json=as_json,
+        data=page,
+        empty=t("nobody on this page"),
+        fields=TRAINEE_FIELDS,
+    )
+    if page.get("next_after"):  # on stderr: a script reading the page's rows reads only them
+        more = t("more follow: ask again with --after {after}", after=page["next_after"])
+        errors.print(more, markup=False)
 
 
 def inbox(*, as_json: bool = False, utc: bool = False, output: Output | None = None) -> None:

@@ -63,6 +63,12 @@ QUICK: dict[tuple[str, ...], Quick] = {
     ("program", "show"): Quick(
         "trainops.program_reads:show", ("program_id",), flags={**_JSON, **_UTC}
     ),
+    ("program", "trainees"): Quick(
+        "trainops.program_reads:trainees",
+        ("program_id",),
+        flags=_JSON,
+        values={"--after": "after", "--limit": "limit", **_OUTPUT},
+    ),
     ("inbox",): Quick("trainops.program_reads:inbox", flags={**_JSON, **_UTC}, values=_OUTPUT),
     ("notifications",): Quick(
         "trainops.program_reads:notifications",
@@ -71,9 +77,20 @@ QUICK: dict[tuple[str, ...], Quick] = {
     ),
 }
 
+
+def _page_size(value: str) -> int:
+    """``--limit`` as typer takes it (``int``, then 1 to 1,000); anything else is typer's."""
+    from trainops.program_reads import MAX_PAGE
+
+    number = int(value)
+    if not 1 <= number <= MAX_PAGE:
+        raise ValueError(value)
+    return number
+
+
 #: Parameters typer converts, converted the same way; a value the conversion refuses goes to
 #: typer, which names the choices.
-_CONVERTED: dict[str, Callable[[str], Any]] = {"output": Output}
+_CONVERTED: dict[str, Callable[[str], Any]] = {"output": Output, "limit": _page_size}
 
 
 def _past_top_options(argv: list[str]) -> list[str] | None:

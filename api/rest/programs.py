@@ -19,10 +19,12 @@ from api.rest.schemas import (
     ProgramId,
     ProgramOut,
     TimelineEntryOut,
+    TraineeOut,
+    TraineePageOut,
 )
 from domain.state import ProgramStatus
 from services import programs as program_cases
-from services import reads
+from services import reads, roster_reads
 from services.action_warnings import said_in
 from services.actions import ACTIONS, PlanBody, ProgramAction
 from services.programs import ActionOut
@@ -78,14 +80,45 @@ def get_program(
     read = program_cases.read_program(services, principal.user, program_id)
     summary, state, actors = read.summary, read.state, set(read.actors)
     visible = reads.summary_for(principal.user, summary, state, actors)
+    shown, listed = roster_reads.bounded_state(
+        reads.state_for(principal.user, summary, state, actors)
+    )
     return ProgramDetail(
         program=ProgramOut.model_validate(visible),
-        state=reads.state_for(principal.user, summary, state, actors),
+        state=shown,
         timeline=[
             TimelineEntryOut.model_validate(t)
             for t in reads.timeline_for(principal.user, summary, state, read.timeline, actors)
         ],
         timeline_older=read.older,
+        people_listed=listed,
+    )
+
+
+@router.get(
+    "/programs/{program_id}/trainees",
+    tags=["programs"],
+    summary="A program's people, a page at a time: what each did (a trainee: only themselves)",
+    responses=NOT_FOUND,
+)
+def get_trainees(
+    program_id: ProgramId,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    after: PersonFilter = None,
+    limit: Annotated[
+        int, Query(ge=1, le=roster_reads.MAX_PEOPLE_PAGE, description="People a page.")
+    ] = roster_reads.PEOPLE_PAGE,
+) -> TraineePageOut:
+    """The people whose ids sort after ``after``, ``limit`` at most, in the order of their ids;
+    ``next_after`` names where the next page starts."""
+    read = program_cases.read_program(services, principal.user, program_id)
+    state = reads.state_for(principal.user, read.summary, read.state, set(read.actors))
+    page = roster_reads.trainee_page(state, after=after, limit=limit)
+    return TraineePageOut(
+        trainees=[TraineeOut.model_validate(row) for row in page.trainees],
+        total=page.total,
+        next_after=page.next_after,
     )
 
 

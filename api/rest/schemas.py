@@ -100,6 +100,30 @@ class ProgramDetail(BaseModel):
         default=None,
         description="Older lines exist: ask /programs/{id}/timeline?before= this position.",
     )
+    people_listed: bool = Field(
+        default=True,
+        description="False for a program naming more than 1,000 people: the state leaves out "
+        "its per-person lists (enrolled, attendance, surveyed, examined, pending_scores); "
+        "page through /programs/{id}/trainees. The summary counts them either way.",
+    )
+
+
+class TraineeOut(BaseModel):
+    trainee: str
+    planned: bool = Field(description="Named on the plan.")
+    enrolled: bool
+    attended: list[str] = Field(description="The sessions they were recorded attending.")
+    surveyed: bool
+    examined: bool
+    score_pending: bool = Field(description="An exam score awaits a second person's check.")
+
+
+class TraineePageOut(BaseModel):
+    trainees: list[TraineeOut] = Field(description="In the order of their ids.")
+    total: int = Field(description="Everyone the program names (as the reader may see it).")
+    next_after: str | None = Field(
+        description="More follow: ask again with after= this id (null: the last page)."
+    )
 
 
 class TaskOut(_Open):

@@ -11,6 +11,7 @@ client and the worker checks every payload against 256 KiB, and the history stay
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -30,6 +31,8 @@ from projections.queries import program_outcomes
 from services.database import Database
 from services.program_client import ProgramClient
 from services.programs_bulk import attendance_from_file, enrol_from_file
+from services.reads import program_state
+from services.roster_reads import MAX_PEOPLE_PAGE, bounded_state, trainee_page
 from tests.conftest import TEST_SIGNER, until
 from tests.plans import one_session
 from tests.services.bulk_context import Context, Specialist
@@ -145,3 +148,12 @@ async def test_a_company_wide_program_goes_through_its_lifecycle(
     database.projector.catch_up()
     [outcome] = [o for o in program_outcomes(database.engine) if o.program_id == pid]
     assert (outcome.enrolled, outcome.attended, outcome.executed) == (size, len(attendees), True)
+
+    # Its read leaves the people out (counted in the summary); they come a page at a time.
+    state = program_state(database.engine, pid)
+    shown, listed = bounded_state(state)
+    assert not listed and len(json.dumps(shown)) < LIMIT
+    page = trainee_page(state, after=people[IN_THE_PLAN], limit=MAX_PEOPLE_PAGE)
+    assert [r["trainee"] for r in page.trainees] == people[IN_THE_PLAN + 1 :][:MAX_PEOPLE_PAGE]
+    assert page.total == size and all(r["attended"] == ["all-hands"] for r in page.trainees)
+    assert sum(r["surveyed"] and r["examined"] for r in trainee_page(state).trainees) == SAMPLE
