@@ -125,6 +125,8 @@ class _StandIn(BaseHTTPRequestHandler):
         elif url.path == "/api/v1/programs/p0/trainees":
             last = query.get("after", [None])[0] == "amy"
             self._answer(200, {"trainees": [], "total": 3, "next_after": None} if last else PEOPLE)
+        elif url.path == "/api/v1/me":
+            self._answer(200, {"username": "amy", "display_name": "Amy", "roles": ["auditor"]})
         elif url.path == "/api/v1/inbox":
             self._answer(200, TASKS)
         elif url.path == "/api/v1/notifications":
@@ -201,6 +203,9 @@ ANSWERED = [
     ["inbox", "--json"],
     ["inbox"],
     ["inbox", "--utc", "-o", "csv"],
+    ["whoami"],
+    ["whoami", "--json"],
+    ["--lang", "zh-CN", "whoami"],
     ["notifications", "--recipient", "bob", "-o", "csv"],
     ["notifications"],
 ]
@@ -224,6 +229,10 @@ def test_refusals_and_an_unreachable_server_read_the_same(server: str, tmp_path:
         port = closed.getsockname()[1]
     away = _both(["program", "list", "--json"], _environment(f"http://127.0.0.1:{port}", tmp_path))
     assert away[0] == away[1] and away[0][0] == 5 and "cannot reach trainops" in away[0][2]
+    elsewhere = ["whoami", "--server", f"http://127.0.0.1:{port}"]
+    assert quick_command(elsewhere) is not None
+    away = _both(elsewhere, _environment(server, tmp_path))
+    assert away[0] == away[1] and away[0][0] == 5 and f"127.0.0.1:{port}" in away[0][2]
 
 
 @pytest.mark.parametrize(
@@ -254,6 +263,8 @@ def test_refusals_and_an_unreachable_server_read_the_same(server: str, tmp_path:
         ["program", "trainees", "p0", "--limit", "ten"],
         ["program", "trainees", "p0", "--after"],
         ["inbox", "--specialist", "sam"],
+        ["whoami", "--server"],
+        ["whoami", "someone"],
         ["kpi", "report", "--json"],
     ],
     ids=lambda argv: " ".join(argv) or "(nothing)",

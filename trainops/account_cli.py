@@ -15,6 +15,7 @@ import typer
 
 from domain.listings import TOKEN_FIELDS
 from domain.roles import ROLES
+from trainops import program_reads
 from trainops.api_client import (
     EXIT_REFUSED,
     Api,
@@ -28,7 +29,7 @@ from trainops.api_client import (
 from trainops.language import t
 from trainops.lazy import command_group
 from trainops.options import OutputOption
-from trainops.render import console, errors, fail, print_json, said, show_rows, when
+from trainops.render import errors, fail, print_json, said, show_rows, when
 
 Server = Annotated[
     str | None,
@@ -129,20 +130,7 @@ def logout(as_json: AsJson = False) -> None:
 
 def whoami(server: Server = None, as_json: AsJson = False) -> None:
     """Who the command line acts as, on which server."""
-    with api(server) as client:
-        me = client.get("/api/v1/me")
-    if as_json:
-        print_json({**me, "server": client.server})
-        return
-    console.print(
-        t(
-            "{username} ({roles}) on {server}",
-            username=me["username"],
-            roles=", ".join(me["roles"]) or t("no roles"),
-            server=client.server,
-        ),
-        markup=False,
-    )
+    program_reads.whoami(server, as_json=as_json)
 
 
 def setup(

@@ -1,5 +1,5 @@
-"""The program commands that only read: ``program show``, ``program list``,
-``program trainees``, ``inbox``, ``notifications``. Free of typer, so the quick path
+"""The commands that only read: ``program show``, ``program list``, ``program trainees``,
+``inbox``, ``notifications``, ``whoami``. Free of typer, so the quick path
 (``trainops.quick``) answers them without importing it; ``trainops.program_cli`` declares
 their options and calls these."""
 
@@ -10,7 +10,7 @@ from domain.notices import body_in
 from trainops.api_client import api
 from trainops.language import event, language, name, t
 from trainops.program_requests import program_detail
-from trainops.render import Output, errors, print_json, rows_table, show_rows, when
+from trainops.render import Output, console, errors, print_json, rows_table, show_rows, when
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (trainops.quick)
 if TYPE_CHECKING:
@@ -179,4 +179,22 @@ def notifications(
             "body": body_in(str(row.get("body") or ""), language()),
         },
         fields=NOTIFICATION_FIELDS,
+    )
+
+
+def whoami(server: str | None = None, *, as_json: bool = False) -> None:
+    """Who the command line acts as, on which server."""
+    with api(server) as client:
+        me = client.get("/api/v1/me")
+    if as_json:
+        print_json({**me, "server": client.server})
+        return
+    console.print(
+        t(
+            "{username} ({roles}) on {server}",
+            username=me["username"],
+            roles=", ".join(me["roles"]) or t("no roles"),
+            server=client.server,
+        ),
+        markup=False,
     )

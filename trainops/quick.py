@@ -70,6 +70,7 @@ QUICK: dict[tuple[str, ...], Quick] = {
         values={"--after": "after", "--limit": "limit", **_OUTPUT},
     ),
     ("inbox",): Quick("trainops.program_reads:inbox", flags={**_JSON, **_UTC}, values=_OUTPUT),
+    ("whoami",): Quick("trainops.program_reads:whoami", flags=_JSON, values={"--server": "server"}),
     ("notifications",): Quick(
         "trainops.program_reads:notifications",
         flags=_JSON,
