@@ -121,10 +121,19 @@ def trainees(
     rows = page["trainees"]
     title = t("people of {program}: {shown} of {total}", program=program_id, shown=len(rows),
               total=page["total"])  # fmt: skip
+    columns = [
+        "trainee",
+        "planned",
+        "enrolled",
+        "attended",
+        "surveyed",
+        "examined",
+        "score_pending",
+    ]
     show_rows(
         title,
         rows,
-        TRAINEE_FIELDS,
+        columns,
         output=output,
         as_json=as_json,
         data=page,
