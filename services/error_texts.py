@@ -137,6 +137,10 @@ EN: dict[str, str] = {
         "the file is refused, nothing was recorded: {count} people is over the {limit}-people limit"
     ),
     "error.roster_names_nobody": "the file is refused, nothing was recorded: it names nobody",
+    "error.roster_not_csv": (
+        "the file is refused, nothing was recorded: line {line} cannot be read as CSV (a field "
+        "over 128 KiB, as a quote left open makes one)"
+    ),
     "row.where": "row {row} {value!r}: {problem}",
     "row.more": "and {count} more",
     "row.not_an_id": "not an employee id",
@@ -401,6 +405,10 @@ ZH_CN: dict[str, str] = {
     ),
     "error.roster_too_many": "文件被拒绝,未记录任何内容:{count} 人超过 {limit} 人的上限",
     "error.roster_names_nobody": "文件被拒绝,未记录任何内容:文件中没有任何人",
+    "error.roster_not_csv": (
+        "文件被拒绝,未记录任何内容:第 {line} 行无法按 CSV 读取"
+        "(某个字段超过 128 KiB,未闭合的引号会造成这种情况)"
+    ),
     "row.where": "第 {row} 行 {value!r}:{problem}",
     "row.more": "另有 {count} 行",
     "row.not_an_id": "不是员工编号",

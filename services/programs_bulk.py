@@ -111,16 +111,23 @@ def _read(data: bytes, max_bytes: int) -> tuple[list[tuple[int, str]], list[RowP
         raise RosterFileRefused("error.roster_not_utf8", byte=exc.start + 1) from exc
     problems: list[RowProblem] = []
     first_row: dict[str, int] = {}
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        value = row[0].strip() if row else ""
-        if not value or (number == 1 and value.lower() in _HEADERS):
-            continue
-        if not _PERSON_ID.match(value):
-            problems.append(RowProblem(number, value, "row.not_an_id"))
-        elif value in first_row:
-            problems.append(RowProblem(number, value, "row.duplicate", {"first": first_row[value]}))
-        else:
-            first_row[value] = number
+    # Universal newlines: a spreadsheet that ends its lines with a lone carriage return (older
+    # Excel for Mac) is read line by line, as one ending them with CRLF or LF.
+    reader = csv.reader(io.StringIO(text, newline=None))
+    try:
+        for number, row in enumerate(reader, start=1):
+            value = row[0].strip() if row else ""
+            if not value or (number == 1 and value.lower() in _HEADERS):
+                continue
+            if not _PERSON_ID.match(value):
+                problems.append(RowProblem(number, value, "row.not_an_id"))
+            elif value in first_row:
+                first = {"first": first_row[value]}
+                problems.append(RowProblem(number, value, "row.duplicate", first))
+            else:
+                first_row[value] = number
+    except csv.Error as exc:  # a field over 128 KiB (a quote left open runs on to the end)
+        raise RosterFileRefused("error.roster_not_csv", line=reader.line_num) from exc
     if len(first_row) > MAX_ROSTER_ROWS:
         raise RosterFileRefused(
             "error.roster_too_many", count=len(first_row), limit=MAX_ROSTER_ROWS

@@ -16,6 +16,7 @@ from domain.reference import EmployeeRecorded
 from eventlog import NewEvent
 from services import programs_bulk
 from services.database import Database
+from services.error_texts import say
 from services.errors import Invalid, NotFound
 from services.program_checks import check_sizes
 from services.programs_bulk import (
@@ -47,6 +48,13 @@ def test_a_roster_is_refused_whole_with_every_offending_row() -> None:
         read_roster("e1\nJos\u00e9\n".encode("latin-1"))
     with pytest.raises(RosterFileRefused, match="names nobody"):
         read_roster(b"employee_id\n\n")
+    # Lines ended by a lone carriage return (older Excel for Mac) read as lines; a field CSV
+    # cannot read (over 128 KiB, a quote left open) refuses the file, naming its line.
+    assert read_roster(b"employee_id\re1\re2\r") == ["e1", "e2"]
+    for unreadable in (b"employee_id\n" + b"x" * 200_000, b'employee_id\n"' + b"x" * 140_000):
+        with pytest.raises(RosterFileRefused, match="line 2 cannot be read as CSV") as refusal:
+            read_roster(unreadable)
+        assert "第 2 行无法按 CSV 读取" in say(refusal.value.key, refusal.value.params, "zh-CN")
     in_chinese = [p.said("zh-CN") for p in refused.value.problems]
     assert in_chinese == ["不是员工编号", "与第 2 行重复", "与第 4 行重复"]
     assert refused.value.said("zh-CN").startswith("名单被拒绝")
