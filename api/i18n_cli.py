@@ -143,8 +143,11 @@ CLI_ZH_CN: dict[str, str] = {
     "the file": "文件",
     "checked": "已检查",
     "sending": "发送中",
-    "stopped midway: {detail}; run the same command again to resume": (
-        "中途停止:{detail};再次运行同一命令即可继续"
+    "stopped midway, {done} of {total} recorded: {detail}; run the same command again to resume": (
+        "中途停止,已记录 {done}/{total}:{detail};再次运行同一命令即可继续"
+    ),
+    "refused after {done} of {total} were recorded: {detail}": (
+        "已记录 {done}/{total} 后被拒绝:{detail}"
     ),
     "the answer ended before the outcome; run the same command again to resume": (
         "应答在结果之前中断;再次运行同一命令即可继续"

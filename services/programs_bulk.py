@@ -122,7 +122,7 @@ def _read(data: bytes, max_bytes: int) -> tuple[list[tuple[int, str]], list[RowP
             if not _PERSON_ID.match(value):
                 problems.append(RowProblem(number, value, "row.not_an_id"))
             elif value in first_row:
-                first = {"first": first_row[value]}
+                first: dict[str, object] = {"first": first_row[value]}
                 problems.append(RowProblem(number, value, "row.duplicate", first))
             else:
                 first_row[value] = number

@@ -105,7 +105,8 @@ async def test_enrol_and_attendance_from_a_file_on_the_command_line(
     act = stop_after_first_batch(monkeypatch, h.programs)
     stopped = await trainops("program", "enrol", "cli-files", "--file", str(roster))
     assert stopped.exit_code == 5, stopped.output
-    assert "run the same command again to resume" in stopped.stderr
+    assert "stopped midway, 7 of 30 recorded" in stopped.stderr
+    assert stopped.stderr.count("again to resume") == 1, stopped.stderr  # said once
     assert len(enrolled(h, "cli-files")) == 1 + 7
     monkeypatch.setattr(h.programs, "act", act)
 
@@ -120,10 +121,14 @@ async def test_enrol_and_attendance_from_a_file_on_the_command_line(
     assert again.exit_code == 0, again.output
     assert "enrolled 0 of 30 in cli-files (30 enrolled before)" in again.stdout
 
-    # a sign-in device's export, with the progress bar drawn on a terminal
-    await until(h.env, start + timedelta(minutes=5))
+    # a sign-in device's export: refused by the rules before its session starts (exit 3,
+    # nothing recorded, no advice to send it again), then with the bar drawn on a terminal
     sheet = tmp_path / "device.csv"
     sheet.write_text("\n".join(PEOPLE[:20]) + "\n", encoding="utf-8")
+    early = await trainops("program", "attendance", "cli-files", "s1", "--file", str(sheet))
+    assert early.exit_code == 3, early.output
+    assert "before it has started" in early.stderr and "resume" not in early.stderr
+    await until(h.env, start + timedelta(minutes=5))
     screen = io.StringIO()
     terminal = Console(file=screen, force_terminal=True, width=100)
     monkeypatch.setattr(program_files, "errors", terminal)

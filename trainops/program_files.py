@@ -145,8 +145,20 @@ def _follow(answer: Answer, *, show_bar: bool) -> dict[str, Any]:
         said = error(
             str(last.get("code") or ""), params if isinstance(params, dict) else {}, last["error"]
         )
-        message = t("stopped midway: {detail}; run the same command again to resume", detail=said)
-        raise fail(message, EXIT_SERVER)
+        counts = {"done": last.get("recorded_before", "?"), "total": last.get("of", "?")}
+        if last.get("resume", True):
+            message = t(
+                "stopped midway, {done} of {total} recorded: {detail}; run the same command "
+                "again to resume",
+                detail=said,
+                **counts,
+            )
+            raise fail(message, EXIT_SERVER)
+        # the program's rules refused the rest (it was cancelled meanwhile, say): not a retry
+        message = t(
+            "refused after {done} of {total} were recorded: {detail}", detail=said, **counts
+        )
+        raise fail(message, EXIT_REFUSED)
     if "total" not in last:
         message = t("the answer ended before the outcome; run the same command again to resume")
         raise fail(message, EXIT_SERVER)

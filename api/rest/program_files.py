@@ -28,6 +28,7 @@ from api.errors import COMMON_RESPONSES, HTTP_422, NOT_FOUND, UNAVAILABLE
 from api.rest.schemas import ProgramId
 from services.error_texts import as_data
 from services.errors import Explained
+from services.program_client import ActionRefused
 from services.programs import ProgramContext
 from services.programs_bulk import (
     MAX_ROSTER_BYTES,
@@ -104,22 +105,34 @@ def _line(value: dict[str, Any]) -> bytes:
     return (json.dumps(value) + "\n").encode()
 
 
-async def _progress(ctx: ProgramContext, plan: BulkPlan) -> AsyncIterator[bytes]:
+async def _streamed(ctx: ProgramContext, plan: BulkPlan) -> Response:
+    """The file's first batch is sent before the answer starts: a refusal by the program's
+    rules (an enrolment in a draft, attendance before the session starts) is then answered as
+    any refused action is (its status, ``code`` and ``params``), nothing recorded, rather than
+    a "200" whose stream ends in an error. The rest streams as it is recorded."""
+    batches = send_batches(ctx, plan)
+    first = await anext(batches) if plan.todo else None
+    return StreamingResponse(_progress(ctx, plan, batches, first), media_type=NDJSON)
+
+
+async def _progress(
+    ctx: ProgramContext,
+    plan: BulkPlan,
+    batches: AsyncIterator[tuple[int, int]],
+    first: tuple[int, int] | None,
+) -> AsyncIterator[bytes]:
     yield _line({"checked": plan.total, "skipped": plan.skipped, "to_send": len(plan.todo)})
-    last_position = 0
+    done, last_position = first if first is not None else (plan.skipped, 0)
     try:
-        async for done, last_position in send_batches(ctx, plan):  # noqa: B007
+        if first is not None:
+            yield _line({"sent": done, "of": plan.total})
+        async for done, last_position in batches:  # noqa: B007
             yield _line({"sent": done, "of": plan.total})
         if last_position:
             await ctx.wait_for_projection(last_position)
     except Exception as exc:  # the status is sent already: the stream's last line says it
         log.warning("bulk action stopped midway", program_id=plan.program_id, error=str(exc))
-        failed: dict[str, Any] = {
-            "error": f"{exc}; what was sent before is recorded: send the same file again to resume"
-        }
-        if isinstance(exc, Explained):
-            failed |= {"code": exc.key, "params": exc.params}
-        yield _line(failed)
+        yield _line(_stopped(exc, done, plan.total))
         return
     outcome = plan.outcome(last_position)
     yield _line(
@@ -130,6 +143,28 @@ async def _progress(ctx: ProgramContext, plan: BulkPlan) -> AsyncIterator[bytes]
             "last_position": outcome.last_position,
         }
     )
+
+
+def _stopped(exc: Exception, done: int, total: int) -> dict[str, Any]:
+    """The last line of a stream that stopped: why (``error``, ``code``, ``params``), how many
+    of the file are recorded (``recorded_before``), and whether sending the same file again
+    resumes (``resume``: false when the program's rules refused the rest, e.g. it was
+    cancelled meanwhile)."""
+    refused = isinstance(exc, ActionRefused)
+    code: str = ""
+    params: dict[str, object] = {}
+    if isinstance(exc, ActionRefused):
+        code, params = exc.code, dict(exc.params)
+    elif isinstance(exc, Explained):
+        code, params = exc.key, exc.params
+    return {
+        "error": str(exc),
+        "code": code,
+        "params": as_data(params),
+        "recorded_before": done,
+        "of": total,
+        "resume": not refused,
+    }
 
 
 async def _file(upload: UploadFile) -> bytes:
@@ -158,7 +193,7 @@ async def enrol_from_file(
         plan = await check_enrolment(services, principal.user, program_id, data)
     except RosterRefused as exc:
         return _refusal(exc, request)
-    return StreamingResponse(_progress(services, plan), media_type=NDJSON)
+    return await _streamed(services, plan)
 
 
 @router.post(
@@ -187,4 +222,4 @@ async def attendance_from_file(
         )
     except RosterRefused as exc:
         return _refusal(exc, request)
-    return StreamingResponse(_progress(services, plan), media_type=NDJSON)
+    return await _streamed(services, plan)

@@ -13,6 +13,7 @@ import pytest
 from domain import commands as c
 from projections import kpi_queries
 from services import programs_bulk
+from services.program_client import ActionRefused
 from tests.api.conftest import World, run, session_started
 from tests.services.test_programs_bulk import employees, stop_after_first_batch
 
@@ -90,7 +91,11 @@ async def test_a_roster_file_is_checked_whole_then_enrolled_and_resumed(
         progress = lines(stopped)
         assert progress[0] == {"checked": 30, "skipped": 0, "to_send": 30}
         assert progress[1] == {"sent": 7, "of": 30}
-        assert "send the same file again" in progress[-1]["error"]
+        assert {k: progress[-1][k] for k in ("recorded_before", "of", "resume")} == {
+            "recorded_before": 7,
+            "of": 30,
+            "resume": True,  # lost on the way: sending the same file again resumes
+        }
         assert len(of_type(world, "files-1", "TraineeEnrolled", "trainee")) == len(before) + 7
 
         monkeypatch.setattr(world.programs, "act", act)
@@ -130,6 +135,50 @@ async def test_a_roster_file_is_checked_whole_then_enrolled_and_resumed(
     # `kpi explain participation` shows the attendance the file recorded (issue 16)
     behind = kpi_queries.evidence(world.h.db.engine, "participation", ["files-1"])
     assert "AttendeesRecorded" in {row["event_type"] for row in behind}
+
+
+async def test_a_file_the_programs_rules_refuse_is_answered_as_a_refusal_up_front(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its first batch goes before the answer starts: a refusal by the rules is a 403 with its
+    code, nothing recorded, not a 200 whose stream tells to send it again."""
+    monkeypatch.setattr(programs_bulk, "ENROL_BATCH", 2)
+    people = [f"staff.{n}@example.com" for n in range(5)]
+    employees(world.h.db, people)
+    roster = ("\n".join(people) + "\n").encode()
+    await run(world, "files-approved", "approved")  # not published yet: nobody enrolled
+    plan = await run(world, "files-early", "published")  # its session has not started
+    async with world.client("spec.li") as li:
+        early_roster = await upload(li, "files-approved/roster", roster)
+        assert early_roster.status_code == 403, early_roster.text
+        assert early_roster.json()["code"] == "program.not_allowed_in_status"
+        early_sheet = await upload(li, "files-early/sessions/s1/attendance", b"emp.1\n")
+        assert early_sheet.status_code == 403, early_sheet.text
+        assert early_sheet.json()["code"] == "facts.before_session_start"
+    assert of_type(world, "files-approved", "TraineeEnrolled", "trainee") == []
+    assert of_type(world, "files-early", "AttendeesRecorded", "attendees") == []
+
+    # refused by the rules after its first batch (cancelled meanwhile): not to be sent again
+    act = world.programs.act
+    sent: list[int] = []
+
+    async def cancelled_after_one(program_id: str, command: Any, **kw: Any) -> Any:
+        if sent:
+            raise ActionRefused("the program is cancelled", code="program.not_allowed_in_status")
+        sent.append(1)
+        return await act(program_id, command, **kw)
+
+    monkeypatch.setattr(world.programs, "act", cancelled_after_one)
+    async with world.client("spec.li") as li:
+        stopped = lines(await upload(li, "files-early/roster", roster))
+    assert stopped[1] == {"sent": 2, "of": 5}
+    assert {k: stopped[-1][k] for k in ("code", "recorded_before", "of", "resume")} == {
+        "code": "program.not_allowed_in_status",
+        "recorded_before": 2,
+        "of": 5,
+        "resume": False,
+    }
+    assert plan["program_id"] == "files-early"
 
 
 async def test_an_oversized_roster_is_refused_before_it_is_read(world: World) -> None:
