@@ -215,3 +215,31 @@ def test_https_verifies_the_server_against_the_trusted_authorities(
     assert (answer.status, answer.read()) == (200, b"ok")
     connection.close()
     assert trusted.request.startswith(b"GET / HTTP/1.1\r\n")
+
+
+def test_an_answer_given_before_the_body_is_read_is_the_answer() -> None:
+    """A server refusing an upload by its declared size (413) answers after the head and
+    closes without reading the body: the client reports that answer, not a lost connection."""
+    reply = b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 9\r\n\r\ntoo large"
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer_early() -> None:
+        accepted, _ = listener.accept()
+        with accepted:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += accepted.recv(65536)
+            accepted.sendall(reply)
+            accepted.shutdown(socket.SHUT_WR)
+
+    server = threading.Thread(target=answer_early, daemon=True)
+    server.start()
+    body = b"x" * (32 * 1024 * 1024)  # far more than the socket buffers hold
+    connection = Connection("http", "127.0.0.1", listener.getsockname()[1], timeout=10)
+    try:
+        answer = connection.exchange("POST", "/upload", {}, [body[:1024], body])
+        assert (answer.status, answer.read()) == (413, b"too large")
+    finally:
+        connection.close()
+        server.join(timeout=5)
+        listener.close()

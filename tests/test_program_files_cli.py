@@ -97,6 +97,15 @@ async def test_enrol_and_attendance_from_a_file_on_the_command_line(
     assert not_text.exit_code == 2, not_text.output
     assert "not UTF-8 text (byte 16)" in not_text.stderr and "row" not in not_text.stderr
     assert len(not_text.stderr.strip().splitlines()) == 1
+    # over the API's limit: said before anything is sent, with the file's own size (sent,
+    # the server stops reading it and answers early)
+    assert program_files.MAX_FILE_BYTES == programs_bulk.MAX_ROSTER_BYTES
+    huge = tmp_path / "huge.csv"
+    huge.write_bytes(b"e0\n" * (programs_bulk.MAX_ROSTER_BYTES // 3 + 1000))
+    too_big = await trainops("program", "enrol", "cli-files", "--file", str(huge))
+    assert too_big.exit_code == 2, too_big.output
+    size = huge.stat().st_size
+    assert f"{size} bytes is over the {programs_bulk.MAX_ROSTER_BYTES}-byte limit" in too_big.stderr
     missing = await trainops("program", "enrol", "cli-files", "--file", str(tmp_path / "no.csv"))
     assert missing.exit_code == 2 and "cannot read" in missing.stderr
     elsewhere = await trainops("program", "enrol", "nope", "--file", str(roster))

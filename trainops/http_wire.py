@@ -193,11 +193,20 @@ class Connection:
             head.append(f"{name}: {value}")
         wire = self._open()
         wire.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
-        if isinstance(body, bytes):
-            wire.sendall(body)
-        elif body is not None:
-            for piece in body:
-                wire.sendall(piece)
+        try:
+            if isinstance(body, bytes):
+                wire.sendall(body)
+            elif body is not None:
+                for piece in body:
+                    wire.sendall(piece)
+        except (BrokenPipeError, ConnectionResetError) as cut:
+            # A server may answer before the body is all sent (a 413 for an upload over its
+            # limit) and stop reading: its answer is what to report, when it came.
+            self._file = wire.makefile("rb")
+            try:
+                return Answer(self._file, method)
+            except OSError:
+                raise cut from None
         self._file = wire.makefile("rb")
         return Answer(self._file, method)
 

@@ -7,6 +7,7 @@ that stopped midway is resumed by running the same command again."""
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,6 +26,10 @@ from trainops.api_client import (
 from trainops.http_wire import Answer
 from trainops.language import error, t, unreadable
 from trainops.render import console, errors, fail, print_json
+
+#: The largest file the API takes (``services.programs_bulk.MAX_ROSTER_BYTES``, which a test
+#: holds this to).
+MAX_FILE_BYTES = 8 * 1024 * 1024
 
 FileOption = Annotated[
     Path,
@@ -70,8 +75,12 @@ def send_file(path: str, file: Path, as_json: bool) -> dict[str, Any]:
     line (the outcome). Exits as the other program commands do."""
     try:
         handle = file.open("rb")
+        size = os.fstat(handle.fileno()).st_size
     except OSError as exc:
         raise fail(t("cannot read {path}: {reason}", path=file, reason=unreadable(exc))) from exc
+    if size > MAX_FILE_BYTES:  # said here: a server refuses it before reading it all, and
+        handle.close()  # stops reading what is sent, which would read as a lost connection
+        raise fail(_too_big(size))
     with handle, api() as client:
         headers = {"Idempotency-Key": str(uuid.uuid4())}
         try:
@@ -88,6 +97,14 @@ def send_file(path: str, file: Path, as_json: bool) -> dict[str, Any]:
             raise client._unreachable(TransportError(str(exc))) from exc
         finally:
             connection.close()
+
+
+def _too_big(size: int) -> str:
+    """The server's own refusal of a file over its limit, in the reader's language."""
+    from services.error_texts import say
+
+    params = {"size": size, "limit": MAX_FILE_BYTES}
+    return error("error.roster_too_big", params, say("error.roster_too_big", params, "en") or "")
 
 
 def _refused(response: Response) -> None:

@@ -33,6 +33,7 @@ from services.programs import ProgramContext
 from services.programs_bulk import (
     MAX_ROSTER_BYTES,
     BulkPlan,
+    RosterFileRefused,
     RosterRefused,
     check_attendance,
     check_enrolment,
@@ -168,7 +169,10 @@ def _stopped(exc: Exception, done: int, total: int) -> dict[str, Any]:
 
 
 async def _file(upload: UploadFile) -> bytes:
-    """At most one byte over the limit, so that an oversized file is refused by its size."""
+    """At most one byte over the limit, so that an oversized file is refused by its size (its
+    whole size, as received, named)."""
+    if upload.size is not None and upload.size > MAX_ROSTER_BYTES:
+        raise RosterFileRefused("error.roster_too_big", size=upload.size, limit=MAX_ROSTER_BYTES)
     return await upload.read(MAX_ROSTER_BYTES + 1)
 
 
