@@ -146,6 +146,11 @@ CLI_ZH_CN: dict[str, str] = {
     "stopped midway, {done} of {total} recorded: {detail}; run the same command again to resume": (
         "中途停止,已记录 {done}/{total}:{detail};再次运行同一命令即可继续"
     ),
+    "trainops at {server} gave no answer in time: it may be busy, or still doing it; run the "
+    "same command again (an action is never done twice)": (
+        "{server} 上的 trainops 未及时应答:它可能正忙或仍在处理;"
+        "请再次运行同一命令(操作不会重复执行)"
+    ),
     "refused after {done} of {total} were recorded: {detail}": (
         "已记录 {done}/{total} 后被拒绝:{detail}"
     ),

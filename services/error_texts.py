@@ -89,7 +89,7 @@ EN: dict[str, str] = {
         "not its specialist, one of its approvers or an auditor"
     ),
     "error.not_the_specialist": (
-        "only the program's specialist {specialist!r} may {doing} it, not {username!r}"
+        "only the program's specialist {specialist!r} may do this ({doing}), not {username!r}"
     ),
     "error.not_an_approver": (
         "no active approver named {usernames}: an admin creates the account (`trainops users "

@@ -79,7 +79,7 @@ class RosterRefused(Invalid):
     def rows_text(self, lang: str) -> str:
         """The offending rows, in ``lang``: the first ``LISTED_PROBLEMS``, then how many more."""
         shown = [
-            say("row.where", {"row": p.row, "value": p.value, "problem": p.said(lang)}, lang)
+            say("row.where", {"row": p.row, "value": _cut(p.value), "problem": p.said(lang)}, lang)
             for p in self.problems[:LISTED_PROBLEMS]
         ]
         more = len(self.problems) - LISTED_PROBLEMS
@@ -89,6 +89,12 @@ class RosterRefused(Invalid):
 
     def said(self, lang: str) -> str:
         return say(self.key, {"rows": self.rows_text(lang)}, lang) or str(self)
+
+
+def _cut(value: str, most: int = 100) -> str:
+    """A value as a sentence quotes it: a row of 100,000 characters is not said whole (the
+    refusal's ``rows`` keep it as sent)."""
+    return value if len(value) <= most else value[:most] + "…"
 
 
 def read_roster(data: bytes, max_bytes: int = MAX_ROSTER_BYTES) -> list[str]:

@@ -188,3 +188,25 @@ def test_an_empty_id_is_bad_input_never_a_redirect(
         api.get(path)
     assert stopped.value.code == 2
     assert "an id given is empty" in capsys.readouterr().err
+
+
+def test_a_server_that_takes_the_request_and_never_answers_is_said_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No answer in time is not "cannot reach … is it running?": the server took it, and the
+    person is told it may still be doing it (exit 5)."""
+    import socket
+
+    from trainops.api_client import Api, Credentials, NoAnswer, TransportError
+
+    listener = socket.create_server(("127.0.0.1", 0))  # accepts (its backlog), never answers
+    try:
+        api = Api(Credentials(f"http://127.0.0.1:{listener.getsockname()[1]}", "tro_x"))
+        with pytest.raises(TransportError) as caught:
+            api._open("GET", "/api/v1/me", timeout=0.3)
+        assert isinstance(caught.value, NoAnswer)
+        assert api._unreachable(caught.value).code == 5
+    finally:
+        listener.close()
+    said = capsys.readouterr().err
+    assert "gave no answer in time" in said and "is it running" not in said

@@ -160,6 +160,15 @@ class TransportError(Exception):
     """The server could not be reached, or the connection broke before an answer."""
 
 
+class NoAnswer(TransportError):
+    """The server took the request but gave no answer in time (it may still be doing it)."""
+
+
+def transport_error(exc: OSError) -> TransportError:
+    """What a socket's error means to the command: no answer in time, or no connection."""
+    return (NoAnswer if isinstance(exc, TimeoutError) else TransportError)(str(exc))
+
+
 class Response:
     """An answer read whole: status, headers (case-insensitive) and body."""
 
@@ -297,6 +306,7 @@ class Api:
         json: Any = None,
         files: Mapping[str, tuple[str, IO[bytes]]] | None = None,
         headers: Mapping[str, str] | None = None,
+        timeout: float = TIMEOUT_SECONDS,
     ) -> tuple[Connection, Answer]:
         """Send the request; the open connection and the answer, its body not read yet. The
         path is sent percent-encoded (an id with a space or a ``?`` names that id, never a
@@ -315,19 +325,19 @@ class Api:
         elif json is not None:
             body = _json_bytes(json)
             sent["Content-Type"] = "application/json"
-        connection = Connection(self._scheme, self._host, self._port, timeout=TIMEOUT_SECONDS)
+        connection = Connection(self._scheme, self._host, self._port, timeout=timeout)
         try:
             return connection, connection.exchange(method, target, sent, body)
         except OSError as exc:
             connection.close()
-            raise TransportError(str(exc)) from exc
+            raise transport_error(exc) from exc
 
     def request(self, method: str, path: str, **options: Any) -> Response:
         connection, answer = self._open(method, path, **options)
         try:
             content = answer.read()
         except OSError as exc:
-            raise TransportError(str(exc)) from exc
+            raise transport_error(exc) from exc
         finally:
             connection.close()
         return Response(answer.status, answer.reason, answer.headers, content)
@@ -376,11 +386,20 @@ class Api:
                 write(rest)
             return answer.headers
         except OSError as exc:
-            raise self._unreachable(TransportError(str(exc))) from exc
+            raise self._unreachable(transport_error(exc)) from exc
         finally:
             connection.close()
 
     def _unreachable(self, exc: TransportError) -> SystemExit:
+        if isinstance(exc, NoAnswer):
+            return fail(
+                t(
+                    "trainops at {server} gave no answer in time: it may be busy, or still "
+                    "doing it; run the same command again (an action is never done twice)",
+                    server=self.server,
+                ),
+                EXIT_SERVER,
+            )
         return fail(
             t(
                 "cannot reach trainops at {server} ({reason}); is it running (`make run`)? "
