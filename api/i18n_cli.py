@@ -136,6 +136,7 @@ CLI_ZH_CN: dict[str, str] = {
     "notifications": "通知",
     "people of {program}: {shown} of {total}": "{program} 的学员:本页 {shown} 人,共 {total} 人",
     "nobody on this page": "此页无人",
+    "older lines: ask again with --before {position}": "更早的记录:加上 --before {position} 再查询",
     "more follow: ask again with --after {after}": "还有更多:加上 --after {after} 再查询",
     "{count} rows refused, nothing was recorded:": "{count} 行被拒绝,未记录任何内容:",
     "1 row refused, nothing was recorded:": "1 行被拒绝,未记录任何内容:",

@@ -266,6 +266,7 @@ OPTION_HELP_ZH_CN: dict[str, str] = {
     "Whose (admins; default: yours).": "谁的(管理员可指定;默认:你的)。",
     "Only people whose ids sort after this one.": "只列出编号排在此编号之后的人。",
     "People a page.": "每页人数。",
+    "Only timeline lines before this position.": "只显示此日志位置之前的时间线记录。",
     "A quarter, e.g. 2027-Q1.": "季度,例如 2027-Q1。",
     "Only this specialist's cards.": "只看此培训专员的计分卡。",
     "Only this department's cards.": "只看此部门的计分卡。",

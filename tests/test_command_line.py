@@ -88,6 +88,11 @@ def test_a_program_from_the_shell(stack: dict[str, str], tmp_path: Path) -> None
     assert shown["program"]["status"] == "published" and shown["program"]["enrolled"] == 2
     actors = {entry["event_type"]: entry["actor"] for entry in shown["timeline"]}
     assert actors["ApprovalGranted"] == "wang" and actors["ProgramPublished"] == "li"
+    assert shown["people_listed"] is True and shown["timeline_older"] is None
+    positions = [entry["position"] for entry in shown["timeline"]]
+    before = str(positions[2])
+    older = json.loads(trainops(li, "program", "show", "cli-1", "--before", before, "--json"))
+    assert [e["position"] for e in older["timeline"]] == positions[:2]  # only lines before it
     # Its people a page at a time: the next page's start said beside the rows, not among them.
     page = json.loads(trainops(li, "program", "trainees", "cli-1", "--json"))
     assert [(r["trainee"], r["enrolled"]) for r in page["trainees"]] == [("e1", True), ("e2", True)]

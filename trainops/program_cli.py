@@ -334,9 +334,16 @@ def cancel(
 
 
 @program_app.command()
-def show(program_id: str, as_json: AsJson = False, utc: InUtc = False) -> None:
+def show(
+    program_id: str,
+    as_json: AsJson = False,
+    utc: InUtc = False,
+    before: Annotated[
+        int | None, typer.Option(min=1, help="Only timeline lines before this position.")
+    ] = None,
+) -> None:
     """A program's status and timeline, as you may see it; times in the program's zone."""
-    reads.show(program_id, as_json=as_json, utc=utc)
+    reads.show(program_id, as_json=as_json, utc=utc, before=before)
 
 
 @program_app.command()

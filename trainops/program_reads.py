@@ -17,12 +17,20 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-def show(program_id: str, *, as_json: bool = False, utc: bool = False) -> None:
+def show(
+    program_id: str, *, as_json: bool = False, utc: bool = False, before: int | None = None
+) -> None:
     """A program's status and timeline, as you may see it; times in the program's zone."""
-    detail = program_detail(program_id)
+    detail = program_detail(program_id, before)
     if as_json:
         print_json(
-            {"program": detail["program"], "plan": _plan(detail), "timeline": detail["timeline"]}
+            {
+                "program": detail["program"],
+                "plan": _plan(detail),
+                "timeline": detail["timeline"],
+                "timeline_older": detail.get("timeline_older"),
+                "people_listed": detail.get("people_listed", True),
+            }
         )
         return
     summary = detail["program"]
@@ -55,6 +63,11 @@ def show(program_id: str, *, as_json: bool = False, utc: bool = False) -> None:
         for entry in detail["timeline"]
     ]
     rows_table(t("timeline"), entries, ["position", "when", "actor", "event_type", "summary"])
+    if detail.get("timeline_older"):  # on stderr, as a page of people says where it goes on
+        older = t(
+            "older lines: ask again with --before {position}", position=detail["timeline_older"]
+        )
+        errors.print(older, markup=False)
 
 
 def money(amount: object) -> str:

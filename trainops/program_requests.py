@@ -123,7 +123,8 @@ def act(program_id: str, segment: str, body: dict[str, Any] | None, as_json: boo
     done(result, as_json)
 
 
-def program_detail(program_id: str) -> dict[str, Any]:
+def program_detail(program_id: str, before: int | None = None) -> dict[str, Any]:
+    """The program's read: summary, state, the newest timeline lines (``before``: older)."""
     with api() as client:
-        detail: dict[str, Any] = client.get(f"/api/v1/programs/{program_id}")
+        detail: dict[str, Any] = client.get(f"/api/v1/programs/{program_id}", before=before)
     return detail

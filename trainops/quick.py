@@ -61,7 +61,10 @@ QUICK: dict[tuple[str, ...], Quick] = {
         values={"--specialist": "specialist", **_OUTPUT},
     ),
     ("program", "show"): Quick(
-        "trainops.program_reads:show", ("program_id",), flags={**_JSON, **_UTC}
+        "trainops.program_reads:show",
+        ("program_id",),
+        flags={**_JSON, **_UTC},
+        values={"--before": "before"},
     ),
     ("program", "trainees"): Quick(
         "trainops.program_reads:trainees",
@@ -89,9 +92,21 @@ def _page_size(value: str) -> int:
     return number
 
 
+def _position(value: str) -> int:
+    """``--before`` as typer takes it (``int``, at least 1); anything else is typer's."""
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
 #: Parameters typer converts, converted the same way; a value the conversion refuses goes to
 #: typer, which names the choices.
-_CONVERTED: dict[str, Callable[[str], Any]] = {"output": Output, "limit": _page_size}
+_CONVERTED: dict[str, Callable[[str], Any]] = {
+    "output": Output,
+    "limit": _page_size,
+    "before": _position,
+}
 
 
 def _past_top_options(argv: list[str]) -> list[str] | None:

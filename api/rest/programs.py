@@ -75,9 +75,15 @@ async def plan_program(
     responses=NOT_FOUND,
 )
 def get_program(
-    program_id: ProgramId, principal: CurrentPrincipal, services: ServicesDep
+    program_id: ProgramId,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    before: Annotated[
+        int | None,
+        Query(ge=1, le=2**62, description="Only timeline lines before this position."),
+    ] = None,
 ) -> ProgramDetail:
-    read = program_cases.read_program(services, principal.user, program_id)
+    read = program_cases.read_program(services, principal.user, program_id, before)
     summary, state, actors = read.summary, read.state, set(read.actors)
     visible = reads.summary_for(principal.user, summary, state, actors)
     shown, listed = roster_reads.bounded_state(

@@ -68,6 +68,10 @@ async def test_a_program_of_more_than_a_thousand_people_pages_them(world: World)
         assert not set(PER_PERSON) & set(detail["state"]), "left out, not emptied"
         assert detail["state"]["sessions"] and detail["state"]["budget"]  # the plan stays
         assert len(answer.content) < 64 * 1024, len(answer.content)
+        older = detail["timeline_older"]  # 1,000 enrolments: the newest 200 lines, then older
+        assert older is not None and len(detail["timeline"]) == 200
+        page = (await li.get("/api/v1/programs/people-big", params={"before": older})).json()
+        assert all(e["position"] < older for e in page["timeline"]) and page["timeline"]
 
         everyone = ["emp.1", "emp.2", *people]
         seen: list[str] = []
