@@ -54,7 +54,8 @@ def test_a_roster_is_refused_whole_with_every_offending_row() -> None:
     for unreadable in (b"employee_id\n" + b"x" * 200_000, b'employee_id\n"' + b"x" * 140_000):
         with pytest.raises(RosterFileRefused, match="line 2 cannot be read as CSV") as refusal:
             read_roster(unreadable)
-        assert "第 2 行无法按 CSV 读取" in say(refusal.value.key, refusal.value.params, "zh-CN")
+        said = say(refusal.value.key, refusal.value.params, "zh-CN")
+        assert said is not None and "第 2 行无法按 CSV 读取" in said
     in_chinese = [p.said("zh-CN") for p in refused.value.problems]
     assert in_chinese == ["不是员工编号", "与第 2 行重复", "与第 4 行重复"]
     assert refused.value.said("zh-CN").startswith("名单被拒绝")
