@@ -122,12 +122,25 @@ def program_summary(ctx: ProgramContext, program_id: str) -> dict[str, Any]:
 
 
 def read_program(
-    ctx: ProgramContext, person: Person, program_id: str, before: int | None = None
+    ctx: ProgramContext,
+    person: Person,
+    program_id: str,
+    before: int | None = None,
+    *,
+    with_timeline: bool = True,
 ) -> queries.ProgramRead:
     """The program's summary, state and newest timeline lines (``before`` a position: older
-    ones), read together over one connection, if it exists and the person may see it."""
+    ones; none ``with_timeline=False``), read together over one connection, if it exists and
+    the person may see it."""
     engine = ctx.database.engine
-    read = partial(queries.program_read, engine, program_id, before=before, viewer=person.username)
+    read = partial(
+        queries.program_read,
+        engine,
+        program_id,
+        with_timeline=with_timeline,
+        before=before,
+        viewer=person.username,
+    )
     found = read()
     if found is None:
         program_summary(ctx, program_id)  # waits for a lagging projector, or says why not
@@ -147,7 +160,7 @@ def read_program(
 
 def load_program(ctx: ProgramContext, person: Person, program_id: str) -> dict[str, Any]:
     """The program's summary row, if it exists and the person may see it."""
-    return read_program(ctx, person, program_id).summary
+    return read_program(ctx, person, program_id, with_timeline=False).summary
 
 
 def check_action(

@@ -29,10 +29,12 @@ from domain import commands as c
 from domain.attendance import ATTENDANCE_EVENTS
 from domain.streams import program_stream
 from eventlog.store import EventStore
+from projections import queries
 from services.actions import ACTIONS
 from services.error_texts import say
 from services.errors import Invalid, NotFound, temporal_errors
 from services.people import Person
+from services.program_client import ActionRefused
 from services.programs import ProgramContext, check_action, refuse_when_ended
 from services.trainees import unknown_trainees
 
@@ -327,8 +329,17 @@ async def send_batches(ctx: ProgramContext, plan: BulkPlan) -> AsyncIterator[tup
         sent = plan.command(batch)
         text = f"{plan.program_id}\n{sent.model_dump_json()}"
         digest = hashlib.sha256(text.encode()).hexdigest()
-        async with temporal_errors(f"the {sent.kind} of {plan.program_id!r}"):
-            result = await programs.act(plan.program_id, sent, update_id=f"bulk-{digest[:40]}")
+        try:
+            async with temporal_errors(f"the {sent.kind} of {plan.program_id!r}"):
+                result = await programs.act(plan.program_id, sent, update_id=f"bulk-{digest[:40]}")
+        except ActionRefused:
+            # Ended meanwhile (cancelled between two batches): its workflow is gone and would
+            # only say it "is no longer running"; the rules say why, as before the first batch.
+            summary = await asyncio.to_thread(
+                queries.program_summary, ctx.database.engine, plan.program_id
+            )
+            refuse_when_ended(summary, sent)
+            raise
         done += len(batch)
         yield done, result.last_position
 

@@ -82,22 +82,24 @@ QUICK: dict[tuple[str, ...], Quick] = {
 }
 
 
+def _int_within(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An integer option as typer takes it (``int``, then its ``min``/``max``); a value out of
+    range raises, and goes to typer, which says the range."""
+
+    def converted(value: str) -> int:
+        number = int(value)
+        if number < low or (high is not None and number > high):
+            raise ValueError(value)
+        return number
+
+    return converted
+
+
 def _page_size(value: str) -> int:
-    """``--limit`` as typer takes it (``int``, then 1 to 1,000); anything else is typer's."""
+    """``--limit``: 1 to ``MAX_PAGE`` (imported when a page is asked for, not at every start)."""
     from trainops.program_reads import MAX_PAGE
 
-    number = int(value)
-    if not 1 <= number <= MAX_PAGE:
-        raise ValueError(value)
-    return number
-
-
-def _position(value: str) -> int:
-    """``--before`` as typer takes it (``int``, at least 1); anything else is typer's."""
-    number = int(value)
-    if number < 1:
-        raise ValueError(value)
-    return number
+    return _int_within(1, MAX_PAGE)(value)
 
 
 #: Parameters typer converts, converted the same way; a value the conversion refuses goes to
@@ -105,7 +107,7 @@ def _position(value: str) -> int:
 _CONVERTED: dict[str, Callable[[str], Any]] = {
     "output": Output,
     "limit": _page_size,
-    "before": _position,
+    "before": _int_within(1),
 }
 
 

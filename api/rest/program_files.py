@@ -151,7 +151,6 @@ def _stopped(exc: Exception, done: int, total: int) -> dict[str, Any]:
     of the file are recorded (``recorded_before``), and whether sending the same file again
     resumes (``resume``: false when the program's rules refused the rest, e.g. it was
     cancelled meanwhile)."""
-    refused = isinstance(exc, ActionRefused)
     code: str = ""
     params: dict[str, object] = {}
     if isinstance(exc, ActionRefused):
@@ -164,7 +163,7 @@ def _stopped(exc: Exception, done: int, total: int) -> dict[str, Any]:
         "params": as_data(params),
         "recorded_before": done,
         "of": total,
-        "resume": not refused,
+        "resume": not isinstance(exc, ActionRefused),
     }
 
 

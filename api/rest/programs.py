@@ -118,7 +118,7 @@ def get_trainees(
 ) -> TraineePageOut:
     """The people whose ids sort after ``after``, ``limit`` at most, in the order of their ids;
     ``next_after`` names where the next page starts."""
-    read = program_cases.read_program(services, principal.user, program_id)
+    read = program_cases.read_program(services, principal.user, program_id, with_timeline=False)
     state = reads.state_for(principal.user, read.summary, read.state, set(read.actors))
     page = roster_reads.trainee_page(state, after=after, limit=limit)
     return TraineePageOut(

@@ -4,6 +4,7 @@ by sending the same file again, without recording anyone twice."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -13,7 +14,6 @@ import pytest
 from domain import commands as c
 from projections import kpi_queries
 from services import programs_bulk
-from services.program_client import ActionRefused
 from tests.api.conftest import World, run, session_started
 from tests.services.test_programs_bulk import employees, stop_after_first_batch
 
@@ -158,15 +158,21 @@ async def test_a_file_the_programs_rules_refuse_is_answered_as_a_refusal_up_fron
     assert of_type(world, "files-approved", "TraineeEnrolled", "trainee") == []
     assert of_type(world, "files-early", "AttendeesRecorded", "attendees") == []
 
-    # refused by the rules after its first batch (cancelled meanwhile): not to be sent again
+    # refused by the rules after its first batch (really cancelled meanwhile, by its
+    # specialist): the rules' words, not "no longer running", and not to be sent again
     act = world.programs.act
     sent: list[int] = []
 
     async def cancelled_after_one(program_id: str, command: Any, **kw: Any) -> Any:
         if sent:
-            raise ActionRefused("the program is cancelled", code="program.not_allowed_in_status")
+            return await act(program_id, command, **kw)
         sent.append(1)
-        return await act(program_id, command, **kw)
+        first = await act(program_id, command, **kw)
+        cancel = c.CancelProgram(actor="spec.li", reason="trainer ill")
+        cancelled = await act(program_id, cancel)
+        while world.h.db.projector.position() < cancelled.last_position:
+            await asyncio.sleep(0.02)  # as an API answers once its action is projected
+        return first
 
     monkeypatch.setattr(world.programs, "act", cancelled_after_one)
     async with world.client("spec.li") as li:
