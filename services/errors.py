@@ -81,6 +81,14 @@ class TemporalTimeout(Explained):
     """Temporal took the request but did not confirm it in time; it may still happen."""
 
 
+class ActionNotConfirmed(Exception):
+    """The program may have taken the action, but no answer confirmed it: the server aborted
+    it under load, or the run that took it continued as new before its outcome was read (the
+    SDK then sends it on to the next run, which is full or refuses its spent nonce). Nothing
+    may be said "unchanged" of it: the person is told to check and send again (a new request
+    is refused as "already …" if the first was recorded; nothing is recorded twice)."""
+
+
 def update_aborted(error: RPCError) -> bool:
     """The server aborted an update under load: the workflow may or may not have taken it."""
     return error.status == RPCStatusCode.UNAVAILABLE and "update was aborted" in error.message
@@ -91,7 +99,7 @@ async def temporal_errors(what: str) -> AsyncIterator[None]:
     """Turn Temporal's transport failures into errors a person can act on."""
     try:
         yield
-    except RPCTimeoutOrCancelledError as exc:
+    except (RPCTimeoutOrCancelledError, ActionNotConfirmed) as exc:
         raise TemporalTimeout("error.temporal_timeout", what=what) from exc
     except RPCError as exc:
         if update_aborted(exc):  # the run may have taken it: not "unchanged"

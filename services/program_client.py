@@ -12,15 +12,17 @@ import contextlib
 import itertools
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from uuid import uuid4
 
 from pydantic import BaseModel
 from temporalio.client import (
     Client,
+    RPCTimeoutOrCancelledError,
     WorkflowFailureError,
     WorkflowHandle,
+    WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDReusePolicy
@@ -30,7 +32,8 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.contracts import MOVING_ON, UNAUTHENTICATED
 from domain.commands import PlanProgram, ProgramCommand
 from domain.program import ProgramState
-from services.errors import update_aborted
+from domain.proofs import USED_ALREADY
+from services.errors import ActionNotConfirmed, update_aborted
 from services.signing import Signer
 from workflows.program import ActionResult, ProgramWorkflowInput, TrainingProgramWorkflow
 
@@ -49,6 +52,8 @@ IN_FLIGHT_PER_PROGRAM = 8
 #: seconds), and the pauses between tries.
 RESEND_PATIENCE_SECONDS = 30.0
 RESEND_PAUSES = (0.02, 0.05, 0.1, 0.2, 0.5)
+#: How long the program is asked whether it took an action no answer confirmed.
+TAKEN_QUESTION_TIMEOUT = timedelta(seconds=10)
 
 
 async def wall_clock() -> datetime:
@@ -254,21 +259,48 @@ class ProgramClient:
                 )
             except WorkflowUpdateFailedError as exc:
                 refusal = _refusal(exc)
-                if aborted is not None and refusal.kind == UNAUTHENTICATED and nonce is None:
-                    raise aborted from exc  # (a keyed request's caller reads the log instead)
+                own_nonce = aborted is not None or USED_ALREADY in str(refusal)  # spent by it
+                if refusal.kind == UNAUTHENTICATED and nonce is None and own_nonce:
+                    raise ActionNotConfirmed(str(refusal)) from exc
+                # (a keyed request's caller reads its first answer from the log instead)
                 if refusal.kind != MOVING_ON:
                     raise refusal from exc
                 if loop.time() >= give_up:
-                    raise (aborted or refusal) from exc
+                    await self._unless_taken(handle, signed, aborted)
+                    raise refusal from exc
             except RPCError as exc:
                 aborted = exc if update_aborted(exc) else aborted
                 if not _send_again(exc) or loop.time() >= give_up:
-                    if aborted is None or aborted is exc:
-                        raise
-                    raise aborted from exc  # (e.g. then "unavailable": it may have been taken)
+                    if exc.status == RPCStatusCode.RESOURCE_EXHAUSTED:
+                        await self._unless_taken(handle, signed, aborted)
+                    elif aborted is not None:  # (e.g. then "unavailable")
+                        raise ActionNotConfirmed(aborted.message) from exc
+                    raise
             pause = RESEND_PAUSES[min(attempt, len(RESEND_PAUSES) - 1)]
             await asyncio.sleep(random.uniform(pause / 2, pause))  # apart, not in step
         raise AssertionError("unreachable")
+
+    async def _unless_taken(
+        self, handle: WorkflowHandle[Any, Any], signed: ProgramCommand, aborted: RPCError | None
+    ) -> None:
+        """Before saying an action was not taken ("server full", "moving on"): raise
+        ``ActionNotConfirmed`` if a send was aborted, or if the program has spent the action's
+        nonce (a run took it; its nonces are carried into the runs after it), or if it cannot
+        say in time."""
+        if aborted is not None:
+            raise ActionNotConfirmed(aborted.message) from aborted
+        if signed.proof is None:
+            return  # (refused unread: nothing was taken)
+        try:
+            taken = await handle.query(
+                TrainingProgramWorkflow.nonce_spent,
+                signed.proof.nonce,
+                rpc_timeout=TAKEN_QUESTION_TIMEOUT,
+            )
+        except (RPCError, RPCTimeoutOrCancelledError, WorkflowQueryFailedError) as exc:
+            raise ActionNotConfirmed(str(exc)) from exc
+        if taken:
+            raise ActionNotConfirmed("the program took it, its outcome unread")
 
     async def state(self, program_id: str) -> ProgramState:
         handle = self._handle(program_id)

@@ -292,6 +292,13 @@ class TrainingProgramWorkflow(GroupCommit):
         return self._state
 
     @workflow.query
+    def nonce_spent(self, nonce: str) -> bool:
+        """Whether this run, or one it continued from, took an action signed with ``nonce``:
+        asked by a client whose sends were answered by nothing it could trust (aborted, or
+        sent on to a later run)."""
+        return nonce in self._nonces
+
+    @workflow.query
     def owed_reminders(self) -> list[Reminder]:
         return self._owed(workflow.now(), STARTED_GRACE)
 

@@ -138,6 +138,10 @@ async def test_a_replayed_assertion_is_refused_after_the_program_continued_as_ne
 
     assert "used already" in reason
     assert _version(h, "p-later") == version
+    # what a client asks when the server's answers left unknown whether its action was taken
+    assert await handle.query(TrainingProgramWorkflow.nonce_spent, fresh.nonce) is True
+    unused = TEST_SIGNER.assertion("spec.li", "p-later", revise, now=fresh.issued_at)
+    assert await handle.query(TrainingProgramWorkflow.nonce_spent, unused.nonce) is False
 
 
 async def test_an_assertion_without_a_time_zone_is_refused_and_the_program_goes_on(

@@ -21,9 +21,11 @@ from activities.channels import DeliveryFailed
 from activities.contracts import MOVING_ON, UNAUTHENTICATED
 from activities.outbox import Notification, NotificationService
 from domain import commands as c
+from domain.proofs import USED_ALREADY
 from services import program_client
+from services.errors import ActionNotConfirmed
 from services.program_client import ActionRefused, ProgramClient
-from tests.conftest import Harness, until
+from tests.conftest import TEST_SIGNER, Harness, until
 from tests.plans import one_session
 from tests.workflows.support import approve_and_publish, held_with, runs
 
@@ -105,16 +107,34 @@ async def test_the_client_gives_up_on_a_program_that_never_moves_on(
 class _TurnedAway:
     """A program whose server turns updates away with ``errors``, one a send, then answers."""
 
-    def __init__(self, *errors: BaseException, then: BaseException | None = None) -> None:
+    def __init__(
+        self,
+        *errors: BaseException,
+        then: BaseException | None = None,
+        taken: bool | BaseException = False,
+    ) -> None:
         self.errors = list(errors)
         self.then = then
         """Raised for every send after ``errors`` (else the send is answered)."""
+        self.taken = taken
+        """The answer to ``nonce_spent`` (raised if an error)."""
         self.sent = 0
         self.ids: set[str] = set()
+        self.asked: list[tuple[Any, ...]] = []
+        self.nonces: set[str | None] = set()
+        """The nonces of the assertions sent (one, however often it was sent)."""
+
+    async def query(self, *args: Any, **kwargs: Any) -> bool:
+        self.asked.append(args)
+        if isinstance(self.taken, BaseException):
+            raise self.taken
+        return self.taken
 
     async def execute_update(self, *args: Any, **kwargs: Any) -> Any:
         self.sent += 1
         self.ids.add(kwargs["id"])
+        proof = getattr(args[1], "proof", None)
+        self.nonces.add(proof.nonce if proof else None)
         if self.errors:
             raise self.errors.pop(0)
         if self.then is not None:
@@ -177,11 +197,71 @@ async def test_a_send_once_aborted_is_never_said_unchanged(
     monkeypatch.setattr(programs, "_handle", lambda program_id: server)
     monkeypatch.setattr(program_client, "RESEND_PATIENCE_SECONDS", 0.3)
 
-    with pytest.raises(RPCError) as said:
+    with pytest.raises(ActionNotConfirmed):
         await programs.act("p", c.SubmitSurvey(actor="t1", scores={"overall": 80.0}))
 
-    assert said.value is ABORTED
     assert server.sent >= 3
+
+
+SPENT = WorkflowUpdateFailedError(
+    ApplicationError(f"unauthenticated: {USED_ALREADY}", type=UNAUTHENTICATED)
+)
+
+
+@pytest.mark.parametrize(
+    ("later", "taken", "said"),
+    [
+        # the run took it and continued as new before its outcome was read; the SDK sent it
+        # on to the next run, full until the patience ended: not "server full"
+        (FULL, True, ActionNotConfirmed),
+        (FULL, False, RPCError),  # truly not taken: "server full"
+        (FULL, RPCError("deadline", RPCStatusCode.DEADLINE_EXCEEDED, b""), ActionNotConfirmed),
+        (
+            WorkflowUpdateFailedError(ApplicationError("moving on", type=MOVING_ON)),
+            True,
+            ActionNotConfirmed,
+        ),
+        (
+            WorkflowUpdateFailedError(ApplicationError("moving on", type=MOVING_ON)),
+            False,
+            ActionRefused,
+        ),
+        # ... or the next run took the resend and refused its own spent nonce: not a refusal
+        (SPENT, False, ActionNotConfirmed),
+    ],
+    ids=[
+        "full-taken",
+        "full-not-taken",
+        "full-unknown",
+        "moving-on-taken",
+        "moving-on-not-taken",
+        "own-nonce-spent",
+    ],
+)
+async def test_a_send_a_run_took_unconfirmed_is_never_said_unchanged(
+    monkeypatch: pytest.MonkeyPatch,
+    later: BaseException,
+    taken: bool | BaseException,
+    said: type[BaseException],
+) -> None:
+    """Nothing was aborted, yet the action may have been taken: the server's answers left it
+    unknown. Before saying "server full" or "moving on" the client asks the program whether it
+    spent the action's nonce, and says "server full" only of what it did not take (a loaded
+    CI run of the burst test saw people told "server full" whose answers were recorded)."""
+    programs = ProgramClient(cast(Client, None), "tq", TEST_SIGNER)
+    server = _TurnedAway(FULL, then=later, taken=taken)
+    monkeypatch.setattr(programs, "_handle", lambda program_id: server)
+    monkeypatch.setattr(program_client, "RESEND_PATIENCE_SECONDS", 0.3)
+
+    with pytest.raises(said) as caught:
+        await programs.act("p", c.SubmitSurvey(actor="t1", scores={"overall": 80.0}))
+
+    assert type(caught.value) is said
+    if later is SPENT:
+        assert server.asked == []  # its nonce is its own: spent means taken, nothing to ask
+    else:
+        assert [nonce for _, nonce in server.asked] == list(server.nonces)  # asked of its own
+        assert None not in server.nonces
 
 
 async def test_a_keyed_send_once_aborted_gets_the_refusal_of_its_spent_nonce(
@@ -257,6 +337,9 @@ async def test_an_aborted_update_is_not_said_unchanged() -> None:
     with pytest.raises(TemporalTimeout):
         async with temporal_errors("the survey of 'p'"):
             raise ABORTED
+    with pytest.raises(TemporalTimeout):
+        async with temporal_errors("the survey of 'p'"):
+            raise ActionNotConfirmed("the program took it, its outcome unread")
     with pytest.raises(TemporalUnavailable):
         async with temporal_errors("the survey of 'p'"):
             raise FULL

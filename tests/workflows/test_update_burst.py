@@ -21,7 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain import commands as c
 from services.database import Database
-from services.errors import update_aborted
+from services.errors import ActionNotConfirmed
 from services.program_client import RESEND_PATIENCE_SECONDS, ActionRefused, ProgramClient
 from tests.conftest import TEST_SIGNER, Harness, running_worker
 from tests.workflows.support import held_in_real_time
@@ -50,6 +50,8 @@ async def answered_through(
         sent = loop.time()
         try:
             return await client.act(pid, c.SubmitSurvey(actor=trainee, scores=SCORES))
+        except ActionNotConfirmed as exc:
+            return exc
         except RPCError as exc:
             waited = loop.time() - sent
             assert waited >= RESEND_PATIENCE_SECONDS, (trainee, round(waited, 2), exc)
@@ -75,15 +77,16 @@ def surveyed(h: Harness, pid: str) -> Counter[str]:
 def said_clearly(
     people: tuple[str, ...], answers: list[object]
 ) -> tuple[set[str], set[str], list[object]]:
-    """Those turned away as "server full" (recorded nowhere), those "not confirmed in time"
-    (the server aborted their update: perhaps recorded), and any other failure (a defect)."""
+    """Those turned away as "server full" (recorded nowhere), those "not confirmed" (the
+    server aborted their update, or a run took it and moved on before its outcome was read:
+    perhaps recorded), and any other failure (a defect)."""
     full: set[str] = set()
     unsure: set[str] = set()
     other: list[object] = []
     for person, answer in zip(people, answers, strict=True):
         if isinstance(answer, RPCError) and answer.status == RPCStatusCode.RESOURCE_EXHAUSTED:
             full.add(person)
-        elif isinstance(answer, RPCError) and update_aborted(answer):
+        elif isinstance(answer, ActionNotConfirmed):
             unsure.add(person)
         elif isinstance(answer, BaseException):
             other.append(answer)
