@@ -188,3 +188,37 @@ async def test_attend_in_a_program_bigger_than_a_batch_points_to_the_file_comman
     assert "trainops program attendance cli-big s1 --file" in refused.stderr
     stream = h.db.store.read_stream("program-cli-big")
     assert not [r for r in stream if r.event_type == "AttendanceRecorded"]
+
+
+async def test_a_file_interrupted_with_ctrl_c_says_how_far_it_got_and_resumes(
+    signed_in: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while a file is sent: how many were recorded and that the same command resumes
+    (exit 130, as a shell reports it), not a silent exit; the same command then enrols the
+    rest, nobody twice."""
+    from rich.progress import Progress
+
+    h = signed_in
+    monkeypatch.setattr(programs_bulk, "ENROL_BATCH", 7)
+    employees(h.db, [*PEOPLE, "e0"])
+    start = await h.env.get_current_time() + timedelta(days=3)
+    assert await published_for(h, "cli-ctrl-c", "Everyone", ("e0",), start) == "published"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("\n".join(PEOPLE) + "\n", encoding="utf-8")
+    drawn = Progress.update
+
+    def pressed_after_a_batch(self: Progress, *args: object, **kwargs: object) -> None:
+        drawn(self, *args, **kwargs)  # type: ignore[arg-type]
+        if "description" not in kwargs:  # the first batch's line: Ctrl-C
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Progress, "update", pressed_after_a_batch)
+    stopped = await trainops("program", "enrol", "cli-ctrl-c", "--file", str(roster))
+    assert stopped.exit_code == 130, stopped.output
+    assert "interrupted with 7 of 30 recorded; run the same command again" in stopped.stderr
+    assert "Traceback" not in stopped.output
+    monkeypatch.setattr(Progress, "update", drawn)
+
+    resumed = await trainops("program", "enrol", "cli-ctrl-c", "--file", str(roster), "--json")
+    assert resumed.exit_code == 0, resumed.output
+    assert sorted(enrolled(h, "cli-ctrl-c")) == sorted(["e0", *PEOPLE])  # everyone, once

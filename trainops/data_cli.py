@@ -21,8 +21,8 @@ from runtime.logging import quiet_logs
 from runtime.settings import get_settings
 from services.database import Database, open_existing_database
 from services.error_texts import say
-from trainops.api_client import EXIT_SERVER, api
-from trainops.data_jobs import EXIT_INTERRUPTED, FINISHED, wait_for_job
+from trainops.api_client import EXIT_INTERRUPTED, EXIT_SERVER, api
+from trainops.data_jobs import FINISHED, wait_for_job
 from trainops.language import heading, language, t
 from trainops.lazy import command_group
 from trainops.render import console, errors, fail, print_fitting, print_json, print_line

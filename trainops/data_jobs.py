@@ -15,7 +15,6 @@ from trainops.render import errors
 
 FINISHED = frozenset({"succeeded", "failed"})
 FIRST_PAUSE, LONGEST_PAUSE, GROWTH = 0.2, 2.0, 1.5
-EXIT_INTERRUPTED = 130
 
 
 def pauses() -> Iterator[float]:

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import typer
 
 from trainops.api_client import (
+    EXIT_INTERRUPTED,
     EXIT_REFUSED,
     EXIT_SERVER,
     Api,
@@ -99,6 +100,8 @@ def send_file(path: str, file: Path, as_json: bool) -> dict[str, Any]:
             )
         except TransportError as exc:
             raise client._unreachable(exc) from exc
+        except KeyboardInterrupt:
+            raise fail(_interrupted({}), EXIT_INTERRUPTED) from None
         try:
             if answer.status != 200:
                 _refused(Response(answer.status, answer.reason, answer.headers, answer.read()))
@@ -164,16 +167,19 @@ def _follow(answer: Answer, *, show_bar: bool) -> dict[str, Any]:
     ) as progress:
         task = progress.add_task(t("checked"), total=None)
         last: dict[str, Any] = {}
-        for raw in answer:
-            if not raw.strip():
-                continue
-            last = json.loads(raw)
-            if "checked" in last:
-                done = last["skipped"]
-                total = last["checked"]
-                progress.update(task, description=t("sending"), completed=done, total=total)
-            elif "sent" in last:
-                progress.update(task, completed=last["sent"], total=last["of"])
+        try:
+            for raw in answer:
+                if not raw.strip():
+                    continue
+                last = json.loads(raw)
+                if "checked" in last:
+                    done = last["skipped"]
+                    total = last["checked"]
+                    progress.update(task, description=t("sending"), completed=done, total=total)
+                elif "sent" in last:
+                    progress.update(task, completed=last["sent"], total=last["of"])
+        except KeyboardInterrupt:
+            raise fail(_interrupted(last), EXIT_INTERRUPTED) from None
     if "error" in last:
         params = last.get("params")
         said = error(
@@ -197,6 +203,23 @@ def _follow(answer: Answer, *, show_bar: bool) -> dict[str, Any]:
         message = t("the answer ended before the outcome; run the same command again to resume")
         raise fail(message, EXIT_SERVER)
     return last
+
+
+def _interrupted(last: dict[str, Any]) -> str:
+    """What a person who pressed Ctrl-C is told: how far the file had got (the batch under
+    way may still be recorded) and that the same command resumes it."""
+    if "sent" in last:
+        done, total = last["sent"], last["of"]
+    elif "checked" in last:
+        done, total = last["skipped"], last["checked"]
+    else:
+        return t("interrupted; run the same command again to resume (nothing is recorded twice)")
+    return t(
+        "interrupted with {done} of {total} recorded; run the same command again to resume "
+        "(nothing is recorded twice)",
+        done=done,
+        total=total,
+    )
 
 
 def report(outcome: dict[str, Any], said: str, as_json: bool) -> None:
