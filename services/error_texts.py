@@ -141,6 +141,10 @@ EN: dict[str, str] = {
         "the file is refused, nothing was recorded: line {line} cannot be read as CSV (a field "
         "over 128 KiB, as a quote left open makes one)"
     ),
+    "error.roster_many_files": (
+        "the upload is refused, nothing was recorded: it holds {count} files; send one file a "
+        "request"
+    ),
     "row.where": "row {row} {value!r}: {problem}",
     "row.more": "and {count} more",
     "row.not_an_id": "not an employee id",
@@ -408,6 +412,9 @@ ZH_CN: dict[str, str] = {
     "error.roster_not_csv": (
         "文件被拒绝,未记录任何内容:第 {line} 行无法按 CSV 读取"
         "(某个字段超过 128 KiB,未闭合的引号会造成这种情况)"
+    ),
+    "error.roster_many_files": (
+        "上传被拒绝,未记录任何内容:其中有 {count} 个文件;每次请求请只发送一个文件"
     ),
     "row.where": "第 {row} 行 {value!r}:{problem}",
     "row.more": "另有 {count} 行",

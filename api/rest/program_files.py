@@ -167,9 +167,13 @@ def _stopped(exc: Exception, done: int, total: int) -> dict[str, Any]:
     }
 
 
-async def _file(upload: UploadFile) -> bytes:
+async def _file(upload: UploadFile, request: Request) -> bytes:
     """At most one byte over the limit, so that an oversized file is refused by its size (its
-    whole size, as received, named)."""
+    whole size, as received, named). Two files in one upload are refused, not one of them
+    taken unsaid (the form is parsed already: ``request.form()`` answers it again)."""
+    sent = (await request.form()).getlist("file")
+    if len(sent) > 1:
+        raise RosterFileRefused("error.roster_many_files", count=len(sent))
     if upload.size is not None and upload.size > MAX_ROSTER_BYTES:
         raise RosterFileRefused("error.roster_too_big", size=upload.size, limit=MAX_ROSTER_BYTES)
     return await upload.read(MAX_ROSTER_BYTES + 1)
@@ -191,7 +195,7 @@ async def enrol_from_file(
     services: ServicesDep,
     file: RosterFile,
 ) -> Response:
-    data = await _file(file)
+    data = await _file(file, request)
     try:
         plan = await check_enrolment(services, principal.user, program_id, data)
     except RosterRefused as exc:
@@ -218,7 +222,7 @@ async def attendance_from_file(
     file: RosterFile,
     late_reason: LateReason = None,
 ) -> Response:
-    data = await _file(file)
+    data = await _file(file, request)
     try:
         plan = await check_attendance(
             services, principal.user, program_id, session_id, data, late_reason

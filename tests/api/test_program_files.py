@@ -195,6 +195,22 @@ async def test_an_oversized_roster_is_refused_before_it_is_read(world: World) ->
     assert answer.status_code == 413, answer.text
 
 
+async def test_two_files_in_one_upload_are_refused_and_record_nothing(world: World) -> None:
+    """Not one of them taken unsaid (the last was, before)."""
+    employees(world.h.db, ["staff.000@example.com", "staff.001@example.com"])
+    await run(world, "files-two", "published")
+    before = of_type(world, "files-two", "TraineeEnrolled", "trainee")
+    files = [
+        ("file", ("a.csv", b"staff.000@example.com\n", "text/csv")),
+        ("file", ("b.csv", b"staff.001@example.com\n", "text/csv")),
+    ]
+    async with world.client("spec.li") as li:
+        answer = await li.post("/api/v1/bulk/programs/files-two/roster", files=files)
+    assert answer.status_code == 422, answer.text
+    assert "it holds 2 files; send one file a request" in answer.json()["detail"]
+    assert of_type(world, "files-two", "TraineeEnrolled", "trainee") == before
+
+
 async def test_one_attendance_naming_too_many_is_refused_with_the_file_route(
     world: World,
 ) -> None:
