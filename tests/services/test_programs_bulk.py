@@ -23,6 +23,7 @@ from services.programs_bulk import (
     RosterFileRefused,
     RosterRefused,
     attendance_from_file,
+    check_roster,
     enrol_from_file,
     read_roster,
 )
@@ -106,6 +107,23 @@ def employees(database: Database, people: list[str]) -> None:
             metadata={},
         )
         database.store.append(f"employee-{person}", 0, [row])
+
+
+def test_a_roster_of_seventy_thousand_unknown_ids_is_refused_row_by_row(
+    database: Database,
+) -> None:
+    """More unknown ids than a statement may carry parameters (PostgreSQL's 65,535; SQLite's
+    32,766): refused as bad rows, not as "database unavailable"."""
+    people = [f"x{n:06d}" for n in range(70_000)]
+    employees(database, ["x000001"])
+
+    with pytest.raises(RosterRefused) as refused:
+        check_roster(database.store, "\n".join(people).encode())
+
+    problems = refused.value.problems
+    assert len(problems) == 69_999
+    assert {p.code for p in problems} == {"row.unknown_employee"}
+    assert "x000001" not in {p.value for p in problems}
 
 
 async def test_a_roster_file_is_enrolled_in_batches_and_resumes_after_a_failure(
