@@ -163,7 +163,8 @@ class BulkOutcome:
     recorded: int
     """Recorded by this run."""
     skipped: int
-    """Recorded already (by an earlier, interrupted run of the same file)."""
+    """Recorded already: by an earlier, interrupted run of the same file, or by another
+    request while this one was sent."""
     last_position: int
 
 
@@ -181,6 +182,9 @@ class BulkPlan:
     people: tuple[str, ...]
     todo: tuple[str, ...]
     command: Batch
+    elsewhere: set[str] = field(default_factory=set)
+    """Of ``todo``, those another request recorded while this one was sent (``send_batches``
+    leaves them out of the batch the rules refused for them)."""
 
     @property
     def total(self) -> int:
@@ -191,7 +195,8 @@ class BulkPlan:
         return len(self.people) - len(self.todo)
 
     def outcome(self, last_position: int) -> BulkOutcome:
-        return BulkOutcome(self.total, len(self.todo), self.skipped, last_position)
+        recorded = len(self.todo) - len(self.elsewhere)
+        return BulkOutcome(self.total, recorded, self.total - recorded, last_position)
 
 
 async def check_enrolment(
@@ -319,20 +324,52 @@ def _sessions_and_attendees(
     return sessions, attended
 
 
+#: What the rules say when some of a batch were recorded by another request meanwhile (a
+#: single enrolment, another file), and the parameter naming them (", "-separated: ids
+#: hold no comma or space).
+RECORDED_MEANWHILE = {
+    "program.already_enrolled_many": "trainees",
+    "program.attendees_already_recorded": "p0",
+}
+#: How often a batch is sent again without those the rules named.
+MEANWHILE_RETRIES = 5
+
+
 async def send_batches(ctx: ProgramContext, plan: BulkPlan) -> AsyncIterator[tuple[int, int]]:
     """Send what ``plan`` has still to send in batches, each with an update id of its content;
-    after each batch, how many of the file are recorded and the log position it reached."""
-    programs = await ctx.programs()
+    after each batch, how many of the file are recorded and the log position it reached.
+    A batch refused because some of it were recorded meanwhile by another request is sent
+    again without them (they count as skipped): the file still ends complete."""
     done = plan.skipped
     for start in range(0, len(plan.todo), ENROL_BATCH):
         batch = plan.todo[start : start + ENROL_BATCH]
+        position = await _send_batch(ctx, plan, batch)
+        done += len(batch)
+        if position is not None:
+            yield done, position
+
+
+async def _send_batch(ctx: ProgramContext, plan: BulkPlan, batch: tuple[str, ...]) -> int | None:
+    """Send one batch; the log position it reached (``None``: others recorded all of it)."""
+    programs = await ctx.programs()
+    for attempt in range(MEANWHILE_RETRIES + 1):
         sent = plan.command(batch)
         text = f"{plan.program_id}\n{sent.model_dump_json()}"
         digest = hashlib.sha256(text.encode()).hexdigest()
         try:
             async with temporal_errors(f"the {sent.kind} of {plan.program_id!r}"):
                 result = await programs.act(plan.program_id, sent, update_id=f"bulk-{digest[:40]}")
-        except ActionRefused:
+            return result.last_position
+        except ActionRefused as exc:
+            named = RECORDED_MEANWHILE.get(exc.code)
+            if named is not None and attempt < MEANWHILE_RETRIES:
+                meanwhile = set(exc.params.get(named, "").split(", ")) & set(batch)
+                if meanwhile:
+                    plan.elsewhere.update(meanwhile)
+                    batch = tuple(p for p in batch if p not in meanwhile)
+                    if not batch:
+                        return None
+                    continue
             # Ended meanwhile (cancelled between two batches): its workflow is gone and would
             # only say it "is no longer running"; the rules say why, as before the first batch.
             summary = await asyncio.to_thread(
@@ -340,8 +377,7 @@ async def send_batches(ctx: ProgramContext, plan: BulkPlan) -> AsyncIterator[tup
             )
             refuse_when_ended(summary, sent)
             raise
-        done += len(batch)
-        yield done, result.last_position
+    raise AssertionError("unreachable")
 
 
 async def _send(ctx: ProgramContext, plan: BulkPlan, progress: Progress | None) -> BulkOutcome:

@@ -112,7 +112,7 @@ async def _streamed(ctx: ProgramContext, plan: BulkPlan) -> Response:
     any refused action is (its status, ``code`` and ``params``), nothing recorded, rather than
     a "200" whose stream ends in an error. The rest streams as it is recorded."""
     batches = send_batches(ctx, plan)
-    first = await anext(batches) if plan.todo else None
+    first = await anext(batches, None)  # (none: nothing to send, or others sent it all)
     return StreamingResponse(_progress(ctx, plan, batches, first), media_type=NDJSON)
 
 

@@ -29,6 +29,7 @@ from services.programs_bulk import (
 )
 from tests.conftest import Harness, until
 from tests.services.bulk_context import Context, Specialist
+from tests.workflows.support import published_for
 
 
 def test_a_roster_is_refused_whole_with_every_offending_row() -> None:
@@ -206,6 +207,76 @@ async def test_a_roster_file_is_enrolled_in_batches_and_resumes_after_a_failure(
         p for r in stream if r.event_type == "AttendeesRecorded" for p in r.payload["attendees"]
     ]
     assert sorted(attended) == people[:15]  # each once
+
+
+@dataclass
+class BusyContext(Context):
+    """Before the file's first batch goes, other requests record some of its people (a
+    specialist's single enrolment, another file), as they may while it is sent."""
+
+    meanwhile: list[c.ProgramCommand] = field(default_factory=list)
+    sent: list[tuple[str, ...]] = field(default_factory=list)
+
+    async def programs(self) -> Any:
+        return self
+
+    async def act(self, program_id: str, command: Any, *, update_id: str | None = None) -> Any:
+        while self.meanwhile:
+            await self.client.act(program_id, self.meanwhile.pop(0))
+        batch = getattr(command, "trainees", None) or command.attendees
+        self.sent.append(tuple(batch))
+        return await self.client.act(program_id, command, update_id=update_id)
+
+
+async def test_people_recorded_meanwhile_by_another_request_leave_the_file_complete(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tester's single enrolment during a 10,000-person upload stopped it for good ("e09000
+    is already enrolled", resume: false) with 1,499 left out, though sending it again worked.
+    The batch is sent again without those the rules name; they count as skipped."""
+    h = harness
+    monkeypatch.setattr(programs_bulk, "ENROL_BATCH", 7)
+    people = [f"e{n:03d}" for n in range(2, 32)]
+    employees(h.db, ["e000", "e001", *people])
+    start = await h.env.get_current_time() + timedelta(days=3)
+    pid = f"busy-{uuid4().hex[:8]}"
+    assert await published_for(h, pid, "Busy", ("e000", "e001"), start) == "published"
+    data = "\n".join(people).encode()
+    busy = BusyContext(
+        h.db,
+        h.programs,
+        meanwhile=[
+            c.EnrollTrainees(actor="spec", trainees=tuple(people[14:21])),  # a whole batch
+            c.EnrollTrainee(actor="spec", trainee=people[9]),
+        ],
+    )
+
+    outcome = await enrol_from_file(busy, Specialist(), pid, data)
+
+    stream = h.db.store.read_stream(f"program-{pid}")
+    enrolled = [r.payload["trainee"] for r in stream if r.event_type == "TraineeEnrolled"]
+    assert sorted(enrolled) == ["e000", "e001", *people]  # everyone, once
+    assert (outcome.total, outcome.recorded, outcome.skipped) == (30, 22, 8)
+    assert busy.sent[1] == tuple(people[7:14]) and busy.sent[2] == tuple(
+        p for p in people[7:14] if p != people[9]
+    )  # sent again without the one enrolled meanwhile; the batch enrolled meanwhile once
+    assert len(busy.sent) == 1 + 2 + 1 + 2
+
+    # attendance, the same way: someone recorded attending meanwhile is left out
+    await until(h.env, start + timedelta(minutes=5))
+    sheet = "\n".join(people[:10]).encode()
+    signed_in = BusyContext(
+        h.db,
+        h.programs,
+        meanwhile=[c.RecordAttendees(actor="spec", session_id="s1", attendees=(people[3],))],
+    )
+    attended = await attendance_from_file(signed_in, Specialist(), pid, "s1", sheet)
+    assert (attended.recorded, attended.skipped) == (9, 1)
+    stream = h.db.store.read_stream(f"program-{pid}")
+    names = [
+        p for r in stream if r.event_type == "AttendeesRecorded" for p in r.payload["attendees"]
+    ]
+    assert sorted(names) == people[:10]  # each once
 
 
 def test_a_plan_naming_more_than_the_inline_cap_points_to_a_roster_file() -> None:
