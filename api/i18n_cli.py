@@ -155,6 +155,7 @@ CLI_ZH_CN: dict[str, str] = {
     "refused after {done} of {total} were recorded: {detail}": (
         "已记录 {done}/{total} 后被拒绝:{detail}"
     ),
+    "the connection to trainops was lost": "与 trainops 的连接已断开",
     "interrupted; run the same command again to resume (nothing is recorded twice)": (
         "已中断;再次运行同一命令即可继续(不会重复记录)"
     ),

@@ -222,3 +222,40 @@ async def test_a_file_interrupted_with_ctrl_c_says_how_far_it_got_and_resumes(
     resumed = await trainops("program", "enrol", "cli-ctrl-c", "--file", str(roster), "--json")
     assert resumed.exit_code == 0, resumed.output
     assert sorted(enrolled(h, "cli-ctrl-c")) == sorted(["e0", *PEOPLE])  # everyone, once
+
+
+async def test_an_answer_cut_off_midway_says_how_far_it_got_and_resumes(
+    signed_in: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The API process killed while a file is sent: the progress read so far and how to go
+    on (exit 5), not "cannot reach trainops … is it running?"; the same command resumes."""
+    from trainops.http_wire import Answer, ProtocolError
+
+    h = signed_in
+    monkeypatch.setattr(programs_bulk, "ENROL_BATCH", 7)
+    employees(h.db, [*PEOPLE, "e0"])
+    start = await h.env.get_current_time() + timedelta(days=3)
+    assert await published_for(h, "cli-cut", "Everyone", ("e0",), start) == "published"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("\n".join(PEOPLE) + "\n", encoding="utf-8")
+    lines = Answer.__iter__
+
+    def cut_after_a_batch(self: Answer) -> Iterator[bytes]:
+        read = lines(self)
+        yield next(read)  # checked
+        yield next(read)  # the first batch sent
+        raise ProtocolError("a chunk of the answer was cut short")
+
+    monkeypatch.setattr(Answer, "__iter__", cut_after_a_batch)
+    cut = await trainops("program", "enrol", "cli-cut", "--file", str(roster))
+    assert cut.exit_code == 5, cut.output
+    assert (
+        "stopped midway, 7 of 30 recorded: the connection to trainops was lost; run the same "
+        "command again to resume" in cut.stderr
+    )
+    assert "cannot reach" not in cut.stderr
+    monkeypatch.setattr(Answer, "__iter__", lines)
+
+    resumed = await trainops("program", "enrol", "cli-cut", "--file", str(roster), "--json")
+    assert resumed.exit_code == 0, resumed.output
+    assert sorted(enrolled(h, "cli-cut")) == sorted(["e0", *PEOPLE])  # everyone, once

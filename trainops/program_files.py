@@ -180,6 +180,8 @@ def _follow(answer: Answer, *, show_bar: bool) -> dict[str, Any]:
                     progress.update(task, completed=last["sent"], total=last["of"])
         except KeyboardInterrupt:
             raise fail(_interrupted(last), EXIT_INTERRUPTED) from None
+        except OSError as exc:  # the server went away mid-answer: how far, and how to go on
+            raise fail(_cut_off(last), EXIT_SERVER) from exc
     if "error" in last:
         params = last.get("params")
         said = error(
@@ -205,20 +207,41 @@ def _follow(answer: Answer, *, show_bar: bool) -> dict[str, Any]:
     return last
 
 
+def _cut_off(last: dict[str, Any]) -> str:
+    """What a person is told when the answer stopped coming (the API process died, the
+    network went): how many were recorded, if said yet, and that the same command resumes."""
+    counts = _progress_counts(last)
+    if counts is None:
+        return t("the answer ended before the outcome; run the same command again to resume")
+    return t(
+        "stopped midway, {done} of {total} recorded: {detail}; run the same command again to "
+        "resume",
+        detail=t("the connection to trainops was lost"),
+        done=counts[0],
+        total=counts[1],
+    )
+
+
+def _progress_counts(last: dict[str, Any]) -> tuple[object, object] | None:
+    """How many of the file were recorded, and of how many, as the last progress line said."""
+    if "sent" in last:
+        return last["sent"], last["of"]
+    if "checked" in last:
+        return last["skipped"], last["checked"]
+    return None
+
+
 def _interrupted(last: dict[str, Any]) -> str:
     """What a person who pressed Ctrl-C is told: how far the file had got (the batch under
     way may still be recorded) and that the same command resumes it."""
-    if "sent" in last:
-        done, total = last["sent"], last["of"]
-    elif "checked" in last:
-        done, total = last["skipped"], last["checked"]
-    else:
+    counts = _progress_counts(last)
+    if counts is None:
         return t("interrupted; run the same command again to resume (nothing is recorded twice)")
     return t(
         "interrupted with {done} of {total} recorded; run the same command again to resume "
         "(nothing is recorded twice)",
-        done=done,
-        total=total,
+        done=counts[0],
+        total=counts[1],
     )
 
 
