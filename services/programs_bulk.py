@@ -123,7 +123,11 @@ def _read(data: bytes, max_bytes: int) -> tuple[list[tuple[int, str]], list[RowP
     # Excel for Mac) is read line by line, as one ending them with CRLF or LF.
     reader = csv.reader(io.StringIO(text, newline=None))
     try:
-        for number, row in enumerate(reader, start=1):
+        while True:
+            number = reader.line_num + 1  # the line a row starts on (a quoted field may
+            row = next(reader, None)  # hold line breaks: rows and lines differ)
+            if row is None:
+                break
             value = row[0].strip() if row else ""
             if not value or (number == 1 and value.lower() in _HEADERS):
                 continue

@@ -110,6 +110,22 @@ def employees(database: Database, people: list[str]) -> None:
         database.store.append(f"employee-{person}", 0, [row])
 
 
+def test_a_row_is_named_by_the_line_it_starts_on() -> None:
+    """A quoted field may hold line breaks: rows and lines then differ, and a person looking
+    for "row 3" in an editor looks at line 3."""
+    data = b'"a\nb",x\nno way\ne1\n"e2"\ne1\n'
+
+    with pytest.raises(RosterRefused) as refused:
+        read_roster(data)
+
+    assert [(p.row, p.value, p.code) for p in refused.value.problems] == [
+        (1, "a\nb", "row.not_an_id"),
+        (3, "no way", "row.not_an_id"),
+        (6, "e1", "row.duplicate"),
+    ]
+    assert refused.value.problems[2].params == {"first": 4}
+
+
 def test_a_roster_of_seventy_thousand_unknown_ids_is_refused_row_by_row(
     database: Database,
 ) -> None:
