@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -202,14 +203,12 @@ def program_read(
         if not rows:
             return None
         if with_timeline:
-            page = (program_id, _NEWEST if before is None else before, limit + 1)
-            lines = cursor.execute(statement(engine, _PAGE_TIMELINE_SQL), page).fetchall()
+            lines = _timeline_lines(engine, cursor, program_id, before, limit)
         if viewer is not None:
             asked = (program_id, viewer)
             acted = bool(cursor.execute(statement(engine, _ACTED_SQL), asked).fetchall())
     summary = _PAGE_PROGRAM.dicts(dialect, rows)[0]
-    entries = _PAGE_TIMELINE.dicts(dialect, lines[:limit][::-1])
-    older = int(entries[0]["position"]) if len(lines) > limit else None
+    entries, older = _page(dialect, lines, limit)
     view = summary.pop("state")
     state = view.get("state") if isinstance(view, dict) else None
     return ProgramRead(
@@ -219,6 +218,49 @@ def program_read(
         older,
         frozenset({viewer}) if acted and viewer is not None else frozenset(),
     )
+
+
+def timeline_page_seen_by(
+    engine: Engine,
+    program_id: str,
+    actor: str,
+    event_types: Collection[str],
+    before: int | None = None,
+    limit: int = TIMELINE_PAGE,
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of the lines a reader who is not shown everything sees (the events of
+    ``event_types`` and their own), oldest first, and where older ones start. Chosen in the
+    query: a trainee's view of a 20,000-person program, read as a page of every line and then
+    narrowed, was 94 empty pages of others' enrolments before their own."""
+    only = (sorted(event_types), actor)
+    with driver_cursor(engine) as cursor:
+        lines = _timeline_lines(engine, cursor, program_id, before, limit, only)
+    return _page(engine.dialect, lines, limit)
+
+
+def _timeline_lines(
+    engine: Engine,
+    cursor: Any,
+    program_id: str,
+    before: int | None,
+    limit: int,
+    only: tuple[list[str], str] | None = None,
+) -> list[Any]:
+    """The ``limit`` + 1 newest lines before ``before`` (``only``: of these event types or by
+    this actor), newest first."""
+    sql, params = _PAGE_TIMELINE_SQL, [program_id, _NEWEST if before is None else before]
+    if only is not None:
+        kinds, actor = only
+        marks = ", ".join(["%s"] * len(kinds))
+        sql = sql.replace(" ORDER BY", f" AND (event_type IN ({marks}) OR actor = %s) ORDER BY")
+        params += [*kinds, actor]
+    return list(cursor.execute(statement(engine, sql), (*params, limit + 1)).fetchall())
+
+
+def _page(dialect: Any, lines: list[Any], limit: int) -> tuple[list[dict[str, Any]], int | None]:
+    """Lines read newest first as a page oldest first, and where older ones start."""
+    entries = _PAGE_TIMELINE.dicts(dialect, lines[:limit][::-1])
+    return entries, int(entries[0]["position"]) if len(lines) > limit else None
 
 
 def program_outcomes(engine: Engine) -> list[ProgramOutcome]:

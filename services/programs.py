@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 from functools import partial
 from typing import Any, Protocol
 
@@ -147,7 +148,8 @@ def read_program(
         found = read()
         if found is None:
             raise NotYetVisible("error.program_quarantined", program_id=program_id)
-    if not reads.can_read(person, found.summary, found.state, set(found.actors)) and not (
+    actors = set(found.actors)
+    if not reads.can_read(person, found.summary, found.state, actors) and not (
         # A large program keeps its roster out of the state: the read model knows.
         person.has("trainee")
         and trainee_queries.program_ids_of(engine, person.username, program_id)
@@ -155,6 +157,12 @@ def read_program(
         raise Forbidden(
             "error.program_not_readable", username=person.username, program_id=program_id
         )
+    if with_timeline and not reads.sees_scores(person, found.summary, found.state, actors):
+        # a page of what they may see, chosen in the query (not a page of every line, narrowed)
+        lines, older = queries.timeline_page_seen_by(
+            engine, program_id, person.username, reads.TRAINEE_TIMELINE, before
+        )
+        found = replace(found, timeline=lines, older=older)
     return found
 
 

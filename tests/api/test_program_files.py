@@ -241,3 +241,31 @@ async def test_one_attendance_in_a_program_bigger_than_a_batch_is_refused(
     assert "files-big has 2 trainees enrolled" in refused.json()["detail"]
     assert "trainops program attendance files-big s1 --file" in refused.json()["detail"]
     assert of_type(world, "files-big", "AttendanceRecorded", "attendees") == []
+
+
+async def test_a_trainee_sees_their_programs_lines_not_pages_of_others_enrolments(
+    world: World,
+) -> None:
+    """A trainee reads the program's lines they may see (published, sessions, their own), a
+    page of them chosen in the query: 250 others' enrolments are not 200 lines read and
+    narrowed to an empty page (a tester walked 94 empty pages of a 20,000-person program)."""
+    people = [f"staff.{n:03d}@example.com" for n in range(250)]
+    employees(world.h.db, people)
+    await run(world, "files-view", "published")  # emp.1 and emp.2 enrolled
+    async with world.client("spec.li") as li:
+        done = await upload(li, "files-view/roster", ("\n".join(people) + "\n").encode())
+        assert done.status_code == 200, done.text
+        assert lines(done)[-1]["recorded"] == 250
+        whole = (await li.get("/api/v1/programs/files-view")).json()
+    assert len(whole["timeline"]) == 200 and whole["timeline_older"] is not None
+
+    async with world.client("emp.1") as emp:
+        read = await emp.get("/api/v1/programs/files-view")
+        assert read.status_code == 200, read.text
+        page = await emp.get("/api/v1/programs/files-view/timeline")
+    seen = read.json()
+    kinds = [t["event_type"] for t in seen["timeline"]]
+    assert "ProgramPublished" in kinds and "SessionScheduled" in kinds
+    assert "TraineeEnrolled" not in kinds
+    assert seen["timeline_older"] is None  # all they may see fits one page: nothing to walk
+    assert [t["event_type"] for t in page.json()] == kinds
