@@ -23,6 +23,7 @@ import io
 import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
+from uuid import uuid4
 
 from activities.reminder_fanout import enrolled_as_of
 from domain import commands as c
@@ -186,6 +187,10 @@ class BulkPlan:
     people: tuple[str, ...]
     todo: tuple[str, ...]
     command: Batch
+    run: str = field(default_factory=lambda: uuid4().hex)
+    """This sending's own id, in its batches' update ids: a batch sent again within it is
+    taken once; another sending of the same file (a resume, or the same file sent at once by
+    someone else) is told by the rules who is recorded already, and counts them skipped."""
     elsewhere: set[str] = field(default_factory=set)
     """Of ``todo``, those another request recorded while this one was sent (``send_batches``
     leaves them out of the batch the rules refused for them)."""
@@ -340,7 +345,8 @@ MEANWHILE_RETRIES = 5
 
 
 async def send_batches(ctx: ProgramContext, plan: BulkPlan) -> AsyncIterator[tuple[int, int]]:
-    """Send what ``plan`` has still to send in batches, each with an update id of its content;
+    """Send what ``plan`` has still to send in batches, each with an update id of its sending
+    and content;
     after each batch, how many of the file are recorded and the log position it reached.
     A batch refused because some of it were recorded meanwhile by another request is sent
     again without them (they count as skipped): the file still ends complete."""
@@ -358,7 +364,7 @@ async def _send_batch(ctx: ProgramContext, plan: BulkPlan, batch: tuple[str, ...
     programs = await ctx.programs()
     for attempt in range(MEANWHILE_RETRIES + 1):
         sent = plan.command(batch)
-        text = f"{plan.program_id}\n{sent.model_dump_json()}"
+        text = f"{plan.program_id}\n{plan.run}\n{sent.model_dump_json()}"
         digest = hashlib.sha256(text.encode()).hexdigest()
         try:
             async with temporal_errors(f"the {sent.kind} of {plan.program_id!r}"):

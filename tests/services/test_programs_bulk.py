@@ -3,6 +3,7 @@ batches, and resumed after a failure midway without enrolling anyone twice."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -293,6 +294,34 @@ async def test_people_recorded_meanwhile_by_another_request_leave_the_file_compl
         p for r in stream if r.event_type == "AttendeesRecorded" for p in r.payload["attendees"]
     ]
     assert sorted(names) == people[:10]  # each once
+
+
+async def test_the_same_file_sent_twice_at_once_is_recorded_once_and_counted_once(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two sendings of one file at once (two windows, two colleagues): each person is
+    recorded once, and the two outcomes say so together: a batch the other had recorded is
+    counted skipped, not "recorded" by both (a tester saw both claim all 18,500)."""
+    h = harness
+    monkeypatch.setattr(programs_bulk, "ENROL_BATCH", 7)
+    people = [f"e{n:03d}" for n in range(2, 32)]
+    employees(h.db, ["e000", "e001", *people])
+    start = await h.env.get_current_time() + timedelta(days=3)
+    pid = f"twice-{uuid4().hex[:8]}"
+    assert await published_for(h, pid, "Twice", ("e000", "e001"), start) == "published"
+    data = "\n".join(people).encode()
+
+    one, other = await asyncio.gather(
+        enrol_from_file(Context(h.db, h.programs), Specialist(), pid, data),
+        enrol_from_file(Context(h.db, h.programs), Specialist(), pid, data),
+    )
+
+    stream = h.db.store.read_stream(f"program-{pid}")
+    enrolled = [r.payload["trainee"] for r in stream if r.event_type == "TraineeEnrolled"]
+    assert sorted(enrolled) == ["e000", "e001", *people]  # everyone, once
+    assert one.recorded + other.recorded == 30
+    assert (one.total, other.total) == (30, 30)
+    assert one.recorded + one.skipped == other.recorded + other.skipped == 30
 
 
 def test_a_plan_naming_more_than_the_inline_cap_points_to_a_roster_file() -> None:
