@@ -567,6 +567,7 @@ PROBLEMS_ZH_CN: dict[str, str] = {
     "extra_forbidden": "不认识的设置项(拼写错误?)",
     "query.unknown": "不认识的查询参数;此地址接受:{known}",
     "query.none": "不认识的查询参数;此地址不接受查询参数",
+    "query.repeated": "重复给出;此参数只接受一个值",
     "int_type": "应为整数",
     "int_parsing": "应为整数",
     "int_from_float": "应为整数",

@@ -37,3 +37,23 @@ async def test_a_page_says_which_query_parameter_it_does_not_take(world: World) 
         fine = await wang.get("/inbox?due=overdue&q=x")
     assert due.status_code == 422 and "due" in due.text  # was read as "all"
     assert fine.status_code == 200
+
+
+async def test_a_parameter_given_twice_is_refused_unless_it_takes_a_list(world: World) -> None:
+    """``?status=draft&status=published`` was answered as if only the last had been sent."""
+    async with world.client("spec.li") as li:
+        twice = await li.get("/api/v1/programs?status=draft&status=published")
+        chinese = await li.get(
+            "/api/v1/programs?period=2027-Q1&period=2027-Q2",
+            headers={"Accept-Language": "zh-CN"},
+        )
+        once = await li.get("/api/v1/programs?status=draft")
+    assert twice.status_code == 422, twice.text
+    assert "status: given more than once; this parameter takes one value" in twice.json()["detail"]
+    assert "重复给出;此参数只接受一个值" in chinese.json()["detail"]
+    assert once.status_code == 200
+    async with world.client("aud.sun") as auditor:
+        listed = await auditor.get(
+            "/api/v1/audit/history?event_type=ProgramPlanned&event_type=ProgramApproved"
+        )
+    assert listed.status_code == 200, listed.text  # a list parameter: many values, as declared
