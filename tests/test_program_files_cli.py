@@ -190,6 +190,19 @@ async def test_attend_in_a_program_bigger_than_a_batch_points_to_the_file_comman
     assert not [r for r in stream if r.event_type == "AttendanceRecorded"]
 
 
+async def published_with_a_roster(
+    h: Harness, program_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A published program for "e0", and a roster file of ``PEOPLE`` sent 7 a batch."""
+    monkeypatch.setattr(programs_bulk, "ENROL_BATCH", 7)
+    employees(h.db, [*PEOPLE, "e0"])
+    start = await h.env.get_current_time() + timedelta(days=3)
+    assert await published_for(h, program_id, "Everyone", ("e0",), start) == "published"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("\n".join(PEOPLE) + "\n", encoding="utf-8")
+    return roster
+
+
 async def test_a_file_interrupted_with_ctrl_c_says_how_far_it_got_and_resumes(
     signed_in: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -199,12 +212,7 @@ async def test_a_file_interrupted_with_ctrl_c_says_how_far_it_got_and_resumes(
     from rich.progress import Progress
 
     h = signed_in
-    monkeypatch.setattr(programs_bulk, "ENROL_BATCH", 7)
-    employees(h.db, [*PEOPLE, "e0"])
-    start = await h.env.get_current_time() + timedelta(days=3)
-    assert await published_for(h, "cli-ctrl-c", "Everyone", ("e0",), start) == "published"
-    roster = tmp_path / "roster.csv"
-    roster.write_text("\n".join(PEOPLE) + "\n", encoding="utf-8")
+    roster = await published_with_a_roster(h, "cli-ctrl-c", tmp_path, monkeypatch)
     drawn = Progress.update
 
     def pressed_after_a_batch(self: Progress, *args: object, **kwargs: object) -> None:
@@ -232,12 +240,7 @@ async def test_an_answer_cut_off_midway_says_how_far_it_got_and_resumes(
     from trainops.http_wire import Answer, ProtocolError
 
     h = signed_in
-    monkeypatch.setattr(programs_bulk, "ENROL_BATCH", 7)
-    employees(h.db, [*PEOPLE, "e0"])
-    start = await h.env.get_current_time() + timedelta(days=3)
-    assert await published_for(h, "cli-cut", "Everyone", ("e0",), start) == "published"
-    roster = tmp_path / "roster.csv"
-    roster.write_text("\n".join(PEOPLE) + "\n", encoding="utf-8")
+    roster = await published_with_a_roster(h, "cli-cut", tmp_path, monkeypatch)
     lines = Answer.__iter__
 
     def cut_after_a_batch(self: Answer) -> Iterator[bytes]:

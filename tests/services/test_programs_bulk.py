@@ -226,6 +226,20 @@ async def test_a_roster_file_is_enrolled_in_batches_and_resumes_after_a_failure(
     assert sorted(attended) == people[:15]  # each once
 
 
+async def published_for_a_file(
+    h: Harness, name: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, datetime, list[str]]:
+    """A published program for e000 and e001, sent 7 a batch: its id, its session's start,
+    and the 30 more people a file names."""
+    monkeypatch.setattr(programs_bulk, "ENROL_BATCH", 7)
+    people = [f"e{n:03d}" for n in range(2, 32)]
+    employees(h.db, ["e000", "e001", *people])
+    start = await h.env.get_current_time() + timedelta(days=3)
+    pid = f"{name}-{uuid4().hex[:8]}"
+    assert await published_for(h, pid, name, ("e000", "e001"), start) == "published"
+    return pid, start, people
+
+
 @dataclass
 class BusyContext(Context):
     """Before the file's first batch goes, other requests record some of its people (a
@@ -252,12 +266,7 @@ async def test_people_recorded_meanwhile_by_another_request_leave_the_file_compl
     is already enrolled", resume: false) with 1,499 left out, though sending it again worked.
     The batch is sent again without those the rules name; they count as skipped."""
     h = harness
-    monkeypatch.setattr(programs_bulk, "ENROL_BATCH", 7)
-    people = [f"e{n:03d}" for n in range(2, 32)]
-    employees(h.db, ["e000", "e001", *people])
-    start = await h.env.get_current_time() + timedelta(days=3)
-    pid = f"busy-{uuid4().hex[:8]}"
-    assert await published_for(h, pid, "Busy", ("e000", "e001"), start) == "published"
+    pid, start, people = await published_for_a_file(h, "busy", monkeypatch)
     data = "\n".join(people).encode()
     busy = BusyContext(
         h.db,
@@ -303,12 +312,7 @@ async def test_the_same_file_sent_twice_at_once_is_recorded_once_and_counted_onc
     recorded once, and the two outcomes say so together: a batch the other had recorded is
     counted skipped, not "recorded" by both (a tester saw both claim all 18,500)."""
     h = harness
-    monkeypatch.setattr(programs_bulk, "ENROL_BATCH", 7)
-    people = [f"e{n:03d}" for n in range(2, 32)]
-    employees(h.db, ["e000", "e001", *people])
-    start = await h.env.get_current_time() + timedelta(days=3)
-    pid = f"twice-{uuid4().hex[:8]}"
-    assert await published_for(h, pid, "Twice", ("e000", "e001"), start) == "published"
+    pid, _, people = await published_for_a_file(h, "twice", monkeypatch)
     data = "\n".join(people).encode()
 
     one, other = await asyncio.gather(
