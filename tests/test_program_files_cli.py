@@ -262,3 +262,33 @@ async def test_an_answer_cut_off_midway_says_how_far_it_got_and_resumes(
     resumed = await trainops("program", "enrol", "cli-cut", "--file", str(roster), "--json")
     assert resumed.exit_code == 0, resumed.output
     assert sorted(enrolled(h, "cli-cut")) == sorted(["e0", *PEOPLE])  # everyone, once
+
+
+async def test_a_late_sign_in_sheet_is_recorded_with_its_reason(
+    signed_in: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--late-reason`` reaches the server as a query of its own: sent inside the path (which
+    is percent-encoded) it named no route, and every late sheet was "Not Found" (exit 4)."""
+    h = signed_in
+    roster = await published_with_a_roster(h, "cli-late", tmp_path, monkeypatch)
+    assert (await trainops("program", "enrol", "cli-late", "--file", str(roster))).exit_code == 0
+    start = await h.env.get_current_time() + timedelta(days=3)
+    await until(h.env, start + timedelta(days=40))  # past the entry window
+    sheet = tmp_path / "paper.csv"
+    sheet.write_text("\n".join(PEOPLE[:5]) + "\n", encoding="utf-8")
+    command = ("program", "attendance", "cli-late", "s1", "--file", str(sheet))
+
+    unexplained = await trainops(*command)
+    blank = await trainops(*command, "--late-reason", "")
+    explained = await trainops(*command, "--late-reason", "paper sheet, typed in? later")
+
+    assert unexplained.exit_code == 3, unexplained.output
+    assert "late" in unexplained.stderr
+    assert blank.exit_code == 2, blank.output  # the server's 422: said, not taken as none
+    assert explained.exit_code == 0, explained.output
+    assert "recorded 5 of 5 attending s1" in explained.stdout
+    stream = h.db.store.read_stream("program-cli-late")
+    recorded = [r.payload for r in stream if r.event_type == "AttendeesRecorded"]
+    assert [(r["late_reason"], sorted(r["attendees"])) for r in recorded] == [
+        ("paper sheet, typed in? later", sorted(PEOPLE[:5]))
+    ]

@@ -12,7 +12,6 @@ import sys
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 import typer
 
@@ -62,9 +61,10 @@ def attendance_from_file(
     program_id: str, session_id: str, file: Path, late_reason: str | None, as_json: bool
 ) -> None:
     path = f"/programs/{program_id}/sessions/{session_id}/attendance"
-    if late_reason:
-        path += "?" + urlencode({"late_reason": late_reason})
-    outcome = send_file(path, file, as_json)
+    # a query of its own (a path is sent percent-encoded: a "?" in it names no query); an
+    # empty reason is sent too, for the server to refuse
+    reason = None if late_reason is None else {"late_reason": late_reason}
+    outcome = send_file(path, file, as_json, reason)
     said = t(
         "recorded {recorded} of {total} attending {session} ({skipped} recorded before)",
         session=session_id,
@@ -77,7 +77,9 @@ def _counts(outcome: dict[str, Any]) -> dict[str, Any]:
     return {k: outcome[k] for k in ("recorded", "total", "skipped")}
 
 
-def send_file(path: str, file: Path, as_json: bool) -> dict[str, Any]:
+def send_file(
+    path: str, file: Path, as_json: bool, params: dict[str, str] | None = None
+) -> dict[str, Any]:
     """POST ``file`` to ``path`` (under ``/api/v1/bulk``) and follow its progress; the last
     line (the outcome). Exits as the other program commands do."""
     try:
@@ -94,6 +96,7 @@ def send_file(path: str, file: Path, as_json: bool) -> dict[str, Any]:
             connection, answer = client._open(
                 "POST",
                 f"/api/v1/bulk{path}",
+                params=params,
                 files={"file": (file.name, handle)},
                 headers=headers,
                 timeout=UPLOAD_TIMEOUT_SECONDS,
