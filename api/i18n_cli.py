@@ -155,13 +155,16 @@ CLI_ZH_CN: dict[str, str] = {
     "refused after {done} of {total} were recorded: {detail}": (
         "已记录 {done}/{total} 后被拒绝:{detail}"
     ),
-    "the connection to trainops was lost": "与 trainops 的连接已断开",
+    "the connection to trainops was lost with at least {done} of {total} recorded; run the "
+    "same command again to resume (nothing is recorded twice)": (
+        "与 trainops 的连接已断开,至少已记录 {done}/{total};再次运行同一命令即可继续(不会重复记录)"
+    ),
     "interrupted; run the same command again to resume (nothing is recorded twice)": (
         "已中断;再次运行同一命令即可继续(不会重复记录)"
     ),
-    "interrupted with {done} of {total} recorded; run the same command again to resume "
-    "(nothing is recorded twice)": (
-        "已中断,已记录 {done}/{total};再次运行同一命令即可继续(不会重复记录)"
+    "interrupted with at least {done} of {total} recorded; run the same command again to "
+    "resume (nothing is recorded twice)": (
+        "已中断,至少已记录 {done}/{total};再次运行同一命令即可继续(不会重复记录)"
     ),
     "the answer ended before the outcome; run the same command again to resume": (
         "应答在结果之前中断;再次运行同一命令即可继续"

@@ -141,6 +141,14 @@ EN: dict[str, str] = {
         "the file is refused, nothing was recorded: line {line} cannot be read as CSV (a field "
         "over 128 KiB, as a quote left open makes one)"
     ),
+    "error.sender_changed": (
+        "stopped: {username} is no longer an active user with the {role} role (changed while "
+        "the file was sent)"
+    ),
+    "error.upload_unknown_part": (
+        "the upload is refused, nothing was recorded: it holds parts this address does not "
+        "take ({names}); send the file as the part named file"
+    ),
     "error.roster_many_files": (
         "the upload is refused, nothing was recorded: it holds {count} files; send one file a "
         "request"
@@ -412,6 +420,13 @@ ZH_CN: dict[str, str] = {
     "error.roster_not_csv": (
         "文件被拒绝,未记录任何内容:第 {line} 行无法按 CSV 读取"
         "(某个字段超过 128 KiB,未闭合的引号会造成这种情况)"
+    ),
+    "error.sender_changed": (
+        "已停止:{username} 已不再是具有 {role} 角色的有效用户(在发送文件期间被更改)"
+    ),
+    "error.upload_unknown_part": (
+        "上传被拒绝,未记录任何内容:其中有此地址不接受的部分({names});"
+        "请将文件作为名为 file 的部分发送"
     ),
     "error.roster_many_files": (
         "上传被拒绝,未记录任何内容:其中有 {count} 个文件;每次请求请只发送一个文件"

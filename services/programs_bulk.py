@@ -5,8 +5,10 @@ The file is checked whole before anything is recorded, and every offending row i
 oversized file, a malformed or duplicate id, an employee id the log does not know). Then it is
 sent in batches of ``ENROL_BATCH`` (``EnrollTrainees``), each a small payload. A run that
 fails midway is resumed by sending the same file again: who is enrolled already is read from
-the log first and skipped, and a batch's update id derives from its content, so a batch the
-workflow took but whose answer was lost is answered, not enrolled twice.
+the log first and skipped, and a batch's update id derives from its sending and content, so a
+batch the workflow took but whose answer was lost is answered, not enrolled twice. Before each
+batch after the first, the sender's account is asked again: disabled (or their role taken
+away) while a 200,000-row file is sent, it stops there, refused.
 
 The HTTP API (``api.rest.program_files``, which ``trainops program enrol --file`` and
 ``trainops program attendance --file`` call) checks first (``check_enrolment``,
@@ -17,14 +19,12 @@ progress; ``enrol_from_file`` and ``attendance_from_file`` do both in one call.
 from __future__ import annotations
 
 import asyncio
-import csv
 import hashlib
-import io
-import re
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from uuid import uuid4
 
+from accounts.users import active_with_role
 from activities.reminder_fanout import enrolled_as_of
 from domain import commands as c
 from domain.attendance import ATTENDANCE_EVENTS
@@ -32,133 +32,19 @@ from domain.streams import program_stream
 from eventlog.store import EventStore
 from projections import queries
 from services.actions import ACTIONS
-from services.error_texts import say
-from services.errors import Invalid, NotFound, temporal_errors
+from services.errors import Forbidden, NotFound, temporal_errors
 from services.people import Person
 from services.program_client import ActionRefused
 from services.programs import ProgramContext, check_action, refuse_when_ended
-from services.trainees import unknown_trainees
+from services.roster_files import (
+    MAX_ROSTER_BYTES,
+    RosterRefused,
+    RowProblem,
+    check_roster,
+    read_rows,
+)
 
-#: A roster file's limits: bytes, and people (a company-wide course reaches every employee).
-MAX_ROSTER_BYTES = 8 * 1024 * 1024
-MAX_ROSTER_ROWS = 200_000
 ENROL_BATCH = 500
-#: How many offending rows a refusal lists before it says how many more there are.
-LISTED_PROBLEMS = 200
-
-_PERSON_ID = re.compile(r"^[A-Za-z0-9._@-]{1,100}$")
-_HEADERS = frozenset({"employee_id", "employee", "trainee", "id"})
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    row: int
-    """The file's line number (1 is the first line)."""
-    value: str
-    code: str
-    """Why, as a message key (``services.error_texts``); said in any language by ``said``."""
-    params: dict[str, object] = field(default_factory=dict)
-
-    def said(self, lang: str = "en") -> str:
-        return say(self.code, self.params, lang) or self.code
-
-    @property
-    def problem(self) -> str:
-        return self.said()
-
-
-class RosterFileRefused(Invalid):
-    """The file as a whole cannot be a roster (too big, not UTF-8 text, too many people, no
-    one named): one reason, no rows."""
-
-
-class RosterRefused(Invalid):
-    """A roster file refused whole; ``problems`` lists every offending row."""
-
-    def __init__(self, problems: Sequence[RowProblem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("error.roster_refused", rows=self.rows_text("en"))
-
-    def rows_text(self, lang: str) -> str:
-        """The offending rows, in ``lang``: the first ``LISTED_PROBLEMS``, then how many more."""
-        shown = [
-            say("row.where", {"row": p.row, "value": _cut(p.value), "problem": p.said(lang)}, lang)
-            for p in self.problems[:LISTED_PROBLEMS]
-        ]
-        more = len(self.problems) - LISTED_PROBLEMS
-        if more > 0:
-            shown.append(say("row.more", {"count": more}, lang))
-        return (";" if lang == "zh-CN" else "; ").join(str(line) for line in shown)
-
-    def said(self, lang: str) -> str:
-        return say(self.key, {"rows": self.rows_text(lang)}, lang) or str(self)
-
-
-def _cut(value: str, most: int = 100) -> str:
-    """A value as a sentence quotes it: a row of 100,000 characters is not said whole (the
-    refusal's ``rows`` keep it as sent)."""
-    return value if len(value) <= most else value[:most] + "…"
-
-
-def read_roster(data: bytes, max_bytes: int = MAX_ROSTER_BYTES) -> list[str]:
-    """The employee ids of a CSV file (the first column; a header row and blank lines are
-    skipped), or ``RosterRefused`` listing every offending row."""
-    rows, problems = _read(data, max_bytes)
-    if problems:
-        raise RosterRefused(problems)
-    return [value for _, value in rows]
-
-
-def _read(data: bytes, max_bytes: int) -> tuple[list[tuple[int, str]], list[RowProblem]]:
-    """The file's ids with their line numbers, and its offending rows (``RosterFileRefused``
-    for a file that cannot be read as a roster at all)."""
-    if len(data) > max_bytes:
-        raise RosterFileRefused("error.roster_too_big", size=len(data), limit=max_bytes)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RosterFileRefused("error.roster_not_utf8", byte=exc.start + 1) from exc
-    problems: list[RowProblem] = []
-    first_row: dict[str, int] = {}
-    # Universal newlines: a spreadsheet that ends its lines with a lone carriage return (older
-    # Excel for Mac) is read line by line, as one ending them with CRLF or LF.
-    reader = csv.reader(io.StringIO(text, newline=None))
-    try:
-        while True:
-            number = reader.line_num + 1  # the line a row starts on (a quoted field may
-            row = next(reader, None)  # hold line breaks: rows and lines differ)
-            if row is None:
-                break
-            value = row[0].strip() if row else ""
-            if not value or (number == 1 and value.lower() in _HEADERS):
-                continue
-            if not _PERSON_ID.match(value):
-                problems.append(RowProblem(number, value, "row.not_an_id"))
-            elif value in first_row:
-                first: dict[str, object] = {"first": first_row[value]}
-                problems.append(RowProblem(number, value, "row.duplicate", first))
-            else:
-                first_row[value] = number
-    except csv.Error as exc:  # a field over 128 KiB (a quote left open runs on to the end)
-        raise RosterFileRefused("error.roster_not_csv", line=reader.line_num) from exc
-    if len(first_row) > MAX_ROSTER_ROWS:
-        raise RosterFileRefused(
-            "error.roster_too_many", count=len(first_row), limit=MAX_ROSTER_ROWS
-        )
-    if not first_row and not problems:
-        raise RosterFileRefused("error.roster_names_nobody")
-    return [(number, value) for value, number in first_row.items()], problems
-
-
-def check_roster(store: EventStore, data: bytes) -> list[str]:
-    """``read_roster``, and every id must be a recorded employee or a trainee's account; a
-    refusal lists the malformed, duplicate and unknown rows together, in the file's order."""
-    rows, problems = _read(data, MAX_ROSTER_BYTES)
-    unknown = unknown_trainees(store, [value for _, value in rows]) if rows else set()
-    problems += [RowProblem(n, p, "row.unknown_employee") for n, p in rows if p in unknown]
-    if problems:
-        raise RosterRefused(sorted(problems, key=lambda p: p.row))
-    return [value for _, value in rows]
 
 
 @dataclass(frozen=True)
@@ -187,6 +73,9 @@ class BulkPlan:
     people: tuple[str, ...]
     todo: tuple[str, ...]
     command: Batch
+    sender: str = ""
+    """Who sends it, and the role that lets them (asked again before each later batch)."""
+    role: str = ""
     run: str = field(default_factory=lambda: uuid4().hex)
     """This sending's own id, in its batches' update ids: a batch sent again within it is
     taken once; another sending of the same file (a resume, or the same file sent at once by
@@ -225,6 +114,7 @@ async def check_enrolment(
         people,
         already,
         lambda batch: c.EnrollTrainees(actor=person.username, trainees=batch),
+        (person, ACTIONS["enroll_many"].role),
     )
 
 
@@ -246,7 +136,7 @@ async def check_attendance(
     )
     refuse_when_ended(summary, unread)  # before the file is read, as for an enrolment
     store = ctx.database.store
-    rows, problems = await asyncio.to_thread(_read, data, MAX_ROSTER_BYTES)
+    rows, problems = await asyncio.to_thread(read_rows, data, MAX_ROSTER_BYTES)
     people = [value for _, value in rows]
     sessions, attended = await asyncio.to_thread(_sessions_and_attendees, store, program_id)
     if session_id not in sessions:
@@ -270,16 +160,24 @@ async def check_attendance(
         lambda batch: c.RecordAttendees(
             actor=person.username, session_id=session_id, attendees=batch, late_reason=late_reason
         ),
+        (person, ACTIONS["attendance_batch"].role),
     )
 
 
-def _checked(program_id: str, people: list[str], already: set[str], command: Batch) -> BulkPlan:
+def _checked(
+    program_id: str,
+    people: list[str],
+    already: set[str],
+    command: Batch,
+    sender: tuple[Person, str],
+) -> BulkPlan:
     """The plan of who is still to be sent (``already``: recorded by an earlier run), once
     its command has passed its own checks (a late reason's, say): before anything is sent.
     (Whether the program has ended was asked before the file was read.)"""
     command(tuple(people[:1]))
     todo = tuple(p for p in people if p not in already)
-    return BulkPlan(program_id, tuple(people), todo, command)
+    person, role = sender
+    return BulkPlan(program_id, tuple(people), todo, command, person.username, role)
 
 
 async def enrol_from_file(
@@ -353,10 +251,18 @@ async def send_batches(ctx: ProgramContext, plan: BulkPlan) -> AsyncIterator[tup
     done = plan.skipped
     for start in range(0, len(plan.todo), ENROL_BATCH):
         batch = plan.todo[start : start + ENROL_BATCH]
+        if start:  # (the first was checked with the request)
+            await asyncio.to_thread(_still_allowed, ctx, plan)
         position = await _send_batch(ctx, plan, batch)
         done += len(batch)
         if position is not None:
             yield done, position
+
+
+def _still_allowed(ctx: ProgramContext, plan: BulkPlan) -> None:
+    """The sender is still an active user holding the role (disabled meanwhile: refused)."""
+    if plan.sender and not active_with_role(ctx.database.engine, [plan.sender], plan.role):
+        raise Forbidden("error.sender_changed", username=plan.sender, role=plan.role)
 
 
 async def _send_batch(ctx: ProgramContext, plan: BulkPlan, batch: tuple[str, ...]) -> int | None:

@@ -29,7 +29,7 @@ from trainops.http_wire import Answer
 from trainops.language import error, t, unreadable
 from trainops.render import console, errors, fail, print_json
 
-#: The largest file the API takes (``services.programs_bulk.MAX_ROSTER_BYTES``, which a test
+#: The largest file the API takes (``services.roster_files.MAX_ROSTER_BYTES``, which a test
 #: holds this to).
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
@@ -212,14 +212,14 @@ def _follow(answer: Answer, *, show_bar: bool) -> dict[str, Any]:
 
 def _cut_off(last: dict[str, Any]) -> str:
     """What a person is told when the answer stopped coming (the API process died, the
-    network went): how many were recorded, if said yet, and that the same command resumes."""
+    network went): how many were recorded, if said yet, and that the same command resumes.
+    "At least": the batch under way when it stopped may have been recorded too."""
     counts = _progress_counts(last)
     if counts is None:
         return t("the answer ended before the outcome; run the same command again to resume")
     return t(
-        "stopped midway, {done} of {total} recorded: {detail}; run the same command again to "
-        "resume",
-        detail=t("the connection to trainops was lost"),
+        "the connection to trainops was lost with at least {done} of {total} recorded; run the "
+        "same command again to resume (nothing is recorded twice)",
         done=counts[0],
         total=counts[1],
     )
@@ -241,8 +241,8 @@ def _interrupted(last: dict[str, Any]) -> str:
     if counts is None:
         return t("interrupted; run the same command again to resume (nothing is recorded twice)")
     return t(
-        "interrupted with {done} of {total} recorded; run the same command again to resume "
-        "(nothing is recorded twice)",
+        "interrupted with at least {done} of {total} recorded; run the same command again to "
+        "resume (nothing is recorded twice)",
         done=counts[0],
         total=counts[1],
     )

@@ -27,14 +27,8 @@ from api.pages.programs import program_page
 from api.pages.rendering import FORM_ERRORS, language, message_of, redirect, status_for
 from api.translator import translator
 from services.errors import NotFound
-from services.programs_bulk import (
-    MAX_ROSTER_BYTES,
-    BulkPlan,
-    RosterRefused,
-    check_attendance,
-    check_enrolment,
-    send_batches,
-)
+from services.programs_bulk import BulkPlan, check_attendance, check_enrolment, send_batches
+from services.roster_files import MAX_ROSTER_BYTES, RosterRefused
 
 router = APIRouter(include_in_schema=False)
 

@@ -27,18 +27,11 @@ from api.dependencies import CurrentPrincipal, ServicesDep, request_language
 from api.errors import COMMON_RESPONSES, HTTP_422, NOT_FOUND, UNAVAILABLE
 from api.rest.schemas import ProgramId
 from services.error_texts import as_data
-from services.errors import Explained
+from services.errors import Explained, Forbidden
 from services.program_client import ActionRefused
 from services.programs import ProgramContext
-from services.programs_bulk import (
-    MAX_ROSTER_BYTES,
-    BulkPlan,
-    RosterFileRefused,
-    RosterRefused,
-    check_attendance,
-    check_enrolment,
-    send_batches,
-)
+from services.programs_bulk import BulkPlan, check_attendance, check_enrolment, send_batches
+from services.roster_files import MAX_ROSTER_BYTES, RosterFileRefused, RosterRefused
 
 log = structlog.get_logger(__name__)
 
@@ -150,7 +143,7 @@ def _stopped(exc: Exception, done: int, total: int) -> dict[str, Any]:
     """The last line of a stream that stopped: why (``error``, ``code``, ``params``), how many
     of the file are recorded (``recorded_before``), and whether sending the same file again
     resumes (``resume``: false when the program's rules refused the rest, e.g. it was
-    cancelled meanwhile)."""
+    cancelled meanwhile, or the sender may no longer send it)."""
     code: str = ""
     params: dict[str, object] = {}
     if isinstance(exc, ActionRefused):
@@ -163,15 +156,20 @@ def _stopped(exc: Exception, done: int, total: int) -> dict[str, Any]:
         "params": as_data(params),
         "recorded_before": done,
         "of": total,
-        "resume": not isinstance(exc, ActionRefused),
+        "resume": not isinstance(exc, ActionRefused | Forbidden),
     }
 
 
 async def _file(upload: UploadFile, request: Request) -> bytes:
     """At most one byte over the limit, so that an oversized file is refused by its size (its
-    whole size, as received, named). Two files in one upload are refused, not one of them
-    taken unsaid (the form is parsed already: ``request.form()`` answers it again)."""
-    sent = (await request.form()).getlist("file")
+    whole size, as received, named). Two files in one upload, or a part other than ``file``,
+    are refused, not left unread unsaid (the form is parsed already: ``request.form()``
+    answers it again)."""
+    form = await request.form()
+    others = sorted(set(form.keys()) - {"file"})
+    if others:  # another part (a second file under another name) is refused, not left unread
+        raise RosterFileRefused("error.upload_unknown_part", names=", ".join(others))
+    sent = form.getlist("file")
     if len(sent) > 1:
         raise RosterFileRefused("error.roster_many_files", count=len(sent))
     if upload.size is not None and upload.size > MAX_ROSTER_BYTES:

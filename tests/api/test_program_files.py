@@ -13,7 +13,7 @@ import pytest
 
 from domain import commands as c
 from projections import kpi_queries
-from services import programs_bulk
+from services import programs_bulk, roster_files
 from tests.api.conftest import World, run, session_started
 from tests.services.test_programs_bulk import employees, stop_after_first_batch
 
@@ -189,7 +189,7 @@ async def test_a_file_the_programs_rules_refuse_is_answered_as_a_refusal_up_fron
 
 async def test_an_oversized_roster_is_refused_before_it_is_read(world: World) -> None:
     async with world.client("spec.li") as li:
-        limit = programs_bulk.MAX_ROSTER_BYTES
+        limit = roster_files.MAX_ROSTER_BYTES
         too_big = b"x" * (limit + 128 * 1024)
         answer = await upload(li, "any/roster", too_big)
     assert answer.status_code == 413, answer.text
@@ -208,6 +208,11 @@ async def test_two_files_in_one_upload_are_refused_and_record_nothing(world: Wor
         answer = await li.post("/api/v1/bulk/programs/files-two/roster", files=files)
     assert answer.status_code == 422, answer.text
     assert "it holds 2 files; send one file a request" in answer.json()["detail"]
+    files = [files[0], ("other", ("b.csv", b"staff.001@example.com\n", "text/csv"))]
+    async with world.client("spec.li") as li:
+        other = await li.post("/api/v1/bulk/programs/files-two/roster", files=files)
+    assert other.status_code == 422, other.text
+    assert "parts this address does not take (other)" in other.json()["detail"]
     assert of_type(world, "files-two", "TraineeEnrolled", "trainee") == before
 
 
@@ -269,3 +274,33 @@ async def test_a_trainee_sees_their_programs_lines_not_pages_of_others_enrolment
     assert "TraineeEnrolled" not in kinds
     assert seen["timeline_older"] is None  # all they may see fits one page: nothing to walk
     assert [t["event_type"] for t in page.json()] == kinds
+
+
+async def test_a_sender_disabled_midway_is_stopped_and_told_not_to_resume(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An admin disables the specialist after the file's first batch: the stream ends with the
+    refusal and ``resume: false`` (sending it again would be refused at the door)."""
+    monkeypatch.setattr(programs_bulk, "ENROL_BATCH", 7)
+    people = [f"staff.{n:03d}@example.com" for n in range(30)]
+    employees(world.h.db, people)
+    await run(world, "files-off", "published")
+    before = of_type(world, "files-off", "TraineeEnrolled", "trainee")
+    act = world.programs.act
+
+    async def then_disabled(program_id: str, command: Any, **kw: Any) -> Any:
+        answer = await act(program_id, command, **kw)
+        world.users.set_active("spec.li", False, actor="admin")
+        return answer
+
+    monkeypatch.setattr(world.programs, "act", then_disabled)
+    async with world.client("spec.li") as li:
+        stopped = await upload(li, "files-off/roster", ("\n".join(people) + "\n").encode())
+    assert stopped.status_code == 200, stopped.text
+    last = lines(stopped)[-1]
+    assert (last["code"], last["recorded_before"], last["resume"]) == (
+        "error.sender_changed",
+        7,
+        False,
+    )
+    assert len(of_type(world, "files-off", "TraineeEnrolled", "trainee")) == len(before) + 7

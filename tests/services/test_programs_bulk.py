@@ -11,6 +11,7 @@ from uuid import uuid4
 
 import pytest
 
+from accounts.users import UserStore
 from domain import commands as c
 from domain.events import Session
 from domain.reference import EmployeeRecorded
@@ -18,18 +19,12 @@ from eventlog import NewEvent
 from services import programs_bulk
 from services.database import Database
 from services.error_texts import say
-from services.errors import Invalid, NotFound
+from services.errors import Forbidden, Invalid, NotFound
 from services.program_checks import check_sizes
-from services.programs_bulk import (
-    RosterFileRefused,
-    RosterRefused,
-    attendance_from_file,
-    check_roster,
-    enrol_from_file,
-    read_roster,
-)
+from services.programs_bulk import attendance_from_file, enrol_from_file
+from services.roster_files import RosterFileRefused, RosterRefused, check_roster, read_roster
 from tests.conftest import Harness, until
-from tests.services.bulk_context import Context, Specialist
+from tests.services.bulk_context import FAST_HASHER, Context, Specialist
 from tests.workflows.support import published_for
 
 
@@ -326,6 +321,38 @@ async def test_the_same_file_sent_twice_at_once_is_recorded_once_and_counted_onc
     assert one.recorded + other.recorded == 30
     assert (one.total, other.total) == (30, 30)
     assert one.recorded + one.skipped == other.recorded + other.skipped == 30
+
+
+@dataclass
+class DisablingContext(Context):
+    """An admin disables the sender once the file's first batch is recorded."""
+
+    async def programs(self) -> Any:
+        return self
+
+    async def act(self, program_id: str, command: Any, *, update_id: str | None = None) -> Any:
+        answer = await self.client.act(program_id, command, update_id=update_id)
+        UserStore(self.database.engine, hasher=FAST_HASHER).set_active("spec", False)
+        return answer
+
+
+async def test_a_sender_disabled_while_a_file_is_sent_is_stopped_there(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tester disabled an account a second into its 4,999-row upload: 3,999 more were
+    enrolled in its name, after its tokens were revoked. The sender is asked again before
+    each later batch."""
+    h = harness
+    pid, _, people = await published_for_a_file(h, "disabled", monkeypatch)
+
+    with pytest.raises(Forbidden, match="spec is no longer an active user"):
+        await enrol_from_file(
+            DisablingContext(h.db, h.programs), Specialist(), pid, "\n".join(people).encode()
+        )
+
+    stream = h.db.store.read_stream(f"program-{pid}")
+    enrolled = [r.payload["trainee"] for r in stream if r.event_type == "TraineeEnrolled"]
+    assert sorted(enrolled) == ["e000", "e001", *people[:7]]  # the first batch only
 
 
 def test_a_plan_naming_more_than_the_inline_cap_points_to_a_roster_file() -> None:
