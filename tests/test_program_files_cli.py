@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -203,67 +203,69 @@ async def published_with_a_roster(
     return roster
 
 
-async def test_a_file_interrupted_with_ctrl_c_says_how_far_it_got_and_resumes(
-    signed_in: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Ctrl-C while a file is sent: how many were recorded and that the same command resumes
-    (exit 130, as a shell reports it), not a silent exit; the same command then enrols the
-    rest, nobody twice."""
+def pressed_ctrl_c_after_a_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     from rich.progress import Progress
 
-    h = signed_in
-    roster = await published_with_a_roster(h, "cli-ctrl-c", tmp_path, monkeypatch)
     drawn = Progress.update
 
-    def pressed_after_a_batch(self: Progress, *args: object, **kwargs: object) -> None:
+    def pressed(self: Progress, *args: object, **kwargs: object) -> None:
         drawn(self, *args, **kwargs)  # type: ignore[arg-type]
         if "description" not in kwargs:  # the first batch's line: Ctrl-C
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(Progress, "update", pressed_after_a_batch)
-    stopped = await trainops("program", "enrol", "cli-ctrl-c", "--file", str(roster))
-    assert stopped.exit_code == 130, stopped.output
-    assert "interrupted with at least 7 of 30 recorded; run the same command again" in (
-        stopped.stderr
-    )
-    assert "Traceback" not in stopped.output
-    monkeypatch.setattr(Progress, "update", drawn)
-
-    resumed = await trainops("program", "enrol", "cli-ctrl-c", "--file", str(roster), "--json")
-    assert resumed.exit_code == 0, resumed.output
-    assert sorted(enrolled(h, "cli-ctrl-c")) == sorted(["e0", *PEOPLE])  # everyone, once
+    monkeypatch.setattr(Progress, "update", pressed)
 
 
-async def test_an_answer_cut_off_midway_says_how_far_it_got_and_resumes(
-    signed_in: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The API process killed while a file is sent: the progress read so far and how to go
-    on (exit 5), not "cannot reach trainops … is it running?"; the same command resumes."""
+def answer_cut_after_a_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     from trainops.http_wire import Answer, ProtocolError
 
-    h = signed_in
-    roster = await published_with_a_roster(h, "cli-cut", tmp_path, monkeypatch)
     lines = Answer.__iter__
 
-    def cut_after_a_batch(self: Answer) -> Iterator[bytes]:
+    def cut(self: Answer) -> Iterator[bytes]:
         read = lines(self)
         yield next(read)  # checked
         yield next(read)  # the first batch sent
         raise ProtocolError("a chunk of the answer was cut short")
 
-    monkeypatch.setattr(Answer, "__iter__", cut_after_a_batch)
-    cut = await trainops("program", "enrol", "cli-cut", "--file", str(roster))
-    assert cut.exit_code == 5, cut.output
-    assert (
-        "the connection to trainops was lost with at least 7 of 30 recorded; run the same "
-        "command again to resume" in cut.stderr
-    )
-    assert "cannot reach" not in cut.stderr
-    monkeypatch.setattr(Answer, "__iter__", lines)
+    monkeypatch.setattr(Answer, "__iter__", cut)
 
-    resumed = await trainops("program", "enrol", "cli-cut", "--file", str(roster), "--json")
+
+@pytest.mark.parametrize(
+    ("stop", "code", "said"),
+    [
+        (pressed_ctrl_c_after_a_batch, 130, "interrupted with at least 7 of 30 recorded; run "),
+        (
+            answer_cut_after_a_batch,  # the API process killed
+            5,
+            "the connection to trainops was lost with at least 7 of 30 recorded; run ",
+        ),
+    ],
+    ids=["ctrl-c", "api-killed"],
+)
+async def test_a_file_stopped_midway_says_how_far_it_got_and_resumes(
+    signed_in: Harness,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    stop: Callable[[pytest.MonkeyPatch], None],
+    code: int,
+    said: str,
+) -> None:
+    """Ctrl-C (exit 130, as a shell reports it) or the answer cut off (exit 5) while a file is
+    sent: how many at least were recorded and that the same command resumes, not a silent
+    exit or "cannot reach trainops … is it running?"; the same command then enrols the rest,
+    nobody twice."""
+    h = signed_in
+    roster = await published_with_a_roster(h, f"cli-{code}", tmp_path, monkeypatch)
+    with monkeypatch.context() as stopping:
+        stop(stopping)
+        stopped = await trainops("program", "enrol", f"cli-{code}", "--file", str(roster))
+    assert stopped.exit_code == code, stopped.output
+    assert said + "the same command again to resume" in stopped.stderr
+    assert "Traceback" not in stopped.output and "cannot reach" not in stopped.stderr
+
+    resumed = await trainops("program", "enrol", f"cli-{code}", "--file", str(roster), "--json")
     assert resumed.exit_code == 0, resumed.output
-    assert sorted(enrolled(h, "cli-cut")) == sorted(["e0", *PEOPLE])  # everyone, once
+    assert sorted(enrolled(h, f"cli-{code}")) == sorted(["e0", *PEOPLE])  # everyone, once
 
 
 async def test_a_late_sign_in_sheet_is_recorded_with_its_reason(

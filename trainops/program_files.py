@@ -104,7 +104,7 @@ def send_file(
         except TransportError as exc:
             raise client._unreachable(exc) from exc
         except KeyboardInterrupt:
-            raise fail(_interrupted({}), EXIT_INTERRUPTED) from None
+            raise fail(_how_far({}, lost=False), EXIT_INTERRUPTED) from None
         try:
             if answer.status != 200:
                 _refused(Response(answer.status, answer.reason, answer.headers, answer.read()))
@@ -182,9 +182,9 @@ def _follow(answer: Answer, *, show_bar: bool) -> dict[str, Any]:
                 elif "sent" in last:
                     progress.update(task, completed=last["sent"], total=last["of"])
         except KeyboardInterrupt:
-            raise fail(_interrupted(last), EXIT_INTERRUPTED) from None
+            raise fail(_how_far(last, lost=False), EXIT_INTERRUPTED) from None
         except OSError as exc:  # the server went away mid-answer: how far, and how to go on
-            raise fail(_cut_off(last), EXIT_SERVER) from exc
+            raise fail(_how_far(last, lost=True), EXIT_SERVER) from exc
     if "error" in last:
         params = last.get("params")
         said = error(
@@ -210,18 +210,29 @@ def _follow(answer: Answer, *, show_bar: bool) -> dict[str, Any]:
     return last
 
 
-def _cut_off(last: dict[str, Any]) -> str:
-    """What a person is told when the answer stopped coming (the API process died, the
-    network went): how many were recorded, if said yet, and that the same command resumes.
-    "At least": the batch under way when it stopped may have been recorded too."""
+def _how_far(last: dict[str, Any], *, lost: bool) -> str:
+    """What a person is told when the answer stopped coming (``lost``: the API process died,
+    the network went) or they pressed Ctrl-C: how many were recorded, as the last progress
+    line said, and that the same command resumes. "At least": the batch under way when it
+    stopped may have been recorded too."""
     counts = _progress_counts(last)
-    if counts is None:
+    if counts is None and lost:
         return t("the answer ended before the outcome; run the same command again to resume")
+    if counts is None:
+        return t("interrupted; run the same command again to resume (nothing is recorded twice)")
+    done, total = counts
+    if lost:
+        return t(
+            "the connection to trainops was lost with at least {done} of {total} recorded; run "
+            "the same command again to resume (nothing is recorded twice)",
+            done=done,
+            total=total,
+        )
     return t(
-        "the connection to trainops was lost with at least {done} of {total} recorded; run the "
-        "same command again to resume (nothing is recorded twice)",
-        done=counts[0],
-        total=counts[1],
+        "interrupted with at least {done} of {total} recorded; run the same command again to "
+        "resume (nothing is recorded twice)",
+        done=done,
+        total=total,
     )
 
 
@@ -232,20 +243,6 @@ def _progress_counts(last: dict[str, Any]) -> tuple[object, object] | None:
     if "checked" in last:
         return last["skipped"], last["checked"]
     return None
-
-
-def _interrupted(last: dict[str, Any]) -> str:
-    """What a person who pressed Ctrl-C is told: how far the file had got (the batch under
-    way may still be recorded) and that the same command resumes it."""
-    counts = _progress_counts(last)
-    if counts is None:
-        return t("interrupted; run the same command again to resume (nothing is recorded twice)")
-    return t(
-        "interrupted with at least {done} of {total} recorded; run the same command again to "
-        "resume (nothing is recorded twice)",
-        done=counts[0],
-        total=counts[1],
-    )
 
 
 def report(outcome: dict[str, Any], said: str, as_json: bool) -> None:
