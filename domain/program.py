@@ -239,7 +239,7 @@ def decide(
         case c.EnrollTrainees():
             already = sorted(roster.enrolled & set(command.trainees))
             if already:
-                raise refused("program.already_enrolled_many", trainees=", ".join(already))
+                raise refused("program.already_enrolled_many", trainees=already)
             return [e.TraineeEnrolled(trainee=t) for t in command.trainees]
         case c.RescheduleSession():
             session = _open_session(state, command.session_id)
@@ -274,7 +274,7 @@ def decide(
             session = _attendance_session(state, command, roster)
             again = sorted(roster.attended_session & set(command.attendees))
             if again:
-                raise refused("program.attendees_already_recorded", p0=", ".join(again))
+                raise refused("program.attendees_already_recorded", p0=again)
             late = session_entry(state, session, command, now) if strict_facts else {}
             return [
                 AttendeesRecorded(

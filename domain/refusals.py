@@ -195,6 +195,11 @@ def param_text(value: object) -> str:
     return str(value)
 
 
+def param_items(text: str) -> list[str]:
+    """The values ``param_text`` joined, again (ids and names in refusals hold no ", ")."""
+    return [item for item in text.split(", ") if item]
+
+
 def params_data(params: Mapping[str, object]) -> dict[str, object]:
     """Parameters as data a client or a stored report reads: numbers stay numbers (a template
     formats them itself, ``{enrolled:,}``), anything else is its text (``param_text``). Never

@@ -28,6 +28,7 @@ from accounts.users import active_with_role
 from activities.reminder_fanout import enrolled_as_of
 from domain import commands as c
 from domain.attendance import ATTENDANCE_EVENTS
+from domain.refusals import param_items
 from domain.streams import program_stream
 from eventlog.store import EventStore
 from projections import queries
@@ -232,8 +233,7 @@ def _sessions_and_attendees(
 
 
 #: What the rules say when some of a batch were recorded by another request meanwhile (a
-#: single enrolment, another file), and the parameter naming them (", "-separated: ids
-#: hold no comma or space).
+#: single enrolment, another file), and the parameter naming them (``param_items``).
 RECORDED_MEANWHILE = {
     "program.already_enrolled_many": "trainees",
     "program.attendees_already_recorded": "p0",
@@ -279,7 +279,7 @@ async def _send_batch(ctx: ProgramContext, plan: BulkPlan, batch: tuple[str, ...
         except ActionRefused as exc:
             named = RECORDED_MEANWHILE.get(exc.code)
             if named is not None and attempt < MEANWHILE_RETRIES:
-                meanwhile = set(exc.params.get(named, "").split(", ")) & set(batch)
+                meanwhile = set(param_items(exc.params.get(named, ""))) & set(batch)
                 if meanwhile:
                     plan.elsewhere.update(meanwhile)
                     batch = tuple(p for p in batch if p not in meanwhile)
