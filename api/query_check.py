@@ -5,6 +5,7 @@ takes a list: ``?limit=1&limit=2`` was answered as if only the last had been sen
 
 from __future__ import annotations
 
+from collections import Counter
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
@@ -42,18 +43,17 @@ def refuse_unknown_query(request: Request) -> None:
     ]
     # ``?limit=1&limit=2`` answered as if only the last had been sent: refused, as a form
     # field given twice would be, unless the parameter takes a list (``?event_type=`` …)
-    given = request.query_params.multi_items()
-    many = query_lists(route)
+    given = Counter(key for key, _ in request.query_params.multi_items())
+    single = known - query_lists(route)
     problems += [
         {
             "type": "query.repeated",
             "loc": ("query", name),
             "msg": "given more than once; this parameter takes one value",
-            "input": [value for key, value in given if key == name],
+            "input": request.query_params.getlist(name),
             "ctx": {"known": takes},
         }
-        for name in sorted({key for key, _ in given} & known - many)
-        if sum(key == name for key, _ in given) > 1
+        for name in sorted(name for name, times in given.items() if times > 1 and name in single)
     ]
     if problems:
         raise RequestValidationError(problems)
