@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -180,6 +180,14 @@ class ProgramRead:
     """The viewer, if they acted on the program (what reading rights depend on)."""
 
 
+#: What a reader who is not shown every line sees of a timeline: these event types, and the
+#: lines they wrote themselves (``None``: every line).
+Narrowed = tuple[Collection[str], str] | None
+#: Decides ``Narrowed`` from the program's summary, its state and who of the reader acted on
+#: it: asked on the read's own connection, between the program's row and its timeline.
+Narrowing = Callable[[dict[str, Any], dict[str, Any], frozenset[str]], Narrowed]
+
+
 def program_read(
     engine: Engine,
     program_id: str,
@@ -188,13 +196,17 @@ def program_read(
     before: int | None = None,
     limit: int = TIMELINE_PAGE,
     viewer: str | None = None,
+    narrowing: Narrowing | None = None,
 ) -> ProgramRead | None:
     """A program's summary, state and timeline (the ``limit`` newest lines ``before`` a
     position) on one connection (``None``: no such program); whether ``viewer`` acted on it.
     Reading them one call each costs a connection check-out per call; they run as plain SQL on
     the driver's cursor, since SQLAlchemy's per-statement and per-row machinery cost more than
     the queries (docs/performance.md, the program page). ``with_timeline=False`` reads no
-    timeline: an action's checks need the state only."""
+    timeline: an action's checks need the state only. ``narrowing`` chooses, in the query, the
+    lines a reader who is not shown everything sees: a trainee's view of a 20,000-person
+    program, read as pages of every line and then narrowed, was 94 empty pages of others'
+    enrolments before their own."""
     dialect, params = engine.dialect, (program_id,)
     lines: list[Any] = []
     acted = False
@@ -202,40 +214,20 @@ def program_read(
         rows = cursor.execute(statement(engine, _PAGE_PROGRAM_SQL), params).fetchall()
         if not rows:
             return None
-        if with_timeline:
-            lines = _timeline_lines(engine, cursor, program_id, before, limit)
         if viewer is not None:
             asked = (program_id, viewer)
             acted = bool(cursor.execute(statement(engine, _ACTED_SQL), asked).fetchall())
-    summary = _PAGE_PROGRAM.dicts(dialect, rows)[0]
-    entries, older = _page(dialect, lines, limit)
-    view = summary.pop("state")
-    state = view.get("state") if isinstance(view, dict) else None
-    return ProgramRead(
-        summary,
-        state if isinstance(state, dict) else {},
-        entries,
-        older,
-        frozenset({viewer}) if acted and viewer is not None else frozenset(),
-    )
-
-
-def timeline_page_seen_by(
-    engine: Engine,
-    program_id: str,
-    actor: str,
-    event_types: Collection[str],
-    before: int | None = None,
-    limit: int = TIMELINE_PAGE,
-) -> tuple[list[dict[str, Any]], int | None]:
-    """A page of the lines a reader who is not shown everything sees (the events of
-    ``event_types`` and their own), oldest first, and where older ones start. Chosen in the
-    query: a trainee's view of a 20,000-person program, read as a page of every line and then
-    narrowed, was 94 empty pages of others' enrolments before their own."""
-    only = (sorted(event_types), actor)
-    with driver_cursor(engine) as cursor:
-        lines = _timeline_lines(engine, cursor, program_id, before, limit, only)
-    return _page(engine.dialect, lines, limit)
+        actors = frozenset({viewer}) if acted and viewer is not None else frozenset()
+        summary = _PAGE_PROGRAM.dicts(dialect, rows)[0]
+        view = summary.pop("state")
+        found = view.get("state") if isinstance(view, dict) else None
+        state = found if isinstance(found, dict) else {}
+        if with_timeline:
+            only = narrowing(summary, state, actors) if narrowing is not None else None
+            lines = _timeline_lines(engine, cursor, program_id, before, limit, only)
+    entries = _PAGE_TIMELINE.dicts(dialect, lines[:limit][::-1])
+    older = int(entries[0]["position"]) if len(lines) > limit else None
+    return ProgramRead(summary, state, entries, older, actors)
 
 
 def _timeline_lines(
@@ -244,23 +236,17 @@ def _timeline_lines(
     program_id: str,
     before: int | None,
     limit: int,
-    only: tuple[list[str], str] | None = None,
+    only: Narrowed = None,
 ) -> list[Any]:
     """The ``limit`` + 1 newest lines before ``before`` (``only``: of these event types or by
     this actor), newest first."""
     sql, params = _PAGE_TIMELINE_SQL, [program_id, _NEWEST if before is None else before]
     if only is not None:
-        kinds, actor = only
+        kinds, actor = sorted(only[0]), only[1]
         marks = ", ".join(["%s"] * len(kinds))
         sql = sql.replace(" ORDER BY", f" AND (event_type IN ({marks}) OR actor = %s) ORDER BY")
         params += [*kinds, actor]
     return list(cursor.execute(statement(engine, sql), (*params, limit + 1)).fetchall())
-
-
-def _page(dialect: Any, lines: list[Any], limit: int) -> tuple[list[dict[str, Any]], int | None]:
-    """Lines read newest first as a page oldest first, and where older ones start."""
-    entries = _PAGE_TIMELINE.dicts(dialect, lines[:limit][::-1])
-    return entries, int(entries[0]["position"]) if len(lines) > limit else None
 
 
 def program_outcomes(engine: Engine) -> list[ProgramOutcome]:

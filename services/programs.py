@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import replace
 from functools import partial
 from typing import Any, Protocol
 
@@ -134,6 +133,16 @@ def read_program(
     ones; none ``with_timeline=False``), read together over one connection, if it exists and
     the person may see it."""
     engine = ctx.database.engine
+
+    def narrowing(
+        summary: dict[str, Any], state: dict[str, Any], actors: frozenset[str]
+    ) -> queries.Narrowed:
+        """What of the timeline ``person`` sees: every line, or the program's own steps and
+        theirs (``reads.timeline_for`` says the same of lines already read)."""
+        if reads.sees_scores(person, summary, state, set(actors)):
+            return None
+        return reads.TRAINEE_TIMELINE, person.username
+
     read = partial(
         queries.program_read,
         engine,
@@ -141,6 +150,7 @@ def read_program(
         with_timeline=with_timeline,
         before=before,
         viewer=person.username,
+        narrowing=narrowing,
     )
     found = read()
     if found is None:
@@ -148,8 +158,7 @@ def read_program(
         found = read()
         if found is None:
             raise NotYetVisible("error.program_quarantined", program_id=program_id)
-    actors = set(found.actors)
-    if not reads.can_read(person, found.summary, found.state, actors) and not (
+    if not reads.can_read(person, found.summary, found.state, set(found.actors)) and not (
         # A large program keeps its roster out of the state: the read model knows.
         person.has("trainee")
         and trainee_queries.program_ids_of(engine, person.username, program_id)
@@ -157,12 +166,6 @@ def read_program(
         raise Forbidden(
             "error.program_not_readable", username=person.username, program_id=program_id
         )
-    if with_timeline and not reads.sees_scores(person, found.summary, found.state, actors):
-        # a page of what they may see, chosen in the query (not a page of every line, narrowed)
-        lines, older = queries.timeline_page_seen_by(
-            engine, program_id, person.username, reads.TRAINEE_TIMELINE, before
-        )
-        found = replace(found, timeline=lines, older=older)
     return found
 
 

@@ -74,9 +74,9 @@ class BulkPlan:
     people: tuple[str, ...]
     todo: tuple[str, ...]
     command: Batch
-    sender: str = ""
+    sender: str
     """Who sends it, and the role that lets them (asked again before each later batch)."""
-    role: str = ""
+    role: str
     run: str = field(default_factory=lambda: uuid4().hex)
     """This sending's own id, in its batches' update ids: a batch sent again within it is
     taken once; another sending of the same file (a resume, or the same file sent at once by
@@ -115,7 +115,8 @@ async def check_enrolment(
         people,
         already,
         lambda batch: c.EnrollTrainees(actor=person.username, trainees=batch),
-        (person, ACTIONS["enroll_many"].role),
+        person,
+        ACTIONS["enroll_many"].role,
     )
 
 
@@ -161,7 +162,8 @@ async def check_attendance(
         lambda batch: c.RecordAttendees(
             actor=person.username, session_id=session_id, attendees=batch, late_reason=late_reason
         ),
-        (person, ACTIONS["attendance_batch"].role),
+        person,
+        ACTIONS["attendance_batch"].role,
     )
 
 
@@ -170,15 +172,15 @@ def _checked(
     people: list[str],
     already: set[str],
     command: Batch,
-    sender: tuple[Person, str],
+    sender: Person,
+    role: str,
 ) -> BulkPlan:
     """The plan of who is still to be sent (``already``: recorded by an earlier run), once
     its command has passed its own checks (a late reason's, say): before anything is sent.
     (Whether the program has ended was asked before the file was read.)"""
     command(tuple(people[:1]))
     todo = tuple(p for p in people if p not in already)
-    person, role = sender
-    return BulkPlan(program_id, tuple(people), todo, command, person.username, role)
+    return BulkPlan(program_id, tuple(people), todo, command, sender.username, role)
 
 
 async def enrol_from_file(
@@ -244,9 +246,8 @@ MEANWHILE_RETRIES = 5
 
 async def send_batches(ctx: ProgramContext, plan: BulkPlan) -> AsyncIterator[tuple[int, int]]:
     """Send what ``plan`` has still to send in batches, each with an update id of its sending
-    and content;
-    after each batch, how many of the file are recorded and the log position it reached.
-    A batch refused because some of it were recorded meanwhile by another request is sent
+    and content; after each batch, how many of the file are recorded and the log position it
+    reached. A batch refused because some of it were recorded meanwhile by another request is sent
     again without them (they count as skipped): the file still ends complete."""
     done = plan.skipped
     for start in range(0, len(plan.todo), ENROL_BATCH):
@@ -261,7 +262,7 @@ async def send_batches(ctx: ProgramContext, plan: BulkPlan) -> AsyncIterator[tup
 
 def _still_allowed(ctx: ProgramContext, plan: BulkPlan) -> None:
     """The sender is still an active user holding the role (disabled meanwhile: refused)."""
-    if plan.sender and not active_with_role(ctx.database.engine, [plan.sender], plan.role):
+    if not active_with_role(ctx.database.engine, [plan.sender], plan.role):
         raise Forbidden("error.sender_changed", username=plan.sender, role=plan.role)
 
 
